@@ -1,0 +1,322 @@
+//! What the rule author wrote: items, statements and expressions, each with
+//! its span. Nothing here is resolved; names are plain strings.
+
+use crate::source::Span;
+use rust_decimal::Decimal;
+
+/// A name as written, with its place.
+#[derive(Clone, Debug)]
+pub struct Name {
+    /// The name.
+    pub text: String,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// One rule file.
+#[derive(Clone, Debug, Default)]
+pub struct File {
+    /// Its items in order.
+    pub items: Vec<Item>,
+}
+
+/// A top-level item.
+#[derive(Clone, Debug)]
+pub enum Item {
+    /// `sheet "title" { … }`
+    Sheet(SheetDecl),
+    /// `param name = expr`: a constant of the year.
+    Param(Binding),
+    /// `let name = expr`: a value computed once per submission.
+    Let(Binding),
+    /// `section …` or `criterion …` at the top of the tree.
+    Node(Node),
+    /// `record name { … }`
+    Record(RecordDecl),
+    /// `root { … }`
+    Root(RecordDecl),
+}
+
+/// The sheet header.
+#[derive(Clone, Debug)]
+pub struct SheetDecl {
+    /// The sheet's title, shown in reports.
+    pub title: String,
+    /// `year`, `total`, `round` with their values.
+    pub settings: Vec<(Name, Decimal)>,
+    /// The whole header.
+    pub span: Span,
+}
+
+/// `name = expr`.
+#[derive(Clone, Debug)]
+pub struct Binding {
+    /// The bound name.
+    pub name: Name,
+    /// Its definition.
+    pub value: Expr,
+}
+
+/// A section or a criterion.
+#[derive(Clone, Debug)]
+pub struct Node {
+    /// The id used by reviews and output.
+    pub id: Name,
+    /// The sheet's title.
+    pub title: String,
+    /// The points written after `max`.
+    pub max: Decimal,
+    /// Where `max N` is.
+    pub max_span: Span,
+    /// The sheet's own words.
+    pub says: Option<String>,
+    /// Children (sections) or the scoring body (criteria).
+    pub kind: NodeKind,
+    /// The header line `criterion id "title" max N`.
+    pub span: Span,
+}
+
+/// What a node holds.
+#[derive(Clone, Debug)]
+pub enum NodeKind {
+    /// A section: the sum of its children.
+    Section(Vec<Node>),
+    /// A criterion: how it is scored.
+    Criterion(Body),
+}
+
+/// The statements of a criterion or of a case.
+#[derive(Clone, Debug, Default)]
+pub struct Body {
+    /// In order.
+    pub statements: Vec<Statement>,
+    /// The whole body.
+    pub span: Span,
+}
+
+/// One scoring statement.
+#[derive(Clone, Debug)]
+pub enum Statement {
+    /// `let name = expr`
+    Let(Binding),
+    /// `hint "label" expr`
+    Hint { label: String, value: Expr, span: Span },
+    /// `zero when cond because "…"`
+    Zero { when: Expr, because: Message, span: Span },
+    /// `deduct N [per e] [when c] [cap N] because "…"`
+    Deduct(Deduct),
+    /// `award expr because "…"`
+    Award { value: Expr, because: Message, span: Span },
+    /// `judge 0 to 5` or `judge { tier … }`
+    Judge(Judge),
+    /// `when c { … } … otherwise { … }`
+    Cases { cases: Vec<(Expr, Body)>, otherwise: Body, span: Span },
+}
+
+/// A deduction statement.
+#[derive(Clone, Debug)]
+pub struct Deduct {
+    /// Points per item (or in all, without `per`).
+    pub points: Decimal,
+    /// How many items.
+    pub per: Option<Expr>,
+    /// Applies only when this holds.
+    pub when: Option<Expr>,
+    /// At most this many points.
+    pub cap: Option<(Decimal, Span)>,
+    /// The explanation.
+    pub because: Message,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// A message template: text with `{name}` holes.
+#[derive(Clone, Debug)]
+pub struct Message {
+    /// The template as written (escapes resolved, holes kept).
+    pub template: String,
+    /// Where the string literal is.
+    pub span: Span,
+}
+
+/// A judgment the reviewer makes.
+#[derive(Clone, Debug)]
+pub struct Judge {
+    /// One band (no tiers) or the tiers.
+    pub tiers: Vec<Tier>,
+    /// The statement.
+    pub span: Span,
+}
+
+/// A tier of a judged criterion; a plain `judge a to b` is one unnamed tier.
+#[derive(Clone, Debug)]
+pub struct Tier {
+    /// The tier's name ("较全面"); empty for a plain band.
+    pub name: String,
+    /// Lowest score.
+    pub low: Decimal,
+    /// Highest score.
+    pub high: Decimal,
+    /// A free tier overlaps the others and needs a note.
+    pub free: bool,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// `record name { field: type … }` (the root has the name `root`).
+#[derive(Clone, Debug)]
+pub struct RecordDecl {
+    /// Its name.
+    pub name: Name,
+    /// Its fields.
+    pub fields: Vec<FieldDecl>,
+}
+
+/// One field of a record.
+#[derive(Clone, Debug)]
+pub struct FieldDecl {
+    /// The key in the submission.
+    pub name: Name,
+    /// Its type.
+    pub ty: TypeExpr,
+    /// `?`: the key may be absent.
+    pub optional: bool,
+    /// `in ["a", "b"]`: the allowed texts.
+    pub one_of: Option<Vec<String>>,
+}
+
+/// A type as written in a record.
+#[derive(Clone, Debug)]
+pub enum TypeExpr {
+    /// `text`, `integer`, `decimal`, `bool`, `date` or a record name.
+    Named(Name),
+    /// `[T]`
+    List(Box<TypeExpr>, Span),
+    /// `{T}`: a table with free keys.
+    Map(Box<TypeExpr>, Span),
+}
+
+/// An expression with its span.
+#[derive(Clone, Debug)]
+pub struct Expr {
+    /// What it is.
+    pub kind: ExprKind,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// Binary operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    /// `or`
+    Or,
+    /// `and`
+    And,
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+}
+
+impl BinOp {
+    /// The operator as written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Or => "or",
+            BinOp::And => "and",
+            BinOp::Eq => "==",
+            BinOp::Ne => "!=",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+        }
+    }
+}
+
+/// Aggregates over a list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AggKind {
+    /// `count(x in xs where c)`
+    Count,
+    /// `sum(e for x in xs)`
+    Sum,
+    /// `all(c for x in xs)`
+    All,
+    /// `any(c for x in xs)`
+    Any,
+    /// `min(e for x in xs)`
+    Min,
+    /// `max(e for x in xs)`
+    Max,
+    /// `first(e for x in xs)`
+    First,
+    /// `[e for x in xs]`
+    List,
+}
+
+/// Expression forms.
+#[derive(Clone, Debug)]
+pub enum ExprKind {
+    /// A number literal.
+    Number(Decimal),
+    /// A string literal.
+    Text(String),
+    /// A date literal.
+    Date(crate::data::Date),
+    /// `true` / `false`.
+    Bool(bool),
+    /// A name: a param, a let, a loop variable or a top-level field.
+    Name(String),
+    /// `e.field`
+    Field(Box<Expr>, Name),
+    /// `e[i]`
+    Index(Box<Expr>, Box<Expr>),
+    /// `not e`
+    Not(Box<Expr>),
+    /// `-e`
+    Neg(Box<Expr>),
+    /// `a op b`
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// `if c then a else b`
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// `f(args)`
+    Call(Name, Vec<Expr>),
+    /// `[a, b]`
+    List(Vec<Expr>),
+    /// `{ key: e, … }`
+    Record(Vec<(Name, Expr)>),
+    /// An aggregate with its loop variable.
+    Aggregate {
+        /// Which aggregate.
+        kind: AggKind,
+        /// The loop variable.
+        var: Name,
+        /// The list iterated.
+        list: Box<Expr>,
+        /// `where` filter.
+        filter: Option<Box<Expr>>,
+        /// The expression aggregated (absent for count).
+        body: Option<Box<Expr>>,
+    },
+}

@@ -1,0 +1,548 @@
+//! Expressions: every name resolved (loop variable, let, parameter, top-level
+//! let, field of the submission), every operator's operand types checked.
+
+use super::{Checker, Global};
+use crate::ast::{self, AggKind, BinOp, ExprKind};
+use crate::data::schema::{FieldType, RecordType, Type};
+use crate::data::Value;
+use crate::ir::{Builtin, Expr, ExprIr};
+use crate::source::{did_you_mean, Span};
+
+/// What names an expression may see.
+pub(super) struct Scope {
+    /// Innermost last: lets of the criterion and loop variables.
+    locals: Vec<(String, u32, Type)>,
+    /// Parameters only (a `param`'s definition).
+    constants_only: bool,
+    /// Slots of lets and top-level lets the expression named, for
+    /// explanations.
+    pub(super) named: Vec<(String, u32)>,
+}
+
+impl Scope {
+    /// For `param` definitions: earlier parameters only.
+    pub(super) fn constants() -> Scope {
+        Scope {
+            locals: Vec::new(),
+            constants_only: true,
+            named: Vec::new(),
+        }
+    }
+
+    /// For everything else.
+    pub(super) fn submission() -> Scope {
+        Scope {
+            locals: Vec::new(),
+            constants_only: false,
+            named: Vec::new(),
+        }
+    }
+
+    /// Bind a let of a criterion.
+    pub(super) fn bind(&mut self, name: &str, slot: u32, ty: Type) {
+        self.locals.push((name.to_string(), slot, ty));
+    }
+
+    /// How many locals are bound (to pop back to).
+    pub(super) fn depth(&self) -> usize {
+        self.locals.len()
+    }
+
+    /// Forget locals bound after `depth`.
+    pub(super) fn truncate(&mut self, depth: usize) {
+        self.locals.truncate(depth);
+    }
+}
+
+type Typed = (Expr, Type);
+
+impl Checker {
+    /// Compile an expression; problems are recorded and an `Any` stands in.
+    pub(super) fn compile_expr(&mut self, e: &ast::Expr, scope: &mut Scope) -> Typed {
+        let span = e.span;
+        let make = |kind| Expr { kind, span };
+        match &e.kind {
+            ExprKind::Number(n) => (make(ExprIr::Const(Value::Num(*n))), Type::Decimal),
+            ExprKind::Text(t) => (make(ExprIr::Const(Value::text(t))), Type::Text),
+            ExprKind::Date(d) => (make(ExprIr::Const(Value::Date(*d))), Type::Date),
+            ExprKind::Bool(b) => (make(ExprIr::Const(Value::Bool(*b))), Type::Bool),
+            ExprKind::Name(name) => self.compile_name(name, span, scope),
+            ExprKind::Field(target, field) => self.compile_field(target, field, scope),
+            ExprKind::Index(target, index) => self.compile_index(target, index, span, scope),
+            ExprKind::Not(inner) => {
+                let inner = self.expect(inner, &Type::Bool, "not 需要布尔值", scope);
+                (make(ExprIr::Not(Box::new(inner))), Type::Bool)
+            }
+            ExprKind::Neg(inner) => {
+                let inner = self.expect(inner, &Type::Decimal, "负号需要数字", scope);
+                (make(ExprIr::Neg(Box::new(inner))), Type::Decimal)
+            }
+            ExprKind::Binary(op, a, b) => self.compile_binary(*op, a, b, span, scope),
+            ExprKind::If(c, a, b) => {
+                let c = self.expect(c, &Type::Bool, "if 的条件应为布尔值", scope);
+                let (a, ta) = self.compile_expr(a, scope);
+                let (b, tb) = self.compile_expr(b, scope);
+                if !ta.accepts(&tb) {
+                    self.type_error(span, &ta, &tb, "if 的两个分支类型不同");
+                }
+                let ty = if ta == Type::Any { tb } else { ta };
+                (make(ExprIr::If(Box::new(c), Box::new(a), Box::new(b))), ty)
+            }
+            ExprKind::Call(name, args) => self.compile_call(name, args, span, scope),
+            ExprKind::List(items) => {
+                let mut ty = Type::Any;
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    let (c, t) = self.compile_expr(item, scope);
+                    if !ty.accepts(&t) {
+                        self.type_error(item.span, &ty, &t, "列表中的元素类型应一致");
+                    } else if ty == Type::Any {
+                        ty = t;
+                    }
+                    out.push(c);
+                }
+                (make(ExprIr::List(out)), Type::List(Box::new(ty)))
+            }
+            ExprKind::Record(fields) => self.compile_record(fields, span, scope),
+            ExprKind::Aggregate {
+                kind,
+                var,
+                list,
+                filter,
+                body,
+            } => self.compile_aggregate(*kind, var, list, filter.as_deref(), body.as_deref(), span, scope),
+        }
+    }
+
+    /// Compile and require a type.
+    pub(super) fn expect(&mut self, e: &ast::Expr, want: &Type, what: &str, scope: &mut Scope) -> Expr {
+        let (c, t) = self.compile_expr(e, scope);
+        if !want.accepts(&t) {
+            self.type_error(e.span, want, &t, what);
+        }
+        c
+    }
+
+    fn type_error(&mut self, span: Span, want: &Type, got: &Type, what: &str) {
+        let (w, g) = (want.describe(&self.schema), got.describe(&self.schema));
+        self.error_help("rules::type_mismatch", format!("类型不对：{what}"), span, &format!("这里是{g}，应为{w}"), None);
+    }
+
+    fn compile_name(&mut self, name: &str, span: Span, scope: &mut Scope) -> Typed {
+        let make = |kind| Expr { kind, span };
+        if let Some((_, slot, ty)) = scope.locals.iter().rev().find(|(n, _, _)| n == name) {
+            let (slot, ty) = (*slot, ty.clone());
+            if !scope.named.iter().any(|(_, s)| *s == slot) {
+                scope.named.push((name.to_string(), slot));
+            }
+            return (make(ExprIr::Slot(slot)), ty);
+        }
+        if let Some((value, ty)) = self.params.get(name) {
+            return (make(ExprIr::Const(value.clone())), ty.clone());
+        }
+        if !scope.constants_only {
+            if let Some(index) = self.globals.iter().position(|(n, _)| n == name) {
+                let ty = self.compile_global(index);
+                if let Some((_, Global::Done { slot, .. })) = self.globals.get(index) {
+                    let slot = *slot;
+                    if !scope.named.iter().any(|(_, s)| *s == slot) {
+                        scope.named.push((name.to_string(), slot));
+                    }
+                    return (make(ExprIr::Slot(slot)), ty);
+                }
+                return (make(ExprIr::Const(Value::Absent)), Type::Any);
+            }
+            if let Some(root) = self.schema.record(self.schema.root) {
+                if let Some(index) = root.field(name) {
+                    let ty = root.fields.get(index).map_or(Type::Any, |f| f.ty.clone());
+                    let root_expr = Box::new(make(ExprIr::Root));
+                    return (make(ExprIr::Field(root_expr, index)), ty);
+                }
+            }
+        }
+        let mut candidates: Vec<String> = scope.locals.iter().map(|(n, _, _)| n.clone()).collect();
+        candidates.extend(self.params.keys().cloned());
+        if !scope.constants_only {
+            candidates.extend(self.globals.iter().map(|(n, _)| n.clone()));
+            if let Some(root) = self.schema.record(self.schema.root) {
+                candidates.extend(root.fields.iter().map(|f| f.name.clone()));
+            }
+        }
+        let help = did_you_mean(name, candidates.iter().map(String::as_str)).or_else(|| {
+            scope
+                .constants_only
+                .then(|| "参数只能引用在它之前定义的参数，不能引用报送材料".to_string())
+        });
+        self.error_help("rules::unknown_name", format!("未知的名称 `{name}`"), span, "没有这个名称", help);
+        (make(ExprIr::Const(Value::Absent)), Type::Any)
+    }
+
+    fn compile_field(&mut self, target: &ast::Expr, field: &ast::Name, scope: &mut Scope) -> Typed {
+        let span = target.span.to(field.span);
+        let (t, ty) = self.compile_expr(target, scope);
+        let fallback = (Expr { kind: ExprIr::Const(Value::Absent), span }, Type::Any);
+        let record = match &ty {
+            Type::Record(id) => *id,
+            Type::Any => return fallback,
+            Type::List(_) => {
+                self.error_help(
+                    "rules::field_of_list",
+                    format!("列表没有字段 `{}`", field.text),
+                    span,
+                    "这是一个列表",
+                    Some(format!("对每一行取值请用聚合，如 sum(r.{0} for r in 列表)", field.text)),
+                );
+                return fallback;
+            }
+            other => {
+                let d = other.describe(&self.schema);
+                self.error("rules::field_of_value", format!("{d}没有字段 `{}`", field.text), span, "不是记录");
+                return fallback;
+            }
+        };
+        let Some(record_type) = self.schema.record(record).cloned() else {
+            return fallback;
+        };
+        match record_type.field(&field.text) {
+            Some(index) => {
+                let ty = record_type.fields.get(index).map_or(Type::Any, |f| f.ty.clone());
+                (Expr { kind: ExprIr::Field(Box::new(t), index), span }, ty)
+            }
+            None => {
+                let help = did_you_mean(&field.text, record_type.fields.iter().map(|f| f.name.as_str())).or_else(|| {
+                    Some(format!(
+                        "`{}` 的字段有：{}",
+                        record_type.name,
+                        record_type.fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join("、")
+                    ))
+                });
+                self.error_help(
+                    "rules::unknown_field",
+                    format!("未知的字段 `{}`", field.text),
+                    field.span,
+                    &format!("`{}` 没有这个字段", record_type.name),
+                    help,
+                );
+                fallback
+            }
+        }
+    }
+
+    fn compile_index(&mut self, target: &ast::Expr, index: &ast::Expr, span: Span, scope: &mut Scope) -> Typed {
+        let (t, ty) = self.compile_expr(target, scope);
+        let (i, ity) = self.compile_expr(index, scope);
+        let elem = match &ty {
+            Type::Map(elem) => {
+                if !Type::Text.accepts(&ity) {
+                    self.type_error(index.span, &Type::Text, &ity, "表的键应为文字");
+                }
+                (**elem).clone()
+            }
+            Type::List(elem) => {
+                if !ity.is_number() {
+                    self.type_error(index.span, &Type::Decimal, &ity, "列表的下标应为数字（从 0 开始）");
+                }
+                (**elem).clone()
+            }
+            Type::Any => Type::Any,
+            other => {
+                let d = other.describe(&self.schema);
+                self.error("rules::not_indexable", format!("{d}不能用 [ ] 取值"), span, "不是表或列表");
+                Type::Any
+            }
+        };
+        (
+            Expr {
+                kind: ExprIr::Index(Box::new(t), Box::new(i)),
+                span,
+            },
+            elem,
+        )
+    }
+
+    fn compile_binary(&mut self, op: BinOp, a: &ast::Expr, b: &ast::Expr, span: Span, scope: &mut Scope) -> Typed {
+        let (ca, ta) = self.compile_expr(a, scope);
+        let (cb, tb) = self.compile_expr(b, scope);
+        let result = match op {
+            BinOp::And | BinOp::Or => {
+                for (t, e) in [(&ta, a), (&tb, b)] {
+                    if !Type::Bool.accepts(t) {
+                        self.type_error(e.span, &Type::Bool, t, &format!("`{}` 的两边应为布尔值", op.symbol()));
+                    }
+                }
+                Type::Bool
+            }
+            BinOp::Eq | BinOp::Ne => {
+                if !ta.accepts(&tb) {
+                    self.type_error(b.span, &ta, &tb, &format!("`{}` 两边的类型应相同", op.symbol()));
+                }
+                Type::Bool
+            }
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                let ordered = |t: &Type| t.is_number() || matches!(t, Type::Date | Type::Text);
+                if !ordered(&ta) || !ta.accepts(&tb) {
+                    self.type_error(span, &ta, &tb, &format!("`{}` 只能比较同类的数字、日期或文字", op.symbol()));
+                }
+                Type::Bool
+            }
+            BinOp::Add if ta == Type::Text || tb == Type::Text => {
+                if !Type::Text.accepts(&ta) || !Type::Text.accepts(&tb) {
+                    self.type_error(span, &ta, &tb, "文字只能与文字相连");
+                }
+                Type::Text
+            }
+            BinOp::Sub if ta == Type::Date => {
+                if !Type::Date.accepts(&tb) {
+                    self.type_error(b.span, &Type::Date, &tb, "日期只能减日期（得到天数）");
+                }
+                Type::Decimal
+            }
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
+                for (t, e) in [(&ta, a), (&tb, b)] {
+                    if !t.is_number() {
+                        self.type_error(e.span, &Type::Decimal, t, &format!("`{}` 需要数字", op.symbol()));
+                    }
+                }
+                Type::Decimal
+            }
+        };
+        (
+            Expr {
+                kind: ExprIr::Binary(op, Box::new(ca), Box::new(cb)),
+                span,
+            },
+            result,
+        )
+    }
+
+    fn compile_record(&mut self, fields: &[(ast::Name, ast::Expr)], span: Span, scope: &mut Scope) -> Typed {
+        let mut sorted: Vec<&(ast::Name, ast::Expr)> = fields.iter().collect();
+        sorted.sort_by(|x, y| x.0.text.cmp(&y.0.text));
+        let mut exprs = Vec::new();
+        let mut types = Vec::new();
+        for pair in &sorted {
+            if types.iter().any(|f: &FieldType| f.name == pair.0.text) {
+                self.error("rules::duplicate_field", format!("字段 `{}` 重复", pair.0.text), pair.0.span, "重复的字段");
+            }
+            let (c, t) = self.compile_expr(&pair.1, scope);
+            exprs.push(c);
+            types.push(FieldType {
+                name: pair.0.text.clone(),
+                ty: t,
+                optional: false,
+                one_of: None,
+            });
+        }
+        // Literals with the same keys share one anonymous record type.
+        let existing = self.schema.records.iter().position(|r| {
+            r.name.starts_with('{')
+                && r.fields.len() == types.len()
+                && r.fields.iter().zip(&types).all(|(a, b)| a.name == b.name && a.ty.accepts(&b.ty))
+        });
+        let id = existing.unwrap_or_else(|| {
+            let names: Vec<&str> = types.iter().map(|f| f.name.as_str()).collect();
+            self.schema.records.push(RecordType {
+                name: format!("{{{}}}", names.join(", ")),
+                fields: types,
+                span,
+            });
+            self.schema.records.len() - 1
+        });
+        (
+            Expr {
+                kind: ExprIr::Record(exprs),
+                span,
+            },
+            Type::Record(id),
+        )
+    }
+
+    #[allow(clippy::too_many_arguments, reason = "one aggregate's parts")]
+    fn compile_aggregate(
+        &mut self,
+        kind: AggKind,
+        var: &ast::Name,
+        list: &ast::Expr,
+        filter: Option<&ast::Expr>,
+        body: Option<&ast::Expr>,
+        span: Span,
+        scope: &mut Scope,
+    ) -> Typed {
+        let (cl, tl) = self.compile_expr(list, scope);
+        let elem = match tl {
+            Type::List(e) => *e,
+            Type::Any => Type::Any,
+            other => {
+                let d = other.describe(&self.schema);
+                self.error_help(
+                    "rules::not_a_list",
+                    format!("只能对列表做聚合，这里是{d}"),
+                    list.span,
+                    "不是列表",
+                    Some("单个记录可以用 collect(记录) 变成列表".into()),
+                );
+                Type::Any
+            }
+        };
+        let slot = self.new_slot();
+        let depth = scope.depth();
+        scope.locals.push((var.text.clone(), slot, elem));
+        let named_before = scope.named.len();
+        let filter = filter.map(|f| Box::new(self.expect(f, &Type::Bool, "where 的条件应为布尔值", scope)));
+        let (body, body_ty) = match body {
+            Some(b) => {
+                let (c, t) = self.compile_expr(b, scope);
+                (Some(Box::new(c)), t)
+            }
+            None => (None, Type::Any),
+        };
+        // Loop variables are not named values of the statement.
+        scope.named.retain(|(_, s)| *s != slot);
+        let _ = named_before;
+        scope.truncate(depth);
+        let ty = match kind {
+            AggKind::Count => Type::Decimal,
+            AggKind::Sum | AggKind::Min | AggKind::Max => {
+                if !body_ty.is_number() {
+                    let want = Type::Decimal;
+                    self.type_error(span, &want, &body_ty, "sum/min/max 需要数字");
+                }
+                Type::Decimal
+            }
+            AggKind::All | AggKind::Any => {
+                if !Type::Bool.accepts(&body_ty) {
+                    self.type_error(span, &Type::Bool, &body_ty, "all/any 需要布尔值");
+                }
+                Type::Bool
+            }
+            AggKind::First => body_ty,
+            AggKind::List => Type::List(Box::new(body_ty)),
+        };
+        (
+            Expr {
+                kind: ExprIr::Aggregate {
+                    kind,
+                    slot,
+                    list: Box::new(cl),
+                    filter,
+                    body,
+                },
+                span,
+            },
+            ty,
+        )
+    }
+
+    fn compile_call(&mut self, name: &ast::Name, args: &[ast::Expr], span: Span, scope: &mut Scope) -> Typed {
+        let Some((_, builtin)) = Builtin::ALL.iter().find(|(n, _)| *n == name.text) else {
+            let help = did_you_mean(&name.text, Builtin::ALL.iter().map(|(n, _)| *n))
+                .or_else(|| Some(format!("可用的函数：{}", Builtin::ALL.iter().map(|(n, _)| *n).collect::<Vec<_>>().join("、"))));
+            self.error_help("rules::unknown_function", format!("未知的函数 `{}`", name.text), name.span, "没有这个函数", help);
+            return (Expr { kind: ExprIr::Const(Value::Absent), span }, Type::Any);
+        };
+        let compiled: Vec<Typed> = args.iter().map(|a| self.compile_expr(a, scope)).collect();
+        let ty = self.check_call(*builtin, &name.text, &compiled, args, span);
+        (
+            Expr {
+                kind: ExprIr::Call(*builtin, compiled.into_iter().map(|(e, _)| e).collect()),
+                span,
+            },
+            ty,
+        )
+    }
+
+    /// Argument count and types of a built-in; its result type.
+    fn check_call(&mut self, builtin: Builtin, name: &str, args: &[Typed], exprs: &[ast::Expr], span: Span) -> Type {
+        let text_list = Type::List(Box::new(Type::Text));
+        let number = Type::Decimal;
+        let (params, result): (Vec<Type>, Type) = match builtin {
+            Builtin::DaysBetween => (vec![Type::Date, Type::Date], number),
+            Builtin::ContainsAny => (vec![Type::Text, text_list.clone()], Type::Bool),
+            Builtin::StartsWith => (vec![Type::Text, Type::Text], Type::Bool),
+            Builtin::Trim => (vec![Type::Text], Type::Text),
+            Builtin::Split => (vec![Type::Text, text_list.clone()], text_list),
+            Builtin::Round => (vec![number.clone(), number.clone()], number),
+            Builtin::Abs => (vec![number.clone()], number),
+            Builtin::Join => (vec![Type::List(Box::new(Type::Any)), Type::Text], Type::Text),
+            Builtin::Text | Builtin::Present => (vec![Type::Any], if builtin == Builtin::Text { Type::Text } else { Type::Bool }),
+            Builtin::Len => {
+                let ok = matches!(args.first().map(|a| &a.1), Some(Type::List(_) | Type::Text | Type::Any));
+                if !ok {
+                    self.error("rules::type_mismatch", "类型不对：len 需要列表或文字".into(), span, "len 的参数");
+                }
+                return self.arity(name, args.len(), 1, 1, span, number);
+            }
+            Builtin::Contains => {
+                let result = self.arity(name, args.len(), 2, 2, span, Type::Bool);
+                if let (Some((_, a)), Some((_, b))) = (args.first(), args.get(1)) {
+                    let ok = match a {
+                        Type::Text => Type::Text.accepts(b),
+                        Type::List(elem) => elem.accepts(b),
+                        Type::Any => true,
+                        _ => false,
+                    };
+                    if !ok {
+                        self.type_error(span, a, b, "contains(文字, 文字) 或 contains(列表, 元素)");
+                    }
+                }
+                return result;
+            }
+            Builtin::Default => {
+                let ty = args.first().map_or(Type::Any, |a| a.1.clone());
+                if let (Some((_, a)), Some((_, b))) = (args.first(), args.get(1)) {
+                    if !a.accepts(b) {
+                        self.type_error(span, a, b, "default 的两个参数类型应相同");
+                    }
+                }
+                return self.arity(name, args.len(), 2, 2, span, ty);
+            }
+            Builtin::Collect => return self.check_collect(args, exprs, span),
+            Builtin::Distinct => {
+                let ty = args.first().map_or(Type::Any, |a| a.1.clone());
+                if !matches!(ty, Type::List(_) | Type::Any) {
+                    self.error("rules::type_mismatch", "类型不对：distinct 需要列表".into(), span, "distinct 的参数");
+                }
+                return self.arity(name, args.len(), 1, 1, span, ty);
+            }
+            Builtin::Min | Builtin::Max => {
+                for ((_, t), e) in args.iter().zip(exprs) {
+                    if !t.is_number() {
+                        self.type_error(e.span, &Type::Decimal, t, "min/max 需要数字");
+                    }
+                }
+                return self.arity(name, args.len(), 1, usize::MAX, span, number);
+            }
+        };
+        let result = self.arity(name, args.len(), params.len(), params.len(), span, result);
+        for ((want, (_, got)), e) in params.iter().zip(args).zip(exprs) {
+            if !want.accepts(got) {
+                self.type_error(e.span, want, got, &format!("{name} 的参数类型不对"));
+            }
+        }
+        result
+    }
+
+    fn arity(&mut self, name: &str, got: usize, min: usize, max: usize, span: Span, result: Type) -> Type {
+        if got < min || got > max {
+            let want = if min == max { format!("{min}") } else { format!("至少 {min}") };
+            self.error("rules::arity", format!("`{name}` 需要 {want} 个参数，这里有 {got} 个"), span, "参数个数不对");
+        }
+        result
+    }
+
+    fn check_collect(&mut self, args: &[Typed], exprs: &[ast::Expr], span: Span) -> Type {
+        let mut elem = Type::Any;
+        for ((_, t), e) in args.iter().zip(exprs) {
+            let item = match t {
+                Type::List(inner) => (**inner).clone(),
+                other => other.clone(),
+            };
+            if !elem.accepts(&item) {
+                self.type_error(e.span, &elem, &item, "collect 的各项应为同一类记录");
+            } else if elem == Type::Any {
+                elem = item;
+            }
+        }
+        self.arity("collect", args.len(), 1, usize::MAX, span, Type::List(Box::new(elem)))
+    }
+}

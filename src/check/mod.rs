@@ -1,0 +1,256 @@
+//! The static checker: parses every file of a rules folder, reports *all*
+//! problems at once, and compiles what it checked into `ir::RuleSet`.
+//! One file per concern: `schema` (records), `expr` (names and types),
+//! `tree` (sections, criteria, points, tiers).
+
+mod expr;
+mod schema;
+mod tree;
+
+use crate::ast::{self, Item};
+use crate::data::schema::{Schema, Type};
+use crate::data::Value;
+use crate::diag::Problem;
+use crate::ir::{LetIr, RuleSet};
+use crate::source::{SourceFile, Span};
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+
+/// Check and compile the files of one rules folder.
+pub fn compile(files: Vec<SourceFile>) -> Result<RuleSet, Vec<Problem>> {
+    let mut checker = Checker {
+        files,
+        ..Checker::default()
+    };
+    let mut parsed = Vec::new();
+    for (i, file) in checker.files.iter().enumerate() {
+        let index = u16::try_from(i).unwrap_or(u16::MAX);
+        match crate::syntax::parse_file(index, &file.text) {
+            Ok(f) => parsed.push(f),
+            Err(e) => {
+                let span = miette::Diagnostic::labels(&e)
+                    .and_then(|mut l| l.next())
+                    .map(|l| Span::new(index, l.offset()..l.offset() + l.len()))
+                    .unwrap_or_else(|| Span::new(index, 0..0));
+                let help = miette::Diagnostic::help(&e).map(|h| h.to_string()).filter(|h| !h.is_empty());
+                let code = match &e {
+                    crate::syntax::ParseError::Syntax { .. } => "rules::syntax",
+                    crate::syntax::ParseError::TooDeep { .. } => "rules::too_deep",
+                    crate::syntax::ParseError::TooLarge { .. } => "rules::too_large",
+                    crate::syntax::ParseError::BadLiteral { .. } => "rules::bad_literal",
+                };
+                checker.problems.push(Problem::error(code, e.to_string(), file, span, "这里").with_help_opt(help));
+            }
+        }
+    }
+    if !checker.problems.is_empty() {
+        return Err(checker.problems);
+    }
+    let items: Vec<Item> = parsed.into_iter().flat_map(|f| f.items).collect();
+    let rules = checker.check_items(items);
+    if checker.problems.is_empty() {
+        rules.ok_or(checker.problems)
+    } else {
+        Err(checker.problems)
+    }
+}
+
+/// State of a top-level `let` while the checker resolves dependencies.
+#[derive(Debug)]
+enum Global {
+    Pending(ast::Binding),
+    InProgress(Span),
+    Done { slot: u32, ty: Type },
+}
+
+#[derive(Default)]
+pub(crate) struct Checker {
+    files: Vec<SourceFile>,
+    problems: Vec<Problem>,
+    slot_count: u32,
+    schema: Schema,
+    params: HashMap<String, (Value, Type)>,
+    globals: Vec<(String, Global)>,
+    compiled_globals: Vec<LetIr>,
+}
+
+impl Checker {
+    fn file(&self, span: Span) -> SourceFile {
+        self.files
+            .get(usize::from(span.file))
+            .cloned()
+            .unwrap_or_else(|| SourceFile::new("?", ""))
+    }
+
+    fn error(&mut self, code: &'static str, message: String, span: Span, label: &str) {
+        self.error_help(code, message, span, label, None);
+    }
+
+    fn error_help(&mut self, code: &'static str, message: String, span: Span, label: &str, help: Option<String>) {
+        let file = self.file(span);
+        self.problems
+            .push(Problem::error(code, message, &file, span, label).with_help_opt(help));
+    }
+
+    fn new_slot(&mut self) -> u32 {
+        self.slot_count += 1;
+        self.slot_count - 1
+    }
+
+    fn check_items(&mut self, items: Vec<Item>) -> Option<RuleSet> {
+        let mut sheets = Vec::new();
+        let mut params = Vec::new();
+        let mut lets = Vec::new();
+        let mut nodes = Vec::new();
+        let mut records = Vec::new();
+        let mut roots = Vec::new();
+        for item in items {
+            match item {
+                Item::Sheet(s) => sheets.push(s),
+                Item::Param(p) => params.push(p),
+                Item::Let(l) => lets.push(l),
+                Item::Node(n) => nodes.push(n),
+                Item::Record(r) => records.push(r),
+                Item::Root(r) => roots.push(r),
+            }
+        }
+        for extra in roots.iter().skip(1) {
+            self.error("rules::duplicate_root", "`root` 只能定义一次".into(), extra.name.span, "重复的 root");
+        }
+        self.schema = self.check_schema(&records, roots.first());
+        let header = self.check_sheet(&sheets);
+        self.check_params(params);
+        self.declare_globals(lets);
+        for i in 0..self.globals.len() {
+            self.compile_global(i);
+        }
+        let tree = self.check_tree(&nodes);
+        let (title, year, total, round) = header?;
+        self.check_total(&nodes, total, &sheets);
+        Some(RuleSet {
+            files: std::mem::take(&mut self.files),
+            title,
+            year,
+            total,
+            round,
+            schema: std::mem::take(&mut self.schema),
+            globals: std::mem::take(&mut self.compiled_globals),
+            nodes: tree,
+            slot_count: self.slot_count as usize,
+        })
+    }
+
+    fn check_sheet(&mut self, sheets: &[ast::SheetDecl]) -> Option<(String, i64, Decimal, u32)> {
+        let Some(sheet) = sheets.first() else {
+            self.problems.push(
+                Problem::plain("rules::no_sheet", "规则目录中没有 `sheet \"标题\" { year … total … round … }`")
+                    .with_help("在一个规则文件开头写明评分表的标题、年度、总分和保留的小数位数"),
+            );
+            return None;
+        };
+        for extra in sheets.iter().skip(1) {
+            self.error("rules::duplicate_sheet", "`sheet` 只能定义一次".into(), extra.span, "重复的 sheet");
+        }
+        let get = |name: &str| sheet.settings.iter().find(|(n, _)| n.text == name).map(|(n, v)| (*v, n.span));
+        let year = get("year");
+        let total = get("total");
+        let round = get("round");
+        let mut ok = true;
+        for (name, value) in [("year", year), ("total", total), ("round", round)] {
+            if value.is_none() {
+                self.error_help(
+                    "rules::missing_setting",
+                    format!("`sheet` 缺少 `{name}`"),
+                    sheet.span,
+                    "此处",
+                    Some("写成 sheet \"标题\" { year 2022 total 100 round 2 }".into()),
+                );
+                ok = false;
+            }
+        }
+        let year = year.and_then(|(v, _)| i64::try_from(v).ok());
+        let round = round.and_then(|(v, span)| {
+            let r = u32::try_from(v).ok().filter(|r| *r <= 6 && v.fract().is_zero());
+            if r.is_none() {
+                self.error("rules::bad_setting", "`round` 应为 0 到 6 的整数".into(), span, "小数位数");
+            }
+            r
+        });
+        match (ok, year, total, round) {
+            (true, Some(y), Some((t, _)), Some(r)) => Some((sheet.title.clone(), y, t, r)),
+            _ => None,
+        }
+    }
+
+    fn check_params(&mut self, params: Vec<ast::Binding>) {
+        for param in params {
+            if self.params.contains_key(&param.name.text) {
+                self.error("rules::duplicate_name", format!("参数 `{}` 重复定义", param.name.text), param.name.span, "重复的名称");
+                continue;
+            }
+            let mut scope = expr::Scope::constants();
+            let (compiled, ty) = self.compile_expr(&param.value, &mut scope);
+            match crate::eval::eval_const(&compiled) {
+                Ok(value) => {
+                    self.params.insert(param.name.text, (value, ty));
+                }
+                Err(problem) => {
+                    let file = self.file(problem.span);
+                    self.problems.push(problem.into_problem(&file));
+                }
+            }
+        }
+    }
+
+    fn declare_globals(&mut self, lets: Vec<ast::Binding>) {
+        for binding in lets {
+            let name = binding.name.text.clone();
+            if self.params.contains_key(&name) || self.globals.iter().any(|(n, _)| *n == name) {
+                self.error("rules::duplicate_name", format!("名称 `{name}` 重复定义"), binding.name.span, "重复的名称");
+                continue;
+            }
+            self.globals.push((name, Global::Pending(binding)));
+        }
+    }
+
+    /// Compile a top-level `let` after those it uses; report cycles.
+    fn compile_global(&mut self, index: usize) -> Type {
+        let Some((name, state)) = self.globals.get_mut(index) else {
+            return Type::Any;
+        };
+        let name = name.clone();
+        let binding = match std::mem::replace(state, Global::InProgress(Span::default())) {
+            Global::Pending(b) => b,
+            Global::Done { slot, ty } => {
+                *state = Global::Done { slot, ty: ty.clone() };
+                return ty;
+            }
+            Global::InProgress(span) => {
+                *state = Global::InProgress(span);
+                self.error_help(
+                    "rules::cycle",
+                    format!("`{name}` 的定义直接或间接引用了它自己"),
+                    span,
+                    "循环引用",
+                    Some("规则中不允许循环定义：把其中一个值改为不依赖另一个".into()),
+                );
+                return Type::Any;
+            }
+        };
+        if let Some((_, state)) = self.globals.get_mut(index) {
+            *state = Global::InProgress(binding.name.span);
+        }
+        let mut scope = expr::Scope::submission();
+        let (compiled, ty) = self.compile_expr(&binding.value, &mut scope);
+        let slot = self.new_slot();
+        self.compiled_globals.push(LetIr {
+            name: name.clone(),
+            slot,
+            expr: compiled,
+        });
+        if let Some((_, state)) = self.globals.get_mut(index) {
+            *state = Global::Done { slot, ty: ty.clone() };
+        }
+        ty
+    }
+}

@@ -1,0 +1,85 @@
+//! `record` and `root` items → the schema the loader validates against.
+
+use super::Checker;
+use crate::ast::{RecordDecl, TypeExpr};
+use crate::data::schema::{FieldType, RecordType, Schema, Type};
+use crate::source::did_you_mean;
+use std::collections::HashMap;
+
+const SCALARS: [(&str, Type); 5] = [
+    ("text", Type::Text),
+    ("integer", Type::Integer),
+    ("decimal", Type::Decimal),
+    ("bool", Type::Bool),
+    ("date", Type::Date),
+];
+
+impl Checker {
+    /// Build the schema; records may refer to each other in any order.
+    pub(super) fn check_schema(&mut self, records: &[RecordDecl], root: Option<&RecordDecl>) -> Schema {
+        let mut ids: HashMap<&str, usize> = HashMap::new();
+        let mut schema = Schema::default();
+        for decl in records {
+            if ids.insert(&decl.name.text, schema.records.len()).is_some() {
+                self.error("rules::duplicate_record", format!("记录 `{}` 重复定义", decl.name.text), decl.name.span, "重复的名称");
+            }
+            schema.records.push(RecordType {
+                name: decl.name.text.clone(),
+                fields: Vec::new(),
+                span: decl.name.span,
+            });
+        }
+        let Some(root) = root else {
+            self.problems.push(crate::diag::Problem::plain(
+                "rules::no_root",
+                "规则目录中没有 `root { … }`：无法知道报送材料的格式",
+            ));
+            return schema;
+        };
+        schema.root = schema.records.len();
+        schema.records.push(RecordType {
+            name: "root".into(),
+            fields: Vec::new(),
+            span: root.name.span,
+        });
+        let decls: Vec<&RecordDecl> = records.iter().chain(std::iter::once(root)).collect();
+        for (id, decl) in decls.iter().enumerate() {
+            let mut fields: Vec<FieldType> = Vec::new();
+            for field in &decl.fields {
+                if fields.iter().any(|f| f.name == field.name.text) {
+                    self.error("rules::duplicate_field", format!("字段 `{}` 重复", field.name.text), field.name.span, "重复的字段");
+                }
+                let ty = self.resolve_type(&field.ty, &ids);
+                fields.push(FieldType {
+                    name: field.name.text.clone(),
+                    ty,
+                    optional: field.optional,
+                    one_of: field.one_of.clone(),
+                });
+            }
+            if let Some(record) = schema.records.get_mut(id) {
+                record.fields = fields;
+            }
+        }
+        schema
+    }
+
+    fn resolve_type(&mut self, ty: &TypeExpr, ids: &HashMap<&str, usize>) -> Type {
+        match ty {
+            TypeExpr::List(inner, _) => Type::List(Box::new(self.resolve_type(inner, ids))),
+            TypeExpr::Map(inner, _) => Type::Map(Box::new(self.resolve_type(inner, ids))),
+            TypeExpr::Named(name) => {
+                if let Some((_, t)) = SCALARS.iter().find(|(n, _)| *n == name.text) {
+                    return t.clone();
+                }
+                if let Some(id) = ids.get(name.text.as_str()) {
+                    return Type::Record(*id);
+                }
+                let candidates = SCALARS.iter().map(|(n, _)| *n).chain(ids.keys().copied());
+                let help = did_you_mean(&name.text, candidates);
+                self.error_help("rules::unknown_type", format!("未知的类型 `{}`", name.text), name.span, "没有这个类型", help);
+                Type::Any
+            }
+        }
+    }
+}

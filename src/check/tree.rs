@@ -1,0 +1,354 @@
+//! The tree of sections and criteria: ids, points that add up, criteria
+//! bodies with one scoring method each, caps and tier bands within the
+//! criterion's points.
+
+use super::expr::Scope;
+use super::Checker;
+use crate::ast::{self, Body, Node, NodeKind, Statement};
+use crate::data::schema::Type;
+use crate::diag::Problem;
+use crate::ir::{AwardIr, Class, CriterionIr, DeductIr, HintIr, JudgeIr, LetIr, Method, NodeIr, NodeIrKind, Piece, Plan, Template, TierIr, ZeroIr};
+use crate::source::Span;
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+
+impl Checker {
+    pub(super) fn check_tree(&mut self, nodes: &[Node]) -> Vec<NodeIr> {
+        let mut seen: HashMap<String, Span> = HashMap::new();
+        nodes.iter().map(|n| self.check_node(n, &mut seen)).collect()
+    }
+
+    /// The top-level points add up to the sheet's total.
+    pub(super) fn check_total(&mut self, nodes: &[Node], total: Decimal, sheets: &[ast::SheetDecl]) {
+        let sum: Decimal = nodes.iter().map(|n| n.max).sum();
+        if sum != total {
+            let span = sheets.first().map_or(Span::default(), |s| s.span);
+            let file = self.file(span);
+            let mut problem = Problem::error(
+                "rules::points_sum",
+                format!("各部分分值合计 {sum}，与总分 {total} 不符"),
+                &file,
+                span,
+                &format!("总分 {total}"),
+            )
+            .with_help("调整各部分的 max，或改正 sheet 的 total");
+            for n in nodes {
+                let f = self.file(n.max_span);
+                problem = problem.with_related(Problem::error("rules::points_sum", format!("`{}` {}分", n.id.text, n.max), &f, n.max_span, "计入合计"));
+            }
+            self.problems.push(problem);
+        }
+    }
+
+    fn check_node(&mut self, node: &Node, seen: &mut HashMap<String, Span>) -> NodeIr {
+        if let Some(first) = seen.get(&node.id.text).copied() {
+            let file = self.file(node.id.span);
+            let first_file = self.file(first);
+            self.problems.push(
+                Problem::error("rules::duplicate_id", format!("编号 `{}` 重复", node.id.text), &file, node.id.span, "重复的编号")
+                    .with_help("每个评分项的编号必须唯一：评审表和输出用它指认评分项")
+                    .with_related(Problem::error("rules::duplicate_id", "第一次定义在这里", &first_file, first, "第一次定义")),
+            );
+        } else {
+            seen.insert(node.id.text.clone(), node.id.span);
+        }
+        if node.max < Decimal::ZERO {
+            self.error("rules::negative_points", "分值不能为负".into(), node.max_span, "负的分值");
+        }
+        let kind = match &node.kind {
+            NodeKind::Section(children) => {
+                let sum: Decimal = children.iter().map(|c| c.max).sum();
+                if children.is_empty() {
+                    self.error("rules::empty_section", format!("`{}` 下没有评分项", node.id.text), node.span, "空的部分");
+                } else if sum != node.max {
+                    let list = children.iter().map(|c| format!("{} {}", c.id.text, c.max)).collect::<Vec<_>>().join(" + ");
+                    self.error_help(
+                        "rules::points_sum",
+                        format!("`{}` 的分值 {} 与下级合计 {sum} 不符", node.id.text, node.max),
+                        node.max_span,
+                        &format!("下级合计 {sum}"),
+                        Some(format!("下级：{list}")),
+                    );
+                }
+                NodeIrKind::Section(children.iter().map(|c| self.check_node(c, seen)).collect())
+            }
+            NodeKind::Criterion(body) => {
+                let mut scope = Scope::submission();
+                let plan = self.check_body(body, node.max, &mut scope);
+                let class = match classify(&plan) {
+                    (false, _) => Class::Auto,
+                    (true, true) => Class::Judged,
+                    (true, false) => Class::Mixed,
+                };
+                NodeIrKind::Criterion(CriterionIr { class, plan })
+            }
+        };
+        NodeIr {
+            id: node.id.text.clone(),
+            title: node.title.clone(),
+            max: node.max,
+            says: node.says.clone(),
+            span: node.span,
+            kind,
+        }
+    }
+
+    fn check_body(&mut self, body: &Body, max: Decimal, scope: &mut Scope) -> Plan {
+        let depth = scope.depth();
+        let mut lets = Vec::new();
+        let mut hints = Vec::new();
+        let mut zeros = Vec::new();
+        let mut deducts = Vec::new();
+        let mut methods: Vec<(Method, Span)> = Vec::new();
+        for statement in &body.statements {
+            match statement {
+                Statement::Let(binding) => {
+                    let (expr, ty) = self.compile_expr(&binding.value, scope);
+                    let slot = self.new_slot();
+                    scope.bind(&binding.name.text, slot, ty);
+                    lets.push(LetIr {
+                        name: binding.name.text.clone(),
+                        slot,
+                        expr,
+                    });
+                }
+                Statement::Hint { label, value, span } => {
+                    let (expr, _) = self.compile_expr(value, scope);
+                    hints.push(HintIr {
+                        label: label.clone(),
+                        expr,
+                        span: *span,
+                    });
+                }
+                Statement::Zero { when, because, span } => {
+                    scope.named.clear();
+                    let when = self.expect(when, &Type::Bool, "zero when 的条件应为布尔值", scope);
+                    let because = self.check_template(because, scope);
+                    zeros.push(ZeroIr {
+                        when,
+                        because,
+                        span: *span,
+                        values: std::mem::take(&mut scope.named),
+                    });
+                }
+                Statement::Deduct(d) => deducts.push(self.check_deduct(d, max, scope)),
+                Statement::Award { value, because, span } => {
+                    scope.named.clear();
+                    let value = self.expect(value, &Type::Decimal, "award 的分数应为数字", scope);
+                    let because = self.check_template(because, scope);
+                    let award = AwardIr {
+                        value,
+                        because,
+                        span: *span,
+                        values: std::mem::take(&mut scope.named),
+                    };
+                    methods.push((Method::Award(award), *span));
+                }
+                Statement::Judge(judge) => {
+                    let judge = self.check_judge(judge, max);
+                    let span = judge.span;
+                    methods.push((Method::Judge(judge), span));
+                }
+                Statement::Cases { cases, otherwise, span } => {
+                    let mut compiled = Vec::new();
+                    for (cond, case_body) in cases {
+                        let cond = self.expect(cond, &Type::Bool, "when 的条件应为布尔值", scope);
+                        compiled.push((cond, self.check_body(case_body, max, scope)));
+                    }
+                    let otherwise = self.check_body(otherwise, max, scope);
+                    methods.push((Method::Cases(compiled, Box::new(otherwise)), *span));
+                }
+            }
+        }
+        scope.truncate(depth);
+        if !deducts.is_empty() {
+            let span = deducts.first().map_or(body.span, |d: &DeductIr| d.span);
+            methods.insert(0, (Method::Deduct(deducts), span));
+        }
+        let mut methods = methods.into_iter();
+        let method = match methods.next() {
+            Some((m, _)) => m,
+            None => {
+                self.error_help(
+                    "rules::no_method",
+                    "这里没有计分方式".into(),
+                    body.span,
+                    "缺少 deduct、award、judge 或 when … otherwise",
+                    Some("每个评分项（以及 when 的每个分支）需要且只需要一种计分方式".into()),
+                );
+                Method::Award(AwardIr {
+                    value: crate::ir::Expr {
+                        kind: crate::ir::ExprIr::Const(crate::data::Value::Num(Decimal::ZERO)),
+                        span: body.span,
+                    },
+                    because: Template::default(),
+                    span: body.span,
+                    values: Vec::new(),
+                })
+            }
+        };
+        for (_, span) in methods {
+            self.error_help(
+                "rules::two_methods",
+                "一个评分项只能有一种计分方式".into(),
+                span,
+                "第二种计分方式",
+                Some("deduct（可多条）、award、judge、when … otherwise 只能选其一；分情况计分请用 when … otherwise".into()),
+            );
+        }
+        Plan {
+            lets,
+            hints,
+            zeros,
+            method,
+        }
+    }
+
+    fn check_deduct(&mut self, d: &ast::Deduct, max: Decimal, scope: &mut Scope) -> DeductIr {
+        scope.named.clear();
+        let per = d.per.as_ref().map(|p| self.expect(p, &Type::Decimal, "per 后应为数量（数字）", scope));
+        let when = d.when.as_ref().map(|w| self.expect(w, &Type::Bool, "when 的条件应为布尔值", scope));
+        let because = self.check_template(&d.because, scope);
+        if let Some((cap, span)) = d.cap {
+            if cap > max {
+                self.error_help(
+                    "rules::cap_above_max",
+                    format!("扣分上限 {cap} 超过本项分值 {max}"),
+                    span,
+                    "上限过高",
+                    Some(format!("cap 不能超过 {max}")),
+                );
+            }
+        } else if d.per.is_none() && d.points > max {
+            self.error("rules::cap_above_max", format!("扣分 {} 超过本项分值 {max}", d.points), d.span, "扣分过多");
+        }
+        if d.points <= Decimal::ZERO {
+            self.error("rules::negative_points", "每次扣分应为正数".into(), d.span, "扣分应大于 0");
+        }
+        DeductIr {
+            points: d.points,
+            per,
+            when,
+            cap: d.cap.map(|(c, _)| c),
+            because,
+            span: d.span,
+            values: std::mem::take(&mut scope.named),
+        }
+    }
+
+    fn check_judge(&mut self, judge: &ast::Judge, max: Decimal) -> JudgeIr {
+        let mut tiers: Vec<TierIr> = Vec::new();
+        for tier in &judge.tiers {
+            if tier.low > tier.high || tier.low < Decimal::ZERO || tier.high > max {
+                self.error_help(
+                    "rules::band_out_of_range",
+                    format!("分数段 {}–{} 不在 0–{max} 之内或上下颠倒", tier.low, tier.high),
+                    tier.span,
+                    "分数段有误",
+                    Some(format!("写成 低 to 高，且在 0 到 {max} 之间")),
+                );
+            }
+            if let Some(other) = tiers.iter().find(|t| t.name == tier.name) {
+                let span = other.span;
+                self.error("rules::duplicate_tier", format!("档次 `{}` 重复", tier.name), tier.span, "重复的档次");
+                let _ = span;
+            }
+            if !tier.free {
+                if let Some(other) = tiers.iter().find(|t| !t.free && t.low <= tier.high && tier.low <= t.high) {
+                    let (name, other_span) = (other.name.clone(), other.span);
+                    let file = self.file(tier.span);
+                    let other_file = self.file(other_span);
+                    self.problems.push(
+                        Problem::error(
+                            "rules::tier_overlap",
+                            format!("档次 `{}` 与 `{name}` 的分数段重叠", tier.name),
+                            &file,
+                            tier.span,
+                            "重叠的分数段",
+                        )
+                        .with_help("各档次的分数段不能重叠；与其他档次重叠的兜底档次（如“其他”）请加 free")
+                        .with_related(Problem::error("rules::tier_overlap", format!("`{name}` 在这里"), &other_file, other_span, "")),
+                    );
+                }
+            }
+            tiers.push(TierIr {
+                name: tier.name.clone(),
+                low: tier.low,
+                high: tier.high,
+                free: tier.free,
+                span: tier.span,
+            });
+        }
+        JudgeIr { tiers, span: judge.span }
+    }
+
+    /// `"迟报 {late} 天"`: holes name lets, top-level lets or parameters.
+    fn check_template(&mut self, message: &ast::Message, scope: &mut Scope) -> Template {
+        let mut pieces = Vec::new();
+        let mut text = String::new();
+        let mut chars = message.template.char_indices().peekable();
+        // The literal starts one byte after the opening quote.
+        let base = message.span.start as usize + 1;
+        while let Some((at, c)) = chars.next() {
+            match c {
+                '\\' => {
+                    if let Some((_, escaped)) = chars.next() {
+                        text.push(escaped);
+                    }
+                }
+                '{' => {
+                    let mut name = String::new();
+                    let mut closed = false;
+                    for (_, n) in chars.by_ref() {
+                        if n == '}' {
+                            closed = true;
+                            break;
+                        }
+                        name.push(n);
+                    }
+                    let span = Span::new(message.span.file, base + at..base + at + name.len() + 2);
+                    if !closed {
+                        self.error_help("rules::bad_template", "说明中的 `{` 没有配对的 `}`".into(), span, "未闭合", Some("要写字面的花括号请用 \\{".into()));
+                        continue;
+                    }
+                    if !text.is_empty() {
+                        pieces.push(Piece::Text(std::mem::take(&mut text)));
+                    }
+                    let name_expr = ast::Expr {
+                        kind: ast::ExprKind::Name(name.trim().to_string()),
+                        span,
+                    };
+                    let (compiled, _) = self.compile_expr(&name_expr, scope);
+                    match compiled.kind {
+                        crate::ir::ExprIr::Slot(slot) => pieces.push(Piece::Slot(slot)),
+                        crate::ir::ExprIr::Const(v) => pieces.push(Piece::Text(v.to_string())),
+                        _ => self.error_help(
+                            "rules::bad_template",
+                            format!("说明中的 `{{{name}}}` 只能是 let 或 param 的名称"),
+                            span,
+                            "不是命名值",
+                            Some(format!("先写 let 名称 = …，再在说明中写 {{名称}}")),
+                        ),
+                    }
+                }
+                other => text.push(other),
+            }
+        }
+        if !text.is_empty() {
+            pieces.push(Piece::Text(text));
+        }
+        Template { pieces }
+    }
+}
+
+/// (has a judgment anywhere, the top method is a judgment)
+fn classify(plan: &Plan) -> (bool, bool) {
+    match &plan.method {
+        Method::Judge(_) => (true, true),
+        Method::Cases(cases, otherwise) => {
+            let any = cases.iter().any(|(_, p)| classify(p).0) || classify(otherwise).0;
+            (any, false)
+        }
+        Method::Deduct(_) | Method::Award(_) => (false, false),
+    }
+}

@@ -1,0 +1,102 @@
+//! Command-line parsing and the commands (`score`, `check`). Exit status:
+//! 0 done, 1 bad input or rules, 2 usage (clap's own).
+
+mod output;
+mod score;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "jixiao", version, about = "绩效自评工作考核评分：规则即数据，每一分都有来由")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Score submissions (TOML files or folders of them).
+    Score {
+        /// One year's rules folder, used whatever `unit.year` says.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Write the result to this file (whole or not at all).
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+        /// Submission files or folders.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+    },
+    /// Statically check a rules folder (default: every shipped year).
+    Check {
+        /// The rules folder.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+/// Output formats.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// Explanations as annotated source snippets.
+    Text,
+    /// The JSON of the output contract.
+    Json,
+}
+
+/// Parse the arguments and run the command.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let ok = match cli.command {
+        Command::Score {
+            rules,
+            format,
+            output,
+            inputs,
+        } => score::run(rules.as_deref(), format, output.as_deref(), &inputs),
+        Command::Check { rules, format } => check(rules.as_deref(), format),
+    };
+    if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+fn check(dir: Option<&std::path::Path>, format: Format) -> bool {
+    let mut results = Vec::new();
+    match dir {
+        Some(d) => results.push((d.display().to_string(), jixiao::rules::from_dir(d))),
+        None => {
+            for year in jixiao::rules::builtin_years() {
+                let y = year.parse().unwrap_or(0);
+                results.push((format!("rules/{year}"), jixiao::rules::builtin(y)));
+            }
+        }
+    }
+    let mut all = Vec::new();
+    for (name, result) in results {
+        match result {
+            Ok(rules) => {
+                if format == Format::Text {
+                    eprintln!("{name}：检查通过（{}，{} 个文件）", rules.title, rules.files.len());
+                }
+            }
+            Err(problems) => all.extend(problems),
+        }
+    }
+    match format {
+        Format::Json => println!("{}", jixiao::explain::problems_json(&all)),
+        Format::Text => {
+            if !all.is_empty() {
+                eprint!("{}", jixiao::diag::render(&all));
+                eprintln!("共 {} 个问题", all.len());
+            }
+        }
+    }
+    all.is_empty()
+}

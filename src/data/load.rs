@@ -1,0 +1,445 @@
+//! TOML text → values, validated against the schema. Numbers are read from
+//! their own text (never through `f64`); every value keeps its span and path;
+//! every problem is collected, not just the first.
+
+use super::schema::{RecordId, Schema, Type};
+use super::{Date, MapValue, Place, PlaceId, Record, Value, NO_PLACE};
+use crate::diag::Problem;
+use crate::source::{did_you_mean, SourceFile, Span};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+use std::sync::Arc;
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+/// Largest submission accepted, in bytes. A real package is about 25 KB.
+pub const MAX_SUBMISSION_BYTES: usize = 16 << 20;
+
+/// Problems found while loading.
+pub type LoadError = Vec<Problem>;
+
+/// The part of a submission read before the rules are chosen.
+#[derive(Clone, Debug)]
+pub struct Header {
+    /// `unit.name`
+    pub unit: String,
+    /// `unit.year`
+    pub year: i64,
+}
+
+/// A loaded submission.
+#[derive(Debug)]
+pub struct Submission {
+    /// Its file.
+    pub source: SourceFile,
+    /// The root record, shaped by the schema.
+    pub root: Value,
+    /// The place of every value read.
+    pub places: Vec<Place>,
+    /// The bureau's judgments.
+    pub review: Review,
+    /// `unit.name`
+    pub unit: String,
+    /// `unit.year`
+    pub year: i64,
+}
+
+/// `[review]`: the bureau's judgments.
+#[derive(Clone, Debug, Default)]
+pub struct Review {
+    /// `reviewer`
+    pub reviewer: Option<String>,
+    /// One per `[review.<id>]` table, in file order.
+    pub judgments: Vec<Judgment>,
+}
+
+/// `[review.<id>]`
+#[derive(Clone, Debug)]
+pub struct Judgment {
+    /// The criterion id.
+    pub id: String,
+    /// Where the id is written.
+    pub id_span: Span,
+    /// `score`, with its span.
+    pub score: Option<(Decimal, Span)>,
+    /// `tier`, with its span.
+    pub tier: Option<(String, Span)>,
+    /// `note`
+    pub note: Option<String>,
+    /// `override`
+    pub override_rules: bool,
+}
+
+/// Parse the TOML and strip a byte-order mark; problems as diagnostics.
+fn parse_toml(source: &SourceFile) -> Result<Spanned<DeTable<'_>>, LoadError> {
+    if source.text.len() > MAX_SUBMISSION_BYTES {
+        return Err(vec![Problem::plain(
+            "submission::too_large",
+            format!("{}：文件过大（{} 字节，上限 {} 字节）", source.name, source.text.len(), MAX_SUBMISSION_BYTES),
+        )]);
+    }
+    let (table, errors) = DeTable::parse_recoverable(&source.text);
+    if errors.is_empty() {
+        return Ok(table);
+    }
+    Err(errors
+        .iter()
+        .map(|e| {
+            let range = e.span().unwrap_or(0..0);
+            Problem::error("submission::toml", format!("TOML 语法错误：{}", e.message().trim()), source, Span::new(0, range), "这里")
+                .with_help("检查引号、括号和等号是否成对；文本用英文双引号括起")
+        })
+        .collect())
+}
+
+/// Read `format` and `[unit]` (`name`, `year`) by the fixed schema of
+/// `submission-format.md`, to choose the year's rules.
+pub fn read_header(source: &SourceFile) -> Result<Header, LoadError> {
+    let doc = parse_toml(source)?;
+    let root = doc.get_ref();
+    let root_span = span_of(&doc);
+    let mut problems = Vec::new();
+    match root.get("format") {
+        None => problems.push(Problem::error("submission::missing_key", "缺少 `format`", source, root_span, "文件开头应有 format = 1")),
+        Some(v) => match v.get_ref() {
+            DeValue::Integer(i) if i.as_str() == "1" => {}
+            _ => problems.push(
+                Problem::error("submission::format", "不支持的 `format`", source, span_of(v), "只支持 1")
+                    .with_help("写成 format = 1"),
+            ),
+        },
+    }
+    let unit = root.get("unit");
+    let unit_table = unit.and_then(|u| u.get_ref().as_table());
+    let text_of = |key: &str| unit_table.and_then(|t| t.get(key)).and_then(|v| v.get_ref().as_str().map(str::to_string));
+    let name = text_of("name");
+    let year = unit_table
+        .and_then(|t| t.get("year"))
+        .and_then(|v| v.get_ref().as_integer())
+        .and_then(|i| i.as_str().replace('_', "").parse::<i64>().ok());
+    let unit_span = unit.map_or(root_span, span_of);
+    if name.is_none() {
+        problems.push(Problem::error("submission::missing_key", "`[unit]` 缺少单位名称 `name`（文字）", source, unit_span, "应有 name = \"单位名称\""));
+    }
+    if year.is_none() {
+        problems.push(Problem::error("submission::missing_key", "`[unit]` 缺少评价年度 `year`（整数）", source, unit_span, "应有 year = 2022"));
+    }
+    match (name, year, problems.is_empty()) {
+        (Some(unit), Some(year), true) => Ok(Header { unit, year }),
+        _ => Err(problems),
+    }
+}
+
+/// Load a submission against the rules' schema and the review's fixed shape.
+pub fn load_submission(source: SourceFile, schema: &Schema) -> Result<Submission, LoadError> {
+    let header = read_header(&source)?;
+    let doc = parse_toml(&source)?;
+    let mut loader = Loader {
+        source: &source,
+        schema,
+        places: Vec::new(),
+        problems: Vec::new(),
+    };
+    let mut table = doc.get_ref().clone();
+    let review_value = table.remove("review");
+    let root = loader.record(schema.root, &table, span_of(&doc), String::new());
+    let review = match &review_value {
+        Some(v) => loader.review(v),
+        None => Review::default(),
+    };
+    let Loader { places, mut problems, .. } = loader;
+    if !problems.is_empty() {
+        problems.sort_by_key(|p| p.labels.first().map_or(0, |(s, _)| s.start));
+        return Err(problems);
+    }
+    Ok(Submission {
+        source,
+        root,
+        places,
+        review,
+        unit: header.unit,
+        year: header.year,
+    })
+}
+
+fn span_of<T>(v: &Spanned<T>) -> Span {
+    Span::new(0, v.span())
+}
+
+struct Loader<'a> {
+    source: &'a SourceFile,
+    schema: &'a Schema,
+    places: Vec<Place>,
+    problems: Vec<Problem>,
+}
+
+impl Loader<'_> {
+    fn place(&mut self, path: &str, span: Span) -> PlaceId {
+        let id = PlaceId::try_from(self.places.len()).unwrap_or(NO_PLACE);
+        self.places.push(Place {
+            path: path.to_string(),
+            span,
+        });
+        id
+    }
+
+    fn problem(&mut self, code: &'static str, message: String, span: Span, label: &str, help: Option<String>) {
+        self.problems
+            .push(Problem::error(code, message, self.source, span, label).with_help_opt(help));
+    }
+
+    fn record(&mut self, id: RecordId, table: &DeTable<'_>, span: Span, path: String) -> Value {
+        let Some(record_type) = self.schema.record(id) else {
+            return Value::Absent;
+        };
+        let field_count = record_type.fields.len();
+        let mut fields = vec![Value::Absent; field_count];
+        let mut places = vec![NO_PLACE; field_count];
+        let place = self.place(&path, span);
+        let mut entries: Vec<_> = table.iter().collect();
+        entries.sort_by_key(|(k, _)| k.span().start);
+        for (key, value) in entries {
+            let key_text: &str = key.get_ref();
+            let key_span = Span::new(0, key.span());
+            let Some(index) = record_type.field(key_text) else {
+                let known = record_type.fields.iter().map(|f| f.name.as_str());
+                let help = did_you_mean(key_text, known).or_else(|| {
+                    Some(format!(
+                        "`{}` 可用的键：{}",
+                        display_path(&path),
+                        record_type.fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join("、")
+                    ))
+                });
+                self.problem("submission::unknown_key", format!("未知的键 `{key_text}`"), key_span, "格式中没有这个键", help);
+                continue;
+            };
+            let Some(field) = record_type.fields.get(index) else { continue };
+            let ty = field.ty.clone();
+            let one_of = field.one_of.clone();
+            let child_path = join_path(&path, key_text);
+            let (v, field_place) = self.value(&ty, value, &child_path);
+            if let (Some(allowed), Value::Text(t)) = (&one_of, &v) {
+                if !allowed.iter().any(|a| **a == **t) {
+                    self.problem(
+                        "submission::not_allowed",
+                        format!("`{child_path}` 的值 `{t}` 不在允许的范围内"),
+                        span_of(value),
+                        "不允许的值",
+                        Some(format!("可选：{}", allowed.join("、"))),
+                    );
+                }
+            }
+            if let (Some(slot), Some(p)) = (fields.get_mut(index), places.get_mut(index)) {
+                *slot = v;
+                *p = field_place;
+            }
+        }
+        for (field, v) in record_type.fields.iter().zip(&fields) {
+            if !field.optional && matches!(v, Value::Absent) {
+                self.problem(
+                    "submission::missing_key",
+                    format!("`{}` 缺少必填的键 `{}`", display_path(&path), field.name),
+                    span,
+                    "此表缺少该键",
+                    Some(format!("补上 {} = …（类型：{}）", field.name, field.ty.describe(self.schema))),
+                );
+            }
+        }
+        Value::Record(Arc::new(Record {
+            fields: fields.into(),
+            places: places.into(),
+            place,
+        }))
+    }
+
+    /// A value of `ty`, with its place.
+    fn value(&mut self, ty: &Type, value: &Spanned<DeValue<'_>>, path: &str) -> (Value, PlaceId) {
+        let span = span_of(value);
+        let v = value.get_ref();
+        let result = match (ty, v) {
+            (Type::Record(id), DeValue::Table(t)) => {
+                let record = self.record(*id, t, span, path.to_string());
+                let place = match &record {
+                    Value::Record(r) => r.place,
+                    _ => NO_PLACE,
+                };
+                return (record, place);
+            }
+            (Type::List(elem), DeValue::Array(items)) => {
+                let place = self.place(path, span);
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    out.push(self.value(elem, item, &format!("{path}[{i}]")).0);
+                }
+                return (Value::List(out.into()), place);
+            }
+            (Type::Map(elem), DeValue::Table(t)) => {
+                let place = self.place(path, span);
+                let mut entries: Vec<_> = t.iter().collect();
+                entries.sort_by_key(|(k, _)| k.span().start);
+                let mut map = MapValue::default();
+                for (key, item) in entries {
+                    let key_text: &str = key.get_ref();
+                    let (v, item_place) = self.value(elem, item, &format!("{path}.{key_text}"));
+                    map.entries.push((Arc::from(key_text), v, item_place));
+                }
+                return (Value::Map(Arc::new(map)), place);
+            }
+            (Type::Bool, DeValue::Boolean(b)) => Ok(Value::Bool(*b)),
+            (Type::Text, DeValue::String(s)) => Ok(Value::text(s)),
+            (Type::Integer, DeValue::Integer(i)) => parse_integer(i.as_str(), i.radix()).map(Value::Num),
+            (Type::Decimal, DeValue::Integer(i)) => parse_integer(i.as_str(), i.radix()).map(Value::Num),
+            (Type::Decimal, DeValue::Float(f)) => parse_decimal(f.as_str()).map(Value::Num),
+            (Type::Date, DeValue::Datetime(d)) => match (d.date, d.time, d.offset) {
+                (Some(date), None, None) => Date::new(i32::from(date.year), date.month, date.day)
+                    .map(Value::Date)
+                    .ok_or_else(|| ("日期不存在".to_string(), "检查月份和日期".to_string())),
+                _ => Err(("应为日期，不带时间".to_string(), "写成 2023-06-14".to_string())),
+            },
+            (expected, found) => Err((
+                format!("应为{}，实际是{}", expected.describe(self.schema), toml_type(found)),
+                hint_for(expected),
+            )),
+        };
+        let place = self.place(path, span);
+        match result {
+            Ok(v) => (v, place),
+            Err((message, help)) => {
+                self.problem("submission::wrong_type", format!("`{path}` 的值有误：{message}"), span, &message, Some(help));
+                (Value::Absent, place)
+            }
+        }
+    }
+
+    fn review(&mut self, value: &Spanned<DeValue<'_>>) -> Review {
+        let mut review = Review::default();
+        let Some(table) = value.get_ref().as_table() else {
+            self.problem("submission::wrong_type", "`review` 应为表".into(), span_of(value), "应为 [review]", None);
+            return review;
+        };
+        let mut entries: Vec<_> = table.iter().collect();
+        entries.sort_by_key(|(k, _)| k.span().start);
+        for (key, v) in entries {
+            let key_text: &str = key.get_ref();
+            let key_span = Span::new(0, key.span());
+            match (key_text, v.get_ref()) {
+                ("reviewer", DeValue::String(s)) => review.reviewer = Some(s.to_string()),
+                ("reviewer", _) => self.problem("submission::wrong_type", "`review.reviewer` 应为文字".into(), span_of(v), "应为文字", None),
+                (id, DeValue::Table(t)) => {
+                    let judgment = self.judgment(id, key_span, t);
+                    review.judgments.push(judgment);
+                }
+                (id, _) => self.problem(
+                    "submission::wrong_type",
+                    format!("`review.{id}` 应为表"),
+                    span_of(v),
+                    "应为 [review.评分项] 表",
+                    Some(format!("写成 [review.{id}] 并在其下写 score = …")),
+                ),
+            }
+        }
+        review
+    }
+
+    fn judgment(&mut self, id: &str, id_span: Span, table: &DeTable<'_>) -> Judgment {
+        let mut j = Judgment {
+            id: id.to_string(),
+            id_span,
+            score: None,
+            tier: None,
+            note: None,
+            override_rules: false,
+        };
+        let mut entries: Vec<_> = table.iter().collect();
+        entries.sort_by_key(|(k, _)| k.span().start);
+        for (key, v) in entries {
+            let key_text: &str = key.get_ref();
+            let span = span_of(v);
+            match (key_text, v.get_ref()) {
+                ("score", DeValue::Integer(i)) => match parse_integer(i.as_str(), i.radix()) {
+                    Ok(n) => j.score = Some((n, span)),
+                    Err((m, h)) => self.problem("submission::wrong_type", m, span, "分数有误", Some(h)),
+                },
+                ("score", DeValue::Float(f)) => match parse_decimal(f.as_str()) {
+                    Ok(n) => j.score = Some((n, span)),
+                    Err((m, h)) => self.problem("submission::wrong_type", m, span, "分数有误", Some(h)),
+                },
+                ("tier", DeValue::String(s)) => j.tier = Some((s.to_string(), span)),
+                ("note", DeValue::String(s)) => j.note = Some(s.to_string()),
+                ("override", DeValue::Boolean(b)) => j.override_rules = *b,
+                ("score" | "tier" | "note" | "override", found) => self.problem(
+                    "submission::wrong_type",
+                    format!("`review.{id}.{key_text}` 的类型不对：实际是{}", toml_type(found)),
+                    span,
+                    "类型不对",
+                    Some("score 为数字，tier 与 note 为文字，override 为 true 或 false".into()),
+                ),
+                (other, _) => {
+                    let help = did_you_mean(other, ["score", "tier", "note", "override"])
+                        .or_else(|| Some("评审表可用的键：score、tier、note、override".into()));
+                    self.problem("submission::unknown_key", format!("未知的键 `{other}`"), Span::new(0, key.span()), "评审表中没有这个键", help);
+                }
+            }
+        }
+        j
+    }
+}
+
+fn join_path(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+fn display_path(path: &str) -> &str {
+    if path.is_empty() { "文件顶层" } else { path }
+}
+
+fn toml_type(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "文字",
+        DeValue::Integer(_) => "整数",
+        DeValue::Float(_) => "小数",
+        DeValue::Boolean(_) => "布尔值",
+        DeValue::Datetime(_) => "日期时间",
+        DeValue::Array(_) => "数组",
+        DeValue::Table(_) => "表",
+    }
+}
+
+fn hint_for(ty: &Type) -> String {
+    match ty {
+        Type::Bool => "写成 true 或 false（不加引号）".into(),
+        Type::Integer => "写成整数，不加引号，如 20".into(),
+        Type::Decimal => "写成数字，不加引号，如 1085.09".into(),
+        Type::Text => "文字用英文双引号括起".into(),
+        Type::Date => "写成 2023-06-14（不加引号）".into(),
+        Type::List(_) => "写成数组 [ … ] 或 [[表名]]".into(),
+        Type::Map(_) | Type::Record(_) => "写成表 [名称] 或 { 键 = 值 }".into(),
+        Type::Any => String::new(),
+    }
+}
+
+type Parsed<T> = Result<T, (String, String)>;
+
+fn parse_integer(text: &str, radix: u32) -> Parsed<Decimal> {
+    let digits = text.replace('_', "");
+    let n = i128::from_str_radix(&digits, radix).map_err(|_| ("整数超出范围".to_string(), "检查这个数".to_string()))?;
+    Decimal::try_from_i128_with_scale(n, 0).map_err(|_| ("整数超出可精确表示的范围".to_string(), "数字最多 28 位有效数字".to_string()))
+}
+
+fn parse_decimal(text: &str) -> Parsed<Decimal> {
+    let digits = text.replace('_', "");
+    let lower = digits.to_ascii_lowercase();
+    if lower.contains("nan") || lower.contains("inf") {
+        return Err(("不是一个数（nan 或 inf）".into(), "填写具体金额或分数".into()));
+    }
+    let parsed = if lower.contains('e') {
+        Decimal::from_scientific(&lower)
+    } else {
+        Decimal::from_str(&digits)
+    };
+    parsed.map_err(|_| ("数字超出可精确表示的范围".into(), "数字最多 28 位有效数字".into()))
+}

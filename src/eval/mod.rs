@@ -1,0 +1,352 @@
+//! Scoring: run a compiled rule set over a loaded submission and build the
+//! outcome tree. Judgments from `[review]` are applied in `review`.
+
+mod builtins;
+mod expr;
+pub mod outcome;
+mod review;
+
+use crate::data::{Judgment, PlaceId, Submission, Value};
+use crate::diag::Problem;
+use crate::ir::{Class, CriterionIr, JudgeIr, Method, NodeIr, NodeIrKind, Piece, Plan, RuleSet, Template};
+use crate::source::{SourceFile, Span};
+use expr::{round, truthy, Env};
+use outcome::{Basis, Deduction, DeductionKind, NodeOutcome, Outcome, Status};
+use rust_decimal::Decimal;
+
+/// A failure while evaluating a rule (division by zero, overflow).
+#[derive(Debug)]
+pub struct EvalError {
+    /// Stable code.
+    pub code: &'static str,
+    /// What went wrong.
+    pub message: String,
+    /// The innermost expression that failed.
+    pub span: Span,
+    spanned: bool,
+}
+
+impl EvalError {
+    fn new(code: &'static str, message: impl Into<String>) -> Self {
+        EvalError {
+            code,
+            message: message.into(),
+            span: Span::default(),
+            spanned: false,
+        }
+    }
+
+    fn overflow() -> Self {
+        EvalError::new("rules::overflow", "计算结果超出可精确表示的范围")
+    }
+
+    fn division_by_zero(numerator: Decimal) -> Self {
+        EvalError::new("rules::division_by_zero", format!("除数为 0（被除数 {}）", numerator.normalize()))
+    }
+
+    /// Stamp the innermost span onto an error that has none.
+    fn at(mut self, span: Span) -> Self {
+        if !self.spanned {
+            self.span = span;
+            self.spanned = true;
+        }
+        self
+    }
+
+    /// As a diagnostic in the rule file.
+    pub fn into_problem(self, file: &SourceFile) -> Problem {
+        Problem::error(self.code, format!("规则计算出错：{}", self.message), file, self.span, "在这里")
+            .with_help("检查这条规则在这份材料上的取值；需要时用 if … then … else 排除特殊情况")
+    }
+}
+
+/// Evaluate a parameter's definition (no submission in scope).
+pub fn eval_const(expr: &crate::ir::Expr) -> Result<Value, EvalError> {
+    let root = Value::Absent;
+    let mut env = Env::new(&root, 0);
+    let mut touched = Vec::new();
+    env.eval(expr, &mut touched)
+}
+
+/// Score one submission. Problems are rule failures or review errors.
+pub fn score(rules: &RuleSet, submission: &Submission) -> Result<Outcome, Vec<Problem>> {
+    let mut env = Env::new(&submission.root, rules.slot_count);
+    let to_problem = |e: EvalError| {
+        let file = file_of(rules, e.span);
+        vec![e.into_problem(&file)]
+    };
+    for global in &rules.globals {
+        env.bind(global.slot, &global.expr).map_err(to_problem)?;
+    }
+    let mut scorer = Scorer {
+        rules,
+        submission,
+        env,
+        problems: Vec::new(),
+    };
+    scorer.problems.extend(review::check_ids(rules, submission));
+    let mut nodes = Vec::with_capacity(rules.nodes.len());
+    for node in &rules.nodes {
+        match scorer.node(node) {
+            Ok(n) => nodes.push(n),
+            Err(e) => return Err(to_problem(e)),
+        }
+    }
+    if !scorer.problems.is_empty() {
+        return Err(scorer.problems);
+    }
+    let (score, range, basis) = sum_children(&nodes);
+    let _ = basis;
+    Ok(Outcome {
+        unit: submission.unit.clone(),
+        year: submission.year,
+        rules: rules.title.clone(),
+        status: if score.is_some() { Status::Final } else { Status::Pending },
+        score,
+        max: rules.total,
+        range,
+        nodes,
+    })
+}
+
+fn file_of(rules: &RuleSet, span: Span) -> SourceFile {
+    rules
+        .files
+        .get(usize::from(span.file))
+        .cloned()
+        .unwrap_or_else(|| SourceFile::new("?", ""))
+}
+
+/// A parent's score, range and basis from its children.
+fn sum_children(children: &[NodeOutcome]) -> (Option<Decimal>, (Decimal, Decimal), Basis) {
+    let mut score = Some(Decimal::ZERO);
+    let (mut low, mut high) = (Decimal::ZERO, Decimal::ZERO);
+    for c in children {
+        score = score.zip(c.score).map(|(a, b)| a + b);
+        low += c.range.0;
+        high += c.range.1;
+    }
+    let basis = if children.iter().any(|c| c.basis == Basis::Pending) {
+        Basis::Pending
+    } else if children.iter().all(|c| c.basis == Basis::Auto) {
+        Basis::Auto
+    } else {
+        Basis::Mixed
+    };
+    (score, (low, high), basis)
+}
+
+struct Scorer<'a> {
+    rules: &'a RuleSet,
+    submission: &'a Submission,
+    env: Env<'a>,
+    problems: Vec<Problem>,
+}
+
+/// What a plan decided before any judgment.
+enum Decision<'p> {
+    Auto { score: Decimal, deductions: Vec<Deduction>, notes: Vec<String> },
+    Judge(&'p JudgeIr),
+}
+
+impl<'a> Scorer<'a> {
+    fn node(&mut self, node: &'a NodeIr) -> Result<NodeOutcome, EvalError> {
+        let mut out = NodeOutcome {
+            id: node.id.clone(),
+            title: node.title.clone(),
+            max: node.max,
+            score: None,
+            range: (Decimal::ZERO, node.max),
+            basis: Basis::Pending,
+            class: None,
+            says: node.says.clone(),
+            span: node.span,
+            deductions: Vec::new(),
+            hints: Vec::new(),
+            notes: Vec::new(),
+            children: Vec::new(),
+        };
+        match &node.kind {
+            NodeIrKind::Section(children) => {
+                for c in children {
+                    out.children.push(self.node(c)?);
+                }
+                let (score, range, basis) = sum_children(&out.children);
+                out.score = score;
+                out.range = range;
+                out.basis = basis;
+            }
+            NodeIrKind::Criterion(criterion) => self.criterion(node, criterion, &mut out)?,
+        }
+        Ok(out)
+    }
+
+    fn criterion(&mut self, node: &'a NodeIr, criterion: &'a CriterionIr, out: &mut NodeOutcome) -> Result<(), EvalError> {
+        out.class = Some(criterion.class);
+        let decision = self.plan(&criterion.plan, node.max, &mut out.hints)?;
+        let judgment = self.submission.review.judgments.iter().find(|j| j.id == node.id);
+        match (decision, judgment) {
+            (_, Some(j)) if j.override_rules => {
+                if let Some(d) = review::apply_override(self.rules, self.submission, node, j, &mut self.problems) {
+                    out.score = Some(round(d.0, self.rules.round));
+                    out.basis = Basis::Override;
+                    out.deductions = d.1;
+                    out.notes = d.2;
+                }
+            }
+            (Decision::Auto { score, deductions, mut notes }, judgment) => {
+                if let Some(j) = judgment {
+                    if criterion.class == Class::Auto {
+                        self.problems.push(review::judgment_on_auto(self.rules, self.submission, node, j));
+                    } else {
+                        notes.push("评审意见未采用：本项在这份材料上按规则自动计分".to_string());
+                    }
+                }
+                out.score = Some(round(score, self.rules.round));
+                out.basis = Basis::Auto;
+                out.deductions = deductions;
+                out.notes = notes;
+            }
+            (Decision::Judge(judge), Some(j)) => {
+                if let Some((score, deductions, notes)) = review::apply_judgment(self.rules, self.submission, node, judge, j, &mut self.problems) {
+                    out.score = Some(round(score, self.rules.round));
+                    out.basis = Basis::Judged;
+                    out.deductions = deductions;
+                    out.notes = notes;
+                }
+            }
+            (Decision::Judge(judge), None) => {
+                let low = judge.tiers.iter().map(|t| t.low).min().unwrap_or(Decimal::ZERO);
+                let high = judge.tiers.iter().map(|t| t.high).max().unwrap_or(node.max);
+                out.range = (low, high);
+                out.basis = Basis::Pending;
+                out.notes.push("待评审：请在 [review] 中给出评分".to_string());
+                return Ok(());
+            }
+        }
+        let s = out.score.unwrap_or(Decimal::ZERO);
+        out.range = (s, s);
+        Ok(())
+    }
+
+    /// Evaluate a plan down to an automatic score or a judgment to make.
+    fn plan<'p>(&mut self, plan: &'p Plan, max: Decimal, hints: &mut Vec<(String, String)>) -> Result<Decision<'p>, EvalError> {
+        for l in &plan.lets {
+            self.env.bind(l.slot, &l.expr)?;
+        }
+        for h in &plan.hints {
+            let value = self.env.eval(&h.expr, &mut Vec::new())?;
+            hints.push((h.label.clone(), value.to_string()));
+        }
+        for zero in &plan.zeros {
+            let mut touched = Vec::new();
+            if truthy(&self.env.eval(&zero.when, &mut touched)?) {
+                let deduction = self.deduction(max, &zero.because, zero.span, &zero.values, touched, DeductionKind::Zero);
+                return Ok(Decision::Auto {
+                    score: Decimal::ZERO,
+                    deductions: vec![deduction],
+                    notes: vec!["自动得 0 分，优先于评审判定".to_string()],
+                });
+            }
+        }
+        match &plan.method {
+            Method::Judge(judge) => Ok(Decision::Judge(judge)),
+            Method::Cases(cases, otherwise) => {
+                for (cond, case_plan) in cases {
+                    if truthy(&self.env.eval(cond, &mut Vec::new())?) {
+                        return self.plan(case_plan, max, hints);
+                    }
+                }
+                self.plan(otherwise, max, hints)
+            }
+            Method::Award(award) => {
+                let mut touched = Vec::new();
+                let value = self.env.eval(&award.value, &mut touched)?;
+                let Value::Num(n) = value else {
+                    return Err(EvalError::new("rules::no_value", "award 的分数在这份材料上没有值（空白）").at(award.value.span));
+                };
+                if n < Decimal::ZERO || n > max {
+                    return Err(EvalError::new("rules::award_out_of_range", format!("award 算出 {}，超出 0–{max}", n.normalize())).at(award.value.span));
+                }
+                let score = round(n, self.rules.round);
+                let mut deductions = Vec::new();
+                if score < max {
+                    deductions.push(self.deduction(max - score, &award.because, award.span, &award.values, touched, DeductionKind::Award));
+                }
+                Ok(Decision::Auto {
+                    score,
+                    deductions,
+                    notes: Vec::new(),
+                })
+            }
+            Method::Deduct(deducts) => {
+                let mut total = Decimal::ZERO;
+                let mut deductions = Vec::new();
+                for d in deducts {
+                    let mut touched = Vec::new();
+                    if let Some(when) = &d.when {
+                        if !truthy(&self.env.eval(when, &mut touched)?) {
+                            continue;
+                        }
+                    }
+                    let count = match &d.per {
+                        Some(per) => match self.env.eval(per, &mut touched)? {
+                            Value::Num(n) if n > Decimal::ZERO => n,
+                            _ => continue,
+                        },
+                        None => Decimal::ONE,
+                    };
+                    let mut points = d.points.checked_mul(count).ok_or_else(|| EvalError::overflow().at(d.span))?;
+                    if let Some(cap) = d.cap {
+                        points = points.min(cap);
+                    }
+                    if points > Decimal::ZERO {
+                        total += points;
+                        deductions.push(self.deduction(points, &d.because, d.span, &d.values, touched, DeductionKind::Rule));
+                    }
+                }
+                let mut notes = Vec::new();
+                if total > max {
+                    notes.push(format!("扣分合计 {} 超过本项分值，本项最多扣 {max} 分", total.normalize()));
+                }
+                Ok(Decision::Auto {
+                    score: (max - total).max(Decimal::ZERO),
+                    deductions,
+                    notes,
+                })
+            }
+        }
+    }
+
+    fn deduction(&self, points: Decimal, because: &Template, span: Span, values: &[(String, u32)], mut touched: Vec<PlaceId>, kind: DeductionKind) -> Deduction {
+        for (_, slot) in values {
+            touched.extend_from_slice(self.env.slot_places(*slot));
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        Deduction {
+            points: points.normalize(),
+            message: self.fill(because),
+            span,
+            values: values.iter().map(|(n, s)| (n.clone(), self.env.slot(*s).to_string())).collect(),
+            places: touched,
+            kind,
+        }
+    }
+
+    fn fill(&self, template: &Template) -> String {
+        let mut out = String::new();
+        for piece in &template.pieces {
+            match piece {
+                Piece::Text(t) => out.push_str(t),
+                Piece::Slot(s) => out.push_str(&self.env.slot(*s).to_string()),
+            }
+        }
+        out
+    }
+}
+
+/// The judgment for a criterion, if any (used by explanations).
+pub fn judgment_for<'s>(submission: &'s Submission, id: &str) -> Option<&'s Judgment> {
+    submission.review.judgments.iter().find(|j| j.id == id)
+}

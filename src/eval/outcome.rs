@@ -1,0 +1,129 @@
+//! The outcome of scoring one submission: a tree mirroring the sheet, each
+//! node with its score (or its range while pending), its basis, and every
+//! lost point with the rule and the values that produced it.
+
+use crate::data::PlaceId;
+use crate::ir::Class;
+use crate::source::Span;
+use rust_decimal::Decimal;
+
+/// `final` or `pending`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Every criterion has a score.
+    Final,
+    /// Some judged criterion awaits a judgment.
+    Pending,
+}
+
+/// How a node's score came about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Basis {
+    /// Computed by the rules.
+    Auto,
+    /// A reviewer's judgment within its band.
+    Judged,
+    /// A judgment overriding the rules.
+    Override,
+    /// Children of different bases.
+    Mixed,
+    /// Awaiting a judgment.
+    Pending,
+}
+
+impl Basis {
+    /// As in the JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Auto => "auto",
+            Basis::Judged => "judged",
+            Basis::Override => "override",
+            Basis::Mixed => "mixed",
+            Basis::Pending => "pending",
+        }
+    }
+}
+
+/// One submission's result.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// `unit.name`
+    pub unit: String,
+    /// `unit.year`
+    pub year: i64,
+    /// The sheet's title.
+    pub rules: String,
+    /// Final or pending.
+    pub status: Status,
+    /// Total, when final.
+    pub score: Option<Decimal>,
+    /// The sheet's total points.
+    pub max: Decimal,
+    /// Lowest and highest total still possible.
+    pub range: (Decimal, Decimal),
+    /// The top-level nodes.
+    pub nodes: Vec<NodeOutcome>,
+}
+
+/// A node of the outcome tree.
+#[derive(Clone, Debug)]
+pub struct NodeOutcome {
+    /// Criterion id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Points.
+    pub max: Decimal,
+    /// Score, unless pending.
+    pub score: Option<Decimal>,
+    /// Lowest and highest possible.
+    pub range: (Decimal, Decimal),
+    /// Basis.
+    pub basis: Basis,
+    /// Automatic, judged or mixed (criteria only).
+    pub class: Option<Class>,
+    /// The sheet's words.
+    pub says: Option<String>,
+    /// The criterion's header in the rules.
+    pub span: Span,
+    /// Every lost point.
+    pub deductions: Vec<Deduction>,
+    /// Hints for the reviewer.
+    pub hints: Vec<(String, String)>,
+    /// Remarks: an unused judgment, a clipped total, the reviewer's note.
+    pub notes: Vec<String>,
+    /// Sub-nodes.
+    pub children: Vec<NodeOutcome>,
+}
+
+/// What kind of statement took the points.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeductionKind {
+    /// `deduct`
+    Rule,
+    /// `award` below the maximum.
+    Award,
+    /// `zero when`
+    Zero,
+    /// A reviewer's judgment below the maximum.
+    Judged,
+    /// A reviewer's override.
+    Override,
+}
+
+/// Points lost, and why.
+#[derive(Clone, Debug)]
+pub struct Deduction {
+    /// Points lost.
+    pub points: Decimal,
+    /// The explanation, holes filled.
+    pub message: String,
+    /// The statement in the rules (or the tier).
+    pub span: Span,
+    /// Named values that produced it.
+    pub values: Vec<(String, String)>,
+    /// Submission places involved.
+    pub places: Vec<PlaceId>,
+    /// Its kind.
+    pub kind: DeductionKind,
+}

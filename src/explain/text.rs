@@ -1,0 +1,189 @@
+//! `--format text`: a header, the table of criteria, then one diagnostic per
+//! lost point: the rule's lines labelled with the values, the sheet's words
+//! as help, and the submission's cell beside it.
+
+use super::decimal;
+use crate::data::Submission;
+use crate::diag::{render, Problem};
+use crate::eval::outcome::{Deduction, DeductionKind, NodeOutcome, Outcome, Status};
+use crate::ir::RuleSet;
+use miette::Severity;
+use std::fmt::Write as _;
+
+/// How many submission snippets one deduction shows.
+const MAX_DATA_SNIPPETS: usize = 3;
+
+/// The whole text report of one submission.
+pub fn render_text(outcome: &Outcome, rules: &RuleSet, submission: &Submission) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}（{} 年度）", outcome.unit, outcome.year);
+    let _ = writeln!(out, "评分表：{}", outcome.rules);
+    match (outcome.status, outcome.score) {
+        (Status::Final, Some(score)) => {
+            let _ = writeln!(out, "总分：{} / {}", decimal(score), decimal(outcome.max));
+        }
+        _ => {
+            let _ = writeln!(
+                out,
+                "总分：待评审，可能范围 {}–{} / {}",
+                decimal(outcome.range.0),
+                decimal(outcome.range.1),
+                decimal(outcome.max)
+            );
+        }
+    }
+    out.push('\n');
+    table(&mut out, &outcome.nodes);
+    let mut problems = Vec::new();
+    for node in &outcome.nodes {
+        collect(node, rules, submission, &mut problems);
+    }
+    if !problems.is_empty() {
+        out.push('\n');
+        out.push_str(&render(&problems));
+    }
+    out
+}
+
+fn table(out: &mut String, nodes: &[NodeOutcome]) {
+    let mut rows = Vec::new();
+    for n in nodes {
+        rows_of(n, 0, &mut rows);
+    }
+    let head = ["评分项", "编号", "分值", "得分", "依据"];
+    let width = |i: usize| {
+        rows.iter()
+            .map(|r: &[String; 5]| display_width(r.get(i).map_or("", String::as_str)))
+            .chain(std::iter::once(display_width(head.get(i).copied().unwrap_or(""))))
+            .max()
+            .unwrap_or(0)
+    };
+    let widths: Vec<usize> = (0..5).map(width).collect();
+    let line = |cells: [&str; 5]| {
+        let mut s = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            let w = widths.get(i).copied().unwrap_or(0);
+            let pad = w.saturating_sub(display_width(c));
+            if i >= 2 && i <= 3 {
+                s.push_str(&" ".repeat(pad));
+                s.push_str(c);
+            } else {
+                s.push_str(c);
+                s.push_str(&" ".repeat(pad));
+            }
+            s.push_str("  ");
+        }
+        s.trim_end().to_string()
+    };
+    let _ = writeln!(out, "{}", line(head));
+    let total: usize = widths.iter().sum::<usize>() + 8;
+    let _ = writeln!(out, "{}", "─".repeat(total));
+    for r in &rows {
+        let [a, b, c, d, e] = r;
+        let _ = writeln!(out, "{}", line([a, b, c, d, e]));
+    }
+}
+
+fn rows_of(n: &NodeOutcome, depth: usize, rows: &mut Vec<[String; 5]>) {
+    let score = match n.score {
+        Some(s) => decimal(s),
+        None => format!("{}–{}", decimal(n.range.0), decimal(n.range.1)),
+    };
+    let basis = match n.basis.as_str() {
+        "auto" => "自动",
+        "judged" => "评审",
+        "override" => "改判",
+        "mixed" => "混合",
+        _ => "待评审",
+    };
+    rows.push([
+        format!("{}{}", "  ".repeat(depth), n.title),
+        n.id.clone(),
+        decimal(n.max),
+        score,
+        basis.to_string(),
+    ]);
+    for c in &n.children {
+        rows_of(c, depth + 1, rows);
+    }
+}
+
+/// Terminal columns: CJK and full-width characters take two.
+fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| match c as u32 {
+            0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+fn collect(node: &NodeOutcome, rules: &RuleSet, submission: &Submission, out: &mut Vec<Problem>) {
+    for d in &node.deductions {
+        out.push(deduction_problem(node, d, rules, submission));
+    }
+    if node.score.is_none() && node.children.is_empty() {
+        out.push(pending_problem(node, rules));
+    }
+    for c in &node.children {
+        collect(c, rules, submission, out);
+    }
+}
+
+fn deduction_problem(node: &NodeOutcome, d: &Deduction, rules: &RuleSet, submission: &Submission) -> Problem {
+    let file = rules.files.get(usize::from(d.span.file)).cloned().unwrap_or_else(|| crate::source::SourceFile::new("?", ""));
+    let values: Vec<String> = d.values.iter().map(|(n, v)| format!("{n} = {}", shorten(v))).collect();
+    let label = match d.kind {
+        DeductionKind::Judged => "评审判定".to_string(),
+        DeductionKind::Override => "评审改判".to_string(),
+        _ if values.is_empty() => format!("扣 {} 分", decimal(d.points)),
+        _ => values.join("，"),
+    };
+    let mut problem = Problem::error(
+        node.id.clone(),
+        format!("{}：扣 {} 分（{}）", node.title, decimal(d.points), d.message),
+        &file,
+        d.span,
+        label,
+    );
+    problem.severity = Severity::Warning;
+    problem.help = node.says.as_ref().map(|s| format!("评分标准：{s}"));
+    for note in &node.notes {
+        problem.help = Some(match problem.help.take() {
+            Some(h) => format!("{h}\n{note}"),
+            None => note.clone(),
+        });
+    }
+    let places: Vec<_> = d.places.iter().filter_map(|p| submission.places.get(*p as usize)).take(MAX_DATA_SNIPPETS).collect();
+    if !places.is_empty() {
+        let mut related = Problem::error("data", "报送材料中的相关数据", &submission.source, places.first().map_or_else(Default::default, |p| p.span), "");
+        related.severity = Severity::Advice;
+        related.labels = places.iter().map(|p| (p.span, p.path.clone())).collect();
+        problem.related.push(related);
+    }
+    problem
+}
+
+fn pending_problem(node: &NodeOutcome, rules: &RuleSet) -> Problem {
+    let file = rules.files.get(usize::from(node.span.file)).cloned().unwrap_or_else(|| crate::source::SourceFile::new("?", ""));
+    let hints: Vec<String> = node.hints.iter().map(|(l, v)| format!("{l}：{v}")).collect();
+    let mut problem = Problem::error(
+        node.id.clone(),
+        format!("{}：待评审（{}–{} 分）", node.title, decimal(node.range.0), decimal(node.range.1)),
+        &file,
+        node.span,
+        if hints.is_empty() { "需要评审评分".to_string() } else { hints.join("；") },
+    );
+    problem.severity = Severity::Advice;
+    problem.help = node.says.as_ref().map(|s| format!("评分标准：{s}\n在 [review.{}] 中写 score（及 tier、note）", node.id));
+    problem
+}
+
+fn shorten(v: &str) -> String {
+    const MAX: usize = 40;
+    if v.chars().count() <= MAX {
+        v.to_string()
+    } else {
+        format!("{}…", v.chars().take(MAX).collect::<String>())
+    }
+}

@@ -1,0 +1,325 @@
+//! The checked, compiled form of a rules folder. Names are resolved to slots
+//! and field indices, constants are values, and every node keeps its span.
+//! `eval` consumes this and nothing else.
+
+use crate::ast::{AggKind, BinOp};
+use crate::data::schema::Schema;
+use crate::data::Value;
+use crate::source::{SourceFile, Span};
+use rust_decimal::Decimal;
+
+/// A compiled rules folder: one year's assessment sheet.
+#[derive(Debug)]
+pub struct RuleSet {
+    /// The rule files, indexed by `Span::file`.
+    pub files: Vec<SourceFile>,
+    /// The sheet's title.
+    pub title: String,
+    /// The year the sheet evaluates.
+    pub year: i64,
+    /// The sheet's total points.
+    pub total: Decimal,
+    /// Decimals every score is rounded to (half away from zero).
+    pub round: u32,
+    /// The submission's shape.
+    pub schema: Schema,
+    /// Values computed once per submission, in dependency order.
+    pub globals: Vec<LetIr>,
+    /// The tree of sections and criteria.
+    pub nodes: Vec<NodeIr>,
+    /// How many value slots an evaluation needs.
+    pub slot_count: usize,
+}
+
+/// `let name = expr`, compiled.
+#[derive(Debug)]
+pub struct LetIr {
+    /// Its name.
+    pub name: String,
+    /// Its slot.
+    pub slot: u32,
+    /// Its definition.
+    pub expr: Expr,
+}
+
+/// A section or criterion.
+#[derive(Debug)]
+pub struct NodeIr {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Points.
+    pub max: Decimal,
+    /// The sheet's words.
+    pub says: Option<String>,
+    /// The header's span.
+    pub span: Span,
+    /// Children or scoring.
+    pub kind: NodeIrKind,
+}
+
+/// What a node holds.
+#[derive(Debug)]
+pub enum NodeIrKind {
+    /// Sum of children.
+    Section(Vec<NodeIr>),
+    /// Scored.
+    Criterion(CriterionIr),
+}
+
+/// How a criterion is scored.
+#[derive(Debug)]
+pub struct CriterionIr {
+    /// Automatic, judged or mixed.
+    pub class: Class,
+    /// The plan.
+    pub plan: Plan,
+}
+
+/// Whether a reviewer's judgment is part of a criterion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Class {
+    /// Computed by the rules only.
+    Auto,
+    /// Judged by a reviewer (automatic zeros aside).
+    Judged,
+    /// Automatic in some cases, judged in others.
+    Mixed,
+}
+
+/// The statements of a body, sorted by role.
+#[derive(Debug)]
+pub struct Plan {
+    /// Named values, in order.
+    pub lets: Vec<LetIr>,
+    /// Hints for the reviewer.
+    pub hints: Vec<HintIr>,
+    /// Automatic zeros.
+    pub zeros: Vec<ZeroIr>,
+    /// The scoring method.
+    pub method: Method,
+}
+
+/// The scoring method of a plan.
+#[derive(Debug)]
+pub enum Method {
+    /// max − Σ deductions, at least 0.
+    Deduct(Vec<DeductIr>),
+    /// A computed score.
+    Award(AwardIr),
+    /// A reviewer's judgment.
+    Judge(JudgeIr),
+    /// The first case whose condition holds, else `otherwise`.
+    Cases(Vec<(Expr, Plan)>, Box<Plan>),
+}
+
+/// `hint "label" expr`
+#[derive(Debug)]
+pub struct HintIr {
+    /// Label.
+    pub label: String,
+    /// Value.
+    pub expr: Expr,
+    /// Statement span.
+    pub span: Span,
+}
+
+/// `zero when c because "…"`
+#[derive(Debug)]
+pub struct ZeroIr {
+    /// Condition.
+    pub when: Expr,
+    /// Message.
+    pub because: Template,
+    /// Statement span.
+    pub span: Span,
+    /// Slots the statement names.
+    pub values: Vec<(String, u32)>,
+}
+
+/// `deduct N per e when c cap M because "…"`
+#[derive(Debug)]
+pub struct DeductIr {
+    /// Points per item.
+    pub points: Decimal,
+    /// Item count.
+    pub per: Option<Expr>,
+    /// Condition.
+    pub when: Option<Expr>,
+    /// Cap.
+    pub cap: Option<Decimal>,
+    /// Message.
+    pub because: Template,
+    /// Statement span.
+    pub span: Span,
+    /// Slots the statement names.
+    pub values: Vec<(String, u32)>,
+}
+
+/// `award e because "…"`
+#[derive(Debug)]
+pub struct AwardIr {
+    /// Score.
+    pub value: Expr,
+    /// Message when below max.
+    pub because: Template,
+    /// Statement span.
+    pub span: Span,
+    /// Slots the statement names.
+    pub values: Vec<(String, u32)>,
+}
+
+/// `judge …`
+#[derive(Debug)]
+pub struct JudgeIr {
+    /// Tiers (one unnamed for a plain band).
+    pub tiers: Vec<TierIr>,
+    /// Statement span.
+    pub span: Span,
+}
+
+/// One tier.
+#[derive(Debug)]
+pub struct TierIr {
+    /// Name; empty for a plain band.
+    pub name: String,
+    /// Lowest score.
+    pub low: Decimal,
+    /// Highest score.
+    pub high: Decimal,
+    /// Needs a note, may overlap.
+    pub free: bool,
+    /// Where.
+    pub span: Span,
+}
+
+/// A message with holes.
+#[derive(Debug, Default)]
+pub struct Template {
+    /// Pieces in order.
+    pub pieces: Vec<Piece>,
+}
+
+/// A piece of a message.
+#[derive(Debug)]
+pub enum Piece {
+    /// Literal text.
+    Text(String),
+    /// A named value.
+    Slot(u32),
+}
+
+/// A compiled expression.
+#[derive(Debug)]
+pub struct Expr {
+    /// What it does.
+    pub kind: ExprIr,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// Compiled expression forms.
+#[derive(Debug)]
+pub enum ExprIr {
+    /// A constant (literals and parameters).
+    Const(Value),
+    /// A let or loop variable.
+    Slot(u32),
+    /// The submission's root record.
+    Root,
+    /// Field by index.
+    Field(Box<Expr>, usize),
+    /// `m[k]` on a map or `xs[i]` on a list.
+    Index(Box<Expr>, Box<Expr>),
+    /// `not`
+    Not(Box<Expr>),
+    /// unary `-`
+    Neg(Box<Expr>),
+    /// Binary operator.
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// `if`
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// Built-in function.
+    Call(Builtin, Vec<Expr>),
+    /// `[a, b]`
+    List(Vec<Expr>),
+    /// A record literal, fields in its type's order.
+    Record(Vec<Expr>),
+    /// Aggregate over a list.
+    Aggregate {
+        /// Which.
+        kind: AggKind,
+        /// Loop variable's slot.
+        slot: u32,
+        /// The list.
+        list: Box<Expr>,
+        /// Filter.
+        filter: Option<Box<Expr>>,
+        /// Aggregated expression.
+        body: Option<Box<Expr>>,
+    },
+}
+
+/// Built-in functions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Builtin {
+    /// `days_between(from, to)`: `to − from` in days.
+    DaysBetween,
+    /// `contains(text, part)` or `contains(list, item)`.
+    Contains,
+    /// `contains_any(text, [parts])`.
+    ContainsAny,
+    /// `starts_with(text, prefix)`.
+    StartsWith,
+    /// `trim(text)`.
+    Trim,
+    /// `split(text, [separators])`: trimmed, non-empty pieces.
+    Split,
+    /// `len(list or text)`.
+    Len,
+    /// `join(list, separator)`.
+    Join,
+    /// `present(x)`: not blank.
+    Present,
+    /// `default(x, y)`: x unless blank.
+    Default,
+    /// `collect(a, b, …)`: records and lists into one list, blanks skipped.
+    Collect,
+    /// `distinct(list)`.
+    Distinct,
+    /// `min(a, b, …)`.
+    Min,
+    /// `max(a, b, …)`.
+    Max,
+    /// `round(x, n)`, half away from zero.
+    Round,
+    /// `abs(x)`.
+    Abs,
+    /// `text(x)`: as displayed.
+    Text,
+}
+
+impl Builtin {
+    /// All built-ins with their names.
+    pub const ALL: [(&'static str, Builtin); 17] = [
+        ("days_between", Builtin::DaysBetween),
+        ("contains", Builtin::Contains),
+        ("contains_any", Builtin::ContainsAny),
+        ("starts_with", Builtin::StartsWith),
+        ("trim", Builtin::Trim),
+        ("split", Builtin::Split),
+        ("len", Builtin::Len),
+        ("join", Builtin::Join),
+        ("present", Builtin::Present),
+        ("default", Builtin::Default),
+        ("collect", Builtin::Collect),
+        ("distinct", Builtin::Distinct),
+        ("min", Builtin::Min),
+        ("max", Builtin::Max),
+        ("round", Builtin::Round),
+        ("abs", Builtin::Abs),
+        ("text", Builtin::Text),
+    ];
+}

@@ -1,0 +1,22 @@
+//! jixiao (绩效): a rules-as-data engine that scores budget units'
+//! performance self-evaluations against the finance bureau's assessment
+//! sheet and explains every lost point.
+//!
+//! Pipeline: `syntax` (text → AST) → `check` (names, types, points → `ir`)
+//! → `data` (a submission, validated against the rules' schema) → `eval`
+//! (outcome tree) → `explain` (JSON and text).
+
+pub mod ast;
+pub mod check;
+pub mod data;
+pub mod diag;
+pub mod eval;
+pub mod explain;
+pub mod ir;
+pub mod rules;
+pub mod source;
+pub mod syntax;
+
+pub use diag::Problem;
+pub use eval::score;
+pub use ir::RuleSet;

@@ -1,0 +1,104 @@
+//! Source files and byte spans. Spans are converted from pest exactly once,
+//! in `syntax::build`; everything downstream carries this `Copy` type.
+
+use std::sync::Arc;
+
+/// A half-open byte range into one source file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Span {
+    /// First byte.
+    pub start: u32,
+    /// One past the last byte.
+    pub end: u32,
+    /// Which file of the rule set (index into `RuleSet::files`).
+    pub file: u16,
+}
+
+impl Span {
+    /// A span of `file` covering `range`.
+    pub fn new(file: u16, range: std::ops::Range<usize>) -> Self {
+        Span {
+            start: u32::try_from(range.start).unwrap_or(u32::MAX),
+            end: u32::try_from(range.end).unwrap_or(u32::MAX),
+            file,
+        }
+    }
+
+    /// The smallest span covering both.
+    pub fn to(self, other: Span) -> Span {
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+            file: self.file,
+        }
+    }
+
+    /// The span for miette.
+    pub fn source_span(self) -> miette::SourceSpan {
+        (self.start as usize, (self.end - self.start) as usize).into()
+    }
+}
+
+/// One named text: a rule file or a submission.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// The name shown to users (a path relative to where it was found).
+    pub name: String,
+    /// The whole text.
+    pub text: Arc<str>,
+    /// The same, named, for miette.
+    pub named: miette::NamedSource<Arc<str>>,
+}
+
+impl SourceFile {
+    /// A file named `name` holding `text`.
+    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        let (name, text) = (name.into(), text.into());
+        let named = miette::NamedSource::new(name.clone(), Arc::clone(&text));
+        SourceFile { name, text, named }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: u32) -> (usize, usize) {
+        let offset = (offset as usize).min(self.text.len());
+        let before = self.text.get(..offset).unwrap_or("");
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+        (line, column)
+    }
+}
+
+/// Levenshtein distance in characters, for "did you mean" help.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row.first().copied().unwrap_or(0);
+        if let Some(first) = row.first_mut() {
+            *first = i + 1;
+        }
+        for (j, cb) in b.iter().enumerate() {
+            let above = row.get(j + 1).copied().unwrap_or(usize::MAX);
+            let left = row.get(j).copied().unwrap_or(usize::MAX);
+            let cost = if ca == *cb { diagonal } else { diagonal + 1 };
+            let best = cost.min(above.saturating_add(1)).min(left.saturating_add(1));
+            diagonal = above;
+            if let Some(cell) = row.get_mut(j + 1) {
+                *cell = best;
+            }
+        }
+    }
+    row.last().copied().unwrap_or(0)
+}
+
+/// The closest of `candidates` to `name`, if it is close enough to be a typo.
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| format!("您是不是想写 `{c}`？"))
+}

@@ -1,0 +1,555 @@
+//! pest pairs → AST, one `build_<rule>` function per grammar rule. Spans are
+//! converted here and nowhere else.
+
+use super::{ParseError, Rule};
+use crate::ast::*;
+use crate::source::Span;
+use pest::iterators::{Pair, Pairs};
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+use std::sync::LazyLock;
+
+type Result<T> = std::result::Result<T, ParseError>;
+
+/// Operator precedence, loosest first.
+static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
+    PrattParser::new()
+        .op(Op::infix(Rule::op_or, Assoc::Left))
+        .op(Op::infix(Rule::op_and, Assoc::Left))
+        .op(Op::prefix(Rule::op_not))
+        .op(Op::infix(Rule::op_eq, Assoc::Left)
+            | Op::infix(Rule::op_ne, Assoc::Left)
+            | Op::infix(Rule::op_lt, Assoc::Left)
+            | Op::infix(Rule::op_le, Assoc::Left)
+            | Op::infix(Rule::op_gt, Assoc::Left)
+            | Op::infix(Rule::op_ge, Assoc::Left))
+        .op(Op::infix(Rule::op_add, Assoc::Left) | Op::infix(Rule::op_sub, Assoc::Left))
+        .op(Op::infix(Rule::op_mul, Assoc::Left) | Op::infix(Rule::op_div, Assoc::Left))
+        .op(Op::prefix(Rule::op_neg))
+});
+
+struct Builder {
+    file: u16,
+}
+
+impl Builder {
+    fn span(&self, pair: &Pair<Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.file, s.start()..s.end())
+    }
+
+    fn name(&self, pair: Pair<Rule>) -> Name {
+        Name {
+            span: self.span(&pair),
+            text: pair.as_str().to_string(),
+        }
+    }
+
+    fn bad(&self, pair: &Pair<Rule>, message: String, hint: &str) -> ParseError {
+        ParseError::BadLiteral {
+            message,
+            span: self.span(pair).source_span(),
+            hint: hint.to_string(),
+        }
+    }
+}
+
+/// Build a whole file.
+pub(super) fn build_file(file: u16, mut pairs: Pairs<Rule>) -> Result<File> {
+    let b = Builder { file };
+    let mut items = Vec::new();
+    let Some(top) = pairs.next() else {
+        return Ok(File::default());
+    };
+    for pair in top.into_inner() {
+        let item = match pair.as_rule() {
+            Rule::sheet_decl => Item::Sheet(build_sheet_decl(&b, pair)?),
+            Rule::param_decl => Item::Param(build_binding(&b, pair)?),
+            Rule::let_decl => Item::Let(build_binding(&b, pair)?),
+            Rule::section | Rule::criterion => Item::Node(build_node(&b, pair)?),
+            Rule::record_decl => Item::Record(build_record_decl(&b, pair)?),
+            Rule::root_decl => Item::Root(build_root_decl(&b, pair)?),
+            Rule::EOI => continue,
+            rule => unreachable!("{rule:?} in build_file"),
+        };
+        items.push(item);
+    }
+    Ok(File { items })
+}
+
+fn build_sheet_decl(b: &Builder, pair: Pair<Rule>) -> Result<SheetDecl> {
+    let span = b.span(&pair);
+    let mut inner = pair.into_inner();
+    let title = build_string(b, next(&mut inner, "build_sheet_decl"))?;
+    let mut settings = Vec::new();
+    for setting in inner {
+        let mut parts = setting.into_inner();
+        let name = b.name(next(&mut parts, "build_sheet_decl"));
+        let value = build_number(b, next(&mut parts, "build_sheet_decl"))?;
+        settings.push((name, value));
+    }
+    Ok(SheetDecl { title, settings, span })
+}
+
+fn build_binding(b: &Builder, pair: Pair<Rule>) -> Result<Binding> {
+    let mut inner = pair.into_inner();
+    let name = b.name(next(&mut inner, "build_binding"));
+    let value = build_expr(b, next(&mut inner, "build_binding"))?;
+    Ok(Binding { name, value })
+}
+
+fn build_node(b: &Builder, pair: Pair<Rule>) -> Result<Node> {
+    let is_section = pair.as_rule() == Rule::section;
+    let mut inner = pair.into_inner();
+    let id = b.name(next(&mut inner, "build_node"));
+    let title = build_string(b, next(&mut inner, "build_node"))?;
+    let points = next(&mut inner, "build_node");
+    let max_span = b.span(&points);
+    let max = build_number(b, next(&mut points.into_inner(), "build_node"))?;
+    let span = id.span.to(max_span);
+    let mut says = None;
+    let mut children = Vec::new();
+    let mut body = Body::default();
+    for part in inner {
+        match part.as_rule() {
+            Rule::says => says = Some(build_string(b, next(&mut part.into_inner(), "build_node"))?),
+            Rule::section | Rule::criterion => children.push(build_node(b, part)?),
+            Rule::body => body = build_body(b, part)?,
+            rule => unreachable!("{rule:?} in build_node"),
+        }
+    }
+    let kind = if is_section {
+        NodeKind::Section(children)
+    } else {
+        NodeKind::Criterion(body)
+    };
+    Ok(Node {
+        id,
+        title,
+        max,
+        max_span,
+        says,
+        kind,
+        span,
+    })
+}
+
+fn build_body(b: &Builder, pair: Pair<Rule>) -> Result<Body> {
+    let span = b.span(&pair);
+    let mut statements = Vec::new();
+    for part in pair.into_inner() {
+        statements.push(build_statement(b, part)?);
+    }
+    Ok(Body { statements, span })
+}
+
+fn build_statement(b: &Builder, pair: Pair<Rule>) -> Result<Statement> {
+    let span = b.span(&pair);
+    let rule = pair.as_rule();
+    let mut inner = pair.into_inner();
+    Ok(match rule {
+        Rule::let_decl => {
+            let name = b.name(next(&mut inner, "build_statement"));
+            let value = build_expr(b, next(&mut inner, "build_statement"))?;
+            Statement::Let(Binding { name, value })
+        }
+        Rule::hint => {
+            let label = build_string(b, next(&mut inner, "build_statement"))?;
+            let value = build_expr(b, next(&mut inner, "build_statement"))?;
+            Statement::Hint { label, value, span }
+        }
+        Rule::zero => {
+            let when = build_expr(b, next(&mut inner, "build_statement"))?;
+            let because = build_because(b, next(&mut inner, "build_statement"))?;
+            Statement::Zero { when, because, span }
+        }
+        Rule::award => {
+            let value = build_expr(b, next(&mut inner, "build_statement"))?;
+            let because = build_because(b, next(&mut inner, "build_statement"))?;
+            Statement::Award { value, because, span }
+        }
+        Rule::deduct => Statement::Deduct(build_deduct(b, span, inner)?),
+        Rule::judge => Statement::Judge(build_judge(b, span, inner)?),
+        Rule::cases => build_cases(b, span, inner)?,
+        rule => unreachable!("{rule:?} in build_statement"),
+    })
+}
+
+fn build_deduct(b: &Builder, span: Span, mut inner: Pairs<Rule>) -> Result<Deduct> {
+    let points = build_number(b, next(&mut inner, "build_deduct"))?;
+    let (mut per, mut when, mut cap, mut because) = (None, None, None, None);
+    for part in inner {
+        let part_span = b.span(&part);
+        match part.as_rule() {
+            Rule::per_clause => per = Some(build_expr(b, next(&mut part.into_inner(), "build_deduct"))?),
+            Rule::when_clause => when = Some(build_expr(b, next(&mut part.into_inner(), "build_deduct"))?),
+            Rule::cap_clause => cap = Some((build_number(b, next(&mut part.into_inner(), "build_deduct"))?, part_span)),
+            Rule::because => because = Some(build_because(b, part)?),
+            rule => unreachable!("{rule:?} in build_deduct"),
+        }
+    }
+    let because = because.unwrap_or_else(|| unreachable!("because in build_deduct"));
+    Ok(Deduct {
+        points,
+        per,
+        when,
+        cap,
+        because,
+        span,
+    })
+}
+
+fn build_judge(b: &Builder, span: Span, inner: Pairs<Rule>) -> Result<Judge> {
+    let mut tiers = Vec::new();
+    for part in inner {
+        let part_span = b.span(&part);
+        match part.as_rule() {
+            Rule::band => {
+                let (low, high) = build_band(b, part)?;
+                tiers.push(Tier {
+                    name: String::new(),
+                    low,
+                    high,
+                    free: false,
+                    span: part_span,
+                });
+            }
+            Rule::tier => {
+                let mut parts = part.into_inner();
+                let name = build_string(b, next(&mut parts, "build_judge"))?;
+                let (low, high) = build_band(b, next(&mut parts, "build_judge"))?;
+                let free = parts.next().is_some();
+                tiers.push(Tier {
+                    name,
+                    low,
+                    high,
+                    free,
+                    span: part_span,
+                });
+            }
+            rule => unreachable!("{rule:?} in build_judge"),
+        }
+    }
+    Ok(Judge { tiers, span })
+}
+
+fn build_band(b: &Builder, pair: Pair<Rule>) -> Result<(Decimal, Decimal)> {
+    let mut parts = pair.into_inner();
+    let low = build_number(b, next(&mut parts, "build_band"))?;
+    let high = match parts.next() {
+        Some(p) => build_number(b, p)?,
+        None => low,
+    };
+    Ok((low, high))
+}
+
+fn build_cases(b: &Builder, span: Span, inner: Pairs<Rule>) -> Result<Statement> {
+    let mut cases = Vec::new();
+    let mut otherwise = Body::default();
+    for part in inner {
+        match part.as_rule() {
+            Rule::case => {
+                let mut parts = part.into_inner();
+                let cond = build_expr(b, next(&mut parts, "build_cases"))?;
+                let body = build_body(b, next(&mut parts, "build_cases"))?;
+                cases.push((cond, body));
+            }
+            Rule::otherwise => otherwise = build_body(b, next(&mut part.into_inner(), "build_cases"))?,
+            rule => unreachable!("{rule:?} in build_cases"),
+        }
+    }
+    Ok(Statement::Cases { cases, otherwise, span })
+}
+
+fn build_because(b: &Builder, pair: Pair<Rule>) -> Result<Message> {
+    let string = next(&mut pair.into_inner(), "build_because");
+    Ok(Message {
+        span: b.span(&string),
+        template: build_template(string),
+    })
+}
+
+fn build_record_decl(b: &Builder, pair: Pair<Rule>) -> Result<RecordDecl> {
+    let mut inner = pair.into_inner();
+    let name = b.name(next(&mut inner, "build_record_decl"));
+    let fields = inner.map(|f| build_field_decl(b, f)).collect::<Result<_>>()?;
+    Ok(RecordDecl { name, fields })
+}
+
+fn build_root_decl(b: &Builder, pair: Pair<Rule>) -> Result<RecordDecl> {
+    let span = b.span(&pair);
+    let fields = pair.into_inner().map(|f| build_field_decl(b, f)).collect::<Result<_>>()?;
+    Ok(RecordDecl {
+        name: Name {
+            text: "root".to_string(),
+            span,
+        },
+        fields,
+    })
+}
+
+fn build_field_decl(b: &Builder, pair: Pair<Rule>) -> Result<FieldDecl> {
+    let mut inner = pair.into_inner();
+    let name = b.name(next(&mut inner, "build_field_decl"));
+    let ty = build_type_expr(b, next(&mut inner, "build_field_decl"));
+    let mut optional = false;
+    let mut one_of = None;
+    for part in inner {
+        match part.as_rule() {
+            Rule::optional => optional = true,
+            Rule::one_of => {
+                let list = next(&mut part.into_inner(), "build_field_decl");
+                let mut texts = Vec::new();
+                for e in list.into_inner() {
+                    let e_span = e.clone();
+                    match build_expr(b, e)?.kind {
+                        ExprKind::Text(t) => texts.push(t),
+                        _ => return Err(b.bad(&e_span, "取值范围只能列出文字".into(), "写成 in [\"甲\", \"乙\"]")),
+                    }
+                }
+                one_of = Some(texts);
+            }
+            rule => unreachable!("{rule:?} in build_field_decl"),
+        }
+    }
+    Ok(FieldDecl {
+        name,
+        ty,
+        optional,
+        one_of,
+    })
+}
+
+fn build_type_expr(b: &Builder, pair: Pair<Rule>) -> TypeExpr {
+    let inner = next(&mut pair.into_inner(), "build_type_expr");
+    let span = b.span(&inner);
+    match inner.as_rule() {
+        Rule::ident => TypeExpr::Named(b.name(inner)),
+        Rule::list_type => TypeExpr::List(Box::new(build_type_expr(b, next(&mut inner.into_inner(), "build_type_expr"))), span),
+        Rule::map_type => TypeExpr::Map(Box::new(build_type_expr(b, next(&mut inner.into_inner(), "build_type_expr"))), span),
+        rule => unreachable!("{rule:?} in build_type_expr"),
+    }
+}
+
+/// An `expr` pair: operators by precedence.
+fn build_expr(b: &Builder, pair: Pair<Rule>) -> Result<Expr> {
+    let mut prefix_run = 0usize;
+    for p in pair.clone().into_inner() {
+        match p.as_rule() {
+            Rule::op_not | Rule::op_neg => {
+                prefix_run += 1;
+                if prefix_run > super::MAX_NESTING {
+                    return Err(ParseError::TooDeep {
+                        span: b.span(&p).source_span(),
+                        limit: super::MAX_NESTING,
+                    });
+                }
+            }
+            _ => prefix_run = 0,
+        }
+    }
+    PRATT
+        .map_primary(|p| build_postfix(b, p))
+        .map_prefix(|op, rhs| {
+            let rhs = rhs?;
+            let span = b.span(&op).to(rhs.span);
+            let kind = match op.as_rule() {
+                Rule::op_not => ExprKind::Not(Box::new(rhs)),
+                _ => ExprKind::Neg(Box::new(rhs)),
+            };
+            Ok(Expr { kind, span })
+        })
+        .map_infix(|lhs, op, rhs| {
+            let (lhs, rhs) = (lhs?, rhs?);
+            let span = lhs.span.to(rhs.span);
+            let op = match op.as_rule() {
+                Rule::op_or => BinOp::Or,
+                Rule::op_and => BinOp::And,
+                Rule::op_eq => BinOp::Eq,
+                Rule::op_ne => BinOp::Ne,
+                Rule::op_lt => BinOp::Lt,
+                Rule::op_le => BinOp::Le,
+                Rule::op_gt => BinOp::Gt,
+                Rule::op_ge => BinOp::Ge,
+                Rule::op_add => BinOp::Add,
+                Rule::op_sub => BinOp::Sub,
+                Rule::op_mul => BinOp::Mul,
+                Rule::op_div => BinOp::Div,
+                rule => unreachable!("{rule:?} in build_expr"),
+            };
+            Ok(Expr {
+                kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
+                span,
+            })
+        })
+        .parse(pair.into_inner())
+}
+
+fn build_postfix(b: &Builder, pair: Pair<Rule>) -> Result<Expr> {
+    let mut inner = pair.into_inner();
+    let mut expr = build_primary(b, next(&mut inner, "build_postfix"))?;
+    for access in inner {
+        let span = expr.span.to(b.span(&access));
+        let rule = access.as_rule();
+        let target = next(&mut access.into_inner(), "build_postfix");
+        let kind = match rule {
+            Rule::field_access => ExprKind::Field(Box::new(expr), b.name(target)),
+            Rule::index_access => ExprKind::Index(Box::new(expr), Box::new(build_expr(b, target)?)),
+            rule => unreachable!("{rule:?} in build_postfix"),
+        };
+        expr = Expr { kind, span };
+    }
+    Ok(expr)
+}
+
+fn build_primary(b: &Builder, pair: Pair<Rule>) -> Result<Expr> {
+    let span = b.span(&pair);
+    let kind = match pair.as_rule() {
+        Rule::expr => return build_expr(b, pair),
+        Rule::number => ExprKind::Number(build_number(b, pair)?),
+        Rule::string => ExprKind::Text(build_string(b, pair)?),
+        Rule::date => ExprKind::Date(build_date(b, pair)?),
+        Rule::kw_true => ExprKind::Bool(true),
+        Rule::kw_false => ExprKind::Bool(false),
+        Rule::ident => ExprKind::Name(pair.as_str().to_string()),
+        Rule::if_expr => {
+            let mut inner = pair.into_inner();
+            let c = build_expr(b, next(&mut inner, "build_primary"))?;
+            let t = build_expr(b, next(&mut inner, "build_primary"))?;
+            let e = build_expr(b, next(&mut inner, "build_primary"))?;
+            ExprKind::If(Box::new(c), Box::new(t), Box::new(e))
+        }
+        Rule::count_expr => {
+            let mut inner = pair.into_inner();
+            let var = b.name(next(&mut inner, "build_primary"));
+            let list = build_expr(b, next(&mut inner, "build_primary"))?;
+            let filter = build_where(b, inner.next())?;
+            ExprKind::Aggregate {
+                kind: AggKind::Count,
+                var,
+                list: Box::new(list),
+                filter,
+                body: None,
+            }
+        }
+        Rule::aggregate | Rule::comprehension => build_aggregate(b, pair)?,
+        Rule::call => {
+            let mut inner = pair.into_inner();
+            let name = b.name(next(&mut inner, "build_primary"));
+            let args = inner.map(|a| build_expr(b, a)).collect::<Result<_>>()?;
+            ExprKind::Call(name, args)
+        }
+        Rule::list => ExprKind::List(pair.into_inner().map(|a| build_expr(b, a)).collect::<Result<_>>()?),
+        Rule::record_lit => {
+            let mut fields = Vec::new();
+            for field in pair.into_inner() {
+                let mut parts = field.into_inner();
+                let key = next(&mut parts, "build_primary");
+                let key = match key.as_rule() {
+                    Rule::string => Name {
+                        span: b.span(&key),
+                        text: build_string(b, key)?,
+                    },
+                    _ => b.name(key),
+                };
+                fields.push((key, build_expr(b, next(&mut parts, "build_primary"))?));
+            }
+            ExprKind::Record(fields)
+        }
+        rule => unreachable!("{rule:?} in build_primary"),
+    };
+    Ok(Expr { kind, span })
+}
+
+fn build_aggregate(b: &Builder, pair: Pair<Rule>) -> Result<ExprKind> {
+    let is_list = pair.as_rule() == Rule::comprehension;
+    let mut inner = pair.into_inner();
+    let kind = if is_list {
+        AggKind::List
+    } else {
+        match next(&mut inner, "build_aggregate").as_str() {
+            "sum" => AggKind::Sum,
+            "all" => AggKind::All,
+            "any" => AggKind::Any,
+            "min" => AggKind::Min,
+            "max" => AggKind::Max,
+            _ => AggKind::First,
+        }
+    };
+    let body = build_expr(b, next(&mut inner, "build_aggregate"))?;
+    let var = b.name(next(&mut inner, "build_aggregate"));
+    let list = build_expr(b, next(&mut inner, "build_aggregate"))?;
+    let filter = build_where(b, inner.next())?;
+    Ok(ExprKind::Aggregate {
+        kind,
+        var,
+        list: Box::new(list),
+        filter,
+        body: Some(Box::new(body)),
+    })
+}
+
+fn build_where(b: &Builder, pair: Option<Pair<Rule>>) -> Result<Option<Box<Expr>>> {
+    match pair {
+        Some(p) => Ok(Some(Box::new(build_expr(b, next(&mut p.into_inner(), "build_where"))?))),
+        None => Ok(None),
+    }
+}
+
+fn build_number(b: &Builder, pair: Pair<Rule>) -> Result<Decimal> {
+    Decimal::from_str(pair.as_str()).map_err(|_| {
+        b.bad(
+            &pair,
+            format!("数字 `{}` 超出可精确表示的范围", pair.as_str()),
+            "数字最多 28 位有效数字",
+        )
+    })
+}
+
+fn build_date(b: &Builder, pair: Pair<Rule>) -> Result<crate::data::Date> {
+    crate::data::Date::parse(pair.as_str())
+        .ok_or_else(|| b.bad(&pair, format!("日期 `{}` 不存在", pair.as_str()), "日期写成 年-月-日，如 2023-06-15"))
+}
+
+/// A `string` pair's text with escapes resolved.
+fn build_string(_b: &Builder, pair: Pair<Rule>) -> Result<String> {
+    Ok(unescape(pair, false))
+}
+
+/// A message template keeps `\{` and `\}` so that its holes can be told
+/// from literal braces.
+fn build_template(pair: Pair<Rule>) -> String {
+    unescape(pair, true)
+}
+
+fn unescape(pair: Pair<Rule>, keep_braces: bool) -> String {
+    let body = pair.into_inner().next().map_or("", |p| p.as_str());
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        // The grammar admits only these escapes.
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some(brace @ ('{' | '}')) => {
+                if keep_braces {
+                    out.push('\\');
+                }
+                out.push(brace);
+            }
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out
+}
+
+/// The next child, which the grammar guarantees.
+fn next<'i>(pairs: &mut Pairs<'i, Rule>, in_fn: &str) -> Pair<'i, Rule> {
+    pairs.next().unwrap_or_else(|| unreachable!("missing child in {in_fn}"))
+}

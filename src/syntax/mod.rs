@@ -1,0 +1,36 @@
+//! Text → AST. The grammar is `grammar/rules.pest`; this module turns pest's
+//! pairs into `ast` nodes with spans, and pest's errors into `ParseError`.
+
+mod build;
+mod error;
+
+pub use error::ParseError;
+
+use crate::ast;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/rules.pest"]
+struct RuleParser;
+
+/// Deepest nesting of brackets, parentheses and braces a rule file may use.
+/// Real rules nest a handful of levels; the limit keeps the parser's
+/// recursion far from the stack's end.
+pub const MAX_NESTING: usize = 64;
+
+/// Largest rule file accepted, in bytes.
+pub const MAX_RULE_FILE_BYTES: usize = 1 << 20;
+
+/// Parse one rule file. `file` is the file's index in its rule set; spans
+/// carry it.
+pub fn parse_file(file: u16, text: &str) -> Result<ast::File, ParseError> {
+    if text.len() > MAX_RULE_FILE_BYTES {
+        return Err(ParseError::TooLarge {
+            span: crate::source::Span::new(file, 0..0).source_span(),
+            limit: MAX_RULE_FILE_BYTES,
+        });
+    }
+    error::check_nesting(file, text)?;
+    let pairs = <RuleParser as pest::Parser<Rule>>::parse(Rule::file, text)
+        .map_err(|e| error::from_pest(file, text, &e))?;
+    build::build_file(file, pairs)
+}
