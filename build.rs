@@ -10,7 +10,13 @@ fn main() {
     if let Ok(entries) = std::fs::read_dir("rules") {
         for entry in entries.flatten() {
             let path = entry.path();
-            let Some(year) = path.file_name().and_then(|n| n.to_str()).map(str::to_string) else { continue };
+            let Some(year) = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .map(str::to_string)
+            else {
+                continue;
+            };
             if !path.is_dir() || year.parse::<u32>().is_err() {
                 continue;
             }
@@ -29,12 +35,18 @@ fn main() {
     }
     years.sort();
     let root = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
-    let mut out = String::from("/// Shipped rules: (year, [(file name, text)]).\npub static EMBEDDED: &[(&str, &[(&str, &str)])] = &[\n");
+    let mut out = String::from(
+        "/// Shipped rules: (year, [(file name, text)]).\npub static EMBEDDED: &[(&str, &[(&str, &str)])] = &[\n",
+    );
     for (year, files) in &years {
         let _ = writeln!(out, "    (\"{year}\", &[");
         for f in files {
             let full = Path::new(&root).join("rules").join(year).join(f);
-            let _ = writeln!(out, "        (\"{f}\", include_str!({:?})),", full.display().to_string());
+            let _ = writeln!(
+                out,
+                "        (\"{f}\", include_str!({:?})),",
+                full.display().to_string()
+            );
         }
         out.push_str("    ]),\n");
     }

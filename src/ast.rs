@@ -100,17 +100,33 @@ pub enum Statement {
     /// `let name = expr`
     Let(Binding),
     /// `hint "label" expr`
-    Hint { label: String, value: Expr, span: Span },
+    Hint {
+        label: String,
+        value: Expr,
+        span: Span,
+    },
     /// `zero when cond because "…"`
-    Zero { when: Expr, because: Message, span: Span },
+    Zero {
+        when: Expr,
+        because: Message,
+        span: Span,
+    },
     /// `deduct N [per e] [when c] [cap N] because "…"`
     Deduct(Deduct),
     /// `award expr because "…"`
-    Award { value: Expr, because: Message, span: Span },
+    Award {
+        value: Expr,
+        because: Message,
+        span: Span,
+    },
     /// `judge 0 to 5` or `judge { tier … }`
     Judge(Judge),
     /// `when c { … } … otherwise { … }`
-    Cases { cases: Vec<(Expr, Body)>, otherwise: Body, span: Span },
+    Cases {
+        cases: Vec<(Expr, Body)>,
+        otherwise: Body,
+        span: Span,
+    },
 }
 
 /// A deduction statement.

@@ -18,7 +18,7 @@ pub struct Problem {
     /// What is wrong, in one line.
     pub message: String,
     /// The file the labels point into.
-    pub source: Option<SourceFile>,
+    pub source: Option<Box<SourceFile>>,
     /// Labelled spans in `source`.
     pub labels: Vec<(Span, String)>,
     /// What to do.
@@ -29,12 +29,18 @@ pub struct Problem {
 
 impl Problem {
     /// An error with one label.
-    pub fn error(code: impl Into<Cow<'static, str>>, message: impl Into<String>, source: &SourceFile, span: Span, label: impl Into<String>) -> Self {
+    pub fn error(
+        code: impl Into<Cow<'static, str>>,
+        message: impl Into<String>,
+        source: &SourceFile,
+        span: Span,
+        label: impl Into<String>,
+    ) -> Self {
         Problem {
             code: code.into(),
             severity: Severity::Error,
             message: message.into(),
-            source: Some(source.clone()),
+            source: Some(Box::new(source.clone())),
             labels: vec![(span, label.into())],
             help: None,
             related: Vec::new(),
@@ -99,25 +105,31 @@ impl Diagnostic for Problem {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.source.as_ref().map(|s| &s.named as &dyn miette::SourceCode)
+        self.source
+            .as_ref()
+            .map(|s| &s.named as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         if self.labels.is_empty() {
             return None;
         }
-        Some(Box::new(self.labels.iter().enumerate().map(|(i, (span, text))| {
-            let label = (!text.is_empty()).then(|| text.clone());
-            if i == 0 {
-                LabeledSpan::new_primary_with_span(label, span.source_span())
-            } else {
-                LabeledSpan::new_with_span(label, span.source_span())
-            }
-        })))
+        Some(Box::new(self.labels.iter().enumerate().map(
+            |(i, (span, text))| {
+                let label = (!text.is_empty()).then(|| text.clone());
+                if i == 0 {
+                    LabeledSpan::new_primary_with_span(label, span.source_span())
+                } else {
+                    LabeledSpan::new_with_span(label, span.source_span())
+                }
+            },
+        )))
     }
 
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
@@ -131,9 +143,10 @@ impl Diagnostic for Problem {
 /// Render diagnostics as text without colour, at a fixed width, so that
 /// output and snapshots are the same on every machine.
 pub fn render(problems: &[Problem]) -> String {
-    let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
-        .with_width(100)
-        .with_links(false);
+    let handler =
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_width(100)
+            .with_links(false);
     let mut out = String::new();
     for problem in problems {
         if handler.render_report(&mut out, problem).is_err() {
@@ -143,4 +156,3 @@ pub fn render(problems: &[Problem]) -> String {
     }
     out
 }
-

@@ -3,8 +3,8 @@
 //! `eval` consumes this and nothing else.
 
 use crate::ast::{AggKind, BinOp};
-use crate::data::schema::Schema;
 use crate::data::Value;
+use crate::data::schema::Schema;
 use crate::source::{SourceFile, Span};
 use rust_decimal::Decimal;
 

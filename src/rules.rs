@@ -20,11 +20,16 @@ pub fn builtin_years() -> Vec<&'static str> {
 pub fn builtin(year: i64) -> Result<RuleSet, Vec<Problem>> {
     let year_text = year.to_string();
     let Some((_, files)) = EMBEDDED.iter().find(|(y, _)| *y == year_text) else {
-        return Err(vec![Problem::plain(
-            "rules::no_rules_for_year",
-            format!("没有 {year} 年度的评分规则（内置规则年度：{}）", builtin_years().join("、")),
-        )
-        .with_help("用 --rules 目录 指定该年度的规则目录，或检查 [unit] 中的 year")]);
+        return Err(vec![
+            Problem::plain(
+                "rules::no_rules_for_year",
+                format!(
+                    "没有 {year} 年度的评分规则（内置规则年度：{}）",
+                    builtin_years().join("、")
+                ),
+            )
+            .with_help("用 --rules 目录 指定该年度的规则目录，或检查 [unit] 中的 year"),
+        ]);
     };
     let sources = files
         .iter()
@@ -36,8 +41,13 @@ pub fn builtin(year: i64) -> Result<RuleSet, Vec<Problem>> {
 /// The rules in a folder on disk (`*.jx`, in file-name order).
 pub fn from_dir(dir: &Path) -> Result<RuleSet, Vec<Problem>> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
-        vec![Problem::plain("rules::no_folder", format!("无法读取规则目录 {}：{e}", dir.display()))
-            .with_help("--rules 应指向某一年度的规则目录，如 rules/2022")]
+        vec![
+            Problem::plain(
+                "rules::no_folder",
+                format!("无法读取规则目录 {}：{e}", dir.display()),
+            )
+            .with_help("--rules 应指向某一年度的规则目录，如 rules/2022"),
+        ]
     })?;
     let mut paths: Vec<_> = entries
         .flatten()
@@ -46,14 +56,17 @@ pub fn from_dir(dir: &Path) -> Result<RuleSet, Vec<Problem>> {
         .collect();
     paths.sort();
     if paths.is_empty() {
-        return Err(vec![Problem::plain("rules::empty_folder", format!("规则目录 {} 中没有 .{EXTENSION} 文件", dir.display()))]);
+        return Err(vec![Problem::plain(
+            "rules::empty_folder",
+            format!("规则目录 {} 中没有 .{EXTENSION} 文件", dir.display()),
+        )]);
     }
     let mut sources = Vec::new();
     let mut problems = Vec::new();
     for path in paths {
         match read_text(&path) {
             Ok(text) => sources.push(SourceFile::new(path.display().to_string(), text)),
-            Err(p) => problems.push(p),
+            Err(p) => problems.push(*p),
         }
     }
     if !problems.is_empty() {
@@ -63,11 +76,21 @@ pub fn from_dir(dir: &Path) -> Result<RuleSet, Vec<Problem>> {
 }
 
 /// Read a UTF-8 text file (a byte-order mark is dropped).
-pub fn read_text(path: &Path) -> Result<String, Problem> {
-    let bytes = std::fs::read(path).map_err(|e| Problem::plain("io::read", format!("无法读取 {}：{e}", path.display())))?;
+pub fn read_text(path: &Path) -> Result<String, Box<Problem>> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Problem::plain("io::read", format!("无法读取 {}：{e}", path.display())))
+        .map_err(Box::new)?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     String::from_utf8(bytes.to_vec()).map_err(|e| {
-        Problem::plain("io::encoding", format!("{} 不是 UTF-8 编码（第 {} 字节处）", path.display(), e.utf8_error().valid_up_to()))
-            .with_help("用记事本“另存为”并选择 UTF-8 编码，或用 iconv -f GB18030 -t UTF-8 转换")
+        Problem::plain(
+            "io::encoding",
+            format!(
+                "{} 不是 UTF-8 编码（第 {} 字节处）",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            ),
+        )
+        .with_help("用记事本“另存为”并选择 UTF-8 编码，或用 iconv -f GB18030 -t UTF-8 转换")
+        .into()
     })
 }

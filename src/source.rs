@@ -82,7 +82,9 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
             let above = row.get(j + 1).copied().unwrap_or(usize::MAX);
             let left = row.get(j).copied().unwrap_or(usize::MAX);
             let cost = if ca == *cb { diagonal } else { diagonal + 1 };
-            let best = cost.min(above.saturating_add(1)).min(left.saturating_add(1));
+            let best = cost
+                .min(above.saturating_add(1))
+                .min(left.saturating_add(1));
             diagonal = above;
             if let Some(cell) = row.get_mut(j + 1) {
                 *cell = best;
@@ -93,7 +95,10 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// The closest of `candidates` to `name`, if it is close enough to be a typo.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     let limit = (name.chars().count() / 3).max(1);
     candidates
         .into_iter()

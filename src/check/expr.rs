@@ -3,10 +3,10 @@
 
 use super::{Checker, Global};
 use crate::ast::{self, AggKind, BinOp, ExprKind};
-use crate::data::schema::{FieldType, RecordType, Type};
 use crate::data::Value;
+use crate::data::schema::{FieldType, RecordType, Type};
 use crate::ir::{Builtin, Expr, ExprIr};
-use crate::source::{did_you_mean, Span};
+use crate::source::{Span, did_you_mean};
 
 /// What names an expression may see.
 pub(super) struct Scope {
@@ -110,12 +110,26 @@ impl Checker {
                 list,
                 filter,
                 body,
-            } => self.compile_aggregate(*kind, var, list, filter.as_deref(), body.as_deref(), span, scope),
+            } => self.compile_aggregate(
+                *kind,
+                var,
+                list,
+                filter.as_deref(),
+                body.as_deref(),
+                span,
+                scope,
+            ),
         }
     }
 
     /// Compile and require a type.
-    pub(super) fn expect(&mut self, e: &ast::Expr, want: &Type, what: &str, scope: &mut Scope) -> Expr {
+    pub(super) fn expect(
+        &mut self,
+        e: &ast::Expr,
+        want: &Type,
+        what: &str,
+        scope: &mut Scope,
+    ) -> Expr {
         let (c, t) = self.compile_expr(e, scope);
         if !want.accepts(&t) {
             self.type_error(e.span, want, &t, what);
@@ -125,7 +139,13 @@ impl Checker {
 
     fn type_error(&mut self, span: Span, want: &Type, got: &Type, what: &str) {
         let (w, g) = (want.describe(&self.schema), got.describe(&self.schema));
-        self.error_help("rules::type_mismatch", format!("类型不对：{what}"), span, &format!("这里是{g}，应为{w}"), None);
+        self.error_help(
+            "rules::type_mismatch",
+            format!("类型不对：{what}"),
+            span,
+            &format!("这里是{g}，应为{w}"),
+            None,
+        );
     }
 
     fn compile_name(&mut self, name: &str, span: Span, scope: &mut Scope) -> Typed {
@@ -173,14 +193,26 @@ impl Checker {
                 .constants_only
                 .then(|| "参数只能引用在它之前定义的参数，不能引用报送材料".to_string())
         });
-        self.error_help("rules::unknown_name", format!("未知的名称 `{name}`"), span, "没有这个名称", help);
+        self.error_help(
+            "rules::unknown_name",
+            format!("未知的名称 `{name}`"),
+            span,
+            "没有这个名称",
+            help,
+        );
         (make(ExprIr::Const(Value::Absent)), Type::Any)
     }
 
     fn compile_field(&mut self, target: &ast::Expr, field: &ast::Name, scope: &mut Scope) -> Typed {
         let span = target.span.to(field.span);
         let (t, ty) = self.compile_expr(target, scope);
-        let fallback = (Expr { kind: ExprIr::Const(Value::Absent), span }, Type::Any);
+        let fallback = (
+            Expr {
+                kind: ExprIr::Const(Value::Absent),
+                span,
+            },
+            Type::Any,
+        );
         let record = match &ty {
             Type::Record(id) => *id,
             Type::Any => return fallback,
@@ -190,13 +222,21 @@ impl Checker {
                     format!("列表没有字段 `{}`", field.text),
                     span,
                     "这是一个列表",
-                    Some(format!("对每一行取值请用聚合，如 sum(r.{0} for r in 列表)", field.text)),
+                    Some(format!(
+                        "对每一行取值请用聚合，如 sum(r.{0} for r in 列表)",
+                        field.text
+                    )),
                 );
                 return fallback;
             }
             other => {
                 let d = other.describe(&self.schema);
-                self.error("rules::field_of_value", format!("{d}没有字段 `{}`", field.text), span, "不是记录");
+                self.error(
+                    "rules::field_of_value",
+                    format!("{d}没有字段 `{}`", field.text),
+                    span,
+                    "不是记录",
+                );
                 return fallback;
             }
         };
@@ -205,15 +245,33 @@ impl Checker {
         };
         match record_type.field(&field.text) {
             Some(index) => {
-                let ty = record_type.fields.get(index).map_or(Type::Any, |f| f.ty.clone());
-                (Expr { kind: ExprIr::Field(Box::new(t), index), span }, ty)
+                let ty = record_type
+                    .fields
+                    .get(index)
+                    .map_or(Type::Any, |f| f.ty.clone());
+                (
+                    Expr {
+                        kind: ExprIr::Field(Box::new(t), index),
+                        span,
+                    },
+                    ty,
+                )
             }
             None => {
-                let help = did_you_mean(&field.text, record_type.fields.iter().map(|f| f.name.as_str())).or_else(|| {
+                let help = did_you_mean(
+                    &field.text,
+                    record_type.fields.iter().map(|f| f.name.as_str()),
+                )
+                .or_else(|| {
                     Some(format!(
                         "`{}` 的字段有：{}",
                         record_type.name,
-                        record_type.fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join("、")
+                        record_type
+                            .fields
+                            .iter()
+                            .map(|f| f.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join("、")
                     ))
                 });
                 self.error_help(
@@ -228,7 +286,13 @@ impl Checker {
         }
     }
 
-    fn compile_index(&mut self, target: &ast::Expr, index: &ast::Expr, span: Span, scope: &mut Scope) -> Typed {
+    fn compile_index(
+        &mut self,
+        target: &ast::Expr,
+        index: &ast::Expr,
+        span: Span,
+        scope: &mut Scope,
+    ) -> Typed {
         let (t, ty) = self.compile_expr(target, scope);
         let (i, ity) = self.compile_expr(index, scope);
         let elem = match &ty {
@@ -240,14 +304,24 @@ impl Checker {
             }
             Type::List(elem) => {
                 if !ity.is_number() {
-                    self.type_error(index.span, &Type::Decimal, &ity, "列表的下标应为数字（从 0 开始）");
+                    self.type_error(
+                        index.span,
+                        &Type::Decimal,
+                        &ity,
+                        "列表的下标应为数字（从 0 开始）",
+                    );
                 }
                 (**elem).clone()
             }
             Type::Any => Type::Any,
             other => {
                 let d = other.describe(&self.schema);
-                self.error("rules::not_indexable", format!("{d}不能用 [ ] 取值"), span, "不是表或列表");
+                self.error(
+                    "rules::not_indexable",
+                    format!("{d}不能用 [ ] 取值"),
+                    span,
+                    "不是表或列表",
+                );
                 Type::Any
             }
         };
@@ -260,28 +334,50 @@ impl Checker {
         )
     }
 
-    fn compile_binary(&mut self, op: BinOp, a: &ast::Expr, b: &ast::Expr, span: Span, scope: &mut Scope) -> Typed {
+    fn compile_binary(
+        &mut self,
+        op: BinOp,
+        a: &ast::Expr,
+        b: &ast::Expr,
+        span: Span,
+        scope: &mut Scope,
+    ) -> Typed {
         let (ca, ta) = self.compile_expr(a, scope);
         let (cb, tb) = self.compile_expr(b, scope);
         let result = match op {
             BinOp::And | BinOp::Or => {
                 for (t, e) in [(&ta, a), (&tb, b)] {
                     if !Type::Bool.accepts(t) {
-                        self.type_error(e.span, &Type::Bool, t, &format!("`{}` 的两边应为布尔值", op.symbol()));
+                        self.type_error(
+                            e.span,
+                            &Type::Bool,
+                            t,
+                            &format!("`{}` 的两边应为布尔值", op.symbol()),
+                        );
                     }
                 }
                 Type::Bool
             }
             BinOp::Eq | BinOp::Ne => {
                 if !ta.accepts(&tb) {
-                    self.type_error(b.span, &ta, &tb, &format!("`{}` 两边的类型应相同", op.symbol()));
+                    self.type_error(
+                        b.span,
+                        &ta,
+                        &tb,
+                        &format!("`{}` 两边的类型应相同", op.symbol()),
+                    );
                 }
                 Type::Bool
             }
             BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                 let ordered = |t: &Type| t.is_number() || matches!(t, Type::Date | Type::Text);
                 if !ordered(&ta) || !ta.accepts(&tb) {
-                    self.type_error(span, &ta, &tb, &format!("`{}` 只能比较同类的数字、日期或文字", op.symbol()));
+                    self.type_error(
+                        span,
+                        &ta,
+                        &tb,
+                        &format!("`{}` 只能比较同类的数字、日期或文字", op.symbol()),
+                    );
                 }
                 Type::Bool
             }
@@ -300,7 +396,12 @@ impl Checker {
             BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
                 for (t, e) in [(&ta, a), (&tb, b)] {
                     if !t.is_number() {
-                        self.type_error(e.span, &Type::Decimal, t, &format!("`{}` 需要数字", op.symbol()));
+                        self.type_error(
+                            e.span,
+                            &Type::Decimal,
+                            t,
+                            &format!("`{}` 需要数字", op.symbol()),
+                        );
                     }
                 }
                 Type::Decimal
@@ -315,14 +416,24 @@ impl Checker {
         )
     }
 
-    fn compile_record(&mut self, fields: &[(ast::Name, ast::Expr)], span: Span, scope: &mut Scope) -> Typed {
+    fn compile_record(
+        &mut self,
+        fields: &[(ast::Name, ast::Expr)],
+        span: Span,
+        scope: &mut Scope,
+    ) -> Typed {
         let mut sorted: Vec<&(ast::Name, ast::Expr)> = fields.iter().collect();
         sorted.sort_by(|x, y| x.0.text.cmp(&y.0.text));
         let mut exprs = Vec::new();
         let mut types = Vec::new();
         for pair in &sorted {
             if types.iter().any(|f: &FieldType| f.name == pair.0.text) {
-                self.error("rules::duplicate_field", format!("字段 `{}` 重复", pair.0.text), pair.0.span, "重复的字段");
+                self.error(
+                    "rules::duplicate_field",
+                    format!("字段 `{}` 重复", pair.0.text),
+                    pair.0.span,
+                    "重复的字段",
+                );
             }
             let (c, t) = self.compile_expr(&pair.1, scope);
             exprs.push(c);
@@ -337,7 +448,10 @@ impl Checker {
         let existing = self.schema.records.iter().position(|r| {
             r.name.starts_with('{')
                 && r.fields.len() == types.len()
-                && r.fields.iter().zip(&types).all(|(a, b)| a.name == b.name && a.ty.accepts(&b.ty))
+                && r.fields
+                    .iter()
+                    .zip(&types)
+                    .all(|(a, b)| a.name == b.name && a.ty.accepts(&b.ty))
         });
         let id = existing.unwrap_or_else(|| {
             let names: Vec<&str> = types.iter().map(|f| f.name.as_str()).collect();
@@ -388,7 +502,8 @@ impl Checker {
         let depth = scope.depth();
         scope.locals.push((var.text.clone(), slot, elem));
         let named_before = scope.named.len();
-        let filter = filter.map(|f| Box::new(self.expect(f, &Type::Bool, "where 的条件应为布尔值", scope)));
+        let filter =
+            filter.map(|f| Box::new(self.expect(f, &Type::Bool, "where 的条件应为布尔值", scope)));
         let (body, body_ty) = match body {
             Some(b) => {
                 let (c, t) = self.compile_expr(b, scope);
@@ -433,12 +548,39 @@ impl Checker {
         )
     }
 
-    fn compile_call(&mut self, name: &ast::Name, args: &[ast::Expr], span: Span, scope: &mut Scope) -> Typed {
+    fn compile_call(
+        &mut self,
+        name: &ast::Name,
+        args: &[ast::Expr],
+        span: Span,
+        scope: &mut Scope,
+    ) -> Typed {
         let Some((_, builtin)) = Builtin::ALL.iter().find(|(n, _)| *n == name.text) else {
-            let help = did_you_mean(&name.text, Builtin::ALL.iter().map(|(n, _)| *n))
-                .or_else(|| Some(format!("可用的函数：{}", Builtin::ALL.iter().map(|(n, _)| *n).collect::<Vec<_>>().join("、"))));
-            self.error_help("rules::unknown_function", format!("未知的函数 `{}`", name.text), name.span, "没有这个函数", help);
-            return (Expr { kind: ExprIr::Const(Value::Absent), span }, Type::Any);
+            let help =
+                did_you_mean(&name.text, Builtin::ALL.iter().map(|(n, _)| *n)).or_else(|| {
+                    Some(format!(
+                        "可用的函数：{}",
+                        Builtin::ALL
+                            .iter()
+                            .map(|(n, _)| *n)
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    ))
+                });
+            self.error_help(
+                "rules::unknown_function",
+                format!("未知的函数 `{}`", name.text),
+                name.span,
+                "没有这个函数",
+                help,
+            );
+            return (
+                Expr {
+                    kind: ExprIr::Const(Value::Absent),
+                    span,
+                },
+                Type::Any,
+            );
         };
         let compiled: Vec<Typed> = args.iter().map(|a| self.compile_expr(a, scope)).collect();
         let ty = self.check_call(*builtin, &name.text, &compiled, args, span);
@@ -452,7 +594,14 @@ impl Checker {
     }
 
     /// Argument count and types of a built-in; its result type.
-    fn check_call(&mut self, builtin: Builtin, name: &str, args: &[Typed], exprs: &[ast::Expr], span: Span) -> Type {
+    fn check_call(
+        &mut self,
+        builtin: Builtin,
+        name: &str,
+        args: &[Typed],
+        exprs: &[ast::Expr],
+        span: Span,
+    ) -> Type {
         let text_list = Type::List(Box::new(Type::Text));
         let number = Type::Decimal;
         let (params, result): (Vec<Type>, Type) = match builtin {
@@ -463,12 +612,30 @@ impl Checker {
             Builtin::Split => (vec![Type::Text, text_list.clone()], text_list),
             Builtin::Round => (vec![number.clone(), number.clone()], number),
             Builtin::Abs => (vec![number.clone()], number),
-            Builtin::Join => (vec![Type::List(Box::new(Type::Any)), Type::Text], Type::Text),
-            Builtin::Text | Builtin::Present => (vec![Type::Any], if builtin == Builtin::Text { Type::Text } else { Type::Bool }),
+            Builtin::Join => (
+                vec![Type::List(Box::new(Type::Any)), Type::Text],
+                Type::Text,
+            ),
+            Builtin::Text | Builtin::Present => (
+                vec![Type::Any],
+                if builtin == Builtin::Text {
+                    Type::Text
+                } else {
+                    Type::Bool
+                },
+            ),
             Builtin::Len => {
-                let ok = matches!(args.first().map(|a| &a.1), Some(Type::List(_) | Type::Text | Type::Any));
+                let ok = matches!(
+                    args.first().map(|a| &a.1),
+                    Some(Type::List(_) | Type::Text | Type::Any)
+                );
                 if !ok {
-                    self.error("rules::type_mismatch", "类型不对：len 需要列表或文字".into(), span, "len 的参数");
+                    self.error(
+                        "rules::type_mismatch",
+                        "类型不对：len 需要列表或文字".into(),
+                        span,
+                        "len 的参数",
+                    );
                 }
                 return self.arity(name, args.len(), 1, 1, span, number);
             }
@@ -500,7 +667,12 @@ impl Checker {
             Builtin::Distinct => {
                 let ty = args.first().map_or(Type::Any, |a| a.1.clone());
                 if !matches!(ty, Type::List(_) | Type::Any) {
-                    self.error("rules::type_mismatch", "类型不对：distinct 需要列表".into(), span, "distinct 的参数");
+                    self.error(
+                        "rules::type_mismatch",
+                        "类型不对：distinct 需要列表".into(),
+                        span,
+                        "distinct 的参数",
+                    );
                 }
                 return self.arity(name, args.len(), 1, 1, span, ty);
             }
@@ -522,10 +694,27 @@ impl Checker {
         result
     }
 
-    fn arity(&mut self, name: &str, got: usize, min: usize, max: usize, span: Span, result: Type) -> Type {
+    fn arity(
+        &mut self,
+        name: &str,
+        got: usize,
+        min: usize,
+        max: usize,
+        span: Span,
+        result: Type,
+    ) -> Type {
         if got < min || got > max {
-            let want = if min == max { format!("{min}") } else { format!("至少 {min}") };
-            self.error("rules::arity", format!("`{name}` 需要 {want} 个参数，这里有 {got} 个"), span, "参数个数不对");
+            let want = if min == max {
+                format!("{min}")
+            } else {
+                format!("至少 {min}")
+            };
+            self.error(
+                "rules::arity",
+                format!("`{name}` 需要 {want} 个参数，这里有 {got} 个"),
+                span,
+                "参数个数不对",
+            );
         }
         result
     }
@@ -543,6 +732,13 @@ impl Checker {
                 elem = item;
             }
         }
-        self.arity("collect", args.len(), 1, usize::MAX, span, Type::List(Box::new(elem)))
+        self.arity(
+            "collect",
+            args.len(),
+            1,
+            usize::MAX,
+            span,
+            Type::List(Box::new(elem)),
+        )
     }
 }

@@ -8,8 +8,8 @@ mod schema;
 mod tree;
 
 use crate::ast::{self, Item};
-use crate::data::schema::{Schema, Type};
 use crate::data::Value;
+use crate::data::schema::{Schema, Type};
 use crate::diag::Problem;
 use crate::ir::{LetIr, RuleSet};
 use crate::source::{SourceFile, Span};
@@ -32,14 +32,18 @@ pub fn compile(files: Vec<SourceFile>) -> Result<RuleSet, Vec<Problem>> {
                     .and_then(|mut l| l.next())
                     .map(|l| Span::new(index, l.offset()..l.offset() + l.len()))
                     .unwrap_or_else(|| Span::new(index, 0..0));
-                let help = miette::Diagnostic::help(&e).map(|h| h.to_string()).filter(|h| !h.is_empty());
+                let help = miette::Diagnostic::help(&e)
+                    .map(|h| h.to_string())
+                    .filter(|h| !h.is_empty());
                 let code = match &e {
                     crate::syntax::ParseError::Syntax { .. } => "rules::syntax",
                     crate::syntax::ParseError::TooDeep { .. } => "rules::too_deep",
                     crate::syntax::ParseError::TooLarge { .. } => "rules::too_large",
                     crate::syntax::ParseError::BadLiteral { .. } => "rules::bad_literal",
                 };
-                checker.problems.push(Problem::error(code, e.to_string(), file, span, "这里").with_help_opt(help));
+                checker.problems.push(
+                    Problem::error(code, e.to_string(), file, span, "这里").with_help_opt(help),
+                );
             }
         }
     }
@@ -86,7 +90,14 @@ impl Checker {
         self.error_help(code, message, span, label, None);
     }
 
-    fn error_help(&mut self, code: &'static str, message: String, span: Span, label: &str, help: Option<String>) {
+    fn error_help(
+        &mut self,
+        code: &'static str,
+        message: String,
+        span: Span,
+        label: &str,
+        help: Option<String>,
+    ) {
         let file = self.file(span);
         self.problems
             .push(Problem::error(code, message, &file, span, label).with_help_opt(help));
@@ -115,7 +126,12 @@ impl Checker {
             }
         }
         for extra in roots.iter().skip(1) {
-            self.error("rules::duplicate_root", "`root` 只能定义一次".into(), extra.name.span, "重复的 root");
+            self.error(
+                "rules::duplicate_root",
+                "`root` 只能定义一次".into(),
+                extra.name.span,
+                "重复的 root",
+            );
         }
         self.schema = self.check_schema(&records, roots.first());
         let header = self.check_sheet(&sheets);
@@ -143,15 +159,29 @@ impl Checker {
     fn check_sheet(&mut self, sheets: &[ast::SheetDecl]) -> Option<(String, i64, Decimal, u32)> {
         let Some(sheet) = sheets.first() else {
             self.problems.push(
-                Problem::plain("rules::no_sheet", "规则目录中没有 `sheet \"标题\" { year … total … round … }`")
-                    .with_help("在一个规则文件开头写明评分表的标题、年度、总分和保留的小数位数"),
+                Problem::plain(
+                    "rules::no_sheet",
+                    "规则目录中没有 `sheet \"标题\" { year … total … round … }`",
+                )
+                .with_help("在一个规则文件开头写明评分表的标题、年度、总分和保留的小数位数"),
             );
             return None;
         };
         for extra in sheets.iter().skip(1) {
-            self.error("rules::duplicate_sheet", "`sheet` 只能定义一次".into(), extra.span, "重复的 sheet");
+            self.error(
+                "rules::duplicate_sheet",
+                "`sheet` 只能定义一次".into(),
+                extra.span,
+                "重复的 sheet",
+            );
         }
-        let get = |name: &str| sheet.settings.iter().find(|(n, _)| n.text == name).map(|(n, v)| (*v, n.span));
+        let get = |name: &str| {
+            sheet
+                .settings
+                .iter()
+                .find(|(n, _)| n.text == name)
+                .map(|(n, v)| (*v, n.span))
+        };
         let year = get("year");
         let total = get("total");
         let round = get("round");
@@ -170,9 +200,16 @@ impl Checker {
         }
         let year = year.and_then(|(v, _)| i64::try_from(v).ok());
         let round = round.and_then(|(v, span)| {
-            let r = u32::try_from(v).ok().filter(|r| *r <= 6 && v.fract().is_zero());
+            let r = u32::try_from(v)
+                .ok()
+                .filter(|r| *r <= 6 && v.fract().is_zero());
             if r.is_none() {
-                self.error("rules::bad_setting", "`round` 应为 0 到 6 的整数".into(), span, "小数位数");
+                self.error(
+                    "rules::bad_setting",
+                    "`round` 应为 0 到 6 的整数".into(),
+                    span,
+                    "小数位数",
+                );
             }
             r
         });
@@ -185,7 +222,12 @@ impl Checker {
     fn check_params(&mut self, params: Vec<ast::Binding>) {
         for param in params {
             if self.params.contains_key(&param.name.text) {
-                self.error("rules::duplicate_name", format!("参数 `{}` 重复定义", param.name.text), param.name.span, "重复的名称");
+                self.error(
+                    "rules::duplicate_name",
+                    format!("参数 `{}` 重复定义", param.name.text),
+                    param.name.span,
+                    "重复的名称",
+                );
                 continue;
             }
             let mut scope = expr::Scope::constants();
@@ -206,7 +248,12 @@ impl Checker {
         for binding in lets {
             let name = binding.name.text.clone();
             if self.params.contains_key(&name) || self.globals.iter().any(|(n, _)| *n == name) {
-                self.error("rules::duplicate_name", format!("名称 `{name}` 重复定义"), binding.name.span, "重复的名称");
+                self.error(
+                    "rules::duplicate_name",
+                    format!("名称 `{name}` 重复定义"),
+                    binding.name.span,
+                    "重复的名称",
+                );
                 continue;
             }
             self.globals.push((name, Global::Pending(binding)));
@@ -222,7 +269,10 @@ impl Checker {
         let binding = match std::mem::replace(state, Global::InProgress(Span::default())) {
             Global::Pending(b) => b,
             Global::Done { slot, ty } => {
-                *state = Global::Done { slot, ty: ty.clone() };
+                *state = Global::Done {
+                    slot,
+                    ty: ty.clone(),
+                };
                 return ty;
             }
             Global::InProgress(span) => {
@@ -249,7 +299,10 @@ impl Checker {
             expr: compiled,
         });
         if let Some((_, state)) = self.globals.get_mut(index) {
-            *state = Global::Done { slot, ty: ty.clone() };
+            *state = Global::Done {
+                slot,
+                ty: ty.clone(),
+            };
         }
         ty
     }

@@ -16,12 +16,21 @@ const SCALARS: [(&str, Type); 5] = [
 
 impl Checker {
     /// Build the schema; records may refer to each other in any order.
-    pub(super) fn check_schema(&mut self, records: &[RecordDecl], root: Option<&RecordDecl>) -> Schema {
+    pub(super) fn check_schema(
+        &mut self,
+        records: &[RecordDecl],
+        root: Option<&RecordDecl>,
+    ) -> Schema {
         let mut ids: HashMap<&str, usize> = HashMap::new();
         let mut schema = Schema::default();
         for decl in records {
             if ids.insert(&decl.name.text, schema.records.len()).is_some() {
-                self.error("rules::duplicate_record", format!("记录 `{}` 重复定义", decl.name.text), decl.name.span, "重复的名称");
+                self.error(
+                    "rules::duplicate_record",
+                    format!("记录 `{}` 重复定义", decl.name.text),
+                    decl.name.span,
+                    "重复的名称",
+                );
             }
             schema.records.push(RecordType {
                 name: decl.name.text.clone(),
@@ -47,7 +56,12 @@ impl Checker {
             let mut fields: Vec<FieldType> = Vec::new();
             for field in &decl.fields {
                 if fields.iter().any(|f| f.name == field.name.text) {
-                    self.error("rules::duplicate_field", format!("字段 `{}` 重复", field.name.text), field.name.span, "重复的字段");
+                    self.error(
+                        "rules::duplicate_field",
+                        format!("字段 `{}` 重复", field.name.text),
+                        field.name.span,
+                        "重复的字段",
+                    );
                 }
                 let ty = self.resolve_type(&field.ty, &ids);
                 fields.push(FieldType {
@@ -77,7 +91,13 @@ impl Checker {
                 }
                 let candidates = SCALARS.iter().map(|(n, _)| *n).chain(ids.keys().copied());
                 let help = did_you_mean(&name.text, candidates);
-                self.error_help("rules::unknown_type", format!("未知的类型 `{}`", name.text), name.span, "没有这个类型", help);
+                self.error_help(
+                    "rules::unknown_type",
+                    format!("未知的类型 `{}`", name.text),
+                    name.span,
+                    "没有这个类型",
+                    help,
+                );
                 Type::Any
             }
         }

@@ -2,12 +2,15 @@
 //! bodies with one scoring method each, caps and tier bands within the
 //! criterion's points.
 
-use super::expr::Scope;
 use super::Checker;
+use super::expr::Scope;
 use crate::ast::{self, Body, Node, NodeKind, Statement};
 use crate::data::schema::Type;
 use crate::diag::Problem;
-use crate::ir::{AwardIr, Class, CriterionIr, DeductIr, HintIr, JudgeIr, LetIr, Method, NodeIr, NodeIrKind, Piece, Plan, Template, TierIr, ZeroIr};
+use crate::ir::{
+    AwardIr, Class, CriterionIr, DeductIr, HintIr, JudgeIr, LetIr, Method, NodeIr, NodeIrKind,
+    Piece, Plan, Template, TierIr, ZeroIr,
+};
 use crate::source::Span;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -15,11 +18,19 @@ use std::collections::HashMap;
 impl Checker {
     pub(super) fn check_tree(&mut self, nodes: &[Node]) -> Vec<NodeIr> {
         let mut seen: HashMap<String, Span> = HashMap::new();
-        nodes.iter().map(|n| self.check_node(n, &mut seen)).collect()
+        nodes
+            .iter()
+            .map(|n| self.check_node(n, &mut seen))
+            .collect()
     }
 
     /// The top-level points add up to the sheet's total.
-    pub(super) fn check_total(&mut self, nodes: &[Node], total: Decimal, sheets: &[ast::SheetDecl]) {
+    pub(super) fn check_total(
+        &mut self,
+        nodes: &[Node],
+        total: Decimal,
+        sheets: &[ast::SheetDecl],
+    ) {
         let sum: Decimal = nodes.iter().map(|n| n.max).sum();
         if sum != total {
             let span = sheets.first().map_or(Span::default(), |s| s.span);
@@ -29,12 +40,18 @@ impl Checker {
                 format!("各部分分值合计 {sum}，与总分 {total} 不符"),
                 &file,
                 span,
-                &format!("总分 {total}"),
+                format!("总分 {total}"),
             )
             .with_help("调整各部分的 max，或改正 sheet 的 total");
             for n in nodes {
                 let f = self.file(n.max_span);
-                problem = problem.with_related(Problem::error("rules::points_sum", format!("`{}` {}分", n.id.text, n.max), &f, n.max_span, "计入合计"));
+                problem = problem.with_related(Problem::error(
+                    "rules::points_sum",
+                    format!("`{}` {}分", n.id.text, n.max),
+                    &f,
+                    n.max_span,
+                    "计入合计",
+                ));
             }
             self.problems.push(problem);
         }
@@ -45,26 +62,55 @@ impl Checker {
             let file = self.file(node.id.span);
             let first_file = self.file(first);
             self.problems.push(
-                Problem::error("rules::duplicate_id", format!("编号 `{}` 重复", node.id.text), &file, node.id.span, "重复的编号")
-                    .with_help("每个评分项的编号必须唯一：评审表和输出用它指认评分项")
-                    .with_related(Problem::error("rules::duplicate_id", "第一次定义在这里", &first_file, first, "第一次定义")),
+                Problem::error(
+                    "rules::duplicate_id",
+                    format!("编号 `{}` 重复", node.id.text),
+                    &file,
+                    node.id.span,
+                    "重复的编号",
+                )
+                .with_help("每个评分项的编号必须唯一：评审表和输出用它指认评分项")
+                .with_related(Problem::error(
+                    "rules::duplicate_id",
+                    "第一次定义在这里",
+                    &first_file,
+                    first,
+                    "第一次定义",
+                )),
             );
         } else {
             seen.insert(node.id.text.clone(), node.id.span);
         }
         if node.max < Decimal::ZERO {
-            self.error("rules::negative_points", "分值不能为负".into(), node.max_span, "负的分值");
+            self.error(
+                "rules::negative_points",
+                "分值不能为负".into(),
+                node.max_span,
+                "负的分值",
+            );
         }
         let kind = match &node.kind {
             NodeKind::Section(children) => {
                 let sum: Decimal = children.iter().map(|c| c.max).sum();
                 if children.is_empty() {
-                    self.error("rules::empty_section", format!("`{}` 下没有评分项", node.id.text), node.span, "空的部分");
+                    self.error(
+                        "rules::empty_section",
+                        format!("`{}` 下没有评分项", node.id.text),
+                        node.span,
+                        "空的部分",
+                    );
                 } else if sum != node.max {
-                    let list = children.iter().map(|c| format!("{} {}", c.id.text, c.max)).collect::<Vec<_>>().join(" + ");
+                    let list = children
+                        .iter()
+                        .map(|c| format!("{} {}", c.id.text, c.max))
+                        .collect::<Vec<_>>()
+                        .join(" + ");
                     self.error_help(
                         "rules::points_sum",
-                        format!("`{}` 的分值 {} 与下级合计 {sum} 不符", node.id.text, node.max),
+                        format!(
+                            "`{}` 的分值 {} 与下级合计 {sum} 不符",
+                            node.id.text, node.max
+                        ),
                         node.max_span,
                         &format!("下级合计 {sum}"),
                         Some(format!("下级：{list}")),
@@ -120,7 +166,11 @@ impl Checker {
                         span: *span,
                     });
                 }
-                Statement::Zero { when, because, span } => {
+                Statement::Zero {
+                    when,
+                    because,
+                    span,
+                } => {
                     scope.named.clear();
                     let when = self.expect(when, &Type::Bool, "zero when 的条件应为布尔值", scope);
                     let because = self.check_template(because, scope);
@@ -132,7 +182,11 @@ impl Checker {
                     });
                 }
                 Statement::Deduct(d) => deducts.push(self.check_deduct(d, max, scope)),
-                Statement::Award { value, because, span } => {
+                Statement::Award {
+                    value,
+                    because,
+                    span,
+                } => {
                     scope.named.clear();
                     let value = self.expect(value, &Type::Decimal, "award 的分数应为数字", scope);
                     let because = self.check_template(because, scope);
@@ -149,7 +203,11 @@ impl Checker {
                     let span = judge.span;
                     methods.push((Method::Judge(judge), span));
                 }
-                Statement::Cases { cases, otherwise, span } => {
+                Statement::Cases {
+                    cases,
+                    otherwise,
+                    span,
+                } => {
                     let mut compiled = Vec::new();
                     for (cond, case_body) in cases {
                         let cond = self.expect(cond, &Type::Bool, "when 的条件应为布尔值", scope);
@@ -206,8 +264,14 @@ impl Checker {
 
     fn check_deduct(&mut self, d: &ast::Deduct, max: Decimal, scope: &mut Scope) -> DeductIr {
         scope.named.clear();
-        let per = d.per.as_ref().map(|p| self.expect(p, &Type::Decimal, "per 后应为数量（数字）", scope));
-        let when = d.when.as_ref().map(|w| self.expect(w, &Type::Bool, "when 的条件应为布尔值", scope));
+        let per = d
+            .per
+            .as_ref()
+            .map(|p| self.expect(p, &Type::Decimal, "per 后应为数量（数字）", scope));
+        let when = d
+            .when
+            .as_ref()
+            .map(|w| self.expect(w, &Type::Bool, "when 的条件应为布尔值", scope));
         let because = self.check_template(&d.because, scope);
         if let Some((cap, span)) = d.cap {
             if cap > max {
@@ -220,10 +284,20 @@ impl Checker {
                 );
             }
         } else if d.per.is_none() && d.points > max {
-            self.error("rules::cap_above_max", format!("扣分 {} 超过本项分值 {max}", d.points), d.span, "扣分过多");
+            self.error(
+                "rules::cap_above_max",
+                format!("扣分 {} 超过本项分值 {max}", d.points),
+                d.span,
+                "扣分过多",
+            );
         }
         if d.points <= Decimal::ZERO {
-            self.error("rules::negative_points", "每次扣分应为正数".into(), d.span, "扣分应大于 0");
+            self.error(
+                "rules::negative_points",
+                "每次扣分应为正数".into(),
+                d.span,
+                "扣分应大于 0",
+            );
         }
         DeductIr {
             points: d.points,
@@ -242,7 +316,10 @@ impl Checker {
             if tier.low > tier.high || tier.low < Decimal::ZERO || tier.high > max {
                 self.error_help(
                     "rules::band_out_of_range",
-                    format!("分数段 {}–{} 不在 0–{max} 之内或上下颠倒", tier.low, tier.high),
+                    format!(
+                        "分数段 {}–{} 不在 0–{max} 之内或上下颠倒",
+                        tier.low, tier.high
+                    ),
                     tier.span,
                     "分数段有误",
                     Some(format!("写成 低 to 高，且在 0 到 {max} 之间")),
@@ -250,11 +327,19 @@ impl Checker {
             }
             if let Some(other) = tiers.iter().find(|t| t.name == tier.name) {
                 let span = other.span;
-                self.error("rules::duplicate_tier", format!("档次 `{}` 重复", tier.name), tier.span, "重复的档次");
+                self.error(
+                    "rules::duplicate_tier",
+                    format!("档次 `{}` 重复", tier.name),
+                    tier.span,
+                    "重复的档次",
+                );
                 let _ = span;
             }
             if !tier.free {
-                if let Some(other) = tiers.iter().find(|t| !t.free && t.low <= tier.high && tier.low <= t.high) {
+                if let Some(other) = tiers
+                    .iter()
+                    .find(|t| !t.free && t.low <= tier.high && tier.low <= t.high)
+                {
                     let (name, other_span) = (other.name.clone(), other.span);
                     let file = self.file(tier.span);
                     let other_file = self.file(other_span);
@@ -266,8 +351,16 @@ impl Checker {
                             tier.span,
                             "重叠的分数段",
                         )
-                        .with_help("各档次的分数段不能重叠；与其他档次重叠的兜底档次（如“其他”）请加 free")
-                        .with_related(Problem::error("rules::tier_overlap", format!("`{name}` 在这里"), &other_file, other_span, "")),
+                        .with_help(
+                            "各档次的分数段不能重叠；与其他档次重叠的兜底档次（如“其他”）请加 free",
+                        )
+                        .with_related(Problem::error(
+                            "rules::tier_overlap",
+                            format!("`{name}` 在这里"),
+                            &other_file,
+                            other_span,
+                            "",
+                        )),
                     );
                 }
             }
@@ -279,7 +372,10 @@ impl Checker {
                 span: tier.span,
             });
         }
-        JudgeIr { tiers, span: judge.span }
+        JudgeIr {
+            tiers,
+            span: judge.span,
+        }
     }
 
     /// `"迟报 {late} 天"`: holes name lets, top-level lets or parameters.
@@ -308,7 +404,13 @@ impl Checker {
                     }
                     let span = Span::new(message.span.file, base + at..base + at + name.len() + 2);
                     if !closed {
-                        self.error_help("rules::bad_template", "说明中的 `{` 没有配对的 `}`".into(), span, "未闭合", Some("要写字面的花括号请用 \\{".into()));
+                        self.error_help(
+                            "rules::bad_template",
+                            "说明中的 `{` 没有配对的 `}`".into(),
+                            span,
+                            "未闭合",
+                            Some("要写字面的花括号请用 \\{".into()),
+                        );
                         continue;
                     }
                     if !text.is_empty() {
@@ -327,7 +429,7 @@ impl Checker {
                             format!("说明中的 `{{{name}}}` 只能是 let 或 param 的名称"),
                             span,
                             "不是命名值",
-                            Some(format!("先写 let 名称 = …，再在说明中写 {{名称}}")),
+                            Some("先写 let 名称 = …，再在说明中写 {名称}".to_string()),
                         ),
                     }
                 }

@@ -9,7 +9,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "jixiao", version, about = "绩效自评工作考核评分：规则即数据，每一分都有来由")]
+#[command(
+    name = "jixiao",
+    version,
+    about = "绩效自评工作考核评分：规则即数据，每一分都有来由"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -64,7 +68,11 @@ pub fn run() -> ExitCode {
         } => score::run(rules.as_deref(), format, output.as_deref(), &inputs),
         Command::Check { rules, format } => check(rules.as_deref(), format),
     };
-    if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 fn check(dir: Option<&std::path::Path>, format: Format) -> bool {
@@ -83,7 +91,11 @@ fn check(dir: Option<&std::path::Path>, format: Format) -> bool {
         match result {
             Ok(rules) => {
                 if format == Format::Text {
-                    eprintln!("{name}：检查通过（{}，{} 个文件）", rules.title, rules.files.len());
+                    eprintln!(
+                        "{name}：检查通过（{}，{} 个文件）",
+                        rules.title,
+                        rules.files.len()
+                    );
                 }
             }
             Err(problems) => all.extend(problems),

@@ -8,10 +8,17 @@ use std::path::Path;
 pub(crate) fn emit(path: Option<&Path>, text: &str) -> Result<(), String> {
     let Some(path) = path else {
         let mut stdout = std::io::stdout().lock();
-        return stdout.write_all(text.as_bytes()).map_err(|e| format!("无法写出结果：{e}"));
+        return stdout
+            .write_all(text.as_bytes())
+            .map_err(|e| format!("无法写出结果：{e}"));
     };
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path));
     if let Err(e) = result {

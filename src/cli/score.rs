@@ -1,10 +1,10 @@
 //! `jixiao score`: load each input, choose its year's rules (compiled once
 //! per year), score, render.
 
-use super::output::emit;
 use super::Format;
-use jixiao::data::{load_submission, read_header, Submission};
-use jixiao::diag::{render, Problem};
+use super::output::emit;
+use jixiao::data::{Submission, load_submission, read_header};
+use jixiao::diag::{Problem, render};
 use jixiao::eval::outcome::Outcome;
 use jixiao::ir::RuleSet;
 use jixiao::source::SourceFile;
@@ -12,11 +12,16 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Inputs in order; a folder's `.toml` files in file-name order.
-fn expand(inputs: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, Problem> {
+fn expand(inputs: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, Box<Problem>> {
     let mut out = Vec::new();
     for input in inputs {
         if input.is_dir() {
-            let entries = std::fs::read_dir(input).map_err(|e| Problem::plain("io::read", format!("无法读取目录 {}：{e}", input.display())))?;
+            let entries = std::fs::read_dir(input).map_err(|e| {
+                Box::new(Problem::plain(
+                    "io::read",
+                    format!("无法读取目录 {}：{e}", input.display()),
+                ))
+            })?;
             let mut files: Vec<PathBuf> = entries
                 .flatten()
                 .map(|e| e.path())
@@ -50,7 +55,12 @@ impl Rules {
 }
 
 /// Score and print; false when anything failed.
-pub(super) fn run(rules_dir: Option<&Path>, format: Format, output: Option<&Path>, inputs: &[PathBuf]) -> bool {
+pub(super) fn run(
+    rules_dir: Option<&Path>,
+    format: Format,
+    output: Option<&Path>,
+    inputs: &[PathBuf],
+) -> bool {
     let mut rules = match rules_dir {
         Some(dir) => match jixiao::rules::from_dir(dir) {
             Ok(r) => Rules::Fixed(Box::new(r)),
@@ -64,7 +74,7 @@ pub(super) fn run(rules_dir: Option<&Path>, format: Format, output: Option<&Path
     let files = match expand(inputs) {
         Ok(f) => f,
         Err(p) => {
-            eprint!("{}", render(&[p]));
+            eprint!("{}", render(&[*p]));
             return false;
         }
     };
@@ -75,7 +85,9 @@ pub(super) fn run(rules_dir: Option<&Path>, format: Format, output: Option<&Path
     for (path, _) in &files {
         match score_one(path, &mut rules) {
             Ok((outcome, set, submission)) => match format {
-                Format::Json => json_items.push(jixiao::explain::outcome_json(&outcome, set, &submission)),
+                Format::Json => {
+                    json_items.push(jixiao::explain::outcome_json(&outcome, set, &submission))
+                }
                 Format::Text => {
                     if !text.is_empty() {
                         text.push_str(&"═".repeat(60));
@@ -118,8 +130,11 @@ fn pretty(v: &serde_json::Value) -> String {
     s
 }
 
-fn score_one<'r>(path: &Path, rules: &'r mut Rules) -> Result<(Outcome, &'r RuleSet, Submission), Vec<Problem>> {
-    let text = jixiao::rules::read_text(path).map_err(|p| vec![p])?;
+fn score_one<'r>(
+    path: &Path,
+    rules: &'r mut Rules,
+) -> Result<(Outcome, &'r RuleSet, Submission), Vec<Problem>> {
+    let text = jixiao::rules::read_text(path).map_err(|p| vec![*p])?;
     let source = SourceFile::new(path.display().to_string(), text);
     let header = read_header(&source)?;
     let set = rules.for_year(header.year)?;

@@ -22,7 +22,11 @@ impl Date {
             2 => 28,
             _ => return None,
         };
-        (day >= 1 && day <= days_in_month && (1..=9999).contains(&year)).then_some(Date { year, month, day })
+        (day >= 1 && day <= days_in_month && (1..=9999).contains(&year)).then_some(Date {
+            year,
+            month,
+            day,
+        })
     }
 
     /// `YYYY-MM-DD`.

@@ -3,14 +3,14 @@
 //! every problem is collected, not just the first.
 
 use super::schema::{RecordId, Schema, Type};
-use super::{Date, MapValue, Place, PlaceId, Record, Value, NO_PLACE};
+use super::{Date, MapValue, NO_PLACE, Place, PlaceId, Record, Value};
 use crate::diag::Problem;
-use crate::source::{did_you_mean, SourceFile, Span};
+use crate::source::{SourceFile, Span, did_you_mean};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 use std::sync::Arc;
-use toml::de::{DeTable, DeValue};
 use toml::Spanned;
+use toml::de::{DeTable, DeValue};
 
 /// Largest submission accepted, in bytes. A real package is about 25 KB.
 pub const MAX_SUBMISSION_BYTES: usize = 16 << 20;
@@ -75,7 +75,12 @@ fn parse_toml(source: &SourceFile) -> Result<Spanned<DeTable<'_>>, LoadError> {
     if source.text.len() > MAX_SUBMISSION_BYTES {
         return Err(vec![Problem::plain(
             "submission::too_large",
-            format!("{}：文件过大（{} 字节，上限 {} 字节）", source.name, source.text.len(), MAX_SUBMISSION_BYTES),
+            format!(
+                "{}：文件过大（{} 字节，上限 {} 字节）",
+                source.name,
+                source.text.len(),
+                MAX_SUBMISSION_BYTES
+            ),
         )]);
     }
     let (table, errors) = DeTable::parse_recoverable(&source.text);
@@ -86,8 +91,14 @@ fn parse_toml(source: &SourceFile) -> Result<Spanned<DeTable<'_>>, LoadError> {
         .iter()
         .map(|e| {
             let range = e.span().unwrap_or(0..0);
-            Problem::error("submission::toml", format!("TOML 语法错误：{}", e.message().trim()), source, Span::new(0, range), "这里")
-                .with_help("检查引号、括号和等号是否成对；文本用英文双引号括起")
+            Problem::error(
+                "submission::toml",
+                format!("TOML 语法错误：{}", e.message().trim()),
+                source,
+                Span::new(0, range),
+                "这里",
+            )
+            .with_help("检查引号、括号和等号是否成对；文本用英文双引号括起")
         })
         .collect())
 }
@@ -100,18 +111,34 @@ pub fn read_header(source: &SourceFile) -> Result<Header, LoadError> {
     let root_span = span_of(&doc);
     let mut problems = Vec::new();
     match root.get("format") {
-        None => problems.push(Problem::error("submission::missing_key", "缺少 `format`", source, root_span, "文件开头应有 format = 1")),
+        None => problems.push(Problem::error(
+            "submission::missing_key",
+            "缺少 `format`",
+            source,
+            root_span,
+            "文件开头应有 format = 1",
+        )),
         Some(v) => match v.get_ref() {
             DeValue::Integer(i) if i.as_str() == "1" => {}
             _ => problems.push(
-                Problem::error("submission::format", "不支持的 `format`", source, span_of(v), "只支持 1")
-                    .with_help("写成 format = 1"),
+                Problem::error(
+                    "submission::format",
+                    "不支持的 `format`",
+                    source,
+                    span_of(v),
+                    "只支持 1",
+                )
+                .with_help("写成 format = 1"),
             ),
         },
     }
     let unit = root.get("unit");
     let unit_table = unit.and_then(|u| u.get_ref().as_table());
-    let text_of = |key: &str| unit_table.and_then(|t| t.get(key)).and_then(|v| v.get_ref().as_str().map(str::to_string));
+    let text_of = |key: &str| {
+        unit_table
+            .and_then(|t| t.get(key))
+            .and_then(|v| v.get_ref().as_str().map(str::to_string))
+    };
     let name = text_of("name");
     let year = unit_table
         .and_then(|t| t.get("year"))
@@ -119,10 +146,22 @@ pub fn read_header(source: &SourceFile) -> Result<Header, LoadError> {
         .and_then(|i| i.as_str().replace('_', "").parse::<i64>().ok());
     let unit_span = unit.map_or(root_span, span_of);
     if name.is_none() {
-        problems.push(Problem::error("submission::missing_key", "`[unit]` 缺少单位名称 `name`（文字）", source, unit_span, "应有 name = \"单位名称\""));
+        problems.push(Problem::error(
+            "submission::missing_key",
+            "`[unit]` 缺少单位名称 `name`（文字）",
+            source,
+            unit_span,
+            "应有 name = \"单位名称\"",
+        ));
     }
     if year.is_none() {
-        problems.push(Problem::error("submission::missing_key", "`[unit]` 缺少评价年度 `year`（整数）", source, unit_span, "应有 year = 2022"));
+        problems.push(Problem::error(
+            "submission::missing_key",
+            "`[unit]` 缺少评价年度 `year`（整数）",
+            source,
+            unit_span,
+            "应有 year = 2022",
+        ));
     }
     match (name, year, problems.is_empty()) {
         (Some(unit), Some(year), true) => Ok(Header { unit, year }),
@@ -147,7 +186,11 @@ pub fn load_submission(source: SourceFile, schema: &Schema) -> Result<Submission
         Some(v) => loader.review(v),
         None => Review::default(),
     };
-    let Loader { places, mut problems, .. } = loader;
+    let Loader {
+        places,
+        mut problems,
+        ..
+    } = loader;
     if !problems.is_empty() {
         problems.sort_by_key(|p| p.labels.first().map_or(0, |(s, _)| s.start));
         return Err(problems);
@@ -183,7 +226,14 @@ impl Loader<'_> {
         id
     }
 
-    fn problem(&mut self, code: &'static str, message: String, span: Span, label: &str, help: Option<String>) {
+    fn problem(
+        &mut self,
+        code: &'static str,
+        message: String,
+        span: Span,
+        label: &str,
+        help: Option<String>,
+    ) {
         self.problems
             .push(Problem::error(code, message, self.source, span, label).with_help_opt(help));
     }
@@ -196,6 +246,9 @@ impl Loader<'_> {
         let mut fields = vec![Value::Absent; field_count];
         let mut places = vec![NO_PLACE; field_count];
         let place = self.place(&path, span);
+        // Keys written (even with a wrong value) or misspelt with a close
+        // match are not reported again as missing.
+        let mut accounted = vec![false; field_count];
         let mut entries: Vec<_> = table.iter().collect();
         entries.sort_by_key(|(k, _)| k.span().start);
         for (key, value) in entries {
@@ -203,17 +256,44 @@ impl Loader<'_> {
             let key_span = Span::new(0, key.span());
             let Some(index) = record_type.field(key_text) else {
                 let known = record_type.fields.iter().map(|f| f.name.as_str());
-                let help = did_you_mean(key_text, known).or_else(|| {
+                let suggestion = did_you_mean(key_text, known);
+                for (i, f) in record_type.fields.iter().enumerate() {
+                    if suggestion
+                        .as_deref()
+                        .is_some_and(|s| s.contains(&format!("`{}`", f.name)))
+                    {
+                        if let Some(a) = accounted.get_mut(i) {
+                            *a = true;
+                        }
+                    }
+                }
+                let help = suggestion.or_else(|| {
                     Some(format!(
                         "`{}` 可用的键：{}",
                         display_path(&path),
-                        record_type.fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join("、")
+                        record_type
+                            .fields
+                            .iter()
+                            .map(|f| f.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join("、")
                     ))
                 });
-                self.problem("submission::unknown_key", format!("未知的键 `{key_text}`"), key_span, "格式中没有这个键", help);
+                self.problem(
+                    "submission::unknown_key",
+                    format!("未知的键 `{key_text}`"),
+                    key_span,
+                    "格式中没有这个键",
+                    help,
+                );
                 continue;
             };
-            let Some(field) = record_type.fields.get(index) else { continue };
+            let Some(field) = record_type.fields.get(index) else {
+                continue;
+            };
+            if let Some(a) = accounted.get_mut(index) {
+                *a = true;
+            }
             let ty = field.ty.clone();
             let one_of = field.one_of.clone();
             let child_path = join_path(&path, key_text);
@@ -234,14 +314,18 @@ impl Loader<'_> {
                 *p = field_place;
             }
         }
-        for (field, v) in record_type.fields.iter().zip(&fields) {
-            if !field.optional && matches!(v, Value::Absent) {
+        for (field, written) in record_type.fields.iter().zip(&accounted) {
+            if !field.optional && !written {
                 self.problem(
                     "submission::missing_key",
                     format!("`{}` 缺少必填的键 `{}`", display_path(&path), field.name),
                     span,
                     "此表缺少该键",
-                    Some(format!("补上 {} = …（类型：{}）", field.name, field.ty.describe(self.schema))),
+                    Some(format!(
+                        "补上 {} = …（类型：{}）",
+                        field.name,
+                        field.ty.describe(self.schema)
+                    )),
                 );
             }
         }
@@ -287,17 +371,28 @@ impl Loader<'_> {
             }
             (Type::Bool, DeValue::Boolean(b)) => Ok(Value::Bool(*b)),
             (Type::Text, DeValue::String(s)) => Ok(Value::text(s)),
-            (Type::Integer, DeValue::Integer(i)) => parse_integer(i.as_str(), i.radix()).map(Value::Num),
-            (Type::Decimal, DeValue::Integer(i)) => parse_integer(i.as_str(), i.radix()).map(Value::Num),
+            (Type::Integer, DeValue::Integer(i)) => {
+                parse_integer(i.as_str(), i.radix()).map(Value::Num)
+            }
+            (Type::Decimal, DeValue::Integer(i)) => {
+                parse_integer(i.as_str(), i.radix()).map(Value::Num)
+            }
             (Type::Decimal, DeValue::Float(f)) => parse_decimal(f.as_str()).map(Value::Num),
             (Type::Date, DeValue::Datetime(d)) => match (d.date, d.time, d.offset) {
                 (Some(date), None, None) => Date::new(i32::from(date.year), date.month, date.day)
                     .map(Value::Date)
                     .ok_or_else(|| ("日期不存在".to_string(), "检查月份和日期".to_string())),
-                _ => Err(("应为日期，不带时间".to_string(), "写成 2023-06-14".to_string())),
+                _ => Err((
+                    "应为日期，不带时间".to_string(),
+                    "写成 2023-06-14".to_string(),
+                )),
             },
             (expected, found) => Err((
-                format!("应为{}，实际是{}", expected.describe(self.schema), toml_type(found)),
+                format!(
+                    "应为{}，实际是{}",
+                    expected.describe(self.schema),
+                    toml_type(found)
+                ),
                 hint_for(expected),
             )),
         };
@@ -305,7 +400,13 @@ impl Loader<'_> {
         match result {
             Ok(v) => (v, place),
             Err((message, help)) => {
-                self.problem("submission::wrong_type", format!("`{path}` 的值有误：{message}"), span, &message, Some(help));
+                self.problem(
+                    "submission::wrong_type",
+                    format!("`{path}` 的值有误：{message}"),
+                    span,
+                    &message,
+                    Some(help),
+                );
                 (Value::Absent, place)
             }
         }
@@ -314,7 +415,13 @@ impl Loader<'_> {
     fn review(&mut self, value: &Spanned<DeValue<'_>>) -> Review {
         let mut review = Review::default();
         let Some(table) = value.get_ref().as_table() else {
-            self.problem("submission::wrong_type", "`review` 应为表".into(), span_of(value), "应为 [review]", None);
+            self.problem(
+                "submission::wrong_type",
+                "`review` 应为表".into(),
+                span_of(value),
+                "应为 [review]",
+                None,
+            );
             return review;
         };
         let mut entries: Vec<_> = table.iter().collect();
@@ -324,7 +431,13 @@ impl Loader<'_> {
             let key_span = Span::new(0, key.span());
             match (key_text, v.get_ref()) {
                 ("reviewer", DeValue::String(s)) => review.reviewer = Some(s.to_string()),
-                ("reviewer", _) => self.problem("submission::wrong_type", "`review.reviewer` 应为文字".into(), span_of(v), "应为文字", None),
+                ("reviewer", _) => self.problem(
+                    "submission::wrong_type",
+                    "`review.reviewer` 应为文字".into(),
+                    span_of(v),
+                    "应为文字",
+                    None,
+                ),
                 (id, DeValue::Table(t)) => {
                     let judgment = self.judgment(id, key_span, t);
                     review.judgments.push(judgment);
@@ -358,18 +471,25 @@ impl Loader<'_> {
             match (key_text, v.get_ref()) {
                 ("score", DeValue::Integer(i)) => match parse_integer(i.as_str(), i.radix()) {
                     Ok(n) => j.score = Some((n, span)),
-                    Err((m, h)) => self.problem("submission::wrong_type", m, span, "分数有误", Some(h)),
+                    Err((m, h)) => {
+                        self.problem("submission::wrong_type", m, span, "分数有误", Some(h))
+                    }
                 },
                 ("score", DeValue::Float(f)) => match parse_decimal(f.as_str()) {
                     Ok(n) => j.score = Some((n, span)),
-                    Err((m, h)) => self.problem("submission::wrong_type", m, span, "分数有误", Some(h)),
+                    Err((m, h)) => {
+                        self.problem("submission::wrong_type", m, span, "分数有误", Some(h))
+                    }
                 },
                 ("tier", DeValue::String(s)) => j.tier = Some((s.to_string(), span)),
                 ("note", DeValue::String(s)) => j.note = Some(s.to_string()),
                 ("override", DeValue::Boolean(b)) => j.override_rules = *b,
                 ("score" | "tier" | "note" | "override", found) => self.problem(
                     "submission::wrong_type",
-                    format!("`review.{id}.{key_text}` 的类型不对：实际是{}", toml_type(found)),
+                    format!(
+                        "`review.{id}.{key_text}` 的类型不对：实际是{}",
+                        toml_type(found)
+                    ),
                     span,
                     "类型不对",
                     Some("score 为数字，tier 与 note 为文字，override 为 true 或 false".into()),
@@ -377,7 +497,13 @@ impl Loader<'_> {
                 (other, _) => {
                     let help = did_you_mean(other, ["score", "tier", "note", "override"])
                         .or_else(|| Some("评审表可用的键：score、tier、note、override".into()));
-                    self.problem("submission::unknown_key", format!("未知的键 `{other}`"), Span::new(0, key.span()), "评审表中没有这个键", help);
+                    self.problem(
+                        "submission::unknown_key",
+                        format!("未知的键 `{other}`"),
+                        Span::new(0, key.span()),
+                        "评审表中没有这个键",
+                        help,
+                    );
                 }
             }
         }
@@ -394,7 +520,11 @@ fn join_path(path: &str, key: &str) -> String {
 }
 
 fn display_path(path: &str) -> &str {
-    if path.is_empty() { "文件顶层" } else { path }
+    if path.is_empty() {
+        "文件顶层"
+    } else {
+        path
+    }
 }
 
 fn toml_type(v: &DeValue<'_>) -> &'static str {
@@ -426,20 +556,34 @@ type Parsed<T> = Result<T, (String, String)>;
 
 fn parse_integer(text: &str, radix: u32) -> Parsed<Decimal> {
     let digits = text.replace('_', "");
-    let n = i128::from_str_radix(&digits, radix).map_err(|_| ("整数超出范围".to_string(), "检查这个数".to_string()))?;
-    Decimal::try_from_i128_with_scale(n, 0).map_err(|_| ("整数超出可精确表示的范围".to_string(), "数字最多 28 位有效数字".to_string()))
+    let n = i128::from_str_radix(&digits, radix)
+        .map_err(|_| ("整数超出范围".to_string(), "检查这个数".to_string()))?;
+    Decimal::try_from_i128_with_scale(n, 0).map_err(|_| {
+        (
+            "整数超出可精确表示的范围".to_string(),
+            "数字最多 28 位有效数字".to_string(),
+        )
+    })
 }
 
 fn parse_decimal(text: &str) -> Parsed<Decimal> {
     let digits = text.replace('_', "");
     let lower = digits.to_ascii_lowercase();
     if lower.contains("nan") || lower.contains("inf") {
-        return Err(("不是一个数（nan 或 inf）".into(), "填写具体金额或分数".into()));
+        return Err((
+            "不是一个数（nan 或 inf）".into(),
+            "填写具体金额或分数".into(),
+        ));
     }
     let parsed = if lower.contains('e') {
         Decimal::from_scientific(&lower)
     } else {
         Decimal::from_str(&digits)
     };
-    parsed.map_err(|_| ("数字超出可精确表示的范围".into(), "数字最多 28 位有效数字".into()))
+    parsed.map_err(|_| {
+        (
+            "数字超出可精确表示的范围".into(),
+            "数字最多 28 位有效数字".into(),
+        )
+    })
 }

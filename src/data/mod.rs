@@ -7,5 +7,5 @@ pub mod schema;
 mod value;
 
 pub use date::Date;
-pub use load::{load_submission, read_header, Header, Judgment, LoadError, Review, Submission};
-pub use value::{MapValue, Place, PlaceId, Record, Value, NO_PLACE};
+pub use load::{Header, Judgment, LoadError, Review, Submission, load_submission, read_header};
+pub use value::{MapValue, NO_PLACE, Place, PlaceId, Record, Value};

@@ -1,8 +1,8 @@
 //! Built-in functions. Types were checked statically; at run time a blank
 //! argument gives a blank (or the function's neutral answer).
 
-use super::expr::{equal, round};
 use super::EvalError;
+use super::expr::{equal, round};
 use crate::data::Value;
 use crate::ir::Builtin;
 use rust_decimal::Decimal;
@@ -21,7 +21,11 @@ pub(super) fn call(builtin: Builtin, args: &[Value]) -> Result<Value, EvalError>
             _ => Value::Bool(false),
         },
         Builtin::ContainsAny => match (arg(0), arg(1)) {
-            (Value::Text(t), Value::List(words)) => Value::Bool(words.iter().any(|w| matches!(w, Value::Text(w) if t.contains(&**w)))),
+            (Value::Text(t), Value::List(words)) => Value::Bool(
+                words
+                    .iter()
+                    .any(|w| matches!(w, Value::Text(w) if t.contains(&**w))),
+            ),
             _ => Value::Bool(false),
         },
         Builtin::StartsWith => match (arg(0), arg(1)) {
@@ -40,7 +44,11 @@ pub(super) fn call(builtin: Builtin, args: &[Value]) -> Result<Value, EvalError>
         },
         Builtin::Join => match (arg(0), arg(1)) {
             (Value::List(items), Value::Text(sep)) => {
-                let parts: Vec<String> = items.iter().filter(|v| !matches!(v, Value::Absent)).map(ToString::to_string).collect();
+                let parts: Vec<String> = items
+                    .iter()
+                    .filter(|v| !matches!(v, Value::Absent))
+                    .map(ToString::to_string)
+                    .collect();
                 Value::text(&parts.join(sep))
             }
             _ => Value::text(""),
@@ -78,12 +86,21 @@ pub(super) fn call(builtin: Builtin, args: &[Value]) -> Result<Value, EvalError>
                 Value::Num(n) => Some(*n),
                 _ => None,
             });
-            let best = if builtin == Builtin::Min { numbers.min() } else { numbers.max() };
+            let best = if builtin == Builtin::Min {
+                numbers.min()
+            } else {
+                numbers.max()
+            };
             best.map_or(Value::Absent, Value::Num)
         }
         Builtin::Round => match (arg(0), arg(1)) {
             (Value::Num(n), Value::Num(dp)) => {
-                let dp = u32::try_from(*dp).ok().filter(|d| *d <= 28).ok_or_else(|| EvalError::new("rules::bad_argument", "round 的小数位数应为 0 到 28 的整数"))?;
+                let dp = u32::try_from(*dp)
+                    .ok()
+                    .filter(|d| *d <= 28)
+                    .ok_or_else(|| {
+                        EvalError::new("rules::bad_argument", "round 的小数位数应为 0 到 28 的整数")
+                    })?;
                 Value::Num(round(*n, dp))
             }
             _ => Value::Absent,
@@ -111,9 +128,15 @@ fn split(text: &Value, separators: &Value) -> Value {
     let mut pieces = Vec::new();
     let mut rest: &str = text;
     loop {
-        let next = seps.iter().filter_map(|s| rest.find(s).map(|at| (at, s.len()))).min();
+        let next = seps
+            .iter()
+            .filter_map(|s| rest.find(s).map(|at| (at, s.len())))
+            .min();
         let (piece, tail) = match next {
-            Some((at, len)) => (rest.get(..at).unwrap_or(""), rest.get(at + len..).unwrap_or("")),
+            Some((at, len)) => (
+                rest.get(..at).unwrap_or(""),
+                rest.get(at + len..).unwrap_or(""),
+            ),
             None => (rest, ""),
         };
         let piece = piece.trim();

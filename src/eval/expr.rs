@@ -4,7 +4,7 @@
 
 use super::EvalError;
 use crate::ast::{AggKind, BinOp};
-use crate::data::{PlaceId, Record, Value, NO_PLACE};
+use crate::data::{NO_PLACE, PlaceId, Record, Value};
 use crate::ir::{Builtin, Expr, ExprIr};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::sync::Arc;
@@ -44,7 +44,10 @@ impl<'a> Env<'a> {
         let start = u32::try_from(self.place_log.len()).unwrap_or(u32::MAX);
         self.place_log.extend(touched);
         let end = u32::try_from(self.place_log.len()).unwrap_or(u32::MAX);
-        if let (Some(s), Some(p)) = (self.slots.get_mut(slot as usize), self.slot_places.get_mut(slot as usize)) {
+        if let (Some(s), Some(p)) = (
+            self.slots.get_mut(slot as usize),
+            self.slot_places.get_mut(slot as usize),
+        ) {
             *s = value;
             *p = (start, end);
         }
@@ -62,7 +65,11 @@ impl<'a> Env<'a> {
     }
 
     pub(crate) fn slot_places(&self, slot: u32) -> &[PlaceId] {
-        let (s, e) = self.slot_places.get(slot as usize).copied().unwrap_or((0, 0));
+        let (s, e) = self
+            .slot_places
+            .get(slot as usize)
+            .copied()
+            .unwrap_or((0, 0));
         self.place_log.get(s as usize..e as usize).unwrap_or(&[])
     }
 
@@ -76,7 +83,11 @@ impl<'a> Env<'a> {
             ExprIr::Const(v) => v.clone(),
             ExprIr::Root => self.root.clone(),
             ExprIr::Slot(slot) => {
-                let (s, end) = self.slot_places.get(*slot as usize).copied().unwrap_or((0, 0));
+                let (s, end) = self
+                    .slot_places
+                    .get(*slot as usize)
+                    .copied()
+                    .unwrap_or((0, 0));
                 if let Some(places) = self.place_log.get(s as usize..end as usize) {
                     touched.extend_from_slice(places);
                 }
@@ -130,7 +141,14 @@ impl<'a> Env<'a> {
                 list,
                 filter,
                 body,
-            } => self.eval_aggregate(*kind, *slot, list, filter.as_deref(), body.as_deref(), touched)?,
+            } => self.eval_aggregate(
+                *kind,
+                *slot,
+                list,
+                filter.as_deref(),
+                body.as_deref(),
+                touched,
+            )?,
         })
     }
 
@@ -138,10 +156,14 @@ impl<'a> Env<'a> {
         // `and` and `or` do not evaluate their right side when the left decides.
         match op {
             BinOp::And => {
-                return Ok(Value::Bool(truthy(&self.eval(a, touched)?) && truthy(&self.eval(b, touched)?)));
+                return Ok(Value::Bool(
+                    truthy(&self.eval(a, touched)?) && truthy(&self.eval(b, touched)?),
+                ));
             }
             BinOp::Or => {
-                return Ok(Value::Bool(truthy(&self.eval(a, touched)?) || truthy(&self.eval(b, touched)?)));
+                return Ok(Value::Bool(
+                    truthy(&self.eval(a, touched)?) || truthy(&self.eval(b, touched)?),
+                ));
             }
             _ => {}
         }
@@ -260,7 +282,7 @@ fn field(target: &Value, index: usize, touched: &mut Vec<PlaceId>) -> Value {
     };
     let value = record.fields.get(index).cloned().unwrap_or_default();
     // Scalars are the cells a rule reads; records and lists are containers.
-    if !matches!(value, Value::Record(_) | Value::List(_)) {
+    if !matches!(value, Value::Record(_) | Value::List(_) | Value::Map(_)) {
         if let Some(p) = record.places.get(index).copied().filter(|p| *p != NO_PLACE) {
             touched.push(p);
         }
@@ -270,16 +292,21 @@ fn field(target: &Value, index: usize, touched: &mut Vec<PlaceId>) -> Value {
 
 fn index_value(target: &Value, index: &Value, touched: &mut Vec<PlaceId>) -> Value {
     match (target, index) {
-        (Value::Map(map), Value::Text(key)) => match map.entries.iter().find(|(k, _, _)| k == key) {
-            Some((_, v, place)) => {
-                if *place != NO_PLACE {
-                    touched.push(*place);
+        (Value::Map(map), Value::Text(key)) => {
+            match map.entries.iter().find(|(k, _, _)| k == key) {
+                Some((_, v, place)) => {
+                    if *place != NO_PLACE {
+                        touched.push(*place);
+                    }
+                    v.clone()
                 }
-                v.clone()
+                None => Value::Absent,
             }
-            None => Value::Absent,
-        },
-        (Value::List(items), Value::Num(n)) => usize::try_from(*n).ok().and_then(|i| items.get(i).cloned()).unwrap_or_default(),
+        }
+        (Value::List(items), Value::Num(n)) => usize::try_from(*n)
+            .ok()
+            .and_then(|i| items.get(i).cloned())
+            .unwrap_or_default(),
         _ => Value::Absent,
     }
 }
@@ -292,9 +319,15 @@ pub(crate) fn equal(a: &Value, b: &Value) -> bool {
         (Value::Num(x), Value::Num(y)) => x == y,
         (Value::Text(x), Value::Text(y)) => x == y,
         (Value::Date(x), Value::Date(y)) => x == y,
-        (Value::List(x), Value::List(y)) => x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| equal(p, q)),
+        (Value::List(x), Value::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| equal(p, q))
+        }
         (Value::Record(x), Value::Record(y)) => {
-            x.fields.len() == y.fields.len() && x.fields.iter().zip(y.fields.iter()).all(|(p, q)| equal(p, q))
+            x.fields.len() == y.fields.len()
+                && x.fields
+                    .iter()
+                    .zip(y.fields.iter())
+                    .all(|(p, q)| equal(p, q))
         }
         _ => false,
     }
@@ -314,7 +347,9 @@ fn arithmetic(op: BinOp, x: &Value, y: &Value) -> R {
             }
         }),
         (Value::Text(p), Value::Text(q)) if op == BinOp::Add => Value::text(&format!("{p}{q}")),
-        (Value::Date(p), Value::Date(q)) if op == BinOp::Sub => Value::Num(Decimal::from(p.days() - q.days())),
+        (Value::Date(p), Value::Date(q)) if op == BinOp::Sub => {
+            Value::Num(Decimal::from(p.days() - q.days()))
+        }
         _ => Value::Absent,
     })
 }

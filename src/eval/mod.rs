@@ -8,9 +8,11 @@ mod review;
 
 use crate::data::{Judgment, PlaceId, Submission, Value};
 use crate::diag::Problem;
-use crate::ir::{Class, CriterionIr, JudgeIr, Method, NodeIr, NodeIrKind, Piece, Plan, RuleSet, Template};
+use crate::ir::{
+    Class, CriterionIr, JudgeIr, Method, NodeIr, NodeIrKind, Piece, Plan, RuleSet, Template,
+};
 use crate::source::{SourceFile, Span};
-use expr::{round, truthy, Env};
+use expr::{Env, round, truthy};
 use outcome::{Basis, Deduction, DeductionKind, NodeOutcome, Outcome, Status};
 use rust_decimal::Decimal;
 
@@ -41,7 +43,10 @@ impl EvalError {
     }
 
     fn division_by_zero(numerator: Decimal) -> Self {
-        EvalError::new("rules::division_by_zero", format!("除数为 0（被除数 {}）", numerator.normalize()))
+        EvalError::new(
+            "rules::division_by_zero",
+            format!("除数为 0（被除数 {}）", numerator.normalize()),
+        )
     }
 
     /// Stamp the innermost span onto an error that has none.
@@ -55,8 +60,14 @@ impl EvalError {
 
     /// As a diagnostic in the rule file.
     pub fn into_problem(self, file: &SourceFile) -> Problem {
-        Problem::error(self.code, format!("规则计算出错：{}", self.message), file, self.span, "在这里")
-            .with_help("检查这条规则在这份材料上的取值；需要时用 if … then … else 排除特殊情况")
+        Problem::error(
+            self.code,
+            format!("规则计算出错：{}", self.message),
+            file,
+            self.span,
+            "在这里",
+        )
+        .with_help("检查这条规则在这份材料上的取值；需要时用 if … then … else 排除特殊情况")
     }
 }
 
@@ -101,7 +112,11 @@ pub fn score(rules: &RuleSet, submission: &Submission) -> Result<Outcome, Vec<Pr
         unit: submission.unit.clone(),
         year: submission.year,
         rules: rules.title.clone(),
-        status: if score.is_some() { Status::Final } else { Status::Pending },
+        status: if score.is_some() {
+            Status::Final
+        } else {
+            Status::Pending
+        },
         score,
         max: rules.total,
         range,
@@ -145,7 +160,11 @@ struct Scorer<'a> {
 
 /// What a plan decided before any judgment.
 enum Decision<'p> {
-    Auto { score: Decimal, deductions: Vec<Deduction>, notes: Vec<String> },
+    Auto {
+        score: Decimal,
+        deductions: Vec<Deduction>,
+        notes: Vec<String>,
+    },
     Judge(&'p JudgeIr),
 }
 
@@ -181,23 +200,47 @@ impl<'a> Scorer<'a> {
         Ok(out)
     }
 
-    fn criterion(&mut self, node: &'a NodeIr, criterion: &'a CriterionIr, out: &mut NodeOutcome) -> Result<(), EvalError> {
+    fn criterion(
+        &mut self,
+        node: &'a NodeIr,
+        criterion: &'a CriterionIr,
+        out: &mut NodeOutcome,
+    ) -> Result<(), EvalError> {
         out.class = Some(criterion.class);
         let decision = self.plan(&criterion.plan, node.max, &mut out.hints)?;
-        let judgment = self.submission.review.judgments.iter().find(|j| j.id == node.id);
+        let judgment = self
+            .submission
+            .review
+            .judgments
+            .iter()
+            .find(|j| j.id == node.id);
         match (decision, judgment) {
             (_, Some(j)) if j.override_rules => {
-                if let Some(d) = review::apply_override(self.rules, self.submission, node, j, &mut self.problems) {
+                if let Some(d) =
+                    review::apply_override(self.rules, self.submission, node, j, &mut self.problems)
+                {
                     out.score = Some(round(d.0, self.rules.round));
                     out.basis = Basis::Override;
                     out.deductions = d.1;
                     out.notes = d.2;
                 }
             }
-            (Decision::Auto { score, deductions, mut notes }, judgment) => {
+            (
+                Decision::Auto {
+                    score,
+                    deductions,
+                    mut notes,
+                },
+                judgment,
+            ) => {
                 if let Some(j) = judgment {
                     if criterion.class == Class::Auto {
-                        self.problems.push(review::judgment_on_auto(self.rules, self.submission, node, j));
+                        self.problems.push(review::judgment_on_auto(
+                            self.rules,
+                            self.submission,
+                            node,
+                            j,
+                        ));
                     } else {
                         notes.push("评审意见未采用：本项在这份材料上按规则自动计分".to_string());
                     }
@@ -208,7 +251,14 @@ impl<'a> Scorer<'a> {
                 out.notes = notes;
             }
             (Decision::Judge(judge), Some(j)) => {
-                if let Some((score, deductions, notes)) = review::apply_judgment(self.rules, self.submission, node, judge, j, &mut self.problems) {
+                if let Some((score, deductions, notes)) = review::apply_judgment(
+                    self.rules,
+                    self.submission,
+                    node,
+                    judge,
+                    j,
+                    &mut self.problems,
+                ) {
                     out.score = Some(round(score, self.rules.round));
                     out.basis = Basis::Judged;
                     out.deductions = deductions;
@@ -216,11 +266,17 @@ impl<'a> Scorer<'a> {
                 }
             }
             (Decision::Judge(judge), None) => {
-                let low = judge.tiers.iter().map(|t| t.low).min().unwrap_or(Decimal::ZERO);
+                let low = judge
+                    .tiers
+                    .iter()
+                    .map(|t| t.low)
+                    .min()
+                    .unwrap_or(Decimal::ZERO);
                 let high = judge.tiers.iter().map(|t| t.high).max().unwrap_or(node.max);
                 out.range = (low, high);
                 out.basis = Basis::Pending;
-                out.notes.push("待评审：请在 [review] 中给出评分".to_string());
+                out.notes
+                    .push("待评审：请在 [review] 中给出评分".to_string());
                 return Ok(());
             }
         }
@@ -230,7 +286,12 @@ impl<'a> Scorer<'a> {
     }
 
     /// Evaluate a plan down to an automatic score or a judgment to make.
-    fn plan<'p>(&mut self, plan: &'p Plan, max: Decimal, hints: &mut Vec<(String, String)>) -> Result<Decision<'p>, EvalError> {
+    fn plan<'p>(
+        &mut self,
+        plan: &'p Plan,
+        max: Decimal,
+        hints: &mut Vec<(String, String)>,
+    ) -> Result<Decision<'p>, EvalError> {
         for l in &plan.lets {
             self.env.bind(l.slot, &l.expr)?;
         }
@@ -241,7 +302,15 @@ impl<'a> Scorer<'a> {
         for zero in &plan.zeros {
             let mut touched = Vec::new();
             if truthy(&self.env.eval(&zero.when, &mut touched)?) {
-                let deduction = self.deduction(max, &zero.because, zero.span, &zero.values, touched, DeductionKind::Zero);
+                let deduction = self.deduction(
+                    max,
+                    &zero.because,
+                    zero.span,
+                    zero.when.span,
+                    &zero.values,
+                    touched,
+                    DeductionKind::Zero,
+                );
                 return Ok(Decision::Auto {
                     score: Decimal::ZERO,
                     deductions: vec![deduction],
@@ -263,15 +332,31 @@ impl<'a> Scorer<'a> {
                 let mut touched = Vec::new();
                 let value = self.env.eval(&award.value, &mut touched)?;
                 let Value::Num(n) = value else {
-                    return Err(EvalError::new("rules::no_value", "award 的分数在这份材料上没有值（空白）").at(award.value.span));
+                    return Err(EvalError::new(
+                        "rules::no_value",
+                        "award 的分数在这份材料上没有值（空白）",
+                    )
+                    .at(award.value.span));
                 };
                 if n < Decimal::ZERO || n > max {
-                    return Err(EvalError::new("rules::award_out_of_range", format!("award 算出 {}，超出 0–{max}", n.normalize())).at(award.value.span));
+                    return Err(EvalError::new(
+                        "rules::award_out_of_range",
+                        format!("award 算出 {}，超出 0–{max}", n.normalize()),
+                    )
+                    .at(award.value.span));
                 }
                 let score = round(n, self.rules.round);
                 let mut deductions = Vec::new();
                 if score < max {
-                    deductions.push(self.deduction(max - score, &award.because, award.span, &award.values, touched, DeductionKind::Award));
+                    deductions.push(self.deduction(
+                        max - score,
+                        &award.because,
+                        award.span,
+                        award.value.span,
+                        &award.values,
+                        touched,
+                        DeductionKind::Award,
+                    ));
                 }
                 Ok(Decision::Auto {
                     score,
@@ -296,18 +381,37 @@ impl<'a> Scorer<'a> {
                         },
                         None => Decimal::ONE,
                     };
-                    let mut points = d.points.checked_mul(count).ok_or_else(|| EvalError::overflow().at(d.span))?;
+                    let mut points = d
+                        .points
+                        .checked_mul(count)
+                        .ok_or_else(|| EvalError::overflow().at(d.span))?;
                     if let Some(cap) = d.cap {
                         points = points.min(cap);
                     }
                     if points > Decimal::ZERO {
                         total += points;
-                        deductions.push(self.deduction(points, &d.because, d.span, &d.values, touched, DeductionKind::Rule));
+                        let focus = d
+                            .per
+                            .as_ref()
+                            .or(d.when.as_ref())
+                            .map_or(d.span, |e| e.span);
+                        deductions.push(self.deduction(
+                            points,
+                            &d.because,
+                            d.span,
+                            focus,
+                            &d.values,
+                            touched,
+                            DeductionKind::Rule,
+                        ));
                     }
                 }
                 let mut notes = Vec::new();
                 if total > max {
-                    notes.push(format!("扣分合计 {} 超过本项分值，本项最多扣 {max} 分", total.normalize()));
+                    notes.push(format!(
+                        "扣分合计 {} 超过本项分值，本项最多扣 {max} 分",
+                        total.normalize()
+                    ));
                 }
                 Ok(Decision::Auto {
                     score: (max - total).max(Decimal::ZERO),
@@ -318,7 +422,17 @@ impl<'a> Scorer<'a> {
         }
     }
 
-    fn deduction(&self, points: Decimal, because: &Template, span: Span, values: &[(String, u32)], mut touched: Vec<PlaceId>, kind: DeductionKind) -> Deduction {
+    #[allow(clippy::too_many_arguments, reason = "the parts of one explanation")]
+    fn deduction(
+        &self,
+        points: Decimal,
+        because: &Template,
+        span: Span,
+        focus: Span,
+        values: &[(String, u32)],
+        mut touched: Vec<PlaceId>,
+        kind: DeductionKind,
+    ) -> Deduction {
         for (_, slot) in values {
             touched.extend_from_slice(self.env.slot_places(*slot));
         }
@@ -328,8 +442,13 @@ impl<'a> Scorer<'a> {
             points: points.normalize(),
             message: self.fill(because),
             span,
-            values: values.iter().map(|(n, s)| (n.clone(), self.env.slot(*s).to_string())).collect(),
+            focus,
+            values: values
+                .iter()
+                .map(|(n, s)| (n.clone(), self.env.slot(*s).to_string()))
+                .collect(),
             places: touched,
+            review_at: None,
             kind,
         }
     }

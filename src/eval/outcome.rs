@@ -120,10 +120,16 @@ pub struct Deduction {
     pub message: String,
     /// The statement in the rules (or the tier).
     pub span: Span,
+    /// The expression responsible (`per late`, the `when` condition, the
+    /// awarded value); labelled with the values in explanations.
+    pub focus: Span,
     /// Named values that produced it.
     pub values: Vec<(String, String)>,
     /// Submission places involved.
     pub places: Vec<PlaceId>,
+    /// The review value behind a judged or overriding deduction: its path
+    /// (`review.problems.score`) and span in the submission.
+    pub review_at: Option<(String, Span)>,
     /// Its kind.
     pub kind: DeductionKind,
 }

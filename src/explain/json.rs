@@ -1,11 +1,11 @@
 //! `--format json`, as `spec/cli.md` lays it out.
 
 use super::decimal;
-use crate::data::{Submission, NO_PLACE};
+use crate::data::{NO_PLACE, Submission};
 use crate::diag::Problem;
 use crate::eval::outcome::{Deduction, NodeOutcome, Outcome, Status};
 use crate::ir::RuleSet;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 /// One submission's outcome.
 pub fn outcome_json(outcome: &Outcome, rules: &RuleSet, submission: &Submission) -> Value {
@@ -29,14 +29,26 @@ fn node_json(node: &NodeOutcome, rules: &RuleSet, submission: &Submission) -> Va
     m.insert("title".into(), json!(node.title));
     m.insert("max".into(), json!(decimal(node.max)));
     m.insert("score".into(), json!(node.score.map(decimal)));
-    m.insert("range".into(), json!([decimal(node.range.0), decimal(node.range.1)]));
+    m.insert(
+        "range".into(),
+        json!([decimal(node.range.0), decimal(node.range.1)]),
+    );
     m.insert("basis".into(), json!(node.basis.as_str()));
     m.insert(
         "deductions".into(),
-        Value::Array(node.deductions.iter().map(|d| deduction_json(d, rules, submission)).collect()),
+        Value::Array(
+            node.deductions
+                .iter()
+                .map(|d| deduction_json(d, rules, submission))
+                .collect(),
+        ),
     );
     if !node.hints.is_empty() {
-        let hints: Vec<Value> = node.hints.iter().map(|(l, v)| json!({ "label": l, "value": v })).collect();
+        let hints: Vec<Value> = node
+            .hints
+            .iter()
+            .map(|(l, v)| json!({ "label": l, "value": v }))
+            .collect();
         m.insert("hints".into(), Value::Array(hints));
     }
     if !node.notes.is_empty() {
@@ -44,7 +56,12 @@ fn node_json(node: &NodeOutcome, rules: &RuleSet, submission: &Submission) -> Va
     }
     m.insert(
         "children".into(),
-        Value::Array(node.children.iter().map(|c| node_json(c, rules, submission)).collect()),
+        Value::Array(
+            node.children
+                .iter()
+                .map(|c| node_json(c, rules, submission))
+                .collect(),
+        ),
     );
     Value::Object(m)
 }
@@ -56,13 +73,16 @@ fn deduction_json(d: &Deduction, rules: &RuleSet, submission: &Submission) -> Va
     for (name, value) in &d.values {
         values.insert(name.clone(), json!(value));
     }
-    let data: Vec<Value> = d
+    let mut data: Vec<Value> = d
         .places
         .iter()
         .filter(|p| **p != NO_PLACE)
         .filter_map(|p| submission.places.get(*p as usize))
         .map(|p| json!({ "path": p.path }))
         .collect();
+    if let Some((path, _)) = &d.review_at {
+        data.push(json!({ "path": path }));
+    }
     json!({
         "points": decimal(d.points),
         "message": d.message,

@@ -4,7 +4,7 @@
 
 use super::decimal;
 use crate::data::Submission;
-use crate::diag::{render, Problem};
+use crate::diag::{Problem, render};
 use crate::eval::outcome::{Deduction, DeductionKind, NodeOutcome, Outcome, Status};
 use crate::ir::RuleSet;
 use miette::Severity;
@@ -54,7 +54,9 @@ fn table(out: &mut String, nodes: &[NodeOutcome]) {
     let width = |i: usize| {
         rows.iter()
             .map(|r: &[String; 5]| display_width(r.get(i).map_or("", String::as_str)))
-            .chain(std::iter::once(display_width(head.get(i).copied().unwrap_or(""))))
+            .chain(std::iter::once(display_width(
+                head.get(i).copied().unwrap_or(""),
+            )))
             .max()
             .unwrap_or(0)
     };
@@ -64,7 +66,7 @@ fn table(out: &mut String, nodes: &[NodeOutcome]) {
         for (i, c) in cells.iter().enumerate() {
             let w = widths.get(i).copied().unwrap_or(0);
             let pad = w.saturating_sub(display_width(c));
-            if i >= 2 && i <= 3 {
+            if (2..=3).contains(&i) {
                 s.push_str(&" ".repeat(pad));
                 s.push_str(c);
             } else {
@@ -112,7 +114,13 @@ fn rows_of(n: &NodeOutcome, depth: usize, rows: &mut Vec<[String; 5]>) {
 fn display_width(s: &str) -> usize {
     s.chars()
         .map(|c| match c as u32 {
-            0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 => 2,
+            0x1100..=0x115F
+            | 0x2E80..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6 => 2,
             _ => 1,
         })
         .sum()
@@ -130,9 +138,22 @@ fn collect(node: &NodeOutcome, rules: &RuleSet, submission: &Submission, out: &m
     }
 }
 
-fn deduction_problem(node: &NodeOutcome, d: &Deduction, rules: &RuleSet, submission: &Submission) -> Problem {
-    let file = rules.files.get(usize::from(d.span.file)).cloned().unwrap_or_else(|| crate::source::SourceFile::new("?", ""));
-    let values: Vec<String> = d.values.iter().map(|(n, v)| format!("{n} = {}", shorten(v))).collect();
+fn deduction_problem(
+    node: &NodeOutcome,
+    d: &Deduction,
+    rules: &RuleSet,
+    submission: &Submission,
+) -> Problem {
+    let file = rules
+        .files
+        .get(usize::from(d.span.file))
+        .cloned()
+        .unwrap_or_else(|| crate::source::SourceFile::new("?", ""));
+    let values: Vec<String> = d
+        .values
+        .iter()
+        .map(|(n, v)| format!("{n} = {}", shorten(v)))
+        .collect();
     let label = match d.kind {
         DeductionKind::Judged => "评审判定".to_string(),
         DeductionKind::Override => "评审改判".to_string(),
@@ -141,9 +162,14 @@ fn deduction_problem(node: &NodeOutcome, d: &Deduction, rules: &RuleSet, submiss
     };
     let mut problem = Problem::error(
         node.id.clone(),
-        format!("{}：扣 {} 分（{}）", node.title, decimal(d.points), d.message),
+        format!(
+            "{}：扣 {} 分（{}）",
+            node.title,
+            decimal(d.points),
+            d.message
+        ),
         &file,
-        d.span,
+        d.focus,
         label,
     );
     problem.severity = Severity::Warning;
@@ -154,28 +180,65 @@ fn deduction_problem(node: &NodeOutcome, d: &Deduction, rules: &RuleSet, submiss
             None => note.clone(),
         });
     }
-    let places: Vec<_> = d.places.iter().filter_map(|p| submission.places.get(*p as usize)).take(MAX_DATA_SNIPPETS).collect();
-    if !places.is_empty() {
-        let mut related = Problem::error("data", "报送材料中的相关数据", &submission.source, places.first().map_or_else(Default::default, |p| p.span), "");
+    let mut labels: Vec<(crate::source::Span, String)> = d
+        .places
+        .iter()
+        .filter_map(|p| submission.places.get(*p as usize))
+        .take(MAX_DATA_SNIPPETS)
+        .map(|p| (p.span, p.path.clone()))
+        .collect();
+    if let Some((path, span)) = &d.review_at {
+        labels.push((*span, path.clone()));
+    }
+    if let Some((first, _)) = labels.first() {
+        let mut related = Problem::error(
+            "data",
+            "报送材料中的相关数据",
+            &submission.source,
+            *first,
+            "",
+        );
         related.severity = Severity::Advice;
-        related.labels = places.iter().map(|p| (p.span, p.path.clone())).collect();
+        related.labels = labels;
         problem.related.push(related);
     }
     problem
 }
 
 fn pending_problem(node: &NodeOutcome, rules: &RuleSet) -> Problem {
-    let file = rules.files.get(usize::from(node.span.file)).cloned().unwrap_or_else(|| crate::source::SourceFile::new("?", ""));
-    let hints: Vec<String> = node.hints.iter().map(|(l, v)| format!("{l}：{v}")).collect();
+    let file = rules
+        .files
+        .get(usize::from(node.span.file))
+        .cloned()
+        .unwrap_or_else(|| crate::source::SourceFile::new("?", ""));
+    let hints: Vec<String> = node
+        .hints
+        .iter()
+        .map(|(l, v)| format!("{l}：{v}"))
+        .collect();
     let mut problem = Problem::error(
         node.id.clone(),
-        format!("{}：待评审（{}–{} 分）", node.title, decimal(node.range.0), decimal(node.range.1)),
+        format!(
+            "{}：待评审（{}–{} 分）",
+            node.title,
+            decimal(node.range.0),
+            decimal(node.range.1)
+        ),
         &file,
         node.span,
-        if hints.is_empty() { "需要评审评分".to_string() } else { hints.join("；") },
+        if hints.is_empty() {
+            "需要评审评分".to_string()
+        } else {
+            hints.join("；")
+        },
     );
     problem.severity = Severity::Advice;
-    problem.help = node.says.as_ref().map(|s| format!("评分标准：{s}\n在 [review.{}] 中写 score（及 tier、note）", node.id));
+    problem.help = node.says.as_ref().map(|s| {
+        format!(
+            "评分标准：{s}\n在 [review.{}] 中写 score（及 tier、note）",
+            node.id
+        )
+    });
     problem
 }
 

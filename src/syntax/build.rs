@@ -89,7 +89,11 @@ fn build_sheet_decl(b: &Builder, pair: Pair<Rule>) -> Result<SheetDecl> {
         let value = build_number(b, next(&mut parts, "build_sheet_decl"))?;
         settings.push((name, value));
     }
-    Ok(SheetDecl { title, settings, span })
+    Ok(SheetDecl {
+        title,
+        settings,
+        span,
+    })
 }
 
 fn build_binding(b: &Builder, pair: Pair<Rule>) -> Result<Binding> {
@@ -162,12 +166,20 @@ fn build_statement(b: &Builder, pair: Pair<Rule>) -> Result<Statement> {
         Rule::zero => {
             let when = build_expr(b, next(&mut inner, "build_statement"))?;
             let because = build_because(b, next(&mut inner, "build_statement"))?;
-            Statement::Zero { when, because, span }
+            Statement::Zero {
+                when,
+                because,
+                span,
+            }
         }
         Rule::award => {
             let value = build_expr(b, next(&mut inner, "build_statement"))?;
             let because = build_because(b, next(&mut inner, "build_statement"))?;
-            Statement::Award { value, because, span }
+            Statement::Award {
+                value,
+                because,
+                span,
+            }
         }
         Rule::deduct => Statement::Deduct(build_deduct(b, span, inner)?),
         Rule::judge => Statement::Judge(build_judge(b, span, inner)?),
@@ -182,9 +194,18 @@ fn build_deduct(b: &Builder, span: Span, mut inner: Pairs<Rule>) -> Result<Deduc
     for part in inner {
         let part_span = b.span(&part);
         match part.as_rule() {
-            Rule::per_clause => per = Some(build_expr(b, next(&mut part.into_inner(), "build_deduct"))?),
-            Rule::when_clause => when = Some(build_expr(b, next(&mut part.into_inner(), "build_deduct"))?),
-            Rule::cap_clause => cap = Some((build_number(b, next(&mut part.into_inner(), "build_deduct"))?, part_span)),
+            Rule::per_clause => {
+                per = Some(build_expr(b, next(&mut part.into_inner(), "build_deduct"))?)
+            }
+            Rule::when_clause => {
+                when = Some(build_expr(b, next(&mut part.into_inner(), "build_deduct"))?)
+            }
+            Rule::cap_clause => {
+                cap = Some((
+                    build_number(b, next(&mut part.into_inner(), "build_deduct"))?,
+                    part_span,
+                ))
+            }
             Rule::because => because = Some(build_because(b, part)?),
             rule => unreachable!("{rule:?} in build_deduct"),
         }
@@ -218,8 +239,19 @@ fn build_judge(b: &Builder, span: Span, inner: Pairs<Rule>) -> Result<Judge> {
             Rule::tier => {
                 let mut parts = part.into_inner();
                 let name = build_string(b, next(&mut parts, "build_judge"))?;
-                let (low, high) = build_band(b, next(&mut parts, "build_judge"))?;
-                let free = parts.next().is_some();
+                let band = next(&mut parts, "build_judge");
+                // The tier's own text, without the white space pest keeps
+                // after an optional `free`.
+                let mut part_span = part_span;
+                part_span.end = b.span(&band).end;
+                let (low, high) = build_band(b, band)?;
+                let free = match parts.next() {
+                    Some(f) => {
+                        part_span.end = b.span(&f).end;
+                        true
+                    }
+                    None => false,
+                };
                 tiers.push(Tier {
                     name,
                     low,
@@ -255,11 +287,17 @@ fn build_cases(b: &Builder, span: Span, inner: Pairs<Rule>) -> Result<Statement>
                 let body = build_body(b, next(&mut parts, "build_cases"))?;
                 cases.push((cond, body));
             }
-            Rule::otherwise => otherwise = build_body(b, next(&mut part.into_inner(), "build_cases"))?,
+            Rule::otherwise => {
+                otherwise = build_body(b, next(&mut part.into_inner(), "build_cases"))?
+            }
             rule => unreachable!("{rule:?} in build_cases"),
         }
     }
-    Ok(Statement::Cases { cases, otherwise, span })
+    Ok(Statement::Cases {
+        cases,
+        otherwise,
+        span,
+    })
 }
 
 fn build_because(b: &Builder, pair: Pair<Rule>) -> Result<Message> {
@@ -273,13 +311,18 @@ fn build_because(b: &Builder, pair: Pair<Rule>) -> Result<Message> {
 fn build_record_decl(b: &Builder, pair: Pair<Rule>) -> Result<RecordDecl> {
     let mut inner = pair.into_inner();
     let name = b.name(next(&mut inner, "build_record_decl"));
-    let fields = inner.map(|f| build_field_decl(b, f)).collect::<Result<_>>()?;
+    let fields = inner
+        .map(|f| build_field_decl(b, f))
+        .collect::<Result<_>>()?;
     Ok(RecordDecl { name, fields })
 }
 
 fn build_root_decl(b: &Builder, pair: Pair<Rule>) -> Result<RecordDecl> {
     let span = b.span(&pair);
-    let fields = pair.into_inner().map(|f| build_field_decl(b, f)).collect::<Result<_>>()?;
+    let fields = pair
+        .into_inner()
+        .map(|f| build_field_decl(b, f))
+        .collect::<Result<_>>()?;
     Ok(RecordDecl {
         name: Name {
             text: "root".to_string(),
@@ -305,7 +348,13 @@ fn build_field_decl(b: &Builder, pair: Pair<Rule>) -> Result<FieldDecl> {
                     let e_span = e.clone();
                     match build_expr(b, e)?.kind {
                         ExprKind::Text(t) => texts.push(t),
-                        _ => return Err(b.bad(&e_span, "取值范围只能列出文字".into(), "写成 in [\"甲\", \"乙\"]")),
+                        _ => {
+                            return Err(b.bad(
+                                &e_span,
+                                "取值范围只能列出文字".into(),
+                                "写成 in [\"甲\", \"乙\"]",
+                            ));
+                        }
                     }
                 }
                 one_of = Some(texts);
@@ -326,8 +375,20 @@ fn build_type_expr(b: &Builder, pair: Pair<Rule>) -> TypeExpr {
     let span = b.span(&inner);
     match inner.as_rule() {
         Rule::ident => TypeExpr::Named(b.name(inner)),
-        Rule::list_type => TypeExpr::List(Box::new(build_type_expr(b, next(&mut inner.into_inner(), "build_type_expr"))), span),
-        Rule::map_type => TypeExpr::Map(Box::new(build_type_expr(b, next(&mut inner.into_inner(), "build_type_expr"))), span),
+        Rule::list_type => TypeExpr::List(
+            Box::new(build_type_expr(
+                b,
+                next(&mut inner.into_inner(), "build_type_expr"),
+            )),
+            span,
+        ),
+        Rule::map_type => TypeExpr::Map(
+            Box::new(build_type_expr(
+                b,
+                next(&mut inner.into_inner(), "build_type_expr"),
+            )),
+            span,
+        ),
         rule => unreachable!("{rule:?} in build_type_expr"),
     }
 }
@@ -440,7 +501,11 @@ fn build_primary(b: &Builder, pair: Pair<Rule>) -> Result<Expr> {
             let args = inner.map(|a| build_expr(b, a)).collect::<Result<_>>()?;
             ExprKind::Call(name, args)
         }
-        Rule::list => ExprKind::List(pair.into_inner().map(|a| build_expr(b, a)).collect::<Result<_>>()?),
+        Rule::list => ExprKind::List(
+            pair.into_inner()
+                .map(|a| build_expr(b, a))
+                .collect::<Result<_>>()?,
+        ),
         Rule::record_lit => {
             let mut fields = Vec::new();
             for field in pair.into_inner() {
@@ -492,7 +557,10 @@ fn build_aggregate(b: &Builder, pair: Pair<Rule>) -> Result<ExprKind> {
 
 fn build_where(b: &Builder, pair: Option<Pair<Rule>>) -> Result<Option<Box<Expr>>> {
     match pair {
-        Some(p) => Ok(Some(Box::new(build_expr(b, next(&mut p.into_inner(), "build_where"))?))),
+        Some(p) => Ok(Some(Box::new(build_expr(
+            b,
+            next(&mut p.into_inner(), "build_where"),
+        )?))),
         None => Ok(None),
     }
 }
@@ -508,8 +576,13 @@ fn build_number(b: &Builder, pair: Pair<Rule>) -> Result<Decimal> {
 }
 
 fn build_date(b: &Builder, pair: Pair<Rule>) -> Result<crate::data::Date> {
-    crate::data::Date::parse(pair.as_str())
-        .ok_or_else(|| b.bad(&pair, format!("日期 `{}` 不存在", pair.as_str()), "日期写成 年-月-日，如 2023-06-15"))
+    crate::data::Date::parse(pair.as_str()).ok_or_else(|| {
+        b.bad(
+            &pair,
+            format!("日期 `{}` 不存在", pair.as_str()),
+            "日期写成 年-月-日，如 2023-06-15",
+        )
+    })
 }
 
 /// A `string` pair's text with escapes resolved.
@@ -551,5 +624,7 @@ fn unescape(pair: Pair<Rule>, keep_braces: bool) -> String {
 
 /// The next child, which the grammar guarantees.
 fn next<'i>(pairs: &mut Pairs<'i, Rule>, in_fn: &str) -> Pair<'i, Rule> {
-    pairs.next().unwrap_or_else(|| unreachable!("missing child in {in_fn}"))
+    pairs
+        .next()
+        .unwrap_or_else(|| unreachable!("missing child in {in_fn}"))
 }

@@ -124,10 +124,14 @@ pub(super) fn from_pest(file: u16, text: &str, e: &pest::error::Error<Rule>) -> 
             let found = text
                 .get(at..)
                 .and_then(|rest| rest.split_whitespace().next())
-                .map_or_else(|| "文件结尾".to_string(), |w| format!("`{}`", w.chars().take(20).collect::<String>()));
+                .map_or_else(
+                    || "文件结尾".to_string(),
+                    |w| format!("`{}`", w.chars().take(20).collect::<String>()),
+                );
             (
                 format!("这里应为 {}，实际是 {found}", words.join("、")),
-                "对照 docs/language.md 检查这一行的写法；常见原因是少了引号、括号或关键字".to_string(),
+                "对照 docs/language.md 检查这一行的写法；常见原因是少了引号、括号或关键字"
+                    .to_string(),
             )
         }
         pest::error::ErrorVariant::CustomError { message } => (message.clone(), String::new()),
