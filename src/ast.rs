@@ -31,6 +31,10 @@ pub enum Item {
     Let(Binding),
     /// `section …` or `criterion …` at the top of the tree.
     Node(Node),
+    /// `fn name(a: T, …) = expr`
+    Function(FunctionDecl),
+    /// `check id { … }`
+    Check(CheckDecl),
     /// `record name { … }`
     Record(RecordDecl),
     /// `root { … }`
@@ -55,6 +59,62 @@ pub struct Binding {
     pub name: Name,
     /// Its definition.
     pub value: Expr,
+}
+
+/// `fn name(a: T, …) = expr`: a formula.
+#[derive(Clone, Debug)]
+pub struct FunctionDecl {
+    /// Its name.
+    pub name: Name,
+    /// Parameters with their types.
+    pub params: Vec<(Name, TypeExpr)>,
+    /// Its definition.
+    pub body: Expr,
+}
+
+/// `check id { … }`: raises findings about the submission.
+#[derive(Clone, Debug)]
+pub struct CheckDecl {
+    /// The finding id.
+    pub id: Name,
+    /// What the check is for, in the bureau's words.
+    pub says: Option<String>,
+    /// Loops, named values and raises, in order.
+    pub steps: Vec<CheckStep>,
+}
+
+/// A step of a check; steps after a `for` run once per item.
+#[derive(Clone, Debug)]
+pub enum CheckStep {
+    /// `for x in xs` (the rest of the check per item) or
+    /// `for x in xs { … }` (the steps inside per item).
+    For {
+        /// Loop variable.
+        var: Name,
+        /// The list.
+        list: Expr,
+        /// The braced body, if any.
+        body: Option<Vec<CheckStep>>,
+    },
+    /// `let name = expr`
+    Let(Binding),
+    /// `raise severity when c because "…" at e, …`
+    Raise(Raise),
+}
+
+/// `raise severity when c because "…" at e, …`
+#[derive(Clone, Debug)]
+pub struct Raise {
+    /// `error`, `warning` or `info`.
+    pub severity: Name,
+    /// Condition.
+    pub when: Expr,
+    /// Message.
+    pub because: Message,
+    /// The submission places concerned.
+    pub at: Vec<Expr>,
+    /// The statement.
+    pub span: Span,
 }
 
 /// A section or a criterion.

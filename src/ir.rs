@@ -27,6 +27,10 @@ pub struct RuleSet {
     pub globals: Vec<LetIr>,
     /// The tree of sections and criteria.
     pub nodes: Vec<NodeIr>,
+    /// Formulas (`fn`), by index.
+    pub functions: Vec<FunctionIr>,
+    /// Checks that raise findings, in declaration order.
+    pub checks: Vec<CheckIr>,
     /// How many value slots an evaluation needs.
     pub slot_count: usize,
 }
@@ -40,6 +44,88 @@ pub struct LetIr {
     pub slot: u32,
     /// Its definition.
     pub expr: Expr,
+}
+
+/// `fn name(a, b) = expr`, compiled: arguments go into `params` slots.
+#[derive(Debug)]
+pub struct FunctionIr {
+    /// Its name.
+    pub name: String,
+    /// Slots of its parameters, in order.
+    pub params: Vec<u32>,
+    /// Its body.
+    pub body: Expr,
+}
+
+/// Finding severities.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Something wrong in the tables.
+    Error,
+    /// Something to look at.
+    Warning,
+    /// For information.
+    Info,
+}
+
+impl Severity {
+    /// As written and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// `check id { … }`, compiled.
+#[derive(Debug)]
+pub struct CheckIr {
+    /// The finding id.
+    pub id: String,
+    /// What it is for.
+    pub says: Option<String>,
+    /// The check's header.
+    pub span: Span,
+    /// Steps in order; steps after a `For` run once per item.
+    pub steps: Vec<CheckStepIr>,
+}
+
+/// A compiled check step.
+#[derive(Debug)]
+pub enum CheckStepIr {
+    /// Run `body` (or, without one, the rest of the check) once per item,
+    /// with the item in `slot`.
+    For {
+        /// Loop variable.
+        slot: u32,
+        /// The list.
+        list: Expr,
+        /// The braced body.
+        body: Option<Vec<CheckStepIr>>,
+    },
+    /// Bind a named value.
+    Let(LetIr),
+    /// Raise a finding when the condition holds.
+    Raise(RaiseIr),
+}
+
+/// `raise severity when c because "…" at e, …`
+#[derive(Debug)]
+pub struct RaiseIr {
+    /// Severity.
+    pub severity: Severity,
+    /// Condition.
+    pub when: Expr,
+    /// Message.
+    pub because: Template,
+    /// Places concerned.
+    pub at: Vec<Expr>,
+    /// The statement.
+    pub span: Span,
+    /// Slots the statement names.
+    pub values: Vec<(String, u32)>,
 }
 
 /// A section or criterion.
@@ -207,8 +293,8 @@ pub struct Template {
 pub enum Piece {
     /// Literal text.
     Text(String),
-    /// A named value.
-    Slot(u32),
+    /// A computed value.
+    Value(Expr),
 }
 
 /// A compiled expression.
@@ -243,6 +329,8 @@ pub enum ExprIr {
     If(Box<Expr>, Box<Expr>, Box<Expr>),
     /// Built-in function.
     Call(Builtin, Vec<Expr>),
+    /// A rule file's `fn`, by index.
+    CallFunction(usize, Vec<Expr>),
     /// `[a, b]`
     List(Vec<Expr>),
     /// A record literal, fields in its type's order.
@@ -299,11 +387,21 @@ pub enum Builtin {
     Abs,
     /// `text(x)`: as displayed.
     Text,
+    /// `quantity(text)`: comparator, number and unit of a cell that is one
+    /// quantity, else blank.
+    Quantity,
+    /// `extract(text, "…{}…")`: the number where `{}` stands, else blank.
+    Extract,
+    /// `keys(map)`: a table's keys in the file's order.
+    Keys,
 }
 
 impl Builtin {
     /// All built-ins with their names.
-    pub const ALL: [(&'static str, Builtin); 17] = [
+    pub const ALL: [(&'static str, Builtin); 20] = [
+        ("quantity", Builtin::Quantity),
+        ("extract", Builtin::Extract),
+        ("keys", Builtin::Keys),
         ("days_between", Builtin::DaysBetween),
         ("contains", Builtin::Contains),
         ("contains_any", Builtin::ContainsAny),

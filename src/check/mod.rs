@@ -3,7 +3,9 @@
 //! One file per concern: `schema` (records), `expr` (names and types),
 //! `tree` (sections, criteria, points, tiers).
 
+mod checks;
 mod expr;
+mod functions;
 mod schema;
 mod tree;
 
@@ -11,7 +13,7 @@ use crate::ast::{self, Item};
 use crate::data::Value;
 use crate::data::schema::{Schema, Type};
 use crate::diag::Problem;
-use crate::ir::{LetIr, RuleSet};
+use crate::ir::{CheckIr, FunctionIr, LetIr, RuleSet};
 use crate::source::{SourceFile, Span};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -76,6 +78,11 @@ pub(crate) struct Checker {
     params: HashMap<String, (Value, Type)>,
     globals: Vec<(String, Global)>,
     compiled_globals: Vec<LetIr>,
+    /// Signatures of `fn`s compiled so far: name, parameter types, result.
+    signatures: Vec<(String, Vec<Type>, Type)>,
+    functions: Vec<FunctionIr>,
+    /// The record type `quantity(text)` returns.
+    quantity_record: usize,
 }
 
 impl Checker {
@@ -115,8 +122,12 @@ impl Checker {
         let mut nodes = Vec::new();
         let mut records = Vec::new();
         let mut roots = Vec::new();
+        let mut functions = Vec::new();
+        let mut checks = Vec::new();
         for item in items {
             match item {
+                Item::Function(f) => functions.push(f),
+                Item::Check(c) => checks.push(c),
                 Item::Sheet(s) => sheets.push(s),
                 Item::Param(p) => params.push(p),
                 Item::Let(l) => lets.push(l),
@@ -134,13 +145,16 @@ impl Checker {
             );
         }
         self.schema = self.check_schema(&records, roots.first());
+        self.quantity_record = self.add_quantity_record();
         let header = self.check_sheet(&sheets);
         self.check_params(params);
+        self.check_functions(&functions);
         self.declare_globals(lets);
         for i in 0..self.globals.len() {
             self.compile_global(i);
         }
         let tree = self.check_tree(&nodes);
+        let compiled_checks: Vec<CheckIr> = self.check_checks(&checks);
         let (title, year, total, round) = header?;
         self.check_total(&nodes, total, &sheets);
         Some(RuleSet {
@@ -152,6 +166,8 @@ impl Checker {
             schema: std::mem::take(&mut self.schema),
             globals: std::mem::take(&mut self.compiled_globals),
             nodes: tree,
+            functions: std::mem::take(&mut self.functions),
+            checks: compiled_checks,
             slot_count: self.slot_count as usize,
         })
     }

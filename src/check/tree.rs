@@ -378,59 +378,43 @@ impl Checker {
         }
     }
 
-    /// `"迟报 {late} 天"`: holes name lets, top-level lets or parameters.
-    fn check_template(&mut self, message: &ast::Message, scope: &mut Scope) -> Template {
+    /// `"迟报 {late} 天"`: each hole is an expression, compiled in the
+    /// statement's scope. Positions come from the raw literal in the file, so
+    /// labels land on the hole even after escapes.
+    pub(super) fn check_template(&mut self, message: &ast::Message, scope: &mut Scope) -> Template {
+        let file = self.file(message.span);
+        let start = message.span.start as usize + 1;
+        let end = (message.span.end as usize).saturating_sub(1).max(start);
+        let raw = file.text.get(start..end).unwrap_or("").to_string();
         let mut pieces = Vec::new();
         let mut text = String::new();
-        let mut chars = message.template.char_indices().peekable();
-        // The literal starts one byte after the opening quote.
-        let base = message.span.start as usize + 1;
+        let mut chars = raw.char_indices();
         while let Some((at, c)) = chars.next() {
             match c {
-                '\\' => {
-                    if let Some((_, escaped)) = chars.next() {
-                        text.push(escaped);
-                    }
-                }
+                '\\' => match chars.next() {
+                    Some((_, 'n')) => text.push('\n'),
+                    Some((_, 't')) => text.push('\t'),
+                    Some((_, other)) => text.push(other),
+                    None => {}
+                },
                 '{' => {
-                    let mut name = String::new();
-                    let mut closed = false;
-                    for (_, n) in chars.by_ref() {
-                        if n == '}' {
-                            closed = true;
-                            break;
-                        }
-                        name.push(n);
-                    }
-                    let span = Span::new(message.span.file, base + at..base + at + name.len() + 2);
-                    if !closed {
-                        self.error_help(
-                            "rules::bad_template",
-                            "说明中的 `{` 没有配对的 `}`".into(),
-                            span,
-                            "未闭合",
-                            Some("要写字面的花括号请用 \\{".into()),
-                        );
-                        continue;
+                    let hole_start = at + 1;
+                    let close = raw.get(hole_start..).and_then(|rest| rest.find('}'));
+                    let Some(len) = close else {
+                        let span = Span::new(message.span.file, start + at..start + at + 1);
+                        self.error_help("rules::bad_template", "说明中的 `{` 没有配对的 `}`".into(), span, "未闭合", Some("要写字面的花括号请用 \\{".into()));
+                        break;
+                    };
+                    let hole = raw.get(hole_start..hole_start + len).unwrap_or("");
+                    // Skip the hole's characters and its closing brace.
+                    for _ in 0..hole.chars().count() + 1 {
+                        chars.next();
                     }
                     if !text.is_empty() {
                         pieces.push(Piece::Text(std::mem::take(&mut text)));
                     }
-                    let name_expr = ast::Expr {
-                        kind: ast::ExprKind::Name(name.trim().to_string()),
-                        span,
-                    };
-                    let (compiled, _) = self.compile_expr(&name_expr, scope);
-                    match compiled.kind {
-                        crate::ir::ExprIr::Slot(slot) => pieces.push(Piece::Slot(slot)),
-                        crate::ir::ExprIr::Const(v) => pieces.push(Piece::Text(v.to_string())),
-                        _ => self.error_help(
-                            "rules::bad_template",
-                            format!("说明中的 `{{{name}}}` 只能是 let 或 param 的名称"),
-                            span,
-                            "不是命名值",
-                            Some("先写 let 名称 = …，再在说明中写 {名称}".to_string()),
-                        ),
+                    if let Some(piece) = self.check_hole(message.span.file, start + hole_start, hole, scope) {
+                        pieces.push(piece);
                     }
                 }
                 other => text.push(other),
@@ -440,6 +424,29 @@ impl Checker {
             pieces.push(Piece::Text(text));
         }
         Template { pieces }
+    }
+
+    fn check_hole(&mut self, file: u16, offset: usize, hole: &str, scope: &mut Scope) -> Option<Piece> {
+        match crate::syntax::parse_hole(file, offset, hole) {
+            Ok(expr) => {
+                let (compiled, _) = self.compile_expr(&expr, scope);
+                Some(match compiled.kind {
+                    crate::ir::ExprIr::Const(v) => Piece::Text(v.to_string()),
+                    _ => Piece::Value(compiled),
+                })
+            }
+            Err(e) => {
+                let span = Span::new(file, offset..offset + hole.len());
+                self.error_help(
+                    "rules::bad_template",
+                    format!("说明中的 `{{{hole}}}` 不是表达式：{e}"),
+                    span,
+                    "无法解析",
+                    Some("花括号中写名称或表达式，如 {late}；要写字面的花括号请用 \\{".into()),
+                );
+                None
+            }
+        }
     }
 }
 

@@ -5,7 +5,7 @@
 use super::EvalError;
 use crate::ast::{AggKind, BinOp};
 use crate::data::{NO_PLACE, PlaceId, Record, Value};
-use crate::ir::{Builtin, Expr, ExprIr};
+use crate::ir::{Builtin, Expr, ExprIr, FunctionIr};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::sync::Arc;
 
@@ -13,6 +13,7 @@ use std::sync::Arc;
 /// slot's value was read from.
 pub(crate) struct Env<'a> {
     pub(crate) root: &'a Value,
+    pub(crate) functions: &'a [FunctionIr],
     pub(crate) slots: Vec<Value>,
     /// For each slot, a range into `place_log`.
     pub(crate) slot_places: Vec<(u32, u32)>,
@@ -25,9 +26,10 @@ const MAX_PLACES_PER_SLOT: usize = 16;
 type R = Result<Value, EvalError>;
 
 impl<'a> Env<'a> {
-    pub(crate) fn new(root: &'a Value, slot_count: usize) -> Self {
+    pub(crate) fn new(root: &'a Value, functions: &'a [FunctionIr], slot_count: usize) -> Self {
         Env {
             root,
+            functions,
             slots: vec![Value::Absent; slot_count],
             slot_places: vec![(0, 0); slot_count],
             place_log: Vec::new(),
@@ -116,6 +118,22 @@ impl<'a> Env<'a> {
                 }
             }
             ExprIr::Call(builtin, args) => self.eval_call(*builtin, args, touched)?,
+            ExprIr::CallFunction(index, args) => {
+                let mut values = Vec::with_capacity(args.len());
+                for a in args {
+                    values.push(self.eval(a, touched)?);
+                }
+                let functions = self.functions;
+                let Some(function) = functions.get(*index) else {
+                    return Ok(Value::Absent);
+                };
+                // Arguments are all evaluated before any is bound, so a call
+                // nested in another call's arguments cannot clobber them.
+                for (slot, value) in function.params.iter().zip(values) {
+                    self.set(*slot, value);
+                }
+                self.eval(&function.body, touched)?
+            }
             ExprIr::List(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {

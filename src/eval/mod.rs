@@ -2,7 +2,9 @@
 //! outcome tree. Judgments from `[review]` are applied in `review`.
 
 mod builtins;
+mod checks;
 mod expr;
+pub mod quantity;
 pub mod outcome;
 mod review;
 
@@ -74,14 +76,14 @@ impl EvalError {
 /// Evaluate a parameter's definition (no submission in scope).
 pub fn eval_const(expr: &crate::ir::Expr) -> Result<Value, EvalError> {
     let root = Value::Absent;
-    let mut env = Env::new(&root, 0);
+    let mut env = Env::new(&root, &[], 0);
     let mut touched = Vec::new();
     env.eval(expr, &mut touched)
 }
 
 /// Score one submission. Problems are rule failures or review errors.
 pub fn score(rules: &RuleSet, submission: &Submission) -> Result<Outcome, Vec<Problem>> {
-    let mut env = Env::new(&submission.root, rules.slot_count);
+    let mut env = Env::new(&submission.root, &rules.functions, rules.slot_count);
     let to_problem = |e: EvalError| {
         let file = file_of(rules, e.span);
         vec![e.into_problem(&file)]
@@ -106,6 +108,7 @@ pub fn score(rules: &RuleSet, submission: &Submission) -> Result<Outcome, Vec<Pr
     if !scorer.problems.is_empty() {
         return Err(scorer.problems);
     }
+    let findings = checks::run_checks(&mut scorer.env, &rules.checks).map_err(to_problem)?;
     let (score, range, basis) = sum_children(&nodes);
     let _ = basis;
     Ok(Outcome {
@@ -121,6 +124,7 @@ pub fn score(rules: &RuleSet, submission: &Submission) -> Result<Outcome, Vec<Pr
         max: rules.total,
         range,
         nodes,
+        findings,
     })
 }
 
@@ -310,7 +314,7 @@ impl<'a> Scorer<'a> {
                     &zero.values,
                     touched,
                     DeductionKind::Zero,
-                );
+                )?;
                 return Ok(Decision::Auto {
                     score: Decimal::ZERO,
                     deductions: vec![deduction],
@@ -356,7 +360,7 @@ impl<'a> Scorer<'a> {
                         &award.values,
                         touched,
                         DeductionKind::Award,
-                    ));
+                    )?);
                 }
                 Ok(Decision::Auto {
                     score,
@@ -403,7 +407,7 @@ impl<'a> Scorer<'a> {
                             &d.values,
                             touched,
                             DeductionKind::Rule,
-                        ));
+                        )?);
                     }
                 }
                 let mut notes = Vec::new();
@@ -424,7 +428,7 @@ impl<'a> Scorer<'a> {
 
     #[allow(clippy::too_many_arguments, reason = "the parts of one explanation")]
     fn deduction(
-        &self,
+        &mut self,
         points: Decimal,
         because: &Template,
         span: Span,
@@ -432,15 +436,16 @@ impl<'a> Scorer<'a> {
         values: &[(String, u32)],
         mut touched: Vec<PlaceId>,
         kind: DeductionKind,
-    ) -> Deduction {
+    ) -> Result<Deduction, EvalError> {
         for (_, slot) in values {
             touched.extend_from_slice(self.env.slot_places(*slot));
         }
         touched.sort_unstable();
         touched.dedup();
-        Deduction {
+        let message = self.fill(because)?;
+        Ok(Deduction {
             points: points.normalize(),
-            message: self.fill(because),
+            message,
             span,
             focus,
             values: values
@@ -450,19 +455,24 @@ impl<'a> Scorer<'a> {
             places: touched,
             review_at: None,
             kind,
-        }
+        })
     }
 
-    fn fill(&self, template: &Template) -> String {
-        let mut out = String::new();
-        for piece in &template.pieces {
-            match piece {
-                Piece::Text(t) => out.push_str(t),
-                Piece::Slot(s) => out.push_str(&self.env.slot(*s).to_string()),
-            }
-        }
-        out
+    fn fill(&mut self, template: &Template) -> Result<String, EvalError> {
+        fill(&mut self.env, template)
     }
+}
+
+/// A message with its holes evaluated.
+pub(crate) fn fill(env: &mut Env<'_>, template: &Template) -> Result<String, EvalError> {
+    let mut out = String::new();
+    for piece in &template.pieces {
+        match piece {
+            Piece::Text(t) => out.push_str(t),
+            Piece::Value(e) => out.push_str(&env.eval(e, &mut Vec::new())?.to_string()),
+        }
+    }
+    Ok(out)
 }
 
 /// The judgment for a criterion, if any (used by explanations).

@@ -63,6 +63,29 @@ pub struct Outcome {
     pub range: (Decimal, Decimal),
     /// The top-level nodes.
     pub nodes: Vec<NodeOutcome>,
+    /// What the checks found, in check order.
+    pub findings: Vec<Finding>,
+}
+
+/// A finding about the package.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    /// The check's id (or `undefined_ratio`).
+    pub id: String,
+    /// Error, warning or info.
+    pub severity: crate::ir::Severity,
+    /// The message, holes filled.
+    pub message: String,
+    /// The raise statement (or the failing expression).
+    pub span: Span,
+    /// The condition that fired.
+    pub focus: Span,
+    /// Named values that produced it.
+    pub values: Vec<(String, String)>,
+    /// The submission places it concerns.
+    pub places: Vec<PlaceId>,
+    /// What the check is for.
+    pub says: Option<String>,
 }
 
 /// A node of the outcome tree.

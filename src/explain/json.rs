@@ -3,7 +3,7 @@
 use super::decimal;
 use crate::data::{NO_PLACE, Submission};
 use crate::diag::Problem;
-use crate::eval::outcome::{Deduction, NodeOutcome, Outcome, Status};
+use crate::eval::outcome::{Deduction, Finding, NodeOutcome, Outcome, Status};
 use crate::ir::RuleSet;
 use serde_json::{Map, Value, json};
 
@@ -19,7 +19,7 @@ pub fn outcome_json(outcome: &Outcome, rules: &RuleSet, submission: &Submission)
         "max": decimal(outcome.max),
         "range": [decimal(outcome.range.0), decimal(outcome.range.1)],
         "criteria": outcome.nodes.iter().map(|n| node_json(n, rules, submission)).collect::<Vec<_>>(),
-        "findings": [],
+        "findings": outcome.findings.iter().map(|f| finding_json(f, rules, submission)).collect::<Vec<_>>(),
     })
 }
 
@@ -89,6 +89,33 @@ fn deduction_json(d: &Deduction, rules: &RuleSet, submission: &Submission) -> Va
         "rule": { "file": file.map_or("", |f| f.name.as_str()), "line": line, "column": column },
         "values": values,
         "data": data,
+    })
+}
+
+fn rule_json(rules: &RuleSet, span: crate::source::Span) -> Value {
+    let file = rules.files.get(usize::from(span.file));
+    let (line, column) = file.map_or((0, 0), |f| f.line_col(span.start));
+    json!({ "file": file.map_or("", |f| f.name.as_str()), "line": line, "column": column })
+}
+
+fn finding_json(f: &Finding, rules: &RuleSet, submission: &Submission) -> Value {
+    let mut values = Map::new();
+    for (name, value) in &f.values {
+        values.insert(name.clone(), json!(value));
+    }
+    let data: Vec<Value> = f
+        .places
+        .iter()
+        .filter_map(|p| submission.places.get(*p as usize))
+        .map(|p| json!({ "path": p.path }))
+        .collect();
+    json!({
+        "id": f.id,
+        "severity": f.severity.as_str(),
+        "message": f.message,
+        "rule": rule_json(rules, f.span),
+        "data": data,
+        "values": values,
     })
 }
 

@@ -31,12 +31,14 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 
 struct Builder {
     file: u16,
+    /// Where the parsed text starts in its file (non-zero for holes).
+    offset: usize,
 }
 
 impl Builder {
     fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, s.start()..s.end())
+        Span::new(self.file, s.start() + self.offset..s.end() + self.offset)
     }
 
     fn name(&self, pair: Pair<Rule>) -> Name {
@@ -57,7 +59,7 @@ impl Builder {
 
 /// Build a whole file.
 pub(super) fn build_file(file: u16, mut pairs: Pairs<Rule>) -> Result<File> {
-    let b = Builder { file };
+    let b = Builder { file, offset: 0 };
     let mut items = Vec::new();
     let Some(top) = pairs.next() else {
         return Ok(File::default());
@@ -68,6 +70,8 @@ pub(super) fn build_file(file: u16, mut pairs: Pairs<Rule>) -> Result<File> {
             Rule::param_decl => Item::Param(build_binding(&b, pair)?),
             Rule::let_decl => Item::Let(build_binding(&b, pair)?),
             Rule::section | Rule::criterion => Item::Node(build_node(&b, pair)?),
+            Rule::fn_decl => Item::Function(build_fn_decl(&b, pair)?),
+            Rule::check_decl => Item::Check(build_check_decl(&b, pair)?),
             Rule::record_decl => Item::Record(build_record_decl(&b, pair)?),
             Rule::root_decl => Item::Root(build_root_decl(&b, pair)?),
             Rule::EOI => continue,
@@ -76,6 +80,14 @@ pub(super) fn build_file(file: u16, mut pairs: Pairs<Rule>) -> Result<File> {
         items.push(item);
     }
     Ok(File { items })
+}
+
+/// Build a message hole's expression.
+pub(super) fn build_hole(file: u16, offset: usize, mut pairs: Pairs<Rule>) -> Result<Expr> {
+    let b = Builder { file, offset };
+    let hole = next(&mut pairs, "build_hole");
+    let expr = next(&mut hole.into_inner(), "build_hole");
+    build_expr(&b, expr)
 }
 
 fn build_sheet_decl(b: &Builder, pair: Pair<Rule>) -> Result<SheetDecl> {
@@ -305,6 +317,78 @@ fn build_because(b: &Builder, pair: Pair<Rule>) -> Result<Message> {
     Ok(Message {
         span: b.span(&string),
         template: build_template(string),
+    })
+}
+
+fn build_fn_decl(b: &Builder, pair: Pair<Rule>) -> Result<FunctionDecl> {
+    let mut inner = pair.into_inner();
+    let name = b.name(next(&mut inner, "build_fn_decl"));
+    let mut params = Vec::new();
+    let mut body = None;
+    for part in inner {
+        match part.as_rule() {
+            Rule::fn_param => {
+                let mut parts = part.into_inner();
+                let param = b.name(next(&mut parts, "build_fn_decl"));
+                let ty = build_type_expr(b, next(&mut parts, "build_fn_decl"));
+                params.push((param, ty));
+            }
+            Rule::expr => body = Some(build_expr(b, part)?),
+            rule => unreachable!("{rule:?} in build_fn_decl"),
+        }
+    }
+    let body = body.unwrap_or_else(|| unreachable!("body in build_fn_decl"));
+    Ok(FunctionDecl { name, params, body })
+}
+
+fn build_check_decl(b: &Builder, pair: Pair<Rule>) -> Result<CheckDecl> {
+    let mut inner = pair.into_inner();
+    let id = b.name(next(&mut inner, "build_check_decl"));
+    let mut says = None;
+    let mut steps = Vec::new();
+    for part in inner {
+        match part.as_rule() {
+            Rule::says => says = Some(build_string(b, next(&mut part.into_inner(), "build_check_decl"))?),
+            _ => steps.push(build_check_step(b, part)?),
+        }
+    }
+    Ok(CheckDecl { id, says, steps })
+}
+
+fn build_check_step(b: &Builder, part: Pair<Rule>) -> Result<CheckStep> {
+    let span = b.span(&part);
+    Ok(match part.as_rule() {
+        Rule::for_step => {
+            let mut parts = part.into_inner();
+            let var = b.name(next(&mut parts, "build_check_step"));
+            let list = build_expr(b, next(&mut parts, "build_check_step"))?;
+            let body = match parts.next() {
+                Some(body) => Some(body.into_inner().map(|s| build_check_step(b, s)).collect::<Result<_>>()?),
+                None => None,
+            };
+            CheckStep::For { var, list, body }
+        }
+        Rule::let_decl => CheckStep::Let(build_binding(b, part)?),
+        Rule::raise => {
+            let mut parts = part.into_inner();
+            let severity = b.name(next(&mut parts, "build_check_step"));
+            let when = build_expr(b, next(&mut parts, "build_check_step"))?;
+            let because = build_because(b, next(&mut parts, "build_check_step"))?;
+            let mut at = Vec::new();
+            if let Some(clause) = parts.next() {
+                for e in clause.into_inner() {
+                    at.push(build_expr(b, e)?);
+                }
+            }
+            CheckStep::Raise(Raise {
+                severity,
+                when,
+                because,
+                at,
+                span,
+            })
+        }
+        rule => unreachable!("{rule:?} in build_check_step"),
     })
 }
 

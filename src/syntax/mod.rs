@@ -34,3 +34,17 @@ pub fn parse_file(file: u16, text: &str) -> Result<ast::File, ParseError> {
         .map_err(|e| error::from_pest(file, text, &e))?;
     build::build_file(file, pairs)
 }
+
+/// Parse the expression of a message hole; `offset` is where `text` starts
+/// in the file, so spans point into the file.
+pub fn parse_hole(file: u16, offset: usize, text: &str) -> Result<ast::Expr, ParseError> {
+    error::check_nesting(file, text)?;
+    let pairs = <RuleParser as pest::Parser<Rule>>::parse(Rule::hole, text).map_err(|e| {
+        let mut err = error::from_pest(file, text, &e);
+        if let ParseError::Syntax { span, .. } = &mut err {
+            *span = (span.offset() + offset, span.len()).into();
+        }
+        err
+    })?;
+    build::build_hole(file, offset, pairs)
+}

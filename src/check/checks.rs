@@ -1,0 +1,114 @@
+//! `check` items: loops, named values and raises, compiled in order. Each
+//! raise keeps the named values it uses, for the finding's explanation.
+
+use super::expr::Scope;
+use super::Checker;
+use crate::ast::{CheckDecl, CheckStep};
+use crate::data::schema::Type;
+use crate::ir::{CheckIr, CheckStepIr, LetIr, RaiseIr, Severity};
+use std::collections::HashMap;
+
+impl Checker {
+    pub(super) fn check_checks(&mut self, checks: &[CheckDecl]) -> Vec<CheckIr> {
+        let mut seen: HashMap<&str, crate::source::Span> = HashMap::new();
+        let mut out = Vec::new();
+        for check in checks {
+            if seen.insert(&check.id.text, check.id.span).is_some() {
+                self.error("rules::duplicate_id", format!("检查 `{}` 重复定义", check.id.text), check.id.span, "重复的编号");
+            }
+            out.push(self.check_one(check));
+        }
+        out
+    }
+
+    fn check_one(&mut self, check: &CheckDecl) -> CheckIr {
+        let mut scope = Scope::submission();
+        let mut raises = 0;
+        let steps = self.check_steps(&check.steps, &mut scope, &mut raises);
+        if raises == 0 {
+            self.error("rules::no_raise", format!("检查 `{}` 没有 raise 语句", check.id.text), check.id.span, "不会产生任何结果");
+        }
+        CheckIr {
+            id: check.id.text.clone(),
+            says: check.says.clone(),
+            span: check.id.span,
+            steps,
+        }
+    }
+
+    fn check_steps(&mut self, steps: &[CheckStep], scope: &mut Scope, raises: &mut usize) -> Vec<CheckStepIr> {
+        let depth = scope.depth();
+        let mut out = Vec::new();
+        for step in steps {
+            match step {
+                CheckStep::For { var, list, body } => {
+                    let (list_ir, ty) = self.compile_expr(list, scope);
+                    let elem = self.element_type(ty, list.span);
+                    let slot = self.new_slot();
+                    let body_depth = scope.depth();
+                    scope.bind(&var.text, slot, elem);
+                    let body = body.as_ref().map(|b| {
+                        let compiled = self.check_steps(b, scope, raises);
+                        scope.truncate(body_depth);
+                        compiled
+                    });
+                    out.push(CheckStepIr::For { slot, list: list_ir, body });
+                }
+                CheckStep::Let(binding) => {
+                    let (expr, ty) = self.compile_expr(&binding.value, scope);
+                    let slot = self.new_slot();
+                    scope.bind(&binding.name.text, slot, ty);
+                    out.push(CheckStepIr::Let(LetIr {
+                        name: binding.name.text.clone(),
+                        slot,
+                        expr,
+                    }));
+                }
+                CheckStep::Raise(raise) => {
+                    *raises += 1;
+                    out.push(CheckStepIr::Raise(self.check_raise(raise, scope)));
+                }
+            }
+        }
+        scope.truncate(depth);
+        out
+    }
+
+    fn element_type(&mut self, ty: Type, span: crate::source::Span) -> Type {
+        match ty {
+            Type::List(e) => *e,
+            Type::Any => Type::Any,
+            other => {
+                let d = other.describe(&self.schema);
+                self.error_help(
+                    "rules::not_a_list",
+                    format!("for 只能遍历列表，这里是{d}"),
+                    span,
+                    "不是列表",
+                    Some("单个记录可以用 collect(记录) 变成列表".into()),
+                );
+                Type::Any
+            }
+        }
+    }
+
+    fn check_raise(&mut self, raise: &crate::ast::Raise, scope: &mut Scope) -> RaiseIr {
+        let severity = match raise.severity.text.as_str() {
+            "error" => Severity::Error,
+            "warning" => Severity::Warning,
+            _ => Severity::Info,
+        };
+        scope.named.clear();
+        let when = self.expect(&raise.when, &Type::Bool, "raise when 的条件应为布尔值", scope);
+        let because = self.check_template(&raise.because, scope);
+        let at = raise.at.iter().map(|e| self.compile_expr(e, scope).0).collect();
+        RaiseIr {
+            severity,
+            when,
+            because,
+            at,
+            span: raise.span,
+            values: std::mem::take(&mut scope.named),
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! Running the checks: steps after a `for` run once per item; a division by
+//! zero stops that item's check and becomes an `undefined_ratio` finding
+//! naming the check, and the package is still scored.
+
+use super::expr::{truthy, Env};
+use super::outcome::Finding;
+use super::{fill, EvalError};
+use crate::data::{PlaceId, Value, NO_PLACE};
+use crate::ir::{CheckIr, CheckStepIr, Expr, ExprIr, RaiseIr, Severity};
+
+/// The id of the finding a zero denominator raises.
+pub const UNDEFINED_RATIO: &str = "undefined_ratio";
+
+/// Run every check; findings in check order.
+pub(super) fn run_checks(env: &mut Env<'_>, checks: &[CheckIr]) -> Result<Vec<Finding>, EvalError> {
+    let mut findings = Vec::new();
+    for check in checks {
+        let mut items = Vec::new();
+        run_steps(env, check, &check.steps, &mut items, &mut findings)?;
+    }
+    Ok(findings)
+}
+
+/// `items`: the places of the loop items the steps run under.
+fn run_steps(env: &mut Env<'_>, check: &CheckIr, steps: &[CheckStepIr], items: &mut Vec<PlaceId>, findings: &mut Vec<Finding>) -> Result<(), EvalError> {
+    let Some((step, rest)) = steps.split_first() else {
+        return Ok(());
+    };
+    let outcome = match step {
+        CheckStepIr::For { slot, list, body } => {
+            let list = match env.eval(list, &mut Vec::new()) {
+                Ok(Value::List(l)) => l,
+                Ok(_) => return Ok(()),
+                Err(e) => return undefined(check, e, items, findings),
+            };
+            for item in list.iter() {
+                let place = match item {
+                    Value::Record(r) => r.place,
+                    _ => NO_PLACE,
+                };
+                items.push(place);
+                env.slots.get_mut(*slot as usize).map(|s| *s = item.clone());
+                if let Some(p) = env.slot_places.get_mut(*slot as usize) {
+                    *p = (0, 0);
+                }
+                let result = run_steps(env, check, body.as_deref().unwrap_or(rest), items, findings);
+                items.pop();
+                result?;
+            }
+            return match body {
+                Some(_) => run_steps(env, check, rest, items, findings),
+                None => Ok(()),
+            };
+        }
+        CheckStepIr::Let(l) => env.bind(l.slot, &l.expr).map(|()| None),
+        CheckStepIr::Raise(raise) => self::raise(env, check, raise),
+    };
+    match outcome {
+        Ok(finding) => {
+            findings.extend(finding);
+            run_steps(env, check, rest, items, findings)
+        }
+        Err(e) => undefined(check, e, items, findings),
+    }
+}
+
+/// A zero denominator becomes a finding; any other failure stops scoring.
+fn undefined(check: &CheckIr, e: EvalError, items: &[PlaceId], findings: &mut Vec<Finding>) -> Result<(), EvalError> {
+    if e.code != "rules::division_by_zero" {
+        return Err(e);
+    }
+    findings.push(Finding {
+        id: UNDEFINED_RATIO.to_string(),
+        severity: Severity::Warning,
+        message: format!("无法完成检查 {}：{}", check.id, e.message),
+        span: e.span,
+        focus: e.span,
+        values: Vec::new(),
+        places: items.iter().copied().filter(|p| *p != NO_PLACE).collect(),
+        says: check.says.clone(),
+    });
+    Ok(())
+}
+
+fn raise(env: &mut Env<'_>, check: &CheckIr, raise: &RaiseIr) -> Result<Option<Finding>, EvalError> {
+    if !truthy(&env.eval(&raise.when, &mut Vec::new())?) {
+        return Ok(None);
+    }
+    let message = fill(env, &raise.because)?;
+    let mut places = Vec::new();
+    for at in &raise.at {
+        at_places(env, at, &mut places)?;
+    }
+    let values = raise.values.iter().map(|(n, s)| (n.clone(), env.slot(*s).to_string())).collect();
+    Ok(Some(Finding {
+        id: check.id.clone(),
+        severity: raise.severity,
+        message,
+        span: raise.span,
+        focus: raise.when.span,
+        values,
+        places,
+        says: check.says.clone(),
+    }))
+}
+
+/// The places an `at` expression names: a record's own place, a field's
+/// place (even of a table or list), or what a computed value read.
+fn at_places(env: &mut Env<'_>, at: &Expr, out: &mut Vec<PlaceId>) -> Result<(), EvalError> {
+    if let ExprIr::Field(target, index) = &at.kind {
+        if let Value::Record(r) = env.eval(target, &mut Vec::new())? {
+            if let Some(p) = r.places.get(*index).copied().filter(|p| *p != NO_PLACE) {
+                out.push(p);
+            }
+            return Ok(());
+        }
+    }
+    let mut touched = Vec::new();
+    match env.eval(at, &mut touched)? {
+        Value::Record(r) if r.place != NO_PLACE => out.push(r.place),
+        _ => out.extend(touched),
+    }
+    Ok(())
+}

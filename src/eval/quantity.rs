@@ -1,0 +1,183 @@
+//! Reading quantities out of free text: `≤1085.09万`, `4次`, `0.5%以下`,
+//! `１，６１１家`; and extracting a figure from prose by a pattern with `{}`.
+//! Amounts are converted to 万元 and percentages kept as percent, so that a
+//! target and an actual written in different units compare.
+
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// A cell that is exactly one quantity.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Quantity {
+    /// `≥`, `≤`, `=`, `>`, `<`, or empty for a bare number.
+    pub comparator: &'static str,
+    /// The number, in `unit`.
+    pub number: Decimal,
+    /// `万元` for money, `%` for percentages, else the unit as written.
+    pub unit: String,
+}
+
+const PREFIXES: [(&str, &str); 17] = [
+    (">=", "≥"),
+    ("<=", "≤"),
+    ("≥", "≥"),
+    ("≧", "≥"),
+    ("不低于", "≥"),
+    ("不少于", "≥"),
+    ("≤", "≤"),
+    ("≦", "≤"),
+    ("不高于", "≤"),
+    ("不超过", "≤"),
+    ("不多于", "≤"),
+    ("=", "="),
+    ("＝", "="),
+    (">", ">"),
+    ("＞", ">"),
+    ("<", "<"),
+    ("＜", "<"),
+];
+
+const SUFFIXES: [(&str, &str); 3] = [("以上", "≥"), ("以下", "≤"), ("以内", "≤")];
+
+/// Full-width digits and signs to ASCII.
+fn half_width(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '．' => '.',
+            '％' => '%',
+            '　' => ' ',
+            _ => c,
+        })
+        .collect()
+}
+
+/// The number at the start of `text` (thousands separators allowed) and the
+/// rest.
+fn leading_number(text: &str) -> Option<(Decimal, &str)> {
+    let bytes = text.as_bytes();
+    let mut digits = String::new();
+    let mut i = 0;
+    let mut seen_dot = false;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'0'..=b'9' => digits.push(b as char),
+            b'.' if !seen_dot && bytes.get(i + 1).is_some_and(u8::is_ascii_digit) && !digits.is_empty() => {
+                seen_dot = true;
+                digits.push('.');
+            }
+            // A thousands separator: between digits, followed by exactly three.
+            b',' if !seen_dot && !digits.is_empty() => {
+                let group = bytes.get(i + 1..i + 4)?;
+                let after = bytes.get(i + 4);
+                if group.iter().all(u8::is_ascii_digit) && !after.is_some_and(u8::is_ascii_digit) {
+                    i += 1;
+                    continue;
+                }
+                break;
+            }
+            _ => break,
+        }
+        i += 1;
+    }
+    if digits.is_empty() {
+        return None;
+    }
+    let n = Decimal::from_str(&digits).ok()?;
+    Some((n, text.get(i..)?))
+}
+
+/// Read a cell as one quantity, or nothing.
+pub fn parse_quantity(cell: &str) -> Option<Quantity> {
+    let text = half_width(cell).replace('，', ",");
+    let mut rest = text.trim();
+    let mut comparator = "";
+    for (written, normal) in PREFIXES {
+        if let Some(r) = rest.strip_prefix(written) {
+            comparator = normal;
+            rest = r.trim_start();
+            break;
+        }
+    }
+    let (number, tail) = leading_number(rest)?;
+    let mut unit = tail.trim();
+    for (written, normal) in SUFFIXES {
+        if let Some(u) = unit.strip_suffix(written) {
+            if comparator.is_empty() {
+                comparator = normal;
+            }
+            unit = u.trim_end();
+            break;
+        }
+    }
+    let plain_unit = unit.chars().count() <= 4
+        && unit.chars().all(|c| !c.is_ascii_digit() && !c.is_whitespace() && !"，。、；：,.;:()（）“”\"'".contains(c));
+    if !plain_unit {
+        return None;
+    }
+    let (number, unit) = match unit {
+        "万" | "万元" => (number, "万元".to_string()),
+        "亿" | "亿元" => (number.checked_mul(Decimal::from(10_000))?, "万元".to_string()),
+        "元" => (number.checked_div(Decimal::from(10_000))?, "万元".to_string()),
+        "%" | "百分比" => (number, "%".to_string()),
+        other => (number, other.to_string()),
+    };
+    Some(Quantity { comparator, number, unit })
+}
+
+/// The number standing where `{}` is in `pattern`, at its first match.
+pub fn extract(text: &str, pattern: &str) -> Option<Decimal> {
+    let (before, after) = pattern.split_once("{}")?;
+    let text = half_width(text);
+    let mut from = 0;
+    while let Some(found) = text.get(from..).and_then(|rest| rest.find(before)) {
+        let start = from + found + before.len();
+        let candidate = text.get(start..).unwrap_or("").trim_start();
+        if let Some((n, rest)) = leading_number(candidate) {
+            if rest.trim_start().starts_with(after) {
+                return Some(n);
+            }
+        }
+        from = start.max(from + 1);
+        while !text.is_char_boundary(from) && from < text.len() {
+            from += 1;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(s: &str) -> Option<(&'static str, String, String)> {
+        parse_quantity(s).map(|q| (q.comparator, q.number.normalize().to_string(), q.unit))
+    }
+
+    #[test]
+    fn quantities() {
+        assert_eq!(q("≤1085.09万"), Some(("≤", "1085.09".into(), "万元".into())));
+        assert_eq!(q("0.111509亿"), Some(("", "1115.09".into(), "万元".into())));
+        assert_eq!(q("1115.09万元"), Some(("", "1115.09".into(), "万元".into())));
+        assert_eq!(q("１，６１１家"), Some(("", "1611".into(), "家".into())));
+        assert_eq!(q("1,611家"), Some(("", "1611".into(), "家".into())));
+        assert_eq!(q("90%以上"), Some(("≥", "90".into(), "%".into())));
+        assert_eq!(q("不低于90%"), Some(("≥", "90".into(), "%".into())));
+        assert_eq!(q("102.76 %"), Some(("", "102.76".into(), "%".into())));
+        assert_eq!(q("4次"), Some(("", "4".into(), "次".into())));
+        assert_eq!(q("每季度1次，共4次"), None);
+        assert_eq!(q("党组会议形式开展理论学习，3次"), None);
+        assert_eq!(q("提高服务满意度"), None);
+        assert_eq!(q("小微企业平均担保率保持在0.5%以下，降低企业经营压力。"), None);
+    }
+
+    #[test]
+    fn extraction() {
+        let text = "整体绩效自评得分为100分。全年预算数为348.64万元，执行数为1115.09万元，完成预算的319.84%。";
+        assert_eq!(extract(text, "自评得分为{}分"), Some(Decimal::from(100)));
+        assert_eq!(extract(text, "全年预算数为{}万元"), Decimal::from_str("348.64").ok());
+        assert_eq!(extract(text, "执行数为{}万元"), Decimal::from_str("1115.09").ok());
+        assert_eq!(extract(text, "完成预算的{}%"), Decimal::from_str("319.84").ok());
+        assert_eq!(extract(text, "没有的{}"), None);
+    }
+}

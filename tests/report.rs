@@ -1,0 +1,146 @@
+//! Snapshots of what `jixiao score` prints: the reference example's text and
+//! JSON reports, the same without `[review]` (pending), and the stderr of the
+//! submissions in `tests/variants/` that cannot be scored.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const MANIFEST: &str = env!("CARGO_MANIFEST_DIR");
+const EXAMPLE: &str = "examples/2022/yueyanglou-finance-office.toml";
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+/// `jixiao score [--format json] FILE`, from the manifest directory.
+fn score(file: &Path, json: bool) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_jixiao"));
+    cmd.current_dir(MANIFEST).env("NO_COLOR", "1").arg("score");
+    if json {
+        cmd.args(["--format", "json"]);
+    }
+    let out = cmd.arg(file).output().expect("run jixiao");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn parse(run: &Run) -> Value {
+    serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", run.stdout))
+}
+
+/// A regex matching `path` literally.
+fn literal(path: &Path) -> String {
+    path.display()
+        .to_string()
+        .chars()
+        .flat_map(|c| {
+            if c.is_ascii_punctuation() {
+                vec!['\\', c]
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn example_reports() {
+    let example = Path::new(EXAMPLE);
+    let text = score(example, false);
+    assert_eq!(text.code, Some(0), "{}", text.stderr);
+    assert!(text.stdout.contains("总分：95 / 100"), "{}", text.stdout);
+    insta::assert_snapshot!("example_text", text.stdout);
+
+    let json = score(example, true);
+    assert_eq!(json.code, Some(0), "{}", json.stderr);
+    let v = parse(&json);
+    assert_eq!(
+        (&v["status"], &v["score"], &v["max"]),
+        (&"final".into(), &"95".into(), &"100".into())
+    );
+    insta::assert_snapshot!("example_json", json.stdout);
+}
+
+#[test]
+fn example_without_review_is_pending() {
+    let full = std::fs::read_to_string(Path::new(MANIFEST).join(EXAMPLE)).expect("read example");
+    let cut = full.find("\n[review]").expect("example has [review]");
+    let dir: PathBuf = std::env::temp_dir().join(format!("jixiao-report-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("create temp dir");
+    let file = dir.join("no-review.toml");
+    std::fs::write(&file, &full[..=cut]).expect("write temp file");
+    let (text, json) = (score(&file, false), score(&file, true));
+    let _ = std::fs::remove_dir_all(&dir);
+
+    assert_eq!(
+        (text.code, json.code),
+        (Some(0), Some(0)),
+        "{}{}",
+        text.stderr,
+        json.stderr
+    );
+    let v = parse(&json);
+    assert_eq!(v["status"], "pending");
+    assert_eq!(v["score"], Value::Null);
+    assert_eq!(v["range"], serde_json::json!(["50", "100"]));
+    assert!(
+        text.stdout.contains("待评审，可能范围 50–100 / 100"),
+        "{}",
+        text.stdout
+    );
+    insta::with_settings!({ filters => vec![(literal(&dir).as_str(), "[TMP]")] }, {
+        insta::assert_snapshot!("no_review_text", text.stdout);
+        insta::assert_snapshot!("no_review_json", json.stdout);
+    });
+}
+
+/// Variants that must not be scored; each prefix must match at least one file.
+const FAILING: &[&str] = &[
+    "override-without-note",
+    "judgment-on-automatic",
+    "problems-score-out-of-tier",
+    "problems-other-without-note",
+    "misspelt-key",
+    "wrong-type-done",
+    "wrong-type-weight",
+    "broken-toml",
+    "impossible-date",
+];
+
+#[test]
+fn failing_variants_stderr() {
+    let dir = Path::new(MANIFEST).join("tests/variants");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("read tests/variants")
+        .filter_map(|e| {
+            e.ok()?
+                .file_name()
+                .to_str()?
+                .strip_suffix(".toml")
+                .map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    for prefix in FAILING {
+        let matching: Vec<&String> = names.iter().filter(|n| n.starts_with(prefix)).collect();
+        assert!(!matching.is_empty(), "no variant starts with {prefix}");
+        for name in matching {
+            let file = format!("tests/variants/{name}.toml");
+            let run = score(Path::new(&file), false);
+            assert_eq!(run.code, Some(1), "{name}: {}", run.stderr);
+            assert!(run.stdout.is_empty(), "{name}: stdout {}", run.stdout);
+            assert!(
+                run.stderr.contains(&file),
+                "{name}: stderr does not name the file"
+            );
+            insta::assert_snapshot!(format!("stderr_{name}"), run.stderr);
+        }
+    }
+}
