@@ -141,7 +141,9 @@ impl Diagnostic for Problem {
 }
 
 /// Render diagnostics as text without colour, at a fixed width, so that
-/// output and snapshots are the same on every machine.
+/// output and snapshots are the same on every machine. A related snippet in
+/// the same file becomes a further label of its problem; one in another file
+/// (the submission beside the rule) follows its problem as a `↳` block.
 pub fn render(problems: &[Problem]) -> String {
     let handler =
         miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
@@ -149,10 +151,46 @@ pub fn render(problems: &[Problem]) -> String {
             .with_links(false);
     let mut out = String::new();
     for problem in problems {
-        if handler.render_report(&mut out, problem).is_err() {
-            out.push_str(&problem.message);
+        for part in flatten(problem) {
+            if handler.render_report(&mut out, &part).is_err() {
+                out.push_str(&part.message);
+            }
+            out.push('\n');
         }
-        out.push('\n');
     }
     out
+}
+
+fn flatten(problem: &Problem) -> Vec<Problem> {
+    let mut main = Problem {
+        related: Vec::new(),
+        ..problem.clone()
+    };
+    let mut after = Vec::new();
+    let same_file = |r: &Problem| match (&r.source, &problem.source) {
+        (Some(a), Some(b)) => a.name == b.name,
+        _ => false,
+    };
+    for related in &problem.related {
+        if same_file(related) {
+            for (span, label) in &related.labels {
+                let text = if label.is_empty() {
+                    related.message.clone()
+                } else {
+                    format!("{}：{label}", related.message)
+                };
+                main.labels.push((*span, text));
+            }
+        } else {
+            after.push(Problem {
+                code: "↳ 相关位置".into(),
+                severity: Severity::Advice,
+                related: Vec::new(),
+                ..related.clone()
+            });
+        }
+    }
+    let mut all = vec![main];
+    all.extend(after);
+    all
 }

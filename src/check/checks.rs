@@ -1,8 +1,8 @@
 //! `check` items: loops, named values and raises, compiled in order. Each
 //! raise keeps the named values it uses, for the finding's explanation.
 
-use super::expr::Scope;
 use super::Checker;
+use super::expr::Scope;
 use crate::ast::{CheckDecl, CheckStep};
 use crate::data::schema::Type;
 use crate::ir::{CheckIr, CheckStepIr, LetIr, RaiseIr, Severity};
@@ -14,7 +14,12 @@ impl Checker {
         let mut out = Vec::new();
         for check in checks {
             if seen.insert(&check.id.text, check.id.span).is_some() {
-                self.error("rules::duplicate_id", format!("检查 `{}` 重复定义", check.id.text), check.id.span, "重复的编号");
+                self.error(
+                    "rules::duplicate_id",
+                    format!("检查 `{}` 重复定义", check.id.text),
+                    check.id.span,
+                    "重复的编号",
+                );
             }
             out.push(self.check_one(check));
         }
@@ -26,7 +31,12 @@ impl Checker {
         let mut raises = 0;
         let steps = self.check_steps(&check.steps, &mut scope, &mut raises);
         if raises == 0 {
-            self.error("rules::no_raise", format!("检查 `{}` 没有 raise 语句", check.id.text), check.id.span, "不会产生任何结果");
+            self.error(
+                "rules::no_raise",
+                format!("检查 `{}` 没有 raise 语句", check.id.text),
+                check.id.span,
+                "不会产生任何结果",
+            );
         }
         CheckIr {
             id: check.id.text.clone(),
@@ -36,7 +46,12 @@ impl Checker {
         }
     }
 
-    fn check_steps(&mut self, steps: &[CheckStep], scope: &mut Scope, raises: &mut usize) -> Vec<CheckStepIr> {
+    fn check_steps(
+        &mut self,
+        steps: &[CheckStep],
+        scope: &mut Scope,
+        raises: &mut usize,
+    ) -> Vec<CheckStepIr> {
         let depth = scope.depth();
         let mut out = Vec::new();
         for step in steps {
@@ -52,7 +67,11 @@ impl Checker {
                         scope.truncate(body_depth);
                         compiled
                     });
-                    out.push(CheckStepIr::For { slot, list: list_ir, body });
+                    out.push(CheckStepIr::For {
+                        slot,
+                        list: list_ir,
+                        body,
+                    });
                 }
                 CheckStep::Let(binding) => {
                     let (expr, ty) = self.compile_expr(&binding.value, scope);
@@ -99,9 +118,18 @@ impl Checker {
             _ => Severity::Info,
         };
         scope.named.clear();
-        let when = self.expect(&raise.when, &Type::Bool, "raise when 的条件应为布尔值", scope);
+        let when = self.expect(
+            &raise.when,
+            &Type::Bool,
+            "raise when 的条件应为布尔值",
+            scope,
+        );
         let because = self.check_template(&raise.because, scope);
-        let at = raise.at.iter().map(|e| self.compile_expr(e, scope).0).collect();
+        let at = raise
+            .at
+            .iter()
+            .map(|e| self.compile_expr(e, scope).0)
+            .collect();
         RaiseIr {
             severity,
             when,

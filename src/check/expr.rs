@@ -560,18 +560,20 @@ impl Checker {
         }
         let Some((_, builtin)) = Builtin::ALL.iter().find(|(n, _)| *n == name.text) else {
             let names: Vec<String> = self.signatures.iter().map(|(n, _, _)| n.clone()).collect();
-            let all = Builtin::ALL.iter().map(|(n, _)| *n).chain(names.iter().map(String::as_str));
-            let help =
-                did_you_mean(&name.text, all).or_else(|| {
-                    Some(format!(
-                        "可用的函数：{}",
-                        Builtin::ALL
-                            .iter()
-                            .map(|(n, _)| *n)
-                            .collect::<Vec<_>>()
-                            .join("、")
-                    ))
-                });
+            let all = Builtin::ALL
+                .iter()
+                .map(|(n, _)| *n)
+                .chain(names.iter().map(String::as_str));
+            let help = did_you_mean(&name.text, all).or_else(|| {
+                Some(format!(
+                    "可用的函数：{}",
+                    Builtin::ALL
+                        .iter()
+                        .map(|(n, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ))
+            });
             self.error_help(
                 "rules::unknown_function",
                 format!("未知的函数 `{}`", name.text),
@@ -598,14 +600,31 @@ impl Checker {
         )
     }
 
-    fn compile_function_call(&mut self, index: usize, name: &ast::Name, args: &[ast::Expr], span: Span, scope: &mut Scope) -> Typed {
+    fn compile_function_call(
+        &mut self,
+        index: usize,
+        name: &ast::Name,
+        args: &[ast::Expr],
+        span: Span,
+        scope: &mut Scope,
+    ) -> Typed {
         let (params, result) = match self.signatures.get(index) {
             Some((_, p, r)) => (p.clone(), r.clone()),
             None => (Vec::new(), Type::Any),
         };
-        let result = self.arity(&name.text, args.len(), params.len(), params.len(), span, result);
+        let result = self.arity(
+            &name.text,
+            args.len(),
+            params.len(),
+            params.len(),
+            span,
+            result,
+        );
         let mut compiled = Vec::with_capacity(args.len());
-        for (arg, want) in args.iter().zip(params.iter().chain(std::iter::repeat(&Type::Any))) {
+        for (arg, want) in args
+            .iter()
+            .zip(params.iter().chain(std::iter::repeat(&Type::Any)))
+        {
             compiled.push(self.expect(arg, want, &format!("{} 的参数类型不对", name.text), scope));
         }
         (
@@ -637,7 +656,10 @@ impl Checker {
             Builtin::Round => (vec![number.clone(), number.clone()], number),
             Builtin::Quantity => (vec![Type::Text], Type::Record(self.quantity_record)),
             Builtin::Extract => (vec![Type::Text, Type::Text], number),
-            Builtin::Keys => (vec![Type::Map(Box::new(Type::Any))], Type::List(Box::new(Type::Text))),
+            Builtin::Keys => (
+                vec![Type::Map(Box::new(Type::Any))],
+                Type::List(Box::new(Type::Text)),
+            ),
             Builtin::Abs => (vec![number.clone()], number),
             Builtin::Join => (
                 vec![Type::List(Box::new(Type::Any)), Type::Text],

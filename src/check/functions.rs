@@ -2,21 +2,30 @@
 //! parameters and earlier functions (so no recursion), and the built-in
 //! record type that `quantity(text)` returns.
 
-use super::expr::Scope;
 use super::Checker;
+use super::expr::Scope;
 use crate::ast::{FunctionDecl, TypeExpr};
 use crate::data::schema::{FieldType, RecordType, Type};
 use crate::ir::{Builtin, FunctionIr};
-use crate::source::{did_you_mean, Span};
+use crate::source::{Span, did_you_mean};
 
 /// Field order of the `quantity` record; `eval::builtins` builds it so.
-pub(crate) const QUANTITY_FIELDS: [(&str, Type); 3] = [("comparator", Type::Text), ("number", Type::Decimal), ("unit", Type::Text)];
+pub(crate) const QUANTITY_FIELDS: [(&str, Type); 3] = [
+    ("comparator", Type::Text),
+    ("number", Type::Decimal),
+    ("unit", Type::Text),
+];
 
 impl Checker {
     pub(super) fn add_quantity_record(&mut self) -> usize {
         if let Some(r) = self.schema.records.iter().find(|r| r.name == "quantity") {
             let span = r.span;
-            self.error("rules::duplicate_record", "`quantity` 是内置的记录类型，不能再定义".into(), span, "与内置类型重名");
+            self.error(
+                "rules::duplicate_record",
+                "`quantity` 是内置的记录类型，不能再定义".into(),
+                span,
+                "与内置类型重名",
+            );
         }
         self.schema.records.push(RecordType {
             name: "quantity".into(),
@@ -37,9 +46,15 @@ impl Checker {
     pub(super) fn check_functions(&mut self, functions: &[FunctionDecl]) {
         for f in functions {
             let name = &f.name.text;
-            let taken = Builtin::ALL.iter().any(|(n, _)| n == name) || self.signatures.iter().any(|(n, _, _)| n == name);
+            let taken = Builtin::ALL.iter().any(|(n, _)| n == name)
+                || self.signatures.iter().any(|(n, _, _)| n == name);
             if taken {
-                self.error("rules::duplicate_name", format!("函数 `{name}` 重复定义或与内置函数重名"), f.name.span, "重复的名称");
+                self.error(
+                    "rules::duplicate_name",
+                    format!("函数 `{name}` 重复定义或与内置函数重名"),
+                    f.name.span,
+                    "重复的名称",
+                );
                 continue;
             }
             let mut scope = Scope::constants();
@@ -82,10 +97,19 @@ impl Checker {
                 if let Some(id) = self.schema.records.iter().position(|r| r.name == name.text) {
                     return Type::Record(id);
                 }
-                let names: Vec<String> = self.schema.records.iter().map(|r| r.name.clone()).collect();
-                let candidates = ["text", "integer", "decimal", "bool", "date"].into_iter().chain(names.iter().map(String::as_str));
+                let names: Vec<String> =
+                    self.schema.records.iter().map(|r| r.name.clone()).collect();
+                let candidates = ["text", "integer", "decimal", "bool", "date"]
+                    .into_iter()
+                    .chain(names.iter().map(String::as_str));
                 let help = did_you_mean(&name.text, candidates);
-                self.error_help("rules::unknown_type", format!("未知的类型 `{}`", name.text), name.span, "没有这个类型", help);
+                self.error_help(
+                    "rules::unknown_type",
+                    format!("未知的类型 `{}`", name.text),
+                    name.span,
+                    "没有这个类型",
+                    help,
+                );
                 Type::Any
             }
         }

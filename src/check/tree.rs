@@ -402,7 +402,13 @@ impl Checker {
                     let close = raw.get(hole_start..).and_then(|rest| rest.find('}'));
                     let Some(len) = close else {
                         let span = Span::new(message.span.file, start + at..start + at + 1);
-                        self.error_help("rules::bad_template", "说明中的 `{` 没有配对的 `}`".into(), span, "未闭合", Some("要写字面的花括号请用 \\{".into()));
+                        self.error_help(
+                            "rules::bad_template",
+                            "说明中的 `{` 没有配对的 `}`".into(),
+                            span,
+                            "未闭合",
+                            Some("要写字面的花括号请用 \\{".into()),
+                        );
                         break;
                     };
                     let hole = raw.get(hole_start..hole_start + len).unwrap_or("");
@@ -413,7 +419,9 @@ impl Checker {
                     if !text.is_empty() {
                         pieces.push(Piece::Text(std::mem::take(&mut text)));
                     }
-                    if let Some(piece) = self.check_hole(message.span.file, start + hole_start, hole, scope) {
+                    if let Some(piece) =
+                        self.check_hole(message.span.file, start + hole_start, hole, scope)
+                    {
                         pieces.push(piece);
                     }
                 }
@@ -426,7 +434,13 @@ impl Checker {
         Template { pieces }
     }
 
-    fn check_hole(&mut self, file: u16, offset: usize, hole: &str, scope: &mut Scope) -> Option<Piece> {
+    fn check_hole(
+        &mut self,
+        file: u16,
+        offset: usize,
+        hole: &str,
+        scope: &mut Scope,
+    ) -> Option<Piece> {
         match crate::syntax::parse_hole(file, offset, hole) {
             Ok(expr) => {
                 let (compiled, _) = self.compile_expr(&expr, scope);

@@ -114,7 +114,12 @@ pub(super) fn call(builtin: Builtin, args: &[Value]) -> Result<Value, EvalError>
             Value::Text(t) => match super::quantity::parse_quantity(t) {
                 // Field order: crate::check::functions::QUANTITY_FIELDS.
                 Some(q) => Value::Record(Arc::new(crate::data::Record {
-                    fields: vec![Value::text(q.comparator), Value::Num(q.number), Value::text(&q.unit)].into(),
+                    fields: vec![
+                        Value::text(q.comparator),
+                        Value::Num(q.number),
+                        Value::text(&q.unit),
+                    ]
+                    .into(),
                     places: vec![crate::data::NO_PLACE; 3].into(),
                     place: crate::data::NO_PLACE,
                 })),
@@ -125,14 +130,23 @@ pub(super) fn call(builtin: Builtin, args: &[Value]) -> Result<Value, EvalError>
         Builtin::Extract => match (arg(0), arg(1)) {
             (Value::Text(t), Value::Text(p)) => {
                 if !p.contains("{}") {
-                    return Err(EvalError::new("rules::bad_argument", "extract 的模式中应有 {} 标出数字的位置"));
+                    return Err(EvalError::new(
+                        "rules::bad_argument",
+                        "extract 的模式中应有 {} 标出数字的位置",
+                    ));
                 }
                 super::quantity::extract(t, p).map_or(Value::Absent, Value::Num)
             }
             _ => Value::Absent,
         },
         Builtin::Keys => match arg(0) {
-            Value::Map(m) => Value::List(m.entries.iter().map(|(k, _, _)| Value::Text(Arc::clone(k))).collect::<Vec<_>>().into()),
+            Value::Map(m) => Value::List(
+                m.entries
+                    .iter()
+                    .map(|(k, _, _)| Value::Text(Arc::clone(k)))
+                    .collect::<Vec<_>>()
+                    .into(),
+            ),
             _ => Value::List(Arc::from([])),
         },
     })

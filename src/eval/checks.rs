@@ -2,10 +2,10 @@
 //! zero stops that item's check and becomes an `undefined_ratio` finding
 //! naming the check, and the package is still scored.
 
-use super::expr::{truthy, Env};
+use super::expr::{Env, truthy};
 use super::outcome::Finding;
-use super::{fill, EvalError};
-use crate::data::{PlaceId, Value, NO_PLACE};
+use super::{EvalError, fill};
+use crate::data::{NO_PLACE, PlaceId, Value};
 use crate::ir::{CheckIr, CheckStepIr, Expr, ExprIr, RaiseIr, Severity};
 
 /// The id of the finding a zero denominator raises.
@@ -22,7 +22,13 @@ pub(super) fn run_checks(env: &mut Env<'_>, checks: &[CheckIr]) -> Result<Vec<Fi
 }
 
 /// `items`: the places of the loop items the steps run under.
-fn run_steps(env: &mut Env<'_>, check: &CheckIr, steps: &[CheckStepIr], items: &mut Vec<PlaceId>, findings: &mut Vec<Finding>) -> Result<(), EvalError> {
+fn run_steps(
+    env: &mut Env<'_>,
+    check: &CheckIr,
+    steps: &[CheckStepIr],
+    items: &mut Vec<PlaceId>,
+    findings: &mut Vec<Finding>,
+) -> Result<(), EvalError> {
     let Some((step, rest)) = steps.split_first() else {
         return Ok(());
     };
@@ -39,11 +45,14 @@ fn run_steps(env: &mut Env<'_>, check: &CheckIr, steps: &[CheckStepIr], items: &
                     _ => NO_PLACE,
                 };
                 items.push(place);
-                env.slots.get_mut(*slot as usize).map(|s| *s = item.clone());
+                if let Some(s) = env.slots.get_mut(*slot as usize) {
+                    *s = item.clone();
+                }
                 if let Some(p) = env.slot_places.get_mut(*slot as usize) {
                     *p = (0, 0);
                 }
-                let result = run_steps(env, check, body.as_deref().unwrap_or(rest), items, findings);
+                let result =
+                    run_steps(env, check, body.as_deref().unwrap_or(rest), items, findings);
                 items.pop();
                 result?;
             }
@@ -65,7 +74,12 @@ fn run_steps(env: &mut Env<'_>, check: &CheckIr, steps: &[CheckStepIr], items: &
 }
 
 /// A zero denominator becomes a finding; any other failure stops scoring.
-fn undefined(check: &CheckIr, e: EvalError, items: &[PlaceId], findings: &mut Vec<Finding>) -> Result<(), EvalError> {
+fn undefined(
+    check: &CheckIr,
+    e: EvalError,
+    items: &[PlaceId],
+    findings: &mut Vec<Finding>,
+) -> Result<(), EvalError> {
     if e.code != "rules::division_by_zero" {
         return Err(e);
     }
@@ -82,7 +96,11 @@ fn undefined(check: &CheckIr, e: EvalError, items: &[PlaceId], findings: &mut Ve
     Ok(())
 }
 
-fn raise(env: &mut Env<'_>, check: &CheckIr, raise: &RaiseIr) -> Result<Option<Finding>, EvalError> {
+fn raise(
+    env: &mut Env<'_>,
+    check: &CheckIr,
+    raise: &RaiseIr,
+) -> Result<Option<Finding>, EvalError> {
     if !truthy(&env.eval(&raise.when, &mut Vec::new())?) {
         return Ok(None);
     }
@@ -91,7 +109,11 @@ fn raise(env: &mut Env<'_>, check: &CheckIr, raise: &RaiseIr) -> Result<Option<F
     for at in &raise.at {
         at_places(env, at, &mut places)?;
     }
-    let values = raise.values.iter().map(|(n, s)| (n.clone(), env.slot(*s).to_string())).collect();
+    let values = raise
+        .values
+        .iter()
+        .map(|(n, s)| (n.clone(), env.slot(*s).to_string()))
+        .collect();
     Ok(Some(Finding {
         id: check.id.clone(),
         severity: raise.severity,

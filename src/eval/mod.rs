@@ -4,8 +4,8 @@
 mod builtins;
 mod checks;
 mod expr;
-pub mod quantity;
 pub mod outcome;
+pub mod quantity;
 mod review;
 
 use crate::data::{Judgment, PlaceId, Submission, Value};

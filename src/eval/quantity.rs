@@ -62,7 +62,10 @@ fn leading_number(text: &str) -> Option<(Decimal, &str)> {
     while let Some(&b) = bytes.get(i) {
         match b {
             b'0'..=b'9' => digits.push(b as char),
-            b'.' if !seen_dot && bytes.get(i + 1).is_some_and(u8::is_ascii_digit) && !digits.is_empty() => {
+            b'.' if !seen_dot
+                && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
+                && !digits.is_empty() =>
+            {
                 seen_dot = true;
                 digits.push('.');
             }
@@ -111,18 +114,30 @@ pub fn parse_quantity(cell: &str) -> Option<Quantity> {
         }
     }
     let plain_unit = unit.chars().count() <= 4
-        && unit.chars().all(|c| !c.is_ascii_digit() && !c.is_whitespace() && !"，。、；：,.;:()（）“”\"'".contains(c));
+        && unit.chars().all(|c| {
+            !c.is_ascii_digit() && !c.is_whitespace() && !"，。、；：,.;:()（）“”\"'".contains(c)
+        });
     if !plain_unit {
         return None;
     }
     let (number, unit) = match unit {
         "万" | "万元" => (number, "万元".to_string()),
-        "亿" | "亿元" => (number.checked_mul(Decimal::from(10_000))?, "万元".to_string()),
-        "元" => (number.checked_div(Decimal::from(10_000))?, "万元".to_string()),
+        "亿" | "亿元" => (
+            number.checked_mul(Decimal::from(10_000))?,
+            "万元".to_string(),
+        ),
+        "元" => (
+            number.checked_div(Decimal::from(10_000))?,
+            "万元".to_string(),
+        ),
         "%" | "百分比" => (number, "%".to_string()),
         other => (number, other.to_string()),
     };
-    Some(Quantity { comparator, number, unit })
+    Some(Quantity {
+        comparator,
+        number,
+        unit,
+    })
 }
 
 /// The number standing where `{}` is in `pattern`, at its first match.
@@ -156,9 +171,15 @@ mod tests {
 
     #[test]
     fn quantities() {
-        assert_eq!(q("≤1085.09万"), Some(("≤", "1085.09".into(), "万元".into())));
+        assert_eq!(
+            q("≤1085.09万"),
+            Some(("≤", "1085.09".into(), "万元".into()))
+        );
         assert_eq!(q("0.111509亿"), Some(("", "1115.09".into(), "万元".into())));
-        assert_eq!(q("1115.09万元"), Some(("", "1115.09".into(), "万元".into())));
+        assert_eq!(
+            q("1115.09万元"),
+            Some(("", "1115.09".into(), "万元".into()))
+        );
         assert_eq!(q("１，６１１家"), Some(("", "1611".into(), "家".into())));
         assert_eq!(q("1,611家"), Some(("", "1611".into(), "家".into())));
         assert_eq!(q("90%以上"), Some(("≥", "90".into(), "%".into())));
@@ -168,16 +189,28 @@ mod tests {
         assert_eq!(q("每季度1次，共4次"), None);
         assert_eq!(q("党组会议形式开展理论学习，3次"), None);
         assert_eq!(q("提高服务满意度"), None);
-        assert_eq!(q("小微企业平均担保率保持在0.5%以下，降低企业经营压力。"), None);
+        assert_eq!(
+            q("小微企业平均担保率保持在0.5%以下，降低企业经营压力。"),
+            None
+        );
     }
 
     #[test]
     fn extraction() {
         let text = "整体绩效自评得分为100分。全年预算数为348.64万元，执行数为1115.09万元，完成预算的319.84%。";
         assert_eq!(extract(text, "自评得分为{}分"), Some(Decimal::from(100)));
-        assert_eq!(extract(text, "全年预算数为{}万元"), Decimal::from_str("348.64").ok());
-        assert_eq!(extract(text, "执行数为{}万元"), Decimal::from_str("1115.09").ok());
-        assert_eq!(extract(text, "完成预算的{}%"), Decimal::from_str("319.84").ok());
+        assert_eq!(
+            extract(text, "全年预算数为{}万元"),
+            Decimal::from_str("348.64").ok()
+        );
+        assert_eq!(
+            extract(text, "执行数为{}万元"),
+            Decimal::from_str("1115.09").ok()
+        );
+        assert_eq!(
+            extract(text, "完成预算的{}%"),
+            Decimal::from_str("319.84").ok()
+        );
         assert_eq!(extract(text, "没有的{}"), None);
     }
 }

@@ -43,7 +43,8 @@ pub fn render_text(outcome: &Outcome, rules: &RuleSet, submission: &Submission) 
         out.push_str(&render(&problems));
     }
     if !outcome.findings.is_empty() {
-        let count = |s: crate::ir::Severity| outcome.findings.iter().filter(|f| f.severity == s).count();
+        let count =
+            |s: crate::ir::Severity| outcome.findings.iter().filter(|f| f.severity == s).count();
         let _ = writeln!(
             out,
             "\n检查发现：错误 {} 项，警告 {} 项，提示 {} 项\n",
@@ -53,16 +54,31 @@ pub fn render_text(outcome: &Outcome, rules: &RuleSet, submission: &Submission) 
         );
         let mut sorted: Vec<&Finding> = outcome.findings.iter().collect();
         sorted.sort_by_key(|f| f.severity);
-        let findings: Vec<Problem> = sorted.into_iter().map(|f| finding_problem(f, rules, submission)).collect();
+        let findings: Vec<Problem> = sorted
+            .into_iter()
+            .map(|f| finding_problem(f, rules, submission))
+            .collect();
         out.push_str(&render(&findings));
     }
     out
 }
 
 fn finding_problem(f: &Finding, rules: &RuleSet, submission: &Submission) -> Problem {
-    let file = rules.files.get(usize::from(f.span.file)).cloned().unwrap_or_else(|| crate::source::SourceFile::new("?", ""));
-    let values: Vec<String> = f.values.iter().map(|(n, v)| format!("{n} = {}", shorten(v))).collect();
-    let label = if values.is_empty() { "条件成立".to_string() } else { values.join("，") };
+    let file = rules
+        .files
+        .get(usize::from(f.span.file))
+        .cloned()
+        .unwrap_or_else(|| crate::source::SourceFile::new("?", ""));
+    let values: Vec<String> = f
+        .values
+        .iter()
+        .map(|(n, v)| format!("{n} = {}", shorten(v)))
+        .collect();
+    let label = if values.is_empty() {
+        "条件成立".to_string()
+    } else {
+        values.join("，")
+    };
     let mut problem = Problem::error(f.id.clone(), f.message.clone(), &file, f.focus, label);
     problem.severity = match f.severity {
         crate::ir::Severity::Error => Severity::Error,
@@ -78,7 +94,13 @@ fn finding_problem(f: &Finding, rules: &RuleSet, submission: &Submission) -> Pro
         .map(|p| (p.span, p.path.clone()))
         .collect();
     if let Some((first, _)) = labels.first() {
-        let mut related = Problem::error("data", "报送材料中的相关数据", &submission.source, *first, "");
+        let mut related = Problem::error(
+            "data",
+            "报送材料中的相关数据",
+            &submission.source,
+            *first,
+            "",
+        );
         related.severity = Severity::Advice;
         related.labels = labels;
         problem.related.push(related);

@@ -348,7 +348,12 @@ fn build_check_decl(b: &Builder, pair: Pair<Rule>) -> Result<CheckDecl> {
     let mut steps = Vec::new();
     for part in inner {
         match part.as_rule() {
-            Rule::says => says = Some(build_string(b, next(&mut part.into_inner(), "build_check_decl"))?),
+            Rule::says => {
+                says = Some(build_string(
+                    b,
+                    next(&mut part.into_inner(), "build_check_decl"),
+                )?)
+            }
             _ => steps.push(build_check_step(b, part)?),
         }
     }
@@ -363,7 +368,11 @@ fn build_check_step(b: &Builder, part: Pair<Rule>) -> Result<CheckStep> {
             let var = b.name(next(&mut parts, "build_check_step"));
             let list = build_expr(b, next(&mut parts, "build_check_step"))?;
             let body = match parts.next() {
-                Some(body) => Some(body.into_inner().map(|s| build_check_step(b, s)).collect::<Result<_>>()?),
+                Some(body) => Some(
+                    body.into_inner()
+                        .map(|s| build_check_step(b, s))
+                        .collect::<Result<_>>()?,
+                ),
                 None => None,
             };
             CheckStep::For { var, list, body }

@@ -106,41 +106,91 @@ pub(super) fn check_nesting(file: u16, text: &str) -> Result<(), ParseError> {
     Ok(())
 }
 
-/// pest's error in words.
+/// pest's error in words: what was expected at the farthest point the
+/// parser reached, as literal tokens (`{`, `max`) and rule names.
 pub(super) fn from_pest(file: u16, text: &str, e: &pest::error::Error<Rule>) -> ParseError {
-    let at = match e.location {
+    let mut at = match e.location {
         pest::error::InputLocation::Pos(p) => p,
         pest::error::InputLocation::Span((s, _)) => s,
     };
+    let mut words: Vec<String> = Vec::new();
+    if let Some(attempts) = e.parse_attempts() {
+        if attempts.max_position >= at {
+            at = attempts.max_position;
+            for token in attempts.expected_tokens() {
+                // Literal tokens only: ranges print as `a..z`, built-ins by name.
+                let token = token.to_string();
+                let skipped = ["#", "\u{FEFF}", "\u{3000}", "BUILTIN_RULE"];
+                if !token.trim().is_empty()
+                    && !token.contains("..")
+                    && !skipped.contains(&token.as_str())
+                {
+                    words.push(format!("`{token}`"));
+                }
+            }
+            // Rule names only where no literal token says it better.
+            if words.is_empty() {
+                for stack in attempts.call_stacks() {
+                    if let Some(rule) = stack.deepest.get_rule() {
+                        words.push(rule_name(*rule).to_string());
+                    }
+                }
+            }
+        }
+    }
+    if words.is_empty() {
+        if let pest::error::ErrorVariant::ParsingError { positives, .. } = &e.variant {
+            words.extend(positives.iter().map(|r| rule_name(*r).to_string()));
+        }
+    }
+    words.sort_unstable();
+    words.dedup();
     let end = text
         .get(at..)
         .and_then(|rest| rest.chars().next())
         .map_or(at, |c| at + c.len_utf8());
-    let (message, hint) = match &e.variant {
-        pest::error::ErrorVariant::ParsingError { positives, .. } => {
-            let mut words: Vec<&str> = positives.iter().map(|r| rule_name(*r)).collect();
-            words.sort_unstable();
-            words.dedup();
-            let found = text
-                .get(at..)
-                .and_then(|rest| rest.split_whitespace().next())
-                .map_or_else(
-                    || "文件结尾".to_string(),
-                    |w| format!("`{}`", w.chars().take(20).collect::<String>()),
-                );
-            (
-                format!("这里应为 {}，实际是 {found}", words.join("、")),
-                "对照 docs/language.md 检查这一行的写法；常见原因是少了引号、括号或关键字"
-                    .to_string(),
-            )
-        }
-        pest::error::ErrorVariant::CustomError { message } => (message.clone(), String::new()),
+    let found = text
+        .get(at..)
+        .and_then(|rest| rest.split_whitespace().next())
+        .map_or_else(
+            || "文件结尾".to_string(),
+            |w| format!("`{}`", w.chars().take(20).collect::<String>()),
+        );
+    let message = match &e.variant {
+        pest::error::ErrorVariant::CustomError { message } => message.clone(),
+        _ if words.is_empty() => format!("无法识别 {found}"),
+        _ => format!("这里应为 {}，实际是 {found}", words.join("、")),
     };
+    let mut hint =
+        "对照 docs/language.md 检查这一行的写法；常见原因是少了引号、括号或关键字".to_string();
+    if unclosed_string_before(text, at) {
+        hint = "前面可能有未闭合的引号：字符串从某个 \" 开始，一直延续到了这里".to_string();
+    }
     ParseError::Syntax {
         message,
         span: Span::new(file, at..end).source_span(),
         hint,
     }
+}
+
+/// Does an odd number of unescaped quotes precede `at` on an earlier line
+/// than the error? Then a string probably ran on.
+fn unclosed_string_before(text: &str, at: usize) -> bool {
+    let before = text.get(..at).unwrap_or("");
+    before.lines().rev().skip(1).take(20).any(|line| {
+        let code = line.split('#').next().unwrap_or("");
+        let mut count = 0;
+        let mut escaped = false;
+        for c in code.chars() {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => count += 1,
+                _ => {}
+            }
+        }
+        count % 2 == 1
+    })
 }
 
 /// Every grammar rule in words. A new rule fails to compile until it has one.
@@ -178,7 +228,9 @@ fn rule_name(rule: Rule) -> &'static str {
         Rule::call => "函数调用",
         Rule::list => "列表 [ … ]",
         Rule::record_lit | Rule::record_field => "记录 { 键: 值 }",
-        Rule::file | Rule::item => "sheet、param、let、fn、section、criterion、check、record 或 root",
+        Rule::file | Rule::item => {
+            "sheet、param、let、fn、section、criterion、check、record 或 root"
+        }
         Rule::EOI => "文件结尾",
         Rule::hole => "{表达式}",
         Rule::sheet_decl => "sheet",

@@ -30,6 +30,9 @@ pub fn parse_file(file: u16, text: &str) -> Result<ast::File, ParseError> {
         });
     }
     error::check_nesting(file, text)?;
+    // Track the tokens expected at the farthest point reached, so that a
+    // missing `{` is named as such.
+    pest::set_error_detail(true);
     let pairs = <RuleParser as pest::Parser<Rule>>::parse(Rule::file, text)
         .map_err(|e| error::from_pest(file, text, &e))?;
     build::build_file(file, pairs)

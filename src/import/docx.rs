@@ -1,0 +1,462 @@
+//! Reading a `.docx`: the zip container and the main document's XML,
+//! reduced to what the importer needs — body paragraphs (text, style, list
+//! numbering, pictures) and tables (rows, cells with their spans and
+//! vertical merges). Tracked deletions, field codes, drawings' inner text
+//! and content-control placeholders are left out, as Word shows them.
+//!
+//! This module knows nothing of the bureau's templates.
+
+use super::numbering::{NumRef, Numbering};
+use crate::diag::Problem;
+use quick_xml::events::{BytesStart, Event};
+use std::io::{Cursor, Read};
+
+/// Largest XML part read, in bytes (a real package's document is ~250 KB).
+const MAX_PART_BYTES: u64 = 64 << 20;
+/// Widest table accepted, in grid columns; wider spans are clipped.
+pub(super) const MAX_COLUMNS: usize = 256;
+
+/// A Word document's body, in order.
+#[derive(Debug, Default)]
+pub struct Document {
+    /// Paragraphs and tables, in the body's order.
+    pub blocks: Vec<Block>,
+}
+
+/// One element of the body.
+#[derive(Debug)]
+pub enum Block {
+    /// A paragraph outside tables.
+    Paragraph(Paragraph),
+    /// A table.
+    Table(Table),
+}
+
+/// A paragraph.
+#[derive(Debug, Default, Clone)]
+pub struct Paragraph {
+    /// Its text as Word shows it, list numbering included.
+    pub text: String,
+    /// Its style id (`Heading1`), if any.
+    pub style: Option<String>,
+    /// It holds a picture.
+    pub has_image: bool,
+    numbering: Option<NumRef>,
+}
+
+/// A table as written: rows of cells.
+#[derive(Debug, Default)]
+pub struct Table {
+    /// 1-based position among the document's tables.
+    pub number: usize,
+    /// Columns declared by `w:tblGrid`.
+    pub grid_columns: usize,
+    /// Rows in order.
+    pub rows: Vec<Row>,
+}
+
+/// A table row.
+#[derive(Debug, Default, Clone)]
+pub struct Row {
+    /// Grid columns skipped before the first cell.
+    pub grid_before: usize,
+    /// A header row Word repeats on each page.
+    pub repeat_header: bool,
+    /// Cells in order.
+    pub cells: Vec<Cell>,
+}
+
+/// A table cell.
+#[derive(Debug, Default, Clone)]
+pub struct Cell {
+    /// Its paragraphs' texts (a nested table's paragraphs included).
+    pub paragraphs: Vec<String>,
+    /// Grid columns it spans (≥ 1).
+    pub span: usize,
+    /// Vertical merge.
+    pub merge: Merge,
+    /// It continues the cell to its left (old-style `w:hMerge`).
+    pub merge_left: bool,
+    /// It holds a picture.
+    pub has_image: bool,
+}
+
+/// Vertical merge of a cell.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum Merge {
+    /// Not merged.
+    #[default]
+    None,
+    /// Starts a merged region.
+    Restart,
+    /// Continues the region above.
+    Continue,
+}
+
+/// Open a `.docx` from its bytes.
+pub fn read(bytes: &[u8], name: &str) -> Result<Document, Problem> {
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Err(Problem::plain(
+            "import::old_word",
+            format!("{name} 是旧版 Word 文件（.doc），不是 .docx"),
+        )
+        .with_help("在 Word 或 WPS 中打开，“另存为” Word 文档（*.docx）后再导入"));
+    }
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
+        Problem::plain(
+            "import::not_docx",
+            format!("{name} 不是有效的 .docx 文件（无法按 zip 读取：{e}）"),
+        )
+        .with_help("确认文件是 Word 文档（*.docx），且没有损坏或加密")
+    })?;
+    let main = main_part(&mut archive).unwrap_or_else(|| "word/document.xml".to_string());
+    let xml = part(&mut archive, &main).ok_or_else(|| {
+        Problem::plain(
+            "import::not_docx",
+            format!("{name} 中没有 Word 正文（{main}）"),
+        )
+        .with_help("确认文件是 Word 文档（*.docx），而不是改了扩展名的其他文件")
+    })?;
+    let numbering = Numbering::read(
+        part(&mut archive, "word/numbering.xml").as_deref(),
+        part(&mut archive, "word/styles.xml").as_deref(),
+    );
+    parse(&xml, numbering).map_err(|e| {
+        Problem::plain(
+            "import::bad_xml",
+            format!("{name} 的正文 XML 有误：{e}"),
+        )
+        .with_help("用 Word 打开并重新保存，再导入")
+    })
+}
+
+/// The main document part named by `_rels/.rels`.
+fn main_part(archive: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Option<String> {
+    let rels = part(archive, "_rels/.rels")?;
+    let mut reader = quick_xml::Reader::from_str(&rels);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Empty(e) | Event::Start(e)) if e.local_name().as_ref() == b"Relationship" => {
+                let is_main = attr(&e, b"Type").is_some_and(|t| t.ends_with("/officeDocument"));
+                if let (true, Some(target)) = (is_main, attr(&e, b"Target")) {
+                    return Some(target.trim_start_matches('/').to_string());
+                }
+            }
+            Ok(Event::Eof) | Err(_) => return None,
+            Ok(_) => {}
+        }
+    }
+}
+
+/// A part's text, if it is there and not too large.
+fn part(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<String> {
+    let file = archive.by_name(name).ok()?;
+    let mut bytes = Vec::new();
+    file.take(MAX_PART_BYTES).read_to_end(&mut bytes).ok()?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    Some(String::from_utf8_lossy(bytes).into_owned())
+}
+
+/// An attribute's value by local name.
+pub(super) fn attr(e: &BytesStart<'_>, local: &[u8]) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == local)
+        .map(|a| String::from_utf8_lossy(&a.value).into_owned())
+}
+
+/// Elements whose content Word does not show as text here.
+fn skipped(local: &[u8]) -> bool {
+    matches!(
+        local,
+        b"del"
+            | b"moveFrom"
+            | b"instrText"
+            | b"delInstrText"
+            | b"Fallback"
+            | b"fldData"
+            | b"pPrChange"
+            | b"rPrChange"
+            | b"tcPrChange"
+            | b"trPrChange"
+            | b"tblPrChange"
+    )
+}
+
+fn is_picture(local: &[u8]) -> bool {
+    matches!(local, b"drawing" | b"pict" | b"object")
+}
+
+#[derive(Default)]
+struct Builder {
+    numbering: Numbering,
+    blocks: Vec<Block>,
+    tables: usize,
+    /// Nesting of tables; only the outermost is kept as a table.
+    table_depth: usize,
+    table: Option<Table>,
+    row: Option<Row>,
+    cell: Option<Cell>,
+    paragraph: Option<Paragraph>,
+    in_run: bool,
+    in_text: bool,
+    in_ppr: bool,
+    num_id: Option<String>,
+    num_level: Option<String>,
+    /// Depth inside a subtree being skipped.
+    skip: usize,
+    /// Content controls: does each show its placeholder?
+    sdt_placeholder: Vec<bool>,
+}
+
+fn parse(xml: &str, numbering: Numbering) -> Result<Document, quick_xml::Error> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut b = Builder {
+        numbering,
+        ..Builder::default()
+    };
+    loop {
+        match reader.read_event()? {
+            Event::Eof => break,
+            Event::Start(e) => {
+                if b.skip > 0 {
+                    b.skip += 1;
+                } else {
+                    b.start(&e, false);
+                }
+            }
+            Event::Empty(e) => {
+                if b.skip == 0 {
+                    b.start(&e, true);
+                    b.end(e.local_name().as_ref());
+                }
+            }
+            Event::End(e) => {
+                if b.skip > 0 {
+                    b.skip -= 1;
+                } else {
+                    b.end(e.local_name().as_ref());
+                }
+            }
+            Event::Text(t) if b.in_text && b.skip == 0 => {
+                if let Ok(s) = t.xml10_content() {
+                    b.push_text(&s);
+                }
+            }
+            Event::CData(t) if b.in_text && b.skip == 0 => {
+                b.push_text(&String::from_utf8_lossy(&t));
+            }
+            Event::GeneralRef(r) if b.in_text && b.skip == 0 => {
+                let c = match r.resolve_char_ref() {
+                    Ok(Some(c)) => Some(c),
+                    _ => match r.as_ref() {
+                        b"lt" => Some('<'),
+                        b"gt" => Some('>'),
+                        b"amp" => Some('&'),
+                        b"apos" => Some('\''),
+                        b"quot" => Some('"'),
+                        _ => None,
+                    },
+                };
+                if let Some(c) = c {
+                    b.push_text(c.encode_utf8(&mut [0; 4]));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(Document { blocks: b.blocks })
+}
+
+impl Builder {
+    fn push_text(&mut self, s: &str) {
+        if let Some(p) = self.paragraph.as_mut() {
+            p.text.push_str(s);
+        }
+    }
+
+    fn start(&mut self, e: &BytesStart<'_>, empty: bool) {
+        let name = e.local_name();
+        let local = name.as_ref();
+        if skipped(local) {
+            self.skip = usize::from(!empty);
+            return;
+        }
+        if is_picture(local) {
+            if let Some(p) = self.paragraph.as_mut() {
+                p.has_image = true;
+            }
+            self.skip = usize::from(!empty);
+            return;
+        }
+        match local {
+            b"sdt" => self.sdt_placeholder.push(false),
+            b"showingPlcHdr" => {
+                if let Some(last) = self.sdt_placeholder.last_mut() {
+                    *last = true;
+                }
+            }
+            b"sdtContent" if self.sdt_placeholder.last() == Some(&true) => {
+                self.skip = usize::from(!empty);
+            }
+            b"tbl" => {
+                self.table_depth += 1;
+                if self.table_depth == 1 {
+                    self.tables += 1;
+                    self.table = Some(Table {
+                        number: self.tables,
+                        ..Table::default()
+                    });
+                }
+            }
+            _ if self.table_depth > 1 => {
+                // A nested table: only its paragraphs matter (see `end`).
+                if local == b"p" {
+                    self.start_paragraph();
+                }
+                self.start_inline(e, local);
+            }
+            b"gridCol" => {
+                if let Some(t) = self.table.as_mut() {
+                    t.grid_columns += 1;
+                }
+            }
+            b"tr" => self.row = Some(Row::default()),
+            b"gridBefore" => {
+                if let Some(r) = self.row.as_mut() {
+                    r.grid_before = number(e).min(MAX_COLUMNS);
+                }
+            }
+            b"tblHeader" => {
+                if let Some(r) = self.row.as_mut() {
+                    r.repeat_header = on(e);
+                }
+            }
+            b"tc" => {
+                self.cell = Some(Cell {
+                    span: 1,
+                    ..Cell::default()
+                })
+            }
+            b"gridSpan" => {
+                if let Some(c) = self.cell.as_mut() {
+                    c.span = number(e).clamp(1, MAX_COLUMNS);
+                }
+            }
+            b"vMerge" => {
+                if let Some(c) = self.cell.as_mut() {
+                    c.merge = match attr(e, b"val").as_deref() {
+                        Some("restart") => Merge::Restart,
+                        _ => Merge::Continue,
+                    };
+                }
+            }
+            b"hMerge" => {
+                if let Some(c) = self.cell.as_mut() {
+                    c.merge_left = attr(e, b"val").as_deref() != Some("restart");
+                }
+            }
+            b"p" => self.start_paragraph(),
+            _ => self.start_inline(e, local),
+        }
+    }
+
+    fn start_paragraph(&mut self) {
+        self.paragraph = Some(Paragraph::default());
+        self.num_id = None;
+        self.num_level = None;
+    }
+
+    /// Elements inside a paragraph.
+    fn start_inline(&mut self, e: &BytesStart<'_>, local: &[u8]) {
+        match local {
+            b"pPr" => self.in_ppr = true,
+            b"pStyle" if self.in_ppr => {
+                if let Some(p) = self.paragraph.as_mut() {
+                    p.style = attr(e, b"val");
+                }
+            }
+            b"numId" if self.in_ppr => self.num_id = attr(e, b"val"),
+            b"ilvl" if self.in_ppr => self.num_level = attr(e, b"val"),
+            b"r" => self.in_run = true,
+            b"t" if self.in_run => self.in_text = true,
+            b"tab" if self.in_run => self.push_text("\t"),
+            b"br" | b"cr" if self.in_run => {
+                if attr(e, b"type").as_deref() != Some("page") {
+                    self.push_text("\n");
+                }
+            }
+            b"noBreakHyphen" if self.in_run => self.push_text("-"),
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, local: &[u8]) {
+        match local {
+            b"sdt" => {
+                self.sdt_placeholder.pop();
+            }
+            b"pPr" => {
+                self.in_ppr = false;
+                if let Some(p) = self.paragraph.as_mut() {
+                    p.numbering = NumRef::new(self.num_id.as_deref(), self.num_level.as_deref());
+                }
+            }
+            b"r" => self.in_run = false,
+            b"t" => self.in_text = false,
+            b"p" => self.end_paragraph(),
+            b"tbl" => {
+                self.table_depth = self.table_depth.saturating_sub(1);
+                if self.table_depth == 0 {
+                    if let Some(t) = self.table.take() {
+                        self.blocks.push(Block::Table(t));
+                    }
+                }
+            }
+            _ if self.table_depth > 1 => {}
+            b"tc" => {
+                if let (Some(c), Some(r)) = (self.cell.take(), self.row.as_mut()) {
+                    r.cells.push(c);
+                }
+            }
+            b"tr" => {
+                if let (Some(r), Some(t)) = (self.row.take(), self.table.as_mut()) {
+                    t.rows.push(r);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn end_paragraph(&mut self) {
+        let Some(mut p) = self.paragraph.take() else {
+            return;
+        };
+        let numbering = p
+            .numbering
+            .as_ref()
+            .or_else(|| p.style.as_deref().and_then(|s| self.numbering.style_ref(s)))
+            .cloned();
+        if let Some(prefix) = numbering.and_then(|n| self.numbering.next(&n)) {
+            p.text.insert_str(0, &prefix);
+        }
+        if self.table_depth > 0 {
+            if let Some(c) = self.cell.as_mut() {
+                c.has_image |= p.has_image;
+                c.paragraphs.push(p.text);
+            }
+        } else {
+            self.blocks.push(Block::Paragraph(p));
+        }
+    }
+}
+
+/// A `w:val` number attribute (0 when absent or malformed).
+fn number(e: &BytesStart<'_>) -> usize {
+    attr(e, b"val").and_then(|v| v.trim().parse().ok()).unwrap_or(0)
+}
+
+/// A `w:val` on/off attribute (absent means on).
+fn on(e: &BytesStart<'_>) -> bool {
+    !matches!(attr(e, b"val").as_deref(), Some("0" | "false" | "off"))
+}
