@@ -82,15 +82,45 @@ pub fn read_text(path: &Path) -> Result<String, Box<Problem>> {
         .map_err(Box::new)?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     String::from_utf8(bytes.to_vec()).map_err(|e| {
-        Problem::plain(
-            "io::encoding",
-            format!(
-                "{} 不是 UTF-8 编码（第 {} 字节处）",
-                path.display(),
-                e.utf8_error().valid_up_to()
-            ),
-        )
-        .with_help("用记事本“另存为”并选择 UTF-8 编码，或用 iconv -f GB18030 -t UTF-8 转换")
-        .into()
+        let at = e.utf8_error().valid_up_to();
+        let encoding = if looks_like_gb18030(bytes) { "看起来是 GBK/GB18030 编码（中文 Windows 的默认编码）" } else { "不是 UTF-8 编码" };
+        Problem::plain("io::encoding", format!("{} {encoding}（第 {at} 字节处无法按 UTF-8 读取）", path.display()))
+            .with_help(format!(
+                "请转换为 UTF-8 后再报送：用记事本“另存为”并选择“UTF-8”编码，或运行 iconv -f GB18030 -t UTF-8 {0} > 新文件",
+                path.display()
+            ))
+            .into()
     })
+}
+
+/// Are the bytes well-formed GB18030 with some Chinese in them? (Two-byte
+/// characters: lead 0x81–0xFE, trail 0x40–0xFE except 0x7F; four-byte: lead,
+/// 0x30–0x39, lead, 0x30–0x39.)
+fn looks_like_gb18030(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    let mut multibyte = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b < 0x80 {
+            i += 1;
+            continue;
+        }
+        let second = bytes.get(i + 1).copied().unwrap_or(0);
+        if !(0x81..=0xFE).contains(&b) {
+            return false;
+        }
+        if (0x30..=0x39).contains(&second) {
+            let third = bytes.get(i + 2).copied().unwrap_or(0);
+            let fourth = bytes.get(i + 3).copied().unwrap_or(0);
+            if !(0x81..=0xFE).contains(&third) || !(0x30..=0x39).contains(&fourth) {
+                return false;
+            }
+            i += 4;
+        } else if (0x40..=0xFE).contains(&second) && second != 0x7F {
+            i += 2;
+        } else {
+            return false;
+        }
+        multibyte += 1;
+    }
+    multibyte > 0
 }

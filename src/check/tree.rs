@@ -15,6 +15,10 @@ use crate::source::Span;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 
+/// The most points a node may carry. Far above any real sheet; it keeps
+/// every sum of points and scores within the decimal range.
+pub const MAX_POINTS: u32 = 1_000_000;
+
 impl Checker {
     pub(super) fn check_tree(&mut self, nodes: &[Node]) -> Vec<NodeIr> {
         let mut seen: HashMap<String, Span> = HashMap::new();
@@ -31,7 +35,7 @@ impl Checker {
         total: Decimal,
         sheets: &[ast::SheetDecl],
     ) {
-        let sum: Decimal = nodes.iter().map(|n| n.max).sum();
+        let sum = sum_points(nodes);
         if sum != total {
             let span = sheets.first().map_or(Span::default(), |s| s.span);
             let file = self.file(span);
@@ -89,9 +93,18 @@ impl Checker {
                 "负的分值",
             );
         }
+        if node.max > Decimal::from(MAX_POINTS) {
+            self.error_help(
+                "rules::points_too_large",
+                format!("分值 {} 过大", node.max),
+                node.max_span,
+                "分值过大",
+                Some(format!("分值不能超过 {MAX_POINTS}")),
+            );
+        }
         let kind = match &node.kind {
             NodeKind::Section(children) => {
-                let sum: Decimal = children.iter().map(|c| c.max).sum();
+                let sum = sum_points(children);
                 if children.is_empty() {
                     self.error(
                         "rules::empty_section",
@@ -462,6 +475,14 @@ impl Checker {
             }
         }
     }
+}
+
+/// The sum of nodes' points; a sum beyond the decimal range (only from
+/// points that are reported as too large anyway) stops at the maximum.
+fn sum_points(nodes: &[Node]) -> Decimal {
+    nodes.iter().fold(Decimal::ZERO, |acc, n| {
+        acc.checked_add(n.max).unwrap_or(Decimal::MAX)
+    })
 }
 
 /// (has a judgment anywhere, the top method is a judgment)

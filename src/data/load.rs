@@ -15,6 +15,15 @@ use toml::de::{DeTable, DeValue};
 /// Largest submission accepted, in bytes. A real package is about 25 KB.
 pub const MAX_SUBMISSION_BYTES: usize = 16 << 20;
 
+/// Deepest nesting of arrays and inline tables in a submission. The forms
+/// nest three levels; the limit keeps the TOML parser's recursion shallow.
+pub const MAX_SUBMISSION_NESTING: usize = 32;
+
+/// Most rows in one array (indicators, expense lines, sections). A real
+/// table has a few dozen; the checks compare rows pairwise, so the limit
+/// also bounds their time.
+pub const MAX_ROWS: usize = 2_000;
+
 /// Problems found while loading.
 pub type LoadError = Vec<Problem>;
 
@@ -83,6 +92,18 @@ fn parse_toml(source: &SourceFile) -> Result<Spanned<DeTable<'_>>, LoadError> {
             ),
         )]);
     }
+    if let Some(at) = too_deep(&source.text) {
+        return Err(vec![
+            Problem::error(
+                "submission::too_deep",
+                format!("数组或内联表嵌套超过 {MAX_SUBMISSION_NESTING} 层"),
+                source,
+                Span::new(0, at..at + 1),
+                "嵌套过深",
+            )
+            .with_help("报送材料的表格最多嵌套三层；请检查这里的方括号、花括号是否成对"),
+        ]);
+    }
     let (table, errors) = DeTable::parse_recoverable(&source.text);
     if errors.is_empty() {
         return Ok(table);
@@ -91,14 +112,15 @@ fn parse_toml(source: &SourceFile) -> Result<Spanned<DeTable<'_>>, LoadError> {
         .iter()
         .map(|e| {
             let range = e.span().unwrap_or(0..0);
+            let (message, help) = explain_toml_error(e.message());
             Problem::error(
                 "submission::toml",
-                format!("TOML 语法错误：{}", e.message().trim()),
+                message,
                 source,
                 Span::new(0, range),
                 "这里",
             )
-            .with_help("检查引号、括号和等号是否成对；文本用英文双引号括起")
+            .with_help(help)
         })
         .collect())
 }
@@ -349,6 +371,17 @@ impl Loader<'_> {
                 };
                 return (record, place);
             }
+            (Type::List(_), DeValue::Array(items)) if items.len() > MAX_ROWS => {
+                let place = self.place(path, span);
+                self.problem(
+                    "submission::too_many_rows",
+                    format!("`{path}` 有 {} 行，超过上限 {MAX_ROWS} 行", items.len()),
+                    span,
+                    "行数过多",
+                    Some("一张表的行数远超实际表格；请检查是否重复粘贴".into()),
+                );
+                return (Value::Absent, place);
+            }
             (Type::List(elem), DeValue::Array(items)) => {
                 let place = self.place(path, span);
                 let mut out = Vec::with_capacity(items.len());
@@ -509,6 +542,78 @@ impl Loader<'_> {
         }
         j
     }
+}
+
+/// The TOML parser's message, in words for bureau staff (the original kept).
+fn explain_toml_error(message: &str) -> (String, String) {
+    let original = message.trim().lines().next().unwrap_or("").to_string();
+    let lower = original.to_ascii_lowercase();
+    let (what, help) = if lower.contains("duplicate key") {
+        (
+            "同一个键写了两次",
+            "删去重复的一行，或把数据放进 [[数组表]] 的不同项",
+        )
+    } else if lower.contains("invalid date") || lower.contains("datetime") || lower.contains("date")
+    {
+        (
+            "日期不合法",
+            "日期写成 2023-06-14（年-月-日，不加引号），并确认该日存在",
+        )
+    } else if lower.contains("unterminated") || lower.contains("missing") && lower.contains("quote")
+    {
+        (
+            "字符串没有结束的引号",
+            "给文本补上结尾的英文双引号；多行文本用三个引号 \"\"\" 括起",
+        )
+    } else if lower.contains("duplicate table") || lower.contains("redefin") {
+        ("同一个表定义了两次", "合并两处 [表名]，或改用 [[数组表]]")
+    } else {
+        (
+            "无法读取这一处",
+            "检查引号、括号和等号是否成对；文本用英文双引号括起",
+        )
+    };
+    (
+        format!("TOML 格式错误：{what}（{original}）"),
+        help.to_string(),
+    )
+}
+
+/// Where nesting passes `MAX_SUBMISSION_NESTING`, outside strings and
+/// comments.
+fn too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    let mut comment = false;
+    for (at, c) in text.char_indices() {
+        if comment {
+            comment = c != '\n';
+            continue;
+        }
+        if let Some(q) = quote {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') if q == '"' => escaped = true,
+                (false, c) if c == q => quote = None,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '#' => comment = true,
+            '"' | '\'' => quote = Some(c),
+            '[' | '{' => {
+                depth += 1;
+                if depth > MAX_SUBMISSION_NESTING {
+                    return Some(at);
+                }
+            }
+            ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 fn join_path(path: &str, key: &str) -> String {

@@ -392,8 +392,10 @@ impl<'a> Scorer<'a> {
                     if let Some(cap) = d.cap {
                         points = points.min(cap);
                     }
+                    // No deduction takes more than the criterion has.
+                    points = points.min(max);
                     if points > Decimal::ZERO {
-                        total += points;
+                        total = total.checked_add(points).unwrap_or(Decimal::MAX);
                         let focus = d
                             .per
                             .as_ref()

@@ -488,8 +488,16 @@ fn build_type_expr(b: &Builder, pair: Pair<Rule>) -> TypeExpr {
 
 /// An `expr` pair: operators by precedence.
 fn build_expr(b: &Builder, pair: Pair<Rule>) -> Result<Expr> {
+    // An expression's tree is as deep as its operator chain: bound both the
+    // run of prefix operators and the number of operators.
     let mut prefix_run = 0usize;
-    for p in pair.clone().into_inner() {
+    for (count, p) in pair.clone().into_inner().enumerate() {
+        if count > 2 * super::MAX_OPERATORS {
+            return Err(ParseError::TooDeep {
+                span: b.span(&p).source_span(),
+                limit: super::MAX_OPERATORS,
+            });
+        }
         match p.as_rule() {
             Rule::op_not | Rule::op_neg => {
                 prefix_run += 1;
@@ -543,7 +551,13 @@ fn build_expr(b: &Builder, pair: Pair<Rule>) -> Result<Expr> {
 fn build_postfix(b: &Builder, pair: Pair<Rule>) -> Result<Expr> {
     let mut inner = pair.into_inner();
     let mut expr = build_primary(b, next(&mut inner, "build_postfix"))?;
-    for access in inner {
+    for (count, access) in inner.enumerate() {
+        if count >= super::MAX_NESTING {
+            return Err(ParseError::TooDeep {
+                span: b.span(&access).source_span(),
+                limit: super::MAX_NESTING,
+            });
+        }
         let span = expr.span.to(b.span(&access));
         let rule = access.as_rule();
         let target = next(&mut access.into_inner(), "build_postfix");

@@ -17,6 +17,10 @@ struct RuleParser;
 /// recursion far from the stack's end.
 pub const MAX_NESTING: usize = 64;
 
+/// Most operators in one expression (`a + b + …`): the expression's tree is
+/// as deep as its chain, and checking and evaluation recurse over it.
+pub const MAX_OPERATORS: usize = 256;
+
 /// Largest rule file accepted, in bytes.
 pub const MAX_RULE_FILE_BYTES: usize = 1 << 20;
 

@@ -1,0 +1,288 @@
+//! Numbers, rates and dates out of cell text, exactly: amounts become
+//! `Decimal`s from their digits (never `f64`), with thousands separators,
+//! full-width digits, `万元` and a note in brackets handled.
+
+use super::label::{chinese_number, fold};
+use crate::data::Date;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// The unit written after a number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// Nothing.
+    None,
+    /// 万 / 万元: the format's unit.
+    Wan,
+    /// 元.
+    Yuan,
+    /// 亿 / 亿元.
+    Yi,
+    /// 分 (points).
+    Points,
+    /// 人 (people).
+    People,
+    /// %.
+    Percent,
+    /// Anything else, as written.
+    Other(String),
+}
+
+/// A number read from a cell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Number {
+    /// The value, with the digits' own scale (`1018.20` stays `1018.20`).
+    pub value: Decimal,
+    /// The unit after it.
+    pub unit: Unit,
+    /// A note in brackets ("100（调减20万）" → "调减20万").
+    pub note: Option<String>,
+}
+
+/// Cells that mean "nothing here" but are not blank.
+const DASHES: &[&str] = &["-", "--", "—", "——", "–", "/", "\\", "无", "×", "x"];
+
+/// Why a cell is not a number, in Chinese.
+pub type Reason = String;
+
+/// A number with an optional unit and bracketed note; `Ok(None)` for a blank cell.
+pub fn number(text: &str) -> Result<Option<Number>, Reason> {
+    let (outside, note) = split_note(text);
+    let s: String = outside
+        .chars()
+        .map(fold)
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if s.is_empty() {
+        return match note {
+            None => Ok(None),
+            Some(n) => Err(format!("“{n}”不是数字")),
+        };
+    }
+    if DASHES.contains(&s.as_str()) {
+        return Err(format!("“{s}”不是数字，按空白处理"));
+    }
+    let (negative, body) = match s.strip_prefix(['-', '+']) {
+        Some(rest) => (s.starts_with('-'), rest),
+        None => (false, s.as_str()),
+    };
+    let end = body
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_digit() || *c == '.' || *c == ','))
+        .map_or(body.len(), |(i, _)| i);
+    let (digits, unit_text) = body.split_at(end);
+    let digits = thousands(digits).ok_or_else(|| format!("“{}”不是可识别的数字", text.trim()))?;
+    let mut value = Decimal::from_str(&digits)
+        .map_err(|_| format!("“{}”超出可精确表示的范围", text.trim()))?;
+    if negative {
+        value.set_sign_negative(true);
+    }
+    let unit = match unit_text {
+        "" => Unit::None,
+        "万" | "万元" => Unit::Wan,
+        "元" => Unit::Yuan,
+        "亿" | "亿元" => Unit::Yi,
+        "分" => Unit::Points,
+        "人" => Unit::People,
+        "%" => Unit::Percent,
+        other => Unit::Other(other.to_string()),
+    };
+    Ok(Some(Number { value, unit, note }))
+}
+
+/// An amount in 万元.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Amount {
+    /// The value in 万元.
+    pub value: Decimal,
+    /// A note in brackets after it.
+    pub note: Option<String>,
+    /// Said when the cell was in 元 or 亿元 and has been converted.
+    pub converted: Option<String>,
+}
+
+/// An amount in 万元. `元` and `亿元` are converted (and said so);
+/// other units are an error.
+pub fn amount(text: &str) -> Result<Option<Amount>, Reason> {
+    let Some(n) = number(text)? else {
+        return Ok(None);
+    };
+    let ten_thousand = Decimal::from(10_000);
+    let (value, converted) = match &n.unit {
+        Unit::None | Unit::Wan => (Some(n.value), None),
+        Unit::Yuan => (
+            n.value.checked_div(ten_thousand),
+            Some(format!("“{}”按元折算为万元", text.trim())),
+        ),
+        Unit::Yi => (
+            n.value.checked_mul(ten_thousand),
+            Some(format!("“{}”按亿元折算为万元", text.trim())),
+        ),
+        _ => return Err(format!("“{}”不是以万元计的金额", text.trim())),
+    };
+    let value = value.ok_or_else(|| format!("“{}”超出可精确表示的范围", text.trim()))?;
+    Ok(Some(Amount {
+        value,
+        note: n.note,
+        converted,
+    }))
+}
+
+/// Points (分值、得分): a number, optionally followed by 分.
+pub fn points(text: &str) -> Result<Option<Decimal>, Reason> {
+    let Some(n) = number(text)? else {
+        return Ok(None);
+    };
+    match (&n.unit, &n.note) {
+        (Unit::None | Unit::Points, None) => Ok(Some(n.value)),
+        _ => Err(format!("“{}”不是分数", text.trim())),
+    }
+}
+
+/// A whole number (人数).
+pub fn whole(text: &str) -> Result<Option<i64>, Reason> {
+    let Some(n) = number(text)? else {
+        return Ok(None);
+    };
+    let v = n.value.normalize();
+    match (&n.unit, &n.note, v.scale()) {
+        (Unit::None | Unit::People, None, 0) => i64::try_from(v)
+            .map(Some)
+            .map_err(|_| format!("“{}”超出范围", text.trim())),
+        _ => Err(format!("“{}”不是整数", text.trim())),
+    }
+}
+
+/// A rate as written, tidied: "102.76 %" → "102.76%", full-width folded.
+pub fn rate(text: &str) -> Option<String> {
+    let s: String = text
+        .chars()
+        .map(fold)
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    (!s.is_empty()).then_some(s)
+}
+
+/// "2023年6月14日", "2023-06-14", "2023.6.14", "2023/6/14", "二〇二三年六月十四日".
+pub fn date(text: &str) -> Option<Date> {
+    let s: String = text
+        .chars()
+        .map(fold)
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let s = s.trim_end_matches('日').trim_end_matches('号');
+    let parts: Vec<&str> = s.split(['年', '月', '-', '.', '/']).collect();
+    let [y, m, d] = parts.as_slice() else {
+        return compact_date(s);
+    };
+    let part = |p: &str| -> Option<u32> {
+        if p.chars().all(|c| c.is_ascii_digit()) {
+            p.parse().ok()
+        } else {
+            chinese_number(p)
+        }
+    };
+    Date::new(
+        i32::try_from(part(y)?).ok()?,
+        u8::try_from(part(m)?).ok()?,
+        u8::try_from(part(d)?).ok()?,
+    )
+}
+
+/// "20230614".
+fn compact_date(s: &str) -> Option<Date> {
+    if s.len() != 8 || !s.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    Date::new(
+        s.get(..4)?.parse().ok()?,
+        s.get(4..6)?.parse().ok()?,
+        s.get(6..)?.parse().ok()?,
+    )
+}
+
+/// "1,115.09" → "1115.09"; commas must group thousands.
+fn thousands(digits: &str) -> Option<String> {
+    if digits.is_empty() || digits.starts_with(['.', ',']) || digits.ends_with(['.', ',']) {
+        return None;
+    }
+    let (int, frac) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    if frac.is_some_and(|f| f.contains(['.', ','])) {
+        return None;
+    }
+    if int.contains(',') {
+        let mut groups = int.split(',');
+        let first = groups.next()?;
+        if first.is_empty() || first.len() > 3 || groups.any(|g| g.len() != 3) {
+            return None;
+        }
+    }
+    let mut out: String = int.chars().filter(|c| *c != ',').collect();
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    Some(out)
+}
+
+/// The text outside brackets, and the note inside (trimmed), if any.
+fn split_note(text: &str) -> (String, Option<String>) {
+    let Some(open) = text.find(['(', '（']) else {
+        return (text.to_string(), None);
+    };
+    let Some(close) = text.rfind([')', '）']).filter(|c| *c > open) else {
+        return (text.to_string(), None);
+    };
+    let inner_start = open + text.get(open..).and_then(|s| s.chars().next()).map_or(1, char::len_utf8);
+    let note = text.get(inner_start..close).unwrap_or("").trim().to_string();
+    let after = close + text.get(close..).and_then(|s| s.chars().next()).map_or(1, char::len_utf8);
+    let outside = format!(
+        "{}{}",
+        text.get(..open).unwrap_or(""),
+        text.get(after..).unwrap_or("")
+    );
+    (outside, (!note.is_empty()).then_some(note))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap_or_default()
+    }
+
+    #[test]
+    fn amounts() {
+        let v = |s: &str| amount(s).ok().flatten().map(|a| a.value);
+        assert_eq!(v("1,115.09"), Some(d("1115.09")));
+        assert_eq!(v("１１１５．０９万元"), Some(d("1115.09")));
+        assert_eq!(v(" 0 "), Some(d("0")));
+        assert_eq!(amount(""), Ok(None));
+        let noted = amount("100\n（调减20万）").ok().flatten();
+        assert_eq!(noted.as_ref().map(|a| a.value), Some(d("100")));
+        assert_eq!(noted.and_then(|a| a.note).as_deref(), Some("调减20万"));
+        assert!(amount("12,34").is_err());
+        assert!(amount("约100").is_err());
+        assert!(amount("—").is_err());
+        assert_eq!(v("11150900元"), Some(d("1115.09")));
+        assert_eq!(v("1018.20").map(|x| x.to_string()).as_deref(), Some("1018.20"));
+    }
+
+    #[test]
+    fn points_rates_dates() {
+        assert_eq!(points("10分"), Ok(Some(d("10"))));
+        assert!(points("十分").is_err());
+        assert_eq!(whole("20"), Ok(Some(20)));
+        assert!(whole("20.5").is_err());
+        assert_eq!(rate("102.76 %").as_deref(), Some("102.76%"));
+        assert_eq!(rate("１００％").as_deref(), Some("100%"));
+        assert_eq!(date("2023年6月14日").map(|x| x.to_string()).as_deref(), Some("2023-06-14"));
+        assert_eq!(date("2023.6.12").map(|x| x.to_string()).as_deref(), Some("2023-06-12"));
+        assert_eq!(date("二〇二三年六月十四日").map(|x| x.to_string()).as_deref(), Some("2023-06-14"));
+        assert!(date("2023年2月30日").is_none());
+    }
+}

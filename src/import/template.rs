@@ -1,0 +1,416 @@
+//! The bureau's Word templates of one year, as data: `rules/<year>/templates.toml`
+//! (built into the binary, or read from a `--rules` folder). What a title,
+//! a header cell or a row is called lives there; this module only reads it.
+
+use crate::diag::Problem;
+use serde::Deserialize;
+use std::path::Path;
+
+include!(concat!(env!("OUT_DIR"), "/embedded_templates.rs"));
+
+/// The file name in a rules folder.
+pub const FILE_NAME: &str = "templates.toml";
+
+/// One or several names for the same thing.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(from = "OneOrMany")]
+pub struct Names(pub Vec<String>);
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl From<OneOrMany> for Names {
+    fn from(v: OneOrMany) -> Names {
+        match v {
+            OneOrMany::One(s) => Names(vec![s]),
+            OneOrMany::Many(v) => Names(v),
+        }
+    }
+}
+
+impl Names {
+    /// The first name, as the template writes it.
+    pub fn first(&self) -> &str {
+        self.0.first().map_or("", String::as_str)
+    }
+}
+
+/// A year's templates.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Templates {
+    /// `1`.
+    pub format: u32,
+    /// The evaluated year the templates are for.
+    pub year: i64,
+    /// "附件".
+    pub marker: String,
+    /// Prefixes dropped from labels ("其中").
+    pub label_prefixes: Vec<String>,
+    /// Placeholder rows.
+    pub placeholders: Vec<String>,
+    /// Lines under a table.
+    pub footer: Footer,
+    /// The report's list of attachments, in order.
+    pub attachments: Vec<AttachmentTemplate>,
+    /// 附件1.
+    pub basic_data: BasicTemplate,
+    /// Shared by 附件2 and 附件4.
+    pub evaluation: EvaluationTemplate,
+    /// 附件2.
+    pub overall: OverallTemplate,
+    /// 附件4.
+    pub project: ProjectTemplate,
+    /// 附件3.
+    pub report: ReportTemplate,
+    /// Tables that are not the unit's data.
+    #[serde(default)]
+    pub skip: Vec<SkipTemplate>,
+}
+
+/// Lines under a table.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Footer {
+    /// 填表人.
+    pub filled_by: Names,
+    /// 填报日期.
+    pub filled_on: Names,
+}
+
+/// Which form an attachment is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FormKind {
+    /// 基础数据表.
+    BasicData,
+    /// 整体支出绩效自评表.
+    Overall,
+    /// 项目支出绩效自评表.
+    Project,
+}
+
+/// One entry of the report's list of attachments.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentTemplate {
+    /// As `[[attachments]]` writes it.
+    pub title: String,
+    /// Its table's description, if it has data in the format.
+    pub form: Option<FormKind>,
+}
+
+/// 附件1.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BasicTemplate {
+    /// The title ends with this.
+    pub title: String,
+    /// Cells that identify the table.
+    pub identify: Vec<String>,
+    /// The label left of the unit's name.
+    pub unit_name: Names,
+    /// 财政供养人员情况.
+    pub staffing: StaffingTemplate,
+    /// 经费控制情况.
+    pub expenses: ExpensesTemplate,
+    /// Parts the format has no place for.
+    pub not_imported: NotImported,
+}
+
+/// 财政供养人员情况.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffingTemplate {
+    /// The block's label.
+    pub label: Names,
+    /// 编制数.
+    pub authorized: Names,
+    /// 实际在职人数.
+    pub actual: Names,
+    /// 控制率.
+    pub control_rate: Names,
+}
+
+/// 经费控制情况.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpensesTemplate {
+    /// The header row's label.
+    pub label: Names,
+    /// 上年决算数.
+    pub prior_final: Names,
+    /// 本年预算数.
+    pub budget: Names,
+    /// 本年决算数.
+    pub final_: Names,
+    /// Groups that take the unit's own lines.
+    pub open_groups: Vec<String>,
+    /// The template's lines, in order.
+    pub rows: Vec<ExpenseRow>,
+}
+
+/// A line of 经费控制情况.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpenseRow {
+    /// Its item.
+    pub item: String,
+    /// Its parent line's item.
+    pub group: Option<String>,
+    /// Other names it goes by.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+/// Labels from which on the table has nothing the format keeps.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotImported {
+    /// Row labels.
+    pub labels: Vec<String>,
+}
+
+/// Shared by 附件2 and 附件4.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluationTemplate {
+    /// 年度资金总额.
+    pub funds_row: Names,
+    /// Funds columns.
+    pub funds: FundsColumns,
+    /// Goals headers.
+    pub goals: GoalsHeaders,
+    /// Indicator columns.
+    pub indicators: IndicatorColumns,
+}
+
+/// Funds columns.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FundsColumns {
+    /// 年初预算数.
+    pub initial_budget: Names,
+    /// 全年预算数.
+    pub full_year_budget: Names,
+    /// 全年执行数.
+    pub executed: Names,
+    /// 分值.
+    pub weight: Names,
+    /// 执行率.
+    pub rate: Names,
+    /// 得分.
+    pub score: Names,
+}
+
+/// 年度总体目标.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GoalsHeaders {
+    /// 预期目标.
+    pub expected: Names,
+    /// 实际完成情况.
+    pub actual: Names,
+}
+
+/// Indicator columns.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorColumns {
+    /// 一级指标.
+    pub level1: Names,
+    /// 二级指标.
+    pub level2: Names,
+    /// 三级指标.
+    pub name: Names,
+    /// 年度指标值.
+    pub target: Names,
+    /// 实际完成值.
+    pub actual: Names,
+    /// 分值.
+    pub weight: Names,
+    /// 得分.
+    pub score: Names,
+    /// 偏差原因分析及改进措施.
+    pub deviation: Names,
+    /// 总分.
+    pub total_row: Names,
+}
+
+/// 附件2.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverallTemplate {
+    /// The title ends with this.
+    pub title: String,
+    /// Cells that identify the table.
+    pub identify: Vec<String>,
+    /// The label left of the unit's name.
+    pub unit_name: Names,
+    /// Totals the format does not keep.
+    pub subtotals: Vec<String>,
+    /// 按收入性质分.
+    pub by_source: BySource,
+    /// 按支出性质分.
+    pub by_use: ByUse,
+}
+
+/// 按收入性质分.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BySource {
+    /// 一般公共预算.
+    pub general_public: Names,
+    /// 政府性基金拨款.
+    pub government_fund: Names,
+    /// 纳入专户管理的非税收入拨款.
+    pub special_account: Names,
+    /// 其他资金.
+    pub other: Names,
+}
+
+/// 按支出性质分.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ByUse {
+    /// 基本支出.
+    pub basic: Names,
+    /// 项目支出.
+    pub project: Names,
+}
+
+/// 附件4.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectTemplate {
+    /// The title ends with this.
+    pub title: String,
+    /// Cells that identify the table.
+    pub identify: Vec<String>,
+    /// 项目支出名称.
+    pub name: Names,
+    /// 主管部门.
+    pub department: Names,
+    /// 实施单位.
+    pub implementer: Names,
+    /// 其中 rows.
+    pub breakdown: Breakdown,
+}
+
+/// The project table's 其中 rows.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Breakdown {
+    /// 当年财政拨款.
+    pub current_year: Names,
+    /// 上年结转资金.
+    pub carried_over: Names,
+    /// 其他资金.
+    pub other: Names,
+}
+
+/// 附件3.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportTemplate {
+    /// The title ends with this.
+    pub title: String,
+    /// What introduces the list of attachments.
+    pub attachment_list: Vec<String>,
+    /// The sections' headings without their numbers, in order.
+    pub headings: Vec<String>,
+}
+
+/// A table that is not the unit's data.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SkipTemplate {
+    /// Its title ends with this.
+    pub title: String,
+    /// Cells that identify it.
+    pub identify: Vec<String>,
+    /// What the importer says when it skips it.
+    pub note: String,
+}
+
+impl Templates {
+    /// Parse a `templates.toml`.
+    pub fn parse(name: &str, text: &str) -> Result<Templates, Problem> {
+        let t: Templates = toml::from_str(text).map_err(|e| {
+            Problem::plain(
+                "import::templates",
+                format!("模板描述 {name} 有误：{}", e.message().trim()),
+            )
+            .with_help(match e.span() {
+                Some(span) => {
+                    let line = text.get(..span.start).map_or(0, |s| s.matches('\n').count()) + 1;
+                    format!("见 {name} 第 {line} 行")
+                }
+                None => format!("对照 rules/2022/{FILE_NAME} 检查"),
+            })
+        })?;
+        if t.format != 1 {
+            return Err(Problem::plain(
+                "import::templates",
+                format!("模板描述 {name} 的 format = {}，本程序只认 1", t.format),
+            ));
+        }
+        Ok(t)
+    }
+
+    /// The templates built into the binary for a year.
+    pub fn builtin(year: i64) -> Result<Templates, Problem> {
+        let wanted = year.to_string();
+        let Some((_, text)) = EMBEDDED_TEMPLATES.iter().find(|(y, _)| *y == wanted) else {
+            let years: Vec<&str> = EMBEDDED_TEMPLATES.iter().map(|(y, _)| *y).collect();
+            return Err(Problem::plain(
+                "import::no_templates",
+                format!(
+                    "没有 {year} 年度的 Word 模板描述（内置：{}）",
+                    years.join("、")
+                ),
+            )
+            .with_help(format!(
+                "用 --rules 目录 指定含 {FILE_NAME} 的规则目录"
+            )));
+        };
+        Templates::parse(&format!("rules/{year}/{FILE_NAME}"), text)
+    }
+
+    /// The latest year with built-in templates.
+    pub fn latest_year() -> Option<i64> {
+        EMBEDDED_TEMPLATES
+            .iter()
+            .filter_map(|(y, _)| y.parse().ok())
+            .max()
+    }
+
+    /// `DIR/templates.toml`.
+    pub fn from_dir(dir: &Path) -> Result<Templates, Problem> {
+        let path = dir.join(FILE_NAME);
+        let text = crate::rules::read_text(&path).map_err(|p| {
+            let mut p = *p;
+            p.help = Some(format!(
+                "导入 Word 材料需要规则目录中的 {FILE_NAME}（见 rules/2022/{FILE_NAME}）"
+            ));
+            p
+        })?;
+        Templates::parse(&path.display().to_string(), &text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_2022_parses() {
+        let t = Templates::builtin(2022);
+        assert!(t.is_ok(), "{:?}", t.err().map(|p| p.message));
+        assert!(Templates::builtin(1999).is_err());
+    }
+}
