@@ -559,7 +559,9 @@ fn explain_toml_error(message: &str) -> (String, String) {
             "日期不合法",
             "日期写成 2023-06-14（年-月-日，不加引号），并确认该日存在",
         )
-    } else if lower.contains("unterminated") || lower.contains("missing") && lower.contains("quote")
+    } else if lower.contains("unterminated")
+        || lower.contains("invalid basic string")
+        || lower.contains("expected `\"`")
     {
         (
             "字符串没有结束的引号",
