@@ -29,24 +29,7 @@ pub fn compile(files: Vec<SourceFile>) -> Result<RuleSet, Vec<Problem>> {
         let index = u16::try_from(i).unwrap_or(u16::MAX);
         match crate::syntax::parse_file(index, &file.text) {
             Ok(f) => parsed.push(f),
-            Err(e) => {
-                let span = miette::Diagnostic::labels(&e)
-                    .and_then(|mut l| l.next())
-                    .map(|l| Span::new(index, l.offset()..l.offset() + l.len()))
-                    .unwrap_or_else(|| Span::new(index, 0..0));
-                let help = miette::Diagnostic::help(&e)
-                    .map(|h| h.to_string())
-                    .filter(|h| !h.is_empty());
-                let code = match &e {
-                    crate::syntax::ParseError::Syntax { .. } => "rules::syntax",
-                    crate::syntax::ParseError::TooDeep { .. } => "rules::too_deep",
-                    crate::syntax::ParseError::TooLarge { .. } => "rules::too_large",
-                    crate::syntax::ParseError::BadLiteral { .. } => "rules::bad_literal",
-                };
-                checker.problems.push(
-                    Problem::error(code, e.to_string(), file, span, "这里").with_help_opt(help),
-                );
-            }
+            Err(e) => checker.problems.push(parse_problem(file, index, &e)),
         }
     }
     if !checker.problems.is_empty() {
@@ -59,6 +42,24 @@ pub fn compile(files: Vec<SourceFile>) -> Result<RuleSet, Vec<Problem>> {
     } else {
         Err(checker.problems)
     }
+}
+
+/// A parse error as a diagnostic of its file.
+pub fn parse_problem(file: &SourceFile, index: u16, e: &crate::syntax::ParseError) -> Problem {
+    let span = miette::Diagnostic::labels(e)
+        .and_then(|mut l| l.next())
+        .map(|l| Span::new(index, l.offset()..l.offset() + l.len()))
+        .unwrap_or_else(|| Span::new(index, 0..0));
+    let help = miette::Diagnostic::help(e)
+        .map(|h| h.to_string())
+        .filter(|h| !h.is_empty());
+    let code = match e {
+        crate::syntax::ParseError::Syntax { .. } => "rules::syntax",
+        crate::syntax::ParseError::TooDeep { .. } => "rules::too_deep",
+        crate::syntax::ParseError::TooLarge { .. } => "rules::too_large",
+        crate::syntax::ParseError::BadLiteral { .. } => "rules::bad_literal",
+    };
+    Problem::error(code, e.to_string(), file, span, "这里").with_help_opt(help)
 }
 
 /// State of a top-level `let` while the checker resolves dependencies.

@@ -1,6 +1,7 @@
 //! Command-line parsing and the commands (`score`, `check`). Exit status:
 //! 0 done, 1 bad input or rules, 2 usage (clap's own).
 
+mod fmt;
 mod output;
 mod score;
 
@@ -36,6 +37,15 @@ enum Command {
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
     },
+    /// Rewrite rule files in the canonical layout.
+    Fmt {
+        /// Change nothing; exit 1 if a file would change.
+        #[arg(long)]
+        check: bool,
+        /// Rule files or folders of them.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
     /// Statically check a rules folder (default: every shipped year).
     Check {
         /// The rules folder.
@@ -67,6 +77,7 @@ pub fn run() -> ExitCode {
             inputs,
         } => score::run(rules.as_deref(), format, output.as_deref(), &inputs),
         Command::Check { rules, format } => check(rules.as_deref(), format),
+        Command::Fmt { check, files } => fmt::run(check, &files),
     };
     if ok {
         ExitCode::SUCCESS

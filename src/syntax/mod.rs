@@ -3,6 +3,7 @@
 
 mod build;
 mod error;
+pub mod format;
 
 pub use error::ParseError;
 

@@ -1,0 +1,83 @@
+//! `jixiao fmt [--check] FILE...`: rewrite rule files in the canonical
+//! layout, or with `--check` only report which would change. A file that
+//! does not parse is reported and left as it is.
+
+use super::output::emit;
+use jixiao::diag::{Problem, render};
+use jixiao::source::SourceFile;
+use jixiao::syntax::format::{format, same_tokens};
+use std::path::{Path, PathBuf};
+
+/// Files named, and the `.jx` files of folders named, in order.
+fn expand(inputs: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(input)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == jixiao::rules::EXTENSION))
+                .collect();
+            files.sort();
+            out.extend(files);
+        } else {
+            out.push(input.clone());
+        }
+    }
+    out
+}
+
+/// Format or check; false when a file would change (with `--check`) or
+/// could not be formatted.
+pub(super) fn run(check: bool, inputs: &[PathBuf]) -> bool {
+    let mut ok = true;
+    let mut changed = 0;
+    for path in expand(inputs) {
+        match format_one(&path) {
+            Ok(None) => {}
+            Ok(Some(formatted)) if check => {
+                let _ = formatted;
+                eprintln!("需要格式化：{}", path.display());
+                changed += 1;
+                ok = false;
+            }
+            Ok(Some(formatted)) => {
+                if let Err(e) = emit(Some(&path), &formatted) {
+                    eprintln!("{e}");
+                    ok = false;
+                } else {
+                    eprintln!("已格式化：{}", path.display());
+                    changed += 1;
+                }
+            }
+            Err(problems) => {
+                eprint!("{}", render(&problems));
+                ok = false;
+            }
+        }
+    }
+    if check && changed > 0 {
+        eprintln!("{changed} 个文件需要格式化：运行 jixiao fmt 文件名");
+    }
+    ok
+}
+
+/// The formatted text when it differs from the file.
+fn format_one(path: &Path) -> Result<Option<String>, Vec<Problem>> {
+    let text = jixiao::rules::read_text(path).map_err(|p| vec![*p])?;
+    let source = SourceFile::new(path.display().to_string(), text.clone());
+    let formatted =
+        format(0, &text).map_err(|e| vec![jixiao::check::parse_problem(&source, 0, &e)])?;
+    if !same_tokens(&text, &formatted) {
+        return Err(vec![Problem::plain(
+            "fmt::internal",
+            format!(
+                "{}：格式化改变了内容，未写入（这是 jixiao 的缺陷，请报告）",
+                path.display()
+            ),
+        )]);
+    }
+    Ok((formatted != text).then_some(formatted))
+}

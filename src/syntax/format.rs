@@ -1,0 +1,423 @@
+//! The canonical layout of rule files (`jixiao fmt`). It works on tokens, so
+//! comments and the author's line breaks are kept: indentation follows
+//! braces and brackets, spacing follows the token kinds, blank lines are
+//! collapsed to one, trailing comments of consecutive lines are aligned.
+//! Formatting the output again changes nothing.
+
+use super::ParseError;
+
+/// One token of a rule file, with the line breaks before it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Token<'a> {
+    kind: Kind,
+    text: &'a str,
+    /// Newlines between the previous token and this one.
+    breaks: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Word,
+    Number,
+    Text,
+    Comment,
+    Open,
+    Close,
+    Comma,
+    Colon,
+    Dot,
+    Question,
+    Operator,
+}
+
+/// Words after which a `(` or `[` is not a call or an index.
+const SPACED_WORDS: [&str; 24] = [
+    "and", "or", "not", "if", "then", "else", "in", "where", "when", "per", "cap", "because",
+    "award", "zero", "judge", "at", "raise", "hint", "deduct", "for", "to", "says", "let", "param",
+];
+
+/// Words that start a statement; a line starting otherwise continues the
+/// previous one and is indented one more level.
+const STATEMENT_WORDS: [&str; 28] = [
+    "let",
+    "param",
+    "fn",
+    "check",
+    "raise",
+    "deduct",
+    "award",
+    "judge",
+    "zero",
+    "hint",
+    "when",
+    "otherwise",
+    "for",
+    "tier",
+    "says",
+    "section",
+    "criterion",
+    "record",
+    "root",
+    "sheet",
+    "year",
+    "total",
+    "round",
+    "error",
+    "warning",
+    "info",
+    "max",
+    "cap",
+];
+
+fn lex(text: &str) -> Result<Vec<Token<'_>>, usize> {
+    let mut tokens = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut breaks = 0;
+    while let Some(&b) = bytes.get(i) {
+        let start = i;
+        let kind = match b {
+            b'\n' => {
+                breaks += 1;
+                i += 1;
+                continue;
+            }
+            b' ' | b'\t' | b'\r' => {
+                i += 1;
+                continue;
+            }
+            b'#' => {
+                while bytes.get(i).is_some_and(|c| *c != b'\n') {
+                    i += 1;
+                }
+                Kind::Comment
+            }
+            b'"' => {
+                i += 1;
+                loop {
+                    match bytes.get(i) {
+                        None => return Err(start),
+                        Some(b'\\') => i += 2,
+                        Some(b'"') => {
+                            i += 1;
+                            break;
+                        }
+                        Some(_) => i += 1,
+                    }
+                }
+                Kind::Text
+            }
+            b'0'..=b'9' => {
+                while bytes
+                    .get(i)
+                    .is_some_and(|c| c.is_ascii_digit() || *c == b'.' || *c == b'-')
+                {
+                    i += 1;
+                }
+                Kind::Number
+            }
+            b'(' | b'[' | b'{' => {
+                i += 1;
+                Kind::Open
+            }
+            b')' | b']' | b'}' => {
+                i += 1;
+                Kind::Close
+            }
+            b',' => {
+                i += 1;
+                Kind::Comma
+            }
+            b':' => {
+                i += 1;
+                Kind::Colon
+            }
+            b'.' => {
+                i += 1;
+                Kind::Dot
+            }
+            b'?' => {
+                i += 1;
+                Kind::Question
+            }
+            b'=' | b'!' | b'<' | b'>' => {
+                i += if bytes.get(i + 1) == Some(&b'=') {
+                    2
+                } else {
+                    1
+                };
+                Kind::Operator
+            }
+            b'+' | b'-' | b'*' | b'/' => {
+                i += 1;
+                Kind::Operator
+            }
+            _ => {
+                // A word: everything up to the next delimiter (Unicode letters
+                // included; the parser has already accepted the file).
+                let rest = text.get(i..).unwrap_or("");
+                let len = rest
+                    .char_indices()
+                    .find(|(_, c)| c.is_whitespace() || "#\"()[]{},:.?=!<>+-*/".contains(*c))
+                    .map_or(rest.len(), |(at, _)| at);
+                if len == 0 {
+                    return Err(start);
+                }
+                i += len;
+                Kind::Word
+            }
+        };
+        let token_text = text.get(start..i).ok_or(start)?;
+        // A full-width space is white space to the grammar.
+        let token_text = token_text.trim_matches('\u{3000}');
+        tokens.push(Token {
+            kind,
+            text: token_text,
+            breaks,
+        });
+        breaks = 0;
+    }
+    Ok(tokens)
+}
+
+/// Is `-` at this point a sign (no value before it)?
+fn is_sign(prev: Option<&Token<'_>>) -> bool {
+    match prev {
+        None => true,
+        Some(p) => match p.kind {
+            Kind::Word => SPACED_WORDS.contains(&p.text) || p.text == "return",
+            Kind::Number | Kind::Text => false,
+            Kind::Close => false,
+            _ => true,
+        },
+    }
+}
+
+/// The space between two tokens on one line: "" or " ".
+fn space(prev: &Token<'_>, before_prev: Option<&Token<'_>>, next: &Token<'_>) -> &'static str {
+    use Kind::*;
+    let sign_before = prev.kind == Operator && prev.text == "-" && is_sign(before_prev);
+    match (prev.kind, next.kind) {
+        (_, Comment) => "  ",
+        (_, Comma | Colon | Dot | Question) => "",
+        (Dot, _) => "",
+        (Open, Close) => "",
+        (Open, _) if prev.text != "{" => "",
+        (_, Close) if next.text != "}" => "",
+        (Word, Open) if next.text != "{" && !SPACED_WORDS.contains(&prev.text) => "",
+        (Close, Open) if prev.text != "}" && next.text != "{" => "",
+        (Operator, _) if sign_before => "",
+        _ => " ",
+    }
+}
+
+/// Format a rule file. A file that does not parse is an error and is never
+/// rewritten.
+pub fn format(file: u16, text: &str) -> Result<String, ParseError> {
+    super::parse_file(file, text)?;
+    let tokens = lex(text).map_err(|at| ParseError::Syntax {
+        message: "无法切分为记号".into(),
+        span: crate::source::Span::new(file, at..at + 1).source_span(),
+        hint: String::new(),
+    })?;
+    let lines = layout(&tokens);
+    Ok(render(&lines))
+}
+
+/// A formatted line: indentation level, code, trailing comment.
+struct Line {
+    indent: usize,
+    code: String,
+    comment: Option<String>,
+    blank_before: bool,
+}
+
+fn layout(tokens: &[Token<'_>]) -> Vec<Line> {
+    let mut lines: Vec<Line> = Vec::new();
+    // Open brackets: (is a brace, opened on the line with this depth).
+    let mut stack: Vec<char> = Vec::new();
+    let mut current: Option<Line> = None;
+    let mut prev: Option<&Token<'_>> = None;
+    let mut before_prev: Option<&Token<'_>> = None;
+    for token in tokens {
+        let new_line = current.is_none() || token.breaks > 0;
+        if new_line {
+            if let Some(line) = current.take() {
+                lines.push(line);
+            }
+            let closing = token.kind == Kind::Close;
+            let depth = stack.len().saturating_sub(usize::from(closing));
+            let continues = !closing
+                && token.kind != Kind::Comment
+                && prev.is_some_and(|p| {
+                    p.kind != Kind::Comment || lines.last().is_some_and(|l| !l.code.is_empty())
+                })
+                && !starts_statement(token, prev, &stack);
+            let line_start_comment = token.kind == Kind::Comment;
+            current = Some(Line {
+                indent: depth + usize::from(continues),
+                code: if line_start_comment {
+                    String::new()
+                } else {
+                    token.text.to_string()
+                },
+                comment: line_start_comment.then(|| token.text.trim_end().to_string()),
+                blank_before: token.breaks > 1 && !lines.is_empty(),
+            });
+        } else if let Some(line) = current.as_mut() {
+            if token.kind == Kind::Comment {
+                line.comment = Some(token.text.trim_end().to_string());
+            } else if let Some(p) = prev {
+                line.code.push_str(space(p, before_prev, token));
+                line.code.push_str(token.text);
+            }
+        }
+        match token.kind {
+            Kind::Open => stack.push(token.text.chars().next().unwrap_or('(')),
+            Kind::Close => {
+                stack.pop();
+            }
+            _ => {}
+        }
+        before_prev = prev;
+        prev = Some(token);
+    }
+    if let Some(line) = current {
+        lines.push(line);
+    }
+    lines
+}
+
+/// Does this token, first on its line, start a statement (or an item of a
+/// braced block, or a list element) rather than continue an expression?
+fn starts_statement(token: &Token<'_>, prev: Option<&Token<'_>>, stack: &[char]) -> bool {
+    let Some(prev) = prev else { return true };
+    // After an opening bracket or a comma, a new line is a new element.
+    if matches!(prev.kind, Kind::Open | Kind::Comma) {
+        return true;
+    }
+    if prev.kind == Kind::Close && prev.text == "}" {
+        return true;
+    }
+    if prev.kind == Kind::Comment {
+        return true;
+    }
+    // Inside parentheses or brackets everything continues one expression.
+    if matches!(stack.last(), Some('(' | '[')) {
+        return false;
+    }
+    match token.kind {
+        Kind::Word => {
+            STATEMENT_WORDS.contains(&token.text)
+                // `name: type` in a record, or any word after a finished
+                // value inside braces of a record body.
+                || !matches!(prev.kind, Kind::Operator | Kind::Colon | Kind::Dot)
+                    && !SPACED_WORDS.contains(&token.text)
+                    && !["and", "or", "then", "else", "because", "at", "where", "in", "per", "cap", "to", "free"].contains(&token.text)
+                    && !matches!(prev.kind, Kind::Word if SPACED_WORDS.contains(&prev.text))
+        }
+        _ => false,
+    }
+}
+
+fn render(lines: &[Line]) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    while i < lines.len() {
+        // A run of consecutive code lines with trailing comments shares one
+        // comment column.
+        let mut end = i;
+        while lines.get(end).is_some_and(|l| {
+            !l.code.is_empty() && l.comment.is_some() && (end == i || !l.blank_before)
+        }) {
+            end += 1;
+        }
+        let column = lines
+            .get(i..end)
+            .unwrap_or(&[])
+            .iter()
+            .map(|l| l.indent * 2 + width(&l.code))
+            .max()
+            .unwrap_or(0);
+        let group_end = end.max(i + 1);
+        for line in lines.get(i..group_end).unwrap_or(&[]) {
+            if line.blank_before {
+                out.push('\n');
+            }
+            let indent = "  ".repeat(line.indent);
+            match (&line.code, &line.comment) {
+                (code, Some(comment)) if code.is_empty() => {
+                    out.push_str(&indent);
+                    out.push_str(comment);
+                }
+                (code, Some(comment)) => {
+                    out.push_str(&indent);
+                    out.push_str(code);
+                    let pad = if end > i {
+                        column + 2 - (line.indent * 2 + width(code))
+                    } else {
+                        2
+                    };
+                    out.push_str(&" ".repeat(pad.max(2)));
+                    out.push_str(comment);
+                }
+                (code, None) => {
+                    out.push_str(&indent);
+                    out.push_str(code);
+                }
+            }
+            out.push('\n');
+        }
+        i = group_end;
+    }
+    out
+}
+
+/// Display width: CJK characters take two columns.
+fn width(s: &str) -> usize {
+    s.chars()
+        .map(|c| match c as u32 {
+            0x1100..=0x115F
+            | 0x2E80..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6 => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+/// The tokens of a text without layout, to confirm formatting kept them.
+pub fn same_tokens(a: &str, b: &str) -> bool {
+    match (lex(a), lex(b)) {
+        (Ok(x), Ok(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(&y)
+                    .all(|(p, q)| p.kind == q.kind && p.text.trim_end() == q.text.trim_end())
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format;
+
+    #[test]
+    fn idempotent_on_a_small_file() {
+        let text = "sheet \"t\" {  year 2022 total 10 round 2 }\nparam  a = [1,2 , 3]   # 注释\nlet b=max( 0 ,a[0] )-1\n\n\n# 独立注释\ncriterion c \"标题\" max 10 {\n deduct 1 per  b cap 10 because \"{b}\"\n}\nroot { x: integer ?\n}\n";
+        let once = format(0, text).unwrap_or_default();
+        let twice = format(0, &once).unwrap_or_default();
+        assert_eq!(once, twice);
+        assert!(once.contains("let b = max(0, a[0]) - 1"), "{once}");
+        assert!(once.contains("param a = [1, 2, 3]  # 注释"), "{once}");
+        assert!(once.contains("\n\n# 独立注释"), "{once}");
+        assert!(
+            once.contains("  deduct 1 per b cap 10 because \"{b}\""),
+            "{once}"
+        );
+    }
+}
