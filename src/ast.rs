@@ -70,6 +70,8 @@ pub struct FunctionDecl {
     pub params: Vec<(Name, TypeExpr)>,
     /// Its definition.
     pub body: Expr,
+    /// The whole item.
+    pub extent: Span,
 }
 
 /// `check id { … }`: raises findings about the submission.
@@ -81,6 +83,8 @@ pub struct CheckDecl {
     pub says: Option<String>,
     /// Loops, named values and raises, in order.
     pub steps: Vec<CheckStep>,
+    /// The whole item.
+    pub extent: Span,
 }
 
 /// A step of a check; steps after a `for` run once per item.
@@ -134,6 +138,8 @@ pub struct Node {
     pub kind: NodeKind,
     /// The header line `criterion id "title" max N`.
     pub span: Span,
+    /// The whole item, header to closing brace.
+    pub extent: Span,
 }
 
 /// What a node holds.

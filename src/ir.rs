@@ -31,8 +31,22 @@ pub struct RuleSet {
     pub functions: Vec<FunctionIr>,
     /// Checks that raise findings, in declaration order.
     pub checks: Vec<CheckIr>,
+    /// Parameters, top-level lets and functions: where each is defined and
+    /// what it uses (for `diff` to trace a changed result to its rule lines).
+    pub definitions: Vec<Definition>,
     /// How many value slots an evaluation needs.
     pub slot_count: usize,
+}
+
+/// A named definition of the rules folder.
+#[derive(Debug)]
+pub struct Definition {
+    /// Its name.
+    pub name: String,
+    /// The whole definition.
+    pub extent: Span,
+    /// Names it uses.
+    pub uses: Vec<String>,
 }
 
 /// `let name = expr`, compiled.
@@ -88,6 +102,10 @@ pub struct CheckIr {
     pub says: Option<String>,
     /// The check's header.
     pub span: Span,
+    /// The whole check.
+    pub extent: Span,
+    /// Parameters, top-level lets and functions it uses.
+    pub uses: Vec<String>,
     /// Steps in order; steps after a `For` run once per item.
     pub steps: Vec<CheckStepIr>,
 }
@@ -141,6 +159,10 @@ pub struct NodeIr {
     pub says: Option<String>,
     /// The header's span.
     pub span: Span,
+    /// The whole node.
+    pub extent: Span,
+    /// Parameters, top-level lets and functions it uses.
+    pub uses: Vec<String>,
     /// Children or scoring.
     pub kind: NodeIrKind,
 }

@@ -10,6 +10,7 @@ pub mod ast;
 pub mod check;
 pub mod data;
 pub mod diag;
+pub mod diff;
 pub mod eval;
 pub mod explain;
 pub mod ir;

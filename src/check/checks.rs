@@ -42,6 +42,8 @@ impl Checker {
             id: check.id.text.clone(),
             says: check.says.clone(),
             span: check.id.span,
+            extent: check.extent,
+            uses: std::mem::take(&mut scope.uses),
             steps,
         }
     }

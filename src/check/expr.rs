@@ -17,6 +17,8 @@ pub(super) struct Scope {
     /// Slots of lets and top-level lets the expression named, for
     /// explanations.
     pub(super) named: Vec<(String, u32)>,
+    /// Parameters, top-level lets and functions used, for `diff`.
+    pub(super) uses: Vec<String>,
 }
 
 impl Scope {
@@ -26,6 +28,7 @@ impl Scope {
             locals: Vec::new(),
             constants_only: true,
             named: Vec::new(),
+            uses: Vec::new(),
         }
     }
 
@@ -35,6 +38,7 @@ impl Scope {
             locals: Vec::new(),
             constants_only: false,
             named: Vec::new(),
+            uses: Vec::new(),
         }
     }
 
@@ -158,11 +162,17 @@ impl Checker {
             return (make(ExprIr::Slot(slot)), ty);
         }
         if let Some((value, ty)) = self.params.get(name) {
+            if !scope.uses.iter().any(|u| u == name) {
+                scope.uses.push(name.to_string());
+            }
             return (make(ExprIr::Const(value.clone())), ty.clone());
         }
         if !scope.constants_only {
             if let Some(index) = self.globals.iter().position(|(n, _)| n == name) {
                 let ty = self.compile_global(index);
+                if !scope.uses.iter().any(|u| u == name) {
+                    scope.uses.push(name.to_string());
+                }
                 if let Some((_, Global::Done { slot, .. })) = self.globals.get(index) {
                     let slot = *slot;
                     if !scope.named.iter().any(|(_, s)| *s == slot) {
@@ -556,6 +566,9 @@ impl Checker {
         scope: &mut Scope,
     ) -> Typed {
         if let Some(index) = self.signatures.iter().position(|(n, _, _)| *n == name.text) {
+            if !scope.uses.iter().any(|u| *u == name.text) {
+                scope.uses.push(name.text.clone());
+            }
             return self.compile_function_call(index, name, args, span, scope);
         }
         let Some((_, builtin)) = Builtin::ALL.iter().find(|(n, _)| *n == name.text) else {

@@ -68,6 +68,11 @@ impl Checker {
                 types.push(ty);
             }
             let (body, result) = self.compile_expr(&f.body, &mut scope);
+            self.definitions.push(crate::ir::Definition {
+                name: name.clone(),
+                extent: f.extent,
+                uses: std::mem::take(&mut scope.uses),
+            });
             self.signatures.push((name.clone(), types, result));
             self.functions.push(FunctionIr {
                 name: name.clone(),

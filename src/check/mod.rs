@@ -82,6 +82,7 @@ pub(crate) struct Checker {
     /// Signatures of `fn`s compiled so far: name, parameter types, result.
     signatures: Vec<(String, Vec<Type>, Type)>,
     functions: Vec<FunctionIr>,
+    definitions: Vec<crate::ir::Definition>,
     /// The record type `quantity(text)` returns.
     quantity_record: usize,
 }
@@ -169,6 +170,7 @@ impl Checker {
             nodes: tree,
             functions: std::mem::take(&mut self.functions),
             checks: compiled_checks,
+            definitions: std::mem::take(&mut self.definitions),
             slot_count: self.slot_count as usize,
         })
     }
@@ -249,6 +251,11 @@ impl Checker {
             }
             let mut scope = expr::Scope::constants();
             let (compiled, ty) = self.compile_expr(&param.value, &mut scope);
+            self.definitions.push(crate::ir::Definition {
+                name: param.name.text.clone(),
+                extent: param.name.span.to(param.value.span),
+                uses: std::mem::take(&mut scope.uses),
+            });
             match crate::eval::eval_const(&compiled) {
                 Ok(value) => {
                     self.params.insert(param.name.text, (value, ty));
@@ -309,6 +316,11 @@ impl Checker {
         }
         let mut scope = expr::Scope::submission();
         let (compiled, ty) = self.compile_expr(&binding.value, &mut scope);
+        self.definitions.push(crate::ir::Definition {
+            name: name.clone(),
+            extent: binding.name.span.to(binding.value.span),
+            uses: std::mem::take(&mut scope.uses),
+        });
         let slot = self.new_slot();
         self.compiled_globals.push(LetIr {
             name: name.clone(),

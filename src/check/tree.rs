@@ -102,6 +102,7 @@ impl Checker {
                 Some(format!("分值不能超过 {MAX_POINTS}")),
             );
         }
+        let mut uses = Vec::new();
         let kind = match &node.kind {
             NodeKind::Section(children) => {
                 let sum = sum_points(children);
@@ -134,6 +135,7 @@ impl Checker {
             NodeKind::Criterion(body) => {
                 let mut scope = Scope::submission();
                 let plan = self.check_body(body, node.max, &mut scope);
+                uses = std::mem::take(&mut scope.uses);
                 let class = match classify(&plan) {
                     (false, _) => Class::Auto,
                     (true, true) => Class::Judged,
@@ -148,6 +150,8 @@ impl Checker {
             max: node.max,
             says: node.says.clone(),
             span: node.span,
+            extent: node.extent,
+            uses,
             kind,
         }
     }

@@ -1,6 +1,7 @@
 //! Command-line parsing and the commands (`score`, `check`). Exit status:
 //! 0 done, 1 bad input or rules, 2 usage (clap's own).
 
+mod diff;
 mod fmt;
 mod output;
 mod score;
@@ -31,6 +32,25 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
         /// Write the result to this file (whole or not at all).
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+        /// Submission files or folders.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+    },
+    /// Score the same submissions under two rule folders and show what
+    /// changed, and why.
+    Diff {
+        /// The rules before the change.
+        #[arg(long)]
+        old: PathBuf,
+        /// The rules after the change.
+        #[arg(long)]
+        new: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = diff::DiffFormat::Text)]
+        format: diff::DiffFormat,
+        /// Write the result to this file.
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
         /// Submission files or folders.
@@ -78,6 +98,13 @@ pub fn run() -> ExitCode {
         } => score::run(rules.as_deref(), format, output.as_deref(), &inputs),
         Command::Check { rules, format } => check(rules.as_deref(), format),
         Command::Fmt { check, files } => fmt::run(check, &files),
+        Command::Diff {
+            old,
+            new,
+            format,
+            output,
+            inputs,
+        } => diff::run(&old, &new, format, output.as_deref(), &inputs),
     };
     if ok {
         ExitCode::SUCCESS

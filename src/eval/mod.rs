@@ -477,6 +477,11 @@ pub(crate) fn fill(env: &mut Env<'_>, template: &Template) -> Result<String, Eva
     Ok(out)
 }
 
+/// Round half away from zero to `dp` decimals, as the sheet rounds.
+pub fn round_score(n: Decimal, dp: u32) -> Decimal {
+    round(n, dp)
+}
+
 /// The judgment for a criterion, if any (used by explanations).
 pub fn judgment_for<'s>(submission: &'s Submission, id: &str) -> Option<&'s Judgment> {
     submission.review.judgments.iter().find(|j| j.id == id)

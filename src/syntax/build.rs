@@ -117,6 +117,7 @@ fn build_binding(b: &Builder, pair: Pair<Rule>) -> Result<Binding> {
 
 fn build_node(b: &Builder, pair: Pair<Rule>) -> Result<Node> {
     let is_section = pair.as_rule() == Rule::section;
+    let extent = b.span(&pair);
     let mut inner = pair.into_inner();
     let id = b.name(next(&mut inner, "build_node"));
     let title = build_string(b, next(&mut inner, "build_node"))?;
@@ -148,6 +149,7 @@ fn build_node(b: &Builder, pair: Pair<Rule>) -> Result<Node> {
         says,
         kind,
         span,
+        extent,
     })
 }
 
@@ -321,6 +323,7 @@ fn build_because(b: &Builder, pair: Pair<Rule>) -> Result<Message> {
 }
 
 fn build_fn_decl(b: &Builder, pair: Pair<Rule>) -> Result<FunctionDecl> {
+    let extent = b.span(&pair);
     let mut inner = pair.into_inner();
     let name = b.name(next(&mut inner, "build_fn_decl"));
     let mut params = Vec::new();
@@ -338,10 +341,16 @@ fn build_fn_decl(b: &Builder, pair: Pair<Rule>) -> Result<FunctionDecl> {
         }
     }
     let body = body.unwrap_or_else(|| unreachable!("body in build_fn_decl"));
-    Ok(FunctionDecl { name, params, body })
+    Ok(FunctionDecl {
+        name,
+        params,
+        body,
+        extent,
+    })
 }
 
 fn build_check_decl(b: &Builder, pair: Pair<Rule>) -> Result<CheckDecl> {
+    let extent = b.span(&pair);
     let mut inner = pair.into_inner();
     let id = b.name(next(&mut inner, "build_check_decl"));
     let mut says = None;
@@ -357,7 +366,12 @@ fn build_check_decl(b: &Builder, pair: Pair<Rule>) -> Result<CheckDecl> {
             _ => steps.push(build_check_step(b, part)?),
         }
     }
-    Ok(CheckDecl { id, says, steps })
+    Ok(CheckDecl {
+        id,
+        says,
+        steps,
+        extent,
+    })
 }
 
 fn build_check_step(b: &Builder, part: Pair<Rule>) -> Result<CheckStep> {

@@ -1,0 +1,318 @@
+//! `jixiao diff --old DIR --new DIR INPUT...`: what a rule change does to
+//! each unit, and why; with a summary over the batch.
+
+use super::output::emit;
+use jixiao::diag::{Problem, render};
+use jixiao::diff::{BatchSummary, FileChanges, UnitDiff, compare, rule_changes, summarize};
+use jixiao::ir::RuleSet;
+use jixiao::source::SourceFile;
+use serde_json::json;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Output formats of `diff`.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum DiffFormat {
+    /// For people, in the terminal.
+    Text,
+    /// For programs.
+    Json,
+    /// For review documents.
+    Markdown,
+}
+
+/// Run the comparison; false when a rule folder or an input failed.
+pub(super) fn run(
+    old_dir: &Path,
+    new_dir: &Path,
+    format: DiffFormat,
+    output: Option<&Path>,
+    inputs: &[PathBuf],
+) -> bool {
+    let (old, new) = match (
+        jixiao::rules::from_dir(old_dir),
+        jixiao::rules::from_dir(new_dir),
+    ) {
+        (Ok(o), Ok(n)) => (o, n),
+        (o, n) => {
+            let problems: Vec<Problem> = o.err().into_iter().chain(n.err()).flatten().collect();
+            eprint!("{}", render(&problems));
+            return false;
+        }
+    };
+    let changes = rule_changes(&old, &new);
+    let mut ok = true;
+    let mut diffs = Vec::new();
+    for path in expand(inputs) {
+        match diff_one(&path, &old, &new, &changes) {
+            Ok(d) => diffs.push((path.display().to_string(), d)),
+            Err(problems) => {
+                ok = false;
+                eprint!("{}", render(&problems));
+                eprintln!("{}：未能比较", path.display());
+            }
+        }
+    }
+    let units: Vec<UnitDiff> = diffs.iter().map(|(_, d)| d.clone()).collect();
+    let summary = summarize(&units);
+    let text = match format {
+        DiffFormat::Text => text(&diffs, &summary, old_dir, new_dir),
+        DiffFormat::Markdown => markdown(&diffs, &summary, old_dir, new_dir),
+        DiffFormat::Json => json_text(&diffs, &summary),
+    };
+    if let Err(e) = emit(output, &text) {
+        eprintln!("{e}");
+        return false;
+    }
+    ok
+}
+
+/// Files named, and the `.toml` files of folders named, in order.
+fn expand(inputs: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(input)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
+                .collect();
+            files.sort();
+            out.extend(files);
+        } else {
+            out.push(input.clone());
+        }
+    }
+    out
+}
+
+fn diff_one(
+    path: &Path,
+    old: &RuleSet,
+    new: &RuleSet,
+    changes: &[FileChanges],
+) -> Result<UnitDiff, Vec<Problem>> {
+    let text = jixiao::rules::read_text(path).map_err(|p| vec![*p])?;
+    let source = SourceFile::new(path.display().to_string(), text);
+    let before = jixiao::data::load_submission(source.clone(), &old.schema)?;
+    let after = jixiao::data::load_submission(source, &new.schema)?;
+    let old_outcome = jixiao::score(old, &before)?;
+    let new_outcome = jixiao::score(new, &after)?;
+    Ok(compare(old, new, &old_outcome, &new_outcome, changes))
+}
+
+fn signed(d: rust_decimal::Decimal) -> String {
+    let n = d.normalize();
+    if n > rust_decimal::Decimal::ZERO {
+        format!("+{n}")
+    } else {
+        n.to_string()
+    }
+}
+
+fn summary_line(s: &BatchSummary) -> String {
+    let mean = s.mean_change.map_or_else(|| "—".to_string(), signed);
+    let pending = if s.pending > 0 {
+        format!("，{} 个未定稿", s.pending)
+    } else {
+        String::new()
+    };
+    format!(
+        "共 {} 个单位：得分升高 {} 个，降低 {} 个，不变 {} 个{pending}；平均变化 {mean} 分",
+        s.units, s.gained, s.lost, s.unchanged
+    )
+}
+
+fn text(
+    diffs: &[(String, UnitDiff)],
+    summary: &BatchSummary,
+    old_dir: &Path,
+    new_dir: &Path,
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "规则变更：{} → {}\n",
+        old_dir.display(),
+        new_dir.display()
+    );
+    for (file, d) in diffs {
+        if !d.changed() {
+            let _ = writeln!(out, "{}（{file}）：{} 分，无变化\n", d.unit, d.new.text());
+            continue;
+        }
+        let delta = d
+            .delta()
+            .map(|x| format!("（{}）", signed(x)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{}（{file}）：{} → {}{delta}",
+            d.unit,
+            d.old.text(),
+            d.new.text()
+        );
+        for c in &d.criteria {
+            let old = c
+                .old
+                .as_ref()
+                .map_or_else(|| "（无）".to_string(), |s| s.text());
+            let new = c
+                .new
+                .as_ref()
+                .map_or_else(|| "（无）".to_string(), |s| s.text());
+            let _ = writeln!(out, "  {} {}：{old} → {new}", c.id, c.title);
+        }
+        for f in &d.findings_added {
+            let _ = writeln!(out, "  + 发现 {} [{}]：{}", f.id, f.severity, f.message);
+        }
+        for f in &d.findings_removed {
+            let _ = writeln!(out, "  - 发现 {} [{}]：{}", f.id, f.severity, f.message);
+        }
+        if !d.causes.is_empty() {
+            let _ = writeln!(out, "  原因（规则的改动）：");
+        }
+        for cause in &d.causes {
+            let _ = writeln!(
+                out,
+                "    {}:{}（影响 {}）",
+                cause.file,
+                cause.hunk.new_start,
+                cause.affects.join("、")
+            );
+            for line in &cause.hunk.removed {
+                let _ = writeln!(out, "      - {}", line.trim_end());
+            }
+            for line in &cause.hunk.added {
+                let _ = writeln!(out, "      + {}", line.trim_end());
+            }
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{}", summary_line(summary));
+    out
+}
+
+fn markdown(
+    diffs: &[(String, UnitDiff)],
+    summary: &BatchSummary,
+    old_dir: &Path,
+    new_dir: &Path,
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# 规则变更的影响\n\n`{}` → `{}`\n\n{}\n",
+        old_dir.display(),
+        new_dir.display(),
+        summary_line(summary)
+    );
+    let _ = writeln!(
+        out,
+        "| 单位 | 文件 | 原得分 | 新得分 | 变化 |\n|---|---|---:|---:|---:|"
+    );
+    for (file, d) in diffs {
+        let delta = d.delta().map_or_else(|| "—".to_string(), signed);
+        let _ = writeln!(
+            out,
+            "| {} | `{file}` | {} | {} | {delta} |",
+            d.unit,
+            d.old.text(),
+            d.new.text()
+        );
+    }
+    for (file, d) in diffs.iter().filter(|(_, d)| d.changed()) {
+        let _ = writeln!(out, "\n## {}（`{file}`）\n", d.unit);
+        if !d.criteria.is_empty() {
+            let _ = writeln!(out, "| 评分项 | 编号 | 原 | 新 |\n|---|---|---:|---:|");
+            for c in &d.criteria {
+                let old = c
+                    .old
+                    .as_ref()
+                    .map_or_else(|| "（无）".to_string(), |s| s.text());
+                let new = c
+                    .new
+                    .as_ref()
+                    .map_or_else(|| "（无）".to_string(), |s| s.text());
+                let _ = writeln!(out, "| {} | `{}` | {old} | {new} |", c.title, c.id);
+            }
+            out.push('\n');
+        }
+        for f in &d.findings_added {
+            let _ = writeln!(
+                out,
+                "- 新增发现 `{}`（{}）：{}",
+                f.id, f.severity, f.message
+            );
+        }
+        for f in &d.findings_removed {
+            let _ = writeln!(
+                out,
+                "- 不再出现 `{}`（{}）：{}",
+                f.id, f.severity, f.message
+            );
+        }
+        for cause in &d.causes {
+            let _ = writeln!(
+                out,
+                "\n`{}` 第 {} 行（影响 {}）：\n\n```diff",
+                cause.file,
+                cause.hunk.new_start,
+                cause.affects.join("、")
+            );
+            for line in &cause.hunk.removed {
+                let _ = writeln!(out, "-{}", line.trim_end());
+            }
+            for line in &cause.hunk.added {
+                let _ = writeln!(out, "+{}", line.trim_end());
+            }
+            out.push_str("```\n");
+        }
+    }
+    out
+}
+
+fn json_text(diffs: &[(String, UnitDiff)], summary: &BatchSummary) -> String {
+    let score = |s: &jixiao::diff::Score| {
+        json!({
+            "score": s.score.map(|d| d.normalize().to_string()),
+            "range": [s.range.0.normalize().to_string(), s.range.1.normalize().to_string()],
+        })
+    };
+    let units: Vec<serde_json::Value> = diffs
+        .iter()
+        .map(|(file, d)| {
+            json!({
+                "file": file,
+                "unit": d.unit,
+                "changed": d.changed(),
+                "old": score(&d.old),
+                "new": score(&d.new),
+                "delta": d.delta().map(|x| x.normalize().to_string()),
+                "criteria": d.criteria.iter().map(|c| json!({
+                    "id": c.id, "title": c.title,
+                    "old": c.old.as_ref().map(score), "new": c.new.as_ref().map(score),
+                })).collect::<Vec<_>>(),
+                "findings_added": d.findings_added.iter().map(|f| json!({"id": f.id, "severity": f.severity, "message": f.message})).collect::<Vec<_>>(),
+                "findings_removed": d.findings_removed.iter().map(|f| json!({"id": f.id, "severity": f.severity, "message": f.message})).collect::<Vec<_>>(),
+                "causes": d.causes.iter().map(|c| json!({
+                    "file": c.file, "line": c.hunk.new_start, "old_line": c.hunk.old_start,
+                    "removed": c.hunk.removed, "added": c.hunk.added, "affects": c.affects,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let value = json!({
+        "units": units,
+        "summary": {
+            "units": summary.units, "gained": summary.gained, "lost": summary.lost,
+            "unchanged": summary.unchanged, "pending": summary.pending,
+            "mean_change": summary.mean_change.map(|m| m.normalize().to_string()),
+        },
+    });
+    let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();
+    s.push('\n');
+    s
+}

@@ -1,0 +1,414 @@
+//! What a rule change does to each unit: score the same submission under two
+//! rule sets, list the criteria and findings that changed, and trace each
+//! change to the edited rule lines — the criterion's or check's own lines
+//! and those of every parameter, top-level let and function it uses.
+
+mod lines;
+
+pub use lines::{Hunk, hunks};
+
+use crate::eval::outcome::{NodeOutcome, Outcome, Status};
+use crate::ir::{NodeIr, NodeIrKind, RuleSet};
+use crate::source::Span;
+use rust_decimal::Decimal;
+use std::collections::BTreeSet;
+
+/// A rule file's changed lines, by file name.
+#[derive(Clone, Debug)]
+pub struct FileChanges {
+    /// The file's name within its folder (`sheet.jx`).
+    pub name: String,
+    /// Its path in the new folder (or the old, if removed).
+    pub path: String,
+    /// The hunks.
+    pub hunks: Vec<Hunk>,
+}
+
+/// Every changed line between two rule folders.
+pub fn rule_changes(old: &RuleSet, new: &RuleSet) -> Vec<FileChanges> {
+    let base = |name: &str| name.rsplit(['/', '\\']).next().unwrap_or(name).to_string();
+    let mut names: Vec<String> = new
+        .files
+        .iter()
+        .chain(&old.files)
+        .map(|f| base(&f.name))
+        .collect();
+    names.sort();
+    names.dedup();
+    let mut out = Vec::new();
+    for name in names {
+        let old_file = old.files.iter().find(|f| base(&f.name) == name);
+        let new_file = new.files.iter().find(|f| base(&f.name) == name);
+        let old_text = old_file.map_or("", |f| &f.text);
+        let new_text = new_file.map_or("", |f| &f.text);
+        let found = hunks(old_text, new_text);
+        if !found.is_empty() {
+            let path = new_file
+                .or(old_file)
+                .map_or_else(|| name.clone(), |f| f.name.clone());
+            out.push(FileChanges {
+                name,
+                path,
+                hunks: found,
+            });
+        }
+    }
+    out
+}
+
+/// A total or a criterion's score under one rule set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Score {
+    /// Final score, if any.
+    pub score: Option<Decimal>,
+    /// Possible range.
+    pub range: (Decimal, Decimal),
+}
+
+impl Score {
+    fn of_node(n: &NodeOutcome) -> Score {
+        Score {
+            score: n.score,
+            range: n.range,
+        }
+    }
+
+    /// As people read it: `95` or `50–100`.
+    pub fn text(&self) -> String {
+        match self.score {
+            Some(s) => s.normalize().to_string(),
+            None => format!("{}–{}", self.range.0.normalize(), self.range.1.normalize()),
+        }
+    }
+}
+
+/// A criterion whose score changed.
+#[derive(Clone, Debug)]
+pub struct CriterionChange {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Before (absent: no such criterion).
+    pub old: Option<Score>,
+    /// After.
+    pub new: Option<Score>,
+}
+
+/// A finding that appeared or disappeared.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FindingChange {
+    /// Check id.
+    pub id: String,
+    /// `error`, `warning`, `info`.
+    pub severity: String,
+    /// Its message.
+    pub message: String,
+}
+
+/// A rule edit that explains a change.
+#[derive(Clone, Debug)]
+pub struct Cause {
+    /// The rule file (new path).
+    pub file: String,
+    /// The edit.
+    pub hunk: Hunk,
+    /// What it feeds: criterion or check ids.
+    pub affects: Vec<String>,
+}
+
+/// One unit's difference.
+#[derive(Clone, Debug)]
+pub struct UnitDiff {
+    /// The unit.
+    pub unit: String,
+    /// Total before and after.
+    pub old: Score,
+    /// After.
+    pub new: Score,
+    /// Changed criteria, in sheet order.
+    pub criteria: Vec<CriterionChange>,
+    /// Findings only under the new rules.
+    pub findings_added: Vec<FindingChange>,
+    /// Findings only under the old rules.
+    pub findings_removed: Vec<FindingChange>,
+    /// The edits behind the changes.
+    pub causes: Vec<Cause>,
+}
+
+impl UnitDiff {
+    /// Did anything change?
+    pub fn changed(&self) -> bool {
+        self.old != self.new
+            || !self.criteria.is_empty()
+            || !self.findings_added.is_empty()
+            || !self.findings_removed.is_empty()
+    }
+
+    /// New total minus old, when both are final.
+    pub fn delta(&self) -> Option<Decimal> {
+        Some(self.new.score? - self.old.score?)
+    }
+}
+
+fn flatten<'a>(nodes: &'a [NodeOutcome], out: &mut Vec<&'a NodeOutcome>) {
+    for n in nodes {
+        out.push(n);
+        flatten(&n.children, out);
+    }
+}
+
+fn findings(outcome: &Outcome) -> Vec<FindingChange> {
+    let mut v: Vec<FindingChange> = outcome
+        .findings
+        .iter()
+        .map(|f| FindingChange {
+            id: f.id.clone(),
+            severity: f.severity.as_str().to_string(),
+            message: f.message.clone(),
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Items of `a` not matched one-for-one in `b` (both sorted).
+fn minus(a: &[FindingChange], b: &[FindingChange]) -> Vec<FindingChange> {
+    let mut rest: Vec<&FindingChange> = b.iter().collect();
+    let mut out = Vec::new();
+    for item in a {
+        match rest.iter().position(|r| *r == item) {
+            Some(i) => {
+                rest.remove(i);
+            }
+            None => out.push(item.clone()),
+        }
+    }
+    out
+}
+
+/// Compare one unit's outcomes and trace the changes.
+pub fn compare(
+    old_rules: &RuleSet,
+    new_rules: &RuleSet,
+    old: &Outcome,
+    new: &Outcome,
+    changes: &[FileChanges],
+) -> UnitDiff {
+    let (mut old_nodes, mut new_nodes) = (Vec::new(), Vec::new());
+    flatten(&old.nodes, &mut old_nodes);
+    flatten(&new.nodes, &mut new_nodes);
+    let mut criteria = Vec::new();
+    for n in &new_nodes {
+        let before = old_nodes.iter().find(|o| o.id == n.id);
+        let (b, a) = (before.map(|o| Score::of_node(o)), Some(Score::of_node(n)));
+        if b != a {
+            criteria.push(CriterionChange {
+                id: n.id.clone(),
+                title: n.title.clone(),
+                old: b,
+                new: a,
+            });
+        }
+    }
+    for o in old_nodes
+        .iter()
+        .filter(|o| !new_nodes.iter().any(|n| n.id == o.id))
+    {
+        criteria.push(CriterionChange {
+            id: o.id.clone(),
+            title: o.title.clone(),
+            old: Some(Score::of_node(o)),
+            new: None,
+        });
+    }
+    let (old_findings, new_findings) = (findings(old), findings(new));
+    let findings_added = minus(&new_findings, &old_findings);
+    let findings_removed = minus(&old_findings, &new_findings);
+    // Leaf criteria carry the cause; parents only add up.
+    let leaf_ids: Vec<String> = criteria
+        .iter()
+        .filter(|c| {
+            new_nodes
+                .iter()
+                .chain(&old_nodes)
+                .find(|n| n.id == c.id)
+                .is_some_and(|n| n.children.is_empty())
+        })
+        .map(|c| c.id.clone())
+        .collect();
+    let check_ids: BTreeSet<String> = findings_added
+        .iter()
+        .chain(&findings_removed)
+        .map(|f| f.id.clone())
+        .collect();
+    let causes = trace(old_rules, new_rules, &leaf_ids, &check_ids, changes);
+    UnitDiff {
+        unit: new.unit.clone(),
+        old: Score {
+            score: old.score,
+            range: old.range,
+        },
+        new: Score {
+            score: new.score,
+            range: new.range,
+        },
+        criteria,
+        findings_added,
+        findings_removed,
+        causes,
+    }
+}
+
+/// Lines (1-based, inclusive) of a span in its file, with the file's name.
+fn region(rules: &RuleSet, span: Span) -> Option<(String, usize, usize)> {
+    let file = rules.files.get(usize::from(span.file))?;
+    let (start, _) = file.line_col(span.start);
+    let (end, _) = file.line_col(span.end.saturating_sub(1).max(span.start));
+    let name = file
+        .name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(&file.name)
+        .to_string();
+    Some((name, start, end))
+}
+
+fn find_node<'a>(nodes: &'a [NodeIr], id: &str) -> Option<&'a NodeIr> {
+    nodes.iter().find_map(|n| {
+        if n.id == id {
+            return Some(n);
+        }
+        match &n.kind {
+            NodeIrKind::Section(children) => find_node(children, id),
+            NodeIrKind::Criterion(_) => None,
+        }
+    })
+}
+
+/// The regions of rule text a criterion or check depends on, in one rule set.
+fn regions(rules: &RuleSet, id: &str) -> Vec<(String, usize, usize)> {
+    let (extent, uses) = match (
+        find_node(&rules.nodes, id),
+        rules.checks.iter().find(|c| c.id == id),
+    ) {
+        (Some(n), _) => (n.extent, n.uses.clone()),
+        (None, Some(c)) => (c.extent, c.uses.clone()),
+        (None, None) => return Vec::new(),
+    };
+    let mut out: Vec<(String, usize, usize)> = region(rules, extent).into_iter().collect();
+    let mut pending = uses;
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    while let Some(name) = pending.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        if let Some(d) = rules.definitions.iter().find(|d| d.name == name) {
+            out.extend(region(rules, d.extent));
+            pending.extend(d.uses.iter().cloned());
+        }
+    }
+    out
+}
+
+fn trace(
+    old_rules: &RuleSet,
+    new_rules: &RuleSet,
+    criteria: &[String],
+    checks: &BTreeSet<String>,
+    changes: &[FileChanges],
+) -> Vec<Cause> {
+    let mut causes: Vec<Cause> = Vec::new();
+    for id in criteria.iter().chain(checks) {
+        let new_regions = regions(new_rules, id);
+        let old_regions = regions(old_rules, id);
+        for file in changes {
+            for hunk in &file.hunks {
+                let new_end = hunk.new_start + hunk.added.len().max(1) - 1;
+                let old_end = hunk.old_start + hunk.removed.len().max(1) - 1;
+                let hits_new = new_regions
+                    .iter()
+                    .any(|(f, s, e)| *f == file.name && hunk.new_start <= *e && new_end >= *s);
+                let hits_old = old_regions
+                    .iter()
+                    .any(|(f, s, e)| *f == file.name && hunk.old_start <= *e && old_end >= *s);
+                if !(hits_new || hits_old) {
+                    continue;
+                }
+                match causes
+                    .iter_mut()
+                    .find(|c| c.file == file.path && c.hunk == *hunk)
+                {
+                    Some(c) => {
+                        if !c.affects.contains(id) {
+                            c.affects.push(id.clone());
+                        }
+                    }
+                    None => causes.push(Cause {
+                        file: file.path.clone(),
+                        hunk: hunk.clone(),
+                        affects: vec![id.clone()],
+                    }),
+                }
+            }
+        }
+    }
+    causes
+}
+
+/// Totals over a batch.
+#[derive(Clone, Debug, Default)]
+pub struct BatchSummary {
+    /// Units compared.
+    pub units: usize,
+    /// Higher total under the new rules.
+    pub gained: usize,
+    /// Lower total.
+    pub lost: usize,
+    /// Same total (findings may still differ).
+    pub unchanged: usize,
+    /// Some outcome not final on either side.
+    pub pending: usize,
+    /// Mean change of the final totals.
+    pub mean_change: Option<Decimal>,
+}
+
+/// Summarise a batch of unit differences.
+pub fn summarize(diffs: &[UnitDiff]) -> BatchSummary {
+    let mut s = BatchSummary {
+        units: diffs.len(),
+        ..BatchSummary::default()
+    };
+    let mut sum = Decimal::ZERO;
+    let mut counted = 0u32;
+    for d in diffs {
+        match d.delta() {
+            Some(delta) => {
+                counted += 1;
+                sum += delta;
+                if delta > Decimal::ZERO {
+                    s.gained += 1;
+                } else if delta < Decimal::ZERO {
+                    s.lost += 1;
+                } else {
+                    s.unchanged += 1;
+                }
+            }
+            None => s.pending += 1,
+        }
+    }
+    if counted > 0 {
+        s.mean_change = sum
+            .checked_div(Decimal::from(counted))
+            .map(|m| crate::eval::round_score(m, 2));
+    }
+    s
+}
+
+/// Final or pending, as in the JSON.
+pub fn status_text(status: Status) -> &'static str {
+    match status {
+        Status::Final => "final",
+        Status::Pending => "pending",
+    }
+}
