@@ -35,11 +35,21 @@ pub fn parse_file(file: u16, text: &str) -> Result<ast::File, ParseError> {
         });
     }
     error::check_nesting(file, text)?;
-    // Track the tokens expected at the farthest point reached, so that a
-    // missing `{` is named as such.
-    pest::set_error_detail(true);
-    let pairs = <RuleParser as pest::Parser<Rule>>::parse(Rule::file, text)
-        .map_err(|e| error::from_pest(file, text, &e))?;
+    let pairs = match <RuleParser as pest::Parser<Rule>>::parse(Rule::file, text) {
+        Ok(pairs) => pairs,
+        Err(_) => {
+            // Parse again tracking the tokens expected at the farthest point
+            // reached, so that a missing `{` is named as such. Tracking slows
+            // parsing, so only a failing file pays for it.
+            pest::set_error_detail(true);
+            let detailed = <RuleParser as pest::Parser<Rule>>::parse(Rule::file, text);
+            pest::set_error_detail(false);
+            match detailed {
+                Ok(pairs) => pairs,
+                Err(e) => return Err(error::from_pest(file, text, &e)),
+            }
+        }
+    };
     build::build_file(file, pairs)
 }
 
