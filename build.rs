@@ -51,7 +51,35 @@ fn main() {
         out.push_str("    ]),\n");
     }
     out.push_str("];\n");
-    let dest = Path::new(&std::env::var("OUT_DIR").unwrap_or_default()).join("embedded_rules.rs");
+    let out_dir = std::env::var("OUT_DIR").unwrap_or_default();
+    let dest = Path::new(&out_dir).join("embedded_rules.rs");
+    if let Err(e) = std::fs::write(&dest, out) {
+        println!("cargo::error=cannot write {}: {e}", dest.display());
+    }
+    embed_templates(&root, &years, &out_dir);
+}
+
+/// The Word templates' descriptions (`rules/<year>/templates.toml`), for
+/// `jixiao import`: `EMBEDDED_TEMPLATES: &[(year, text)]`.
+fn embed_templates(root: &str, years: &[(String, Vec<String>)], out_dir: &str) {
+    let mut out = String::from(
+        "/// Shipped Word template descriptions: (year, text of templates.toml).\npub static EMBEDDED_TEMPLATES: &[(&str, &str)] = &[\n",
+    );
+    for (year, _) in years {
+        let full = Path::new(root)
+            .join("rules")
+            .join(year)
+            .join("templates.toml");
+        if full.is_file() {
+            let _ = writeln!(
+                out,
+                "    (\"{year}\", include_str!({:?})),",
+                full.display().to_string()
+            );
+        }
+    }
+    out.push_str("];\n");
+    let dest = Path::new(out_dir).join("embedded_templates.rs");
     if let Err(e) = std::fs::write(&dest, out) {
         println!("cargo::error=cannot write {}: {e}", dest.display());
     }

@@ -13,6 +13,7 @@ pub mod diag;
 pub mod diff;
 pub mod eval;
 pub mod explain;
+pub mod import;
 pub mod ir;
 pub mod rules;
 pub mod source;

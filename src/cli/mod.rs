@@ -3,6 +3,7 @@
 
 mod diff;
 mod fmt;
+mod import;
 mod output;
 mod score;
 
@@ -34,7 +35,31 @@ enum Command {
         /// Write the result to this file (whole or not at all).
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
-        /// Submission files or folders.
+        /// The date a `.docx` package reached the bureau (2023-06-14).
+        #[arg(long, value_parser = import::parse_date)]
+        received_on: Option<jixiao::data::Date>,
+        /// Submission files (`.toml`), Word packages (`.docx`) or folders.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+    },
+    /// Turn Word packages (.docx) into submission files.
+    Import {
+        /// The date the package reached the bureau (2023-06-14).
+        #[arg(long, value_parser = import::parse_date)]
+        received_on: Option<jixiao::data::Date>,
+        /// The unit's role.
+        #[arg(long, default_value = "预算单位", value_parser = ["预算单位", "主管部门"])]
+        role: String,
+        /// A rules folder whose templates.toml describes the Word templates.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Write the submission to this file (one input).
+        #[arg(short = 'o', long = "output", conflicts_with = "out_dir")]
+        output: Option<PathBuf>,
+        /// Write one `<name>.toml` per input into this folder.
+        #[arg(long)]
+        out_dir: Option<PathBuf>,
+        /// Word packages.
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
     },
@@ -94,8 +119,38 @@ pub fn run() -> ExitCode {
             rules,
             format,
             output,
+            received_on,
             inputs,
-        } => score::run(rules.as_deref(), format, output.as_deref(), &inputs),
+        } => {
+            import::for_score(received_on, rules.clone());
+            score::run(rules.as_deref(), format, output.as_deref(), &inputs)
+        }
+        Command::Import {
+            received_on,
+            role,
+            rules,
+            output,
+            out_dir,
+            inputs,
+        } => {
+            if inputs.len() > 1 && out_dir.is_none() {
+                use clap::CommandFactory as _;
+                Cli::command()
+                    .error(
+                        clap::error::ErrorKind::ArgumentConflict,
+                        "导入多个文件时用 --out-dir 目录（-o 只用于一个文件）",
+                    )
+                    .exit();
+            }
+            let options = jixiao::import::Options { received_on, role };
+            import::run(
+                rules.as_deref(),
+                &options,
+                output.as_deref(),
+                out_dir.as_deref(),
+                &inputs,
+            )
+        }
         Command::Check { rules, format } => check(rules.as_deref(), format),
         Command::Fmt { check, files } => fmt::run(check, &files),
         Command::Diff {

@@ -25,7 +25,10 @@ fn expand(inputs: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, Box<Problem>> {
             let mut files: Vec<PathBuf> = entries
                 .flatten()
                 .map(|e| e.path())
-                .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
+                .filter(|p| {
+                    p.is_file()
+                        && (p.extension().is_some_and(|e| e == "toml") || super::import::is_docx(p))
+                })
                 .collect();
             files.sort();
             out.extend(files.into_iter().map(|f| (f, true)));
@@ -134,7 +137,7 @@ fn score_one<'r>(
     path: &Path,
     rules: &'r mut Rules,
 ) -> Result<(Outcome, &'r RuleSet, Submission), Vec<Problem>> {
-    let text = jixiao::rules::read_text(path).map_err(|p| vec![*p])?;
+    let text = super::import::read_input(path)?;
     let source = SourceFile::new(path.display().to_string(), text);
     let header = read_header(&source)?;
     let set = rules.for_year(header.year)?;

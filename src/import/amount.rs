@@ -72,8 +72,8 @@ pub fn number(text: &str) -> Result<Option<Number>, Reason> {
         .map_or(body.len(), |(i, _)| i);
     let (digits, unit_text) = body.split_at(end);
     let digits = thousands(digits).ok_or_else(|| format!("“{}”不是可识别的数字", text.trim()))?;
-    let mut value = Decimal::from_str(&digits)
-        .map_err(|_| format!("“{}”超出可精确表示的范围", text.trim()))?;
+    let mut value =
+        Decimal::from_str(&digits).map_err(|_| format!("“{}”超出可精确表示的范围", text.trim()))?;
     if negative {
         value.set_sign_negative(true);
     }
@@ -236,9 +236,21 @@ fn split_note(text: &str) -> (String, Option<String>) {
     let Some(close) = text.rfind([')', '）']).filter(|c| *c > open) else {
         return (text.to_string(), None);
     };
-    let inner_start = open + text.get(open..).and_then(|s| s.chars().next()).map_or(1, char::len_utf8);
-    let note = text.get(inner_start..close).unwrap_or("").trim().to_string();
-    let after = close + text.get(close..).and_then(|s| s.chars().next()).map_or(1, char::len_utf8);
+    let inner_start = open
+        + text
+            .get(open..)
+            .and_then(|s| s.chars().next())
+            .map_or(1, char::len_utf8);
+    let note = text
+        .get(inner_start..close)
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    let after = close
+        + text
+            .get(close..)
+            .and_then(|s| s.chars().next())
+            .map_or(1, char::len_utf8);
     let outside = format!(
         "{}{}",
         text.get(..open).unwrap_or(""),
@@ -269,7 +281,10 @@ mod tests {
         assert!(amount("约100").is_err());
         assert!(amount("—").is_err());
         assert_eq!(v("11150900元"), Some(d("1115.09")));
-        assert_eq!(v("1018.20").map(|x| x.to_string()).as_deref(), Some("1018.20"));
+        assert_eq!(
+            v("1018.20").map(|x| x.to_string()).as_deref(),
+            Some("1018.20")
+        );
     }
 
     #[test]
@@ -280,9 +295,20 @@ mod tests {
         assert!(whole("20.5").is_err());
         assert_eq!(rate("102.76 %").as_deref(), Some("102.76%"));
         assert_eq!(rate("１００％").as_deref(), Some("100%"));
-        assert_eq!(date("2023年6月14日").map(|x| x.to_string()).as_deref(), Some("2023-06-14"));
-        assert_eq!(date("2023.6.12").map(|x| x.to_string()).as_deref(), Some("2023-06-12"));
-        assert_eq!(date("二〇二三年六月十四日").map(|x| x.to_string()).as_deref(), Some("2023-06-14"));
+        assert_eq!(
+            date("2023年6月14日").map(|x| x.to_string()).as_deref(),
+            Some("2023-06-14")
+        );
+        assert_eq!(
+            date("2023.6.12").map(|x| x.to_string()).as_deref(),
+            Some("2023-06-12")
+        );
+        assert_eq!(
+            date("二〇二三年六月十四日")
+                .map(|x| x.to_string())
+                .as_deref(),
+            Some("2023-06-14")
+        );
         assert!(date("2023年2月30日").is_none());
     }
 }

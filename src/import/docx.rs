@@ -94,13 +94,15 @@ pub enum Merge {
 }
 
 /// Open a `.docx` from its bytes.
-pub fn read(bytes: &[u8], name: &str) -> Result<Document, Problem> {
+pub fn read(bytes: &[u8], name: &str) -> Result<Document, Box<Problem>> {
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        return Err(Problem::plain(
-            "import::old_word",
-            format!("{name} 是旧版 Word 文件（.doc），不是 .docx"),
-        )
-        .with_help("在 Word 或 WPS 中打开，“另存为” Word 文档（*.docx）后再导入"));
+        return Err(Box::new(
+            Problem::plain(
+                "import::old_word",
+                format!("{name} 是旧版 Word 文件（.doc），不是 .docx"),
+            )
+            .with_help("在 Word 或 WPS 中打开，“另存为” Word 文档（*.docx）后再导入"),
+        ));
     }
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
         Problem::plain(
@@ -121,13 +123,11 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Document, Problem> {
         part(&mut archive, "word/numbering.xml").as_deref(),
         part(&mut archive, "word/styles.xml").as_deref(),
     );
-    parse(&xml, numbering).map_err(|e| {
-        Problem::plain(
-            "import::bad_xml",
-            format!("{name} 的正文 XML 有误：{e}"),
-        )
-        .with_help("用 Word 打开并重新保存，再导入")
-    })
+    let doc = parse(&xml, numbering).map_err(|e| {
+        Problem::plain("import::bad_xml", format!("{name} 的正文 XML 有误：{e}"))
+            .with_help("用 Word 打开并重新保存，再导入")
+    })?;
+    Ok(doc)
 }
 
 /// The main document part named by `_rels/.rels`.
@@ -225,11 +225,9 @@ fn parse(xml: &str, numbering: Numbering) -> Result<Document, quick_xml::Error> 
                     b.start(&e, false);
                 }
             }
-            Event::Empty(e) => {
-                if b.skip == 0 {
-                    b.start(&e, true);
-                    b.end(e.local_name().as_ref());
-                }
+            Event::Empty(e) if b.skip == 0 => {
+                b.start(&e, true);
+                b.end(e.local_name().as_ref());
             }
             Event::End(e) => {
                 if b.skip > 0 {
@@ -249,7 +247,7 @@ fn parse(xml: &str, numbering: Numbering) -> Result<Document, quick_xml::Error> 
             Event::GeneralRef(r) if b.in_text && b.skip == 0 => {
                 let c = match r.resolve_char_ref() {
                     Ok(Some(c)) => Some(c),
-                    _ => match r.as_ref() {
+                    _ => match &*r {
                         b"lt" => Some('<'),
                         b"gt" => Some('>'),
                         b"amp" => Some('&'),
@@ -381,10 +379,8 @@ impl Builder {
             b"r" => self.in_run = true,
             b"t" if self.in_run => self.in_text = true,
             b"tab" if self.in_run => self.push_text("\t"),
-            b"br" | b"cr" if self.in_run => {
-                if attr(e, b"type").as_deref() != Some("page") {
-                    self.push_text("\n");
-                }
+            b"br" | b"cr" if self.in_run && attr(e, b"type").as_deref() != Some("page") => {
+                self.push_text("\n");
             }
             b"noBreakHyphen" if self.in_run => self.push_text("-"),
             _ => {}
@@ -453,7 +449,9 @@ impl Builder {
 
 /// A `w:val` number attribute (0 when absent or malformed).
 fn number(e: &BytesStart<'_>) -> usize {
-    attr(e, b"val").and_then(|v| v.trim().parse().ok()).unwrap_or(0)
+    attr(e, b"val")
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0)
 }
 
 /// A `w:val` on/off attribute (absent means on).

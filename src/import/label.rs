@@ -101,7 +101,10 @@ pub fn chinese_ordinal(text: &str) -> Option<(u32, &str)> {
         .collect();
     let rest = text.get(digits.len()..)?;
     let sep = rest.chars().next()?;
-    if !matches!(sep, '、' | '．' | '.' | '，' | ',' | ' ' | '\u{3000}' | '：' | ':') {
+    if !matches!(
+        sep,
+        '、' | '．' | '.' | '，' | ',' | ' ' | '\u{3000}' | '：' | ':'
+    ) {
         return None;
     }
     let n = chinese_number(&digits)?;
@@ -226,7 +229,10 @@ mod tests {
             split_value("其中：  一般公共预算：1115.09万元"),
             Some(("其中：  一般公共预算", "1115.09万元"))
         );
-        assert_eq!(split_value("政府性基金拨款:0"), Some(("政府性基金拨款", "0")));
+        assert_eq!(
+            split_value("政府性基金拨款:0"),
+            Some(("政府性基金拨款", "0"))
+        );
         assert_eq!(split_value("无冒号"), None);
     }
 

@@ -202,7 +202,10 @@ impl Numbering {
             return None;
         }
         let starts: Vec<u32> = (0..LEVELS).map(start_of).collect();
-        let counters = self.counters.entry(r.num_id.clone()).or_insert([None; LEVELS]);
+        let counters = self
+            .counters
+            .entry(r.num_id.clone())
+            .or_insert([None; LEVELS]);
         let current = counters.get(r.level).copied().flatten();
         let start = starts.get(r.level).copied().unwrap_or(1);
         if let Some(slot) = counters.get_mut(r.level) {
@@ -234,13 +237,14 @@ impl Numbering {
 /// One number in a list format.
 fn render(n: u32, format: &str) -> String {
     match format {
-        "chineseCounting" | "chineseCountingThousand" | "taiwaneseCounting"
-        | "japaneseCounting" | "ideographDigital" => chinese(n, &DIGITS),
+        "chineseCounting"
+        | "chineseCountingThousand"
+        | "taiwaneseCounting"
+        | "japaneseCounting"
+        | "ideographDigital" => chinese(n, &DIGITS),
         "chineseLegalSimplified" => chinese(n, &LEGAL_DIGITS),
         "ideographTraditional" => nth(n, "甲乙丙丁戊己庚辛壬癸"),
-        "decimalEnclosedCircle" | "decimalEnclosedCircleChinese" => {
-            nth(n, "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")
-        }
+        "decimalEnclosedCircle" | "decimalEnclosedCircleChinese" => nth(n, "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"),
         "decimalFullWidth" | "decimalFullWidth2" => n
             .to_string()
             .chars()
@@ -261,12 +265,27 @@ const LEGAL_DIGITS: [char; 10] = ['零', '壹', '贰', '叁', '肆', '伍', '陆
 /// 1 → 一, 10 → 十, 11 → 十一, 25 → 二十五; above 99, Arabic digits.
 fn chinese(n: u32, digits: &[char; 10]) -> String {
     let digit = |d: u32| digits.get(d as usize).copied().unwrap_or('〇');
-    let ten = if digits == &LEGAL_DIGITS { '拾' } else { '十' };
+    let ten = if digits == &LEGAL_DIGITS {
+        '拾'
+    } else {
+        '十'
+    };
     match n {
         0..=9 => digit(n).to_string(),
-        10..=19 => format!("{ten}{}", if n == 10 { String::new() } else { digit(n % 10).to_string() }),
+        10..=19 => format!(
+            "{ten}{}",
+            if n == 10 {
+                String::new()
+            } else {
+                digit(n % 10).to_string()
+            }
+        ),
         20..=99 => {
-            let ones = if n % 10 == 0 { String::new() } else { digit(n % 10).to_string() };
+            let ones = if n % 10 == 0 {
+                String::new()
+            } else {
+                digit(n % 10).to_string()
+            };
             format!("{}{ten}{ones}", digit(n / 10))
         }
         _ => n.to_string(),

@@ -197,9 +197,9 @@ impl Grid {
 
     /// "第2个表格第5行" for a grid row.
     pub fn place(&self, row: usize) -> String {
-        self.rows.get(row).map_or_else(String::new, |r| {
-            format!("第{}个表格第{}行", r.table, r.row)
-        })
+        self.rows
+            .get(row)
+            .map_or_else(String::new, |r| format!("第{}个表格第{}行", r.table, r.row))
     }
 }
 
@@ -225,7 +225,11 @@ mod tests {
                 ..Row::default()
             },
             Row {
-                cells: vec![cell("", 1, Merge::Continue), cell("C", 1, Merge::None), cell("D", 1, Merge::None)],
+                cells: vec![
+                    cell("", 1, Merge::Continue),
+                    cell("C", 1, Merge::None),
+                    cell("D", 1, Merge::None),
+                ],
                 ..Row::default()
             },
         ];
@@ -235,7 +239,11 @@ mod tests {
         assert_eq!(first, ["A", "B"]);
         let second = grid.row_cells(1);
         assert_eq!(second.len(), 3);
-        assert!(second.first().is_some_and(|s| s.from_above && s.cell.text() == "A"));
+        assert!(
+            second
+                .first()
+                .is_some_and(|s| s.from_above && s.cell.text() == "A")
+        );
         assert_eq!(grid.own_cells(1).len(), 2);
         assert_eq!(grid.place(1), "第1个表格第2行");
     }

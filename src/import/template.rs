@@ -147,6 +147,7 @@ pub struct ExpensesTemplate {
     /// 本年预算数.
     pub budget: Names,
     /// 本年决算数.
+    #[serde(rename = "final")]
     pub final_: Names,
     /// Groups that take the unit's own lines.
     pub open_groups: Vec<String>,
@@ -339,7 +340,7 @@ pub struct SkipTemplate {
 
 impl Templates {
     /// Parse a `templates.toml`.
-    pub fn parse(name: &str, text: &str) -> Result<Templates, Problem> {
+    pub fn parse(name: &str, text: &str) -> Result<Templates, Box<Problem>> {
         let t: Templates = toml::from_str(text).map_err(|e| {
             Problem::plain(
                 "import::templates",
@@ -347,7 +348,10 @@ impl Templates {
             )
             .with_help(match e.span() {
                 Some(span) => {
-                    let line = text.get(..span.start).map_or(0, |s| s.matches('\n').count()) + 1;
+                    let line = text
+                        .get(..span.start)
+                        .map_or(0, |s| s.matches('\n').count())
+                        + 1;
                     format!("见 {name} 第 {line} 行")
                 }
                 None => format!("对照 rules/2022/{FILE_NAME} 检查"),
@@ -357,13 +361,14 @@ impl Templates {
             return Err(Problem::plain(
                 "import::templates",
                 format!("模板描述 {name} 的 format = {}，本程序只认 1", t.format),
-            ));
+            )
+            .into());
         }
         Ok(t)
     }
 
     /// The templates built into the binary for a year.
-    pub fn builtin(year: i64) -> Result<Templates, Problem> {
+    pub fn builtin(year: i64) -> Result<Templates, Box<Problem>> {
         let wanted = year.to_string();
         let Some((_, text)) = EMBEDDED_TEMPLATES.iter().find(|(y, _)| *y == wanted) else {
             let years: Vec<&str> = EMBEDDED_TEMPLATES.iter().map(|(y, _)| *y).collect();
@@ -374,9 +379,8 @@ impl Templates {
                     years.join("、")
                 ),
             )
-            .with_help(format!(
-                "用 --rules 目录 指定含 {FILE_NAME} 的规则目录"
-            )));
+            .with_help(format!("用 --rules 目录 指定含 {FILE_NAME} 的规则目录"))
+            .into());
         };
         Templates::parse(&format!("rules/{year}/{FILE_NAME}"), text)
     }
@@ -390,10 +394,9 @@ impl Templates {
     }
 
     /// `DIR/templates.toml`.
-    pub fn from_dir(dir: &Path) -> Result<Templates, Problem> {
+    pub fn from_dir(dir: &Path) -> Result<Templates, Box<Problem>> {
         let path = dir.join(FILE_NAME);
-        let text = crate::rules::read_text(&path).map_err(|p| {
-            let mut p = *p;
+        let text = crate::rules::read_text(&path).map_err(|mut p| {
             p.help = Some(format!(
                 "导入 Word 材料需要规则目录中的 {FILE_NAME}（见 rules/2022/{FILE_NAME}）"
             ));

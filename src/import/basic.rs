@@ -1,0 +1,313 @@
+//! 附件1 部门整体支出绩效评价基础数据表 → `[basic_data]`: the unit's
+//! name, staffing, and the expense lines with their groups as the year's
+//! template describes them.
+
+use super::amount;
+use super::label::{self, compact};
+use super::recognise::{TablePart, find_in_row, find_row};
+use super::table::Grid;
+use super::template::{ExpenseRow, Templates};
+use super::warning::Warning;
+use super::write::{Section, Value};
+use super::{Context, Found, footer_date};
+
+/// What the table gave.
+pub struct BasicData {
+    /// `[basic_data]` and its sub-tables, in order.
+    pub sections: Vec<Section>,
+    /// 预算单位名称.
+    pub unit_name: Option<Found>,
+}
+
+/// Read the table.
+pub fn read(part: &TablePart, place: &str, cx: &mut Context<'_>) -> BasicData {
+    let t = cx.t;
+    let grid = &part.grid;
+    let unit_name = cx.value_right_of(grid, &t.basic_data.unit_name.0, place);
+    let mut head =
+        Section::table("basic_data").comment(format!("{place}（{}）", tables_text(part)));
+    if let Some(d) = footer_date(&part.footer, t, place, cx) {
+        head.set_noted("filled_on", Value::Date(d), "表下“填报日期”");
+    }
+    let mut sections = vec![head];
+    if let Some(s) = staffing(grid, place, cx) {
+        sections.push(s);
+    }
+    sections.extend(expenses(grid, place, cx));
+    BasicData {
+        sections,
+        unit_name,
+    }
+}
+
+/// "第1个表格" or "第3、4个表格（跨页续表）".
+pub fn tables_text(part: &TablePart) -> String {
+    let numbers: Vec<String> = part.tables.iter().map(usize::to_string).collect();
+    if numbers.len() > 1 {
+        format!("第{}个表格，跨页续表已合并", numbers.join("、"))
+    } else {
+        format!("第{}个表格", numbers.join(""))
+    }
+}
+
+fn staffing(grid: &Grid, place: &str, cx: &mut Context<'_>) -> Option<Section> {
+    let t = cx.t;
+    let s = &t.basic_data.staffing;
+    let (row, _) = find_row(grid, 0, &s.authorized.0, t)?;
+    let mut section = Section::table("basic_data.staffing").comment(format!(
+        "{}：表头在{}，数字在下一行",
+        s.label.first(),
+        grid.place(row)
+    ));
+    for (key, names, integer) in [
+        ("authorized", &s.authorized, true),
+        ("actual", &s.actual, true),
+        ("control_rate", &s.control_rate, false),
+    ] {
+        let Some(col) = find_in_row(grid, row, &names.0, t) else {
+            cx.warn(Warning::new(
+                "import::missing_column",
+                format!("{place}，{}", grid.place(row)),
+                format!("找不到“{}”一栏", names.first()),
+            ));
+            continue;
+        };
+        let Some(slot) = grid.at(row + 1, col).filter(|s| !s.from_above) else {
+            continue;
+        };
+        let text = slot.cell.text();
+        let at = format!("{place}，{}「{}」", grid.place(row + 1), names.first());
+        if integer {
+            match amount::whole(&text) {
+                Ok(Some(n)) => section.set(key, Value::Integer(n)),
+                Ok(None) => {}
+                Err(reason) => cx.warn_in(
+                    &mut section,
+                    Warning::new("import::not_a_number", at, format!("{reason}，未导入")),
+                ),
+            }
+        } else if let Some(r) = amount::rate(&text) {
+            section.set(key, Value::Text(r));
+        }
+    }
+    Some(section)
+}
+
+/// Where the expense block is: its header row and its columns.
+struct Columns {
+    header: usize,
+    label: usize,
+    values: Vec<(&'static str, usize, String)>,
+}
+
+fn columns(grid: &Grid, place: &str, cx: &mut Context<'_>) -> Option<Columns> {
+    let t = cx.t;
+    let e = &t.basic_data.expenses;
+    let Some((header, label)) = find_row(grid, 0, &e.label.0, t) else {
+        cx.warn(Warning::new(
+            "import::missing_block",
+            place,
+            format!("找不到“{}”一行，经费数据未导入", e.label.first()),
+        ));
+        return None;
+    };
+    let mut values = Vec::new();
+    for (key, names) in [
+        ("prior_final", &e.prior_final),
+        ("budget", &e.budget),
+        ("final", &e.final_),
+    ] {
+        match find_in_row(grid, header, &names.0, t) {
+            Some(col) => values.push((key, col, names.first().to_string())),
+            None => cx.warn(Warning::new(
+                "import::missing_column",
+                format!("{place}，{}", grid.place(header)),
+                format!("找不到“{}”一栏，这一栏的数字未导入", names.first()),
+            )),
+        }
+    }
+    Some(Columns {
+        header,
+        label,
+        values,
+    })
+}
+
+fn expenses(grid: &Grid, place: &str, cx: &mut Context<'_>) -> Vec<Section> {
+    let t = cx.t;
+    let e = &t.basic_data.expenses;
+    let mut out = Vec::new();
+    let Some(cols) = columns(grid, place, cx) else {
+        return out;
+    };
+    let mut top: Option<String> = None;
+    let mut seen: Vec<bool> = vec![false; e.rows.len()];
+    let mut row = cols.header + 1;
+    while row < grid.rows.len() {
+        let at = format!("{place}，{}", grid.place(row));
+        let label_cell = grid.at(row, cols.label).filter(|s| !s.from_above);
+        let text = label_cell.map(|s| s.cell.text()).unwrap_or_default();
+        let key = label::key(&text, &t.label_prefixes);
+        if t.basic_data
+            .not_imported
+            .labels
+            .iter()
+            .any(|l| label::key(l, &[]) == key)
+        {
+            not_imported(grid, row, cols.label, place, cx);
+            break;
+        }
+        row += 1;
+        if grid.is_blank_row(row - 1) {
+            continue;
+        }
+        let values = row_values(grid, row - 1, &cols, &at, cx);
+        let is_placeholder = t.placeholders.iter().any(|p| compact(p) == compact(&text));
+        if is_placeholder || key.is_empty() {
+            if values.iter().any(|(_, v)| v.is_some()) {
+                cx.warn(
+                    Warning::new(
+                        "import::row_without_item",
+                        &at,
+                        "这一行有数字，但没有项目名称，未导入".to_string(),
+                    )
+                    .help("在第一栏写上项目名称（如某专项资金的名称）"),
+                );
+            }
+            continue;
+        }
+        let item = label::clean(&text, &t.label_prefixes);
+        let known = e.rows.iter().position(|r| matches_row(r, &key, t));
+        let group = match known.and_then(|i| e.rows.get(i)) {
+            Some(r) => {
+                if let Some(s) = known.and_then(|i| seen.get_mut(i)) {
+                    *s = true;
+                }
+                if r.group.is_none() {
+                    top = Some(r.item.clone());
+                }
+                r.group.clone()
+            }
+            None => {
+                let open = top.as_ref().is_some_and(|g| e.open_groups.contains(g));
+                if !open {
+                    cx.warn(
+                        Warning::new(
+                            "import::unknown_row",
+                            &at,
+                            format!(
+                                "模板中没有“{item}”这一行；已导入，归入“{}”",
+                                top.as_deref().unwrap_or("（无上级）")
+                            ),
+                        )
+                        .help("如果它属于别的上级行，导入后改 group"),
+                    );
+                }
+                top.clone()
+            }
+        };
+        let mut section = Section::array("basic_data.expenses").comment(grid.place(row - 1));
+        section.set("item", Value::Text(item));
+        if let Some(g) = group {
+            section.set("group", Value::Text(g));
+        }
+        for (k, v) in values {
+            section.set_opt(k, v.map(Value::Number));
+        }
+        cx.attach_pending(&mut section);
+        out.push(section);
+    }
+    let missing: Vec<&str> = e
+        .rows
+        .iter()
+        .zip(&seen)
+        .filter(|(_, s)| !**s)
+        .map(|(r, _)| r.item.as_str())
+        .collect();
+    if !missing.is_empty() {
+        cx.warn(Warning::note(
+            "import::template_rows_missing",
+            place,
+            format!("模板中的这些行在表中没有找到：{}", missing.join("、")),
+        ));
+    }
+    out
+}
+
+fn matches_row(r: &ExpenseRow, key: &str, t: &Templates) -> bool {
+    std::iter::once(&r.item)
+        .chain(&r.aliases)
+        .any(|n| label::key(n, &t.label_prefixes) == key)
+}
+
+/// The amounts of one line, by key; a cell that is not an amount is a warning.
+fn row_values(
+    grid: &Grid,
+    row: usize,
+    cols: &Columns,
+    at: &str,
+    cx: &mut Context<'_>,
+) -> Vec<(&'static str, Option<rust_decimal::Decimal>)> {
+    let mut out = Vec::new();
+    let mut used = vec![cols.label];
+    for (key, col, header) in &cols.values {
+        used.push(*col);
+        let Some(slot) = grid.at(row, *col).filter(|s| !s.from_above) else {
+            out.push((*key, None));
+            continue;
+        };
+        let place = format!("{at}「{header}」");
+        out.push((
+            *key,
+            cx.amount(&slot.cell.text(), &place, false).map(|(v, _)| v),
+        ));
+    }
+    for slot in grid.own_cells(row) {
+        if !used.contains(&slot.col) && !slot.cell.is_blank() {
+            cx.warn(Warning::new(
+                "import::cell_not_imported",
+                format!("{at}，第{}栏", slot.col + 1),
+                format!("“{}”不在任何一栏之下，未导入", one_line(&slot.cell.text())),
+            ));
+        }
+    }
+    out
+}
+
+/// Parts of the table the format has no place for: say so if filled in.
+fn not_imported(grid: &Grid, from: usize, label_col: usize, place: &str, cx: &mut Context<'_>) {
+    let mut block = String::new();
+    for row in from..grid.rows.len() {
+        let cells = grid.own_cells(row);
+        if let Some(l) = cells
+            .iter()
+            .find(|s| s.col == label_col && !s.cell.is_blank())
+        {
+            block = label::clean(&l.cell.text(), &[]);
+        }
+        let others: Vec<_> = cells.iter().filter(|s| s.col != label_col).collect();
+        let label_row = cells
+            .iter()
+            .any(|s| s.col == label_col && !s.cell.is_blank());
+        let filled = others.iter().any(|s| {
+            let text = s.cell.text();
+            !s.cell.is_blank()
+                && (!label_row || text.chars().any(|c| c.is_ascii_digit()) || others.len() == 1)
+        });
+        if filled {
+            cx.warn(
+                Warning::new(
+                    "import::part_not_imported",
+                    format!("{place}，{}", grid.place(row)),
+                    format!("“{block}”填有内容，报送格式中没有这一部分，未导入"),
+                )
+                .help("如评分需要，请在评审意见中说明"),
+            );
+        }
+    }
+}
+
+fn one_line(text: &str) -> String {
+    let s: String = text.chars().take(40).collect();
+    s.replace('\n', " ")
+}

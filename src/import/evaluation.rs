@@ -1,0 +1,737 @@
+//! 附件2 部门整体支出绩效自评表 → `[overall]`, and each 附件4 项目支出绩效自评表
+//! → one `[[projects]]`: funds, goals, indicators and the 总分 row. The two
+//! tables share their shape; the overall table adds the funds by source and
+//! use, a project table its name and the funds' breakdown.
+
+use super::amount;
+use super::basic::tables_text;
+use super::label;
+use super::recognise::{TablePart, find_in_row, find_row};
+use super::table::Grid;
+use super::template::Names;
+use super::warning::Warning;
+use super::write::{Section, Value};
+use super::{Context, Found, footer_date};
+use rust_decimal::Decimal;
+
+/// Which of the two tables.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Which {
+    /// 附件2 → `overall`.
+    Overall,
+    /// 附件4 → `projects`.
+    Project,
+}
+
+/// What a table gave.
+pub struct Evaluation {
+    /// Its sections, in order.
+    pub sections: Vec<Section>,
+    /// 预算单位名称 (overall) or 项目支出名称 (project).
+    pub name: Option<Found>,
+}
+
+/// Read one table.
+pub fn read(part: &TablePart, which: Which, place: &str, cx: &mut Context<'_>) -> Evaluation {
+    let t = cx.t;
+    let grid = &part.grid;
+    let prefix = match which {
+        Which::Overall => "overall",
+        Which::Project => "projects",
+    };
+    let mut head = match which {
+        Which::Overall => Section::table(prefix),
+        Which::Project => Section::array(prefix),
+    }
+    .comment(format!("{place}（{}）", tables_text(part)));
+    let name = match which {
+        Which::Overall => cx.value_right_of(grid, &t.overall.unit_name.0, place),
+        Which::Project => {
+            let name = cx.value_right_of(grid, &t.project.name.0, place);
+            match &name {
+                Some(n) => head.set("name", Value::Text(n.text.clone())),
+                None => cx.warn(
+                    Warning::new("import::missing_value", place, "项目表没有“项目支出名称”")
+                        .help("在表中填写项目名称；附件清单按名称对应项目"),
+                ),
+            }
+            if let Some(v) = cx.value_right_of(grid, &t.project.implementer.0, place) {
+                head.set("implementer", Value::Text(v.text));
+            }
+            if let Some(v) = cx.value_right_of(grid, &t.project.department.0, place) {
+                head.set("department", Value::Text(v.text));
+            }
+            name
+        }
+    };
+    if let Some(d) = footer_date(&part.footer, t, place, cx) {
+        head.set_noted("filled_on", Value::Date(d), "表下“填报日期”");
+    }
+    let indicators = indicators(grid, prefix, place, cx);
+    if !indicators.weights.is_empty() {
+        head.set("level1_weights", Value::Inline(indicators.weights.clone()));
+    }
+    if let Some((w, s)) = &indicators.total {
+        head.set_opt("total_weight", w.map(Value::Number));
+        head.set_opt("total_score", s.map(Value::Number));
+    }
+    cx.attach_pending(&mut head);
+    let mut sections = vec![head];
+    sections.extend(funds(grid, which, prefix, place, cx));
+    if let Some(g) = goals(grid, prefix, place, cx) {
+        sections.push(g);
+    }
+    sections.extend(indicators.rows);
+    Evaluation { sections, name }
+}
+
+struct FundsRow {
+    row: usize,
+    label_col: usize,
+    executed_col: Option<usize>,
+    columns: Vec<usize>,
+}
+
+fn funds(
+    grid: &Grid,
+    which: Which,
+    prefix: &str,
+    place: &str,
+    cx: &mut Context<'_>,
+) -> Vec<Section> {
+    let t = cx.t;
+    let f = &t.evaluation.funds;
+    let mut out = Vec::new();
+    let Some((header, _)) = find_row(grid, 0, &f.initial_budget.0, t) else {
+        cx.warn(Warning::new(
+            "import::missing_block",
+            place,
+            format!("找不到“{}”等列名，资金数据未导入", f.initial_budget.first()),
+        ));
+        return out;
+    };
+    let Some((row, label_col)) = find_row(grid, header, &t.evaluation.funds_row.0, t) else {
+        cx.warn(Warning::new(
+            "import::missing_block",
+            place,
+            format!(
+                "找不到“{}”一行，资金数据未导入",
+                t.evaluation.funds_row.first()
+            ),
+        ));
+        return out;
+    };
+    let mut section = Section::table(&format!("{prefix}.funds")).comment(format!(
+        "{}：{}",
+        t.evaluation.funds_row.first(),
+        grid.place(row)
+    ));
+    let mut fr = FundsRow {
+        row,
+        label_col,
+        executed_col: None,
+        columns: vec![label_col],
+    };
+    let keys: [(&str, &Names); 6] = [
+        ("initial_budget", &f.initial_budget),
+        ("full_year_budget", &f.full_year_budget),
+        ("executed", &f.executed),
+        ("weight", &f.weight),
+        ("rate", &f.rate),
+        ("score", &f.score),
+    ];
+    for (key, names) in keys {
+        let Some(col) = find_in_row(grid, header, &names.0, t) else {
+            cx.warn(Warning::new(
+                "import::missing_column",
+                format!("{place}，{}", grid.place(header)),
+                format!("找不到“{}”一栏", names.first()),
+            ));
+            continue;
+        };
+        fr.columns.push(col);
+        if key == "executed" {
+            fr.executed_col = Some(col);
+        }
+        let Some(slot) = grid.at(row, col).filter(|s| !s.from_above) else {
+            continue;
+        };
+        let text = slot.cell.text();
+        let at = format!("{place}，{}「{}」", grid.place(row), names.first());
+        match key {
+            "rate" => section.set_opt(key, amount::rate(&text).map(Value::Text)),
+            "weight" | "score" => {
+                let v = cx.points(&text, &at);
+                section.set_opt(key, v.map(Value::Number));
+            }
+            _ => {
+                let note_allowed = key == "full_year_budget";
+                if let Some((v, note)) = cx.amount(&text, &at, note_allowed) {
+                    section.set(key, Value::Number(v));
+                    if let Some(n) = note {
+                        section.set("full_year_budget_note", Value::Text(n));
+                    }
+                }
+            }
+        }
+    }
+    cx.attach_pending(&mut section);
+    out.push(section);
+    match which {
+        Which::Overall => out.extend(by_source_and_use(grid, &fr, prefix, place, cx)),
+        Which::Project => out.extend(breakdown(grid, &fr, prefix, place, cx)),
+    }
+    out
+}
+
+/// 按收入性质分 / 按支出性质分: "名称：数额" cells, or a name and the
+/// amount in the cell to its right, in the rows below the funds row.
+fn by_source_and_use(
+    grid: &Grid,
+    fr: &FundsRow,
+    prefix: &str,
+    place: &str,
+    cx: &mut Context<'_>,
+) -> Vec<Section> {
+    let t = cx.t;
+    let o = &t.overall;
+    let tables: [(&str, Vec<(&str, &Names)>); 2] = [
+        (
+            "by_source",
+            vec![
+                ("general_public", &o.by_source.general_public),
+                ("government_fund", &o.by_source.government_fund),
+                ("special_account", &o.by_source.special_account),
+                ("other", &o.by_source.other),
+            ],
+        ),
+        (
+            "by_use",
+            vec![("basic", &o.by_use.basic), ("project", &o.by_use.project)],
+        ),
+    ];
+    let end = block_end(grid, fr.row + 1, cx);
+    let mut found: Vec<(usize, usize, Decimal, String)> = Vec::new();
+    for row in fr.row + 1..end {
+        let cells = grid.own_cells(row);
+        let mut i = 0;
+        while let Some(slot) = cells.get(i) {
+            i += 1;
+            let text = slot.cell.text();
+            if slot.col == fr.label_col && slot.cell.is_blank() {
+                continue;
+            }
+            let (label_text, value_text, pair) = match label::split_value(&text) {
+                Some((l, v)) => (l.to_string(), v.to_string(), true),
+                None => (text.clone(), String::new(), false),
+            };
+            let key = label::key(&label_text, &t.label_prefixes);
+            if key.is_empty() || o.subtotals.iter().any(|s| label::key(s, &[]) == key) {
+                continue;
+            }
+            let hit = tables.iter().enumerate().find_map(|(ti, (_, fields))| {
+                fields
+                    .iter()
+                    .position(|(_, names)| {
+                        label::fits(&key, &names.0, &t.label_prefixes) == Some(label::Fit::Exact)
+                    })
+                    .map(|fi| (ti, fi))
+            });
+            let at = format!("{place}，{}", grid.place(row));
+            let Some((ti, fi)) = hit else {
+                cx.warn(Warning::new(
+                    "import::cell_not_imported",
+                    at,
+                    format!(
+                        "“{}”不是模板中的资金来源或用途，未导入",
+                        text.replace('\n', " ")
+                    ),
+                ));
+                continue;
+            };
+            let value_text = if pair {
+                value_text
+            } else {
+                // The amount in the next cell.
+                i += 1;
+                cells.get(i - 1).map(|s| s.cell.text()).unwrap_or_default()
+            };
+            if let Some((v, _)) = cx.amount(
+                &value_text,
+                &format!("{at}「{}」", label::clean(&label_text, &t.label_prefixes)),
+                false,
+            ) {
+                found.push((ti, fi, v, grid.place(row)));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (ti, (name, fields)) in tables.iter().enumerate() {
+        let mut section = Section::table(&format!("{prefix}.funds.{name}"));
+        let mut places = Vec::new();
+        for (fi, (key, _)) in fields.iter().enumerate() {
+            if let Some((_, _, v, p)) = found.iter().find(|(a, b, _, _)| *a == ti && *b == fi) {
+                section.set(key, Value::Number(*v));
+                if !places.contains(p) {
+                    places.push(p.clone());
+                }
+            }
+        }
+        if !section.is_empty() {
+            out.push(section.comment(places.join("、")));
+        }
+    }
+    out
+}
+
+/// The first row from `from` on that starts the goals or the indicators.
+fn block_end(grid: &Grid, from: usize, cx: &Context<'_>) -> usize {
+    let t = cx.t;
+    let goals = find_row(grid, from, &t.evaluation.goals.expected.0, t).map(|(r, _)| r);
+    let indicators = find_row(grid, from, &t.evaluation.indicators.level1.0, t).map(|(r, _)| r);
+    goals
+        .into_iter()
+        .chain(indicators)
+        .min()
+        .unwrap_or(grid.rows.len())
+}
+
+/// A project's 其中 rows: amounts in the 全年执行数 column.
+fn breakdown(
+    grid: &Grid,
+    fr: &FundsRow,
+    prefix: &str,
+    place: &str,
+    cx: &mut Context<'_>,
+) -> Vec<Section> {
+    let t = cx.t;
+    let b = &t.project.breakdown;
+    let fields: [(&str, &Names); 3] = [
+        ("current_year", &b.current_year),
+        ("carried_over", &b.carried_over),
+        ("other", &b.other),
+    ];
+    let end = block_end(grid, fr.row + 1, cx);
+    let mut section = Section::table(&format!("{prefix}.funds.breakdown"));
+    let mut rows = Vec::new();
+    for row in fr.row + 1..end {
+        let Some(label_slot) = grid.at(row, fr.label_col).filter(|s| !s.from_above) else {
+            continue;
+        };
+        let key = label::key(&label_slot.cell.text(), &t.label_prefixes);
+        let at = format!("{place}，{}", grid.place(row));
+        let Some((field, names)) = fields
+            .iter()
+            .find(|(_, n)| label::fits(&key, &n.0, &t.label_prefixes) == Some(label::Fit::Exact))
+        else {
+            if !grid.is_blank_row(row) {
+                cx.warn(Warning::new(
+                    "import::unknown_row",
+                    at,
+                    format!(
+                        "“{}”不是模板中的资金来源，未导入",
+                        label_slot.cell.text().replace('\n', " ")
+                    ),
+                ));
+            }
+            continue;
+        };
+        for slot in grid.own_cells(row) {
+            if slot.col == fr.label_col || slot.cell.is_blank() {
+                continue;
+            }
+            if Some(slot.col) == fr.executed_col {
+                if let Some((v, _)) = cx.amount(
+                    &slot.cell.text(),
+                    &format!("{at}「{}」", names.first()),
+                    false,
+                ) {
+                    section.set(field, Value::Number(v));
+                    rows.push(grid.place(row));
+                }
+            } else if fr.columns.contains(&slot.col) || slot.col > fr.label_col {
+                cx.warn(Warning::new(
+                    "import::cell_not_imported",
+                    format!("{at}，第{}栏", slot.col + 1),
+                    format!(
+                        "“{}”：{}只取“{}”一栏，这一格未导入",
+                        slot.cell.text().replace('\n', " "),
+                        names.first(),
+                        t.evaluation.funds.executed.first()
+                    ),
+                ));
+            }
+        }
+    }
+    cx.attach_pending(&mut section);
+    if section.is_empty() {
+        return Vec::new();
+    }
+    vec![section.comment(format!("其中：{}", rows.join("、")))]
+}
+
+fn goals(grid: &Grid, prefix: &str, place: &str, cx: &mut Context<'_>) -> Option<Section> {
+    let t = cx.t;
+    let g = &t.evaluation.goals;
+    let Some((row, expected_col)) = find_row(grid, 0, &g.expected.0, t) else {
+        cx.warn(Warning::new(
+            "import::missing_block",
+            place,
+            format!("找不到“{}”，年度总体目标未导入", g.expected.first()),
+        ));
+        return None;
+    };
+    let mut section = Section::table(&format!("{prefix}.goals")).comment(format!(
+        "年度总体目标：表头在{}，文字在下一行",
+        grid.place(row)
+    ));
+    let actual_col = find_in_row(grid, row, &g.actual.0, t);
+    for (key, col) in [("expected", Some(expected_col)), ("actual", actual_col)] {
+        let text = col
+            .and_then(|c| grid.at(row + 1, c))
+            .filter(|s| !s.from_above)
+            .map(|s| s.cell.text())
+            .unwrap_or_default();
+        if !text.is_empty() {
+            section.set(key, Value::Text(text));
+        }
+    }
+    Some(section)
+}
+
+struct Indicators {
+    weights: Vec<(String, Value)>,
+    total: Option<(Option<Decimal>, Option<Decimal>)>,
+    rows: Vec<Section>,
+}
+
+/// The indicator columns of the header row.
+struct IndicatorColumns {
+    level1: usize,
+    level2: Option<usize>,
+    text: Vec<(&'static str, usize)>,
+    weight: Option<usize>,
+    score: Option<usize>,
+}
+
+/// One indicator row as read.
+#[derive(Default)]
+struct Line {
+    level1: String,
+    level2: String,
+    texts: Vec<(&'static str, String)>,
+    weight: Option<Decimal>,
+    score: Option<Decimal>,
+    place: String,
+    notes: Vec<String>,
+}
+
+impl Line {
+    fn has_content(&self) -> bool {
+        !self.texts.is_empty() || self.weight.is_some() || self.score.is_some()
+    }
+}
+
+fn indicator_columns(
+    grid: &Grid,
+    header: usize,
+    level1: usize,
+    place: &str,
+    cx: &mut Context<'_>,
+) -> IndicatorColumns {
+    let t = cx.t;
+    let c = &t.evaluation.indicators;
+    let find = |names: &Names, cx: &mut Context<'_>| {
+        let col = find_in_row(grid, header, &names.0, t);
+        if col.is_none() {
+            cx.warn(Warning::new(
+                "import::missing_column",
+                format!("{place}，{}", grid.place(header)),
+                format!("绩效指标表头中找不到“{}”一栏", names.first()),
+            ));
+        }
+        col
+    };
+    let level2 = find(&c.level2, cx);
+    let mut text = Vec::new();
+    for (key, names) in [
+        ("name", &c.name),
+        ("target", &c.target),
+        ("actual", &c.actual),
+        ("deviation", &c.deviation),
+    ] {
+        if let Some(col) = find(names, cx) {
+            text.push((key, col));
+        }
+    }
+    let weight = find(&c.weight, cx);
+    let score = find(&c.score, cx);
+    IndicatorColumns {
+        level1,
+        level2,
+        text,
+        weight,
+        score,
+    }
+}
+
+fn indicators(grid: &Grid, prefix: &str, place: &str, cx: &mut Context<'_>) -> Indicators {
+    let t = cx.t;
+    let c = &t.evaluation.indicators;
+    let mut out = Indicators {
+        weights: Vec::new(),
+        total: None,
+        rows: Vec::new(),
+    };
+    let Some((header, level1)) = find_row(grid, 0, &c.level1.0, t) else {
+        cx.warn(Warning::new(
+            "import::missing_block",
+            place,
+            format!("找不到“{}”等列名，绩效指标未导入", c.level1.first()),
+        ));
+        return out;
+    };
+    let cols = indicator_columns(grid, header, level1, place, cx);
+    let mut lines: Vec<Line> = Vec::new();
+    let mut previous = (String::new(), String::new());
+    for row in header + 1..grid.rows.len() {
+        if is_header_again(grid, row, &cols, cx) {
+            continue;
+        }
+        if let Some(total) = total_row(grid, row, &cols, place, cx) {
+            out.total = Some(total);
+            break;
+        }
+        let before = cx.take_pending();
+        let line = read_line(grid, row, &cols, &mut previous, &mut out.weights, place, cx);
+        let notes = std::mem::replace(&mut cx.pending, before);
+        match line {
+            Some(mut l) => {
+                l.notes = notes;
+                lines.push(l);
+            }
+            None => cx.pending.extend(notes),
+        }
+    }
+    if out.total.is_none() {
+        cx.warn(Warning::new(
+            "import::missing_total",
+            place,
+            format!(
+                "找不到“{}”行，total_weight 和 total_score 未导入",
+                c.total_row.first()
+            ),
+        ));
+    }
+    out.rows = group_lines(lines, prefix);
+    out
+}
+
+/// A continuation's repeated header row.
+fn is_header_again(grid: &Grid, row: usize, cols: &IndicatorColumns, cx: &Context<'_>) -> bool {
+    let t = cx.t;
+    grid.at(row, cols.level1)
+        .filter(|s| !s.from_above)
+        .is_some_and(|s| {
+            let k = label::key(&s.cell.text(), &t.label_prefixes);
+            label::fits(&k, &t.evaluation.indicators.level1.0, &t.label_prefixes)
+                == Some(label::Fit::Exact)
+        })
+}
+
+/// The 总分 row: its label says so, or one cell (perhaps a picture) spans
+/// the label columns and the points stand under 分值 and 得分.
+fn total_row(
+    grid: &Grid,
+    row: usize,
+    cols: &IndicatorColumns,
+    place: &str,
+    cx: &mut Context<'_>,
+) -> Option<(Option<Decimal>, Option<Decimal>)> {
+    let t = cx.t;
+    let names = &t.evaluation.indicators.total_row.0;
+    let cells = grid.own_cells(row);
+    let labelled = cells.iter().any(|s| {
+        Some(s.col) != cols.weight && Some(s.col) != cols.score && {
+            let k = label::key(&s.cell.text(), &t.label_prefixes);
+            label::fits(&k, names, &t.label_prefixes) == Some(label::Fit::Exact)
+        }
+    });
+    let name_col = cols
+        .text
+        .iter()
+        .find(|(k, _)| *k == "name")
+        .map(|(_, c)| *c);
+    let wide = grid
+        .at(row, cols.level1)
+        .is_some_and(|s| !s.from_above && name_col.is_some_and(|n| s.col + s.cell.span > n));
+    if !labelled && !wide {
+        return None;
+    }
+    let at = format!("{place}，{}", grid.place(row));
+    if !labelled {
+        let picture = grid.at(row, cols.level1).is_some_and(|s| s.cell.has_image);
+        cx.warn(Warning::note(
+            "import::total_by_position",
+            &at,
+            if picture {
+                format!(
+                    "这一行的标签是图片而不是文字，按位置认定为“{}”行",
+                    names.first().map_or("", String::as_str)
+                )
+            } else {
+                format!(
+                    "这一行的标签不是“{}”，按位置认定为总分行",
+                    names.first().map_or("", String::as_str)
+                )
+            },
+        ));
+    }
+    let value = |col: Option<usize>, header: &str, cx: &mut Context<'_>| {
+        col.and_then(|c| grid.at(row, c))
+            .filter(|s| !s.from_above)
+            .and_then(|s| cx.points(&s.cell.text(), &format!("{at}「{header}」")))
+    };
+    let w = value(cols.weight, "分值", cx);
+    let s = value(cols.score, "得分", cx);
+    Some((w, s))
+}
+
+fn read_line(
+    grid: &Grid,
+    row: usize,
+    cols: &IndicatorColumns,
+    previous: &mut (String, String),
+    weights: &mut Vec<(String, Value)>,
+    place: &str,
+    cx: &mut Context<'_>,
+) -> Option<Line> {
+    let t = cx.t;
+    let at = format!("{place}，{}", grid.place(row));
+    let text_at = |col: usize| {
+        grid.at(row, col)
+            .filter(|s| !s.from_above)
+            .map(|s| s.cell.text())
+            .unwrap_or_default()
+    };
+    let l1_raw = grid
+        .at(row, cols.level1)
+        .map(|s| s.cell.text())
+        .unwrap_or_default();
+    let l2_raw = cols
+        .level2
+        .and_then(|c| grid.at(row, c))
+        .map(|s| s.cell.text())
+        .unwrap_or_default();
+    let mut line = Line {
+        place: grid.place(row),
+        ..Line::default()
+    };
+    line.level1 = label::clean(&l1_raw, &t.label_prefixes);
+    line.level2 = label::clean(&l2_raw, &t.label_prefixes);
+    if !line.level1.is_empty() {
+        if let Some(w) = level_weight(&l1_raw) {
+            if !weights.iter().any(|(k, _)| *k == line.level1) {
+                weights.push((line.level1.clone(), Value::Number(w)));
+            }
+        }
+    }
+    for (key, col) in &cols.text {
+        let text = text_at(*col);
+        if !text.is_empty() {
+            let text = if *key == "name" {
+                text.replace('\n', "")
+            } else {
+                text
+            };
+            line.texts.push((key, text));
+        }
+    }
+    let header = |k: &str| if k == "weight" { "分值" } else { "得分" };
+    for (key, col) in [("weight", cols.weight), ("score", cols.score)] {
+        let text = col.map(text_at).unwrap_or_default();
+        let v = cx.points(&text, &format!("{at}「{}」", header(key)));
+        if key == "weight" {
+            line.weight = v;
+        } else {
+            line.score = v;
+        }
+    }
+    // A merged or blank category cell carries the one above.
+    if line.level1.is_empty() {
+        line.level1 = previous.0.clone();
+        if line.level2.is_empty() {
+            line.level2 = previous.1.clone();
+        }
+    } else if line.level2.is_empty() && line.level1 == previous.0 {
+        line.level2 = previous.1.clone();
+    }
+    if line.level1.is_empty() || line.level2.is_empty() {
+        if line.has_content() {
+            cx.warn(
+                Warning::new(
+                    "import::indicator_without_level",
+                    &at,
+                    "这一行有指标内容，但没有一级或二级指标，未导入",
+                )
+                .help("在表中补上一级、二级指标（可合并单元格）"),
+            );
+        }
+        return None;
+    }
+    *previous = (line.level1.clone(), line.level2.clone());
+    Some(line)
+}
+
+/// "产出指标\n(50分)" → 50.
+fn level_weight(text: &str) -> Option<Decimal> {
+    let folded: String = text.chars().map(label::fold).collect();
+    let open = folded.rfind('(')?;
+    let inner = folded.get(open + 1..)?.trim_end_matches(')');
+    amount::points(inner).ok().flatten()
+}
+
+/// Lines → `[[…indicators]]`: a 二级指标 group with no filled line becomes
+/// one line with only `level1` and `level2`; blank lines in a filled group go.
+fn group_lines(lines: Vec<Line>, prefix: &str) -> Vec<Section> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(first) = lines.get(i) {
+        let key = (first.level1.clone(), first.level2.clone());
+        let group: Vec<&Line> = lines
+            .iter()
+            .skip(i)
+            .take_while(|l| {
+                (l.level1.as_str(), l.level2.as_str()) == (key.0.as_str(), key.1.as_str())
+            })
+            .collect();
+        i += group.len().max(1);
+        let filled: Vec<&&Line> = group.iter().filter(|l| l.has_content()).collect();
+        if filled.is_empty() {
+            let mut s = Section::array(&format!("{prefix}.indicators"))
+                .comment(format!("{}（二级指标未细化）", first.place));
+            s.set("level1", Value::Text(key.0.clone()));
+            s.set("level2", Value::Text(key.1.clone()));
+            out.push(s);
+            continue;
+        }
+        for line in filled {
+            let mut s = Section::array(&format!("{prefix}.indicators")).comment(line.place.clone());
+            s.comments.extend(line.notes.iter().cloned());
+            s.set("level1", Value::Text(line.level1.clone()));
+            s.set("level2", Value::Text(line.level2.clone()));
+            for key in ["name", "target", "actual"] {
+                if let Some((_, v)) = line.texts.iter().find(|(k, _)| *k == key) {
+                    s.set(key, Value::Text(v.clone()));
+                }
+            }
+            s.set_opt("weight", line.weight.map(Value::Number));
+            s.set_opt("score", line.score.map(Value::Number));
+            if let Some((_, v)) = line.texts.iter().find(|(k, _)| *k == "deviation") {
+                s.set("deviation", Value::Text(v.clone()));
+            }
+            out.push(s);
+        }
+    }
+    out
+}

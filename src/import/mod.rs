@@ -1,0 +1,705 @@
+//! `jixiao import`: a unit's Word package (`.docx`) → a submission file.
+//!
+//! The package is read as the bureau's templates of its year describe it
+//! (`rules/<year>/templates.toml`): attachments by their titles, tables by
+//! their header cells, rows by their labels — never by position. The result
+//! is TOML text in the submission format with comments naming where each
+//! block came from, and a warning for everything that could not be mapped.
+//! What the package cannot say comes from the caller: the date it was
+//! received and the unit's role.
+//!
+//! This module reads Word files and writes TOML text; it does not score and
+//! does not load submissions (the caller loads the text like any file).
+
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod amount;
+mod basic;
+mod docx;
+mod evaluation;
+mod label;
+mod numbering;
+mod recognise;
+mod report;
+mod table;
+pub mod template;
+mod warning;
+mod write;
+
+pub use template::Templates;
+pub use warning::{Level, Warning};
+
+use crate::data::Date;
+use crate::diag::Problem;
+use recognise::{Layout, TableKind, find_row};
+use rust_decimal::Decimal;
+use std::path::Path;
+use table::Grid;
+use template::FormKind;
+use write::{Section, Value};
+
+/// Largest package read, in bytes.
+pub const MAX_PACKAGE_BYTES: u64 = 100 << 20;
+
+/// What the package cannot say.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The date the package reached the bureau (`--received-on`).
+    pub received_on: Option<Date>,
+    /// `预算单位` or `主管部门` (`--role`).
+    pub role: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            received_on: None,
+            role: "预算单位".to_string(),
+        }
+    }
+}
+
+/// An imported package.
+#[derive(Debug)]
+pub struct Imported {
+    /// The submission file's text.
+    pub toml: String,
+    /// Everything worth saying, in the package's order.
+    pub warnings: Vec<Warning>,
+    /// The evaluated year.
+    pub year: i64,
+}
+
+impl Imported {
+    /// No required value is missing: the text loads as it is.
+    pub fn is_complete(&self) -> bool {
+        !self.warnings.iter().any(|w| w.level == Level::Missing)
+    }
+}
+
+/// Import a `.docx` file. `templates`: a `--rules` folder's, else the
+/// built-in ones of the package's year.
+pub fn import_file(
+    path: &Path,
+    options: &Options,
+    templates: Option<&Templates>,
+) -> Result<Imported, Box<Problem>> {
+    use std::io::Read as _;
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path)
+        .map_err(|e| Problem::plain("io::read", format!("无法读取 {name}：{e}")))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_PACKAGE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Problem::plain("io::read", format!("无法读取 {name}：{e}")))?;
+    if bytes.len() as u64 > MAX_PACKAGE_BYTES {
+        return Err(Problem::plain(
+            "import::too_large",
+            format!("{name} 过大（上限 {} MB）", MAX_PACKAGE_BYTES >> 20),
+        )
+        .into());
+    }
+    let file_name = path
+        .file_name()
+        .map_or_else(|| name.clone(), |n| n.to_string_lossy().into_owned());
+    import_docx(&bytes, &file_name, options, templates)
+}
+
+/// Import a `.docx` from its bytes; `name` is used in messages.
+pub fn import_docx(
+    bytes: &[u8],
+    name: &str,
+    options: &Options,
+    templates: Option<&Templates>,
+) -> Result<Imported, Box<Problem>> {
+    let doc = docx::read(bytes, name)?;
+    let found_year = recognise::year(&doc);
+    let builtin;
+    let t = match templates {
+        Some(t) => t,
+        None => {
+            let year = found_year.or_else(Templates::latest_year).unwrap_or(0);
+            builtin = Templates::builtin(year)?;
+            &builtin
+        }
+    };
+    let layout = recognise::layout(&doc, t);
+    let mut cx = Context {
+        t,
+        warnings: Vec::new(),
+        pending: Vec::new(),
+    };
+    let year = match found_year {
+        Some(y) => {
+            if y != t.year {
+                cx.warn(Warning::new(
+                    "import::year_mismatch",
+                    name,
+                    format!("材料是 {y} 年度的，所用模板描述是 {} 年度的", t.year),
+                ));
+            }
+            y
+        }
+        None => {
+            cx.warn(Warning::new(
+                "import::no_year",
+                name,
+                format!("标题中找不到“××××年度”，按模板的 {} 年度导入", t.year),
+            ));
+            t.year
+        }
+    };
+    let _ = cx.take_pending();
+    let toml = assemble(&layout, name, year, options, &mut cx);
+    Ok(Imported {
+        toml,
+        warnings: cx.warnings,
+        year,
+    })
+}
+
+/// A value found in the package and where.
+#[derive(Clone, Debug)]
+pub struct Found {
+    /// The value as written (whitespace inside a label removed).
+    pub text: String,
+    /// Where.
+    pub place: String,
+}
+
+/// The templates, the warnings so far, and the comments waiting for the
+/// next section written.
+pub struct Context<'a> {
+    t: &'a Templates,
+    warnings: Vec<Warning>,
+    pending: Vec<String>,
+}
+
+impl Context<'_> {
+    fn warn(&mut self, w: Warning) {
+        self.pending.push(w.comment());
+        self.warnings.push(w);
+    }
+
+    fn warn_in(&mut self, section: &mut Section, w: Warning) {
+        section.comments.push(w.comment());
+        self.warnings.push(w);
+    }
+
+    fn take_pending(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.pending)
+    }
+
+    fn attach_pending(&mut self, section: &mut Section) {
+        section.comments.append(&mut self.pending);
+    }
+
+    /// An amount in 万元, or a warning; a note in brackets only where allowed.
+    fn amount(
+        &mut self,
+        text: &str,
+        place: &str,
+        note_allowed: bool,
+    ) -> Option<(Decimal, Option<String>)> {
+        match amount::amount(text) {
+            Ok(None) => None,
+            Ok(Some(a)) => {
+                if let Some(c) = &a.converted {
+                    self.warn(Warning::note("import::converted", place, c.clone()));
+                }
+                let note = match (a.note, note_allowed) {
+                    (Some(n), false) => {
+                        self.warn(Warning::new(
+                            "import::note_dropped",
+                            place,
+                            format!("数字后括号中的说明“{n}”在报送格式中没有位置，未导入"),
+                        ));
+                        None
+                    }
+                    (n, _) => n,
+                };
+                Some((a.value, note))
+            }
+            Err(reason) => {
+                self.warn(
+                    Warning::new("import::not_a_number", place, format!("{reason}，未导入"))
+                        .help("金额以万元计，只写数字（如 1085.09）；空白表示未填，0 表示为零"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Points (分值、得分), or a warning.
+    fn points(&mut self, text: &str, place: &str) -> Option<Decimal> {
+        match amount::points(text) {
+            Ok(v) => v,
+            Err(reason) => {
+                self.warn(
+                    Warning::new("import::not_a_number", place, format!("{reason}，未导入"))
+                        .help("分值和得分只写数字（如 10 或 9.5）"),
+                );
+                None
+            }
+        }
+    }
+
+    /// The cell right of a label cell ("预算单位名称 | 某某单位"), line
+    /// breaks removed.
+    fn value_right_of(&mut self, grid: &Grid, names: &[String], place: &str) -> Option<Found> {
+        let (row, col) = find_row(grid, 0, names, self.t)?;
+        let cells = grid.own_cells(row);
+        let at = cells.iter().position(|s| s.col == col)?;
+        let value = cells.get(at + 1)?;
+        let text: String = value.cell.text().replace('\n', "");
+        let text = text.trim().to_string();
+        (!text.is_empty()).then(|| Found {
+            text,
+            place: format!("{place}，{}", grid.place(row)),
+        })
+    }
+}
+
+/// The text after a footer label ("填表人：易帆    联系电话：…" → "易帆").
+fn footer_value(footer: &[String], names: &[String]) -> Option<String> {
+    footer.iter().find_map(|line| {
+        names.iter().find_map(|n| {
+            let at = line.find(n.as_str())?;
+            let rest = line.get(at + n.len()..)?.trim_start();
+            let rest = rest
+                .trim_start_matches(['：', ':'])
+                .trim_start_matches([' ', '\u{3000}', '\t']);
+            let value: String = rest.chars().take_while(|c| !c.is_whitespace()).collect();
+            // "填表人：联系电话：" — the next label, not a value.
+            let value = match value.find(['：', ':']) {
+                Some(_) => String::new(),
+                None => value,
+            };
+            Some(value)
+        })
+    })
+}
+
+/// 填报日期 under a table, or a warning when written but unreadable.
+fn footer_date(
+    footer: &[String],
+    t: &Templates,
+    place: &str,
+    cx: &mut Context<'_>,
+) -> Option<Date> {
+    let names = &t.footer.filled_on.0;
+    let line = footer.iter().find_map(|l| {
+        names
+            .iter()
+            .find_map(|n| l.find(n.as_str()).map(|at| (l, at + n.len())))
+    })?;
+    let rest = line.0.get(line.1..)?;
+    let rest = rest.trim_start().trim_start_matches(['：', ':']);
+    let date_text: String = rest
+        .chars()
+        .map(label::fold)
+        .filter(|c| !c.is_whitespace())
+        .take_while(|c| c.is_ascii_digit() || "年月日号-./〇零一二三四五六七八九十".contains(*c))
+        .collect();
+    if date_text.is_empty() {
+        return None;
+    }
+    let date = amount::date(&date_text);
+    if date.is_none() {
+        cx.warn(
+            Warning::new(
+                "import::bad_date",
+                format!(
+                    "{place}，表下“{}”",
+                    names.first().map_or("", String::as_str)
+                ),
+                format!("“{date_text}”不是有效日期，filled_on 未导入"),
+            )
+            .help("写成 2023年6月14日"),
+        );
+    }
+    date
+}
+
+/// What the package contains, for `[[attachments]]`.
+#[derive(Default)]
+struct Contents {
+    basic: bool,
+    overall: bool,
+    projects: Vec<Option<String>>,
+    titled: Vec<usize>,
+}
+
+fn assemble(
+    layout: &Layout,
+    name: &str,
+    year: i64,
+    options: &Options,
+    cx: &mut Context<'_>,
+) -> String {
+    let t = cx.t;
+    let mut body: Vec<Section> = Vec::new();
+    let mut contents = Contents::default();
+    let mut unit_names: Vec<Found> = Vec::new();
+    let mut filled_by: Option<Found> = None;
+    let mut basic_sections = Vec::new();
+    let mut overall_sections = Vec::new();
+    let mut project_sections = Vec::new();
+    let mut general: Vec<String> = Vec::new();
+    for part in &layout.tables {
+        let place = part_place(part, t);
+        check_title(part, &place, cx);
+        match part.kind {
+            TableKind::Form(FormKind::BasicData) if !contents.basic => {
+                contents.basic = true;
+                let b = basic::read(part, &place, cx);
+                unit_names.extend(b.unit_name);
+                basic_sections = b.sections;
+            }
+            TableKind::Form(FormKind::Overall) if !contents.overall => {
+                contents.overall = true;
+                let e = evaluation::read(part, evaluation::Which::Overall, &place, cx);
+                unit_names.extend(e.name);
+                overall_sections = e.sections;
+            }
+            TableKind::Form(FormKind::Project) => {
+                let e = evaluation::read(part, evaluation::Which::Project, &place, cx);
+                contents.projects.push(e.name.map(|n| n.text));
+                project_sections.extend(e.sections);
+            }
+            TableKind::Form(_) => cx.warn(
+                Warning::new(
+                    "import::duplicate_table",
+                    &place,
+                    "同一张表出现了两次，第二张未导入",
+                )
+                .help("删去重复的表，或确认它是否应是另一张表"),
+            ),
+            TableKind::Skip(i) => {
+                let note = t.skip.get(i).map_or("", |s| s.note.as_str());
+                cx.warn(Warning::note("import::skipped_table", &place, note));
+            }
+            TableKind::Unknown => cx.warn(
+                Warning::new(
+                    "import::unknown_table",
+                    &place,
+                    format!(
+                        "未能识别这个表格（第一行：“{}”），未导入",
+                        first_row_text(&part.grid)
+                    ),
+                )
+                .help("检查表头是否与模板一致；若是某张表的续表，不要在两部分之间插入文字"),
+            ),
+        }
+        if filled_by.is_none() {
+            filled_by = footer_value(&part.footer, &t.footer.filled_by.0)
+                .filter(|v| !v.is_empty())
+                .map(|v| Found {
+                    text: v,
+                    place: place.clone(),
+                });
+        }
+        attach_to_first(
+            &mut basic_sections,
+            &mut overall_sections,
+            &mut project_sections,
+            part.kind,
+            cx,
+        );
+        // Skipped and unknown tables have no section: their notes go on top.
+        general.append(&mut cx.pending);
+    }
+    let mut report_sections = Vec::new();
+    let mut listed = None;
+    match &layout.report {
+        Some(r) => {
+            let place = match &r.marker {
+                Some(m) => format!("{m} 部门整体支出绩效自评报告"),
+                None => "部门整体支出绩效自评报告".to_string(),
+            };
+            let rep = report::read(r, &place, cx);
+            report_sections = rep.sections;
+            listed = rep.listed;
+        }
+        None => cx.warn(
+            Warning::new(
+                "import::missing_report",
+                name,
+                "材料中找不到自评报告（附件3），[report] 未导入",
+            )
+            .help("报告标题应以“绩效自评报告”结尾，正文各部分以“一、”“二、”……编号"),
+        ),
+    }
+    contents.titled = layout.titled.iter().map(|p| p.attachment).collect();
+    for (kind, present) in [
+        (FormKind::BasicData, contents.basic),
+        (FormKind::Overall, contents.overall),
+        (FormKind::Project, !contents.projects.is_empty()),
+    ] {
+        if !present {
+            let title = t
+                .attachments
+                .iter()
+                .find(|a| a.form == Some(kind))
+                .map_or("", |a| a.title.as_str());
+            cx.warn(
+                Warning::new(
+                    "import::missing_attachment",
+                    name,
+                    format!("材料中找不到“{title}”"),
+                )
+                .help("检查该表的表头是否与模板一致；确实未报送的，评分时按缺少附件计"),
+            );
+        }
+    }
+    let head_sections = unit_sections(&unit_names, filled_by.as_ref(), year, options, cx);
+    let attachments = attachment_sections(&contents, listed.as_deref(), cx);
+    body.extend(head_sections);
+    body.extend(basic_sections);
+    body.extend(overall_sections);
+    body.extend(report_sections);
+    body.extend(attachments);
+    body.extend(project_sections);
+    let mut head = vec![
+        format!("由 jixiao import 从 {name} 导入（{} 年度模板）。", t.year),
+        "每一块上方的注释写明它在 Word 文件中的位置；“警告”“缺少”“提示”是导入时发现的问题。"
+            .to_string(),
+        "[review] 由区财政局评审人员填写，导入不生成。".to_string(),
+    ];
+    if !general.is_empty() {
+        head.push(String::new());
+        head.extend(general);
+    }
+    let mut remaining = cx.take_pending();
+    if let Some(first) = body.first_mut() {
+        first.comments.append(&mut remaining);
+    }
+    let mut root = Section::default();
+    root.set("format", Value::Integer(1));
+    let mut all = vec![root];
+    all.extend(body);
+    write::render(&head, &all)
+}
+
+/// Comments left over from a form go on its first section.
+fn attach_to_first(
+    basic: &mut [Section],
+    overall: &mut [Section],
+    projects: &mut [Section],
+    kind: TableKind,
+    cx: &mut Context<'_>,
+) {
+    let target = match kind {
+        TableKind::Form(FormKind::BasicData) => basic.first_mut(),
+        TableKind::Form(FormKind::Overall) => overall.first_mut(),
+        TableKind::Form(FormKind::Project) => {
+            projects.iter_mut().rev().find(|s| s.path == "projects")
+        }
+        _ => None,
+    };
+    if let Some(s) = target {
+        cx.attach_pending(s);
+    }
+}
+
+/// A form's title should be above it and name the same form.
+fn check_title(part: &recognise::TablePart, place: &str, cx: &mut Context<'_>) {
+    let TableKind::Form(kind) = part.kind else {
+        return;
+    };
+    match part.title.as_deref() {
+        None => cx.warn(Warning::note(
+            "import::missing_title",
+            place,
+            "表格上方没有找到标题，按表头认定",
+        )),
+        Some(title) => {
+            if recognise::title_form(title, cx.t).is_some_and(|k| k != kind) {
+                cx.warn(
+                    Warning::new(
+                        "import::title_mismatch",
+                        place,
+                        format!("标题“{}”与表头认定的表不符，按表头认定", title.trim()),
+                    )
+                    .help("检查标题是否放错了位置"),
+                );
+            }
+        }
+    }
+}
+
+/// "附件2 部门整体支出绩效自评表".
+fn part_place(part: &recognise::TablePart, t: &Templates) -> String {
+    let title = match part.kind {
+        TableKind::Form(kind) => t
+            .attachments
+            .iter()
+            .find(|a| a.form == Some(kind))
+            .map(|a| a.title.clone())
+            .unwrap_or_default(),
+        TableKind::Skip(i) => t.skip.get(i).map(|s| s.title.clone()).unwrap_or_default(),
+        TableKind::Unknown => format!("第{}个表格", part.tables.first().copied().unwrap_or(0)),
+    };
+    match &part.marker {
+        Some(m) => format!("{m} {title}"),
+        None => title,
+    }
+}
+
+fn first_row_text(grid: &Grid) -> String {
+    let cells: Vec<String> = grid
+        .row_cells(0)
+        .iter()
+        .map(|s| s.cell.text().replace('\n', ""))
+        .filter(|s| !s.is_empty())
+        .collect();
+    cells.join(" | ").chars().take(60).collect()
+}
+
+/// `format`'s neighbours: `[unit]`, `[submission]`, `[[self_checks]]`.
+fn unit_sections(
+    names: &[Found],
+    filled_by: Option<&Found>,
+    year: i64,
+    options: &Options,
+    cx: &mut Context<'_>,
+) -> Vec<Section> {
+    let mut unit = Section::table("unit");
+    let name = names.first();
+    match name {
+        Some(n) => unit.set_noted("name", Value::Text(n.text.clone()), &n.place),
+        None => {
+            cx.warn_in(
+                &mut unit,
+                Warning::missing("import::missing_unit_name", "", "材料中找不到预算单位名称").help(
+                    "附件1、附件2 的“预算单位名称”一栏应填写单位全称；或在输出文件中补上 name",
+                ),
+            );
+            unit.set_missing("name", "\"单位全称\"");
+        }
+    }
+    for other in names.iter().skip(1) {
+        if name.is_some_and(|n| label::compact(&n.text) != label::compact(&other.text)) {
+            let first = name.map_or("", |n| n.text.as_str());
+            cx.warn_in(
+                &mut unit,
+                Warning::new(
+                    "import::unit_name_differs",
+                    &other.place,
+                    format!("单位名称“{}”与前面的“{first}”不同，按前者导入", other.text),
+                ),
+            );
+        }
+    }
+    unit.set("year", Value::Integer(year));
+    unit.set("role", Value::Text(options.role.clone()));
+    if let Some(f) = filled_by {
+        unit.set_noted(
+            "filled_by",
+            Value::Text(f.text.clone()),
+            format!("{}表下“填表人”", f.place),
+        );
+    }
+    let mut submission = Section::table("submission");
+    match options.received_on {
+        Some(d) => submission.set_noted("received_on", Value::Date(d), "--received-on"),
+        None => {
+            cx.warn_in(
+                &mut submission,
+                Warning::missing(
+                    "import::missing_received_on",
+                    "",
+                    "材料送达区财政局的日期不在材料中，received_on 待填",
+                )
+                .help("导入时加 --received-on 2023-06-14，或在输出文件中补上 received_on"),
+            );
+            submission.set_missing("received_on", "2023-06-14  （材料送达区财政局的日期）");
+        }
+    }
+    let mut check =
+        Section::array("self_checks").comment("单位自查：材料本身就是预算单位自查的证据");
+    match name {
+        Some(n) => check.set("unit", Value::Text(n.text.clone())),
+        None => check.set_missing("unit", "\"单位全称\""),
+    }
+    check.set("duty", Value::Text("预算单位自查".to_string()));
+    check.set("done", Value::Bool(true));
+    if options.role == "主管部门" {
+        cx.warn_in(
+            &mut check,
+            Warning::note(
+                "import::supervisor_duty",
+                "",
+                "主管部门的“主管部门汇总转移支付”是否完成，材料中看不出，由区财政局在 [[self_checks]] 中补填",
+            ),
+        );
+    }
+    vec![unit, submission, check]
+}
+
+/// `[[attachments]]`: what the package contains, in the order of the
+/// report's list (then the template's).
+fn attachment_sections(
+    contents: &Contents,
+    listed: Option<&[usize]>,
+    cx: &mut Context<'_>,
+) -> Vec<Section> {
+    let t = cx.t;
+    let mut order: Vec<usize> = listed.map(<[usize]>::to_vec).unwrap_or_default();
+    for i in 0..t.attachments.len() {
+        if !order.contains(&i) {
+            order.push(i);
+        }
+    }
+    let mut out = Vec::new();
+    for i in order {
+        let Some(a) = t.attachments.get(i) else {
+            continue;
+        };
+        let projects: Vec<Option<String>> = match a.form {
+            Some(FormKind::BasicData) if contents.basic => vec![None],
+            Some(FormKind::Overall) if contents.overall => vec![None],
+            Some(FormKind::Project) => contents
+                .projects
+                .iter()
+                .map(|p| Some(p.clone().unwrap_or_default()))
+                .collect(),
+            None if contents.titled.contains(&i) => vec![None],
+            _ => Vec::new(),
+        };
+        if projects.is_empty() {
+            continue;
+        }
+        if listed.is_some_and(|l| !l.contains(&i)) {
+            cx.warn(Warning::new(
+                "import::attachment_not_listed",
+                "附件3 报告的附件清单",
+                format!(
+                    "材料中有“{}”，但报告的附件清单没有列出；已记入 [[attachments]]",
+                    a.title
+                ),
+            ));
+        }
+        for project in projects {
+            let mut s = Section::array("attachments");
+            s.set("title", Value::Text(a.title.clone()));
+            if let Some(p) = project.filter(|p| !p.is_empty()) {
+                s.set("project", Value::Text(p));
+            }
+            cx.attach_pending(&mut s);
+            out.push(s);
+        }
+    }
+    if let Some(first) = out.first_mut() {
+        first.comments.insert(
+            0,
+            "材料中实际含有的附件，按报告附件清单的顺序；未报送的表不列出".to_string(),
+        );
+    }
+    out
+}

@@ -1,0 +1,573 @@
+//! Finding the package's parts: each table by its header cells (a table
+//! split across pages is stitched back first), each attachment by its
+//! title, the report by its title and its numbered headings. Nothing here
+//! depends on where a part stands or on the number after "附件".
+
+use super::docx::{Block, Document, Row};
+use super::label::{self, Fit, compact, fits, fold};
+use super::table::Grid;
+use super::template::{FormKind, Templates};
+
+/// What a recognised table is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TableKind {
+    /// One of the forms with data.
+    Form(FormKind),
+    /// A table that is not the unit's data (index into `Templates::skip`).
+    Skip(usize),
+    /// Not recognised.
+    Unknown,
+}
+
+/// A table (stitched from one or more parts) and what surrounds it.
+#[derive(Debug)]
+pub struct TablePart {
+    /// What it is.
+    pub kind: TableKind,
+    /// Its grid.
+    pub grid: Grid,
+    /// The document's table numbers it was stitched from.
+    pub tables: Vec<usize>,
+    /// "附件2", if a marker precedes it.
+    pub marker: Option<String>,
+    /// Its title paragraph, if found.
+    pub title: Option<String>,
+    /// The paragraphs below it up to the next part (填表人, 填报日期).
+    pub footer: Vec<String>,
+}
+
+/// The report's paragraphs.
+#[derive(Debug, Default)]
+pub struct ReportPart {
+    /// "附件3", if a marker precedes it.
+    pub marker: Option<String>,
+    /// The title, its lines joined.
+    pub title: Option<String>,
+    /// The body paragraphs after the title, in order.
+    pub paragraphs: Vec<String>,
+}
+
+/// An attachment recognised by its title only (the three fund tables).
+#[derive(Debug)]
+pub struct TitledPart {
+    /// Index into `Templates::attachments`.
+    pub attachment: usize,
+}
+
+/// Everything found.
+#[derive(Debug, Default)]
+pub struct Layout {
+    /// Tables in document order.
+    pub tables: Vec<TablePart>,
+    /// The report, if found.
+    pub report: Option<ReportPart>,
+    /// Attachments known by title only.
+    pub titled: Vec<TitledPart>,
+}
+
+/// The evaluated year, from the first "2022年度" in a body paragraph.
+pub fn year(doc: &Document) -> Option<i64> {
+    doc.blocks.iter().find_map(|b| match b {
+        Block::Paragraph(p) => year_in(&p.text),
+        Block::Table(_) => None,
+    })
+}
+
+fn year_in(text: &str) -> Option<i64> {
+    let folded: Vec<char> = text
+        .chars()
+        .map(fold)
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    folded.windows(6).find_map(|w| {
+        let digits: String = w.iter().take(4).collect();
+        (w.get(4) == Some(&'年')
+            && w.get(5) == Some(&'度')
+            && digits.chars().all(|c| c.is_ascii_digit()))
+        .then(|| digits.parse().ok())
+        .flatten()
+    })
+}
+
+/// A paragraph that only marks an attachment: "附件1", "附件 2：".
+/// Returns the marker and any title after it.
+pub fn marker(text: &str, t: &Templates) -> Option<(String, String)> {
+    let s = compact(text);
+    let rest = s.strip_prefix(t.marker.as_str())?;
+    let digits: String = rest
+        .chars()
+        .take_while(|c| {
+            c.is_ascii_digit() || ('０'..='９').contains(c) || "一二三四五六七八九十".contains(*c)
+        })
+        .collect();
+    if digits.is_empty() {
+        return None;
+    }
+    let after = rest.get(digits.len()..)?;
+    let after = after.trim_start_matches(['：', ':', '、', '.', '．']);
+    let name: String = format!(
+        "{}{}",
+        t.marker,
+        digits.chars().map(fold).collect::<String>()
+    );
+    Some((name, after.to_string()))
+}
+
+/// Which title a paragraph is, if it is one: it ends with the title and
+/// does not start with an ordinal (the report's list of attachments does).
+fn title_of(text: &str, t: &Templates) -> Option<TitleKind> {
+    let mut s = compact(text);
+    if let Some((_, rest)) = marker(text, t) {
+        s = rest;
+    }
+    if s.is_empty() || s.chars().count() > 60 || label::clean(&s, &[]) != strip_trailing_note(&s) {
+        return None;
+    }
+    let s: String = strip_trailing_note(&s).chars().map(fold).collect();
+    let ends = |title: &str| {
+        let k: String = compact(title).chars().map(fold).collect();
+        !k.is_empty() && s.ends_with(&k)
+    };
+    if ends(&t.project.title) {
+        return Some(TitleKind::Form(FormKind::Project));
+    }
+    if ends(&t.basic_data.title) {
+        return Some(TitleKind::Form(FormKind::BasicData));
+    }
+    if ends(&t.overall.title) {
+        return Some(TitleKind::Form(FormKind::Overall));
+    }
+    if ends(&t.report.title) {
+        return Some(TitleKind::Report);
+    }
+    if let Some(i) = t.skip.iter().position(|k| ends(&k.title)) {
+        return Some(TitleKind::Skip(i));
+    }
+    t.attachments
+        .iter()
+        .position(|a| a.form.is_none() && ends(&a.title))
+        .map(TitleKind::Attachment)
+}
+
+fn strip_trailing_note(s: &str) -> String {
+    if s.ends_with([')', '）']) {
+        if let Some(at) = s.rfind(['(', '（']).filter(|a| *a > 0) {
+            return s.get(..at).unwrap_or(s).to_string();
+        }
+    }
+    s.to_string()
+}
+
+/// The form a table's title names, if it names one.
+pub fn title_form(text: &str, t: &Templates) -> Option<FormKind> {
+    match title_of(text, t)? {
+        TitleKind::Form(k) => Some(k),
+        _ => None,
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TitleKind {
+    Form(FormKind),
+    Report,
+    Skip(usize),
+    Attachment(usize),
+}
+
+/// Paragraphs that may stand between two parts of one split table.
+fn is_filler(text: &str) -> bool {
+    let s = compact(text);
+    s.is_empty()
+        || s.starts_with("续表")
+        || matches!(s.as_str(), "续" | "(续)" | "（续）" | "续上表")
+}
+
+/// Find every part of the package.
+pub fn layout(doc: &Document, t: &Templates) -> Layout {
+    let mut out = Layout::default();
+    let blocks = &doc.blocks;
+    let mut i = 0;
+    let mut report_done = false;
+    while let Some(block) = blocks.get(i) {
+        match block {
+            Block::Table(_) => {
+                let (part, next) = table_run(blocks, i, t);
+                out.tables.push(part);
+                i = next;
+            }
+            Block::Paragraph(p) => {
+                match title_of(&p.text, t) {
+                    Some(TitleKind::Report) if !report_done => {
+                        let (report, next) = report_run(blocks, i, t);
+                        out.report = Some(report);
+                        report_done = true;
+                        i = next;
+                        continue;
+                    }
+                    Some(TitleKind::Attachment(a)) => out.titled.push(TitledPart { attachment: a }),
+                    _ => {}
+                }
+                if !report_done && first_heading(&p.text, t) {
+                    // A report without a recognisable title.
+                    let (report, next) =
+                        report_body(blocks, i, None, marker_before(blocks, i, t), t);
+                    out.report = Some(report);
+                    report_done = true;
+                    i = next;
+                    continue;
+                }
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// "一、单位基本情况": the report's first heading.
+fn first_heading(text: &str, t: &Templates) -> bool {
+    let Some((1, rest)) = label::chinese_ordinal(text) else {
+        return false;
+    };
+    t.report
+        .headings
+        .first()
+        .is_some_and(|h| compact(rest).starts_with(&compact(h)))
+}
+
+/// Tables from `start` on that form one table, and the index after them.
+fn table_run(blocks: &[Block], start: usize, t: &Templates) -> (TablePart, usize) {
+    let mut parts: Vec<usize> = vec![start];
+    let mut next = start + 1;
+    let mut look = start + 1;
+    let columns = |i: usize| match blocks.get(i) {
+        Some(Block::Table(tb)) => {
+            Grid::build(
+                tb.rows
+                    .iter()
+                    .enumerate()
+                    .map(|(n, r)| (tb.number, n + 1, r)),
+            )
+            .columns
+        }
+        _ => 0,
+    };
+    let first_columns = columns(start);
+    loop {
+        match blocks.get(look) {
+            Some(Block::Paragraph(p)) if is_filler(&p.text) => look += 1,
+            Some(Block::Table(_)) => {
+                let joined = columns(look) == first_columns
+                    && identify(&grid_of(blocks, &[look]), t) == TableKind::Unknown;
+                if !joined {
+                    break;
+                }
+                parts.push(look);
+                look += 1;
+                next = look;
+            }
+            _ => break,
+        }
+    }
+    let grid = grid_of(blocks, &parts);
+    let kind = identify(&grid, t);
+    let tables = parts
+        .iter()
+        .filter_map(|&i| match blocks.get(i) {
+            Some(Block::Table(tb)) => Some(tb.number),
+            _ => None,
+        })
+        .collect();
+    let (marker, title) = heading_before(blocks, start, t);
+    let footer = footer_after(blocks, next, t);
+    (
+        TablePart {
+            kind,
+            grid,
+            tables,
+            marker,
+            title,
+            footer,
+        },
+        next,
+    )
+}
+
+/// One grid from several tables' rows; a continuation's repeated header
+/// rows are dropped.
+fn grid_of(blocks: &[Block], parts: &[usize]) -> Grid {
+    let mut rows: Vec<(usize, usize, &Row)> = Vec::new();
+    let mut headers: Vec<String> = Vec::new();
+    for (k, &i) in parts.iter().enumerate() {
+        let Some(Block::Table(tb)) = blocks.get(i) else {
+            continue;
+        };
+        for (n, row) in tb.rows.iter().enumerate() {
+            let sig = signature(row);
+            if k == 0 && row.repeat_header {
+                headers.push(sig);
+            } else if k > 0 && (row.repeat_header || headers.contains(&sig)) && !sig.is_empty() {
+                continue;
+            }
+            rows.push((tb.number, n + 1, row));
+        }
+    }
+    Grid::build(rows)
+}
+
+fn signature(row: &Row) -> String {
+    let cells: Vec<String> = row
+        .cells
+        .iter()
+        .map(|c| compact(&c.paragraphs.join("")))
+        .collect();
+    if cells.iter().all(String::is_empty) {
+        return String::new();
+    }
+    cells.join("|")
+}
+
+/// Keys of every cell, whole and before a colon.
+fn cell_keys(grid: &Grid, t: &Templates) -> Vec<String> {
+    let mut keys = Vec::new();
+    for cell in &grid.cells {
+        let text = cell.text();
+        keys.push(label::key(&text, &t.label_prefixes));
+        if let Some((l, _)) = label::split_value(&text) {
+            keys.push(label::key(l, &t.label_prefixes));
+        }
+    }
+    keys
+}
+
+/// Which table this is, by its header cells.
+pub fn identify(grid: &Grid, t: &Templates) -> TableKind {
+    let keys = cell_keys(grid, t);
+    let has_all = |names: &[String]| {
+        !names.is_empty()
+            && names.iter().all(|n| {
+                let n = [n.clone()];
+                keys.iter()
+                    .any(|k| fits(k, &n, &t.label_prefixes).is_some())
+            })
+    };
+    let mut candidates: Vec<(usize, TableKind)> = Vec::new();
+    let forms = [
+        (&t.basic_data.identify, FormKind::BasicData),
+        (&t.overall.identify, FormKind::Overall),
+        (&t.project.identify, FormKind::Project),
+    ];
+    for (names, kind) in forms {
+        if has_all(names) {
+            candidates.push((names.len(), TableKind::Form(kind)));
+        }
+    }
+    for (i, s) in t.skip.iter().enumerate() {
+        if has_all(&s.identify) {
+            candidates.push((s.identify.len(), TableKind::Skip(i)));
+        }
+    }
+    candidates
+        .into_iter()
+        .max_by_key(|(n, _)| *n)
+        .map_or(TableKind::Unknown, |(_, k)| k)
+}
+
+/// The marker and title paragraphs just before a table.
+fn heading_before(
+    blocks: &[Block],
+    start: usize,
+    t: &Templates,
+) -> (Option<String>, Option<String>) {
+    let mut title = None;
+    let mut seen = 0;
+    for i in (0..start).rev() {
+        let Some(Block::Paragraph(p)) = blocks.get(i) else {
+            break;
+        };
+        if p.text.trim().is_empty() {
+            continue;
+        }
+        if let Some((m, rest)) = marker(&p.text, t) {
+            if title.is_none() && !rest.is_empty() {
+                title = Some(rest);
+            }
+            return (Some(m), title);
+        }
+        if is_footer(&p.text, t) {
+            break;
+        }
+        if title.is_none() && title_of(&p.text, t).is_some() {
+            title = Some(p.text.trim().to_string());
+        }
+        seen += 1;
+        if seen >= 3 {
+            break;
+        }
+    }
+    (None, title)
+}
+
+fn marker_before(blocks: &[Block], start: usize, t: &Templates) -> Option<String> {
+    for i in (0..=start).rev() {
+        let Some(Block::Paragraph(p)) = blocks.get(i) else {
+            return None;
+        };
+        if let Some((m, _)) = marker(&p.text, t) {
+            return Some(m);
+        }
+        if i + 3 < start {
+            return None;
+        }
+    }
+    None
+}
+
+/// A 填表人 / 填报日期 line.
+fn is_footer(text: &str, t: &Templates) -> bool {
+    let s = compact(text);
+    t.footer
+        .filled_by
+        .0
+        .iter()
+        .chain(&t.footer.filled_on.0)
+        .any(|n| s.contains(n.as_str()))
+}
+
+/// Paragraphs after a table up to the next table, marker or title.
+fn footer_after(blocks: &[Block], start: usize, t: &Templates) -> Vec<String> {
+    let mut out = Vec::new();
+    for block in blocks.iter().skip(start) {
+        let Block::Paragraph(p) = block else { break };
+        if marker(&p.text, t).is_some() || title_of(&p.text, t).is_some() {
+            break;
+        }
+        if !p.text.trim().is_empty() {
+            out.push(p.text.clone());
+        }
+    }
+    out
+}
+
+/// The report from its title paragraph at `end_of_title`.
+fn report_run(blocks: &[Block], end_of_title: usize, t: &Templates) -> (ReportPart, usize) {
+    // The title may be written over several lines before this one.
+    let mut first = end_of_title;
+    while first > 0 && end_of_title - first < 4 {
+        let Some(Block::Paragraph(p)) = blocks.get(first - 1) else {
+            break;
+        };
+        let s = compact(&p.text);
+        if s.is_empty()
+            || marker(&p.text, t).is_some()
+            || s.contains(['：', ':'])
+            || s.chars().count() > 30
+            || is_footer(&p.text, t)
+        {
+            break;
+        }
+        first -= 1;
+    }
+    let title: String = (first..=end_of_title)
+        .filter_map(|i| match blocks.get(i) {
+            Some(Block::Paragraph(p)) => Some(compact(&p.text)),
+            _ => None,
+        })
+        .collect();
+    let title = match marker(&title, t) {
+        Some((_, rest)) => rest,
+        None => title,
+    };
+    let m = marker_before(blocks, first, t);
+    report_body(blocks, end_of_title + 1, Some(title), m, t)
+}
+
+/// The report's body paragraphs from `start` to the next table, marker or
+/// form title.
+fn report_body(
+    blocks: &[Block],
+    start: usize,
+    title: Option<String>,
+    marker_text: Option<String>,
+    t: &Templates,
+) -> (ReportPart, usize) {
+    let mut paragraphs = Vec::new();
+    let mut i = start;
+    while let Some(Block::Paragraph(p)) = blocks.get(i) {
+        if marker(&p.text, t).is_some() {
+            break;
+        }
+        if matches!(title_of(&p.text, t), Some(k) if k != TitleKind::Report) {
+            break;
+        }
+        paragraphs.push(p.text.clone());
+        i += 1;
+    }
+    (
+        ReportPart {
+            marker: marker_text,
+            title,
+            paragraphs,
+        },
+        i,
+    )
+}
+
+/// The best column for a header name in a row: its cells' keys matched
+/// against `names`, exact matches first.
+pub fn find_in_row(grid: &Grid, row: usize, names: &[String], t: &Templates) -> Option<usize> {
+    grid.row_cells(row)
+        .iter()
+        .filter_map(|s| {
+            let k = label::key(&s.cell.text(), &t.label_prefixes);
+            fits(&k, names, &t.label_prefixes).map(|f| (f, s.col))
+        })
+        .max_by_key(|(f, col)| (*f, std::cmp::Reverse(*col)))
+        .map(|(_, c)| c)
+}
+
+/// The first row (from `from`) with a cell matching `names`, and that cell's column.
+pub fn find_row(
+    grid: &Grid,
+    from: usize,
+    names: &[String],
+    t: &Templates,
+) -> Option<(usize, usize)> {
+    (from..grid.rows.len()).find_map(|r| {
+        grid.own_cells(r).iter().find_map(|s| {
+            let k = label::key(&s.cell.text(), &t.label_prefixes);
+            (fits(&k, names, &t.label_prefixes) == Some(Fit::Exact)).then_some((r, s.col))
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn years_and_markers() {
+        assert_eq!(
+            year_in("2022年度预算单位整体支出绩效评价基础数据表"),
+            Some(2022)
+        );
+        assert_eq!(year_in("  ２０２２ 年度项目"), Some(2022));
+        assert_eq!(year_in("2022年实际"), None);
+        let t = super::super::template::Templates::builtin(2022);
+        let Ok(t) = t else { return };
+        assert_eq!(
+            marker("附件 2：", &t),
+            Some(("附件2".into(), String::new()))
+        );
+        assert_eq!(marker("报告需要以下附件：", &t), None);
+        assert_eq!(
+            title_of("2022年度预算单位整体支出绩效评价基础数据表", &t),
+            Some(TitleKind::Form(FormKind::BasicData))
+        );
+        assert_eq!(title_of("1、部门整体支出绩效评价基础数据表", &t), None);
+        assert_eq!(
+            title_of("3、项目支出绩效自评表(一个一级项目支出一张表)", &t),
+            None
+        );
+        assert_eq!(title_of("绩效自评报告", &t), Some(TitleKind::Report));
+    }
+}
