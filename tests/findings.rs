@@ -267,7 +267,7 @@ const VARIANTS: &[Variant] = &[
         file: "overall-zero-budget",
         minus: &[(I, "execution_score")],
         plus: &[(W, "undefined_ratio"), (W, "undefined_ratio")],
-        at: &[("undefined_ratio", "overall")],
+        at: &[("undefined_ratio", "overall.funds.full_year_budget")],
         says: &[
             ("undefined_ratio", "execution_rate_mismatch"),
             ("undefined_ratio", "execution_score"),
@@ -284,7 +284,7 @@ const VARIANTS: &[Variant] = &[
             (W, "over_execution"),
         ],
         at: &[
-            ("undefined_ratio", "projects[0]"),
+            ("undefined_ratio", "projects[0].funds.full_year_budget"),
             ("over_execution", "projects[0].funds.executed"),
         ],
         says: &[
@@ -627,10 +627,12 @@ const VARIANTS: &[Variant] = &[
     Variant {
         file: "staffing-zero-authorized",
         minus: &[],
-        plus: &[(W, "undefined_ratio"), (W, "undefined_ratio")],
-        at: &[],
+        // Over quota is still reported without a control rate; only the
+        // rate check cannot be made.
+        plus: &[(W, "staffing_over_quota"), (W, "undefined_ratio")],
+        at: &[("undefined_ratio", "basic_data.staffing.authorized")],
         says: &[
-            ("undefined_ratio", "staffing_over_quota"),
+            ("staffing_over_quota", "超过编制数 0 人"),
             ("undefined_ratio", "staffing_rate_mismatch"),
         ],
     },
@@ -752,8 +754,8 @@ const VARIANTS: &[Variant] = &[
 ];
 
 /// Variants whose expectation follows `indicator-rules.md` but which the
-/// engine does not meet yet. Run with `cargo test --test findings -- --ignored`.
-const KNOWN_DEFECTS: &[Variant] = &[
+/// engine once did not meet (a braced `for` over a blank list ended its check).
+const FIXED_DEFECTS: &[Variant] = &[
     // docs/language.md, "Known defects": a braced `for` over a blank list
     // ends the check, so with no [[attachments]] at all the `for p in
     // projects { … }` of attachment_without_data never runs.
@@ -1000,7 +1002,7 @@ fn table_matches_files() {
     files.sort();
     let mut rows: Vec<String> = VARIANTS
         .iter()
-        .chain(KNOWN_DEFECTS)
+        .chain(FIXED_DEFECTS)
         .map(|v| v.file.to_string())
         .collect();
     rows.sort();
@@ -1016,9 +1018,8 @@ fn variants() {
 }
 
 #[test]
-#[ignore = "known engine defects: expectations from indicator-rules.md the engine does not meet yet"]
-fn known_defects() {
-    check_all(KNOWN_DEFECTS);
+fn no_attachments_listed() {
+    check_all(FIXED_DEFECTS);
 }
 
 /// Every check fires somewhere, and every check the example fires is

@@ -47,6 +47,11 @@ impl Scope {
         self.locals.push((name.to_string(), slot, ty));
     }
 
+    /// Is a local of this name bound?
+    pub(super) fn is_bound(&self, name: &str) -> bool {
+        self.locals.iter().any(|(n, _, _)| n == name)
+    }
+
     /// How many locals are bound (to pop back to).
     pub(super) fn depth(&self) -> usize {
         self.locals.len()

@@ -194,6 +194,21 @@ impl Checker {
                 "重复的 sheet",
             );
         }
+        for (i, (name, _)) in sheet.settings.iter().enumerate() {
+            if sheet
+                .settings
+                .iter()
+                .take(i)
+                .any(|(n, _)| n.text == name.text)
+            {
+                self.error(
+                    "rules::duplicate_setting",
+                    format!("`{}` 写了两次", name.text),
+                    name.span,
+                    "重复的设置",
+                );
+            }
+        }
         let get = |name: &str| {
             sheet
                 .settings
@@ -217,7 +232,18 @@ impl Checker {
                 ok = false;
             }
         }
-        let year = year.and_then(|(v, _)| i64::try_from(v).ok());
+        let year = year.and_then(|(v, span)| {
+            let y = i64::try_from(v).ok().filter(|_| v.fract().is_zero());
+            if y.is_none() {
+                self.error(
+                    "rules::bad_setting",
+                    "`year` 应为整数年份".into(),
+                    span,
+                    "年份",
+                );
+            }
+            y
+        });
         let round = round.and_then(|(v, span)| {
             let r = u32::try_from(v)
                 .ok()
@@ -238,8 +264,27 @@ impl Checker {
         }
     }
 
+    /// A parameter or top-level let named like a top-level field of the
+    /// submission would hide that field from every rule.
+    fn check_shadowing(&mut self, name: &ast::Name) {
+        let shadows = self
+            .schema
+            .record(self.schema.root)
+            .is_some_and(|r| r.field(&name.text).is_some());
+        if shadows {
+            self.error_help(
+                "rules::shadows_field",
+                format!("名称 `{}` 与报送材料的顶层字段同名", name.text),
+                name.span,
+                "会遮住材料中的同名字段",
+                Some("换一个名称".into()),
+            );
+        }
+    }
+
     fn check_params(&mut self, params: Vec<ast::Binding>) {
         for param in params {
+            self.check_shadowing(&param.name);
             if self.params.contains_key(&param.name.text) {
                 self.error(
                     "rules::duplicate_name",
@@ -256,7 +301,7 @@ impl Checker {
                 extent: param.name.span.to(param.value.span),
                 uses: std::mem::take(&mut scope.uses),
             });
-            match crate::eval::eval_const(&compiled) {
+            match crate::eval::eval_const(&compiled, self.slot_count as usize) {
                 Ok(value) => {
                     self.params.insert(param.name.text, (value, ty));
                 }
@@ -270,6 +315,7 @@ impl Checker {
 
     fn declare_globals(&mut self, lets: Vec<ast::Binding>) {
         for binding in lets {
+            self.check_shadowing(&binding.name);
             let name = binding.name.text.clone();
             if self.params.contains_key(&name) || self.globals.iter().any(|(n, _)| *n == name) {
                 self.error(

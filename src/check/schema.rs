@@ -64,6 +64,18 @@ impl Checker {
                     );
                 }
                 let ty = self.resolve_type(&field.ty, &ids);
+                if field.one_of.is_some() && ty != Type::Text {
+                    self.error_help(
+                        "rules::one_of_not_text",
+                        format!(
+                            "字段 `{}` 不是文字，不能用 in [ … ] 限定取值",
+                            field.name.text
+                        ),
+                        field.name.span,
+                        "只有 text 字段可以列出允许的取值",
+                        Some("删去 in [ … ]，或把字段类型改为 text".into()),
+                    );
+                }
                 fields.push(FieldType {
                     name: field.name.text.clone(),
                     ty,

@@ -166,6 +166,15 @@ impl Checker {
         for statement in &body.statements {
             match statement {
                 Statement::Let(binding) => {
+                    if scope.is_bound(&binding.name.text) {
+                        self.error_help(
+                            "rules::duplicate_name",
+                            format!("名称 `{}` 在这里已经定义过", binding.name.text),
+                            binding.name.span,
+                            "重复的名称",
+                            Some("换一个名称，以免混淆".into()),
+                        );
+                    }
                     let (expr, ty) = self.compile_expr(&binding.value, scope);
                     let slot = self.new_slot();
                     scope.bind(&binding.name.text, slot, ty);

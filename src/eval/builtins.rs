@@ -95,8 +95,9 @@ pub(super) fn call(builtin: Builtin, args: &[Value]) -> Result<Value, EvalError>
         }
         Builtin::Round => match (arg(0), arg(1)) {
             (Value::Num(n), Value::Num(dp)) => {
-                let dp = u32::try_from(*dp)
-                    .ok()
+                let dp = Some(*dp)
+                    .filter(|d| d.fract().is_zero())
+                    .and_then(|d| u32::try_from(d).ok())
                     .filter(|d| *d <= 28)
                     .ok_or_else(|| {
                         EvalError::new("rules::bad_argument", "round 的小数位数应为 0 到 28 的整数")

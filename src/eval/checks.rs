@@ -36,8 +36,9 @@ fn run_steps(
         CheckStepIr::For { slot, list, body } => {
             let list = match env.eval(list, &mut Vec::new()) {
                 Ok(Value::List(l)) => l,
-                Ok(_) => return Ok(()),
-                Err(e) => return undefined(check, e, items, findings),
+                // A blank list has no items; a braced loop still goes on.
+                Ok(_) => std::sync::Arc::from([]),
+                Err(e) => return undefined(env, check, e, items, findings),
             };
             for item in list.iter() {
                 let place = match item {
@@ -69,12 +70,13 @@ fn run_steps(
             findings.extend(finding);
             run_steps(env, check, rest, items, findings)
         }
-        Err(e) => undefined(check, e, items, findings),
+        Err(e) => undefined(env, check, e, items, findings),
     }
 }
 
 /// A zero denominator becomes a finding; any other failure stops scoring.
 fn undefined(
+    env: &Env<'_>,
     check: &CheckIr,
     e: EvalError,
     items: &[PlaceId],
@@ -83,14 +85,30 @@ fn undefined(
     if e.code != "rules::division_by_zero" {
         return Err(e);
     }
+    let formula = env
+        .rule_text(e.span)
+        .map(|t| format!("“{t}”"))
+        .unwrap_or_default();
+    let purpose = check
+        .says
+        .as_deref()
+        .map(|s| format!("（{s}）"))
+        .unwrap_or_default();
+    // The zero cell itself when the rule read it directly, else the rows
+    // being checked.
+    let mut places: Vec<PlaceId> = e.places.clone();
+    if places.is_empty() {
+        places.extend(items.iter().copied().filter(|p| *p != NO_PLACE));
+    }
+    places.dedup();
     findings.push(Finding {
         id: UNDEFINED_RATIO.to_string(),
         severity: Severity::Warning,
-        message: format!("无法完成检查 {}：{}", check.id, e.message),
+        message: format!("无法完成检查 {}{purpose}：{formula}的除数为 0", check.id),
         span: e.span,
         focus: e.span,
         values: Vec::new(),
-        places: items.iter().copied().filter(|p| *p != NO_PLACE).collect(),
+        places,
         says: check.says.clone(),
     });
     Ok(())

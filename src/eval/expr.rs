@@ -13,6 +13,8 @@ use std::sync::Arc;
 /// slot's value was read from.
 pub(crate) struct Env<'a> {
     pub(crate) root: &'a Value,
+    /// The rule files, to quote a failing expression.
+    pub(crate) files: &'a [crate::source::SourceFile],
     pub(crate) functions: &'a [FunctionIr],
     pub(crate) slots: Vec<Value>,
     /// For each slot, a range into `place_log`.
@@ -26,14 +28,28 @@ const MAX_PLACES_PER_SLOT: usize = 16;
 type R = Result<Value, EvalError>;
 
 impl<'a> Env<'a> {
-    pub(crate) fn new(root: &'a Value, functions: &'a [FunctionIr], slot_count: usize) -> Self {
+    pub(crate) fn new(
+        root: &'a Value,
+        files: &'a [crate::source::SourceFile],
+        functions: &'a [FunctionIr],
+        slot_count: usize,
+    ) -> Self {
         Env {
             root,
+            files,
             functions,
             slots: vec![Value::Absent; slot_count],
             slot_places: vec![(0, 0); slot_count],
             place_log: Vec::new(),
         }
+    }
+
+    /// The rule text a span covers.
+    pub(crate) fn rule_text(&self, span: crate::source::Span) -> Option<&str> {
+        self.files
+            .get(usize::from(span.file))?
+            .text
+            .get(span.start as usize..span.end as usize)
     }
 
     /// Evaluate and store into a slot, remembering the places read.
@@ -186,7 +202,15 @@ impl<'a> Env<'a> {
             _ => {}
         }
         let x = self.eval(a, touched)?;
+        let divisor_from = touched.len();
         let y = self.eval(b, touched)?;
+        if op == BinOp::Div && matches!(y, Value::Num(q) if q.is_zero()) {
+            if let Value::Num(p) = x {
+                let mut err = EvalError::division_by_zero(p);
+                err.places = touched.get(divisor_from..).unwrap_or(&[]).to_vec();
+                return Err(err);
+            }
+        }
         Ok(match op {
             BinOp::Eq => Value::Bool(equal(&x, &y)),
             BinOp::Ne => Value::Bool(!equal(&x, &y)),
@@ -321,7 +345,7 @@ fn index_value(target: &Value, index: &Value, touched: &mut Vec<PlaceId>) -> Val
                 None => Value::Absent,
             }
         }
-        (Value::List(items), Value::Num(n)) => usize::try_from(*n)
+        (Value::List(items), Value::Num(n)) if n.fract().is_zero() => usize::try_from(*n)
             .ok()
             .and_then(|i| items.get(i).cloned())
             .unwrap_or_default(),

@@ -27,6 +27,9 @@ pub struct EvalError {
     pub message: String,
     /// The innermost expression that failed.
     pub span: Span,
+    /// Submission places the failing operand was read from (the zero
+    /// divisor's cell).
+    pub places: Vec<crate::data::PlaceId>,
     spanned: bool,
 }
 
@@ -36,6 +39,7 @@ impl EvalError {
             code,
             message: message.into(),
             span: Span::default(),
+            places: Vec::new(),
             spanned: false,
         }
     }
@@ -44,7 +48,7 @@ impl EvalError {
         EvalError::new("rules::overflow", "计算结果超出可精确表示的范围")
     }
 
-    fn division_by_zero(numerator: Decimal) -> Self {
+    pub(crate) fn division_by_zero(numerator: Decimal) -> Self {
         EvalError::new(
             "rules::division_by_zero",
             format!("除数为 0（被除数 {}）", numerator.normalize()),
@@ -74,16 +78,23 @@ impl EvalError {
 }
 
 /// Evaluate a parameter's definition (no submission in scope).
-pub fn eval_const(expr: &crate::ir::Expr) -> Result<Value, EvalError> {
+/// `slot_count`: the slots allocated so far (loop variables of aggregates
+/// in the definition need theirs).
+pub fn eval_const(expr: &crate::ir::Expr, slot_count: usize) -> Result<Value, EvalError> {
     let root = Value::Absent;
-    let mut env = Env::new(&root, &[], 0);
+    let mut env = Env::new(&root, &[], &[], slot_count);
     let mut touched = Vec::new();
     env.eval(expr, &mut touched)
 }
 
 /// Score one submission. Problems are rule failures or review errors.
 pub fn score(rules: &RuleSet, submission: &Submission) -> Result<Outcome, Vec<Problem>> {
-    let mut env = Env::new(&submission.root, &rules.functions, rules.slot_count);
+    let mut env = Env::new(
+        &submission.root,
+        &rules.files,
+        &rules.functions,
+        rules.slot_count,
+    );
     let to_problem = |e: EvalError| {
         let file = file_of(rules, e.span);
         vec![e.into_problem(&file)]
@@ -219,7 +230,7 @@ impl<'a> Scorer<'a> {
             .iter()
             .find(|j| j.id == node.id);
         match (decision, judgment) {
-            (_, Some(j)) if j.override_rules => {
+            (decision, Some(j)) if j.override_rules => {
                 if let Some(d) =
                     review::apply_override(self.rules, self.submission, node, j, &mut self.problems)
                 {
@@ -227,6 +238,14 @@ impl<'a> Scorer<'a> {
                     out.basis = Basis::Override;
                     out.deductions = d.1;
                     out.notes = d.2;
+                    // What the rules alone would have given, for the auditor.
+                    out.notes.push(match decision {
+                        Decision::Auto { score, .. } => format!(
+                            "按规则应得 {} 分",
+                            round(score, self.rules.round).normalize()
+                        ),
+                        Decision::Judge(_) => "按规则需评审判定".to_string(),
+                    });
                 }
             }
             (
@@ -246,6 +265,13 @@ impl<'a> Scorer<'a> {
                             j,
                         ));
                     } else {
+                        review::check_unused(
+                            self.submission,
+                            node,
+                            &criterion.plan,
+                            j,
+                            &mut self.problems,
+                        );
                         notes.push("评审意见未采用：本项在这份材料上按规则自动计分".to_string());
                     }
                 }
@@ -446,7 +472,7 @@ impl<'a> Scorer<'a> {
         touched.dedup();
         let message = self.fill(because)?;
         Ok(Deduction {
-            points: points.normalize(),
+            points: round(points, self.rules.round).normalize(),
             message,
             span,
             focus,

@@ -160,7 +160,7 @@ pub(super) fn apply_override(
     let mut deductions = Vec::new();
     if score < node.max {
         deductions.push(Deduction {
-            points: (node.max - score).normalize(),
+            points: crate::eval::round_score(node.max - score, rules.round).normalize(),
             message: format!("评审改判为 {} 分：{note}", score.normalize()),
             span: node.span,
             focus: node.span,
@@ -314,7 +314,7 @@ pub(super) fn apply_judgment(
             .map(|n| format!("：{n}"))
             .unwrap_or_default();
         deductions.push(Deduction {
-            points: (node.max - score).normalize(),
+            points: crate::eval::round_score(node.max - score, rules.round).normalize(),
             message: format!("评审判定{tier_text}得 {} 分{note_text}", score.normalize()),
             span: tier.span,
             focus: tier.span,
@@ -329,4 +329,65 @@ pub(super) fn apply_judgment(
         notes.push(format!("评审意见：{n}"));
     }
     Some((score, deductions, notes))
+}
+
+fn tiers_of<'p>(plan: &'p crate::ir::Plan, out: &mut Vec<&'p crate::ir::TierIr>) {
+    match &plan.method {
+        crate::ir::Method::Judge(j) => out.extend(j.tiers.iter()),
+        crate::ir::Method::Cases(cases, otherwise) => {
+            for (_, p) in cases {
+                tiers_of(p, out);
+            }
+            tiers_of(otherwise, out);
+        }
+        crate::ir::Method::Deduct(_) | crate::ir::Method::Award(_) => {}
+    }
+}
+
+/// A judgment the rules do not use this time is still checked for form, so
+/// a misspelt tier or an impossible score does not pass unnoticed.
+pub(super) fn check_unused(
+    submission: &Submission,
+    node: &NodeIr,
+    plan: &crate::ir::Plan,
+    j: &Judgment,
+    problems: &mut Vec<Problem>,
+) {
+    let mut tiers = Vec::new();
+    tiers_of(plan, &mut tiers);
+    if let Some((name, span)) = &j.tier {
+        if !tiers.iter().any(|t| t.name == *name) {
+            let names: Vec<&str> = tiers
+                .iter()
+                .map(|t| t.name.as_str())
+                .filter(|n| !n.is_empty())
+                .collect();
+            let help = did_you_mean(name, names.iter().copied())
+                .or_else(|| Some(format!("可选档次：{}", names.join("、"))));
+            problems.push(
+                Problem::error(
+                    "review::unknown_tier",
+                    format!("`{}` 没有档次 `{name}`", node.id),
+                    &submission.source,
+                    *span,
+                    "未知的档次",
+                )
+                .with_help_opt(help),
+            );
+        }
+    }
+    if let Some((score, span)) = j.score {
+        if score < Decimal::ZERO || score > node.max {
+            problems.push(
+                Problem::error(
+                    "review::out_of_band",
+                    format!("`{}` 的评分 {score} 超出本项 0–{}", node.id, node.max),
+                    &submission.source,
+                    span,
+                    "超出范围",
+                )
+                .with_help("改为本项分值之内的分数"),
+            );
+        }
+    }
 }

@@ -196,9 +196,32 @@ fn collect(node: &NodeOutcome, rules: &RuleSet, submission: &Submission, out: &m
     if node.score.is_none() && node.children.is_empty() {
         out.push(pending_problem(node, rules));
     }
+    // Remarks that no deduction carries (an unused judgment, an override at
+    // full marks) are still shown.
+    if node.deductions.is_empty() && node.score.is_some() && !node.notes.is_empty() {
+        out.push(note_problem(node, rules));
+    }
     for c in &node.children {
         collect(c, rules, submission, out);
     }
+}
+
+fn note_problem(node: &NodeOutcome, rules: &RuleSet) -> Problem {
+    let file = rules
+        .files
+        .get(usize::from(node.span.file))
+        .cloned()
+        .unwrap_or_else(|| crate::source::SourceFile::new("?", ""));
+    let score = node.score.map(decimal).unwrap_or_default();
+    let mut problem = Problem::error(
+        node.id.clone(),
+        format!("{}：{} 分（{}）", node.title, score, node.notes.join("；")),
+        &file,
+        node.span,
+        "说明",
+    );
+    problem.severity = Severity::Advice;
+    problem
 }
 
 fn deduction_problem(

@@ -30,6 +30,9 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 });
 
 struct Builder {
+    /// How deeply `build_expr` is nested now (`if` needs no brackets, so
+    /// the bracket count alone does not bound it).
+    depth: std::cell::Cell<usize>,
     file: u16,
     /// Where the parsed text starts in its file (non-zero for holes).
     offset: usize,
@@ -59,7 +62,11 @@ impl Builder {
 
 /// Build a whole file.
 pub(super) fn build_file(file: u16, mut pairs: Pairs<Rule>) -> Result<File> {
-    let b = Builder { file, offset: 0 };
+    let b = Builder {
+        depth: std::cell::Cell::new(0),
+        file,
+        offset: 0,
+    };
     let mut items = Vec::new();
     let Some(top) = pairs.next() else {
         return Ok(File::default());
@@ -84,7 +91,11 @@ pub(super) fn build_file(file: u16, mut pairs: Pairs<Rule>) -> Result<File> {
 
 /// Build a message hole's expression.
 pub(super) fn build_hole(file: u16, offset: usize, mut pairs: Pairs<Rule>) -> Result<Expr> {
-    let b = Builder { file, offset };
+    let b = Builder {
+        depth: std::cell::Cell::new(0),
+        file,
+        offset,
+    };
     let hole = next(&mut pairs, "build_hole");
     let expr = next(&mut hole.into_inner(), "build_hole");
     build_expr(&b, expr)
@@ -502,6 +513,20 @@ fn build_type_expr(b: &Builder, pair: Pair<Rule>) -> TypeExpr {
 
 /// An `expr` pair: operators by precedence.
 fn build_expr(b: &Builder, pair: Pair<Rule>) -> Result<Expr> {
+    let depth = b.depth.get() + 1;
+    if depth > super::MAX_NESTING {
+        return Err(ParseError::TooDeep {
+            span: b.span(&pair).source_span(),
+            limit: super::MAX_NESTING,
+        });
+    }
+    b.depth.set(depth);
+    let built = build_expr_at_depth(b, pair);
+    b.depth.set(depth - 1);
+    built
+}
+
+fn build_expr_at_depth(b: &Builder, pair: Pair<Rule>) -> Result<Expr> {
     // An expression's tree is as deep as its operator chain: bound both the
     // run of prefix operators and the number of operators.
     let mut prefix_run = 0usize;

@@ -157,6 +157,9 @@ pub(super) fn from_pest(file: u16, text: &str, e: &pest::error::Error<Rule>) -> 
             |w| format!("`{}`", w.chars().take(20).collect::<String>()),
         );
     let message = match &e.variant {
+        pest::error::ErrorVariant::CustomError { message } if message.contains("stack") => {
+            format!("表达式嵌套过深，超过了解析器的上限（{message}）")
+        }
         pest::error::ErrorVariant::CustomError { message } => message.clone(),
         _ if words.is_empty() => format!("无法识别 {found}"),
         _ => format!("这里应为 {}，实际是 {found}", words.join("、")),
