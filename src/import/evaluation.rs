@@ -222,8 +222,11 @@ fn by_source_and_use(
                 continue;
             }
             let (label_text, value_text, pair) = match label::split_value(&text) {
-                Some((l, v)) => (l.to_string(), v.to_string(), true),
-                None => (text.clone(), String::new(), false),
+                // "其中：一般公共预算" is a label, its amount in the next cell.
+                Some((l, v)) if !t.label_prefixes.contains(&label::compact(l)) => {
+                    (l.to_string(), v.to_string(), true)
+                }
+                _ => (text.clone(), String::new(), false),
             };
             let key = label::key(&label_text, &t.label_prefixes);
             if key.is_empty() || o.subtotals.iter().any(|s| label::key(s, &[]) == key) {

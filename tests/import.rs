@@ -1,0 +1,701 @@
+//! `jixiao import`: the example Word package against its reference
+//! transcription (value by value), scoring a `.docx`, and generated
+//! packages with the things real packages do — a table split across pages,
+//! odd number formats, a renamed heading, a missing attachment, stray empty
+//! rows — checking what is imported and what is warned about.
+
+mod import_support;
+
+use import_support::{
+    Block, Cell, c, docx, p, package, r, replace_text, s, table_index, table_rows, vc,
+};
+use jixiao::data::schema::{Schema, Type};
+use jixiao::data::{Submission, Value, load_submission};
+use jixiao::import::{Imported, Level, Options, Templates, import_docx, import_file};
+use jixiao::source::SourceFile;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const DOCX: &str = "examples/2022/yueyanglou-finance-office.docx";
+const REFERENCE: &str = "examples/2022/yueyanglou-finance-office.toml";
+
+fn options() -> Options {
+    Options {
+        received_on: jixiao::data::Date::parse("2023-06-14"),
+        ..Options::default()
+    }
+}
+
+fn schema() -> Schema {
+    jixiao::rules::builtin(2022).expect("2022 rules").schema
+}
+
+fn load(name: &str, text: &str) -> Submission {
+    match load_submission(SourceFile::new(name, text), &schema()) {
+        Ok(s) => s,
+        Err(problems) => panic!(
+            "{name} does not load:\n{}\n--- text ---\n{text}",
+            jixiao::diag::render(&problems)
+        ),
+    }
+}
+
+fn import_blocks(blocks: &[Block]) -> Imported {
+    import_docx(&docx(blocks), "test.docx", &options(), None).expect("imports")
+}
+
+fn codes(imported: &Imported) -> Vec<&'static str> {
+    imported.warnings.iter().map(|w| w.code).collect()
+}
+
+fn unspaced(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Walk two values; free text compares without whitespace. Returns the
+/// number of leaves compared; differences go to `diffs`.
+fn compare(a: &Value, b: &Value, path: &str, diffs: &mut Vec<String>) -> usize {
+    match (a, b) {
+        (Value::Record(x), Value::Record(y)) => x
+            .fields
+            .iter()
+            .zip(y.fields.iter())
+            .enumerate()
+            .map(|(i, (fa, fb))| compare(fa, fb, &format!("{path}.#{i}"), diffs))
+            .sum(),
+        (Value::List(x), Value::List(y)) => {
+            if x.len() != y.len() {
+                diffs.push(format!("{path}: {} items vs {}", x.len(), y.len()));
+            }
+            x.iter()
+                .zip(y.iter())
+                .enumerate()
+                .map(|(i, (ea, eb))| compare(ea, eb, &format!("{path}[{i}]"), diffs))
+                .sum()
+        }
+        (Value::Map(x), Value::Map(y)) => {
+            let mut n = 0;
+            if x.entries.len() != y.entries.len() {
+                diffs.push(format!(
+                    "{path}: {} keys vs {}",
+                    x.entries.len(),
+                    y.entries.len()
+                ));
+            }
+            for (k, va, _) in &x.entries {
+                match y.entries.iter().find(|(kb, _, _)| kb == k) {
+                    Some((_, vb, _)) => n += compare(va, vb, &format!("{path}.{k}"), diffs),
+                    None => diffs.push(format!("{path}.{k}: missing")),
+                }
+            }
+            n
+        }
+        (Value::Text(x), Value::Text(y)) => {
+            if unspaced(x) != unspaced(y) {
+                diffs.push(format!("{path}: {x:?} vs {y:?}"));
+            }
+            1
+        }
+        (Value::Num(x), Value::Num(y)) => {
+            if x != y {
+                diffs.push(format!("{path}: {x} vs {y}"));
+            }
+            1
+        }
+        (Value::Absent, Value::Absent) => 0,
+        (x, y) => {
+            if format!("{x:?}") != format!("{y:?}") {
+                diffs.push(format!("{path}: {x:?} vs {y:?}"));
+            }
+            1
+        }
+    }
+}
+
+/// A value by path (`basic_data.expenses[7].final`), through the schema.
+fn get(sub: &Submission, schema: &Schema, path: &str) -> Value {
+    let mut value = sub.root.clone();
+    let mut ty = Type::Record(schema.root);
+    for segment in path.split('.') {
+        let (name, index) = match segment.split_once('[') {
+            Some((n, i)) => (n, Some(i.trim_end_matches(']').parse::<usize>().unwrap())),
+            None => (segment, None),
+        };
+        let Type::Record(id) = ty else {
+            panic!("{path}: {segment} is not in a record")
+        };
+        let record = schema.record(id).unwrap();
+        let field = record
+            .field(name)
+            .unwrap_or_else(|| panic!("{path}: no field {name}"));
+        ty = record.fields[field].ty.clone();
+        value = match &value {
+            Value::Record(r) => r.fields[field].clone(),
+            _ => return Value::Absent,
+        };
+        if let Some(i) = index {
+            let Type::List(elem) = ty else {
+                panic!("{path}: {name} is not a list")
+            };
+            ty = *elem;
+            value = match &value {
+                Value::List(items) => items.get(i).cloned().unwrap_or(Value::Absent),
+                _ => Value::Absent,
+            };
+        }
+    }
+    value
+}
+
+fn text(sub: &Submission, path: &str) -> String {
+    match get(sub, &schema(), path) {
+        Value::Text(t) => t.to_string(),
+        Value::Num(n) => n.to_string(),
+        Value::Absent => "<absent>".to_string(),
+        other => format!("{other}"),
+    }
+}
+
+fn count(sub: &Submission, path: &str) -> usize {
+    match get(sub, &schema(), path) {
+        Value::List(items) => items.len(),
+        _ => 0,
+    }
+}
+
+#[test]
+fn example_package_loads_to_the_reference_transcription() {
+    let started = std::time::Instant::now();
+    let imported = import_file(Path::new(DOCX), &options(), None).expect("imports");
+    let elapsed = started.elapsed();
+    assert!(imported.is_complete(), "{:#?}", imported.warnings);
+    assert_eq!(
+        codes(&imported),
+        ["import::total_by_position", "import::skipped_table"]
+    );
+    let ours = load("imported.toml", &imported.toml);
+    let reference = load(REFERENCE, &std::fs::read_to_string(REFERENCE).unwrap());
+    let mut diffs = Vec::new();
+    let leaves = compare(&ours.root, &reference.root, "", &mut diffs);
+    assert!(
+        diffs.is_empty(),
+        "{} of {leaves} values differ:\n{}",
+        diffs.len(),
+        diffs.join("\n")
+    );
+    assert!(leaves > 250, "only {leaves} values compared");
+    assert!(ours.review.judgments.is_empty());
+    eprintln!("{leaves} values match; import took {elapsed:?}");
+}
+
+fn jixiao(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("import")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn imported_example_with_the_review_scores_95() {
+    let dir = scratch("review");
+    let out = dir.join("imported.toml");
+    let (code, _, stderr) = jixiao(&[
+        "import",
+        "--received-on",
+        "2023-06-14",
+        "-o",
+        out.to_str().unwrap(),
+        DOCX,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let reference = std::fs::read_to_string(REFERENCE).unwrap();
+    let review = &reference[reference.find("\n[review]").unwrap()..];
+    let with_review = dir.join("with-review.toml");
+    std::fs::write(
+        &with_review,
+        std::fs::read_to_string(&out).unwrap() + review,
+    )
+    .unwrap();
+    let (code, stdout, stderr) =
+        jixiao(&["score", "--format", "json", with_review.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["status"], "final");
+    assert_eq!(json["score"], "95");
+}
+
+#[test]
+fn a_docx_scores_directly_as_pending() {
+    let (code, stdout, stderr) = jixiao(&[
+        "score",
+        "--format",
+        "json",
+        "--received-on",
+        "2023-06-14",
+        DOCX,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["status"], "pending");
+    assert_eq!(json["score"], serde_json::Value::Null);
+    assert_eq!(json["range"], serde_json::json!(["50", "100"]));
+}
+
+#[test]
+fn without_a_received_date_the_output_marks_it_and_exits_1() {
+    let (code, stdout, stderr) = jixiao(&["import", DOCX]);
+    assert_eq!(code, 1);
+    assert!(stdout.contains("# 待填：received_on = "), "{stdout}");
+    assert!(stderr.contains("import::missing_received_on"), "{stderr}");
+    let (code, _, stderr) = jixiao(&["score", DOCX]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("--received-on"), "{stderr}");
+}
+
+#[test]
+fn several_packages_need_an_output_folder() {
+    let (code, _, _) = jixiao(&["import", "--received-on", "2023-06-14", DOCX, DOCX]);
+    assert_eq!(code, 2);
+    let dir = scratch("batch");
+    let copy = dir.join("second.docx");
+    std::fs::copy(DOCX, &copy).unwrap();
+    let out = dir.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let (code, _, stderr) = jixiao(&[
+        "import",
+        "--received-on",
+        "2023-06-14",
+        "--out-dir",
+        out.to_str().unwrap(),
+        DOCX,
+        copy.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(out.join("yueyanglou-finance-office.toml").is_file());
+    assert!(out.join("second.toml").is_file());
+    let (code, _, _) = jixiao(&["import", "--role", "局长", DOCX]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn generated_package_imports_cleanly() {
+    let imported = import_blocks(&package());
+    assert_eq!(
+        codes(&imported),
+        ["import::skipped_table"],
+        "{}",
+        imported.toml
+    );
+    let sub = load("generated.toml", &imported.toml);
+    assert_eq!(text(&sub, "unit.name"), "测试区测试局");
+    assert_eq!(text(&sub, "unit.filled_by"), "张三");
+    assert_eq!(text(&sub, "basic_data.staffing.control_rate"), "90%");
+    assert_eq!(count(&sub, "basic_data.expenses"), 17);
+    assert_eq!(text(&sub, "basic_data.expenses[7].item"), "业务工作经费");
+    assert_eq!(text(&sub, "basic_data.expenses[7].group"), "项目支出");
+    assert_eq!(text(&sub, "basic_data.expenses[7].final"), "55");
+    assert_eq!(text(&sub, "basic_data.expenses[14].budget"), "0");
+    assert_eq!(text(&sub, "basic_data.expenses[1].budget"), "<absent>");
+    assert_eq!(text(&sub, "overall.funds.rate"), "90%");
+    assert_eq!(text(&sub, "overall.funds.by_use.project"), "55");
+    assert_eq!(
+        text(&sub, "overall.goals.actual"),
+        "1、完成服务。\n2、完成管理。"
+    );
+    assert_eq!(count(&sub, "overall.indicators"), 5);
+    assert_eq!(text(&sub, "overall.indicators[2].level2"), "社会效益指标");
+    assert_eq!(text(&sub, "overall.indicators[3].level2"), "可持续影响指标");
+    assert_eq!(text(&sub, "overall.indicators[3].name"), "<absent>");
+    assert_eq!(text(&sub, "overall.total_score"), "98");
+    assert_eq!(count(&sub, "report.sections"), 9);
+    assert_eq!(
+        text(&sub, "report.title"),
+        "2022年度测试区测试局整体支出绩效自评报告"
+    );
+    assert_eq!(
+        text(&sub, "report.sections[1].text"),
+        "(一)基本支出情况\n基本支出53万元。"
+    );
+    assert_eq!(count(&sub, "attachments"), 3);
+    assert_eq!(text(&sub, "attachments[2].project"), "业务工作经费");
+    assert_eq!(text(&sub, "projects[0].funds.breakdown.current_year"), "55");
+    assert_eq!(text(&sub, "projects[0].department"), "<absent>");
+}
+
+/// The overall table split in two after its first indicator row; the
+/// second part repeats the header row and restarts the merged cells.
+#[test]
+fn a_table_split_across_pages_is_stitched() {
+    let baseline = load("baseline.toml", &import_blocks(&package()).toml);
+    for restart_merges in [false, true] {
+        let mut blocks = package();
+        let at = table_index(&blocks, 1);
+        let rows = table_rows(&mut blocks, 1);
+        let header = rows
+            .iter()
+            .position(|r| r.cells[1].paras == ["一级指标"])
+            .unwrap();
+        rows[header].header = true;
+        let mut second = rows.split_off(header + 2);
+        if restart_merges {
+            // Word's "split table" leaves the continuation's category cells blank.
+            for cell in &mut second[0].cells[..3] {
+                *cell = c("");
+            }
+        }
+        let mut repeated = rows[header].clone();
+        repeated.cells[0] = vc();
+        second.insert(0, repeated);
+        blocks.insert(at + 1, p(""));
+        blocks.insert(at + 2, p("续表"));
+        blocks.insert(at + 3, Block::Table(second));
+        let imported = import_blocks(&blocks);
+        assert_eq!(
+            codes(&imported),
+            ["import::skipped_table"],
+            "{}",
+            imported.toml
+        );
+        assert!(imported.toml.contains("第2、3个表格，跨页续表已合并"));
+        let sub = load("split.toml", &imported.toml);
+        let mut diffs = Vec::new();
+        compare(&sub.root, &baseline.root, "", &mut diffs);
+        assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+    }
+}
+
+#[test]
+fn odd_number_formats_are_read_exactly() {
+    let mut blocks = package();
+    let rows = table_rows(&mut blocks, 1);
+    rows[2] = r(vec![
+        vc(),
+        s("年度资金总额", 2),
+        c("１００"),
+        c("1,200.50万元"),
+        c(" 108.00 "),
+        c("10分"),
+        c("90 %"),
+        c("9"),
+    ]);
+    rows[4] = r(vec![
+        vc(),
+        s("其中：一般公共预算", 2),
+        s("1,080,000元", 2),
+        s("其中：基本支出：约53万元", 4),
+    ]);
+    let basic = table_rows(&mut blocks, 0);
+    basic[4] = r(vec![
+        c("三公经费"),
+        s("1.10", 2),
+        s("—", 2),
+        s("0.5（含结转）", 2),
+    ]);
+    let imported = import_blocks(&blocks);
+    let sub = load("numbers.toml", &imported.toml);
+    assert_eq!(text(&sub, "overall.funds.initial_budget"), "100");
+    assert_eq!(text(&sub, "overall.funds.full_year_budget"), "1200.50");
+    assert_eq!(text(&sub, "overall.funds.executed"), "108.00");
+    assert_eq!(text(&sub, "overall.funds.weight"), "10");
+    assert_eq!(text(&sub, "overall.funds.rate"), "90%");
+    assert_eq!(text(&sub, "overall.funds.by_source.general_public"), "108");
+    assert_eq!(text(&sub, "overall.funds.by_use.basic"), "<absent>");
+    assert_eq!(text(&sub, "basic_data.expenses[0].prior_final"), "1.10");
+    assert_eq!(text(&sub, "basic_data.expenses[0].budget"), "<absent>");
+    assert_eq!(text(&sub, "basic_data.expenses[0].final"), "0.5");
+    assert!(imported.toml.contains("full_year_budget = 1200.50\n"));
+    let found = codes(&imported);
+    for code in [
+        "import::converted",
+        "import::not_a_number",
+        "import::note_dropped",
+    ] {
+        assert!(found.contains(&code), "{code} not in {found:?}");
+    }
+    let dash = imported
+        .warnings
+        .iter()
+        .find(|w| w.message.contains("“—”"))
+        .unwrap();
+    assert!(
+        dash.place.contains("第1个表格第5行「2022年预算数」"),
+        "{}",
+        dash.place
+    );
+    assert!(
+        imported
+            .toml
+            .contains("# 警告：“约53万元”不是可识别的数字，未导入")
+    );
+}
+
+#[test]
+fn a_renamed_heading_is_kept_as_written_and_warned_about() {
+    let mut blocks = package();
+    assert_eq!(
+        replace_text(&mut blocks, "六、部门整体支出绩效情况", "六、整体绩效情况"),
+        1
+    );
+    let five = blocks
+        .iter()
+        .position(|b| matches!(b, Block::P(t) if t == "五、社会保险基金预算支出情况"))
+        .unwrap();
+    blocks.drain(five..five + 2);
+    let imported = import_blocks(&blocks);
+    let sub = load("renamed.toml", &imported.toml);
+    assert_eq!(count(&sub, "report.sections"), 8);
+    assert_eq!(text(&sub, "report.sections[4].heading"), "六、整体绩效情况");
+    assert_eq!(text(&sub, "report.sections[4].text"), "第6部分的正文。");
+    let found = codes(&imported);
+    assert!(found.contains(&"import::renamed_heading"), "{found:?}");
+    assert!(found.contains(&"import::missing_section"), "{found:?}");
+    let missing = imported
+        .warnings
+        .iter()
+        .find(|w| w.code == "import::missing_section")
+        .unwrap();
+    assert!(missing.message.contains("第五部分"), "{}", missing.message);
+}
+
+#[test]
+fn a_missing_attachment_is_not_listed_and_is_warned_about() {
+    let mut blocks = package();
+    let start = blocks
+        .iter()
+        .position(|b| matches!(b, Block::P(t) if t == "附件4"))
+        .unwrap();
+    let end = blocks
+        .iter()
+        .position(|b| matches!(b, Block::P(t) if t == "附件5"))
+        .unwrap();
+    blocks.drain(start..end);
+    let imported = import_blocks(&blocks);
+    assert!(imported.is_complete());
+    let sub = load("missing.toml", &imported.toml);
+    assert_eq!(count(&sub, "projects"), 0);
+    assert_eq!(count(&sub, "attachments"), 2);
+    let w = imported
+        .warnings
+        .iter()
+        .find(|w| w.code == "import::missing_attachment")
+        .unwrap();
+    assert!(w.message.contains("项目支出绩效自评表"), "{}", w.message);
+}
+
+#[test]
+fn stray_empty_rows_are_dropped_and_a_row_without_an_item_is_warned_about() {
+    let baseline = load("baseline.toml", &import_blocks(&package()).toml);
+    let mut blocks = package();
+    let basic = table_rows(&mut blocks, 0);
+    let empty = r(vec![c(""), s("", 2), s("", 2), s("", 2)]);
+    basic.insert(6, empty.clone());
+    basic.insert(20, empty);
+    let overall = table_rows(&mut blocks, 1);
+    let cells: Vec<Cell> = vec![vc(), vc(), vc(), c(""), c(""), c(""), c(""), c(""), c("")];
+    overall.insert(13, r(cells));
+    let imported = import_blocks(&blocks);
+    assert_eq!(
+        codes(&imported),
+        ["import::skipped_table"],
+        "{}",
+        imported.toml
+    );
+    let sub = load("empty-rows.toml", &imported.toml);
+    let mut diffs = Vec::new();
+    compare(&sub.root, &baseline.root, "", &mut diffs);
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+
+    let basic = table_rows(&mut blocks, 0);
+    basic.insert(17, r(vec![c(""), s("3", 2), s("", 2), s("2", 2)]));
+    let imported = import_blocks(&blocks);
+    let w = imported
+        .warnings
+        .iter()
+        .find(|w| w.code == "import::row_without_item")
+        .unwrap();
+    assert!(w.place.contains("第1个表格第18行"), "{}", w.place);
+    assert!(
+        imported
+            .toml
+            .contains("# 警告：这一行有数字，但没有项目名称，未导入")
+    );
+}
+
+#[test]
+fn unit_lines_take_the_open_group_and_unknown_lines_are_warned_about() {
+    let mut blocks = package();
+    assert_eq!(replace_text(&mut blocks, "......", "3、招商引资专项"), 1);
+    let basic = table_rows(&mut blocks, 0);
+    basic.insert(20, r(vec![c("邮电费"), s("1", 2), s("1", 2), s("1", 2)]));
+    let imported = import_blocks(&blocks);
+    let sub = load("lines.toml", &imported.toml);
+    assert_eq!(text(&sub, "basic_data.expenses[9].item"), "招商引资专项");
+    assert_eq!(text(&sub, "basic_data.expenses[9].group"), "项目支出");
+    let w = imported
+        .warnings
+        .iter()
+        .find(|w| w.code == "import::unknown_row")
+        .unwrap();
+    assert!(
+        w.message.contains("邮电费") && w.message.contains("公用经费"),
+        "{}",
+        w.message
+    );
+}
+
+#[test]
+fn a_picture_label_and_split_label_value_cells() {
+    let mut blocks = package();
+    let rows = table_rows(&mut blocks, 1);
+    let last = rows.len() - 1;
+    rows[last].cells[0] = import_support::picture(6);
+    rows[4] = r(vec![
+        vc(),
+        s("一般公共预算", 2),
+        s("108", 2),
+        s("基本支出", 2),
+        s("53", 2),
+    ]);
+    let imported = import_blocks(&blocks);
+    let sub = load("picture.toml", &imported.toml);
+    assert_eq!(text(&sub, "overall.total_weight"), "100");
+    assert_eq!(text(&sub, "overall.funds.by_source.general_public"), "108");
+    assert_eq!(text(&sub, "overall.funds.by_use.basic"), "53");
+    assert!(codes(&imported).contains(&"import::total_by_position"));
+}
+
+#[test]
+fn headings_numbered_by_word_are_found() {
+    let blocks: Vec<Block> = package()
+        .into_iter()
+        .map(|b| match b {
+            Block::P(t) if import_support::HEADINGS.contains(&t.as_str()) => {
+                Block::Numbered(t.split_once('、').unwrap().1.to_string(), 1)
+            }
+            other => other,
+        })
+        .collect();
+    let imported = import_blocks(&blocks);
+    let sub = load("numbered.toml", &imported.toml);
+    assert_eq!(count(&sub, "report.sections"), 9);
+    assert_eq!(
+        text(&sub, "report.sections[6].heading"),
+        "七、存在的问题及原因分析"
+    );
+}
+
+#[test]
+fn a_changed_template_is_a_file_edit() {
+    let mut blocks = package();
+    assert_eq!(replace_text(&mut blocks, "实施单位", "执行单位"), 1);
+    let imported = import_blocks(&blocks);
+    let sub = load("old-template.toml", &imported.toml);
+    assert_eq!(text(&sub, "projects[0].implementer"), "<absent>");
+
+    let dir = scratch("templates");
+    let shipped = std::fs::read_to_string("rules/2022/templates.toml").unwrap();
+    let edited = shipped.replace(
+        "implementer = \"实施单位\"",
+        "implementer = [\"实施单位\", \"执行单位\"]",
+    );
+    assert_ne!(shipped, edited);
+    std::fs::write(dir.join("templates.toml"), edited).unwrap();
+    let templates = Templates::from_dir(&dir).unwrap();
+    let imported = import_docx(&docx(&blocks), "t.docx", &options(), Some(&templates)).unwrap();
+    let sub = load("new-template.toml", &imported.toml);
+    assert_eq!(text(&sub, "projects[0].implementer"), "测试区测试局");
+    std::fs::write(dir.join("templates.toml"), "format = 1\nyear = \"x\"\n").unwrap();
+    let err = Templates::from_dir(&dir).unwrap_err();
+    assert!(err.message.contains("templates.toml"), "{}", err.message);
+}
+
+#[test]
+fn a_package_without_its_unit_name_is_incomplete() {
+    let mut blocks = package();
+    replace_text(&mut blocks, "测试区测试局", "");
+    let imported = import_blocks(&blocks);
+    assert!(!imported.is_complete());
+    assert!(
+        imported
+            .warnings
+            .iter()
+            .any(|w| w.level == Level::Missing && w.code == "import::missing_unit_name")
+    );
+    assert!(imported.toml.contains("# 待填：name = "));
+}
+
+#[test]
+fn broken_files_are_errors_not_panics() {
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("empty", Vec::new()),
+        ("text", b"not a zip".to_vec()),
+        ("old word", vec![0xD0, 0xCF, 0x11, 0xE0, 0, 0]),
+        ("no document", import_support::zip_parts(&[("a.txt", "x")])),
+        (
+            "bad xml",
+            import_support::zip_parts(&[(
+                "word/document.xml",
+                "<w:document><w:body><w:p></w:body>",
+            )]),
+        ),
+    ];
+    for (name, bytes) in cases {
+        let result = import_docx(&bytes, name, &options(), None);
+        assert!(result.is_err(), "{name} should fail");
+    }
+    let empty = import_blocks(&[]);
+    let found = codes(&empty);
+    assert!(
+        found.contains(&"import::missing_report") && found.contains(&"import::missing_unit_name"),
+        "{found:?}"
+    );
+}
+
+/// Every prefix of the example's XML, and the example with bytes flipped,
+/// either imports or fails with a message; none panics.
+#[test]
+fn mangled_packages_never_panic() {
+    let bytes = std::fs::read(DOCX).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    let step = xml.len() / 37;
+    for cut in (0..xml.len()).step_by(step.max(1)) {
+        let mut end = cut;
+        while !xml.is_char_boundary(end) {
+            end -= 1;
+        }
+        let truncated = import_support::zip_parts(&[("word/document.xml", &xml[..end])]);
+        let _ = import_docx(&truncated, "cut.docx", &options(), None);
+    }
+    for (i, pattern) in ["gridSpan w:val=\"", "vMerge", "<w:tc>", "</w:tr>"]
+        .iter()
+        .enumerate()
+    {
+        let mangled = xml.replacen(
+            pattern,
+            ["gridSpan w:val=\"99999999", "hMerge", "", "<w:tr>"][i],
+            7,
+        );
+        let docx = import_support::zip_parts(&[("word/document.xml", &mangled)]);
+        if let Ok(imported) = import_docx(&docx, "mangled.docx", &options(), None) {
+            let parsed: Result<toml::Table, _> = toml::from_str(&imported.toml);
+            assert!(parsed.is_ok(), "{pattern}: output is not TOML");
+        }
+    }
+}
