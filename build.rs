@@ -57,6 +57,7 @@ fn main() {
         println!("cargo::error=cannot write {}: {e}", dest.display());
     }
     embed_templates(&root, &years, &out_dir);
+    embed_cases(&root, &years, &out_dir);
 }
 
 /// The Word templates' descriptions (`rules/<year>/templates.toml`), for
@@ -83,4 +84,95 @@ fn embed_templates(root: &str, years: &[(String, Vec<String>)], out_dir: &str) {
     if let Err(e) = std::fs::write(&dest, out) {
         println!("cargo::error=cannot write {}: {e}", dest.display());
     }
+}
+
+/// The test cases kept with the rules (`rules/<year>/tests/*.toml`), for
+/// `jixiao test`, and the submissions they name as `base = "…"` (resolved
+/// against the case's folder, inside the repository):
+/// `EMBEDDED_CASES: &[(year, &[(file name, text)])]` and
+/// `EMBEDDED_BASES: &[(path from the repository root, text)]`.
+fn embed_cases(root: &str, years: &[(String, Vec<String>)], out_dir: &str) {
+    let mut cases = String::from(
+        "/// Shipped test cases: (year, [(file name, text)]).\npub static EMBEDDED_CASES: &[(&str, &[(&str, &str)])] = &[\n",
+    );
+    let mut bases: Vec<String> = Vec::new();
+    for (year, _) in years {
+        let dir = Path::new(root).join("rules").join(year).join("tests");
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
+            .filter_map(|p| p.file_name().and_then(|n| n.to_str()).map(str::to_string))
+            .collect();
+        files.sort();
+        let _ = writeln!(cases, "    (\"{year}\", &[");
+        for f in &files {
+            let full = dir.join(f);
+            let _ = writeln!(
+                cases,
+                "        (\"{f}\", include_str!({:?})),",
+                full.display().to_string()
+            );
+            let text = std::fs::read_to_string(&full).unwrap_or_default();
+            if let Some(base) = text.lines().find_map(base_of) {
+                let joined = format!("rules/{year}/tests/{base}");
+                if let Some(rel) = normalize(&joined)
+                    && Path::new(root).join(&rel).is_file()
+                    && !bases.contains(&rel)
+                {
+                    bases.push(rel);
+                }
+            }
+        }
+        cases.push_str("    ]),\n");
+    }
+    cases.push_str("];\n");
+    bases.sort();
+    cases.push_str(
+        "/// Submissions the shipped cases edit: (path from the repository root, text).\npub static EMBEDDED_BASES: &[(&str, &str)] = &[\n",
+    );
+    for rel in &bases {
+        let full = Path::new(root).join(rel);
+        println!("cargo::rerun-if-changed={}", full.display());
+        let _ = writeln!(
+            cases,
+            "    ({rel:?}, include_str!({:?})),",
+            full.display().to_string()
+        );
+    }
+    cases.push_str("];\n");
+    let dest = Path::new(out_dir).join("embedded_cases.rs");
+    if let Err(e) = std::fs::write(&dest, cases) {
+        println!("cargo::error=cannot write {}: {e}", dest.display());
+    }
+}
+
+/// The path of a `base = "…"` line (a basic or literal string, no escapes).
+fn base_of(line: &str) -> Option<&str> {
+    let rest = line
+        .trim()
+        .strip_prefix("base")?
+        .trim_start()
+        .strip_prefix('=')?
+        .trim();
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let inner = rest.get(1..)?;
+    inner.get(..inner.find(quote)?)
+}
+
+/// `a/b/../c` → `a/c`; `None` when the path leaves the repository.
+fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
 }

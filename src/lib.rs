@@ -7,6 +7,7 @@
 //! (outcome tree) → `explain` (JSON and text).
 
 pub mod ast;
+pub mod cases;
 pub mod check;
 pub mod data;
 pub mod diag;

@@ -6,6 +6,7 @@ mod fmt;
 mod import;
 mod output;
 mod score;
+mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -91,6 +92,17 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Run the test cases kept with the rules (`DIR/tests/*.toml`; default:
+    /// every shipped year's).
+    Test {
+        /// The rules folder.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Rewrite each failing case's `[expect]` with the actual result
+        /// (cases on disk only: needs `--rules`).
+        #[arg(long, requires = "rules")]
+        bless: bool,
+    },
     /// Statically check a rules folder (default: every shipped year).
     Check {
         /// The rules folder.
@@ -160,6 +172,7 @@ pub fn run() -> ExitCode {
             output,
             inputs,
         } => diff::run(&old, &new, format, output.as_deref(), &inputs),
+        Command::Test { rules, bless } => test::run(rules.as_deref(), bless),
     };
     if ok {
         ExitCode::SUCCESS

@@ -1,0 +1,415 @@
+//! `[expect]`: what a case must produce, read with exact decimals (a
+//! string's or a TOML number's own text, never `f64`), and the comparison
+//! with what the rules actually produced.
+
+use super::{Actual, node_by_id};
+use crate::diag::Problem;
+use crate::eval::outcome::{NodeOutcome, Outcome, Status};
+use crate::source::{SourceFile, Span, did_you_mean};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+use toml_edit::{Item, Value};
+
+/// The keys `[expect]` may hold.
+pub const KEYS: [&str; 7] = [
+    "status", "score", "range", "criteria", "findings", "error", "codes",
+];
+
+/// A criterion's expected result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Want {
+    /// Scored this.
+    Score(Decimal),
+    /// Pending, with this range.
+    Pending(Decimal, Decimal),
+}
+
+impl Want {
+    /// What a node actually got, in the same terms.
+    pub fn of(node: &NodeOutcome) -> Want {
+        match node.score {
+            Some(s) => Want::Score(s),
+            None => Want::Pending(node.range.0, node.range.1),
+        }
+    }
+}
+
+impl std::fmt::Display for Want {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Want::Score(s) => write!(f, "{}", s.normalize()),
+            Want::Pending(lo, hi) => write!(f, "待评审 {}–{}", lo.normalize(), hi.normalize()),
+        }
+    }
+}
+
+/// A case's expectations. Anything left out is not checked.
+#[derive(Clone, Debug, Default)]
+pub struct Expect {
+    /// There is an `[expect]` table.
+    pub present: bool,
+    /// `status`
+    pub status: Option<Status>,
+    /// `score`
+    pub score: Option<Decimal>,
+    /// `range`
+    pub range: Option<(Decimal, Decimal)>,
+    /// `criteria`: id → expected result, in file order.
+    pub criteria: Vec<(String, Want)>,
+    /// `findings`: finding ids, a multiset.
+    pub findings: Option<Vec<String>>,
+    /// `error = true`: the submission must fail to load or score.
+    pub error: bool,
+    /// `codes`: the problem codes of that failure, a multiset.
+    pub codes: Option<Vec<String>>,
+}
+
+/// How the actual result differs from the expectation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Mismatch {
+    /// The case has no `[expect]` yet.
+    NoExpectation,
+    /// `status`
+    Status {
+        /// Expected.
+        expected: Status,
+        /// Actual.
+        actual: Status,
+    },
+    /// `score`
+    Score {
+        /// Expected.
+        expected: Decimal,
+        /// Actual (`None` while pending).
+        actual: Option<Decimal>,
+    },
+    /// `range`
+    Range {
+        /// Expected.
+        expected: (Decimal, Decimal),
+        /// Actual.
+        actual: (Decimal, Decimal),
+    },
+    /// One criterion.
+    Criterion {
+        /// Its id.
+        id: String,
+        /// Expected.
+        expected: Want,
+        /// Actual.
+        actual: Want,
+    },
+    /// `criteria` names an id the rules do not have.
+    UnknownCriterion {
+        /// The id.
+        id: String,
+        /// A near id, as a hint.
+        hint: Option<String>,
+    },
+    /// Finding ids expected and not raised, raised and not expected.
+    Findings {
+        /// Expected, not raised (one entry per missing occurrence).
+        missing: Vec<String>,
+        /// Raised, not expected.
+        extra: Vec<String>,
+    },
+    /// `error = true` but the submission was scored.
+    ScoredInsteadOfError,
+    /// The submission failed to load or score.
+    Failed,
+    /// Problem codes expected and not produced, produced and not expected.
+    Codes {
+        /// Expected, not produced.
+        missing: Vec<String>,
+        /// Produced, not expected.
+        extra: Vec<String>,
+    },
+}
+
+/// Read `[expect]` (a table or an inline table). Problems point into `file`.
+pub fn parse(item: Option<&Item>, file: &SourceFile) -> Result<Expect, Vec<Problem>> {
+    let Some(item) = item else {
+        return Ok(Expect::default());
+    };
+    let at = |span: Option<std::ops::Range<usize>>| Span::new(0, span.unwrap_or(0..0));
+    let problem = |span: Option<std::ops::Range<usize>>, message: String, help: &str| {
+        Problem::error("case::expect", message, file, at(span), "这里").with_help(help)
+    };
+    let Some(table) = item.as_table_like() else {
+        return Err(vec![problem(
+            item.span(),
+            "`expect` 应是一张表".into(),
+            "写成 [expect]，其下是 status、score、criteria、findings 等",
+        )]);
+    };
+    let mut expect = Expect {
+        present: true,
+        ..Expect::default()
+    };
+    let mut problems = Vec::new();
+    for (key, value) in table.iter() {
+        let key_span = table.key(key).and_then(toml_edit::Key::span);
+        let span = value.span().or(key_span.clone());
+        match key {
+            "status" => match value.as_str() {
+                Some("final") => expect.status = Some(Status::Final),
+                Some("pending") => expect.status = Some(Status::Pending),
+                _ => problems.push(problem(
+                    span,
+                    "`status` 应为 \"final\" 或 \"pending\"".into(),
+                    "final：每一项都已评分；pending：还有待评审的项",
+                )),
+            },
+            "score" => match value.as_value().and_then(decimal) {
+                Some(d) => expect.score = Some(d),
+                None => problems.push(problem(span, "`score` 应为分数".into(), DECIMAL_HELP)),
+            },
+            "range" => match value.as_value().and_then(pair) {
+                Some(p) => expect.range = Some(p),
+                None => problems.push(problem(
+                    span,
+                    "`range` 应为两个分数 [最低, 最高]".into(),
+                    "如 range = [\"50\", \"100\"]",
+                )),
+            },
+            "criteria" => match value.as_table_like() {
+                Some(criteria) => {
+                    for (id, want) in criteria.iter() {
+                        let parsed = want.as_value().and_then(|v| match v {
+                            Value::Array(_) => pair(v).map(|(lo, hi)| Want::Pending(lo, hi)),
+                            _ => decimal(v).map(Want::Score),
+                        });
+                        match parsed {
+                            Some(w) => expect.criteria.push((id.to_string(), w)),
+                            None => problems.push(problem(
+                                want.span()
+                                    .or_else(|| criteria.key(id).and_then(toml_edit::Key::span)),
+                                format!("评分项 `{id}` 的期望应为分数，或待评审时的 [最低, 最高]"),
+                                "如 timeliness = \"7\"，或 refinement = [\"0\", \"5\"]",
+                            )),
+                        }
+                    }
+                }
+                None => problems.push(problem(
+                    span,
+                    "`criteria` 应是一张表：评分项编号 = 分数".into(),
+                    "如 criteria = { timeliness = \"7\", body = \"6\" }",
+                )),
+            },
+            "findings" | "codes" => match strings(value) {
+                Some(list) if key == "findings" => expect.findings = Some(list),
+                Some(list) => expect.codes = Some(list),
+                None => problems.push(problem(
+                    span,
+                    format!("`{key}` 应为文字的数组"),
+                    "如 findings = [\"self_score_mismatch\", \"over_execution\"]",
+                )),
+            },
+            "error" => match value.as_bool() {
+                Some(b) => expect.error = b,
+                None => problems.push(problem(
+                    span,
+                    "`error` 应为 true 或 false".into(),
+                    "error = true：这份材料应当无法载入或评分",
+                )),
+            },
+            other => problems.push(
+                Problem::error(
+                    "case::expect",
+                    format!("[expect] 中没有 `{other}` 这一项"),
+                    file,
+                    at(key_span),
+                    "不认识的键",
+                )
+                .with_help(
+                    did_you_mean(other, KEYS)
+                        .unwrap_or_else(|| format!("可用的键：{}", KEYS.join("、"))),
+                ),
+            ),
+        }
+    }
+    if problems.is_empty() {
+        Ok(expect)
+    } else {
+        Err(problems)
+    }
+}
+
+const DECIMAL_HELP: &str = "分数写成文字（\"4.38\"）或数（4.38），按原样精确读取";
+
+/// A decimal from a string or a number's own text.
+pub fn decimal(value: &Value) -> Option<Decimal> {
+    let text = match value {
+        Value::String(s) => s.value().trim().to_string(),
+        Value::Integer(i) => i.display_repr().replace('_', ""),
+        Value::Float(f) => f.display_repr().replace('_', ""),
+        _ => return None,
+    };
+    let text = text.strip_prefix('+').unwrap_or(&text);
+    Decimal::from_str(text)
+        .or_else(|_| Decimal::from_scientific(text))
+        .ok()
+}
+
+fn pair(value: &Value) -> Option<(Decimal, Decimal)> {
+    let array = value.as_array()?;
+    let mut it = array.iter();
+    match (it.next(), it.next(), it.next()) {
+        (Some(lo), Some(hi), None) => Some((decimal(lo)?, decimal(hi)?)),
+        _ => None,
+    }
+}
+
+fn strings(item: &Item) -> Option<Vec<String>> {
+    item.as_array()?
+        .iter()
+        .map(|v| v.as_str().map(str::to_string))
+        .collect()
+}
+
+/// Compare; empty when the case passes.
+pub fn compare(expect: &Expect, actual: &Actual) -> Vec<Mismatch> {
+    if !expect.present {
+        return vec![Mismatch::NoExpectation];
+    }
+    match actual {
+        Actual::Failed(problems) => {
+            if !expect.error {
+                return vec![Mismatch::Failed];
+            }
+            let Some(codes) = &expect.codes else {
+                return Vec::new();
+            };
+            let got: Vec<String> = problems.iter().map(|p| p.code.to_string()).collect();
+            let (missing, extra) = multiset_diff(codes, &got);
+            if missing.is_empty() && extra.is_empty() {
+                Vec::new()
+            } else {
+                vec![Mismatch::Codes { missing, extra }]
+            }
+        }
+        Actual::Scored(outcome) => {
+            if expect.error {
+                return vec![Mismatch::ScoredInsteadOfError];
+            }
+            scored(expect, outcome)
+        }
+    }
+}
+
+fn scored(expect: &Expect, outcome: &Outcome) -> Vec<Mismatch> {
+    let mut out = Vec::new();
+    if let Some(status) = expect.status
+        && status != outcome.status
+    {
+        out.push(Mismatch::Status {
+            expected: status,
+            actual: outcome.status,
+        });
+    }
+    if let Some(score) = expect.score
+        && outcome.score != Some(score)
+    {
+        out.push(Mismatch::Score {
+            expected: score,
+            actual: outcome.score,
+        });
+    }
+    if let Some(range) = expect.range
+        && outcome.range != range
+    {
+        out.push(Mismatch::Range {
+            expected: range,
+            actual: outcome.range,
+        });
+    }
+    for (id, want) in &expect.criteria {
+        match node_by_id(&outcome.nodes, id) {
+            Some(node) => {
+                let got = Want::of(node);
+                if got != *want {
+                    out.push(Mismatch::Criterion {
+                        id: id.clone(),
+                        expected: *want,
+                        actual: got,
+                    });
+                }
+            }
+            None => {
+                let mut ids = Vec::new();
+                super::walk(&outcome.nodes, &mut |n| ids.push(n.id.clone()));
+                out.push(Mismatch::UnknownCriterion {
+                    id: id.clone(),
+                    hint: did_you_mean(id, ids.iter().map(String::as_str)),
+                });
+            }
+        }
+    }
+    if let Some(findings) = &expect.findings {
+        let got: Vec<String> = outcome.findings.iter().map(|f| f.id.clone()).collect();
+        let (missing, extra) = multiset_diff(findings, &got);
+        if !missing.is_empty() || !extra.is_empty() {
+            out.push(Mismatch::Findings { missing, extra });
+        }
+    }
+    out
+}
+
+/// `expected − actual` and `actual − expected`, counting repeats.
+pub fn multiset_diff(expected: &[String], actual: &[String]) -> (Vec<String>, Vec<String>) {
+    let mut extra: Vec<String> = actual.to_vec();
+    let mut missing = Vec::new();
+    for e in expected {
+        match extra.iter().position(|a| a == e) {
+            Some(i) => {
+                extra.remove(i);
+            }
+            None => missing.push(e.clone()),
+        }
+    }
+    (missing, extra)
+}
+
+/// Every criterion a blessed case records: those the case already names
+/// (when the rules still have them) and every leaf that did not get its
+/// full points, in the sheet's order.
+pub fn blessed_criteria(listed: &[&str], outcome: &Outcome) -> Vec<(String, Want)> {
+    let mut out = Vec::new();
+    super::walk(&outcome.nodes, &mut |n| {
+        let lost = n.children.is_empty() && n.score != Some(n.max);
+        if lost || listed.contains(&n.id.as_str()) {
+            out.push((n.id.clone(), Want::of(n)));
+        }
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap_or_default()
+    }
+
+    #[test]
+    fn decimals_from_their_text() {
+        let v = |s: &str| s.parse::<Value>().ok().and_then(|v| decimal(&v));
+        assert_eq!(v("\"4.38\""), Some(d("4.38")));
+        assert_eq!(v("4.38"), Some(d("4.38")));
+        assert_eq!(v("1085.09"), Some(d("1085.09")));
+        assert_eq!(v("95"), Some(d("95")));
+        assert_eq!(v("1_000"), Some(d("1000")));
+        assert_eq!(v("0.1"), Some(d("0.1")));
+        assert_eq!(v("\"x\""), None);
+        assert_eq!(v("true"), None);
+    }
+
+    #[test]
+    fn multisets() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let (m, e) = multiset_diff(&s(&["a", "b", "b"]), &s(&["b", "a", "c"]));
+        assert_eq!(m, s(&["b"]));
+        assert_eq!(e, s(&["c"]));
+    }
+}

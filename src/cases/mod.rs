@@ -1,0 +1,423 @@
+//! Test cases kept with the rules (`rules/<year>/tests/*.toml`), for
+//! `jixiao test` and for any command that wants the rules' own examples.
+//!
+//! A case is a TOML file. Either it is a whole submission with an
+//! `[expect]` table added, or it names a submission to start from and the
+//! changes to make:
+//!
+//! ```toml
+//! # Three days late.
+//! base = "../../../examples/2022/yueyanglou-finance-office.toml"
+//! remove = ["report.sections[0]"]          # keys and rows to delete
+//!
+//! [edit]                                   # path = new value
+//! "submission.received_on" = 2023-06-18
+//! "self_checks[1]" = { unit = "…", duty = "转移支付项目自查", done = true }
+//!
+//! [expect]
+//! status = "final"
+//! score = "90"
+//! criteria = { timeliness = "7", body = "6" }
+//! findings = ["self_score_mismatch", "over_execution"]
+//! ```
+//!
+//! - `base` is relative to the case file. Shipped cases' bases are built
+//!   into the binary with them and must lie inside the repository.
+//! - A path is keys joined by dots, each key bare (Chinese is fine) or in
+//!   double quotes, each optionally followed by `[N]`, a row counted from 0.
+//! - `[edit]` sets each path in file order: it replaces the value there
+//!   (keeping its comment), adds a missing last key, or, with `[N]` where
+//!   the array has N rows, adds a row at the end. Everything above the last
+//!   step must exist.
+//! - `remove` then deletes each path, a key or a row. Rows are counted as
+//!   before any removal: `["s[0]", "s[3]"]` removes the first and the fourth.
+//! - `[expect]`: `status` (`final`/`pending`), `score`, `range` (`[lo, hi]`),
+//!   `criteria` (criterion id → score, or `[lo, hi]` while pending; any node
+//!   of the sheet, section or leaf), `findings` (every finding id raised,
+//!   repeats counted, order free), or `error = true` with `codes` (the
+//!   problem codes of a submission that must fail). Scores are decimals
+//!   written as strings or numbers and read from their text, exactly. What
+//!   is left out is not checked.
+
+pub mod bless;
+pub mod expect;
+pub mod path;
+
+use crate::diag::Problem;
+use crate::eval::outcome::{NodeOutcome, Outcome};
+use crate::ir::RuleSet;
+use crate::source::{SourceFile, Span};
+use expect::Expect;
+use path::Seg;
+use std::path::{Path, PathBuf};
+use toml_edit::{DocumentMut, Item};
+
+include!(concat!(env!("OUT_DIR"), "/embedded_cases.rs"));
+
+/// The top-level keys of a case that has a `base`.
+pub const CASE_KEYS: [&str; 4] = ["base", "remove", "edit", "expect"];
+
+/// A loaded case: its file, the submission it describes, its expectations.
+#[derive(Clone, Debug)]
+pub struct Case {
+    /// The case file (spans in `Problem`s from loading point here).
+    pub file: SourceFile,
+    /// The submission to score: the base with the edits made, or the case
+    /// itself without `[expect]`.
+    pub submission: SourceFile,
+    /// `[expect]`
+    pub expect: Expect,
+}
+
+/// What scoring a case's submission gave.
+#[derive(Debug)]
+pub enum Actual {
+    /// The outcome.
+    Scored(Box<Outcome>),
+    /// It failed to load or score.
+    Failed(Vec<Problem>),
+}
+
+/// Where a case's `base` is found.
+pub enum Bases {
+    /// On disk, relative to the case file (whose name is its path).
+    Disk,
+    /// Built into the binary (shipped cases, named `rules/<year>/tests/…`).
+    Embedded,
+}
+
+impl Bases {
+    /// The base's name and text, or what went wrong.
+    fn resolve(&self, case_name: &str, base: &str) -> Result<(String, String), String> {
+        let dir = Path::new(case_name).parent().unwrap_or(Path::new(""));
+        match self {
+            Bases::Disk => {
+                let path = dir.join(base);
+                let name =
+                    lexical(&path.to_string_lossy()).unwrap_or_else(|| path.display().to_string());
+                crate::rules::read_text(&path)
+                    .map(|text| (name, text))
+                    .map_err(|p| p.message)
+            }
+            Bases::Embedded => {
+                let joined = format!("{}/{base}", dir.to_string_lossy());
+                let name = lexical(&joined)
+                    .filter(|_| !Path::new(base).is_absolute())
+                    .ok_or_else(|| {
+                        format!("`{base}` 在仓库之外；内置用例的 base 必须在仓库之内")
+                    })?;
+                EMBEDDED_BASES
+                    .iter()
+                    .find(|(p, _)| *p == name)
+                    .map(|(_, text)| (name.clone(), (*text).to_string()))
+                    .ok_or_else(|| format!("{name} 没有随规则一起内置（文件不存在？）"))
+            }
+        }
+    }
+}
+
+/// `a/b/../c` → `a/c`; `None` when it climbs above its start.
+fn lexical(path: &str) -> Option<String> {
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    let joined = parts.join("/");
+    Some(if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    })
+}
+
+/// The years with shipped cases.
+pub fn builtin_years() -> Vec<&'static str> {
+    EMBEDDED_CASES.iter().map(|(y, _)| *y).collect()
+}
+
+/// The shipped cases of a year: (name, text), in file-name order.
+pub fn builtin(year: &str) -> Vec<(String, &'static str)> {
+    EMBEDDED_CASES
+        .iter()
+        .filter(|(y, _)| *y == year)
+        .flat_map(|(y, files)| {
+            files
+                .iter()
+                .map(move |(f, text)| (format!("rules/{y}/tests/{f}"), *text))
+        })
+        .collect()
+}
+
+/// The case files of a rules folder on disk (`DIR/tests/*.toml`, in
+/// file-name order); none when there is no `tests` folder.
+pub fn in_dir(dir: &Path) -> Result<Vec<PathBuf>, Box<Problem>> {
+    let tests = dir.join("tests");
+    if !tests.is_dir() {
+        return Ok(Vec::new());
+    }
+    let entries = std::fs::read_dir(&tests).map_err(|e| {
+        Box::new(Problem::plain(
+            "io::read",
+            format!("无法读取目录 {}：{e}", tests.display()),
+        ))
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Load a case: parse it, find its base, make the edits, read `[expect]`.
+/// Every problem is reported, each with the file and line it concerns.
+pub fn load(name: &str, text: &str, bases: &Bases) -> Result<Case, Vec<Problem>> {
+    let file = SourceFile::new(name, text);
+    let at = |span: Option<std::ops::Range<usize>>| Span::new(0, span.unwrap_or(0..0));
+    let spanned = toml_edit::Document::parse(text).map_err(|e| {
+        vec![
+            Problem::error(
+                "case::toml",
+                format!("用例文件不是有效的 TOML：{}", e.message().trim()),
+                &file,
+                at(e.span()),
+                "这里",
+            )
+            .with_help("检查引号、方括号是否成对，等号两边是否完整"),
+        ]
+    })?;
+    let root = spanned.as_table();
+    let mut problems = Vec::new();
+    let expect = match expect::parse(root.get("expect"), &file) {
+        Ok(e) => e,
+        Err(p) => {
+            problems.extend(p);
+            Expect::default()
+        }
+    };
+
+    // What to edit, with the place each edit is written.
+    let mut sets: Vec<(String, Vec<Seg>, Span)> = Vec::new();
+    if let Some(edit) = root.get("edit") {
+        match edit.as_table_like() {
+            Some(table) => {
+                for (key, _) in table.iter() {
+                    let span = at(table.key(key).and_then(toml_edit::Key::span));
+                    match path::parse(key) {
+                        Ok(segs) => sets.push((key.to_string(), segs, span)),
+                        Err(m) => problems.push(edit_problem(&file, span, m)),
+                    }
+                }
+            }
+            None => problems.push(
+                Problem::error(
+                    "case::edit",
+                    "`edit` 应是一张表：路径 = 新值",
+                    &file,
+                    at(edit.span()),
+                    "这里",
+                )
+                .with_help(
+                    "写成 [edit]，其下每行一个改动，如 \"submission.received_on\" = 2023-06-18",
+                ),
+            ),
+        }
+    }
+    let mut removes: Vec<(Vec<Seg>, Span)> = Vec::new();
+    if let Some(remove) = root.get("remove") {
+        match remove.as_array() {
+            Some(array) => {
+                for v in array.iter() {
+                    let span = at(v.span());
+                    match v.as_str().map(path::parse) {
+                        Some(Ok(segs)) => removes.push((segs, span)),
+                        Some(Err(m)) => problems.push(edit_problem(&file, span, m)),
+                        None => problems.push(edit_problem(
+                            &file,
+                            span,
+                            "`remove` 中每一项应是一个路径（文字）".into(),
+                        )),
+                    }
+                }
+            }
+            None => problems.push(edit_problem(
+                &file,
+                at(remove.span()),
+                "`remove` 应是路径的数组，如 remove = [\"report.sections[0]\"]".into(),
+            )),
+        }
+    }
+
+    let base = match root.get("base") {
+        None => None,
+        Some(item) => match item.as_str() {
+            Some(b) => Some((b.to_string(), at(item.span()))),
+            None => {
+                problems.push(
+                    Problem::error(
+                        "case::base",
+                        "`base` 应是一个文件路径（文字）",
+                        &file,
+                        at(item.span()),
+                        "这里",
+                    )
+                    .with_help(
+                        "如 base = \"../../../examples/2022/yueyanglou-finance-office.toml\"",
+                    ),
+                );
+                None
+            }
+        },
+    };
+    if base.is_some() {
+        for (key, _) in root.iter() {
+            if !CASE_KEYS.contains(&key) {
+                problems.push(
+                    Problem::error(
+                        "case::unknown_key",
+                        format!("有 `base` 的用例中不应有 `{key}`"),
+                        &file,
+                        at(root.key(key).and_then(toml_edit::Key::span)),
+                        "不认识的键",
+                    )
+                    .with_help(
+                        "对报送材料的改动写在 [edit] 下（如 \"unit.role\" = \"主管部门\"）；用例本身只有 base、remove、[edit]、[expect]",
+                    ),
+                );
+            }
+        }
+    }
+
+    // The document to edit.
+    let mut submission_name = name.to_string();
+    let mut doc: DocumentMut = match &base {
+        Some((b, span)) => match bases.resolve(name, b) {
+            Ok((base_name, base_text)) => match base_text.parse::<DocumentMut>() {
+                Ok(d) => {
+                    submission_name = format!("{base_name}（经 {name} 修改）");
+                    d
+                }
+                Err(e) => {
+                    let base_file = SourceFile::new(base_name, base_text.as_str());
+                    problems.push(
+                        Problem::error(
+                            "case::base",
+                            format!("base 不是有效的 TOML：{}", e.message().trim()),
+                            &base_file,
+                            at(e.span()),
+                            "这里",
+                        )
+                        .with_related(Problem::error(
+                            "case::base",
+                            "用例在这里指定 base",
+                            &file,
+                            *span,
+                            "base",
+                        )),
+                    );
+                    return Err(problems);
+                }
+            },
+            Err(message) => {
+                problems.push(
+                    Problem::error(
+                        "case::base",
+                        format!("找不到 base：{message}"),
+                        &file,
+                        *span,
+                        "这个文件",
+                    )
+                    .with_help("base 的路径相对于用例文件所在的目录"),
+                );
+                return Err(problems);
+            }
+        },
+        None => {
+            let mut d = spanned.clone().into_mut();
+            for key in ["expect", "edit", "remove"] {
+                d.as_table_mut().remove(key);
+            }
+            d
+        }
+    };
+    let values = spanned.clone().into_mut();
+    let values = values.get("edit").and_then(Item::as_table_like);
+    for (key, segs, span) in &sets {
+        let value = values
+            .and_then(|t| t.get(key))
+            .cloned()
+            .and_then(|item| item.into_value().ok());
+        let Some(value) = value else {
+            problems.push(edit_problem(&file, *span, "这个改动没有值".into()));
+            continue;
+        };
+        if let Err(m) = path::set(doc.as_table_mut(), segs, value) {
+            problems.push(edit_problem(&file, *span, m));
+        }
+    }
+    // Deepest and last rows first, so that every path keeps counting rows
+    // as the base does.
+    removes.sort_by(|a, b| b.0.cmp(&a.0));
+    for (segs, span) in &removes {
+        if let Err(m) = path::remove(doc.as_table_mut(), segs) {
+            problems.push(edit_problem(&file, *span, m));
+        }
+    }
+    if !problems.is_empty() {
+        problems.sort_by_key(|p| p.labels.first().map(|(span, _)| span.start));
+        return Err(problems);
+    }
+    Ok(Case {
+        submission: SourceFile::new(submission_name, doc.to_string()),
+        file,
+        expect,
+    })
+}
+
+fn edit_problem(file: &SourceFile, span: Span, message: String) -> Problem {
+    Problem::error("case::edit", message, file, span, "这个改动").with_help(
+        "路径写法：键用点连接，数组的行用 [N]（从 0 起），如 \"report.sections[2].text\"",
+    )
+}
+
+/// Score a case's submission with `rules` (whatever `unit.year` says).
+pub fn run(case: &Case, rules: &RuleSet) -> Actual {
+    let loaded = crate::data::load_submission(case.submission.clone(), &rules.schema)
+        .and_then(|s| crate::eval::score(rules, &s));
+    match loaded {
+        Ok(outcome) => Actual::Scored(Box::new(outcome)),
+        Err(problems) => Actual::Failed(problems),
+    }
+}
+
+/// Check a case against its expectations; empty when it passes.
+pub fn check(case: &Case, actual: &Actual) -> Vec<expect::Mismatch> {
+    expect::compare(&case.expect, actual)
+}
+
+/// The node of the outcome tree with this id, at any depth.
+pub fn node_by_id<'o>(nodes: &'o [NodeOutcome], id: &str) -> Option<&'o NodeOutcome> {
+    nodes.iter().find_map(|n| {
+        if n.id == id {
+            Some(n)
+        } else {
+            node_by_id(&n.children, id)
+        }
+    })
+}
+
+/// Every node, parents before children, in the sheet's order.
+pub fn walk<'o>(nodes: &'o [NodeOutcome], f: &mut impl FnMut(&'o NodeOutcome)) {
+    for n in nodes {
+        f(n);
+        walk(&n.children, f);
+    }
+}

@@ -1,0 +1,260 @@
+//! `jixiao test`: the shipped rules pass their own cases; a wrong
+//! expectation fails with expected against actual and the deduction behind
+//! it; `--bless` fixes it and keeps the file's comments; a case that
+//! cannot be run names its file and line.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const MANIFEST: &str = env!("CARGO_MANIFEST_DIR");
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+/// `jixiao ARGS…` in `dir`.
+fn jixiao(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .expect("run jixiao");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A scratch copy of `rules/2022` and `examples/2022`, laid out as in the
+/// repository so that the cases' `base` paths resolve.
+fn scratch(name: &str) -> PathBuf {
+    let root =
+        std::env::temp_dir().join(format!("jixiao-rule-tests-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    for dir in ["rules/2022", "rules/2022/tests", "examples/2022"] {
+        let from = Path::new(MANIFEST).join(dir);
+        let to = root.join(dir);
+        std::fs::create_dir_all(&to).expect("create scratch folder");
+        for entry in std::fs::read_dir(&from).expect("read folder").flatten() {
+            if entry.path().is_file() {
+                std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copy");
+            }
+        }
+    }
+    root
+}
+
+/// The "N passed, M failed" line.
+fn summary(run: &Run) -> (usize, usize) {
+    let line = run
+        .stdout
+        .lines()
+        .rfind(|l| l.ends_with(" failed"))
+        .unwrap_or_else(|| panic!("no summary line:\n{}", run.stdout));
+    let numbers: Vec<usize> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    assert_eq!(
+        line,
+        format!("{} passed, {} failed", numbers[0], numbers[1]),
+        "summary alone on its line"
+    );
+    (numbers[0], numbers[1])
+}
+
+#[test]
+fn shipped_rules_pass_their_cases() {
+    let run = jixiao(Path::new(MANIFEST), &["test"]);
+    assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
+    let (passed, failed) = summary(&run);
+    assert!(passed >= 8, "{}", run.stdout);
+    assert_eq!(failed, 0);
+    assert!(run.stdout.contains("rules/2022/tests/example.toml ... ok"));
+    // The same cases from the folder on disk.
+    let run = jixiao(Path::new(MANIFEST), &["test", "--rules", "rules/2022"]);
+    assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(summary(&run), (passed, 0));
+}
+
+#[test]
+fn wrong_expectation_fails_then_bless_fixes_it() {
+    let root = scratch("bless");
+    let case = root.join("rules/2022/tests/late-3-days.toml");
+    let original = std::fs::read_to_string(&case).expect("read case");
+    assert!(original.contains("timeliness = \"7\""));
+    let wrong = original
+        .replace("timeliness = \"7\"", "timeliness = \"8\"")
+        .replace("score = \"92\"", "score = \"93\"   # 总分，故意写错");
+    std::fs::write(&case, &wrong).expect("write case");
+
+    let run = jixiao(&root, &["test", "--rules", "rules/2022"]);
+    assert_eq!(run.code, Some(1), "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("rules/2022/tests/late-3-days.toml ... FAILED"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("总分 score：期望 93，实际 92"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("timeliness（提交报告）：期望 8，实际 7（满分 10）"),
+        "{}",
+        run.stdout
+    );
+    // The deduction that made the difference, with its rule line and values.
+    let deduction = run
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("−3 timeliness："))
+        .unwrap_or_else(|| panic!("no deduction:\n{}", run.stdout));
+    assert!(deduction.contains("rules/2022/sheet.jx:"), "{deduction}");
+    assert!(deduction.contains("late = 3"), "{deduction}");
+    let (passed, failed) = summary(&run);
+    assert_eq!(failed, 1);
+    assert!(passed >= 7);
+
+    let run = jixiao(&root, &["test", "--rules", "rules/2022", "--bless"]);
+    assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("late-3-days.toml ... blessed"),
+        "{}",
+        run.stdout
+    );
+    let blessed = std::fs::read_to_string(&case).expect("read case");
+    assert!(blessed.contains("timeliness = \"7\""), "{blessed}");
+    // Only the wrong values changed; the comments stayed, even the one on
+    // the rewritten line.
+    assert_eq!(
+        blessed,
+        wrong
+            .replace("timeliness = \"8\"", "timeliness = \"7\"")
+            .replace("score = \"93\"", "score = \"92\"")
+    );
+    assert!(blessed.contains("# 总分，故意写错"));
+    assert!(blessed.starts_with("# 逾期 3 天报送"));
+
+    let run = jixiao(&root, &["test", "--rules", "rules/2022"]);
+    assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(summary(&run).1, 0);
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn bless_writes_a_missing_expectation_and_changed_findings() {
+    let root = scratch("new");
+    let case = root.join("rules/2022/tests/zz-new.toml");
+    let text = "# 新用例：删去第四节，并且逾期 15 天。\n\
+                base = \"../../../examples/2022/yueyanglou-finance-office.toml\"\n\
+                remove = [\"report.sections[3]\"]\n\n\
+                [edit]\n\
+                \"submission.received_on\" = 2023-06-30 # 逾期\n";
+    std::fs::write(&case, text).expect("write case");
+    let run = jixiao(&root, &["test", "--rules", "rules/2022"]);
+    assert_eq!(run.code, Some(1));
+    assert!(run.stdout.contains("用例没有 [expect]"), "{}", run.stdout);
+
+    let run = jixiao(&root, &["test", "--rules", "rules/2022", "--bless"]);
+    assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
+    let blessed = std::fs::read_to_string(&case).expect("read case");
+    assert!(blessed.starts_with(text), "{blessed}");
+    // 95 − 10 (timeliness) − 2 (body) − 2 (国有资本经营 table now required).
+    assert!(blessed.contains("score = \"81\""), "{blessed}");
+    assert!(blessed.contains("timeliness = \"0\""), "{blessed}");
+    assert!(blessed.contains("body = \"6\""), "{blessed}");
+    assert!(blessed.contains("\"self_score_mismatch\","), "{blessed}");
+
+    // An extra finding expected: the failure names it; bless removes it.
+    std::fs::write(
+        &case,
+        blessed.replace("findings = [", "findings = [\n    \"over_execution\","),
+    )
+    .expect("write case");
+    let run = jixiao(&root, &["test", "--rules", "rules/2022"]);
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stdout
+            .contains("应有而没有的发现 findings：over_execution"),
+        "{}",
+        run.stdout
+    );
+    jixiao(&root, &["test", "--rules", "rules/2022", "--bless"]);
+    assert_eq!(std::fs::read_to_string(&case).expect("read case"), blessed);
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn whole_submission_case() {
+    let root = scratch("whole");
+    let example =
+        std::fs::read_to_string(root.join("examples/2022/yueyanglou-finance-office.toml"))
+            .expect("read example");
+    let case = root.join("rules/2022/tests/zz-whole.toml");
+    std::fs::write(
+        &case,
+        format!("{example}\n[expect]\nstatus = \"final\"\nscore = 95\ncriteria = {{ problems = 18.0 }}\n"),
+    )
+    .expect("write case");
+    let run = jixiao(&root, &["test", "--rules", "rules/2022"]);
+    assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("zz-whole.toml ... ok"));
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn bad_edit_path_names_file_and_line() {
+    let root = scratch("bad-path");
+    let case = root.join("rules/2022/tests/zz-bad.toml");
+    std::fs::write(
+        &case,
+        "# 路径写错\n\
+         base = \"../../../examples/2022/yueyanglou-finance-office.toml\"\n\n\
+         [edit]\n\
+         \"submission.received_on\" = 2023-06-18\n\
+         \"report.sectoins[0].text\" = \"\"\n\n\
+         [expect]\n\
+         score = \"92\"\n",
+    )
+    .expect("write case");
+    let run = jixiao(&root, &["test", "--rules", "rules/2022"]);
+    assert_eq!(run.code, Some(1), "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("zz-bad.toml ... FAILED"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stderr.contains("case::edit"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("rules/2022/tests/zz-bad.toml:6:1"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("`report` 中没有键 `sectoins`"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("sections"), "{}", run.stderr);
+    assert_eq!(summary(&run).1, 1);
+    // Bless cannot fix a case that does not run, and leaves it as it is.
+    let before = std::fs::read_to_string(&case).expect("read case");
+    let run = jixiao(&root, &["test", "--rules", "rules/2022", "--bless"]);
+    assert_eq!(run.code, Some(1));
+    assert_eq!(std::fs::read_to_string(&case).expect("read case"), before);
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn bless_needs_a_folder_on_disk() {
+    let run = jixiao(Path::new(MANIFEST), &["test", "--bless"]);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+}
