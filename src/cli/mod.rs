@@ -31,11 +31,14 @@ enum Command {
         #[arg(long)]
         rules: Option<PathBuf>,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = score::ReportFormat::Text)]
+        format: score::ReportFormat,
         /// Write the result to this file (whole or not at all).
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
+        /// Write one report per input into this folder (named after the input).
+        #[arg(long, conflicts_with = "output")]
+        out_dir: Option<PathBuf>,
         /// The date a `.docx` package reached the bureau (2023-06-14).
         #[arg(long, value_parser = import::parse_date)]
         received_on: Option<jixiao::data::Date>,
@@ -131,11 +134,18 @@ pub fn run() -> ExitCode {
             rules,
             format,
             output,
+            out_dir,
             received_on,
             inputs,
         } => {
             import::for_score(received_on, rules.clone());
-            score::run(rules.as_deref(), format, output.as_deref(), &inputs)
+            score::run(
+                rules.as_deref(),
+                format,
+                output.as_deref(),
+                out_dir.as_deref(),
+                &inputs,
+            )
         }
         Command::Import {
             received_on,

@@ -5,11 +5,12 @@ use std::path::Path;
 
 /// Write `text` to `path` atomically (a temporary file, then rename), or to
 /// stdout.
-pub(crate) fn emit(path: Option<&Path>, text: &str) -> Result<(), String> {
+pub(crate) fn emit(path: Option<&Path>, text: impl AsRef<[u8]>) -> Result<(), String> {
+    let text = text.as_ref();
     let Some(path) = path else {
         let mut stdout = std::io::stdout().lock();
         return stdout
-            .write_all(text.as_bytes())
+            .write_all(text)
             .map_err(|e| format!("无法写出结果：{e}"));
     };
     let dir = path

@@ -1,15 +1,57 @@
 //! `jixiao score`: load each input, choose its year's rules (compiled once
-//! per year), score, render.
+//! per year), score, render. Inputs are loaded, scored and rendered in
+//! parallel on all cores; results keep the input order. A submission is
+//! dropped as soon as its report (or summary row) is made, so memory grows
+//! with the output only.
 
-use super::Format;
 use super::output::emit;
+use clap::ValueEnum;
 use jixiao::data::{Submission, load_submission, read_header};
 use jixiao::diag::{Problem, render};
 use jixiao::eval::outcome::Outcome;
+use jixiao::explain::{Summary, SummaryRow};
 use jixiao::ir::RuleSet;
 use jixiao::source::SourceFile;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+/// Output formats of `score`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ReportFormat {
+    /// Explanations as annotated source snippets.
+    Text,
+    /// The JSON of the output contract.
+    Json,
+    /// A report for people, in Markdown.
+    Markdown,
+    /// A report for people, as one self-contained HTML file.
+    Html,
+    /// The summary table of all inputs.
+    Csv,
+    /// The summary table, findings and lost points as a workbook (needs -o).
+    Xlsx,
+}
+
+impl ReportFormat {
+    /// File extension of one report under `--out-dir`.
+    fn extension(self) -> &'static str {
+        match self {
+            ReportFormat::Text => "txt",
+            ReportFormat::Json => "json",
+            ReportFormat::Markdown => "md",
+            ReportFormat::Html => "html",
+            ReportFormat::Csv => "csv",
+            ReportFormat::Xlsx => "xlsx",
+        }
+    }
+
+    fn is_summary(self) -> bool {
+        matches!(self, ReportFormat::Csv | ReportFormat::Xlsx)
+    }
+}
 
 /// Inputs in order; a folder's `.toml` files in file-name order.
 fn expand(inputs: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, Box<Problem>> {
@@ -39,40 +81,65 @@ fn expand(inputs: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, Box<Problem>> {
     Ok(out)
 }
 
+/// The rules: one folder for every input, or each year's shipped rules,
+/// compiled the first time an input of that year needs them.
 enum Rules {
-    Fixed(Box<RuleSet>),
-    ByYear(HashMap<i64, Result<RuleSet, Vec<Problem>>>),
+    Fixed(Arc<RuleSet>),
+    ByYear(Mutex<HashMap<i64, Result<Arc<RuleSet>, Vec<Problem>>>>),
 }
 
 impl Rules {
-    fn for_year(&mut self, year: i64) -> Result<&RuleSet, Vec<Problem>> {
+    fn for_year(&self, year: i64) -> Result<Arc<RuleSet>, Vec<Problem>> {
         match self {
-            Rules::Fixed(r) => Ok(r),
+            Rules::Fixed(r) => Ok(Arc::clone(r)),
             Rules::ByYear(cache) => cache
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
                 .entry(year)
-                .or_insert_with(|| jixiao::rules::builtin(year))
-                .as_ref()
-                .map_err(Clone::clone),
+                .or_insert_with(|| jixiao::rules::builtin(year).map(Arc::new))
+                .clone(),
         }
     }
+}
+
+/// What a worker makes of one input.
+enum Piece {
+    /// A rendered report: text, a JSON item, Markdown, an HTML article.
+    Report(String),
+    /// A row of the summary (CSV, XLSX).
+    Row(SummaryRow),
+    /// Written to its own file under `--out-dir`.
+    Written,
+}
+
+/// How every input is rendered.
+struct Plan<'a> {
+    format: ReportFormat,
+    /// Several inputs (or a folder): JSON items are indented for the array,
+    /// HTML reports are articles of one document.
+    as_array: bool,
+    /// With `--out-dir`: each input's file.
+    targets: Option<&'a [PathBuf]>,
 }
 
 /// Score and print; false when anything failed.
 pub(super) fn run(
     rules_dir: Option<&Path>,
-    format: Format,
+    format: ReportFormat,
     output: Option<&Path>,
+    out_dir: Option<&Path>,
     inputs: &[PathBuf],
 ) -> bool {
-    let mut rules = match rules_dir {
+    usage_check(format, output, out_dir);
+    let rules = match rules_dir {
         Some(dir) => match jixiao::rules::from_dir(dir) {
-            Ok(r) => Rules::Fixed(Box::new(r)),
+            Ok(r) => Rules::Fixed(Arc::new(r)),
             Err(problems) => {
                 eprint!("{}", render(&problems));
                 return false;
             }
         },
-        None => Rules::ByYear(HashMap::new()),
+        None => Rules::ByYear(Mutex::new(HashMap::new())),
     };
     let files = match expand(inputs) {
         Ok(f) => f,
@@ -82,49 +149,250 @@ pub(super) fn run(
         }
     };
     let as_array = files.len() != 1 || files.iter().any(|(_, from_dir)| *from_dir);
+    let targets = match out_dir {
+        Some(dir) => match out_files(dir, &files, format) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                eprintln!("{e}");
+                return false;
+            }
+        },
+        None => None,
+    };
+    let plan = Plan {
+        format,
+        as_array,
+        targets: targets.as_deref(),
+    };
+    let results = score_all(&files, &rules, &plan);
+
     let mut ok = true;
-    let mut json_items = Vec::new();
-    let mut text = String::new();
-    for (path, _) in &files {
-        match score_one(path, &mut rules) {
-            Ok((outcome, set, submission)) => match format {
-                Format::Json => {
-                    json_items.push(jixiao::explain::outcome_json(&outcome, set, &submission))
-                }
-                Format::Text => {
-                    if !text.is_empty() {
-                        text.push_str(&"═".repeat(60));
-                        text.push_str("\n\n");
-                    }
-                    text.push_str(&jixiao::explain::render_text(&outcome, set, &submission));
-                }
-            },
+    let mut reports = Vec::new();
+    let mut rows = Vec::new();
+    let mut failures = Vec::new();
+    for ((path, _), result) in files.iter().zip(results) {
+        match result {
+            Ok(Piece::Report(r)) => reports.push(r),
+            Ok(Piece::Row(row)) => rows.push(row),
+            Ok(Piece::Written) => {}
             Err(problems) => {
                 ok = false;
                 eprint!("{}", render(&problems));
                 eprintln!("{}：{} 个问题，未能评分", path.display(), problems.len());
-                if format == Format::Json && as_array {
-                    json_items.push(serde_json::json!({
-                        "file": path.display().to_string(),
-                        "errors": jixiao::explain::problems_json(&problems),
-                    }));
+                let file = path.display().to_string();
+                match format {
+                    ReportFormat::Json if as_array => {
+                        reports.push(indent(&pretty(&serde_json::json!({
+                            "file": file,
+                            "errors": jixiao::explain::problems_json(&problems),
+                        }))))
+                    }
+                    ReportFormat::Csv | ReportFormat::Xlsx => {
+                        rows.push(SummaryRow::failed(file, &problems));
+                    }
+                    _ => failures.push((file, problems)),
                 }
             }
         }
     }
-    let rendered = match format {
-        Format::Json if as_array => pretty(&serde_json::Value::Array(json_items)),
-        Format::Json => match json_items.into_iter().next() {
-            Some(item) => pretty(&item),
-            None => return false,
-        },
-        Format::Text => text,
+    if targets.is_some() {
+        return ok;
+    }
+    if !as_array && reports.is_empty() && !format.is_summary() {
+        return false;
+    }
+    let written = match format {
+        ReportFormat::Text => emit(output, reports.join(&format!("{}\n\n", "═".repeat(60)))),
+        ReportFormat::Json if as_array => {
+            let body = if reports.is_empty() {
+                "[]\n".to_string()
+            } else {
+                format!("[\n{}\n]\n", reports.join(",\n"))
+            };
+            emit(output, body)
+        }
+        ReportFormat::Json => emit(output, reports.concat()),
+        ReportFormat::Markdown => {
+            let mut doc = reports.join("\n---\n\n");
+            if !failures.is_empty() {
+                if !doc.is_empty() {
+                    doc.push_str("\n---\n\n");
+                }
+                doc.push_str(&jixiao::explain::markdown_failures(&failures));
+            }
+            emit(output, doc)
+        }
+        ReportFormat::Html if as_array => {
+            let mut body = reports.concat();
+            if !failures.is_empty() {
+                body.push_str(&jixiao::explain::html_failures(&failures));
+            }
+            let title = format!("绩效自评工作考核评分报告（{} 份材料）", files.len());
+            emit(output, jixiao::explain::html_document(&title, &body))
+        }
+        ReportFormat::Html => emit(output, reports.concat()),
+        ReportFormat::Csv => emit(output, jixiao::explain::summary_csv(&Summary::new(rows))),
+        ReportFormat::Xlsx => {
+            jixiao::explain::summary_xlsx(&Summary::new(rows)).and_then(|bytes| emit(output, bytes))
+        }
     };
-    if let Err(e) = emit(output, &rendered) {
+    if let Err(e) = written {
         eprintln!("{e}");
         return false;
     }
     ok
+}
+
+/// Combinations the command line cannot express: exit 2, as clap does.
+fn usage_check(format: ReportFormat, output: Option<&Path>, out_dir: Option<&Path>) {
+    let message = if format.is_summary() && out_dir.is_some() {
+        "--format csv 和 --format xlsx 给出全部材料的一张汇总表，不能与 --out-dir 同用；请用 -o 文件"
+    } else if format == ReportFormat::Xlsx && output.is_none() {
+        "--format xlsx 需要用 -o 指定输出文件"
+    } else {
+        return;
+    };
+    clap::Error::raw(
+        clap::error::ErrorKind::ArgumentConflict,
+        format!("{message}\n"),
+    )
+    .exit();
+}
+
+/// Each input's report file under `dir`: its stem and the format's
+/// extension, `-2`, `-3`… added when two inputs share a stem.
+fn out_files(
+    dir: &Path,
+    files: &[(PathBuf, bool)],
+    format: ReportFormat,
+) -> Result<Vec<PathBuf>, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("无法创建目录 {}：{e}", dir.display()))?;
+    let mut taken = HashSet::new();
+    Ok(files
+        .iter()
+        .map(|(path, _)| {
+            let stem = path
+                .file_stem()
+                .map_or_else(|| "report".into(), |s| s.to_string_lossy().into_owned());
+            let mut name = format!("{stem}.{}", format.extension());
+            let mut n = 1;
+            while !taken.insert(name.clone()) {
+                n += 1;
+                name = format!("{stem}-{n}.{}", format.extension());
+            }
+            dir.join(name)
+        })
+        .collect())
+}
+
+/// Every input's piece, in input order, made on all cores.
+fn score_all(
+    files: &[(PathBuf, bool)],
+    rules: &Rules,
+    plan: &Plan<'_>,
+) -> Vec<Result<Piece, Vec<Problem>>> {
+    let workers = std::env::var("JIXIAO_THREADS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|n| *n > 0)
+        .or_else(|| std::thread::available_parallelism().ok().map(usize::from))
+        .unwrap_or(1)
+        .min(files.len())
+        .max(1);
+    let progress = progress_bar(files.len());
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some((path, _)) = files.get(i) else {
+                break;
+            };
+            let target = plan.targets.and_then(|t| t.get(i)).map(PathBuf::as_path);
+            done.push((i, process(path, rules, plan, target)));
+            progress.inc(1);
+        }
+        done
+    };
+    let mut slots: Vec<Option<Result<Piece, Vec<Problem>>>> =
+        std::iter::repeat_with(|| None).take(files.len()).collect();
+    let mut place = |done: Vec<(usize, Result<Piece, Vec<Problem>>)>| {
+        for (i, r) in done {
+            if let Some(slot) = slots.get_mut(i) {
+                *slot = Some(r);
+            }
+        }
+    };
+    if workers == 1 {
+        place(work());
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..workers).map(|_| s.spawn(work)).collect();
+            for h in handles {
+                match h.join() {
+                    Ok(done) => place(done),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+        });
+    }
+    progress.finish_and_clear();
+    slots
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(vec![Problem::plain("internal", "未处理")])))
+        .collect()
+}
+
+/// A bar on stderr when it is a terminal and there is more than one input.
+fn progress_bar(len: usize) -> indicatif::ProgressBar {
+    if len < 2 || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "评分 {bar:40.cyan/blue} {pos}/{len} 份 · 已用 {elapsed} · 剩余约 {eta}",
+    ) {
+        bar.set_style(style.progress_chars("█▉▊▋▌▍▎▏ "));
+    }
+    bar
+}
+
+/// Load, score and render one input; write it when it has its own file.
+fn process(
+    path: &Path,
+    rules: &Rules,
+    plan: &Plan<'_>,
+    target: Option<&Path>,
+) -> Result<Piece, Vec<Problem>> {
+    let (outcome, set, submission) = score_one(path, rules)?;
+    let set = &*set;
+    let item = plan.as_array && target.is_none();
+    let rendered = match plan.format {
+        ReportFormat::Csv | ReportFormat::Xlsx => {
+            let file = path.display().to_string();
+            return Ok(Piece::Row(SummaryRow::scored(
+                file,
+                &outcome,
+                set,
+                &submission,
+            )));
+        }
+        ReportFormat::Text => jixiao::explain::render_text(&outcome, set, &submission),
+        ReportFormat::Json => {
+            let json = pretty(&jixiao::explain::outcome_json(&outcome, set, &submission));
+            if item { indent(&json) } else { json }
+        }
+        ReportFormat::Markdown => jixiao::explain::render_markdown(&outcome, set, &submission),
+        ReportFormat::Html if item => jixiao::explain::html_unit(&outcome, set, &submission),
+        ReportFormat::Html => jixiao::explain::render_html(&outcome, set, &submission),
+    };
+    drop(submission);
+    match target {
+        Some(file) => emit(Some(file), rendered)
+            .map(|()| Piece::Written)
+            .map_err(|e| vec![Problem::plain("io::write", e)]),
+        None => Ok(Piece::Report(rendered)),
+    }
 }
 
 fn pretty(v: &serde_json::Value) -> String {
@@ -133,15 +401,29 @@ fn pretty(v: &serde_json::Value) -> String {
     s
 }
 
-fn score_one<'r>(
+/// A pretty JSON value as an item of a pretty array: two more spaces on
+/// every line (JSON strings hold no raw line breaks), no final newline.
+fn indent(json: &str) -> String {
+    let mut out = String::with_capacity(json.len() + json.len() / 8);
+    for (i, line) in json.trim_end().split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str("  ");
+        out.push_str(line);
+    }
+    out
+}
+
+fn score_one(
     path: &Path,
-    rules: &'r mut Rules,
-) -> Result<(Outcome, &'r RuleSet, Submission), Vec<Problem>> {
+    rules: &Rules,
+) -> Result<(Outcome, Arc<RuleSet>, Submission), Vec<Problem>> {
     let text = super::import::read_input(path)?;
     let source = SourceFile::new(path.display().to_string(), text);
     let header = read_header(&source)?;
     let set = rules.for_year(header.year)?;
     let submission = load_submission(source, &set.schema)?;
-    let outcome = jixiao::score(set, &submission)?;
+    let outcome = jixiao::score(&set, &submission)?;
     Ok((outcome, set, submission))
 }

@@ -1,11 +1,22 @@
 //! Outcome → what people and programs read: JSON exactly as the contract
 //! says, and text with a miette diagnostic for every lost point.
 
+mod csv;
+mod html;
 mod json;
+mod markdown;
+mod snippet;
+mod summary;
 mod text;
+mod xlsx;
 
+pub use csv::summary_csv;
+pub use html::{html_document, html_failures, html_unit, render_html};
 pub use json::{outcome_json, problems_json};
+pub use markdown::{markdown_failures, render_markdown};
+pub use summary::{Summary, SummaryRow};
 pub use text::render_text;
+pub use xlsx::summary_xlsx;
 
 use rust_decimal::Decimal;
 

@@ -1,0 +1,522 @@
+//! `--format html`: the same report as Markdown, as one self-contained HTML
+//! file: inline CSS, no scripts, no external fonts or styles; laid out for A4
+//! (`@page`, `@media print`), each unit starting on a new page when several
+//! are printed together.
+
+use super::decimal;
+use super::snippet::{
+    Excerpt, basis_word, excerpt, excerpts, kind_word, node_notes, severity_word, shown_value,
+};
+use crate::data::Submission;
+use crate::diag::Problem;
+use crate::eval::outcome::{Deduction, Finding, NodeOutcome, Outcome, Status};
+use crate::ir::{RuleSet, Severity};
+use crate::source::Span;
+use std::fmt::Write as _;
+
+/// How many submission snippets one explanation shows.
+const MAX_DATA_SNIPPETS: usize = 3;
+
+/// Chinese ordinals for the report's parts.
+const PARTS: [&str; 6] = ["一", "二", "三", "四", "五", "六"];
+
+/// The style sheet, inline in every document.
+const STYLE: &str = r#"
+@page { size: A4; margin: 15mm 14mm 16mm; }
+:root {
+  --ink: #1f2933; --muted: #5f6b7a; --line: #d5dbe2; --soft: #f3f5f8;
+  --accent: #1d4e89; --lost: #b42318;
+  --error: #b42318; --error-bg: #fde8e6;
+  --warning: #9a4a00; --warning-bg: #fff1dc;
+  --info: #1f5fae; --info-bg: #e5efff;
+}
+* { box-sizing: border-box; }
+html { font-size: 10.5pt; }
+body {
+  margin: 0; color: var(--ink); background: #e9edf1; line-height: 1.55;
+  font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC",
+    "Microsoft YaHei", "WenQuanYi Micro Hei", "Hiragino Sans GB", sans-serif;
+  -webkit-print-color-adjust: exact; print-color-adjust: exact;
+}
+.unit { width: 210mm; max-width: 100%; margin: 8mm auto; padding: 14mm 14mm 16mm;
+  background: #fff; box-shadow: 0 1px 4px rgba(0,0,0,.15); }
+@media print {
+  body { background: #fff; }
+  .unit { width: auto; margin: 0; padding: 0; box-shadow: none; }
+  .unit + .unit, .failures { break-before: page; }
+}
+header.top { border-bottom: 2px solid var(--accent); padding-bottom: 4mm; margin-bottom: 5mm; }
+.kicker { color: var(--accent); font-weight: 700; letter-spacing: .08em; font-size: .95rem; }
+h1 { font-size: 1.55rem; margin: 1mm 0 2mm; line-height: 1.3; }
+.meta { color: var(--muted); }
+.headline { display: flex; align-items: flex-end; justify-content: space-between; gap: 6mm; margin-top: 3mm; }
+.total { white-space: nowrap; }
+.total .big { font-size: 2.6rem; font-weight: 700; color: var(--accent); line-height: 1; }
+.total .of { font-size: 1.1rem; color: var(--muted); margin-left: .3em; }
+.badge { display: inline-block; padding: .05em .6em; border-radius: 1em; font-size: .85rem;
+  font-weight: 700; vertical-align: middle; margin-left: .6em; border: 1px solid currentColor; }
+.badge.final { color: #0f6b3d; background: #e3f4ea; }
+.badge.pending { color: var(--warning); background: var(--warning-bg); }
+.badge.error { color: var(--error); background: var(--error-bg); }
+.badge.warning { color: var(--warning); background: var(--warning-bg); }
+.badge.info { color: var(--info); background: var(--info-bg); }
+dl.facts { display: grid; grid-template-columns: auto 1fr; gap: .5mm 4mm; margin: 0; font-size: .92rem; }
+dl.facts dt { color: var(--muted); }
+dl.facts dd { margin: 0; }
+h2 { font-size: 1.2rem; color: var(--accent); margin: 7mm 0 3mm; padding-bottom: 1mm;
+  border-bottom: 1px solid var(--line); break-after: avoid; }
+h3 { font-size: 1.02rem; margin: 0 0 1.5mm; break-after: avoid; }
+h3 .pts { color: var(--lost); white-space: nowrap; }
+h3 .id, td.id { font-family: "DejaVu Sans Mono", "Noto Sans Mono", Consolas, monospace;
+  color: var(--muted); font-weight: 400; font-size: .82rem; }
+table.sheet { width: 100%; border-collapse: collapse; font-size: .92rem; }
+table.sheet th, table.sheet td { border: 1px solid var(--line); padding: 1.2mm 2mm; vertical-align: middle; }
+table.sheet th { background: var(--soft); font-weight: 700; text-align: center; }
+table.sheet td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+table.sheet td.lost { color: var(--lost); font-weight: 700; }
+table.sheet td.pending { color: var(--warning); }
+table.sheet tr.d0 td { background: #f7f9fb; font-weight: 700; }
+table.sheet tr.total td { font-weight: 700; border-top: 2px solid var(--ink); }
+table.sheet tr { break-inside: avoid; }
+table.sheet tr.d1 td:first-child { padding-left: 6mm; }
+table.sheet tr.d2 td:first-child { padding-left: 11mm; }
+table.sheet tr.d3 td:first-child { padding-left: 16mm; }
+.item { border: 1px solid var(--line); border-left: 4px solid var(--lost); border-radius: 2px;
+  padding: 3mm 4mm; margin: 0 0 4mm; }
+.item.pending { border-left-color: var(--warning); }
+.item.error { border-left-color: var(--error); }
+.item.warning { border-left-color: var(--warning); }
+.item.info { border-left-color: var(--info); }
+.item p { margin: 1mm 0; }
+.item .label { color: var(--muted); }
+blockquote.says { margin: 2mm 0; padding: 1.5mm 3mm; background: var(--soft);
+  border-left: 3px solid #9aa5b1; color: #323f4b; font-size: .92rem; }
+blockquote.says::before { content: "评分表原文："; color: var(--muted); font-weight: 700; }
+blockquote.says.check::before { content: "检查内容："; }
+ul.values { margin: 1mm 0; padding-left: 5mm; font-size: .92rem; }
+ul.values code { font-family: "DejaVu Sans Mono", "Noto Sans Mono", Consolas, monospace; color: var(--accent); }
+figure.code { margin: 2mm 0 0; break-inside: avoid; }
+figure.code figcaption { font-size: .82rem; color: var(--muted); margin-bottom: .5mm; }
+figure.code figcaption code { font-family: "DejaVu Sans Mono", "Noto Sans Mono", Consolas, monospace; }
+.src { border: 1px solid var(--line); background: #fbfcfd; border-radius: 2px; padding: 1mm 0;
+  font-family: "DejaVu Sans Mono", "Noto Sans Mono CJK SC", "Noto Sans Mono", Consolas, monospace;
+  font-size: .8rem; line-height: 1.5; }
+.src .l { display: flex; }
+.src .n { flex: 0 0 3.2em; text-align: right; padding-right: .7em; color: #9aa5b1;
+  border-right: 1px solid var(--line); margin-right: .7em; user-select: none; }
+.src .t { white-space: pre-wrap; word-break: break-all; flex: 1; padding-right: 2mm; }
+.src .l.ctx .t { color: #7b8794; }
+.src .l.hit .n { color: var(--lost); font-weight: 700; }
+.src mark { background: #ffe27a; color: inherit; border-bottom: 2px solid #d97706; padding: 0 1px; }
+.empty { color: var(--muted); }
+.failures li { margin-bottom: 2mm; }
+footer.note { margin-top: 8mm; color: var(--muted); font-size: .8rem; border-top: 1px solid var(--line); padding-top: 2mm; }
+"#;
+
+/// One unit's report as a whole HTML document.
+pub fn render_html(outcome: &Outcome, rules: &RuleSet, submission: &Submission) -> String {
+    let title = format!(
+        "{}（{} 年度）绩效自评考核评分报告",
+        outcome.unit, outcome.year
+    );
+    html_document(&title, &html_unit(outcome, rules, submission))
+}
+
+/// A document around one or more units' reports (`html_unit`) and perhaps
+/// a list of failures (`html_failures`).
+pub fn html_document(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        esc(title)
+    )
+}
+
+/// The inputs of a batch that could not be scored, as a section.
+pub fn html_failures(failures: &[(String, Vec<Problem>)]) -> String {
+    let mut out = String::from(
+        "<article class=\"unit failures\">\n<header class=\"top\"><div class=\"kicker\">绩效自评工作考核评分</div><h1>未能评分的材料</h1></header>\n<ul>\n",
+    );
+    for (file, problems) in failures {
+        let _ = write!(out, "<li><code>{}</code><ul>", esc(file));
+        for p in problems {
+            let at = p
+                .location()
+                .map(|(_, line, col)| format!("第 {line} 行第 {col} 列："))
+                .unwrap_or_default();
+            let _ = write!(out, "<li>{}{}", esc(&at), esc(&p.message));
+            if let Some(help) = &p.help {
+                let _ = write!(out, "<br><span class=\"label\">建议：</span>{}", esc(help));
+            }
+            out.push_str("</li>");
+        }
+        out.push_str("</ul></li>\n");
+    }
+    out.push_str("</ul>\n</article>\n");
+    out
+}
+
+/// One unit's report as an `<article>`, for `html_document`.
+pub fn html_unit(outcome: &Outcome, rules: &RuleSet, submission: &Submission) -> String {
+    let mut out = String::from("<article class=\"unit\">\n");
+    let mut part = PARTS.iter();
+    let mut heading = |out: &mut String, title: &str| {
+        let _ = writeln!(out, "<h2>{}、{title}</h2>", part.next().unwrap_or(&"·"));
+    };
+    header(&mut out, outcome, submission);
+    heading(&mut out, "评分表");
+    table(&mut out, outcome);
+
+    let mut lost = Vec::new();
+    let mut pending = Vec::new();
+    for node in &outcome.nodes {
+        walk(node, &mut lost, &mut pending);
+    }
+    if !lost.is_empty() {
+        heading(&mut out, "失分说明");
+        for (i, (node, d)) in lost.iter().enumerate() {
+            deduction(&mut out, i + 1, node, d, rules, submission);
+        }
+    }
+    if !pending.is_empty() {
+        heading(&mut out, "待评审项");
+        for (i, node) in pending.iter().enumerate() {
+            pending_node(&mut out, i + 1, node, rules);
+        }
+    }
+    heading(&mut out, "检查发现");
+    findings(&mut out, &outcome.findings, rules, submission);
+    let _ = writeln!(
+        out,
+        "<footer class=\"note\">本报告由 jixiao 按评分规则自动生成；每处失分和检查发现均附规则原文（标黄处为起作用的表达式）与报送材料中的对应位置。</footer>\n</article>"
+    );
+    out
+}
+
+fn header(out: &mut String, outcome: &Outcome, submission: &Submission) {
+    out.push_str("<header class=\"top\">\n<div class=\"kicker\">绩效自评工作考核评分报告</div>\n");
+    let _ = writeln!(out, "<h1>{}</h1>", esc(&outcome.unit));
+    let _ = writeln!(
+        out,
+        "<div class=\"meta\">{} 年度 · {}</div>",
+        outcome.year,
+        esc(&outcome.rules)
+    );
+    out.push_str("<div class=\"headline\">\n<dl class=\"facts\">");
+    let count = |s: Severity| outcome.findings.iter().filter(|f| f.severity == s).count();
+    let lost = outcome
+        .score
+        .map(|s| decimal(outcome.max - s))
+        .unwrap_or_else(|| "—".into());
+    let _ = write!(out, "<dt>失分</dt><dd>{lost} 分</dd>");
+    let _ = write!(
+        out,
+        "<dt>检查发现</dt><dd>错误 {} 项，警告 {} 项，提示 {} 项</dd>",
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info)
+    );
+    let _ = write!(
+        out,
+        "<dt>报送材料</dt><dd><code>{}</code></dd>",
+        esc(&submission.source.name)
+    );
+    out.push_str("</dl>\n<div class=\"total\">");
+    match (outcome.status, outcome.score) {
+        (Status::Final, Some(score)) => {
+            let _ = write!(
+                out,
+                "<span class=\"big\">{}</span><span class=\"of\">/ {} 分</span><span class=\"badge final\">已定分</span>",
+                decimal(score),
+                decimal(outcome.max)
+            );
+        }
+        _ => {
+            let _ = write!(
+                out,
+                "<span class=\"big\">{}–{}</span><span class=\"of\">/ {} 分</span><span class=\"badge pending\">待评审</span>",
+                decimal(outcome.range.0),
+                decimal(outcome.range.1),
+                decimal(outcome.max)
+            );
+        }
+    }
+    out.push_str("</div>\n</div>\n</header>\n");
+}
+
+fn table(out: &mut String, outcome: &Outcome) {
+    out.push_str(
+        "<table class=\"sheet\">\n<thead><tr><th>评分项</th><th>编号</th><th>分值</th><th>得分</th><th>失分</th><th>依据</th></tr></thead>\n<tbody>\n",
+    );
+    fn rows(out: &mut String, n: &NodeOutcome, depth: usize) {
+        let (score, lost, class) = match n.score {
+            Some(s) if s < n.max => (decimal(s), decimal(n.max - s), "num"),
+            Some(s) => (decimal(s), String::new(), "num"),
+            None => (
+                format!("{}–{}", decimal(n.range.0), decimal(n.range.1)),
+                String::new(),
+                "num pending",
+            ),
+        };
+        let _ = writeln!(
+            out,
+            "<tr class=\"d{}\"><td>{}</td><td class=\"id\">{}</td><td class=\"num\">{}</td><td class=\"{class}\">{score}</td><td class=\"num lost\">{lost}</td><td>{}</td></tr>",
+            depth.min(3),
+            esc(&n.title),
+            esc(&n.id),
+            decimal(n.max),
+            basis_word(n.basis)
+        );
+        for c in &n.children {
+            rows(out, c, depth + 1);
+        }
+    }
+    for n in &outcome.nodes {
+        rows(out, n, 0);
+    }
+    let total = match outcome.score {
+        Some(s) => decimal(s),
+        None => format!("{}–{}", decimal(outcome.range.0), decimal(outcome.range.1)),
+    };
+    let lost = outcome
+        .score
+        .filter(|s| *s < outcome.max)
+        .map(|s| decimal(outcome.max - s))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "<tr class=\"total\"><td>合计</td><td></td><td class=\"num\">{}</td><td class=\"num\">{total}</td><td class=\"num lost\">{lost}</td><td></td></tr>\n</tbody>\n</table>",
+        decimal(outcome.max)
+    );
+}
+
+fn walk<'o>(
+    node: &'o NodeOutcome,
+    lost: &mut Vec<(&'o NodeOutcome, &'o Deduction)>,
+    pending: &mut Vec<&'o NodeOutcome>,
+) {
+    lost.extend(node.deductions.iter().map(|d| (node, d)));
+    if node.score.is_none() && node.children.is_empty() {
+        pending.push(node);
+    }
+    for c in &node.children {
+        walk(c, lost, pending);
+    }
+}
+
+fn deduction(
+    out: &mut String,
+    number: usize,
+    node: &NodeOutcome,
+    d: &Deduction,
+    rules: &RuleSet,
+    submission: &Submission,
+) {
+    out.push_str("<div class=\"item\">\n");
+    let _ = writeln!(
+        out,
+        "<h3>{number}. {} <span class=\"id\">{}</span> <span class=\"pts\">扣 {} 分</span></h3>",
+        esc(&node.title),
+        esc(&node.id),
+        decimal(d.points)
+    );
+    let _ = writeln!(
+        out,
+        "<p><span class=\"label\">原因（{}）：</span>{}</p>",
+        kind_word(d.kind),
+        esc(&d.message)
+    );
+    for note in node_notes(node, d) {
+        let _ = writeln!(
+            out,
+            "<p><span class=\"label\">备注：</span>{}</p>",
+            esc(note)
+        );
+    }
+    if let Some(says) = &node.says {
+        let _ = writeln!(out, "<blockquote class=\"says\">{}</blockquote>", esc(says));
+    }
+    values(out, &d.values);
+    rule_snippet(out, rules, d.span, d.focus);
+    let mut places: Vec<(String, Span)> = d
+        .places
+        .iter()
+        .filter_map(|p| submission.places.get(*p as usize))
+        .take(MAX_DATA_SNIPPETS)
+        .map(|p| (p.path.clone(), p.span))
+        .collect();
+    if let Some((path, span)) = &d.review_at {
+        places.push((path.clone(), *span));
+    }
+    data_snippets(out, submission, &places);
+    out.push_str("</div>\n");
+}
+
+fn pending_node(out: &mut String, number: usize, node: &NodeOutcome, rules: &RuleSet) {
+    out.push_str("<div class=\"item pending\">\n");
+    let _ = writeln!(
+        out,
+        "<h3>{number}. {} <span class=\"id\">{}</span> <span class=\"badge pending\">待评审 {}–{} 分</span></h3>",
+        esc(&node.title),
+        esc(&node.id),
+        decimal(node.range.0),
+        decimal(node.range.1)
+    );
+    for (label, value) in &node.hints {
+        let _ = writeln!(
+            out,
+            "<p><span class=\"label\">{}：</span>{}</p>",
+            esc(label),
+            esc(value)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "<p><span class=\"label\">评审方法：</span>在材料的 <code>[review.{}]</code> 中写 score（及 tier、note）</p>",
+        esc(&node.id)
+    );
+    if let Some(says) = &node.says {
+        let _ = writeln!(out, "<blockquote class=\"says\">{}</blockquote>", esc(says));
+    }
+    rule_snippet(out, rules, node.span, node.span);
+    out.push_str("</div>\n");
+}
+
+fn findings(out: &mut String, all: &[Finding], rules: &RuleSet, submission: &Submission) {
+    if all.is_empty() {
+        out.push_str("<p class=\"empty\">未发现问题。</p>\n");
+        return;
+    }
+    let mut number = 0;
+    for severity in [Severity::Error, Severity::Warning, Severity::Info] {
+        let group: Vec<&Finding> = all.iter().filter(|f| f.severity == severity).collect();
+        if group.is_empty() {
+            continue;
+        }
+        let class = severity.as_str();
+        let _ = writeln!(
+            out,
+            "<h3 class=\"group\"><span class=\"badge {class}\">{}</span> {} 项</h3>",
+            severity_word(severity),
+            group.len()
+        );
+        for f in group {
+            number += 1;
+            let _ = writeln!(out, "<div class=\"item {class}\">");
+            let _ = writeln!(
+                out,
+                "<h3>{number}. {} <span class=\"id\">{}</span></h3>",
+                esc(&f.message),
+                esc(&f.id)
+            );
+            if let Some(says) = &f.says {
+                let _ = writeln!(
+                    out,
+                    "<blockquote class=\"says check\">{}</blockquote>",
+                    esc(says)
+                );
+            }
+            values(out, &f.values);
+            rule_snippet(out, rules, f.span, f.focus);
+            let places: Vec<(String, Span)> = f
+                .places
+                .iter()
+                .filter_map(|p| submission.places.get(*p as usize))
+                .take(MAX_DATA_SNIPPETS)
+                .map(|p| (p.path.clone(), p.span))
+                .collect();
+            data_snippets(out, submission, &places);
+            out.push_str("</div>\n");
+        }
+    }
+}
+
+fn values(out: &mut String, values: &[(String, String)]) {
+    let shown: Vec<String> = values
+        .iter()
+        .filter_map(|(n, v)| {
+            shown_value(v).map(|v| format!("<li><code>{}</code> = {}</li>", esc(n), esc(&v)))
+        })
+        .collect();
+    if !shown.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p class=\"label\">取值：</p><ul class=\"values\">{}</ul>",
+            shown.concat()
+        );
+    }
+}
+
+fn rule_snippet(out: &mut String, rules: &RuleSet, span: Span, focus: Span) {
+    let Some(file) = rules.files.get(usize::from(span.file)) else {
+        return;
+    };
+    let e = excerpt(file, span, focus);
+    let caption = format!("规则 <code>{}</code> 第 {} 行", esc(&e.name), e.line);
+    figure(out, &caption, &e);
+}
+
+fn data_snippets(out: &mut String, submission: &Submission, places: &[(String, Span)]) {
+    let spans: Vec<Span> = places.iter().map(|(_, s)| *s).collect();
+    for (e, members) in excerpts(&submission.source, &spans) {
+        let paths: Vec<String> = members
+            .iter()
+            .filter_map(|i| places.get(*i))
+            .map(|(p, _)| format!("<code>{}</code>", esc(p)))
+            .collect();
+        let caption = format!(
+            "报送材料 <code>{}</code> 第 {} 行，{}",
+            esc(&e.name),
+            e.line,
+            paths.join("、")
+        );
+        figure(out, &caption, &e);
+    }
+}
+
+fn figure(out: &mut String, caption: &str, e: &Excerpt) {
+    let _ = write!(
+        out,
+        "<figure class=\"code\"><figcaption>{caption}</figcaption><div class=\"src\">"
+    );
+    for l in &e.lines {
+        let class = match (l.context, l.marks.is_empty()) {
+            (_, false) => "l hit",
+            (true, true) => "l ctx",
+            (false, true) => "l",
+        };
+        let number = l.number.map(|n| n.to_string()).unwrap_or_default();
+        let mut text = String::new();
+        let mut at = 0;
+        for (a, b) in &l.marks {
+            text.push_str(&esc(l.text.get(at..*a).unwrap_or("")));
+            text.push_str("<mark>");
+            text.push_str(&esc(l.text.get(*a..*b).unwrap_or("")));
+            text.push_str("</mark>");
+            at = *b;
+        }
+        text.push_str(&esc(l.text.get(at..).unwrap_or("")));
+        let _ = write!(
+            out,
+            "<div class=\"{class}\"><span class=\"n\">{number}</span><span class=\"t\">{text}</span></div>"
+        );
+    }
+    out.push_str("</div></figure>\n");
+}
+
+/// Text safe in HTML content and attribute values.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}

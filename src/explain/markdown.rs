@@ -1,0 +1,406 @@
+//! `--format markdown`: one unit's report for people. The header (unit,
+//! year, rules, total, status), the table of criteria as on the printed
+//! sheet, every lost point with the rule's own lines (the responsible
+//! expression underlined), the values, the sheet's words and the
+//! submission's cell, the criteria awaiting a judgment, then the findings
+//! grouped by severity.
+
+use super::decimal;
+use super::snippet::{
+    Excerpt, basis_word, display_width, excerpt, excerpts, kind_word, node_notes, severity_word,
+    shown_value,
+};
+use crate::data::Submission;
+use crate::diag::Problem;
+use crate::eval::outcome::{Deduction, Finding, NodeOutcome, Outcome, Status};
+use crate::ir::{RuleSet, Severity};
+use crate::source::Span;
+use std::fmt::Write as _;
+
+/// How many submission snippets one explanation shows.
+const MAX_DATA_SNIPPETS: usize = 3;
+
+/// Chinese ordinals for the report's parts.
+const PARTS: [&str; 6] = ["一", "二", "三", "四", "五", "六"];
+
+/// The whole Markdown report of one submission.
+pub fn render_markdown(outcome: &Outcome, rules: &RuleSet, submission: &Submission) -> String {
+    let mut out = String::new();
+    let mut part = PARTS.iter();
+    let mut heading = |out: &mut String, title: &str| {
+        let _ = writeln!(out, "## {}、{title}\n", part.next().unwrap_or(&"·"));
+    };
+    header(&mut out, outcome, submission);
+    heading(&mut out, "评分表");
+    table(&mut out, outcome);
+
+    let mut lost = Vec::new();
+    let mut pending = Vec::new();
+    for node in &outcome.nodes {
+        walk(node, &mut lost, &mut pending);
+    }
+    if !lost.is_empty() {
+        heading(&mut out, "失分说明");
+        for (i, (node, d)) in lost.iter().enumerate() {
+            deduction(&mut out, i + 1, node, d, rules, submission);
+        }
+    }
+    if !pending.is_empty() {
+        heading(&mut out, "待评审项");
+        for (i, node) in pending.iter().enumerate() {
+            pending_node(&mut out, i + 1, node, rules);
+        }
+    }
+    heading(&mut out, "检查发现");
+    findings(&mut out, &outcome.findings, rules, submission);
+    out
+}
+
+/// The inputs of a batch that could not be scored, for the end of a
+/// combined report.
+pub fn markdown_failures(failures: &[(String, Vec<Problem>)]) -> String {
+    let mut out = String::from("# 未能评分的材料\n\n");
+    for (file, problems) in failures {
+        let _ = writeln!(out, "## `{}`\n", code_text(file));
+        for p in problems {
+            let at = p
+                .location()
+                .map(|(_, line, col)| format!("第 {line} 行第 {col} 列："))
+                .unwrap_or_default();
+            let _ = writeln!(out, "- {at}{}", escape(&p.message));
+            if let Some(help) = &p.help {
+                let _ = writeln!(out, "  - 建议：{}", escape(help));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn header(out: &mut String, outcome: &Outcome, submission: &Submission) {
+    let _ = writeln!(out, "# 绩效自评工作考核评分报告\n");
+    let _ = writeln!(out, "| 项目 | 内容 |\n|:--|:--|");
+    let _ = writeln!(out, "| 单位 | {} |", cell(&outcome.unit));
+    let _ = writeln!(out, "| 年度 | {} |", outcome.year);
+    let _ = writeln!(out, "| 评分表 | {} |", cell(&outcome.rules));
+    match (outcome.status, outcome.score) {
+        (Status::Final, Some(score)) => {
+            let _ = writeln!(
+                out,
+                "| 总分 | **{}** / {} |",
+                decimal(score),
+                decimal(outcome.max)
+            );
+            let _ = writeln!(out, "| 状态 | 已定分 |");
+        }
+        _ => {
+            let _ = writeln!(
+                out,
+                "| 总分 | 待评审，可能范围 **{}–{}** / {} |",
+                decimal(outcome.range.0),
+                decimal(outcome.range.1),
+                decimal(outcome.max)
+            );
+            let _ = writeln!(out, "| 状态 | 待评审 |");
+        }
+    }
+    let count = |s: Severity| outcome.findings.iter().filter(|f| f.severity == s).count();
+    let _ = writeln!(
+        out,
+        "| 检查发现 | 错误 {} 项，警告 {} 项，提示 {} 项 |",
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info)
+    );
+    let _ = writeln!(
+        out,
+        "| 报送材料 | `{}` |\n",
+        code_text(&submission.source.name)
+    );
+}
+
+fn table(out: &mut String, outcome: &Outcome) {
+    let _ = writeln!(
+        out,
+        "| 评分项 | 编号 | 分值 | 得分 | 失分 | 依据 |\n|:--|:--|--:|--:|--:|:--|"
+    );
+    fn rows(out: &mut String, n: &NodeOutcome, depth: usize) {
+        let title = format!("{}{}", "\u{3000}".repeat(depth), cell(&n.title));
+        let title = if depth == 0 {
+            format!("**{title}**")
+        } else {
+            title
+        };
+        let (score, lost) = match n.score {
+            Some(s) if s < n.max => (decimal(s), decimal(n.max - s)),
+            Some(s) => (decimal(s), String::new()),
+            None => (
+                format!("{}–{}", decimal(n.range.0), decimal(n.range.1)),
+                String::new(),
+            ),
+        };
+        let _ = writeln!(
+            out,
+            "| {title} | `{}` | {} | {score} | {lost} | {} |",
+            n.id,
+            decimal(n.max),
+            basis_word(n.basis)
+        );
+        for c in &n.children {
+            rows(out, c, depth + 1);
+        }
+    }
+    for n in &outcome.nodes {
+        rows(out, n, 0);
+    }
+    let total = match outcome.score {
+        Some(s) => format!("**{}**", decimal(s)),
+        None => format!("{}–{}", decimal(outcome.range.0), decimal(outcome.range.1)),
+    };
+    let lost = outcome
+        .score
+        .filter(|s| *s < outcome.max)
+        .map(|s| decimal(outcome.max - s))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "| **合计** | | {} | {total} | {lost} | |\n",
+        decimal(outcome.max)
+    );
+}
+
+fn walk<'o>(
+    node: &'o NodeOutcome,
+    lost: &mut Vec<(&'o NodeOutcome, &'o Deduction)>,
+    pending: &mut Vec<&'o NodeOutcome>,
+) {
+    lost.extend(node.deductions.iter().map(|d| (node, d)));
+    if node.score.is_none() && node.children.is_empty() {
+        pending.push(node);
+    }
+    for c in &node.children {
+        walk(c, lost, pending);
+    }
+}
+
+fn deduction(
+    out: &mut String,
+    number: usize,
+    node: &NodeOutcome,
+    d: &Deduction,
+    rules: &RuleSet,
+    submission: &Submission,
+) {
+    let _ = writeln!(
+        out,
+        "### {number}. {}（`{}`）：扣 {} 分\n",
+        escape(&node.title),
+        node.id,
+        decimal(d.points)
+    );
+    let _ = writeln!(out, "- 原因：{}", escape(&d.message));
+    let _ = writeln!(out, "- 方式：{}", kind_word(d.kind));
+    values(out, &d.values);
+    for note in node_notes(node, d) {
+        let _ = writeln!(out, "- 备注：{}", escape(note));
+    }
+    out.push('\n');
+    if let Some(says) = &node.says {
+        let _ = writeln!(out, "评分表原文：\n\n> {}\n", escape(says));
+    }
+    rule_snippet(out, rules, d.span, d.focus);
+    let mut places: Vec<(String, Span)> = d
+        .places
+        .iter()
+        .filter_map(|p| submission.places.get(*p as usize))
+        .take(MAX_DATA_SNIPPETS)
+        .map(|p| (p.path.clone(), p.span))
+        .collect();
+    if let Some((path, span)) = &d.review_at {
+        places.push((path.clone(), *span));
+    }
+    data_snippets(out, submission, &places);
+}
+
+fn pending_node(out: &mut String, number: usize, node: &NodeOutcome, rules: &RuleSet) {
+    let _ = writeln!(
+        out,
+        "### {number}. {}（`{}`）：待评审，{}–{} 分\n",
+        escape(&node.title),
+        node.id,
+        decimal(node.range.0),
+        decimal(node.range.1)
+    );
+    for (label, value) in &node.hints {
+        let _ = writeln!(out, "- {}：{}", escape(label), escape(value));
+    }
+    let _ = writeln!(
+        out,
+        "- 评审方法：在材料的 `[review.{}]` 中写 `score`（及 `tier`、`note`）\n",
+        node.id
+    );
+    if let Some(says) = &node.says {
+        let _ = writeln!(out, "评分表原文：\n\n> {}\n", escape(says));
+    }
+    rule_snippet(out, rules, node.span, node.span);
+}
+
+fn findings(out: &mut String, all: &[Finding], rules: &RuleSet, submission: &Submission) {
+    if all.is_empty() {
+        let _ = writeln!(out, "未发现问题。\n");
+        return;
+    }
+    let mut number = 0;
+    for severity in [Severity::Error, Severity::Warning, Severity::Info] {
+        let group: Vec<&Finding> = all.iter().filter(|f| f.severity == severity).collect();
+        if group.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "### {}（{} 项）\n",
+            severity_word(severity),
+            group.len()
+        );
+        for f in group {
+            number += 1;
+            let _ = writeln!(out, "#### {number}. {}\n", escape(&f.message));
+            let _ = writeln!(out, "- 检查项：`{}`", f.id);
+            if let Some(says) = &f.says {
+                let _ = writeln!(out, "- 检查内容：{}", escape(says));
+            }
+            values(out, &f.values);
+            out.push('\n');
+            rule_snippet(out, rules, f.span, f.focus);
+            let places: Vec<(String, Span)> = f
+                .places
+                .iter()
+                .filter_map(|p| submission.places.get(*p as usize))
+                .take(MAX_DATA_SNIPPETS)
+                .map(|p| (p.path.clone(), p.span))
+                .collect();
+            data_snippets(out, submission, &places);
+        }
+    }
+}
+
+fn values(out: &mut String, values: &[(String, String)]) {
+    let shown: Vec<String> = values
+        .iter()
+        .filter_map(|(n, v)| shown_value(v).map(|v| format!("`{n}` = {}", escape(&v))))
+        .collect();
+    if !shown.is_empty() {
+        let _ = writeln!(out, "- 取值：{}", shown.join("；"));
+    }
+}
+
+fn rule_snippet(out: &mut String, rules: &RuleSet, span: Span, focus: Span) {
+    let Some(file) = rules.files.get(usize::from(span.file)) else {
+        return;
+    };
+    let e = excerpt(file, span, focus);
+    let _ = writeln!(out, "规则 `{}` 第 {} 行：\n", code_text(&e.name), e.line);
+    fenced(out, &e);
+}
+
+fn data_snippets(out: &mut String, submission: &Submission, places: &[(String, Span)]) {
+    let spans: Vec<Span> = places.iter().map(|(_, s)| *s).collect();
+    for (e, members) in excerpts(&submission.source, &spans) {
+        let paths: Vec<String> = members
+            .iter()
+            .filter_map(|i| places.get(*i))
+            .map(|(p, _)| format!("`{}`", code_text(p)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "报送材料 `{}` 第 {} 行，{}：\n",
+            code_text(&e.name),
+            e.line,
+            paths.join("、")
+        );
+        fenced(out, &e);
+    }
+}
+
+/// An excerpt as a fenced block: numbered lines; a single marked line is
+/// underlined with `^`, several are flagged with `▶` in the gutter.
+fn fenced(out: &mut String, e: &Excerpt) {
+    let width = e
+        .lines
+        .iter()
+        .filter_map(|l| l.number)
+        .max()
+        .unwrap_or(0)
+        .to_string()
+        .len();
+    let marked = e.lines.iter().filter(|l| !l.marks.is_empty()).count();
+    let longest_ticks = e
+        .lines
+        .iter()
+        .map(|l| longest_run(&l.text, '`'))
+        .max()
+        .unwrap_or(0);
+    let fence = "`".repeat(longest_ticks.max(2) + 1);
+    let _ = writeln!(out, "{fence}text");
+    for l in &e.lines {
+        let number = l.number.map(|n| n.to_string()).unwrap_or_default();
+        let gutter = if marked > 1 && !l.marks.is_empty() {
+            '▶'
+        } else {
+            '│'
+        };
+        let _ = writeln!(out, "{number:>width$} {gutter} {}", l.text);
+        if marked == 1 && !l.marks.is_empty() {
+            let mut under = String::new();
+            let mut column = 0;
+            for (a, b) in &l.marks {
+                let before = display_width(l.text.get(..*a).unwrap_or(""));
+                under.push_str(&" ".repeat(before.saturating_sub(column)));
+                let w = display_width(l.text.get(*a..*b).unwrap_or("")).max(1);
+                under.push_str(&"^".repeat(w));
+                column = before + w;
+            }
+            let _ = writeln!(out, "{:width$} │ {under}", "");
+        }
+    }
+    let _ = writeln!(out, "{fence}\n");
+}
+
+fn longest_run(s: &str, c: char) -> usize {
+    s.split(|x| x != c).map(str::len).max().unwrap_or(0)
+}
+
+/// Text safe in running Markdown: punctuation that could start markup is
+/// escaped, line breaks become spaces.
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '|' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text for a table cell.
+fn cell(s: &str) -> String {
+    escape(s)
+}
+
+/// Text inside backticks: backticks and line breaks are dropped.
+fn code_text(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if matches!(c, '`' | '\n' | '\r') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,323 @@
+//! Source excerpts for the Markdown and HTML reports: the lines a span
+//! covers with one line of context either side, numbered, and on each line
+//! the part the responsible expression (the focus) covers. Shared by
+//! `markdown.rs` and `html.rs`, which only differ in how they draw it.
+
+use crate::source::{SourceFile, Span};
+
+/// Lines a statement may show before the middle is elided.
+const MAX_LINES: usize = 8;
+/// Characters a line may show before it is clipped around its mark.
+const MAX_CHARS: usize = 160;
+
+/// A numbered excerpt of one file.
+pub(crate) struct Excerpt {
+    /// The file's name.
+    pub name: String,
+    /// Line of the span's start (1-based).
+    pub line: usize,
+    /// The lines to show.
+    pub lines: Vec<Line>,
+}
+
+/// One line of an excerpt.
+pub(crate) struct Line {
+    /// 1-based line number; `None` for the elision between long spans' ends.
+    pub number: Option<usize>,
+    /// The text shown (clipped, with `…` where cut).
+    pub text: String,
+    /// The marked parts of `text`, as ordered, disjoint byte ranges.
+    pub marks: Vec<(usize, usize)>,
+    /// A context line outside the spans.
+    pub context: bool,
+}
+
+/// Start byte of every line of `text`.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
+/// Index (0-based) of the line holding byte `offset`.
+fn line_of(starts: &[usize], offset: usize) -> usize {
+    starts.partition_point(|s| *s <= offset).saturating_sub(1)
+}
+
+/// First and last line (0-based) of a span.
+fn lines_of(starts: &[usize], span: Span) -> (usize, usize) {
+    let (start, end) = (span.start as usize, span.end as usize);
+    (
+        line_of(starts, start),
+        line_of(starts, end.saturating_sub(1).max(start)),
+    )
+}
+
+/// The excerpt of `file` for the statement `span`, marking `focus`.
+pub(crate) fn excerpt(file: &SourceFile, span: Span, focus: Span) -> Excerpt {
+    let starts = line_starts(&file.text);
+    let (first, last) = lines_of(&starts, span);
+    build(file, &starts, &[(first, last)], &[focus])
+}
+
+/// Excerpts of `file` marking each of `spans`; spans whose lines are near
+/// each other share one excerpt. Each excerpt comes with the indexes of the
+/// spans it shows.
+pub(crate) fn excerpts(file: &SourceFile, spans: &[Span]) -> Vec<(Excerpt, Vec<usize>)> {
+    let starts = line_starts(&file.text);
+    let mut order: Vec<usize> = (0..spans.len()).collect();
+    order.sort_by_key(|i| spans.get(*i).map_or(0, |s| s.start));
+    let mut groups: Vec<((usize, usize), Vec<usize>)> = Vec::new();
+    for i in order {
+        let Some(span) = spans.get(i) else { continue };
+        let (first, last) = lines_of(&starts, *span);
+        match groups.last_mut() {
+            Some(((_, end), members)) if first <= *end + 2 => {
+                *end = (*end).max(last);
+                members.push(i);
+            }
+            _ => groups.push(((first, last), vec![i])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(range, members)| {
+            let marks: Vec<Span> = members
+                .iter()
+                .filter_map(|i| spans.get(*i))
+                .copied()
+                .collect();
+            (build(file, &starts, &[range], &marks), members)
+        })
+        .collect()
+}
+
+fn build(
+    file: &SourceFile,
+    starts: &[usize],
+    ranges: &[(usize, usize)],
+    marks: &[Span],
+) -> Excerpt {
+    let text: &str = &file.text;
+    let first = ranges.iter().map(|r| r.0).min().unwrap_or(0);
+    let last = ranges.iter().map(|r| r.1).max().unwrap_or(0);
+    let shown_first = first.saturating_sub(1);
+    let shown_last = (last + 1).min(starts.len().saturating_sub(1));
+    let mut numbers: Vec<Option<usize>> = (shown_first..=shown_last).map(Some).collect();
+    if numbers.len() > MAX_LINES {
+        let tail = numbers.split_off(numbers.len() - MAX_LINES / 2);
+        numbers.truncate(MAX_LINES / 2);
+        numbers.push(None);
+        numbers.extend(tail);
+    }
+    let lines = numbers
+        .into_iter()
+        .map(|n| {
+            let Some(i) = n else {
+                return Line {
+                    number: None,
+                    text: "…".into(),
+                    marks: Vec::new(),
+                    context: true,
+                };
+            };
+            let ls = starts.get(i).copied().unwrap_or(text.len());
+            let le = starts
+                .get(i + 1)
+                .map_or(text.len(), |s| s.saturating_sub(1));
+            let raw = text.get(ls..le).unwrap_or("").trim_end_matches('\r');
+            let le = ls + raw.len();
+            let mut on_line: Vec<(usize, usize)> = marks
+                .iter()
+                .map(|m| (m.start as usize, m.end as usize))
+                .filter(|(fs, fe)| *fs < le && *fe > ls)
+                .map(|(fs, fe)| (fs.max(ls) - ls, fe.min(le) - ls))
+                .collect();
+            on_line.sort_unstable();
+            let mut disjoint: Vec<(usize, usize)> = Vec::new();
+            for (a, b) in on_line {
+                match disjoint.last_mut() {
+                    Some((_, end)) if a <= *end => *end = (*end).max(b),
+                    _ => disjoint.push((a, b)),
+                }
+            }
+            let (text, marks) = clip(raw, disjoint);
+            Line {
+                number: Some(i + 1),
+                text,
+                marks,
+                context: !ranges.iter().any(|(f, l)| (*f..=*l).contains(&i)),
+            }
+        })
+        .collect();
+    Excerpt {
+        name: file.name.clone(),
+        line: first + 1,
+        lines,
+    }
+}
+
+/// Clip a long line to `MAX_CHARS` characters around its first mark.
+fn clip(raw: &str, marks: Vec<(usize, usize)>) -> (String, Vec<(usize, usize)>) {
+    let chars: Vec<(usize, char)> = raw.char_indices().collect();
+    if chars.len() <= MAX_CHARS {
+        return (raw.to_string(), marks);
+    }
+    let mark_char = marks
+        .first()
+        .map_or(0, |(a, _)| chars.partition_point(|(i, _)| *i < *a));
+    let from = if mark_char > MAX_CHARS * 3 / 4 {
+        mark_char - MAX_CHARS / 4
+    } else {
+        0
+    };
+    let to = (from + MAX_CHARS).min(chars.len());
+    let byte = |c: usize| chars.get(c).map_or(raw.len(), |(i, _)| *i);
+    let (bf, bt) = (byte(from), byte(to));
+    let prefix = if from > 0 { "…" } else { "" };
+    let suffix = if to < chars.len() { "…" } else { "" };
+    let body = raw.get(bf..bt).unwrap_or("");
+    let text = format!("{prefix}{body}{suffix}");
+    let shift = prefix.len();
+    let marks = marks
+        .into_iter()
+        .filter_map(|(a, b)| {
+            let (a, b) = (a.clamp(bf, bt), b.clamp(bf, bt));
+            (b > a).then(|| (a - bf + shift, b - bf + shift))
+        })
+        .collect();
+    (text, marks)
+}
+
+/// A named value as reports show it, shortened; `None` for values that
+/// carry nothing for a reader (a whole record prints as `（记录）`).
+pub(crate) fn shown_value(value: &str) -> Option<String> {
+    const MAX: usize = 120;
+    if value == "（记录）" {
+        return None;
+    }
+    Some(if value.chars().count() <= MAX {
+        value.to_string()
+    } else {
+        format!("{}…", value.chars().take(MAX).collect::<String>())
+    })
+}
+
+/// Columns a monospace font gives `s`: CJK and full-width characters take two.
+pub(crate) fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| match c as u32 {
+            0x1100..=0x115F
+            | 0x2E80..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6 => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+/// The reader's words for a finding's severity.
+pub(crate) fn severity_word(s: crate::ir::Severity) -> &'static str {
+    match s {
+        crate::ir::Severity::Error => "错误",
+        crate::ir::Severity::Warning => "警告",
+        crate::ir::Severity::Info => "提示",
+    }
+}
+
+/// The reader's words for a basis.
+pub(crate) fn basis_word(b: crate::eval::outcome::Basis) -> &'static str {
+    use crate::eval::outcome::Basis;
+    match b {
+        Basis::Auto => "自动",
+        Basis::Judged => "评审",
+        Basis::Override => "改判",
+        Basis::Mixed => "混合",
+        Basis::Pending => "待评审",
+    }
+}
+
+/// The reader's words for what took the points.
+pub(crate) fn kind_word(k: crate::eval::outcome::DeductionKind) -> &'static str {
+    use crate::eval::outcome::DeductionKind;
+    match k {
+        DeductionKind::Rule => "规则扣分",
+        DeductionKind::Award => "按规则计分",
+        DeductionKind::Zero => "不得分情形",
+        DeductionKind::Judged => "评审判定",
+        DeductionKind::Override => "评审改判",
+    }
+}
+
+/// The node's notes not already in the deduction's message (a judged
+/// deduction quotes the reviewer's note).
+pub(crate) fn node_notes<'n>(
+    node: &'n crate::eval::outcome::NodeOutcome,
+    d: &crate::eval::outcome::Deduction,
+) -> impl Iterator<Item = &'n String> {
+    let message = d.message.clone();
+    node.notes.iter().filter(move |n| {
+        let body = n.split_once('：').map_or(n.as_str(), |(_, b)| b);
+        !message.contains(body)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_the_focus_with_context() {
+        let file = SourceFile::new("r.jx", "a {\n  deduct 1 per late\n}\n");
+        let stmt = Span::new(0, 6..24);
+        let focus = Span::new(0, 15..23);
+        let e = excerpt(&file, stmt, focus);
+        assert_eq!(e.line, 2);
+        let shown: Vec<_> = e.lines.iter().map(|l| (l.number, l.context)).collect();
+        assert_eq!(
+            shown,
+            vec![(Some(1), true), (Some(2), false), (Some(3), true)]
+        );
+        let line = e.lines.get(1).expect("line 2");
+        let marks: Vec<_> = line
+            .marks
+            .iter()
+            .map(|(a, b)| line.text.get(*a..*b))
+            .collect();
+        assert_eq!(marks, vec![Some("per late")]);
+    }
+
+    #[test]
+    fn clips_long_lines_around_the_mark() {
+        let long = format!("{}X{}", "字".repeat(300), "字".repeat(300));
+        let at = long.find('X').unwrap_or(0);
+        let (text, marks) = clip(&long, vec![(at, at + 1)]);
+        assert!(text.chars().count() <= MAX_CHARS + 2);
+        let (a, b) = marks.first().copied().expect("mark kept");
+        assert_eq!(text.get(a..b), Some("X"));
+    }
+
+    #[test]
+    fn near_places_share_an_excerpt() {
+        let file = SourceFile::new("s.toml", "a = 1\nb = 2\nc = 3\n\n\n\n\nz = 9\n");
+        let spans = [
+            Span::new(0, 10..11),
+            Span::new(0, 4..5),
+            Span::new(0, 34..35),
+        ];
+        let groups = excerpts(&file, &spans);
+        let members: Vec<&Vec<usize>> = groups.iter().map(|(_, m)| m).collect();
+        assert_eq!(members, vec![&vec![1, 0], &vec![2]]);
+        let (first, _) = groups.first().expect("one group");
+        let marked: Vec<usize> = first
+            .lines
+            .iter()
+            .filter(|l| !l.marks.is_empty())
+            .filter_map(|l| l.number)
+            .collect();
+        assert_eq!(marked, vec![1, 2]);
+    }
+}

@@ -1,0 +1,381 @@
+//! The district summary behind `--format csv` and `--format xlsx`: one row
+//! per input in input order (unit, file, year, total, rank, status, every
+//! criterion's score in sheet order, findings per severity) and a row with
+//! the error for an input that could not be loaded; beside it every finding
+//! and every lost point, for the XLSX's other sheets.
+//!
+//! A row keeps only what the table shows, so a batch can drop each
+//! submission as soon as its row is made.
+
+use super::decimal;
+use crate::data::Submission;
+use crate::diag::Problem;
+use crate::eval::outcome::{NodeOutcome, Outcome, Status};
+use crate::ir::RuleSet;
+use crate::source::Span;
+use rust_decimal::Decimal;
+
+/// One cell of a summary table.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    /// Nothing.
+    Empty,
+    /// Text.
+    Text(String),
+    /// An exact decimal (a score).
+    Num(Decimal),
+    /// A count or a rank.
+    Int(u64),
+}
+
+impl Cell {
+    /// As CSV and people write it.
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(s) => s.clone(),
+            Cell::Num(d) => decimal(*d),
+            Cell::Int(n) => n.to_string(),
+        }
+    }
+}
+
+/// A node's result as the table shows it.
+#[derive(Clone, Debug)]
+struct NodeCell {
+    id: String,
+    title: String,
+    max: Decimal,
+    score: Option<Decimal>,
+    range: (Decimal, Decimal),
+}
+
+/// One finding or lost point, flattened to text.
+#[derive(Clone, Debug)]
+struct Line {
+    cells: Vec<Cell>,
+}
+
+/// One input's row, with its findings and lost points.
+#[derive(Clone, Debug)]
+pub struct SummaryRow {
+    file: String,
+    result: Result<Scored, String>,
+}
+
+#[derive(Clone, Debug)]
+struct Scored {
+    unit: String,
+    year: i64,
+    status: Status,
+    score: Option<Decimal>,
+    range: (Decimal, Decimal),
+    nodes: Vec<NodeCell>,
+    counts: [u64; 3],
+    findings: Vec<Line>,
+    deductions: Vec<Line>,
+}
+
+fn location(rules: &RuleSet, span: Span) -> String {
+    rules
+        .files
+        .get(usize::from(span.file))
+        .map(|f| format!("{}:{}", f.name, f.line_col(span.start).0))
+        .unwrap_or_default()
+}
+
+fn paths(submission: &Submission, places: &[u32]) -> String {
+    places
+        .iter()
+        .filter_map(|p| submission.places.get(*p as usize))
+        .map(|p| p.path.as_str())
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
+fn status_word(status: Status) -> &'static str {
+    match status {
+        Status::Final => "已定分",
+        Status::Pending => "待评审",
+    }
+}
+
+/// The status cell of a row that could not be scored.
+const FAILED: &str = "未能评分";
+
+impl SummaryRow {
+    /// The row of a scored input.
+    pub fn scored(
+        file: impl Into<String>,
+        outcome: &Outcome,
+        rules: &RuleSet,
+        submission: &Submission,
+    ) -> SummaryRow {
+        let file = file.into();
+        let mut nodes = Vec::new();
+        let mut deductions = Vec::new();
+        fn walk(
+            n: &NodeOutcome,
+            nodes: &mut Vec<NodeCell>,
+            lost: &mut Vec<Line>,
+            ctx: (&str, &str, &RuleSet, &Submission),
+        ) {
+            let (unit, file, rules, submission) = ctx;
+            nodes.push(NodeCell {
+                id: n.id.clone(),
+                title: n.title.clone(),
+                max: n.max,
+                score: n.score,
+                range: n.range,
+            });
+            for d in &n.deductions {
+                let mut data = paths(submission, &d.places);
+                if let Some((path, _)) = &d.review_at {
+                    if !data.is_empty() {
+                        data.push('；');
+                    }
+                    data.push_str(path);
+                }
+                lost.push(Line {
+                    cells: vec![
+                        Cell::Text(unit.to_string()),
+                        Cell::Text(file.to_string()),
+                        Cell::Text(n.id.clone()),
+                        Cell::Text(n.title.clone()),
+                        Cell::Num(d.points),
+                        Cell::Text(super::snippet::kind_word(d.kind).to_string()),
+                        Cell::Text(d.message.clone()),
+                        Cell::Text(location(rules, d.span)),
+                        Cell::Text(data),
+                    ],
+                });
+            }
+            for c in &n.children {
+                walk(c, nodes, lost, ctx);
+            }
+        }
+        for n in &outcome.nodes {
+            walk(
+                n,
+                &mut nodes,
+                &mut deductions,
+                (&outcome.unit, &file, rules, submission),
+            );
+        }
+        let mut counts = [0u64; 3];
+        let findings = outcome
+            .findings
+            .iter()
+            .map(|f| {
+                if let Some(c) = counts.get_mut(f.severity as usize) {
+                    *c += 1;
+                }
+                Line {
+                    cells: vec![
+                        Cell::Text(outcome.unit.clone()),
+                        Cell::Text(file.clone()),
+                        Cell::Text(super::snippet::severity_word(f.severity).to_string()),
+                        Cell::Text(f.id.clone()),
+                        Cell::Text(f.message.clone()),
+                        Cell::Text(f.says.clone().unwrap_or_default()),
+                        Cell::Text(location(rules, f.span)),
+                        Cell::Text(paths(submission, &f.places)),
+                    ],
+                }
+            })
+            .collect();
+        SummaryRow {
+            file,
+            result: Ok(Scored {
+                unit: outcome.unit.clone(),
+                year: outcome.year,
+                status: outcome.status,
+                score: outcome.score,
+                range: outcome.range,
+                nodes,
+                counts,
+                findings,
+                deductions,
+            }),
+        }
+    }
+
+    /// The row of an input that could not be loaded or scored.
+    pub fn failed(file: impl Into<String>, problems: &[Problem]) -> SummaryRow {
+        let errors: Vec<String> = problems
+            .iter()
+            .map(|p| match p.location() {
+                Some((_, line, column)) => format!("第 {line} 行第 {column} 列：{}", p.message),
+                None => p.message.clone(),
+            })
+            .collect();
+        SummaryRow {
+            file: file.into(),
+            result: Err(errors.join("\n")),
+        }
+    }
+}
+
+/// Criterion columns: every node id in sheet order, the union over the
+/// rows' rule sets in first-seen order.
+#[derive(Clone, Debug)]
+struct Column {
+    id: String,
+    title: String,
+    max: Decimal,
+}
+
+/// The summary of a batch.
+#[derive(Clone, Debug, Default)]
+pub struct Summary {
+    rows: Vec<SummaryRow>,
+}
+
+/// Headers of the findings sheet.
+pub const FINDING_HEADERS: [&str; 8] = [
+    "单位",
+    "文件",
+    "级别",
+    "检查项",
+    "说明",
+    "检查内容",
+    "规则位置",
+    "材料位置",
+];
+
+/// Headers of the lost-points sheet.
+pub const DEDUCTION_HEADERS: [&str; 9] = [
+    "单位",
+    "文件",
+    "评分项编号",
+    "评分项",
+    "扣分",
+    "方式",
+    "原因",
+    "规则位置",
+    "材料位置",
+];
+
+impl Summary {
+    /// The summary of these rows, in this order.
+    pub fn new(rows: Vec<SummaryRow>) -> Summary {
+        Summary { rows }
+    }
+
+    fn columns(&self) -> Vec<Column> {
+        let mut columns: Vec<Column> = Vec::new();
+        for row in &self.rows {
+            let Ok(scored) = &row.result else { continue };
+            for n in &scored.nodes {
+                if !columns.iter().any(|c| c.id == n.id) {
+                    columns.push(Column {
+                        id: n.id.clone(),
+                        title: n.title.clone(),
+                        max: n.max,
+                    });
+                }
+            }
+        }
+        columns
+    }
+
+    /// The main table: a header row, then one row per input.
+    pub fn table(&self) -> Vec<Vec<Cell>> {
+        let columns = self.columns();
+        let mut header: Vec<Cell> = ["序号", "单位", "文件", "年度", "总分", "名次", "状态"]
+            .into_iter()
+            .map(|h| Cell::Text(h.into()))
+            .collect();
+        header.extend(
+            columns
+                .iter()
+                .map(|c| Cell::Text(format!("{}（{}分）", c.title, decimal(c.max)))),
+        );
+        header.extend(
+            ["错误", "警告", "提示", "未能评分的原因"]
+                .into_iter()
+                .map(|h| Cell::Text(h.into())),
+        );
+        // Competition ranking ("1224") of final totals.
+        let finals: Vec<Decimal> = self
+            .rows
+            .iter()
+            .filter_map(|r| r.result.as_ref().ok().and_then(|s| s.score))
+            .collect();
+        let rank = |score: Decimal| 1 + finals.iter().filter(|s| **s > score).count() as u64;
+        let mut table = vec![header];
+        for (i, row) in self.rows.iter().enumerate() {
+            let mut cells = vec![Cell::Int(i as u64 + 1)];
+            match &row.result {
+                Ok(s) => {
+                    cells.push(Cell::Text(s.unit.clone()));
+                    cells.push(Cell::Text(row.file.clone()));
+                    cells.push(Cell::Int(u64::try_from(s.year).unwrap_or(0)));
+                    match s.score {
+                        Some(score) => {
+                            cells.push(Cell::Num(score));
+                            cells.push(Cell::Int(rank(score)));
+                        }
+                        None => {
+                            cells.push(range(s.range));
+                            cells.push(Cell::Empty);
+                        }
+                    }
+                    cells.push(Cell::Text(status_word(s.status).into()));
+                    for c in &columns {
+                        cells.push(match s.nodes.iter().find(|n| n.id == c.id) {
+                            Some(NodeCell { score: Some(v), .. }) => Cell::Num(*v),
+                            Some(n) => range(n.range),
+                            None => Cell::Empty,
+                        });
+                    }
+                    cells.extend(s.counts.iter().map(|n| Cell::Int(*n)));
+                    cells.push(Cell::Empty);
+                }
+                Err(errors) => {
+                    cells.extend([
+                        Cell::Empty,
+                        Cell::Text(row.file.clone()),
+                        Cell::Empty,
+                        Cell::Empty,
+                        Cell::Empty,
+                        Cell::Text(FAILED.into()),
+                    ]);
+                    cells.extend(columns.iter().map(|_| Cell::Empty));
+                    cells.extend([Cell::Empty, Cell::Empty, Cell::Empty]);
+                    cells.push(Cell::Text(errors.clone()));
+                }
+            }
+            table.push(cells);
+        }
+        table
+    }
+
+    /// Every finding of every scored input, in input and check order.
+    pub fn findings(&self) -> Vec<Vec<Cell>> {
+        self.lines(|s| &s.findings)
+    }
+
+    /// Every lost point of every scored input, in input and sheet order.
+    pub fn deductions(&self) -> Vec<Vec<Cell>> {
+        self.lines(|s| &s.deductions)
+    }
+
+    fn lines(&self, pick: impl Fn(&Scored) -> &Vec<Line>) -> Vec<Vec<Cell>> {
+        self.rows
+            .iter()
+            .filter_map(|r| r.result.as_ref().ok())
+            .flat_map(|s| pick(s).iter().map(|l| l.cells.clone()))
+            .collect()
+    }
+
+    /// Whether any input could not be scored.
+    pub fn has_failures(&self) -> bool {
+        self.rows.iter().any(|r| r.result.is_err())
+    }
+}
+
+/// A range `lo–hi` while pending.
+fn range((lo, hi): (Decimal, Decimal)) -> Cell {
+    Cell::Text(format!("{}–{}", decimal(lo), decimal(hi)))
+}
