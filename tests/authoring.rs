@@ -261,3 +261,33 @@ fn diff_of_identical_rules_changes_nothing() {
     assert_eq!(json["units"][0]["changed"], false);
     assert_eq!(json["summary"]["unchanged"], 1);
 }
+
+/// The snapshot of next year's rule change that the bureau reviews: 2022 →
+/// 2023 over the example and its variants.
+#[test]
+fn rule_change_2022_to_2023() {
+    let inputs = [
+        "examples/2022/yueyanglou-finance-office.toml",
+        "tests/diff/missing-target.toml",
+        "tests/diff/band-15.toml",
+        "tests/variants/late-3-days.toml",
+        "tests/variants/no-review.toml",
+        "tests/variants/funding-only-problems.toml",
+        "tests/variants/weights-five-of-eight.toml",
+    ];
+    let mut args = vec!["diff", "--old", "rules/2022", "--new", "rules/2023"];
+    args.extend(inputs);
+    let text = jixiao(&args);
+    assert!(
+        text.status.success(),
+        "{}",
+        String::from_utf8_lossy(&text.stderr)
+    );
+    insta::assert_snapshot!("diff_2022_2023_text", String::from_utf8_lossy(&text.stdout));
+    args.extend(["--format", "markdown"]);
+    let md = jixiao(&args);
+    insta::assert_snapshot!(
+        "diff_2022_2023_markdown",
+        String::from_utf8_lossy(&md.stdout)
+    );
+}

@@ -10,6 +10,9 @@ use serde_json::json;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+/// Changed lines shown per edit in the text output.
+const MAX_HUNK_LINES: usize = 6;
+
 /// Output formats of `diff`.
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum DiffFormat {
@@ -96,11 +99,21 @@ fn diff_one(
 ) -> Result<UnitDiff, Vec<Problem>> {
     let text = jixiao::rules::read_text(path).map_err(|p| vec![*p])?;
     let source = SourceFile::new(path.display().to_string(), text);
-    let before = jixiao::data::load_submission(source.clone(), &old.schema)?;
-    let after = jixiao::data::load_submission(source, &new.schema)?;
-    let old_outcome = jixiao::score(old, &before)?;
-    let new_outcome = jixiao::score(new, &after)?;
-    Ok(compare(old, new, &old_outcome, &new_outcome, changes))
+    let run = |rules: &RuleSet| {
+        let submission = jixiao::data::load_submission(source.clone(), &rules.schema)?;
+        jixiao::score(rules, &submission)
+    };
+    let first = |problems: &[Problem]| {
+        problems
+            .first()
+            .map_or_else(String::new, |p| p.message.clone())
+    };
+    match (run(old), run(new)) {
+        (Ok(o), Ok(n)) => Ok(compare(old, new, &o, &n, changes)),
+        (Ok(o), Err(e)) => Ok(jixiao::diff::one_sided(&o, first(&e), true)),
+        (Err(e), Ok(n)) => Ok(jixiao::diff::one_sided(&n, first(&e), false)),
+        (Err(e), Err(_)) => Err(e),
+    }
 }
 
 fn signed(d: rust_decimal::Decimal) -> String {
@@ -112,10 +125,23 @@ fn signed(d: rust_decimal::Decimal) -> String {
     }
 }
 
+/// A side's total as people read it; a side that cannot be scored says so.
+fn side(d: &UnitDiff, new: bool) -> String {
+    let (score, problem) = if new {
+        (&d.new, &d.new_problem)
+    } else {
+        (&d.old, &d.old_problem)
+    };
+    match problem {
+        Some(_) => "无法评分".to_string(),
+        None => score.text(),
+    }
+}
+
 fn summary_line(s: &BatchSummary) -> String {
     let mean = s.mean_change.map_or_else(|| "—".to_string(), signed);
     let pending = if s.pending > 0 {
-        format!("，{} 个未定稿", s.pending)
+        format!("，{} 个待评审或无法比较", s.pending)
     } else {
         String::new()
     };
@@ -143,17 +169,24 @@ fn text(
             let _ = writeln!(out, "{}（{file}）：{} 分，无变化\n", d.unit, d.new.text());
             continue;
         }
-        let delta = d
-            .delta()
-            .map(|x| format!("（{}）", signed(x)))
-            .unwrap_or_default();
+        let delta = match d.delta() {
+            Some(x) if x.is_zero() => "（总分不变）".to_string(),
+            Some(x) => format!("（{}）", signed(x)),
+            None => String::new(),
+        };
         let _ = writeln!(
             out,
             "{}（{file}）：{} → {}{delta}",
             d.unit,
-            d.old.text(),
-            d.new.text()
+            side(d, false),
+            side(d, true)
         );
+        if let Some(p) = &d.new_problem {
+            let _ = writeln!(out, "  新规则下无法评分：{p}");
+        }
+        if let Some(p) = &d.old_problem {
+            let _ = writeln!(out, "  原规则下无法评分：{p}");
+        }
         for c in &d.criteria {
             let old = c
                 .old
@@ -182,11 +215,30 @@ fn text(
                 cause.hunk.new_start,
                 cause.affects.join("、")
             );
-            for line in &cause.hunk.removed {
-                let _ = writeln!(out, "      - {}", line.trim_end());
+            // Long edits (a retired check) are cut in the terminal; Markdown
+            // and JSON keep every line.
+            let lines: Vec<String> = cause
+                .hunk
+                .removed
+                .iter()
+                .map(|l| format!("      - {}", l.trim_end()))
+                .chain(
+                    cause
+                        .hunk
+                        .added
+                        .iter()
+                        .map(|l| format!("      + {}", l.trim_end())),
+                )
+                .collect();
+            for line in lines.iter().take(MAX_HUNK_LINES) {
+                let _ = writeln!(out, "{line}");
             }
-            for line in &cause.hunk.added {
-                let _ = writeln!(out, "      + {}", line.trim_end());
+            if lines.len() > MAX_HUNK_LINES {
+                let _ = writeln!(
+                    out,
+                    "      …（共 {} 行改动，完整内容见 --format markdown）",
+                    lines.len()
+                );
             }
         }
         out.push('\n');
@@ -219,8 +271,8 @@ fn markdown(
             out,
             "| {} | `{file}` | {} | {} | {delta} |",
             d.unit,
-            d.old.text(),
-            d.new.text()
+            side(d, false),
+            side(d, true)
         );
     }
     for (file, d) in diffs.iter().filter(|(_, d)| d.changed()) {
@@ -239,6 +291,12 @@ fn markdown(
                 let _ = writeln!(out, "| {} | `{}` | {old} | {new} |", c.title, c.id);
             }
             out.push('\n');
+        }
+        if let Some(p) = &d.new_problem {
+            let _ = writeln!(out, "- 新规则下无法评分：{p}");
+        }
+        if let Some(p) = &d.old_problem {
+            let _ = writeln!(out, "- 原规则下无法评分：{p}");
         }
         for f in &d.findings_added {
             let _ = writeln!(
@@ -297,6 +355,8 @@ fn json_text(diffs: &[(String, UnitDiff)], summary: &BatchSummary) -> String {
                 })).collect::<Vec<_>>(),
                 "findings_added": d.findings_added.iter().map(|f| json!({"id": f.id, "severity": f.severity, "message": f.message})).collect::<Vec<_>>(),
                 "findings_removed": d.findings_removed.iter().map(|f| json!({"id": f.id, "severity": f.severity, "message": f.message})).collect::<Vec<_>>(),
+                "old_problem": d.old_problem,
+                "new_problem": d.new_problem,
                 "causes": d.causes.iter().map(|c| json!({
                     "file": c.file, "line": c.hunk.new_start, "old_line": c.hunk.old_start,
                     "removed": c.hunk.removed, "added": c.hunk.added, "affects": c.affects,

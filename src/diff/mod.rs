@@ -134,12 +134,19 @@ pub struct UnitDiff {
     pub findings_removed: Vec<FindingChange>,
     /// The edits behind the changes.
     pub causes: Vec<Cause>,
+    /// Why the unit cannot be scored under the old rules (only there).
+    pub old_problem: Option<String>,
+    /// Why it cannot be scored under the new rules (only there): e.g. a
+    /// judgment outside a tier band the new rules narrowed.
+    pub new_problem: Option<String>,
 }
 
 impl UnitDiff {
     /// Did anything change?
     pub fn changed(&self) -> bool {
-        self.old != self.new
+        self.old_problem.is_some()
+            || self.new_problem.is_some()
+            || self.old != self.new
             || !self.criteria.is_empty()
             || !self.findings_added.is_empty()
             || !self.findings_removed.is_empty()
@@ -147,6 +154,9 @@ impl UnitDiff {
 
     /// New total minus old, when both are final.
     pub fn delta(&self) -> Option<Decimal> {
+        if self.old_problem.is_some() || self.new_problem.is_some() {
+            return None;
+        }
         Some(self.new.score? - self.old.score?)
     }
 }
@@ -257,6 +267,37 @@ pub fn compare(
         findings_added,
         findings_removed,
         causes,
+        old_problem: None,
+        new_problem: None,
+    }
+}
+
+/// A unit that scores under one rule set only; `problem` says why not under
+/// the other.
+pub fn one_sided(outcome: &Outcome, problem: String, fails_under_new: bool) -> UnitDiff {
+    let scored = Score {
+        score: outcome.score,
+        range: outcome.range,
+    };
+    let none = Score {
+        score: None,
+        range: (Decimal::ZERO, Decimal::ZERO),
+    };
+    let (old, new) = if fails_under_new {
+        (scored, none)
+    } else {
+        (none, scored)
+    };
+    UnitDiff {
+        unit: outcome.unit.clone(),
+        old,
+        new,
+        criteria: Vec::new(),
+        findings_added: Vec::new(),
+        findings_removed: Vec::new(),
+        causes: Vec::new(),
+        old_problem: (!fails_under_new).then(|| problem.clone()),
+        new_problem: fails_under_new.then_some(problem),
     }
 }
 
@@ -367,7 +408,7 @@ pub struct BatchSummary {
     pub lost: usize,
     /// Same total (findings may still differ).
     pub unchanged: usize,
-    /// Some outcome not final on either side.
+    /// Some outcome not final on either side, or not scored on one.
     pub pending: usize,
     /// Mean change of the final totals.
     pub mean_change: Option<Decimal>,
