@@ -37,7 +37,13 @@ impl Checker {
     ) {
         let sum = sum_points(nodes);
         if sum != total {
-            let span = sheets.first().map_or(Span::default(), |s| s.span);
+            // Point at `total N` itself, not the whole header.
+            let span = sheets.first().map_or(Span::default(), |s| {
+                s.settings
+                    .iter()
+                    .find(|(n, _)| n.text == "total")
+                    .map_or(s.span, |(n, _)| n.span)
+            });
             let file = self.file(span);
             let mut problem = Problem::error(
                 "rules::points_sum",
@@ -51,10 +57,10 @@ impl Checker {
                 let f = self.file(n.max_span);
                 problem = problem.with_related(Problem::error(
                     "rules::points_sum",
-                    format!("`{}` {}分", n.id.text, n.max),
+                    format!("`{}`", n.id.text),
                     &f,
                     n.max_span,
-                    "计入合计",
+                    format!("{} 分，计入合计", n.max),
                 ));
             }
             self.problems.push(problem);
