@@ -221,6 +221,17 @@ impl Checker {
                 } => {
                     scope.named.clear();
                     let value = self.expect(value, &Type::Decimal, "award 的分数应为数字", scope);
+                    if let crate::ir::ExprIr::Const(crate::data::Value::Num(n)) = &value.kind {
+                        if *n < Decimal::ZERO || *n > max {
+                            self.error_help(
+                                "rules::award_out_of_range",
+                                format!("award {n} 超出本项 0–{max}"),
+                                value.span,
+                                "超出本项分值",
+                                Some(format!("award 的分数应在 0 到 {max} 之间")),
+                            );
+                        }
+                    }
                     let because = self.check_template(because, scope);
                     let award = AwardIr {
                         value,

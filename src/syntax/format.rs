@@ -86,6 +86,15 @@ fn lex(text: &str) -> Result<Vec<Token<'_>>, usize> {
                 i += 1;
                 continue;
             }
+            // A full-width space or a byte-order mark: white space to the
+            // grammar too.
+            _ if text
+                .get(i..)
+                .is_some_and(|r| r.starts_with('\u{3000}') || r.starts_with('\u{FEFF}')) =>
+            {
+                i += 3;
+                continue;
+            }
             b'#' => {
                 while bytes.get(i).is_some_and(|c| *c != b'\n') {
                     i += 1;
