@@ -1,0 +1,470 @@
+//! `jixiao score --format markdown|html|csv|xlsx` and `--out-dir`: each
+//! format on the example, and on a folder holding the example, two variants
+//! and a broken file. The CSV and the XLSX are read back and must say what
+//! the JSON says.
+
+use calamine::{Data, Reader, Xlsx, open_workbook};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const MANIFEST: &str = env!("CARGO_MANIFEST_DIR");
+const EXAMPLE: &str = "examples/2022/yueyanglou-finance-office.toml";
+
+struct Run {
+    code: Option<i32>,
+    stdout: Vec<u8>,
+    stderr: String,
+}
+
+impl Run {
+    fn text(&self) -> String {
+        String::from_utf8(self.stdout.clone()).expect("stdout is UTF-8")
+    }
+}
+
+fn jixiao(args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .current_dir(MANIFEST)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .expect("run jixiao");
+    Run {
+        code: out.status.code(),
+        stdout: out.stdout,
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A fresh temporary folder for one test.
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("jixiao-formats-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create temp dir");
+    dir
+}
+
+/// A district folder: the example, the example received 3 days late, a
+/// broken file, the example without its review (pending).
+fn district(name: &str) -> PathBuf {
+    let dir = temp(name);
+    let example = std::fs::read_to_string(Path::new(MANIFEST).join(EXAMPLE)).expect("read example");
+    let late = example.replacen("received_on = 2023-06-14", "received_on = 2023-06-18", 1);
+    assert_ne!(late, example, "example has its received_on line");
+    let cut = example.find("\n[review]").expect("example has [review]");
+    let files = [
+        ("01-example.toml", example.clone()),
+        ("02-late.toml", late),
+        (
+            "03-broken.toml",
+            "format = 1\n[unit\nname = \"坏文件\"\n".to_string(),
+        ),
+        (
+            "04-no-review.toml",
+            example.get(..=cut).unwrap_or("").to_string(),
+        ),
+    ];
+    for (file, text) in files {
+        std::fs::write(dir.join(file), text).expect("write district file");
+    }
+    dir
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("UTF-8 path")
+}
+
+fn json_of(run: &Run) -> Value {
+    serde_json::from_slice(&run.stdout).expect("stdout is JSON")
+}
+
+/// Every criterion of a JSON outcome in sheet order.
+fn criteria(unit: &Value) -> Vec<Value> {
+    fn walk(nodes: &Value, out: &mut Vec<Value>) {
+        for n in nodes.as_array().into_iter().flatten() {
+            out.push(n.clone());
+            walk(&n["children"], out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&unit["criteria"], &mut out);
+    out
+}
+
+/// A score as the summary writes it: the number, or `lo–hi` while pending.
+fn shown_score(node: &Value) -> String {
+    match node["score"].as_str() {
+        Some(s) => s.to_string(),
+        None => format!(
+            "{}–{}",
+            node["range"][0].as_str().unwrap_or(""),
+            node["range"][1].as_str().unwrap_or("")
+        ),
+    }
+}
+
+fn count(unit: &Value, severity: &str) -> String {
+    unit["findings"]
+        .as_array()
+        .map_or(0, |f| {
+            f.iter().filter(|f| f["severity"] == severity).count()
+        })
+        .to_string()
+}
+
+/// A small RFC 4180 reader: quoted fields, doubled quotes, CRLF.
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let text = text
+        .strip_prefix('\u{feff}')
+        .expect("CSV starts with a BOM");
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    assert!(
+        field.is_empty() && row.is_empty(),
+        "CSV ends with a line end"
+    );
+    rows
+}
+
+fn read_xlsx(path: &Path, sheet: &str) -> Vec<Vec<String>> {
+    let mut book: Xlsx<_> = open_workbook(path).expect("open xlsx");
+    let range = book.worksheet_range(sheet).expect("sheet");
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    Data::String(s) => s.clone(),
+                    Data::Float(f) => format!("{f}"),
+                    Data::Int(i) => i.to_string(),
+                    other => format!("{other:?}"),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The summary table must say what the JSON array says, row by row; a
+/// JSON item with `errors` is a failed row naming the file.
+fn assert_summary_matches(table: &[Vec<String>], units: &[Value]) {
+    let header = table.first().expect("header row");
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name}: {header:?}"))
+    };
+    let (unit_c, file_c, total_c, status_c) = (col("单位"), col("文件"), col("总分"), col("状态"));
+    let (err_c, warn_c, info_c, why_c) =
+        (col("错误"), col("警告"), col("提示"), col("未能评分的原因"));
+    assert_eq!(table.len(), units.len() + 1, "one row per input");
+    let first_scored = units
+        .iter()
+        .find(|u| u.get("errors").is_none())
+        .expect("a scored unit");
+    let nodes = criteria(first_scored);
+    for (n, node) in nodes.iter().enumerate() {
+        let h = header.get(status_c + 1 + n).expect("criterion column");
+        let title = node["title"].as_str().unwrap_or("");
+        assert!(h.starts_with(title), "column {h} is {title}");
+    }
+    for (row, unit) in table.iter().skip(1).zip(units) {
+        let cell = |c: usize| row.get(c).map_or("", String::as_str);
+        if let Some(file) = unit.get("file") {
+            assert_eq!(cell(file_c), file.as_str().unwrap_or(""));
+            assert_eq!(cell(status_c), "未能评分");
+            assert!(!cell(why_c).is_empty(), "the error is listed");
+            continue;
+        }
+        assert_eq!(cell(unit_c), unit["unit"].as_str().unwrap_or(""));
+        assert_eq!(
+            cell(total_c),
+            shown_score(unit),
+            "total of {}",
+            cell(file_c)
+        );
+        let status = if unit["status"] == "final" {
+            "已定分"
+        } else {
+            "待评审"
+        };
+        assert_eq!(cell(status_c), status);
+        for (n, node) in criteria(unit).iter().enumerate() {
+            assert_eq!(
+                cell(status_c + 1 + n),
+                shown_score(node),
+                "{} in {}",
+                node["id"],
+                cell(file_c)
+            );
+        }
+        assert_eq!(cell(err_c), count(unit, "error"));
+        assert_eq!(cell(warn_c), count(unit, "warning"));
+        assert_eq!(cell(info_c), count(unit, "info"));
+        assert_eq!(cell(why_c), "");
+    }
+}
+
+#[test]
+fn markdown_of_the_example() {
+    let run = jixiao(&["score", "--format", "markdown", EXAMPLE]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let md = run.text();
+    for needle in [
+        "# 绩效自评工作考核评分报告",
+        "岳阳市岳阳楼区人民政府金融工作办公室",
+        "| 总分 | **95** / 100 |",
+        "| 状态 | 已定分 |",
+        "错误 1 项，警告 6 项，提示 7 项",
+        "| **合计** | | 100 | **95** | 5 | |",
+        "### 1. 细化到三级指标（`refinement`）：扣 1 分",
+        "规则 `rules/2022/sheet.jx` 第 97 行",
+        "97 │         judge 0 to 5",
+        "^^^^^^",
+        "`review.refinement.score`",
+        "500 │ score = 4",
+        "> 部门整体支出和项目支出绩效指标全部细化到三级指标的",
+        "### 错误（1 项）",
+        "### 警告（6 项）",
+        "### 提示（7 项）",
+        "自评报告称整体绩效自评得分为100分，自评表总分为98分",
+        "`stated` = 100",
+    ] {
+        assert!(md.contains(needle), "markdown lacks {needle:?}:\n{md}");
+    }
+    let errors = md.find("### 错误").unwrap_or(usize::MAX);
+    let infos = md.find("### 提示").unwrap_or(0);
+    assert!(errors < infos, "findings grouped by severity, errors first");
+}
+
+#[test]
+fn html_of_the_example_is_self_contained() {
+    let run = jixiao(&["score", "--format", "html", EXAMPLE]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let html = run.text();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.trim_end().ends_with("</html>"));
+    for needle in [
+        "<html lang=\"zh-CN\">",
+        "@page { size: A4;",
+        "@media print",
+        "<span class=\"big\">95</span>",
+        "已定分",
+        "细化到三级指标",
+        "judge <mark>0 to 5</mark>",
+        "score = <mark>4</mark>",
+        "错误 1 项，警告 6 项，提示 7 项",
+        "自评报告称整体绩效自评得分为100分，自评表总分为98分",
+    ] {
+        assert!(html.contains(needle), "html lacks {needle:?}");
+    }
+    for outside in ["<script", "<link", "http://", "https://", "url(", "@import"] {
+        assert!(!html.contains(outside), "html refers outside: {outside}");
+    }
+    let again = jixiao(&["score", "--format", "html", EXAMPLE]);
+    assert_eq!(again.stdout, run.stdout, "same input, same bytes");
+}
+
+#[test]
+fn csv_and_xlsx_of_the_example_match_the_json() {
+    let json = jixiao(&["score", "--format", "json", EXAMPLE]);
+    assert_eq!(json.code, Some(0), "{}", json.stderr);
+    let units = vec![json_of(&json)];
+
+    let csv = jixiao(&["score", "--format", "csv", EXAMPLE]);
+    assert_eq!(csv.code, Some(0), "{}", csv.stderr);
+    assert_summary_matches(&parse_csv(&csv.text()), &units);
+
+    let dir = temp("example-xlsx");
+    let out = dir.join("汇总.xlsx");
+    let xlsx = jixiao(&["score", "--format", "xlsx", "-o", s(&out), EXAMPLE]);
+    assert_eq!(xlsx.code, Some(0), "{}", xlsx.stderr);
+    assert!(xlsx.stdout.is_empty());
+    assert_summary_matches(&read_xlsx(&out, "汇总"), &units);
+    let findings = read_xlsx(&out, "检查发现");
+    let expected: Vec<&str> = units[0]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    let listed: Vec<&str> = findings
+        .iter()
+        .skip(1)
+        .filter_map(|r| r.get(4).map(String::as_str))
+        .collect();
+    assert_eq!(listed, expected, "every finding, in order");
+    let lost = read_xlsx(&out, "扣分明细");
+    let deductions: usize = criteria(&units[0])
+        .iter()
+        .map(|n| n["deductions"].as_array().map_or(0, Vec::len))
+        .sum();
+    assert_eq!(lost.len() - 1, deductions, "every lost point");
+    assert_eq!(deductions, 4);
+
+    let first = std::fs::read(&out).expect("read xlsx");
+    let again = jixiao(&["score", "--format", "xlsx", "-o", s(&out), EXAMPLE]);
+    assert_eq!(again.code, Some(0));
+    assert_eq!(std::fs::read(&out).expect("read xlsx"), first, "same bytes");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn district_folder_in_every_format() {
+    let dir = district("all");
+    let folder = s(&dir);
+
+    let json = jixiao(&["score", "--format", "json", folder]);
+    assert_eq!(json.code, Some(1), "a broken file makes the status 1");
+    assert!(json.stderr.contains("03-broken.toml"), "{}", json.stderr);
+    let units: Vec<Value> = json_of(&json).as_array().expect("array").clone();
+    assert_eq!(units.len(), 4);
+    let scores: Vec<String> = units.iter().map(|u| u["score"].to_string()).collect();
+    assert_eq!(scores, ["\"95\"", "\"92\"", "null", "null"]);
+    assert!(
+        units[2]["file"]
+            .as_str()
+            .unwrap_or("")
+            .ends_with("03-broken.toml")
+    );
+    assert_eq!(units[3]["status"], "pending");
+
+    let csv = jixiao(&["score", "--format", "csv", folder]);
+    assert_eq!(csv.code, Some(1));
+    assert!(csv.stderr.contains("03-broken.toml"));
+    let table = parse_csv(&csv.text());
+    assert_summary_matches(&table, &units);
+    let rank = table[0]
+        .iter()
+        .position(|h| h == "名次")
+        .expect("rank column");
+    let ranks: Vec<&str> = table.iter().skip(1).map(|r| r[rank].as_str()).collect();
+    assert_eq!(ranks, ["1", "2", "", ""]);
+
+    let out = dir.join("out").join("汇总.xlsx");
+    std::fs::create_dir_all(out.parent().expect("parent")).expect("mkdir");
+    let xlsx = jixiao(&["score", "--format", "xlsx", "-o", s(&out), folder]);
+    assert_eq!(xlsx.code, Some(1));
+    assert!(xlsx.stderr.contains("03-broken.toml"));
+    assert_summary_matches(&read_xlsx(&out, "汇总"), &units);
+    let findings = read_xlsx(&out, "检查发现");
+    let total: usize = units
+        .iter()
+        .map(|u| u["findings"].as_array().map_or(0, Vec::len))
+        .sum();
+    assert_eq!(findings.len() - 1, total, "every finding of every unit");
+
+    let md = jixiao(&["score", "--format", "markdown", folder]);
+    assert_eq!(md.code, Some(1));
+    let md = md.text();
+    assert_eq!(md.matches("# 绩效自评工作考核评分报告").count(), 3);
+    assert!(md.contains("| 总分 | **92** / 100 |"), "the late unit");
+    assert!(
+        md.contains("待评审，可能范围 **50–100**"),
+        "the pending unit"
+    );
+    assert!(md.contains("# 未能评分的材料") && md.contains("03-broken.toml"));
+
+    let html = jixiao(&["score", "--format", "html", folder]);
+    assert_eq!(html.code, Some(1));
+    let html = html.text();
+    assert_eq!(html.matches("<!DOCTYPE html>").count(), 1, "one document");
+    assert_eq!(html.matches("<article class=\"unit\">").count(), 3);
+    assert!(html.contains("<span class=\"big\">92</span>"));
+    assert!(html.contains("未能评分的材料") && html.contains("03-broken.toml"));
+
+    let text = jixiao(&["score", folder]);
+    assert_eq!(text.code, Some(1));
+    assert!(text.text().contains("总分：92 / 100"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn out_dir_writes_one_report_per_unit() {
+    let dir = district("out-dir");
+    for (format, ext) in [("markdown", "md"), ("html", "html"), ("json", "json")] {
+        let out = dir.join(format!("reports-{ext}"));
+        let run = jixiao(&["score", "--format", format, "--out-dir", s(&out), s(&dir)]);
+        assert_eq!(run.code, Some(1), "{format}: {}", run.stderr);
+        assert!(run.stdout.is_empty(), "{format}: nothing on stdout");
+        assert!(run.stderr.contains("03-broken.toml"), "{}", run.stderr);
+        let mut written: Vec<String> = std::fs::read_dir(&out)
+            .expect("out dir")
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .collect();
+        written.sort();
+        assert_eq!(
+            written,
+            [
+                format!("01-example.{ext}"),
+                format!("02-late.{ext}"),
+                format!("04-no-review.{ext}")
+            ],
+            "{format}: one file per scored unit, no temporary files left"
+        );
+        let late = std::fs::read_to_string(out.join(format!("02-late.{ext}"))).expect("read");
+        match ext {
+            "md" => assert!(late.contains("| 总分 | **92** / 100 |")),
+            "html" => {
+                assert!(late.starts_with("<!DOCTYPE html>"));
+                assert!(late.contains("<span class=\"big\">92</span>"));
+            }
+            _ => {
+                let v: Value = serde_json::from_str(&late).expect("JSON");
+                assert_eq!(v["score"], "92");
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn json_array_keeps_its_layout() {
+    // A folder of one gives an array whose item is the single report,
+    // indented one level: the parallel batch renders items separately.
+    let dir = temp("one");
+    std::fs::copy(Path::new(MANIFEST).join(EXAMPLE), dir.join("a.toml")).expect("copy");
+    let single = jixiao(&["score", "--format", "json", EXAMPLE]);
+    let batch = jixiao(&["score", "--format", "json", s(&dir)]);
+    assert_eq!(batch.code, Some(0), "{}", batch.stderr);
+    let a = serde_json::to_string_pretty(&Value::Array(vec![json_of(&single)])).expect("json");
+    let b = batch.text();
+    let a = a.replace(EXAMPLE, s(&dir.join("a.toml")));
+    assert_eq!(b.trim_end(), a.trim_end());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let xlsx = jixiao(&["score", "--format", "xlsx", EXAMPLE]);
+    assert_eq!(xlsx.code, Some(2), "xlsx needs -o: {}", xlsx.stderr);
+    let dir = temp("usage");
+    let csv = jixiao(&["score", "--format", "csv", "--out-dir", s(&dir), EXAMPLE]);
+    assert_eq!(csv.code, Some(2), "csv is one table: {}", csv.stderr);
+    let both = jixiao(&["score", "-o", "x", "--out-dir", s(&dir), EXAMPLE]);
+    assert_eq!(both.code, Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}
