@@ -699,3 +699,46 @@ fn mangled_packages_never_panic() {
         }
     }
 }
+
+#[test]
+fn two_projects_and_a_fund_table() {
+    let mut blocks = package();
+    let sheet = blocks
+        .iter()
+        .position(|b| matches!(b, Block::P(t) if t == "附件5"))
+        .unwrap();
+    let mut extra = import_support::project("招商引资专项");
+    extra.extend([
+        p("附件6"),
+        p("2022年度政府性基金预算支出情况表"),
+        Block::Table(vec![
+            r(vec![c("项目"), c("金额")]),
+            r(vec![c("某基金"), c("3")]),
+        ]),
+    ]);
+    blocks.splice(sheet..sheet, extra);
+    // A line of prose that ends like a title stays in the report.
+    let six = blocks
+        .iter()
+        .position(|b| matches!(b, Block::P(t) if t == "第6部分的正文。"))
+        .unwrap();
+    blocks.insert(six + 1, p("详见项目支出绩效自评表"));
+    let imported = import_blocks(&blocks);
+    let sub = load("two-projects.toml", &imported.toml);
+    assert_eq!(count(&sub, "projects"), 2);
+    assert_eq!(text(&sub, "projects[1].name"), "招商引资专项");
+    assert_eq!(count(&sub, "attachments"), 5);
+    assert_eq!(text(&sub, "attachments[3].project"), "招商引资专项");
+    assert_eq!(
+        text(&sub, "attachments[4].title"),
+        "政府性基金预算支出情况表"
+    );
+    assert_eq!(
+        text(&sub, "report.sections[5].text"),
+        "第6部分的正文。\n详见项目支出绩效自评表"
+    );
+    assert_eq!(count(&sub, "report.sections"), 9);
+    let found = codes(&imported);
+    assert!(found.contains(&"import::listed_table"), "{found:?}");
+    assert!(!found.contains(&"import::unknown_table"), "{found:?}");
+}

@@ -99,9 +99,9 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Document, Box<Problem>> {
         return Err(Box::new(
             Problem::plain(
                 "import::old_word",
-                format!("{name} 是旧版 Word 文件（.doc），不是 .docx"),
+                format!("{name} 是旧版 Word 文件（.doc）或加密的文档，不是 .docx"),
             )
-            .with_help("在 Word 或 WPS 中打开，“另存为” Word 文档（*.docx）后再导入"),
+            .with_help("在 Word 或 WPS 中打开，取消密码保护，“另存为” Word 文档（*.docx）后再导入"),
         ));
     }
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {

@@ -384,6 +384,11 @@ fn assemble(
                 let note = t.skip.get(i).map_or("", |s| s.note.as_str());
                 cx.warn(Warning::note("import::skipped_table", &place, note));
             }
+            TableKind::Listed(_) => cx.warn(Warning::note(
+                "import::listed_table",
+                &place,
+                "报送格式中没有这张表的数据，只记入 [[attachments]]",
+            )),
             TableKind::Unknown => cx.warn(
                 Warning::new(
                     "import::unknown_table",
@@ -542,7 +547,16 @@ fn part_place(part: &recognise::TablePart, t: &Templates) -> String {
             .find(|a| a.form == Some(kind))
             .map(|a| a.title.clone())
             .unwrap_or_default(),
-        TableKind::Skip(i) => t.skip.get(i).map(|s| s.title.clone()).unwrap_or_default(),
+        TableKind::Skip(i) => t
+            .skip
+            .get(i)
+            .map(|s| s.title.first().to_string())
+            .unwrap_or_default(),
+        TableKind::Listed(i) => t
+            .attachments
+            .get(i)
+            .map(|a| a.title.clone())
+            .unwrap_or_default(),
         TableKind::Unknown => format!("第{}个表格", part.tables.first().copied().unwrap_or(0)),
     };
     match &part.marker {

@@ -15,6 +15,9 @@ pub enum TableKind {
     Form(FormKind),
     /// A table that is not the unit's data (index into `Templates::skip`).
     Skip(usize),
+    /// An attachment known by its title only, whose content the format
+    /// does not keep (index into `Templates::attachments`).
+    Listed(usize),
     /// Not recognised.
     Unknown,
 }
@@ -124,10 +127,11 @@ fn title_of(text: &str, t: &Templates) -> Option<TitleKind> {
         return None;
     }
     let s: String = strip_trailing_note(&s).chars().map(fold).collect();
-    let ends = |title: &str| {
+    let end = |title: &str| {
         let k: String = compact(title).chars().map(fold).collect();
         !k.is_empty() && s.ends_with(&k)
     };
+    let ends = |names: &super::template::Names| names.0.iter().any(|n| end(n));
     if ends(&t.project.title) {
         return Some(TitleKind::Form(FormKind::Project));
     }
@@ -145,7 +149,7 @@ fn title_of(text: &str, t: &Templates) -> Option<TitleKind> {
     }
     t.attachments
         .iter()
-        .position(|a| a.form.is_none() && ends(&a.title))
+        .position(|a| a.form.is_none() && end(&a.title))
         .map(TitleKind::Attachment)
 }
 
@@ -172,6 +176,22 @@ enum TitleKind {
     Report,
     Skip(usize),
     Attachment(usize),
+}
+
+/// A title is one when a table follows it closely (a title-like line in
+/// the report's prose is prose).
+fn table_follows(blocks: &[Block], title: usize, t: &Templates) -> bool {
+    for block in blocks.iter().skip(title + 1).take(4) {
+        match block {
+            Block::Table(_) => return true,
+            Block::Paragraph(p) => {
+                if marker(&p.text, t).is_some() || compact(&p.text).chars().count() > 40 {
+                    return false;
+                }
+            }
+        }
+    }
+    false
 }
 
 /// Paragraphs that may stand between two parts of one split table.
@@ -204,7 +224,9 @@ pub fn layout(doc: &Document, t: &Templates) -> Layout {
                         i = next;
                         continue;
                     }
-                    Some(TitleKind::Attachment(a)) => out.titled.push(TitledPart { attachment: a }),
+                    Some(TitleKind::Attachment(a)) if table_follows(blocks, i, t) => {
+                        out.titled.push(TitledPart { attachment: a });
+                    }
                     _ => {}
                 }
                 if !report_done && first_heading(&p.text, t) {
@@ -269,7 +291,14 @@ fn table_run(blocks: &[Block], start: usize, t: &Templates) -> (TablePart, usize
         }
     }
     let grid = grid_of(blocks, &parts);
-    let kind = identify(&grid, t);
+    let (marker, title) = heading_before(blocks, start, t);
+    let kind = match (
+        identify(&grid, t),
+        title.as_deref().and_then(|s| title_of(s, t)),
+    ) {
+        (TableKind::Unknown, Some(TitleKind::Attachment(a))) => TableKind::Listed(a),
+        (kind, _) => kind,
+    };
     let tables = parts
         .iter()
         .filter_map(|&i| match blocks.get(i) {
@@ -277,7 +306,6 @@ fn table_run(blocks: &[Block], start: usize, t: &Templates) -> (TablePart, usize
             _ => None,
         })
         .collect();
-    let (marker, title) = heading_before(blocks, start, t);
     let footer = footer_after(blocks, next, t);
     (
         TablePart {
@@ -496,7 +524,9 @@ fn report_body(
         if marker(&p.text, t).is_some() {
             break;
         }
-        if matches!(title_of(&p.text, t), Some(k) if k != TitleKind::Report) {
+        if matches!(title_of(&p.text, t), Some(k) if k != TitleKind::Report)
+            && table_follows(blocks, i, t)
+        {
             break;
         }
         paragraphs.push(p.text.clone());

@@ -109,7 +109,7 @@ pub struct AttachmentTemplate {
 #[serde(deny_unknown_fields)]
 pub struct BasicTemplate {
     /// The title ends with this.
-    pub title: String,
+    pub title: Names,
     /// Cells that identify the table.
     pub identify: Vec<String>,
     /// The label left of the unit's name.
@@ -247,7 +247,7 @@ pub struct IndicatorColumns {
 #[serde(deny_unknown_fields)]
 pub struct OverallTemplate {
     /// The title ends with this.
-    pub title: String,
+    pub title: Names,
     /// Cells that identify the table.
     pub identify: Vec<String>,
     /// The label left of the unit's name.
@@ -289,7 +289,7 @@ pub struct ByUse {
 #[serde(deny_unknown_fields)]
 pub struct ProjectTemplate {
     /// The title ends with this.
-    pub title: String,
+    pub title: Names,
     /// Cells that identify the table.
     pub identify: Vec<String>,
     /// 项目支出名称.
@@ -319,7 +319,7 @@ pub struct Breakdown {
 #[serde(deny_unknown_fields)]
 pub struct ReportTemplate {
     /// The title ends with this.
-    pub title: String,
+    pub title: Names,
     /// What introduces the list of attachments.
     pub attachment_list: Vec<String>,
     /// The sections' headings without their numbers, in order.
@@ -331,7 +331,7 @@ pub struct ReportTemplate {
 #[serde(deny_unknown_fields)]
 pub struct SkipTemplate {
     /// Its title ends with this.
-    pub title: String,
+    pub title: Names,
     /// Cells that identify it.
     pub identify: Vec<String>,
     /// What the importer says when it skips it.
