@@ -97,10 +97,15 @@ pub(super) fn for_score(received_on: Option<Date>, rules: Option<PathBuf>) {
     let _ = SCORE_OPTIONS.set((received_on, rules));
 }
 
-/// Is this input a Word package?
+/// Is this input a Word package? (Word's lock files, `~$name.docx`, are not.)
 pub(super) fn is_docx(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("docx"))
+    let lock = path
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with("~$"));
+    !lock
+        && path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("docx"))
 }
 
 /// An input of `jixiao score` as submission text: a `.toml` file as it is,
