@@ -202,18 +202,21 @@ pub(super) fn run(
         return false;
     }
     let written = match format {
-        ReportFormat::Text => emit(output, reports.join(&format!("{}\n\n", "═".repeat(60)))),
+        ReportFormat::Text => emit(
+            output,
+            join(reports, &format!("{}\n\n", "═".repeat(60)), "", ""),
+        ),
         ReportFormat::Json if as_array => {
             let body = if reports.is_empty() {
                 "[]\n".to_string()
             } else {
-                format!("[\n{}\n]\n", reports.join(",\n"))
+                join(reports, ",\n", "[\n", "\n]\n")
             };
             emit(output, body)
         }
-        ReportFormat::Json => emit(output, reports.concat()),
+        ReportFormat::Json => emit(output, join(reports, "", "", "")),
         ReportFormat::Markdown => {
-            let mut doc = reports.join("\n---\n\n");
+            let mut doc = join(reports, "\n---\n\n", "", "");
             if !failures.is_empty() {
                 if !doc.is_empty() {
                     doc.push_str("\n---\n\n");
@@ -223,14 +226,14 @@ pub(super) fn run(
             emit(output, doc)
         }
         ReportFormat::Html if as_array => {
-            let mut body = reports.concat();
+            let mut body = join(reports, "", "", "");
             if !failures.is_empty() {
                 body.push_str(&jixiao::explain::html_failures(&failures));
             }
             let title = format!("绩效自评工作考核评分报告（{} 份材料）", files.len());
             emit(output, jixiao::explain::html_document(&title, &body))
         }
-        ReportFormat::Html => emit(output, reports.concat()),
+        ReportFormat::Html => emit(output, join(reports, "", "", "")),
         ReportFormat::Csv => emit(output, jixiao::explain::summary_csv(&Summary::new(rows))),
         ReportFormat::Xlsx => {
             jixiao::explain::summary_xlsx(&Summary::new(rows)).and_then(|bytes| emit(output, bytes))
@@ -369,13 +372,12 @@ fn process(
     let item = plan.as_array && target.is_none();
     let rendered = match plan.format {
         ReportFormat::Csv | ReportFormat::Xlsx => {
-            let file = path.display().to_string();
-            return Ok(Piece::Row(SummaryRow::scored(
-                file,
-                &outcome,
-                set,
-                &submission,
-            )));
+            let row = SummaryRow::scored(path.display().to_string(), &outcome, set, &submission);
+            return Ok(Piece::Row(if plan.format == ReportFormat::Csv {
+                row.brief()
+            } else {
+                row
+            }));
         }
         ReportFormat::Text => jixiao::explain::render_text(&outcome, set, &submission),
         ReportFormat::Json => {
@@ -393,6 +395,25 @@ fn process(
             .map_err(|e| vec![Problem::plain("io::write", e)]),
         None => Ok(Piece::Report(rendered)),
     }
+}
+
+/// The pieces joined, consumed as they are copied: the peak is the output
+/// once, not twice.
+fn join(pieces: Vec<String>, separator: &str, prefix: &str, suffix: &str) -> String {
+    let size = pieces.iter().map(String::len).sum::<usize>()
+        + separator.len() * pieces.len().saturating_sub(1)
+        + prefix.len()
+        + suffix.len();
+    let mut out = String::with_capacity(size);
+    out.push_str(prefix);
+    for (i, piece) in pieces.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(separator);
+        }
+        out.push_str(&piece);
+    }
+    out.push_str(suffix);
+    out
 }
 
 fn pretty(v: &serde_json::Value) -> String {
@@ -421,8 +442,12 @@ fn score_one(
 ) -> Result<(Outcome, Arc<RuleSet>, Submission), Vec<Problem>> {
     let text = super::import::read_input(path)?;
     let source = SourceFile::new(path.display().to_string(), text);
-    let header = read_header(&source)?;
-    let set = rules.for_year(header.year)?;
+    // With --rules every input uses the same rules: no need to read the
+    // year first (load_submission reads and checks the header itself).
+    let set = match rules {
+        Rules::Fixed(set) => Arc::clone(set),
+        Rules::ByYear(_) => rules.for_year(read_header(&source)?.year)?,
+    };
     let submission = load_submission(source, &set.schema)?;
     let outcome = jixiao::score(&set, &submission)?;
     Ok((outcome, set, submission))

@@ -200,6 +200,16 @@ impl SummaryRow {
         }
     }
 
+    /// The same row without the findings and lost points, which only the
+    /// XLSX lists: what a CSV batch keeps per unit.
+    pub fn brief(mut self) -> SummaryRow {
+        if let Ok(s) = &mut self.result {
+            s.findings = Vec::new();
+            s.deductions = Vec::new();
+        }
+        self
+    }
+
     /// The row of an input that could not be loaded or scored.
     pub fn failed(file: impl Into<String>, problems: &[Problem]) -> SummaryRow {
         let errors: Vec<String> = problems
@@ -352,21 +362,23 @@ impl Summary {
     }
 
     /// Every finding of every scored input, in input and check order.
-    pub fn findings(&self) -> Vec<Vec<Cell>> {
+    pub fn findings(&self) -> impl Iterator<Item = &[Cell]> {
         self.lines(|s| &s.findings)
     }
 
     /// Every lost point of every scored input, in input and sheet order.
-    pub fn deductions(&self) -> Vec<Vec<Cell>> {
+    pub fn deductions(&self) -> impl Iterator<Item = &[Cell]> {
         self.lines(|s| &s.deductions)
     }
 
-    fn lines(&self, pick: impl Fn(&Scored) -> &Vec<Line>) -> Vec<Vec<Cell>> {
+    fn lines<'s>(
+        &'s self,
+        pick: impl Fn(&'s Scored) -> &'s Vec<Line> + 's,
+    ) -> impl Iterator<Item = &'s [Cell]> + 's {
         self.rows
             .iter()
             .filter_map(|r| r.result.as_ref().ok())
-            .flat_map(|s| pick(s).iter().map(|l| l.cells.clone()))
-            .collect()
+            .flat_map(move |s| pick(s).iter().map(|l| l.cells.as_slice()))
     }
 
     /// Whether any input could not be scored.

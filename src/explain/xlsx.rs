@@ -8,6 +8,14 @@ use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
+/// A listing sheet: its name, header, rows and column widths.
+type Detail<'s> = (
+    &'static str,
+    &'s [Cell],
+    Box<dyn Iterator<Item = &'s [Cell]> + 's>,
+    &'static [f64],
+);
+
 /// The workbook's bytes.
 pub fn summary_xlsx(summary: &Summary) -> Result<Vec<u8>, String> {
     build(summary).map_err(|e| format!("无法生成 XLSX：{e}"))
@@ -34,7 +42,7 @@ fn build(summary: &Summary) -> Result<Vec<u8>, XlsxError> {
     let table = summary.table();
     let sheet = book.add_worksheet();
     sheet.set_name("汇总")?;
-    write_rows(sheet, &table, &head, &wrap)?;
+    write_rows(sheet, table.iter().map(Vec::as_slice), &head, &wrap)?;
     let columns = table.first().map_or(0, Vec::len);
     for c in 0..columns {
         let width = match c {
@@ -52,43 +60,48 @@ fn build(summary: &Summary) -> Result<Vec<u8>, XlsxError> {
         sheet.autofilter(0, 0, row(table.len() - 1), col(columns - 1))?;
     }
 
-    for (name, headers, lines, widths) in [
+    let headers =
+        |names: &[&str]| -> Vec<Cell> { names.iter().map(|h| Cell::Text((*h).into())).collect() };
+    let (finding_header, deduction_header) =
+        (headers(&FINDING_HEADERS), headers(&DEDUCTION_HEADERS));
+    let details: [Detail<'_>; 2] = [
         (
             "检查发现",
-            &FINDING_HEADERS[..],
-            summary.findings(),
-            &[30.0, 28.0, 6.0, 26.0, 60.0, 40.0, 28.0, 36.0][..],
+            &finding_header,
+            Box::new(summary.findings()),
+            &[30.0, 28.0, 6.0, 26.0, 60.0, 40.0, 28.0, 36.0],
         ),
         (
             "扣分明细",
-            &DEDUCTION_HEADERS[..],
-            summary.deductions(),
-            &[30.0, 28.0, 18.0, 24.0, 6.0, 10.0, 60.0, 28.0, 30.0][..],
+            &deduction_header,
+            Box::new(summary.deductions()),
+            &[30.0, 28.0, 18.0, 24.0, 6.0, 10.0, 60.0, 28.0, 30.0],
         ),
-    ] {
+    ];
+    for (name, header, lines, widths) in details {
         let sheet = book.add_worksheet();
         sheet.set_name(name)?;
-        let mut rows = vec![headers.iter().map(|h| Cell::Text((*h).into())).collect()];
-        rows.extend(lines);
-        write_rows(sheet, &rows, &head, &wrap)?;
+        let rows = write_rows(sheet, std::iter::once(header).chain(lines), &head, &wrap)?;
         for (c, w) in widths.iter().enumerate() {
             sheet.set_column_width(col(c), *w)?;
         }
         sheet.set_freeze_panes(1, 0)?;
-        if rows.len() > 1 {
-            sheet.autofilter(0, 0, row(rows.len() - 1), col(headers.len() - 1))?;
+        if rows > 1 {
+            sheet.autofilter(0, 0, row(rows - 1), col(header.len() - 1))?;
         }
     }
     book.save_to_buffer()
 }
 
-fn write_rows(
+/// Write the rows (the first is the header); how many were written.
+fn write_rows<'c>(
     sheet: &mut Worksheet,
-    rows: &[Vec<Cell>],
+    rows: impl Iterator<Item = &'c [Cell]>,
     head: &Format,
     wrap: &Format,
-) -> Result<(), XlsxError> {
-    for (r, cells) in rows.iter().enumerate() {
+) -> Result<usize, XlsxError> {
+    let mut count = 0;
+    for (r, cells) in rows.enumerate() {
         let format = if r == 0 { head } else { wrap };
         for (c, cell) in cells.iter().enumerate() {
             let (r, c) = (row(r), col(c));
@@ -102,8 +115,9 @@ fn write_rows(
                 Cell::Int(n) => sheet.write_number_with_format(r, c, *n as f64, format)?,
             };
         }
+        count += 1;
     }
-    Ok(())
+    Ok(count)
 }
 
 fn row(i: usize) -> u32 {
