@@ -85,8 +85,11 @@ fn expand(inputs: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, Box<Problem>> {
 /// compiled the first time an input of that year needs them.
 enum Rules {
     Fixed(Arc<RuleSet>),
-    ByYear(Mutex<HashMap<i64, Result<Arc<RuleSet>, Vec<Problem>>>>),
+    ByYear(Mutex<HashMap<i64, Compiled>>),
 }
+
+/// One year's rules, compiled, or why they could not be.
+type Compiled = Result<Arc<RuleSet>, Vec<Problem>>;
 
 impl Rules {
     fn for_year(&self, year: i64) -> Result<Arc<RuleSet>, Vec<Problem>> {
