@@ -273,8 +273,7 @@ fn several_packages_need_an_output_folder() {
     let dir = scratch("batch");
     let copy = dir.join("second.docx");
     std::fs::copy(DOCX, &copy).unwrap();
-    let out = dir.join("out");
-    std::fs::create_dir_all(&out).unwrap();
+    let out = dir.join("out").join("new");
     let (code, _, stderr) = jixiao(&[
         "import",
         "--received-on",

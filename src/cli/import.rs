@@ -58,6 +58,12 @@ pub(super) fn run(
             return false;
         }
     };
+    if let Some(dir) = out_dir {
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            eprintln!("无法创建目录 {}：{e}", dir.display());
+            return false;
+        }
+    }
     let mut ok = true;
     for input in inputs {
         let imported = match import_file(input, options, templates.as_ref()) {
