@@ -154,8 +154,9 @@ pub fn import_docx(
             t.year
         }
     };
-    let _ = cx.take_pending();
-    let toml = assemble(&layout, name, year, options, &mut cx);
+    // The year's warnings concern the whole file: they go on top.
+    let general = cx.take_pending();
+    let toml = assemble(&layout, name, year, options, general, &mut cx);
     Ok(Imported {
         toml,
         warnings: cx.warnings,
@@ -340,6 +341,7 @@ fn assemble(
     name: &str,
     year: i64,
     options: &Options,
+    mut general: Vec<String>,
     cx: &mut Context<'_>,
 ) -> String {
     let t = cx.t;
@@ -350,7 +352,6 @@ fn assemble(
     let mut basic_sections = Vec::new();
     let mut overall_sections = Vec::new();
     let mut project_sections = Vec::new();
-    let mut general: Vec<String> = Vec::new();
     for part in &layout.tables {
         let place = part_place(part, t);
         check_title(part, &place, cx);
