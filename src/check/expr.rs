@@ -571,7 +571,7 @@ impl Checker {
         scope: &mut Scope,
     ) -> Typed {
         if let Some(index) = self.signatures.iter().position(|(n, _, _)| *n == name.text) {
-            if !scope.uses.iter().any(|u| *u == name.text) {
+            if !scope.uses.contains(&name.text) {
                 scope.uses.push(name.text.clone());
             }
             return self.compile_function_call(index, name, args, span, scope);
