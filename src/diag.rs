@@ -152,6 +152,7 @@ pub fn render(problems: &[Problem]) -> String {
     let mut out = String::new();
     for problem in problems {
         for part in flatten(problem) {
+            let part = without_long_lines(part);
             if handler.render_report(&mut out, &part).is_err() {
                 out.push_str(&part.message);
             }
@@ -159,6 +160,67 @@ pub fn render(problems: &[Problem]) -> String {
         }
     }
     out
+}
+
+/// Longest line (in characters) drawn in a snippet. A problem on or beside
+/// a longer line (a 100,000-term expression, a submission written on one
+/// line, a 10 MB text) names its places as `file:line:column` instead:
+/// drawing such a line would print megabytes, and miette panics on a label
+/// more than 65,535 columns from the line's start (found by the robustness
+/// tests; docs/limits.md).
+pub const MAX_SNIPPET_LINE_CHARS: usize = 1_000;
+
+/// `problem` without its snippet when a labelled line or a line of context
+/// beside it is longer than `MAX_SNIPPET_LINE_CHARS`.
+fn without_long_lines(problem: Problem) -> Problem {
+    let Some(source) = problem.source.as_deref() else {
+        return problem;
+    };
+    let text: &str = &source.text;
+    let long = problem.labels.iter().any(|(span, _)| {
+        // The labelled lines and one line of context either side.
+        let start = (span.start as usize).min(text.len());
+        let end = (span.end as usize).clamp(start, text.len());
+        let from = text.get(..start).and_then(|t| t.rfind('\n')).unwrap_or(0);
+        let from = text.get(..from).and_then(|t| t.rfind('\n')).unwrap_or(0);
+        let to = text
+            .get(end..)
+            .and_then(|t| t.find('\n'))
+            .map_or(text.len(), |i| end + i);
+        let to = text
+            .get(to + 1..)
+            .and_then(|t| t.find('\n'))
+            .map_or(text.len(), |i| to + 1 + i);
+        text.get(from..to).unwrap_or("").split('\n').any(|line| {
+            line.len() > MAX_SNIPPET_LINE_CHARS && line.chars().count() > MAX_SNIPPET_LINE_CHARS
+        })
+    });
+    if !long {
+        return problem;
+    }
+    let places: Vec<String> = problem
+        .labels
+        .iter()
+        .map(|(span, label)| {
+            let (line, column) = source.line_col(span.start);
+            let label = if label.is_empty() {
+                String::new()
+            } else {
+                format!("（{label}）")
+            };
+            format!("{}:{line}:{column}{label}", source.name)
+        })
+        .collect();
+    Problem {
+        message: format!(
+            "{}\n位置：{}（该行超过 {MAX_SNIPPET_LINE_CHARS} 字，不显示原文）",
+            problem.message,
+            places.join("；")
+        ),
+        source: None,
+        labels: Vec::new(),
+        ..problem
+    }
 }
 
 fn flatten(problem: &Problem) -> Vec<Problem> {

@@ -75,22 +75,71 @@ pub fn from_dir(dir: &Path) -> Result<RuleSet, Vec<Problem>> {
     crate::check::compile(sources)
 }
 
-/// Read a UTF-8 text file (a byte-order mark is dropped).
+/// Largest file read as text (rule files and submissions): the largest
+/// submission accepted. Reading stops one byte past it, so a huge file or a
+/// device such as `/dev/zero` cannot exhaust memory.
+pub const MAX_TEXT_FILE_BYTES: usize = crate::data::MAX_SUBMISSION_BYTES;
+
+/// Read a UTF-8 text file (a byte-order mark is dropped). Folders, missing
+/// files, files over `MAX_TEXT_FILE_BYTES`, binary files and other encodings
+/// are named as such, in words.
 pub fn read_text(path: &Path) -> Result<String, Box<Problem>> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Problem::plain("io::read", format!("无法读取 {}：{e}", path.display())))
-        .map_err(Box::new)?;
+    use std::io::Read as _;
+    let fail = |message: String| Box::new(Problem::plain("io::read", message));
+    let shown = path.display();
+    if path.is_dir() {
+        return Err(fail(format!("{shown} 是一个目录，不是文件")));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| {
+            f.take(MAX_TEXT_FILE_BYTES as u64 + 1)
+                .read_to_end(&mut bytes)
+        })
+        .map_err(|e| fail(format!("无法读取 {shown}：{}", io_error_words(&e))))?;
+    if bytes.len() > MAX_TEXT_FILE_BYTES {
+        return Err(Box::new(
+            Problem::plain(
+                "io::too_large",
+                format!("{shown} 过大（超过 {MAX_TEXT_FILE_BYTES} 字节）"),
+            )
+            .with_help("报送材料和规则文件都是几十 KB 的文本；请检查是否选错了文件"),
+        ));
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     String::from_utf8(bytes.to_vec()).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
-        let encoding = if looks_like_gb18030(bytes) { "看起来是 GBK/GB18030 编码（中文 Windows 的默认编码）" } else { "不是 UTF-8 编码" };
-        Problem::plain("io::encoding", format!("{} {encoding}（第 {at} 字节处无法按 UTF-8 读取）", path.display()))
-            .with_help(format!(
-                "请转换为 UTF-8 后再报送：用记事本“另存为”并选择“UTF-8”编码，或运行 iconv -f GB18030 -t UTF-8 {0} > 新文件",
-                path.display()
-            ))
-            .into()
+        // The bytes before `at` are valid UTF-8: count lines and characters.
+        let before = std::str::from_utf8(bytes.get(..at).unwrap_or_default()).unwrap_or_default();
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let place = format!("第 {line} 行第 {column} 列，第 {at} 字节");
+        let problem = if bytes.contains(&0) {
+            Problem::plain("io::binary", format!("{shown} 不是文本文件，含有二进制数据（{place}起无法按文本读取）"))
+                .with_help("报送材料应为 UTF-8 编码的 .toml 文本文件，规则文件应为 .jx 文本文件；请检查是否选错了文件")
+        } else {
+            let encoding = if looks_like_gb18030(bytes) {
+                "看起来是 GBK/GB18030 编码（中文 Windows 的默认编码）"
+            } else {
+                "不是 UTF-8 编码"
+            };
+            Problem::plain("io::encoding", format!("{shown} {encoding}（{place}处无法按 UTF-8 读取）"))
+                .with_help(format!(
+                    "请转换为 UTF-8 后再报送：用记事本“另存为”并选择“UTF-8”编码，或运行 iconv -f GB18030 -t UTF-8 {shown} > 新文件"
+                ))
+        };
+        Box::new(problem)
     })
+}
+
+/// The common I/O errors in words; others as the system says them.
+fn io_error_words(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "文件不存在，请检查路径".into(),
+        std::io::ErrorKind::PermissionDenied => "没有读取权限".into(),
+        std::io::ErrorKind::IsADirectory => "这是一个目录，不是文件".into(),
+        _ => e.to_string(),
+    }
 }
 
 /// Are the bytes well-formed GB18030 with some Chinese in them? (Two-byte

@@ -55,7 +55,8 @@ pub fn parse_problem(file: &SourceFile, index: u16, e: &crate::syntax::ParseErro
         .filter(|h| !h.is_empty());
     let code = match e {
         crate::syntax::ParseError::Syntax { .. } => "rules::syntax",
-        crate::syntax::ParseError::TooDeep { .. } => "rules::too_deep",
+        crate::syntax::ParseError::TooDeep { .. }
+        | crate::syntax::ParseError::TooManyOperators { .. } => "rules::too_deep",
         crate::syntax::ParseError::TooLarge { .. } => "rules::too_large",
         crate::syntax::ParseError::BadLiteral { .. } => "rules::bad_literal",
     };

@@ -663,8 +663,13 @@ type Parsed<T> = Result<T, (String, String)>;
 
 fn parse_integer(text: &str, radix: u32) -> Parsed<Decimal> {
     let digits = text.replace('_', "");
-    let n = i128::from_str_radix(&digits, radix)
-        .map_err(|_| ("整数超出范围".to_string(), "检查这个数".to_string()))?;
+    // Beyond i128 or beyond `Decimal`: the same words either way.
+    let n = i128::from_str_radix(&digits, radix).map_err(|_| {
+        (
+            "整数超出可精确表示的范围".to_string(),
+            "数字最多 28 位有效数字".to_string(),
+        )
+    })?;
     Decimal::try_from_i128_with_scale(n, 0).map_err(|_| {
         (
             "整数超出可精确表示的范围".to_string(),

@@ -7,5 +7,8 @@ pub mod schema;
 mod value;
 
 pub use date::Date;
-pub use load::{Header, Judgment, LoadError, Review, Submission, load_submission, read_header};
+pub use load::{
+    Header, Judgment, LoadError, MAX_ROWS, MAX_SUBMISSION_BYTES, MAX_SUBMISSION_NESTING, Review,
+    Submission, load_submission, read_header,
+};
 pub use value::{MapValue, NO_PLACE, Place, PlaceId, Record, Value};

@@ -532,7 +532,7 @@ fn build_expr_at_depth(b: &Builder, pair: Pair<Rule>) -> Result<Expr> {
     let mut prefix_run = 0usize;
     for (count, p) in pair.clone().into_inner().enumerate() {
         if count > 2 * super::MAX_OPERATORS {
-            return Err(ParseError::TooDeep {
+            return Err(ParseError::TooManyOperators {
                 span: b.span(&p).source_span(),
                 limit: super::MAX_OPERATORS,
             });

@@ -30,6 +30,21 @@ pub enum ParseError {
         /// The limit.
         limit: usize,
     },
+    /// `a + b + …` with more than `MAX_OPERATORS` operators. The code is
+    /// `rules::too_deep`, as for nesting: the expression's tree is as deep
+    /// as its chain.
+    #[error("一个表达式中的运算符过多（超过 {limit} 个）")]
+    #[diagnostic(
+        code(rules::too_deep),
+        help("把长的算式拆成几个 let 命名值，每个不超过 {limit} 个运算符")
+    )]
+    TooManyOperators {
+        /// Where the limit was passed.
+        #[label("这里超过了运算符个数的上限")]
+        span: SourceSpan,
+        /// The limit.
+        limit: usize,
+    },
     /// A rule file over `MAX_RULE_FILE_BYTES`.
     #[error("规则文件过大（上限 {limit} 字节）")]
     #[diagnostic(code(rules::too_large), help("把规则拆成几个文件"))]
@@ -61,6 +76,7 @@ impl ParseError {
         match self {
             ParseError::Syntax { span, .. }
             | ParseError::TooDeep { span, .. }
+            | ParseError::TooManyOperators { span, .. }
             | ParseError::TooLarge { span, .. }
             | ParseError::BadLiteral { span, .. } => span.offset(),
         }
@@ -160,13 +176,22 @@ pub(super) fn from_pest(file: u16, text: &str, e: &pest::error::Error<Rule>) -> 
         pest::error::ErrorVariant::CustomError { message } if message.contains("stack") => {
             format!("表达式嵌套过深，超过了解析器的上限（{message}）")
         }
+        // The parser's call limit (`PARSER_CALLS_BASE`): nesting that makes
+        // it backtrack.
+        pest::error::ErrorVariant::CustomError { message } if message.contains("call limit") => {
+            "规则过于复杂，解析器未能在限定步数内读完（多层嵌套或未闭合的方括号、函数调用）"
+                .to_string()
+        }
         pest::error::ErrorVariant::CustomError { message } => message.clone(),
         _ if words.is_empty() => format!("无法识别 {found}"),
         _ => format!("这里应为 {}，实际是 {found}", words.join("、")),
     };
     let mut hint =
         "对照 docs/language.md 检查这一行的写法；常见原因是少了引号、括号或关键字".to_string();
-    if unclosed_string_before(text, at) {
+    if matches!(&e.variant, pest::error::ErrorVariant::CustomError { message } if message.contains("call limit"))
+    {
+        hint = "检查方括号、圆括号是否成对；把层层嵌套的表达式拆成几个 let 命名值".to_string();
+    } else if unclosed_string_before(text, at) {
         hint = "前面可能有未闭合的引号：字符串从某个 \" 开始，一直延续到了这里".to_string();
     }
     ParseError::Syntax {

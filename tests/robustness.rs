@@ -1,0 +1,657 @@
+//! Robustness (issue 6): whatever arrives, `jixiao` answers with a result or
+//! an explained error (exit 1, the file, line and column, what was expected)
+//! — never a panic, a hang or a stack overflow.
+//!
+//! - `tests/bad/*.toml`: stored bad submissions, each the reference example
+//!   with one thing broken (its first line, `# bad: …`, says what), plus an
+//!   empty and a binary file. Each must exit 1 with the expected code, and
+//!   its stderr is snapshotted (`bad@<name>`).
+//! - Generated inputs too large or too odd to store: a BOM and CRLF copy of
+//!   the example (both still score 95), a GB18030 copy, 100,000 nested
+//!   arrays, a 10 MB text, 50,000 indicator rows, a file over the size
+//!   limit, rule files with 100,000 parentheses or a 100,000-term sum, a
+//!   folder where a rule file should be, a missing file.
+//! - Every limit of `docs/limits.md` at its edge, in-process.
+//!
+//! Timings are wall-clock of the debug binary and must stay under
+//! `QUICK` (5 s).
+
+use jixiao::source::SourceFile;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const MANIFEST: &str = env!("CARGO_MANIFEST_DIR");
+const EXAMPLE: &str = "examples/2022/yueyanglou-finance-office.toml";
+/// "Answered within seconds".
+const QUICK: Duration = Duration::from_secs(5);
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+    elapsed: Duration,
+}
+
+/// `jixiao ARGS…` from the manifest directory, timed.
+fn jixiao(args: &[&str]) -> Run {
+    let start = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .current_dir(MANIFEST)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .expect("run jixiao");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        elapsed: start.elapsed(),
+    }
+}
+
+fn example_text() -> String {
+    std::fs::read_to_string(Path::new(MANIFEST).join(EXAMPLE)).expect("read example")
+}
+
+/// A fresh temp folder for one test.
+fn temp_dir(name: &str) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("jixiao-robustness-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create temp dir");
+    dir
+}
+
+/// A copy of `rules/2022`'s rule files in a temp folder.
+fn copy_rules(name: &str) -> PathBuf {
+    let dir = temp_dir(name);
+    for entry in std::fs::read_dir(Path::new(MANIFEST).join("rules/2022")).expect("rules") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "jx") {
+            std::fs::copy(&path, dir.join(path.file_name().expect("name"))).expect("copy");
+        }
+    }
+    dir
+}
+
+/// Exit 1, nothing on stdout, no panic, the file named on stderr.
+fn assert_explained(run: &Run, file: &str, what: &str) {
+    assert!(
+        !run.stderr.contains("panicked") && !run.stderr.contains("overflow"),
+        "{what}: panicked\n{}",
+        run.stderr
+    );
+    assert_eq!(run.code, Some(1), "{what}: exit status\n{}", run.stderr);
+    assert!(run.stdout.is_empty(), "{what}: stdout\n{}", run.stdout);
+    assert!(
+        run.stderr.contains(file),
+        "{what}: stderr does not name {file}\n{}",
+        run.stderr
+    );
+}
+
+fn assert_quick(run: &Run, what: &str) {
+    assert!(
+        run.elapsed < QUICK,
+        "{what}: took {:?} (limit {QUICK:?})",
+        run.elapsed
+    );
+}
+
+/// Scores of `score --format json`.
+fn json(run: &Run) -> Value {
+    serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", run.stdout))
+}
+
+/// Snapshot stderr with the temp folder and very long runs of one
+/// character (100,000 brackets) shortened.
+fn snapshot(name: &str, stderr: &str, dir: Option<&Path>) {
+    let mut filters: Vec<(String, String)> = vec![
+        (r"(\[){40,}".into(), "[[…]]".into()),
+        (r"(\(){40,}".into(), "((…))".into()),
+        (r"(\]){40,}".into(), "]]…]]".into()),
+        (r"(\)){40,}".into(), "))…))".into()),
+        (r"(1 \+ ){40,}".into(), "1 + … + ".into()),
+        (r" {40,}".into(), "…".into()),
+    ];
+    if let Some(dir) = dir {
+        filters.insert(0, (literal(&dir.display().to_string()), "[TMP]".into()));
+    }
+    let filters: Vec<(&str, &str)> = filters
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    insta::with_settings!({ filters => filters, prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!(name, stderr);
+    });
+}
+
+/// A regex matching `text` literally.
+fn literal(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            if c.is_ascii_punctuation() {
+                vec!['\\', c]
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
+
+/// Stored bad inputs: file name, expected diagnostic codes (each must appear).
+const BAD: &[(&str, &[&str])] = &[
+    ("beyond-decimal.toml", &["submission::wrong_type"]),
+    ("binary.toml", &["io::binary"]),
+    ("duplicate-key.toml", &["submission::toml"]),
+    ("empty.toml", &["submission::missing_key"]),
+    ("exponent-out-of-range.toml", &["submission::wrong_type"]),
+    ("impossible-day.toml", &["submission::toml"]),
+    ("impossible-month.toml", &["submission::toml"]),
+    ("inf.toml", &["submission::wrong_type"]),
+    ("nan.toml", &["submission::wrong_type"]),
+    ("wrong-types.toml", &["submission::wrong_type"]),
+];
+
+#[test]
+fn stored_bad_inputs_are_explained() {
+    let dir = Path::new(MANIFEST).join("tests/bad");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("read tests/bad")
+        .filter_map(|e| e.ok()?.file_name().to_str().map(str::to_string))
+        .collect();
+    names.sort();
+    let listed: Vec<&str> = BAD.iter().map(|(n, _)| *n).collect();
+    assert_eq!(names, listed, "tests/bad and BAD disagree");
+    for (name, codes) in BAD {
+        let file = format!("tests/bad/{name}");
+        let run = jixiao(&["score", &file]);
+        assert_explained(&run, &file, name);
+        assert_quick(&run, name);
+        for code in *codes {
+            assert!(run.stderr.contains(code), "{name}: no {code}\n{}", run.stderr);
+        }
+        // Problems with a place give file:line:column.
+        if !matches!(*name, "binary.toml") {
+            assert!(
+                run.stderr.contains(&format!("[{file}:")),
+                "{name}: no file:line:column\n{}",
+                run.stderr
+            );
+        }
+        snapshot(&format!("bad@{name}"), &run.stderr, None);
+    }
+}
+
+#[test]
+fn bom_and_crlf_still_score_95() {
+    let dir = temp_dir("encodings");
+    let text = example_text();
+    let bom = dir.join("bom.toml");
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice(text.as_bytes());
+    std::fs::write(&bom, bytes).expect("write");
+    let crlf = dir.join("crlf.toml");
+    std::fs::write(&crlf, text.replace('\n', "\r\n")).expect("write");
+    let both = dir.join("bom-crlf.toml");
+    std::fs::write(&both, format!("\u{FEFF}{}", text.replace('\n', "\r\n"))).expect("write");
+    for file in [&bom, &crlf, &both] {
+        let run = jixiao(&["score", "--format", "json", &file.display().to_string()]);
+        assert_eq!(run.code, Some(0), "{}: {}", file.display(), run.stderr);
+        let v = json(&run);
+        assert_eq!(
+            (&v["status"], &v["score"]),
+            (&"final".into(), &"95".into()),
+            "{}",
+            file.display()
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn gb18030_is_named_with_how_to_convert() {
+    let dir = temp_dir("gbk");
+    let file = dir.join("gbk.toml");
+    let text = example_text();
+    let (bytes, _, unmappable) = encoding_rs::GB18030.encode(&text);
+    assert!(!unmappable);
+    std::fs::write(&file, &bytes).expect("write");
+    let shown = file.display().to_string();
+    let run = jixiao(&["score", &shown]);
+    assert_explained(&run, &shown, "gb18030");
+    for words in ["GBK/GB18030", "第 1 行第 7 列", "iconv -f GB18030", "UTF-8"] {
+        assert!(run.stderr.contains(words), "no {words}:\n{}", run.stderr);
+    }
+    snapshot("gen@gb18030", &run.stderr, Some(&dir));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn exponent_reads_exactly() {
+    // 1.0851e3 is 1085.1 exactly (not 1085.0999…): the over-execution
+    // finding quotes it against the budget 1085.09.
+    let dir = temp_dir("exponent");
+    let file = dir.join("exponent.toml");
+    let text = example_text().replacen("executed = 1115.09", "executed = 1.0851e3", 1);
+    std::fs::write(&file, text).expect("write");
+    let run = jixiao(&["score", "--format", "json", &file.display().to_string()]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let v = json(&run);
+    let over = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["id"] == "over_execution")
+        .expect("over_execution finding");
+    let message = over["message"].as_str().expect("message");
+    assert!(
+        message.contains("全年执行数 1085.1 万元超过全年预算数 1085.09 万元"),
+        "{message}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn negative_amounts_and_a_zero_budget_are_scored_with_findings() {
+    let dir = temp_dir("numbers");
+    let text = example_text();
+    let negative = dir.join("negative.toml");
+    std::fs::write(
+        &negative,
+        text.replacen("executed = 1115.09", "executed = -1115.09", 1),
+    )
+    .expect("write");
+    let zero = dir.join("zero-budget.toml");
+    std::fs::write(
+        &zero,
+        text.replacen("full_year_budget = 1085.09", "full_year_budget = 0", 1),
+    )
+    .expect("write");
+    for (file, expected) in [
+        (&negative, "execution_rate_mismatch"),
+        (&zero, "undefined_ratio"),
+    ] {
+        let run = jixiao(&["score", "--format", "json", &file.display().to_string()]);
+        assert_eq!(run.code, Some(0), "{}: {}", file.display(), run.stderr);
+        assert!(!run.stderr.contains("panicked"));
+        let v = json(&run);
+        assert_eq!(v["status"], "final");
+        assert_eq!(v["score"], "95", "{}", file.display());
+        let ids: Vec<&str> = v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter_map(|f| f["id"].as_str())
+            .collect();
+        assert!(ids.contains(&expected), "{}: {ids:?}", file.display());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn deeply_nested_arrays_are_an_error_not_a_stack_overflow() {
+    let dir = temp_dir("deep");
+    let file = dir.join("deep.toml");
+    let n = 100_000;
+    let text = example_text().replacen(
+        "[basic_data]\n",
+        &format!("[basic_data]\nnested = {}{}\n", "[".repeat(n), "]".repeat(n)),
+        1,
+    );
+    std::fs::write(&file, text).expect("write");
+    let shown = file.display().to_string();
+    let run = jixiao(&["score", &shown]);
+    assert_explained(&run, &shown, "deep");
+    assert_quick(&run, "deep");
+    assert!(run.stderr.contains("submission::too_deep"), "{}", run.stderr);
+    snapshot("gen@deep-arrays", &run.stderr, Some(&dir));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_10_mb_text_is_answered_quickly() {
+    let dir = temp_dir("big-text");
+    let file = dir.join("big-text.toml");
+    let filler = "金融".repeat(10 * 1024 * 1024 / 6);
+    let text = example_text().replacen(
+        "在编在职人数20人。\"\"\"",
+        &format!("在编在职人数20人。{filler}\"\"\""),
+        1,
+    );
+    assert!(text.len() > 10 * 1024 * 1024);
+    std::fs::write(&file, text).expect("write");
+    let run = jixiao(&["score", "--format", "json", &file.display().to_string()]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_quick(&run, "10 MB text");
+    assert_eq!(json(&run)["score"], "95");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn fifty_thousand_indicator_rows_are_rejected_quickly() {
+    let dir = temp_dir("rows");
+    let file = dir.join("rows.toml");
+    let text = example_text();
+    let first = text.find("[[projects.indicators]]").expect("indicators");
+    let second = first + 1 + text[first + 1..].find("[[projects.indicators]]").expect("two");
+    let row = &text[first..second];
+    let review = text.find("\n[review]").expect("review");
+    let big = format!(
+        "{}{}{}",
+        &text[..=review],
+        row.repeat(50_000),
+        &text[review + 1..]
+    );
+    std::fs::write(&file, big).expect("write");
+    let shown = file.display().to_string();
+    let run = jixiao(&["score", &shown]);
+    assert_explained(&run, &shown, "rows");
+    assert_quick(&run, "50,000 rows");
+    assert!(
+        run.stderr.contains("submission::too_many_rows") && run.stderr.contains("50011 行"),
+        "{}",
+        run.stderr
+    );
+    snapshot("gen@50000-rows", &run.stderr, Some(&dir));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_without_reading_it_all() {
+    let dir = temp_dir("huge");
+    let file = dir.join("huge.toml");
+    let mut text = example_text();
+    let pad = jixiao::data::MAX_SUBMISSION_BYTES + 1 - text.len();
+    text.push_str(&format!("#{}\n", "x".repeat(pad)));
+    std::fs::write(&file, text).expect("write");
+    let shown = file.display().to_string();
+    let run = jixiao(&["score", &shown]);
+    assert_explained(&run, &shown, "huge");
+    assert_quick(&run, "huge");
+    assert!(run.stderr.contains("io::too_large"), "{}", run.stderr);
+    snapshot("gen@too-large", &run.stderr, Some(&dir));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn rules_with_100_000_parentheses_or_terms_are_refused_quickly() {
+    for (name, expr, code) in [
+        (
+            "parentheses",
+            format!("{}1{}", "(".repeat(100_000), ")".repeat(100_000)),
+            "嵌套过深",
+        ),
+        (
+            "sum",
+            vec!["1"; 100_000].join(" + "),
+            // The parser's step limit or the operator limit, whichever
+            // comes first; either way an error with file, line and column.
+            "params.jx:95:",
+        ),
+    ] {
+        let dir = copy_rules(name);
+        let params = dir.join("params.jx");
+        let mut text = std::fs::read_to_string(&params).expect("read");
+        text.push_str(&format!("\nparam hostile = {expr}\n"));
+        std::fs::write(&params, text).expect("write");
+        let shown = dir.display().to_string();
+        let run = jixiao(&["check", "--rules", &shown]);
+        assert_explained(&run, "params.jx:", name);
+        assert_quick(&run, name);
+        assert!(
+            run.stderr.contains("rules::too_deep") || run.stderr.contains("rules::syntax"),
+            "{name}: {}",
+            run.stderr
+        );
+        assert!(run.stderr.contains(code), "{name}: {}", run.stderr);
+        snapshot(&format!("gen@rules-{name}"), &run.stderr, Some(&dir));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+#[test]
+fn folders_and_missing_files_are_named() {
+    // A folder where the sheet should be.
+    let dir = copy_rules("folder-sheet");
+    std::fs::remove_file(dir.join("sheet.jx")).expect("remove");
+    std::fs::create_dir(dir.join("sheet.jx")).expect("mkdir");
+    let shown = dir.display().to_string();
+    let run = jixiao(&["check", "--rules", &shown]);
+    assert_explained(&run, "sheet.jx", "folder as sheet");
+    snapshot("gen@folder-as-rule-file", &run.stderr, Some(&dir));
+
+    // A folder given to fmt as a rule file.
+    let run = jixiao(&["fmt", "--check", &format!("{shown}/sheet.jx")]);
+    assert_explained(&run, "sheet.jx", "fmt folder");
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // A file given as the rules folder.
+    let run = jixiao(&["check", "--rules", EXAMPLE]);
+    assert_explained(&run, EXAMPLE, "file as rules folder");
+    snapshot("gen@file-as-rules-folder", &run.stderr, None);
+
+    // Missing files.
+    let run = jixiao(&["score", "tests/bad/no-such-file.toml"]);
+    assert_explained(&run, "tests/bad/no-such-file.toml", "missing");
+    snapshot("gen@missing-file", &run.stderr, None);
+    let run = jixiao(&["check", "--rules", "rules/1999"]);
+    assert_explained(&run, "rules/1999", "missing rules");
+    snapshot("gen@missing-rules-folder", &run.stderr, None);
+}
+
+#[test]
+fn a_rule_file_cannot_reach_outside_its_folder() {
+    // The language has no include, import or file access: a line that tries
+    // is a syntax error, and nothing is read.
+    let dir = copy_rules("include");
+    let sheet = dir.join("sheet.jx");
+    let text = std::fs::read_to_string(&sheet).expect("read");
+    std::fs::write(&sheet, format!("include \"../../etc/passwd\"\n{text}")).expect("write");
+    let shown = dir.display().to_string();
+    let run = jixiao(&["check", "--rules", &shown]);
+    assert_explained(&run, "sheet.jx:1:1", "include");
+    assert!(run.stderr.contains("rules::syntax"), "{}", run.stderr);
+    assert!(!run.stderr.contains("root:"), "{}", run.stderr);
+    snapshot("gen@include", &run.stderr, Some(&dir));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+// ---- limits at their edges, in-process -------------------------------
+
+fn rules_2022() -> jixiao::RuleSet {
+    jixiao::rules::builtin(2022).expect("shipped rules compile")
+}
+
+fn codes(problems: &[jixiao::Problem]) -> Vec<String> {
+    problems.iter().map(|p| p.code.to_string()).collect()
+}
+
+#[test]
+fn submission_nesting_limit_at_the_edge() {
+    let rules = rules_2022();
+    let n = jixiao::data::MAX_SUBMISSION_NESTING;
+    for (depth, too_deep) in [(n, false), (n + 1, true)] {
+        let text = example_text().replacen(
+            "[basic_data]\n",
+            &format!(
+                "[basic_data]\nnested = {}{}\n",
+                "[".repeat(depth),
+                "]".repeat(depth)
+            ),
+            1,
+        );
+        let problems = jixiao::data::load_submission(SourceFile::new("t.toml", text), &rules.schema)
+            .expect_err("`nested` is not in the schema");
+        let found = codes(&problems);
+        assert_eq!(
+            found.contains(&"submission::too_deep".to_string()),
+            too_deep,
+            "depth {depth}: {found:?}"
+        );
+        if !too_deep {
+            assert_eq!(found, ["submission::unknown_key"], "depth {depth}");
+        }
+    }
+}
+
+#[test]
+fn rows_limit_at_the_edge() {
+    let rules = rules_2022();
+    let text = example_text();
+    let first = text.find("[[basic_data.expenses]]").expect("expenses");
+    let second = first + 1 + text[first + 1..].find("[[basic_data.expenses]]").expect("two");
+    let row = &text[first..second];
+    let rows_now = text.matches("[[basic_data.expenses]]").count();
+    for (rows, too_many) in [
+        (jixiao::data::MAX_ROWS, false),
+        (jixiao::data::MAX_ROWS + 1, true),
+    ] {
+        let extra = row.repeat(rows - rows_now);
+        let edited = text.replacen(row, &format!("{row}{extra}"), 1);
+        let found = match jixiao::data::load_submission(
+            SourceFile::new("t.toml", edited),
+            &rules.schema,
+        ) {
+            Ok(_) => Vec::new(),
+            Err(p) => codes(&p),
+        };
+        assert_eq!(
+            found.contains(&"submission::too_many_rows".to_string()),
+            too_many,
+            "{rows} rows: {found:?}"
+        );
+        if !too_many {
+            assert!(found.is_empty(), "{rows} rows: {found:?}");
+        }
+    }
+}
+
+#[test]
+fn submission_size_limit_at_the_edge() {
+    let rules = rules_2022();
+    let mut text = example_text();
+    let limit = jixiao::data::MAX_SUBMISSION_BYTES;
+    text.push('#');
+    text.push_str(&"x".repeat(limit - text.len() - 1));
+    text.push('\n');
+    assert_eq!(text.len(), limit);
+    let loaded = jixiao::data::load_submission(SourceFile::new("t.toml", text.as_str()), &rules.schema);
+    assert!(loaded.is_ok(), "{:?}", loaded.err().map(|p| codes(&p)));
+    text.push('\n');
+    let problems = jixiao::data::load_submission(SourceFile::new("t.toml", text), &rules.schema)
+        .expect_err("one byte over");
+    assert_eq!(codes(&problems), ["submission::too_large"]);
+}
+
+/// Parse `param p = EXPR` and return the problem codes (none when it parses).
+fn parse_codes(text: &str) -> Vec<&'static str> {
+    match jixiao::syntax::parse_file(0, text) {
+        Ok(_) => Vec::new(),
+        Err(e) => vec![match e {
+            jixiao::syntax::ParseError::Syntax { .. } => "syntax",
+            jixiao::syntax::ParseError::TooDeep { .. } => "too_deep",
+            jixiao::syntax::ParseError::TooLarge { .. } => "too_large",
+            jixiao::syntax::ParseError::BadLiteral { .. } => "bad_literal",
+            jixiao::syntax::ParseError::TooManyOperators { .. } => "too_many_operators",
+        }],
+    }
+}
+
+#[test]
+fn rule_nesting_operator_and_size_limits_at_the_edge() {
+    use jixiao::syntax::{MAX_NESTING, MAX_OPERATORS, MAX_RULE_FILE_BYTES};
+    let nested = |n: usize| format!("param p = {}1{}\n", "(".repeat(n), ")".repeat(n));
+    assert_eq!(parse_codes(&nested(MAX_NESTING - 1)), Vec::<&str>::new());
+    assert_eq!(parse_codes(&nested(MAX_NESTING + 1)), ["too_deep"]);
+    let sum = |n: usize| format!("param p = {}\n", vec!["1"; n + 1].join(" + "));
+    assert_eq!(parse_codes(&sum(MAX_OPERATORS)), Vec::<&str>::new());
+    assert_eq!(parse_codes(&sum(MAX_OPERATORS + 1)), ["too_many_operators"]);
+    let negations = |n: usize| format!("param p = {}1\n", "-".repeat(n));
+    assert_eq!(parse_codes(&negations(MAX_NESTING + 1)), ["too_deep"]);
+    let sized = |n: usize| {
+        let mut t = String::from("param p = 1\n#");
+        t.push_str(&"x".repeat(n - t.len() - 1));
+        t.push('\n');
+        t
+    };
+    assert_eq!(parse_codes(&sized(MAX_RULE_FILE_BYTES)), Vec::<&str>::new());
+    assert_eq!(parse_codes(&sized(MAX_RULE_FILE_BYTES + 1)), ["too_large"]);
+}
+
+#[test]
+fn points_limit_at_the_edge() {
+    // `check::tree::MAX_POINTS`, which the crate does not export.
+    const MAX_POINTS: u32 = 1_000_000;
+    let read = |name: &str| {
+        std::fs::read_to_string(Path::new(MANIFEST).join("rules/2022").join(name)).expect("read")
+    };
+    let compile = |max: u32| {
+        let sheet = format!(
+            "sheet \"边界\" {{ year 2022 total {max} round 2 }}\n\
+             criterion all \"全部\" max {max} {{\n  award {max} when true\n}}\n"
+        );
+        let files = vec![
+            SourceFile::new("schema.jx", read("schema.jx")),
+            SourceFile::new("params.jx", read("params.jx")),
+            SourceFile::new("sheet.jx", sheet),
+        ];
+        match jixiao::check::compile(files) {
+            Ok(_) => Vec::new(),
+            Err(p) => codes(&p),
+        }
+    };
+    assert!(!compile(MAX_POINTS).contains(&"rules::points_too_large".to_string()));
+    assert!(compile(MAX_POINTS + 1).contains(&"rules::points_too_large".to_string()));
+}
+
+// ---- found by fuzzing ---------------------------------------------------
+
+/// `tests/fuzz-regressions/*.jx`: inputs on which `cargo fuzz` found a
+/// crash or a hang, each parsed (and formatted) quickly now.
+#[test]
+fn fuzz_regressions_are_answered_quickly() {
+    let dir = Path::new(MANIFEST).join("tests/fuzz-regressions");
+    let mut count = 0;
+    for entry in std::fs::read_dir(&dir).expect("read tests/fuzz-regressions") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("read");
+        let start = Instant::now();
+        let _ = jixiao::syntax::parse_file(0, &text);
+        let _ = jixiao::syntax::format::format(0, &text);
+        assert!(start.elapsed() < QUICK, "{}: {:?}", path.display(), start.elapsed());
+        let shown = path.display().to_string();
+        let run = jixiao(&["fmt", "--check", &shown]);
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+        assert_quick(&run, &shown);
+        count += 1;
+    }
+    assert!(count > 0);
+}
+
+/// The shapes behind the first fuzz hang: nested or unclosed brackets and
+/// nested calls made the PEG parser retry every level twice (2^n). The
+/// parser's call limit answers them within the time limit; nesting a real
+/// rule uses still parses.
+#[test]
+fn backtracking_shapes_are_answered_quickly() {
+    let shapes = [
+        format!("param p = x{}\n", "[".repeat(40)),
+        format!("param p = {}1{}\n", "[".repeat(40), "]".repeat(40)),
+        format!("param p = {}1{}\n", "max(".repeat(40), ")".repeat(40)),
+        format!("param p = {}1\n", "f(".repeat(40)),
+        format!("param p = {}1{}\n", "{a: ".repeat(40), "}".repeat(40)),
+    ];
+    for text in &shapes {
+        let start = Instant::now();
+        // A result or an error (40 balanced brackets are legal, if silly).
+        let _ = jixiao::syntax::parse_file(0, text);
+        assert!(start.elapsed() < QUICK, "{text}: {:?}", start.elapsed());
+    }
+    // Ordinary nesting (eight levels of brackets and calls) still parses.
+    let ok = format!("param p = {}1{}\n", "max([".repeat(4), "])".repeat(4));
+    assert!(jixiao::syntax::parse_file(0, &ok).is_ok(), "{ok}");
+}
