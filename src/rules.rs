@@ -44,7 +44,7 @@ pub fn from_dir(dir: &Path) -> Result<RuleSet, Vec<Problem>> {
         vec![
             Problem::plain(
                 "rules::no_folder",
-                format!("无法读取规则目录 {}：{e}", dir.display()),
+                format!("无法读取规则目录 {}：{}", dir.display(), io_error_words(&e)),
             )
             .with_help("--rules 应指向某一年度的规则目录，如 rules/2022"),
         ]
@@ -52,7 +52,8 @@ pub fn from_dir(dir: &Path) -> Result<RuleSet, Vec<Problem>> {
     let mut paths: Vec<_> = entries
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == EXTENSION))
+        // A folder named `x.jx` is kept, for `read_text` to name it.
+        .filter(|p| p.extension().is_some_and(|e| e == EXTENSION))
         .collect();
     paths.sort();
     if paths.is_empty() {
@@ -135,7 +136,8 @@ pub fn read_text(path: &Path) -> Result<String, Box<Problem>> {
 /// The common I/O errors in words; others as the system says them.
 fn io_error_words(e: &std::io::Error) -> String {
     match e.kind() {
-        std::io::ErrorKind::NotFound => "文件不存在，请检查路径".into(),
+        std::io::ErrorKind::NotFound => "不存在，请检查路径".into(),
+        std::io::ErrorKind::NotADirectory => "这不是一个目录".into(),
         std::io::ErrorKind::PermissionDenied => "没有读取权限".into(),
         std::io::ErrorKind::IsADirectory => "这是一个目录，不是文件".into(),
         _ => e.to_string(),

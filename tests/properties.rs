@@ -228,14 +228,12 @@ fn expr(depth: u32) -> BoxedStrategy<String> {
 /// commas, comments at line ends.
 fn messy(text: &str, noise: &[u8]) -> String {
     let mut out = String::new();
-    let mut k = 0;
     let mut in_string = false;
-    for c in text.chars() {
+    for (k, c) in text.chars().enumerate() {
         if c == '"' {
             in_string = !in_string;
         }
         let n = noise.get(k % noise.len().max(1)).copied().unwrap_or(0);
-        k += 1;
         match (c, n % 8, in_string) {
             (' ', 0, false) => out.push_str("   "),
             (',', 1, false) => out.push_str(",\n    "),

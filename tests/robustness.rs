@@ -57,8 +57,7 @@ fn example_text() -> String {
 
 /// A fresh temp folder for one test.
 fn temp_dir(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("jixiao-robustness-{}-{name}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("jixiao-robustness-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create temp dir");
     dir
@@ -172,7 +171,11 @@ fn stored_bad_inputs_are_explained() {
         assert_explained(&run, &file, name);
         assert_quick(&run, name);
         for code in *codes {
-            assert!(run.stderr.contains(code), "{name}: no {code}\n{}", run.stderr);
+            assert!(
+                run.stderr.contains(code),
+                "{name}: no {code}\n{}",
+                run.stderr
+            );
         }
         // Problems with a place give file:line:column.
         if !matches!(*name, "binary.toml") {
@@ -299,7 +302,11 @@ fn deeply_nested_arrays_are_an_error_not_a_stack_overflow() {
     let n = 100_000;
     let text = example_text().replacen(
         "[basic_data]\n",
-        &format!("[basic_data]\nnested = {}{}\n", "[".repeat(n), "]".repeat(n)),
+        &format!(
+            "[basic_data]\nnested = {}{}\n",
+            "[".repeat(n),
+            "]".repeat(n)
+        ),
         1,
     );
     std::fs::write(&file, text).expect("write");
@@ -307,7 +314,11 @@ fn deeply_nested_arrays_are_an_error_not_a_stack_overflow() {
     let run = jixiao(&["score", &shown]);
     assert_explained(&run, &shown, "deep");
     assert_quick(&run, "deep");
-    assert!(run.stderr.contains("submission::too_deep"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("submission::too_deep"),
+        "{}",
+        run.stderr
+    );
     snapshot("gen@deep-arrays", &run.stderr, Some(&dir));
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -337,7 +348,11 @@ fn fifty_thousand_indicator_rows_are_rejected_quickly() {
     let file = dir.join("rows.toml");
     let text = example_text();
     let first = text.find("[[projects.indicators]]").expect("indicators");
-    let second = first + 1 + text[first + 1..].find("[[projects.indicators]]").expect("two");
+    let second = first
+        + 1
+        + text[first + 1..]
+            .find("[[projects.indicators]]")
+            .expect("two");
     let row = &text[first..second];
     let review = text.find("\n[review]").expect("review");
     let big = format!(
@@ -424,9 +439,6 @@ fn folders_and_missing_files_are_named() {
     assert_explained(&run, "sheet.jx", "folder as sheet");
     snapshot("gen@folder-as-rule-file", &run.stderr, Some(&dir));
 
-    // A folder given to fmt as a rule file.
-    let run = jixiao(&["fmt", "--check", &format!("{shown}/sheet.jx")]);
-    assert_explained(&run, "sheet.jx", "fmt folder");
     let _ = std::fs::remove_dir_all(&dir);
 
     // A file given as the rules folder.
@@ -484,8 +496,9 @@ fn submission_nesting_limit_at_the_edge() {
             ),
             1,
         );
-        let problems = jixiao::data::load_submission(SourceFile::new("t.toml", text), &rules.schema)
-            .expect_err("`nested` is not in the schema");
+        let problems =
+            jixiao::data::load_submission(SourceFile::new("t.toml", text), &rules.schema)
+                .expect_err("`nested` is not in the schema");
         let found = codes(&problems);
         assert_eq!(
             found.contains(&"submission::too_deep".to_string()),
@@ -503,7 +516,11 @@ fn rows_limit_at_the_edge() {
     let rules = rules_2022();
     let text = example_text();
     let first = text.find("[[basic_data.expenses]]").expect("expenses");
-    let second = first + 1 + text[first + 1..].find("[[basic_data.expenses]]").expect("two");
+    let second = first
+        + 1
+        + text[first + 1..]
+            .find("[[basic_data.expenses]]")
+            .expect("two");
     let row = &text[first..second];
     let rows_now = text.matches("[[basic_data.expenses]]").count();
     for (rows, too_many) in [
@@ -512,13 +529,11 @@ fn rows_limit_at_the_edge() {
     ] {
         let extra = row.repeat(rows - rows_now);
         let edited = text.replacen(row, &format!("{row}{extra}"), 1);
-        let found = match jixiao::data::load_submission(
-            SourceFile::new("t.toml", edited),
-            &rules.schema,
-        ) {
-            Ok(_) => Vec::new(),
-            Err(p) => codes(&p),
-        };
+        let found =
+            match jixiao::data::load_submission(SourceFile::new("t.toml", edited), &rules.schema) {
+                Ok(_) => Vec::new(),
+                Err(p) => codes(&p),
+            };
         assert_eq!(
             found.contains(&"submission::too_many_rows".to_string()),
             too_many,
@@ -539,7 +554,8 @@ fn submission_size_limit_at_the_edge() {
     text.push_str(&"x".repeat(limit - text.len() - 1));
     text.push('\n');
     assert_eq!(text.len(), limit);
-    let loaded = jixiao::data::load_submission(SourceFile::new("t.toml", text.as_str()), &rules.schema);
+    let loaded =
+        jixiao::data::load_submission(SourceFile::new("t.toml", text.as_str()), &rules.schema);
     assert!(loaded.is_ok(), "{:?}", loaded.err().map(|p| codes(&p)));
     text.push('\n');
     let problems = jixiao::data::load_submission(SourceFile::new("t.toml", text), &rules.schema)
@@ -592,7 +608,7 @@ fn points_limit_at_the_edge() {
     let compile = |max: u32| {
         let sheet = format!(
             "sheet \"边界\" {{ year 2022 total {max} round 2 }}\n\
-             criterion all \"全部\" max {max} {{\n  award {max} when true\n}}\n"
+             criterion all \"全部\" max {max} {{\n  award {max} because \"满分\"\n}}\n"
         );
         let files = vec![
             SourceFile::new("schema.jx", read("schema.jx")),
@@ -604,7 +620,7 @@ fn points_limit_at_the_edge() {
             Err(p) => codes(&p),
         }
     };
-    assert!(!compile(MAX_POINTS).contains(&"rules::points_too_large".to_string()));
+    assert_eq!(compile(MAX_POINTS), Vec::<String>::new());
     assert!(compile(MAX_POINTS + 1).contains(&"rules::points_too_large".to_string()));
 }
 
@@ -622,7 +638,12 @@ fn fuzz_regressions_are_answered_quickly() {
         let start = Instant::now();
         let _ = jixiao::syntax::parse_file(0, &text);
         let _ = jixiao::syntax::format::format(0, &text);
-        assert!(start.elapsed() < QUICK, "{}: {:?}", path.display(), start.elapsed());
+        assert!(
+            start.elapsed() < QUICK,
+            "{}: {:?}",
+            path.display(),
+            start.elapsed()
+        );
         let shown = path.display().to_string();
         let run = jixiao(&["fmt", "--check", &shown]);
         assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
