@@ -205,11 +205,11 @@ fn header(out: &mut String, outcome: &Outcome, submission: &Submission) {
     );
     out.push_str("<div class=\"headline\">\n<dl class=\"facts\">");
     let count = |s: Severity| outcome.findings.iter().filter(|f| f.severity == s).count();
-    let lost = outcome
-        .score
-        .map(|s| decimal(outcome.max - s))
-        .unwrap_or_else(|| "—".into());
-    let _ = write!(out, "<dt>失分</dt><dd>{lost} 分</dd>");
+    let lost = outcome.score.map_or_else(
+        || "待评审后确定".to_string(),
+        |s| format!("{} 分", decimal(outcome.max - s)),
+    );
+    let _ = write!(out, "<dt>失分</dt><dd>{lost}</dd>");
     let _ = write!(
         out,
         "<dt>检查发现</dt><dd>错误 {} 项，警告 {} 项，提示 {} 项</dd>",
