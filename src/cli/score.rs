@@ -356,7 +356,7 @@ fn progress_bar(len: usize) -> indicatif::ProgressBar {
     }
     let bar = indicatif::ProgressBar::new(len as u64);
     if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "评分 {bar:40.cyan/blue} {pos}/{len} 份 · 已用 {elapsed} · 剩余约 {eta}",
+        "评分 {bar:30.cyan/blue} {pos}/{len} 份 {elapsed}，剩余约 {eta}",
     ) {
         bar.set_style(style.progress_chars("█▉▊▋▌▍▎▏ "));
     }
