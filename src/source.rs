@@ -48,6 +48,8 @@ pub struct SourceFile {
     pub text: Arc<str>,
     /// The same, named, for miette.
     pub named: miette::NamedSource<Arc<str>>,
+    /// Byte offset of each line's start, for `line_col`.
+    line_starts: Arc<[u32]>,
 }
 
 impl SourceFile {
@@ -55,16 +57,33 @@ impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
         let (name, text) = (name.into(), text.into());
         let named = miette::NamedSource::new(name.clone(), Arc::clone(&text));
-        SourceFile { name, text, named }
+        let line_starts = std::iter::once(0)
+            .chain(
+                text.match_indices('\n')
+                    .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+            )
+            .collect();
+        SourceFile {
+            name,
+            text,
+            named,
+            line_starts,
+        }
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
-        let offset = (offset as usize).min(self.text.len());
-        let before = self.text.get(..offset).unwrap_or("");
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+        let offset = offset.min(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+        let line = self
+            .line_starts
+            .partition_point(|start| *start <= offset)
+            .max(1);
+        let line_start = self.line_starts.get(line - 1).copied().unwrap_or(0) as usize;
+        let column = self
+            .text
+            .get(line_start..offset as usize)
+            .map_or(0, |s| s.chars().count())
+            + 1;
         (line, column)
     }
 }

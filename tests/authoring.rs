@@ -19,7 +19,10 @@ fn jixiao(args: &[&str]) -> Output {
 
 /// A fresh copy of `rules/2022` (rule files only) in a temp folder.
 fn copy_rules(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("jixiao-authoring-{}-{name}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "jixiao-authoring-{:010}-{name}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");
     for entry in std::fs::read_dir(root().join("rules/2022")).expect("rules") {

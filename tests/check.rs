@@ -95,7 +95,8 @@ struct RulesCopy(PathBuf);
 
 impl RulesCopy {
     fn new(tag: &str, fixture: Option<&str>) -> RulesCopy {
-        let dir = std::env::temp_dir().join(format!("jixiao-check-{}-{tag}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("jixiao-check-{:010}-{tag}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("create temp dir");
         for name in ["schema.jx", "params.jx", "sheet.jx"] {

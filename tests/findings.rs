@@ -1046,7 +1046,8 @@ fn every_check_fires_and_stays_quiet() {
 /// (1 − (1115.09 − 1085.09) ÷ 1085.09) × 10 = 9.72 instead of 9.73.
 #[test]
 fn linear_at_most_formula_by_editing_params() {
-    let copy = std::env::temp_dir().join(format!("jixiao-findings-linear-{}", std::process::id()));
+    let copy =
+        std::env::temp_dir().join(format!("jixiao-findings-linear-{:010}", std::process::id()));
     let _ = std::fs::remove_dir_all(&copy);
     std::fs::create_dir_all(&copy).expect("temp rules dir");
     for entry in std::fs::read_dir(root().join("rules/2022")).expect("rules/2022") {

@@ -39,7 +39,8 @@ fn jixiao(args: &[&str]) -> Run {
 
 /// A fresh temporary folder for one test.
 fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("jixiao-formats-{}-{name}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("jixiao-formats-{:010}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create temp dir");
     dir

@@ -72,7 +72,8 @@ fn example_reports() {
 fn example_without_review_is_pending() {
     let full = std::fs::read_to_string(Path::new(MANIFEST).join(EXAMPLE)).expect("read example");
     let cut = full.find("\n[review]").expect("example has [review]");
-    let dir: PathBuf = std::env::temp_dir().join(format!("jixiao-report-{}", std::process::id()));
+    let dir: PathBuf =
+        std::env::temp_dir().join(format!("jixiao-report-{:010}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("create temp dir");
     let file = dir.join("no-review.toml");
     std::fs::write(&file, &full[..=cut]).expect("write temp file");

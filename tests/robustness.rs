@@ -57,7 +57,10 @@ fn example_text() -> String {
 
 /// A fresh temp folder for one test.
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("jixiao-robustness-{}-{name}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "jixiao-robustness-{:010}-{name}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create temp dir");
     dir

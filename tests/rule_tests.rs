@@ -32,8 +32,10 @@ fn jixiao(dir: &Path, args: &[&str]) -> Run {
 /// A scratch copy of `rules/2022` and `examples/2022`, laid out as in the
 /// repository so that the cases' `base` paths resolve.
 fn scratch(name: &str) -> PathBuf {
-    let root =
-        std::env::temp_dir().join(format!("jixiao-rule-tests-{}-{name}", std::process::id()));
+    let root = std::env::temp_dir().join(format!(
+        "jixiao-rule-tests-{:010}-{name}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&root);
     for dir in ["rules/2022", "rules/2022/tests", "examples/2022"] {
         let from = Path::new(MANIFEST).join(dir);

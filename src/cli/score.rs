@@ -6,7 +6,7 @@
 
 use super::output::emit;
 use clap::ValueEnum;
-use jixiao::data::{Submission, load_submission, read_header};
+use jixiao::data::Submission;
 use jixiao::diag::{Problem, render};
 use jixiao::eval::outcome::Outcome;
 use jixiao::explain::{Summary, SummaryRow};
@@ -445,13 +445,14 @@ fn score_one(
 ) -> Result<(Outcome, Arc<RuleSet>, Submission), Vec<Problem>> {
     let text = super::import::read_input(path)?;
     let source = SourceFile::new(path.display().to_string(), text);
-    // With --rules every input uses the same rules: no need to read the
-    // year first (load_submission reads and checks the header itself).
+    // The TOML is parsed once: its header chooses the year's rules (unless
+    // --rules fixed them), then the same document is loaded.
+    let parsed = jixiao::data::parse_submission(&source)?;
     let set = match rules {
         Rules::Fixed(set) => Arc::clone(set),
-        Rules::ByYear(_) => rules.for_year(read_header(&source)?.year)?,
+        Rules::ByYear(_) => rules.for_year(parsed.header.year)?,
     };
-    let submission = load_submission(source, &set.schema)?;
+    let submission = jixiao::data::load_parsed(source.clone(), &parsed, &set.schema)?;
     let outcome = jixiao::score(&set, &submission)?;
     Ok((outcome, set, submission))
 }

@@ -129,8 +129,27 @@ fn parse_toml(source: &SourceFile) -> Result<Spanned<DeTable<'_>>, LoadError> {
 /// `submission-format.md`, to choose the year's rules.
 pub fn read_header(source: &SourceFile) -> Result<Header, LoadError> {
     let doc = parse_toml(source)?;
+    header_of(source, &doc)
+}
+
+/// A submission parsed once: its TOML document and its header. Choose the
+/// rules by `header.year`, then `load_parsed`.
+pub struct Parsed<'s> {
+    doc: Spanned<DeTable<'s>>,
+    /// `unit.name` and `unit.year`.
+    pub header: Header,
+}
+
+/// Parse a submission's TOML and read its header.
+pub fn parse_submission(source: &SourceFile) -> Result<Parsed<'_>, LoadError> {
+    let doc = parse_toml(source)?;
+    let header = header_of(source, &doc)?;
+    Ok(Parsed { doc, header })
+}
+
+fn header_of(source: &SourceFile, doc: &Spanned<DeTable<'_>>) -> Result<Header, LoadError> {
     let root = doc.get_ref();
-    let root_span = span_of(&doc);
+    let root_span = span_of(doc);
     let mut problems = Vec::new();
     match root.get("format") {
         None => problems.push(Problem::error(
@@ -193,17 +212,28 @@ pub fn read_header(source: &SourceFile) -> Result<Header, LoadError> {
 
 /// Load a submission against the rules' schema and the review's fixed shape.
 pub fn load_submission(source: SourceFile, schema: &Schema) -> Result<Submission, LoadError> {
-    let header = read_header(&source)?;
-    let doc = parse_toml(&source)?;
+    let parsed = parse_submission(&source)?;
+    load_parsed(source.clone(), &parsed, schema)
+}
+
+/// Load a parsed submission; `source` is the file `parsed` was read from.
+pub fn load_parsed(
+    source: SourceFile,
+    parsed: &Parsed<'_>,
+    schema: &Schema,
+) -> Result<Submission, LoadError> {
+    let header = parsed.header.clone();
+    let doc = &parsed.doc;
     let mut loader = Loader {
         source: &source,
         schema,
         places: Vec::new(),
         problems: Vec::new(),
     };
-    let mut table = doc.get_ref().clone();
-    let review_value = table.remove("review");
-    let root = loader.record(schema.root, &table, span_of(&doc), String::new());
+    let table = doc.get_ref();
+    // `[review]` has the engine's fixed shape, not the schema's.
+    let review_value = table.get("review");
+    let root = loader.record(schema.root, table, span_of(doc), String::new());
     let review = match &review_value {
         Some(v) => loader.review(v),
         None => Review::default(),
@@ -276,6 +306,9 @@ impl Loader<'_> {
         for (key, value) in entries {
             let key_text: &str = key.get_ref();
             let key_span = Span::new(0, key.span());
+            if path.is_empty() && key_text == "review" {
+                continue;
+            }
             let Some(index) = record_type.field(key_text) else {
                 let known = record_type.fields.iter().map(|f| f.name.as_str());
                 let suggestion = did_you_mean(key_text, known);
@@ -659,9 +692,9 @@ fn hint_for(ty: &Type) -> String {
     }
 }
 
-type Parsed<T> = Result<T, (String, String)>;
+type ReadResult<T> = Result<T, (String, String)>;
 
-fn parse_integer(text: &str, radix: u32) -> Parsed<Decimal> {
+fn parse_integer(text: &str, radix: u32) -> ReadResult<Decimal> {
     let digits = text.replace('_', "");
     // Beyond i128 or beyond `Decimal`: the same words either way.
     let n = i128::from_str_radix(&digits, radix).map_err(|_| {
@@ -678,7 +711,7 @@ fn parse_integer(text: &str, radix: u32) -> Parsed<Decimal> {
     })
 }
 
-fn parse_decimal(text: &str) -> Parsed<Decimal> {
+fn parse_decimal(text: &str) -> ReadResult<Decimal> {
     let digits = text.replace('_', "");
     let lower = digits.to_ascii_lowercase();
     if lower.contains("nan") || lower.contains("inf") {

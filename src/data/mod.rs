@@ -8,7 +8,7 @@ mod value;
 
 pub use date::Date;
 pub use load::{
-    Header, Judgment, LoadError, MAX_ROWS, MAX_SUBMISSION_BYTES, MAX_SUBMISSION_NESTING, Review,
-    Submission, load_submission, read_header,
+    Header, Judgment, LoadError, MAX_ROWS, MAX_SUBMISSION_BYTES, MAX_SUBMISSION_NESTING, Parsed,
+    Review, Submission, load_parsed, load_submission, parse_submission, read_header,
 };
 pub use value::{MapValue, NO_PLACE, Place, PlaceId, Record, Value};

@@ -12,7 +12,10 @@ use crate::ir::{CheckIr, CheckStepIr, Expr, ExprIr, RaiseIr, Severity};
 pub const UNDEFINED_RATIO: &str = "undefined_ratio";
 
 /// Run every check; findings in check order.
-pub(super) fn run_checks(env: &mut Env<'_>, checks: &[CheckIr]) -> Result<Vec<Finding>, EvalError> {
+pub(super) fn run_checks<'a>(
+    env: &mut Env<'a>,
+    checks: &'a [CheckIr],
+) -> Result<Vec<Finding>, EvalError> {
     let mut findings = Vec::new();
     for check in checks {
         let mut items = Vec::new();
@@ -22,10 +25,10 @@ pub(super) fn run_checks(env: &mut Env<'_>, checks: &[CheckIr]) -> Result<Vec<Fi
 }
 
 /// `items`: the places of the loop items the steps run under.
-fn run_steps(
-    env: &mut Env<'_>,
-    check: &CheckIr,
-    steps: &[CheckStepIr],
+fn run_steps<'a>(
+    env: &mut Env<'a>,
+    check: &'a CheckIr,
+    steps: &'a [CheckStepIr],
     items: &mut Vec<PlaceId>,
     findings: &mut Vec<Finding>,
 ) -> Result<(), EvalError> {
@@ -62,7 +65,10 @@ fn run_steps(
                 None => Ok(()),
             };
         }
-        CheckStepIr::Let(l) => env.bind(l.slot, &l.expr).map(|()| None),
+        CheckStepIr::Let(l) => {
+            env.defer(l.slot, &l.expr);
+            Ok(None)
+        }
         CheckStepIr::Raise(raise) => self::raise(env, check, raise),
     };
     match outcome {
@@ -126,6 +132,9 @@ fn raise(
     let mut places = Vec::new();
     for at in &raise.at {
         at_places(env, at, &mut places)?;
+    }
+    for (_, slot) in &raise.values {
+        env.force(*slot)?;
     }
     let values = raise
         .values

@@ -20,6 +20,9 @@ pub(crate) struct Env<'a> {
     /// For each slot, a range into `place_log`.
     pub(crate) slot_places: Vec<(u32, u32)>,
     pub(crate) place_log: Vec<PlaceId>,
+    /// Named values defined but not yet needed: evaluated on first read, so
+    /// a check's `let`s cost nothing for rows where no `raise` reads them.
+    deferred: Vec<Option<&'a Expr>>,
 }
 
 /// How many places a slot remembers; explanations show a few.
@@ -41,6 +44,29 @@ impl<'a> Env<'a> {
             slots: vec![Value::Absent; slot_count],
             slot_places: vec![(0, 0); slot_count],
             place_log: Vec::new(),
+            deferred: vec![None; slot_count],
+        }
+    }
+
+    /// Define a named value, to be evaluated when first read.
+    pub(crate) fn defer(&mut self, slot: u32, expr: &'a Expr) {
+        let i = slot as usize;
+        if let (Some(d), Some(s), Some(p)) = (
+            self.deferred.get_mut(i),
+            self.slots.get_mut(i),
+            self.slot_places.get_mut(i),
+        ) {
+            *d = Some(expr);
+            *s = Value::Absent;
+            *p = (0, 0);
+        }
+    }
+
+    /// Evaluate a deferred named value now, if it has not been.
+    pub(crate) fn force(&mut self, slot: u32) -> Result<(), EvalError> {
+        match self.deferred.get_mut(slot as usize).and_then(Option::take) {
+            Some(expr) => self.bind(slot, expr),
+            None => Ok(()),
         }
     }
 
@@ -101,6 +127,7 @@ impl<'a> Env<'a> {
             ExprIr::Const(v) => v.clone(),
             ExprIr::Root => self.root.clone(),
             ExprIr::Slot(slot) => {
+                self.force(*slot)?;
                 let (s, end) = self
                     .slot_places
                     .get(*slot as usize)

@@ -100,7 +100,7 @@ pub fn score(rules: &RuleSet, submission: &Submission) -> Result<Outcome, Vec<Pr
         vec![e.into_problem(&file)]
     };
     for global in &rules.globals {
-        env.bind(global.slot, &global.expr).map_err(to_problem)?;
+        env.defer(global.slot, &global.expr);
     }
     let mut scorer = Scorer {
         rules,
@@ -316,14 +316,14 @@ impl<'a> Scorer<'a> {
     }
 
     /// Evaluate a plan down to an automatic score or a judgment to make.
-    fn plan<'p>(
+    fn plan<'p: 'a>(
         &mut self,
         plan: &'p Plan,
         max: Decimal,
         hints: &mut Vec<(String, String)>,
     ) -> Result<Decision<'p>, EvalError> {
         for l in &plan.lets {
-            self.env.bind(l.slot, &l.expr)?;
+            self.env.defer(l.slot, &l.expr);
         }
         for h in &plan.hints {
             let value = self.env.eval(&h.expr, &mut Vec::new())?;
@@ -465,6 +465,11 @@ impl<'a> Scorer<'a> {
         mut touched: Vec<PlaceId>,
         kind: DeductionKind,
     ) -> Result<Deduction, EvalError> {
+        // Named values shown in the explanation are evaluated even when the
+        // condition did not need them (`a or b` with `a` true).
+        for (_, slot) in values {
+            self.env.force(*slot)?;
+        }
         for (_, slot) in values {
             touched.extend_from_slice(self.env.slot_places(*slot));
         }

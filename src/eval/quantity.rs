@@ -39,10 +39,22 @@ const PREFIXES: [(&str, &str); 17] = [
 
 const SUFFIXES: [(&str, &str); 3] = [("以上", "≥"), ("以下", "≤"), ("以内", "≤")];
 
-/// Full-width digits and signs to ASCII.
-fn half_width(text: &str) -> String {
+/// Full-width digits and signs (and the full-width comma) to ASCII. Most
+/// text has none, and is returned as it is without a copy.
+/// Prose keeps its full-width commas (`commas = false`): they separate
+/// clauses there, not thousands.
+fn half_width(text: &str, commas: bool) -> std::borrow::Cow<'_, str> {
+    let wide = |c: char| matches!(c, '０'..='９' | '．' | '％' | '　') || (commas && c == '，');
+    if !text.chars().any(wide) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(half_width_copy(text, commas))
+}
+
+fn half_width_copy(text: &str, commas: bool) -> String {
     text.chars()
         .map(|c| match c {
+            '，' if commas => ',',
             '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
             '．' => '.',
             '％' => '%',
@@ -92,7 +104,7 @@ fn leading_number(text: &str) -> Option<(Decimal, &str)> {
 
 /// Read a cell as one quantity, or nothing.
 pub fn parse_quantity(cell: &str) -> Option<Quantity> {
-    let text = half_width(cell).replace('，', ",");
+    let text = half_width(cell, true);
     let mut rest = text.trim();
     let mut comparator = "";
     for (written, normal) in PREFIXES {
@@ -143,7 +155,7 @@ pub fn parse_quantity(cell: &str) -> Option<Quantity> {
 /// The number standing where `{}` is in `pattern`, at its first match.
 pub fn extract(text: &str, pattern: &str) -> Option<Decimal> {
     let (before, after) = pattern.split_once("{}")?;
-    let text = half_width(text);
+    let text = half_width(text, false);
     let mut from = 0;
     while let Some(found) = text.get(from..).and_then(|rest| rest.find(before)) {
         let start = from + found + before.len();

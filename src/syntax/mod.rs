@@ -65,6 +65,10 @@ pub fn parse_file(file: u16, text: &str) -> Result<ast::File, ParseError> {
     limit_parser_calls(text.len());
     let pairs = match <RuleParser as pest::Parser<Rule>>::parse(Rule::file, text) {
         Ok(pairs) => pairs,
+        // Out of steps or of stack: parsing again would only take as long.
+        Err(e) if matches!(&e.variant, pest::error::ErrorVariant::CustomError { .. }) => {
+            return Err(error::from_pest(file, text, &e));
+        }
         Err(_) => {
             // Parse again tracking the tokens expected at the farthest point
             // reached, so that a missing `{` is named as such. Tracking slows
