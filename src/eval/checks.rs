@@ -37,7 +37,7 @@ fn run_steps<'a>(
     };
     let outcome = match step {
         CheckStepIr::For { slot, list, body } => {
-            let list = match env.eval(list, &mut Vec::new()) {
+            let list = match env.eval_untracked(list) {
                 Ok(Value::List(l)) => l,
                 // A blank list has no items; a braced loop still goes on.
                 Ok(_) => std::sync::Arc::from([]),
@@ -125,7 +125,7 @@ fn raise(
     check: &CheckIr,
     raise: &RaiseIr,
 ) -> Result<Option<Finding>, EvalError> {
-    if !truthy(&env.eval(&raise.when, &mut Vec::new())?) {
+    if !truthy(&env.eval_untracked(&raise.when)?) {
         return Ok(None);
     }
     let message = fill(env, &raise.because)?;
@@ -157,7 +157,7 @@ fn raise(
 /// place (even of a table or list), or what a computed value read.
 fn at_places(env: &mut Env<'_>, at: &Expr, out: &mut Vec<PlaceId>) -> Result<(), EvalError> {
     if let ExprIr::Field(target, index) = &at.kind {
-        if let Value::Record(r) = env.eval(target, &mut Vec::new())? {
+        if let Value::Record(r) = env.eval_untracked(target)? {
             if let Some(p) = r.places.get(*index).copied().filter(|p| *p != NO_PLACE) {
                 out.push(p);
             }

@@ -23,7 +23,12 @@ pub(crate) struct Env<'a> {
     /// Named values defined but not yet needed: evaluated on first read, so
     /// a check's `let`s cost nothing for rows where no `raise` reads them.
     deferred: Vec<Option<&'a Expr>>,
+    /// A reusable buffer for places nobody keeps.
+    scratch: Vec<PlaceId>,
 }
+
+/// Arguments evaluated on the stack.
+const SMALL_ARGS: usize = 4;
 
 /// How many places a slot remembers; explanations show a few.
 const MAX_PLACES_PER_SLOT: usize = 16;
@@ -45,6 +50,7 @@ impl<'a> Env<'a> {
             slot_places: vec![(0, 0); slot_count],
             place_log: Vec::new(),
             deferred: vec![None; slot_count],
+            scratch: Vec::new(),
         }
     }
 
@@ -332,11 +338,30 @@ impl<'a> Env<'a> {
     }
 
     fn eval_call(&mut self, builtin: Builtin, args: &[Expr], touched: &mut Vec<PlaceId>) -> R {
+        // Built-ins take one to three arguments (`min`/`max`/`collect` may
+        // take more): no allocation for the common case.
+        if args.len() <= SMALL_ARGS {
+            let mut values: [Value; SMALL_ARGS] = Default::default();
+            for (slot, a) in values.iter_mut().zip(args) {
+                *slot = self.eval(a, touched)?;
+            }
+            return super::builtins::call(builtin, values.get(..args.len()).unwrap_or(&[]));
+        }
         let mut values = Vec::with_capacity(args.len());
         for a in args {
             values.push(self.eval(a, touched)?);
         }
         super::builtins::call(builtin, &values)
+    }
+
+    /// Evaluate without keeping the places read (conditions, hints): reuses
+    /// one buffer instead of allocating one per call.
+    pub(crate) fn eval_untracked(&mut self, e: &Expr) -> R {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let result = self.eval(e, &mut scratch);
+        scratch.clear();
+        self.scratch = scratch;
+        result
     }
 }
 

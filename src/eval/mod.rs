@@ -18,9 +18,14 @@ use expr::{Env, round, truthy};
 use outcome::{Basis, Deduction, DeductionKind, NodeOutcome, Outcome, Status};
 use rust_decimal::Decimal;
 
-/// A failure while evaluating a rule (division by zero, overflow).
+/// A failure while evaluating a rule (division by zero, overflow). Boxed,
+/// so that every `Result` the interpreter returns stays small.
 #[derive(Debug)]
-pub struct EvalError {
+pub struct EvalError(Box<EvalErrorData>);
+
+/// What an `EvalError` says.
+#[derive(Debug)]
+pub struct EvalErrorData {
     /// Stable code.
     pub code: &'static str,
     /// What went wrong.
@@ -33,15 +38,28 @@ pub struct EvalError {
     spanned: bool,
 }
 
+impl std::ops::Deref for EvalError {
+    type Target = EvalErrorData;
+    fn deref(&self) -> &EvalErrorData {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for EvalError {
+    fn deref_mut(&mut self) -> &mut EvalErrorData {
+        &mut self.0
+    }
+}
+
 impl EvalError {
     fn new(code: &'static str, message: impl Into<String>) -> Self {
-        EvalError {
+        EvalError(Box::new(EvalErrorData {
             code,
             message: message.into(),
             span: Span::default(),
             places: Vec::new(),
             spanned: false,
-        }
+        }))
     }
 
     fn overflow() -> Self {
@@ -66,11 +84,12 @@ impl EvalError {
 
     /// As a diagnostic in the rule file.
     pub fn into_problem(self, file: &SourceFile) -> Problem {
+        let e = *self.0;
         Problem::error(
-            self.code,
-            format!("规则计算出错：{}", self.message),
+            e.code,
+            format!("规则计算出错：{}", e.message),
             file,
-            self.span,
+            e.span,
             "在这里",
         )
         .with_help("检查这条规则在这份材料上的取值；需要时用 if … then … else 排除特殊情况")
@@ -326,7 +345,7 @@ impl<'a> Scorer<'a> {
             self.env.defer(l.slot, &l.expr);
         }
         for h in &plan.hints {
-            let value = self.env.eval(&h.expr, &mut Vec::new())?;
+            let value = self.env.eval_untracked(&h.expr)?;
             hints.push((h.label.clone(), value.to_string()));
         }
         for zero in &plan.zeros {
@@ -352,7 +371,7 @@ impl<'a> Scorer<'a> {
             Method::Judge(judge) => Ok(Decision::Judge(judge)),
             Method::Cases(cases, otherwise) => {
                 for (cond, case_plan) in cases {
-                    if truthy(&self.env.eval(cond, &mut Vec::new())?) {
+                    if truthy(&self.env.eval_untracked(cond)?) {
                         return self.plan(case_plan, max, hints);
                     }
                 }
@@ -502,7 +521,7 @@ pub(crate) fn fill(env: &mut Env<'_>, template: &Template) -> Result<String, Eva
     for piece in &template.pieces {
         match piece {
             Piece::Text(t) => out.push_str(t),
-            Piece::Value(e) => out.push_str(&env.eval(e, &mut Vec::new())?.to_string()),
+            Piece::Value(e) => out.push_str(&env.eval_untracked(e)?.to_string()),
         }
     }
     Ok(out)

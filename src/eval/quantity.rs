@@ -44,11 +44,23 @@ const SUFFIXES: [(&str, &str); 3] = [("以上", "≥"), ("以下", "≤"), ("以
 /// Prose keeps its full-width commas (`commas = false`): they separate
 /// clauses there, not thousands.
 fn half_width(text: &str, commas: bool) -> std::borrow::Cow<'_, str> {
-    let wide = |c: char| matches!(c, '０'..='９' | '．' | '％' | '　') || (commas && c == '，');
-    if !text.chars().any(wide) {
+    if !has_wide(text.as_bytes(), commas) {
         return std::borrow::Cow::Borrowed(text);
     }
     std::borrow::Cow::Owned(half_width_copy(text, commas))
+}
+
+/// Does the UTF-8 text hold a full-width digit, `．`, `％`, the ideographic
+/// space (or, with `commas`, `，`)? A byte scan: prose is long and rarely has
+/// any.
+fn has_wide(bytes: &[u8], commas: bool) -> bool {
+    bytes.windows(3).any(|w| match w {
+        // U+FF05 ％, U+FF0C ，, U+FF0E ．, U+FF10–FF19 ０–９
+        [0xEF, 0xBC, third] => matches!(third, 0x85 | 0x8E | 0x90..=0x99) || (commas && *third == 0x8C),
+        // U+3000 ideographic space
+        [0xE3, 0x80, 0x80] => true,
+        _ => false,
+    })
 }
 
 fn half_width_copy(text: &str, commas: bool) -> String {
