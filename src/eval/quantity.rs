@@ -56,7 +56,9 @@ fn half_width(text: &str, commas: bool) -> std::borrow::Cow<'_, str> {
 fn has_wide(bytes: &[u8], commas: bool) -> bool {
     bytes.windows(3).any(|w| match w {
         // U+FF05 ％, U+FF0C ，, U+FF0E ．, U+FF10–FF19 ０–９
-        [0xEF, 0xBC, third] => matches!(third, 0x85 | 0x8E | 0x90..=0x99) || (commas && *third == 0x8C),
+        [0xEF, 0xBC, third] => {
+            matches!(third, 0x85 | 0x8E | 0x90..=0x99) || (commas && *third == 0x8C)
+        }
         // U+3000 ideographic space
         [0xE3, 0x80, 0x80] => true,
         _ => false,
