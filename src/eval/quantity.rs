@@ -168,12 +168,32 @@ pub fn parse_quantity(cell: &str) -> Option<Quantity> {
 
 /// The number standing where `{}` is in `pattern`, at its first match.
 pub fn extract(text: &str, pattern: &str) -> Option<Decimal> {
+    let pattern = half_width(pattern, false);
     let (before, after) = pattern.split_once("{}")?;
-    let text = half_width(text, false);
+    // Fast path: a prefix without characters that have full-width forms
+    // is searched in the text as it is, and only the few characters after
+    // each match are normalised. Long report sections are not copied.
+    let plain = !before
+        .chars()
+        .any(|c| c.is_ascii_digit() || "%. ".contains(c));
+    let normalised;
+    let text = if plain {
+        text
+    } else {
+        normalised = half_width(text, false);
+        &normalised
+    };
     let mut from = 0;
     while let Some(found) = text.get(from..).and_then(|rest| rest.find(before)) {
         let start = from + found + before.len();
-        let candidate = text.get(start..).unwrap_or("").trim_start();
+        let tail: String = text
+            .get(start..)
+            .unwrap_or("")
+            .chars()
+            .take(EXTRACT_WINDOW)
+            .collect();
+        let tail = half_width(&tail, false).into_owned();
+        let candidate = tail.trim_start();
         if let Some((n, rest)) = leading_number(candidate) {
             if rest.trim_start().starts_with(after) {
                 return Some(n);
@@ -186,6 +206,9 @@ pub fn extract(text: &str, pattern: &str) -> Option<Decimal> {
     }
     None
 }
+
+/// Characters after a pattern's prefix that can hold its number and suffix.
+const EXTRACT_WINDOW: usize = 64;
 
 #[cfg(test)]
 mod tests {
