@@ -34,7 +34,12 @@ fn expand(inputs: &[PathBuf]) -> Vec<PathBuf> {
 pub(super) fn run(check: bool, inputs: &[PathBuf]) -> bool {
     let mut ok = true;
     let mut changed = 0;
-    for path in expand(inputs) {
+    let files = expand(inputs);
+    if files.is_empty() {
+        eprintln!("没有找到规则文件（.{}）", jixiao::rules::EXTENSION);
+        return false;
+    }
+    for path in files {
         match format_one(&path) {
             Ok(None) => {}
             Ok(Some(formatted)) if check => {
