@@ -3,6 +3,7 @@
 //! the part the responsible expression (the focus) covers. Shared by
 //! `markdown.rs` and `html.rs`, which only differ in how they draw it.
 
+pub(crate) use crate::source::display_width;
 use crate::source::{SourceFile, Span};
 
 /// Lines a statement may show before the middle is elided.
@@ -201,22 +202,6 @@ pub(crate) fn shown_value(value: &str) -> Option<String> {
     } else {
         format!("{}…", value.chars().take(MAX).collect::<String>())
     })
-}
-
-/// Columns a monospace font gives `s`: CJK and full-width characters take two.
-pub(crate) fn display_width(s: &str) -> usize {
-    s.chars()
-        .map(|c| match c as u32 {
-            0x1100..=0x115F
-            | 0x2E80..=0xA4CF
-            | 0xAC00..=0xD7A3
-            | 0xF900..=0xFAFF
-            | 0xFE30..=0xFE4F
-            | 0xFF00..=0xFF60
-            | 0xFFE0..=0xFFE6 => 2,
-            _ => 1,
-        })
-        .sum()
 }
 
 /// The reader's words for a finding's severity.

@@ -7,6 +7,7 @@ use crate::data::Submission;
 use crate::diag::{Problem, render};
 use crate::eval::outcome::{Deduction, DeductionKind, Finding, NodeOutcome, Outcome, Status};
 use crate::ir::RuleSet;
+use crate::source::display_width;
 use miette::Severity;
 use std::fmt::Write as _;
 
@@ -171,22 +172,6 @@ fn rows_of(n: &NodeOutcome, depth: usize, rows: &mut Vec<[String; 5]>) {
     for c in &n.children {
         rows_of(c, depth + 1, rows);
     }
-}
-
-/// Terminal columns: CJK and full-width characters take two.
-fn display_width(s: &str) -> usize {
-    s.chars()
-        .map(|c| match c as u32 {
-            0x1100..=0x115F
-            | 0x2E80..=0xA4CF
-            | 0xAC00..=0xD7A3
-            | 0xF900..=0xFAFF
-            | 0xFE30..=0xFE4F
-            | 0xFF00..=0xFF60
-            | 0xFFE0..=0xFFE6 => 2,
-            _ => 1,
-        })
-        .sum()
 }
 
 fn collect(node: &NodeOutcome, rules: &RuleSet, submission: &Submission, out: &mut Vec<Problem>) {

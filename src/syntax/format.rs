@@ -5,6 +5,7 @@
 //! Formatting the output again changes nothing.
 
 use super::ParseError;
+use crate::source::display_width as width;
 
 /// One token of a rule file, with the line breaks before it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -380,22 +381,6 @@ fn render(lines: &[Line]) -> String {
         i = group_end;
     }
     out
-}
-
-/// Display width: CJK characters take two columns.
-fn width(s: &str) -> usize {
-    s.chars()
-        .map(|c| match c as u32 {
-            0x1100..=0x115F
-            | 0x2E80..=0xA4CF
-            | 0xAC00..=0xD7A3
-            | 0xF900..=0xFAFF
-            | 0xFE30..=0xFE4F
-            | 0xFF00..=0xFF60
-            | 0xFFE0..=0xFFE6 => 2,
-            _ => 1,
-        })
-        .sum()
 }
 
 /// The tokens of a text without layout, to confirm formatting kept them.
