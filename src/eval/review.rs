@@ -213,19 +213,8 @@ pub(super) fn apply_judgment(
         (Some((name, span)), true) => match judge.tiers.iter().find(|t| t.name == *name) {
             Some(t) => t,
             None => {
-                let names: Vec<&str> = judge.tiers.iter().map(|t| t.name.as_str()).collect();
-                let help = did_you_mean(name, names.iter().copied())
-                    .or_else(|| Some(format!("可选档次：{}", names.join("、"))));
-                problems.push(
-                    Problem::error(
-                        "review::unknown_tier",
-                        format!("`{}` 没有档次 `{name}`", node.id),
-                        &submission.source,
-                        *span,
-                        "未知的档次",
-                    )
-                    .with_help_opt(help),
-                );
+                let tiers: Vec<&crate::ir::TierIr> = judge.tiers.iter().collect();
+                problems.push(unknown_tier(submission, node, name, *span, &tiers));
                 return None;
             }
         },
@@ -357,23 +346,7 @@ pub(super) fn check_unused(
     tiers_of(plan, &mut tiers);
     if let Some((name, span)) = &j.tier {
         if !tiers.iter().any(|t| t.name == *name) {
-            let names: Vec<&str> = tiers
-                .iter()
-                .map(|t| t.name.as_str())
-                .filter(|n| !n.is_empty())
-                .collect();
-            let help = did_you_mean(name, names.iter().copied())
-                .or_else(|| Some(format!("可选档次：{}", names.join("、"))));
-            problems.push(
-                Problem::error(
-                    "review::unknown_tier",
-                    format!("`{}` 没有档次 `{name}`", node.id),
-                    &submission.source,
-                    *span,
-                    "未知的档次",
-                )
-                .with_help_opt(help),
-            );
+            problems.push(unknown_tier(submission, node, name, *span, &tiers));
         }
     }
     if let Some((score, span)) = j.score {
@@ -390,4 +363,29 @@ pub(super) fn check_unused(
             );
         }
     }
+}
+
+/// A judgment naming a tier the criterion does not have.
+fn unknown_tier(
+    submission: &Submission,
+    node: &NodeIr,
+    name: &str,
+    span: crate::source::Span,
+    tiers: &[&crate::ir::TierIr],
+) -> Problem {
+    let names: Vec<&str> = tiers
+        .iter()
+        .map(|t| t.name.as_str())
+        .filter(|n| !n.is_empty())
+        .collect();
+    let help = did_you_mean(name, names.iter().copied())
+        .or_else(|| Some(format!("可选档次：{}", names.join("、"))));
+    Problem::error(
+        "review::unknown_tier",
+        format!("`{}` 没有档次 `{name}`", node.id),
+        &submission.source,
+        span,
+        "未知的档次",
+    )
+    .with_help_opt(help)
 }
