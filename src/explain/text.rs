@@ -87,26 +87,39 @@ fn finding_problem(f: &Finding, rules: &RuleSet, submission: &Submission) -> Pro
         crate::ir::Severity::Info => Severity::Advice,
     };
     problem.help = f.says.as_ref().map(|s| format!("检查内容：{s}"));
-    let labels: Vec<(crate::source::Span, String)> = f
-        .places
+    problem
+        .related
+        .extend(data_snippet(submission, &f.places, None));
+    problem
+}
+
+/// The submission's cells behind an explanation (a few), and the review
+/// value behind a judgment, as one snippet of the submission file.
+fn data_snippet(
+    submission: &Submission,
+    places: &[crate::data::PlaceId],
+    review_at: Option<&(String, crate::source::Span)>,
+) -> Option<Problem> {
+    let mut labels: Vec<(crate::source::Span, String)> = places
         .iter()
         .filter_map(|p| submission.places.get(*p as usize))
         .take(MAX_DATA_SNIPPETS)
         .map(|p| (p.span, p.path.clone()))
         .collect();
-    if let Some((first, _)) = labels.first() {
-        let mut related = Problem::error(
-            "data",
-            "报送材料中的相关数据",
-            &submission.source,
-            *first,
-            "",
-        );
-        related.severity = Severity::Advice;
-        related.labels = labels;
-        problem.related.push(related);
+    if let Some((path, span)) = review_at {
+        labels.push((*span, path.clone()));
     }
-    problem
+    let (first, _) = labels.first()?;
+    let mut related = Problem::error(
+        "data",
+        "报送材料中的相关数据",
+        &submission.source,
+        *first,
+        "",
+    );
+    related.severity = Severity::Advice;
+    related.labels = labels;
+    Some(related)
 }
 
 fn table(out: &mut String, nodes: &[NodeOutcome]) {
@@ -251,28 +264,9 @@ fn deduction_problem(
             None => note.clone(),
         });
     }
-    let mut labels: Vec<(crate::source::Span, String)> = d
-        .places
-        .iter()
-        .filter_map(|p| submission.places.get(*p as usize))
-        .take(MAX_DATA_SNIPPETS)
-        .map(|p| (p.span, p.path.clone()))
-        .collect();
-    if let Some((path, span)) = &d.review_at {
-        labels.push((*span, path.clone()));
-    }
-    if let Some((first, _)) = labels.first() {
-        let mut related = Problem::error(
-            "data",
-            "报送材料中的相关数据",
-            &submission.source,
-            *first,
-            "",
-        );
-        related.severity = Severity::Advice;
-        related.labels = labels;
-        problem.related.push(related);
-    }
+    problem
+        .related
+        .extend(data_snippet(submission, &d.places, d.review_at.as_ref()));
     problem
 }
 
