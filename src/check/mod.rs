@@ -84,6 +84,9 @@ pub(crate) struct Checker {
     signatures: Vec<(String, Vec<Type>, Type)>,
     functions: Vec<FunctionIr>,
     definitions: Vec<crate::ir::Definition>,
+    /// Top-level lets being compiled, outermost first: the chain a cycle
+    /// report names.
+    compiling: Vec<String>,
     /// The record type `quantity(text)` returns.
     quantity_record: usize,
 }
@@ -348,9 +351,15 @@ impl Checker {
             }
             Global::InProgress(span) => {
                 *state = Global::InProgress(span);
+                let from = self.compiling.iter().position(|n| *n == name).unwrap_or(0);
+                let mut chain: Vec<String> = self.compiling.get(from..).unwrap_or(&[]).to_vec();
+                chain.push(name.clone());
                 self.error_help(
                     "rules::cycle",
-                    format!("`{name}` 的定义直接或间接引用了它自己"),
+                    format!(
+                        "`{name}` 的定义直接或间接引用了它自己：{}",
+                        chain.join(" → ")
+                    ),
                     span,
                     "循环引用",
                     Some("规则中不允许循环定义：把其中一个值改为不依赖另一个".into()),
@@ -362,7 +371,9 @@ impl Checker {
             *state = Global::InProgress(binding.name.span);
         }
         let mut scope = expr::Scope::submission();
+        self.compiling.push(name.clone());
         let (compiled, ty) = self.compile_expr(&binding.value, &mut scope);
+        self.compiling.pop();
         self.definitions.push(crate::ir::Definition {
             name: name.clone(),
             extent: binding.name.span.to(binding.value.span),
