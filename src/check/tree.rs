@@ -267,8 +267,12 @@ impl Checker {
             methods.insert(0, (Method::Deduct(deducts), span));
         }
         let mut methods = methods.into_iter();
+        let mut first_span = body.span;
         let method = match methods.next() {
-            Some((m, _)) => m,
+            Some((m, span)) => {
+                first_span = span;
+                m
+            }
             None => {
                 self.error_help(
                     "rules::no_method",
@@ -289,12 +293,11 @@ impl Checker {
             }
         };
         for (_, span) in methods {
-            self.error_help(
-                "rules::two_methods",
-                "一个评分项只能有一种计分方式".into(),
-                span,
-                "第二种计分方式",
-                Some("deduct（可多条）、award、judge、when … otherwise 只能选其一；分情况计分请用 when … otherwise".into()),
+            let file = self.file(span);
+            self.problems.push(
+                Problem::error("rules::two_methods", "一个评分项只能有一种计分方式", &file, span, "第二种计分方式")
+                    .with_help("deduct（可多条）、award、judge、when … otherwise 只能选其一；分情况计分请用 when … otherwise")
+                    .with_related(Problem::error("rules::two_methods", "第一种计分方式", &file, first_span, "")),
             );
         }
         Plan {
