@@ -5,7 +5,7 @@
 
 use super::decimal;
 use super::snippet::{
-    Excerpt, basis_word, excerpt, excerpts, kind_word, node_notes, severity_word, shown_value,
+    Excerpt, basis_word, excerpt, excerpts, kind_word, node_notes, severity_word, shown_value, walk,
 };
 use crate::data::Submission;
 use crate::diag::Problem;
@@ -289,20 +289,6 @@ fn table(out: &mut String, outcome: &Outcome) {
         "<tr class=\"total\"><td>合计</td><td></td><td class=\"num\">{}</td><td class=\"num\">{total}</td><td class=\"num lost\">{lost}</td><td></td></tr>\n</tbody>\n</table>",
         decimal(outcome.max)
     );
-}
-
-fn walk<'o>(
-    node: &'o NodeOutcome,
-    lost: &mut Vec<(&'o NodeOutcome, &'o Deduction)>,
-    pending: &mut Vec<&'o NodeOutcome>,
-) {
-    lost.extend(node.deductions.iter().map(|d| (node, d)));
-    if node.score.is_none() && node.children.is_empty() {
-        pending.push(node);
-    }
-    for c in &node.children {
-        walk(c, lost, pending);
-    }
 }
 
 fn deduction(

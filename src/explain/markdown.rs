@@ -8,7 +8,7 @@
 use super::decimal;
 use super::snippet::{
     Excerpt, basis_word, display_width, excerpt, excerpts, kind_word, node_notes, severity_word,
-    shown_value,
+    shown_value, walk,
 };
 use crate::data::Submission;
 use crate::diag::Problem;
@@ -167,20 +167,6 @@ fn table(out: &mut String, outcome: &Outcome) {
         "| **合计** | | {} | {total} | {lost} | |\n",
         decimal(outcome.max)
     );
-}
-
-fn walk<'o>(
-    node: &'o NodeOutcome,
-    lost: &mut Vec<(&'o NodeOutcome, &'o Deduction)>,
-    pending: &mut Vec<&'o NodeOutcome>,
-) {
-    lost.extend(node.deductions.iter().map(|d| (node, d)));
-    if node.score.is_none() && node.children.is_empty() {
-        pending.push(node);
-    }
-    for c in &node.children {
-        walk(c, lost, pending);
-    }
 }
 
 fn deduction(

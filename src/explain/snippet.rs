@@ -3,6 +3,7 @@
 //! the part the responsible expression (the focus) covers. Shared by
 //! `markdown.rs` and `html.rs`, which only differ in how they draw it.
 
+use crate::eval::outcome::{Deduction, NodeOutcome};
 pub(crate) use crate::source::display_width;
 use crate::source::{SourceFile, Span};
 
@@ -304,5 +305,21 @@ mod tests {
             .filter_map(|l| l.number)
             .collect();
         assert_eq!(marked, vec![1, 2]);
+    }
+}
+
+/// Every lost point (with its criterion) and every criterion awaiting a
+/// judgment, in sheet order: what the Markdown and HTML reports list.
+pub(crate) fn walk<'o>(
+    node: &'o NodeOutcome,
+    lost: &mut Vec<(&'o NodeOutcome, &'o Deduction)>,
+    pending: &mut Vec<&'o NodeOutcome>,
+) {
+    lost.extend(node.deductions.iter().map(|d| (node, d)));
+    if node.score.is_none() && node.children.is_empty() {
+        pending.push(node);
+    }
+    for c in &node.children {
+        walk(c, lost, pending);
     }
 }
