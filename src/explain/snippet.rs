@@ -251,6 +251,22 @@ pub(crate) fn node_notes<'n>(
     })
 }
 
+/// Every lost point (with its criterion) and every criterion awaiting a
+/// judgment, in sheet order: what the Markdown and HTML reports list.
+pub(crate) fn walk<'o>(
+    node: &'o NodeOutcome,
+    lost: &mut Vec<(&'o NodeOutcome, &'o Deduction)>,
+    pending: &mut Vec<&'o NodeOutcome>,
+) {
+    lost.extend(node.deductions.iter().map(|d| (node, d)));
+    if node.score.is_none() && node.children.is_empty() {
+        pending.push(node);
+    }
+    for c in &node.children {
+        walk(c, lost, pending);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,21 +321,5 @@ mod tests {
             .filter_map(|l| l.number)
             .collect();
         assert_eq!(marked, vec![1, 2]);
-    }
-}
-
-/// Every lost point (with its criterion) and every criterion awaiting a
-/// judgment, in sheet order: what the Markdown and HTML reports list.
-pub(crate) fn walk<'o>(
-    node: &'o NodeOutcome,
-    lost: &mut Vec<(&'o NodeOutcome, &'o Deduction)>,
-    pending: &mut Vec<&'o NodeOutcome>,
-) {
-    lost.extend(node.deductions.iter().map(|d| (node, d)));
-    if node.score.is_none() && node.children.is_empty() {
-        pending.push(node);
-    }
-    for c in &node.children {
-        walk(c, lost, pending);
     }
 }
