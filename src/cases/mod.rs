@@ -28,7 +28,9 @@
 //! - `[edit]` sets each path in file order: it replaces the value there
 //!   (keeping its comment), adds a missing last key, or, with `[N]` where
 //!   the array has N rows, adds a row at the end. Everything above the last
-//!   step must exist.
+//!   step must exist. A dotted key written without quotes
+//!   (`submission.received_on = …`) is the same path; an inline table or a
+//!   `[edit."review.timeliness"]` table replaces the whole table there.
 //! - `remove` then deletes each path, a key or a row. Rows are counted as
 //!   before any removal: `["s[0]", "s[3]"]` removes the first and the fourth.
 //! - `[expect]`: `status` (`final`/`pending`), `score`, `range` (`[lo, hi]`),
@@ -205,14 +207,18 @@ pub fn load(name: &str, text: &str, bases: &Bases) -> Result<Case, Vec<Problem>>
     };
 
     // What to edit, with the place each edit is written.
-    let mut sets: Vec<(String, Vec<Seg>, Span)> = Vec::new();
+    let mut sets: Vec<(Vec<String>, Vec<Seg>, Span)> = Vec::new();
     if let Some(edit) = root.get("edit") {
         match edit.as_table_like() {
             Some(table) => {
-                for (key, _) in table.iter() {
-                    let span = at(table.key(key).and_then(toml_edit::Key::span));
-                    match path::parse(key) {
-                        Ok(segs) => sets.push((key.to_string(), segs, span)),
+                let mut entries = Vec::new();
+                edit_entries(table, &[], None, &mut entries);
+                for (keys, span) in entries {
+                    let span = at(Some(span));
+                    let segs: Result<Vec<Vec<Seg>>, String> =
+                        keys.iter().map(|k| path::parse(k)).collect();
+                    match segs {
+                        Ok(segs) => sets.push((keys, segs.concat(), span)),
                         Err(m) => problems.push(edit_problem(&file, span, m)),
                     }
                 }
@@ -350,9 +356,8 @@ pub fn load(name: &str, text: &str, bases: &Bases) -> Result<Case, Vec<Problem>>
     };
     let values = spanned.clone().into_mut();
     let values = values.get("edit").and_then(Item::as_table_like);
-    for (key, segs, span) in &sets {
-        let value = values
-            .and_then(|t| t.get(key))
+    for (keys, segs, span) in &sets {
+        let value = lookup(values, keys)
             .cloned()
             .and_then(|item| item.into_value().ok());
         let Some(value) = value else {
@@ -380,6 +385,44 @@ pub fn load(name: &str, text: &str, bases: &Bases) -> Result<Case, Vec<Problem>>
         file,
         expect,
     })
+}
+
+/// The entries of `[edit]`: (its keys, where it is written). A dotted key
+/// written without quotes (`submission.received_on = …`) is the same path
+/// as the quoted one, not a table replacing `submission`.
+fn edit_entries(
+    table: &dyn toml_edit::TableLike,
+    prefix: &[String],
+    start: Option<usize>,
+    out: &mut Vec<(Vec<String>, std::ops::Range<usize>)>,
+) {
+    for (key, item) in table.iter() {
+        let span = table
+            .key(key)
+            .and_then(toml_edit::Key::span)
+            .unwrap_or(0..0);
+        let from = start.unwrap_or(span.start);
+        let keys = [prefix, &[key.to_string()]].concat();
+        let dotted = match item {
+            Item::Table(t) if t.is_dotted() => Some(t as &dyn toml_edit::TableLike),
+            Item::Value(toml_edit::Value::InlineTable(t)) if t.is_dotted() => Some(t as _),
+            _ => None,
+        };
+        match dotted {
+            Some(inner) => edit_entries(inner, &keys, Some(from), out),
+            None => out.push((keys, from..span.end.max(from))),
+        }
+    }
+}
+
+/// The item at `keys` below `table`.
+fn lookup<'t>(table: Option<&'t dyn toml_edit::TableLike>, keys: &[String]) -> Option<&'t Item> {
+    let (last, init) = keys.split_last()?;
+    let mut t = table?;
+    for k in init {
+        t = t.get(k)?.as_table_like()?;
+    }
+    t.get(last)
 }
 
 fn edit_problem(file: &SourceFile, span: Span, message: String) -> Problem {
@@ -419,5 +462,61 @@ pub fn walk<'o>(nodes: &'o [NodeOutcome], f: &mut impl FnMut(&'o NodeOutcome)) {
     for n in nodes {
         f(n);
         walk(&n.children, f);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn submission(case: &str) -> String {
+        match load("case.toml", case, &Bases::Disk) {
+            Ok(c) => c.submission.text.to_string(),
+            Err(p) => panic!("{}", crate::diag::render(&p)),
+        }
+    }
+
+    #[test]
+    fn dotted_keys_are_paths() {
+        let text = submission(
+            "[unit]\nname = \"x\"\nyear = 2022\n\n[submission]\nreceived_on = 2023-06-14 # 送达\n\n\
+             [edit]\nsubmission.received_on = 2023-06-18\n\"unit.year\" = 2023\n\n\
+             [expect]\nscore = 1\n",
+        );
+        assert_eq!(
+            text,
+            "[unit]\nname = \"x\"\nyear = 2023\n\n[submission]\nreceived_on = 2023-06-18 # 送达\n"
+        );
+    }
+
+    #[test]
+    fn removals_count_rows_as_the_base_does() {
+        let text = submission(
+            "remove = [\"s[0]\", \"s[2]\", \"t.b\"]\n\
+             [t]\na = 1085.09\nb = 2\n\
+             [[s]]\nv = 0\n[[s]]\nv = 1\n[[s]]\nv = 2\n[[s]]\nv = 3\n\
+             [edit]\n\"s[1].v\" = 10.10\n\"s[4]\" = { v = 4 }\n",
+        );
+        assert_eq!(
+            text,
+            "[t]\na = 1085.09\n[[s]]\nv = 10.10\n[[s]]\nv = 3\n\n[[s]]\nv = 4\n"
+        );
+    }
+
+    #[test]
+    fn problems_name_their_line() {
+        let Err(problems) = load(
+            "case.toml",
+            "remove = [\"x\"]\n[a]\nb = 1\n[edit]\n\"a.c.d\" = 1\n\"a[0]\" = 2\n",
+            &Bases::Disk,
+        ) else {
+            panic!("loaded");
+        };
+        let at: Vec<usize> = problems
+            .iter()
+            .filter_map(|p| p.location().map(|(_, line, _)| line))
+            .collect();
+        assert_eq!(at, vec![1, 5, 6]);
+        assert!(problems.iter().all(|p| p.code == "case::edit"));
     }
 }
