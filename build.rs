@@ -118,7 +118,10 @@ fn embed_cases(root: &str, years: &[(String, Vec<String>)], out_dir: &str) {
             let text = std::fs::read_to_string(&full).unwrap_or_default();
             if let Some(base) = text.lines().find_map(base_of) {
                 let joined = format!("rules/{year}/tests/{base}");
+                // A base outside its rules folder is never embedded; the
+                // case then fails with the reason at `jixiao test`.
                 if let Some(rel) = normalize(&joined)
+                    && rel.starts_with(&format!("rules/{year}/"))
                     && Path::new(root).join(&rel).is_file()
                     && !bases.contains(&rel)
                 {

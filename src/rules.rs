@@ -4,7 +4,7 @@
 use crate::diag::Problem;
 use crate::ir::RuleSet;
 use crate::source::SourceFile;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 
@@ -65,6 +65,10 @@ pub fn from_dir(dir: &Path) -> Result<RuleSet, Vec<Problem>> {
     let mut sources = Vec::new();
     let mut problems = Vec::new();
     for path in paths {
+        if let Err(p) = confine(dir, &path) {
+            problems.push(*p);
+            continue;
+        }
         match read_text(&path) {
             Ok(text) => sources.push(SourceFile::new(path.display().to_string(), text)),
             Err(p) => problems.push(*p),
@@ -174,4 +178,78 @@ fn looks_like_gb18030(bytes: &[u8]) -> bool {
         multibyte += 1;
     }
     multibyte > 0
+}
+
+/// A rules folder is copied and shared between offices: nothing it names may
+/// read outside it. `path` (a file inside `root`, found by listing `root` or
+/// by joining a name to it) is refused when a symbolic link, or a link among
+/// its folders, leads out of `root`. The refused file is never opened, so
+/// none of its lines can reach a message.
+pub fn confine(root: &Path, path: &Path) -> Result<(), Box<Problem>> {
+    let refuse = |why: String| {
+        Box::new(
+            Problem::plain(
+                "rules::outside_folder",
+                format!("{} {why}，不予读取", path.display()),
+            )
+            .with_help(format!(
+                "规则目录 {} 中的文件必须都在这个目录之内：请把文件本身（而不是链接）复制进来",
+                root.display()
+            )),
+        )
+    };
+    let (Ok(real_root), Ok(real)) = (root.canonicalize(), path.canonicalize()) else {
+        // A missing file is reported by whoever reads it.
+        return Ok(());
+    };
+    if real.starts_with(&real_root) {
+        Ok(())
+    } else {
+        Err(refuse(format!(
+            "是指向规则目录之外（{}）的链接",
+            real.display()
+        )))
+    }
+}
+
+/// The file a rules folder's case names as `base`: `name` is relative to the
+/// case's folder `from` (inside `root`) and must stay inside `root`, by its
+/// words (no `..` above the folder, no absolute path) and by the file system
+/// (no link leading out). The error says why, in words, and never quotes the
+/// refused file.
+pub fn resolve_inside(root: &Path, from: &Path, name: &str) -> Result<PathBuf, String> {
+    let absolute = name.starts_with(['/', '\\'])
+        || name.get(1..3) == Some(":\\")
+        || name.get(1..3) == Some(":/");
+    let outside = || {
+        format!(
+            "`{name}` 在规则目录 {} 之外：base 必须是规则目录中的文件（如 bases/yueyanglou-finance-office.toml）",
+            root.display()
+        )
+    };
+    if absolute {
+        return Err(outside());
+    }
+    let from = from.strip_prefix(root).unwrap_or(from);
+    let mut parts: Vec<String> = from
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(p) => Some(p.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    for part in name.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop().ok_or_else(outside)?;
+            }
+            p => parts.push(p.to_string()),
+        }
+    }
+    let path = parts
+        .iter()
+        .fold(root.to_path_buf(), |p, part| p.join(part));
+    confine(root, &path).map_err(|p| p.message)?;
+    Ok(path)
 }

@@ -37,7 +37,12 @@ fn scratch(name: &str) -> PathBuf {
         std::process::id()
     ));
     let _ = std::fs::remove_dir_all(&root);
-    for dir in ["rules/2022", "rules/2022/tests", "examples/2022"] {
+    for dir in [
+        "rules/2022",
+        "rules/2022/tests",
+        "rules/2022/tests/bases",
+        "examples/2022",
+    ] {
         let from = Path::new(MANIFEST).join(dir);
         let to = root.join(dir);
         std::fs::create_dir_all(&to).expect("create scratch folder");
@@ -162,7 +167,7 @@ fn bless_writes_a_missing_expectation_and_changed_findings() {
     let root = scratch("new");
     let case = root.join("rules/2022/tests/zz-new.toml");
     let text = "# 新用例：删去第四节，并且逾期 15 天。\n\
-                base = \"../../../examples/2022/yueyanglou-finance-office.toml\"\n\
+                base = \"bases/yueyanglou-finance-office.toml\"\n\
                 remove = [\"report.sections[3]\"]\n\n\
                 [edit]\n\
                 \"submission.received_on\" = 2023-06-30 # 逾期\n";
@@ -195,7 +200,23 @@ fn bless_writes_a_missing_expectation_and_changed_findings() {
         "{}",
         run.stdout
     );
-    jixiao(&root, &["test", "--rules", "rules/2022", "--bless"]);
+    // Taking a finding out of an expectation needs --allow-loss: without it
+    // the case is left as it is, and the change is shown.
+    let wrong = std::fs::read_to_string(&case).expect("read case");
+    let run = jixiao(&root, &["test", "--rules", "rules/2022", "--bless"]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("✗ findings：含 over_execution → （删去）"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(std::fs::read_to_string(&case).expect("read case"), wrong);
+    let run = jixiao(
+        &root,
+        &["test", "--rules", "rules/2022", "--bless", "--allow-loss"],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stdout);
     assert_eq!(std::fs::read_to_string(&case).expect("read case"), blessed);
     let _ = std::fs::remove_dir_all(&root);
 }
@@ -225,7 +246,7 @@ fn bad_edit_path_names_file_and_line() {
     std::fs::write(
         &case,
         "# 路径写错\n\
-         base = \"../../../examples/2022/yueyanglou-finance-office.toml\"\n\n\
+         base = \"bases/yueyanglou-finance-office.toml\"\n\n\
          [edit]\n\
          \"submission.received_on\" = 2023-06-18\n\
          \"report.sectoins[0].text\" = \"\"\n\n\
@@ -265,4 +286,103 @@ fn bad_edit_path_names_file_and_line() {
 fn bless_needs_a_folder_on_disk() {
     let run = jixiao(Path::new(MANIFEST), &["test", "--bless"]);
     assert_eq!(run.code, Some(2), "{}", run.stderr);
+}
+
+/// A rules folder reads nothing outside itself: a `base` that climbs out,
+/// an absolute one, a link that leads out (as a base or as a rule file).
+/// The refused file is never opened, so none of its lines is printed.
+#[test]
+fn nothing_outside_the_rules_folder_is_read() {
+    let root = scratch("escape");
+    let secret = root.join("secret.toml");
+    std::fs::write(&secret, "[unit]\nname = \"SECRET-LINE\"\nyear = 2022\n").expect("write");
+    let tests = root.join("rules/2022/tests");
+    let cases = [
+        ("zz-climb.toml", "base = \"../../../secret.toml\"\n"),
+        (
+            "zz-deep.toml",
+            "base = \"../../../../../../../../etc/passwd\"\n",
+        ),
+        ("zz-absolute.toml", "base = \"/etc/passwd\"\n"),
+        ("zz-link.toml", "base = \"bases/link.toml\"\n"),
+    ];
+    for (name, text) in cases {
+        std::fs::write(
+            tests.join(name),
+            format!("{text}\n[expect]\nscore = \"95\"\n"),
+        )
+        .expect("write case");
+    }
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&secret, tests.join("bases/link.toml")).expect("symlink");
+    let run = jixiao(&root, &["test", "--rules", "rules/2022"]);
+    assert_eq!(run.code, Some(1), "{}\n{}", run.stdout, run.stderr);
+    for (name, _) in cases {
+        assert!(
+            run.stdout.contains(&format!("{name} ... FAILED")),
+            "{name}\n{}",
+            run.stdout
+        );
+    }
+    assert!(!run.stderr.contains("SECRET-LINE"), "{}", run.stderr);
+    assert!(!run.stderr.contains("root:"), "{}", run.stderr);
+    assert_eq!(
+        run.stderr.matches("在规则目录 rules/2022 之外").count(),
+        3,
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("是指向规则目录之外"), "{}", run.stderr);
+
+    // A rule file that is a link out of the folder.
+    #[cfg(unix)]
+    {
+        let outside = root.join("outside.jx");
+        std::fs::write(&outside, "# SECRET-LINE\nparam x = 1\n").expect("write");
+        std::os::unix::fs::symlink(&outside, root.join("rules/2022/zz.jx")).expect("symlink");
+        let run = jixiao(&root, &["check", "--rules", "rules/2022"]);
+        assert_eq!(run.code, Some(1), "{}\n{}", run.stdout, run.stderr);
+        assert!(
+            run.stderr.contains("rules::outside_folder"),
+            "{}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("SECRET-LINE"), "{}", run.stderr);
+    }
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// Bless never turns a scored case into an error case unless told to, and
+/// says what it would change.
+#[test]
+fn bless_keeps_a_scored_case_scored() {
+    let root = scratch("bless-error");
+    let case = root.join("rules/2022/tests/late-3-days.toml");
+    let original = std::fs::read_to_string(&case).expect("read case");
+    // The reviewer's 18 no longer fits a rescaled 较全面 tier (19–19).
+    let sheet = root.join("rules/2022/sheet.jx");
+    let rules = std::fs::read_to_string(&sheet).expect("read sheet");
+    std::fs::write(
+        &sheet,
+        rules.replace("tier \"较全面\" 16 to 18", "tier \"较全面\" 19"),
+    )
+    .expect("write sheet");
+    let run = jixiao(&root, &["test", "--rules", "rules/2022", "--bless"]);
+    assert_eq!(run.code, Some(1), "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("late-3-days.toml ... FAILED（未改写：会删去期望中的内容）"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("✗ error：（无：应能评分） → true"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("--allow-loss"), "{}", run.stdout);
+    assert_eq!(std::fs::read_to_string(&case).expect("read case"), original);
+    let (passed, _) = summary(&run);
+    assert!(passed < 9, "no case passes by being blessed into an error");
+    let _ = std::fs::remove_dir_all(&root);
 }

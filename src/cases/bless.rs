@@ -161,3 +161,151 @@ fn list(items: &[String]) -> Value {
     }
     Value::Array(a)
 }
+
+/// One change bless would make to an expectation, in the author's words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    /// What changes (`score`, `criteria.timeliness`, `findings`, …).
+    pub what: String,
+    /// Before → after, as the case file would say it.
+    pub before: String,
+    /// After.
+    pub after: String,
+    /// It takes something out of the expectation (a criterion, a finding) or
+    /// turns a scored case into an error case: bless does it only when told
+    /// to (`--allow-loss`), since a wrong rule is the likelier cause.
+    pub loss: bool,
+}
+
+/// What blessing `actual` into `expect` changes, in the case file's order.
+pub fn changes(expect: &Expect, actual: &Actual) -> Vec<Change> {
+    let mut out = Vec::new();
+    let mut change = |what: &str, before: String, after: String, loss: bool| {
+        if before != after {
+            out.push(Change {
+                what: what.to_string(),
+                before,
+                after,
+                loss,
+            });
+        }
+    };
+    let shown = |d: Option<Decimal>| d.map_or_else(|| "（无）".to_string(), decimal);
+    let shown_range = |r: Option<(Decimal, Decimal)>| {
+        r.map_or_else(
+            || "（无）".to_string(),
+            |(lo, hi)| format!("[{}, {}]", decimal(lo), decimal(hi)),
+        )
+    };
+    match actual {
+        Actual::Failed(problems) => {
+            let codes: Vec<String> = problems.iter().map(|p| p.code.to_string()).collect();
+            let was_scored = !expect.error
+                && (expect.status.is_some()
+                    || expect.score.is_some()
+                    || !expect.criteria.is_empty()
+                    || expect.findings.is_some());
+            change(
+                "error",
+                if expect.error {
+                    "true"
+                } else {
+                    "（无：应能评分）"
+                }
+                .into(),
+                "true".into(),
+                was_scored,
+            );
+            if !same_multiset(expect.codes.as_deref(), &codes) {
+                change(
+                    "codes",
+                    expect
+                        .codes
+                        .as_ref()
+                        .map_or("（无）".into(), |c| c.join("、")),
+                    codes.join("、"),
+                    false,
+                );
+            }
+        }
+        Actual::Scored(outcome) => {
+            if expect.error {
+                change("error", "true".into(), "（删去：能评分）".into(), false);
+            }
+            let status = |s: Option<Status>| match s {
+                Some(Status::Final) => "final".to_string(),
+                Some(Status::Pending) => "pending".to_string(),
+                None => "（无）".to_string(),
+            };
+            change(
+                "status",
+                status(expect.status),
+                status(Some(outcome.status)),
+                false,
+            );
+            match outcome.score {
+                Some(s) => change("score", shown(expect.score), shown(Some(s)), false),
+                None => change(
+                    "range",
+                    shown_range(expect.range),
+                    shown_range(Some(outcome.range)),
+                    false,
+                ),
+            }
+            let listed: Vec<&str> = expect.criteria.iter().map(|(id, _)| id.as_str()).collect();
+            let wanted = blessed_criteria(&listed, outcome);
+            for (id, before) in &expect.criteria {
+                match wanted.iter().find(|(w, _)| w == id) {
+                    Some((_, after)) => {
+                        change(
+                            &format!("criteria.{id}"),
+                            before.to_string(),
+                            after.to_string(),
+                            false,
+                        );
+                    }
+                    None => change(
+                        &format!("criteria.{id}"),
+                        before.to_string(),
+                        "（删去：规则中已没有此评分项）".into(),
+                        true,
+                    ),
+                }
+            }
+            for (id, after) in &wanted {
+                if !listed.contains(&id.as_str()) {
+                    change(
+                        &format!("criteria.{id}"),
+                        "（无）".into(),
+                        after.to_string(),
+                        false,
+                    );
+                }
+            }
+            let findings: Vec<String> = outcome.findings.iter().map(|f| f.id.clone()).collect();
+            match &expect.findings {
+                None => change("findings", "（无）".into(), findings.join("、"), false),
+                Some(before) => {
+                    let (missing, extra) = multiset_diff(before, &findings);
+                    if !missing.is_empty() {
+                        change(
+                            "findings",
+                            format!("含 {}", missing.join("、")),
+                            "（删去）".into(),
+                            true,
+                        );
+                    }
+                    if !extra.is_empty() {
+                        change(
+                            "findings",
+                            "（无）".into(),
+                            format!("加上 {}", extra.join("、")),
+                            false,
+                        );
+                    }
+                }
+            }
+        }
+    }
+    out
+}

@@ -7,7 +7,7 @@
 //!
 //! ```toml
 //! # Three days late.
-//! base = "../../../examples/2022/yueyanglou-finance-office.toml"
+//! base = "bases/yueyanglou-finance-office.toml"
 //! remove = ["report.sections[0]"]          # keys and rows to delete
 //!
 //! [edit]                                   # path = new value
@@ -21,8 +21,10 @@
 //! findings = ["self_score_mismatch", "over_execution"]
 //! ```
 //!
-//! - `base` is relative to the case file. Shipped cases' bases are built
-//!   into the binary with them and must lie inside the repository.
+//! - `base` is relative to the case file and must lie inside the rules
+//!   folder (a rules folder is copied and shared: it may read nothing
+//!   outside itself, not even through a link). Shipped cases' bases are
+//!   built into the binary with them (`rules/<year>/tests/bases/`).
 //! - A path is keys joined by dots, each key bare (Chinese is fine) or in
 //!   double quotes, each optionally followed by `[N]`, a row counted from 0.
 //! - `[edit]` sets each path in file order: it replaces the value there
@@ -82,8 +84,12 @@ pub enum Actual {
 
 /// Where a case's `base` is found.
 pub enum Bases {
-    /// On disk, relative to the case file (whose name is its path).
-    Disk,
+    /// On disk, relative to the case file (whose name is its path), inside
+    /// the rules folder `root`.
+    Disk {
+        /// The rules folder: no base may be read outside it.
+        root: PathBuf,
+    },
     /// Built into the binary (shipped cases, named `rules/<year>/tests/…`).
     Embedded,
 }
@@ -93,8 +99,8 @@ impl Bases {
     fn resolve(&self, case_name: &str, base: &str) -> Result<(String, String), String> {
         let dir = Path::new(case_name).parent().unwrap_or(Path::new(""));
         match self {
-            Bases::Disk => {
-                let path = dir.join(base);
+            Bases::Disk { root } => {
+                let path = crate::rules::resolve_inside(root, dir, base)?;
                 let name =
                     lexical(&path.to_string_lossy()).unwrap_or_else(|| path.display().to_string());
                 crate::rules::read_text(&path)
@@ -102,11 +108,13 @@ impl Bases {
                     .map_err(|p| p.message)
             }
             Bases::Embedded => {
+                // `rules/<year>/tests/x.toml`: the base must be in `rules/<year>/`.
+                let folder: String = case_name.split('/').take(2).collect::<Vec<_>>().join("/");
                 let joined = format!("{}/{base}", dir.to_string_lossy());
                 let name = lexical(&joined)
-                    .filter(|_| !Path::new(base).is_absolute())
+                    .filter(|n| !base.starts_with(['/', '\\']) && n.starts_with(&format!("{folder}/")))
                     .ok_or_else(|| {
-                        format!("`{base}` 在仓库之外；内置用例的 base 必须在仓库之内")
+                        format!("`{base}` 在规则目录 {folder} 之外：base 必须是规则目录中的文件（如 bases/yueyanglou-finance-office.toml）")
                     })?;
                 EMBEDDED_BASES
                     .iter()
@@ -176,6 +184,9 @@ pub fn in_dir(dir: &Path) -> Result<Vec<PathBuf>, Box<Problem>> {
         .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
         .collect();
     files.sort();
+    for f in &files {
+        crate::rules::confine(dir, f)?;
+    }
     Ok(files)
 }
 
@@ -275,9 +286,7 @@ pub fn load(name: &str, text: &str, bases: &Bases) -> Result<Case, Vec<Problem>>
                         at(item.span()),
                         "这里",
                     )
-                    .with_help(
-                        "如 base = \"../../../examples/2022/yueyanglou-finance-office.toml\"",
-                    ),
+                    .with_help("如 base = \"bases/yueyanglou-finance-office.toml\""),
                 );
                 None
             }
@@ -336,12 +345,12 @@ pub fn load(name: &str, text: &str, bases: &Bases) -> Result<Case, Vec<Problem>>
                 problems.push(
                     Problem::error(
                         "case::base",
-                        format!("找不到 base：{message}"),
+                        format!("不能读取 base：{message}"),
                         &file,
                         *span,
                         "这个文件",
                     )
-                    .with_help("base 的路径相对于用例文件所在的目录"),
+                    .with_help("base 的路径相对于用例文件所在的目录，且必须是规则目录之内的文件"),
                 );
                 return Err(problems);
             }
@@ -470,7 +479,13 @@ mod tests {
     use super::*;
 
     fn submission(case: &str) -> String {
-        match load("case.toml", case, &Bases::Disk) {
+        match load(
+            "case.toml",
+            case,
+            &Bases::Disk {
+                root: PathBuf::from("."),
+            },
+        ) {
             Ok(c) => c.submission.text.to_string(),
             Err(p) => panic!("{}", crate::diag::render(&p)),
         }
@@ -508,7 +523,9 @@ mod tests {
         let Err(problems) = load(
             "case.toml",
             "remove = [\"x\"]\n[a]\nb = 1\n[edit]\n\"a.c.d\" = 1\n\"a[0]\" = 2\n",
-            &Bases::Disk,
+            &Bases::Disk {
+                root: PathBuf::from("."),
+            },
         ) else {
             panic!("loaded");
         };

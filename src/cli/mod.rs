@@ -105,6 +105,10 @@ enum Command {
         /// (cases on disk only: needs `--rules`).
         #[arg(long, requires = "rules")]
         bless: bool,
+        /// With `--bless`: also take criteria and findings out of an
+        /// expectation, or turn a scored case into an error case.
+        #[arg(long, requires = "bless")]
+        allow_loss: bool,
     },
     /// Statically check a rules folder (default: every shipped year).
     Check {
@@ -182,7 +186,17 @@ pub fn run() -> ExitCode {
             output,
             inputs,
         } => diff::run(&old, &new, format, output.as_deref(), &inputs),
-        Command::Test { rules, bless } => test::run(rules.as_deref(), bless),
+        Command::Test {
+            rules,
+            bless,
+            allow_loss,
+        } => test::run(
+            rules.as_deref(),
+            test::Bless {
+                on: bless,
+                allow_loss,
+            },
+        ),
     };
     if ok {
         ExitCode::SUCCESS

@@ -43,8 +43,15 @@ struct Tally {
     blessed: usize,
 }
 
+/// `--bless` and `--allow-loss`.
+#[derive(Clone, Copy)]
+pub(super) struct Bless {
+    pub on: bool,
+    pub allow_loss: bool,
+}
+
 /// Run (or bless) every case; false when any failed or could not be run.
-pub(super) fn run(rules_dir: Option<&Path>, bless: bool) -> bool {
+pub(super) fn run(rules_dir: Option<&Path>, bless: Bless) -> bool {
     let suites = match suites(rules_dir) {
         Ok(s) => s,
         Err(p) => {
@@ -115,7 +122,9 @@ fn suites(rules_dir: Option<&Path>) -> Result<Vec<Suite>, Box<Problem>> {
         label: dir.display().to_string(),
         rules: jixiao::rules::from_dir(dir),
         cases: list,
-        bases: Bases::Disk,
+        bases: Bases::Disk {
+            root: dir.to_path_buf(),
+        },
     }])
 }
 
@@ -125,7 +134,7 @@ fn run_case(
     text: &str,
     rules: &RuleSet,
     bases: &Bases,
-    bless: bool,
+    bless: Bless,
     tally: &mut Tally,
 ) {
     let case = match cases::load(name, text, bases) {
@@ -144,11 +153,25 @@ fn run_case(
         tally.passed += 1;
         return;
     }
-    if bless && let Some(path) = path {
+    if bless.on
+        && let Some(path) = path
+    {
+        let changes = cases::bless::changes(&case.expect, &actual);
+        let refused = !bless.allow_loss && changes.iter().any(|c| c.loss);
+        if refused {
+            say!("{name} ... FAILED（未改写：会删去期望中的内容）");
+            say_changes(&changes);
+            say!(
+                "    标 ✗ 的改动会删去评分项、发现，或把能评分的用例改成出错用例：多半是规则写错了。\n    确认无误后用 jixiao test --rules 目录 --bless --allow-loss 改写"
+            );
+            tally.failed += 1;
+            return;
+        }
         match cases::bless::bless(text, &case.expect, &actual) {
             Ok(Some(new)) => match emit(Some(path), &new) {
                 Ok(()) => {
                     say!("{name} ... blessed（已按实际结果改写 [expect]）");
+                    say_changes(&changes);
                     tally.passed += 1;
                     tally.blessed += 1;
                     return;
@@ -165,6 +188,14 @@ fn run_case(
         report(&actual, &mismatches, rules).trim_end_matches('\n')
     );
     tally.failed += 1;
+}
+
+/// Each change of a blessed case, before → after; ✗ marks a loss.
+fn say_changes(changes: &[cases::bless::Change]) {
+    for c in changes {
+        let mark = if c.loss { "✗" } else { "·" };
+        say!("    {mark} {}：{} → {}", c.what, c.before, c.after);
+    }
 }
 
 /// Expected against actual, with the deductions and findings behind each
