@@ -48,7 +48,22 @@ pub struct SheetDecl {
     pub title: String,
     /// `year`, `total`, `round` with their values.
     pub settings: Vec<(Name, Decimal)>,
+    /// `reviews { … }`, each one written.
+    pub reviews: Vec<ReviewsDecl>,
     /// The whole header.
+    pub span: Span,
+}
+
+/// `reviews { combine mean  disagree above 3  require note below max }`.
+#[derive(Clone, Debug)]
+pub struct ReviewsDecl {
+    /// `combine <method>`, with the method's span.
+    pub combine: Vec<(String, Span)>,
+    /// `disagree above N`, with the number's span.
+    pub disagree: Vec<(Decimal, Span)>,
+    /// `require note below max`, each one written.
+    pub require_note: Vec<Span>,
+    /// The whole block.
     pub span: Span,
 }
 
@@ -165,11 +180,13 @@ pub struct Body {
 pub enum Statement {
     /// `let name = expr`
     Let(Binding),
-    /// `hint "label" expr`
+    /// `hint "label" expr`, or `show "label" expr` (`long`: a text the
+    /// reviewer reads in full, on the review worksheet's material sheet).
     Hint {
         label: String,
         value: Expr,
         span: Span,
+        long: bool,
     },
     /// `zero when cond because "…"`
     Zero {

@@ -36,6 +36,58 @@ pub struct RuleSet {
     pub definitions: Vec<Definition>,
     /// How many value slots an evaluation needs.
     pub slot_count: usize,
+    /// How several reviewers' judgments are combined.
+    pub reviews: ReviewPolicy,
+}
+
+/// `reviews { … }` of the sheet header: how the judgments of several
+/// reviewers on one criterion become its score.
+#[derive(Clone, Debug, Default)]
+pub struct ReviewPolicy {
+    /// How scores are combined (one reviewer: that score).
+    pub combine: Combine,
+    /// Scores further apart than this raise `reviewers_disagree`, a
+    /// warning; with the span of the number, for the finding's rule line.
+    pub disagree_above: Option<(Decimal, Span)>,
+    /// A judged score below the criterion's max needs a note; the span of
+    /// the setting.
+    pub note_below_max: Option<Span>,
+}
+
+/// `combine mean | median | lowest | highest`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Combine {
+    /// The mean, rounded as the sheet rounds.
+    #[default]
+    Mean,
+    /// The median (the mean of the middle two for an even count).
+    Median,
+    /// The lowest score.
+    Lowest,
+    /// The highest score.
+    Highest,
+}
+
+impl Combine {
+    /// As written in the rules.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Combine::Mean => "mean",
+            Combine::Median => "median",
+            Combine::Lowest => "lowest",
+            Combine::Highest => "highest",
+        }
+    }
+
+    /// In words, for reports.
+    pub fn words(self) -> &'static str {
+        match self {
+            Combine::Mean => "取平均分",
+            Combine::Median => "取中位数",
+            Combine::Lowest => "取最低分",
+            Combine::Highest => "取最高分",
+        }
+    }
 }
 
 /// A named definition of the rules folder.
@@ -223,11 +275,13 @@ pub enum Method {
     Cases(Vec<(Expr, Plan)>, Box<Plan>),
 }
 
-/// `hint "label" expr`
+/// `hint "label" expr` or `show "label" expr`
 #[derive(Debug)]
 pub struct HintIr {
     /// Label.
     pub label: String,
+    /// `show`: a long text for the reviewer's material sheet.
+    pub long: bool,
     /// Value.
     pub expr: Expr,
     /// Statement span.

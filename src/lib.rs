@@ -21,5 +21,5 @@ pub mod source;
 pub mod syntax;
 
 pub use diag::Problem;
-pub use eval::score;
+pub use eval::{score, score_for_review};
 pub use ir::RuleSet;

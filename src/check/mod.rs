@@ -161,6 +161,7 @@ impl Checker {
         }
         let tree = self.check_tree(&nodes);
         let compiled_checks: Vec<CheckIr> = self.check_checks(&checks);
+        let reviews = self.check_reviews(&sheets);
         let (title, year, total, round) = header?;
         self.check_total(&nodes, total, &sheets);
         Some(RuleSet {
@@ -176,7 +177,59 @@ impl Checker {
             checks: compiled_checks,
             definitions: std::mem::take(&mut self.definitions),
             slot_count: self.slot_count as usize,
+            reviews,
         })
+    }
+
+    /// `reviews { … }`: written once, each setting once.
+    fn check_reviews(&mut self, sheets: &[ast::SheetDecl]) -> crate::ir::ReviewPolicy {
+        let mut policy = crate::ir::ReviewPolicy::default();
+        let Some(sheet) = sheets.first() else {
+            return policy;
+        };
+        for extra in sheet.reviews.iter().skip(1) {
+            self.error(
+                "rules::duplicate_setting",
+                "`reviews { … }` 写了两次".into(),
+                extra.span,
+                "重复的 reviews",
+            );
+        }
+        let Some(decl) = sheet.reviews.first() else {
+            return policy;
+        };
+        let spans: Vec<(&str, Span)> = decl
+            .combine
+            .iter()
+            .map(|(_, s)| ("combine", *s))
+            .chain(decl.disagree.iter().map(|(_, s)| ("disagree above", *s)))
+            .chain(
+                decl.require_note
+                    .iter()
+                    .map(|s| ("require note below max", *s)),
+            )
+            .collect();
+        for (i, (name, span)) in spans.iter().enumerate() {
+            if spans.iter().take(i).any(|(n, _)| n == name) {
+                self.error(
+                    "rules::duplicate_setting",
+                    format!("`{name}` 写了两次"),
+                    *span,
+                    "重复的设置",
+                );
+            }
+        }
+        if let Some((method, _)) = decl.combine.first() {
+            policy.combine = match method.as_str() {
+                "median" => crate::ir::Combine::Median,
+                "lowest" => crate::ir::Combine::Lowest,
+                "highest" => crate::ir::Combine::Highest,
+                _ => crate::ir::Combine::Mean,
+            };
+        }
+        policy.disagree_above = decl.disagree.first().copied();
+        policy.note_below_max = decl.require_note.first().copied();
+        policy
     }
 
     fn check_sheet(&mut self, sheets: &[ast::SheetDecl]) -> Option<(String, i64, Decimal, u32)> {

@@ -190,10 +190,16 @@ impl Checker {
                         expr,
                     });
                 }
-                Statement::Hint { label, value, span } => {
+                Statement::Hint {
+                    label,
+                    value,
+                    span,
+                    long,
+                } => {
                     let (expr, _) = self.compile_expr(value, scope);
                     hints.push(HintIr {
                         label: label.clone(),
+                        long: *long,
                         expr,
                         span: *span,
                     });

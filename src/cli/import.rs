@@ -3,8 +3,10 @@
 
 use super::output::emit;
 use jixiao::data::Date;
+use jixiao::data::ReviewBook;
 use jixiao::diag::{Problem, render};
 use jixiao::import::{Imported, Level, Options, Templates, import_file};
+use jixiao::source::SourceFile;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -115,18 +117,74 @@ pub(super) fn is_docx(path: &Path) -> bool {
 }
 
 /// An input of `jixiao score` as submission text: a `.toml` file as it is,
-/// a `.docx` package imported in memory (its warnings to stderr).
-pub(super) fn read_input(path: &Path) -> Result<String, Vec<Problem>> {
+/// a `.docx` package imported in memory (its warnings to stderr). A Word
+/// package carries no received date: `--received-on` gives it, or else the
+/// 单位 sheet of a review worksheet (`book`) for the package's unit.
+pub(super) fn read_input(path: &Path, book: Option<&ReviewBook>) -> Result<String, Vec<Problem>> {
     if !is_docx(path) {
         return jixiao::rules::read_text(path).map_err(|p| vec![*p]);
     }
-    let (received_on, rules) = SCORE_OPTIONS.get().cloned().unwrap_or_default();
+    let (received_on, _) = SCORE_OPTIONS.get().cloned().unwrap_or_default();
+    let mut imported = import_docx(path, received_on)?;
+    if let Some(book) = book
+        && only_date_missing(&imported)
+        && let Ok(header) = jixiao::data::read_header(&SourceFile::new(
+            path.display().to_string(),
+            imported.toml.as_str(),
+        ))
+        && let Some(date) = book
+            .received_date(&header.unit, header.year)
+            .map_err(|p| vec![p])?
+    {
+        imported = import_docx(path, Some(date))?;
+    }
+    complete(path, imported)
+}
+
+/// A package for `jixiao review`: the submission text, and whether its
+/// received date is known. A Word package without one is imported with a
+/// stand-in date: which criteria need a judgment does not depend on it,
+/// and the worksheet leaves its 送达日期 for the registry to fill.
+pub(super) fn read_for_review(path: &Path) -> Result<(String, bool), Vec<Problem>> {
+    if !is_docx(path) {
+        return jixiao::rules::read_text(path)
+            .map(|t| (t, true))
+            .map_err(|p| vec![*p]);
+    }
+    let (received_on, _) = SCORE_OPTIONS.get().cloned().unwrap_or_default();
+    let imported = import_docx(path, received_on)?;
+    if received_on.is_none() && only_date_missing(&imported) {
+        let stand_in = Date::new(2000, 1, 1);
+        let imported = import_docx(path, stand_in)?;
+        return complete(path, imported).map(|t| (t, false));
+    }
+    complete(path, imported).map(|t| (t, received_on.is_some()))
+}
+
+fn import_docx(path: &Path, received_on: Option<Date>) -> Result<Imported, Vec<Problem>> {
+    let (_, rules) = SCORE_OPTIONS.get().cloned().unwrap_or_default();
     let templates = templates(rules.as_deref()).map_err(|p| vec![*p])?;
     let options = Options {
         received_on,
         ..Options::default()
     };
-    let imported = import_file(path, &options, templates.as_ref()).map_err(|p| vec![*p])?;
+    import_file(path, &options, templates.as_ref()).map_err(|p| vec![*p])
+}
+
+/// The received date is the only required value missing.
+fn only_date_missing(imported: &Imported) -> bool {
+    let missing: Vec<&str> = imported
+        .warnings
+        .iter()
+        .filter(|w| w.level == Level::Missing)
+        .map(|w| w.code)
+        .collect();
+    missing == ["import::missing_received_on"]
+}
+
+/// The imported text, its warnings printed; an error when a required value
+/// is missing.
+fn complete(path: &Path, imported: Imported) -> Result<String, Vec<Problem>> {
     report(path, &imported);
     if !imported.is_complete() {
         let missing: Vec<String> = imported
@@ -141,7 +199,7 @@ pub(super) fn read_input(path: &Path) -> Result<String, Vec<Problem>> {
                 format!("{}：{}", path.display(), missing.join("；")),
             )
             .with_help(
-                "Word 材料评分需要 --received-on 日期；或先用 jixiao import 导出，补全后再评分",
+                "Word 材料评分需要送达日期：加 --received-on 日期，或在评审表“单位”工作表中填写送达日期并用 --reviews 给出；也可先用 jixiao import 导出，补全后再评分",
             ),
         ]);
     }

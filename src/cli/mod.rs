@@ -5,6 +5,7 @@ mod diff;
 mod fmt;
 mod import;
 mod output;
+mod review;
 mod score;
 mod test;
 
@@ -42,6 +43,26 @@ enum Command {
         /// The date a `.docx` package reached the bureau (2023-06-14).
         #[arg(long, value_parser = import::parse_date)]
         received_on: Option<jixiao::data::Date>,
+        /// Reviewers' judgments: filled review worksheets (`.xlsx`),
+        /// review files (`.toml`), or folders of them; repeatable.
+        #[arg(long = "reviews", value_name = "FILE_OR_DIR")]
+        reviews: Vec<PathBuf>,
+        /// Submission files (`.toml`), Word packages (`.docx`) or folders.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+    },
+    /// Write a review worksheet (`.xlsx`): one row per unit and criterion
+    /// that needs a reviewer's judgment.
+    Review {
+        /// One year's rules folder, used whatever `unit.year` says.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// The date a `.docx` package reached the bureau (2023-06-14).
+        #[arg(long, value_parser = import::parse_date)]
+        received_on: Option<jixiao::data::Date>,
+        /// The worksheet to write.
+        #[arg(short = 'o', long = "out")]
+        out: PathBuf,
         /// Submission files (`.toml`), Word packages (`.docx`) or folders.
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
@@ -140,6 +161,7 @@ pub fn run() -> ExitCode {
             output,
             out_dir,
             received_on,
+            reviews,
             inputs,
         } => {
             import::for_score(received_on, rules.clone());
@@ -148,8 +170,18 @@ pub fn run() -> ExitCode {
                 format,
                 output.as_deref(),
                 out_dir.as_deref(),
+                &reviews,
                 &inputs,
             )
+        }
+        Command::Review {
+            rules,
+            received_on,
+            out,
+            inputs,
+        } => {
+            import::for_score(received_on, rules.clone());
+            review::run(rules.as_deref(), &out, &inputs)
         }
         Command::Import {
             received_on,

@@ -6,7 +6,7 @@
 
 use super::output::emit;
 use clap::ValueEnum;
-use jixiao::data::Submission;
+use jixiao::data::{ReviewBook, Submission};
 use jixiao::diag::{Problem, render};
 use jixiao::eval::outcome::Outcome;
 use jixiao::explain::{Summary, SummaryRow};
@@ -54,7 +54,7 @@ impl ReportFormat {
 }
 
 /// Inputs in order; a folder's `.toml` files in file-name order.
-fn expand(inputs: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, Box<Problem>> {
+pub(super) fn expand(inputs: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, Box<Problem>> {
     let mut out = Vec::new();
     for input in inputs {
         if input.is_dir() {
@@ -123,6 +123,8 @@ struct Plan<'a> {
     as_array: bool,
     /// With `--out-dir`: each input's file.
     targets: Option<&'a [PathBuf]>,
+    /// `--reviews`: the reviewers' judgments.
+    book: Option<&'a ReviewBook>,
 }
 
 /// Score and print; false when anything failed.
@@ -131,9 +133,25 @@ pub(super) fn run(
     format: ReportFormat,
     output: Option<&Path>,
     out_dir: Option<&Path>,
+    reviews: &[PathBuf],
     inputs: &[PathBuf],
 ) -> bool {
     usage_check(format, output, out_dir);
+    let book = if reviews.is_empty() {
+        None
+    } else {
+        match ReviewBook::load(reviews) {
+            Ok(book) => {
+                eprintln!("{}", book.summary());
+                Some(book)
+            }
+            Err(problems) => {
+                eprint!("{}", render(&problems));
+                eprintln!("评审意见有 {} 个问题，未评分", problems.len());
+                return false;
+            }
+        }
+    };
     let rules = match rules_dir {
         Some(dir) => match jixiao::rules::from_dir(dir) {
             Ok(r) => Rules::Fixed(Arc::new(r)),
@@ -166,10 +184,18 @@ pub(super) fn run(
         format,
         as_array,
         targets: targets.as_deref(),
+        book: book.as_ref(),
     };
     let results = score_all(&files, &rules, &plan);
 
     let mut ok = true;
+    if let Some(book) = &book {
+        let unmatched = book.unmatched();
+        if !unmatched.is_empty() {
+            eprint!("{}", render(&unmatched));
+            ok = false;
+        }
+    }
     let mut reports = Vec::new();
     let mut rows = Vec::new();
     let mut failures = Vec::new();
@@ -370,7 +396,7 @@ fn process(
     plan: &Plan<'_>,
     target: Option<&Path>,
 ) -> Result<Piece, Vec<Problem>> {
-    let (outcome, set, submission) = score_one(path, rules)?;
+    let (outcome, set, submission) = score_one(path, rules, plan.book)?;
     let set = &*set;
     let item = plan.as_array && target.is_none();
     let rendered = match plan.format {
@@ -439,11 +465,28 @@ fn indent(json: &str) -> String {
     out
 }
 
+/// A `.toml` package's own received date wins over the worksheet's; a
+/// disagreement is said.
+fn warn_received(book: &ReviewBook, submission: &Submission) {
+    let Some(own) = submission.received_on() else {
+        return;
+    };
+    for r in book.received_for(&submission.unit, submission.year) {
+        if r.date != own {
+            eprintln!(
+                "提示：单位“{}”的送达日期，材料 {} 中为 {own}，{} 为 {}；以材料为准",
+                submission.unit, submission.source.name, r.at, r.date
+            );
+        }
+    }
+}
+
 fn score_one(
     path: &Path,
     rules: &Rules,
+    book: Option<&ReviewBook>,
 ) -> Result<(Outcome, Arc<RuleSet>, Submission), Vec<Problem>> {
-    let text = super::import::read_input(path)?;
+    let text = super::import::read_input(path, book)?;
     let source = SourceFile::new(path.display().to_string(), text);
     // The TOML is parsed once: its header chooses the year's rules (unless
     // --rules fixed them), then the same document is loaded.
@@ -452,7 +495,13 @@ fn score_one(
         Rules::Fixed(set) => Arc::clone(set),
         Rules::ByYear(_) => rules.for_year(parsed.header.year)?,
     };
-    let submission = jixiao::data::load_parsed(source.clone(), &parsed, &set.schema)?;
+    let mut submission = jixiao::data::load_parsed(source.clone(), &parsed, &set.schema)?;
+    if let Some(book) = book {
+        let header = &parsed.header;
+        let judgments = book.judgments_for(&header.unit, header.year, &set.title)?;
+        submission.review.judgments.extend(judgments);
+        warn_received(book, &submission);
+    }
     let outcome = jixiao::score(&set, &submission)?;
     Ok((outcome, set, submission))
 }

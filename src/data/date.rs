@@ -29,6 +29,11 @@ impl Date {
         })
     }
 
+    /// Year, month and day.
+    pub fn parts(self) -> (i32, u8, u8) {
+        (self.year, self.month, self.day)
+    }
+
     /// `YYYY-MM-DD`.
     pub fn parse(text: &str) -> Option<Date> {
         let mut parts = text.splitn(3, '-');
@@ -50,6 +55,26 @@ impl Date {
     }
 }
 
+impl Date {
+    /// The date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
+    pub fn from_days(days: i64) -> Option<Date> {
+        let z = days.checked_add(719_468)?;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Date::new(
+            i32::try_from(year).ok()?,
+            u8::try_from(month).ok()?,
+            u8::try_from(day).ok()?,
+        )
+    }
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -68,5 +93,19 @@ mod tests {
         assert_eq!(d("1970-01-01").days(), 0);
         assert!(Date::parse("2023-02-29").is_none());
         assert!(Date::parse("2023-13-01").is_none());
+    }
+
+    #[test]
+    fn days_round_trip() {
+        for text in [
+            "1970-01-01",
+            "1899-12-30",
+            "2000-02-29",
+            "2023-07-10",
+            "2400-12-31",
+        ] {
+            let d = Date::parse(text).unwrap();
+            assert_eq!(Date::from_days(d.days()), Some(d), "{text}");
+        }
     }
 }

@@ -53,6 +53,21 @@ pub struct Submission {
     pub year: i64,
 }
 
+/// Where the package says it reached the bureau (`submission-format.md`).
+pub const RECEIVED_ON_PATH: &str = "submission.received_on";
+
+impl Submission {
+    /// The package's own received date, when it has one.
+    pub fn received_on(&self) -> Option<Date> {
+        let place = self.places.iter().find(|p| p.path == RECEIVED_ON_PATH)?;
+        let text = self
+            .source
+            .text
+            .get(place.span.start as usize..place.span.end as usize)?;
+        Date::parse(text.trim())
+    }
+}
+
 /// `[review]`: the bureau's judgments.
 #[derive(Clone, Debug, Default)]
 pub struct Review {
@@ -62,11 +77,16 @@ pub struct Review {
     pub judgments: Vec<Judgment>,
 }
 
-/// `[review.<id>]`
+/// One reviewer's judgment of one criterion: `[review.<id>]` of a
+/// submission, an entry of a review file, or a row of a review worksheet.
 #[derive(Clone, Debug)]
 pub struct Judgment {
     /// The criterion id.
     pub id: String,
+    /// Who judged (`reviewer`); none for an unsigned `[review]`.
+    pub reviewer: Option<String>,
+    /// Where it was written, for every message about it.
+    pub origin: Origin,
     /// Where the id is written.
     pub id_span: Span,
     /// `score`, with its span.
@@ -79,8 +99,43 @@ pub struct Judgment {
     pub override_rules: bool,
 }
 
+/// Where a judgment was written. Spans of a `Judgment` point into the
+/// submission (`Submission`) or the review file (`File`); a worksheet row
+/// has cells instead.
+#[derive(Clone, Debug)]
+pub enum Origin {
+    /// The submission's own `[review]` table.
+    Submission,
+    /// A review file (`.toml`).
+    File(SourceFile),
+    /// A row of a review worksheet (`.xlsx`).
+    Sheet(SheetRow),
+}
+
+/// A row of a review worksheet: `评审表.xlsx 评审!G12`.
+#[derive(Clone, Debug)]
+pub struct SheetRow {
+    /// The workbook's file name, as given.
+    pub file: String,
+    /// The sheet (评审).
+    pub sheet: String,
+    /// The row, counted from 1 as a spreadsheet shows it.
+    pub row: u32,
+    /// Column letters of 编号, 档次, 得分 and 评审意见.
+    pub columns: [String; 4],
+}
+
+impl SheetRow {
+    /// `评审表.xlsx 评审!G12` for the column of `field` (0 编号, 1 档次,
+    /// 2 得分, 3 评审意见).
+    pub fn cell(&self, field: usize) -> String {
+        let column = self.columns.get(field).map_or("A", String::as_str);
+        format!("{} {}!{column}{}", self.file, self.sheet, self.row)
+    }
+}
+
 /// Parse the TOML and strip a byte-order mark; problems as diagnostics.
-fn parse_toml(source: &SourceFile) -> Result<Spanned<DeTable<'_>>, LoadError> {
+pub(super) fn parse_toml(source: &SourceFile) -> Result<Spanned<DeTable<'_>>, LoadError> {
     if source.text.len() > MAX_SUBMISSION_BYTES {
         return Err(vec![Problem::plain(
             "submission::too_large",
@@ -234,10 +289,15 @@ pub fn load_parsed(
     // `[review]` has the engine's fixed shape, not the schema's.
     let review_value = table.get("review");
     let root = loader.record(schema.root, table, span_of(doc), String::new());
-    let review = match &review_value {
+    let mut review = match &review_value {
         Some(v) => loader.review(v),
         None => Review::default(),
     };
+    if let Some(name) = &review.reviewer {
+        for j in &mut review.judgments {
+            j.reviewer = Some(name.clone());
+        }
+    }
     let Loader {
         places,
         mut problems,
@@ -257,15 +317,15 @@ pub fn load_parsed(
     })
 }
 
-fn span_of<T>(v: &Spanned<T>) -> Span {
+pub(super) fn span_of<T>(v: &Spanned<T>) -> Span {
     Span::new(0, v.span())
 }
 
-struct Loader<'a> {
-    source: &'a SourceFile,
-    schema: &'a Schema,
-    places: Vec<Place>,
-    problems: Vec<Problem>,
+pub(super) struct Loader<'a> {
+    pub(super) source: &'a SourceFile,
+    pub(super) schema: &'a Schema,
+    pub(super) places: Vec<Place>,
+    pub(super) problems: Vec<Problem>,
 }
 
 impl Loader<'_> {
@@ -278,7 +338,7 @@ impl Loader<'_> {
         id
     }
 
-    fn problem(
+    pub(super) fn problem(
         &mut self,
         code: &'static str,
         message: String,
@@ -520,9 +580,11 @@ impl Loader<'_> {
         review
     }
 
-    fn judgment(&mut self, id: &str, id_span: Span, table: &DeTable<'_>) -> Judgment {
+    pub(super) fn judgment(&mut self, id: &str, id_span: Span, table: &DeTable<'_>) -> Judgment {
         let mut j = Judgment {
             id: id.to_string(),
+            reviewer: None,
+            origin: Origin::Submission,
             id_span,
             score: None,
             tier: None,
@@ -667,7 +729,7 @@ fn display_path(path: &str) -> &str {
     }
 }
 
-fn toml_type(v: &DeValue<'_>) -> &'static str {
+pub(super) fn toml_type(v: &DeValue<'_>) -> &'static str {
     match v {
         DeValue::String(_) => "文字",
         DeValue::Integer(_) => "整数",

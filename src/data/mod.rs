@@ -3,12 +3,18 @@
 
 mod date;
 mod load;
+mod review_book;
+mod review_file;
 pub mod schema;
 mod value;
+pub mod worksheet;
 
 pub use date::Date;
 pub use load::{
-    Header, Judgment, LoadError, MAX_ROWS, MAX_SUBMISSION_BYTES, MAX_SUBMISSION_NESTING, Parsed,
-    Review, Submission, load_parsed, load_submission, parse_submission, read_header,
+    Header, Judgment, LoadError, MAX_ROWS, MAX_SUBMISSION_BYTES, MAX_SUBMISSION_NESTING, Origin,
+    Parsed, Review, SheetRow, Submission, load_parsed, load_submission, parse_submission,
+    read_header,
 };
+pub use review_book::ReviewBook;
+pub use review_file::{Received, ReviewedUnit, Reviews, load_review_file};
 pub use value::{MapValue, NO_PLACE, Place, PlaceId, Record, Value};

@@ -15,7 +15,7 @@ use crate::ir::{
 };
 use crate::source::{SourceFile, Span};
 use expr::{Env, round, truthy};
-use outcome::{Basis, Deduction, DeductionKind, NodeOutcome, Outcome, Status};
+use outcome::{Basis, Deduction, DeductionKind, Finding, NodeOutcome, Outcome, Status};
 use rust_decimal::Decimal;
 
 /// A failure while evaluating a rule (division by zero, overflow). Boxed,
@@ -108,6 +108,20 @@ pub fn eval_const(expr: &crate::ir::Expr, slot_count: usize) -> Result<Value, Ev
 
 /// Score one submission. Problems are rule failures or review errors.
 pub fn score(rules: &RuleSet, submission: &Submission) -> Result<Outcome, Vec<Problem>> {
+    score_with(rules, submission, false)
+}
+
+/// Score one submission and evaluate the long texts (`show`) a reviewer
+/// reads, for the review worksheet.
+pub fn score_for_review(rules: &RuleSet, submission: &Submission) -> Result<Outcome, Vec<Problem>> {
+    score_with(rules, submission, true)
+}
+
+fn score_with(
+    rules: &RuleSet,
+    submission: &Submission,
+    with_shows: bool,
+) -> Result<Outcome, Vec<Problem>> {
     let mut env = Env::new(
         &submission.root,
         &rules.files,
@@ -126,6 +140,8 @@ pub fn score(rules: &RuleSet, submission: &Submission) -> Result<Outcome, Vec<Pr
         submission,
         env,
         problems: Vec::new(),
+        with_shows,
+        review_findings: Vec::new(),
     };
     scorer.problems.extend(review::check_ids(rules, submission));
     let mut nodes = Vec::with_capacity(rules.nodes.len());
@@ -138,7 +154,8 @@ pub fn score(rules: &RuleSet, submission: &Submission) -> Result<Outcome, Vec<Pr
     if !scorer.problems.is_empty() {
         return Err(scorer.problems);
     }
-    let findings = checks::run_checks(&mut scorer.env, &rules.checks).map_err(to_problem)?;
+    let mut findings = checks::run_checks(&mut scorer.env, &rules.checks).map_err(to_problem)?;
+    findings.append(&mut scorer.review_findings);
     let (score, range, basis) = sum_children(&nodes);
     let _ = basis;
     Ok(Outcome {
@@ -190,6 +207,10 @@ struct Scorer<'a> {
     submission: &'a Submission,
     env: Env<'a>,
     problems: Vec<Problem>,
+    /// Evaluate `show` texts (for the review worksheet).
+    with_shows: bool,
+    /// `reviewers_disagree` findings, after the checks' findings.
+    review_findings: Vec<Finding>,
 }
 
 /// What a plan decided before any judgment.
@@ -216,6 +237,9 @@ impl<'a> Scorer<'a> {
             span: node.span,
             deductions: Vec::new(),
             hints: Vec::new(),
+            shows: Vec::new(),
+            judgments: Vec::new(),
+            combined: None,
             notes: Vec::new(),
             children: Vec::new(),
         };
@@ -241,92 +265,107 @@ impl<'a> Scorer<'a> {
         out: &mut NodeOutcome,
     ) -> Result<(), EvalError> {
         out.class = Some(criterion.class);
-        let decision = self.plan(&criterion.plan, node.max, &mut out.hints)?;
-        let judgment = self
+        let decision = self.plan(&criterion.plan, node.max, out)?;
+        let judgments: Vec<&'a Judgment> = self
             .submission
             .review
             .judgments
             .iter()
-            .find(|j| j.id == node.id);
-        match (decision, judgment) {
-            (decision, Some(j)) if j.override_rules => {
-                if let Some(d) =
-                    review::apply_override(self.rules, self.submission, node, j, &mut self.problems)
+            .filter(|j| j.id == node.id)
+            .collect();
+        let (rules, submission) = (self.rules, self.submission);
+        let overriding = judgments.iter().any(|j| j.override_rules);
+        if overriding {
+            let mut accepted = Vec::new();
+            for j in &judgments {
+                if !j.override_rules {
+                    self.problems
+                        .push(review::mixed_override(submission, node, j));
+                } else if let Some(a) =
+                    review::apply_override(rules, submission, node, j, &mut self.problems)
                 {
-                    out.score = Some(round(d.0, self.rules.round));
-                    out.basis = Basis::Override;
-                    out.deductions = d.1;
-                    out.notes = d.2;
-                    // What the rules alone would have given, for the auditor.
-                    out.notes.push(match decision {
-                        Decision::Auto { score, .. } => format!(
-                            "按规则应得 {} 分",
-                            round(score, self.rules.round).normalize()
-                        ),
-                        Decision::Judge(_) => "按规则需评审判定".to_string(),
-                    });
+                    accepted.push(a);
                 }
             }
-            (
+            if accepted.len() == judgments.len() {
+                let c = review::combine(rules, node, None, accepted, DeductionKind::Override);
+                self.take(out, c, Basis::Override);
+                // What the rules alone would have given, for the auditor.
+                out.notes.push(match decision {
+                    Decision::Auto { score, .. } => format!(
+                        "按规则应得 {} 分",
+                        round(score, self.rules.round).normalize()
+                    ),
+                    Decision::Judge(_) => "按规则需评审判定".to_string(),
+                });
+            }
+        } else {
+            match decision {
                 Decision::Auto {
                     score,
                     deductions,
                     mut notes,
-                },
-                judgment,
-            ) => {
-                if let Some(j) = judgment {
-                    if criterion.class == Class::Auto {
-                        self.problems.push(review::judgment_on_auto(
-                            self.rules,
-                            self.submission,
-                            node,
-                            j,
-                        ));
-                    } else {
-                        review::check_unused(
-                            self.submission,
-                            node,
-                            &criterion.plan,
-                            j,
-                            &mut self.problems,
-                        );
+                } => {
+                    for j in &judgments {
+                        if criterion.class == Class::Auto {
+                            self.problems
+                                .push(review::judgment_on_auto(rules, submission, node, j));
+                        } else {
+                            review::check_unused(
+                                submission,
+                                node,
+                                &criterion.plan,
+                                j,
+                                &mut self.problems,
+                            );
+                        }
+                    }
+                    if !judgments.is_empty() && criterion.class != Class::Auto {
                         notes.push("评审意见未采用：本项在这份材料上按规则自动计分".to_string());
                     }
-                }
-                out.score = Some(round(score, self.rules.round));
-                out.basis = Basis::Auto;
-                out.deductions = deductions;
-                out.notes = notes;
-            }
-            (Decision::Judge(judge), Some(j)) => {
-                if let Some((score, deductions, notes)) = review::apply_judgment(
-                    self.rules,
-                    self.submission,
-                    node,
-                    judge,
-                    j,
-                    &mut self.problems,
-                ) {
                     out.score = Some(round(score, self.rules.round));
-                    out.basis = Basis::Judged;
+                    out.basis = Basis::Auto;
                     out.deductions = deductions;
                     out.notes = notes;
                 }
-            }
-            (Decision::Judge(judge), None) => {
-                let low = judge
-                    .tiers
-                    .iter()
-                    .map(|t| t.low)
-                    .min()
-                    .unwrap_or(Decimal::ZERO);
-                let high = judge.tiers.iter().map(|t| t.high).max().unwrap_or(node.max);
-                out.range = (low, high);
-                out.basis = Basis::Pending;
-                out.notes
-                    .push("待评审：请在 [review] 中给出评分".to_string());
-                return Ok(());
+                Decision::Judge(judge) if judgments.is_empty() => {
+                    let low = judge
+                        .tiers
+                        .iter()
+                        .map(|t| t.low)
+                        .min()
+                        .unwrap_or(Decimal::ZERO);
+                    let high = judge.tiers.iter().map(|t| t.high).max().unwrap_or(node.max);
+                    out.range = (low, high);
+                    out.basis = Basis::Pending;
+                    out.notes.push("待评审：尚无评审人的评分".to_string());
+                    return Ok(());
+                }
+                Decision::Judge(judge) => {
+                    let accepted: Vec<_> = judgments
+                        .iter()
+                        .filter_map(|j| {
+                            review::apply_judgment(
+                                rules,
+                                submission,
+                                node,
+                                judge,
+                                j,
+                                &mut self.problems,
+                            )
+                        })
+                        .collect();
+                    if accepted.len() == judgments.len() {
+                        let c = review::combine(
+                            rules,
+                            node,
+                            Some(judge),
+                            accepted,
+                            DeductionKind::Judged,
+                        );
+                        self.take(out, c, Basis::Judged);
+                    }
+                }
             }
         }
         let s = out.score.unwrap_or(Decimal::ZERO);
@@ -334,19 +373,47 @@ impl<'a> Scorer<'a> {
         Ok(())
     }
 
+    /// A combined judgment becomes the criterion's result.
+    fn take(&mut self, out: &mut NodeOutcome, c: review::Combined, basis: Basis) {
+        out.score = Some(c.score);
+        out.basis = basis;
+        out.deductions = c.deductions;
+        out.notes = c.notes;
+        out.judgments = c.judgments;
+        out.combined = c.combined;
+        self.review_findings.extend(c.finding);
+    }
+
     /// Evaluate a plan down to an automatic score or a judgment to make.
     fn plan<'p: 'a>(
         &mut self,
         plan: &'p Plan,
         max: Decimal,
-        hints: &mut Vec<(String, String)>,
+        out: &mut NodeOutcome,
     ) -> Result<Decision<'p>, EvalError> {
         for l in &plan.lets {
             self.env.defer(l.slot, &l.expr);
         }
         for h in &plan.hints {
+            // `show` texts are long: only the review worksheet reads them.
+            if h.long && !self.with_shows {
+                continue;
+            }
             let value = self.env.eval_untracked(&h.expr)?;
-            hints.push((h.label.clone(), value.to_string()));
+            if h.long {
+                let text = match &value {
+                    Value::List(items) => items
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                    Value::Absent => String::new(),
+                    v => v.to_string(),
+                };
+                out.shows.push((h.label.clone(), text));
+            } else {
+                out.hints.push((h.label.clone(), value.to_string()));
+            }
         }
         for zero in &plan.zeros {
             let mut touched = Vec::new();
@@ -372,10 +439,10 @@ impl<'a> Scorer<'a> {
             Method::Cases(cases, otherwise) => {
                 for (cond, case_plan) in cases {
                     if truthy(&self.env.eval_untracked(cond)?) {
-                        return self.plan(case_plan, max, hints);
+                        return self.plan(case_plan, max, out);
                     }
                 }
-                self.plan(otherwise, max, hints)
+                self.plan(otherwise, max, out)
             }
             Method::Award(award) => {
                 let mut touched = Vec::new();
@@ -506,6 +573,8 @@ impl<'a> Scorer<'a> {
                 .collect(),
             places: touched,
             review_at: None,
+            judgments: Vec::new(),
+            combined: None,
             kind,
         })
     }

@@ -113,6 +113,13 @@ pub struct NodeOutcome {
     pub deductions: Vec<Deduction>,
     /// Hints for the reviewer.
     pub hints: Vec<(String, String)>,
+    /// Long texts the reviewer reads (`show`), evaluated for the review
+    /// worksheet only.
+    pub shows: Vec<(String, String)>,
+    /// Every reviewer's judgment behind the score (judged or overridden).
+    pub judgments: Vec<JudgmentShown>,
+    /// How several judgments were combined.
+    pub combined: Option<crate::ir::Combine>,
     /// Remarks: an unused judgment, a clipped total, the reviewer's note.
     pub notes: Vec<String>,
     /// Sub-nodes.
@@ -155,4 +162,43 @@ pub struct Deduction {
     pub review_at: Option<(String, Span)>,
     /// Its kind.
     pub kind: DeductionKind,
+    /// For a judged or overriding deduction: every reviewer's judgment.
+    pub judgments: Vec<JudgmentShown>,
+    /// How they were combined.
+    pub combined: Option<crate::ir::Combine>,
+}
+
+/// One reviewer's judgment, as every report shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JudgmentShown {
+    /// The reviewer's name, when signed.
+    pub reviewer: Option<String>,
+    /// The tier named.
+    pub tier: Option<String>,
+    /// The score given.
+    pub score: Decimal,
+    /// The reviewer's note.
+    pub note: Option<String>,
+    /// Where it is written, in words (`评审表.xlsx 评审!H12`).
+    pub at: String,
+    /// Written in the submission's own `[review]` (reports then show the
+    /// submission's snippet instead of `at`).
+    pub in_submission: bool,
+}
+
+impl JudgmentShown {
+    /// `张三`, or `评审人` when unsigned.
+    pub fn who(&self) -> &str {
+        self.reviewer.as_deref().unwrap_or("评审人")
+    }
+
+    /// `（张三，评审表.xlsx 评审!H12）`: who, and where when it is not the
+    /// submission's own `[review]`; empty for an unsigned `[review]`.
+    pub fn source_words(&self) -> String {
+        match (&self.reviewer, self.in_submission) {
+            (Some(r), true) => format!("（{r}）"),
+            (None, true) => String::new(),
+            (r, false) => format!("（{}，{}）", r.as_deref().unwrap_or("评审人"), self.at),
+        }
+    }
 }

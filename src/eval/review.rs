@@ -1,17 +1,114 @@
-//! The bureau's judgments: every `[review.<id>]` names a criterion, stays in
-//! its tier's band, and overrides only with a note. Errors point at the
-//! review value and at the rule it breaks.
+//! The bureau's judgments: each names a criterion, stays in its tier's band,
+//! has no more decimals than the sheet rounds to, carries a note where the
+//! rules ask for one, and overrides only with a note. Several reviewers'
+//! judgments of one criterion are combined as the rules' `reviews { … }`
+//! says. Errors point at the judgment where it is written (the submission's
+//! `[review]`, a review file, a worksheet cell) and at the rule it breaks.
 
-use super::outcome::{Deduction, DeductionKind};
-use crate::data::{Judgment, Submission};
+use super::outcome::{Deduction, DeductionKind, Finding, JudgmentShown};
+use crate::data::{Judgment, Origin, Submission};
 use crate::diag::Problem;
-use crate::ir::{JudgeIr, NodeIr, NodeIrKind, RuleSet};
-use crate::source::{SourceFile, did_you_mean};
+use crate::ir::{Combine, JudgeIr, NodeIr, NodeIrKind, RuleSet, Severity, TierIr};
+use crate::source::{SourceFile, Span, did_you_mean};
 use rust_decimal::Decimal;
 
-type Applied = (Decimal, Vec<Deduction>, Vec<String>);
+/// The id of the finding raised when reviewers' scores lie too far apart.
+pub const REVIEWERS_DISAGREE: &str = "reviewers_disagree";
 
-fn rule_file(rules: &RuleSet, span: crate::source::Span) -> SourceFile {
+/// A judgment that passed every check, ready to combine.
+pub(super) struct Accepted {
+    score: Decimal,
+    shown: JudgmentShown,
+    /// The tier's line in the rules (the criterion's for an override).
+    rule_span: Span,
+    /// The score's place in the submission, when it is written there.
+    review_at: Option<(String, Span)>,
+}
+
+/// The column of a worksheet row, and the span in a TOML file, that a
+/// problem points at.
+#[derive(Clone, Copy)]
+enum Field {
+    Id,
+    Tier,
+    Score,
+    Note,
+}
+
+impl Field {
+    fn span(self, j: &Judgment) -> Span {
+        match self {
+            Field::Tier => j.tier.as_ref().map_or(j.id_span, |t| t.1),
+            Field::Score => j.score.map_or(j.id_span, |s| s.1),
+            Field::Id | Field::Note => j.id_span,
+        }
+    }
+
+    fn column(self) -> usize {
+        match self {
+            Field::Id => 0,
+            Field::Tier => 1,
+            Field::Score => 2,
+            Field::Note => 3,
+        }
+    }
+}
+
+/// A problem with a judgment, where it is written. A submission's own
+/// `[review]` keeps its messages as they were; a review file names the
+/// reviewer and the unit; a worksheet row names its cell, the unit and the
+/// criterion's title.
+fn problem(
+    submission: &Submission,
+    j: &Judgment,
+    title: &str,
+    field: Field,
+    code: &'static str,
+    message: String,
+    label: &str,
+) -> Problem {
+    let span = field.span(j);
+    match &j.origin {
+        Origin::Submission => Problem::error(code, message, &submission.source, span, label),
+        Origin::File(file) => Problem::error(
+            code,
+            format!("{}（单位“{}”）：{message}", who(j), submission.unit),
+            file,
+            span,
+            label,
+        ),
+        Origin::Sheet(row) => Problem::plain(
+            code,
+            format!(
+                "{}（{}，单位“{}”，评分项“{title}”）：{message}",
+                row.cell(field.column()),
+                who(j),
+                submission.unit
+            ),
+        ),
+    }
+}
+
+fn who(j: &Judgment) -> String {
+    j.reviewer
+        .as_deref()
+        .map_or_else(|| "评审人".to_string(), |r| format!("评审人 {r}"))
+}
+
+/// Where a judgment is written, in words.
+fn place_words(submission: &Submission, j: &Judgment) -> String {
+    let at = |file: &SourceFile, span: Span| {
+        let (line, column) = file.line_col(span.start);
+        format!("{}:{line}:{column}", file.name)
+    };
+    match &j.origin {
+        Origin::Submission => format!("{}（[review.{}]）", at(&submission.source, j.id_span), j.id),
+        Origin::File(file) => at(file, j.id_span),
+        Origin::Sheet(row) => row.cell(Field::Score.column()),
+    }
+}
+
+fn rule_file(rules: &RuleSet, span: Span) -> SourceFile {
     rules
         .files
         .get(usize::from(span.file))
@@ -28,26 +125,39 @@ fn collect_nodes<'a>(nodes: &'a [NodeIr], out: &mut Vec<&'a NodeIr>) {
     }
 }
 
-/// Judgments naming no criterion, or a section.
+/// Judgments naming no criterion or a section, and one reviewer judging a
+/// criterion twice.
 pub(super) fn check_ids(rules: &RuleSet, submission: &Submission) -> Vec<Problem> {
     let mut all = Vec::new();
     collect_nodes(&rules.nodes, &mut all);
     let mut problems = Vec::new();
-    for (i, j) in submission.review.judgments.iter().enumerate() {
-        if submission
-            .review
-            .judgments
+    let judgments = &submission.review.judgments;
+    for (i, j) in judgments.iter().enumerate() {
+        let title = all
+            .iter()
+            .find(|n| n.id == j.id)
+            .map_or(j.id.as_str(), |n| n.title.as_str());
+        if let Some(first) = judgments
             .iter()
             .take(i)
-            .any(|k| k.id == j.id)
+            .find(|k| k.id == j.id && k.reviewer == j.reviewer)
         {
-            problems.push(Problem::error(
-                "review::duplicate",
-                format!("评审项 `{}` 重复", j.id),
-                &submission.source,
-                j.id_span,
-                "重复",
-            ));
+            problems.push(
+                problem(
+                    submission,
+                    j,
+                    title,
+                    Field::Id,
+                    "review::duplicate",
+                    format!(
+                        "评审项 `{}` 重复：同一评审人对同一单位的同一评分项只能评一次（另一处：{}）",
+                        j.id,
+                        place_words(submission, first)
+                    ),
+                    "重复",
+                )
+                .with_help("删去其中一处；若是两位评审人，请分别署名"),
+            );
         }
         match all.iter().find(|n| n.id == j.id) {
             None => {
@@ -61,22 +171,26 @@ pub(super) fn check_ids(rules: &RuleSet, submission: &Submission) -> Vec<Problem
                     ))
                 });
                 problems.push(
-                    Problem::error(
+                    problem(
+                        submission,
+                        j,
+                        title,
+                        Field::Id,
                         "review::unknown_criterion",
                         format!("没有编号为 `{}` 的评分项", j.id),
-                        &submission.source,
-                        j.id_span,
                         "未知的评分项",
                     )
                     .with_help_opt(help),
                 );
             }
             Some(n) if matches!(n.kind, NodeIrKind::Section(_)) => problems.push(
-                Problem::error(
+                problem(
+                    submission,
+                    j,
+                    title,
+                    Field::Id,
                     "review::section",
                     format!("`{}` 是汇总项，不能直接评审", j.id),
-                    &submission.source,
-                    j.id_span,
                     "汇总项",
                 )
                 .with_help("汇总项的得分是下级评分项之和：请评审它的下级评分项"),
@@ -95,14 +209,16 @@ pub(super) fn judgment_on_auto(
     j: &Judgment,
 ) -> Problem {
     let file = rule_file(rules, node.span);
-    Problem::error(
+    problem(
+        submission,
+        j,
+        &node.title,
+        Field::Score,
         "review::judgment_on_auto",
         format!(
             "`{}`（{}）按规则自动计分，不接受评审评分",
             node.id, node.title
         ),
-        &submission.source,
-        j.id_span,
         "对自动计分项的评审",
     )
     .with_help("确需改判时，写 override = true 并在 note 中说明理由")
@@ -115,6 +231,134 @@ pub(super) fn judgment_on_auto(
     ))
 }
 
+/// Judgments of one criterion where some override the rules and some do not.
+pub(super) fn mixed_override(submission: &Submission, node: &NodeIr, j: &Judgment) -> Problem {
+    problem(
+        submission,
+        j,
+        &node.title,
+        Field::Id,
+        "review::mixed_override",
+        format!(
+            "`{}` 有的评审改判（override = true），有的没有：同一评分项的评审须一致",
+            node.id
+        ),
+        "未改判",
+    )
+    .with_help("要么都按规则评审，要么都改判并各自写明理由")
+}
+
+/// The score, checked for presence and for the sheet's decimals.
+fn score_of(
+    rules: &RuleSet,
+    submission: &Submission,
+    node: &NodeIr,
+    j: &Judgment,
+    problems: &mut Vec<Problem>,
+) -> Option<Decimal> {
+    let Some((score, _)) = j.score else {
+        problems.push(
+            problem(
+                submission,
+                j,
+                &node.title,
+                Field::Score,
+                "review::missing_score",
+                format!("评审项 `{}` 缺少 score", node.id),
+                "缺少 score",
+            )
+            .with_help("写上分数"),
+        );
+        return None;
+    };
+    if score.normalize().scale() > rules.round {
+        problems.push(
+            problem(
+                submission,
+                j,
+                &node.title,
+                Field::Score,
+                "review::too_precise",
+                format!("评分 {score} 的小数位数多于评分表保留的 {} 位", rules.round),
+                "小数位数过多",
+            )
+            .with_help(format!(
+                "评分表得分保留 {} 位小数：写成 {}",
+                rules.round,
+                crate::eval::round_score(score, rules.round).normalize()
+            )),
+        );
+        return None;
+    }
+    Some(score)
+}
+
+/// A score below the criterion's max without a note, where the rules ask
+/// for one (`require note below max`).
+fn note_required(
+    rules: &RuleSet,
+    submission: &Submission,
+    node: &NodeIr,
+    j: &Judgment,
+    score: Decimal,
+    problems: &mut Vec<Problem>,
+) -> bool {
+    let has_note = j.note.as_ref().is_some_and(|n| !n.trim().is_empty());
+    match rules.reviews.note_below_max {
+        Some(rule) if score < node.max && !has_note => {
+            problems.push(
+                problem(
+                    submission,
+                    j,
+                    &node.title,
+                    Field::Note,
+                    "review::note_required",
+                    format!(
+                        "`{}` 评 {} 分，低于满分 {}，须写评审意见说明扣分理由",
+                        node.id,
+                        score.normalize(),
+                        node.max.normalize()
+                    ),
+                    "缺少评审意见",
+                )
+                .with_help("写明扣分的理由（note / 评审意见）")
+                .with_related(Problem::error(
+                    "review::note_required",
+                    "规则要求：低于满分须写评审意见",
+                    &rule_file(rules, rule),
+                    rule,
+                    "require note below max",
+                )),
+            );
+            true
+        }
+        _ => false,
+    }
+}
+
+fn shown(
+    submission: &Submission,
+    j: &Judgment,
+    tier: Option<&str>,
+    score: Decimal,
+) -> JudgmentShown {
+    JudgmentShown {
+        reviewer: j.reviewer.clone(),
+        tier: tier.map(str::to_string),
+        score: score.normalize(),
+        note: j.note.clone().filter(|n| !n.trim().is_empty()),
+        at: place_words(submission, j),
+        in_submission: matches!(j.origin, Origin::Submission),
+    }
+}
+
+fn review_at(node: &NodeIr, j: &Judgment) -> Option<(String, Span)> {
+    match (&j.origin, j.score) {
+        (Origin::Submission, Some((_, span))) => Some((format!("review.{}.score", node.id), span)),
+        _ => None,
+    }
+}
+
 /// `override = true`: needs a note and a score within the criterion's points.
 pub(super) fn apply_override(
     rules: &RuleSet,
@@ -122,29 +366,33 @@ pub(super) fn apply_override(
     node: &NodeIr,
     j: &Judgment,
     problems: &mut Vec<Problem>,
-) -> Option<Applied> {
-    let Some(note) = j.note.as_ref().filter(|n| !n.trim().is_empty()) else {
+) -> Option<Accepted> {
+    if j.note.as_ref().is_none_or(|n| n.trim().is_empty()) {
         problems.push(
-            Problem::error(
+            problem(
+                submission,
+                j,
+                &node.title,
+                Field::Note,
                 "review::override_without_note",
                 format!("改判 `{}` 必须说明理由", node.id),
-                &submission.source,
-                j.id_span,
                 "缺少 note",
             )
-            .with_help("在此表中加上 note = \"改判理由\""),
+            .with_help("写明改判的理由（note / 评审意见）"),
         );
         return None;
-    };
-    let (score, span) = score_of(submission, node, j, problems)?;
+    }
+    let score = score_of(rules, submission, node, j, problems)?;
     if score < Decimal::ZERO || score > node.max {
         let file = rule_file(rules, node.span);
         problems.push(
-            Problem::error(
+            problem(
+                submission,
+                j,
+                &node.title,
+                Field::Score,
                 "review::out_of_band",
                 format!("改判分数 {score} 超出本项 0–{}", node.max),
-                &submission.source,
-                span,
                 "超出范围",
             )
             .with_related(Problem::error(
@@ -157,49 +405,17 @@ pub(super) fn apply_override(
         );
         return None;
     }
-    let mut deductions = Vec::new();
-    if score < node.max {
-        deductions.push(Deduction {
-            points: crate::eval::round_score(node.max - score, rules.round).normalize(),
-            message: format!("评审改判为 {} 分：{note}", score.normalize()),
-            span: node.span,
-            focus: node.span,
-            values: Vec::new(),
-            places: Vec::new(),
-            review_at: Some((format!("review.{}.score", node.id), span)),
-            kind: DeductionKind::Override,
-        });
-    }
-    Some((
+    Some(Accepted {
         score,
-        deductions,
-        vec![format!("评审改判（override）：{note}")],
-    ))
-}
-
-fn score_of(
-    submission: &Submission,
-    node: &NodeIr,
-    j: &Judgment,
-    problems: &mut Vec<Problem>,
-) -> Option<(Decimal, crate::source::Span)> {
-    if j.score.is_none() {
-        problems.push(
-            Problem::error(
-                "review::missing_score",
-                format!("评审项 `{}` 缺少 score", node.id),
-                &submission.source,
-                j.id_span,
-                "缺少 score",
-            )
-            .with_help("加上 score = 分数"),
-        );
-    }
-    j.score
+        shown: shown(submission, j, None, score),
+        rule_span: node.span,
+        review_at: review_at(node, j),
+    })
 }
 
 /// A judgment on a judged criterion (or on a mixed one whose judged case
-/// applies): tier named, score in its band, note where the tier needs one.
+/// applies): tier named, score in its band, note where the tier or the
+/// rules need one.
 pub(super) fn apply_judgment(
     rules: &RuleSet,
     submission: &Submission,
@@ -207,47 +423,51 @@ pub(super) fn apply_judgment(
     judge: &JudgeIr,
     j: &Judgment,
     problems: &mut Vec<Problem>,
-) -> Option<Applied> {
+) -> Option<Accepted> {
     let named = judge.tiers.iter().any(|t| !t.name.is_empty());
     let tier = match (&j.tier, named) {
-        (Some((name, span)), true) => match judge.tiers.iter().find(|t| t.name == *name) {
+        (Some((name, _)), true) => match judge.tiers.iter().find(|t| t.name == *name) {
             Some(t) => t,
             None => {
-                let tiers: Vec<&crate::ir::TierIr> = judge.tiers.iter().collect();
-                problems.push(unknown_tier(submission, node, name, *span, &tiers));
+                let tiers: Vec<&TierIr> = judge.tiers.iter().collect();
+                problems.push(unknown_tier(submission, node, j, name, &tiers));
                 return None;
             }
         },
         (None, true) => {
             let names: Vec<&str> = judge.tiers.iter().map(|t| t.name.as_str()).collect();
             problems.push(
-                Problem::error(
+                problem(
+                    submission,
+                    j,
+                    &node.title,
+                    Field::Tier,
                     "review::missing_tier",
                     format!("评审项 `{}` 需要写明档次 tier", node.id),
-                    &submission.source,
-                    j.id_span,
                     "缺少 tier",
                 )
                 .with_help(format!("可选档次：{}", names.join("、"))),
             );
             return None;
         }
-        (Some((_, span)), false) => {
+        (Some(_), false) => {
             problems.push(
-                Problem::error(
+                problem(
+                    submission,
+                    j,
+                    &node.title,
+                    Field::Tier,
                     "review::tier_not_used",
                     format!("`{}` 不分档次", node.id),
-                    &submission.source,
-                    *span,
                     "多余的 tier",
                 )
-                .with_help("删去 tier，只写 score"),
+                .with_help("删去档次，只写分数"),
             );
             return None;
         }
         (None, false) => judge.tiers.first()?,
     };
-    let (score, span) = score_of(submission, node, j, problems)?;
+    let score = score_of(rules, submission, node, j, problems)?;
     if score < tier.low || score > tier.high {
         let file = rule_file(rules, tier.span);
         let band = if tier.name.is_empty() {
@@ -256,14 +476,16 @@ pub(super) fn apply_judgment(
             format!("档次“{}”", tier.name)
         };
         problems.push(
-            Problem::error(
+            problem(
+                submission,
+                j,
+                &node.title,
+                Field::Score,
                 "review::out_of_band",
                 format!(
                     "`{}` 的评分 {score} 不在{band}的分数段 {}–{} 之内",
                     node.id, tier.low, tier.high
                 ),
-                &submission.source,
-                span,
                 "超出分数段",
             )
             .with_help("改为分数段之内的分数，或选择相应的档次")
@@ -277,50 +499,217 @@ pub(super) fn apply_judgment(
         );
         return None;
     }
-    let note = j.note.clone().filter(|n| !n.trim().is_empty());
-    if tier.free && note.is_none() {
+    let has_note = j.note.as_ref().is_some_and(|n| !n.trim().is_empty());
+    if tier.free && !has_note {
         problems.push(
-            Problem::error(
+            problem(
+                submission,
+                j,
+                &node.title,
+                Field::Note,
                 "review::note_required",
                 format!("档次“{}”需要说明理由", tier.name),
-                &submission.source,
-                j.id_span,
                 "缺少 note",
             )
-            .with_help("在此表中加上 note = \"理由\""),
+            .with_help("写明理由（note / 评审意见）"),
         );
         return None;
     }
-    let mut deductions = Vec::new();
-    if score < node.max {
-        let tier_text = if tier.name.is_empty() {
-            String::new()
-        } else {
-            format!("档次“{}”（{}–{}），", tier.name, tier.low, tier.high)
-        };
-        let note_text = note
-            .as_deref()
-            .map(|n| format!("：{n}"))
-            .unwrap_or_default();
-        deductions.push(Deduction {
-            points: crate::eval::round_score(node.max - score, rules.round).normalize(),
-            message: format!("评审判定{tier_text}得 {} 分{note_text}", score.normalize()),
-            span: tier.span,
-            focus: tier.span,
-            values: Vec::new(),
-            places: Vec::new(),
-            review_at: Some((format!("review.{}.score", node.id), span)),
-            kind: DeductionKind::Judged,
-        });
+    if note_required(rules, submission, node, j, score, problems) {
+        return None;
     }
-    let mut notes = Vec::new();
-    if let Some(n) = note {
-        notes.push(format!("评审意见：{n}"));
-    }
-    Some((score, deductions, notes))
+    let tier_name = (!tier.name.is_empty()).then_some(tier.name.as_str());
+    Some(Accepted {
+        score,
+        shown: shown(submission, j, tier_name, score),
+        rule_span: tier.span,
+        review_at: review_at(node, j),
+    })
 }
 
-fn tiers_of<'p>(plan: &'p crate::ir::Plan, out: &mut Vec<&'p crate::ir::TierIr>) {
+/// What a criterion's accepted judgments give: its score, the deduction
+/// below the max, the notes, every judgment as shown, and a
+/// `reviewers_disagree` finding when the scores lie too far apart.
+pub(super) struct Combined {
+    pub score: Decimal,
+    pub deductions: Vec<Deduction>,
+    pub notes: Vec<String>,
+    pub judgments: Vec<JudgmentShown>,
+    pub combined: Option<Combine>,
+    pub finding: Option<Finding>,
+}
+
+/// One judgment in words: `张三：档次“较全面”（16–18），18 分（理由）`.
+fn one_in_words(judge: Option<&JudgeIr>, s: &JudgmentShown) -> String {
+    let band = judge
+        .and_then(|j| {
+            j.tiers
+                .iter()
+                .find(|t| Some(t.name.as_str()) == s.tier.as_deref())
+        })
+        .map(|t| {
+            if t.low == t.high {
+                String::new()
+            } else {
+                format!("（{}–{}）", t.low.normalize(), t.high.normalize())
+            }
+        })
+        .unwrap_or_default();
+    let tier = s
+        .tier
+        .as_deref()
+        .map(|t| format!("档次“{t}”{band}，"))
+        .unwrap_or_default();
+    let note = s
+        .note
+        .as_deref()
+        .map(|n| format!("：{n}"))
+        .unwrap_or_default();
+    format!("{tier}得 {} 分{note}", s.score)
+}
+
+/// Combine the accepted judgments of one criterion as the rules say.
+pub(super) fn combine(
+    rules: &RuleSet,
+    node: &NodeIr,
+    judge: Option<&JudgeIr>,
+    accepted: Vec<Accepted>,
+    kind: DeductionKind,
+) -> Combined {
+    let mut scores: Vec<Decimal> = accepted.iter().map(|a| a.score).collect();
+    scores.sort();
+    let several = accepted.len() > 1;
+    let method = rules.reviews.combine;
+    let raw = match method {
+        _ if !several => scores.first().copied().unwrap_or_default(),
+        Combine::Mean => {
+            scores.iter().copied().sum::<Decimal>() / Decimal::from(scores.len().max(1))
+        }
+        Combine::Median => {
+            let mid = scores.len() / 2;
+            let upper = scores.get(mid).copied().unwrap_or_default();
+            if scores.len() % 2 == 0 {
+                let lower = scores.get(mid.wrapping_sub(1)).copied().unwrap_or(upper);
+                (lower + upper) / Decimal::TWO
+            } else {
+                upper
+            }
+        }
+        Combine::Lowest => scores.first().copied().unwrap_or_default(),
+        Combine::Highest => scores.last().copied().unwrap_or_default(),
+    };
+    let score = crate::eval::round_score(raw, rules.round);
+    let judgments: Vec<JudgmentShown> = accepted.iter().map(|a| a.shown.clone()).collect();
+    let override_words = kind == DeductionKind::Override;
+    let (message, notes) = if several {
+        let each: Vec<String> = judgments
+            .iter()
+            .map(|s| format!("{} {}", s.who(), one_in_words(judge, s)))
+            .collect();
+        let verb = if override_words { "改判" } else { "评分" };
+        (
+            format!(
+                "{} 名评审人{verb}，{} {} 分。{}",
+                judgments.len(),
+                method.words(),
+                score.normalize(),
+                each.join("；")
+            ),
+            judgments
+                .iter()
+                .map(|s| {
+                    let note = s.note.as_deref().unwrap_or("（未写评审意见）");
+                    format!("评审意见{}：{note}", s.source_words())
+                })
+                .collect(),
+        )
+    } else {
+        let s = judgments.first();
+        let who = s.map(JudgmentShown::source_words).unwrap_or_default();
+        let note = s.and_then(|s| s.note.clone()).unwrap_or_default();
+        let message = match (override_words, s) {
+            (true, _) => format!("评审改判{who}为 {} 分：{note}", score.normalize()),
+            (false, Some(s)) => format!("评审判定{who}{}", one_in_words(judge, s)),
+            (false, None) => String::new(),
+        };
+        let notes = if override_words {
+            vec![format!("评审改判（override）{who}：{note}")]
+        } else if note.is_empty() {
+            s.filter(|s| !s.in_submission)
+                .map(|s| vec![format!("评审意见{}：（未写评审意见）", s.source_words())])
+                .unwrap_or_default()
+        } else {
+            vec![format!("评审意见{who}：{note}")]
+        };
+        (message, notes)
+    };
+    let first = accepted.first();
+    let mut deductions = Vec::new();
+    if score < node.max {
+        let span = first.map_or(node.span, |a| a.rule_span);
+        deductions.push(Deduction {
+            points: crate::eval::round_score(node.max - score, rules.round).normalize(),
+            message,
+            span,
+            focus: span,
+            values: Vec::new(),
+            places: Vec::new(),
+            review_at: first.filter(|_| !several).and_then(|a| a.review_at.clone()),
+            kind,
+            judgments: judgments.clone(),
+            combined: several.then_some(method),
+        });
+    }
+    let finding = disagreement(rules, node, &judgments, &scores);
+    Combined {
+        score,
+        deductions,
+        notes,
+        judgments,
+        combined: several.then_some(method),
+        finding,
+    }
+}
+
+/// `reviewers_disagree`: the highest and lowest scores lie further apart
+/// than the rules allow.
+fn disagreement(
+    rules: &RuleSet,
+    node: &NodeIr,
+    judgments: &[JudgmentShown],
+    sorted: &[Decimal],
+) -> Option<Finding> {
+    let (limit, span) = rules.reviews.disagree_above?;
+    let spread = *sorted.last()? - *sorted.first()?;
+    if spread <= limit {
+        return None;
+    }
+    let each: Vec<String> = judgments
+        .iter()
+        .map(|s| format!("{} {} 分", s.who(), s.score))
+        .collect();
+    Some(Finding {
+        id: REVIEWERS_DISAGREE.to_string(),
+        severity: Severity::Warning,
+        message: format!(
+            "评分项“{}”的评审分数相差 {} 分，超过 {} 分：{}。请复核",
+            node.title,
+            spread.normalize(),
+            limit.normalize(),
+            each.join("，")
+        ),
+        span,
+        focus: span,
+        values: vec![
+            ("相差".to_string(), spread.normalize().to_string()),
+            ("上限".to_string(), limit.normalize().to_string()),
+        ],
+        places: Vec::new(),
+        says: Some("多名评审人对同一评分项的评分相差过大时提示复核".to_string()),
+    })
+}
+
+fn tiers_of<'p>(plan: &'p crate::ir::Plan, out: &mut Vec<&'p TierIr>) {
     match &plan.method {
         crate::ir::Method::Judge(j) => out.extend(j.tiers.iter()),
         crate::ir::Method::Cases(cases, otherwise) => {
@@ -344,24 +733,26 @@ pub(super) fn check_unused(
 ) {
     let mut tiers = Vec::new();
     tiers_of(plan, &mut tiers);
-    if let Some((name, span)) = &j.tier {
-        if !tiers.iter().any(|t| t.name == *name) {
-            problems.push(unknown_tier(submission, node, name, *span, &tiers));
-        }
+    if let Some((name, _)) = &j.tier
+        && !tiers.iter().any(|t| t.name == *name)
+    {
+        problems.push(unknown_tier(submission, node, j, name, &tiers));
     }
-    if let Some((score, span)) = j.score {
-        if score < Decimal::ZERO || score > node.max {
-            problems.push(
-                Problem::error(
-                    "review::out_of_band",
-                    format!("`{}` 的评分 {score} 超出本项 0–{}", node.id, node.max),
-                    &submission.source,
-                    span,
-                    "超出范围",
-                )
-                .with_help("改为本项分值之内的分数"),
-            );
-        }
+    if let Some((score, _)) = j.score
+        && (score < Decimal::ZERO || score > node.max)
+    {
+        problems.push(
+            problem(
+                submission,
+                j,
+                &node.title,
+                Field::Score,
+                "review::out_of_band",
+                format!("`{}` 的评分 {score} 超出本项 0–{}", node.id, node.max),
+                "超出范围",
+            )
+            .with_help("改为本项分值之内的分数"),
+        );
     }
 }
 
@@ -369,9 +760,9 @@ pub(super) fn check_unused(
 fn unknown_tier(
     submission: &Submission,
     node: &NodeIr,
+    j: &Judgment,
     name: &str,
-    span: crate::source::Span,
-    tiers: &[&crate::ir::TierIr],
+    tiers: &[&TierIr],
 ) -> Problem {
     let names: Vec<&str> = tiers
         .iter()
@@ -380,11 +771,13 @@ fn unknown_tier(
         .collect();
     let help = did_you_mean(name, names.iter().copied())
         .or_else(|| Some(format!("可选档次：{}", names.join("、"))));
-    Problem::error(
+    problem(
+        submission,
+        j,
+        &node.title,
+        Field::Tier,
         "review::unknown_tier",
         format!("`{}` 没有档次 `{name}`", node.id),
-        &submission.source,
-        span,
         "未知的档次",
     )
     .with_help_opt(help)

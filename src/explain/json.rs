@@ -54,6 +54,12 @@ fn node_json(node: &NodeOutcome, rules: &RuleSet, submission: &Submission) -> Va
     if !node.notes.is_empty() {
         m.insert("notes".into(), json!(node.notes));
     }
+    if !node.judgments.is_empty() {
+        m.insert(
+            "judgments".into(),
+            judgments_json(&node.judgments, node.combined),
+        );
+    }
     m.insert(
         "children".into(),
         Value::Array(
@@ -83,13 +89,42 @@ fn deduction_json(d: &Deduction, rules: &RuleSet, submission: &Submission) -> Va
     if let Some((path, _)) = &d.review_at {
         data.push(json!({ "path": path }));
     }
-    json!({
+    let mut out = json!({
         "points": decimal(d.points),
         "message": d.message,
         "rule": { "file": file.map_or("", |f| f.name.as_str()), "line": line, "column": column },
         "values": values,
         "data": data,
-    })
+    });
+    if !d.judgments.is_empty()
+        && let Value::Object(m) = &mut out
+    {
+        m.insert("judgments".into(), judgments_json(&d.judgments, d.combined));
+    }
+    out
+}
+
+/// Each reviewer's judgment, and how they were combined (`single` for one).
+fn judgments_json(
+    judgments: &[crate::eval::outcome::JudgmentShown],
+    combined: Option<crate::ir::Combine>,
+) -> Value {
+    let how = combined.map_or("single", crate::ir::Combine::keyword);
+    Value::Array(
+        judgments
+            .iter()
+            .map(|j| {
+                json!({
+                    "reviewer": j.reviewer,
+                    "tier": j.tier,
+                    "score": decimal(j.score),
+                    "note": j.note,
+                    "at": j.at,
+                    "combined": how,
+                })
+            })
+            .collect(),
+    )
 }
 
 fn rule_json(rules: &RuleSet, span: crate::source::Span) -> Value {

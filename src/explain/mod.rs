@@ -8,6 +8,7 @@ mod markdown;
 mod snippet;
 mod summary;
 mod text;
+mod worksheet;
 mod xlsx;
 
 pub use csv::summary_csv;
@@ -16,6 +17,7 @@ pub use json::{outcome_json, problems_json};
 pub use markdown::{markdown_failures, render_markdown};
 pub use summary::{Summary, SummaryRow};
 pub use text::render_text;
+pub use worksheet::{WorksheetUnit, pending_criteria, review_worksheet};
 pub use xlsx::summary_xlsx;
 
 use rust_decimal::Decimal;

@@ -106,7 +106,12 @@ fn build_sheet_decl(b: &Builder, pair: Pair<Rule>) -> Result<SheetDecl> {
     let mut inner = pair.into_inner();
     let title = build_string(b, next(&mut inner, "build_sheet_decl"))?;
     let mut settings = Vec::new();
+    let mut reviews = Vec::new();
     for setting in inner {
+        if setting.as_rule() == Rule::reviews_decl {
+            reviews.push(build_reviews(b, setting)?);
+            continue;
+        }
         let mut parts = setting.into_inner();
         let name = b.name(next(&mut parts, "build_sheet_decl"));
         let value = build_number(b, next(&mut parts, "build_sheet_decl"))?;
@@ -115,8 +120,35 @@ fn build_sheet_decl(b: &Builder, pair: Pair<Rule>) -> Result<SheetDecl> {
     Ok(SheetDecl {
         title,
         settings,
+        reviews,
         span,
     })
+}
+
+fn build_reviews(b: &Builder, pair: Pair<Rule>) -> Result<ReviewsDecl> {
+    let mut decl = ReviewsDecl {
+        combine: Vec::new(),
+        disagree: Vec::new(),
+        require_note: Vec::new(),
+        span: b.span(&pair),
+    };
+    for setting in pair.into_inner() {
+        let span = b.span(&setting);
+        match setting.as_rule() {
+            Rule::combine_setting => {
+                let method = next(&mut setting.into_inner(), "build_reviews");
+                decl.combine
+                    .push((method.as_str().to_string(), b.span(&method)));
+            }
+            Rule::disagree_setting => {
+                let number = next(&mut setting.into_inner(), "build_reviews");
+                let at = b.span(&number);
+                decl.disagree.push((build_number(b, number)?, at));
+            }
+            _ => decl.require_note.push(span),
+        }
+    }
+    Ok(decl)
 }
 
 fn build_binding(b: &Builder, pair: Pair<Rule>) -> Result<Binding> {
@@ -183,10 +215,16 @@ fn build_statement(b: &Builder, pair: Pair<Rule>) -> Result<Statement> {
             let value = build_expr(b, next(&mut inner, "build_statement"))?;
             Statement::Let(Binding { name, value })
         }
-        Rule::hint => {
+        Rule::hint | Rule::show => {
+            let long = rule == Rule::show;
             let label = build_string(b, next(&mut inner, "build_statement"))?;
             let value = build_expr(b, next(&mut inner, "build_statement"))?;
-            Statement::Hint { label, value, span }
+            Statement::Hint {
+                label,
+                value,
+                span,
+                long,
+            }
         }
         Rule::zero => {
             let when = build_expr(b, next(&mut inner, "build_statement"))?;

@@ -32,15 +32,21 @@ enum Kind {
 }
 
 /// Words after which a `(` or `[` is not a call or an index.
-const SPACED_WORDS: [&str; 24] = [
+const SPACED_WORDS: [&str; 25] = [
     "and", "or", "not", "if", "then", "else", "in", "where", "when", "per", "cap", "because",
-    "award", "zero", "judge", "at", "raise", "hint", "deduct", "for", "to", "says", "let", "param",
+    "award", "zero", "judge", "at", "raise", "hint", "show", "deduct", "for", "to", "says", "let",
+    "param",
 ];
 
 /// Words that start a statement; a line starting otherwise continues the
 /// previous one and is indented one more level.
-const STATEMENT_WORDS: [&str; 28] = [
+const STATEMENT_WORDS: [&str; 33] = [
     "let",
+    "show",
+    "reviews",
+    "combine",
+    "disagree",
+    "require",
     "param",
     "fn",
     "check",

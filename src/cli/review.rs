@@ -1,0 +1,125 @@
+//! `jixiao review --out 评审表.xlsx INPUT...`: the review worksheet for a
+//! round of packages. Every input is loaded and scored without judgments;
+//! each criterion still pending for a unit becomes a row. An input that
+//! cannot be loaded is reported and no worksheet is written: a worksheet
+//! silently missing a unit would be found out only when its scores are due.
+
+use super::output::emit;
+use jixiao::data::{Submission, load_parsed, parse_submission};
+use jixiao::diag::{Problem, render};
+use jixiao::eval::outcome::Outcome;
+use jixiao::explain::{WorksheetUnit, pending_criteria, review_worksheet};
+use jixiao::ir::RuleSet;
+use jixiao::source::SourceFile;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// One package, scored without judgments.
+struct Loaded {
+    file: String,
+    outcome: Outcome,
+    rules: Arc<RuleSet>,
+    received_on: Option<jixiao::data::Date>,
+}
+
+/// Write the worksheet; false when an input or the rules failed.
+pub(super) fn run(rules_dir: Option<&Path>, out: &Path, inputs: &[PathBuf]) -> bool {
+    let fixed = match rules_dir.map(jixiao::rules::from_dir).transpose() {
+        Ok(r) => r.map(Arc::new),
+        Err(problems) => {
+            eprint!("{}", render(&problems));
+            return false;
+        }
+    };
+    let files = match super::score::expand(inputs) {
+        Ok(f) => f,
+        Err(p) => {
+            eprint!("{}", render(&[*p]));
+            return false;
+        }
+    };
+    let mut by_year: HashMap<i64, Arc<RuleSet>> = HashMap::new();
+    let mut loaded = Vec::new();
+    let mut failed = 0;
+    for (path, _) in &files {
+        match load(path, fixed.as_ref(), &mut by_year) {
+            Ok(l) => loaded.push(l),
+            Err(problems) => {
+                eprint!("{}", render(&problems));
+                eprintln!("{}：{} 个问题", path.display(), problems.len());
+                failed += 1;
+            }
+        }
+    }
+    if failed > 0 {
+        eprintln!("{failed} 份材料未能读取，未生成评审表：请改正或移出这些材料后再运行");
+        return false;
+    }
+    let units: Vec<WorksheetUnit<'_>> = loaded
+        .iter()
+        .map(|l| WorksheetUnit {
+            file: l.file.clone(),
+            outcome: &l.outcome,
+            rules: &l.rules,
+            received_on: l.received_on,
+        })
+        .collect();
+    let rows: usize = loaded
+        .iter()
+        .map(|l| pending_criteria(&l.outcome).len())
+        .sum();
+    let bytes = match review_worksheet(&units) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("{e}");
+            return false;
+        }
+    };
+    if let Err(e) = emit(Some(out), bytes) {
+        eprintln!("{e}");
+        return false;
+    }
+    eprintln!(
+        "已生成评审表 {}：{} 个单位，{rows} 项待评审",
+        out.display(),
+        loaded.len()
+    );
+    true
+}
+
+fn load(
+    path: &Path,
+    fixed: Option<&Arc<RuleSet>>,
+    by_year: &mut HashMap<i64, Arc<RuleSet>>,
+) -> Result<Loaded, Vec<Problem>> {
+    let (text, date_known) = super::import::read_for_review(path)?;
+    let source = SourceFile::new(path.display().to_string(), text);
+    let parsed = parse_submission(&source)?;
+    let rules = match fixed {
+        Some(r) => Arc::clone(r),
+        None => match by_year.get(&parsed.header.year) {
+            Some(r) => Arc::clone(r),
+            None => {
+                let r = Arc::new(jixiao::rules::builtin(parsed.header.year)?);
+                by_year.insert(parsed.header.year, Arc::clone(&r));
+                r
+            }
+        },
+    };
+    let mut submission: Submission = load_parsed(source.clone(), &parsed, &rules.schema)?;
+    // The worksheet asks for every judgment the rules need, whatever a
+    // package's own `[review]` holds.
+    submission.review.judgments.clear();
+    let outcome = jixiao::score_for_review(&rules, &submission)?;
+    let file = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    Ok(Loaded {
+        file,
+        outcome,
+        rules,
+        received_on: submission.received_on().filter(|_| date_known),
+    })
+}

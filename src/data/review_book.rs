@@ -1,0 +1,242 @@
+//! Every review given to `jixiao score --reviews`: worksheets and review
+//! files, matched to the packages by unit name and year. A row naming a
+//! unit that is not among the inputs is an error, listed once all inputs
+//! are scored.
+
+use super::review_file::{Received, Reviews, load_review_file};
+use super::worksheet::{MAX_WORKSHEET_BYTES, read_worksheet};
+use super::{Date, Judgment};
+use crate::diag::Problem;
+use crate::source::SourceFile;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
+
+/// One file of reviews, and the sheet's title it was made for (worksheets).
+struct Source {
+    reviews: Reviews,
+    rules: Option<String>,
+}
+
+/// All reviews of a run.
+pub struct ReviewBook {
+    sources: Vec<Source>,
+    /// `(unit, year)` of every package scored, to find rows for none.
+    seen: Mutex<HashSet<(String, i64)>>,
+}
+
+impl ReviewBook {
+    /// Read every file (`.xlsx`, `.toml`; a folder gives its files in name
+    /// order). A file that cannot be read at all stops the run: scoring
+    /// without one reviewer's judgments would look complete and is not.
+    pub fn load(paths: &[PathBuf]) -> Result<ReviewBook, Vec<Problem>> {
+        let mut files = Vec::new();
+        for path in paths {
+            if path.is_dir() {
+                let entries = std::fs::read_dir(path).map_err(|e| {
+                    vec![Problem::plain(
+                        "review::read",
+                        format!("无法读取目录 {}：{e}", path.display()),
+                    )]
+                })?;
+                let mut found: Vec<PathBuf> = entries
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.is_file() && (is_xlsx(p) || has_extension(p, "toml")))
+                    .collect();
+                found.sort();
+                files.extend(found);
+            } else {
+                files.push(path.clone());
+            }
+        }
+        let mut sources = Vec::new();
+        let mut problems = Vec::new();
+        for file in &files {
+            match load_one(file) {
+                Ok(s) => sources.push(s),
+                Err(p) => problems.extend(p),
+            }
+        }
+        if problems.is_empty() {
+            Ok(ReviewBook {
+                sources,
+                seen: Mutex::new(HashSet::new()),
+            })
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Every judgment of a unit, in file order; the problems of its rows
+    /// that could not be read, and of a worksheet made for another sheet.
+    pub fn judgments_for(
+        &self,
+        unit: &str,
+        year: i64,
+        rules_title: &str,
+    ) -> Result<Vec<Judgment>, Vec<Problem>> {
+        self.seen
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert((unit.to_string(), year));
+        let mut judgments = Vec::new();
+        let mut problems = Vec::new();
+        for source in &self.sources {
+            for block in source
+                .reviews
+                .units
+                .iter()
+                .filter(|u| u.unit == unit && u.year == year)
+            {
+                if let Some(made_for) = source.rules.as_deref().filter(|r| *r != rules_title) {
+                    problems.push(
+                        Problem::plain(
+                            "review::other_rules",
+                            format!(
+                                "{}：这份评审表是按《{made_for}》生成的，而单位“{unit}”按《{rules_title}》评分",
+                                source.reviews.file
+                            ),
+                        )
+                        .with_help("用本年度的规则重新生成评审表（jixiao review），再把评审意见填入"),
+                    );
+                    continue;
+                }
+                problems.extend(block.problems.iter().cloned());
+                judgments.extend(block.judgments.iter().cloned());
+            }
+        }
+        if problems.is_empty() {
+            Ok(judgments)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The received dates written for a unit (a worksheet's 单位 sheet).
+    pub fn received_for(&self, unit: &str, year: i64) -> Vec<&Received> {
+        self.sources
+            .iter()
+            .flat_map(|s| s.reviews.received.iter())
+            .filter(|r| r.unit == unit && r.year == year)
+            .collect()
+    }
+
+    /// The one received date of a unit; several different ones are an error.
+    pub fn received_date(&self, unit: &str, year: i64) -> Result<Option<Date>, Problem> {
+        let dates = self.received_for(unit, year);
+        let Some(first) = dates.first() else {
+            return Ok(None);
+        };
+        match dates.iter().find(|r| r.date != first.date) {
+            None => Ok(Some(first.date)),
+            Some(other) => Err(Problem::plain(
+                "review::received_conflict",
+                format!(
+                    "单位“{unit}”的送达日期不一致：{} 写的是 {}，{} 写的是 {}",
+                    first.at, first.date, other.at, other.date
+                ),
+            )
+            .with_help("各份评审表“单位”工作表中的送达日期应相同；请核对登记簿后改正")),
+        }
+    }
+
+    /// Rows naming a unit that was not among the inputs.
+    pub fn unmatched(&self) -> Vec<Problem> {
+        let seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut problems = Vec::new();
+        for source in &self.sources {
+            for block in &source.reviews.units {
+                if !seen.contains(&(block.unit.clone(), block.year)) {
+                    problems.push(
+                        Problem::plain(
+                            "review::unknown_unit",
+                            format!(
+                                "{}：评审的单位“{}”（{} 年度）不在本次评分的材料之中",
+                                block.at, block.unit, block.year
+                            ),
+                        )
+                        .with_help("把这个单位的材料一并列入评分；或检查单位名称、年度是否与材料中的 [unit] 一致"),
+                    );
+                }
+            }
+        }
+        problems
+    }
+
+    /// How many files, reviewers and judgments were read, for the log.
+    pub fn summary(&self) -> String {
+        let reviewers: HashSet<&str> = self
+            .sources
+            .iter()
+            .map(|s| s.reviews.reviewer.as_str())
+            .collect();
+        let judgments: usize = self
+            .sources
+            .iter()
+            .flat_map(|s| s.reviews.units.iter())
+            .map(|u| u.judgments.len())
+            .sum();
+        format!(
+            "评审意见：{} 个文件，{} 位评审人，{judgments} 条评分",
+            self.sources.len(),
+            reviewers.len()
+        )
+    }
+}
+
+fn has_extension(path: &Path, ext: &str) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case(ext))
+}
+
+/// A workbook, not Excel's lock file (`~$name.xlsx`).
+fn is_xlsx(path: &Path) -> bool {
+    has_extension(path, "xlsx")
+        && !path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("~$"))
+}
+
+fn load_one(path: &Path) -> Result<Source, Vec<Problem>> {
+    let name = path.display().to_string();
+    if is_xlsx(path) {
+        use std::io::Read as _;
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_WORKSHEET_BYTES + 1).read_to_end(&mut bytes))
+            .map_err(|e| {
+                vec![Problem::plain(
+                    "review::read",
+                    format!("无法读取评审表 {name}：{e}"),
+                )]
+            })?;
+        if bytes.len() as u64 > MAX_WORKSHEET_BYTES {
+            return Err(vec![Problem::plain(
+                "review::read",
+                format!("评审表 {name} 过大（超过 {MAX_WORKSHEET_BYTES} 字节）"),
+            )]);
+        }
+        let sheet = read_worksheet(&name, bytes)?;
+        return Ok(Source {
+            reviews: sheet.reviews,
+            rules: sheet.rules,
+        });
+    }
+    if has_extension(path, "toml") {
+        let text = crate::rules::read_text(path).map_err(|p| vec![*p])?;
+        let source = SourceFile::new(name, text);
+        let reviews = load_review_file(&source)?;
+        return Ok(Source {
+            reviews,
+            rules: None,
+        });
+    }
+    Err(vec![
+        Problem::plain(
+            "review::read",
+            format!("{name} 不是评审表（.xlsx）或评审文件（.toml）"),
+        )
+        .with_help("--reviews 后面写评审人填好的评审表 .xlsx、评审文件 .toml，或放着它们的目录"),
+    ])
+}

@@ -1,0 +1,249 @@
+//! Review files (`.toml`): one reviewer's judgments of several units, kept
+//! apart from the units' packages (reviews.md). The same judgments as a
+//! submission's `[review]` table, read by the same code, with the unit and
+//! year of each block.
+//!
+//! ```toml
+//! format = 1
+//! kind = "review"
+//! reviewer = "张三"
+//! reviewed_on = 2023-07-10
+//!
+//! [[units]]
+//! unit = "岳阳市岳阳楼区人民政府金融工作办公室"
+//! year = 2022
+//! problems = { tier = "较全面", score = 18, note = "……" }
+//! ```
+
+use super::load::{LoadError, Loader, parse_toml, span_of, toml_type};
+use super::schema::Schema;
+use super::{Date, Judgment, Origin};
+use crate::source::{SourceFile, Span, did_you_mean};
+use toml::de::{DeTable, DeValue};
+
+/// One reviewer's judgments, from a review file or a worksheet.
+#[derive(Clone, Debug)]
+pub struct Reviews {
+    /// The file, as named to the user.
+    pub file: String,
+    /// `reviewer`
+    pub reviewer: String,
+    /// `reviewed_on`
+    pub reviewed_on: Option<Date>,
+    /// One block per unit, in file order.
+    pub units: Vec<ReviewedUnit>,
+    /// Received dates the bureau's registry wrote (a worksheet's 单位 sheet).
+    pub received: Vec<Received>,
+}
+
+/// The judgments of one unit.
+#[derive(Clone, Debug)]
+pub struct ReviewedUnit {
+    /// `unit`: the package's `unit.name`.
+    pub unit: String,
+    /// `year`
+    pub year: i64,
+    /// Where the block is, in words (`评审表.xlsx 评审!A12`, `x.toml:7:1`).
+    pub at: String,
+    /// Its judgments, each with its reviewer and origin.
+    pub judgments: Vec<Judgment>,
+    /// Rows that could not be read: the unit cannot be scored with them.
+    pub problems: Vec<crate::diag::Problem>,
+}
+
+/// A received date (送达日期) written for a unit.
+#[derive(Clone, Debug)]
+pub struct Received {
+    /// The unit's name.
+    pub unit: String,
+    /// The year.
+    pub year: i64,
+    /// The date.
+    pub date: Date,
+    /// Where it is written (`评审表.xlsx 单位!D3`).
+    pub at: String,
+}
+
+const TOP_KEYS: [&str; 5] = ["format", "kind", "reviewer", "reviewed_on", "units"];
+
+/// Load a review file; every problem at once, with line and column.
+pub fn load_review_file(source: &SourceFile) -> Result<Reviews, LoadError> {
+    let doc = parse_toml(source)?;
+    let schema = Schema::default();
+    let mut loader = Loader {
+        source,
+        schema: &schema,
+        places: Vec::new(),
+        problems: Vec::new(),
+    };
+    let root = doc.get_ref();
+    let root_span = span_of(&doc);
+    let mut reviews = Reviews {
+        file: source.name.clone(),
+        reviewer: String::new(),
+        reviewed_on: None,
+        units: Vec::new(),
+        received: Vec::new(),
+    };
+    let mut entries: Vec<_> = root.iter().collect();
+    entries.sort_by_key(|(k, _)| k.span().start);
+    for (key, value) in &entries {
+        let key_text: &str = key.get_ref();
+        if !TOP_KEYS.contains(&key_text) {
+            let help = did_you_mean(key_text, TOP_KEYS)
+                .or_else(|| Some(format!("评审文件的键：{}", TOP_KEYS.join("、"))));
+            loader.problem(
+                "review::unknown_key",
+                format!("评审文件中没有键 `{key_text}`"),
+                Span::new(0, key.span()),
+                "未知的键",
+                help,
+            );
+            continue;
+        }
+        let span = span_of(value);
+        match (key_text, value.get_ref()) {
+            ("format", DeValue::Integer(i)) if i.as_str() == "1" => {}
+            ("kind", DeValue::String(s)) if s.as_ref() == "review" => {}
+            ("reviewer", DeValue::String(s)) if !s.trim().is_empty() => {
+                reviews.reviewer = s.trim().to_string();
+            }
+            ("reviewed_on", DeValue::Datetime(d)) => {
+                match d.date.filter(|_| d.time.is_none() && d.offset.is_none()) {
+                    Some(date) => {
+                        reviews.reviewed_on = Date::new(i32::from(date.year), date.month, date.day);
+                    }
+                    None => loader.problem(
+                        "review::bad_value",
+                        "`reviewed_on` 应为日期，不带时间".into(),
+                        span,
+                        "日期",
+                        Some("写成 reviewed_on = 2023-07-10".into()),
+                    ),
+                }
+            }
+            ("units", DeValue::Array(rows)) => {
+                for row in rows {
+                    match row.get_ref().as_table() {
+                        Some(t) => {
+                            let unit = unit_block(&mut loader, t, span_of(row));
+                            if let Some(u) = unit {
+                                reviews.units.push(u);
+                            }
+                        }
+                        None => loader.problem(
+                            "review::bad_value",
+                            "`units` 的每一项应为表".into(),
+                            span_of(row),
+                            "应为 [[units]]",
+                            None,
+                        ),
+                    }
+                }
+            }
+            (key, found) => {
+                let want = match key {
+                    "format" => "format = 1",
+                    "kind" => "kind = \"review\"",
+                    "reviewer" => "reviewer = \"评审人姓名\"（不能为空）",
+                    "reviewed_on" => "reviewed_on = 2023-07-10",
+                    _ => "[[units]] 表",
+                };
+                loader.problem(
+                    "review::bad_value",
+                    format!("`{key}` 不对（实际是{}）", toml_type(found)),
+                    span,
+                    "这里",
+                    Some(format!("应写成 {want}")),
+                );
+            }
+        }
+    }
+    for (key, want) in [
+        ("format", "format = 1"),
+        ("kind", "kind = \"review\""),
+        ("reviewer", "reviewer = \"评审人姓名\""),
+    ] {
+        if root.get(key).is_none() {
+            loader.problem(
+                "review::missing_key",
+                format!("评审文件缺少 `{key}`"),
+                Span::new(0, root_span.start as usize..root_span.start as usize),
+                "文件开头",
+                Some(format!("在文件开头写上 {want}")),
+            );
+        }
+    }
+    let problems = loader.problems;
+    if problems.is_empty() {
+        Ok(reviews)
+    } else {
+        Err(problems)
+    }
+}
+
+/// One `[[units]]` block: `unit`, `year`, and one inline table per criterion.
+fn unit_block(loader: &mut Loader<'_>, table: &DeTable<'_>, span: Span) -> Option<ReviewedUnit> {
+    let mut unit = None;
+    let mut year = None;
+    let mut judgments = Vec::new();
+    let mut entries: Vec<_> = table.iter().collect();
+    entries.sort_by_key(|(k, _)| k.span().start);
+    for (key, value) in entries {
+        let key_text: &str = key.get_ref();
+        let key_span = Span::new(0, key.span());
+        match (key_text, value.get_ref()) {
+            ("unit", DeValue::String(s)) => unit = Some(s.trim().to_string()),
+            ("year", DeValue::Integer(i)) => year = i.as_str().parse::<i64>().ok(),
+            ("unit" | "year", found) => loader.problem(
+                "review::bad_value",
+                format!("`{key_text}` 不对（实际是{}）", toml_type(found)),
+                span_of(value),
+                "这里",
+                Some(
+                    "unit 为单位名称（文字，与材料中的 unit.name 相同），year 为评价年度（整数）"
+                        .into(),
+                ),
+            ),
+            (id, DeValue::Table(t)) => {
+                let mut j = loader.judgment(id, key_span, t);
+                j.origin = Origin::File(loader.source.clone());
+                judgments.push(j);
+            }
+            (id, found) => loader.problem(
+                "review::bad_value",
+                format!("评分项 `{id}` 应为表（实际是{}）", toml_type(found)),
+                span_of(value),
+                "应为 { tier = …, score = …, note = … }",
+                Some(format!(
+                    "写成 {id} = {{ score = 分数, note = \"评审意见\" }}"
+                )),
+            ),
+        }
+    }
+    let (line, column) = loader.source.line_col(span.start);
+    match (unit, year) {
+        (Some(unit), Some(year)) => Some(ReviewedUnit {
+            unit,
+            year,
+            at: format!("{}:{line}:{column}", loader.source.name),
+            judgments,
+            problems: Vec::new(),
+        }),
+        (unit, year) => {
+            let missing = match (unit, year) {
+                (None, None) => "unit 和 year",
+                (None, _) => "unit",
+                _ => "year",
+            };
+            loader.problem(
+                "review::missing_key",
+                format!("这一单位的评审缺少 {missing}"),
+                Span::new(0, span.start as usize..span.start as usize + 1),
+                "这一项",
+                Some("每个 [[units]] 写明 unit = \"单位名称\" 和 year = 2022".into()),
+            );
+            None
+        }
+    }
+}

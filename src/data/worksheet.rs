@@ -1,0 +1,457 @@
+//! Review worksheets (`.xlsx`) filled by reviewers in Excel or WPS, read
+//! back into judgments. The layout is the one `jixiao review` writes
+//! (reviews.md): the 评审 sheet with the labels 评审人 / 评审日期 / 评分表
+//! above a header row of fixed column names, and the 单位 sheet with the
+//! received dates. Columns are found by their header names, not their
+//! letters, so a reviewer who moves or hides a column loses nothing.
+//!
+//! A number is never trusted as a float: a number cell is taken by its
+//! shortest decimal form (what the spreadsheet shows), and a number typed
+//! as text, in full-width digits too, is read the same way.
+
+use super::review_file::{Received, ReviewedUnit, Reviews};
+use super::{Date, Judgment, Origin, SheetRow};
+use crate::diag::Problem;
+use crate::source::Span;
+use calamine::{Data, Range, Reader as _, Xlsx};
+use rust_decimal::Decimal;
+use std::str::FromStr as _;
+
+/// The sheet of judgments.
+pub const REVIEW_SHEET: &str = "评审";
+/// The sheet of long texts.
+pub const MATERIAL_SHEET: &str = "材料";
+/// The sheet of units and received dates.
+pub const UNIT_SHEET: &str = "单位";
+/// The label left of the reviewer's name.
+pub const REVIEWER_LABEL: &str = "评审人";
+/// The label left of the review date.
+pub const DATE_LABEL: &str = "评审日期";
+/// The label left of the sheet's title the worksheet was made for.
+pub const RULES_LABEL: &str = "评分表";
+/// The columns of the 评审 sheet, in order; the first nine are the ones
+/// read back.
+pub const REVIEW_COLUMNS: [&str; 13] = [
+    "单位",
+    "年度",
+    "材料文件",
+    "评分项",
+    "编号",
+    "分值",
+    "档次",
+    "得分",
+    "评审意见",
+    "分数段",
+    "提示",
+    "评分标准",
+    "材料",
+];
+/// The columns of the 单位 sheet.
+pub const UNIT_COLUMNS: [&str; 4] = ["单位", "年度", "材料文件", "送达日期"];
+
+/// Largest worksheet read (a reviewer's copy is tens of kilobytes).
+pub const MAX_WORKSHEET_BYTES: u64 = 32 * 1024 * 1024;
+
+/// A filled worksheet: its reviewer's judgments, and the rules' title it
+/// was made for.
+#[derive(Debug)]
+pub struct Worksheet {
+    /// The judgments and received dates.
+    pub reviews: Reviews,
+    /// The title of the sheet (评分表) the worksheet was made for.
+    pub rules: Option<String>,
+}
+
+/// Read a filled review worksheet. A file that cannot be used at all (not
+/// a workbook, no 评审 sheet or header, no reviewer's name) is one error;
+/// a row that cannot be read is a problem of its unit
+/// (`ReviewedUnit::problems`), so every other unit is still scored.
+pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Problem>> {
+    let fail = |message: String, help: &str| {
+        vec![Problem::plain("review::worksheet", message).with_help(help)]
+    };
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| {
+        fail(
+            format!("{name} 不是可以读取的 Excel 工作簿（.xlsx）：{e}"),
+            "用 Excel 或 WPS 打开后“另存为”Excel 工作簿（*.xlsx）再试；.xls 与 .et 格式请先另存为 .xlsx",
+        )
+    })?;
+    let range = book.worksheet_range(REVIEW_SHEET).map_err(|_| {
+        fail(
+            format!(
+                "{name} 中没有名为“{REVIEW_SHEET}”的工作表（现有：{}）",
+                book.sheet_names().join("、")
+            ),
+            "评审表由 jixiao review 生成；请在生成的工作簿中填写，不要改动工作表的名称",
+        )
+    })?;
+    let sheet = Grid::new(&range);
+    let Some(header) = sheet.find_header(&REVIEW_COLUMNS[..9]) else {
+        return Err(fail(
+            format!(
+                "{name} {REVIEW_SHEET} 表中找不到表头行（{}）",
+                REVIEW_COLUMNS[..9].join("、")
+            ),
+            "表头行的列名不能改动；请用 jixiao review 重新生成评审表",
+        ));
+    };
+    let reviewer = sheet
+        .right_of(REVIEWER_LABEL, header.row)
+        .map(|(text, _)| text)
+        .filter(|t| !t.is_empty());
+    let Some(reviewer) = reviewer else {
+        let at = sheet
+            .label(REVIEWER_LABEL, header.row)
+            .map(|(r, c)| format!(" {REVIEW_SHEET}!{}{}", column_letters(c + 1), r + 1))
+            .unwrap_or_default();
+        return Err(fail(
+            format!("{name}{at}：没有填写评审人姓名"),
+            "在“评审人”右边的单元格写上评审人的姓名；每位评审人填写自己的一份评审表",
+        ));
+    };
+    let mut problems = Vec::new();
+    let reviewed_on = match sheet.right_of(DATE_LABEL, header.row) {
+        Some((text, cell)) if !text.is_empty() => match date_of(cell) {
+            Some(d) => Some(d),
+            None => {
+                problems.push(
+                    Problem::plain(
+                        "review::bad_value",
+                        format!("{name} {REVIEW_SHEET}：评审日期“{text}”不是有效日期"),
+                    )
+                    .with_help("写成 2023-07-10"),
+                );
+                None
+            }
+        },
+        _ => None,
+    };
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let rules = sheet
+        .right_of(RULES_LABEL, header.row)
+        .map(|(t, _)| t)
+        .filter(|t| !t.is_empty());
+    let mut reviews = Reviews {
+        file: name.to_string(),
+        reviewer: reviewer.clone(),
+        reviewed_on,
+        units: Vec::new(),
+        received: Vec::new(),
+    };
+    let columns: [String; 4] = [4, 6, 7, 8].map(|i| column_letters(header.columns[i] + 1));
+    for row in header.row + 1..sheet.rows {
+        let text = |i: usize| sheet.text(row, header.columns[i]);
+        let unit = text(0);
+        let (tier, note) = (text(6), text(8));
+        let score_cell = sheet.cell(row, header.columns[7]);
+        if unit.is_empty() && tier.is_empty() && note.is_empty() && is_empty(score_cell) {
+            continue;
+        }
+        let at_row = SheetRow {
+            file: name.to_string(),
+            sheet: REVIEW_SHEET.to_string(),
+            row: row + 1,
+            columns: columns.clone(),
+        };
+        let id = text(4);
+        let title = text(3);
+        let year = year_of(sheet.cell(row, header.columns[1]));
+        let row_problem = |field: usize, message: String, help: &str| {
+            Problem::plain(
+                "review::bad_value",
+                format!(
+                    "{}（评审人 {reviewer}，单位“{unit}”，评分项“{title}”）：{message}",
+                    at_row.cell(field)
+                ),
+            )
+            .with_help(help)
+        };
+        let read = if unit.is_empty() || year.is_none() || id.is_empty() {
+            Err(row_problem(
+                0,
+                "这一行缺少单位、年度或编号".into(),
+                "评审表的单位、年度、编号三列由 jixiao review 填好，请不要改动或删除",
+            ))
+        } else if tier.is_empty() && note.is_empty() && is_empty(score_cell) {
+            continue; // not judged yet: the criterion stays pending
+        } else {
+            match score_of(score_cell) {
+                Ok(score) => Ok(Judgment {
+                    id,
+                    reviewer: Some(reviewer.clone()),
+                    origin: Origin::Sheet(at_row.clone()),
+                    id_span: Span::default(),
+                    score: score.map(|s| (s, Span::default())),
+                    tier: (!tier.is_empty()).then(|| (tier, Span::default())),
+                    note: (!note.is_empty()).then_some(note),
+                    override_rules: false,
+                }),
+                Err(shown) => Err(row_problem(
+                    2,
+                    format!("得分“{shown}”不是数字"),
+                    "得分只写数字，如 18 或 17.5（不写“分”字或其他文字）",
+                )),
+            }
+        };
+        let year = year.unwrap_or(0);
+        let index = match reviews
+            .units
+            .iter()
+            .position(|u| u.unit == unit && u.year == year)
+        {
+            Some(i) => i,
+            None => {
+                reviews.units.push(ReviewedUnit {
+                    unit: unit.clone(),
+                    year,
+                    at: at_row.cell(0),
+                    judgments: Vec::new(),
+                    problems: Vec::new(),
+                });
+                reviews.units.len() - 1
+            }
+        };
+        if let Some(block) = reviews.units.get_mut(index) {
+            match read {
+                Ok(j) => block.judgments.push(j),
+                Err(p) => block.problems.push(p),
+            }
+        }
+    }
+    if let Ok(units) = book.worksheet_range(UNIT_SHEET) {
+        read_received(name, &Grid::new(&units), &mut reviews, &mut problems);
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Worksheet { reviews, rules })
+}
+
+/// The 单位 sheet: received dates the bureau's registry wrote.
+fn read_received(name: &str, sheet: &Grid<'_>, reviews: &mut Reviews, problems: &mut Vec<Problem>) {
+    let Some(header) = sheet.find_header(&UNIT_COLUMNS) else {
+        return;
+    };
+    for row in header.row + 1..sheet.rows {
+        let unit = sheet.text(row, header.columns[0]);
+        let cell = sheet.cell(row, header.columns[3]);
+        if unit.is_empty() || is_empty(cell) {
+            continue;
+        }
+        let at = format!(
+            "{name} {UNIT_SHEET}!{}{}",
+            column_letters(header.columns[3] + 1),
+            row + 1
+        );
+        match (year_of(sheet.cell(row, header.columns[1])), date_of(cell)) {
+            (Some(year), Some(date)) => reviews.received.push(Received {
+                unit,
+                year,
+                date,
+                at,
+            }),
+            _ => problems.push(
+                Problem::plain(
+                    "review::bad_value",
+                    format!(
+                        "{at}（单位“{unit}”）：送达日期“{}”不是有效日期",
+                        shown(cell)
+                    ),
+                )
+                .with_help("写成 2023-06-14，或用 Excel 的日期格式"),
+            ),
+        }
+    }
+}
+
+/// A sheet's cells by absolute position.
+struct Grid<'r> {
+    range: &'r Range<Data>,
+    rows: u32,
+}
+
+/// The header row and the column of each name.
+struct Header {
+    row: u32,
+    columns: Vec<u32>,
+}
+
+impl<'r> Grid<'r> {
+    fn new(range: &'r Range<Data>) -> Self {
+        Grid {
+            range,
+            rows: range.end().map_or(0, |(r, _)| r + 1),
+        }
+    }
+
+    fn cell(&self, row: u32, col: u32) -> &Data {
+        self.range.get_value((row, col)).unwrap_or(&Data::Empty)
+    }
+
+    fn text(&self, row: u32, col: u32) -> String {
+        shown(self.cell(row, col)).trim().to_string()
+    }
+
+    fn width(&self) -> u32 {
+        self.range.end().map_or(0, |(_, c)| c + 1)
+    }
+
+    /// The first row holding every name, and where each is.
+    fn find_header(&self, names: &[&str]) -> Option<Header> {
+        (0..self.rows.min(50)).find_map(|row| {
+            let columns: Option<Vec<u32>> = names
+                .iter()
+                .map(|n| (0..self.width()).find(|c| self.text(row, *c) == *n))
+                .collect();
+            columns.map(|columns| Header { row, columns })
+        })
+    }
+
+    /// Where the label cell is, above `before`.
+    fn label(&self, label: &str, before: u32) -> Option<(u32, u32)> {
+        (0..before).find_map(|row| {
+            (0..self.width())
+                .find(|c| self.text(row, *c) == label)
+                .map(|c| (row, c))
+        })
+    }
+
+    /// The cell just right of a label above `before`: its text and cell.
+    fn right_of(&self, label: &str, before: u32) -> Option<(String, &Data)> {
+        let (row, col) = self.label(label, before)?;
+        Some((self.text(row, col + 1), self.cell(row, col + 1)))
+    }
+}
+
+fn is_empty(cell: &Data) -> bool {
+    match cell {
+        Data::Empty => true,
+        Data::String(s) => s.trim().is_empty(),
+        _ => false,
+    }
+}
+
+/// A cell as the spreadsheet shows it; numbers in their shortest decimal
+/// form (Rust prints the shortest text that reads back as the same float).
+fn shown(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => format!("{f}"),
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        Data::DateTime(d) => {
+            let days = d.as_f64().floor();
+            // Excel's day 0 is 1899-12-30 (its 1900 leap-year bug included).
+            if (1.0..3_000_000.0).contains(&days) {
+                Date::from_days(days as i64 - 25_569)
+                    .map_or_else(|| format!("{d}"), |d| d.to_string())
+            } else {
+                format!("{d}")
+            }
+        }
+        Data::Error(e) => format!("{e:?}"),
+    }
+}
+
+/// `１８．５` → `18.5`: full-width digits and points as a Chinese input
+/// method types them.
+fn half_width(text: &str) -> String {
+    text.trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '．' | '。' => '.',
+            '－' => '-',
+            _ => c,
+        })
+        .collect()
+}
+
+/// The score of a cell: none when empty, else the exact decimal of its
+/// shown form; `Err` with the text when it is not a number.
+fn score_of(cell: &Data) -> Result<Option<Decimal>, String> {
+    if is_empty(cell) {
+        return Ok(None);
+    }
+    let text = half_width(&shown(cell));
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == '-');
+    match Decimal::from_str(&text) {
+        Ok(d) if plain => Ok(Some(d)),
+        _ => Err(shown(cell)),
+    }
+}
+
+fn year_of(cell: &Data) -> Option<i64> {
+    let text = half_width(&shown(cell));
+    text.parse::<i64>()
+        .ok()
+        .filter(|y| (1900..=9999).contains(y))
+}
+
+/// A date cell (an Excel date) or a date typed as text: `2023-07-10`,
+/// `2023/7/10`, `2023.7.10`, `2023年7月10日`.
+fn date_of(cell: &Data) -> Option<Date> {
+    let text = half_width(&shown(cell));
+    let parts: Vec<&str> = text
+        .split(['-', '/', '.', '年', '月', '日'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    match parts.as_slice() {
+        [y, m, d] => Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?),
+        _ => None,
+    }
+}
+
+/// `0` → `A`, `26` → `AA`, counting from 1.
+pub fn column_letters(mut n: u32) -> String {
+    let mut out = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        out.push(char::from(b'A' + rem as u8));
+        n = (n - 1) / 26;
+    }
+    out.iter().rev().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_by_their_shown_form() {
+        let d = |s: &str| Decimal::from_str(s).ok();
+        assert_eq!(score_of(&Data::Float(17.17)), Ok(d("17.17")));
+        assert_eq!(score_of(&Data::Float(4.5)), Ok(d("4.5")));
+        assert_eq!(score_of(&Data::Float(18.0)), Ok(d("18")));
+        assert_eq!(score_of(&Data::Int(18)), Ok(d("18")));
+        assert_eq!(score_of(&Data::String("１８".into())), Ok(d("18")));
+        assert_eq!(score_of(&Data::String(" 17.5 ".into())), Ok(d("17.5")));
+        assert_eq!(score_of(&Data::String("18分".into())), Err("18分".into()));
+        assert_eq!(score_of(&Data::String("1e3".into())), Err("1e3".into()));
+        assert_eq!(score_of(&Data::Empty), Ok(None));
+        assert_eq!(score_of(&Data::Float(4.333)), Ok(d("4.333")));
+    }
+
+    #[test]
+    fn dates_in_the_forms_people_type() {
+        let d = |s: &str| date_of(&Data::String(s.into())).map(|d| d.to_string());
+        assert_eq!(d("2023-07-10").as_deref(), Some("2023-07-10"));
+        assert_eq!(d("2023/7/10").as_deref(), Some("2023-07-10"));
+        assert_eq!(d("2023年7月10日").as_deref(), Some("2023-07-10"));
+        assert_eq!(d("2023-02-30"), None);
+        assert_eq!(d("七月十日"), None);
+    }
+
+    #[test]
+    fn column_names() {
+        assert_eq!(column_letters(1), "A");
+        assert_eq!(column_letters(8), "H");
+        assert_eq!(column_letters(27), "AA");
+    }
+}

@@ -1,0 +1,466 @@
+//! The review worksheet (`jixiao review`): what each reviewer fills in
+//! Excel or WPS. Layout and column names are those `data::worksheet` reads
+//! back (reviews.md):
+//!
+//! - 评审: the reviewer's name and date beside their labels, then one row
+//!   per unit × criterion that needs a judgment for that unit, with a tier
+//!   drop-down, a score checked against the criterion's points, the tiers'
+//!   bands, the rules' hints and the sheet's words beside it;
+//! - 材料: the long texts the reviewer reads (`show` in the rules), one
+//!   block per unit, linked from the rows;
+//! - 单位: one row per unit with its 送达日期 for the bureau's registry.
+
+use crate::data::Date;
+use crate::data::worksheet::{
+    DATE_LABEL, MATERIAL_SHEET, REVIEW_COLUMNS, REVIEW_SHEET, REVIEWER_LABEL, RULES_LABEL,
+    UNIT_COLUMNS, UNIT_SHEET,
+};
+use crate::eval::outcome::{Basis, NodeOutcome, Outcome};
+use crate::ir::{Method, NodeIr, NodeIrKind, Plan, RuleSet, TierIr};
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{
+    Color, DataValidation, DataValidationRule, DocProperties, ExcelDateTime, Format, FormatAlign,
+    FormatBorder, Url, Workbook, Worksheet, XlsxError,
+};
+
+/// One unit's package, scored without judgments.
+pub struct WorksheetUnit<'a> {
+    /// The package's file, as the bureau names it.
+    pub file: String,
+    /// Its outcome (with `show` texts).
+    pub outcome: &'a Outcome,
+    /// Its year's rules.
+    pub rules: &'a RuleSet,
+    /// The package's own received date, when it has one.
+    pub received_on: Option<Date>,
+}
+
+/// Excel's limit of characters in one cell.
+const CELL_LIMIT: usize = 32_767;
+
+/// The worksheet, as bytes; the same inputs give the same bytes.
+pub fn review_worksheet(units: &[WorksheetUnit<'_>]) -> Result<Vec<u8>, String> {
+    build(units).map_err(|e| format!("无法生成评审表：{e}"))
+}
+
+/// Rows the worksheet will hold: (unit index, criterion) in file order of
+/// the units and sheet order of the criteria.
+pub fn pending_criteria<'o>(outcome: &'o Outcome) -> Vec<&'o NodeOutcome> {
+    let mut out = Vec::new();
+    fn walk<'o>(nodes: &'o [NodeOutcome], out: &mut Vec<&'o NodeOutcome>) {
+        for n in nodes {
+            if n.children.is_empty() {
+                if n.basis == Basis::Pending {
+                    out.push(n);
+                }
+            } else {
+                walk(&n.children, out);
+            }
+        }
+    }
+    walk(&outcome.nodes, &mut out);
+    out
+}
+
+struct Formats {
+    title: Format,
+    label: Format,
+    input: Format,
+    date_input: Format,
+    note: Format,
+    head: Format,
+    cell: Format,
+    number: Format,
+    fill: Format,
+    link: Format,
+    block: Format,
+    text: Format,
+    date: Format,
+}
+
+impl Formats {
+    fn new() -> Self {
+        let bordered = Format::new()
+            .set_border(FormatBorder::Thin)
+            .set_text_wrap()
+            .set_align(FormatAlign::Top);
+        let input = bordered
+            .clone()
+            .set_background_color(Color::RGB(0xFFF4CC))
+            .set_unlocked();
+        Formats {
+            title: Format::new().set_bold().set_font_size(14),
+            label: Format::new()
+                .set_bold()
+                .set_align(FormatAlign::Right)
+                .set_align(FormatAlign::VerticalCenter),
+            date_input: input.clone().set_num_format("yyyy-mm-dd"),
+            input: input.clone(),
+            note: Format::new()
+                .set_text_wrap()
+                .set_font_color(Color::RGB(0x555555)),
+            head: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter)
+                .set_background_color(Color::RGB(0xDDE5F0))
+                .set_border(FormatBorder::Thin),
+            cell: bordered.clone(),
+            number: bordered.clone().set_align(FormatAlign::Center),
+            fill: input,
+            link: bordered
+                .clone()
+                .set_font_color(Color::RGB(0x1F4E9B))
+                .set_underline(rust_xlsxwriter::FormatUnderline::Single),
+            block: Format::new()
+                .set_bold()
+                .set_background_color(Color::RGB(0xEEF2F7))
+                .set_border(FormatBorder::Thin),
+            text: Format::new()
+                .set_text_wrap()
+                .set_align(FormatAlign::Top)
+                .set_border(FormatBorder::Thin),
+            date: bordered.set_num_format("yyyy-mm-dd").set_unlocked(),
+        }
+    }
+}
+
+fn build(units: &[WorksheetUnit<'_>]) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
+    book.set_properties(
+        &DocProperties::new()
+            .set_title("绩效自评工作考核评审表")
+            .set_author("jixiao")
+            .set_creation_datetime(&created),
+    );
+    let f = Formats::new();
+    let mut titles: Vec<&str> = Vec::new();
+    for u in units {
+        if !titles.contains(&u.rules.title.as_str()) {
+            titles.push(&u.rules.title);
+        }
+    }
+    // The material sheet first in memory, so that rows can link to it; it
+    // is placed second in the workbook.
+    let mut material = Worksheet::new();
+    material.set_name(MATERIAL_SHEET)?;
+    let links = write_material(&mut material, units, &f)?;
+
+    let sheet = book.add_worksheet();
+    sheet.set_name(REVIEW_SHEET)?;
+    write_review(sheet, units, &titles, &links, &f)?;
+    book.push_worksheet(material);
+    let unit_sheet = book.add_worksheet();
+    unit_sheet.set_name(UNIT_SHEET)?;
+    write_units(unit_sheet, units, &f)?;
+    book.save_to_buffer()
+}
+
+/// Header rows of the 评审 sheet: title, labels, instructions, columns.
+const HEADER_ROW: u32 = 3;
+
+fn write_review(
+    sheet: &mut Worksheet,
+    units: &[WorksheetUnit<'_>],
+    titles: &[&str],
+    links: &[Vec<Option<u32>>],
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let last = (REVIEW_COLUMNS.len() - 1) as u16;
+    sheet.merge_range(0, 0, 0, 8, "绩效自评工作考核评审表", &f.title)?;
+    sheet.write_string_with_format(1, 0, REVIEWER_LABEL, &f.label)?;
+    sheet.write_blank(1, 1, &f.input)?;
+    sheet.write_string_with_format(1, 2, DATE_LABEL, &f.label)?;
+    sheet.write_blank(1, 3, &f.date_input)?;
+    sheet.write_string_with_format(1, 4, RULES_LABEL, &f.label)?;
+    sheet.merge_range(1, 5, 1, 8, &titles.join("；"), &f.cell)?;
+    sheet.merge_range(
+        2,
+        0,
+        2,
+        last,
+        "填写说明：在“评审人”右边写上姓名、“评审日期”右边写上日期；每行是一个单位需要评审的一个评分项——从“档次”下拉框选择档次，在“得分”中写分数（在所选档次的分数段之内，最多两位小数），在“评审意见”中写明理由（未给满分的必须写）。单位、年度、编号三列请勿改动。需要阅读的报告原文在“材料”工作表中。",
+        &f.note,
+    )?;
+    sheet.set_row_height(2, 45)?;
+    for (c, name) in REVIEW_COLUMNS.iter().enumerate() {
+        sheet.write_string_with_format(HEADER_ROW, c as u16, *name, &f.head)?;
+    }
+    let mut row = HEADER_ROW + 1;
+    for (ui, u) in units.iter().enumerate() {
+        let pending = pending_criteria(u.outcome);
+        for (ci, node) in pending.iter().enumerate() {
+            let tiers = tiers_of(u.rules, &node.id);
+            sheet.write_string_with_format(row, 0, &u.outcome.unit, &f.cell)?;
+            sheet.write_number_with_format(row, 1, u.outcome.year as f64, &f.number)?;
+            sheet.write_string_with_format(row, 2, &u.file, &f.cell)?;
+            sheet.write_string_with_format(row, 3, &node.title, &f.cell)?;
+            sheet.write_string_with_format(row, 4, &node.id, &f.cell)?;
+            write_decimal(sheet, row, 5, node.max, &f.number)?;
+            sheet.write_blank(row, 6, &f.fill)?;
+            sheet.write_blank(row, 7, &f.fill)?;
+            sheet.write_blank(row, 8, &f.fill)?;
+            sheet.write_string_with_format(row, 9, &bands(&tiers), &f.cell)?;
+            let hints: Vec<String> = node
+                .hints
+                .iter()
+                .map(|(label, value)| format!("{label}：{value}"))
+                .collect();
+            sheet.write_string_with_format(row, 10, &hints.join("\n"), &f.cell)?;
+            sheet.write_string_with_format(
+                row,
+                11,
+                &clip(node.says.as_deref().unwrap_or("")),
+                &f.cell,
+            )?;
+            match links.get(ui).and_then(|l| l.get(ci)).copied().flatten() {
+                Some(target) => {
+                    sheet.write_url_with_format(
+                        row,
+                        12,
+                        Url::new(format!("internal:'{MATERIAL_SHEET}'!A{}", target + 1))
+                            .set_text(format!("见“材料”第 {} 行", target + 1)),
+                        &f.link,
+                    )?;
+                }
+                None => {
+                    sheet.write_blank(row, 12, &f.cell)?;
+                }
+            }
+            add_validations(sheet, row, node.max, &tiers)?;
+            sheet.set_row_height(row, 60)?;
+            row += 1;
+        }
+    }
+    let widths = [
+        26.0, 7.0, 20.0, 22.0, 13.0, 6.0, 11.0, 8.0, 40.0, 26.0, 30.0, 50.0, 14.0,
+    ];
+    for (c, w) in widths.iter().enumerate() {
+        sheet.set_column_width(c as u16, *w)?;
+    }
+    sheet.set_row_height(HEADER_ROW, 24)?;
+    sheet.set_freeze_panes(HEADER_ROW + 1, 1)?;
+    sheet.set_landscape();
+    sheet.set_paper_size(9);
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
+    if row > HEADER_ROW + 1 {
+        sheet.autofilter(HEADER_ROW, 0, row - 1, last)?;
+    }
+    Ok(())
+}
+
+/// The tier drop-down (named tiers only) and the score's range.
+fn add_validations(
+    sheet: &mut Worksheet,
+    row: u32,
+    max: Decimal,
+    tiers: &[&TierIr],
+) -> Result<(), XlsxError> {
+    let names: Vec<&str> = tiers
+        .iter()
+        .map(|t| t.name.as_str())
+        .filter(|n| !n.is_empty())
+        .collect();
+    if !names.is_empty() {
+        let list = DataValidation::new()
+            .allow_list_strings(&names)?
+            .set_error_title("档次")?
+            .set_error_message(format!("请从下拉框中选择：{}", names.join("、")))?;
+        sheet.add_data_validation(row, 6, row, 6, &list)?;
+    }
+    // Excel's own check while typing; the exact check is made when the
+    // worksheet is read back.
+    let high: f64 = max.to_string().parse().unwrap_or(0.0);
+    let score = DataValidation::new()
+        .allow_decimal_number(DataValidationRule::Between(0.0, high))
+        .set_error_title("得分")?
+        .set_error_message(format!("得分应为 0 到 {} 之间的数字", max.normalize()))?;
+    sheet.add_data_validation(row, 7, row, 7, &score)?;
+    Ok(())
+}
+
+/// A decimal as a number when it is whole (exact in a float), else as the
+/// text of the decimal itself.
+fn write_decimal(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    value: Decimal,
+    format: &Format,
+) -> Result<(), XlsxError> {
+    let value = value.normalize();
+    match i32::try_from(value.mantissa())
+        .ok()
+        .filter(|_| value.scale() == 0)
+    {
+        Some(whole) => sheet.write_number_with_format(row, col, f64::from(whole), format)?,
+        None => sheet.write_string_with_format(row, col, value.to_string(), format)?,
+    };
+    Ok(())
+}
+
+/// `全面 20；较全面 16–18；…`, or `0–5` for an untiered criterion.
+fn bands(tiers: &[&TierIr]) -> String {
+    tiers
+        .iter()
+        .map(|t| {
+            let band = if t.low == t.high {
+                t.low.normalize().to_string()
+            } else {
+                format!("{}–{}", t.low.normalize(), t.high.normalize())
+            };
+            let free = if t.free { "（须写理由）" } else { "" };
+            if t.name.is_empty() {
+                band
+            } else {
+                format!("{} {band}{free}", t.name)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
+/// The tiers a criterion may be judged by, in every case of its plan.
+fn tiers_of<'r>(rules: &'r RuleSet, id: &str) -> Vec<&'r TierIr> {
+    fn find<'r>(nodes: &'r [NodeIr], id: &str) -> Option<&'r NodeIr> {
+        nodes.iter().find_map(|n| match &n.kind {
+            NodeIrKind::Section(children) => find(children, id),
+            NodeIrKind::Criterion(_) if n.id == id => Some(n),
+            NodeIrKind::Criterion(_) => None,
+        })
+    }
+    fn collect<'r>(plan: &'r Plan, out: &mut Vec<&'r TierIr>) {
+        match &plan.method {
+            Method::Judge(j) => out.extend(j.tiers.iter()),
+            Method::Cases(cases, otherwise) => {
+                for (_, p) in cases {
+                    collect(p, out);
+                }
+                collect(otherwise, out);
+            }
+            Method::Deduct(_) | Method::Award(_) => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(NodeIrKind::Criterion(c)) = find(&rules.nodes, id).map(|n| &n.kind) {
+        collect(&c.plan, &mut out);
+    }
+    out
+}
+
+/// The 材料 sheet; for each unit and pending criterion, the row its texts
+/// start on (none when the rules show nothing for it).
+fn write_material(
+    sheet: &mut Worksheet,
+    units: &[WorksheetUnit<'_>],
+    f: &Formats,
+) -> Result<Vec<Vec<Option<u32>>>, XlsxError> {
+    sheet.set_column_width(0, 110.0)?;
+    sheet.write_string_with_format(0, 0, "评审时需要阅读的报告原文", &f.title)?;
+    let mut row = 2;
+    let mut links = Vec::new();
+    for u in units {
+        let pending = pending_criteria(u.outcome);
+        let mut unit_links = Vec::new();
+        let mut heading_done = false;
+        for node in &pending {
+            if node.shows.is_empty() {
+                unit_links.push(None);
+                continue;
+            }
+            if !heading_done {
+                sheet.write_string_with_format(
+                    row,
+                    0,
+                    format!("{}（{} 年度）· {}", u.outcome.unit, u.outcome.year, u.file),
+                    &f.block,
+                )?;
+                row += 1;
+                heading_done = true;
+            }
+            unit_links.push(Some(row));
+            for (label, text) in &node.shows {
+                sheet.write_string_with_format(
+                    row,
+                    0,
+                    format!("{}（评分项：{}）", label, node.title),
+                    &f.head,
+                )?;
+                row += 1;
+                let shown = if text.trim().is_empty() {
+                    "（报告中没有这一部分）".to_string()
+                } else {
+                    clip(text)
+                };
+                sheet.write_string_with_format(row, 0, &shown, &f.text)?;
+                sheet.set_row_height(row, row_height(&shown))?;
+                row += 1;
+            }
+        }
+        if heading_done {
+            row += 1;
+        }
+        links.push(unit_links);
+    }
+    sheet.set_paper_size(9);
+    sheet.set_print_fit_to_pages(1, 0);
+    Ok(links)
+}
+
+/// Rows are not sized by Excel when the file is written: about 55 Chinese
+/// characters a line in a column 110 wide, 15 points a line, at most 409.
+fn row_height(text: &str) -> f64 {
+    let lines: usize = text
+        .split('\n')
+        .map(|l| l.chars().count().div_ceil(55).max(1))
+        .sum();
+    (lines as f64 * 15.0 + 4.0).min(409.0)
+}
+
+/// A text fit for one cell: cut visibly at Excel's limit.
+fn clip(text: &str) -> String {
+    const TAIL: &str = "……（超出单元格容量，全文见报告）";
+    if text.chars().count() <= CELL_LIMIT {
+        return text.to_string();
+    }
+    let keep = CELL_LIMIT - TAIL.chars().count();
+    let mut out: String = text.chars().take(keep).collect();
+    out.push_str(TAIL);
+    out
+}
+
+fn write_units(
+    sheet: &mut Worksheet,
+    units: &[WorksheetUnit<'_>],
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    for (c, name) in UNIT_COLUMNS.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *name, &f.head)?;
+    }
+    let mut row = 1;
+    for u in units {
+        sheet.write_string_with_format(row, 0, &u.outcome.unit, &f.cell)?;
+        sheet.write_number_with_format(row, 1, u.outcome.year as f64, &f.number)?;
+        sheet.write_string_with_format(row, 2, &u.file, &f.cell)?;
+        match u.received_on {
+            Some(d) => {
+                let (y, m, day) = d.parts();
+                let when = ExcelDateTime::from_ymd(u16::try_from(y).unwrap_or(1900), m, day)?;
+                sheet.write_datetime_with_format(row, 3, &when, &f.date)?;
+            }
+            None => {
+                sheet.write_blank(row, 3, &f.fill)?;
+            }
+        }
+        row += 1;
+    }
+    for (c, w) in [30.0, 8.0, 30.0, 14.0].iter().enumerate() {
+        sheet.set_column_width(c as u16, *w)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.set_paper_size(9);
+    Ok(())
+}
