@@ -134,7 +134,7 @@ pub(super) fn read_input(path: &Path, book: Option<&ReviewBook>) -> Result<Strin
         ))
         && let Some(date) = book
             .received_date(&header.unit, header.year)
-            .map_err(|p| vec![p])?
+            .map_err(|p| vec![*p])?
     {
         imported = import_docx(path, Some(date))?;
     }

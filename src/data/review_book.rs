@@ -58,6 +58,26 @@ impl ReviewBook {
                 Err(p) => problems.extend(p),
             }
         }
+        // One reviewer, one copy: the same name on two files is a mix-up
+        // (a copy passed on unsigned, a file given twice), said once.
+        for (i, s) in sources.iter().enumerate() {
+            if let Some(first) = sources
+                .iter()
+                .take(i)
+                .find(|f| f.reviews.reviewer == s.reviews.reviewer)
+            {
+                problems.push(
+                    Problem::plain(
+                        "review::same_reviewer",
+                        format!(
+                            "评审人“{}”出现在两份评审意见中：{} 和 {}",
+                            s.reviews.reviewer, first.reviews.file, s.reviews.file
+                        ),
+                    )
+                    .with_help("每位评审人只交一份评审表；若是同名的两位评审人，请在姓名后加以区别，如“张三（财政局）”"),
+                );
+            }
+        }
         if problems.is_empty() {
             Ok(ReviewBook {
                 sources,
@@ -123,21 +143,23 @@ impl ReviewBook {
     }
 
     /// The one received date of a unit; several different ones are an error.
-    pub fn received_date(&self, unit: &str, year: i64) -> Result<Option<Date>, Problem> {
+    pub fn received_date(&self, unit: &str, year: i64) -> Result<Option<Date>, Box<Problem>> {
         let dates = self.received_for(unit, year);
         let Some(first) = dates.first() else {
             return Ok(None);
         };
         match dates.iter().find(|r| r.date != first.date) {
             None => Ok(Some(first.date)),
-            Some(other) => Err(Problem::plain(
-                "review::received_conflict",
-                format!(
-                    "单位“{unit}”的送达日期不一致：{} 写的是 {}，{} 写的是 {}",
-                    first.at, first.date, other.at, other.date
-                ),
-            )
-            .with_help("各份评审表“单位”工作表中的送达日期应相同；请核对登记簿后改正")),
+            Some(other) => Err(Box::new(
+                Problem::plain(
+                    "review::received_conflict",
+                    format!(
+                        "单位“{unit}”的送达日期不一致：{} 写的是 {}，{} 写的是 {}",
+                        first.at, first.date, other.at, other.date
+                    ),
+                )
+                .with_help("各份评审表“单位”工作表中的送达日期应相同；请核对登记簿后改正"),
+            )),
         }
     }
 

@@ -175,6 +175,13 @@ pub fn load_review_file(source: &SourceFile) -> Result<Reviews, LoadError> {
         }
     }
     let problems = loader.problems;
+    for j in reviews
+        .units
+        .iter_mut()
+        .flat_map(|u| u.judgments.iter_mut())
+    {
+        j.reviewer = Some(reviews.reviewer.clone());
+    }
     if problems.is_empty() {
         Ok(reviews)
     } else {

@@ -206,7 +206,11 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
                 reviews.units.push(ReviewedUnit {
                     unit: unit.clone(),
                     year,
-                    at: at_row.cell(0),
+                    at: format!(
+                        "{name} {REVIEW_SHEET}!{}{}",
+                        column_letters(header.columns[0] + 1),
+                        row + 1
+                    ),
                     judgments: Vec::new(),
                     problems: Vec::new(),
                 });
@@ -260,7 +264,7 @@ fn read_received(name: &str, sheet: &Grid<'_>, reviews: &mut Reviews, problems: 
                         shown(cell)
                     ),
                 )
-                .with_help("写成 2023-06-14，或用 Excel 的日期格式"),
+                .with_help("写成 2023-06-14，或把单元格设为 Excel 的日期格式（显示为五位数时，是日期序号失去了日期格式）"),
             ),
         }
     }

@@ -213,7 +213,7 @@ pub(super) fn judgment_on_auto(
         submission,
         j,
         &node.title,
-        Field::Score,
+        Field::Id,
         "review::judgment_on_auto",
         format!(
             "`{}`（{}）按规则自动计分，不接受评审评分",
@@ -604,16 +604,23 @@ pub(super) fn combine(
     let (message, notes) = if several {
         let each: Vec<String> = judgments
             .iter()
-            .map(|s| format!("{} {}", s.who(), one_in_words(judge, s)))
+            .map(|s| {
+                let tier = s
+                    .tier
+                    .as_deref()
+                    .map(|t| format!("（{t}）"))
+                    .unwrap_or_default();
+                format!("{}{tier}{} 分", s.who(), s.score)
+            })
             .collect();
         let verb = if override_words { "改判" } else { "评分" };
         (
             format!(
-                "{} 名评审人{verb}，{} {} 分。{}",
+                "{} 名评审人{verb}，{} {} 分：{}",
                 judgments.len(),
                 method.words(),
                 score.normalize(),
-                each.join("；")
+                each.join("，")
             ),
             judgments
                 .iter()

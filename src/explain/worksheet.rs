@@ -45,7 +45,7 @@ pub fn review_worksheet(units: &[WorksheetUnit<'_>]) -> Result<Vec<u8>, String> 
 
 /// Rows the worksheet will hold: (unit index, criterion) in file order of
 /// the units and sheet order of the criteria.
-pub fn pending_criteria<'o>(outcome: &'o Outcome) -> Vec<&'o NodeOutcome> {
+pub fn pending_criteria(outcome: &Outcome) -> Vec<&NodeOutcome> {
     let mut out = Vec::new();
     fn walk<'o>(nodes: &'o [NodeOutcome], out: &mut Vec<&'o NodeOutcome>) {
         for n in nodes {
@@ -202,17 +202,17 @@ fn write_review(
             sheet.write_blank(row, 6, &f.fill)?;
             sheet.write_blank(row, 7, &f.fill)?;
             sheet.write_blank(row, 8, &f.fill)?;
-            sheet.write_string_with_format(row, 9, &bands(&tiers), &f.cell)?;
+            sheet.write_string_with_format(row, 9, bands(&tiers), &f.cell)?;
             let hints: Vec<String> = node
                 .hints
                 .iter()
                 .map(|(label, value)| format!("{label}：{value}"))
                 .collect();
-            sheet.write_string_with_format(row, 10, &hints.join("\n"), &f.cell)?;
+            sheet.write_string_with_format(row, 10, hints.join("\n"), &f.cell)?;
             sheet.write_string_with_format(
                 row,
                 11,
-                &clip(node.says.as_deref().unwrap_or("")),
+                clip(node.says.as_deref().unwrap_or("")),
                 &f.cell,
             )?;
             match links.get(ui).and_then(|l| l.get(ci)).copied().flatten() {
@@ -440,8 +440,7 @@ fn write_units(
     for (c, name) in UNIT_COLUMNS.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, *name, &f.head)?;
     }
-    let mut row = 1;
-    for u in units {
+    for (row, u) in (1..).zip(units.iter()) {
         sheet.write_string_with_format(row, 0, &u.outcome.unit, &f.cell)?;
         sheet.write_number_with_format(row, 1, u.outcome.year as f64, &f.number)?;
         sheet.write_string_with_format(row, 2, &u.file, &f.cell)?;
@@ -455,7 +454,6 @@ fn write_units(
                 sheet.write_blank(row, 3, &f.fill)?;
             }
         }
-        row += 1;
     }
     for (c, w) in [30.0, 8.0, 30.0, 14.0].iter().enumerate() {
         sheet.set_column_width(c as u16, *w)?;

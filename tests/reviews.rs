@@ -1,0 +1,818 @@
+//! A review round end to end (reviews.md): `jixiao review` writes the
+//! worksheet for a Word package and two `.toml` packages; reviewers fill
+//! it (here the test writes the filled cells with another writer, and one
+//! workbook re-saved by openpyxl is kept as a fixture); `jixiao score
+//! --reviews` reads them back through the same code as a real Excel file
+//! and gives the figures worked out by hand. Several reviewers, review
+//! files, and every error a bureau can make, each with a snapshot.
+
+use calamine::{Data, Reader as _, Xlsx};
+use rust_xlsxwriter::Workbook;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const MANIFEST: &str = env!("CARGO_MANIFEST_DIR");
+const DOCX: &str = "examples/2022/yueyanglou-finance-office.docx";
+const EXAMPLE_UNIT: &str = "岳阳市岳阳楼区人民政府金融工作办公室";
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+fn jixiao(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "100")
+        .args(args)
+        .output()
+        .expect("run jixiao");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A scratch folder of its own for each test.
+fn scratch(name: &str) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("jixiao-reviews-{:010}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    dir
+}
+
+/// The example with the changes of a rule test case (`[edit]`, `remove`),
+/// written to `dir/file`.
+fn variant(dir: &Path, file: &str, changes: &str) -> PathBuf {
+    let root = Path::new(MANIFEST).join("rules/2022");
+    let name = root.join("tests/variant.toml").display().to_string();
+    let text = format!("base = \"bases/yueyanglou-finance-office.toml\"\n{changes}");
+    let case = jixiao::cases::load(
+        &name,
+        &text,
+        &jixiao::cases::Bases::Disk { root: root.clone() },
+    )
+    .unwrap_or_else(|p| panic!("{}", jixiao::diag::render(&p)));
+    let path = dir.join(file);
+    std::fs::write(&path, case.submission.text.as_bytes()).expect("write variant");
+    path
+}
+
+/// Unit 甲: problems section only about money (problems is 0 by the rules,
+/// so it gets no row).
+fn unit_a(dir: &Path) -> PathBuf {
+    variant(
+        dir,
+        "甲单位.toml",
+        "remove = [\"review\"]\n[edit]\n\"unit.name\" = \"岳阳楼区甲单位\"\n\"self_checks[0].unit\" = \"岳阳楼区甲单位\"\n\
+         \"report.sections[6].text\" = \"（一）专项工作经费不足。\\n（二）办公资金紧张。\"\n",
+    )
+}
+
+/// Unit 乙: three days late by its own received date.
+fn unit_b(dir: &Path) -> PathBuf {
+    variant(
+        dir,
+        "乙单位.toml",
+        "remove = [\"review\"]\n[edit]\n\"unit.name\" = \"岳阳楼区乙单位\"\n\"self_checks[0].unit\" = \"岳阳楼区乙单位\"\n\
+         \"submission.received_on\" = 2023-06-18\n",
+    )
+}
+
+/// The example without its `[review]`.
+fn unreviewed(dir: &Path) -> PathBuf {
+    variant(dir, "示例单位.toml", "remove = [\"review\"]\n")
+}
+
+/// A reviewer's entries: criterion id → (tier, score cell, note).
+type Entries<'a> = &'a [(&'a str, &'a str, Cell<'a>, &'a str)];
+
+/// A score cell as a reviewer leaves it.
+#[derive(Clone, Copy)]
+enum Cell<'a> {
+    Number(f64),
+    Text(&'a str),
+}
+
+/// What a reviewer writes into a copy of the worksheet.
+struct Filling<'a> {
+    reviewer: Option<&'a str>,
+    date: Option<&'a str>,
+    /// (unit, criterion id, tier, score, note); unit "" = every unit.
+    rows: Vec<(&'a str, &'a str, &'a str, Cell<'a>, &'a str)>,
+    /// (unit, received date) on the 单位 sheet.
+    received: Vec<(&'a str, &'a str)>,
+}
+
+impl<'a> Filling<'a> {
+    fn by(reviewer: &'a str) -> Self {
+        Filling {
+            reviewer: Some(reviewer),
+            date: Some("2023-07-10"),
+            rows: Vec::new(),
+            received: Vec::new(),
+        }
+    }
+
+    /// The same entries for every unit.
+    fn all(mut self, entries: Entries<'a>) -> Self {
+        for (id, tier, score, note) in entries {
+            self.rows.push(("", id, tier, *score, note));
+        }
+        self
+    }
+}
+
+/// The example's review, as the bureau gave it (95 in all).
+const BUREAU: Entries<'static> = &[
+    (
+        "refinement",
+        "",
+        Cell::Number(4.0),
+        "两张自评表的“可持续影响指标”均未细化到三级指标。",
+    ),
+    ("measurable", "", Cell::Number(4.0), "部分三级指标未量化。"),
+    ("focused", "", Cell::Number(3.0), ""),
+    ("relevant", "", Cell::Number(2.0), ""),
+    (
+        "problems",
+        "较全面",
+        Cell::Number(18.0),
+        "问题集中在廉政与固定资产管理。",
+    ),
+    (
+        "suggestions",
+        "较全面",
+        Cell::Number(14.0),
+        "建议与问题一一对应。",
+    ),
+];
+
+/// Copy the worksheet `from` into `to`, filled: every cell of the 评审 and
+/// 单位 sheets is read (calamine) and written again (rust_xlsxwriter), with
+/// the reviewer's entries in their cells.
+fn fill(from: &Path, to: &Path, filling: &Filling<'_>) {
+    let mut book: Xlsx<_> = calamine::open_workbook(from).expect("open worksheet");
+    let mut out = Workbook::new();
+    for name in ["评审", "材料", "单位"] {
+        let range = book.worksheet_range(name).expect("sheet");
+        let sheet = out.add_worksheet();
+        sheet.set_name(name).expect("name");
+        let (rows, cols) = range.end().map_or((0, 0), |(r, c)| (r + 1, c + 1));
+        let header = (0..rows)
+            .find(|r| range.get_value((*r, 0)) == Some(&Data::String("单位".into())))
+            .unwrap_or(0);
+        let col_of = |title: &str| {
+            (0..cols)
+                .find(|c| range.get_value((header, *c)) == Some(&Data::String(title.into())))
+                .unwrap_or_else(|| panic!("no column {title}"))
+        };
+        for r in 0..rows {
+            for c in 0..cols {
+                let value = range.get_value((r, c)).cloned().unwrap_or(Data::Empty);
+                let (r16, c16) = (r, u16::try_from(c).expect("column"));
+                match value {
+                    Data::String(s) => sheet.write_string(r16, c16, s),
+                    Data::Float(f) => sheet.write_number(r16, c16, f),
+                    Data::Int(i) => sheet.write_number(r16, c16, i as f64),
+                    Data::DateTime(d) => {
+                        let when = rust_xlsxwriter::ExcelDateTime::from_serial_datetime(d.as_f64())
+                            .expect("date");
+                        let format = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+                        sheet.write_datetime_with_format(r16, c16, &when, &format)
+                    }
+                    _ => continue,
+                }
+                .expect("write");
+            }
+        }
+        let text = |r: u32, c: u32| match range.get_value((r, c)) {
+            Some(Data::String(s)) => s.clone(),
+            _ => String::new(),
+        };
+        if name == "评审" {
+            for r in 0..header {
+                for c in 0..cols {
+                    let right = match text(r, c).as_str() {
+                        "评审人" => filling.reviewer,
+                        "评审日期" => filling.date,
+                        _ => continue,
+                    };
+                    if let Some(v) = right {
+                        sheet
+                            .write_string(r, u16::try_from(c + 1).expect("col"), v)
+                            .expect("label");
+                    }
+                }
+            }
+            let (unit, id) = (col_of("单位"), col_of("编号"));
+            let (tier, score, note) = (col_of("档次"), col_of("得分"), col_of("评审意见"));
+            for r in header + 1..rows {
+                for (u, want, t, s, n) in &filling.rows {
+                    if text(r, id) != *want || !(u.is_empty() || text(r, unit) == *u) {
+                        continue;
+                    }
+                    let c = |x: u32| u16::try_from(x).expect("col");
+                    if !t.is_empty() {
+                        sheet.write_string(r, c(tier), *t).expect("tier");
+                    }
+                    match s {
+                        Cell::Number(f) => sheet.write_number(r, c(score), *f),
+                        Cell::Text(t) => sheet.write_string(r, c(score), *t),
+                    }
+                    .expect("score");
+                    if !n.is_empty() {
+                        sheet.write_string(r, c(note), *n).expect("note");
+                    }
+                }
+            }
+        }
+        if name == "单位" {
+            for r in 1..rows {
+                if let Some((_, date)) = filling.received.iter().find(|(u, _)| text(r, 0) == *u) {
+                    sheet.write_string(r, 3, *date).expect("date");
+                }
+            }
+        }
+    }
+    out.save(to).expect("save filled worksheet");
+}
+
+fn json(run: &Run) -> Value {
+    serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", run.stdout, run.stderr))
+}
+
+/// `unit` → (status, score) of a JSON array of results.
+fn scores(v: &Value) -> Vec<(String, String, String)> {
+    let items = match v {
+        Value::Array(a) => a.clone(),
+        other => vec![other.clone()],
+    };
+    items
+        .iter()
+        .map(|o| {
+            (
+                o["unit"].as_str().unwrap_or("").to_string(),
+                o["status"].as_str().unwrap_or("").to_string(),
+                o["score"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// A criterion of one result, anywhere in the tree.
+fn criterion<'v>(result: &'v Value, id: &str) -> &'v Value {
+    fn find<'v>(nodes: &'v Value, id: &str) -> Option<&'v Value> {
+        nodes.as_array()?.iter().find_map(|n| {
+            if n["id"] == id {
+                Some(n)
+            } else {
+                find(&n["children"], id)
+            }
+        })
+    }
+    find(&result["criteria"], id).unwrap_or_else(|| panic!("no criterion {id}"))
+}
+
+/// The temp folder's path out of messages, for snapshots.
+fn scrub(text: &str, dir: &Path) -> String {
+    text.replace(&format!("{}/", dir.display()), "")
+        .replace(&dir.display().to_string(), ".")
+}
+
+#[test]
+fn round_trip_word_and_toml_packages() {
+    let dir = scratch("round-trip");
+    std::fs::copy(Path::new(MANIFEST).join(DOCX), dir.join("示例单位.docx")).expect("copy docx");
+    let (a, b) = (unit_a(&dir), unit_b(&dir));
+    let made = jixiao(
+        &dir,
+        &[
+            "review",
+            "--out",
+            "评审表.xlsx",
+            "示例单位.docx",
+            "甲单位.toml",
+            "乙单位.toml",
+        ],
+    );
+    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    assert!(
+        made.stderr
+            .contains("已生成评审表 评审表.xlsx：3 个单位，17 项待评审"),
+        "{}",
+        made.stderr
+    );
+    // Rows: six judged criteria for the Word package and for 乙, five for 甲
+    // (its problems section is zero by the rules: no row).
+    let mut book: Xlsx<_> = calamine::open_workbook(dir.join("评审表.xlsx")).expect("open");
+    let range = book.worksheet_range("评审").expect("评审 sheet");
+    let ids: Vec<String> = range
+        .rows()
+        .skip(4)
+        .map(|r| r.get(4).map(ToString::to_string).unwrap_or_default())
+        .collect();
+    assert_eq!(
+        ids.iter().filter(|i| *i == "problems").count(),
+        2,
+        "{ids:?}"
+    );
+    assert_eq!(ids.len(), 17);
+    let units = book.worksheet_range("单位").expect("单位 sheet");
+    // The Word package has no received date; 乙's own is shown.
+    assert!(
+        matches!(units.get_value((1, 3)), None | Some(Data::Empty)),
+        "{units:?}"
+    );
+    assert!(
+        matches!(units.get_value((3, 3)), Some(Data::DateTime(_))),
+        "{units:?}"
+    );
+
+    let filling = Filling {
+        received: vec![
+            (EXAMPLE_UNIT, "2023-06-14"),
+            ("岳阳楼区乙单位", "2023-06-14"),
+        ],
+        ..Filling::by("张三").all(BUREAU)
+    };
+    fill(
+        &dir.join("评审表.xlsx"),
+        &dir.join("评审表-张三.xlsx"),
+        &filling,
+    );
+    let _ = (a, b);
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--format",
+            "json",
+            "--reviews",
+            "评审表-张三.xlsx",
+            "示例单位.docx",
+            "甲单位.toml",
+            "乙单位.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    // By hand: the example's 95; 甲 95 − 18 (problems zero) = 77; 乙 95 − 3
+    // days late = 92 (its own date wins over the registry's, with a note).
+    assert_eq!(
+        scores(&json(&run)),
+        vec![
+            (EXAMPLE_UNIT.into(), "final".into(), "95".into()),
+            ("岳阳楼区甲单位".into(), "final".into(), "77".into()),
+            ("岳阳楼区乙单位".into(), "final".into(), "92".into()),
+        ]
+    );
+    assert!(
+        run.stderr.contains("提示：单位“岳阳楼区乙单位”的送达日期，材料 乙单位.toml 中为 2023-06-18，评审表-张三.xlsx 单位!D4 为 2023-06-14；以材料为准"),
+        "{}",
+        run.stderr
+    );
+    let v = json(&run);
+    let problems = criterion(&v[0], "problems");
+    assert_eq!(problems["basis"], "judged");
+    let judgment = &problems["deductions"][0]["judgments"][0];
+    assert_eq!(judgment["reviewer"], "张三");
+    assert_eq!(judgment["tier"], "较全面");
+    assert_eq!(judgment["score"], "18");
+    assert_eq!(judgment["combined"], "single");
+    assert!(
+        judgment["at"]
+            .as_str()
+            .is_some_and(|a| a.starts_with("评审表-张三.xlsx 评审!H")),
+        "{judgment}"
+    );
+    // Without the worksheet the Word package cannot be scored: no date.
+    let run = jixiao(&dir, &["score", "示例单位.docx"]);
+    assert_eq!(run.code, Some(1));
+    assert!(run.stderr.contains("评审表“单位”工作表"), "{}", run.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Reviewers' judgments in review files (`.toml`), two reviewers: the mean.
+#[test]
+fn two_reviewers_in_review_files() {
+    let dir = scratch("two");
+    unreviewed(&dir);
+    let file = |name: &str, problems: &str, suggestions: &str| {
+        std::fs::write(
+            dir.join(name),
+            format!(
+                "format = 1\nkind = \"review\"\nreviewer = \"{}\"\nreviewed_on = 2023-07-10\n\n\
+                 [[units]]\nunit = \"{EXAMPLE_UNIT}\"\nyear = 2022\n\
+                 refinement = {{ score = 4, note = \"未全部细化。\" }}\n\
+                 measurable = {{ score = 4, note = \"部分未量化。\" }}\n\
+                 focused = {{ score = 3 }}\nrelevant = {{ score = 2 }}\n\
+                 problems = {problems}\nsuggestions = {suggestions}\n",
+                name.trim_end_matches(".toml")
+            ),
+        )
+        .expect("write review file");
+    };
+    file(
+        "张三.toml",
+        "{ tier = \"较全面\", score = 18, note = \"较全面。\" }",
+        "{ tier = \"较全面\", score = 14, note = \"较全面。\" }",
+    );
+    file(
+        "李四.toml",
+        "{ tier = \"较全面\", score = 16, note = \"未涉及预算执行。\" }",
+        "{ tier = \"较全面\", score = 12, note = \"措施不够具体。\" }",
+    );
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--format",
+            "json",
+            "--reviews",
+            "张三.toml",
+            "--reviews",
+            "李四.toml",
+            "示例单位.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let v = json(&run);
+    // By hand: problems (18 + 16) / 2 = 17, suggestions (14 + 12) / 2 = 13;
+    // 95 − 18 − 14 + 17 + 13 = 93. Two points apart: no warning.
+    assert_eq!(v["score"], "93");
+    assert_eq!(criterion(&v, "problems")["score"], "17");
+    assert_eq!(criterion(&v, "suggestions")["score"], "13");
+    let judgments = &criterion(&v, "problems")["deductions"][0]["judgments"];
+    assert_eq!(judgments[0]["reviewer"], "张三");
+    assert_eq!(judgments[1]["reviewer"], "李四");
+    assert_eq!(judgments[1]["at"], "李四.toml:13:1");
+    assert_eq!(judgments[0]["combined"], "mean");
+    assert!(
+        !v["findings"]
+            .as_array()
+            .is_some_and(|f| f.iter().any(|x| x["id"] == "reviewers_disagree")),
+        "{}",
+        v["findings"]
+    );
+    // Every report names each reviewer, score and note, and the method.
+    let deduction = &criterion(&v, "problems")["deductions"][0];
+    assert_eq!(
+        deduction["message"],
+        "2 名评审人评分，取平均分 17 分：张三（较全面）18 分，李四（较全面）16 分"
+    );
+    let text = jixiao(
+        &dir,
+        &[
+            "score",
+            "--reviews",
+            "张三.toml",
+            "--reviews",
+            "李四.toml",
+            "示例单位.toml",
+        ],
+    );
+    assert!(
+        text.stdout
+            .contains("评审意见（李四，李四.toml:13:1）：未涉及预算执行。"),
+        "{}",
+        text.stdout
+    );
+    // A folder of review files is read in name order.
+    std::fs::create_dir_all(dir.join("评审")).expect("folder");
+    for f in ["张三.toml", "李四.toml"] {
+        std::fs::rename(dir.join(f), dir.join("评审").join(f)).expect("move");
+    }
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--format",
+            "json",
+            "--reviews",
+            "评审",
+            "示例单位.toml",
+        ],
+    );
+    assert_eq!(json(&run)["score"], "93", "{}", run.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Three reviewers on worksheets: the mean rounded as the sheet rounds; a
+/// spread over 3 points is a warning naming each reviewer and score.
+#[test]
+fn three_reviewers_mean_and_disagreement() {
+    let dir = scratch("three");
+    unreviewed(&dir);
+    let made = jixiao(&dir, &["review", "--out", "评审表.xlsx", "示例单位.toml"]);
+    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    let base = dir.join("评审表.xlsx");
+    let with_problems = |who: &'static str, tier: &'static str, score: f64| {
+        let mut entries: Vec<_> = BUREAU
+            .iter()
+            .filter(|(id, ..)| *id != "problems")
+            .copied()
+            .collect();
+        entries.push(("problems", tier, Cell::Number(score), "问题归纳不够全面。"));
+        let path = dir.join(format!("评审表-{who}.xlsx"));
+        let entries: &'static [_] = Box::leak(entries.into_boxed_slice());
+        fill(&base, &path, &Filling::by(who).all(entries));
+        path
+    };
+    with_problems("张三", "较全面", 18.0);
+    with_problems("李四", "较全面", 16.0);
+    with_problems("王五", "较全面", 17.5);
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--format",
+            "json",
+            "--reviews",
+            "评审表-张三.xlsx",
+            "--reviews",
+            "评审表-李四.xlsx",
+            "--reviews",
+            "评审表-王五.xlsx",
+            "示例单位.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let v = json(&run);
+    // By hand: (18 + 16 + 17.5) / 3 = 17.1666… → 17.17; 95 − 18 + 17.17.
+    assert_eq!(criterion(&v, "problems")["score"], "17.17");
+    assert_eq!(v["score"], "94.17");
+    assert_eq!(
+        criterion(&v, "problems")["judgments"]
+            .as_array()
+            .map(Vec::len),
+        Some(3)
+    );
+
+    // 张三 18 against 李四 14 (不全面): 4 points apart, over the rules' 3.
+    with_problems("李四", "不全面", 14.0);
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--format",
+            "json",
+            "--reviews",
+            "评审表-张三.xlsx",
+            "--reviews",
+            "评审表-李四.xlsx",
+            "示例单位.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let v = json(&run);
+    assert_eq!(criterion(&v, "problems")["score"], "16");
+    let finding = v["findings"]
+        .as_array()
+        .and_then(|f| f.iter().find(|x| x["id"] == "reviewers_disagree"))
+        .unwrap_or_else(|| panic!("no reviewers_disagree: {}", v["findings"]));
+    assert_eq!(finding["severity"], "warning");
+    assert_eq!(
+        finding["message"],
+        "评分项“绩效评价报告反映问题情况”的评审分数相差 4 分，超过 3 分：张三 18 分，李四 14 分。请复核"
+    );
+    assert_eq!(finding["rule"]["file"], "rules/2022/sheet.jx");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A worksheet filled and saved by openpyxl (shared strings, its own
+/// styles, numbers as Excel writes them) and kept in the repository, with
+/// a score typed as text in full-width digits and one with a decimal.
+#[test]
+fn worksheet_saved_by_another_program() {
+    let dir = scratch("openpyxl");
+    unreviewed(&dir);
+    let fixture = Path::new(MANIFEST).join("tests/fixtures/reviews/openpyxl-filled.xlsx");
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--format",
+            "json",
+            "--reviews",
+            &fixture.display().to_string(),
+            "示例单位.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let v = json(&run);
+    // The fixture holds: refinement 4, measurable "４" (text), focused 3,
+    // relevant 1.5, problems 较全面 18, suggestions 较全面 "14" (text).
+    assert_eq!(criterion(&v, "measurable")["score"], "4");
+    assert_eq!(criterion(&v, "relevant")["score"], "1.5");
+    assert_eq!(criterion(&v, "suggestions")["score"], "14");
+    assert_eq!(v["score"], "94.5");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Every mistake a bureau can make, each refused with its file, sheet and
+/// cell, the unit and the criterion, and what to write instead; the other
+/// units are still scored.
+#[test]
+fn review_errors() {
+    let dir = scratch("errors");
+    unreviewed(&dir);
+    unit_a(&dir);
+    let made = jixiao(
+        &dir,
+        &[
+            "review",
+            "--out",
+            "评审表.xlsx",
+            "示例单位.toml",
+            "甲单位.toml",
+        ],
+    );
+    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    let base = dir.join("评审表.xlsx");
+    let mut snapshots = Vec::new();
+    let mut case = |name: &str, filling: Option<Filling<'_>>, extra: &[&str], inputs: &[&str]| {
+        let file = format!("{name}.xlsx");
+        if let Some(f) = filling {
+            fill(&base, &dir.join(&file), &f);
+        }
+        let mut args = vec!["score", "--reviews", file.as_str()];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(inputs);
+        let run = jixiao(&dir, &args);
+        assert_eq!(run.code, Some(1), "{name}: {}\n{}", run.stdout, run.stderr);
+        snapshots.push(format!("── {name} ──\n{}", scrub(&run.stderr, &dir)));
+        run
+    };
+    let only_example = |entries: Entries<'static>| {
+        let mut f = Filling::by("张三");
+        for (id, tier, score, note) in entries {
+            f.rows.push((EXAMPLE_UNIT, id, tier, *score, note));
+        }
+        for (id, tier, score, note) in BUREAU {
+            if *id != "problems" {
+                f.rows.push(("岳阳楼区甲单位", id, tier, *score, note));
+            }
+        }
+        f
+    };
+    let swap = |id: &'static str, tier: &'static str, score: Cell<'static>, note: &'static str| {
+        let mut entries: Vec<_> = BUREAU.iter().filter(|e| e.0 != id).copied().collect();
+        entries.push((id, tier, score, note));
+        &*Box::leak(entries.into_boxed_slice())
+    };
+    let inputs = ["示例单位.toml", "甲单位.toml"];
+    let run = case(
+        "out-of-band",
+        Some(only_example(swap(
+            "problems",
+            "较全面",
+            Cell::Number(15.0),
+            "较全面。",
+        ))),
+        &[],
+        &inputs,
+    );
+    // The other unit is still scored.
+    assert!(
+        run.stdout.contains("岳阳楼区甲单位（2022 年度）"),
+        "{}",
+        run.stdout
+    );
+    case(
+        "too-precise",
+        Some(only_example(swap(
+            "measurable",
+            "",
+            Cell::Number(4.333),
+            "部分未量化。",
+        ))),
+        &[],
+        &inputs,
+    );
+    case(
+        "text-score",
+        Some(only_example(swap(
+            "measurable",
+            "",
+            Cell::Text("四分"),
+            "部分未量化。",
+        ))),
+        &[],
+        &inputs,
+    );
+    case(
+        "missing-note",
+        Some(only_example(swap("measurable", "", Cell::Number(4.0), ""))),
+        &[],
+        &inputs,
+    );
+    case(
+        "unknown-tier",
+        Some(only_example(swap(
+            "problems",
+            "比较全面",
+            Cell::Number(18.0),
+            "较全面。",
+        ))),
+        &[],
+        &inputs,
+    );
+    // Rows for 甲单位, which is not among the inputs.
+    case(
+        "unit-not-among-inputs",
+        Some(only_example(BUREAU)),
+        &[],
+        &["示例单位.toml"],
+    );
+    // The same reviewer twice.
+    fill(&base, &dir.join("twice-a.xlsx"), &only_example(BUREAU));
+    case(
+        "same-reviewer-twice",
+        Some(only_example(BUREAU)),
+        &["--reviews", "twice-a.xlsx"],
+        &inputs,
+    );
+    case(
+        "no-reviewer",
+        Some(Filling {
+            reviewer: None,
+            ..only_example(BUREAU)
+        }),
+        &[],
+        &inputs,
+    );
+    // A worksheet made with the 2023 rules, used for 2022 packages.
+    let made = jixiao(
+        &dir,
+        &[
+            "review",
+            "--rules",
+            &format!("{MANIFEST}/rules/2023"),
+            "--out",
+            "评审表2023.xlsx",
+            "示例单位.toml",
+        ],
+    );
+    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    let filled = Filling::by("张三").all(BUREAU);
+    fill(
+        &dir.join("评审表2023.xlsx"),
+        &dir.join("other-year.xlsx"),
+        &filled,
+    );
+    case("other-year", None, &[], &["示例单位.toml"]);
+    std::fs::write(
+        dir.join("damaged.xlsx"),
+        b"PK\x03\x04 not really a workbook",
+    )
+    .expect("write");
+    case("damaged", None, &[], &inputs);
+    // A review file with a misspelt criterion and no reviewer.
+    std::fs::write(
+        dir.join("张三.toml"),
+        format!(
+            "format = 1\nkind = \"review\"\nreviewd_on = 2023-07-10\n\n[[units]]\nunit = \"{EXAMPLE_UNIT}\"\nyear = 2022\nproblem = {{ tier = \"较全面\", score = 18, note = \"较全面。\" }}\n"
+        ),
+    )
+    .expect("write");
+    let run = jixiao(&dir, &["score", "--reviews", "张三.toml", "示例单位.toml"]);
+    assert_eq!(run.code, Some(1));
+    snapshots.push(format!("── review-file ──\n{}", scrub(&run.stderr, &dir)));
+    std::fs::write(
+        dir.join("张三.toml"),
+        format!(
+            "format = 1\nkind = \"review\"\nreviewer = \"张三\"\n\n[[units]]\nunit = \"{EXAMPLE_UNIT}\"\nyear = 2022\nproblem = {{ tier = \"较全面\", score = 18, note = \"较全面。\" }}\n"
+        ),
+    )
+    .expect("write");
+    let run = jixiao(&dir, &["score", "--reviews", "张三.toml", "示例单位.toml"]);
+    assert_eq!(run.code, Some(1));
+    snapshots.push(format!(
+        "── review-file-criterion ──\n{}",
+        scrub(&run.stderr, &dir)
+    ));
+    // One reviewer judging the same unit's criterion twice in one file.
+    std::fs::write(
+        dir.join("张三.toml"),
+        format!(
+            "format = 1\nkind = \"review\"\nreviewer = \"张三\"\n\n\
+             [[units]]\nunit = \"{EXAMPLE_UNIT}\"\nyear = 2022\nproblems = {{ tier = \"较全面\", score = 18, note = \"较全面。\" }}\n\n\
+             [[units]]\nunit = \"{EXAMPLE_UNIT}\"\nyear = 2022\nproblems = {{ tier = \"较全面\", score = 17, note = \"较全面。\" }}\n"
+        ),
+    )
+    .expect("write");
+    let run = jixiao(&dir, &["score", "--reviews", "张三.toml", "示例单位.toml"]);
+    assert_eq!(run.code, Some(1));
+    snapshots.push(format!(
+        "── twice-in-one-file ──\n{}",
+        scrub(&run.stderr, &dir)
+    ));
+    insta::assert_snapshot!("review_errors", snapshots.join("\n"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
