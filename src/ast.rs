@@ -282,6 +282,9 @@ pub struct FieldDecl {
     pub optional: bool,
     /// `in ["a", "b"]`: the allowed texts.
     pub one_of: Option<Vec<String>>,
+    /// Its name in the forms (`"全年执行数"`), or a row's name with `{field}`
+    /// holes for a list of records (`"{level1} / {level2} / {name}"`).
+    pub label: Option<(String, Span)>,
 }
 
 /// A type as written in a record.

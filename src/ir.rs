@@ -38,6 +38,9 @@ pub struct RuleSet {
     pub slot_count: usize,
     /// How several reviewers' judgments are combined.
     pub reviews: ReviewPolicy,
+    /// The rules built into the binary (`rules.file` then reads
+    /// `builtin:2022/sheet.jx`), not a folder on disk.
+    pub builtin: bool,
 }
 
 /// `reviews { … }` of the sheet header: how the judgments of several

@@ -35,7 +35,10 @@ pub fn builtin(year: i64) -> Result<RuleSet, Vec<Problem>> {
         .iter()
         .map(|(name, text)| SourceFile::new(format!("rules/{year}/{name}"), *text))
         .collect();
-    crate::check::compile(sources)
+    crate::check::compile(sources).map(|mut rules| {
+        rules.builtin = true;
+        rules
+    })
 }
 
 /// The rules in a folder on disk (`*.jx`, in file-name order).

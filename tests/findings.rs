@@ -886,7 +886,7 @@ fn example_findings_exactly() {
     }
     for f in fs {
         let rule = &f["rule"];
-        assert_eq!(str_of(rule, "file"), "rules/2022/indicators.jx", "{f}");
+        assert_eq!(str_of(rule, "file"), "builtin:2022/indicators.jx", "{f}");
         assert!(
             rule["line"].as_u64().is_some_and(|l| l > 0)
                 && rule["column"].as_u64().is_some_and(|c| c > 0),

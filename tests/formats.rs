@@ -245,7 +245,7 @@ fn markdown_of_the_example() {
         "规则 `rules/2022/sheet.jx` 第 102 行",
         "102 │         judge 0 to 5",
         "^^^^^^",
-        "`review.refinement.score`",
+        "评审意见 · 细化到三级指标 · 得分",
         "500 │ score = 4",
         "> 部门整体支出和项目支出绩效指标全部细化到三级指标的",
         "### 错误（1 项）",

@@ -457,6 +457,7 @@ impl Checker {
                 ty: t,
                 optional: false,
                 one_of: None,
+                label: None,
             });
         }
         // Literals with the same keys share one anonymous record type.

@@ -36,6 +36,7 @@ impl Checker {
                     ty: t.clone(),
                     optional: false,
                     one_of: None,
+                    label: None,
                 })
                 .collect(),
             span: Span::default(),

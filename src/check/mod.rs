@@ -178,6 +178,7 @@ impl Checker {
             definitions: std::mem::take(&mut self.definitions),
             slot_count: self.slot_count as usize,
             reviews,
+            builtin: false,
         })
     }
 

@@ -76,18 +76,94 @@ impl Checker {
                         Some("删去 in [ … ]，或把字段类型改为 text".into()),
                     );
                 }
+                if field.label.is_none() {
+                    self.error_help(
+                        "rules::unlabelled_field",
+                        format!("字段 `{}` 没有写它在表格中的名称", field.name.text),
+                        field.name.span,
+                        "缺少名称",
+                        Some(format!(
+                            "在类型后面写上表格中的名称，如 {}: … \"全年执行数\"；报告用它指明单位材料中的位置",
+                            field.name.text
+                        )),
+                    );
+                }
                 fields.push(FieldType {
                     name: field.name.text.clone(),
                     ty,
                     optional: field.optional,
                     one_of: field.one_of.clone(),
+                    label: field.label.as_ref().map(|(l, _)| l.clone()),
                 });
             }
             if let Some(record) = schema.records.get_mut(id) {
                 record.fields = fields;
             }
         }
+        self.check_label_holes(&schema, &decls);
         schema
+    }
+
+    /// A row's name may name the row's own fields (`{name}`); any other
+    /// label is plain words.
+    fn check_label_holes(&mut self, schema: &Schema, decls: &[&RecordDecl]) {
+        for (id, decl) in decls.iter().enumerate() {
+            let Some(record) = schema.records.get(id) else {
+                continue;
+            };
+            for (field, ty) in decl.fields.iter().zip(&record.fields) {
+                let Some((label, span)) = &field.label else {
+                    continue;
+                };
+                let holes = crate::data::schema::label_holes(label);
+                if holes.is_empty() {
+                    continue;
+                }
+                let row = match &ty.ty {
+                    Type::List(inner) => match inner.as_ref() {
+                        Type::Record(r) => schema.records.get(*r),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                let Some(row) = row else {
+                    self.error_help(
+                        "rules::label_field",
+                        format!(
+                            "字段 `{}` 的名称中有 {{…}}，但它不是一组表格行",
+                            field.name.text
+                        ),
+                        *span,
+                        "只有表格行的名称可以引用字段",
+                        Some("删去 {…}，写出这一栏在表格中的名称".into()),
+                    );
+                    continue;
+                };
+                for hole in holes {
+                    if row.field(hole).is_none() {
+                        let help = did_you_mean(hole, row.fields.iter().map(|f| f.name.as_str()))
+                            .or_else(|| {
+                                Some(format!(
+                                    "`{}` 的字段：{}",
+                                    row.name,
+                                    row.fields
+                                        .iter()
+                                        .map(|f| f.name.as_str())
+                                        .collect::<Vec<_>>()
+                                        .join("、")
+                                ))
+                            });
+                        self.error_help(
+                            "rules::label_field",
+                            format!("行名称中的 {{{hole}}} 不是 `{}` 的字段", row.name),
+                            *span,
+                            "没有这个字段",
+                            help,
+                        );
+                    }
+                }
+            }
+        }
     }
 
     fn resolve_type(&mut self, ty: &TypeExpr, ids: &HashMap<&str, usize>) -> Type {

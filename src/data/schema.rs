@@ -94,6 +94,22 @@ pub struct FieldType {
     pub optional: bool,
     /// The texts it may take.
     pub one_of: Option<Vec<String>>,
+    /// Its name in the unit's forms; for a list of records, the name of one
+    /// row with `{field}` holes (see `explain::place`).
+    pub label: Option<String>,
+}
+
+/// The `{field}` holes of a label, in order.
+pub fn label_holes(label: &str) -> Vec<&str> {
+    let mut holes = Vec::new();
+    let mut rest = label;
+    while let Some(open) = rest.find('{') {
+        let after = rest.get(open + 1..).unwrap_or("");
+        let Some(close) = after.find('}') else { break };
+        holes.push(after.get(..close).unwrap_or("").trim());
+        rest = after.get(close + 1..).unwrap_or("");
+    }
+    holes
 }
 
 /// All record types of a rules folder.

@@ -139,7 +139,7 @@ fn raise(
     let values = raise
         .values
         .iter()
-        .map(|(n, s)| (n.clone(), env.slot(*s).to_string()))
+        .map(|(n, s)| (n.clone(), env.slot(*s).clone()))
         .collect();
     Ok(Some(Finding {
         id: check.id.clone(),

@@ -3,6 +3,7 @@
 
 mod builtins;
 mod checks;
+pub use checks::UNDEFINED_RATIO;
 mod expr;
 pub mod outcome;
 pub mod quantity;
@@ -569,7 +570,7 @@ impl<'a> Scorer<'a> {
             focus,
             values: values
                 .iter()
-                .map(|(n, s)| (n.clone(), self.env.slot(*s).to_string()))
+                .map(|(n, s)| (n.clone(), self.env.slot(*s).clone()))
                 .collect(),
             places: touched,
             review_at: None,

@@ -80,8 +80,9 @@ pub struct Finding {
     pub span: Span,
     /// The condition that fired.
     pub focus: Span,
-    /// Named values that produced it.
-    pub values: Vec<(String, String)>,
+    /// Named values that produced it, as values (reports show them typed,
+    /// a record by its name in the documents).
+    pub values: Vec<(String, crate::data::Value)>,
     /// The submission places it concerns.
     pub places: Vec<PlaceId>,
     /// What the check is for.
@@ -153,8 +154,9 @@ pub struct Deduction {
     /// The expression responsible (`per late`, the `when` condition, the
     /// awarded value); labelled with the values in explanations.
     pub focus: Span,
-    /// Named values that produced it.
-    pub values: Vec<(String, String)>,
+    /// Named values that produced it, as values (reports show them typed,
+    /// a record by its name in the documents).
+    pub values: Vec<(String, crate::data::Value)>,
     /// Submission places involved.
     pub places: Vec<PlaceId>,
     /// The review value behind a judged or overriding deduction: its path

@@ -708,8 +708,14 @@ fn disagreement(
         span,
         focus: span,
         values: vec![
-            ("相差".to_string(), spread.normalize().to_string()),
-            ("上限".to_string(), limit.normalize().to_string()),
+            (
+                "相差".to_string(),
+                crate::data::Value::Num(spread.normalize()),
+            ),
+            (
+                "上限".to_string(),
+                crate::data::Value::Num(limit.normalize()),
+            ),
         ],
         places: Vec::new(),
         says: Some("多名评审人对同一评分项的评分相差过大时提示复核".to_string()),

@@ -3,19 +3,17 @@
 //! (`@page`, `@media print`), each unit starting on a new page when several
 //! are printed together.
 
-use super::decimal;
 use super::snippet::{
-    Excerpt, basis_word, excerpt, excerpts, kind_word, node_notes, severity_word, shown_value, walk,
+    Excerpt, basis_word, data_places, excerpt, excerpts, kind_word, node_notes, place_line,
+    severity_word, walk,
 };
+use super::{Report, decimal};
 use crate::data::Submission;
 use crate::diag::Problem;
 use crate::eval::outcome::{Deduction, Finding, NodeOutcome, Outcome, Status};
 use crate::ir::{RuleSet, Severity};
 use crate::source::Span;
 use std::fmt::Write as _;
-
-/// How many submission snippets one explanation shows.
-const MAX_DATA_SNIPPETS: usize = 3;
 
 /// Chinese ordinals for the report's parts.
 const PARTS: [&str; 6] = ["一", "二", "三", "四", "五", "六"];
@@ -159,6 +157,7 @@ pub fn html_failures(failures: &[(String, Vec<Problem>)]) -> String {
 
 /// One unit's report as an `<article>`, for `html_document`.
 pub fn html_unit(outcome: &Outcome, rules: &RuleSet, submission: &Submission) -> String {
+    let report = Report::new(outcome, rules, submission);
     let mut out = String::from("<article class=\"unit\">\n");
     let mut part = PARTS.iter();
     let mut heading = |out: &mut String, title: &str| {
@@ -176,7 +175,7 @@ pub fn html_unit(outcome: &Outcome, rules: &RuleSet, submission: &Submission) ->
     if !lost.is_empty() {
         heading(&mut out, "失分说明");
         for (i, (node, d)) in lost.iter().enumerate() {
-            deduction(&mut out, i + 1, node, d, rules, submission);
+            deduction(&mut out, i + 1, node, d, &report);
         }
     }
     if !pending.is_empty() {
@@ -186,7 +185,7 @@ pub fn html_unit(outcome: &Outcome, rules: &RuleSet, submission: &Submission) ->
         }
     }
     heading(&mut out, "检查发现");
-    findings(&mut out, &outcome.findings, rules, submission);
+    findings(&mut out, &report);
     let _ = writeln!(
         out,
         "<footer class=\"note\">本报告由 jixiao 按评分规则自动生成；每处失分和检查发现均附规则原文（标黄处为起作用的表达式）与报送材料中的对应位置。</footer>\n</article>"
@@ -296,8 +295,7 @@ fn deduction(
     number: usize,
     node: &NodeOutcome,
     d: &Deduction,
-    rules: &RuleSet,
-    submission: &Submission,
+    report: &Report<'_>,
 ) {
     out.push_str("<div class=\"item\">\n");
     let _ = writeln!(
@@ -323,19 +321,13 @@ fn deduction(
     if let Some(says) = &node.says {
         let _ = writeln!(out, "<blockquote class=\"says\">{}</blockquote>", esc(says));
     }
-    values(out, &d.values);
-    rule_snippet(out, rules, d.span, d.focus);
-    let mut places: Vec<(String, Span)> = d
-        .places
-        .iter()
-        .filter_map(|p| submission.places.get(*p as usize))
-        .take(MAX_DATA_SNIPPETS)
-        .map(|p| (p.path.clone(), p.span))
-        .collect();
-    if let Some((path, span)) = &d.review_at {
-        places.push((path.clone(), *span));
-    }
-    data_snippets(out, submission, &places);
+    values(out, &d.values, report);
+    rule_snippet(out, report.rules, d.span, d.focus);
+    data_snippets(
+        out,
+        report,
+        &data_places(report, &d.places, d.review_at.as_ref()),
+    );
     out.push_str("</div>\n");
 }
 
@@ -369,14 +361,19 @@ fn pending_node(out: &mut String, number: usize, node: &NodeOutcome, rules: &Rul
     out.push_str("</div>\n");
 }
 
-fn findings(out: &mut String, all: &[Finding], rules: &RuleSet, submission: &Submission) {
+fn findings(out: &mut String, report: &Report<'_>) {
+    let all = report.findings();
     if all.is_empty() {
         out.push_str("<p class=\"empty\">未发现问题。</p>\n");
         return;
     }
     let mut number = 0;
     for severity in [Severity::Error, Severity::Warning, Severity::Info] {
-        let group: Vec<&Finding> = all.iter().filter(|f| f.severity == severity).collect();
+        let group: Vec<&Finding> = all
+            .iter()
+            .copied()
+            .filter(|f| f.severity == severity)
+            .collect();
         if group.is_empty() {
             continue;
         }
@@ -390,12 +387,7 @@ fn findings(out: &mut String, all: &[Finding], rules: &RuleSet, submission: &Sub
         for f in group {
             number += 1;
             let _ = writeln!(out, "<div class=\"item {class}\">");
-            let _ = writeln!(
-                out,
-                "<h3>{number}. {} <span class=\"id\">{}</span></h3>",
-                esc(&f.message),
-                esc(&f.id)
-            );
+            let _ = writeln!(out, "<h3>{number}. {}</h3>", esc(&f.message));
             if let Some(says) = &f.says {
                 let _ = writeln!(
                     out,
@@ -403,26 +395,20 @@ fn findings(out: &mut String, all: &[Finding], rules: &RuleSet, submission: &Sub
                     esc(says)
                 );
             }
-            values(out, &f.values);
-            rule_snippet(out, rules, f.span, f.focus);
-            let places: Vec<(String, Span)> = f
-                .places
-                .iter()
-                .filter_map(|p| submission.places.get(*p as usize))
-                .take(MAX_DATA_SNIPPETS)
-                .map(|p| (p.path.clone(), p.span))
-                .collect();
-            data_snippets(out, submission, &places);
+            values(out, &f.values, report);
+            rule_snippet(out, report.rules, f.span, f.focus);
+            data_snippets(out, report, &data_places(report, &f.places, None));
             out.push_str("</div>\n");
         }
     }
 }
 
-fn values(out: &mut String, values: &[(String, String)]) {
+fn values(out: &mut String, values: &[(String, crate::data::Value)], report: &Report<'_>) {
     let shown: Vec<String> = values
         .iter()
-        .filter_map(|(n, v)| {
-            shown_value(v).map(|v| format!("<li><code>{}</code> = {}</li>", esc(n), esc(&v)))
+        .map(|(n, v)| {
+            let v = super::report::shorten(&report.shown(v));
+            format!("<li><code>{}</code> = {}</li>", esc(n), esc(&v))
         })
         .collect();
     if !shown.is_empty() {
@@ -443,19 +429,38 @@ fn rule_snippet(out: &mut String, rules: &RuleSet, span: Span, focus: Span) {
     figure(out, &caption, &e);
 }
 
-fn data_snippets(out: &mut String, submission: &Submission, places: &[(String, Span)]) {
-    let spans: Vec<Span> = places.iter().map(|(_, s)| *s).collect();
-    for (e, members) in excerpts(&submission.source, &spans) {
-        let paths: Vec<String> = members
+/// The submission's places: for a TOML file, its lines with the places
+/// named in the documents' words; for a Word package, the places in words
+/// with the Word table and row.
+fn data_snippets(out: &mut String, report: &Report<'_>, places: &[super::PlaceView]) {
+    if places.is_empty() {
+        return;
+    }
+    if report.is_word() {
+        out.push_str("<p class=\"label\">报送材料中的位置：</p><ul class=\"places\">");
+        for p in places {
+            let _ = write!(
+                out,
+                "<li>{}：{}</li>",
+                esc(&place_line(report, p)),
+                esc(&p.source.words())
+            );
+        }
+        out.push_str("</ul>\n");
+        return;
+    }
+    let spans: Vec<Span> = places.iter().map(|p| p.span).collect();
+    for (e, members) in excerpts(&report.submission.source, &spans) {
+        let named: Vec<String> = members
             .iter()
             .filter_map(|i| places.get(*i))
-            .map(|(p, _)| format!("<code>{}</code>", esc(p)))
+            .map(|p| esc(&p.document))
             .collect();
         let caption = format!(
-            "报送材料 <code>{}</code> 第 {} 行，{}",
+            "报送材料 <code>{}</code> 第 {} 行：{}",
             esc(&e.name),
             e.line,
-            paths.join("、")
+            named.join("；")
         );
         figure(out, &caption, &e);
     }

@@ -1,7 +1,8 @@
 //! `--format json`, as `spec/cli.md` lays it out.
 
 use super::decimal;
-use crate::data::{NO_PLACE, Submission};
+use super::{PlaceView, Report, SourcePlace};
+use crate::data::Submission;
 use crate::diag::Problem;
 use crate::eval::outcome::{Deduction, Finding, NodeOutcome, Outcome, Status};
 use crate::ir::RuleSet;
@@ -9,6 +10,7 @@ use serde_json::{Map, Value, json};
 
 /// One submission's outcome.
 pub fn outcome_json(outcome: &Outcome, rules: &RuleSet, submission: &Submission) -> Value {
+    let report = Report::new(outcome, rules, submission);
     json!({
         "format": 1,
         "unit": outcome.unit,
@@ -18,12 +20,12 @@ pub fn outcome_json(outcome: &Outcome, rules: &RuleSet, submission: &Submission)
         "score": outcome.score.map(decimal),
         "max": decimal(outcome.max),
         "range": [decimal(outcome.range.0), decimal(outcome.range.1)],
-        "criteria": outcome.nodes.iter().map(|n| node_json(n, rules, submission)).collect::<Vec<_>>(),
-        "findings": outcome.findings.iter().map(|f| finding_json(f, rules, submission)).collect::<Vec<_>>(),
+        "criteria": outcome.nodes.iter().map(|n| node_json(n, &report)).collect::<Vec<_>>(),
+        "findings": report.findings().iter().map(|f| finding_json(f, &report)).collect::<Vec<_>>(),
     })
 }
 
-fn node_json(node: &NodeOutcome, rules: &RuleSet, submission: &Submission) -> Value {
+fn node_json(node: &NodeOutcome, report: &Report<'_>) -> Value {
     let mut m = Map::new();
     m.insert("id".into(), json!(node.id));
     m.insert("title".into(), json!(node.title));
@@ -39,7 +41,7 @@ fn node_json(node: &NodeOutcome, rules: &RuleSet, submission: &Submission) -> Va
         Value::Array(
             node.deductions
                 .iter()
-                .map(|d| deduction_json(d, rules, submission))
+                .map(|d| deduction_json(d, report))
                 .collect(),
         ),
     );
@@ -62,38 +64,59 @@ fn node_json(node: &NodeOutcome, rules: &RuleSet, submission: &Submission) -> Va
     }
     m.insert(
         "children".into(),
-        Value::Array(
-            node.children
-                .iter()
-                .map(|c| node_json(c, rules, submission))
-                .collect(),
-        ),
+        Value::Array(node.children.iter().map(|c| node_json(c, report)).collect()),
     );
     Value::Object(m)
 }
 
-fn deduction_json(d: &Deduction, rules: &RuleSet, submission: &Submission) -> Value {
-    let file = rules.files.get(usize::from(d.span.file));
-    let (line, column) = file.map_or((0, 0), |f| f.line_col(d.span.start));
-    let mut values = Map::new();
-    for (name, value) in &d.values {
-        values.insert(name.clone(), json!(value));
+/// Named values, typed.
+fn values_json(values: &[(String, crate::data::Value)], report: &Report<'_>) -> Value {
+    let mut m = Map::new();
+    for (name, value) in values {
+        m.insert(name.clone(), report.typed(value));
     }
-    let mut data: Vec<Value> = d
-        .places
+    Value::Object(m)
+}
+
+/// A place: the engine's path, the documents' words, the value, and where
+/// it is in the input file.
+fn place_json(p: &PlaceView, report: &Report<'_>) -> Value {
+    let source = match &p.source {
+        SourcePlace::Toml { file, line, column } => {
+            json!({ "file": file, "line": line, "column": column })
+        }
+        SourcePlace::WordTable { file, table, row } => {
+            json!({ "file": file, "table": table, "row": row })
+        }
+        SourcePlace::WordText { file, text } => json!({ "file": file, "place": text }),
+    };
+    json!({
+        "path": p.path,
+        "document": p.document,
+        "value": report.typed(&p.value),
+        "source": source,
+    })
+}
+
+fn rule_json(report: &Report<'_>, span: crate::source::Span) -> Value {
+    let r = report.rule(span);
+    json!({ "file": r.file, "line": r.line, "column": r.column })
+}
+
+fn deduction_json(d: &Deduction, report: &Report<'_>) -> Value {
+    let mut data: Vec<Value> = report
+        .places(&d.places)
         .iter()
-        .filter(|p| **p != NO_PLACE)
-        .filter_map(|p| submission.places.get(*p as usize))
-        .map(|p| json!({ "path": p.path }))
+        .map(|p| place_json(p, report))
         .collect();
-    if let Some((path, _)) = &d.review_at {
-        data.push(json!({ "path": path }));
+    if let Some((path, span)) = &d.review_at {
+        data.push(place_json(&report.place_at(path, *span), report));
     }
     let mut out = json!({
         "points": decimal(d.points),
         "message": d.message,
-        "rule": { "file": file.map_or("", |f| f.name.as_str()), "line": line, "column": column },
-        "values": values,
+        "rule": rule_json(report, d.focus),
+        "values": values_json(&d.values, report),
         "data": data,
     });
     if !d.judgments.is_empty()
@@ -127,30 +150,19 @@ fn judgments_json(
     )
 }
 
-fn rule_json(rules: &RuleSet, span: crate::source::Span) -> Value {
-    let file = rules.files.get(usize::from(span.file));
-    let (line, column) = file.map_or((0, 0), |f| f.line_col(span.start));
-    json!({ "file": file.map_or("", |f| f.name.as_str()), "line": line, "column": column })
-}
-
-fn finding_json(f: &Finding, rules: &RuleSet, submission: &Submission) -> Value {
-    let mut values = Map::new();
-    for (name, value) in &f.values {
-        values.insert(name.clone(), json!(value));
-    }
-    let data: Vec<Value> = f
-        .places
+fn finding_json(f: &Finding, report: &Report<'_>) -> Value {
+    let data: Vec<Value> = report
+        .places(&f.places)
         .iter()
-        .filter_map(|p| submission.places.get(*p as usize))
-        .map(|p| json!({ "path": p.path }))
+        .map(|p| place_json(p, report))
         .collect();
     json!({
         "id": f.id,
         "severity": f.severity.as_str(),
         "message": f.message,
-        "rule": rule_json(rules, f.span),
+        "rule": rule_json(report, f.span),
         "data": data,
-        "values": values,
+        "values": values_json(&f.values, report),
     })
 }
 

@@ -5,11 +5,11 @@
 //! submission's cell, the criteria awaiting a judgment, then the findings
 //! grouped by severity.
 
-use super::decimal;
 use super::snippet::{
-    Excerpt, basis_word, display_width, excerpt, excerpts, kind_word, node_notes, severity_word,
-    shown_value, walk,
+    Excerpt, basis_word, data_places, display_width, excerpt, excerpts, kind_word, node_notes,
+    place_line, severity_word, walk,
 };
+use super::{Report, decimal};
 use crate::data::Submission;
 use crate::diag::Problem;
 use crate::eval::outcome::{Deduction, Finding, NodeOutcome, Outcome, Status};
@@ -17,14 +17,12 @@ use crate::ir::{RuleSet, Severity};
 use crate::source::Span;
 use std::fmt::Write as _;
 
-/// How many submission snippets one explanation shows.
-const MAX_DATA_SNIPPETS: usize = 3;
-
 /// Chinese ordinals for the report's parts.
 const PARTS: [&str; 6] = ["一", "二", "三", "四", "五", "六"];
 
 /// The whole Markdown report of one submission.
 pub fn render_markdown(outcome: &Outcome, rules: &RuleSet, submission: &Submission) -> String {
+    let report = Report::new(outcome, rules, submission);
     let mut out = String::new();
     let mut part = PARTS.iter();
     let mut heading = |out: &mut String, title: &str| {
@@ -42,7 +40,7 @@ pub fn render_markdown(outcome: &Outcome, rules: &RuleSet, submission: &Submissi
     if !lost.is_empty() {
         heading(&mut out, "失分说明");
         for (i, (node, d)) in lost.iter().enumerate() {
-            deduction(&mut out, i + 1, node, d, rules, submission);
+            deduction(&mut out, i + 1, node, d, &report);
         }
     }
     if !pending.is_empty() {
@@ -52,7 +50,7 @@ pub fn render_markdown(outcome: &Outcome, rules: &RuleSet, submission: &Submissi
         }
     }
     heading(&mut out, "检查发现");
-    findings(&mut out, &outcome.findings, rules, submission);
+    findings(&mut out, &report);
     out
 }
 
@@ -174,8 +172,7 @@ fn deduction(
     number: usize,
     node: &NodeOutcome,
     d: &Deduction,
-    rules: &RuleSet,
-    submission: &Submission,
+    report: &Report<'_>,
 ) {
     let _ = writeln!(
         out,
@@ -186,7 +183,7 @@ fn deduction(
     );
     let _ = writeln!(out, "- 原因：{}", escape(&d.message));
     let _ = writeln!(out, "- 方式：{}", kind_word(d.kind));
-    values(out, &d.values);
+    values(out, &d.values, report);
     for note in node_notes(node, d) {
         let _ = writeln!(out, "- 备注：{}", escape(note));
     }
@@ -194,18 +191,12 @@ fn deduction(
     if let Some(says) = &node.says {
         let _ = writeln!(out, "评分表原文：\n\n> {}\n", escape(says));
     }
-    rule_snippet(out, rules, d.span, d.focus);
-    let mut places: Vec<(String, Span)> = d
-        .places
-        .iter()
-        .filter_map(|p| submission.places.get(*p as usize))
-        .take(MAX_DATA_SNIPPETS)
-        .map(|p| (p.path.clone(), p.span))
-        .collect();
-    if let Some((path, span)) = &d.review_at {
-        places.push((path.clone(), *span));
-    }
-    data_snippets(out, submission, &places);
+    rule_snippet(out, report.rules, d.span, d.focus);
+    data_snippets(
+        out,
+        report,
+        &data_places(report, &d.places, d.review_at.as_ref()),
+    );
 }
 
 fn pending_node(out: &mut String, number: usize, node: &NodeOutcome, rules: &RuleSet) {
@@ -231,14 +222,19 @@ fn pending_node(out: &mut String, number: usize, node: &NodeOutcome, rules: &Rul
     rule_snippet(out, rules, node.span, node.span);
 }
 
-fn findings(out: &mut String, all: &[Finding], rules: &RuleSet, submission: &Submission) {
+fn findings(out: &mut String, report: &Report<'_>) {
+    let all = report.findings();
     if all.is_empty() {
         let _ = writeln!(out, "未发现问题。\n");
         return;
     }
     let mut number = 0;
     for severity in [Severity::Error, Severity::Warning, Severity::Info] {
-        let group: Vec<&Finding> = all.iter().filter(|f| f.severity == severity).collect();
+        let group: Vec<&Finding> = all
+            .iter()
+            .copied()
+            .filter(|f| f.severity == severity)
+            .collect();
         if group.is_empty() {
             continue;
         }
@@ -251,29 +247,26 @@ fn findings(out: &mut String, all: &[Finding], rules: &RuleSet, submission: &Sub
         for f in group {
             number += 1;
             let _ = writeln!(out, "#### {number}. {}\n", escape(&f.message));
-            let _ = writeln!(out, "- 检查项：`{}`", f.id);
             if let Some(says) = &f.says {
                 let _ = writeln!(out, "- 检查内容：{}", escape(says));
             }
-            values(out, &f.values);
+            values(out, &f.values, report);
             out.push('\n');
-            rule_snippet(out, rules, f.span, f.focus);
-            let places: Vec<(String, Span)> = f
-                .places
-                .iter()
-                .filter_map(|p| submission.places.get(*p as usize))
-                .take(MAX_DATA_SNIPPETS)
-                .map(|p| (p.path.clone(), p.span))
-                .collect();
-            data_snippets(out, submission, &places);
+            rule_snippet(out, report.rules, f.span, f.focus);
+            data_snippets(out, report, &data_places(report, &f.places, None));
         }
     }
 }
 
-fn values(out: &mut String, values: &[(String, String)]) {
+fn values(out: &mut String, values: &[(String, crate::data::Value)], report: &Report<'_>) {
     let shown: Vec<String> = values
         .iter()
-        .filter_map(|(n, v)| shown_value(v).map(|v| format!("`{n}` = {}", escape(&v))))
+        .map(|(n, v)| {
+            format!(
+                "`{n}` = {}",
+                escape(&super::report::shorten(&report.shown(v)))
+            )
+        })
         .collect();
     if !shown.is_empty() {
         let _ = writeln!(out, "- 取值：{}", shown.join("；"));
@@ -289,20 +282,39 @@ fn rule_snippet(out: &mut String, rules: &RuleSet, span: Span, focus: Span) {
     fenced(out, &e);
 }
 
-fn data_snippets(out: &mut String, submission: &Submission, places: &[(String, Span)]) {
-    let spans: Vec<Span> = places.iter().map(|(_, s)| *s).collect();
-    for (e, members) in excerpts(&submission.source, &spans) {
-        let paths: Vec<String> = members
+/// The submission's places: for a TOML file, its lines with the places
+/// named in the documents' words; for a Word package, the places in words
+/// with the Word table and row (its TOML lines exist only in memory).
+fn data_snippets(out: &mut String, report: &Report<'_>, places: &[super::PlaceView]) {
+    if places.is_empty() {
+        return;
+    }
+    if report.is_word() {
+        let _ = writeln!(out, "报送材料中的位置：\n");
+        for p in places {
+            let _ = writeln!(
+                out,
+                "- {}：{}",
+                escape(&place_line(report, p)),
+                escape(&p.source.words())
+            );
+        }
+        out.push('\n');
+        return;
+    }
+    let spans: Vec<Span> = places.iter().map(|p| p.span).collect();
+    for (e, members) in excerpts(&report.submission.source, &spans) {
+        let named: Vec<String> = members
             .iter()
             .filter_map(|i| places.get(*i))
-            .map(|(p, _)| format!("`{}`", code_text(p)))
+            .map(|p| escape(&p.document))
             .collect();
         let _ = writeln!(
             out,
             "报送材料 `{}` 第 {} 行，{}：\n",
             code_text(&e.name),
             e.line,
-            paths.join("、")
+            named.join("；")
         );
         fenced(out, &e);
     }

@@ -191,18 +191,36 @@ fn clip(raw: &str, marks: Vec<(usize, usize)>) -> (String, Vec<(usize, usize)>) 
     (text, marks)
 }
 
-/// A named value as reports show it, shortened; `None` for values that
-/// carry nothing for a reader (a whole record prints as `（记录）`).
-pub(crate) fn shown_value(value: &str) -> Option<String> {
-    const MAX: usize = 120;
-    if value == "（记录）" {
-        return None;
+/// How many submission places one explanation shows.
+pub(crate) const MAX_DATA_PLACES: usize = 3;
+
+/// The places behind an explanation (a few), and the review value behind a
+/// judgment, resolved.
+pub(crate) fn data_places(
+    report: &super::Report<'_>,
+    places: &[crate::data::PlaceId],
+    review_at: Option<&(String, Span)>,
+) -> Vec<super::PlaceView> {
+    let mut out: Vec<super::PlaceView> = report.places(places);
+    out.truncate(MAX_DATA_PLACES);
+    if let Some((path, span)) = review_at {
+        out.push(report.place_at(path, *span));
     }
-    Some(if value.chars().count() <= MAX {
-        value.to_string()
+    out
+}
+
+/// A place in words with its value: `附件2 … · 全年执行数（1115.09）`.
+pub(crate) fn place_line(report: &super::Report<'_>, p: &super::PlaceView) -> String {
+    let value = report.shown(&p.value);
+    if matches!(
+        p.value,
+        crate::data::Value::Absent | crate::data::Value::Record(_)
+    ) || value.chars().count() > 60
+    {
+        p.document.clone()
     } else {
-        format!("{}…", value.chars().take(MAX).collect::<String>())
-    })
+        format!("{}（{value}）", p.document)
+    }
 }
 
 /// The reader's words for a finding's severity.

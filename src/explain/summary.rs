@@ -84,11 +84,12 @@ fn location(rules: &RuleSet, span: Span) -> String {
         .unwrap_or_default()
 }
 
-fn paths(submission: &Submission, places: &[u32]) -> String {
-    places
+/// The places in the documents' words.
+fn places_words(report: &super::Report<'_>, places: &[u32]) -> String {
+    report
+        .places(places)
         .iter()
-        .filter_map(|p| submission.places.get(*p as usize))
-        .map(|p| p.path.as_str())
+        .map(|p| p.document.as_str())
         .collect::<Vec<_>>()
         .join("；")
 }
@@ -112,15 +113,16 @@ impl SummaryRow {
         submission: &Submission,
     ) -> SummaryRow {
         let file = file.into();
+        let report = super::Report::new(outcome, rules, submission);
         let mut nodes = Vec::new();
         let mut deductions = Vec::new();
         fn walk(
             n: &NodeOutcome,
             nodes: &mut Vec<NodeCell>,
             lost: &mut Vec<Line>,
-            ctx: (&str, &str, &RuleSet, &Submission),
+            ctx: (&str, &str, &RuleSet, &super::Report<'_>),
         ) {
-            let (unit, file, rules, submission) = ctx;
+            let (unit, file, rules, report) = ctx;
             nodes.push(NodeCell {
                 id: n.id.clone(),
                 title: n.title.clone(),
@@ -129,12 +131,12 @@ impl SummaryRow {
                 range: n.range,
             });
             for d in &n.deductions {
-                let mut data = paths(submission, &d.places);
-                if let Some((path, _)) = &d.review_at {
+                let mut data = places_words(report, &d.places);
+                if let Some((path, span)) = &d.review_at {
                     if !data.is_empty() {
                         data.push('；');
                     }
-                    data.push_str(path);
+                    data.push_str(&report.place_at(path, *span).document);
                 }
                 lost.push(Line {
                     cells: vec![
@@ -159,12 +161,12 @@ impl SummaryRow {
                 n,
                 &mut nodes,
                 &mut deductions,
-                (&outcome.unit, &file, rules, submission),
+                (&outcome.unit, &file, rules, &report),
             );
         }
         let mut counts = [0u64; 3];
-        let findings = outcome
-            .findings
+        let findings = report
+            .findings()
             .iter()
             .map(|f| {
                 if let Some(c) = counts.get_mut(f.severity as usize) {
@@ -179,7 +181,7 @@ impl SummaryRow {
                         Cell::Text(f.message.clone()),
                         Cell::Text(f.says.clone().unwrap_or_default()),
                         Cell::Text(location(rules, f.span)),
-                        Cell::Text(paths(submission, &f.places)),
+                        Cell::Text(places_words(&report, &f.places)),
                     ],
                 }
             })

@@ -2,7 +2,7 @@
 //! lost point: the rule's lines labelled with the values, the sheet's words
 //! as help, and the submission's cell beside it.
 
-use super::decimal;
+use super::{PlaceView, Report, decimal};
 use crate::data::Submission;
 use crate::diag::{Problem, render};
 use crate::eval::outcome::{Deduction, DeductionKind, Finding, NodeOutcome, Outcome, Status};
@@ -11,11 +11,9 @@ use crate::source::display_width;
 use miette::Severity;
 use std::fmt::Write as _;
 
-/// How many submission snippets one deduction shows.
-const MAX_DATA_SNIPPETS: usize = 3;
-
 /// The whole text report of one submission.
 pub fn render_text(outcome: &Outcome, rules: &RuleSet, submission: &Submission) -> String {
+    let report = Report::new(outcome, rules, submission);
     let mut out = String::new();
     let _ = writeln!(out, "{}（{} 年度）", outcome.unit, outcome.year);
     let _ = writeln!(out, "评分表：{}", outcome.rules);
@@ -37,13 +35,15 @@ pub fn render_text(outcome: &Outcome, rules: &RuleSet, submission: &Submission) 
     table(&mut out, &outcome.nodes);
     let mut problems = Vec::new();
     for node in &outcome.nodes {
-        collect(node, rules, submission, &mut problems);
+        collect(node, &report, &mut problems);
     }
     if !problems.is_empty() {
         out.push('\n');
         out.push_str(&render(&problems));
     }
-    if !outcome.findings.is_empty() {
+    if outcome.findings.is_empty() {
+        out.push_str("\n检查发现：无\n");
+    } else {
         let count =
             |s: crate::ir::Severity| outcome.findings.iter().filter(|f| f.severity == s).count();
         let _ = writeln!(
@@ -53,32 +53,30 @@ pub fn render_text(outcome: &Outcome, rules: &RuleSet, submission: &Submission) 
             count(crate::ir::Severity::Warning),
             count(crate::ir::Severity::Info)
         );
-        let mut sorted: Vec<&Finding> = outcome.findings.iter().collect();
-        sorted.sort_by_key(|f| f.severity);
-        let findings: Vec<Problem> = sorted
-            .into_iter()
-            .map(|f| finding_problem(f, rules, submission))
+        let findings: Vec<Problem> = report
+            .findings()
+            .iter()
+            .map(|f| finding_problem(f, &report))
             .collect();
         out.push_str(&render(&findings));
     }
     out
 }
 
-fn finding_problem(f: &Finding, rules: &RuleSet, submission: &Submission) -> Problem {
-    let file = rules
+fn finding_problem(f: &Finding, report: &Report<'_>) -> Problem {
+    let file = report
+        .rules
         .files
         .get(usize::from(f.span.file))
         .cloned()
         .unwrap_or_else(|| crate::source::SourceFile::new("?", ""));
-    let values: Vec<String> = f
-        .values
-        .iter()
-        .map(|(n, v)| format!("{n} = {}", shorten(v)))
-        .collect();
-    let label = if values.is_empty() {
-        "条件成立".to_string()
-    } else {
+    let values: Vec<String> = f.values.iter().map(|(n, v)| report.named(n, v)).collect();
+    let label = if !values.is_empty() {
         values.join("，")
+    } else if f.id == crate::eval::UNDEFINED_RATIO {
+        "除数为 0".to_string()
+    } else {
+        "条件成立".to_string()
     };
     let mut problem = Problem::error(f.id.clone(), f.message.clone(), &file, f.focus, label);
     problem.severity = match f.severity {
@@ -87,38 +85,45 @@ fn finding_problem(f: &Finding, rules: &RuleSet, submission: &Submission) -> Pro
         crate::ir::Severity::Info => Severity::Advice,
     };
     problem.help = f.says.as_ref().map(|s| format!("检查内容：{s}"));
-    problem
-        .related
-        .extend(data_snippet(submission, &f.places, None));
+    let places = super::snippet::data_places(report, &f.places, None);
+    problem.related.extend(data_snippet(report, &places));
     problem
 }
 
-/// The submission's cells behind an explanation (a few), and the review
-/// value behind a judgment, as one snippet of the submission file.
-fn data_snippet(
-    submission: &Submission,
-    places: &[crate::data::PlaceId],
-    review_at: Option<&(String, crate::source::Span)>,
-) -> Option<Problem> {
-    let mut labels: Vec<(crate::source::Span, String)> = places
-        .iter()
-        .filter_map(|p| submission.places.get(*p as usize))
-        .take(MAX_DATA_SNIPPETS)
-        .map(|p| (p.span, p.path.clone()))
-        .collect();
-    if let Some((path, span)) = review_at {
-        labels.push((*span, path.clone()));
+/// The submission's places behind an explanation, as one snippet of the
+/// submission file labelled in the documents' words; for a Word package
+/// (whose TOML lines exist only in memory), the places in words with the
+/// Word table and row.
+fn data_snippet(report: &Report<'_>, places: &[PlaceView]) -> Option<Problem> {
+    let first = places.first()?;
+    if report.is_word() {
+        let lines: Vec<String> = places
+            .iter()
+            .map(|p| {
+                format!(
+                    "  {}：{}",
+                    super::snippet::place_line(report, p),
+                    p.source.words()
+                )
+            })
+            .collect();
+        let mut related =
+            Problem::plain("data", format!("报送材料中的位置：\n{}", lines.join("\n")));
+        related.severity = Severity::Advice;
+        return Some(related);
     }
-    let (first, _) = labels.first()?;
     let mut related = Problem::error(
         "data",
         "报送材料中的相关数据",
-        &submission.source,
-        *first,
+        &report.submission.source,
+        first.span,
         "",
     );
     related.severity = Severity::Advice;
-    related.labels = labels;
+    related.labels = places
+        .iter()
+        .map(|p| (p.span, p.document.clone()))
+        .collect();
     Some(related)
 }
 
@@ -187,9 +192,10 @@ fn rows_of(n: &NodeOutcome, depth: usize, rows: &mut Vec<[String; 5]>) {
     }
 }
 
-fn collect(node: &NodeOutcome, rules: &RuleSet, submission: &Submission, out: &mut Vec<Problem>) {
+fn collect(node: &NodeOutcome, report: &Report<'_>, out: &mut Vec<Problem>) {
+    let rules = report.rules;
     for d in &node.deductions {
-        out.push(deduction_problem(node, d, rules, submission));
+        out.push(deduction_problem(node, d, report));
     }
     if node.score.is_none() && node.children.is_empty() {
         out.push(pending_problem(node, rules));
@@ -200,7 +206,7 @@ fn collect(node: &NodeOutcome, rules: &RuleSet, submission: &Submission, out: &m
         out.push(note_problem(node, rules));
     }
     for c in &node.children {
-        collect(c, rules, submission, out);
+        collect(c, report, out);
     }
 }
 
@@ -222,22 +228,14 @@ fn note_problem(node: &NodeOutcome, rules: &RuleSet) -> Problem {
     problem
 }
 
-fn deduction_problem(
-    node: &NodeOutcome,
-    d: &Deduction,
-    rules: &RuleSet,
-    submission: &Submission,
-) -> Problem {
-    let file = rules
+fn deduction_problem(node: &NodeOutcome, d: &Deduction, report: &Report<'_>) -> Problem {
+    let file = report
+        .rules
         .files
         .get(usize::from(d.span.file))
         .cloned()
         .unwrap_or_else(|| crate::source::SourceFile::new("?", ""));
-    let values: Vec<String> = d
-        .values
-        .iter()
-        .map(|(n, v)| format!("{n} = {}", shorten(v)))
-        .collect();
+    let values: Vec<String> = d.values.iter().map(|(n, v)| report.named(n, v)).collect();
     let label = match d.kind {
         DeductionKind::Judged => "评审判定".to_string(),
         DeductionKind::Override => "评审改判".to_string(),
@@ -264,9 +262,10 @@ fn deduction_problem(
             None => note.clone(),
         });
     }
-    problem
-        .related
-        .extend(data_snippet(submission, &d.places, d.review_at.as_ref()));
+    problem.related.extend(data_snippet(
+        report,
+        &super::snippet::data_places(report, &d.places, d.review_at.as_ref()),
+    ));
     problem
 }
 
@@ -305,13 +304,4 @@ fn pending_problem(node: &NodeOutcome, rules: &RuleSet) -> Problem {
         )
     });
     problem
-}
-
-fn shorten(v: &str) -> String {
-    const MAX: usize = 40;
-    if v.chars().count() <= MAX {
-        v.to_string()
-    } else {
-        format!("{}…", v.chars().take(MAX).collect::<String>())
-    }
 }

@@ -494,9 +494,15 @@ fn build_field_decl(b: &Builder, pair: Pair<Rule>) -> Result<FieldDecl> {
     let ty = build_type_expr(b, next(&mut inner, "build_field_decl"));
     let mut optional = false;
     let mut one_of = None;
+    let mut label = None;
     for part in inner {
         match part.as_rule() {
             Rule::optional => optional = true,
+            Rule::field_label => {
+                let span = b.span(&part);
+                let text = build_string(b, next(&mut part.into_inner(), "build_field_decl"))?;
+                label = Some((text, span));
+            }
             Rule::one_of => {
                 let list = next(&mut part.into_inner(), "build_field_decl");
                 let mut texts = Vec::new();
@@ -523,6 +529,7 @@ fn build_field_decl(b: &Builder, pair: Pair<Rule>) -> Result<FieldDecl> {
         ty,
         optional,
         one_of,
+        label,
     })
 }
 

@@ -1,0 +1,310 @@
+//! Places of a submission in the words of the unit's own documents. The
+//! rules folder's schema names every field as the forms do
+//! (`executed: decimal? "全年执行数"`) and every row of a table by its own
+//! cells (`indicators: [indicator]? "{level1} / {level2} / {name}"`), so
+//! the engine's path `projects[0].indicators[5].score` reads
+//! "附件4 项目支出绩效自评表（业务工作经费）· 产出指标 / 成本指标 / 业务工作经费 · 得分".
+
+use crate::data::schema::{RecordId, Schema, Type, label_holes};
+use crate::data::{Submission, Value};
+
+/// One step of an engine path: a key, and the row it indexes, if any.
+struct Step<'p> {
+    key: &'p str,
+    row: Option<usize>,
+}
+
+/// `a.b[2].c` → steps.
+fn steps(path: &str) -> Vec<Step<'_>> {
+    path.split('.')
+        .filter(|s| !s.is_empty())
+        .map(|segment| match segment.split_once('[') {
+            Some((key, rest)) => Step {
+                key,
+                row: rest.trim_end_matches(']').parse().ok(),
+            },
+            None => Step {
+                key: segment,
+                row: None,
+            },
+        })
+        .collect()
+}
+
+/// The place of `path` in the documents' words. A field the schema gives
+/// no name keeps its key, so nothing is ever dropped from a place.
+pub fn document_words(schema: &Schema, root: &Value, path: &str) -> String {
+    let mut words: Vec<String> = Vec::new();
+    let mut record = Some(schema.root);
+    let mut value = root.clone();
+    let mut in_map = false;
+    for step in steps(path) {
+        if in_map {
+            // A key of a free table (一级指标分值 · 产出指标).
+            words.push(step.key.to_string());
+            in_map = false;
+            continue;
+        }
+        let Some(rt) = record.and_then(|id| schema.record(id)) else {
+            words.push(step.key.to_string());
+            continue;
+        };
+        let Some(index) = rt.field(step.key) else {
+            words.push(step.key.to_string());
+            record = None;
+            continue;
+        };
+        let field = rt.fields.get(index);
+        let label = field.and_then(|f| f.label.clone());
+        let ty = field.map(|f| f.ty.clone()).unwrap_or(Type::Any);
+        value = field_value(&value, index);
+        match (ty, step.row) {
+            (Type::List(inner), Some(row)) => {
+                let item = match &value {
+                    Value::List(items) => items.get(row).cloned().unwrap_or_default(),
+                    _ => Value::Absent,
+                };
+                let row_record = match inner.as_ref() {
+                    Type::Record(id) => Some(*id),
+                    _ => None,
+                };
+                let template = label.unwrap_or_else(|| step.key.to_string());
+                words.push(row_name(schema, row_record, &item, &template, row));
+                record = row_record;
+                value = item;
+            }
+            (Type::Record(id), _) => {
+                if let Some(l) = label.filter(|l| !l.is_empty()) {
+                    words.push(l);
+                }
+                record = Some(id);
+            }
+            (Type::Map(_), _) => {
+                words.push(label.unwrap_or_else(|| step.key.to_string()));
+                in_map = true;
+                record = None;
+            }
+            (_, _) => {
+                words.push(label.unwrap_or_else(|| step.key.to_string()));
+                record = None;
+            }
+        }
+    }
+    words.join(" · ")
+}
+
+fn field_value(value: &Value, index: usize) -> Value {
+    match value {
+        Value::Record(r) => r.fields.get(index).cloned().unwrap_or_default(),
+        _ => Value::Absent,
+    }
+}
+
+/// A row named by its own cells: the template's `{field}` holes filled
+/// from the row. A blank cell leaves its hole out with the separator before
+/// it; a row with every hole blank is named by its position.
+fn row_name(
+    schema: &Schema,
+    record: Option<RecordId>,
+    row: &Value,
+    template: &str,
+    index: usize,
+) -> String {
+    let holes = label_holes(template);
+    let mut out = String::new();
+    let mut filled = 0;
+    let mut rest = template;
+    for hole in &holes {
+        let Some(open) = rest.find('{') else { break };
+        let literal = rest.get(..open).unwrap_or("");
+        let after = rest.get(open..).unwrap_or("");
+        let close = after.find('}').map_or(after.len(), |c| c + 1);
+        rest = after.get(close..).unwrap_or("");
+        let cell = record
+            .and_then(|id| schema.record(id))
+            .and_then(|rt| rt.field(hole))
+            .map(|i| field_value(row, i))
+            .map(|v| cell_text(&v))
+            .unwrap_or_default();
+        if cell.is_empty() {
+            // Keep words, drop a separator that would now lead nowhere.
+            let kept = literal.trim_end_matches([' ', '/', '·', '、', '，', ',']);
+            out.push_str(if filled == 0 { literal } else { kept });
+        } else {
+            out.push_str(literal);
+            out.push_str(&cell);
+            filled += 1;
+        }
+    }
+    out.push_str(rest);
+    let out = out
+        .replace("（）", "")
+        .replace("()", "")
+        .trim_matches([' ', '/', '·', '、'])
+        .to_string();
+    if holes.is_empty() || filled > 0 {
+        out
+    } else if out.is_empty() {
+        format!("第 {} 行", index + 1)
+    } else {
+        format!("{out}（第 {} 项）", index + 1)
+    }
+}
+
+/// A cell's text for a row name: texts trimmed, numbers and dates shown.
+fn cell_text(v: &Value) -> String {
+    match v {
+        Value::Text(t) => t.trim().to_string(),
+        Value::Num(n) => n.normalize().to_string(),
+        Value::Date(d) => d.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// Where a value is in the input file: a TOML line and column, or for a
+/// Word package, the place in the Word file its import recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SourcePlace {
+    /// A `.toml` submission: file, line, column (characters).
+    Toml {
+        /// File name.
+        file: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+    },
+    /// A `.docx` package: its table and row.
+    WordTable {
+        /// File name.
+        file: String,
+        /// 1-based table.
+        table: usize,
+        /// 1-based row.
+        row: usize,
+    },
+    /// A `.docx` package: a place in words (a paragraph, a heading).
+    WordText {
+        /// File name.
+        file: String,
+        /// What the import wrote (“表下“填报日期””, “第 42 段”).
+        text: String,
+    },
+}
+
+impl SourcePlace {
+    /// In words: `x.toml 第 12 行`, `x.docx 第3个表格第19行`.
+    pub fn words(&self) -> String {
+        match self {
+            SourcePlace::Toml { file, line, .. } => format!("{file} 第 {line} 行"),
+            SourcePlace::WordTable { file, table, row } => {
+                format!("{file} 第{table}个表格第{row}行")
+            }
+            SourcePlace::WordText { file, text } => format!("{file} {text}"),
+        }
+    }
+}
+
+/// The input place of the value at byte `offset` of the submission. For a
+/// Word package (imported in memory), the provenance comment the import
+/// wrote on the value's line or above its block.
+pub fn source_place(submission: &Submission, offset: u32, word_file: Option<&str>) -> SourcePlace {
+    let (line, column) = submission.source.line_col(offset);
+    let Some(docx) = word_file else {
+        return SourcePlace::Toml {
+            file: submission.source.name.clone(),
+            line,
+            column,
+        };
+    };
+    let text: &str = &submission.source.text;
+    let lines: Vec<&str> = text.lines().collect();
+    let here = lines.get(line.saturating_sub(1)).copied().unwrap_or("");
+    let comment_of = |l: &str| -> Option<String> {
+        let at = l.find("# ")?;
+        // A `#` inside a quoted string is not a comment.
+        let before = l.get(..at)?;
+        (before.matches('"').count() % 2 == 0)
+            .then(|| l.get(at + 2..).unwrap_or("").trim().to_string())
+    };
+    let mut candidates: Vec<String> = comment_of(here).into_iter().collect();
+    // The block's comment: the comment lines just above the nearest header.
+    let mut i = line.saturating_sub(1);
+    while i > 0 {
+        i -= 1;
+        let l = lines.get(i).copied().unwrap_or("").trim();
+        if l.starts_with('[') {
+            let mut j = i;
+            while j > 0 {
+                j -= 1;
+                let c = lines.get(j).copied().unwrap_or("").trim();
+                match c.strip_prefix("# ") {
+                    Some(words) => candidates.push(words.trim().to_string()),
+                    None => break,
+                }
+            }
+            break;
+        }
+    }
+    for c in &candidates {
+        if let Some((table, row)) = table_row(c) {
+            return SourcePlace::WordTable {
+                file: docx.to_string(),
+                table,
+                row,
+            };
+        }
+    }
+    match candidates
+        .into_iter()
+        .find(|c| !c.is_empty() && !c.starts_with("--"))
+    {
+        Some(text) => SourcePlace::WordText {
+            file: docx.to_string(),
+            text,
+        },
+        None => SourcePlace::WordText {
+            file: docx.to_string(),
+            text: "（导入时未记录位置）".to_string(),
+        },
+    }
+}
+
+/// `第3个表格第19行` anywhere in a comment.
+fn table_row(comment: &str) -> Option<(usize, usize)> {
+    let start = comment.find('第')?;
+    let rest = comment.get(start + '第'.len_utf8()..)?;
+    let (table, rest) = rest.split_once("个表格第")?;
+    let row: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let table: usize = table.trim().parse().ok()?;
+    Some((table, row.parse().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_rows_from_comments() {
+        assert_eq!(table_row("第1个表格第12行"), Some((1, 12)));
+        assert_eq!(
+            table_row("附件1 部门整体支出绩效评价基础数据表，第1个表格第1行"),
+            Some((1, 1))
+        );
+        assert_eq!(table_row("表下“填报日期”"), None);
+    }
+
+    #[test]
+    fn paths_split_into_steps() {
+        let s = steps("projects[0].indicators[5].score");
+        let shown: Vec<(&str, Option<usize>)> = s.iter().map(|s| (s.key, s.row)).collect();
+        assert_eq!(
+            shown,
+            vec![
+                ("projects", Some(0)),
+                ("indicators", Some(5)),
+                ("score", None)
+            ]
+        );
+    }
+}

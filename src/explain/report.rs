@@ -1,0 +1,259 @@
+//! What every report needs beyond the outcome, resolved in one place: each
+//! place of the submission in the documents' words with its value and its
+//! place in the input file (a TOML line, or the Word table and row of a
+//! `.docx` package); values typed, a record shown by its name in the
+//! documents; the rule file as the reader can find it; the findings in the
+//! one order every format lists them. The backends (text, Markdown, HTML,
+//! JSON, the summary) draw from here and resolve nothing themselves.
+
+use super::place::{SourcePlace, document_words, source_place};
+use crate::data::{NO_PLACE, PlaceId, Submission, Value};
+use crate::eval::outcome::{Finding, Outcome};
+use crate::ir::RuleSet;
+use crate::source::Span;
+use serde_json::json;
+
+/// One place of the submission, resolved.
+#[derive(Clone, Debug)]
+pub struct PlaceView {
+    /// The engine's path (`projects[0].funds.score`).
+    pub path: String,
+    /// In the documents' words.
+    pub document: String,
+    /// The value there.
+    pub value: Value,
+    /// Where it is in the input file.
+    pub source: SourcePlace,
+    /// Its span in the submission text.
+    pub span: Span,
+}
+
+/// A rule's place, as the reader finds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleRef {
+    /// The file on disk, or `builtin:2022/sheet.jx` for the rules built in.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+}
+
+/// One submission's report: the outcome with its rules and submission.
+pub struct Report<'a> {
+    /// The outcome.
+    pub outcome: &'a Outcome,
+    /// The rules it was scored with.
+    pub rules: &'a RuleSet,
+    /// The submission.
+    pub submission: &'a Submission,
+    /// The Word file, when the input was a `.docx` package.
+    word_file: Option<String>,
+    /// The findings, by severity, then in rule-file order.
+    findings: Vec<&'a Finding>,
+}
+
+impl<'a> Report<'a> {
+    /// Resolve what the backends need.
+    pub fn new(outcome: &'a Outcome, rules: &'a RuleSet, submission: &'a Submission) -> Self {
+        let name = &submission.source.name;
+        let word_file = name
+            .to_ascii_lowercase()
+            .ends_with(".docx")
+            .then(|| name.clone());
+        let mut findings: Vec<&Finding> = outcome.findings.iter().collect();
+        findings.sort_by_key(|f| (f.severity, f.span.file, f.span.start));
+        Report {
+            outcome,
+            rules,
+            submission,
+            word_file,
+            findings,
+        }
+    }
+
+    /// The input is a Word package (its TOML lines exist only in memory).
+    pub fn is_word(&self) -> bool {
+        self.word_file.is_some()
+    }
+
+    /// Findings, by severity (error, warning, info), then in rule-file order.
+    pub fn findings(&self) -> &[&'a Finding] {
+        &self.findings
+    }
+
+    /// A place of the submission.
+    pub fn place(&self, id: PlaceId) -> Option<PlaceView> {
+        if id == NO_PLACE {
+            return None;
+        }
+        let place = self.submission.places.get(id as usize)?;
+        Some(self.place_at(&place.path, place.span))
+    }
+
+    /// The place of a path with a span (the review values of `[review]`
+    /// are not in the schema: their path is kept as words).
+    pub fn place_at(&self, path: &str, span: Span) -> PlaceView {
+        let (document, value) = if path.starts_with("review.") {
+            (review_words(self.outcome, path), Value::Absent)
+        } else {
+            (
+                document_words(&self.rules.schema, &self.submission.root, path),
+                value_at(&self.rules.schema, &self.submission.root, path),
+            )
+        };
+        PlaceView {
+            path: path.to_string(),
+            document,
+            value,
+            source: source_place(self.submission, span.start, self.word_file.as_deref()),
+            span,
+        }
+    }
+
+    /// Every place of a list, resolved, without repeats.
+    pub fn places(&self, ids: &[PlaceId]) -> Vec<PlaceView> {
+        let mut seen = Vec::new();
+        let mut out = Vec::new();
+        for id in ids {
+            if *id != NO_PLACE && !seen.contains(id) {
+                seen.push(*id);
+                out.extend(self.place(*id));
+            }
+        }
+        out
+    }
+
+    /// A value in words: a record by its name in the documents, lists
+    /// joined with `、`.
+    pub fn shown(&self, value: &Value) -> String {
+        match value {
+            Value::Record(r) => self
+                .place(r.place)
+                .map_or_else(|| "（记录）".to_string(), |p| p.document),
+            Value::List(items) if items.iter().any(|v| matches!(v, Value::Record(_))) => items
+                .iter()
+                .map(|v| self.shown(v))
+                .collect::<Vec<_>>()
+                .join("、"),
+            v => v.to_string(),
+        }
+    }
+
+    /// A value as typed JSON: booleans, normalised decimal strings, ISO
+    /// dates, texts, arrays, a record by its name in the documents.
+    pub fn typed(&self, value: &Value) -> serde_json::Value {
+        match value {
+            Value::Absent => serde_json::Value::Null,
+            Value::Bool(b) => json!(b),
+            Value::Num(n) => json!(super::decimal(*n)),
+            Value::Text(t) => json!(t.as_ref()),
+            Value::Date(d) => json!(d.to_string()),
+            Value::List(items) => {
+                serde_json::Value::Array(items.iter().map(|v| self.typed(v)).collect())
+            }
+            Value::Record(_) => json!(self.shown(value)),
+            Value::Map(m) => {
+                let mut object = serde_json::Map::new();
+                for (k, v, _) in &m.entries {
+                    object.insert(k.to_string(), self.typed(v));
+                }
+                serde_json::Value::Object(object)
+            }
+        }
+    }
+
+    /// Where a rule is: its file as the reader can open it.
+    pub fn rule(&self, span: Span) -> RuleRef {
+        let file = self.rules.files.get(usize::from(span.file));
+        let (line, column) = file.map_or((0, 0), |f| f.line_col(span.start));
+        let name = file.map_or("", |f| f.name.as_str());
+        let file = if self.rules.builtin {
+            format!("builtin:{}", name.trim_start_matches("rules/"))
+        } else {
+            name.to_string()
+        };
+        RuleRef { file, line, column }
+    }
+
+    /// A named value as shown beside a rule: `late = 3`.
+    pub fn named(&self, name: &str, value: &Value) -> String {
+        format!("{name} = {}", shorten(&self.shown(value)))
+    }
+}
+
+/// `review.problems.score` → `评审意见 · 绩效评价报告反映问题情况 · 得分`.
+fn review_words(outcome: &Outcome, path: &str) -> String {
+    let mut parts = path.split('.').skip(1);
+    let id = parts.next().unwrap_or("");
+    fn find<'o>(nodes: &'o [crate::eval::outcome::NodeOutcome], id: &str) -> Option<&'o str> {
+        nodes.iter().find_map(|n| {
+            if n.id == id {
+                Some(n.title.as_str())
+            } else {
+                find(&n.children, id)
+            }
+        })
+    }
+    let title = find(&outcome.nodes, id).unwrap_or(id);
+    let field = match parts.next() {
+        Some("score") => "得分",
+        Some("tier") => "档次",
+        Some("note") => "评审意见",
+        Some(other) => other,
+        None => "",
+    };
+    format!("评审意见 · {title} · {field}")
+}
+
+/// The value at a path, for typed output.
+fn value_at(schema: &crate::data::schema::Schema, root: &Value, path: &str) -> Value {
+    let mut value = root.clone();
+    let mut record = Some(schema.root);
+    for segment in path.split('.').filter(|s| !s.is_empty()) {
+        let (key, row) = match segment.split_once('[') {
+            Some((k, r)) => (k, r.trim_end_matches(']').parse::<usize>().ok()),
+            None => (segment, None),
+        };
+        value = match (&value, record.and_then(|id| schema.record(id))) {
+            (Value::Record(r), Some(rt)) => match rt.field(key) {
+                Some(i) => {
+                    record = match rt.fields.get(i).map(|f| &f.ty) {
+                        Some(crate::data::schema::Type::Record(id)) => Some(*id),
+                        Some(crate::data::schema::Type::List(inner)) => match inner.as_ref() {
+                            crate::data::schema::Type::Record(id) => Some(*id),
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                    r.fields.get(i).cloned().unwrap_or_default()
+                }
+                None => return Value::Absent,
+            },
+            (Value::Map(m), _) => m
+                .entries
+                .iter()
+                .find(|(k, _, _)| k.as_ref() == key)
+                .map(|(_, v, _)| v.clone())
+                .unwrap_or_default(),
+            _ => return Value::Absent,
+        };
+        if let Some(row) = row {
+            value = match &value {
+                Value::List(items) => items.get(row).cloned().unwrap_or_default(),
+                _ => Value::Absent,
+            };
+        }
+    }
+    value
+}
+
+/// At most 120 characters.
+pub fn shorten(text: &str) -> String {
+    const MAX: usize = 120;
+    if text.chars().count() <= MAX {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(MAX).collect::<String>())
+    }
+}
