@@ -464,7 +464,7 @@ fn two_reviewers_in_review_files() {
     let deduction = &criterion(&v, "problems")["deductions"][0];
     assert_eq!(
         deduction["message"],
-        "2 名评审人评分，取平均分 17 分：张三（较全面）18 分，李四（较全面）16 分"
+        "2 名评审人评分，取平均分 17 分：张三（较全面）18 分：较全面；李四（较全面）16 分：未涉及预算执行"
     );
     let text = jixiao(
         &dir,

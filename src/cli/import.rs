@@ -136,7 +136,11 @@ pub(super) fn read_input(path: &Path, book: Option<&ReviewBook>) -> Result<Strin
             .received_date(&header.unit, header.year)
             .map_err(|p| vec![*p])?
     {
-        imported = import_docx(path, Some(date))?;
+        let from = book
+            .received_for(&header.unit, header.year)
+            .first()
+            .map_or_else(String::new, |r| format!("送达日期见 {}", r.at));
+        imported = import_docx_from(path, Some(date), from)?;
     }
     complete(path, imported)
 }
@@ -162,10 +166,19 @@ pub(super) fn read_for_review(path: &Path) -> Result<(String, bool), Vec<Problem
 }
 
 fn import_docx(path: &Path, received_on: Option<Date>) -> Result<Imported, Vec<Problem>> {
+    import_docx_from(path, received_on, "--received-on".to_string())
+}
+
+fn import_docx_from(
+    path: &Path,
+    received_on: Option<Date>,
+    received_from: String,
+) -> Result<Imported, Vec<Problem>> {
     let (_, rules) = SCORE_OPTIONS.get().cloned().unwrap_or_default();
     let templates = templates(rules.as_deref()).map_err(|p| vec![*p])?;
     let options = Options {
         received_on,
+        received_from,
         ..Options::default()
     };
     import_file(path, &options, templates.as_ref()).map_err(|p| vec![*p])

@@ -200,7 +200,11 @@ pub fn run() -> ExitCode {
                     )
                     .exit();
             }
-            let options = jixiao::import::Options { received_on, role };
+            let options = jixiao::import::Options {
+                received_on,
+                role,
+                ..jixiao::import::Options::default()
+            };
             import::run(
                 rules.as_deref(),
                 &options,

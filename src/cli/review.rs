@@ -17,6 +17,9 @@ use std::sync::Arc;
 
 /// One package, scored without judgments.
 struct Loaded {
+    /// As given on the command line.
+    path: String,
+    /// Its file name, for the worksheet.
     file: String,
     outcome: Outcome,
     rules: Arc<RuleSet>,
@@ -56,6 +59,36 @@ pub(super) fn run(rules_dir: Option<&Path>, out: &Path, inputs: &[PathBuf]) -> b
         eprintln!("{failed} 份材料未能读取，未生成评审表：请改正或移出这些材料后再运行");
         return false;
     }
+    if loaded.is_empty() {
+        eprintln!("没有找到材料（.toml 或 .docx），未生成评审表");
+        return false;
+    }
+    // Judgments are matched to packages by unit and year: two packages of
+    // one unit would each take every row of the other.
+    let mut twice = false;
+    for (i, l) in loaded.iter().enumerate() {
+        if let Some(first) = loaded
+            .iter()
+            .take(i)
+            .find(|f| f.outcome.unit == l.outcome.unit && f.outcome.year == l.outcome.year)
+        {
+            eprintln!(
+                "{} 和 {} 是同一单位“{}”（{} 年度）的两份材料：评审意见按单位和年度对应材料，请只保留一份",
+                first.path, l.path, l.outcome.unit, l.outcome.year
+            );
+            twice = true;
+        }
+    }
+    if twice {
+        return false;
+    }
+    if let Some(reviewer) = filled_by(out) {
+        eprintln!(
+            "{} 已由评审人 {reviewer} 填写，不覆盖：请换一个文件名，或先把它移走",
+            out.display()
+        );
+        return false;
+    }
     let units: Vec<WorksheetUnit<'_>> = loaded
         .iter()
         .map(|l| WorksheetUnit {
@@ -88,6 +121,13 @@ pub(super) fn run(rules_dir: Option<&Path>, out: &Path, inputs: &[PathBuf]) -> b
     true
 }
 
+/// The reviewer's name on an existing worksheet at `out`, if it is one.
+fn filled_by(out: &Path) -> Option<String> {
+    let bytes = std::fs::read(out).ok()?;
+    let sheet = jixiao::data::worksheet::read_worksheet(&out.display().to_string(), bytes).ok()?;
+    Some(sheet.reviews.reviewer)
+}
+
 fn load(
     path: &Path,
     fixed: Option<&Arc<RuleSet>>,
@@ -117,6 +157,7 @@ fn load(
         |n| n.to_string_lossy().into_owned(),
     );
     Ok(Loaded {
+        path: path.display().to_string(),
         file,
         outcome,
         rules,

@@ -189,7 +189,10 @@ pub(super) fn run(
     let results = score_all(&files, &rules, &plan);
 
     let mut ok = true;
-    if let Some(book) = &book {
+    // A unit whose package failed to load is not "missing": its own error
+    // says why; rows for units not among the inputs are listed otherwise.
+    let all_loaded = results.iter().all(Result::is_ok);
+    if let Some(book) = book.as_ref().filter(|_| all_loaded) {
         let unmatched = book.unmatched();
         if !unmatched.is_empty() {
             eprint!("{}", render(&unmatched));
@@ -471,11 +474,22 @@ fn warn_received(book: &ReviewBook, submission: &Submission) {
     let Some(own) = submission.received_on() else {
         return;
     };
+    let word = super::import::is_docx(Path::new(&submission.source.name));
     for r in book.received_for(&submission.unit, submission.year) {
         if r.date != own {
+            let ours = if word {
+                format!("--received-on 给出的是 {own}")
+            } else {
+                format!("材料 {} 中为 {own}", submission.source.name)
+            };
+            let wins = if word {
+                "以 --received-on 为准"
+            } else {
+                "以材料为准"
+            };
             eprintln!(
-                "提示：单位“{}”的送达日期，材料 {} 中为 {own}，{} 为 {}；以材料为准",
-                submission.unit, submission.source.name, r.at, r.date
+                "提示：单位“{}”的送达日期，{ours}，{} 为 {}；{wins}",
+                submission.unit, r.at, r.date
             );
         }
     }

@@ -102,7 +102,7 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
     let Some(reviewer) = reviewer else {
         let at = sheet
             .label(REVIEWER_LABEL, header.row)
-            .map(|(r, c)| format!(" {REVIEW_SHEET}!{}{}", column_letters(c + 1), r + 1))
+            .map(|(r, c)| format!(" {REVIEW_SHEET}!{}{}", column_letters(c + 2), r + 1))
             .unwrap_or_default();
         return Err(fail(
             format!("{name}{at}：没有填写评审人姓名"),
@@ -117,9 +117,15 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
                 problems.push(
                     Problem::plain(
                         "review::bad_value",
-                        format!("{name} {REVIEW_SHEET}：评审日期“{text}”不是有效日期"),
+                        format!(
+                            "{name} {REVIEW_SHEET}{}：评审日期“{text}”不是有效日期",
+                            sheet
+                                .label(DATE_LABEL, header.row)
+                                .map(|(r, c)| format!("!{}{}", column_letters(c + 2), r + 1))
+                                .unwrap_or_default()
+                        ),
                     )
-                    .with_help("写成 2023-07-10"),
+                    .with_help("写成 2023-07-10，或用 Excel 的日期格式"),
                 );
                 None
             }

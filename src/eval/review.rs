@@ -221,7 +221,7 @@ pub(super) fn judgment_on_auto(
         ),
         "对自动计分项的评审",
     )
-    .with_help("确需改判时，写 override = true 并在 note 中说明理由")
+    .with_help("本项按规则自动计分，评审表不需要这一行；确需改判时，在评审文件中写 override = true 并在 note 中说明理由")
     .with_related(Problem::error(
         "review::judgment_on_auto",
         "规则在这里",
@@ -264,8 +264,8 @@ fn score_of(
                 &node.title,
                 Field::Score,
                 "review::missing_score",
-                format!("评审项 `{}` 缺少 score", node.id),
-                "缺少 score",
+                format!("评审项 `{}` 缺少得分", node.id),
+                "缺少得分",
             )
             .with_help("写上分数"),
         );
@@ -321,7 +321,7 @@ fn note_required(
                     ),
                     "缺少评审意见",
                 )
-                .with_help("写明扣分的理由（note / 评审意见）")
+                .with_help("写明扣分的理由（评审表的“评审意见”，评审文件的 note）")
                 .with_related(Problem::error(
                     "review::note_required",
                     "规则要求：低于满分须写评审意见",
@@ -378,7 +378,7 @@ pub(super) fn apply_override(
                 format!("改判 `{}` 必须说明理由", node.id),
                 "缺少 note",
             )
-            .with_help("写明改判的理由（note / 评审意见）"),
+            .with_help("写明改判的理由（评审表的“评审意见”，评审文件的 note）"),
         );
         return None;
     }
@@ -443,8 +443,8 @@ pub(super) fn apply_judgment(
                     &node.title,
                     Field::Tier,
                     "review::missing_tier",
-                    format!("评审项 `{}` 需要写明档次 tier", node.id),
-                    "缺少 tier",
+                    format!("评审项 `{}` 需要写明档次", node.id),
+                    "缺少档次",
                 )
                 .with_help(format!("可选档次：{}", names.join("、"))),
             );
@@ -473,7 +473,7 @@ pub(super) fn apply_judgment(
         let band = if tier.name.is_empty() {
             String::new()
         } else {
-            format!("档次“{}”", tier.name)
+            format!("档次“{}”的", tier.name)
         };
         problems.push(
             problem(
@@ -483,12 +483,16 @@ pub(super) fn apply_judgment(
                 Field::Score,
                 "review::out_of_band",
                 format!(
-                    "`{}` 的评分 {score} 不在{band}的分数段 {}–{} 之内",
+                    "`{}` 的评分 {score} 不在{band}分数段 {}–{} 之内",
                     node.id, tier.low, tier.high
                 ),
                 "超出分数段",
             )
-            .with_help("改为分数段之内的分数，或选择相应的档次")
+            .with_help(if tier.name.is_empty() {
+                "改为分数段之内的分数"
+            } else {
+                "改为分数段之内的分数，或选择相应的档次"
+            })
             .with_related(Problem::error(
                 "review::out_of_band",
                 "分数段在这里",
@@ -511,7 +515,7 @@ pub(super) fn apply_judgment(
                 format!("档次“{}”需要说明理由", tier.name),
                 "缺少 note",
             )
-            .with_help("写明理由（note / 评审意见）"),
+            .with_help("写明理由（评审表的“评审意见”，评审文件的 note）"),
         );
         return None;
     }
@@ -608,9 +612,13 @@ pub(super) fn combine(
                 let tier = s
                     .tier
                     .as_deref()
-                    .map(|t| format!("（{t}）"))
+                    .map_or_else(|| " ".to_string(), |t| format!("（{t}）"));
+                let note = s
+                    .note
+                    .as_deref()
+                    .map(|n| format!("：{}", n.trim_end_matches('。')))
                     .unwrap_or_default();
-                format!("{}{tier}{} 分", s.who(), s.score)
+                format!("{}{tier}{} 分{note}", s.who(), s.score)
             })
             .collect();
         let verb = if override_words { "改判" } else { "评分" };
@@ -620,13 +628,14 @@ pub(super) fn combine(
                 judgments.len(),
                 method.words(),
                 score.normalize(),
-                each.join("，")
+                each.join("；")
             ),
             judgments
                 .iter()
-                .map(|s| {
-                    let note = s.note.as_deref().unwrap_or("（未写评审意见）");
-                    format!("评审意见{}：{note}", s.source_words())
+                .filter_map(|s| {
+                    s.note
+                        .as_deref()
+                        .map(|note| format!("评审意见{}：{note}", s.source_words()))
                 })
                 .collect(),
         )
@@ -653,7 +662,10 @@ pub(super) fn combine(
     let first = accepted.first();
     let mut deductions = Vec::new();
     if score < node.max {
-        let span = first.map_or(node.span, |a| a.rule_span);
+        let span = match first {
+            Some(a) if !several => a.rule_span,
+            _ => node.span,
+        };
         deductions.push(Deduction {
             points: crate::eval::round_score(node.max - score, rules.round).normalize(),
             message,

@@ -4,8 +4,8 @@
 //! are printed together.
 
 use super::snippet::{
-    Excerpt, basis_word, data_places, excerpt, excerpts, kind_word, node_notes, place_line,
-    severity_word, walk,
+    Excerpt, basis_word, data_places, excerpt, excerpts, judgment_rows, kind_word, node_notes,
+    place_line, severity_word, walk,
 };
 use super::{Report, decimal};
 use crate::data::Submission;
@@ -16,7 +16,7 @@ use crate::source::Span;
 use std::fmt::Write as _;
 
 /// Chinese ordinals for the report's parts.
-const PARTS: [&str; 6] = ["一", "二", "三", "四", "五", "六"];
+const PARTS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "七"];
 
 /// The style sheet, inline in every document.
 const STYLE: &str = r#"
@@ -77,6 +77,10 @@ table.sheet tr.d0 td { background: #f7f9fb; font-weight: 700; }
 table.sheet tr.total td { font-weight: 700; border-top: 2px solid var(--ink); }
 table.sheet tr { break-inside: avoid; }
 table.sheet tr.d1 td:first-child { padding-left: 6mm; }
+table.judged { width: 100%; border-collapse: collapse; font-size: .9rem; margin: 2mm 0 4mm; }
+table.judged th, table.judged td { border: 1px solid var(--line); padding: 1mm 2mm; vertical-align: top; }
+table.judged th { background: var(--soft); }
+table.judged tr { break-inside: avoid; }
 table.sheet tr.d2 td:first-child { padding-left: 11mm; }
 table.sheet tr.d3 td:first-child { padding-left: 16mm; }
 .item { border: 1px solid var(--line); border-left: 4px solid var(--lost); border-radius: 2px;
@@ -166,6 +170,19 @@ pub fn html_unit(outcome: &Outcome, rules: &RuleSet, submission: &Submission) ->
     header(&mut out, outcome, submission);
     heading(&mut out, "评分表");
     table(&mut out, outcome);
+    let judged = judgment_rows(outcome);
+    if !judged.is_empty() {
+        heading(&mut out, "评审情况");
+        out.push_str("<table class=\"judged\"><thead><tr><th>评分项</th><th>评审人</th><th>档次</th><th>得分</th><th>评审意见</th><th>合成</th></tr></thead><tbody>\n");
+        for row in &judged {
+            out.push_str("<tr>");
+            for c in row {
+                let _ = write!(out, "<td>{}</td>", esc(c));
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</tbody></table>\n");
+    }
 
     let mut lost = Vec::new();
     let mut pending = Vec::new();

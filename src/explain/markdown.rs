@@ -6,8 +6,8 @@
 //! grouped by severity.
 
 use super::snippet::{
-    Excerpt, basis_word, data_places, display_width, excerpt, excerpts, kind_word, node_notes,
-    place_line, severity_word, walk,
+    Excerpt, basis_word, data_places, display_width, excerpt, excerpts, judgment_rows, kind_word,
+    node_notes, place_line, severity_word, walk,
 };
 use super::{Report, decimal};
 use crate::data::Submission;
@@ -18,7 +18,7 @@ use crate::source::Span;
 use std::fmt::Write as _;
 
 /// Chinese ordinals for the report's parts.
-const PARTS: [&str; 6] = ["一", "二", "三", "四", "五", "六"];
+const PARTS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "七"];
 
 /// The whole Markdown report of one submission.
 pub fn render_markdown(outcome: &Outcome, rules: &RuleSet, submission: &Submission) -> String {
@@ -31,6 +31,19 @@ pub fn render_markdown(outcome: &Outcome, rules: &RuleSet, submission: &Submissi
     header(&mut out, outcome, submission);
     heading(&mut out, "评分表");
     table(&mut out, outcome);
+    let judged = judgment_rows(outcome);
+    if !judged.is_empty() {
+        heading(&mut out, "评审情况");
+        let _ = writeln!(
+            out,
+            "| 评分项 | 评审人 | 档次 | 得分 | 评审意见 | 合成 |\n|:--|:--|:--|--:|:--|:--|"
+        );
+        for row in &judged {
+            let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
+            let _ = writeln!(out, "| {} |", cells.join(" | "));
+        }
+        out.push('\n');
+    }
 
     let mut lost = Vec::new();
     let mut pending = Vec::new();

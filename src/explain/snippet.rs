@@ -223,6 +223,35 @@ pub(crate) fn place_line(report: &super::Report<'_>, p: &super::PlaceView) -> St
     }
 }
 
+/// Every criterion scored by reviewers' judgments, with each judgment as
+/// a row: (criterion, reviewer, tier, score, note, how combined).
+pub(crate) fn judgment_rows(outcome: &crate::eval::outcome::Outcome) -> Vec<[String; 6]> {
+    fn walk(nodes: &[NodeOutcome], out: &mut Vec<[String; 6]>) {
+        for n in nodes {
+            let how = n
+                .combined
+                .map_or_else(String::new, |c| c.words().to_string());
+            for j in &n.judgments {
+                out.push([
+                    n.title.clone(),
+                    j.who().to_string(),
+                    j.tier.clone().unwrap_or_default(),
+                    j.score.to_string(),
+                    j.note.clone().unwrap_or_default(),
+                    match (&how, n.score) {
+                        (h, Some(s)) if !h.is_empty() => format!("{h} {}", s.normalize()),
+                        _ => String::new(),
+                    },
+                ]);
+            }
+            walk(&n.children, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&outcome.nodes, &mut out);
+    out
+}
+
 /// The reader's words for a finding's severity.
 pub(crate) fn severity_word(s: crate::ir::Severity) -> &'static str {
     match s {

@@ -199,7 +199,13 @@ fn write_review(
             sheet.write_string_with_format(row, 3, &node.title, &f.cell)?;
             sheet.write_string_with_format(row, 4, &node.id, &f.cell)?;
             write_decimal(sheet, row, 5, node.max, &f.number)?;
-            sheet.write_blank(row, 6, &f.fill)?;
+            // Only a tiered criterion has a tier to choose.
+            let tier_cell = if tiers.iter().any(|t| !t.name.is_empty()) {
+                &f.fill
+            } else {
+                &f.cell
+            };
+            sheet.write_blank(row, 6, tier_cell)?;
             sheet.write_blank(row, 7, &f.fill)?;
             sheet.write_blank(row, 8, &f.fill)?;
             sheet.write_string_with_format(row, 9, bands(&tiers), &f.cell)?;

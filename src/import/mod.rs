@@ -53,6 +53,9 @@ pub struct Options {
     pub received_on: Option<Date>,
     /// `预算单位` or `主管部门` (`--role`).
     pub role: String,
+    /// Where the received date came from, for the comment beside it
+    /// (`--received-on`, or a review worksheet's 单位 sheet cell).
+    pub received_from: String,
 }
 
 impl Default for Options {
@@ -60,6 +63,7 @@ impl Default for Options {
         Options {
             received_on: None,
             role: "预算单位".to_string(),
+            received_from: "--received-on".to_string(),
         }
     }
 }
@@ -622,7 +626,7 @@ fn unit_sections(
     }
     let mut submission = Section::table("submission");
     match options.received_on {
-        Some(d) => submission.set_noted("received_on", Value::Date(d), "--received-on"),
+        Some(d) => submission.set_noted("received_on", Value::Date(d), &options.received_from),
         None => {
             cx.warn_in(
                 &mut submission,
