@@ -3,9 +3,10 @@
 //! (`@page`, `@media print`), each unit starting on a new page when several
 //! are printed together.
 
+use super::report::{Draw, lay_out};
 use super::snippet::{
-    Excerpt, basis_word, data_places, excerpt, excerpts, judgment_rows, kind_word, node_notes,
-    place_line, severity_word, walk,
+    Evidence, Excerpt, basis_word, data_places, evidence, excerpt, kind_word, node_notes,
+    severity_word,
 };
 use super::{Report, decimal};
 use crate::data::Submission;
@@ -14,9 +15,6 @@ use crate::eval::outcome::{Deduction, Finding, NodeOutcome, Outcome, Status};
 use crate::ir::{RuleSet, Severity};
 use crate::source::Span;
 use std::fmt::Write as _;
-
-/// Chinese ordinals for the report's parts.
-const PARTS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "七"];
 
 /// The style sheet, inline in every document.
 const STYLE: &str = r#"
@@ -162,52 +160,55 @@ pub fn html_failures(failures: &[(String, Vec<Problem>)]) -> String {
 /// One unit's report as an `<article>`, for `html_document`.
 pub fn html_unit(outcome: &Outcome, rules: &RuleSet, submission: &Submission) -> String {
     let report = Report::new(outcome, rules, submission);
-    let mut out = String::from("<article class=\"unit\">\n");
-    let mut part = PARTS.iter();
-    let mut heading = |out: &mut String, title: &str| {
-        let _ = writeln!(out, "<h2>{}、{title}</h2>", part.next().unwrap_or(&"·"));
-    };
-    header(&mut out, outcome, submission);
-    heading(&mut out, "评分表");
-    table(&mut out, outcome);
-    let judged = judgment_rows(outcome);
-    if !judged.is_empty() {
-        heading(&mut out, "评审情况");
-        out.push_str("<table class=\"judged\"><thead><tr><th>评分项</th><th>评审人</th><th>档次</th><th>得分</th><th>评审意见</th><th>合成</th></tr></thead><tbody>\n");
-        for row in &judged {
-            out.push_str("<tr>");
-            for c in row {
-                let _ = write!(out, "<td>{}</td>", esc(c));
-            }
-            out.push_str("</tr>\n");
-        }
-        out.push_str("</tbody></table>\n");
-    }
-
-    let mut lost = Vec::new();
-    let mut pending = Vec::new();
-    for node in &outcome.nodes {
-        walk(node, &mut lost, &mut pending);
-    }
-    if !lost.is_empty() {
-        heading(&mut out, "失分说明");
-        for (i, (node, d)) in lost.iter().enumerate() {
-            deduction(&mut out, i + 1, node, d, &report);
-        }
-    }
-    if !pending.is_empty() {
-        heading(&mut out, "待评审项");
-        for (i, node) in pending.iter().enumerate() {
-            pending_node(&mut out, i + 1, node, rules);
-        }
-    }
-    heading(&mut out, "检查发现");
-    findings(&mut out, &report);
+    let mut doc = Html(String::from("<article class=\"unit\">\n"));
+    lay_out(&mut doc, &report);
+    let mut out = doc.0;
     let _ = writeln!(
         out,
         "<footer class=\"note\">本报告由 jixiao 按评分规则自动生成；每处失分和检查发现均附规则原文（标黄处为起作用的表达式）与报送材料中的对应位置。</footer>\n</article>"
     );
     out
+}
+
+/// The HTML backend: each part of the report drawn as HTML.
+struct Html(String);
+
+impl Draw for Html {
+    fn heading(&mut self, number: &str, title: &str) {
+        let _ = writeln!(self.0, "<h2>{number}、{title}</h2>");
+    }
+
+    fn header(&mut self, report: &Report<'_>) {
+        header(&mut self.0, report.outcome, report.submission);
+    }
+
+    fn criteria(&mut self, report: &Report<'_>) {
+        table(&mut self.0, report);
+    }
+
+    fn judgments(&mut self, rows: &[[String; 6]]) {
+        self.0.push_str("<table class=\"judged\"><thead><tr><th>评分项</th><th>评审人</th><th>档次</th><th>得分</th><th>评审意见</th><th>合成</th></tr></thead><tbody>\n");
+        for row in rows {
+            self.0.push_str("<tr>");
+            for c in row {
+                let _ = write!(self.0, "<td>{}</td>", esc(c));
+            }
+            self.0.push_str("</tr>\n");
+        }
+        self.0.push_str("</tbody></table>\n");
+    }
+
+    fn deduction(&mut self, number: usize, node: &NodeOutcome, d: &Deduction, report: &Report<'_>) {
+        deduction(&mut self.0, number, node, d, report);
+    }
+
+    fn pending(&mut self, number: usize, node: &NodeOutcome, report: &Report<'_>) {
+        pending_node(&mut self.0, number, node, report.rules);
+    }
+
+    fn findings(&mut self, report: &Report<'_>) {
+        findings(&mut self.0, report);
+    }
 }
 
 fn header(out: &mut String, outcome: &Outcome, submission: &Submission) {
@@ -261,7 +262,8 @@ fn header(out: &mut String, outcome: &Outcome, submission: &Submission) {
     out.push_str("</div>\n</div>\n</header>\n");
 }
 
-fn table(out: &mut String, outcome: &Outcome) {
+fn table(out: &mut String, report: &Report<'_>) {
+    let outcome = report.outcome;
     out.push_str(
         "<table class=\"sheet\">\n<thead><tr><th>评分项</th><th>编号</th><th>分值</th><th>得分</th><th>失分</th><th>依据</th></tr></thead>\n<tbody>\n",
     );
@@ -291,15 +293,7 @@ fn table(out: &mut String, outcome: &Outcome) {
     for n in &outcome.nodes {
         rows(out, n, 0);
     }
-    let total = match outcome.score {
-        Some(s) => decimal(s),
-        None => format!("{}–{}", decimal(outcome.range.0), decimal(outcome.range.1)),
-    };
-    let lost = outcome
-        .score
-        .filter(|s| *s < outcome.max)
-        .map(|s| decimal(outcome.max - s))
-        .unwrap_or_default();
+    let (total, lost) = report.total_and_lost();
     let _ = writeln!(
         out,
         "<tr class=\"total\"><td>合计</td><td></td><td class=\"num\">{}</td><td class=\"num\">{total}</td><td class=\"num lost\">{lost}</td><td></td></tr>\n</tbody>\n</table>",
@@ -453,33 +447,26 @@ fn data_snippets(out: &mut String, report: &Report<'_>, places: &[super::PlaceVi
     if places.is_empty() {
         return;
     }
-    if report.is_word() {
-        out.push_str("<p class=\"label\">报送材料中的位置：</p><ul class=\"places\">");
-        for p in places {
-            let _ = write!(
-                out,
-                "<li>{}：{}</li>",
-                esc(&place_line(report, p)),
-                esc(&p.source.words())
-            );
+    match evidence(report, places) {
+        Evidence::Word(lines) => {
+            out.push_str("<p class=\"label\">报送材料中的位置：</p><ul class=\"places\">");
+            for (place, at) in lines {
+                let _ = write!(out, "<li>{}：{}</li>", esc(&place), esc(&at));
+            }
+            out.push_str("</ul>\n");
         }
-        out.push_str("</ul>\n");
-        return;
-    }
-    let spans: Vec<Span> = places.iter().map(|p| p.span).collect();
-    for (e, members) in excerpts(&report.submission.source, &spans) {
-        let named: Vec<String> = members
-            .iter()
-            .filter_map(|i| places.get(*i))
-            .map(|p| esc(&p.document))
-            .collect();
-        let caption = format!(
-            "报送材料 <code>{}</code> 第 {} 行：{}",
-            esc(&e.name),
-            e.line,
-            named.join("；")
-        );
-        figure(out, &caption, &e);
+        Evidence::Toml(excerpts) => {
+            for (e, named) in excerpts {
+                let named: Vec<String> = named.iter().map(|n| esc(n)).collect();
+                let caption = format!(
+                    "报送材料 <code>{}</code> 第 {} 行：{}",
+                    esc(&e.name),
+                    e.line,
+                    named.join("；")
+                );
+                figure(out, &caption, &e);
+            }
+        }
     }
 }
 

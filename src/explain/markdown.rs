@@ -5,9 +5,10 @@
 //! submission's cell, the criteria awaiting a judgment, then the findings
 //! grouped by severity.
 
+use super::report::{Draw, lay_out};
 use super::snippet::{
-    Excerpt, basis_word, data_places, display_width, excerpt, excerpts, judgment_rows, kind_word,
-    node_notes, place_line, severity_word, walk,
+    Evidence, Excerpt, basis_word, data_places, display_width, evidence, excerpt, kind_word,
+    node_notes, severity_word,
 };
 use super::{Report, decimal};
 use crate::data::Submission;
@@ -17,54 +18,53 @@ use crate::ir::{RuleSet, Severity};
 use crate::source::Span;
 use std::fmt::Write as _;
 
-/// Chinese ordinals for the report's parts.
-const PARTS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "七"];
-
 /// The whole Markdown report of one submission.
 pub fn render_markdown(outcome: &Outcome, rules: &RuleSet, submission: &Submission) -> String {
     let report = Report::new(outcome, rules, submission);
-    let mut out = String::new();
-    let mut part = PARTS.iter();
-    let mut heading = |out: &mut String, title: &str| {
-        let _ = writeln!(out, "## {}、{title}\n", part.next().unwrap_or(&"·"));
-    };
-    header(&mut out, outcome, submission);
-    heading(&mut out, "评分表");
-    table(&mut out, outcome);
-    let judged = judgment_rows(outcome);
-    if !judged.is_empty() {
-        heading(&mut out, "评审情况");
-        let _ = writeln!(
-            out,
-            "| 评分项 | 评审人 | 档次 | 得分 | 评审意见 | 合成 |\n|:--|:--|:--|--:|:--|:--|"
-        );
-        for row in &judged {
-            let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
-            let _ = writeln!(out, "| {} |", cells.join(" | "));
-        }
-        out.push('\n');
+    let mut doc = Markdown(String::new());
+    lay_out(&mut doc, &report);
+    doc.0
+}
+
+/// The Markdown backend: each part of the report drawn as Markdown.
+struct Markdown(String);
+
+impl Draw for Markdown {
+    fn heading(&mut self, number: &str, title: &str) {
+        let _ = writeln!(self.0, "## {number}、{title}\n");
     }
 
-    let mut lost = Vec::new();
-    let mut pending = Vec::new();
-    for node in &outcome.nodes {
-        walk(node, &mut lost, &mut pending);
+    fn header(&mut self, report: &Report<'_>) {
+        header(&mut self.0, report.outcome, report.submission);
     }
-    if !lost.is_empty() {
-        heading(&mut out, "失分说明");
-        for (i, (node, d)) in lost.iter().enumerate() {
-            deduction(&mut out, i + 1, node, d, &report);
+
+    fn criteria(&mut self, report: &Report<'_>) {
+        table(&mut self.0, report);
+    }
+
+    fn judgments(&mut self, rows: &[[String; 6]]) {
+        let _ = writeln!(
+            self.0,
+            "| 评分项 | 评审人 | 档次 | 得分 | 评审意见 | 合成 |\n|:--|:--|:--|--:|:--|:--|"
+        );
+        for row in rows {
+            let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
+            let _ = writeln!(self.0, "| {} |", cells.join(" | "));
         }
+        self.0.push('\n');
     }
-    if !pending.is_empty() {
-        heading(&mut out, "待评审项");
-        for (i, node) in pending.iter().enumerate() {
-            pending_node(&mut out, i + 1, node, rules);
-        }
+
+    fn deduction(&mut self, number: usize, node: &NodeOutcome, d: &Deduction, report: &Report<'_>) {
+        deduction(&mut self.0, number, node, d, report);
     }
-    heading(&mut out, "检查发现");
-    findings(&mut out, &report);
-    out
+
+    fn pending(&mut self, number: usize, node: &NodeOutcome, report: &Report<'_>) {
+        pending_node(&mut self.0, number, node, report.rules);
+    }
+
+    fn findings(&mut self, report: &Report<'_>) {
+        findings(&mut self.0, report);
+    }
 }
 
 /// The inputs of a batch that could not be scored, for the end of a
@@ -130,7 +130,8 @@ fn header(out: &mut String, outcome: &Outcome, submission: &Submission) {
     );
 }
 
-fn table(out: &mut String, outcome: &Outcome) {
+fn table(out: &mut String, report: &Report<'_>) {
+    let outcome = report.outcome;
     let _ = writeln!(
         out,
         "| 评分项 | 编号 | 分值 | 得分 | 失分 | 依据 |\n|:--|:--|--:|--:|--:|:--|"
@@ -164,15 +165,12 @@ fn table(out: &mut String, outcome: &Outcome) {
     for n in &outcome.nodes {
         rows(out, n, 0);
     }
-    let total = match outcome.score {
-        Some(s) => format!("**{}**", decimal(s)),
-        None => format!("{}–{}", decimal(outcome.range.0), decimal(outcome.range.1)),
+    let (total, lost) = report.total_and_lost();
+    let total = if outcome.score.is_some() {
+        format!("**{total}**")
+    } else {
+        total
     };
-    let lost = outcome
-        .score
-        .filter(|s| *s < outcome.max)
-        .map(|s| decimal(outcome.max - s))
-        .unwrap_or_default();
     let _ = writeln!(
         out,
         "| **合计** | | {} | {total} | {lost} | |\n",
@@ -302,34 +300,27 @@ fn data_snippets(out: &mut String, report: &Report<'_>, places: &[super::PlaceVi
     if places.is_empty() {
         return;
     }
-    if report.is_word() {
-        let _ = writeln!(out, "报送材料中的位置：\n");
-        for p in places {
-            let _ = writeln!(
-                out,
-                "- {}：{}",
-                escape(&place_line(report, p)),
-                escape(&p.source.words())
-            );
+    match evidence(report, places) {
+        Evidence::Word(lines) => {
+            let _ = writeln!(out, "报送材料中的位置：\n");
+            for (place, at) in lines {
+                let _ = writeln!(out, "- {}：{}", escape(&place), escape(&at));
+            }
+            out.push('\n');
         }
-        out.push('\n');
-        return;
-    }
-    let spans: Vec<Span> = places.iter().map(|p| p.span).collect();
-    for (e, members) in excerpts(&report.submission.source, &spans) {
-        let named: Vec<String> = members
-            .iter()
-            .filter_map(|i| places.get(*i))
-            .map(|p| escape(&p.document))
-            .collect();
-        let _ = writeln!(
-            out,
-            "报送材料 `{}` 第 {} 行，{}：\n",
-            code_text(&e.name),
-            e.line,
-            named.join("；")
-        );
-        fenced(out, &e);
+        Evidence::Toml(excerpts) => {
+            for (e, named) in excerpts {
+                let named: Vec<String> = named.iter().map(|n| escape(n)).collect();
+                let _ = writeln!(
+                    out,
+                    "报送材料 `{}` 第 {} 行，{}：\n",
+                    code_text(&e.name),
+                    e.line,
+                    named.join("；")
+                );
+                fenced(out, &e);
+            }
+        }
     }
 }
 

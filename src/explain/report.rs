@@ -176,10 +176,98 @@ impl<'a> Report<'a> {
         RuleRef { file, line, column }
     }
 
+    /// The total as the sheet's last row shows it (`95`, or `50–100` while
+    /// pending), and the points lost (empty when none, or pending).
+    pub fn total_and_lost(&self) -> (String, String) {
+        let o = self.outcome;
+        let total = match o.score {
+            Some(s) => super::decimal(s),
+            None => format!(
+                "{}–{}",
+                super::decimal(o.range.0),
+                super::decimal(o.range.1)
+            ),
+        };
+        let lost = o
+            .score
+            .filter(|s| *s < o.max)
+            .map(|s| super::decimal(o.max - s))
+            .unwrap_or_default();
+        (total, lost)
+    }
+
     /// A named value as shown beside a rule: `late = 3`.
     pub fn named(&self, name: &str, value: &Value) -> String {
         format!("{name} = {}", shorten(&self.shown(value)))
     }
+}
+
+/// A report for people drawn in one backend's markup: the parts in the
+/// order every backend lays them out (`lay_out`), each drawn its own way.
+pub(crate) trait Draw {
+    /// A part's heading, numbered 一、二、….
+    fn heading(&mut self, number: &str, title: &str);
+    /// The unit, year, total, status.
+    fn header(&mut self, report: &Report<'_>);
+    /// The criteria as on the printed sheet.
+    fn criteria(&mut self, report: &Report<'_>);
+    /// Each reviewer's judgment: (criterion, reviewer, tier, score, note, how combined).
+    fn judgments(&mut self, rows: &[[String; 6]]);
+    /// One lost point.
+    fn deduction(
+        &mut self,
+        number: usize,
+        node: &crate::eval::outcome::NodeOutcome,
+        d: &crate::eval::outcome::Deduction,
+        report: &Report<'_>,
+    );
+    /// A criterion awaiting a judgment.
+    fn pending(
+        &mut self,
+        number: usize,
+        node: &crate::eval::outcome::NodeOutcome,
+        report: &Report<'_>,
+    );
+    /// The findings, by severity.
+    fn findings(&mut self, report: &Report<'_>);
+}
+
+/// Chinese ordinals for the report's parts.
+const PARTS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "七"];
+
+/// The parts of a report for people, in order: header, the sheet, the
+/// reviewers' judgments, lost points, criteria awaiting a judgment,
+/// findings.
+pub(crate) fn lay_out(draw: &mut impl Draw, report: &Report<'_>) {
+    let mut part = PARTS.iter();
+    let mut next = || *part.next().unwrap_or(&"·");
+    draw.header(report);
+    draw.heading(next(), "评分表");
+    draw.criteria(report);
+    let judged = super::snippet::judgment_rows(report.outcome);
+    if !judged.is_empty() {
+        draw.heading(next(), "评审情况");
+        draw.judgments(&judged);
+    }
+    let mut lost = Vec::new();
+    let mut pending = Vec::new();
+    for node in &report.outcome.nodes {
+        super::snippet::walk(node, &mut lost, &mut pending);
+    }
+    if !lost.is_empty() {
+        draw.heading(next(), "失分说明");
+        for (i, (node, d)) in lost.iter().enumerate() {
+            draw.deduction(i + 1, node, d, report);
+        }
+    }
+    if !pending.is_empty() {
+        draw.heading(next(), "待评审项");
+        for (i, node) in pending.iter().enumerate() {
+            draw.pending(i + 1, node, report);
+        }
+    }
+    draw.heading(next(), "检查发现");
+    draw.findings(report);
 }
 
 /// `review.problems.score` → `评审意见 · 绩效评价报告反映问题情况 · 得分`.

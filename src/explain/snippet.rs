@@ -209,6 +209,42 @@ pub(crate) fn data_places(
     out
 }
 
+/// How the submission's places are shown: for a Word package, each place
+/// in words with its Word table and row; for a TOML file, excerpts of its
+/// lines, each with the names of the places it shows.
+pub(crate) enum Evidence {
+    /// (place in words with its value, Word location).
+    Word(Vec<(String, String)>),
+    /// (excerpt, the places it shows in the documents' words).
+    Toml(Vec<(Excerpt, Vec<String>)>),
+}
+
+/// The evidence for a list of places.
+pub(crate) fn evidence(report: &super::Report<'_>, places: &[super::PlaceView]) -> Evidence {
+    if report.is_word() {
+        return Evidence::Word(
+            places
+                .iter()
+                .map(|p| (place_line(report, p), p.source.words()))
+                .collect(),
+        );
+    }
+    let spans: Vec<Span> = places.iter().map(|p| p.span).collect();
+    Evidence::Toml(
+        excerpts(&report.submission.source, &spans)
+            .into_iter()
+            .map(|(e, members)| {
+                let named = members
+                    .iter()
+                    .filter_map(|i| places.get(*i))
+                    .map(|p| p.document.clone())
+                    .collect();
+                (e, named)
+            })
+            .collect(),
+    )
+}
+
 /// A place in words with its value: `附件2 … · 全年执行数（1115.09）`.
 pub(crate) fn place_line(report: &super::Report<'_>, p: &super::PlaceView) -> String {
     let value = report.shown(&p.value);

@@ -236,7 +236,13 @@ fn write_review(
                 }
             }
             add_validations(sheet, row, node.max, &tiers)?;
-            sheet.set_row_height(row, 60)?;
+            // Tall enough for the sheet's words (about 24 characters a line
+            // at width 50) and the bands (12 at width 26).
+            let lines = |text: &str, per_line: usize| text.chars().count().div_ceil(per_line);
+            let says_lines = lines(node.says.as_deref().unwrap_or(""), 24);
+            let band_lines = lines(&bands(&tiers), 12);
+            let height = (says_lines.max(band_lines).max(3) as f64 * 15.0 + 6.0).min(409.0);
+            sheet.set_row_height(row, height)?;
             row += 1;
         }
     }
