@@ -2,6 +2,7 @@
 //! says, and text with a miette diagnostic for every lost point.
 
 mod csv;
+mod diff_report;
 mod html;
 mod json;
 mod markdown;
@@ -9,17 +10,20 @@ mod place;
 mod report;
 mod snippet;
 mod summary;
+mod test_report;
 mod text;
 mod worksheet;
 mod xlsx;
 
 pub use csv::summary_csv;
+pub use diff_report::{diff_json, diff_markdown, diff_text};
 pub use html::{html_document, html_failures, html_unit, render_html};
 pub use json::{outcome_json, problems_json};
 pub use markdown::{markdown_failures, render_markdown};
 pub use place::{SourcePlace, document_words};
 pub use report::{PlaceView, Report, RuleRef};
 pub use summary::{Summary, SummaryRow};
+pub use test_report::{bless_changes, test_failure};
 pub use text::render_text;
 pub use worksheet::{WorksheetUnit, pending_criteria, review_worksheet};
 pub use xlsx::summary_xlsx;

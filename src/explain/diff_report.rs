@@ -1,0 +1,272 @@
+//! What a rule change does to each unit, and why (`jixiao diff`): text for
+//! the terminal, Markdown for review documents, JSON for programs; with a
+//! summary over the batch.
+
+use crate::diff::{BatchSummary, UnitDiff};
+use serde_json::json;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// Changed lines shown per edit in the text output.
+const MAX_HUNK_LINES: usize = 6;
+
+fn signed(d: rust_decimal::Decimal) -> String {
+    let n = d.normalize();
+    if n > rust_decimal::Decimal::ZERO {
+        format!("+{n}")
+    } else {
+        n.to_string()
+    }
+}
+
+/// A side's total as people read it; a side that cannot be scored says so.
+fn side(d: &UnitDiff, new: bool) -> String {
+    let (score, problem) = if new {
+        (&d.new, &d.new_problem)
+    } else {
+        (&d.old, &d.old_problem)
+    };
+    match problem {
+        Some(_) => "无法评分".to_string(),
+        None => score.text(),
+    }
+}
+
+fn summary_line(s: &BatchSummary) -> String {
+    let mean = s.mean_change.map_or_else(|| "—".to_string(), signed);
+    let pending = if s.pending > 0 {
+        format!("，{} 个待评审或无法比较", s.pending)
+    } else {
+        String::new()
+    };
+    format!(
+        "共 {} 个单位：得分升高 {} 个，降低 {} 个，不变 {} 个{pending}；平均变化 {mean} 分",
+        s.units, s.gained, s.lost, s.unchanged
+    )
+}
+
+pub fn diff_text(
+    diffs: &[(String, UnitDiff)],
+    summary: &BatchSummary,
+    old_dir: &Path,
+    new_dir: &Path,
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "规则变更：{} → {}\n",
+        old_dir.display(),
+        new_dir.display()
+    );
+    for (file, d) in diffs {
+        if !d.changed() {
+            let _ = writeln!(out, "{}（{file}）：{} 分，无变化\n", d.unit, d.new.text());
+            continue;
+        }
+        let delta = match d.delta() {
+            Some(x) if x.is_zero() => "（总分不变）".to_string(),
+            Some(x) => format!("（{}）", signed(x)),
+            None => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "{}（{file}）：{} → {}{delta}",
+            d.unit,
+            side(d, false),
+            side(d, true)
+        );
+        if let Some(p) = &d.new_problem {
+            let _ = writeln!(out, "  新规则下无法评分：{p}");
+        }
+        if let Some(p) = &d.old_problem {
+            let _ = writeln!(out, "  原规则下无法评分：{p}");
+        }
+        for c in &d.criteria {
+            let old = c
+                .old
+                .as_ref()
+                .map_or_else(|| "（无）".to_string(), |s| s.text());
+            let new = c
+                .new
+                .as_ref()
+                .map_or_else(|| "（无）".to_string(), |s| s.text());
+            let _ = writeln!(out, "  {} {}：{old} → {new}", c.id, c.title);
+        }
+        for f in &d.findings_added {
+            let _ = writeln!(out, "  + 发现 {} [{}]：{}", f.id, f.severity, f.message);
+        }
+        for f in &d.findings_removed {
+            let _ = writeln!(out, "  - 发现 {} [{}]：{}", f.id, f.severity, f.message);
+        }
+        if !d.causes.is_empty() {
+            let _ = writeln!(out, "  原因（规则的改动）：");
+        }
+        for cause in &d.causes {
+            let _ = writeln!(
+                out,
+                "    {}:{}（影响 {}）",
+                cause.file,
+                cause.hunk.new_start,
+                cause.affects.join("、")
+            );
+            // Long edits (a retired check) are cut in the terminal; Markdown
+            // and JSON keep every line.
+            let lines: Vec<String> = cause
+                .hunk
+                .removed
+                .iter()
+                .map(|l| format!("      - {}", l.trim_end()))
+                .chain(
+                    cause
+                        .hunk
+                        .added
+                        .iter()
+                        .map(|l| format!("      + {}", l.trim_end())),
+                )
+                .collect();
+            for line in lines.iter().take(MAX_HUNK_LINES) {
+                let _ = writeln!(out, "{line}");
+            }
+            if lines.len() > MAX_HUNK_LINES {
+                let _ = writeln!(
+                    out,
+                    "      …（共 {} 行改动，完整内容见 --format markdown）",
+                    lines.len()
+                );
+            }
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{}", summary_line(summary));
+    out
+}
+
+pub fn diff_markdown(
+    diffs: &[(String, UnitDiff)],
+    summary: &BatchSummary,
+    old_dir: &Path,
+    new_dir: &Path,
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# 规则变更的影响\n\n`{}` → `{}`\n\n{}\n",
+        old_dir.display(),
+        new_dir.display(),
+        summary_line(summary)
+    );
+    let _ = writeln!(
+        out,
+        "| 单位 | 文件 | 原得分 | 新得分 | 变化 |\n|---|---|---:|---:|---:|"
+    );
+    for (file, d) in diffs {
+        let delta = d.delta().map_or_else(|| "—".to_string(), signed);
+        let _ = writeln!(
+            out,
+            "| {} | `{file}` | {} | {} | {delta} |",
+            d.unit,
+            side(d, false),
+            side(d, true)
+        );
+    }
+    for (file, d) in diffs.iter().filter(|(_, d)| d.changed()) {
+        let _ = writeln!(out, "\n## {}（`{file}`）\n", d.unit);
+        if !d.criteria.is_empty() {
+            let _ = writeln!(out, "| 评分项 | 编号 | 原 | 新 |\n|---|---|---:|---:|");
+            for c in &d.criteria {
+                let old = c
+                    .old
+                    .as_ref()
+                    .map_or_else(|| "（无）".to_string(), |s| s.text());
+                let new = c
+                    .new
+                    .as_ref()
+                    .map_or_else(|| "（无）".to_string(), |s| s.text());
+                let _ = writeln!(out, "| {} | `{}` | {old} | {new} |", c.title, c.id);
+            }
+            out.push('\n');
+        }
+        if let Some(p) = &d.new_problem {
+            let _ = writeln!(out, "- 新规则下无法评分：{p}");
+        }
+        if let Some(p) = &d.old_problem {
+            let _ = writeln!(out, "- 原规则下无法评分：{p}");
+        }
+        for f in &d.findings_added {
+            let _ = writeln!(
+                out,
+                "- 新增发现 `{}`（{}）：{}",
+                f.id, f.severity, f.message
+            );
+        }
+        for f in &d.findings_removed {
+            let _ = writeln!(
+                out,
+                "- 不再出现 `{}`（{}）：{}",
+                f.id, f.severity, f.message
+            );
+        }
+        for cause in &d.causes {
+            let _ = writeln!(
+                out,
+                "\n`{}` 第 {} 行（影响 {}）：\n\n```diff",
+                cause.file,
+                cause.hunk.new_start,
+                cause.affects.join("、")
+            );
+            for line in &cause.hunk.removed {
+                let _ = writeln!(out, "-{}", line.trim_end());
+            }
+            for line in &cause.hunk.added {
+                let _ = writeln!(out, "+{}", line.trim_end());
+            }
+            out.push_str("```\n");
+        }
+    }
+    out
+}
+
+pub fn diff_json(diffs: &[(String, UnitDiff)], summary: &BatchSummary) -> String {
+    let score = |s: &crate::diff::Score| {
+        json!({
+            "score": s.score.map(|d| d.normalize().to_string()),
+            "range": [s.range.0.normalize().to_string(), s.range.1.normalize().to_string()],
+        })
+    };
+    let units: Vec<serde_json::Value> = diffs
+        .iter()
+        .map(|(file, d)| {
+            json!({
+                "file": file,
+                "unit": d.unit,
+                "changed": d.changed(),
+                "old": score(&d.old),
+                "new": score(&d.new),
+                "delta": d.delta().map(|x| x.normalize().to_string()),
+                "criteria": d.criteria.iter().map(|c| json!({
+                    "id": c.id, "title": c.title,
+                    "old": c.old.as_ref().map(score), "new": c.new.as_ref().map(score),
+                })).collect::<Vec<_>>(),
+                "findings_added": d.findings_added.iter().map(|f| json!({"id": f.id, "severity": f.severity, "message": f.message})).collect::<Vec<_>>(),
+                "findings_removed": d.findings_removed.iter().map(|f| json!({"id": f.id, "severity": f.severity, "message": f.message})).collect::<Vec<_>>(),
+                "old_problem": d.old_problem,
+                "new_problem": d.new_problem,
+                "causes": d.causes.iter().map(|c| json!({
+                    "file": c.file, "line": c.hunk.new_start, "old_line": c.hunk.old_start,
+                    "removed": c.hunk.removed, "added": c.hunk.added, "affects": c.affects,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let value = json!({
+        "units": units,
+        "summary": {
+            "units": summary.units, "gained": summary.gained, "lost": summary.lost,
+            "unchanged": summary.unchanged, "pending": summary.pending,
+            "mean_change": summary.mean_change.map(|m| m.normalize().to_string()),
+        },
+    });
+    let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();
+    s.push('\n');
+    s
+}

@@ -1,0 +1,254 @@
+//! What `jixiao test` prints for a case: expected against actual,
+//! criterion by criterion, with the deductions and findings behind each
+//! difference; and the changes `--bless` makes.
+
+use crate::cases::bless::Change;
+use crate::cases::expect::{Mismatch, Want};
+use crate::cases::{self, Actual};
+use crate::diag::render;
+use crate::eval::outcome::{Deduction, NodeOutcome, Outcome, Status};
+use crate::ir::RuleSet;
+use crate::source::Span;
+use std::fmt::Write as _;
+
+/// Each change of a blessed case, before → after; ✗ marks a loss.
+pub fn bless_changes(changes: &[Change]) -> String {
+    let mut out = String::new();
+    for c in changes {
+        let mark = if c.loss { "✗" } else { "·" };
+        let _ = writeln!(out, "    {mark} {}：{} → {}", c.what, c.before, c.after);
+    }
+    out
+}
+
+/// Expected against actual, with the deductions and findings behind each
+/// difference.
+pub fn test_failure(actual: &Actual, mismatches: &[Mismatch], rules: &RuleSet) -> String {
+    let mut out = String::new();
+    let outcome = match actual {
+        Actual::Scored(o) => Some(o.as_ref()),
+        Actual::Failed(_) => None,
+    };
+    for m in mismatches {
+        match m {
+            Mismatch::NoExpectation => {
+                let _ = writeln!(
+                    out,
+                    "    用例没有 [expect]：运行 jixiao test --rules 目录 --bless 写入实际结果，核对后提交"
+                );
+                if let Some(o) = outcome {
+                    let _ = writeln!(out, "    实际：{}", total(o));
+                }
+            }
+            Mismatch::Status { expected, actual } => {
+                let _ = writeln!(
+                    out,
+                    "    状态 status：期望 {}，实际 {}",
+                    status(*expected),
+                    status(*actual)
+                );
+            }
+            Mismatch::Score { expected, actual } => {
+                let got = actual.map_or_else(
+                    || outcome.map_or_else(String::new, total),
+                    |a| a.normalize().to_string(),
+                );
+                let _ = writeln!(
+                    out,
+                    "    总分 score：期望 {}，实际 {got}",
+                    expected.normalize()
+                );
+            }
+            Mismatch::Range { expected, actual } => {
+                let _ = writeln!(
+                    out,
+                    "    总分范围 range：期望 {}–{}，实际 {}–{}",
+                    expected.0.normalize(),
+                    expected.1.normalize(),
+                    actual.0.normalize(),
+                    actual.1.normalize()
+                );
+            }
+            Mismatch::Criterion {
+                id,
+                expected,
+                actual,
+            } => {
+                let node = outcome.and_then(|o| cases::node_by_id(&o.nodes, id));
+                let title = node.map_or("", |n| n.title.as_str());
+                let _ = writeln!(
+                    out,
+                    "    {id}（{title}）：期望 {expected}，实际 {actual}{}",
+                    node.map_or(String::new(), |n| format!("（满分 {}）", n.max.normalize()))
+                );
+                if let Some(n) = node {
+                    deductions(&mut out, n, rules, "        ");
+                    if let (Want::Score(e), Want::Score(a)) = (expected, actual)
+                        && a > e
+                        && n.deductions.is_empty()
+                        && n.children.is_empty()
+                    {
+                        let _ = writeln!(out, "        （实际没有扣分）");
+                    }
+                }
+            }
+            Mismatch::UnknownCriterion { id, hint } => {
+                let _ = writeln!(
+                    out,
+                    "    criteria 中的 `{id}` 不是评分表中的评分项{}",
+                    hint.as_ref().map_or(String::new(), |h| format!("（{h}）"))
+                );
+            }
+            Mismatch::Findings { missing, extra } => {
+                if !missing.is_empty() {
+                    let _ = writeln!(out, "    应有而没有的发现 findings：{}", missing.join("、"));
+                }
+                if !extra.is_empty() {
+                    let _ = writeln!(out, "    多出的发现 findings：{}", extra.join("、"));
+                    if let Some(o) = outcome {
+                        extra_findings(&mut out, o, extra, rules);
+                    }
+                }
+            }
+            Mismatch::ScoredInsteadOfError => {
+                let _ = writeln!(
+                    out,
+                    "    期望无法评分（error = true），实际评分成功：{}",
+                    outcome.map_or_else(String::new, total)
+                );
+            }
+            Mismatch::Failed => {
+                let _ = writeln!(out, "    期望评分成功，实际未能评分：");
+                if let Actual::Failed(problems) = actual {
+                    for line in render(problems).lines() {
+                        let _ = writeln!(out, "      {line}");
+                    }
+                }
+            }
+            Mismatch::Codes { missing, extra } => {
+                let _ = writeln!(
+                    out,
+                    "    问题代码 codes：应有而没有 [{}]，多出 [{}]",
+                    missing.join(", "),
+                    extra.join(", ")
+                );
+            }
+        }
+    }
+    // A total that differs while every criterion named agrees: show where
+    // the points were lost.
+    let total_differs = mismatches
+        .iter()
+        .any(|m| matches!(m, Mismatch::Score { .. } | Mismatch::Range { .. }));
+    let criterion_differs = mismatches
+        .iter()
+        .any(|m| matches!(m, Mismatch::Criterion { .. }));
+    if let Some(o) = outcome
+        && total_differs
+        && !criterion_differs
+    {
+        let _ = writeln!(out, "    实际失分的评分项：");
+        let before = out.len();
+        losses(&mut out, &o.nodes, rules);
+        if out.len() == before {
+            let _ = writeln!(out, "        （无，满分）");
+        }
+    }
+    out
+}
+
+fn total(o: &Outcome) -> String {
+    match o.score {
+        Some(s) => format!("{} 分（{}）", s.normalize(), status(o.status)),
+        None => format!(
+            "待评审，{}–{} 分",
+            o.range.0.normalize(),
+            o.range.1.normalize()
+        ),
+    }
+}
+
+fn status(s: Status) -> &'static str {
+    match s {
+        Status::Final => "final",
+        Status::Pending => "pending",
+    }
+}
+
+/// Every deduction of a node and its descendants.
+fn deductions(out: &mut String, node: &NodeOutcome, rules: &RuleSet, indent: &str) {
+    for d in &node.deductions {
+        deduction(out, node, d, rules, indent);
+    }
+    for child in &node.children {
+        deductions(out, child, rules, indent);
+    }
+}
+
+fn deduction(out: &mut String, node: &NodeOutcome, d: &Deduction, rules: &RuleSet, indent: &str) {
+    let values = if d.values.is_empty() {
+        String::new()
+    } else {
+        let list: Vec<String> = d.values.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+        format!("；{}", list.join("，"))
+    };
+    let review = d
+        .review_at
+        .as_ref()
+        .map_or(String::new(), |(path, _)| format!("；评审：{path}"));
+    let _ = writeln!(
+        out,
+        "{indent}−{} {}：{}（{}{values}{review}）",
+        d.points.normalize(),
+        node.id,
+        d.message,
+        place(rules, d.span)
+    );
+}
+
+/// `file:line:column` of a rule span.
+fn place(rules: &RuleSet, span: Span) -> String {
+    rules
+        .files
+        .get(usize::from(span.file))
+        .map_or_else(String::new, |f| {
+            let (line, column) = f.line_col(span.start);
+            format!("{}:{line}:{column}", f.name)
+        })
+}
+
+fn extra_findings(out: &mut String, outcome: &Outcome, extra: &[String], rules: &RuleSet) {
+    let mut left: Vec<&String> = extra.iter().collect();
+    for f in &outcome.findings {
+        if let Some(i) = left.iter().position(|id| **id == f.id) {
+            left.remove(i);
+            let _ = writeln!(
+                out,
+                "        {} [{}] {}（{}）",
+                f.id,
+                f.severity.as_str(),
+                f.message,
+                place(rules, f.span)
+            );
+        }
+    }
+}
+
+/// Every leaf that lost points, with its deductions.
+fn losses(out: &mut String, nodes: &[NodeOutcome], rules: &RuleSet) {
+    for n in nodes {
+        if !n.children.is_empty() {
+            losses(out, &n.children, rules);
+        } else if n.score != Some(n.max) {
+            let _ = writeln!(
+                out,
+                "        {}（{}）：{}（满分 {}）",
+                n.id,
+                n.title,
+                Want::of(n),
+                n.max.normalize()
+            );
+            deductions(out, n, rules, "            ");
+        }
+    }
+}
