@@ -261,7 +261,7 @@ const VARIANTS: &[Variant] = &[
         minus: &[(I, "budget_adjustment")],
         plus: &[(W, "undefined_ratio")],
         at: &[],
-        says: &[("undefined_ratio", "budget_adjustment")],
+        says: &[("undefined_ratio", "应说明调整原因")],
     },
     Variant {
         file: "overall-zero-budget",
@@ -269,8 +269,8 @@ const VARIANTS: &[Variant] = &[
         plus: &[(W, "undefined_ratio"), (W, "undefined_ratio")],
         at: &[("undefined_ratio", "overall.funds.full_year_budget")],
         says: &[
-            ("undefined_ratio", "execution_rate_mismatch"),
-            ("undefined_ratio", "execution_score"),
+            ("undefined_ratio", "执行率应等于全年执行数"),
+            ("undefined_ratio", "预算执行率得分 ="),
             ("budget_adjustment", "-100%"),
             ("over_execution", "0 万元"),
         ],
@@ -288,8 +288,8 @@ const VARIANTS: &[Variant] = &[
             ("over_execution", "projects[0].funds.executed"),
         ],
         says: &[
-            ("undefined_ratio", "execution_rate_mismatch"),
-            ("undefined_ratio", "execution_score"),
+            ("undefined_ratio", "执行率应等于全年执行数"),
+            ("undefined_ratio", "预算执行率得分 ="),
         ],
     },
     // ---- funds split --------------------------------------------------------
@@ -633,7 +633,7 @@ const VARIANTS: &[Variant] = &[
         at: &[("undefined_ratio", "basic_data.staffing.authorized")],
         says: &[
             ("staffing_over_quota", "超过编制数 0 人"),
-            ("undefined_ratio", "staffing_rate_mismatch"),
+            ("undefined_ratio", "控制率应等于实际在职人数"),
         ],
     },
     // ---- group sums ---------------------------------------------------------

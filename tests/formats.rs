@@ -469,3 +469,84 @@ fn usage_errors_exit_2() {
     assert_eq!(both.code, Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// What people read speaks the documents' language: no output of the
+/// example (from its TOML file or its Word package) but the JSON holds an
+/// engine path (`projects[0]…`), a record placeholder (`（记录）`) or a
+/// check's English id.
+#[test]
+fn reports_for_people_name_places_in_the_documents_terms() {
+    let dir = temp("documents-terms");
+    let json = json_of(&jixiao(&["score", "--format", "json", EXAMPLE]));
+    let ids: Vec<String> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["id"].as_str().map(str::to_string))
+        .collect();
+    assert!(ids.len() >= 10, "{ids:?}");
+    let engine_path = |text: &str| -> Option<String> {
+        let bytes = text.as_bytes();
+        text.match_indices('[').find_map(|(i, _)| {
+            let before = bytes.get(i.checked_sub(1)?)?;
+            let after = text.get(i + 1..)?;
+            let digits = after.chars().take_while(char::is_ascii_digit).count();
+            (before.is_ascii_lowercase() && digits > 0 && after[digits..].starts_with(']'))
+                .then(|| text[i.saturating_sub(20)..(i + digits + 2).min(text.len())].to_string())
+        })
+    };
+    let docx = Path::new(MANIFEST).join("examples/2022/yueyanglou-finance-office.docx");
+    let docx = docx.display().to_string();
+    for input in [EXAMPLE, docx.as_str()] {
+        let mut outputs: Vec<(String, String)> = Vec::new();
+        for format in ["text", "markdown", "html", "csv"] {
+            let run = jixiao(&[
+                "score",
+                "--received-on",
+                "2023-06-14",
+                "--format",
+                format,
+                input,
+            ]);
+            assert_eq!(run.code, Some(0), "{format}: {}", run.stderr);
+            outputs.push((format.to_string(), run.text()));
+        }
+        let xlsx = dir.join("summary.xlsx");
+        let run = jixiao(&[
+            "score",
+            "--received-on",
+            "2023-06-14",
+            "--format",
+            "xlsx",
+            "-o",
+            s(&xlsx),
+            input,
+        ]);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        let mut book: Xlsx<_> = open_workbook(&xlsx).expect("open xlsx");
+        for sheet in book.sheet_names() {
+            let range = book.worksheet_range(&sheet).expect("sheet");
+            let cells: Vec<String> = range
+                .rows()
+                .flat_map(|r| r.iter().map(ToString::to_string))
+                .collect();
+            outputs.push((format!("xlsx {sheet}"), cells.join("\n")));
+        }
+        for (format, text) in &outputs {
+            assert!(
+                !text.contains("（记录）"),
+                "{input} {format}: a record placeholder"
+            );
+            if let Some(at) = engine_path(text) {
+                panic!("{input} {format}: an engine path: {at}");
+            }
+            for id in &ids {
+                assert!(
+                    !text.contains(id.as_str()),
+                    "{input} {format}: the check id {id}"
+                );
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -110,7 +110,7 @@ fn undefined(
     findings.push(Finding {
         id: UNDEFINED_RATIO.to_string(),
         severity: Severity::Warning,
-        message: format!("无法完成检查 {}{purpose}：{formula}的除数为 0", check.id),
+        message: format!("无法完成检查{purpose}：{formula}的除数为 0"),
         span: e.span,
         focus: e.span,
         values: Vec::new(),

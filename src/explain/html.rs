@@ -337,7 +337,7 @@ fn deduction(
     data_snippets(
         out,
         report,
-        &data_places(report, &d.places, d.review_at.as_ref()),
+        &data_places(report, &d.places, &d.values, d.review_at.as_ref()),
     );
     out.push_str("</div>\n");
 }
@@ -408,7 +408,11 @@ fn findings(out: &mut String, report: &Report<'_>) {
             }
             values(out, &f.values, report);
             rule_snippet(out, report.rules, f.span, f.focus);
-            data_snippets(out, report, &data_places(report, &f.places, None));
+            data_snippets(
+                out,
+                report,
+                &data_places(report, &f.places, &f.values, None),
+            );
             out.push_str("</div>\n");
         }
     }
@@ -455,7 +459,17 @@ fn data_snippets(out: &mut String, report: &Report<'_>, places: &[super::PlaceVi
             }
             out.push_str("</ul>\n");
         }
-        Evidence::Toml(excerpts) => {
+        Evidence::Toml(excerpts, phrases) => {
+            for (place, phrase) in phrases {
+                let phrase = esc(&phrase)
+                    .replace('【', "<mark>")
+                    .replace('】', "</mark>");
+                let _ = writeln!(
+                    out,
+                    "<p class=\"label\">{}：</p><blockquote class=\"phrase\">{phrase}</blockquote>",
+                    esc(&place)
+                );
+            }
             for (e, named) in excerpts {
                 let named: Vec<String> = named.iter().map(|n| esc(n)).collect();
                 let caption = format!(

@@ -90,12 +90,24 @@ fn place_json(p: &PlaceView, report: &Report<'_>) -> Value {
         }
         SourcePlace::WordText { file, text } => json!({ "file": file, "place": text }),
     };
-    json!({
+    let mut out = json!({
         "path": p.path,
         "document": p.document,
         "value": report.typed(&p.value),
         "source": source,
-    })
+    });
+    if let (Some(phrase), Value::Object(m)) = (&p.phrase, &mut out) {
+        m.insert(
+            "excerpt".into(),
+            json!(format!(
+                "{}{}{}",
+                phrase.before, phrase.phrase, phrase.after
+            )),
+        );
+        m.insert("phrase".into(), json!(phrase.phrase));
+        m.insert("range".into(), json!([phrase.range.0, phrase.range.1]));
+    }
+    out
 }
 
 fn rule_json(report: &Report<'_>, span: crate::source::Span) -> Value {
@@ -105,7 +117,7 @@ fn rule_json(report: &Report<'_>, span: crate::source::Span) -> Value {
 
 fn deduction_json(d: &Deduction, report: &Report<'_>) -> Value {
     let mut data: Vec<Value> = report
-        .places(&d.places)
+        .evidence_places(&d.places, &d.values)
         .iter()
         .map(|p| place_json(p, report))
         .collect();
@@ -152,7 +164,7 @@ fn judgments_json(
 
 fn finding_json(f: &Finding, report: &Report<'_>) -> Value {
     let data: Vec<Value> = report
-        .places(&f.places)
+        .evidence_places(&f.places, &f.values)
         .iter()
         .map(|p| place_json(p, report))
         .collect();

@@ -206,7 +206,7 @@ fn deduction(
     data_snippets(
         out,
         report,
-        &data_places(report, &d.places, d.review_at.as_ref()),
+        &data_places(report, &d.places, &d.values, d.review_at.as_ref()),
     );
 }
 
@@ -264,7 +264,11 @@ fn findings(out: &mut String, report: &Report<'_>) {
             values(out, &f.values, report);
             out.push('\n');
             rule_snippet(out, report.rules, f.span, f.focus);
-            data_snippets(out, report, &data_places(report, &f.places, None));
+            data_snippets(
+                out,
+                report,
+                &data_places(report, &f.places, &f.values, None),
+            );
         }
     }
 }
@@ -308,7 +312,10 @@ fn data_snippets(out: &mut String, report: &Report<'_>, places: &[super::PlaceVi
             }
             out.push('\n');
         }
-        Evidence::Toml(excerpts) => {
+        Evidence::Toml(excerpts, phrases) => {
+            for (place, phrase) in phrases {
+                let _ = writeln!(out, "{}：\n\n> {}\n", escape(&place), escape(&phrase));
+            }
             for (e, named) in excerpts {
                 let named: Vec<String> = named.iter().map(|n| escape(n)).collect();
                 let _ = writeln!(

@@ -26,6 +26,72 @@ pub struct PlaceView {
     pub source: SourcePlace,
     /// Its span in the submission text.
     pub span: Span,
+    /// For a long text: the phrase the explanation is about, with a little
+    /// context, and its character range in the text.
+    pub phrase: Option<Phrase>,
+}
+
+/// The evidence inside a long text: the phrase and a little context.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Phrase {
+    /// The context before the phrase (with `…` where cut).
+    pub before: String,
+    /// The phrase.
+    pub phrase: String,
+    /// The context after it.
+    pub after: String,
+    /// The phrase's character range in the whole text.
+    pub range: (usize, usize),
+}
+
+/// A text longer than this is quoted by its phrase, not in full.
+pub const LONG_TEXT: usize = 80;
+
+/// Characters of context either side of a phrase.
+const CONTEXT: usize = 24;
+
+impl Phrase {
+    /// `…得分为【100】分。全年…`
+    pub fn marked(&self) -> String {
+        format!("{}【{}】{}", self.before, self.phrase, self.after)
+    }
+}
+
+/// Where in a long text one of `clues` (the values that produced an
+/// explanation) stands: the first clue found, with context; else the text's
+/// opening words.
+pub fn phrase_in(text: &str, clues: &[String]) -> Phrase {
+    let chars: Vec<char> = text.chars().collect();
+    let found = clues
+        .iter()
+        .filter(|c| c.chars().count() >= 2 || c.chars().all(|ch| ch.is_ascii_digit()))
+        .filter(|c| !c.is_empty() && c.chars().count() < 40)
+        .find_map(|c| {
+            let at = text.find(c.as_str())?;
+            let start = text.get(..at)?.chars().count();
+            Some((start, start + c.chars().count()))
+        });
+    let (start, end) = found.unwrap_or((0, 0));
+    let from = start.saturating_sub(CONTEXT);
+    let to = (end + CONTEXT * 2).min(chars.len());
+    let piece = |a: usize, b: usize| -> String {
+        chars
+            .get(a..b)
+            .unwrap_or_default()
+            .iter()
+            .map(|c| if *c == '\n' { ' ' } else { *c })
+            .collect()
+    };
+    Phrase {
+        before: format!("{}{}", if from > 0 { "…" } else { "" }, piece(from, start)),
+        phrase: piece(start, end),
+        after: format!(
+            "{}{}",
+            piece(end, to),
+            if to < chars.len() { "…" } else { "" }
+        ),
+        range: (start, end),
+    }
 }
 
 /// A rule's place, as the reader finds it.
@@ -108,7 +174,30 @@ impl<'a> Report<'a> {
             value,
             source: source_place(self.submission, span.start, self.word_file.as_deref()),
             span,
+            phrase: None,
         }
+    }
+
+    /// The places behind an explanation, with the phrase of a long text
+    /// found by the values that produced it.
+    pub fn evidence_places(&self, ids: &[PlaceId], values: &[(String, Value)]) -> Vec<PlaceView> {
+        let clues: Vec<String> = values
+            .iter()
+            .filter_map(|(_, v)| match v {
+                Value::Num(n) => Some(n.normalize().to_string()),
+                Value::Text(t) if t.chars().count() < 40 => Some(t.to_string()),
+                _ => None,
+            })
+            .collect();
+        let mut places = self.places(ids);
+        for p in &mut places {
+            if let Value::Text(t) = &p.value
+                && t.chars().count() > LONG_TEXT
+            {
+                p.phrase = Some(phrase_in(t, &clues));
+            }
+        }
+        places
     }
 
     /// Every place of a list, resolved, without repeats.

@@ -199,9 +199,10 @@ pub(crate) const MAX_DATA_PLACES: usize = 3;
 pub(crate) fn data_places(
     report: &super::Report<'_>,
     places: &[crate::data::PlaceId],
+    values: &[(String, crate::data::Value)],
     review_at: Option<&(String, Span)>,
 ) -> Vec<super::PlaceView> {
-    let mut out: Vec<super::PlaceView> = report.places(places);
+    let mut out: Vec<super::PlaceView> = report.evidence_places(places, values);
     out.truncate(MAX_DATA_PLACES);
     if let Some((path, span)) = review_at {
         out.push(report.place_at(path, *span));
@@ -215,8 +216,9 @@ pub(crate) fn data_places(
 pub(crate) enum Evidence {
     /// (place in words with its value, Word location).
     Word(Vec<(String, String)>),
-    /// (excerpt, the places it shows in the documents' words).
-    Toml(Vec<(Excerpt, Vec<String>)>),
+    /// (excerpt, the places it shows in the documents' words), and the
+    /// phrases quoted from long texts: (place in words and line, phrase).
+    Toml(Vec<(Excerpt, Vec<String>)>, Vec<(String, String)>),
 }
 
 /// The evidence for a list of places.
@@ -225,24 +227,41 @@ pub(crate) fn evidence(report: &super::Report<'_>, places: &[super::PlaceView]) 
         return Evidence::Word(
             places
                 .iter()
-                .map(|p| (place_line(report, p), p.source.words()))
+                .map(|p| match &p.phrase {
+                    Some(phrase) => (
+                        format!("{}：{}", p.document, phrase.marked()),
+                        p.source.words(),
+                    ),
+                    None => (place_line(report, p), p.source.words()),
+                })
                 .collect(),
         );
     }
-    let spans: Vec<Span> = places.iter().map(|p| p.span).collect();
-    Evidence::Toml(
-        excerpts(&report.submission.source, &spans)
-            .into_iter()
-            .map(|(e, members)| {
-                let named = members
-                    .iter()
-                    .filter_map(|i| places.get(*i))
-                    .map(|p| p.document.clone())
-                    .collect();
-                (e, named)
-            })
-            .collect(),
-    )
+    let (long, short): (Vec<&super::PlaceView>, Vec<&super::PlaceView>) =
+        places.iter().partition(|p| p.phrase.is_some());
+    let spans: Vec<Span> = short.iter().map(|p| p.span).collect();
+    let excerpts = excerpts(&report.submission.source, &spans)
+        .into_iter()
+        .map(|(e, members)| {
+            let named = members
+                .iter()
+                .filter_map(|i| short.get(*i))
+                .map(|p| p.document.clone())
+                .collect();
+            (e, named)
+        })
+        .collect();
+    let phrases = long
+        .iter()
+        .filter_map(|p| {
+            let phrase = p.phrase.as_ref()?;
+            Some((
+                format!("{}（{}）", p.document, p.source.words()),
+                phrase.marked(),
+            ))
+        })
+        .collect();
+    Evidence::Toml(excerpts, phrases)
 }
 
 /// A place in words with its value: `附件2 … · 全年执行数（1115.09）`.

@@ -177,9 +177,8 @@ impl SummaryRow {
                         Cell::Text(outcome.unit.clone()),
                         Cell::Text(file.clone()),
                         Cell::Text(super::snippet::severity_word(f.severity).to_string()),
-                        Cell::Text(f.id.clone()),
+                        Cell::Text(f.says.clone().unwrap_or_else(|| "检查发现".into())),
                         Cell::Text(f.message.clone()),
-                        Cell::Text(f.says.clone().unwrap_or_default()),
                         Cell::Text(location(rules, f.span)),
                         Cell::Text(places_words(&report, &f.places)),
                     ],
@@ -244,13 +243,12 @@ pub struct Summary {
 }
 
 /// Headers of the findings sheet.
-pub const FINDING_HEADERS: [&str; 8] = [
+pub const FINDING_HEADERS: [&str; 7] = [
     "单位",
     "文件",
     "级别",
     "检查项",
     "说明",
-    "检查内容",
     "规则位置",
     "材料位置",
 ];

@@ -78,14 +78,15 @@ fn finding_problem(f: &Finding, report: &Report<'_>) -> Problem {
     } else {
         "条件成立".to_string()
     };
-    let mut problem = Problem::error(f.id.clone(), f.message.clone(), &file, f.focus, label);
+    // The check's own words name it; its id is for programs (JSON).
+    let name = f.says.clone().unwrap_or_else(|| "检查发现".to_string());
+    let mut problem = Problem::error(name, f.message.clone(), &file, f.focus, label);
     problem.severity = match f.severity {
         crate::ir::Severity::Error => Severity::Error,
         crate::ir::Severity::Warning => Severity::Warning,
         crate::ir::Severity::Info => Severity::Advice,
     };
-    problem.help = f.says.as_ref().map(|s| format!("检查内容：{s}"));
-    let places = super::snippet::data_places(report, &f.places, None);
+    let places = super::snippet::data_places(report, &f.places, &f.values, None);
     problem.related.extend(data_snippet(report, &places));
     problem
 }
@@ -94,37 +95,44 @@ fn finding_problem(f: &Finding, report: &Report<'_>) -> Problem {
 /// submission file labelled in the documents' words; for a Word package
 /// (whose TOML lines exist only in memory), the places in words with the
 /// Word table and row.
-fn data_snippet(report: &Report<'_>, places: &[PlaceView]) -> Option<Problem> {
-    let first = places.first()?;
-    if report.is_word() {
-        let lines: Vec<String> = places
-            .iter()
-            .map(|p| {
-                format!(
-                    "  {}：{}",
-                    super::snippet::place_line(report, p),
-                    p.source.words()
-                )
-            })
-            .collect();
-        let mut related =
-            Problem::plain("data", format!("报送材料中的位置：\n{}", lines.join("\n")));
-        related.severity = Severity::Advice;
-        return Some(related);
+fn data_snippet(report: &Report<'_>, places: &[PlaceView]) -> Vec<Problem> {
+    let plain = |message: String| {
+        let mut p = Problem::plain("data", message);
+        p.severity = Severity::Advice;
+        p
+    };
+    match super::snippet::evidence(report, places) {
+        super::snippet::Evidence::Word(lines) => {
+            if lines.is_empty() {
+                return Vec::new();
+            }
+            let lines: Vec<String> = lines
+                .iter()
+                .map(|(place, at)| format!("  {place}：{at}"))
+                .collect();
+            vec![plain(format!("报送材料中的位置：\n{}", lines.join("\n")))]
+        }
+        super::snippet::Evidence::Toml(_, phrases) => {
+            let mut out: Vec<Problem> = phrases
+                .iter()
+                .map(|(place, phrase)| plain(format!("{place}：\n  {phrase}")))
+                .collect();
+            let short: Vec<&PlaceView> = places.iter().filter(|p| p.phrase.is_none()).collect();
+            if let Some(first) = short.first() {
+                let mut related = Problem::error(
+                    "data",
+                    "报送材料中的相关数据",
+                    &report.submission.source,
+                    first.span,
+                    "",
+                );
+                related.severity = Severity::Advice;
+                related.labels = short.iter().map(|p| (p.span, p.document.clone())).collect();
+                out.push(related);
+            }
+            out
+        }
     }
-    let mut related = Problem::error(
-        "data",
-        "报送材料中的相关数据",
-        &report.submission.source,
-        first.span,
-        "",
-    );
-    related.severity = Severity::Advice;
-    related.labels = places
-        .iter()
-        .map(|p| (p.span, p.document.clone()))
-        .collect();
-    Some(related)
 }
 
 fn table(out: &mut String, nodes: &[NodeOutcome]) {
@@ -264,7 +272,7 @@ fn deduction_problem(node: &NodeOutcome, d: &Deduction, report: &Report<'_>) -> 
     }
     problem.related.extend(data_snippet(
         report,
-        &super::snippet::data_places(report, &d.places, d.review_at.as_ref()),
+        &super::snippet::data_places(report, &d.places, &d.values, d.review_at.as_ref()),
     ));
     problem
 }

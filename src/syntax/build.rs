@@ -633,8 +633,19 @@ fn build_expr_at_depth(b: &Builder, pair: Pair<Rule>) -> Result<Expr> {
 }
 
 fn build_postfix(b: &Builder, pair: Pair<Rule>) -> Result<Expr> {
+    let whole = b.span(&pair);
     let mut inner = pair.into_inner();
-    let mut expr = build_primary(b, next(&mut inner, "build_postfix"))?;
+    let primary = next(&mut inner, "build_postfix");
+    // `( e )`: the parentheses belong to the expression, so that an
+    // underline or a quoted formula starts at `(`.
+    let parenthesized = primary.as_rule() == Rule::expr;
+    let mut expr = build_primary(b, primary)?;
+    if parenthesized {
+        expr.span.start = whole.start;
+        if inner.peek().is_none() {
+            expr.span.end = whole.end;
+        }
+    }
     for (count, access) in inner.enumerate() {
         if count >= super::MAX_NESTING {
             return Err(ParseError::TooDeep {
