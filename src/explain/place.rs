@@ -193,6 +193,16 @@ pub enum SourcePlace {
 }
 
 impl SourcePlace {
+    /// Without the file's name (the report's own input): `第 12 行`,
+    /// `第3个表格第19行`.
+    pub fn short_words(&self) -> String {
+        match self {
+            SourcePlace::Toml { line, .. } => format!("第 {line} 行"),
+            SourcePlace::WordTable { table, row, .. } => format!("第{table}个表格第{row}行"),
+            SourcePlace::WordText { text, .. } => text.clone(),
+        }
+    }
+
     /// In words: `x.toml 第 12 行`, `x.docx 第3个表格第19行`.
     pub fn words(&self) -> String {
         match self {

@@ -256,7 +256,7 @@ pub(crate) fn evidence(report: &super::Report<'_>, places: &[super::PlaceView]) 
         .filter_map(|p| {
             let phrase = p.phrase.as_ref()?;
             Some((
-                format!("{}（{}）", p.document, p.source.words()),
+                format!("{}（{}）", p.document, p.source.short_words()),
                 phrase.marked(),
             ))
         })
