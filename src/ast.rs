@@ -188,6 +188,8 @@ pub enum Statement {
         span: Span,
         long: bool,
     },
+    /// `full because "…"`: why nothing was lost, when nothing was.
+    Full { because: Message, span: Span },
     /// `zero when cond because "…"`
     Zero {
         when: Expr,

@@ -228,7 +228,7 @@ pub enum NodeIrKind {
     /// Sum of children.
     Section(Vec<NodeIr>),
     /// Scored.
-    Criterion(CriterionIr),
+    Criterion(Box<CriterionIr>),
 }
 
 /// How a criterion is scored.
@@ -261,8 +261,19 @@ pub struct Plan {
     pub hints: Vec<HintIr>,
     /// Automatic zeros.
     pub zeros: Vec<ZeroIr>,
+    /// `full because "…"`: why nothing was lost, when nothing was.
+    pub full: Option<FullIr>,
     /// The scoring method.
     pub method: Method,
+}
+
+/// `full because "…"`
+#[derive(Debug)]
+pub struct FullIr {
+    /// The explanation, with holes.
+    pub because: Template,
+    /// The statement.
+    pub span: Span,
 }
 
 /// The scoring method of a plan.

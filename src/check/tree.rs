@@ -147,7 +147,7 @@ impl Checker {
                     (true, true) => Class::Judged,
                     (true, false) => Class::Mixed,
                 };
-                NodeIrKind::Criterion(CriterionIr { class, plan })
+                NodeIrKind::Criterion(Box::new(CriterionIr { class, plan }))
             }
         };
         NodeIr {
@@ -167,6 +167,7 @@ impl Checker {
         let mut lets = Vec::new();
         let mut hints = Vec::new();
         let mut zeros = Vec::new();
+        let mut full = None;
         let mut deducts = Vec::new();
         let mut methods: Vec<(Method, Span)> = Vec::new();
         for statement in &body.statements {
@@ -201,6 +202,21 @@ impl Checker {
                         label: label.clone(),
                         long: *long,
                         expr,
+                        span: *span,
+                    });
+                }
+                Statement::Full { because, span } => {
+                    if full.is_some() {
+                        self.error(
+                            "rules::duplicate_setting",
+                            "`full because` 写了两次".into(),
+                            *span,
+                            "重复的满分说明",
+                        );
+                    }
+                    let because = self.check_template(because, scope);
+                    full = Some(crate::ir::FullIr {
+                        because,
                         span: *span,
                     });
                 }
@@ -310,6 +326,7 @@ impl Checker {
             lets,
             hints,
             zeros,
+            full,
             method,
         }
     }

@@ -242,6 +242,7 @@ impl<'a> Scorer<'a> {
             judgments: Vec::new(),
             combined: None,
             notes: Vec::new(),
+            full: None,
             children: Vec::new(),
         };
         match &node.kind {
@@ -382,6 +383,8 @@ impl<'a> Scorer<'a> {
         out.notes = c.notes;
         out.judgments = c.judgments;
         out.combined = c.combined;
+        // A judged or overridden score is explained by its judgments.
+        out.full = None;
         self.review_findings.extend(c.finding);
     }
 
@@ -438,12 +441,20 @@ impl<'a> Scorer<'a> {
         match &plan.method {
             Method::Judge(judge) => Ok(Decision::Judge(judge)),
             Method::Cases(cases, otherwise) => {
+                let mut chosen = otherwise.as_ref();
                 for (cond, case_plan) in cases {
                     if truthy(&self.env.eval_untracked(cond)?) {
-                        return self.plan(case_plan, max, out);
+                        chosen = case_plan;
+                        break;
                     }
                 }
-                self.plan(otherwise, max, out)
+                let decision = self.plan(chosen, max, out)?;
+                if let Decision::Auto { score, .. } = &decision
+                    && *score >= max
+                {
+                    self.full_marks(plan, out)?;
+                }
+                Ok(decision)
             }
             Method::Award(award) => {
                 let mut touched = Vec::new();
@@ -464,6 +475,14 @@ impl<'a> Scorer<'a> {
                 }
                 let score = round(n, self.rules.round);
                 let mut deductions = Vec::new();
+                if score >= max {
+                    if plan.full.is_some() {
+                        self.full_marks(plan, out)?;
+                    } else if out.full.is_none() {
+                        // The award that gave the max says why.
+                        out.full = Some(self.fill(&award.because)?);
+                    }
+                }
                 if score < max {
                     deductions.push(self.deduction(
                         max - score,
@@ -525,6 +544,9 @@ impl<'a> Scorer<'a> {
                         )?);
                     }
                 }
+                if deductions.is_empty() {
+                    self.full_marks(plan, out)?;
+                }
                 let mut notes = Vec::new();
                 if total > max {
                     notes.push(format!(
@@ -539,6 +561,17 @@ impl<'a> Scorer<'a> {
                 })
             }
         }
+    }
+
+    /// `full because "…"` of a plan that lost nothing (the innermost one
+    /// that says it).
+    fn full_marks(&mut self, plan: &Plan, out: &mut NodeOutcome) -> Result<(), EvalError> {
+        if out.full.is_none()
+            && let Some(full) = &plan.full
+        {
+            out.full = Some(self.fill(&full.because)?);
+        }
+        Ok(())
     }
 
     #[allow(clippy::too_many_arguments, reason = "the parts of one explanation")]

@@ -123,6 +123,9 @@ pub struct NodeOutcome {
     pub combined: Option<crate::ir::Combine>,
     /// Remarks: an unused judgment, a clipped total, the reviewer's note.
     pub notes: Vec<String>,
+    /// Why an automatic criterion lost nothing (`full because`, or the
+    /// `award` that gave the max), in words.
+    pub full: Option<String>,
     /// Sub-nodes.
     pub children: Vec<NodeOutcome>,
 }

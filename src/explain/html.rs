@@ -198,6 +198,19 @@ impl Draw for Html {
         self.0.push_str("</tbody></table>\n");
     }
 
+    fn full_marks(&mut self, rows: &[[String; 3]]) {
+        self.0.push_str("<ul class=\"full\">\n");
+        for [title, max, why] in rows {
+            let _ = writeln!(
+                self.0,
+                "<li><span class=\"label\">{}</span>（{max} 分，得满分）：{}</li>",
+                esc(title),
+                esc(why)
+            );
+        }
+        self.0.push_str("</ul>\n");
+    }
+
     fn deduction(&mut self, number: usize, node: &NodeOutcome, d: &Deduction, report: &Report<'_>) {
         deduction(&mut self.0, number, node, d, report);
     }

@@ -56,6 +56,9 @@ fn node_json(node: &NodeOutcome, report: &Report<'_>) -> Value {
     if !node.notes.is_empty() {
         m.insert("notes".into(), json!(node.notes));
     }
+    if let Some(full) = &node.full {
+        m.insert("full".into(), json!(full));
+    }
     if !node.judgments.is_empty() {
         m.insert(
             "judgments".into(),

@@ -54,6 +54,18 @@ impl Draw for Markdown {
         self.0.push('\n');
     }
 
+    fn full_marks(&mut self, rows: &[[String; 3]]) {
+        for [title, max, why] in rows {
+            let _ = writeln!(
+                self.0,
+                "- {}（{max} 分，得满分）：{}",
+                escape(title),
+                escape(why)
+            );
+        }
+        self.0.push('\n');
+    }
+
     fn deduction(&mut self, number: usize, node: &NodeOutcome, d: &Deduction, report: &Report<'_>) {
         deduction(&mut self.0, number, node, d, report);
     }

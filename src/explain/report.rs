@@ -285,6 +285,21 @@ impl<'a> Report<'a> {
         (total, lost)
     }
 
+    /// Every criterion at full marks that says why: (title, points, why).
+    pub fn full_marks(&self) -> Vec<[String; 3]> {
+        fn walk(nodes: &[crate::eval::outcome::NodeOutcome], out: &mut Vec<[String; 3]>) {
+            for n in nodes {
+                if let Some(why) = &n.full {
+                    out.push([n.title.clone(), super::decimal(n.max), why.clone()]);
+                }
+                walk(&n.children, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.outcome.nodes, &mut out);
+        out
+    }
+
     /// A named value as shown beside a rule: `late = 3`.
     pub fn named(&self, name: &str, value: &Value) -> String {
         format!("{name} = {}", shorten(&self.shown(value)))
@@ -302,6 +317,9 @@ pub(crate) trait Draw {
     fn criteria(&mut self, report: &Report<'_>);
     /// Each reviewer's judgment: (criterion, reviewer, tier, score, note, how combined).
     fn judgments(&mut self, rows: &[[String; 6]]);
+    /// Why each automatic criterion at full marks lost nothing:
+    /// (criterion, points, why).
+    fn full_marks(&mut self, rows: &[[String; 3]]);
     /// One lost point.
     fn deduction(
         &mut self,
@@ -322,7 +340,7 @@ pub(crate) trait Draw {
 }
 
 /// Chinese ordinals for the report's parts.
-const PARTS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "七"];
+const PARTS: [&str; 8] = ["一", "二", "三", "四", "五", "六", "七", "八"];
 
 /// The parts of a report for people, in order: header, the sheet, the
 /// reviewers' judgments, lost points, criteria awaiting a judgment,
@@ -337,6 +355,11 @@ pub(crate) fn lay_out(draw: &mut impl Draw, report: &Report<'_>) {
     if !judged.is_empty() {
         draw.heading(next(), "评审情况");
         draw.judgments(&judged);
+    }
+    let full = report.full_marks();
+    if !full.is_empty() {
+        draw.heading(next(), "满分说明");
+        draw.full_marks(&full);
     }
     let mut lost = Vec::new();
     let mut pending = Vec::new();

@@ -210,7 +210,10 @@ fn collect(node: &NodeOutcome, report: &Report<'_>, out: &mut Vec<Problem>) {
     }
     // Remarks that no deduction carries (an unused judgment, an override at
     // full marks) are still shown.
-    if node.deductions.is_empty() && node.score.is_some() && !node.notes.is_empty() {
+    if node.deductions.is_empty()
+        && node.score.is_some()
+        && (!node.notes.is_empty() || node.full.is_some())
+    {
         out.push(note_problem(node, rules));
     }
     for c in &node.children {
@@ -225,9 +228,15 @@ fn note_problem(node: &NodeOutcome, rules: &RuleSet) -> Problem {
         .cloned()
         .unwrap_or_else(|| crate::source::SourceFile::new("?", ""));
     let score = node.score.map(decimal).unwrap_or_default();
+    let why: Vec<&str> = node
+        .full
+        .iter()
+        .chain(node.notes.iter())
+        .map(String::as_str)
+        .collect();
     let mut problem = Problem::error(
         node.id.clone(),
-        format!("{}：{} 分（{}）", node.title, score, node.notes.join("；")),
+        format!("{}：{} 分（{}）", node.title, score, why.join("；")),
         &file,
         node.span,
         "说明",

@@ -226,6 +226,10 @@ fn build_statement(b: &Builder, pair: Pair<Rule>) -> Result<Statement> {
                 long,
             }
         }
+        Rule::full => {
+            let because = build_because(b, next(&mut inner, "build_statement"))?;
+            Statement::Full { because, span }
+        }
         Rule::zero => {
             let when = build_expr(b, next(&mut inner, "build_statement"))?;
             let because = build_because(b, next(&mut inner, "build_statement"))?;
