@@ -203,6 +203,8 @@ pub enum Statement {
         value: Expr,
         because: Message,
         span: Span,
+        /// `at e, …`: the places the lost points concern.
+        at: Vec<Expr>,
     },
     /// `judge 0 to 5` or `judge { tier … }`
     Judge(Judge),
@@ -227,6 +229,8 @@ pub struct Deduct {
     pub cap: Option<(Decimal, Span)>,
     /// The explanation.
     pub because: Message,
+    /// `at e, …`: the places the lost points concern.
+    pub at: Vec<Expr>,
     /// The whole statement.
     pub span: Span,
 }

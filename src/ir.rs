@@ -332,6 +332,8 @@ pub struct DeductIr {
     pub span: Span,
     /// Slots the statement names.
     pub values: Vec<(String, u32)>,
+    /// `at e, …`: the places the lost points concern.
+    pub at: Vec<Expr>,
 }
 
 /// `award e because "…"`
@@ -345,6 +347,8 @@ pub struct AwardIr {
     pub span: Span,
     /// Slots the statement names.
     pub values: Vec<(String, u32)>,
+    /// `at e, …`: the places the lost points concern.
+    pub at: Vec<Expr>,
 }
 
 /// `judge …`

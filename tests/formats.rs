@@ -234,6 +234,16 @@ fn markdown_of_the_example() {
     let run = jixiao(&["score", "--format", "markdown", EXAMPLE]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let md = run.text();
+    // The refinement rule's line, wherever the sheet has it today.
+    let sheet = std::fs::read_to_string(Path::new(MANIFEST).join("rules/2022/sheet.jx"))
+        .expect("read sheet");
+    let line = sheet
+        .lines()
+        .position(|l| l.trim() == "judge 0 to 5")
+        .expect("refinement's judge")
+        + 1;
+    let judge_rule = format!("规则 `rules/2022/sheet.jx` 第 {line} 行");
+    let judge_line = format!("{line} │         judge 0 to 5");
     for needle in [
         "# 绩效自评工作考核评分报告",
         "岳阳市岳阳楼区人民政府金融工作办公室",
@@ -242,8 +252,8 @@ fn markdown_of_the_example() {
         "错误 1 项，警告 6 项，提示 7 项",
         "| **合计** | | 100 | **95** | 5 | |",
         "### 1. 细化到三级指标（`refinement`）：扣 1 分",
-        "规则 `rules/2022/sheet.jx` 第 111 行",
-        "111 │         judge 0 to 5",
+        judge_rule.as_str(),
+        judge_line.as_str(),
         "^^^^^^",
         "评审意见 · 细化到三级指标 · 得分",
         "500 │ score = 4",

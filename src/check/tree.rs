@@ -240,6 +240,7 @@ impl Checker {
                     value,
                     because,
                     span,
+                    at,
                 } => {
                     scope.named.clear();
                     let value = self.expect(value, &Type::Decimal, "award 的分数应为数字", scope);
@@ -255,11 +256,14 @@ impl Checker {
                         }
                     }
                     let because = self.check_template(because, scope);
+                    let values = std::mem::take(&mut scope.named);
+                    let at = self.compile_at(at, scope);
                     let award = AwardIr {
                         value,
                         because,
                         span: *span,
-                        values: std::mem::take(&mut scope.named),
+                        values,
+                        at,
                     };
                     methods.push((Method::Award(award), *span));
                 }
@@ -311,6 +315,7 @@ impl Checker {
                     because: Template::default(),
                     span: body.span,
                     values: Vec::new(),
+                    at: Vec::new(),
                 })
             }
         };
@@ -368,6 +373,8 @@ impl Checker {
                 "扣分应大于 0",
             );
         }
+        let values = std::mem::take(&mut scope.named);
+        let at = self.compile_at(&d.at, scope);
         DeductIr {
             points: d.points,
             per,
@@ -375,8 +382,17 @@ impl Checker {
             cap: d.cap.map(|(c, _)| c),
             because,
             span: d.span,
-            values: std::mem::take(&mut scope.named),
+            values,
+            at,
         }
+    }
+
+    /// `at e, …` of a statement: any values; their places are reported.
+    fn compile_at(&mut self, at: &[ast::Expr], scope: &mut Scope) -> Vec<crate::ir::Expr> {
+        let compiled = at.iter().map(|e| self.compile_expr(e, scope).0).collect();
+        // Names in `at` only point at places; they are not the statement's values.
+        scope.named.clear();
+        compiled
     }
 
     fn check_judge(&mut self, judge: &ast::Judge, max: Decimal) -> JudgeIr {

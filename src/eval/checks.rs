@@ -155,7 +155,13 @@ fn raise(
 
 /// The places an `at` expression names: a record's own place, a field's
 /// place (even of a table or list), or what a computed value read.
-fn at_places(env: &mut Env<'_>, at: &Expr, out: &mut Vec<PlaceId>) -> Result<(), EvalError> {
+/// The places an `at` expression names: a field's own cell, a record's
+/// table or row, each record of a list; else every place it read.
+pub(super) fn at_places(
+    env: &mut Env<'_>,
+    at: &Expr,
+    out: &mut Vec<PlaceId>,
+) -> Result<(), EvalError> {
     if let ExprIr::Field(target, index) = &at.kind {
         if let Value::Record(r) = env.eval_untracked(target)? {
             if let Some(p) = r.places.get(*index).copied().filter(|p| *p != NO_PLACE) {
@@ -167,6 +173,18 @@ fn at_places(env: &mut Env<'_>, at: &Expr, out: &mut Vec<PlaceId>) -> Result<(),
     let mut touched = Vec::new();
     match env.eval(at, &mut touched)? {
         Value::Record(r) if r.place != NO_PLACE => out.push(r.place),
+        Value::List(items)
+            if !items.is_empty()
+                && items
+                    .iter()
+                    .all(|v| matches!(v, Value::Record(r) if r.place != NO_PLACE)) =>
+        {
+            out.extend(items.iter().filter_map(|v| match v {
+                Value::Record(r) => Some(r.place),
+                _ => None,
+            }));
+        }
+        Value::List(items) if items.is_empty() => {}
         _ => out.extend(touched),
     }
     Ok(())

@@ -484,7 +484,7 @@ impl<'a> Scorer<'a> {
                     }
                 }
                 if score < max {
-                    deductions.push(self.deduction(
+                    let mut lost = self.deduction(
                         max - score,
                         &award.because,
                         award.span,
@@ -492,7 +492,9 @@ impl<'a> Scorer<'a> {
                         &award.values,
                         touched,
                         DeductionKind::Award,
-                    )?);
+                    )?;
+                    self.point_at(&award.at, &mut lost)?;
+                    deductions.push(lost);
                 }
                 Ok(Decision::Auto {
                     score,
@@ -533,7 +535,7 @@ impl<'a> Scorer<'a> {
                             .as_ref()
                             .or(d.when.as_ref())
                             .map_or(d.span, |e| e.span);
-                        deductions.push(self.deduction(
+                        let mut lost = self.deduction(
                             points,
                             &d.because,
                             d.span,
@@ -541,7 +543,9 @@ impl<'a> Scorer<'a> {
                             &d.values,
                             touched,
                             DeductionKind::Rule,
-                        )?);
+                        )?;
+                        self.point_at(&d.at, &mut lost)?;
+                        deductions.push(lost);
                     }
                 }
                 if deductions.is_empty() {
@@ -615,6 +619,21 @@ impl<'a> Scorer<'a> {
 
     fn fill(&mut self, template: &Template) -> Result<String, EvalError> {
         fill(&mut self.env, template)
+    }
+
+    /// `at e, …`: the lost points concern these places, not every value the
+    /// statement read.
+    fn point_at(&mut self, at: &[crate::ir::Expr], d: &mut Deduction) -> Result<(), EvalError> {
+        if at.is_empty() {
+            return Ok(());
+        }
+        let mut places = Vec::new();
+        for e in at {
+            checks::at_places(&mut self.env, e, &mut places)?;
+        }
+        places.dedup();
+        d.places = places;
+        Ok(())
     }
 }
 

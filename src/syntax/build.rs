@@ -206,7 +206,12 @@ fn build_body(b: &Builder, pair: Pair<Rule>) -> Result<Body> {
 }
 
 fn build_statement(b: &Builder, pair: Pair<Rule>) -> Result<Statement> {
-    let span = b.span(&pair);
+    let mut span = b.span(&pair);
+    // A statement ends with its last part: an optional clause that is not
+    // there (`at …`) must not stretch it over the blanks that follow.
+    if let Some(last) = pair.clone().into_inner().last() {
+        span.end = b.span(&last).end;
+    }
     let rule = pair.as_rule();
     let mut inner = pair.into_inner();
     Ok(match rule {
@@ -242,10 +247,15 @@ fn build_statement(b: &Builder, pair: Pair<Rule>) -> Result<Statement> {
         Rule::award => {
             let value = build_expr(b, next(&mut inner, "build_statement"))?;
             let because = build_because(b, next(&mut inner, "build_statement"))?;
+            let at = match inner.next() {
+                Some(clause) => build_at(b, clause)?,
+                None => Vec::new(),
+            };
             Statement::Award {
                 value,
                 because,
                 span,
+                at,
             }
         }
         Rule::deduct => Statement::Deduct(build_deduct(b, span, inner)?),
@@ -258,6 +268,7 @@ fn build_statement(b: &Builder, pair: Pair<Rule>) -> Result<Statement> {
 fn build_deduct(b: &Builder, span: Span, mut inner: Pairs<Rule>) -> Result<Deduct> {
     let points = build_number(b, next(&mut inner, "build_deduct"))?;
     let (mut per, mut when, mut cap, mut because) = (None, None, None, None);
+    let mut at = Vec::new();
     for part in inner {
         let part_span = b.span(&part);
         match part.as_rule() {
@@ -274,6 +285,7 @@ fn build_deduct(b: &Builder, span: Span, mut inner: Pairs<Rule>) -> Result<Deduc
                 ))
             }
             Rule::because => because = Some(build_because(b, part)?),
+            Rule::at_clause => at = build_at(b, part)?,
             rule => unreachable!("{rule:?} in build_deduct"),
         }
     }
@@ -284,8 +296,14 @@ fn build_deduct(b: &Builder, span: Span, mut inner: Pairs<Rule>) -> Result<Deduc
         when,
         cap,
         because,
+        at,
         span,
     })
+}
+
+/// `at e, …`
+fn build_at(b: &Builder, clause: Pair<Rule>) -> Result<Vec<Expr>> {
+    clause.into_inner().map(|e| build_expr(b, e)).collect()
 }
 
 fn build_judge(b: &Builder, span: Span, inner: Pairs<Rule>) -> Result<Judge> {
