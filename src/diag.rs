@@ -140,14 +140,34 @@ impl Diagnostic for Problem {
     }
 }
 
-/// Render diagnostics as text without colour, at a fixed width, so that
-/// output and snapshots are the same on every machine. A related snippet in
-/// the same file becomes a further label of its problem; one in another file
-/// (the submission beside the rule) follows its problem as a `↳` block.
+/// The width text is wrapped to, in terminal columns (a Chinese character
+/// takes two): `COLUMNS` when set, else the terminal's when stdout is one,
+/// else 80 — so output piped to a file or a test is the same everywhere.
+pub fn text_width() -> usize {
+    static WIDTH: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *WIDTH.get_or_init(|| {
+        let from_env = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<usize>().ok());
+        let from_tty = || {
+            use std::io::IsTerminal as _;
+            std::io::stdout()
+                .is_terminal()
+                .then(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
+                .flatten()
+        };
+        from_env.or_else(from_tty).unwrap_or(80).clamp(40, 400)
+    })
+}
+
+/// Render diagnostics as text without colour, wrapped to `text_width`. A
+/// related snippet in the same file becomes a further label of its problem;
+/// one in another file (the submission beside the rule) follows its problem
+/// as a `↳` block.
 pub fn render(problems: &[Problem]) -> String {
     let handler =
         miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
-            .with_width(100)
+            .with_width(text_width())
             .with_links(false);
     let mut out = String::new();
     for problem in problems {

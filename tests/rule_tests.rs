@@ -19,6 +19,7 @@ fn jixiao(dir: &Path, args: &[&str]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .env("COLUMNS", "160")
         .args(args)
         .output()
         .expect("run jixiao");

@@ -72,14 +72,17 @@ fn finding_problem(f: &Finding, report: &Report<'_>) -> Problem {
         .unwrap_or_else(|| crate::source::SourceFile::new("?", ""));
     let values: Vec<String> = f.values.iter().map(|(n, v)| report.named(n, v)).collect();
     let label = if !values.is_empty() {
-        values.join("，")
+        fit_label(&values.join("，"))
     } else if f.id == crate::eval::UNDEFINED_RATIO {
         "除数为 0".to_string()
     } else {
         "条件成立".to_string()
     };
     // The check's own words name it; its id is for programs (JSON).
-    let name = f.says.clone().unwrap_or_else(|| "检查发现".to_string());
+    let name = f
+        .says
+        .as_deref()
+        .map_or_else(|| "检查发现".to_string(), fit_name);
     let mut problem = Problem::error(name, f.message.clone(), &file, f.focus, label);
     problem.severity = match f.severity {
         crate::ir::Severity::Error => Severity::Error,
@@ -257,7 +260,7 @@ fn deduction_problem(node: &NodeOutcome, d: &Deduction, report: &Report<'_>) -> 
         DeductionKind::Judged => "评审判定".to_string(),
         DeductionKind::Override => "评审改判".to_string(),
         _ if values.is_empty() => format!("扣 {} 分", decimal(d.points)),
-        _ => values.join("，"),
+        _ => fit_label(&values.join("，")),
     };
     let mut problem = Problem::error(
         node.id.clone(),
@@ -321,4 +324,34 @@ fn pending_problem(node: &NodeOutcome, rules: &RuleSet) -> Problem {
         )
     });
     problem
+}
+
+/// A label drawn under a rule line fits the text width: the values are cut
+/// (with `…`) rather than drawn as a line of hundreds of columns.
+fn fit_label(label: &str) -> String {
+    fit(label, crate::diag::text_width().saturating_sub(40).max(30))
+}
+
+/// A finding's name (its check's words) on its own line, within the width.
+fn fit_name(name: &str) -> String {
+    fit(name, crate::diag::text_width().saturating_sub(4))
+}
+
+/// `text` cut to `room` columns, ending in `…` where cut.
+fn fit(text: &str, room: usize) -> String {
+    if display_width(text) <= room {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = display_width(c.encode_utf8(&mut [0; 4]));
+        if used + w + 1 > room {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
 }
