@@ -141,7 +141,7 @@ pub fn read_text(path: &Path) -> Result<String, Box<Problem>> {
 }
 
 /// The common I/O errors in words; others as the system says them.
-fn io_error_words(e: &std::io::Error) -> String {
+pub fn io_error_words(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "不存在，请检查路径".into(),
         std::io::ErrorKind::NotADirectory => "这不是一个目录".into(),

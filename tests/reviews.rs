@@ -816,3 +816,66 @@ fn review_errors() {
     insta::assert_snapshot!("review_errors", snapshots.join("\n"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `jixiao review` never writes over a reviewer's work, a package, or a
+/// file that is not a workbook; one unit's two packages are refused.
+#[test]
+fn review_keeps_what_it_must_not_overwrite() {
+    let dir = scratch("overwrite");
+    unreviewed(&dir);
+    let made = jixiao(&dir, &["review", "--out", "评审表.xlsx", "示例单位.toml"]);
+    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    fill(
+        &dir.join("评审表.xlsx"),
+        &dir.join("评审表-张三.xlsx"),
+        &Filling::by("张三").all(BUREAU),
+    );
+    let unsigned = Filling {
+        reviewer: None,
+        ..Filling::by("张三").all(BUREAU)
+    };
+    fill(
+        &dir.join("评审表.xlsx"),
+        &dir.join("未署名.xlsx"),
+        &unsigned,
+    );
+    for (out, says) in [
+        ("评审表-张三.xlsx", "已由评审人 张三填写，不覆盖"),
+        ("未署名.xlsx", "已由评审人（尚未署名）填写，不覆盖"),
+        ("示例单位.toml", "评审表应写成 .xlsx 文件"),
+    ] {
+        let before = std::fs::read(dir.join(out)).expect("read");
+        let run = jixiao(&dir, &["review", "--out", out, "示例单位.toml"]);
+        assert_eq!(run.code, Some(1), "{out}: {}", run.stderr);
+        assert!(run.stderr.contains(says), "{out}: {}", run.stderr);
+        assert_eq!(
+            std::fs::read(dir.join(out)).expect("read"),
+            before,
+            "{out} kept"
+        );
+    }
+    // An unfilled worksheet is simply written again.
+    let again = jixiao(&dir, &["review", "--out", "评审表.xlsx", "示例单位.toml"]);
+    assert_eq!(again.code, Some(0), "{}", again.stderr);
+    // Two packages of one unit.
+    std::fs::copy(dir.join("示例单位.toml"), dir.join("示例单位-副本.toml")).expect("copy");
+    let run = jixiao(
+        &dir,
+        &[
+            "review",
+            "--out",
+            "新评审表.xlsx",
+            "示例单位.toml",
+            "示例单位-副本.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stderr
+            .contains("是同一单位“岳阳市岳阳楼区人民政府金融工作办公室”（2022 年度）的两份材料"),
+        "{}",
+        run.stderr
+    );
+    assert!(!dir.join("新评审表.xlsx").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -82,11 +82,8 @@ pub(super) fn run(rules_dir: Option<&Path>, out: &Path, inputs: &[PathBuf]) -> b
     if twice {
         return false;
     }
-    if let Some(reviewer) = filled_by(out) {
-        eprintln!(
-            "{} 已由评审人 {reviewer} 填写，不覆盖：请换一个文件名，或先把它移走",
-            out.display()
-        );
+    if let Some(why) = not_to_overwrite(out, &files) {
+        eprintln!("{why}");
         return false;
     }
     let units: Vec<WorksheetUnit<'_>> = loaded
@@ -121,11 +118,37 @@ pub(super) fn run(rules_dir: Option<&Path>, out: &Path, inputs: &[PathBuf]) -> b
     true
 }
 
-/// The reviewer's name on an existing worksheet at `out`, if it is one.
-fn filled_by(out: &Path) -> Option<String> {
+/// Why the worksheet must not be written at `out`: not an `.xlsx` name,
+/// one of the packages, or a worksheet a reviewer has begun to fill (signed,
+/// or with any tier, score or note written).
+fn not_to_overwrite(out: &Path, inputs: &[(PathBuf, bool)]) -> Option<String> {
+    let shown = out.display();
+    if !out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+    {
+        return Some(format!(
+            "评审表应写成 .xlsx 文件：{shown} 不是；请用 --out 评审表.xlsx"
+        ));
+    }
+    let same = |p: &Path| match (p.canonicalize(), out.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if inputs.iter().any(|(p, _)| same(p)) {
+        return Some(format!(
+            "{shown} 是要评审的材料之一，不能用作评审表的文件名"
+        ));
+    }
     let bytes = std::fs::read(out).ok()?;
-    let sheet = jixiao::data::worksheet::read_worksheet(&out.display().to_string(), bytes).ok()?;
-    Some(sheet.reviews.reviewer)
+    let name = shown.to_string();
+    let filled = match jixiao::data::worksheet::read_worksheet(&name, bytes) {
+        Ok(sheet) => Some(format!("评审人 {}", sheet.reviews.reviewer)),
+        // Unsigned, but with judgments written: still a reviewer's work.
+        Err(_) => jixiao::data::worksheet::has_entries(&name, &std::fs::read(out).ok()?)
+            .then(|| "评审人（尚未署名）".to_string()),
+    };
+    filled.map(|who| format!("{shown} 已由{who}填写，不覆盖：请换一个文件名，或先把它移走"))
 }
 
 fn load(

@@ -36,7 +36,11 @@ impl ReviewBook {
                 let entries = std::fs::read_dir(path).map_err(|e| {
                     vec![Problem::plain(
                         "review::read",
-                        format!("无法读取目录 {}：{e}", path.display()),
+                        format!(
+                            "无法读取目录 {}：{}",
+                            path.display(),
+                            crate::rules::io_error_words(&e)
+                        ),
                     )]
                 })?;
                 let mut found: Vec<PathBuf> = entries
@@ -230,7 +234,10 @@ fn load_one(path: &Path) -> Result<Source, Vec<Problem>> {
             .map_err(|e| {
                 vec![Problem::plain(
                     "review::read",
-                    format!("无法读取评审表 {name}：{e}"),
+                    format!(
+                        "无法读取评审表 {name}：{}",
+                        crate::rules::io_error_words(&e)
+                    ),
                 )]
             })?;
         if bytes.len() as u64 > MAX_WORKSHEET_BYTES {

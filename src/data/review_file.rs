@@ -64,6 +64,18 @@ pub struct Received {
     pub at: String,
 }
 
+/// A reviewer's name as one person: trimmed, and in a Chinese name the
+/// spaces that align two-character names (`张　三`) dropped.
+pub fn person(name: &str) -> String {
+    let name = name.trim();
+    let chinese = name.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    if chinese {
+        name.chars().filter(|c| !c.is_whitespace()).collect()
+    } else {
+        name.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
+
 const TOP_KEYS: [&str; 5] = ["format", "kind", "reviewer", "reviewed_on", "units"];
 
 /// Load a review file; every problem at once, with line and column.
@@ -106,7 +118,7 @@ pub fn load_review_file(source: &SourceFile) -> Result<Reviews, LoadError> {
             ("format", DeValue::Integer(i)) if i.as_str() == "1" => {}
             ("kind", DeValue::String(s)) if s.as_ref() == "review" => {}
             ("reviewer", DeValue::String(s)) if !s.trim().is_empty() => {
-                reviews.reviewer = s.trim().to_string();
+                reviews.reviewer = person(s);
             }
             ("reviewed_on", DeValue::Datetime(d)) => {
                 match d.date.filter(|_| d.time.is_none() && d.offset.is_none()) {
@@ -140,6 +152,27 @@ pub fn load_review_file(source: &SourceFile) -> Result<Reviews, LoadError> {
                         ),
                     }
                 }
+            }
+            ("reviewer", DeValue::String(_)) => loader.problem(
+                "review::bad_value",
+                "`reviewer` 不能为空".into(),
+                span,
+                "评审人姓名",
+                Some("写上评审人的姓名：reviewer = \"张三\"".into()),
+            ),
+            (key @ ("format" | "kind"), DeValue::Integer(_) | DeValue::String(_)) => {
+                let want = if key == "format" {
+                    "format = 1"
+                } else {
+                    "kind = \"review\""
+                };
+                loader.problem(
+                    "review::bad_value",
+                    format!("`{key}` 不对：评审文件应写 {want}"),
+                    span,
+                    "这里",
+                    Some(format!("写成 {want}")),
+                );
             }
             (key, found) => {
                 let want = match key {

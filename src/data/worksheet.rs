@@ -52,6 +52,26 @@ pub const UNIT_COLUMNS: [&str; 4] = ["单位", "年度", "材料文件", "送达
 /// Largest worksheet read (a reviewer's copy is tens of kilobytes).
 pub const MAX_WORKSHEET_BYTES: u64 = 32 * 1024 * 1024;
 
+/// Does a workbook hold a 评审 sheet with any tier, score or note written
+/// (signed or not)?
+pub fn has_entries(_name: &str, bytes: &[u8]) -> bool {
+    let Ok(mut book) = Xlsx::new(std::io::Cursor::new(bytes.to_vec())) else {
+        return false;
+    };
+    let Ok(range) = book.worksheet_range(REVIEW_SHEET) else {
+        return false;
+    };
+    let sheet = Grid::new(&range);
+    let Some(header) = sheet.find_header(&REVIEW_COLUMNS[..9]) else {
+        return false;
+    };
+    (header.row + 1..sheet.rows).any(|row| {
+        [6, 7, 8]
+            .iter()
+            .any(|i| !is_empty(sheet.cell(row, header.columns[*i])))
+    })
+}
+
 /// A filled worksheet: its reviewer's judgments, and the rules' title it
 /// was made for.
 #[derive(Debug)]
@@ -97,7 +117,7 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
     };
     let reviewer = sheet
         .right_of(REVIEWER_LABEL, header.row)
-        .map(|(text, _)| text)
+        .map(|(text, _)| super::review_file::person(&text))
         .filter(|t| !t.is_empty());
     let Some(reviewer) = reviewer else {
         let at = sheet
@@ -350,7 +370,7 @@ fn shown(cell: &Data) -> String {
         Data::Empty => String::new(),
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Int(i) => i.to_string(),
-        Data::Float(f) => format!("{f}"),
+        Data::Float(f) => excel_number(*f),
         Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
         Data::DateTime(d) => {
             let days = d.as_f64().floor();
@@ -363,6 +383,18 @@ fn shown(cell: &Data) -> String {
             }
         }
         Data::Error(e) => format!("{e:?}"),
+    }
+}
+
+/// A number as Excel shows it: at most 15 significant digits, no trailing
+/// zeros. A float kept by a spreadsheet (`4.2899999999999991` for a formula
+/// `=4.3-0.01`) is the decimal the reviewer saw (`4.29`); what is read is
+/// that decimal, exactly, never the float.
+fn excel_number(f: f64) -> String {
+    let scientific = format!("{f:.14e}");
+    match Decimal::from_scientific(&scientific) {
+        Ok(d) => d.normalize().to_string(),
+        Err(_) => format!("{f}"),
     }
 }
 
@@ -446,6 +478,10 @@ mod tests {
         assert_eq!(score_of(&Data::String("1e3".into())), Err("1e3".into()));
         assert_eq!(score_of(&Data::Empty), Ok(None));
         assert_eq!(score_of(&Data::Float(4.333)), Ok(d("4.333")));
+        // Floats as a spreadsheet keeps a formula's result: Excel's 15 digits.
+        assert_eq!(score_of(&Data::Float(4.3 - 0.01)), Ok(d("4.29")));
+        assert_eq!(score_of(&Data::Float(17.3 + 1e-15)), Ok(d("17.3")));
+        assert_eq!(score_of(&Data::Float(0.1 + 0.2)), Ok(d("0.3")));
     }
 
     #[test]

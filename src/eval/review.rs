@@ -147,7 +147,7 @@ pub(super) fn check_ids(rules: &RuleSet, submission: &Submission) -> Vec<Problem
                     submission,
                     j,
                     title,
-                    Field::Id,
+                    Field::Score,
                     "review::duplicate",
                     format!(
                         "评审项 `{}` 重复：同一评审人对同一单位的同一评分项只能评一次（另一处：{}）",

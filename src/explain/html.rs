@@ -375,8 +375,8 @@ fn pending_node(out: &mut String, number: usize, node: &NodeOutcome, rules: &Rul
     }
     let _ = writeln!(
         out,
-        "<p><span class=\"label\">评审方法：</span>在材料的 <code>[review.{}]</code> 中写 score（及 tier、note）</p>",
-        esc(&node.id)
+        "<p><span class=\"label\">评审方法：</span>{}</p>",
+        super::report::HOW_TO_REVIEW
     );
     if let Some(says) = &node.says {
         let _ = writeln!(out, "<blockquote class=\"says\">{}</blockquote>", esc(says));

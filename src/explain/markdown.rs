@@ -234,11 +234,7 @@ fn pending_node(out: &mut String, number: usize, node: &NodeOutcome, rules: &Rul
     for (label, value) in &node.hints {
         let _ = writeln!(out, "- {}：{}", escape(label), escape(value));
     }
-    let _ = writeln!(
-        out,
-        "- 评审方法：在材料的 `[review.{}]` 中写 `score`（及 `tier`、`note`）\n",
-        node.id
-    );
+    let _ = writeln!(out, "- 评审方法：{}\n", super::report::HOW_TO_REVIEW);
     if let Some(says) = &node.says {
         let _ = writeln!(out, "评分表原文：\n\n> {}\n", escape(says));
     }

@@ -265,6 +265,12 @@ pub fn source_place(submission: &Submission, offset: u32, word_file: Option<&str
             };
         }
     }
+    if here.trim_end().ends_with("# --received-on") {
+        return SourcePlace::WordText {
+            file: docx.to_string(),
+            text: "（日期由命令行 --received-on 给出）".to_string(),
+        };
+    }
     match candidates
         .into_iter()
         .find(|c| !c.is_empty() && !c.starts_with("--"))

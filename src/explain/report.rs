@@ -382,6 +382,10 @@ pub(crate) fn lay_out(draw: &mut impl Draw, report: &Report<'_>) {
     draw.findings(report);
 }
 
+/// How a reviewer gives a pending criterion its score, in the bureau's words.
+pub const HOW_TO_REVIEW: &str =
+    "用 jixiao review 生成评审表，由评审人填写档次、得分和评审意见，评分时用 --reviews 给出";
+
 /// `review.problems.score` → `评审意见 · 绩效评价报告反映问题情况 · 得分`.
 fn review_words(outcome: &Outcome, path: &str) -> String {
     let mut parts = path.split('.').skip(1);

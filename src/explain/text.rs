@@ -317,12 +317,10 @@ fn pending_problem(node: &NodeOutcome, rules: &RuleSet) -> Problem {
         },
     );
     problem.severity = Severity::Advice;
-    problem.help = node.says.as_ref().map(|s| {
-        format!(
-            "评分标准：{s}\n在 [review.{}] 中写 score（及 tier、note）",
-            node.id
-        )
-    });
+    problem.help = node
+        .says
+        .as_ref()
+        .map(|s| format!("评分标准：{s}\n{}", super::report::HOW_TO_REVIEW));
     problem
 }
 
