@@ -4,7 +4,7 @@
 
 use crate::ast::{AggKind, BinOp};
 use crate::data::Value;
-use crate::data::schema::Schema;
+use crate::data::schema::{Schema, Type};
 use crate::source::{SourceFile, Span};
 use rust_decimal::Decimal;
 
@@ -41,6 +41,25 @@ pub struct RuleSet {
     /// The rules built into the binary (`rules.file` then reads
     /// `builtin:2022/sheet.jx`), not a folder on disk.
     pub builtin: bool,
+    /// Every parameter's value, by name (sorted): the reports read the few
+    /// they show by their documented names (`deadline`, `grades`).
+    pub params: Vec<(String, crate::data::Value, Type)>,
+}
+
+impl RuleSet {
+    /// A parameter's value.
+    pub fn param(&self, name: &str) -> Option<&crate::data::Value> {
+        self.param_typed(name).map(|(v, _)| v)
+    }
+
+    /// A parameter's value and type.
+    pub fn param_typed(&self, name: &str) -> Option<(&crate::data::Value, &Type)> {
+        self.params
+            .binary_search_by(|(n, _, _)| n.as_str().cmp(name))
+            .ok()
+            .and_then(|i| self.params.get(i))
+            .map(|(_, v, t)| (v, t))
+    }
 }
 
 /// `reviews { … }` of the sheet header: how the judgments of several

@@ -179,7 +179,43 @@ impl Checker {
             slot_count: self.slot_count as usize,
             reviews,
             builtin: false,
+            params: {
+                let mut params: Vec<(String, Value, Type)> = self
+                    .params
+                    .iter()
+                    .map(|(n, (v, t))| (n.clone(), v.clone(), t.clone()))
+                    .collect();
+                params.sort_by(|a, b| a.0.cmp(&b.0));
+                params
+            },
         })
+    }
+
+    /// `param grades`: the notice's grades, a list of `{ grade: "优秀", from: 90 }`.
+    fn check_grades(&mut self, ty: &Type, span: Span) {
+        let fits = match ty {
+            Type::List(inner) => match inner.as_ref() {
+                Type::Record(id) => self.schema.record(*id).is_some_and(|r| {
+                    r.field("grade")
+                        .and_then(|i| r.fields.get(i))
+                        .is_some_and(|f| f.ty == Type::Text)
+                        && r.field("from")
+                            .and_then(|i| r.fields.get(i))
+                            .is_some_and(|f| f.ty.is_number())
+                }),
+                _ => false,
+            },
+            _ => false,
+        };
+        if !fits {
+            self.error_help(
+                "rules::bad_setting",
+                "`grades` 应为等次的列表，每项写明等次名称和起点分数".into(),
+                span,
+                "等次列表",
+                Some("写成 param grades = [{ grade: \"优秀\", from: 90 }, { grade: \"良好\", from: 80 }]".into()),
+            );
+        }
     }
 
     /// `reviews { … }`: written once, each setting once.
@@ -359,6 +395,9 @@ impl Checker {
                 extent: param.name.span.to(param.value.span),
                 uses: std::mem::take(&mut scope.uses),
             });
+            if param.name.text == "grades" {
+                self.check_grades(&ty, param.value.span);
+            }
             match crate::eval::eval_const(&compiled, self.slot_count as usize) {
                 Ok(value) => {
                     self.params.insert(param.name.text, (value, ty));

@@ -47,6 +47,10 @@ enum Command {
         /// review files (`.toml`), or folders of them; repeatable.
         #[arg(long = "reviews", value_name = "FILE_OR_DIR")]
         reviews: Vec<PathBuf>,
+        /// Who the report is for: the bureau's working paper, or the
+        /// unit's notice (评分结果告知书).
+        #[arg(long = "for", value_enum, default_value_t = score::Audience::Bureau)]
+        audience: score::Audience,
         /// Submission files (`.toml`), Word packages (`.docx`) or folders.
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
@@ -162,6 +166,7 @@ pub fn run() -> ExitCode {
             out_dir,
             received_on,
             reviews,
+            audience,
             inputs,
         } => {
             import::for_score(received_on, rules.clone());
@@ -171,6 +176,7 @@ pub fn run() -> ExitCode {
                 output.as_deref(),
                 out_dir.as_deref(),
                 &reviews,
+                audience,
                 &inputs,
             )
         }

@@ -115,9 +115,19 @@ enum Piece {
     Written,
 }
 
+/// Who a report is for.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Audience {
+    /// The bureau's working paper: rule lines, values, data snippets.
+    Bureau,
+    /// The unit's notice (评分结果告知书): plain Chinese, one or two pages.
+    Unit,
+}
+
 /// How every input is rendered.
 struct Plan<'a> {
     format: ReportFormat,
+    audience: Audience,
     /// Several inputs (or a folder): JSON items are indented for the array,
     /// HTML reports are articles of one document.
     as_array: bool,
@@ -134,9 +144,11 @@ pub(super) fn run(
     output: Option<&Path>,
     out_dir: Option<&Path>,
     reviews: &[PathBuf],
+    audience: Audience,
     inputs: &[PathBuf],
 ) -> bool {
     usage_check(format, output, out_dir);
+    audience_check(format, audience, out_dir, inputs);
     let book = if reviews.is_empty() {
         None
     } else {
@@ -182,6 +194,7 @@ pub(super) fn run(
     };
     let plan = Plan {
         format,
+        audience,
         as_array,
         targets: targets.as_deref(),
         book: book.as_ref(),
@@ -276,6 +289,37 @@ pub(super) fn run(
         return false;
     }
     ok
+}
+
+/// The notice is for people: text, Markdown or HTML; several notices in
+/// HTML are separate documents, one per unit (`--out-dir`).
+fn audience_check(
+    format: ReportFormat,
+    audience: Audience,
+    out_dir: Option<&Path>,
+    inputs: &[PathBuf],
+) {
+    if audience == Audience::Bureau {
+        return;
+    }
+    let message = if !matches!(
+        format,
+        ReportFormat::Text | ReportFormat::Markdown | ReportFormat::Html
+    ) {
+        "--for unit（告知书）只有 text、markdown、html 三种格式"
+    } else if format == ReportFormat::Html
+        && out_dir.is_none()
+        && (inputs.len() > 1 || inputs.iter().any(|i| i.is_dir()))
+    {
+        "多个单位的 HTML 告知书请用 --out-dir 目录，每个单位一份"
+    } else {
+        return;
+    };
+    clap::Error::raw(
+        clap::error::ErrorKind::ArgumentConflict,
+        format!("{message}\n"),
+    )
+    .exit();
 }
 
 /// Combinations the command line cannot express: exit 2, as clap does.
@@ -410,6 +454,14 @@ fn process(
             } else {
                 row
             }));
+        }
+        _ if plan.audience == Audience::Unit => {
+            let report = jixiao::explain::Report::new(&outcome, set, &submission);
+            match plan.format {
+                ReportFormat::Markdown => jixiao::explain::notice_markdown(&report),
+                ReportFormat::Html => jixiao::explain::notice_html(&report),
+                _ => jixiao::explain::notice_text(&report),
+            }
         }
         ReportFormat::Text => jixiao::explain::render_text(&outcome, set, &submission),
         ReportFormat::Json => {

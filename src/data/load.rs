@@ -97,6 +97,9 @@ pub struct Judgment {
     pub note: Option<String>,
     /// `override`
     pub override_rules: bool,
+    /// When the reviewer judged (a review file's `reviewed_on`, a
+    /// worksheet's 评审日期).
+    pub reviewed_on: Option<Date>,
 }
 
 /// Where a judgment was written. Spans of a `Judgment` point into the
@@ -590,6 +593,7 @@ impl Loader<'_> {
             tier: None,
             note: None,
             override_rules: false,
+            reviewed_on: None,
         };
         let mut entries: Vec<_> = table.iter().collect();
         entries.sort_by_key(|(k, _)| k.span().start);

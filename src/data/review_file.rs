@@ -214,6 +214,7 @@ pub fn load_review_file(source: &SourceFile) -> Result<Reviews, LoadError> {
         .flat_map(|u| u.judgments.iter_mut())
     {
         j.reviewer = Some(reviews.reviewer.clone());
+        j.reviewed_on = reviews.reviewed_on;
     }
     if problems.is_empty() {
         Ok(reviews)

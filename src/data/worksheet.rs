@@ -213,6 +213,7 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
                     tier: (!tier.is_empty()).then(|| (tier, Span::default())),
                     note: (!note.is_empty()).then_some(note),
                     override_rules: false,
+                    reviewed_on,
                 }),
                 Err(shown) => Err(row_problem(
                     2,

@@ -189,6 +189,8 @@ pub struct JudgmentShown {
     /// Written in the submission's own `[review]` (reports then show the
     /// submission's snippet instead of `at`).
     pub in_submission: bool,
+    /// When the reviewer judged, if the review says.
+    pub reviewed_on: Option<crate::data::Date>,
 }
 
 impl JudgmentShown {

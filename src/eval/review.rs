@@ -349,6 +349,7 @@ fn shown(
         note: j.note.clone().filter(|n| !n.trim().is_empty()),
         at: place_words(submission, j),
         in_submission: matches!(j.origin, Origin::Submission),
+        reviewed_on: j.reviewed_on,
     }
 }
 

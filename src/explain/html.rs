@@ -18,7 +18,8 @@ use std::fmt::Write as _;
 
 /// The style sheet, inline in every document.
 const STYLE: &str = r#"
-@page { size: A4; margin: 15mm 14mm 16mm; }
+@page { size: A4; margin: 16mm 14mm 16mm;
+  @bottom-center { content: "第 " counter(page) " 页 共 " counter(pages) " 页"; font-size: 8.5pt; color: #5f6b7a; } }
 :root {
   --ink: #1f2933; --muted: #5f6b7a; --line: #d5dbe2; --soft: #f3f5f8;
   --accent: #1d4e89; --lost: #b42318;
@@ -77,12 +78,17 @@ table.sheet tr { break-inside: avoid; }
 table.sheet tr.d1 td:first-child { padding-left: 6mm; }
 table.judged { width: 100%; border-collapse: collapse; font-size: .9rem; margin: 2mm 0 4mm; }
 table.judged th, table.judged td { border: 1px solid var(--line); padding: 1mm 2mm; vertical-align: top; }
-table.judged th { background: var(--soft); }
+table.judged th { background: var(--soft); white-space: nowrap; }
+table.judged td:nth-child(4) { white-space: nowrap; text-align: right; }
+table.judged td:nth-child(2), table.judged td:nth-child(3), table.judged td:nth-child(6) { white-space: nowrap; }
+.sign { margin-top: 8mm; display: flex; gap: 12mm; break-inside: avoid; font-size: 1rem; }
+.sign span { flex: 1; border-bottom: 1px solid var(--ink); padding-bottom: 1mm; }
+dd, td.num, .big { white-space: nowrap; }
 table.judged tr { break-inside: avoid; }
 table.sheet tr.d2 td:first-child { padding-left: 11mm; }
 table.sheet tr.d3 td:first-child { padding-left: 16mm; }
 .item { border: 1px solid var(--line); border-left: 4px solid var(--lost); border-radius: 2px;
-  padding: 3mm 4mm; margin: 0 0 4mm; }
+  padding: 3mm 4mm; margin: 0 0 4mm; break-inside: avoid; }
 .item.pending { border-left-color: var(--warning); }
 .item.error { border-left-color: var(--error); }
 .item.warning { border-left-color: var(--warning); }
@@ -124,12 +130,14 @@ pub fn render_html(outcome: &Outcome, rules: &RuleSet, submission: &Submission) 
 
 /// A document around one or more units' reports (`html_unit`) and perhaps
 /// a list of failures (`html_failures`).
+/// The title heads every printed page.
 pub fn html_document(title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
-        esc(title)
+         <title>{}</title>\n<style>{STYLE}\n@page {{ @top-center {{ content: \"{}\"; font-size: 8.5pt; color: #5f6b7a; }} }}\n</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        esc(title),
+        super::css_string(title)
     )
 }
 
@@ -163,9 +171,12 @@ pub fn html_unit(outcome: &Outcome, rules: &RuleSet, submission: &Submission) ->
     let mut doc = Html(String::from("<article class=\"unit\">\n"));
     lay_out(&mut doc, &report);
     let mut out = doc.0;
+    out.push_str(
+        "<div class=\"sign\"><span>评审人：</span><span>复核人：</span><span>日期：</span></div>\n",
+    );
     let _ = writeln!(
         out,
-        "<footer class=\"note\">本报告由 jixiao 按评分规则自动生成；每处失分和检查发现均附规则原文（标黄处为起作用的表达式）与报送材料中的对应位置。</footer>\n</article>"
+        "<footer class=\"note\">本底稿按评分规则自动生成；每处失分和检查发现均附规则原文（标黄处为起作用的表达式）与报送材料中的对应位置。</footer>\n</article>"
     );
     out
 }
@@ -179,7 +190,7 @@ impl Draw for Html {
     }
 
     fn header(&mut self, report: &Report<'_>) {
-        header(&mut self.0, report.outcome, report.submission);
+        header(&mut self.0, report.outcome, report.submission, report.rules);
     }
 
     fn criteria(&mut self, report: &Report<'_>) {
@@ -224,7 +235,7 @@ impl Draw for Html {
     }
 }
 
-fn header(out: &mut String, outcome: &Outcome, submission: &Submission) {
+fn header(out: &mut String, outcome: &Outcome, submission: &Submission, rules: &RuleSet) {
     out.push_str("<header class=\"top\">\n<div class=\"kicker\">绩效自评工作考核评分报告</div>\n");
     let _ = writeln!(out, "<h1>{}</h1>", esc(&outcome.unit));
     let _ = writeln!(
@@ -247,11 +258,37 @@ fn header(out: &mut String, outcome: &Outcome, submission: &Submission) {
         count(Severity::Warning),
         count(Severity::Info)
     );
-    let _ = write!(
-        out,
-        "<dt>报送材料</dt><dd><code>{}</code></dd>",
-        esc(&submission.source.name)
-    );
+    let file = std::path::Path::new(&submission.source.name)
+        .file_name()
+        .map_or_else(
+            || submission.source.name.clone(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+    let _ = write!(out, "<dt>材料文件</dt><dd>{}</dd>", esc(&file));
+    if let Some(received) = submission.received_on() {
+        let deadline = match rules.param("deadline") {
+            Some(crate::data::Value::Date(d)) => format!("（截止 {d}）"),
+            _ => String::new(),
+        };
+        let _ = write!(out, "<dt>送达日期</dt><dd>{received}{deadline}</dd>");
+    }
+    let mut reviewers: Vec<String> = Vec::new();
+    let mut reviewed_on = None;
+    super::snippet::each_judgment(outcome, &mut |j| {
+        let who = j.who().to_string();
+        if !reviewers.contains(&who) {
+            reviewers.push(who);
+        }
+        reviewed_on = reviewed_on.max(j.reviewed_on);
+    });
+    if !reviewers.is_empty() {
+        let when = reviewed_on.map(|d| format!("（{d}）")).unwrap_or_default();
+        let _ = write!(
+            out,
+            "<dt>评审人</dt><dd>{}{when}</dd>",
+            esc(&reviewers.join("、"))
+        );
+    }
     out.push_str("</dl>\n<div class=\"total\">");
     match (outcome.status, outcome.score) {
         (Status::Final, Some(score)) => {
@@ -529,16 +566,5 @@ fn figure(out: &mut String, caption: &str, e: &Excerpt) {
 
 /// Text safe in HTML content and attribute values.
 fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
+    super::html_escape(s)
 }

@@ -6,6 +6,7 @@ mod diff_report;
 mod html;
 mod json;
 mod markdown;
+mod notice;
 mod place;
 mod report;
 mod snippet;
@@ -20,6 +21,7 @@ pub use diff_report::{diff_json, diff_markdown, diff_text};
 pub use html::{html_document, html_failures, html_unit, render_html};
 pub use json::{outcome_json, problems_json};
 pub use markdown::{markdown_failures, render_markdown};
+pub use notice::{Notice, notice_html, notice_markdown, notice_text};
 pub use place::{SourcePlace, document_words};
 pub use report::{PlaceView, Report, RuleRef};
 pub use summary::{Summary, SummaryRow};
@@ -33,4 +35,32 @@ use rust_decimal::Decimal;
 /// A decimal as the JSON contract writes it: normalised, no exponent.
 pub fn decimal(d: Decimal) -> String {
     d.normalize().to_string()
+}
+
+/// Text safe in HTML content and attribute values.
+pub(crate) fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text inside a CSS string: quotes and backslashes escaped, line breaks
+/// dropped.
+pub(crate) fn css_string(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_control())
+        .flat_map(|c| match c {
+            '"' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect()
 }

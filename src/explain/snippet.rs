@@ -307,6 +307,23 @@ pub(crate) fn judgment_rows(outcome: &crate::eval::outcome::Outcome) -> Vec<[Str
     out
 }
 
+/// Every reviewer's judgment of a report, in sheet order.
+pub(crate) fn each_judgment<'o>(
+    outcome: &'o crate::eval::outcome::Outcome,
+    f: &mut impl FnMut(&'o crate::eval::outcome::JudgmentShown),
+) {
+    fn walk<'o>(
+        nodes: &'o [NodeOutcome],
+        f: &mut impl FnMut(&'o crate::eval::outcome::JudgmentShown),
+    ) {
+        for n in nodes {
+            n.judgments.iter().for_each(&mut *f);
+            walk(&n.children, f);
+        }
+    }
+    walk(&outcome.nodes, f);
+}
+
 /// The reader's words for a finding's severity.
 pub(crate) fn severity_word(s: crate::ir::Severity) -> &'static str {
     match s {

@@ -1,0 +1,474 @@
+//! The notice the unit receives (评分结果告知书, `score --for unit`): one or
+//! two pages of plain Chinese. The unit, the year, the total (and its grade,
+//! where the rules give `grades`), each lost point in a sentence or two that
+//! names the place in the unit's own documents and the sheet's words, then
+//! what the unit should correct. No rule code, no ids, no engine paths.
+//! Text, Markdown and HTML draw the same `Notice`.
+
+use super::report::Report;
+use super::snippet::severity_word;
+use crate::data::{Date, Value};
+use crate::eval::outcome::{DeductionKind, NodeOutcome, Status};
+use crate::ir::Severity;
+use rust_decimal::Decimal;
+use std::fmt::Write as _;
+
+/// What the notice says, resolved once.
+pub struct Notice {
+    /// The unit.
+    pub unit: String,
+    /// The year evaluated.
+    pub year: i64,
+    /// The sheet's title.
+    pub rules: String,
+    /// `95 分（满分 100 分）`, or the range while pending.
+    pub total: String,
+    /// The grade the rules give the total, if they give grades.
+    pub grade: Option<String>,
+    /// When the package reached the bureau.
+    pub received_on: Option<Date>,
+    /// The deadline (the rules' `deadline`).
+    pub deadline: Option<Date>,
+    /// Reviewers, in order of first judgment.
+    pub reviewers: Vec<String>,
+    /// The latest review date.
+    pub reviewed_on: Option<Date>,
+    /// Each lost point: (criterion with its points, what and where, the
+    /// sheet's words).
+    pub lost: Vec<[String; 3]>,
+    /// Criteria still awaiting a judgment.
+    pub pending: Vec<String>,
+    /// Who sends the notice (the rules' `bureau`).
+    pub bureau: String,
+    /// The closing paragraph (the rules' `notice_closing`), if any.
+    pub closing: Option<String>,
+    /// What to correct: (severity word, what and where).
+    pub corrections: Vec<(String, String)>,
+}
+
+impl Notice {
+    /// The notice of one report.
+    pub fn new(report: &Report<'_>) -> Notice {
+        let o = report.outcome;
+        let total = match (o.status, o.score) {
+            (Status::Final, Some(s)) => format!(
+                "{} 分（满分 {} 分）",
+                super::decimal(s),
+                super::decimal(o.max)
+            ),
+            _ => format!(
+                "尚待评审，可能在 {}–{} 分之间（满分 {} 分）",
+                super::decimal(o.range.0),
+                super::decimal(o.range.1),
+                super::decimal(o.max)
+            ),
+        };
+        let grade = o.score.and_then(|s| grade_of(report, s));
+        let deadline = match report.rules.param("deadline") {
+            Some(Value::Date(d)) => Some(*d),
+            _ => None,
+        };
+        let mut reviewers: Vec<String> = Vec::new();
+        let mut reviewed_on: Option<Date> = None;
+        let mut lost = Vec::new();
+        let mut pending = Vec::new();
+        walk(&o.nodes, &mut |n| {
+            for j in &n.judgments {
+                if let Some(r) = &j.reviewer
+                    && !reviewers.contains(r)
+                {
+                    reviewers.push(r.clone());
+                }
+                reviewed_on = reviewed_on.max(j.reviewed_on);
+            }
+            if n.children.is_empty() && n.score.is_none() {
+                pending.push(format!("{}（满分 {} 分）", n.title, super::decimal(n.max)));
+            }
+            for d in &n.deductions {
+                let places: Vec<String> = report
+                    .evidence_places(&d.places, &d.values)
+                    .iter()
+                    .take(2)
+                    .map(place_words)
+                    .collect();
+                let what = match d.kind {
+                    DeductionKind::Judged | DeductionKind::Override => d.message.clone(),
+                    _ if places.is_empty() => d.message.clone(),
+                    _ => format!("{}。见{}", d.message, places.join("；")),
+                };
+                lost.push([
+                    format!(
+                        "{}（满分 {} 分，扣 {} 分）",
+                        n.title,
+                        super::decimal(n.max),
+                        super::decimal(d.points)
+                    ),
+                    sentence(&what),
+                    n.says.clone().unwrap_or_default(),
+                ]);
+            }
+        });
+        let corrections = report
+            .findings()
+            .iter()
+            .filter(|f| f.severity != Severity::Info)
+            .map(|f| {
+                let places: Vec<String> = report
+                    .evidence_places(&f.places, &f.values)
+                    .iter()
+                    .take(2)
+                    .map(place_words)
+                    .collect();
+                let what = if places.is_empty() {
+                    f.message.clone()
+                } else {
+                    format!("{}。见{}", f.message, places.join("；"))
+                };
+                (severity_word(f.severity).to_string(), sentence(&what))
+            })
+            .collect();
+        let text_param = |name: &str| match report.rules.param(name) {
+            Some(Value::Text(t)) if !t.trim().is_empty() => Some(t.trim().to_string()),
+            _ => None,
+        };
+        Notice {
+            bureau: text_param("bureau").unwrap_or_else(|| "评分单位".to_string()),
+            closing: text_param("notice_closing"),
+            unit: o.unit.clone(),
+            year: o.year,
+            rules: o.rules.clone(),
+            total,
+            grade,
+            received_on: report.submission.received_on(),
+            deadline,
+            reviewers,
+            reviewed_on,
+            lost,
+            pending,
+            corrections,
+        }
+    }
+
+    /// The opening paragraph.
+    pub fn opening(&self) -> String {
+        let mut s = format!("你单位报送的 {} 年度绩效自评材料", self.year);
+        match (self.received_on, self.deadline) {
+            (Some(r), Some(d)) => {
+                let _ = write!(
+                    s,
+                    "已于 {} 收到（报送截止日期为 {}）",
+                    chinese_date(r),
+                    chinese_date(d)
+                );
+            }
+            (Some(r), None) => {
+                let _ = write!(s, "已于 {} 收到", chinese_date(r));
+            }
+            _ => s.push_str("已收到"),
+        }
+        let _ = write!(
+            s,
+            "。经按《{}》评审，你单位得分为 {}",
+            self.rules, self.total
+        );
+        if let Some(g) = &self.grade {
+            let _ = write!(s, "，等次为“{g}”");
+        }
+        s.push('。');
+        if !self.reviewers.is_empty() {
+            let _ = write!(s, "评审人：{}", self.reviewers.join("、"));
+            if let Some(d) = self.reviewed_on {
+                let _ = write!(s, "（{} 评审）", chinese_date(d));
+            }
+            s.push('。');
+        }
+        s
+    }
+}
+
+/// A place as the notice names it: in the documents' words, and for a long
+/// text the phrase with a few characters either side.
+fn place_words(p: &super::PlaceView) -> String {
+    match &p.phrase {
+        Some(phrase) => {
+            let before: String = phrase
+                .before
+                .chars()
+                .rev()
+                .take(10)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            let after: String = phrase.after.chars().take(10).collect();
+            format!("{}：“…{before}{}{after}…”", p.document, phrase.phrase)
+        }
+        None => p.document.clone(),
+    }
+}
+
+/// Every node, parents first.
+fn walk<'o>(nodes: &'o [NodeOutcome], f: &mut impl FnMut(&'o NodeOutcome)) {
+    for n in nodes {
+        f(n);
+        walk(&n.children, f);
+    }
+}
+
+/// The grade of a total, from the rules' `grades` (a list of
+/// `{ grade: "优秀", from: 90 }`, highest first or in any order).
+fn grade_of(report: &Report<'_>, score: Decimal) -> Option<String> {
+    let (Value::List(grades), crate::data::schema::Type::List(inner)) =
+        report.rules.param_typed("grades")?
+    else {
+        return None;
+    };
+    let crate::data::schema::Type::Record(id) = inner.as_ref() else {
+        return None;
+    };
+    let rt = report.rules.schema.record(*id)?;
+    let (name_at, from_at) = (rt.field("grade")?, rt.field("from")?);
+    let mut best: Option<(Decimal, String)> = None;
+    for g in grades.iter() {
+        let Value::Record(r) = g else { continue };
+        if let (Some(Value::Text(name)), Some(Value::Num(from))) =
+            (r.fields.get(name_at), r.fields.get(from_at))
+            && score >= *from
+            && best.as_ref().is_none_or(|(b, _)| from > b)
+        {
+            best = Some((*from, name.to_string()));
+        }
+    }
+    best.map(|(_, name)| name)
+}
+
+/// `2023-06-14` → `2023 年 6 月 14 日`.
+pub fn chinese_date(d: Date) -> String {
+    let (y, m, day) = d.parts();
+    format!("{y} 年 {m} 月 {day} 日")
+}
+
+/// A sentence ends with one full stop.
+fn sentence(text: &str) -> String {
+    let t = text.trim().trim_end_matches(['。', '；', '，']);
+    format!("{t}。")
+}
+
+/// The notice as plain text, wrapped to the terminal's width.
+pub fn notice_text(report: &Report<'_>) -> String {
+    let n = Notice::new(report);
+    let width = crate::diag::text_width();
+    let mut out = String::new();
+    let _ = writeln!(out, "绩效自评工作考核评分结果告知书\n");
+    let _ = writeln!(out, "{}：\n", n.unit);
+    wrap(&mut out, &format!("　　{}", n.opening()), width, "");
+    out.push('\n');
+    section(&mut out, "一、失分情况", width, &lost_lines(&n));
+    if !n.pending.is_empty() {
+        let lines = vec![format!(
+            "以下评分项尚待评审，评审后另行告知：{}。",
+            n.pending.join("、")
+        )];
+        section(&mut out, "二、尚待评审", width, &lines);
+    }
+    let heading = if n.pending.is_empty() {
+        "二、请改正的问题"
+    } else {
+        "三、请改正的问题"
+    };
+    section(&mut out, heading, width, &correction_lines(&n));
+    if let Some(closing) = &n.closing {
+        wrap(&mut out, &format!("　　{closing}"), width, "");
+    }
+    let _ = writeln!(
+        out,
+        "\n{:>w$}",
+        format!("{}（盖章）", n.bureau),
+        w = width / 2
+    );
+    let _ = writeln!(out, "\n{ACKNOWLEDGEMENT}");
+    out
+}
+
+/// The acknowledgement the unit signs and returns.
+const ACKNOWLEDGEMENT: &str =
+    "回执：本单位已收到本告知书。　单位（盖章）：＿＿＿＿＿＿　经办人：＿＿＿＿　日期：＿＿＿＿";
+
+fn lost_lines(n: &Notice) -> Vec<String> {
+    if n.lost.is_empty() {
+        return vec!["没有失分。".to_string()];
+    }
+    n.lost
+        .iter()
+        .enumerate()
+        .map(|(i, [title, what, says])| {
+            let says = if says.is_empty() {
+                String::new()
+            } else {
+                format!("评分标准：{says}")
+            };
+            format!("{}. {title}：{what}{says}", i + 1)
+        })
+        .collect()
+}
+
+fn correction_lines(n: &Notice) -> Vec<String> {
+    if n.corrections.is_empty() {
+        return vec!["没有需要改正的问题。".to_string()];
+    }
+    n.corrections
+        .iter()
+        .enumerate()
+        .map(|(i, (severity, what))| format!("{}. （{severity}）{what}", i + 1))
+        .collect()
+}
+
+fn section(out: &mut String, heading: &str, width: usize, lines: &[String]) {
+    let _ = writeln!(out, "{heading}\n");
+    for l in lines {
+        wrap(out, &format!("　　{l}"), width, "");
+    }
+    out.push('\n');
+}
+
+/// `text` wrapped at `width` display columns (a Chinese character is two):
+/// a figure or a Latin word is never cut, and no line starts with closing
+/// punctuation (it stays with the character before it).
+fn wrap(out: &mut String, text: &str, width: usize, indent: &str) {
+    let mut tokens: Vec<String> = Vec::new();
+    for c in text.chars() {
+        let glue = c.is_ascii_alphanumeric() || matches!(c, '.' | '%' | '-' | '/' | ':');
+        let closing = "，。、；：？！）》」』”’…·".contains(c);
+        match tokens.last_mut() {
+            Some(last)
+                if closing
+                    || (glue
+                        && last.chars().last().is_some_and(|p| {
+                            p.is_ascii_alphanumeric() || matches!(p, '.' | '%' | '-' | '/' | ':')
+                        })) =>
+            {
+                last.push(c)
+            }
+            _ => tokens.push(c.to_string()),
+        }
+    }
+    let mut line = String::new();
+    let mut used = 0;
+    for t in tokens {
+        let w = super::snippet::display_width(&t);
+        if used + w > width && !line.trim().is_empty() {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = indent.to_string();
+            used = super::snippet::display_width(indent);
+        }
+        line.push_str(&t);
+        used += w;
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+}
+
+/// The notice as Markdown.
+pub fn notice_markdown(report: &Report<'_>) -> String {
+    let n = Notice::new(report);
+    let mut out = String::new();
+    let _ = writeln!(out, "# 绩效自评工作考核评分结果告知书\n");
+    let _ = writeln!(out, "**{}**：\n", n.unit);
+    let _ = writeln!(out, "{}\n", n.opening());
+    let _ = writeln!(out, "## 一、失分情况\n");
+    for l in lost_lines(&n) {
+        let _ = writeln!(out, "{l}\n");
+    }
+    let mut part = 2;
+    if !n.pending.is_empty() {
+        let _ = writeln!(
+            out,
+            "## 二、尚待评审\n\n以下评分项尚待评审，评审后另行告知：{}。\n",
+            n.pending.join("、")
+        );
+        part = 3;
+    }
+    let _ = writeln!(out, "## {}、请改正的问题\n", ["", "", "二", "三"][part]);
+    for l in correction_lines(&n) {
+        let _ = writeln!(out, "{l}\n");
+    }
+    if let Some(closing) = &n.closing {
+        let _ = writeln!(out, "{closing}\n");
+    }
+    let _ = writeln!(out, "{}（盖章）\n\n---\n\n{ACKNOWLEDGEMENT}", n.bureau);
+    out
+}
+
+/// The notice as one HTML document for A4: a 仿宋 face for the text (Noto
+/// CJK where the office fonts are missing), the unit and 第x页 共y页 on
+/// every page, an item never split across pages.
+pub fn notice_html(report: &Report<'_>) -> String {
+    let n = Notice::new(report);
+    let esc = super::html_escape;
+    let mut body = String::new();
+    let _ = writeln!(body, "<h1>绩效自评工作考核评分结果告知书</h1>");
+    let _ = writeln!(body, "<p class=\"to\">{}：</p>", esc(&n.unit));
+    let _ = writeln!(body, "<p class=\"para\">{}</p>", esc(&n.opening()));
+    let _ = writeln!(body, "<h2>一、失分情况</h2>");
+    body.push_str("<ol class=\"items\">\n");
+    for l in lost_lines(&n) {
+        let text = l.split_once(". ").map_or(l.as_str(), |(_, t)| t);
+        let _ = writeln!(body, "<li>{}</li>", esc(text));
+    }
+    body.push_str("</ol>\n");
+    let mut part = "二";
+    if !n.pending.is_empty() {
+        let _ = writeln!(
+            body,
+            "<h2>二、尚待评审</h2>\n<p class=\"para\">以下评分项尚待评审，评审后另行告知：{}。</p>",
+            esc(&n.pending.join("、"))
+        );
+        part = "三";
+    }
+    let _ = writeln!(body, "<h2>{part}、请改正的问题</h2>");
+    body.push_str("<ol class=\"items\">\n");
+    for l in correction_lines(&n) {
+        let text = l.split_once(". ").map_or(l.as_str(), |(_, t)| t);
+        let _ = writeln!(body, "<li>{}</li>", esc(text));
+    }
+    body.push_str("</ol>\n");
+    if let Some(closing) = &n.closing {
+        let _ = writeln!(body, "<p class=\"para\">{}</p>", esc(closing));
+    }
+    let _ = writeln!(
+        body,
+        "<div class=\"sign\"><p>{}（盖章）</p><p>＿＿＿＿年＿＿月＿＿日</p></div>",
+        esc(&n.bureau)
+    );
+    let _ = writeln!(body, "<p class=\"ack\">{}</p>", esc(ACKNOWLEDGEMENT));
+    let title = format!("{} · 评分结果告知书", n.unit);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        esc(&title),
+        notice_style(&n.unit)
+    )
+}
+
+/// The notice's print style; the unit's name heads every page.
+fn notice_style(unit: &str) -> String {
+    let unit = super::css_string(unit);
+    format!(
+        r#"
+@page {{ size: A4; margin: 20mm 22mm 20mm;
+  @top-center {{ content: "{unit} · 评分结果告知书"; font-size: 9pt; color: #555; }}
+  @bottom-center {{ content: "第 " counter(page) " 页 共 " counter(pages) " 页"; font-size: 9pt; color: #555; }} }}
+body {{ font-family: "FangSong", "仿宋", "STFangsong", "SimSun", "宋体", "Noto Serif CJK SC", "Source Han Serif SC", "Noto Sans CJK SC", serif;
+  font-size: 12pt; line-height: 1.6; color: #111; margin: 0; }}
+h1 {{ font-family: "SimSun", "宋体", "Noto Serif CJK SC", "Noto Sans CJK SC", serif; font-size: 18pt; text-align: center; margin: 0 0 6mm; letter-spacing: .1em; }}
+h2 {{ font-family: "SimHei", "黑体", "Noto Sans CJK SC", sans-serif; font-size: 12.5pt; margin: 4mm 0 1.5mm; break-after: avoid; }}
+p.to {{ margin: 0 0 2mm; }}
+p.para {{ text-indent: 2em; margin: 0 0 2mm; }}
+ol.items {{ margin: 0; padding-left: 2em; }}
+ol.items li {{ margin: 0 0 1.5mm; break-inside: avoid; }}
+.sign {{ margin: 10mm 0 8mm auto; width: 60mm; text-align: center; break-inside: avoid; }}
+.sign p {{ margin: 0; }}
+p.ack {{ border-top: 1px dashed #777; padding-top: 3mm; font-size: 12pt; break-inside: avoid; }}
+"#
+    )
+}
