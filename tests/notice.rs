@@ -1,0 +1,350 @@
+//! What the unit receives and what the bureau files: the notice
+//! (`score --for unit`) in plain Chinese, its grade where the rules give
+//! grades, and both documents printed to A4 by Chromium (where Chromium and
+//! poppler are installed; skipped with a message elsewhere): the notice in
+//! two pages at most, no item and no card split across a page.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const MANIFEST: &str = env!("CARGO_MANIFEST_DIR");
+const EXAMPLE: &str = "examples/2022/yueyanglou-finance-office.toml";
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+fn jixiao(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "80")
+        .args(args)
+        .output()
+        .expect("run jixiao");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("jixiao-notice-{:010}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    dir
+}
+
+/// The text without what is quoted from the unit's own documents.
+fn outside_quotes(text: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0;
+    for c in text.chars() {
+        match c {
+            '“' => depth += 1,
+            '”' => depth = (depth - 1).max(0),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn the_notice_speaks_plain_chinese() {
+    let root = Path::new(MANIFEST);
+    for format in ["text", "markdown", "html"] {
+        let run = jixiao(
+            root,
+            &["score", "--for", "unit", "--format", format, EXAMPLE],
+        );
+        assert_eq!(run.code, Some(0), "{format}: {}", run.stderr);
+        let notice = &run.stdout;
+        for needle in [
+            "绩效自评工作考核评分结果告知书",
+            "岳阳市岳阳楼区人民政府金融工作办公室",
+            "95 分（满分 100 分）",
+            "2023 年 6 月 14 日",
+            "细化到三级指标（满分 5 分，扣 1 分）",
+            "附件2 部门整体支出绩效自评表",
+            "区财政局（盖章）",
+            "回执",
+        ] {
+            assert!(
+                notice.contains(needle),
+                "{format} lacks {needle}:\n{notice}"
+            );
+        }
+        // No Latin letters but in what is quoted from the unit's own words
+        // (and, in HTML, the markup itself).
+        let words = if format == "html" {
+            let body = notice.split("<body>").nth(1).unwrap_or("");
+            let mut text = String::new();
+            let mut in_tag = false;
+            for c in body.chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    _ if !in_tag => text.push(c),
+                    _ => {}
+                }
+            }
+            text
+        } else {
+            notice.clone()
+        };
+        let latin: String = outside_quotes(&words)
+            .chars()
+            .filter(char::is_ascii_alphabetic)
+            .collect();
+        assert!(
+            latin.is_empty(),
+            "{format}: Latin letters {latin:?}:\n{notice}"
+        );
+    }
+    let text = jixiao(root, &["score", "--for", "unit", EXAMPLE]);
+    insta::assert_snapshot!("notice_example_text", text.stdout);
+}
+
+#[test]
+fn a_pending_notice_and_grades_from_the_rules() {
+    let dir = scratch("grades");
+    let rules = dir.join("rules");
+    std::fs::create_dir_all(&rules).expect("rules folder");
+    for entry in std::fs::read_dir(Path::new(MANIFEST).join("rules/2022"))
+        .expect("read")
+        .flatten()
+    {
+        if entry.path().is_file() {
+            std::fs::copy(entry.path(), rules.join(entry.file_name())).expect("copy");
+        }
+    }
+    let example = std::fs::read_to_string(Path::new(MANIFEST).join(EXAMPLE)).expect("example");
+    let cut = example.find("\n[review]").expect("a [review]");
+    std::fs::write(dir.join("pending.toml"), &example[..cut]).expect("write");
+    let run = jixiao(
+        &dir,
+        &["score", "--for", "unit", "--rules", "rules", "pending.toml"],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stdout.contains("尚待评审，可能在 50–100 分之间"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("二、尚待评审"), "{}", run.stdout);
+    assert!(
+        !run.stdout.contains("等次"),
+        "no grades in the shipped rules"
+    );
+
+    let params = rules.join("params.jx");
+    let mut text = std::fs::read_to_string(&params).expect("params");
+    text.push_str(
+        "\nparam grades = [{ grade: \"优秀\", from: 90 }, { grade: \"良好\", from: 80 }, { grade: \"合格\", from: 60 }]\n",
+    );
+    std::fs::write(&params, &text).expect("write");
+    std::fs::write(dir.join("example.toml"), &example).expect("write");
+    let run = jixiao(
+        &dir,
+        &["score", "--for", "unit", "--rules", "rules", "example.toml"],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.contains("等次为“优秀”"), "{}", run.stdout);
+
+    // A grades list of the wrong shape is the rules' error.
+    std::fs::write(&params, text.replace("grade:", "name:")).expect("write");
+    let run = jixiao(&dir, &["check", "--rules", "rules"]);
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stderr.contains("`grades` 应为等次的列表"),
+        "{}",
+        run.stderr
+    );
+    // The notice is for people: no JSON or CSV notice.
+    let run = jixiao(
+        Path::new(MANIFEST),
+        &["score", "--for", "unit", "--format", "json", EXAMPLE],
+    );
+    assert_eq!(run.code, Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Where a program is installed.
+fn installed(program: &str) -> bool {
+    Command::new("which")
+        .arg(program)
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Print `html` to `pdf` with headless Chromium.
+fn print(html: &Path, pdf: &Path, profile: &Path) {
+    let status = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .expect("run chromium");
+    assert!(pdf.is_file(), "chromium printed nothing: {status:?}");
+}
+
+/// The text of each page, without white space.
+fn pages(pdf: &Path) -> Vec<String> {
+    let info = Command::new("pdfinfo").arg(pdf).output().expect("pdfinfo");
+    let count: usize = String::from_utf8_lossy(&info.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("page count");
+    (1..=count)
+        .map(|p| {
+            let out = Command::new("pdftotext")
+                .args(["-f", &p.to_string(), "-l", &p.to_string()])
+                .arg(pdf)
+                .arg("-")
+                .output()
+                .expect("pdftotext");
+            String::from_utf8_lossy(&out.stdout)
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect()
+        })
+        .collect()
+}
+
+/// The page holding `needle` (white space removed), if one does.
+fn page_of(pages: &[String], needle: &str) -> Option<usize> {
+    let needle: String = needle.chars().filter(|c| !c.is_whitespace()).collect();
+    pages.iter().position(|p| p.contains(&needle))
+}
+
+#[test]
+fn both_documents_print_on_a4_without_a_split() {
+    for tool in ["chromium", "pdfinfo", "pdftotext"] {
+        if !installed(tool) {
+            eprintln!(
+                "skipped: {tool} is not installed (apt-get install chromium fonts-noto-cjk poppler-utils)"
+            );
+            return;
+        }
+    }
+    let dir = scratch("print");
+    let root = Path::new(MANIFEST);
+    let notice = dir.join("notice.html");
+    let paper = dir.join("paper.html");
+    for (audience, out) in [("unit", &notice), ("bureau", &paper)] {
+        let run = jixiao(
+            root,
+            &[
+                "score",
+                "--for",
+                audience,
+                "--format",
+                "html",
+                "-o",
+                &out.display().to_string(),
+                EXAMPLE,
+            ],
+        );
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+    }
+    let profile = dir.join("profile");
+    print(&notice, &dir.join("notice.pdf"), &profile);
+    print(&paper, &dir.join("paper.pdf"), &profile);
+
+    // The notice: two pages at most; every item whole on one page; the unit
+    // and the page count on every page.
+    let notice_pages = pages(&dir.join("notice.pdf"));
+    assert!(
+        (1..=2).contains(&notice_pages.len()),
+        "the notice takes {} pages",
+        notice_pages.len()
+    );
+    let markdown = jixiao(
+        root,
+        &["score", "--for", "unit", "--format", "markdown", EXAMPLE],
+    )
+    .stdout;
+    let items: Vec<&str> = markdown
+        .lines()
+        .filter_map(|l| {
+            l.split_once(". ")
+                .filter(|(n, _)| n.parse::<u32>().is_ok())
+                .map(|(_, t)| t)
+        })
+        .collect();
+    assert!(items.len() >= 8, "{markdown}");
+    for item in items {
+        // The whole item, read off one page.
+        let whole: String = item
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '*')
+            .collect();
+        assert!(
+            page_of(&notice_pages, &whole).is_some(),
+            "item split across pages: {item}\n{notice_pages:#?}"
+        );
+    }
+    for (i, page) in notice_pages.iter().enumerate() {
+        assert!(
+            page.contains("岳阳市岳阳楼区人民政府金融工作办公室"),
+            "page {}",
+            i + 1
+        );
+        assert!(
+            page.contains(&format!("第{}页共{}页", i + 1, notice_pages.len())),
+            "page {}: {page}",
+            i + 1
+        );
+    }
+
+    // The working paper: each lost point's card, from its heading to its
+    // rule's lines, on one page.
+    let paper_pages = pages(&dir.join("paper.pdf"));
+    let json: serde_json::Value =
+        serde_json::from_str(&jixiao(root, &["score", "--format", "json", EXAMPLE]).stdout)
+            .expect("json");
+    let mut cards = Vec::new();
+    fn walk(nodes: &serde_json::Value, cards: &mut Vec<(String, u64)>) {
+        for n in nodes.as_array().into_iter().flatten() {
+            for d in n["deductions"].as_array().into_iter().flatten() {
+                cards.push((
+                    n["title"].as_str().unwrap_or("").to_string(),
+                    d["rule"]["line"].as_u64().unwrap_or(0),
+                ));
+            }
+            walk(&n["children"], cards);
+        }
+    }
+    walk(&json["criteria"], &mut cards);
+    assert!(cards.len() >= 4);
+    for (i, (title, line)) in cards.iter().enumerate() {
+        let heading = page_of(&paper_pages, &format!("{}.{title}", i + 1));
+        let rule = page_of(&paper_pages, &format!("规则rules/2022/sheet.jx第{line}行"));
+        assert!(
+            heading.is_some() && heading == rule,
+            "card {title} split: {heading:?} {rule:?}"
+        );
+    }
+    assert!(
+        paper_pages
+            .last()
+            .is_some_and(|p| p.contains("评审人：") && p.contains("复核人："))
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
