@@ -93,16 +93,10 @@ fn criteria(unit: &Value) -> Vec<Value> {
     out
 }
 
-/// A score as the summary writes it: the number, or `lo–hi` while pending.
+/// A score as the summary writes it: the number, or nothing while pending
+/// (a pending total's range has columns of its own, as numbers).
 fn shown_score(node: &Value) -> String {
-    match node["score"].as_str() {
-        Some(s) => s.to_string(),
-        None => format!(
-            "{}–{}",
-            node["range"][0].as_str().unwrap_or(""),
-            node["range"][1].as_str().unwrap_or("")
-        ),
-    }
+    node["score"].as_str().unwrap_or("").to_string()
 }
 
 fn count(unit: &Value, severity: &str) -> String {
@@ -179,6 +173,7 @@ fn assert_summary_matches(table: &[Vec<String>], units: &[Value]) {
             .unwrap_or_else(|| panic!("no column {name}: {header:?}"))
     };
     let (unit_c, file_c, total_c, status_c) = (col("单位"), col("文件"), col("总分"), col("状态"));
+    let (low_c, high_c) = (col("最低分"), col("最高分"));
     let (err_c, warn_c, info_c, why_c) =
         (col("错误"), col("警告"), col("提示"), col("未能评分的原因"));
     assert_eq!(table.len(), units.len() + 1, "one row per input");
@@ -207,6 +202,8 @@ fn assert_summary_matches(table: &[Vec<String>], units: &[Value]) {
             "total of {}",
             cell(file_c)
         );
+        assert_eq!(cell(low_c), unit["range"][0].as_str().unwrap_or("?"));
+        assert_eq!(cell(high_c), unit["range"][1].as_str().unwrap_or("?"));
         let status = if unit["status"] == "final" {
             "已定分"
         } else {
@@ -387,6 +384,46 @@ fn district_folder_in_every_format() {
         .map(|u| u["findings"].as_array().map_or(0, Vec::len))
         .sum();
     assert_eq!(findings.len() - 1, total, "every finding of every unit");
+    // Numbers as numbers, dates as dates, the pending unit's criteria on
+    // the 待评审 sheet.
+    let mut book: Xlsx<_> = open_workbook(&out).expect("open");
+    let sheet = book.worksheet_range("汇总").expect("汇总");
+    let header: Vec<String> = sheet
+        .rows()
+        .next()
+        .expect("header")
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let at = |name: &str| header.iter().position(|h| h == name).expect(name);
+    for r in sheet.rows().skip(1) {
+        let failed = r
+            .get(at("状态"))
+            .is_some_and(|c| c.to_string() == "未能评分");
+        if failed {
+            continue;
+        }
+        for name in ["最低分", "最高分"] {
+            assert!(
+                matches!(r.get(at(name)), Some(Data::Float(_))),
+                "{name}: {r:?}"
+            );
+        }
+        assert!(
+            matches!(r.get(at("总分")), Some(Data::Float(_) | Data::Empty) | None),
+            "{r:?}"
+        );
+        assert!(
+            matches!(r.get(at("送达日期")), Some(Data::DateTime(_))),
+            "{r:?}"
+        );
+    }
+    let waiting = read_xlsx(&out, "待评审");
+    assert_eq!(
+        waiting.len() - 1,
+        6,
+        "the pending unit's six judged criteria"
+    );
 
     let md = jixiao(&["score", "--format", "markdown", folder]);
     assert_eq!(md.code, Some(1));

@@ -156,13 +156,13 @@ impl Notice {
             (Some(r), Some(d)) => {
                 let _ = write!(
                     s,
-                    "已于 {} 收到（报送截止日期为 {}）",
+                    "已于 {}收到（报送截止日期为 {}）",
                     chinese_date(r),
                     chinese_date(d)
                 );
             }
             (Some(r), None) => {
-                let _ = write!(s, "已于 {} 收到", chinese_date(r));
+                let _ = write!(s, "已于 {}收到", chinese_date(r));
             }
             _ => s.push_str("已收到"),
         }

@@ -26,6 +26,8 @@ pub enum Cell {
     Num(Decimal),
     /// A count or a rank.
     Int(u64),
+    /// A date.
+    Date(crate::data::Date),
 }
 
 impl Cell {
@@ -36,6 +38,7 @@ impl Cell {
             Cell::Text(s) => s.clone(),
             Cell::Num(d) => decimal(*d),
             Cell::Int(n) => n.to_string(),
+            Cell::Date(d) => d.to_string(),
         }
     }
 }
@@ -47,7 +50,6 @@ struct NodeCell {
     title: String,
     max: Decimal,
     score: Option<Decimal>,
-    range: (Decimal, Decimal),
 }
 
 /// One finding or lost point, flattened to text.
@@ -67,6 +69,11 @@ pub struct SummaryRow {
 struct Scored {
     unit: String,
     year: i64,
+    max: Decimal,
+    received_on: Option<crate::data::Date>,
+    reviewers: String,
+    /// Criteria awaiting a judgment: (title, max, lowest, highest).
+    pending: Vec<(String, Decimal, Decimal, Decimal)>,
     status: Status,
     score: Option<Decimal>,
     range: (Decimal, Decimal),
@@ -128,7 +135,6 @@ impl SummaryRow {
                 title: n.title.clone(),
                 max: n.max,
                 score: n.score,
-                range: n.range,
             });
             for d in &n.deductions {
                 let mut data = places_words(report, &d.places);
@@ -164,6 +170,23 @@ impl SummaryRow {
                 (&outcome.unit, &file, rules, &report),
             );
         }
+        let mut names: Vec<String> = Vec::new();
+        super::snippet::each_judgment(outcome, &mut |j| {
+            if !names.iter().any(|n| n == j.who()) {
+                names.push(j.who().to_string());
+            }
+        });
+        let reviewers = names.join("、");
+        let mut pending = Vec::new();
+        fn waiting(nodes: &[NodeOutcome], out: &mut Vec<(String, Decimal, Decimal, Decimal)>) {
+            for n in nodes {
+                if n.children.is_empty() && n.score.is_none() {
+                    out.push((n.title.clone(), n.max, n.range.0, n.range.1));
+                }
+                waiting(&n.children, out);
+            }
+        }
+        waiting(&outcome.nodes, &mut pending);
         let mut counts = [0u64; 3];
         let findings = report
             .findings()
@@ -190,6 +213,10 @@ impl SummaryRow {
             result: Ok(Scored {
                 unit: outcome.unit.clone(),
                 year: outcome.year,
+                max: outcome.max,
+                received_on: submission.received_on(),
+                reviewers,
+                pending,
                 status: outcome.status,
                 score: outcome.score,
                 range: outcome.range,
@@ -292,10 +319,23 @@ impl Summary {
     /// The main table: a header row, then one row per input.
     pub fn table(&self) -> Vec<Vec<Cell>> {
         let columns = self.columns();
-        let mut header: Vec<Cell> = ["序号", "单位", "文件", "年度", "总分", "名次", "状态"]
-            .into_iter()
-            .map(|h| Cell::Text(h.into()))
-            .collect();
+        let mut header: Vec<Cell> = [
+            "序号",
+            "单位",
+            "文件",
+            "年度",
+            "总分",
+            "最低分",
+            "最高分",
+            "失分",
+            "名次",
+            "送达日期",
+            "评审人",
+            "状态",
+        ]
+        .into_iter()
+        .map(|h| Cell::Text(h.into()))
+        .collect();
         header.extend(
             columns
                 .iter()
@@ -321,36 +361,29 @@ impl Summary {
                     cells.push(Cell::Text(s.unit.clone()));
                     cells.push(Cell::Text(row.file.clone()));
                     cells.push(Cell::Int(u64::try_from(s.year).unwrap_or(0)));
-                    match s.score {
-                        Some(score) => {
-                            cells.push(Cell::Num(score));
-                            cells.push(Cell::Int(rank(score)));
-                        }
-                        None => {
-                            cells.push(range(s.range));
-                            cells.push(Cell::Empty);
-                        }
-                    }
+                    // A pending total is never a text: its lowest and
+                    // highest possible totals are numbers of their own.
+                    cells.push(s.score.map_or(Cell::Empty, Cell::Num));
+                    cells.push(Cell::Num(s.range.0));
+                    cells.push(Cell::Num(s.range.1));
+                    cells.push(s.score.map_or(Cell::Empty, |v| Cell::Num(s.max - v)));
+                    cells.push(s.score.map_or(Cell::Empty, |v| Cell::Int(rank(v))));
+                    cells.push(s.received_on.map_or(Cell::Empty, Cell::Date));
+                    cells.push(Cell::Text(s.reviewers.clone()));
                     cells.push(Cell::Text(status_word(s.status).into()));
                     for c in &columns {
                         cells.push(match s.nodes.iter().find(|n| n.id == c.id) {
                             Some(NodeCell { score: Some(v), .. }) => Cell::Num(*v),
-                            Some(n) => range(n.range),
-                            None => Cell::Empty,
+                            _ => Cell::Empty,
                         });
                     }
                     cells.extend(s.counts.iter().map(|n| Cell::Int(*n)));
                     cells.push(Cell::Empty);
                 }
                 Err(errors) => {
-                    cells.extend([
-                        Cell::Empty,
-                        Cell::Text(row.file.clone()),
-                        Cell::Empty,
-                        Cell::Empty,
-                        Cell::Empty,
-                        Cell::Text(FAILED.into()),
-                    ]);
+                    cells.extend([Cell::Empty, Cell::Text(row.file.clone())]);
+                    cells.extend(std::iter::repeat_n(Cell::Empty, 8));
+                    cells.push(Cell::Text(FAILED.into()));
                     cells.extend(columns.iter().map(|_| Cell::Empty));
                     cells.extend([Cell::Empty, Cell::Empty, Cell::Empty]);
                     cells.push(Cell::Text(errors.clone()));
@@ -359,6 +392,31 @@ impl Summary {
             table.push(cells);
         }
         table
+    }
+
+    /// Every criterion still awaiting a judgment: a header row, then
+    /// (unit, file, criterion, points, lowest, highest) per criterion.
+    pub fn pending(&self) -> Vec<Vec<Cell>> {
+        let mut out = vec![
+            ["单位", "文件", "评分项", "分值", "最低分", "最高分"]
+                .into_iter()
+                .map(|h| Cell::Text(h.into()))
+                .collect(),
+        ];
+        for row in &self.rows {
+            let Ok(s) = &row.result else { continue };
+            for (title, max, lo, hi) in &s.pending {
+                out.push(vec![
+                    Cell::Text(s.unit.clone()),
+                    Cell::Text(row.file.clone()),
+                    Cell::Text(title.clone()),
+                    Cell::Num(*max),
+                    Cell::Num(*lo),
+                    Cell::Num(*hi),
+                ]);
+            }
+        }
+        out
     }
 
     /// Every finding of every scored input, in input and check order.
@@ -385,9 +443,4 @@ impl Summary {
     pub fn has_failures(&self) -> bool {
         self.rows.iter().any(|r| r.result.is_err())
     }
-}
-
-/// A range `lo–hi` while pending.
-fn range((lo, hi): (Decimal, Decimal)) -> Cell {
-    Cell::Text(format!("{}–{}", decimal(lo), decimal(hi)))
 }

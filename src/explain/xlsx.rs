@@ -1,20 +1,15 @@
 //! `--format xlsx`: the district summary as a workbook. Sheet 汇总 is the
-//! summary table (scores and counts as numbers, ranges and errors as text),
-//! 检查发现 lists every finding, 扣分明细 every lost point. The document's
-//! creation date is fixed, so the same inputs give the same bytes.
+//! summary table (scores, ranges, counts as numbers, dates as dates; a
+//! pending total has numeric 最低分 and 最高分, never a text), 待评审 lists
+//! each unit's criteria still awaiting a judgment, 检查发现 every finding,
+//! 扣分明细 every lost point. Ready to print: bordered, header frozen and
+//! repeated, A4 landscape fitted to width. The document's creation date is
+//! fixed, so the same inputs give the same bytes.
 
 use super::summary::{Cell, DEDUCTION_HEADERS, FINDING_HEADERS, Summary};
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
-
-/// A listing sheet: its name, header, rows and column widths.
-type Detail<'s> = (
-    &'static str,
-    &'s [Cell],
-    Box<dyn Iterator<Item = &'s [Cell]> + 's>,
-    &'static [f64],
-);
 
 /// The workbook's bytes.
 pub fn summary_xlsx(summary: &Summary) -> Result<Vec<u8>, String> {
@@ -27,97 +22,141 @@ fn build(summary: &Summary) -> Result<Vec<u8>, XlsxError> {
     book.set_properties(
         &DocProperties::new()
             .set_title("绩效自评工作考核评分汇总")
-            .set_author("jixiao")
+            .set_author("区财政局")
             .set_creation_datetime(&created),
     );
-    let head = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter)
-        .set_background_color("#DDE5F0")
-        .set_border(FormatBorder::Thin);
-    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
-
+    let formats = Formats {
+        head: Format::new()
+            .set_bold()
+            .set_text_wrap()
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter)
+            .set_background_color("#DDE5F0")
+            .set_border(FormatBorder::Thin),
+        text: Format::new()
+            .set_text_wrap()
+            .set_align(FormatAlign::Top)
+            .set_border(FormatBorder::Thin),
+        number: Format::new()
+            .set_align(FormatAlign::Top)
+            .set_border(FormatBorder::Thin),
+        date: Format::new()
+            .set_align(FormatAlign::Top)
+            .set_border(FormatBorder::Thin)
+            .set_num_format("yyyy-mm-dd"),
+    };
     let table = summary.table();
-    let sheet = book.add_worksheet();
-    sheet.set_name("汇总")?;
-    write_rows(sheet, table.iter().map(Vec::as_slice), &head, &wrap)?;
-    let columns = table.first().map_or(0, Vec::len);
-    for c in 0..columns {
-        let width = match c {
-            0 => 6.0,
-            1 => 36.0,
-            2 => 30.0,
-            _ if c + 1 == columns => 50.0,
-            _ => 10.0,
-        };
-        sheet.set_column_width(col(c), width)?;
-    }
-    sheet.set_row_height(0, 45)?;
-    sheet.set_freeze_panes(1, 3)?;
-    if table.len() > 1 && columns > 0 {
-        sheet.autofilter(0, 0, row(table.len() - 1), col(columns - 1))?;
-    }
-
-    let headers =
-        |names: &[&str]| -> Vec<Cell> { names.iter().map(|h| Cell::Text((*h).into())).collect() };
-    let (finding_header, deduction_header) =
-        (headers(&FINDING_HEADERS), headers(&DEDUCTION_HEADERS));
-    let details: [Detail<'_>; 2] = [
+    let sheets: [(&str, Vec<Vec<Cell>>, usize); 4] = [
+        ("汇总", table, 2),
+        ("待评审", summary.pending(), 1),
         (
             "检查发现",
-            &finding_header,
-            Box::new(summary.findings()),
-            &[30.0, 28.0, 6.0, 26.0, 60.0, 40.0, 28.0, 36.0],
+            with_header(&FINDING_HEADERS, summary.findings()),
+            1,
         ),
         (
             "扣分明细",
-            &deduction_header,
-            Box::new(summary.deductions()),
-            &[30.0, 28.0, 18.0, 24.0, 6.0, 10.0, 60.0, 28.0, 30.0],
+            with_header(&DEDUCTION_HEADERS, summary.deductions()),
+            1,
         ),
     ];
-    for (name, header, lines, widths) in details {
+    for (name, rows, frozen_columns) in &sheets {
         let sheet = book.add_worksheet();
-        sheet.set_name(name)?;
-        let rows = write_rows(sheet, std::iter::once(header).chain(lines), &head, &wrap)?;
-        for (c, w) in widths.iter().enumerate() {
-            sheet.set_column_width(col(c), *w)?;
-        }
-        sheet.set_freeze_panes(1, 0)?;
-        if rows > 1 {
-            sheet.autofilter(0, 0, row(rows - 1), col(header.len() - 1))?;
-        }
+        sheet.set_name(*name)?;
+        write_sheet(sheet, rows, &formats, *frozen_columns)?;
     }
     book.save_to_buffer()
 }
 
-/// Write the rows (the first is the header); how many were written.
-fn write_rows<'c>(
+/// A header row and the lines under it.
+fn with_header<'c>(names: &[&str], lines: impl Iterator<Item = &'c [Cell]>) -> Vec<Vec<Cell>> {
+    std::iter::once(names.iter().map(|h| Cell::Text((*h).into())).collect())
+        .chain(lines.map(<[Cell]>::to_vec))
+        .collect()
+}
+
+struct Formats {
+    head: Format,
+    text: Format,
+    number: Format,
+    date: Format,
+}
+
+/// Longest a column grows, in Excel's character widths.
+const MAX_WIDTH: f64 = 60.0;
+
+/// One sheet: the header row frozen and repeated on every printed page,
+/// every cell bordered, numbers as numbers and dates as dates, each column
+/// as wide as its content (a Chinese character counts two), A4 landscape
+/// fitted to the page's width, a filter on the header.
+fn write_sheet(
     sheet: &mut Worksheet,
-    rows: impl Iterator<Item = &'c [Cell]>,
-    head: &Format,
-    wrap: &Format,
-) -> Result<usize, XlsxError> {
-    let mut count = 0;
-    for (r, cells) in rows.enumerate() {
-        let format = if r == 0 { head } else { wrap };
+    rows: &[Vec<Cell>],
+    f: &Formats,
+    frozen_columns: usize,
+) -> Result<(), XlsxError> {
+    let columns = rows.first().map_or(0, Vec::len);
+    let mut widths = vec![4.0_f64; columns];
+    for (r, cells) in rows.iter().enumerate() {
         for (c, cell) in cells.iter().enumerate() {
-            let (r, c) = (row(r), col(c));
+            let (rr, cc) = (row(r), col(c));
+            let shown = cell.text();
+            if let Some(w) = widths.get_mut(c) {
+                let longest = shown
+                    .lines()
+                    .map(super::snippet::display_width)
+                    .max()
+                    .unwrap_or(0);
+                // A header wraps; its words need not set the width alone.
+                let need = if r == 0 { longest.min(8) } else { longest };
+                *w = w.max(need as f64 + 2.0);
+            }
+            if r == 0 {
+                sheet.write_string_with_format(rr, cc, &shown, &f.head)?;
+                continue;
+            }
             match cell {
-                Cell::Empty => continue,
-                Cell::Text(s) => sheet.write_string_with_format(r, c, s, format)?,
+                Cell::Empty => sheet.write_blank(rr, cc, &f.text)?,
+                Cell::Text(s) => sheet.write_string_with_format(rr, cc, clip(s), &f.text)?,
                 Cell::Num(d) => {
                     let n = super::decimal(*d).parse::<f64>().unwrap_or(f64::NAN);
-                    sheet.write_number_with_format(r, c, n, format)?
+                    sheet.write_number_with_format(rr, cc, n, &f.number)?
                 }
-                Cell::Int(n) => sheet.write_number_with_format(r, c, *n as f64, format)?,
+                Cell::Int(n) => sheet.write_number_with_format(rr, cc, *n as f64, &f.number)?,
+                Cell::Date(d) => {
+                    let (y, m, day) = d.parts();
+                    let when = ExcelDateTime::from_ymd(u16::try_from(y).unwrap_or(1900), m, day)?;
+                    sheet.write_datetime_with_format(rr, cc, &when, &f.date)?
+                }
             };
         }
-        count += 1;
     }
-    Ok(count)
+    for (c, w) in widths.iter().enumerate() {
+        sheet.set_column_width(col(c), w.min(MAX_WIDTH))?;
+    }
+    sheet.set_row_height(0, 60)?;
+    sheet.set_freeze_panes(1, col(frozen_columns))?;
+    sheet.set_repeat_rows(0, 0)?;
+    sheet.set_landscape();
+    sheet.set_paper_size(9);
+    sheet.set_print_fit_to_pages(1, 0);
+    if rows.len() > 1 && columns > 0 {
+        sheet.autofilter(0, 0, row(rows.len() - 1), col(columns - 1))?;
+    }
+    Ok(())
+}
+
+/// Excel holds at most 32,767 characters in a cell: a longer text is cut
+/// visibly, and the workbook is still written.
+fn clip(text: &str) -> String {
+    const LIMIT: usize = 32_767;
+    const TAIL: &str = "……（全文见报告）";
+    if text.chars().count() <= LIMIT {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(LIMIT - TAIL.chars().count()).collect();
+    out.push_str(TAIL);
+    out
 }
 
 fn row(i: usize) -> u32 {
