@@ -110,7 +110,7 @@ enum Piece {
     /// A rendered report: text, a JSON item, Markdown, an HTML article.
     Report(String),
     /// A row of the summary (CSV, XLSX).
-    Row(SummaryRow),
+    Row(Box<SummaryRow>),
     /// Written to its own file under `--out-dir`.
     Written,
 }
@@ -218,7 +218,7 @@ pub(super) fn run(
     for ((path, _), result) in files.iter().zip(results) {
         match result {
             Ok(Piece::Report(r)) => reports.push(r),
-            Ok(Piece::Row(row)) => rows.push(row),
+            Ok(Piece::Row(row)) => rows.push(*row),
             Ok(Piece::Written) => {}
             Err(problems) => {
                 ok = false;
@@ -449,11 +449,11 @@ fn process(
     let rendered = match plan.format {
         ReportFormat::Csv | ReportFormat::Xlsx => {
             let row = SummaryRow::scored(path.display().to_string(), &outcome, set, &submission);
-            return Ok(Piece::Row(if plan.format == ReportFormat::Csv {
+            return Ok(Piece::Row(Box::new(if plan.format == ReportFormat::Csv {
                 row.brief()
             } else {
                 row
-            }));
+            })));
         }
         _ if plan.audience == Audience::Unit => {
             let report = jixiao::explain::Report::new(&outcome, set, &submission);
