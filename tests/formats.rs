@@ -399,7 +399,7 @@ fn district_folder_in_every_format() {
     for r in sheet.rows().skip(1) {
         let failed = r
             .get(at("状态"))
-            .is_some_and(|c| c.to_string() == "未能评分");
+            .is_some_and(|c| *c == "未能评分");
         if failed {
             continue;
         }
