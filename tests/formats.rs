@@ -397,9 +397,7 @@ fn district_folder_in_every_format() {
         .collect();
     let at = |name: &str| header.iter().position(|h| h == name).expect(name);
     for r in sheet.rows().skip(1) {
-        let failed = r
-            .get(at("状态"))
-            .is_some_and(|c| *c == "未能评分");
+        let failed = r.get(at("状态")).is_some_and(|c| *c == "未能评分");
         if failed {
             continue;
         }
