@@ -132,6 +132,9 @@ pub struct Raise {
     pub because: Message,
     /// The submission places concerned.
     pub at: Vec<Expr>,
+    /// `related to a, b`: checks whose findings about the same table or row
+    /// are the same matter.
+    pub related: Vec<Name>,
     /// The statement.
     pub span: Span,
 }

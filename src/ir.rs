@@ -214,6 +214,9 @@ pub struct RaiseIr {
     pub because: Template,
     /// Places concerned.
     pub at: Vec<Expr>,
+    /// Checks whose findings about the same table or row are the same
+    /// matter (`related to …`).
+    pub related: Vec<String>,
     /// The statement.
     pub span: Span,
     /// Slots the statement names.

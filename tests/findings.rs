@@ -65,7 +65,7 @@ const EXAMPLE: [(&str, &str, &[&str], &[&str]); 14] = [
             "basic_data.expenses[0].final",
             "basic_data.expenses[0].budget",
         ],
-        &["三公经费", "1.9", "0"],
+        &["三公经费", "1.9", "无预算安排"],
     ),
     (
         W,
@@ -74,7 +74,7 @@ const EXAMPLE: [(&str, &str, &[&str], &[&str]); 14] = [
             "basic_data.expenses[5].final",
             "basic_data.expenses[5].budget",
         ],
-        &["公务接待", "1.9", "0"],
+        &["公务接待", "1.9", "无预算安排"],
     ),
     (
         I,

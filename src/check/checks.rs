@@ -12,6 +12,7 @@ impl Checker {
     pub(super) fn check_checks(&mut self, checks: &[CheckDecl]) -> Vec<CheckIr> {
         let mut seen: HashMap<&str, crate::source::Span> = HashMap::new();
         let mut out = Vec::new();
+        self.check_ids = checks.iter().map(|c| c.id.text.clone()).collect();
         for check in checks {
             if seen.insert(&check.id.text, check.id.span).is_some() {
                 self.error(
@@ -132,11 +133,27 @@ impl Checker {
             .iter()
             .map(|e| self.compile_expr(e, scope).0)
             .collect();
+        for name in &raise.related {
+            if !self.check_ids.contains(&name.text) {
+                let help = crate::source::did_you_mean(
+                    &name.text,
+                    self.check_ids.iter().map(String::as_str),
+                );
+                self.error_help(
+                    "rules::unknown_check",
+                    format!("没有编号为 `{}` 的检查", name.text),
+                    name.span,
+                    "未知的检查",
+                    help,
+                );
+            }
+        }
         RaiseIr {
             severity,
             when,
             because,
             at,
+            related: raise.related.iter().map(|n| n.text.clone()).collect(),
             span: raise.span,
             values: std::mem::take(&mut scope.named),
         }

@@ -73,6 +73,8 @@ enum Global {
 
 #[derive(Default)]
 pub(crate) struct Checker {
+    /// Every check's id, for `related to`.
+    check_ids: Vec<String>,
     files: Vec<SourceFile>,
     problems: Vec<Problem>,
     slot_count: u32,

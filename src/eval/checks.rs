@@ -116,6 +116,7 @@ fn undefined(
         values: Vec::new(),
         places,
         says: check.says.clone(),
+        related: Vec::new(),
     });
     Ok(())
 }
@@ -150,6 +151,7 @@ fn raise(
         values,
         places,
         says: check.says.clone(),
+        related: raise.related.clone(),
     }))
 }
 

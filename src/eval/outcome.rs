@@ -87,6 +87,9 @@ pub struct Finding {
     pub places: Vec<PlaceId>,
     /// What the check is for.
     pub says: Option<String>,
+    /// Checks whose findings about the same table or row are the same
+    /// matter (`related to …`).
+    pub related: Vec<String>,
 }
 
 /// A node of the outcome tree.

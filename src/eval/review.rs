@@ -732,6 +732,7 @@ fn disagreement(
         ],
         places: Vec::new(),
         says: Some("多名评审人对同一评分项的评分相差过大时提示复核".to_string()),
+        related: Vec::new(),
     })
 }
 

@@ -457,6 +457,13 @@ fn findings(out: &mut String, report: &Report<'_>) {
                 );
             }
             values(out, &f.values, report);
+            for g in report.related(f) {
+                let _ = writeln!(
+                    out,
+                    "<p><span class=\"label\">同一问题另见：</span>{}</p>",
+                    esc(&g.message)
+                );
+            }
             rule_snippet(out, report.rules, f.span, f.focus);
             data_snippets(
                 out,

@@ -171,14 +171,25 @@ fn finding_json(f: &Finding, report: &Report<'_>) -> Value {
         .iter()
         .map(|p| place_json(p, report))
         .collect();
-    json!({
+    let related: Vec<Value> = report
+        .related(f)
+        .iter()
+        .map(|g| json!({ "id": g.id, "message": g.message }))
+        .collect();
+    let mut out = json!({
         "id": f.id,
         "severity": f.severity.as_str(),
         "message": f.message,
         "rule": rule_json(report, f.span),
         "data": data,
         "values": values_json(&f.values, report),
-    })
+    });
+    if !related.is_empty()
+        && let Value::Object(m) = &mut out
+    {
+        m.insert("related".into(), Value::Array(related));
+    }
+    out
 }
 
 /// Problems (for `check --format json` and batch errors).

@@ -270,6 +270,9 @@ fn findings(out: &mut String, report: &Report<'_>) {
                 let _ = writeln!(out, "- 检查内容：{}", escape(says));
             }
             values(out, &f.values, report);
+            for g in report.related(f) {
+                let _ = writeln!(out, "- 同一问题另见：{}", escape(&g.message));
+            }
             out.push('\n');
             rule_snippet(out, report.rules, f.span, f.focus);
             data_snippets(

@@ -300,6 +300,37 @@ impl<'a> Report<'a> {
         out
     }
 
+    /// The findings that are the same matter as `f`: of a check it names in
+    /// `related to` (or that names it), about the same table or row.
+    pub fn related(&self, f: &Finding) -> Vec<&'a Finding> {
+        let paths = |g: &Finding| -> Vec<&str> {
+            g.places
+                .iter()
+                .filter_map(|p| self.submission.places.get(*p as usize))
+                .map(|p| p.path.as_str())
+                .collect()
+        };
+        // One inside the other (a row and its cell), or cells of one record.
+        let near = |a: &str, b: &str| {
+            let inside = |outer: &str, inner: &str| {
+                inner.starts_with(outer)
+                    && inner
+                        .get(outer.len()..)
+                        .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+            };
+            let parent = |p: &str| p.rfind('.').map_or(p.to_string(), |i| p[..i].to_string());
+            inside(a, b) || inside(b, a) || parent(a) == parent(b)
+        };
+        let mine = paths(f);
+        self.findings
+            .iter()
+            .copied()
+            .filter(|g| !std::ptr::eq(*g, f))
+            .filter(|g| f.related.contains(&g.id) || g.related.contains(&f.id))
+            .filter(|g| paths(g).iter().any(|p| mine.iter().any(|m| near(m, p))))
+            .collect()
+    }
+
     /// A named value as shown beside a rule: `late = 3`.
     pub fn named(&self, name: &str, value: &Value) -> String {
         format!("{name} = {}", shorten(&self.shown(value)))

@@ -89,6 +89,14 @@ fn finding_problem(f: &Finding, report: &Report<'_>) -> Problem {
         crate::ir::Severity::Warning => Severity::Warning,
         crate::ir::Severity::Info => Severity::Advice,
     };
+    let related: Vec<String> = report
+        .related(f)
+        .iter()
+        .map(|g| format!("同一问题另见：{}", g.message))
+        .collect();
+    if !related.is_empty() {
+        problem.help = Some(related.join("\n"));
+    }
     let places = super::snippet::data_places(report, &f.places, &f.values, None);
     problem.related.extend(data_snippet(report, &places));
     problem

@@ -469,9 +469,15 @@ fn build_check_step(b: &Builder, part: Pair<Rule>) -> Result<CheckStep> {
             let when = build_expr(b, next(&mut parts, "build_check_step"))?;
             let because = build_because(b, next(&mut parts, "build_check_step"))?;
             let mut at = Vec::new();
-            if let Some(clause) = parts.next() {
-                for e in clause.into_inner() {
-                    at.push(build_expr(b, e)?);
+            let mut related = Vec::new();
+            for clause in parts {
+                match clause.as_rule() {
+                    Rule::related_clause => related.extend(clause.into_inner().map(|n| b.name(n))),
+                    _ => {
+                        for e in clause.into_inner() {
+                            at.push(build_expr(b, e)?);
+                        }
+                    }
                 }
             }
             CheckStep::Raise(Raise {
@@ -479,6 +485,7 @@ fn build_check_step(b: &Builder, part: Pair<Rule>) -> Result<CheckStep> {
                 when,
                 because,
                 at,
+                related,
                 span,
             })
         }

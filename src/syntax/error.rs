@@ -300,6 +300,7 @@ fn rule_name(rule: Rule) -> &'static str {
         Rule::raise => "raise error|warning|info when 条件 because \"说明\"",
         Rule::severity => "error、warning 或 info",
         Rule::at_clause => "at 数据位置",
+        Rule::related_clause => "related to 检查编号",
         Rule::record_decl => "record",
         Rule::root_decl => "root",
         Rule::field_decl => "字段声明（名称: 类型 \"表格中的名称\"）",

@@ -329,7 +329,7 @@ fn starts_statement(token: &Token<'_>, prev: Option<&Token<'_>>, stack: &[char])
                 // value inside braces of a record body.
                 || !matches!(prev.kind, Kind::Operator | Kind::Colon | Kind::Dot)
                     && !SPACED_WORDS.contains(&token.text)
-                    && !["and", "or", "then", "else", "because", "at", "where", "in", "per", "cap", "to", "free"].contains(&token.text)
+                    && !["and", "or", "then", "else", "because", "at", "related", "where", "in", "per", "cap", "to", "free"].contains(&token.text)
                     && !matches!(prev.kind, Kind::Word if SPACED_WORDS.contains(&prev.text))
         }
         _ => false,
