@@ -98,6 +98,14 @@ pub fn read_text(path: &Path) -> Result<String, Box<Problem>> {
     if path.is_dir() {
         return Err(fail(format!("{shown} 是一个目录，不是文件")));
     }
+    // A FIFO or a device would block or never end: only regular files.
+    if let Ok(m) = std::fs::metadata(path)
+        && !m.is_file()
+    {
+        return Err(fail(format!(
+            "{shown} 不是普通文件（管道、设备或套接字），不予读取"
+        )));
+    }
     let mut bytes = Vec::new();
     std::fs::File::open(path)
         .and_then(|f| {
@@ -112,6 +120,23 @@ pub fn read_text(path: &Path) -> Result<String, Box<Problem>> {
                 format!("{shown} 过大（超过 {MAX_TEXT_FILE_BYTES} 字节）"),
             )
             .with_help("报送材料和规则文件都是几十 KB 的文本；请检查是否选错了文件"),
+        ));
+    }
+    // UTF-16, as Windows Notepad saves "Unicode": named, with how to convert.
+    let utf16 = match bytes.get(..2) {
+        Some([0xFF, 0xFE]) => Some("UTF-16LE"),
+        Some([0xFE, 0xFF]) => Some("UTF-16BE"),
+        _ => None,
+    };
+    if let Some(encoding) = utf16 {
+        return Err(Box::new(
+            Problem::plain(
+                "io::encoding",
+                format!("{shown} 是 {encoding} 编码（记事本的“Unicode”），不是 UTF-8"),
+            )
+            .with_help(format!(
+                "请转换为 UTF-8：用记事本“另存为”并选择“UTF-8”编码，或运行 iconv -f {encoding} -t UTF-8 {shown} > 新文件"
+            )),
         ));
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
@@ -147,6 +172,7 @@ pub fn io_error_words(e: &std::io::Error) -> String {
         std::io::ErrorKind::NotADirectory => "这不是一个目录".into(),
         std::io::ErrorKind::PermissionDenied => "没有读取权限".into(),
         std::io::ErrorKind::IsADirectory => "这是一个目录，不是文件".into(),
+        _ if e.raw_os_error() == Some(40) => "是循环的符号链接（链接指向自己）".into(),
         _ => e.to_string(),
     }
 }

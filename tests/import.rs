@@ -741,3 +741,48 @@ fn two_projects_and_a_fund_table() {
     assert!(found.contains(&"import::listed_table"), "{found:?}");
     assert!(!found.contains(&"import::unknown_table"), "{found:?}");
 }
+
+/// A Word part larger than the importer reads — the document or its styles —
+/// is refused as too large, naming the part; a cut part is never scored.
+#[test]
+fn a_part_too_large_is_refused_not_cut() {
+    let big = format!(
+        "<?xml version=\"1.0\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{}</w:body></w:document>",
+        " ".repeat((64 << 20) + 16)
+    );
+    let bytes = import_support::zip_parts(&[("word/document.xml", &big)]);
+    let Err(problem) = import_docx(&bytes, "大文件.docx", &Options::default(), None) else {
+        panic!("a 64 MiB document was read");
+    };
+    assert_eq!(problem.code, "import::too_large");
+    assert!(
+        problem.message.contains("word/document.xml 过大"),
+        "{}",
+        problem.message
+    );
+
+    let small = import_support::docx(&[p("一、单位基本情况")]);
+    let mut parts: Vec<(String, String)> = Vec::new();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&small)).expect("zip");
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).expect("part");
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut f, &mut text).expect("read");
+        parts.push((f.name().to_string(), text));
+    }
+    let styles = format!("<w:styles>{}</w:styles>", " ".repeat((64 << 20) + 16));
+    parts.push(("word/styles.xml".to_string(), styles));
+    let refs: Vec<(&str, &str)> = parts
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let bytes = import_support::zip_parts(&refs);
+    let Err(problem) = import_docx(&bytes, "样式.docx", &Options::default(), None) else {
+        panic!("a 64 MiB styles part was read");
+    };
+    assert!(
+        problem.message.contains("word/styles.xml 过大"),
+        "{}",
+        problem.message
+    );
+}

@@ -681,3 +681,179 @@ fn backtracking_shapes_are_answered_quickly() {
     let ok = format!("param p = {}1{}\n", "max([".repeat(4), "])".repeat(4));
     assert!(jixiao::syntax::parse_file(0, &ok).is_ok(), "{ok}");
 }
+
+/// Outputs respect what is at the path: an input is never overwritten, a
+/// FIFO is refused, a 0600 file keeps its permissions, a link is written
+/// through; a leftover temporary file of a killed run is removed.
+#[cfg(unix)]
+#[test]
+fn outputs_respect_what_is_there() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = temp_dir("outputs");
+    let input = dir.join("unit.toml");
+    std::fs::write(&input, example_text()).expect("write");
+    let s = |p: &Path| p.display().to_string();
+
+    let run = jixiao(&["score", "--format", "json", "-o", &s(&input), &s(&input)]);
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stderr.contains("是本次的输入文件，不能用作输出"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(&input).expect("read"),
+        example_text()
+    );
+
+    let fifo = dir.join("pipe.json");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if made.is_ok_and(|s| s.success()) {
+        let run = jixiao(&["score", "--format", "json", "-o", &s(&fifo), &s(&input)]);
+        assert_eq!(run.code, Some(1));
+        assert!(run.stderr.contains("特殊文件"), "{}", run.stderr);
+        assert!(
+            std::fs::symlink_metadata(&fifo).is_ok_and(|m| !m.is_file()),
+            "still a FIFO"
+        );
+        // A FIFO as an input is refused, not waited on.
+        let fifo_in = dir.join("pipe.toml");
+        let _ = Command::new("mkfifo").arg(&fifo_in).status();
+        let run = jixiao(&["score", &s(&fifo_in)]);
+        assert_eq!(run.code, Some(1));
+        assert!(run.stderr.contains("不是普通文件"), "{}", run.stderr);
+        assert_quick(&run, "fifo input");
+    } else {
+        eprintln!("skipped the FIFO cases: mkfifo is not available");
+    }
+
+    let private = dir.join("private.json");
+    std::fs::write(&private, "old").expect("write");
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let stale = dir.join(".private.json.999999999.tmp");
+    std::fs::write(&stale, "partial").expect("write");
+    let run = jixiao(&["score", "--format", "json", "-o", &s(&private), &s(&input)]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let mode = std::fs::metadata(&private)
+        .expect("meta")
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o600, "permissions kept");
+    assert!(!stale.exists(), "a dead run's temporary file is removed");
+
+    let link = dir.join("link.json");
+    std::os::unix::fs::symlink(&private, &link).expect("symlink");
+    let run = jixiao(&["score", "-o", &s(&link), &s(&input)]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .expect("meta")
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&private)
+            .expect("read")
+            .contains("总分：95")
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A folder's entries that are not regular files are listed as failures,
+/// never dropped; UTF-16 is named.
+#[cfg(unix)]
+#[test]
+fn odd_entries_and_encodings_are_named() {
+    let dir = temp_dir("odd-entries");
+    std::fs::write(dir.join("a.toml"), example_text()).expect("write");
+    std::os::unix::fs::symlink("nothere.toml", dir.join("gone.toml")).expect("symlink");
+    std::os::unix::fs::symlink("loop.toml", dir.join("loop.toml")).expect("symlink");
+    let shown = dir.display().to_string();
+    let run = jixiao(&["score", "--format", "csv", &shown]);
+    assert_eq!(run.code, Some(1));
+    assert_eq!(run.stdout.lines().count(), 4, "a row each:\n{}", run.stdout);
+    let flat = run.stderr.replace("\n  │ ", "");
+    assert!(
+        flat.contains("gone.toml") && flat.contains("不存在"),
+        "{}",
+        run.stderr
+    );
+    assert!(flat.contains("循环的符号链接"), "{}", run.stderr);
+
+    let utf16 = dir.join("utf16.toml");
+    let mut bytes = vec![0xFF, 0xFE];
+    for unit in "format = 1\n".encode_utf16() {
+        bytes.extend(unit.to_le_bytes());
+    }
+    std::fs::write(&utf16, bytes).expect("write");
+    let run = jixiao(&["score", &utf16.display().to_string()]);
+    assert_eq!(run.code, Some(1));
+    let flat = run.stderr.replace("\n  │ ", "").replace("\n        ", " ");
+    assert!(flat.contains("UTF-16LE 编码"), "{}", run.stderr);
+    assert!(flat.contains("iconv -f UTF-16LE"), "{}", run.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Two packages of one name imported into one folder both arrive; the
+/// warnings of a Word batch come each file's together, in input order,
+/// naming their file, the same on every run.
+#[test]
+fn word_batches_keep_every_file_and_their_order() {
+    let dir = temp_dir("word-batch");
+    let docx = Path::new(MANIFEST).join("examples/2022/yueyanglou-finance-office.docx");
+    for sub in ["a", "b"] {
+        std::fs::create_dir_all(dir.join(sub)).expect("mkdir");
+        std::fs::copy(&docx, dir.join(sub).join("x.docx")).expect("copy");
+    }
+    let out = dir.join("out");
+    let s = |p: &Path| p.display().to_string();
+    let run = jixiao(&[
+        "import",
+        "--received-on",
+        "2023-06-14",
+        "--out-dir",
+        &s(&out),
+        &s(&dir.join("a/x.docx")),
+        &s(&dir.join("b/x.docx")),
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(out.join("x.toml").is_file() && out.join("x-2.toml").is_file());
+
+    let score = |order: [&str; 2]| {
+        jixiao(&[
+            "score",
+            "--received-on",
+            "2023-06-14",
+            "--format",
+            "csv",
+            &s(&dir.join(order[0]).join("x.docx")),
+            &s(&dir.join(order[1]).join("x.docx")),
+        ])
+    };
+    let first = score(["a", "b"]);
+    assert_eq!(first.code, Some(0), "{}", first.stderr);
+    for _ in 0..3 {
+        assert_eq!(
+            score(["a", "b"]).stderr,
+            first.stderr,
+            "the same stderr every run"
+        );
+    }
+    let lines: Vec<&str> = first.stderr.lines().collect();
+    let a = lines
+        .iter()
+        .rposition(|l| l.contains("/a/x.docx"))
+        .expect("a's warnings");
+    let b = lines
+        .iter()
+        .position(|l| l.contains("/b/x.docx"))
+        .expect("b's warnings");
+    assert!(a < b, "a's warnings all before b's:\n{}", first.stderr);
+    assert!(
+        lines.iter().all(|l| l.contains("x.docx")),
+        "every line names its file:\n{}",
+        first.stderr
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

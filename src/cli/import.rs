@@ -20,10 +20,12 @@ fn templates(rules: Option<&Path>) -> Result<Option<Templates>, Box<Problem>> {
     rules.map(Templates::from_dir).transpose()
 }
 
-/// Print an import's warnings to stderr.
-fn report(path: &Path, imported: &Imported) {
+/// An import's warnings, each naming its file, and their count.
+fn report(path: &Path, imported: &Imported) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
     for w in &imported.warnings {
-        eprintln!("{w}");
+        let _ = writeln!(out, "{}：{w}", path.display());
     }
     let count = |level| {
         imported
@@ -38,11 +40,36 @@ fn report(path: &Path, imported: &Imported) {
         count(Level::Note),
     );
     if missing + warnings + notes > 0 {
-        eprintln!(
+        let _ = writeln!(
+            out,
             "{}：缺少 {missing} 项，警告 {warnings} 条，提示 {notes} 条",
             path.display()
         );
     }
+    out
+}
+
+/// Warnings of Word packages imported for `score` and `review`, kept until
+/// the command prints each file's output in input order (packages are
+/// imported in parallel; their warnings must not interleave).
+static IMPORT_WARNINGS: std::sync::Mutex<Vec<(PathBuf, String)>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// The warnings kept for `path`, once.
+pub(super) fn take_warnings(path: &Path) -> String {
+    let mut kept = IMPORT_WARNINGS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut out = String::new();
+    kept.retain(|(p, w)| {
+        if p == path {
+            out.push_str(w);
+            false
+        } else {
+            true
+        }
+    });
+    out
 }
 
 /// Import and write; false when an input failed or lacks a required value.
@@ -53,6 +80,7 @@ pub(super) fn run(
     out_dir: Option<&Path>,
     inputs: &[PathBuf],
 ) -> bool {
+    super::output::protect(inputs);
     let templates = match templates(rules) {
         Ok(t) => t,
         Err(p) => {
@@ -67,6 +95,7 @@ pub(super) fn run(
         }
     }
     let mut ok = true;
+    let mut taken = std::collections::HashSet::new();
     for input in inputs {
         let imported = match import_file(input, options, templates.as_ref()) {
             Ok(i) => i,
@@ -76,14 +105,22 @@ pub(super) fn run(
                 continue;
             }
         };
-        report(input, &imported);
+        eprint!("{}", report(input, &imported));
         ok &= imported.is_complete();
         let target = match out_dir {
             Some(dir) => {
+                // Two packages of one name (a/x.docx, b/x.docx) get x.toml
+                // and x-2.toml, as score --out-dir does.
                 let stem = input
                     .file_stem()
                     .map_or_else(|| "package".into(), |s| s.to_string_lossy().into_owned());
-                Some(dir.join(format!("{stem}.toml")))
+                let mut name = format!("{stem}.toml");
+                let mut n = 1;
+                while !taken.insert(name.clone()) {
+                    n += 1;
+                    name = format!("{stem}-{n}.toml");
+                }
+                Some(dir.join(name))
             }
             None => output.map(Path::to_path_buf),
         };
@@ -198,7 +235,13 @@ fn only_date_missing(imported: &Imported) -> bool {
 /// The imported text, its warnings printed; an error when a required value
 /// is missing.
 fn complete(path: &Path, imported: Imported) -> Result<String, Vec<Problem>> {
-    report(path, &imported);
+    let warnings = report(path, &imported);
+    if !warnings.is_empty() {
+        IMPORT_WARNINGS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((path.to_path_buf(), warnings));
+    }
     if !imported.is_complete() {
         let missing: Vec<String> = imported
             .warnings

@@ -157,6 +157,7 @@ pub(crate) enum Format {
 
 /// Parse the arguments and run the command.
 pub fn run() -> ExitCode {
+    output::clean_up_on_signals();
     let cli = Cli::parse();
     let ok = match cli.command {
         Command::Score {

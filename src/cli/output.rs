@@ -1,7 +1,79 @@
 //! Writing results: stdout, or a file written whole or not at all.
+//!
+//! A file is written to a temporary file beside it, then renamed over it,
+//! so a reader never sees half of it. What is already at the path is
+//! respected: a regular file keeps its permissions, a link is written
+//! through to the file it names, anything else (a FIFO, a device, a
+//! folder) is refused, and so is one of the command's own inputs.
 
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock, PoisonError};
+
+/// The inputs of this run (canonical paths): no output may replace one.
+static INPUTS: OnceLock<Mutex<Vec<PathBuf>>> = OnceLock::new();
+
+/// Temporary files being written now: removed if the run is interrupted.
+static WRITING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// On Ctrl-C or a termination signal, remove the temporary files being
+/// written and stop (status 130): an interrupted run leaves no partial
+/// file behind. (A SIGKILL cannot be caught; its leftovers are removed by
+/// the next run that writes the same file.)
+pub(crate) fn clean_up_on_signals() {
+    let _ = ctrlc::set_handler(|| {
+        for tmp in WRITING
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+        {
+            let _ = std::fs::remove_file(tmp);
+        }
+        eprintln!("已中断，未写完的文件已删除");
+        std::process::exit(130);
+    });
+}
+
+/// Temporary files `.{name}.PID.tmp` of runs that are gone.
+fn remove_stale(dir: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = file
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let alive = pid == std::process::id()
+            || (cfg!(target_os = "linux") && Path::new(&format!("/proc/{pid}")).exists());
+        if !alive {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Remember the inputs an output must not overwrite.
+pub(crate) fn protect(inputs: &[PathBuf]) {
+    let list = INPUTS.get_or_init(|| Mutex::new(Vec::new()));
+    let mut list = list.lock().unwrap_or_else(PoisonError::into_inner);
+    list.extend(inputs.iter().filter_map(|p| p.canonicalize().ok()));
+}
+
+fn is_input(path: &Path) -> bool {
+    let Ok(real) = path.canonicalize() else {
+        return false;
+    };
+    INPUTS.get().is_some_and(|list| {
+        list.lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(&real)
+    })
+}
 
 /// Write `text` to `path` atomically (a temporary file, then rename), or to
 /// stdout.
@@ -11,17 +83,58 @@ pub(crate) fn emit(path: Option<&Path>, text: impl AsRef<[u8]>) -> Result<(), St
         let mut stdout = std::io::stdout().lock();
         return stdout
             .write_all(text)
+            .and_then(|()| stdout.flush())
             .map_err(|e| format!("无法写出结果：{e}"));
     };
-    let dir = path
+    if is_input(path) {
+        return Err(format!(
+            "{} 是本次的输入文件，不能用作输出：请换一个输出文件名",
+            path.display()
+        ));
+    }
+    // A link is written through: the file it names is replaced, the link
+    // stays.
+    let target = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => path.canonicalize().unwrap_or(path.to_path_buf()),
+        _ => path.to_path_buf(),
+    };
+    let existing = std::fs::metadata(&target).ok();
+    if let Some(m) = &existing
+        && !m.is_file()
+    {
+        let what = if m.is_dir() {
+            "一个目录"
+        } else {
+            "一个特殊文件（管道或设备）"
+        };
+        return Err(format!(
+            "{} 是{what}，不能写入结果：请给出普通文件的路径",
+            path.display()
+        ));
+    }
+    let dir = target
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let name = path
+    let name = target
         .file_name()
         .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    remove_stale(dir, &name);
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path));
+    WRITING
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(tmp.clone());
+    let result = std::fs::write(&tmp, text)
+        .and_then(|()| match &existing {
+            Some(m) => std::fs::set_permissions(&tmp, m.permissions()),
+            None => Ok(()),
+        })
+        .and_then(|()| std::fs::rename(&tmp, &target));
+    WRITING
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .retain(|t| *t != tmp);
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
         return Err(format!("无法写入 {}：{e}", path.display()));

@@ -42,11 +42,15 @@ pub(super) fn run(rules_dir: Option<&Path>, out: &Path, inputs: &[PathBuf]) -> b
             return false;
         }
     };
+    let paths: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
+    super::output::protect(&paths);
     let mut by_year: HashMap<i64, Arc<RuleSet>> = HashMap::new();
     let mut loaded = Vec::new();
     let mut failed = 0;
     for (path, _) in &files {
-        match load(path, fixed.as_ref(), &mut by_year) {
+        let result = load(path, fixed.as_ref(), &mut by_year);
+        eprint!("{}", super::import::take_warnings(path));
+        match result {
             Ok(l) => loaded.push(l),
             Err(problems) => {
                 eprint!("{}", render(&problems));

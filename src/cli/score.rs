@@ -64,11 +64,14 @@ pub(super) fn expand(inputs: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, Box<Pro
                     format!("无法读取目录 {}：{e}", input.display()),
                 ))
             })?;
+            // Every package name counts, a regular file or not: a FIFO, a
+            // dangling or looping link fails to load with its reason and
+            // its row, rather than missing silently from the summary.
             let mut files: Vec<PathBuf> = entries
                 .flatten()
                 .map(|e| e.path())
                 .filter(|p| {
-                    p.is_file()
+                    !p.is_dir()
                         && (p.extension().is_some_and(|e| e == "toml") || super::import::is_docx(p))
                 })
                 .collect();
@@ -181,6 +184,9 @@ pub(super) fn run(
             return false;
         }
     };
+    let paths: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
+    super::output::protect(&paths);
+    super::output::protect(reviews);
     let as_array = files.len() != 1 || files.iter().any(|(_, from_dir)| *from_dir);
     let targets = match out_dir {
         Some(dir) => match out_files(dir, &files, format) {
@@ -216,6 +222,7 @@ pub(super) fn run(
     let mut rows = Vec::new();
     let mut failures = Vec::new();
     for ((path, _), result) in files.iter().zip(results) {
+        eprint!("{}", super::import::take_warnings(path));
         match result {
             Ok(Piece::Report(r)) => reports.push(r),
             Ok(Piece::Row(row)) => rows.push(*row),

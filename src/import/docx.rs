@@ -111,8 +111,8 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Document, Box<Problem>> {
         )
         .with_help("确认文件是 Word 文档（*.docx），且没有损坏或加密")
     })?;
-    let main = main_part(&mut archive).unwrap_or_else(|| "word/document.xml".to_string());
-    let xml = part(&mut archive, &main).ok_or_else(|| {
+    let main = main_part(&mut archive, name)?.unwrap_or_else(|| "word/document.xml".to_string());
+    let xml = part(&mut archive, &main, name)?.ok_or_else(|| {
         Problem::plain(
             "import::not_docx",
             format!("{name} 中没有 Word 正文（{main}）"),
@@ -120,8 +120,8 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Document, Box<Problem>> {
         .with_help("确认文件是 Word 文档（*.docx），而不是改了扩展名的其他文件")
     })?;
     let numbering = Numbering::read(
-        part(&mut archive, "word/numbering.xml").as_deref(),
-        part(&mut archive, "word/styles.xml").as_deref(),
+        part(&mut archive, "word/numbering.xml", name)?.as_deref(),
+        part(&mut archive, "word/styles.xml", name)?.as_deref(),
     );
     let doc = parse(&xml, numbering).map_err(|e| {
         Problem::plain("import::bad_xml", format!("{name} 的正文 XML 有误：{e}"))
@@ -131,30 +131,70 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Document, Box<Problem>> {
 }
 
 /// The main document part named by `_rels/.rels`.
-fn main_part(archive: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Option<String> {
-    let rels = part(archive, "_rels/.rels")?;
+fn main_part(
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    package: &str,
+) -> Result<Option<String>, Box<Problem>> {
+    let Some(rels) = part(archive, "_rels/.rels", package)? else {
+        return Ok(None);
+    };
     let mut reader = quick_xml::Reader::from_str(&rels);
     loop {
         match reader.read_event() {
             Ok(Event::Empty(e) | Event::Start(e)) if e.local_name().as_ref() == b"Relationship" => {
                 let is_main = attr(&e, b"Type").is_some_and(|t| t.ends_with("/officeDocument"));
                 if let (true, Some(target)) = (is_main, attr(&e, b"Target")) {
-                    return Some(target.trim_start_matches('/').to_string());
+                    return Ok(Some(target.trim_start_matches('/').to_string()));
                 }
             }
-            Ok(Event::Eof) | Err(_) => return None,
+            Ok(Event::Eof) | Err(_) => return Ok(None),
             Ok(_) => {}
         }
     }
 }
 
-/// A part's text, if it is there and not too large.
-fn part(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<String> {
-    let file = archive.by_name(name).ok()?;
+/// A part's text, if it is there. A part larger than `MAX_PART_BYTES` is
+/// refused as too large — by the size the archive declares, before it is
+/// expanded, and by what it expands to, in case the declaration lies. A cut
+/// part would be read as a package with its end missing and scored wrong.
+fn part(
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+    package: &str,
+) -> Result<Option<String>, Box<Problem>> {
+    let Ok(file) = archive.by_name(name) else {
+        return Ok(None);
+    };
+    let too_large = || {
+        Box::new(
+            Problem::plain(
+                "import::too_large",
+                format!(
+                    "{package} 中的 {name} 过大（超过 {} MiB），不予读取",
+                    MAX_PART_BYTES >> 20
+                ),
+            )
+            .with_help(
+                "真实的自评材料正文只有几百 KB；请检查文件是否损坏，或用 Word 打开后重新保存",
+            ),
+        )
+    };
+    if file.size() > MAX_PART_BYTES {
+        return Err(too_large());
+    }
     let mut bytes = Vec::new();
-    file.take(MAX_PART_BYTES).read_to_end(&mut bytes).ok()?;
+    if file
+        .take(MAX_PART_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .is_err()
+    {
+        return Ok(None);
+    }
+    if bytes.len() as u64 > MAX_PART_BYTES {
+        return Err(too_large());
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    Some(String::from_utf8_lossy(bytes).into_owned())
+    Ok(Some(String::from_utf8_lossy(bytes).into_owned()))
 }
 
 /// An attribute's value by local name.
