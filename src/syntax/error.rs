@@ -83,15 +83,221 @@ impl ParseError {
     }
 }
 
-/// Reject nesting beyond `MAX_NESTING` before pest recurses into it.
+/// Full-width punctuation a Chinese input method types, and its ASCII form.
+pub const FULL_WIDTH: [(char, char); 18] = [
+    ('（', '('),
+    ('）', ')'),
+    ('［', '['),
+    ('］', ']'),
+    ('｛', '{'),
+    ('｝', '}'),
+    ('，', ','),
+    ('：', ':'),
+    ('；', ';'),
+    ('“', '"'),
+    ('”', '"'),
+    ('＝', '='),
+    ('＋', '+'),
+    ('－', '-'),
+    ('＊', '*'),
+    ('／', '/'),
+    ('＜', '<'),
+    ('＞', '>'),
+];
+
+/// Characters that show nothing (zero-width, direction marks): in a name or
+/// a string they make two equal-looking words differ.
+fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
+/// What pest would report late or in its own terms, found first and said
+/// in the author's: nesting beyond `MAX_NESTING` (before pest recurses
+/// into it), full-width punctuation, invisible characters, a string or a
+/// bracket left open (at the place it opens), a date not written
+/// `YYYY-MM-DD`.
 pub(super) fn check_nesting(file: u16, text: &str) -> Result<(), ParseError> {
-    let mut depth = 0usize;
-    let mut in_string = false;
+    let span = |a: usize, b: usize| Span::new(file, a..b).source_span();
+    let mut open: Vec<(usize, char)> = Vec::new();
+    let mut string_at: Option<usize> = None;
+    // (A string left open is found by the parser: `from_pest` points at the
+    // quote that opens it.)
     let mut in_comment = false;
     let mut escaped = false;
     for (at, c) in text.char_indices() {
+        if invisible(c) {
+            return Err(ParseError::BadLiteral {
+                message: format!("这里有一个看不见的字符（U+{:04X}）", c as u32),
+                span: span(at, at + c.len_utf8()),
+                hint:
+                    "它会让看起来相同的名称或文字不相等：删去它（常见于从网页、Word 复制来的文字）"
+                        .into(),
+            });
+        }
         if in_comment {
             in_comment = c != '\n';
+            continue;
+        }
+        if let Some(start) = string_at {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => string_at = None,
+                _ => {}
+            }
+            let _ = start;
+            continue;
+        }
+        // A quote left open on an earlier line turns the next line's
+        // string inside out: a full-width sign that its own line quotes is
+        // left to the parser, whose message points at the open quote.
+        let quoted_on_its_line = || {
+            let line_start = text
+                .get(..at)
+                .and_then(|b| b.rfind('\n'))
+                .map_or(0, |i| i + 1);
+            text.get(line_start..at)
+                .is_some_and(|before| before.matches('"').count() % 2 == 1)
+        };
+        if let Some((_, ascii)) = FULL_WIDTH.iter().find(|(w, _)| *w == c)
+            && !quoted_on_its_line()
+        {
+            return Err(ParseError::Syntax {
+                message: format!("全角符号“{c}”，请改为半角 `{ascii}`"),
+                span: span(at, at + c.len_utf8()),
+                hint: "规则中的括号、逗号、冒号、引号、运算符都用半角（英文输入法）；运行 jixiao fmt 文件名 可以把引号以外的全角符号都改过来".into(),
+            });
+        }
+        match c {
+            '#' => in_comment = true,
+            '"' => string_at = Some(at),
+            '(' | '[' | '{' => {
+                open.push((at, c));
+                if open.len() > super::MAX_NESTING {
+                    return Err(ParseError::TooDeep {
+                        span: span(at, at + 1),
+                        limit: super::MAX_NESTING,
+                    });
+                }
+            }
+            ')' | ']' | '}' => {
+                open.pop();
+            }
+            _ => {}
+        }
+        if c.is_ascii_digit() {
+            check_date_like(file, text, at)?;
+        }
+    }
+    // A block left open is said where it opens — unless a quote left open
+    // may have swallowed its `}` (a line with an odd number of quotes):
+    // then the parser's message, pointing at that quote, says it better.
+    let quotes_balanced = text
+        .lines()
+        .all(|l| l.split('#').next().unwrap_or("").matches('"').count() % 2 == 0);
+    if let Some((at, c)) = open
+        .last()
+        .copied()
+        .filter(|(_, c)| *c == '{' && quotes_balanced)
+        .map(|(at, c)| (unclosed_by_indent(text).unwrap_or(at), c))
+    {
+        return Err(ParseError::Syntax {
+            message: format!("这里的 `{c}` 没有对应的 `}}`"),
+            span: span(at, at + 1),
+            hint: "从这里开始的块一直到文件结尾都没有闭合：在块的结尾补上 }".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Which `{` was left open, by the layout: the first whose line's
+/// indentation is not met again by a line starting with `}` before the text
+/// moves out to a lesser indentation (`jixiao fmt` lays blocks out so).
+fn unclosed_by_indent(text: &str) -> Option<usize> {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let lines: Vec<(usize, &str)> = text
+        .split_inclusive('\n')
+        .scan(0, |at, l| {
+            let start = *at;
+            *at += l.len();
+            Some((start, l))
+        })
+        .collect();
+    for (i, (start, line)) in lines.iter().enumerate() {
+        let code = line.split('#').next().unwrap_or("").trim_end();
+        if !code.ends_with('{') {
+            continue;
+        }
+        let level = indent(line);
+        let closed = lines
+            .iter()
+            .skip(i + 1)
+            .map(|(_, l)| *l)
+            .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+            .find(|l| indent(l) <= level)
+            .is_some_and(|l| indent(l) == level && l.trim_start().starts_with('}'));
+        if !closed {
+            return Some(start + code.len() - 1);
+        }
+    }
+    None
+}
+
+/// `2024-6-10`, `2024/06/10` where a date is meant: outside a string they
+/// are arithmetic (2024 − 6 − 10), not a date. Only `YYYY-MM-DD` is a date.
+fn check_date_like(file: u16, text: &str, at: usize) -> Result<(), ParseError> {
+    let before = text.get(..at).and_then(|b| b.chars().last());
+    if before.is_some_and(|b| b.is_ascii_alphanumeric() || b == '_' || b == '.') {
+        return Ok(());
+    }
+    let rest = text.get(at..).unwrap_or("");
+    let digits = |s: &str| s.chars().take_while(char::is_ascii_digit).count();
+    let year = digits(rest);
+    if year != 4 {
+        return Ok(());
+    }
+    let Some(sep) = rest.get(4..5).filter(|s| *s == "-" || *s == "/") else {
+        return Ok(());
+    };
+    let month_text = rest.get(5..).unwrap_or("");
+    let month = digits(month_text);
+    if !(1..=2).contains(&month) || month_text.get(month..month + 1) != Some(sep) {
+        return Ok(());
+    }
+    let day_text = month_text.get(month + 1..).unwrap_or("");
+    let day = digits(day_text);
+    if !(1..=2).contains(&day) || (sep == "-" && month == 2 && day == 2) {
+        return Ok(());
+    }
+    let len = 4 + 1 + month + 1 + day;
+    let written = rest.get(..len).unwrap_or("");
+    let (y, m, d) = (
+        rest.get(..4).unwrap_or(""),
+        month_text.get(..month).unwrap_or(""),
+        day_text.get(..day).unwrap_or(""),
+    );
+    let corrected = format!("{y}-{m:0>2}-{d:0>2}");
+    Err(ParseError::BadLiteral {
+        message: format!("`{written}` 不是日期：日期写成年-月-日，月和日各两位"),
+        span: Span::new(file, at..at + len).source_span(),
+        hint: format!("写成 {corrected}（不这样写，{written} 会被当作算式）"),
+    })
+}
+
+/// `text` with the full-width punctuation outside strings and comments in
+/// its ASCII form (for `jixiao fmt`).
+pub fn half_width_outside_strings(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_string = false;
+    let mut in_comment = false;
+    let mut escaped = false;
+    for c in text.chars() {
+        if in_comment {
+            in_comment = c != '\n';
+            out.push(c);
             continue;
         }
         if in_string {
@@ -101,25 +307,27 @@ pub(super) fn check_nesting(file: u16, text: &str) -> Result<(), ParseError> {
                 (false, '"') => in_string = false,
                 _ => {}
             }
+            out.push(c);
             continue;
         }
-        match c {
-            '#' => in_comment = true,
-            '"' => in_string = true,
-            '(' | '[' | '{' => {
-                depth += 1;
-                if depth > super::MAX_NESTING {
-                    return Err(ParseError::TooDeep {
-                        span: Span::new(file, at..at + 1).source_span(),
-                        limit: super::MAX_NESTING,
-                    });
+        match FULL_WIDTH.iter().find(|(w, _)| *w == c) {
+            Some((_, ascii)) => {
+                if *ascii == '"' {
+                    in_string = !in_string;
                 }
+                out.push(*ascii);
             }
-            ')' | ']' | '}' => depth = depth.saturating_sub(1),
-            _ => {}
+            None => {
+                match c {
+                    '#' => in_comment = true,
+                    '"' => in_string = true,
+                    _ => {}
+                }
+                out.push(c);
+            }
         }
     }
-    Ok(())
+    out
 }
 
 /// pest's error in words: what was expected at the farthest point the
@@ -161,6 +369,21 @@ pub(super) fn from_pest(file: u16, text: &str, e: &pest::error::Error<Rule>) -> 
     }
     words.sort_unstable();
     words.dedup();
+    // The word found, and a keyword it is probably a typo of (`critrion`).
+    let found_word: String = text
+        .get(at..)
+        .unwrap_or("")
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    let expected_keywords: Vec<&str> = words
+        .iter()
+        .map(|w| w.trim_matches('`'))
+        .filter(|w| w.chars().all(|c| c.is_ascii_lowercase()))
+        .collect();
+    let typo = (!found_word.is_empty() && !expected_keywords.contains(&found_word.as_str()))
+        .then(|| crate::source::did_you_mean(&found_word, expected_keywords.iter().copied()))
+        .flatten();
     let end = text
         .get(at..)
         .and_then(|rest| rest.chars().next())
@@ -183,6 +406,10 @@ pub(super) fn from_pest(file: u16, text: &str, e: &pest::error::Error<Rule>) -> 
                 .to_string()
         }
         pest::error::ErrorVariant::CustomError { message } => message.clone(),
+        _ if typo.is_some() => format!(
+            "`{found_word}` 不是这里能用的关键字（{}）",
+            typo.as_deref().unwrap_or("")
+        ),
         _ if words.is_empty() => format!("无法识别 {found}"),
         _ => format!("这里应为 {}，实际是 {found}", words.join("、")),
     };
@@ -191,8 +418,12 @@ pub(super) fn from_pest(file: u16, text: &str, e: &pest::error::Error<Rule>) -> 
     if matches!(&e.variant, pest::error::ErrorVariant::CustomError { message } if message.contains("call limit"))
     {
         hint = "检查方括号、圆括号是否成对；把层层嵌套的表达式拆成几个 let 命名值".to_string();
-    } else if unclosed_string_before(text, at) {
-        hint = "前面可能有未闭合的引号：字符串从某个 \" 开始，一直延续到了这里".to_string();
+    } else if let Some(quote) = unclosed_quote_before(text, at) {
+        return ParseError::Syntax {
+            message: "这一行的引号没有闭合：字符串从这里开始，一直延续到了后面".into(),
+            span: Span::new(file, quote..quote + 1).source_span(),
+            hint: format!("在文字结尾补上 \"（解析器在后面 {found} 处才发现问题）"),
+        };
     }
     ParseError::Syntax {
         message,
@@ -201,24 +432,35 @@ pub(super) fn from_pest(file: u16, text: &str, e: &pest::error::Error<Rule>) -> 
     }
 }
 
-/// Does an odd number of unescaped quotes precede `at` on an earlier line
-/// than the error? Then a string probably ran on.
-fn unclosed_string_before(text: &str, at: usize) -> bool {
-    let before = text.get(..at).unwrap_or("");
-    before.lines().rev().skip(1).take(20).any(|line| {
+/// The quote that opened a string which ran on: the last quote of the
+/// nearest earlier line (of the 20 before the error's) with an odd number
+/// of unescaped quotes.
+fn unclosed_quote_before(text: &str, at: usize) -> Option<usize> {
+    let line_start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    let mut end = line_start;
+    for _ in 0..20 {
+        if end == 0 {
+            return None;
+        }
+        let start = text.get(..end - 1)?.rfind('\n').map_or(0, |i| i + 1);
+        let line = text.get(start..end - 1)?;
         let code = line.split('#').next().unwrap_or("");
-        let mut count = 0;
+        let mut quotes = Vec::new();
         let mut escaped = false;
-        for c in code.chars() {
+        for (i, c) in code.char_indices() {
             match (escaped, c) {
                 (true, _) => escaped = false,
                 (false, '\\') => escaped = true,
-                (false, '"') => count += 1,
+                (false, '"') => quotes.push(start + i),
                 _ => {}
             }
         }
-        count % 2 == 1
-    })
+        if quotes.len() % 2 == 1 {
+            return quotes.last().copied();
+        }
+        end = start;
+    }
+    None
 }
 
 /// Every grammar rule in words. A new rule fails to compile until it has one.

@@ -229,7 +229,11 @@ fn space(prev: &Token<'_>, before_prev: Option<&Token<'_>>, next: &Token<'_>) ->
 
 /// Format a rule file. A file that does not parse is an error and is never
 /// rewritten.
+///
+/// Full-width punctuation typed by a Chinese input method outside strings
+/// and comments (`（`, `，`, `：`, `“…”`) is first made half-width.
 pub fn format(file: u16, text: &str) -> Result<String, ParseError> {
+    let text = &super::error::half_width_outside_strings(text);
     super::parse_file(file, text)?;
     let tokens = lex(text).map_err(|at| ParseError::Syntax {
         message: "无法切分为记号".into(),

@@ -5,7 +5,7 @@ mod build;
 mod error;
 pub mod format;
 
-pub use error::ParseError;
+pub use error::{ParseError, half_width_outside_strings};
 
 use crate::ast;
 

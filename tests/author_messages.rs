@@ -1,0 +1,143 @@
+//! What a bureau author sees for the slips a Chinese input method and a
+//! hurried hand make: each case is one edit of the live rules (a copy of
+//! `rules/2022`), checked with `jixiao check`, its message pinned by a
+//! snapshot. And `jixiao fmt` mends full-width punctuation outside strings.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const MANIFEST: &str = env!("CARGO_MANIFEST_DIR");
+
+fn copy_rules(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("jixiao-author-{:010}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let rules = dir.join("rules/2022");
+    std::fs::create_dir_all(&rules).expect("mkdir");
+    for entry in std::fs::read_dir(Path::new(MANIFEST).join("rules/2022")).expect("read") {
+        let path = entry.expect("entry").path();
+        if path.is_file() {
+            std::fs::copy(&path, rules.join(path.file_name().expect("name"))).expect("copy");
+        }
+    }
+    dir
+}
+
+fn jixiao(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "100")
+        .args(args)
+        .output()
+        .expect("run jixiao");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// (name, file, text to find, its replacement); an empty find appends.
+const CASES: [(&str, &str, &str, &str); 7] = [
+    (
+        "full-width-parenthesis",
+        "params.jx",
+        "",
+        "param doubled = （1 + 2） * 2\n",
+    ),
+    (
+        "keyword-typo-criterion",
+        "sheet.jx",
+        "  criterion timeliness",
+        "  critrion timeliness",
+    ),
+    (
+        "keyword-typo-deduct",
+        "sheet.jx",
+        "    deduct 1 per late",
+        "    dedcut 1 per late",
+    ),
+    (
+        "date-without-leading-zeros",
+        "params.jx",
+        "param deadline = 2023-06-15",
+        "param deadline = 2023-6-15",
+    ),
+    (
+        "invisible-character",
+        "params.jx",
+        "",
+        "param tolerance2 = 0.01\u{200B}\n",
+    ),
+    (
+        "quote-left-open",
+        "sheet.jx",
+        "criterion timeliness \"提交报告\" max 10 {",
+        "criterion timeliness \"提交报告 max 10 {",
+    ),
+    (
+        "block-left-open",
+        "sheet.jx",
+        "  criterion timeliness \"提交报告\" max 10 {",
+        "  criterion timeliness \"提交报告\" max 10 {\n    when true {",
+    ),
+];
+
+#[test]
+fn slips_are_said_in_the_authors_terms() {
+    let mut shown = Vec::new();
+    for (name, file, find, replace) in CASES {
+        let dir = copy_rules(name);
+        let path = dir.join("rules/2022").join(file);
+        let text = std::fs::read_to_string(&path).expect("read");
+        let edited = if find.is_empty() {
+            format!("{text}{replace}")
+        } else {
+            assert!(text.contains(find), "{name}: {find:?} not in {file}");
+            text.replacen(find, replace, 1)
+        };
+        std::fs::write(&path, edited).expect("write");
+        let (code, stderr) = jixiao(&dir, &["check", "--rules", "rules/2022"]);
+        assert_eq!(code, Some(1), "{name}: {stderr}");
+        shown.push(format!("── {name} ──\n{stderr}"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    let all = shown.join("\n");
+    for needle in [
+        "全角符号“（”，请改为半角 `(`",
+        "您是不是想写 `criterion`",
+        "您是不是想写 `deduct`",
+        "写成 2023-06-15",
+        "看不见的字符（U+200B）",
+        "这一行的引号没有闭合",
+        "没有对应的 `}`",
+    ] {
+        assert!(all.contains(needle), "no {needle:?}:\n{all}");
+    }
+    insta::assert_snapshot!("author_slips", all);
+}
+
+#[test]
+fn fmt_mends_full_width_punctuation_outside_strings() {
+    let dir = copy_rules("fmt-full-width");
+    let path = dir.join("rules/2022/params.jx");
+    let text = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(
+        &path,
+        format!("{text}param doubled = （1 + 2） * 2  # 注释里的（全角）不动\nparam words = \"（全角）在文字里不动\"\n"),
+    )
+    .expect("write");
+    let (code, stderr) = jixiao(&dir, &["fmt", "rules/2022/params.jx"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let mended = std::fs::read_to_string(&path).expect("read");
+    assert!(
+        mended.contains("param doubled = (1 + 2) * 2  # 注释里的（全角）不动"),
+        "{mended}"
+    );
+    assert!(
+        mended.contains("param words = \"（全角）在文字里不动\""),
+        "{mended}"
+    );
+    let (code, stderr) = jixiao(&dir, &["check", "--rules", "rules/2022"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
