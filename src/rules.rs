@@ -41,6 +41,35 @@ pub fn builtin(year: i64) -> Result<RuleSet, Vec<Problem>> {
     })
 }
 
+/// The year folders under `dir` when `dir` holds no rule file of its own
+/// but folders that do (`rules/` rather than `rules/2022`), in name order;
+/// otherwise `dir` itself.
+pub fn year_folders(dir: &Path) -> Vec<PathBuf> {
+    let has_rules = |d: &Path| {
+        std::fs::read_dir(d).is_ok_and(|entries| {
+            entries
+                .flatten()
+                .any(|e| e.path().extension().is_some_and(|x| x == EXTENSION))
+        })
+    };
+    if has_rules(dir) {
+        return vec![dir.to_path_buf()];
+    }
+    let mut years: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir() && has_rules(p))
+        .collect();
+    years.sort();
+    if years.is_empty() {
+        vec![dir.to_path_buf()]
+    } else {
+        years
+    }
+}
+
 /// The rules in a folder on disk (`*.jx`, in file-name order).
 pub fn from_dir(dir: &Path) -> Result<RuleSet, Vec<Problem>> {
     let entries = std::fs::read_dir(dir).map_err(|e| {

@@ -37,7 +37,7 @@ fn jixiao(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 }
 
 /// (name, file, text to find, its replacement); an empty find appends.
-const CASES: [(&str, &str, &str, &str); 7] = [
+const CASES: [(&str, &str, &str, &str); 10] = [
     (
         "full-width-parenthesis",
         "params.jx",
@@ -75,6 +75,24 @@ const CASES: [(&str, &str, &str, &str); 7] = [
         "criterion timeliness \"提交报告 max 10 {",
     ),
     (
+        "function-calling-itself",
+        "params.jx",
+        "",
+        "fn halve(x: decimal) = halve(x / 2)\n",
+    ),
+    (
+        "let-used-above-it",
+        "sheet.jx",
+        "    let received_on = submission.received_on\n",
+        "    let early = late - 1\n    let received_on = submission.received_on\n",
+    ),
+    (
+        "division-by-a-literal-zero",
+        "params.jx",
+        "",
+        "param half = 1 / 0\n",
+    ),
+    (
         "block-left-open",
         "sheet.jx",
         "  criterion timeliness \"提交报告\" max 10 {",
@@ -110,6 +128,9 @@ fn slips_are_said_in_the_authors_terms() {
         "看不见的字符（U+200B）",
         "这一行的引号没有闭合",
         "没有对应的 `}`",
+        "函数 `halve` 不能调用自己",
+        "`late` 在下面才定义",
+        "除数是 0",
     ] {
         assert!(all.contains(needle), "no {needle:?}:\n{all}");
     }
@@ -140,4 +161,31 @@ fn fmt_mends_full_width_punctuation_outside_strings() {
     let (code, stderr) = jixiao(&dir, &["check", "--rules", "rules/2022"]);
     assert_eq!(code, Some(0), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `--rules rules` checks and tests every year folder under it, and says
+/// which; plain `check` says it checked the built-in rules.
+#[test]
+fn a_folder_of_years_is_checked_whole() {
+    let root = Path::new(MANIFEST);
+    let (code, stderr) = jixiao(root, &["check", "--rules", "rules"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("rules/2022：检查通过") && stderr.contains("rules/2023：检查通过"),
+        "{stderr}"
+    );
+    let (code, stderr) = jixiao(root, &["check"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("以上检查的是程序内置的规则"), "{stderr}");
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .current_dir(root)
+        .args(["test", "--rules", "rules"])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("rules/2022/tests/") && stdout.contains("rules/2023/tests/"),
+        "{stdout}"
+    );
 }

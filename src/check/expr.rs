@@ -208,6 +208,18 @@ impl Checker {
                 .constants_only
                 .then(|| "参数只能引用在它之前定义的参数，不能引用报送材料".to_string())
         });
+        if self.lets_below.iter().any(|n| n == name) {
+            self.error_help(
+                "rules::unknown_name",
+                format!("`{name}` 在下面才定义"),
+                span,
+                "在这里还没有定义",
+                Some(format!(
+                    "let 只能被写在它后面的语句使用：把 let {name} = … 移到这一行之前"
+                )),
+            );
+            return (make(ExprIr::Const(Value::Absent)), Type::Any);
+        }
         self.error_help(
             "rules::unknown_name",
             format!("未知的名称 `{name}`"),
@@ -409,6 +421,17 @@ impl Checker {
                 Type::Decimal
             }
             BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
+                if op == BinOp::Div
+                    && matches!(&cb.kind, ExprIr::Const(Value::Num(n)) if n.is_zero())
+                {
+                    self.error_help(
+                        "rules::division_by_zero",
+                        "除数是 0".into(),
+                        b.span,
+                        "除以 0",
+                        Some("这个除法在任何材料上都无法计算：检查除数".into()),
+                    );
+                }
                 for (t, e) in [(&ta, a), (&tb, b)] {
                     if !t.is_number() {
                         self.type_error(
@@ -593,13 +616,25 @@ impl Checker {
                         .join("、")
                 ))
             });
-            self.error_help(
-                "rules::unknown_function",
-                format!("未知的函数 `{}`", name.text),
-                name.span,
-                "没有这个函数",
-                help,
-            );
+            let (message, label, help) = if self.defining.as_deref() == Some(name.text.as_str()) {
+                (
+                    format!("函数 `{}` 不能调用自己", name.text),
+                    "调用自己",
+                    Some(
+                        "规则中的函数不能递归：重复的计算用 sum、count、any 等对列表逐项计算"
+                            .to_string(),
+                    ),
+                )
+            } else if self.function_names.contains(&name.text) {
+                (
+                    format!("函数 `{}` 在后面才定义", name.text),
+                    "后面才定义",
+                    Some("函数只能调用在它之前定义的函数：把它的定义移到这里之前".to_string()),
+                )
+            } else {
+                (format!("未知的函数 `{}`", name.text), "没有这个函数", help)
+            };
+            self.error_help("rules::unknown_function", message, name.span, label, help);
             return (
                 Expr {
                     kind: ExprIr::Const(Value::Absent),

@@ -45,8 +45,10 @@ impl Checker {
     }
 
     pub(super) fn check_functions(&mut self, functions: &[FunctionDecl]) {
+        self.function_names = functions.iter().map(|f| f.name.text.clone()).collect();
         for f in functions {
             let name = &f.name.text;
+            self.defining = Some(name.clone());
             let taken = Builtin::ALL.iter().any(|(n, _)| n == name)
                 || self.signatures.iter().any(|(n, _, _)| n == name);
             if taken {
@@ -69,6 +71,7 @@ impl Checker {
                 types.push(ty);
             }
             let (body, result) = self.compile_expr(&f.body, &mut scope);
+            self.defining = None;
             self.definitions.push(crate::ir::Definition {
                 name: name.clone(),
                 extent: f.extent,

@@ -75,6 +75,12 @@ enum Global {
 pub(crate) struct Checker {
     /// Every check's id, for `related to`.
     check_ids: Vec<String>,
+    /// The functions of the folder, in order, and the one being compiled:
+    /// a call to itself or to a later one is said as such.
+    function_names: Vec<String>,
+    defining: Option<String>,
+    /// Names a body's `let`s define below the statement being compiled.
+    lets_below: Vec<String>,
     files: Vec<SourceFile>,
     problems: Vec<Problem>,
     slot_count: u32,

@@ -170,7 +170,21 @@ impl Checker {
         let mut full = None;
         let mut deducts = Vec::new();
         let mut methods: Vec<(Method, Span)> = Vec::new();
+        let outer_below = std::mem::take(&mut self.lets_below);
+        self.lets_below = body
+            .statements
+            .iter()
+            .filter_map(|s| match s {
+                Statement::Let(b) => Some(b.name.text.clone()),
+                _ => None,
+            })
+            .collect();
         for statement in &body.statements {
+            if let Statement::Let(binding) = statement
+                && let Some(i) = self.lets_below.iter().position(|n| *n == binding.name.text)
+            {
+                self.lets_below.remove(i);
+            }
             match statement {
                 Statement::Let(binding) => {
                     if scope.is_bound(&binding.name.text) {
@@ -288,6 +302,7 @@ impl Checker {
             }
         }
         scope.truncate(depth);
+        self.lets_below = outer_below;
         if !deducts.is_empty() {
             let span = deducts.first().map_or(body.span, |d: &DeductIr| d.span);
             methods.insert(0, (Method::Deduct(deducts), span));

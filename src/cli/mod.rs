@@ -251,7 +251,11 @@ pub fn run() -> ExitCode {
 fn check(dir: Option<&std::path::Path>, format: Format) -> bool {
     let mut results = Vec::new();
     match dir {
-        Some(d) => results.push((d.display().to_string(), jixiao::rules::from_dir(d))),
+        Some(d) => {
+            for year in jixiao::rules::year_folders(d) {
+                results.push((year.display().to_string(), jixiao::rules::from_dir(&year)));
+            }
+        }
         None => {
             for year in jixiao::rules::builtin_years() {
                 let y = year.parse().unwrap_or(0);
@@ -273,6 +277,11 @@ fn check(dir: Option<&std::path::Path>, format: Format) -> bool {
             }
             Err(problems) => all.extend(problems),
         }
+    }
+    if dir.is_none() && format == Format::Text {
+        eprintln!(
+            "以上检查的是程序内置的规则；检查正在编辑的规则目录请加 --rules 目录（如 --rules rules/2024；--rules rules 检查其下每个年度）"
+        );
     }
     match format {
         Format::Json => println!("{}", jixiao::explain::problems_json(&all)),

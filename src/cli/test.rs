@@ -109,19 +109,22 @@ fn suites(rules_dir: Option<&Path>) -> Result<Vec<Suite>, Box<Problem>> {
             })
             .collect());
     };
-    let mut list = Vec::new();
-    for path in cases::in_dir(dir)? {
-        let text = jixiao::rules::read_text(&path)?;
-        list.push((path.display().to_string(), Some(path), text));
+    // `rules/` runs every year folder under it, each with its own cases.
+    let mut suites = Vec::new();
+    for dir in jixiao::rules::year_folders(dir) {
+        let mut list = Vec::new();
+        for path in cases::in_dir(&dir)? {
+            let text = jixiao::rules::read_text(&path)?;
+            list.push((path.display().to_string(), Some(path), text));
+        }
+        suites.push(Suite {
+            label: dir.display().to_string(),
+            rules: jixiao::rules::from_dir(&dir),
+            cases: list,
+            bases: Bases::Disk { root: dir.clone() },
+        });
     }
-    Ok(vec![Suite {
-        label: dir.display().to_string(),
-        rules: jixiao::rules::from_dir(dir),
-        cases: list,
-        bases: Bases::Disk {
-            root: dir.to_path_buf(),
-        },
-    }])
+    Ok(suites)
 }
 
 fn run_case(
