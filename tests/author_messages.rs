@@ -189,3 +189,46 @@ fn a_folder_of_years_is_checked_whole() {
         "{stdout}"
     );
 }
+
+/// `check` covers the whole folder: a broken templates.toml is an error in
+/// words; a missing one, a folder named for another year, a deadline out
+/// of place and a criterion without `says` are warnings.
+#[test]
+fn check_covers_the_whole_folder() {
+    let dir = copy_rules("whole-folder");
+    let year = dir.join("rules/2024");
+    std::fs::rename(dir.join("rules/2022"), &year).expect("rename");
+    std::fs::remove_file(year.join("templates.toml")).expect("remove");
+    let params = year.join("params.jx");
+    let text = std::fs::read_to_string(&params).expect("read");
+    std::fs::write(
+        &params,
+        text.replace("param deadline = 2023-06-15", "param deadline = 2025-06-15"),
+    )
+    .expect("write");
+    let sheet = year.join("sheet.jx");
+    let text = std::fs::read_to_string(&sheet).expect("read");
+    let cut = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("says \"按时向区财政局"))
+        .expect("timeliness says");
+    std::fs::write(&sheet, text.replacen(&format!("{cut}\n"), "", 1)).expect("write");
+    let (code, stderr) = jixiao(&dir, &["check", "--rules", "rules/2024"]);
+    assert_eq!(code, Some(0), "warnings only: {stderr}");
+    for needle in [
+        "没有 templates.toml",
+        "目录名是 2024，而 sheet 中写的是 year 2022",
+        "截止日期 2025-06-15 不在评价年度 2022 的下一年",
+        "没有写评分表原文（says）：提交报告（timeliness）",
+    ] {
+        assert!(stderr.contains(needle), "no {needle:?}:\n{stderr}");
+    }
+    std::fs::write(year.join("templates.toml"), "format = 1\n[bad\n").expect("write");
+    let (code, stderr) = jixiao(&dir, &["check", "--rules", "rules/2024"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("rules::templates") && stderr.contains("templates.toml:2:"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

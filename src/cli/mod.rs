@@ -248,6 +248,75 @@ pub fn run() -> ExitCode {
     }
 }
 
+/// What a rules folder needs besides its rule files, and what looks wrong
+/// though it compiles: errors (a broken `templates.toml`) and warnings (no
+/// `templates.toml`, a folder named for another year, a deadline outside
+/// the following year, a criterion without the sheet's words).
+fn folder_checks(
+    folder: Option<&std::path::Path>,
+    rules: &jixiao::RuleSet,
+) -> (Vec<jixiao::Problem>, Vec<jixiao::Problem>) {
+    let warn = |message: String, help: &str| {
+        let mut p = jixiao::Problem::plain("rules::folder", message).with_help(help);
+        p.severity = miette::Severity::Warning;
+        p
+    };
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    if let Some(dir) = folder {
+        let shown = dir.display();
+        if dir.join(jixiao::import::TEMPLATES_FILE).is_file() {
+            if let Err(p) = jixiao::import::Templates::from_dir(dir) {
+                errors.push(*p);
+            }
+        } else {
+            warnings.push(warn(
+                format!("{shown} 没有 templates.toml：这个年度的规则不能导入 Word 材料"),
+                "从上一年度的规则目录复制 templates.toml，并按本年度的模板修改",
+            ));
+        }
+        let named = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.parse::<i64>().ok());
+        if let Some(named) = named.filter(|n| *n != rules.year) {
+            warnings.push(warn(
+                format!("目录名是 {named}，而 sheet 中写的是 year {}", rules.year),
+                "复制上一年度的目录后，记得改 sheet.jx 开头的 year",
+            ));
+        }
+    }
+    if let Some(jixiao::data::Value::Date(d)) = rules.param("deadline") {
+        let (y, _, _) = d.parts();
+        if i64::from(y) != rules.year + 1 {
+            warnings.push(warn(
+                format!("截止日期 {d} 不在评价年度 {} 的下一年", rules.year),
+                "自评材料在评价年度的次年报送：检查 params.jx 中的 deadline",
+            ));
+        }
+    }
+    fn no_says(nodes: &[jixiao::ir::NodeIr], out: &mut Vec<String>) {
+        for n in nodes {
+            match &n.kind {
+                jixiao::ir::NodeIrKind::Section(children) => no_says(children, out),
+                jixiao::ir::NodeIrKind::Criterion(_) if n.says.is_none() => {
+                    out.push(format!("{}（{}）", n.title, n.id));
+                }
+                jixiao::ir::NodeIrKind::Criterion(_) => {}
+            }
+        }
+    }
+    let mut missing = Vec::new();
+    no_says(&rules.nodes, &mut missing);
+    if !missing.is_empty() {
+        warnings.push(warn(
+            format!("这些评分项没有写评分表原文（says）：{}", missing.join("、")),
+            "在评分项开头写 says \"评分表中的原文\"：报告和告知书引用它",
+        ));
+    }
+    (errors, warnings)
+}
+
 fn check(dir: Option<&std::path::Path>, format: Format) -> bool {
     let mut results = Vec::new();
     match dir {
@@ -264,19 +333,27 @@ fn check(dir: Option<&std::path::Path>, format: Format) -> bool {
         }
     }
     let mut all = Vec::new();
+    let mut advice = Vec::new();
     for (name, result) in results {
         match result {
             Ok(rules) => {
-                if format == Format::Text {
+                let folder = dir.map(|_| std::path::PathBuf::from(&name));
+                let (errors, warnings) = folder_checks(folder.as_deref(), &rules);
+                if format == Format::Text && errors.is_empty() {
                     eprintln!(
                         "{name}：检查通过（{}，{} 个文件）",
                         rules.title,
                         rules.files.len()
                     );
                 }
+                all.extend(errors);
+                advice.extend(warnings);
             }
             Err(problems) => all.extend(problems),
         }
+    }
+    if format == Format::Text && !advice.is_empty() {
+        eprint!("{}", jixiao::diag::render(&advice));
     }
     if dir.is_none() && format == Format::Text {
         eprintln!(

@@ -644,7 +644,7 @@ impl Loader<'_> {
 }
 
 /// The TOML parser's message, in words for bureau staff (the original kept).
-fn explain_toml_error(message: &str) -> (String, String) {
+pub fn explain_toml_error(message: &str) -> (String, String) {
     let original = message.trim().lines().next().unwrap_or("").to_string();
     let lower = original.to_ascii_lowercase();
     let (what, help) = if lower.contains("duplicate key") {

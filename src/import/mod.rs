@@ -31,7 +31,7 @@ pub mod template;
 mod warning;
 mod write;
 
-pub use template::Templates;
+pub use template::{FILE_NAME as TEMPLATES_FILE, Templates};
 pub use warning::{Level, Warning};
 
 use crate::data::Date;

@@ -342,20 +342,21 @@ impl Templates {
     /// Parse a `templates.toml`.
     pub fn parse(name: &str, text: &str) -> Result<Templates, Box<Problem>> {
         let t: Templates = toml::from_str(text).map_err(|e| {
-            Problem::plain(
-                "import::templates",
-                format!("模板描述 {name} 有误：{}", e.message().trim()),
-            )
-            .with_help(match e.span() {
-                Some(span) => {
-                    let line = text
-                        .get(..span.start)
-                        .map_or(0, |s| s.matches('\n').count())
-                        + 1;
-                    format!("见 {name} 第 {line} 行")
-                }
-                None => format!("对照 rules/2022/{FILE_NAME} 检查"),
-            })
+            // In words, at its line and column, as a submission's TOML is.
+            let (what, help) = crate::data::explain_toml_error(e.message());
+            let file = crate::source::SourceFile::new(name, text);
+            match e.span() {
+                Some(span) => Problem::error(
+                    "rules::templates",
+                    format!("模板描述 {name} 有误：{what}"),
+                    &file,
+                    crate::source::Span::new(0, span),
+                    "这里",
+                )
+                .with_help(help),
+                None => Problem::plain("rules::templates", format!("模板描述 {name} 有误：{what}"))
+                    .with_help(format!("对照 rules/2022/{FILE_NAME} 检查")),
+            }
         })?;
         if t.format != 1 {
             return Err(Problem::plain(
