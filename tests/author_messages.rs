@@ -232,3 +232,48 @@ fn check_covers_the_whole_folder() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A rule change that rescales tiers under a judgment already made: the
+/// diff still shows every other change, and lists the judgment to redo.
+#[test]
+fn diff_lists_judgments_to_redo() {
+    let dir = copy_rules("diff-redo");
+    let new = dir.join("rules/2022b");
+    std::fs::create_dir_all(&new).expect("mkdir");
+    for entry in std::fs::read_dir(dir.join("rules/2022"))
+        .expect("read")
+        .flatten()
+    {
+        if entry.path().is_file() {
+            std::fs::copy(entry.path(), new.join(entry.file_name())).expect("copy");
+        }
+    }
+    let sheet = new.join("sheet.jx");
+    let text = std::fs::read_to_string(&sheet).expect("read");
+    std::fs::write(
+        &sheet,
+        text.replace("tier \"较全面\" 16 to 18", "tier \"较全面\" 19"),
+    )
+    .expect("write");
+    let example = Path::new(MANIFEST).join("examples/2022/yueyanglou-finance-office.toml");
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .current_dir(&dir)
+        .env("NO_COLOR", "1")
+        .args(["diff", "--old", "rules/2022", "--new", "rules/2022b"])
+        .arg(&example)
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains("95 → 77–97"), "{stdout}");
+    assert!(
+        stdout.contains("需重新评审（新规则不再接受原评审意见）：`problems` 的评分 18"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("problems 绩效评价报告反映问题情况：18 → 0–20"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("无法评分"), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

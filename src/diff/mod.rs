@@ -139,6 +139,10 @@ pub struct UnitDiff {
     /// Why it cannot be scored under the new rules (only there): e.g. a
     /// judgment outside a tier band the new rules narrowed.
     pub new_problem: Option<String>,
+    /// Judgments the new rules no longer accept (a tier band narrowed, a
+    /// note now required): the unit is compared without them, and they
+    /// must be judged again.
+    pub redo: Vec<String>,
 }
 
 impl UnitDiff {
@@ -146,6 +150,7 @@ impl UnitDiff {
     pub fn changed(&self) -> bool {
         self.old_problem.is_some()
             || self.new_problem.is_some()
+            || !self.redo.is_empty()
             || self.old != self.new
             || !self.criteria.is_empty()
             || !self.findings_added.is_empty()
@@ -269,6 +274,7 @@ pub fn compare(
         causes,
         old_problem: None,
         new_problem: None,
+        redo: Vec::new(),
     }
 }
 
@@ -298,6 +304,7 @@ pub fn one_sided(outcome: &Outcome, problem: String, fails_under_new: bool) -> U
         causes: Vec::new(),
         old_problem: (!fails_under_new).then(|| problem.clone()),
         new_problem: fails_under_new.then_some(problem),
+        redo: Vec::new(),
     }
 }
 

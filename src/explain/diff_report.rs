@@ -78,6 +78,9 @@ pub fn diff_text(
         if let Some(p) = &d.new_problem {
             let _ = writeln!(out, "  新规则下无法评分：{p}");
         }
+        for r in &d.redo {
+            let _ = writeln!(out, "  需重新评审（新规则不再接受原评审意见）：{r}");
+        }
         if let Some(p) = &d.old_problem {
             let _ = writeln!(out, "  原规则下无法评分：{p}");
         }
@@ -189,6 +192,9 @@ pub fn diff_markdown(
         if let Some(p) = &d.new_problem {
             let _ = writeln!(out, "- 新规则下无法评分：{p}");
         }
+        for r in &d.redo {
+            let _ = writeln!(out, "- 需重新评审（新规则不再接受原评审意见）：{r}");
+        }
         if let Some(p) = &d.old_problem {
             let _ = writeln!(out, "- 原规则下无法评分：{p}");
         }
@@ -251,6 +257,7 @@ pub fn diff_json(diffs: &[(String, UnitDiff)], summary: &BatchSummary) -> String
                 "findings_removed": d.findings_removed.iter().map(|f| json!({"id": f.id, "severity": f.severity, "message": f.message})).collect::<Vec<_>>(),
                 "old_problem": d.old_problem,
                 "new_problem": d.new_problem,
+                "redo": d.redo,
                 "causes": d.causes.iter().map(|c| json!({
                     "file": c.file, "line": c.hunk.new_start, "old_line": c.hunk.old_start,
                     "removed": c.hunk.removed, "added": c.hunk.added, "affects": c.affects,
