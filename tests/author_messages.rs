@@ -11,15 +11,25 @@ const MANIFEST: &str = env!("CARGO_MANIFEST_DIR");
 fn copy_rules(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("jixiao-author-{:010}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let rules = dir.join("rules/2022");
-    std::fs::create_dir_all(&rules).expect("mkdir");
-    for entry in std::fs::read_dir(Path::new(MANIFEST).join("rules/2022")).expect("read") {
+    copy_tree(
+        &Path::new(MANIFEST).join("rules/2022"),
+        &dir.join("rules/2022"),
+    );
+    dir
+}
+
+/// A folder and everything under it.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read") {
         let path = entry.expect("entry").path();
-        if path.is_file() {
-            std::fs::copy(&path, rules.join(path.file_name().expect("name"))).expect("copy");
+        let target = to.join(path.file_name().expect("name"));
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).expect("copy");
         }
     }
-    dir
 }
 
 fn jixiao(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
@@ -275,5 +285,25 @@ fn diff_lists_judgments_to_redo() {
         "{stdout}"
     );
     assert!(!stdout.contains("无法评分"), "{stdout}");
+    // A rule test case is diffed as the submission it describes.
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .current_dir(&dir)
+        .env("NO_COLOR", "1")
+        .args([
+            "diff",
+            "--old",
+            "rules/2022",
+            "--new",
+            "rules/2022b",
+            "rules/2022/tests/late-3-days.toml",
+        ])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("（rules/2022/tests/late-3-days.toml）：92 →"),
+        "{stdout}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
