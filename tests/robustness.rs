@@ -639,6 +639,17 @@ fn fuzz_regressions_are_answered_quickly() {
     let mut count = 0;
     for entry in std::fs::read_dir(&dir).expect("read tests/fuzz-regressions") {
         let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "docx") {
+            // A Word package: imported and scored, its words as valid TOML
+            // (a control character in a cell once broke a comment).
+            let shown = path.display().to_string();
+            let run = jixiao(&["score", "--received-on", "2023-06-14", &shown]);
+            assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+            assert!(!run.stderr.contains("TOML 格式错误"), "{}", run.stderr);
+            assert_quick(&run, &shown);
+            count += 1;
+            continue;
+        }
         let text = std::fs::read_to_string(&path).expect("read");
         let start = Instant::now();
         let _ = jixiao::syntax::parse_file(0, &text);

@@ -164,13 +164,29 @@ fn push_comment(out: &mut String, text: &str) {
         if line.is_empty() {
             out.push_str("#\n");
         } else {
-            let _ = writeln!(out, "# {line}");
+            let _ = writeln!(out, "# {}", printable(line));
         }
     }
 }
 
+/// A comment's text on one line, printable: TOML allows no control
+/// character in a comment, and a Word cell may hold one (found by fuzzing).
 fn one_line(text: &str) -> String {
-    text.replace(['\n', '\r'], " ")
+    printable(&text.replace(['\n', '\r'], " "))
+}
+
+/// Control characters (but tab) shown as `U+0001`, so the comment stays
+/// valid TOML and the character stays visible.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\t' {
+                format!("U+{:04X}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// A key, bare when it can be.
