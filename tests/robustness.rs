@@ -868,3 +868,29 @@ fn word_batches_keep_every_file_and_their_order() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `jixiao score … >&-`: the output has nowhere to go, so exit 1 and say so
+/// — but `>/dev/null` (a choice to discard it) stays a success. Linux only:
+/// elsewhere the closed stdout cannot be told from `/dev/null`.
+#[test]
+fn a_closed_stdout_is_an_error_not_lost_output() {
+    if !Path::new("/proc/self/fdinfo").is_dir() {
+        eprintln!("skipped: no /proc/self/fdinfo on this platform");
+        return;
+    }
+    let run = |redirect: &str| {
+        Command::new("sh")
+            .current_dir(MANIFEST)
+            .arg("-c")
+            .arg(format!("exec \"$0\" score {EXAMPLE} {redirect}"))
+            .arg(env!("CARGO_BIN_EXE_jixiao"))
+            .output()
+            .expect("run sh")
+    };
+    let closed = run(">&-");
+    assert_eq!(closed.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&closed.stderr).contains("标准输出已关闭"));
+    let discarded = run(">/dev/null");
+    assert_eq!(discarded.status.code(), Some(0));
+    assert!(discarded.stderr.is_empty());
+}

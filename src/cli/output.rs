@@ -75,11 +75,41 @@ fn is_input(path: &Path) -> bool {
     })
 }
 
+/// Whether the shell started us with stdout closed (`>&-`).
+///
+/// Rust's runtime reopens a closed standard descriptor on `/dev/null`
+/// before `main`, so writes would succeed and the output vanish. That
+/// reopened descriptor is `/dev/null` opened read-write, which a shell's
+/// `>/dev/null` (write-only) never is. Linux shows both facts in `/proc`;
+/// elsewhere nothing can be told and the answer is no.
+fn stdout_was_closed() -> bool {
+    let Ok(target) = std::fs::read_link("/proc/self/fd/1") else {
+        return false;
+    };
+    if target != Path::new("/dev/null") {
+        return false;
+    }
+    let Ok(info) = std::fs::read_to_string("/proc/self/fdinfo/1") else {
+        return false;
+    };
+    let flags = info
+        .lines()
+        .find_map(|l| l.strip_prefix("flags:"))
+        .and_then(|f| u32::from_str_radix(f.trim(), 8).ok());
+    // O_ACCMODE is 3, O_RDWR is 2 on every Linux architecture.
+    flags.is_some_and(|f| f & 3 == 2)
+}
+
 /// Write `text` to `path` atomically (a temporary file, then rename), or to
 /// stdout.
 pub(crate) fn emit(path: Option<&Path>, text: impl AsRef<[u8]>) -> Result<(), String> {
     let text = text.as_ref();
     let Some(path) = path else {
+        if stdout_was_closed() {
+            return Err("标准输出已关闭（例如命令后面写了 >&-），结果无处可写：\
+                        请把输出重定向到文件，或用 -o 给出输出文件"
+                .to_string());
+        }
         let mut stdout = std::io::stdout().lock();
         return stdout
             .write_all(text)
