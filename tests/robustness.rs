@@ -894,3 +894,60 @@ fn a_closed_stdout_is_an_error_not_lost_output() {
     assert_eq!(discarded.status.code(), Some(0));
     assert!(discarded.stderr.is_empty());
 }
+
+/// Ctrl-C during a district run leaves no temporary file in the output
+/// folder. The debug build pauses 300 ms inside each write (with the
+/// temporary file on disk), so a signal at 150 ms lands mid-write; one at
+/// 0.9 s lands on a later file. Needs `kill`; skipped where there is none
+/// or when the test binary is a release build (which ignores the pause).
+#[test]
+fn an_interrupted_run_leaves_no_temporary_file() {
+    if !cfg!(debug_assertions) {
+        eprintln!("skipped: release build, the write pause is a debug-only hook");
+        return;
+    }
+    if Command::new("kill").arg("-l").output().is_err() {
+        eprintln!("skipped: no kill command on this platform");
+        return;
+    }
+    let dir = temp_dir("interrupted");
+    let inputs = dir.join("in");
+    std::fs::create_dir_all(&inputs).expect("mkdir");
+    let text = example_text();
+    for i in 0..6 {
+        std::fs::write(inputs.join(format!("unit{i}.toml")), &text).expect("write input");
+    }
+    let binary = env!("CARGO_BIN_EXE_jixiao");
+    for (round, delay_ms) in [150u64, 900].into_iter().enumerate() {
+        let out = dir.join(format!("out{round}"));
+        let child = Command::new(binary)
+            .env("JIXIAO_TEST_WRITE_PAUSE_MS", "300")
+            .args(["score", "--format", "html", "--out-dir"])
+            .arg(&out)
+            .arg(&inputs)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn jixiao");
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status();
+        let done = child.wait_with_output().expect("wait");
+        assert_eq!(done.status.code(), Some(130), "Ctrl-C at {delay_ms} ms");
+        assert!(String::from_utf8_lossy(&done.stderr).contains("已中断"));
+        let names: Vec<String> = std::fs::read_dir(&out)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert!(
+            names.iter().all(|name| !name.ends_with(".tmp")),
+            "after Ctrl-C at {delay_ms} ms: {names:?}"
+        );
+        assert!(names.len() < 6, "the run was not interrupted: {names:?}");
+    }
+}

@@ -22,11 +22,10 @@ static WRITING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 /// the next run that writes the same file.)
 pub(crate) fn clean_up_on_signals() {
     let _ = ctrlc::set_handler(|| {
-        for tmp in WRITING
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .iter()
-        {
+        // The lock is held until exit, so no temporary file can be created
+        // after this sweep (creation happens under the same lock).
+        let writing = WRITING.lock().unwrap_or_else(PoisonError::into_inner);
+        for tmp in writing.iter() {
             let _ = std::fs::remove_file(tmp);
         }
         eprintln!("已中断，未写完的文件已删除");
@@ -73,6 +72,19 @@ fn is_input(path: &Path) -> bool {
             .unwrap_or_else(PoisonError::into_inner)
             .contains(&real)
     })
+}
+
+/// A debug build paused with the temporary file written but not yet
+/// renamed, for `JIXIAO_TEST_WRITE_PAUSE_MS`: how the test of Ctrl-C
+/// lands its signal mid-write every time. Release builds ignore it.
+fn pause_for_tests() {
+    if cfg!(debug_assertions)
+        && let Some(ms) = std::env::var("JIXIAO_TEST_WRITE_PAUSE_MS")
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+    {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
 }
 
 /// Whether the shell started us with stdout closed (`>&-`).
@@ -151,11 +163,17 @@ pub(crate) fn emit(path: Option<&Path>, text: impl AsRef<[u8]>) -> Result<(), St
         .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
     remove_stale(dir, &name);
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    WRITING
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .push(tmp.clone());
-    let result = std::fs::write(&tmp, text)
+    let created = {
+        let mut writing = WRITING.lock().unwrap_or_else(PoisonError::into_inner);
+        let file = std::fs::File::create(&tmp);
+        if file.is_ok() {
+            writing.push(tmp.clone());
+        }
+        file
+    };
+    let result = created
+        .and_then(|mut file| file.write_all(text))
+        .map(|()| pause_for_tests())
         .and_then(|()| match &existing {
             Some(m) => std::fs::set_permissions(&tmp, m.permissions()),
             None => Ok(()),
