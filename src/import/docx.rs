@@ -41,7 +41,16 @@ pub struct Paragraph {
     pub style: Option<String>,
     /// It holds a picture.
     pub has_image: bool,
+    /// Every character of its text is in bold runs (a heading set by hand
+    /// in bold, without a number or a heading style).
+    pub bold: bool,
+    /// 1-based position among the body's paragraphs (outside tables), as
+    /// the warnings name it.
+    pub number: usize,
     numbering: Option<NumRef>,
+    /// Visible characters in bold runs and in other runs.
+    bold_chars: usize,
+    plain_chars: usize,
 }
 
 /// A table as written: rows of cells.
@@ -241,6 +250,10 @@ struct Builder {
     in_run: bool,
     in_text: bool,
     in_ppr: bool,
+    /// The current run is bold (`w:b` in its `w:rPr`).
+    run_bold: bool,
+    /// Body paragraphs seen so far.
+    paragraphs: usize,
     num_id: Option<String>,
     num_level: Option<String>,
     /// Depth inside a subtree being skipped.
@@ -310,6 +323,12 @@ impl Builder {
     fn push_text(&mut self, s: &str) {
         if let Some(p) = self.paragraph.as_mut() {
             p.text.push_str(s);
+            let visible = s.chars().filter(|c| !c.is_whitespace()).count();
+            if self.run_bold {
+                p.bold_chars += visible;
+            } else {
+                p.plain_chars += visible;
+            }
         }
     }
 
@@ -416,7 +435,12 @@ impl Builder {
             }
             b"numId" if self.in_ppr => self.num_id = attr(e, b"val"),
             b"ilvl" if self.in_ppr => self.num_level = attr(e, b"val"),
-            b"r" => self.in_run = true,
+            b"r" => {
+                self.in_run = true;
+                self.run_bold = false;
+            }
+            // The paragraph mark's own `w:rPr` (inside `w:pPr`) is not its text.
+            b"b" if self.in_run && !self.in_ppr => self.run_bold = on(e),
             b"t" if self.in_run => self.in_text = true,
             b"tab" if self.in_run => self.push_text("\t"),
             b"br" | b"cr" if self.in_run && attr(e, b"type").as_deref() != Some("page") => {
@@ -438,7 +462,10 @@ impl Builder {
                     p.numbering = NumRef::new(self.num_id.as_deref(), self.num_level.as_deref());
                 }
             }
-            b"r" => self.in_run = false,
+            b"r" => {
+                self.in_run = false;
+                self.run_bold = false;
+            }
             b"t" => self.in_text = false,
             b"p" => self.end_paragraph(),
             b"tbl" => {
@@ -476,12 +503,15 @@ impl Builder {
         if let Some(prefix) = numbering.and_then(|n| self.numbering.next(&n)) {
             p.text.insert_str(0, &prefix);
         }
+        p.bold = p.bold_chars > 0 && p.plain_chars == 0;
         if self.table_depth > 0 {
             if let Some(c) = self.cell.as_mut() {
                 c.has_image |= p.has_image;
                 c.paragraphs.push(p.text);
             }
         } else {
+            self.paragraphs += 1;
+            p.number = self.paragraphs;
             self.blocks.push(Block::Paragraph(p));
         }
     }

@@ -642,8 +642,9 @@ fn read_line(
     for (key, col) in &cols.text {
         let text = text_at(*col);
         if !text.is_empty() {
-            let text = if *key == "name" {
-                text.replace('\n', "")
+            // Short cells are one line; the deviation is prose (table::one_line).
+            let text = if matches!(*key, "name" | "target" | "actual") {
+                super::table::one_line(&text)
             } else {
                 text
             };

@@ -47,7 +47,18 @@ pub struct ReportPart {
     /// The title, its lines joined.
     pub title: Option<String>,
     /// The body paragraphs after the title, in order.
-    pub paragraphs: Vec<String>,
+    pub paragraphs: Vec<ReportParagraph>,
+}
+
+/// A paragraph of the report as the heading finder needs it.
+#[derive(Debug, Default, Clone)]
+pub struct ReportParagraph {
+    /// As Word shows it, list numbering included.
+    pub text: String,
+    /// All its text is bold.
+    pub bold: bool,
+    /// 1-based position among the document's body paragraphs.
+    pub number: usize,
 }
 
 /// An attachment recognised by its title only (the three fund tables).
@@ -529,7 +540,11 @@ fn report_body(
         {
             break;
         }
-        paragraphs.push(p.text.clone());
+        paragraphs.push(ReportParagraph {
+            text: p.text.clone(),
+            bold: p.bold,
+            number: p.number,
+        });
         i += 1;
     }
     (

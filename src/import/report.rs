@@ -5,6 +5,7 @@
 use super::Context;
 use super::label::{self, compact};
 use super::recognise::ReportPart;
+use super::template::FormKind;
 use super::warning::Warning;
 use super::write::{Section, Value};
 
@@ -19,10 +20,46 @@ pub struct Report {
 
 /// One section as read.
 struct Part {
-    number: u32,
+    /// The template's section number; `None` for a paragraph that looks
+    /// like a heading but is none of the template's sections.
+    number: Option<u32>,
     heading: String,
+    /// The heading without its number ("存在的问题及原因分析").
+    title: String,
+    /// Its paragraph's position, for the warnings.
+    at: usize,
     lines: Vec<String>,
 }
+
+/// How a heading is numbered. Units number the report's headings in any
+/// of the usual ways, and sometimes only set them in bold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Style {
+    /// "七、"
+    Chinese,
+    /// "（七）" "(7)"
+    Bracketed,
+    /// "7." "7、"
+    Arabic,
+    /// "第七部分" "第七章" "第七节"
+    Part,
+    /// No number: a short paragraph all in bold.
+    Bold,
+    /// No number, not bold: only a paragraph that is exactly a template
+    /// heading counts.
+    Plain,
+}
+
+/// A paragraph read as a heading: its style, its number if it has one,
+/// and the text after the number.
+struct Numbered<'a> {
+    style: Style,
+    number: Option<u32>,
+    rest: &'a str,
+}
+
+/// Longest heading text (after its number) that still looks like a heading.
+const HEADING_CHARS: usize = 40;
 
 /// Read the report.
 pub fn read(part: &ReportPart, place: &str, cx: &mut Context<'_>) -> Report {
@@ -39,8 +76,11 @@ pub fn read(part: &ReportPart, place: &str, cx: &mut Context<'_>) -> Report {
     let mut parts: Vec<Part> = Vec::new();
     let mut preamble: Vec<String> = Vec::new();
     let mut list: Option<Vec<String>> = None;
+    // The styles the template's sections were found in: a paragraph in one
+    // of them is a heading even when it matches no section.
+    let mut styles: Vec<Style> = Vec::new();
     for p in &part.paragraphs {
-        let text = p.trim();
+        let text = p.text.trim();
         if text.is_empty() {
             continue;
         }
@@ -48,20 +88,56 @@ pub fn read(part: &ReportPart, place: &str, cx: &mut Context<'_>) -> Report {
             items.push(text.to_string());
             continue;
         }
-        if t.report
-            .attachment_list
-            .iter()
-            .any(|l| compact(text).starts_with(&compact(l)))
-        {
-            list = Some(Vec::new());
+        let key = compact(text);
+        if let Some(l) = t.report.attachment_list.iter().find(|l| {
+            let l = compact(l);
+            !l.is_empty() && key.starts_with(&l)
+        }) {
+            // "报告需要以下附件：1、……" — items may follow on the same line.
+            let after = key
+                .get(compact(l).len()..)
+                .unwrap_or("")
+                .trim_start_matches(['：', ':', '。', '，', ','])
+                .to_string();
+            list = Some(if after.is_empty() {
+                Vec::new()
+            } else {
+                vec![after]
+            });
             continue;
         }
-        let last = parts.last().map_or(0, |s| s.number);
-        if let Some((number, heading, rest)) = heading(text, last, cx) {
+        let last = parts.iter().filter_map(|s| s.number).max().unwrap_or(0);
+        let form = numbered(text, p.bold);
+        if let Some(h) = heading(text, form.as_ref(), last, &styles, cx) {
+            if !styles.contains(&h.style) {
+                styles.push(h.style);
+            }
             parts.push(Part {
-                number,
-                heading,
-                lines: rest.into_iter().collect(),
+                number: Some(h.number),
+                heading: h.heading,
+                title: h.title,
+                at: p.number,
+                lines: h.rest.into_iter().collect(),
+            });
+            continue;
+        }
+        if let Some(f) = form.as_ref().filter(|f| looks_like_heading(f, &styles)) {
+            cx.warn(
+                Warning::new(
+                    "import::unknown_heading",
+                    format!("{place}，第{}段", p.number),
+                    format!(
+                        "“{text}”像是标题，但不是模板中的任何部分；已作为单独一部分照录，未并入上一部分的正文"
+                    ),
+                )
+                .help("如它是模板中某一部分的标题，请改用模板的措辞（如“七、存在的问题及原因分析”）；如它是正文，去掉编号或加粗"),
+            );
+            parts.push(Part {
+                number: None,
+                heading: text.to_string(),
+                title: f.rest.trim().to_string(),
+                at: p.number,
+                lines: Vec::new(),
             });
             continue;
         }
@@ -99,52 +175,263 @@ pub fn read(part: &ReportPart, place: &str, cx: &mut Context<'_>) -> Report {
     Report { sections, listed }
 }
 
-/// A heading line: its number, the heading as written, and any text after
-/// the heading in the same paragraph. Numbers only go up; a long line is a
-/// heading only if it starts with the template's heading.
-fn heading(text: &str, last: u32, cx: &Context<'_>) -> Option<(u32, String, Option<String>)> {
-    let t = cx.t;
-    let (number, rest) = label::chinese_ordinal(text)?;
-    let count = u32::try_from(t.report.headings.len()).unwrap_or(u32::MAX);
-    if number <= last || number > count.saturating_add(3) {
-        return None;
+/// The paragraph's numbering, if it is numbered in one of the styles; a
+/// paragraph without a number is `Bold` when all bold, else `Plain`.
+fn numbered(text: &str, bold: bool) -> Option<Numbered<'_>> {
+    let text = text.trim_start();
+    if let Some((n, rest)) = label::chinese_ordinal(text) {
+        return Some(Numbered {
+            style: Style::Chinese,
+            number: Some(n),
+            rest,
+        });
     }
-    let template = usize::try_from(number)
-        .ok()
-        .and_then(|n| n.checked_sub(1))
-        .and_then(|i| t.report.headings.get(i));
-    let rest_key = compact(rest);
-    if let Some(h) = template
-        .map(|h| compact(h))
-        .filter(|h| !h.is_empty() && rest_key.starts_with(h.as_str()))
-    {
-        // "一、单位基本情况：本单位……" — the heading, then its text.
-        let wanted = h.chars().count();
-        let mut taken = 0;
-        let mut cut = rest.len();
-        for (i, c) in rest.char_indices() {
-            if taken == wanted {
-                cut = i;
-                break;
-            }
-            if !c.is_whitespace() {
-                taken += 1;
+    let is_digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    let is_numeral = |c: char| "一二三四五六七八九十〇零".contains(c);
+    let number_of = |digits: &str| -> Option<u32> {
+        if digits.chars().all(is_digit) {
+            digits
+                .chars()
+                .map(label::fold)
+                .collect::<String>()
+                .parse()
+                .ok()
+        } else {
+            label::chinese_number(digits)
+        }
+    };
+    let take = |s: &str| -> usize {
+        let n: usize = s
+            .chars()
+            .take_while(|c| is_digit(*c) || is_numeral(*c))
+            .map(char::len_utf8)
+            .sum();
+        n
+    };
+    let separators: &[char] = &['：', ':', '、', '．', '.', ' ', '\u{3000}'];
+    // （七） (7)
+    if let Some(inner) = text.strip_prefix(['（', '(']) {
+        let len = take(inner);
+        let after = inner.get(len..)?;
+        if len > 0 {
+            if let Some(rest) = after.strip_prefix(['）', ')']) {
+                return Some(Numbered {
+                    style: Style::Bracketed,
+                    number: Some(number_of(inner.get(..len)?)?),
+                    rest: rest.trim_start_matches(separators).trim_start(),
+                });
             }
         }
+        return None;
+    }
+    // 第七部分 第七章
+    if let Some(inner) = text.strip_prefix('第') {
+        let len = take(inner);
+        let after = inner.get(len..)?;
+        let rest = ["部分", "章", "节"]
+            .iter()
+            .find_map(|w| after.strip_prefix(w))
+            .filter(|_| len > 0)?;
+        return Some(Numbered {
+            style: Style::Part,
+            number: Some(number_of(inner.get(..len)?)?),
+            rest: rest.trim_start_matches(separators).trim_start(),
+        });
+    }
+    // 7. 7、 — not "7.5万元" nor "2022年".
+    let digits: usize = text
+        .chars()
+        .take_while(|c| is_digit(*c))
+        .map(char::len_utf8)
+        .sum();
+    if digits > 0 && digits <= 6 {
+        let after = text.get(digits..)?;
+        let mut chars = after.chars();
+        let sep = chars.next();
+        let next = chars.next();
+        if matches!(sep, Some('.' | '．' | '、')) && next.is_some_and(|c| !is_digit(c)) {
+            return Some(Numbered {
+                style: Style::Arabic,
+                number: Some(number_of(text.get(..digits)?)?),
+                rest: after.get(sep.map_or(0, char::len_utf8)..)?.trim_start(),
+            });
+        }
+        return None;
+    }
+    Some(Numbered {
+        style: if bold { Style::Bold } else { Style::Plain },
+        number: None,
+        rest: text,
+    })
+}
+
+/// Short enough for a heading, and not a sentence.
+fn is_short(rest: &str) -> bool {
+    let rest = rest.trim();
+    !rest.is_empty()
+        && rest.chars().count() <= HEADING_CHARS
+        && !rest.ends_with(['。', '；', ';', '，', ','])
+}
+
+/// A paragraph that is none of the template's sections but is written as
+/// the report's headings are: "第十部分" or "第十章" (only ever headings),
+/// or a short paragraph in a style the report's sections use — not a
+/// "（一）" under a "一、" section, which is the section's own text.
+fn looks_like_heading(form: &Numbered<'_>, styles: &[Style]) -> bool {
+    if !is_short(form.rest) {
+        return false;
+    }
+    match form.style {
+        Style::Part => true,
+        Style::Plain => false,
+        s => styles.contains(&s),
+    }
+}
+
+/// The template section a heading's text names: its index, and how many
+/// bytes of `rest` the heading takes. A heading names a section when it
+/// starts with the section's template words ("存在的问题及原因分析：……"),
+/// or, when short, contains them ("七、关于存在的问题及原因分析").
+fn section_named(rest: &str, t: &super::Templates) -> Option<(usize, usize)> {
+    let key: String = compact(rest).chars().map(label::fold).collect();
+    let template_key = |h: &String| -> String { compact(h).chars().map(label::fold).collect() };
+    for (i, h) in t.report.headings.iter().enumerate() {
+        let k = template_key(h);
+        if !k.is_empty() && key.starts_with(&k) {
+            return Some((i, cut_after(rest, k.chars().count())));
+        }
+    }
+    if is_short(rest) {
+        return t
+            .report
+            .headings
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| {
+                let k = template_key(h);
+                !k.is_empty() && key.contains(&k)
+            })
+            .max_by_key(|(_, h)| h.chars().count())
+            .map(|(i, _)| (i, rest.len()));
+    }
+    None
+}
+
+/// The byte offset in `rest` after `wanted` non-whitespace characters.
+fn cut_after(rest: &str, wanted: usize) -> usize {
+    let mut taken = 0;
+    for (i, c) in rest.char_indices() {
+        if taken == wanted {
+            return i;
+        }
+        if !c.is_whitespace() {
+            taken += 1;
+        }
+    }
+    rest.len()
+}
+
+/// A paragraph found to be a section's heading.
+struct Heading {
+    number: u32,
+    style: Style,
+    /// As written, number included.
+    heading: String,
+    /// Without its number.
+    title: String,
+    /// Text after the heading in the same paragraph.
+    rest: Option<String>,
+}
+
+/// The heading a paragraph is, if it is one. Numbers only go up. "七、"
+/// headings are found by their number, as the template numbers them; the
+/// other styles by the section's words from the year's templates, or by
+/// their number when the report's sections are numbered that way (or
+/// "第七部分", which is never anything but a heading).
+fn heading(
+    text: &str,
+    form: Option<&Numbered<'_>>,
+    last: u32,
+    styles: &[Style],
+    cx: &Context<'_>,
+) -> Option<Heading> {
+    let t = cx.t;
+    let form = form?;
+    let count = u32::try_from(t.report.headings.len()).unwrap_or(u32::MAX);
+    let in_range = |n: u32| n > last && n <= count.saturating_add(3);
+    let rest = form.rest;
+    let split = |number: u32, cut: usize| {
         let after = rest
             .get(cut..)
             .unwrap_or("")
             .trim_start_matches(['：', ':', '。', ' ', '\u{3000}'])
             .trim();
         let heading_len = text.len() - rest.len() + cut;
-        let heading = text.get(..heading_len).unwrap_or(text).trim().to_string();
-        return Some((
+        Some(Heading {
             number,
-            heading,
-            (!after.is_empty()).then(|| after.to_string()),
-        ));
+            style: form.style,
+            heading: text.get(..heading_len).unwrap_or(text).trim().to_string(),
+            title: rest.get(..cut).unwrap_or(rest).trim().to_string(),
+            rest: (!after.is_empty()).then(|| after.to_string()),
+        })
+    };
+    let template_key = |i: usize| -> Option<String> {
+        let k: String = compact(t.report.headings.get(i)?)
+            .chars()
+            .map(label::fold)
+            .collect();
+        (!k.is_empty()).then_some(k)
+    };
+    let rest_key: String = compact(rest).chars().map(label::fold).collect();
+    // The number and the template's words agree: "（七）存在的问题及原因分析：……".
+    if let Some(n) = form.number.filter(|n| in_range(*n)) {
+        let i = usize::try_from(n).ok().and_then(|n| n.checked_sub(1));
+        if let Some(k) = i
+            .and_then(template_key)
+            .filter(|k| rest_key.starts_with(k.as_str()))
+        {
+            return split(n, cut_after(rest, k.chars().count()));
+        }
     }
-    (rest.chars().count() <= 40).then(|| (number, text.trim().to_string(), None))
+    match form.style {
+        Style::Chinese => {
+            // As before: any short "七、" line next in sequence.
+            let n = form.number.filter(|n| in_range(*n))?;
+            (rest.chars().count() <= HEADING_CHARS).then(|| Heading {
+                number: n,
+                style: Style::Chinese,
+                heading: text.trim().to_string(),
+                title: rest.trim().to_string(),
+                rest: None,
+            })
+        }
+        Style::Plain => {
+            // Only a paragraph that is exactly a template heading.
+            let key = rest_key.trim_end_matches(['：', ':']);
+            let i = (0..t.report.headings.len())
+                .find(|i| template_key(*i).is_some_and(|k| k == key))?;
+            let n = u32::try_from(i + 1).ok().filter(|n| *n > last)?;
+            split(n, rest.len())
+        }
+        _ => {
+            if !is_short(rest) {
+                return None;
+            }
+            if let Some((i, cut)) = section_named(rest, t) {
+                let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
+                if n > last {
+                    return split(n, cut);
+                }
+            }
+            let by_number = match form.style {
+                Style::Part => true,
+                Style::Bracketed | Style::Arabic => styles.contains(&form.style),
+                _ => false,
+            };
+            let n = form.number.filter(|n| by_number && in_range(*n))?;
+            split(n, rest.len())
+        }
+    }
 }
 
 /// Every template section present, with the template's words.
@@ -153,25 +440,24 @@ fn check_sections(parts: &[Part], place: &str, cx: &mut Context<'_>) {
     for (i, wanted) in t.report.headings.iter().enumerate() {
         let number = u32::try_from(i + 1).unwrap_or(u32::MAX);
         let numeral = numeral(number);
-        match parts.iter().find(|p| p.number == number) {
+        match parts.iter().find(|p| p.number == Some(number)) {
             None => cx.warn(
                 Warning::new(
                     "import::missing_section",
                     place,
                     format!("报告中没有第{numeral}部分“{numeral}、{wanted}”"),
                 )
-                .help(
-                    "如确有此部分，检查它的标题是否以“{numeral}、”开头"
-                        .replace("{numeral}", &numeral),
-                ),
+                .help(format!(
+                    "如确有此部分，检查它的标题：写成“{numeral}、{wanted}”，或“（{numeral}）”“{number}.”“第{numeral}部分”后接“{wanted}”，或单独一段加粗的“{wanted}”"
+                )),
             ),
             Some(p) => {
-                let (_, rest) = label::chinese_ordinal(&p.heading).unwrap_or((number, &p.heading));
-                if label::key(rest, &[]) != label::key(wanted, &[]) {
+                let at = format!("{place}，第{}段", p.at);
+                if label::key(&p.title, &[]) != label::key(wanted, &[]) {
                     cx.warn(
                         Warning::new(
                             "import::renamed_heading",
-                            place,
+                            at.clone(),
                             format!("第{numeral}部分的标题“{}”与模板“{numeral}、{wanted}”不同，已照录原文", p.heading),
                         )
                         .help("评分按标题中的关键词认定各部分；请核对该部分是否会被认出"),
@@ -180,20 +466,20 @@ fn check_sections(parts: &[Part], place: &str, cx: &mut Context<'_>) {
                 if p.lines.is_empty() {
                     cx.warn(Warning::new(
                         "import::empty_section",
-                        place,
+                        at,
                         format!("第{numeral}部分“{}”没有正文", p.heading),
                     ));
                 }
             }
         }
     }
-    for p in parts
-        .iter()
-        .filter(|p| p.number as usize > t.report.headings.len())
-    {
+    for p in parts.iter().filter(|p| {
+        p.number
+            .is_some_and(|n| n as usize > t.report.headings.len())
+    }) {
         cx.warn(Warning::note(
             "import::extra_section",
-            place,
+            format!("{place}，第{}段", p.at),
             format!(
                 "模板只有 {} 个部分；“{}”也已导入",
                 t.report.headings.len(),
@@ -214,24 +500,70 @@ fn numeral(n: u32) -> String {
     }
 }
 
-/// The report's list → template attachments, in the list's order.
+/// The report's list → template attachments, in the list's order. A line
+/// may name several, or name one inside prose ("3. 项目支出绩效自评表（业务
+/// 工作经费、……）", "附件：1.……；2.……"): every template title written in
+/// a line counts, where it stands.
 fn attachment_list(items: &[String], place: &str, cx: &mut Context<'_>) -> Vec<usize> {
     let t = cx.t;
     let mut out = Vec::new();
     for item in items {
-        let key = label::key(item, &t.label_prefixes);
-        let hit = t.attachments.iter().position(|a| {
-            let names = [a.title.clone()];
-            label::fits(&key, &names, &t.label_prefixes).is_some()
-        });
-        match hit {
-            Some(i) if !out.contains(&i) => out.push(i),
-            Some(_) => {}
-            None => cx.warn(Warning::note(
+        let hits = titles_in(item, t);
+        if hits.is_empty() {
+            cx.warn(Warning::note(
                 "import::unknown_listed_attachment",
                 format!("{place}，附件清单"),
                 format!("清单中的“{item}”不是模板中的附件，未记入 [[attachments]]"),
-            )),
+            ));
+        }
+        for i in hits {
+            if !out.contains(&i) {
+                out.push(i);
+            }
+        }
+    }
+    out
+}
+
+/// The template attachments a line names, in the line's order. A title
+/// inside a longer one ("自评表" in "项目支出绩效自评表") is not counted twice.
+fn titles_in(line: &str, t: &super::Templates) -> Vec<usize> {
+    let norm = |s: &str| -> String { compact(s).chars().map(label::fold).collect() };
+    let line = norm(line);
+    // (start, end, attachment) of every occurrence of every name.
+    let mut found: Vec<(usize, usize, usize)> = Vec::new();
+    for (i, a) in t.attachments.iter().enumerate() {
+        let mut names = vec![a.title.clone()];
+        let form_title = match a.form {
+            Some(FormKind::BasicData) => Some(&t.basic_data.title),
+            Some(FormKind::Overall) => Some(&t.overall.title),
+            Some(FormKind::Project) => Some(&t.project.title),
+            None => None,
+        };
+        names.extend(form_title.into_iter().flat_map(|n| n.0.iter().cloned()));
+        for name in names {
+            let key = norm(&name);
+            if key.is_empty() {
+                continue;
+            }
+            for (at, _) in line.match_indices(key.as_str()) {
+                found.push((at, at + key.len(), i));
+            }
+        }
+    }
+    // Longest first, so a shorter name inside it is dropped.
+    found.sort_by_key(|&(start, end, _)| (std::cmp::Reverse(end - start), start));
+    let mut kept: Vec<(usize, usize, usize)> = Vec::new();
+    for f in found {
+        if !kept.iter().any(|k| f.0 < k.1 && k.0 < f.1) {
+            kept.push(f);
+        }
+    }
+    kept.sort_by_key(|&(start, _, _)| start);
+    let mut out = Vec::new();
+    for (_, _, i) in kept {
+        if !out.contains(&i) {
+            out.push(i);
         }
     }
     out

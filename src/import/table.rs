@@ -41,6 +41,32 @@ impl GridCell {
     }
 }
 
+/// One rule for the paragraphs and line breaks inside a cell, everywhere:
+/// in a prose field (goals, the deviation's reasons) each paragraph is a
+/// line (`GridCell::text`); in a short field (a label, a name, an amount,
+/// an indicator's target or actual value) a break is only where the narrow
+/// cell wrapped, so the lines are joined with nothing ("提高服务⏎满意度" →
+/// "提高服务满意度"), and with a space only between two Latin letters or
+/// digits, which a wrap would otherwise glue ("ISO⏎9001" → "ISO 9001").
+pub fn one_line(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.split('\n').map(str::trim).filter(|l| !l.is_empty()) {
+        let glue = out
+            .chars()
+            .last()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+            && line
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphanumeric());
+        if glue {
+            out.push(' ');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
 /// A row of the grid.
 #[derive(Debug, Default)]
 pub struct GridRow {
