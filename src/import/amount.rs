@@ -3,6 +3,7 @@
 //! full-width digits, `万元` and a note in brackets handled.
 
 use super::label::{chinese_number, fold};
+use super::units::Declared;
 use crate::data::Date;
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -99,14 +100,53 @@ pub struct Amount {
     pub note: Option<String>,
     /// Said when the cell was in 元 or 亿元 and has been converted.
     pub converted: Option<String>,
+    /// The cell or its table said the unit; false when 万元 is only assumed.
+    pub unit_known: bool,
 }
 
 /// An amount in 万元. `元` and `亿元` are converted (and said so);
-/// other units are an error.
+/// other units are an error. The importer always goes through `amount_in`
+/// (a table may declare a unit); this is the cell alone, for the tests.
+#[cfg(test)]
 pub fn amount(text: &str) -> Result<Option<Amount>, Reason> {
+    amount_in(text, None)
+}
+
+/// An amount in 万元; a number without a unit of its own is in the unit
+/// its table, column or row declares (converted exactly, and said so).
+pub fn amount_in(text: &str, declared: Option<&Declared>) -> Result<Option<Amount>, Reason> {
     let Some(n) = number(text)? else {
         return Ok(None);
     };
+    if let (Unit::None, Some(d)) = (&n.unit, declared) {
+        if d.factor == Decimal::ONE {
+            return Ok(Some(Amount {
+                value: n.value,
+                note: n.note,
+                converted: None,
+                unit_known: true,
+            }));
+        }
+        // Exact: the factor is a decimal; normalised so 60,000.00 元 reads
+        // 6 万元, not 6.000000.
+        let value = n
+            .value
+            .checked_mul(d.factor)
+            .map(|v| v.normalize())
+            .ok_or_else(|| format!("“{}”超出可精确表示的范围", text.trim()))?;
+        return Ok(Some(Amount {
+            value,
+            note: n.note,
+            converted: Some(format!(
+                "“{}”按{}折算为万元（{}）",
+                text.trim(),
+                d.name,
+                d.source
+            )),
+            unit_known: true,
+        }));
+    }
+    let unit_known = n.unit != Unit::None;
     let ten_thousand = Decimal::from(10_000);
     let (value, converted) = match &n.unit {
         Unit::None | Unit::Wan => (Some(n.value), None),
@@ -125,6 +165,7 @@ pub fn amount(text: &str) -> Result<Option<Amount>, Reason> {
         value,
         note: n.note,
         converted,
+        unit_known,
     }))
 }
 
@@ -281,6 +322,26 @@ mod tests {
         assert!(amount("约100").is_err());
         assert!(amount("—").is_err());
         assert_eq!(v("11150900元"), Some(d("1115.09")));
+        let yuan = Declared {
+            factor: d("0.0001"),
+            name: "元".into(),
+            source: "表格上方“单位：元”".into(),
+        };
+        let declared = amount_in("60,000.00", Some(&yuan)).ok().flatten();
+        assert_eq!(
+            declared.as_ref().map(|a| a.value.to_string()).as_deref(),
+            Some("6")
+        );
+        assert!(declared.is_some_and(|a| a.unit_known && a.converted.is_some()));
+        // The cell's own unit wins over the table's.
+        assert_eq!(
+            amount_in("6万元", Some(&yuan))
+                .ok()
+                .flatten()
+                .map(|a| a.value),
+            Some(d("6"))
+        );
+        assert!(amount("60").ok().flatten().is_some_and(|a| !a.unit_known));
         assert_eq!(
             v("1018.20").map(|x| x.to_string()).as_deref(),
             Some("1018.20")

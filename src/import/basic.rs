@@ -7,9 +7,10 @@ use super::label::{self, compact};
 use super::recognise::{TablePart, find_in_row, find_row};
 use super::table::Grid;
 use super::template::{ExpenseRow, Templates};
+use super::units::{self, Declared};
 use super::warning::Warning;
 use super::write::{Section, Value};
-use super::{Context, Found, footer_date};
+use super::{AmountRead, Context, Found, footer_date};
 
 /// What the table gave.
 pub struct BasicData {
@@ -17,6 +18,19 @@ pub struct BasicData {
     pub sections: Vec<Section>,
     /// 预算单位名称.
     pub unit_name: Option<Found>,
+    /// The expense lines' amounts, for comparing with the project tables.
+    pub lines: Vec<Line>,
+}
+
+/// One expense line's amounts as read.
+#[derive(Clone, Debug)]
+pub struct Line {
+    /// Its item, cleaned.
+    pub item: String,
+    /// Where: table and row.
+    pub place: String,
+    /// By key (`prior_final`, `budget`, `final`): the column's name and the amount.
+    pub values: Vec<(&'static str, String, AmountRead)>,
 }
 
 /// Read the table.
@@ -33,10 +47,12 @@ pub fn read(part: &TablePart, place: &str, cx: &mut Context<'_>) -> BasicData {
     if let Some(s) = staffing(grid, place, cx) {
         sections.push(s);
     }
-    sections.extend(expenses(grid, place, cx));
+    let mut lines = Vec::new();
+    sections.extend(expenses(grid, place, &mut lines, cx));
     BasicData {
         sections,
         unit_name,
+        lines,
     }
 }
 
@@ -97,7 +113,9 @@ fn staffing(grid: &Grid, place: &str, cx: &mut Context<'_>) -> Option<Section> {
 struct Columns {
     header: usize,
     label: usize,
-    values: Vec<(&'static str, usize, String)>,
+    /// Key, column, the column's name, and the unit its label or the
+    /// block's label ("经费控制情况(万元)") declares.
+    values: Vec<(&'static str, usize, String, Option<Declared>)>,
 }
 
 fn columns(grid: &Grid, place: &str, cx: &mut Context<'_>) -> Option<Columns> {
@@ -112,13 +130,22 @@ fn columns(grid: &Grid, place: &str, cx: &mut Context<'_>) -> Option<Columns> {
         return None;
     };
     let mut values = Vec::new();
+    let block = grid
+        .at(header, label)
+        .and_then(|s| units::from_label(&s.cell.text(), "表头", t));
     for (key, names) in [
         ("prior_final", &e.prior_final),
         ("budget", &e.budget),
         ("final", &e.final_),
     ] {
         match find_in_row(grid, header, &names.0, t) {
-            Some(col) => values.push((key, col, names.first().to_string())),
+            Some(col) => {
+                let unit = grid
+                    .at(header, col)
+                    .and_then(|s| units::from_label(&s.cell.text(), "栏名", t))
+                    .or_else(|| block.clone());
+                values.push((key, col, names.first().to_string(), unit));
+            }
             None => cx.warn(Warning::new(
                 "import::missing_column",
                 format!("{place}，{}", grid.place(header)),
@@ -133,7 +160,7 @@ fn columns(grid: &Grid, place: &str, cx: &mut Context<'_>) -> Option<Columns> {
     })
 }
 
-fn expenses(grid: &Grid, place: &str, cx: &mut Context<'_>) -> Vec<Section> {
+fn expenses(grid: &Grid, place: &str, lines: &mut Vec<Line>, cx: &mut Context<'_>) -> Vec<Section> {
     let t = cx.t;
     let e = &t.basic_data.expenses;
     let mut out = Vec::new();
@@ -161,10 +188,11 @@ fn expenses(grid: &Grid, place: &str, cx: &mut Context<'_>) -> Vec<Section> {
         if grid.is_blank_row(row - 1) {
             continue;
         }
-        let values = row_values(grid, row - 1, &cols, &at, cx);
+        let row_unit = units::from_label(&text, "行名", t);
+        let values = row_values(grid, row - 1, &cols, row_unit.as_ref(), &at, cx);
         let is_placeholder = t.placeholders.iter().any(|p| compact(p) == compact(&text));
         if is_placeholder || key.is_empty() {
-            if values.iter().any(|(_, v)| v.is_some()) {
+            if values.iter().any(|(_, _, v)| v.is_some()) {
                 cx.warn(
                     Warning::new(
                         "import::row_without_item",
@@ -211,9 +239,20 @@ fn expenses(grid: &Grid, place: &str, cx: &mut Context<'_>) -> Vec<Section> {
         if let Some(g) = group {
             section.set("group", Value::Text(g));
         }
-        for (k, v) in values {
-            section.set_opt(k, v.map(Value::Number));
+        let mut read = Vec::new();
+        for (k, header, v) in values {
+            let Some(v) = v else { continue };
+            match &v.converted {
+                Some(c) => section.set_noted(k, Value::Number(v.value), c),
+                None => section.set(k, Value::Number(v.value)),
+            }
+            read.push((k, header, v));
         }
+        lines.push(Line {
+            item: label::clean(&text, &t.label_prefixes),
+            place: at.clone(),
+            values: read,
+        });
         cx.attach_pending(&mut section);
         out.push(section);
     }
@@ -240,26 +279,36 @@ fn matches_row(r: &ExpenseRow, key: &str, t: &Templates) -> bool {
         .any(|n| label::key(n, &t.label_prefixes) == key)
 }
 
-/// The amounts of one line, by key; a cell that is not an amount is a warning.
+/// The amounts of one line, by key with the column's name; a cell that is
+/// not an amount is a warning. `row_unit`: the unit the line's label declares.
 fn row_values(
     grid: &Grid,
     row: usize,
     cols: &Columns,
+    row_unit: Option<&Declared>,
     at: &str,
     cx: &mut Context<'_>,
-) -> Vec<(&'static str, Option<rust_decimal::Decimal>)> {
+) -> Vec<(&'static str, String, Option<AmountRead>)> {
     let mut out = Vec::new();
     let mut used = vec![cols.label];
-    for (key, col, header) in &cols.values {
+    for (key, col, header, unit) in &cols.values {
         used.push(*col);
         let Some(slot) = grid.at(row, *col).filter(|s| !s.from_above) else {
-            out.push((*key, None));
+            out.push((*key, header.clone(), None));
             continue;
         };
         let place = format!("{at}「{header}」");
+        // The column's own label first, then the line's, then the block's.
+        let column_own = grid
+            .at(cols.header, *col)
+            .and_then(|s| units::from_label(&s.cell.text(), "栏名", cx.t));
+        let declared = column_own
+            .or_else(|| row_unit.cloned())
+            .or_else(|| unit.clone());
         out.push((
             *key,
-            cx.amount(&slot.cell.text(), &place, false).map(|(v, _)| v),
+            header.clone(),
+            cx.amount_in(&slot.cell.text(), &place, false, declared.as_ref()),
         ));
     }
     for slot in grid.own_cells(row) {

@@ -9,9 +9,10 @@ use super::label;
 use super::recognise::{TablePart, find_in_row, find_row};
 use super::table::Grid;
 use super::template::Names;
+use super::units::{self, Declared};
 use super::warning::Warning;
 use super::write::{Section, Value};
-use super::{Context, Found, footer_date};
+use super::{AmountRead, Context, Found, footer_date};
 use rust_decimal::Decimal;
 
 /// Which of the two tables.
@@ -29,6 +30,21 @@ pub struct Evaluation {
     pub sections: Vec<Section>,
     /// 预算单位名称 (overall) or 项目支出名称 (project).
     pub name: Option<Found>,
+    /// The 年度资金总额 row's amounts, for comparing with the rest of the package.
+    pub funds: Vec<Figure>,
+}
+
+/// An amount of the 年度资金总额 row as read.
+#[derive(Clone, Debug)]
+pub struct Figure {
+    /// `initial_budget`, `full_year_budget` or `executed`.
+    pub key: &'static str,
+    /// The column's name as the template writes it.
+    pub header: String,
+    /// The amount read.
+    pub read: AmountRead,
+    /// Where: table, row and column.
+    pub place: String,
 }
 
 /// Read one table.
@@ -77,12 +93,17 @@ pub fn read(part: &TablePart, which: Which, place: &str, cx: &mut Context<'_>) -
     }
     cx.attach_pending(&mut head);
     let mut sections = vec![head];
-    sections.extend(funds(grid, which, prefix, place, cx));
+    let mut figures = Vec::new();
+    sections.extend(funds(grid, which, prefix, place, &mut figures, cx));
     if let Some(g) = goals(grid, prefix, place, cx) {
         sections.push(g);
     }
     sections.extend(indicators.rows);
-    Evaluation { sections, name }
+    Evaluation {
+        sections,
+        name,
+        funds: figures,
+    }
 }
 
 struct FundsRow {
@@ -90,6 +111,33 @@ struct FundsRow {
     label_col: usize,
     executed_col: Option<usize>,
     columns: Vec<usize>,
+    /// The unit a label of the funds header row declares ("项目资金（元）").
+    block_unit: Option<Declared>,
+    /// The unit the 全年执行数 column's name declares.
+    executed_unit: Option<Declared>,
+}
+
+/// The unit a label in the header row declares for the whole block: a cell
+/// that is not one of the amount columns' names ("项目资金\n（元）").
+fn block_unit(grid: &Grid, header: usize, columns: &[usize], cx: &Context<'_>) -> Option<Declared> {
+    grid.row_cells(header)
+        .iter()
+        .filter(|s| !columns.contains(&s.col))
+        .find_map(|s| units::from_label(&s.cell.text(), "表头", cx.t))
+}
+
+/// The amount's unit as the labels say it: the column's name, else the
+/// row's label, else the block's; `None` leaves it to the table's.
+fn first_unit(candidates: [Option<Declared>; 3]) -> Option<Declared> {
+    candidates.into_iter().flatten().next()
+}
+
+/// Set a key, with the conversion (if any) as the comment beside it.
+fn set_amount(section: &mut Section, key: &str, read: &AmountRead) {
+    match &read.converted {
+        Some(c) => section.set_noted(key, Value::Number(read.value), c),
+        None => section.set(key, Value::Number(read.value)),
+    }
 }
 
 fn funds(
@@ -97,6 +145,7 @@ fn funds(
     which: Which,
     prefix: &str,
     place: &str,
+    figures: &mut Vec<Figure>,
     cx: &mut Context<'_>,
 ) -> Vec<Section> {
     let t = cx.t;
@@ -126,13 +175,7 @@ fn funds(
         t.evaluation.funds_row.first(),
         grid.place(row)
     ));
-    let mut fr = FundsRow {
-        row,
-        label_col,
-        executed_col: None,
-        columns: vec![label_col],
-    };
-    let keys: [(&str, &Names); 6] = [
+    let keys: [(&'static str, &Names); 6] = [
         ("initial_budget", &f.initial_budget),
         ("full_year_budget", &f.full_year_budget),
         ("executed", &f.executed),
@@ -140,6 +183,21 @@ fn funds(
         ("rate", &f.rate),
         ("score", &f.score),
     ];
+    let amount_columns: Vec<usize> = keys
+        .iter()
+        .filter_map(|(_, names)| find_in_row(grid, header, &names.0, t))
+        .collect();
+    let row_unit = grid
+        .at(row, label_col)
+        .and_then(|s| units::from_label(&s.cell.text(), "行名", t));
+    let mut fr = FundsRow {
+        row,
+        label_col,
+        executed_col: None,
+        columns: vec![label_col],
+        block_unit: block_unit(grid, header, &amount_columns, cx),
+        executed_unit: None,
+    };
     for (key, names) in keys {
         let Some(col) = find_in_row(grid, header, &names.0, t) else {
             cx.warn(Warning::new(
@@ -150,8 +208,12 @@ fn funds(
             continue;
         };
         fr.columns.push(col);
+        let column_unit = grid
+            .at(header, col)
+            .and_then(|s| units::from_label(&s.cell.text(), "栏名", t));
         if key == "executed" {
             fr.executed_col = Some(col);
+            fr.executed_unit = column_unit.clone();
         }
         let Some(slot) = grid.at(row, col).filter(|s| !s.from_above) else {
             continue;
@@ -166,11 +228,18 @@ fn funds(
             }
             _ => {
                 let note_allowed = key == "full_year_budget";
-                if let Some((v, note)) = cx.amount(&text, &at, note_allowed) {
-                    section.set(key, Value::Number(v));
-                    if let Some(n) = note {
-                        section.set("full_year_budget_note", Value::Text(n));
+                let unit = first_unit([column_unit, row_unit.clone(), fr.block_unit.clone()]);
+                if let Some(read) = cx.amount_in(&text, &at, note_allowed, unit.as_ref()) {
+                    set_amount(&mut section, key, &read);
+                    if let Some(n) = &read.note {
+                        section.set("full_year_budget_note", Value::Text(n.clone()));
                     }
+                    figures.push(Figure {
+                        key,
+                        header: names.first().to_string(),
+                        read,
+                        place: at.clone(),
+                    });
                 }
             }
         }
@@ -211,7 +280,7 @@ fn by_source_and_use(
         ),
     ];
     let end = block_end(grid, fr.row + 1, cx);
-    let mut found: Vec<(usize, usize, Decimal, String)> = Vec::new();
+    let mut found: Vec<(usize, usize, AmountRead, String)> = Vec::new();
     for row in fr.row + 1..end {
         let cells = grid.own_cells(row);
         let mut i = 0;
@@ -259,12 +328,18 @@ fn by_source_and_use(
                 i += 1;
                 cells.get(i - 1).map(|s| s.cell.text()).unwrap_or_default()
             };
-            if let Some((v, _)) = cx.amount(
+            let unit = first_unit([
+                units::from_label(&label_text, "行名", t),
+                fr.block_unit.clone(),
+                None,
+            ]);
+            if let Some(read) = cx.amount_in(
                 &value_text,
                 &format!("{at}「{}」", label::clean(&label_text, &t.label_prefixes)),
                 false,
+                unit.as_ref(),
             ) {
-                found.push((ti, fi, v, grid.place(row)));
+                found.push((ti, fi, read, grid.place(row)));
             }
         }
     }
@@ -274,7 +349,7 @@ fn by_source_and_use(
         let mut places = Vec::new();
         for (fi, (key, _)) in fields.iter().enumerate() {
             if let Some((_, _, v, p)) = found.iter().find(|(a, b, _, _)| *a == ti && *b == fi) {
-                section.set(key, Value::Number(*v));
+                set_amount(&mut section, key, v);
                 if !places.contains(p) {
                     places.push(p.clone());
                 }
@@ -344,12 +419,18 @@ fn breakdown(
                 continue;
             }
             if Some(slot.col) == fr.executed_col {
-                if let Some((v, _)) = cx.amount(
+                let unit = first_unit([
+                    fr.executed_unit.clone(),
+                    units::from_label(&label_slot.cell.text(), "行名", t),
+                    fr.block_unit.clone(),
+                ]);
+                if let Some(read) = cx.amount_in(
                     &slot.cell.text(),
                     &format!("{at}「{}」", names.first()),
                     false,
+                    unit.as_ref(),
                 ) {
-                    section.set(field, Value::Number(v));
+                    set_amount(&mut section, field, &read);
                     rows.push(grid.place(row));
                 }
             } else if fr.columns.contains(&slot.col) || slot.col > fr.label_col {

@@ -24,10 +24,12 @@ mod docx;
 mod evaluation;
 mod label;
 mod numbering;
+mod plausibility;
 mod recognise;
 mod report;
 mod table;
 pub mod template;
+mod units;
 mod warning;
 mod write;
 
@@ -133,10 +135,16 @@ pub fn import_docx(
         }
     };
     let layout = recognise::layout(&doc, t);
+    let table_units: Vec<Option<units::Declared>> = layout
+        .tables
+        .iter()
+        .map(|part| units::table_unit(&doc, part, t))
+        .collect();
     let mut cx = Context {
         t,
         warnings: Vec::new(),
         pending: Vec::new(),
+        table_unit: None,
     };
     let year = match found_year {
         Some(y) => {
@@ -160,7 +168,7 @@ pub fn import_docx(
     };
     // The year's warnings concern the whole file: they go on top.
     let general = cx.take_pending();
-    let toml = assemble(&layout, name, year, options, general, &mut cx);
+    let toml = assemble(&layout, &table_units, name, year, options, general, &mut cx);
     Ok(Imported {
         toml,
         warnings: cx.warnings,
@@ -183,6 +191,23 @@ pub struct Context<'a> {
     t: &'a Templates,
     warnings: Vec<Warning>,
     pending: Vec<String>,
+    /// The unit the table being read declares ("单位：元" above it).
+    table_unit: Option<units::Declared>,
+}
+
+/// An amount read from a cell, in 万元.
+#[derive(Clone, Debug)]
+pub struct AmountRead {
+    /// The value in 万元.
+    pub value: Decimal,
+    /// A note in brackets after it, where allowed.
+    pub note: Option<String>,
+    /// Said when converted to 万元: the comment beside the value.
+    pub converted: Option<String>,
+    /// The cell or its table said the unit (not only assumed 万元).
+    pub unit_known: bool,
+    /// The cell as written.
+    pub text: String,
 }
 
 impl Context<'_> {
@@ -204,18 +229,24 @@ impl Context<'_> {
         section.comments.append(&mut self.pending);
     }
 
-    /// An amount in 万元, or a warning; a note in brackets only where allowed.
-    fn amount(
+    /// An amount in 万元 read in the unit `declared` (the column's, row's
+    /// or table's) unless the cell says its own; a conversion is said in
+    /// the warnings and returned for the comment beside the value.
+    fn amount_in(
         &mut self,
         text: &str,
         place: &str,
         note_allowed: bool,
-    ) -> Option<(Decimal, Option<String>)> {
-        match amount::amount(text) {
+        declared: Option<&units::Declared>,
+    ) -> Option<AmountRead> {
+        let declared = declared.or(self.table_unit.as_ref()).cloned();
+        match amount::amount_in(text, declared.as_ref()) {
             Ok(None) => None,
             Ok(Some(a)) => {
                 if let Some(c) = &a.converted {
-                    self.warn(Warning::note("import::converted", place, c.clone()));
+                    // Beside the value in the output; listed here for stderr.
+                    self.warnings
+                        .push(Warning::note("import::converted", place, c.clone()));
                 }
                 let note = match (a.note, note_allowed) {
                     (Some(n), false) => {
@@ -228,7 +259,13 @@ impl Context<'_> {
                     }
                     (n, _) => n,
                 };
-                Some((a.value, note))
+                Some(AmountRead {
+                    value: a.value,
+                    note,
+                    converted: a.converted,
+                    unit_known: a.unit_known,
+                    text: text.trim().to_string(),
+                })
             }
             Err(reason) => {
                 self.warn(
@@ -342,6 +379,7 @@ struct Contents {
 
 fn assemble(
     layout: &Layout,
+    table_units: &[Option<units::Declared>],
     name: &str,
     year: i64,
     options: &Options,
@@ -356,8 +394,15 @@ fn assemble(
     let mut basic_sections = Vec::new();
     let mut overall_sections = Vec::new();
     let mut project_sections = Vec::new();
-    for part in &layout.tables {
+    let mut basic_lines = Vec::new();
+    let mut overall_funds = Vec::new();
+    // Each project's 年度资金总额 figures, its name, and the index of its
+    // `projects.funds` section in `project_sections`.
+    let mut project_funds: Vec<(Option<String>, Vec<evaluation::Figure>, Option<usize>)> =
+        Vec::new();
+    for (i, part) in layout.tables.iter().enumerate() {
         let place = part_place(part, t);
+        cx.table_unit = table_units.get(i).cloned().flatten();
         check_title(part, &place, cx);
         match part.kind {
             TableKind::Form(FormKind::BasicData) if !contents.basic => {
@@ -365,16 +410,25 @@ fn assemble(
                 let b = basic::read(part, &place, cx);
                 unit_names.extend(b.unit_name);
                 basic_sections = b.sections;
+                basic_lines = b.lines;
             }
             TableKind::Form(FormKind::Overall) if !contents.overall => {
                 contents.overall = true;
                 let e = evaluation::read(part, evaluation::Which::Overall, &place, cx);
                 unit_names.extend(e.name);
                 overall_sections = e.sections;
+                overall_funds = e.funds;
             }
             TableKind::Form(FormKind::Project) => {
                 let e = evaluation::read(part, evaluation::Which::Project, &place, cx);
-                contents.projects.push(e.name.map(|n| n.text));
+                let funds_at = e
+                    .sections
+                    .iter()
+                    .position(|s| s.path == "projects.funds")
+                    .map(|k| k + project_sections.len());
+                let project_name = e.name.map(|n| n.text);
+                contents.projects.push(project_name.clone());
+                project_funds.push((project_name, e.funds, funds_at));
                 project_sections.extend(e.sections);
             }
             TableKind::Form(_) => cx.warn(
@@ -424,6 +478,18 @@ fn assemble(
         // Skipped and unknown tables have no section: their notes go on top.
         general.append(&mut cx.pending);
     }
+    cx.table_unit = None;
+    for (project, figures, at) in &project_funds {
+        let found =
+            plausibility::check(project.as_deref(), figures, &basic_lines, &overall_funds, t);
+        for w in found {
+            match at.and_then(|k| project_sections.get_mut(k)) {
+                Some(section) => cx.warn_in(section, w),
+                None => cx.warn(w),
+            }
+        }
+    }
+    general.append(&mut cx.pending);
     let mut report_sections = Vec::new();
     let mut listed = None;
     match &layout.report {

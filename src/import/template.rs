@@ -3,8 +3,10 @@
 //! a header cell or a row is called lives there; this module only reads it.
 
 use crate::diag::Problem;
+use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::path::Path;
+use std::str::FromStr;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_templates.rs"));
 
@@ -67,9 +69,48 @@ pub struct Templates {
     pub project: ProjectTemplate,
     /// 附件3.
     pub report: ReportTemplate,
+    /// How amounts' units are declared, and the units.
+    pub amount_units: AmountUnits,
     /// Tables that are not the unit's data.
     #[serde(default)]
     pub skip: Vec<SkipTemplate>,
+}
+
+/// How a table or a label says in what unit its amounts are written.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AmountUnits {
+    /// Words a declaration starts with, before its colon ("单位", "金额单位").
+    pub declarations: Vec<String>,
+    /// The units a declaration or a label may name.
+    pub units: Vec<AmountUnit>,
+}
+
+/// One unit of amounts.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AmountUnit {
+    /// Its names ("元", or ["亿元", "亿"]).
+    pub name: Names,
+    /// How many 万元 one of it is, exactly.
+    pub factor: Factor,
+}
+
+/// An exact factor, written as a string in the file ("0.0001"): a TOML
+/// float would already have lost the exactness the amounts need.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Factor(pub Decimal);
+
+impl<'de> Deserialize<'de> for Factor {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Factor, D::Error> {
+        let text = String::deserialize(d)?;
+        match Decimal::from_str(text.trim()) {
+            Ok(v) if v > Decimal::ZERO => Ok(Factor(v)),
+            _ => Err(serde::de::Error::custom(format!(
+                "factor 应是写成字符串的正数（如 \"0.0001\"），而不是“{text}”"
+            ))),
+        }
+    }
 }
 
 /// Lines under a table.
