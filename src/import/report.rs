@@ -568,3 +568,68 @@ fn titles_in(line: &str, t: &super::Templates) -> Vec<usize> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(text: &str, bold: bool) -> Option<(Style, Option<u32>, String)> {
+        numbered(text, bold).map(|n| (n.style, n.number, n.rest.to_string()))
+    }
+
+    #[test]
+    fn heading_numbers_in_every_style() {
+        let t = |s: &str| form(s, false);
+        assert_eq!(
+            t("七、存在的问题"),
+            Some((Style::Chinese, Some(7), "存在的问题".into()))
+        );
+        assert_eq!(
+            t("（七）存在的问题"),
+            Some((Style::Bracketed, Some(7), "存在的问题".into()))
+        );
+        assert_eq!(
+            t("(12) 其他"),
+            Some((Style::Bracketed, Some(12), "其他".into()))
+        );
+        assert_eq!(
+            t("7. 存在的问题"),
+            Some((Style::Arabic, Some(7), "存在的问题".into()))
+        );
+        assert_eq!(
+            t("７、存在的问题"),
+            Some((Style::Arabic, Some(7), "存在的问题".into()))
+        );
+        assert_eq!(
+            t("第七部分 存在的问题"),
+            Some((Style::Part, Some(7), "存在的问题".into()))
+        );
+        assert_eq!(
+            t("第十章：其他"),
+            Some((Style::Part, Some(10), "其他".into()))
+        );
+        assert_eq!(
+            form("存在的问题", true),
+            Some((Style::Bold, None, "存在的问题".into()))
+        );
+        assert_eq!(
+            t("存在的问题"),
+            Some((Style::Plain, None, "存在的问题".into()))
+        );
+        // Amounts and years are not numbers of headings.
+        assert_eq!(t("7.5万元用于培训"), None);
+        assert_eq!(t("2022年度预算"), None);
+        assert_eq!(t("第一季度完成"), None);
+        assert_eq!(t("（注）"), None);
+        assert_eq!(t("("), None);
+        assert_eq!(t("第"), None);
+    }
+
+    #[test]
+    fn a_heading_is_short_and_not_a_sentence() {
+        assert!(is_short("存在的问题及原因分析"));
+        assert!(!is_short("本单位认真落实各项制度。"));
+        assert!(!is_short(""));
+        assert!(!is_short(&"字".repeat(HEADING_CHARS + 1)));
+    }
+}
