@@ -117,17 +117,15 @@ pub fn from_dir(dir: &Path) -> Result<RuleSet, Vec<Problem>> {
 /// device such as `/dev/zero` cannot exhaust memory.
 pub const MAX_TEXT_FILE_BYTES: usize = crate::data::MAX_SUBMISSION_BYTES;
 
-/// Read a UTF-8 text file (a byte-order mark is dropped). Folders, missing
-/// files, files over `MAX_TEXT_FILE_BYTES`, binary files and other encodings
-/// are named as such, in words.
-pub fn read_text(path: &Path) -> Result<String, Box<Problem>> {
-    use std::io::Read as _;
+/// A folder, a FIFO, a device or a socket given as an input file, refused
+/// before it is opened: a FIFO would block and a device never end. Every
+/// input goes through this, text or Word or workbook.
+pub fn refuse_special(path: &Path) -> Result<(), Box<Problem>> {
     let fail = |message: String| Box::new(Problem::plain("io::read", message));
     let shown = path.display();
     if path.is_dir() {
         return Err(fail(format!("{shown} 是一个目录，不是文件")));
     }
-    // A FIFO or a device would block or never end: only regular files.
     if let Ok(m) = std::fs::metadata(path)
         && !m.is_file()
     {
@@ -135,6 +133,17 @@ pub fn read_text(path: &Path) -> Result<String, Box<Problem>> {
             "{shown} 不是普通文件（管道、设备或套接字），不予读取"
         )));
     }
+    Ok(())
+}
+
+/// Read a UTF-8 text file (a byte-order mark is dropped). Folders, missing
+/// files, files over `MAX_TEXT_FILE_BYTES`, binary files and other encodings
+/// are named as such, in words.
+pub fn read_text(path: &Path) -> Result<String, Box<Problem>> {
+    use std::io::Read as _;
+    let fail = |message: String| Box::new(Problem::plain("io::read", message));
+    let shown = path.display();
+    refuse_special(path)?;
     let mut bytes = Vec::new();
     std::fs::File::open(path)
         .and_then(|f| {

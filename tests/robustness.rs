@@ -951,3 +951,98 @@ fn an_interrupted_run_leaves_no_temporary_file() {
         assert!(names.len() < 6, "the run was not interrupted: {names:?}");
     }
 }
+
+/// `jixiao ARGS…` killed after `QUICK` if still running: a FIFO read by
+/// mistake must fail the test, not hang it.
+#[cfg(unix)]
+fn jixiao_or_kill(args: &[&str]) -> Run {
+    let start = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .current_dir(MANIFEST)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn jixiao");
+    while child.try_wait().expect("wait").is_none() {
+        if start.elapsed() > QUICK {
+            let _ = child.kill();
+            panic!("jixiao {args:?} still running after {QUICK:?}: it waited on a FIFO");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().expect("output");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        elapsed: start.elapsed(),
+    }
+}
+
+/// A FIFO named like a Word package or a workbook is refused, not waited
+/// on — by import, score, --reviews and as review's --out; diff does not
+/// write over its own input; review does not read a huge file at --out.
+#[cfg(unix)]
+#[test]
+fn word_and_workbook_paths_that_are_not_files_are_refused() {
+    let dir = temp_dir("special-packages");
+    let s = |p: &Path| p.display().to_string();
+    let docx = dir.join("pipe.docx");
+    let xlsx = dir.join("pipe.xlsx");
+    let made = [&docx, &xlsx].iter().all(|p| {
+        Command::new("mkfifo")
+            .arg(p)
+            .status()
+            .is_ok_and(|s| s.success())
+    });
+    if made {
+        for args in [
+            vec!["import", s(&docx).leak() as &str],
+            vec!["score", "--received-on", "2023-06-14", s(&docx).leak()],
+            vec!["score", "--reviews", s(&xlsx).leak(), EXAMPLE],
+        ] {
+            let run = jixiao_or_kill(&args);
+            assert_eq!(run.code, Some(1), "{args:?}: {}", run.stderr);
+            assert!(
+                run.stderr.contains("不是普通文件"),
+                "{args:?}: {}",
+                run.stderr
+            );
+        }
+        let run = jixiao_or_kill(&["review", "--out", &s(&xlsx), EXAMPLE]);
+        assert_eq!(run.code, Some(1), "{}", run.stderr);
+        assert!(run.stderr.contains("特殊文件"), "{}", run.stderr);
+    } else {
+        eprintln!("skipped the FIFO cases: mkfifo is not available");
+    }
+
+    let input = dir.join("unit.toml");
+    std::fs::write(&input, example_text()).expect("write");
+    let run = jixiao(&[
+        "diff",
+        "--old",
+        "rules/2022",
+        "--new",
+        "rules/2022",
+        "--output",
+        &s(&input),
+        &s(&input),
+    ]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(run.stderr.contains("是本次的输入文件"), "{}", run.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&input).expect("read"),
+        example_text()
+    );
+
+    let huge = dir.join("big.xlsx");
+    let file = std::fs::File::create(&huge).expect("create");
+    file.set_len(jixiao::data::worksheet::MAX_WORKSHEET_BYTES + 1)
+        .expect("set_len");
+    let run = jixiao(&["review", "--out", &s(&huge), EXAMPLE]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(run.stderr.contains("过大"), "{}", run.stderr);
+    assert_quick(&run, "huge --out");
+}

@@ -41,7 +41,9 @@ pub(super) fn run(
     let changes = rule_changes(&old, &new);
     let mut ok = true;
     let mut diffs = Vec::new();
-    for path in expand(inputs) {
+    let paths = expand(inputs);
+    super::output::protect(&paths);
+    for path in paths {
         match diff_one(&path, &old, &new, &changes) {
             Ok(d) => diffs.push((path.display().to_string(), d)),
             Err(problems) => {

@@ -48,8 +48,12 @@ fn remove_stale(dir: &Path, name: &str) {
         else {
             continue;
         };
+        // Whether that run is gone can only be told through /proc; where
+        // there is none, a leftover is kept rather than risk deleting the
+        // file another run is writing now.
         let alive = pid == std::process::id()
-            || (cfg!(target_os = "linux") && Path::new(&format!("/proc/{pid}")).exists());
+            || !cfg!(target_os = "linux")
+            || Path::new(&format!("/proc/{pid}")).exists();
         if !alive {
             let _ = std::fs::remove_file(entry.path());
         }

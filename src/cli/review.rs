@@ -5,6 +5,7 @@
 //! silently missing a unit would be found out only when its scores are due.
 
 use super::output::emit;
+use jixiao::data::worksheet::MAX_WORKSHEET_BYTES;
 use jixiao::data::{Submission, load_parsed, parse_submission};
 use jixiao::diag::{Problem, render};
 use jixiao::eval::outcome::Outcome;
@@ -144,13 +145,26 @@ fn not_to_overwrite(out: &Path, inputs: &[(PathBuf, bool)]) -> Option<String> {
             "{shown} 是要评审的材料之一，不能用作评审表的文件名"
         ));
     }
+    // Only a regular file is read (a FIFO would block; writing refuses
+    // it with its own message), and only up to a worksheet's limit: a
+    // larger file is no worksheet of ours, and not ours to replace.
+    let size = std::fs::metadata(out).ok().filter(|m| m.is_file())?.len();
+    if size > MAX_WORKSHEET_BYTES {
+        return Some(format!(
+            "{shown} 已存在且过大（{size} 字节），不是本程序写出的评审表，不覆盖：请换一个文件名"
+        ));
+    }
     let bytes = std::fs::read(out).ok()?;
     let name = shown.to_string();
+    let filled = if jixiao::data::worksheet::has_entries(&name, &bytes) {
+        // Unsigned, but with judgments written: still a reviewer's work.
+        Some("评审人（尚未署名）".to_string())
+    } else {
+        None
+    };
     let filled = match jixiao::data::worksheet::read_worksheet(&name, bytes) {
         Ok(sheet) => Some(format!("评审人 {}", sheet.reviews.reviewer)),
-        // Unsigned, but with judgments written: still a reviewer's work.
-        Err(_) => jixiao::data::worksheet::has_entries(&name, &std::fs::read(out).ok()?)
-            .then(|| "评审人（尚未署名）".to_string()),
+        Err(_) => filled,
     };
     filled.map(|who| format!("{shown} 已由{who}填写，不覆盖：请换一个文件名，或先把它移走"))
 }

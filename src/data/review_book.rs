@@ -228,6 +228,7 @@ fn load_one(path: &Path) -> Result<Source, Vec<Problem>> {
     let name = path.display().to_string();
     if is_xlsx(path) {
         use std::io::Read as _;
+        crate::rules::refuse_special(path).map_err(|p| vec![*p])?;
         let mut bytes = Vec::new();
         std::fs::File::open(path)
             .and_then(|f| f.take(MAX_WORKSHEET_BYTES + 1).read_to_end(&mut bytes))

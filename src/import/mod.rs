@@ -97,6 +97,7 @@ pub fn import_file(
 ) -> Result<Imported, Box<Problem>> {
     use std::io::Read as _;
     let name = path.display().to_string();
+    crate::rules::refuse_special(path)?;
     let file = std::fs::File::open(path)
         .map_err(|e| Problem::plain("io::read", format!("无法读取 {name}：{e}")))?;
     let mut bytes = Vec::new();
