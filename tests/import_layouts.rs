@@ -406,3 +406,28 @@ fn paragraphs_in_a_cell_follow_one_rule() {
         Some("1、完成服务。\n2、完成管理。")
     );
 }
+
+#[test]
+fn a_report_without_its_title_is_found_by_a_first_heading_in_another_style() {
+    let mut blocks = package();
+    let title = blocks
+        .iter()
+        .position(|b| matches!(b, Block::P(t) if t == "整体支出绩效自评报告"))
+        .expect("title");
+    blocks.drain(title - 1..=title);
+    let numerals = ["一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    let mut written = Vec::new();
+    for (h, n) in import_support::HEADINGS.iter().zip(numerals) {
+        let part = format!("第{n}部分 {}", h.split_once('、').expect("numbered").1);
+        assert_eq!(replace_text(&mut blocks, h, &part), 1);
+        written.push(part);
+    }
+    let imported = import_blocks(&blocks);
+    let found = sections(&imported);
+    let headings: Vec<&str> = found.iter().map(|(h, _)| h.as_str()).collect();
+    assert_eq!(headings, written);
+    assert_eq!(found[6].1, "第7部分的正文。");
+    let codes = codes(&imported);
+    assert!(!codes.contains(&"import::missing_report"), "{codes:?}");
+    assert!(!codes.contains(&"import::missing_section"), "{codes:?}");
+}

@@ -240,7 +240,7 @@ pub fn layout(doc: &Document, t: &Templates) -> Layout {
                     }
                     _ => {}
                 }
-                if !report_done && first_heading(&p.text, t) {
+                if !report_done && first_heading(&p.text, p.bold, t) {
                     // A report without a recognisable title.
                     let (report, next) =
                         report_body(blocks, i, None, marker_before(blocks, i, t), t);
@@ -256,15 +256,23 @@ pub fn layout(doc: &Document, t: &Templates) -> Layout {
     out
 }
 
-/// "一、单位基本情况": the report's first heading.
-fn first_heading(text: &str, t: &Templates) -> bool {
-    let Some((1, rest)) = label::chinese_ordinal(text) else {
+/// "一、单位基本情况" (or "（一）", "1.", "第一部分", a bold paragraph —
+/// the styles the report's headings are read in): the report's first
+/// heading.
+fn first_heading(text: &str, bold: bool, t: &Templates) -> bool {
+    let Some(form) = super::report::numbered(text, bold) else {
         return false;
     };
-    t.report
-        .headings
-        .first()
-        .is_some_and(|h| compact(rest).starts_with(&compact(h)))
+    let first = match form.number {
+        Some(n) => n == 1,
+        None => form.style == super::report::Style::Bold,
+    };
+    let key = |s: &str| -> String { compact(s).chars().map(fold).collect() };
+    first
+        && t.report
+            .headings
+            .first()
+            .is_some_and(|h| !key(h).is_empty() && key(form.rest).starts_with(&key(h)))
 }
 
 /// Tables from `start` on that form one table, and the index after them.

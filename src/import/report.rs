@@ -34,7 +34,7 @@ struct Part {
 /// How a heading is numbered. Units number the report's headings in any
 /// of the usual ways, and sometimes only set them in bold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Style {
+pub(super) enum Style {
     /// "七、"
     Chinese,
     /// "（七）" "(7)"
@@ -52,10 +52,10 @@ enum Style {
 
 /// A paragraph read as a heading: its style, its number if it has one,
 /// and the text after the number.
-struct Numbered<'a> {
-    style: Style,
-    number: Option<u32>,
-    rest: &'a str,
+pub(super) struct Numbered<'a> {
+    pub style: Style,
+    pub number: Option<u32>,
+    pub rest: &'a str,
 }
 
 /// Longest heading text (after its number) that still looks like a heading.
@@ -177,7 +177,7 @@ pub fn read(part: &ReportPart, place: &str, cx: &mut Context<'_>) -> Report {
 
 /// The paragraph's numbering, if it is numbered in one of the styles; a
 /// paragraph without a number is `Bold` when all bold, else `Plain`.
-fn numbered(text: &str, bold: bool) -> Option<Numbered<'_>> {
+pub(super) fn numbered(text: &str, bold: bool) -> Option<Numbered<'_>> {
     let text = text.trim_start();
     if let Some((n, rest)) = label::chinese_ordinal(text) {
         return Some(Numbered {
