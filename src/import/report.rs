@@ -1,6 +1,13 @@
 //! 附件3 部门整体支出绩效自评报告 → `[report]`: the title, the nine
-//! sections found by their numbering ("一、" … "九、", whatever the Word
-//! style), each with its prose, and the report's own list of attachments.
+//! sections, each with its prose, and the report's own list of attachments.
+//!
+//! Sections are found by their headings, whatever the Word style: "七、" by
+//! its number as the template numbers them; "（七）", "7.", "7、",
+//! "第七部分", "第七章" and a bold paragraph by the section's words in the
+//! year's `templates.toml` (or by their number once the report's sections
+//! are seen to be numbered that way). A paragraph written like the report's
+//! headings that is none of the sections stays a heading of its own, with a
+//! warning: a section's text never swallows the next heading.
 
 use super::Context;
 use super::label::{self, compact};
