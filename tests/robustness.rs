@@ -428,7 +428,12 @@ fn rules_with_100_000_parentheses_or_terms_are_refused_quickly() {
             run.stderr
         );
         assert!(run.stderr.contains(code.as_str()), "{name}: {}", run.stderr);
-        snapshot(&format!("gen@rules-{name}"), &run.stderr, Some(&dir));
+        // The line moves whenever params.jx grows; it is checked above.
+        let last = text.lines().count();
+        let stable = run
+            .stderr
+            .replace(&format!("params.jx:{last}:"), "params.jx:[last line]:");
+        snapshot(&format!("gen@rules-{name}"), &stable, Some(&dir));
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
