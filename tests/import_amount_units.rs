@@ -323,4 +323,15 @@ fn the_units_are_data_and_a_misspelt_key_is_an_error_at_its_line() {
     let imported = import_docx(&docx(&blocks), "t.docx", &options(), Some(&templates)).unwrap();
     let sub = load(&imported.toml);
     assert_eq!(text(&sub, "projects[0].funds.initial_budget"), "60");
+
+    // And in a cell of its own: "600千元" is 60 万元 with 千元 in the file,
+    // and no amount without it (a unit the year does not know).
+    let mut blocks = package();
+    project_funds(&mut blocks, "项目资金", ["600千元", "600", "550"], "550");
+    let imported = import_docx(&docx(&blocks), "t.docx", &options(), Some(&templates)).unwrap();
+    let sub = load(&imported.toml);
+    assert_eq!(text(&sub, "projects[0].funds.initial_budget"), "60");
+    assert!(imported.toml.contains("“600千元”按千元折算为万元"));
+    let imported = import_blocks(&blocks);
+    assert!(codes(&imported).contains(&"import::not_a_number"));
 }

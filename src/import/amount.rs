@@ -104,68 +104,92 @@ pub struct Amount {
     pub unit_known: bool,
 }
 
-/// An amount in 万元. `元` and `亿元` are converted (and said so);
-/// other units are an error. The importer always goes through `amount_in`
-/// (a table may declare a unit); this is the cell alone, for the tests.
+/// The cell alone, with the 2022 template's units, for the unit tests.
 #[cfg(test)]
 pub fn amount(text: &str) -> Result<Option<Amount>, Reason> {
-    amount_in(text, None)
+    amount_in(text, None, &units_2022)
 }
 
-/// An amount in 万元; a number without a unit of its own is in the unit
-/// its table, column or row declares (converted exactly, and said so).
-pub fn amount_in(text: &str, declared: Option<&Declared>) -> Result<Option<Amount>, Reason> {
+/// The 2022 template's `[amount_units]`, for the unit tests.
+#[cfg(test)]
+fn units_2022(name: &str) -> Option<(Decimal, String)> {
+    let factor = match name {
+        "万元" => "1",
+        "元" => "0.0001",
+        "亿元" => "10000",
+        _ => return None,
+    };
+    Some((Decimal::from_str(factor).ok()?, name.to_string()))
+}
+
+/// The name a cell's own unit goes by when looked up among the year's
+/// units: "万" is written for 万元 and "亿" for 亿元, so both read as the
+/// longer name; anything else as written ("千元").
+fn unit_name(unit: &Unit) -> Option<String> {
+    match unit {
+        Unit::None | Unit::Points | Unit::People | Unit::Percent => None,
+        Unit::Wan => Some("万元".into()),
+        Unit::Yuan => Some("元".into()),
+        Unit::Yi => Some("亿元".into()),
+        Unit::Other(s) => Some(s.clone()),
+    }
+}
+
+/// An amount in 万元. A cell's own unit ("600,000.00元") is looked up with
+/// `units` (the year's `[amount_units]`: name → 万元 per one, and the
+/// name as the template writes it); a number without one is in the unit
+/// its table, column or row declares. Either is converted exactly, and
+/// said so; a unit the year does not know is an error.
+pub fn amount_in(
+    text: &str,
+    declared: Option<&Declared>,
+    units: &dyn Fn(&str) -> Option<(Decimal, String)>,
+) -> Result<Option<Amount>, Reason> {
     let Some(n) = number(text)? else {
         return Ok(None);
     };
-    if let (Unit::None, Some(d)) = (&n.unit, declared) {
-        if d.factor == Decimal::ONE {
-            return Ok(Some(Amount {
-                value: n.value,
-                note: n.note,
-                converted: None,
-                unit_known: true,
-            }));
+    let not_an_amount = || format!("“{}”不是以万元计的金额", text.trim());
+    // (factor, what the comment says of the conversion)
+    let unit = match (&n.unit, declared) {
+        (Unit::None, None) => None,
+        (Unit::None, Some(d)) => Some((
+            d.factor,
+            format!("“{}”按{}折算为万元（{}）", text.trim(), d.name, d.source),
+        )),
+        (own, _) => {
+            let name = unit_name(own).ok_or_else(not_an_amount)?;
+            let (factor, name) = units(&name).ok_or_else(not_an_amount)?;
+            Some((factor, format!("“{}”按{name}折算为万元", text.trim())))
         }
-        // Exact: the factor is a decimal; normalised so 60,000.00 元 reads
-        // 6 万元, not 6.000000.
-        let value = n
-            .value
-            .checked_mul(d.factor)
-            .map(|v| v.normalize())
-            .ok_or_else(|| format!("“{}”超出可精确表示的范围", text.trim()))?;
+    };
+    let Some((factor, said)) = unit else {
         return Ok(Some(Amount {
-            value,
+            value: n.value,
             note: n.note,
-            converted: Some(format!(
-                "“{}”按{}折算为万元（{}）",
-                text.trim(),
-                d.name,
-                d.source
-            )),
+            converted: None,
+            unit_known: false,
+        }));
+    };
+    if factor == Decimal::ONE {
+        return Ok(Some(Amount {
+            value: n.value,
+            note: n.note,
+            converted: None,
             unit_known: true,
         }));
     }
-    let unit_known = n.unit != Unit::None;
-    let ten_thousand = Decimal::from(10_000);
-    let (value, converted) = match &n.unit {
-        Unit::None | Unit::Wan => (Some(n.value), None),
-        Unit::Yuan => (
-            n.value.checked_div(ten_thousand),
-            Some(format!("“{}”按元折算为万元", text.trim())),
-        ),
-        Unit::Yi => (
-            n.value.checked_mul(ten_thousand),
-            Some(format!("“{}”按亿元折算为万元", text.trim())),
-        ),
-        _ => return Err(format!("“{}”不是以万元计的金额", text.trim())),
-    };
-    let value = value.ok_or_else(|| format!("“{}”超出可精确表示的范围", text.trim()))?;
+    // Exact: the factor is a decimal; normalised so 60,000.00 元 reads
+    // 6 万元, not 6.000000.
+    let value = n
+        .value
+        .checked_mul(factor)
+        .map(|v| v.normalize())
+        .ok_or_else(|| format!("“{}”超出可精确表示的范围", text.trim()))?;
     Ok(Some(Amount {
         value,
         note: n.note,
-        converted,
-        unit_known,
+        converted: Some(said),
+        unit_known: true,
     }))
 }
 
@@ -322,12 +346,16 @@ mod tests {
         assert!(amount("约100").is_err());
         assert!(amount("—").is_err());
         assert_eq!(v("11150900元"), Some(d("1115.09")));
+        // A unit the year's templates do not know is no amount.
+        assert!(amount("5千元").is_err());
         let yuan = Declared {
             factor: d("0.0001"),
             name: "元".into(),
             source: "表格上方“单位：元”".into(),
         };
-        let declared = amount_in("60,000.00", Some(&yuan)).ok().flatten();
+        let declared = amount_in("60,000.00", Some(&yuan), &units_2022)
+            .ok()
+            .flatten();
         assert_eq!(
             declared.as_ref().map(|a| a.value.to_string()).as_deref(),
             Some("6")
@@ -335,7 +363,7 @@ mod tests {
         assert!(declared.is_some_and(|a| a.unit_known && a.converted.is_some()));
         // The cell's own unit wins over the table's.
         assert_eq!(
-            amount_in("6万元", Some(&yuan))
+            amount_in("6万元", Some(&yuan), &units_2022)
                 .ok()
                 .flatten()
                 .map(|a| a.value),

@@ -241,7 +241,9 @@ impl Context<'_> {
         declared: Option<&units::Declared>,
     ) -> Option<AmountRead> {
         let declared = declared.or(self.table_unit.as_ref()).cloned();
-        match amount::amount_in(text, declared.as_ref()) {
+        let t = self.t;
+        let units = |name: &str| units::named(name, t);
+        match amount::amount_in(text, declared.as_ref(), &units) {
             Ok(None) => None,
             Ok(Some(a)) => {
                 if let Some(c) = &a.converted {

@@ -49,6 +49,14 @@ fn unit_at_start(s: &str, t: &Templates) -> Option<(Decimal, String, usize)> {
     best
 }
 
+/// The unit called exactly `name` ("元", "千元"): its factor and the
+/// name as the template writes it first.
+pub fn named(name: &str, t: &Templates) -> Option<(Decimal, String)> {
+    let s = folded(name);
+    let (factor, first, len) = unit_at_start(&s, t)?;
+    (len == s.len()).then_some((factor, first))
+}
+
 /// "单位：元" anywhere in a text: a declaration word, a colon, a unit.
 pub fn declaration_in(text: &str, t: &Templates) -> Option<(Decimal, String)> {
     let s = folded(text);
