@@ -69,7 +69,10 @@ fn aggregates_in_parameters_compute_their_values() {
     let wrong = rules_with("aggregates-wrong", params, &check("12"));
     let (right_total, wrong_total) = (total(&right), total(&wrong));
     assert_ne!(right_total, wrong_total, "the check can fire");
-    assert_eq!(right_total, "\"95\"", "no deduction when the values are right");
+    assert_eq!(
+        right_total, "\"95\"",
+        "no deduction when the values are right"
+    );
     for dir in [right, wrong] {
         let _ = std::fs::remove_dir_all(dir);
     }
