@@ -68,7 +68,7 @@ pub fn has_entries(_name: &str, bytes: &[u8]) -> bool {
     (header.row + 1..sheet.rows).any(|row| {
         [6, 7, 8]
             .iter()
-            .any(|i| !is_empty(sheet.cell(row, header.columns[*i])))
+            .any(|i| !is_empty(sheet.cell(row, header.col(*i))))
     })
 }
 
@@ -166,12 +166,12 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
         units: Vec::new(),
         received: Vec::new(),
     };
-    let columns: [String; 4] = [4, 6, 7, 8].map(|i| column_letters(header.columns[i] + 1));
+    let columns: [String; 4] = [4, 6, 7, 8].map(|i| column_letters(header.col(i) + 1));
     for row in header.row + 1..sheet.rows {
-        let text = |i: usize| sheet.text(row, header.columns[i]);
+        let text = |i: usize| sheet.text(row, header.col(i));
         let unit = text(0);
         let (tier, note) = (text(6), text(8));
-        let score_cell = sheet.cell(row, header.columns[7]);
+        let score_cell = sheet.cell(row, header.col(7));
         if unit.is_empty() && tier.is_empty() && note.is_empty() && is_empty(score_cell) {
             continue;
         }
@@ -183,7 +183,7 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
         };
         let id = text(4);
         let title = text(3);
-        let year = year_of(sheet.cell(row, header.columns[1]));
+        let year = year_of(sheet.cell(row, header.col(1)));
         let row_problem = |field: usize, message: String, help: &str| {
             Problem::plain(
                 "review::bad_value",
@@ -235,7 +235,7 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
                     year,
                     at: format!(
                         "{name} {REVIEW_SHEET}!{}{}",
-                        column_letters(header.columns[0] + 1),
+                        column_letters(header.col(0) + 1),
                         row + 1
                     ),
                     judgments: Vec::new(),
@@ -266,17 +266,17 @@ fn read_received(name: &str, sheet: &Grid<'_>, reviews: &mut Reviews, problems: 
         return;
     };
     for row in header.row + 1..sheet.rows {
-        let unit = sheet.text(row, header.columns[0]);
-        let cell = sheet.cell(row, header.columns[3]);
+        let unit = sheet.text(row, header.col(0));
+        let cell = sheet.cell(row, header.col(3));
         if unit.is_empty() || is_empty(cell) {
             continue;
         }
         let at = format!(
             "{name} {UNIT_SHEET}!{}{}",
-            column_letters(header.columns[3] + 1),
+            column_letters(header.col(3) + 1),
             row + 1
         );
-        match (year_of(sheet.cell(row, header.columns[1])), date_of(cell)) {
+        match (year_of(sheet.cell(row, header.col(1))), date_of(cell)) {
             (Some(year), Some(date)) => reviews.received.push(Received {
                 unit,
                 year,
@@ -307,6 +307,15 @@ struct Grid<'r> {
 struct Header {
     row: u32,
     columns: Vec<u32>,
+}
+
+impl Header {
+    /// The column of the `i`th name looked for. `i` is always one of the
+    /// code's own indices into the names given to `find_header`; past
+    /// them it names a column no sheet has, whose cells read empty.
+    fn col(&self, i: usize) -> u32 {
+        self.columns.get(i).copied().unwrap_or(u32::MAX)
+    }
 }
 
 impl<'r> Grid<'r> {

@@ -380,16 +380,18 @@ pub fn notice_markdown(report: &Report<'_>) -> String {
     for l in lost_lines(&n) {
         let _ = writeln!(out, "{l}\n");
     }
-    let mut part = 2;
-    if !n.pending.is_empty() {
+    // The parts are numbered as they appear: 尚待评审 only when pending.
+    let corrections_part = if n.pending.is_empty() {
+        "二"
+    } else {
         let _ = writeln!(
             out,
             "## 二、尚待评审\n\n以下评分项尚待评审，评审后另行告知：{}。\n",
             n.pending.join("、")
         );
-        part = 3;
-    }
-    let _ = writeln!(out, "## {}、请改正的问题\n", ["", "", "二", "三"][part]);
+        "三"
+    };
+    let _ = writeln!(out, "## {corrections_part}、请改正的问题\n");
     for l in correction_lines(&n) {
         let _ = writeln!(out, "{l}\n");
     }
