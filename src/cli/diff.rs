@@ -41,7 +41,14 @@ pub(super) fn run(
     let changes = rule_changes(&old, &new);
     let mut ok = true;
     let mut diffs = Vec::new();
-    let paths = expand(inputs);
+    let paths: Vec<PathBuf> =
+        match super::inputs::expand(inputs, |p| super::inputs::has_extension(p, "toml")) {
+            Ok(files) => files.into_iter().map(|(p, _)| p).collect(),
+            Err(p) => {
+                eprint!("{}", render(&[*p]));
+                return false;
+            }
+        };
     super::output::protect(&paths);
     for path in paths {
         match diff_one(&path, &old, &new, &changes) {
@@ -65,27 +72,6 @@ pub(super) fn run(
         return false;
     }
     ok
-}
-
-/// Files named, and the `.toml` files of folders named, in order.
-fn expand(inputs: &[PathBuf]) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for input in inputs {
-        if input.is_dir() {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(input)
-                .into_iter()
-                .flatten()
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
-                .collect();
-            files.sort();
-            out.extend(files);
-        } else {
-            out.push(input.clone());
-        }
-    }
-    out
 }
 
 /// A rule test case (`base = …` with its edits) is diffed as the

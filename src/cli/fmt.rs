@@ -8,38 +8,25 @@ use jixiao::source::SourceFile;
 use jixiao::syntax::format::{format, same_tokens};
 use std::path::{Path, PathBuf};
 
-/// Files named, and the `.jx` files of folders named, in order.
-fn expand(inputs: &[PathBuf]) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for input in inputs {
-        if input.is_dir() {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(input)
-                .into_iter()
-                .flatten()
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|e| e == jixiao::rules::EXTENSION))
-                .collect();
-            files.sort();
-            out.extend(files);
-        } else {
-            out.push(input.clone());
-        }
-    }
-    out
-}
-
 /// Format or check; false when a file would change (with `--check`) or
 /// could not be formatted.
 pub(super) fn run(check: bool, inputs: &[PathBuf]) -> bool {
     let mut ok = true;
     let mut changed = 0;
-    let files = expand(inputs);
+    let files = match super::inputs::expand(inputs, |p| {
+        super::inputs::has_extension(p, jixiao::rules::EXTENSION)
+    }) {
+        Ok(files) => files,
+        Err(p) => {
+            eprint!("{}", render(&[*p]));
+            return false;
+        }
+    };
     if files.is_empty() {
         eprintln!("没有找到规则文件（.{}）", jixiao::rules::EXTENSION);
         return false;
     }
-    for path in files {
+    for (path, _) in files {
         match format_one(&path) {
             Ok(None) => {}
             Ok(Some(formatted)) if check => {

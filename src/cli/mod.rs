@@ -4,6 +4,7 @@
 mod diff;
 mod fmt;
 mod import;
+mod inputs;
 mod output;
 mod review;
 mod score;

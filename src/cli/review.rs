@@ -36,7 +36,7 @@ pub(super) fn run(rules_dir: Option<&Path>, out: &Path, inputs: &[PathBuf]) -> b
             return false;
         }
     };
-    let files = match super::score::expand(inputs) {
+    let files = match super::inputs::expand(inputs, super::inputs::is_package) {
         Ok(f) => f,
         Err(p) => {
             eprint!("{}", render(&[*p]));

@@ -53,37 +53,6 @@ impl ReportFormat {
     }
 }
 
-/// Inputs in order; a folder's `.toml` files in file-name order.
-pub(super) fn expand(inputs: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, Box<Problem>> {
-    let mut out = Vec::new();
-    for input in inputs {
-        if input.is_dir() {
-            let entries = std::fs::read_dir(input).map_err(|e| {
-                Box::new(Problem::plain(
-                    "io::read",
-                    format!("无法读取目录 {}：{e}", input.display()),
-                ))
-            })?;
-            // Every package name counts, a regular file or not: a FIFO, a
-            // dangling or looping link fails to load with its reason and
-            // its row, rather than missing silently from the summary.
-            let mut files: Vec<PathBuf> = entries
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| {
-                    !p.is_dir()
-                        && (p.extension().is_some_and(|e| e == "toml") || super::import::is_docx(p))
-                })
-                .collect();
-            files.sort();
-            out.extend(files.into_iter().map(|f| (f, true)));
-        } else {
-            out.push((input.clone(), false));
-        }
-    }
-    Ok(out)
-}
-
 /// The rules: one folder for every input, or each year's shipped rules,
 /// compiled the first time an input of that year needs them.
 enum Rules {
@@ -177,7 +146,7 @@ pub(super) fn run(
         },
         None => Rules::ByYear(Mutex::new(HashMap::new())),
     };
-    let files = match expand(inputs) {
+    let files = match super::inputs::expand(inputs, super::inputs::is_package) {
         Ok(f) => f,
         Err(p) => {
             eprint!("{}", render(&[*p]));

@@ -1,0 +1,51 @@
+//! The files a command is given, one rule for every command: a file named
+//! is taken as named; a folder named gives its entries of the kinds the
+//! command reads, in file-name order. Every such entry counts, a regular
+//! file or not: a FIFO, a dangling or looping link then fails to load
+//! with its reason, rather than missing silently from the results.
+
+use jixiao::diag::Problem;
+use std::path::{Path, PathBuf};
+
+/// Each input with whether it was found in a folder (several reports then
+/// make an array or a document even when only one was found).
+pub(super) fn expand(
+    inputs: &[PathBuf],
+    wanted: impl Fn(&Path) -> bool,
+) -> Result<Vec<(PathBuf, bool)>, Box<Problem>> {
+    let mut out = Vec::new();
+    for input in inputs {
+        if !input.is_dir() {
+            out.push((input.clone(), false));
+            continue;
+        }
+        let entries = std::fs::read_dir(input).map_err(|e| {
+            Box::new(Problem::plain(
+                "io::read",
+                format!(
+                    "无法读取目录 {}：{}",
+                    input.display(),
+                    jixiao::rules::io_error_words(&e)
+                ),
+            ))
+        })?;
+        let mut files: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| !p.is_dir() && wanted(p))
+            .collect();
+        files.sort();
+        out.extend(files.into_iter().map(|f| (f, true)));
+    }
+    Ok(out)
+}
+
+/// Whether `path` ends in `.ext`.
+pub(super) fn has_extension(path: &Path, ext: &str) -> bool {
+    path.extension().is_some_and(|e| e == ext)
+}
+
+/// A unit's package: TOML or a Word file.
+pub(super) fn is_package(path: &Path) -> bool {
+    has_extension(path, "toml") || super::import::is_docx(path)
+}
