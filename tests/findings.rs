@@ -124,8 +124,9 @@ const EXAMPLE: [(&str, &str, &[&str], &[&str]); 14] = [
 ];
 
 /// Every check id of `indicator-rules.md`.
-const CHECK_IDS: [&str; 25] = [
+const CHECK_IDS: [&str; 27] = [
     "execution_rate_mismatch",
+    "missing_execution_rate",
     "execution_score",
     "over_execution",
     "budget_adjustment",
@@ -143,6 +144,7 @@ const CHECK_IDS: [&str; 25] = [
     "project_spending_mismatch",
     "missing_project_table",
     "three_public_over_budget",
+    "expense_line_over_budget",
     "staffing_over_quota",
     "staffing_rate_mismatch",
     "group_sum_exceeds",
@@ -193,6 +195,13 @@ const VARIANTS: &[Variant] = &[
         plus: &[(E, "execution_rate_mismatch")],
         at: &[("execution_rate_mismatch", "overall.funds.rate")],
         says: &[("execution_rate_mismatch", "102.78%")],
+    },
+    Variant {
+        file: "project-rate-blank",
+        minus: &[],
+        plus: &[(W, "missing_execution_rate")],
+        at: &[("missing_execution_rate", "projects[0].funds")],
+        says: &[("missing_execution_rate", "96.89%")],
     },
     Variant {
         file: "project-rate-wrong",
@@ -258,10 +267,10 @@ const VARIANTS: &[Variant] = &[
     },
     Variant {
         file: "overall-initial-budget-zero",
-        minus: &[(I, "budget_adjustment")],
-        plus: &[(W, "undefined_ratio")],
-        at: &[],
-        says: &[("undefined_ratio", "应说明调整原因")],
+        minus: &[],
+        plus: &[],
+        at: &[("budget_adjustment", "overall.funds.initial_budget")],
+        says: &[("budget_adjustment", "年初未安排，年中追加 1085.09 万元")],
     },
     Variant {
         file: "overall-zero-budget",
@@ -598,6 +607,16 @@ const VARIANTS: &[Variant] = &[
         says: &[("three_public_over_budget", "公车运行维护")],
     },
     quiet("office-over-budget"),
+    Variant {
+        file: "public-expense-over-budget",
+        minus: &[],
+        plus: &[(W, "expense_line_over_budget")],
+        at: &[("expense_line_over_budget", "basic_data.expenses[11].final")],
+        says: &[
+            ("expense_line_over_budget", "公用经费"),
+            ("expense_line_over_budget", "225.54%"),
+        ],
+    },
     // ---- staffing -----------------------------------------------------------
     Variant {
         file: "staffing-over-quota",
@@ -640,7 +659,7 @@ const VARIANTS: &[Variant] = &[
     Variant {
         file: "group-final-exceeds",
         minus: &[],
-        plus: &[(E, "group_sum_exceeds")],
+        plus: &[(E, "group_sum_exceeds"), (W, "expense_line_over_budget")],
         at: &[("group_sum_exceeds", "basic_data.expenses[11].final")],
         says: &[("group_sum_exceeds", "30.54")],
     },
