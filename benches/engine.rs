@@ -6,6 +6,13 @@
 //! The district folder is generated (deterministically) under
 //! `target/bench-district/`, where it stays for `hyperfine` and profilers.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use jixiao::source::SourceFile;
 use std::hint::black_box;

@@ -3,6 +3,13 @@
 //! `rules/2022`), checked with `jixiao check`, its message pinned by a
 //! snapshot. And `jixiao fmt` mends full-width punctuation outside strings.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -2,6 +2,13 @@
 //! never rewrites a broken file) and `diff` (what a rule change does to each
 //! unit, and which rule lines caused it).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -11,6 +11,13 @@
 //! does what `insta::glob!` does; that macro needs insta's `glob` feature,
 //! which the dev-dependency does not enable.)
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use jixiao::source::SourceFile;
 use serde_json::Value;
 use std::path::{Path, PathBuf};

@@ -5,6 +5,13 @@
 //! `docs/diagnostics.md` (e.g. `` ### `rules::unknown_field` ``), so that a new
 //! code fails the build until it is documented there.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 

@@ -3,6 +3,13 @@
 //! and a broken file. The CSV and the XLSX are read back and must say what
 //! the JSON says.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use serde_json::Value;
 use std::path::{Path, PathBuf};

@@ -4,6 +4,13 @@
 //! odd number formats, a renamed heading, a missing attachment, stray empty
 //! rows — checking what is imported and what is warned about.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod import_support;
 
 use import_support::{

@@ -4,6 +4,13 @@
 //! a table that says nothing is read in 万元, and warned about only when its
 //! figures are a unit's jump off the same project's line in 附件1.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 // Shared with tests/import.rs; not every builder is used here.
 #[allow(dead_code)]
 mod import_support;

@@ -5,6 +5,13 @@
 //! Each case is a generated package (see `import_support`) changed in one
 //! place.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 // Not every helper is used here.
 #[allow(dead_code)]
 mod import_support;

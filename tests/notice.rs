@@ -4,6 +4,13 @@
 //! poppler are installed; skipped with a message elsewhere): the notice in
 //! two pages at most, no item and no card split across a page.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

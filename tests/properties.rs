@@ -9,6 +9,13 @@
 //!   text parses to the same tree (spans aside), and formatting it again
 //!   changes nothing.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use jixiao::source::SourceFile;
 use proptest::prelude::*;
 use std::sync::LazyLock;

@@ -2,6 +2,13 @@
 //! JSON reports, the same without `[review]` (pending), and the stderr of the
 //! submissions in `tests/variants/` that cannot be scored.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -6,6 +6,13 @@
 //! and gives the figures worked out by hand. Several reviewers, review
 //! files, and every error a bureau can make, each with a snapshot.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use calamine::{Data, Reader as _, Xlsx};
 use rust_xlsxwriter::Workbook;
 use serde_json::Value;

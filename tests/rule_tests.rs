@@ -3,6 +3,13 @@
 //! it; `--bless` fixes it and keeps the file's comments; a case that
 //! cannot be run names its file and line.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

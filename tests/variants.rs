@@ -7,6 +7,13 @@
 //! behind the numbers below. The table is the single source of expectations:
 //! a fixture without a row here, or a row without a fixture, fails the test.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use serde_json::Value;
 use std::path::Path;
 use std::process::Command;

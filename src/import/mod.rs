@@ -11,13 +11,6 @@
 //! This module reads Word files and writes TOML text; it does not score and
 //! does not load submissions (the caller loads the text like any file).
 
-#![deny(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 mod amount;
 mod basic;
 mod docx;
