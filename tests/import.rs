@@ -16,7 +16,7 @@ mod import_support;
 use import_support::{
     Block, Cell, c, docx, p, package, r, replace_text, s, table_index, table_rows, vc,
 };
-use jixiao::data::schema::{Schema, Type};
+use jixiao::data::schema::Schema;
 use jixiao::data::{Submission, Value, load_submission};
 use jixiao::import::{Imported, Level, Options, Templates, import_docx, import_file};
 use jixiao::source::SourceFile;
@@ -119,52 +119,12 @@ fn compare(a: &Value, b: &Value, path: &str, diffs: &mut Vec<String>) -> usize {
     }
 }
 
-/// A value by path (`basic_data.expenses[7].final`), through the schema.
-fn get(sub: &Submission, schema: &Schema, path: &str) -> Value {
-    let mut value = sub.root.clone();
-    let mut ty = Type::Record(schema.root);
-    for segment in path.split('.') {
-        let (name, index) = match segment.split_once('[') {
-            Some((n, i)) => (n, Some(i.trim_end_matches(']').parse::<usize>().unwrap())),
-            None => (segment, None),
-        };
-        let Type::Record(id) = ty else {
-            panic!("{path}: {segment} is not in a record")
-        };
-        let record = schema.record(id).unwrap();
-        let field = record
-            .field(name)
-            .unwrap_or_else(|| panic!("{path}: no field {name}"));
-        ty = record.fields[field].ty.clone();
-        value = match &value {
-            Value::Record(r) => r.fields[field].clone(),
-            _ => return Value::Absent,
-        };
-        if let Some(i) = index {
-            let Type::List(elem) = ty else {
-                panic!("{path}: {name} is not a list")
-            };
-            ty = *elem;
-            value = match &value {
-                Value::List(items) => items.get(i).cloned().unwrap_or(Value::Absent),
-                _ => Value::Absent,
-            };
-        }
-    }
-    value
-}
-
 fn text(sub: &Submission, path: &str) -> String {
-    match get(sub, &schema(), path) {
-        Value::Text(t) => t.to_string(),
-        Value::Num(n) => n.to_string(),
-        Value::Absent => "<absent>".to_string(),
-        other => format!("{other}"),
-    }
+    import_support::text_at(sub, &schema(), path)
 }
 
 fn count(sub: &Submission, path: &str) -> usize {
-    match get(sub, &schema(), path) {
+    match import_support::get(sub, &schema(), path) {
         Value::List(items) => items.len(),
         _ => 0,
     }

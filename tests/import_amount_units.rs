@@ -16,8 +16,8 @@
 mod import_support;
 
 use import_support::{Block, Row, c, docx, p, package, r, s, table_index, table_rows, vc};
-use jixiao::data::schema::{Schema, Type};
-use jixiao::data::{Submission, Value, load_submission};
+use jixiao::data::schema::Schema;
+use jixiao::data::{Submission, load_submission};
 use jixiao::import::{Imported, Options, Templates, import_docx};
 use jixiao::source::SourceFile;
 
@@ -50,48 +50,8 @@ fn codes(imported: &Imported) -> Vec<&'static str> {
     imported.warnings.iter().map(|w| w.code).collect()
 }
 
-/// A value by path (`projects[0].funds.executed`), through the schema.
-fn get(sub: &Submission, schema: &Schema, path: &str) -> Value {
-    let mut value = sub.root.clone();
-    let mut ty = Type::Record(schema.root);
-    for segment in path.split('.') {
-        let (name, index) = match segment.split_once('[') {
-            Some((n, i)) => (n, Some(i.trim_end_matches(']').parse::<usize>().unwrap())),
-            None => (segment, None),
-        };
-        let Type::Record(id) = ty else {
-            panic!("{path}: {segment} is not in a record")
-        };
-        let record = schema.record(id).unwrap();
-        let field = record
-            .field(name)
-            .unwrap_or_else(|| panic!("{path}: no field {name}"));
-        ty = record.fields[field].ty.clone();
-        value = match &value {
-            Value::Record(r) => r.fields[field].clone(),
-            _ => return Value::Absent,
-        };
-        if let Some(i) = index {
-            let Type::List(elem) = ty else {
-                panic!("{path}: {name} is not a list")
-            };
-            ty = *elem;
-            value = match &value {
-                Value::List(items) => items.get(i).cloned().unwrap_or(Value::Absent),
-                _ => Value::Absent,
-            };
-        }
-    }
-    value
-}
-
 fn text(sub: &Submission, path: &str) -> String {
-    match get(sub, &schema(), path) {
-        Value::Text(t) => t.to_string(),
-        Value::Num(n) => n.to_string(),
-        Value::Absent => "<absent>".to_string(),
-        other => format!("{other}"),
-    }
+    import_support::text_at(sub, &schema(), path)
 }
 
 /// The project table's 年度资金总额 block (table 2 of `package()`): its

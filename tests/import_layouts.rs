@@ -66,6 +66,27 @@ fn codes(imported: &Imported) -> Vec<&'static str> {
     imported.warnings.iter().map(|w| w.code).collect()
 }
 
+/// The package imports with no warning about its attachment list, and
+/// its `[[attachments]]` are `titles`, in that order.
+fn assert_listed_without_warnings(blocks: &[Block], titles: [&str; 3]) {
+    let imported = import_blocks(blocks);
+    let codes = codes(&imported);
+    for code in [
+        "import::attachment_not_listed",
+        "import::unknown_listed_attachment",
+    ] {
+        assert!(!codes.contains(&code), "{codes:?}");
+    }
+    let value = parsed(&imported);
+    let listed: Vec<&str> = value["attachments"]
+        .as_array()
+        .expect("attachments")
+        .iter()
+        .filter_map(|a| a["title"].as_str())
+        .collect();
+    assert_eq!(listed, titles);
+}
+
 /// A `.docx` of the blocks with the paragraphs whose text is in `bold` set
 /// in bold runs, as a unit sets a heading by hand.
 fn docx_with_bold(blocks: &[Block], bold: &[&str]) -> Vec<u8> {
@@ -289,30 +310,13 @@ fn an_attachment_named_inside_a_prose_line_is_listed() {
         ),
         1
     );
-    let imported = import_blocks(&blocks);
-    let codes = codes(&imported);
-    assert!(
-        !codes.contains(&"import::attachment_not_listed"),
-        "{codes:?}"
-    );
-    assert!(
-        !codes.contains(&"import::unknown_listed_attachment"),
-        "{codes:?}"
-    );
-    let value = parsed(&imported);
-    let titles: Vec<&str> = value["attachments"]
-        .as_array()
-        .expect("attachments")
-        .iter()
-        .filter_map(|a| a["title"].as_str())
-        .collect();
-    assert_eq!(
-        titles,
+    assert_listed_without_warnings(
+        &blocks,
         [
             "部门整体支出绩效评价基础数据表",
             "部门整体支出绩效自评表",
-            "项目支出绩效自评表"
-        ]
+            "项目支出绩效自评表",
+        ],
     );
 }
 
@@ -330,30 +334,13 @@ fn an_attachment_list_in_one_sentence_is_understood_in_its_order() {
             "报告需要以下附件：1.项目支出绩效自评表（业务工作经费）；2.部门整体支出绩效自评表；3.部门整体支出绩效评价基础数据表。",
         )],
     );
-    let imported = import_blocks(&blocks);
-    let codes = codes(&imported);
-    assert!(
-        !codes.contains(&"import::attachment_not_listed"),
-        "{codes:?}"
-    );
-    assert!(
-        !codes.contains(&"import::unknown_listed_attachment"),
-        "{codes:?}"
-    );
-    let value = parsed(&imported);
-    let titles: Vec<&str> = value["attachments"]
-        .as_array()
-        .expect("attachments")
-        .iter()
-        .filter_map(|a| a["title"].as_str())
-        .collect();
-    assert_eq!(
-        titles,
+    assert_listed_without_warnings(
+        &blocks,
         [
             "项目支出绩效自评表",
             "部门整体支出绩效自评表",
-            "部门整体支出绩效评价基础数据表"
-        ]
+            "部门整体支出绩效评价基础数据表",
+        ],
     );
 }
 

@@ -2,6 +2,8 @@
 //! `document.xml` generated from blocks, zipped with the `zip` crate, and a
 //! synthetic package laid out like the bureau's 2022 templates.
 
+use jixiao::data::schema::{Schema, Type};
+use jixiao::data::{Submission, Value};
 use std::io::Write as _;
 
 /// A table cell.
@@ -618,4 +620,50 @@ pub fn replace_text(blocks: &mut [Block], from: &str, to: &str) -> usize {
         }
     }
     n
+}
+
+/// A value of an imported submission by path
+/// (`basic_data.expenses[7].final`), through the schema.
+pub fn get(sub: &Submission, schema: &Schema, path: &str) -> Value {
+    let mut value = sub.root.clone();
+    let mut ty = Type::Record(schema.root);
+    for segment in path.split('.') {
+        let (name, index) = match segment.split_once('[') {
+            Some((n, i)) => (n, Some(i.trim_end_matches(']').parse::<usize>().unwrap())),
+            None => (segment, None),
+        };
+        let Type::Record(id) = ty else {
+            panic!("{path}: {segment} is not in a record")
+        };
+        let record = schema.record(id).unwrap();
+        let field = record
+            .field(name)
+            .unwrap_or_else(|| panic!("{path}: no field {name}"));
+        ty = record.fields[field].ty.clone();
+        value = match &value {
+            Value::Record(r) => r.fields[field].clone(),
+            _ => return Value::Absent,
+        };
+        if let Some(i) = index {
+            let Type::List(elem) = ty else {
+                panic!("{path}: {name} is not a list")
+            };
+            ty = *elem;
+            value = match &value {
+                Value::List(items) => items.get(i).cloned().unwrap_or(Value::Absent),
+                _ => Value::Absent,
+            };
+        }
+    }
+    value
+}
+
+/// The value at `path` as text: numbers as written, `<absent>` if none.
+pub fn text_at(sub: &Submission, schema: &Schema, path: &str) -> String {
+    match get(sub, schema, path) {
+        Value::Text(t) => t.to_string(),
+        Value::Num(n) => n.to_string(),
+        Value::Absent => "<absent>".to_string(),
+        other => format!("{other}"),
+    }
 }
