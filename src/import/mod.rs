@@ -15,6 +15,7 @@ mod amount;
 mod basic;
 mod docx;
 mod evaluation;
+mod heading_number;
 mod label;
 mod numbering;
 mod plausibility;

@@ -260,12 +260,12 @@ pub fn layout(doc: &Document, t: &Templates) -> Layout {
 /// the styles the report's headings are read in): the report's first
 /// heading.
 fn first_heading(text: &str, bold: bool, t: &Templates) -> bool {
-    let Some(form) = super::report::numbered(text, bold) else {
+    let Some(form) = super::heading_number::numbered(text, bold) else {
         return false;
     };
     let first = match form.number {
         Some(n) => n == 1,
-        None => form.style == super::report::Style::Bold,
+        None => form.style == super::heading_number::Style::Bold,
     };
     let key = |s: &str| -> String { compact(s).chars().map(fold).collect() };
     first
