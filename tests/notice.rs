@@ -11,31 +11,18 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+use common::Run;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const MANIFEST: &str = env!("CARGO_MANIFEST_DIR");
 const EXAMPLE: &str = "examples/2022/yueyanglou-finance-office.toml";
 
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
+/// `jixiao ARGS…` in `dir`, wrapped at 80 columns.
 fn jixiao(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "80")
-        .args(args)
-        .output()
-        .expect("run jixiao");
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    common::jixiao_in(dir, 80, args)
 }
 
 fn scratch(name: &str) -> PathBuf {

@@ -13,35 +13,21 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+use common::Run;
+
 use calamine::{Data, Reader as _, Xlsx};
 use rust_xlsxwriter::Workbook;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const MANIFEST: &str = env!("CARGO_MANIFEST_DIR");
 const DOCX: &str = "examples/2022/yueyanglou-finance-office.docx";
 const EXAMPLE_UNIT: &str = "岳阳市岳阳楼区人民政府金融工作办公室";
 
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
+/// `jixiao ARGS…` in `dir`, wrapped at 100 columns.
 fn jixiao(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "100")
-        .args(args)
-        .output()
-        .expect("run jixiao");
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    common::jixiao_in(dir, 100, args)
 }
 
 /// A scratch folder of its own for each test.

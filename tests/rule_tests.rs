@@ -10,31 +10,16 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+use common::Run;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const MANIFEST: &str = env!("CARGO_MANIFEST_DIR");
 
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-/// `jixiao ARGS…` in `dir`.
+/// `jixiao ARGS…` in `dir`, wrapped at 160 columns.
 fn jixiao(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "160")
-        .args(args)
-        .output()
-        .expect("run jixiao");
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    common::jixiao_in(dir, 160, args)
 }
 
 /// A scratch copy of `rules/2022` and `examples/2022`, laid out as in the
