@@ -2,7 +2,7 @@
 //! the terminal, Markdown for review documents, JSON for programs; with a
 //! summary over the batch.
 
-use crate::diff::{BatchSummary, UnitDiff};
+use crate::diff::{BatchSummary, Score, UnitDiff};
 use serde_json::json;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -85,14 +85,7 @@ pub fn diff_text(
             let _ = writeln!(out, "  原规则下无法评分：{p}");
         }
         for c in &d.criteria {
-            let old = c
-                .old
-                .as_ref()
-                .map_or_else(|| "（无）".to_string(), |s| s.text());
-            let new = c
-                .new
-                .as_ref()
-                .map_or_else(|| "（无）".to_string(), |s| s.text());
+            let (old, new) = (shown(c.old.as_ref()), shown(c.new.as_ref()));
             let _ = writeln!(out, "  {} {}：{old} → {new}", c.id, c.title);
         }
         for f in &d.findings_added {
@@ -177,14 +170,7 @@ pub fn diff_markdown(
         if !d.criteria.is_empty() {
             let _ = writeln!(out, "| 评分项 | 编号 | 原 | 新 |\n|---|---|---:|---:|");
             for c in &d.criteria {
-                let old = c
-                    .old
-                    .as_ref()
-                    .map_or_else(|| "（无）".to_string(), |s| s.text());
-                let new = c
-                    .new
-                    .as_ref()
-                    .map_or_else(|| "（无）".to_string(), |s| s.text());
+                let (old, new) = (shown(c.old.as_ref()), shown(c.new.as_ref()));
                 let _ = writeln!(out, "| {} | `{}` | {old} | {new} |", c.title, c.id);
             }
             out.push('\n');
@@ -276,4 +262,10 @@ pub fn diff_json(diffs: &[(String, UnitDiff)], summary: &BatchSummary) -> String
     let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// A criterion's score on one side of the comparison, or （无） where that
+/// side's rules have no such criterion.
+fn shown(score: Option<&Score>) -> String {
+    score.map_or_else(|| "（无）".to_string(), Score::text)
 }
