@@ -5,7 +5,6 @@ use super::output::emit;
 use jixiao::diag::{Problem, render};
 use jixiao::diff::{FileChanges, UnitDiff, compare, rule_changes, summarize};
 use jixiao::ir::RuleSet;
-use jixiao::source::SourceFile;
 use std::path::{Path, PathBuf};
 
 /// Output formats of `diff`.
@@ -74,40 +73,6 @@ pub(super) fn run(
     ok
 }
 
-/// A rule test case (`base = …` with its edits) is diffed as the
-/// submission it describes; the base is found inside the case's rules
-/// folder, as `jixiao test` finds it.
-fn case_submission(path: &Path, text: &str) -> Result<Option<SourceFile>, Vec<Problem>> {
-    let is_case = text
-        .lines()
-        .any(|l| l.trim_start().starts_with("base") && l.contains('='));
-    if !is_case {
-        return Ok(None);
-    }
-    // The rules folder: the nearest folder above the case holding rule files.
-    let root = path
-        .ancestors()
-        .skip(1)
-        .find(|d| {
-            std::fs::read_dir(d).is_ok_and(|entries| {
-                entries.flatten().any(|e| {
-                    e.path()
-                        .extension()
-                        .is_some_and(|x| x == jixiao::rules::EXTENSION)
-                })
-            })
-        })
-        .or_else(|| path.parent())
-        .unwrap_or(Path::new("."))
-        .to_path_buf();
-    let case = jixiao::cases::load(
-        &path.display().to_string(),
-        text,
-        &jixiao::cases::Bases::Disk { root },
-    )?;
-    Ok(Some(case.submission))
-}
-
 fn diff_one(
     path: &Path,
     old: &RuleSet,
@@ -115,10 +80,7 @@ fn diff_one(
     changes: &[FileChanges],
 ) -> Result<UnitDiff, Vec<Problem>> {
     let text = jixiao::rules::read_text(path).map_err(|p| vec![*p])?;
-    let source = match case_submission(path, &text)? {
-        Some(submission) => submission,
-        None => SourceFile::new(path.display().to_string(), text),
-    };
+    let source = super::inputs::submission_source(path, text)?;
     let run = |rules: &RuleSet| {
         let submission = jixiao::data::load_submission(source.clone(), &rules.schema)?;
         jixiao::score(rules, &submission)

@@ -5,6 +5,7 @@
 //! with its reason, rather than missing silently from the results.
 
 use jixiao::diag::Problem;
+use jixiao::source::SourceFile;
 use std::path::{Path, PathBuf};
 
 /// Each input with whether it was found in a folder (several reports then
@@ -48,4 +49,39 @@ pub(super) fn has_extension(path: &Path, ext: &str) -> bool {
 /// A unit's package: TOML or a Word file.
 pub(super) fn is_package(path: &Path) -> bool {
     has_extension(path, "toml") || super::import::is_docx(path)
+}
+
+/// The submission a file holds. A rule test case (`base = …` with its
+/// edits) stands for the submission it describes, so `score` and `diff`
+/// show what a case gives; its base is found inside the case's rules
+/// folder, as `jixiao test` finds it.
+pub(super) fn submission_source(path: &Path, text: String) -> Result<SourceFile, Vec<Problem>> {
+    let is_case = text
+        .lines()
+        .any(|l| l.trim_start().starts_with("base") && l.contains('='));
+    if !is_case {
+        return Ok(SourceFile::new(path.display().to_string(), text));
+    }
+    // The rules folder: the nearest folder above the case holding rule files.
+    let root = path
+        .ancestors()
+        .skip(1)
+        .find(|d| {
+            std::fs::read_dir(d).is_ok_and(|entries| {
+                entries.flatten().any(|e| {
+                    e.path()
+                        .extension()
+                        .is_some_and(|x| x == jixiao::rules::EXTENSION)
+                })
+            })
+        })
+        .or_else(|| path.parent())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    let case = jixiao::cases::load(
+        &path.display().to_string(),
+        &text,
+        &jixiao::cases::Bases::Disk { root },
+    )?;
+    Ok(case.submission)
 }

@@ -11,7 +11,6 @@ use jixiao::diag::{Problem, render};
 use jixiao::eval::outcome::Outcome;
 use jixiao::explain::{Summary, SummaryRow};
 use jixiao::ir::RuleSet;
-use jixiao::source::SourceFile;
 use std::collections::{HashMap, HashSet};
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
@@ -529,7 +528,7 @@ fn score_one(
     book: Option<&ReviewBook>,
 ) -> Result<(Outcome, Arc<RuleSet>, Submission), Vec<Problem>> {
     let text = super::import::read_input(path, book)?;
-    let source = SourceFile::new(path.display().to_string(), text);
+    let source = super::inputs::submission_source(path, text)?;
     // The TOML is parsed once: its header chooses the year's rules (unless
     // --rules fixed them), then the same document is loaded.
     let parsed = jixiao::data::parse_submission(&source)?;
