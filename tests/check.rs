@@ -106,7 +106,7 @@ impl RulesCopy {
             std::env::temp_dir().join(format!("jixiao-check-{:010}-{tag}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("create temp dir");
-        for name in ["schema.jx", "params.jx", "sheet.jx"] {
+        for name in ["schema.jx", "params.jx", "cells.jx", "sheet.jx"] {
             std::fs::copy(manifest(&format!("rules/2022/{name}")), dir.join(name))
                 .expect("copy rules");
         }
