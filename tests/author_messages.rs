@@ -54,7 +54,31 @@ fn jixiao(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 }
 
 /// (name, file, text to find, its replacement); an empty find appends.
-const CASES: [(&str, &str, &str, &str); 10] = [
+const CASES: [(&str, &str, &str, &str); 14] = [
+    (
+        "value-expected-operator-found",
+        "sheet.jx",
+        "let late = max(",
+        "let late = + max(",
+    ),
+    (
+        "because-without-value",
+        "sheet.jx",
+        "award 5 because \"全部细化到三级指标\"",
+        "award because \"全部细化到三级指标\"",
+    ),
+    (
+        "because-missing",
+        "sheet.jx",
+        "award 5 because \"全部细化到三级指标\"",
+        "award 5 \"全部细化到三级指标\"",
+    ),
+    (
+        "keyword-run-on",
+        "sheet.jx",
+        "judge 0 to 5\n",
+        "judge 0 too 5\n",
+    ),
     (
         "full-width-parenthesis",
         "params.jx",

@@ -411,10 +411,25 @@ pub(super) fn from_pest(file: u16, text: &str, e: &pest::error::Error<Rule>) -> 
             typo.as_deref().unwrap_or("")
         ),
         _ if words.is_empty() => format!("无法识别 {found}"),
-        _ => format!("这里应为 {}，实际是 {found}", words.join("、")),
+        _ if mid_word(text, at).is_some() => {
+            let (word, read) = mid_word(text, at).unwrap_or_default();
+            format!(
+                "`{word}` 不是这里能用的写法：`{read}` 之后应为 {}",
+                in_kinds(&words).join("，或 ")
+            )
+        }
+        _ if swallowed_because(text, at, &words) => {
+            "`because` 前面少了分数或条件：这里的 `because` 被读成了一个名称".to_string()
+        }
+        _ => format!(
+            "这里应为 {}，实际是 {found}",
+            in_kinds(&words).join("，或 ")
+        ),
     };
-    let mut hint =
-        "对照 docs/language.md 检查这一行的写法；常见原因是少了引号、括号或关键字".to_string();
+    let mut hint = kind_hint(&words).map_or_else(
+        || "对照 docs/语言参考.md 检查这一行的写法；常见原因是少了引号、括号或关键字".to_string(),
+        str::to_string,
+    );
     if matches!(&e.variant, pest::error::ErrorVariant::CustomError { message } if message.contains("call limit"))
     {
         hint = "检查方括号、圆括号是否成对；把层层嵌套的表达式拆成几个 let 命名值".to_string();
@@ -430,6 +445,109 @@ pub(super) fn from_pest(file: u16, text: &str, e: &pest::error::Error<Rule>) -> 
         span: Span::new(file, at..end).source_span(),
         hint,
     }
+}
+
+/// Tokens that can begin a value: when pest lists them all, the place
+/// wants a value, and one phrase says so better than seventeen tokens.
+const VALUE_STARTS: [&str; 17] = [
+    "\"", "(", "-", "[", "_", "all", "any", "count", "false", "first", "if", "max", "min", "not",
+    "sum", "true", "{",
+];
+
+/// Tokens that continue an expression: operators, `.field`, `[index]`.
+const CONTINUATIONS: [&str; 14] = [
+    "!=", "*", "+", "-", "/", "<=", "<", "==", ">=", ">", "and", "or", ".", "[",
+];
+
+/// The expected tokens (each written `` `tok` ``) described by kind: a
+/// value, an operator, then whatever single words remain, each in quotes.
+fn in_kinds(words: &[String]) -> Vec<String> {
+    let bare: Vec<&str> = words.iter().map(|w| w.trim_matches('`')).collect();
+    let has_all = |set: &[&str]| set.iter().all(|t| bare.contains(t));
+    // Markers that tell the sets apart: `(` and `"` start only values;
+    // `==` and `and` only continue one.
+    let wants_value = has_all(&["(", "\"", "not"]);
+    let wants_operator = has_all(&["==", "+", "and"]);
+    let mut kinds = Vec::new();
+    if wants_value {
+        kinds.push(
+            "一个值（数字、日期、\"文字\"、名称、函数调用、[列表]、( 算式 ) 等）".to_string(),
+        );
+    }
+    if wants_operator {
+        kinds.push("运算符（+ - * / == != < > <= >= and or）".to_string());
+    }
+    let rest: Vec<&String> = words
+        .iter()
+        .filter(|w| {
+            let t = w.trim_matches('`');
+            !(wants_value && VALUE_STARTS.contains(&t))
+                && !(wants_operator && CONTINUATIONS.contains(&t))
+        })
+        .collect();
+    if !rest.is_empty() {
+        kinds.push(
+            rest.iter()
+                .map(|w| w.as_str())
+                .collect::<Vec<_>>()
+                .join("、"),
+        );
+    }
+    kinds
+}
+
+/// `judge 0 too 5`: the parser took the keyword `to` and stopped inside
+/// the word. The whole word and the part that was read, so the message
+/// names what the author wrote rather than a stray letter.
+fn mid_word(text: &str, at: usize) -> Option<(String, String)> {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let before = text.get(..at)?;
+    let after = text.get(at..)?;
+    if !(before.chars().next_back().is_some_and(is_word)
+        && after.chars().next().is_some_and(is_word))
+    {
+        return None;
+    }
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| is_word(*c))
+        .last()
+        .map_or(at, |(i, _)| i);
+    let end = at + after.find(|c: char| !is_word(c)).unwrap_or(after.len());
+    let read = text.get(start..at)?;
+    // A name that runs into a number (`x1`) is not a slip of this kind.
+    if !read.chars().all(|c| c.is_ascii_lowercase()) {
+        return None;
+    }
+    Some((text.get(start..end)?.to_string(), read.to_string()))
+}
+
+/// `award because "…"`: the value is missing, so `because` was read as a
+/// name and the parser then wants an operator or another `because`.
+fn swallowed_because(text: &str, at: usize, words: &[String]) -> bool {
+    let before = text.get(..at).unwrap_or("").trim_end();
+    before.ends_with("because")
+        && before
+            .get(..before.len() - "because".len())
+            .is_some_and(|b| b.ends_with(char::is_whitespace))
+        && words.iter().any(|w| w == "`because`")
+}
+
+/// What to write in the place, where the kinds expected say it.
+fn kind_hint(words: &[String]) -> Option<&'static str> {
+    let bare: Vec<&str> = words.iter().map(|w| w.trim_matches('`')).collect();
+    if bare.contains(&"because") {
+        return Some(
+            "评分语句写成 award 5 because \"说明\"、deduct 1 per late cap 10 because \"说明\"；检查语句写成 raise warning when 条件 because \"说明\"",
+        );
+    }
+    if bare.contains(&"(") && bare.contains(&"\"") {
+        return Some(
+            "这里要写一个值或算式，如 10、2023-06-15、\"文字\"、late、days_between(a, b)、sum(r.score for r in rows)；运算符不能打头",
+        );
+    }
+    None
 }
 
 /// The quote that opened a string which ran on: the last quote of the
