@@ -233,6 +233,44 @@ fn without_a_received_date_the_output_marks_it_and_exits_1() {
     assert!(stderr.contains("--received-on"), "{stderr}");
 }
 
+/// A field renamed in a copied rules folder: the rules check, but the
+/// import no longer fits them. It says so, names the key, writes nothing.
+#[test]
+fn a_field_renamed_in_the_schema_stops_the_import_naming_the_key() {
+    let dir = scratch("renamed-field");
+    let rules = dir.join("2022");
+    std::fs::create_dir_all(&rules).unwrap();
+    for entry in
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/2022")).unwrap()
+    {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            let mut text = std::fs::read_to_string(&path).unwrap();
+            if path.extension().is_some_and(|e| e == "jx") {
+                text = text.replace("staffing", "personnel");
+            }
+            std::fs::write(rules.join(path.file_name().unwrap()), text).unwrap();
+        }
+    }
+    let (code, _, stderr) = jixiao(&["check", "--rules", rules.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let out = dir.join("out.toml");
+    let (code, _, stderr) = jixiao(&[
+        "import",
+        "--rules",
+        rules.to_str().unwrap(),
+        "--received-on",
+        "2023-06-14",
+        "-o",
+        out.to_str().unwrap(),
+        DOCX,
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("import::schema_mismatch"), "{stderr}");
+    assert!(stderr.contains("未知的键 `staffing`"), "{stderr}");
+    assert!(!out.exists(), "nothing is written");
+}
+
 #[test]
 fn several_packages_need_an_output_folder() {
     let (code, _, _) = jixiao(&["import", "--received-on", "2023-06-14", DOCX, DOCX]);

@@ -7,6 +7,7 @@ use jixiao::data::ReviewBook;
 use jixiao::diag::{Problem, render};
 use jixiao::import::{Imported, Level, Options, Templates, import_file};
 use jixiao::source::SourceFile;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -96,6 +97,7 @@ pub(super) fn run(
     }
     let mut ok = true;
     let mut taken = std::collections::HashSet::new();
+    let mut schemas = HashMap::new();
     for input in inputs {
         let imported = match import_file(input, options, templates.as_ref()) {
             Ok(i) => i,
@@ -107,6 +109,13 @@ pub(super) fn run(
         };
         eprint!("{}", report(input, &imported));
         ok &= imported.is_complete();
+        if imported.is_complete() {
+            if let Err(problems) = fits_schema(input, &imported, rules, &mut schemas) {
+                eprint!("{}", render(&problems));
+                ok = false;
+                continue;
+            }
+        }
         let target = match out_dir {
             Some(dir) => {
                 // Two packages of one name (a/x.docx, b/x.docx) get x.toml
@@ -130,6 +139,53 @@ pub(super) fn run(
         }
     }
     ok
+}
+
+/// The importer writes the submission format by name; the year's
+/// `schema.jx` says what the format is. An import is loaded against that
+/// schema before it is written, so a field renamed in a copied rules folder
+/// (or an importer that falls behind the schema) is an error naming the
+/// key, never a file that fails later or a value silently dropped. Each
+/// year's rules are compiled once per run.
+fn fits_schema(
+    input: &Path,
+    imported: &Imported,
+    rules: Option<&Path>,
+    schemas: &mut HashMap<i64, Result<jixiao::data::schema::Schema, Vec<Problem>>>,
+) -> Result<(), Vec<Problem>> {
+    let compiled = schemas.entry(imported.year).or_insert_with(|| {
+        let set = match rules {
+            Some(dir) => jixiao::rules::from_dir(dir),
+            None => jixiao::rules::builtin(imported.year),
+        };
+        set.map(|s| s.schema.clone())
+    });
+    let schema = compiled.as_ref().map_err(Clone::clone)?;
+    let shown = format!("{}（导入结果）", input.display());
+    let source = SourceFile::new(shown, imported.toml.as_str());
+    match jixiao::data::load_submission(source, schema) {
+        Ok(_) => Ok(()),
+        Err(mut problems) => {
+            let folder = rules.map_or_else(
+                || format!("内置的 {} 年度规则", imported.year),
+                |d| d.display().to_string(),
+            );
+            problems.insert(
+                0,
+                Problem::plain(
+                    "import::schema_mismatch",
+                    format!(
+                        "{}：导入结果不符合 {folder} 的 schema.jx，未写出",
+                        input.display()
+                    ),
+                )
+                .with_help(
+                    "导入程序按报送格式的字段名写出材料；schema.jx 改了字段名或类型时两者不再一致。把字段名改回，确需改名时，导入程序写出的名称也要相应修改（见 docs/import.md）。下面各条指出导入结果中不符的键",
+                ),
+            );
+            Err(problems)
+        }
+    }
 }
 
 /// `jixiao score`'s options for `.docx` inputs, set once before scoring:
