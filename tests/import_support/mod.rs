@@ -79,6 +79,14 @@ pub fn picture(n: usize) -> Cell {
 }
 
 /// A row.
+/// An indicator row left blank under merged 一级/二级 cells: the three
+/// label cells continue the merge, the six value cells are empty.
+pub fn continued_blank_row() -> Row {
+    let mut cells = vec![vc(), vc(), vc()];
+    cells.extend(std::iter::repeat_with(|| c("")).take(6));
+    r(cells)
+}
+
 pub fn r(cells: Vec<Cell>) -> Row {
     Row {
         cells,
@@ -292,17 +300,7 @@ fn indicator_rows(first_name: &str) -> Vec<Row> {
             c("20"),
             c(""),
         ]),
-        r(vec![
-            vc(),
-            vc(),
-            vc(),
-            c(""),
-            c(""),
-            c(""),
-            c(""),
-            c(""),
-            c(""),
-        ]),
+        continued_blank_row(),
         r(vec![
             vc(),
             v("效益指标\n(30分)"),
@@ -325,17 +323,7 @@ fn indicator_rows(first_name: &str) -> Vec<Row> {
             c(""),
             c(""),
         ]),
-        r(vec![
-            vc(),
-            vc(),
-            vc(),
-            c(""),
-            c(""),
-            c(""),
-            c(""),
-            c(""),
-            c(""),
-        ]),
+        continued_blank_row(),
         r(vec![
             vc(),
             v("满意度\n指标\n(10分)"),
