@@ -481,8 +481,9 @@ fn in_kinds(words: &[String]) -> Vec<String> {
         .iter()
         .filter(|w| {
             let t = w.trim_matches('`');
-            !(wants_value && VALUE_STARTS.contains(&t))
-                && !(wants_operator && CONTINUATIONS.contains(&t))
+            let grouped = (wants_value && VALUE_STARTS.contains(&t))
+                || (wants_operator && CONTINUATIONS.contains(&t));
+            !grouped
         })
         .collect();
     if !rest.is_empty() {
