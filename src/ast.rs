@@ -1,6 +1,7 @@
 //! What the rule author wrote: items, statements and expressions, each with
 //! its span. Nothing here is resolved; names are plain strings.
 
+pub use crate::base::{AggKind, BinOp};
 use crate::source::Span;
 use rust_decimal::Decimal;
 
@@ -316,76 +317,6 @@ pub struct Expr {
     pub span: Span,
 }
 
-/// Binary operators.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BinOp {
-    /// `or`
-    Or,
-    /// `and`
-    And,
-    /// `==`
-    Eq,
-    /// `!=`
-    Ne,
-    /// `<`
-    Lt,
-    /// `<=`
-    Le,
-    /// `>`
-    Gt,
-    /// `>=`
-    Ge,
-    /// `+`
-    Add,
-    /// `-`
-    Sub,
-    /// `*`
-    Mul,
-    /// `/`
-    Div,
-}
-
-impl BinOp {
-    /// The operator as written.
-    pub fn symbol(self) -> &'static str {
-        match self {
-            BinOp::Or => "or",
-            BinOp::And => "and",
-            BinOp::Eq => "==",
-            BinOp::Ne => "!=",
-            BinOp::Lt => "<",
-            BinOp::Le => "<=",
-            BinOp::Gt => ">",
-            BinOp::Ge => ">=",
-            BinOp::Add => "+",
-            BinOp::Sub => "-",
-            BinOp::Mul => "*",
-            BinOp::Div => "/",
-        }
-    }
-}
-
-/// Aggregates over a list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AggKind {
-    /// `count(x in xs where c)`
-    Count,
-    /// `sum(e for x in xs)`
-    Sum,
-    /// `all(c for x in xs)`
-    All,
-    /// `any(c for x in xs)`
-    Any,
-    /// `min(e for x in xs)`
-    Min,
-    /// `max(e for x in xs)`
-    Max,
-    /// `first(e for x in xs)`
-    First,
-    /// `[e for x in xs]`
-    List,
-}
-
 /// Expression forms.
 #[derive(Clone, Debug)]
 pub enum ExprKind {
@@ -394,7 +325,7 @@ pub enum ExprKind {
     /// A string literal.
     Text(String),
     /// A date literal.
-    Date(crate::data::Date),
+    Date(crate::base::Date),
     /// `true` / `false`.
     Bool(bool),
     /// A name: a param, a let, a loop variable or a top-level field.

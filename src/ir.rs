@@ -2,7 +2,7 @@
 //! and field indices, constants are values, and every node keeps its span.
 //! `eval` consumes this and nothing else.
 
-use crate::ast::{AggKind, BinOp};
+use crate::base::{AggKind, BinOp};
 use crate::data::Value;
 use crate::data::schema::{Schema, Type};
 use crate::source::{SourceFile, Span};

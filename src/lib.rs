@@ -20,6 +20,7 @@
 )]
 
 pub mod ast;
+pub mod base;
 pub mod cases;
 pub mod check;
 pub mod data;
@@ -27,6 +28,7 @@ pub mod diag;
 pub mod diff;
 pub mod eval;
 pub mod explain;
+pub mod files;
 pub mod import;
 pub mod ir;
 pub mod rules;

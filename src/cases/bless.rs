@@ -5,8 +5,8 @@
 
 use super::Actual;
 use super::expect::{Expect, Want, blessed_criteria, multiset_diff};
+use crate::base::decimal;
 use crate::eval::outcome::{Outcome, Status};
-use crate::explain::decimal;
 use rust_decimal::Decimal;
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, TableLike, Value};
 

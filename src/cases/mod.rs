@@ -100,10 +100,10 @@ impl Bases {
         let dir = Path::new(case_name).parent().unwrap_or(Path::new(""));
         match self {
             Bases::Disk { root } => {
-                let path = crate::rules::resolve_inside(root, dir, base)?;
+                let path = crate::files::resolve_inside(root, dir, base)?;
                 let name =
                     lexical(&path.to_string_lossy()).unwrap_or_else(|| path.display().to_string());
-                crate::rules::read_text(&path)
+                crate::files::read_text(&path)
                     .map(|text| (name, text))
                     .map_err(|p| p.message)
             }
@@ -185,7 +185,7 @@ pub fn in_dir(dir: &Path) -> Result<Vec<PathBuf>, Box<Problem>> {
         .collect();
     files.sort();
     for f in &files {
-        crate::rules::confine(dir, f)?;
+        crate::files::confine(dir, f)?;
     }
     Ok(files)
 }

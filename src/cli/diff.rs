@@ -79,7 +79,7 @@ fn diff_one(
     new: &RuleSet,
     changes: &[FileChanges],
 ) -> Result<UnitDiff, Vec<Problem>> {
-    let text = jixiao::rules::read_text(path).map_err(|p| vec![*p])?;
+    let text = jixiao::files::read_text(path).map_err(|p| vec![*p])?;
     let source = super::inputs::submission_source(path, text)?;
     let run = |rules: &RuleSet| {
         let submission = jixiao::data::load_submission(source.clone(), &rules.schema)?;

@@ -58,7 +58,7 @@ pub(super) fn run(check: bool, inputs: &[PathBuf]) -> bool {
 
 /// The formatted text when it differs from the file.
 fn format_one(path: &Path) -> Result<Option<String>, Vec<Problem>> {
-    let text = jixiao::rules::read_text(path).map_err(|p| vec![*p])?;
+    let text = jixiao::files::read_text(path).map_err(|p| vec![*p])?;
     let source = SourceFile::new(path.display().to_string(), text.clone());
     let formatted =
         format(0, &text).map_err(|e| vec![jixiao::check::parse_problem(&source, 0, &e)])?;

@@ -215,7 +215,7 @@ pub(super) fn is_docx(path: &Path) -> bool {
 /// 单位 sheet of a review worksheet (`book`) for the package's unit.
 pub(super) fn read_input(path: &Path, book: Option<&ReviewBook>) -> Result<String, Vec<Problem>> {
     if !is_docx(path) {
-        return jixiao::rules::read_text(path).map_err(|p| vec![*p]);
+        return jixiao::files::read_text(path).map_err(|p| vec![*p]);
     }
     let (received_on, _) = SCORE_OPTIONS.get().cloned().unwrap_or_default();
     let mut imported = import_docx(path, received_on)?;
@@ -244,7 +244,7 @@ pub(super) fn read_input(path: &Path, book: Option<&ReviewBook>) -> Result<Strin
 /// and the worksheet leaves its 送达日期 for the registry to fill.
 pub(super) fn read_for_review(path: &Path) -> Result<(String, bool), Vec<Problem>> {
     if !is_docx(path) {
-        return jixiao::rules::read_text(path)
+        return jixiao::files::read_text(path)
             .map(|t| (t, true))
             .map_err(|p| vec![*p]);
     }

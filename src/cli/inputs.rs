@@ -26,7 +26,7 @@ pub(super) fn expand(
                 format!(
                     "无法读取目录 {}：{}",
                     input.display(),
-                    jixiao::rules::io_error_words(&e)
+                    jixiao::files::io_error_words(&e)
                 ),
             ))
         })?;

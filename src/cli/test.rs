@@ -114,7 +114,7 @@ fn suites(rules_dir: Option<&Path>) -> Result<Vec<Suite>, Box<Problem>> {
     for dir in jixiao::rules::year_folders(dir) {
         let mut list = Vec::new();
         for path in cases::in_dir(&dir)? {
-            let text = jixiao::rules::read_text(&path)?;
+            let text = jixiao::files::read_text(&path)?;
             list.push((path.display().to_string(), Some(path), text));
         }
         suites.push(Suite {

@@ -13,7 +13,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 /// Largest submission accepted, in bytes. A real package is about 25 KB.
-pub const MAX_SUBMISSION_BYTES: usize = 16 << 20;
+pub const MAX_SUBMISSION_BYTES: usize = crate::files::MAX_TEXT_FILE_BYTES;
 
 /// Deepest nesting of arrays and inline tables in a submission. The forms
 /// nest three levels; the limit keeps the TOML parser's recursion shallow.

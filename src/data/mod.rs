@@ -1,7 +1,6 @@
 //! The submission: values, the schema the rules declare for it, and the
 //! loader that reads a TOML file into values with exact decimals and spans.
 
-mod date;
 mod load;
 mod review_book;
 mod review_file;
@@ -9,7 +8,7 @@ pub mod schema;
 mod value;
 pub mod worksheet;
 
-pub use date::Date;
+pub use crate::base::Date;
 pub use load::{
     Header, Judgment, LoadError, MAX_ROWS, MAX_SUBMISSION_BYTES, MAX_SUBMISSION_NESTING, Origin,
     Parsed, Review, SheetRow, Submission, explain_toml_error, load_parsed, load_submission,

@@ -39,7 +39,7 @@ impl ReviewBook {
                         format!(
                             "无法读取目录 {}：{}",
                             path.display(),
-                            crate::rules::io_error_words(&e)
+                            crate::files::io_error_words(&e)
                         ),
                     )]
                 })?;
@@ -228,7 +228,7 @@ fn load_one(path: &Path) -> Result<Source, Vec<Problem>> {
     let name = path.display().to_string();
     if is_xlsx(path) {
         use std::io::Read as _;
-        crate::rules::refuse_special(path).map_err(|p| vec![*p])?;
+        crate::files::refuse_special(path).map_err(|p| vec![*p])?;
         let mut bytes = Vec::new();
         std::fs::File::open(path)
             .and_then(|f| f.take(MAX_WORKSHEET_BYTES + 1).read_to_end(&mut bytes))
@@ -237,7 +237,7 @@ fn load_one(path: &Path) -> Result<Source, Vec<Problem>> {
                     "review::read",
                     format!(
                         "无法读取评审表 {name}：{}",
-                        crate::rules::io_error_words(&e)
+                        crate::files::io_error_words(&e)
                     ),
                 )]
             })?;
@@ -254,7 +254,7 @@ fn load_one(path: &Path) -> Result<Source, Vec<Problem>> {
         });
     }
     if has_extension(path, "toml") {
-        let text = crate::rules::read_text(path).map_err(|p| vec![*p])?;
+        let text = crate::files::read_text(path).map_err(|p| vec![*p])?;
         let source = SourceFile::new(name, text);
         let reviews = load_review_file(&source)?;
         return Ok(Source {

@@ -3,7 +3,7 @@
 //! comparison, counts as false, and iterates as an empty list.
 
 use super::EvalError;
-use crate::ast::{AggKind, BinOp};
+use crate::base::{AggKind, BinOp};
 use crate::data::{NO_PLACE, PlaceId, Record, Value};
 use crate::ir::{Builtin, Expr, ExprIr, FunctionIr};
 use rust_decimal::{Decimal, RoundingStrategy};

@@ -30,12 +30,7 @@ pub use text::render_text;
 pub use worksheet::{WorksheetUnit, pending_criteria, review_worksheet};
 pub use xlsx::summary_xlsx;
 
-use rust_decimal::Decimal;
-
-/// A decimal as the JSON contract writes it: normalised, no exponent.
-pub fn decimal(d: Decimal) -> String {
-    d.normalize().to_string()
-}
+pub use crate::base::decimal;
 
 /// Text safe in HTML content and attribute values.
 pub(crate) fn html_escape(s: &str) -> String {

@@ -7,6 +7,7 @@
 //! This module knows nothing of the bureau's templates.
 
 use super::numbering::{NumRef, Numbering};
+use super::xml::attr;
 use crate::diag::Problem;
 use quick_xml::events::{BytesStart, Event};
 use std::io::{Cursor, Read};
@@ -204,14 +205,6 @@ fn part(
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     Ok(Some(String::from_utf8_lossy(bytes).into_owned()))
-}
-
-/// An attribute's value by local name.
-pub(super) fn attr(e: &BytesStart<'_>, local: &[u8]) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == local)
-        .map(|a| String::from_utf8_lossy(&a.value).into_owned())
 }
 
 /// Elements whose content Word does not show as text here.

@@ -26,6 +26,7 @@ pub mod template;
 mod units;
 mod warning;
 mod write;
+mod xml;
 
 pub use template::{FILE_NAME as TEMPLATES_FILE, Templates};
 pub use warning::{Level, Warning};
@@ -91,7 +92,7 @@ pub fn import_file(
 ) -> Result<Imported, Box<Problem>> {
     use std::io::Read as _;
     let name = path.display().to_string();
-    crate::rules::refuse_special(path)?;
+    crate::files::refuse_special(path)?;
     let file = std::fs::File::open(path)
         .map_err(|e| Problem::plain("io::read", format!("无法读取 {name}：{e}")))?;
     let mut bytes = Vec::new();

@@ -3,7 +3,7 @@
 //! heading numbered by a list reads "三、政府性基金预算支出情况" here too,
 //! so report headings are found by their numbering whatever made it.
 
-use super::docx::attr;
+use super::xml::attr;
 use quick_xml::events::Event;
 use std::collections::HashMap;
 

@@ -438,8 +438,8 @@ impl Templates {
     /// `DIR/templates.toml`.
     pub fn from_dir(dir: &Path) -> Result<Templates, Box<Problem>> {
         let path = dir.join(FILE_NAME);
-        crate::rules::confine(dir, &path)?;
-        let text = crate::rules::read_text(&path).map_err(|mut p| {
+        crate::files::confine(dir, &path)?;
+        let text = crate::files::read_text(&path).map_err(|mut p| {
             p.help = Some(format!(
                 "导入 Word 材料需要规则目录中的 {FILE_NAME}（见 rules/2022/{FILE_NAME}）"
             ));

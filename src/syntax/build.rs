@@ -806,8 +806,8 @@ fn build_number(b: &Builder, pair: Pair<Rule>) -> Result<Decimal> {
     })
 }
 
-fn build_date(b: &Builder, pair: Pair<Rule>) -> Result<crate::data::Date> {
-    crate::data::Date::parse(pair.as_str()).ok_or_else(|| {
+fn build_date(b: &Builder, pair: Pair<Rule>) -> Result<crate::base::Date> {
+    crate::base::Date::parse(pair.as_str()).ok_or_else(|| {
         b.bad(
             &pair,
             format!("日期 `{}` 不存在", pair.as_str()),
