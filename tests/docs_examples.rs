@@ -480,14 +480,20 @@ fn apply(dir: &Path, text: &str) {
             if matches!(item.keyword.as_str(), "criterion" | "section") {
                 added_points += points_of(&item.text);
             }
+            if !extra.is_empty() {
+                extra.push_str("\n\n");
+            }
             extra.push_str(&item.text);
-            extra.push_str("\n\n");
         }
     }
     if !extra.is_empty() {
         let path = dir.join(EXTRA_FILE);
         let mut old = std::fs::read_to_string(&path).unwrap_or_default();
+        if !old.is_empty() {
+            old.push('\n');
+        }
         old.push_str(&extra);
+        old.push('\n');
         std::fs::write(path, old).unwrap();
     }
     if added_points > 0.0 {
