@@ -124,6 +124,10 @@ enum Fact {
     Criterion(String, String),
     CriterionRange(String, String, String),
     Finding(String),
+    /// `# 提示：标签 = 值`: a criterion shows this hint.
+    Hint(String, String),
+    /// `# 说明：文字`: a deduction, full-marks or finding message contains it.
+    Message(String),
 }
 
 fn strip_any<'a>(text: &'a str, prefixes: &[&str]) -> Option<&'a str> {
@@ -141,12 +145,20 @@ fn range_of(value: &str) -> Option<(String, String)> {
 /// The outcome stated in `text`, or why there is none.
 fn expectation(text: &str) -> Result<Expect, String> {
     let mut stated = Vec::new();
+    let mut extra = Vec::new();
     for line in text.lines() {
         let Some(comment) = line.trim().strip_prefix('#') else {
             continue;
         };
         let comment = comment.trim();
-        if let Some(reason) = strip_any(comment, &["片段：", "片段:", "fragment:"]) {
+        if let Some(hint) = strip_any(comment, &["提示：", "提示:", "hint:"]) {
+            let Some((label, value)) = hint.split_once(" = ") else {
+                return Err(format!("write a stated hint as `# 提示：标签 = 值`: {hint}"));
+            };
+            extra.push(Fact::Hint(label.trim().to_string(), value.trim().to_string()));
+        } else if let Some(message) = strip_any(comment, &["说明：", "说明:", "message:"]) {
+            extra.push(Fact::Message(message.to_string()));
+        } else if let Some(reason) = strip_any(comment, &["片段：", "片段:", "fragment:"]) {
             if reason.is_empty() {
                 return Err("a fragment needs its reason: `# 片段：理由`".into());
             }
@@ -156,6 +168,16 @@ fn expectation(text: &str) -> Result<Expect, String> {
         } else if let Some(result) = strip_any(comment, &["结果：", "结果:", "outcome:"]) {
             stated.push(outcome(result)?);
         }
+    }
+    if !extra.is_empty() {
+        return match stated.pop() {
+            Some(Expect::Accepted) if stated.is_empty() => Ok(Expect::Score(extra)),
+            Some(Expect::Score(mut facts)) if stated.is_empty() => {
+                facts.extend(extra);
+                Ok(Expect::Score(facts))
+            }
+            _ => Err("`# 提示：` and `# 说明：` go with one `# 结果：` that scores".into()),
+        };
     }
     match stated.len() {
         1 => Ok(stated.remove(0)),
@@ -588,6 +610,39 @@ fn find_criterion<'a>(nodes: &'a serde_json::Value, id: &str) -> Option<&'a serd
     None
 }
 
+/// Every hint of every criterion: (label, value).
+fn all_hints(nodes: &serde_json::Value) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for node in nodes.as_array().into_iter().flatten() {
+        for hint in node["hints"].as_array().into_iter().flatten() {
+            found.push((text_of(&hint["label"]), text_of(&hint["value"])));
+        }
+        found.extend(all_hints(&node["children"]));
+    }
+    found
+}
+
+/// Every message of a score: deductions, full marks, findings.
+fn all_messages(json: &serde_json::Value) -> Vec<String> {
+    fn walk(nodes: &serde_json::Value, out: &mut Vec<String>) {
+        for node in nodes.as_array().into_iter().flatten() {
+            if let Some(full) = node["full"].as_str() {
+                out.push(full.to_string());
+            }
+            for d in node["deductions"].as_array().into_iter().flatten() {
+                out.push(text_of(&d["message"]));
+            }
+            walk(&node["children"], out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&json["criteria"], &mut out);
+    for f in json["findings"].as_array().into_iter().flatten() {
+        out.push(text_of(&f["message"]));
+    }
+    out
+}
+
 fn text_of(value: &serde_json::Value) -> String {
     value
         .as_str()
@@ -662,6 +717,23 @@ fn verify(dir: &Path, expect: &Expect) -> Result<(), String> {
                 )),
                 None => wrong.push(format!("no criterion {id}")),
             },
+            Fact::Hint(label, value) => {
+                let hints = all_hints(&json["criteria"]);
+                if !hints.iter().any(|(l, v)| l == label && v == value) {
+                    let shown: Vec<String> = hints
+                        .iter()
+                        .filter(|(l, _)| l == label)
+                        .map(|(_, v)| v.clone())
+                        .collect();
+                    wrong.push(format!("hint {label} = {shown:?}, stated {value}"));
+                }
+            }
+            Fact::Message(text) => {
+                let messages = all_messages(&json);
+                if !messages.iter().any(|m| m.contains(text.as_str())) {
+                    wrong.push(format!("no message contains `{text}`; messages: {messages:?}"));
+                }
+            }
             Fact::Finding(id) => {
                 let found = json["findings"]
                     .as_array()
@@ -703,12 +775,20 @@ fn probe(text: &str) -> String {
         .iter()
         .map(|f| text_of(&f["id"]))
         .collect();
+    let timeliness = find_criterion(&json["criteria"], "timeliness");
     format!(
-        "accepted; score {} range {}–{}; findings {}",
+        "accepted; score {} range {}–{}; findings {} {:?}; hints {:?}; timeliness {}",
         text_of(&json["score"]),
         text_of(&json["range"][0]),
         text_of(&json["range"][1]),
-        findings.len()
+        findings.len(),
+        findings,
+        all_hints(&json["criteria"]),
+        timeliness.map_or_else(String::new, |t| format!(
+            "{} {}",
+            text_of(&t["score"]),
+            all_messages(&serde_json::json!({ "criteria": [t] })).join(" | ")
+        ))
     )
 }
 
