@@ -49,7 +49,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{jixiao_in, Run};
+use common::{Run, jixiao_in};
 
 const MANIFEST: &str = env!("CARGO_MANIFEST_DIR");
 const EXAMPLE: &str = "examples/2022/yueyanglou-finance-office.toml";
@@ -153,9 +153,14 @@ fn expectation(text: &str) -> Result<Expect, String> {
         let comment = comment.trim();
         if let Some(hint) = strip_any(comment, &["提示：", "提示:", "hint:"]) {
             let Some((label, value)) = hint.split_once(" = ") else {
-                return Err(format!("write a stated hint as `# 提示：标签 = 值`: {hint}"));
+                return Err(format!(
+                    "write a stated hint as `# 提示：标签 = 值`: {hint}"
+                ));
             };
-            extra.push(Fact::Hint(label.trim().to_string(), value.trim().to_string()));
+            extra.push(Fact::Hint(
+                label.trim().to_string(),
+                value.trim().to_string(),
+            ));
         } else if let Some(message) = strip_any(comment, &["说明：", "说明:", "message:"]) {
             extra.push(Fact::Message(message.to_string()));
         } else if let Some(reason) = strip_any(comment, &["片段：", "片段:", "fragment:"]) {
@@ -200,7 +205,10 @@ fn outcome(result: &str) -> Result<Expect, String> {
     for item in result.split(['，', ',', '；', ';']) {
         let mut words = item.split_whitespace();
         let (Some(key), Some(value), None) = (words.next(), words.next(), words.next()) else {
-            return Err(format!("cannot read `{}` in the stated outcome", item.trim()));
+            return Err(format!(
+                "cannot read `{}` in the stated outcome",
+                item.trim()
+            ));
         };
         facts.push(match (key, range_of(value)) {
             ("总分" | "score", Some((low, high))) => Fact::Range(low, high),
@@ -466,7 +474,10 @@ fn apply(dir: &Path, text: &str) {
         return;
     }
     let items = split_items(text);
-    if items.iter().any(|i| i.keyword == "record" || i.keyword == "root") {
+    if items
+        .iter()
+        .any(|i| i.keyword == "record" || i.keyword == "root")
+    {
         for file in rule_files(dir) {
             std::fs::remove_file(file).unwrap();
         }
@@ -659,7 +670,9 @@ fn verify(dir: &Path, expect: &Expect) -> Result<(), String> {
         return if check.code != Some(0) && check_codes.contains(code) {
             Ok(())
         } else {
-            Err(format!("expected `check` to reject it with {code}; got {check_codes:?}"))
+            Err(format!(
+                "expected `check` to reject it with {code}; got {check_codes:?}"
+            ))
         };
     }
     if check.code != Some(0) {
@@ -673,7 +686,10 @@ fn verify(dir: &Path, expect: &Expect) -> Result<(), String> {
             return if score.code != Some(0) && score.stderr.contains(code.as_str()) {
                 Ok(())
             } else {
-                Err(format!("expected scoring to stop with {code}; got: {}", score.stderr))
+                Err(format!(
+                    "expected scoring to stop with {code}; got: {}",
+                    score.stderr
+                ))
             };
         }
         Expect::Score(facts) => facts,
@@ -700,10 +716,9 @@ fn verify(dir: &Path, expect: &Expect) -> Result<(), String> {
             }
             Fact::Criterion(id, value) => match find_criterion(&json["criteria"], id) {
                 Some(node) if &text_of(&node["score"]) == value => {}
-                Some(node) => wrong.push(format!(
-                    "{id} {}, stated {value}",
-                    text_of(&node["score"])
-                )),
+                Some(node) => {
+                    wrong.push(format!("{id} {}, stated {value}", text_of(&node["score"])))
+                }
                 None => wrong.push(format!("no criterion {id}")),
             },
             Fact::CriterionRange(id, low, high) => match find_criterion(&json["criteria"], id) {
@@ -731,7 +746,9 @@ fn verify(dir: &Path, expect: &Expect) -> Result<(), String> {
             Fact::Message(text) => {
                 let messages = all_messages(&json);
                 if !messages.iter().any(|m| m.contains(text.as_str())) {
-                    wrong.push(format!("no message contains `{text}`; messages: {messages:?}"));
+                    wrong.push(format!(
+                        "no message contains `{text}`; messages: {messages:?}"
+                    ));
                 }
             }
             Fact::Finding(id) => {
@@ -766,7 +783,10 @@ fn probe(text: &str) -> String {
     let example = Path::new(MANIFEST).join(EXAMPLE).display().to_string();
     let score = run(&["score", "--rules", &dir_text, "--format", "json", &example]);
     if score.code != Some(0) {
-        return format!("accepted; scoring stops: {}", score.stderr.lines().next().unwrap_or(""));
+        return format!(
+            "accepted; scoring stops: {}",
+            score.stderr.lines().next().unwrap_or("")
+        );
     }
     let json: serde_json::Value = serde_json::from_str(&score.stdout).unwrap();
     let findings: Vec<String> = json["findings"]
@@ -818,10 +838,7 @@ fn run_independent(doc: &str, at_least: usize) -> (usize, usize) {
             fragments += 1;
             continue;
         }
-        let tag: String = doc
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .collect();
+        let tag: String = doc.chars().filter(char::is_ascii_alphanumeric).collect();
         let dir = scratch(&format!("{tag}-{index}"));
         copy_dir(&Path::new(MANIFEST).join("rules/2022"), &dir);
         apply(&dir, &block.text);
@@ -934,24 +951,52 @@ fn the_guide_exercise_gives_a_2024_folder_that_passes_check_test_and_diff() {
         root.display(),
         failures.join("\n")
     );
-    assert!(ran >= 5 && cases >= 2, "{doc}: {ran} blocks run, {cases} test cases written");
+    assert!(
+        ran >= 5 && cases >= 2,
+        "{doc}: {ran} blocks run, {cases} test cases written"
+    );
 
     let at_root = |args: &[&str]| jixiao_in(&root, 100, args);
     let check = at_root(&["check", "--rules", "rules/2024"]);
-    assert_eq!(check.code, Some(0), "check: {}{}", check.stdout, check.stderr);
+    assert_eq!(
+        check.code,
+        Some(0),
+        "check: {}{}",
+        check.stdout,
+        check.stderr
+    );
     assert!(
         check.stderr.contains("检查通过") && !check.stderr.contains('⚠'),
         "check passes without warnings: {}",
         check.stderr
     );
     let bless = at_root(&["test", "--rules", "rules/2024", "--bless"]);
-    assert_eq!(bless.code, Some(0), "test --bless: {}{}", bless.stdout, bless.stderr);
+    assert_eq!(
+        bless.code,
+        Some(0),
+        "test --bless: {}{}",
+        bless.stdout,
+        bless.stderr
+    );
     let test = at_root(&["test", "--rules", "rules/2024"]);
     assert_eq!(test.code, Some(0), "test: {}{}", test.stdout, test.stderr);
     assert!(test.stdout.contains(", 0 failed"), "{}", test.stdout);
     let fmt = at_root(&["fmt", "--check", "rules/2024"]);
-    assert_eq!(fmt.code, Some(0), "fmt --check: {}{}", fmt.stdout, fmt.stderr);
-    let diff = at_root(&["diff", "--old", "rules/2023", "--new", "rules/2024", "rules/2023/tests"]);
+    assert_eq!(
+        fmt.code,
+        Some(0),
+        "fmt --check: {}{}",
+        fmt.stdout,
+        fmt.stderr
+    );
+    let diff = at_root(&[
+        "diff",
+        "--old",
+        "rules/2023",
+        "--new",
+        "rules/2024",
+        "rules/2023/tests",
+    ]);
     assert_eq!(diff.code, Some(0), "diff: {}{}", diff.stdout, diff.stderr);
     assert!(
         diff.stdout.contains("publicity 自评结果公开") && diff.stdout.contains("需重新评审"),
@@ -1018,7 +1063,10 @@ fn items_replace_their_namesakes_and_new_ones_follow() {
     let sheet = std::fs::read_to_string(dir.join("sheet.jx")).unwrap();
     let at = sheet.find("criterion suggestions \"建议\" max 10").unwrap();
     let next = sheet.find("criterion publicity").unwrap();
-    assert!(next > at && !sheet.contains("针对问题提出可行性建议的情况"), "{sheet}");
+    assert!(
+        next > at && !sheet.contains("针对问题提出可行性建议的情况"),
+        "{sheet}"
+    );
     assert!(!dir.join(EXTRA_FILE).exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
