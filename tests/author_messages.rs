@@ -54,7 +54,19 @@ fn jixiao(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 }
 
 /// (name, file, text to find, its replacement); an empty find appends.
-const CASES: [(&str, &str, &str, &str); 14] = [
+const CASES: [(&str, &str, &str, &str); 16] = [
+    (
+        "tier-score-above-max",
+        "sheet.jx",
+        "tier \"全面\" 20\n",
+        "tier \"全面\" 25\n",
+    ),
+    (
+        "text-compared-with-number",
+        "indicators.jx",
+        "",
+        "\ncheck project_execution_low {\n  says \"项目执行率低于 60%\"\n  for p in projects\n  raise warning when p.funds.rate < 60\n    because \"项目“{p.name}”执行率 {p.funds.rate}\"\n}\n",
+    ),
     (
         "value-expected-operator-found",
         "sheet.jx",

@@ -157,6 +157,35 @@ impl Checker {
         );
     }
 
+    /// `p.funds.rate < 60`: both sides can be ordered, but not with each
+    /// other. Each side is labelled with its type, so the author sees which
+    /// one is the text; a number written in a text cell is read with
+    /// `quantity`.
+    fn sides_differ(&mut self, op: BinOp, (left, lt): (Span, &Type), (right, rt): (Span, &Type)) {
+        let (l, r) = (lt.describe(&self.schema), rt.describe(&self.schema));
+        let file = self.file(left);
+        let text_side = matches!(lt, Type::Text) || matches!(rt, Type::Text);
+        let number_side = lt.is_number() || rt.is_number();
+        let help = if text_side && number_side {
+            "文字不能与数字比大小。表中按原文保存的格（如执行率“96.89%”）用 quantity(x).number 读出其中的数，再比较"
+        } else {
+            "两边应是同类的值：数字与数字、日期与日期、文字与文字"
+        };
+        let mut problem = crate::diag::Problem::error(
+            "rules::type_mismatch",
+            format!(
+                "类型不对：`{}` 两边的类型不同：左边是{l}，右边是{r}",
+                op.symbol()
+            ),
+            &file,
+            left,
+            format!("这里是{l}"),
+        )
+        .with_help(help);
+        problem.labels.push((right, format!("这里是{r}")));
+        self.problems.push(problem);
+    }
+
     fn compile_name(&mut self, name: &str, span: Span, scope: &mut Scope) -> Typed {
         let make = |kind| Expr { kind, span };
         if let Some((_, slot, ty)) = scope.locals.iter().rev().find(|(n, _, _)| n == name) {
@@ -398,7 +427,9 @@ impl Checker {
             }
             BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                 let ordered = |t: &Type| t.is_number() || matches!(t, Type::Date | Type::Text);
-                if !ordered(&ta) || !ta.accepts(&tb) {
+                if ordered(&ta) && ordered(&tb) && !ta.accepts(&tb) {
+                    self.sides_differ(op, (a.span, &ta), (b.span, &tb));
+                } else if !ordered(&ta) || !ta.accepts(&tb) {
                     self.type_error(
                         span,
                         &ta,

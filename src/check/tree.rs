@@ -416,10 +416,14 @@ impl Checker {
             if tier.low > tier.high || tier.low < Decimal::ZERO || tier.high > max {
                 self.error_help(
                     "rules::band_out_of_range",
-                    format!(
-                        "分数段 {}–{} 不在 0–{max} 之内或上下颠倒",
-                        tier.low, tier.high
-                    ),
+                    if tier.low == tier.high {
+                        format!("分数 {} 不在 0–{max} 之内", tier.low)
+                    } else {
+                        format!(
+                            "分数段 {}–{} 不在 0–{max} 之内或上下颠倒",
+                            tier.low, tier.high
+                        )
+                    },
                     tier.span,
                     "分数段有误",
                     Some(format!("写成 低 to 高，且在 0 到 {max} 之间")),

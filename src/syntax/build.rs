@@ -312,6 +312,12 @@ fn build_judge(b: &Builder, span: Span, inner: Pairs<Rule>) -> Result<Judge> {
         let part_span = b.span(&part);
         match part.as_rule() {
             Rule::band => {
+                let mut part_span = part_span;
+                part_span.end = part
+                    .clone()
+                    .into_inner()
+                    .last()
+                    .map_or(part_span.end, |n| b.span(&n).end);
                 let (low, high) = build_band(b, part)?;
                 tiers.push(Tier {
                     name: String::new(),
@@ -327,8 +333,14 @@ fn build_judge(b: &Builder, span: Span, inner: Pairs<Rule>) -> Result<Judge> {
                 let band = next(&mut parts, "build_judge");
                 // The tier's own text, without the white space pest keeps
                 // after an optional `free`.
+                // A band ends at its last number: pest keeps the white space
+                // it skipped looking for `to`.
                 let mut part_span = part_span;
-                part_span.end = b.span(&band).end;
+                part_span.end = band
+                    .clone()
+                    .into_inner()
+                    .last()
+                    .map_or(b.span(&band).end, |n| b.span(&n).end);
                 let (low, high) = build_band(b, band)?;
                 let free = match parts.next() {
                     Some(f) => {
