@@ -214,6 +214,42 @@ fn bless_writes_a_missing_expectation_and_changed_findings() {
     let _ = std::fs::remove_dir_all(&root);
 }
 
+/// A criterion and a finding left out of a case: bless adds the criterion
+/// inside the braces (`"18", suggestions = "14" }`, no stray space) and
+/// says how many findings there were and are.
+#[test]
+fn bless_adds_to_an_inline_table_and_counts_the_findings() {
+    let root = scratch("inline");
+    let case = root.join("rules/2022/tests/late-3-days.toml");
+    let text = std::fs::read_to_string(&case).expect("read case");
+    let cut = text.replace(", suggestions = \"14\" }", " }").replacen(
+        "    \"self_score_mismatch\",\n",
+        "",
+        1,
+    );
+    assert_ne!(cut, text);
+    std::fs::write(&case, &cut).expect("write case");
+    let run = jixiao(&root, &["test", "--rules", "rules/2022", "--bless"]);
+    assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("· criteria.suggestions：（无） → 14"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("· findings：13 条 → 14 条：加上 self_score_mismatch"),
+        "{}",
+        run.stdout
+    );
+    let blessed = std::fs::read_to_string(&case).expect("read case");
+    assert!(
+        blessed.contains("problems = \"18\", suggestions = \"14\" }"),
+        "{blessed}"
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
 #[test]
 fn whole_submission_case() {
     let root = scratch("whole");

@@ -132,6 +132,19 @@ fn same_multiset(expected: Option<&[String]>, actual: &[String]) -> bool {
 fn put(table: &mut dyn TableLike, key: &str, mut value: Value) {
     if let Some(Item::Value(old)) = table.get(key) {
         *value.decor_mut() = old.decor().clone();
+    } else if let Some((_, Item::Value(last))) = table.iter_mut().last() {
+        // A key added after the last of `{ a = "1" }` goes before the space
+        // that closes the braces, not after it (`"1" , b`).
+        let spaces = last
+            .decor()
+            .suffix()
+            .and_then(|s| s.as_str())
+            .filter(|s| !s.is_empty() && s.chars().all(|c| c == ' '))
+            .map(str::to_string);
+        if let Some(spaces) = spaces {
+            last.decor_mut().set_suffix("");
+            value.decor_mut().set_suffix(spaces);
+        }
     }
     table.insert(key, Item::Value(value));
 }
@@ -296,10 +309,15 @@ pub fn changes(expect: &Expect, actual: &Actual) -> Vec<Change> {
                         );
                     }
                     if !extra.is_empty() {
+                        let listed = if before.is_empty() {
+                            "（空）".to_string()
+                        } else {
+                            format!("{} 条", before.len())
+                        };
                         change(
                             "findings",
-                            "（无）".into(),
-                            format!("加上 {}", extra.join("、")),
+                            listed,
+                            format!("{} 条：加上 {}", findings.len(), extra.join("、")),
                             false,
                         );
                     }
