@@ -78,7 +78,26 @@ pub fn hunks(old: &str, new: &str) -> Vec<Hunk> {
         }
     }
     out.extend(open);
+    for hunk in &mut out {
+        drop_trailing_blank_line(hunk);
+    }
     out
+}
+
+/// A block added after a blank line (`}`, blank, new block) is matched
+/// with the blank line after it: the hunk starts at the block's first line,
+/// as the author sees it, and ends in a blank line that only separates it
+/// from the next. That last blank line is left out of what is shown. Only
+/// a pure addition or removal is trimmed, and never to nothing.
+fn drop_trailing_blank_line(hunk: &mut Hunk) {
+    let lines = match (hunk.removed.is_empty(), hunk.added.is_empty()) {
+        (true, false) => &mut hunk.added,
+        (false, true) => &mut hunk.removed,
+        _ => return,
+    };
+    if lines.len() > 1 && lines.last().is_some_and(|l| l.trim().is_empty()) {
+        lines.pop();
+    }
 }
 
 #[cfg(test)]
@@ -95,12 +114,12 @@ mod tests {
             Some(vec!["B".to_string()])
         );
         assert!(hunks("x\n", "x\n").is_empty());
-        let inserted = hunks("a\nc\n", "a\nb\nc\n");
+        // A block added after a blank line starts at its first line and
+        // does not end in a blank one.
+        let appended = hunks("a\n}\n\nb\n", "a\n}\n\nc\n}\n\nb\n");
         assert_eq!(
-            inserted
-                .first()
-                .map(|h| (h.removed.len(), h.added.len(), h.new_start)),
-            Some((0, 1, 2))
+            appended.first().map(|h| (h.new_start, h.added.clone())),
+            Some((4, vec!["c".into(), "}".into()]))
         );
     }
 }
