@@ -250,6 +250,27 @@ fn bless_adds_to_an_inline_table_and_counts_the_findings() {
     let _ = std::fs::remove_dir_all(&root);
 }
 
+/// Tiers rescaled under judgments already made: every case fails for the
+/// same reason, which is explained once; the others say whose it is.
+#[test]
+fn one_reason_for_many_failures_is_shown_once() {
+    let root = scratch("same-reason");
+    let sheet = root.join("rules/2022/sheet.jx");
+    let text = std::fs::read_to_string(&sheet).expect("read sheet");
+    let rescaled = text.replacen("tier \"较全面\" 16 to 18", "tier \"较全面\" 16 to 17", 1);
+    assert_ne!(rescaled, text);
+    std::fs::write(&sheet, rescaled).expect("write sheet");
+    let run = jixiao(&root, &["test", "--rules", "rules/2022"]);
+    let (_, failed) = summary(&run);
+    assert!(failed > 5, "{}", run.stdout);
+    let explained = run.stdout.matches("review::out_of_band").count();
+    let referred = run.stdout.matches("（原因同 rules/2022/tests/").count();
+    assert!(explained >= 1 && referred >= 1, "{}", run.stdout);
+    assert!(explained + referred <= failed, "{}", run.stdout);
+    assert!(explained < failed / 2, "{}", run.stdout);
+    let _ = std::fs::remove_dir_all(&root);
+}
+
 #[test]
 fn whole_submission_case() {
     let root = scratch("whole");

@@ -37,6 +37,10 @@ struct Tally {
     passed: usize,
     failed: usize,
     blessed: usize,
+    /// Each failure explanation printed, with the first case that gave it:
+    /// a rule change that breaks every case the same way (a judgment no
+    /// longer in its band, say) is shown once, not once a case.
+    shown: Vec<(String, String)>,
 }
 
 /// `--bless` and `--allow-loss`.
@@ -188,9 +192,17 @@ fn run_case(
         }
     }
     say!("{name} ... FAILED");
-    say!(
-        "{}",
-        jixiao::explain::test_failure(&actual, &mismatches, rules).trim_end_matches('\n')
-    );
+    let why = jixiao::explain::test_failure(&actual, &mismatches, rules);
+    let why = why.trim_end_matches('\n');
+    // The same failure, but for the case's own name in the snippets'
+    // titles (`base（经 CASE 修改）`).
+    let same = why.replace(name, "");
+    match tally.shown.iter().find(|(text, _)| *text == same) {
+        Some((_, first)) => say!("    （原因同 {first}，不再重复）"),
+        None => {
+            say!("{why}");
+            tally.shown.push((same, name.to_string()));
+        }
+    }
     tally.failed += 1;
 }
