@@ -4,6 +4,7 @@
 //! that reads a file (rules, submissions, review files, templates) reads
 //! it here, below them all.
 
+use crate::diag::Code;
 use crate::diag::Problem;
 use std::path::{Path, PathBuf};
 
@@ -16,7 +17,7 @@ pub const MAX_TEXT_FILE_BYTES: usize = 16 << 20;
 /// before it is opened: a FIFO would block and a device never end. Every
 /// input goes through this, text or Word or workbook.
 pub fn refuse_special(path: &Path) -> Result<(), Box<Problem>> {
-    let fail = |message: String| Box::new(Problem::plain("io::read", message));
+    let fail = |message: String| Box::new(Problem::plain(Code::IoRead, message));
     let shown = path.display();
     if path.is_dir() {
         return Err(fail(format!("{shown} 是一个目录，不是文件")));
@@ -36,7 +37,7 @@ pub fn refuse_special(path: &Path) -> Result<(), Box<Problem>> {
 /// are named as such, in words.
 pub fn read_text(path: &Path) -> Result<String, Box<Problem>> {
     use std::io::Read as _;
-    let fail = |message: String| Box::new(Problem::plain("io::read", message));
+    let fail = |message: String| Box::new(Problem::plain(Code::IoRead, message));
     let shown = path.display();
     refuse_special(path)?;
     let mut bytes = Vec::new();
@@ -49,7 +50,7 @@ pub fn read_text(path: &Path) -> Result<String, Box<Problem>> {
     if bytes.len() > MAX_TEXT_FILE_BYTES {
         return Err(Box::new(
             Problem::plain(
-                "io::too_large",
+                Code::IoTooLarge,
                 format!("{shown} 过大（超过 {MAX_TEXT_FILE_BYTES} 字节）"),
             )
             .with_help("报送材料和规则文件都是几十 KB 的文本；请检查是否选错了文件"),
@@ -64,7 +65,7 @@ pub fn read_text(path: &Path) -> Result<String, Box<Problem>> {
     if let Some(encoding) = utf16 {
         return Err(Box::new(
             Problem::plain(
-                "io::encoding",
+                Code::IoEncoding,
                 format!("{shown} 是 {encoding} 编码（记事本的“Unicode”），不是 UTF-8"),
             )
             .with_help(format!(
@@ -81,7 +82,7 @@ pub fn read_text(path: &Path) -> Result<String, Box<Problem>> {
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         let place = format!("第 {line} 行第 {column} 列，第 {at} 字节");
         let problem = if bytes.contains(&0) {
-            Problem::plain("io::binary", format!("{shown} 不是文本文件，含有二进制数据（{place}起无法按文本读取）"))
+            Problem::plain(Code::IoBinary, format!("{shown} 不是文本文件，含有二进制数据（{place}起无法按文本读取）"))
                 .with_help("报送材料应为 UTF-8 编码的 .toml 文本文件，规则文件应为 .jx 文本文件；请检查是否选错了文件")
         } else {
             let encoding = if looks_like_gb18030(bytes) {
@@ -89,7 +90,7 @@ pub fn read_text(path: &Path) -> Result<String, Box<Problem>> {
             } else {
                 "不是 UTF-8 编码"
             };
-            Problem::plain("io::encoding", format!("{shown} {encoding}（{place}处无法按 UTF-8 读取）"))
+            Problem::plain(Code::IoEncoding, format!("{shown} {encoding}（{place}处无法按 UTF-8 读取）"))
                 .with_help(format!(
                     "请转换为 UTF-8 后再报送：用记事本“另存为”并选择“UTF-8”编码，或运行 iconv -f GB18030 -t UTF-8 {shown} > 新文件"
                 ))
@@ -151,7 +152,7 @@ pub fn confine(root: &Path, path: &Path) -> Result<(), Box<Problem>> {
     let refuse = |why: String| {
         Box::new(
             Problem::plain(
-                "rules::outside_folder",
+                Code::RulesOutsideFolder,
                 format!("{} {why}，不予读取", path.display()),
             )
             .with_help(format!(

@@ -1,6 +1,7 @@
 //! Finding a year's rules: built into the binary, or a folder on disk.
 //! Compilation happens once per run; every submission reuses the result.
 
+use crate::diag::Code;
 use crate::diag::Problem;
 use crate::files::{confine, io_error_words, read_text};
 use crate::ir::RuleSet;
@@ -23,7 +24,7 @@ pub fn builtin(year: i64) -> Result<RuleSet, Vec<Problem>> {
     let Some((_, files)) = EMBEDDED.iter().find(|(y, _)| *y == year_text) else {
         return Err(vec![
             Problem::plain(
-                "rules::no_rules_for_year",
+                Code::RulesNoRulesForYear,
                 format!(
                     "没有 {year} 年度的评分规则（内置规则年度：{}）",
                     builtin_years().join("、")
@@ -76,7 +77,7 @@ pub fn from_dir(dir: &Path) -> Result<RuleSet, Vec<Problem>> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
         vec![
             Problem::plain(
-                "rules::no_folder",
+                Code::RulesNoFolder,
                 format!("无法读取规则目录 {}：{}", dir.display(), io_error_words(&e)),
             )
             .with_help("--rules 应指向某一年度的规则目录，如 rules/2022"),
@@ -91,7 +92,7 @@ pub fn from_dir(dir: &Path) -> Result<RuleSet, Vec<Problem>> {
     paths.sort();
     if paths.is_empty() {
         return Err(vec![Problem::plain(
-            "rules::empty_folder",
+            Code::RulesEmptyFolder,
             format!("规则目录 {} 中没有 .{EXTENSION} 文件", dir.display()),
         )]);
     }

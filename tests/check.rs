@@ -88,7 +88,7 @@ fn broken_sheets_are_diagnosed() {
             Ok(_) => panic!("{file_name}: compiled without problems"),
             Err(p) => p,
         };
-        let codes: Vec<&str> = problems.iter().map(|p| p.code.as_ref()).collect();
+        let codes: Vec<String> = problems.iter().map(|p| p.code.to_string()).collect();
         assert_eq!(codes, expected_codes(&text), "{file_name}: codes");
         insta::with_settings!({ snapshot_suffix => file_name.as_str(), input_file => &path }, {
             insta::assert_snapshot!("diagnostics", jixiao::diag::render(&problems));

@@ -52,7 +52,7 @@ fn import_blocks(blocks: &[Block]) -> Imported {
 }
 
 fn codes(imported: &Imported) -> Vec<&'static str> {
-    imported.warnings.iter().map(|w| w.code).collect()
+    imported.warnings.iter().map(|w| w.code.as_str()).collect()
 }
 
 fn unspaced(s: &str) -> String {
@@ -759,7 +759,7 @@ fn a_part_too_large_is_refused_not_cut() {
     let Err(problem) = import_docx(&bytes, "大文件.docx", &Options::default(), None) else {
         panic!("a 64 MiB document was read");
     };
-    assert_eq!(problem.code, "import::too_large");
+    assert_eq!(problem.code, jixiao::diag::Code::ImportTooLarge);
     assert!(
         problem.message.contains("word/document.xml 过大"),
         "{}",

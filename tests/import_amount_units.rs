@@ -47,7 +47,7 @@ fn import_blocks(blocks: &[Block]) -> Imported {
 }
 
 fn codes(imported: &Imported) -> Vec<&'static str> {
-    imported.warnings.iter().map(|w| w.code).collect()
+    imported.warnings.iter().map(|w| w.code.as_str()).collect()
 }
 
 fn text(sub: &Submission, path: &str) -> String {

@@ -63,7 +63,7 @@ fn sections(imported: &Imported) -> Vec<(String, String)> {
 }
 
 fn codes(imported: &Imported) -> Vec<&'static str> {
-    imported.warnings.iter().map(|w| w.code).collect()
+    imported.warnings.iter().map(|w| w.code.as_str()).collect()
 }
 
 /// The package imports with no warning about its attachment list, and

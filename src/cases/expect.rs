@@ -3,6 +3,7 @@
 //! with what the rules actually produced.
 
 use super::{Actual, node_by_id};
+use crate::diag::Code;
 use crate::diag::Problem;
 use crate::eval::outcome::{NodeOutcome, Outcome, Status};
 use crate::source::{SourceFile, Span, did_you_mean};
@@ -133,7 +134,7 @@ pub fn parse(item: Option<&Item>, file: &SourceFile) -> Result<Expect, Vec<Probl
     };
     let at = |span: Option<std::ops::Range<usize>>| Span::new(0, span.unwrap_or(0..0));
     let problem = |span: Option<std::ops::Range<usize>>, message: String, help: &str| {
-        Problem::error("case::expect", message, file, at(span), "这里").with_help(help)
+        Problem::error(Code::CaseExpect, message, file, at(span), "这里").with_help(help)
     };
     let Some(table) = item.as_table_like() else {
         return Err(vec![problem(
@@ -215,7 +216,7 @@ pub fn parse(item: Option<&Item>, file: &SourceFile) -> Result<Expect, Vec<Probl
             },
             other => problems.push(
                 Problem::error(
-                    "case::expect",
+                    Code::CaseExpect,
                     format!("[expect] 中没有 `{other}` 这一项"),
                     file,
                     at(key_span),

@@ -43,6 +43,7 @@
 //!   written as strings or numbers and read from their text, exactly. What
 //!   is left out is not checked.
 
+use crate::diag::Code;
 pub mod bless;
 pub mod expect;
 pub mod path;
@@ -174,7 +175,7 @@ pub fn in_dir(dir: &Path) -> Result<Vec<PathBuf>, Box<Problem>> {
     }
     let entries = std::fs::read_dir(&tests).map_err(|e| {
         Box::new(Problem::plain(
-            "io::read",
+            Code::IoRead,
             format!("无法读取目录 {}：{e}", tests.display()),
         ))
     })?;
@@ -198,7 +199,7 @@ pub fn load(name: &str, text: &str, bases: &Bases) -> Result<Case, Vec<Problem>>
     let spanned = toml_edit::Document::parse(text).map_err(|e| {
         vec![
             Problem::error(
-                "case::toml",
+                Code::CaseToml,
                 format!("用例文件不是有效的 TOML：{}", e.message().trim()),
                 &file,
                 at(e.span()),
@@ -236,7 +237,7 @@ pub fn load(name: &str, text: &str, bases: &Bases) -> Result<Case, Vec<Problem>>
             }
             None => problems.push(
                 Problem::error(
-                    "case::edit",
+                    Code::CaseEdit,
                     "`edit` 应是一张表：路径 = 新值",
                     &file,
                     at(edit.span()),
@@ -280,7 +281,7 @@ pub fn load(name: &str, text: &str, bases: &Bases) -> Result<Case, Vec<Problem>>
             None => {
                 problems.push(
                     Problem::error(
-                        "case::base",
+                        Code::CaseBase,
                         "`base` 应是一个文件路径（文字）",
                         &file,
                         at(item.span()),
@@ -297,7 +298,7 @@ pub fn load(name: &str, text: &str, bases: &Bases) -> Result<Case, Vec<Problem>>
             if !CASE_KEYS.contains(&key) {
                 problems.push(
                     Problem::error(
-                        "case::unknown_key",
+                        Code::CaseUnknownKey,
                         format!("有 `base` 的用例中不应有 `{key}`"),
                         &file,
                         at(root.key(key).and_then(toml_edit::Key::span)),
@@ -324,14 +325,14 @@ pub fn load(name: &str, text: &str, bases: &Bases) -> Result<Case, Vec<Problem>>
                     let base_file = SourceFile::new(base_name, base_text.as_str());
                     problems.push(
                         Problem::error(
-                            "case::base",
+                            Code::CaseBase,
                             format!("base 不是有效的 TOML：{}", e.message().trim()),
                             &base_file,
                             at(e.span()),
                             "这里",
                         )
                         .with_related(Problem::error(
-                            "case::base",
+                            Code::CaseBase,
                             "用例在这里指定 base",
                             &file,
                             *span,
@@ -344,7 +345,7 @@ pub fn load(name: &str, text: &str, bases: &Bases) -> Result<Case, Vec<Problem>>
             Err(message) => {
                 problems.push(
                     Problem::error(
-                        "case::base",
+                        Code::CaseBase,
                         format!("不能读取 base：{message}"),
                         &file,
                         *span,
@@ -435,7 +436,7 @@ fn lookup<'t>(table: Option<&'t dyn toml_edit::TableLike>, keys: &[String]) -> O
 }
 
 fn edit_problem(file: &SourceFile, span: Span, message: String) -> Problem {
-    Problem::error("case::edit", message, file, span, "这个改动").with_help(
+    Problem::error(Code::CaseEdit, message, file, span, "这个改动").with_help(
         "路径写法：键用点连接，数组的行用 [N]（从 0 起），如 \"report.sections[2].text\"",
     )
 }
@@ -534,6 +535,6 @@ mod tests {
             .filter_map(|p| p.location().map(|(_, line, _)| line))
             .collect();
         assert_eq!(at, vec![1, 5, 6]);
-        assert!(problems.iter().all(|p| p.code == "case::edit"));
+        assert!(problems.iter().all(|p| p.code == Code::CaseEdit));
     }
 }

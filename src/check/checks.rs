@@ -5,6 +5,7 @@ use super::Checker;
 use super::expr::Scope;
 use crate::ast::{CheckDecl, CheckStep};
 use crate::data::schema::Type;
+use crate::diag::Code;
 use crate::ir::{CheckIr, CheckStepIr, LetIr, RaiseIr, Severity};
 use std::collections::HashMap;
 
@@ -16,7 +17,7 @@ impl Checker {
         for check in checks {
             if seen.insert(&check.id.text, check.id.span).is_some() {
                 self.error(
-                    "rules::duplicate_id",
+                    Code::RulesDuplicateId,
                     format!("检查 `{}` 重复定义", check.id.text),
                     check.id.span,
                     "重复的编号",
@@ -33,7 +34,7 @@ impl Checker {
         let steps = self.check_steps(&check.steps, &mut scope, &mut raises);
         if raises == 0 {
             self.error(
-                "rules::no_raise",
+                Code::RulesNoRaise,
                 format!("检查 `{}` 没有 raise 语句", check.id.text),
                 check.id.span,
                 "不会产生任何结果",
@@ -103,7 +104,7 @@ impl Checker {
             other => {
                 let d = other.describe(&self.schema);
                 self.error_help(
-                    "rules::not_a_list",
+                    Code::RulesNotAList,
                     format!("for 只能遍历列表，这里是{d}"),
                     span,
                     "不是列表",
@@ -140,7 +141,7 @@ impl Checker {
                     self.check_ids.iter().map(String::as_str),
                 );
                 self.error_help(
-                    "rules::unknown_check",
+                    Code::RulesUnknownCheck,
                     format!("没有编号为 `{}` 的检查", name.text),
                     name.span,
                     "未知的检查",

@@ -5,6 +5,7 @@ use super::{Checker, Global};
 use crate::ast::{self, AggKind, BinOp, ExprKind};
 use crate::data::Value;
 use crate::data::schema::{FieldType, RecordType, Type};
+use crate::diag::Code;
 use crate::ir::{Builtin, Expr, ExprIr};
 use crate::source::{Span, did_you_mean};
 
@@ -149,7 +150,7 @@ impl Checker {
     fn type_error(&mut self, span: Span, want: &Type, got: &Type, what: &str) {
         let (w, g) = (want.describe(&self.schema), got.describe(&self.schema));
         self.error_help(
-            "rules::type_mismatch",
+            Code::RulesTypeMismatch,
             format!("类型不对：{what}"),
             span,
             &format!("这里是{g}，应为{w}"),
@@ -172,7 +173,7 @@ impl Checker {
             "两边应是同类的值：数字与数字、日期与日期、文字与文字"
         };
         let mut problem = crate::diag::Problem::error(
-            "rules::type_mismatch",
+            Code::RulesTypeMismatch,
             format!(
                 "类型不对：`{}` 两边的类型不同：左边是{l}，右边是{r}",
                 op.symbol()
@@ -239,7 +240,7 @@ impl Checker {
         });
         if self.lets_below.iter().any(|n| n == name) {
             self.error_help(
-                "rules::unknown_name",
+                Code::RulesUnknownName,
                 format!("`{name}` 在下面才定义"),
                 span,
                 "在这里还没有定义",
@@ -250,7 +251,7 @@ impl Checker {
             return (make(ExprIr::Const(Value::Absent)), Type::Any);
         }
         self.error_help(
-            "rules::unknown_name",
+            Code::RulesUnknownName,
             format!("未知的名称 `{name}`"),
             span,
             "没有这个名称",
@@ -274,7 +275,7 @@ impl Checker {
             Type::Any => return fallback,
             Type::List(_) => {
                 self.error_help(
-                    "rules::field_of_list",
+                    Code::RulesFieldOfList,
                     format!("列表没有字段 `{}`", field.text),
                     span,
                     "这是一个列表",
@@ -288,7 +289,7 @@ impl Checker {
             other => {
                 let d = other.describe(&self.schema);
                 self.error(
-                    "rules::field_of_value",
+                    Code::RulesFieldOfValue,
                     format!("{d}没有字段 `{}`", field.text),
                     span,
                     "不是记录",
@@ -331,7 +332,7 @@ impl Checker {
                     ))
                 });
                 self.error_help(
-                    "rules::unknown_field",
+                    Code::RulesUnknownField,
                     format!("未知的字段 `{}`", field.text),
                     field.span,
                     &format!("`{}` 没有这个字段", record_type.name),
@@ -373,7 +374,7 @@ impl Checker {
             other => {
                 let d = other.describe(&self.schema);
                 self.error(
-                    "rules::not_indexable",
+                    Code::RulesNotIndexable,
                     format!("{d}不能用 [ ] 取值"),
                     span,
                     "不是表或列表",
@@ -456,7 +457,7 @@ impl Checker {
                     && matches!(&cb.kind, ExprIr::Const(Value::Num(n)) if n.is_zero())
                 {
                     self.error_help(
-                        "rules::division_by_zero",
+                        Code::RulesDivisionByZero,
                         "除数是 0".into(),
                         b.span,
                         "除以 0",
@@ -498,7 +499,7 @@ impl Checker {
         for pair in &sorted {
             if types.iter().any(|f: &FieldType| f.name == pair.0.text) {
                 self.error(
-                    "rules::duplicate_field",
+                    Code::RulesDuplicateField,
                     format!("字段 `{}` 重复", pair.0.text),
                     pair.0.span,
                     "重复的字段",
@@ -559,7 +560,7 @@ impl Checker {
             other => {
                 let d = other.describe(&self.schema);
                 self.error_help(
-                    "rules::not_a_list",
+                    Code::RulesNotAList,
                     format!("只能对列表做聚合，这里是{d}"),
                     list.span,
                     "不是列表",
@@ -665,7 +666,7 @@ impl Checker {
             } else {
                 (format!("未知的函数 `{}`", name.text), "没有这个函数", help)
             };
-            self.error_help("rules::unknown_function", message, name.span, label, help);
+            self.error_help(Code::RulesUnknownFunction, message, name.span, label, help);
             return (
                 Expr {
                     kind: ExprIr::Const(Value::Absent),
@@ -765,7 +766,7 @@ impl Checker {
                 );
                 if !ok {
                     self.error(
-                        "rules::type_mismatch",
+                        Code::RulesTypeMismatch,
                         "类型不对：len 需要列表或文字".into(),
                         span,
                         "len 的参数",
@@ -802,7 +803,7 @@ impl Checker {
                 let ty = args.first().map_or(Type::Any, |a| a.1.clone());
                 if !matches!(ty, Type::List(_) | Type::Any) {
                     self.error(
-                        "rules::type_mismatch",
+                        Code::RulesTypeMismatch,
                         "类型不对：distinct 需要列表".into(),
                         span,
                         "distinct 的参数",
@@ -844,7 +845,7 @@ impl Checker {
                 format!("至少 {min}")
             };
             self.error(
-                "rules::arity",
+                Code::RulesArity,
                 format!("`{name}` 需要 {want} 个参数，这里有 {got} 个"),
                 span,
                 "参数个数不对",

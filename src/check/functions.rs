@@ -6,6 +6,7 @@ use super::Checker;
 use super::expr::Scope;
 use crate::ast::{FunctionDecl, TypeExpr};
 use crate::data::schema::{FieldType, RecordType, Type};
+use crate::diag::Code;
 use crate::ir::{Builtin, FunctionIr};
 use crate::source::{Span, did_you_mean};
 
@@ -21,7 +22,7 @@ impl Checker {
         if let Some(r) = self.schema.records.iter().find(|r| r.name == "quantity") {
             let span = r.span;
             self.error(
-                "rules::duplicate_record",
+                Code::RulesDuplicateRecord,
                 "`quantity` 是内置的记录类型，不能再定义".into(),
                 span,
                 "与内置类型重名",
@@ -53,7 +54,7 @@ impl Checker {
                 || self.signatures.iter().any(|(n, _, _)| n == name);
             if taken {
                 self.error(
-                    "rules::duplicate_name",
+                    Code::RulesDuplicateName,
                     format!("函数 `{name}` 重复定义或与内置函数重名"),
                     f.name.span,
                     "重复的名称",
@@ -113,7 +114,7 @@ impl Checker {
                     .chain(names.iter().map(String::as_str));
                 let help = did_you_mean(&name.text, candidates);
                 self.error_help(
-                    "rules::unknown_type",
+                    Code::RulesUnknownType,
                     format!("未知的类型 `{}`", name.text),
                     name.span,
                     "没有这个类型",

@@ -3,6 +3,7 @@
 //! One file per concern: `schema` (records), `expr` (names and types),
 //! `tree` (sections, criteria, points, tiers).
 
+use crate::diag::Code;
 mod checks;
 mod expr;
 mod functions;
@@ -54,11 +55,11 @@ pub fn parse_problem(file: &SourceFile, index: u16, e: &crate::syntax::ParseErro
         .map(|h| h.to_string())
         .filter(|h| !h.is_empty());
     let code = match e {
-        crate::syntax::ParseError::Syntax { .. } => "rules::syntax",
+        crate::syntax::ParseError::Syntax { .. } => Code::RulesSyntax,
         crate::syntax::ParseError::TooDeep { .. }
-        | crate::syntax::ParseError::TooManyOperators { .. } => "rules::too_deep",
-        crate::syntax::ParseError::TooLarge { .. } => "rules::too_large",
-        crate::syntax::ParseError::BadLiteral { .. } => "rules::bad_literal",
+        | crate::syntax::ParseError::TooManyOperators { .. } => Code::RulesTooDeep,
+        crate::syntax::ParseError::TooLarge { .. } => Code::RulesTooLarge,
+        crate::syntax::ParseError::BadLiteral { .. } => Code::RulesBadLiteral,
     };
     Problem::error(code, e.to_string(), file, span, "这里").with_help_opt(help)
 }
@@ -107,13 +108,13 @@ impl Checker {
             .unwrap_or_else(|| SourceFile::new("?", ""))
     }
 
-    fn error(&mut self, code: &'static str, message: String, span: Span, label: &str) {
+    fn error(&mut self, code: Code, message: String, span: Span, label: &str) {
         self.error_help(code, message, span, label, None);
     }
 
     fn error_help(
         &mut self,
-        code: &'static str,
+        code: Code,
         message: String,
         span: Span,
         label: &str,
@@ -152,7 +153,7 @@ impl Checker {
         }
         for extra in roots.iter().skip(1) {
             self.error(
-                "rules::duplicate_root",
+                Code::RulesDuplicateRoot,
                 "`root` 只能定义一次".into(),
                 extra.name.span,
                 "重复的 root",
@@ -217,7 +218,7 @@ impl Checker {
         };
         if !fits {
             self.error_help(
-                "rules::bad_setting",
+                Code::RulesBadSetting,
                 "`grades` 应为等次的列表，每项写明等次名称和起点分数".into(),
                 span,
                 "等次列表",
@@ -234,7 +235,7 @@ impl Checker {
         };
         for extra in sheet.reviews.iter().skip(1) {
             self.error(
-                "rules::duplicate_setting",
+                Code::RulesDuplicateSetting,
                 "`reviews { … }` 写了两次".into(),
                 extra.span,
                 "重复的 reviews",
@@ -257,7 +258,7 @@ impl Checker {
         for (i, (name, span)) in spans.iter().enumerate() {
             if spans.iter().take(i).any(|(n, _)| n == name) {
                 self.error(
-                    "rules::duplicate_setting",
+                    Code::RulesDuplicateSetting,
                     format!("`{name}` 写了两次"),
                     *span,
                     "重复的设置",
@@ -281,7 +282,7 @@ impl Checker {
         let Some(sheet) = sheets.first() else {
             self.problems.push(
                 Problem::plain(
-                    "rules::no_sheet",
+                    Code::RulesNoSheet,
                     "规则目录中没有 `sheet \"标题\" { year … total … round … }`",
                 )
                 .with_help("在一个规则文件开头写明评分表的标题、年度、总分和保留的小数位数"),
@@ -290,7 +291,7 @@ impl Checker {
         };
         for extra in sheets.iter().skip(1) {
             self.error(
-                "rules::duplicate_sheet",
+                Code::RulesDuplicateSheet,
                 "`sheet` 只能定义一次".into(),
                 extra.span,
                 "重复的 sheet",
@@ -304,7 +305,7 @@ impl Checker {
                 .any(|(n, _)| n.text == name.text)
             {
                 self.error(
-                    "rules::duplicate_setting",
+                    Code::RulesDuplicateSetting,
                     format!("`{}` 写了两次", name.text),
                     name.span,
                     "重复的设置",
@@ -325,7 +326,7 @@ impl Checker {
         for (name, value) in [("year", year), ("total", total), ("round", round)] {
             if value.is_none() {
                 self.error_help(
-                    "rules::missing_setting",
+                    Code::RulesMissingSetting,
                     format!("`sheet` 缺少 `{name}`"),
                     sheet.span,
                     "此处",
@@ -338,7 +339,7 @@ impl Checker {
             let y = i64::try_from(v).ok().filter(|_| v.fract().is_zero());
             if y.is_none() {
                 self.error(
-                    "rules::bad_setting",
+                    Code::RulesBadSetting,
                     "`year` 应为整数年份".into(),
                     span,
                     "年份",
@@ -352,7 +353,7 @@ impl Checker {
                 .filter(|r| *r <= 6 && v.fract().is_zero());
             if r.is_none() {
                 self.error(
-                    "rules::bad_setting",
+                    Code::RulesBadSetting,
                     "`round` 应为 0 到 6 的整数".into(),
                     span,
                     "小数位数",
@@ -375,7 +376,7 @@ impl Checker {
             .is_some_and(|r| r.field(&name.text).is_some());
         if shadows {
             self.error_help(
-                "rules::shadows_field",
+                Code::RulesShadowsField,
                 format!("名称 `{}` 与报送材料的顶层字段同名", name.text),
                 name.span,
                 "会遮住材料中的同名字段",
@@ -389,7 +390,7 @@ impl Checker {
             self.check_shadowing(&param.name);
             if self.params.contains_key(&param.name.text) {
                 self.error(
-                    "rules::duplicate_name",
+                    Code::RulesDuplicateName,
                     format!("参数 `{}` 重复定义", param.name.text),
                     param.name.span,
                     "重复的名称",
@@ -424,7 +425,7 @@ impl Checker {
             let name = binding.name.text.clone();
             if self.params.contains_key(&name) || self.globals.iter().any(|(n, _)| *n == name) {
                 self.error(
-                    "rules::duplicate_name",
+                    Code::RulesDuplicateName,
                     format!("名称 `{name}` 重复定义"),
                     binding.name.span,
                     "重复的名称",
@@ -456,7 +457,7 @@ impl Checker {
                 let mut chain: Vec<String> = self.compiling.get(from..).unwrap_or(&[]).to_vec();
                 chain.push(name.clone());
                 self.error_help(
-                    "rules::cycle",
+                    Code::RulesCycle,
                     format!(
                         "`{name}` 的定义直接或间接引用了它自己：{}",
                         chain.join(" → ")

@@ -3,6 +3,7 @@
 use super::Checker;
 use crate::ast::{RecordDecl, TypeExpr};
 use crate::data::schema::{FieldType, RecordType, Schema, Type};
+use crate::diag::Code;
 use crate::source::did_you_mean;
 use std::collections::HashMap;
 
@@ -26,7 +27,7 @@ impl Checker {
         for decl in records {
             if ids.insert(&decl.name.text, schema.records.len()).is_some() {
                 self.error(
-                    "rules::duplicate_record",
+                    Code::RulesDuplicateRecord,
                     format!("记录 `{}` 重复定义", decl.name.text),
                     decl.name.span,
                     "重复的名称",
@@ -40,7 +41,7 @@ impl Checker {
         }
         let Some(root) = root else {
             self.problems.push(crate::diag::Problem::plain(
-                "rules::no_root",
+                Code::RulesNoRoot,
                 "规则目录中没有 `root { … }`：无法知道报送材料的格式",
             ));
             return schema;
@@ -57,7 +58,7 @@ impl Checker {
             for field in &decl.fields {
                 if fields.iter().any(|f| f.name == field.name.text) {
                     self.error(
-                        "rules::duplicate_field",
+                        Code::RulesDuplicateField,
                         format!("字段 `{}` 重复", field.name.text),
                         field.name.span,
                         "重复的字段",
@@ -66,7 +67,7 @@ impl Checker {
                 let ty = self.resolve_type(&field.ty, &ids);
                 if field.one_of.is_some() && ty != Type::Text {
                     self.error_help(
-                        "rules::one_of_not_text",
+                        Code::RulesOneOfNotText,
                         format!(
                             "字段 `{}` 不是文字，不能用 in [ … ] 限定取值",
                             field.name.text
@@ -78,7 +79,7 @@ impl Checker {
                 }
                 if field.label.is_none() {
                     self.error_help(
-                        "rules::unlabelled_field",
+                        Code::RulesUnlabelledField,
                         format!("字段 `{}` 没有写它在表格中的名称", field.name.text),
                         field.name.span,
                         "缺少名称",
@@ -128,7 +129,7 @@ impl Checker {
                 };
                 let Some(row) = row else {
                     self.error_help(
-                        "rules::label_field",
+                        Code::RulesLabelField,
                         format!(
                             "字段 `{}` 的名称中有 {{…}}，但它不是一组表格行",
                             field.name.text
@@ -154,7 +155,7 @@ impl Checker {
                                 ))
                             });
                         self.error_help(
-                            "rules::label_field",
+                            Code::RulesLabelField,
                             format!("行名称中的 {{{hole}}} 不是 `{}` 的字段", row.name),
                             *span,
                             "没有这个字段",
@@ -180,7 +181,7 @@ impl Checker {
                 let candidates = SCALARS.iter().map(|(n, _)| *n).chain(ids.keys().copied());
                 let help = did_you_mean(&name.text, candidates);
                 self.error_help(
-                    "rules::unknown_type",
+                    Code::RulesUnknownType,
                     format!("未知的类型 `{}`", name.text),
                     name.span,
                     "没有这个类型",

@@ -6,6 +6,7 @@ use super::Checker;
 use super::expr::Scope;
 use crate::ast::{self, Body, Node, NodeKind, Statement};
 use crate::data::schema::Type;
+use crate::diag::Code;
 use crate::diag::Problem;
 use crate::ir::{
     AwardIr, Class, CriterionIr, DeductIr, HintIr, JudgeIr, LetIr, Method, NodeIr, NodeIrKind,
@@ -46,7 +47,7 @@ impl Checker {
             });
             let file = self.file(span);
             let mut problem = Problem::error(
-                "rules::points_sum",
+                Code::RulesPointsSum,
                 format!("各部分分值合计 {sum}，与总分 {total} 不符"),
                 &file,
                 span,
@@ -56,7 +57,7 @@ impl Checker {
             for n in nodes {
                 let f = self.file(n.max_span);
                 problem = problem.with_related(Problem::error(
-                    "rules::points_sum",
+                    Code::RulesPointsSum,
                     format!("`{}`", n.id.text),
                     &f,
                     n.max_span,
@@ -73,7 +74,7 @@ impl Checker {
             let first_file = self.file(first);
             self.problems.push(
                 Problem::error(
-                    "rules::duplicate_id",
+                    Code::RulesDuplicateId,
                     format!("编号 `{}` 重复", node.id.text),
                     &file,
                     node.id.span,
@@ -81,7 +82,7 @@ impl Checker {
                 )
                 .with_help("每个评分项的编号必须唯一：评审表和输出用它指认评分项")
                 .with_related(Problem::error(
-                    "rules::duplicate_id",
+                    Code::RulesDuplicateId,
                     "第一次定义在这里",
                     &first_file,
                     first,
@@ -93,7 +94,7 @@ impl Checker {
         }
         if node.max < Decimal::ZERO {
             self.error(
-                "rules::negative_points",
+                Code::RulesNegativePoints,
                 "分值不能为负".into(),
                 node.max_span,
                 "负的分值",
@@ -101,7 +102,7 @@ impl Checker {
         }
         if node.max > Decimal::from(MAX_POINTS) {
             self.error_help(
-                "rules::points_too_large",
+                Code::RulesPointsTooLarge,
                 format!("分值 {} 过大", node.max),
                 node.max_span,
                 "分值过大",
@@ -114,7 +115,7 @@ impl Checker {
                 let sum = sum_points(children);
                 if children.is_empty() {
                     self.error(
-                        "rules::empty_section",
+                        Code::RulesEmptySection,
                         format!("`{}` 下没有评分项", node.id.text),
                         node.span,
                         "空的部分",
@@ -126,7 +127,7 @@ impl Checker {
                         .collect::<Vec<_>>()
                         .join(" + ");
                     self.error_help(
-                        "rules::points_sum",
+                        Code::RulesPointsSum,
                         format!(
                             "`{}` 的分值 {} 与下级合计 {sum} 不符",
                             node.id.text, node.max
@@ -189,7 +190,7 @@ impl Checker {
                 Statement::Let(binding) => {
                     if scope.is_bound(&binding.name.text) {
                         self.error_help(
-                            "rules::duplicate_name",
+                            Code::RulesDuplicateName,
                             format!("名称 `{}` 在这里已经定义过", binding.name.text),
                             binding.name.span,
                             "重复的名称",
@@ -222,7 +223,7 @@ impl Checker {
                 Statement::Full { because, span } => {
                     if full.is_some() {
                         self.error(
-                            "rules::duplicate_setting",
+                            Code::RulesDuplicateSetting,
                             "`full because` 写了两次".into(),
                             *span,
                             "重复的满分说明",
@@ -261,7 +262,7 @@ impl Checker {
                     if let crate::ir::ExprIr::Const(crate::data::Value::Num(n)) = &value.kind {
                         if *n < Decimal::ZERO || *n > max {
                             self.error_help(
-                                "rules::award_out_of_range",
+                                Code::RulesAwardOutOfRange,
                                 format!("award {n} 超出本项 0–{max}"),
                                 value.span,
                                 "超出本项分值",
@@ -316,7 +317,7 @@ impl Checker {
             }
             None => {
                 self.error_help(
-                    "rules::no_method",
+                    Code::RulesNoMethod,
                     "这里没有计分方式".into(),
                     body.span,
                     "缺少 deduct、award、judge 或 when … otherwise",
@@ -337,9 +338,9 @@ impl Checker {
         for (_, span) in methods {
             let file = self.file(span);
             self.problems.push(
-                Problem::error("rules::two_methods", "一个评分项只能有一种计分方式", &file, span, "第二种计分方式")
+                Problem::error(Code::RulesTwoMethods, "一个评分项只能有一种计分方式", &file, span, "第二种计分方式")
                     .with_help("deduct（可多条）、award、judge、when … otherwise 只能选其一；分情况计分请用 when … otherwise")
-                    .with_related(Problem::error("rules::two_methods", "第一种计分方式", &file, first_span, "")),
+                    .with_related(Problem::error(Code::RulesTwoMethods, "第一种计分方式", &file, first_span, "")),
             );
         }
         Plan {
@@ -365,7 +366,7 @@ impl Checker {
         if let Some((cap, span)) = d.cap {
             if cap > max {
                 self.error_help(
-                    "rules::cap_above_max",
+                    Code::RulesCapAboveMax,
                     format!("扣分上限 {cap} 超过本项分值 {max}"),
                     span,
                     "上限过高",
@@ -374,7 +375,7 @@ impl Checker {
             }
         } else if d.per.is_none() && d.points > max {
             self.error(
-                "rules::cap_above_max",
+                Code::RulesCapAboveMax,
                 format!("扣分 {} 超过本项分值 {max}", d.points),
                 d.span,
                 "扣分过多",
@@ -382,7 +383,7 @@ impl Checker {
         }
         if d.points <= Decimal::ZERO {
             self.error(
-                "rules::negative_points",
+                Code::RulesNegativePoints,
                 "每次扣分应为正数".into(),
                 d.span,
                 "扣分应大于 0",
@@ -415,7 +416,7 @@ impl Checker {
         for tier in &judge.tiers {
             if tier.low > tier.high || tier.low < Decimal::ZERO || tier.high > max {
                 self.error_help(
-                    "rules::band_out_of_range",
+                    Code::RulesBandOutOfRange,
                     if tier.low == tier.high {
                         format!("分数 {} 不在 0–{max} 之内", tier.low)
                     } else {
@@ -432,7 +433,7 @@ impl Checker {
             if let Some(other) = tiers.iter().find(|t| t.name == tier.name) {
                 let span = other.span;
                 self.error(
-                    "rules::duplicate_tier",
+                    Code::RulesDuplicateTier,
                     format!("档次 `{}` 重复", tier.name),
                     tier.span,
                     "重复的档次",
@@ -449,7 +450,7 @@ impl Checker {
                     let other_file = self.file(other_span);
                     self.problems.push(
                         Problem::error(
-                            "rules::tier_overlap",
+                            Code::RulesTierOverlap,
                             format!("档次 `{}` 与 `{name}` 的分数段重叠", tier.name),
                             &file,
                             tier.span,
@@ -459,7 +460,7 @@ impl Checker {
                             "各档次的分数段不能重叠；与其他档次重叠的兜底档次（如“其他”）请加 free",
                         )
                         .with_related(Problem::error(
-                            "rules::tier_overlap",
+                            Code::RulesTierOverlap,
                             format!("`{name}` 在这里"),
                             &other_file,
                             other_span,
@@ -507,7 +508,7 @@ impl Checker {
                     let Some(len) = close else {
                         let span = Span::new(message.span.file, start + at..start + at + 1);
                         self.error_help(
-                            "rules::bad_template",
+                            Code::RulesBadTemplate,
                             "说明中的 `{` 没有配对的 `}`".into(),
                             span,
                             "未闭合",
@@ -556,7 +557,7 @@ impl Checker {
             Err(e) => {
                 let span = Span::new(file, offset..offset + hole.len());
                 self.error_help(
-                    "rules::bad_template",
+                    Code::RulesBadTemplate,
                     format!("说明中的 `{{{hole}}}` 不是表达式：{e}"),
                     span,
                     "无法解析",

@@ -94,7 +94,10 @@ fn diff_one(
         (Ok(o), Ok(n)) => Ok(compare(old, new, &o, &n, changes)),
         // The new rules refuse some judgments (a band narrowed): compare
         // without them, and list them to be judged again.
-        (Ok(o), Err(e)) if e.iter().all(|p| p.code.starts_with("review::")) => {
+        (Ok(o), Err(e))
+            if e.iter()
+                .all(|p| p.code.code().is_some_and(|c| c.phase() == "review")) =>
+        {
             let mut submission = jixiao::data::load_submission(source.clone(), &new.schema)?;
             let refused: Vec<String> = submission
                 .review

@@ -3,6 +3,7 @@
 //! does not parse is reported and left as it is.
 
 use super::output::emit;
+use jixiao::diag::Code;
 use jixiao::diag::{Problem, render};
 use jixiao::source::SourceFile;
 use jixiao::syntax::format::{format, same_tokens};
@@ -65,7 +66,7 @@ fn format_one(path: &Path) -> Result<Option<String>, Vec<Problem>> {
     let half = jixiao::syntax::half_width_outside_strings(&text);
     if !same_tokens(&half, &formatted) {
         return Err(vec![Problem::plain(
-            "fmt::internal",
+            Code::FmtInternal,
             format!(
                 "{}：格式化改变了内容，未写入（这是 jixiao 的缺陷，请报告）",
                 path.display()

@@ -4,6 +4,7 @@
 use super::output::emit;
 use jixiao::data::Date;
 use jixiao::data::ReviewBook;
+use jixiao::diag::Code;
 use jixiao::diag::{Problem, render};
 use jixiao::import::{Imported, Level, Options, Templates, import_file};
 use jixiao::source::SourceFile;
@@ -173,7 +174,7 @@ fn fits_schema(
             problems.insert(
                 0,
                 Problem::plain(
-                    "import::schema_mismatch",
+                    Code::ImportSchemaMismatch,
                     format!(
                         "{}：导入结果不符合 {folder} 的 schema.jx，未写出",
                         input.display()
@@ -279,13 +280,13 @@ fn import_docx_from(
 
 /// The received date is the only required value missing.
 fn only_date_missing(imported: &Imported) -> bool {
-    let missing: Vec<&str> = imported
+    let missing: Vec<Code> = imported
         .warnings
         .iter()
         .filter(|w| w.level == Level::Missing)
         .map(|w| w.code)
         .collect();
-    missing == ["import::missing_received_on"]
+    missing == [Code::ImportMissingReceivedOn]
 }
 
 /// The imported text, its warnings printed; an error when a required value
@@ -307,7 +308,7 @@ fn complete(path: &Path, imported: Imported) -> Result<String, Vec<Problem>> {
             .collect();
         return Err(vec![
             Problem::plain(
-                "import::incomplete",
+                Code::ImportIncomplete,
                 format!("{}：{}", path.display(), missing.join("；")),
             )
             .with_help(

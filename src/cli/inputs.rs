@@ -4,6 +4,7 @@
 //! file or not: a FIFO, a dangling or looping link then fails to load
 //! with its reason, rather than missing silently from the results.
 
+use jixiao::diag::Code;
 use jixiao::diag::Problem;
 use jixiao::source::SourceFile;
 use std::path::{Path, PathBuf};
@@ -22,7 +23,7 @@ pub(super) fn expand(
         }
         let entries = std::fs::read_dir(input).map_err(|e| {
             Box::new(Problem::plain(
-                "io::read",
+                Code::IoRead,
                 format!(
                     "无法读取目录 {}：{}",
                     input.display(),

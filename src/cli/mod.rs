@@ -1,6 +1,7 @@
 //! Command-line parsing and the commands (`score`, `check`). Exit status:
 //! 0 done, 1 bad input or rules, 2 usage (clap's own).
 
+use jixiao::diag::Code;
 mod diff;
 mod fmt;
 mod import;
@@ -258,7 +259,7 @@ fn folder_checks(
     rules: &jixiao::RuleSet,
 ) -> (Vec<jixiao::Problem>, Vec<jixiao::Problem>) {
     let warn = |message: String, help: &str| {
-        let mut p = jixiao::Problem::plain("rules::folder", message).with_help(help);
+        let mut p = jixiao::Problem::plain(Code::RulesFolder, message).with_help(help);
         p.severity = miette::Severity::Warning;
         p
     };

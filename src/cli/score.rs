@@ -7,6 +7,7 @@
 use super::output::emit;
 use clap::ValueEnum;
 use jixiao::data::{ReviewBook, Submission};
+use jixiao::diag::Code;
 use jixiao::diag::{Problem, render};
 use jixiao::eval::outcome::Outcome;
 use jixiao::explain::{Summary, SummaryRow};
@@ -393,7 +394,16 @@ fn score_all(
     progress.finish_and_clear();
     slots
         .into_iter()
-        .map(|r| r.unwrap_or_else(|| Err(vec![Problem::plain("internal", "未处理")])))
+        // Every slot is filled by a worker; an empty one would be a bug,
+        // said as such rather than a panic.
+        .map(|r| {
+            r.unwrap_or_else(|| {
+                Err(vec![Problem::plain(
+                    jixiao::diag::Heading::Title("internal".into()),
+                    "未处理",
+                )])
+            })
+        })
         .collect()
 }
 
@@ -451,7 +461,7 @@ fn process(
     match target {
         Some(file) => emit(Some(file), rendered)
             .map(|()| Piece::Written)
-            .map_err(|e| vec![Problem::plain("io::write", e)]),
+            .map_err(|e| vec![Problem::plain(Code::IoWrite, e)]),
         None => Ok(Piece::Report(rendered)),
     }
 }

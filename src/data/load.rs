@@ -4,6 +4,7 @@
 
 use super::schema::{RecordId, Schema, Type};
 use super::{Date, MapValue, NO_PLACE, Place, PlaceId, Record, Value};
+use crate::diag::Code;
 use crate::diag::Problem;
 use crate::source::{SourceFile, Span, did_you_mean};
 use rust_decimal::Decimal;
@@ -141,7 +142,7 @@ impl SheetRow {
 pub(super) fn parse_toml(source: &SourceFile) -> Result<Spanned<DeTable<'_>>, LoadError> {
     if source.text.len() > MAX_SUBMISSION_BYTES {
         return Err(vec![Problem::plain(
-            "submission::too_large",
+            Code::SubmissionTooLarge,
             format!(
                 "{}：文件过大（{} 字节，上限 {} 字节）",
                 source.name,
@@ -153,7 +154,7 @@ pub(super) fn parse_toml(source: &SourceFile) -> Result<Spanned<DeTable<'_>>, Lo
     if let Some(at) = too_deep(&source.text) {
         return Err(vec![
             Problem::error(
-                "submission::too_deep",
+                Code::SubmissionTooDeep,
                 format!("数组或内联表嵌套超过 {MAX_SUBMISSION_NESTING} 层"),
                 source,
                 Span::new(0, at..at + 1),
@@ -172,7 +173,7 @@ pub(super) fn parse_toml(source: &SourceFile) -> Result<Spanned<DeTable<'_>>, Lo
             let range = e.span().unwrap_or(0..0);
             let (message, help) = explain_toml_error(e.message());
             Problem::error(
-                "submission::toml",
+                Code::SubmissionToml,
                 message,
                 source,
                 Span::new(0, range),
@@ -211,7 +212,7 @@ fn header_of(source: &SourceFile, doc: &Spanned<DeTable<'_>>) -> Result<Header, 
     let mut problems = Vec::new();
     match root.get("format") {
         None => problems.push(Problem::error(
-            "submission::missing_key",
+            Code::SubmissionMissingKey,
             "缺少 `format`",
             source,
             root_span,
@@ -221,7 +222,7 @@ fn header_of(source: &SourceFile, doc: &Spanned<DeTable<'_>>) -> Result<Header, 
             DeValue::Integer(i) if i.as_str() == "1" => {}
             _ => problems.push(
                 Problem::error(
-                    "submission::format",
+                    Code::SubmissionFormat,
                     "不支持的 `format`",
                     source,
                     span_of(v),
@@ -246,7 +247,7 @@ fn header_of(source: &SourceFile, doc: &Spanned<DeTable<'_>>) -> Result<Header, 
     let unit_span = unit.map_or(root_span, span_of);
     if name.is_none() {
         problems.push(Problem::error(
-            "submission::missing_key",
+            Code::SubmissionMissingKey,
             "`[unit]` 缺少单位名称 `name`（文字）",
             source,
             unit_span,
@@ -255,7 +256,7 @@ fn header_of(source: &SourceFile, doc: &Spanned<DeTable<'_>>) -> Result<Header, 
     }
     if year.is_none() {
         problems.push(Problem::error(
-            "submission::missing_key",
+            Code::SubmissionMissingKey,
             "`[unit]` 缺少评价年度 `year`（整数）",
             source,
             unit_span,
@@ -343,7 +344,7 @@ impl Loader<'_> {
 
     pub(super) fn problem(
         &mut self,
-        code: &'static str,
+        code: Code,
         message: String,
         span: Span,
         label: &str,
@@ -398,7 +399,7 @@ impl Loader<'_> {
                     ))
                 });
                 self.problem(
-                    "submission::unknown_key",
+                    Code::SubmissionUnknownKey,
                     format!("未知的键 `{key_text}`"),
                     key_span,
                     "格式中没有这个键",
@@ -419,7 +420,7 @@ impl Loader<'_> {
             if let (Some(allowed), Value::Text(t)) = (&one_of, &v) {
                 if !allowed.iter().any(|a| **a == **t) {
                     self.problem(
-                        "submission::not_allowed",
+                        Code::SubmissionNotAllowed,
                         format!("`{child_path}` 的值 `{t}` 不在允许的范围内"),
                         span_of(value),
                         "不允许的值",
@@ -435,7 +436,7 @@ impl Loader<'_> {
         for (field, written) in record_type.fields.iter().zip(&accounted) {
             if !field.optional && !written {
                 self.problem(
-                    "submission::missing_key",
+                    Code::SubmissionMissingKey,
                     format!("`{}` 缺少必填的键 `{}`", display_path(&path), field.name),
                     span,
                     "此表缺少该键",
@@ -470,7 +471,7 @@ impl Loader<'_> {
             (Type::List(_), DeValue::Array(items)) if items.len() > MAX_ROWS => {
                 let place = self.place(path, span);
                 self.problem(
-                    "submission::too_many_rows",
+                    Code::SubmissionTooManyRows,
                     format!("`{path}` 有 {} 行，超过上限 {MAX_ROWS} 行", items.len()),
                     span,
                     "行数过多",
@@ -530,7 +531,7 @@ impl Loader<'_> {
             Ok(v) => (v, place),
             Err((message, help)) => {
                 self.problem(
-                    "submission::wrong_type",
+                    Code::SubmissionWrongType,
                     format!("`{path}` 的值有误：{message}"),
                     span,
                     &message,
@@ -545,7 +546,7 @@ impl Loader<'_> {
         let mut review = Review::default();
         let Some(table) = value.get_ref().as_table() else {
             self.problem(
-                "submission::wrong_type",
+                Code::SubmissionWrongType,
                 "`review` 应为表".into(),
                 span_of(value),
                 "应为 [review]",
@@ -561,7 +562,7 @@ impl Loader<'_> {
             match (key_text, v.get_ref()) {
                 ("reviewer", DeValue::String(s)) => review.reviewer = Some(s.to_string()),
                 ("reviewer", _) => self.problem(
-                    "submission::wrong_type",
+                    Code::SubmissionWrongType,
                     "`review.reviewer` 应为文字".into(),
                     span_of(v),
                     "应为文字",
@@ -572,7 +573,7 @@ impl Loader<'_> {
                     review.judgments.push(judgment);
                 }
                 (id, _) => self.problem(
-                    "submission::wrong_type",
+                    Code::SubmissionWrongType,
                     format!("`review.{id}` 应为表"),
                     span_of(v),
                     "应为 [review.评分项] 表",
@@ -604,20 +605,20 @@ impl Loader<'_> {
                 ("score", DeValue::Integer(i)) => match parse_integer(i.as_str(), i.radix()) {
                     Ok(n) => j.score = Some((n, span)),
                     Err((m, h)) => {
-                        self.problem("submission::wrong_type", m, span, "分数有误", Some(h))
+                        self.problem(Code::SubmissionWrongType, m, span, "分数有误", Some(h))
                     }
                 },
                 ("score", DeValue::Float(f)) => match parse_decimal(f.as_str()) {
                     Ok(n) => j.score = Some((n, span)),
                     Err((m, h)) => {
-                        self.problem("submission::wrong_type", m, span, "分数有误", Some(h))
+                        self.problem(Code::SubmissionWrongType, m, span, "分数有误", Some(h))
                     }
                 },
                 ("tier", DeValue::String(s)) => j.tier = Some((s.to_string(), span)),
                 ("note", DeValue::String(s)) => j.note = Some(s.to_string()),
                 ("override", DeValue::Boolean(b)) => j.override_rules = *b,
                 ("score" | "tier" | "note" | "override", found) => self.problem(
-                    "submission::wrong_type",
+                    Code::SubmissionWrongType,
                     format!(
                         "`review.{id}.{key_text}` 的类型不对：实际是{}",
                         toml_type(found)
@@ -630,7 +631,7 @@ impl Loader<'_> {
                     let help = did_you_mean(other, ["score", "tier", "note", "override"])
                         .or_else(|| Some("评审表可用的键：score、tier、note、override".into()));
                     self.problem(
-                        "submission::unknown_key",
+                        Code::SubmissionUnknownKey,
                         format!("未知的键 `{other}`"),
                         Span::new(0, key.span()),
                         "评审表中没有这个键",

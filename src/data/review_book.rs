@@ -6,6 +6,7 @@
 use super::review_file::{Received, Reviews, load_review_file};
 use super::worksheet::{MAX_WORKSHEET_BYTES, read_worksheet};
 use super::{Date, Judgment};
+use crate::diag::Code;
 use crate::diag::Problem;
 use crate::source::SourceFile;
 use std::collections::HashSet;
@@ -35,7 +36,7 @@ impl ReviewBook {
             if path.is_dir() {
                 let entries = std::fs::read_dir(path).map_err(|e| {
                     vec![Problem::plain(
-                        "review::read",
+                        Code::ReviewRead,
                         format!(
                             "无法读取目录 {}：{}",
                             path.display(),
@@ -72,7 +73,7 @@ impl ReviewBook {
             {
                 problems.push(
                     Problem::plain(
-                        "review::same_reviewer",
+                        Code::ReviewSameReviewer,
                         format!(
                             "评审人“{}”出现在两份评审意见中：{} 和 {}",
                             s.reviews.reviewer, first.reviews.file, s.reviews.file
@@ -116,7 +117,7 @@ impl ReviewBook {
                 if let Some(made_for) = source.rules.as_deref().filter(|r| *r != rules_title) {
                     problems.push(
                         Problem::plain(
-                            "review::other_rules",
+                            Code::ReviewOtherRules,
                             format!(
                                 "{}：这份评审表是按《{made_for}》生成的，而单位“{unit}”按《{rules_title}》评分",
                                 source.reviews.file
@@ -156,7 +157,7 @@ impl ReviewBook {
             None => Ok(Some(first.date)),
             Some(other) => Err(Box::new(
                 Problem::plain(
-                    "review::received_conflict",
+                    Code::ReviewReceivedConflict,
                     format!(
                         "单位“{unit}”的送达日期不一致：{} 写的是 {}，{} 写的是 {}",
                         first.at, first.date, other.at, other.date
@@ -176,7 +177,7 @@ impl ReviewBook {
                 if !seen.contains(&(block.unit.clone(), block.year)) {
                     problems.push(
                         Problem::plain(
-                            "review::unknown_unit",
+                            Code::ReviewUnknownUnit,
                             format!(
                                 "{}：评审的单位“{}”（{} 年度）不在本次评分的材料之中",
                                 block.at, block.unit, block.year
@@ -234,7 +235,7 @@ fn load_one(path: &Path) -> Result<Source, Vec<Problem>> {
             .and_then(|f| f.take(MAX_WORKSHEET_BYTES + 1).read_to_end(&mut bytes))
             .map_err(|e| {
                 vec![Problem::plain(
-                    "review::read",
+                    Code::ReviewRead,
                     format!(
                         "无法读取评审表 {name}：{}",
                         crate::files::io_error_words(&e)
@@ -243,7 +244,7 @@ fn load_one(path: &Path) -> Result<Source, Vec<Problem>> {
             })?;
         if bytes.len() as u64 > MAX_WORKSHEET_BYTES {
             return Err(vec![Problem::plain(
-                "review::read",
+                Code::ReviewRead,
                 format!("评审表 {name} 过大（超过 {MAX_WORKSHEET_BYTES} 字节）"),
             )]);
         }
@@ -264,7 +265,7 @@ fn load_one(path: &Path) -> Result<Source, Vec<Problem>> {
     }
     Err(vec![
         Problem::plain(
-            "review::read",
+            Code::ReviewRead,
             format!("{name} 不是评审表（.xlsx）或评审文件（.toml）"),
         )
         .with_help("--reviews 后面写评审人填好的评审表 .xlsx、评审文件 .toml，或放着它们的目录"),

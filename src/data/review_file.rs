@@ -18,6 +18,7 @@
 use super::load::{LoadError, Loader, parse_toml, span_of, toml_type};
 use super::schema::Schema;
 use super::{Date, Judgment, Origin};
+use crate::diag::Code;
 use crate::source::{SourceFile, Span, did_you_mean};
 use toml::de::{DeTable, DeValue};
 
@@ -105,7 +106,7 @@ pub fn load_review_file(source: &SourceFile) -> Result<Reviews, LoadError> {
             let help = did_you_mean(key_text, TOP_KEYS)
                 .or_else(|| Some(format!("评审文件的键：{}", TOP_KEYS.join("、"))));
             loader.problem(
-                "review::unknown_key",
+                Code::ReviewUnknownKey,
                 format!("评审文件中没有键 `{key_text}`"),
                 Span::new(0, key.span()),
                 "未知的键",
@@ -126,7 +127,7 @@ pub fn load_review_file(source: &SourceFile) -> Result<Reviews, LoadError> {
                         reviews.reviewed_on = Date::new(i32::from(date.year), date.month, date.day);
                     }
                     None => loader.problem(
-                        "review::bad_value",
+                        Code::ReviewBadValue,
                         "`reviewed_on` 应为日期，不带时间".into(),
                         span,
                         "日期",
@@ -144,7 +145,7 @@ pub fn load_review_file(source: &SourceFile) -> Result<Reviews, LoadError> {
                             }
                         }
                         None => loader.problem(
-                            "review::bad_value",
+                            Code::ReviewBadValue,
                             "`units` 的每一项应为表".into(),
                             span_of(row),
                             "应为 [[units]]",
@@ -154,7 +155,7 @@ pub fn load_review_file(source: &SourceFile) -> Result<Reviews, LoadError> {
                 }
             }
             ("reviewer", DeValue::String(_)) => loader.problem(
-                "review::bad_value",
+                Code::ReviewBadValue,
                 "`reviewer` 不能为空".into(),
                 span,
                 "评审人姓名",
@@ -167,7 +168,7 @@ pub fn load_review_file(source: &SourceFile) -> Result<Reviews, LoadError> {
                     "kind = \"review\""
                 };
                 loader.problem(
-                    "review::bad_value",
+                    Code::ReviewBadValue,
                     format!("`{key}` 不对：评审文件应写 {want}"),
                     span,
                     "这里",
@@ -183,7 +184,7 @@ pub fn load_review_file(source: &SourceFile) -> Result<Reviews, LoadError> {
                     _ => "[[units]] 表",
                 };
                 loader.problem(
-                    "review::bad_value",
+                    Code::ReviewBadValue,
                     format!("`{key}` 不对（实际是{}）", toml_type(found)),
                     span,
                     "这里",
@@ -199,7 +200,7 @@ pub fn load_review_file(source: &SourceFile) -> Result<Reviews, LoadError> {
     ] {
         if root.get(key).is_none() {
             loader.problem(
-                "review::missing_key",
+                Code::ReviewMissingKey,
                 format!("评审文件缺少 `{key}`"),
                 Span::new(0, root_span.start as usize..root_span.start as usize),
                 "文件开头",
@@ -237,7 +238,7 @@ fn unit_block(loader: &mut Loader<'_>, table: &DeTable<'_>, span: Span) -> Optio
             ("unit", DeValue::String(s)) => unit = Some(s.trim().to_string()),
             ("year", DeValue::Integer(i)) => year = i.as_str().parse::<i64>().ok(),
             ("unit" | "year", found) => loader.problem(
-                "review::bad_value",
+                Code::ReviewBadValue,
                 format!("`{key_text}` 不对（实际是{}）", toml_type(found)),
                 span_of(value),
                 "这里",
@@ -252,7 +253,7 @@ fn unit_block(loader: &mut Loader<'_>, table: &DeTable<'_>, span: Span) -> Optio
                 judgments.push(j);
             }
             (id, found) => loader.problem(
-                "review::bad_value",
+                Code::ReviewBadValue,
                 format!("评分项 `{id}` 应为表（实际是{}）", toml_type(found)),
                 span_of(value),
                 "应为 { tier = …, score = …, note = … }",
@@ -278,7 +279,7 @@ fn unit_block(loader: &mut Loader<'_>, table: &DeTable<'_>, span: Span) -> Optio
                 _ => "year",
             };
             loader.problem(
-                "review::missing_key",
+                Code::ReviewMissingKey,
                 format!("这一单位的评审缺少 {missing}"),
                 Span::new(0, span.start as usize..span.start as usize + 1),
                 "这一项",

@@ -11,6 +11,7 @@
 
 use super::review_file::{Received, ReviewedUnit, Reviews};
 use super::{Date, Judgment, Origin, SheetRow};
+use crate::diag::Code;
 use crate::diag::Problem;
 use crate::source::Span;
 use calamine::{Data, Range, Reader as _, Xlsx};
@@ -88,7 +89,7 @@ pub struct Worksheet {
 /// (`ReviewedUnit::problems`), so every other unit is still scored.
 pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Problem>> {
     let fail = |message: String, help: &str| {
-        vec![Problem::plain("review::worksheet", message).with_help(help)]
+        vec![Problem::plain(Code::ReviewWorksheet, message).with_help(help)]
     };
     let mut book = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| {
         fail(
@@ -136,7 +137,7 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
             None => {
                 problems.push(
                     Problem::plain(
-                        "review::bad_value",
+                        Code::ReviewBadValue,
                         format!(
                             "{name} {REVIEW_SHEET}{}：评审日期“{text}”不是有效日期",
                             sheet
@@ -186,7 +187,7 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
         let year = year_of(sheet.cell(row, header.col(1)));
         let row_problem = |field: usize, message: String, help: &str| {
             Problem::plain(
-                "review::bad_value",
+                Code::ReviewBadValue,
                 format!(
                     "{}（评审人 {reviewer}，单位“{unit}”，评分项“{title}”）：{message}",
                     at_row.cell(field)
@@ -285,7 +286,7 @@ fn read_received(name: &str, sheet: &Grid<'_>, reviews: &mut Reviews, problems: 
             }),
             _ => problems.push(
                 Problem::plain(
-                    "review::bad_value",
+                    Code::ReviewBadValue,
                     format!(
                         "{at}（单位“{unit}”）：送达日期“{}”不是有效日期",
                         shown(cell)

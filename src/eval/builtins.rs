@@ -4,6 +4,7 @@
 use super::EvalError;
 use super::expr::{equal, round};
 use crate::data::Value;
+use crate::diag::Code;
 use crate::ir::Builtin;
 use rust_decimal::Decimal;
 use std::sync::Arc;
@@ -100,7 +101,10 @@ pub(super) fn call(builtin: Builtin, args: &[Value]) -> Result<Value, EvalError>
                     .and_then(|d| u32::try_from(d).ok())
                     .filter(|d| *d <= 28)
                     .ok_or_else(|| {
-                        EvalError::new("rules::bad_argument", "round 的小数位数应为 0 到 28 的整数")
+                        EvalError::new(
+                            Code::RulesBadArgument,
+                            "round 的小数位数应为 0 到 28 的整数",
+                        )
                     })?;
                 Value::Num(round(*n, dp))
             }
@@ -132,7 +136,7 @@ pub(super) fn call(builtin: Builtin, args: &[Value]) -> Result<Value, EvalError>
             (Value::Text(t), Value::Text(p)) => {
                 if !p.contains("{}") {
                     return Err(EvalError::new(
-                        "rules::bad_argument",
+                        Code::RulesBadArgument,
                         "extract 的模式中应有 {} 标出数字的位置",
                     ));
                 }

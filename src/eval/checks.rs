@@ -6,6 +6,7 @@ use super::expr::{Env, truthy};
 use super::outcome::Finding;
 use super::{EvalError, fill};
 use crate::data::{NO_PLACE, PlaceId, Value};
+use crate::diag::Code;
 use crate::ir::{CheckIr, CheckStepIr, Expr, ExprIr, RaiseIr, Severity};
 
 /// The id of the finding a zero denominator raises.
@@ -88,7 +89,7 @@ fn undefined(
     items: &[PlaceId],
     findings: &mut Vec<Finding>,
 ) -> Result<(), EvalError> {
-    if e.code != "rules::division_by_zero" {
+    if e.code != Code::RulesDivisionByZero {
         return Err(e);
     }
     let formula = env

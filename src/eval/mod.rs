@@ -1,6 +1,7 @@
 //! Scoring: run a compiled rule set over a loaded submission and build the
 //! outcome tree. Judgments from `[review]` are applied in `review`.
 
+use crate::diag::Code;
 mod builtins;
 mod checks;
 pub use checks::UNDEFINED_RATIO;
@@ -28,7 +29,7 @@ pub struct EvalError(Box<EvalErrorData>);
 #[derive(Debug)]
 pub struct EvalErrorData {
     /// Stable code.
-    pub code: &'static str,
+    pub code: Code,
     /// What went wrong.
     pub message: String,
     /// The innermost expression that failed.
@@ -53,7 +54,7 @@ impl std::ops::DerefMut for EvalError {
 }
 
 impl EvalError {
-    fn new(code: &'static str, message: impl Into<String>) -> Self {
+    fn new(code: Code, message: impl Into<String>) -> Self {
         EvalError(Box::new(EvalErrorData {
             code,
             message: message.into(),
@@ -64,12 +65,12 @@ impl EvalError {
     }
 
     fn overflow() -> Self {
-        EvalError::new("rules::overflow", "计算结果超出可精确表示的范围")
+        EvalError::new(Code::RulesOverflow, "计算结果超出可精确表示的范围")
     }
 
     pub(crate) fn division_by_zero(numerator: Decimal) -> Self {
         EvalError::new(
-            "rules::division_by_zero",
+            Code::RulesDivisionByZero,
             format!("除数为 0（被除数 {}）", numerator.normalize()),
         )
     }
@@ -461,14 +462,14 @@ impl<'a> Scorer<'a> {
                 let value = self.env.eval(&award.value, &mut touched)?;
                 let Value::Num(n) = value else {
                     return Err(EvalError::new(
-                        "rules::no_value",
+                        Code::RulesNoValue,
                         "award 的分数在这份材料上没有值（空白）",
                     )
                     .at(award.value.span));
                 };
                 if n < Decimal::ZERO || n > max {
                     return Err(EvalError::new(
-                        "rules::award_out_of_range",
+                        Code::RulesAwardOutOfRange,
                         format!("award 算出 {}，超出 0–{max}", n.normalize()),
                     )
                     .at(award.value.span));

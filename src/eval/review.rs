@@ -7,6 +7,7 @@
 
 use super::outcome::{Deduction, DeductionKind, Finding, JudgmentShown};
 use crate::data::{Judgment, Origin, Submission};
+use crate::diag::Code;
 use crate::diag::Problem;
 use crate::ir::{Combine, JudgeIr, NodeIr, NodeIrKind, RuleSet, Severity, TierIr};
 use crate::source::{SourceFile, Span, did_you_mean};
@@ -63,7 +64,7 @@ fn problem(
     j: &Judgment,
     title: &str,
     field: Field,
-    code: &'static str,
+    code: Code,
     message: String,
     label: &str,
 ) -> Problem {
@@ -148,7 +149,7 @@ pub(super) fn check_ids(rules: &RuleSet, submission: &Submission) -> Vec<Problem
                     j,
                     title,
                     Field::Score,
-                    "review::duplicate",
+                    Code::ReviewDuplicate,
                     format!(
                         "评审项 `{}` 重复：同一评审人对同一单位的同一评分项只能评一次（另一处：{}）",
                         j.id,
@@ -176,7 +177,7 @@ pub(super) fn check_ids(rules: &RuleSet, submission: &Submission) -> Vec<Problem
                         j,
                         title,
                         Field::Id,
-                        "review::unknown_criterion",
+                        Code::ReviewUnknownCriterion,
                         format!("没有编号为 `{}` 的评分项", j.id),
                         "未知的评分项",
                     )
@@ -189,7 +190,7 @@ pub(super) fn check_ids(rules: &RuleSet, submission: &Submission) -> Vec<Problem
                     j,
                     title,
                     Field::Id,
-                    "review::section",
+                    Code::ReviewSection,
                     format!("`{}` 是汇总项，不能直接评审", j.id),
                     "汇总项",
                 )
@@ -214,7 +215,7 @@ pub(super) fn judgment_on_auto(
         j,
         &node.title,
         Field::Id,
-        "review::judgment_on_auto",
+        Code::ReviewJudgmentOnAuto,
         format!(
             "`{}`（{}）按规则自动计分，不接受评审评分",
             node.id, node.title
@@ -223,7 +224,7 @@ pub(super) fn judgment_on_auto(
     )
     .with_help("本项按规则自动计分，评审表不需要这一行；确需改判时，在评审文件中写 override = true 并在 note 中说明理由")
     .with_related(Problem::error(
-        "review::judgment_on_auto",
+        Code::ReviewJudgmentOnAuto,
         "规则在这里",
         &file,
         node.span,
@@ -238,7 +239,7 @@ pub(super) fn mixed_override(submission: &Submission, node: &NodeIr, j: &Judgmen
         j,
         &node.title,
         Field::Id,
-        "review::mixed_override",
+        Code::ReviewMixedOverride,
         format!(
             "`{}` 有的评审改判（override = true），有的没有：同一评分项的评审须一致",
             node.id
@@ -263,7 +264,7 @@ fn score_of(
                 j,
                 &node.title,
                 Field::Score,
-                "review::missing_score",
+                Code::ReviewMissingScore,
                 format!("评审项 `{}` 缺少得分", node.id),
                 "缺少得分",
             )
@@ -278,7 +279,7 @@ fn score_of(
                 j,
                 &node.title,
                 Field::Score,
-                "review::too_precise",
+                Code::ReviewTooPrecise,
                 format!("评分 {score} 的小数位数多于评分表保留的 {} 位", rules.round),
                 "小数位数过多",
             )
@@ -312,7 +313,7 @@ fn note_required(
                     j,
                     &node.title,
                     Field::Note,
-                    "review::note_required",
+                    Code::ReviewNoteRequired,
                     format!(
                         "`{}` 评 {} 分，低于满分 {}，须写评审意见说明扣分理由",
                         node.id,
@@ -323,7 +324,7 @@ fn note_required(
                 )
                 .with_help("写明扣分的理由（评审表的“评审意见”，评审文件的 note）")
                 .with_related(Problem::error(
-                    "review::note_required",
+                    Code::ReviewNoteRequired,
                     "规则要求：低于满分须写评审意见",
                     &rule_file(rules, rule),
                     rule,
@@ -375,7 +376,7 @@ pub(super) fn apply_override(
                 j,
                 &node.title,
                 Field::Note,
-                "review::override_without_note",
+                Code::ReviewOverrideWithoutNote,
                 format!("改判 `{}` 必须说明理由", node.id),
                 "缺少 note",
             )
@@ -392,12 +393,12 @@ pub(super) fn apply_override(
                 j,
                 &node.title,
                 Field::Score,
-                "review::out_of_band",
+                Code::ReviewOutOfBand,
                 format!("改判分数 {score} 超出本项 0–{}", node.max),
                 "超出范围",
             )
             .with_related(Problem::error(
-                "review::out_of_band",
+                Code::ReviewOutOfBand,
                 "本项分值",
                 &file,
                 node.span,
@@ -443,7 +444,7 @@ pub(super) fn apply_judgment(
                     j,
                     &node.title,
                     Field::Tier,
-                    "review::missing_tier",
+                    Code::ReviewMissingTier,
                     format!("评审项 `{}` 需要写明档次", node.id),
                     "缺少档次",
                 )
@@ -458,7 +459,7 @@ pub(super) fn apply_judgment(
                     j,
                     &node.title,
                     Field::Tier,
-                    "review::tier_not_used",
+                    Code::ReviewTierNotUsed,
                     format!("`{}` 不分档次", node.id),
                     "多余的 tier",
                 )
@@ -482,7 +483,7 @@ pub(super) fn apply_judgment(
                 j,
                 &node.title,
                 Field::Score,
-                "review::out_of_band",
+                Code::ReviewOutOfBand,
                 format!(
                     "`{}` 的评分 {score} 不在{band}分数段 {}–{} 之内",
                     node.id, tier.low, tier.high
@@ -495,7 +496,7 @@ pub(super) fn apply_judgment(
                 "改为分数段之内的分数，或选择相应的档次"
             })
             .with_related(Problem::error(
-                "review::out_of_band",
+                Code::ReviewOutOfBand,
                 "分数段在这里",
                 &file,
                 tier.span,
@@ -512,7 +513,7 @@ pub(super) fn apply_judgment(
                 j,
                 &node.title,
                 Field::Note,
-                "review::note_required",
+                Code::ReviewNoteRequired,
                 format!("档次“{}”需要说明理由", tier.name),
                 "缺少 note",
             )
@@ -774,7 +775,7 @@ pub(super) fn check_unused(
                 j,
                 &node.title,
                 Field::Score,
-                "review::out_of_band",
+                Code::ReviewOutOfBand,
                 format!("`{}` 的评分 {score} 超出本项 0–{}", node.id, node.max),
                 "超出范围",
             )
@@ -803,7 +804,7 @@ fn unknown_tier(
         j,
         &node.title,
         Field::Tier,
-        "review::unknown_tier",
+        Code::ReviewUnknownTier,
         format!("`{}` 没有档次 `{name}`", node.id),
         "未知的档次",
     )

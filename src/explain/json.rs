@@ -200,7 +200,7 @@ pub fn problems_json(problems: &[Problem]) -> Value {
             .map(|p| {
                 let (file, line, column) = p.location().map_or((None, None, None), |(f, l, c)| (Some(f), Some(l), Some(c)));
                 json!({
-                    "code": p.code,
+                    "code": p.code.to_string(),
                     "severity": match p.severity { miette::Severity::Error => "error", miette::Severity::Warning => "warning", miette::Severity::Advice => "info" },
                     "message": p.message,
                     "file": file,

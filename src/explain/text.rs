@@ -4,7 +4,7 @@
 
 use super::{PlaceView, Report, decimal};
 use crate::data::Submission;
-use crate::diag::{Problem, render};
+use crate::diag::{Heading, Problem, render};
 use crate::eval::outcome::{Deduction, DeductionKind, Finding, NodeOutcome, Outcome, Status};
 use crate::ir::RuleSet;
 use crate::source::display_width;
@@ -83,7 +83,13 @@ fn finding_problem(f: &Finding, report: &Report<'_>) -> Problem {
         .says
         .as_deref()
         .map_or_else(|| "检查发现".to_string(), fit_name);
-    let mut problem = Problem::error(name, f.message.clone(), &file, f.focus, label);
+    let mut problem = Problem::error(
+        Heading::Title(name),
+        f.message.clone(),
+        &file,
+        f.focus,
+        label,
+    );
     problem.severity = match f.severity {
         crate::ir::Severity::Error => Severity::Error,
         crate::ir::Severity::Warning => Severity::Warning,
@@ -108,7 +114,7 @@ fn finding_problem(f: &Finding, report: &Report<'_>) -> Problem {
 /// Word table and row.
 fn data_snippet(report: &Report<'_>, places: &[PlaceView]) -> Vec<Problem> {
     let plain = |message: String| {
-        let mut p = Problem::plain("data", message);
+        let mut p = Problem::plain(Heading::Title("data".into()), message);
         p.severity = Severity::Advice;
         p
     };
@@ -131,7 +137,7 @@ fn data_snippet(report: &Report<'_>, places: &[PlaceView]) -> Vec<Problem> {
             let short: Vec<&PlaceView> = places.iter().filter(|p| p.phrase.is_none()).collect();
             if let Some(first) = short.first() {
                 let mut related = Problem::error(
-                    "data",
+                    Heading::Title("data".into()),
                     "报送材料中的相关数据",
                     &report.submission.source,
                     first.span,
@@ -246,7 +252,7 @@ fn note_problem(node: &NodeOutcome, rules: &RuleSet) -> Problem {
         .map(String::as_str)
         .collect();
     let mut problem = Problem::error(
-        node.id.clone(),
+        Heading::Title(node.id.clone()),
         format!("{}：{} 分（{}）", node.title, score, why.join("；")),
         &file,
         node.span,
@@ -271,7 +277,7 @@ fn deduction_problem(node: &NodeOutcome, d: &Deduction, report: &Report<'_>) -> 
         _ => fit_label(&values.join("，")),
     };
     let mut problem = Problem::error(
-        node.id.clone(),
+        Heading::Title(node.id.clone()),
         format!(
             "{}：扣 {} 分（{}）",
             node.title,
@@ -309,7 +315,7 @@ fn pending_problem(node: &NodeOutcome, rules: &RuleSet) -> Problem {
         .map(|(l, v)| format!("{l}：{v}"))
         .collect();
     let mut problem = Problem::error(
-        node.id.clone(),
+        Heading::Title(node.id.clone()),
         format!(
             "{}：待评审（{}–{} 分）",
             node.title,

@@ -11,6 +11,7 @@ use super::units::{self, Declared};
 use super::warning::Warning;
 use super::write::{Section, Value};
 use super::{AmountRead, Context, Found, footer_date};
+use crate::diag::Code;
 
 /// What the table gave.
 pub struct BasicData {
@@ -82,7 +83,7 @@ fn staffing(grid: &Grid, place: &str, cx: &mut Context<'_>) -> Option<Section> {
     ] {
         let Some(col) = find_in_row(grid, row, &names.0, t) else {
             cx.warn(Warning::new(
-                "import::missing_column",
+                Code::ImportMissingColumn,
                 format!("{place}，{}", grid.place(row)),
                 format!("找不到“{}”一栏", names.first()),
             ));
@@ -99,7 +100,7 @@ fn staffing(grid: &Grid, place: &str, cx: &mut Context<'_>) -> Option<Section> {
                 Ok(None) => {}
                 Err(reason) => cx.warn_in(
                     &mut section,
-                    Warning::new("import::not_a_number", at, format!("{reason}，未导入")),
+                    Warning::new(Code::ImportNotANumber, at, format!("{reason}，未导入")),
                 ),
             }
         } else if let Some(r) = amount::rate(&text) {
@@ -123,7 +124,7 @@ fn columns(grid: &Grid, place: &str, cx: &mut Context<'_>) -> Option<Columns> {
     let e = &t.basic_data.expenses;
     let Some((header, label)) = find_row(grid, 0, &e.label.0, t) else {
         cx.warn(Warning::new(
-            "import::missing_block",
+            Code::ImportMissingBlock,
             place,
             format!("找不到“{}”一行，经费数据未导入", e.label.first()),
         ));
@@ -147,7 +148,7 @@ fn columns(grid: &Grid, place: &str, cx: &mut Context<'_>) -> Option<Columns> {
                 values.push((key, col, names.first().to_string(), unit));
             }
             None => cx.warn(Warning::new(
-                "import::missing_column",
+                Code::ImportMissingColumn,
                 format!("{place}，{}", grid.place(header)),
                 format!("找不到“{}”一栏，这一栏的数字未导入", names.first()),
             )),
@@ -195,7 +196,7 @@ fn expenses(grid: &Grid, place: &str, lines: &mut Vec<Line>, cx: &mut Context<'_
             if values.iter().any(|(_, _, v)| v.is_some()) {
                 cx.warn(
                     Warning::new(
-                        "import::row_without_item",
+                        Code::ImportRowWithoutItem,
                         &at,
                         "这一行有数字，但没有项目名称，未导入".to_string(),
                     )
@@ -221,7 +222,7 @@ fn expenses(grid: &Grid, place: &str, lines: &mut Vec<Line>, cx: &mut Context<'_
                 if !open {
                     cx.warn(
                         Warning::new(
-                            "import::unknown_row",
+                            Code::ImportUnknownRow,
                             &at,
                             format!(
                                 "模板中没有“{item}”这一行；已导入，归入“{}”",
@@ -265,7 +266,7 @@ fn expenses(grid: &Grid, place: &str, lines: &mut Vec<Line>, cx: &mut Context<'_
         .collect();
     if !missing.is_empty() {
         cx.warn(Warning::note(
-            "import::template_rows_missing",
+            Code::ImportTemplateRowsMissing,
             place,
             format!("模板中的这些行在表中没有找到：{}", missing.join("、")),
         ));
@@ -314,7 +315,7 @@ fn row_values(
     for slot in grid.own_cells(row) {
         if !used.contains(&slot.col) && !slot.cell.is_blank() {
             cx.warn(Warning::new(
-                "import::cell_not_imported",
+                Code::ImportCellNotImported,
                 format!("{at}，第{}栏", slot.col + 1),
                 format!("“{}”不在任何一栏之下，未导入", one_line(&slot.cell.text())),
             ));
@@ -346,7 +347,7 @@ fn not_imported(grid: &Grid, from: usize, label_col: usize, place: &str, cx: &mu
         if filled {
             cx.warn(
                 Warning::new(
-                    "import::part_not_imported",
+                    Code::ImportPartNotImported,
                     format!("{place}，{}", grid.place(row)),
                     format!("“{block}”填有内容，报送格式中没有这一部分，未导入"),
                 )

@@ -8,6 +8,7 @@
 
 use super::numbering::{NumRef, Numbering};
 use super::xml::attr;
+use crate::diag::Code;
 use crate::diag::Problem;
 use quick_xml::events::{BytesStart, Event};
 use std::io::{Cursor, Read};
@@ -108,7 +109,7 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Document, Box<Problem>> {
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Err(Box::new(
             Problem::plain(
-                "import::old_word",
+                Code::ImportOldWord,
                 format!("{name} 是旧版 Word 文件（.doc）或加密的文档，不是 .docx"),
             )
             .with_help("在 Word 或 WPS 中打开，取消密码保护，“另存为” Word 文档（*.docx）后再导入"),
@@ -116,7 +117,7 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Document, Box<Problem>> {
     }
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
         Problem::plain(
-            "import::not_docx",
+            Code::ImportNotDocx,
             format!("{name} 不是有效的 .docx 文件（无法按 zip 读取：{e}）"),
         )
         .with_help("确认文件是 Word 文档（*.docx），且没有损坏或加密")
@@ -124,7 +125,7 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Document, Box<Problem>> {
     let main = main_part(&mut archive, name)?.unwrap_or_else(|| "word/document.xml".to_string());
     let xml = part(&mut archive, &main, name)?.ok_or_else(|| {
         Problem::plain(
-            "import::not_docx",
+            Code::ImportNotDocx,
             format!("{name} 中没有 Word 正文（{main}）"),
         )
         .with_help("确认文件是 Word 文档（*.docx），而不是改了扩展名的其他文件")
@@ -134,7 +135,7 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Document, Box<Problem>> {
         part(&mut archive, "word/styles.xml", name)?.as_deref(),
     );
     let doc = parse(&xml, numbering).map_err(|e| {
-        Problem::plain("import::bad_xml", format!("{name} 的正文 XML 有误：{e}"))
+        Problem::plain(Code::ImportBadXml, format!("{name} 的正文 XML 有误：{e}"))
             .with_help("用 Word 打开并重新保存，再导入")
     })?;
     Ok(doc)
@@ -178,7 +179,7 @@ fn part(
     let too_large = || {
         Box::new(
             Problem::plain(
-                "import::too_large",
+                Code::ImportTooLarge,
                 format!(
                     "{package} 中的 {name} 过大（超过 {} MiB），不予读取",
                     MAX_PART_BYTES >> 20

@@ -13,6 +13,7 @@ use super::units::{self, Declared};
 use super::warning::Warning;
 use super::write::{Section, Value};
 use super::{AmountRead, Context, Found, footer_date};
+use crate::diag::Code;
 use rust_decimal::Decimal;
 
 /// Which of the two tables.
@@ -67,7 +68,7 @@ pub fn read(part: &TablePart, which: Which, place: &str, cx: &mut Context<'_>) -
             match &name {
                 Some(n) => head.set("name", Value::Text(n.text.clone())),
                 None => cx.warn(
-                    Warning::new("import::missing_value", place, "项目表没有“项目支出名称”")
+                    Warning::new(Code::ImportMissingValue, place, "项目表没有“项目支出名称”")
                         .help("在表中填写项目名称；附件清单按名称对应项目"),
                 ),
             }
@@ -153,7 +154,7 @@ fn funds(
     let mut out = Vec::new();
     let Some((header, _)) = find_row(grid, 0, &f.initial_budget.0, t) else {
         cx.warn(Warning::new(
-            "import::missing_block",
+            Code::ImportMissingBlock,
             place,
             format!("找不到“{}”等列名，资金数据未导入", f.initial_budget.first()),
         ));
@@ -161,7 +162,7 @@ fn funds(
     };
     let Some((row, label_col)) = find_row(grid, header, &t.evaluation.funds_row.0, t) else {
         cx.warn(Warning::new(
-            "import::missing_block",
+            Code::ImportMissingBlock,
             place,
             format!(
                 "找不到“{}”一行，资金数据未导入",
@@ -201,7 +202,7 @@ fn funds(
     for (key, names) in keys {
         let Some(col) = find_in_row(grid, header, &names.0, t) else {
             cx.warn(Warning::new(
-                "import::missing_column",
+                Code::ImportMissingColumn,
                 format!("{place}，{}", grid.place(header)),
                 format!("找不到“{}”一栏", names.first()),
             ));
@@ -312,7 +313,7 @@ fn by_source_and_use(
             let at = format!("{place}，{}", grid.place(row));
             let Some((ti, fi)) = hit else {
                 cx.warn(Warning::new(
-                    "import::cell_not_imported",
+                    Code::ImportCellNotImported,
                     at,
                     format!(
                         "“{}”不是模板中的资金来源或用途，未导入",
@@ -404,7 +405,7 @@ fn breakdown(
         else {
             if !grid.is_blank_row(row) {
                 cx.warn(Warning::new(
-                    "import::unknown_row",
+                    Code::ImportUnknownRow,
                     at,
                     format!(
                         "“{}”不是模板中的资金来源，未导入",
@@ -435,7 +436,7 @@ fn breakdown(
                 }
             } else if fr.columns.contains(&slot.col) || slot.col > fr.label_col {
                 cx.warn(Warning::new(
-                    "import::cell_not_imported",
+                    Code::ImportCellNotImported,
                     format!("{at}，第{}栏", slot.col + 1),
                     format!(
                         "“{}”：{}只取“{}”一栏，这一格未导入",
@@ -459,7 +460,7 @@ fn goals(grid: &Grid, prefix: &str, place: &str, cx: &mut Context<'_>) -> Option
     let g = &t.evaluation.goals;
     let Some((row, expected_col)) = find_row(grid, 0, &g.expected.0, t) else {
         cx.warn(Warning::new(
-            "import::missing_block",
+            Code::ImportMissingBlock,
             place,
             format!("找不到“{}”，年度总体目标未导入", g.expected.first()),
         ));
@@ -529,7 +530,7 @@ fn indicator_columns(
         let col = find_in_row(grid, header, &names.0, t);
         if col.is_none() {
             cx.warn(Warning::new(
-                "import::missing_column",
+                Code::ImportMissingColumn,
                 format!("{place}，{}", grid.place(header)),
                 format!("绩效指标表头中找不到“{}”一栏", names.first()),
             ));
@@ -569,7 +570,7 @@ fn indicators(grid: &Grid, prefix: &str, place: &str, cx: &mut Context<'_>) -> I
     };
     let Some((header, level1)) = find_row(grid, 0, &c.level1.0, t) else {
         cx.warn(Warning::new(
-            "import::missing_block",
+            Code::ImportMissingBlock,
             place,
             format!("找不到“{}”等列名，绩效指标未导入", c.level1.first()),
         ));
@@ -599,7 +600,7 @@ fn indicators(grid: &Grid, prefix: &str, place: &str, cx: &mut Context<'_>) -> I
     }
     if out.total.is_none() {
         cx.warn(Warning::new(
-            "import::missing_total",
+            Code::ImportMissingTotal,
             place,
             format!(
                 "找不到“{}”行，total_weight 和 total_score 未导入",
@@ -656,7 +657,7 @@ fn total_row(
     if !labelled {
         let picture = grid.at(row, cols.level1).is_some_and(|s| s.cell.has_image);
         cx.warn(Warning::note(
-            "import::total_by_position",
+            Code::ImportTotalByPosition,
             &at,
             if picture {
                 format!(
@@ -755,7 +756,7 @@ fn read_line(
         if line.has_content() {
             cx.warn(
                 Warning::new(
-                    "import::indicator_without_level",
+                    Code::ImportIndicatorWithoutLevel,
                     &at,
                     "这一行有指标内容，但没有一级或二级指标，未导入",
                 )

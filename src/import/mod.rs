@@ -11,6 +11,7 @@
 //! This module reads Word files and writes TOML text; it does not score and
 //! does not load submissions (the caller loads the text like any file).
 
+use crate::diag::Code;
 mod amount;
 mod basic;
 mod docx;
@@ -94,14 +95,14 @@ pub fn import_file(
     let name = path.display().to_string();
     crate::files::refuse_special(path)?;
     let file = std::fs::File::open(path)
-        .map_err(|e| Problem::plain("io::read", format!("无法读取 {name}：{e}")))?;
+        .map_err(|e| Problem::plain(Code::IoRead, format!("无法读取 {name}：{e}")))?;
     let mut bytes = Vec::new();
     file.take(MAX_PACKAGE_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| Problem::plain("io::read", format!("无法读取 {name}：{e}")))?;
+        .map_err(|e| Problem::plain(Code::IoRead, format!("无法读取 {name}：{e}")))?;
     if bytes.len() as u64 > MAX_PACKAGE_BYTES {
         return Err(Problem::plain(
-            "import::too_large",
+            Code::ImportTooLarge,
             format!("{name} 过大（上限 {} MB）", MAX_PACKAGE_BYTES >> 20),
         )
         .into());
@@ -146,7 +147,7 @@ pub fn import_docx(
         Some(y) => {
             if y != t.year {
                 cx.warn(Warning::new(
-                    "import::year_mismatch",
+                    Code::ImportYearMismatch,
                     name,
                     format!("材料是 {y} 年度的，所用模板描述是 {} 年度的", t.year),
                 ));
@@ -155,7 +156,7 @@ pub fn import_docx(
         }
         None => {
             cx.warn(Warning::new(
-                "import::no_year",
+                Code::ImportNoYear,
                 name,
                 format!("标题中找不到“××××年度”，按模板的 {} 年度导入", t.year),
             ));
@@ -244,12 +245,12 @@ impl Context<'_> {
                 if let Some(c) = &a.converted {
                     // Beside the value in the output; listed here for stderr.
                     self.warnings
-                        .push(Warning::note("import::converted", place, c.clone()));
+                        .push(Warning::note(Code::ImportConverted, place, c.clone()));
                 }
                 let note = match (a.note, note_allowed) {
                     (Some(n), false) => {
                         self.warn(Warning::new(
-                            "import::note_dropped",
+                            Code::ImportNoteDropped,
                             place,
                             format!("数字后括号中的说明“{n}”在报送格式中没有位置，未导入"),
                         ));
@@ -267,7 +268,7 @@ impl Context<'_> {
             }
             Err(reason) => {
                 self.warn(
-                    Warning::new("import::not_a_number", place, format!("{reason}，未导入"))
+                    Warning::new(Code::ImportNotANumber, place, format!("{reason}，未导入"))
                         .help("金额以万元计，只写数字（如 1085.09）；空白表示未填，0 表示为零"),
                 );
                 None
@@ -281,7 +282,7 @@ impl Context<'_> {
             Ok(v) => v,
             Err(reason) => {
                 self.warn(
-                    Warning::new("import::not_a_number", place, format!("{reason}，未导入"))
+                    Warning::new(Code::ImportNotANumber, place, format!("{reason}，未导入"))
                         .help("分值和得分只写数字（如 10 或 9.5）"),
                 );
                 None
@@ -353,7 +354,7 @@ fn footer_date(
     if date.is_none() {
         cx.warn(
             Warning::new(
-                "import::bad_date",
+                Code::ImportBadDate,
                 format!(
                     "{place}，表下“{}”",
                     names.first().map_or("", String::as_str)
@@ -431,7 +432,7 @@ fn assemble(
             }
             TableKind::Form(_) => cx.warn(
                 Warning::new(
-                    "import::duplicate_table",
+                    Code::ImportDuplicateTable,
                     &place,
                     "同一张表出现了两次，第二张未导入",
                 )
@@ -439,16 +440,16 @@ fn assemble(
             ),
             TableKind::Skip(i) => {
                 let note = t.skip.get(i).map_or("", |s| s.note.as_str());
-                cx.warn(Warning::note("import::skipped_table", &place, note));
+                cx.warn(Warning::note(Code::ImportSkippedTable, &place, note));
             }
             TableKind::Listed(_) => cx.warn(Warning::note(
-                "import::listed_table",
+                Code::ImportListedTable,
                 &place,
                 "报送格式中没有这张表的数据，只记入 [[attachments]]",
             )),
             TableKind::Unknown => cx.warn(
                 Warning::new(
-                    "import::unknown_table",
+                    Code::ImportUnknownTable,
                     &place,
                     format!(
                         "未能识别这个表格（第一行：“{}”），未导入",
@@ -502,7 +503,7 @@ fn assemble(
         }
         None => cx.warn(
             Warning::new(
-                "import::missing_report",
+                Code::ImportMissingReport,
                 name,
                 "材料中找不到自评报告（附件3），[report] 未导入",
             )
@@ -523,7 +524,7 @@ fn assemble(
                 .map_or("", |a| a.title.as_str());
             cx.warn(
                 Warning::new(
-                    "import::missing_attachment",
+                    Code::ImportMissingAttachment,
                     name,
                     format!("材料中找不到“{title}”"),
                 )
@@ -588,7 +589,7 @@ fn check_title(part: &recognise::TablePart, place: &str, cx: &mut Context<'_>) {
     };
     match part.title.as_deref() {
         None => cx.warn(Warning::note(
-            "import::missing_title",
+            Code::ImportMissingTitle,
             place,
             "表格上方没有找到标题，按表头认定",
         )),
@@ -596,7 +597,7 @@ fn check_title(part: &recognise::TablePart, place: &str, cx: &mut Context<'_>) {
             if recognise::title_form(title, cx.t).is_some_and(|k| k != kind) {
                 cx.warn(
                     Warning::new(
-                        "import::title_mismatch",
+                        Code::ImportTitleMismatch,
                         place,
                         format!("标题“{}”与表头认定的表不符，按表头认定", title.trim()),
                     )
@@ -659,7 +660,7 @@ fn unit_sections(
         None => {
             cx.warn_in(
                 &mut unit,
-                Warning::missing("import::missing_unit_name", "", "材料中找不到预算单位名称").help(
+                Warning::missing(Code::ImportMissingUnitName, "", "材料中找不到预算单位名称").help(
                     "附件1、附件2 的“预算单位名称”一栏应填写单位全称；或在输出文件中补上 name",
                 ),
             );
@@ -672,7 +673,7 @@ fn unit_sections(
             cx.warn_in(
                 &mut unit,
                 Warning::new(
-                    "import::unit_name_differs",
+                    Code::ImportUnitNameDiffers,
                     &other.place,
                     format!("单位名称“{}”与前面的“{first}”不同，按前者导入", other.text),
                 ),
@@ -695,7 +696,7 @@ fn unit_sections(
             cx.warn_in(
                 &mut submission,
                 Warning::missing(
-                    "import::missing_received_on",
+                    Code::ImportMissingReceivedOn,
                     "",
                     "材料送达区财政局的日期不在材料中，received_on 待填",
                 )
@@ -716,7 +717,7 @@ fn unit_sections(
         cx.warn_in(
             &mut check,
             Warning::note(
-                "import::supervisor_duty",
+                Code::ImportSupervisorDuty,
                 "",
                 "主管部门的“主管部门汇总转移支付”是否完成，材料中看不出，由区财政局在 [[self_checks]] 中补填",
             ),
@@ -760,7 +761,7 @@ fn attachment_sections(
         }
         if listed.is_some_and(|l| !l.contains(&i)) {
             cx.warn(Warning::new(
-                "import::attachment_not_listed",
+                Code::ImportAttachmentNotListed,
                 "附件3 报告的附件清单",
                 format!(
                     "材料中有“{}”，但报告的附件清单没有列出；已记入 [[attachments]]",

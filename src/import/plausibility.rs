@@ -9,6 +9,7 @@ use super::evaluation::Figure;
 use super::label;
 use super::template::{FormKind, Templates};
 use super::warning::Warning;
+use crate::diag::Code;
 use rust_decimal::Decimal;
 
 /// A ratio from which a difference is one of units, not of figures.
@@ -84,7 +85,7 @@ pub fn check(
         let ratio = ratio.map_or_else(String::new, |r| format!("约{r}倍，"));
         return vec![
             Warning::new(
-                "import::implausible_amount",
+                Code::ImportImplausibleAmount,
                 row_place(&first.place),
                 format!(
                     "“{row}”一行与{}（“{}”）相差{ratio}金额单位未注明，按万元导入：{}",
@@ -127,7 +128,7 @@ pub fn check(
     let ratio = ratio.map_or_else(String::new, |r| format!("约{r}倍，"));
     vec![
         Warning::new(
-            "import::implausible_amount",
+            Code::ImportImplausibleAmount,
             row_place(&first.place),
             format!(
                 "项目的“{row}”是{title}中单位全部“{row}”的{ratio}金额单位未注明，按万元导入：{}",

@@ -16,6 +16,7 @@ use super::recognise::ReportPart;
 use super::template::FormKind;
 use super::warning::Warning;
 use super::write::{Section, Value};
+use crate::diag::Code;
 
 /// What the report gave.
 pub struct Report {
@@ -49,7 +50,7 @@ pub fn read(part: &ReportPart, place: &str, cx: &mut Context<'_>) -> Report {
     match &part.title {
         Some(title) => head.set("title", Value::Text(title.clone())),
         None => cx.warn(Warning::new(
-            "import::missing_title",
+            Code::ImportMissingTitle,
             place,
             "找不到报告标题（以“绩效自评报告”结尾的一行），title 未导入",
         )),
@@ -105,7 +106,7 @@ pub fn read(part: &ReportPart, place: &str, cx: &mut Context<'_>) -> Report {
         if let Some(f) = form.as_ref().filter(|f| looks_like_heading(f, &styles)) {
             cx.warn(
                 Warning::new(
-                    "import::unknown_heading",
+                    Code::ImportUnknownHeading,
                     format!("{place}，第{}段", p.number),
                     format!(
                         "“{text}”像是标题，但不是模板中的任何部分；已作为单独一部分照录，未并入上一部分的正文"
@@ -129,7 +130,7 @@ pub fn read(part: &ReportPart, place: &str, cx: &mut Context<'_>) -> Report {
     }
     if !preamble.is_empty() {
         cx.warn(Warning::new(
-            "import::text_before_sections",
+            Code::ImportTextBeforeSections,
             place,
             format!(
                 "标题与“一、”之间的 {} 段文字不属于任何部分，未导入：“{}…”",
@@ -334,7 +335,7 @@ fn check_sections(parts: &[Part], place: &str, cx: &mut Context<'_>) {
         match parts.iter().find(|p| p.number == Some(number)) {
             None => cx.warn(
                 Warning::new(
-                    "import::missing_section",
+                    Code::ImportMissingSection,
                     place,
                     format!("报告中没有第{numeral}部分“{numeral}、{wanted}”"),
                 )
@@ -347,7 +348,7 @@ fn check_sections(parts: &[Part], place: &str, cx: &mut Context<'_>) {
                 if label::key(&p.title, &[]) != label::key(wanted, &[]) {
                     cx.warn(
                         Warning::new(
-                            "import::renamed_heading",
+                            Code::ImportRenamedHeading,
                             at.clone(),
                             format!("第{numeral}部分的标题“{}”与模板“{numeral}、{wanted}”不同，已照录原文", p.heading),
                         )
@@ -356,7 +357,7 @@ fn check_sections(parts: &[Part], place: &str, cx: &mut Context<'_>) {
                 }
                 if p.lines.is_empty() {
                     cx.warn(Warning::new(
-                        "import::empty_section",
+                        Code::ImportEmptySection,
                         at,
                         format!("第{numeral}部分“{}”没有正文", p.heading),
                     ));
@@ -369,7 +370,7 @@ fn check_sections(parts: &[Part], place: &str, cx: &mut Context<'_>) {
             .is_some_and(|n| n as usize > t.report.headings.len())
     }) {
         cx.warn(Warning::note(
-            "import::extra_section",
+            Code::ImportExtraSection,
             format!("{place}，第{}段", p.at),
             format!(
                 "模板只有 {} 个部分；“{}”也已导入",
@@ -402,7 +403,7 @@ fn attachment_list(items: &[String], place: &str, cx: &mut Context<'_>) -> Vec<u
         let hits = titles_in(item, t);
         if hits.is_empty() {
             cx.warn(Warning::note(
-                "import::unknown_listed_attachment",
+                Code::ImportUnknownListedAttachment,
                 format!("{place}，附件清单"),
                 format!("清单中的“{item}”不是模板中的附件，未记入 [[attachments]]"),
             ));

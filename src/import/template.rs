@@ -2,6 +2,7 @@
 //! (built into the binary, or read from a `--rules` folder). What a title,
 //! a header cell or a row is called lives there; this module only reads it.
 
+use crate::diag::Code;
 use crate::diag::Problem;
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -388,20 +389,23 @@ impl Templates {
             let file = crate::source::SourceFile::new(name, text);
             match e.span() {
                 Some(span) => Problem::error(
-                    "rules::templates",
+                    Code::RulesTemplates,
                     format!("模板描述 {name} 有误：{what}"),
                     &file,
                     crate::source::Span::new(0, span),
                     "这里",
                 )
                 .with_help(help),
-                None => Problem::plain("rules::templates", format!("模板描述 {name} 有误：{what}"))
-                    .with_help(format!("对照 rules/2022/{FILE_NAME} 检查")),
+                None => Problem::plain(
+                    Code::RulesTemplates,
+                    format!("模板描述 {name} 有误：{what}"),
+                )
+                .with_help(format!("对照 rules/2022/{FILE_NAME} 检查")),
             }
         })?;
         if t.format != 1 {
             return Err(Problem::plain(
-                "import::templates",
+                Code::ImportTemplates,
                 format!("模板描述 {name} 的 format = {}，本程序只认 1", t.format),
             )
             .into());
@@ -415,7 +419,7 @@ impl Templates {
         let Some((_, text)) = EMBEDDED_TEMPLATES.iter().find(|(y, _)| *y == wanted) else {
             let years: Vec<&str> = EMBEDDED_TEMPLATES.iter().map(|(y, _)| *y).collect();
             return Err(Problem::plain(
-                "import::no_templates",
+                Code::ImportNoTemplates,
                 format!(
                     "没有 {year} 年度的 Word 模板描述（内置：{}）",
                     years.join("、")

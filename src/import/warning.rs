@@ -2,6 +2,7 @@
 //! is dropped silently: each gap is one of these, printed to stderr and
 //! kept as a comment in the output where it happened.
 
+use crate::diag::Code;
 use std::fmt;
 
 /// How serious a gap is.
@@ -32,7 +33,7 @@ pub struct Warning {
     /// How serious.
     pub level: Level,
     /// Stable code, e.g. `import::unknown_row`; listed in docs/import.md.
-    pub code: &'static str,
+    pub code: Code,
     /// Where: "附件1 部门整体支出绩效评价基础数据表，第1个表格第16行".
     pub place: String,
     /// What, in one line.
@@ -43,7 +44,7 @@ pub struct Warning {
 
 impl Warning {
     /// A warning.
-    pub fn new(code: &'static str, place: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(code: Code, place: impl Into<String>, message: impl Into<String>) -> Self {
         Warning {
             level: Level::Warning,
             code,
@@ -54,7 +55,7 @@ impl Warning {
     }
 
     /// A note.
-    pub fn note(code: &'static str, place: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn note(code: Code, place: impl Into<String>, message: impl Into<String>) -> Self {
         Warning {
             level: Level::Note,
             ..Warning::new(code, place, message)
@@ -62,11 +63,7 @@ impl Warning {
     }
 
     /// A missing required value.
-    pub fn missing(
-        code: &'static str,
-        place: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn missing(code: Code, place: impl Into<String>, message: impl Into<String>) -> Self {
         Warning {
             level: Level::Missing,
             ..Warning::new(code, place, message)

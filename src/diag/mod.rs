@@ -3,16 +3,68 @@
 //! point into other files (the rule beside the submission). Rendering lives
 //! here and in `explain`; nothing else prints.
 
+mod code;
+
+pub use code::Code;
+
 use crate::source::{SourceFile, Span};
 use miette::{Diagnostic, LabeledSpan, Severity};
-use std::borrow::Cow;
 use std::fmt;
+
+/// What heads a rendered snippet: a diagnostic's code, or the title of an
+/// explanation that the text report draws with the same renderer (a
+/// criterion's id, a check's words, "↳ 相关位置").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Heading {
+    /// A problem: its stable code.
+    Code(Code),
+    /// An explanation: its title.
+    Title(String),
+}
+
+impl Heading {
+    /// The code, when this heads a problem.
+    pub fn code(&self) -> Option<Code> {
+        match self {
+            Heading::Code(c) => Some(*c),
+            Heading::Title(_) => None,
+        }
+    }
+}
+
+impl From<Code> for Heading {
+    fn from(code: Code) -> Self {
+        Heading::Code(code)
+    }
+}
+
+impl PartialEq<Code> for Heading {
+    fn eq(&self, other: &Code) -> bool {
+        self.code() == Some(*other)
+    }
+}
+
+impl PartialEq<&str> for Heading {
+    fn eq(&self, other: &&str) -> bool {
+        self.code().is_some_and(|c| c == *other)
+    }
+}
+
+impl fmt::Display for Heading {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Heading::Code(c) => f.write_str(c.as_str()),
+            Heading::Title(t) => f.write_str(t),
+        }
+    }
+}
 
 /// A problem or an explanation, ready to render.
 #[derive(Clone, Debug)]
 pub struct Problem {
     /// Stable code, e.g. `rules::unknown_field`; listed in docs/diagnostics.md.
-    pub code: Cow<'static, str>,
+    /// Its code, or the title of an explanation drawn the same way.
+    pub code: Heading,
     /// Error, warning or advice.
     pub severity: Severity,
     /// What is wrong, in one line.
@@ -30,7 +82,7 @@ pub struct Problem {
 impl Problem {
     /// An error with one label.
     pub fn error(
-        code: impl Into<Cow<'static, str>>,
+        code: impl Into<Heading>,
         message: impl Into<String>,
         source: &SourceFile,
         span: Span,
@@ -48,7 +100,7 @@ impl Problem {
     }
 
     /// An error about no place in particular (a missing folder, say).
-    pub fn plain(code: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
+    pub fn plain(code: impl Into<Heading>, message: impl Into<String>) -> Self {
         Problem {
             code: code.into(),
             severity: Severity::Error,
@@ -265,7 +317,7 @@ fn flatten(problem: &Problem) -> Vec<Problem> {
             }
         } else {
             after.push(Problem {
-                code: "↳ 相关位置".into(),
+                code: Heading::Title("↳ 相关位置".into()),
                 severity: Severity::Advice,
                 related: Vec::new(),
                 ..related.clone()
