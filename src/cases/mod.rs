@@ -76,8 +76,9 @@ pub struct Case {
 /// What scoring a case's submission gave.
 #[derive(Debug)]
 pub enum Actual {
-    /// The outcome.
-    Scored(Box<Outcome>),
+    /// The outcome, and the submission paths of each finding's places (in
+    /// the order of `findings`).
+    Scored(Box<Outcome>, Vec<Vec<String>>),
     /// It failed to load or score.
     Failed(Vec<Problem>),
 }
@@ -443,9 +444,23 @@ fn edit_problem(file: &SourceFile, span: Span, message: String) -> Problem {
 /// Score a case's submission with `rules` (whatever `unit.year` says).
 pub fn run(case: &Case, rules: &RuleSet) -> Actual {
     let loaded = crate::data::load_submission(case.submission.clone(), &rules.schema)
-        .and_then(|s| crate::eval::score(rules, &s));
+        .and_then(|s| crate::eval::score(rules, &s).map(|o| (o, s)));
     match loaded {
-        Ok(outcome) => Actual::Scored(Box::new(outcome)),
+        Ok((outcome, submission)) => {
+            let places = outcome
+                .findings
+                .iter()
+                .map(|f| {
+                    f.places
+                        .iter()
+                        .filter_map(|&p| usize::try_from(p).ok())
+                        .filter_map(|p| submission.places.get(p))
+                        .map(|p| p.path.clone())
+                        .collect()
+                })
+                .collect();
+            Actual::Scored(Box::new(outcome), places)
+        }
         Err(problems) => Actual::Failed(problems),
     }
 }
