@@ -58,12 +58,17 @@ pub struct Input {
     pub expect: Expect,
     /// Its leading comment (`#` lines), which says what it changes.
     pub comment: String,
+    /// The line of `text` (from 1) where the change is: the first `[edit]`
+    /// path (or, without edits, the first `remove`d path's table), or the
+    /// patched text.
+    pub changed_line: usize,
 }
 
-/// The leading `#` lines of `text`, each with its newline.
+/// The leading comment of `text`: its `#` lines and blank lines up to the
+/// first key, each with its newline.
 pub fn leading_comment(text: &str) -> String {
     text.lines()
-        .take_while(|l| l.starts_with('#'))
+        .take_while(|l| l.starts_with('#') || l.trim().is_empty())
         .map(|l| format!("{l}\n"))
         .collect()
 }
@@ -85,11 +90,12 @@ pub fn read(path: &Path) -> Input {
     let comment = leading_comment(&source);
     let doc: toml_edit::Document<String> = toml_edit::Document::parse(source.clone())
         .unwrap_or_else(|e| panic!("{shown}: not TOML: {e}"));
-    let (body, expect) = if doc.as_table().contains_key("replace") {
+    let (body, expect, at) = if doc.as_table().contains_key("replace") {
         let file = SourceFile::new(shown.as_str(), source.as_str());
         let expect = expect::parse(doc.as_table().get("expect"), &file)
             .unwrap_or_else(|p| panic!("{}", jixiao::diag::render(&p)));
-        (patched(path, &doc), expect)
+        let (text, at) = patched(path, &doc);
+        (text, expect, at)
     } else {
         let case = jixiao::cases::load(
             &path.display().to_string(),
@@ -99,19 +105,75 @@ pub fn read(path: &Path) -> Input {
             },
         )
         .unwrap_or_else(|p| panic!("{shown}:\n{}", jixiao::diag::render(&p)));
-        (case.submission.text.to_string(), case.expect)
+        let text = case.submission.text.to_string();
+        let at = first_change(&doc)
+            .and_then(|p| offset_of(&text, &p))
+            .unwrap_or(0);
+        (text, case.expect, at)
     };
+    let text = format!("{comment}{body}");
+    let changed_line = 1 + text
+        .get(..comment.len() + at)
+        .map_or(0, |t| t.matches('\n').count());
     Input {
         name,
-        text: format!("{comment}{body}"),
+        text,
         expect,
         comment,
+        changed_line,
     }
 }
 
+/// The first path a case edits, or else the table of the first it removes.
+fn first_change(doc: &toml_edit::Document<String>) -> Option<String> {
+    let edit = doc.as_table().get("edit").and_then(|e| e.as_table_like());
+    if let Some((key, _)) = edit.and_then(|e| e.iter().next()) {
+        return Some(key.to_string());
+    }
+    let removed = doc.as_table().get("remove")?.as_array()?.get(0)?.as_str()?;
+    Some(
+        removed
+            .rsplit_once('.')
+            .map_or(removed, |(table, _)| table)
+            .to_string(),
+    )
+}
+
+/// Where `path` is written in `text`: its last key, or its last row.
+fn offset_of(text: &str, path: &str) -> Option<usize> {
+    use jixiao::cases::path::Seg;
+    use toml_edit::{Item, Key, TableLike};
+    let doc = toml_edit::Document::parse(text.to_string()).ok()?;
+    let mut table: &dyn TableLike = doc.as_table();
+    let mut below: Option<&Item> = None;
+    let mut span = None;
+    for seg in jixiao::cases::path::parse(path).ok()? {
+        match seg {
+            Seg::Key(k) => {
+                let t = match below.take() {
+                    Some(item) => item.as_table_like()?,
+                    None => table,
+                };
+                span = t.key(&k).and_then(Key::span).or(span);
+                below = Some(t.get(&k)?);
+            }
+            Seg::Index(i) => match below.take() {
+                Some(Item::ArrayOfTables(rows)) => {
+                    let row = rows.get(i)?;
+                    span = row.span().or(span);
+                    table = row;
+                }
+                _ => break,
+            },
+        }
+    }
+    span.map(|s| s.start)
+}
+
 /// The text of a patch's `file` (relative to the patch) with `replace`
-/// replaced by `with`; panics unless `replace` occurs exactly once.
-fn patched(path: &Path, doc: &toml_edit::Document<String>) -> String {
+/// replaced by `with`, and where; panics unless `replace` occurs exactly
+/// once.
+fn patched(path: &Path, doc: &toml_edit::Document<String>) -> (String, usize) {
     let get = |key: &str| {
         doc.as_table()
             .get(key)
@@ -131,7 +193,8 @@ fn patched(path: &Path, doc: &toml_edit::Document<String>) -> String {
         path.display(),
         file.display()
     );
-    live.replacen(&replace, &with, 1)
+    let at = live.find(&replace).unwrap_or(0);
+    (live.replacen(&replace, &with, 1), at)
 }
 
 /// A fresh temporary folder, removed on drop.
