@@ -171,30 +171,51 @@ fn offset_of(text: &str, path: &str) -> Option<usize> {
 }
 
 /// The text of a patch's `file` (relative to the patch) with `replace`
-/// replaced by `with`, and where; panics unless `replace` occurs exactly
-/// once.
+/// replaced by `with` (each a text, or lists of texts taken in pairs), and
+/// where the first replacement is; panics unless each `replace` occurs
+/// exactly once.
 fn patched(path: &Path, doc: &toml_edit::Document<String>) -> (String, usize) {
-    let get = |key: &str| {
-        doc.as_table()
-            .get(key)
-            .and_then(|v| v.as_str())
-            .unwrap_or_else(|| panic!("{}: `{key}` is not text", path.display()))
-            .to_string()
+    let texts = |key: &str| -> Vec<String> {
+        let item = doc.as_table().get(key);
+        let one = item.and_then(|v| v.as_str()).map(|s| vec![s.to_string()]);
+        let many = item.and_then(|v| v.as_array()).map(|a| {
+            a.iter()
+                .map(|v| v.as_str().map(str::to_string))
+                .collect::<Option<Vec<_>>>()
+        });
+        one.or(many.flatten())
+            .unwrap_or_else(|| panic!("{}: `{key}` is not a text or a list of texts", path.display()))
     };
-    let file = path.parent().expect("a folder").join(get("file"));
-    let live = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-    let (replace, with) = (get("replace"), get("with"));
-    let n = live.matches(&replace).count();
-    assert_eq!(
-        n,
-        1,
-        "{}: `replace` occurs {n} times in {} (exactly once wanted): the live file changed; \
-         write the patch against its text of today",
-        path.display(),
-        file.display()
+    let file = path.parent().expect("a folder").join(
+        texts("file")
+            .first()
+            .unwrap_or_else(|| panic!("{}: no `file`", path.display())),
     );
-    let at = live.find(&replace).unwrap_or(0);
-    (live.replacen(&replace, &with, 1), at)
+    let mut text =
+        std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let (replace, with) = (texts("replace"), texts("with"));
+    assert_eq!(
+        replace.len(),
+        with.len(),
+        "{}: as many `with` as `replace`",
+        path.display()
+    );
+    let mut first = None;
+    for (replace, with) in replace.iter().zip(&with) {
+        let n = text.matches(replace.as_str()).count();
+        assert_eq!(
+            n,
+            1,
+            "{}: {replace:?} occurs {n} times in {} (exactly once wanted): the live file \
+             changed; write the patch against its text of today",
+            path.display(),
+            file.display()
+        );
+        let at = text.find(replace.as_str()).unwrap_or(0);
+        first = Some(first.map_or(at, |f: usize| f.min(at)));
+        text = text.replacen(replace.as_str(), with, 1);
+    }
+    (text, first.unwrap_or(0))
 }
 
 /// A fresh temporary folder, removed on drop.
