@@ -54,6 +54,8 @@ pub struct Input {
     /// The text it gives (the edited base, or the patched file), after the
     /// input's leading comment.
     pub text: String,
+    /// The same without the comment.
+    pub body: String,
     /// Its `[expect]`.
     pub expect: Expect,
     /// Its leading comment (`#` lines), which says what it changes.
@@ -118,6 +120,7 @@ pub fn read(path: &Path) -> Input {
     Input {
         name,
         text,
+        body,
         expect,
         comment,
         changed_line,
