@@ -618,6 +618,73 @@ mod tests {
         assert_eq!(v("true"), None);
     }
 
+    fn expect_of(text: &str) -> Result<Expect, Vec<Problem>> {
+        let file = SourceFile::new("case.toml", text);
+        let doc: toml_edit::Document<String> = match toml_edit::Document::parse(text.to_string()) {
+            Ok(d) => d,
+            Err(e) => panic!("{e}"),
+        };
+        parse(doc.as_table().get("expect"), &file)
+    }
+
+    #[test]
+    fn detailed_findings_count_their_ids() {
+        let Ok(e) = expect_of(
+            "[expect]\nfindings = [\"a\", { id = \"b\", severity = \"warning\", at = \"x.y\", says = [\"1\", \"2\"] }]\n",
+        ) else {
+            panic!("not read");
+        };
+        assert_eq!(e.findings, Some(vec!["a".to_string(), "b".to_string()]));
+        assert_eq!(
+            e.finding_details,
+            vec![FindingWant {
+                id: "b".into(),
+                severity: Some(Severity::Warning),
+                at: vec!["x.y".into()],
+                says: vec!["1".into(), "2".into()],
+            }]
+        );
+        for bad in [
+            "findings = [{ severity = \"warning\" }]",
+            "findings = [{ id = \"b\", severity = \"fatal\" }]",
+            "findings = [{ id = \"b\", where = \"x\" }]",
+            "findings = [{ id = \"b\", at = 1 }]",
+            "findings = [1]",
+        ] {
+            let Err(p) = expect_of(&format!("[expect]\n{bad}\n")) else {
+                panic!("{bad}: read");
+            };
+            assert!(p.iter().all(|p| p.code == "case::expect"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn each_detailed_entry_needs_a_finding_of_its_own() {
+        let paths = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let (p1, p2) = (paths(&["a[0]", "b"]), paths(&["a[1]"]));
+        let seen = [
+            FindingSeen { id: "x", severity: "info", paths: &p1, message: "得分 9" },
+            FindingSeen { id: "x", severity: "warning", paths: &p2, message: "得分 10" },
+        ];
+        let want = |severity, at: &[&str], says: &[&str]| FindingWant {
+            id: "x".into(),
+            severity,
+            at: paths(at),
+            says: paths(says),
+        };
+        // The first entry fits both findings: it must leave the second to
+        // the entry that fits only that one.
+        let wants = [want(None, &[], &["得分"]), want(None, &[], &["得分 9"])];
+        assert!(unmet(&wants, &seen).is_empty());
+        let wants = [
+            want(Some(Severity::Info), &["b"], &[]),
+            want(Some(Severity::Info), &[], &["得分"]),
+        ];
+        assert_eq!(unmet(&wants, &seen), vec![&wants[1]]);
+        assert!(want(Some(Severity::Warning), &["a[1]"], &["10"]).fits(&seen[1]));
+        assert!(!want(None, &["a"], &[]).fits(&seen[0]));
+    }
+
     #[test]
     fn multisets() {
         let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();

@@ -38,7 +38,11 @@
 //! - `[expect]`: `status` (`final`/`pending`), `score`, `range` (`[lo, hi]`),
 //!   `criteria` (criterion id → score, or `[lo, hi]` while pending; any node
 //!   of the sheet, section or leaf), `findings` (every finding id raised,
-//!   repeats counted, order free), or `error = true` with `codes` (the
+//!   repeats counted, order free; an entry may be an inline table
+//!   `{ id, severity, at, says }`, one finding of that id with that
+//!   severity, those submission paths among its places and those pieces of
+//!   text in its message, each such entry met by a different finding), or
+//!   `error = true` with `codes` (the
 //!   problem codes of a submission that must fail). Scores are decimals
 //!   written as strings or numbers and read from their text, exactly. What
 //!   is left out is not checked.
