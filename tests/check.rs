@@ -17,13 +17,13 @@
     clippy::indexing_slicing
 )]
 
-#[allow(dead_code)] // each suite uses part of it
-mod cases_support;
-
 use jixiao::source::SourceFile;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+#[allow(dead_code)] // each suite uses part of it
+mod cases_support;
 
 const MANIFEST: &str = env!("CARGO_MANIFEST_DIR");
 

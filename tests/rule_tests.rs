@@ -221,7 +221,10 @@ fn detailed_findings_are_checked() {
     let root = scratch("detailed");
     let ids = "\"self_score_mismatch\", \"report_figure_mismatch\", \"report_figure_mismatch\", \"over_execution\", \"three_public_over_budget\", \"three_public_over_budget\", \"execution_score\", \"execution_score\", \"quantitative_score\", \"quantitative_score\", \"unrefined_level2\", \"unrefined_level2\", \"budget_adjustment\"";
     for (name, detail) in [
-        ("zz-right", "at = \"projects[0].indicators[5]\", says = [\"业务工作经费\", \"得分 9\"]"),
+        (
+            "zz-right",
+            "at = \"projects[0].indicators[5]\", says = [\"业务工作经费\", \"得分 9\"]",
+        ),
         ("zz-wrong", "severity = \"error\", says = \"得分 8\""),
     ] {
         std::fs::write(
@@ -234,8 +237,16 @@ fn detailed_findings_are_checked() {
     }
     let run = jixiao(&root, &["test", "--rules", "rules/2022"]);
     assert_eq!(run.code, Some(1), "{}\n{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("zz-right.toml ... ok"), "{}", run.stdout);
-    assert!(run.stdout.contains("zz-wrong.toml ... FAILED"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("zz-right.toml ... ok"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("zz-wrong.toml ... FAILED"),
+        "{}",
+        run.stdout
+    );
     assert!(
         run.stdout
             .contains("应有而没有的发现 findings：error missing_deviation「得分 8」"),

@@ -18,6 +18,7 @@
     clippy::indexing_slicing
 )]
 
+#[allow(dead_code)] // each suite uses part of it
 mod cases_support;
 
 use cases_support::{Input, Scratch};
@@ -285,7 +286,12 @@ fn check_scored(
             &node["range"],
             &Value::from(range.to_vec()),
         );
-        expect_eq(problems, &what("basis"), &node["basis"], &Value::from(basis));
+        expect_eq(
+            problems,
+            &what("basis"),
+            &node["basis"],
+            &Value::from(basis),
+        );
     }
     // The whole tree: normalised decimals, and every parent the sum of its
     // children (score, range, max) with the basis domain.md derives.

@@ -186,8 +186,12 @@ fn patched(path: &Path, doc: &toml_edit::Document<String>) -> (String, usize) {
                 .map(|v| v.as_str().map(str::to_string))
                 .collect::<Option<Vec<_>>>()
         });
-        one.or(many.flatten())
-            .unwrap_or_else(|| panic!("{}: `{key}` is not a text or a list of texts", path.display()))
+        one.or(many.flatten()).unwrap_or_else(|| {
+            panic!(
+                "{}: `{key}` is not a text or a list of texts",
+                path.display()
+            )
+        })
     };
     let file = path.parent().expect("a folder").join(
         texts("file")
