@@ -152,7 +152,11 @@ pub fn unmet<'w>(wants: &'w [FindingWant], seen: &[FindingSeen<'_>]) -> Vec<&'w 
     }
     let fits: Vec<Vec<usize>> = wants
         .iter()
-        .map(|w| (0..seen.len()).filter(|&i| seen.get(i).is_some_and(|s| w.fits(s))).collect())
+        .map(|w| {
+            (0..seen.len())
+                .filter(|&i| seen.get(i).is_some_and(|s| w.fits(s)))
+                .collect()
+        })
         .collect();
     let mut owner = vec![None; seen.len()];
     wants
@@ -383,7 +387,10 @@ type Spanned = (Option<std::ops::Range<usize>>, String);
 /// entries.
 fn findings(item: &Item) -> Result<(Vec<String>, Vec<FindingWant>), Spanned> {
     let Some(array) = item.as_array() else {
-        return Err((item.span(), "`findings` 应为数组：发现的编号，或写明细节的内联表".into()));
+        return Err((
+            item.span(),
+            "`findings` 应为数组：发现的编号，或写明细节的内联表".into(),
+        ));
     };
     let mut ids = Vec::new();
     let mut details = Vec::new();
@@ -663,8 +670,18 @@ mod tests {
         let paths = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         let (p1, p2) = (paths(&["a[0]", "b"]), paths(&["a[1]"]));
         let seen = [
-            FindingSeen { id: "x", severity: "info", paths: &p1, message: "得分 9" },
-            FindingSeen { id: "x", severity: "warning", paths: &p2, message: "得分 10" },
+            FindingSeen {
+                id: "x",
+                severity: "info",
+                paths: &p1,
+                message: "得分 9",
+            },
+            FindingSeen {
+                id: "x",
+                severity: "warning",
+                paths: &p2,
+                message: "得分 10",
+            },
         ];
         let want = |severity, at: &[&str], says: &[&str]| FindingWant {
             id: "x".into(),
