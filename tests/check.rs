@@ -1,15 +1,14 @@
-//! The static checker on broken rules. Every `tests/fixtures/check/err/*.jx`
-//! is the shipped `rules/2022/sheet.jx` with one thing broken; its first
-//! lines (up to the first blank line) are `#` comments holding a TOML header:
+//! The static checker on broken rules. Every `tests/cases/check/*.toml` is
+//! a patch of the live `rules/2022/sheet.jx` (`file`, `replace`, `with`; see
+//! `cases_support`) that breaks one thing, said by its leading comment
+//! (`# broken: …`); `[expect] codes` are the `Problem::code`s it must give,
+//! in order. A patch whose `replace` is no longer in the live sheet, exactly
+//! once, fails: it is rewritten against today's text, never left to drift.
 //!
-//! ```text
-//! # codes = ["rules::unknown_field"]   (expected `Problem::code`s, in order)
-//! # broken = "…"                       (what was changed, for the reader)
-//! ```
-//!
-//! `diagnostics` snapshots each fixture's rendered problems. (The loop below
-//! does what `insta::glob!` does; that macro needs insta's `glob` feature,
-//! which the dev-dependency does not enable.)
+//! `diagnostics` snapshots each patched sheet's rendered problems
+//! (`check__diagnostics@<name>.jx`). (The loop below does what
+//! `insta::glob!` does; that macro needs insta's `glob` feature, which the
+//! dev-dependency does not enable.)
 
 #![allow(
     clippy::unwrap_used,
@@ -23,6 +22,9 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+#[allow(dead_code)] // each suite uses part of it
+mod cases_support;
+
 const MANIFEST: &str = env!("CARGO_MANIFEST_DIR");
 
 fn manifest(rel: &str) -> PathBuf {
@@ -33,35 +35,33 @@ fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// The broken sheets, in file-name order.
-fn fixtures() -> Vec<PathBuf> {
-    let dir = manifest("tests/fixtures/check/err");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.expect("directory entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "jx"))
-        .collect();
-    paths.sort();
-    assert!(!paths.is_empty(), "no fixtures in {}", dir.display());
-    paths
+/// The patches, read: (name, the broken sheet, the expected codes).
+fn broken_sheets() -> Vec<(String, String, Vec<String>)> {
+    cases_support::list("check")
+        .iter()
+        .map(|(name, path)| {
+            let input = cases_support::read(path);
+            assert!(
+                input.comment.starts_with("# broken:"),
+                "{name}: no `# broken:` comment at the top"
+            );
+            let codes = input
+                .expect
+                .codes
+                .clone()
+                .unwrap_or_else(|| panic!("{name}: no `codes` in [expect]"));
+            (name.clone(), input.body, codes)
+        })
+        .collect()
 }
 
-/// The `codes` of a fixture's header.
-fn expected_codes(text: &str) -> Vec<String> {
-    let header: String = text
-        .lines()
-        .take_while(|l| l.starts_with('#'))
-        .map(|l| format!("{}\n", &l[1..]))
-        .collect();
-    let table: toml::Table = header.parse().unwrap_or_else(|e| panic!("bad header: {e}"));
-    let codes = table
-        .get("codes")
-        .and_then(|c| c.as_array())
-        .expect("header lists `codes`");
-    codes
-        .iter()
-        .map(|c| c.as_str().expect("codes are strings").to_string())
-        .collect()
+/// The broken sheet of one patch.
+fn broken_sheet(name: &str) -> String {
+    broken_sheets()
+        .into_iter()
+        .find(|(n, ..)| n == name)
+        .unwrap_or_else(|| panic!("no tests/cases/check/{name}.toml"))
+        .1
 }
 
 #[test]
@@ -72,32 +72,29 @@ fn broken_sheets_are_diagnosed() {
             read(&manifest(&format!("rules/2022/{name}"))),
         )
     };
-    for path in fixtures() {
-        let text = read(&path);
-        let file_name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .expect("UTF-8 file name")
-            .to_string();
+    for (name, text, expected) in broken_sheets() {
+        let file_name = format!("{name}.jx");
         let files = vec![
-            shipped("schema.jx"),
+            shipped("cells.jx"),
             shipped("params.jx"),
+            shipped("schema.jx"),
             SourceFile::new("rules/2022/sheet.jx", text.as_str()),
         ];
         let problems = match jixiao::check::compile(files) {
-            Ok(_) => panic!("{file_name}: compiled without problems"),
+            Ok(_) => panic!("{name}: compiled without problems"),
             Err(p) => p,
         };
         let codes: Vec<String> = problems.iter().map(|p| p.code.to_string()).collect();
-        assert_eq!(codes, expected_codes(&text), "{file_name}: codes");
-        insta::with_settings!({ snapshot_suffix => file_name.as_str(), input_file => &path }, {
+        assert_eq!(codes, expected, "{name}: codes");
+        let input = manifest(&format!("tests/cases/check/{name}.toml"));
+        insta::with_settings!({ snapshot_suffix => file_name.as_str(), input_file => &input }, {
             insta::assert_snapshot!("diagnostics", jixiao::diag::render(&problems));
         });
     }
 }
 
-/// A copy of `rules/2022` in a fresh temporary folder, `sheet.jx` replaced by
-/// `fixture` (if any). Removed on drop.
+/// A copy of `rules/2022` in a fresh temporary folder, `sheet.jx` broken by
+/// the patch `fixture` (if any). Removed on drop.
 struct RulesCopy(PathBuf);
 
 impl RulesCopy {
@@ -111,11 +108,7 @@ impl RulesCopy {
                 .expect("copy rules");
         }
         if let Some(f) = fixture {
-            std::fs::copy(
-                manifest(&format!("tests/fixtures/check/err/{f}.jx")),
-                dir.join("sheet.jx"),
-            )
-            .expect("copy fixture");
+            std::fs::write(dir.join("sheet.jx"), broken_sheet(f)).expect("write sheet");
         }
         RulesCopy(dir)
     }
@@ -139,10 +132,10 @@ fn check(rules: Option<&Path>, json: bool) -> Output {
     cmd.output().expect("run jixiao")
 }
 
-/// 1-based number of the first non-comment line of `fixture` containing
-/// `needle`.
+/// 1-based number of the first non-comment line of the sheet `fixture`
+/// breaks containing `needle`.
 fn line_of(fixture: &str, needle: &str) -> usize {
-    let text = read(&manifest(&format!("tests/fixtures/check/err/{fixture}.jx")));
+    let text = broken_sheet(fixture);
     1 + text
         .lines()
         .position(|l| !l.starts_with('#') && l.contains(needle))

@@ -1,6 +1,6 @@
 //! Snapshots of what `jixiao score` prints: the reference example's text and
 //! JSON reports, the same without `[review]` (pending), and the stderr of the
-//! submissions in `tests/variants/` that cannot be scored.
+//! variants in `tests/cases/variants/` that cannot be scored.
 
 #![allow(
     clippy::unwrap_used,
@@ -8,6 +8,9 @@
     clippy::panic,
     clippy::indexing_slicing
 )]
+
+#[allow(dead_code)] // each suite uses part of it
+mod cases_support;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -109,46 +112,37 @@ fn example_without_review_is_pending() {
     });
 }
 
-/// Variants that must not be scored; each prefix must match at least one file.
-const FAILING: &[&str] = &[
-    "override-without-note",
-    "judgment-on-automatic",
-    "problems-score-out-of-tier",
-    "problems-other-without-note",
-    "misspelt-key",
-    "wrong-type-done",
-    "wrong-type-weight",
-    "broken-toml",
-    "impossible-date",
-];
-
+/// The variants that must not be scored (`error = true`): stderr of each,
+/// run on the submission the case gives, written as `tests/variants/NAME.toml`.
 #[test]
 fn failing_variants_stderr() {
-    let dir = Path::new(MANIFEST).join("tests/variants");
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
-        .expect("read tests/variants")
-        .filter_map(|e| {
-            e.ok()?
-                .file_name()
-                .to_str()?
-                .strip_suffix(".toml")
-                .map(str::to_string)
-        })
-        .collect();
-    names.sort();
-    for prefix in FAILING {
-        let matching: Vec<&String> = names.iter().filter(|n| n.starts_with(prefix)).collect();
-        assert!(!matching.is_empty(), "no variant starts with {prefix}");
-        for name in matching {
-            let file = format!("tests/variants/{name}.toml");
-            let run = score(Path::new(&file), false);
-            assert_eq!(run.code, Some(1), "{name}: {}", run.stderr);
-            assert!(run.stdout.is_empty(), "{name}: stdout {}", run.stdout);
-            assert!(
-                run.stderr.contains(&file),
-                "{name}: stderr does not name the file"
-            );
-            insta::assert_snapshot!(format!("stderr_{name}"), run.stderr);
+    let scratch = cases_support::Scratch::new("report");
+    let mut failing = 0;
+    for (name, path) in cases_support::list("variants") {
+        let input = cases_support::read(&path);
+        if !input.expect.error {
+            continue;
         }
+        failing += 1;
+        let file = scratch.put("variants", &input);
+        let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+            .current_dir(&scratch.0)
+            .env("NO_COLOR", "1")
+            .args(["score", &file])
+            .output()
+            .expect("run jixiao");
+        let run = Run {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        };
+        assert_eq!(run.code, Some(1), "{name}: {}", run.stderr);
+        assert!(run.stdout.is_empty(), "{name}: stdout {}", run.stdout);
+        assert!(
+            run.stderr.contains(&file),
+            "{name}: stderr does not name the file"
+        );
+        insta::assert_snapshot!(format!("stderr_{name}"), run.stderr);
     }
+    assert!(failing >= 9, "only {failing} failing variants");
 }

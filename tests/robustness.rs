@@ -2,10 +2,10 @@
 //! an explained error (exit 1, the file, line and column, what was expected)
 //! — never a panic, a hang or a stack overflow.
 //!
-//! - `tests/bad/*.toml`: stored bad submissions, each the reference example
-//!   with one thing broken (its first line, `# bad: …`, says what), plus an
-//!   empty and a binary file. Each must exit 1 with the expected code, and
-//!   its stderr is snapshotted (`bad@<name>`).
+//! - Bad submissions: `tests/cases/bad/*.toml`, each the reference example
+//!   with one thing broken (its first line, `# bad: …`, says what), and an
+//!   empty and a binary file in `tests/bad/`. Each must exit 1 with the
+//!   expected codes, and its stderr is snapshotted (`bad@<name>`).
 //! - Generated inputs too large or too odd to store: a BOM and CRLF copy of
 //!   the example (both still score 95), a GB18030 copy, 100,000 nested
 //!   arrays, a 10 MB text, 50,000 indicator rows, a file over the size
@@ -22,6 +22,9 @@
     clippy::panic,
     clippy::indexing_slicing
 )]
+
+#[allow(dead_code)] // each suite uses part of it
+mod cases_support;
 
 use jixiao::source::SourceFile;
 use serde_json::Value;
@@ -43,9 +46,14 @@ struct Run {
 
 /// `jixiao ARGS…` from the manifest directory, timed.
 fn jixiao(args: &[&str]) -> Run {
+    jixiao_at(Path::new(MANIFEST), args)
+}
+
+/// `jixiao ARGS…` from `dir`, timed.
+fn jixiao_at(dir: &Path, args: &[&str]) -> Run {
     let start = Instant::now();
     let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .current_dir(MANIFEST)
+        .current_dir(dir)
         .env("NO_COLOR", "1")
         .args(args)
         .output()
@@ -151,19 +159,37 @@ fn literal(text: &str) -> String {
         .collect()
 }
 
-/// Stored bad inputs: file name, expected diagnostic codes (each must appear).
+/// Stored bad inputs that are not an edit of the example: file name,
+/// expected diagnostic codes (each must appear).
 const BAD: &[(&str, &[&str])] = &[
-    ("beyond-decimal.toml", &["submission::wrong_type"]),
     ("binary.toml", &["io::binary"]),
-    ("duplicate-key.toml", &["submission::toml"]),
     ("empty.toml", &["submission::missing_key"]),
-    ("exponent-out-of-range.toml", &["submission::wrong_type"]),
-    ("impossible-day.toml", &["submission::toml"]),
-    ("impossible-month.toml", &["submission::toml"]),
-    ("inf.toml", &["submission::wrong_type"]),
-    ("nan.toml", &["submission::wrong_type"]),
-    ("wrong-types.toml", &["submission::wrong_type"]),
 ];
+
+/// One bad input, run as `tests/bad/NAME` from `dir`: explained, quick,
+/// with each code and a place, and its stderr snapshotted (`bad@NAME`).
+fn check_bad(dir: &Path, name: &str, codes: &[String]) {
+    let file = format!("tests/bad/{name}");
+    let run = jixiao_at(dir, &["score", &file]);
+    assert_explained(&run, &file, name);
+    assert_quick(&run, name);
+    for code in codes {
+        assert!(
+            run.stderr.contains(code.as_str()),
+            "{name}: no {code}\n{}",
+            run.stderr
+        );
+    }
+    // Problems with a place give file:line:column.
+    if name != "binary.toml" {
+        assert!(
+            run.stderr.contains(&format!("[{file}:")),
+            "{name}: no file:line:column\n{}",
+            run.stderr
+        );
+    }
+    snapshot(&format!("bad@{name}"), &run.stderr, None);
+}
 
 #[test]
 fn stored_bad_inputs_are_explained() {
@@ -176,26 +202,27 @@ fn stored_bad_inputs_are_explained() {
     let listed: Vec<&str> = BAD.iter().map(|(n, _)| *n).collect();
     assert_eq!(names, listed, "tests/bad and BAD disagree");
     for (name, codes) in BAD {
-        let file = format!("tests/bad/{name}");
-        let run = jixiao(&["score", &file]);
-        assert_explained(&run, &file, name);
-        assert_quick(&run, name);
-        for code in *codes {
-            assert!(
-                run.stderr.contains(code),
-                "{name}: no {code}\n{}",
-                run.stderr
-            );
-        }
-        // Problems with a place give file:line:column.
-        if !matches!(*name, "binary.toml") {
-            assert!(
-                run.stderr.contains(&format!("[{file}:")),
-                "{name}: no file:line:column\n{}",
-                run.stderr
-            );
-        }
-        snapshot(&format!("bad@{name}"), &run.stderr, None);
+        let codes: Vec<String> = codes.iter().map(|c| c.to_string()).collect();
+        check_bad(Path::new(MANIFEST), name, &codes);
+    }
+}
+
+/// The bad inputs that are the example with one thing broken
+/// (`tests/cases/bad/`: a case, or a patch for what is not TOML), written
+/// out as `tests/bad/NAME.toml`; `[expect] codes` must each appear.
+#[test]
+fn bad_edits_of_the_example_are_explained() {
+    let scratch = cases_support::Scratch::new("bad");
+    for (_, path) in cases_support::list("bad") {
+        let input = cases_support::read(&path);
+        assert!(
+            input.comment.starts_with("# bad:") && input.expect.error,
+            "{}: a `# bad:` comment and `error = true` wanted",
+            path.display()
+        );
+        scratch.put("bad", &input);
+        let codes = input.expect.codes.clone().unwrap_or_default();
+        check_bad(&scratch.0, &format!("{}.toml", input.name), &codes);
     }
 }
 

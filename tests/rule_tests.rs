@@ -271,6 +271,48 @@ fn one_reason_for_many_failures_is_shown_once() {
     let _ = std::fs::remove_dir_all(&root);
 }
 
+/// A `findings` entry may name the severity, a place and a piece of the
+/// message of one finding; a wrong detail fails the case and is shown.
+#[test]
+fn detailed_findings_are_checked() {
+    let root = scratch("detailed");
+    let ids = "\"self_score_mismatch\", \"report_figure_mismatch\", \"report_figure_mismatch\", \"over_execution\", \"three_public_over_budget\", \"three_public_over_budget\", \"execution_score\", \"execution_score\", \"quantitative_score\", \"quantitative_score\", \"unrefined_level2\", \"unrefined_level2\", \"budget_adjustment\"";
+    for (name, detail) in [
+        (
+            "zz-right",
+            "at = \"projects[0].indicators[5]\", says = [\"业务工作经费\", \"得分 9\"]",
+        ),
+        ("zz-wrong", "severity = \"error\", says = \"得分 8\""),
+    ] {
+        std::fs::write(
+            root.join(format!("rules/2022/tests/{name}.toml")),
+            format!(
+                "base = \"bases/yueyanglou-finance-office.toml\"\n\n[expect]\nfindings = [{ids},\n    {{ id = \"missing_deviation\", {detail} }},\n]\n"
+            ),
+        )
+        .expect("write case");
+    }
+    let run = jixiao(&root, &["test", "--rules", "rules/2022"]);
+    assert_eq!(run.code, Some(1), "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("zz-right.toml ... ok"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("zz-wrong.toml ... FAILED"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("应有而没有的发现 findings：error missing_deviation「得分 8」"),
+        "{}",
+        run.stdout
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
 #[test]
 fn whole_submission_case() {
     let root = scratch("whole");

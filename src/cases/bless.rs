@@ -41,7 +41,7 @@ pub fn bless(text: &str, expect: &Expect, actual: &Actual) -> Result<Option<Stri
                 put(table, "codes", list(&codes));
             }
         }
-        Actual::Scored(outcome) => {
+        Actual::Scored(outcome, _) => {
             table.remove("error");
             table.remove("codes");
             scored(table, expect, outcome, inline);
@@ -241,7 +241,7 @@ pub fn changes(expect: &Expect, actual: &Actual) -> Vec<Change> {
                 );
             }
         }
-        Actual::Scored(outcome) => {
+        Actual::Scored(outcome, _) => {
             if expect.error {
                 change("error", "true".into(), "（删去：能评分）".into(), false);
             }

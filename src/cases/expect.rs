@@ -6,6 +6,7 @@ use super::{Actual, node_by_id};
 use crate::diag::Code;
 use crate::diag::Problem;
 use crate::eval::outcome::{NodeOutcome, Outcome, Status};
+use crate::ir::Severity;
 use crate::source::{SourceFile, Span, did_you_mean};
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -57,12 +58,117 @@ pub struct Expect {
     pub range: Option<(Decimal, Decimal)>,
     /// `criteria`: id → expected result, in file order.
     pub criteria: Vec<(String, Want)>,
-    /// `findings`: finding ids, a multiset.
+    /// `findings`: finding ids, a multiset (a detailed entry counts its id).
     pub findings: Option<Vec<String>>,
+    /// The detailed entries of `findings` (`{ id = …, severity = …, at = …,
+    /// says = … }`): each must be one finding, a different one for each.
+    pub finding_details: Vec<FindingWant>,
     /// `error = true`: the submission must fail to load or score.
     pub error: bool,
     /// `codes`: the problem codes of that failure, a multiset.
     pub codes: Option<Vec<String>>,
+}
+
+/// A detailed `findings` entry: one finding with this id and, where given,
+/// this severity, these submission paths among its places and these pieces
+/// of text in its message.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FindingWant {
+    /// The check id.
+    pub id: String,
+    /// `severity`
+    pub severity: Option<Severity>,
+    /// `at`: submission paths the finding concerns (each one of its places).
+    pub at: Vec<String>,
+    /// `says`: pieces of its message.
+    pub says: Vec<String>,
+}
+
+impl std::fmt::Display for FindingWant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(s) = self.severity {
+            write!(f, "{} ", s.as_str())?;
+        }
+        write!(f, "{}", self.id)?;
+        if !self.at.is_empty() {
+            write!(f, "（在 {}）", self.at.join("、"))?;
+        }
+        for piece in &self.says {
+            write!(f, "「{piece}」")?;
+        }
+        Ok(())
+    }
+}
+
+/// A finding as a detailed entry sees it.
+#[derive(Clone, Copy, Debug)]
+pub struct FindingSeen<'a> {
+    /// Its id.
+    pub id: &'a str,
+    /// `error`, `warning` or `info`.
+    pub severity: &'a str,
+    /// The submission paths of its places.
+    pub paths: &'a [String],
+    /// Its message.
+    pub message: &'a str,
+}
+
+impl FindingWant {
+    /// Whether `seen` is such a finding.
+    pub fn fits(&self, seen: &FindingSeen<'_>) -> bool {
+        seen.id == self.id
+            && self.severity.is_none_or(|s| s.as_str() == seen.severity)
+            && self.at.iter().all(|p| seen.paths.contains(p))
+            && self.says.iter().all(|t| seen.message.contains(t.as_str()))
+    }
+}
+
+/// The detailed entries that no finding answers, each answered by a
+/// different finding: those left over by a largest matching of entries to
+/// findings (augmenting paths); empty when all are met.
+pub fn unmet<'w>(wants: &'w [FindingWant], seen: &[FindingSeen<'_>]) -> Vec<&'w FindingWant> {
+    /// Find a finding for entry `w`, moving earlier entries along if need be.
+    fn augment(
+        w: usize,
+        fits: &[Vec<usize>],
+        owner: &mut [Option<usize>],
+        visited: &mut [bool],
+    ) -> bool {
+        for &f in fits.get(w).map_or(&[][..], Vec::as_slice) {
+            if visited.get(f).copied().unwrap_or(true) {
+                continue;
+            }
+            if let Some(v) = visited.get_mut(f) {
+                *v = true;
+            }
+            let current = owner.get(f).copied().flatten();
+            if current.is_none_or(|other| augment(other, fits, owner, visited)) {
+                if let Some(o) = owner.get_mut(f) {
+                    *o = Some(w);
+                }
+                return true;
+            }
+        }
+        false
+    }
+    let fits: Vec<Vec<usize>> = wants
+        .iter()
+        .map(|w| {
+            (0..seen.len())
+                .filter(|&i| seen.get(i).is_some_and(|s| w.fits(s)))
+                .collect()
+        })
+        .collect();
+    let mut owner = vec![None; seen.len()];
+    wants
+        .iter()
+        .enumerate()
+        .filter(|(w, _)| {
+            let mut visited = vec![false; seen.len()];
+            !augment(*w, &fits, &mut owner, &mut visited)
+        })
+        .map(|(_, want)| want)
+        .collect()
 }
 
 /// How the actual result differs from the expectation.
@@ -197,13 +303,23 @@ pub fn parse(item: Option<&Item>, file: &SourceFile) -> Result<Expect, Vec<Probl
                     "如 criteria = { timeliness = \"7\", body = \"6\" }",
                 )),
             },
-            "findings" | "codes" => match strings(value) {
-                Some(list) if key == "findings" => expect.findings = Some(list),
+            "findings" => match findings(value) {
+                Ok((ids, details)) => {
+                    expect.findings = Some(ids);
+                    expect.finding_details = details;
+                }
+                Err((span, message)) => problems.push(problem(
+                    span.or(value.span()).or(key_span),
+                    message,
+                    FINDINGS_HELP,
+                )),
+            },
+            "codes" => match strings(value) {
                 Some(list) => expect.codes = Some(list),
                 None => problems.push(problem(
                     span,
-                    format!("`{key}` 应为文字的数组"),
-                    "如 findings = [\"self_score_mismatch\", \"over_execution\"]",
+                    "`codes` 应为文字的数组".into(),
+                    "如 codes = [\"submission::unknown_key\"]",
                 )),
             },
             "error" => match value.as_bool() {
@@ -261,6 +377,88 @@ fn pair(value: &Value) -> Option<(Decimal, Decimal)> {
     }
 }
 
+const FINDINGS_HELP: &str = "如 findings = [\"over_execution\", { id = \"execution_score\", severity = \"warning\", at = \"projects[0].funds.score\", says = \"9.69\" }]";
+
+/// The keys of a detailed `findings` entry.
+const FINDING_KEYS: [&str; 4] = ["id", "severity", "at", "says"];
+
+type Spanned = (Option<std::ops::Range<usize>>, String);
+
+/// `findings`: the ids (a detailed entry gives its id) and the detailed
+/// entries.
+fn findings(item: &Item) -> Result<(Vec<String>, Vec<FindingWant>), Spanned> {
+    let Some(array) = item.as_array() else {
+        return Err((
+            item.span(),
+            "`findings` 应为数组：发现的编号，或写明细节的内联表".into(),
+        ));
+    };
+    let mut ids = Vec::new();
+    let mut details = Vec::new();
+    for v in array.iter() {
+        match v {
+            Value::String(s) => ids.push(s.value().clone()),
+            Value::InlineTable(t) => {
+                let want = finding_want(t)?;
+                ids.push(want.id.clone());
+                details.push(want);
+            }
+            _ => {
+                return Err((
+                    v.span(),
+                    "`findings` 的每一项应是发现的编号（文字），或 { id = …, severity = …, at = …, says = … }".into(),
+                ));
+            }
+        }
+    }
+    Ok((ids, details))
+}
+
+fn finding_want(t: &toml_edit::InlineTable) -> Result<FindingWant, Spanned> {
+    let mut want = FindingWant::default();
+    let mut id = None;
+    for (key, v) in t.iter() {
+        let bad = |m: &str| (v.span(), format!("发现的 `{key}` {m}"));
+        match key {
+            "id" => id = Some(v.as_str().ok_or_else(|| bad("应为文字"))?.to_string()),
+            "severity" => {
+                want.severity = Some(match v.as_str() {
+                    Some("error") => Severity::Error,
+                    Some("warning") => Severity::Warning,
+                    Some("info") => Severity::Info,
+                    _ => return Err(bad("应为 \"error\"、\"warning\" 或 \"info\"")),
+                });
+            }
+            "at" | "says" => {
+                let list = match v {
+                    Value::String(s) => vec![s.value().clone()],
+                    Value::Array(a) => a
+                        .iter()
+                        .map(|x| x.as_str().map(str::to_string))
+                        .collect::<Option<Vec<_>>>()
+                        .ok_or_else(|| bad("应为文字或文字的数组"))?,
+                    _ => return Err(bad("应为文字或文字的数组")),
+                };
+                if key == "at" {
+                    want.at = list;
+                } else {
+                    want.says = list;
+                }
+            }
+            other => {
+                let hint = did_you_mean(other, FINDING_KEYS)
+                    .unwrap_or_else(|| format!("可用的键：{}", FINDING_KEYS.join("、")));
+                return Err((
+                    t.key(other).and_then(toml_edit::Key::span),
+                    format!("发现中没有 `{other}` 这一项（{hint}）"),
+                ));
+            }
+        }
+    }
+    want.id = id.ok_or_else(|| (t.span(), "写明细节的发现要有 `id`".to_string()))?;
+    Ok(want)
+}
+
 fn strings(item: &Item) -> Option<Vec<String>> {
     item.as_array()?
         .iter()
@@ -289,16 +487,16 @@ pub fn compare(expect: &Expect, actual: &Actual) -> Vec<Mismatch> {
                 vec![Mismatch::Codes { missing, extra }]
             }
         }
-        Actual::Scored(outcome) => {
+        Actual::Scored(outcome, places) => {
             if expect.error {
                 return vec![Mismatch::ScoredInsteadOfError];
             }
-            scored(expect, outcome)
+            scored(expect, outcome, places)
         }
     }
 }
 
-fn scored(expect: &Expect, outcome: &Outcome) -> Vec<Mismatch> {
+fn scored(expect: &Expect, outcome: &Outcome, places: &[Vec<String>]) -> Vec<Mismatch> {
     let mut out = Vec::new();
     if let Some(status) = expect.status
         && status != outcome.status
@@ -351,6 +549,28 @@ fn scored(expect: &Expect, outcome: &Outcome) -> Vec<Mismatch> {
         let (missing, extra) = multiset_diff(findings, &got);
         if !missing.is_empty() || !extra.is_empty() {
             out.push(Mismatch::Findings { missing, extra });
+        } else {
+            let seen: Vec<FindingSeen<'_>> = outcome
+                .findings
+                .iter()
+                .enumerate()
+                .map(|(i, f)| FindingSeen {
+                    id: &f.id,
+                    severity: f.severity.as_str(),
+                    paths: places.get(i).map_or(&[], Vec::as_slice),
+                    message: &f.message,
+                })
+                .collect();
+            let unmet: Vec<String> = unmet(&expect.finding_details, &seen)
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            if !unmet.is_empty() {
+                out.push(Mismatch::Findings {
+                    missing: unmet,
+                    extra: Vec::new(),
+                });
+            }
         }
     }
     out
@@ -404,6 +624,83 @@ mod tests {
         assert_eq!(v("0.1"), Some(d("0.1")));
         assert_eq!(v("\"x\""), None);
         assert_eq!(v("true"), None);
+    }
+
+    fn expect_of(text: &str) -> Result<Expect, Vec<Problem>> {
+        let file = SourceFile::new("case.toml", text);
+        let doc: toml_edit::Document<String> = match toml_edit::Document::parse(text.to_string()) {
+            Ok(d) => d,
+            Err(e) => panic!("{e}"),
+        };
+        parse(doc.as_table().get("expect"), &file)
+    }
+
+    #[test]
+    fn detailed_findings_count_their_ids() {
+        let Ok(e) = expect_of(
+            "[expect]\nfindings = [\"a\", { id = \"b\", severity = \"warning\", at = \"x.y\", says = [\"1\", \"2\"] }]\n",
+        ) else {
+            panic!("not read");
+        };
+        assert_eq!(e.findings, Some(vec!["a".to_string(), "b".to_string()]));
+        assert_eq!(
+            e.finding_details,
+            vec![FindingWant {
+                id: "b".into(),
+                severity: Some(Severity::Warning),
+                at: vec!["x.y".into()],
+                says: vec!["1".into(), "2".into()],
+            }]
+        );
+        for bad in [
+            "findings = [{ severity = \"warning\" }]",
+            "findings = [{ id = \"b\", severity = \"fatal\" }]",
+            "findings = [{ id = \"b\", where = \"x\" }]",
+            "findings = [{ id = \"b\", at = 1 }]",
+            "findings = [1]",
+        ] {
+            let Err(p) = expect_of(&format!("[expect]\n{bad}\n")) else {
+                panic!("{bad}: read");
+            };
+            assert!(p.iter().all(|p| p.code == "case::expect"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn each_detailed_entry_needs_a_finding_of_its_own() {
+        let paths = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let (p1, p2) = (paths(&["a[0]", "b"]), paths(&["a[1]"]));
+        let seen = [
+            FindingSeen {
+                id: "x",
+                severity: "info",
+                paths: &p1,
+                message: "得分 9",
+            },
+            FindingSeen {
+                id: "x",
+                severity: "warning",
+                paths: &p2,
+                message: "得分 10",
+            },
+        ];
+        let want = |severity, at: &[&str], says: &[&str]| FindingWant {
+            id: "x".into(),
+            severity,
+            at: paths(at),
+            says: paths(says),
+        };
+        // The first entry fits both findings: it must leave the second to
+        // the entry that fits only that one.
+        let wants = [want(None, &[], &["得分"]), want(None, &[], &["得分 9"])];
+        assert!(unmet(&wants, &seen).is_empty());
+        let wants = [
+            want(Some(Severity::Info), &["b"], &[]),
+            want(Some(Severity::Info), &[], &["得分"]),
+        ];
+        assert_eq!(unmet(&wants, &seen), vec![&wants[1]]);
+        assert!(want(Some(Severity::Warning), &["a[1]"], &["10"]).fits(&seen[1]));
+        assert!(!want(None, &["a"], &[]).fits(&seen[0]));
     }
 
     #[test]

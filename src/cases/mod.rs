@@ -38,7 +38,11 @@
 //! - `[expect]`: `status` (`final`/`pending`), `score`, `range` (`[lo, hi]`),
 //!   `criteria` (criterion id → score, or `[lo, hi]` while pending; any node
 //!   of the sheet, section or leaf), `findings` (every finding id raised,
-//!   repeats counted, order free), or `error = true` with `codes` (the
+//!   repeats counted, order free; an entry may be an inline table
+//!   `{ id, severity, at, says }`, one finding of that id with that
+//!   severity, those submission paths among its places and those pieces of
+//!   text in its message, each such entry met by a different finding), or
+//!   `error = true` with `codes` (the
 //!   problem codes of a submission that must fail). Scores are decimals
 //!   written as strings or numbers and read from their text, exactly. What
 //!   is left out is not checked.
@@ -77,8 +81,9 @@ pub struct Case {
 /// What scoring a case's submission gave.
 #[derive(Debug)]
 pub enum Actual {
-    /// The outcome.
-    Scored(Box<Outcome>),
+    /// The outcome, and the submission paths of each finding's places (in
+    /// the order of `findings`).
+    Scored(Box<Outcome>, Vec<Vec<String>>),
     /// It failed to load or score.
     Failed(Vec<Problem>),
 }
@@ -444,9 +449,23 @@ fn edit_problem(file: &SourceFile, span: Span, message: String) -> Problem {
 /// Score a case's submission with `rules` (whatever `unit.year` says).
 pub fn run(case: &Case, rules: &RuleSet) -> Actual {
     let loaded = crate::data::load_submission(case.submission.clone(), &rules.schema)
-        .and_then(|s| crate::eval::score(rules, &s));
+        .and_then(|s| crate::eval::score(rules, &s).map(|o| (o, s)));
     match loaded {
-        Ok(outcome) => Actual::Scored(Box::new(outcome)),
+        Ok((outcome, submission)) => {
+            let places = outcome
+                .findings
+                .iter()
+                .map(|f| {
+                    f.places
+                        .iter()
+                        .filter_map(|&p| usize::try_from(p).ok())
+                        .filter_map(|p| submission.places.get(p))
+                        .map(|p| p.path.clone())
+                        .collect()
+                })
+                .collect();
+            Actual::Scored(Box::new(outcome), places)
+        }
         Err(problems) => Actual::Failed(problems),
     }
 }

@@ -26,7 +26,7 @@ pub fn bless_changes(changes: &[Change]) -> String {
 pub fn test_failure(actual: &Actual, mismatches: &[Mismatch], rules: &RuleSet) -> String {
     let mut out = String::new();
     let outcome = match actual {
-        Actual::Scored(o) => Some(o.as_ref()),
+        Actual::Scored(o, _) => Some(o.as_ref()),
         Actual::Failed(_) => None,
     };
     for m in mismatches {
