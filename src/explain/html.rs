@@ -223,15 +223,125 @@ impl Draw for Html {
     }
 
     fn deduction(&mut self, number: usize, node: &NodeOutcome, d: &Deduction, report: &Report<'_>) {
-        deduction(&mut self.0, number, node, d, report);
+        let out = &mut self.0;
+        out.push_str("<div class=\"item\">\n");
+        let _ = writeln!(
+            out,
+            "<h3>{number}. {} <span class=\"id\">{}</span> <span class=\"pts\">扣 {} 分</span></h3>",
+            esc(&node.title),
+            esc(&node.id),
+            decimal(d.points)
+        );
+        let _ = writeln!(
+            out,
+            "<p><span class=\"label\">原因（{}）：</span>{}</p>",
+            kind_word(d.kind),
+            esc(&d.message)
+        );
+        for note in node_notes(node, d) {
+            let _ = writeln!(
+                out,
+                "<p><span class=\"label\">备注：</span>{}</p>",
+                esc(note)
+            );
+        }
+        if let Some(says) = &node.says {
+            let _ = writeln!(out, "<blockquote class=\"says\">{}</blockquote>", esc(says));
+        }
+        values(out, &d.values, report);
+        rule_snippet(out, report.rules, d.span, d.focus);
+        data_snippets(
+            out,
+            report,
+            &data_places(report, &d.places, &d.values, d.review_at.as_ref()),
+        );
+        out.push_str("</div>\n");
     }
 
     fn pending(&mut self, number: usize, node: &NodeOutcome, report: &Report<'_>) {
-        pending_node(&mut self.0, number, node, report.rules);
+        let out = &mut self.0;
+        let rules = report.rules;
+        out.push_str("<div class=\"item pending\">\n");
+        let _ = writeln!(
+            out,
+            "<h3>{number}. {} <span class=\"id\">{}</span> <span class=\"badge pending\">待评审 {}–{} 分</span></h3>",
+            esc(&node.title),
+            esc(&node.id),
+            decimal(node.range.0),
+            decimal(node.range.1)
+        );
+        for (label, value) in &node.hints {
+            let _ = writeln!(
+                out,
+                "<p><span class=\"label\">{}：</span>{}</p>",
+                esc(label),
+                esc(value)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "<p><span class=\"label\">评审方法：</span>{}</p>",
+            super::report::HOW_TO_REVIEW
+        );
+        if let Some(says) = &node.says {
+            let _ = writeln!(out, "<blockquote class=\"says\">{}</blockquote>", esc(says));
+        }
+        rule_snippet(out, rules, node.span, node.span);
+        out.push_str("</div>\n");
     }
 
     fn findings(&mut self, report: &Report<'_>) {
-        findings(&mut self.0, report);
+        let out = &mut self.0;
+        let all = report.findings();
+        if all.is_empty() {
+            out.push_str("<p class=\"empty\">未发现问题。</p>\n");
+            return;
+        }
+        let mut number = 0;
+        for severity in [Severity::Error, Severity::Warning, Severity::Info] {
+            let group: Vec<&Finding> = all
+                .iter()
+                .copied()
+                .filter(|f| f.severity == severity)
+                .collect();
+            if group.is_empty() {
+                continue;
+            }
+            let class = severity.as_str();
+            let _ = writeln!(
+                out,
+                "<h3 class=\"group\"><span class=\"badge {class}\">{}</span> {} 项</h3>",
+                severity_word(severity),
+                group.len()
+            );
+            for f in group {
+                number += 1;
+                let _ = writeln!(out, "<div class=\"item {class}\">");
+                let _ = writeln!(out, "<h3>{number}. {}</h3>", esc(&f.message));
+                if let Some(says) = &f.says {
+                    let _ = writeln!(
+                        out,
+                        "<blockquote class=\"says check\">{}</blockquote>",
+                        esc(says)
+                    );
+                }
+                values(out, &f.values, report);
+                for g in report.related(f) {
+                    let _ = writeln!(
+                        out,
+                        "<p><span class=\"label\">同一问题另见：</span>{}</p>",
+                        esc(&g.message)
+                    );
+                }
+                rule_snippet(out, report.rules, f.span, f.focus);
+                data_snippets(
+                    out,
+                    report,
+                    &data_places(report, &f.places, &f.values, None),
+                );
+                out.push_str("</div>\n");
+            }
+        }
     }
 }
 
@@ -349,130 +459,6 @@ fn table(out: &mut String, report: &Report<'_>) {
         "<tr class=\"total\"><td>合计</td><td></td><td class=\"num\">{}</td><td class=\"num\">{total}</td><td class=\"num lost\">{lost}</td><td></td></tr>\n</tbody>\n</table>",
         decimal(outcome.max)
     );
-}
-
-fn deduction(
-    out: &mut String,
-    number: usize,
-    node: &NodeOutcome,
-    d: &Deduction,
-    report: &Report<'_>,
-) {
-    out.push_str("<div class=\"item\">\n");
-    let _ = writeln!(
-        out,
-        "<h3>{number}. {} <span class=\"id\">{}</span> <span class=\"pts\">扣 {} 分</span></h3>",
-        esc(&node.title),
-        esc(&node.id),
-        decimal(d.points)
-    );
-    let _ = writeln!(
-        out,
-        "<p><span class=\"label\">原因（{}）：</span>{}</p>",
-        kind_word(d.kind),
-        esc(&d.message)
-    );
-    for note in node_notes(node, d) {
-        let _ = writeln!(
-            out,
-            "<p><span class=\"label\">备注：</span>{}</p>",
-            esc(note)
-        );
-    }
-    if let Some(says) = &node.says {
-        let _ = writeln!(out, "<blockquote class=\"says\">{}</blockquote>", esc(says));
-    }
-    values(out, &d.values, report);
-    rule_snippet(out, report.rules, d.span, d.focus);
-    data_snippets(
-        out,
-        report,
-        &data_places(report, &d.places, &d.values, d.review_at.as_ref()),
-    );
-    out.push_str("</div>\n");
-}
-
-fn pending_node(out: &mut String, number: usize, node: &NodeOutcome, rules: &RuleSet) {
-    out.push_str("<div class=\"item pending\">\n");
-    let _ = writeln!(
-        out,
-        "<h3>{number}. {} <span class=\"id\">{}</span> <span class=\"badge pending\">待评审 {}–{} 分</span></h3>",
-        esc(&node.title),
-        esc(&node.id),
-        decimal(node.range.0),
-        decimal(node.range.1)
-    );
-    for (label, value) in &node.hints {
-        let _ = writeln!(
-            out,
-            "<p><span class=\"label\">{}：</span>{}</p>",
-            esc(label),
-            esc(value)
-        );
-    }
-    let _ = writeln!(
-        out,
-        "<p><span class=\"label\">评审方法：</span>{}</p>",
-        super::report::HOW_TO_REVIEW
-    );
-    if let Some(says) = &node.says {
-        let _ = writeln!(out, "<blockquote class=\"says\">{}</blockquote>", esc(says));
-    }
-    rule_snippet(out, rules, node.span, node.span);
-    out.push_str("</div>\n");
-}
-
-fn findings(out: &mut String, report: &Report<'_>) {
-    let all = report.findings();
-    if all.is_empty() {
-        out.push_str("<p class=\"empty\">未发现问题。</p>\n");
-        return;
-    }
-    let mut number = 0;
-    for severity in [Severity::Error, Severity::Warning, Severity::Info] {
-        let group: Vec<&Finding> = all
-            .iter()
-            .copied()
-            .filter(|f| f.severity == severity)
-            .collect();
-        if group.is_empty() {
-            continue;
-        }
-        let class = severity.as_str();
-        let _ = writeln!(
-            out,
-            "<h3 class=\"group\"><span class=\"badge {class}\">{}</span> {} 项</h3>",
-            severity_word(severity),
-            group.len()
-        );
-        for f in group {
-            number += 1;
-            let _ = writeln!(out, "<div class=\"item {class}\">");
-            let _ = writeln!(out, "<h3>{number}. {}</h3>", esc(&f.message));
-            if let Some(says) = &f.says {
-                let _ = writeln!(
-                    out,
-                    "<blockquote class=\"says check\">{}</blockquote>",
-                    esc(says)
-                );
-            }
-            values(out, &f.values, report);
-            for g in report.related(f) {
-                let _ = writeln!(
-                    out,
-                    "<p><span class=\"label\">同一问题另见：</span>{}</p>",
-                    esc(&g.message)
-                );
-            }
-            rule_snippet(out, report.rules, f.span, f.focus);
-            data_snippets(
-                out,
-                report,
-                &data_places(report, &f.places, &f.values, None),
-            );
-            out.push_str("</div>\n");
-        }
-    }
 }
 
 fn values(out: &mut String, values: &[(String, crate::data::Value)], report: &Report<'_>) {

@@ -67,15 +67,95 @@ impl Draw for Markdown {
     }
 
     fn deduction(&mut self, number: usize, node: &NodeOutcome, d: &Deduction, report: &Report<'_>) {
-        deduction(&mut self.0, number, node, d, report);
+        let out = &mut self.0;
+        let _ = writeln!(
+            out,
+            "### {number}. {}（`{}`）：扣 {} 分\n",
+            escape(&node.title),
+            node.id,
+            decimal(d.points)
+        );
+        let _ = writeln!(out, "- 原因：{}", escape(&d.message));
+        let _ = writeln!(out, "- 方式：{}", kind_word(d.kind));
+        values(out, &d.values, report);
+        for note in node_notes(node, d) {
+            let _ = writeln!(out, "- 备注：{}", escape(note));
+        }
+        out.push('\n');
+        if let Some(says) = &node.says {
+            let _ = writeln!(out, "评分表原文：\n\n> {}\n", escape(says));
+        }
+        rule_snippet(out, report.rules, d.span, d.focus);
+        data_snippets(
+            out,
+            report,
+            &data_places(report, &d.places, &d.values, d.review_at.as_ref()),
+        );
     }
 
     fn pending(&mut self, number: usize, node: &NodeOutcome, report: &Report<'_>) {
-        pending_node(&mut self.0, number, node, report.rules);
+        let out = &mut self.0;
+        let rules = report.rules;
+        let _ = writeln!(
+            out,
+            "### {number}. {}（`{}`）：待评审，{}–{} 分\n",
+            escape(&node.title),
+            node.id,
+            decimal(node.range.0),
+            decimal(node.range.1)
+        );
+        for (label, value) in &node.hints {
+            let _ = writeln!(out, "- {}：{}", escape(label), escape(value));
+        }
+        let _ = writeln!(out, "- 评审方法：{}\n", super::report::HOW_TO_REVIEW);
+        if let Some(says) = &node.says {
+            let _ = writeln!(out, "评分表原文：\n\n> {}\n", escape(says));
+        }
+        rule_snippet(out, rules, node.span, node.span);
     }
 
     fn findings(&mut self, report: &Report<'_>) {
-        findings(&mut self.0, report);
+        let out = &mut self.0;
+        let all = report.findings();
+        if all.is_empty() {
+            let _ = writeln!(out, "未发现问题。\n");
+            return;
+        }
+        let mut number = 0;
+        for severity in [Severity::Error, Severity::Warning, Severity::Info] {
+            let group: Vec<&Finding> = all
+                .iter()
+                .copied()
+                .filter(|f| f.severity == severity)
+                .collect();
+            if group.is_empty() {
+                continue;
+            }
+            let _ = writeln!(
+                out,
+                "### {}（{} 项）\n",
+                severity_word(severity),
+                group.len()
+            );
+            for f in group {
+                number += 1;
+                let _ = writeln!(out, "#### {number}. {}\n", escape(&f.message));
+                if let Some(says) = &f.says {
+                    let _ = writeln!(out, "- 检查内容：{}", escape(says));
+                }
+                values(out, &f.values, report);
+                for g in report.related(f) {
+                    let _ = writeln!(out, "- 同一问题另见：{}", escape(&g.message));
+                }
+                out.push('\n');
+                rule_snippet(out, report.rules, f.span, f.focus);
+                data_snippets(
+                    out,
+                    report,
+                    &data_places(report, &f.places, &f.values, None),
+                );
+            }
+        }
     }
 }
 
@@ -188,100 +268,6 @@ fn table(out: &mut String, report: &Report<'_>) {
         "| **合计** | | {} | {total} | {lost} | |\n",
         decimal(outcome.max)
     );
-}
-
-fn deduction(
-    out: &mut String,
-    number: usize,
-    node: &NodeOutcome,
-    d: &Deduction,
-    report: &Report<'_>,
-) {
-    let _ = writeln!(
-        out,
-        "### {number}. {}（`{}`）：扣 {} 分\n",
-        escape(&node.title),
-        node.id,
-        decimal(d.points)
-    );
-    let _ = writeln!(out, "- 原因：{}", escape(&d.message));
-    let _ = writeln!(out, "- 方式：{}", kind_word(d.kind));
-    values(out, &d.values, report);
-    for note in node_notes(node, d) {
-        let _ = writeln!(out, "- 备注：{}", escape(note));
-    }
-    out.push('\n');
-    if let Some(says) = &node.says {
-        let _ = writeln!(out, "评分表原文：\n\n> {}\n", escape(says));
-    }
-    rule_snippet(out, report.rules, d.span, d.focus);
-    data_snippets(
-        out,
-        report,
-        &data_places(report, &d.places, &d.values, d.review_at.as_ref()),
-    );
-}
-
-fn pending_node(out: &mut String, number: usize, node: &NodeOutcome, rules: &RuleSet) {
-    let _ = writeln!(
-        out,
-        "### {number}. {}（`{}`）：待评审，{}–{} 分\n",
-        escape(&node.title),
-        node.id,
-        decimal(node.range.0),
-        decimal(node.range.1)
-    );
-    for (label, value) in &node.hints {
-        let _ = writeln!(out, "- {}：{}", escape(label), escape(value));
-    }
-    let _ = writeln!(out, "- 评审方法：{}\n", super::report::HOW_TO_REVIEW);
-    if let Some(says) = &node.says {
-        let _ = writeln!(out, "评分表原文：\n\n> {}\n", escape(says));
-    }
-    rule_snippet(out, rules, node.span, node.span);
-}
-
-fn findings(out: &mut String, report: &Report<'_>) {
-    let all = report.findings();
-    if all.is_empty() {
-        let _ = writeln!(out, "未发现问题。\n");
-        return;
-    }
-    let mut number = 0;
-    for severity in [Severity::Error, Severity::Warning, Severity::Info] {
-        let group: Vec<&Finding> = all
-            .iter()
-            .copied()
-            .filter(|f| f.severity == severity)
-            .collect();
-        if group.is_empty() {
-            continue;
-        }
-        let _ = writeln!(
-            out,
-            "### {}（{} 项）\n",
-            severity_word(severity),
-            group.len()
-        );
-        for f in group {
-            number += 1;
-            let _ = writeln!(out, "#### {number}. {}\n", escape(&f.message));
-            if let Some(says) = &f.says {
-                let _ = writeln!(out, "- 检查内容：{}", escape(says));
-            }
-            values(out, &f.values, report);
-            for g in report.related(f) {
-                let _ = writeln!(out, "- 同一问题另见：{}", escape(&g.message));
-            }
-            out.push('\n');
-            rule_snippet(out, report.rules, f.span, f.focus);
-            data_snippets(
-                out,
-                report,
-                &data_places(report, &f.places, &f.values, None),
-            );
-        }
-    }
 }
 
 fn values(out: &mut String, values: &[(String, crate::data::Value)], report: &Report<'_>) {
