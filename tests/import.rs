@@ -269,6 +269,20 @@ fn a_field_renamed_in_the_schema_stops_the_import_naming_the_key() {
     assert!(stderr.contains("import::schema_mismatch"), "{stderr}");
     assert!(stderr.contains("未知的键 `staffing`"), "{stderr}");
     assert!(!out.exists(), "nothing is written");
+    // Without a received date the import is incomplete, and is still
+    // checked: only the date may be missing.
+    let (code, _, stderr) = jixiao(&[
+        "import",
+        "--rules",
+        rules.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        DOCX,
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("import::schema_mismatch"), "{stderr}");
+    assert!(!stderr.contains("缺少 `received_on`"), "{stderr}");
+    assert!(!out.exists(), "nothing is written");
 }
 
 #[test]

@@ -34,11 +34,11 @@ pub fn bless(text: &str, expect: &Expect, actual: &Actual) -> Result<Option<Stri
                 table.remove(key);
             }
             if !expect.error {
-                put(table, "error", Value::from(true));
+                put(table, "error", Value::from(true), inline);
             }
             let codes: Vec<String> = problems.iter().map(|p| p.code.to_string()).collect();
             if !same_multiset(expect.codes.as_deref(), &codes) {
-                put(table, "codes", list(&codes));
+                put(table, "codes", list(&codes), inline);
             }
         }
         Actual::Scored(outcome, _) => {
@@ -57,19 +57,19 @@ fn scored(table: &mut dyn TableLike, expect: &Expect, outcome: &Outcome, inline:
             Status::Final => "final",
             Status::Pending => "pending",
         };
-        put(table, "status", Value::from(status));
+        put(table, "status", Value::from(status), inline);
     }
     match outcome.score {
         Some(score) => {
             if expect.score != Some(score) {
-                put(table, "score", number(score));
+                put(table, "score", number(score), inline);
             }
             table.remove("range");
         }
         None => {
             table.remove("score");
             if expect.range != Some(outcome.range) {
-                put(table, "range", pair(outcome.range));
+                put(table, "range", pair(outcome.range), inline);
             }
         }
     }
@@ -82,7 +82,7 @@ fn scored(table: &mut dyn TableLike, expect: &Expect, outcome: &Outcome, inline:
     }
     let findings: Vec<String> = outcome.findings.iter().map(|f| f.id.clone()).collect();
     if !same_multiset(expect.findings.as_deref(), &findings) {
-        put(table, "findings", list(&findings));
+        put(table, "findings", list(&findings), inline);
     }
 }
 
@@ -91,13 +91,18 @@ fn scored(table: &mut dyn TableLike, expect: &Expect, outcome: &Outcome, inline:
 /// ones at the end.
 fn criteria(table: &mut dyn TableLike, expect: &Expect, wanted: &[(String, Want)], inline: bool) {
     if table.get("criteria").is_none_or(|c| !c.is_table_like()) {
-        let item = if wanted.len() <= 4 || inline {
-            Item::Value(Value::InlineTable(InlineTable::new()))
+        if wanted.len() <= 4 || inline {
+            put(
+                table,
+                "criteria",
+                Value::InlineTable(InlineTable::new()),
+                inline,
+            );
         } else {
-            Item::Table(Table::new())
-        };
-        table.insert("criteria", item);
+            table.insert("criteria", Item::Table(Table::new()));
+        }
     }
+    let criteria_inline = table.get("criteria").is_some_and(Item::is_inline_table);
     let Some(criteria) = table.get_mut("criteria").and_then(Item::as_table_like_mut) else {
         return;
     };
@@ -117,7 +122,7 @@ fn criteria(table: &mut dyn TableLike, expect: &Expect, wanted: &[(String, Want)
             Want::Score(s) => number(*s),
             Want::Pending(lo, hi) => pair((*lo, *hi)),
         };
-        put(criteria, id, value);
+        put(criteria, id, value, criteria_inline);
     }
 }
 
@@ -129,12 +134,13 @@ fn same_multiset(expected: Option<&[String]>, actual: &[String]) -> bool {
 }
 
 /// Set `key`, keeping the old value's comment.
-fn put(table: &mut dyn TableLike, key: &str, mut value: Value) {
+fn put(table: &mut dyn TableLike, key: &str, mut value: Value, inline: bool) {
     if let Some(Item::Value(old)) = table.get(key) {
         *value.decor_mut() = old.decor().clone();
-    } else if let Some((_, Item::Value(last))) = table.iter_mut().last() {
-        // A key added after the last of `{ a = "1" }` goes before the space
-        // that closes the braces, not after it (`"1" , b`).
+    } else if let Some((_, Item::Value(last))) = table.iter_mut().last().filter(|_| inline) {
+        // In an inline table a key added after the last of `{ a = "1" }`
+        // goes before the space that closes the braces, not after it
+        // (`"1" , b`). In a `[table]` the last line keeps what it has.
         let spaces = last
             .decor()
             .suffix()

@@ -110,12 +110,10 @@ pub(super) fn run(
         };
         eprint!("{}", report(input, &imported));
         ok &= imported.is_complete();
-        if imported.is_complete() {
-            if let Err(problems) = fits_schema(input, &imported, rules, &mut schemas) {
-                eprint!("{}", render(&problems));
-                ok = false;
-                continue;
-            }
+        if let Err(problems) = fits_schema(input, &imported, rules, &mut schemas) {
+            eprint!("{}", render(&problems));
+            ok = false;
+            continue;
         }
         let target = match out_dir {
             Some(dir) => {
@@ -164,9 +162,14 @@ fn fits_schema(
     let schema = compiled.as_ref().map_err(Clone::clone)?;
     let shown = format!("{}（导入结果）", input.display());
     let source = SourceFile::new(shown, imported.toml.as_str());
+    // An import that lacks a required value (the received date, say) is
+    // written with the value left to fill: only that key may be missing.
+    let fits = |p: &Problem| imported.is_complete() || p.code != Code::SubmissionMissingKey;
     match jixiao::data::load_submission(source, schema) {
         Ok(_) => Ok(()),
-        Err(mut problems) => {
+        Err(problems) if !problems.iter().any(fits) => Ok(()),
+        Err(problems) => {
+            let mut problems: Vec<Problem> = problems.into_iter().filter(fits).collect();
             let folder = rules.map_or_else(
                 || format!("内置的 {} 年度规则", imported.year),
                 |d| d.display().to_string(),

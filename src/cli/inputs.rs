@@ -52,15 +52,28 @@ pub(super) fn is_package(path: &Path) -> bool {
     has_extension(path, "toml") || super::import::is_docx(path)
 }
 
+/// A rule test case has a top-level `base` or `[expect]`, which no
+/// submission has. Only a file with a line that could start either is
+/// parsed to see (a report line `baseline = …` must not make a
+/// submission a case); a file that does not parse is left to the
+/// submission loader, which says why in the submission's terms.
+fn is_case(text: &str) -> bool {
+    let maybe = text.lines().any(|l| {
+        let l = l.trim_start();
+        l.starts_with("base") || l.starts_with("[expect") || l.starts_with("expect")
+    });
+    maybe
+        && text.parse::<toml_edit::DocumentMut>().is_ok_and(|doc| {
+            doc.as_table().contains_key("base") || doc.as_table().contains_key("expect")
+        })
+}
+
 /// The submission a file holds. A rule test case (`base = …` with its
 /// edits) stands for the submission it describes, so `score` and `diff`
 /// show what a case gives; its base is found inside the case's rules
 /// folder, as `jixiao test` finds it.
 pub(super) fn submission_source(path: &Path, text: String) -> Result<SourceFile, Vec<Problem>> {
-    let is_case = text
-        .lines()
-        .any(|l| l.trim_start().starts_with("base") && l.contains('='));
-    if !is_case {
+    if !is_case(&text) {
         return Ok(SourceFile::new(path.display().to_string(), text));
     }
     // The rules folder: the nearest folder above the case holding rule files.
