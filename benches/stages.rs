@@ -7,6 +7,7 @@
 //! stages load N                    load the example N times
 //! stages score N [RULES_DIR]       load once, score N times (built-in 2022 rules or a folder)
 //! stages json N                    load, score and render its JSON N times
+//! stages file PATH N               load, score and render PATH's JSON N times
 //! stages district DIR COUNT        write the district's first COUNT units into DIR
 //! ```
 
@@ -36,12 +37,18 @@ fn main() {
     match args.first().copied() {
         Some("load") => load(count(1)),
         Some("score") => score(count(1), args.get(2).copied()),
-        Some("json") => json(count(1)),
+        Some("json") => json(count(1), district::EXAMPLE),
+        Some("file") => {
+            let text = std::fs::read_to_string(args.get(1).copied().unwrap_or("")).unwrap();
+            json(count(2), &text);
+        }
         Some("district") => {
             let dir = Path::new(args.get(1).copied().unwrap_or("target/perf-district"));
             district::write(dir, count(2)).unwrap();
         }
-        _ => eprintln!("usage: stages load|score|json N [RULES_DIR] | district DIR COUNT"),
+        _ => eprintln!(
+            "usage: stages load|score|json N [RULES_DIR] | file PATH N | district DIR COUNT"
+        ),
     }
 }
 
@@ -69,10 +76,11 @@ fn score(n: usize, rules_dir: Option<&str>) {
     }
 }
 
-fn json(n: usize) {
+fn json(n: usize, text: &str) {
     let rules = jixiao::rules::builtin(2022).unwrap();
     for _ in 0..n {
-        let s = jixiao::data::load_submission(source(), &rules.schema).unwrap();
+        let s = jixiao::data::load_submission(SourceFile::new("unit.toml", text), &rules.schema)
+            .unwrap();
         let o = jixiao::score(&rules, &s).unwrap();
         let text = serde_json::to_string_pretty(&jixiao::explain::outcome_json(&o, &rules, &s));
         black_box(text.map(|t| t.len()).unwrap_or(0));
