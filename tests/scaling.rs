@@ -489,7 +489,7 @@ fn generated() -> Vec<(String, String)> {
         ));
         out.push((
             format!("{n} projects and attachments"),
-            appended(&(0..n).fold(String::new(), |mut s, i| {
+            appended(&[(0..n).fold(String::new(), |mut s, i| {
                 if i % 3 != 0 {
                     s.push_str(&format!(
                         "[[attachments]]\ntitle = \"项目支出绩效自评表\"\nproject = \"项目{i}\"\n"
@@ -502,7 +502,7 @@ fn generated() -> Vec<(String, String)> {
                     ));
                 }
                 s
-            }) + &(0..n / 2).fold(String::new(), |mut s, i| {
+            }), (0..n / 2).fold(String::new(), |mut s, i| {
                 s.push_str(&format!(
                     "[[projects]]\nname = \"项目{i}\"\nimplementer = \"某单位\"\nlevel1_weights = {{ \"产出指标\" = 50 }}\ntotal_weight = 100\ntotal_score = 90\n\
                      [projects.funds]\ninitial_budget = 10\nfull_year_budget = 10\nexecuted = {}\nweight = 10\nscore = 9\n\
@@ -510,7 +510,7 @@ fn generated() -> Vec<(String, String)> {
                     i % 11
                 ));
                 s
-            })),
+            })].concat()),
         ));
         out.push((
             format!("{n} map keys"),
