@@ -8,7 +8,7 @@
 //! stages score N [RULES_DIR]       load once, score N times (built-in 2022 rules or a folder)
 //! stages json N                    load, score and render its JSON N times
 //! stages file PATH N               load, score and render PATH's JSON N times
-//! stages district DIR COUNT        write the district's first COUNT units into DIR
+//! stages district DIR [COUNT]      write the district's first COUNT units (2,000) into DIR
 //! ```
 
 #![allow(
@@ -44,7 +44,11 @@ fn main() {
         }
         Some("district") => {
             let dir = Path::new(args.get(1).copied().unwrap_or("target/perf-district"));
-            district::write(dir, count(2)).unwrap();
+            let units = args
+                .get(2)
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(district::DISTRICT_UNITS);
+            district::write(dir, units).unwrap();
         }
         _ => eprintln!(
             "usage: stages load|score|json N [RULES_DIR] | file PATH N | district DIR COUNT"
