@@ -228,6 +228,30 @@ fn many_projects_are_linear() {
 }
 
 #[test]
+fn many_spending_lines_and_attachments_are_linear() {
+    // 材料完整性 asks, for each project line of the basic data, whether an
+    // attachment names it: `any(a.title == … and a.project == p for a in
+    // attachments)` inside a named value.
+    assert_linear(
+        "project lines and attachments, per 240",
+        |k| {
+            appended(&(0..240 * k).fold(String::new(), |mut s, i| {
+                if i % 5 != 0 {
+                    s.push_str(&format!(
+                        "[[attachments]]\ntitle = \"项目支出绩效自评表\"\nproject = \"项目{i}\"\n"
+                    ));
+                }
+                s.push_str(&format!(
+                    "[[basic_data.expenses]]\nitem = \"项目{i}\"\ngroup = \"项目支出\"\nbudget = 10\nfinal = 9\n"
+                ));
+                s
+            }))
+        },
+        |t| load_score_render(t),
+    );
+}
+
+#[test]
 fn many_self_checks_are_linear() {
     assert_linear(
         "self-check rows, per 240",

@@ -3,7 +3,7 @@
 //! comparison, counts as false, and iterates as an empty list.
 
 use super::EvalError;
-use super::index::{self, Entry, Index, Key, Memo, Token};
+use super::index::{self, Entry, Index, Key, Layers, Memo, Token};
 use crate::ast::{AggKind, BinOp};
 use crate::data::{NO_PLACE, PlaceId, Record, Value};
 use crate::ir::{Builtin, Expr, ExprIr, FunctionIr};
@@ -41,6 +41,9 @@ pub(crate) struct Env<'a> {
     pub(crate) indexing: bool,
     /// Aggregates' lists grouped by key, by (aggregate, list) address.
     indexes: HashMap<(usize, usize), Entry>,
+    /// `any` over key equalities read by a named value: what a scan reads,
+    /// by (aggregate, list) address; nothing when it must be scanned.
+    layers: HashMap<(usize, usize), Option<Layers>>,
     /// Aggregates' answers by (aggregate, list, key).
     memos: HashMap<(usize, usize, Vec<Key>), Memo>,
     /// `contains(list, x)` on long lists: the list's scalar items as a set,
@@ -76,6 +79,7 @@ impl<'a> Env<'a> {
             summarising: false,
             indexing: true,
             indexes: HashMap::new(),
+            layers: HashMap::new(),
             memos: HashMap::new(),
             sets: HashMap::new(),
         }
@@ -362,12 +366,17 @@ impl<'a> Env<'a> {
         items: &Arc<[Value]>,
         touched: &mut Vec<PlaceId>,
     ) -> Result<Option<Value>, EvalError> {
-        // `any(x.k == v for x in xs)`: items whose equality fails would
-        // leave their places in the result's provenance, so only where
-        // nobody keeps it.
+        // `any(x.k == v for x in xs)`: a scan keeps the places of the
+        // items whose equality fails. Where nobody keeps them, they are
+        // skipped; for a named value, which keeps its first few places,
+        // `Layers` gives them; otherwise the list is scanned.
         let (condition, in_body) = match (shape.filter, shape.body) {
             (Some(f), _) => (f, false),
-            (None, Some(b)) if shape.kind == AggKind::Any && !self.tracking => (b, true),
+            (None, Some(b))
+                if shape.kind == AggKind::Any && (!self.tracking || self.summarising) =>
+            {
+                (b, true)
+            }
             _ => return Ok(None),
         };
         let slot = shape.slot;
@@ -408,6 +417,9 @@ impl<'a> Env<'a> {
             };
             key.push(one);
             outer_places.push(places);
+        }
+        if in_body && self.tracking {
+            return Ok(self.any_by_layers(id, &probe, items, &key, &outer_places, touched));
         }
         let memo_id = (id.0, id.1, key);
         if let Some(memo) = self.memos.get(&memo_id) {
@@ -505,6 +517,35 @@ impl<'a> Env<'a> {
             );
         }
         Ok(Some(value))
+    }
+
+    /// `any` of key equalities alone, read by a named value: whether the
+    /// key's group has an item, and the places a scan up to that item
+    /// would have read (as `bind` keeps them). Nothing when the list must
+    /// be scanned.
+    fn any_by_layers(
+        &mut self,
+        id: (usize, usize),
+        probe: &index::Probe<'_>,
+        items: &Arc<[Value]>,
+        key: &[Key],
+        outer_places: &[Vec<PlaceId>],
+        touched: &mut Vec<PlaceId>,
+    ) -> Option<Value> {
+        if !probe.rest.is_empty() {
+            return None;
+        }
+        let first = match self.indexes.get(&id) {
+            Some(Entry::Grouped(grouped)) => grouped.group(key).first().copied(),
+            _ => return None,
+        };
+        let layers = self.layers.entry(id).or_insert_with(|| {
+            let paths: Vec<&[usize]> = probe.keys.iter().map(|k| k.path.as_slice()).collect();
+            Layers::build(items, &paths, MAX_PLACES_PER_SLOT)
+        });
+        let tokens = layers.as_ref()?.places(key, first.unwrap_or(u32::MAX));
+        replay(&summary(&tokens), outer_places, touched);
+        Some(Value::Bool(first.is_some()))
     }
 
     /// Does the expression read a named value not yet evaluated?

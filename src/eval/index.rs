@@ -267,3 +267,91 @@ pub(super) fn reads_only(e: &Expr, slot: u32, bound: &mut Vec<u32>) -> bool {
         }
     }
 }
+
+/// What `any(x.a == u and x.b == v for x in xs)` reads, for a named value
+/// (which keeps only its first few places, sorted). A scan evaluates the
+/// first equality on every item up to the first match, the second on those
+/// of them that passed the first, and so on; each equality reads the item's
+/// cell and the outer side. Layer `j` holds, by the first `j` key cells,
+/// the first item that reaches equality `j` and the first few places of
+/// that equality's cell, so a lookup gives the scan's places without
+/// visiting the items.
+///
+/// Places are numbered in the order the submission was read, so in a list
+/// of rows they rise with the position; a list where they do not (built by
+/// a rule) is scanned.
+pub(super) struct Layers {
+    /// Kept so that the list's address, part of the cache key, is not reused.
+    _list: Arc<[Value]>,
+    layers: Vec<HashMap<Vec<Key>, Layer>>,
+}
+
+struct Layer {
+    /// The first item whose first `j` key cells are the key.
+    first: u32,
+    /// The first places of those items' cell `j`, with the item's position.
+    placed: Vec<(u32, PlaceId)>,
+}
+
+impl Layers {
+    /// Nothing when the places do not rise with the position.
+    pub(super) fn build(list: &Arc<[Value]>, paths: &[&[usize]], keep: usize) -> Option<Layers> {
+        let mut layers = Vec::with_capacity(paths.len());
+        for (j, path) in paths.iter().enumerate() {
+            let mut map: HashMap<Vec<Key>, Layer> = HashMap::new();
+            let mut last: Option<PlaceId> = None;
+            for (i, item) in list.iter().enumerate() {
+                let i = u32::try_from(i).ok()?;
+                let Some(key) = paths
+                    .get(..j)?
+                    .iter()
+                    .map(|p| Key::of(&follow(item, p).0))
+                    .collect::<Option<Vec<Key>>>()
+                else {
+                    continue;
+                };
+                let place = follow(item, path).1;
+                if let Some(p) = place {
+                    if last.is_some_and(|l| l >= p) {
+                        return None;
+                    }
+                    last = Some(p);
+                }
+                let layer = map.entry(key).or_insert(Layer {
+                    first: i,
+                    placed: Vec::new(),
+                });
+                if let Some(p) = place.filter(|_| layer.placed.len() < keep) {
+                    layer.placed.push((i, p));
+                }
+            }
+            layers.push(map);
+        }
+        Some(Layers {
+            _list: Arc::clone(list),
+            layers,
+        })
+    }
+
+    /// The places a scan up to item `last` (inclusive) reads for `key`.
+    pub(super) fn places(&self, key: &[Key], last: u32) -> Vec<Token> {
+        let mut tokens = Vec::new();
+        for (j, map) in self.layers.iter().enumerate() {
+            let Some(layer) = key.get(..j).and_then(|k| map.get(k)) else {
+                break;
+            };
+            if layer.first > last {
+                break;
+            }
+            tokens.extend(
+                layer
+                    .placed
+                    .iter()
+                    .filter(|(i, _)| *i <= last)
+                    .map(|(_, p)| Token::Place(*p)),
+            );
+            tokens.push(Token::Outer(j));
+        }
+        tokens
+    }
+}
