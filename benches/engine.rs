@@ -20,60 +20,16 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-const EXAMPLE: &str = include_str!("../examples/2022/yueyanglou-finance-office.toml");
-const UNIT: &str = "岳阳市岳阳楼区人民政府金融工作办公室";
+#[path = "support/district.rs"]
+mod district;
 
-/// Units in the district benchmark.
-const DISTRICT_UNITS: usize = 2000;
-
-/// The example with unit `i`'s values: its own name, received 0–14 days
-/// around the deadline, other executed amounts, other review judgments.
-fn variant(i: usize) -> String {
-    let mut text = EXAMPLE.replace(UNIT, &format!("{UNIT}{i:04}"));
-    let swaps = [
-        (
-            "received_on = 2023-06-14".to_string(),
-            format!("received_on = 2023-06-{:02}", 8 + i % 15),
-        ),
-        (
-            "executed = 1115.09".to_string(),
-            format!("executed = {}.{:02}", 900 + i % 300, i % 100),
-        ),
-        (
-            "[review.refinement]\nscore = 4".to_string(),
-            format!("[review.refinement]\nscore = {}", i % 6),
-        ),
-        (
-            "[review.measurable]\nscore = 4".to_string(),
-            format!("[review.measurable]\nscore = {}", (i / 6) % 6),
-        ),
-        (
-            "tier = \"较全面\"\nscore = 18".to_string(),
-            format!("tier = \"较全面\"\nscore = {}", 16 + i % 3),
-        ),
-        (
-            "tier = \"较全面\"\nscore = 14".to_string(),
-            format!("tier = \"较全面\"\nscore = {}", 12 + (i / 3) % 3),
-        ),
-    ];
-    for (from, to) in swaps {
-        text = text.replacen(&from, &to, 1);
-    }
-    text
-}
+use district::{DISTRICT_UNITS, EXAMPLE};
 
 /// Write the district folder (again) and return it.
 fn district() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-district");
-    let _ = std::fs::remove_dir_all(&dir);
-    if let Err(e) = std::fs::create_dir_all(&dir) {
-        panic!("cannot create {}: {e}", dir.display());
-    }
-    for i in 0..DISTRICT_UNITS {
-        let file = dir.join(format!("unit-{i:04}.toml"));
-        if let Err(e) = std::fs::write(&file, variant(i)) {
-            panic!("cannot write {}: {e}", file.display());
-        }
+    if let Err(e) = district::write(&dir, DISTRICT_UNITS) {
+        panic!("cannot write {}: {e}", dir.display());
     }
     dir
 }

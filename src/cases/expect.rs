@@ -662,7 +662,7 @@ mod tests {
             let Err(p) = expect_of(&format!("[expect]\n{bad}\n")) else {
                 panic!("{bad}: read");
             };
-            assert!(p.iter().all(|p| p.code == "case::expect"), "{bad}");
+            assert!(p.iter().all(|p| p.code == Code::CaseExpect), "{bad}");
         }
     }
 

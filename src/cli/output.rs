@@ -6,7 +6,7 @@
 //! through to the file it names, anything else (a FIFO, a device, a
 //! folder) is refused, and so is one of the command's own inputs.
 
-use std::io::Write as _;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock, PoisonError};
 
@@ -120,15 +120,24 @@ fn stdout_was_closed() -> bool {
 /// stdout.
 pub(crate) fn emit(path: Option<&Path>, text: impl AsRef<[u8]>) -> Result<(), String> {
     let text = text.as_ref();
+    emit_with(path, |w| w.write_all(text))
+}
+
+/// As `emit`, with the output written by `write` as it is made (a batch's
+/// reports one after another, so that they need not all be held): to
+/// stdout, or to the temporary file renamed over `path` once `write` is done.
+pub(crate) fn emit_with(
+    path: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), String> {
     let Some(path) = path else {
         if stdout_was_closed() {
             return Err("标准输出已关闭（例如命令后面写了 >&-），结果无处可写：\
                         请把输出重定向到文件，或用 -o 给出输出文件"
                 .to_string());
         }
-        let mut stdout = std::io::stdout().lock();
-        return stdout
-            .write_all(text)
+        let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+        return write(&mut stdout)
             .and_then(|()| stdout.flush())
             .map_err(|e| format!("无法写出结果：{e}"));
     };
@@ -176,7 +185,11 @@ pub(crate) fn emit(path: Option<&Path>, text: impl AsRef<[u8]>) -> Result<(), St
         file
     };
     let result = created
-        .and_then(|mut file| file.write_all(text))
+        .and_then(|file| {
+            let mut file = std::io::BufWriter::new(file);
+            write(&mut file)?;
+            file.flush()
+        })
         .map(|()| pause_for_tests())
         .and_then(|()| match &existing {
             Some(m) => std::fs::set_permissions(&tmp, m.permissions()),

@@ -4,7 +4,7 @@
 //! dropped as soon as its report (or summary row) is made, so memory grows
 //! with the output only.
 
-use super::output::emit;
+use super::output::{emit, emit_with};
 use clap::ValueEnum;
 use jixiao::data::{ReviewBook, Submission};
 use jixiao::diag::Code;
@@ -12,7 +12,7 @@ use jixiao::diag::{Problem, render};
 use jixiao::eval::outcome::Outcome;
 use jixiao::explain::{Summary, SummaryRow};
 use jixiao::ir::RuleSet;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -174,6 +174,15 @@ pub(super) fn run(
         targets: targets.as_deref(),
         book: book.as_ref(),
     };
+    // A JSON array is written item by item as the units are scored, so
+    // memory stays flat in the number of units. (With --reviews the
+    // worksheet's unmatched rows are reported before the units' errors,
+    // which needs every unit first.)
+    if format == ReportFormat::Json && as_array && targets.is_none() && book.is_none() {
+        if let Some(ok) = stream_json(&files, &rules, &plan, output) {
+            return ok;
+        }
+    }
     let results = score_all(&files, &rules, &plan);
 
     let mut ok = true;
@@ -346,6 +355,21 @@ fn score_all(
     rules: &Rules,
     plan: &Plan<'_>,
 ) -> Vec<Result<Piece, Vec<Problem>>> {
+    let mut out = Vec::with_capacity(files.len());
+    score_each(files, rules, plan, |_, piece| out.push(piece));
+    out
+}
+
+/// Each input's piece handed to `take` in input order, as soon as it and
+/// every piece before it are made. Workers (one per core) take the next
+/// input from a counter; a piece made early waits only for those before it,
+/// so at most about one piece per worker is held.
+fn score_each(
+    files: &[(PathBuf, bool)],
+    rules: &Rules,
+    plan: &Plan<'_>,
+    mut take: impl FnMut(usize, Result<Piece, Vec<Problem>>),
+) {
     let workers = std::env::var("JIXIAO_THREADS")
         .ok()
         .and_then(|v| v.parse::<usize>().ok())
@@ -356,55 +380,100 @@ fn score_all(
         .max(1);
     let progress = progress_bar(files.len());
     let next = AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some((path, _)) = files.get(i) else {
-                break;
-            };
-            let target = plan.targets.and_then(|t| t.get(i)).map(PathBuf::as_path);
-            done.push((i, process(path, rules, plan, target)));
-            progress.inc(1);
+    let (sender, made) = std::sync::mpsc::channel();
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            let sender = sender.clone();
+            let (next, progress) = (&next, &progress);
+            s.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((path, _)) = files.get(i) else {
+                        break;
+                    };
+                    let target = plan.targets.and_then(|t| t.get(i)).map(PathBuf::as_path);
+                    let piece = process(path, rules, plan, target);
+                    progress.inc(1);
+                    if sender.send((i, piece)).is_err() {
+                        break;
+                    }
+                }
+            });
         }
-        done
-    };
-    let mut slots: Vec<Option<Result<Piece, Vec<Problem>>>> =
-        std::iter::repeat_with(|| None).take(files.len()).collect();
-    let mut place = |done: Vec<(usize, Result<Piece, Vec<Problem>>)>| {
-        for (i, r) in done {
-            if let Some(slot) = slots.get_mut(i) {
-                *slot = Some(r);
+        drop(sender);
+        let mut waiting = BTreeMap::new();
+        let mut due = 0;
+        for (i, piece) in made {
+            waiting.insert(i, piece);
+            while let Some(piece) = waiting.remove(&due) {
+                take(due, piece);
+                due += 1;
             }
         }
-    };
-    if workers == 1 {
-        place(work());
-    } else {
-        std::thread::scope(|s| {
-            let handles: Vec<_> = (0..workers).map(|_| s.spawn(work)).collect();
-            for h in handles {
-                match h.join() {
-                    Ok(done) => place(done),
-                    Err(panic) => std::panic::resume_unwind(panic),
+    });
+    progress.finish_and_clear();
+}
+
+/// A folder (or several inputs) as a JSON array, each item written as soon
+/// as it is scored: the bytes `run` would print after the batch, and the
+/// same messages on stderr. None when the output could not be opened:
+/// nothing was scored, and the batch runs as for the other formats (its
+/// errors, then why the output could not be written).
+fn stream_json(
+    files: &[(PathBuf, bool)],
+    rules: &Rules,
+    plan: &Plan<'_>,
+    output: Option<&Path>,
+) -> Option<bool> {
+    let mut ok = true;
+    let mut started = false;
+    let written = emit_with(output, |w| {
+        started = true;
+        let mut items = 0usize;
+        let mut failed = None;
+        score_each(files, rules, plan, |i, result| {
+            let Some((path, _)) = files.get(i) else {
+                return;
+            };
+            eprint!("{}", super::import::take_warnings(path));
+            let item = match result {
+                Ok(Piece::Report(r)) => r,
+                Ok(_) => return,
+                Err(problems) => {
+                    ok = false;
+                    eprint!("{}", render(&problems));
+                    eprintln!("{}：{} 个问题，未能评分", path.display(), problems.len());
+                    indent(&pretty(&serde_json::json!({
+                        "file": path.display().to_string(),
+                        "errors": jixiao::explain::problems_json(&problems),
+                    })))
+                }
+            };
+            if failed.is_none() {
+                let separator: &[u8] = if items == 0 { b"[\n" } else { b",\n" };
+                items += 1;
+                if let Err(e) = w
+                    .write_all(separator)
+                    .and_then(|()| w.write_all(item.as_bytes()))
+                {
+                    failed = Some(e);
                 }
             }
         });
+        match failed {
+            Some(e) => Err(e),
+            None if items == 0 => w.write_all(b"[]\n"),
+            None => w.write_all(b"\n]\n"),
+        }
+    });
+    if !started {
+        return None;
     }
-    progress.finish_and_clear();
-    slots
-        .into_iter()
-        // Every slot is filled by a worker; an empty one would be a bug,
-        // said as such rather than a panic.
-        .map(|r| {
-            r.unwrap_or_else(|| {
-                Err(vec![Problem::plain(
-                    jixiao::diag::Heading::Title("internal".into()),
-                    "未处理",
-                )])
-            })
-        })
-        .collect()
+    if let Err(e) = written {
+        eprintln!("{e}");
+        return Some(false);
+    }
+    Some(ok)
 }
 
 /// A bar on stderr when it is a terminal and there is more than one input.
@@ -450,8 +519,12 @@ fn process(
         }
         ReportFormat::Text => jixiao::explain::render_text(&outcome, set, &submission),
         ReportFormat::Json => {
-            let json = pretty(&jixiao::explain::outcome_json(&outcome, set, &submission));
-            if item { indent(&json) } else { json }
+            let json = jixiao::explain::outcome_json(&outcome, set, &submission);
+            if item {
+                pretty_item(&json)
+            } else {
+                pretty(&json)
+            }
         }
         ReportFormat::Markdown => jixiao::explain::render_markdown(&outcome, set, &submission),
         ReportFormat::Html if item => jixiao::explain::html_unit(&outcome, set, &submission),
@@ -489,6 +562,32 @@ fn pretty(v: &serde_json::Value) -> String {
     let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// `indent(&pretty(v))` in one pass: the pretty printer writes through a
+/// writer that puts two spaces after every line break.
+fn pretty_item(v: &serde_json::Value) -> String {
+    struct Indented(Vec<u8>);
+    impl std::io::Write for Indented {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            for piece in buf.split_inclusive(|b| *b == b'\n') {
+                self.0.extend_from_slice(piece);
+                if piece.ends_with(b"\n") {
+                    self.0.extend_from_slice(b"  ");
+                }
+            }
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut out = Indented(Vec::with_capacity(32 * 1024));
+    out.0.extend_from_slice(b"  ");
+    match serde_json::to_writer_pretty(&mut out, v) {
+        Ok(()) => String::from_utf8(out.0).unwrap_or_default(),
+        Err(_) => indent(&pretty(v)),
+    }
 }
 
 /// A pretty JSON value as an item of a pretty array: two more spaces on

@@ -479,6 +479,19 @@ impl Loader<'_> {
                 );
                 return (Value::Absent, place);
             }
+            // A table with free keys (`level1_weights`) is bounded like a
+            // table of rows: each key is a row of the form.
+            (Type::Map(_), DeValue::Table(t)) if t.len() > MAX_ROWS => {
+                let place = self.place(path, span);
+                self.problem(
+                    Code::SubmissionTooManyRows,
+                    format!("`{path}` 有 {} 项，超过上限 {MAX_ROWS} 项", t.len()),
+                    span,
+                    "项数过多",
+                    Some("一张表的项数远超实际表格；请检查是否重复粘贴".into()),
+                );
+                return (Value::Absent, place);
+            }
             (Type::List(elem), DeValue::Array(items)) => {
                 let place = self.place(path, span);
                 let mut out = Vec::with_capacity(items.len());

@@ -4,8 +4,9 @@
 use super::Date;
 use crate::source::Span;
 use rust_decimal::Decimal;
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Index into `Submission::places`; `NO_PLACE` for values not read from the
 /// submission.
@@ -61,6 +62,29 @@ pub struct Record {
 pub struct MapValue {
     /// Key, value, place.
     pub entries: Vec<(Arc<str>, Value, PlaceId)>,
+    /// Positions by key, built at the first lookup of a long map: a rule
+    /// reading `m[k]` for every key of `m` must not scan it each time.
+    by_key: OnceLock<HashMap<Arc<str>, usize>>,
+}
+
+/// Maps up to this many keys are searched in order.
+const MAP_SCAN_KEYS: usize = 16;
+
+impl MapValue {
+    /// The entry with this key (the first, should the file repeat one).
+    pub fn get(&self, key: &str) -> Option<&(Arc<str>, Value, PlaceId)> {
+        if self.entries.len() <= MAP_SCAN_KEYS {
+            return self.entries.iter().find(|(k, _, _)| &**k == key);
+        }
+        let by_key = self.by_key.get_or_init(|| {
+            let mut by_key = HashMap::with_capacity(self.entries.len());
+            for (i, (k, _, _)) in self.entries.iter().enumerate() {
+                by_key.entry(Arc::clone(k)).or_insert(i);
+            }
+            by_key
+        });
+        by_key.get(key).and_then(|i| self.entries.get(*i))
+    }
 }
 
 impl Value {

@@ -174,6 +174,7 @@ codes! {
     ImportTextBeforeSections = "import::text_before_sections",
     ImportTitleMismatch = "import::title_mismatch",
     ImportTooLarge = "import::too_large",
+    ImportTooManyElements = "import::too_many_elements",
     ImportTotalByPosition = "import::total_by_position",
     ImportUnitNameDiffers = "import::unit_name_differs",
     ImportUnknownHeading = "import::unknown_heading",

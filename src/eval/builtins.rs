@@ -71,15 +71,7 @@ pub(super) fn call(builtin: Builtin, args: &[Value]) -> Result<Value, EvalError>
             Value::List(out.into())
         }
         Builtin::Distinct => match arg(0) {
-            Value::List(items) => {
-                let mut out: Vec<Value> = Vec::with_capacity(items.len());
-                for item in items.iter() {
-                    if !out.iter().any(|o| equal(o, item)) {
-                        out.push(item.clone());
-                    }
-                }
-                Value::List(out.into())
-            }
+            Value::List(items) => distinct(items),
             other => other.clone(),
         },
         Builtin::Min | Builtin::Max => {
@@ -157,40 +149,78 @@ pub(super) fn call(builtin: Builtin, args: &[Value]) -> Result<Value, EvalError>
     })
 }
 
+/// The first occurrence of each value, in order. Scalars are remembered
+/// in a set (a list of thousands of rows must not compare each with every
+/// other); a list or record never equals a scalar, so those are compared
+/// among themselves only.
+fn distinct(items: &[Value]) -> Value {
+    let mut out: Vec<Value> = Vec::with_capacity(items.len());
+    let mut seen = std::collections::HashSet::new();
+    let mut containers: Vec<&Value> = Vec::new();
+    for item in items {
+        let new = match super::index::Key::of(item) {
+            Some(key) => seen.insert(key),
+            None if containers.iter().any(|o| equal(o, item)) => false,
+            None => {
+                containers.push(item);
+                true
+            }
+        };
+        if new {
+            out.push(item.clone());
+        }
+    }
+    Value::List(out.into())
+}
+
 /// Cut text at any of the separators; trimmed, empty pieces dropped.
+/// One pass over the text: at each position the separators are tried
+/// (where two match, the shorter cuts, as it always has). Searching the
+/// rest of the text for every separator after every piece was quadratic
+/// in the number of pieces.
 fn split(text: &Value, separators: &Value) -> Value {
     let (Value::Text(text), Value::List(seps)) = (text, separators) else {
         return Value::List(Arc::from([]));
     };
-    let seps: Vec<&str> = seps
+    let mut seps: Vec<&[u8]> = seps
         .iter()
         .filter_map(|s| match s {
-            Value::Text(t) if !t.is_empty() => Some(&**t),
+            Value::Text(t) if !t.is_empty() => Some(t.as_bytes()),
             _ => None,
         })
         .collect();
+    // Shortest first: the first that matches at a position is the cut.
+    seps.sort_by_key(|s| s.len());
+    let mut starts = [false; 256];
+    for s in &seps {
+        if let Some(first) = s.first().and_then(|b| starts.get_mut(usize::from(*b))) {
+            *first = true;
+        }
+    }
+    let bytes = text.as_bytes();
     let mut pieces = Vec::new();
-    let mut rest: &str = text;
-    loop {
-        let next = seps
-            .iter()
-            .filter_map(|s| rest.find(s).map(|at| (at, s.len())))
-            .min();
-        let (piece, tail) = match next {
-            Some((at, len)) => (
-                rest.get(..at).unwrap_or(""),
-                rest.get(at + len..).unwrap_or(""),
-            ),
-            None => (rest, ""),
-        };
-        let piece = piece.trim();
+    let mut piece_start = 0;
+    let mut at = 0;
+    let push = |from: usize, to: usize, pieces: &mut Vec<Value>| {
+        let piece = text.get(from..to).unwrap_or("").trim();
         if !piece.is_empty() {
             pieces.push(Value::text(piece));
         }
-        if next.is_none() {
-            break;
+    };
+    while let Some(&b) = bytes.get(at) {
+        // Separators are whole UTF-8 texts, so a match starts on a
+        // character boundary.
+        if starts.get(usize::from(b)).copied().unwrap_or(false) {
+            let rest = bytes.get(at..).unwrap_or(&[]);
+            if let Some(sep) = seps.iter().find(|s| rest.starts_with(s)) {
+                push(piece_start, at, &mut pieces);
+                at += sep.len();
+                piece_start = at;
+                continue;
+            }
         }
-        rest = tail;
+        at += 1;
     }
+    push(piece_start, bytes.len(), &mut pieces);
     Value::List(pieces.into())
 }

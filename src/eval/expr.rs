@@ -3,10 +3,12 @@
 //! comparison, counts as false, and iterates as an empty list.
 
 use super::EvalError;
+use super::index::{self, Entry, Index, Key, Layers, Memo, Token};
 use crate::base::{AggKind, BinOp};
 use crate::data::{NO_PLACE, PlaceId, Record, Value};
 use crate::ir::{Builtin, Expr, ExprIr, FunctionIr};
 use rust_decimal::{Decimal, RoundingStrategy};
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// The values of one evaluation: slots and the submission places each
@@ -25,6 +27,28 @@ pub(crate) struct Env<'a> {
     deferred: Vec<Option<&'a Expr>>,
     /// A reusable buffer for places nobody keeps.
     scratch: Vec<PlaceId>,
+    /// Are the places read being kept (a named value's provenance)? False
+    /// inside `eval_untracked`, where an `any` may skip items it need not
+    /// look at.
+    tracking: bool,
+    /// Does the consumer of the places read keep only the first
+    /// `MAX_PLACES_PER_SLOT` of them, sorted and without repeats (a named
+    /// value, `bind`)? Then a remembered aggregate gives those instead of
+    /// every place of every item it read, which would make a lookup inside
+    /// a loop cost as much as a scan again.
+    summarising: bool,
+    /// Look rows up by key (off only to test the lookups against a scan).
+    pub(crate) indexing: bool,
+    /// Aggregates' lists grouped by key, by (aggregate, list) address.
+    indexes: HashMap<(usize, usize), Entry>,
+    /// `any` over key equalities read by a named value: what a scan reads,
+    /// by (aggregate, list) address; nothing when it must be scanned.
+    layers: HashMap<(usize, usize), Option<Layers>>,
+    /// Aggregates' answers by (aggregate, list, key).
+    memos: HashMap<(usize, usize, Vec<Key>), Memo>,
+    /// `contains(list, x)` on long lists: the list's scalar items as a set,
+    /// by the list's address (the list is kept so the address stays its).
+    sets: HashMap<usize, (Arc<[Value]>, HashSet<Key>)>,
 }
 
 /// Arguments evaluated on the stack.
@@ -51,6 +75,13 @@ impl<'a> Env<'a> {
             place_log: Vec::new(),
             deferred: vec![None; slot_count],
             scratch: Vec::new(),
+            tracking: true,
+            summarising: false,
+            indexing: true,
+            indexes: HashMap::new(),
+            layers: HashMap::new(),
+            memos: HashMap::new(),
+            sets: HashMap::new(),
         }
     }
 
@@ -87,7 +118,11 @@ impl<'a> Env<'a> {
     /// Evaluate and store into a slot, remembering the places read.
     pub(crate) fn bind(&mut self, slot: u32, expr: &Expr) -> Result<(), EvalError> {
         let mut touched = Vec::new();
-        let value = self.eval(expr, &mut touched)?;
+        let was = (self.tracking, self.summarising);
+        (self.tracking, self.summarising) = (true, true);
+        let value = self.eval(expr, &mut touched);
+        (self.tracking, self.summarising) = was;
+        let value = value?;
         touched.sort_unstable();
         touched.dedup();
         touched.truncate(MAX_PLACES_PER_SLOT);
@@ -209,6 +244,7 @@ impl<'a> Env<'a> {
                 filter,
                 body,
             } => self.eval_aggregate(
+                e,
                 *kind,
                 *slot,
                 list,
@@ -236,7 +272,12 @@ impl<'a> Env<'a> {
         }
         let x = self.eval(a, touched)?;
         let divisor_from = touched.len();
-        let y = self.eval(b, touched)?;
+        // A zero divisor's places are reported as they were read.
+        let was = self.summarising;
+        self.summarising &= op != BinOp::Div;
+        let y = self.eval(b, touched);
+        self.summarising = was;
+        let y = y?;
         if op == BinOp::Div && matches!(y, Value::Num(q) if q.is_zero()) {
             if let Value::Num(p) = x {
                 let mut err = EvalError::division_by_zero(p);
@@ -265,8 +306,10 @@ impl<'a> Env<'a> {
         })
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn eval_aggregate(
         &mut self,
+        aggregate: &Expr,
         kind: AggKind,
         slot: u32,
         list: &Expr,
@@ -278,10 +321,18 @@ impl<'a> Env<'a> {
             Value::List(items) => items,
             _ => Arc::from([]),
         };
-        let mut count = 0u32;
-        let mut sum = Decimal::ZERO;
-        let mut best: Option<Decimal> = None;
-        let mut collected = Vec::new();
+        if self.indexing && items.len() >= index::MIN_ITEMS {
+            let shape = Shape {
+                kind,
+                slot,
+                filter,
+                body,
+            };
+            if let Some(value) = self.eval_indexed(aggregate, &shape, &items, touched)? {
+                return Ok(value);
+            }
+        }
+        let mut acc = Acc::new(kind);
         for item in items.iter() {
             self.set(slot, item.clone());
             // Places read for an item that the filter drops are not part of
@@ -297,44 +348,214 @@ impl<'a> Env<'a> {
                 Some(b) => self.eval(b, touched)?,
                 None => Value::Absent,
             };
-            match kind {
-                AggKind::Count => count += 1,
-                AggKind::Sum => {
-                    if let Value::Num(n) = value {
-                        sum = sum.checked_add(n).ok_or_else(EvalError::overflow)?;
-                    }
-                }
-                AggKind::Min | AggKind::Max => {
-                    if let Value::Num(n) = value {
-                        best = Some(match best {
-                            Some(b) if (kind == AggKind::Min) == (b <= n) => b,
-                            _ => n,
-                        });
-                    }
-                }
-                AggKind::All => {
-                    if !truthy(&value) {
-                        return Ok(Value::Bool(false));
-                    }
-                }
-                AggKind::Any => {
-                    if truthy(&value) {
-                        return Ok(Value::Bool(true));
-                    }
-                }
-                AggKind::First => return Ok(value),
-                AggKind::List => collected.push(value),
+            if let Some(done) = acc.add(value)? {
+                return Ok(done);
             }
         }
-        Ok(match kind {
-            AggKind::Count => Value::Num(Decimal::from(count)),
-            AggKind::Sum => Value::Num(sum),
-            AggKind::Min | AggKind::Max => best.map_or(Value::Absent, Value::Num),
-            AggKind::All => Value::Bool(true),
-            AggKind::Any => Value::Bool(false),
-            AggKind::First => Value::Absent,
-            AggKind::List => Value::List(collected.into()),
-        })
+        Ok(acc.finish())
+    }
+
+    /// An aggregate whose condition starts with key equalities, over the
+    /// items of the key's group only (see `eval::index`); nothing when it
+    /// must be scanned. The first call for a list scans it: grouping pays
+    /// from the second call on.
+    fn eval_indexed(
+        &mut self,
+        aggregate: &Expr,
+        shape: &Shape<'_>,
+        items: &Arc<[Value]>,
+        touched: &mut Vec<PlaceId>,
+    ) -> Result<Option<Value>, EvalError> {
+        // `any(x.k == v for x in xs)`: a scan keeps the places of the
+        // items whose equality fails. Where nobody keeps them, they are
+        // skipped; for a named value, which keeps its first few places,
+        // `Layers` gives them; otherwise the list is scanned.
+        let (condition, in_body) = match (shape.filter, shape.body) {
+            (Some(f), _) => (f, false),
+            (None, Some(b))
+                if shape.kind == AggKind::Any && (!self.tracking || self.summarising) =>
+            {
+                (b, true)
+            }
+            _ => return Ok(None),
+        };
+        let slot = shape.slot;
+        if !self.slot_places(slot).is_empty() {
+            return Ok(None);
+        }
+        let Some(probe) = index::probe(condition, slot) else {
+            return Ok(None);
+        };
+        // An outer side that is a named value not yet evaluated could fail
+        // (or never be needed by a scan): left to the scan.
+        if probe.keys.iter().any(|k| self.reads_deferred(k.outer)) {
+            return Ok(None);
+        }
+        let id = (
+            std::ptr::from_ref(aggregate) as usize,
+            Arc::as_ptr(items).cast::<Value>() as usize,
+        );
+        match self.indexes.get(&id) {
+            None => {
+                self.indexes.insert(id, Entry::Seen);
+                return Ok(None);
+            }
+            Some(Entry::Seen) => {
+                let paths: Vec<&[usize]> = probe.keys.iter().map(|k| k.path.as_slice()).collect();
+                let grouped = Index::build(items, &paths);
+                self.indexes.insert(id, Entry::Grouped(grouped));
+            }
+            Some(Entry::Grouped(_)) => {}
+        }
+        let mut outer_places = Vec::with_capacity(probe.keys.len());
+        let mut key = Vec::with_capacity(probe.keys.len());
+        for k in &probe.keys {
+            let mut places = Vec::new();
+            let value = self.eval(k.outer, &mut places)?;
+            let Some(one) = Key::of(&value) else {
+                return Ok(None);
+            };
+            key.push(one);
+            outer_places.push(places);
+        }
+        if in_body && self.tracking {
+            return Ok(self.any_by_layers(id, &probe, items, &key, &outer_places, touched));
+        }
+        let memo_id = (id.0, id.1, key);
+        if let Some(memo) = self.memos.get(&memo_id) {
+            if self.tracking {
+                let places = if self.summarising {
+                    &memo.summary
+                } else {
+                    &memo.places
+                };
+                replay(places, &outer_places, touched);
+            }
+            return Ok(Some(memo.value.clone()));
+        }
+        let Some(Entry::Grouped(grouped)) = self.indexes.get(&id) else {
+            return Ok(None);
+        };
+        let group: Vec<u32> = grouped.group(&memo_id.2).to_vec();
+        let mut tokens: Vec<Token> = Vec::new();
+        let mut scratch = Vec::new();
+        let mut acc = Acc::new(shape.kind);
+        let mut answer = None;
+        for i in group {
+            let Some(item) = items.get(i as usize) else {
+                continue;
+            };
+            self.set(slot, item.clone());
+            let mark = tokens.len();
+            // The leading equalities hold for every item of the group: the
+            // places they read, in the order a scan reads them.
+            for (n, k) in probe.keys.iter().enumerate() {
+                let own = index::follow(item, &k.path).1.map(Token::Place);
+                let (first, second) = if k.item_first {
+                    (own, Some(Token::Outer(n)))
+                } else {
+                    (Some(Token::Outer(n)), own)
+                };
+                tokens.extend(first);
+                tokens.extend(second);
+            }
+            let mut holds = true;
+            for c in &probe.rest {
+                scratch.clear();
+                let value = self.eval(c, &mut scratch)?;
+                tokens.extend(scratch.iter().copied().map(Token::Place));
+                if !truthy(&value) {
+                    holds = false;
+                    break;
+                }
+            }
+            let value = if in_body {
+                Value::Bool(holds)
+            } else if !holds {
+                tokens.truncate(mark);
+                continue;
+            } else {
+                match shape.body {
+                    Some(b) => {
+                        scratch.clear();
+                        let v = self.eval(b, &mut scratch)?;
+                        tokens.extend(scratch.iter().copied().map(Token::Place));
+                        v
+                    }
+                    None => Value::Absent,
+                }
+            };
+            if let Some(done) = acc.add(value)? {
+                answer = Some(done);
+                break;
+            }
+        }
+        let value = answer.unwrap_or_else(|| acc.finish());
+        if self.tracking {
+            replay(&tokens, &outer_places, touched);
+        }
+        // The answer depends on the key alone when nothing but the item is
+        // read after the equalities.
+        let mut bound = Vec::new();
+        let pure = probe
+            .rest
+            .iter()
+            .all(|c| index::reads_only(c, slot, &mut bound))
+            && (in_body
+                || shape
+                    .body
+                    .is_none_or(|b| index::reads_only(b, slot, &mut bound)));
+        if pure {
+            let summary = summary(&tokens);
+            self.memos.insert(
+                memo_id,
+                Memo {
+                    value: value.clone(),
+                    places: tokens,
+                    summary,
+                },
+            );
+        }
+        Ok(Some(value))
+    }
+
+    /// `any` of key equalities alone, read by a named value: whether the
+    /// key's group has an item, and the places a scan up to that item
+    /// would have read (as `bind` keeps them). Nothing when the list must
+    /// be scanned.
+    fn any_by_layers(
+        &mut self,
+        id: (usize, usize),
+        probe: &index::Probe<'_>,
+        items: &Arc<[Value]>,
+        key: &[Key],
+        outer_places: &[Vec<PlaceId>],
+        touched: &mut Vec<PlaceId>,
+    ) -> Option<Value> {
+        if !probe.rest.is_empty() {
+            return None;
+        }
+        let first = match self.indexes.get(&id) {
+            Some(Entry::Grouped(grouped)) => grouped.group(key).first().copied(),
+            _ => return None,
+        };
+        let layers = self.layers.entry(id).or_insert_with(|| {
+            let paths: Vec<&[usize]> = probe.keys.iter().map(|k| k.path.as_slice()).collect();
+            Layers::build(items, &paths, MAX_PLACES_PER_SLOT)
+        });
+        let tokens = layers.as_ref()?.places(key, first.unwrap_or(u32::MAX));
+        replay(&summary(&tokens), outer_places, touched);
+        Some(Value::Bool(first.is_some()))
+    }
+
+    /// Does the expression read a named value not yet evaluated?
+    fn reads_deferred(&self, e: &Expr) -> bool {
+        match &e.kind {
+            ExprIr::Slot(s) => self.deferred.get(*s as usize).is_some_and(Option::is_some),
+            ExprIr::Field(t, _) => self.reads_deferred(t),
+            ExprIr::Index(a, b) => self.reads_deferred(a) || self.reads_deferred(b),
+            _ => false,
+        }
     }
 
     fn eval_call(&mut self, builtin: Builtin, args: &[Expr], touched: &mut Vec<PlaceId>) -> R {
@@ -345,6 +566,13 @@ impl<'a> Env<'a> {
             for (slot, a) in values.iter_mut().zip(args) {
                 *slot = self.eval(a, touched)?;
             }
+            if builtin == Builtin::Contains {
+                if let [Value::List(items), x, ..] = &values {
+                    if let Some(found) = self.contains(items, x) {
+                        return Ok(Value::Bool(found));
+                    }
+                }
+            }
             return super::builtins::call(builtin, values.get(..args.len()).unwrap_or(&[]));
         }
         let mut values = Vec::with_capacity(args.len());
@@ -354,14 +582,149 @@ impl<'a> Env<'a> {
         super::builtins::call(builtin, &values)
     }
 
+    /// `contains(list, x)` on a long list, by a set of its items built once
+    /// per evaluation: rules test membership inside loops over rows. A list
+    /// or record item never equals a scalar, so only scalars are kept.
+    fn contains(&mut self, items: &Arc<[Value]>, x: &Value) -> Option<bool> {
+        if !self.indexing || items.len() < index::MIN_ITEMS {
+            return None;
+        }
+        let key = Key::of(x)?;
+        let (_, set) = self
+            .sets
+            .entry(Arc::as_ptr(items).cast::<Value>() as usize)
+            .or_insert_with(|| {
+                (
+                    Arc::clone(items),
+                    items.iter().filter_map(Key::of).collect(),
+                )
+            });
+        Some(set.contains(&key))
+    }
+
     /// Evaluate without keeping the places read (conditions, hints): reuses
     /// one buffer instead of allocating one per call.
     pub(crate) fn eval_untracked(&mut self, e: &Expr) -> R {
         let mut scratch = std::mem::take(&mut self.scratch);
+        let was = std::mem::replace(&mut self.tracking, false);
         let result = self.eval(e, &mut scratch);
+        self.tracking = was;
         scratch.clear();
         self.scratch = scratch;
         result
+    }
+}
+
+/// An aggregate's parts.
+struct Shape<'e> {
+    kind: AggKind,
+    slot: u32,
+    filter: Option<&'e Expr>,
+    body: Option<&'e Expr>,
+}
+
+/// The places `bind` keeps of a token list: the first few item places,
+/// sorted and without repeats, and each outer side once.
+fn summary(tokens: &[Token]) -> Vec<Token> {
+    let mut own: Vec<PlaceId> = tokens
+        .iter()
+        .filter_map(|t| match t {
+            Token::Place(p) => Some(*p),
+            Token::Outer(_) => None,
+        })
+        .collect();
+    own.sort_unstable();
+    own.dedup();
+    own.truncate(MAX_PLACES_PER_SLOT);
+    let mut outer: Vec<usize> = tokens
+        .iter()
+        .filter_map(|t| match t {
+            Token::Outer(n) => Some(*n),
+            Token::Place(_) => None,
+        })
+        .collect();
+    outer.sort_unstable();
+    outer.dedup();
+    own.into_iter()
+        .map(Token::Place)
+        .chain(outer.into_iter().map(Token::Outer))
+        .collect()
+}
+
+/// Places recorded as tokens, the outer sides' own places put in.
+fn replay(tokens: &[Token], outer: &[Vec<PlaceId>], touched: &mut Vec<PlaceId>) {
+    for t in tokens {
+        match t {
+            Token::Place(p) => touched.push(*p),
+            Token::Outer(n) => touched.extend_from_slice(outer.get(*n).map_or(&[], Vec::as_slice)),
+        }
+    }
+}
+
+/// An aggregate's running answer.
+struct Acc {
+    kind: AggKind,
+    count: u32,
+    sum: Decimal,
+    best: Option<Decimal>,
+    collected: Vec<Value>,
+}
+
+impl Acc {
+    fn new(kind: AggKind) -> Acc {
+        Acc {
+            kind,
+            count: 0,
+            sum: Decimal::ZERO,
+            best: None,
+            collected: Vec::new(),
+        }
+    }
+
+    /// Take one item's value; the answer when it is decided already
+    /// (`any`, `all`, `first`).
+    fn add(&mut self, value: Value) -> Result<Option<Value>, EvalError> {
+        match self.kind {
+            AggKind::Count => self.count += 1,
+            AggKind::Sum => {
+                if let Value::Num(n) = value {
+                    self.sum = self.sum.checked_add(n).ok_or_else(EvalError::overflow)?;
+                }
+            }
+            AggKind::Min | AggKind::Max => {
+                if let Value::Num(n) = value {
+                    self.best = Some(match self.best {
+                        Some(b) if (self.kind == AggKind::Min) == (b <= n) => b,
+                        _ => n,
+                    });
+                }
+            }
+            AggKind::All => {
+                if !truthy(&value) {
+                    return Ok(Some(Value::Bool(false)));
+                }
+            }
+            AggKind::Any => {
+                if truthy(&value) {
+                    return Ok(Some(Value::Bool(true)));
+                }
+            }
+            AggKind::First => return Ok(Some(value)),
+            AggKind::List => self.collected.push(value),
+        }
+        Ok(None)
+    }
+
+    fn finish(self) -> Value {
+        match self.kind {
+            AggKind::Count => Value::Num(Decimal::from(self.count)),
+            AggKind::Sum => Value::Num(self.sum),
+            AggKind::Min | AggKind::Max => self.best.map_or(Value::Absent, Value::Num),
+            AggKind::All => Value::Bool(true),
+            AggKind::Any => Value::Bool(false),
+            AggKind::First => Value::Absent,
+            AggKind::List => Value::List(self.collected.into()),
+        }
     }
 }
 
@@ -386,17 +749,15 @@ fn field(target: &Value, index: usize, touched: &mut Vec<PlaceId>) -> Value {
 
 fn index_value(target: &Value, index: &Value, touched: &mut Vec<PlaceId>) -> Value {
     match (target, index) {
-        (Value::Map(map), Value::Text(key)) => {
-            match map.entries.iter().find(|(k, _, _)| k == key) {
-                Some((_, v, place)) => {
-                    if *place != NO_PLACE {
-                        touched.push(*place);
-                    }
-                    v.clone()
+        (Value::Map(map), Value::Text(key)) => match map.get(key) {
+            Some((_, v, place)) => {
+                if *place != NO_PLACE {
+                    touched.push(*place);
                 }
-                None => Value::Absent,
+                v.clone()
             }
-        }
+            None => Value::Absent,
+        },
         (Value::List(items), Value::Num(n)) if n.fract().is_zero() => usize::try_from(*n)
             .ok()
             .and_then(|i| items.get(i).cloned())

@@ -12,6 +12,7 @@ use crate::eval::outcome::{Finding, Outcome};
 use crate::ir::RuleSet;
 use crate::source::Span;
 use serde_json::json;
+use std::collections::HashMap;
 
 /// One place of the submission, resolved.
 #[derive(Clone, Debug)]
@@ -117,6 +118,11 @@ pub struct Report<'a> {
     word_file: Option<String>,
     /// The findings, by severity, then in rule-file order.
     findings: Vec<&'a Finding>,
+    /// Positions in `findings` by check id, and of the findings naming a
+    /// check id in `related to`: `related` looks a finding's kin up instead
+    /// of comparing it with every other finding (quadratic in findings).
+    by_id: HashMap<&'a str, Vec<usize>>,
+    naming: HashMap<&'a str, Vec<usize>>,
 }
 
 impl<'a> Report<'a> {
@@ -129,12 +135,22 @@ impl<'a> Report<'a> {
             .then(|| name.clone());
         let mut findings: Vec<&Finding> = outcome.findings.iter().collect();
         findings.sort_by_key(|f| (f.severity, f.span.file, f.span.start));
+        let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut naming: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, f) in findings.iter().enumerate() {
+            by_id.entry(f.id.as_str()).or_default().push(i);
+            for id in &f.related {
+                naming.entry(id.as_str()).or_default().push(i);
+            }
+        }
         Report {
             outcome,
             rules,
             submission,
             word_file,
             findings,
+            by_id,
+            naming,
         }
     }
 
@@ -322,9 +338,20 @@ impl<'a> Report<'a> {
             inside(a, b) || inside(b, a) || parent(a) == parent(b)
         };
         let mine = paths(f);
-        self.findings
+        // The findings of a check `f` names, and those naming `f`'s check,
+        // in report order.
+        let mut kin: Vec<usize> = f
+            .related
             .iter()
+            .filter_map(|id| self.by_id.get(id.as_str()))
+            .chain(self.naming.get(f.id.as_str()))
+            .flatten()
             .copied()
+            .collect();
+        kin.sort_unstable();
+        kin.dedup();
+        kin.into_iter()
+            .filter_map(|i| self.findings.get(i).copied())
             .filter(|g| !std::ptr::eq(*g, f))
             .filter(|g| f.related.contains(&g.id) || g.related.contains(&f.id))
             .filter(|g| paths(g).iter().any(|p| mine.iter().any(|m| near(m, p))))

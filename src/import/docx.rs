@@ -134,9 +134,19 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Document, Box<Problem>> {
         part(&mut archive, "word/numbering.xml", name)?.as_deref(),
         part(&mut archive, "word/styles.xml", name)?.as_deref(),
     );
-    let doc = parse(&xml, numbering).map_err(|e| {
-        Problem::plain(Code::ImportBadXml, format!("{name} 的正文 XML 有误：{e}"))
-            .with_help("用 Word 打开并重新保存，再导入")
+    let doc = parse(&xml, numbering).map_err(|e| match e {
+        ParseError::Xml(e) => {
+            Problem::plain(Code::ImportBadXml, format!("{name} 的正文 XML 有误：{e}"))
+                .with_help("用 Word 打开并重新保存，再导入")
+        }
+        ParseError::TooManyElements => Problem::plain(
+            Code::ImportTooManyElements,
+            format!("{name} 的正文有超过 {MAX_ELEMENTS} 个段落、表格行或单元格，不予读取"),
+        )
+        .with_help(
+            "真实的自评材料只有几千个段落；请检查文件是否损坏（例如大量空段落），\
+             或用 Word 打开、删去空白内容后重新保存",
+        ),
     })?;
     Ok(doc)
 }
@@ -254,16 +264,33 @@ struct Builder {
     skip: usize,
     /// Content controls: does each show its placeholder?
     sdt_placeholder: Vec<bool>,
+    /// Paragraphs, rows and cells begun (see `MAX_ELEMENTS`).
+    elements: usize,
 }
 
-fn parse(xml: &str, numbering: Numbering) -> Result<Document, quick_xml::Error> {
+/// Paragraphs, table rows and cells a document may hold. Each becomes a
+/// value in memory (about a hundred bytes and more); a few kilobytes of
+/// compressed `<w:p/>` expand to millions of them. A real self-evaluation
+/// has a few thousand.
+pub const MAX_ELEMENTS: usize = 200_000;
+
+/// Why the main document could not be read.
+enum ParseError {
+    Xml(quick_xml::Error),
+    TooManyElements,
+}
+
+fn parse(xml: &str, numbering: Numbering) -> Result<Document, ParseError> {
     let mut reader = quick_xml::Reader::from_str(xml);
     let mut b = Builder {
         numbering,
         ..Builder::default()
     };
     loop {
-        match reader.read_event()? {
+        if b.elements > MAX_ELEMENTS {
+            return Err(ParseError::TooManyElements);
+        }
+        match reader.read_event().map_err(ParseError::Xml)? {
             Event::Eof => break,
             Event::Start(e) => {
                 if b.skip > 0 {
@@ -372,7 +399,10 @@ impl Builder {
                     t.grid_columns += 1;
                 }
             }
-            b"tr" => self.row = Some(Row::default()),
+            b"tr" => {
+                self.elements += 1;
+                self.row = Some(Row::default());
+            }
             b"gridBefore" => {
                 if let Some(r) = self.row.as_mut() {
                     r.grid_before = number(e).min(MAX_COLUMNS);
@@ -384,6 +414,7 @@ impl Builder {
                 }
             }
             b"tc" => {
+                self.elements += 1;
                 self.cell = Some(Cell {
                     span: 1,
                     ..Cell::default()
@@ -413,6 +444,7 @@ impl Builder {
     }
 
     fn start_paragraph(&mut self) {
+        self.elements += 1;
         self.paragraph = Some(Paragraph::default());
         self.num_id = None;
         self.num_level = None;
