@@ -252,8 +252,14 @@ fn a_field_renamed_in_the_schema_stops_the_import_naming_the_key() {
             std::fs::write(rules.join(path.file_name().unwrap()), text).unwrap();
         }
     }
+    // The rules check among themselves; `check` warns that the Word import
+    // writes a field the schema no longer has.
     let (code, _, stderr) = jixiao(&["check", "--rules", rules.to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("schema.jx 中没有 Word 导入写出的字段：basic_data.staffing.authorized"),
+        "{stderr}"
+    );
     let out = dir.join("out.toml");
     let (code, _, stderr) = jixiao(&[
         "import",
@@ -804,4 +810,61 @@ fn a_part_too_large_is_refused_not_cut() {
         "{}",
         problem.message
     );
+}
+
+/// The dotted paths (rows stepped through) of every value in a TOML text.
+fn written_paths(text: &str) -> std::collections::BTreeSet<String> {
+    fn walk(v: &toml::Value, at: &str, out: &mut std::collections::BTreeSet<String>) {
+        match v {
+            toml::Value::Table(t) => {
+                for (k, x) in t {
+                    let path = if at.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{at}.{k}")
+                    };
+                    walk(x, &path, out);
+                }
+            }
+            toml::Value::Array(rows)
+                if rows.iter().all(toml::Value::is_table) && !rows.is_empty() =>
+            {
+                for row in rows {
+                    walk(row, at, out);
+                }
+            }
+            _ => {
+                out.insert(at.to_string());
+            }
+        }
+    }
+    let mut out = std::collections::BTreeSet::new();
+    let table: toml::Table = toml::from_str(text).unwrap();
+    walk(&toml::Value::Table(table), "", &mut out);
+    out
+}
+
+/// `check` warns about a schema without a field the import writes, from
+/// `WRITTEN_PATHS`: every path the import of a package writes is listed
+/// there (a map's keys, `level1_weights.产出指标`, under the map).
+#[test]
+fn every_field_an_import_writes_is_listed_for_check() {
+    let imported = import_file(Path::new(DOCX), &options(), None).unwrap();
+    let listed = jixiao::import::WRITTEN_PATHS;
+    let unlisted: Vec<String> = written_paths(&imported.toml)
+        .into_iter()
+        .filter(|p| {
+            !listed
+                .iter()
+                .any(|l| p == l || p.starts_with(&format!("{l}.")))
+        })
+        .collect();
+    assert!(
+        unlisted.is_empty(),
+        "written but not in WRITTEN_PATHS: {unlisted:?}"
+    );
+    let schema = schema();
+    for path in listed {
+        assert!(schema.has_path(path), "{path} is not in the 2022 schema");
+    }
 }

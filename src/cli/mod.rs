@@ -271,6 +271,20 @@ fn folder_checks(
             if let Err(p) = jixiao::import::Templates::from_dir(dir) {
                 errors.push(*p);
             }
+            let missing: Vec<&str> = jixiao::import::WRITTEN_PATHS
+                .iter()
+                .copied()
+                .filter(|path| !rules.schema.has_path(path))
+                .collect();
+            if !missing.is_empty() {
+                warnings.push(warn(
+                    format!(
+                        "schema.jx 中没有 Word 导入写出的字段：{}；这个年度的规则导入 Word 材料时会出错",
+                        missing.join("、")
+                    ),
+                    "schema.jx 改了字段名时，导入程序仍按原来的名称写出（见 docs/import.md）：把字段名改回，或同时修改导入程序",
+                ));
+            }
         } else {
             warnings.push(warn(
                 format!("{shown} 没有 templates.toml：这个年度的规则不能导入 Word 材料"),

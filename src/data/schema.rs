@@ -127,3 +127,34 @@ impl Schema {
         self.records.get(id)
     }
 }
+
+impl Schema {
+    /// Does a dotted path of field names (`basic_data.staffing.authorized`;
+    /// lists are stepped through, a map's keys are free) name a field?
+    pub fn has_path(&self, path: &str) -> bool {
+        let mut ty = Type::Record(self.root);
+        for name in path.split('.') {
+            loop {
+                match ty {
+                    Type::List(inner) => ty = *inner,
+                    _ => break,
+                }
+            }
+            match ty {
+                Type::Map(_) | Type::Any => return true,
+                Type::Record(id) => {
+                    let Some(field) = self
+                        .records
+                        .get(id)
+                        .and_then(|r| r.fields.iter().find(|f| f.name == name))
+                    else {
+                        return false;
+                    };
+                    ty = field.ty.clone();
+                }
+                _ => return false,
+            }
+        }
+        true
+    }
+}
