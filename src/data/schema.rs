@@ -134,11 +134,8 @@ impl Schema {
     pub fn has_path(&self, path: &str) -> bool {
         let mut ty = Type::Record(self.root);
         for name in path.split('.') {
-            loop {
-                match ty {
-                    Type::List(inner) => ty = *inner,
-                    _ => break,
-                }
+            while let Type::List(inner) = ty {
+                ty = *inner;
             }
             match ty {
                 Type::Map(_) | Type::Any => return true,
