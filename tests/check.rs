@@ -80,7 +80,7 @@ fn broken_sheets_are_diagnosed() {
             shipped("schema.jx"),
             SourceFile::new("rules/2022/sheet.jx", text.as_str()),
         ];
-        let problems = match jixiao::check::compile(files) {
+        let problems = match jixiao::compile(files) {
             Ok(_) => panic!("{name}: compiled without problems"),
             Err(p) => p,
         };

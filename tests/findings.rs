@@ -24,8 +24,8 @@
 mod cases_support;
 
 use cases_support::{Input, Scratch};
+use jixiao::Severity;
 use jixiao::cases::expect::{self, FindingSeen, FindingWant};
-use jixiao::ir::Severity;
 use rust_decimal::Decimal;
 use serde_json::Value;
 use std::collections::BTreeMap;

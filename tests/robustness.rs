@@ -659,7 +659,7 @@ fn points_limit_at_the_edge() {
             SourceFile::new("params.jx", read("params.jx")),
             SourceFile::new("sheet.jx", sheet),
         ];
-        match jixiao::check::compile(files) {
+        match jixiao::compile(files) {
             Ok(_) => Vec::new(),
             Err(p) => codes(&p),
         }

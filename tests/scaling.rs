@@ -577,14 +577,14 @@ fn lookups_by_key_answer_as_a_scan_does() {
             &rules.schema,
         )
         .unwrap_or_else(|e| panic!("{what}: {}", jixiao::diag::render(&e)));
-        let json = |o: &jixiao::eval::outcome::Outcome| {
+        let json = |o: &jixiao::outcome::Outcome| {
             serde_json::to_string_pretty(&jixiao::explain::outcome_json(o, rules, &submission))
                 .unwrap()
         };
         let looked_up =
             jixiao::score(rules, &submission).unwrap_or_else(|p| panic!("{what}: {p:?}"));
-        let scanned = jixiao::eval::score_scanning(rules, &submission)
-            .unwrap_or_else(|p| panic!("{what}: {p:?}"));
+        let scanned =
+            jixiao::score_scanning(rules, &submission).unwrap_or_else(|p| panic!("{what}: {p:?}"));
         let (a, b) = (json(&looked_up), json(&scanned));
         if a != b {
             let line = a

@@ -215,7 +215,7 @@ fn run_case(input: &Input, scratch: &Scratch) -> Option<String> {
                 [String::new(), String::new()]
             }
         };
-        let pending = expect.status == Some(jixiao::eval::outcome::Status::Pending);
+        let pending = expect.status == Some(jixiao::outcome::Status::Pending);
         if pending == score.is_some() {
             problems.push("`status = \"pending\"` goes with `range`, `final` with `score`".into());
         }

@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
         SourceFile::new("rules/2022/params.jx", PARAMS),
         SourceFile::new("rules/2022/sheet.jx", sheet),
     ];
-    if let Err(problems) = jixiao::check::compile(files) {
+    if let Err(problems) = jixiao::compile(files) {
         let _ = jixiao::diag::render(&problems);
     }
 });

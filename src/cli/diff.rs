@@ -2,9 +2,9 @@
 //! each unit, and why; with a summary over the batch.
 
 use super::output::emit;
+use jixiao::RuleSet;
 use jixiao::diag::{Problem, render};
 use jixiao::diff::{FileChanges, UnitDiff, compare, rule_changes, summarize};
-use jixiao::ir::RuleSet;
 use std::path::{Path, PathBuf};
 
 /// Output formats of `diff`.

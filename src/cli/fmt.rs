@@ -61,8 +61,7 @@ pub(super) fn run(check: bool, inputs: &[PathBuf]) -> bool {
 fn format_one(path: &Path) -> Result<Option<String>, Vec<Problem>> {
     let text = jixiao::files::read_text(path).map_err(|p| vec![*p])?;
     let source = SourceFile::new(path.display().to_string(), text.clone());
-    let formatted =
-        format(0, &text).map_err(|e| vec![jixiao::check::parse_problem(&source, 0, &e)])?;
+    let formatted = format(0, &text).map_err(|e| vec![jixiao::parse_problem(&source, 0, &e)])?;
     let half = jixiao::syntax::half_width_outside_strings(&text);
     if !same_tokens(&half, &formatted) {
         return Err(vec![Problem::plain(

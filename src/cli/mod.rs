@@ -311,14 +311,14 @@ fn folder_checks(
             ));
         }
     }
-    fn no_says(nodes: &[jixiao::ir::NodeIr], out: &mut Vec<String>) {
+    fn no_says(nodes: &[jixiao::NodeIr], out: &mut Vec<String>) {
         for n in nodes {
             match &n.kind {
-                jixiao::ir::NodeIrKind::Section(children) => no_says(children, out),
-                jixiao::ir::NodeIrKind::Criterion(_) if n.says.is_none() => {
+                jixiao::NodeIrKind::Section(children) => no_says(children, out),
+                jixiao::NodeIrKind::Criterion(_) if n.says.is_none() => {
                     out.push(format!("{}（{}）", n.title, n.id));
                 }
-                jixiao::ir::NodeIrKind::Criterion(_) => {}
+                jixiao::NodeIrKind::Criterion(_) => {}
             }
         }
     }

@@ -5,12 +5,12 @@
 //! silently missing a unit would be found out only when its scores are due.
 
 use super::output::emit;
+use jixiao::RuleSet;
 use jixiao::data::worksheet::MAX_WORKSHEET_BYTES;
 use jixiao::data::{Submission, load_parsed, parse_submission};
 use jixiao::diag::{Problem, render};
-use jixiao::eval::outcome::Outcome;
 use jixiao::explain::{WorksheetUnit, pending_criteria, review_worksheet};
-use jixiao::ir::RuleSet;
+use jixiao::outcome::Outcome;
 use jixiao::source::SourceFile;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

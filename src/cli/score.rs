@@ -6,12 +6,12 @@
 
 use super::output::{emit, emit_with};
 use clap::ValueEnum;
+use jixiao::RuleSet;
 use jixiao::data::{ReviewBook, Submission};
 use jixiao::diag::Code;
 use jixiao::diag::{Problem, render};
-use jixiao::eval::outcome::Outcome;
 use jixiao::explain::{Summary, SummaryRow};
-use jixiao::ir::RuleSet;
+use jixiao::outcome::Outcome;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};

@@ -10,9 +10,9 @@
 //! shown on stderr with its file and line, and counts as failed.
 
 use super::output::emit;
+use jixiao::RuleSet;
 use jixiao::cases::{self, Bases};
 use jixiao::diag::{Problem, render};
-use jixiao::ir::RuleSet;
 use std::path::{Path, PathBuf};
 
 /// A line to stdout; a closed pipe (`jixiao test | head`) is not an error.

@@ -672,8 +672,3 @@ pub(crate) fn fill(env: &mut Env<'_>, template: &Template) -> Result<String, Eva
 pub fn round_score(n: Decimal, dp: u32) -> Decimal {
     round(n, dp)
 }
-
-/// The judgment for a criterion, if any (used by explanations).
-pub fn judgment_for<'s>(submission: &'s Submission, id: &str) -> Option<&'s Judgment> {
-    submission.review.judgments.iter().find(|j| j.id == id)
-}
