@@ -519,12 +519,8 @@ fn process(
         }
         ReportFormat::Text => jixiao::explain::render_text(&outcome, set, &submission),
         ReportFormat::Json => {
-            let json = jixiao::explain::outcome_json(&outcome, set, &submission);
-            if item {
-                pretty_item(&json)
-            } else {
-                pretty(&json)
-            }
+            let json = pretty(&jixiao::explain::outcome_json(&outcome, set, &submission));
+            if item { indent(&json) } else { json }
         }
         ReportFormat::Markdown => jixiao::explain::render_markdown(&outcome, set, &submission),
         ReportFormat::Html if item => jixiao::explain::html_unit(&outcome, set, &submission),
@@ -562,32 +558,6 @@ fn pretty(v: &serde_json::Value) -> String {
     let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
     s.push('\n');
     s
-}
-
-/// `indent(&pretty(v))` in one pass: the pretty printer writes through a
-/// writer that puts two spaces after every line break.
-fn pretty_item(v: &serde_json::Value) -> String {
-    struct Indented(Vec<u8>);
-    impl std::io::Write for Indented {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            for piece in buf.split_inclusive(|b| *b == b'\n') {
-                self.0.extend_from_slice(piece);
-                if piece.ends_with(b"\n") {
-                    self.0.extend_from_slice(b"  ");
-                }
-            }
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut out = Indented(Vec::with_capacity(32 * 1024));
-    out.0.extend_from_slice(b"  ");
-    match serde_json::to_writer_pretty(&mut out, v) {
-        Ok(()) => String::from_utf8(out.0).unwrap_or_default(),
-        Err(_) => indent(&pretty(v)),
-    }
 }
 
 /// A pretty JSON value as an item of a pretty array: two more spaces on
