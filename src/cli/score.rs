@@ -174,12 +174,13 @@ pub(super) fn run(
         targets: targets.as_deref(),
         book: book.as_ref(),
     };
-    // A JSON array is written item by item as the units are scored, so
-    // memory stays flat in the number of units. (With --reviews the
-    // worksheet's unmatched rows are reported before the units' errors,
-    // which needs every unit first.)
-    if format == ReportFormat::Json && as_array && targets.is_none() && book.is_none() {
-        if let Some(ok) = stream_json(&files, &rules, &plan, output) {
+    // Several reports (a JSON array, text, Markdown, one HTML document)
+    // are written one by one as the units are scored, so memory stays flat
+    // in the number of units. (With --reviews the worksheet's unmatched
+    // rows are reported before the units' errors, which needs every unit
+    // first; the summaries need every unit for their header and ranks.)
+    if as_array && !format.is_summary() && targets.is_none() && book.is_none() {
+        if let Some(ok) = stream_reports(&files, &rules, &plan, output) {
             return ok;
         }
     }
@@ -414,56 +415,96 @@ fn score_each(
     progress.finish_and_clear();
 }
 
-/// A folder (or several inputs) as a JSON array, each item written as soon
-/// as it is scored: the bytes `run` would print after the batch, and the
-/// same messages on stderr. None when the output could not be opened:
-/// nothing was scored, and the batch runs as for the other formats (its
-/// errors, then why the output could not be written).
-fn stream_json(
+/// Several inputs' reports, each written as soon as it is made: the bytes
+/// `run` prints after the batch (JSON items in an array, text and Markdown
+/// reports between their separators, HTML articles in one document, the
+/// inputs that failed where `run` puts them), and the same messages on
+/// stderr. None when the output could not be opened: nothing was scored,
+/// and the batch runs as for the summaries (its errors, then why the output
+/// could not be written).
+fn stream_reports(
     files: &[(PathBuf, bool)],
     rules: &Rules,
     plan: &Plan<'_>,
     output: Option<&Path>,
 ) -> Option<bool> {
+    let format = plan.format;
+    // Around the reports: before the first, between two, after the last,
+    // and the whole output when there is none.
+    let rule = format!("{}\n\n", "═".repeat(60));
+    let html = jixiao::explain::html_document(
+        &format!("绩效自评工作考核评分报告（{} 份材料）", files.len()),
+        "\u{1}",
+    );
+    let (html_head, html_tail) = html.split_once('\u{1}').unwrap_or((&html, ""));
+    let (first, between, last, none) = match format {
+        ReportFormat::Json => ("[\n", ",\n", "\n]\n", "[]\n"),
+        ReportFormat::Text => ("", rule.as_str(), "", ""),
+        ReportFormat::Markdown => ("", "\n---\n\n", "", ""),
+        _ => ("", "", "", ""),
+    };
     let mut ok = true;
     let mut started = false;
     let written = emit_with(output, |w| {
         started = true;
-        let mut items = 0usize;
+        if matches!(format, ReportFormat::Html) {
+            w.write_all(html_head.as_bytes())?;
+        }
+        let mut reports = 0usize;
+        let mut failures = Vec::new();
         let mut failed = None;
         score_each(files, rules, plan, |i, result| {
             let Some((path, _)) = files.get(i) else {
                 return;
             };
             eprint!("{}", super::import::take_warnings(path));
-            let item = match result {
+            let report = match result {
                 Ok(Piece::Report(r)) => r,
                 Ok(_) => return,
                 Err(problems) => {
                     ok = false;
                     eprint!("{}", render(&problems));
                     eprintln!("{}：{} 个问题，未能评分", path.display(), problems.len());
+                    let file = path.display().to_string();
+                    if format != ReportFormat::Json {
+                        failures.push((file, problems));
+                        return;
+                    }
                     indent(&pretty(&serde_json::json!({
-                        "file": path.display().to_string(),
+                        "file": file,
                         "errors": jixiao::explain::problems_json(&problems),
                     })))
                 }
             };
             if failed.is_none() {
-                let separator: &[u8] = if items == 0 { b"[\n" } else { b",\n" };
-                items += 1;
+                let before = if reports == 0 { first } else { between };
+                reports += 1;
                 if let Err(e) = w
-                    .write_all(separator)
-                    .and_then(|()| w.write_all(item.as_bytes()))
+                    .write_all(before.as_bytes())
+                    .and_then(|()| w.write_all(report.as_bytes()))
                 {
                     failed = Some(e);
                 }
             }
         });
-        match failed {
-            Some(e) => Err(e),
-            None if items == 0 => w.write_all(b"[]\n"),
-            None => w.write_all(b"\n]\n"),
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        match format {
+            ReportFormat::Markdown if !failures.is_empty() => {
+                if reports > 0 {
+                    w.write_all(b"\n---\n\n")?;
+                }
+                w.write_all(jixiao::explain::markdown_failures(&failures).as_bytes())
+            }
+            ReportFormat::Html => {
+                if !failures.is_empty() {
+                    w.write_all(jixiao::explain::html_failures(&failures).as_bytes())?;
+                }
+                w.write_all(html_tail.as_bytes())
+            }
+            _ if reports == 0 => w.write_all(none.as_bytes()),
+            _ => w.write_all(last.as_bytes()),
         }
     });
     if !started {
