@@ -350,6 +350,9 @@ fn out_files(
         .collect())
 }
 
+/// Inputs a worker may run ahead of the last piece handed over.
+const AHEAD: usize = 16;
+
 /// Every input's piece, in input order, made on all cores.
 fn score_all(
     files: &[(PathBuf, bool)],
@@ -363,8 +366,10 @@ fn score_all(
 
 /// Each input's piece handed to `take` in input order, as soon as it and
 /// every piece before it are made. Workers (one per core) take the next
-/// input from a counter; a piece made early waits only for those before it,
-/// so at most about one piece per worker is held.
+/// input from a counter; a piece made early waits only for those before it.
+/// A worker does not start an input more than `AHEAD` per worker past the
+/// last piece handed over, so that a slow input (a huge package) does not
+/// leave the pieces of all the others waiting in memory.
 fn score_each(
     files: &[(PathBuf, bool)],
     rules: &Rules,
@@ -381,17 +386,24 @@ fn score_each(
         .max(1);
     let progress = progress_bar(files.len());
     let next = AtomicUsize::new(0);
+    let handed = AtomicUsize::new(0);
+    let ahead = AHEAD * workers;
     let (sender, made) = std::sync::mpsc::channel();
     std::thread::scope(|s| {
         for _ in 0..workers {
             let sender = sender.clone();
-            let (next, progress) = (&next, &progress);
+            let (next, handed, progress) = (&next, &handed, &progress);
             s.spawn(move || {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some((path, _)) = files.get(i) else {
                         break;
                     };
+                    // The piece being waited for is being made by another
+                    // worker, which is not held here: no deadlock.
+                    while i >= handed.load(Ordering::Acquire).saturating_add(ahead) {
+                        std::thread::sleep(std::time::Duration::from_millis(2));
+                    }
                     let target = plan.targets.and_then(|t| t.get(i)).map(PathBuf::as_path);
                     let piece = process(path, rules, plan, target);
                     progress.inc(1);
@@ -402,6 +414,14 @@ fn score_each(
             });
         }
         drop(sender);
+        // Should `take` fail by unwinding, the workers are let go on.
+        struct Release<'a>(&'a AtomicUsize);
+        impl Drop for Release<'_> {
+            fn drop(&mut self) {
+                self.0.store(usize::MAX, Ordering::Release);
+            }
+        }
+        let _release = Release(&handed);
         let mut waiting = BTreeMap::new();
         let mut due = 0;
         for (i, piece) in made {
@@ -409,6 +429,7 @@ fn score_each(
             while let Some(piece) = waiting.remove(&due) {
                 take(due, piece);
                 due += 1;
+                handed.store(due, Ordering::Release);
             }
         }
     });
