@@ -174,12 +174,13 @@ pub(super) fn run(
         targets: targets.as_deref(),
         book: book.as_ref(),
     };
-    // A JSON array is written item by item as the units are scored, so
-    // memory stays flat in the number of units. (With --reviews the
-    // worksheet's unmatched rows are reported before the units' errors,
-    // which needs every unit first.)
-    if format == ReportFormat::Json && as_array && targets.is_none() && book.is_none() {
-        if let Some(ok) = stream_json(&files, &rules, &plan, output) {
+    // Several reports (a JSON array, text, Markdown, one HTML document)
+    // are written one by one as the units are scored, so memory stays flat
+    // in the number of units. (With --reviews the worksheet's unmatched
+    // rows are reported before the units' errors, which needs every unit
+    // first; the summaries need every unit for their header and ranks.)
+    if as_array && !format.is_summary() && targets.is_none() && book.is_none() {
+        if let Some(ok) = stream_reports(&files, &rules, &plan, output) {
             return ok;
         }
     }
@@ -349,6 +350,9 @@ fn out_files(
         .collect())
 }
 
+/// Inputs a worker may run ahead of the last piece handed over.
+const AHEAD: usize = 16;
+
 /// Every input's piece, in input order, made on all cores.
 fn score_all(
     files: &[(PathBuf, bool)],
@@ -362,8 +366,10 @@ fn score_all(
 
 /// Each input's piece handed to `take` in input order, as soon as it and
 /// every piece before it are made. Workers (one per core) take the next
-/// input from a counter; a piece made early waits only for those before it,
-/// so at most about one piece per worker is held.
+/// input from a counter; a piece made early waits only for those before it.
+/// A worker does not start an input more than `AHEAD` per worker past the
+/// last piece handed over, so that a slow input (a huge package) does not
+/// leave the pieces of all the others waiting in memory.
 fn score_each(
     files: &[(PathBuf, bool)],
     rules: &Rules,
@@ -380,17 +386,24 @@ fn score_each(
         .max(1);
     let progress = progress_bar(files.len());
     let next = AtomicUsize::new(0);
+    let handed = AtomicUsize::new(0);
+    let ahead = AHEAD * workers;
     let (sender, made) = std::sync::mpsc::channel();
     std::thread::scope(|s| {
         for _ in 0..workers {
             let sender = sender.clone();
-            let (next, progress) = (&next, &progress);
+            let (next, handed, progress) = (&next, &handed, &progress);
             s.spawn(move || {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some((path, _)) = files.get(i) else {
                         break;
                     };
+                    // The piece being waited for is being made by another
+                    // worker, which is not held here: no deadlock.
+                    while i >= handed.load(Ordering::Acquire).saturating_add(ahead) {
+                        std::thread::sleep(std::time::Duration::from_millis(2));
+                    }
                     let target = plan.targets.and_then(|t| t.get(i)).map(PathBuf::as_path);
                     let piece = process(path, rules, plan, target);
                     progress.inc(1);
@@ -401,6 +414,14 @@ fn score_each(
             });
         }
         drop(sender);
+        // Should `take` fail by unwinding, the workers are let go on.
+        struct Release<'a>(&'a AtomicUsize);
+        impl Drop for Release<'_> {
+            fn drop(&mut self) {
+                self.0.store(usize::MAX, Ordering::Release);
+            }
+        }
+        let _release = Release(&handed);
         let mut waiting = BTreeMap::new();
         let mut due = 0;
         for (i, piece) in made {
@@ -408,62 +429,103 @@ fn score_each(
             while let Some(piece) = waiting.remove(&due) {
                 take(due, piece);
                 due += 1;
+                handed.store(due, Ordering::Release);
             }
         }
     });
     progress.finish_and_clear();
 }
 
-/// A folder (or several inputs) as a JSON array, each item written as soon
-/// as it is scored: the bytes `run` would print after the batch, and the
-/// same messages on stderr. None when the output could not be opened:
-/// nothing was scored, and the batch runs as for the other formats (its
-/// errors, then why the output could not be written).
-fn stream_json(
+/// Several inputs' reports, each written as soon as it is made: the bytes
+/// `run` prints after the batch (JSON items in an array, text and Markdown
+/// reports between their separators, HTML articles in one document, the
+/// inputs that failed where `run` puts them), and the same messages on
+/// stderr. None when the output could not be opened: nothing was scored,
+/// and the batch runs as for the summaries (its errors, then why the output
+/// could not be written).
+fn stream_reports(
     files: &[(PathBuf, bool)],
     rules: &Rules,
     plan: &Plan<'_>,
     output: Option<&Path>,
 ) -> Option<bool> {
+    let format = plan.format;
+    // Around the reports: before the first, between two, after the last,
+    // and the whole output when there is none.
+    let rule = format!("{}\n\n", "═".repeat(60));
+    let html = jixiao::explain::html_document(
+        &format!("绩效自评工作考核评分报告（{} 份材料）", files.len()),
+        "\u{1}",
+    );
+    let (html_head, html_tail) = html.split_once('\u{1}').unwrap_or((&html, ""));
+    let (first, between, last, none) = match format {
+        ReportFormat::Json => ("[\n", ",\n", "\n]\n", "[]\n"),
+        ReportFormat::Text => ("", rule.as_str(), "", ""),
+        ReportFormat::Markdown => ("", "\n---\n\n", "", ""),
+        _ => ("", "", "", ""),
+    };
     let mut ok = true;
     let mut started = false;
     let written = emit_with(output, |w| {
         started = true;
-        let mut items = 0usize;
+        if matches!(format, ReportFormat::Html) {
+            w.write_all(html_head.as_bytes())?;
+        }
+        let mut reports = 0usize;
+        let mut failures = Vec::new();
         let mut failed = None;
         score_each(files, rules, plan, |i, result| {
             let Some((path, _)) = files.get(i) else {
                 return;
             };
             eprint!("{}", super::import::take_warnings(path));
-            let item = match result {
+            let report = match result {
                 Ok(Piece::Report(r)) => r,
                 Ok(_) => return,
                 Err(problems) => {
                     ok = false;
                     eprint!("{}", render(&problems));
                     eprintln!("{}：{} 个问题，未能评分", path.display(), problems.len());
+                    let file = path.display().to_string();
+                    if format != ReportFormat::Json {
+                        failures.push((file, problems));
+                        return;
+                    }
                     indent(&pretty(&serde_json::json!({
-                        "file": path.display().to_string(),
+                        "file": file,
                         "errors": jixiao::explain::problems_json(&problems),
                     })))
                 }
             };
             if failed.is_none() {
-                let separator: &[u8] = if items == 0 { b"[\n" } else { b",\n" };
-                items += 1;
+                let before = if reports == 0 { first } else { between };
+                reports += 1;
                 if let Err(e) = w
-                    .write_all(separator)
-                    .and_then(|()| w.write_all(item.as_bytes()))
+                    .write_all(before.as_bytes())
+                    .and_then(|()| w.write_all(report.as_bytes()))
                 {
                     failed = Some(e);
                 }
             }
         });
-        match failed {
-            Some(e) => Err(e),
-            None if items == 0 => w.write_all(b"[]\n"),
-            None => w.write_all(b"\n]\n"),
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        match format {
+            ReportFormat::Markdown if !failures.is_empty() => {
+                if reports > 0 {
+                    w.write_all(b"\n---\n\n")?;
+                }
+                w.write_all(jixiao::explain::markdown_failures(&failures).as_bytes())
+            }
+            ReportFormat::Html => {
+                if !failures.is_empty() {
+                    w.write_all(jixiao::explain::html_failures(&failures).as_bytes())?;
+                }
+                w.write_all(html_tail.as_bytes())
+            }
+            _ if reports == 0 => w.write_all(none.as_bytes()),
+            _ => w.write_all(last.as_bytes()),
         }
     });
     if !started {
@@ -519,12 +581,8 @@ fn process(
         }
         ReportFormat::Text => jixiao::explain::render_text(&outcome, set, &submission),
         ReportFormat::Json => {
-            let json = jixiao::explain::outcome_json(&outcome, set, &submission);
-            if item {
-                pretty_item(&json)
-            } else {
-                pretty(&json)
-            }
+            let json = pretty(&jixiao::explain::outcome_json(&outcome, set, &submission));
+            if item { indent(&json) } else { json }
         }
         ReportFormat::Markdown => jixiao::explain::render_markdown(&outcome, set, &submission),
         ReportFormat::Html if item => jixiao::explain::html_unit(&outcome, set, &submission),
@@ -562,32 +620,6 @@ fn pretty(v: &serde_json::Value) -> String {
     let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
     s.push('\n');
     s
-}
-
-/// `indent(&pretty(v))` in one pass: the pretty printer writes through a
-/// writer that puts two spaces after every line break.
-fn pretty_item(v: &serde_json::Value) -> String {
-    struct Indented(Vec<u8>);
-    impl std::io::Write for Indented {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            for piece in buf.split_inclusive(|b| *b == b'\n') {
-                self.0.extend_from_slice(piece);
-                if piece.ends_with(b"\n") {
-                    self.0.extend_from_slice(b"  ");
-                }
-            }
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut out = Indented(Vec::with_capacity(32 * 1024));
-    out.0.extend_from_slice(b"  ");
-    match serde_json::to_writer_pretty(&mut out, v) {
-        Ok(()) => String::from_utf8(out.0).unwrap_or_default(),
-        Err(_) => indent(&pretty(v)),
-    }
 }
 
 /// A pretty JSON value as an item of a pretty array: two more spaces on
