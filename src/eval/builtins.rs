@@ -2,7 +2,7 @@
 //! argument gives a blank (or the function's neutral answer).
 
 use super::EvalError;
-use super::expr::{equal, round};
+use super::values::{equal, round};
 use crate::data::Value;
 use crate::diag::Code;
 use crate::ir::Builtin;

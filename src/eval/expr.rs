@@ -4,10 +4,11 @@
 
 use super::EvalError;
 use super::index::{self, Entry, Index, Key, Layers, Memo, Token};
+use super::values::equal;
 use crate::base::{AggKind, BinOp};
 use crate::data::{NO_PLACE, PlaceId, Record, Value};
 use crate::ir::{Builtin, Expr, ExprIr, FunctionIr};
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -766,28 +767,6 @@ fn index_value(target: &Value, index: &Value, touched: &mut Vec<PlaceId>) -> Val
     }
 }
 
-/// Equality as bureau staff expect it: `10 == 10.0`, blank equals blank.
-pub(crate) fn equal(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Absent, Value::Absent) => true,
-        (Value::Bool(x), Value::Bool(y)) => x == y,
-        (Value::Num(x), Value::Num(y)) => x == y,
-        (Value::Text(x), Value::Text(y)) => x == y,
-        (Value::Date(x), Value::Date(y)) => x == y,
-        (Value::List(x), Value::List(y)) => {
-            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| equal(p, q))
-        }
-        (Value::Record(x), Value::Record(y)) => {
-            x.fields.len() == y.fields.len()
-                && x.fields
-                    .iter()
-                    .zip(y.fields.iter())
-                    .all(|(p, q)| equal(p, q))
-        }
-        _ => false,
-    }
-}
-
 fn arithmetic(op: BinOp, x: &Value, y: &Value) -> R {
     Ok(match (x, y) {
         (Value::Num(p), Value::Num(q)) => Value::Num(match op {
@@ -807,9 +786,4 @@ fn arithmetic(op: BinOp, x: &Value, y: &Value) -> R {
         }
         _ => Value::Absent,
     })
-}
-
-/// Half away from zero, as the sheet rounds.
-pub(crate) fn round(n: Decimal, dp: u32) -> Decimal {
-    n.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
 }

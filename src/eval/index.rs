@@ -27,7 +27,7 @@ use std::sync::Arc;
 /// Lists shorter than this are scanned: grouping costs more than it saves.
 pub(super) const MIN_ITEMS: usize = 16;
 
-/// A scalar value as a hash key, equal exactly when `expr::equal` says so
+/// A scalar value as a hash key, equal exactly when `values::equal` says so
 /// (`10 == 10.0`, blank equals blank).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(super) enum Key {

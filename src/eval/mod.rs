@@ -10,6 +10,7 @@ mod index;
 pub mod outcome;
 pub mod quantity;
 mod review;
+mod values;
 
 use crate::data::{Judgment, PlaceId, Submission, Value};
 use crate::diag::Problem;
@@ -17,9 +18,10 @@ use crate::ir::{
     Class, CriterionIr, JudgeIr, Method, NodeIr, NodeIrKind, Piece, Plan, RuleSet, Template,
 };
 use crate::source::{SourceFile, Span};
-use expr::{Env, round, truthy};
+use expr::{Env, truthy};
 use outcome::{Basis, Deduction, DeductionKind, Finding, NodeOutcome, Outcome, Status};
 use rust_decimal::Decimal;
+use values::round;
 
 /// A failure while evaluating a rule (division by zero, overflow). Boxed,
 /// so that every `Result` the interpreter returns stays small.
