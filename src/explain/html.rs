@@ -11,7 +11,7 @@ use super::snippet::{
 use super::{Report, decimal};
 use crate::data::Submission;
 use crate::diag::Problem;
-use crate::eval::outcome::{Deduction, Finding, NodeOutcome, Outcome, Status};
+use crate::eval::outcome::{Deduction, NodeOutcome, Outcome, Status};
 use crate::ir::{RuleSet, Severity};
 use crate::source::Span;
 use std::fmt::Write as _;
@@ -298,15 +298,7 @@ impl Draw for Html {
             return;
         }
         let mut number = 0;
-        for severity in [Severity::Error, Severity::Warning, Severity::Info] {
-            let group: Vec<&Finding> = all
-                .iter()
-                .copied()
-                .filter(|f| f.severity == severity)
-                .collect();
-            if group.is_empty() {
-                continue;
-            }
+        for (severity, group) in report.findings_by_severity() {
             let class = severity.as_str();
             let _ = writeln!(
                 out,

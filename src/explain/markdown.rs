@@ -13,7 +13,7 @@ use super::snippet::{
 use super::{Report, decimal};
 use crate::data::Submission;
 use crate::diag::Problem;
-use crate::eval::outcome::{Deduction, Finding, NodeOutcome, Outcome, Status};
+use crate::eval::outcome::{Deduction, NodeOutcome, Outcome, Status};
 use crate::ir::{RuleSet, Severity};
 use crate::source::Span;
 use std::fmt::Write as _;
@@ -122,15 +122,7 @@ impl Draw for Markdown {
             return;
         }
         let mut number = 0;
-        for severity in [Severity::Error, Severity::Warning, Severity::Info] {
-            let group: Vec<&Finding> = all
-                .iter()
-                .copied()
-                .filter(|f| f.severity == severity)
-                .collect();
-            if group.is_empty() {
-                continue;
-            }
+        for (severity, group) in report.findings_by_severity() {
             let _ = writeln!(
                 out,
                 "### {}（{} 项）\n",

@@ -164,6 +164,25 @@ impl<'a> Report<'a> {
         &self.findings
     }
 
+    /// The findings by severity, errors first; only severities that have
+    /// some, each group in report order.
+    pub fn findings_by_severity(&self) -> Vec<(crate::ir::Severity, Vec<&'a Finding>)> {
+        use crate::ir::Severity;
+        [Severity::Error, Severity::Warning, Severity::Info]
+            .into_iter()
+            .map(|severity| {
+                let group: Vec<&Finding> = self
+                    .findings
+                    .iter()
+                    .copied()
+                    .filter(|f| f.severity == severity)
+                    .collect();
+                (severity, group)
+            })
+            .filter(|(_, group)| !group.is_empty())
+            .collect()
+    }
+
     /// A place of the submission.
     pub fn place(&self, id: PlaceId) -> Option<PlaceView> {
         if id == NO_PLACE {
