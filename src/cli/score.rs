@@ -301,11 +301,17 @@ fn audience_check(
     } else {
         return;
     };
+    usage_error(message);
+}
+
+/// An option combination the command line cannot express: said as clap
+/// says its own usage errors, exit status 2.
+fn usage_error(message: &str) -> ! {
     clap::Error::raw(
         clap::error::ErrorKind::ArgumentConflict,
         format!("{message}\n"),
     )
-    .exit();
+    .exit()
 }
 
 /// Combinations the command line cannot express: exit 2, as clap does.
@@ -317,11 +323,7 @@ fn usage_check(format: ReportFormat, output: Option<&Path>, out_dir: Option<&Pat
     } else {
         return;
     };
-    clap::Error::raw(
-        clap::error::ErrorKind::ArgumentConflict,
-        format!("{message}\n"),
-    )
-    .exit();
+    usage_error(message);
 }
 
 /// Each input's report file under `dir`: its stem and the format's

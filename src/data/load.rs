@@ -354,6 +354,20 @@ impl Loader<'_> {
             .push(Problem::error(code, message, self.source, span, label).with_help_opt(help));
     }
 
+    /// A table of more than `MAX_ROWS` rows (`unit` 行) or keys (项): far
+    /// beyond any real form, refused rather than read.
+    fn too_many(&mut self, path: &str, span: Span, count: usize, unit: &str) -> (Value, PlaceId) {
+        let place = self.place(path, span);
+        self.problem(
+            Code::SubmissionTooManyRows,
+            format!("`{path}` 有 {count} {unit}，超过上限 {MAX_ROWS} {unit}"),
+            span,
+            &format!("{unit}数过多"),
+            Some(format!("一张表的{unit}数远超实际表格；请检查是否重复粘贴")),
+        );
+        (Value::Absent, place)
+    }
+
     fn record(&mut self, id: RecordId, table: &DeTable<'_>, span: Span, path: String) -> Value {
         let Some(record_type) = self.schema.record(id) else {
             return Value::Absent;
@@ -468,29 +482,13 @@ impl Loader<'_> {
                 };
                 return (record, place);
             }
-            (Type::List(_), DeValue::Array(items)) if items.len() > MAX_ROWS => {
-                let place = self.place(path, span);
-                self.problem(
-                    Code::SubmissionTooManyRows,
-                    format!("`{path}` 有 {} 行，超过上限 {MAX_ROWS} 行", items.len()),
-                    span,
-                    "行数过多",
-                    Some("一张表的行数远超实际表格；请检查是否重复粘贴".into()),
-                );
-                return (Value::Absent, place);
-            }
             // A table with free keys (`level1_weights`) is bounded like a
             // table of rows: each key is a row of the form.
+            (Type::List(_), DeValue::Array(items)) if items.len() > MAX_ROWS => {
+                return self.too_many(path, span, items.len(), "行");
+            }
             (Type::Map(_), DeValue::Table(t)) if t.len() > MAX_ROWS => {
-                let place = self.place(path, span);
-                self.problem(
-                    Code::SubmissionTooManyRows,
-                    format!("`{path}` 有 {} 项，超过上限 {MAX_ROWS} 项", t.len()),
-                    span,
-                    "项数过多",
-                    Some("一张表的项数远超实际表格；请检查是否重复粘贴".into()),
-                );
-                return (Value::Absent, place);
+                return self.too_many(path, span, t.len(), "项");
             }
             (Type::List(elem), DeValue::Array(items)) => {
                 let place = self.place(path, span);
