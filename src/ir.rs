@@ -143,6 +143,10 @@ pub struct FunctionIr {
     pub params: Vec<u32>,
     /// Its body.
     pub body: Expr,
+    /// Worth remembering its answers within one evaluation: the body loops,
+    /// scans text or calls another function (`written(r.name)` is asked by
+    /// several criteria and checks of the same cell).
+    pub remembered: bool,
 }
 
 /// Finding severities.
@@ -422,6 +426,22 @@ pub struct Expr {
     pub span: Span,
 }
 
+impl Expr {
+    /// Does evaluating it loop over a list, scan a text or call a rule
+    /// function? Those cost more than looking their answer up.
+    pub fn costly(&self) -> bool {
+        match &self.kind {
+            ExprIr::Const(_) | ExprIr::Slot(_) | ExprIr::Root => false,
+            ExprIr::Field(t, _) | ExprIr::Not(t) | ExprIr::Neg(t) => t.costly(),
+            ExprIr::Index(a, b) | ExprIr::Binary(_, a, b) => a.costly() || b.costly(),
+            ExprIr::If(a, b, c) => a.costly() || b.costly() || c.costly(),
+            ExprIr::Call(builtin, args) => builtin.scans() || args.iter().any(Expr::costly),
+            ExprIr::List(args) | ExprIr::Record(args) => args.iter().any(Expr::costly),
+            ExprIr::CallFunction(..) | ExprIr::Aggregate { .. } => true,
+        }
+    }
+}
+
 /// Compiled expression forms.
 #[derive(Debug)]
 pub enum ExprIr {
@@ -467,7 +487,7 @@ pub enum ExprIr {
 }
 
 /// Built-in functions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Builtin {
     /// `days_between(from, to)`: `to − from` in days.
     DaysBetween,
@@ -513,6 +533,21 @@ pub enum Builtin {
 }
 
 impl Builtin {
+    /// Does it walk a text or a list (rather than look at one value)?
+    pub fn scans(self) -> bool {
+        matches!(
+            self,
+            Builtin::Contains
+                | Builtin::ContainsAny
+                | Builtin::Split
+                | Builtin::Join
+                | Builtin::Collect
+                | Builtin::Distinct
+                | Builtin::Quantity
+                | Builtin::Extract
+        )
+    }
+
     /// All built-ins with their names.
     pub const ALL: [(&'static str, Builtin); 20] = [
         ("quantity", Builtin::Quantity),

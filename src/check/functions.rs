@@ -82,6 +82,7 @@ impl Checker {
             self.functions.push(FunctionIr {
                 name: name.clone(),
                 params: slots,
+                remembered: body.costly(),
                 body,
             });
         }

@@ -155,7 +155,7 @@ pub(super) fn call(builtin: Builtin, args: &[Value]) -> Result<Value, EvalError>
 /// among themselves only.
 fn distinct(items: &[Value]) -> Value {
     let mut out: Vec<Value> = Vec::with_capacity(items.len());
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = super::index::HashSet::default();
     let mut containers: Vec<&Value> = Vec::new();
     for item in items {
         let new = match super::index::Key::of(item) {

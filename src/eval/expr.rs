@@ -3,13 +3,12 @@
 //! comparison, counts as false, and iterates as an empty list.
 
 use super::EvalError;
-use super::index::{self, Entry, Index, Key, Layers, Memo, Token};
+use super::index::{self, Arg, Entry, HashMap, HashSet, Index, Key, Layers, Memo, Token};
 use super::values::equal;
 use crate::base::{AggKind, BinOp};
 use crate::data::{NO_PLACE, PlaceId, Record, Value};
 use crate::ir::{Builtin, Expr, ExprIr, FunctionIr};
 use rust_decimal::Decimal;
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// The values of one evaluation: slots and the submission places each
@@ -50,6 +49,10 @@ pub(crate) struct Env<'a> {
     /// `contains(list, x)` on long lists: the list's scalar items as a set,
     /// by the list's address (the list is kept so the address stays its).
     sets: HashMap<usize, (Arc<[Value]>, HashSet<Key>)>,
+    /// Rule functions' answers by (function, scalar arguments). A function
+    /// reads only its arguments and the parameters, so its answer is the
+    /// same for the same arguments throughout an evaluation.
+    answers: HashMap<(usize, Vec<Arg>), Value>,
 }
 
 /// Arguments evaluated on the stack.
@@ -79,10 +82,11 @@ impl<'a> Env<'a> {
             tracking: true,
             summarising: false,
             indexing: true,
-            indexes: HashMap::new(),
-            layers: HashMap::new(),
-            memos: HashMap::new(),
-            sets: HashMap::new(),
+            indexes: HashMap::default(),
+            layers: HashMap::default(),
+            memos: HashMap::default(),
+            sets: HashMap::default(),
+            answers: HashMap::default(),
         }
     }
 
@@ -212,12 +216,27 @@ impl<'a> Env<'a> {
                 let Some(function) = functions.get(*index) else {
                     return Ok(Value::Absent);
                 };
+                let key = match function.remembered && self.indexing {
+                    true => Arg::all(&values).map(|args| (*index, args)),
+                    false => None,
+                };
+                if let Some(answer) = key.as_ref().and_then(|k| self.answers.get(k)) {
+                    return Ok(answer.clone());
+                }
                 // Arguments are all evaluated before any is bound, so a call
                 // nested in another call's arguments cannot clobber them.
                 for (slot, value) in function.params.iter().zip(values) {
                     self.set(*slot, value);
                 }
-                self.eval(&function.body, touched)?
+                let read = touched.len();
+                let value = self.eval(&function.body, touched)?;
+                // Scalar arguments carry no places into the body, which
+                // reads nothing else of the submission: an answer that read
+                // places anyway is not remembered.
+                if let Some(key) = key.filter(|_| touched.len() == read) {
+                    self.answers.insert(key, value.clone());
+                }
+                value
             }
             ExprIr::List(items) => {
                 let mut out = Vec::with_capacity(items.len());
@@ -567,14 +586,15 @@ impl<'a> Env<'a> {
             for (slot, a) in values.iter_mut().zip(args) {
                 *slot = self.eval(a, touched)?;
             }
+            let values = values.get(..args.len()).unwrap_or(&[]);
             if builtin == Builtin::Contains {
-                if let [Value::List(items), x, ..] = &values {
+                if let [Value::List(items), x, ..] = values {
                     if let Some(found) = self.contains(items, x) {
                         return Ok(Value::Bool(found));
                     }
                 }
             }
-            return super::builtins::call(builtin, values.get(..args.len()).unwrap_or(&[]));
+            return super::builtins::call(builtin, values);
         }
         let mut values = Vec::with_capacity(args.len());
         for a in args {

@@ -21,8 +21,13 @@ use crate::base::BinOp;
 use crate::data::{Date, NO_PLACE, PlaceId, Value};
 use crate::ir::{Expr, ExprIr};
 use rust_decimal::Decimal;
-use std::collections::HashMap;
 use std::sync::Arc;
+
+/// Hash maps and sets of one evaluation. Their keys come from the
+/// submission, so the hasher is seeded (no crafted collisions), and fast:
+/// the maps are only looked up, never listed, so their order never shows.
+pub(super) type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+pub(super) type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 
 /// Lists shorter than this are scanned: grouping costs more than it saves.
 pub(super) const MIN_ITEMS: usize = 16;
@@ -51,6 +56,37 @@ impl Key {
             Value::Date(d) => Key::Date(*d),
             Value::List(_) | Value::Record(_) | Value::Map(_) => return None,
         })
+    }
+}
+
+/// A rule function's scalar arguments, exactly as given (`10.0` is not
+/// `10` here: a function may show its argument), to remember its answer.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(super) enum Arg {
+    Absent,
+    Bool(bool),
+    /// The decimal's own representation, scale included.
+    Num([u8; 16]),
+    Text(Arc<str>),
+    Date(Date),
+}
+
+impl Arg {
+    /// The arguments of a call, when every one is a scalar.
+    pub(super) fn all(values: &[Value]) -> Option<Vec<Arg>> {
+        values
+            .iter()
+            .map(|v| {
+                Some(match v {
+                    Value::Absent => Arg::Absent,
+                    Value::Bool(b) => Arg::Bool(*b),
+                    Value::Num(n) => Arg::Num(n.serialize()),
+                    Value::Text(t) => Arg::Text(Arc::clone(t)),
+                    Value::Date(d) => Arg::Date(*d),
+                    Value::List(_) | Value::Record(_) | Value::Map(_) => return None,
+                })
+            })
+            .collect()
     }
 }
 
@@ -184,7 +220,7 @@ impl Index {
     /// Group the list. An item whose key cell is a list or a record is left
     /// out: it never equals the scalar a lookup asks for.
     pub(super) fn build(list: &Arc<[Value]>, paths: &[&[usize]]) -> Index {
-        let mut groups: HashMap<Vec<Key>, Vec<u32>> = HashMap::new();
+        let mut groups: HashMap<Vec<Key>, Vec<u32>> = HashMap::default();
         for (i, item) in list.iter().enumerate() {
             let key = paths
                 .iter()
@@ -300,7 +336,7 @@ impl Layers {
     pub(super) fn build(list: &Arc<[Value]>, paths: &[&[usize]], keep: usize) -> Option<Layers> {
         let mut layers = Vec::with_capacity(paths.len());
         for (j, path) in paths.iter().enumerate() {
-            let mut map: HashMap<Vec<Key>, Layer> = HashMap::new();
+            let mut map: HashMap<Vec<Key>, Layer> = HashMap::default();
             let mut last: Option<PlaceId> = None;
             for (i, item) in list.iter().enumerate() {
                 let i = u32::try_from(i).ok()?;
