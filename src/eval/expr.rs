@@ -800,7 +800,12 @@ fn arithmetic(op: BinOp, x: &Value, y: &Value) -> R {
                 p.checked_div(*q).ok_or_else(EvalError::overflow)?
             }
         }),
-        (Value::Text(p), Value::Text(q)) if op == BinOp::Add => Value::text(&format!("{p}{q}")),
+        (Value::Text(p), Value::Text(q)) if op == BinOp::Add => {
+            let mut joined = String::with_capacity(p.len() + q.len());
+            joined.push_str(p);
+            joined.push_str(q);
+            Value::Text(joined.into())
+        }
         (Value::Date(p), Value::Date(q)) if op == BinOp::Sub => {
             Value::Num(Decimal::from(p.days() - q.days()))
         }

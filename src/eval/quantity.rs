@@ -186,13 +186,12 @@ pub fn extract(text: &str, pattern: &str) -> Option<Decimal> {
     let mut from = 0;
     while let Some(found) = text.get(from..).and_then(|rest| rest.find(before)) {
         let start = from + found + before.len();
-        let tail: String = text
-            .get(start..)
-            .unwrap_or("")
-            .chars()
-            .take(EXTRACT_WINDOW)
-            .collect();
-        let tail = half_width(&tail, false).into_owned();
+        let rest = text.get(start..).unwrap_or("");
+        let window = rest
+            .char_indices()
+            .nth(EXTRACT_WINDOW)
+            .map_or(rest, |(end, _)| rest.get(..end).unwrap_or(rest));
+        let tail = half_width(window, false);
         let candidate = tail.trim_start();
         if let Some((n, rest)) = leading_number(candidate) {
             if rest.trim_start().starts_with(after) {
