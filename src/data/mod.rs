@@ -16,4 +16,4 @@ pub use load::{
 };
 pub use review_book::ReviewBook;
 pub use review_file::{Received, ReviewedUnit, Reviews, load_review_file};
-pub use value::{MapValue, NO_PLACE, Place, PlaceId, Record, Value};
+pub use value::{Key, MapValue, NO_PLACE, Place, PlaceId, Record, Step, Value, path_of};
