@@ -1,7 +1,8 @@
 //! TOML text → values, validated against the schema. Numbers are read from
-//! their own text (never through `f64`); every value keeps its span and path;
+//! their own text (never through `f64`); every value keeps its span and place;
 //! every problem is collected, not just the first.
 
+use super::nesting::too_deep;
 use super::schema::{RecordId, Schema, Type};
 use super::value::{Key, Step, path_of};
 use super::{Date, MapValue, NO_PLACE, Place, PlaceId, Record, Value};
@@ -755,50 +756,6 @@ pub fn explain_toml_error(message: &str) -> (String, String) {
         format!("TOML 格式错误：{what}（{original}）"),
         help.to_string(),
     )
-}
-
-/// Where nesting passes `MAX_SUBMISSION_NESTING`, outside strings and
-/// comments. Every byte that matters is ASCII, and no byte of a multi-byte
-/// UTF-8 character is, so the text is scanned byte by byte, skipping to the
-/// next byte that matters.
-fn too_deep(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut depth = 0usize;
-    let mut at = next(bytes, 0, |c| {
-        matches!(c, b'#' | b'"' | b'\'' | b'[' | b'{' | b']' | b'}')
-    })?;
-    while let Some(&c) = bytes.get(at) {
-        match c {
-            // A comment runs to the end of its line.
-            b'#' => at = next(bytes, at + 1, |c| c == b'\n')?,
-            // A string runs to its closing quote; a backslash in a basic
-            // string escapes the byte after it.
-            b'"' | b'\'' => loop {
-                at = next(bytes, at + 1, |b| b == c || (c == b'"' && b == b'\\'))?;
-                if bytes.get(at) == Some(&c) {
-                    break;
-                }
-                at += 1;
-            },
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_SUBMISSION_NESTING {
-                    return Some(at);
-                }
-            }
-            _ => depth = depth.saturating_sub(1),
-        }
-        at = next(bytes, at + 1, |c| {
-            matches!(c, b'#' | b'"' | b'\'' | b'[' | b'{' | b']' | b'}')
-        })?;
-    }
-    None
-}
-
-/// The first position from `from` on whose byte passes `wanted`.
-fn next(bytes: &[u8], from: usize, wanted: impl Fn(u8) -> bool) -> Option<usize> {
-    let rest = bytes.get(from..)?;
-    rest.iter().position(|&c| wanted(c)).map(|i| from + i)
 }
 
 fn display_path(path: &str) -> &str {

@@ -2,6 +2,7 @@
 //! loader that reads a TOML file into values with exact decimals and spans.
 
 mod load;
+mod nesting;
 mod review_book;
 mod review_file;
 pub mod schema;
