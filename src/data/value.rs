@@ -215,3 +215,32 @@ impl fmt::Display for Value {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_spelt_as_the_loader_once_wrote_them() {
+        let source = "report = 1";
+        let at = |parent, step| Place {
+            span: Span::new(0, 0..0),
+            parent,
+            step,
+        };
+        let places = [
+            at(NO_PLACE, Step::Root),
+            at(0, Step::Field(Key::Source(0, 6))),
+            at(1, Step::Field(Key::Text(Arc::from("sections")))),
+            at(2, Step::Index(8)),
+            at(3, Step::Field(Key::Text(Arc::from("text")))),
+            at(1, Step::Key(Key::Text(Arc::from("项目 一")))),
+        ];
+        let path = |id| path_of(&places, source, id);
+        assert_eq!(path(0), "");
+        assert_eq!(path(1), "report");
+        assert_eq!(path(4), "report.sections[8].text");
+        assert_eq!(path(5), "report.项目 一");
+        assert_eq!(path(NO_PLACE), "");
+    }
+}
