@@ -64,7 +64,9 @@ impl Key {
 /// The path of a place (`report.sections[8].text`; empty for the top
 /// level), `source` being the text the places were read from.
 pub fn path_of(places: &[Place], source: &str, id: PlaceId) -> String {
-    let mut chain = Vec::new();
+    // Forms nest a few levels: one allocation each for the steps and the
+    // text, as a rule.
+    let mut chain = Vec::with_capacity(8);
     let mut at = id;
     // A place's parent is always read before it: the walk ends even on a
     // malformed table.
@@ -75,7 +77,7 @@ pub fn path_of(places: &[Place], source: &str, id: PlaceId) -> String {
         }
         at = place.parent;
     }
-    let mut path = String::new();
+    let mut path = String::with_capacity(64);
     for step in chain.iter().rev() {
         match step {
             Step::Root => {}
