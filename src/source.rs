@@ -57,12 +57,15 @@ impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
         let (name, text) = (name.into(), text.into());
         let named = miette::NamedSource::new(name.clone(), Arc::clone(&text));
+        // Every submission read pays for this: `memchr` rather than a
+        // character-by-character search.
         let line_starts = std::iter::once(0)
             .chain(
-                text.match_indices('\n')
-                    .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+                memchr::memchr_iter(b'\n', text.as_bytes())
+                    .map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
             )
-            .collect();
+            .collect::<Vec<u32>>()
+            .into();
         SourceFile {
             name,
             text,

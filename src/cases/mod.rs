@@ -458,9 +458,8 @@ pub fn run(case: &Case, rules: &RuleSet) -> Actual {
                 .map(|f| {
                     f.places
                         .iter()
-                        .filter_map(|&p| usize::try_from(p).ok())
-                        .filter_map(|p| submission.places.get(p))
-                        .map(|p| p.path.clone())
+                        .filter(|p| usize::try_from(**p).is_ok_and(|i| i < submission.places.len()))
+                        .map(|&p| submission.path(p))
                         .collect()
                 })
                 .collect();

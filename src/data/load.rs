@@ -1,8 +1,10 @@
 //! TOML text → values, validated against the schema. Numbers are read from
-//! their own text (never through `f64`); every value keeps its span and path;
+//! their own text (never through `f64`); every value keeps its span and place;
 //! every problem is collected, not just the first.
 
+use super::nesting::too_deep;
 use super::schema::{RecordId, Schema, Type};
+use super::value::{Key, Step, path_of};
 use super::{Date, MapValue, NO_PLACE, Place, PlaceId, Record, Value};
 use crate::diag::Code;
 use crate::diag::Problem;
@@ -60,12 +62,30 @@ pub const RECEIVED_ON_PATH: &str = "submission.received_on";
 impl Submission {
     /// The package's own received date, when it has one.
     pub fn received_on(&self) -> Option<Date> {
-        let place = self.places.iter().find(|p| p.path == RECEIVED_ON_PATH)?;
+        let (_, key) = RECEIVED_ON_PATH.rsplit_once('.')?;
+        let text = &self.source.text;
+        // Only places under the key's own name can have the path.
+        let place = self.places.iter().enumerate().find_map(|(id, p)| {
+            let Step::Field(k) = &p.step else {
+                return None;
+            };
+            let named = match k {
+                Key::Source(start, end) => text.get(*start as usize..*end as usize) == Some(key),
+                Key::Text(t) => &**t == key,
+            };
+            let id = PlaceId::try_from(id).ok()?;
+            (named && self.path(id) == RECEIVED_ON_PATH).then_some(p)
+        })?;
         let text = self
             .source
             .text
             .get(place.span.start as usize..place.span.end as usize)?;
         Date::parse(text.trim())
+    }
+
+    /// The path of a place: `report.sections[8].text`.
+    pub fn path(&self, id: PlaceId) -> String {
+        path_of(&self.places, &self.source.text, id)
     }
 }
 
@@ -286,13 +306,14 @@ pub fn load_parsed(
     let mut loader = Loader {
         source: &source,
         schema,
-        places: Vec::new(),
+        // About one value per 40 bytes of a real form.
+        places: Vec::with_capacity(source.text.len() / 40),
         problems: Vec::new(),
     };
     let table = doc.get_ref();
     // `[review]` has the engine's fixed shape, not the schema's.
     let review_value = table.get("review");
-    let root = loader.record(schema.root, table, span_of(doc), String::new());
+    let root = loader.record(schema.root, table, span_of(doc), NO_PLACE, Step::Root);
     let mut review = match &review_value {
         Some(v) => loader.review(v),
         None => Review::default(),
@@ -333,13 +354,27 @@ pub(super) struct Loader<'a> {
 }
 
 impl Loader<'_> {
-    fn place(&mut self, path: &str, span: Span) -> PlaceId {
+    fn place(&mut self, parent: PlaceId, step: Step, span: Span) -> PlaceId {
         let id = PlaceId::try_from(self.places.len()).unwrap_or(NO_PLACE);
-        self.places.push(Place {
-            path: path.to_string(),
-            span,
-        });
+        self.places.push(Place { span, parent, step });
         id
+    }
+
+    /// The path of a place, spelt out for a message.
+    fn path(&self, id: PlaceId) -> String {
+        path_of(&self.places, &self.source.text, id)
+    }
+
+    /// A record's key: the file's own text when written bare.
+    fn key(&self, key: &Spanned<std::borrow::Cow<'_, str>>) -> Key {
+        let range = key.span();
+        let text: &str = key.get_ref();
+        match (u32::try_from(range.start), u32::try_from(range.end)) {
+            (Ok(start), Ok(end)) if self.source.text.get(range) == Some(text) => {
+                Key::Source(start, end)
+            }
+            _ => Key::Text(Arc::from(text)),
+        }
     }
 
     pub(super) fn problem(
@@ -356,8 +391,16 @@ impl Loader<'_> {
 
     /// A table of more than `MAX_ROWS` rows (`unit` 行) or keys (项): far
     /// beyond any real form, refused rather than read.
-    fn too_many(&mut self, path: &str, span: Span, count: usize, unit: &str) -> (Value, PlaceId) {
-        let place = self.place(path, span);
+    fn too_many(
+        &mut self,
+        parent: PlaceId,
+        step: Step,
+        span: Span,
+        count: usize,
+        unit: &str,
+    ) -> (Value, PlaceId) {
+        let place = self.place(parent, step, span);
+        let path = self.path(place);
         self.problem(
             Code::SubmissionTooManyRows,
             format!("`{path}` 有 {count} {unit}，超过上限 {MAX_ROWS} {unit}"),
@@ -368,14 +411,23 @@ impl Loader<'_> {
         (Value::Absent, place)
     }
 
-    fn record(&mut self, id: RecordId, table: &DeTable<'_>, span: Span, path: String) -> Value {
-        let Some(record_type) = self.schema.record(id) else {
+    fn record(
+        &mut self,
+        id: RecordId,
+        table: &DeTable<'_>,
+        span: Span,
+        parent: PlaceId,
+        step: Step,
+    ) -> Value {
+        let schema = self.schema;
+        let Some(record_type) = schema.record(id) else {
             return Value::Absent;
         };
         let field_count = record_type.fields.len();
         let mut fields = vec![Value::Absent; field_count];
         let mut places = vec![NO_PLACE; field_count];
-        let place = self.place(&path, span);
+        let top = parent == NO_PLACE;
+        let place = self.place(parent, step, span);
         // Keys written (even with a wrong value) or misspelt with a close
         // match are not reported again as missing.
         let mut accounted = vec![false; field_count];
@@ -384,7 +436,7 @@ impl Loader<'_> {
         for (key, value) in entries {
             let key_text: &str = key.get_ref();
             let key_span = Span::new(0, key.span());
-            if path.is_empty() && key_text == "review" {
+            if top && key_text == "review" {
                 continue;
             }
             let Some(index) = record_type.field(key_text) else {
@@ -403,7 +455,7 @@ impl Loader<'_> {
                 let help = suggestion.or_else(|| {
                     Some(format!(
                         "`{}` 可用的键：{}",
-                        display_path(&path),
+                        display_path(&self.path(place)),
                         record_type
                             .fields
                             .iter()
@@ -427,12 +479,11 @@ impl Loader<'_> {
             if let Some(a) = accounted.get_mut(index) {
                 *a = true;
             }
-            let ty = field.ty.clone();
-            let one_of = field.one_of.clone();
-            let child_path = join_path(&path, key_text);
-            let (v, field_place) = self.value(&ty, value, &child_path);
-            if let (Some(allowed), Value::Text(t)) = (&one_of, &v) {
+            let step = Step::Field(self.key(key));
+            let (v, field_place) = self.value(&field.ty, value, place, step);
+            if let (Some(allowed), Value::Text(t)) = (&field.one_of, &v) {
                 if !allowed.iter().any(|a| **a == **t) {
+                    let child_path = self.path(field_place);
                     self.problem(
                         Code::SubmissionNotAllowed,
                         format!("`{child_path}` 的值 `{t}` 不在允许的范围内"),
@@ -451,7 +502,11 @@ impl Loader<'_> {
             if !field.optional && !written {
                 self.problem(
                     Code::SubmissionMissingKey,
-                    format!("`{}` 缺少必填的键 `{}`", display_path(&path), field.name),
+                    format!(
+                        "`{}` 缺少必填的键 `{}`",
+                        display_path(&self.path(place)),
+                        field.name
+                    ),
                     span,
                     "此表缺少该键",
                     Some(format!(
@@ -470,12 +525,18 @@ impl Loader<'_> {
     }
 
     /// A value of `ty`, with its place.
-    fn value(&mut self, ty: &Type, value: &Spanned<DeValue<'_>>, path: &str) -> (Value, PlaceId) {
+    fn value(
+        &mut self,
+        ty: &Type,
+        value: &Spanned<DeValue<'_>>,
+        parent: PlaceId,
+        step: Step,
+    ) -> (Value, PlaceId) {
         let span = span_of(value);
         let v = value.get_ref();
         let result = match (ty, v) {
             (Type::Record(id), DeValue::Table(t)) => {
-                let record = self.record(*id, t, span, path.to_string());
+                let record = self.record(*id, t, span, parent, step);
                 let place = match &record {
                     Value::Record(r) => r.place,
                     _ => NO_PLACE,
@@ -485,28 +546,32 @@ impl Loader<'_> {
             // A table with free keys (`level1_weights`) is bounded like a
             // table of rows: each key is a row of the form.
             (Type::List(_), DeValue::Array(items)) if items.len() > MAX_ROWS => {
-                return self.too_many(path, span, items.len(), "行");
+                return self.too_many(parent, step, span, items.len(), "行");
             }
             (Type::Map(_), DeValue::Table(t)) if t.len() > MAX_ROWS => {
-                return self.too_many(path, span, t.len(), "项");
+                return self.too_many(parent, step, span, t.len(), "项");
             }
             (Type::List(elem), DeValue::Array(items)) => {
-                let place = self.place(path, span);
+                let place = self.place(parent, step, span);
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
-                    out.push(self.value(elem, item, &format!("{path}[{i}]")).0);
+                    // Within `MAX_ROWS`.
+                    let i = u32::try_from(i).unwrap_or(u32::MAX);
+                    out.push(self.value(elem, item, place, Step::Index(i)).0);
                 }
                 return (Value::List(out.into()), place);
             }
             (Type::Map(elem), DeValue::Table(t)) => {
-                let place = self.place(path, span);
+                let place = self.place(parent, step, span);
                 let mut entries: Vec<_> = t.iter().collect();
                 entries.sort_by_key(|(k, _)| k.span().start);
                 let mut map = MapValue::default();
+                map.entries.reserve_exact(entries.len());
                 for (key, item) in entries {
-                    let key_text: &str = key.get_ref();
-                    let (v, item_place) = self.value(elem, item, &format!("{path}.{key_text}"));
-                    map.entries.push((Arc::from(key_text), v, item_place));
+                    let key_text: Arc<str> = Arc::from(&**key.get_ref());
+                    let step = Step::Key(Key::Text(Arc::clone(&key_text)));
+                    let (v, item_place) = self.value(elem, item, place, step);
+                    map.entries.push((key_text, v, item_place));
                 }
                 return (Value::Map(Arc::new(map)), place);
             }
@@ -537,10 +602,11 @@ impl Loader<'_> {
                 hint_for(expected),
             )),
         };
-        let place = self.place(path, span);
+        let place = self.place(parent, step, span);
         match result {
             Ok(v) => (v, place),
             Err((message, help)) => {
+                let path = self.path(place);
                 self.problem(
                     Code::SubmissionWrongType,
                     format!("`{path}` 的值有误：{message}"),
@@ -692,51 +758,6 @@ pub fn explain_toml_error(message: &str) -> (String, String) {
     )
 }
 
-/// Where nesting passes `MAX_SUBMISSION_NESTING`, outside strings and
-/// comments.
-fn too_deep(text: &str) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    let mut comment = false;
-    for (at, c) in text.char_indices() {
-        if comment {
-            comment = c != '\n';
-            continue;
-        }
-        if let Some(q) = quote {
-            match (escaped, c) {
-                (true, _) => escaped = false,
-                (false, '\\') if q == '"' => escaped = true,
-                (false, c) if c == q => quote = None,
-                _ => {}
-            }
-            continue;
-        }
-        match c {
-            '#' => comment = true,
-            '"' | '\'' => quote = Some(c),
-            '[' | '{' => {
-                depth += 1;
-                if depth > MAX_SUBMISSION_NESTING {
-                    return Some(at);
-                }
-            }
-            ']' | '}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    None
-}
-
-fn join_path(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
-    }
-}
-
 fn display_path(path: &str) -> &str {
     if path.is_empty() {
         "文件顶层"
@@ -772,8 +793,17 @@ fn hint_for(ty: &Type) -> String {
 
 type ReadResult<T> = Result<T, (String, String)>;
 
+/// A number's text without its `_` separators, copied only when it has some.
+fn without_separators(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('_') {
+        text.replace('_', "").into()
+    } else {
+        text.into()
+    }
+}
+
 fn parse_integer(text: &str, radix: u32) -> ReadResult<Decimal> {
-    let digits = text.replace('_', "");
+    let digits = without_separators(text);
     // Beyond i128 or beyond `Decimal`: the same words either way.
     let n = i128::from_str_radix(&digits, radix).map_err(|_| {
         (
@@ -790,8 +820,14 @@ fn parse_integer(text: &str, radix: u32) -> ReadResult<Decimal> {
 }
 
 fn parse_decimal(text: &str) -> ReadResult<Decimal> {
-    let digits = text.replace('_', "");
-    let lower = digits.to_ascii_lowercase();
+    let digits = without_separators(text);
+    // `nan`, `inf` and exponents have letters; plain decimals do not.
+    let letters = digits.bytes().any(|b| b.is_ascii_alphabetic());
+    let lower = if letters {
+        digits.to_ascii_lowercase()
+    } else {
+        String::new()
+    };
     if lower.contains("nan") || lower.contains("inf") {
         return Err((
             "不是一个数（nan 或 inf）".into(),

@@ -2,6 +2,7 @@
 //! loader that reads a TOML file into values with exact decimals and spans.
 
 mod load;
+mod nesting;
 mod review_book;
 mod review_file;
 pub mod schema;
@@ -16,4 +17,4 @@ pub use load::{
 };
 pub use review_book::ReviewBook;
 pub use review_file::{Received, ReviewedUnit, Reviews, load_review_file};
-pub use value::{MapValue, NO_PLACE, Place, PlaceId, Record, Value};
+pub use value::{Key, MapValue, NO_PLACE, Place, PlaceId, Record, Step, Value, path_of};

@@ -5,7 +5,7 @@ use super::Date;
 use crate::source::Span;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::sync::{Arc, OnceLock};
 
 /// Index into `Submission::places`; `NO_PLACE` for values not read from the
@@ -15,13 +15,88 @@ pub type PlaceId = u32;
 /// A value with no place in the submission.
 pub const NO_PLACE: PlaceId = u32::MAX;
 
-/// Where a value stands in the submission file.
+/// Where a value stands in the submission file: its span, and the step from
+/// the place holding it. The dotted path (`report.sections[8].text`) is
+/// spelt out only for the few places a message names (`path_of`), not for
+/// every value read.
 #[derive(Clone, Debug)]
 pub struct Place {
-    /// `report.sections[8].text`
-    pub path: String,
     /// The value's text in the file.
     pub span: Span,
+    /// The place of the table or array holding it; `NO_PLACE` at the top.
+    pub parent: PlaceId,
+    /// How it is reached from `parent`.
+    pub step: Step,
+}
+
+/// One step of a path.
+#[derive(Clone, Debug)]
+pub enum Step {
+    /// The top level (the empty path).
+    Root,
+    /// A field of a record: `parent.key`, or `key` at the top level.
+    Field(Key),
+    /// A free key of a map: always `parent.key`.
+    Key(Key),
+    /// A row of a list: `parent[i]`.
+    Index(u32),
+}
+
+/// A key as written: most are bare, so their text is the file's own and
+/// need not be copied.
+#[derive(Clone, Debug)]
+pub enum Key {
+    /// The bytes `start..end` of the submission's text.
+    Source(u32, u32),
+    /// A key whose text differs from what is written (quoted, escaped).
+    Text(Arc<str>),
+}
+
+impl Key {
+    fn text<'t>(&'t self, source: &'t str) -> &'t str {
+        match self {
+            Key::Source(start, end) => source.get(*start as usize..*end as usize).unwrap_or(""),
+            Key::Text(t) => t,
+        }
+    }
+}
+
+/// The path of a place (`report.sections[8].text`; empty for the top
+/// level), `source` being the text the places were read from.
+pub fn path_of(places: &[Place], source: &str, id: PlaceId) -> String {
+    // Forms nest a few levels: one allocation each for the steps and the
+    // text, as a rule.
+    let mut chain = Vec::with_capacity(8);
+    let mut at = id;
+    // A place's parent is always read before it: the walk ends even on a
+    // malformed table.
+    while let Some(place) = places.get(at as usize) {
+        chain.push(&place.step);
+        if place.parent >= at {
+            break;
+        }
+        at = place.parent;
+    }
+    let mut path = String::with_capacity(64);
+    for step in chain.iter().rev() {
+        match step {
+            Step::Root => {}
+            Step::Field(key) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key.text(source));
+            }
+            Step::Key(key) => {
+                path.push('.');
+                path.push_str(key.text(source));
+            }
+            Step::Index(i) => {
+                let _ = write!(path, "[{i}]");
+            }
+        }
+    }
+    path
 }
 
 /// A value of the rule language.
@@ -140,5 +215,34 @@ impl fmt::Display for Value {
                 Ok(())
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_spelt_as_the_loader_once_wrote_them() {
+        let source = "report = 1";
+        let at = |parent, step| Place {
+            span: Span::new(0, 0..0),
+            parent,
+            step,
+        };
+        let places = [
+            at(NO_PLACE, Step::Root),
+            at(0, Step::Field(Key::Source(0, 6))),
+            at(1, Step::Field(Key::Text(Arc::from("sections")))),
+            at(2, Step::Index(8)),
+            at(3, Step::Field(Key::Text(Arc::from("text")))),
+            at(1, Step::Key(Key::Text(Arc::from("项目 一")))),
+        ];
+        let path = |id| path_of(&places, source, id);
+        assert_eq!(path(0), "");
+        assert_eq!(path(1), "report");
+        assert_eq!(path(4), "report.sections[8].text");
+        assert_eq!(path(5), "report.项目 一");
+        assert_eq!(path(NO_PLACE), "");
     }
 }

@@ -189,7 +189,7 @@ impl<'a> Report<'a> {
             return None;
         }
         let place = self.submission.places.get(id as usize)?;
-        Some(self.place_at(&place.path, place.span))
+        Some(self.place_at(&self.submission.path(id), place.span))
     }
 
     /// The place of a path with a span (the review values of `[review]`
@@ -338,11 +338,11 @@ impl<'a> Report<'a> {
     /// The findings that are the same matter as `f`: of a check it names in
     /// `related to` (or that names it), about the same table or row.
     pub fn related(&self, f: &Finding) -> Vec<&'a Finding> {
-        let paths = |g: &Finding| -> Vec<&str> {
+        let paths = |g: &Finding| -> Vec<String> {
             g.places
                 .iter()
-                .filter_map(|p| self.submission.places.get(*p as usize))
-                .map(|p| p.path.as_str())
+                .filter(|p| (**p as usize) < self.submission.places.len())
+                .map(|p| self.submission.path(*p))
                 .collect()
         };
         // One inside the other (a row and its cell), or cells of one record.
