@@ -583,8 +583,25 @@ fn process(
         }
         ReportFormat::Text => jixiao::explain::render_text(&outcome, set, &submission),
         ReportFormat::Json => {
-            let json = pretty(&jixiao::explain::outcome_json(&outcome, set, &submission));
-            if item { indent(&json) } else { json }
+            // Written as the array's item (indented one level, no final
+            // newline) or as the whole output (a final newline).
+            let mut out = Vec::with_capacity(64 * 1024);
+            if item {
+                out.extend_from_slice(b"  ");
+            }
+            jixiao::explain::write_outcome_json(
+                &mut out,
+                &outcome,
+                set,
+                &submission,
+                usize::from(item),
+            )
+            .map_err(|e| vec![Problem::plain(Code::IoWrite, e.to_string())])?;
+            if !item {
+                out.push(b'\n');
+            }
+            String::from_utf8(out)
+                .map_err(|e| vec![Problem::plain(Code::IoWrite, e.to_string())])?
         }
         ReportFormat::Markdown => jixiao::explain::render_markdown(&outcome, set, &submission),
         ReportFormat::Html if item => jixiao::explain::html_unit(&outcome, set, &submission),

@@ -19,7 +19,7 @@ mod xlsx;
 pub use csv::summary_csv;
 pub use diff_report::{diff_json, diff_markdown, diff_text};
 pub use html::{html_document, html_failures, html_unit, render_html};
-pub use json::{outcome_json, problems_json};
+pub use json::{outcome_json, problems_json, write_outcome_json};
 pub use markdown::{markdown_failures, render_markdown};
 pub use notice::{Notice, notice_html, notice_markdown, notice_text};
 pub use place::{SourcePlace, document_words};

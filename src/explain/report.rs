@@ -11,7 +11,6 @@ use crate::data::{NO_PLACE, PlaceId, Submission, Value};
 use crate::eval::outcome::{Finding, Outcome};
 use crate::ir::RuleSet;
 use crate::source::Span;
-use serde_json::json;
 use std::collections::HashMap;
 
 /// One place of the submission, resolved.
@@ -261,29 +260,6 @@ impl<'a> Report<'a> {
                 .collect::<Vec<_>>()
                 .join("、"),
             v => v.to_string(),
-        }
-    }
-
-    /// A value as typed JSON: booleans, normalised decimal strings, ISO
-    /// dates, texts, arrays, a record by its name in the documents.
-    pub fn typed(&self, value: &Value) -> serde_json::Value {
-        match value {
-            Value::Absent => serde_json::Value::Null,
-            Value::Bool(b) => json!(b),
-            Value::Num(n) => json!(super::decimal(*n)),
-            Value::Text(t) => json!(t.as_ref()),
-            Value::Date(d) => json!(d.to_string()),
-            Value::List(items) => {
-                serde_json::Value::Array(items.iter().map(|v| self.typed(v)).collect())
-            }
-            Value::Record(_) => json!(self.shown(value)),
-            Value::Map(m) => {
-                let mut object = serde_json::Map::new();
-                for (k, v, _) in &m.entries {
-                    object.insert(k.to_string(), self.typed(v));
-                }
-                serde_json::Value::Object(object)
-            }
         }
     }
 
