@@ -10,7 +10,7 @@ use jixiao::RuleSet;
 use jixiao::data::{ReviewBook, Submission};
 use jixiao::diag::Code;
 use jixiao::diag::{Problem, render};
-use jixiao::explain::{Summary, SummaryRow};
+use jixiao::explain::{Summary, SummaryBook, SummaryRow};
 use jixiao::outcome::Outcome;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::IsTerminal as _;
@@ -184,6 +184,11 @@ pub(super) fn run(
             return ok;
         }
     }
+    // The summaries keep each unit's small row (XLSX writes its other
+    // lines at once); with --reviews they wait for the batch as above.
+    if format.is_summary() && book.is_none() {
+        return summarize(&files, &rules, &plan, output);
+    }
     let results = score_all(&files, &rules, &plan);
 
     let mut ok = true;
@@ -267,7 +272,7 @@ pub(super) fn run(
         ReportFormat::Html => emit(output, join(reports, "", "", "")),
         ReportFormat::Csv => emit(output, jixiao::explain::summary_csv(&Summary::new(rows))),
         ReportFormat::Xlsx => {
-            jixiao::explain::summary_xlsx(&Summary::new(rows)).and_then(|bytes| emit(output, bytes))
+            jixiao::explain::summary_xlsx(rows).and_then(|bytes| emit(output, bytes))
         }
     };
     if let Err(e) = written {
@@ -538,6 +543,58 @@ fn stream_reports(
         return Some(false);
     }
     Some(ok)
+}
+
+/// The CSV or XLSX summary of every input, made as the units are scored:
+/// the bytes and messages `run` gives after the batch, without holding
+/// every unit's row whole. Nothing is written when the workbook fails.
+fn summarize(
+    files: &[(PathBuf, bool)],
+    rules: &Rules,
+    plan: &Plan<'_>,
+    output: Option<&Path>,
+) -> bool {
+    let mut ok = true;
+    let mut summary = Summary::default();
+    let mut book = (plan.format == ReportFormat::Xlsx).then(SummaryBook::new);
+    score_each(files, rules, plan, |i, result| {
+        let Some((path, _)) = files.get(i) else {
+            return;
+        };
+        eprint!("{}", super::import::take_warnings(path));
+        let row = match result {
+            Ok(Piece::Row(row)) => *row,
+            Ok(_) => return,
+            Err(problems) => {
+                ok = false;
+                eprint!("{}", render(&problems));
+                eprintln!("{}：{} 个问题，未能评分", path.display(), problems.len());
+                SummaryRow::failed(path.display().to_string(), &problems)
+            }
+        };
+        match &mut book {
+            Some(Ok(b)) => {
+                if let Err(e) = b.push(row) {
+                    book = Some(Err(e));
+                }
+            }
+            Some(Err(_)) => {}
+            None => {
+                summary.push(row);
+            }
+        }
+    });
+    let written = match book {
+        Some(b) => b
+            .and_then(SummaryBook::finish)
+            .and_then(|bytes| emit(output, bytes)),
+        None => emit_with(output, |w| jixiao::explain::write_summary_csv(w, &summary)),
+    };
+    if let Err(e) = written {
+        eprintln!("{e}");
+        return false;
+    }
+    ok
 }
 
 /// A bar on stderr when it is a terminal and there is more than one input.
