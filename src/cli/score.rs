@@ -584,11 +584,27 @@ fn summarize(
             }
         }
     });
-    let written = match book {
-        Some(b) => b
+    let written = match (book, output) {
+        // The workbook is zipped straight into the temporary file; should
+        // making it fail, the file is dropped and its error said alone.
+        (Some(b), Some(path)) => b.and_then(|b| {
+            let mut failed = None;
+            let written = super::output::emit_file_with(path, |file| {
+                b.finish_into(file).map_err(|e| {
+                    let io = std::io::Error::other(e.clone());
+                    failed = Some(e);
+                    io
+                })
+            });
+            match failed {
+                Some(e) => Err(e),
+                None => written,
+            }
+        }),
+        (Some(b), None) => b
             .and_then(SummaryBook::finish)
-            .and_then(|bytes| emit(output, bytes)),
-        None => emit_with(output, |w| jixiao::explain::write_summary_csv(w, &summary)),
+            .and_then(|bytes| emit(None, bytes)),
+        (None, _) => emit_with(output, |w| jixiao::explain::write_summary_csv(w, &summary)),
     };
     if let Err(e) = written {
         eprintln!("{e}");

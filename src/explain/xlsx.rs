@@ -98,10 +98,18 @@ impl SummaryBook {
 
     /// The workbook's bytes, 汇总 first.
     pub fn finish(self) -> Result<Vec<u8>, String> {
-        self.save().map_err(failed)
+        let mut bytes = Vec::new();
+        self.save(&mut bytes).map_err(failed)?;
+        Ok(bytes)
     }
 
-    fn save(self) -> Result<Vec<u8>, XlsxError> {
+    /// The workbook, 汇总 first, zipped into `out` (a file, so that not
+    /// even the zipped workbook is held in memory).
+    pub fn finish_into(self, out: impl std::io::Write + Send) -> Result<(), String> {
+        self.save(out).map_err(failed)
+    }
+
+    fn save(self, out: impl std::io::Write + Send) -> Result<(), XlsxError> {
         let SummaryBook {
             mut book,
             formats,
@@ -119,7 +127,7 @@ impl SummaryBook {
         for sheet in [main, pending, findings, deductions] {
             book.push_worksheet(sheet.done(&formats)?);
         }
-        book.save_to_buffer()
+        book.save_to_writer(out)
     }
 }
 
