@@ -215,20 +215,24 @@ impl<'a> Report<'a> {
     /// The places behind an explanation, with the phrase of a long text
     /// found by the values that produced it.
     pub fn evidence_places(&self, ids: &[PlaceId], values: &[(String, Value)]) -> Vec<PlaceView> {
-        let clues: Vec<String> = values
-            .iter()
-            .filter_map(|(_, v)| match v {
-                Value::Num(n) => Some(n.normalize().to_string()),
-                Value::Text(t) if t.chars().count() < 40 => Some(t.to_string()),
-                _ => None,
-            })
-            .collect();
+        // The clues are written out only when some place is a long text.
+        let mut clues: Option<Vec<String>> = None;
         let mut places = self.places(ids);
         for p in &mut places {
             if let Value::Text(t) = &p.value
                 && t.chars().count() > LONG_TEXT
             {
-                p.phrase = Some(phrase_in(t, &clues));
+                let clues = clues.get_or_insert_with(|| {
+                    values
+                        .iter()
+                        .filter_map(|(_, v)| match v {
+                            Value::Num(n) => Some(n.normalize().to_string()),
+                            Value::Text(t) if t.chars().count() < 40 => Some(t.to_string()),
+                            _ => None,
+                        })
+                        .collect()
+                });
+                p.phrase = Some(phrase_in(t, clues));
             }
         }
         places
