@@ -194,22 +194,52 @@ impl<'a> Report<'a> {
     /// The place of a path with a span (the review values of `[review]`
     /// are not in the schema: their path is kept as words).
     pub fn place_at(&self, path: &str, span: Span) -> PlaceView {
-        let (document, value) = if path.starts_with("review.") {
-            (review_words(self.outcome, path), Value::Absent)
+        let value = if path.starts_with("review.") {
+            Value::Absent
         } else {
-            (
-                document_words(&self.rules.schema, &self.submission.root, path),
-                value_at(&self.rules.schema, &self.submission.root, path),
-            )
+            value_at(&self.rules.schema, &self.submission.root, path)
         };
         PlaceView {
             path: path.to_string(),
-            document,
+            document: self.words_at(path),
             value,
             source: source_place(self.submission, span.start, self.word_file.as_deref()),
             span,
             phrase: None,
         }
+    }
+
+    /// A path in the documents' words.
+    pub fn words_at(&self, path: &str) -> String {
+        if path.starts_with("review.") {
+            review_words(self.outcome, path)
+        } else {
+            document_words(&self.rules.schema, &self.submission.root, path)
+        }
+    }
+
+    /// A place in the documents' words: its `PlaceView::document` without
+    /// resolving its value and its place in the input file.
+    pub fn words(&self, id: PlaceId) -> Option<String> {
+        if id == NO_PLACE {
+            return None;
+        }
+        let place = self.submission.places.get(id as usize)?;
+        Some(self.words_at(&place.path))
+    }
+
+    /// Every place of a list in the documents' words, without repeats (the
+    /// `document` of each of `places`).
+    pub fn places_words(&self, ids: &[PlaceId]) -> Vec<String> {
+        let mut seen = Vec::new();
+        let mut out = Vec::new();
+        for id in ids {
+            if *id != NO_PLACE && !seen.contains(id) {
+                seen.push(*id);
+                out.extend(self.words(*id));
+            }
+        }
+        out
     }
 
     /// The places behind an explanation, with the phrase of a long text
@@ -256,8 +286,8 @@ impl<'a> Report<'a> {
     pub fn shown(&self, value: &Value) -> String {
         match value {
             Value::Record(r) => self
-                .place(r.place)
-                .map_or_else(|| "（记录）".to_string(), |p| p.document),
+                .words(r.place)
+                .unwrap_or_else(|| "（记录）".to_string()),
             Value::List(items) if items.iter().any(|v| matches!(v, Value::Record(_))) => items
                 .iter()
                 .map(|v| self.shown(v))

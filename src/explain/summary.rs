@@ -96,12 +96,7 @@ fn location(rules: &RuleSet, span: Span) -> String {
 
 /// The places in the documents' words.
 fn places_words(report: &super::Report<'_>, places: &[u32]) -> String {
-    report
-        .places(places)
-        .iter()
-        .map(|p| p.document.as_str())
-        .collect::<Vec<_>>()
-        .join("；")
+    report.places_words(places).join("；")
 }
 
 fn status_word(status: Status) -> &'static str {
@@ -141,11 +136,11 @@ impl SummaryRow {
             });
             for d in &n.deductions {
                 let mut data = places_words(report, &d.places);
-                if let Some((path, span)) = &d.review_at {
+                if let Some((path, _)) = &d.review_at {
                     if !data.is_empty() {
                         data.push('；');
                     }
-                    data.push_str(&report.place_at(path, *span).document);
+                    data.push_str(&report.words_at(path));
                 }
                 lost.push(Line {
                     cells: vec![
