@@ -366,7 +366,6 @@ impl<'a> Report<'a> {
             let parent = |p: &str| p.rfind('.').map_or(p.to_string(), |i| p[..i].to_string());
             inside(a, b) || inside(b, a) || parent(a) == parent(b)
         };
-        let mine = paths(f);
         // The findings of a check `f` names, and those naming `f`'s check,
         // in report order.
         let mut kin: Vec<usize> = f
@@ -377,8 +376,12 @@ impl<'a> Report<'a> {
             .flatten()
             .copied()
             .collect();
+        if kin.is_empty() {
+            return Vec::new();
+        }
         kin.sort_unstable();
         kin.dedup();
+        let mine = paths(f);
         kin.into_iter()
             .filter_map(|i| self.findings.get(i).copied())
             .filter(|g| !std::ptr::eq(*g, f))
