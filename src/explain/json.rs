@@ -2,10 +2,11 @@
 //!
 //! The report is serialized straight from the outcome (hand-written
 //! `Serialize` impls borrowing from it), not through a `serde_json::Value`:
-//! building and dropping that tree cost about a third of rendering a unit.
+//! building and dropping that tree was most of rendering a unit.
 //! The key order and the bytes are those the `json!` objects gave (each
 //! decimal a string, as `explain::decimal` writes it).
 
+use super::pretty::Pretty;
 use super::{PlaceView, Report, SourcePlace};
 use crate::data::{Submission, Value};
 use crate::diag::Problem;
@@ -40,96 +41,6 @@ pub fn write_outcome_json(
     let report = Report::new(outcome, rules, submission);
     let mut ser = serde_json::Serializer::with_formatter(out, Pretty::at(depth));
     OutcomeJson(&report).serialize(&mut ser)
-}
-
-/// serde_json's `PrettyFormatter` (two spaces), starting `depth` levels in.
-struct Pretty {
-    depth: usize,
-    has_value: bool,
-}
-
-impl Pretty {
-    fn at(depth: usize) -> Self {
-        Pretty {
-            depth,
-            has_value: false,
-        }
-    }
-
-    fn indent<W: ?Sized + io::Write>(&self, w: &mut W) -> io::Result<()> {
-        for _ in 0..self.depth {
-            w.write_all(b"  ")?;
-        }
-        Ok(())
-    }
-
-    fn open<W: ?Sized + io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        w.write_all(bracket)
-    }
-
-    fn close<W: ?Sized + io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
-        self.depth = self.depth.saturating_sub(1);
-        if self.has_value {
-            w.write_all(b"\n")?;
-            self.indent(w)?;
-        }
-        w.write_all(bracket)
-    }
-
-    fn item<W: ?Sized + io::Write>(&self, w: &mut W, first: bool) -> io::Result<()> {
-        w.write_all(if first { b"\n" } else { b",\n" })?;
-        self.indent(w)
-    }
-}
-
-impl serde_json::ser::Formatter for Pretty {
-    fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.open(w, b"[")
-    }
-
-    fn end_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.close(w, b"]")
-    }
-
-    fn begin_array_value<W: ?Sized + io::Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> io::Result<()> {
-        self.item(w, first)
-    }
-
-    fn end_array_value<W: ?Sized + io::Write>(&mut self, _w: &mut W) -> io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-
-    fn begin_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.open(w, b"{")
-    }
-
-    fn end_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.close(w, b"}")
-    }
-
-    fn begin_object_key<W: ?Sized + io::Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> io::Result<()> {
-        self.item(w, first)
-    }
-
-    fn begin_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        w.write_all(b": ")
-    }
-
-    fn end_object_value<W: ?Sized + io::Write>(&mut self, _w: &mut W) -> io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
 }
 
 /// A decimal as `explain::decimal` writes it, in a JSON string.

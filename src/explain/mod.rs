@@ -8,6 +8,7 @@ mod json;
 mod markdown;
 mod notice;
 mod place;
+mod pretty;
 mod report;
 mod snippet;
 mod summary;
