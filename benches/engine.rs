@@ -64,12 +64,16 @@ fn engine(c: &mut Criterion) {
     };
     c.bench_function("render example json", |b| {
         b.iter(|| {
-            serde_json::to_string_pretty(&jixiao::explain::outcome_json(
+            // As `score --format json` renders it.
+            let mut text = Vec::new();
+            jixiao::explain::write_outcome_json(
+                &mut text,
                 black_box(&outcome),
                 &rules,
                 &submission,
-            ))
-            .map(|s| s.len())
+                0,
+            )
+            .map(|()| text.len())
             .unwrap_or(0)
         })
     });

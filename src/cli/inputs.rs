@@ -58,9 +58,20 @@ pub(super) fn is_package(path: &Path) -> bool {
 /// submission a case); a file that does not parse is left to the
 /// submission loader, which says why in the submission's terms.
 fn is_case(text: &str) -> bool {
+    // The document is parsed only when a line could hold a top-level `base`
+    // or `expect` key: the bare word before `=` or a dot, or the `[expect]`
+    // table. (A submission's `expected = """…` lines are not: parsing
+    // every submission a second time cost a quarter of a batch.)
     let maybe = text.lines().any(|l| {
         let l = l.trim_start();
-        l.starts_with("base") || l.starts_with("[expect") || l.starts_with("expect")
+        let key = |word: &str| {
+            l.strip_prefix(word)
+                .is_some_and(|rest| rest.trim_start().starts_with(['=', '.']))
+        };
+        let table = l
+            .strip_prefix("[expect")
+            .is_some_and(|rest| rest.trim_start().starts_with([']', '.']));
+        key("base") || key("expect") || table
     });
     maybe
         && text.parse::<toml_edit::DocumentMut>().is_ok_and(|doc| {
@@ -98,4 +109,21 @@ pub(super) fn submission_source(path: &Path, text: String) -> Result<SourceFile,
         &jixiao::cases::Bases::Disk { root },
     )?;
     Ok(case.submission)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_case;
+
+    #[test]
+    fn a_case_is_told_by_its_top_level_keys() {
+        assert!(is_case("base = \"a.toml\"\n"));
+        assert!(is_case("base=\"a.toml\"\n[expect]\nscore = 1\n"));
+        assert!(is_case("[expect.findings]\nx = 1\n"));
+        assert!(is_case("expect . score = 1\n"));
+        assert!(!is_case("expected = \"\"\"\nbase = 1\n\"\"\"\n"));
+        assert!(!is_case("[unit]\nbase = 1\n"));
+        assert!(!is_case("[expected]\nx = 1\n"));
+        assert!(!is_case("basis = 1\n"));
+    }
 }

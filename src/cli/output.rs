@@ -130,17 +130,33 @@ pub(crate) fn emit_with(
     path: Option<&Path>,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), String> {
-    let Some(path) = path else {
-        if stdout_was_closed() {
-            return Err("标准输出已关闭（例如命令后面写了 >&-），结果无处可写：\
-                        请把输出重定向到文件，或用 -o 给出输出文件"
-                .to_string());
-        }
-        let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-        return write(&mut stdout)
-            .and_then(|()| stdout.flush())
-            .map_err(|e| format!("无法写出结果：{e}"));
-    };
+    match path {
+        Some(path) => emit_file_with(path, |file| write(file)),
+        None => emit_stdout_with(write),
+    }
+}
+
+/// Write to stdout, unless the shell closed it.
+fn emit_stdout_with(
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), String> {
+    if stdout_was_closed() {
+        return Err("标准输出已关闭（例如命令后面写了 >&-），结果无处可写：\
+                    请把输出重定向到文件，或用 -o 给出输出文件"
+            .to_string());
+    }
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    write(&mut stdout)
+        .and_then(|()| stdout.flush())
+        .map_err(|e| format!("无法写出结果：{e}"))
+}
+
+/// As `emit_with`, to a file only: `write` is given the temporary file
+/// (a writer that can be sent to another thread, as a zip writer needs).
+pub(crate) fn emit_file_with(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+) -> Result<(), String> {
     if is_input(path) {
         return Err(format!(
             "{} 是本次的输入文件，不能用作输出：请换一个输出文件名",

@@ -10,7 +10,7 @@ use jixiao::RuleSet;
 use jixiao::data::{ReviewBook, Submission};
 use jixiao::diag::Code;
 use jixiao::diag::{Problem, render};
-use jixiao::explain::{Summary, SummaryRow};
+use jixiao::explain::{Summary, SummaryBook, SummaryRow};
 use jixiao::outcome::Outcome;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::IsTerminal as _;
@@ -184,6 +184,11 @@ pub(super) fn run(
             return ok;
         }
     }
+    // The summaries keep each unit's small row (XLSX writes its other
+    // lines at once); with --reviews they wait for the batch as above.
+    if format.is_summary() && book.is_none() {
+        return summarize(&files, &rules, &plan, output);
+    }
     let results = score_all(&files, &rules, &plan);
 
     let mut ok = true;
@@ -267,7 +272,7 @@ pub(super) fn run(
         ReportFormat::Html => emit(output, join(reports, "", "", "")),
         ReportFormat::Csv => emit(output, jixiao::explain::summary_csv(&Summary::new(rows))),
         ReportFormat::Xlsx => {
-            jixiao::explain::summary_xlsx(&Summary::new(rows)).and_then(|bytes| emit(output, bytes))
+            jixiao::explain::summary_xlsx(rows).and_then(|bytes| emit(output, bytes))
         }
     };
     if let Err(e) = written {
@@ -540,6 +545,74 @@ fn stream_reports(
     Some(ok)
 }
 
+/// The CSV or XLSX summary of every input, made as the units are scored:
+/// the bytes and messages `run` gives after the batch, without holding
+/// every unit's row whole. Nothing is written when the workbook fails.
+fn summarize(
+    files: &[(PathBuf, bool)],
+    rules: &Rules,
+    plan: &Plan<'_>,
+    output: Option<&Path>,
+) -> bool {
+    let mut ok = true;
+    let mut summary = Summary::default();
+    let mut book = (plan.format == ReportFormat::Xlsx).then(SummaryBook::new);
+    score_each(files, rules, plan, |i, result| {
+        let Some((path, _)) = files.get(i) else {
+            return;
+        };
+        eprint!("{}", super::import::take_warnings(path));
+        let row = match result {
+            Ok(Piece::Row(row)) => *row,
+            Ok(_) => return,
+            Err(problems) => {
+                ok = false;
+                eprint!("{}", render(&problems));
+                eprintln!("{}：{} 个问题，未能评分", path.display(), problems.len());
+                SummaryRow::failed(path.display().to_string(), &problems)
+            }
+        };
+        match &mut book {
+            Some(Ok(b)) => {
+                if let Err(e) = b.push(row) {
+                    book = Some(Err(e));
+                }
+            }
+            Some(Err(_)) => {}
+            None => {
+                summary.push(row);
+            }
+        }
+    });
+    let written = match (book, output) {
+        // The workbook is zipped straight into the temporary file; should
+        // making it fail, the file is dropped and its error said alone.
+        (Some(b), Some(path)) => b.and_then(|b| {
+            let mut failed = None;
+            let written = super::output::emit_file_with(path, |file| {
+                b.finish_into(file).map_err(|e| {
+                    let io = std::io::Error::other(e.clone());
+                    failed = Some(e);
+                    io
+                })
+            });
+            match failed {
+                Some(e) => Err(e),
+                None => written,
+            }
+        }),
+        (Some(b), None) => b
+            .and_then(SummaryBook::finish)
+            .and_then(|bytes| emit(None, bytes)),
+        (None, _) => emit_with(output, |w| jixiao::explain::write_summary_csv(w, &summary)),
+    };
+    if let Err(e) = written {
+        eprintln!("{e}");
+        return false;
+    }
+    ok
+}
+
 /// A bar on stderr when it is a terminal and there is more than one input.
 fn progress_bar(len: usize) -> indicatif::ProgressBar {
     if len < 2 || !std::io::stderr().is_terminal() {
@@ -583,8 +656,25 @@ fn process(
         }
         ReportFormat::Text => jixiao::explain::render_text(&outcome, set, &submission),
         ReportFormat::Json => {
-            let json = pretty(&jixiao::explain::outcome_json(&outcome, set, &submission));
-            if item { indent(&json) } else { json }
+            // Written as the array's item (indented one level, no final
+            // newline) or as the whole output (a final newline).
+            let mut out = Vec::with_capacity(64 * 1024);
+            if item {
+                out.extend_from_slice(b"  ");
+            }
+            jixiao::explain::write_outcome_json(
+                &mut out,
+                &outcome,
+                set,
+                &submission,
+                usize::from(item),
+            )
+            .map_err(|e| vec![Problem::plain(Code::IoWrite, e.to_string())])?;
+            if !item {
+                out.push(b'\n');
+            }
+            String::from_utf8(out)
+                .map_err(|e| vec![Problem::plain(Code::IoWrite, e.to_string())])?
         }
         ReportFormat::Markdown => jixiao::explain::render_markdown(&outcome, set, &submission),
         ReportFormat::Html if item => jixiao::explain::html_unit(&outcome, set, &submission),

@@ -3,16 +3,30 @@
 //! with a byte-order mark so that Excel opens the Chinese text as it is.
 
 use super::summary::Summary;
+use std::io;
 
 /// The summary table as CSV text.
 pub fn summary_csv(summary: &Summary) -> String {
-    let mut out = String::from("\u{feff}");
+    let mut out = Vec::new();
+    // Writing to memory cannot fail, and every piece is UTF-8.
+    let _ = write_summary_csv(&mut out, summary);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The summary table as CSV, written row by row (the rows are made as
+/// they are written, so the table is never held whole).
+pub fn write_summary_csv(out: &mut (impl io::Write + ?Sized), summary: &Summary) -> io::Result<()> {
+    out.write_all("\u{feff}".as_bytes())?;
     for row in summary.table() {
-        let fields: Vec<String> = row.iter().map(|c| field(&c.text())).collect();
-        out.push_str(&fields.join(","));
-        out.push_str("\r\n");
+        for (i, cell) in row.iter().enumerate() {
+            if i > 0 {
+                out.write_all(b",")?;
+            }
+            out.write_all(field(&cell.text()).as_bytes())?;
+        }
+        out.write_all(b"\r\n")?;
     }
-    out
+    Ok(())
 }
 
 fn field(s: &str) -> String {

@@ -1,200 +1,388 @@
 //! `--format json`, as `spec/cli.md` lays it out.
+//!
+//! The report is serialized straight from the outcome (hand-written
+//! `Serialize` impls borrowing from it), not through a `serde_json::Value`:
+//! building and dropping that tree was most of rendering a unit.
+//! The key order and the bytes are those the `json!` objects gave (each
+//! decimal a string, as `explain::decimal` writes it).
 
-use super::decimal;
+use super::pretty::Pretty;
 use super::{PlaceView, Report, SourcePlace};
-use crate::data::Submission;
+use crate::data::{Submission, Value};
 use crate::diag::Problem;
-use crate::eval::outcome::{Deduction, Finding, NodeOutcome, Outcome, Status};
+use crate::eval::outcome::{Deduction, Finding, JudgmentShown, NodeOutcome, Outcome, Status};
 use crate::ir::RuleSet;
-use serde_json::{Map, Value, json};
+use rust_decimal::Decimal;
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::json;
+use std::collections::HashMap;
+use std::io;
 
-/// One submission's outcome.
-pub fn outcome_json(outcome: &Outcome, rules: &RuleSet, submission: &Submission) -> Value {
+/// One submission's outcome, as a JSON value.
+pub fn outcome_json(
+    outcome: &Outcome,
+    rules: &RuleSet,
+    submission: &Submission,
+) -> serde_json::Value {
     let report = Report::new(outcome, rules, submission);
-    json!({
-        "format": 1,
-        "unit": outcome.unit,
-        "year": outcome.year,
-        "rules": outcome.rules,
-        "status": match outcome.status { Status::Final => "final", Status::Pending => "pending" },
-        "score": outcome.score.map(decimal),
-        "max": decimal(outcome.max),
-        "range": [decimal(outcome.range.0), decimal(outcome.range.1)],
-        "criteria": outcome.nodes.iter().map(|n| node_json(n, &report)).collect::<Vec<_>>(),
-        "findings": report.findings().iter().map(|f| finding_json(f, &report)).collect::<Vec<_>>(),
-    })
+    serde_json::to_value(OutcomeJson(&report)).unwrap_or_default()
 }
 
-fn node_json(node: &NodeOutcome, report: &Report<'_>) -> Value {
-    let mut m = Map::new();
-    m.insert("id".into(), json!(node.id));
-    m.insert("title".into(), json!(node.title));
-    m.insert("max".into(), json!(decimal(node.max)));
-    m.insert("score".into(), json!(node.score.map(decimal)));
-    m.insert(
-        "range".into(),
-        json!([decimal(node.range.0), decimal(node.range.1)]),
-    );
-    m.insert("basis".into(), json!(node.basis.as_str()));
-    m.insert(
-        "deductions".into(),
-        Value::Array(
-            node.deductions
-                .iter()
-                .map(|d| deduction_json(d, report))
-                .collect(),
-        ),
-    );
-    if !node.hints.is_empty() {
-        let hints: Vec<Value> = node
-            .hints
-            .iter()
-            .map(|(l, v)| json!({ "label": l, "value": v }))
-            .collect();
-        m.insert("hints".into(), Value::Array(hints));
+/// One submission's outcome, pretty-printed into `out`, every line but the
+/// first indented `depth` levels more (an item of the batch's array is at
+/// depth 1), without a final newline.
+pub fn write_outcome_json(
+    out: &mut impl io::Write,
+    outcome: &Outcome,
+    rules: &RuleSet,
+    submission: &Submission,
+    depth: usize,
+) -> serde_json::Result<()> {
+    let report = Report::new(outcome, rules, submission);
+    let mut ser = serde_json::Serializer::with_formatter(out, Pretty::at(depth));
+    OutcomeJson(&report).serialize(&mut ser)
+}
+
+/// A decimal as `explain::decimal` writes it, in a JSON string.
+struct Dec(Decimal);
+
+impl Serialize for Dec {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0.normalize())
     }
-    if !node.notes.is_empty() {
-        m.insert("notes".into(), json!(node.notes));
+}
+
+/// A lowest and highest score.
+fn range(r: (Decimal, Decimal)) -> [Dec; 2] {
+    [Dec(r.0), Dec(r.1)]
+}
+
+/// The items a closure lists, as a JSON array.
+struct Seq<F>(F);
+
+impl<F, I> Serialize for Seq<F>
+where
+    F: Fn() -> I,
+    I: IntoIterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
     }
-    if let Some(full) = &node.full {
-        m.insert("full".into(), json!(full));
+}
+
+struct OutcomeJson<'r, 'a>(&'r Report<'a>);
+
+impl Serialize for OutcomeJson<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let report = self.0;
+        let o = report.outcome;
+        let status = match o.status {
+            Status::Final => "final",
+            Status::Pending => "pending",
+        };
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("format", &1)?;
+        m.serialize_entry("unit", &o.unit)?;
+        m.serialize_entry("year", &o.year)?;
+        m.serialize_entry("rules", &o.rules)?;
+        m.serialize_entry("status", status)?;
+        m.serialize_entry("score", &o.score.map(Dec))?;
+        m.serialize_entry("max", &Dec(o.max))?;
+        m.serialize_entry("range", &range(o.range))?;
+        m.serialize_entry(
+            "criteria",
+            &Seq(|| o.nodes.iter().map(|n| NodeJson(n, report))),
+        )?;
+        m.serialize_entry(
+            "findings",
+            &Seq(|| report.findings().iter().map(|f| FindingJson(f, report))),
+        )?;
+        m.end()
     }
-    if !node.judgments.is_empty() {
-        m.insert(
-            "judgments".into(),
-            judgments_json(&node.judgments, node.combined),
-        );
+}
+
+struct NodeJson<'r, 'a>(&'r NodeOutcome, &'r Report<'a>);
+
+impl Serialize for NodeJson<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let NodeJson(node, report) = *self;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("id", &node.id)?;
+        m.serialize_entry("title", &node.title)?;
+        m.serialize_entry("max", &Dec(node.max))?;
+        m.serialize_entry("score", &node.score.map(Dec))?;
+        m.serialize_entry("range", &range(node.range))?;
+        m.serialize_entry("basis", node.basis.as_str())?;
+        m.serialize_entry(
+            "deductions",
+            &Seq(|| node.deductions.iter().map(|d| DeductionJson(d, report))),
+        )?;
+        if !node.hints.is_empty() {
+            m.serialize_entry("hints", &Seq(|| node.hints.iter().map(LabelValue)))?;
+        }
+        if !node.notes.is_empty() {
+            m.serialize_entry("notes", &node.notes)?;
+        }
+        if let Some(full) = &node.full {
+            m.serialize_entry("full", full)?;
+        }
+        if !node.judgments.is_empty() {
+            m.serialize_entry("judgments", &Judgments(&node.judgments, node.combined))?;
+        }
+        m.serialize_entry(
+            "children",
+            &Seq(|| node.children.iter().map(|c| NodeJson(c, report))),
+        )?;
+        m.end()
     }
-    m.insert(
-        "children".into(),
-        Value::Array(node.children.iter().map(|c| node_json(c, report)).collect()),
-    );
-    Value::Object(m)
+}
+
+/// A hint: `{ "label": …, "value": … }`.
+struct LabelValue<'r>(&'r (String, String));
+
+impl Serialize for LabelValue<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("label", &self.0.0)?;
+        m.serialize_entry("value", &self.0.1)?;
+        m.end()
+    }
+}
+
+/// Which entries a JSON object keeps, in order: each key at its first
+/// place with its last value, as inserting them one by one into a
+/// `serde_json::Map` did.
+fn kept<'k>(n: usize, key: impl Fn(usize) -> &'k str) -> Vec<usize> {
+    let mut out: Vec<usize> = Vec::with_capacity(n);
+    if n <= 16 {
+        for i in 0..n {
+            let k = key(i);
+            match out.iter_mut().find(|j| key(**j) == k) {
+                Some(j) => *j = i,
+                None => out.push(i),
+            }
+        }
+    } else {
+        let mut at: HashMap<&str, usize> = HashMap::with_capacity(n);
+        for i in 0..n {
+            let k = key(i);
+            match at.get(k) {
+                Some(&o) => {
+                    if let Some(j) = out.get_mut(o) {
+                        *j = i;
+                    }
+                }
+                None => {
+                    at.insert(k, out.len());
+                    out.push(i);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A value, typed: booleans, normalised decimal strings, ISO dates, texts,
+/// arrays, a record by its name in the documents.
+struct Typed<'r, 'a>(&'r Value, &'r Report<'a>);
+
+impl Serialize for Typed<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let Typed(value, report) = *self;
+        match value {
+            Value::Absent => s.serialize_unit(),
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Num(n) => Dec(*n).serialize(s),
+            Value::Text(t) => s.serialize_str(t),
+            Value::Date(d) => s.collect_str(d),
+            Value::List(items) => s.collect_seq(items.iter().map(|v| Typed(v, report))),
+            Value::Record(_) => s.serialize_str(&report.shown(value)),
+            Value::Map(map) => {
+                let entries = &map.entries;
+                let key = |i: usize| entries.get(i).map_or("", |(k, _, _)| k.as_ref());
+                let mut m = s.serialize_map(None)?;
+                for i in kept(entries.len(), key) {
+                    if let Some((k, v, _)) = entries.get(i) {
+                        m.serialize_entry(k.as_ref(), &Typed(v, report))?;
+                    }
+                }
+                m.end()
+            }
+        }
+    }
 }
 
 /// Named values, typed.
-fn values_json(values: &[(String, crate::data::Value)], report: &Report<'_>) -> Value {
-    let mut m = Map::new();
-    for (name, value) in values {
-        m.insert(name.clone(), report.typed(value));
+struct Named<'r, 'a>(&'r [(String, Value)], &'r Report<'a>);
+
+impl Serialize for Named<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let Named(values, report) = *self;
+        let key = |i: usize| values.get(i).map_or("", |(k, _)| k.as_str());
+        let mut m = s.serialize_map(None)?;
+        for i in kept(values.len(), key) {
+            if let Some((name, value)) = values.get(i) {
+                m.serialize_entry(name, &Typed(value, report))?;
+            }
+        }
+        m.end()
     }
-    Value::Object(m)
 }
 
 /// A place: the engine's path, the documents' words, the value, and where
 /// it is in the input file.
-fn place_json(p: &PlaceView, report: &Report<'_>) -> Value {
-    let source = match &p.source {
-        SourcePlace::Toml { file, line, column } => {
-            json!({ "file": file, "line": line, "column": column })
+struct PlaceJson<'r, 'a>(&'r PlaceView, &'r Report<'a>);
+
+impl Serialize for PlaceJson<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let PlaceJson(p, report) = *self;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("path", &p.path)?;
+        m.serialize_entry("document", &p.document)?;
+        m.serialize_entry("value", &Typed(&p.value, report))?;
+        m.serialize_entry("source", &Source(&p.source))?;
+        if let Some(phrase) = &p.phrase {
+            m.serialize_entry("excerpt", &Excerpt(phrase))?;
+            m.serialize_entry("phrase", &phrase.phrase)?;
+            m.serialize_entry("range", &[phrase.range.0, phrase.range.1])?;
         }
-        SourcePlace::WordTable { file, table, row } => {
-            json!({ "file": file, "table": table, "row": row })
-        }
-        SourcePlace::WordText { file, text } => json!({ "file": file, "place": text }),
-    };
-    let mut out = json!({
-        "path": p.path,
-        "document": p.document,
-        "value": report.typed(&p.value),
-        "source": source,
-    });
-    if let (Some(phrase), Value::Object(m)) = (&p.phrase, &mut out) {
-        m.insert(
-            "excerpt".into(),
-            json!(format!(
-                "{}{}{}",
-                phrase.before, phrase.phrase, phrase.after
-            )),
-        );
-        m.insert("phrase".into(), json!(phrase.phrase));
-        m.insert("range".into(), json!([phrase.range.0, phrase.range.1]));
+        m.end()
     }
-    out
 }
 
-fn rule_json(report: &Report<'_>, span: crate::source::Span) -> Value {
-    let r = report.rule(span);
-    json!({ "file": r.file, "line": r.line, "column": r.column })
+/// The phrase with its context, as one string.
+struct Excerpt<'r>(&'r super::report::Phrase);
+
+impl Serialize for Excerpt<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let p = self.0;
+        s.collect_str(&format_args!("{}{}{}", p.before, p.phrase, p.after))
+    }
 }
 
-fn deduction_json(d: &Deduction, report: &Report<'_>) -> Value {
-    let mut data: Vec<Value> = report
-        .evidence_places(&d.places, &d.values)
-        .iter()
-        .map(|p| place_json(p, report))
-        .collect();
-    if let Some((path, span)) = &d.review_at {
-        data.push(place_json(&report.place_at(path, *span), report));
+struct Source<'r>(&'r SourcePlace);
+
+impl Serialize for Source<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        match self.0 {
+            SourcePlace::Toml { file, line, column } => {
+                m.serialize_entry("file", file)?;
+                m.serialize_entry("line", line)?;
+                m.serialize_entry("column", column)?;
+            }
+            SourcePlace::WordTable { file, table, row } => {
+                m.serialize_entry("file", file)?;
+                m.serialize_entry("table", table)?;
+                m.serialize_entry("row", row)?;
+            }
+            SourcePlace::WordText { file, text } => {
+                m.serialize_entry("file", file)?;
+                m.serialize_entry("place", text)?;
+            }
+        }
+        m.end()
     }
-    let mut out = json!({
-        "points": decimal(d.points),
-        "message": d.message,
-        "rule": rule_json(report, d.focus),
-        "values": values_json(&d.values, report),
-        "data": data,
-    });
-    if !d.judgments.is_empty()
-        && let Value::Object(m) = &mut out
-    {
-        m.insert("judgments".into(), judgments_json(&d.judgments, d.combined));
+}
+
+/// Where a rule is.
+struct RuleJson(super::RuleRef);
+
+impl Serialize for RuleJson {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("file", &self.0.file)?;
+        m.serialize_entry("line", &self.0.line)?;
+        m.serialize_entry("column", &self.0.column)?;
+        m.end()
     }
-    out
+}
+
+struct DeductionJson<'r, 'a>(&'r Deduction, &'r Report<'a>);
+
+impl Serialize for DeductionJson<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let DeductionJson(d, report) = *self;
+        let mut data = report.evidence_places(&d.places, &d.values);
+        if let Some((path, span)) = &d.review_at {
+            data.push(report.place_at(path, *span));
+        }
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("points", &Dec(d.points))?;
+        m.serialize_entry("message", &d.message)?;
+        m.serialize_entry("rule", &RuleJson(report.rule(d.focus)))?;
+        m.serialize_entry("values", &Named(&d.values, report))?;
+        m.serialize_entry("data", &Seq(|| data.iter().map(|p| PlaceJson(p, report))))?;
+        if !d.judgments.is_empty() {
+            m.serialize_entry("judgments", &Judgments(&d.judgments, d.combined))?;
+        }
+        m.end()
+    }
 }
 
 /// Each reviewer's judgment, and how they were combined (`single` for one).
-fn judgments_json(
-    judgments: &[crate::eval::outcome::JudgmentShown],
-    combined: Option<crate::ir::Combine>,
-) -> Value {
-    let how = combined.map_or("single", crate::ir::Combine::keyword);
-    Value::Array(
-        judgments
-            .iter()
-            .map(|j| {
-                json!({
-                    "reviewer": j.reviewer,
-                    "tier": j.tier,
-                    "score": decimal(j.score),
-                    "note": j.note,
-                    "at": j.at,
-                    "combined": how,
-                })
-            })
-            .collect(),
-    )
+struct Judgments<'r>(&'r [JudgmentShown], Option<crate::ir::Combine>);
+
+impl Serialize for Judgments<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let how = self.1.map_or("single", crate::ir::Combine::keyword);
+        s.collect_seq(self.0.iter().map(|j| Judgment(j, how)))
+    }
 }
 
-fn finding_json(f: &Finding, report: &Report<'_>) -> Value {
-    let data: Vec<Value> = report
-        .evidence_places(&f.places, &f.values)
-        .iter()
-        .map(|p| place_json(p, report))
-        .collect();
-    let related: Vec<Value> = report
-        .related(f)
-        .iter()
-        .map(|g| json!({ "id": g.id, "message": g.message }))
-        .collect();
-    let mut out = json!({
-        "id": f.id,
-        "severity": f.severity.as_str(),
-        "message": f.message,
-        "rule": rule_json(report, f.span),
-        "data": data,
-        "values": values_json(&f.values, report),
-    });
-    if !related.is_empty()
-        && let Value::Object(m) = &mut out
-    {
-        m.insert("related".into(), Value::Array(related));
+struct Judgment<'r>(&'r JudgmentShown, &'static str);
+
+impl Serialize for Judgment<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let Judgment(j, how) = *self;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("reviewer", &j.reviewer)?;
+        m.serialize_entry("tier", &j.tier)?;
+        m.serialize_entry("score", &Dec(j.score))?;
+        m.serialize_entry("note", &j.note)?;
+        m.serialize_entry("at", &j.at)?;
+        m.serialize_entry("combined", how)?;
+        m.end()
     }
-    out
+}
+
+struct FindingJson<'r, 'a>(&'r Finding, &'r Report<'a>);
+
+impl Serialize for FindingJson<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let FindingJson(f, report) = *self;
+        let data = report.evidence_places(&f.places, &f.values);
+        let related = report.related(f);
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("id", &f.id)?;
+        m.serialize_entry("severity", f.severity.as_str())?;
+        m.serialize_entry("message", &f.message)?;
+        m.serialize_entry("rule", &RuleJson(report.rule(f.span)))?;
+        m.serialize_entry("data", &Seq(|| data.iter().map(|p| PlaceJson(p, report))))?;
+        m.serialize_entry("values", &Named(&f.values, report))?;
+        if !related.is_empty() {
+            m.serialize_entry("related", &Seq(|| related.iter().copied().map(Kin)))?;
+        }
+        m.end()
+    }
+}
+
+/// A related finding: its check and message.
+struct Kin<'r>(&'r Finding);
+
+impl Serialize for Kin<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("id", &self.0.id)?;
+        m.serialize_entry("message", &self.0.message)?;
+        m.end()
+    }
 }
 
 /// Problems (for `check --format json` and batch errors).
-pub fn problems_json(problems: &[Problem]) -> Value {
-    Value::Array(
+pub fn problems_json(problems: &[Problem]) -> serde_json::Value {
+    serde_json::Value::Array(
         problems
             .iter()
             .map(|p| {

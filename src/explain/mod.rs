@@ -8,6 +8,7 @@ mod json;
 mod markdown;
 mod notice;
 mod place;
+mod pretty;
 mod report;
 mod snippet;
 mod summary;
@@ -16,10 +17,10 @@ mod text;
 mod worksheet;
 mod xlsx;
 
-pub use csv::summary_csv;
+pub use csv::{summary_csv, write_summary_csv};
 pub use diff_report::{diff_json, diff_markdown, diff_text};
 pub use html::{html_document, html_failures, html_unit, render_html};
-pub use json::{outcome_json, problems_json};
+pub use json::{outcome_json, problems_json, write_outcome_json};
 pub use markdown::{markdown_failures, render_markdown};
 pub use notice::{Notice, notice_html, notice_markdown, notice_text};
 pub use place::{SourcePlace, document_words};
@@ -28,7 +29,7 @@ pub use summary::{Summary, SummaryRow};
 pub use test_report::{bless_changes, test_failure};
 pub use text::render_text;
 pub use worksheet::{WorksheetUnit, pending_criteria, review_worksheet};
-pub use xlsx::summary_xlsx;
+pub use xlsx::{SummaryBook, summary_xlsx};
 
 pub use crate::base::decimal;
 

@@ -56,7 +56,7 @@ pub fn document_words(schema: &Schema, root: &Value, path: &str) -> String {
         };
         let field = rt.fields.get(index);
         let label = field.and_then(|f| f.label.clone());
-        let ty = field.map(|f| f.ty.clone()).unwrap_or(Type::Any);
+        let ty = field.map_or(&Type::Any, |f| &f.ty);
         value = field_value(&value, index);
         match (ty, step.row) {
             (Type::List(inner), Some(row)) => {
@@ -77,7 +77,7 @@ pub fn document_words(schema: &Schema, root: &Value, path: &str) -> String {
                 if let Some(l) = label.filter(|l| !l.is_empty()) {
                     words.push(l);
                 }
-                record = Some(id);
+                record = Some(*id);
             }
             (Type::Map(_), _) => {
                 words.push(label.unwrap_or_else(|| step.key.to_string()));

@@ -11,7 +11,6 @@ use crate::data::{NO_PLACE, PlaceId, Submission, Value};
 use crate::eval::outcome::{Finding, Outcome};
 use crate::ir::RuleSet;
 use crate::source::Span;
-use serde_json::json;
 use std::collections::HashMap;
 
 /// One place of the submission, resolved.
@@ -195,17 +194,14 @@ impl<'a> Report<'a> {
     /// The place of a path with a span (the review values of `[review]`
     /// are not in the schema: their path is kept as words).
     pub fn place_at(&self, path: &str, span: Span) -> PlaceView {
-        let (document, value) = if path.starts_with("review.") {
-            (review_words(self.outcome, path), Value::Absent)
+        let value = if path.starts_with("review.") {
+            Value::Absent
         } else {
-            (
-                document_words(&self.rules.schema, &self.submission.root, path),
-                value_at(&self.rules.schema, &self.submission.root, path),
-            )
+            value_at(&self.rules.schema, &self.submission.root, path)
         };
         PlaceView {
             path: path.to_string(),
-            document,
+            document: self.words_at(path),
             value,
             source: source_place(self.submission, span.start, self.word_file.as_deref()),
             span,
@@ -213,23 +209,60 @@ impl<'a> Report<'a> {
         }
     }
 
+    /// A path in the documents' words.
+    pub fn words_at(&self, path: &str) -> String {
+        if path.starts_with("review.") {
+            review_words(self.outcome, path)
+        } else {
+            document_words(&self.rules.schema, &self.submission.root, path)
+        }
+    }
+
+    /// A place in the documents' words: its `PlaceView::document` without
+    /// resolving its value and its place in the input file.
+    pub fn words(&self, id: PlaceId) -> Option<String> {
+        if id == NO_PLACE {
+            return None;
+        }
+        let place = self.submission.places.get(id as usize)?;
+        Some(self.words_at(&place.path))
+    }
+
+    /// Every place of a list in the documents' words, without repeats (the
+    /// `document` of each of `places`).
+    pub fn places_words(&self, ids: &[PlaceId]) -> Vec<String> {
+        let mut seen = Vec::new();
+        let mut out = Vec::new();
+        for id in ids {
+            if *id != NO_PLACE && !seen.contains(id) {
+                seen.push(*id);
+                out.extend(self.words(*id));
+            }
+        }
+        out
+    }
+
     /// The places behind an explanation, with the phrase of a long text
     /// found by the values that produced it.
     pub fn evidence_places(&self, ids: &[PlaceId], values: &[(String, Value)]) -> Vec<PlaceView> {
-        let clues: Vec<String> = values
-            .iter()
-            .filter_map(|(_, v)| match v {
-                Value::Num(n) => Some(n.normalize().to_string()),
-                Value::Text(t) if t.chars().count() < 40 => Some(t.to_string()),
-                _ => None,
-            })
-            .collect();
+        // The clues are written out only when some place is a long text.
+        let mut clues: Option<Vec<String>> = None;
         let mut places = self.places(ids);
         for p in &mut places {
             if let Value::Text(t) = &p.value
                 && t.chars().count() > LONG_TEXT
             {
-                p.phrase = Some(phrase_in(t, &clues));
+                let clues = clues.get_or_insert_with(|| {
+                    values
+                        .iter()
+                        .filter_map(|(_, v)| match v {
+                            Value::Num(n) => Some(n.normalize().to_string()),
+                            Value::Text(t) if t.chars().count() < 40 => Some(t.to_string()),
+                            _ => None,
+                        })
+                        .collect()
+                });
+                p.phrase = Some(phrase_in(t, clues));
             }
         }
         places
@@ -253,37 +286,14 @@ impl<'a> Report<'a> {
     pub fn shown(&self, value: &Value) -> String {
         match value {
             Value::Record(r) => self
-                .place(r.place)
-                .map_or_else(|| "（记录）".to_string(), |p| p.document),
+                .words(r.place)
+                .unwrap_or_else(|| "（记录）".to_string()),
             Value::List(items) if items.iter().any(|v| matches!(v, Value::Record(_))) => items
                 .iter()
                 .map(|v| self.shown(v))
                 .collect::<Vec<_>>()
                 .join("、"),
             v => v.to_string(),
-        }
-    }
-
-    /// A value as typed JSON: booleans, normalised decimal strings, ISO
-    /// dates, texts, arrays, a record by its name in the documents.
-    pub fn typed(&self, value: &Value) -> serde_json::Value {
-        match value {
-            Value::Absent => serde_json::Value::Null,
-            Value::Bool(b) => json!(b),
-            Value::Num(n) => json!(super::decimal(*n)),
-            Value::Text(t) => json!(t.as_ref()),
-            Value::Date(d) => json!(d.to_string()),
-            Value::List(items) => {
-                serde_json::Value::Array(items.iter().map(|v| self.typed(v)).collect())
-            }
-            Value::Record(_) => json!(self.shown(value)),
-            Value::Map(m) => {
-                let mut object = serde_json::Map::new();
-                for (k, v, _) in &m.entries {
-                    object.insert(k.to_string(), self.typed(v));
-                }
-                serde_json::Value::Object(object)
-            }
         }
     }
 
@@ -356,7 +366,6 @@ impl<'a> Report<'a> {
             let parent = |p: &str| p.rfind('.').map_or(p.to_string(), |i| p[..i].to_string());
             inside(a, b) || inside(b, a) || parent(a) == parent(b)
         };
-        let mine = paths(f);
         // The findings of a check `f` names, and those naming `f`'s check,
         // in report order.
         let mut kin: Vec<usize> = f
@@ -367,8 +376,12 @@ impl<'a> Report<'a> {
             .flatten()
             .copied()
             .collect();
+        if kin.is_empty() {
+            return Vec::new();
+        }
         kin.sort_unstable();
         kin.dedup();
+        let mine = paths(f);
         kin.into_iter()
             .filter_map(|i| self.findings.get(i).copied())
             .filter(|g| !std::ptr::eq(*g, f))

@@ -5,7 +5,10 @@
 //! and every lost point, for the XLSX's other sheets.
 //!
 //! A row keeps only what the table shows, so a batch can drop each
-//! submission as soon as its row is made.
+//! submission as soon as its row is made; the summary keeps of each row
+//! only its cells in the main table (its findings, lost points and
+//! criteria awaiting a judgment are handed back for the XLSX to write
+//! at once), so a district of 20,000 units costs a few megabytes.
 
 use super::decimal;
 use crate::data::Submission;
@@ -93,12 +96,7 @@ fn location(rules: &RuleSet, span: Span) -> String {
 
 /// The places in the documents' words.
 fn places_words(report: &super::Report<'_>, places: &[u32]) -> String {
-    report
-        .places(places)
-        .iter()
-        .map(|p| p.document.as_str())
-        .collect::<Vec<_>>()
-        .join("；")
+    report.places_words(places).join("；")
 }
 
 fn status_word(status: Status) -> &'static str {
@@ -138,11 +136,11 @@ impl SummaryRow {
             });
             for d in &n.deductions {
                 let mut data = places_words(report, &d.places);
-                if let Some((path, span)) = &d.review_at {
+                if let Some((path, _)) = &d.review_at {
                     if !data.is_empty() {
                         data.push('；');
                     }
-                    data.push_str(&report.place_at(path, *span).document);
+                    data.push_str(&report.words_at(path));
                 }
                 lost.push(Line {
                     cells: vec![
@@ -258,15 +256,53 @@ impl SummaryRow {
 /// rows' rule sets in first-seen order.
 #[derive(Clone, Debug)]
 struct Column {
-    id: String,
     title: String,
     max: Decimal,
+}
+
+/// What the main table shows of one input.
+#[derive(Clone, Debug)]
+struct Brief {
+    file: String,
+    result: Result<Totals, String>,
+}
+
+/// A scored input's cells in the main table.
+#[derive(Clone, Debug)]
+struct Totals {
+    unit: String,
+    year: i64,
+    max: Decimal,
+    received_on: Option<crate::data::Date>,
+    reviewers: String,
+    status: Status,
+    score: Option<Decimal>,
+    range: (Decimal, Decimal),
+    /// Each column's score, by column position (the first node of the
+    /// column's id); columns added after this row are empty.
+    scores: Vec<Option<Decimal>>,
+    counts: [u64; 3],
+}
+
+/// The lines of one input beside the main table: its criteria awaiting a
+/// judgment, findings and lost points (the XLSX's other sheets).
+#[derive(Clone, Debug, Default)]
+pub struct Details {
+    /// (unit, file, criterion, points, lowest, highest) per criterion.
+    pub pending: Vec<Vec<Cell>>,
+    /// One row per finding, in check order.
+    pub findings: Vec<Vec<Cell>>,
+    /// One row per lost point, in sheet order.
+    pub deductions: Vec<Vec<Cell>>,
 }
 
 /// The summary of a batch.
 #[derive(Clone, Debug, Default)]
 pub struct Summary {
-    rows: Vec<SummaryRow>,
+    columns: Vec<Column>,
+    /// Column positions by node id.
+    column_of: std::collections::HashMap<String, usize>,
+    rows: Vec<Brief>,
 }
 
 /// Headers of the findings sheet.
@@ -293,32 +329,99 @@ pub const DEDUCTION_HEADERS: [&str; 9] = [
     "材料位置",
 ];
 
+/// Headers of the sheet of criteria awaiting a judgment.
+pub const PENDING_HEADERS: [&str; 6] = ["单位", "文件", "评分项", "分值", "最低分", "最高分"];
+
 impl Summary {
     /// The summary of these rows, in this order.
     pub fn new(rows: Vec<SummaryRow>) -> Summary {
-        Summary { rows }
+        let mut summary = Summary::default();
+        for row in rows {
+            summary.push(row);
+        }
+        summary
     }
 
-    fn columns(&self) -> Vec<Column> {
-        let mut columns: Vec<Column> = Vec::new();
-        for row in &self.rows {
-            let Ok(scored) = &row.result else { continue };
-            for n in &scored.nodes {
-                if !columns.iter().any(|c| c.id == n.id) {
-                    columns.push(Column {
-                        id: n.id.clone(),
-                        title: n.title.clone(),
+    /// The next row: its cells in the main table are kept, its other lines
+    /// handed back.
+    pub fn push(&mut self, row: SummaryRow) -> Details {
+        let SummaryRow { file, result } = row;
+        let s = match result {
+            Ok(s) => s,
+            Err(e) => {
+                self.rows.push(Brief {
+                    file,
+                    result: Err(e),
+                });
+                return Details::default();
+            }
+        };
+        let mut scores: Vec<Option<Decimal>> = Vec::new();
+        let mut seen: Vec<bool> = Vec::new();
+        for n in s.nodes {
+            let at = match self.column_of.get(&n.id) {
+                Some(at) => *at,
+                None => {
+                    let at = self.columns.len();
+                    self.columns.push(Column {
+                        title: n.title,
                         max: n.max,
                     });
+                    self.column_of.insert(n.id, at);
+                    at
                 }
+            };
+            if scores.len() <= at {
+                scores.resize(at + 1, None);
+                seen.resize(at + 1, false);
+            }
+            // A column shows the first node of its id.
+            if let (Some(cell), Some(seen)) = (scores.get_mut(at), seen.get_mut(at))
+                && !*seen
+            {
+                *seen = true;
+                *cell = n.score;
             }
         }
-        columns
+        let pending = s
+            .pending
+            .into_iter()
+            .map(|(title, max, lo, hi)| {
+                vec![
+                    Cell::Text(s.unit.clone()),
+                    Cell::Text(file.clone()),
+                    Cell::Text(title),
+                    Cell::Num(max),
+                    Cell::Num(lo),
+                    Cell::Num(hi),
+                ]
+            })
+            .collect();
+        let details = Details {
+            pending,
+            findings: s.findings.into_iter().map(|l| l.cells).collect(),
+            deductions: s.deductions.into_iter().map(|l| l.cells).collect(),
+        };
+        self.rows.push(Brief {
+            file,
+            result: Ok(Totals {
+                unit: s.unit,
+                year: s.year,
+                max: s.max,
+                received_on: s.received_on,
+                reviewers: s.reviewers,
+                status: s.status,
+                score: s.score,
+                range: s.range,
+                scores,
+                counts: s.counts,
+            }),
+        });
+        details
     }
 
-    /// The main table: a header row, then one row per input.
-    pub fn table(&self) -> Vec<Vec<Cell>> {
-        let columns = self.columns();
+    /// The main table's header row.
+    pub fn header(&self) -> Vec<Cell> {
         let mut header: Vec<Cell> = [
             "序号",
             "单位",
@@ -337,7 +440,7 @@ impl Summary {
         .map(|h| Cell::Text(h.into()))
         .collect();
         header.extend(
-            columns
+            self.columns
                 .iter()
                 .map(|c| Cell::Text(format!("{}（{}分）", c.title, decimal(c.max)))),
         );
@@ -346,6 +449,12 @@ impl Summary {
                 .into_iter()
                 .map(|h| Cell::Text(h.into())),
         );
+        header
+    }
+
+    /// The main table: a header row, then one row per input, each made
+    /// when it is read.
+    pub fn table(&self) -> impl Iterator<Item = Vec<Cell>> + '_ {
         // Competition ranking ("1224") of final totals: one more than the
         // number of higher totals, found by bisection in the sorted totals
         // (counting them for every row was quadratic in the units).
@@ -355,10 +464,11 @@ impl Summary {
             .filter_map(|r| r.result.as_ref().ok().and_then(|s| s.score))
             .collect();
         finals.sort_unstable();
-        let rank =
-            |score: Decimal| 1 + (finals.len() - finals.partition_point(|s| *s <= score)) as u64;
-        let mut table = vec![header];
-        for (i, row) in self.rows.iter().enumerate() {
+        let rank = move |score: Decimal| {
+            1 + (finals.len() - finals.partition_point(|s| *s <= score)) as u64
+        };
+        let columns = self.columns.len();
+        std::iter::once(self.header()).chain(self.rows.iter().enumerate().map(move |(i, row)| {
             let mut cells = vec![Cell::Int(i as u64 + 1)];
             match &row.result {
                 Ok(s) => {
@@ -375,12 +485,10 @@ impl Summary {
                     cells.push(s.received_on.map_or(Cell::Empty, Cell::Date));
                     cells.push(Cell::Text(s.reviewers.clone()));
                     cells.push(Cell::Text(status_word(s.status).into()));
-                    for c in &columns {
-                        cells.push(match s.nodes.iter().find(|n| n.id == c.id) {
-                            Some(NodeCell { score: Some(v), .. }) => Cell::Num(*v),
-                            _ => Cell::Empty,
-                        });
-                    }
+                    cells.extend((0..columns).map(|c| match s.scores.get(c) {
+                        Some(Some(v)) => Cell::Num(*v),
+                        _ => Cell::Empty,
+                    }));
                     cells.extend(s.counts.iter().map(|n| Cell::Int(*n)));
                     cells.push(Cell::Empty);
                 }
@@ -388,59 +496,13 @@ impl Summary {
                     cells.extend([Cell::Empty, Cell::Text(row.file.clone())]);
                     cells.extend(std::iter::repeat_n(Cell::Empty, 8));
                     cells.push(Cell::Text(FAILED.into()));
-                    cells.extend(columns.iter().map(|_| Cell::Empty));
+                    cells.extend(std::iter::repeat_n(Cell::Empty, columns));
                     cells.extend([Cell::Empty, Cell::Empty, Cell::Empty]);
                     cells.push(Cell::Text(errors.clone()));
                 }
             }
-            table.push(cells);
-        }
-        table
-    }
-
-    /// Every criterion still awaiting a judgment: a header row, then
-    /// (unit, file, criterion, points, lowest, highest) per criterion.
-    pub fn pending(&self) -> Vec<Vec<Cell>> {
-        let mut out = vec![
-            ["单位", "文件", "评分项", "分值", "最低分", "最高分"]
-                .into_iter()
-                .map(|h| Cell::Text(h.into()))
-                .collect(),
-        ];
-        for row in &self.rows {
-            let Ok(s) = &row.result else { continue };
-            for (title, max, lo, hi) in &s.pending {
-                out.push(vec![
-                    Cell::Text(s.unit.clone()),
-                    Cell::Text(row.file.clone()),
-                    Cell::Text(title.clone()),
-                    Cell::Num(*max),
-                    Cell::Num(*lo),
-                    Cell::Num(*hi),
-                ]);
-            }
-        }
-        out
-    }
-
-    /// Every finding of every scored input, in input and check order.
-    pub fn findings(&self) -> impl Iterator<Item = &[Cell]> {
-        self.lines(|s| &s.findings)
-    }
-
-    /// Every lost point of every scored input, in input and sheet order.
-    pub fn deductions(&self) -> impl Iterator<Item = &[Cell]> {
-        self.lines(|s| &s.deductions)
-    }
-
-    fn lines<'s>(
-        &'s self,
-        pick: impl Fn(&'s Scored) -> &'s Vec<Line> + 's,
-    ) -> impl Iterator<Item = &'s [Cell]> + 's {
-        self.rows
-            .iter()
-            .filter_map(|r| r.result.as_ref().ok())
-            .flat_map(move |s| pick(s).iter().map(|l| l.cells.as_slice()))
+            cells
+        }))
     }
 
     /// Whether any input could not be scored.

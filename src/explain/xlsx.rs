@@ -5,74 +5,138 @@
 //! 扣分明细 every lost point. Ready to print: bordered, header frozen and
 //! repeated, A4 landscape fitted to width. The document's creation date is
 //! fixed, so the same inputs give the same bytes.
+//!
+//! Memory stays flat in the number of units: every sheet is written row by
+//! row to a temporary file (`rust_xlsxwriter`'s constant-memory worksheets,
+//! whose texts are inline strings, not a shared-string table). The other
+//! sheets' rows are written as each unit arrives; 汇总, which needs every
+//! unit for its columns and ranks, is written from the summary's small rows
+//! at the end, and put first.
 
-use super::summary::{Cell, DEDUCTION_HEADERS, FINDING_HEADERS, Summary};
+use super::summary::{
+    Cell, DEDUCTION_HEADERS, Details, FINDING_HEADERS, PENDING_HEADERS, Summary, SummaryRow,
+};
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
 /// The workbook's bytes.
-pub fn summary_xlsx(summary: &Summary) -> Result<Vec<u8>, String> {
-    build(summary).map_err(|e| format!("无法生成 XLSX：{e}"))
-}
-
-fn build(summary: &Summary) -> Result<Vec<u8>, XlsxError> {
-    let mut book = Workbook::new();
-    let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
-    book.set_properties(
-        &DocProperties::new()
-            .set_title("绩效自评工作考核评分汇总")
-            .set_author("区财政局")
-            .set_creation_datetime(&created),
-    );
-    let formats = Formats {
-        head: Format::new()
-            .set_bold()
-            .set_text_wrap()
-            .set_align(FormatAlign::Center)
-            .set_align(FormatAlign::VerticalCenter)
-            .set_background_color("#DDE5F0")
-            .set_border(FormatBorder::Thin),
-        text: Format::new()
-            .set_text_wrap()
-            .set_align(FormatAlign::Top)
-            .set_border(FormatBorder::Thin),
-        number: Format::new()
-            .set_align(FormatAlign::Top)
-            .set_border(FormatBorder::Thin),
-        date: Format::new()
-            .set_align(FormatAlign::Top)
-            .set_border(FormatBorder::Thin)
-            .set_num_format("yyyy-mm-dd"),
-    };
-    let table = summary.table();
-    let sheets: [(&str, Vec<Vec<Cell>>, usize); 4] = [
-        ("汇总", table, 2),
-        ("待评审", summary.pending(), 1),
-        (
-            "检查发现",
-            with_header(&FINDING_HEADERS, summary.findings()),
-            1,
-        ),
-        (
-            "扣分明细",
-            with_header(&DEDUCTION_HEADERS, summary.deductions()),
-            1,
-        ),
-    ];
-    for (name, rows, frozen_columns) in &sheets {
-        let sheet = book.add_worksheet();
-        sheet.set_name(*name)?;
-        write_sheet(sheet, rows, &formats, *frozen_columns)?;
+pub fn summary_xlsx(rows: Vec<SummaryRow>) -> Result<Vec<u8>, String> {
+    let mut book = SummaryBook::new()?;
+    for row in rows {
+        book.push(row)?;
     }
-    book.save_to_buffer()
+    book.finish()
 }
 
-/// A header row and the lines under it.
-fn with_header<'c>(names: &[&str], lines: impl Iterator<Item = &'c [Cell]>) -> Vec<Vec<Cell>> {
-    std::iter::once(names.iter().map(|h| Cell::Text((*h).into())).collect())
-        .chain(lines.map(<[Cell]>::to_vec))
-        .collect()
+/// A summary workbook being written, one unit at a time.
+pub struct SummaryBook {
+    book: Workbook,
+    formats: Formats,
+    summary: Summary,
+    pending: Sheet,
+    findings: Sheet,
+    deductions: Sheet,
+}
+
+impl SummaryBook {
+    /// An empty workbook: each sheet's header written.
+    pub fn new() -> Result<SummaryBook, String> {
+        Self::start().map_err(failed)
+    }
+
+    fn start() -> Result<SummaryBook, XlsxError> {
+        let mut book = Workbook::new();
+        let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
+        book.set_properties(
+            &DocProperties::new()
+                .set_title("绩效自评工作考核评分汇总")
+                .set_author("区财政局")
+                .set_creation_datetime(&created),
+        );
+        let formats = Formats::new();
+        let pending = Sheet::new(&mut book, "待评审", &texts(&PENDING_HEADERS), &formats, 1)?;
+        let findings = Sheet::new(&mut book, "检查发现", &texts(&FINDING_HEADERS), &formats, 1)?;
+        let deductions = Sheet::new(
+            &mut book,
+            "扣分明细",
+            &texts(&DEDUCTION_HEADERS),
+            &formats,
+            1,
+        )?;
+        Ok(SummaryBook {
+            book,
+            formats,
+            summary: Summary::default(),
+            pending,
+            findings,
+            deductions,
+        })
+    }
+
+    /// The next input's row: its lines written to the other sheets now,
+    /// its cells of 汇总 kept.
+    pub fn push(&mut self, row: SummaryRow) -> Result<(), String> {
+        let Details {
+            pending,
+            findings,
+            deductions,
+        } = self.summary.push(row);
+        let f = &self.formats;
+        let lines = [
+            (&mut self.pending, pending),
+            (&mut self.findings, findings),
+            (&mut self.deductions, deductions),
+        ];
+        for (sheet, rows) in lines {
+            for cells in &rows {
+                sheet.write(cells, f).map_err(failed)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The workbook's bytes, 汇总 first.
+    pub fn finish(self) -> Result<Vec<u8>, String> {
+        let mut bytes = Vec::new();
+        self.save(&mut bytes).map_err(failed)?;
+        Ok(bytes)
+    }
+
+    /// The workbook, 汇总 first, zipped into `out` (a file, so that not
+    /// even the zipped workbook is held in memory).
+    pub fn finish_into(self, out: impl std::io::Write + Send) -> Result<(), String> {
+        self.save(out).map_err(failed)
+    }
+
+    fn save(self, out: impl std::io::Write + Send) -> Result<(), XlsxError> {
+        let SummaryBook {
+            mut book,
+            formats,
+            summary,
+            pending,
+            findings,
+            deductions,
+        } = self;
+        let mut table = summary.table();
+        let header = table.next().unwrap_or_default();
+        let mut main = Sheet::new(&mut book, "汇总", &header, &formats, 2)?;
+        for cells in table {
+            main.write(&cells, &formats)?;
+        }
+        for sheet in [main, pending, findings, deductions] {
+            book.push_worksheet(sheet.done(&formats)?);
+        }
+        book.save_to_writer(out)
+    }
+}
+
+fn failed(e: XlsxError) -> String {
+    format!("无法生成 XLSX：{e}")
+}
+
+fn texts(names: &[&str]) -> Vec<Cell> {
+    names.iter().map(|h| Cell::Text((*h).into())).collect()
 }
 
 struct Formats {
@@ -82,26 +146,81 @@ struct Formats {
     date: Format,
 }
 
+impl Formats {
+    fn new() -> Formats {
+        Formats {
+            head: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter)
+                .set_background_color("#DDE5F0")
+                .set_border(FormatBorder::Thin),
+            text: Format::new()
+                .set_text_wrap()
+                .set_align(FormatAlign::Top)
+                .set_border(FormatBorder::Thin),
+            number: Format::new()
+                .set_align(FormatAlign::Top)
+                .set_border(FormatBorder::Thin),
+            date: Format::new()
+                .set_align(FormatAlign::Top)
+                .set_border(FormatBorder::Thin)
+                .set_num_format("yyyy-mm-dd"),
+        }
+    }
+}
+
 /// Longest a column grows, in Excel's character widths.
 const MAX_WIDTH: f64 = 60.0;
 
-/// One sheet: the header row frozen and repeated on every printed page,
-/// every cell bordered, numbers as numbers and dates as dates, each column
-/// as wide as its content (a Chinese character counts two), A4 landscape
-/// fitted to the page's width, a filter on the header.
-fn write_sheet(
-    sheet: &mut Worksheet,
-    rows: &[Vec<Cell>],
-    f: &Formats,
+/// One sheet being written row by row: the header row frozen and repeated
+/// on every printed page, every cell bordered, numbers as numbers and
+/// dates as dates, each column as wide as its content (a Chinese character
+/// counts two), A4 landscape fitted to the page's width, a filter on the
+/// header.
+struct Sheet {
+    sheet: Worksheet,
+    widths: Vec<f64>,
+    /// Rows written, the header included.
+    rows: usize,
     frozen_columns: usize,
-) -> Result<(), XlsxError> {
-    let columns = rows.first().map_or(0, Vec::len);
-    let mut widths = vec![4.0_f64; columns];
-    for (r, cells) in rows.iter().enumerate() {
+    header: Vec<Cell>,
+}
+
+impl Sheet {
+    fn new(
+        book: &mut Workbook,
+        name: &str,
+        header: &[Cell],
+        f: &Formats,
+        frozen_columns: usize,
+    ) -> Result<Sheet, XlsxError> {
+        let mut sheet = book.new_worksheet_with_constant_memory();
+        sheet.set_name(name)?;
+        // Before the header is written: a constant-memory sheet writes a
+        // row out when the next one starts.
+        sheet.set_row_height(0, 60)?;
+        let mut out = Sheet {
+            sheet,
+            widths: vec![4.0_f64; header.len()],
+            rows: 0,
+            frozen_columns,
+            header: header.to_vec(),
+        };
+        out.write(header, f)?;
+        Ok(out)
+    }
+
+    /// The next row.
+    fn write(&mut self, cells: &[Cell], f: &Formats) -> Result<(), XlsxError> {
+        let r = self.rows;
+        let rr = row(r);
+        let sheet = &mut self.sheet;
         for (c, cell) in cells.iter().enumerate() {
-            let (rr, cc) = (row(r), col(c));
+            let cc = col(c);
             let shown = cell.text();
-            if let Some(w) = widths.get_mut(c) {
+            if let Some(w) = self.widths.get_mut(c) {
                 let longest = shown
                     .lines()
                     .map(super::snippet::display_width)
@@ -130,20 +249,39 @@ fn write_sheet(
                 }
             };
         }
+        self.rows += 1;
+        Ok(())
     }
-    for (c, w) in widths.iter().enumerate() {
-        sheet.set_column_width(col(c), w.min(MAX_WIDTH))?;
+
+    /// The sheet, its columns sized and its page set up.
+    fn done(mut self, f: &Formats) -> Result<Worksheet, XlsxError> {
+        if self.rows == 1 {
+            // A constant-memory sheet whose last row has a height of its
+            // own writes that row twice (a second, empty `<row r="1">`):
+            // a sheet of the header alone is made in memory instead.
+            let mut plain = Worksheet::new();
+            plain.set_name(self.sheet.name())?;
+            plain.set_row_height(0, 60)?;
+            self.sheet = plain;
+            self.rows = 0;
+            let header = std::mem::take(&mut self.header);
+            self.write(&header, f)?;
+        }
+        let sheet = &mut self.sheet;
+        let columns = self.widths.len();
+        for (c, w) in self.widths.iter().enumerate() {
+            sheet.set_column_width(col(c), w.min(MAX_WIDTH))?;
+        }
+        sheet.set_freeze_panes(1, col(self.frozen_columns))?;
+        sheet.set_repeat_rows(0, 0)?;
+        sheet.set_landscape();
+        sheet.set_paper_size(9);
+        sheet.set_print_fit_to_pages(1, 0);
+        if self.rows > 1 && columns > 0 {
+            sheet.autofilter(0, 0, row(self.rows - 1), col(columns - 1))?;
+        }
+        Ok(self.sheet)
     }
-    sheet.set_row_height(0, 60)?;
-    sheet.set_freeze_panes(1, col(frozen_columns))?;
-    sheet.set_repeat_rows(0, 0)?;
-    sheet.set_landscape();
-    sheet.set_paper_size(9);
-    sheet.set_print_fit_to_pages(1, 0);
-    if rows.len() > 1 && columns > 0 {
-        sheet.autofilter(0, 0, row(rows.len() - 1), col(columns - 1))?;
-    }
-    Ok(())
 }
 
 /// Excel holds at most 32,767 characters in a cell: a longer text is cut
