@@ -224,8 +224,8 @@ impl<'a> Report<'a> {
         if id == NO_PLACE {
             return None;
         }
-        let place = self.submission.places.get(id as usize)?;
-        Some(self.words_at(&place.path))
+        self.submission.places.get(id as usize)?;
+        Some(self.words_at(&self.submission.path(id)))
     }
 
     /// Every place of a list in the documents' words, without repeats (the
