@@ -1085,3 +1085,41 @@ fn word_and_workbook_paths_that_are_not_files_are_refused() {
     assert!(run.stderr.contains("过大"), "{}", run.stderr);
     assert_quick(&run, "huge --out");
 }
+
+/// Workbooks keep their sheets' rows in temporary files: a temporary
+/// folder that cannot be written is said, with what to do, and nothing is
+/// left at `-o` (the summary and the review worksheet alike).
+#[test]
+fn an_unwritable_temporary_folder_is_an_error_not_a_crash() {
+    let dir = temp_dir("tmpdir");
+    let missing = dir.join("no-such-folder");
+    let out = dir.join("summary.xlsx");
+    let s = |p: &Path| p.display().to_string();
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+            .current_dir(MANIFEST)
+            .env("NO_COLOR", "1")
+            .env("TMPDIR", &missing)
+            .args(args)
+            .output()
+            .expect("run jixiao");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, stderr) = run(&["score", "--format", "xlsx", "-o", &s(&out), EXAMPLE]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("临时文件夹") && stderr.contains("TMPDIR"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!out.exists(), "no summary at -o");
+
+    let sheet = dir.join("review.xlsx");
+    let (code, stderr) = run(&["review", "-o", &s(&sheet), EXAMPLE]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("临时文件夹"), "{stderr}");
+    assert!(!sheet.exists(), "no worksheet at -o");
+}

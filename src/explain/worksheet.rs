@@ -40,6 +40,7 @@ const CELL_LIMIT: usize = 32_767;
 
 /// The worksheet, as bytes; the same inputs give the same bytes.
 pub fn review_worksheet(units: &[WorksheetUnit<'_>]) -> Result<Vec<u8>, String> {
+    super::xlsx::temp_files_usable()?;
     build(units).map_err(|e| format!("无法生成评审表：{e}"))
 }
 

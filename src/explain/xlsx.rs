@@ -42,6 +42,7 @@ pub struct SummaryBook {
 impl SummaryBook {
     /// An empty workbook: each sheet's header written.
     pub fn new() -> Result<SummaryBook, String> {
+        temp_files_usable()?;
         Self::start().map_err(failed)
     }
 
@@ -128,6 +129,33 @@ impl SummaryBook {
             book.push_worksheet(sheet.done(&formats)?);
         }
         book.save_to_writer(out)
+    }
+}
+
+/// Every sheet keeps its rows in a file of the system's temporary folder
+/// (constant memory), and the XLSX library cannot report failing to make
+/// one: it is tried here first, so that an unwritable temporary folder is a
+/// clear error, not a crash.
+pub(crate) fn temp_files_usable() -> Result<(), String> {
+    let dir = std::env::temp_dir();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let probe = dir.join(format!(".jixiao-probe-{}-{nanos}", std::process::id()));
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+    {
+        Ok(file) => {
+            drop(file);
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(e) => Err(format!(
+            "无法生成 XLSX：临时文件夹 {} 不能写入（{e}）；请设置环境变量 TMPDIR 指向一个可写的文件夹",
+            dir.display()
+        )),
     }
 }
 
