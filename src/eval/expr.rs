@@ -52,7 +52,9 @@ pub(crate) struct Env<'a> {
     /// Rule functions' answers by (function, scalar arguments). A function
     /// reads only its arguments and the parameters, so its answer is the
     /// same for the same arguments throughout an evaluation.
-    answers: HashMap<(usize, Vec<Arg>), Value>,
+    answers: HashMap<(usize, [Arg; index::MAX_ARGS]), Value>,
+    /// Emptied place buffers of finished `bind`s, for the next.
+    buffers: Vec<Vec<PlaceId>>,
 }
 
 /// Arguments evaluated on the stack.
@@ -87,6 +89,7 @@ impl<'a> Env<'a> {
             memos: HashMap::default(),
             sets: HashMap::default(),
             answers: HashMap::default(),
+            buffers: Vec::new(),
         }
     }
 
@@ -122,17 +125,23 @@ impl<'a> Env<'a> {
 
     /// Evaluate and store into a slot, remembering the places read.
     pub(crate) fn bind(&mut self, slot: u32, expr: &Expr) -> Result<(), EvalError> {
-        let mut touched = Vec::new();
+        // A named value read inside another's definition binds in turn:
+        // buffers are taken from a pool rather than allocated per `let`.
+        let mut touched = self.buffers.pop().unwrap_or_default();
         let was = (self.tracking, self.summarising);
         (self.tracking, self.summarising) = (true, true);
         let value = self.eval(expr, &mut touched);
         (self.tracking, self.summarising) = was;
-        let value = value?;
         touched.sort_unstable();
         touched.dedup();
         touched.truncate(MAX_PLACES_PER_SLOT);
         let start = u32::try_from(self.place_log.len()).unwrap_or(u32::MAX);
-        self.place_log.extend(touched);
+        if value.is_ok() {
+            self.place_log.extend_from_slice(&touched);
+        }
+        touched.clear();
+        self.buffers.push(touched);
+        let value = value?;
         let end = u32::try_from(self.place_log.len()).unwrap_or(u32::MAX);
         if let (Some(s), Some(p)) = (
             self.slots.get_mut(slot as usize),
@@ -208,16 +217,24 @@ impl<'a> Env<'a> {
             }
             ExprIr::Call(builtin, args) => self.eval_call(*builtin, args, touched)?,
             ExprIr::CallFunction(index, args) => {
-                let mut values = Vec::with_capacity(args.len());
-                for a in args {
-                    values.push(self.eval(a, touched)?);
+                // Rule functions take a few arguments: on the stack.
+                let mut small: [Value; SMALL_ARGS] = Default::default();
+                let mut large = Vec::new();
+                let values: &mut [Value] = if args.len() <= SMALL_ARGS {
+                    small.get_mut(..args.len()).unwrap_or_default()
+                } else {
+                    large.resize(args.len(), Value::Absent);
+                    &mut large
+                };
+                for (value, a) in values.iter_mut().zip(args) {
+                    *value = self.eval(a, touched)?;
                 }
                 let functions = self.functions;
                 let Some(function) = functions.get(*index) else {
                     return Ok(Value::Absent);
                 };
                 let key = match function.remembered && self.indexing {
-                    true => Arg::all(&values).map(|args| (*index, args)),
+                    true => Arg::all(values).map(|args| (*index, args)),
                     false => None,
                 };
                 if let Some(answer) = key.as_ref().and_then(|k| self.answers.get(k)) {
@@ -225,8 +242,8 @@ impl<'a> Env<'a> {
                 }
                 // Arguments are all evaluated before any is bound, so a call
                 // nested in another call's arguments cannot clobber them.
-                for (slot, value) in function.params.iter().zip(values) {
-                    self.set(*slot, value);
+                for (slot, value) in function.params.iter().zip(values.iter_mut()) {
+                    self.set(*slot, std::mem::take(value));
                 }
                 let read = touched.len();
                 let value = self.eval(&function.body, touched)?;

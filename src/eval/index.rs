@@ -61,8 +61,9 @@ impl Key {
 
 /// A rule function's scalar arguments, exactly as given (`10.0` is not
 /// `10` here: a function may show its argument), to remember its answer.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub(super) enum Arg {
+    #[default]
     Absent,
     Bool(bool),
     /// The decimal's own representation, scale included.
@@ -72,23 +73,30 @@ pub(super) enum Arg {
 }
 
 impl Arg {
-    /// The arguments of a call, when every one is a scalar.
-    pub(super) fn all(values: &[Value]) -> Option<Vec<Arg>> {
-        values
-            .iter()
-            .map(|v| {
-                Some(match v {
-                    Value::Absent => Arg::Absent,
-                    Value::Bool(b) => Arg::Bool(*b),
-                    Value::Num(n) => Arg::Num(n.serialize()),
-                    Value::Text(t) => Arg::Text(Arc::clone(t)),
-                    Value::Date(d) => Arg::Date(*d),
-                    Value::List(_) | Value::Record(_) | Value::Map(_) => return None,
-                })
-            })
-            .collect()
+    /// The arguments of a call, when there are at most `MAX_ARGS` and every
+    /// one is a scalar; the rest of the array is blank. A key on the stack:
+    /// looking an answer up allocates nothing.
+    pub(super) fn all(values: &[Value]) -> Option<[Arg; MAX_ARGS]> {
+        if values.len() > MAX_ARGS {
+            return None;
+        }
+        let mut args: [Arg; MAX_ARGS] = Default::default();
+        for (arg, v) in args.iter_mut().zip(values) {
+            *arg = match v {
+                Value::Absent => Arg::Absent,
+                Value::Bool(b) => Arg::Bool(*b),
+                Value::Num(n) => Arg::Num(n.serialize()),
+                Value::Text(t) => Arg::Text(Arc::clone(t)),
+                Value::Date(d) => Arg::Date(*d),
+                Value::List(_) | Value::Record(_) | Value::Map(_) => return None,
+            };
+        }
+        Some(args)
     }
 }
+
+/// Calls with more arguments than this are not remembered.
+pub(super) const MAX_ARGS: usize = 4;
 
 /// One leading equality of a condition: a field path of the item, and the
 /// expression it is compared with.
