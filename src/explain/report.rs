@@ -231,15 +231,9 @@ impl<'a> Report<'a> {
     /// Every place of a list in the documents' words, without repeats (the
     /// `document` of each of `places`).
     pub fn places_words(&self, ids: &[PlaceId]) -> Vec<String> {
-        let mut seen = Vec::new();
-        let mut out = Vec::new();
-        for id in ids {
-            if *id != NO_PLACE && !seen.contains(id) {
-                seen.push(*id);
-                out.extend(self.words(*id));
-            }
-        }
-        out
+        distinct_places(ids)
+            .filter_map(|id| self.words(id))
+            .collect()
     }
 
     /// The places behind an explanation, with the phrase of a long text
@@ -270,15 +264,9 @@ impl<'a> Report<'a> {
 
     /// Every place of a list, resolved, without repeats.
     pub fn places(&self, ids: &[PlaceId]) -> Vec<PlaceView> {
-        let mut seen = Vec::new();
-        let mut out = Vec::new();
-        for id in ids {
-            if *id != NO_PLACE && !seen.contains(id) {
-                seen.push(*id);
-                out.extend(self.place(*id));
-            }
-        }
-        out
+        distinct_places(ids)
+            .filter_map(|id| self.place(id))
+            .collect()
     }
 
     /// A value in words: a record by its name in the documents, lists
@@ -550,4 +538,13 @@ pub fn shorten(text: &str) -> String {
     } else {
         format!("{}…", text.chars().take(MAX).collect::<String>())
     }
+}
+
+/// Place ids in their order, each once, without `NO_PLACE`. A finding may
+/// point at every row of a long table: a set, not a search of those seen.
+fn distinct_places(ids: &[PlaceId]) -> impl Iterator<Item = PlaceId> + '_ {
+    let mut seen = std::collections::HashSet::with_capacity(ids.len());
+    ids.iter()
+        .copied()
+        .filter(move |id| *id != NO_PLACE && seen.insert(*id))
 }
