@@ -213,8 +213,7 @@ pub(super) fn run(
             Ok(Piece::Written) => {}
             Err(problems) => {
                 ok = false;
-                eprint!("{}", render(&problems));
-                eprintln!("{}：{} 个问题，未能评分", path.display(), problems.len());
+                say_not_scored(path, &problems);
                 let file = path.display().to_string();
                 match format {
                     ReportFormat::Json if as_array => {
@@ -491,8 +490,7 @@ fn stream_reports(
                 Ok(_) => return,
                 Err(problems) => {
                     ok = false;
-                    eprint!("{}", render(&problems));
-                    eprintln!("{}：{} 个问题，未能评分", path.display(), problems.len());
+                    say_not_scored(path, &problems);
                     let file = path.display().to_string();
                     if format != ReportFormat::Json {
                         failures.push((file, problems));
@@ -567,8 +565,7 @@ fn summarize(
             Ok(_) => return,
             Err(problems) => {
                 ok = false;
-                eprint!("{}", render(&problems));
-                eprintln!("{}：{} 个问题，未能评分", path.display(), problems.len());
+                say_not_scored(path, &problems);
                 SummaryRow::failed(path.display().to_string(), &problems)
             }
         };
@@ -611,6 +608,12 @@ fn summarize(
         return false;
     }
     ok
+}
+
+/// On stderr: why an input could not be scored.
+fn say_not_scored(path: &Path, problems: &[Problem]) {
+    eprint!("{}", render(problems));
+    eprintln!("{}：{} 个问题，未能评分", path.display(), problems.len());
 }
 
 /// A bar on stderr when it is a terminal and there is more than one input.
