@@ -152,10 +152,17 @@ pub(crate) fn temp_files_usable() -> Result<(), String> {
             let _ = std::fs::remove_file(&probe);
             Ok(())
         }
-        Err(e) => Err(format!(
-            "无法生成 XLSX：临时文件夹 {} 不能写入（{e}）；请设置环境变量 TMPDIR 指向一个可写的文件夹",
-            dir.display()
-        )),
+        Err(e) => {
+            let why = match e.kind() {
+                std::io::ErrorKind::NotFound => "不存在".to_string(),
+                std::io::ErrorKind::PermissionDenied => "没有写入权限".to_string(),
+                _ => e.to_string(),
+            };
+            Err(format!(
+                "无法生成 XLSX：临时文件夹 {} 不能写入（{why}）；请设置环境变量 TMPDIR 指向一个可写的文件夹",
+                dir.display()
+            ))
+        }
     }
 }
 
