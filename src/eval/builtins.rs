@@ -9,15 +9,17 @@ use crate::ir::Builtin;
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
-pub(super) fn call(builtin: Builtin, args: &[Value]) -> Result<Value, EvalError> {
-    let arg = |i: usize| args.get(i).unwrap_or(&Value::Absent);
+/// `args` by reference: arguments that are cells of the submission or
+/// constants are not cloned to be looked at.
+pub(super) fn call(builtin: Builtin, args: &[&Value]) -> Result<Value, EvalError> {
+    let arg = |i: usize| args.get(i).copied().unwrap_or(&Value::Absent);
     Ok(match builtin {
         Builtin::DaysBetween => match (arg(0), arg(1)) {
             (Value::Date(a), Value::Date(b)) => Value::Num(Decimal::from(b.days() - a.days())),
             _ => Value::Absent,
         },
         Builtin::Contains => match (arg(0), arg(1)) {
-            (Value::Text(t), Value::Text(p)) => Value::Bool(t.contains(&**p)),
+            (Value::Text(t), Value::Text(p)) => Value::Bool(has_text(t, p)),
             (Value::List(items), x) => Value::Bool(items.iter().any(|i| equal(i, x))),
             _ => Value::Bool(false),
         },
@@ -25,7 +27,7 @@ pub(super) fn call(builtin: Builtin, args: &[Value]) -> Result<Value, EvalError>
             (Value::Text(t), Value::List(words)) => Value::Bool(
                 words
                     .iter()
-                    .any(|w| matches!(w, Value::Text(w) if t.contains(&**w))),
+                    .any(|w| matches!(w, Value::Text(w) if has_text(t, w))),
             ),
             _ => Value::Bool(false),
         },
@@ -34,6 +36,8 @@ pub(super) fn call(builtin: Builtin, args: &[Value]) -> Result<Value, EvalError>
             _ => Value::Bool(false),
         },
         Builtin::Trim => match arg(0) {
+            // Most cells have nothing to trim: the text is shared, not copied.
+            Value::Text(t) if t.trim().len() == t.len() => Value::Text(Arc::clone(t)),
             Value::Text(t) => Value::text(t.trim()),
             _ => Value::text(""),
         },
@@ -62,7 +66,7 @@ pub(super) fn call(builtin: Builtin, args: &[Value]) -> Result<Value, EvalError>
         Builtin::Collect => {
             let mut out = Vec::new();
             for a in args {
-                match a {
+                match *a {
                     Value::Absent => {}
                     Value::List(items) => out.extend(items.iter().cloned()),
                     other => out.push(other.clone()),
@@ -75,7 +79,7 @@ pub(super) fn call(builtin: Builtin, args: &[Value]) -> Result<Value, EvalError>
             other => other.clone(),
         },
         Builtin::Min | Builtin::Max => {
-            let numbers = args.iter().filter_map(|a| match a {
+            let numbers = args.iter().filter_map(|a| match *a {
                 Value::Num(n) => Some(*n),
                 _ => None,
             });
@@ -147,6 +151,13 @@ pub(super) fn call(builtin: Builtin, args: &[Value]) -> Result<Value, EvalError>
             _ => Value::List(Arc::from([])),
         },
     })
+}
+
+/// Does `text` hold `needle`? `memmem`'s one-shot search: the standard
+/// library's builds a two-way searcher for every call, which costs more
+/// than searching a short cell.
+pub(super) fn has_text(text: &str, needle: &str) -> bool {
+    text.contains(needle)
 }
 
 /// The first occurrence of each value, in order. Scalars are remembered

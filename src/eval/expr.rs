@@ -60,6 +60,12 @@ pub(crate) struct Env<'a> {
 /// Arguments evaluated on the stack.
 const SMALL_ARGS: usize = 4;
 
+/// Remembered function answers a submission usually needs room for.
+const ANSWERS_CAPACITY: usize = 256;
+
+/// The blank a path reads where there is no field.
+static ABSENT: Value = Value::Absent;
+
 /// How many places a slot remembers; explanations show a few.
 const MAX_PLACES_PER_SLOT: usize = 16;
 
@@ -88,7 +94,9 @@ impl<'a> Env<'a> {
             layers: HashMap::default(),
             memos: HashMap::default(),
             sets: HashMap::default(),
-            answers: HashMap::default(),
+            // Sized for the cells a year's rules ask functions about, so
+            // the table is not grown (and rehashed) several times per unit.
+            answers: HashMap::with_capacity_and_hasher(ANSWERS_CAPACITY, Default::default()),
             buffers: Vec::new(),
         }
     }
@@ -172,6 +180,49 @@ impl<'a> Env<'a> {
         self.place_log.get(s as usize..e as usize).unwrap_or(&[])
     }
 
+    /// The value of a path (a constant, the submission, a named value
+    /// already evaluated, fields of those) by reference, the places it
+    /// reads pushed as `eval` pushes them: no record on the way is cloned.
+    /// Nothing, and nothing pushed, for any other expression or a named
+    /// value not yet evaluated (its base is looked at before any field).
+    fn peek<'s>(&'s self, e: &'s Expr, touched: &mut Vec<PlaceId>) -> Option<&'s Value> {
+        match &e.kind {
+            ExprIr::Const(v) => Some(v),
+            ExprIr::Root => Some(self.root),
+            ExprIr::Slot(slot) => {
+                let i = *slot as usize;
+                if self.deferred.get(i).is_none_or(Option::is_some) {
+                    return None;
+                }
+                let (start, end) = self.slot_places.get(i).copied().unwrap_or((0, 0));
+                if let Some(places) = self.place_log.get(start as usize..end as usize) {
+                    touched.extend_from_slice(places);
+                }
+                self.slots.get(i)
+            }
+            ExprIr::Field(target, index) => {
+                let Value::Record(record) = self.peek(target, touched)? else {
+                    return Some(&ABSENT);
+                };
+                let value = record.fields.get(*index).unwrap_or(&ABSENT);
+                // Scalars are the cells a rule reads; records and lists are
+                // containers.
+                if !matches!(value, Value::Record(_) | Value::List(_) | Value::Map(_)) {
+                    if let Some(p) = record
+                        .places
+                        .get(*index)
+                        .copied()
+                        .filter(|p| *p != NO_PLACE)
+                    {
+                        touched.push(p);
+                    }
+                }
+                Some(value)
+            }
+            _ => None,
+        }
+    }
+
     /// Evaluate; `touched` collects the submission places read.
     pub(crate) fn eval(&mut self, e: &Expr, touched: &mut Vec<PlaceId>) -> R {
         self.eval_kind(e, touched).map_err(|err| err.at(e.span))
@@ -193,10 +244,13 @@ impl<'a> Env<'a> {
                 }
                 self.slot(*slot).clone()
             }
-            ExprIr::Field(target, index) => {
-                let t = self.eval(target, touched)?;
-                field(&t, *index, touched)
-            }
+            ExprIr::Field(target, index) => match self.peek(e, touched) {
+                Some(value) => value.clone(),
+                None => {
+                    let t = self.eval(target, touched)?;
+                    field(&t, *index, touched)
+                }
+            },
             ExprIr::Index(target, index) => {
                 let t = self.eval(target, touched)?;
                 let i = self.eval(index, touched)?;
@@ -216,45 +270,7 @@ impl<'a> Env<'a> {
                 }
             }
             ExprIr::Call(builtin, args) => self.eval_call(*builtin, args, touched)?,
-            ExprIr::CallFunction(index, args) => {
-                // Rule functions take a few arguments: on the stack.
-                let mut small: [Value; SMALL_ARGS] = Default::default();
-                let mut large = Vec::new();
-                let values: &mut [Value] = if args.len() <= SMALL_ARGS {
-                    small.get_mut(..args.len()).unwrap_or_default()
-                } else {
-                    large.resize(args.len(), Value::Absent);
-                    &mut large
-                };
-                for (value, a) in values.iter_mut().zip(args) {
-                    *value = self.eval(a, touched)?;
-                }
-                let functions = self.functions;
-                let Some(function) = functions.get(*index) else {
-                    return Ok(Value::Absent);
-                };
-                let key = match function.remembered && self.indexing {
-                    true => Arg::all(values).map(|args| (*index, args)),
-                    false => None,
-                };
-                if let Some(answer) = key.as_ref().and_then(|k| self.answers.get(k)) {
-                    return Ok(answer.clone());
-                }
-                // Arguments are all evaluated before any is bound, so a call
-                // nested in another call's arguments cannot clobber them.
-                for (slot, value) in function.params.iter().zip(values.iter_mut()) {
-                    self.set(*slot, std::mem::take(value));
-                }
-                let read = touched.len();
-                let value = self.eval(&function.body, touched)?;
-                // Scalar arguments carry no places into the body, which
-                // reads nothing else of the submission: an answer that read
-                // places anyway is not remembered.
-                if let Some(key) = key.filter(|_| touched.len() == read) {
-                    self.answers.insert(key, value.clone());
-                }
-                value
-            }
+            ExprIr::CallFunction(index, args) => self.call_function(*index, args, touched)?,
             ExprIr::List(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {
@@ -292,6 +308,51 @@ impl<'a> Env<'a> {
         })
     }
 
+    /// A rule function's call: arguments evaluated, bound, the body run
+    /// (or its remembered answer). Out of line, as are the other bulky
+    /// forms, so that `eval`'s own frame stays small: it is entered ten
+    /// thousand times per submission.
+    #[inline(never)]
+    fn call_function(&mut self, index: usize, args: &[Expr], touched: &mut Vec<PlaceId>) -> R {
+        // Rule functions take a few arguments: on the stack.
+        let mut small: [Value; SMALL_ARGS] = Default::default();
+        let mut large = Vec::new();
+        let values: &mut [Value] = if args.len() <= SMALL_ARGS {
+            small.get_mut(..args.len()).unwrap_or_default()
+        } else {
+            large.resize(args.len(), Value::Absent);
+            &mut large
+        };
+        for (value, a) in values.iter_mut().zip(args) {
+            *value = self.eval(a, touched)?;
+        }
+        let functions = self.functions;
+        let Some(function) = functions.get(index) else {
+            return Ok(Value::Absent);
+        };
+        let key = match function.remembered && self.indexing {
+            true => Arg::all(values).map(|args| (index, args)),
+            false => None,
+        };
+        if let Some(answer) = key.as_ref().and_then(|k| self.answers.get(k)) {
+            return Ok(answer.clone());
+        }
+        // Arguments are all evaluated before any is bound, so a call
+        // nested in another call's arguments cannot clobber them.
+        for (slot, value) in function.params.iter().zip(values.iter_mut()) {
+            self.set(*slot, std::mem::take(value));
+        }
+        let read = touched.len();
+        let value = self.eval(&function.body, touched)?;
+        // Scalar arguments carry no places into the body, which
+        // reads nothing else of the submission: an answer that read
+        // places anyway is not remembered.
+        if let Some(key) = key.filter(|_| touched.len() == read) {
+            self.answers.insert(key, value.clone());
+        }
+        Ok(value)
+    }
+
     fn eval_binary(&mut self, op: BinOp, a: &Expr, b: &Expr, touched: &mut Vec<PlaceId>) -> R {
         // `and` and `or` do not evaluate their right side when the left decides.
         match op {
@@ -307,43 +368,28 @@ impl<'a> Env<'a> {
             }
             _ => {}
         }
-        let x = self.eval(a, touched)?;
+        // Operands that are paths are compared where they are, not cloned.
+        let x = match self.peek(a, touched) {
+            Some(x) => {
+                let divisor_from = touched.len();
+                if let Some(y) = self.peek(b, touched) {
+                    return apply(op, x, y, touched, divisor_from);
+                }
+                x.clone()
+            }
+            None => self.eval(a, touched)?,
+        };
         let divisor_from = touched.len();
         // A zero divisor's places are reported as they were read.
         let was = self.summarising;
         self.summarising &= op != BinOp::Div;
         let y = self.eval(b, touched);
         self.summarising = was;
-        let y = y?;
-        if op == BinOp::Div && matches!(y, Value::Num(q) if q.is_zero()) {
-            if let Value::Num(p) = x {
-                let mut err = EvalError::division_by_zero(p);
-                err.places = touched.get(divisor_from..).unwrap_or(&[]).to_vec();
-                return Err(err);
-            }
-        }
-        Ok(match op {
-            BinOp::Eq => Value::Bool(equal(&x, &y)),
-            BinOp::Ne => Value::Bool(!equal(&x, &y)),
-            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
-                let ord = match (&x, &y) {
-                    (Value::Num(p), Value::Num(q)) => Some(p.cmp(q)),
-                    (Value::Date(p), Value::Date(q)) => Some(p.cmp(q)),
-                    (Value::Text(p), Value::Text(q)) => Some(p.cmp(q)),
-                    _ => None,
-                };
-                Value::Bool(ord.is_some_and(|o| match op {
-                    BinOp::Lt => o.is_lt(),
-                    BinOp::Le => o.is_le(),
-                    BinOp::Gt => o.is_gt(),
-                    _ => o.is_ge(),
-                }))
-            }
-            _ => arithmetic(op, &x, &y)?,
-        })
+        apply(op, &x, &y?, touched, divisor_from)
     }
 
     #[allow(clippy::too_many_arguments)]
+    #[inline(never)]
     fn eval_aggregate(
         &mut self,
         aggregate: &Expr,
@@ -595,7 +641,33 @@ impl<'a> Env<'a> {
         }
     }
 
+    #[inline(never)]
     fn eval_call(&mut self, builtin: Builtin, args: &[Expr], touched: &mut Vec<PlaceId>) -> R {
+        // Arguments that are paths are looked at where they are. Only when
+        // every one is: a path looked at before an argument that must be
+        // evaluated would hold the environment the evaluation changes.
+        // (`contains` on a long list remembers the list as a set, which
+        // changes the environment too.)
+        if args.len() <= SMALL_ARGS {
+            let mark = touched.len();
+            let mut refs: [&Value; SMALL_ARGS] = [&ABSENT; SMALL_ARGS];
+            let mut all = true;
+            for (r, a) in refs.iter_mut().zip(args) {
+                match self.peek(a, touched) {
+                    Some(v) => *r = v,
+                    None => {
+                        all = false;
+                        break;
+                    }
+                }
+            }
+            let by_set = builtin == Builtin::Contains
+                && matches!(refs.first(), Some(Value::List(items)) if items.len() >= index::MIN_ITEMS);
+            if all && !by_set {
+                return super::builtins::call(builtin, refs.get(..args.len()).unwrap_or(&[]));
+            }
+            touched.truncate(mark);
+        }
         // Built-ins take one to three arguments (`min`/`max`/`collect` may
         // take more): no allocation for the common case.
         if args.len() <= SMALL_ARGS {
@@ -611,13 +683,18 @@ impl<'a> Env<'a> {
                     }
                 }
             }
-            return super::builtins::call(builtin, values);
+            let mut refs: [&Value; SMALL_ARGS] = [&ABSENT; SMALL_ARGS];
+            for (r, v) in refs.iter_mut().zip(values) {
+                *r = v;
+            }
+            return super::builtins::call(builtin, refs.get(..values.len()).unwrap_or(&[]));
         }
         let mut values = Vec::with_capacity(args.len());
         for a in args {
             values.push(self.eval(a, touched)?);
         }
-        super::builtins::call(builtin, &values)
+        let refs: Vec<&Value> = values.iter().collect();
+        super::builtins::call(builtin, &refs)
     }
 
     /// `contains(list, x)` on a long list, by a set of its items built once
@@ -764,6 +841,37 @@ impl Acc {
             AggKind::List => Value::List(self.collected.into()),
         }
     }
+}
+
+/// A binary operator (not `and`, `or`) on its operands' values;
+/// `divisor_from`: where the right operand's places start in `touched`.
+fn apply(op: BinOp, x: &Value, y: &Value, touched: &[PlaceId], divisor_from: usize) -> R {
+    if op == BinOp::Div && matches!(y, Value::Num(q) if q.is_zero()) {
+        if let Value::Num(p) = x {
+            let mut err = EvalError::division_by_zero(*p);
+            err.places = touched.get(divisor_from..).unwrap_or(&[]).to_vec();
+            return Err(err);
+        }
+    }
+    Ok(match op {
+        BinOp::Eq => Value::Bool(equal(x, y)),
+        BinOp::Ne => Value::Bool(!equal(x, y)),
+        BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+            let ord = match (x, y) {
+                (Value::Num(p), Value::Num(q)) => Some(p.cmp(q)),
+                (Value::Date(p), Value::Date(q)) => Some(p.cmp(q)),
+                (Value::Text(p), Value::Text(q)) => Some(p.cmp(q)),
+                _ => None,
+            };
+            Value::Bool(ord.is_some_and(|o| match op {
+                BinOp::Lt => o.is_lt(),
+                BinOp::Le => o.is_le(),
+                BinOp::Gt => o.is_gt(),
+                _ => o.is_ge(),
+            }))
+        }
+        _ => arithmetic(op, x, y)?,
+    })
 }
 
 /// Blank and false are false.

@@ -183,8 +183,16 @@ pub fn extract(text: &str, pattern: &str) -> Option<Decimal> {
         normalised = half_width(text, false);
         &normalised
     };
+    // A long text gets one searcher for every match (the prefix is
+    // searched again after each false match); a short cell the one-shot
+    // search, which costs less than building a searcher.
+    let finder = (text.len() > SHORT_TEXT).then(|| memchr::memmem::Finder::new(before.as_bytes()));
+    let find = |rest: &[u8]| match &finder {
+        Some(f) => f.find(rest),
+        None => memchr::memmem::find(rest, before.as_bytes()),
+    };
     let mut from = 0;
-    while let Some(found) = text.get(from..).and_then(|rest| rest.find(before)) {
+    while let Some(found) = text.as_bytes().get(from..).and_then(find) {
         let start = from + found + before.len();
         let rest = text.get(start..).unwrap_or("");
         let window = rest
@@ -205,6 +213,9 @@ pub fn extract(text: &str, pattern: &str) -> Option<Decimal> {
     }
     None
 }
+
+/// Texts up to this many bytes are searched without building a searcher.
+const SHORT_TEXT: usize = 256;
 
 /// Characters after a pattern's prefix that can hold its number and suffix.
 const EXTRACT_WINDOW: usize = 64;
