@@ -55,6 +55,9 @@ pub(crate) struct Env<'a> {
     answers: HashMap<(usize, [Arg; index::MAX_ARGS]), Value>,
     /// Emptied place buffers of finished `bind`s, for the next.
     buffers: Vec<Vec<PlaceId>>,
+    /// Answers of `quantity` and `split` by (built-in, the
+    /// arguments' identities), with the arguments they were given.
+    parsed: HashMap<(Builtin, usize, usize), (Value, Value, Value)>,
 }
 
 /// Arguments evaluated on the stack.
@@ -62,6 +65,10 @@ const SMALL_ARGS: usize = 4;
 
 /// Remembered function answers a submission usually needs room for.
 const ANSWERS_CAPACITY: usize = 256;
+
+/// Fields a path read by reference may go through (deeper ones are
+/// evaluated).
+const MAX_PEEK_DEPTH: usize = 8;
 
 /// The blank a path reads where there is no field.
 static ABSENT: Value = Value::Absent;
@@ -98,6 +105,7 @@ impl<'a> Env<'a> {
             // the table is not grown (and rehashed) several times per unit.
             answers: HashMap::with_capacity_and_hasher(ANSWERS_CAPACITY, Default::default()),
             buffers: Vec::new(),
+            parsed: HashMap::default(),
         }
     }
 
@@ -186,41 +194,53 @@ impl<'a> Env<'a> {
     /// Nothing, and nothing pushed, for any other expression or a named
     /// value not yet evaluated (its base is looked at before any field).
     fn peek<'s>(&'s self, e: &'s Expr, touched: &mut Vec<PlaceId>) -> Option<&'s Value> {
-        match &e.kind {
-            ExprIr::Const(v) => Some(v),
-            ExprIr::Root => Some(self.root),
+        // Down the chain of fields to its base, then back up: a loop, not
+        // a call per field (rules read `t.funds.weight` everywhere).
+        let mut fields = [0usize; MAX_PEEK_DEPTH];
+        let mut depth = 0;
+        let mut base = e;
+        while let ExprIr::Field(target, index) = &base.kind {
+            *fields.get_mut(depth)? = *index;
+            depth += 1;
+            base = target;
+        }
+        let mut value = match &base.kind {
+            ExprIr::Const(v) => v,
+            ExprIr::Root => self.root,
             ExprIr::Slot(slot) => {
                 let i = *slot as usize;
                 if self.deferred.get(i).is_none_or(Option::is_some) {
                     return None;
                 }
                 let (start, end) = self.slot_places.get(i).copied().unwrap_or((0, 0));
-                if let Some(places) = self.place_log.get(start as usize..end as usize) {
-                    touched.extend_from_slice(places);
-                }
-                self.slots.get(i)
-            }
-            ExprIr::Field(target, index) => {
-                let Value::Record(record) = self.peek(target, touched)? else {
-                    return Some(&ABSENT);
-                };
-                let value = record.fields.get(*index).unwrap_or(&ABSENT);
-                // Scalars are the cells a rule reads; records and lists are
-                // containers.
-                if !matches!(value, Value::Record(_) | Value::List(_) | Value::Map(_)) {
-                    if let Some(p) = record
-                        .places
-                        .get(*index)
-                        .copied()
-                        .filter(|p| *p != NO_PLACE)
-                    {
-                        touched.push(p);
+                if start != end {
+                    if let Some(places) = self.place_log.get(start as usize..end as usize) {
+                        touched.extend_from_slice(places);
                     }
                 }
-                Some(value)
+                self.slots.get(i)?
             }
-            _ => None,
+            _ => return None,
+        };
+        for index in fields.get(..depth)?.iter().rev() {
+            let Value::Record(record) = value else {
+                return Some(&ABSENT);
+            };
+            value = record.fields.get(*index).unwrap_or(&ABSENT);
+            // Scalars are the cells a rule reads; records and lists are
+            // containers.
+            if !matches!(value, Value::Record(_) | Value::List(_) | Value::Map(_)) {
+                if let Some(p) = record
+                    .places
+                    .get(*index)
+                    .copied()
+                    .filter(|p| *p != NO_PLACE)
+                {
+                    touched.push(p);
+                }
+            }
         }
+        Some(value)
     }
 
     /// Evaluate; `touched` collects the submission places read.
@@ -643,6 +663,9 @@ impl<'a> Env<'a> {
 
     #[inline(never)]
     fn eval_call(&mut self, builtin: Builtin, args: &[Expr], touched: &mut Vec<PlaceId>) -> R {
+        if let (true, [a, b @ ..]) = (parses(builtin) && self.indexing, args) {
+            return self.parse_call(builtin, a, b.first(), touched);
+        }
         // Arguments that are paths are looked at where they are. Only when
         // every one is: a path looked at before an argument that must be
         // evaluated would hold the environment the evaluation changes.
@@ -695,6 +718,44 @@ impl<'a> Env<'a> {
         }
         let refs: Vec<&Value> = values.iter().collect();
         super::builtins::call(builtin, &refs)
+    }
+
+    /// `quantity` or `split`: a cell's answer remembered by the
+    /// identity of its texts. Several checks and criteria read the same
+    /// cell (`quantity(r.target)`, `split(cell, label_colons)`); the
+    /// submission's text is shared, not copied, so its address names it
+    /// without hashing it. The texts are kept with the answer, so no other
+    /// text can take their address during the evaluation.
+    fn parse_call(
+        &mut self,
+        builtin: Builtin,
+        a: &Expr,
+        b: Option<&Expr>,
+        touched: &mut Vec<PlaceId>,
+    ) -> R {
+        let x = match self.peek(a, touched) {
+            Some(x) => x.clone(),
+            None => self.eval(a, touched)?,
+        };
+        let y = match b {
+            Some(b) => match self.peek(b, touched) {
+                Some(y) => y.clone(),
+                None => self.eval(b, touched)?,
+            },
+            None => Value::Absent,
+        };
+        let args = [&x, &y];
+        let args = args.get(..1 + usize::from(b.is_some())).unwrap_or(&[]);
+        let (Some(p), Some(q)) = (identity(&x), identity(&y)) else {
+            return super::builtins::call(builtin, args);
+        };
+        let key = (builtin, p, q);
+        if let Some((_, _, answer)) = self.parsed.get(&key) {
+            return Ok(answer.clone());
+        }
+        let answer = super::builtins::call(builtin, args)?;
+        self.parsed.insert(key, (x, y, answer.clone()));
+        Ok(answer)
     }
 
     /// `contains(list, x)` on a long list, by a set of its items built once
@@ -840,6 +901,24 @@ impl Acc {
             AggKind::First => Value::Absent,
             AggKind::List => Value::List(self.collected.into()),
         }
+    }
+}
+
+/// Built-ins that parse a text, worth remembering per cell. (`extract`
+/// is asked mostly of distinct texts and patterns: remembering it costs
+/// more than it saves.)
+fn parses(builtin: Builtin) -> bool {
+    matches!(builtin, Builtin::Quantity | Builtin::Split)
+}
+
+/// A text's or list's identity (its address) for `parse_call`; a blank is
+/// 0. Nothing for other values: those calls are not remembered.
+fn identity(v: &Value) -> Option<usize> {
+    match v {
+        Value::Absent => Some(0),
+        Value::Text(t) => Some(Arc::as_ptr(t).cast::<u8>() as usize),
+        Value::List(l) => Some(Arc::as_ptr(l).cast::<Value>() as usize),
+        _ => None,
     }
 }
 

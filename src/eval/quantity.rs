@@ -141,7 +141,27 @@ pub fn parse_quantity(cell: &str) -> Option<Quantity> {
     }
     let plain_unit = unit.chars().count() <= 4
         && unit.chars().all(|c| {
-            !c.is_ascii_digit() && !c.is_whitespace() && !"，。、；：,.;:()（）“”\"'".contains(c)
+            !c.is_ascii_digit()
+                && !c.is_whitespace()
+                && !matches!(
+                    c,
+                    '，' | '。'
+                        | '、'
+                        | '；'
+                        | '：'
+                        | ','
+                        | '.'
+                        | ';'
+                        | ':'
+                        | '('
+                        | ')'
+                        | '（'
+                        | '）'
+                        | '“'
+                        | '”'
+                        | '"'
+                        | '\''
+                )
         });
     if !plain_unit {
         return None;
@@ -195,7 +215,11 @@ pub fn extract(text: &str, pattern: &str) -> Option<Decimal> {
     while let Some(found) = text.as_bytes().get(from..).and_then(find) {
         let start = from + found + before.len();
         let rest = text.get(start..).unwrap_or("");
-        let window = rest
+        // Most places a prefix matches (every place, for an empty prefix
+        // as in "{}家") have no number after them: passed over without
+        // copying a window.
+        let window = if !starts_with_digit(rest) { "" } else { rest };
+        let window = window
             .char_indices()
             .nth(EXTRACT_WINDOW)
             .map_or(rest, |(end, _)| rest.get(..end).unwrap_or(rest));
@@ -212,6 +236,15 @@ pub fn extract(text: &str, pattern: &str) -> Option<Decimal> {
         }
     }
     None
+}
+
+/// Does the text's first character other than white space (where a
+/// number would start) look like a digit, half- or full-width?
+fn starts_with_digit(text: &str) -> bool {
+    text.trim_start()
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
 }
 
 /// Texts up to this many bytes are searched without building a searcher.
