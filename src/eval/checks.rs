@@ -2,7 +2,7 @@
 //! zero stops that item's check and becomes an `undefined_ratio` finding
 //! naming the check, and the package is still scored.
 
-use super::expr::{Env, truthy};
+use super::expr::Env;
 use super::outcome::Finding;
 use super::{EvalError, fill};
 use crate::data::{NO_PLACE, PlaceId, Value};
@@ -127,7 +127,7 @@ fn raise(
     check: &CheckIr,
     raise: &RaiseIr,
 ) -> Result<Option<Finding>, EvalError> {
-    if !truthy(&env.eval_untracked(&raise.when)?) {
+    if !env.test_untracked(&raise.when)? {
         return Ok(None);
     }
     let message = fill(env, &raise.because)?;

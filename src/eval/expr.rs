@@ -193,7 +193,17 @@ impl<'a> Env<'a> {
     /// reads pushed as `eval` pushes them: no record on the way is cloned.
     /// Nothing, and nothing pushed, for any other expression or a named
     /// value not yet evaluated (its base is looked at before any field).
+    #[inline]
     fn peek<'s>(&'s self, e: &'s Expr, touched: &mut Vec<PlaceId>) -> Option<&'s Value> {
+        // Most expressions asked are no path: answered before any set-up.
+        match &e.kind {
+            ExprIr::Const(v) => Some(v),
+            ExprIr::Field(..) | ExprIr::Slot(_) | ExprIr::Root => self.peek_path(e, touched),
+            _ => None,
+        }
+    }
+
+    fn peek_path<'s>(&'s self, e: &'s Expr, touched: &mut Vec<PlaceId>) -> Option<&'s Value> {
         // Down the chain of fields to its base, then back up: a loop, not
         // a call per field (rules read `t.funds.weight` everywhere).
         let mut fields = [0usize; MAX_PEEK_DEPTH];
@@ -243,6 +253,50 @@ impl<'a> Env<'a> {
         Some(value)
     }
 
+    /// A condition's truth, without making a value of it on the way:
+    /// `and`, `or` and `not` are followed here, and `present` of a path
+    /// and comparisons of paths answered where the values are. Anything
+    /// else is evaluated; blank and false are false.
+    pub(crate) fn test(&mut self, e: &Expr, touched: &mut Vec<PlaceId>) -> Result<bool, EvalError> {
+        match &e.kind {
+            ExprIr::Binary(BinOp::And, a, b) => {
+                Ok(self.test(a, touched)? && self.test(b, touched)?)
+            }
+            ExprIr::Binary(BinOp::Or, a, b) => Ok(self.test(a, touched)? || self.test(b, touched)?),
+            ExprIr::Not(inner) => Ok(!self.test(inner, touched)?),
+            ExprIr::Call(Builtin::Present, args) => {
+                if let [arg] = args.as_slice() {
+                    if let Some(v) = self.peek(arg, touched) {
+                        return Ok(!matches!(v, Value::Absent));
+                    }
+                }
+                Ok(truthy(&self.eval(e, touched)?))
+            }
+            ExprIr::Binary(op @ (BinOp::Eq | BinOp::Ne), a, b) => {
+                let mark = touched.len();
+                if let Some(x) = self.peek(a, touched) {
+                    if let Some(y) = self.peek(b, touched) {
+                        return Ok(equal(x, y) == (*op == BinOp::Eq));
+                    }
+                }
+                touched.truncate(mark);
+                Ok(truthy(&self.eval(e, touched)?))
+            }
+            _ => Ok(truthy(&self.eval(e, touched)?)),
+        }
+    }
+
+    /// `test` without keeping the places read.
+    pub(crate) fn test_untracked(&mut self, e: &Expr) -> Result<bool, EvalError> {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let was = std::mem::replace(&mut self.tracking, false);
+        let result = self.test(e, &mut scratch);
+        self.tracking = was;
+        scratch.clear();
+        self.scratch = scratch;
+        result
+    }
+
     /// Evaluate; `touched` collects the submission places read.
     pub(crate) fn eval(&mut self, e: &Expr, touched: &mut Vec<PlaceId>) -> R {
         self.eval_kind(e, touched).map_err(|err| err.at(e.span))
@@ -276,14 +330,14 @@ impl<'a> Env<'a> {
                 let i = self.eval(index, touched)?;
                 index_value(&t, &i, touched)
             }
-            ExprIr::Not(inner) => Value::Bool(!truthy(&self.eval(inner, touched)?)),
+            ExprIr::Not(inner) => Value::Bool(!self.test(inner, touched)?),
             ExprIr::Neg(inner) => match self.eval(inner, touched)? {
                 Value::Num(n) => Value::Num(-n),
                 _ => Value::Absent,
             },
             ExprIr::Binary(op, a, b) => self.eval_binary(*op, a, b, touched)?,
             ExprIr::If(c, a, b) => {
-                if truthy(&self.eval(c, touched)?) {
+                if self.test(c, touched)? {
                     self.eval(a, touched)?
                 } else {
                     self.eval(b, touched)?
@@ -378,12 +432,12 @@ impl<'a> Env<'a> {
         match op {
             BinOp::And => {
                 return Ok(Value::Bool(
-                    truthy(&self.eval(a, touched)?) && truthy(&self.eval(b, touched)?),
+                    self.test(a, touched)? && self.test(b, touched)?,
                 ));
             }
             BinOp::Or => {
                 return Ok(Value::Bool(
-                    truthy(&self.eval(a, touched)?) || truthy(&self.eval(b, touched)?),
+                    self.test(a, touched)? || self.test(b, touched)?,
                 ));
             }
             _ => {}
@@ -442,14 +496,19 @@ impl<'a> Env<'a> {
             // the result's provenance.
             let mark = touched.len();
             if let Some(f) = filter {
-                if !truthy(&self.eval(f, touched)?) {
+                if !self.test(f, touched)? {
                     touched.truncate(mark);
                     continue;
                 }
             }
-            let value = match body {
-                Some(b) => self.eval(b, touched)?,
-                None => Value::Absent,
+            let value = match (body, kind) {
+                // `any` and `all` need only the body's truth.
+                (Some(b), AggKind::Any | AggKind::All) => Value::Bool(self.test(b, touched)?),
+                (Some(b), _) => match self.peek(b, touched) {
+                    Some(v) => v.clone(),
+                    None => self.eval(b, touched)?,
+                },
+                (None, _) => Value::Absent,
             };
             if let Some(done) = acc.add(value)? {
                 return Ok(done);

@@ -18,7 +18,7 @@ use crate::ir::{
     Class, CriterionIr, JudgeIr, Method, NodeIr, NodeIrKind, Piece, Plan, RuleSet, Template,
 };
 use crate::source::{SourceFile, Span};
-use expr::{Env, truthy};
+use expr::Env;
 use outcome::{Basis, Deduction, DeductionKind, Finding, NodeOutcome, Outcome, Status};
 use rust_decimal::Decimal;
 use std::fmt::Write as _;
@@ -443,7 +443,7 @@ impl<'a> Scorer<'a> {
         }
         for zero in &plan.zeros {
             let mut touched = Vec::new();
-            if truthy(&self.env.eval(&zero.when, &mut touched)?) {
+            if self.env.test(&zero.when, &mut touched)? {
                 let deduction = self.deduction(
                     max,
                     &zero.because,
@@ -465,7 +465,7 @@ impl<'a> Scorer<'a> {
             Method::Cases(cases, otherwise) => {
                 let mut chosen = otherwise.as_ref();
                 for (cond, case_plan) in cases {
-                    if truthy(&self.env.eval_untracked(cond)?) {
+                    if self.env.test_untracked(cond)? {
                         chosen = case_plan;
                         break;
                     }
@@ -530,7 +530,7 @@ impl<'a> Scorer<'a> {
                 for d in deducts {
                     let mut touched = Vec::new();
                     if let Some(when) = &d.when {
-                        if !truthy(&self.env.eval(when, &mut touched)?) {
+                        if !self.env.test(when, &mut touched)? {
                             continue;
                         }
                     }
