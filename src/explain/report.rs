@@ -488,16 +488,18 @@ fn review_words(outcome: &Outcome, path: &str) -> String {
     format!("评审意见 · {title} · {field}")
 }
 
-/// The value at a path, for typed output.
+/// The value at a path, for typed output: walked by reference, cloned
+/// once at the end.
 fn value_at(schema: &crate::data::schema::Schema, root: &Value, path: &str) -> Value {
-    let mut value = root.clone();
+    static ABSENT: Value = Value::Absent;
+    let mut value = root;
     let mut record = Some(schema.root);
     for segment in path.split('.').filter(|s| !s.is_empty()) {
         let (key, row) = match segment.split_once('[') {
             Some((k, r)) => (k, r.trim_end_matches(']').parse::<usize>().ok()),
             None => (segment, None),
         };
-        value = match (&value, record.and_then(|id| schema.record(id))) {
+        value = match (value, record.and_then(|id| schema.record(id))) {
             (Value::Record(r), Some(rt)) => match rt.field(key) {
                 Some(i) => {
                     record = match rt.fields.get(i).map(|f| &f.ty) {
@@ -508,7 +510,7 @@ fn value_at(schema: &crate::data::schema::Schema, root: &Value, path: &str) -> V
                         },
                         _ => None,
                     };
-                    r.fields.get(i).cloned().unwrap_or_default()
+                    r.fields.get(i).unwrap_or(&ABSENT)
                 }
                 None => return Value::Absent,
             },
@@ -516,18 +518,17 @@ fn value_at(schema: &crate::data::schema::Schema, root: &Value, path: &str) -> V
                 .entries
                 .iter()
                 .find(|(k, _, _)| k.as_ref() == key)
-                .map(|(_, v, _)| v.clone())
-                .unwrap_or_default(),
+                .map_or(&ABSENT, |(_, v, _)| v),
             _ => return Value::Absent,
         };
         if let Some(row) = row {
-            value = match &value {
-                Value::List(items) => items.get(row).cloned().unwrap_or_default(),
-                _ => Value::Absent,
+            value = match value {
+                Value::List(items) => items.get(row).unwrap_or(&ABSENT),
+                _ => &ABSENT,
             };
         }
     }
-    value
+    value.clone()
 }
 
 /// At most 120 characters.
