@@ -675,14 +675,13 @@ fn process(
             if item {
                 out.extend_from_slice(b"  ");
             }
-            jixiao::explain::write_outcome_json(
+            jixiao::explain::append_outcome_json(
                 &mut out,
                 &outcome,
                 set,
                 &submission,
                 usize::from(item),
-            )
-            .map_err(|e| vec![Problem::plain(Code::IoWrite, e.to_string())])?;
+            );
             if !item {
                 out.push(b'\n');
             }

@@ -11,6 +11,7 @@ use crate::data::{NO_PLACE, PlaceId, Submission, Value};
 use crate::eval::outcome::{Finding, Outcome};
 use crate::ir::RuleSet;
 use crate::source::Span;
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 /// One place of the submission, resolved.
@@ -122,6 +123,10 @@ pub struct Report<'a> {
     /// of comparing it with every other finding (quadratic in findings).
     by_id: HashMap<&'a str, Vec<usize>>,
     naming: HashMap<&'a str, Vec<usize>>,
+    /// Places already put in the documents' words, by path: the findings
+    /// and lost points point at the same rows and records again and
+    /// again, and naming one walks the schema and fills its row's template.
+    named: RefCell<HashMap<String, String, foldhash::fast::RandomState>>,
 }
 
 impl<'a> Report<'a> {
@@ -150,6 +155,7 @@ impl<'a> Report<'a> {
             findings,
             by_id,
             naming,
+            named: RefCell::default(),
         }
     }
 
@@ -212,10 +218,16 @@ impl<'a> Report<'a> {
     /// A path in the documents' words.
     pub fn words_at(&self, path: &str) -> String {
         if path.starts_with("review.") {
-            review_words(self.outcome, path)
-        } else {
-            document_words(&self.rules.schema, &self.submission.root, path)
+            return review_words(self.outcome, path);
         }
+        if let Some(words) = self.named.borrow().get(path) {
+            return words.clone();
+        }
+        let words = document_words(&self.rules.schema, &self.submission.root, path);
+        self.named
+            .borrow_mut()
+            .insert(path.to_string(), words.clone());
+        words
     }
 
     /// A place in the documents' words: its `PlaceView::document` without

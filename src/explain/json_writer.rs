@@ -1,0 +1,337 @@
+//! Pretty JSON written straight into a byte buffer: the bytes
+//! `serde_json::to_string_pretty` gives (two spaces a level, `": "` after
+//! a key, strings escaped as serde_json escapes them), starting some levels
+//! in, so that a batch's array item is written already indented.
+//!
+//! The report is most of a batch's output: going through serde's
+//! serializer cost several instructions a byte (every string escaped byte
+//! by byte, every key and value a call through the formatter); here runs of
+//! plain bytes are copied whole, eight bytes are checked at a time, and
+//! the keys, all plain words, are copied as they are.
+
+use rust_decimal::Decimal;
+use std::fmt::Display;
+use std::io::Write as _;
+
+/// A pretty JSON document being written into `out`.
+pub(crate) struct JsonWriter<'o> {
+    out: &'o mut Vec<u8>,
+    depth: usize,
+    /// No item written yet in the innermost open object or array.
+    empty: bool,
+}
+
+impl<'o> JsonWriter<'o> {
+    /// A writer appending to `out`, its first value `depth` levels in (an
+    /// item of a pretty array is at depth 1; its first line is not
+    /// indented, the caller has placed it).
+    pub(crate) fn at(out: &'o mut Vec<u8>, depth: usize) -> Self {
+        JsonWriter {
+            out,
+            depth,
+            empty: true,
+        }
+    }
+
+    /// `{`; its entries are each a `key` and a value.
+    pub(crate) fn open_object(&mut self) {
+        self.open(b'{');
+    }
+
+    /// `}`, on its own line unless the object is empty.
+    pub(crate) fn close_object(&mut self) {
+        self.close(b'}');
+    }
+
+    /// `[`; each item starts with `item`.
+    pub(crate) fn open_array(&mut self) {
+        self.open(b'[');
+    }
+
+    /// `]`, on its own line unless the array is empty.
+    pub(crate) fn close_array(&mut self) {
+        self.close(b']');
+    }
+
+    fn open(&mut self, bracket: u8) {
+        self.out.push(bracket);
+        self.depth += 1;
+        self.empty = true;
+    }
+
+    fn close(&mut self, bracket: u8) {
+        self.depth = self.depth.saturating_sub(1);
+        if !self.empty {
+            self.out.push(b'\n');
+            self.indent();
+        }
+        self.out.push(bracket);
+        // The object or array just closed is an item of the one around it.
+        self.empty = false;
+    }
+
+    fn indent(&mut self) {
+        for _ in 0..self.depth {
+            self.out.extend_from_slice(b"  ");
+        }
+    }
+
+    /// The start of an array's next item.
+    pub(crate) fn item(&mut self) {
+        self.out
+            .extend_from_slice(if self.empty { b"\n" } else { b",\n" });
+        self.empty = false;
+        self.indent();
+    }
+
+    /// An object's next key, a plain word of the output contract (no
+    /// character to escape), and `": "`.
+    pub(crate) fn key(&mut self, key: &str) {
+        self.item();
+        self.out.push(b'"');
+        self.out.extend_from_slice(key.as_bytes());
+        self.out.extend_from_slice(b"\": ");
+    }
+
+    /// An object's next key from the data: escaped.
+    pub(crate) fn data_key(&mut self, key: &str) {
+        self.item();
+        self.string(key);
+        self.out.extend_from_slice(b": ");
+    }
+
+    /// `null`.
+    pub(crate) fn null(&mut self) {
+        self.out.extend_from_slice(b"null");
+    }
+
+    /// `true` or `false`.
+    pub(crate) fn bool(&mut self, b: bool) {
+        self.out
+            .extend_from_slice(if b { b"true" } else { b"false" });
+    }
+
+    /// A whole number.
+    pub(crate) fn int(&mut self, n: i64) {
+        if n < 0 {
+            self.out.push(b'-');
+        }
+        self.uint(n.unsigned_abs());
+    }
+
+    /// A whole number, not negative.
+    pub(crate) fn uint(&mut self, n: u64) {
+        let mut digits = [0u8; 20];
+        let mut at = digits.len();
+        let mut rest = n;
+        loop {
+            at -= 1;
+            if let Some(d) = digits.get_mut(at) {
+                // `rest % 10` is a digit.
+                *d = b'0' + (rest % 10) as u8;
+            }
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        self.out
+            .extend_from_slice(digits.get(at..).unwrap_or_default());
+    }
+
+    /// A decimal as `explain::decimal` writes it, in a string.
+    pub(crate) fn decimal(&mut self, d: Decimal) {
+        self.plain_display(&d.normalize());
+    }
+
+    /// A decimal, or `null`.
+    pub(crate) fn opt_decimal(&mut self, d: Option<Decimal>) {
+        match d {
+            Some(d) => self.decimal(d),
+            None => self.null(),
+        }
+    }
+
+    /// A value whose text has nothing to escape (a number, a date), in a
+    /// string.
+    pub(crate) fn plain_display(&mut self, value: &impl Display) {
+        self.out.push(b'"');
+        // Writing to a `Vec` cannot fail.
+        let _ = write!(self.out, "{value}");
+        self.out.push(b'"');
+    }
+
+    /// A string, or `null`.
+    pub(crate) fn opt_string(&mut self, s: Option<&str>) {
+        match s {
+            Some(s) => self.string(s),
+            None => self.null(),
+        }
+    }
+
+    /// A string, escaped.
+    pub(crate) fn string(&mut self, s: &str) {
+        self.out.push(b'"');
+        self.escaped(s);
+        self.out.push(b'"');
+    }
+
+    /// Several texts as one string.
+    pub(crate) fn strings(&mut self, parts: &[&str]) {
+        self.out.push(b'"');
+        for part in parts {
+            self.escaped(part);
+        }
+        self.out.push(b'"');
+    }
+
+    /// The text of a string, escaped: runs without a quote, a backslash or
+    /// a control character copied whole, found eight bytes at a time.
+    fn escaped(&mut self, s: &str) {
+        let bytes = s.as_bytes();
+        let mut copied = 0;
+        let mut at = 0;
+        while at < bytes.len() {
+            at += plain_prefix(bytes.get(at..).unwrap_or_default());
+            // The group that holds a byte to escape (or the last few
+            // bytes), byte by byte.
+            let end = (at + 8).min(bytes.len());
+            while at < end {
+                if let Some(e) = bytes.get(at).and_then(|b| escape(*b)) {
+                    self.out
+                        .extend_from_slice(bytes.get(copied..at).unwrap_or_default());
+                    self.out.extend_from_slice(e.as_slice());
+                    copied = at + 1;
+                }
+                at += 1;
+            }
+        }
+        self.out
+            .extend_from_slice(bytes.get(copied..).unwrap_or_default());
+    }
+}
+
+/// A byte of a string as serde_json escapes it: `\n`, `\"`, `\u001f`….
+struct Escape {
+    bytes: [u8; 6],
+    len: usize,
+}
+
+impl Escape {
+    fn as_slice(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or_default()
+    }
+}
+
+fn escape(b: u8) -> Option<Escape> {
+    let short = |c: u8| Escape {
+        bytes: [b'\\', c, 0, 0, 0, 0],
+        len: 2,
+    };
+    Some(match b {
+        b'"' => short(b'"'),
+        b'\\' => short(b'\\'),
+        b'\n' => short(b'n'),
+        b'\r' => short(b'r'),
+        b'\t' => short(b't'),
+        0x08 => short(b'b'),
+        0x0C => short(b'f'),
+        0x00..=0x1F => {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            let hi = HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0');
+            let lo = HEX.get(usize::from(b & 0xF)).copied().unwrap_or(b'0');
+            Escape {
+                bytes: [b'\\', b'u', b'0', b'0', hi, lo],
+                len: 6,
+            }
+        }
+        _ => return None,
+    })
+}
+
+/// How many leading bytes of `bytes` need no escape, counted eight at a
+/// time; a group holding one to escape ends the count at its start.
+fn plain_prefix(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // A byte of `v` is zero: a high bit in the result, in that byte or
+    // (only then) a higher one.
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    let mut at = 0;
+    for group in bytes.chunks_exact(8) {
+        let Ok(group) = <[u8; 8]>::try_from(group) else {
+            break;
+        };
+        let v = u64::from_le_bytes(group);
+        // Below 0x20: `v - 0x20…` borrows into the high bit of a byte with
+        // its own high bit clear.
+        let control = v.wrapping_sub(ONES * 0x20) & !v & HIGHS;
+        if control | zero(v ^ (ONES * u64::from(b'"'))) | zero(v ^ (ONES * u64::from(b'\\'))) != 0 {
+            break;
+        }
+        at += 8;
+    }
+    at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::JsonWriter;
+
+    fn written(s: &str) -> String {
+        let mut out = Vec::new();
+        JsonWriter::at(&mut out, 0).string(s);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    #[test]
+    fn strings_escape_as_serde_json_does() {
+        for s in [
+            "",
+            "plain",
+            "一二三四五六七八九十",
+            "quote\" and back\\slash in a longer text",
+            "line\nbreak\r\ttab\u{8}\u{c}\u{1}\u{1f}\u{7f}",
+            "0123456789abcdef\"",
+            "01234567\\",
+            "中文“引号”和\n换行，长一点的文字",
+        ] {
+            assert_eq!(
+                written(s),
+                serde_json::to_string(s).unwrap_or_default(),
+                "{s:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn nesting_is_pretty_as_serde_json_does() {
+        let mut out = Vec::new();
+        let mut w = JsonWriter::at(&mut out, 0);
+        w.open_object();
+        w.key("a");
+        w.open_array();
+        w.close_array();
+        w.key("b");
+        w.open_array();
+        w.item();
+        w.open_object();
+        w.close_object();
+        w.item();
+        w.int(-12);
+        w.item();
+        w.uint(0);
+        w.close_array();
+        w.key("c");
+        w.open_object();
+        w.data_key("k\"");
+        w.null();
+        w.close_object();
+        w.close_object();
+        let expected = serde_json::to_string_pretty(&serde_json::json!({
+            "a": [], "b": [{}, -12, 0], "c": {"k\"": null}
+        }))
+        .unwrap_or_default();
+        assert_eq!(String::from_utf8(out).unwrap_or_default(), expected);
+    }
+}
