@@ -70,9 +70,16 @@ impl<'o> JsonWriter<'o> {
         self.empty = false;
     }
 
+    /// Two spaces a level, copied from a run of spaces (a report nests
+    /// about ten levels, a batch item one more).
     fn indent(&mut self) {
-        for _ in 0..self.depth {
-            self.out.extend_from_slice(b"  ");
+        const SPACES: &[u8; 64] = &[b' '; 64];
+        let mut left = self.depth * 2;
+        while left > 0 {
+            let n = left.min(SPACES.len());
+            self.out
+                .extend_from_slice(SPACES.get(..n).unwrap_or_default());
+            left -= n;
         }
     }
 
@@ -88,6 +95,7 @@ impl<'o> JsonWriter<'o> {
     /// character to escape), and `": "`.
     pub(crate) fn key(&mut self, key: &str) {
         self.item();
+        self.out.reserve(key.len() + 4);
         self.out.push(b'"');
         self.out.extend_from_slice(key.as_bytes());
         self.out.extend_from_slice(b"\": ");
@@ -139,9 +147,47 @@ impl<'o> JsonWriter<'o> {
             .extend_from_slice(digits.get(at..).unwrap_or_default());
     }
 
-    /// A decimal as `explain::decimal` writes it, in a string.
+    /// A decimal as `explain::decimal` writes it (its normal form's
+    /// `Display`), in a string. Written from its digits and scale: a
+    /// report has a few hundred, and `Display` went through the formatter.
     pub(crate) fn decimal(&mut self, d: Decimal) {
-        self.plain_display(&d.normalize());
+        let d = d.normalize();
+        let mantissa = d.mantissa();
+        let scale = d.scale() as usize;
+        let mut digits = [0u8; 40];
+        let mut at = digits.len();
+        let mut rest = mantissa.unsigned_abs();
+        loop {
+            at -= 1;
+            if let Some(slot) = digits.get_mut(at) {
+                // `rest % 10` is a digit.
+                *slot = b'0' + (rest % 10) as u8;
+            }
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        let digits = digits.get(at..).unwrap_or_default();
+        self.out.push(b'"');
+        if mantissa < 0 {
+            self.out.push(b'-');
+        }
+        if scale == 0 {
+            self.out.extend_from_slice(digits);
+        } else if digits.len() > scale {
+            let (whole, fraction) = digits.split_at(digits.len() - scale);
+            self.out.extend_from_slice(whole);
+            self.out.push(b'.');
+            self.out.extend_from_slice(fraction);
+        } else {
+            self.out.extend_from_slice(b"0.");
+            for _ in digits.len()..scale {
+                self.out.push(b'0');
+            }
+            self.out.extend_from_slice(digits);
+        }
+        self.out.push(b'"');
     }
 
     /// A decimal, or `null`.
@@ -300,6 +346,44 @@ mod tests {
                 written(s),
                 serde_json::to_string(s).unwrap_or_default(),
                 "{s:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn decimals_as_their_normal_form_displays() {
+        use rust_decimal::Decimal;
+        let mut values: Vec<Decimal> = [
+            "0",
+            "-0",
+            "-0.000",
+            "1",
+            "-1",
+            "10",
+            "100.00",
+            "0.5",
+            "-0.05",
+            "0.001",
+            "12.340",
+            "123456789.987654321",
+            "-7.5",
+            "0.0000000000000000000000000001",
+            "79228162514264337593543950335",
+            "-79228162514264337593543950335",
+        ]
+        .iter()
+        .filter_map(|s| s.parse().ok())
+        .collect();
+        values.push(Decimal::MAX);
+        values.push(Decimal::MIN);
+        values.push(Decimal::new(-5, 28));
+        for d in values {
+            let mut out = Vec::new();
+            JsonWriter::at(&mut out, 0).decimal(d);
+            assert_eq!(
+                String::from_utf8(out).unwrap_or_default(),
+                format!("\"{}\"", d.normalize()),
+                "{d:?}"
             );
         }
     }

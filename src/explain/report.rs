@@ -127,6 +127,8 @@ pub struct Report<'a> {
     /// and lost points point at the same rows and records again and
     /// again, and naming one walks the schema and fills its row's template.
     named: RefCell<HashMap<String, String, foldhash::fast::RandomState>>,
+    /// Places already resolved, for the same reason.
+    resolved: RefCell<HashMap<PlaceId, PlaceView, foldhash::fast::RandomState>>,
 }
 
 impl<'a> Report<'a> {
@@ -156,6 +158,7 @@ impl<'a> Report<'a> {
             by_id,
             naming,
             named: RefCell::default(),
+            resolved: RefCell::default(),
         }
     }
 
@@ -193,8 +196,13 @@ impl<'a> Report<'a> {
         if id == NO_PLACE {
             return None;
         }
+        if let Some(view) = self.resolved.borrow().get(&id) {
+            return Some(view.clone());
+        }
         let place = self.submission.places.get(id as usize)?;
-        Some(self.place_at(&self.submission.path(id), place.span))
+        let view = self.place_at(&self.submission.path(id), place.span);
+        self.resolved.borrow_mut().insert(id, view.clone());
+        Some(view)
     }
 
     /// The place of a path with a span (the review values of `[review]`
@@ -235,6 +243,9 @@ impl<'a> Report<'a> {
     pub fn words(&self, id: PlaceId) -> Option<String> {
         if id == NO_PLACE {
             return None;
+        }
+        if let Some(view) = self.resolved.borrow().get(&id) {
+            return Some(view.document.clone());
         }
         self.submission.places.get(id as usize)?;
         Some(self.words_at(&self.submission.path(id)))
