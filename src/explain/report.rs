@@ -62,7 +62,6 @@ impl Phrase {
 /// explanation) stands: the first clue found, with context; else the text's
 /// opening words.
 pub fn phrase_in(text: &str, clues: &[String]) -> Phrase {
-    let chars: Vec<char> = text.chars().collect();
     let found = clues
         .iter()
         .filter(|c| c.chars().count() >= 2 || c.chars().all(|ch| ch.is_ascii_digit()))
@@ -73,23 +72,39 @@ pub fn phrase_in(text: &str, clues: &[String]) -> Phrase {
             Some((start, start + c.chars().count()))
         });
     let (start, end) = found.unwrap_or((0, 0));
+    let length = text.chars().count();
     let from = start.saturating_sub(CONTEXT);
-    let to = (end + CONTEXT * 2).min(chars.len());
+    let to = (end + CONTEXT * 2).min(length);
+    // The byte offsets of those four characters, found in one pass over
+    // the text up to the last (a long text is not copied out as characters).
+    let wanted = [from, start, end, to];
+    let mut bytes = [text.len(); 4];
+    for (n, (i, _)) in text.char_indices().enumerate().take(to + 1) {
+        for (b, w) in bytes.iter_mut().zip(wanted) {
+            if w == n {
+                *b = i;
+            }
+        }
+    }
     let piece = |a: usize, b: usize| -> String {
-        chars
-            .get(a..b)
+        text.get(a..b)
             .unwrap_or_default()
-            .iter()
-            .map(|c| if *c == '\n' { ' ' } else { *c })
+            .chars()
+            .map(|c| if c == '\n' { ' ' } else { c })
             .collect()
     };
+    let [from_at, start_at, end_at, to_at] = bytes;
     Phrase {
-        before: format!("{}{}", if from > 0 { "…" } else { "" }, piece(from, start)),
-        phrase: piece(start, end),
+        before: format!(
+            "{}{}",
+            if from > 0 { "…" } else { "" },
+            piece(from_at, start_at)
+        ),
+        phrase: piece(start_at, end_at),
         after: format!(
             "{}{}",
-            piece(end, to),
-            if to < chars.len() { "…" } else { "" }
+            piece(end_at, to_at),
+            if to < length { "…" } else { "" }
         ),
         range: (start, end),
     }
@@ -571,4 +586,73 @@ fn distinct_places(ids: &[PlaceId]) -> impl Iterator<Item = PlaceId> + '_ {
     ids.iter()
         .copied()
         .filter(move |id| *id != NO_PLACE && seen.insert(*id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CONTEXT, Phrase, phrase_in};
+
+    /// The phrase as first written: the text copied out as characters.
+    fn by_characters(text: &str, clues: &[String]) -> Phrase {
+        let chars: Vec<char> = text.chars().collect();
+        let found = clues
+            .iter()
+            .filter(|c| c.chars().count() >= 2 || c.chars().all(|ch| ch.is_ascii_digit()))
+            .filter(|c| !c.is_empty() && c.chars().count() < 40)
+            .find_map(|c| {
+                let at = text.find(c.as_str())?;
+                let start = text.get(..at)?.chars().count();
+                Some((start, start + c.chars().count()))
+            });
+        let (start, end) = found.unwrap_or((0, 0));
+        let from = start.saturating_sub(CONTEXT);
+        let to = (end + CONTEXT * 2).min(chars.len());
+        let piece = |a: usize, b: usize| -> String {
+            chars
+                .get(a..b)
+                .unwrap_or_default()
+                .iter()
+                .map(|c| if *c == '\n' { ' ' } else { *c })
+                .collect()
+        };
+        Phrase {
+            before: format!("{}{}", if from > 0 { "…" } else { "" }, piece(from, start)),
+            phrase: piece(start, end),
+            after: format!(
+                "{}{}",
+                piece(end, to),
+                if to < chars.len() { "…" } else { "" }
+            ),
+            range: (start, end),
+        }
+    }
+
+    #[test]
+    fn a_phrase_is_found_as_by_characters() {
+        let long = "全年预算执行率为95%，项目\n完成情况良好。".repeat(6);
+        let texts = [
+            "",
+            "短",
+            long.as_str(),
+            "abc得分为100分。全年预算执行情况良好，各项指标均已完成，绩效目标基本实现。",
+        ];
+        let clue_sets: [&[&str]; 6] = [
+            &[],
+            &["100"],
+            &["项目"],
+            &["不在文中", "良好"],
+            &["5", "95%"],
+            &["abc"],
+        ];
+        for text in texts {
+            for clues in clue_sets {
+                let clues: Vec<String> = clues.iter().map(|c| c.to_string()).collect();
+                assert_eq!(
+                    phrase_in(text, &clues),
+                    by_characters(text, &clues),
+                    "{text:?} {clues:?}"
+                );
+            }
+        }
+    }
 }
