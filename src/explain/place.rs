@@ -143,7 +143,7 @@ fn row_name(
     template: &str,
     index: usize,
 ) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(template.len() + 64);
     let mut holes = 0;
     let mut filled = 0;
     let mut rest = template;
@@ -157,15 +157,14 @@ fn row_name(
         let cell = record
             .and_then(|id| schema.record(id))
             .and_then(|rt| rt.field(hole))
-            .map(|i| cell_text(field_value(row, i)))
-            .unwrap_or_default();
+            .map_or(Cell::Blank, |i| cell_text(field_value(row, i)));
         if cell.is_empty() {
             // Keep words, drop a separator that would now lead nowhere.
             let kept = literal.trim_end_matches([' ', '/', '·', '、', '，', ',']);
             out.push_str(if filled == 0 { literal } else { kept });
         } else {
             out.push_str(literal);
-            out.push_str(&cell);
+            cell.write_to(&mut out);
             filled += 1;
         }
     }
@@ -178,23 +177,63 @@ fn row_name(
     if out.contains('(') {
         out = out.replace("()", "");
     }
-    let out = out.trim_matches([' ', '/', '·', '、']);
+    let trimmed = out.trim_matches([' ', '/', '·', '、']);
     if holes == 0 || filled > 0 {
-        out.to_string()
-    } else if out.is_empty() {
+        if trimmed.len() == out.len() {
+            out
+        } else {
+            trimmed.to_string()
+        }
+    } else if trimmed.is_empty() {
         format!("第 {} 行", index + 1)
     } else {
-        format!("{out}（第 {} 项）", index + 1)
+        format!("{trimmed}（第 {} 项）", index + 1)
+    }
+}
+
+/// A cell's text for a row name, written straight into the name.
+enum Cell<'v> {
+    /// A text, trimmed.
+    Text(&'v str),
+    /// A number, shown in its normal form.
+    Num(rust_decimal::Decimal),
+    /// A date.
+    Date(&'v crate::data::Date),
+    /// Anything else shows nothing.
+    Blank,
+}
+
+impl Cell<'_> {
+    fn is_empty(&self) -> bool {
+        match self {
+            Cell::Text(t) => t.is_empty(),
+            Cell::Num(_) | Cell::Date(_) => false,
+            Cell::Blank => true,
+        }
+    }
+
+    fn write_to(&self, out: &mut String) {
+        use std::fmt::Write as _;
+        // Writing to a `String` cannot fail.
+        let _ = match self {
+            Cell::Text(t) => {
+                out.push_str(t);
+                Ok(())
+            }
+            Cell::Num(n) => write!(out, "{}", n.normalize()),
+            Cell::Date(d) => write!(out, "{d}"),
+            Cell::Blank => Ok(()),
+        };
     }
 }
 
 /// A cell's text for a row name: texts trimmed, numbers and dates shown.
-fn cell_text(v: &Value) -> String {
+fn cell_text(v: &Value) -> Cell<'_> {
     match v {
-        Value::Text(t) => t.trim().to_string(),
-        Value::Num(n) => n.normalize().to_string(),
-        Value::Date(d) => d.to_string(),
-        _ => String::new(),
+        Value::Text(t) => Cell::Text(t.trim()),
+        Value::Num(n) => Cell::Num(*n),
+        Value::Date(d) => Cell::Date(d),
+        _ => Cell::Blank,
     }
 }
 

@@ -79,11 +79,18 @@ pub fn phrase_in(text: &str, clues: &[String]) -> Phrase {
     // the text up to the last (a long text is not copied out as characters).
     let wanted = [from, start, end, to];
     let mut bytes = [text.len(); 4];
+    // `wanted` is in order: each character is compared with the next one
+    // wanted only.
+    let mut next = 0;
     for (n, (i, _)) in text.char_indices().enumerate().take(to + 1) {
-        for (b, w) in bytes.iter_mut().zip(wanted) {
-            if w == n {
+        while wanted.get(next) == Some(&n) {
+            if let Some(b) = bytes.get_mut(next) {
                 *b = i;
             }
+            next += 1;
+        }
+        if next == wanted.len() {
+            break;
         }
     }
     let piece = |a: usize, b: usize| -> String {
