@@ -396,7 +396,10 @@ impl<'a> Report<'a> {
                         .get(outer.len()..)
                         .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
             };
-            let parent = |p: &str| p.rfind('.').map_or(p.to_string(), |i| p[..i].to_string());
+            // Compared in place: no copy of either parent.
+            fn parent(p: &str) -> &str {
+                p.rfind('.').and_then(|i| p.get(..i)).unwrap_or(p)
+            }
             inside(a, b) || inside(b, a) || parent(a) == parent(b)
         };
         // The findings of a check `f` names, and those naming `f`'s check,
