@@ -62,33 +62,35 @@ impl<'o> JsonWriter<'o> {
     fn close(&mut self, bracket: u8) {
         self.depth = self.depth.saturating_sub(1);
         if !self.empty {
-            self.out.push(b'\n');
-            self.indent();
+            self.new_line();
         }
         self.out.push(bracket);
         // The object or array just closed is an item of the one around it.
         self.empty = false;
     }
 
-    /// Two spaces a level, copied from a run of spaces (a report nests
-    /// about ten levels, a batch item one more).
-    fn indent(&mut self) {
-        const SPACES: &[u8; 64] = &[b' '; 64];
-        let mut left = self.depth * 2;
+    /// A line break and two spaces a level, copied from one run (a report
+    /// nests about ten levels, a batch item one more).
+    fn new_line(&mut self) {
+        const LINE: &[u8; 65] =
+            b"\n                                                                ";
+        let mut left = 1 + self.depth * 2;
+        let mut run: &[u8] = LINE;
         while left > 0 {
-            let n = left.min(SPACES.len());
-            self.out
-                .extend_from_slice(SPACES.get(..n).unwrap_or_default());
+            let n = left.min(run.len());
+            self.out.extend_from_slice(run.get(..n).unwrap_or_default());
             left -= n;
+            run = LINE.get(1..).unwrap_or_default();
         }
     }
 
     /// The start of an array's next item.
     pub(crate) fn item(&mut self) {
-        self.out
-            .extend_from_slice(if self.empty { b"\n" } else { b",\n" });
+        if !self.empty {
+            self.out.push(b',');
+        }
         self.empty = false;
-        self.indent();
+        self.new_line();
     }
 
     /// An object's next key, a plain word of the output contract (no
@@ -129,22 +131,49 @@ impl<'o> JsonWriter<'o> {
 
     /// A whole number, not negative.
     pub(crate) fn uint(&mut self, n: u64) {
-        let mut digits = [0u8; 20];
-        let mut at = digits.len();
+        let start = self.out.len();
+        self.reversed_digits(u128::from(n), 0);
+        self.reverse_from(start);
+    }
+
+    /// The digits of `n`, last first, with a point before the last
+    /// `scale` of them (and zeros before them up to it): `reverse_from`
+    /// then puts them in order. Small numbers, nearly all, are divided
+    /// in 64 bits.
+    fn reversed_digits(&mut self, n: u128, scale: usize) {
+        let mut written = 0;
         let mut rest = n;
-        loop {
-            at -= 1;
-            if let Some(d) = digits.get_mut(at) {
-                // `rest % 10` is a digit.
-                *d = b'0' + (rest % 10) as u8;
-            }
+        // Digits while the number needs 128 bits (it is not yet 0).
+        while u64::try_from(rest).is_err() {
+            // `rest % 10` is a digit.
+            self.reversed_digit((rest % 10) as u8, written, scale);
+            written += 1;
             rest /= 10;
-            if rest == 0 {
+        }
+        let mut rest = u64::try_from(rest).unwrap_or(0);
+        loop {
+            self.reversed_digit((rest % 10) as u8, written, scale);
+            written += 1;
+            rest /= 10;
+            if rest == 0 && written > scale {
                 break;
             }
         }
-        self.out
-            .extend_from_slice(digits.get(at..).unwrap_or_default());
+    }
+
+    /// The `written`th digit from the right, after the point when it is
+    /// the first before it.
+    fn reversed_digit(&mut self, digit: u8, written: usize, scale: usize) {
+        if written == scale && scale > 0 {
+            self.out.push(b'.');
+        }
+        self.out.push(b'0' + digit);
+    }
+
+    fn reverse_from(&mut self, start: usize) {
+        if let Some(tail) = self.out.get_mut(start..) {
+            tail.reverse();
+        }
     }
 
     /// A decimal as `explain::decimal` writes it (its normal form's
@@ -153,40 +182,13 @@ impl<'o> JsonWriter<'o> {
     pub(crate) fn decimal(&mut self, d: Decimal) {
         let d = d.normalize();
         let mantissa = d.mantissa();
-        let scale = d.scale() as usize;
-        let mut digits = [0u8; 40];
-        let mut at = digits.len();
-        let mut rest = mantissa.unsigned_abs();
-        loop {
-            at -= 1;
-            if let Some(slot) = digits.get_mut(at) {
-                // `rest % 10` is a digit.
-                *slot = b'0' + (rest % 10) as u8;
-            }
-            rest /= 10;
-            if rest == 0 {
-                break;
-            }
-        }
-        let digits = digits.get(at..).unwrap_or_default();
         self.out.push(b'"');
+        let start = self.out.len();
+        self.reversed_digits(mantissa.unsigned_abs(), d.scale() as usize);
         if mantissa < 0 {
             self.out.push(b'-');
         }
-        if scale == 0 {
-            self.out.extend_from_slice(digits);
-        } else if digits.len() > scale {
-            let (whole, fraction) = digits.split_at(digits.len() - scale);
-            self.out.extend_from_slice(whole);
-            self.out.push(b'.');
-            self.out.extend_from_slice(fraction);
-        } else {
-            self.out.extend_from_slice(b"0.");
-            for _ in digits.len()..scale {
-                self.out.push(b'0');
-            }
-            self.out.extend_from_slice(digits);
-        }
+        self.reverse_from(start);
         self.out.push(b'"');
     }
 
