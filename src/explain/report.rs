@@ -72,17 +72,17 @@ pub fn phrase_in(text: &str, clues: &[String]) -> Phrase {
             Some((start, start + c.chars().count()))
         });
     let (start, end) = found.unwrap_or((0, 0));
-    let length = text.chars().count();
     let from = start.saturating_sub(CONTEXT);
-    let to = (end + CONTEXT * 2).min(length);
-    // The byte offsets of those four characters, found in one pass over
-    // the text up to the last (a long text is not copied out as characters).
+    let to = end + CONTEXT * 2;
+    // The byte offsets of those four characters (the text's end for one
+    // past it), found in one pass over the text up to the last: a long
+    // text is neither copied out as characters nor counted to its end.
     let wanted = [from, start, end, to];
     let mut bytes = [text.len(); 4];
     // `wanted` is in order: each character is compared with the next one
     // wanted only.
     let mut next = 0;
-    for (n, (i, _)) in text.char_indices().enumerate().take(to + 1) {
+    for (n, (i, _)) in text.char_indices().enumerate() {
         while wanted.get(next) == Some(&n) {
             if let Some(b) = bytes.get_mut(next) {
                 *b = i;
@@ -93,6 +93,8 @@ pub fn phrase_in(text: &str, clues: &[String]) -> Phrase {
             break;
         }
     }
+    // The text goes on past the context after the phrase.
+    let cut = next == wanted.len();
     let piece = |a: usize, b: usize| -> String {
         text.get(a..b)
             .unwrap_or_default()
@@ -108,11 +110,7 @@ pub fn phrase_in(text: &str, clues: &[String]) -> Phrase {
             piece(from_at, start_at)
         ),
         phrase: piece(start_at, end_at),
-        after: format!(
-            "{}{}",
-            piece(end_at, to_at),
-            if to < length { "…" } else { "" }
-        ),
+        after: format!("{}{}", piece(end_at, to_at), if cut { "…" } else { "" }),
         range: (start, end),
     }
 }
@@ -288,8 +286,11 @@ impl<'a> Report<'a> {
         let mut clues: Option<Vec<String>> = None;
         let mut places = self.places(ids);
         for p in &mut places {
+            // More than `LONG_TEXT` characters: told without counting a
+            // long text to its end.
             if let Value::Text(t) = &p.value
-                && t.chars().count() > LONG_TEXT
+                && t.len() > LONG_TEXT
+                && t.chars().nth(LONG_TEXT).is_some()
             {
                 let clues = clues.get_or_insert_with(|| {
                     values
@@ -640,10 +641,15 @@ mod tests {
     #[test]
     fn a_phrase_is_found_as_by_characters() {
         let long = "全年预算执行率为95%，项目\n完成情况良好。".repeat(6);
+        // The context after the phrase ends with the text, or one before.
+        let exact = format!("{}100{}", "前".repeat(30), "后".repeat(48));
+        let one_more = format!("{}100{}", "前".repeat(30), "后".repeat(49));
         let texts = [
             "",
             "短",
             long.as_str(),
+            exact.as_str(),
+            one_more.as_str(),
             "abc得分为100分。全年预算执行情况良好，各项指标均已完成，绩效目标基本实现。",
         ];
         let clue_sets: [&[&str]; 6] = [
