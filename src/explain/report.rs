@@ -149,6 +149,9 @@ pub struct Report<'a> {
     named: RefCell<HashMap<String, String, foldhash::fast::RandomState>>,
     /// Places already resolved, for the same reason.
     resolved: RefCell<HashMap<PlaceId, PlaceView, foldhash::fast::RandomState>>,
+    /// Each rule file's name as the reader finds it, made the first time
+    /// a rule of it is placed.
+    rule_files: RefCell<HashMap<u16, String, foldhash::fast::RandomState>>,
 }
 
 impl<'a> Report<'a> {
@@ -179,6 +182,7 @@ impl<'a> Report<'a> {
             naming,
             named: RefCell::default(),
             resolved: RefCell::default(),
+            rule_files: RefCell::default(),
         }
     }
 
@@ -335,13 +339,25 @@ impl<'a> Report<'a> {
     pub fn rule(&self, span: Span) -> RuleRef {
         let file = self.rules.files.get(usize::from(span.file));
         let (line, column) = file.map_or((0, 0), |f| f.line_col(span.start));
+        if let Some(name) = self.rule_files.borrow().get(&span.file) {
+            return RuleRef {
+                file: name.clone(),
+                line,
+                column,
+            };
+        }
         let name = file.map_or("", |f| f.name.as_str());
-        let file = if self.rules.builtin {
+        let name = if self.rules.builtin {
             format!("builtin:{}", name.trim_start_matches("rules/"))
         } else {
             name.to_string()
         };
-        RuleRef { file, line, column }
+        self.rule_files.borrow_mut().insert(span.file, name.clone());
+        RuleRef {
+            file: name,
+            line,
+            column,
+        }
     }
 
     /// The total as the sheet's last row shows it (`95`, or `50–100` while
