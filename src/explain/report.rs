@@ -138,9 +138,10 @@ pub struct Report<'a> {
     word_file: Option<String>,
     /// The findings, by severity, then in rule-file order.
     findings: Vec<&'a Finding>,
-    /// Positions in `findings` by check id, and of the findings naming a
-    /// check id in `related to`: `related` looks a finding's kin up instead
-    /// of comparing it with every other finding (quadratic in findings).
+    /// Positions in `findings` by check id (of the ids some finding names),
+    /// and of the findings naming a check id in `related to`: `related`
+    /// looks a finding's kin up instead of comparing it with every other
+    /// finding (quadratic in findings).
     by_id: HashMap<&'a str, Vec<usize>>,
     naming: HashMap<&'a str, Vec<usize>>,
     /// Places already put in the documents' words, by path: the findings
@@ -167,9 +168,17 @@ impl<'a> Report<'a> {
         let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut naming: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, f) in findings.iter().enumerate() {
-            by_id.entry(f.id.as_str()).or_default().push(i);
             for id in &f.related {
                 naming.entry(id.as_str()).or_default().push(i);
+            }
+        }
+        // Only the ids some finding names are looked up: most reports name
+        // none, and keep no list per check.
+        if !naming.is_empty() {
+            for (i, f) in findings.iter().enumerate() {
+                if naming.contains_key(f.id.as_str()) {
+                    by_id.entry(f.id.as_str()).or_default().push(i);
+                }
             }
         }
         Report {
