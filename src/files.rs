@@ -19,12 +19,14 @@ pub const MAX_TEXT_FILE_BYTES: usize = 16 << 20;
 pub fn refuse_special(path: &Path) -> Result<(), Box<Problem>> {
     let fail = |message: String| Box::new(Problem::plain(Code::IoRead, message));
     let shown = path.display();
-    if path.is_dir() {
+    // One look at the file (following links, as `is_dir` does) for both.
+    let Ok(m) = std::fs::metadata(path) else {
+        return Ok(());
+    };
+    if m.is_dir() {
         return Err(fail(format!("{shown} 是一个目录，不是文件")));
     }
-    if let Ok(m) = std::fs::metadata(path)
-        && !m.is_file()
-    {
+    if !m.is_file() {
         return Err(fail(format!(
             "{shown} 不是普通文件（管道、设备或套接字），不予读取"
         )));
@@ -43,6 +45,10 @@ pub fn read_text(path: &Path) -> Result<String, Box<Problem>> {
     let mut bytes = Vec::new();
     std::fs::File::open(path)
         .and_then(|f| {
+            // Room for the whole file at once (and the byte that tells it
+            // is too large): the buffer is not grown and copied as it fills.
+            let size = f.metadata().map_or(0, |m| m.len());
+            bytes.reserve(usize::try_from(size.min(MAX_TEXT_FILE_BYTES as u64) + 1).unwrap_or(0));
             f.take(MAX_TEXT_FILE_BYTES as u64 + 1)
                 .read_to_end(&mut bytes)
         })
@@ -73,9 +79,12 @@ pub fn read_text(path: &Path) -> Result<String, Box<Problem>> {
             )),
         ));
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    String::from_utf8(bytes.to_vec()).map_err(|e| {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
         // The bytes before `at` are valid UTF-8: count lines and characters.
         let before = std::str::from_utf8(bytes.get(..at).unwrap_or_default()).unwrap_or_default();
         let line = before.matches('\n').count() + 1;

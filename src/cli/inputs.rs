@@ -62,21 +62,41 @@ fn is_case(text: &str) -> bool {
     // or `expect` key: the bare word before `=` or a dot, or the `[expect]`
     // table. (A submission's `expected = """…` lines are not: parsing
     // every submission a second time cost a quarter of a batch.)
-    let maybe = text.lines().any(|l| {
-        let l = l.trim_start();
-        let key = |word: &str| {
-            l.strip_prefix(word)
-                .is_some_and(|rest| rest.trim_start().starts_with(['=', '.']))
-        };
-        let table = l
-            .strip_prefix("[expect")
-            .is_some_and(|rest| rest.trim_start().starts_with([']', '.']));
-        key("base") || key("expect") || table
-    });
-    maybe
+    maybe_case(text)
         && text.parse::<toml_edit::DocumentMut>().is_ok_and(|doc| {
             doc.as_table().contains_key("base") || doc.as_table().contains_key("expect")
         })
+}
+
+/// Whether some line, its leading white space trimmed, starts with `base`
+/// or `expect` and then `=` or a dot, or with the `[expect` table. The two
+/// words are found with `memmem` and only their own lines looked at:
+/// every submission is read through here, and going over each of its
+/// lines cost more than the rest of reading it.
+fn maybe_case(text: &str) -> bool {
+    let key_or_table = |word: &str| {
+        memchr::memmem::find_iter(text.as_bytes(), word.as_bytes()).any(|at| {
+            let start = text
+                .get(..at)
+                .and_then(|before| before.rfind('\n'))
+                .map_or(0, |i| i + 1);
+            let end = text
+                .get(at..)
+                .and_then(|after| after.find('\n'))
+                .map_or(text.len(), |i| at + i);
+            let (Some(lead), Some(rest)) = (text.get(start..at), text.get(at + word.len()..end))
+            else {
+                return false;
+            };
+            let rest = rest.trim_start();
+            match lead.trim_start() {
+                "" => rest.starts_with(['=', '.']),
+                "[" => word == "expect" && rest.starts_with([']', '.']),
+                _ => false,
+            }
+        })
+    };
+    key_or_table("base") || key_or_table("expect")
 }
 
 /// The submission a file holds. A rule test case (`base = …` with its
@@ -125,5 +145,18 @@ mod tests {
         assert!(!is_case("[unit]\nbase = 1\n"));
         assert!(!is_case("[expected]\nx = 1\n"));
         assert!(!is_case("basis = 1\n"));
+    }
+
+    #[test]
+    fn only_the_words_own_line_counts() {
+        use super::maybe_case;
+        assert!(maybe_case("x = 1\r\n  base = 2\r\n"));
+        assert!(maybe_case("\u{3000}expect.score = 1"));
+        assert!(maybe_case("  [expect ]\n"));
+        assert!(!maybe_case("[ expect]\n"));
+        assert!(!maybe_case("base\n= 1\n"));
+        assert!(!maybe_case("[base]\n"));
+        assert!(!maybe_case("x = \"base = 1\"\n"));
+        assert!(!maybe_case("[expected]\nexpected = 1\n"));
     }
 }

@@ -80,7 +80,9 @@ impl Rules {
 /// What a worker makes of one input.
 enum Piece {
     /// A rendered report: text, a JSON item, Markdown, an HTML article.
-    Report(String),
+    /// Bytes, as they are written: the JSON serializer writes bytes, and
+    /// making them a `String` again checked every byte of every report.
+    Report(Vec<u8>),
     /// A row of the summary (CSV, XLSX).
     Row(Box<SummaryRow>),
     /// Written to its own file under `--out-dir`.
@@ -216,12 +218,13 @@ pub(super) fn run(
                 say_not_scored(path, &problems);
                 let file = path.display().to_string();
                 match format {
-                    ReportFormat::Json if as_array => {
-                        reports.push(indent(&pretty(&serde_json::json!({
+                    ReportFormat::Json if as_array => reports.push(
+                        indent(&pretty(&serde_json::json!({
                             "file": file,
                             "errors": jixiao::explain::problems_json(&problems),
-                        }))))
-                    }
+                        })))
+                        .into_bytes(),
+                    ),
                     ReportFormat::Csv | ReportFormat::Xlsx => {
                         rows.push(SummaryRow::failed(file, &problems));
                     }
@@ -243,7 +246,7 @@ pub(super) fn run(
         ),
         ReportFormat::Json if as_array => {
             let body = if reports.is_empty() {
-                "[]\n".to_string()
+                b"[]\n".to_vec()
             } else {
                 join(reports, ",\n", "[\n", "\n]\n")
             };
@@ -254,17 +257,20 @@ pub(super) fn run(
             let mut doc = join(reports, "\n---\n\n", "", "");
             if !failures.is_empty() {
                 if !doc.is_empty() {
-                    doc.push_str("\n---\n\n");
+                    doc.extend_from_slice(b"\n---\n\n");
                 }
-                doc.push_str(&jixiao::explain::markdown_failures(&failures));
+                doc.extend_from_slice(jixiao::explain::markdown_failures(&failures).as_bytes());
             }
             emit(output, doc)
         }
         ReportFormat::Html if as_array => {
             let mut body = join(reports, "", "", "");
             if !failures.is_empty() {
-                body.push_str(&jixiao::explain::html_failures(&failures));
+                body.extend_from_slice(jixiao::explain::html_failures(&failures).as_bytes());
             }
+            // Every piece was a `String`: the bytes are UTF-8.
+            let body = String::from_utf8(body)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
             let title = format!("绩效自评工作考核评分报告（{} 份材料）", files.len());
             emit(output, jixiao::explain::html_document(&title, &body))
         }
@@ -500,6 +506,7 @@ fn stream_reports(
                         "file": file,
                         "errors": jixiao::explain::problems_json(&problems),
                     })))
+                    .into_bytes()
                 }
             };
             if failed.is_none() {
@@ -507,7 +514,7 @@ fn stream_reports(
                 reports += 1;
                 if let Err(e) = w
                     .write_all(before.as_bytes())
-                    .and_then(|()| w.write_all(report.as_bytes()))
+                    .and_then(|()| w.write_all(&report))
                 {
                     failed = Some(e);
                 }
@@ -642,11 +649,13 @@ fn process(
     let item = plan.as_array && target.is_none();
     let rendered = match plan.format {
         ReportFormat::Csv | ReportFormat::Xlsx => {
-            let row = SummaryRow::scored(path.display().to_string(), &outcome, set, &submission);
+            // The CSV shows no finding nor lost point: its row resolves
+            // none of their places.
+            let file = path.display().to_string();
             return Ok(Piece::Row(Box::new(if plan.format == ReportFormat::Csv {
-                row.brief()
+                SummaryRow::totals(file, &outcome, &submission)
             } else {
-                row
+                SummaryRow::scored(file, &outcome, set, &submission)
             })));
         }
         _ if plan.audience == Audience::Unit => {
@@ -656,8 +665,9 @@ fn process(
                 ReportFormat::Html => jixiao::explain::notice_html(&report),
                 _ => jixiao::explain::notice_text(&report),
             }
+            .into_bytes()
         }
-        ReportFormat::Text => jixiao::explain::render_text(&outcome, set, &submission),
+        ReportFormat::Text => jixiao::explain::render_text(&outcome, set, &submission).into_bytes(),
         ReportFormat::Json => {
             // Written as the array's item (indented one level, no final
             // newline) or as the whole output (a final newline).
@@ -665,23 +675,25 @@ fn process(
             if item {
                 out.extend_from_slice(b"  ");
             }
-            jixiao::explain::write_outcome_json(
+            jixiao::explain::append_outcome_json(
                 &mut out,
                 &outcome,
                 set,
                 &submission,
                 usize::from(item),
-            )
-            .map_err(|e| vec![Problem::plain(Code::IoWrite, e.to_string())])?;
+            );
             if !item {
                 out.push(b'\n');
             }
-            String::from_utf8(out)
-                .map_err(|e| vec![Problem::plain(Code::IoWrite, e.to_string())])?
+            out
         }
-        ReportFormat::Markdown => jixiao::explain::render_markdown(&outcome, set, &submission),
-        ReportFormat::Html if item => jixiao::explain::html_unit(&outcome, set, &submission),
-        ReportFormat::Html => jixiao::explain::render_html(&outcome, set, &submission),
+        ReportFormat::Markdown => {
+            jixiao::explain::render_markdown(&outcome, set, &submission).into_bytes()
+        }
+        ReportFormat::Html if item => {
+            jixiao::explain::html_unit(&outcome, set, &submission).into_bytes()
+        }
+        ReportFormat::Html => jixiao::explain::render_html(&outcome, set, &submission).into_bytes(),
     };
     drop(submission);
     match target {
@@ -694,20 +706,20 @@ fn process(
 
 /// The pieces joined, consumed as they are copied: the peak is the output
 /// once, not twice.
-fn join(pieces: Vec<String>, separator: &str, prefix: &str, suffix: &str) -> String {
-    let size = pieces.iter().map(String::len).sum::<usize>()
+fn join(pieces: Vec<Vec<u8>>, separator: &str, prefix: &str, suffix: &str) -> Vec<u8> {
+    let size = pieces.iter().map(Vec::len).sum::<usize>()
         + separator.len() * pieces.len().saturating_sub(1)
         + prefix.len()
         + suffix.len();
-    let mut out = String::with_capacity(size);
-    out.push_str(prefix);
+    let mut out = Vec::with_capacity(size);
+    out.extend_from_slice(prefix.as_bytes());
     for (i, piece) in pieces.into_iter().enumerate() {
         if i > 0 {
-            out.push_str(separator);
+            out.extend_from_slice(separator.as_bytes());
         }
-        out.push_str(&piece);
+        out.extend_from_slice(&piece);
     }
-    out.push_str(suffix);
+    out.extend_from_slice(suffix.as_bytes());
     out
 }
 

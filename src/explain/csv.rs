@@ -2,7 +2,7 @@
 //! fields quoted when they hold a comma, a quote or a line break), UTF-8
 //! with a byte-order mark so that Excel opens the Chinese text as it is.
 
-use super::summary::Summary;
+use super::summary::{Cell, Summary};
 use std::io;
 
 /// The summary table as CSV text.
@@ -22,15 +22,25 @@ pub fn write_summary_csv(out: &mut (impl io::Write + ?Sized), summary: &Summary)
             if i > 0 {
                 out.write_all(b",")?;
             }
-            out.write_all(field(&cell.text()).as_bytes())?;
+            // A text is written as it is when it needs no quotes, without a
+            // copy of it per cell.
+            match cell {
+                Cell::Empty => {}
+                Cell::Text(s) if !needs_quotes(s) => out.write_all(s.as_bytes())?,
+                _ => out.write_all(field(&cell.text()).as_bytes())?,
+            }
         }
         out.write_all(b"\r\n")?;
     }
     Ok(())
 }
 
+fn needs_quotes(s: &str) -> bool {
+    s.contains([',', '"', '\n', '\r'])
+}
+
 fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
+    if needs_quotes(s) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()

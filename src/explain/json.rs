@@ -1,19 +1,18 @@
 //! `--format json`, as `spec/cli.md` lays it out.
 //!
-//! The report is serialized straight from the outcome (hand-written
-//! `Serialize` impls borrowing from it), not through a `serde_json::Value`:
-//! building and dropping that tree was most of rendering a unit.
-//! The key order and the bytes are those the `json!` objects gave (each
-//! decimal a string, as `explain::decimal` writes it).
+//! The report is written straight from the outcome into bytes by
+//! `JsonWriter`, not through a `serde_json::Value` (building and dropping
+//! that tree was most of rendering a unit) nor through serde's serializer
+//! (escaping each string byte by byte was the rest). The key order and the
+//! bytes are those the `json!` objects gave (each decimal a string, as
+//! `explain::decimal` writes it).
 
-use super::pretty::Pretty;
+use super::json_writer::JsonWriter;
 use super::{PlaceView, Report, SourcePlace};
 use crate::data::{Submission, Value};
 use crate::diag::Problem;
 use crate::eval::outcome::{Deduction, Finding, JudgmentShown, NodeOutcome, Outcome, Status};
 use crate::ir::RuleSet;
-use rust_decimal::Decimal;
-use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::json;
 use std::collections::HashMap;
 use std::io;
@@ -24,8 +23,9 @@ pub fn outcome_json(
     rules: &RuleSet,
     submission: &Submission,
 ) -> serde_json::Value {
-    let report = Report::new(outcome, rules, submission);
-    serde_json::to_value(OutcomeJson(&report)).unwrap_or_default()
+    let mut out = Vec::new();
+    append_outcome_json(&mut out, outcome, rules, submission, 0);
+    serde_json::from_slice(&out).unwrap_or_default()
 }
 
 /// One submission's outcome, pretty-printed into `out`, every line but the
@@ -38,116 +38,136 @@ pub fn write_outcome_json(
     submission: &Submission,
     depth: usize,
 ) -> serde_json::Result<()> {
-    let report = Report::new(outcome, rules, submission);
-    let mut ser = serde_json::Serializer::with_formatter(out, Pretty::at(depth));
-    OutcomeJson(&report).serialize(&mut ser)
+    let mut bytes = Vec::with_capacity(64 * 1024);
+    append_outcome_json(&mut bytes, outcome, rules, submission, depth);
+    out.write_all(&bytes).map_err(serde_json::Error::io)
 }
 
-/// A decimal as `explain::decimal` writes it, in a JSON string.
-struct Dec(Decimal);
-
-impl Serialize for Dec {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&self.0.normalize())
-    }
+/// As `write_outcome_json`, appended to bytes in memory (which cannot
+/// fail).
+pub fn append_outcome_json(
+    out: &mut Vec<u8>,
+    outcome: &Outcome,
+    rules: &RuleSet,
+    submission: &Submission,
+    depth: usize,
+) {
+    let report = Report::new(outcome, rules, submission);
+    let mut w = JsonWriter::at(out, depth);
+    outcome_object(&mut w, &report);
 }
 
 /// A lowest and highest score.
-fn range(r: (Decimal, Decimal)) -> [Dec; 2] {
-    [Dec(r.0), Dec(r.1)]
+fn range(w: &mut JsonWriter<'_>, r: (rust_decimal::Decimal, rust_decimal::Decimal)) {
+    w.open_array();
+    w.item();
+    w.decimal(r.0);
+    w.item();
+    w.decimal(r.1);
+    w.close_array();
 }
 
-/// The items a closure lists, as a JSON array.
-struct Seq<F>(F);
-
-impl<F, I> Serialize for Seq<F>
-where
-    F: Fn() -> I,
-    I: IntoIterator,
-    I::Item: Serialize,
-{
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq((self.0)())
+fn outcome_object(w: &mut JsonWriter<'_>, report: &Report<'_>) {
+    let o = report.outcome;
+    let status = match o.status {
+        Status::Final => "final",
+        Status::Pending => "pending",
+    };
+    w.open_object();
+    w.key("format");
+    w.uint(1);
+    w.key("unit");
+    w.string(&o.unit);
+    w.key("year");
+    w.int(o.year);
+    w.key("rules");
+    w.string(&o.rules);
+    w.key("status");
+    w.string(status);
+    w.key("score");
+    w.opt_decimal(o.score);
+    w.key("max");
+    w.decimal(o.max);
+    w.key("range");
+    range(w, o.range);
+    w.key("criteria");
+    w.open_array();
+    for n in &o.nodes {
+        w.item();
+        node(w, n, report);
     }
+    w.close_array();
+    w.key("findings");
+    w.open_array();
+    for f in report.findings() {
+        w.item();
+        finding(w, f, report);
+    }
+    w.close_array();
+    w.close_object();
 }
 
-struct OutcomeJson<'r, 'a>(&'r Report<'a>);
-
-impl Serialize for OutcomeJson<'_, '_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let report = self.0;
-        let o = report.outcome;
-        let status = match o.status {
-            Status::Final => "final",
-            Status::Pending => "pending",
-        };
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("format", &1)?;
-        m.serialize_entry("unit", &o.unit)?;
-        m.serialize_entry("year", &o.year)?;
-        m.serialize_entry("rules", &o.rules)?;
-        m.serialize_entry("status", status)?;
-        m.serialize_entry("score", &o.score.map(Dec))?;
-        m.serialize_entry("max", &Dec(o.max))?;
-        m.serialize_entry("range", &range(o.range))?;
-        m.serialize_entry(
-            "criteria",
-            &Seq(|| o.nodes.iter().map(|n| NodeJson(n, report))),
-        )?;
-        m.serialize_entry(
-            "findings",
-            &Seq(|| report.findings().iter().map(|f| FindingJson(f, report))),
-        )?;
-        m.end()
+fn node(w: &mut JsonWriter<'_>, node: &NodeOutcome, report: &Report<'_>) {
+    w.open_object();
+    w.key("id");
+    w.string(&node.id);
+    w.key("title");
+    w.string(&node.title);
+    w.key("max");
+    w.decimal(node.max);
+    w.key("score");
+    w.opt_decimal(node.score);
+    w.key("range");
+    range(w, node.range);
+    w.key("basis");
+    w.string(node.basis.as_str());
+    w.key("deductions");
+    w.open_array();
+    for d in &node.deductions {
+        w.item();
+        deduction(w, d, report);
     }
-}
-
-struct NodeJson<'r, 'a>(&'r NodeOutcome, &'r Report<'a>);
-
-impl Serialize for NodeJson<'_, '_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let NodeJson(node, report) = *self;
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("id", &node.id)?;
-        m.serialize_entry("title", &node.title)?;
-        m.serialize_entry("max", &Dec(node.max))?;
-        m.serialize_entry("score", &node.score.map(Dec))?;
-        m.serialize_entry("range", &range(node.range))?;
-        m.serialize_entry("basis", node.basis.as_str())?;
-        m.serialize_entry(
-            "deductions",
-            &Seq(|| node.deductions.iter().map(|d| DeductionJson(d, report))),
-        )?;
-        if !node.hints.is_empty() {
-            m.serialize_entry("hints", &Seq(|| node.hints.iter().map(LabelValue)))?;
+    w.close_array();
+    if !node.hints.is_empty() {
+        // `{ "label": …, "value": … }` each.
+        w.key("hints");
+        w.open_array();
+        for (label, value) in &node.hints {
+            w.item();
+            w.open_object();
+            w.key("label");
+            w.string(label);
+            w.key("value");
+            w.string(value);
+            w.close_object();
         }
-        if !node.notes.is_empty() {
-            m.serialize_entry("notes", &node.notes)?;
-        }
-        if let Some(full) = &node.full {
-            m.serialize_entry("full", full)?;
-        }
-        if !node.judgments.is_empty() {
-            m.serialize_entry("judgments", &Judgments(&node.judgments, node.combined))?;
-        }
-        m.serialize_entry(
-            "children",
-            &Seq(|| node.children.iter().map(|c| NodeJson(c, report))),
-        )?;
-        m.end()
+        w.close_array();
     }
-}
-
-/// A hint: `{ "label": …, "value": … }`.
-struct LabelValue<'r>(&'r (String, String));
-
-impl Serialize for LabelValue<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("label", &self.0.0)?;
-        m.serialize_entry("value", &self.0.1)?;
-        m.end()
+    if !node.notes.is_empty() {
+        w.key("notes");
+        w.open_array();
+        for note in &node.notes {
+            w.item();
+            w.string(note);
+        }
+        w.close_array();
     }
+    if let Some(full) = &node.full {
+        w.key("full");
+        w.string(full);
+    }
+    if !node.judgments.is_empty() {
+        w.key("judgments");
+        judgments(w, &node.judgments, node.combined);
+    }
+    w.key("children");
+    w.open_array();
+    for c in &node.children {
+        w.item();
+        self::node(w, c, report);
+    }
+    w.close_array();
+    w.close_object();
 }
 
 /// Which entries a JSON object keeps, in order: each key at its first
@@ -185,199 +205,204 @@ fn kept<'k>(n: usize, key: impl Fn(usize) -> &'k str) -> Vec<usize> {
 
 /// A value, typed: booleans, normalised decimal strings, ISO dates, texts,
 /// arrays, a record by its name in the documents.
-struct Typed<'r, 'a>(&'r Value, &'r Report<'a>);
-
-impl Serialize for Typed<'_, '_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let Typed(value, report) = *self;
-        match value {
-            Value::Absent => s.serialize_unit(),
-            Value::Bool(b) => s.serialize_bool(*b),
-            Value::Num(n) => Dec(*n).serialize(s),
-            Value::Text(t) => s.serialize_str(t),
-            Value::Date(d) => s.collect_str(d),
-            Value::List(items) => s.collect_seq(items.iter().map(|v| Typed(v, report))),
-            Value::Record(_) => s.serialize_str(&report.shown(value)),
-            Value::Map(map) => {
-                let entries = &map.entries;
-                let key = |i: usize| entries.get(i).map_or("", |(k, _, _)| k.as_ref());
-                let mut m = s.serialize_map(None)?;
-                for i in kept(entries.len(), key) {
-                    if let Some((k, v, _)) = entries.get(i) {
-                        m.serialize_entry(k.as_ref(), &Typed(v, report))?;
-                    }
-                }
-                m.end()
+fn typed(w: &mut JsonWriter<'_>, value: &Value, report: &Report<'_>) {
+    match value {
+        Value::Absent => w.null(),
+        Value::Bool(b) => w.bool(*b),
+        Value::Num(n) => w.decimal(*n),
+        Value::Text(t) => w.string(t),
+        Value::Date(d) => w.plain_display(d),
+        Value::List(items) => {
+            w.open_array();
+            for v in items.iter() {
+                w.item();
+                typed(w, v, report);
             }
+            w.close_array();
+        }
+        Value::Record(_) => w.string(&report.shown(value)),
+        Value::Map(map) => {
+            let entries = &map.entries;
+            let key = |i: usize| entries.get(i).map_or("", |(k, _, _)| k.as_ref());
+            w.open_object();
+            for i in kept(entries.len(), key) {
+                if let Some((k, v, _)) = entries.get(i) {
+                    w.data_key(k);
+                    typed(w, v, report);
+                }
+            }
+            w.close_object();
         }
     }
 }
 
 /// Named values, typed.
-struct Named<'r, 'a>(&'r [(String, Value)], &'r Report<'a>);
-
-impl Serialize for Named<'_, '_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let Named(values, report) = *self;
-        let key = |i: usize| values.get(i).map_or("", |(k, _)| k.as_str());
-        let mut m = s.serialize_map(None)?;
-        for i in kept(values.len(), key) {
-            if let Some((name, value)) = values.get(i) {
-                m.serialize_entry(name, &Typed(value, report))?;
-            }
+fn named(w: &mut JsonWriter<'_>, values: &[(String, Value)], report: &Report<'_>) {
+    let key = |i: usize| values.get(i).map_or("", |(k, _)| k.as_str());
+    w.open_object();
+    for i in kept(values.len(), key) {
+        if let Some((name, value)) = values.get(i) {
+            w.data_key(name);
+            typed(w, value, report);
         }
-        m.end()
     }
+    w.close_object();
 }
 
-/// A place: the engine's path, the documents' words, the value, and where
-/// it is in the input file.
-struct PlaceJson<'r, 'a>(&'r PlaceView, &'r Report<'a>);
-
-impl Serialize for PlaceJson<'_, '_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let PlaceJson(p, report) = *self;
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("path", &p.path)?;
-        m.serialize_entry("document", &p.document)?;
-        m.serialize_entry("value", &Typed(&p.value, report))?;
-        m.serialize_entry("source", &Source(&p.source))?;
+/// The places of an explanation, each: the engine's path, the documents'
+/// words, the value, and where it is in the input file.
+fn places(w: &mut JsonWriter<'_>, places: &[PlaceView], report: &Report<'_>) {
+    w.open_array();
+    for p in places {
+        w.item();
+        w.open_object();
+        w.key("path");
+        w.string(&p.path);
+        w.key("document");
+        w.string(&p.document);
+        w.key("value");
+        typed(w, &p.value, report);
+        w.key("source");
+        source(w, &p.source);
         if let Some(phrase) = &p.phrase {
-            m.serialize_entry("excerpt", &Excerpt(phrase))?;
-            m.serialize_entry("phrase", &phrase.phrase)?;
-            m.serialize_entry("range", &[phrase.range.0, phrase.range.1])?;
+            // The phrase with its context, as one string.
+            w.key("excerpt");
+            w.strings(&[&phrase.before, &phrase.phrase, &phrase.after]);
+            w.key("phrase");
+            w.string(&phrase.phrase);
+            w.key("range");
+            w.open_array();
+            w.item();
+            w.uint(phrase.range.0 as u64);
+            w.item();
+            w.uint(phrase.range.1 as u64);
+            w.close_array();
         }
-        m.end()
+        w.close_object();
     }
+    w.close_array();
 }
 
-/// The phrase with its context, as one string.
-struct Excerpt<'r>(&'r super::report::Phrase);
-
-impl Serialize for Excerpt<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let p = self.0;
-        s.collect_str(&format_args!("{}{}{}", p.before, p.phrase, p.after))
-    }
-}
-
-struct Source<'r>(&'r SourcePlace);
-
-impl Serialize for Source<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(None)?;
-        match self.0 {
-            SourcePlace::Toml { file, line, column } => {
-                m.serialize_entry("file", file)?;
-                m.serialize_entry("line", line)?;
-                m.serialize_entry("column", column)?;
-            }
-            SourcePlace::WordTable { file, table, row } => {
-                m.serialize_entry("file", file)?;
-                m.serialize_entry("table", table)?;
-                m.serialize_entry("row", row)?;
-            }
-            SourcePlace::WordText { file, text } => {
-                m.serialize_entry("file", file)?;
-                m.serialize_entry("place", text)?;
-            }
+fn source(w: &mut JsonWriter<'_>, place: &SourcePlace) {
+    w.open_object();
+    match place {
+        SourcePlace::Toml { file, line, column } => {
+            w.key("file");
+            w.string(file);
+            w.key("line");
+            w.uint(*line as u64);
+            w.key("column");
+            w.uint(*column as u64);
         }
-        m.end()
+        SourcePlace::WordTable { file, table, row } => {
+            w.key("file");
+            w.string(file);
+            w.key("table");
+            w.uint(*table as u64);
+            w.key("row");
+            w.uint(*row as u64);
+        }
+        SourcePlace::WordText { file, text } => {
+            w.key("file");
+            w.string(file);
+            w.key("place");
+            w.string(text);
+        }
     }
+    w.close_object();
 }
 
 /// Where a rule is.
-struct RuleJson(super::RuleRef);
-
-impl Serialize for RuleJson {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("file", &self.0.file)?;
-        m.serialize_entry("line", &self.0.line)?;
-        m.serialize_entry("column", &self.0.column)?;
-        m.end()
-    }
+fn rule(w: &mut JsonWriter<'_>, rule: &super::RuleRef) {
+    w.open_object();
+    w.key("file");
+    w.string(&rule.file);
+    w.key("line");
+    w.uint(rule.line as u64);
+    w.key("column");
+    w.uint(rule.column as u64);
+    w.close_object();
 }
 
-struct DeductionJson<'r, 'a>(&'r Deduction, &'r Report<'a>);
-
-impl Serialize for DeductionJson<'_, '_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let DeductionJson(d, report) = *self;
-        let mut data = report.evidence_places(&d.places, &d.values);
-        if let Some((path, span)) = &d.review_at {
-            data.push(report.place_at(path, *span));
-        }
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("points", &Dec(d.points))?;
-        m.serialize_entry("message", &d.message)?;
-        m.serialize_entry("rule", &RuleJson(report.rule(d.focus)))?;
-        m.serialize_entry("values", &Named(&d.values, report))?;
-        m.serialize_entry("data", &Seq(|| data.iter().map(|p| PlaceJson(p, report))))?;
-        if !d.judgments.is_empty() {
-            m.serialize_entry("judgments", &Judgments(&d.judgments, d.combined))?;
-        }
-        m.end()
+fn deduction(w: &mut JsonWriter<'_>, d: &Deduction, report: &Report<'_>) {
+    let mut data = report.evidence_places(&d.places, &d.values);
+    if let Some((path, span)) = &d.review_at {
+        data.push(report.place_at(path, *span));
     }
+    w.open_object();
+    w.key("points");
+    w.decimal(d.points);
+    w.key("message");
+    w.string(&d.message);
+    w.key("rule");
+    rule(w, &report.rule(d.focus));
+    w.key("values");
+    named(w, &d.values, report);
+    w.key("data");
+    places(w, &data, report);
+    if !d.judgments.is_empty() {
+        w.key("judgments");
+        judgments(w, &d.judgments, d.combined);
+    }
+    w.close_object();
 }
 
 /// Each reviewer's judgment, and how they were combined (`single` for one).
-struct Judgments<'r>(&'r [JudgmentShown], Option<crate::ir::Combine>);
-
-impl Serialize for Judgments<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let how = self.1.map_or("single", crate::ir::Combine::keyword);
-        s.collect_seq(self.0.iter().map(|j| Judgment(j, how)))
+fn judgments(w: &mut JsonWriter<'_>, all: &[JudgmentShown], combined: Option<crate::ir::Combine>) {
+    let how = combined.map_or("single", crate::ir::Combine::keyword);
+    w.open_array();
+    for j in all {
+        w.item();
+        w.open_object();
+        w.key("reviewer");
+        w.opt_string(j.reviewer.as_deref());
+        w.key("tier");
+        w.opt_string(j.tier.as_deref());
+        w.key("score");
+        w.decimal(j.score);
+        w.key("note");
+        w.opt_string(j.note.as_deref());
+        w.key("at");
+        w.string(&j.at);
+        w.key("combined");
+        w.string(how);
+        w.close_object();
     }
+    w.close_array();
 }
 
-struct Judgment<'r>(&'r JudgmentShown, &'static str);
-
-impl Serialize for Judgment<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let Judgment(j, how) = *self;
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("reviewer", &j.reviewer)?;
-        m.serialize_entry("tier", &j.tier)?;
-        m.serialize_entry("score", &Dec(j.score))?;
-        m.serialize_entry("note", &j.note)?;
-        m.serialize_entry("at", &j.at)?;
-        m.serialize_entry("combined", how)?;
-        m.end()
-    }
-}
-
-struct FindingJson<'r, 'a>(&'r Finding, &'r Report<'a>);
-
-impl Serialize for FindingJson<'_, '_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let FindingJson(f, report) = *self;
-        let data = report.evidence_places(&f.places, &f.values);
-        let related = report.related(f);
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("id", &f.id)?;
-        m.serialize_entry("severity", f.severity.as_str())?;
-        m.serialize_entry("message", &f.message)?;
-        m.serialize_entry("rule", &RuleJson(report.rule(f.span)))?;
-        m.serialize_entry("data", &Seq(|| data.iter().map(|p| PlaceJson(p, report))))?;
-        m.serialize_entry("values", &Named(&f.values, report))?;
-        if !related.is_empty() {
-            m.serialize_entry("related", &Seq(|| related.iter().copied().map(Kin)))?;
+fn finding(w: &mut JsonWriter<'_>, f: &Finding, report: &Report<'_>) {
+    let data = report.evidence_places(&f.places, &f.values);
+    let related = report.related(f);
+    w.open_object();
+    w.key("id");
+    w.string(&f.id);
+    w.key("severity");
+    w.string(f.severity.as_str());
+    w.key("message");
+    w.string(&f.message);
+    w.key("rule");
+    rule(w, &report.rule(f.span));
+    w.key("data");
+    places(w, &data, report);
+    w.key("values");
+    named(w, &f.values, report);
+    if !related.is_empty() {
+        // Each related finding: its check and message.
+        w.key("related");
+        w.open_array();
+        for g in related {
+            w.item();
+            w.open_object();
+            w.key("id");
+            w.string(&g.id);
+            w.key("message");
+            w.string(&g.message);
+            w.close_object();
         }
-        m.end()
+        w.close_array();
     }
-}
-
-/// A related finding: its check and message.
-struct Kin<'r>(&'r Finding);
-
-impl Serialize for Kin<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("id", &self.0.id)?;
-        m.serialize_entry("message", &self.0.message)?;
-        m.end()
-    }
+    w.close_object();
 }
 
 /// Problems (for `check --format json` and batch errors).

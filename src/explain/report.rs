@@ -11,6 +11,7 @@ use crate::data::{NO_PLACE, PlaceId, Submission, Value};
 use crate::eval::outcome::{Finding, Outcome};
 use crate::ir::RuleSet;
 use crate::source::Span;
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 /// One place of the submission, resolved.
@@ -61,7 +62,6 @@ impl Phrase {
 /// explanation) stands: the first clue found, with context; else the text's
 /// opening words.
 pub fn phrase_in(text: &str, clues: &[String]) -> Phrase {
-    let chars: Vec<char> = text.chars().collect();
     let found = clues
         .iter()
         .filter(|c| c.chars().count() >= 2 || c.chars().all(|ch| ch.is_ascii_digit()))
@@ -73,23 +73,44 @@ pub fn phrase_in(text: &str, clues: &[String]) -> Phrase {
         });
     let (start, end) = found.unwrap_or((0, 0));
     let from = start.saturating_sub(CONTEXT);
-    let to = (end + CONTEXT * 2).min(chars.len());
+    let to = end + CONTEXT * 2;
+    // The byte offsets of those four characters (the text's end for one
+    // past it), found in one pass over the text up to the last: a long
+    // text is neither copied out as characters nor counted to its end.
+    let wanted = [from, start, end, to];
+    let mut bytes = [text.len(); 4];
+    // `wanted` is in order: each character is compared with the next one
+    // wanted only.
+    let mut next = 0;
+    for (n, (i, _)) in text.char_indices().enumerate() {
+        while wanted.get(next) == Some(&n) {
+            if let Some(b) = bytes.get_mut(next) {
+                *b = i;
+            }
+            next += 1;
+        }
+        if next == wanted.len() {
+            break;
+        }
+    }
+    // The text goes on past the context after the phrase.
+    let cut = next == wanted.len();
     let piece = |a: usize, b: usize| -> String {
-        chars
-            .get(a..b)
+        text.get(a..b)
             .unwrap_or_default()
-            .iter()
-            .map(|c| if *c == '\n' { ' ' } else { *c })
+            .chars()
+            .map(|c| if c == '\n' { ' ' } else { c })
             .collect()
     };
+    let [from_at, start_at, end_at, to_at] = bytes;
     Phrase {
-        before: format!("{}{}", if from > 0 { "…" } else { "" }, piece(from, start)),
-        phrase: piece(start, end),
-        after: format!(
+        before: format!(
             "{}{}",
-            piece(end, to),
-            if to < chars.len() { "…" } else { "" }
+            if from > 0 { "…" } else { "" },
+            piece(from_at, start_at)
         ),
+        phrase: piece(start_at, end_at),
+        after: format!("{}{}", piece(end_at, to_at), if cut { "…" } else { "" }),
         range: (start, end),
     }
 }
@@ -117,11 +138,21 @@ pub struct Report<'a> {
     word_file: Option<String>,
     /// The findings, by severity, then in rule-file order.
     findings: Vec<&'a Finding>,
-    /// Positions in `findings` by check id, and of the findings naming a
-    /// check id in `related to`: `related` looks a finding's kin up instead
-    /// of comparing it with every other finding (quadratic in findings).
+    /// Positions in `findings` by check id (of the ids some finding names),
+    /// and of the findings naming a check id in `related to`: `related`
+    /// looks a finding's kin up instead of comparing it with every other
+    /// finding (quadratic in findings).
     by_id: HashMap<&'a str, Vec<usize>>,
     naming: HashMap<&'a str, Vec<usize>>,
+    /// Places already put in the documents' words, by path: the findings
+    /// and lost points point at the same rows and records again and
+    /// again, and naming one walks the schema and fills its row's template.
+    named: RefCell<HashMap<String, String, foldhash::fast::RandomState>>,
+    /// Places already resolved, for the same reason.
+    resolved: RefCell<HashMap<PlaceId, PlaceView, foldhash::fast::RandomState>>,
+    /// Each rule file's name as the reader finds it, made the first time
+    /// a rule of it is placed.
+    rule_files: RefCell<HashMap<u16, String, foldhash::fast::RandomState>>,
 }
 
 impl<'a> Report<'a> {
@@ -137,9 +168,17 @@ impl<'a> Report<'a> {
         let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut naming: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, f) in findings.iter().enumerate() {
-            by_id.entry(f.id.as_str()).or_default().push(i);
             for id in &f.related {
                 naming.entry(id.as_str()).or_default().push(i);
+            }
+        }
+        // Only the ids some finding names are looked up: most reports name
+        // none, and keep no list per check.
+        if !naming.is_empty() {
+            for (i, f) in findings.iter().enumerate() {
+                if naming.contains_key(f.id.as_str()) {
+                    by_id.entry(f.id.as_str()).or_default().push(i);
+                }
             }
         }
         Report {
@@ -150,6 +189,9 @@ impl<'a> Report<'a> {
             findings,
             by_id,
             naming,
+            named: RefCell::default(),
+            resolved: RefCell::default(),
+            rule_files: RefCell::default(),
         }
     }
 
@@ -187,8 +229,13 @@ impl<'a> Report<'a> {
         if id == NO_PLACE {
             return None;
         }
+        if let Some(view) = self.resolved.borrow().get(&id) {
+            return Some(view.clone());
+        }
         let place = self.submission.places.get(id as usize)?;
-        Some(self.place_at(&self.submission.path(id), place.span))
+        let view = self.place_at(&self.submission.path(id), place.span);
+        self.resolved.borrow_mut().insert(id, view.clone());
+        Some(view)
     }
 
     /// The place of a path with a span (the review values of `[review]`
@@ -212,10 +259,16 @@ impl<'a> Report<'a> {
     /// A path in the documents' words.
     pub fn words_at(&self, path: &str) -> String {
         if path.starts_with("review.") {
-            review_words(self.outcome, path)
-        } else {
-            document_words(&self.rules.schema, &self.submission.root, path)
+            return review_words(self.outcome, path);
         }
+        if let Some(words) = self.named.borrow().get(path) {
+            return words.clone();
+        }
+        let words = document_words(&self.rules.schema, &self.submission.root, path);
+        self.named
+            .borrow_mut()
+            .insert(path.to_string(), words.clone());
+        words
     }
 
     /// A place in the documents' words: its `PlaceView::document` without
@@ -223,6 +276,9 @@ impl<'a> Report<'a> {
     pub fn words(&self, id: PlaceId) -> Option<String> {
         if id == NO_PLACE {
             return None;
+        }
+        if let Some(view) = self.resolved.borrow().get(&id) {
+            return Some(view.document.clone());
         }
         self.submission.places.get(id as usize)?;
         Some(self.words_at(&self.submission.path(id)))
@@ -243,8 +299,11 @@ impl<'a> Report<'a> {
         let mut clues: Option<Vec<String>> = None;
         let mut places = self.places(ids);
         for p in &mut places {
+            // More than `LONG_TEXT` characters: told without counting a
+            // long text to its end.
             if let Value::Text(t) = &p.value
-                && t.chars().count() > LONG_TEXT
+                && t.len() > LONG_TEXT
+                && t.chars().nth(LONG_TEXT).is_some()
             {
                 let clues = clues.get_or_insert_with(|| {
                     values
@@ -289,13 +348,25 @@ impl<'a> Report<'a> {
     pub fn rule(&self, span: Span) -> RuleRef {
         let file = self.rules.files.get(usize::from(span.file));
         let (line, column) = file.map_or((0, 0), |f| f.line_col(span.start));
+        if let Some(name) = self.rule_files.borrow().get(&span.file) {
+            return RuleRef {
+                file: name.clone(),
+                line,
+                column,
+            };
+        }
         let name = file.map_or("", |f| f.name.as_str());
-        let file = if self.rules.builtin {
+        let name = if self.rules.builtin {
             format!("builtin:{}", name.trim_start_matches("rules/"))
         } else {
             name.to_string()
         };
-        RuleRef { file, line, column }
+        self.rule_files.borrow_mut().insert(span.file, name.clone());
+        RuleRef {
+            file: name,
+            line,
+            column,
+        }
     }
 
     /// The total as the sheet's last row shows it (`95`, or `50–100` while
@@ -351,7 +422,10 @@ impl<'a> Report<'a> {
                         .get(outer.len()..)
                         .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
             };
-            let parent = |p: &str| p.rfind('.').map_or(p.to_string(), |i| p[..i].to_string());
+            // Compared in place: no copy of either parent.
+            fn parent(p: &str) -> &str {
+                p.rfind('.').and_then(|i| p.get(..i)).unwrap_or(p)
+            }
             inside(a, b) || inside(b, a) || parent(a) == parent(b)
         };
         // The findings of a check `f` names, and those naming `f`'s check,
@@ -488,16 +562,18 @@ fn review_words(outcome: &Outcome, path: &str) -> String {
     format!("评审意见 · {title} · {field}")
 }
 
-/// The value at a path, for typed output.
+/// The value at a path, for typed output: walked by reference, cloned
+/// once at the end.
 fn value_at(schema: &crate::data::schema::Schema, root: &Value, path: &str) -> Value {
-    let mut value = root.clone();
+    static ABSENT: Value = Value::Absent;
+    let mut value = root;
     let mut record = Some(schema.root);
     for segment in path.split('.').filter(|s| !s.is_empty()) {
         let (key, row) = match segment.split_once('[') {
             Some((k, r)) => (k, r.trim_end_matches(']').parse::<usize>().ok()),
             None => (segment, None),
         };
-        value = match (&value, record.and_then(|id| schema.record(id))) {
+        value = match (value, record.and_then(|id| schema.record(id))) {
             (Value::Record(r), Some(rt)) => match rt.field(key) {
                 Some(i) => {
                     record = match rt.fields.get(i).map(|f| &f.ty) {
@@ -508,7 +584,7 @@ fn value_at(schema: &crate::data::schema::Schema, root: &Value, path: &str) -> V
                         },
                         _ => None,
                     };
-                    r.fields.get(i).cloned().unwrap_or_default()
+                    r.fields.get(i).unwrap_or(&ABSENT)
                 }
                 None => return Value::Absent,
             },
@@ -516,18 +592,17 @@ fn value_at(schema: &crate::data::schema::Schema, root: &Value, path: &str) -> V
                 .entries
                 .iter()
                 .find(|(k, _, _)| k.as_ref() == key)
-                .map(|(_, v, _)| v.clone())
-                .unwrap_or_default(),
+                .map_or(&ABSENT, |(_, v, _)| v),
             _ => return Value::Absent,
         };
         if let Some(row) = row {
-            value = match &value {
-                Value::List(items) => items.get(row).cloned().unwrap_or_default(),
-                _ => Value::Absent,
+            value = match value {
+                Value::List(items) => items.get(row).unwrap_or(&ABSENT),
+                _ => &ABSENT,
             };
         }
     }
-    value
+    value.clone()
 }
 
 /// At most 120 characters.
@@ -547,4 +622,78 @@ fn distinct_places(ids: &[PlaceId]) -> impl Iterator<Item = PlaceId> + '_ {
     ids.iter()
         .copied()
         .filter(move |id| *id != NO_PLACE && seen.insert(*id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CONTEXT, Phrase, phrase_in};
+
+    /// The phrase as first written: the text copied out as characters.
+    fn by_characters(text: &str, clues: &[String]) -> Phrase {
+        let chars: Vec<char> = text.chars().collect();
+        let found = clues
+            .iter()
+            .filter(|c| c.chars().count() >= 2 || c.chars().all(|ch| ch.is_ascii_digit()))
+            .filter(|c| !c.is_empty() && c.chars().count() < 40)
+            .find_map(|c| {
+                let at = text.find(c.as_str())?;
+                let start = text.get(..at)?.chars().count();
+                Some((start, start + c.chars().count()))
+            });
+        let (start, end) = found.unwrap_or((0, 0));
+        let from = start.saturating_sub(CONTEXT);
+        let to = (end + CONTEXT * 2).min(chars.len());
+        let piece = |a: usize, b: usize| -> String {
+            chars
+                .get(a..b)
+                .unwrap_or_default()
+                .iter()
+                .map(|c| if *c == '\n' { ' ' } else { *c })
+                .collect()
+        };
+        Phrase {
+            before: format!("{}{}", if from > 0 { "…" } else { "" }, piece(from, start)),
+            phrase: piece(start, end),
+            after: format!(
+                "{}{}",
+                piece(end, to),
+                if to < chars.len() { "…" } else { "" }
+            ),
+            range: (start, end),
+        }
+    }
+
+    #[test]
+    fn a_phrase_is_found_as_by_characters() {
+        let long = "全年预算执行率为95%，项目\n完成情况良好。".repeat(6);
+        // The context after the phrase ends with the text, or one before.
+        let exact = format!("{}100{}", "前".repeat(30), "后".repeat(48));
+        let one_more = format!("{}100{}", "前".repeat(30), "后".repeat(49));
+        let texts = [
+            "",
+            "短",
+            long.as_str(),
+            exact.as_str(),
+            one_more.as_str(),
+            "abc得分为100分。全年预算执行情况良好，各项指标均已完成，绩效目标基本实现。",
+        ];
+        let clue_sets: [&[&str]; 6] = [
+            &[],
+            &["100"],
+            &["项目"],
+            &["不在文中", "良好"],
+            &["5", "95%"],
+            &["abc"],
+        ];
+        for text in texts {
+            for clues in clue_sets {
+                let clues: Vec<String> = clues.iter().map(|c| c.to_string()).collect();
+                assert_eq!(
+                    phrase_in(text, &clues),
+                    by_characters(text, &clues),
+                    "{text:?} {clues:?}"
+                );
+            }
+        }
+    }
 }

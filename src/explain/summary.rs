@@ -99,6 +99,37 @@ fn places_words(report: &super::Report<'_>, places: &[u32]) -> String {
     report.places_words(places).join("；")
 }
 
+/// One lost point as a line of the lost-points sheet.
+fn lost_line(
+    unit: &str,
+    file: &str,
+    n: &NodeOutcome,
+    d: &crate::eval::outcome::Deduction,
+    rules: &RuleSet,
+    report: &super::Report<'_>,
+) -> Line {
+    let mut data = places_words(report, &d.places);
+    if let Some((path, _)) = &d.review_at {
+        if !data.is_empty() {
+            data.push('；');
+        }
+        data.push_str(&report.words_at(path));
+    }
+    Line {
+        cells: vec![
+            Cell::Text(unit.to_string()),
+            Cell::Text(file.to_string()),
+            Cell::Text(n.id.clone()),
+            Cell::Text(n.title.clone()),
+            Cell::Num(d.points),
+            Cell::Text(super::snippet::kind_word(d.kind).to_string()),
+            Cell::Text(d.message.clone()),
+            Cell::Text(location(rules, d.span)),
+            Cell::Text(data),
+        ],
+    }
+}
+
 fn status_word(status: Status) -> &'static str {
     match status {
         Status::Final => "已定分",
@@ -117,44 +148,49 @@ impl SummaryRow {
         rules: &RuleSet,
         submission: &Submission,
     ) -> SummaryRow {
-        let file = file.into();
         let report = super::Report::new(outcome, rules, submission);
+        Self::made(file.into(), outcome, submission, Some((rules, &report)))
+    }
+
+    /// The row of a scored input without the findings and lost points
+    /// (`scored(…).brief()`): what a CSV batch keeps, made without
+    /// resolving a single place of the submission, which the lines of the
+    /// findings and lost points would cost and the CSV never shows.
+    pub fn totals(
+        file: impl Into<String>,
+        outcome: &Outcome,
+        submission: &Submission,
+    ) -> SummaryRow {
+        Self::made(file.into(), outcome, submission, None)
+    }
+
+    /// A scored input's row; its findings and lost points written out only
+    /// with the rules and report to resolve them.
+    fn made(
+        file: String,
+        outcome: &Outcome,
+        submission: &Submission,
+        detail: Option<(&RuleSet, &super::Report<'_>)>,
+    ) -> SummaryRow {
         let mut nodes = Vec::new();
         let mut deductions = Vec::new();
         fn walk(
             n: &NodeOutcome,
             nodes: &mut Vec<NodeCell>,
             lost: &mut Vec<Line>,
-            ctx: (&str, &str, &RuleSet, &super::Report<'_>),
+            ctx: (&str, &str, Option<(&RuleSet, &super::Report<'_>)>),
         ) {
-            let (unit, file, rules, report) = ctx;
+            let (unit, file, detail) = ctx;
             nodes.push(NodeCell {
                 id: n.id.clone(),
                 title: n.title.clone(),
                 max: n.max,
                 score: n.score,
             });
-            for d in &n.deductions {
-                let mut data = places_words(report, &d.places);
-                if let Some((path, _)) = &d.review_at {
-                    if !data.is_empty() {
-                        data.push('；');
-                    }
-                    data.push_str(&report.words_at(path));
+            if let Some((rules, report)) = detail {
+                for d in &n.deductions {
+                    lost.push(lost_line(unit, file, n, d, rules, report));
                 }
-                lost.push(Line {
-                    cells: vec![
-                        Cell::Text(unit.to_string()),
-                        Cell::Text(file.to_string()),
-                        Cell::Text(n.id.clone()),
-                        Cell::Text(n.title.clone()),
-                        Cell::Num(d.points),
-                        Cell::Text(super::snippet::kind_word(d.kind).to_string()),
-                        Cell::Text(d.message.clone()),
-                        Cell::Text(location(rules, d.span)),
-                        Cell::Text(data),
-                    ],
-                });
             }
             for c in &n.children {
                 walk(c, nodes, lost, ctx);
@@ -165,7 +201,7 @@ impl SummaryRow {
                 n,
                 &mut nodes,
                 &mut deductions,
-                (&outcome.unit, &file, rules, &report),
+                (&outcome.unit, &file, detail),
             );
         }
         let mut names: Vec<String> = Vec::new();
@@ -186,14 +222,16 @@ impl SummaryRow {
         }
         waiting(&outcome.nodes, &mut pending);
         let mut counts = [0u64; 3];
-        let findings = report
-            .findings()
-            .iter()
-            .map(|f| {
-                if let Some(c) = counts.get_mut(f.severity as usize) {
-                    *c += 1;
-                }
-                Line {
+        for f in &outcome.findings {
+            if let Some(c) = counts.get_mut(f.severity as usize) {
+                *c += 1;
+            }
+        }
+        let findings = match detail {
+            Some((rules, report)) => report
+                .findings()
+                .iter()
+                .map(|f| Line {
                     cells: vec![
                         Cell::Text(outcome.unit.clone()),
                         Cell::Text(file.clone()),
@@ -201,11 +239,12 @@ impl SummaryRow {
                         Cell::Text(f.says.clone().unwrap_or_else(|| "检查发现".into())),
                         Cell::Text(f.message.clone()),
                         Cell::Text(location(rules, f.span)),
-                        Cell::Text(places_words(&report, &f.places)),
+                        Cell::Text(places_words(report, &f.places)),
                     ],
-                }
-            })
-            .collect();
+                })
+                .collect(),
+            None => Vec::new(),
+        };
         SummaryRow {
             file,
             result: Ok(Scored {
