@@ -130,7 +130,7 @@ pub(super) fn call(builtin: Builtin, args: &[&Value]) -> Result<Value, EvalError
         },
         Builtin::Extract => match (arg(0), arg(1)) {
             (Value::Text(t), Value::Text(p)) => {
-                if !p.contains("{}") {
+                if !super::quantity::has_hole(p) {
                     return Err(EvalError::new(
                         Code::RulesBadArgument,
                         "extract 的模式中应有 {} 标出数字的位置",

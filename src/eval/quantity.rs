@@ -189,13 +189,15 @@ pub fn parse_quantity(cell: &str) -> Option<Quantity> {
 /// The number standing where `{}` is in `pattern`, at its first match.
 pub fn extract(text: &str, pattern: &str) -> Option<Decimal> {
     let pattern = half_width(pattern, false);
-    let (before, after) = pattern.split_once("{}")?;
+    let (before, after) = split_at_hole(&pattern)?;
     // Fast path: a prefix without characters that have full-width forms
     // is searched in the text as it is, and only the few characters after
     // each match are normalised. Long report sections are not copied.
+    // (Those characters are ASCII: their bytes never occur inside another
+    // character's.)
     let plain = !before
-        .chars()
-        .any(|c| c.is_ascii_digit() || "%. ".contains(c));
+        .bytes()
+        .any(|b| b.is_ascii_digit() || matches!(b, b'%' | b'.' | b' '));
     let normalised;
     let text = if plain {
         text
@@ -234,6 +236,29 @@ pub fn extract(text: &str, pattern: &str) -> Option<Decimal> {
         while !text.is_char_boundary(from) && from < text.len() {
             from += 1;
         }
+    }
+    None
+}
+
+/// Does the pattern have a `{}` for the number?
+pub fn has_hole(pattern: &str) -> bool {
+    split_at_hole(pattern).is_some()
+}
+
+/// A pattern cut at its first `{}`: `split_once("{}")` without building
+/// a substring searcher for a two-byte needle on every call.
+fn split_at_hole(pattern: &str) -> Option<(&str, &str)> {
+    let bytes = pattern.as_bytes();
+    let mut from = 0;
+    while let Some(i) = bytes
+        .get(from..)
+        .and_then(|rest| memchr::memchr(b'{', rest))
+    {
+        let at = from + i;
+        if bytes.get(at + 1) == Some(&b'}') {
+            return Some((pattern.get(..at)?, pattern.get(at + 2..)?));
+        }
+        from = at + 1;
     }
     None
 }
