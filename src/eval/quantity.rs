@@ -116,8 +116,33 @@ fn leading_number(text: &str) -> Option<(Decimal, &str)> {
     Some((n, text.get(i..)?))
 }
 
+/// Can the cell be one quantity: after white space and a comparator, a
+/// digit (half- or full-width)? Otherwise its number would not lead, and
+/// `parse_quantity` would find none. (Making a cell half-width changes no
+/// comparator and no white space, so the answer is that of the converted
+/// cell.)
+fn starts_like_quantity(cell: &str) -> bool {
+    let mut rest = cell.trim();
+    for (written, _) in PREFIXES {
+        if let Some(r) = rest.strip_prefix(written) {
+            rest = r.trim_start();
+            break;
+        }
+    }
+    starts_with_digit(rest)
+}
+
 /// Read a cell as one quantity, or nothing.
 pub fn parse_quantity(cell: &str) -> Option<Quantity> {
+    // Most cells are prose: told apart before any copy is made of them.
+    if !starts_like_quantity(cell) {
+        return None;
+    }
+    read_quantity(cell)
+}
+
+/// `parse_quantity` without its first look.
+fn read_quantity(cell: &str) -> Option<Quantity> {
     let text = half_width(cell, true);
     let mut rest = text.trim();
     let mut comparator = "";
@@ -310,6 +335,34 @@ mod tests {
             q("小微企业平均担保率保持在0.5%以下，降低企业经营压力。"),
             None
         );
+    }
+
+    /// The first look turns away only cells the reading would turn away:
+    /// every short cell made of comparators, white space (ideographic
+    /// too), digits of both widths, points, commas and unit characters.
+    #[test]
+    fn the_first_look_loses_no_quantity() {
+        let pieces = [
+            "≥", "不低于", "＞", "<=", " ", "　", "1", "５", "．", ".", "，", ",", "万", "%", "以上",
+            "次", "提高",
+        ];
+        let n = pieces.len();
+        for a in 0..n {
+            for b in 0..n {
+                for c in 0..n {
+                    for d in [0, 4, 6, 9] {
+                        let cell: String = [a, b, c, d]
+                            .iter()
+                            .filter_map(|i| pieces.get(*i).copied())
+                            .collect();
+                        assert!(
+                            starts_like_quantity(&cell) || read_quantity(&cell).is_none(),
+                            "{cell}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]
