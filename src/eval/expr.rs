@@ -193,7 +193,7 @@ impl<'a> Env<'a> {
     /// reads pushed as `eval` pushes them: no record on the way is cloned.
     /// Nothing, and nothing pushed, for any other expression or a named
     /// value not yet evaluated (its base is looked at before any field).
-    #[inline]
+    #[inline(always)]
     fn peek<'s>(&'s self, e: &'s Expr, touched: &mut Vec<PlaceId>) -> Option<&'s Value> {
         // Most expressions asked are no path: answered before any set-up.
         match &e.kind {
@@ -203,6 +203,7 @@ impl<'a> Env<'a> {
         }
     }
 
+    #[inline(never)]
     fn peek_path<'s>(&'s self, e: &'s Expr, touched: &mut Vec<PlaceId>) -> Option<&'s Value> {
         // Down the chain of fields to its base, then back up: a loop, not
         // a call per field (rules read `t.funds.weight` everywhere).
