@@ -289,13 +289,7 @@ impl<'a> Env<'a> {
 
     /// `test` without keeping the places read.
     pub(crate) fn test_untracked(&mut self, e: &Expr) -> Result<bool, EvalError> {
-        let mut scratch = std::mem::take(&mut self.scratch);
-        let was = std::mem::replace(&mut self.tracking, false);
-        let result = self.test(e, &mut scratch);
-        self.tracking = was;
-        scratch.clear();
-        self.scratch = scratch;
-        result
+        self.untracked(|env, scratch| env.test(e, scratch))
     }
 
     /// Evaluate; `touched` collects the submission places read.
@@ -841,9 +835,14 @@ impl<'a> Env<'a> {
     /// Evaluate without keeping the places read (conditions, hints): reuses
     /// one buffer instead of allocating one per call.
     pub(crate) fn eval_untracked(&mut self, e: &Expr) -> R {
+        self.untracked(|env, scratch| env.eval(e, scratch))
+    }
+
+    /// Run `f` with places not kept: they go to the reused scratch buffer.
+    fn untracked<T>(&mut self, f: impl FnOnce(&mut Self, &mut Vec<PlaceId>) -> T) -> T {
         let mut scratch = std::mem::take(&mut self.scratch);
         let was = std::mem::replace(&mut self.tracking, false);
-        let result = self.eval(e, &mut scratch);
+        let result = f(self, &mut scratch);
         self.tracking = was;
         scratch.clear();
         self.scratch = scratch;

@@ -58,11 +58,10 @@ impl Phrase {
     }
 }
 
-/// Where in a long text one of `clues` (the values that produced an
-/// explanation) stands: the first clue found, with context; else the text's
-/// opening words.
-pub fn phrase_in(text: &str, clues: &[String]) -> Phrase {
-    let found = clues
+/// The first clue found in the text (one of at least two characters, or
+/// digits, and under 40), as character offsets.
+fn first_clue(text: &str, clues: &[String]) -> Option<(usize, usize)> {
+    clues
         .iter()
         .filter(|c| c.chars().count() >= 2 || c.chars().all(|ch| ch.is_ascii_digit()))
         .filter(|c| !c.is_empty() && c.chars().count() < 40)
@@ -70,8 +69,14 @@ pub fn phrase_in(text: &str, clues: &[String]) -> Phrase {
             let at = text.find(c.as_str())?;
             let start = text.get(..at)?.chars().count();
             Some((start, start + c.chars().count()))
-        });
-    let (start, end) = found.unwrap_or((0, 0));
+        })
+}
+
+/// Where in a long text one of `clues` (the values that produced an
+/// explanation) stands: the first clue found, with context; else the text's
+/// opening words.
+pub fn phrase_in(text: &str, clues: &[String]) -> Phrase {
+    let (start, end) = first_clue(text, clues).unwrap_or((0, 0));
     let from = start.saturating_sub(CONTEXT);
     let to = end + CONTEXT * 2;
     // The byte offsets of those four characters (the text's end for one
@@ -626,21 +631,12 @@ fn distinct_places(ids: &[PlaceId]) -> impl Iterator<Item = PlaceId> + '_ {
 
 #[cfg(test)]
 mod tests {
-    use super::{CONTEXT, Phrase, phrase_in};
+    use super::{CONTEXT, Phrase, first_clue, phrase_in};
 
     /// The phrase as first written: the text copied out as characters.
     fn by_characters(text: &str, clues: &[String]) -> Phrase {
         let chars: Vec<char> = text.chars().collect();
-        let found = clues
-            .iter()
-            .filter(|c| c.chars().count() >= 2 || c.chars().all(|ch| ch.is_ascii_digit()))
-            .filter(|c| !c.is_empty() && c.chars().count() < 40)
-            .find_map(|c| {
-                let at = text.find(c.as_str())?;
-                let start = text.get(..at)?.chars().count();
-                Some((start, start + c.chars().count()))
-            });
-        let (start, end) = found.unwrap_or((0, 0));
+        let (start, end) = first_clue(text, clues).unwrap_or((0, 0));
         let from = start.saturating_sub(CONTEXT);
         let to = (end + CONTEXT * 2).min(chars.len());
         let piece = |a: usize, b: usize| -> String {
