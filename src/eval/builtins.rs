@@ -184,6 +184,9 @@ fn distinct(items: &[Value]) -> Value {
     Value::List(out.into())
 }
 
+/// Separators of a `split` kept on the stack.
+const FEW_SEPARATORS: usize = 8;
+
 /// Cut text at any of the separators; trimmed, empty pieces dropped.
 /// One pass over the text: at each position the separators are tried
 /// (where two match, the shorter cuts, as it always has). Searching the
@@ -193,17 +196,28 @@ fn split(text: &Value, separators: &Value) -> Value {
     let (Value::Text(text), Value::List(seps)) = (text, separators) else {
         return Value::List(Arc::from([]));
     };
-    let mut seps: Vec<&[u8]> = seps
-        .iter()
-        .filter_map(|s| match s {
-            Value::Text(t) if !t.is_empty() => Some(t.as_bytes()),
-            _ => None,
-        })
-        .collect();
+    // A rule names a few separators: kept on the stack when they fit.
+    let mut few: [&[u8]; FEW_SEPARATORS] = [&[]; FEW_SEPARATORS];
+    let mut many: Vec<&[u8]> = Vec::new();
+    let texts = seps.iter().filter_map(|s| match s {
+        Value::Text(t) if !t.is_empty() => Some(t.as_bytes()),
+        _ => None,
+    });
+    let seps: &mut [&[u8]] = if seps.len() <= FEW_SEPARATORS {
+        let mut n = 0;
+        for (slot, t) in few.iter_mut().zip(texts) {
+            *slot = t;
+            n += 1;
+        }
+        few.get_mut(..n).unwrap_or_default()
+    } else {
+        many.extend(texts);
+        &mut many
+    };
     // Shortest first: the first that matches at a position is the cut.
     seps.sort_by_key(|s| s.len());
     let mut starts = [false; 256];
-    for s in &seps {
+    for s in seps.iter() {
         if let Some(first) = s.first().and_then(|b| starts.get_mut(usize::from(*b))) {
             *first = true;
         }

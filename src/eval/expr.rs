@@ -66,6 +66,9 @@ const SMALL_ARGS: usize = 4;
 /// Remembered function answers a submission usually needs room for.
 const ANSWERS_CAPACITY: usize = 256;
 
+/// Cells a submission's `quantity` and `split` answers usually need room for.
+const PARSED_CAPACITY: usize = 128;
+
 /// Fields a path read by reference may go through (deeper ones are
 /// evaluated).
 const MAX_PEEK_DEPTH: usize = 8;
@@ -105,7 +108,7 @@ impl<'a> Env<'a> {
             // the table is not grown (and rehashed) several times per unit.
             answers: HashMap::with_capacity_and_hasher(ANSWERS_CAPACITY, Default::default()),
             buffers: Vec::new(),
-            parsed: HashMap::default(),
+            parsed: HashMap::with_capacity_and_hasher(PARSED_CAPACITY, Default::default()),
         }
     }
 
