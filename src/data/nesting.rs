@@ -38,11 +38,25 @@ pub(super) fn too_deep(text: &str) -> Option<usize> {
     None
 }
 
+/// The bytes that open or close something, as a table: one look-up per
+/// byte instead of seven comparisons, on every byte outside strings.
+static MATTERS: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'#' as usize] = true;
+    table[b'"' as usize] = true;
+    table[b'\'' as usize] = true;
+    table[b'[' as usize] = true;
+    table[b'{' as usize] = true;
+    table[b']' as usize] = true;
+    table[b'}' as usize] = true;
+    table
+};
+
 /// The first byte from `from` on that opens or closes something.
 fn next(bytes: &[u8], from: usize) -> Option<usize> {
     let rest = bytes.get(from..)?;
     rest.iter()
-        .position(|c| matches!(c, b'#' | b'"' | b'\'' | b'[' | b'{' | b']' | b'}'))
+        .position(|&c| MATTERS.get(usize::from(c)) == Some(&true))
         .map(|i| from + i)
 }
 
