@@ -77,9 +77,7 @@ impl SourceFile {
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
         let offset = offset.min(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
         let starts = self.line_starts();
-        let line = starts
-            .partition_point(|start| *start <= offset)
-            .max(1);
+        let line = starts.partition_point(|start| *start <= offset).max(1);
         let line_start = starts.get(line - 1).copied().unwrap_or(0) as usize;
         let column = self
             .text
@@ -96,9 +94,8 @@ impl SourceFile {
 fn line_starts(text: &[u8]) -> Box<[u32]> {
     let mut starts = Vec::with_capacity(memchr::memchr_iter(b'\n', text).count() + 1);
     starts.push(0);
-    starts.extend(
-        memchr::memchr_iter(b'\n', text).map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
-    );
+    starts
+        .extend(memchr::memchr_iter(b'\n', text).map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)));
     starts.into_boxed_slice()
 }
 

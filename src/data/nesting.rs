@@ -38,17 +38,22 @@ pub(super) fn too_deep(text: &str) -> Option<usize> {
     None
 }
 
-/// The bytes that open or close something, as a table: one look-up per
-/// byte instead of seven comparisons, on every byte outside strings.
+/// Does a byte open or close something?
+const fn matters(c: u8) -> bool {
+    matches!(c, b'#' | b'"' | b'\'' | b'[' | b'{' | b']' | b'}')
+}
+
+/// `matters` for every byte, as a table: one look-up per byte instead of
+/// seven comparisons, on every byte outside strings.
 static MATTERS: [bool; 256] = {
     let mut table = [false; 256];
-    table[b'#' as usize] = true;
-    table[b'"' as usize] = true;
-    table[b'\'' as usize] = true;
-    table[b'[' as usize] = true;
-    table[b'{' as usize] = true;
-    table[b']' as usize] = true;
-    table[b'}' as usize] = true;
+    let mut rest: &mut [bool] = &mut table;
+    let mut c: u8 = 0;
+    while let [slot, tail @ ..] = rest {
+        *slot = matters(c);
+        rest = tail;
+        c = c.wrapping_add(1);
+    }
     table
 };
 
