@@ -1,7 +1,7 @@
 //! Source files and byte spans. Spans are converted from pest exactly once,
 //! in `syntax::build`; everything downstream carries this `Copy` type.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A half-open byte range into one source file.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -48,8 +48,10 @@ pub struct SourceFile {
     pub text: Arc<str>,
     /// The same, named, for miette.
     pub named: miette::NamedSource<Arc<str>>,
-    /// Byte offset of each line's start, for `line_col`.
-    line_starts: Arc<[u32]>,
+    /// Byte offset of each line's start, for `line_col`: made on the first
+    /// call, as most submissions are scored without one (a CSV report
+    /// names no line), and shared by the file's clones.
+    line_starts: Arc<OnceLock<Box<[u32]>>>,
 }
 
 impl SourceFile {
@@ -57,31 +59,26 @@ impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
         let (name, text) = (name.into(), text.into());
         let named = miette::NamedSource::new(name.clone(), Arc::clone(&text));
-        // Every submission read pays for this: `memchr` rather than a
-        // character-by-character search.
-        let line_starts = std::iter::once(0)
-            .chain(
-                memchr::memchr_iter(b'\n', text.as_bytes())
-                    .map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
-            )
-            .collect::<Vec<u32>>()
-            .into();
         SourceFile {
             name,
             text,
             named,
-            line_starts,
+            line_starts: Arc::default(),
         }
+    }
+
+    /// Byte offset of each line's start.
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts
+            .get_or_init(|| line_starts(self.text.as_bytes()))
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
         let offset = offset.min(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
-        let line = self
-            .line_starts
-            .partition_point(|start| *start <= offset)
-            .max(1);
-        let line_start = self.line_starts.get(line - 1).copied().unwrap_or(0) as usize;
+        let starts = self.line_starts();
+        let line = starts.partition_point(|start| *start <= offset).max(1);
+        let line_start = starts.get(line - 1).copied().unwrap_or(0) as usize;
         let column = self
             .text
             .get(line_start..offset as usize)
@@ -89,6 +86,17 @@ impl SourceFile {
             + 1;
         (line, column)
     }
+}
+
+/// Byte offset of each line's start in `text`. `memchr` rather than a
+/// byte-by-byte search (a hand-written SWAR scan measured slower); counted
+/// first, so the table is allocated once at its size.
+fn line_starts(text: &[u8]) -> Box<[u32]> {
+    let mut starts = Vec::with_capacity(memchr::memchr_iter(b'\n', text).count() + 1);
+    starts.push(0);
+    starts
+        .extend(memchr::memchr_iter(b'\n', text).map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)));
+    starts.into_boxed_slice()
 }
 
 /// Columns a monospace font gives `s`: CJK and full-width characters take

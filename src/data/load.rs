@@ -3,7 +3,7 @@
 //! every problem is collected, not just the first.
 
 use super::nesting::too_deep;
-use super::schema::{RecordId, Schema, Type};
+use super::schema::{RecordId, RecordType, Schema, Type};
 use super::value::{Key, Step, path_of};
 use super::{Date, MapValue, NO_PLACE, Place, PlaceId, Record, Value};
 use crate::diag::Code;
@@ -342,6 +342,16 @@ pub fn load_parsed(
     })
 }
 
+/// The index of the field named `key`, trying `expected` first. The
+/// checker refuses a record with two fields of one name, so the guess
+/// finds the same field as the search.
+fn field_index(record_type: &RecordType, expected: usize, key: &str) -> Option<usize> {
+    match record_type.fields.get(expected) {
+        Some(f) if f.name == key => Some(expected),
+        _ => record_type.field(key),
+    }
+}
+
 pub(super) fn span_of<T>(v: &Spanned<T>) -> Span {
     Span::new(0, v.span())
 }
@@ -433,13 +443,16 @@ impl Loader<'_> {
         let mut accounted = vec![false; field_count];
         let mut entries: Vec<_> = table.iter().collect();
         entries.sort_by_key(|(k, _)| k.span().start);
+        // Forms are written in the schema's order: the field after the last
+        // one found is tried before a search.
+        let mut expected = 0;
         for (key, value) in entries {
             let key_text: &str = key.get_ref();
             let key_span = Span::new(0, key.span());
             if top && key_text == "review" {
                 continue;
             }
-            let Some(index) = record_type.field(key_text) else {
+            let Some(index) = field_index(record_type, expected, key_text) else {
                 let known = record_type.fields.iter().map(|f| f.name.as_str());
                 let suggestion = did_you_mean(key_text, known);
                 for (i, f) in record_type.fields.iter().enumerate() {
@@ -479,6 +492,7 @@ impl Loader<'_> {
             if let Some(a) = accounted.get_mut(index) {
                 *a = true;
             }
+            expected = index + 1;
             let step = Step::Field(self.key(key));
             let (v, field_place) = self.value(&field.ty, value, place, step);
             if let (Some(allowed), Value::Text(t)) = (&field.one_of, &v) {

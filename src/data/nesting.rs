@@ -38,11 +38,30 @@ pub(super) fn too_deep(text: &str) -> Option<usize> {
     None
 }
 
+/// Does a byte open or close something?
+const fn matters(c: u8) -> bool {
+    matches!(c, b'#' | b'"' | b'\'' | b'[' | b'{' | b']' | b'}')
+}
+
+/// `matters` for every byte, as a table: one look-up per byte instead of
+/// seven comparisons, on every byte outside strings.
+static MATTERS: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut rest: &mut [bool] = &mut table;
+    let mut c: u8 = 0;
+    while let [slot, tail @ ..] = rest {
+        *slot = matters(c);
+        rest = tail;
+        c = c.wrapping_add(1);
+    }
+    table
+};
+
 /// The first byte from `from` on that opens or closes something.
 fn next(bytes: &[u8], from: usize) -> Option<usize> {
     let rest = bytes.get(from..)?;
     rest.iter()
-        .position(|c| matches!(c, b'#' | b'"' | b'\'' | b'[' | b'{' | b']' | b'}'))
+        .position(|&c| MATTERS.get(usize::from(c)) == Some(&true))
         .map(|i| from + i)
 }
 
