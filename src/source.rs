@@ -49,8 +49,8 @@ pub struct SourceFile {
     /// The same, named, for miette.
     pub named: miette::NamedSource<Arc<str>>,
     /// Byte offset of each line's start, for `line_col`: made on the first
-    /// call, as most submissions are scored without one (a CSV report
-    /// names no line), and shared by the file's clones.
+    /// call (loading and scoring name no line; a report does, for what it
+    /// shows), and shared by the file's clones.
     line_starts: Arc<OnceLock<Box<[u32]>>>,
 }
 
