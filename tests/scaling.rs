@@ -301,13 +301,11 @@ fn units_in_a_summary_are_linear() {
         |units| {
             let rows = (0..*units)
                 .map(|i| {
-                    jixiao::explain::SummaryRow::scored(
+                    jixiao::explain::SummaryRow::totals(
                         format!("unit-{i}.toml"),
                         &outcome,
-                        rules,
                         &submission,
                     )
-                    .brief()
                 })
                 .collect();
             let csv = jixiao::explain::summary_csv(&jixiao::explain::Summary::new(rows));

@@ -152,8 +152,8 @@ impl SummaryRow {
         Self::made(file.into(), outcome, submission, Some((rules, &report)))
     }
 
-    /// The row of a scored input without the findings and lost points
-    /// (`scored(…).brief()`): what a CSV batch keeps, made without
+    /// The row of a scored input without the findings and lost points,
+    /// which only the XLSX lists: what a CSV batch keeps, made without
     /// resolving a single place of the submission, which the lines of the
     /// findings and lost points would cost and the CSV never shows.
     pub fn totals(
@@ -263,16 +263,6 @@ impl SummaryRow {
                 deductions,
             }),
         }
-    }
-
-    /// The same row without the findings and lost points, which only the
-    /// XLSX lists: what a CSV batch keeps per unit.
-    pub fn brief(mut self) -> SummaryRow {
-        if let Ok(s) = &mut self.result {
-            s.findings = Vec::new();
-            s.deductions = Vec::new();
-        }
-        self
     }
 
     /// The row of an input that could not be loaded or scored.

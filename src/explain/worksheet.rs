@@ -19,8 +19,8 @@ use crate::eval::outcome::{Basis, NodeOutcome, Outcome};
 use crate::ir::{Method, NodeIr, NodeIrKind, Plan, RuleSet, TierIr};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
-    Color, DataValidation, DataValidationRule, DocProperties, ExcelDateTime, Format, FormatAlign,
-    FormatBorder, Url, Workbook, Worksheet, XlsxError,
+    Color, DataValidation, DataValidationRule, Format, FormatAlign, FormatBorder, Url, Worksheet,
+    XlsxError,
 };
 
 /// One unit's package, scored without judgments.
@@ -128,14 +128,7 @@ impl Formats {
 }
 
 fn build(units: &[WorksheetUnit<'_>]) -> Result<Vec<u8>, XlsxError> {
-    let mut book = Workbook::new();
-    let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
-    book.set_properties(
-        &DocProperties::new()
-            .set_title("绩效自评工作考核评审表")
-            .set_author("jixiao")
-            .set_creation_datetime(&created),
-    );
+    let mut book = super::xlsx::workbook("绩效自评工作考核评审表", "jixiao")?;
     let f = Formats::new();
     let mut titles: Vec<&str> = Vec::new();
     for u in units {
@@ -459,9 +452,7 @@ fn write_units(
         sheet.write_string_with_format(row, 2, &u.file, &f.cell)?;
         match u.received_on {
             Some(d) => {
-                let (y, m, day) = d.parts();
-                let when = ExcelDateTime::from_ymd(u16::try_from(y).unwrap_or(1900), m, day)?;
-                sheet.write_datetime_with_format(row, 3, &when, &f.date)?;
+                sheet.write_datetime_with_format(row, 3, &super::xlsx::excel_date(d)?, &f.date)?;
             }
             None => {
                 sheet.write_blank(row, 3, &f.fill)?;

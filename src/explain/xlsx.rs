@@ -47,14 +47,7 @@ impl SummaryBook {
     }
 
     fn start() -> Result<SummaryBook, XlsxError> {
-        let mut book = Workbook::new();
-        let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
-        book.set_properties(
-            &DocProperties::new()
-                .set_title("绩效自评工作考核评分汇总")
-                .set_author("区财政局")
-                .set_creation_datetime(&created),
-        );
+        let mut book = workbook("绩效自评工作考核评分汇总", "区财政局")?;
         let formats = Formats::new();
         let pending = Sheet::new(&mut book, "待评审", &texts(&PENDING_HEADERS), &formats, 1)?;
         let findings = Sheet::new(&mut book, "检查发现", &texts(&FINDING_HEADERS), &formats, 1)?;
@@ -130,6 +123,26 @@ impl SummaryBook {
         }
         book.save_to_writer(out)
     }
+}
+
+/// A workbook titled `title`, its creation date fixed so that the same
+/// inputs give the same bytes (the summary and the review worksheet).
+pub(super) fn workbook(title: &str, author: &str) -> Result<Workbook, XlsxError> {
+    let mut book = Workbook::new();
+    let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
+    book.set_properties(
+        &DocProperties::new()
+            .set_title(title)
+            .set_author(author)
+            .set_creation_datetime(&created),
+    );
+    Ok(book)
+}
+
+/// A date as Excel's, for a cell formatted as a date.
+pub(super) fn excel_date(d: crate::data::Date) -> Result<ExcelDateTime, XlsxError> {
+    let (y, m, day) = d.parts();
+    ExcelDateTime::from_ymd(u16::try_from(y).unwrap_or(1900), m, day)
 }
 
 /// Every sheet keeps its rows in a file of the system's temporary folder
@@ -278,9 +291,7 @@ impl Sheet {
                 }
                 Cell::Int(n) => sheet.write_number_with_format(rr, cc, *n as f64, &f.number)?,
                 Cell::Date(d) => {
-                    let (y, m, day) = d.parts();
-                    let when = ExcelDateTime::from_ymd(u16::try_from(y).unwrap_or(1900), m, day)?;
-                    sheet.write_datetime_with_format(rr, cc, &when, &f.date)?
+                    sheet.write_datetime_with_format(rr, cc, &excel_date(*d)?, &f.date)?
                 }
             };
         }
