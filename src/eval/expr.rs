@@ -201,8 +201,30 @@ impl<'a> Env<'a> {
         // Most expressions asked are no path: answered before any set-up.
         match &e.kind {
             ExprIr::Const(v) => Some(v),
-            ExprIr::Field(..) | ExprIr::Slot(_) | ExprIr::Root => self.peek_path(e, touched),
+            // The commonest path, a loop item's field (`r.name`), read here
+            // without walking the chain.
+            ExprIr::Field(target, index) => match &target.kind {
+                ExprIr::Slot(slot) => match self.plain_slot(*slot) {
+                    Some(item) => Some(field_ref(item, *index, touched)),
+                    None => self.peek_path(e, touched),
+                },
+                _ => self.peek_path(e, touched),
+            },
+            ExprIr::Slot(_) | ExprIr::Root => self.peek_path(e, touched),
             _ => None,
+        }
+    }
+
+    /// A slot's value when it is evaluated and carries no places of its
+    /// own (a loop item, a function's argument): nothing to add on reading.
+    #[inline(always)]
+    fn plain_slot(&self, slot: u32) -> Option<&Value> {
+        let i = slot as usize;
+        let no_places = self.slot_places.get(i).is_some_and(|(s, e)| s == e);
+        let evaluated = self.deferred.get(i).is_some_and(Option::is_none);
+        match no_places && evaluated {
+            true => self.slots.get(i),
+            false => None,
         }
     }
 
@@ -237,22 +259,7 @@ impl<'a> Env<'a> {
             _ => return None,
         };
         for index in fields.get(..depth)?.iter().rev() {
-            let Value::Record(record) = value else {
-                return Some(&ABSENT);
-            };
-            value = record.fields.get(*index).unwrap_or(&ABSENT);
-            // Scalars are the cells a rule reads; records and lists are
-            // containers.
-            if !matches!(value, Value::Record(_) | Value::List(_) | Value::Map(_)) {
-                if let Some(p) = record
-                    .places
-                    .get(*index)
-                    .copied()
-                    .filter(|p| *p != NO_PLACE)
-                {
-                    touched.push(p);
-                }
-            }
+            value = field_ref(value, *index, touched);
         }
         Some(value)
     }
@@ -1016,22 +1023,29 @@ fn apply(op: BinOp, x: &Value, y: &Value, touched: &[PlaceId], divisor_from: usi
 }
 
 /// Blank and false are false.
-pub(crate) fn truthy(v: &Value) -> bool {
-    matches!(v, Value::Bool(true))
-}
-
-fn field(target: &Value, index: usize, touched: &mut Vec<PlaceId>) -> Value {
+/// A record's field by reference, its place pushed if it is a cell
+/// (scalars are the cells a rule reads; records and lists are containers).
+/// Blank for anything but a record.
+#[inline(always)]
+fn field_ref<'v>(target: &'v Value, index: usize, touched: &mut Vec<PlaceId>) -> &'v Value {
     let Value::Record(record) = target else {
-        return Value::Absent;
+        return &ABSENT;
     };
-    let value = record.fields.get(index).cloned().unwrap_or_default();
-    // Scalars are the cells a rule reads; records and lists are containers.
+    let value = record.fields.get(index).unwrap_or(&ABSENT);
     if !matches!(value, Value::Record(_) | Value::List(_) | Value::Map(_)) {
         if let Some(p) = record.places.get(index).copied().filter(|p| *p != NO_PLACE) {
             touched.push(p);
         }
     }
     value
+}
+
+pub(crate) fn truthy(v: &Value) -> bool {
+    matches!(v, Value::Bool(true))
+}
+
+fn field(target: &Value, index: usize, touched: &mut Vec<PlaceId>) -> Value {
+    field_ref(target, index, touched).clone()
 }
 
 fn index_value(target: &Value, index: &Value, touched: &mut Vec<PlaceId>) -> Value {
