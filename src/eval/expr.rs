@@ -312,7 +312,13 @@ impl<'a> Env<'a> {
             ExprIr::Const(v) => v.clone(),
             ExprIr::Root => self.root.clone(),
             ExprIr::Slot(slot) => {
-                self.force(*slot)?;
+                if self
+                    .deferred
+                    .get(*slot as usize)
+                    .is_some_and(Option::is_some)
+                {
+                    self.force(*slot)?;
+                }
                 let (s, end) = self
                     .slot_places
                     .get(*slot as usize)
@@ -403,7 +409,10 @@ impl<'a> Env<'a> {
             &mut large
         };
         for (value, a) in values.iter_mut().zip(args) {
-            *value = self.eval(a, touched)?;
+            *value = match self.peek(a, touched) {
+                Some(v) => v.clone(),
+                None => self.eval(a, touched)?,
+            };
         }
         let functions = self.functions;
         let Some(function) = functions.get(index) else {
