@@ -53,6 +53,10 @@ pub(crate) struct Env<'a> {
     /// reads only its arguments and the parameters, so its answer is the
     /// same for the same arguments throughout an evaluation.
     answers: HashMap<(usize, [Arg; index::MAX_ARGS]), Value>,
+    /// The same answers of one-argument functions by (function, the
+    /// address of the text or list given), with the argument kept so that
+    /// no other value takes its address during the evaluation.
+    by_cell: HashMap<(usize, usize), (Value, Value)>,
     /// Emptied place buffers of finished `bind`s, for the next.
     buffers: Vec<Vec<PlaceId>>,
     /// Answers of `quantity` and `split` by (built-in, the
@@ -107,6 +111,7 @@ impl<'a> Env<'a> {
             // Sized for the cells a year's rules ask functions about, so
             // the table is not grown (and rehashed) several times per unit.
             answers: HashMap::with_capacity_and_hasher(ANSWERS_CAPACITY, Default::default()),
+            by_cell: HashMap::with_capacity_and_hasher(ANSWERS_CAPACITY, Default::default()),
             buffers: Vec::new(),
             parsed: HashMap::with_capacity_and_hasher(PARSED_CAPACITY, Default::default()),
         }
@@ -418,13 +423,32 @@ impl<'a> Env<'a> {
         let Some(function) = functions.get(index) else {
             return Ok(Value::Absent);
         };
-        let key = match function.remembered && self.indexing {
+        let remembered = function.remembered && self.indexing;
+        // One text argument, a cell most often (`written(r.name)`, asked
+        // by several criteria and checks): found by the text's address
+        // before a key of its contents is built and hashed.
+        let cell = match (remembered, &*values) {
+            (true, [one]) => identity(one).map(|id| (index, id)),
+            _ => None,
+        };
+        if let Some((_, answer)) = cell.as_ref().and_then(|c| self.by_cell.get(c)) {
+            return Ok(answer.clone());
+        }
+        let key = match remembered {
             true => Arg::all(values).map(|args| (index, args)),
             false => None,
         };
         if let Some(answer) = key.as_ref().and_then(|k| self.answers.get(k)) {
-            return Ok(answer.clone());
+            let answer = answer.clone();
+            if let (Some(c), [one]) = (cell, &*values) {
+                self.by_cell.insert(c, (one.clone(), answer.clone()));
+            }
+            return Ok(answer);
         }
+        let kept = match cell {
+            Some(_) => values.first().cloned(),
+            None => None,
+        };
         // Arguments are all evaluated before any is bound, so a call
         // nested in another call's arguments cannot clobber them.
         for (slot, value) in function.params.iter().zip(values.iter_mut()) {
@@ -437,6 +461,9 @@ impl<'a> Env<'a> {
         // places anyway is not remembered.
         if let Some(key) = key.filter(|_| touched.len() == read) {
             self.answers.insert(key, value.clone());
+            if let (Some(c), Some(one)) = (cell, kept) {
+                self.by_cell.insert(c, (one, value.clone()));
+            }
         }
         Ok(value)
     }
