@@ -33,52 +33,47 @@ fn run_steps<'a>(
     items: &mut Vec<PlaceId>,
     findings: &mut Vec<Finding>,
 ) -> Result<(), EvalError> {
-    let Some((step, rest)) = steps.split_first() else {
-        return Ok(());
-    };
-    let outcome = match step {
-        CheckStepIr::For { slot, list, body } => {
-            let list = match env.eval_untracked(list) {
-                Ok(Value::List(l)) => l,
-                // A blank list has no items; a braced loop still goes on.
-                Ok(_) => std::sync::Arc::from([]),
-                Err(e) => return undefined(env, check, e, items, findings),
-            };
-            for item in list.iter() {
-                let place = match item {
-                    Value::Record(r) => r.place,
-                    _ => NO_PLACE,
+    // A loop over the steps; a `for` recurses once per item.
+    for (at, step) in steps.iter().enumerate() {
+        match step {
+            CheckStepIr::For { slot, list, body } => {
+                let rest = steps.get(at + 1..).unwrap_or(&[]);
+                let list = match env.eval_untracked(list) {
+                    Ok(Value::List(l)) => l,
+                    // A blank list has no items; a braced loop still goes on.
+                    Ok(_) => std::sync::Arc::from([]),
+                    Err(e) => return undefined(env, check, e, items, findings),
                 };
-                items.push(place);
-                if let Some(s) = env.slots.get_mut(*slot as usize) {
-                    *s = item.clone();
+                for item in list.iter() {
+                    let place = match item {
+                        Value::Record(r) => r.place,
+                        _ => NO_PLACE,
+                    };
+                    items.push(place);
+                    if let Some(s) = env.slots.get_mut(*slot as usize) {
+                        *s = item.clone();
+                    }
+                    if let Some(p) = env.slot_places.get_mut(*slot as usize) {
+                        *p = (0, 0);
+                    }
+                    let result =
+                        run_steps(env, check, body.as_deref().unwrap_or(rest), items, findings);
+                    items.pop();
+                    result?;
                 }
-                if let Some(p) = env.slot_places.get_mut(*slot as usize) {
-                    *p = (0, 0);
+                // An unbraced loop ran the rest of the steps for each item.
+                if body.is_none() {
+                    return Ok(());
                 }
-                let result =
-                    run_steps(env, check, body.as_deref().unwrap_or(rest), items, findings);
-                items.pop();
-                result?;
             }
-            return match body {
-                Some(_) => run_steps(env, check, rest, items, findings),
-                None => Ok(()),
-            };
+            CheckStepIr::Let(l) => env.defer(l.slot, &l.expr),
+            CheckStepIr::Raise(r) => match raise(env, check, r) {
+                Ok(finding) => findings.extend(finding),
+                Err(e) => return undefined(env, check, e, items, findings),
+            },
         }
-        CheckStepIr::Let(l) => {
-            env.defer(l.slot, &l.expr);
-            Ok(None)
-        }
-        CheckStepIr::Raise(raise) => self::raise(env, check, raise),
-    };
-    match outcome {
-        Ok(finding) => {
-            findings.extend(finding);
-            run_steps(env, check, rest, items, findings)
-        }
-        Err(e) => undefined(env, check, e, items, findings),
     }
+    Ok(())
 }
 
 /// A zero denominator becomes a finding; any other failure stops scoring.
