@@ -428,22 +428,18 @@ impl<'a> Env<'a> {
         // by several criteria and checks): found by the text's address
         // before a key of its contents is built and hashed.
         let cell = match (remembered, &*values) {
-            (true, [one]) => identity(one).map(|id| (index, id)),
+            (true, [one @ (Value::Text(_) | Value::Absent)]) => identity(one).map(|id| (index, id)),
             _ => None,
         };
         if let Some((_, answer)) = cell.as_ref().and_then(|c| self.by_cell.get(c)) {
             return Ok(answer.clone());
         }
-        let key = match remembered {
+        let key = match remembered && cell.is_none() {
             true => Arg::all(values).map(|args| (index, args)),
             false => None,
         };
         if let Some(answer) = key.as_ref().and_then(|k| self.answers.get(k)) {
-            let answer = answer.clone();
-            if let (Some(c), [one]) = (cell, &*values) {
-                self.by_cell.insert(c, (one.clone(), answer.clone()));
-            }
-            return Ok(answer);
+            return Ok(answer.clone());
         }
         let kept = match cell {
             Some(_) => values.first().cloned(),
@@ -459,9 +455,10 @@ impl<'a> Env<'a> {
         // Scalar arguments carry no places into the body, which
         // reads nothing else of the submission: an answer that read
         // places anyway is not remembered.
-        if let Some(key) = key.filter(|_| touched.len() == read) {
-            self.answers.insert(key, value.clone());
-            if let (Some(c), Some(one)) = (cell, kept) {
+        if touched.len() == read {
+            if let Some(key) = key {
+                self.answers.insert(key, value.clone());
+            } else if let (Some(c), Some(one)) = (cell, kept) {
                 self.by_cell.insert(c, (one, value.clone()));
             }
         }
