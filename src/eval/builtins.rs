@@ -228,7 +228,13 @@ fn split(text: &Value, separators: &Value) -> Value {
     let mut at = 0;
     let push = |from: usize, to: usize, pieces: &mut Vec<Value>| {
         let piece = text.get(from..to).unwrap_or("").trim();
-        if !piece.is_empty() {
+        if piece.is_empty() {
+            return;
+        }
+        if piece.len() == text.len() {
+            // No separator and nothing trimmed: the text itself, shared.
+            pieces.push(Value::Text(Arc::clone(text)));
+        } else {
             pieces.push(Value::text(piece));
         }
     };
