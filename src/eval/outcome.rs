@@ -187,14 +187,62 @@ pub struct JudgmentShown {
     pub score: Decimal,
     /// The reviewer's note.
     pub note: Option<String>,
-    /// Where it is written, in words (`评审表.xlsx 评审!H12`).
-    pub at: String,
+    /// Where it is written (`评审表.xlsx 评审!H12`).
+    pub at: JudgmentAt,
     /// Written in the submission's own `[review]` (reports then show the
     /// submission's snippet instead of `at`).
     pub in_submission: bool,
     /// When the reviewer judged, if the review says.
     pub reviewed_on: Option<crate::data::Date>,
 }
+
+/// Where a judgment is written, put in words only when a report shows it:
+/// naming a line of a file means counting the file's lines, and scoring
+/// alone (or a CSV summary) never shows it.
+#[derive(Clone, Debug)]
+pub enum JudgmentAt {
+    /// A line of a TOML file, at the judgment's id; `table`: the
+    /// submission's own `[review.<table>]`.
+    Line {
+        /// The file.
+        file: crate::source::SourceFile,
+        /// The byte offset of the judgment's id.
+        offset: u32,
+        /// The criterion's id, when the file is the submission.
+        table: Option<String>,
+    },
+    /// A review worksheet's cell, in words (`评审表.xlsx 评审!H12`).
+    Cell(String),
+}
+
+impl std::fmt::Display for JudgmentAt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JudgmentAt::Line {
+                file,
+                offset,
+                table,
+            } => {
+                let (line, column) = file.line_col(*offset);
+                write!(f, "{}:{line}:{column}", file.name)?;
+                match table {
+                    Some(id) => write!(f, "（[review.{id}]）"),
+                    None => Ok(()),
+                }
+            }
+            JudgmentAt::Cell(words) => f.write_str(words),
+        }
+    }
+}
+
+/// The same place in the same words.
+impl PartialEq for JudgmentAt {
+    fn eq(&self, other: &Self) -> bool {
+        self.to_string() == other.to_string()
+    }
+}
+
+impl Eq for JudgmentAt {}
 
 impl JudgmentShown {
     /// `张三`, or `评审人` when unsigned.

@@ -5,7 +5,7 @@
 //! says. Errors point at the judgment where it is written (the submission's
 //! `[review]`, a review file, a worksheet cell) and at the rule it breaks.
 
-use super::outcome::{Deduction, DeductionKind, Finding, JudgmentShown};
+use super::outcome::{Deduction, DeductionKind, Finding, JudgmentAt, JudgmentShown};
 use crate::data::{Judgment, Origin, Submission};
 use crate::diag::Code;
 use crate::diag::Problem;
@@ -97,15 +97,16 @@ fn who(j: &Judgment) -> String {
 }
 
 /// Where a judgment is written, in words.
-fn place_words(submission: &Submission, j: &Judgment) -> String {
-    let at = |file: &SourceFile, span: Span| {
-        let (line, column) = file.line_col(span.start);
-        format!("{}:{line}:{column}", file.name)
+fn place_words(submission: &Submission, j: &Judgment) -> JudgmentAt {
+    let line = |file: &SourceFile, table: Option<String>| JudgmentAt::Line {
+        file: file.clone(),
+        offset: j.id_span.start,
+        table,
     };
     match &j.origin {
-        Origin::Submission => format!("{}（[review.{}]）", at(&submission.source, j.id_span), j.id),
-        Origin::File(file) => at(file, j.id_span),
-        Origin::Sheet(row) => row.cell(Field::Score.column()),
+        Origin::Submission => line(&submission.source, Some(j.id.clone())),
+        Origin::File(file) => line(file, None),
+        Origin::Sheet(row) => JudgmentAt::Cell(row.cell(Field::Score.column())),
     }
 }
 

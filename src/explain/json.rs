@@ -363,7 +363,7 @@ fn judgments(w: &mut JsonWriter<'_>, all: &[JudgmentShown], combined: Option<cra
         w.key("note");
         w.opt_string(j.note.as_deref());
         w.key("at");
-        w.string(&j.at);
+        w.string(&j.at.to_string());
         w.key("combined");
         w.string(how);
         w.close_object();
