@@ -49,13 +49,15 @@ pub(crate) struct Env<'a> {
     /// `contains(list, x)` on long lists: the list's scalar items as a set,
     /// by the list's address (the list is kept so the address stays its).
     sets: HashMap<usize, (Arc<[Value]>, HashSet<Key>)>,
-    /// Rule functions' answers by (function, scalar arguments). A function
-    /// reads only its arguments and the parameters, so its answer is the
-    /// same for the same arguments throughout an evaluation.
+    /// Rule functions' answers by (function, scalar arguments), for calls
+    /// other than with one text (`by_cell`). A function reads only its
+    /// arguments and the parameters, so its answer is the same for the
+    /// same arguments throughout an evaluation.
     answers: HashMap<(usize, [Arg; index::MAX_ARGS]), Value>,
-    /// The same answers of one-argument functions by (function, the
-    /// address of the text or list given), with the argument kept so that
-    /// no other value takes its address during the evaluation.
+    /// The answers of functions given one text, by (function, the text's
+    /// address; 0 for a blank), with the text kept so that no other text
+    /// takes its address during the evaluation. Cells are shared, not
+    /// copied, so the same cell has the same address.
     by_cell: HashMap<(usize, usize), (Value, Value)>,
     /// Emptied place buffers of finished `bind`s, for the next.
     buffers: Vec<Vec<PlaceId>>,
@@ -425,8 +427,8 @@ impl<'a> Env<'a> {
         };
         let remembered = function.remembered && self.indexing;
         // One text argument, a cell most often (`written(r.name)`, asked
-        // by several criteria and checks): found by the text's address
-        // before a key of its contents is built and hashed.
+        // by several criteria and checks): found by the text's address, no
+        // key of its contents built and hashed.
         let cell = match (remembered, &*values) {
             (true, [one @ (Value::Text(_) | Value::Absent)]) => identity(one).map(|id| (index, id)),
             _ => None,
@@ -1055,7 +1057,6 @@ fn apply(op: BinOp, x: &Value, y: &Value, touched: &[PlaceId], divisor_from: usi
     })
 }
 
-/// Blank and false are false.
 /// A record's field by reference, its place pushed if it is a cell
 /// (scalars are the cells a rule reads; records and lists are containers).
 /// Blank for anything but a record.
@@ -1073,6 +1074,7 @@ fn field_ref<'v>(target: &'v Value, index: usize, touched: &mut Vec<PlaceId>) ->
     value
 }
 
+/// Blank and false are false.
 pub(crate) fn truthy(v: &Value) -> bool {
     matches!(v, Value::Bool(true))
 }
