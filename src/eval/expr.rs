@@ -133,7 +133,9 @@ impl<'a> Env<'a> {
         }
     }
 
-    /// Evaluate a deferred named value now, if it has not been.
+    /// Evaluate a deferred named value now, if it has not been. Inline:
+    /// most reads find it evaluated already.
+    #[inline]
     pub(crate) fn force(&mut self, slot: u32) -> Result<(), EvalError> {
         match self.deferred.get_mut(slot as usize).and_then(Option::take) {
             Some(expr) => self.bind(slot, expr),
@@ -319,13 +321,7 @@ impl<'a> Env<'a> {
             ExprIr::Const(v) => v.clone(),
             ExprIr::Root => self.root.clone(),
             ExprIr::Slot(slot) => {
-                if self
-                    .deferred
-                    .get(*slot as usize)
-                    .is_some_and(Option::is_some)
-                {
-                    self.force(*slot)?;
-                }
+                self.force(*slot)?;
                 let (s, end) = self
                     .slot_places
                     .get(*slot as usize)
