@@ -88,6 +88,36 @@ impl SourceFile {
     }
 }
 
+/// miette names a place `file:line:column` with the column in bytes; the
+/// JSON report and every other message count characters, and an editor's
+/// "go to line:column" does too. The same span, its column in characters.
+impl miette::SourceCode for SourceFile {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let contents = self
+            .named
+            .read_span(span, context_lines_before, context_lines_after)?;
+        if context_lines_before > 0 {
+            // Starts at a line's start: column 0 either way.
+            return Ok(contents);
+        }
+        let offset = u32::try_from(span.offset()).unwrap_or(u32::MAX);
+        let (_, column) = self.line_col(offset);
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            contents.name().unwrap_or(&self.name).to_string(),
+            contents.data(),
+            *contents.span(),
+            contents.line(),
+            column - 1,
+            contents.line_count(),
+        )))
+    }
+}
+
 /// Byte offset of each line's start in `text`. `memchr` rather than a
 /// byte-by-byte search (a hand-written SWAR scan measured slower); counted
 /// first, so the table is allocated once at its size.
@@ -146,11 +176,19 @@ pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
+    did_you_mean_name(name, candidates).map(|c| format!("您是不是想写 `{c}`？"))
+}
+
+/// The candidate `did_you_mean` suggests.
+pub fn did_you_mean_name<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = (name.chars().count() / 3).max(1);
     candidates
         .into_iter()
         .map(|c| (edit_distance(name, c), c))
         .filter(|(d, _)| *d <= limit)
         .min()
-        .map(|(_, c)| format!("您是不是想写 `{c}`？"))
+        .map(|(_, c)| c)
 }

@@ -258,6 +258,80 @@ fn diff_traces_an_earlier_deadline_to_its_rule_line() {
 }
 
 #[test]
+fn diff_tells_full_marks_moved_from_points_lost() {
+    // Five points moved from 实施评价 to 自评报告: the unit keeps full marks
+    // on both, so the criteria's lines must show their full marks, and the
+    // sections' own lines are causes too.
+    let dir = copy_rules("moved-points");
+    let sheet = dir.join("sheet.jx");
+    let mut text = std::fs::read_to_string(&sheet).expect("read");
+    for (from, to) in [
+        (
+            "section implementation \"实施评价\" max 30",
+            "section implementation \"实施评价\" max 25",
+        ),
+        (
+            "criterion self_check \"单位自查\" max 20",
+            "criterion self_check \"单位自查\" max 15",
+        ),
+        ("deduct 1 per undone cap 20", "deduct 1 per undone cap 15"),
+        (
+            "section self_report \"自评报告\" max 70",
+            "section self_report \"自评报告\" max 75",
+        ),
+        (
+            "section completeness \"自评报告的完整性\" max 15",
+            "section completeness \"自评报告的完整性\" max 20",
+        ),
+        (
+            "criterion body \"正文内容齐全\" max 8",
+            "criterion body \"正文内容齐全\" max 13",
+        ),
+    ] {
+        assert!(text.contains(from), "{from}");
+        text = text.replace(from, to);
+    }
+    std::fs::write(&sheet, text).expect("write");
+    let new = dir.to_str().expect("utf-8");
+    let example = "examples/2022/yueyanglou-finance-office.toml";
+    let out = jixiao(&["diff", "--old", "rules/2022", "--new", new, example]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    for line in [
+        "95 → 95（总分不变）",
+        "self_check 单位自查：20（满分 20） → 15（满分 15）",
+        "implementation 实施评价：30（满分 30） → 25（满分 25）",
+        "sheet.jx:19（影响 implementation）",
+        "sheet.jx:43（影响 self_report）",
+        "sheet.jx:47（影响 body）",
+    ] {
+        assert!(text.contains(line), "no `{line}` in:\n{text}");
+    }
+    let json = jixiao(&[
+        "diff",
+        "--old",
+        "rules/2022",
+        "--new",
+        new,
+        "--format",
+        "json",
+        example,
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    let body = json["units"][0]["criteria"]
+        .as_array()
+        .expect("criteria")
+        .iter()
+        .find(|c| c["id"] == "body")
+        .expect("body changed");
+    assert_eq!(body["max"], serde_json::json!(["8", "13"]));
+}
+
+#[test]
 fn diff_of_identical_rules_changes_nothing() {
     let out = jixiao(&[
         "diff",

@@ -6,8 +6,9 @@ use crate::ast::{self, AggKind, BinOp, ExprKind};
 use crate::data::Value;
 use crate::data::schema::{FieldType, RecordType, Type};
 use crate::diag::Code;
+use crate::diag::Problem;
 use crate::ir::{Builtin, Expr, ExprIr};
-use crate::source::{Span, did_you_mean};
+use crate::source::{Span, did_you_mean, did_you_mean_name};
 
 /// What names an expression may see.
 pub(super) struct Scope {
@@ -250,14 +251,43 @@ impl Checker {
             );
             return (make(ExprIr::Const(Value::Absent)), Type::Any);
         }
-        self.error_help(
+        let file = self.file(span);
+        let mut problem = Problem::error(
             Code::RulesUnknownName,
             format!("未知的名称 `{name}`"),
+            &file,
             span,
             "没有这个名称",
-            help,
-        );
+        )
+        .with_help_opt(help.clone());
+        // The close name is a definition of the folder: the typo may be
+        // there rather than here (a misspelt `param` makes every correct
+        // use unknown). Show where it is defined.
+        if let Some(defined) = help
+            .as_ref()
+            .and_then(|_| self.close_definition(name, &candidates))
+        {
+            let defined_file = self.file(defined);
+            problem = problem.with_related(Problem::error(
+                Code::RulesUnknownName,
+                "相近的名称定义在这里：如果这里写错了，请改正这里的定义",
+                &defined_file,
+                defined,
+                "相近的名称",
+            ));
+        }
+        self.problems.push(problem);
         (make(ExprIr::Const(Value::Absent)), Type::Any)
+    }
+
+    /// Where the name `did_you_mean` suggests for `name` is defined, when
+    /// it is a parameter, a top-level `let` or a function of the folder.
+    fn close_definition(&self, name: &str, candidates: &[String]) -> Option<Span> {
+        let suggested = did_you_mean_name(name, candidates.iter().map(String::as_str))?;
+        self.definitions
+            .iter()
+            .find(|d| d.name == suggested)
+            .map(|d| d.extent)
     }
 
     fn compile_field(&mut self, target: &ast::Expr, field: &ast::Name, scope: &mut Scope) -> Typed {

@@ -93,6 +93,15 @@ pub struct CriterionChange {
     pub old: Option<Score>,
     /// After.
     pub new: Option<Score>,
+    /// Its full marks before and after (absent: no such criterion).
+    pub max: (Option<Decimal>, Option<Decimal>),
+}
+
+impl CriterionChange {
+    /// Did its full marks change (not only the unit's score)?
+    pub fn max_changed(&self) -> bool {
+        matches!(self.max, (Some(a), Some(b)) if a != b)
+    }
 }
 
 /// A finding that appeared or disappeared.
@@ -100,8 +109,8 @@ pub struct CriterionChange {
 pub struct FindingChange {
     /// Check id.
     pub id: String,
-    /// `error`, `warning`, `info`.
-    pub severity: String,
+    /// Error, warning or info.
+    pub severity: crate::ir::Severity,
     /// Its message.
     pub message: String,
 }
@@ -179,7 +188,7 @@ fn findings(outcome: &Outcome) -> Vec<FindingChange> {
         .iter()
         .map(|f| FindingChange {
             id: f.id.clone(),
-            severity: f.severity.as_str().to_string(),
+            severity: f.severity,
             message: f.message.clone(),
         })
         .collect();
@@ -217,12 +226,14 @@ pub fn compare(
     for n in &new_nodes {
         let before = old_nodes.iter().find(|o| o.id == n.id);
         let (b, a) = (before.map(|o| Score::of_node(o)), Some(Score::of_node(n)));
-        if b != a {
+        let max = (before.map(|o| o.max), Some(n.max));
+        if b != a || max.0 != max.1 {
             criteria.push(CriterionChange {
                 id: n.id.clone(),
                 title: n.title.clone(),
                 old: b,
                 new: a,
+                max,
             });
         }
     }
@@ -235,6 +246,7 @@ pub fn compare(
             title: o.title.clone(),
             old: Some(Score::of_node(o)),
             new: None,
+            max: (Some(o.max), None),
         });
     }
     let (old_findings, new_findings) = (findings(old), findings(new));
@@ -252,12 +264,26 @@ pub fn compare(
         })
         .map(|c| c.id.clone())
         .collect();
+    // A section whose full marks changed: its own line is a cause too
+    // (its criteria's lines are theirs).
+    let header_ids: Vec<String> = criteria
+        .iter()
+        .filter(|c| c.max_changed() && !leaf_ids.contains(&c.id))
+        .map(|c| c.id.clone())
+        .collect();
     let check_ids: BTreeSet<String> = findings_added
         .iter()
         .chain(&findings_removed)
         .map(|f| f.id.clone())
         .collect();
-    let causes = trace(old_rules, new_rules, &leaf_ids, &check_ids, changes);
+    let causes = trace(
+        old_rules,
+        new_rules,
+        &leaf_ids,
+        &header_ids,
+        &check_ids,
+        changes,
+    );
     UnitDiff {
         unit: new.unit.clone(),
         old: Score {
@@ -359,17 +385,30 @@ fn regions(rules: &RuleSet, id: &str) -> Vec<(String, usize, usize)> {
     out
 }
 
+/// The first line of a node's block (`section body "…" max 8 {`).
+fn header_region(rules: &RuleSet, id: &str) -> Vec<(String, usize, usize)> {
+    find_node(&rules.nodes, id)
+        .and_then(|n| region(rules, n.extent))
+        .map(|(file, start, _)| (file, start, start))
+        .into_iter()
+        .collect()
+}
+
 fn trace(
     old_rules: &RuleSet,
     new_rules: &RuleSet,
     criteria: &[String],
+    headers: &[String],
     checks: &BTreeSet<String>,
     changes: &[FileChanges],
 ) -> Vec<Cause> {
     let mut causes: Vec<Cause> = Vec::new();
-    for id in criteria.iter().chain(checks) {
-        let new_regions = regions(new_rules, id);
-        let old_regions = regions(old_rules, id);
+    let whole = criteria.iter().chain(checks).map(|id| (id, false));
+    for (id, header_only) in whole.chain(headers.iter().map(|id| (id, true))) {
+        let (new_regions, old_regions) = match header_only {
+            true => (header_region(new_rules, id), header_region(old_rules, id)),
+            false => (regions(new_rules, id), regions(old_rules, id)),
+        };
         for file in changes {
             for hunk in &file.hunks {
                 let new_end = hunk.new_start + hunk.added.len().max(1) - 1;
@@ -401,6 +440,8 @@ fn trace(
             }
         }
     }
+    // In the order of the files' lines, as an editor shows them.
+    causes.sort_by(|a, b| (&a.file, a.hunk.new_start).cmp(&(&b.file, b.hunk.new_start)));
     causes
 }
 

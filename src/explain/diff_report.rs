@@ -2,7 +2,8 @@
 //! the terminal, Markdown for review documents, JSON for programs; with a
 //! summary over the batch.
 
-use crate::diff::{BatchSummary, Score, UnitDiff};
+use super::snippet::severity_word;
+use crate::diff::{BatchSummary, CriterionChange, Score, UnitDiff};
 use serde_json::json;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -33,14 +34,17 @@ fn side(d: &UnitDiff, new: bool) -> String {
 }
 
 fn summary_line(s: &BatchSummary) -> String {
-    let mean = s.mean_change.map_or_else(|| "—".to_string(), signed);
+    let mean = s.mean_change.map_or_else(
+        || "没有两边都有最终得分的单位，不计平均变化".to_string(),
+        |m| format!("平均变化 {} 分", signed(m)),
+    );
     let pending = if s.pending > 0 {
         format!("，{} 个待评审或无法比较", s.pending)
     } else {
         String::new()
     };
     format!(
-        "共 {} 个单位：得分升高 {} 个，降低 {} 个，不变 {} 个{pending}；平均变化 {mean} 分",
+        "共 {} 个单位：得分升高 {} 个，降低 {} 个，不变 {} 个{pending}；{mean}",
         s.units, s.gained, s.lost, s.unchanged
     )
 }
@@ -85,14 +89,26 @@ pub fn diff_text(
             let _ = writeln!(out, "  原规则下无法评分：{p}");
         }
         for c in &d.criteria {
-            let (old, new) = (shown(c.old.as_ref()), shown(c.new.as_ref()));
+            let (old, new) = change_words(c);
             let _ = writeln!(out, "  {} {}：{old} → {new}", c.id, c.title);
         }
         for f in &d.findings_added {
-            let _ = writeln!(out, "  + 发现 {} [{}]：{}", f.id, f.severity, f.message);
+            let _ = writeln!(
+                out,
+                "  + 新增发现 {}（{}）：{}",
+                f.id,
+                severity_word(f.severity),
+                f.message
+            );
         }
         for f in &d.findings_removed {
-            let _ = writeln!(out, "  - 发现 {} [{}]：{}", f.id, f.severity, f.message);
+            let _ = writeln!(
+                out,
+                "  - 不再出现 {}（{}）：{}",
+                f.id,
+                severity_word(f.severity),
+                f.message
+            );
         }
         if !d.causes.is_empty() {
             let _ = writeln!(out, "  原因（规则的改动）：");
@@ -170,7 +186,7 @@ pub fn diff_markdown(
         if !d.criteria.is_empty() {
             let _ = writeln!(out, "| 评分项 | 编号 | 原 | 新 |\n|---|---|---:|---:|");
             for c in &d.criteria {
-                let (old, new) = (shown(c.old.as_ref()), shown(c.new.as_ref()));
+                let (old, new) = change_words(c);
                 let _ = writeln!(out, "| {} | `{}` | {old} | {new} |", c.title, c.id);
             }
             out.push('\n');
@@ -188,14 +204,18 @@ pub fn diff_markdown(
             let _ = writeln!(
                 out,
                 "- 新增发现 `{}`（{}）：{}",
-                f.id, f.severity, f.message
+                f.id,
+                severity_word(f.severity),
+                f.message
             );
         }
         for f in &d.findings_removed {
             let _ = writeln!(
                 out,
                 "- 不再出现 `{}`（{}）：{}",
-                f.id, f.severity, f.message
+                f.id,
+                severity_word(f.severity),
+                f.message
             );
         }
         for cause in &d.causes {
@@ -238,9 +258,10 @@ pub fn diff_json(diffs: &[(String, UnitDiff)], summary: &BatchSummary) -> String
                 "criteria": d.criteria.iter().map(|c| json!({
                     "id": c.id, "title": c.title,
                     "old": c.old.as_ref().map(score), "new": c.new.as_ref().map(score),
+                    "max": [c.max.0.map(|m| m.normalize().to_string()), c.max.1.map(|m| m.normalize().to_string())],
                 })).collect::<Vec<_>>(),
-                "findings_added": d.findings_added.iter().map(|f| json!({"id": f.id, "severity": f.severity, "message": f.message})).collect::<Vec<_>>(),
-                "findings_removed": d.findings_removed.iter().map(|f| json!({"id": f.id, "severity": f.severity, "message": f.message})).collect::<Vec<_>>(),
+                "findings_added": d.findings_added.iter().map(|f| json!({"id": f.id, "severity": f.severity.as_str(), "message": f.message})).collect::<Vec<_>>(),
+                "findings_removed": d.findings_removed.iter().map(|f| json!({"id": f.id, "severity": f.severity.as_str(), "message": f.message})).collect::<Vec<_>>(),
                 "old_problem": d.old_problem,
                 "new_problem": d.new_problem,
                 "redo": d.redo,
@@ -268,4 +289,17 @@ pub fn diff_json(diffs: &[(String, UnitDiff)], summary: &BatchSummary) -> String
 /// side's rules have no such criterion.
 fn shown(score: Option<&Score>) -> String {
     score.map_or_else(|| "（无）".to_string(), Score::text)
+}
+
+/// A criterion's score before and after; with its full marks when those
+/// changed, so that `30 → 25` is not read as five points lost.
+fn change_words(c: &CriterionChange) -> (String, String) {
+    let (old, new) = (shown(c.old.as_ref()), shown(c.new.as_ref()));
+    match (c.max_changed(), c.max) {
+        (true, (Some(a), Some(b))) => (
+            format!("{old}（满分 {}）", a.normalize()),
+            format!("{new}（满分 {}）", b.normalize()),
+        ),
+        _ => (old, new),
+    }
 }
