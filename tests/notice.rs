@@ -125,7 +125,9 @@ fn a_pending_notice_and_grades_from_the_rules() {
     );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(
-        run.stdout.contains("尚待评审，可能在 50–100 分之间"),
+        run.stdout
+            .replace('\n', "")
+            .contains("你单位的得分尚待评审，可能在 50–100 分之间"),
         "{}",
         run.stdout
     );
@@ -164,6 +166,93 @@ fn a_pending_notice_and_grades_from_the_rules() {
         &["score", "--for", "unit", "--format", "json", EXAMPLE],
     );
     assert_eq!(run.code, Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The bureau's reviews seen from the unit: each judgment by its
+/// reviewer, never the file and line (or worksheet cell) where the bureau
+/// keeps it; and reviewers who disagree are the bureau's matter to settle,
+/// not something the unit is asked to correct.
+#[test]
+fn the_notice_keeps_the_bureaus_review_records_to_itself() {
+    let dir = scratch("reviews");
+    let example = std::fs::read_to_string(Path::new(MANIFEST).join(EXAMPLE)).expect("example");
+    let cut = example.find("\n[review]").expect("a [review]");
+    std::fs::write(dir.join("unit.toml"), &example[..cut]).expect("write");
+    let review = |who: &str, problems: &str| {
+        format!(
+            "format = 1\nkind = \"review\"\nreviewer = \"{who}\"\nreviewed_on = 2023-07-10\n\n\
+             [[units]]\nunit = \"岳阳市岳阳楼区人民政府金融工作办公室\"\nyear = 2022\n\
+             measurable = {{ score = 4, note = \"部分指标未量化。\" }}\n\
+             focused = {{ score = 3 }}\nrelevant = {{ score = 2 }}\n\
+             refinement = {{ score = 4, note = \"可持续影响指标未细化。\" }}\n\
+             {problems}\n\
+             suggestions = {{ tier = \"较全面\", score = 14, note = \"措施具体。\" }}\n"
+        )
+    };
+    std::fs::write(
+        dir.join("张三.toml"),
+        review(
+            "张三",
+            "problems = { tier = \"较全面\", score = 18, note = \"较全面。\" }",
+        ),
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("李四.toml"),
+        review(
+            "李四",
+            "problems = { tier = \"不全面\", score = 13, note = \"不全面。\" }",
+        ),
+    )
+    .expect("write");
+    // One reviewer: the judgment by name only.
+    let one = jixiao(
+        &dir,
+        &[
+            "score",
+            "--for",
+            "unit",
+            "--reviews",
+            "张三.toml",
+            "unit.toml",
+        ],
+    );
+    assert_eq!(one.code, Some(0), "{}", one.stderr);
+    assert!(one.stdout.contains("评审判定（张三）"), "{}", one.stdout);
+    assert!(!one.stdout.contains(".toml"), "{}", one.stdout);
+    // Two reviewers 5 points apart: the bureau is warned, the unit is not.
+    let two = jixiao(
+        &dir,
+        &[
+            "score",
+            "--for",
+            "unit",
+            "--reviews",
+            "张三.toml",
+            "--reviews",
+            "李四.toml",
+            "unit.toml",
+        ],
+    );
+    assert_eq!(two.code, Some(0), "{}", two.stderr);
+    assert!(!two.stdout.contains("相差"), "{}", two.stdout);
+    let report = jixiao(
+        &dir,
+        &[
+            "score",
+            "--reviews",
+            "张三.toml",
+            "--reviews",
+            "李四.toml",
+            "unit.toml",
+        ],
+    );
+    assert!(
+        report.stdout.contains("reviewers_disagree"),
+        "{}",
+        report.stdout
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -92,6 +92,14 @@ pub struct Finding {
     pub related: Vec<String>,
 }
 
+impl Finding {
+    /// Is it about the reviewers' judgments (their scores too far apart)
+    /// rather than the unit's package? The unit has nothing to correct.
+    pub fn about_reviews(&self) -> bool {
+        self.id == super::review::REVIEWERS_DISAGREE
+    }
+}
+
 /// A node of the outcome tree.
 #[derive(Clone, Debug)]
 pub struct NodeOutcome {

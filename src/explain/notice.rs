@@ -23,6 +23,8 @@ pub struct Notice {
     pub rules: String,
     /// `95 分（满分 100 分）`, or the range while pending.
     pub total: String,
+    /// Is the total final (not pending a judgment)?
+    pub final_total: bool,
     /// The grade the rules give the total, if they give grades.
     pub grade: Option<String>,
     /// When the package reached the bureau.
@@ -92,7 +94,7 @@ impl Notice {
                     .map(place_words)
                     .collect();
                 let what = match d.kind {
-                    DeductionKind::Judged | DeductionKind::Override => d.message.clone(),
+                    DeductionKind::Judged | DeductionKind::Override => judged_words(d),
                     _ if places.is_empty() => d.message.clone(),
                     _ => format!("{}。见{}", d.message, places.join("；")),
                 };
@@ -111,7 +113,7 @@ impl Notice {
         let corrections = report
             .findings()
             .iter()
-            .filter(|f| f.severity != Severity::Info)
+            .filter(|f| f.severity != Severity::Info && !f.about_reviews())
             .map(|f| {
                 let places: Vec<String> = report
                     .evidence_places(&f.places, &f.values)
@@ -138,6 +140,7 @@ impl Notice {
             year: o.year,
             rules: o.rules.clone(),
             total,
+            final_total: o.status == Status::Final && o.score.is_some(),
             grade,
             received_on: report.submission.received_on(),
             deadline,
@@ -166,11 +169,15 @@ impl Notice {
             }
             _ => s.push_str("已收到"),
         }
-        let _ = write!(
-            s,
-            "。经按《{}》评审，你单位得分为 {}",
-            self.rules, self.total
-        );
+        let _ = write!(s, "。经按《{}》评审，", self.rules);
+        match self.final_total {
+            true => {
+                let _ = write!(s, "你单位得分为 {}", self.total);
+            }
+            false => {
+                let _ = write!(s, "你单位的得分{}", self.total);
+            }
+        }
         if let Some(g) = &self.grade {
             let _ = write!(s, "，等次为“{g}”");
         }
@@ -191,20 +198,64 @@ impl Notice {
 fn place_words(p: &super::PlaceView) -> String {
     match &p.phrase {
         Some(phrase) => {
-            let before: String = phrase
-                .before
-                .chars()
-                .rev()
-                .take(10)
-                .collect::<Vec<_>>()
+            let before: String = context(phrase.before.chars().rev())
                 .into_iter()
                 .rev()
                 .collect();
-            let after: String = phrase.after.chars().take(10).collect();
+            let after: String = context(phrase.after.chars()).into_iter().collect();
             format!("{}：“…{before}{}{after}…”", p.document, phrase.phrase)
         }
         None => p.document.clone(),
     }
+}
+
+/// Characters of context quoted beside a phrase.
+const CONTEXT_CHARS: usize = 10;
+
+/// A number cut in two at the edge of a quotation reads as another
+/// number (`全年预算数为34…` for 348.64): a number at the edge is quoted
+/// whole, up to this many more characters, or left out.
+const NUMBER_CHARS: usize = 12;
+
+/// About `CONTEXT_CHARS` characters of `chars` (the text beside a phrase,
+/// nearest first), ending neither inside a number nor halfway along one.
+fn context(chars: impl Iterator<Item = char>) -> Vec<char> {
+    let numeric = |c: char| {
+        c.is_ascii_digit()
+            || ('０'..='９').contains(&c)
+            || matches!(c, '.' | '．' | ',' | '%' | '％')
+    };
+    let mut chars = chars.peekable();
+    let mut out: Vec<char> = chars.by_ref().take(CONTEXT_CHARS).collect();
+    if out.last().is_some_and(|c| numeric(*c)) && chars.peek().is_some_and(|c| numeric(*c)) {
+        let more: Vec<char> = chars
+            .by_ref()
+            .take_while(|c| numeric(*c))
+            .take(NUMBER_CHARS + 1)
+            .collect();
+        if more.len() <= NUMBER_CHARS {
+            out.extend(more);
+        } else {
+            // Too long to quote whole: end before it.
+            while out.last().is_some_and(|c| numeric(*c)) {
+                out.pop();
+            }
+        }
+    }
+    out
+}
+
+/// A judged deduction in the unit's words: who judged, not where the
+/// bureau keeps the judgment (its worksheet and cell, or review file and
+/// line, are the bureau's own records).
+fn judged_words(d: &crate::eval::outcome::Deduction) -> String {
+    d.judgments.iter().fold(d.message.clone(), |message, j| {
+        let kept = j.source_words();
+        if kept.is_empty() {
+            return message;
+        }
+        message.replace(&kept, &format!("（{}）", j.who()))
+    })
 }
 
 /// Every node, parents first.
