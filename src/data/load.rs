@@ -191,6 +191,29 @@ pub(super) fn parse_toml(source: &SourceFile) -> Result<Spanned<DeTable<'_>>, Lo
         .iter()
         .map(|e| {
             let range = e.span().unwrap_or(0..0);
+            if e.message().contains("recursion limit") {
+                if let Some(key) = deep_key(&source.text) {
+                    return Problem::error(
+                        Code::SubmissionTooDeep,
+                        format!("键的层级超过 {MAX_SUBMISSION_NESTING} 层"),
+                        source,
+                        Span::new(0, key),
+                        "层级过多的键",
+                    )
+                    .with_help("报送材料的键最多几层（如 [overall.funds]）；请检查这里的点号");
+                }
+            }
+            let written = token_at(&source.text, range.start);
+            if looks_like_date(written) {
+                return Problem::error(
+                    Code::SubmissionToml,
+                    format!("`{written}` 不是日期的写法"),
+                    source,
+                    Span::new(0, range),
+                    "日期写法不对",
+                )
+                .with_help("日期写成 2023-06-14（年-月-日，用减号连接，不加引号）");
+            }
             let (message, help) = explain_toml_error(e.message());
             Problem::error(
                 Code::SubmissionToml,
@@ -202,6 +225,54 @@ pub(super) fn parse_toml(source: &SourceFile) -> Result<Spanned<DeTable<'_>>, Lo
             .with_help(help)
         })
         .collect())
+}
+
+/// The value or key written around byte `at`: up to white space, `=`, a
+/// comma, a bracket or a comment.
+fn token_at(text: &str, at: usize) -> &str {
+    let stop = |c: char| c.is_whitespace() || matches!(c, '=' | ',' | '[' | ']' | '{' | '}' | '#');
+    let at = (0..=at.min(text.len()))
+        .rev()
+        .find(|i| text.is_char_boundary(*i))
+        .unwrap_or(0);
+    let start = text
+        .get(..at)
+        .and_then(|t| t.rfind(stop).map(|i| i + 1))
+        .unwrap_or(0);
+    let end = text
+        .get(at..)
+        .and_then(|t| t.find(stop).map(|i| at + i))
+        .unwrap_or(text.len());
+    text.get(start..end).unwrap_or("")
+}
+
+/// `2023/06/14`, `2023.6.14`, `2023年6月14日`: a date in another form
+/// than TOML's.
+fn looks_like_date(written: &str) -> bool {
+    let mut chars = written.chars();
+    let year = chars.by_ref().take(4).filter(char::is_ascii_digit).count() == 4;
+    let separator = matches!(chars.next(), Some('/' | '.' | '年' | '／' | '。'));
+    year && separator && chars.next().is_some_and(|c| c.is_ascii_digit())
+}
+
+/// The first key or table header with more than `MAX_SUBMISSION_NESTING`
+/// dotted parts: the TOML parser recurses once per part and stops
+/// without saying where.
+fn deep_key(text: &str) -> Option<std::ops::Range<usize>> {
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let key = match trimmed.find('=') {
+            Some(eq) if !trimmed.starts_with('[') => trimmed.get(..eq).unwrap_or(""),
+            _ => trimmed.split('#').next().unwrap_or(""),
+        };
+        if key.matches('.').count() >= MAX_SUBMISSION_NESTING {
+            let from = start + (line.len() - trimmed.len());
+            return Some(from..from + key.trim_end().len());
+        }
+        start += line.len();
+    }
+    None
 }
 
 /// Read `format` and `[unit]` (`name`, `year`) by the fixed schema of
