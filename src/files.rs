@@ -108,7 +108,7 @@ pub fn read_text(path: &Path) -> Result<String, Box<Problem>> {
             };
             Problem::plain(Code::IoEncoding, format!("{shown} {encoding}（{place}处无法按 UTF-8 读取）"))
                 .with_help(format!(
-                    "请转换为 UTF-8 后再报送：用记事本“另存为”并选择“UTF-8”编码，或运行 iconv -f GB18030 -t UTF-8 {shown} > 新文件"
+                    "请转换为 UTF-8 编码：用记事本“另存为”并选择“UTF-8”编码，或运行 iconv -f GB18030 -t UTF-8 {shown} > 新文件"
                 ))
         };
         Box::new(problem)

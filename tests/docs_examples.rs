@@ -966,8 +966,9 @@ fn the_guide_exercise_gives_a_2024_folder_that_passes_check_test_and_diff() {
         check.stderr
     );
     assert!(
-        check.stderr.contains("检查通过") && !check.stderr.contains('⚠'),
-        "check passes without warnings: {}",
+        check.stdout.contains("检查通过") && !check.stderr.contains('⚠'),
+        "check passes without warnings: {}{}",
+        check.stdout,
         check.stderr
     );
     let bless = at_root(&["test", "--rules", "rules/2024", "--bless"]);

@@ -355,8 +355,10 @@ fn check(dir: Option<&std::path::Path>, format: Format) -> bool {
             Ok(rules) => {
                 let folder = dir.map(|_| std::path::PathBuf::from(&name));
                 let (errors, warnings) = folder_checks(folder.as_deref(), &rules);
+                // The verdict is the command's result: stdout, as results
+                // are; problems and advice go to stderr.
                 if format == Format::Text && errors.is_empty() {
-                    eprintln!(
+                    println!(
                         "{name}：检查通过（{}，{} 个文件）",
                         rules.title,
                         rules.files.len()

@@ -185,7 +185,7 @@ impl Notice {
         if !self.reviewers.is_empty() {
             let _ = write!(s, "评审人：{}", self.reviewers.join("、"));
             if let Some(d) = self.reviewed_on {
-                let _ = write!(s, "（{} 评审）", chinese_date(d));
+                let _ = write!(s, "（{}评审）", chinese_date(d));
             }
             s.push('。');
         }
@@ -405,6 +405,7 @@ fn wrap(out: &mut String, text: &str, width: usize, indent: &str) {
     }
     let mut line = String::new();
     let mut used = 0;
+    let mut broke = false;
     for t in tokens {
         let w = super::snippet::display_width(&t);
         if used + w > width && !line.trim().is_empty() {
@@ -412,7 +413,13 @@ fn wrap(out: &mut String, text: &str, width: usize, indent: &str) {
             out.push('\n');
             line = indent.to_string();
             used = super::snippet::display_width(indent);
+            broke = true;
         }
+        // A space where the line broke is not carried to the next line.
+        if broke && t == " " {
+            continue;
+        }
+        broke = false;
         line.push_str(&t);
         used += w;
     }
