@@ -356,3 +356,27 @@ fn diff_lists_judgments_to_redo() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A copy of a rule file saved beside it (`sheet-old.jx`): every file of
+/// the folder is read, so everything in it is defined twice. Each error
+/// shows where the first definition is and says why.
+#[test]
+fn a_backup_copy_in_the_folder_is_named() {
+    let dir = copy_rules("backup");
+    let rules = dir.join("rules/2022");
+    std::fs::copy(rules.join("sheet.jx"), rules.join("sheet-old.jx")).expect("copy");
+    let (code, stderr) = jixiao(&dir, &["check", "--rules", "rules/2022"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    let first = stderr.split("\n\n\n").next().unwrap_or("");
+    assert!(first.contains("`sheet` 只能定义一次"), "{stderr}");
+    assert!(stderr.contains("第一次定义在这里"), "{stderr}");
+    assert!(stderr.contains("rules/2022/sheet-old.jx"), "{stderr}");
+    let flat = stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("备份或旧版本的规则文件请移出规则目录"),
+        "{stderr}"
+    );
+    // The top-level `let`s are named with their first definition too.
+    assert!(stderr.contains("名称 `all_tables` 重复定义"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

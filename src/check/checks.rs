@@ -15,13 +15,16 @@ impl Checker {
         let mut out = Vec::new();
         self.check_ids = checks.iter().map(|c| c.id.text.clone()).collect();
         for check in checks {
-            if seen.insert(&check.id.text, check.id.span).is_some() {
-                self.error(
+            if let Some(first) = seen.get(check.id.text.as_str()).copied() {
+                self.duplicate(
                     Code::RulesDuplicateId,
                     format!("检查 `{}` 重复定义", check.id.text),
                     check.id.span,
                     "重复的编号",
+                    Some(first),
                 );
+            } else {
+                seen.insert(&check.id.text, check.id.span);
             }
             out.push(self.check_one(check));
         }

@@ -53,11 +53,13 @@ impl Checker {
             let taken = Builtin::ALL.iter().any(|(n, _)| n == name)
                 || self.signatures.iter().any(|(n, _, _)| n == name);
             if taken {
-                self.error(
+                let first = self.defined_at(name);
+                self.duplicate(
                     Code::RulesDuplicateName,
                     format!("函数 `{name}` 重复定义或与内置函数重名"),
                     f.name.span,
                     "重复的名称",
+                    first,
                 );
                 continue;
             }

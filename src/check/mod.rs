@@ -125,6 +125,56 @@ impl Checker {
             .push(Problem::error(code, message, &file, span, label).with_help_opt(help));
     }
 
+    /// A second definition of what may be defined once, with the first
+    /// beside it. In two files, the likely cause is a copy left in the
+    /// folder (`sheet-old.jx`): every file of the folder is read.
+    fn duplicate(
+        &mut self,
+        code: Code,
+        message: String,
+        span: Span,
+        label: &str,
+        first: Option<Span>,
+    ) {
+        let file = self.file(span);
+        let mut problem = Problem::error(code, message, &file, span, label);
+        if let Some(first) = first {
+            let first_file = self.file(first);
+            if first.file != span.file {
+                problem = problem.with_help(format!(
+                    "规则目录中的每个文件都会读取：{} 和 {} 都定义了它。备份或旧版本的规则文件请移出规则目录",
+                    first_file.name, file.name
+                ));
+            }
+            problem = problem.with_related(Problem::error(
+                code,
+                "第一次定义在这里",
+                &first_file,
+                first,
+                "第一次定义",
+            ));
+        }
+        self.problems.push(problem);
+    }
+
+    /// Where a parameter, top-level `let` or function is defined.
+    fn defined_at(&self, name: &str) -> Option<Span> {
+        let global = self
+            .globals
+            .iter()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, g)| match g {
+                Global::Pending(b) => Some(b.name.span),
+                _ => None,
+            });
+        global.or_else(|| {
+            self.definitions
+                .iter()
+                .find(|d| d.name == name)
+                .map(|d| d.extent)
+        })
+    }
+
     fn new_slot(&mut self) -> u32 {
         self.slot_count += 1;
         self.slot_count - 1
@@ -152,11 +202,13 @@ impl Checker {
             }
         }
         for extra in roots.iter().skip(1) {
-            self.error(
+            let first = roots.first().map(|r| r.name.span);
+            self.duplicate(
                 Code::RulesDuplicateRoot,
                 "`root` 只能定义一次".into(),
                 extra.name.span,
                 "重复的 root",
+                first,
             );
         }
         self.schema = self.check_schema(&records, roots.first());
@@ -290,11 +342,12 @@ impl Checker {
             return None;
         };
         for extra in sheets.iter().skip(1) {
-            self.error(
+            self.duplicate(
                 Code::RulesDuplicateSheet,
                 "`sheet` 只能定义一次".into(),
                 extra.span,
                 "重复的 sheet",
+                Some(sheet.span),
             );
         }
         for (i, (name, _)) in sheet.settings.iter().enumerate() {
@@ -389,11 +442,13 @@ impl Checker {
         for param in params {
             self.check_shadowing(&param.name);
             if self.params.contains_key(&param.name.text) {
-                self.error(
+                let first = self.defined_at(&param.name.text);
+                self.duplicate(
                     Code::RulesDuplicateName,
                     format!("参数 `{}` 重复定义", param.name.text),
                     param.name.span,
                     "重复的名称",
+                    first,
                 );
                 continue;
             }
@@ -424,11 +479,13 @@ impl Checker {
             self.check_shadowing(&binding.name);
             let name = binding.name.text.clone();
             if self.params.contains_key(&name) || self.globals.iter().any(|(n, _)| *n == name) {
-                self.error(
+                let first = self.defined_at(&name);
+                self.duplicate(
                     Code::RulesDuplicateName,
                     format!("名称 `{name}` 重复定义"),
                     binding.name.span,
                     "重复的名称",
+                    first,
                 );
                 continue;
             }

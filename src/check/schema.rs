@@ -25,12 +25,14 @@ impl Checker {
         let mut ids: HashMap<&str, usize> = HashMap::new();
         let mut schema = Schema::default();
         for decl in records {
-            if ids.insert(&decl.name.text, schema.records.len()).is_some() {
-                self.error(
+            if let Some(first) = ids.insert(&decl.name.text, schema.records.len()) {
+                let first = schema.records.get(first).map(|r| r.span);
+                self.duplicate(
                     Code::RulesDuplicateRecord,
                     format!("记录 `{}` 重复定义", decl.name.text),
                     decl.name.span,
                     "重复的名称",
+                    first,
                 );
             }
             schema.records.push(RecordType {
