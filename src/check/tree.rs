@@ -517,6 +517,31 @@ impl Checker {
                         break;
                     };
                     let hole = raw.get(hole_start..hole_start + len).unwrap_or("");
+                    if let Some(inner) = hole.find('{') {
+                        // `{deadline，迟报 {late}`: this brace is not
+                        // closed; the next one opens the following hole.
+                        let name: String = hole
+                            .chars()
+                            .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '.'))
+                            .collect();
+                        let help = match name.is_empty() {
+                            true => "给 `{` 补上配对的 `}`；要写字面的花括号请用 \\{".to_string(),
+                            false => format!("在 `{name}` 后补上 `}}`，写成 {{{name}}}"),
+                        };
+                        let span = Span::new(message.span.file, start + at..start + at + 1);
+                        self.error_help(
+                            Code::RulesBadTemplate,
+                            "说明中的 `{` 没有配对的 `}`".into(),
+                            span,
+                            "未闭合",
+                            Some(help),
+                        );
+                        // On from the next brace.
+                        for _ in 0..hole.get(..inner).unwrap_or("").chars().count() {
+                            chars.next();
+                        }
+                        continue;
+                    }
                     // Skip the hole's characters and its closing brace.
                     for _ in 0..hole.chars().count() + 1 {
                         chars.next();
