@@ -174,7 +174,7 @@ fn slips_are_said_in_the_authors_terms() {
     }
     let all = shown.join("\n");
     for needle in [
-        "全角符号“（”，请改为半角 `(`",
+        "全角符号 `（`，请改为半角 `(`",
         "您是不是想写 `criterion`",
         "您是不是想写 `deduct`",
         "写成 2023-06-15",
@@ -197,7 +197,7 @@ fn fmt_mends_full_width_punctuation_outside_strings() {
     let text = std::fs::read_to_string(&path).expect("read");
     std::fs::write(
         &path,
-        format!("{text}param doubled = （1 + 2） * 2  # 注释里的（全角）不动\nparam words = \"（全角）在文字里不动\"\n"),
+        format!("{text}param doubled = （1 + 2） * 2  # 注释里的（全角）不动\nparam words = \"（全角）在文字里不动\"\nparam quoted = “全角引号括起的“文字”\n"),
     )
     .expect("write");
     let (code, stderr) = jixiao(&dir, &["fmt", "rules/2022/params.jx"]);
@@ -209,6 +209,12 @@ fn fmt_mends_full_width_punctuation_outside_strings() {
     );
     assert!(
         mended.contains("param words = \"（全角）在文字里不动\""),
+        "{mended}"
+    );
+    // A text quoted with full-width quotes ends at its closing ”: the quotes
+    // become half-width, what they enclose stays as written.
+    assert!(
+        mended.contains("param quoted = \"全角引号括起的“文字\""),
         "{mended}"
     );
     let (code, stderr) = jixiao(&dir, &["check", "--rules", "rules/2022"]);

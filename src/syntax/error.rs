@@ -166,7 +166,7 @@ pub(super) fn check_nesting(file: u16, text: &str) -> Result<(), ParseError> {
             && !quoted_on_its_line()
         {
             return Err(ParseError::Syntax {
-                message: format!("全角符号“{c}”，请改为半角 `{ascii}`"),
+                message: format!("全角符号 `{c}`，请改为半角 `{ascii}`"),
                 span: span(at, at + c.len_utf8()),
                 hint: "规则中的括号、逗号、冒号、引号、运算符都用半角（英文输入法）；运行 jixiao fmt 文件名 可以把引号以外的全角符号都改过来".into(),
             });
@@ -292,6 +292,9 @@ fn check_date_like(file: u16, text: &str, at: usize) -> Result<(), ParseError> {
 pub fn half_width_outside_strings(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_string = false;
+    // A string opened with a full-width “ is closed by the ” typed with it
+    // (`says “按时报送”`), not left open to the end of the file.
+    let mut opened_full_width = false;
     let mut in_comment = false;
     let mut escaped = false;
     for c in text.chars() {
@@ -305,6 +308,11 @@ pub fn half_width_outside_strings(text: &str) -> String {
                 (true, _) => escaped = false,
                 (false, '\\') => escaped = true,
                 (false, '"') => in_string = false,
+                (false, '”') if opened_full_width => {
+                    in_string = false;
+                    out.push('"');
+                    continue;
+                }
                 _ => {}
             }
             out.push(c);
@@ -313,14 +321,18 @@ pub fn half_width_outside_strings(text: &str) -> String {
         match FULL_WIDTH.iter().find(|(w, _)| *w == c) {
             Some((_, ascii)) => {
                 if *ascii == '"' {
-                    in_string = !in_string;
+                    in_string = true;
+                    opened_full_width = true;
                 }
                 out.push(*ascii);
             }
             None => {
                 match c {
                     '#' => in_comment = true,
-                    '"' => in_string = true,
+                    '"' => {
+                        in_string = true;
+                        opened_full_width = false;
+                    }
                     _ => {}
                 }
                 out.push(c);
