@@ -54,7 +54,7 @@ fn jixiao(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 }
 
 /// (name, file, text to find, its replacement); an empty find appends.
-const CASES: [(&str, &str, &str, &str); 16] = [
+const CASES: [(&str, &str, &str, &str); 18] = [
     (
         "tier-score-above-max",
         "sheet.jx",
@@ -146,6 +146,18 @@ const CASES: [(&str, &str, &str, &str); 16] = [
         "param half = 1 / 0\n",
     ),
     (
+        "date-parameter-in-quotes",
+        "params.jx",
+        "param deadline = 2023-06-15",
+        "param deadline = \"2023-06-15\"",
+    ),
+    (
+        "parameter-misspelt-where-defined",
+        "params.jx",
+        "param deadline = 2023-06-15",
+        "param deadine = 2023-06-15",
+    ),
+    (
         "block-left-open",
         "sheet.jx",
         "  criterion timeliness \"提交报告\" max 10 {",
@@ -184,6 +196,9 @@ fn slips_are_said_in_the_authors_terms() {
         "函数 `halve` 不能调用自己",
         "`late` 在下面才定义",
         "除数是 0",
+        "日期不加引号，写成年-月-日：param deadline = 2023-06-15",
+        "参数 `deadline` 定义在这里，值是文字",
+        "相近的名称定义在这里：如果这里写错了，请改正这里的定义",
     ] {
         assert!(all.contains(needle), "no {needle:?}:\n{all}");
     }

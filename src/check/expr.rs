@@ -143,9 +143,58 @@ impl Checker {
     ) -> Expr {
         let (c, t) = self.compile_expr(e, scope);
         if !want.accepts(&t) {
-            self.type_error(e.span, want, &t, what);
+            self.mismatch(e, want, &t, what);
         }
         c
+    }
+
+    /// `e` is of type `got` where `want` is needed.
+    fn mismatch(&mut self, e: &ast::Expr, want: &Type, got: &Type, what: &str) {
+        match &e.kind {
+            ExprKind::Name(name) if self.params.contains_key(name) => {
+                self.param_type_error(e.span, name, want, got, what);
+            }
+            _ => self.type_error(e.span, want, got, what),
+        }
+    }
+
+    /// A parameter of the wrong type where it is used: the slip is most
+    /// likely in its definition (`param deadline = "2023-06-15"`), shown
+    /// beside the use with how such a value is written.
+    fn param_type_error(&mut self, span: Span, name: &str, want: &Type, got: &Type, what: &str) {
+        let (w, g) = (want.describe(&self.schema), got.describe(&self.schema));
+        let written = match want {
+            Type::Date => format!("日期不加引号，写成年-月-日：param {name} = 2023-06-15"),
+            Type::Integer | Type::Decimal => format!("数字不加引号：param {name} = 10"),
+            Type::Text => format!("文字用英文双引号括起：param {name} = \"……\""),
+            Type::Bool => format!("写成 true 或 false，不加引号：param {name} = true"),
+            _ => format!("把参数 {name} 的值改为{w}"),
+        };
+        let file = self.file(span);
+        let mut problem = Problem::error(
+            Code::RulesTypeMismatch,
+            format!("类型不对：{what}"),
+            &file,
+            span,
+            &format!("参数 `{name}` 是{g}，这里应为{w}"),
+        )
+        .with_help(written);
+        if let Some(defined) = self
+            .definitions
+            .iter()
+            .find(|d| d.name == name)
+            .map(|d| d.extent)
+        {
+            let defined_file = self.file(defined);
+            problem = problem.with_related(Problem::error(
+                Code::RulesTypeMismatch,
+                format!("参数 `{name}` 定义在这里，值是{g}"),
+                &defined_file,
+                defined,
+                &format!("这里是{g}"),
+            ));
+        }
+        self.problems.push(problem);
     }
 
     fn type_error(&mut self, span: Span, want: &Type, got: &Type, what: &str) {
@@ -844,7 +893,7 @@ impl Checker {
             Builtin::Min | Builtin::Max => {
                 for ((_, t), e) in args.iter().zip(exprs) {
                     if !t.is_number() {
-                        self.type_error(e.span, &Type::Decimal, t, "min/max 需要数字");
+                        self.mismatch(e, &Type::Decimal, t, "min/max 需要数字");
                     }
                 }
                 return self.arity(name, args.len(), 1, usize::MAX, span, number);
@@ -853,7 +902,7 @@ impl Checker {
         let result = self.arity(name, args.len(), params.len(), params.len(), span, result);
         for ((want, (_, got)), e) in params.iter().zip(args).zip(exprs) {
             if !want.accepts(got) {
-                self.type_error(e.span, want, got, &format!("{name} 的参数类型不对"));
+                self.mismatch(e, want, got, &format!("{name} 的参数类型不对"));
             }
         }
         result
