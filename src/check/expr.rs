@@ -176,7 +176,7 @@ impl Checker {
             format!("类型不对：{what}"),
             &file,
             span,
-            &format!("参数 `{name}` 是{g}，这里应为{w}"),
+            format!("参数 `{name}` 是{g}，这里应为{w}"),
         )
         .with_help(written);
         if let Some(defined) = self
@@ -191,7 +191,7 @@ impl Checker {
                 format!("参数 `{name}` 定义在这里，值是{g}"),
                 &defined_file,
                 defined,
-                &format!("这里是{g}"),
+                format!("这里是{g}"),
             ));
         }
         self.problems.push(problem);
