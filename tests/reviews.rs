@@ -498,6 +498,52 @@ fn two_reviewers_in_review_files() {
 
 /// Three reviewers on worksheets: the mean rounded as the sheet rounds; a
 /// spread over 3 points is a warning naming each reviewer and score.
+/// A review file's mistakes in the reviewer's own terms (the key as the
+/// file writes it, not the `[review]` table of a package), and every kind
+/// of mistake in one run: a score outside its band does not hide a row for
+/// a unit that is not among the inputs.
+#[test]
+fn review_file_mistakes_in_one_run() {
+    let dir = scratch("file-mistakes");
+    unreviewed(&dir);
+    let write = |name: &str, rows: &str| {
+        std::fs::write(
+            dir.join(name),
+            format!(
+                "format = 1\nkind = \"review\"\nreviewer = \"王五\"\nreviewed_on = 2023-07-10\n\n{rows}"
+            ),
+        )
+        .expect("write review file");
+    };
+    write(
+        "王五.toml",
+        &format!(
+            "[[units]]\nunit = \"{EXAMPLE_UNIT}\"\nyear = 2022\nmeasurable = {{ score = \"4\" }}\n"
+        ),
+    );
+    let run = jixiao(&dir, &["score", "--reviews", "王五.toml", "示例单位.toml"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("`measurable.score` 的类型不对"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("review.measurable"), "{}", run.stderr);
+    write(
+        "王五.toml",
+        &format!(
+            "[[units]]\nunit = \"{EXAMPLE_UNIT}\"\nyear = 2022\nmeasurable = {{ score = 6, note = \"超出。\" }}\n\n\
+             [[units]]\nunit = \"不存在的单位\"\nyear = 2022\nfocused = {{ score = 3 }}\n"
+        ),
+    );
+    let run = jixiao(&dir, &["score", "--reviews", "王五.toml", "示例单位.toml"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    for code in ["review::out_of_band", "review::unknown_unit"] {
+        assert!(run.stderr.contains(code), "no {code}: {}", run.stderr);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn three_reviewers_mean_and_disagreement() {
     let dir = scratch("three");

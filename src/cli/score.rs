@@ -196,7 +196,19 @@ pub(super) fn run(
     let mut ok = true;
     // A unit whose package failed to load is not "missing": its own error
     // says why; rows for units not among the inputs are listed otherwise.
-    let all_loaded = results.iter().all(Result::is_ok);
+    // A unit refused only for its judgments (a score outside its band) was
+    // read and matched: the other rows are still listed, so that a reviewer
+    // sees every mistake in one run.
+    let review_only = |problems: &Vec<Problem>| {
+        problems.iter().all(|p| {
+            p.code
+                .code()
+                .is_some_and(|c| c.as_str().starts_with("review::"))
+        })
+    };
+    let all_loaded = results
+        .iter()
+        .all(|r| r.as_ref().err().is_none_or(review_only));
     if let Some(book) = book.as_ref().filter(|_| all_loaded) {
         let unmatched = book.unmatched();
         if !unmatched.is_empty() {

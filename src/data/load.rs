@@ -731,7 +731,7 @@ impl Loader<'_> {
                     None,
                 ),
                 (id, DeValue::Table(t)) => {
-                    let judgment = self.judgment(id, key_span, t);
+                    let judgment = self.judgment(id, &format!("review.{id}"), key_span, t);
                     review.judgments.push(judgment);
                 }
                 (id, _) => self.problem(
@@ -746,7 +746,16 @@ impl Loader<'_> {
         review
     }
 
-    pub(super) fn judgment(&mut self, id: &str, id_span: Span, table: &DeTable<'_>) -> Judgment {
+    /// One judgment's table. `written`: the table as its file names it
+    /// (`review.measurable` in a package, `measurable` in a `[[units]]`
+    /// row of a review file).
+    pub(super) fn judgment(
+        &mut self,
+        id: &str,
+        written: &str,
+        id_span: Span,
+        table: &DeTable<'_>,
+    ) -> Judgment {
         let mut j = Judgment {
             id: id.to_string(),
             reviewer: None,
@@ -782,7 +791,7 @@ impl Loader<'_> {
                 ("score" | "tier" | "note" | "override", found) => self.problem(
                     Code::SubmissionWrongType,
                     format!(
-                        "`review.{id}.{key_text}` 的类型不对：实际是{}",
+                        "`{written}.{key_text}` 的类型不对：实际是{}",
                         toml_type(found)
                     ),
                     span,

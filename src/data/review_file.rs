@@ -248,7 +248,7 @@ fn unit_block(loader: &mut Loader<'_>, table: &DeTable<'_>, span: Span) -> Optio
                 ),
             ),
             (id, DeValue::Table(t)) => {
-                let mut j = loader.judgment(id, key_span, t);
+                let mut j = loader.judgment(id, id, key_span, t);
                 j.origin = Origin::File(loader.source.clone());
                 judgments.push(j);
             }
