@@ -166,6 +166,19 @@ fn a_pending_notice_and_grades_from_the_rules() {
         &["score", "--for", "unit", "--format", "json", EXAMPLE],
     );
     assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr.starts_with("用法错误：--for unit（告知书）只有"),
+        "{}",
+        run.stderr
+    );
+    // clap's own usage errors are led by a line in the same words.
+    let run = jixiao(Path::new(MANIFEST), &["score", "--fro", "unit", EXAMPLE]);
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr.starts_with("用法错误：没有这个选项"),
+        "{}",
+        run.stderr
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -10,6 +10,7 @@ mod output;
 mod review;
 mod score;
 mod test;
+mod usage;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -160,7 +161,7 @@ pub(crate) enum Format {
 /// Parse the arguments and run the command.
 pub fn run() -> ExitCode {
     output::clean_up_on_signals();
-    let cli = Cli::parse();
+    let cli: Cli = usage::parse();
     let ok = match cli.command {
         Command::Score {
             rules,
@@ -201,13 +202,7 @@ pub fn run() -> ExitCode {
             inputs,
         } => {
             if inputs.len() > 1 && out_dir.is_none() {
-                use clap::CommandFactory as _;
-                Cli::command()
-                    .error(
-                        clap::error::ErrorKind::ArgumentConflict,
-                        "导入多个文件时用 --out-dir 目录（-o 只用于一个文件）",
-                    )
-                    .exit();
+                usage::fail("导入多个文件时用 --out-dir 目录（-o 只用于一个文件）");
             }
             let options = jixiao::import::Options {
                 received_on,

@@ -329,11 +329,7 @@ fn audience_check(
 /// An option combination the command line cannot express: said as clap
 /// says its own usage errors, exit status 2.
 fn usage_error(message: &str) -> ! {
-    clap::Error::raw(
-        clap::error::ErrorKind::ArgumentConflict,
-        format!("{message}\n"),
-    )
-    .exit()
+    super::usage::fail(message)
 }
 
 /// Combinations the command line cannot express: exit 2, as clap does.

@@ -1,0 +1,60 @@
+//! Usage errors (exit status 2) in the bureau's words. clap's own messages
+//! are English: each is led by a Chinese line saying what kind of mistake
+//! it is, and clap's text follows for the detail (the option as typed, the
+//! usage line). Help and version are clap's, unchanged.
+
+use clap::error::ErrorKind;
+
+/// Exit status of a usage error.
+const USAGE_STATUS: i32 = 2;
+
+/// Parse the command line, or say what is wrong with it and exit.
+pub fn parse<T: clap::Parser + clap::CommandFactory>() -> T {
+    match T::try_parse() {
+        Ok(parsed) => parsed,
+        Err(e) => match e.kind() {
+            ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => e.exit(),
+            kind => {
+                let commands: Vec<String> = T::command()
+                    .get_subcommands()
+                    .map(|c| c.get_name().to_string())
+                    .collect();
+                eprintln!("用法错误：{}", kind_words(kind, &commands));
+                eprint!("{}", e.render());
+                std::process::exit(USAGE_STATUS)
+            }
+        },
+    }
+}
+
+/// An option combination the command line cannot express.
+pub fn fail(message: &str) -> ! {
+    eprintln!("用法错误：{message}");
+    eprintln!("运行 jixiao help 或 jixiao 命令 --help 查看用法");
+    std::process::exit(USAGE_STATUS)
+}
+
+fn kind_words(kind: ErrorKind, commands: &[String]) -> String {
+    if kind == ErrorKind::InvalidSubcommand {
+        return format!(
+            "没有这个命令（命令有 {}，见 jixiao help）",
+            commands.join("、")
+        );
+    }
+    let words = match kind {
+        ErrorKind::UnknownArgument => "没有这个选项（选项以 - 或 -- 开头，拼写见 --help）",
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => "选项的值不对",
+        ErrorKind::MissingRequiredArgument => "少了必需的参数或选项",
+        ErrorKind::ArgumentConflict => "这些选项不能同时使用",
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues | ErrorKind::TooFewValues => {
+            "参数的个数不对"
+        }
+        ErrorKind::NoEquals => "选项的值要用 = 连接",
+        ErrorKind::MissingSubcommand => "少了命令（见 jixiao help）",
+        ErrorKind::InvalidUtf8 => "参数不是 UTF-8 文字",
+        _ => "命令行的写法不对",
+    };
+    words.to_string()
+}
