@@ -87,16 +87,9 @@ impl Notice {
                 pending.push(format!("{}（满分 {} 分）", n.title, super::decimal(n.max)));
             }
             for d in &n.deductions {
-                let places: Vec<String> = report
-                    .evidence_places(&d.places, &d.values)
-                    .iter()
-                    .take(2)
-                    .map(place_words)
-                    .collect();
                 let what = match d.kind {
                     DeductionKind::Judged | DeductionKind::Override => judged_words(d),
-                    _ if places.is_empty() => d.message.clone(),
-                    _ => format!("{}。见{}", d.message, places.join("；")),
+                    _ => with_places(&d.message, report, &d.places, &d.values),
                 };
                 lost.push([
                     format!(
@@ -115,17 +108,7 @@ impl Notice {
             .iter()
             .filter(|f| f.severity != Severity::Info && !f.about_reviews())
             .map(|f| {
-                let places: Vec<String> = report
-                    .evidence_places(&f.places, &f.values)
-                    .iter()
-                    .take(2)
-                    .map(place_words)
-                    .collect();
-                let what = if places.is_empty() {
-                    f.message.clone()
-                } else {
-                    format!("{}。见{}", f.message, places.join("；"))
-                };
+                let what = with_places(&f.message, report, &f.places, &f.values);
                 (severity_word(f.severity).to_string(), sentence(&what))
             })
             .collect();
@@ -191,6 +174,33 @@ impl Notice {
         }
         s
     }
+}
+
+/// Places a notice names for one item; more are counted (`等 6 处`).
+const NOTICE_PLACES: usize = 4;
+
+/// `message`, then where to look: `。见附件2 …；附件4 …`.
+fn with_places(
+    message: &str,
+    report: &Report<'_>,
+    places: &[crate::data::PlaceId],
+    values: &[(String, Value)],
+) -> String {
+    let all = report.evidence_places(places, values);
+    let shown: Vec<String> = all.iter().take(NOTICE_PLACES).map(place_words).collect();
+    see(message, &shown, all.len())
+}
+
+/// `message。见a；b等 6 处`: the places shown of `count`.
+fn see(message: &str, shown: &[String], count: usize) -> String {
+    if shown.is_empty() {
+        return message.to_string();
+    }
+    let more = match count > shown.len() {
+        true => format!("等 {count} 处"),
+        false => String::new(),
+    };
+    format!("{message}。见{}{more}", shown.join("；"))
 }
 
 /// A place as the notice names it: in the documents' words, and for a long
@@ -531,4 +541,20 @@ ol.items li {{ margin: 0 0 1.5mm; break-inside: avoid; }}
 p.ack {{ border-top: 1px dashed #777; padding-top: 3mm; font-size: 12pt; break-inside: avoid; }}
 "#
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::see;
+
+    #[test]
+    fn places_beyond_those_shown_are_counted() {
+        let names: Vec<String> = ["附件2", "附件4"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(see("权重不符", &names, 2), "权重不符。见附件2；附件4");
+        assert_eq!(
+            see("权重不符", &names, 6),
+            "权重不符。见附件2；附件4等 6 处"
+        );
+        assert_eq!(see("权重不符", &[], 0), "权重不符");
+    }
 }
