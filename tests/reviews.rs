@@ -317,6 +317,21 @@ fn round_trip_word_and_toml_packages() {
         "{ids:?}"
     );
     assert_eq!(ids.len(), 17);
+    // The 材料 sheet holds the lines the hints count (reviews.md): every
+    // indicator line, the unrefined ones marked, and every named indicator
+    // with its target.
+    let material = book.worksheet_range("材料").expect("材料 sheet");
+    let texts: Vec<String> = material.rows().flatten().map(ToString::to_string).collect();
+    let all = texts.join("\n");
+    for words in [
+        "各表的指标行（一级指标 / 二级指标 / 三级指标）（评分项：细化到三级指标）",
+        "效益指标 / 可持续影响指标 / （没有三级指标）",
+        "各表的三级指标及年度指标值（评分项：内涵明确、具体、可衡量）",
+        "培育企业上市：4家",
+        "推进乡村振兴：发放扶贫贷款（不是数量）",
+    ] {
+        assert!(all.contains(words), "no {words} in 材料:\n{all}");
+    }
     let units = book.worksheet_range("单位").expect("单位 sheet");
     // The Word package has no received date; 乙's own is shown.
     assert!(
