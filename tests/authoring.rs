@@ -94,6 +94,37 @@ fn fmt_fixes_a_messy_copy_and_check_still_passes() {
 }
 
 #[test]
+fn fmt_aligns_comments_of_short_lines_only() {
+    // Trailing comments of consecutive lines share a column, but not the
+    // column of a long line: the short lines' comments stay near their code.
+    let dir = copy_rules("align");
+    let params = dir.join("params.jx");
+    let mut text = std::fs::read_to_string(&params).expect("read");
+    text.push_str(
+        "\nparam short_a = 1 # 注释A\n\
+         param long_list_of_numbers_for_alignment = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] # 注释B\n\
+         param short_c = 2 # 注释C\n\
+         param short_d = 30 # 注释D\n",
+    );
+    std::fs::write(&params, &text).expect("write");
+    let out = jixiao(&["fmt", params.to_str().expect("utf-8")]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let formatted = std::fs::read_to_string(&params).expect("read");
+    for line in [
+        "param short_a = 1  # 注释A",
+        "param long_list_of_numbers_for_alignment = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]  # 注释B",
+        "param short_c = 2   # 注释C",
+        "param short_d = 30  # 注释D",
+    ] {
+        assert!(formatted.contains(line), "no `{line}` in:\n{formatted}");
+    }
+}
+
+#[test]
 fn fmt_never_rewrites_a_broken_file() {
     let dir = copy_rules("broken");
     let sheet = dir.join("sheet.jx");

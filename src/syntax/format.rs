@@ -347,15 +347,25 @@ fn starts_statement(token: &Token<'_>, prev: Option<&Token<'_>>, stack: &[char])
     }
 }
 
+/// The widest code (in display columns) whose trailing comment is aligned
+/// with its neighbours'.
+const ALIGN_COLUMNS: usize = 60;
+
 fn render(lines: &[Line]) -> String {
     let mut out = String::new();
     let mut i = 0;
     while i < lines.len() {
         // A run of consecutive code lines with trailing comments shares one
         // comment column.
+        // A line whose code runs past `ALIGN_COLUMNS` keeps its comment two
+        // spaces after the code and ends the run: aligned to it, the short
+        // lines' comments would be pushed far to the right.
         let mut end = i;
         while lines.get(end).is_some_and(|l| {
-            !l.code.is_empty() && l.comment.is_some() && (end == i || !l.blank_before)
+            !l.code.is_empty()
+                && l.comment.is_some()
+                && (end == i || !l.blank_before)
+                && l.indent * 2 + width(&l.code) <= ALIGN_COLUMNS
         }) {
             end += 1;
         }
