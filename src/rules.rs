@@ -35,7 +35,9 @@ pub fn builtin(year: i64) -> Result<RuleSet, Vec<Problem>> {
     };
     let sources = files
         .iter()
-        .map(|(name, text)| SourceFile::new(format!("rules/{year}/{name}"), *text))
+        // Named as every report names them (`rule.file` in JSON): they are
+        // read from the binary, not from a `rules/` folder on disk.
+        .map(|(name, text)| SourceFile::new(format!("builtin:{year}/{name}"), *text))
         .collect();
     crate::check::compile(sources).map(|mut rules| {
         rules.builtin = true;

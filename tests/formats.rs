@@ -246,7 +246,7 @@ fn markdown_of_the_example() {
         .position(|l| l.trim() == "judge 0 to 5")
         .expect("refinement's judge")
         + 1;
-    let judge_rule = format!("规则 `rules/2022/sheet.jx` 第 {line} 行");
+    let judge_rule = format!("规则 `builtin:2022/sheet.jx` 第 {line} 行");
     let judge_line = format!("{line} │         judge 0 to 5");
     for needle in [
         "# 绩效自评工作考核评分报告",

@@ -431,7 +431,10 @@ fn both_documents_print_on_a4_without_a_split() {
     assert!(cards.len() >= 4);
     for (i, (title, line)) in cards.iter().enumerate() {
         let heading = page_of(&paper_pages, &format!("{}.{title}", i + 1));
-        let rule = page_of(&paper_pages, &format!("规则rules/2022/sheet.jx第{line}行"));
+        let rule = page_of(
+            &paper_pages,
+            &format!("规则builtin:2022/sheet.jx第{line}行"),
+        );
         assert!(
             heading.is_some() && heading == rule,
             "card {title} split: {heading:?} {rule:?}"

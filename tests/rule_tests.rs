@@ -48,12 +48,12 @@ fn scratch(name: &str) -> PathBuf {
     root
 }
 
-/// The "N passed, M failed" line.
+/// The "通过 N 个，失败 M 个" line.
 fn summary(run: &Run) -> (usize, usize) {
     let line = run
         .stdout
         .lines()
-        .rfind(|l| l.ends_with(" failed"))
+        .rfind(|l| l.starts_with("通过 ") && l.contains("，失败 "))
         .unwrap_or_else(|| panic!("no summary line:\n{}", run.stdout));
     let numbers: Vec<usize> = line
         .split(|c: char| !c.is_ascii_digit())
@@ -61,7 +61,7 @@ fn summary(run: &Run) -> (usize, usize) {
         .collect();
     assert_eq!(
         line,
-        format!("{} passed, {} failed", numbers[0], numbers[1]),
+        format!("通过 {} 个，失败 {} 个", numbers[0], numbers[1]),
         "summary alone on its line"
     );
     (numbers[0], numbers[1])

@@ -339,7 +339,7 @@ fn check(dir: Option<&std::path::Path>, format: Format) -> bool {
         None => {
             for year in jixiao::rules::builtin_years() {
                 let y = year.parse().unwrap_or(0);
-                results.push((format!("rules/{year}"), jixiao::rules::builtin(y)));
+                results.push((format!("builtin:{year}"), jixiao::rules::builtin(y)));
             }
         }
     }

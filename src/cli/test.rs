@@ -5,7 +5,7 @@
 //! that made the difference and the findings missing or extra. `--bless`
 //! rewrites the expectations of the cases on disk instead.
 //!
-//! Results go to stdout, ending with `N passed, M failed` alone on a line;
+//! Results go to stdout, ending with `通过 N 个，失败 M 个` alone on a line;
 //! a case file that cannot be run (bad TOML, a wrong edit path) is an error,
 //! shown on stderr with its file and line, and counts as failed.
 
@@ -56,7 +56,7 @@ pub(super) fn run(rules_dir: Option<&Path>, bless: Bless) -> bool {
         Ok(s) => s,
         Err(p) => {
             eprint!("{}", render(&[*p]));
-            say!("\n0 passed, 1 failed");
+            say!("\n通过 0 个，失败 1 个");
             return false;
         }
     };
@@ -94,7 +94,7 @@ pub(super) fn run(rules_dir: Option<&Path>, bless: Bless) -> bool {
     if tally.blessed > 0 {
         say!("\n已更新 {} 个用例的 [expect]", tally.blessed);
     }
-    say!("\n{} passed, {} failed", tally.passed, tally.failed);
+    say!("\n通过 {} 个，失败 {} 个", tally.passed, tally.failed);
     tally.failed == 0
 }
 
@@ -103,7 +103,7 @@ fn suites(rules_dir: Option<&Path>) -> Result<Vec<Suite>, Box<Problem>> {
         return Ok(jixiao::rules::builtin_years()
             .into_iter()
             .map(|year| Suite {
-                label: format!("rules/{year}"),
+                label: format!("builtin:{year}"),
                 rules: jixiao::rules::builtin(year.parse().unwrap_or(0)),
                 cases: cases::builtin(year)
                     .into_iter()

@@ -360,12 +360,8 @@ impl<'a> Report<'a> {
                 column,
             };
         }
-        let name = file.map_or("", |f| f.name.as_str());
-        let name = if self.rules.builtin {
-            format!("builtin:{}", name.trim_start_matches("rules/"))
-        } else {
-            name.to_string()
-        };
+        // The built-in rules' files are named `builtin:2022/sheet.jx`.
+        let name = file.map_or("", |f| f.name.as_str()).to_string();
         self.rule_files.borrow_mut().insert(span.file, name.clone());
         RuleRef {
             file: name,
