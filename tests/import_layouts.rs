@@ -425,3 +425,32 @@ fn a_report_without_its_title_is_found_by_a_first_heading_in_another_style() {
     assert!(!codes.contains(&"import::missing_report"), "{codes:?}");
     assert!(!codes.contains(&"import::missing_section"), "{codes:?}");
 }
+
+/// A small table inside the report (staff numbers under 一、单位基本情况)
+/// is part of its section: its rows are read as lines of the section, and
+/// the report goes on after it — the sections after it are not lost.
+#[test]
+fn a_table_inside_the_report_is_part_of_its_section() {
+    use import_support::{c, r};
+    let mut blocks = package();
+    let at = blocks
+        .iter()
+        .position(|b| matches!(b, Block::P(t) if t == "第1部分的正文。"))
+        .expect("the first section's text");
+    blocks.insert(
+        at + 1,
+        Block::Table(vec![
+            r(vec![c("编制数"), c("20")]),
+            r(vec![c("实有人数"), c("18")]),
+        ]),
+    );
+    let imported = import_blocks(&blocks);
+    let found = sections(&imported);
+    let headings: Vec<&str> = found.iter().map(|(h, _)| h.as_str()).collect();
+    assert_eq!(found.len(), 9, "{headings:?}");
+    assert_eq!(found[0].1, "第1部分的正文。\n编制数　20\n实有人数　18");
+    assert_eq!(found[8].1, "第9部分的正文。");
+    let codes = codes(&imported);
+    assert!(!codes.contains(&"import::missing_section"), "{codes:?}");
+    assert!(!codes.contains(&"import::unknown_table"), "{codes:?}");
+}

@@ -528,8 +528,11 @@ fn report_run(blocks: &[Block], end_of_title: usize, t: &Templates) -> (ReportPa
     report_body(blocks, end_of_title + 1, Some(title), m, t)
 }
 
-/// The report's body paragraphs from `start` to the next table, marker or
-/// form title.
+/// The report's body paragraphs from `start` to the next marker, form
+/// title or recognised form. A table that is none of the forms and is
+/// followed by more of the report (a small table of staff numbers under
+/// 一、单位基本情况) is part of the report: its rows are read as lines of
+/// the section it stands in, not taken for the report's end.
 fn report_body(
     blocks: &[Block],
     start: usize,
@@ -537,9 +540,30 @@ fn report_body(
     marker_text: Option<String>,
     t: &Templates,
 ) -> (ReportPart, usize) {
-    let mut paragraphs = Vec::new();
+    let mut paragraphs: Vec<ReportParagraph> = Vec::new();
     let mut i = start;
-    while let Some(Block::Paragraph(p)) = blocks.get(i) {
+    while let Some(block) = blocks.get(i) {
+        let p = match block {
+            Block::Paragraph(p) => p,
+            Block::Table(_) => {
+                let (part, next) = table_run(blocks, i, t);
+                if part.kind != TableKind::Unknown || !report_goes_on(blocks, next, t) {
+                    break;
+                }
+                // Numbered as the paragraph before it: a warning about
+                // the section names a paragraph Word counts.
+                let number = paragraphs.last().map_or(0, |q| q.number);
+                for line in table_lines(blocks, i, next) {
+                    paragraphs.push(ReportParagraph {
+                        text: line,
+                        bold: false,
+                        number,
+                    });
+                }
+                i = next;
+                continue;
+            }
+        };
         if marker(&p.text, t).is_some() {
             break;
         }
@@ -563,6 +587,45 @@ fn report_body(
         },
         i,
     )
+}
+
+/// Does the report go on at `at` (after a table in it)? A paragraph with
+/// text that is not the marker or the title of another part.
+fn report_goes_on(blocks: &[Block], at: usize, t: &Templates) -> bool {
+    for (i, block) in blocks.iter().enumerate().skip(at) {
+        match block {
+            Block::Table(_) => return false,
+            Block::Paragraph(p) if compact(&p.text).is_empty() => {}
+            Block::Paragraph(p) => {
+                let other_part = marker(&p.text, t).is_some()
+                    || (matches!(title_of(&p.text, t), Some(k) if k != TitleKind::Report)
+                        && table_follows(blocks, i, t));
+                return !other_part;
+            }
+        }
+    }
+    false
+}
+
+/// The rows of the tables `from..to`, each a line: its cells' texts joined
+/// by a space; empty rows left out.
+fn table_lines(blocks: &[Block], from: usize, to: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    for block in blocks.get(from..to).unwrap_or(&[]) {
+        let Block::Table(tb) = block else { continue };
+        for row in &tb.rows {
+            let cells: Vec<String> = row
+                .cells
+                .iter()
+                .map(|c| c.paragraphs.join(" ").trim().to_string())
+                .filter(|c| !c.is_empty())
+                .collect();
+            if !cells.is_empty() {
+                lines.push(cells.join("　"));
+            }
+        }
+    }
+    lines
 }
 
 /// The best column for a header name in a row: its cells' keys matched
