@@ -454,3 +454,93 @@ fn a_table_inside_the_report_is_part_of_its_section() {
     assert!(!codes.contains(&"import::missing_section"), "{codes:?}");
     assert!(!codes.contains(&"import::unknown_table"), "{codes:?}");
 }
+
+/// Section 二 numbered "（二）" among "一、" sections, with its own list
+/// "（一）…（二）…": the list is the section's text, not new sections, and
+/// nothing is reported empty or unknown.
+#[test]
+fn a_list_inside_a_bracketed_section_stays_its_text() {
+    let mut blocks = package();
+    assert_eq!(
+        replace_text(
+            &mut blocks,
+            "二、一般公共预算支出情况",
+            "（二）一般公共预算支出情况"
+        ),
+        1
+    );
+    let at = blocks
+        .iter()
+        .position(|b| matches!(b, Block::P(t) if t == "基本支出53万元。"))
+        .expect("section 二's text");
+    blocks.insert(at + 1, p("项目支出20万元。"));
+    blocks.insert(at + 1, p("（二）项目支出情况"));
+    let imported = import_blocks(&blocks);
+    let found = sections(&imported);
+    let headings: Vec<&str> = found.iter().map(|(h, _)| h.as_str()).collect();
+    assert_eq!(found.len(), 9, "{headings:?}");
+    assert_eq!(found[1].0, "（二）一般公共预算支出情况");
+    assert_eq!(
+        found[1].1,
+        "(一)基本支出情况\n基本支出53万元。\n（二）项目支出情况\n项目支出20万元。"
+    );
+    let codes = codes(&imported);
+    for code in [
+        "import::unknown_heading",
+        "import::empty_section",
+        "import::missing_section",
+    ] {
+        assert!(!codes.contains(&code), "{code}: {codes:?}");
+    }
+}
+
+/// Sections numbered "1." … "9.", section 2 with a list "1、 2、 3、": its
+/// "3、" is taken for section 3 only until the heading with section 3's
+/// own words comes; then it goes back into section 2's text.
+#[test]
+fn an_item_taken_for_the_next_section_goes_back_when_that_section_comes() {
+    let mut blocks = package();
+    for (i, h) in ["一", "二", "三", "四", "五", "六", "七", "八", "九"]
+        .iter()
+        .enumerate()
+    {
+        let old = import_support::HEADINGS
+            .iter()
+            .find(|x| x.starts_with(&format!("{h}、")))
+            .expect("heading");
+        let new = format!("{}. {}", i + 1, old.trim_start_matches(&format!("{h}、")));
+        assert_eq!(replace_text(&mut blocks, old, &new), 1);
+    }
+    let at = blocks
+        .iter()
+        .position(|b| matches!(b, Block::P(t) if t == "基本支出53万元。"))
+        .expect("section 2's text");
+    for (k, line) in [
+        "1、专项资金安排情况",
+        "2、专项资金使用情况",
+        "3、专项资金管理情况分析",
+    ]
+    .iter()
+    .enumerate()
+    {
+        blocks.insert(at + 1 + k, p(line));
+    }
+    let imported = import_blocks(&blocks);
+    let found = sections(&imported);
+    let headings: Vec<&str> = found.iter().map(|(h, _)| h.as_str()).collect();
+    assert_eq!(found.len(), 9, "{headings:?}");
+    assert_eq!(found[2].0, "3. 政府性基金预算支出情况");
+    assert!(
+        found[1].1.ends_with("3、专项资金管理情况分析"),
+        "{}",
+        found[1].1
+    );
+    let codes = codes(&imported);
+    for code in [
+        "import::unknown_heading",
+        "import::renamed_heading",
+        "import::missing_section",
+    ] {
+        assert!(!codes.contains(&code), "{code}: {codes:?}");
+    }
+}

@@ -61,6 +61,9 @@ pub fn read(part: &ReportPart, place: &str, cx: &mut Context<'_>) -> Report {
     // The styles the template's sections were found in: a paragraph in one
     // of them is a heading even when it matches no section.
     let mut styles: Vec<Style> = Vec::new();
+    // The lists inside the current section (one per numbering style, a
+    // list within a list in another): the last number of each.
+    let mut list_items: Vec<(Style, u32)> = Vec::new();
     for p in &part.paragraphs {
         let text = p.text.trim();
         if text.is_empty() {
@@ -88,9 +91,52 @@ pub fn read(part: &ReportPart, place: &str, cx: &mut Context<'_>) -> Report {
             });
             continue;
         }
-        let last = parts.iter().filter_map(|s| s.number).max().unwrap_or(0);
         let form = numbered(text, p.bold);
+        // "3、专项资金管理情况分析", an item of section 二, was taken for
+        // section 三 by its number; the heading with section 三's own
+        // words comes after it: the item goes back into section 二.
+        if let Some(n) = form
+            .as_ref()
+            .and_then(|f| f.number)
+            .filter(|n| form.as_ref().is_some_and(|f| names_section(f.rest, *n, t)))
+        {
+            let claimed = parts.iter().rposition(|s| s.number == Some(n));
+            if let Some(at) = claimed.filter(|at| {
+                *at + 1 == parts.len()
+                    && *at > 0
+                    && parts
+                        .get(*at)
+                        .is_some_and(|s| !names_section(&s.title, n, t))
+            }) {
+                let item = parts.remove(at);
+                if let Some(before) = parts.last_mut() {
+                    before.lines.push(item.heading);
+                    before.lines.extend(item.lines);
+                }
+            }
+        }
+        let last = parts.iter().filter_map(|s| s.number).max().unwrap_or(0);
+        // A list inside a section ("（一）基本支出情况", "（二）项目支出情况"
+        // under "（二）一般公共预算支出情况"): it starts again at 1 and goes
+        // on one by one; its items are the section's text unless one
+        // carries a section's own words.
+        let item = form
+            .as_ref()
+            .and_then(|f| Some((f.style, f.number?, f.rest)));
+        if let Some((style, n, rest)) = item {
+            let continues =
+                (n == 1 && last >= 1) || list_items.iter().any(|(s, k)| *s == style && n == k + 1);
+            if continues && !names_section(rest, n, t) {
+                list_items.retain(|(s, _)| *s != style);
+                list_items.push((style, n));
+                if let Some(s) = parts.last_mut() {
+                    s.lines.push(text.to_string());
+                    continue;
+                }
+            }
+        }
         if let Some(h) = heading(text, form.as_ref(), last, &styles, cx) {
+            list_items.clear();
             if !styles.contains(&h.style) {
                 styles.push(h.style);
             }
@@ -157,6 +203,17 @@ pub fn read(part: &ReportPart, place: &str, cx: &mut Context<'_>) -> Report {
     Report { sections, listed }
 }
 
+/// Does `rest` start with the template's words for section `n` (1-based)?
+fn names_section(rest: &str, n: u32, t: &super::Templates) -> bool {
+    let key: String = compact(rest).chars().map(label::fold).collect();
+    usize::try_from(n)
+        .ok()
+        .and_then(|n| n.checked_sub(1))
+        .and_then(|i| t.report.headings.get(i))
+        .map(|h| compact(h).chars().map(label::fold).collect::<String>())
+        .is_some_and(|k| !k.is_empty() && key.starts_with(&k))
+}
+
 /// Short enough for a heading, and not a sentence.
 fn is_short(rest: &str) -> bool {
     let rest = rest.trim();
@@ -176,6 +233,9 @@ fn looks_like_heading(form: &Numbered<'_>, styles: &[Style]) -> bool {
     match form.style {
         Style::Part => true,
         Style::Plain => false,
+        // As `heading` takes a section by its number: only in the style
+        // the sections start in ("3、" among "一、" sections is an item).
+        s @ (Style::Bracketed | Style::Arabic) => styles.first() == Some(&s),
         s => styles.contains(&s),
     }
 }
@@ -315,9 +375,12 @@ fn heading(
                     return split(n, cut);
                 }
             }
+            // By its number alone only in the style the report's sections
+            // start in: a "（三）" under a section numbered "（二）" among
+            // "一、" sections is that section's own item.
             let by_number = match form.style {
                 Style::Part => true,
-                Style::Bracketed | Style::Arabic => styles.contains(&form.style),
+                Style::Bracketed | Style::Arabic => styles.first() == Some(&form.style),
                 _ => false,
             };
             let n = form.number.filter(|n| by_number && in_range(*n))?;
