@@ -544,3 +544,43 @@ fn an_item_taken_for_the_next_section_goes_back_when_that_section_comes() {
         assert!(!codes.contains(&code), "{code}: {codes:?}");
     }
 }
+
+/// A 分值 cell merged over two indicator lines ("30" over 指标A and
+/// 指标B): the second line's 分值 is not guessed, and not lost unseen
+/// either — the warning names the table, the row and the column.
+#[test]
+fn a_value_cell_merged_over_two_lines_is_warned_about() {
+    use import_support::{v, vc};
+    let mut blocks = package();
+    let table = blocks
+        .iter_mut()
+        .find_map(|b| match b {
+            Block::Table(rows)
+                if rows
+                    .iter()
+                    .any(|r| r.cells.get(3).is_some_and(|c| c.paras == ["指标B"])) =>
+            {
+                Some(rows)
+            }
+            _ => None,
+        })
+        .expect("the overall table");
+    let b = table
+        .iter()
+        .position(|r| r.cells.get(3).is_some_and(|c| c.paras == ["指标B"]))
+        .expect("指标B");
+    table[b - 1].cells[6] = v("30");
+    table[b].cells[6] = vc();
+    let imported = import_blocks(&blocks);
+    let w = imported
+        .warnings
+        .iter()
+        .find(|w| w.code == "import::cell_not_imported")
+        .unwrap_or_else(|| panic!("no warning: {:?}", codes(&imported)));
+    assert!(
+        w.message.contains("“分值”一格与上一行合并（“30”）"),
+        "{}",
+        w.message
+    );
+    assert!(w.place.contains("第2个表格"), "{}", w.place);
+}

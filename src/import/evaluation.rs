@@ -733,6 +733,34 @@ fn read_line(
             line.texts.push((key, text));
         }
     }
+    // A value cell merged with the one above ("10" over two rows) belongs
+    // to the row it starts in; this row's value is not guessed (one 10 for
+    // each, or 10 for both?) but said, so that nobody loses it unseen.
+    let value_cols = cols
+        .text
+        .iter()
+        .filter(|(k, _)| *k != "name")
+        .map(|(k, c)| (*k, Some(*c)))
+        .chain([("weight", cols.weight), ("score", cols.score)]);
+    for (key, col) in value_cols {
+        let merged = col
+            .and_then(|c| grid.at(row, c))
+            .filter(|s| s.from_above && !s.cell.is_blank() && line_has_own_cells(grid, row, cols));
+        if let Some(slot) = merged {
+            let header = column_words(key);
+            cx.warn(
+                Warning::new(
+                    Code::ImportCellNotImported,
+                    &at,
+                    format!(
+                        "“{header}”一格与上一行合并（“{}”），这一行的{header}未导入",
+                        super::table::one_line(&slot.cell.text())
+                    ),
+                )
+                .help(format!("如两行各有{header}，请拆分单元格，每行分别填写")),
+            );
+        }
+    }
     let header = |k: &str| if k == "weight" { "分值" } else { "得分" };
     for (key, col) in [("weight", cols.weight), ("score", cols.score)] {
         let text = col.map(text_at).unwrap_or_default();
@@ -767,6 +795,32 @@ fn read_line(
     }
     *previous = (line.level1.clone(), line.level2.clone());
     Some(line)
+}
+
+/// Does the row have a cell of its own in the indicator's columns (a line
+/// of its own, not only the rest of merged cells)?
+fn line_has_own_cells(grid: &Grid, row: usize, cols: &IndicatorColumns) -> bool {
+    cols.text
+        .iter()
+        .map(|(_, c)| Some(*c))
+        .chain([cols.weight, cols.score])
+        .flatten()
+        .any(|c| {
+            grid.at(row, c)
+                .is_some_and(|s| !s.from_above && !s.cell.is_blank())
+        })
+}
+
+/// A column of the indicator table in the form's words.
+fn column_words(key: &str) -> &'static str {
+    match key {
+        "weight" => "分值",
+        "score" => "得分",
+        "target" => "年度指标值",
+        "actual" => "实际完成值",
+        "deviation" => "偏差原因分析及改进措施",
+        _ => "这一栏",
+    }
 }
 
 /// "产出指标\n(50分)" → 50.
