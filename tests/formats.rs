@@ -233,6 +233,30 @@ fn assert_summary_matches(table: &[Vec<String>], units: &[Value]) {
     }
 }
 
+/// A finding's rule place is the same in JSON and in the text report: the
+/// expression the message is about, its column in characters (cli.md).
+#[test]
+fn rule_places_agree_between_json_and_text() {
+    let json = json_of(&jixiao(&["score", "--format", "json", EXAMPLE]));
+    let text = jixiao(&["score", EXAMPLE]).text();
+    let findings = json["findings"].as_array().expect("findings");
+    assert!(!findings.is_empty());
+    for f in findings {
+        let r = &f["rule"];
+        let place = format!(
+            "[{}:{}:{}]",
+            r["file"].as_str().expect("file"),
+            r["line"],
+            r["column"]
+        );
+        assert!(
+            text.contains(&place),
+            "{} at {place} not in the text report",
+            f["id"]
+        );
+    }
+}
+
 #[test]
 fn markdown_of_the_example() {
     let run = jixiao(&["score", "--format", "markdown", EXAMPLE]);

@@ -382,7 +382,7 @@ fn finding(w: &mut JsonWriter<'_>, f: &Finding, report: &Report<'_>) {
     w.key("message");
     w.string(&f.message);
     w.key("rule");
-    rule(w, &report.rule(f.span));
+    rule(w, &report.rule(f.focus));
     w.key("data");
     places(w, &data, report);
     w.key("values");

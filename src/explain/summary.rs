@@ -124,7 +124,7 @@ fn lost_line(
             Cell::Num(d.points),
             Cell::Text(super::snippet::kind_word(d.kind).to_string()),
             Cell::Text(d.message.clone()),
-            Cell::Text(location(rules, d.span)),
+            Cell::Text(location(rules, d.focus)),
             Cell::Text(data),
         ],
     }
@@ -238,7 +238,7 @@ impl SummaryRow {
                         Cell::Text(super::snippet::severity_word(f.severity).to_string()),
                         Cell::Text(f.says.clone().unwrap_or_else(|| "检查发现".into())),
                         Cell::Text(f.message.clone()),
-                        Cell::Text(location(rules, f.span)),
+                        Cell::Text(location(rules, f.focus)),
                         Cell::Text(places_words(report, &f.places)),
                     ],
                 })
