@@ -3,7 +3,7 @@
 //! (`@page`, `@media print`), each unit starting on a new page when several
 //! are printed together.
 
-use super::report::{Draw, lay_out};
+use super::report::{Draw, judged_hints, lay_out};
 use super::snippet::{
     Evidence, Excerpt, basis_word, data_places, evidence, excerpt, kind_word, node_notes,
     severity_word,
@@ -243,6 +243,14 @@ impl Draw for Html {
                 out,
                 "<p><span class=\"label\">备注：</span>{}</p>",
                 esc(note)
+            );
+        }
+        for (label, value) in judged_hints(node, d) {
+            let _ = writeln!(
+                out,
+                "<p><span class=\"label\">提示：</span>{}：{}</p>",
+                esc(label),
+                esc(value)
             );
         }
         if let Some(says) = &node.says {

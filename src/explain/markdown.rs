@@ -5,7 +5,7 @@
 //! submission's cell, the criteria awaiting a judgment, then the findings
 //! grouped by severity.
 
-use super::report::{Draw, lay_out};
+use super::report::{Draw, judged_hints, lay_out};
 use super::snippet::{
     Evidence, Excerpt, basis_word, data_places, display_width, evidence, excerpt, kind_word,
     node_notes, severity_word,
@@ -80,6 +80,10 @@ impl Draw for Markdown {
         values(out, &d.values, report);
         for note in node_notes(node, d) {
             let _ = writeln!(out, "- 备注：{}", escape(note));
+        }
+        // What the reviewers were shown (hints), beside what they judged.
+        for (label, value) in judged_hints(node, d) {
+            let _ = writeln!(out, "- 提示：{}：{}", escape(label), escape(value));
         }
         out.push('\n');
         if let Some(says) = &node.says {

@@ -8,7 +8,7 @@
 
 use super::place::{SourcePlace, document_words, source_place};
 use crate::data::{NO_PLACE, PlaceId, Submission, Value};
-use crate::eval::outcome::{Finding, Outcome};
+use crate::eval::outcome::{Deduction, DeductionKind, Finding, NodeOutcome, Outcome};
 use crate::ir::RuleSet;
 use crate::source::Span;
 use std::cell::RefCell;
@@ -623,6 +623,20 @@ fn distinct_places(ids: &[PlaceId]) -> impl Iterator<Item = PlaceId> + '_ {
     ids.iter()
         .copied()
         .filter(move |id| *id != NO_PLACE && seen.insert(*id))
+}
+
+/// The hints of a judged criterion's deduction: what the reviewers were
+/// shown beside what they judged (a deduction by the rules explains
+/// itself by its values).
+pub fn judged_hints<'n>(
+    node: &'n NodeOutcome,
+    d: &Deduction,
+) -> impl Iterator<Item = (&'n String, &'n String)> {
+    let judged = matches!(d.kind, DeductionKind::Judged | DeductionKind::Override);
+    node.hints
+        .iter()
+        .filter(move |(_, v)| judged && !v.trim().is_empty())
+        .map(|(l, v)| (l, v))
 }
 
 #[cfg(test)]

@@ -290,10 +290,16 @@ fn deduction_problem(node: &NodeOutcome, d: &Deduction, report: &Report<'_>) -> 
     );
     problem.severity = Severity::Warning;
     problem.help = node.says.as_ref().map(|s| format!("评分标准：{s}"));
-    for note in &node.notes {
+    let hints = super::report::judged_hints(node, d);
+    for note in node
+        .notes
+        .iter()
+        .cloned()
+        .chain(hints.map(|(l, v)| format!("提示：{l}：{v}")))
+    {
         problem.help = Some(match problem.help.take() {
             Some(h) => format!("{h}\n{note}"),
-            None => note.clone(),
+            None => note,
         });
     }
     problem.related.extend(data_snippet(
