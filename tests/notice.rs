@@ -269,6 +269,40 @@ fn the_notice_keeps_the_bureaus_review_records_to_itself() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A unit's words in Markdown are text: a `<b>`, a `*` or an `&amp;` in a
+/// unit's name is shown as written, in the notice and in the report.
+#[test]
+fn markdown_shows_the_units_words_as_written() {
+    let dir = scratch("markdown-escape");
+    let example = std::fs::read_to_string(Path::new(MANIFEST).join(EXAMPLE)).expect("example");
+    let name = "岳阳市岳阳楼区人民政府金融工作办公室";
+    std::fs::write(
+        dir.join("unit.toml"),
+        example.replace(name, "测试<b>单位</b> &amp; *某*"),
+    )
+    .expect("write");
+    for args in [
+        vec![
+            "score",
+            "--for",
+            "unit",
+            "--format",
+            "markdown",
+            "unit.toml",
+        ],
+        vec!["score", "--format", "markdown", "unit.toml"],
+    ] {
+        let run = jixiao(&dir, &args);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        assert!(
+            run.stdout.contains(r"测试\<b\>单位\</b\> \&amp; \*某\*"),
+            "{args:?}:\n{}",
+            run.stdout
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Where a program is installed.
 fn installed(program: &str) -> bool {
     Command::new("which")

@@ -374,11 +374,11 @@ fn longest_run(s: &str, c: char) -> usize {
 
 /// Text safe in running Markdown: punctuation that could start markup is
 /// escaped, line breaks become spaces.
-fn escape(s: &str) -> String {
+pub(super) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
-            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '|' | '#' => {
+            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '|' | '#' | '&' => {
                 out.push('\\');
                 out.push(c);
             }

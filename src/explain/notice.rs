@@ -439,14 +439,17 @@ fn wrap(out: &mut String, text: &str, width: usize, indent: &str) {
 
 /// The notice as Markdown.
 pub fn notice_markdown(report: &Report<'_>) -> String {
+    // The unit's and the rules' words are text, not Markdown: a `*` or a
+    // `<b>` in a unit's name is shown, not obeyed.
+    use super::markdown::escape;
     let n = Notice::new(report);
     let mut out = String::new();
     let _ = writeln!(out, "# 绩效自评工作考核评分结果告知书\n");
-    let _ = writeln!(out, "**{}**：\n", n.unit);
-    let _ = writeln!(out, "{}\n", n.opening());
+    let _ = writeln!(out, "**{}**：\n", escape(&n.unit));
+    let _ = writeln!(out, "{}\n", escape(&n.opening()));
     let _ = writeln!(out, "## 一、失分情况\n");
     for l in lost_lines(&n) {
-        let _ = writeln!(out, "{l}\n");
+        let _ = writeln!(out, "{}\n", escape(&l));
     }
     // The parts are numbered as they appear: 尚待评审 only when pending.
     let corrections_part = if n.pending.is_empty() {
@@ -455,18 +458,22 @@ pub fn notice_markdown(report: &Report<'_>) -> String {
         let _ = writeln!(
             out,
             "## 二、尚待评审\n\n以下评分项尚待评审，评审后另行告知：{}。\n",
-            n.pending.join("、")
+            escape(&n.pending.join("、"))
         );
         "三"
     };
     let _ = writeln!(out, "## {corrections_part}、请改正的问题\n");
     for l in correction_lines(&n) {
-        let _ = writeln!(out, "{l}\n");
+        let _ = writeln!(out, "{}\n", escape(&l));
     }
     if let Some(closing) = &n.closing {
-        let _ = writeln!(out, "{closing}\n");
+        let _ = writeln!(out, "{}\n", escape(closing));
     }
-    let _ = writeln!(out, "{}（盖章）\n\n---\n\n{ACKNOWLEDGEMENT}", n.bureau);
+    let _ = writeln!(
+        out,
+        "{}（盖章）\n\n---\n\n{ACKNOWLEDGEMENT}",
+        escape(&n.bureau)
+    );
     out
 }
 
