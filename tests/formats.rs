@@ -273,6 +273,8 @@ fn markdown_of_the_example() {
     let judge_rule = format!("规则 `builtin:2022/sheet.jx` 第 {line} 行");
     // A judged criterion's explanation shows the hint the reviewers saw.
     assert!(md.contains("- 提示：已细化的二级指标：16 / 18"), "{md}");
+    // One reviewer: the 合成 column says their score is the criterion's.
+    assert!(md.contains("| 一人评审 4 |"), "{md}");
     let judge_line = format!("{line} │         judge 0 to 5");
     for needle in [
         "# 绩效自评工作考核评分报告",

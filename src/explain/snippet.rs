@@ -295,6 +295,10 @@ pub(crate) fn judgment_rows(outcome: &crate::eval::outcome::Outcome) -> Vec<[Str
                     j.note.clone().unwrap_or_default(),
                     match (&how, n.score) {
                         (h, Some(s)) if !h.is_empty() => format!("{h} {}", s.normalize()),
+                        // One reviewer: their score is the criterion's.
+                        (_, Some(s)) if n.judgments.len() == 1 => {
+                            format!("一人评审 {}", s.normalize())
+                        }
                         _ => String::new(),
                     },
                 ]);
