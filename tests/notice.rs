@@ -189,9 +189,7 @@ fn a_pending_notice_and_grades_from_the_rules() {
 #[test]
 fn the_notice_keeps_the_bureaus_review_records_to_itself() {
     let dir = scratch("reviews");
-    let example = std::fs::read_to_string(Path::new(MANIFEST).join(EXAMPLE)).expect("example");
-    let cut = example.find("\n[review]").expect("a [review]");
-    std::fs::write(dir.join("unit.toml"), &example[..cut]).expect("write");
+    std::fs::write(dir.join("unit.toml"), without_review()).expect("write");
     let review = |who: &str, problems: &str| {
         format!(
             "format = 1\nkind = \"review\"\nreviewer = \"{who}\"\nreviewed_on = 2023-07-10\n\n\
@@ -301,6 +299,13 @@ fn markdown_shows_the_units_words_as_written() {
         );
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The example without its `[review]`.
+fn without_review() -> String {
+    let example = std::fs::read_to_string(Path::new(MANIFEST).join(EXAMPLE)).expect("example");
+    let cut = example.find("\n[review]").expect("a [review]");
+    example[..cut].to_string()
 }
 
 /// Where a program is installed.

@@ -505,15 +505,9 @@ impl Checker {
                 '{' => {
                     let hole_start = at + 1;
                     let close = raw.get(hole_start..).and_then(|rest| rest.find('}'));
+                    let brace = Span::new(message.span.file, start + at..start + at + 1);
                     let Some(len) = close else {
-                        let span = Span::new(message.span.file, start + at..start + at + 1);
-                        self.error_help(
-                            Code::RulesBadTemplate,
-                            "说明中的 `{` 没有配对的 `}`".into(),
-                            span,
-                            "未闭合",
-                            Some("要写字面的花括号请用 \\{".into()),
-                        );
+                        self.unclosed_brace(brace, "要写字面的花括号请用 \\{".into());
                         break;
                     };
                     let hole = raw.get(hole_start..hole_start + len).unwrap_or("");
@@ -528,14 +522,7 @@ impl Checker {
                             true => "给 `{` 补上配对的 `}`；要写字面的花括号请用 \\{".to_string(),
                             false => format!("在 `{name}` 后补上 `}}`，写成 {{{name}}}"),
                         };
-                        let span = Span::new(message.span.file, start + at..start + at + 1);
-                        self.error_help(
-                            Code::RulesBadTemplate,
-                            "说明中的 `{` 没有配对的 `}`".into(),
-                            span,
-                            "未闭合",
-                            Some(help),
-                        );
+                        self.unclosed_brace(brace, help);
                         // On from the next brace.
                         for _ in 0..hole.get(..inner).unwrap_or("").chars().count() {
                             chars.next();
@@ -562,6 +549,16 @@ impl Checker {
             pieces.push(Piece::Text(text));
         }
         Template { pieces }
+    }
+
+    fn unclosed_brace(&mut self, brace: Span, help: String) {
+        self.error_help(
+            Code::RulesBadTemplate,
+            "说明中的 `{` 没有配对的 `}`".into(),
+            brace,
+            "未闭合",
+            Some(help),
+        );
     }
 
     fn check_hole(
