@@ -584,3 +584,40 @@ fn a_value_cell_merged_over_two_lines_is_warned_about() {
     );
     assert!(w.place.contains("第2个表格"), "{}", w.place);
 }
+
+/// The overall table without its "年度资金总额" row (one of the cells the
+/// template identifies it by): its title and its indicator header still
+/// say what it is; the table is read and only the missing row is said.
+#[test]
+fn a_form_missing_an_identifying_row_is_known_by_its_title() {
+    let mut blocks = package();
+    let table = blocks
+        .iter_mut()
+        .find_map(|b| match b {
+            Block::Table(rows)
+                if rows
+                    .iter()
+                    .any(|r| r.cells.get(1).is_some_and(|c| c.paras == ["年度资金总额"]))
+                    && rows.iter().any(|r| {
+                        r.cells
+                            .get(1)
+                            .is_some_and(|c| c.paras == ["按收入性质分：108万元"])
+                    }) =>
+            {
+                Some(rows)
+            }
+            _ => None,
+        })
+        .expect("the overall table");
+    table.retain(|r| !r.cells.get(1).is_some_and(|c| c.paras == ["年度资金总额"]));
+    let imported = import_blocks(&blocks);
+    let value = parsed(&imported);
+    let indicators = value["overall"]["indicators"]
+        .as_array()
+        .expect("indicators read");
+    assert!(!indicators.is_empty());
+    let codes = codes(&imported);
+    assert!(!codes.contains(&"import::unknown_table"), "{codes:?}");
+    assert!(!codes.contains(&"import::missing_attachment"), "{codes:?}");
+    assert!(codes.contains(&"import::missing_block"), "{codes:?}");
+}

@@ -316,6 +316,14 @@ fn table_run(blocks: &[Block], start: usize, t: &Templates) -> (TablePart, usize
         title.as_deref().and_then(|s| title_of(s, t)),
     ) {
         (TableKind::Unknown, Some(TitleKind::Attachment(a))) => TableKind::Listed(a),
+        // Its title names a self-evaluation form and it has the indicator
+        // table's header: that form, though a row that identifies it (按收入
+        // 性质分, 年度资金总额) was deleted — the missing row is said when
+        // the table is read, not the whole table lost.
+        (
+            TableKind::Unknown,
+            Some(TitleKind::Form(form @ (FormKind::Overall | FormKind::Project))),
+        ) if has_indicator_header(&grid, t) => TableKind::Form(form),
         (kind, _) => kind,
     };
     let tables = parts
@@ -384,6 +392,18 @@ fn cell_keys(grid: &Grid, t: &Templates) -> Vec<String> {
         }
     }
     keys
+}
+
+/// Has the grid the indicator table's header (一级指标, 二级指标, 三级指标)?
+fn has_indicator_header(grid: &Grid, t: &Templates) -> bool {
+    let keys = cell_keys(grid, t);
+    let columns = &t.evaluation.indicators;
+    [&columns.level1, &columns.level2, &columns.name]
+        .iter()
+        .all(|names| {
+            keys.iter()
+                .any(|k| fits(k, &names.0, &t.label_prefixes).is_some())
+        })
 }
 
 /// Which table this is, by its header cells.
