@@ -621,3 +621,29 @@ fn a_form_missing_an_identifying_row_is_known_by_its_title() {
     assert!(!codes.contains(&"import::missing_attachment"), "{codes:?}");
     assert!(codes.contains(&"import::missing_block"), "{codes:?}");
 }
+
+/// An empty table (left over from editing) between a table and its
+/// sign-off line: nothing to import or warn about, and the sign-off line
+/// (填报日期) is still the table's.
+#[test]
+fn an_empty_table_is_passed_over() {
+    use import_support::{c, r};
+    let mut blocks = package();
+    let first_table = blocks
+        .iter()
+        .position(|b| matches!(b, Block::Table(_)))
+        .expect("a table");
+    blocks.insert(
+        first_table + 1,
+        Block::Table(vec![r(vec![c(""), c("")]), r(vec![c(""), c("")])]),
+    );
+    let imported = import_blocks(&blocks);
+    let value = parsed(&imported);
+    assert!(
+        value["basic_data"].get("filled_on").is_some(),
+        "{}",
+        imported.toml
+    );
+    let codes = codes(&imported);
+    assert!(!codes.contains(&"import::unknown_table"), "{codes:?}");
+}

@@ -221,6 +221,9 @@ pub fn layout(doc: &Document, t: &Templates) -> Layout {
     let mut report_done = false;
     while let Some(block) = blocks.get(i) {
         match block {
+            // An empty table holds nothing to import or to warn about (as
+            // an empty row or paragraph does not).
+            Block::Table(tb) if is_blank_table(tb) => i += 1,
             Block::Table(_) => {
                 let (part, next) = table_run(blocks, i, t);
                 out.tables.push(part);
@@ -504,7 +507,11 @@ fn is_footer(text: &str, t: &Templates) -> bool {
 fn footer_after(blocks: &[Block], start: usize, t: &Templates) -> Vec<String> {
     let mut out = Vec::new();
     for block in blocks.iter().skip(start) {
-        let Block::Paragraph(p) = block else { break };
+        let p = match block {
+            Block::Paragraph(p) => p,
+            Block::Table(tb) if is_blank_table(tb) => continue,
+            Block::Table(_) => break,
+        };
         if marker(&p.text, t).is_some() || title_of(&p.text, t).is_some() {
             break;
         }
@@ -513,6 +520,14 @@ fn footer_after(blocks: &[Block], start: usize, t: &Templates) -> Vec<String> {
         }
     }
     out
+}
+
+/// Is every cell of the table empty (no text, no picture)?
+fn is_blank_table(tb: &super::docx::Table) -> bool {
+    tb.rows
+        .iter()
+        .flat_map(|r| &r.cells)
+        .all(|c| !c.has_image && c.paragraphs.iter().all(|p| p.trim().is_empty()))
 }
 
 /// The report from its title paragraph at `end_of_title`.
