@@ -38,9 +38,6 @@ pub struct RuleSet {
     pub slot_count: usize,
     /// How several reviewers' judgments are combined.
     pub reviews: ReviewPolicy,
-    /// The rules built into the binary (`rules.file` then reads
-    /// `builtin:2022/sheet.jx`), not a folder on disk.
-    pub builtin: bool,
     /// Every parameter's value, by name (sorted): the reports read the few
     /// they show by their documented names (`deadline`, `grades`).
     pub params: Vec<(String, crate::data::Value, Type)>,

@@ -39,10 +39,7 @@ pub fn builtin(year: i64) -> Result<RuleSet, Vec<Problem>> {
         // read from the binary, not from a `rules/` folder on disk.
         .map(|(name, text)| SourceFile::new(format!("builtin:{year}/{name}"), *text))
         .collect();
-    crate::check::compile(sources).map(|mut rules| {
-        rules.builtin = true;
-        rules
-    })
+    crate::check::compile(sources)
 }
 
 /// The year folders under `dir` when `dir` holds no rule file of its own

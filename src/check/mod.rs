@@ -239,7 +239,6 @@ impl Checker {
             definitions: std::mem::take(&mut self.definitions),
             slot_count: self.slot_count as usize,
             reviews,
-            builtin: false,
             params: {
                 let mut params: Vec<(String, Value, Type)> = self
                     .params

@@ -155,9 +155,6 @@ pub struct Report<'a> {
     named: RefCell<HashMap<String, String, foldhash::fast::RandomState>>,
     /// Places already resolved, for the same reason.
     resolved: RefCell<HashMap<PlaceId, PlaceView, foldhash::fast::RandomState>>,
-    /// Each rule file's name as the reader finds it, made the first time
-    /// a rule of it is placed.
-    rule_files: RefCell<HashMap<u16, String, foldhash::fast::RandomState>>,
 }
 
 impl<'a> Report<'a> {
@@ -196,7 +193,6 @@ impl<'a> Report<'a> {
             naming,
             named: RefCell::default(),
             resolved: RefCell::default(),
-            rule_files: RefCell::default(),
         }
     }
 
@@ -353,18 +349,9 @@ impl<'a> Report<'a> {
     pub fn rule(&self, span: Span) -> RuleRef {
         let file = self.rules.files.get(usize::from(span.file));
         let (line, column) = file.map_or((0, 0), |f| f.line_col(span.start));
-        if let Some(name) = self.rule_files.borrow().get(&span.file) {
-            return RuleRef {
-                file: name.clone(),
-                line,
-                column,
-            };
-        }
         // The built-in rules' files are named `builtin:2022/sheet.jx`.
-        let name = file.map_or("", |f| f.name.as_str()).to_string();
-        self.rule_files.borrow_mut().insert(span.file, name.clone());
         RuleRef {
-            file: name,
+            file: file.map_or("", |f| f.name.as_str()).to_string(),
             line,
             column,
         }
