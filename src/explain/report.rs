@@ -240,10 +240,17 @@ impl<'a> Report<'a> {
     }
 
     /// The place of a path with a span (the review values of `[review]`
-    /// are not in the schema: their path is kept as words).
+    /// are not in the schema: their path is kept as words, their value
+    /// read from the file as written).
     pub fn place_at(&self, path: &str, span: Span) -> PlaceView {
         let value = if path.starts_with("review.") {
-            Value::Absent
+            let written = self
+                .submission
+                .source
+                .text
+                .get(span.start as usize..span.end as usize)
+                .unwrap_or("");
+            review_value(written)
         } else {
             value_at(&self.rules.schema, &self.submission.root, path)
         };
@@ -610,6 +617,19 @@ fn distinct_places(ids: &[PlaceId]) -> impl Iterator<Item = PlaceId> + '_ {
     ids.iter()
         .copied()
         .filter(move |id| *id != NO_PLACE && seen.insert(*id))
+}
+
+/// A `[review]` value as written: a number exactly (`4`, `4.5`), a plain
+/// text without its quotes; anything else is not shown as a value.
+fn review_value(written: &str) -> Value {
+    let written = written.trim();
+    if let Ok(n) = written.parse::<rust_decimal::Decimal>() {
+        return Value::Num(n);
+    }
+    match written.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        Some(text) if !text.contains(['\\', '"']) => Value::text(text),
+        _ => Value::Absent,
+    }
 }
 
 /// The hints of a judged criterion's deduction: what the reviewers were
