@@ -231,6 +231,13 @@ fn the_notice_keeps_the_bureaus_review_records_to_itself() {
     );
     assert_eq!(one.code, Some(0), "{}", one.stderr);
     assert!(one.stdout.contains("评审判定（张三）"), "{}", one.stdout);
+    assert!(
+        one.stdout
+            .replace('\n', "")
+            .contains("（2023 年 7 月 10 日评审）"),
+        "{}",
+        one.stdout
+    );
     assert!(!one.stdout.contains(".toml"), "{}", one.stdout);
     // Two reviewers 5 points apart: the bureau is warned, the unit is not.
     let two = jixiao(

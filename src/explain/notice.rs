@@ -552,7 +552,15 @@ p.ack {{ border-top: 1px dashed #777; padding-top: 3mm; font-size: 12pt; break-i
 
 #[cfg(test)]
 mod tests {
-    use super::see;
+    use super::{see, wrap};
+
+    #[test]
+    fn a_space_where_a_line_breaks_is_not_carried_over() {
+        let mut out = String::new();
+        wrap(&mut out, "总分 · 得分 · 分值", 8, "");
+        assert!(out.lines().all(|l| !l.starts_with(' ')), "{out:?}");
+        assert_eq!(out.replace('\n', ""), "总分 ·得分 ·分值");
+    }
 
     #[test]
     fn places_beyond_those_shown_are_counted() {
