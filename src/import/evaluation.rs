@@ -742,12 +742,13 @@ fn read_line(
         .filter(|(k, _)| *k != "name")
         .map(|(k, c)| (*k, Some(*c)))
         .chain([("weight", cols.weight), ("score", cols.score)]);
+    let own_line = line_has_own_cells(grid, row, cols);
     for (key, col) in value_cols {
         let merged = col
             .and_then(|c| grid.at(row, c))
-            .filter(|s| s.from_above && !s.cell.is_blank() && line_has_own_cells(grid, row, cols));
+            .filter(|s| own_line && s.from_above && !s.cell.is_blank());
         if let Some(slot) = merged {
-            let header = column_words(key);
+            let header = column_words(key, t);
             cx.warn(
                 Warning::new(
                     Code::ImportCellNotImported,
@@ -761,10 +762,9 @@ fn read_line(
             );
         }
     }
-    let header = |k: &str| if k == "weight" { "分值" } else { "得分" };
     for (key, col) in [("weight", cols.weight), ("score", cols.score)] {
         let text = col.map(text_at).unwrap_or_default();
-        let v = cx.points(&text, &format!("{at}「{}」", header(key)));
+        let v = cx.points(&text, &format!("{at}「{}」", column_words(key, t)));
         if key == "weight" {
             line.weight = v;
         } else {
@@ -811,16 +811,19 @@ fn line_has_own_cells(grid: &Grid, row: usize, cols: &IndicatorColumns) -> bool 
         })
 }
 
-/// A column of the indicator table in the form's words.
-fn column_words(key: &str) -> &'static str {
-    match key {
-        "weight" => "分值",
-        "score" => "得分",
-        "target" => "年度指标值",
-        "actual" => "实际完成值",
-        "deviation" => "偏差原因分析及改进措施",
-        _ => "这一栏",
-    }
+/// A column of the indicator table in the form's words (the year's
+/// templates: the first name each column is known by).
+fn column_words<'t>(key: &str, t: &'t super::Templates) -> &'t str {
+    let c = &t.evaluation.indicators;
+    let names = match key {
+        "weight" => &c.weight,
+        "score" => &c.score,
+        "target" => &c.target,
+        "actual" => &c.actual,
+        "deviation" => &c.deviation,
+        _ => &c.name,
+    };
+    names.first()
 }
 
 /// "产出指标\n(50分)" → 50.

@@ -95,25 +95,18 @@ pub fn read(part: &ReportPart, place: &str, cx: &mut Context<'_>) -> Report {
         // "3、专项资金管理情况分析", an item of section 二, was taken for
         // section 三 by its number; the heading with section 三's own
         // words comes after it: the item goes back into section 二.
-        if let Some(n) = form
-            .as_ref()
-            .and_then(|f| f.number)
-            .filter(|n| form.as_ref().is_some_and(|f| names_section(f.rest, *n, t)))
+        if let Some(f) = form.as_ref()
+            && let Some(n) = f.number
+            && names_section(f.rest, n, t)
+            && parts.len() > 1
+            && parts
+                .last()
+                .is_some_and(|s| s.number == Some(n) && !names_section(&s.title, n, t))
+            && let Some(item) = parts.pop()
+            && let Some(before) = parts.last_mut()
         {
-            let claimed = parts.iter().rposition(|s| s.number == Some(n));
-            if let Some(at) = claimed.filter(|at| {
-                *at + 1 == parts.len()
-                    && *at > 0
-                    && parts
-                        .get(*at)
-                        .is_some_and(|s| !names_section(&s.title, n, t))
-            }) {
-                let item = parts.remove(at);
-                if let Some(before) = parts.last_mut() {
-                    before.lines.push(item.heading);
-                    before.lines.extend(item.lines);
-                }
-            }
+            before.lines.push(item.heading);
+            before.lines.extend(item.lines);
         }
         let last = parts.iter().filter_map(|s| s.number).max().unwrap_or(0);
         // A list inside a section ("（一）基本支出情况", "（二）项目支出情况"
@@ -205,13 +198,19 @@ pub fn read(part: &ReportPart, place: &str, cx: &mut Context<'_>) -> Report {
 
 /// Does `rest` start with the template's words for section `n` (1-based)?
 fn names_section(rest: &str, n: u32, t: &super::Templates) -> bool {
+    section_words(rest, n, t).is_some()
+}
+
+/// How many characters of `rest` (white space aside) are the template's
+/// words for section `n`, when `rest` starts with them.
+fn section_words(rest: &str, n: u32, t: &super::Templates) -> Option<usize> {
     let key: String = compact(rest).chars().map(label::fold).collect();
-    usize::try_from(n)
-        .ok()
-        .and_then(|n| n.checked_sub(1))
-        .and_then(|i| t.report.headings.get(i))
-        .map(|h| compact(h).chars().map(label::fold).collect::<String>())
-        .is_some_and(|k| !k.is_empty() && key.starts_with(&k))
+    let i = usize::try_from(n).ok()?.checked_sub(1)?;
+    let k: String = compact(t.report.headings.get(i)?)
+        .chars()
+        .map(label::fold)
+        .collect();
+    (!k.is_empty() && key.starts_with(&k)).then(|| k.chars().count())
 }
 
 /// Short enough for a heading, and not a sentence.
@@ -337,12 +336,8 @@ fn heading(
     let rest_key: String = compact(rest).chars().map(label::fold).collect();
     // The number and the template's words agree: "（七）存在的问题及原因分析：……".
     if let Some(n) = form.number.filter(|n| in_range(*n)) {
-        let i = usize::try_from(n).ok().and_then(|n| n.checked_sub(1));
-        if let Some(k) = i
-            .and_then(template_key)
-            .filter(|k| rest_key.starts_with(k.as_str()))
-        {
-            return split(n, cut_after(rest, k.chars().count()));
+        if let Some(words) = section_words(rest, n, t) {
+            return split(n, cut_after(rest, words));
         }
     }
     match form.style {
