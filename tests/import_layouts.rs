@@ -66,6 +66,14 @@ fn codes(imported: &Imported) -> Vec<&'static str> {
     imported.warnings.iter().map(|w| w.code.as_str()).collect()
 }
 
+/// None of these warnings was given.
+fn assert_none_of(imported: &Imported, unwanted: &[&str]) {
+    let codes = codes(imported);
+    for code in unwanted {
+        assert!(!codes.contains(code), "{code}: {codes:?}");
+    }
+}
+
 /// The package imports with no warning about its attachment list, and
 /// its `[[attachments]]` are `titles`, in that order.
 fn assert_listed_without_warnings(blocks: &[Block], titles: [&str; 3]) {
@@ -484,14 +492,14 @@ fn a_list_inside_a_bracketed_section_stays_its_text() {
         found[1].1,
         "(一)基本支出情况\n基本支出53万元。\n（二）项目支出情况\n项目支出20万元。"
     );
-    let codes = codes(&imported);
-    for code in [
-        "import::unknown_heading",
-        "import::empty_section",
-        "import::missing_section",
-    ] {
-        assert!(!codes.contains(&code), "{code}: {codes:?}");
-    }
+    assert_none_of(
+        &imported,
+        &[
+            "import::unknown_heading",
+            "import::empty_section",
+            "import::missing_section",
+        ],
+    );
 }
 
 /// Sections numbered "1." … "9.", section 2 with a list "1、 2、 3、": its
@@ -535,14 +543,14 @@ fn an_item_taken_for_the_next_section_goes_back_when_that_section_comes() {
         "{}",
         found[1].1
     );
-    let codes = codes(&imported);
-    for code in [
-        "import::unknown_heading",
-        "import::renamed_heading",
-        "import::missing_section",
-    ] {
-        assert!(!codes.contains(&code), "{code}: {codes:?}");
-    }
+    assert_none_of(
+        &imported,
+        &[
+            "import::unknown_heading",
+            "import::renamed_heading",
+            "import::missing_section",
+        ],
+    );
 }
 
 /// A 分值 cell merged over two indicator lines ("30" over 指标A and
