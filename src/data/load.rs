@@ -2,6 +2,7 @@
 //! their own text (never through `f64`); every value keeps its span and place;
 //! every problem is collected, not just the first.
 
+use super::document::{Node, Table};
 use super::nesting::too_deep;
 use super::schema::{RecordId, RecordType, Schema, Type};
 use super::value::{Key, Step, path_of};
@@ -13,7 +14,6 @@ use rust_decimal::Decimal;
 use std::str::FromStr;
 use std::sync::Arc;
 use toml::Spanned;
-use toml::de::{DeTable, DeValue};
 
 /// Largest submission accepted, in bytes. A real package is about 25 KB.
 pub const MAX_SUBMISSION_BYTES: usize = crate::files::MAX_TEXT_FILE_BYTES;
@@ -159,7 +159,7 @@ impl SheetRow {
 }
 
 /// Parse the TOML and strip a byte-order mark; problems as diagnostics.
-pub(super) fn parse_toml(source: &SourceFile) -> Result<Spanned<DeTable<'_>>, LoadError> {
+pub(super) fn parse_toml(source: &SourceFile) -> Result<Spanned<Table<'_>>, LoadError> {
     if source.text.len() > MAX_SUBMISSION_BYTES {
         return Err(vec![Problem::plain(
             Code::SubmissionTooLarge,
@@ -183,10 +183,10 @@ pub(super) fn parse_toml(source: &SourceFile) -> Result<Spanned<DeTable<'_>>, Lo
             .with_help("报送材料的表格最多嵌套三层；请检查这里的方括号、花括号是否成对"),
         ]);
     }
-    let (table, errors) = DeTable::parse_recoverable(&source.text);
-    if errors.is_empty() {
-        return Ok(table);
-    }
+    let errors = match super::document::parse(&source.text) {
+        Ok(table) => return Ok(table),
+        Err(errors) => errors,
+    };
     Err(errors
         .iter()
         .map(|e| {
@@ -285,7 +285,7 @@ pub fn read_header(source: &SourceFile) -> Result<Header, LoadError> {
 /// A submission parsed once: its TOML document and its header. Choose the
 /// rules by `header.year`, then `load_parsed`.
 pub struct Parsed<'s> {
-    doc: Spanned<DeTable<'s>>,
+    doc: Spanned<Table<'s>>,
     /// `unit.name` and `unit.year`.
     pub header: Header,
 }
@@ -297,7 +297,7 @@ pub fn parse_submission(source: &SourceFile) -> Result<Parsed<'_>, LoadError> {
     Ok(Parsed { doc, header })
 }
 
-fn header_of(source: &SourceFile, doc: &Spanned<DeTable<'_>>) -> Result<Header, LoadError> {
+fn header_of(source: &SourceFile, doc: &Spanned<Table<'_>>) -> Result<Header, LoadError> {
     let root = doc.get_ref();
     let root_span = span_of(doc);
     let mut problems = Vec::new();
@@ -310,7 +310,7 @@ fn header_of(source: &SourceFile, doc: &Spanned<DeTable<'_>>) -> Result<Header, 
             "文件开头应有 format = 1",
         )),
         Some(v) => match v.get_ref() {
-            DeValue::Integer(i) if i.as_str() == "1" => {}
+            Node::Integer(i) if i.as_str() == "1" => {}
             _ => problems.push(
                 Problem::error(
                     Code::SubmissionFormat,
@@ -495,7 +495,7 @@ impl Loader<'_> {
     fn record(
         &mut self,
         id: RecordId,
-        table: &DeTable<'_>,
+        table: &Table<'_>,
         span: Span,
         parent: PlaceId,
         step: Step,
@@ -613,14 +613,14 @@ impl Loader<'_> {
     fn value(
         &mut self,
         ty: &Type,
-        value: &Spanned<DeValue<'_>>,
+        value: &Spanned<Node<'_>>,
         parent: PlaceId,
         step: Step,
     ) -> (Value, PlaceId) {
         let span = span_of(value);
         let v = value.get_ref();
         let result = match (ty, v) {
-            (Type::Record(id), DeValue::Table(t)) => {
+            (Type::Record(id), Node::Table(t)) => {
                 let record = self.record(*id, t, span, parent, step);
                 let place = match &record {
                     Value::Record(r) => r.place,
@@ -630,13 +630,13 @@ impl Loader<'_> {
             }
             // A table with free keys (`level1_weights`) is bounded like a
             // table of rows: each key is a row of the form.
-            (Type::List(_), DeValue::Array(items)) if items.len() > MAX_ROWS => {
+            (Type::List(_), Node::Array(items)) if items.len() > MAX_ROWS => {
                 return self.too_many(parent, step, span, items.len(), "行");
             }
-            (Type::Map(_), DeValue::Table(t)) if t.len() > MAX_ROWS => {
+            (Type::Map(_), Node::Table(t)) if t.len() > MAX_ROWS => {
                 return self.too_many(parent, step, span, t.len(), "项");
             }
-            (Type::List(elem), DeValue::Array(items)) => {
+            (Type::List(elem), Node::Array(items)) => {
                 let place = self.place(parent, step, span);
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
@@ -646,7 +646,7 @@ impl Loader<'_> {
                 }
                 return (Value::List(out.into()), place);
             }
-            (Type::Map(elem), DeValue::Table(t)) => {
+            (Type::Map(elem), Node::Table(t)) => {
                 let place = self.place(parent, step, span);
                 let mut entries: Vec<_> = t.iter().collect();
                 entries.sort_by_key(|(k, _)| k.span().start);
@@ -660,16 +660,16 @@ impl Loader<'_> {
                 }
                 return (Value::Map(Arc::new(map)), place);
             }
-            (Type::Bool, DeValue::Boolean(b)) => Ok(Value::Bool(*b)),
-            (Type::Text, DeValue::String(s)) => Ok(Value::text(s)),
-            (Type::Integer, DeValue::Integer(i)) => {
+            (Type::Bool, Node::Boolean(b)) => Ok(Value::Bool(*b)),
+            (Type::Text, Node::String(s)) => Ok(Value::text(s)),
+            (Type::Integer, Node::Integer(i)) => {
                 parse_integer(i.as_str(), i.radix()).map(Value::Num)
             }
-            (Type::Decimal, DeValue::Integer(i)) => {
+            (Type::Decimal, Node::Integer(i)) => {
                 parse_integer(i.as_str(), i.radix()).map(Value::Num)
             }
-            (Type::Decimal, DeValue::Float(f)) => parse_decimal(f.as_str()).map(Value::Num),
-            (Type::Date, DeValue::Datetime(d)) => match (d.date, d.time, d.offset) {
+            (Type::Decimal, Node::Float(f)) => parse_decimal(f.as_str()).map(Value::Num),
+            (Type::Date, Node::Datetime(d)) => match (d.date, d.time, d.offset) {
                 (Some(date), None, None) => Date::new(i32::from(date.year), date.month, date.day)
                     .map(Value::Date)
                     .ok_or_else(|| ("日期不存在".to_string(), "检查月份和日期".to_string())),
@@ -704,7 +704,7 @@ impl Loader<'_> {
         }
     }
 
-    fn review(&mut self, value: &Spanned<DeValue<'_>>) -> Review {
+    fn review(&mut self, value: &Spanned<Node<'_>>) -> Review {
         let mut review = Review::default();
         let Some(table) = value.get_ref().as_table() else {
             self.problem(
@@ -722,7 +722,7 @@ impl Loader<'_> {
             let key_text: &str = key.get_ref();
             let key_span = Span::new(0, key.span());
             match (key_text, v.get_ref()) {
-                ("reviewer", DeValue::String(s)) => review.reviewer = Some(s.to_string()),
+                ("reviewer", Node::String(s)) => review.reviewer = Some(s.to_string()),
                 ("reviewer", _) => self.problem(
                     Code::SubmissionWrongType,
                     "`review.reviewer` 应为文字".into(),
@@ -730,7 +730,7 @@ impl Loader<'_> {
                     "应为文字",
                     None,
                 ),
-                (id, DeValue::Table(t)) => {
+                (id, Node::Table(t)) => {
                     let judgment = self.judgment(id, &format!("review.{id}"), key_span, t);
                     review.judgments.push(judgment);
                 }
@@ -754,7 +754,7 @@ impl Loader<'_> {
         id: &str,
         written: &str,
         id_span: Span,
-        table: &DeTable<'_>,
+        table: &Table<'_>,
     ) -> Judgment {
         let mut j = Judgment {
             id: id.to_string(),
@@ -773,21 +773,21 @@ impl Loader<'_> {
             let key_text: &str = key.get_ref();
             let span = span_of(v);
             match (key_text, v.get_ref()) {
-                ("score", DeValue::Integer(i)) => match parse_integer(i.as_str(), i.radix()) {
+                ("score", Node::Integer(i)) => match parse_integer(i.as_str(), i.radix()) {
                     Ok(n) => j.score = Some((n, span)),
                     Err((m, h)) => {
                         self.problem(Code::SubmissionWrongType, m, span, "分数有误", Some(h))
                     }
                 },
-                ("score", DeValue::Float(f)) => match parse_decimal(f.as_str()) {
+                ("score", Node::Float(f)) => match parse_decimal(f.as_str()) {
                     Ok(n) => j.score = Some((n, span)),
                     Err((m, h)) => {
                         self.problem(Code::SubmissionWrongType, m, span, "分数有误", Some(h))
                     }
                 },
-                ("tier", DeValue::String(s)) => j.tier = Some((s.to_string(), span)),
-                ("note", DeValue::String(s)) => j.note = Some(s.to_string()),
-                ("override", DeValue::Boolean(b)) => j.override_rules = *b,
+                ("tier", Node::String(s)) => j.tier = Some((s.to_string(), span)),
+                ("note", Node::String(s)) => j.note = Some(s.to_string()),
+                ("override", Node::Boolean(b)) => j.override_rules = *b,
                 ("score" | "tier" | "note" | "override", found) => self.problem(
                     Code::SubmissionWrongType,
                     format!(
@@ -860,15 +860,15 @@ fn display_path(path: &str) -> &str {
     }
 }
 
-pub(super) fn toml_type(v: &DeValue<'_>) -> &'static str {
+pub(super) fn toml_type(v: &Node<'_>) -> &'static str {
     match v {
-        DeValue::String(_) => "文字",
-        DeValue::Integer(_) => "整数",
-        DeValue::Float(_) => "小数",
-        DeValue::Boolean(_) => "布尔值",
-        DeValue::Datetime(_) => "日期时间",
-        DeValue::Array(_) => "数组",
-        DeValue::Table(_) => "表",
+        Node::String(_) => "文字",
+        Node::Integer(_) => "整数",
+        Node::Float(_) => "小数",
+        Node::Boolean(_) => "布尔值",
+        Node::Datetime(_) => "日期时间",
+        Node::Array(_) => "数组",
+        Node::Table(_) => "表",
     }
 }
 

@@ -1,6 +1,7 @@
 //! The submission: values, the schema the rules declare for it, and the
 //! loader that reads a TOML file into values with exact decimals and spans.
 
+mod document;
 mod load;
 mod nesting;
 mod review_book;

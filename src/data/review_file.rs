@@ -15,12 +15,12 @@
 //! problems = { tier = "较全面", score = 18, note = "……" }
 //! ```
 
+use super::document::{Node, Table};
 use super::load::{LoadError, Loader, parse_toml, span_of, toml_type};
 use super::schema::Schema;
 use super::{Date, Judgment, Origin};
 use crate::diag::Code;
 use crate::source::{SourceFile, Span, did_you_mean};
-use toml::de::{DeTable, DeValue};
 
 /// One reviewer's judgments, from a review file or a worksheet.
 #[derive(Clone, Debug)]
@@ -116,12 +116,12 @@ pub fn load_review_file(source: &SourceFile) -> Result<Reviews, LoadError> {
         }
         let span = span_of(value);
         match (key_text, value.get_ref()) {
-            ("format", DeValue::Integer(i)) if i.as_str() == "1" => {}
-            ("kind", DeValue::String(s)) if s.as_ref() == "review" => {}
-            ("reviewer", DeValue::String(s)) if !s.trim().is_empty() => {
+            ("format", Node::Integer(i)) if i.as_str() == "1" => {}
+            ("kind", Node::String(s)) if s.as_ref() == "review" => {}
+            ("reviewer", Node::String(s)) if !s.trim().is_empty() => {
                 reviews.reviewer = person(s);
             }
-            ("reviewed_on", DeValue::Datetime(d)) => {
+            ("reviewed_on", Node::Datetime(d)) => {
                 match d.date.filter(|_| d.time.is_none() && d.offset.is_none()) {
                     Some(date) => {
                         reviews.reviewed_on = Date::new(i32::from(date.year), date.month, date.day);
@@ -135,8 +135,8 @@ pub fn load_review_file(source: &SourceFile) -> Result<Reviews, LoadError> {
                     ),
                 }
             }
-            ("units", DeValue::Array(rows)) => {
-                for row in rows {
+            ("units", Node::Array(rows)) => {
+                for row in rows.iter() {
                     match row.get_ref().as_table() {
                         Some(t) => {
                             let unit = unit_block(&mut loader, t, span_of(row));
@@ -154,14 +154,14 @@ pub fn load_review_file(source: &SourceFile) -> Result<Reviews, LoadError> {
                     }
                 }
             }
-            ("reviewer", DeValue::String(_)) => loader.problem(
+            ("reviewer", Node::String(_)) => loader.problem(
                 Code::ReviewBadValue,
                 "`reviewer` 不能为空".into(),
                 span,
                 "评审人姓名",
                 Some("写上评审人的姓名：reviewer = \"张三\"".into()),
             ),
-            (key @ ("format" | "kind"), DeValue::Integer(_) | DeValue::String(_)) => {
+            (key @ ("format" | "kind"), Node::Integer(_) | Node::String(_)) => {
                 let want = if key == "format" {
                     "format = 1"
                 } else {
@@ -225,7 +225,7 @@ pub fn load_review_file(source: &SourceFile) -> Result<Reviews, LoadError> {
 }
 
 /// One `[[units]]` block: `unit`, `year`, and one inline table per criterion.
-fn unit_block(loader: &mut Loader<'_>, table: &DeTable<'_>, span: Span) -> Option<ReviewedUnit> {
+fn unit_block(loader: &mut Loader<'_>, table: &Table<'_>, span: Span) -> Option<ReviewedUnit> {
     let mut unit = None;
     let mut year = None;
     let mut judgments = Vec::new();
@@ -235,8 +235,8 @@ fn unit_block(loader: &mut Loader<'_>, table: &DeTable<'_>, span: Span) -> Optio
         let key_text: &str = key.get_ref();
         let key_span = Span::new(0, key.span());
         match (key_text, value.get_ref()) {
-            ("unit", DeValue::String(s)) => unit = Some(s.trim().to_string()),
-            ("year", DeValue::Integer(i)) => year = i.as_str().parse::<i64>().ok(),
+            ("unit", Node::String(s)) => unit = Some(s.trim().to_string()),
+            ("year", Node::Integer(i)) => year = i.as_str().parse::<i64>().ok(),
             ("unit" | "year", found) => loader.problem(
                 Code::ReviewBadValue,
                 format!("`{key_text}` 不对（实际是{}）", toml_type(found)),
@@ -247,7 +247,7 @@ fn unit_block(loader: &mut Loader<'_>, table: &DeTable<'_>, span: Span) -> Optio
                         .into(),
                 ),
             ),
-            (id, DeValue::Table(t)) => {
+            (id, Node::Table(t)) => {
                 let mut j = loader.judgment(id, id, key_span, t);
                 j.origin = Origin::File(loader.source.clone());
                 judgments.push(j);

@@ -1,0 +1,814 @@
+//! A TOML file read into a light document: tables as vectors of entries in
+//! the order they were made, every key and value with its span, numbers as
+//! their own text.
+//!
+//! Why not the `toml` crate's `DeTable`: building it (a B-tree map per
+//! table, keys cloned and compared, every table of a header removed and
+//! inserted again) cost more than half of loading a submission. This
+//! builder reads the same events of the same parser (`toml_parser`) and
+//! makes the same values with the same spans for the forms submissions
+//! are written in. Whatever it does not take on — any error, a key or a
+//! table written twice, a table extended in an unusual way — it leaves to
+//! `DeTable`, whose result is then converted: a file's problems are always
+//! `toml`'s own messages, and a file it accepts reads the same either way
+//! (`tests` below compares the two on every shape).
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::ops::Range;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+use toml::value::Datetime;
+use toml_parser::decoder::Encoding;
+use toml_parser::parser::{Event, EventKind, RecursionGuard, ValidateWhitespace};
+use toml_parser::{ErrorSink, ParseError, Source};
+
+/// A value with its span.
+pub(crate) type Item<'s> = Spanned<Node<'s>>;
+
+/// A key with its span (decoded: a quoted key without its quotes).
+pub(crate) type KeyText<'s> = Spanned<Cow<'s, str>>;
+
+/// A TOML value.
+#[derive(Debug)]
+pub(crate) enum Node<'s> {
+    String(Cow<'s, str>),
+    Integer(Number<'s>),
+    Float(Number<'s>),
+    Boolean(bool),
+    Datetime(Datetime),
+    Array(Array<'s>),
+    Table(Table<'s>),
+}
+
+/// A number as written, `_` separators kept, with its radix (10 for floats).
+#[derive(Debug)]
+pub(crate) struct Number<'s> {
+    text: Cow<'s, str>,
+    radix: u32,
+}
+
+impl Number<'_> {
+    pub(crate) fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    pub(crate) fn radix(&self) -> u32 {
+        self.radix
+    }
+}
+
+/// An array: `[1, 2]`, or the tables of `[[name]]` headers.
+#[derive(Debug, Default)]
+pub(crate) struct Array<'s> {
+    items: Vec<Item<'s>>,
+    of_tables: bool,
+}
+
+impl<'s> Array<'s> {
+    pub(crate) fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub(crate) fn iter(&self) -> std::slice::Iter<'_, Item<'s>> {
+        self.items.iter()
+    }
+}
+
+/// A table's entries, in the order they were made.
+#[derive(Debug, Default)]
+pub(crate) struct Table<'s> {
+    entries: Vec<(KeyText<'s>, Item<'s>)>,
+    /// Made by a header or dotted key that named a table inside it.
+    implicit: bool,
+    /// Made or extended by a dotted key.
+    dotted: bool,
+    /// `{ … }`: closed once written.
+    inline: bool,
+    /// Positions by key, for a table of many keys (`level1_weights` of a
+    /// few thousand): finding a written key again must not scan them all.
+    /// Built at the first lookup past `SCAN_KEYS`.
+    by_key: Option<HashMap<String, usize>>,
+}
+
+/// Tables with up to this many keys are searched by a scan.
+const SCAN_KEYS: usize = 16;
+
+/// Nesting of arrays and inline tables the parser may recurse into; the
+/// `toml` crate's own limit, so both readers refuse the same files.
+const RECURSION_LIMIT: u32 = 80;
+
+impl<'s> Table<'s> {
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&KeyText<'s>, &Item<'s>)> {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+
+    pub(crate) fn get(&self, key: &str) -> Option<&Item<'s>> {
+        self.entries
+            .iter()
+            .find(|(k, _)| k.get_ref().as_ref() == key)
+            .map(|(_, v)| v)
+    }
+
+    fn position(&mut self, key: &str) -> Option<usize> {
+        if self.entries.len() <= SCAN_KEYS {
+            return self
+                .entries
+                .iter()
+                .position(|(k, _)| k.get_ref().as_ref() == key);
+        }
+        let entries = &self.entries;
+        let index = self.by_key.get_or_insert_with(|| {
+            entries
+                .iter()
+                .enumerate()
+                .map(|(i, (k, _))| (k.get_ref().to_string(), i))
+                .collect()
+        });
+        index.get(key).copied()
+    }
+
+    fn push(&mut self, key: KeyText<'s>, value: Item<'s>) {
+        if let Some(index) = &mut self.by_key {
+            index.insert(key.get_ref().to_string(), self.entries.len());
+        }
+        self.entries.push((key, value));
+    }
+
+    fn remove(&mut self, at: usize) -> (KeyText<'s>, Item<'s>) {
+        self.by_key = None;
+        self.entries.remove(at)
+    }
+}
+
+impl<'s> Node<'s> {
+    pub(crate) fn as_table(&self) -> Option<&Table<'s>> {
+        match self {
+            Node::Table(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn as_str(&self) -> Option<&str> {
+        match self {
+            Node::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn as_integer(&self) -> Option<&Number<'s>> {
+        match self {
+            Node::Integer(i) => Some(i),
+            _ => None,
+        }
+    }
+}
+
+/// Read a TOML document; `toml`'s errors when it has any.
+pub(crate) fn parse(text: &str) -> Result<Spanned<Table<'_>>, Vec<toml::de::Error>> {
+    if let Some(doc) = build(text) {
+        return Ok(doc);
+    }
+    let (table, errors) = DeTable::parse_recoverable(text);
+    if errors.is_empty() {
+        Ok(from_de_table(table))
+    } else {
+        Err(errors)
+    }
+}
+
+/// The document as `DeTable` gives it, converted.
+fn from_de_table(doc: Spanned<DeTable<'_>>) -> Spanned<Table<'_>> {
+    let span = doc.span();
+    Spanned::new(span, table_from_de(doc.into_inner()))
+}
+
+fn table_from_de(table: DeTable<'_>) -> Table<'_> {
+    let mut out = Table::default();
+    for (key, value) in table {
+        out.push(key, node_from_de(value));
+    }
+    out
+}
+
+fn node_from_de(value: Spanned<DeValue<'_>>) -> Item<'_> {
+    let span = value.span();
+    let node = match value.into_inner() {
+        DeValue::String(s) => Node::String(s),
+        DeValue::Integer(i) => Node::Integer(Number {
+            radix: i.radix(),
+            text: Cow::Owned(i.as_str().to_string()),
+        }),
+        DeValue::Float(f) => Node::Float(Number {
+            radix: 10,
+            text: Cow::Owned(f.as_str().to_string()),
+        }),
+        DeValue::Boolean(b) => Node::Boolean(b),
+        DeValue::Datetime(d) => Node::Datetime(d),
+        DeValue::Array(items) => Node::Array(Array {
+            of_tables: false,
+            items: items.into_iter().map(node_from_de).collect(),
+        }),
+        DeValue::Table(t) => Node::Table(table_from_de(t)),
+    };
+    Spanned::new(span, node)
+}
+
+/// The fast reading: `None` wherever it leaves the file to `DeTable`.
+fn build(text: &str) -> Option<Spanned<Table<'_>>> {
+    let source = Source::new(text);
+    let tokens = source.lex().into_vec();
+    let mut events: Vec<Event> = Vec::with_capacity(tokens.len());
+    let mut failed = Failed(false);
+    {
+        let mut whitespace = ValidateWhitespace::new(&mut events, source);
+        let mut guard = RecursionGuard::new(&mut whitespace, RECURSION_LIMIT);
+        toml_parser::parser::parse_document(&tokens, &mut guard, &mut failed);
+    }
+    if failed.0 {
+        return None;
+    }
+    let mut reader = Reader {
+        source,
+        events: &events,
+        at: 0,
+        failed,
+    };
+    let root = reader.document()?;
+    (!reader.failed.0).then(|| Spanned::new(0..0, root))
+}
+
+/// An error sink that only remembers that there was one.
+struct Failed(bool);
+
+impl ErrorSink for Failed {
+    fn report_error(&mut self, _error: ParseError) {
+        self.0 = true;
+    }
+}
+
+/// A table header: `[a.b]` or `[[a.b]]`.
+struct Header<'s> {
+    path: Vec<KeyText<'s>>,
+    key: KeyText<'s>,
+    span: Range<usize>,
+    is_array: bool,
+}
+
+struct Reader<'s, 'e> {
+    source: Source<'s>,
+    events: &'e [Event],
+    at: usize,
+    failed: Failed,
+}
+
+impl<'s> Reader<'s, '_> {
+    fn next(&mut self) -> Option<Event> {
+        let event = self.events.get(self.at).copied();
+        self.at += 1;
+        event
+    }
+
+    fn peek(&self, ahead: usize) -> Option<EventKind> {
+        self.events.get(self.at + ahead).map(Event::kind)
+    }
+
+    fn document(&mut self) -> Option<Table<'s>> {
+        let mut root: Option<Table<'s>> = None;
+        let mut current = Table::default();
+        let mut header: Option<Header<'s>> = None;
+        while let Some(event) = self.next() {
+            match event.kind() {
+                EventKind::StdTableOpen | EventKind::ArrayTableOpen => {
+                    finish_table(&mut root, &mut current, header.take())?;
+                    let next = self.header(event)?;
+                    current = start_table(root.as_mut()?, &next)?;
+                    header = Some(next);
+                }
+                EventKind::SimpleKey => {
+                    let (path, key) = self.key(event)?;
+                    if self.peek(0) == Some(EventKind::Whitespace) {
+                        self.at += 1;
+                    }
+                    if self.next()?.kind() != EventKind::KeyValSep {
+                        return None;
+                    }
+                    if self.peek(0) == Some(EventKind::Whitespace) {
+                        self.at += 1;
+                    }
+                    let value = self.value()?;
+                    let dotted = !path.is_empty();
+                    let parent = descend(&mut current, &path, dotted)?;
+                    if dotted && !parent.implicit {
+                        return None;
+                    }
+                    if parent.position(key.get_ref()).is_some() {
+                        return None;
+                    }
+                    parent.push(key, value);
+                }
+                EventKind::Whitespace | EventKind::Comment | EventKind::Newline => {}
+                _ => return None,
+            }
+        }
+        finish_table(&mut root, &mut current, header)?;
+        root.or(Some(current))
+    }
+
+    /// `[a.b]` or `[[a.b]]`, after its opening bracket.
+    fn header(&mut self, open: Event) -> Option<Header<'s>> {
+        let is_array = open.kind() == EventKind::ArrayTableOpen;
+        let mut keys = None;
+        let mut span = open.span();
+        while let Some(event) = self.next() {
+            match event.kind() {
+                EventKind::ArrayTableClose | EventKind::StdTableClose => {
+                    span = span.append(event.span());
+                    break;
+                }
+                EventKind::SimpleKey => keys = Some(self.key(event)?),
+                EventKind::Whitespace => {}
+                _ => return None,
+            }
+        }
+        let (path, key) = keys?;
+        Some(Header {
+            path,
+            key,
+            span: span.start()..span.end(),
+            is_array,
+        })
+    }
+
+    /// A key, dotted or not: the tables it passes through and its last part.
+    fn key(&mut self, first: Event) -> Option<(Vec<KeyText<'s>>, KeyText<'s>)> {
+        let mut path = Vec::new();
+        let mut last = self.simple_key(first)?;
+        while self.peek(0) == Some(EventKind::KeySep)
+            || (self.peek(0) == Some(EventKind::Whitespace)
+                && self.peek(1) == Some(EventKind::KeySep))
+        {
+            let mut next = None;
+            while let Some(event) = self.next() {
+                match event.kind() {
+                    EventKind::Whitespace | EventKind::KeySep => {}
+                    EventKind::SimpleKey => {
+                        next = Some(event);
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+            path.push(std::mem::replace(&mut last, self.simple_key(next?)?));
+        }
+        if path.len() >= RECURSION_LIMIT as usize {
+            return None;
+        }
+        Some((path, last))
+    }
+
+    fn simple_key(&mut self, event: Event) -> Option<KeyText<'s>> {
+        let raw = self.source.get(event)?;
+        let mut decoded = Cow::Borrowed("");
+        let bare = event.encoding().is_none()
+            && !raw.as_str().is_empty()
+            && raw
+                .as_str()
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if bare {
+            decoded = Cow::Borrowed(raw.as_str());
+        } else {
+            raw.decode_key(&mut decoded, &mut self.failed);
+        }
+        let span = event.span();
+        Some(Spanned::new(span.start()..span.end(), decoded))
+    }
+
+    /// A value after `=` or in an array.
+    fn value(&mut self) -> Option<Item<'s>> {
+        let event = self.next()?;
+        match event.kind() {
+            EventKind::Scalar => self.scalar(event),
+            EventKind::ArrayOpen => self.array(event),
+            EventKind::InlineTableOpen => self.inline_table(event),
+            _ => None,
+        }
+    }
+
+    fn scalar(&mut self, event: Event) -> Option<Item<'s>> {
+        let raw = self.source.get(event)?;
+        if let Some(text) = plain_string(raw.as_str(), event.encoding()) {
+            let span = event.span();
+            let node = Node::String(Cow::Borrowed(text));
+            return Some(Spanned::new(span.start()..span.end(), node));
+        }
+        let mut decoded = Cow::Borrowed("");
+        let kind = raw.decode_scalar(&mut decoded, &mut self.failed);
+        use toml_parser::decoder::ScalarKind;
+        let node = match kind {
+            ScalarKind::String => Node::String(decoded),
+            ScalarKind::Boolean(b) => Node::Boolean(b),
+            ScalarKind::DateTime => Node::Datetime(decoded.parse::<Datetime>().ok()?),
+            ScalarKind::Float => Node::Float(Number {
+                text: decoded,
+                radix: 10,
+            }),
+            ScalarKind::Integer(radix) => Node::Integer(Number {
+                text: decoded,
+                radix: radix.value(),
+            }),
+        };
+        let span = event.span();
+        Some(Spanned::new(span.start()..span.end(), node))
+    }
+
+    fn array(&mut self, open: Event) -> Option<Item<'s>> {
+        let mut items = Vec::new();
+        let mut pending = None;
+        loop {
+            let event = self.next()?;
+            match event.kind() {
+                EventKind::Scalar => pending = Some(self.scalar(event)?),
+                EventKind::ArrayOpen => pending = Some(self.array(event)?),
+                EventKind::InlineTableOpen => pending = Some(self.inline_table(event)?),
+                EventKind::ValueSep => items.extend(pending.take()),
+                EventKind::Whitespace | EventKind::Comment | EventKind::Newline => {}
+                EventKind::ArrayClose => {
+                    items.extend(pending.take());
+                    let span = open.span().start()..event.span().end();
+                    let array = Array {
+                        items,
+                        of_tables: false,
+                    };
+                    return Some(Spanned::new(span, Node::Array(array)));
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// `{ … }`. Dotted keys inside one are left to `DeTable`.
+    fn inline_table(&mut self, open: Event) -> Option<Item<'s>> {
+        let mut table = Table {
+            inline: true,
+            ..Table::default()
+        };
+        let mut key = None;
+        let mut pending = None;
+        loop {
+            let event = self.next()?;
+            match event.kind() {
+                EventKind::SimpleKey => {
+                    let (path, k) = self.key(event)?;
+                    if !path.is_empty() {
+                        return None;
+                    }
+                    key = Some(k);
+                }
+                EventKind::KeyValSep => {}
+                EventKind::Scalar => pending = Some(self.scalar(event)?),
+                EventKind::ArrayOpen => pending = Some(self.array(event)?),
+                EventKind::InlineTableOpen => pending = Some(self.inline_table(event)?),
+                EventKind::ValueSep | EventKind::InlineTableClose => {
+                    match (key.take(), pending.take()) {
+                        (Some(k), Some(v)) => {
+                            if table.position(k.get_ref()).is_some() {
+                                return None;
+                            }
+                            table.push(k, v);
+                        }
+                        (None, None) => {}
+                        _ => return None,
+                    }
+                    if event.kind() == EventKind::InlineTableClose {
+                        let span = open.span().start()..event.span().end();
+                        return Some(Spanned::new(span, Node::Table(table)));
+                    }
+                }
+                EventKind::Whitespace | EventKind::Comment | EventKind::Newline => {}
+                _ => return None,
+            }
+        }
+    }
+}
+
+/// A string with nothing to decode, as the decoder would give it: its text
+/// between the quotes (after a multi-line string's first line break), when
+/// it has no escape, no carriage return and no control character. Long
+/// report sections are mostly such text; the decoder looks at it byte by
+/// byte, this test sixteen bytes at a time.
+fn plain_string(raw: &str, encoding: Option<Encoding>) -> Option<&str> {
+    let (quotes, multi_line, escapes) = match encoding? {
+        Encoding::BasicString => ("\"", false, true),
+        Encoding::LiteralString => ("'", false, false),
+        Encoding::MlBasicString => ("\"\"\"", true, true),
+        Encoding::MlLiteralString => ("'''", true, false),
+    };
+    let inner = raw.strip_prefix(quotes)?.strip_suffix(quotes)?;
+    let inner = if multi_line {
+        inner.strip_prefix('\n').unwrap_or(inner)
+    } else {
+        inner
+    };
+    let quote = quotes.as_bytes().first().copied().unwrap_or(b'"');
+    let bad = |b: u8| {
+        (b < 0x20 && b != b'\t' && !(multi_line && b == b'\n'))
+            || b == 0x7f
+            || (escapes && b == b'\\')
+            || (!multi_line && b == quote)
+    };
+    let clean = inner
+        .as_bytes()
+        .chunks(16)
+        .all(|chunk| !chunk.iter().fold(false, |any, &b| any | bad(b)));
+    clean.then_some(inner)
+}
+
+/// Put the table read under `header` in its place (the first table, before
+/// any header, is the root).
+fn finish_table<'s>(
+    root: &mut Option<Table<'s>>,
+    current: &mut Table<'s>,
+    header: Option<Header<'s>>,
+) -> Option<()> {
+    let table = std::mem::take(current);
+    let Some(header) = header else {
+        *root = Some(table);
+        return Some(());
+    };
+    let parent = descend(root.as_mut()?, &header.path, false)?;
+    let item = Spanned::new(header.span.clone(), Node::Table(table));
+    if header.is_array {
+        let at = match parent.position(header.key.get_ref()) {
+            Some(at) => at,
+            None => {
+                let array = Array {
+                    items: Vec::new(),
+                    of_tables: true,
+                };
+                parent.push(header.key, Spanned::new(header.span, Node::Array(array)));
+                parent.entries.len() - 1
+            }
+        };
+        match parent.entries.get_mut(at).map(|(_, v)| v.get_mut()) {
+            Some(Node::Array(array)) if array.of_tables => array.items.push(item),
+            _ => return None,
+        }
+    } else {
+        parent.push(header.key, item);
+    }
+    Some(())
+}
+
+/// The table a header opens: a table made earlier only by the headers of
+/// the tables inside it (`[a.b]` before `[a]`) is taken up again; any other
+/// table of that name is left to `DeTable` (its error).
+fn start_table<'s>(root: &mut Table<'s>, header: &Header<'s>) -> Option<Table<'s>> {
+    let mut table = Table::default();
+    if !header.is_array {
+        let parent = descend(root, &header.path, false)?;
+        if let Some(at) = parent.position(header.key.get_ref()) {
+            match parent.remove(at).1.into_inner() {
+                Node::Table(t) if t.implicit && !t.dotted => table = t,
+                _ => return None,
+            }
+        }
+    }
+    table.implicit = false;
+    table.dotted = false;
+    Some(table)
+}
+
+/// The table named by `path` below `table`, made where missing. A path
+/// through an array of tables goes into its last table.
+fn descend<'t, 's>(
+    mut table: &'t mut Table<'s>,
+    path: &[KeyText<'s>],
+    dotted: bool,
+) -> Option<&'t mut Table<'s>> {
+    for key in path {
+        let at = match table.position(key.get_ref()) {
+            Some(at) => at,
+            None => {
+                let made = Table {
+                    implicit: true,
+                    dotted,
+                    ..Table::default()
+                };
+                table.push(key.clone(), Spanned::new(key.span(), Node::Table(made)));
+                table.entries.len() - 1
+            }
+        };
+        let node = table.entries.get_mut(at)?.1.get_mut();
+        table = match node {
+            Node::Array(array) if array.of_tables => match array.items.last_mut()?.get_mut() {
+                Node::Table(t) => t,
+                _ => return None,
+            },
+            Node::Table(t) if !t.inline => {
+                if dotted && t.implicit {
+                    t.dotted = true;
+                }
+                if dotted && !t.implicit {
+                    return None;
+                }
+                t
+            }
+            _ => return None,
+        };
+    }
+    Some(table)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fmt::Write;
+
+    /// Every key, value and span, tables' entries in the file's order.
+    fn dump(item: &Item<'_>, out: &mut String) {
+        let span = item.span();
+        let _ = write!(out, "@{}..{} ", span.start, span.end);
+        match item.get_ref() {
+            Node::String(s) => {
+                let _ = write!(out, "s{s:?}");
+            }
+            Node::Integer(n) => {
+                let _ = write!(out, "i{}/{}", n.as_str(), n.radix());
+            }
+            Node::Float(n) => {
+                let _ = write!(out, "f{}", n.as_str());
+            }
+            Node::Boolean(b) => {
+                let _ = write!(out, "b{b}");
+            }
+            Node::Datetime(d) => {
+                let _ = write!(out, "d{d}");
+            }
+            Node::Array(a) => {
+                out.push('[');
+                for item in a.iter() {
+                    dump(item, out);
+                    out.push(',');
+                }
+                out.push(']');
+            }
+            Node::Table(t) => {
+                let mut entries: Vec<_> = t.iter().collect();
+                entries.sort_by_key(|(k, _)| k.span().start);
+                out.push('{');
+                for (k, v) in entries {
+                    let _ = write!(
+                        out,
+                        "{:?}@{}..{}=",
+                        k.get_ref(),
+                        k.span().start,
+                        k.span().end
+                    );
+                    dump(v, out);
+                    out.push(';');
+                }
+                out.push('}');
+            }
+        }
+    }
+
+    fn dump_doc(doc: Spanned<Table<'_>>) -> String {
+        let span = doc.span();
+        let mut s = String::new();
+        dump(&Spanned::new(span, Node::Table(doc.into_inner())), &mut s);
+        s
+    }
+
+    fn both(text: &str) -> (Option<String>, Option<String>) {
+        let fast = build(text).map(dump_doc);
+        let (table, errors) = DeTable::parse_recoverable(text);
+        let slow = errors.is_empty().then(|| dump_doc(from_de_table(table)));
+        (fast, slow)
+    }
+
+    /// Read by the fast builder, and the same as `DeTable`.
+    fn same(text: &str) {
+        let (fast, slow) = both(text);
+        assert!(
+            fast.is_some(),
+            "the fast reader left this to DeTable:\n{text}"
+        );
+        assert_eq!(fast, slow, "{text}");
+    }
+
+    /// Left to `DeTable` (an error, or a shape the fast reader does not
+    /// take on), and still read the same through `parse`.
+    fn left(text: &str) {
+        let (fast, slow) = both(text);
+        assert!(fast.is_none(), "the fast reader read this:\n{text}");
+        if let Some(slow) = slow {
+            assert_eq!(dump_doc(parse(text).unwrap()), slow);
+        } else {
+            assert!(parse(text).is_err());
+        }
+    }
+
+    #[test]
+    fn reads_what_detable_reads() {
+        same("");
+        same("format = 1\n[unit]\nname = \"岳阳楼区财政局\"\nyear = 2022\n");
+        same("a = 1_000\nb = 0x1F\nc = 1.5e3\nd = -0.25\ne = true\nf = 2023-06-14\n");
+        same("g = 2023-06-14T10:00:00+08:00\nh = 10:30:00\n");
+        same("s = \"a\\tb\\u00e9\"\nt = 'raw \\n'\nu = \"\"\"\nline\n\"\"\"\nv = '''x'''\n");
+        same("\"quoted key\" = 1\n'lit' = 2\n\"esc\\u0041\" = 3\n");
+        same("[a]\nx = 1\n[a.b]\ny = 2\n[a.b.c]\nz = [1, 2, [3, 4]]\n");
+        same("[a.b]\ny = 2\n[a]\nx = 1\n");
+        same("[[rows]]\nn = 1\n[rows.sub]\nm = 2\n[[rows]]\nn = 3\n[[rows.items]]\nk = 4\n");
+        same("[x]\n[[x.rows]]\na = 1\n[[x.rows]]\na = 2\n");
+        same("w = { \"产出指标\" = 50, '效益' = 30, x = { y = [1, {z = 2}] } }\n");
+        same("e = {}\nl = []\nm = [ 1 , 2 , ]\nn = [\n  1, # one\n  2,\n]\n");
+        same("a.b = 1\na.c = 2\nd . e = 3\n[t]\nu.v.w = 4\n");
+        same("a = \"tab\there\"\nb = '''\n多行\n文字'''\nc = \"\"\"\r\nx\r\ny\"\"\"\n");
+        same("d = \"\"\"\n\"引号\" \\\n  续\"\"\"\ne = '''\n'''\nf = \"\"\ng = ''\n");
+        same("h = \"\"\"\"\"\"\ni = '''it's'''\nj = \"\"\"a \"b\" c\"\"\"\n");
+        same("k-1_a = 1\n\"\" = 2\n");
+        same("# comment only\n\n  [ spaced . header ]  # c\n  k = \"v\"  # c\n");
+        same("[[a]]\n[[a]]\nb.c = 1\n");
+        let many: String = (0..100).map(|i| format!("k{i} = {i}\n")).collect();
+        same(&format!("[m]\n{many}[n]\nx = 1\n"));
+    }
+
+    #[test]
+    fn leaves_errors_and_unusual_shapes_to_detable() {
+        left("a = 1\na = 2\n");
+        left("[a]\n[a]\n");
+        left("a = 1\n[a]\n");
+        left("[a]\nb = 1\n[a.b]\n");
+        left("a.b = 1\n[a]\n");
+        left("[a]\nx.y = 1\n[a.x]\n");
+        left("a = [1]\n[[a]]\n");
+        left("t = { a.b = 1 }\n");
+        left("t = { a = 1, a = 2 }\n");
+        left("a = \"unterminated\n");
+        left("d = 2023/06/14\n");
+        left("d = 2023-02-30\n");
+        left("= 1\n");
+        left("[a\n");
+        left("x = 1 y = 2\n");
+        left("c = \"bell\u{7}\"\n");
+        left("c = '''a\rb'''\n");
+        left("c = \"del\u{7f}\"\n");
+        let many: String = (0..100).map(|i| format!("k{i} = {i}\n")).collect();
+        left(&format!("{many}k42 = 0\n"));
+    }
+
+    #[test]
+    fn reads_the_example_itself() {
+        let text = include_str!("../../examples/2022/yueyanglou-finance-office.toml");
+        same(text);
+    }
+
+    /// Every TOML file of the repository (examples, rule test cases, review
+    /// files, fixtures) reads the same both ways.
+    #[test]
+    fn reads_every_file_of_the_repository_as_detable_does() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in ["examples", "tests", "rules"] {
+            collect(&root.join(dir), &mut files);
+        }
+        assert!(files.len() > 20, "found only {} files", files.len());
+        let mut fast = 0;
+        for path in &files {
+            let Ok(text) = std::fs::read_to_string(path) else {
+                continue;
+            };
+            let (f, slow) = both(&text);
+            if f.is_some() {
+                fast += 1;
+                assert_eq!(f, slow, "{}", path.display());
+            }
+        }
+        assert!(
+            fast * 10 >= files.len() * 9,
+            "{fast} of {} read fast",
+            files.len()
+        );
+    }
+
+    fn collect(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                collect(&path, out);
+            } else if path.extension().is_some_and(|e| e == "toml") {
+                out.push(path);
+            }
+        }
+    }
+}
