@@ -811,4 +811,55 @@ mod tests {
             }
         }
     }
+
+    /// Documents made of headers, keys and values that collide in every
+    /// way (a table twice, a key and a table of one name, dotted keys into
+    /// headers' tables, arrays of tables and their sub-tables): the fast
+    /// reader never accepts what `DeTable` refuses, and what it reads is
+    /// what `DeTable` reads.
+    mod generated {
+        use super::*;
+        use proptest::prelude::*;
+        use proptest::sample::select;
+
+        const FRAGMENTS: [&str; 26] = [
+            "[a]",
+            "[a.b]",
+            "[b]",
+            "[[r]]",
+            "[r.s]",
+            "[[r.t]]",
+            "[[a.c]]",
+            "[a.b.c]",
+            "x = 1",
+            "y = \"文字\"",
+            "x.y = 2",
+            "a.b = 3",
+            "z = { p = 1, q = [1, 2] }",
+            "w = [ {k = 1}, {k = 2} ]",
+            "b = 'lit'",
+            "c = \"\"\"\nml\n\"\"\"",
+            "d = 2023-06-14",
+            "e = 1_000.5",
+            "f = true",
+            "\"q k\" = 1",
+            "g = \"esc\\tx\"",
+            "r = 1",
+            "s.t = { u = 1 }",
+            "a = {}",
+            "[ 'a' . \"b\" ]",
+            "# 注释",
+        ];
+
+        proptest! {
+            #[test]
+            fn fast_reader_agrees_with_detable(parts in proptest::collection::vec(select(&FRAGMENTS[..]), 0..12)) {
+                let text = parts.join("\n");
+                let (fast, slow) = both(&text);
+                if let Some(fast) = fast {
+                    prop_assert_eq!(Some(fast), slow, "{}", text);
+                }
+            }
+        }
+    }
 }
