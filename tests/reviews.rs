@@ -633,7 +633,7 @@ fn three_reviewers_mean_and_disagreement() {
     assert_eq!(finding["severity"], "warning");
     assert_eq!(
         finding["message"],
-        "评分项“绩效评价报告反映问题情况”的评审分数相差 4 分，超过 3 分：张三 18 分，李四 14 分。请复核"
+        "评分项“绩效评价报告反映问题情况”的评审分数相差 4 分，超过 3 分：张三 18 分（评审表-张三.xlsx 评审!H9），李四 14 分（评审表-李四.xlsx 评审!H9）。请复核"
     );
     assert_eq!(finding["rule"]["file"], "builtin:2022/sheet.jx");
     let _ = std::fs::remove_dir_all(&dir);

@@ -706,9 +706,15 @@ fn disagreement(
     if spread <= limit {
         return None;
     }
+    // Where each score is written, so whoever rechecks finds the cell (a
+    // worksheet's, or a review file's line); a score in the package's own
+    // `[review]` is the package's.
     let each: Vec<String> = judgments
         .iter()
-        .map(|s| format!("{} {} 分", s.who(), s.score))
+        .map(|s| match s.in_submission {
+            true => format!("{} {} 分", s.who(), s.score),
+            false => format!("{} {} 分（{}）", s.who(), s.score, s.at),
+        })
         .collect();
     Some(Finding {
         id: REVIEWERS_DISAGREE.to_string(),
