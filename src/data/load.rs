@@ -203,16 +203,15 @@ pub(super) fn parse_toml(source: &SourceFile) -> Result<Spanned<Table<'_>>, Load
                     .with_help("报送材料的键最多几层（如 [overall.funds]）；请检查这里的点号");
                 }
             }
-            let written = token_at(&source.text, range.start);
-            if looks_like_date(written) {
+            if let Some(told) = super::toml_errors::tell(&source.text, range.start) {
                 return Problem::error(
                     Code::SubmissionToml,
-                    format!("`{written}` 不是日期的写法"),
+                    told.message,
                     source,
-                    Span::new(0, range),
-                    "日期写法不对",
+                    Span::new(0, told.range),
+                    told.label,
                 )
-                .with_help("日期写成 2023-06-14（年-月-日，用减号连接，不加引号）");
+                .with_help(told.help);
             }
             let (message, help) = explain_toml_error(e.message());
             Problem::error(
@@ -225,34 +224,6 @@ pub(super) fn parse_toml(source: &SourceFile) -> Result<Spanned<Table<'_>>, Load
             .with_help(help)
         })
         .collect())
-}
-
-/// The value or key written around byte `at`: up to white space, `=`, a
-/// comma, a bracket or a comment.
-fn token_at(text: &str, at: usize) -> &str {
-    let stop = |c: char| c.is_whitespace() || matches!(c, '=' | ',' | '[' | ']' | '{' | '}' | '#');
-    let at = (0..=at.min(text.len()))
-        .rev()
-        .find(|i| text.is_char_boundary(*i))
-        .unwrap_or(0);
-    let start = text
-        .get(..at)
-        .and_then(|t| t.rfind(stop).map(|i| i + 1))
-        .unwrap_or(0);
-    let end = text
-        .get(at..)
-        .and_then(|t| t.find(stop).map(|i| at + i))
-        .unwrap_or(text.len());
-    text.get(start..end).unwrap_or("")
-}
-
-/// `2023/06/14`, `2023.6.14`, `2023年6月14日`: a date in another form
-/// than TOML's.
-fn looks_like_date(written: &str) -> bool {
-    let mut chars = written.chars();
-    let year = chars.by_ref().take(4).filter(char::is_ascii_digit).count() == 4;
-    let separator = matches!(chars.next(), Some('/' | '.' | '年' | '／' | '。'));
-    year && separator && chars.next().is_some_and(|c| c.is_ascii_digit())
 }
 
 /// The first key or table header with more than `MAX_SUBMISSION_NESTING`
@@ -300,6 +271,20 @@ pub fn parse_submission(source: &SourceFile) -> Result<Parsed<'_>, LoadError> {
 fn header_of(source: &SourceFile, doc: &Spanned<Table<'_>>) -> Result<Header, LoadError> {
     let root = doc.get_ref();
     let root_span = span_of(doc);
+    if source.text.trim().is_empty() {
+        return Err(vec![
+            Problem::error(
+                Code::SubmissionMissingKey,
+                "文件是空的，没有任何内容",
+                source,
+                root_span,
+                "空文件",
+            )
+            .with_help(
+                "这应是单位报送的材料（.toml）；请确认选对了文件，或重新导出、重新保存后再试",
+            ),
+        ]);
+    }
     let mut problems = Vec::new();
     match root.get("format") {
         None => problems.push(Problem::error(
@@ -336,23 +321,49 @@ fn header_of(source: &SourceFile, doc: &Spanned<Table<'_>>) -> Result<Header, Lo
         .and_then(|v| v.get_ref().as_integer())
         .and_then(|i| i.as_str().replace('_', "").parse::<i64>().ok());
     let unit_span = unit.map_or(root_span, span_of);
+    // Written, but not as the type it must be: said at the value.
+    let wrong_type = |key: &str, wanted: &str, example: &str| {
+        let value = unit_table.and_then(|t| t.get(key))?;
+        Some(
+            Problem::error(
+                Code::SubmissionWrongType,
+                format!(
+                    "`unit.{key}` 应为{wanted}，实际是{}",
+                    toml_type(value.get_ref())
+                ),
+                source,
+                span_of(value),
+                "类型不对",
+            )
+            .with_help(format!("写成 {key} = {example}")),
+        )
+    };
     if name.is_none() {
-        problems.push(Problem::error(
-            Code::SubmissionMissingKey,
-            "`[unit]` 缺少单位名称 `name`（文字）",
-            source,
-            unit_span,
-            "应有 name = \"单位名称\"",
-        ));
+        if let Some(p) = wrong_type("name", "文字", "\"单位名称\"（英文双引号括起）")
+        {
+            problems.push(p);
+        } else {
+            problems.push(Problem::error(
+                Code::SubmissionMissingKey,
+                "`[unit]` 缺少单位名称 `name`（文字）",
+                source,
+                unit_span,
+                "应有 name = \"单位名称\"",
+            ));
+        }
     }
     if year.is_none() {
-        problems.push(Problem::error(
-            Code::SubmissionMissingKey,
-            "`[unit]` 缺少评价年度 `year`（整数）",
-            source,
-            unit_span,
-            "应有 year = 2022",
-        ));
+        if let Some(p) = wrong_type("year", "整数", "2022（不加引号）") {
+            problems.push(p);
+        } else {
+            problems.push(Problem::error(
+                Code::SubmissionMissingKey,
+                "`[unit]` 缺少评价年度 `year`（整数）",
+                source,
+                unit_span,
+                "应有 year = 2022",
+            ));
+        }
     }
     match (name, year, problems.is_empty()) {
         (Some(unit), Some(year), true) => Ok(Header { unit, year }),

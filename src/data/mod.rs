@@ -7,6 +7,7 @@ mod nesting;
 mod review_book;
 mod review_file;
 pub mod schema;
+mod toml_errors;
 mod value;
 pub mod worksheet;
 

@@ -1,0 +1,260 @@
+//! A TOML syntax error in a unit's own words. The parser knows only that it
+//! could not read a value; the clerk wrote a date with slashes, an amount
+//! with its unit or a thousands separator, full-width digits or quotes, or
+//! pasted an invisible control character. Each of those is recognised from
+//! the text at the error and told in Chinese, with the fix written out
+//! from the clerk's own value.
+
+/// What to say about a syntax error at `at`: message, label, help, and the
+/// span to underline (the value, or the one bad character).
+pub(super) struct Told {
+    pub message: String,
+    pub label: &'static str,
+    pub help: String,
+    pub range: std::ops::Range<usize>,
+}
+
+/// The mistake written at byte `at` of `text`, when it is one of those.
+pub(super) fn tell(text: &str, at: usize) -> Option<Told> {
+    let (line_start, line) = line_at(text, at);
+    if let Some(told) = control_character(line_start, line) {
+        return Some(told);
+    }
+    let (value_start, value) = value_of(line_start, line, at)?;
+    let range = value_start..value_start + value.len();
+    let told = |message: String, label, help: String| {
+        Some(Told {
+            message,
+            label,
+            help,
+            range: range.clone(),
+        })
+    };
+    if looks_like_date(value) {
+        return told(
+            format!("`{value}` 不是日期的写法"),
+            "日期写法不对",
+            "日期写成 2023-06-14（年-月-日，月和日写两位，用减号连接，不加引号）".into(),
+        );
+    }
+    if let Some((number, unit)) = number_with_unit(value) {
+        return told(
+            format!("`{value}` 的数字后面带了单位“{unit}”"),
+            "数字后不写单位",
+            format!("只写数字：{number}（单位由表格规定，这里不写）"),
+        );
+    }
+    if let Some(plain) = without_thousands_separators(value) {
+        return told(
+            format!("`{value}` 中有千位分隔符（逗号）"),
+            "数字中不写逗号",
+            format!("写成 {plain}"),
+        );
+    }
+    if let Some(plain) = half_width_number(value) {
+        return told(
+            format!("`{value}` 是全角字符写的数字"),
+            "全角数字",
+            format!("切换到英文输入法，写成半角数字：{plain}"),
+        );
+    }
+    if value.starts_with(['“', '”', '‘', '’']) {
+        return told(
+            "文字要用英文双引号括起，不能用中文引号".into(),
+            "中文引号",
+            "把 “…” 改成 \"…\"（英文输入法下的双引号）".into(),
+        );
+    }
+    None
+}
+
+/// The line holding byte `at`, with the byte where it starts.
+fn line_at(text: &str, at: usize) -> (usize, &str) {
+    let at = (0..=at.min(text.len()))
+        .rev()
+        .find(|i| text.is_char_boundary(*i))
+        .unwrap_or(0);
+    let start = text
+        .get(..at)
+        .and_then(|t| t.rfind('\n').map(|i| i + 1))
+        .unwrap_or(0);
+    let end = text
+        .get(at..)
+        .and_then(|t| t.find('\n').map(|i| at + i))
+        .unwrap_or(text.len());
+    (start, text.get(start..end).unwrap_or(""))
+}
+
+/// An invisible control character on the line (a tab and the line's own
+/// `\r` aside): pasted text brings them, and the parser calls the string
+/// around one unterminated.
+fn control_character(line_start: usize, line: &str) -> Option<Told> {
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    let (offset, c) = line
+        .char_indices()
+        .find(|(_, c)| c.is_control() && *c != '\t')?;
+    let start = line_start + offset;
+    Some(Told {
+        message: format!(
+            "这一行有一个看不见的控制字符（U+{:04X}），文字因此读不下去",
+            u32::from(c)
+        ),
+        label: "这里有看不见的字符",
+        help: "删去这个字符（它常随从别处复制的文字带来，屏幕上看不见）：删去这一处前后的几个字再重新输入".into(),
+        range: start..start + c.len_utf8(),
+    })
+}
+
+/// The value written after `=` on the line, when `at` falls in it: up to a
+/// comment, trimmed.
+fn value_of(line_start: usize, line: &str, at: usize) -> Option<(usize, &str)> {
+    let eq = line.find('=')?;
+    let after = line.get(eq + 1..)?;
+    let lead = after.len() - after.trim_start().len();
+    let start = line_start + eq + 1 + lead;
+    let value = after.trim_start();
+    let value = match value.find(" #") {
+        Some(i) => value.get(..i)?,
+        None => value,
+    };
+    let value = value.trim_end();
+    (at + 1 >= start && !value.is_empty()).then_some((start, value))
+}
+
+/// `2023/06/14`, `2023.6.14`, `2023-6-14`, `2023年6月14日`: a date in
+/// another form than TOML's (four-digit year, two-digit month and day,
+/// hyphens).
+pub(super) fn looks_like_date(written: &str) -> bool {
+    // Year, separator, month, separator, day, an optional 日.
+    let mut parts = Vec::new();
+    let mut separators = Vec::new();
+    let mut digits = String::new();
+    for c in written.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+        } else {
+            parts.push(std::mem::take(&mut digits));
+            separators.push(c);
+        }
+    }
+    parts.push(digits);
+    if separators.len() == 3
+        && separators.last() == Some(&'日')
+        && parts.last().is_some_and(String::is_empty)
+    {
+        separators.pop();
+        parts.pop();
+    }
+    let [year, month, day] = parts.as_slice() else {
+        return false;
+    };
+    let shaped = year.len() == 4 && (1..=2).contains(&month.len()) && (1..=2).contains(&day.len());
+    let known = separators
+        .iter()
+        .all(|c| matches!(c, '/' | '.' | '年' | '月' | '／' | '。' | '-' | '－'));
+    // `2023-02-30` is TOML's own form: a day that does not exist, which
+    // the parser's message says.
+    let toml_form = separators.iter().all(|c| *c == '-') && month.len() == 2 && day.len() == 2;
+    shaped && known && !toml_form
+}
+
+/// `1085.09万元`, `95%`, `5分`: a number (digits, points, commas) followed
+/// by its unit; the number and the unit.
+fn number_with_unit(value: &str) -> Option<(String, &str)> {
+    let value = value.trim_matches('"');
+    let end = value
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | '+')))
+        .map(|(i, _)| i)?;
+    let (number, unit) = value.split_at(end);
+    let unit = unit.trim();
+    let is_unit = !unit.is_empty()
+        && unit.chars().count() <= 4
+        && unit.chars().all(|c| !c.is_ascii() || c == '%')
+        && !unit.starts_with(['“', '”', '。', '，']);
+    let number = number.replace(',', "");
+    (is_unit && number.chars().any(|c| c.is_ascii_digit())).then_some((number, unit))
+}
+
+/// `1,085.09`: digits grouped by commas; the number without them.
+fn without_thousands_separators(value: &str) -> Option<String> {
+    let grouped = value.contains(',')
+        && value
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '-'))
+        && value.starts_with(|c: char| c.is_ascii_digit() || c == '-');
+    grouped.then(|| value.replace(',', ""))
+}
+
+/// `１０８５．０９`: a number in full-width characters; in half-width.
+fn half_width_number(value: &str) -> Option<String> {
+    let full = value.chars().any(|c| ('０'..='９').contains(&c));
+    let number_like = value.chars().all(|c| {
+        c.is_ascii_digit() || ('０'..='９').contains(&c) || matches!(c, '.' | '．' | '-' | '－')
+    });
+    (full && number_like).then(|| {
+        value
+            .chars()
+            .map(|c| match c {
+                '０'..='９' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+                '．' => '.',
+                '－' => '-',
+                other => other,
+            })
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn said(text: &str) -> Option<(String, String, String)> {
+        let at = text.find('=').map_or(0, |i| i + 2);
+        tell(text, at).map(|t| {
+            let underlined = text.get(t.range.clone()).unwrap_or("").to_string();
+            (t.message, t.help, underlined)
+        })
+    }
+
+    #[test]
+    fn tells_each_mistake_with_the_clerks_own_value() {
+        let (m, h, u) = said("full_year_budget = 1085.09万元\n").unwrap();
+        assert_eq!(m, "`1085.09万元` 的数字后面带了单位“万元”");
+        assert!(h.contains("1085.09"), "{h}");
+        assert_eq!(u, "1085.09万元");
+        let (m, h, _) = said("full_year_budget = 1,085.09\n").unwrap();
+        assert!(m.contains("千位分隔符"), "{m}");
+        assert_eq!(h, "写成 1085.09");
+        let (m, h, _) = said("full_year_budget = １０８５．０９\n").unwrap();
+        assert!(m.contains("全角"), "{m}");
+        assert!(h.ends_with("1085.09"), "{h}");
+        let (m, _, _) = said("name = “培育企业上市”\n").unwrap();
+        assert!(m.contains("英文双引号"), "{m}");
+        for date in [
+            "2023/06/14",
+            "2023.6.14",
+            "2023-6-14",
+            "2023年6月14日",
+            "2023／6／14",
+        ] {
+            let (m, _, _) = said(&format!("received_on = {date}\n")).unwrap();
+            assert_eq!(m, format!("`{date}` 不是日期的写法"));
+        }
+        let (m, _, u) = said("name = \"培育\u{1}企业\"\n").unwrap();
+        assert!(m.contains("U+0001"), "{m}");
+        assert_eq!(u, "\u{1}");
+        let (m, _, _) = said("weight = 5分 # 分值\n").unwrap();
+        assert!(m.contains("“分”"), "{m}");
+    }
+
+    #[test]
+    fn leaves_other_errors_to_the_parser() {
+        assert!(said("x = 1 y = 2\n").is_none());
+        assert!(said("name = \"unterminated\n").is_none());
+        assert!(said("[a\n").is_none());
+        assert!(!looks_like_date("1085.09"));
+        assert!(!looks_like_date("20230614"));
+        assert!(number_with_unit("\"文字\"").is_none());
+    }
+}
