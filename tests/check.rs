@@ -200,3 +200,36 @@ fn json_problems_have_code_and_place() {
         assert!(item["column"].as_u64().is_some_and(|c| c > 0), "{item}");
     }
 }
+
+/// Warnings are in the JSON too, marked as such, and leave the exit
+/// status 0: a deadline outside the year after the evaluated one.
+#[test]
+fn json_keeps_warnings() {
+    let copy = RulesCopy::new("json-warnings", None);
+    let params = copy.0.join("params.jx");
+    let text = std::fs::read_to_string(&params).expect("read params");
+    let moved = text.replace("param deadline = 2023-06-15", "param deadline = 2022-06-10");
+    assert_ne!(text, moved, "the shipped deadline line moved");
+    std::fs::write(&params, moved).expect("write params");
+    let out = check(Some(&copy.0), true);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    let warnings: Vec<&Value> = json
+        .as_array()
+        .expect("an array")
+        .iter()
+        .filter(|p| p["severity"] == "warning")
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w["message"].as_str().is_some_and(|m| m.contains("2022-06-10"))
+                && w["file"].as_str().is_some_and(|f| f.ends_with("params.jx"))),
+        "{json}"
+    );
+}

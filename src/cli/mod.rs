@@ -300,10 +300,29 @@ fn folder_checks(
     if let Some(jixiao::data::Value::Date(d)) = rules.param("deadline") {
         let (y, _, _) = d.parts();
         if i64::from(y) != rules.year + 1 {
-            warnings.push(warn(
-                format!("截止日期 {d} 不在评价年度 {} 的下一年", rules.year),
-                "自评材料在评价年度的次年报送：检查 params.jx 中的 deadline",
-            ));
+            let message = format!("截止日期 {d} 不在评价年度 {} 的下一年", rules.year);
+            let help = "自评材料在评价年度的次年报送：检查 params.jx 中的 deadline";
+            // Shown at its definition, so the author lands on the line.
+            let defined = rules
+                .definitions
+                .iter()
+                .find(|def| def.name == "deadline")
+                .and_then(|def| Some((rules.files.get(def.extent.file as usize)?, def.extent)));
+            warnings.push(match defined {
+                Some((file, span)) => {
+                    let mut p = jixiao::Problem::error(
+                        Code::RulesFolder,
+                        message,
+                        file,
+                        span,
+                        "截止日期",
+                    )
+                    .with_help(help);
+                    p.severity = miette::Severity::Warning;
+                    p
+                }
+                None => warn(message, help),
+            });
         }
     }
     fn no_says(nodes: &[jixiao::NodeIr], out: &mut Vec<String>) {
@@ -374,7 +393,13 @@ fn check(dir: Option<&std::path::Path>, format: Format) -> bool {
         );
     }
     match format {
-        Format::Json => println!("{}", jixiao::explain::problems_json(&all)),
+        // Warnings too (`"severity": "warning"`): a deadline outside the
+        // year or a criterion without `says` must not vanish from a
+        // script's view. They do not change the exit status.
+        Format::Json => {
+            let shown: Vec<_> = all.iter().chain(&advice).cloned().collect();
+            println!("{}", jixiao::explain::problems_json(&shown));
+        }
         Format::Text => {
             if !all.is_empty() {
                 eprint!("{}", jixiao::diag::render(&all));
