@@ -54,7 +54,7 @@ fn jixiao(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 }
 
 /// (name, file, text to find, its replacement); an empty find appends.
-const CASES: [(&str, &str, &str, &str); 18] = [
+const CASES: [(&str, &str, &str, &str); 19] = [
     (
         "tier-score-above-max",
         "sheet.jx",
@@ -162,6 +162,12 @@ const CASES: [(&str, &str, &str, &str); 18] = [
         "sheet.jx",
         "  criterion timeliness \"提交报告\" max 10 {",
         "  criterion timeliness \"提交报告\" max 10 {\n    when true {",
+    ),
+    (
+        "full-width-braces-in-a-message",
+        "sheet.jx",
+        "迟报 {late} 天",
+        "迟报 ｛late｝ 天",
     ),
 ];
 

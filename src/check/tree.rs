@@ -494,6 +494,7 @@ impl Checker {
         let mut pieces = Vec::new();
         let mut text = String::new();
         let mut chars = raw.char_indices();
+        let mut full_width_open = false;
         while let Some((at, c)) = chars.next() {
             match c {
                 '\\' => match chars.next() {
@@ -541,6 +542,37 @@ impl Checker {
                     {
                         pieces.push(piece);
                     }
+                }
+                // `迟报 ｛late｝ 天` would reach the unit's notice as
+                // written: a full-width brace typed for a hole.
+                '｛' | '｝' => {
+                    text.push(c);
+                    // One error for `｛late｝`, at its opening brace.
+                    let pair_closed = c == '｝' && std::mem::take(&mut full_width_open);
+                    full_width_open = c == '｛';
+                    if pair_closed {
+                        continue;
+                    }
+                    let brace = Span::new(message.span.file, start + at..start + at + c.len_utf8());
+                    let name: String = raw
+                        .get(at + c.len_utf8()..)
+                        .unwrap_or("")
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '.'))
+                        .collect();
+                    let example = match (c, name.is_empty()) {
+                        ('｛', false) => format!("，写成 {{{name}}}"),
+                        _ => String::new(),
+                    };
+                    self.error_help(
+                        Code::RulesBadTemplate,
+                        format!("说明中的 `{c}` 是全角花括号，不会换成数值"),
+                        brace,
+                        "全角花括号",
+                        Some(format!(
+                            "切换到英文输入法，改成半角的 {{ }}{example}"
+                        )),
+                    );
                 }
                 other => text.push(other),
             }
