@@ -218,7 +218,7 @@ fn fmt_mends_full_width_punctuation_outside_strings() {
     let text = std::fs::read_to_string(&path).expect("read");
     std::fs::write(
         &path,
-        format!("{text}param doubled = （1 + 2） * 2  # 注释里的（全角）不动\nparam words = \"（全角）在文字里不动\"\nparam quoted = “全角引号括起的“文字”\n"),
+        format!("{text}param doubled = （1 + 2） * 2  # 注释里的（全角）不动\nparam words = \"（全角）在文字里不动\"\nparam quoted = “全角引号括起的“文字”\nparam tripled = ３ * １．５ # ３倍\n"),
     )
     .expect("write");
     let (code, stderr) = jixiao(&dir, &["fmt", "rules/2022/params.jx"]);
@@ -236,6 +236,11 @@ fn fmt_mends_full_width_punctuation_outside_strings() {
     // become half-width, what they enclose stays as written.
     assert!(
         mended.contains("param quoted = \"全角引号括起的“文字\""),
+        "{mended}"
+    );
+    // Full-width digits and points become half-width too, in comments not.
+    assert!(
+        mended.contains("param tripled = 3 * 1.5  # ３倍"),
         "{mended}"
     );
     let (code, stderr) = jixiao(&dir, &["check", "--rules", "rules/2022"]);

@@ -226,10 +226,10 @@ fn json_keeps_warnings() {
         .filter(|p| p["severity"] == "warning")
         .collect();
     assert!(
-        warnings
-            .iter()
-            .any(|w| w["message"].as_str().is_some_and(|m| m.contains("2022-06-10"))
-                && w["file"].as_str().is_some_and(|f| f.ends_with("params.jx"))),
+        warnings.iter().any(|w| w["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("2022-06-10"))
+            && w["file"].as_str().is_some_and(|f| f.ends_with("params.jx"))),
         "{json}"
     );
 }

@@ -569,9 +569,7 @@ impl Checker {
                         format!("说明中的 `{c}` 是全角花括号，不会换成数值"),
                         brace,
                         "全角花括号",
-                        Some(format!(
-                            "切换到英文输入法，改成半角的 {{ }}{example}"
-                        )),
+                        Some(format!("切换到英文输入法，改成半角的 {{ }}{example}")),
                     );
                 }
                 other => text.push(other),

@@ -310,14 +310,9 @@ fn folder_checks(
                 .and_then(|def| Some((rules.files.get(def.extent.file as usize)?, def.extent)));
             warnings.push(match defined {
                 Some((file, span)) => {
-                    let mut p = jixiao::Problem::error(
-                        Code::RulesFolder,
-                        message,
-                        file,
-                        span,
-                        "截止日期",
-                    )
-                    .with_help(help);
+                    let mut p =
+                        jixiao::Problem::error(Code::RulesFolder, message, file, span, "截止日期")
+                            .with_help(help);
                     p.severity = miette::Severity::Warning;
                     p
                 }

@@ -83,8 +83,9 @@ impl ParseError {
     }
 }
 
-/// Full-width punctuation a Chinese input method types, and its ASCII form.
-pub const FULL_WIDTH: [(char, char); 18] = [
+/// Full-width punctuation and digits a Chinese input method types, and
+/// their ASCII forms.
+pub const FULL_WIDTH: [(char, char); 29] = [
     ('（', '('),
     ('）', ')'),
     ('［', '['),
@@ -103,6 +104,17 @@ pub const FULL_WIDTH: [(char, char); 18] = [
     ('／', '/'),
     ('＜', '<'),
     ('＞', '>'),
+    ('．', '.'),
+    ('０', '0'),
+    ('１', '1'),
+    ('２', '2'),
+    ('３', '3'),
+    ('４', '4'),
+    ('５', '5'),
+    ('６', '6'),
+    ('７', '7'),
+    ('８', '8'),
+    ('９', '9'),
 ];
 
 /// Characters that show nothing (zero-width, direction marks): in a name or
@@ -166,9 +178,12 @@ pub(super) fn check_nesting(file: u16, text: &str) -> Result<(), ParseError> {
             && !quoted_on_its_line()
         {
             return Err(ParseError::Syntax {
-                message: format!("全角符号 `{c}`，请改为半角 `{ascii}`"),
+                message: match ascii.is_ascii_digit() {
+                    true => format!("全角数字 `{c}`，请改为半角 `{ascii}`"),
+                    false => format!("全角符号 `{c}`，请改为半角 `{ascii}`"),
+                },
                 span: span(at, at + c.len_utf8()),
-                hint: "规则中的括号、逗号、冒号、引号、运算符都用半角（英文输入法）；运行 jixiao fmt 文件名 可以把引号以外的全角符号都改过来".into(),
+                hint: "规则中的数字、括号、逗号、冒号、引号、运算符都用半角（英文输入法）；运行 jixiao fmt 文件名 可以把引号以外的全角字符都改过来".into(),
             });
         }
         match c {
