@@ -233,3 +233,20 @@ fn json_keeps_warnings() {
         "{json}"
     );
 }
+
+/// `jixiao check rules/2022` (a folder where `--rules` is meant): the
+/// usage error says how to write it.
+#[test]
+fn a_folder_without_rules_option_is_explained() {
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .current_dir(MANIFEST)
+        .args(["check", "rules/2022"])
+        .output()
+        .expect("run jixiao");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("用法错误：多余的参数 `rules/2022`：这个命令不在这里接受目录；规则目录写成 --rules rules/2022"),
+        "{stderr}"
+    );
+}

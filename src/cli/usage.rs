@@ -21,7 +21,16 @@ pub fn parse<T: clap::Parser + clap::CommandFactory>() -> T {
                     .get_subcommands()
                     .map(|c| c.get_name().to_string())
                     .collect();
-                eprintln!("用法错误：{}", kind_words(kind, &commands));
+                let takes_rules = std::env::args().nth(1).is_some_and(|name| {
+                    T::command()
+                        .find_subcommand(&name)
+                        .is_some_and(|c| c.get_arguments().any(|a| a.get_id() == "rules"))
+                });
+                let words = match stray_value(&e) {
+                    Some(value) => stray_words(&value, takes_rules),
+                    None => kind_words(kind, &commands),
+                };
+                eprintln!("用法错误：{words}");
                 eprint!("{}", e.render());
                 std::process::exit(USAGE_STATUS)
             }
@@ -34,6 +43,28 @@ pub fn fail(message: &str) -> ! {
     eprintln!("用法错误：{message}");
     eprintln!("运行 jixiao help 或 jixiao 命令 --help 查看用法");
     std::process::exit(USAGE_STATUS)
+}
+
+/// The argument clap did not expect, when it is a value rather than an
+/// option (`jixiao check rules/2024`: a folder where none is taken).
+fn stray_value(e: &clap::Error) -> Option<String> {
+    if e.kind() != ErrorKind::UnknownArgument {
+        return None;
+    }
+    match e.get(clap::error::ContextKind::InvalidArg) {
+        Some(clap::error::ContextValue::String(arg)) if !arg.starts_with('-') => Some(arg.clone()),
+        _ => None,
+    }
+}
+
+fn stray_words(value: &str, takes_rules: bool) -> String {
+    if takes_rules && std::path::Path::new(value).is_dir() {
+        format!(
+            "多余的参数 `{value}`：这个命令不在这里接受目录；规则目录写成 --rules {value}（见 --help）"
+        )
+    } else {
+        format!("多余的参数 `{value}`：这个命令不接受它（写法见 --help）")
+    }
 }
 
 fn kind_words(kind: ErrorKind, commands: &[String]) -> String {
