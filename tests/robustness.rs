@@ -1125,3 +1125,32 @@ fn an_unwritable_temporary_folder_is_an_error_not_a_crash() {
     assert!(stderr.contains("临时文件夹"), "{stderr}");
     assert!(!sheet.exists(), "no worksheet at -o");
 }
+
+/// A report section of three 200,000-character lines, between two places
+/// one explanation names (the section's heading and the attachment list):
+/// the text report draws the places' own lines, not the lines between.
+#[test]
+fn long_lines_between_two_places_are_not_drawn() {
+    let dir = temp_dir("long-lines-between");
+    let line = "本单位严格执行预算管理制度，加强资金使用监督。".repeat(9_000);
+    let text = example_text().replacen(
+        "岳阳市岳阳楼区人民政府金融工作办公室2022年度没有国有资本经营预算财政拨款支出。\"\"\"",
+        &format!("{line}\n{line}\n{line}\n\"\"\""),
+        1,
+    );
+    assert_ne!(text, example_text(), "the section's text moved");
+    let path = dir.join("long.toml");
+    std::fs::write(&path, text).expect("write");
+    let run = jixiao(&["score", &path.display().to_string()]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stdout.contains("四、国有资本经营预算支出情况"),
+        "the heading's place is drawn"
+    );
+    assert!(
+        run.stdout.len() < 100_000,
+        "the text report is {} bytes",
+        run.stdout.len()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -223,7 +223,7 @@ pub fn render(problems: &[Problem]) -> String {
             .with_links(false);
     let mut out = String::new();
     for problem in problems {
-        for part in flatten(problem) {
+        for part in flatten(problem).into_iter().flat_map(apart) {
             let part = without_long_lines(part);
             if handler.render_report(&mut out, &part).is_err() {
                 out.push_str(&part.message);
@@ -232,6 +232,75 @@ pub fn render(problems: &[Problem]) -> String {
         }
     }
     out
+}
+
+/// Lines between two labels beyond which they are drawn as two snippets.
+/// The snippet drawer shows every line from a problem's first label to its
+/// last: two places forty lines apart in a submission (a section's heading
+/// and the attachment list) printed the forty lines between, report text
+/// and all.
+const MAX_LINES_BETWEEN_LABELS: usize = 4;
+
+/// `problem` as one part per group of nearby labels: the first keeps the
+/// problem's heading and message, the others follow as `↳ 相关位置`.
+fn apart(problem: Problem) -> Vec<Problem> {
+    let Some(source) = problem.source.as_deref() else {
+        return vec![problem];
+    };
+    if problem.labels.len() < 2 {
+        return vec![problem];
+    }
+    let mut labels: Vec<(usize, usize, (Span, String))> = problem
+        .labels
+        .iter()
+        .map(|(span, label)| {
+            let (first, _) = source.line_col(span.start);
+            let (last, _) = source.line_col(span.end.max(span.start));
+            (first, last, (*span, label.clone()))
+        })
+        .collect();
+    labels.sort_by_key(|(first, last, _)| (*first, *last));
+    let mut groups: Vec<Vec<(Span, String)>> = Vec::new();
+    let mut reach = 0;
+    for (first, last, label) in labels {
+        match groups.last_mut() {
+            Some(group) if first <= reach + MAX_LINES_BETWEEN_LABELS => group.push(label),
+            _ => groups.push(vec![label]),
+        }
+        reach = reach.max(last);
+    }
+    if groups.len() < 2 {
+        return vec![problem];
+    }
+    // The group of the problem's own first label (the place it is about)
+    // stays with its message; the others follow in file order.
+    let primary = problem.labels.first().map(|(span, _)| *span);
+    let at = groups
+        .iter()
+        .position(|g| g.iter().any(|(span, _)| Some(*span) == primary))
+        .unwrap_or(0);
+    let own = groups.remove(at);
+    let groups = groups.into_iter();
+    let first = Problem {
+        labels: own,
+        ..problem.clone()
+    };
+    let mut parts = vec![first];
+    for labels in groups {
+        parts.push(Problem {
+            code: Heading::Title("↳ 相关位置".into()),
+            severity: Severity::Advice,
+            message: match &problem.code {
+                Heading::Title(t) if t == "↳ 相关位置" => problem.message.clone(),
+                _ => "同一问题的另一处".into(),
+            },
+            help: None,
+            related: Vec::new(),
+            labels,
+            ..problem.clone()
+        });
+    }
+    parts
 }
 
 /// Longest line (in characters) drawn in a snippet. A problem on or beside
@@ -308,7 +377,8 @@ fn flatten(problem: &Problem) -> Vec<Problem> {
     for related in &problem.related {
         if same_file(related) {
             for (span, label) in &related.labels {
-                let text = if label.is_empty() {
+                // `第一次定义在这里`, not `第一次定义在这里：第一次定义`.
+                let text = if label.is_empty() || related.message.contains(label.as_str()) {
                     related.message.clone()
                 } else {
                     format!("{}：{label}", related.message)
