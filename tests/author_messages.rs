@@ -204,7 +204,7 @@ fn slips_are_said_in_the_authors_terms() {
         "除数是 0",
         "日期不加引号，写成年-月-日：param deadline = 2023-06-15",
         "参数 `deadline` 定义在这里，值是文字",
-        "相近的名称定义在这里：如果这里写错了，请改正这里的定义",
+        "相近的名称定义在这里：改正写错的一处（上面的名称，或这里的定义）",
     ] {
         assert!(all.contains(needle), "no {needle:?}:\n{all}");
     }

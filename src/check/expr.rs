@@ -319,7 +319,7 @@ impl Checker {
             let defined_file = self.file(defined);
             problem = problem.with_related(Problem::error(
                 Code::RulesUnknownName,
-                "相近的名称定义在这里：如果这里写错了，请改正这里的定义",
+                "相近的名称定义在这里：改正写错的一处（上面的名称，或这里的定义）",
                 &defined_file,
                 defined,
                 "相近的名称",

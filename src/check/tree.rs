@@ -121,20 +121,25 @@ impl Checker {
                         "空的部分",
                     );
                 } else if sum != node.max {
+                    // Named by the sheet's titles, as the author thinks of
+                    // them; the ids after, for finding the lines.
                     let list = children
                         .iter()
-                        .map(|c| format!("{} {}", c.id.text, c.max))
+                        .map(|c| format!("{}（{}）{}", c.title, c.id.text, c.max))
                         .collect::<Vec<_>>()
                         .join(" + ");
                     self.error_help(
                         Code::RulesPointsSum,
                         format!(
-                            "`{}` 的分值 {} 与下级合计 {sum} 不符",
-                            node.id.text, node.max
+                            "“{}”（{}）的分值 {} 与下级合计 {sum} 不符",
+                            node.title, node.id.text, node.max
                         ),
                         node.max_span,
                         &format!("下级合计 {sum}"),
-                        Some(format!("下级：{list}")),
+                        Some(format!(
+                            "下级：{list}。改这里的 max {}，或改下级的 max，使两者相等",
+                            node.max
+                        )),
                     );
                 }
                 NodeIrKind::Section(children.iter().map(|c| self.check_node(c, seen)).collect())

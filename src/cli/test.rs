@@ -66,12 +66,18 @@ pub(super) fn run(rules_dir: Option<&Path>, bless: Bless) -> bool {
             Ok(r) => r,
             Err(problems) => {
                 eprint!("{}", render(problems));
-                say!(
-                    "{}：规则有 {} 个问题，{} 个用例未能运行",
-                    suite.label,
-                    problems.len(),
-                    suite.cases.len()
-                );
+                match suite.cases.len() {
+                    0 => say!(
+                        "{}：规则有 {} 个问题，未能运行用例",
+                        suite.label,
+                        problems.len()
+                    ),
+                    n => say!(
+                        "{}：规则有 {} 个问题，{n} 个用例未能运行",
+                        suite.label,
+                        problems.len()
+                    ),
+                }
                 tally.failed += suite.cases.len().max(1);
                 continue;
             }
