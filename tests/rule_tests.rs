@@ -478,3 +478,28 @@ fn bless_keeps_a_scored_case_scored() {
     assert!(passed < 9, "no case passes by being blessed into an error");
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// A date written with slashes in an `[edit]` is told as in a submission:
+/// the value underlined in the case file, with the date's right form.
+#[test]
+fn a_slashed_date_in_an_edit_is_explained() {
+    let root = scratch("slashed-date");
+    std::fs::write(
+        root.join("rules/2022/tests/zz-date.toml"),
+        "base = \"bases/yueyanglou-finance-office.toml\"\n\n\
+         [edit]\n\
+         \"submission.received_on\" = 2023/6/18\n",
+    )
+    .expect("write case");
+    let run = jixiao(&root, &["test", "--rules", "rules/2022"]);
+    assert_eq!(run.code, Some(1));
+    assert!(run.stderr.contains("case::toml"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("`2023/6/18` 不是日期的写法")
+            && run.stderr.contains("rules/2022/tests/zz-date.toml:4:28")
+            && run.stderr.contains("日期写成 2023-06-14"),
+        "{}",
+        run.stderr
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -202,16 +202,31 @@ pub fn load(name: &str, text: &str, bases: &Bases) -> Result<Case, Vec<Problem>>
     let file = SourceFile::new(name, text);
     let at = |span: Option<std::ops::Range<usize>>| Span::new(0, span.unwrap_or(0..0));
     let spanned = toml_edit::Document::parse(text).map_err(|e| {
-        vec![
-            Problem::error(
+        // A date with slashes or an amount with its unit in an `[edit]` is
+        // told as it is in a submission.
+        let range = e.span().unwrap_or(0..0);
+        let problem = match crate::data::tell_toml_mistake(text, range.start) {
+            Some(told) => Problem::error(
                 Code::CaseToml,
-                format!("用例文件不是有效的 TOML：{}", e.message().trim()),
+                format!("用例文件不是有效的 TOML：{}", told.message),
                 &file,
-                at(e.span()),
-                "这里",
+                Span::new(0, told.range),
+                told.label,
             )
-            .with_help("检查引号、方括号是否成对，等号两边是否完整"),
-        ]
+            .with_help(told.help),
+            None => {
+                let (message, help) = crate::data::explain_toml_error(e.message());
+                Problem::error(
+                    Code::CaseToml,
+                    format!("用例文件的 {message}"),
+                    &file,
+                    at(e.span()),
+                    "这里",
+                )
+                .with_help(help)
+            }
+        };
+        vec![problem]
     })?;
     let root = spanned.as_table();
     let mut problems = Vec::new();

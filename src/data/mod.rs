@@ -19,4 +19,5 @@ pub use load::{
 };
 pub use review_book::ReviewBook;
 pub use review_file::{Received, ReviewedUnit, Reviews, load_review_file};
+pub(crate) use toml_errors::tell as tell_toml_mistake;
 pub use value::{Key, MapValue, NO_PLACE, Place, PlaceId, Record, Step, Value, path_of};

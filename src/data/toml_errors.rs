@@ -7,7 +7,7 @@
 
 /// What to say about a syntax error at `at`: message, label, help, and the
 /// span to underline (the value, or the one bad character).
-pub(super) struct Told {
+pub(crate) struct Told {
     pub message: String,
     pub label: &'static str,
     pub help: String,
@@ -15,7 +15,7 @@ pub(super) struct Told {
 }
 
 /// The mistake written at byte `at` of `text`, when it is one of those.
-pub(super) fn tell(text: &str, at: usize) -> Option<Told> {
+pub(crate) fn tell(text: &str, at: usize) -> Option<Told> {
     let (line_start, line) = line_at(text, at);
     if let Some(told) = control_character(line_start, line) {
         return Some(told);
