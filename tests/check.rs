@@ -250,3 +250,40 @@ fn a_folder_without_rules_option_is_explained() {
         "{stderr}"
     );
 }
+
+/// Every command's help page opens (clap checks its definition as it
+/// builds the page) and is in Chinese: headings, options and the flags
+/// clap adds itself.
+#[test]
+fn help_pages_are_in_chinese() {
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+            .args(args)
+            .output()
+            .expect("run jixiao");
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let top = run(&["--help"]);
+    for words in ["用法：jixiao <命令>", "命令:", "显示这份说明", "显示版本号"] {
+        assert!(top.contains(words), "{words:?} in:\n{top}");
+    }
+    for command in ["score", "review", "import", "diff", "fmt", "test", "check"] {
+        let page = run(&[command, "--help"]);
+        for english in [
+            "Usage",
+            "Options",
+            "Arguments",
+            "Print help",
+            "Possible values",
+        ] {
+            assert!(
+                !page.contains(english),
+                "{command}: {english:?} in:\n{page}"
+            );
+        }
+        assert!(page.contains("用法：jixiao"), "{command}:\n{page}");
+        assert!(page.contains("显示这份说明"), "{command}:\n{page}");
+    }
+    assert!(run(&["--version"]).starts_with("jixiao "));
+}

@@ -30,121 +30,200 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Score submissions (TOML files or folders of them).
+    #[command(about = "为报送材料评分（.toml 文件、Word 材料 .docx，或它们所在的目录）")]
     Score {
         /// One year's rules folder, used whatever `unit.year` says.
-        #[arg(long)]
+        #[arg(
+            long,
+            help = "使用这个年度的规则目录，不论材料中写的年度",
+            value_name = "目录"
+        )]
         rules: Option<PathBuf>,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = score::ReportFormat::Text)]
+        #[arg(long, value_enum, default_value_t = score::ReportFormat::Text, help = "输出格式：text 文字说明（默认）、json、markdown、html、csv 汇总表、xlsx 工作簿（需 -o）", value_name = "格式")]
         format: score::ReportFormat,
         /// Write the result to this file (whole or not at all).
-        #[arg(short = 'o', long = "output")]
+        #[arg(
+            short = 'o',
+            long = "output",
+            help = "把结果写入这个文件（要么完整写出，要么不写）",
+            value_name = "文件"
+        )]
         output: Option<PathBuf>,
         /// Write one report per input into this folder (named after the input).
-        #[arg(long, conflicts_with = "output")]
+        #[arg(
+            long,
+            conflicts_with = "output",
+            help = "每份材料一个报告，写入这个目录（以材料文件名命名）",
+            value_name = "目录"
+        )]
         out_dir: Option<PathBuf>,
         /// The date a `.docx` package reached the bureau (2023-06-14).
-        #[arg(long, value_parser = import::parse_date)]
+        #[arg(long, value_parser = import::parse_date, help = "Word 材料的送达日期，如 2023-06-14", value_name = "日期")]
         received_on: Option<jixiao::data::Date>,
         /// Reviewers' judgments: filled review worksheets (`.xlsx`),
         /// review files (`.toml`), or folders of them; repeatable.
-        #[arg(long = "reviews", value_name = "FILE_OR_DIR")]
+        #[arg(
+            long = "reviews",
+            help = "评审人的评分：填好的评审表（.xlsx）、评审文件（.toml）或它们所在的目录；可写多次",
+            value_name = "文件或目录"
+        )]
         reviews: Vec<PathBuf>,
         /// Who the report is for: the bureau's working paper, or the
         /// unit's notice (评分结果告知书).
-        #[arg(long = "for", value_enum, default_value_t = score::Audience::Bureau)]
+        #[arg(long = "for", value_enum, default_value_t = score::Audience::Bureau, help = "报告给谁看：bureau 财政局的工作底稿（默认），unit 给单位的评分结果告知书", value_name = "对象")]
         audience: score::Audience,
         /// Submission files (`.toml`), Word packages (`.docx`) or folders.
-        #[arg(required = true)]
+        #[arg(
+            required = true,
+            help = "报送材料：.toml 文件、Word 材料（.docx）或目录",
+            value_name = "材料"
+        )]
         inputs: Vec<PathBuf>,
     },
     /// Write a review worksheet (`.xlsx`): one row per unit and criterion
     /// that needs a reviewer's judgment.
+    #[command(about = "生成评审表（.xlsx）：每个单位、每个需要评审判定的评分项一行")]
     Review {
         /// One year's rules folder, used whatever `unit.year` says.
-        #[arg(long)]
+        #[arg(
+            long,
+            help = "使用这个年度的规则目录，不论材料中写的年度",
+            value_name = "目录"
+        )]
         rules: Option<PathBuf>,
         /// The date a `.docx` package reached the bureau (2023-06-14).
-        #[arg(long, value_parser = import::parse_date)]
+        #[arg(long, value_parser = import::parse_date, help = "Word 材料的送达日期，如 2023-06-14", value_name = "日期")]
         received_on: Option<jixiao::data::Date>,
         /// The worksheet to write.
-        #[arg(short = 'o', long = "out")]
+        #[arg(
+            short = 'o',
+            long = "out",
+            help = "要写出的评审表（.xlsx）",
+            value_name = "文件"
+        )]
         out: PathBuf,
         /// Submission files (`.toml`), Word packages (`.docx`) or folders.
-        #[arg(required = true)]
+        #[arg(
+            required = true,
+            help = "报送材料：.toml 文件、Word 材料（.docx）或目录",
+            value_name = "材料"
+        )]
         inputs: Vec<PathBuf>,
     },
     /// Turn Word packages (.docx) into submission files.
+    #[command(about = "把 Word 材料（.docx）转成报送材料文件（.toml）")]
     Import {
         /// The date the package reached the bureau (2023-06-14).
-        #[arg(long, value_parser = import::parse_date)]
+        #[arg(long, value_parser = import::parse_date, help = "材料的送达日期，如 2023-06-14", value_name = "日期")]
         received_on: Option<jixiao::data::Date>,
         /// The unit's role.
-        #[arg(long, default_value = "预算单位", value_parser = ["预算单位", "主管部门"])]
+        #[arg(long, default_value = "预算单位", value_parser = ["预算单位", "主管部门"], help = "单位类型：预算单位（默认）或 主管部门", value_name = "类型")]
         role: String,
         /// A rules folder whose templates.toml describes the Word templates.
-        #[arg(long)]
+        #[arg(
+            long,
+            help = "用这个规则目录的 templates.toml 识别 Word 模板",
+            value_name = "目录"
+        )]
         rules: Option<PathBuf>,
         /// Write the submission to this file (one input).
-        #[arg(short = 'o', long = "output", conflicts_with = "out_dir")]
+        #[arg(
+            short = 'o',
+            long = "output",
+            conflicts_with = "out_dir",
+            help = "写入这个文件（只转换一份材料时）",
+            value_name = "文件"
+        )]
         output: Option<PathBuf>,
         /// Write one `<name>.toml` per input into this folder.
-        #[arg(long)]
+        #[arg(
+            long,
+            help = "每份材料写一个 <名称>.toml 到这个目录",
+            value_name = "目录"
+        )]
         out_dir: Option<PathBuf>,
         /// Word packages.
-        #[arg(required = true)]
+        #[arg(required = true, help = "Word 材料（.docx）", value_name = "材料")]
         inputs: Vec<PathBuf>,
     },
     /// Score the same submissions under two rule folders and show what
     /// changed, and why.
+    #[command(about = "用修改前后的两个规则目录为同一批材料评分，列出哪些分数变了、为什么")]
     Diff {
         /// The rules before the change.
-        #[arg(long)]
+        #[arg(long, help = "修改前的规则目录", value_name = "目录")]
         old: PathBuf,
         /// The rules after the change.
-        #[arg(long)]
+        #[arg(long, help = "修改后的规则目录", value_name = "目录")]
         new: PathBuf,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = diff::DiffFormat::Text)]
+        #[arg(long, value_enum, default_value_t = diff::DiffFormat::Text, help = "输出格式：text 文字（默认）、json、markdown", value_name = "格式")]
         format: diff::DiffFormat,
         /// Write the result to this file.
-        #[arg(short = 'o', long = "output")]
+        #[arg(
+            short = 'o',
+            long = "output",
+            help = "把结果写入这个文件",
+            value_name = "文件"
+        )]
         output: Option<PathBuf>,
         /// Submission files or folders.
-        #[arg(required = true)]
+        #[arg(required = true, help = "报送材料文件或目录", value_name = "材料")]
         inputs: Vec<PathBuf>,
     },
     /// Rewrite rule files in the canonical layout.
+    #[command(about = "把规则文件改写成统一的格式（半角标点、缩进、注释对齐）")]
     Fmt {
         /// Change nothing; exit 1 if a file would change.
-        #[arg(long)]
+        #[arg(long, help = "只检查、不改写：有文件需要改写时退出码为 1")]
         check: bool,
         /// Rule files or folders of them.
-        #[arg(required = true)]
+        #[arg(
+            required = true,
+            help = "规则文件（.jx）或它们所在的目录",
+            value_name = "文件"
+        )]
         files: Vec<PathBuf>,
     },
     /// Run the test cases kept with the rules (`DIR/tests/*.toml`; default:
     /// every shipped year's).
+    #[command(
+        about = "运行规则目录中的测试用例（tests/*.toml；不加 --rules 时运行程序内置各年度的用例）"
+    )]
     Test {
         /// The rules folder.
-        #[arg(long)]
+        #[arg(long, help = "规则目录，如 rules/2024", value_name = "目录")]
         rules: Option<PathBuf>,
         /// Rewrite each failing case's `[expect]` with the actual result
         /// (cases on disk only: needs `--rules`).
-        #[arg(long, requires = "rules")]
+        #[arg(
+            long,
+            requires = "rules",
+            help = "按实际结果改写失败用例的 [expect]（只改磁盘上的用例，需 --rules）"
+        )]
         bless: bool,
         /// With `--bless`: also take criteria and findings out of an
         /// expectation, or turn a scored case into an error case.
-        #[arg(long, requires = "bless")]
+        #[arg(
+            long,
+            requires = "bless",
+            help = "与 --bless 同用：也允许从期望中去掉评分项和发现，或把评分的用例改为出错的用例"
+        )]
         allow_loss: bool,
     },
     /// Statically check a rules folder (default: every shipped year).
+    #[command(about = "静态检查规则目录（不加 --rules 时检查程序内置的各年度规则）")]
     Check {
         /// The rules folder.
-        #[arg(long)]
+        #[arg(
+            long,
+            help = "规则目录，如 rules/2024（写 rules 则检查其下每个年度）",
+            value_name = "目录"
+        )]
         rules: Option<PathBuf>,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
+        #[arg(long, value_enum, default_value_t = Format::Text, help = "输出格式：text 文字（默认）或 json", value_name = "格式")]
         format: Format,
     },
 }

@@ -8,9 +8,60 @@ use clap::error::ErrorKind;
 /// Exit status of a usage error.
 const USAGE_STATUS: i32 = 2;
 
+/// Help pages laid out as clap's, with Chinese headings.
+const HELP_TEMPLATE: &str =
+    "{before-help}{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";
+
+/// The command line with its help in Chinese: clap's own headings
+/// (`Usage`, `Options`, `Arguments`, `Commands`) and its `--help` and
+/// `--version` flags' words are English; bureau staff read these pages.
+fn localize(command: clap::Command) -> clap::Command {
+    let top = command.get_name() == "jixiao";
+    let command = command
+        .disable_help_subcommand(true)
+        .help_template(HELP_TEMPLATE)
+        .subcommand_help_heading("命令")
+        .subcommand_value_name("命令")
+        .disable_help_flag(true)
+        // Each option's Chinese help names its values and default itself.
+        .mut_args(|a| {
+            let a = match a.get_action().takes_values() {
+                true => a.hide_possible_values(true).hide_default_value(true),
+                false => a,
+            };
+            match a.is_positional() {
+                true => a.help_heading("参数"),
+                false => a.help_heading("选项"),
+            }
+        })
+        .arg(
+            clap::Arg::new("help")
+                .short('h')
+                .long("help")
+                .help("显示这份说明")
+                .help_heading("选项")
+                .action(clap::ArgAction::Help),
+        )
+        .mut_subcommands(localize);
+    match top {
+        true => command.disable_version_flag(true).arg(
+            clap::Arg::new("version")
+                .short('V')
+                .long("version")
+                .help("显示版本号")
+                .help_heading("选项")
+                .action(clap::ArgAction::Version),
+        ),
+        false => command,
+    }
+}
+
 /// Parse the command line, or say what is wrong with it and exit.
-pub fn parse<T: clap::Parser + clap::CommandFactory>() -> T {
-    match T::try_parse() {
+pub fn parse<T: clap::Parser + clap::CommandFactory + clap::FromArgMatches>() -> T {
+    let parsed = localize(T::command())
+        .try_get_matches()
+        .and_then(|mut matches| T::from_arg_matches_mut(&mut matches));
+    match parsed {
         Ok(parsed) => parsed,
         Err(e) => match e.kind() {
             ErrorKind::DisplayHelp
@@ -41,7 +92,7 @@ pub fn parse<T: clap::Parser + clap::CommandFactory>() -> T {
 /// An option combination the command line cannot express.
 pub fn fail(message: &str) -> ! {
     eprintln!("用法错误：{message}");
-    eprintln!("运行 jixiao help 或 jixiao 命令 --help 查看用法");
+    eprintln!("运行 jixiao --help 或 jixiao 命令 --help 查看用法");
     std::process::exit(USAGE_STATUS)
 }
 
@@ -70,7 +121,7 @@ fn stray_words(value: &str, takes_rules: bool) -> String {
 fn kind_words(kind: ErrorKind, commands: &[String]) -> String {
     if kind == ErrorKind::InvalidSubcommand {
         return format!(
-            "没有这个命令（命令有 {}，见 jixiao help）",
+            "没有这个命令（命令有 {}，见 jixiao --help）",
             commands.join("、")
         );
     }
@@ -83,7 +134,7 @@ fn kind_words(kind: ErrorKind, commands: &[String]) -> String {
             "参数的个数不对"
         }
         ErrorKind::NoEquals => "选项的值要用 = 连接",
-        ErrorKind::MissingSubcommand => "少了命令（见 jixiao help）",
+        ErrorKind::MissingSubcommand => "少了命令（见 jixiao --help）",
         ErrorKind::InvalidUtf8 => "参数不是 UTF-8 文字",
         _ => "命令行的写法不对",
     };
