@@ -1,0 +1,260 @@
+//! Places of a submission in the words of the unit's own documents. The
+//! rules folder's schema names every field as the forms do
+//! (`executed: decimal? "全年执行数"`) and every row of a table by its own
+//! cells (`indicators: [indicator]? "{level1} / {level2} / {name}"`), so
+//! the engine's path `projects[0].indicators[5].score` reads
+//! "附件4 项目支出绩效自评表（业务工作经费）· 产出指标 / 成本指标 / 业务工作经费 · 得分".
+//! The loader names places so too (with no values yet, rows by position);
+//! the reports, with the loaded values.
+
+use super::schema::{RecordId, Schema, Type};
+use super::Value;
+
+/// One step of an engine path: a key, and the row it indexes, if any.
+struct Step<'p> {
+    key: &'p str,
+    row: Option<usize>,
+}
+
+/// `a.b[2].c` → steps.
+#[cfg(test)]
+fn steps(path: &str) -> Vec<Step<'_>> {
+    each_step(path).collect()
+}
+
+/// The steps of `a.b[2].c`, one by one.
+fn each_step(path: &str) -> impl Iterator<Item = Step<'_>> {
+    path.split('.')
+        .filter(|s| !s.is_empty())
+        .map(|segment| match segment.split_once('[') {
+            Some((key, rest)) => Step {
+                key,
+                row: rest.trim_end_matches(']').parse().ok(),
+            },
+            None => Step {
+                key: segment,
+                row: None,
+            },
+        })
+}
+
+/// Words joined with ` · `, written into one string as they come.
+struct Joined {
+    text: String,
+    first: bool,
+}
+
+impl Joined {
+    fn push(&mut self, word: &str) {
+        if !self.first {
+            self.text.push_str(" · ");
+        }
+        self.first = false;
+        self.text.push_str(word);
+    }
+}
+
+/// What no row or field holds.
+static ABSENT: Value = Value::Absent;
+
+/// The place of `path` in the documents' words. A field the schema gives
+/// no name keeps its key, so nothing is ever dropped from a place.
+///
+/// Every place of every report is named here, so the values are walked by
+/// reference and the words written into one string, not cloned step by
+/// step and joined.
+pub fn document_words(schema: &Schema, root: &Value, path: &str) -> String {
+    let mut words = Joined {
+        text: String::with_capacity(96),
+        first: true,
+    };
+    let mut record = Some(schema.root);
+    let mut value = root;
+    let mut in_map = false;
+    for step in each_step(path) {
+        if in_map {
+            // A key of a free table (一级指标分值 · 产出指标).
+            words.push(step.key);
+            in_map = false;
+            continue;
+        }
+        let Some(rt) = record.and_then(|id| schema.record(id)) else {
+            words.push(step.key);
+            continue;
+        };
+        let Some(index) = rt.field(step.key) else {
+            words.push(step.key);
+            record = None;
+            continue;
+        };
+        let field = rt.fields.get(index);
+        let label = field.and_then(|f| f.label.as_deref());
+        let ty = field.map_or(&Type::Any, |f| &f.ty);
+        value = field_value(value, index);
+        match (ty, step.row) {
+            (Type::List(inner), Some(row)) => {
+                let item = match value {
+                    Value::List(items) => items.get(row).unwrap_or(&ABSENT),
+                    _ => &ABSENT,
+                };
+                let row_record = match inner.as_ref() {
+                    Type::Record(id) => Some(*id),
+                    _ => None,
+                };
+                let template = label.unwrap_or(step.key);
+                words.push(&row_name(schema, row_record, item, template, row));
+                record = row_record;
+                value = item;
+            }
+            (Type::Record(id), _) => {
+                if let Some(l) = label.filter(|l| !l.is_empty()) {
+                    words.push(l);
+                }
+                record = Some(*id);
+            }
+            (Type::Map(_), _) => {
+                words.push(label.unwrap_or(step.key));
+                in_map = true;
+                record = None;
+            }
+            (_, _) => {
+                words.push(label.unwrap_or(step.key));
+                record = None;
+            }
+        }
+    }
+    words.text
+}
+
+fn field_value(value: &Value, index: usize) -> &Value {
+    match value {
+        Value::Record(r) => r.fields.get(index).unwrap_or(&ABSENT),
+        _ => &ABSENT,
+    }
+}
+
+/// A row named by its own cells: the template's `{field}` holes filled
+/// from the row. A blank cell leaves its hole out with the separator before
+/// it; a row with every hole blank is named by its position. (The holes
+/// are those `label_holes` finds, found here in the same walk that copies
+/// the words between them.)
+fn row_name(
+    schema: &Schema,
+    record: Option<RecordId>,
+    row: &Value,
+    template: &str,
+    index: usize,
+) -> String {
+    let mut out = String::with_capacity(template.len() + 64);
+    let mut holes = 0;
+    let mut filled = 0;
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let literal = rest.get(..open).unwrap_or("");
+        let after = rest.get(open..).unwrap_or("");
+        let Some(close) = after.find('}') else { break };
+        let hole = after.get(1..close).unwrap_or("").trim();
+        rest = after.get(close + 1..).unwrap_or("");
+        holes += 1;
+        let cell = record
+            .and_then(|id| schema.record(id))
+            .and_then(|rt| rt.field(hole))
+            .map_or(Cell::Blank, |i| cell_text(field_value(row, i)));
+        if cell.is_empty() {
+            // Keep words, drop a separator that would now lead nowhere.
+            let kept = literal.trim_end_matches([' ', '/', '·', '、', '，', ',']);
+            out.push_str(if filled == 0 { literal } else { kept });
+        } else {
+            out.push_str(literal);
+            cell.write_to(&mut out);
+            filled += 1;
+        }
+    }
+    out.push_str(rest);
+    // Empty brackets are rare: looked for by their opening character
+    // (a `memchr`) before a pattern search.
+    if out.contains('（') {
+        out = out.replace("（）", "");
+    }
+    if out.contains('(') {
+        out = out.replace("()", "");
+    }
+    let trimmed = out.trim_matches([' ', '/', '·', '、']);
+    if holes == 0 || filled > 0 {
+        if trimmed.len() == out.len() {
+            out
+        } else {
+            trimmed.to_string()
+        }
+    } else if trimmed.is_empty() {
+        format!("第 {} 行", index + 1)
+    } else {
+        format!("{trimmed}（第 {} 项）", index + 1)
+    }
+}
+
+/// A cell's text for a row name, written straight into the name.
+enum Cell<'v> {
+    /// A text, trimmed.
+    Text(&'v str),
+    /// A number, shown in its normal form.
+    Num(rust_decimal::Decimal),
+    /// A date.
+    Date(&'v crate::data::Date),
+    /// Anything else shows nothing.
+    Blank,
+}
+
+impl Cell<'_> {
+    fn is_empty(&self) -> bool {
+        match self {
+            Cell::Text(t) => t.is_empty(),
+            Cell::Num(_) | Cell::Date(_) => false,
+            Cell::Blank => true,
+        }
+    }
+
+    fn write_to(&self, out: &mut String) {
+        use std::fmt::Write as _;
+        // Writing to a `String` cannot fail.
+        let _ = match self {
+            Cell::Text(t) => {
+                out.push_str(t);
+                Ok(())
+            }
+            Cell::Num(n) => write!(out, "{}", n.normalize()),
+            Cell::Date(d) => write!(out, "{d}"),
+            Cell::Blank => Ok(()),
+        };
+    }
+}
+
+/// A cell's text for a row name: texts trimmed, numbers and dates shown.
+fn cell_text(v: &Value) -> Cell<'_> {
+    match v {
+        Value::Text(t) => Cell::Text(t.trim()),
+        Value::Num(n) => Cell::Num(*n),
+        Value::Date(d) => Cell::Date(d),
+        _ => Cell::Blank,
+    }
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_split_into_steps() {
+        let s = steps("projects[0].indicators[5].score");
+        let shown: Vec<(&str, Option<usize>)> = s.iter().map(|s| (s.key, s.row)).collect();
+        assert_eq!(
+            shown,
+            vec![
+                ("projects", Some(0)),
+                ("indicators", Some(5)),
+                ("score", None)
+            ]
+        );
+    }
+}
