@@ -457,6 +457,17 @@ impl Loader<'_> {
         path_of(&self.places, &self.source.text, id)
     }
 
+    /// A place in the words of the unit's forms (`附件2 部门整体支出绩效自评表
+    /// · 第 3 行 · 二级指标`), rows by position: nothing is loaded yet to
+    /// name them by. `文件顶层` for the file itself.
+    fn words(&self, id: PlaceId) -> String {
+        let words = super::document_words(self.schema, &Value::Absent, &self.path(id));
+        match words.is_empty() {
+            true => "文件顶层".to_string(),
+            false => words,
+        }
+    }
+
     /// A record's key: the file's own text when written bare.
     fn key(&self, key: &Spanned<std::borrow::Cow<'_, str>>) -> Key {
         let range = key.span();
@@ -493,9 +504,16 @@ impl Loader<'_> {
     ) -> (Value, PlaceId) {
         let place = self.place(parent, step, span);
         let path = self.path(place);
+        let key = path.rsplit('.').next().unwrap_or_default();
+        // A table the forms give no name of its own (its rows are named
+        // by their cells): said as the table of its key in its parent.
+        let words = match self.words(place) {
+            w if w.ends_with(key) => format!("{}中的表", self.words(parent)),
+            w => w,
+        };
         self.problem(
             Code::SubmissionTooManyRows,
-            format!("`{path}` 有 {count} {unit}，超过上限 {MAX_ROWS} {unit}"),
+            format!("{words}（键 `{key}`）有 {count} {unit}，超过上限 {MAX_ROWS} {unit}"),
             span,
             &format!("{unit}数过多"),
             Some(format!("一张表的{unit}数远超实际表格；请检查是否重复粘贴")),
@@ -549,8 +567,8 @@ impl Loader<'_> {
                 }
                 let help = suggestion.or_else(|| {
                     Some(format!(
-                        "`{}` 可用的键：{}",
-                        display_path(&self.path(place)),
+                        "{} 可用的键：{}",
+                        self.words(place),
                         record_type
                             .fields
                             .iter()
@@ -579,10 +597,10 @@ impl Loader<'_> {
             let (v, field_place) = self.value(&field.ty, value, place, step);
             if let (Some(allowed), Value::Text(t)) = (&field.one_of, &v) {
                 if !allowed.iter().any(|a| **a == **t) {
-                    let child_path = self.path(field_place);
+                    let words = self.words(field_place);
                     self.problem(
                         Code::SubmissionNotAllowed,
-                        format!("`{child_path}` 的值 `{t}` 不在允许的范围内"),
+                        format!("{words} 的值“{t}”不在可选的范围内"),
                         span_of(value),
                         "不允许的值",
                         Some(format!("可选：{}", allowed.join("、"))),
@@ -599,8 +617,13 @@ impl Loader<'_> {
                 self.problem(
                     Code::SubmissionMissingKey,
                     format!(
-                        "`{}` 缺少必填的键 `{}`",
-                        display_path(&self.path(place)),
+                        "{} 缺少“{}”（键 `{}`）",
+                        self.words(place),
+                        field
+                            .label
+                            .as_deref()
+                            .filter(|l| !l.contains('{'))
+                            .unwrap_or(&field.name),
                         field.name
                     ),
                     span,
@@ -689,6 +712,15 @@ impl Loader<'_> {
                     "写成 2023-06-14".to_string(),
                 )),
             },
+            // A number in quotes: the fix is the clerk's own number.
+            (Type::Decimal | Type::Integer, Node::String(text))
+                if Decimal::from_str(text.trim()).is_ok() =>
+            {
+                Err((
+                    format!("应为{}，实际是文字", ty.describe(self.schema)),
+                    format!("去掉引号，写成 {}", text.trim()),
+                ))
+            }
             (expected, found) => Err((
                 format!(
                     "应为{}，实际是{}",
@@ -702,10 +734,10 @@ impl Loader<'_> {
         match result {
             Ok(v) => (v, place),
             Err((message, help)) => {
-                let path = self.path(place);
+                let words = self.words(place);
                 self.problem(
                     Code::SubmissionWrongType,
-                    format!("`{path}` 的值有误：{message}"),
+                    format!("{words} 的值有误：{message}"),
                     span,
                     &message,
                     Some(help),
@@ -861,14 +893,6 @@ pub fn explain_toml_error(message: &str) -> (String, String) {
         format!("TOML 格式错误：{what}（{original}）"),
         help.to_string(),
     )
-}
-
-fn display_path(path: &str) -> &str {
-    if path.is_empty() {
-        "文件顶层"
-    } else {
-        path
-    }
 }
 
 pub(super) fn toml_type(v: &Node<'_>) -> &'static str {

@@ -7,8 +7,8 @@
 //! The loader names places so too (with no values yet, rows by position);
 //! the reports, with the loaded values.
 
-use super::schema::{RecordId, Schema, Type};
 use super::Value;
+use super::schema::{RecordId, Schema, Type};
 
 /// One step of an engine path: a key, and the row it indexes, if any.
 struct Step<'p> {
@@ -117,6 +117,13 @@ pub fn document_words(schema: &Schema, root: &Value, path: &str) -> String {
                 in_map = true;
                 record = None;
             }
+            // A whole table (`有 2,001 行`): its row template without the
+            // holes, or its key when nothing is left.
+            (Type::List(_), None) => {
+                let table = label.map(without_holes).unwrap_or_default();
+                words.push(if table.is_empty() { step.key } else { &table });
+                record = None;
+            }
             (_, _) => {
                 words.push(label.unwrap_or(step.key));
                 record = None;
@@ -124,6 +131,23 @@ pub fn document_words(schema: &Schema, root: &Value, path: &str) -> String {
         }
     }
     words.text
+}
+
+/// A row template's words without its `{field}` holes and the separators
+/// they leave (`自查记录：{duty}` → `自查记录`).
+fn without_holes(template: &str) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(rest.get(..open).unwrap_or(""));
+        rest = rest
+            .get(open..)
+            .and_then(|r| r.find('}').map(|close| r.get(close + 1..).unwrap_or("")))
+            .unwrap_or("");
+    }
+    out.push_str(rest);
+    out.trim_matches([' ', '/', '·', '、', '：', ':'])
+        .to_string()
 }
 
 fn field_value(value: &Value, index: usize) -> &Value {
@@ -179,7 +203,7 @@ fn row_name(
     if out.contains('(') {
         out = out.replace("()", "");
     }
-    let trimmed = out.trim_matches([' ', '/', '·', '、']);
+    let trimmed = out.trim_matches([' ', '/', '·', '、', '：', ':']);
     if holes == 0 || filled > 0 {
         if trimmed.len() == out.len() {
             out
@@ -238,7 +262,6 @@ fn cell_text(v: &Value) -> Cell<'_> {
         _ => Cell::Blank,
     }
 }
-
 
 #[cfg(test)]
 mod tests {
