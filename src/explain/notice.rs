@@ -6,7 +6,7 @@
 //! Text, Markdown and HTML draw the same `Notice`.
 
 use super::report::Report;
-use super::snippet::severity_word;
+use super::snippet::{display_width, severity_word};
 use crate::data::{Date, Value};
 use crate::eval::outcome::{DeductionKind, NodeOutcome, Status};
 use crate::ir::Severity;
@@ -337,19 +337,28 @@ pub fn notice_text(report: &Report<'_>) -> String {
     } else {
         "三、请改正的问题"
     };
-    section(&mut out, heading, width, &correction_lines(&n));
+    let mut lines = correction_lines(&n);
+    if !n.corrections.is_empty() {
+        lines.insert(0, CORRECTIONS_LEAD.to_string());
+    }
+    section(&mut out, heading, width, &lines);
     if let Some(closing) = &n.closing {
         wrap(&mut out, &format!("　　{closing}"), width, "");
     }
-    let _ = writeln!(
-        out,
-        "\n{:>w$}",
-        format!("{}（盖章）", n.bureau),
-        w = width / 2
-    );
+    // The seal's line where it always stood; the date under it, their
+    // right edges together (measured in display columns).
+    let seal = format!("{}（盖章）", n.bureau);
+    let seal_pad = (width / 2).saturating_sub(seal.chars().count());
+    let right_edge = seal_pad + display_width(&seal);
+    let date_pad = right_edge.saturating_sub(display_width(SIGNED_ON));
+    let _ = writeln!(out, "\n{}{seal}", " ".repeat(seal_pad));
+    let _ = writeln!(out, "{}{SIGNED_ON}", " ".repeat(date_pad));
     let _ = writeln!(out, "\n{ACKNOWLEDGEMENT}");
     out
 }
+
+/// The date line under the bureau's seal, filled in by hand when it signs.
+const SIGNED_ON: &str = "＿＿＿＿年＿＿月＿＿日";
 
 /// The acknowledgement the unit signs and returns.
 const ACKNOWLEDGEMENT: &str =
@@ -372,6 +381,10 @@ fn lost_lines(n: &Notice) -> Vec<String> {
         })
         .collect()
 }
+
+/// Said before the problems to correct: they cost no points themselves,
+/// and what the two kinds ask of the unit.
+const CORRECTIONS_LEAD: &str = "以下问题不另扣分（失分已在上文列出），请核对材料并改正。其中“错误”是表中数据确有不符之处，“警告”是请核对或补充说明之处。";
 
 fn correction_lines(n: &Notice) -> Vec<String> {
     if n.corrections.is_empty() {
@@ -463,6 +476,9 @@ pub fn notice_markdown(report: &Report<'_>) -> String {
         "三"
     };
     let _ = writeln!(out, "## {corrections_part}、请改正的问题\n");
+    if !n.corrections.is_empty() {
+        let _ = writeln!(out, "{}\n", escape(CORRECTIONS_LEAD));
+    }
     for l in correction_lines(&n) {
         let _ = writeln!(out, "{}\n", escape(&l));
     }
@@ -471,7 +487,7 @@ pub fn notice_markdown(report: &Report<'_>) -> String {
     }
     let _ = writeln!(
         out,
-        "{}（盖章）\n\n---\n\n{ACKNOWLEDGEMENT}",
+        "{}（盖章）\n\n{SIGNED_ON}\n\n---\n\n{ACKNOWLEDGEMENT}",
         escape(&n.bureau)
     );
     out
@@ -504,6 +520,9 @@ pub fn notice_html(report: &Report<'_>) -> String {
         part = "三";
     }
     let _ = writeln!(body, "<h2>{part}、请改正的问题</h2>");
+    if !n.corrections.is_empty() {
+        let _ = writeln!(body, "<p class=\"para\">{}</p>", esc(CORRECTIONS_LEAD));
+    }
     body.push_str("<ol class=\"items\">\n");
     for l in correction_lines(&n) {
         let text = l.split_once(". ").map_or(l.as_str(), |(_, t)| t);
@@ -515,7 +534,7 @@ pub fn notice_html(report: &Report<'_>) -> String {
     }
     let _ = writeln!(
         body,
-        "<div class=\"sign\"><p>{}（盖章）</p><p>＿＿＿＿年＿＿月＿＿日</p></div>",
+        "<div class=\"sign\"><p>{}（盖章）</p><p>{SIGNED_ON}</p></div>",
         esc(&n.bureau)
     );
     let _ = writeln!(body, "<p class=\"ack\">{}</p>", esc(ACKNOWLEDGEMENT));
