@@ -503,3 +503,27 @@ fn a_slashed_date_in_an_edit_is_explained() {
     );
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// A finding id no check raises, expected by a case: the report says it is
+/// not a check's id and names the close one.
+#[test]
+fn a_misspelt_finding_id_is_named() {
+    let root = scratch("misspelt-finding");
+    std::fs::write(
+        root.join("rules/2022/tests/zz-finding.toml"),
+        "base = \"bases/yueyanglou-finance-office.toml\"\n\n\
+         [expect]\n\
+         findings = [\"over_executoin\"]\n",
+    )
+    .expect("write case");
+    let run = jixiao(&root, &["test", "--rules", "rules/2022"]);
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stdout.contains(
+            "`over_executoin` 不是规则中任何检查的编号（您是不是想写 `over_execution`？）"
+        ),
+        "{}",
+        run.stdout
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -27,6 +27,7 @@ pub(super) fn run(check: bool, inputs: &[PathBuf]) -> bool {
         eprintln!("没有找到规则文件（.{}）", jixiao::rules::EXTENSION);
         return false;
     }
+    let total = files.len();
     for (path, _) in files {
         match format_one(&path) {
             Ok(None) => {}
@@ -53,6 +54,11 @@ pub(super) fn run(check: bool, inputs: &[PathBuf]) -> bool {
     }
     if check && changed > 0 {
         eprintln!("{changed} 个文件需要格式化：运行 jixiao fmt 文件名");
+    }
+    // A run that changed nothing says so, rather than leaving the author
+    // to wonder whether it ran.
+    if ok && changed == 0 {
+        eprintln!("{total} 个文件都已是统一格式，未改动");
     }
     ok
 }

@@ -789,7 +789,18 @@ fn score_one(
     // --rules fixed them), then the same document is loaded.
     let parsed = jixiao::data::parse_submission(&source)?;
     let set = match rules {
-        Rules::Fixed(set) => Arc::clone(set),
+        Rules::Fixed(set) => {
+            // Deliberate (a new year's rules tried on last year's packages)
+            // or a slip: either way the deadline and other parameters are
+            // the rules' year's, which is worth a line.
+            if set.year != parsed.header.year {
+                eprintln!(
+                    "提示：{} 是 {} 年度的材料，按 --rules 给出的 {} 年度规则（{}）评分；截止日期等参数按 {} 年度计",
+                    source.name, parsed.header.year, set.year, set.title, set.year
+                );
+            }
+            Arc::clone(set)
+        }
         Rules::ByYear(_) => rules.for_year(parsed.header.year)?,
     };
     let mut submission = jixiao::data::load_parsed(source.clone(), &parsed, &set.schema)?;

@@ -366,7 +366,11 @@ const ACKNOWLEDGEMENT: &str =
 
 fn lost_lines(n: &Notice) -> Vec<String> {
     if n.lost.is_empty() {
-        return vec!["没有失分。".to_string()];
+        // Criteria still awaiting a judgment may yet lose points.
+        return vec![match n.pending.is_empty() {
+            true => "没有失分。".to_string(),
+            false => "已评定的评分项没有失分（尚待评审的评分项见下文）。".to_string(),
+        }];
     }
     n.lost
         .iter()

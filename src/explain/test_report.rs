@@ -102,6 +102,19 @@ pub fn test_failure(actual: &Actual, mismatches: &[Mismatch], rules: &RuleSet) -
             Mismatch::Findings { missing, extra } => {
                 if !missing.is_empty() {
                     let _ = writeln!(out, "    应有而没有的发现 findings：{}", missing.join("、"));
+                    // An id no check raises is a slip in the case, not in
+                    // the rules: say so, with the closest id.
+                    let known = rules.checks.iter().map(|c| c.id.as_str());
+                    for id in missing {
+                        let raised = known.clone().any(|k| k == id.as_str())
+                            || id == crate::eval::REVIEWERS_DISAGREE
+                            || id == crate::eval::UNDEFINED_RATIO;
+                        if !raised {
+                            let hint = crate::source::did_you_mean(id, known.clone())
+                                .map_or(String::new(), |h| format!("（{h}）"));
+                            let _ = writeln!(out, "        `{id}` 不是规则中任何检查的编号{hint}");
+                        }
+                    }
                 }
                 if !extra.is_empty() {
                     let _ = writeln!(out, "    多出的发现 findings：{}", extra.join("、"));
