@@ -95,6 +95,27 @@ pub struct CriterionChange {
     pub new: Option<Score>,
     /// Its full marks before and after (absent: no such criterion).
     pub max: (Option<Decimal>, Option<Decimal>),
+    /// For a leaf criterion, what its score came from before and after
+    /// (each lost point with its message, or why it got full marks): the
+    /// unit's own numbers beside the rule lines that changed them.
+    pub reasons: (Vec<String>, Vec<String>),
+}
+
+/// What a leaf criterion's score came from, in its messages.
+fn reasons(n: Option<&NodeOutcome>) -> Vec<String> {
+    let Some(n) = n.filter(|n| n.children.is_empty()) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = n
+        .deductions
+        .iter()
+        .map(|d| format!("−{}：{}", d.points.normalize(), d.message))
+        .collect();
+    if out.is_empty() {
+        out.extend(n.full.iter().cloned());
+    }
+    out.extend(n.notes.iter().cloned());
+    out
 }
 
 impl CriterionChange {
@@ -234,6 +255,7 @@ pub fn compare(
                 old: b,
                 new: a,
                 max,
+                reasons: (reasons(before.copied()), reasons(Some(n))),
             });
         }
     }
@@ -247,6 +269,7 @@ pub fn compare(
             old: Some(Score::of_node(o)),
             new: None,
             max: (Some(o.max), None),
+            reasons: (reasons(Some(o)), Vec::new()),
         });
     }
     let (old_findings, new_findings) = (findings(old), findings(new));

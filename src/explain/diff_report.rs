@@ -91,6 +91,14 @@ pub fn diff_text(
         for c in &d.criteria {
             let (old, new) = change_words(c);
             let _ = writeln!(out, "  {} {}：{old} → {new}", c.id, c.title);
+            if c.reasons.0 != c.reasons.1 {
+                for r in &c.reasons.0 {
+                    let _ = writeln!(out, "    原：{r}");
+                }
+                for r in &c.reasons.1 {
+                    let _ = writeln!(out, "    现：{r}");
+                }
+            }
         }
         for f in &d.findings_added {
             let _ = writeln!(
@@ -190,6 +198,17 @@ pub fn diff_markdown(
                 let _ = writeln!(out, "| {} | `{}` | {old} | {new} |", c.title, c.id);
             }
             out.push('\n');
+            // Each changed criterion's reasons before and after, below the
+            // table (a table cell would hold them badly).
+            for c in d.criteria.iter().filter(|c| c.reasons.0 != c.reasons.1) {
+                let _ = writeln!(out, "- {}：", c.title);
+                for r in &c.reasons.0 {
+                    let _ = writeln!(out, "  - 原：{}", super::markdown::escape(r));
+                }
+                for r in &c.reasons.1 {
+                    let _ = writeln!(out, "  - 现：{}", super::markdown::escape(r));
+                }
+            }
         }
         if let Some(p) = &d.new_problem {
             let _ = writeln!(out, "- 新规则下无法评分：{p}");
@@ -217,6 +236,9 @@ pub fn diff_markdown(
                 severity_word(f.severity),
                 f.message
             );
+        }
+        if !d.causes.is_empty() {
+            let _ = writeln!(out, "\n原因（规则的改动）：");
         }
         for cause in &d.causes {
             let _ = writeln!(
