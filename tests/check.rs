@@ -287,3 +287,26 @@ fn help_pages_are_in_chinese() {
     }
     assert!(run(&["--version"]).starts_with("jixiao "));
 }
+
+/// A usage error is told in Chinese only: what was typed, the closest
+/// spelling, the usage line; no English from the argument parser.
+#[test]
+fn usage_errors_are_in_chinese() {
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["score", "--fro", "unit", "x.toml"])
+        .output()
+        .expect("run jixiao");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for words in [
+        "用法错误：没有这个选项",
+        "写的是：--fro",
+        "您是不是想写 `--format`？",
+        "用法：jixiao score",
+    ] {
+        assert!(stderr.contains(words), "{words:?} in:\n{stderr}");
+    }
+    for english in ["error:", "Usage", "tip:", "For more information"] {
+        assert!(!stderr.contains(english), "{english:?} in:\n{stderr}");
+    }
+}

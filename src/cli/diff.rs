@@ -33,7 +33,7 @@ pub(super) fn run(
         (Ok(o), Ok(n)) => (o, n),
         (o, n) => {
             let problems: Vec<Problem> = o.err().into_iter().chain(n.err()).flatten().collect();
-            eprint!("{}", render(&problems));
+            note!("{}", render(&problems));
             return false;
         }
     };
@@ -44,7 +44,7 @@ pub(super) fn run(
         match super::inputs::expand(inputs, |p| super::inputs::has_extension(p, "toml")) {
             Ok(files) => files.into_iter().map(|(p, _)| p).collect(),
             Err(p) => {
-                eprint!("{}", render(&[*p]));
+                note!("{}", render(&[*p]));
                 return false;
             }
         };
@@ -54,8 +54,8 @@ pub(super) fn run(
             Ok(d) => diffs.push((path.display().to_string(), d)),
             Err(problems) => {
                 ok = false;
-                eprint!("{}", render(&problems));
-                eprintln!("{}：未能比较", path.display());
+                note!("{}", render(&problems));
+                noteln!("{}：未能比较", path.display());
             }
         }
     }
@@ -67,7 +67,7 @@ pub(super) fn run(
         DiffFormat::Json => jixiao::explain::diff_json(&diffs, &summary),
     };
     if let Err(e) = emit(output, &text) {
-        eprintln!("{e}");
+        noteln!("{e}");
         return false;
     }
     ok

@@ -19,12 +19,12 @@ pub(super) fn run(check: bool, inputs: &[PathBuf]) -> bool {
     }) {
         Ok(files) => files,
         Err(p) => {
-            eprint!("{}", render(&[*p]));
+            note!("{}", render(&[*p]));
             return false;
         }
     };
     if files.is_empty() {
-        eprintln!("没有找到规则文件（.{}）", jixiao::rules::EXTENSION);
+        noteln!("没有找到规则文件（.{}）", jixiao::rules::EXTENSION);
         return false;
     }
     let total = files.len();
@@ -33,32 +33,32 @@ pub(super) fn run(check: bool, inputs: &[PathBuf]) -> bool {
             Ok(None) => {}
             Ok(Some(formatted)) if check => {
                 let _ = formatted;
-                eprintln!("需要格式化：{}", path.display());
+                noteln!("需要格式化：{}", path.display());
                 changed += 1;
                 ok = false;
             }
             Ok(Some(formatted)) => {
                 if let Err(e) = emit(Some(&path), &formatted) {
-                    eprintln!("{e}");
+                    noteln!("{e}");
                     ok = false;
                 } else {
-                    eprintln!("已格式化：{}", path.display());
+                    noteln!("已格式化：{}", path.display());
                     changed += 1;
                 }
             }
             Err(problems) => {
-                eprint!("{}", render(&problems));
+                note!("{}", render(&problems));
                 ok = false;
             }
         }
     }
     if check && changed > 0 {
-        eprintln!("{changed} 个文件需要格式化：运行 jixiao fmt 文件名");
+        noteln!("{changed} 个文件需要格式化：运行 jixiao fmt 文件名");
     }
     // A run that changed nothing says so, rather than leaving the author
     // to wonder whether it ran.
     if ok && changed == 0 {
-        eprintln!("{total} 个文件都已是统一格式，未改动");
+        noteln!("{total} 个文件都已是统一格式，未改动");
     }
     ok
 }

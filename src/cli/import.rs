@@ -86,13 +86,13 @@ pub(super) fn run(
     let templates = match templates(rules) {
         Ok(t) => t,
         Err(p) => {
-            eprint!("{}", render(&[*p]));
+            note!("{}", render(&[*p]));
             return false;
         }
     };
     if let Some(dir) = out_dir {
         if let Err(e) = std::fs::create_dir_all(dir) {
-            eprintln!("无法创建目录 {}：{e}", dir.display());
+            noteln!("无法创建目录 {}：{e}", dir.display());
             return false;
         }
     }
@@ -103,15 +103,15 @@ pub(super) fn run(
         let imported = match import_file(input, options, templates.as_ref()) {
             Ok(i) => i,
             Err(p) => {
-                eprint!("{}", render(&[*p]));
+                note!("{}", render(&[*p]));
                 ok = false;
                 continue;
             }
         };
-        eprint!("{}", report(input, &imported));
+        note!("{}", report(input, &imported));
         ok &= imported.is_complete();
         if let Err(problems) = fits_schema(input, &imported, rules, &mut schemas) {
-            eprint!("{}", render(&problems));
+            note!("{}", render(&problems));
             ok = false;
             continue;
         }
@@ -133,7 +133,7 @@ pub(super) fn run(
             None => output.map(Path::to_path_buf),
         };
         if let Err(e) = emit(target.as_deref(), &imported.toml) {
-            eprintln!("{e}");
+            noteln!("{e}");
             ok = false;
         }
     }

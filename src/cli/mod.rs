@@ -2,6 +2,33 @@
 //! 0 done, 1 bad input or rules, 2 usage (clap's own).
 
 use jixiao::diag::Code;
+
+/// `eprint!` that does not panic when stderr is closed (`2>&1 | head`):
+/// what is left unwritten is lost, and the exit status stays the
+/// command's own instead of a panic's 101.
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `eprintln!`, as `note!`.
+macro_rules! noteln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `println!`, as `note!` for stdout (`| head`).
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod diff;
 mod fmt;
 mod import;
@@ -446,7 +473,7 @@ fn check(dir: Option<&std::path::Path>, format: Format) -> bool {
                 // The verdict is the command's result: stdout, as results
                 // are; problems and advice go to stderr.
                 if format == Format::Text && errors.is_empty() {
-                    println!(
+                    outln!(
                         "{name}：检查通过（{}，{} 个文件）",
                         rules.title,
                         rules.files.len()
@@ -459,10 +486,10 @@ fn check(dir: Option<&std::path::Path>, format: Format) -> bool {
         }
     }
     if format == Format::Text && !advice.is_empty() {
-        eprint!("{}", jixiao::diag::render(&advice));
+        note!("{}", jixiao::diag::render(&advice));
     }
     if dir.is_none() && format == Format::Text {
-        eprintln!(
+        noteln!(
             "以上检查的是程序内置的规则；检查正在编辑的规则目录请加 --rules 目录（如 --rules rules/2024；--rules rules 检查其下每个年度）"
         );
     }
@@ -472,12 +499,12 @@ fn check(dir: Option<&std::path::Path>, format: Format) -> bool {
         // script's view. They do not change the exit status.
         Format::Json => {
             let shown: Vec<_> = all.iter().chain(&advice).cloned().collect();
-            println!("{}", jixiao::explain::problems_json(&shown));
+            outln!("{}", jixiao::explain::problems_json(&shown));
         }
         Format::Text => {
             if !all.is_empty() {
-                eprint!("{}", jixiao::diag::render(&all));
-                eprintln!("共 {} 个问题", all.len());
+                note!("{}", jixiao::diag::render(&all));
+                noteln!("共 {} 个问题", all.len());
             }
         }
     }

@@ -28,7 +28,7 @@ pub(crate) fn clean_up_on_signals() {
         for tmp in writing.iter() {
             let _ = std::fs::remove_file(tmp);
         }
-        eprintln!("已中断，未写完的文件已删除");
+        noteln!("已中断，未写完的文件已删除");
         std::process::exit(130);
     });
 }

@@ -32,14 +32,14 @@ pub(super) fn run(rules_dir: Option<&Path>, out: &Path, inputs: &[PathBuf]) -> b
     let fixed = match rules_dir.map(jixiao::rules::from_dir).transpose() {
         Ok(r) => r.map(Arc::new),
         Err(problems) => {
-            eprint!("{}", render(&problems));
+            note!("{}", render(&problems));
             return false;
         }
     };
     let files = match super::inputs::expand(inputs, super::inputs::is_package) {
         Ok(f) => f,
         Err(p) => {
-            eprint!("{}", render(&[*p]));
+            note!("{}", render(&[*p]));
             return false;
         }
     };
@@ -50,22 +50,22 @@ pub(super) fn run(rules_dir: Option<&Path>, out: &Path, inputs: &[PathBuf]) -> b
     let mut failed = 0;
     for (path, _) in &files {
         let result = load(path, fixed.as_ref(), &mut by_year);
-        eprint!("{}", super::import::take_warnings(path));
+        note!("{}", super::import::take_warnings(path));
         match result {
             Ok(l) => loaded.push(l),
             Err(problems) => {
-                eprint!("{}", render(&problems));
-                eprintln!("{}：{} 个问题", path.display(), problems.len());
+                note!("{}", render(&problems));
+                noteln!("{}：{} 个问题", path.display(), problems.len());
                 failed += 1;
             }
         }
     }
     if failed > 0 {
-        eprintln!("{failed} 份材料未能读取，未生成评审表：请改正或移出这些材料后再运行");
+        noteln!("{failed} 份材料未能读取，未生成评审表：请改正或移出这些材料后再运行");
         return false;
     }
     if loaded.is_empty() {
-        eprintln!("没有找到材料（.toml 或 .docx），未生成评审表");
+        noteln!("没有找到材料（.toml 或 .docx），未生成评审表");
         return false;
     }
     // Judgments are matched to packages by unit and year: two packages of
@@ -77,9 +77,12 @@ pub(super) fn run(rules_dir: Option<&Path>, out: &Path, inputs: &[PathBuf]) -> b
             .take(i)
             .find(|f| f.outcome.unit == l.outcome.unit && f.outcome.year == l.outcome.year)
         {
-            eprintln!(
+            noteln!(
                 "{} 和 {} 是同一单位“{}”（{} 年度）的两份材料：评审意见按单位和年度对应材料，请只保留一份",
-                first.path, l.path, l.outcome.unit, l.outcome.year
+                first.path,
+                l.path,
+                l.outcome.unit,
+                l.outcome.year
             );
             twice = true;
         }
@@ -88,7 +91,7 @@ pub(super) fn run(rules_dir: Option<&Path>, out: &Path, inputs: &[PathBuf]) -> b
         return false;
     }
     if let Some(why) = not_to_overwrite(out, &files) {
-        eprintln!("{why}");
+        noteln!("{why}");
         return false;
     }
     let units: Vec<WorksheetUnit<'_>> = loaded
@@ -107,15 +110,15 @@ pub(super) fn run(rules_dir: Option<&Path>, out: &Path, inputs: &[PathBuf]) -> b
     let bytes = match review_worksheet(&units) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("{e}");
+            noteln!("{e}");
             return false;
         }
     };
     if let Err(e) = emit(Some(out), bytes) {
-        eprintln!("{e}");
+        noteln!("{e}");
         return false;
     }
-    eprintln!(
+    noteln!(
         "已生成评审表 {}：{} 个单位，{rows} 项待评审",
         out.display(),
         loaded.len()

@@ -128,12 +128,12 @@ pub(super) fn run(
     } else {
         match ReviewBook::load(reviews) {
             Ok(book) => {
-                eprintln!("{}", book.summary());
+                noteln!("{}", book.summary());
                 Some(book)
             }
             Err(problems) => {
-                eprint!("{}", render(&problems));
-                eprintln!("评审意见有 {} 个问题，未评分", problems.len());
+                note!("{}", render(&problems));
+                noteln!("评审意见有 {} 个问题，未评分", problems.len());
                 return false;
             }
         }
@@ -142,7 +142,7 @@ pub(super) fn run(
         Some(dir) => match jixiao::rules::from_dir(dir) {
             Ok(r) => Rules::Fixed(Arc::new(r)),
             Err(problems) => {
-                eprint!("{}", render(&problems));
+                note!("{}", render(&problems));
                 return false;
             }
         },
@@ -151,7 +151,7 @@ pub(super) fn run(
     let files = match super::inputs::expand(inputs, super::inputs::is_package) {
         Ok(f) => f,
         Err(p) => {
-            eprint!("{}", render(&[*p]));
+            note!("{}", render(&[*p]));
             return false;
         }
     };
@@ -163,7 +163,7 @@ pub(super) fn run(
         Some(dir) => match out_files(dir, &files, format) {
             Ok(t) => Some(t),
             Err(e) => {
-                eprintln!("{e}");
+                noteln!("{e}");
                 return false;
             }
         },
@@ -212,7 +212,7 @@ pub(super) fn run(
     if let Some(book) = book.as_ref().filter(|_| all_loaded) {
         let unmatched = book.unmatched();
         if !unmatched.is_empty() {
-            eprint!("{}", render(&unmatched));
+            note!("{}", render(&unmatched));
             ok = false;
         }
     }
@@ -220,7 +220,7 @@ pub(super) fn run(
     let mut rows = Vec::new();
     let mut failures = Vec::new();
     for ((path, _), result) in files.iter().zip(results) {
-        eprint!("{}", super::import::take_warnings(path));
+        note!("{}", super::import::take_warnings(path));
         match result {
             Ok(Piece::Report(r)) => reports.push(r),
             Ok(Piece::Row(row)) => rows.push(*row),
@@ -293,7 +293,7 @@ pub(super) fn run(
         }
     };
     if let Err(e) = written {
-        eprintln!("{e}");
+        noteln!("{e}");
         return false;
     }
     ok
@@ -498,7 +498,7 @@ fn stream_reports(
             let Some((path, _)) = files.get(i) else {
                 return;
             };
-            eprint!("{}", super::import::take_warnings(path));
+            note!("{}", super::import::take_warnings(path));
             let report = match result {
                 Ok(Piece::Report(r)) => r,
                 Ok(_) => return,
@@ -552,7 +552,7 @@ fn stream_reports(
         return None;
     }
     if let Err(e) = written {
-        eprintln!("{e}");
+        noteln!("{e}");
         return Some(false);
     }
     Some(ok)
@@ -574,7 +574,7 @@ fn summarize(
         let Some((path, _)) = files.get(i) else {
             return;
         };
-        eprint!("{}", super::import::take_warnings(path));
+        note!("{}", super::import::take_warnings(path));
         let row = match result {
             Ok(Piece::Row(row)) => *row,
             Ok(_) => return,
@@ -619,7 +619,7 @@ fn summarize(
         (None, _) => emit_with(output, |w| jixiao::explain::write_summary_csv(w, &summary)),
     };
     if let Err(e) = written {
-        eprintln!("{e}");
+        noteln!("{e}");
         return false;
     }
     ok
@@ -627,8 +627,8 @@ fn summarize(
 
 /// On stderr: why an input could not be scored.
 fn say_not_scored(path: &Path, problems: &[Problem]) {
-    eprint!("{}", render(problems));
-    eprintln!("{}：{} 个问题，未能评分", path.display(), problems.len());
+    note!("{}", render(problems));
+    noteln!("{}：{} 个问题，未能评分", path.display(), problems.len());
 }
 
 /// A bar on stderr when it is a terminal and there is more than one input.
@@ -770,9 +770,11 @@ fn warn_received(book: &ReviewBook, submission: &Submission) {
             } else {
                 "以材料为准"
             };
-            eprintln!(
+            noteln!(
                 "提示：单位“{}”的送达日期，{ours}，{} 为 {}；{wins}",
-                submission.unit, r.at, r.date
+                submission.unit,
+                r.at,
+                r.date
             );
         }
     }
@@ -794,9 +796,13 @@ fn score_one(
             // or a slip: either way the deadline and other parameters are
             // the rules' year's, which is worth a line.
             if set.year != parsed.header.year {
-                eprintln!(
+                noteln!(
                     "提示：{} 是 {} 年度的材料，按 --rules 给出的 {} 年度规则（{}）评分；截止日期等参数按 {} 年度计",
-                    source.name, parsed.header.year, set.year, set.title, set.year
+                    source.name,
+                    parsed.header.year,
+                    set.year,
+                    set.title,
+                    set.year
                 );
             }
             Arc::clone(set)

@@ -55,7 +55,7 @@ pub(super) fn run(rules_dir: Option<&Path>, bless: Bless) -> bool {
     let suites = match suites(rules_dir) {
         Ok(s) => s,
         Err(p) => {
-            eprint!("{}", render(&[*p]));
+            note!("{}", render(&[*p]));
             say!("\n通过 0 个，失败 1 个");
             return false;
         }
@@ -65,7 +65,7 @@ pub(super) fn run(rules_dir: Option<&Path>, bless: Bless) -> bool {
         let rules = match &suite.rules {
             Ok(r) => r,
             Err(problems) => {
-                eprint!("{}", render(problems));
+                note!("{}", render(problems));
                 match suite.cases.len() {
                     0 => say!(
                         "{}：规则有 {} 个问题，未能运行用例",
@@ -150,7 +150,7 @@ fn run_case(
         Ok(c) => c,
         Err(problems) => {
             say!("{name} ... FAILED（用例文件有 {} 个问题）", problems.len());
-            eprint!("{}", render(&problems));
+            note!("{}", render(&problems));
             tally.failed += 1;
             return;
         }
@@ -191,10 +191,10 @@ fn run_case(
                     tally.blessed += 1;
                     return;
                 }
-                Err(e) => eprintln!("{e}"),
+                Err(e) => noteln!("{e}"),
             },
             Ok(None) => {}
-            Err(e) => eprintln!("{name}：无法改写：{e}"),
+            Err(e) => noteln!("{name}：无法改写：{e}"),
         }
     }
     say!("{name} ... FAILED");

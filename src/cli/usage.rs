@@ -81,18 +81,73 @@ pub fn parse<T: clap::Parser + clap::CommandFactory + clap::FromArgMatches>() ->
                     Some(value) => stray_words(&value, takes_rules),
                     None => kind_words(kind, &commands),
                 };
-                eprintln!("用法错误：{words}");
-                eprint!("{}", e.render());
+                noteln!("用法错误：{words}");
+                for line in details(&e) {
+                    noteln!("{line}");
+                }
+                noteln!("运行 jixiao --help 或 jixiao 命令 --help 查看说明");
                 std::process::exit(USAGE_STATUS)
             }
         },
     }
 }
 
+/// What clap knows about the mistake, in Chinese: the argument as typed,
+/// the closest spelling, the values allowed, the usage line. (clap's own
+/// rendering is English.)
+fn details(e: &clap::Error) -> Vec<String> {
+    use clap::error::{ContextKind, ContextValue};
+    let text = |kind| match e.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) => Some(v.join("、")),
+        Some(ContextValue::StyledStr(s)) => Some(s.to_string()),
+        _ => None,
+    };
+    let mut lines = Vec::new();
+    match (
+        text(ContextKind::InvalidValue),
+        text(ContextKind::InvalidArg),
+    ) {
+        (Some(value), Some(arg)) => {
+            let shown = if value.is_empty() {
+                "（空）".to_string()
+            } else {
+                format!("`{value}`")
+            };
+            lines.push(format!("{arg} 的值 {shown} 不对"));
+        }
+        (None, Some(arg)) if e.kind() == ErrorKind::MissingRequiredArgument => {
+            lines.push(format!("缺少：{arg}"));
+        }
+        (None, Some(arg)) if e.kind() == ErrorKind::ArgumentConflict => {
+            match text(ContextKind::PriorArg) {
+                Some(prior) => lines.push(format!("{arg} 不能与 {prior} 同时使用")),
+                None => lines.push(format!("{arg} 不能与前面的选项同时使用")),
+            }
+        }
+        (None, Some(arg)) => lines.push(format!("写的是：{arg}")),
+        _ => {}
+    }
+    if let Some(valid) = text(ContextKind::ValidValue) {
+        lines.push(format!("可选：{valid}"));
+    }
+    let suggested =
+        text(ContextKind::SuggestedArg).or_else(|| text(ContextKind::SuggestedSubcommand));
+    if let Some(s) = suggested {
+        lines.push(format!("您是不是想写 `{s}`？"));
+    }
+    if let Some(usage) = text(ContextKind::Usage) {
+        let usage = usage.trim();
+        let usage = usage.strip_prefix("Usage:").map_or(usage, str::trim);
+        lines.push(format!("用法：{}", usage.replace("[OPTIONS]", "[选项]")));
+    }
+    lines
+}
+
 /// An option combination the command line cannot express.
 pub fn fail(message: &str) -> ! {
-    eprintln!("用法错误：{message}");
-    eprintln!("运行 jixiao --help 或 jixiao 命令 --help 查看用法");
+    noteln!("用法错误：{message}");
+    noteln!("运行 jixiao --help 或 jixiao 命令 --help 查看用法");
     std::process::exit(USAGE_STATUS)
 }
 
