@@ -273,7 +273,7 @@ fn a_field_renamed_in_the_schema_stops_the_import_naming_the_key() {
     ]);
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("import::schema_mismatch"), "{stderr}");
-    assert!(stderr.contains("未知的键 `staffing`"), "{stderr}");
+    assert!(stderr.contains("中没有键 `staffing`"), "{stderr}");
     assert!(!out.exists(), "nothing is written");
     // Without a received date the import is incomplete, and is still
     // checked: only the date may be missing.

@@ -187,8 +187,22 @@ pub(super) fn parse_toml(source: &SourceFile) -> Result<Spanned<Table<'_>>, Load
         Ok(table) => return Ok(table),
         Err(errors) => errors,
     };
+    // A table written twice makes the parser report every key under the
+    // second header too: one mistake, said once (at the header).
+    let mut repeated_table: Option<std::ops::Range<usize>> = None;
     Err(errors
         .iter()
+        .filter(|e| {
+            let at = e.span().map_or(0, |r| r.start);
+            let duplicate = e.message().contains("duplicate key");
+            if duplicate && repeated_table.as_ref().is_some_and(|r| r.contains(&at)) {
+                return false;
+            }
+            if duplicate {
+                repeated_table = super::toml_errors::table_block_at(&source.text, at);
+            }
+            true
+        })
         .map(|e| {
             let range = e.span().unwrap_or(0..0);
             if e.message().contains("recursion limit") {
@@ -202,6 +216,21 @@ pub(super) fn parse_toml(source: &SourceFile) -> Result<Spanned<Table<'_>>, Load
                     )
                     .with_help("报送材料的键最多几层（如 [overall.funds]）；请检查这里的点号");
                 }
+            }
+            if e.message().contains("duplicate key") {
+                let told = super::toml_errors::duplicate(&source.text, range.start);
+                let span = match told.range.is_empty() {
+                    true => range.clone(),
+                    false => told.range,
+                };
+                return Problem::error(
+                    Code::SubmissionToml,
+                    told.message,
+                    source,
+                    Span::new(0, span),
+                    told.label,
+                )
+                .with_help(told.help);
             }
             if let Some(told) = super::toml_errors::tell(&source.text, range.start) {
                 return Problem::error(
@@ -271,11 +300,14 @@ pub fn parse_submission(source: &SourceFile) -> Result<Parsed<'_>, LoadError> {
 fn header_of(source: &SourceFile, doc: &Spanned<Table<'_>>) -> Result<Header, LoadError> {
     let root = doc.get_ref();
     let root_span = span_of(doc);
-    if source.text.trim().is_empty() {
+    if source.text.trim().is_empty() || root.len() == 0 {
         return Err(vec![
             Problem::error(
                 Code::SubmissionMissingKey,
-                "文件是空的，没有任何内容",
+                match source.text.trim().is_empty() {
+                    true => "文件是空的，没有任何内容",
+                    false => "文件中没有任何数据（只有注释或空行）",
+                },
                 source,
                 root_span,
                 "空文件",
@@ -322,13 +354,20 @@ fn header_of(source: &SourceFile, doc: &Spanned<Table<'_>>) -> Result<Header, Lo
         .and_then(|i| i.as_str().replace('_', "").parse::<i64>().ok());
     let unit_span = unit.map_or(root_span, span_of);
     // Written, but not as the type it must be: said at the value.
+    // The header's two fields are fixed by the format (not the year's
+    // schema): named here in the form's words.
     let wrong_type = |key: &str, wanted: &str, example: &str| {
         let value = unit_table.and_then(|t| t.get(key))?;
+        let words = if key == "year" {
+            "评价年度"
+        } else {
+            "单位名称"
+        };
         Some(
             Problem::error(
                 Code::SubmissionWrongType,
                 format!(
-                    "`unit.{key}` 应为{wanted}，实际是{}",
+                    "单位信息 · {words} 的值有误：应为{wanted}，实际是{}（键 `{key}`）",
                     toml_type(value.get_ref())
                 ),
                 source,
@@ -577,9 +616,10 @@ impl Loader<'_> {
                             .join("、")
                     ))
                 });
+                let within = self.words(place);
                 self.problem(
                     Code::SubmissionUnknownKey,
-                    format!("未知的键 `{key_text}`"),
+                    format!("{within} 中没有键 `{key_text}`"),
                     key_span,
                     "格式中没有这个键",
                     help,

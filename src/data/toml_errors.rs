@@ -68,6 +68,61 @@ pub(crate) fn tell(text: &str, at: usize) -> Option<Told> {
     None
 }
 
+/// A key or table written twice (the parser's `duplicate key`), told as
+/// which: a table header repeated names where the first one is.
+pub(crate) fn duplicate(text: &str, at: usize) -> Told {
+    let (line_start, line) = line_at(text, at);
+    let trimmed = line.trim();
+    let header = trimmed
+        .starts_with('[')
+        .then(|| trimmed.split('#').next().unwrap_or(trimmed).trim_end());
+    let Some(header) = header else {
+        let key = line.split('=').next().unwrap_or("").trim();
+        return Told {
+            message: format!("键 `{key}` 在同一张表中写了两次"),
+            label: "重复的键",
+            help: "删去重复的一行；若是另一项数据，改正它的键名".into(),
+            range: at..at,
+        };
+    };
+    let start = line_start + (line.len() - line.trim_start().len());
+    let first = text
+        .get(..line_start)
+        .unwrap_or("")
+        .lines()
+        .position(|l| l.trim().split('#').next().unwrap_or("").trim_end() == header)
+        .map(|i| format!("（第一次在第 {} 行）", i + 1))
+        .unwrap_or_default();
+    Told {
+        message: format!("表 {header} 写了两次{first}"),
+        label: "重复的表",
+        help: format!(
+            "把两处 {header} 下的内容合并到一处，删去这一行表头；若这张表本应有多行（每行一块），表头写成两层方括号 [{header}]"
+        ),
+        range: start..start + header.len(),
+    }
+}
+
+/// When `at` is on a table header, the bytes from that header to the next
+/// one: the block of keys written under it.
+pub(crate) fn table_block_at(text: &str, at: usize) -> Option<std::ops::Range<usize>> {
+    let (line_start, line) = line_at(text, at);
+    if !line.trim_start().starts_with('[') {
+        return None;
+    }
+    let after = line_start + line.len();
+    let mut end = text.len();
+    let mut offset = after;
+    for l in text.get(after..).unwrap_or("").split_inclusive('\n') {
+        if l.trim_start().starts_with('[') {
+            end = offset;
+            break;
+        }
+        offset += l.len();
+    }
+    Some(line_start..end)
+}
+
 /// The line holding byte `at`, with the byte where it starts.
 fn line_at(text: &str, at: usize) -> (usize, &str) {
     let at = (0..=at.min(text.len()))
