@@ -5,7 +5,7 @@ use crate::diag::Code;
 mod builtins;
 mod checks;
 pub use checks::UNDEFINED_RATIO;
-pub use review::REVIEWERS_DISAGREE;
+pub use outcome::REVIEWERS_DISAGREE;
 mod expr;
 mod index;
 pub mod outcome;

@@ -92,11 +92,14 @@ pub struct Finding {
     pub related: Vec<String>,
 }
 
+/// The id of the finding raised when reviewers' scores lie too far apart.
+pub const REVIEWERS_DISAGREE: &str = "reviewers_disagree";
+
 impl Finding {
     /// Is it about the reviewers' judgments (their scores too far apart)
     /// rather than the unit's package? The unit has nothing to correct.
     pub fn about_reviews(&self) -> bool {
-        self.id == super::review::REVIEWERS_DISAGREE
+        self.id == REVIEWERS_DISAGREE
     }
 }
 

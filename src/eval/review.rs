@@ -13,8 +13,7 @@ use crate::ir::{Combine, JudgeIr, NodeIr, NodeIrKind, RuleSet, Severity, TierIr}
 use crate::source::{SourceFile, Span, did_you_mean};
 use rust_decimal::Decimal;
 
-/// The id of the finding raised when reviewers' scores lie too far apart.
-pub const REVIEWERS_DISAGREE: &str = "reviewers_disagree";
+use super::outcome::REVIEWERS_DISAGREE;
 
 /// A judgment that passed every check, ready to combine.
 pub(super) struct Accepted {
