@@ -286,7 +286,7 @@ pub fn changes(expect: &Expect, actual: &Actual) -> Vec<Change> {
                     None => change(
                         &format!("criteria.{id}"),
                         before.to_string(),
-                        "（删去：规则中已没有此评分项）".into(),
+                        "（删去：规则中没有这个评分项）".into(),
                         true,
                     ),
                 }

@@ -355,6 +355,27 @@ pub fn run() -> ExitCode {
 /// though it compiles: errors (a broken `templates.toml`) and warnings (no
 /// `templates.toml`, a folder named for another year, a deadline outside
 /// the following year, a criterion without the sheet's words).
+/// The `year N` line of the sheet header: its file and the span of `year N`.
+fn year_line(
+    rules: &jixiao::RuleSet,
+) -> Option<(&jixiao::source::SourceFile, jixiao::source::Span)> {
+    let written = format!("year {}", rules.year);
+    rules.files.iter().enumerate().find_map(|(i, file)| {
+        let mut offset = 0;
+        for line in file.text.split_inclusive('\n') {
+            let trimmed = line.trim_start();
+            if trimmed.starts_with(&written) {
+                let start = offset + (line.len() - trimmed.len());
+                let span =
+                    jixiao::source::Span::new(u16::try_from(i).ok()?, start..start + written.len());
+                return Some((file, span));
+            }
+            offset += line.len();
+        }
+        None
+    })
+}
+
 fn folder_checks(
     folder: Option<&std::path::Path>,
     rules: &jixiao::RuleSet,
@@ -397,10 +418,19 @@ fn folder_checks(
             .and_then(|n| n.to_str())
             .and_then(|n| n.parse::<i64>().ok());
         if let Some(named) = named.filter(|n| *n != rules.year) {
-            warnings.push(warn(
-                format!("目录名是 {named}，而 sheet 中写的是 year {}", rules.year),
-                "复制上一年度的目录后，记得改 sheet.jx 开头的 year",
-            ));
+            let message = format!("目录名是 {named}，而 sheet 中写的是 year {}", rules.year);
+            let help = "复制上一年度的目录后，记得改 sheet.jx 开头的 year";
+            // Shown at the sheet's `year` line, found by its text.
+            warnings.push(match year_line(rules) {
+                Some((file, span)) => {
+                    let mut p =
+                        jixiao::Problem::error(Code::RulesFolder, message, file, span, "评价年度");
+                    p = p.with_help(help);
+                    p.severity = miette::Severity::Warning;
+                    p
+                }
+                None => warn(message, help),
+            });
         }
     }
     if let Some(jixiao::data::Value::Date(d)) = rules.param("deadline") {
