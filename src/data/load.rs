@@ -377,32 +377,35 @@ fn header_of(source: &SourceFile, doc: &Spanned<Table<'_>>) -> Result<Header, Lo
             .with_help(format!("写成 {key} = {example}")),
         )
     };
-    if name.is_none() {
-        if let Some(p) = wrong_type("name", "文字", "\"单位名称\"（英文双引号括起）")
-        {
-            problems.push(p);
-        } else {
-            problems.push(Problem::error(
+    // Written with the wrong type, said at the value; else missing.
+    let unread = |key: &str, wanted: &str, example: &str, missing: &str, label: &str| {
+        wrong_type(key, wanted, example).unwrap_or_else(|| {
+            Problem::error(
                 Code::SubmissionMissingKey,
-                "`[unit]` 缺少单位名称 `name`（文字）",
+                missing,
                 source,
                 unit_span,
-                "应有 name = \"单位名称\"",
-            ));
-        }
+                label,
+            )
+        })
+    };
+    if name.is_none() {
+        problems.push(unread(
+            "name",
+            "文字",
+            "\"单位名称\"（英文双引号括起）",
+            "`[unit]` 缺少单位名称 `name`（文字）",
+            "应有 name = \"单位名称\"",
+        ));
     }
     if year.is_none() {
-        if let Some(p) = wrong_type("year", "整数", "2022（不加引号）") {
-            problems.push(p);
-        } else {
-            problems.push(Problem::error(
-                Code::SubmissionMissingKey,
-                "`[unit]` 缺少评价年度 `year`（整数）",
-                source,
-                unit_span,
-                "应有 year = 2022",
-            ));
-        }
+        problems.push(unread(
+            "year",
+            "整数",
+            "2022（不加引号）",
+            "`[unit]` 缺少评价年度 `year`（整数）",
+            "应有 year = 2022",
+        ));
     }
     match (name, year, problems.is_empty()) {
         (Some(unit), Some(year), true) => Ok(Header { unit, year }),
