@@ -222,6 +222,51 @@ fn a_docx_scores_directly_as_pending() {
     assert_eq!(json["range"], serde_json::json!(["50", "100"]));
 }
 
+/// Scored straight from Word, every place is the Word table and row (or
+/// report paragraph) the value came from: a row's own place is its row,
+/// not the row above; the total row's cells name their row; a report
+/// section's text names the paragraph it starts at, not a note of the import.
+#[test]
+fn a_docx_scored_directly_names_word_rows_and_paragraphs() {
+    let (code, stdout, stderr) = jixiao(&[
+        "score",
+        "--format",
+        "json",
+        "--received-on",
+        "2023-06-14",
+        DOCX,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let mut places = std::collections::BTreeMap::new();
+    for f in json["findings"].as_array().unwrap() {
+        for d in f["data"].as_array().unwrap() {
+            let path = d["path"].as_str().unwrap().to_string();
+            let source = &d["source"];
+            let at = match (source["table"].as_u64(), source["row"].as_u64()) {
+                (Some(t), Some(r)) => format!("table {t} row {r}"),
+                _ => format!("paragraph {}", source["paragraph"]),
+            };
+            places.insert(path, at);
+        }
+    }
+    let expect = [
+        // The indicator rows of the findings, by the Word file itself.
+        ("projects[0].indicators[5]", "table 3 row 19"),
+        ("overall.indicators[10]", "table 2 row 34"),
+        ("projects[0].indicators[9]", "table 3 row 31"),
+        ("overall.total_score", "table 2 row 40"),
+        ("report.sections[8].text", "paragraph 39"),
+    ];
+    for (path, at) in expect {
+        assert_eq!(
+            places.get(path).map(String::as_str),
+            Some(at),
+            "{path}: {places:#?}"
+        );
+    }
+}
+
 #[test]
 fn without_a_received_date_the_output_marks_it_and_exits_1() {
     let (code, stdout, stderr) = jixiao(&["import", DOCX]);

@@ -302,6 +302,12 @@ fn source(w: &mut JsonWriter<'_>, place: &SourcePlace) {
             w.key("row");
             w.uint(*row as u64);
         }
+        SourcePlace::WordParagraph { file, paragraph } => {
+            w.key("file");
+            w.string(file);
+            w.key("paragraph");
+            w.uint(*paragraph as u64);
+        }
         SourcePlace::WordText { file, text } => {
             w.key("file");
             w.string(file);

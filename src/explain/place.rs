@@ -28,7 +28,15 @@ pub enum SourcePlace {
         /// 1-based row.
         row: usize,
     },
-    /// A `.docx` package: a place in words (a paragraph, a heading).
+    /// A `.docx` package: the paragraph (outside tables) where a report
+    /// section the value is part of starts.
+    WordParagraph {
+        /// File name.
+        file: String,
+        /// 1-based paragraph, as the import's warnings count them.
+        paragraph: usize,
+    },
+    /// A `.docx` package: a place in words (a heading, “表下“填报日期””).
     WordText {
         /// File name.
         file: String,
@@ -44,6 +52,7 @@ impl SourcePlace {
         match self {
             SourcePlace::Toml { line, .. } => format!("第 {line} 行"),
             SourcePlace::WordTable { table, row, .. } => format!("第{table}个表格第{row}行"),
+            SourcePlace::WordParagraph { paragraph, .. } => format!("第{paragraph}段起"),
             SourcePlace::WordText { text, .. } => text.clone(),
         }
     }
@@ -55,6 +64,7 @@ impl SourcePlace {
             SourcePlace::WordTable { file, table, row } => {
                 format!("{file} 第{table}个表格第{row}行")
             }
+            SourcePlace::WordParagraph { file, paragraph } => format!("{file} 第{paragraph}段起"),
             SourcePlace::WordText { file, text } => format!("{file} {text}"),
         }
     }
@@ -81,10 +91,12 @@ pub fn source_place(submission: &Submission, offset: u32, word_file: Option<&str
         let before = l.get(..at)?;
         (before.matches('"').count() % 2 == 0)
             .then(|| l.get(at + 2..).unwrap_or("").trim().to_string())
+            .filter(|c| !is_import_note(c))
     };
     let mut candidates: Vec<String> = comment_of(here).into_iter().collect();
-    // The block's comment: the comment lines just above the nearest header.
-    let mut i = line.saturating_sub(1);
+    // The block's comment: the comment lines just above the nearest header
+    // at or above the value's line (a row's own place is its header line).
+    let mut i = line;
     while i > 0 {
         i -= 1;
         let l = lines.get(i).copied().unwrap_or("").trim();
@@ -94,6 +106,9 @@ pub fn source_place(submission: &Submission, offset: u32, word_file: Option<&str
                 j -= 1;
                 let c = lines.get(j).copied().unwrap_or("").trim();
                 match c.strip_prefix("# ") {
+                    // What the import noticed about the block is not where
+                    // the block is.
+                    Some(words) if is_import_note(words) => {}
                     Some(words) => candidates.push(words.trim().to_string()),
                     None => break,
                 }
@@ -107,6 +122,12 @@ pub fn source_place(submission: &Submission, offset: u32, word_file: Option<&str
                 file: docx.to_string(),
                 table,
                 row,
+            };
+        }
+        if let Some(paragraph) = paragraph_from(c) {
+            return SourcePlace::WordParagraph {
+                file: docx.to_string(),
+                paragraph,
             };
         }
     }
@@ -131,6 +152,19 @@ pub fn source_place(submission: &Submission, offset: u32, word_file: Option<&str
     }
 }
 
+/// A comment the import wrote about a gap (`提示：…`, `警告：…`, `缺少：…`;
+/// see `import::Warning::comment`), not about where a block is.
+pub fn is_import_note(comment: &str) -> bool {
+    IMPORT_NOTE_WORDS.iter().any(|w| {
+        comment
+            .strip_prefix(w)
+            .is_some_and(|rest| rest.starts_with('：'))
+    })
+}
+
+/// The words of `import::Level`, as the import's comments begin.
+const IMPORT_NOTE_WORDS: [&str; 3] = ["提示", "警告", "缺少"];
+
 /// `第3个表格第19行` anywhere in a comment.
 fn table_row(comment: &str) -> Option<(usize, usize)> {
     let start = comment.find('第')?;
@@ -141,9 +175,27 @@ fn table_row(comment: &str) -> Option<(usize, usize)> {
     Some((table, row.parse().ok()?))
 }
 
+/// `第39段起`, the whole comment: where a report section starts (the
+/// import writes it above each `[[report.sections]]`).
+fn paragraph_from(comment: &str) -> Option<usize> {
+    comment
+        .strip_prefix('第')?
+        .strip_suffix("段起")?
+        .parse()
+        .ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paragraphs_from_comments() {
+        assert_eq!(paragraph_from("第39段起"), Some(39));
+        assert_eq!(paragraph_from("附件3，第39段"), None);
+        assert!(is_import_note("提示：这一行的标签是图片而不是文字"));
+        assert!(!is_import_note("第2个表格第40行"));
+    }
 
     #[test]
     fn table_rows_from_comments() {

@@ -88,9 +88,14 @@ pub fn read(part: &TablePart, which: Which, place: &str, cx: &mut Context<'_>) -
     if !indicators.weights.is_empty() {
         head.set("level1_weights", Value::Inline(indicators.weights.clone()));
     }
-    if let Some((w, s)) = &indicators.total {
-        head.set_opt("total_weight", w.map(Value::Number));
-        head.set_opt("total_score", s.map(Value::Number));
+    // Each with its row: reports name the Word row of a total they cite.
+    if let Some((w, s, row)) = &indicators.total {
+        if let Some(w) = w {
+            head.set_noted("total_weight", Value::Number(*w), row.clone());
+        }
+        if let Some(s) = s {
+            head.set_noted("total_score", Value::Number(*s), row.clone());
+        }
     }
     cx.attach_pending(&mut head);
     let mut sections = vec![head];
@@ -486,7 +491,8 @@ fn goals(grid: &Grid, prefix: &str, place: &str, cx: &mut Context<'_>) -> Option
 
 struct Indicators {
     weights: Vec<(String, Value)>,
-    total: Option<(Option<Decimal>, Option<Decimal>)>,
+    /// The total row's weight and score, and its place in the Word file.
+    total: Option<(Option<Decimal>, Option<Decimal>, String)>,
     rows: Vec<Section>,
 }
 
@@ -583,8 +589,8 @@ fn indicators(grid: &Grid, prefix: &str, place: &str, cx: &mut Context<'_>) -> I
         if is_header_again(grid, row, &cols, cx) {
             continue;
         }
-        if let Some(total) = total_row(grid, row, &cols, place, cx) {
-            out.total = Some(total);
+        if let Some((w, s)) = total_row(grid, row, &cols, place, cx) {
+            out.total = Some((w, s, grid.place(row)));
             break;
         }
         let before = cx.take_pending();

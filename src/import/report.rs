@@ -185,7 +185,9 @@ pub fn read(part: &ReportPart, place: &str, cx: &mut Context<'_>) -> Report {
     cx.attach_pending(&mut head);
     let mut sections = vec![head];
     for s in parts {
-        let mut section = Section::array("report.sections");
+        // Where the section starts, as the warnings say it: reports cite
+        // a section's text by it.
+        let mut section = Section::array("report.sections").comment(format!("第{}段起", s.at));
         section.set("heading", Value::Text(s.heading));
         if !s.lines.is_empty() {
             section.set("text", Value::Text(s.lines.join("\n")));
