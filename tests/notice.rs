@@ -127,11 +127,48 @@ fn a_pending_notice_and_grades_from_the_rules() {
     assert!(
         run.stdout
             .replace('\n', "")
-            .contains("你单位的得分尚待评审，可能在 50–100 分之间"),
+            .contains("你单位的得分尚未最终评定：部分评分项尚待评审，得分可能在 50—100 分之间"),
         "{}",
         run.stdout
     );
     assert!(run.stdout.contains("二、尚待评审"), "{}", run.stdout);
+    let flat = run.stdout.replace('\n', "");
+    assert!(
+        flat.contains("“内涵明确、具体、可衡量”（满分 5 分）"),
+        "{}",
+        run.stdout
+    );
+    // Nothing lost yet: the problems are not said to come after lost points.
+    assert!(flat.contains("以下问题不扣分"), "{}", run.stdout);
+    assert!(run.stderr.contains("尚有评分项待评审"), "{}", run.stderr);
+
+    // A unit that cannot be scored gets no notice: the bureau's list of
+    // failures stays on the screen, and nothing is written.
+    std::fs::write(
+        dir.join("broken.toml"),
+        example.replace("year = 2022", "year = \"2022\""),
+    )
+    .expect("write");
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--for",
+            "unit",
+            "--rules",
+            "rules",
+            "--format",
+            "markdown",
+            "-o",
+            "notice.md",
+            "broken.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        !dir.join("notice.md").exists(),
+        "a notice was written for a unit not scored"
+    );
     assert!(
         !run.stdout.contains("等次"),
         "no grades in the shipped rules"

@@ -248,6 +248,15 @@ pub(super) fn run(
     if targets.is_some() {
         return ok;
     }
+    // A notice goes to a unit: the bureau's list of packages it could not
+    // score (reviewers' names, worksheet cells) is said on the screen only,
+    // and with no notice to write, nothing is written.
+    if audience == Audience::Unit {
+        failures.clear();
+        if reports.is_empty() {
+            return false;
+        }
+    }
     if !as_array && reports.is_empty() && !format.is_summary() {
         return false;
     }
@@ -667,6 +676,14 @@ fn process(
             })));
         }
         _ if plan.audience == Audience::Unit => {
+            if outcome.score.is_none() {
+                // A notice with criteria still to judge is a step, not the
+                // result: said where the person sending it will see it.
+                noteln!(
+                    "提示：{} 尚有评分项待评审，告知书只写明已评定的部分和待评审的评分项；评审后请用 --reviews 重新出具",
+                    path.display()
+                );
+            }
             let report = jixiao::explain::Report::new(&outcome, set, &submission);
             match plan.format {
                 ReportFormat::Markdown => jixiao::explain::notice_markdown(&report),

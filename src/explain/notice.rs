@@ -59,7 +59,7 @@ impl Notice {
                 super::decimal(o.max)
             ),
             _ => format!(
-                "尚待评审，可能在 {}–{} 分之间（满分 {} 分）",
+                "尚未最终评定：部分评分项尚待评审，得分可能在 {}—{} 分之间（满分 {} 分）",
                 super::decimal(o.range.0),
                 super::decimal(o.range.1),
                 super::decimal(o.max)
@@ -84,7 +84,12 @@ impl Notice {
                 reviewed_on = reviewed_on.max(j.reviewed_on);
             }
             if n.children.is_empty() && n.score.is_none() {
-                pending.push(format!("{}（满分 {} 分）", n.title, super::decimal(n.max)));
+                // Quoted: titles hold 、 and ， themselves.
+                pending.push(format!(
+                    "“{}”（满分 {} 分）",
+                    n.title,
+                    super::decimal(n.max)
+                ));
             }
             for d in &n.deductions {
                 let what = match d.kind {
@@ -152,13 +157,13 @@ impl Notice {
             }
             _ => s.push_str("已收到"),
         }
-        let _ = write!(s, "。经按《{}》评审，", self.rules);
         match self.final_total {
             true => {
+                let _ = write!(s, "。经按《{}》评审，", self.rules);
                 let _ = write!(s, "你单位得分为 {}", self.total);
             }
             false => {
-                let _ = write!(s, "你单位的得分{}", self.total);
+                let _ = write!(s, "。按《{}》，你单位的得分{}", self.rules, self.total);
             }
         }
         if let Some(g) = &self.grade {
@@ -339,7 +344,7 @@ pub fn notice_text(report: &Report<'_>) -> String {
     };
     let mut lines = correction_lines(&n);
     if !n.corrections.is_empty() {
-        lines.insert(0, CORRECTIONS_LEAD.to_string());
+        lines.insert(0, corrections_lead(&n).to_string());
     }
     section(&mut out, heading, width, &lines);
     if let Some(closing) = &n.closing {
@@ -388,7 +393,16 @@ fn lost_lines(n: &Notice) -> Vec<String> {
 
 /// Said before the problems to correct: they cost no points themselves,
 /// and what the two kinds ask of the unit.
-const CORRECTIONS_LEAD: &str = "以下问题不另扣分（失分已在上文列出），请核对材料并改正。其中“错误”是表中数据确有不符之处，“警告”是请核对或补充说明之处。";
+fn corrections_lead(n: &Notice) -> &'static str {
+    match n.lost.is_empty() {
+        true => {
+            "以下问题不扣分，请核对材料并改正。其中“错误”是表中数据确有不符之处，“警告”是请核对或补充说明之处。"
+        }
+        false => {
+            "以下问题不另扣分（失分已在上文列出），请核对材料并改正。其中“错误”是表中数据确有不符之处，“警告”是请核对或补充说明之处。"
+        }
+    }
+}
 
 fn correction_lines(n: &Notice) -> Vec<String> {
     if n.corrections.is_empty() {
@@ -481,7 +495,7 @@ pub fn notice_markdown(report: &Report<'_>) -> String {
     };
     let _ = writeln!(out, "## {corrections_part}、请改正的问题\n");
     if !n.corrections.is_empty() {
-        let _ = writeln!(out, "{}\n", escape(CORRECTIONS_LEAD));
+        let _ = writeln!(out, "{}\n", escape(corrections_lead(&n)));
     }
     for l in correction_lines(&n) {
         let _ = writeln!(out, "{}\n", escape(&l));
@@ -525,7 +539,7 @@ pub fn notice_html(report: &Report<'_>) -> String {
     }
     let _ = writeln!(body, "<h2>{part}、请改正的问题</h2>");
     if !n.corrections.is_empty() {
-        let _ = writeln!(body, "<p class=\"para\">{}</p>", esc(CORRECTIONS_LEAD));
+        let _ = writeln!(body, "<p class=\"para\">{}</p>", esc(corrections_lead(&n)));
     }
     body.push_str("<ol class=\"items\">\n");
     for l in correction_lines(&n) {

@@ -71,8 +71,9 @@ fn finding_problem(f: &Finding, report: &Report<'_>) -> Problem {
         .cloned()
         .unwrap_or_else(|| crate::source::SourceFile::new("?", ""));
     let values: Vec<String> = f.values.iter().map(|(n, v)| report.named(n, v)).collect();
+    let joined = values.join("，");
     let label = if !values.is_empty() {
-        fit_label(&values.join("，"))
+        fit_label(&joined)
     } else if f.id == crate::eval::UNDEFINED_RATIO {
         "除数为 0".to_string()
     } else {
@@ -102,6 +103,14 @@ fn finding_problem(f: &Finding, report: &Report<'_>) -> Problem {
         .collect();
     if !related.is_empty() {
         problem.help = Some(related.join("\n"));
+    }
+    // What the width cut from the heading or the label is said in full
+    // below, where lines wrap: a saved report loses nothing.
+    if let Some(says) = f.says.as_deref().filter(|s| fit_name(s) != *s) {
+        add_help(&mut problem, format!("检查内容：{says}"));
+    }
+    if fit_label(&joined) != joined {
+        add_help(&mut problem, format!("取值：{joined}"));
     }
     let places = super::snippet::data_places(report, &f.places, &f.values, None);
     problem.related.extend(data_snippet(report, &places));
@@ -270,11 +279,13 @@ fn deduction_problem(node: &NodeOutcome, d: &Deduction, report: &Report<'_>) -> 
         .cloned()
         .unwrap_or_else(|| crate::source::SourceFile::new("?", ""));
     let values: Vec<String> = d.values.iter().map(|(n, v)| report.named(n, v)).collect();
+    let joined = values.join("，");
+    let cut = fit_label(&joined) != joined;
     let label = match d.kind {
         DeductionKind::Judged => "评审判定".to_string(),
         DeductionKind::Override => "评审改判".to_string(),
         _ if values.is_empty() => format!("扣 {} 分", decimal(d.points)),
-        _ => fit_label(&values.join("，")),
+        _ => fit_label(&joined),
     };
     let mut problem = Problem::error(
         Heading::Title(node.id.clone()),
@@ -297,10 +308,10 @@ fn deduction_problem(node: &NodeOutcome, d: &Deduction, report: &Report<'_>) -> 
         .cloned()
         .chain(hints.map(|(l, v)| format!("提示：{l}：{v}")))
     {
-        problem.help = Some(match problem.help.take() {
-            Some(h) => format!("{h}\n{note}"),
-            None => note,
-        });
+        add_help(&mut problem, note);
+    }
+    if cut {
+        add_help(&mut problem, format!("取值：{joined}"));
     }
     problem.related.extend(data_snippet(
         report,
@@ -342,6 +353,14 @@ fn pending_problem(node: &NodeOutcome, rules: &RuleSet) -> Problem {
         .as_ref()
         .map(|s| format!("评分标准：{s}\n{}", super::report::HOW_TO_REVIEW));
     problem
+}
+
+/// A further paragraph of a problem's help.
+fn add_help(problem: &mut Problem, line: String) {
+    problem.help = Some(match problem.help.take() {
+        Some(h) => format!("{h}\n{line}"),
+        None => line,
+    });
 }
 
 /// A label drawn under a rule line fits the text width: the values are cut

@@ -785,9 +785,14 @@ fn unit_sections(
                     "",
                     "材料送达区财政局的日期不在材料中，received_on 待填",
                 )
-                .help("导入时加 --received-on 2023-06-14，或在输出文件中补上 received_on"),
+                // No date from the package is offered: the dates in it are
+                // the unit's (填报日期), not the bureau's receipt.
+                .help("按收文登记的送达日期，导入时加 --received-on 年-月-日（如 --received-on 2023-06-30），或在输出文件中补上 received_on"),
             );
-            submission.set_missing("received_on", "2023-06-14  （材料送达区财政局的日期）");
+            submission.set_missing(
+                "received_on",
+                "年-月-日  （材料送达区财政局的日期，按收文登记填写，如 2023-06-30）",
+            );
         }
     }
     let mut check =
