@@ -636,6 +636,46 @@ fn three_reviewers_mean_and_disagreement() {
         "评分项“绩效评价报告反映问题情况”的评审分数相差 4 分，超过 3 分：张三 18 分（评审表-张三.xlsx 评审!H9），李四 14 分（评审表-李四.xlsx 评审!H9）。请复核"
     );
     assert_eq!(finding["rule"]["file"], "builtin:2022/sheet.jx");
+    // Said on the screen too, for whoever sends the scores out.
+    assert!(
+        run.stderr
+            .contains("的评分项“绩效评价报告反映问题情况”的评审分数相差 4 分"),
+        "{}",
+        run.stderr
+    );
+
+    // A reviewer who left a row empty: counted as no judgment, and said.
+    let without_focused: Vec<_> = BUREAU
+        .iter()
+        .filter(|(id, ..)| *id != "focused")
+        .copied()
+        .collect();
+    let entries: &'static [_] = Box::leak(without_focused.into_boxed_slice());
+    fill(
+        &base,
+        &dir.join("评审表-赵六.xlsx"),
+        &Filling::by("赵六").all(entries),
+    );
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--format",
+            "json",
+            "--reviews",
+            "评审表-张三.xlsx",
+            "--reviews",
+            "评审表-赵六.xlsx",
+            "示例单位.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("评审表-赵六.xlsx（评审人 赵六）有 1 行未评分（评审!H"),
+        "{}",
+        run.stderr
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -931,5 +971,36 @@ fn review_keeps_what_it_must_not_overwrite() {
         run.stderr
     );
     assert!(!dir.join("新评审表.xlsx").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A package that carries its own `[review]` counts as one more reviewer
+/// when review files are given too (spec/reviews.md); the screen says so.
+#[test]
+fn a_package_s_own_review_is_said_to_count() {
+    let dir = scratch("own-review");
+    std::fs::copy(
+        Path::new(MANIFEST).join("examples/2022/yueyanglou-finance-office.toml"),
+        dir.join("a.toml"),
+    )
+    .expect("copy");
+    std::fs::write(
+        dir.join("r.toml"),
+        format!(
+            "format = 1\nkind = \"review\"\nreviewer = \"张三\"\n\n[[units]]\nunit = \"{EXAMPLE_UNIT}\"\nyear = 2022\nfocused = {{ score = 3 }}\n"
+        ),
+    )
+    .expect("write");
+    let run = jixiao(
+        &dir,
+        &["score", "--format", "json", "--reviews", "r.toml", "a.toml"],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("a.toml 自带 [review]（评审人 区财政局，6 项评分），与评审表的评分一并计入"),
+        "{}",
+        run.stderr
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

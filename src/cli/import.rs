@@ -57,6 +57,15 @@ fn report(path: &Path, imported: &Imported) -> String {
 static IMPORT_WARNINGS: std::sync::Mutex<Vec<(PathBuf, String)>> =
     std::sync::Mutex::new(Vec::new());
 
+/// Keep a note about one input (a line or more, each ending in a line
+/// break), printed with its import warnings before its output.
+pub(super) fn keep_note(path: &Path, note: String) {
+    IMPORT_WARNINGS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push((path.to_path_buf(), note));
+}
+
 /// The warnings kept for `path`, once.
 pub(super) fn take_warnings(path: &Path) -> String {
     let mut kept = IMPORT_WARNINGS

@@ -663,6 +663,19 @@ fn process(
 ) -> Result<Piece, Vec<Problem>> {
     let (outcome, set, submission) = score_one(path, rules, plan.book)?;
     let set = &*set;
+    // Reviewers far apart: said on the screen too, not only deep in the
+    // report, so that the coordinator has them reviewed before anything
+    // goes out.
+    for f in outcome
+        .findings
+        .iter()
+        .filter(|f| f.id == jixiao::outcome::REVIEWERS_DISAGREE)
+    {
+        super::import::keep_note(
+            path,
+            format!("提示：单位“{}”的{}\n", outcome.unit, f.message),
+        );
+    }
     let item = plan.as_array && target.is_none();
     let rendered = match plan.format {
         ReportFormat::Csv | ReportFormat::Xlsx => {
@@ -829,6 +842,19 @@ fn score_one(
     let mut submission = jixiao::data::load_parsed(source.clone(), &parsed, &set.schema)?;
     if let Some(book) = book {
         let header = &parsed.header;
+        // The package's own `[review]` counts as one more reviewer (the
+        // spec's rule); with worksheets given, that is easily missed.
+        let own = submission.review.judgments.len();
+        if own > 0 {
+            super::import::keep_note(
+                path,
+                format!(
+                    "提示：{} 自带 [review]（评审人 {}，{own} 项评分），与评审表的评分一并计入\n",
+                    path.display(),
+                    submission.review.reviewer.as_deref().unwrap_or("未署名")
+                ),
+            );
+        }
         let judgments = book.judgments_for(&header.unit, header.year, &set.title)?;
         submission.review.judgments.extend(judgments);
         warn_received(book, &submission);

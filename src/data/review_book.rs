@@ -204,13 +204,42 @@ impl ReviewBook {
             .flat_map(|s| s.reviews.units.iter())
             .map(|u| u.judgments.len())
             .sum();
-        format!(
+        let mut out = format!(
             "评审意见：{} 个文件，{} 位评审人，{judgments} 条评分",
             self.sources.len(),
             reviewers.len()
-        )
+        );
+        // Rows left empty are not mistakes, but the coordinator should know
+        // whose, before the scores go out.
+        for s in self
+            .sources
+            .iter()
+            .filter(|s| !s.reviews.unjudged.is_empty())
+        {
+            let cells = &s.reviews.unjudged;
+            let shown: Vec<&str> = cells
+                .iter()
+                .take(MAX_CELLS_LISTED)
+                .map(String::as_str)
+                .collect();
+            let more = match cells.len() > MAX_CELLS_LISTED {
+                true => format!(" 等 {} 处", cells.len()),
+                false => String::new(),
+            };
+            out.push_str(&format!(
+                "\n提示：{}（评审人 {}）有 {} 行未评分（{}{more}），这些评分项按其他评审人的评分计，无人评分的仍待评审",
+                s.reviews.file,
+                s.reviews.reviewer,
+                cells.len(),
+                shown.join("、")
+            ));
+        }
+        out
     }
 }
+
+/// Unjudged cells named in the summary; the rest are counted.
+const MAX_CELLS_LISTED: usize = 5;
 
 fn has_extension(path: &Path, ext: &str) -> bool {
     path.extension()

@@ -35,6 +35,9 @@ pub struct Reviews {
     pub units: Vec<ReviewedUnit>,
     /// Received dates the bureau's registry wrote (a worksheet's 单位 sheet).
     pub received: Vec<Received>,
+    /// Rows of a worksheet the reviewer left without a score, tier or
+    /// note (`评审!H7`): those criteria wait for another reviewer.
+    pub unjudged: Vec<String>,
 }
 
 /// The judgments of one unit.
@@ -92,6 +95,7 @@ pub fn load_review_file(source: &SourceFile) -> Result<Reviews, LoadError> {
     let root = doc.get_ref();
     let root_span = span_of(&doc);
     let mut reviews = Reviews {
+        unjudged: Vec::new(),
         file: source.name.clone(),
         reviewer: String::new(),
         reviewed_on: None,

@@ -161,6 +161,7 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
         .map(|(t, _)| t)
         .filter(|t| !t.is_empty());
     let mut reviews = Reviews {
+        unjudged: Vec::new(),
         file: name.to_string(),
         reviewer: reviewer.clone(),
         reviewed_on,
@@ -202,7 +203,12 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
                 "评审表的单位、年度、编号三列由 jixiao review 填好，请不要改动或删除",
             ))
         } else if tier.is_empty() && note.is_empty() && is_empty(score_cell) {
-            continue; // not judged yet: the criterion stays pending
+            // Not judged yet: the criterion waits (for another reviewer).
+            let score_column = at_row.columns.get(2).map_or("H", String::as_str);
+            reviews
+                .unjudged
+                .push(format!("{REVIEW_SHEET}!{score_column}{}", row + 1));
+            continue;
         } else {
             match score_of(score_cell) {
                 Ok(score) => Ok(Judgment {
