@@ -185,10 +185,17 @@ pub fn did_you_mean_name<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     let limit = (name.chars().count() / 3).max(1);
-    candidates
+    let mut near: Vec<(usize, &str)> = candidates
         .into_iter()
         .map(|c| (edit_distance(name, c), c))
         .filter(|(d, _)| *d <= limit)
-        .min()
-        .map(|(_, c)| c)
+        .collect();
+    near.sort();
+    // Two equally near are a guess either way (“較全面” is as near to
+    // “不全面” as to “较全面”): none is offered.
+    match near.as_slice() {
+        [(d, c), (e, _), ..] if d < e => Some(c),
+        [(_, c)] => Some(c),
+        _ => None,
+    }
 }

@@ -358,7 +358,9 @@ fn diff_lists_judgments_to_redo() {
     assert!(out.status.success(), "{stdout}");
     assert!(stdout.contains("95 → 77–97"), "{stdout}");
     assert!(
-        stdout.contains("需重新评审（新规则不再接受原评审意见）：`problems` 的评分 18"),
+        stdout.contains(
+            "需重新评审（新规则不再接受原评审意见）：“绩效评价报告反映问题情况”的评分 18"
+        ),
         "{stdout}"
     );
     assert!(

@@ -104,7 +104,18 @@ fn diff_one(
                 .judgments
                 .iter()
                 .map(|j| j.id.clone())
-                .filter(|id| e.iter().any(|p| p.message.contains(&format!("`{id}`"))))
+                .filter(|id| {
+                    // Review messages name a criterion by its title (a
+                    // reviewer's word), a few by its id.
+                    let title =
+                        jixiao::diff::find_node(&new.nodes, id).map(|n| format!("“{}”", n.title));
+                    e.iter().any(|p| {
+                        p.message.contains(&format!("`{id}`"))
+                            || title
+                                .as_ref()
+                                .is_some_and(|t| p.message.contains(t.as_str()))
+                    })
+                })
                 .collect();
             submission
                 .review

@@ -227,6 +227,9 @@ pub(super) fn is_docx(path: &Path) -> bool {
 /// package carries no received date: `--received-on` gives it, or else the
 /// 单位 sheet of a review worksheet (`book`) for the package's unit.
 pub(super) fn read_input(path: &Path, book: Option<&ReviewBook>) -> Result<String, Vec<Problem>> {
+    if let Some(problem) = not_a_package(path) {
+        return Err(vec![problem]);
+    }
     if !is_docx(path) {
         return jixiao::files::read_text(path).map_err(|p| vec![*p]);
     }
@@ -288,6 +291,26 @@ fn import_docx_from(
         ..Options::default()
     };
     import_file(path, &options, templates.as_ref()).map_err(|p| vec![*p])
+}
+
+/// A file named as a package that is one of the other documents of the
+/// work (a review worksheet, an old Word or WPS file, a PDF): said in
+/// those terms, rather than as a text file holding binary data.
+fn not_a_package(path: &Path) -> Option<Problem> {
+    let ext = path.extension()?.to_string_lossy().to_ascii_lowercase();
+    let (what, help) = match ext.as_str() {
+        "xlsx" | "xls" | "et" => (
+            "是电子表格（评审表或汇总表），不是单位报送的材料",
+            "评审表请用 --reviews 给出，如 jixiao score --reviews 评审表.xlsx 材料/",
+        ),
+        "doc" | "wps" => (
+            "是旧版 Word 或 WPS 文件，只读得 .docx",
+            "在 Word 或 WPS 中打开，“另存为” Word 文档（*.docx）后再评分",
+        ),
+        "pdf" => ("是 PDF 文件，读不出表格", "请单位报送 Word 文档（*.docx）"),
+        _ => return None,
+    };
+    Some(Problem::plain(Code::IoBinary, format!("{} {what}", path.display())).with_help(help))
 }
 
 /// The received date is the only required value missing.

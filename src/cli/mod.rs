@@ -73,6 +73,8 @@ enum Command {
         #[arg(
             short = 'o',
             long = "output",
+            // `review` writes with `--out`: the same word works here.
+            alias = "out",
             help = "把结果写入这个文件（要么完整写出，要么不写）",
             value_name = "文件"
         )]
@@ -126,6 +128,8 @@ enum Command {
         #[arg(
             short = 'o',
             long = "out",
+            // `score` writes with `--output`: the same word works here.
+            alias = "output",
             help = "要写出的评审表（.xlsx）",
             value_name = "文件"
         )]

@@ -104,6 +104,27 @@ pub fn load_review_file(source: &SourceFile) -> Result<Reviews, LoadError> {
     };
     let mut entries: Vec<_> = root.iter().collect();
     entries.sort_by_key(|(k, _)| k.span().start);
+    // A unit's package given as a review file (`--reviews 材料/`): said
+    // once, not as every one of its keys unknown.
+    let package_key = entries
+        .iter()
+        .find(|(k, _)| matches!(k.get_ref().as_ref(), "unit" | "basic_data" | "overall"));
+    let reviewish = entries
+        .iter()
+        .any(|(k, _)| matches!(k.get_ref().as_ref(), "kind" | "units" | "reviewer"));
+    if let (Some((key, _)), false) = (package_key, reviewish) {
+        loader.problem(
+            Code::ReviewUnknownKey,
+            format!("{} 是单位报送的材料，不是评审意见文件", source.name),
+            Span::new(0, key.span()),
+            "单位的材料",
+            Some(
+                "--reviews 后面写评审表（.xlsx）或评审意见文件（以 kind = \"review\" 开头）；单位的材料写在命令的最后"
+                    .to_string(),
+            ),
+        );
+        return Err(loader.problems);
+    }
     for (key, value) in &entries {
         let key_text: &str = key.get_ref();
         if !TOP_KEYS.contains(&key_text) {

@@ -371,7 +371,8 @@ fn region(rules: &RuleSet, span: Span) -> Option<(String, usize, usize)> {
     Some((name, start, end))
 }
 
-fn find_node<'a>(nodes: &'a [NodeIr], id: &str) -> Option<&'a NodeIr> {
+/// A section or criterion of the tree by its id.
+pub fn find_node<'a>(nodes: &'a [NodeIr], id: &str) -> Option<&'a NodeIr> {
     nodes.iter().find_map(|n| {
         if n.id == id {
             return Some(n);

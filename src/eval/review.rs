@@ -265,7 +265,7 @@ fn score_of(
                 &node.title,
                 Field::Score,
                 Code::ReviewMissingScore,
-                format!("评审项 `{}` 缺少得分", node.id),
+                format!("“{}”缺少得分", node.title),
                 "缺少得分",
             )
             .with_help("写上分数"),
@@ -304,7 +304,7 @@ fn note_required(
     score: Decimal,
     problems: &mut Vec<Problem>,
 ) -> bool {
-    let has_note = j.note.as_ref().is_some_and(|n| !n.trim().is_empty());
+    let has_note = has_note(j);
     match rules.reviews.note_below_max {
         Some(rule) if score < node.max && !has_note => {
             problems.push(
@@ -315,8 +315,8 @@ fn note_required(
                     Field::Note,
                     Code::ReviewNoteRequired,
                     format!(
-                        "`{}` 评 {} 分，低于满分 {}，须写评审意见说明扣分理由",
-                        node.id,
+                        "“{}”评 {} 分，低于满分 {}，须写评审意见说明扣分理由",
+                        node.title,
                         score.normalize(),
                         node.max.normalize()
                     ),
@@ -347,7 +347,7 @@ fn shown(
         reviewer: j.reviewer.clone(),
         tier: tier.map(str::to_string),
         score: score.normalize(),
-        note: j.note.clone().filter(|n| !n.trim().is_empty()),
+        note: j.note.clone().filter(|n| says_something(n)),
         at: place_words(submission, j),
         in_submission: matches!(j.origin, Origin::Submission),
         reviewed_on: j.reviewed_on,
@@ -369,7 +369,7 @@ pub(super) fn apply_override(
     j: &Judgment,
     problems: &mut Vec<Problem>,
 ) -> Option<Accepted> {
-    if j.note.as_ref().is_none_or(|n| n.trim().is_empty()) {
+    if !has_note(j) {
         problems.push(
             problem(
                 submission,
@@ -377,7 +377,7 @@ pub(super) fn apply_override(
                 &node.title,
                 Field::Note,
                 Code::ReviewOverrideWithoutNote,
-                format!("改判 `{}` 必须说明理由", node.id),
+                format!("改判“{}”必须说明理由", node.title),
                 "缺少 note",
             )
             .with_help("写明改判的理由（评审表的“评审意见”，评审文件的 note）"),
@@ -428,7 +428,7 @@ pub(super) fn apply_judgment(
 ) -> Option<Accepted> {
     let named = judge.tiers.iter().any(|t| !t.name.is_empty());
     let tier = match (&j.tier, named) {
-        (Some((name, _)), true) => match judge.tiers.iter().find(|t| t.name == *name) {
+        (Some((name, _)), true) => match judge.tiers.iter().find(|t| same_tier(&t.name, name)) {
             Some(t) => t,
             None => {
                 let tiers: Vec<&TierIr> = judge.tiers.iter().collect();
@@ -445,7 +445,7 @@ pub(super) fn apply_judgment(
                     &node.title,
                     Field::Tier,
                     Code::ReviewMissingTier,
-                    format!("评审项 `{}` 需要写明档次", node.id),
+                    format!("“{}”需要写明档次", node.title),
                     "缺少档次",
                 )
                 .with_help(format!("可选档次：{}", names.join("、"))),
@@ -460,10 +460,14 @@ pub(super) fn apply_judgment(
                     &node.title,
                     Field::Tier,
                     Code::ReviewTierNotUsed,
-                    format!("`{}` 不分档次", node.id),
+                    format!(
+                        "“{}”不分档次，档次处却写了“{}”",
+                        node.title,
+                        j.tier.as_ref().map_or("", |(t, _)| t.as_str())
+                    ),
                     "多余的 tier",
                 )
-                .with_help("删去档次，只写分数"),
+                .with_help("档次留空，分数写在得分处（评审表的“得分”列，评审文件的 score）"),
             );
             return None;
         }
@@ -485,8 +489,8 @@ pub(super) fn apply_judgment(
                 Field::Score,
                 Code::ReviewOutOfBand,
                 format!(
-                    "`{}` 的评分 {score} 不在{band}分数段 {}–{} 之内",
-                    node.id, tier.low, tier.high
+                    "“{}”的评分 {score} 不在{band}分数段 {}–{} 之内",
+                    node.title, tier.low, tier.high
                 ),
                 "超出分数段",
             )
@@ -505,7 +509,7 @@ pub(super) fn apply_judgment(
         );
         return None;
     }
-    let has_note = j.note.as_ref().is_some_and(|n| !n.trim().is_empty());
+    let has_note = has_note(j);
     if tier.free && !has_note {
         problems.push(
             problem(
@@ -768,7 +772,7 @@ pub(super) fn check_unused(
     let mut tiers = Vec::new();
     tiers_of(plan, &mut tiers);
     if let Some((name, _)) = &j.tier
-        && !tiers.iter().any(|t| t.name == *name)
+        && !tiers.iter().any(|t| same_tier(&t.name, name))
     {
         problems.push(unknown_tier(submission, node, j, name, &tiers));
     }
@@ -782,7 +786,7 @@ pub(super) fn check_unused(
                 &node.title,
                 Field::Score,
                 Code::ReviewOutOfBand,
-                format!("`{}` 的评分 {score} 超出本项 0–{}", node.id, node.max),
+                format!("“{}”的评分 {score} 超出本项 0–{}", node.title, node.max),
                 "超出范围",
             )
             .with_help("改为本项分值之内的分数"),
@@ -811,8 +815,80 @@ fn unknown_tier(
         &node.title,
         Field::Tier,
         Code::ReviewUnknownTier,
-        format!("`{}` 没有档次 `{name}`", node.id),
+        format!("“{}”没有档次“{name}”", node.title),
         "未知的档次",
     )
     .with_help_opt(help)
+}
+
+/// A tier as written is the rules' tier, in traditional characters too
+/// (“較全面” is “较全面”).
+fn same_tier(rules: &str, written: &str) -> bool {
+    rules == written || rules.chars().eq(written.chars().map(simplified))
+}
+
+/// The simplified form of the traditional characters tier names use.
+fn simplified(c: char) -> char {
+    match c {
+        '較' => '较',
+        '過' => '过',
+        '於' => '于',
+        '簡' => '简',
+        '單' => '单',
+        '優' => '优',
+        '複' => '复',
+        '參' => '参',
+        '劃' => '划',
+        '別' => '别',
+        _ => c,
+    }
+}
+
+/// Does the judgment carry a note that says something?
+fn has_note(j: &Judgment) -> bool {
+    j.note.as_deref().is_some_and(says_something)
+}
+
+/// A note is words: a cell holding only a blank mark (`/`, `—`), or only
+/// “无”, gives no reason, as the rules read such cells in the forms.
+fn says_something(note: &str) -> bool {
+    let words: String = note
+        .chars()
+        .filter(|c| !c.is_whitespace() && !NO_CONTENT_MARKS.contains(c))
+        .collect();
+    !words.is_empty() && words != "无" && words != "暂无"
+}
+
+/// Marks people write in a cell to say it is empty.
+const NO_CONTENT_MARKS: [char; 10] = ['/', '／', '\\', '-', '－', '—', '–', '.', '。', '、'];
+
+#[cfg(test)]
+mod tests {
+    use super::says_something;
+
+    #[test]
+    fn tiers_in_traditional_characters_are_the_rules_tiers() {
+        assert!(super::same_tier("较全面", "較全面"));
+        assert!(super::same_tier("过于简单", "過於簡單"));
+        assert!(!super::same_tier("不全面", "較全面"));
+        // Equally near two tiers: no guess is offered.
+        assert_eq!(
+            crate::source::did_you_mean_name("较全", ["较全面", "不全面"]),
+            Some("较全面")
+        );
+        assert_eq!(
+            crate::source::did_you_mean_name("X全面", ["较全面", "不全面"]),
+            None
+        );
+    }
+
+    #[test]
+    fn a_blank_mark_is_no_reason() {
+        for blank in ["", "  ", "/", "／", "—", "——", "-", "无", " 暂无 ", "。"] {
+            assert!(!says_something(blank), "{blank:?}");
+        }
+        for words in ["未细化", "同上", "无三级指标", "/ 见附件"] {
+            assert!(says_something(words), "{words:?}");
+        }
+    }
 }
