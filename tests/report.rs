@@ -146,3 +146,36 @@ fn failing_variants_stderr() {
     }
     assert!(failing >= 9, "only {failing} failing variants");
 }
+
+/// The values a reader is shown name what they are: a quantity the rules
+/// read from a cell as it is written (`102.76%`), never a placeholder; a
+/// computed ratio rounded to four decimals and marked so (JSON keeps every
+/// digit).
+#[test]
+fn shown_values_are_readable() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("shown-values");
+    std::fs::create_dir_all(&dir).unwrap();
+    let example = std::fs::read_to_string(Path::new(MANIFEST).join(EXAMPLE)).unwrap();
+    let edited = example.replacen("full_year_budget = 1085.09", "full_year_budget = 1200", 1);
+    assert_ne!(edited, example);
+    let file = dir.join("budget-1200.toml");
+    std::fs::write(&file, edited).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["score", "--format", "markdown"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let markdown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        markdown.contains("`written` = 102.76%；`rate` = ≈92.9242"),
+        "{markdown}"
+    );
+    assert!(!markdown.contains("（记录）"), "{markdown}");
+    let json = score(&file, true);
+    assert!(
+        json.stdout
+            .contains("\"rate\": \"92.92416666666666666666666667\""),
+        "{}",
+        json.stdout
+    );
+}

@@ -340,9 +340,12 @@ impl<'a> Report<'a> {
     /// joined with `、`.
     pub fn shown(&self, value: &Value) -> String {
         match value {
-            Value::Record(r) => self
-                .words(r.place)
-                .unwrap_or_else(|| "（记录）".to_string()),
+            Value::Record(r) => self.words(r.place).unwrap_or_else(|| computed_record(r)),
+            // A computed ratio carries 28 digits: a reader is given four
+            // decimals, marked as rounded (JSON keeps every digit).
+            Value::Num(n) if n.normalize().scale() > SHOWN_DECIMALS => {
+                format!("≈{}", n.round_dp(SHOWN_DECIMALS).normalize())
+            }
             Value::List(items) if items.iter().any(|v| matches!(v, Value::Record(_))) => items
                 .iter()
                 .map(|v| self.shown(v))
@@ -484,6 +487,29 @@ pub(crate) trait Draw {
     );
     /// The findings, by severity.
     fn findings(&mut self, report: &Report<'_>);
+}
+
+/// Decimals a computed number is shown with in the values of a report.
+const SHOWN_DECIMALS: u32 = 4;
+
+/// A record the rules computed (no place in the documents), by its values:
+/// a quantity (`quantity(…)`: comparator, number, unit) as it is written,
+/// `≥100万`; any other record its values in order, `｛…｝`.
+fn computed_record(r: &crate::data::Record) -> String {
+    match &*r.fields {
+        [Value::Text(comparator), Value::Num(n), Value::Text(unit)] => {
+            format!("{comparator}{}{unit}", n.normalize())
+        }
+        fields => format!(
+            "｛{}｝",
+            fields
+                .iter()
+                .filter(|v| !matches!(v, Value::Absent))
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("，")
+        ),
+    }
 }
 
 /// Chinese ordinals for the report's parts.
