@@ -171,6 +171,11 @@ fn shown_values_are_readable() {
         "{markdown}"
     );
     assert!(!markdown.contains("（记录）"), "{markdown}");
+    // A number the rules computed is traced to the cells it came from.
+    assert!(
+        markdown.contains("`rule_score` = 9.69（据 全年预算数 100、全年执行数 96.89、分值 10）"),
+        "{markdown}"
+    );
     let json = score(&file, true);
     assert!(
         json.stdout

@@ -110,6 +110,7 @@ fn undefined(
         span: e.span,
         focus: e.span,
         values: Vec::new(),
+        computed_from: Vec::new(),
         places,
         says: check.says.clone(),
         related: Vec::new(),
@@ -138,6 +139,7 @@ fn raise(
         .iter()
         .map(|(n, s)| (n.clone(), env.slot(*s).clone()))
         .collect();
+    let computed_from = env.computed_from(&raise.values);
     Ok(Some(Finding {
         id: check.id.clone(),
         severity: raise.severity,
@@ -145,6 +147,7 @@ fn raise(
         span: raise.span,
         focus: raise.when.span,
         values,
+        computed_from,
         places,
         says: check.says.clone(),
         related: raise.related.clone(),

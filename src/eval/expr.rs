@@ -191,6 +191,19 @@ impl<'a> Env<'a> {
         self.slots.get(slot as usize).unwrap_or(&Value::Absent)
     }
 
+    /// The cells a named number was computed from, for an explanation:
+    /// nothing for any other value, or a number read from no cell.
+    pub(crate) fn computed_from(&self, values: &[(String, u32)]) -> Vec<(String, Vec<PlaceId>)> {
+        values
+            .iter()
+            .filter(|(_, slot)| matches!(self.slot(*slot), Value::Num(_)))
+            .filter_map(|(name, slot)| {
+                let places = self.slot_places(*slot);
+                (!places.is_empty()).then(|| (name.clone(), places.to_vec()))
+            })
+            .collect()
+    }
+
     pub(crate) fn slot_places(&self, slot: u32) -> &[PlaceId] {
         let (s, e) = self
             .slot_places

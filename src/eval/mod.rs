@@ -632,6 +632,7 @@ impl<'a> Scorer<'a> {
                 .iter()
                 .map(|(n, s)| (n.clone(), self.env.slot(*s).clone()))
                 .collect(),
+            computed_from: self.env.computed_from(values),
             places: touched,
             review_at: None,
             judgments: Vec::new(),

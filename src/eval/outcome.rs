@@ -83,6 +83,9 @@ pub struct Finding {
     /// Named values that produced it, as values (reports show them typed,
     /// a record by its name in the documents).
     pub values: Vec<(String, crate::data::Value)>,
+    /// For the named numbers computed from cells, those cells (at most a
+    /// few): a reader traces `rule_score = 9.69` to 96.89 and 100.
+    pub computed_from: Vec<(String, Vec<PlaceId>)>,
     /// The submission places it concerns.
     pub places: Vec<PlaceId>,
     /// What the check is for.
@@ -174,6 +177,9 @@ pub struct Deduction {
     /// Named values that produced it, as values (reports show them typed,
     /// a record by its name in the documents).
     pub values: Vec<(String, crate::data::Value)>,
+    /// For the named numbers computed from cells, those cells (as
+    /// `Finding::computed_from`).
+    pub computed_from: Vec<(String, Vec<PlaceId>)>,
     /// Submission places involved.
     pub places: Vec<PlaceId>,
     /// The review value behind a judged or overriding deduction: its path

@@ -256,7 +256,7 @@ impl Draw for Html {
         if let Some(says) = &node.says {
             let _ = writeln!(out, "<blockquote class=\"says\">{}</blockquote>", esc(says));
         }
-        values(out, &d.values, report);
+        values(out, &d.values, &d.computed_from, report);
         rule_snippet(out, report.rules, d.span, d.focus);
         data_snippets(
             out,
@@ -325,7 +325,7 @@ impl Draw for Html {
                         esc(says)
                     );
                 }
-                values(out, &f.values, report);
+                values(out, &f.values, &f.computed_from, report);
                 for g in report.related(f) {
                     let _ = writeln!(
                         out,
@@ -461,12 +461,27 @@ fn table(out: &mut String, report: &Report<'_>) {
     );
 }
 
-fn values(out: &mut String, values: &[(String, crate::data::Value)], report: &Report<'_>) {
+fn values(
+    out: &mut String,
+    values: &[(String, crate::data::Value)],
+    computed_from: &[(String, Vec<crate::data::PlaceId>)],
+    report: &Report<'_>,
+) {
     let shown: Vec<String> = values
         .iter()
         .map(|(n, v)| {
+            let from = computed_from
+                .iter()
+                .find(|(name, _)| name == n)
+                .and_then(|(_, places)| report.derivation(v, places))
+                .unwrap_or_default();
             let v = super::report::shorten(&report.shown(v));
-            format!("<li><code>{}</code> = {}</li>", esc(n), esc(&v))
+            format!(
+                "<li><code>{}</code> = {}{}</li>",
+                esc(n),
+                esc(&v),
+                esc(&from)
+            )
         })
         .collect();
     if !shown.is_empty() {

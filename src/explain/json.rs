@@ -249,6 +249,46 @@ fn named(w: &mut JsonWriter<'_>, values: &[(String, Value)], report: &Report<'_>
     w.close_object();
 }
 
+/// `computed_from`, when some named number was computed from cells: by
+/// name, the places it read (as `data` gives places).
+fn computed_from(
+    w: &mut JsonWriter<'_>,
+    computed: &[(String, Vec<crate::data::PlaceId>)],
+    report: &Report<'_>,
+) {
+    if computed.is_empty() {
+        return;
+    }
+    w.key("computed_from");
+    w.open_object();
+    for (name, ids) in computed {
+        w.data_key(name);
+        w.open_array();
+        for p in report.places(ids) {
+            w.item();
+            w.open_object();
+            w.key("path");
+            w.string(&p.path);
+            w.key("document");
+            w.string(&p.document);
+            // A paragraph a number was found in is not repeated here: its
+            // path names it, and `data` quotes the phrase.
+            if !matches!(&p.value, Value::Text(t) if t.chars().count() > LONGEST_VALUE_REPEATED) {
+                w.key("value");
+                typed(w, &p.value, report);
+            }
+            w.key("source");
+            source(w, &p.source);
+            w.close_object();
+        }
+        w.close_array();
+    }
+    w.close_object();
+}
+
+/// Longest text a `computed_from` place repeats as its value.
+const LONGEST_VALUE_REPEATED: usize = 40;
+
 /// The places of an explanation, each: the engine's path, the documents'
 /// words, the value, and where it is in the input file.
 fn places(w: &mut JsonWriter<'_>, places: &[PlaceView], report: &Report<'_>) {
@@ -344,6 +384,7 @@ fn deduction(w: &mut JsonWriter<'_>, d: &Deduction, report: &Report<'_>) {
     rule(w, &report.rule(d.focus));
     w.key("values");
     named(w, &d.values, report);
+    computed_from(w, &d.computed_from, report);
     w.key("data");
     places(w, &data, report);
     if !d.judgments.is_empty() {
@@ -393,6 +434,7 @@ fn finding(w: &mut JsonWriter<'_>, f: &Finding, report: &Report<'_>) {
     places(w, &data, report);
     w.key("values");
     named(w, &f.values, report);
+    computed_from(w, &f.computed_from, report);
     if !related.is_empty() {
         // Each related finding: its check and message.
         w.key("related");

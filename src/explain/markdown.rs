@@ -77,7 +77,7 @@ impl Draw for Markdown {
         );
         let _ = writeln!(out, "- 原因：{}", escape(&d.message));
         let _ = writeln!(out, "- 方式：{}", kind_word(d.kind));
-        values(out, &d.values, report);
+        values(out, &d.values, &d.computed_from, report);
         for note in node_notes(node, d) {
             let _ = writeln!(out, "- 备注：{}", escape(note));
         }
@@ -139,7 +139,7 @@ impl Draw for Markdown {
                 if let Some(says) = &f.says {
                     let _ = writeln!(out, "- 检查内容：{}", escape(says));
                 }
-                values(out, &f.values, report);
+                values(out, &f.values, &f.computed_from, report);
                 for g in report.related(f) {
                     let _ = writeln!(out, "- 同一问题另见：{}", escape(&g.message));
                 }
@@ -266,13 +266,24 @@ fn table(out: &mut String, report: &Report<'_>) {
     );
 }
 
-fn values(out: &mut String, values: &[(String, crate::data::Value)], report: &Report<'_>) {
+fn values(
+    out: &mut String,
+    values: &[(String, crate::data::Value)],
+    computed_from: &[(String, Vec<crate::data::PlaceId>)],
+    report: &Report<'_>,
+) {
     let shown: Vec<String> = values
         .iter()
         .map(|(n, v)| {
+            let from = computed_from
+                .iter()
+                .find(|(name, _)| name == n)
+                .and_then(|(_, places)| report.derivation(v, places))
+                .unwrap_or_default();
             format!(
-                "`{n}` = {}",
-                escape(&super::report::shorten(&report.shown(v)))
+                "`{n}` = {}{}",
+                escape(&super::report::shorten(&report.shown(v))),
+                escape(&from)
             )
         })
         .collect();

@@ -454,6 +454,57 @@ impl<'a> Report<'a> {
     pub fn named(&self, name: &str, value: &Value) -> String {
         format!("{name} = {}", shorten(&self.shown(value)))
     }
+
+    /// A named value as `named` shows it, and for a number the rules
+    /// computed, the cells it came from.
+    pub fn named_traced(
+        &self,
+        name: &str,
+        value: &Value,
+        computed_from: &[(String, Vec<PlaceId>)],
+    ) -> String {
+        let from = computed_from
+            .iter()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, places)| self.derivation(value, places))
+            .unwrap_or_default();
+        format!("{}{from}", self.named(name, value))
+    }
+
+    /// `（据 全年执行数 96.89、全年预算数 100）`: the cells a computed number
+    /// was read from, each by its column's words and its value. Nothing
+    /// for a number that is one cell as read (the cell says itself).
+    pub fn derivation(&self, value: &Value, places: &[PlaceId]) -> Option<String> {
+        let views = self.places(places);
+        if let ([one], Value::Num(n)) = (views.as_slice(), value) {
+            if matches!(&one.value, Value::Num(m) if m == n) {
+                return None;
+            }
+        }
+        let parts: Vec<String> = views
+            .iter()
+            .take(MAX_CELLS_TRACED)
+            .map(|p| {
+                let column = p.document.rsplit(" · ").next().unwrap_or(&p.document);
+                match &p.value {
+                    // A number found in a paragraph: the paragraph is named,
+                    // not quoted (the evidence below quotes its phrase).
+                    Value::Text(t) if t.chars().count() > LONGEST_TEXT_TRACED => {
+                        format!("{column}中的文字")
+                    }
+                    v => format!("{column} {}", shorten(&self.shown(v))),
+                }
+            })
+            .collect();
+        if parts.is_empty() {
+            return None;
+        }
+        let more = match views.len() > MAX_CELLS_TRACED {
+            true => format!(" 等 {} 格", views.len()),
+            false => String::new(),
+        };
+        Some(format!("（据 {}{more}）", parts.join("、")))
+    }
 }
 
 /// A report for people drawn in one backend's markup: the parts in the
@@ -488,6 +539,12 @@ pub(crate) trait Draw {
     /// The findings, by severity.
     fn findings(&mut self, report: &Report<'_>);
 }
+
+/// Longest text of a cell quoted in a derivation.
+const LONGEST_TEXT_TRACED: usize = 16;
+
+/// Cells named in a derivation; more are counted.
+const MAX_CELLS_TRACED: usize = 6;
 
 /// Decimals a computed number is shown with in the values of a report.
 const SHOWN_DECIMALS: u32 = 4;

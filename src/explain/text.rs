@@ -70,7 +70,11 @@ fn finding_problem(f: &Finding, report: &Report<'_>) -> Problem {
         .get(usize::from(f.span.file))
         .cloned()
         .unwrap_or_else(|| crate::source::SourceFile::new("?", ""));
-    let values: Vec<String> = f.values.iter().map(|(n, v)| report.named(n, v)).collect();
+    let values: Vec<String> = f
+        .values
+        .iter()
+        .map(|(n, v)| report.named_traced(n, v, &f.computed_from))
+        .collect();
     let joined = values.join("，");
     let label = if !values.is_empty() {
         fit_label(&joined)
@@ -278,7 +282,11 @@ fn deduction_problem(node: &NodeOutcome, d: &Deduction, report: &Report<'_>) -> 
         .get(usize::from(d.span.file))
         .cloned()
         .unwrap_or_else(|| crate::source::SourceFile::new("?", ""));
-    let values: Vec<String> = d.values.iter().map(|(n, v)| report.named(n, v)).collect();
+    let values: Vec<String> = d
+        .values
+        .iter()
+        .map(|(n, v)| report.named_traced(n, v, &d.computed_from))
+        .collect();
     let joined = values.join("，");
     let cut = fit_label(&joined) != joined;
     let label = match d.kind {
