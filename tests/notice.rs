@@ -267,7 +267,16 @@ fn the_notice_keeps_the_bureaus_review_records_to_itself() {
         ],
     );
     assert_eq!(one.code, Some(0), "{}", one.stderr);
-    assert!(one.stdout.contains("评审判定（张三）"), "{}", one.stdout);
+    // The reviewer is named once, in the opening; each lost point gives
+    // the judged score and the reviewer's reasons.
+    assert!(one.stdout.contains("评审人：张三"), "{}", one.stdout);
+    assert!(
+        one.stdout
+            .replace('\n', "")
+            .contains("评审判定得 4 分。评审意见：可持续影响指标未细化。"),
+        "{}",
+        one.stdout
+    );
     assert!(
         one.stdout
             .replace('\n', "")
@@ -292,6 +301,15 @@ fn the_notice_keeps_the_bureaus_review_records_to_itself() {
     );
     assert_eq!(two.code, Some(0), "{}", two.stderr);
     assert!(!two.stdout.contains("相差"), "{}", two.stdout);
+    // Two reviewers: how their scores were combined, and whose reason is whose.
+    // (Compared without spaces: the text wraps at them.)
+    assert!(
+        two.stdout.replace(['\n', ' '], "").contains(
+            "评审判定得15.5分（2位评审人的评分取平均分）。评审意见：张三：较全面；李四：不全面。"
+        ),
+        "{}",
+        two.stdout
+    );
     let report = jixiao(
         &dir,
         &[

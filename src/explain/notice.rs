@@ -93,7 +93,7 @@ impl Notice {
             }
             for d in &n.deductions {
                 let what = match d.kind {
-                    DeductionKind::Judged | DeductionKind::Override => judged_words(d),
+                    DeductionKind::Judged | DeductionKind::Override => judged_words(n, d),
                     _ => with_places(&d.message, report, &d.places, &d.values),
                 };
                 lost.push([
@@ -263,15 +263,51 @@ fn context(chars: impl Iterator<Item = char>) -> Vec<char> {
 /// A judged deduction in the unit's words: who judged, not where the
 /// bureau keeps the judgment (its worksheet and cell, or review file and
 /// line, are the bureau's own records).
-fn judged_words(d: &crate::eval::outcome::Deduction) -> String {
-    d.judgments.iter().fold(d.message.clone(), |message, j| {
-        let kept = j.source_words();
-        if kept.is_empty() {
-            return message;
+fn judged_words(n: &NodeOutcome, d: &crate::eval::outcome::Deduction) -> String {
+    let verb = match d.kind {
+        DeductionKind::Override => "评审改判",
+        _ => "评审判定",
+    };
+    let mut s = format!("{verb}得 {} 分", super::decimal(n.max - d.points));
+    match d.judgments.as_slice() {
+        [one] => {
+            if let Some(tier) = &one.tier {
+                let _ = write!(s, "（档次“{tier}”）");
+            }
         }
-        message.replace(&kept, &format!("（{}）", j.who()))
-    })
+        [] => {}
+        several => {
+            let how = d.combined.map_or("", crate::ir::Combine::words);
+            let _ = write!(s, "（{} 位评审人的评分{how}）", several.len());
+        }
+    }
+    // The reviewers' reasons, each once; a note that only points at another
+    // row of the worksheet (“同上”) means nothing to the unit.
+    let mut notes: Vec<String> = Vec::new();
+    for j in &d.judgments {
+        let Some(note) = j.note.as_deref().map(str::trim) else {
+            continue;
+        };
+        if note.is_empty() || REFERS_ELSEWHERE.contains(&note.trim_end_matches(['。', '.'])) {
+            continue;
+        }
+        let note = note.trim_end_matches(['。', '；', '，']);
+        let said = match d.judgments.len() {
+            1 => note.to_string(),
+            _ => format!("{}：{note}", j.who()),
+        };
+        if !notes.contains(&said) {
+            notes.push(said);
+        }
+    }
+    if !notes.is_empty() {
+        let _ = write!(s, "。评审意见：{}", notes.join("；"));
+    }
+    s
 }
+
+/// Notes that only refer to another row of a reviewer's worksheet.
+const REFERS_ELSEWHERE: [&str; 4] = ["同上", "同前", "同左", "见上"];
 
 /// Every node, parents first.
 fn walk<'o>(nodes: &'o [NodeOutcome], f: &mut impl FnMut(&'o NodeOutcome)) {
