@@ -1004,3 +1004,41 @@ fn a_package_s_own_review_is_said_to_count() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A unit not scored because of a reviewer's mistake still has its name
+/// and year in the summary: its package is sound.
+#[test]
+fn a_summary_row_not_scored_for_a_review_names_its_unit() {
+    let dir = scratch("failed-row");
+    std::fs::write(dir.join("a.toml"), without_review_of_example()).expect("write");
+    std::fs::write(
+        dir.join("r.toml"),
+        format!(
+            "format = 1\nkind = \"review\"\nreviewer = \"张三\"\n\n[[units]]\nunit = \"{EXAMPLE_UNIT}\"\nyear = 2022\nfocused = {{ score = 4 }}\n"
+        ),
+    )
+    .expect("write");
+    let run = jixiao(
+        &dir,
+        &["score", "--format", "csv", "--reviews", "r.toml", "a.toml"],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let row = run.stdout.lines().nth(1).unwrap_or_default().to_string();
+    assert!(
+        row.starts_with(&format!("1,{EXAMPLE_UNIT},a.toml,2022,")),
+        "{}",
+        run.stdout
+    );
+    assert!(row.contains("未能评分"), "{row}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The example without its `[review]`.
+fn without_review_of_example() -> String {
+    let example = std::fs::read_to_string(
+        Path::new(MANIFEST).join("examples/2022/yueyanglou-finance-office.toml"),
+    )
+    .expect("example");
+    let cut = example.find("\n[review]").expect("a [review]");
+    example[..cut].to_string()
+}

@@ -238,7 +238,7 @@ pub(super) fn run(
                         .into_bytes(),
                     ),
                     ReportFormat::Csv | ReportFormat::Xlsx => {
-                        rows.push(SummaryRow::failed(file, &problems));
+                        rows.push(failed_row(path, file, &problems));
                     }
                     _ => failures.push((file, problems)),
                 }
@@ -590,7 +590,7 @@ fn summarize(
             Err(problems) => {
                 ok = false;
                 say_not_scored(path, &problems);
-                SummaryRow::failed(path.display().to_string(), &problems)
+                failed_row(path, path.display().to_string(), &problems)
             }
         };
         match &mut book {
@@ -779,6 +779,24 @@ fn indent(json: &str) -> String {
         out.push_str(line);
     }
     out
+}
+
+/// The summary row of an input not scored, with its unit and year when
+/// the package's header can still be read (a reviewer's mistake leaves
+/// the package itself sound).
+fn failed_row(path: &Path, file: String, problems: &[Problem]) -> SummaryRow {
+    let row = SummaryRow::failed(file, problems);
+    let header = jixiao::files::read_text(path).ok().and_then(|text| {
+        jixiao::data::read_header(&jixiao::source::SourceFile::new(
+            path.display().to_string(),
+            text,
+        ))
+        .ok()
+    });
+    match header {
+        Some(h) => row.of_unit(h.unit, h.year),
+        None => row,
+    }
 }
 
 /// A `.toml` package's own received date wins over the worksheet's; a

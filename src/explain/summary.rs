@@ -65,7 +65,15 @@ struct Line {
 #[derive(Clone, Debug)]
 pub struct SummaryRow {
     file: String,
-    result: Result<Scored, String>,
+    result: Result<Scored, Failure>,
+}
+
+/// An input that could not be scored: the unit and year when its header
+/// could still be read (a worksheet's mistake, not the package's), and why.
+#[derive(Clone, Debug)]
+struct Failure {
+    unit: Option<(String, i64)>,
+    errors: String,
 }
 
 #[derive(Clone, Debug)]
@@ -276,8 +284,20 @@ impl SummaryRow {
             .collect();
         SummaryRow {
             file: file.into(),
-            result: Err(errors.join("\n")),
+            result: Err(Failure {
+                unit: None,
+                errors: errors.join("\n"),
+            }),
         }
+    }
+
+    /// A failed row names its unit and year (read from the package's
+    /// header) in the unit and year columns.
+    pub fn of_unit(mut self, unit: String, year: i64) -> SummaryRow {
+        if let Err(f) = &mut self.result {
+            f.unit = Some((unit, year));
+        }
+        self
     }
 }
 
@@ -293,7 +313,7 @@ struct Column {
 #[derive(Clone, Debug)]
 struct Brief {
     file: String,
-    result: Result<Totals, String>,
+    result: Result<Totals, Failure>,
 }
 
 /// A scored input's cells in the main table.
@@ -521,9 +541,16 @@ impl Summary {
                     cells.extend(s.counts.iter().map(|n| Cell::Int(*n)));
                     cells.push(Cell::Empty);
                 }
-                Err(errors) => {
-                    cells.extend([Cell::Empty, Cell::Text(row.file.clone())]);
-                    cells.extend(std::iter::repeat_n(Cell::Empty, 8));
+                Err(Failure { unit, errors }) => {
+                    let (name, year) = match unit {
+                        Some((name, year)) => (
+                            Cell::Text(name.clone()),
+                            Cell::Int(u64::try_from(*year).unwrap_or(0)),
+                        ),
+                        None => (Cell::Empty, Cell::Empty),
+                    };
+                    cells.extend([name, Cell::Text(row.file.clone()), year]);
+                    cells.extend(std::iter::repeat_n(Cell::Empty, 7));
                     cells.push(Cell::Text(FAILED.into()));
                     cells.extend(std::iter::repeat_n(Cell::Empty, columns));
                     cells.extend([Cell::Empty, Cell::Empty, Cell::Empty]);
