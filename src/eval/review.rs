@@ -854,11 +854,14 @@ fn has_note(j: &Judgment) -> bool {
 /// A note is words: a cell holding only a blank mark (`/`, `—`), or only
 /// “无”, gives no reason, as the rules read such cells in the forms.
 fn says_something(note: &str) -> bool {
-    let words: String = note
+    // Looked at no further than the third character that is not a mark.
+    let mut words = note
         .chars()
-        .filter(|c| !c.is_whitespace() && !NO_CONTENT_MARKS.contains(c))
-        .collect();
-    !words.is_empty() && words != "无" && words != "暂无"
+        .filter(|c| !c.is_whitespace() && !NO_CONTENT_MARKS.contains(c));
+    !matches!(
+        (words.next(), words.next(), words.next()),
+        (None, _, _) | (Some('无'), None, _) | (Some('暂'), Some('无'), None)
+    )
 }
 
 /// Marks people write in a cell to say it is empty.
