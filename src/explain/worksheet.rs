@@ -401,9 +401,13 @@ fn write_material(
                 } else {
                     clip(text)
                 };
-                sheet.write_string_with_format(row, 0, &shown, &f.text)?;
-                sheet.set_row_height(row, row_height(&shown))?;
-                row += 1;
+                // Over as many rows as it needs: a row is at most 409
+                // points high, and a cell shows no more than its row.
+                for part in row_parts(&shown) {
+                    sheet.write_string_with_format(row, 0, &part, &f.text)?;
+                    sheet.set_row_height(row, row_height(&part))?;
+                    row += 1;
+                }
             }
         }
         if heading_done {
@@ -421,9 +425,55 @@ fn write_material(
 fn row_height(text: &str) -> f64 {
     let lines: usize = text
         .split('\n')
-        .map(|l| l.chars().count().div_ceil(55).max(1))
+        .map(|l| l.chars().count().div_ceil(CHARS_PER_LINE).max(1))
         .sum();
     (lines as f64 * 15.0 + 4.0).min(409.0)
+}
+
+/// Lines of text a row of the 材料 sheet shows (409 points at 15 a line).
+const LINES_PER_ROW: usize = 26;
+
+/// Characters of a line in the 材料 sheet's column (see `row_height`).
+const CHARS_PER_LINE: usize = 55;
+
+/// A text cut into parts that each fit a row: at line breaks, and a
+/// paragraph longer than a row after a full stop (else anywhere).
+fn row_parts(text: &str) -> Vec<String> {
+    let room = LINES_PER_ROW * CHARS_PER_LINE;
+    let mut pieces: Vec<String> = Vec::new();
+    for line in text.split('\n') {
+        let mut rest = line;
+        while rest.chars().count() > room {
+            let cut = rest
+                .char_indices()
+                .take(room)
+                .filter(|(_, c)| *c == '。')
+                .last()
+                .map(|(i, c)| i + c.len_utf8())
+                .or_else(|| rest.char_indices().nth(room).map(|(i, _)| i))
+                .unwrap_or(rest.len());
+            pieces.push(rest.get(..cut).unwrap_or(rest).to_string());
+            rest = rest.get(cut..).unwrap_or("");
+        }
+        pieces.push(rest.to_string());
+    }
+    let mut parts: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut lines = 0;
+    for piece in pieces {
+        let needs = piece.chars().count().div_ceil(CHARS_PER_LINE).max(1);
+        if lines > 0 && lines + needs > LINES_PER_ROW {
+            parts.push(std::mem::take(&mut current));
+            lines = 0;
+        }
+        if lines > 0 {
+            current.push('\n');
+        }
+        current.push_str(&piece);
+        lines += needs;
+    }
+    parts.push(current);
+    parts
 }
 
 /// A text fit for one cell: cut visibly at Excel's limit.
@@ -465,4 +515,34 @@ fn write_units(
     sheet.set_freeze_panes(1, 0)?;
     sheet.set_paper_size(9);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CHARS_PER_LINE, LINES_PER_ROW, row_parts};
+
+    #[test]
+    fn a_long_text_is_spread_over_rows_that_each_show_whole() {
+        let line = "指标".repeat(20);
+        let text = vec![line.as_str(); 73].join("\n");
+        let parts = row_parts(&text);
+        assert!(parts.len() >= 3, "{}", parts.len());
+        for p in &parts {
+            let lines: usize = p
+                .split('\n')
+                .map(|l| l.chars().count().div_ceil(CHARS_PER_LINE).max(1))
+                .sum();
+            assert!(lines <= LINES_PER_ROW, "{lines}");
+        }
+        // Nothing lost, nothing added.
+        assert_eq!(parts.join("\n"), text);
+        // One paragraph longer than a row is cut after a full stop.
+        let sentence = format!("{}。", "字".repeat(99));
+        let paragraph = sentence.repeat(20);
+        let parts = row_parts(&paragraph);
+        assert!(parts.len() >= 2);
+        assert!(parts.iter().all(|p| p.ends_with('。')), "{parts:?}");
+        assert_eq!(parts.concat(), paragraph);
+        assert_eq!(row_parts("短"), vec!["短".to_string()]);
+    }
 }
