@@ -934,7 +934,7 @@ fn review_keeps_what_it_must_not_overwrite() {
         &unsigned,
     );
     for (out, says) in [
-        ("评审表-张三.xlsx", "已由评审人 张三填写，不覆盖"),
+        ("评审表-张三.xlsx", "已由评审人张三填写，不覆盖"),
         ("未署名.xlsx", "已由评审人（尚未署名）填写，不覆盖"),
         ("示例单位.toml", "评审表应写成 .xlsx 文件"),
     ] {

@@ -166,7 +166,7 @@ fn not_to_overwrite(out: &Path, inputs: &[(PathBuf, bool)]) -> Option<String> {
         None
     };
     let filled = match jixiao::data::worksheet::read_worksheet(&name, bytes) {
-        Ok(sheet) => Some(format!("评审人 {}", sheet.reviews.reviewer)),
+        Ok(sheet) => Some(format!("评审人{}", sheet.reviews.reviewer)),
         Err(_) => filled,
     };
     filled.map(|who| format!("{shown} 已由{who}填写，不覆盖：请换一个文件名，或先把它移走"))
