@@ -548,3 +548,35 @@ fn both_documents_print_on_a4_without_a_split() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A late package: the notice writes the dates as it writes every date, and
+/// points at no “place” for the received date, which is the bureau's
+/// registry rather than a form of the unit's.
+#[test]
+fn a_late_package_is_told_in_the_notice_s_own_dates() {
+    let dir = scratch("late");
+    let example = std::fs::read_to_string(Path::new(MANIFEST).join(EXAMPLE)).expect("example");
+    let late = example.replacen("received_on = 2023-06-14", "received_on = 2023-06-19", 1);
+    assert_ne!(late, example);
+    std::fs::write(dir.join("late.toml"), late).expect("write");
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--for",
+            "unit",
+            "--format",
+            "markdown",
+            "late.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("2023 年 6 月 19 日送达，截止日期 2023 年 6 月 15 日，迟报 4 天"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("送达区财政局的日期"), "{}", run.stdout);
+    let _ = std::fs::remove_dir_all(&dir);
+}

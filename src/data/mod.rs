@@ -15,8 +15,8 @@ pub mod worksheet;
 pub use crate::base::Date;
 pub use load::{
     Header, Judgment, LoadError, MAX_ROWS, MAX_SUBMISSION_BYTES, MAX_SUBMISSION_NESTING, Origin,
-    Parsed, Review, SheetRow, Submission, explain_toml_error, load_parsed, load_submission,
-    parse_submission, read_header,
+    Parsed, RECEIVED_ON_PATH, Review, SheetRow, Submission, explain_toml_error, load_parsed,
+    load_submission, parse_submission, read_header,
 };
 pub use review_book::ReviewBook;
 pub use review_file::{Received, ReviewedUnit, Reviews, load_review_file};

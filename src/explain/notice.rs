@@ -191,9 +191,52 @@ fn with_places(
     places: &[crate::data::PlaceId],
     values: &[(String, Value)],
 ) -> String {
-    let all = report.evidence_places(places, values);
+    // The received date is the bureau's registry, not a place in the
+    // unit's documents.
+    let all: Vec<_> = report
+        .evidence_places(places, values)
+        .into_iter()
+        .filter(|p| p.path != crate::data::RECEIVED_ON_PATH)
+        .collect();
     let shown: Vec<String> = all.iter().take(NOTICE_PLACES).map(place_words).collect();
-    see(message, &shown, all.len())
+    see(&chinese_dates(message), &shown, all.len())
+}
+
+/// Dates the rules wrote as `2023-06-19` in a message, as the notice
+/// writes every date: `2023 年 6 月 19 日`.
+fn chinese_dates(text: &str) -> String {
+    const ISO_LEN: usize = "2023-06-19".len();
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let date = rest
+            .get(..ISO_LEN)
+            .filter(|d| d.as_bytes().get(4) == Some(&b'-') && d.as_bytes().get(7) == Some(&b'-'))
+            .and_then(Date::parse);
+        let digit_before = out.chars().last().is_some_and(|c| c.is_ascii_digit());
+        let digit_after = rest.as_bytes().get(ISO_LEN).is_some_and(u8::is_ascii_digit);
+        match date {
+            Some(d) if !digit_before && !digit_after => {
+                out.push_str(&chinese_date(d));
+                rest = rest.get(ISO_LEN..).unwrap_or("");
+                // “…19 日 送达” reads “…19 日送达”: the space set the ISO
+                // date off from the words, which 日 now does.
+                if let Some(after) = rest.strip_prefix(' ') {
+                    if after.chars().next().is_some_and(|c| !c.is_ascii()) {
+                        rest = after;
+                    }
+                }
+            }
+            _ => {
+                let mut chars = rest.chars();
+                if let Some(c) = chars.next() {
+                    out.push(c);
+                }
+                rest = chars.as_str();
+            }
+        }
+    }
+    out
 }
 
 /// `message。见a；b等 6 处`: the places shown of `count`.
@@ -621,6 +664,22 @@ ol.items li {{ margin: 0 0 1.5mm; break-inside: avoid; }}
 p.ack {{ border-top: 1px dashed #777; padding-top: 3mm; font-size: 12pt; break-inside: avoid; }}
 "#
     )
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::chinese_dates;
+
+    #[test]
+    fn iso_dates_in_a_message_read_as_the_notice_writes_dates() {
+        assert_eq!(
+            chinese_dates("2023-06-19 送达，截止日期 2023-06-15，迟报 4 天"),
+            "2023 年 6 月 19 日送达，截止日期 2023 年 6 月 15 日，迟报 4 天"
+        );
+        // Not a date: left as written.
+        assert_eq!(chinese_dates("编号 12023-06-190"), "编号 12023-06-190");
+        assert_eq!(chinese_dates("2023-13-40"), "2023-13-40");
+    }
 }
 
 #[cfg(test)]

@@ -147,8 +147,7 @@ fn data_snippet(report: &Report<'_>, places: &[PlaceView]) -> Vec<Problem> {
                 .iter()
                 .map(|(place, phrase)| plain(format!("{place}：\n  {phrase}")))
                 .collect();
-            let mut short: Vec<&PlaceView> =
-                places.iter().filter(|p| p.phrase.is_none()).collect();
+            let mut short: Vec<&PlaceView> = places.iter().filter(|p| p.phrase.is_none()).collect();
             // The snippet's header names its first label: the earliest
             // place, as the other formats' line does.
             short.sort_by_key(|p| p.span.start);
