@@ -268,7 +268,7 @@ fn note_problem(node: &NodeOutcome, rules: &RuleSet) -> Problem {
         .map(String::as_str)
         .collect();
     let mut problem = Problem::error(
-        Heading::Title(node.id.clone()),
+        Heading::Title(node_heading(node)),
         format!("{}：{} 分（{}）", node.title, score, why.join("；")),
         &file,
         node.span,
@@ -299,7 +299,7 @@ fn deduction_problem(node: &NodeOutcome, d: &Deduction, report: &Report<'_>) -> 
         _ => fit_label(&joined),
     };
     let mut problem = Problem::error(
-        Heading::Title(node.id.clone()),
+        Heading::Title(node_heading(node)),
         format!(
             "{}：扣 {} 分（{}）",
             node.title,
@@ -343,7 +343,7 @@ fn pending_problem(node: &NodeOutcome, rules: &RuleSet) -> Problem {
         .map(|(l, v)| format!("{l}：{v}"))
         .collect();
     let mut problem = Problem::error(
-        Heading::Title(node.id.clone()),
+        Heading::Title(node_heading(node)),
         format!(
             "{}：待评审（{}–{} 分）",
             node.title,
@@ -402,4 +402,10 @@ fn fit(text: &str, room: usize) -> String {
     }
     out.push('…');
     out
+}
+
+/// A criterion's heading: its title, as the sheet prints it, and its id
+/// (the name review files and rule tests use), as the Markdown report has it.
+fn node_heading(node: &NodeOutcome) -> String {
+    format!("{}（{}）", node.title, node.id)
 }
