@@ -191,6 +191,8 @@ pub fn did_you_mean_name<'a>(
         .filter(|(d, _)| *d <= limit)
         .collect();
     near.sort();
+    // A name offered twice (a local and a global) is one candidate.
+    near.dedup_by(|a, b| a.1 == b.1);
     // Two equally near are a guess either way (“較全面” is as near to
     // “不全面” as to “较全面”): none is offered.
     match near.as_slice() {

@@ -169,6 +169,28 @@ fn a_pending_notice_and_grades_from_the_rules() {
         !dir.join("notice.md").exists(),
         "a notice was written for a unit not scored"
     );
+    for (inputs, written) in [
+        (&["broken.toml", "pending.toml"][..], true),
+        (&["broken.toml", "broken.toml"][..], false),
+    ] {
+        let _ = std::fs::remove_file(dir.join("notices.md"));
+        let mut args = vec![
+            "score", "--for", "unit", "--rules", "rules", "--format", "markdown",
+        ];
+        args.extend(["-o", "notices.md"]);
+        args.extend(inputs);
+        let run = jixiao(&dir, &args);
+        assert_eq!(run.code, Some(1), "{}", run.stderr);
+        let out = std::fs::read_to_string(dir.join("notices.md")).ok();
+        assert_eq!(out.is_some(), written, "{inputs:?}: {out:?}");
+        if let Some(out) = out {
+            assert!(out.contains("告知书"), "{out}");
+            assert!(
+                !out.contains("未能评分"),
+                "the bureau's failures in a notice: {out}"
+            );
+        }
+    }
     assert!(
         !run.stdout.contains("等次"),
         "no grades in the shipped rules"

@@ -1042,3 +1042,48 @@ fn without_review_of_example() -> String {
     let cut = example.find("\n[review]").expect("a [review]");
     example[..cut].to_string()
 }
+
+/// The other documents of the work given in the wrong place are named as
+/// what they are: a spreadsheet as a package, a package as a review file;
+/// a file that is not there is missing, whatever its name ends in. Both
+/// commands take `--out` and `--output`.
+#[test]
+fn documents_in_the_wrong_place_are_named() {
+    let dir = scratch("wrong-place");
+    std::fs::write(dir.join("a.toml"), without_review_of_example()).expect("write");
+    let made = jixiao(&dir, &["review", "--output", "评审表.xlsx", "a.toml"]);
+    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    let run = jixiao(&dir, &["score", "--format", "csv", "评审表.xlsx"]);
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stderr
+            .contains("评审表.xlsx 是电子表格（评审表或汇总表），不是单位报送的材料"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("--reviews"), "{}", run.stderr);
+    let run = jixiao(&dir, &["score", "--format", "csv", "没有这个.xlsx"]);
+    assert_eq!(run.code, Some(1));
+    assert!(!run.stderr.contains("是电子表格"), "{}", run.stderr);
+    let run = jixiao(
+        &dir,
+        &["score", "--format", "csv", "--reviews", "a.toml", "a.toml"],
+    );
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stderr
+            .contains("a.toml 是单位报送的材料，不是评审意见文件"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        run.stderr.matches("review::").count(),
+        1,
+        "said once: {}",
+        run.stderr
+    );
+    let run = jixiao(&dir, &["score", "--out", "out.txt", "a.toml"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(dir.join("out.txt").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}

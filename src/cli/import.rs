@@ -297,6 +297,10 @@ fn import_docx_from(
 /// work (a review worksheet, an old Word or WPS file, a PDF): said in
 /// those terms, rather than as a text file holding binary data.
 fn not_a_package(path: &Path) -> Option<Problem> {
+    // A file that is not there is said to be missing, by the reader.
+    if !path.exists() {
+        return None;
+    }
     let ext = path.extension()?.to_string_lossy().to_ascii_lowercase();
     let (what, help) = match ext.as_str() {
         "xlsx" | "xls" | "et" => (

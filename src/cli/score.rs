@@ -181,7 +181,15 @@ pub(super) fn run(
     // in the number of units. (With --reviews the worksheet's unmatched
     // rows are reported before the units' errors, which needs every unit
     // first; the summaries need every unit for their header and ranks.)
-    if as_array && !format.is_summary() && targets.is_none() && book.is_none() {
+    // (Notices are written after the batch too: a unit's notice must not
+    // carry the bureau's list of packages it could not score, and with no
+    // notice to give nothing is written.)
+    if as_array
+        && !format.is_summary()
+        && targets.is_none()
+        && book.is_none()
+        && audience != Audience::Unit
+    {
         if let Some(ok) = stream_reports(&files, &rules, &plan, output) {
             return ok;
         }
@@ -691,10 +699,14 @@ fn process(
         _ if plan.audience == Audience::Unit => {
             if outcome.score.is_none() {
                 // A notice with criteria still to judge is a step, not the
-                // result: said where the person sending it will see it.
-                noteln!(
-                    "提示：{} 尚有评分项待评审，告知书只写明已评定的部分和待评审的评分项；评审后请用 --reviews 重新出具",
-                    path.display()
+                // result: said where the person sending it will see it
+                // (with the input's other notes, in input order).
+                super::import::keep_note(
+                    path,
+                    format!(
+                        "提示：{} 尚有评分项待评审，告知书只写明已评定的部分和待评审的评分项；评审后请用 --reviews 重新出具\n",
+                        path.display()
+                    ),
                 );
             }
             let report = jixiao::explain::Report::new(&outcome, set, &submission);

@@ -83,7 +83,7 @@ const MAX_PEEK_DEPTH: usize = 8;
 static ABSENT: Value = Value::Absent;
 
 /// How many places a slot remembers; explanations show a few.
-const MAX_PLACES_PER_SLOT: usize = 16;
+pub const MAX_PLACES_PER_SLOT: usize = 16;
 
 type R = Result<Value, EvalError>;
 

@@ -77,6 +77,16 @@ fn problem(
             span,
             label,
         ),
+        // The criterion is named once: by the message, or else here.
+        Origin::Sheet(row) if message.contains(&format!("“{title}”")) => Problem::plain(
+            code,
+            format!(
+                "{}（{}，单位“{}”）：{message}",
+                row.cell(field.column()),
+                who(j),
+                submission.unit
+            ),
+        ),
         Origin::Sheet(row) => Problem::plain(
             code,
             format!(
@@ -322,7 +332,7 @@ fn note_required(
                     ),
                     "缺少评审意见",
                 )
-                .with_help("写明扣分的理由（评审表的“评审意见”，评审文件的 note）")
+                .with_help("写明扣分的理由（评审表的“评审意见”，评审文件的 note）；“同上”“/”“无”不算理由，告知书中单位看不到上一行")
                 .with_related(Problem::error(
                     Code::ReviewNoteRequired,
                     "规则要求：低于满分须写评审意见",
@@ -394,7 +404,7 @@ pub(super) fn apply_override(
                 &node.title,
                 Field::Score,
                 Code::ReviewOutOfBand,
-                format!("改判分数 {score} 超出本项 0–{}", node.max),
+                format!("“{}”的改判分数 {score} 超出本项 0–{}", node.title, node.max),
                 "超出范围",
             )
             .with_related(Problem::error(
@@ -851,21 +861,10 @@ fn has_note(j: &Judgment) -> bool {
     j.note.as_deref().is_some_and(says_something)
 }
 
-/// A note is words: a cell holding only a blank mark (`/`, `—`), or only
-/// “无”, gives no reason, as the rules read such cells in the forms.
+/// A note that gives a reason (see `data::note_gives_reason`).
 fn says_something(note: &str) -> bool {
-    // Looked at no further than the third character that is not a mark.
-    let mut words = note
-        .chars()
-        .filter(|c| !c.is_whitespace() && !NO_CONTENT_MARKS.contains(c));
-    !matches!(
-        (words.next(), words.next(), words.next()),
-        (None, _, _) | (Some('无'), None, _) | (Some('暂'), Some('无'), None)
-    )
+    crate::data::note_gives_reason(note)
 }
-
-/// Marks people write in a cell to say it is empty.
-const NO_CONTENT_MARKS: [char; 10] = ['/', '／', '\\', '-', '－', '—', '–', '.', '。', '、'];
 
 #[cfg(test)]
 mod tests {
@@ -885,14 +884,32 @@ mod tests {
             crate::source::did_you_mean_name("X全面", ["较全面", "不全面"]),
             None
         );
+        // The same name offered twice is one candidate, not a tie.
+        assert_eq!(
+            crate::source::did_you_mean_name("late_dys", ["late_days", "late_days"]),
+            Some("late_days")
+        );
     }
 
     #[test]
     fn a_blank_mark_is_no_reason() {
-        for blank in ["", "  ", "/", "／", "—", "——", "-", "无", " 暂无 ", "。"] {
+        for blank in [
+            "",
+            "  ",
+            "/",
+            "／",
+            "—",
+            "——",
+            "-",
+            "无",
+            " 暂无 ",
+            "。",
+            "同上",
+            "同上。",
+        ] {
             assert!(!says_something(blank), "{blank:?}");
         }
-        for words in ["未细化", "同上", "无三级指标", "/ 见附件"] {
+        for words in ["未细化", "无三级指标", "/ 见附件"] {
             assert!(says_something(words), "{words:?}");
         }
     }

@@ -250,7 +250,9 @@ fn named(w: &mut JsonWriter<'_>, values: &[(String, Value)], report: &Report<'_>
 }
 
 /// `computed_from`, when some named number was computed from cells: by
-/// name, the places it read (as `data` gives places).
+/// name, the engine's paths of the cells it read (each as `data` names a
+/// place by its `path`; the paths alone, so that tracing costs a report
+/// little).
 fn computed_from(
     w: &mut JsonWriter<'_>,
     computed: &[(String, Vec<crate::data::PlaceId>)],
@@ -264,30 +266,17 @@ fn computed_from(
     for (name, ids) in computed {
         w.data_key(name);
         w.open_array();
-        for p in report.places(ids) {
+        let mut ids = ids.clone();
+        ids.sort_unstable();
+        ids.dedup();
+        for id in ids {
             w.item();
-            w.open_object();
-            w.key("path");
-            w.string(&p.path);
-            w.key("document");
-            w.string(&p.document);
-            // A paragraph a number was found in is not repeated here: its
-            // path names it, and `data` quotes the phrase.
-            if !matches!(&p.value, Value::Text(t) if t.chars().count() > LONGEST_VALUE_REPEATED) {
-                w.key("value");
-                typed(w, &p.value, report);
-            }
-            w.key("source");
-            source(w, &p.source);
-            w.close_object();
+            w.string(&report.submission.path(id));
         }
         w.close_array();
     }
     w.close_object();
 }
-
-/// Longest text a `computed_from` place repeats as its value.
-const LONGEST_VALUE_REPEATED: usize = 40;
 
 /// The places of an explanation, each: the engine's path, the documents'
 /// words, the value, and where it is in the input file.

@@ -331,7 +331,7 @@ fn judged_words(n: &NodeOutcome, d: &crate::eval::outcome::Deduction) -> String 
         let Some(note) = j.note.as_deref().map(str::trim) else {
             continue;
         };
-        if note.is_empty() || REFERS_ELSEWHERE.contains(&note.trim_end_matches(['。', '.'])) {
+        if !crate::data::note_gives_reason(note) {
             continue;
         }
         let note = note.trim_end_matches(['。', '；', '，']);
@@ -348,9 +348,6 @@ fn judged_words(n: &NodeOutcome, d: &crate::eval::outcome::Deduction) -> String 
     }
     s
 }
-
-/// Notes that only refer to another row of a reviewer's worksheet.
-const REFERS_ELSEWHERE: [&str; 4] = ["同上", "同前", "同左", "见上"];
 
 /// Every node, parents first.
 fn walk<'o>(nodes: &'o [NodeOutcome], f: &mut impl FnMut(&'o NodeOutcome)) {

@@ -343,9 +343,14 @@ impl<'a> Report<'a> {
             Value::Record(r) => self.words(r.place).unwrap_or_else(|| computed_record(r)),
             // A computed ratio carries 28 digits: a reader is given four
             // decimals, marked as rounded (JSON keeps every digit).
-            Value::Num(n) if n.normalize().scale() > SHOWN_DECIMALS => {
-                format!("≈{}", n.round_dp(SHOWN_DECIMALS).normalize())
-            }
+            Value::Num(n) if n.normalize().scale() > SHOWN_DECIMALS => format!(
+                "≈{}",
+                n.round_dp_with_strategy(
+                    SHOWN_DECIMALS,
+                    rust_decimal::RoundingStrategy::MidpointAwayFromZero
+                )
+                .normalize()
+            ),
             Value::List(items) if items.iter().any(|v| matches!(v, Value::Record(_))) => items
                 .iter()
                 .map(|v| self.shown(v))
@@ -475,7 +480,13 @@ impl<'a> Report<'a> {
     /// was read from, each by its column's words and its value. Nothing
     /// for a number that is one cell as read (the cell says itself).
     pub fn derivation(&self, value: &Value, places: &[PlaceId]) -> Option<String> {
-        let views = self.places(places);
+        let ids: Vec<PlaceId> = distinct_places(places).collect();
+        // Only the cells named are resolved into words.
+        let views: Vec<PlaceView> = ids
+            .iter()
+            .take(MAX_CELLS_TRACED)
+            .filter_map(|id| self.place(*id))
+            .collect();
         if let ([one], Value::Num(n)) = (views.as_slice(), value) {
             if matches!(&one.value, Value::Num(m) if m == n) {
                 return None;
@@ -483,7 +494,6 @@ impl<'a> Report<'a> {
         }
         let parts: Vec<String> = views
             .iter()
-            .take(MAX_CELLS_TRACED)
             .map(|p| {
                 let column = p.document.rsplit(" · ").next().unwrap_or(&p.document);
                 match &p.value {
@@ -492,6 +502,8 @@ impl<'a> Report<'a> {
                     Value::Text(t) if t.chars().count() > LONGEST_TEXT_TRACED => {
                         format!("{column}中的文字")
                     }
+                    // The unit's own figure, as written.
+                    Value::Num(n) => format!("{column} {}", n.normalize()),
                     v => format!("{column} {}", shorten(&self.shown(v))),
                 }
             })
@@ -499,9 +511,12 @@ impl<'a> Report<'a> {
         if parts.is_empty() {
             return None;
         }
-        let more = match views.len() > MAX_CELLS_TRACED {
-            true => format!(" 等 {} 格", views.len()),
-            false => String::new(),
+        // The engine keeps a value's first `MAX_PLACES_KEPT` cells: at
+        // that many, there may have been more.
+        let more = match ids.len() {
+            n if n >= crate::eval::MAX_PLACES_KEPT => "等多格".to_string(),
+            n if n > MAX_CELLS_TRACED => format!(" 等 {n} 格"),
+            _ => String::new(),
         };
         Some(format!("（据 {}{more}）", parts.join("、")))
     }

@@ -396,10 +396,12 @@ fn write_material(
                     &f.head,
                 )?;
                 row += 1;
+                // Whole: it is spread over rows below, none over a cell's
+                // limit.
                 let shown = if text.trim().is_empty() {
                     "（报告中没有这一部分）".to_string()
                 } else {
-                    clip(text)
+                    text.clone()
                 };
                 // Over as many rows as it needs: a row is at most 409
                 // points high, and a cell shows no more than its row.
