@@ -984,13 +984,7 @@ fn a_package_s_own_review_is_said_to_count() {
         dir.join("a.toml"),
     )
     .expect("copy");
-    std::fs::write(
-        dir.join("r.toml"),
-        format!(
-            "format = 1\nkind = \"review\"\nreviewer = \"张三\"\n\n[[units]]\nunit = \"{EXAMPLE_UNIT}\"\nyear = 2022\nfocused = {{ score = 3 }}\n"
-        ),
-    )
-    .expect("write");
+    review_file(&dir, "focused = { score = 3 }");
     let run = jixiao(
         &dir,
         &["score", "--format", "json", "--reviews", "r.toml", "a.toml"],
@@ -1011,13 +1005,7 @@ fn a_package_s_own_review_is_said_to_count() {
 fn a_summary_row_not_scored_for_a_review_names_its_unit() {
     let dir = scratch("failed-row");
     std::fs::write(dir.join("a.toml"), without_review_of_example()).expect("write");
-    std::fs::write(
-        dir.join("r.toml"),
-        format!(
-            "format = 1\nkind = \"review\"\nreviewer = \"张三\"\n\n[[units]]\nunit = \"{EXAMPLE_UNIT}\"\nyear = 2022\nfocused = {{ score = 4 }}\n"
-        ),
-    )
-    .expect("write");
+    review_file(&dir, "focused = { score = 4 }");
     let run = jixiao(
         &dir,
         &["score", "--format", "csv", "--reviews", "r.toml", "a.toml"],
@@ -1086,4 +1074,15 @@ fn documents_in_the_wrong_place_are_named() {
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(dir.join("out.txt").exists());
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `dir/r.toml`: 张三's review file for the example unit, with `judgments`.
+fn review_file(dir: &Path, judgments: &str) {
+    std::fs::write(
+        dir.join("r.toml"),
+        format!(
+            "format = 1\nkind = \"review\"\nreviewer = \"张三\"\n\n[[units]]\nunit = \"{EXAMPLE_UNIT}\"\nyear = 2022\n{judgments}\n"
+        ),
+    )
+    .expect("write");
 }

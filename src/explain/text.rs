@@ -70,11 +70,7 @@ fn finding_problem(f: &Finding, report: &Report<'_>) -> Problem {
         .get(usize::from(f.span.file))
         .cloned()
         .unwrap_or_else(|| crate::source::SourceFile::new("?", ""));
-    let values: Vec<String> = f
-        .values
-        .iter()
-        .map(|(n, v)| report.named_traced(n, v, &f.computed_from))
-        .collect();
+    let values = traced(report, &f.values, &f.computed_from);
     let joined = values.join("，");
     let label = if !values.is_empty() {
         fit_label(&joined)
@@ -285,11 +281,7 @@ fn deduction_problem(node: &NodeOutcome, d: &Deduction, report: &Report<'_>) -> 
         .get(usize::from(d.span.file))
         .cloned()
         .unwrap_or_else(|| crate::source::SourceFile::new("?", ""));
-    let values: Vec<String> = d
-        .values
-        .iter()
-        .map(|(n, v)| report.named_traced(n, v, &d.computed_from))
-        .collect();
+    let values = traced(report, &d.values, &d.computed_from);
     let joined = values.join("，");
     let cut = fit_label(&joined) != joined;
     let label = match d.kind {
@@ -364,6 +356,18 @@ fn pending_problem(node: &NodeOutcome, rules: &RuleSet) -> Problem {
         .as_ref()
         .map(|s| format!("评分标准：{s}\n{}", super::report::HOW_TO_REVIEW));
     problem
+}
+
+/// Each named value as `name = value`, a computed number with its cells.
+fn traced(
+    report: &Report<'_>,
+    values: &[(String, crate::data::Value)],
+    computed_from: &[(String, Vec<crate::data::PlaceId>)],
+) -> Vec<String> {
+    values
+        .iter()
+        .map(|(n, v)| report.named_traced(n, v, computed_from))
+        .collect()
 }
 
 /// A further paragraph of a problem's help.
