@@ -46,6 +46,11 @@ pub struct Notice {
     pub closing: Option<String>,
     /// What to correct: (severity word, what and where).
     pub corrections: Vec<(String, String)>,
+    /// For reference (the rules' notes, `info`): what and where. Not
+    /// necessarily wrong, but the unit may want to check or explain it
+    /// (an adjusted budget without its reason, a self-score below the
+    /// formula's).
+    pub for_reference: Vec<String>,
 }
 
 impl Notice {
@@ -108,6 +113,12 @@ impl Notice {
                 ]);
             }
         });
+        let for_reference = report
+            .findings()
+            .iter()
+            .filter(|f| f.severity == Severity::Info && !f.about_reviews())
+            .map(|f| sentence(&with_places(&f.message, report, &f.places, &f.values)))
+            .collect();
         let corrections = report
             .findings()
             .iter()
@@ -137,6 +148,7 @@ impl Notice {
             lost,
             pending,
             corrections,
+            for_reference,
         }
     }
 
@@ -423,6 +435,12 @@ pub fn notice_text(report: &Report<'_>) -> String {
         lines.insert(0, corrections_lead(&n).to_string());
     }
     section(&mut out, heading, width, &lines);
+    if !n.for_reference.is_empty() {
+        let heading = format!("{}、{REFERENCE_HEADING}", next_part(heading));
+        let mut lines = numbered(&n.for_reference);
+        lines.insert(0, REFERENCE_LEAD.to_string());
+        section(&mut out, &heading, width, &lines);
+    }
     if let Some(closing) = &n.closing {
         wrap(&mut out, &format!("　　{closing}"), width, "");
     }
@@ -436,6 +454,31 @@ pub fn notice_text(report: &Report<'_>) -> String {
     let _ = writeln!(out, "{}{SIGNED_ON}", " ".repeat(date_pad));
     let _ = writeln!(out, "\n{ACKNOWLEDGEMENT}");
     out
+}
+
+/// The part after the corrections: what the unit may check or explain.
+const REFERENCE_HEADING: &str = "供参考";
+
+/// Said before the notes for reference: they cost nothing and may be right.
+const REFERENCE_LEAD: &str = "以下情况不扣分，也不一定有误，供核对；需要时请在材料中补充说明。";
+
+/// The part numbered after `part` (“二” or “三”, or a heading starting
+/// with one).
+fn next_part(part: &str) -> &'static str {
+    if part.starts_with('三') {
+        "四"
+    } else {
+        "三"
+    }
+}
+
+/// `1. …`, `2. …`.
+fn numbered(items: &[String]) -> Vec<String> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, t)| format!("{}. {t}", i + 1))
+        .collect()
 }
 
 /// The date line under the bureau's seal, filled in by hand when it signs.
@@ -576,6 +619,17 @@ pub fn notice_markdown(report: &Report<'_>) -> String {
     for l in correction_lines(&n) {
         let _ = writeln!(out, "{}\n", escape(&l));
     }
+    if !n.for_reference.is_empty() {
+        let part = next_part(corrections_part);
+        let _ = writeln!(
+            out,
+            "## {part}、{REFERENCE_HEADING}\n\n{}\n",
+            escape(REFERENCE_LEAD)
+        );
+        for l in numbered(&n.for_reference) {
+            let _ = writeln!(out, "{}\n", escape(&l));
+        }
+    }
     if let Some(closing) = &n.closing {
         let _ = writeln!(out, "{}\n", escape(closing));
     }
@@ -623,6 +677,18 @@ pub fn notice_html(report: &Report<'_>) -> String {
         let _ = writeln!(body, "<li>{}</li>", esc(text));
     }
     body.push_str("</ol>\n");
+    if !n.for_reference.is_empty() {
+        let _ = writeln!(
+            body,
+            "<h2>{}、{REFERENCE_HEADING}</h2>\n<p class=\"para\">{}</p>\n<ol class=\"items\">",
+            next_part(part),
+            esc(REFERENCE_LEAD)
+        );
+        for l in &n.for_reference {
+            let _ = writeln!(body, "<li>{}</li>", esc(l));
+        }
+        body.push_str("</ol>\n");
+    }
     if let Some(closing) = &n.closing {
         let _ = writeln!(body, "<p class=\"para\">{}</p>", esc(closing));
     }
