@@ -265,6 +265,14 @@ fn a_docx_scored_directly_names_word_rows_and_paragraphs() {
             "{path}: {places:#?}"
         );
     }
+    // What the import noted is part of the report, with its place.
+    assert_eq!(
+        json["import_notes"],
+        serde_json::json!([
+            "提示：附件5 考核评分表：区财政局的考核评分表不是单位报送的数据，已跳过",
+            "提示：附件2 部门整体支出绩效自评表，第2个表格第40行：这一行的标签是图片而不是文字，按位置认定为“总分”行"
+        ])
+    );
 }
 
 #[test]
@@ -506,9 +514,9 @@ fn odd_number_formats_are_read_exactly() {
         dash.place
     );
     assert!(
-        imported
-            .toml
-            .contains("# 警告：“约53万元”不是可识别的数字，未导入")
+        imported.toml.contains("不是可识别的数字，未导入"),
+        "{}",
+        imported.toml
     );
 }
 
@@ -600,7 +608,9 @@ fn stray_empty_rows_are_dropped_and_a_row_without_an_item_is_warned_about() {
     assert!(
         imported
             .toml
-            .contains("# 警告：这一行有数字，但没有项目名称，未导入")
+            .contains("第1个表格第18行：这一行有数字，但没有项目名称，未导入"),
+        "{}",
+        imported.toml
     );
 }
 

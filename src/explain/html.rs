@@ -298,6 +298,19 @@ impl Draw for Html {
         out.push_str("</div>\n");
     }
 
+    fn import_notes(&mut self, notes: &[String]) {
+        let out = &mut self.0;
+        let _ = writeln!(
+            out,
+            "<p class=\"label\">{}</p><ul class=\"values\">",
+            esc(super::report::IMPORT_NOTES_LEAD)
+        );
+        for n in notes {
+            let _ = writeln!(out, "<li>{}</li>", esc(n));
+        }
+        out.push_str("</ul>\n");
+    }
+
     fn findings(&mut self, report: &Report<'_>) {
         let out = &mut self.0;
         let all = report.findings();

@@ -104,6 +104,17 @@ fn outcome_object(w: &mut JsonWriter<'_>, report: &Report<'_>) {
         finding(w, f, report);
     }
     w.close_array();
+    // A package imported from Word: what the import noted, as it said it.
+    let notes = super::place::import_notes(report.submission);
+    if !notes.is_empty() {
+        w.key("import_notes");
+        w.open_array();
+        for n in &notes {
+            w.item();
+            w.string(n);
+        }
+        w.close_array();
+    }
     w.close_object();
 }
 

@@ -118,6 +118,15 @@ impl Draw for Markdown {
         rule_snippet(out, rules, node.span, node.span);
     }
 
+    fn import_notes(&mut self, notes: &[String]) {
+        let out = &mut self.0;
+        let _ = writeln!(out, "{}\n", escape(super::report::IMPORT_NOTES_LEAD));
+        for n in notes {
+            let _ = writeln!(out, "- {}", escape(n));
+        }
+        out.push('\n');
+    }
+
     fn findings(&mut self, report: &Report<'_>) {
         let out = &mut self.0;
         let all = report.findings();

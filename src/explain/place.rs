@@ -162,6 +162,25 @@ pub fn is_import_note(comment: &str) -> bool {
     })
 }
 
+/// What the import noted about a package, as its comments keep it
+/// (`提示：附件2 …，第2个表格第40行：这一行的标签是图片…`), in file order;
+/// nothing for a package not imported from Word.
+pub fn import_notes(submission: &Submission) -> Vec<String> {
+    let text: &str = &submission.source.text;
+    // Only what the importer wrote: its header is the file's first line.
+    if !text.starts_with(IMPORT_HEADER) {
+        return Vec::new();
+    }
+    text.lines()
+        .filter_map(|l| l.trim_start().strip_prefix("# "))
+        .filter(|c| is_import_note(c))
+        .map(str::to_string)
+        .collect()
+}
+
+/// How the importer's output begins (`import::write`).
+const IMPORT_HEADER: &str = "# 由 jixiao import 从";
+
 /// The words of `import::Level`, as the import's comments begin.
 const IMPORT_NOTE_WORDS: [&str; 3] = ["提示", "警告", "缺少"];
 

@@ -553,6 +553,8 @@ pub(crate) trait Draw {
     );
     /// The findings, by severity.
     fn findings(&mut self, report: &Report<'_>);
+    /// What the import from Word noted, one line each.
+    fn import_notes(&mut self, notes: &[String]);
 }
 
 /// Longest text of a cell quoted in a derivation.
@@ -625,7 +627,19 @@ pub(crate) fn lay_out(draw: &mut impl Draw, report: &Report<'_>) {
     }
     draw.heading(next(), "检查发现");
     draw.findings(report);
+    let notes = super::place::import_notes(report.submission);
+    if !notes.is_empty() {
+        draw.heading(next(), IMPORT_NOTES_HEADING);
+        draw.import_notes(&notes);
+    }
 }
+
+/// The part listing what the import from Word noted.
+pub const IMPORT_NOTES_HEADING: &str = "Word 材料导入说明";
+
+/// Said before the import's notes.
+pub const IMPORT_NOTES_LEAD: &str =
+    "材料由 Word 文件导入；以下是导入时发现的情况（“缺少”“警告”请对照 Word 原件核实）：";
 
 /// How a reviewer gives a pending criterion its score, in the bureau's words.
 pub const HOW_TO_REVIEW: &str =

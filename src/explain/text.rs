@@ -60,6 +60,18 @@ pub fn render_text(outcome: &Outcome, rules: &RuleSet, submission: &Submission) 
             .collect();
         out.push_str(&render(&findings));
     }
+    let notes = super::place::import_notes(submission);
+    if !notes.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}：{}",
+            super::report::IMPORT_NOTES_HEADING,
+            super::report::IMPORT_NOTES_LEAD
+        );
+        for n in &notes {
+            let _ = writeln!(out, "  {n}");
+        }
+    }
     out
 }
 

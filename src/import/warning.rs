@@ -78,7 +78,12 @@ impl Warning {
 
     /// One line for the output file's comments.
     pub fn comment(&self) -> String {
-        let mut s = format!("{}：{}", self.level.word(), self.message);
+        // With its place: reports of a package scored from Word list these
+        // lines (they never take one for where a block is).
+        let mut s = match self.place.is_empty() {
+            true => format!("{}：{}", self.level.word(), self.message),
+            false => format!("{}：{}：{}", self.level.word(), self.place, self.message),
+        };
         if let Some(h) = &self.help {
             s.push('（');
             s.push_str(h);
