@@ -224,7 +224,11 @@ fn an_undeclared_yuan_table_is_warned_about_with_both_figures() {
     // Imported as written, with the warning beside the block.
     let sub = load(&imported.toml);
     assert_eq!(text(&sub, "projects[0].funds.executed"), "550000.00");
-    assert!(imported.toml.contains("：“年度资金总额”一行与附件1"), "{}", imported.toml);
+    assert!(
+        imported.toml.contains("：“年度资金总额”一行与附件1"),
+        "{}",
+        imported.toml
+    );
 
     // Without a line of its own in 附件1: against the unit's whole total.
     let mut blocks = package();
