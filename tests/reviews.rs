@@ -1018,6 +1018,28 @@ fn a_summary_row_not_scored_for_a_review_names_its_unit() {
         run.stdout
     );
     assert!(row.contains("未能评分"), "{row}");
+    // The same for the package as the unit sent it, in Word.
+    std::fs::copy(Path::new(MANIFEST).join(DOCX), dir.join("w.docx")).expect("copy");
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--format",
+            "csv",
+            "--received-on",
+            "2023-06-14",
+            "--reviews",
+            "r.toml",
+            "w.docx",
+        ],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let row = run.stdout.lines().nth(1).unwrap_or_default().to_string();
+    assert!(
+        row.starts_with(&format!("1,{EXAMPLE_UNIT},w.docx,2022,")),
+        "{}",
+        run.stdout
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

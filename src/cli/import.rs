@@ -317,6 +317,13 @@ fn not_a_package(path: &Path) -> Option<Problem> {
     Some(Problem::plain(Code::IoBinary, format!("{} {what}", path.display())).with_help(help))
 }
 
+/// A Word package's imported text, its warnings not kept (they were said
+/// when it was scored): for naming the unit of a package not scored.
+pub(super) fn imported_text(path: &Path) -> Option<String> {
+    let (received_on, _) = SCORE_OPTIONS.get().cloned().unwrap_or_default();
+    import_docx(path, received_on).ok().map(|i| i.toml)
+}
+
 /// The received date is the only required value missing.
 fn only_date_missing(imported: &Imported) -> bool {
     let missing: Vec<Code> = imported

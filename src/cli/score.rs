@@ -798,7 +798,11 @@ fn indent(json: &str) -> String {
 /// the package itself sound).
 fn failed_row(path: &Path, file: String, problems: &[Problem]) -> SummaryRow {
     let row = SummaryRow::failed(file, problems);
-    let header = jixiao::files::read_text(path).ok().and_then(|text| {
+    let text = match super::import::is_docx(path) {
+        true => super::import::imported_text(path),
+        false => jixiao::files::read_text(path).ok(),
+    };
+    let header = text.and_then(|text| {
         jixiao::data::read_header(&jixiao::source::SourceFile::new(
             path.display().to_string(),
             text,
