@@ -315,27 +315,9 @@ fn unit_block(loader: &mut Loader<'_>, table: &Table<'_>, span: Span) -> Option<
     }
 }
 
-/// Does a reviewer's note give a reason? A cell holding only a blank mark
-/// (`/`, `—`) or only “无” does not, as the rules read such cells in the
-/// forms; nor does “同上”, which points at another row of the reviewer's
-/// worksheet and means nothing where the note is read (the unit's notice).
-pub fn note_gives_reason(note: &str) -> bool {
-    let trimmed = note.trim().trim_end_matches(['。', '.']);
-    if REFERS_ELSEWHERE.contains(&trimmed) {
-        return false;
-    }
-    // Looked at no further than the third character that is not a mark.
-    let mut words = note
-        .chars()
-        .filter(|c| !c.is_whitespace() && !NO_CONTENT_MARKS.contains(c));
-    !matches!(
-        (words.next(), words.next(), words.next()),
-        (None, _, _) | (Some('无'), None, _) | (Some('暂'), Some('无'), None)
-    )
+/// Does a reviewer's note hold words at all (not empty, not only marks
+/// such as `/` or `—`)? Whether the words give a reason is the rules'
+/// reading (`eval`).
+pub fn has_words(note: &str) -> bool {
+    note.chars().any(char::is_alphanumeric)
 }
-
-/// Marks people write in a cell to say it is empty.
-const NO_CONTENT_MARKS: [char; 10] = ['/', '／', '\\', '-', '－', '—', '–', '.', '。', '、'];
-
-/// Notes that only refer to another row of a reviewer's worksheet.
-const REFERS_ELSEWHERE: [&str; 4] = ["同上", "同前", "同左", "见上"];

@@ -202,7 +202,7 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
                 "这一行缺少单位、年度或编号".into(),
                 "评审表的单位、年度、编号三列由 jixiao review 填好，请不要改动或删除",
             ))
-        } else if tier.is_empty() && !super::note_gives_reason(&note) && is_empty(score_cell) {
+        } else if tier.is_empty() && !super::has_words(&note) && is_empty(score_cell) {
             // Not judged yet: the criterion waits (for another reviewer).
             let score_column = at_row.columns.get(2).map_or("H", String::as_str);
             reviews

@@ -13,6 +13,7 @@ mod index;
 pub mod outcome;
 pub mod quantity;
 mod review;
+pub(crate) use review::gives_reason;
 mod values;
 
 use crate::data::{Judgment, PlaceId, Submission, Value};

@@ -314,7 +314,7 @@ fn note_required(
     score: Decimal,
     problems: &mut Vec<Problem>,
 ) -> bool {
-    let has_note = has_note(j);
+    let has_note = has_note(rules, j);
     match rules.reviews.note_below_max {
         Some(rule) if score < node.max && !has_note => {
             problems.push(
@@ -357,7 +357,7 @@ fn shown(
         reviewer: j.reviewer.clone(),
         tier: tier.map(str::to_string),
         score: score.normalize(),
-        note: j.note.clone().filter(|n| says_something(n)),
+        note: j.note.clone().filter(|n| !n.trim().is_empty()),
         at: place_words(submission, j),
         in_submission: matches!(j.origin, Origin::Submission),
         reviewed_on: j.reviewed_on,
@@ -379,7 +379,7 @@ pub(super) fn apply_override(
     j: &Judgment,
     problems: &mut Vec<Problem>,
 ) -> Option<Accepted> {
-    if !has_note(j) {
+    if !has_note(rules, j) {
         problems.push(
             problem(
                 submission,
@@ -519,7 +519,7 @@ pub(super) fn apply_judgment(
         );
         return None;
     }
-    let has_note = has_note(j);
+    let has_note = has_note(rules, j);
     if tier.free && !has_note {
         problems.push(
             problem(
@@ -856,19 +856,35 @@ fn simplified(c: char) -> char {
     }
 }
 
-/// Does the judgment carry a note that says something?
-fn has_note(j: &Judgment) -> bool {
-    j.note.as_deref().is_some_and(says_something)
+/// Does the judgment carry a note that gives a reason?
+fn has_note(rules: &RuleSet, j: &Judgment) -> bool {
+    j.note.as_deref().is_some_and(|n| gives_reason(rules, n))
 }
 
-/// A note that gives a reason (see `data::note_gives_reason`).
-fn says_something(note: &str) -> bool {
-    crate::data::note_gives_reason(note)
+/// Does a reviewer's note give a reason? Not when it holds no words, or
+/// only what the rules read as a blank cell (`blank_marks`) or as “none”
+/// (`none_words`), as the forms' cells are read; nor “同上”, which points
+/// at another row of the worksheet and means nothing where the note is
+/// read (the unit's notice).
+pub(crate) fn gives_reason(rules: &RuleSet, note: &str) -> bool {
+    let note = note.trim().trim_end_matches(['。', '.']);
+    let listed = |param: &str| {
+        matches!(rules.param(param), Some(crate::data::Value::List(items))
+            if items.iter().any(|v| matches!(v, crate::data::Value::Text(t) if &**t == note)))
+    };
+    crate::data::has_words(note)
+        && !REFERS_ELSEWHERE.contains(&note)
+        && !listed("blank_marks")
+        && !listed("none_words")
 }
+
+/// Notes that only refer to another row of a reviewer's worksheet (the
+/// worksheet is the engine's own form, so its words are the engine's).
+const REFERS_ELSEWHERE: [&str; 4] = ["同上", "同前", "同左", "见上"];
 
 #[cfg(test)]
 mod tests {
-    use super::says_something;
+    use super::gives_reason;
 
     #[test]
     fn tiers_in_traditional_characters_are_the_rules_tiers() {
@@ -893,6 +909,8 @@ mod tests {
 
     #[test]
     fn a_blank_mark_is_no_reason() {
+        // The rules' own `blank_marks` and `none_words` say what a blank is.
+        let rules = crate::rules::builtin(2022).expect("the 2022 rules");
         for blank in [
             "",
             "  ",
@@ -907,10 +925,10 @@ mod tests {
             "同上",
             "同上。",
         ] {
-            assert!(!says_something(blank), "{blank:?}");
+            assert!(!gives_reason(&rules, blank), "{blank:?}");
         }
         for words in ["未细化", "无三级指标", "/ 见附件"] {
-            assert!(says_something(words), "{words:?}");
+            assert!(gives_reason(&rules, words), "{words:?}");
         }
     }
 }

@@ -98,7 +98,9 @@ impl Notice {
             }
             for d in &n.deductions {
                 let what = match d.kind {
-                    DeductionKind::Judged | DeductionKind::Override => judged_words(n, d),
+                    DeductionKind::Judged | DeductionKind::Override => {
+                        judged_words(report.rules, n, d)
+                    }
                     _ => with_places(&d.message, report, &d.places, &d.values),
                 };
                 lost.push([
@@ -318,7 +320,11 @@ fn context(chars: impl Iterator<Item = char>) -> Vec<char> {
 /// A judged deduction in the unit's words: who judged, not where the
 /// bureau keeps the judgment (its worksheet and cell, or review file and
 /// line, are the bureau's own records).
-fn judged_words(n: &NodeOutcome, d: &crate::eval::outcome::Deduction) -> String {
+fn judged_words(
+    rules: &crate::ir::RuleSet,
+    n: &NodeOutcome,
+    d: &crate::eval::outcome::Deduction,
+) -> String {
     let verb = match d.kind {
         DeductionKind::Override => "评审改判",
         _ => "评审判定",
@@ -343,7 +349,7 @@ fn judged_words(n: &NodeOutcome, d: &crate::eval::outcome::Deduction) -> String 
         let Some(note) = j.note.as_deref().map(str::trim) else {
             continue;
         };
-        if !crate::data::note_gives_reason(note) {
+        if !crate::eval::gives_reason(rules, note) {
             continue;
         }
         let note = note.trim_end_matches(['。', '；', '，']);
