@@ -205,8 +205,13 @@ fn imported_example_with_the_review_scores_95() {
     assert_eq!(json["score"], "95");
 }
 
+/// Scored straight from Word: pending (no reviews), and every place is the
+/// Word table and row (or report paragraph) the value came from: a row's
+/// own place is its row, not the row above; the total row's cells name
+/// their row; a report section's text names the paragraph it starts at,
+/// not a note of the import.
 #[test]
-fn a_docx_scores_directly_as_pending() {
+fn a_docx_scores_directly_as_pending_naming_word_rows_and_paragraphs() {
     let (code, stdout, stderr) = jixiao(&[
         "score",
         "--format",
@@ -220,24 +225,6 @@ fn a_docx_scores_directly_as_pending() {
     assert_eq!(json["status"], "pending");
     assert_eq!(json["score"], serde_json::Value::Null);
     assert_eq!(json["range"], serde_json::json!(["50", "100"]));
-}
-
-/// Scored straight from Word, every place is the Word table and row (or
-/// report paragraph) the value came from: a row's own place is its row,
-/// not the row above; the total row's cells name their row; a report
-/// section's text names the paragraph it starts at, not a note of the import.
-#[test]
-fn a_docx_scored_directly_names_word_rows_and_paragraphs() {
-    let (code, stdout, stderr) = jixiao(&[
-        "score",
-        "--format",
-        "json",
-        "--received-on",
-        "2023-06-14",
-        DOCX,
-    ]);
-    assert_eq!(code, 0, "{stderr}");
-    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     let mut places = std::collections::BTreeMap::new();
     for f in json["findings"].as_array().unwrap() {
         for d in f["data"].as_array().unwrap() {
