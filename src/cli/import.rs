@@ -51,24 +51,25 @@ fn report(path: &Path, imported: &Imported) -> String {
     out
 }
 
-/// Warnings of Word packages imported for `score` and `review`, kept until
-/// the command prints each file's output in input order (packages are
-/// imported in parallel; their warnings must not interleave).
-static IMPORT_WARNINGS: std::sync::Mutex<Vec<(PathBuf, String)>> =
+/// Notes about each input (a Word package's import warnings; what the
+/// screen must say of a scored unit), kept until the command prints that
+/// input's output: inputs are handled in parallel, and their notes must
+/// come out in input order, not interleaved.
+static INPUT_NOTES: std::sync::Mutex<Vec<(PathBuf, String)>> =
     std::sync::Mutex::new(Vec::new());
 
 /// Keep a note about one input (a line or more, each ending in a line
 /// break), printed with its import warnings before its output.
 pub(super) fn keep_note(path: &Path, note: String) {
-    IMPORT_WARNINGS
+    INPUT_NOTES
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .push((path.to_path_buf(), note));
 }
 
-/// The warnings kept for `path`, once.
-pub(super) fn take_warnings(path: &Path) -> String {
-    let mut kept = IMPORT_WARNINGS
+/// The notes kept for `path`, once.
+pub(super) fn take_notes(path: &Path) -> String {
+    let mut kept = INPUT_NOTES
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut out = String::new();
@@ -340,7 +341,7 @@ fn only_date_missing(imported: &Imported) -> bool {
 fn complete(path: &Path, imported: Imported) -> Result<String, Vec<Problem>> {
     let warnings = report(path, &imported);
     if !warnings.is_empty() {
-        IMPORT_WARNINGS
+        INPUT_NOTES
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .push((path.to_path_buf(), warnings));

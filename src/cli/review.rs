@@ -50,7 +50,7 @@ pub(super) fn run(rules_dir: Option<&Path>, out: &Path, inputs: &[PathBuf]) -> b
     let mut failed = 0;
     for (path, _) in &files {
         let result = load(path, fixed.as_ref(), &mut by_year);
-        note!("{}", super::import::take_warnings(path));
+        note!("{}", super::import::take_notes(path));
         match result {
             Ok(l) => loaded.push(l),
             Err(problems) => {

@@ -228,7 +228,7 @@ pub(super) fn run(
     let mut rows = Vec::new();
     let mut failures = Vec::new();
     for ((path, _), result) in files.iter().zip(results) {
-        note!("{}", super::import::take_warnings(path));
+        note!("{}", super::import::take_notes(path));
         match result {
             Ok(Piece::Report(r)) => reports.push(r),
             Ok(Piece::Row(row)) => rows.push(*row),
@@ -515,7 +515,7 @@ fn stream_reports(
             let Some((path, _)) = files.get(i) else {
                 return;
             };
-            note!("{}", super::import::take_warnings(path));
+            note!("{}", super::import::take_notes(path));
             let report = match result {
                 Ok(Piece::Report(r)) => r,
                 Ok(_) => return,
@@ -591,7 +591,7 @@ fn summarize(
         let Some((path, _)) = files.get(i) else {
             return;
         };
-        note!("{}", super::import::take_warnings(path));
+        note!("{}", super::import::take_notes(path));
         let row = match result {
             Ok(Piece::Row(row)) => *row,
             Ok(_) => return,
