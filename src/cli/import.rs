@@ -55,8 +55,7 @@ fn report(path: &Path, imported: &Imported) -> String {
 /// screen must say of a scored unit), kept until the command prints that
 /// input's output: inputs are handled in parallel, and their notes must
 /// come out in input order, not interleaved.
-static INPUT_NOTES: std::sync::Mutex<Vec<(PathBuf, String)>> =
-    std::sync::Mutex::new(Vec::new());
+static INPUT_NOTES: std::sync::Mutex<Vec<(PathBuf, String)>> = std::sync::Mutex::new(Vec::new());
 
 /// Keep a note about one input (a line or more, each ending in a line
 /// break), printed with its import warnings before its output.
