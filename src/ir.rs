@@ -8,6 +8,8 @@ use crate::data::schema::{Schema, Type};
 use crate::source::{SourceFile, Span};
 use rust_decimal::Decimal;
 
+pub mod typed;
+
 /// A compiled rules folder: one year's assessment sheet.
 #[derive(Debug)]
 pub struct RuleSet {
@@ -144,6 +146,9 @@ pub struct FunctionIr {
     /// scans text or calls another function (`written(r.name)` is asked by
     /// several criteria and checks of the same cell).
     pub remembered: bool,
+    /// Its body lowered to typed code, when every step of it can be (a
+    /// function over scalars and the parameters, as the cell tests are).
+    pub typed: Option<typed::TypedFn>,
 }
 
 /// Finding severities.

@@ -86,6 +86,7 @@ impl Checker {
                 params: slots,
                 remembered: body.costly(),
                 body,
+                typed: None,
             });
         }
     }

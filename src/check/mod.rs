@@ -7,6 +7,7 @@ use crate::diag::Code;
 mod checks;
 mod expr;
 mod functions;
+mod lower;
 mod schema;
 mod tree;
 
@@ -216,6 +217,7 @@ impl Checker {
         let header = self.check_sheet(&sheets);
         self.check_params(params);
         self.check_functions(&functions);
+        lower::lower_functions(&mut self.functions);
         self.declare_globals(lets);
         for i in 0..self.globals.len() {
             self.compile_global(i);

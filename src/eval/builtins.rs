@@ -216,26 +216,49 @@ fn split(text: &Value, separators: &Value) -> Value {
     };
     // Shortest first: the first that matches at a position is the cut.
     seps.sort_by_key(|s| s.len());
-    let mut starts = [false; 256];
-    for s in seps.iter() {
-        if let Some(first) = s.first().and_then(|b| starts.get_mut(usize::from(*b))) {
-            *first = true;
-        }
-    }
-    let bytes = text.as_bytes();
+    let starts = first_bytes(seps);
     let mut pieces = Vec::new();
-    let mut piece_start = 0;
-    let mut at = 0;
-    let push = |from: usize, to: usize, pieces: &mut Vec<Value>| {
-        let piece = text.get(from..to).unwrap_or("").trim();
-        if piece.is_empty() {
-            return;
-        }
+    cut(text, seps, &starts, |piece| {
         if piece.len() == text.len() {
             // No separator and nothing trimmed: the text itself, shared.
             pieces.push(Value::Text(Arc::clone(text)));
         } else {
             pieces.push(Value::text(piece));
+        }
+    });
+    Value::List(pieces.into())
+}
+
+/// The bytes separators start with, for `cut`.
+pub(crate) fn first_bytes<S: AsRef<[u8]>>(seps: &[S]) -> [bool; 256] {
+    let mut starts = [false; 256];
+    for s in seps {
+        if let Some(first) = s
+            .as_ref()
+            .first()
+            .and_then(|b| starts.get_mut(usize::from(*b)))
+        {
+            *first = true;
+        }
+    }
+    starts
+}
+
+/// `split`'s pieces of `text`, trimmed and not empty, handed to `push` in
+/// order. `seps`: not empty, shortest first; `starts`: their first bytes.
+pub(super) fn cut<'t, S: AsRef<[u8]>>(
+    text: &'t str,
+    seps: &[S],
+    starts: &[bool; 256],
+    mut push: impl FnMut(&'t str),
+) {
+    let bytes = text.as_bytes();
+    let mut piece_start = 0;
+    let mut at = 0;
+    let mut piece = |from: usize, to: usize| {
+        let piece = text.get(from..to).unwrap_or("").trim();
+        if !piece.is_empty() {
+            push(piece);
         }
     };
     while let Some(&b) = bytes.get(at) {
@@ -243,15 +266,14 @@ fn split(text: &Value, separators: &Value) -> Value {
         // character boundary.
         if starts.get(usize::from(b)).copied().unwrap_or(false) {
             let rest = bytes.get(at..).unwrap_or(&[]);
-            if let Some(sep) = seps.iter().find(|s| rest.starts_with(s)) {
-                push(piece_start, at, &mut pieces);
-                at += sep.len();
+            if let Some(sep) = seps.iter().find(|s| rest.starts_with(s.as_ref())) {
+                piece(piece_start, at);
+                at += sep.as_ref().len();
                 piece_start = at;
                 continue;
             }
         }
         at += 1;
     }
-    push(piece_start, bytes.len(), &mut pieces);
-    Value::List(pieces.into())
+    piece(piece_start, bytes.len());
 }

@@ -39,6 +39,9 @@ pub(crate) struct Env<'a> {
     summarising: bool,
     /// Look rows up by key (off only to test the lookups against a scan).
     pub(crate) indexing: bool,
+    /// Run rule functions lowered to typed code (off only to test them
+    /// against the interpreter).
+    pub(crate) typed: bool,
     /// Aggregates' lists grouped by key, by (aggregate, list) address.
     indexes: HashMap<(usize, usize), Entry>,
     /// `any` over key equalities read by a named value: what a scan reads,
@@ -106,6 +109,7 @@ impl<'a> Env<'a> {
             tracking: true,
             summarising: false,
             indexing: true,
+            typed: true,
             indexes: HashMap::default(),
             layers: HashMap::default(),
             memos: HashMap::default(),
@@ -456,6 +460,21 @@ impl<'a> Env<'a> {
             Some(_) => values.first().cloned(),
             None => None,
         };
+        // Typed code reads no places, as the body would not: its answer
+        // is remembered as the body's is.
+        if let Some(value) = function
+            .typed
+            .as_ref()
+            .filter(|_| self.typed)
+            .and_then(|code| super::typed::call(code, values))
+        {
+            if let Some(key) = key {
+                self.answers.insert(key, value.clone());
+            } else if let (Some(c), Some(one)) = (cell, kept) {
+                self.by_cell.insert(c, (one, value.clone()));
+            }
+            return Ok(value);
+        }
         // Arguments are all evaluated before any is bound, so a call
         // nested in another call's arguments cannot clobber them.
         for (slot, value) in function.params.iter().zip(values.iter_mut()) {

@@ -13,6 +13,7 @@ mod index;
 pub mod outcome;
 pub mod quantity;
 mod review;
+mod typed;
 pub(crate) use review::gives_reason;
 mod values;
 
@@ -105,6 +106,16 @@ impl EvalError {
         .with_help("检查这条规则在这份材料上的取值；需要时用 if … then … else 排除特殊情况")
     }
 }
+
+/// A typed node's value from its constant operands (`check::lower`).
+pub(crate) fn fold_typed(
+    code: &crate::ir::typed::TypedFn,
+    r: crate::ir::typed::Ref,
+) -> Option<Value> {
+    typed::fold(code, r)
+}
+
+pub(crate) use builtins::first_bytes;
 
 /// Evaluate a parameter's definition (no submission in scope).
 /// `slot_count`: the slots allocated so far (loop variables of aggregates

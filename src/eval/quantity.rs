@@ -215,6 +215,19 @@ fn read_quantity(cell: &str) -> Option<Quantity> {
 pub fn extract(text: &str, pattern: &str) -> Option<Decimal> {
     let pattern = half_width(pattern, false);
     let (before, after) = split_at_hole(&pattern)?;
+    extract_between(text, before, after)
+}
+
+/// An `extract` pattern as its two normalised parts around `{}`, read
+/// once for rules compiled to typed code; nothing without a `{}`.
+pub(crate) fn pattern_parts(pattern: &str) -> Option<(String, String)> {
+    let pattern = half_width(pattern, false);
+    let (before, after) = split_at_hole(&pattern)?;
+    Some((before.to_string(), after.to_string()))
+}
+
+/// The number between a normalised pattern's two parts.
+pub(crate) fn extract_between(text: &str, before: &str, after: &str) -> Option<Decimal> {
     // Fast path: a prefix without characters that have full-width forms
     // is searched in the text as it is, and only the few characters after
     // each match are normalised. Long report sections are not copied.

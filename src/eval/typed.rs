@@ -1,0 +1,640 @@
+//! Runs rule functions lowered to typed code (`ir::typed`). Values borrow
+//! the argument's text and the constants; a piece of a cell, a trimmed
+//! cell or a label is a slice, not a new text. Each step means what the
+//! interpreter (`eval::expr`, `eval::builtins`) gives the expression it was
+//! lowered from; where it would report an error (a division by zero with
+//! its places, an overflow, a pattern without `{}`) the typed code gives
+//! up and the interpreter answers.
+
+use super::builtins::{cut, has_text};
+use super::quantity::extract_between;
+use super::values::round;
+use crate::base::BinOp;
+use crate::data::Value;
+use crate::ir::Builtin;
+use crate::ir::typed::{Node, Ref, TypedFn};
+use rust_decimal::Decimal;
+use std::borrow::Cow;
+use std::sync::Arc;
+
+/// A value of typed code.
+#[derive(Clone, Debug)]
+pub(crate) enum V<'s> {
+    Blank,
+    Bool(bool),
+    Num(Decimal),
+    Text(Cow<'s, str>),
+    /// `split`'s pieces.
+    Pieces(Vec<Cow<'s, str>>),
+    /// A constant list.
+    Consts(&'s [Value]),
+}
+
+/// The interpreter must answer.
+#[derive(Debug)]
+pub(crate) struct GiveUp;
+
+type R<'s> = Result<V<'s>, GiveUp>;
+
+/// Values kept during a call without a heap block.
+const FEW_KEPT: usize = 16;
+
+/// The function's answer for its arguments, or nothing when the
+/// interpreter must give it.
+#[inline(never)]
+pub(crate) fn call(code: &TypedFn, args: &[Value]) -> Option<Value> {
+    let mut few: [V<'_>; 4] = [V::Blank, V::Blank, V::Blank, V::Blank];
+    let mut many = Vec::new();
+    let values: &mut [V<'_>] = if args.len() <= few.len() {
+        few.get_mut(..args.len())?
+    } else {
+        many.resize(args.len(), V::Blank);
+        &mut many
+    };
+    for (v, a) in values.iter_mut().zip(args) {
+        *v = match a {
+            Value::Absent => V::Blank,
+            Value::Bool(b) => V::Bool(*b),
+            Value::Num(n) => V::Num(*n),
+            Value::Text(t) => V::Text(Cow::Borrowed(t)),
+            _ => return None,
+        };
+    }
+    let mut run = Run::new(code, values);
+    let answer = run.eval(code.root).ok()?;
+    Some(to_value(answer, args))
+}
+
+/// A node's value with no arguments (its operands are constants), for
+/// folding when the rules are compiled: only scalars and lists of scalars.
+pub(crate) fn fold(code: &TypedFn, r: Ref) -> Option<Value> {
+    let mut run = Run {
+        code,
+        args: &[],
+        few: Default::default(),
+        many: Vec::new(),
+        keeping: false,
+    };
+    let v = run.eval(r).ok()?;
+    Some(to_value(v, &[]))
+}
+
+/// An answer as the interpreter's value. A text that is a whole argument
+/// is that argument, shared.
+fn to_value(v: V<'_>, args: &[Value]) -> Value {
+    match v {
+        V::Blank => Value::Absent,
+        V::Bool(b) => Value::Bool(b),
+        V::Num(n) => Value::Num(n),
+        V::Text(t) => text_value(&t, args),
+        V::Pieces(pieces) => Value::List(
+            pieces
+                .iter()
+                .map(|p| text_value(p, args))
+                .collect::<Vec<_>>()
+                .into(),
+        ),
+        V::Consts(items) => Value::List(items.into()),
+    }
+}
+
+fn text_value(t: &str, args: &[Value]) -> Value {
+    for a in args {
+        if let Value::Text(whole) = a {
+            if std::ptr::eq(whole.as_ptr(), t.as_ptr()) && whole.len() == t.len() {
+                return Value::Text(Arc::clone(whole));
+            }
+        }
+    }
+    Value::text(t)
+}
+
+struct Run<'c, 's> {
+    code: &'c TypedFn,
+    args: &'s [V<'s>],
+    few: [Option<V<'s>>; FEW_KEPT],
+    many: Vec<Option<V<'s>>>,
+    /// Keep shared nodes' values (off while folding constants).
+    keeping: bool,
+}
+
+impl<'c: 's, 's> Run<'c, 's> {
+    fn new(code: &'c TypedFn, args: &'s [V<'s>]) -> Self {
+        let mut many = Vec::new();
+        if usize::from(code.kept_count) > FEW_KEPT {
+            many.resize(usize::from(code.kept_count), None);
+        }
+        Run {
+            code,
+            args,
+            few: Default::default(),
+            many,
+            keeping: true,
+        }
+    }
+
+    fn kept_mut(&mut self, slot: usize) -> Option<&mut Option<V<'s>>> {
+        if self.many.is_empty() {
+            self.few.get_mut(slot)
+        } else {
+            self.many.get_mut(slot)
+        }
+    }
+
+    /// Node `r`'s value, computed once per call when it is shared.
+    fn eval(&mut self, r: Ref) -> R<'s> {
+        match self.code.kept_slot(r).filter(|_| self.keeping) {
+            Some(slot) => {
+                if let Some(Some(v)) = self.kept_mut(slot) {
+                    return Ok(v.clone());
+                }
+                let v = self.compute(r)?;
+                if let Some(place) = self.kept_mut(slot) {
+                    *place = Some(v.clone());
+                }
+                Ok(v)
+            }
+            None => self.compute(r),
+        }
+    }
+
+    /// Apply `f` to node `r`'s value, read in place when it is kept (a
+    /// list of pieces is not copied to be counted or indexed).
+    fn with<T>(&mut self, r: Ref, f: impl FnOnce(&V<'s>) -> T) -> Result<T, GiveUp> {
+        if let Some(slot) = self.code.kept_slot(r).filter(|_| self.keeping) {
+            if !matches!(self.kept_mut(slot), Some(Some(_))) {
+                let v = self.compute(r)?;
+                if let Some(place) = self.kept_mut(slot) {
+                    *place = Some(v);
+                }
+            }
+            if let Some(Some(v)) = self.kept_mut(slot) {
+                return Ok(f(v));
+            }
+        }
+        let v = self.compute(r)?;
+        Ok(f(&v))
+    }
+
+    fn test(&mut self, r: Ref) -> Result<bool, GiveUp> {
+        Ok(matches!(self.eval(r)?, V::Bool(true)))
+    }
+
+    fn compute(&mut self, r: Ref) -> R<'s> {
+        let code: &'c TypedFn = self.code;
+        let Some(node) = code.nodes.get(usize::from(r)) else {
+            return Err(GiveUp);
+        };
+        Ok(match node {
+            Node::Arg(i) => self.args.get(usize::from(*i)).cloned().ok_or(GiveUp)?,
+            Node::Const(i) => constant(code.consts.get(usize::from(*i)).ok_or(GiveUp)?)?,
+            Node::Not(a) => V::Bool(!self.test(*a)?),
+            Node::And(a, b) => V::Bool(self.test(*a)? && self.test(*b)?),
+            Node::Or(a, b) => V::Bool(self.test(*a)? || self.test(*b)?),
+            Node::Binary(op, a, b) => {
+                let x = self.eval(*a)?;
+                let y = self.eval(*b)?;
+                binary(*op, &x, &y)?
+            }
+            Node::Neg(a) => match self.eval(*a)? {
+                V::Num(n) => V::Num(-n),
+                _ => V::Blank,
+            },
+            Node::If(c, a, b) => {
+                if self.test(*c)? {
+                    self.eval(*a)?
+                } else {
+                    self.eval(*b)?
+                }
+            }
+            Node::Index(list, i) => {
+                let i = self.eval(*i)?;
+                self.with(*list, |list| index(list, &i))?
+            }
+            Node::Extract(text, pattern) => {
+                let (before, after) = code.patterns.get(usize::from(*pattern)).ok_or(GiveUp)?;
+                self.with(*text, |t| match t {
+                    V::Text(t) => extract_between(t, before, after).map_or(V::Blank, V::Num),
+                    _ => V::Blank,
+                })?
+            }
+            Node::Split(text, seps) => {
+                let seps = code.separators.get(usize::from(*seps)).ok_or(GiveUp)?;
+                match self.eval(*text)? {
+                    V::Text(Cow::Borrowed(t)) => {
+                        let mut pieces = Vec::new();
+                        cut(t, &seps.texts, &seps.starts, |p| {
+                            pieces.push(Cow::Borrowed(p));
+                        });
+                        V::Pieces(pieces)
+                    }
+                    V::Text(Cow::Owned(t)) => {
+                        let mut pieces = Vec::new();
+                        cut(&t, &seps.texts, &seps.starts, |p| {
+                            pieces.push(Cow::Owned(p.to_string()));
+                        });
+                        V::Pieces(pieces)
+                    }
+                    _ => V::Pieces(Vec::new()),
+                }
+            }
+            Node::Call(builtin, args) => self.builtin(*builtin, args)?,
+        })
+    }
+
+    fn builtin(&mut self, builtin: Builtin, args: &[Ref]) -> R<'s> {
+        let arg = |i: usize| args.get(i).copied().ok_or(GiveUp);
+        Ok(match builtin {
+            Builtin::Present => V::Bool(!matches!(self.eval(arg(0)?)?, V::Blank)),
+            Builtin::Default => match self.eval(arg(0)?)? {
+                V::Blank => self.eval(arg(1)?)?,
+                v => v,
+            },
+            Builtin::Trim => match self.eval(arg(0)?)? {
+                V::Text(Cow::Borrowed(t)) => V::Text(Cow::Borrowed(t.trim())),
+                V::Text(Cow::Owned(t)) => V::Text(Cow::Owned(t.trim().to_string())),
+                _ => V::Text(Cow::Borrowed("")),
+            },
+            Builtin::Len => self.with(arg(0)?, |v| match v {
+                V::Pieces(items) => V::Num(Decimal::from(items.len())),
+                V::Consts(items) => V::Num(Decimal::from(items.len())),
+                V::Text(t) => V::Num(Decimal::from(t.chars().count())),
+                _ => V::Num(Decimal::ZERO),
+            })?,
+            Builtin::Contains => {
+                let x = self.eval(arg(1)?)?;
+                self.with(arg(0)?, |a| match (a, &x) {
+                    (V::Text(t), V::Text(p)) => V::Bool(has_text(t, p)),
+                    (V::Pieces(items), x) => {
+                        V::Bool(items.iter().any(|i| equal(&V::Text(Cow::Borrowed(i)), x)))
+                    }
+                    (V::Consts(items), x) => V::Bool(
+                        items
+                            .iter()
+                            .any(|i| constant(i).is_ok_and(|i| equal(&i, x))),
+                    ),
+                    _ => V::Bool(false),
+                })?
+            }
+            Builtin::ContainsAny => {
+                let t = self.eval(arg(0)?)?;
+                self.with(arg(1)?, |words| match (&t, words) {
+                    (V::Text(t), V::Pieces(words)) => V::Bool(words.iter().any(|w| has_text(t, w))),
+                    (V::Text(t), V::Consts(words)) => V::Bool(
+                        words
+                            .iter()
+                            .any(|w| matches!(w, Value::Text(w) if has_text(t, w))),
+                    ),
+                    _ => V::Bool(false),
+                })?
+            }
+            Builtin::StartsWith => {
+                let t = self.eval(arg(0)?)?;
+                let p = self.eval(arg(1)?)?;
+                match (&t, &p) {
+                    (V::Text(t), V::Text(p)) => V::Bool(t.starts_with(&**p)),
+                    _ => V::Bool(false),
+                }
+            }
+            Builtin::Text => {
+                let v = self.eval(arg(0)?)?;
+                match v {
+                    V::Text(t) => V::Text(t),
+                    other => V::Text(Cow::Owned(display(&other))),
+                }
+            }
+            Builtin::Join => {
+                let sep = self.eval(arg(1)?)?;
+                let V::Text(sep) = sep else {
+                    return Ok(V::Text(Cow::Borrowed("")));
+                };
+                self.with(arg(0)?, |list| match list {
+                    V::Pieces(items) => V::Text(Cow::Owned(items.join(&*sep))),
+                    V::Consts(items) => V::Text(Cow::Owned(
+                        items
+                            .iter()
+                            .filter(|v| !matches!(v, Value::Absent))
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join(&sep),
+                    )),
+                    _ => V::Text(Cow::Borrowed("")),
+                })?
+            }
+            Builtin::Round => {
+                let n = self.eval(arg(0)?)?;
+                let dp = self.eval(arg(1)?)?;
+                match (n, dp) {
+                    (V::Num(n), V::Num(dp)) => {
+                        // A bad number of decimals is the interpreter's error.
+                        let dp = Some(dp)
+                            .filter(|d| d.fract().is_zero())
+                            .and_then(|d| u32::try_from(d).ok())
+                            .filter(|d| *d <= 28)
+                            .ok_or(GiveUp)?;
+                        V::Num(round(n, dp))
+                    }
+                    _ => V::Blank,
+                }
+            }
+            Builtin::Abs => match self.eval(arg(0)?)? {
+                V::Num(n) => V::Num(n.abs()),
+                _ => V::Blank,
+            },
+            Builtin::Min | Builtin::Max => {
+                let mut best: Option<Decimal> = None;
+                for a in args {
+                    if let V::Num(n) = self.eval(*a)? {
+                        best = Some(match best {
+                            Some(b) if (builtin == Builtin::Min) == (b <= n) => b,
+                            _ => n,
+                        });
+                    }
+                }
+                best.map_or(V::Blank, V::Num)
+            }
+            // Lowering makes these only with a constant pattern or
+            // separators (`Node::Extract`, `Node::Split`), and no others.
+            _ => return Err(GiveUp),
+        })
+    }
+}
+
+/// A constant as a value of typed code: scalars and lists only.
+fn constant(v: &Value) -> R<'_> {
+    Ok(match v {
+        Value::Absent => V::Blank,
+        Value::Bool(b) => V::Bool(*b),
+        Value::Num(n) => V::Num(*n),
+        Value::Text(t) => V::Text(Cow::Borrowed(t)),
+        Value::List(items) => V::Consts(items),
+        _ => return Err(GiveUp),
+    })
+}
+
+/// `a op b` for every operator but `and` and `or` (`eval::expr::apply`).
+fn binary<'s>(op: BinOp, x: &V<'s>, y: &V<'s>) -> R<'s> {
+    Ok(match op {
+        BinOp::Eq => V::Bool(equal(x, y)),
+        BinOp::Ne => V::Bool(!equal(x, y)),
+        BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+            let ord = match (x, y) {
+                (V::Num(p), V::Num(q)) => Some(p.cmp(q)),
+                (V::Text(p), V::Text(q)) => Some(p.cmp(q)),
+                _ => None,
+            };
+            V::Bool(ord.is_some_and(|o| match op {
+                BinOp::Lt => o.is_lt(),
+                BinOp::Le => o.is_le(),
+                BinOp::Gt => o.is_gt(),
+                _ => o.is_ge(),
+            }))
+        }
+        BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => match (x, y) {
+            // Overflow and division by zero are the interpreter's errors.
+            (V::Num(p), V::Num(q)) => V::Num(
+                match op {
+                    BinOp::Add => p.checked_add(*q),
+                    BinOp::Sub => p.checked_sub(*q),
+                    BinOp::Mul => p.checked_mul(*q),
+                    _ if q.is_zero() => None,
+                    _ => p.checked_div(*q),
+                }
+                .ok_or(GiveUp)?,
+            ),
+            (V::Text(p), V::Text(q)) if op == BinOp::Add => {
+                let mut joined = String::with_capacity(p.len() + q.len());
+                joined.push_str(p);
+                joined.push_str(q);
+                V::Text(Cow::Owned(joined))
+            }
+            _ => V::Blank,
+        },
+        BinOp::And | BinOp::Or => return Err(GiveUp),
+    })
+}
+
+/// Equality as `eval::values::equal` has it.
+fn equal(x: &V<'_>, y: &V<'_>) -> bool {
+    match (x, y) {
+        (V::Blank, V::Blank) => true,
+        (V::Bool(p), V::Bool(q)) => p == q,
+        (V::Num(p), V::Num(q)) => p == q,
+        (V::Text(p), V::Text(q)) => p == q,
+        (V::Pieces(_) | V::Consts(_), V::Pieces(_) | V::Consts(_)) => {
+            let (p, q) = (items(x), items(y));
+            p.len() == q.len() && p.iter().zip(&q).all(|(a, b)| equal(a, b))
+        }
+        _ => false,
+    }
+}
+
+/// A list's items (lists compared, rarely).
+fn items<'a>(v: &'a V<'_>) -> Vec<V<'a>> {
+    match v {
+        V::Pieces(items) => items.iter().map(|p| V::Text(Cow::Borrowed(p))).collect(),
+        V::Consts(items) => items
+            .iter()
+            .map(|i| constant(i).unwrap_or(V::Pieces(Vec::new())))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// `xs[i]` (`eval::expr::index_value`).
+fn index<'s>(list: &V<'s>, i: &V<'_>) -> V<'s> {
+    let V::Num(n) = i else {
+        return V::Blank;
+    };
+    if !n.fract().is_zero() {
+        return V::Blank;
+    }
+    let Ok(i) = usize::try_from(*n) else {
+        return V::Blank;
+    };
+    match list {
+        V::Pieces(items) => items.get(i).cloned().map_or(V::Blank, V::Text),
+        V::Consts(items) => items
+            .get(i)
+            .map_or(Ok(V::Blank), constant)
+            .unwrap_or(V::Blank),
+        _ => V::Blank,
+    }
+}
+
+/// `text(x)` of anything but a text, as `Value`'s display has it.
+fn display(v: &V<'_>) -> String {
+    match v {
+        V::Blank => Value::Absent.to_string(),
+        V::Bool(b) => Value::Bool(*b).to_string(),
+        V::Num(n) => Value::Num(*n).to_string(),
+        V::Text(t) => t.to_string(),
+        V::Pieces(items) if items.is_empty() => Value::List(Arc::from([])).to_string(),
+        V::Pieces(items) => items.join("、"),
+        V::Consts(items) => Value::List(Arc::from(*items)).to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Expr, ExprIr, RuleSet};
+    use proptest::prelude::*;
+
+    /// The interpreter's answer (no typed code, nothing remembered) and
+    /// the typed code's, for a function and arguments.
+    fn both(rules: &RuleSet, index: usize, args: &[Value]) -> (Option<Value>, Option<Value>) {
+        let root = Value::Absent;
+        let mut env =
+            super::super::expr::Env::new(&root, &rules.files, &rules.functions, rules.slot_count);
+        env.typed = false;
+        env.indexing = false;
+        let call = Expr {
+            kind: ExprIr::CallFunction(
+                index,
+                args.iter()
+                    .map(|a| Expr {
+                        kind: ExprIr::Const(a.clone()),
+                        span: Default::default(),
+                    })
+                    .collect(),
+            ),
+            span: Default::default(),
+        };
+        let interpreted = env.eval(&call, &mut Vec::new()).ok();
+        let typed = rules.functions[index]
+            .typed
+            .as_ref()
+            .and_then(|code| super::call(code, args));
+        (interpreted, typed)
+    }
+
+    fn rules(year: &str) -> RuleSet {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+        crate::rules::from_dir(&dir.join(year)).unwrap()
+    }
+
+    /// The 2022 rules, compiled once for every generated case.
+    fn rules_2022() -> &'static RuleSet {
+        static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+        RULES.get_or_init(|| rules("2022"))
+    }
+
+    /// Cells as units write them, and the shapes the cell tests tell apart.
+    const CELLS: &[&str] = &[
+        "",
+        " ",
+        "/",
+        " ／ ",
+        "\\",
+        "-",
+        "－",
+        "—",
+        "——",
+        "无",
+        " 暂无 ",
+        "指标",
+        "指标1",
+        "指标１",
+        "指标01",
+        "指标1.0",
+        "指标 1",
+        "指标1:",
+        "指标１：",
+        "指标1:/",
+        "指标1：—",
+        "指标1：无",
+        "指标1：暂无",
+        "指标1:指标2",
+        "指标1：培训人数",
+        "培训人数",
+        "≥95%",
+        "1085.09万元",
+        "１０%",
+        "100",
+        "0",
+        "：",
+        "::",
+        "指标1::",
+        "a:b:c",
+        "是",
+        "（空）",
+    ];
+
+    /// Every lowered function of both years' rules answers as its body
+    /// does, interpreted, on every cell above (and on pairs and triples
+    /// of them and of numbers, for functions of several arguments).
+    #[test]
+    fn lowered_functions_answer_as_interpreted() {
+        let numbers = ["0", "1", "-2.5", "10.00", "100", "0.333"];
+        let mut pool: Vec<Value> = CELLS.iter().map(|c| Value::text(c)).collect();
+        pool.extend(numbers.iter().map(|n| Value::Num(n.parse().unwrap())));
+        pool.push(Value::Absent);
+        for year in ["2022", "2023"] {
+            let rules = rules(year);
+            let mut lowered = Vec::new();
+            for (index, f) in rules.functions.iter().enumerate() {
+                if f.typed.is_none() {
+                    continue;
+                }
+                lowered.push(f.name.as_str());
+                let n = f.params.len();
+                let mut answered = 0;
+                let mut tried = 0;
+                // Every argument from the pool, the others cycling through it.
+                for (i, first) in pool.iter().enumerate() {
+                    for shift in 0..pool.len().min(if n > 1 { pool.len() } else { 1 }) {
+                        let args: Vec<Value> = (0..n)
+                            .map(|k| match k {
+                                0 => first.clone(),
+                                _ => pool[(i + shift * k) % pool.len()].clone(),
+                            })
+                            .collect();
+                        let (interpreted, typed) = both(&rules, index, &args);
+                        tried += 1;
+                        if let Some(t) = typed {
+                            answered += 1;
+                            assert_eq!(
+                                interpreted.map(|v| format!("{v:?}")),
+                                Some(format!("{t:?}")),
+                                "{year} {}({args:?})",
+                                f.name
+                            );
+                        }
+                    }
+                }
+                // The typed code gives up only where the interpreter
+                // reports an error (a division by zero).
+                assert!(
+                    answered * 10 >= tried * 9,
+                    "{year} {}: {answered} of {tried}",
+                    f.name
+                );
+            }
+            for name in ["is_label", "blank", "filled", "written", "blank_words"] {
+                assert!(
+                    lowered.contains(&name),
+                    "{year}: {name} is not lowered: {lowered:?}"
+                );
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+        /// Free-form cells made of the characters the cell tests look at.
+        #[test]
+        fn cell_tests_agree_on_any_cell(cell in "[指标无暂1１0０.:：/／\\-－— a]{0,12}") {
+            let rules = rules_2022();
+            for (index, f) in rules.functions.iter().enumerate() {
+                if f.typed.is_none() || f.params.len() != 1 {
+                    continue;
+                }
+                let (interpreted, typed) = both(rules, index, &[Value::text(&cell)]);
+                if let Some(t) = typed {
+                    prop_assert_eq!(interpreted.map(|v| format!("{v:?}")), Some(format!("{t:?}")), "{}({:?})", f.name, cell);
+                }
+            }
+        }
+    }
+}
