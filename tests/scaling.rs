@@ -583,7 +583,15 @@ fn lookups_by_key_answer_as_a_scan_does() {
             jixiao::score(rules, &submission).unwrap_or_else(|p| panic!("{what}: {p:?}"));
         let scanned =
             jixiao::score_scanning(rules, &submission).unwrap_or_else(|p| panic!("{what}: {p:?}"));
+        let interpreted = jixiao::score_interpreted(rules, &submission)
+            .unwrap_or_else(|p| panic!("{what}: {p:?}"));
         let (a, b) = (json(&looked_up), json(&scanned));
+        // The typed code of rule functions answers as the
+        // interpreter does.
+        assert!(
+            json(&interpreted) == a,
+            "{what}: the report differs with every rule function interpreted"
+        );
         if a != b {
             let line = a
                 .lines()

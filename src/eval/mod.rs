@@ -143,9 +143,25 @@ pub fn score_scanning(rules: &RuleSet, submission: &Submission) -> Result<Outcom
     outcome
 }
 
+/// Score as `score` does, but interpret every rule function instead of
+/// running the typed code it was lowered to (`ir::typed`): the reference
+/// the typed code is tested against. Not for use otherwise.
+#[doc(hidden)]
+pub fn score_interpreted(
+    rules: &RuleSet,
+    submission: &Submission,
+) -> Result<Outcome, Vec<Problem>> {
+    INTERPRETED.with(|s| s.set(true));
+    let outcome = score_with(rules, submission, false);
+    INTERPRETED.with(|s| s.set(false));
+    outcome
+}
+
 thread_local! {
     /// Set only by `score_scanning`, for the thread's one evaluation.
     static SCANNING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Set only by `score_interpreted`, for the thread's one evaluation.
+    static INTERPRETED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// Score one submission and evaluate the long texts (`show`) a reviewer
@@ -166,6 +182,7 @@ fn score_with(
         rules.slot_count,
     );
     env.indexing = !SCANNING.with(std::cell::Cell::get);
+    env.typed = !INTERPRETED.with(std::cell::Cell::get);
     let to_problem = |e: EvalError| {
         let file = file_of(rules, e.span);
         vec![e.into_problem(&file)]
