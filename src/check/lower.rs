@@ -19,6 +19,11 @@ const MAX_INLINE_DEPTH: usize = 8;
 /// Items of a constant list a loop is unrolled over, at most.
 const MAX_UNROLLED: usize = 64;
 
+/// Expressions a function's lowering may visit, at most: calls put inline
+/// within calls and loops unrolled within loops multiply, and a function
+/// past this is interpreted as it is written.
+const MAX_STEPS: usize = 100_000;
+
 /// Lower every function that can be.
 pub(super) fn lower_functions(functions: &mut [FunctionIr]) {
     let typed: Vec<Option<TypedFn>> = (0..functions.len())
@@ -38,7 +43,9 @@ fn lower_function(functions: &[FunctionIr], index: usize) -> Option<TypedFn> {
         const_ids: HashMap::new(),
         pattern_ids: HashMap::new(),
         separator_ids: HashMap::new(),
+        inlined: HashMap::new(),
         depth: 0,
+        steps: 0,
     };
     let mut scope = Vec::with_capacity(function.params.len());
     for (i, slot) in function.params.iter().enumerate() {
@@ -61,7 +68,11 @@ struct Lowerer<'f> {
     const_ids: HashMap<String, u16>,
     pattern_ids: HashMap<String, u16>,
     separator_ids: HashMap<Vec<String>, u16>,
+    /// Calls put inline, by function and argument nodes: the same call
+    /// is the same node.
+    inlined: HashMap<(usize, Vec<Ref>), Ref>,
     depth: usize,
+    steps: usize,
 }
 
 /// What the slots in scope stand for: function parameters and unrolled
@@ -70,6 +81,10 @@ type Scope = [(u32, Ref)];
 
 impl Lowerer<'_> {
     fn lower(&mut self, e: &Expr, scope: &Scope) -> Option<Ref> {
+        self.steps += 1;
+        if self.steps > MAX_STEPS {
+            return None;
+        }
         match &e.kind {
             ExprIr::Const(v) => self.constant(v),
             ExprIr::Slot(slot) => scope.iter().rev().find(|(s, _)| s == slot).map(|(_, r)| *r),
@@ -111,9 +126,14 @@ impl Lowerer<'_> {
                 for (slot, a) in callee.params.iter().zip(args) {
                     inner.push((*slot, self.lower(a, scope)?));
                 }
+                let key = (*index, inner.iter().map(|(_, r)| *r).collect());
+                if let Some(r) = self.inlined.get(&key) {
+                    return Some(*r);
+                }
                 self.depth += 1;
                 let body = self.lower(&callee.body, &inner);
                 self.depth -= 1;
+                self.inlined.insert(key, body?);
                 body
             }
             ExprIr::Aggregate {
@@ -415,4 +435,97 @@ fn keep_shared(code: &mut TypedFn) {
     }
     code.kept = kept;
     code.kept_count = count;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn e(kind: ExprIr) -> Expr {
+        Expr {
+            kind,
+            span: Default::default(),
+        }
+    }
+
+    fn function(name: &str, params: Vec<u32>, body: Expr) -> FunctionIr {
+        FunctionIr {
+            name: name.to_string(),
+            params,
+            body,
+            remembered: true,
+            typed: None,
+        }
+    }
+
+    /// `any(cell == l for l in [n texts])`
+    fn any_of(n: usize) -> FunctionIr {
+        let labels: Vec<Value> = (0..n).map(|i| Value::text(&format!("标签{i}"))).collect();
+        let body = e(ExprIr::Aggregate {
+            kind: AggKind::Any,
+            slot: 1,
+            list: Box::new(e(ExprIr::Const(Value::List(labels.into())))),
+            filter: None,
+            body: Some(Box::new(e(ExprIr::Binary(
+                BinOp::Eq,
+                Box::new(e(ExprIr::Slot(0))),
+                Box::new(e(ExprIr::Slot(1))),
+            )))),
+        });
+        function("any_of", vec![0], body)
+    }
+
+    #[test]
+    fn loops_over_long_constant_lists_are_interpreted() {
+        let mut functions = vec![any_of(MAX_UNROLLED), any_of(MAX_UNROLLED + 1)];
+        lower_functions(&mut functions);
+        assert!(functions[0].typed.is_some());
+        assert!(functions[1].typed.is_none());
+    }
+
+    /// `f_i(x) = f_{i+1}(x) and f_{i+1}(x + "。")`, `f_last(x) = x == "是"`:
+    /// every level doubles what is put inline.
+    fn chain(levels: usize) -> Vec<FunctionIr> {
+        let mut functions = Vec::new();
+        for i in 0..levels {
+            let call = |arg: Expr| e(ExprIr::CallFunction(i + 1, vec![arg]));
+            let slot = u32::try_from(i).unwrap();
+            let dotted = e(ExprIr::Binary(
+                BinOp::Add,
+                Box::new(e(ExprIr::Slot(slot))),
+                Box::new(e(ExprIr::Const(Value::text("。")))),
+            ));
+            let body = e(ExprIr::Binary(
+                BinOp::And,
+                Box::new(call(e(ExprIr::Slot(slot)))),
+                Box::new(call(dotted)),
+            ));
+            functions.push(function(&format!("f{i}"), vec![slot], body));
+        }
+        let last = u32::try_from(levels).unwrap();
+        functions.push(function(
+            "last",
+            vec![last],
+            e(ExprIr::Binary(
+                BinOp::Eq,
+                Box::new(e(ExprIr::Slot(last))),
+                Box::new(e(ExprIr::Const(Value::text("是")))),
+            )),
+        ));
+        functions
+    }
+
+    #[test]
+    fn calls_put_inline_are_bounded() {
+        let mut shallow = chain(MAX_INLINE_DEPTH - 1);
+        lower_functions(&mut shallow);
+        assert!(shallow[0].typed.is_some(), "within the depth");
+        let mut deep = chain(MAX_INLINE_DEPTH + 1);
+        let started = std::time::Instant::now();
+        lower_functions(&mut deep);
+        assert!(deep[0].typed.is_none(), "past the depth");
+        // The innermost functions are still lowered.
+        assert!(deep.last().unwrap().typed.is_some());
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
 }

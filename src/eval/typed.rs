@@ -37,7 +37,7 @@ pub(crate) struct GiveUp;
 type R<'s> = Result<V<'s>, GiveUp>;
 
 /// Values kept during a call without a heap block.
-const FEW_KEPT: usize = 16;
+const FEW_KEPT: usize = 8;
 
 /// The function's answer for its arguments, or nothing when the
 /// interpreter must give it.
