@@ -54,7 +54,7 @@ fn jixiao(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 }
 
 /// (name, file, text to find, its replacement); an empty find appends.
-const CASES: [(&str, &str, &str, &str); 19] = [
+const CASES: [(&str, &str, &str, &str); 22] = [
     (
         "tier-score-above-max",
         "sheet.jx",
@@ -164,6 +164,24 @@ const CASES: [(&str, &str, &str, &str); 19] = [
         "  criterion timeliness \"提交报告\" max 10 {\n    when true {",
     ),
     (
+        "parenthesis-left-open",
+        "sheet.jx",
+        "let late = max(0, days_between(deadline, received_on))",
+        "let late = max(0, days_between(deadline, received_on)",
+    ),
+    (
+        "parenthesis-too-many",
+        "sheet.jx",
+        "let late = max(0, days_between(deadline, received_on))",
+        "let late = max(0, days_between(deadline, received_on)))",
+    ),
+    (
+        "list-closed-by-a-parenthesis",
+        "sheet.jx",
+        "for c in self_checks where not c.done]",
+        "for c in self_checks where not c.done)",
+    ),
+    (
         "full-width-braces-in-a-message",
         "sheet.jx",
         "迟报 {late} 天",
@@ -199,6 +217,9 @@ fn slips_are_said_in_the_authors_terms() {
         "看不见的字符（U+200B）",
         "这一行的引号没有闭合",
         "没有对应的 `}`",
+        "这里的 `(` 没有对应的 `)`",
+        "多出的 `)`：前面没有与它成对的 `(`",
+        "这里应是 `]`，与第 24 行的 `[` 成对",
         "函数 `halve` 不能调用自己",
         "`late` 在下面才定义",
         "除数是 0",

@@ -139,6 +139,11 @@ pub(super) fn check_nesting(file: u16, text: &str) -> Result<(), ParseError> {
     // quote that opens it.)
     let mut in_comment = false;
     let mut escaped = false;
+    // A quote left open may swallow brackets: then the parser's message,
+    // pointing at that quote, says it better than a bracket's would.
+    let quotes_balanced = text
+        .lines()
+        .all(|l| l.split('#').next().unwrap_or("").matches('"').count() % 2 == 0);
     for (at, c) in text.char_indices() {
         if invisible(c) {
             return Err(ParseError::BadLiteral {
@@ -199,7 +204,16 @@ pub(super) fn check_nesting(file: u16, text: &str) -> Result<(), ParseError> {
                 }
             }
             ')' | ']' | '}' => {
-                open.pop();
+                let pair = open.pop();
+                if quotes_balanced {
+                    unpaired(text, pair, at, c).map_err(|(a, b, message, hint)| {
+                        ParseError::Syntax {
+                            message,
+                            span: span(a, b),
+                            hint,
+                        }
+                    })?;
+                }
             }
             _ => {}
         }
@@ -207,12 +221,22 @@ pub(super) fn check_nesting(file: u16, text: &str) -> Result<(), ParseError> {
             check_date_like(file, text, at)?;
         }
     }
+    // A bracket or parenthesis left open at the end is said where it opens.
+    if let Some((at, c)) = open
+        .last()
+        .copied()
+        .filter(|(_, c)| *c != '{' && quotes_balanced)
+    {
+        let close = if c == '(' { ')' } else { ']' };
+        return Err(ParseError::Syntax {
+            message: format!("这里的 `{c}` 没有对应的 `{close}`"),
+            span: span(at, at + 1),
+            hint: format!("括号要成对：在这个表达式结束的地方补上 {close}"),
+        });
+    }
     // A block left open is said where it opens — unless a quote left open
     // may have swallowed its `}` (a line with an odd number of quotes):
     // then the parser's message, pointing at that quote, says it better.
-    let quotes_balanced = text
-        .lines()
-        .all(|l| l.split('#').next().unwrap_or("").matches('"').count() % 2 == 0);
     if let Some((at, c)) = open
         .last()
         .copied()
@@ -226,6 +250,59 @@ pub(super) fn check_nesting(file: u16, text: &str) -> Result<(), ParseError> {
         });
     }
     Ok(())
+}
+
+/// A closing bracket and what it closed (`None`: nothing was open): the
+/// span, message and hint when they are not a pair. A `(` or `[` still
+/// open when its block's `}` comes was not closed (said where it opens);
+/// a `)` or `]` with nothing of its kind open is one too many.
+type Unpaired = (usize, usize, String, String);
+
+fn unpaired(
+    text: &str,
+    opened: Option<(usize, char)>,
+    at: usize,
+    close: char,
+) -> Result<(), Unpaired> {
+    let line = |at: usize| text.get(..at).map_or(0, |t| t.matches('\n').count()) + 1;
+    let open_of = |c: char| match c {
+        ')' => '(',
+        ']' => '[',
+        _ => '{',
+    };
+    let close_of = |c: char| match c {
+        '(' => ')',
+        '[' => ']',
+        _ => '}',
+    };
+    match opened {
+        Some((_, o)) if o == open_of(close) => Ok(()),
+        // A `}` too many is most often a block's `{` missing: the parser
+        // says where the `{` was expected.
+        None if close == '}' => Ok(()),
+        Some((o_at, o)) if close == '}' => Err((
+            o_at,
+            o_at + 1,
+            format!("这里的 `{o}` 没有对应的 `{}`", close_of(o)),
+            format!("括号要成对：在这个表达式结束的地方补上 {}", close_of(o)),
+        )),
+        Some((_, '{')) | None => Err((
+            at,
+            at + 1,
+            format!("多出的 `{close}`：前面没有与它成对的 `{}`", open_of(close)),
+            format!("删去它，或在该开始的地方补上 {}", open_of(close)),
+        )),
+        Some((o_at, o)) => Err((
+            at,
+            at + 1,
+            format!(
+                "这里应是 `{}`，与第 {} 行的 `{o}` 成对",
+                close_of(o),
+                line(o_at)
+            ),
+            "`(` 以 `)` 结束，`[` 以 `]` 结束".to_string(),
+        )),
+    }
 }
 
 /// Which `{` was left open, by the layout: the first whose line's
