@@ -341,10 +341,12 @@ fn pending_problem(node: &NodeOutcome, rules: &RuleSet) -> Problem {
         .get(usize::from(node.span.file))
         .cloned()
         .unwrap_or_else(|| crate::source::SourceFile::new("?", ""));
-    let hints: Vec<String> = node
+    // Hints go to the help, wrapped to the width, as under a judged
+    // criterion: a label under the rule line is one line however long.
+    let hints: String = node
         .hints
         .iter()
-        .map(|(l, v)| format!("{l}：{v}"))
+        .map(|(l, v)| format!("提示：{l}：{v}\n"))
         .collect();
     let mut problem = Problem::error(
         Heading::Title(node_heading(node)),
@@ -356,17 +358,13 @@ fn pending_problem(node: &NodeOutcome, rules: &RuleSet) -> Problem {
         ),
         &file,
         node.span,
-        if hints.is_empty() {
-            "需要评审评分".to_string()
-        } else {
-            hints.join("；")
-        },
+        "需要评审评分".to_string(),
     );
     problem.severity = Severity::Advice;
-    problem.help = node
-        .says
-        .as_ref()
-        .map(|s| format!("评分标准：{s}\n{}", super::report::HOW_TO_REVIEW));
+    problem.help = Some(match &node.says {
+        Some(s) => format!("评分标准：{s}\n{hints}{}", super::report::HOW_TO_REVIEW),
+        None => format!("{hints}{}", super::report::HOW_TO_REVIEW),
+    });
     problem
 }
 
