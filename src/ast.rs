@@ -295,6 +295,9 @@ pub struct FieldDecl {
     /// Its name in the forms (`"全年执行数"`), or a row's name with `{field}`
     /// holes for a list of records (`"{level1} / {level2} / {name}"`).
     pub label: Option<(String, Span)>,
+    /// For a list of records, the whole table's name in the forms
+    /// (`indicators: [indicator]? "绩效指标" "{level1} / …"`).
+    pub table: Option<(String, Span)>,
 }
 
 /// A type as written in a record.

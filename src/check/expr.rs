@@ -592,6 +592,7 @@ impl Checker {
                 optional: false,
                 one_of: None,
                 label: None,
+                table: None,
             });
         }
         // Literals with the same keys share one anonymous record type.

@@ -38,6 +38,7 @@ impl Checker {
                     optional: false,
                     one_of: None,
                     label: None,
+                    table: None,
                 })
                 .collect(),
             span: Span::default(),

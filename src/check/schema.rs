@@ -97,6 +97,7 @@ impl Checker {
                     optional: field.optional,
                     one_of: field.one_of.clone(),
                     label: field.label.as_ref().map(|(l, _)| l.clone()),
+                    table: field.table.as_ref().map(|(t, _)| t.clone()),
                 });
             }
             if let Some(record) = schema.records.get_mut(id) {
@@ -115,6 +116,20 @@ impl Checker {
                 continue;
             };
             for (field, ty) in decl.fields.iter().zip(&record.fields) {
+                if let Some((_, table_span)) = &field.table {
+                    if !matches!(ty.ty, Type::List(_)) {
+                        self.error_help(
+                            Code::RulesLabelField,
+                            format!(
+                                "字段 `{}` 写了两个名称，但它不是一组表格行",
+                                field.name.text
+                            ),
+                            *table_span,
+                            "多出的名称",
+                            Some("只有表格行的字段写两个名称：整张表的名称，和每一行的名称；这里只写一个".into()),
+                        );
+                    }
+                }
                 let Some((label, span)) = &field.label else {
                     continue;
                 };

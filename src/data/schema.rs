@@ -97,6 +97,8 @@ pub struct FieldType {
     /// Its name in the unit's forms; for a list of records, the name of one
     /// row with `{field}` holes (see `explain::place`).
     pub label: Option<String>,
+    /// For a list of records, the whole table's name in the forms.
+    pub table: Option<String>,
 }
 
 /// The `{field}` holes of a label, in order.

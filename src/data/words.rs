@@ -117,10 +117,13 @@ pub fn document_words(schema: &Schema, root: &Value, path: &str) -> String {
                 in_map = true;
                 record = None;
             }
-            // A whole table (`有 2,001 行`): its row template without the
-            // holes, or its key when nothing is left.
+            // A whole table (`有 2,001 行`): its name, else its row template
+            // without the holes, or its key when nothing is left.
             (Type::List(_), None) => {
-                let table = label.map(without_holes).unwrap_or_default();
+                let table = match field.and_then(|f| f.table.clone()) {
+                    Some(name) => name,
+                    None => label.map(without_holes).unwrap_or_default(),
+                };
                 words.push(if table.is_empty() { step.key } else { &table });
                 record = None;
             }

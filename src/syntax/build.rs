@@ -536,13 +536,20 @@ fn build_field_decl(b: &Builder, pair: Pair<Rule>) -> Result<FieldDecl> {
     let mut optional = false;
     let mut one_of = None;
     let mut label = None;
+    let mut table = None;
     for part in inner {
         match part.as_rule() {
             Rule::optional => optional = true,
             Rule::field_label => {
-                let span = b.span(&part);
-                let text = build_string(b, next(&mut part.into_inner(), "build_field_decl"))?;
-                label = Some((text, span));
+                let mut strings = Vec::new();
+                for s in part.into_inner() {
+                    let span = b.span(&s);
+                    strings.push((build_string(b, s)?, span));
+                }
+                // Two strings: the whole table's name, then a row's.
+                let row = strings.pop();
+                table = strings.pop();
+                label = row;
             }
             Rule::one_of => {
                 let list = next(&mut part.into_inner(), "build_field_decl");
@@ -571,6 +578,7 @@ fn build_field_decl(b: &Builder, pair: Pair<Rule>) -> Result<FieldDecl> {
         optional,
         one_of,
         label,
+        table,
     })
 }
 
