@@ -146,29 +146,40 @@ pub fn display_width(s: &str) -> usize {
         .sum()
 }
 
-/// Levenshtein distance in characters, for "did you mean" help.
+/// Edit distance in characters, for "did you mean" help: insertions,
+/// deletions, substitutions and two neighbours swapped (`dnoe` is one slip
+/// from `done`) each count one.
 pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row.first().copied().unwrap_or(0);
-        if let Some(first) = row.first_mut() {
+    // Three rows of the table: the one before the previous (for a swap),
+    // the previous and the current.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current: Vec<usize> = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        if let Some(first) = current.first_mut() {
             *first = i + 1;
         }
         for (j, cb) in b.iter().enumerate() {
-            let above = row.get(j + 1).copied().unwrap_or(usize::MAX);
-            let left = row.get(j).copied().unwrap_or(usize::MAX);
-            let cost = if ca == *cb { diagonal } else { diagonal + 1 };
-            let best = cost
-                .min(above.saturating_add(1))
-                .min(left.saturating_add(1));
-            diagonal = above;
-            if let Some(cell) = row.get_mut(j + 1) {
+            let at = |row: &[usize], k: usize| row.get(k).copied().unwrap_or(usize::MAX);
+            let substitution = at(&previous, j).saturating_add(usize::from(ca != cb));
+            let mut best = substitution
+                .min(at(&previous, j + 1).saturating_add(1))
+                .min(at(&current, j).saturating_add(1));
+            let swapped =
+                i > 0 && j > 0 && a.get(i - 1) == Some(cb) && b.get(j - 1) == Some(ca) && ca != cb;
+            if swapped {
+                best = best.min(at(&before, j - 1).saturating_add(1));
+            }
+            if let Some(cell) = current.get_mut(j + 1) {
                 *cell = best;
             }
         }
+        std::mem::swap(&mut before, &mut previous);
+        std::mem::swap(&mut previous, &mut current);
     }
-    row.last().copied().unwrap_or(0)
+    previous.last().copied().unwrap_or(0)
 }
 
 /// The closest of `candidates` to `name`, if it is close enough to be a typo.
@@ -199,5 +210,24 @@ pub fn did_you_mean_name<'a>(
         [(d, c), (e, _), ..] if d < e => Some(c),
         [(_, c)] => Some(c),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_letters_swapped_are_one_slip() {
+        assert_eq!(edit_distance("dnoe", "done"), 1);
+        assert_eq!(edit_distance("recieved_on", "received_on"), 1);
+        assert_eq!(edit_distance("done", "done"), 0);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("较全面", "不全面"), 1);
+        assert_eq!(edit_distance("abc", "ca"), 3);
+        assert_eq!(
+            did_you_mean_name("dnoe", ["unit", "duty", "done"]),
+            Some("done")
+        );
     }
 }

@@ -54,7 +54,7 @@ fn jixiao(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 }
 
 /// (name, file, text to find, its replacement); an empty find appends.
-const CASES: [(&str, &str, &str, &str); 22] = [
+const CASES: [(&str, &str, &str, &str); 24] = [
     (
         "tier-score-above-max",
         "sheet.jx",
@@ -182,6 +182,18 @@ const CASES: [(&str, &str, &str, &str); 22] = [
         "for c in self_checks where not c.done)",
     ),
     (
+        "field-letters-swapped",
+        "sheet.jx",
+        "let undone = count(c in self_checks where not c.done)",
+        "let undone = count(c in self_checks where not c.dnoe)",
+    ),
+    (
+        "field-by-its-words-in-the-form",
+        "sheet.jx",
+        "let undone = count(c in self_checks where not c.done)",
+        "let undone = count(c in self_checks where not c.是否完成)",
+    ),
+    (
         "full-width-braces-in-a-message",
         "sheet.jx",
         "迟报 {late} 天",
@@ -218,6 +230,7 @@ fn slips_are_said_in_the_authors_terms() {
         "这一行的引号没有闭合",
         "没有对应的 `}`",
         "这里的 `(` 没有对应的 `)`",
+        "您是不是想写 `done`（是否完成）？",
         "多出的 `)`：前面没有与它成对的 `(`",
         "这里应是 `]`，与第 24 行的 `[` 成对",
         "函数 `halve` 不能调用自己",

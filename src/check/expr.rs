@@ -394,21 +394,32 @@ impl Checker {
                 )
             }
             None => {
-                let help = did_you_mean(
-                    &field.text,
-                    record_type.fields.iter().map(|f| f.name.as_str()),
-                )
-                .or_else(|| {
-                    Some(format!(
+                let fields = &record_type.fields;
+                // A field named by its words in the forms (`r.分值`), or a
+                // slip of its key; else every field with its words.
+                let by_words = fields
+                    .iter()
+                    .find(|f| field_words(f).as_deref() == Some(field.text.as_str()));
+                let near = by_words.or_else(|| {
+                    crate::source::did_you_mean_name(
+                        &field.text,
+                        fields.iter().map(|f| f.name.as_str()),
+                    )
+                    .and_then(|n| fields.iter().find(|f| f.name == n))
+                });
+                let help = Some(match near {
+                    Some(f) => format!(
+                        "您是不是想写 `{}`{}？",
+                        f.name,
+                        field_words(f)
+                            .map(|w| format!("（{w}）"))
+                            .unwrap_or_default()
+                    ),
+                    None => format!(
                         "`{}` 的字段有：{}",
                         record_type.name,
-                        record_type
-                            .fields
-                            .iter()
-                            .map(|f| f.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join("、")
-                    ))
+                        fields.iter().map(with_words).collect::<Vec<_>>().join("、")
+                    ),
                 });
                 self.error_help(
                     Code::RulesUnknownField,
@@ -955,5 +966,24 @@ impl Checker {
             span,
             Type::List(Box::new(elem)),
         )
+    }
+}
+
+/// A field's words in the forms: its name, or for a table of rows the
+/// table's name (a row's name has `{…}` holes).
+fn field_words(f: &crate::data::schema::FieldType) -> Option<String> {
+    f.table.clone().or_else(|| {
+        f.label
+            .as_ref()
+            .filter(|l| crate::data::schema::label_holes(l).is_empty())
+            .cloned()
+    })
+}
+
+/// `name（全年执行数）`: a field's key with its words, for help.
+fn with_words(f: &crate::data::schema::FieldType) -> String {
+    match field_words(f) {
+        Some(words) => format!("{}（{words}）", f.name),
+        None => f.name.clone(),
     }
 }
