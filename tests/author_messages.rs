@@ -54,7 +54,7 @@ fn jixiao(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 }
 
 /// (name, file, text to find, its replacement); an empty find appends.
-const CASES: [(&str, &str, &str, &str); 24] = [
+const CASES: [(&str, &str, &str, &str); 27] = [
     (
         "tier-score-above-max",
         "sheet.jx",
@@ -194,6 +194,24 @@ const CASES: [(&str, &str, &str, &str); 24] = [
         "let undone = count(c in self_checks where not c.是否完成)",
     ),
     (
+        "one-equals-sign-to-compare",
+        "sheet.jx",
+        "deduct 1 when own_check_missing because",
+        "deduct 1 when own_check_missing = true because",
+    ),
+    (
+        "not-equal-written-as-in-a-spreadsheet",
+        "sheet.jx",
+        "let undone = count(c in self_checks where not c.done)",
+        "let undone = count(c in self_checks where c.unit <> \"本单位\")",
+    ),
+    (
+        "count-without-naming-the-row",
+        "sheet.jx",
+        "let undone = count(c in self_checks where not c.done)",
+        "let undone = count(self_checks.done)",
+    ),
+    (
         "full-width-braces-in-a-message",
         "sheet.jx",
         "迟报 {late} 天",
@@ -231,6 +249,9 @@ fn slips_are_said_in_the_authors_terms() {
         "没有对应的 `}`",
         "这里的 `(` 没有对应的 `)`",
         "您是不是想写 `done`（是否完成）？",
+        "比较两个值是否相等写成 `==`",
+        "“不等于”写成 `!=`",
+        "聚合先给每一行起个名字",
         "多出的 `)`：前面没有与它成对的 `(`",
         "这里应是 `]`，与第 24 行的 `[` 成对",
         "函数 `halve` 不能调用自己",

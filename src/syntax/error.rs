@@ -525,15 +525,36 @@ pub(super) fn from_pest(file: u16, text: &str, e: &pest::error::Error<Rule>) -> 
         _ if swallowed_because(text, at, &words) => {
             "`because` 前面少了分数或条件：这里的 `because` 被读成了一个名称".to_string()
         }
+        // `a = b` where a comparison was meant.
+        _ if single_equals(text, at) && words.iter().any(|w| w == "`==`") => {
+            "比较两个值是否相等写成 `==`（两个等号）；一个 `=` 只用在 let 和 param 的定义中"
+                .to_string()
+        }
+        // `a <> b`: the parser read `<` and wanted a value at `>`.
+        _ if at > 0 && text.get(at - 1..).is_some_and(|r| r.starts_with("<>")) => {
+            "“不等于”写成 `!=`".to_string()
+        }
         _ => format!(
             "这里应为 {}，实际是 {found}",
             in_kinds(&words).join("，或 ")
         ),
     };
+    // `count(p.indicators)`: an aggregate's item is named first.
+    let only_in = words.len() == 1 && words.first().is_some_and(|w| w == "`in`");
     let mut hint = kind_hint(&words).map_or_else(
         || "对照 docs/语言参考.md 检查这一行的写法；常见原因是少了引号、括号或关键字".to_string(),
         str::to_string,
     );
+    let not_equal = at > 0 && text.get(at - 1..).is_some_and(|r| r.starts_with("<>"));
+    let equals = single_equals(text, at) && words.iter().any(|w| w == "`==`");
+    if not_equal {
+        hint = "把 <> 改成 !=，如 c.unit != \"本单位\"".to_string();
+    } else if equals {
+        hint = "把 = 改成 ==，如 when late == 0".to_string();
+    }
+    if only_in {
+        hint = "聚合先给每一行起个名字：count(r in p.indicators)、count(r in p.indicators where 条件)、sum(r.weight for r in p.indicators)".to_string();
+    }
     if matches!(&e.variant, pest::error::ErrorVariant::CustomError { message } if message.contains("call limit"))
     {
         hint = "检查方括号、圆括号是否成对；把层层嵌套的表达式拆成几个 let 命名值".to_string();
@@ -544,11 +565,18 @@ pub(super) fn from_pest(file: u16, text: &str, e: &pest::error::Error<Rule>) -> 
             hint: format!("在文字结尾补上 \"（解析器在后面 {found} 处才发现问题）"),
         };
     }
+    let start = if not_equal { at - 1 } else { at };
     ParseError::Syntax {
         message,
-        span: Span::new(file, at..end).source_span(),
+        span: Span::new(file, start..end).source_span(),
         hint,
     }
+}
+
+/// A lone `=` at `at` (not `==`, `!=`, `<=`, `>=`).
+fn single_equals(text: &str, at: usize) -> bool {
+    let rest = text.get(at..).unwrap_or("");
+    rest.starts_with('=') && !rest.starts_with("==")
 }
 
 /// Tokens that can begin a value: when pest lists them all, the place
