@@ -265,7 +265,12 @@ fn help_pages_are_in_chinese() {
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     let top = run(&["--help"]);
-    for words in ["用法：jixiao <命令>", "命令:", "显示这份说明", "显示版本号"] {
+    for words in [
+        "用法：jixiao <命令>",
+        "命令：",
+        "显示这份说明",
+        "显示版本号",
+    ] {
         assert!(top.contains(words), "{words:?} in:\n{top}");
     }
     for command in ["score", "review", "import", "diff", "fmt", "test", "check"] {
@@ -276,6 +281,7 @@ fn help_pages_are_in_chinese() {
             "Arguments",
             "Print help",
             "Possible values",
+            "[OPTIONS]",
         ] {
             assert!(
                 !page.contains(english),
@@ -309,4 +315,20 @@ fn usage_errors_are_in_chinese() {
     for english in ["error:", "Usage", "tip:", "For more information"] {
         assert!(!stderr.contains(english), "{english:?} in:\n{stderr}");
     }
+}
+
+#[test]
+fn rules_option_where_a_command_reads_its_files_directly_is_explained() {
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["fmt", "--rules", "rules/2022"])
+        .output()
+        .expect("run jixiao");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "fmt 不用 --rules：它读的文件或目录直接写在命令后面（如 jixiao fmt rules/2024）"
+        ),
+        "{stderr}"
+    );
 }

@@ -66,7 +66,21 @@ pub fn parse<T: clap::Parser + clap::CommandFactory + clap::FromArgMatches>() ->
         Err(e) => match e.kind() {
             ErrorKind::DisplayHelp
             | ErrorKind::DisplayVersion
-            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => e.exit(),
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                // clap's usage line says `[OPTIONS]` whatever the headings.
+                let mut page = e.render().to_string().replace("[OPTIONS]", "[选项]");
+                for heading in ["命令", "选项", "参数"] {
+                    page = page.replace(&format!("\n{heading}:\n"), &format!("\n{heading}：\n"));
+                }
+                match e.use_stderr() {
+                    true => note!("{page}"),
+                    false => {
+                        use std::io::Write as _;
+                        let _ = write!(std::io::stdout(), "{page}");
+                    }
+                }
+                std::process::exit(e.exit_code())
+            }
             kind => {
                 let commands: Vec<String> = T::command()
                     .get_subcommands()
@@ -77,8 +91,20 @@ pub fn parse<T: clap::Parser + clap::CommandFactory + clap::FromArgMatches>() ->
                         .find_subcommand(&name)
                         .is_some_and(|c| c.get_arguments().any(|a| a.get_id() == "rules"))
                 });
+                let rules_not_taken = kind == ErrorKind::UnknownArgument
+                    && !takes_rules
+                    && matches!(
+                        e.get(clap::error::ContextKind::InvalidArg),
+                        Some(clap::error::ContextValue::String(a)) if a.starts_with("--rules")
+                    );
                 let words = match stray_value(&e) {
                     Some(value) => stray_words(&value, takes_rules),
+                    None if rules_not_taken => {
+                        let name = std::env::args().nth(1).unwrap_or_default();
+                        format!(
+                            "{name} 不用 --rules：它读的文件或目录直接写在命令后面（如 jixiao {name} rules/2024）"
+                        )
+                    }
                     None => kind_words(kind, &commands),
                 };
                 noteln!("用法错误：{words}");

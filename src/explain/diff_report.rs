@@ -11,10 +11,14 @@ use std::path::Path;
 /// Changed lines shown per edit in the text output.
 const MAX_HUNK_LINES: usize = 6;
 
+/// A change of points, signed: `+2`, `−3` (the minus sign deductions are
+/// written with, not a hyphen).
 fn signed(d: rust_decimal::Decimal) -> String {
     let n = d.normalize();
     if n > rust_decimal::Decimal::ZERO {
         format!("+{n}")
+    } else if n < rust_decimal::Decimal::ZERO {
+        format!("−{}", n.abs())
     } else {
         n.to_string()
     }
@@ -323,5 +327,18 @@ fn change_words(c: &CriterionChange) -> (String, String) {
             format!("{new}（满分 {}）", b.normalize()),
         ),
         _ => (old, new),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::signed;
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn changes_are_signed_with_the_minus_sign_of_deductions() {
+        assert_eq!(signed(Decimal::new(-3, 0)), "−3");
+        assert_eq!(signed(Decimal::new(25, 1)), "+2.5");
+        assert_eq!(signed(Decimal::ZERO), "0");
     }
 }
