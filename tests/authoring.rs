@@ -426,3 +426,36 @@ fn rule_change_2022_to_2023() {
         String::from_utf8_lossy(&md.stdout)
     );
 }
+
+#[test]
+fn diff_counts_what_it_compared_and_names_what_it_could_not() {
+    // The rule tests' folder holds a case whose key is misspelt: it cannot
+    // be read under either rule folder.
+    let out = jixiao(&[
+        "diff",
+        "--old",
+        "rules/2022",
+        "--new",
+        "rules/2022",
+        "rules/2022/tests",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let cases = std::fs::read_dir(root().join("rules/2022/tests"))
+        .expect("tests")
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "toml"))
+        })
+        .count();
+    assert!(
+        text.contains(&format!("共 {} 个单位", cases - 1)),
+        "{cases} cases:\n{text}"
+    );
+    assert!(
+        text.contains(
+            "另有 1 份材料未能比较，不在上面的统计中（原因见错误输出）：rules/2022/tests/misspelt-key.toml"
+        ),
+        "{text}"
+    );
+}

@@ -49,6 +49,7 @@ pub(super) fn run(
             }
         };
     super::output::protect(&paths);
+    let mut failed = Vec::new();
     for path in paths {
         match diff_one(&path, &old, &new, &changes) {
             Ok(d) => diffs.push((path.display().to_string(), d)),
@@ -56,16 +57,32 @@ pub(super) fn run(
                 ok = false;
                 note!("{}", render(&problems));
                 noteln!("{}：未能比较", path.display());
+                failed.push(path.display().to_string());
             }
         }
     }
     let units: Vec<UnitDiff> = diffs.iter().map(|(_, d)| d.clone()).collect();
     let summary = summarize(&units);
-    let text = match format {
+    let mut text = match format {
         DiffFormat::Text => jixiao::explain::diff_text(&diffs, &summary, old_dir, new_dir),
         DiffFormat::Markdown => jixiao::explain::diff_markdown(&diffs, &summary, old_dir, new_dir),
         DiffFormat::Json => jixiao::explain::diff_json(&diffs, &summary),
     };
+    // The count above is of the units compared: a file that could be read
+    // under neither rule folder is said where the count is read, not only
+    // among the errors.
+    if !failed.is_empty() && format != DiffFormat::Json {
+        let line = format!(
+            "另有 {} 份材料未能比较，不在上面的统计中（原因见错误输出）：{}",
+            failed.len(),
+            failed.join("、")
+        );
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str(&line);
+        text.push('\n');
+    }
     if let Err(e) = emit(output, &text) {
         noteln!("{e}");
         return false;
