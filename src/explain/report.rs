@@ -499,8 +499,11 @@ impl<'a> Report<'a> {
                 match &p.value {
                     // A number found in a paragraph: the paragraph is named,
                     // not quoted (the evidence below quotes its phrase).
+                    Value::Text(t) if is_paragraph(t) => format!("{column}中的文字"),
+                    // A long cell (a 三级指标's name): its beginning, quoted.
                     Value::Text(t) if t.chars().count() > LONGEST_TEXT_TRACED => {
-                        format!("{column}中的文字")
+                        let start: String = t.trim().chars().take(LONGEST_TEXT_TRACED).collect();
+                        format!("{column}“{start}…”")
                     }
                     // The unit's own figure, as written.
                     Value::Num(n) => format!("{column} {}", n.normalize()),
@@ -559,6 +562,15 @@ pub(crate) trait Draw {
 
 /// Longest text of a cell quoted in a derivation.
 const LONGEST_TEXT_TRACED: usize = 16;
+
+/// Texts longer than a table's cell usually is are paragraphs.
+const LONGEST_CELL: usize = 60;
+
+/// A report's paragraph rather than a table's cell: several lines, or
+/// longer than cells are.
+fn is_paragraph(text: &str) -> bool {
+    text.trim().contains('\n') || text.chars().count() > LONGEST_CELL
+}
 
 /// Cells named in a derivation; more are counted.
 const MAX_CELLS_TRACED: usize = 6;
