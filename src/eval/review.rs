@@ -161,8 +161,7 @@ pub(super) fn check_ids(rules: &RuleSet, submission: &Submission) -> Vec<Problem
                     Field::Score,
                     Code::ReviewDuplicate,
                     format!(
-                        "评审项 `{}` 重复：同一评审人对同一单位的同一评分项只能评一次（另一处：{}）",
-                        j.id,
+                        "评分项“{title}”评了两次：同一评审人对同一单位的同一评分项只能评一次（另一处：{}）",
                         place_words(submission, first)
                     ),
                     "重复",
@@ -388,7 +387,7 @@ pub(super) fn apply_override(
                 Field::Note,
                 Code::ReviewOverrideWithoutNote,
                 format!("改判“{}”必须说明理由", node.title),
-                "缺少 note",
+                "缺少评审意见",
             )
             .with_help("写明改判的理由（评审表的“评审意见”，评审文件的 note）"),
         );
@@ -475,7 +474,7 @@ pub(super) fn apply_judgment(
                         node.title,
                         j.tier.as_ref().map_or("", |(t, _)| t.as_str())
                     ),
-                    "多余的 tier",
+                    "多余的档次",
                 )
                 .with_help("档次留空，分数写在得分处（评审表的“得分”列，评审文件的 score）"),
             );
@@ -529,7 +528,7 @@ pub(super) fn apply_judgment(
                 Field::Note,
                 Code::ReviewNoteRequired,
                 format!("档次“{}”需要说明理由", tier.name),
-                "缺少 note",
+                "缺少评审意见",
             )
             .with_help("写明理由（评审表的“评审意见”，评审文件的 note）"),
         );
