@@ -92,8 +92,17 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
         vec![Problem::plain(Code::ReviewWorksheet, message).with_help(help)]
     };
     let mut book = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| {
+        // The library's reasons are English and name its internals: said
+        // in the reviewer's terms instead.
+        let why = match e {
+            calamine::XlsxError::Zip(_) => {
+                "文件已损坏，或不是 .xlsx 格式（如 .xls、.et，或改了扩展名的其他文件）"
+            }
+            calamine::XlsxError::Io(_) => "读取文件时出错",
+            _ => "其中的内容无法按 Excel 工作簿读取（文件可能已损坏）",
+        };
         fail(
-            format!("{name} 不是可以读取的 Excel 工作簿（.xlsx）：{e}"),
+            format!("{name} 不是可以读取的 Excel 工作簿（.xlsx）：{why}"),
             "用 Excel 或 WPS 打开后“另存为”Excel 工作簿（*.xlsx）再试；.xls 与 .et 格式请先另存为 .xlsx",
         )
     })?;

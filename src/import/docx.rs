@@ -115,10 +115,12 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Document, Box<Problem>> {
             .with_help("在 Word 或 WPS 中打开，取消密码保护，“另存为” Word 文档（*.docx）后再导入"),
         ));
     }
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
+    // The library's reason is English: the file is damaged or not a
+    // package at all, which is what the unit needs to hear.
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| {
         Problem::plain(
             Code::ImportNotDocx,
-            format!("{name} 不是有效的 .docx 文件（无法按 zip 读取：{e}）"),
+            format!("{name} 不是有效的 .docx 文件：文件已损坏，或是改了扩展名的其他文件"),
         )
         .with_help("确认文件是 Word 文档（*.docx），且没有损坏或加密")
     })?;
