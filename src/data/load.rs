@@ -901,7 +901,8 @@ impl Loader<'_> {
     }
 }
 
-/// The TOML parser's message, in words for bureau staff (the original kept).
+/// The TOML parser's message, in words for bureau staff (the parser's own
+/// English only for a mistake not recognised).
 pub fn explain_toml_error(message: &str) -> (String, String) {
     let original = message.trim().lines().next().unwrap_or("").to_string();
     let lower = original.to_ascii_lowercase();
@@ -912,10 +913,25 @@ pub fn explain_toml_error(message: &str) -> (String, String) {
         )
     } else if lower.contains("invalid date") || lower.contains("datetime") || lower.contains("date")
     {
-        (
-            "日期不合法",
-            "日期写成 2023-06-14（年-月-日，不加引号），并确认该日存在",
-        )
+        // The day or month out of range, as the parser found it.
+        let days = lower
+            .split("expected day between 01 and ")
+            .nth(1)
+            .map(|rest| {
+                rest.chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect::<String>()
+            })
+            .filter(|d| !d.is_empty());
+        let what = match days {
+            Some(days) => format!("日期不合法：这个月只有 {days} 天"),
+            None if lower.contains("month between") => "日期不合法：月份应为 01 到 12".to_string(),
+            None => "日期不合法".to_string(),
+        };
+        return (
+            format!("TOML 格式错误：{what}"),
+            "日期写成 2023-06-14（年-月-日，不加引号），并确认该日存在".to_string(),
+        );
     } else if lower.contains("unterminated")
         || lower.contains("invalid basic string")
         || lower.contains("expected `\"`")
@@ -926,16 +942,20 @@ pub fn explain_toml_error(message: &str) -> (String, String) {
         )
     } else if lower.contains("duplicate table") || lower.contains("redefin") {
         ("同一个表定义了两次", "合并两处 [表名]，或改用 [[数组表]]")
-    } else {
+    } else if lower.contains("must be quoted") {
         (
-            "无法读取这一处",
-            "检查引号、括号和等号是否成对；文本用英文双引号括起",
+            "文字没有加引号",
+            "文字用英文双引号括起，如 role = \"预算单位\"；数字和日期不加引号，检查是否多打了字",
         )
+    } else {
+        // Not one of the mistakes above: the parser's own words are kept
+        // for whoever helps the clerk.
+        return (
+            format!("TOML 格式错误：无法读取这一处（{original}）"),
+            "检查引号、括号和等号是否成对；文本用英文双引号括起".to_string(),
+        );
     };
-    (
-        format!("TOML 格式错误：{what}（{original}）"),
-        help.to_string(),
-    )
+    (format!("TOML 格式错误：{what}"), help.to_string())
 }
 
 pub(super) fn toml_type(v: &Node<'_>) -> &'static str {
