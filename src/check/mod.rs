@@ -383,7 +383,7 @@ impl Checker {
                     Code::RulesMissingSetting,
                     format!("`sheet` 缺少 `{name}`"),
                     sheet.span,
-                    "此处",
+                    "这里",
                     Some("写成 sheet \"标题\" { year 2022 total 100 round 2 }".into()),
                 );
                 ok = false;

@@ -675,6 +675,14 @@ fn kind_hint(words: &[String]) -> Option<&'static str> {
             "评分语句写成 award 5 because \"说明\"、deduct 1 per late cap 10 because \"说明\"；检查语句写成 raise warning when 条件 because \"说明\"",
         );
     }
+    if ["error", "warning", "info"]
+        .iter()
+        .all(|s| bare.contains(s))
+    {
+        return Some(
+            "发现的严重程度写 error（错误）、warning（警告）或 info（提示），如 raise warning when …",
+        );
+    }
     if bare.contains(&"(") && bare.contains(&"\"") {
         return Some(
             "这里要写一个值或算式，如 10、2023-06-15、\"文字\"、late、days_between(a, b)、sum(r.score for r in rows)；运算符不能打头",
