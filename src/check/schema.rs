@@ -117,7 +117,8 @@ impl Checker {
             };
             for (field, ty) in decl.fields.iter().zip(&record.fields) {
                 if let Some((_, table_span)) = &field.table {
-                    if !matches!(ty.ty, Type::List(_)) {
+                    let rows = matches!(&ty.ty, Type::List(inner) if matches!(inner.as_ref(), Type::Record(_)));
+                    if !rows {
                         self.error_help(
                             Code::RulesLabelField,
                             format!(

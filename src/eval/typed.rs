@@ -246,10 +246,17 @@ impl<'c: 's, 's> Run<'c, 's> {
         let arg = |i: usize| args.get(i).copied().ok_or(GiveUp);
         Ok(match builtin {
             Builtin::Present => V::Bool(!matches!(self.eval(arg(0)?)?, V::Blank)),
-            Builtin::Default => match self.eval(arg(0)?)? {
-                V::Blank => self.eval(arg(1)?)?,
-                v => v,
-            },
+            // Both arguments are evaluated, as the interpreter evaluates
+            // every argument: the second's error is reported even when the
+            // first is not blank.
+            Builtin::Default => {
+                let first = self.eval(arg(0)?)?;
+                let second = self.eval(arg(1)?)?;
+                match first {
+                    V::Blank => second,
+                    v => v,
+                }
+            }
             Builtin::Trim => match self.eval(arg(0)?)? {
                 V::Text(Cow::Borrowed(t)) => V::Text(Cow::Borrowed(t.trim())),
                 V::Text(Cow::Owned(t)) => V::Text(Cow::Owned(t.trim().to_string())),
@@ -304,6 +311,8 @@ impl<'c: 's, 's> Run<'c, 's> {
                 }
             }
             Builtin::Join => {
+                // The list first: its error is the interpreter's too.
+                self.with(arg(0)?, |_| ())?;
                 let sep = self.eval(arg(1)?)?;
                 let V::Text(sep) = sep else {
                     return Ok(V::Text(Cow::Borrowed("")));
