@@ -67,8 +67,14 @@ fn run_steps<'a>(
                 }
             }
             CheckStepIr::Let(l) => env.defer(l.slot, &l.expr),
-            CheckStepIr::Raise(r) => match raise(env, check, r) {
-                Ok(finding) => findings.extend(finding),
+            // The condition first: most rows raise nothing, and a finding
+            // is large to hand back empty.
+            CheckStepIr::Raise(r) => match env.test_untracked(&r.when) {
+                Ok(false) => {}
+                Ok(true) => match raise(env, check, r) {
+                    Ok(finding) => findings.push(finding),
+                    Err(e) => return undefined(env, check, e, items, findings),
+                },
                 Err(e) => return undefined(env, check, e, items, findings),
             },
         }
@@ -118,14 +124,8 @@ fn undefined(
     Ok(())
 }
 
-fn raise(
-    env: &mut Env<'_>,
-    check: &CheckIr,
-    raise: &RaiseIr,
-) -> Result<Option<Finding>, EvalError> {
-    if !env.test_untracked(&raise.when)? {
-        return Ok(None);
-    }
+/// The finding of a `raise` whose condition holds.
+fn raise(env: &mut Env<'_>, check: &CheckIr, raise: &RaiseIr) -> Result<Finding, EvalError> {
     let message = fill(env, &raise.because)?;
     let mut places = Vec::new();
     for at in &raise.at {
@@ -140,7 +140,7 @@ fn raise(
         .map(|(n, s)| (n.clone(), env.slot(*s).clone()))
         .collect();
     let computed_from = env.computed_from(&raise.values);
-    Ok(Some(Finding {
+    Ok(Finding {
         id: check.id.clone(),
         severity: raise.severity,
         message,
@@ -151,7 +151,7 @@ fn raise(
         places,
         says: check.says.clone(),
         related: raise.related.clone(),
-    }))
+    })
 }
 
 /// The places an `at` expression names: a record's own place, a field's

@@ -54,14 +54,18 @@ fn half_width(text: &str, commas: bool) -> std::borrow::Cow<'_, str> {
 /// space (or, with `commas`, `，`)? A byte scan: prose is long and rarely has
 /// any.
 fn has_wide(bytes: &[u8], commas: bool) -> bool {
-    bytes.windows(3).any(|w| match w {
-        // U+FF05 ％, U+FF0C ，, U+FF0E ．, U+FF10–FF19 ０–９
-        [0xEF, 0xBC, third] => {
-            matches!(third, 0x85 | 0x8E | 0x90..=0x99) || (commas && *third == 0x8C)
+    // Only the lead bytes 0xEF and 0xE3 start one; most Chinese characters
+    // start with 0xE4–0xE9, so the search jumps over them.
+    memchr::memchr2_iter(0xEF, 0xE3, bytes).any(|at| {
+        match bytes.get(at..at + 3) {
+            // U+FF05 ％, U+FF0C ，, U+FF0E ．, U+FF10–FF19 ０–９
+            Some([0xEF, 0xBC, third]) => {
+                matches!(third, 0x85 | 0x8E | 0x90..=0x99) || (commas && *third == 0x8C)
+            }
+            // U+3000 ideographic space
+            Some([0xE3, 0x80, 0x80]) => true,
+            _ => false,
         }
-        // U+3000 ideographic space
-        [0xE3, 0x80, 0x80] => true,
-        _ => false,
     })
 }
 
@@ -249,7 +253,7 @@ pub(crate) fn extract_between(text: &str, before: &str, after: &str) -> Option<D
     let finder = (text.len() > SHORT_TEXT).then(|| memchr::memmem::Finder::new(before.as_bytes()));
     let find = |rest: &[u8]| match &finder {
         Some(f) => f.find(rest),
-        None => memchr::memmem::find(rest, before.as_bytes()),
+        None => find_short(rest, before.as_bytes()),
     };
     let mut from = 0;
     while let Some(found) = text.as_bytes().get(from..).and_then(find) {
@@ -274,6 +278,25 @@ pub(crate) fn extract_between(text: &str, before: &str, after: &str) -> Option<D
         while !text.is_char_boundary(from) && from < text.len() {
             from += 1;
         }
+    }
+    None
+}
+
+/// Where `needle` first occurs in a short text: its first byte looked for
+/// and the rest compared. `memmem::find` builds a searcher on every call,
+/// which costs more than the search itself in a cell (and an empty prefix,
+/// as in "{}家", is found at every position of the cell).
+fn find_short(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    let Some((&first, rest)) = needle.split_first() else {
+        return Some(0);
+    };
+    let mut from = 0;
+    while let Some(i) = haystack.get(from..).and_then(|h| memchr::memchr(first, h)) {
+        let at = from + i;
+        if haystack.get(at + 1..).is_some_and(|h| h.starts_with(rest)) {
+            return Some(at);
+        }
+        from = at + 1;
     }
     None
 }
@@ -410,5 +433,58 @@ mod tests {
             Decimal::from_str("319.84").ok()
         );
         assert_eq!(extract(text, "没有的{}"), None);
+    }
+
+    use proptest::prelude::*;
+
+    /// Texts of the characters the searches care about: ASCII digits and
+    /// signs, full-width ones, the ideographic space, and Chinese.
+    fn texts() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            proptest::sample::select(vec![
+                "1", "2", ".", "%", " ", "：", "１", "％", "．", "，", "　", "、", "家", "个",
+                "指标", "万元", "不", "ab",
+            ]),
+            0..12,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// The search of a short cell finds what a substring search finds.
+        #[test]
+        fn short_search_finds_the_first_match(text in texts(), needle in texts()) {
+            prop_assert_eq!(
+                find_short(text.as_bytes(), needle.as_bytes()),
+                text.find(needle.as_str())
+            );
+        }
+
+        /// Full-width characters are found as a walk over characters finds them.
+        #[test]
+        fn wide_characters_are_found(text in texts(), commas in any::<bool>()) {
+            let wide = text.chars().any(|c| {
+                matches!(c, '０'..='９' | '．' | '％' | '　') || (commas && c == '，')
+            });
+            prop_assert_eq!(has_wide(text.as_bytes(), commas), wide);
+        }
+
+        /// A pattern with an empty prefix (“{}家”) takes the first number
+        /// followed by its suffix, wherever the number starts.
+        #[test]
+        fn empty_prefix_takes_the_first_number_before_the_suffix(text in texts()) {
+            let by_scan = text.char_indices().find_map(|(at, _)| {
+                let rest = half_width(text.get(at..).unwrap_or(""), false).into_owned();
+                let rest = rest.trim_start();
+                if !rest.starts_with(|c: char| c.is_ascii_digit()) {
+                    return None;
+                }
+                let (n, after) = leading_number(rest)?;
+                after.trim_start().starts_with('家').then_some(n)
+            });
+            prop_assert_eq!(extract_between(&text, "", "家"), by_scan);
+        }
     }
 }
