@@ -629,6 +629,37 @@ mod tests {
         }
     }
 
+    /// `default` and `join` evaluate every argument, as the interpreter
+    /// does: a division by zero in the second is the interpreter's error
+    /// (the typed code gives up) even when the first decides the answer.
+    #[test]
+    fn every_argument_is_evaluated_as_interpreted() {
+        let mut sources = rules("2022").files;
+        sources.push(crate::source::SourceFile::new(
+            "extra.jx",
+            "fn default_or_ratio(cell: text, n: decimal) = default(cell, text(1 / n))\n\
+             fn joined_with_ratio(cell: text, n: decimal) = join(split(cell, label_colons), text(1 / n))\n",
+        ));
+        let rules = crate::check::compile(sources).unwrap();
+        for name in ["default_or_ratio", "joined_with_ratio"] {
+            let index = rules.functions.iter().position(|f| f.name == name).unwrap();
+            assert!(
+                rules.functions[index].typed.is_some(),
+                "{name} is not lowered"
+            );
+            let cell = Value::text("指标1:培训");
+            let zero = Value::Num(Decimal::ZERO);
+            let (interpreted, typed) = both(&rules, index, &[cell.clone(), zero]);
+            assert!(
+                interpreted.is_none() && typed.is_none(),
+                "{name}: {typed:?}"
+            );
+            let (interpreted, typed) = both(&rules, index, &[cell, Value::Num(Decimal::TWO)]);
+            assert!(typed.is_some(), "{name}");
+            assert_eq!(format!("{interpreted:?}"), format!("{typed:?}"), "{name}");
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(400))]
         /// Free-form cells made of the characters the cell tests look at.
