@@ -67,10 +67,16 @@ pub(crate) struct Env<'a> {
     /// Answers of `quantity` and `split` by (built-in, the
     /// arguments' identities), with the arguments they were given.
     parsed: HashMap<(Builtin, usize, usize), (Value, Value, Value)>,
+    /// Where a chain of `+` on texts is joined before it becomes one text.
+    joining: String,
 }
 
 /// Arguments evaluated on the stack.
 const SMALL_ARGS: usize = 4;
+
+/// Operands of a chain of `+` joined at once (a longer chain's left part
+/// is summed as a chain of its own).
+const MAX_SUM: usize = 16;
 
 /// Remembered function answers a submission usually needs room for.
 const ANSWERS_CAPACITY: usize = 256;
@@ -120,6 +126,7 @@ impl<'a> Env<'a> {
             by_cell: HashMap::with_capacity_and_hasher(ANSWERS_CAPACITY, Default::default()),
             buffers: Vec::new(),
             parsed: HashMap::with_capacity_and_hasher(PARSED_CAPACITY, Default::default()),
+            joining: String::new(),
         }
     }
 
@@ -508,6 +515,7 @@ impl<'a> Env<'a> {
                     self.test(a, touched)? || self.test(b, touched)?,
                 ));
             }
+            BinOp::Add => return self.eval_sum(a, b, touched),
             _ => {}
         }
         // Operands that are paths are compared where they are, not cloned.
@@ -528,6 +536,85 @@ impl<'a> Env<'a> {
         let y = self.eval(b, touched);
         self.summarising = was;
         apply(op, &x, &y?, touched, divisor_from)
+    }
+
+    /// `a + b + c …`, left to right as written (`(a + b) + c`), with the
+    /// same answers and errors; but texts are joined in one buffer and
+    /// become one new text at the end, not one per `+` (messages and keys
+    /// such as `r.level1 + "/" + r.level2` are built for every row).
+    #[inline(never)]
+    fn eval_sum(&mut self, a: &Expr, b: &Expr, touched: &mut Vec<PlaceId>) -> R {
+        // The right operands up the chain's left spine, with the span of
+        // the `+` that adds each (the outermost's is stamped by `eval`).
+        let mut rights: [Option<(&Expr, Option<crate::source::Span>)>; MAX_SUM] = [None; MAX_SUM];
+        rights[0] = Some((b, None));
+        let mut count = 1;
+        let mut first = a;
+        while let ExprIr::Binary(BinOp::Add, inner_a, inner_b) = &first.kind {
+            let Some(place) = rights.get_mut(count) else {
+                break;
+            };
+            *place = Some((inner_b, Some(first.span)));
+            count += 1;
+            first = inner_a;
+        }
+        let mut text = std::mem::take(&mut self.joining);
+        text.clear();
+        let rights = rights.get(..count).unwrap_or(&[]);
+        let result = self.sum_into(first, rights, &mut text, touched);
+        text.clear();
+        self.joining = text;
+        result
+    }
+
+    fn sum_into(
+        &mut self,
+        first: &Expr,
+        rights: &[Option<(&Expr, Option<crate::source::Span>)>],
+        text: &mut String,
+        touched: &mut Vec<PlaceId>,
+    ) -> R {
+        // `None`: the sum so far is `text`; a sum that is no text never
+        // becomes one again (a text added to anything else is blank).
+        let mut sum: Option<Value> = match self.peek(first, touched) {
+            Some(Value::Text(t)) => {
+                text.push_str(t);
+                None
+            }
+            Some(v) => Some(v.clone()),
+            None => match self.eval(first, touched)? {
+                Value::Text(t) => {
+                    text.push_str(&t);
+                    None
+                }
+                v => Some(v),
+            },
+        };
+        for (operand, span) in rights.iter().rev().flatten() {
+            let stamp = |e: EvalError| match span {
+                Some(span) => e.at(*span),
+                None => e,
+            };
+            if sum.is_none() {
+                if let Some(Value::Text(t)) = self.peek(operand, touched) {
+                    text.push_str(t);
+                    continue;
+                }
+            }
+            let y = match self.peek(operand, touched) {
+                Some(y) => y.clone(),
+                None => self.eval(operand, touched)?,
+            };
+            sum = match (sum.take(), &y) {
+                (None, Value::Text(t)) => {
+                    text.push_str(t);
+                    None
+                }
+                (None, y) => Some(arithmetic(BinOp::Add, &Value::text(text), y).map_err(stamp)?),
+                (Some(x), y) => Some(arithmetic(BinOp::Add, &x, y).map_err(stamp)?),
+            };
+        }
+        Ok(sum.unwrap_or_else(|| Value::text(text)))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1154,4 +1241,75 @@ fn arithmetic(op: BinOp, x: &Value, y: &Value) -> R {
         }
         _ => Value::Absent,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Span;
+    use proptest::prelude::*;
+
+    fn leaf(v: &Value, at: u32) -> Expr {
+        Expr {
+            kind: ExprIr::Const(v.clone()),
+            span: Span::new(0, at as usize..at as usize + 1),
+        }
+    }
+
+    /// `((v0 + v1) + v2) + …`, each `+` with its own span.
+    fn chain(values: &[Value]) -> Expr {
+        let mut e = leaf(&values[0], 0);
+        for (i, v) in values.iter().enumerate().skip(1) {
+            let at = u32::try_from(i).unwrap() * 10;
+            e = Expr {
+                kind: ExprIr::Binary(BinOp::Add, Box::new(e), Box::new(leaf(v, at + 1))),
+                span: Span::new(0, 0..at as usize + 2),
+            };
+        }
+        e
+    }
+
+    /// The sum as written: each `+` on the values of its two sides, an
+    /// error stamped with the span of the `+` that failed.
+    fn pairwise(e: &Expr) -> Result<Value, (crate::diag::Code, Span)> {
+        match &e.kind {
+            ExprIr::Const(v) => Ok(v.clone()),
+            ExprIr::Binary(BinOp::Add, a, b) => {
+                let x = pairwise(a)?;
+                let y = pairwise(b)?;
+                arithmetic(BinOp::Add, &x, &y).map_err(|err| (err.code, e.span))
+            }
+            _ => unreachable!(),
+        }
+    }
+
+    fn operand() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(Value::text("a")),
+            Just(Value::text("")),
+            Just(Value::text("指标")),
+            Just(Value::Num(Decimal::ONE)),
+            Just(Value::Num(Decimal::MAX)),
+            Just(Value::Absent),
+            Just(Value::Bool(true)),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        /// A chain of `+` (longer than is joined at once, too) answers as
+        /// its `+`s one by one do, and fails at the same `+`.
+        #[test]
+        fn sums_answer_as_written(values in proptest::collection::vec(operand(), 1..(MAX_SUM * 2 + 3))) {
+            let e = chain(&values);
+            let root = Value::Absent;
+            let mut env = Env::new(&root, &[], &[], 0);
+            let got = env
+                .eval(&e, &mut Vec::new())
+                .map_err(|err| (err.code, err.span));
+            let want = pairwise(&e);
+            prop_assert_eq!(format!("{got:?}"), format!("{want:?}"));
+        }
+    }
 }
