@@ -602,3 +602,40 @@ fn a_late_package_is_told_in_the_notice_s_own_dates() {
     assert!(!run.stdout.contains("送达区财政局的日期"), "{}", run.stdout);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A unit that sent its package as a Word file is told where in that file
+/// each place is: the table and row, or the paragraph a report section
+/// starts at (a row whose label is a picture cannot be found by its words).
+/// A TOML package's notice names no TOML line.
+#[test]
+fn a_word_package_s_notice_gives_the_word_table_and_row() {
+    let root = Path::new(MANIFEST);
+    let docx = EXAMPLE.replace(".toml", ".docx");
+    let run = jixiao(
+        root,
+        &[
+            "score",
+            "--for",
+            "unit",
+            "--format",
+            "markdown",
+            "--received-on",
+            "2023-06-14",
+            &docx,
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    for needle in [
+        "附件2 部门整体支出绩效自评表 · 总分 · 得分（Word 文件第2个表格第40行）",
+        "附件1 部门整体支出绩效评价基础数据表 · 三公经费 · 本年决算数（Word 文件第1个表格第5行）",
+        "（Word 文件第39段起）",
+    ] {
+        assert!(run.stdout.contains(needle), "{needle}:\n{}", run.stdout);
+    }
+    let run = jixiao(
+        root,
+        &["score", "--for", "unit", "--format", "markdown", EXAMPLE],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(!run.stdout.contains("Word 文件"), "{}", run.stdout);
+}

@@ -212,7 +212,12 @@ fn with_places(
         .into_iter()
         .filter(|p| p.path != crate::data::RECEIVED_ON_PATH)
         .collect();
-    let shown: Vec<String> = all.iter().take(NOTICE_PLACES).map(place_words).collect();
+    let word = report.is_word();
+    let shown: Vec<String> = all
+        .iter()
+        .take(NOTICE_PLACES)
+        .map(|p| place_words(p, word))
+        .collect();
     see(&chinese_dates(message), &shown, all.len())
 }
 
@@ -266,9 +271,11 @@ fn see(message: &str, shown: &[String], count: usize) -> String {
 }
 
 /// A place as the notice names it: in the documents' words, and for a long
-/// text the phrase with a few characters either side.
-fn place_words(p: &super::PlaceView) -> String {
-    match &p.phrase {
+/// text the phrase with a few characters either side. A unit that sent a
+/// Word package is told where in its Word file, too (`（Word 文件第2个表格
+/// 第40行）`): a row whose label is a picture cannot be found by its words.
+fn place_words(p: &super::PlaceView, word: bool) -> String {
+    let mut words = match &p.phrase {
         Some(phrase) => {
             let before: String = context(phrase.before.chars().rev())
                 .into_iter()
@@ -278,7 +285,17 @@ fn place_words(p: &super::PlaceView) -> String {
             format!("{}：“…{before}{}{after}…”", p.document, phrase.phrase)
         }
         None => p.document.clone(),
+    };
+    if word {
+        use super::place::SourcePlace;
+        if let SourcePlace::WordTable { .. }
+        | SourcePlace::WordParagraph { .. }
+        | SourcePlace::WordText { .. } = &p.source
+        {
+            let _ = write!(words, "（Word 文件{}）", p.source.short_words());
+        }
     }
+    words
 }
 
 /// Characters of context quoted beside a phrase.
