@@ -399,6 +399,37 @@ fn round_trip_word_and_toml_packages() {
             .is_some_and(|a| a.starts_with("评审表-张三.xlsx 评审!H")),
         "{judgment}"
     );
+    // Two worksheets giving the Word package different dates: that is
+    // said, and its rows are not "a unit not among the inputs".
+    let other = Filling {
+        received: vec![(EXAMPLE_UNIT, "2023-06-20")],
+        ..Filling::by("李四").all(BUREAU)
+    };
+    fill(
+        &dir.join("评审表.xlsx"),
+        &dir.join("评审表-李四.xlsx"),
+        &other,
+    );
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--reviews",
+            "评审表-张三.xlsx",
+            "--reviews",
+            "评审表-李四.xlsx",
+            "示例单位.docx",
+            "甲单位.toml",
+            "乙单位.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(run.stderr.contains("的送达日期不一致"), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("review::unknown_unit"),
+        "{}",
+        run.stderr
+    );
     // Without the worksheet the Word package cannot be scored: no date.
     let run = jixiao(&dir, &["score", "示例单位.docx"]);
     assert_eq!(run.code, Some(1));

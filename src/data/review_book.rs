@@ -148,7 +148,13 @@ impl ReviewBook {
     }
 
     /// The one received date of a unit; several different ones are an error.
+    /// Asked for a unit among the inputs: its rows are not "a unit not
+    /// among the inputs" when the dates stop it from being scored.
     pub fn received_date(&self, unit: &str, year: i64) -> Result<Option<Date>, Box<Problem>> {
+        self.seen
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert((unit.to_string(), year));
         let dates = self.received_for(unit, year);
         let Some(first) = dates.first() else {
             return Ok(None);
