@@ -539,6 +539,31 @@ fn two_reviewers_in_review_files() {
         ],
     );
     assert_eq!(json(&run)["score"], "93", "{}", run.stderr);
+    // The same file given again, alone beside its folder: said as that,
+    // not as one reviewer in two files.
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--reviews",
+            "评审",
+            "--reviews",
+            "评审/张三.toml",
+            "示例单位.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("同一份评审意见给了两次：评审/张三.toml"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("出现在两份评审意见中"),
+        "{}",
+        run.stderr
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -667,10 +692,11 @@ fn three_reviewers_mean_and_disagreement() {
         "评分项“绩效评价报告反映问题情况”的评审分数相差 4 分，超过 3 分：张三 18 分（评审表-张三.xlsx 评审!H9），李四 14 分（评审表-李四.xlsx 评审!H9）。请复核"
     );
     assert_eq!(finding["rule"]["file"], "builtin:2022/sheet.jx");
-    // Said on the screen too, for whoever sends the scores out.
+    // Said on the screen too, as the warning it is, for whoever sends the
+    // scores out.
     assert!(
         run.stderr
-            .contains("的评分项“绩效评价报告反映问题情况”的评审分数相差 4 分"),
+            .contains("警告：单位“岳阳市岳阳楼区人民政府金融工作办公室”的评分项“绩效评价报告反映问题情况”的评审分数相差 4 分"),
         "{}",
         run.stderr
     );

@@ -681,7 +681,7 @@ fn process(
     {
         super::import::keep_note(
             path,
-            format!("提示：单位“{}”的{}\n", outcome.unit, f.message),
+            format!("警告：单位“{}”的{}\n", outcome.unit, f.message),
         );
     }
     let item = plan.as_array && target.is_none();

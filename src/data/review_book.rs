@@ -57,7 +57,27 @@ impl ReviewBook {
         }
         let mut sources = Vec::new();
         let mut problems = Vec::new();
+        // The same file named twice (twice with --reviews, or alone and in
+        // its folder) is said as that, not as one reviewer in two files.
+        let mut read: Vec<(PathBuf, &PathBuf)> = Vec::new();
         for file in &files {
+            let canonical = std::fs::canonicalize(file).unwrap_or_else(|_| file.clone());
+            if let Some((_, first)) = read.iter().find(|(c, _)| *c == canonical) {
+                let named = if *first == file {
+                    format!("{}", file.display())
+                } else {
+                    format!("{}（即 {}）", file.display(), first.display())
+                };
+                problems.push(
+                    Problem::plain(
+                        Code::ReviewSameReviewer,
+                        format!("同一份评审意见给了两次：{named}"),
+                    )
+                    .with_help("每份评审意见只给一次：去掉重复的 --reviews，或不再单独列出文件夹中已有的文件"),
+                );
+                continue;
+            }
+            read.push((canonical, file));
             match load_one(file) {
                 Ok(s) => sources.push(s),
                 Err(p) => problems.extend(p),
