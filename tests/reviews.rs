@@ -663,6 +663,13 @@ fn three_reviewers_mean_and_disagreement() {
             .map(Vec::len),
         Some(3)
     );
+    // Each note is cited at its own cell, in the 评审意见 column.
+    let notes = criterion(&v, "problems")["notes"].to_string();
+    assert!(
+        notes.contains("评审意见（张三，评审表-张三.xlsx 评审!I"),
+        "{notes}"
+    );
+    assert!(!notes.contains("评审!H"), "{notes}");
 
     // 张三 18 against 李四 14 (不全面): 4 points apart, over the rules' 3.
     with_problems("李四", "不全面", 14.0);

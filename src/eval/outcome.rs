@@ -206,6 +206,9 @@ pub struct JudgmentShown {
     pub note: Option<String>,
     /// Where it is written (`评审表.xlsx 评审!H12`).
     pub at: JudgmentAt,
+    /// Where its note is written: a worksheet's 评审意见 cell
+    /// (`评审表.xlsx 评审!I12`); in a TOML file, where the judgment is.
+    pub note_at: JudgmentAt,
     /// Written in the submission's own `[review]` (reports then show the
     /// submission's snippet instead of `at`).
     pub in_submission: bool,
@@ -274,6 +277,14 @@ impl JudgmentShown {
             (Some(r), true) => format!("（{r}）"),
             (None, true) => String::new(),
             (r, false) => format!("（{}，{}）", r.as_deref().unwrap_or("评审人"), self.at),
+        }
+    }
+
+    /// As `source_words`, at the note's own cell: `（张三，评审表.xlsx 评审!I12）`.
+    pub fn note_source_words(&self) -> String {
+        match (&self.reviewer, self.in_submission) {
+            (_, true) => self.source_words(),
+            (r, false) => format!("（{}，{}）", r.as_deref().unwrap_or("评审人"), self.note_at),
         }
     }
 }

@@ -105,8 +105,9 @@ fn who(j: &Judgment) -> String {
         .map_or_else(|| "评审人".to_string(), |r| format!("评审人 {r}"))
 }
 
-/// Where a judgment is written, in words.
-fn place_words(submission: &Submission, j: &Judgment) -> JudgmentAt {
+/// Where a judgment is written, in words: at its score's cell (`field`
+/// `Score`) or its note's.
+fn place_words(submission: &Submission, j: &Judgment, field: Field) -> JudgmentAt {
     let line = |file: &SourceFile, table: Option<String>| JudgmentAt::Line {
         file: file.clone(),
         offset: j.id_span.start,
@@ -115,7 +116,7 @@ fn place_words(submission: &Submission, j: &Judgment) -> JudgmentAt {
     match &j.origin {
         Origin::Submission => line(&submission.source, Some(j.id.clone())),
         Origin::File(file) => line(file, None),
-        Origin::Sheet(row) => JudgmentAt::Cell(row.cell(Field::Score.column())),
+        Origin::Sheet(row) => JudgmentAt::Cell(row.cell(field.column())),
     }
 }
 
@@ -162,7 +163,7 @@ pub(super) fn check_ids(rules: &RuleSet, submission: &Submission) -> Vec<Problem
                     Code::ReviewDuplicate,
                     format!(
                         "评分项“{title}”评了两次：同一评审人对同一单位的同一评分项只能评一次（另一处：{}）",
-                        place_words(submission, first)
+                        place_words(submission, first, Field::Score)
                     ),
                     "重复",
                 )
@@ -357,7 +358,8 @@ fn shown(
         tier: tier.map(str::to_string),
         score: score.normalize(),
         note: j.note.clone().filter(|n| !n.trim().is_empty()),
-        at: place_words(submission, j),
+        at: place_words(submission, j, Field::Score),
+        note_at: place_words(submission, j, Field::Note),
         in_submission: matches!(j.origin, Origin::Submission),
         reviewed_on: j.reviewed_on,
     }
@@ -650,7 +652,7 @@ pub(super) fn combine(
                 .filter_map(|s| {
                     s.note
                         .as_deref()
-                        .map(|note| format!("评审意见{}：{note}", s.source_words()))
+                        .map(|note| format!("评审意见{}：{note}", s.note_source_words()))
                 })
                 .collect(),
         )
@@ -667,7 +669,12 @@ pub(super) fn combine(
             vec![format!("评审改判（override）{who}：{note}")]
         } else if note.is_empty() {
             s.filter(|s| !s.in_submission)
-                .map(|s| vec![format!("评审意见{}：（未写评审意见）", s.source_words())])
+                .map(|s| {
+                    vec![format!(
+                        "评审意见{}：（未写评审意见）",
+                        s.note_source_words()
+                    )]
+                })
                 .unwrap_or_default()
         } else {
             vec![format!("评审意见{who}：{note}")]
