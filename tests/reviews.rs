@@ -100,6 +100,8 @@ struct Filling<'a> {
     rows: Vec<(&'a str, &'a str, &'a str, Cell<'a>, &'a str)>,
     /// (unit, received date) on the 单位 sheet.
     received: Vec<(&'a str, &'a str)>,
+    /// A column name of the 评审 sheet typed over: (name, what is typed).
+    renamed: Option<(&'a str, &'a str)>,
 }
 
 impl<'a> Filling<'a> {
@@ -109,6 +111,7 @@ impl<'a> Filling<'a> {
             date: Some("2023-07-10"),
             rows: Vec::new(),
             received: Vec::new(),
+            renamed: None,
         }
     }
 
@@ -169,6 +172,14 @@ fn fill(from: &Path, to: &Path, filling: &Filling<'_>) {
             for c in 0..cols {
                 let value = range.get_value((r, c)).cloned().unwrap_or(Data::Empty);
                 let (r16, c16) = (r, u16::try_from(c).expect("column"));
+                let value = match (&value, filling.renamed) {
+                    (Data::String(s), Some((from, to)))
+                        if name == "评审" && r == header && s == from =>
+                    {
+                        Data::String(to.to_string())
+                    }
+                    _ => value,
+                };
                 match value {
                     Data::String(s) => sheet.write_string(r16, c16, s),
                     Data::Float(f) => sheet.write_number(r16, c16, f),
@@ -905,6 +916,34 @@ fn review_errors() {
         &[],
         &inputs,
     );
+    // A column name typed over: the cell and the name it should have.
+    case(
+        "renamed-header",
+        Some(Filling {
+            renamed: Some(("得分", "分数")),
+            ..only_example(BUREAU)
+        }),
+        &[],
+        &inputs,
+    );
+    // The summary workbook left among the returned worksheets.
+    let summary = jixiao(
+        &dir,
+        &[
+            "score",
+            "--format",
+            "xlsx",
+            "-o",
+            "summary-workbook.xlsx",
+            "示例单位.toml",
+        ],
+    );
+    assert!(
+        dir.join("summary-workbook.xlsx").exists(),
+        "{}",
+        summary.stderr
+    );
+    case("summary-workbook", None, &[], &inputs);
     // A worksheet made with the 2023 rules, used for 2022 packages.
     let made = jixiao(
         &dir,

@@ -16,10 +16,13 @@ use crate::diag::Problem;
 use crate::source::Span;
 use calamine::{Data, Range, Reader as _, Xlsx};
 use rust_decimal::Decimal;
+use std::fmt::Write as _;
 use std::str::FromStr as _;
 
 /// The sheet of judgments.
 pub const REVIEW_SHEET: &str = "评审";
+/// The main sheet of the summary workbook (`score --format xlsx`).
+pub const SUMMARY_SHEET: &str = "汇总";
 /// The sheet of long texts.
 pub const MATERIAL_SHEET: &str = "材料";
 /// The sheet of units and received dates.
@@ -107,23 +110,38 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
         )
     })?;
     let range = book.worksheet_range(REVIEW_SHEET).map_err(|_| {
+        let sheets = book.sheet_names();
+        // The summary workbook `score --format xlsx` writes, left among
+        // the returned worksheets: said as what it is.
+        if sheets.iter().any(|s| s == SUMMARY_SHEET) {
+            return fail(
+                format!("{name} 是评分的汇总表（jixiao score 生成），不是评审表"),
+                "把汇总表移出存放评审表的文件夹，或不在 --reviews 中给出它",
+            );
+        }
         fail(
             format!(
                 "{name} 中没有名为“{REVIEW_SHEET}”的工作表（现有：{}）",
-                book.sheet_names().join("、")
+                sheets.join("、")
             ),
             "评审表由 jixiao review 生成；请在生成的工作簿中填写，不要改动工作表的名称",
         )
     })?;
     let sheet = Grid::new(&range);
     let Some(header) = sheet.find_header(&REVIEW_COLUMNS[..9]) else {
-        return Err(fail(
-            format!(
-                "{name} {REVIEW_SHEET} 表中找不到表头行（{}）",
-                REVIEW_COLUMNS[..9].join("、")
+        return Err(match sheet.damaged_header(&REVIEW_COLUMNS[..9]) {
+            Some(words) => fail(
+                format!("{name} “{REVIEW_SHEET}”工作表的表头行{words}"),
+                "把表头改回原样即可，已填的档次、得分和评审意见不受影响（表头行的列名不能改动）",
             ),
-            "表头行的列名不能改动；请用 jixiao review 重新生成评审表",
-        ));
+            None => fail(
+                format!(
+                    "{name} {REVIEW_SHEET} 表中找不到表头行（{}）",
+                    REVIEW_COLUMNS[..9].join("、")
+                ),
+                "表头行的列名不能改动；若表头已删去，请用 jixiao review 重新生成评审表，再把评审意见填入",
+            ),
+        });
     };
     let reviewer = sheet
         .right_of(REVIEWER_LABEL, header.row)
@@ -363,6 +381,46 @@ impl<'r> Grid<'r> {
                 .collect();
             columns.map(|columns| Header { row, columns })
         })
+    }
+
+    /// The row most of `names` head (at least half), and what is wrong
+    /// with it: `（第 4 行）缺少“得分”：评审!H4 写的是“分数”`.
+    fn damaged_header(&self, names: &[&str]) -> Option<String> {
+        let found = |row: u32| {
+            names
+                .iter()
+                .filter(|n| (0..self.width()).any(|c| self.text(row, c) == **n))
+                .count()
+        };
+        let row = (0..self.rows.min(50)).max_by_key(|r| (found(*r), std::cmp::Reverse(*r)))?;
+        if found(row) * 2 < names.len() {
+            return None;
+        }
+        let missing: Vec<&str> = names
+            .iter()
+            .copied()
+            .filter(|n| !(0..self.width()).any(|c| self.text(row, c) == *n))
+            .collect();
+        // Cells of the row that hold no column name: where a name was
+        // overwritten, when there is one such cell for one missing name.
+        let strangers: Vec<u32> = (0..self.width())
+            .filter(|c| {
+                let t = self.text(row, *c);
+                !t.is_empty() && !REVIEW_COLUMNS.contains(&t.as_str())
+            })
+            .collect();
+        let quoted: String = missing.iter().map(|m| format!("“{m}”")).collect();
+        let mut words = format!("（第 {} 行）缺少{quoted}", row + 1);
+        if let ([_], [c]) = (missing.as_slice(), strangers.as_slice()) {
+            let _ = write!(
+                words,
+                "：{REVIEW_SHEET}!{}{} 写的是“{}”",
+                column_letters(c + 1),
+                row + 1,
+                self.text(row, *c)
+            );
+        }
+        Some(words)
     }
 
     /// Where the label cell is, above `before`.

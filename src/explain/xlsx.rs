@@ -114,7 +114,13 @@ impl SummaryBook {
         } = self;
         let mut table = summary.table();
         let header = table.next().unwrap_or_default();
-        let mut main = Sheet::new(&mut book, "汇总", &header, &formats, 2)?;
+        let mut main = Sheet::new(
+            &mut book,
+            crate::data::worksheet::SUMMARY_SHEET,
+            &header,
+            &formats,
+            2,
+        )?;
         for cells in table {
             main.write(&cells, &formats)?;
         }
