@@ -1010,6 +1010,28 @@ fn review_errors() {
         "── twice-in-one-file ──\n{}",
         scrub(&run.stderr, &dir)
     ));
+    // Last year's review kept by mistake: said once, for the file.
+    std::fs::write(
+        dir.join("张三.toml"),
+        format!(
+            "format = 1\nkind = \"review\"\nreviewer = \"张三\"\n\n\
+             [[units]]\nunit = \"{EXAMPLE_UNIT}\"\nyear = 2021\nproblems = {{ tier = \"较全面\", score = 18, note = \"较全面。\" }}\n\n\
+             [[units]]\nunit = \"岳阳楼区甲单位\"\nyear = 2021\nproblems = {{ tier = \"较全面\", score = 17, note = \"较全面。\" }}\n"
+        ),
+    )
+    .expect("write");
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--reviews",
+            "张三.toml",
+            "示例单位.toml",
+            "甲单位.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(1));
+    snapshots.push(format!("── last-year ──\n{}", scrub(&run.stderr, &dir)));
     insta::assert_snapshot!("review_errors", snapshots.join("\n"));
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -197,10 +197,42 @@ impl ReviewBook {
     /// Rows naming a unit that was not among the inputs.
     pub fn unmatched(&self) -> Vec<Problem> {
         let seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+        let seen_years: std::collections::BTreeSet<i64> = seen.iter().map(|(_, y)| *y).collect();
         let mut problems = Vec::new();
         for source in &self.sources {
-            for block in &source.reviews.units {
-                if !seen.contains(&(block.unit.clone(), block.year)) {
+            let unmatched: Vec<_> = source
+                .reviews
+                .units
+                .iter()
+                .filter(|b| !seen.contains(&(b.unit.clone(), b.year)))
+                .collect();
+            // A worksheet of another year (last year's, kept by mistake):
+            // said once for the file, not once per row.
+            let years: std::collections::BTreeSet<i64> = unmatched.iter().map(|b| b.year).collect();
+            if !seen_years.is_empty()
+                && unmatched.len() > 1
+                && years.iter().all(|y| !seen_years.contains(y))
+            {
+                let join = |ys: &std::collections::BTreeSet<i64>| {
+                    ys.iter().map(i64::to_string).collect::<Vec<_>>().join("、")
+                };
+                problems.push(
+                    Problem::plain(
+                        Code::ReviewUnknownUnit,
+                        format!(
+                            "{}：这份评审意见评的是 {} 年度的材料（{} 个单位），本次评分的材料是 {} 年度",
+                            source.reviews.file,
+                            join(&years),
+                            unmatched.len(),
+                            join(&seen_years)
+                        ),
+                    )
+                    .with_help("换用本年度的评审表；或把那一年度的材料一并列入评分"),
+                );
+                continue;
+            }
+            for block in unmatched {
+                {
                     problems.push(
                         Problem::plain(
                             Code::ReviewUnknownUnit,
