@@ -102,6 +102,8 @@ struct Filling<'a> {
     received: Vec<(&'a str, &'a str)>,
     /// A column name of the 评审 sheet typed over: (name, what is typed).
     renamed: Option<(&'a str, &'a str)>,
+    /// A row's 编号 typed over, in its first row: (id, what is typed).
+    id_typed_over: Option<(&'a str, &'a str)>,
 }
 
 impl<'a> Filling<'a> {
@@ -112,6 +114,7 @@ impl<'a> Filling<'a> {
             rows: Vec::new(),
             received: Vec::new(),
             renamed: None,
+            id_typed_over: None,
         }
     }
 
@@ -175,6 +178,19 @@ fn fill(from: &Path, to: &Path, filling: &Filling<'_>) {
                 let value = match (&value, filling.renamed) {
                     (Data::String(s), Some((from, to)))
                         if name == "评审" && r == header && s == from =>
+                    {
+                        Data::String(to.to_string())
+                    }
+                    _ => value,
+                };
+                let value = match (&value, filling.id_typed_over) {
+                    (Data::String(s), Some((from, to)))
+                        if name == "评审"
+                            && r > header
+                            && s == from
+                            && !(header + 1..r).any(|earlier| {
+                                range.get_value((earlier, c)) == Some(&Data::String(from.into()))
+                            }) =>
                     {
                         Data::String(to.to_string())
                     }
@@ -921,6 +937,16 @@ fn review_errors() {
         "renamed-header",
         Some(Filling {
             renamed: Some(("得分", "分数")),
+            ..only_example(BUREAU)
+        }),
+        &[],
+        &inputs,
+    );
+    // A row's 编号 typed over with an automatic criterion's.
+    case(
+        "judgment-on-auto",
+        Some(Filling {
+            id_typed_over: Some(("focused", "weights")),
             ..only_example(BUREAU)
         }),
         &[],

@@ -220,19 +220,32 @@ pub(super) fn judgment_on_auto(
     j: &Judgment,
 ) -> Problem {
     let file = rule_file(rules, node.span);
+    // A worksheet has no row for an automatic criterion: one was added by
+    // hand, and the reviewer reads the criterion's title, not its id, and
+    // cannot write `override` there.
+    let (message, help) = match j.origin {
+        Origin::Sheet(_) => (
+            format!("评分项“{}”按规则自动计分，不接受评审评分", node.title),
+            "评审表中自动计分的评分项没有评审行：这一行的编号若被改过，请改回原样；若是另加的，请删去。确需改判时，由评分组织人在评审文件（.toml）中写明 override = true 和理由",
+        ),
+        _ => (
+            format!(
+                "`{}`（{}）按规则自动计分，不接受评审评分",
+                node.id, node.title
+            ),
+            "本项按规则自动计分，评审表不需要这一行；确需改判时，在评审文件中写 override = true 并在 note 中说明理由",
+        ),
+    };
     problem(
         submission,
         j,
         &node.title,
         Field::Id,
         Code::ReviewJudgmentOnAuto,
-        format!(
-            "`{}`（{}）按规则自动计分，不接受评审评分",
-            node.id, node.title
-        ),
+        message,
         "对自动计分项的评审",
     )
-    .with_help("本项按规则自动计分，评审表不需要这一行；确需改判时，在评审文件中写 override = true 并在 note 中说明理由")
+    .with_help(help)
     .with_related(Problem::error(
         Code::ReviewJudgmentOnAuto,
         "规则在这里",
