@@ -127,6 +127,19 @@ pub fn io_error_words(e: &std::io::Error) -> String {
     }
 }
 
+/// Why a file could not be written, in words.
+pub fn write_error_words(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "所在的文件夹不存在，请先建好文件夹或换一个路径".into(),
+        std::io::ErrorKind::PermissionDenied => "没有写入权限".into(),
+        std::io::ErrorKind::IsADirectory => "这是一个文件夹，请给出文件名".into(),
+        std::io::ErrorKind::NotADirectory => "路径中有一段是文件而不是文件夹".into(),
+        std::io::ErrorKind::StorageFull => "磁盘空间不足".into(),
+        std::io::ErrorKind::ReadOnlyFilesystem => "磁盘是只读的".into(),
+        _ => e.to_string(),
+    }
+}
+
 /// Are the bytes well-formed GB18030 with some Chinese in them? (Two-byte
 /// characters: lead 0x81–0xFE, trail 0x40–0xFE except 0x7F; four-byte: lead,
 /// 0x30–0x39, lead, 0x30–0x39.)

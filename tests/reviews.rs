@@ -1226,6 +1226,30 @@ fn documents_in_the_wrong_place_are_named() {
     let run = jixiao(&dir, &["score", "--format", "csv", "没有这个.xlsx"]);
     assert_eq!(run.code, Some(1));
     assert!(!run.stderr.contains("是电子表格"), "{}", run.stderr);
+    // A worksheet given to `review` as a package: its input is packages.
+    let run = jixiao(&dir, &["review", "--out", "新.xlsx", "评审表.xlsx"]);
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stderr
+            .contains("是电子表格（评审表或汇总表），不是单位报送的材料")
+            && run.stderr.contains("jixiao review 读的是单位的材料"),
+        "{}",
+        run.stderr
+    );
+    assert!(!dir.join("新.xlsx").exists());
+    // Into a folder that is not there: said in words, nothing written.
+    let run = jixiao(
+        &dir,
+        &["review", "--out", "没有的文件夹/评审表.xlsx", "a.toml"],
+    );
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stderr
+            .contains("无法写入 没有的文件夹/评审表.xlsx：所在的文件夹不存在"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("os error"), "{}", run.stderr);
     let run = jixiao(
         &dir,
         &["score", "--format", "csv", "--reviews", "a.toml", "a.toml"],

@@ -227,7 +227,7 @@ pub(super) fn is_docx(path: &Path) -> bool {
 /// package carries no received date: `--received-on` gives it, or else the
 /// 单位 sheet of a review worksheet (`book`) for the package's unit.
 pub(super) fn read_input(path: &Path, book: Option<&ReviewBook>) -> Result<String, Vec<Problem>> {
-    if let Some(problem) = not_a_package(path) {
+    if let Some(problem) = not_a_package(path, false) {
         return Err(vec![problem]);
     }
     if !is_docx(path) {
@@ -259,6 +259,9 @@ pub(super) fn read_input(path: &Path, book: Option<&ReviewBook>) -> Result<Strin
 /// stand-in date: which criteria need a judgment does not depend on it,
 /// and the worksheet leaves its 送达日期 for the registry to fill.
 pub(super) fn read_for_review(path: &Path) -> Result<(String, bool), Vec<Problem>> {
+    if let Some(problem) = not_a_package(path, true) {
+        return Err(vec![problem]);
+    }
     if !is_docx(path) {
         return jixiao::files::read_text(path)
             .map(|t| (t, true))
@@ -296,13 +299,17 @@ fn import_docx_from(
 /// A file named as a package that is one of the other documents of the
 /// work (a review worksheet, an old Word or WPS file, a PDF): said in
 /// those terms, rather than as a text file holding binary data.
-fn not_a_package(path: &Path) -> Option<Problem> {
+fn not_a_package(path: &Path, for_review: bool) -> Option<Problem> {
     // A file that is not there is said to be missing, by the reader.
     if !path.exists() {
         return None;
     }
     let ext = path.extension()?.to_string_lossy().to_ascii_lowercase();
     let (what, help) = match ext.as_str() {
+        "xlsx" | "xls" | "et" if for_review => (
+            "是电子表格（评审表或汇总表），不是单位报送的材料",
+            "jixiao review 读的是单位的材料（.toml、.docx 或其文件夹），评审表是它生成的（--out），如 jixiao review --out 评审表.xlsx 材料/",
+        ),
         "xlsx" | "xls" | "et" => (
             "是电子表格（评审表或汇总表），不是单位报送的材料",
             "评审表请用 --reviews 给出，如 jixiao score --reviews 评审表.xlsx 材料/",

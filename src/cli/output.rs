@@ -218,7 +218,11 @@ pub(crate) fn emit_file_with(
         .retain(|t| *t != tmp);
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
-        return Err(format!("无法写入 {}：{e}", path.display()));
+        return Err(format!(
+            "无法写入 {}：{}",
+            path.display(),
+            jixiao::files::write_error_words(&e)
+        ));
     }
     Ok(())
 }

@@ -783,7 +783,7 @@ fn unit_sections(
                 Warning::missing(
                     Code::ImportMissingReceivedOn,
                     "",
-                    "材料送达区财政局的日期不在材料中，received_on 待填",
+                    "材料中没有送达区财政局的日期（received_on），待填",
                 )
                 // No date from the package is offered: the dates in it are
                 // the unit's (填报日期), not the bureau's receipt.
