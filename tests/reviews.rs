@@ -1194,6 +1194,58 @@ fn a_summary_row_not_scored_for_a_review_names_its_unit() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A package nobody judged, and a folder of reviews with nothing in it,
+/// are said on the screen: the summary alone shows only "待评审".
+#[test]
+fn packages_nobody_judged_are_said() {
+    let dir = scratch("nobody-judged");
+    std::fs::write(dir.join("a.toml"), without_review_of_example()).expect("write");
+    let other = without_review_of_example().replacen(
+        &format!("name = \"{EXAMPLE_UNIT}\""),
+        "name = \"岳阳楼区新单位\"",
+        1,
+    );
+    std::fs::write(dir.join("b.toml"), other).expect("write");
+    review_file(&dir, "focused = { score = 3 }");
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--format",
+            "csv",
+            "--reviews",
+            "r.toml",
+            "a.toml",
+            "b.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("提示：评审意见中没有单位“岳阳楼区新单位”（b.toml）的评分"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains(&format!("没有单位“{EXAMPLE_UNIT}”")),
+        "{}",
+        run.stderr
+    );
+    std::fs::create_dir_all(dir.join("空")).expect("folder");
+    let run = jixiao(
+        &dir,
+        &["score", "--format", "csv", "--reviews", "空", "a.toml"],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("提示：--reviews 给出的 空 中没有评审表（.xlsx）或评审意见文件（.toml）"),
+        "{}",
+        run.stderr
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// The example without its `[review]`.
 fn without_review_of_example() -> String {
     let example = std::fs::read_to_string(

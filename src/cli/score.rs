@@ -129,6 +129,14 @@ pub(super) fn run(
         match ReviewBook::load(reviews) {
             Ok(book) => {
                 noteln!("{}", book.summary());
+                if book.is_empty() {
+                    let named: Vec<String> =
+                        reviews.iter().map(|p| p.display().to_string()).collect();
+                    noteln!(
+                        "提示：--reviews 给出的 {} 中没有评审表（.xlsx）或评审意见文件（.toml），需要评审的评分项都待评审",
+                        named.join("、")
+                    );
+                }
                 Some(book)
             }
             Err(problems) => {
@@ -890,6 +898,18 @@ fn score_one(
             );
         }
         let judgments = book.judgments_for(&header.unit, header.year, &set.title)?;
+        // A package that came after the worksheets were made (or was left
+        // out of them): nobody judged it, which the summary alone hides.
+        if judgments.is_empty() && own == 0 && !book.is_empty() {
+            super::import::keep_note(
+                path,
+                format!(
+                    "提示：评审意见中没有单位“{}”（{}）的评分，它需要评审的评分项待评审；请为它生成评审表（jixiao review）\n",
+                    header.unit,
+                    path.display()
+                ),
+            );
+        }
         submission.review.judgments.extend(judgments);
         warn_received(book, &submission);
     }

@@ -249,6 +249,11 @@ impl ReviewBook {
         problems
     }
 
+    /// No file was read (an empty folder).
+    pub fn is_empty(&self) -> bool {
+        self.sources.is_empty()
+    }
+
     /// How many files, reviewers and judgments were read, for the log.
     pub fn summary(&self) -> String {
         let reviewers: HashSet<&str> = self
