@@ -908,6 +908,18 @@ fn review_errors() {
         &[],
         &inputs,
     );
+    // A tier chosen and the score left empty: the help gives the tier's score.
+    case(
+        "tier-without-score",
+        Some(only_example(swap(
+            "problems",
+            "较全面",
+            Cell::Text(""),
+            "较全面。",
+        ))),
+        &[],
+        &inputs,
+    );
     // Rows for 甲单位, which is not among the inputs.
     case(
         "unit-not-among-inputs",

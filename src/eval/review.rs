@@ -272,15 +272,28 @@ pub(super) fn mixed_override(submission: &Submission, node: &NodeIr, j: &Judgmen
     .with_help("要么都按规则评审，要么都改判并各自写明理由")
 }
 
-/// The score, checked for presence and for the sheet's decimals.
+/// The score, checked for presence and for the sheet's decimals; `tier`:
+/// the band it must be in, for the help when it is missing.
 fn score_of(
     rules: &RuleSet,
     submission: &Submission,
     node: &NodeIr,
     j: &Judgment,
+    tier: Option<&TierIr>,
     problems: &mut Vec<Problem>,
 ) -> Option<Decimal> {
     let Some((score, _)) = j.score else {
+        let help = match tier {
+            Some(t) if !t.name.is_empty() && t.low == t.high => {
+                format!("档次“{}”为 {} 分：在得分处写 {}", t.name, t.low, t.low)
+            }
+            Some(t) if !t.name.is_empty() => format!(
+                "档次“{}”的得分在 {} 到 {} 分之间：在得分处写上其中的分数",
+                t.name, t.low, t.high
+            ),
+            Some(t) => format!("在得分处写上 {} 到 {} 之间的分数", t.low, t.high),
+            None => "写上分数".to_string(),
+        };
         problems.push(
             problem(
                 submission,
@@ -291,7 +304,7 @@ fn score_of(
                 format!("“{}”缺少得分", node.title),
                 "缺少得分",
             )
-            .with_help("写上分数"),
+            .with_help(help),
         );
         return None;
     };
@@ -408,7 +421,7 @@ pub(super) fn apply_override(
         );
         return None;
     }
-    let score = score_of(rules, submission, node, j, problems)?;
+    let score = score_of(rules, submission, node, j, None, problems)?;
     if score < Decimal::ZERO || score > node.max {
         let file = rule_file(rules, node.span);
         problems.push(
@@ -497,7 +510,7 @@ pub(super) fn apply_judgment(
         }
         (None, false) => judge.tiers.first()?,
     };
-    let score = score_of(rules, submission, node, j, problems)?;
+    let score = score_of(rules, submission, node, j, Some(tier), problems)?;
     if score < tier.low || score > tier.high {
         let file = rule_file(rules, tier.span);
         let band = if tier.name.is_empty() {
