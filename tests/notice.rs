@@ -639,3 +639,40 @@ fn a_word_package_s_notice_gives_the_word_table_and_row() {
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(!run.stdout.contains("Word 文件"), "{}", run.stdout);
 }
+
+/// A blank cell a finding names has no place of its own: the notice sends
+/// the unit to its row, not only to the other cell named beside it.
+#[test]
+fn a_blank_cell_is_found_by_its_row() {
+    let dir = scratch("blank-actual");
+    let example = std::fs::read_to_string(Path::new(MANIFEST).join(EXAMPLE)).expect("example");
+    let blank = example.replacen(
+        "actual = \"今年入库省级上市后备企业4家，市级上市后备企业5家，完成率100%。\"\n",
+        "",
+        1,
+    );
+    assert_ne!(blank, example);
+    std::fs::write(dir.join("blank.toml"), blank).expect("write");
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--for",
+            "unit",
+            "--format",
+            "markdown",
+            "blank.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let item = run
+        .stdout
+        .lines()
+        .find(|l| l.contains("实际完成值未填写"))
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert!(
+        item.contains("见附件2 部门整体支出绩效自评表 · 产出指标 / 质量指标 / 培育企业上市；"),
+        "{item}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

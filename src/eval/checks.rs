@@ -154,10 +154,9 @@ fn raise(env: &mut Env<'_>, check: &CheckIr, raise: &RaiseIr) -> Result<Finding,
     })
 }
 
-/// The places an `at` expression names: a record's own place, a field's
-/// place (even of a table or list), or what a computed value read.
-/// The places an `at` expression names: a field's own cell, a record's
-/// table or row, each record of a list; else every place it read.
+/// The places an `at` expression names: a field's own cell (its row, when
+/// the cell is blank and has none), a record's table or row, each record of
+/// a list; else every place it read.
 pub(super) fn at_places(
     env: &mut Env<'_>,
     at: &Expr,
@@ -165,8 +164,12 @@ pub(super) fn at_places(
 ) -> Result<(), EvalError> {
     if let ExprIr::Field(target, index) = &at.kind {
         if let Value::Record(r) = env.eval_untracked(target)? {
-            if let Some(p) = r.places.get(*index).copied().filter(|p| *p != NO_PLACE) {
-                out.push(p);
+            // A cell left blank has no place of its own: its row (or table)
+            // is where to write it, not the other places named beside it.
+            match r.places.get(*index).copied().filter(|p| *p != NO_PLACE) {
+                Some(p) => out.push(p),
+                None if r.place != NO_PLACE => out.push(r.place),
+                None => {}
             }
             return Ok(());
         }
