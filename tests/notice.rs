@@ -676,3 +676,57 @@ fn a_blank_cell_is_found_by_its_row() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The unit sees every criterion's score, not only the lost points: a line
+/// each in text and Markdown, a compact table in HTML; "待评审" while a
+/// criterion awaits its judgment.
+#[test]
+fn the_notice_shows_every_criterion_s_score() {
+    let root = Path::new(MANIFEST);
+    let text = jixiao(root, &["score", "--for", "unit", EXAMPLE]);
+    assert!(
+        text.stdout.contains("细化到三级指标") && text.stdout.contains("满分   5  得分 4"),
+        "{}",
+        text.stdout
+    );
+    let markdown = jixiao(
+        root,
+        &["score", "--for", "unit", "--format", "markdown", EXAMPLE],
+    );
+    for row in [
+        "| 单位自查 | 20 | 20 |",
+        "| 绩效评价报告反映问题情况 | 20 | 18 |",
+        "| 针对问题提出可行性建议的情况 | 15 | 14 |",
+    ] {
+        assert!(markdown.stdout.contains(row), "{row}:\n{}", markdown.stdout);
+    }
+    let html = jixiao(
+        root,
+        &["score", "--for", "unit", "--format", "html", EXAMPLE],
+    );
+    assert!(
+        html.stdout
+            .contains("<td>细化到三级指标</td><td class=\"num\">4/5</td>"),
+        "{}",
+        html.stdout
+    );
+    let dir = scratch("scores-pending");
+    std::fs::write(dir.join("pending.toml"), without_review()).expect("write");
+    let pending = jixiao(
+        &dir,
+        &[
+            "score",
+            "--for",
+            "unit",
+            "--format",
+            "markdown",
+            "pending.toml",
+        ],
+    );
+    assert!(
+        pending.stdout.contains("| 细化到三级指标 | 5 | 待评审 |"),
+        "{}",
+        pending.stdout
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -40,6 +40,9 @@ pub struct Notice {
     pub lost: Vec<[String; 3]>,
     /// Criteria still awaiting a judgment.
     pub pending: Vec<String>,
+    /// Every criterion, in the sheet's order: (title, points, score; none
+    /// while awaiting a judgment).
+    pub scores: Vec<(String, Decimal, Option<Decimal>)>,
     /// Who sends the notice (the rules' `bureau`).
     pub bureau: String,
     /// The closing paragraph (the rules' `notice_closing`), if any.
@@ -79,7 +82,11 @@ impl Notice {
         let mut reviewed_on: Option<Date> = None;
         let mut lost = Vec::new();
         let mut pending = Vec::new();
+        let mut scores = Vec::new();
         walk(&o.nodes, &mut |n| {
+            if n.children.is_empty() {
+                scores.push((n.title.clone(), n.max, n.score));
+            }
             for j in &n.judgments {
                 if let Some(r) = &j.reviewer
                     && !reviewers.contains(r)
@@ -149,6 +156,7 @@ impl Notice {
             reviewed_on,
             lost,
             pending,
+            scores,
             corrections,
             for_reference,
         }
@@ -193,6 +201,17 @@ impl Notice {
         }
         s
     }
+}
+
+/// Said above the table of every criterion's score.
+const SCORES_LEAD: &str = "各评分项得分：";
+
+/// Criteria side by side in a row of the HTML notice's table.
+const SCORES_PER_ROW: usize = 3;
+
+/// A criterion's score as the table shows it: `18`, or `待评审`.
+fn score_cell(score: Option<Decimal>) -> String {
+    score.map_or_else(|| "待评审".to_string(), super::decimal)
 }
 
 /// Places a notice names for one item; more are counted (`等 6 处`).
@@ -440,6 +459,23 @@ pub fn notice_text(report: &Report<'_>) -> String {
     let _ = writeln!(out, "{}：\n", n.unit);
     wrap(&mut out, &format!("　　{}", n.opening()), width, "");
     out.push('\n');
+    let _ = writeln!(out, "　　{SCORES_LEAD}");
+    let title_width = n
+        .scores
+        .iter()
+        .map(|(t, _, _)| display_width(t))
+        .max()
+        .unwrap_or(0);
+    for (title, max, score) in &n.scores {
+        let pad = " ".repeat(title_width.saturating_sub(display_width(title)));
+        let _ = writeln!(
+            out,
+            "　　　　{title}{pad}  满分 {:>3}  得分 {}",
+            super::decimal(*max),
+            score_cell(*score)
+        );
+    }
+    out.push('\n');
     section(&mut out, "一、失分情况", width, &lost_lines(&n));
     if !n.pending.is_empty() {
         let lines = vec![format!(
@@ -620,6 +656,20 @@ pub fn notice_markdown(report: &Report<'_>) -> String {
     let _ = writeln!(out, "# 绩效自评工作考核评分结果告知书\n");
     let _ = writeln!(out, "**{}**：\n", escape(&n.unit));
     let _ = writeln!(out, "{}\n", escape(&n.opening()));
+    let _ = writeln!(
+        out,
+        "{SCORES_LEAD}\n\n| 评分项 | 满分 | 得分 |\n|---|---:|---:|"
+    );
+    for (title, max, score) in &n.scores {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |",
+            escape(title),
+            super::decimal(*max),
+            score_cell(*score)
+        );
+    }
+    out.push('\n');
     let _ = writeln!(out, "## 一、失分情况\n");
     for l in lost_lines(&n) {
         let _ = writeln!(out, "{}\n", escape(&l));
@@ -674,6 +724,31 @@ pub fn notice_html(report: &Report<'_>) -> String {
     let _ = writeln!(body, "<h1>绩效自评工作考核评分结果告知书</h1>");
     let _ = writeln!(body, "<p class=\"to\">{}：</p>", esc(&n.unit));
     let _ = writeln!(body, "<p class=\"para\">{}</p>", esc(&n.opening()));
+    // Three criteria to a row, a cell each (`单位自查 20/20`): the table
+    // takes four lines of the two pages, not eleven.
+    let _ = writeln!(
+        body,
+        "<table class=\"scores\">\n<caption>各评分项得分（得分/满分）：</caption>\n<tbody>"
+    );
+    for row in n.scores.chunks(SCORES_PER_ROW) {
+        body.push_str("<tr>");
+        for (title, max, score) in row {
+            let points = match score {
+                Some(s) => format!("{}/{}", super::decimal(*s), super::decimal(*max)),
+                None => score_cell(None),
+            };
+            let _ = write!(
+                body,
+                "<td>{}</td><td class=\"num\">{points}</td>",
+                esc(title)
+            );
+        }
+        for _ in row.len()..SCORES_PER_ROW {
+            body.push_str("<td></td><td></td>");
+        }
+        body.push_str("</tr>\n");
+    }
+    body.push_str("</tbody>\n</table>\n");
     let _ = writeln!(body, "<h2>一、失分情况</h2>");
     body.push_str("<ol class=\"items\">\n");
     for l in lost_lines(&n) {
@@ -748,6 +823,10 @@ ol.items li {{ margin: 0 0 1.5mm; break-inside: avoid; }}
 .sign {{ margin: 10mm 0 8mm auto; width: 60mm; text-align: center; break-inside: avoid; }}
 .sign p {{ margin: 0; }}
 p.ack {{ border-top: 1px dashed #777; padding-top: 3mm; font-size: 12pt; break-inside: avoid; }}
+table.scores {{ width: 100%; border-collapse: collapse; font-size: 10pt; line-height: 1.3; margin: 1mm 0 2mm; break-inside: avoid; }}
+table.scores caption {{ text-align: left; text-indent: 2em; font-size: 12pt; margin-bottom: 1mm; }}
+table.scores td {{ border: 1px solid #999; padding: .5mm 1.2mm; }}
+table.scores td.num {{ text-align: right; white-space: nowrap; width: 11mm; }}
 "#
     )
 }
