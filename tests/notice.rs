@@ -730,3 +730,49 @@ fn the_notice_shows_every_criterion_s_score() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A lost point for a missing attachment points where the unit can act:
+/// a missing project table at the basic data line that makes it needed; a
+/// missing table nowhere (not at the attachments that were sent).
+#[test]
+fn a_missing_attachment_is_pointed_at_what_makes_it_needed() {
+    let dir = scratch("missing-attachment");
+    let example = std::fs::read_to_string(Path::new(MANIFEST).join(EXAMPLE)).expect("example");
+    let no_project = example.replacen(
+        "[[attachments]]\ntitle = \"项目支出绩效自评表\"\nproject = \"业务工作经费\"\n",
+        "",
+        1,
+    );
+    assert_ne!(no_project, example);
+    std::fs::write(dir.join("no-project.toml"), no_project).expect("write");
+    let no_basic = example.replacen(
+        "[[attachments]]\ntitle = \"部门整体支出绩效评价基础数据表\"\n",
+        "",
+        1,
+    );
+    assert_ne!(no_basic, example);
+    std::fs::write(dir.join("no-basic.toml"), no_basic).expect("write");
+    let notice = |file: &str| {
+        let run = jixiao(
+            &dir,
+            &["score", "--for", "unit", "--format", "markdown", file],
+        );
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        run.stdout
+            .lines()
+            .find(|l| l.contains("附件内容齐全（满分 7 分"))
+            .unwrap_or_else(|| panic!("{}", run.stdout))
+            .to_string()
+    };
+    let line = notice("no-project.toml");
+    assert!(
+        line.contains("有支出的项目缺少项目支出绩效自评表（报告所列附件中没有）：业务工作经费。见附件1 部门整体支出绩效评价基础数据表 · 业务工作经费。"),
+        "{line}"
+    );
+    let line = notice("no-basic.toml");
+    assert!(
+        line.contains("缺少附件（报告所列附件中没有）：部门整体支出绩效评价基础数据表。评分标准："),
+        "{line}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
