@@ -605,13 +605,29 @@ fn section(out: &mut String, heading: &str, width: usize, lines: &[String]) {
 /// a figure or a Latin word is never cut, and no line starts with closing
 /// punctuation (it stays with the character before it).
 fn wrap(out: &mut String, text: &str, width: usize, indent: &str) {
+    // Tokens a line may break between: a character, a run of ASCII
+    // letters and digits; closing punctuation stays with what it closes
+    // (with the space before a ` · `), opening punctuation with what it
+    // opens, so no line starts with `，` or ` · ` nor ends with `“`.
     let mut tokens: Vec<String> = Vec::new();
     for c in text.chars() {
         let glue = c.is_ascii_alphanumeric() || matches!(c, '.' | '%' | '-' | '/' | ':');
         let closing = "，。、；：？！）》」』”’…·".contains(c);
+        if closing && tokens.len() >= 2 && tokens.last().is_some_and(|t| t == " ") {
+            tokens.pop();
+            if let Some(last) = tokens.last_mut() {
+                last.push(' ');
+                last.push(c);
+            }
+            continue;
+        }
         match tokens.last_mut() {
             Some(last)
                 if closing
+                    || last
+                        .chars()
+                        .last()
+                        .is_some_and(|p| "“‘（《「『".contains(p))
                     || (glue
                         && last.chars().last().is_some_and(|p| {
                             p.is_ascii_alphanumeric() || matches!(p, '.' | '%' | '-' | '/' | ':')
@@ -857,6 +873,25 @@ mod tests {
         wrap(&mut out, "总分 · 得分 · 分值", 8, "");
         assert!(out.lines().all(|l| !l.starts_with(' ')), "{out:?}");
         assert_eq!(out.replace('\n', ""), "总分 ·得分 ·分值");
+    }
+
+    #[test]
+    fn no_line_starts_with_a_dot_nor_ends_with_an_opening_quote() {
+        let text = "见附件4 项目支出绩效自评表 · 产出指标 · 得分，档次“较全面”得 18 分";
+        for width in 4..40 {
+            let mut out = String::new();
+            wrap(&mut out, text, width, "");
+            for line in out.lines() {
+                assert!(!line.trim_start().starts_with('·'), "{width}: {out}");
+                assert!(!line.starts_with('，'), "{width}: {out}");
+                assert!(!line.ends_with('“'), "{width}: {out}");
+            }
+            assert_eq!(
+                out.replace('\n', "").replace(' ', ""),
+                text.replace(' ', ""),
+                "{width}"
+            );
+        }
     }
 
     #[test]
