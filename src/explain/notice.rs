@@ -887,7 +887,7 @@ mod tests {
                 assert!(!line.ends_with('“'), "{width}: {out}");
             }
             assert_eq!(
-                out.replace('\n', "").replace(' ', ""),
+                out.replace(['\n', ' '], ""),
                 text.replace(' ', ""),
                 "{width}"
             );
