@@ -32,6 +32,15 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// `dir/file`: the example with `from` replaced by `to` (once), which must
+/// be in it.
+fn edited_example(dir: &Path, file: &str, from: &str, to: &str) {
+    let example = std::fs::read_to_string(Path::new(MANIFEST).join(EXAMPLE)).expect("example");
+    let edited = example.replacen(from, to, 1);
+    assert_ne!(edited, example, "{from} is not in the example");
+    std::fs::write(dir.join(file), edited).expect("write");
+}
+
 /// The text without what is quoted from the unit's own documents.
 fn outside_quotes(text: &str) -> String {
     let mut out = String::new();
@@ -577,10 +586,12 @@ fn both_documents_print_on_a4_without_a_split() {
 #[test]
 fn a_late_package_is_told_in_the_notice_s_own_dates() {
     let dir = scratch("late");
-    let example = std::fs::read_to_string(Path::new(MANIFEST).join(EXAMPLE)).expect("example");
-    let late = example.replacen("received_on = 2023-06-14", "received_on = 2023-06-19", 1);
-    assert_ne!(late, example);
-    std::fs::write(dir.join("late.toml"), late).expect("write");
+    edited_example(
+        &dir,
+        "late.toml",
+        "received_on = 2023-06-14",
+        "received_on = 2023-06-19",
+    );
     let run = jixiao(
         &dir,
         &[
@@ -645,14 +656,12 @@ fn a_word_package_s_notice_gives_the_word_table_and_row() {
 #[test]
 fn a_blank_cell_is_found_by_its_row() {
     let dir = scratch("blank-actual");
-    let example = std::fs::read_to_string(Path::new(MANIFEST).join(EXAMPLE)).expect("example");
-    let blank = example.replacen(
+    edited_example(
+        &dir,
+        "blank.toml",
         "actual = \"今年入库省级上市后备企业4家，市级上市后备企业5家，完成率100%。\"\n",
         "",
-        1,
     );
-    assert_ne!(blank, example);
-    std::fs::write(dir.join("blank.toml"), blank).expect("write");
     let run = jixiao(
         &dir,
         &[
@@ -737,21 +746,18 @@ fn the_notice_shows_every_criterion_s_score() {
 #[test]
 fn a_missing_attachment_is_pointed_at_what_makes_it_needed() {
     let dir = scratch("missing-attachment");
-    let example = std::fs::read_to_string(Path::new(MANIFEST).join(EXAMPLE)).expect("example");
-    let no_project = example.replacen(
+    edited_example(
+        &dir,
+        "no-project.toml",
         "[[attachments]]\ntitle = \"项目支出绩效自评表\"\nproject = \"业务工作经费\"\n",
         "",
-        1,
     );
-    assert_ne!(no_project, example);
-    std::fs::write(dir.join("no-project.toml"), no_project).expect("write");
-    let no_basic = example.replacen(
+    edited_example(
+        &dir,
+        "no-basic.toml",
         "[[attachments]]\ntitle = \"部门整体支出绩效评价基础数据表\"\n",
         "",
-        1,
     );
-    assert_ne!(no_basic, example);
-    std::fs::write(dir.join("no-basic.toml"), no_basic).expect("write");
     let notice = |file: &str| {
         let run = jixiao(
             &dir,
