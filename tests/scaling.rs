@@ -110,6 +110,22 @@ fn a_long_report_section_with_separators_is_linear() {
 }
 
 #[test]
+fn a_long_actual_value_cell_is_linear() {
+    // A 实际完成值 that is prose without figures, against a target in 家:
+    // `stated_figure` looks for a number before 家 at every position.
+    let actual = "actual = \"今年入库省级上市后备企业4家，市级上市后备企业5家，完成率100%。\"";
+    assert!(EXAMPLE.contains(actual), "the example has the row");
+    assert_linear(
+        "a long 实际完成值 without figures, per 15 KB",
+        |k| {
+            let prose = "今年入库省级上市后备企业若干，".repeat(330 * k);
+            EXAMPLE.replacen(actual, &format!("actual = \"{prose}\""), 1)
+        },
+        |t| load_score_render(t),
+    );
+}
+
+#[test]
 fn a_long_report_section_without_separators_is_linear() {
     assert_linear(
         "problems text, no separator, per 30 KB",

@@ -209,7 +209,9 @@ impl ReviewBook {
             // A worksheet of another year (last year's, kept by mistake):
             // said once for the file, not once per row.
             let years: std::collections::BTreeSet<i64> = unmatched.iter().map(|b| b.year).collect();
+            let some_matched = unmatched.len() < source.reviews.units.len();
             if !seen_years.is_empty()
+                && !some_matched
                 && unmatched.len() > 1
                 && years.iter().all(|y| !seen_years.contains(y))
             {

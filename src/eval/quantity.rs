@@ -261,17 +261,19 @@ pub(crate) fn extract_between(text: &str, before: &str, after: &str) -> Option<D
         let rest = text.get(start..).unwrap_or("");
         // Most places a prefix matches (every place, for an empty prefix
         // as in "{}家") have no number after them: passed over without
-        // copying a window.
-        let window = if !starts_with_digit(rest) { "" } else { rest };
-        let window = window
-            .char_indices()
-            .nth(EXTRACT_WINDOW)
-            .map_or(rest, |(end, _)| rest.get(..end).unwrap_or(rest));
-        let tail = half_width(window, false);
-        let candidate = tail.trim_start();
-        if let Some((n, rest)) = leading_number(candidate) {
-            if rest.trim_start().starts_with(after) {
-                return Some(n);
+        // looking further (normalising the rest of a long text at each of
+        // them made an empty prefix quadratic in the text).
+        if starts_with_digit(rest) {
+            let window = rest
+                .char_indices()
+                .nth(EXTRACT_WINDOW)
+                .map_or(rest, |(end, _)| rest.get(..end).unwrap_or(rest));
+            let tail = half_width(window, false);
+            let candidate = tail.trim_start();
+            if let Some((n, rest)) = leading_number(candidate) {
+                if rest.trim_start().starts_with(after) {
+                    return Some(n);
+                }
             }
         }
         from = start.max(from + 1);

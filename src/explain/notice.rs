@@ -307,10 +307,8 @@ fn place_words(p: &super::PlaceView, word: bool) -> String {
     };
     if word {
         use super::place::SourcePlace;
-        if let SourcePlace::WordTable { .. }
-        | SourcePlace::WordParagraph { .. }
-        | SourcePlace::WordText { .. } = &p.source
-        {
+        // A place in words (a heading the import noted) is no location.
+        if let SourcePlace::WordTable { .. } | SourcePlace::WordParagraph { .. } = &p.source {
             let _ = write!(words, "（Word 文件{}）", p.source.short_words());
         }
     }
