@@ -1243,6 +1243,38 @@ fn packages_nobody_judged_are_said() {
         "{}",
         run.stderr
     );
+    // A review file with this year's rows and two of last year's: those
+    // rows are named, the file is not "another year's".
+    std::fs::write(
+        dir.join("mixed.toml"),
+        format!(
+            "format = 1\nkind = \"review\"\nreviewer = \"李四\"\n\n\
+             [[units]]\nunit = \"{EXAMPLE_UNIT}\"\nyear = 2022\nfocused = {{ score = 3 }}\n\n\
+             [[units]]\nunit = \"{EXAMPLE_UNIT}\"\nyear = 2021\nfocused = {{ score = 3 }}\n\n\
+             [[units]]\nunit = \"岳阳楼区新单位\"\nyear = 2021\nfocused = {{ score = 3 }}\n"
+        ),
+    )
+    .expect("write");
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--format",
+            "csv",
+            "--reviews",
+            "mixed.toml",
+            "a.toml",
+            "b.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert_eq!(
+        run.stderr.matches("review::unknown_unit").count(),
+        2,
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("这份评审意见评的是"), "{}", run.stderr);
     std::fs::create_dir_all(dir.join("空")).expect("folder");
     let run = jixiao(
         &dir,
