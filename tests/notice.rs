@@ -782,3 +782,21 @@ fn a_missing_attachment_is_pointed_at_what_makes_it_needed() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// At a narrow width the text notice's scores are a line each, wrapped,
+/// not columns running past the edge.
+#[test]
+fn scores_fit_a_narrow_text_notice() {
+    let run = common::jixiao_in(
+        Path::new(MANIFEST),
+        40,
+        &["score", "--for", "unit", EXAMPLE],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stdout.contains("　　单位自查：得分 20（满分 20）\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("满分  20  得分"), "{}", run.stdout);
+}

@@ -464,14 +464,26 @@ pub fn notice_text(report: &Report<'_>) -> String {
         .map(|(t, _, _)| display_width(t))
         .max()
         .unwrap_or(0);
+    // In columns where they fit; at a narrow width, a line each, wrapped.
+    let columns =
+        display_width("　　　　") + title_width + display_width("  满分 100  得分 待评审");
     for (title, max, score) in &n.scores {
-        let pad = " ".repeat(title_width.saturating_sub(display_width(title)));
-        let _ = writeln!(
-            out,
-            "　　　　{title}{pad}  满分 {:>3}  得分 {}",
-            super::decimal(*max),
-            score_cell(*score)
-        );
+        if columns <= width {
+            let pad = " ".repeat(title_width.saturating_sub(display_width(title)));
+            let _ = writeln!(
+                out,
+                "　　　　{title}{pad}  满分 {:>3}  得分 {}",
+                super::decimal(*max),
+                score_cell(*score)
+            );
+        } else {
+            let line = format!(
+                "　　{title}：得分 {}（满分 {}）",
+                score_cell(*score),
+                super::decimal(*max)
+            );
+            wrap(&mut out, &line, width, "　　");
+        }
     }
     out.push('\n');
     section(&mut out, "一、失分情况", width, &lost_lines(&n));
