@@ -233,20 +233,18 @@ impl ReviewBook {
                 );
                 continue;
             }
-            for block in unmatched {
-                {
-                    problems.push(
-                        Problem::plain(
-                            Code::ReviewUnknownUnit,
-                            format!(
-                                "{}：评审的单位“{}”（{} 年度）不在本次评分的材料之中",
-                                block.at, block.unit, block.year
-                            ),
-                        )
-                        .with_help("把这个单位的材料一并列入评分；或检查单位名称、年度是否与材料中的 [unit] 一致"),
-                    );
-                }
-            }
+            problems.extend(unmatched.into_iter().map(|block| {
+                Problem::plain(
+                    Code::ReviewUnknownUnit,
+                    format!(
+                        "{}：评审的单位“{}”（{} 年度）不在本次评分的材料之中",
+                        block.at, block.unit, block.year
+                    ),
+                )
+                .with_help(
+                    "把这个单位的材料一并列入评分；或检查单位名称、年度是否与材料中的 [unit] 一致",
+                )
+            }));
         }
         problems
     }

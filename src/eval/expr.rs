@@ -595,12 +595,16 @@ impl<'a> Env<'a> {
                 Some(span) => e.at(*span),
                 None => e,
             };
+            // A text read in place is joined without a copy; anything else
+            // is read below (its places pushed once).
+            let mark = touched.len();
             if sum.is_none() {
                 if let Some(Value::Text(t)) = self.peek(operand, touched) {
                     text.push_str(t);
                     continue;
                 }
             }
+            touched.truncate(mark);
             let y = match self.peek(operand, touched) {
                 Some(y) => y.clone(),
                 None => self.eval(operand, touched)?,

@@ -457,34 +457,7 @@ pub fn notice_text(report: &Report<'_>) -> String {
     let _ = writeln!(out, "{}：\n", n.unit);
     wrap(&mut out, &format!("　　{}", n.opening()), width, "");
     out.push('\n');
-    let _ = writeln!(out, "　　{SCORES_LEAD}");
-    let title_width = n
-        .scores
-        .iter()
-        .map(|(t, _, _)| display_width(t))
-        .max()
-        .unwrap_or(0);
-    // In columns where they fit; at a narrow width, a line each, wrapped.
-    let columns =
-        display_width("　　　　") + title_width + display_width("  满分 100  得分 待评审");
-    for (title, max, score) in &n.scores {
-        if columns <= width {
-            let pad = " ".repeat(title_width.saturating_sub(display_width(title)));
-            let _ = writeln!(
-                out,
-                "　　　　{title}{pad}  满分 {:>3}  得分 {}",
-                super::decimal(*max),
-                score_cell(*score)
-            );
-        } else {
-            let line = format!(
-                "　　{title}：得分 {}（满分 {}）",
-                score_cell(*score),
-                super::decimal(*max)
-            );
-            wrap(&mut out, &line, width, "　　");
-        }
-    }
+    score_lines(&mut out, &n, width);
     out.push('\n');
     section(&mut out, "一、失分情况", width, &lost_lines(&n));
     if !n.pending.is_empty() {
@@ -523,6 +496,38 @@ pub fn notice_text(report: &Report<'_>) -> String {
     let _ = writeln!(out, "{}{SIGNED_ON}", " ".repeat(date_pad));
     let _ = writeln!(out, "\n{ACKNOWLEDGEMENT}");
     out
+}
+
+/// Every criterion's score, in columns where they fit the width; at a
+/// narrow width a line each, wrapped.
+fn score_lines(out: &mut String, n: &Notice, width: usize) {
+    let _ = writeln!(out, "　　{SCORES_LEAD}");
+    let title_width = n
+        .scores
+        .iter()
+        .map(|(t, _, _)| display_width(t))
+        .max()
+        .unwrap_or(0);
+    let columns =
+        display_width("　　　　") + title_width + display_width("  满分 100  得分 待评审");
+    for (title, max, score) in &n.scores {
+        if columns <= width {
+            let pad = " ".repeat(title_width.saturating_sub(display_width(title)));
+            let _ = writeln!(
+                out,
+                "　　　　{title}{pad}  满分 {:>3}  得分 {}",
+                super::decimal(*max),
+                score_cell(*score)
+            );
+        } else {
+            let line = format!(
+                "　　{title}：得分 {}（满分 {}）",
+                score_cell(*score),
+                super::decimal(*max)
+            );
+            wrap(out, &line, width, "　　");
+        }
+    }
 }
 
 /// The part after the corrections: what the unit may check or explain.
