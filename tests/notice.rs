@@ -677,10 +677,10 @@ fn a_blank_cell_is_found_by_its_row() {
     let item = run
         .stdout
         .lines()
-        .find(|l| l.contains("实际完成值未填写"))
+        .find(|l| l.contains("没有填写实际完成值"))
         .unwrap_or_else(|| panic!("{}", run.stdout));
     assert!(
-        item.contains("见附件2 部门整体支出绩效自评表 · 产出指标 / 质量指标 / 培育企业上市；"),
+        item.contains("见附件2 部门整体支出绩效自评表 · 产出指标 / 质量指标 / 培育企业上市。"),
         "{item}"
     );
     let _ = std::fs::remove_dir_all(&dir);
