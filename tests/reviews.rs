@@ -631,7 +631,9 @@ fn review_file_mistakes_in_one_run() {
         "王五.toml",
         &format!(
             "[[units]]\nunit = \"{EXAMPLE_UNIT}\"\nyear = 2022\nmeasurable = {{ score = 6, note = \"超出。\" }}\n\n\
-             [[units]]\nunit = \"不存在的单位\"\nyear = 2022\nfocused = {{ score = 3 }}\n"
+             [[units]]\nunit = \"不存在的单位\"\nyear = 2022\nfocused = {{ score = 3 }}\n\n\
+             [[units]]\nunit = \"{slip}\"\nyear = 2022\nfocused = {{ score = 3 }}\n",
+            slip = EXAMPLE_UNIT.replace("办公室", "办工室")
         ),
     );
     let run = jixiao(&dir, &["score", "--reviews", "王五.toml", "示例单位.toml"]);
@@ -639,6 +641,17 @@ fn review_file_mistakes_in_one_run() {
     for code in ["review::out_of_band", "review::unknown_unit"] {
         assert!(run.stderr.contains(code), "no {code}: {}", run.stderr);
     }
+    // A slip in a scored unit's name is said with the name meant, and what
+    // it cost: that unit's score lacks the row. A name like no other is not.
+    let said = run.stderr.replace(['\n', ' ', '│'], "");
+    assert!(
+        said.contains(&format!(
+            "它与单位“{EXAMPLE_UNIT}”只差1个字，若是同一单位，这一行的评分没有计入“{EXAMPLE_UNIT}”的得分"
+        )) && said.contains(&format!("把评审表中的单位名称改为“{EXAMPLE_UNIT}”")),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(said.matches("只差").count(), 1, "{}", run.stderr);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -234,16 +234,38 @@ impl ReviewBook {
                 continue;
             }
             problems.extend(unmatched.into_iter().map(|block| {
-                Problem::plain(
-                    Code::ReviewUnknownUnit,
-                    format!(
-                        "{}：评审的单位“{}”（{} 年度）不在本次评分的材料之中",
-                        block.at, block.unit, block.year
+                // A slip in the name (档案舘 for 档案馆): the unit it was
+                // meant for is scored without this row, which the summary
+                // cannot show; said here with the name to write.
+                let same_year = seen
+                    .iter()
+                    .filter(|(_, y)| *y == block.year)
+                    .map(|(u, _)| u.as_str());
+                match crate::source::did_you_mean_name(&block.unit, same_year) {
+                    Some(meant) => Problem::plain(
+                        Code::ReviewUnknownUnit,
+                        format!(
+                            "{}：评审的单位“{}”（{} 年度）不在本次评分的材料之中；它与单位“{meant}”只差 {} 个字，若是同一单位，这一行的评分没有计入“{meant}”的得分",
+                            block.at,
+                            block.unit,
+                            block.year,
+                            crate::source::edit_distance(&block.unit, meant)
+                        ),
+                    )
+                    .with_help(format!(
+                        "把评审表中的单位名称改为“{meant}”（与材料中的 [unit] 一致）后重新评分；改正之前，汇总中“{meant}”的得分不含这一行"
+                    )),
+                    None => Problem::plain(
+                        Code::ReviewUnknownUnit,
+                        format!(
+                            "{}：评审的单位“{}”（{} 年度）不在本次评分的材料之中",
+                            block.at, block.unit, block.year
+                        ),
+                    )
+                    .with_help(
+                        "把这个单位的材料一并列入评分；或检查单位名称、年度是否与材料中的 [unit] 一致",
                     ),
-                )
-                .with_help(
-                    "把这个单位的材料一并列入评分；或检查单位名称、年度是否与材料中的 [unit] 一致",
-                )
+                }
             }));
         }
         problems
