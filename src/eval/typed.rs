@@ -660,8 +660,51 @@ mod tests {
         }
     }
 
+    /// The 2022 rules with the cell tests as they were before they looked
+    /// for a label word first: `unguarded_blank`, `unguarded_written`.
+    fn rules_with_unguarded() -> &'static RuleSet {
+        static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+        RULES.get_or_init(|| {
+            let mut sources = rules("2022").files;
+            sources.push(crate::source::SourceFile::new(
+                "unguarded.jx",
+                "fn unguarded_blank(cell: text) =\n\
+                   trim(default(cell, \"\")) == \"\" or contains(blank_marks, trim(cell))\n\
+                   or label_then(split(cell, label_colons), blank_marks)\n\
+                 fn unguarded_written(cell: text) =\n\
+                   present(cell) and not unguarded_blank(cell) and not contains(none_words, trim(cell))\n\
+                   and not label_then(split(cell, label_colons), none_words)\n",
+            ));
+            crate::check::compile(sources).unwrap()
+        })
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(400))]
+        /// `blank` and `written` split a cell to look for a template label
+        /// only when a label word is in it: on any cell they answer as
+        /// they did without that test.
+        #[test]
+        fn the_label_word_test_changes_no_answer(cell in "(指标1|指标１|指标|标|1|0|:|：|/|／|—|无|暂无| |培训|a){0,6}") {
+            let rules = rules_with_unguarded();
+            let index = |name: &str| rules.functions.iter().position(|f| f.name == name).unwrap();
+            for (guarded, unguarded) in [("blank", "unguarded_blank"), ("written", "unguarded_written")] {
+                let args = [Value::text(&cell)];
+                // The cells of the list above too, every time: few are drawn.
+                for listed in CELLS {
+                    let listed = [Value::text(listed)];
+                    prop_assert_eq!(
+                        format!("{:?}", both(rules, index(guarded), &listed).0),
+                        format!("{:?}", both(rules, index(unguarded), &listed).0),
+                        "{}({:?})", guarded, listed
+                    );
+                }
+                let (now, _) = both(rules, index(guarded), &args);
+                let (before, _) = both(rules, index(unguarded), &args);
+                prop_assert_eq!(format!("{now:?}"), format!("{before:?}"), "{}({:?})", guarded, cell);
+            }
+        }
+
         /// Free-form cells made of the characters the cell tests look at.
         #[test]
         fn cell_tests_agree_on_any_cell(cell in "[指标无暂1１0０.:：/／\\-－— a]{0,12}") {
