@@ -652,7 +652,7 @@ fn a_word_package_s_notice_gives_the_word_table_and_row() {
 }
 
 /// A blank cell a finding names has no place of its own: the notice sends
-/// the unit to its row, not only to the other cell named beside it.
+/// the unit to its row.
 #[test]
 fn a_blank_cell_is_found_by_its_row() {
     let dir = scratch("blank-actual");

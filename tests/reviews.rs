@@ -630,10 +630,12 @@ fn review_file_mistakes_in_one_run() {
     write(
         "王五.toml",
         &format!(
-            "[[units]]\nunit = \"{EXAMPLE_UNIT}\"\nyear = 2022\nmeasurable = {{ score = 6, note = \"超出。\" }}\n\n\
+            "[[units]]\nunit = \"{EXAMPLE_UNIT}\"\nyear = 2022\nmeasurable = {{ score = 6, note = \"超出。\" }}\nrelevant = {{ score = 2 }}\n\n\
              [[units]]\nunit = \"不存在的单位\"\nyear = 2022\nfocused = {{ score = 3 }}\n\n\
-             [[units]]\nunit = \"{slip}\"\nyear = 2022\nfocused = {{ score = 3 }}\n",
-            slip = EXAMPLE_UNIT.replace("办公室", "办工室")
+             [[units]]\nunit = \"{slip}\"\nyear = 2022\nfocused = {{ score = 3 }}\n\n\
+             [[units]]\nunit = \"{other}\"\nyear = 2022\nfocused = {{ score = 3 }}\nrelevant = {{ score = 2 }}\n",
+            slip = EXAMPLE_UNIT.replace("办公室", "办工室"),
+            other = EXAMPLE_UNIT.replace("金融工作", "外事工作"),
         ),
     );
     let run = jixiao(&dir, &["score", "--reviews", "王五.toml", "示例单位.toml"]);
@@ -641,17 +643,26 @@ fn review_file_mistakes_in_one_run() {
     for code in ["review::out_of_band", "review::unknown_unit"] {
         assert!(run.stderr.contains(code), "no {code}: {}", run.stderr);
     }
-    // A slip in a scored unit's name is said with the name meant, and what
-    // it cost: that unit's score lacks the row. A name like no other is not.
+    // A slip in a scored unit's name (a row of its block) is said with the
+    // name meant, and what it cost: that unit's score lacks the row. A name
+    // like no other is not, nor a near name with a whole block of its own
+    // (another office, whose package was left out).
     let said = run.stderr.replace(['\n', ' ', '│'], "");
     assert!(
         said.contains(&format!(
-            "它与单位“{EXAMPLE_UNIT}”只差1个字，若是同一单位，这一行的评分没有计入“{EXAMPLE_UNIT}”的得分"
-        )) && said.contains(&format!("把评审表中的单位名称改为“{EXAMPLE_UNIT}”")),
+            "它与本次评分的单位“{EXAMPLE_UNIT}”只差1个字，若是同一单位，这一行的评分没有计入“{EXAMPLE_UNIT}”的得分"
+        )) && said.contains(&format!("是同一单位的，把评审表中的单位名称改为“{EXAMPLE_UNIT}”"))
+            && said.contains("是另一单位的，把它的材料一并列入评分"),
         "{}",
         run.stderr
     );
     assert_eq!(said.matches("只差").count(), 1, "{}", run.stderr);
+    assert_eq!(
+        said.matches("不在本次评分的材料之中").count(),
+        3,
+        "{}",
+        run.stderr
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -233,36 +233,52 @@ impl ReviewBook {
                 );
                 continue;
             }
+            // How many judgments this file gives each unit it names: a
+            // name slipped in a row or two of a unit's block is a slip; a
+            // whole block under a near name (外事工作办公室 beside
+            // 金融工作办公室) is another unit's.
+            let mut rows_here: std::collections::HashMap<(&str, i64), usize> =
+                std::collections::HashMap::new();
+            for b in &source.reviews.units {
+                *rows_here.entry((b.unit.as_str(), b.year)).or_default() += b.judgments.len();
+            }
             problems.extend(unmatched.into_iter().map(|block| {
+                let problem = Problem::plain(
+                    Code::ReviewUnknownUnit,
+                    format!(
+                        "{}：评审的单位“{}”（{} 年度）不在本次评分的材料之中",
+                        block.at, block.unit, block.year
+                    ),
+                );
                 // A slip in the name (档案舘 for 档案馆): the unit it was
                 // meant for is scored without this row, which the summary
-                // cannot show; said here with the name to write.
-                let same_year = seen
+                // cannot show. Said as a possibility: 民政局 and 财政局 are
+                // one character apart too.
+                let own_rows = rows_here
+                    .get(&(block.unit.as_str(), block.year))
+                    .copied()
+                    .unwrap_or(0);
+                let candidates = seen
                     .iter()
-                    .filter(|(_, y)| *y == block.year)
+                    .filter(|(u, y)| {
+                        *y == block.year
+                            && rows_here
+                                .get(&(u.as_str(), *y))
+                                .is_none_or(|theirs| own_rows < *theirs)
+                    })
                     .map(|(u, _)| u.as_str());
-                match crate::source::did_you_mean_name(&block.unit, same_year) {
-                    Some(meant) => Problem::plain(
-                        Code::ReviewUnknownUnit,
-                        format!(
-                            "{}：评审的单位“{}”（{} 年度）不在本次评分的材料之中；它与单位“{meant}”只差 {} 个字，若是同一单位，这一行的评分没有计入“{meant}”的得分",
-                            block.at,
-                            block.unit,
-                            block.year,
-                            crate::source::edit_distance(&block.unit, meant)
+                match meant_unit(&block.unit, candidates) {
+                    Some((meant, apart)) => Problem {
+                        message: format!(
+                            "{}；它与本次评分的单位“{meant}”只差 {apart} 个字，若是同一单位，这一行的评分没有计入“{meant}”的得分",
+                            problem.message
                         ),
-                    )
+                        ..problem
+                    }
                     .with_help(format!(
-                        "把评审表中的单位名称改为“{meant}”（与材料中的 [unit] 一致）后重新评分；改正之前，汇总中“{meant}”的得分不含这一行"
+                        "是同一单位的，把评审表中的单位名称改为“{meant}”（与材料中的 [unit] 一致）后重新评分，改正之前汇总中“{meant}”的得分不含这一行；是另一单位的，把它的材料一并列入评分"
                     )),
-                    None => Problem::plain(
-                        Code::ReviewUnknownUnit,
-                        format!(
-                            "{}：评审的单位“{}”（{} 年度）不在本次评分的材料之中",
-                            block.at, block.unit, block.year
-                        ),
-                    )
-                    .with_help(
+                    None => problem.with_help(
                         "把这个单位的材料一并列入评分；或检查单位名称、年度是否与材料中的 [unit] 一致",
                     ),
                 }
@@ -384,4 +400,29 @@ fn load_one(path: &Path) -> Result<Source, Vec<Problem>> {
         )
         .with_help("--reviews 后面写评审人填好的评审表 .xlsx、评审文件 .toml，或放着它们的目录"),
     ])
+}
+
+/// Characters a unit's name may differ by to be taken for a slip of
+/// another's: district units' names share long prefixes (岳阳楼区…), so
+/// the share of the name that may differ, as for rule names, would take
+/// one office for another.
+const MAX_NAME_SLIP: usize = 2;
+
+/// The one scored unit a review's unit name is nearest to, within
+/// `MAX_NAME_SLIP` characters, and how many apart; none when two are as
+/// near.
+fn meant_unit<'a>(
+    name: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<(&'a str, usize)> {
+    let mut near: Vec<(usize, &str)> = candidates
+        .map(|c| (crate::source::edit_distance(name, c), c))
+        .filter(|(d, _)| *d <= MAX_NAME_SLIP)
+        .collect();
+    near.sort_unstable();
+    match near.as_slice() {
+        [(d, c), (e, _), ..] if d < e => Some((*c, *d)),
+        [(d, c)] => Some((*c, *d)),
+        _ => None,
+    }
 }
