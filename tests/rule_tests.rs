@@ -304,9 +304,17 @@ fn detailed_findings_are_checked() {
         "{}",
         run.stdout
     );
+    // The entry and the finding it was meant for, side by side; the id
+    // is right, so it is not said to be no check's.
     assert!(
+        run.stdout.contains(
+            "    发现的细节与期望不符 findings：\n        期望：error missing_deviation「得分 8」\n        实际：warning missing_deviation（在 projects[0].indicators[5]）「项目“业务工作经费”"
+        ),
+        "{}",
         run.stdout
-            .contains("应有而没有的发现 findings：error missing_deviation「得分 8」"),
+    );
+    assert!(
+        !run.stdout.contains("不是规则中任何检查的编号"),
         "{}",
         run.stdout
     );

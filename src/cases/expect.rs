@@ -113,6 +113,17 @@ pub struct FindingSeen<'a> {
     pub message: &'a str,
 }
 
+impl FindingSeen<'_> {
+    /// As a detailed entry is described (`warning id（在 path）「message」`).
+    fn describe(&self) -> String {
+        let at = match self.paths.is_empty() {
+            true => String::new(),
+            false => format!("（在 {}）", self.paths.join("、")),
+        };
+        format!("{} {}{at}「{}」", self.severity, self.id, self.message)
+    }
+}
+
 impl FindingWant {
     /// Whether `seen` is such a finding.
     pub fn fits(&self, seen: &FindingSeen<'_>) -> bool {
@@ -219,6 +230,13 @@ pub enum Mismatch {
         missing: Vec<String>,
         /// Raised, not expected.
         extra: Vec<String>,
+    },
+    /// Every expected id was raised, but detailed entries (`severity`,
+    /// `at`, `says`) that no finding answers: each entry described, with
+    /// the findings of its id as they were raised, to compare.
+    FindingDetails {
+        /// (the entry, the raised findings of its id), described.
+        unmet: Vec<(String, Vec<String>)>,
     },
     /// `error = true` but the submission was scored.
     ScoredInsteadOfError,
@@ -561,15 +579,19 @@ fn scored(expect: &Expect, outcome: &Outcome, places: &[Vec<String>]) -> Vec<Mis
                     message: &f.message,
                 })
                 .collect();
-            let unmet: Vec<String> = unmet(&expect.finding_details, &seen)
+            let unmet: Vec<(String, Vec<String>)> = unmet(&expect.finding_details, &seen)
                 .iter()
-                .map(ToString::to_string)
+                .map(|w| {
+                    let raised = seen
+                        .iter()
+                        .filter(|f| f.id == w.id)
+                        .map(FindingSeen::describe)
+                        .collect();
+                    (w.to_string(), raised)
+                })
                 .collect();
             if !unmet.is_empty() {
-                out.push(Mismatch::Findings {
-                    missing: unmet,
-                    extra: Vec::new(),
-                });
+                out.push(Mismatch::FindingDetails { unmet });
             }
         }
     }

@@ -518,7 +518,21 @@ impl Checker {
             }
             BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                 let ordered = |t: &Type| t.is_number() || matches!(t, Type::Date | Type::Text);
-                if ordered(&ta) && ordered(&tb) && !ta.accepts(&tb) {
+                if matches!(ta, Type::Text) && matches!(tb, Type::Text) {
+                    // Texts would be ordered character by character
+                    // (“100%” before “60%”): a cell's number compared so
+                    // is silently wrong, and nothing else in the forms is
+                    // ordered as text.
+                    self.error_help(
+                        Code::RulesTypeMismatch,
+                        format!("类型不对：`{}` 两边都是文字，文字不能比大小", op.symbol()),
+                        span,
+                        "两边都是文字",
+                        Some(
+                            "文字只按字逐个比较（“100%”会排在“60%”之前）。表中按原文保存的数（如执行率“96.89%”）用 quantity(x).number 读出其中的数，再与数字比较".to_string(),
+                        ),
+                    );
+                } else if ordered(&ta) && ordered(&tb) && !ta.accepts(&tb) {
                     self.sides_differ(op, (a.span, &ta), (b.span, &tb));
                 } else if !ordered(&ta) || !ta.accepts(&tb) {
                     self.type_error(

@@ -123,6 +123,15 @@ pub fn test_failure(actual: &Actual, mismatches: &[Mismatch], rules: &RuleSet) -
                     }
                 }
             }
+            Mismatch::FindingDetails { unmet } => {
+                let _ = writeln!(out, "    发现的细节与期望不符 findings：");
+                for (want, raised) in unmet {
+                    let _ = writeln!(out, "        期望：{want}");
+                    for r in raised {
+                        let _ = writeln!(out, "        实际：{r}");
+                    }
+                }
+            }
             Mismatch::ScoredInsteadOfError => {
                 let _ = writeln!(
                     out,
