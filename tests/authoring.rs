@@ -44,6 +44,26 @@ fn copy_rules(name: &str) -> PathBuf {
     dir
 }
 
+/// A rule test case named to `fmt` is said to be no rule file, not parsed
+/// as rules (which said "expected `check`… found `base`"), and left as it
+/// is.
+#[test]
+fn fmt_says_a_test_case_is_no_rule_file() {
+    let case = root().join("rules/2022/tests/late-3-days.toml");
+    let before = std::fs::read(&case).expect("read case");
+    let out = jixiao(&["fmt", "rules/2022/tests/late-3-days.toml"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "rules/2022/tests/late-3-days.toml：jixiao fmt 只整理规则文件（.jx），这个文件没有整理"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("语法错误"), "{stderr}");
+    assert_eq!(std::fs::read(&case).expect("read case"), before);
+}
+
 #[test]
 fn shipped_rules_are_formatted_and_formatting_is_idempotent() {
     let out = jixiao(&["fmt", "--check", "rules/2022"]);

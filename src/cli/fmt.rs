@@ -29,6 +29,18 @@ pub(super) fn run(check: bool, inputs: &[PathBuf]) -> bool {
     }
     let total = files.len();
     for (path, _) in files {
+        // A file named on the command line is taken as it is: one that is
+        // not a rule file (a rule test case, a submission) is said to be
+        // out of `fmt`'s reach, not parsed as rules.
+        if !super::inputs::has_extension(&path, jixiao::rules::EXTENSION) {
+            noteln!(
+                "{}：jixiao fmt 只整理规则文件（.{}），这个文件没有整理",
+                path.display(),
+                jixiao::rules::EXTENSION
+            );
+            ok = false;
+            continue;
+        }
         match format_one(&path) {
             Ok(None) => {}
             Ok(Some(formatted)) if check => {
