@@ -416,8 +416,8 @@ impl Checker {
                             .unwrap_or_default()
                     ),
                     None => format!(
-                        "`{}` 的字段有：{}",
-                        record_type.name,
+                        "{}的字段有：{}",
+                        record_named(&self.schema, record, &record_type.name),
                         fields.iter().map(with_words).collect::<Vec<_>>().join("、")
                     ),
                 });
@@ -425,7 +425,10 @@ impl Checker {
                     Code::RulesUnknownField,
                     format!("未知的字段 `{}`", field.text),
                     field.span,
-                    &format!("`{}` 没有这个字段", record_type.name),
+                    &format!(
+                        "{}没有这个字段",
+                        record_named(&self.schema, record, &record_type.name)
+                    ),
                     help,
                 );
                 fallback
@@ -992,6 +995,32 @@ fn field_words(f: &crate::data::schema::FieldType) -> Option<String> {
             .filter(|l| crate::data::schema::label_holes(l).is_empty())
             .cloned()
     })
+}
+
+/// A record type as an author knows it: its name with the words the
+/// forms give the first field holding it (`funds（年度资金总额）`,
+/// `submission_info（报送情况）`); its name alone when no field names it.
+fn record_named(
+    schema: &crate::data::schema::Schema,
+    id: crate::data::schema::RecordId,
+    name: &str,
+) -> String {
+    let holds = |t: &Type| match t {
+        Type::Record(r) => *r == id,
+        Type::List(inner) => matches!(**inner, Type::Record(r) if r == id),
+        _ => false,
+    };
+    let words = schema
+        .records
+        .iter()
+        .flat_map(|r| r.fields.iter())
+        .filter(|f| holds(&f.ty))
+        .find_map(field_words);
+    // The words close with `）`; a bare name is set off by a space.
+    match words {
+        Some(w) => format!("`{name}`（{w}）"),
+        None => format!("`{name}` "),
+    }
 }
 
 /// `name（全年执行数）`: a field's key with its words, for help.
