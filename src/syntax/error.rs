@@ -562,7 +562,7 @@ pub(super) fn from_pest(file: u16, text: &str, e: &pest::error::Error<Rule>) -> 
         return ParseError::Syntax {
             message: "这一行的引号没有闭合：字符串从这里开始，一直延续到了后面".into(),
             span: Span::new(file, quote..quote + 1).source_span(),
-            hint: format!("在文字结尾补上 \"（解析器在后面 {found} 处才发现问题）"),
+            hint: format!("在文字结尾补上 \"（读到后面 {found} 处才看出引号没有闭合）"),
         };
     }
     let start = if not_equal { at - 1 } else { at };
