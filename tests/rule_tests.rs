@@ -271,6 +271,33 @@ fn one_reason_for_many_failures_is_shown_once() {
     let _ = std::fs::remove_dir_all(&root);
 }
 
+/// A misspelt key at the end of an `[edit]` path would add a key the
+/// forms do not have: said on the case's own line with the key meant, not
+/// at a line of the edited base. A case expecting the submission to fail
+/// (`misspelt-key.toml`, which writes a wrong key on purpose) still passes.
+#[test]
+fn a_misspelt_edit_key_is_said_on_its_line() {
+    let root = scratch("misspelt-edit");
+    std::fs::write(
+        root.join("rules/2022/tests/zz-slip.toml"),
+        "base = \"bases/yueyanglou-finance-office.toml\"\n\n[edit]\n\"overall.level1_weights.产出指标\" = 50\n\"projects[0].funds.full_year_budgt\" = 200\n\n[expect]\nscore = \"95\"\n",
+    )
+    .expect("write case");
+    let run = jixiao(&root, &["test", "--rules", "rules/2022"]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    for said in [
+        "× `projects[0].funds` 中没有键 `full_year_budgt`：这个改动改不到报送材料",
+        "╭─[rules/2022/tests/zz-slip.toml:5:1]",
+        "help: 您是不是想写 `full_year_budget`（全年预算数）？",
+        "rules/2022/tests/misspelt-key.toml ... ok",
+    ] {
+        assert!(run.stdout.contains(said), "no {said}: {}", run.stdout);
+    }
+    // A free key of a table (a 一级指标 of `level1_weights`) is no slip.
+    assert!(!run.stdout.contains("产出指标`"), "{}", run.stdout);
+    let _ = std::fs::remove_dir_all(&root);
+}
+
 /// A `findings` entry may name the severity, a place and a piece of the
 /// message of one finding; a wrong detail fails the case and is shown.
 #[test]

@@ -52,6 +52,7 @@ pub mod bless;
 pub mod expect;
 pub mod path;
 
+use crate::data::schema::{Schema, Type};
 use crate::diag::Problem;
 use crate::eval::outcome::{NodeOutcome, Outcome};
 use crate::ir::RuleSet;
@@ -76,6 +77,10 @@ pub struct Case {
     pub submission: SourceFile,
     /// `[expect]`
     pub expect: Expect,
+    /// The paths `[edit]` sets, with where each is written: checked
+    /// against the rules' schema before the edited submission is loaded,
+    /// so that a misspelt key is said on its own line of the case.
+    pub edits: Vec<(Vec<Seg>, Span)>,
 }
 
 /// What scoring a case's submission gave.
@@ -414,6 +419,10 @@ pub fn load(name: &str, text: &str, bases: &Bases) -> Result<Case, Vec<Problem>>
         submission: SourceFile::new(submission_name, doc.to_string()),
         file,
         expect,
+        edits: sets
+            .into_iter()
+            .map(|(_, segs, span)| (segs, span))
+            .collect(),
     })
 }
 
@@ -455,6 +464,71 @@ fn lookup<'t>(table: Option<&'t dyn toml_edit::TableLike>, keys: &[String]) -> O
     t.get(last)
 }
 
+/// The first step of an edit's path that the submission's shape does not
+/// have (a misspelt key: `submission.recieved_on`), said with the keys it
+/// does have there; none when every step is in the schema (a free key of
+/// a table such as `level1_weights` always is).
+fn unknown_step(schema: &Schema, segs: &[Seg]) -> Option<(String, String)> {
+    // `[review]` is not the forms' shape: the loader reads it apart.
+    if segs.first() == Some(&Seg::Key("review".to_string())) {
+        return None;
+    }
+    let mut ty = Type::Record(schema.root);
+    for (i, seg) in segs.iter().enumerate() {
+        ty = match (seg, ty) {
+            (Seg::Index(_), Type::List(inner)) => *inner,
+            (Seg::Key(_), Type::Map(inner)) => *inner,
+            (Seg::Key(key), Type::Record(id)) => {
+                let record = schema.record(id)?;
+                match record.fields.iter().find(|f| f.name == *key) {
+                    Some(f) => f.ty.clone(),
+                    None => {
+                        let at = path::display(segs.get(..i).unwrap_or(&[]));
+                        let place = match at.is_empty() {
+                            true => "报送材料的最上层".to_string(),
+                            false => format!("`{at}` "),
+                        };
+                        let words = |f: &crate::data::schema::FieldType| {
+                            f.label
+                                .as_ref()
+                                .filter(|l| crate::data::schema::label_holes(l).is_empty())
+                                .map_or_else(
+                                    || format!("`{}`", f.name),
+                                    |l| format!("`{}`（{l}）", f.name),
+                                )
+                        };
+                        let help = match crate::source::did_you_mean_name(
+                            key,
+                            record.fields.iter().map(|f| f.name.as_str()),
+                        )
+                        .and_then(|n| record.fields.iter().find(|f| f.name == n))
+                        {
+                            Some(f) => format!("您是不是想写 {}？", words(f)),
+                            None => format!(
+                                "{place}中可以改的键有：{}",
+                                record
+                                    .fields
+                                    .iter()
+                                    .map(words)
+                                    .collect::<Vec<_>>()
+                                    .join("、")
+                            ),
+                        };
+                        return Some((
+                            format!("{place}中没有键 `{key}`：这个改动改不到报送材料"),
+                            help,
+                        ));
+                    }
+                }
+            }
+            // A step the shape cannot take (a row of a table, a key of a
+            // value) is left to the loader, which says what the value is.
+            _ => return None,
+        };
+    }
+    None
+}
+
 fn edit_problem(file: &SourceFile, span: Span, message: String) -> Problem {
     Problem::error(Code::CaseEdit, message, file, span, "这个改动").with_help(
         "路径写法：键用点连接，数组的行用 [N]（从 0 起），如 \"report.sections[2].text\"",
@@ -463,6 +537,24 @@ fn edit_problem(file: &SourceFile, span: Span, message: String) -> Problem {
 
 /// Score a case's submission with `rules` (whatever `unit.year` says).
 pub fn run(case: &Case, rules: &RuleSet) -> Actual {
+    // A case expecting the submission to fail may write a wrong key on
+    // purpose (`misspelt-key.toml`): its edits are the loader's to judge.
+    let deliberate = case.expect.error;
+    let misspelt: Vec<Problem> = case
+        .edits
+        .iter()
+        .filter(|_| !deliberate)
+        .filter_map(|(segs, span)| {
+            let (message, help) = unknown_step(&rules.schema, segs)?;
+            Some(
+                Problem::error(Code::CaseEdit, message, &case.file, *span, "这个改动")
+                    .with_help(help),
+            )
+        })
+        .collect();
+    if !misspelt.is_empty() {
+        return Actual::Failed(misspelt);
+    }
     let loaded = crate::data::load_submission(case.submission.clone(), &rules.schema)
         .and_then(|s| crate::eval::score(rules, &s).map(|o| (o, s)));
     match loaded {
