@@ -441,7 +441,12 @@ fn folder_checks(
         let (y, _, _) = d.parts();
         if i64::from(y) != rules.year + 1 {
             let message = format!("截止日期 {d} 不在评价年度 {} 的下一年", rules.year);
-            let help = "自评材料在评价年度的次年报送：检查 params.jx 中的 deadline";
+            // Either may be the slip: a folder copied from last year keeps
+            // last year's `year` as often as its deadline.
+            let help = format!(
+                "自评材料在评价年度的次年报送：截止日期对的，把 sheet.jx 开头的 year 改为 {}；评价年度对的，改 params.jx 中的 deadline",
+                i64::from(y) - 1
+            );
             // Shown at its definition, so the author lands on the line.
             let defined = rules
                 .definitions
@@ -456,7 +461,7 @@ fn folder_checks(
                     p.severity = miette::Severity::Warning;
                     p
                 }
-                None => warn(message, help),
+                None => warn(message, &help),
             });
         }
     }
