@@ -3,6 +3,7 @@
 //! operations on it, set and remove, done with `toml_edit` so that every
 //! other byte of the base document, numbers' own text included, is kept.
 
+use crate::data::schema::{Schema, Type};
 use crate::source::did_you_mean;
 use toml_edit::{ArrayOfTables, Item, Table, Value};
 
@@ -327,6 +328,71 @@ pub fn remove(root: &mut Table, segs: &[Seg]) -> Result<(), String> {
             format!("`{}` 中没有键 `{k}`{hint}", display(here))
         }
     })
+}
+
+/// The first step of an edit's path that the submission's shape does not
+/// have (a misspelt key: `submission.recieved_on`), said with the keys it
+/// does have there; none when every step is in the schema (a free key of
+/// a table such as `level1_weights` always is).
+pub fn unknown_step(schema: &Schema, segs: &[Seg]) -> Option<(String, String)> {
+    // `[review]` is not the forms' shape: the loader reads it apart.
+    if segs.first() == Some(&Seg::Key("review".to_string())) {
+        return None;
+    }
+    let mut ty = Type::Record(schema.root);
+    for (i, seg) in segs.iter().enumerate() {
+        ty = match (seg, ty) {
+            (Seg::Index(_), Type::List(inner)) => *inner,
+            (Seg::Key(_), Type::Map(inner)) => *inner,
+            (Seg::Key(key), Type::Record(id)) => {
+                let record = schema.record(id)?;
+                match record.fields.iter().find(|f| f.name == *key) {
+                    Some(f) => f.ty.clone(),
+                    None => {
+                        let at = display(segs.get(..i).unwrap_or(&[]));
+                        let place = match at.is_empty() {
+                            true => "报送材料的最上层".to_string(),
+                            false => format!("`{at}` "),
+                        };
+                        let words = |f: &crate::data::schema::FieldType| {
+                            f.label
+                                .as_ref()
+                                .filter(|l| crate::data::schema::label_holes(l).is_empty())
+                                .map_or_else(
+                                    || format!("`{}`", f.name),
+                                    |l| format!("`{}`（{l}）", f.name),
+                                )
+                        };
+                        let help = match crate::source::did_you_mean_name(
+                            key,
+                            record.fields.iter().map(|f| f.name.as_str()),
+                        )
+                        .and_then(|n| record.fields.iter().find(|f| f.name == n))
+                        {
+                            Some(f) => format!("您是不是想写 {}？", words(f)),
+                            None => format!(
+                                "{place}中可以改的键有：{}",
+                                record
+                                    .fields
+                                    .iter()
+                                    .map(words)
+                                    .collect::<Vec<_>>()
+                                    .join("、")
+                            ),
+                        };
+                        return Some((
+                            format!("{place}中没有键 `{key}`：这个改动改不到报送材料"),
+                            help,
+                        ));
+                    }
+                }
+            }
+            // A step the shape cannot take (a row of a table, a key of a
+            // value) is left to the loader, which says what the value is.
+            _ => return None,
+        };
+    }
+    None
 }
 
 #[cfg(test)]
