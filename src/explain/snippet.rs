@@ -256,7 +256,9 @@ pub(crate) fn evidence(report: &super::Report<'_>, places: &[super::PlaceView]) 
         .filter_map(|p| {
             let phrase = p.phrase.as_ref()?;
             Some((
-                format!("{}（{}）", p.document, p.source.short_words()),
+                // With the file's name: “第 331 行” alone reads as a line
+                // of the report the phrase is quoted from.
+                format!("{}（{}）", p.document, p.source.words()),
                 phrase.marked(),
             ))
         })
