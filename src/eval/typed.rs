@@ -568,7 +568,50 @@ mod tests {
         "a:b:c",
         "是",
         "（空）",
+        "指标１：",
+        "指标１：/",
+        "指标１０",
+        "指标01",
+        "指标1%",
+        "x指标1",
     ];
+
+    /// A template label is the label word and a number, in either width:
+    /// “指标１” is a label as “指标1” is; a label with more after it, or
+    /// before it, is not.
+    #[test]
+    fn a_label_is_its_word_and_a_number_in_either_width() {
+        let rules = rules_2022();
+        let index = rules
+            .functions
+            .iter()
+            .position(|f| f.name == "is_label")
+            .unwrap();
+        for (piece, label) in [
+            ("指标1", true),
+            ("指标１", true),
+            ("指标１０", true),
+            ("指标1.5", true),
+            ("指标", false),
+            ("指标01", false),
+            ("指标1%", false),
+            ("x指标1", false),
+            ("指标 1", false),
+            ("指标x指标1", false),
+        ] {
+            let (interpreted, typed) = both(rules, index, &[Value::text(piece)]);
+            assert_eq!(
+                format!("{interpreted:?}"),
+                format!("{:?}", Some(Value::Bool(label))),
+                "{piece}"
+            );
+            assert_eq!(
+                format!("{typed:?}"),
+                format!("{:?}", Some(Value::Bool(label))),
+                "{piece}"
+            );
+        }
+    }
 
     /// Every lowered function of both years' rules answers as its body
     /// does, interpreted, on every cell above (and on pairs and triples
