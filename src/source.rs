@@ -196,6 +196,17 @@ pub fn did_you_mean_name<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     let limit = (name.chars().count() / 3).max(1);
+    nearest_within(name, candidates, limit).map(|(c, _)| c)
+}
+
+/// The one candidate nearest to `name` within `limit` edits, and how many
+/// edits apart; none when two are as near (“較全面” is as near to “不全面”
+/// as to “较全面”: a guess either way).
+pub fn nearest_within<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    limit: usize,
+) -> Option<(&'a str, usize)> {
     let mut near: Vec<(usize, &str)> = candidates
         .into_iter()
         .map(|c| (edit_distance(name, c), c))
@@ -204,11 +215,9 @@ pub fn did_you_mean_name<'a>(
     near.sort();
     // A name offered twice (a local and a global) is one candidate.
     near.dedup_by(|a, b| a.1 == b.1);
-    // Two equally near are a guess either way (“較全面” is as near to
-    // “不全面” as to “较全面”): none is offered.
     match near.as_slice() {
-        [(d, c), (e, _), ..] if d < e => Some(c),
-        [(_, c)] => Some(c),
+        [(d, c), (e, _), ..] if d < e => Some((c, *d)),
+        [(d, c)] => Some((c, *d)),
         _ => None,
     }
 }

@@ -354,14 +354,9 @@ pub fn unknown_step(schema: &Schema, segs: &[Seg]) -> Option<(String, String)> {
                             true => "报送材料的最上层".to_string(),
                             false => format!("`{at}` "),
                         };
-                        let words = |f: &crate::data::schema::FieldType| {
-                            f.label
-                                .as_ref()
-                                .filter(|l| crate::data::schema::label_holes(l).is_empty())
-                                .map_or_else(
-                                    || format!("`{}`", f.name),
-                                    |l| format!("`{}`（{l}）", f.name),
-                                )
+                        let words = |f: &crate::data::schema::FieldType| match f.words() {
+                            Some(w) => format!("`{}`（{w}）", f.name),
+                            None => format!("`{}`", f.name),
                         };
                         let help = match crate::source::did_you_mean_name(
                             key,

@@ -399,7 +399,7 @@ impl Checker {
                 // slip of its key; else every field with its words.
                 let by_words = fields
                     .iter()
-                    .find(|f| field_words(f).as_deref() == Some(field.text.as_str()));
+                    .find(|f| f.words().as_deref() == Some(field.text.as_str()));
                 let near = by_words.or_else(|| {
                     crate::source::did_you_mean_name(
                         &field.text,
@@ -411,9 +411,7 @@ impl Checker {
                     Some(f) => format!(
                         "您是不是想写 `{}`{}？",
                         f.name,
-                        field_words(f)
-                            .map(|w| format!("（{w}）"))
-                            .unwrap_or_default()
+                        f.words().map(|w| format!("（{w}）")).unwrap_or_default()
                     ),
                     None => format!(
                         "{}的字段有：{}",
@@ -986,17 +984,6 @@ impl Checker {
     }
 }
 
-/// A field's words in the forms: its name, or for a table of rows the
-/// table's name (a row's name has `{…}` holes).
-fn field_words(f: &crate::data::schema::FieldType) -> Option<String> {
-    f.table.clone().or_else(|| {
-        f.label
-            .as_ref()
-            .filter(|l| crate::data::schema::label_holes(l).is_empty())
-            .cloned()
-    })
-}
-
 /// A record type as an author knows it: its name with the words the
 /// forms give the first field holding it (`funds（年度资金总额）`,
 /// `submission_info（报送情况）`); its name alone when no field names it.
@@ -1015,7 +1002,7 @@ fn record_named(
         .iter()
         .flat_map(|r| r.fields.iter())
         .filter(|f| holds(&f.ty))
-        .find_map(field_words);
+        .find_map(crate::data::schema::FieldType::words);
     // The words close with `）`; a bare name is set off by a space.
     match words {
         Some(w) => format!("`{name}`（{w}）"),
@@ -1025,7 +1012,7 @@ fn record_named(
 
 /// `name（全年执行数）`: a field's key with its words, for help.
 fn with_words(f: &crate::data::schema::FieldType) -> String {
-    match field_words(f) {
+    match f.words() {
         Some(words) => format!("{}（{words}）", f.name),
         None => f.name.clone(),
     }

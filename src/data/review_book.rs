@@ -267,7 +267,7 @@ impl ReviewBook {
                                 .is_none_or(|theirs| own_rows < *theirs)
                     })
                     .map(|(u, _)| u.as_str());
-                match meant_unit(&block.unit, candidates) {
+                match crate::source::nearest_within(&block.unit, candidates, MAX_NAME_SLIP) {
                     Some((meant, apart)) => Problem {
                         message: format!(
                             "{}；它与本次评分的单位“{meant}”只差 {apart} 个字，若是同一单位，这一行的评分没有计入“{meant}”的得分",
@@ -407,22 +407,3 @@ fn load_one(path: &Path) -> Result<Source, Vec<Problem>> {
 /// the share of the name that may differ, as for rule names, would take
 /// one office for another.
 const MAX_NAME_SLIP: usize = 2;
-
-/// The one scored unit a review's unit name is nearest to, within
-/// `MAX_NAME_SLIP` characters, and how many apart; none when two are as
-/// near.
-fn meant_unit<'a>(
-    name: &str,
-    candidates: impl Iterator<Item = &'a str>,
-) -> Option<(&'a str, usize)> {
-    let mut near: Vec<(usize, &str)> = candidates
-        .map(|c| (crate::source::edit_distance(name, c), c))
-        .filter(|(d, _)| *d <= MAX_NAME_SLIP)
-        .collect();
-    near.sort_unstable();
-    match near.as_slice() {
-        [(d, c), (e, _), ..] if d < e => Some((*c, *d)),
-        [(d, c)] => Some((*c, *d)),
-        _ => None,
-    }
-}

@@ -101,6 +101,19 @@ pub struct FieldType {
     pub table: Option<String>,
 }
 
+impl FieldType {
+    /// Its name in the unit's forms, when it has one without holes: the
+    /// whole table's name for a list of records, else its label.
+    pub fn words(&self) -> Option<String> {
+        self.table.clone().or_else(|| {
+            self.label
+                .as_ref()
+                .filter(|l| label_holes(l).is_empty())
+                .cloned()
+        })
+    }
+}
+
 /// The `{field}` holes of a label, in order.
 pub fn label_holes(label: &str) -> Vec<&str> {
     let mut holes = Vec::new();
