@@ -39,9 +39,16 @@ impl Span {
     }
 }
 
-/// One named text: a rule file or a submission.
+/// One named text: a rule file or a submission. A shared handle: a
+/// judgment's place, a problem and a report each keep the file they name,
+/// and a copy is one count more, not two names and a table copied.
 #[derive(Clone, Debug)]
-pub struct SourceFile {
+pub struct SourceFile(Arc<SourceText>);
+
+/// What a `SourceFile` holds (its fields are read through the handle:
+/// `file.name`, `file.text`).
+#[derive(Debug)]
+pub struct SourceText {
     /// The name shown to users (a path relative to where it was found).
     pub name: String,
     /// The whole text.
@@ -50,8 +57,15 @@ pub struct SourceFile {
     pub named: miette::NamedSource<Arc<str>>,
     /// Byte offset of each line's start, for `line_col`: made on the first
     /// call (loading and scoring name no line; a report does, for what it
-    /// shows), and shared by the file's clones.
-    line_starts: Arc<OnceLock<Box<[u32]>>>,
+    /// shows).
+    line_starts: OnceLock<Box<[u32]>>,
+}
+
+impl std::ops::Deref for SourceFile {
+    type Target = SourceText;
+    fn deref(&self) -> &SourceText {
+        &self.0
+    }
 }
 
 impl SourceFile {
@@ -59,12 +73,12 @@ impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
         let (name, text) = (name.into(), text.into());
         let named = miette::NamedSource::new(name.clone(), Arc::clone(&text));
-        SourceFile {
+        SourceFile(Arc::new(SourceText {
             name,
             text,
             named,
-            line_starts: Arc::default(),
-        }
+            line_starts: OnceLock::new(),
+        }))
     }
 
     /// Byte offset of each line's start.
