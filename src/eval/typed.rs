@@ -176,7 +176,17 @@ impl<'c: 's, 's> Run<'c, 's> {
         Ok(f(&v))
     }
 
+    /// Node `r`'s truth. `and`, `or` and `not` are followed here, with no
+    /// value made on the way, unless the node is shared (its value is kept).
     fn test(&mut self, r: Ref) -> Result<bool, GiveUp> {
+        if !self.keeping || self.code.kept_slot(r).is_none() {
+            match self.code.nodes.get(usize::from(r)) {
+                Some(Node::And(a, b)) => return Ok(self.test(*a)? && self.test(*b)?),
+                Some(Node::Or(a, b)) => return Ok(self.test(*a)? || self.test(*b)?),
+                Some(Node::Not(a)) => return Ok(!self.test(*a)?),
+                _ => {}
+            }
+        }
         Ok(matches!(self.eval(r)?, V::Bool(true)))
     }
 
@@ -275,6 +285,13 @@ impl<'c: 's, 's> Run<'c, 's> {
                     (V::Pieces(items), x) => {
                         V::Bool(items.iter().any(|i| equal(&V::Text(Cow::Borrowed(i)), x)))
                     }
+                    // A text among constant texts (`contains(blank_marks,
+                    // trim(cell))`): compared as texts, no value made per item.
+                    (V::Consts(items), V::Text(x)) => V::Bool(
+                        items
+                            .iter()
+                            .any(|i| matches!(i, Value::Text(t) if **t == **x)),
+                    ),
                     (V::Consts(items), x) => V::Bool(
                         items
                             .iter()
