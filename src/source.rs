@@ -55,10 +55,10 @@ pub struct SourceText {
     pub text: Arc<str>,
     /// The same, named, for miette.
     pub named: miette::NamedSource<Arc<str>>,
-    /// Byte offset of each line's start, for `line_col`: made on the first
-    /// call (loading and scoring name no line; a report does, for what it
-    /// shows).
-    line_starts: OnceLock<Box<[u32]>>,
+    /// How many newlines come before each `LINE_BLOCK` bytes of the text,
+    /// for `line_col`: made on the first call (loading and scoring name no
+    /// line; a report does, for what it shows).
+    line_blocks: OnceLock<Box<[u32]>>,
 }
 
 impl std::ops::Deref for SourceFile {
@@ -77,29 +77,52 @@ impl SourceFile {
             name,
             text,
             named,
-            line_starts: OnceLock::new(),
+            line_blocks: OnceLock::new(),
         }))
     }
 
-    /// Byte offset of each line's start.
-    fn line_starts(&self) -> &[u32] {
-        self.line_starts
-            .get_or_init(|| line_starts(self.text.as_bytes()))
-    }
-
-    /// 1-based line and column (in characters) of a byte offset.
+    /// 1-based line and column (in characters) of a byte offset: the
+    /// newlines before its block counted once per file, those within the
+    /// block and the line's start found when asked. (A table of every
+    /// line's start cost more to make, a search per line, than the few
+    /// places a report names cost to find.)
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
-        let offset = offset.min(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
-        let starts = self.line_starts();
-        let line = starts.partition_point(|start| *start <= offset).max(1);
-        let line_start = starts.get(line - 1).copied().unwrap_or(0) as usize;
+        let text = self.text.as_bytes();
+        let offset = (offset as usize).min(text.len());
+        let blocks = self.line_blocks.get_or_init(|| line_blocks(text));
+        let block = offset / LINE_BLOCK;
+        let before = blocks.get(block).copied().unwrap_or(0) as usize;
+        let within = text
+            .get(block * LINE_BLOCK..offset)
+            .map_or(0, |b| memchr::memchr_iter(b'\n', b).count());
+        let line_start = text
+            .get(..offset)
+            .and_then(|b| memchr::memrchr(b'\n', b))
+            .map_or(0, |i| i + 1);
         let column = self
             .text
-            .get(line_start..offset as usize)
+            .get(line_start..offset)
             .map_or(0, |s| s.chars().count())
             + 1;
-        (line, column)
+        (before + within + 1, column)
     }
+}
+
+/// Bytes of a file whose newlines `line_col` counts when asked.
+const LINE_BLOCK: usize = 1024;
+
+/// The newlines before each block of `LINE_BLOCK` bytes (one entry more
+/// than there are whole blocks).
+fn line_blocks(text: &[u8]) -> Box<[u32]> {
+    let mut counts = Vec::with_capacity(text.len() / LINE_BLOCK + 1);
+    let mut total = 0u32;
+    counts.push(0);
+    for block in text.chunks_exact(LINE_BLOCK) {
+        let n = memchr::memchr_iter(b'\n', block).count();
+        total = total.saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
+        counts.push(total);
+    }
+    counts.into_boxed_slice()
 }
 
 /// miette names a place `file:line:column` with the column in bytes; the
@@ -135,14 +158,6 @@ impl miette::SourceCode for SourceFile {
 /// Byte offset of each line's start in `text`. `memchr` rather than a
 /// byte-by-byte search (a hand-written SWAR scan measured slower); counted
 /// first, so the table is allocated once at its size.
-fn line_starts(text: &[u8]) -> Box<[u32]> {
-    let mut starts = Vec::with_capacity(memchr::memchr_iter(b'\n', text).count() + 1);
-    starts.push(0);
-    starts
-        .extend(memchr::memchr_iter(b'\n', text).map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)));
-    starts.into_boxed_slice()
-}
-
 /// Columns a monospace font gives `s`: CJK and full-width characters take
 /// two. Tables, aligned comments and excerpts all measure with this.
 pub fn display_width(s: &str) -> usize {
@@ -239,6 +254,32 @@ pub fn nearest_within<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Lines and columns are those a walk over the characters finds,
+        /// at every offset of texts of newlines, other control bytes and
+        /// Chinese, longer than a block of counted newlines.
+        #[test]
+        fn lines_and_columns_are_counted_as_by_a_walk(parts in proptest::collection::vec(
+            proptest::sample::select(vec!["\n", "\r\n", "\t", "a", "指标", "\n\n", "x".repeat(700).leak()]),
+            0..12,
+        )) {
+            let text = parts.concat();
+            let file = SourceFile::new("t", text.as_str());
+            let (mut line, mut column) = (1, 1);
+            for (i, c) in text.char_indices() {
+                prop_assert_eq!(file.line_col(i as u32), (line, column), "at {}", i);
+                if c == '\n' {
+                    (line, column) = (line + 1, 1);
+                } else {
+                    column += 1;
+                }
+            }
+            prop_assert_eq!(file.line_col(text.len() as u32), (line, column));
+            prop_assert_eq!(file.line_col(u32::MAX), (line, column));
+        }
+    }
 
     #[test]
     fn two_letters_swapped_are_one_slip() {
