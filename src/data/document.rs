@@ -94,9 +94,10 @@ pub(crate) struct Table<'s> {
 /// Tables with up to this many keys are searched by a scan.
 const SCAN_KEYS: usize = 16;
 
-/// Nesting of arrays and inline tables the parser may recurse into; the
-/// `toml` crate's own limit, so both readers refuse the same files.
-const RECURSION_LIMIT: u32 = 80;
+/// Nesting of arrays and inline tables the fast reading goes into: the
+/// submission's limit. A file nested deeper is read by neither: the
+/// loader's scan (`nesting::too_deep`) names where, before `read_slow`.
+const RECURSION_LIMIT: u32 = super::MAX_SUBMISSION_NESTING as u32;
 
 impl<'s> Table<'s> {
     pub(crate) fn len(&self) -> usize {
@@ -168,11 +169,26 @@ impl<'s> Node<'s> {
     }
 }
 
-/// Read a TOML document; `toml`'s errors when it has any.
-pub(crate) fn parse(text: &str) -> Result<Spanned<Table<'_>>, Vec<toml::de::Error>> {
-    if let Some(doc) = build(text) {
+/// Read a TOML document; `toml`'s errors when it has any. (The loader
+/// scans for nesting between the two readings.)
+#[cfg(test)]
+fn parse(text: &str) -> Result<Spanned<Table<'_>>, Vec<toml::de::Error>> {
+    if let Some(doc) = read_fast(text) {
         return Ok(doc);
     }
+    read_slow(text)
+}
+
+/// The fast reading: `None` wherever it leaves the file to `read_slow`
+/// (an error to report, or a form it does not read), and where arrays or
+/// inline tables nest deeper than `MAX_SUBMISSION_NESTING`.
+pub(crate) fn read_fast(text: &str) -> Option<Spanned<Table<'_>>> {
+    build(text)
+}
+
+/// The reading by `DeTable`, which reports every error. It recurses once
+/// per level of nesting: the caller bounds the nesting first.
+pub(crate) fn read_slow(text: &str) -> Result<Spanned<Table<'_>>, Vec<toml::de::Error>> {
     let (table, errors) = DeTable::parse_recoverable(text);
     if errors.is_empty() {
         Ok(from_de_table(table))

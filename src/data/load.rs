@@ -171,6 +171,11 @@ pub(super) fn parse_toml(source: &SourceFile) -> Result<Spanned<Table<'_>>, Load
             ),
         )]);
     }
+    // Most files are read at once; the scan for nesting (a pass over the
+    // text) is made only before the reading that reports every error.
+    if let Some(table) = super::document::read_fast(&source.text) {
+        return Ok(table);
+    }
     if let Some(at) = too_deep(&source.text) {
         return Err(vec![
             Problem::error(
@@ -183,7 +188,7 @@ pub(super) fn parse_toml(source: &SourceFile) -> Result<Spanned<Table<'_>>, Load
             .with_help("报送材料的表格最多嵌套三层；请检查这里的方括号、花括号是否成对"),
         ]);
     }
-    let errors = match super::document::parse(&source.text) {
+    let errors = match super::document::read_slow(&source.text) {
         Ok(table) => return Ok(table),
         Err(errors) => errors,
     };
