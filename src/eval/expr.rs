@@ -426,6 +426,23 @@ impl<'a> Env<'a> {
     /// thousand times per submission.
     #[inline(never)]
     fn call_function(&mut self, index: usize, args: &[Expr], touched: &mut Vec<PlaceId>) -> R {
+        // A remembered function asked again of a cell (`written(r.name)`,
+        // by several criteria and checks): answered by the cell's address,
+        // the argument read in place, not copied and dropped.
+        if let ([a], true) = (args, self.indexing) {
+            let mark = touched.len();
+            let remembered = self.functions.get(index).is_some_and(|f| f.remembered);
+            if let Some(one @ (Value::Text(_) | Value::Absent)) =
+                self.peek(a, touched).filter(|_| remembered)
+            {
+                if let Some((_, answer)) =
+                    identity(one).and_then(|id| self.by_cell.get(&(index, id)))
+                {
+                    return Ok(answer.clone());
+                }
+            }
+            touched.truncate(mark);
+        }
         // Rule functions take a few arguments: on the stack.
         let mut small: [Value; SMALL_ARGS] = Default::default();
         let mut large = Vec::new();

@@ -338,9 +338,9 @@ fn note_required(
     node: &NodeIr,
     j: &Judgment,
     score: Decimal,
+    has_note: bool,
     problems: &mut Vec<Problem>,
 ) -> bool {
-    let has_note = has_note(rules, j);
     match rules.reviews.note_below_max {
         Some(rule) if score < node.max && !has_note => {
             problems.push(
@@ -562,7 +562,7 @@ pub(super) fn apply_judgment(
         );
         return None;
     }
-    if note_required(rules, submission, node, j, score, problems) {
+    if note_required(rules, submission, node, j, score, has_note, problems) {
         return None;
     }
     let tier_name = (!tier.name.is_empty()).then_some(tier.name.as_str());
