@@ -5,7 +5,7 @@ use super::Date;
 use crate::source::Span;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
-use std::fmt::{self, Write as _};
+use std::fmt;
 use std::sync::{Arc, OnceLock};
 
 /// Index into `Submission::places`; `NO_PLACE` for values not read from the
@@ -92,11 +92,34 @@ pub fn path_of(places: &[Place], source: &str, id: PlaceId) -> String {
                 path.push_str(key.text(source));
             }
             Step::Index(i) => {
-                let _ = write!(path, "[{i}]");
+                path.push('[');
+                push_number(&mut path, *i);
+                path.push(']');
             }
         }
     }
     path
+}
+
+/// The digits of `n`, without the formatting machinery (every place a
+/// report names is spelt out as a path with its row numbers).
+fn push_number(out: &mut String, n: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        if let Some(d) = digits.get_mut(at) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for d in digits.get(at..).unwrap_or_default() {
+        out.push(char::from(*d));
+    }
 }
 
 /// A value of the rule language.
@@ -221,6 +244,15 @@ impl fmt::Display for Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn row_numbers_are_spelt_as_formatting_spells_them() {
+        for n in [0, 7, 9, 10, 99, 100, 4_096, 1_000_001, u32::MAX] {
+            let mut out = String::from("x");
+            push_number(&mut out, n);
+            assert_eq!(out, format!("x{n}"));
+        }
+    }
 
     #[test]
     fn paths_are_spelt_as_the_loader_once_wrote_them() {
