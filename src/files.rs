@@ -36,8 +36,9 @@ pub fn refuse_special(path: &Path) -> Result<(), Box<Problem>> {
 
 /// Read a UTF-8 text file (a byte-order mark is dropped). Folders, missing
 /// files, files over `MAX_TEXT_FILE_BYTES`, binary files and other encodings
-/// are named as such, in words.
-pub fn read_text(path: &Path) -> Result<String, Box<Problem>> {
+/// are named as such, in words. The text is shared (`Arc<str>`): a
+/// `SourceFile` keeps it as it is, not copied once more.
+pub fn read_text(path: &Path) -> Result<std::sync::Arc<str>, Box<Problem>> {
     use std::io::Read as _;
     let fail = |message: String| Box::new(Problem::plain(Code::IoRead, message));
     let shown = path.display();
@@ -83,10 +84,11 @@ pub fn read_text(path: &Path) -> Result<String, Box<Problem>> {
         bytes.drain(..3);
     }
     // std's check is slow on Chinese text (a quarter of reading a form);
-    // simdutf8 gives the same yes or no. A copy is cheaper than checking
-    // again, and unsafe code is forbidden here.
+    // simdutf8 gives the same yes or no. The checked text is copied once,
+    // into the shared text every reader keeps (unsafe code is forbidden
+    // here, so the bytes are not taken as they are).
     if let Ok(text) = simdutf8::basic::from_utf8(&bytes) {
-        return Ok(text.to_owned());
+        return Ok(std::sync::Arc::from(text));
     }
     // Not UTF-8: std's error gives the position of the first bad byte.
     String::from_utf8(bytes).map_err(|e| {
@@ -113,6 +115,7 @@ pub fn read_text(path: &Path) -> Result<String, Box<Problem>> {
         };
         Box::new(problem)
     })
+    .map(std::sync::Arc::from)
 }
 
 /// The common I/O errors in words; others as the system says them.

@@ -114,7 +114,7 @@ impl Bases {
                 let name =
                     lexical(&path.to_string_lossy()).unwrap_or_else(|| path.display().to_string());
                 crate::files::read_text(&path)
-                    .map(|text| (name, text))
+                    .map(|text| (name, text.to_string()))
                     .map_err(|p| p.message)
             }
             Bases::Embedded => {

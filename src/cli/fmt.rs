@@ -90,5 +90,5 @@ fn format_one(path: &Path) -> Result<Option<String>, Vec<Problem>> {
             ),
         )]);
     }
-    Ok((formatted != text).then_some(formatted))
+    Ok((*formatted != *text).then_some(formatted))
 }

@@ -226,7 +226,10 @@ pub(super) fn is_docx(path: &Path) -> bool {
 /// a `.docx` package imported in memory (its warnings to stderr). A Word
 /// package carries no received date: `--received-on` gives it, or else the
 /// 单位 sheet of a review worksheet (`book`) for the package's unit.
-pub(super) fn read_input(path: &Path, book: Option<&ReviewBook>) -> Result<String, Vec<Problem>> {
+pub(super) fn read_input(
+    path: &Path,
+    book: Option<&ReviewBook>,
+) -> Result<std::sync::Arc<str>, Vec<Problem>> {
     if let Some(problem) = not_a_package(path, false) {
         return Err(vec![problem]);
     }
@@ -251,7 +254,7 @@ pub(super) fn read_input(path: &Path, book: Option<&ReviewBook>) -> Result<Strin
             .map_or_else(String::new, |r| format!("送达日期见 {}", r.at));
         imported = import_docx_from(path, Some(date), from)?;
     }
-    complete(path, imported)
+    complete(path, imported).map(std::sync::Arc::from)
 }
 
 /// A package for `jixiao review`: the submission text, and whether its
@@ -264,7 +267,7 @@ pub(super) fn read_for_review(path: &Path) -> Result<(String, bool), Vec<Problem
     }
     if !is_docx(path) {
         return jixiao::files::read_text(path)
-            .map(|t| (t, true))
+            .map(|t| (t.to_string(), true))
             .map_err(|p| vec![*p]);
     }
     let (received_on, _) = SCORE_OPTIONS.get().cloned().unwrap_or_default();

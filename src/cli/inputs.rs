@@ -103,7 +103,10 @@ fn maybe_case(text: &str) -> bool {
 /// edits) stands for the submission it describes, so `score` and `diff`
 /// show what a case gives; its base is found inside the case's rules
 /// folder, as `jixiao test` finds it.
-pub(super) fn submission_source(path: &Path, text: String) -> Result<SourceFile, Vec<Problem>> {
+pub(super) fn submission_source(
+    path: &Path,
+    text: std::sync::Arc<str>,
+) -> Result<SourceFile, Vec<Problem>> {
     if !is_case(&text) {
         return Ok(SourceFile::new(path.display().to_string(), text));
     }

@@ -808,7 +808,7 @@ fn failed_row(path: &Path, file: String, problems: &[Problem]) -> SummaryRow {
     let row = SummaryRow::failed(file, problems);
     let text = match super::import::is_docx(path) {
         true => super::import::imported_text(path),
-        false => jixiao::files::read_text(path).ok(),
+        false => jixiao::files::read_text(path).ok().map(|t| t.to_string()),
     };
     let header = text.and_then(|text| {
         jixiao::data::read_header(&jixiao::source::SourceFile::new(

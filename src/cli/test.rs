@@ -125,7 +125,7 @@ fn suites(rules_dir: Option<&Path>) -> Result<Vec<Suite>, Box<Problem>> {
         let mut list = Vec::new();
         for path in cases::in_dir(&dir)? {
             let text = jixiao::files::read_text(&path)?;
-            list.push((path.display().to_string(), Some(path), text));
+            list.push((path.display().to_string(), Some(path), text.to_string()));
         }
         suites.push(Suite {
             label: dir.display().to_string(),
