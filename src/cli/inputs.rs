@@ -69,34 +69,54 @@ fn is_case(text: &str) -> bool {
 }
 
 /// Whether some line, its leading white space trimmed, starts with `base`
-/// or `expect` and then `=` or a dot, or with the `[expect` table. The two
-/// words are found with `memmem` and only their own lines looked at:
-/// every submission is read through here, and going over each of its
-/// lines cost more than the rest of reading it.
+/// or `expect` and then `=` or a dot, before the first table header (where
+/// top-level keys are), or with the `[expect` table anywhere. The words are
+/// found with `memmem` and only their own lines looked at: every submission
+/// is read through here, and going over each of its lines cost more than
+/// the rest of reading it.
 fn maybe_case(text: &str) -> bool {
-    let key_or_table = |word: &str| {
-        memchr::memmem::find_iter(text.as_bytes(), word.as_bytes()).any(|at| {
-            let start = text
-                .get(..at)
-                .and_then(|before| before.rfind('\n'))
-                .map_or(0, |i| i + 1);
-            let end = text
-                .get(at..)
-                .and_then(|after| after.find('\n'))
-                .map_or(text.len(), |i| at + i);
-            let (Some(lead), Some(rest)) = (text.get(start..at), text.get(at + word.len()..end))
-            else {
-                return false;
-            };
-            let rest = rest.trim_start();
-            match lead.trim_start() {
-                "" => rest.starts_with(['=', '.']),
-                "[" => word == "expect" && rest.starts_with([']', '.']),
-                _ => false,
-            }
-        })
+    let top = text.get(..first_header(text)).unwrap_or(text);
+    let key = |word: &str| {
+        lines_with(top, word).any(|(lead, rest)| lead.is_empty() && rest.starts_with(['=', '.']))
     };
-    key_or_table("base") || key_or_table("expect")
+    key("base")
+        || key("expect")
+        || lines_with(text, "[expect")
+            .any(|(lead, rest)| lead.is_empty() && rest.starts_with([']', '.']))
+}
+
+/// For each place `word` is found in `text`: what comes before it on its
+/// line and what after it, both with white space trimmed at the start.
+fn lines_with<'t>(text: &'t str, word: &'t str) -> impl Iterator<Item = (&'t str, &'t str)> + 't {
+    memchr::memmem::find_iter(text.as_bytes(), word.as_bytes()).filter_map(move |at| {
+        let start = text
+            .get(..at)
+            .and_then(|before| before.rfind('\n'))
+            .map_or(0, |i| i + 1);
+        let end = text
+            .get(at..)
+            .and_then(|after| after.find('\n'))
+            .map_or(text.len(), |i| at + i);
+        let lead = text.get(start..at)?.trim_start();
+        let rest = text.get(at + word.len()..end)?.trim_start();
+        Some((lead, rest))
+    })
+}
+
+/// Where the first line that starts with `[` (a table header) starts; the
+/// text's length when none does.
+fn first_header(text: &str) -> usize {
+    memchr::memchr_iter(b'[', text.as_bytes())
+        .map(|at| {
+            text.get(..at)
+                .and_then(|before| before.rfind('\n'))
+                .map_or(0, |i| i + 1)
+        })
+        .find(|&start| {
+            text.get(start..)
+                .is_some_and(|line| line.trim_start().starts_with('['))
+        })
+        .unwrap_or(text.len())
 }
 
 /// The submission a file holds. A rule test case (`base = …` with its
@@ -161,5 +181,10 @@ mod tests {
         assert!(!maybe_case("[base]\n"));
         assert!(!maybe_case("x = \"base = 1\"\n"));
         assert!(!maybe_case("[expected]\nexpected = 1\n"));
+        // Top-level keys come before the first table; `[expect]` anywhere.
+        assert!(!maybe_case("[unit]\nbase = 1\n"));
+        assert!(maybe_case("base = 1\n[edit]\nx = 2\n"));
+        assert!(maybe_case("x = 1\n[edit]\ny = 2\n  [expect]\n"));
+        assert!(maybe_case("x = [1]\nbase = 2\n"));
     }
 }
