@@ -282,7 +282,7 @@ fn computed_from(
         ids.dedup();
         for id in ids {
             w.item();
-            w.string(&report.submission.path(id));
+            w.string(&report.path(id));
         }
         w.close_array();
     }

@@ -13,6 +13,7 @@ use crate::ir::RuleSet;
 use crate::source::Span;
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// One place of the submission, resolved.
 #[derive(Clone, Debug)]
@@ -155,6 +156,9 @@ pub struct Report<'a> {
     named: RefCell<HashMap<String, String, foldhash::fast::RandomState>>,
     /// Places already resolved, for the same reason.
     resolved: RefCell<HashMap<PlaceId, PlaceView, foldhash::fast::RandomState>>,
+    /// Engine paths already spelt out: a place is named, traced and
+    /// compared with its kin's places by its path, several times a report.
+    paths: RefCell<HashMap<PlaceId, Rc<str>, foldhash::fast::RandomState>>,
 }
 
 impl<'a> Report<'a> {
@@ -193,7 +197,18 @@ impl<'a> Report<'a> {
             naming,
             named: RefCell::default(),
             resolved: RefCell::default(),
+            paths: RefCell::default(),
         }
+    }
+
+    /// A place's engine path (`report.sections[8].text`), spelt out once.
+    pub fn path(&self, id: PlaceId) -> Rc<str> {
+        if let Some(path) = self.paths.borrow().get(&id) {
+            return Rc::clone(path);
+        }
+        let path: Rc<str> = Rc::from(self.submission.path(id));
+        self.paths.borrow_mut().insert(id, Rc::clone(&path));
+        path
     }
 
     /// The input is a Word package (its TOML lines exist only in memory).
@@ -234,7 +249,7 @@ impl<'a> Report<'a> {
             return Some(view.clone());
         }
         let place = self.submission.places.get(id as usize)?;
-        let view = self.place_at(&self.submission.path(id), place.span);
+        let view = self.place_at(&self.path(id), place.span);
         self.resolved.borrow_mut().insert(id, view.clone());
         Some(view)
     }
@@ -289,7 +304,7 @@ impl<'a> Report<'a> {
             return Some(view.document.clone());
         }
         self.submission.places.get(id as usize)?;
-        Some(self.words_at(&self.submission.path(id)))
+        Some(self.words_at(&self.path(id)))
     }
 
     /// Every place of a list in the documents' words, without repeats (the
@@ -410,11 +425,11 @@ impl<'a> Report<'a> {
     /// The findings that are the same matter as `f`: of a check it names in
     /// `related to` (or that names it), about the same table or row.
     pub fn related(&self, f: &Finding) -> Vec<&'a Finding> {
-        let paths = |g: &Finding| -> Vec<String> {
+        let paths = |g: &Finding| -> Vec<Rc<str>> {
             g.places
                 .iter()
                 .filter(|p| (**p as usize) < self.submission.places.len())
-                .map(|p| self.submission.path(*p))
+                .map(|p| self.path(*p))
                 .collect()
         };
         // One inside the other (a row and its cell), or cells of one record.
