@@ -250,7 +250,7 @@ pub(crate) fn extract_between(text: &str, before: &str, after: &str) -> Option<D
     // A long text gets one searcher for every match (the prefix is
     // searched again after each false match); a short cell the one-shot
     // search, which costs less than building a searcher.
-    let finder = (text.len() > SHORT_TEXT).then(|| memchr::memmem::Finder::new(before.as_bytes()));
+    let finder = (text.len() > SHORT_TEXT).then(|| finder_for(before));
     let find = |rest: &[u8]| match &finder {
         Some(f) => f.find(rest),
         None => find_short(rest, before.as_bytes()),
@@ -334,6 +334,31 @@ fn starts_with_digit(text: &str) -> bool {
         .next()
         .is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
 }
+
+/// The searcher for a pattern's prefix. A rule's patterns are few and the
+/// same for every text (three patterns over every section of a report):
+/// the searchers last built are kept, per thread, not built again for
+/// every text searched.
+fn finder_for(prefix: &str) -> std::rc::Rc<memchr::memmem::Finder<'static>> {
+    thread_local! {
+        static FINDERS: std::cell::RefCell<Vec<(Box<str>, std::rc::Rc<memchr::memmem::Finder<'static>>)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    FINDERS.with_borrow_mut(|finders| {
+        if let Some((_, f)) = finders.iter().find(|(p, _)| **p == *prefix) {
+            return std::rc::Rc::clone(f);
+        }
+        let f = std::rc::Rc::new(memchr::memmem::Finder::new(prefix.as_bytes()).into_owned());
+        if finders.len() >= KEPT_FINDERS {
+            finders.remove(0);
+        }
+        finders.push((prefix.into(), std::rc::Rc::clone(&f)));
+        f
+    })
+}
+
+/// Searchers `finder_for` keeps per thread.
+const KEPT_FINDERS: usize = 16;
 
 /// Texts up to this many bytes are searched without building a searcher.
 const SHORT_TEXT: usize = 256;
