@@ -155,9 +155,6 @@ impl miette::SourceCode for SourceFile {
     }
 }
 
-/// Byte offset of each line's start in `text`. `memchr` rather than a
-/// byte-by-byte search (a hand-written SWAR scan measured slower); counted
-/// first, so the table is allocated once at its size.
 /// Columns a monospace font gives `s`: CJK and full-width characters take
 /// two. Tables, aligned comments and excerpts all measure with this.
 pub fn display_width(s: &str) -> usize {

@@ -557,6 +557,25 @@ fn submission_nesting_limit_at_the_edge() {
     }
 }
 
+/// Brackets inside a text are not nesting, even in a multi-line text
+/// holding a lone quote (the scan for nesting once read those as 33
+/// levels and refused a sound package).
+#[test]
+fn brackets_inside_a_text_are_not_nesting() {
+    let rules = rules_2022();
+    let n = jixiao::data::MAX_SUBMISSION_NESTING + 1;
+    for quoted in [
+        format!("\"\"\"易\"帆{}\"\"\"", "[".repeat(n)),
+        format!("'''易'帆{}'''", "{".repeat(n)),
+    ] {
+        let text =
+            example_text().replacen("filled_by = \"易帆\"", &format!("filled_by = {quoted}"), 1);
+        assert!(text.contains(&quoted), "the example's filled_by line");
+        jixiao::data::load_submission(SourceFile::new("t.toml", text), &rules.schema)
+            .unwrap_or_else(|p| panic!("{quoted}: {:?}", codes(&p)));
+    }
+}
+
 #[test]
 fn rows_limit_at_the_edge() {
     let rules = rules_2022();

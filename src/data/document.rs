@@ -95,8 +95,10 @@ pub(crate) struct Table<'s> {
 const SCAN_KEYS: usize = 16;
 
 /// Nesting of arrays and inline tables the fast reading goes into: the
-/// submission's limit. A file nested deeper is read by neither: the
-/// loader's scan (`nesting::too_deep`) names where, before `read_slow`.
+/// submission's limit. A file nested deeper is left to the loader, whose
+/// scan (`nesting::too_deep`) names where before `read_slow` is asked
+/// (which has the `toml` crate's own limit, 80 levels, for what the scan
+/// cannot see).
 const RECURSION_LIMIT: u32 = super::MAX_SUBMISSION_NESTING as u32;
 
 impl<'s> Table<'s> {
