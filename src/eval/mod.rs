@@ -694,7 +694,17 @@ impl<'a> Scorer<'a> {
 
 /// A message with its holes evaluated.
 pub(crate) fn fill(env: &mut Env<'_>, template: &Template) -> Result<String, EvalError> {
-    let mut out = String::new();
+    // Room for the words and a short value in each hole: the message is
+    // not grown and copied piece by piece.
+    let room: usize = template
+        .pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Text(t) => t.len(),
+            Piece::Value(_) => SHORT_VALUE,
+        })
+        .sum();
+    let mut out = String::with_capacity(room);
     for piece in &template.pieces {
         match piece {
             Piece::Text(t) => out.push_str(t),
@@ -709,6 +719,9 @@ pub(crate) fn fill(env: &mut Env<'_>, template: &Template) -> Result<String, Eva
     }
     Ok(out)
 }
+
+/// Bytes a message's hole usually takes (a number, a name).
+const SHORT_VALUE: usize = 24;
 
 /// Round half away from zero to `dp` decimals, as the sheet rounds.
 pub fn round_score(n: Decimal, dp: u32) -> Decimal {
