@@ -571,8 +571,18 @@ fn brackets_inside_a_text_are_not_nesting() {
         let text =
             example_text().replacen("filled_by = \"易帆\"", &format!("filled_by = {quoted}"), 1);
         assert!(text.contains(&quoted), "the example's filled_by line");
-        jixiao::data::load_submission(SourceFile::new("t.toml", text), &rules.schema)
+        jixiao::data::load_submission(SourceFile::new("t.toml", text.clone()), &rules.schema)
             .unwrap_or_else(|p| panic!("{quoted}: {:?}", codes(&p)));
+        // With a mistake elsewhere, the mistake is what is said.
+        let broken = text.replacen("format = 1", "format = 1\nformat = 1", 1);
+        let problems =
+            jixiao::data::load_submission(SourceFile::new("t.toml", broken), &rules.schema)
+                .expect_err("a key written twice");
+        assert!(
+            !codes(&problems).contains(&"submission::too_deep".to_string()),
+            "{quoted}: {:?}",
+            codes(&problems)
+        );
     }
 }
 

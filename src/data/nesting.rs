@@ -15,16 +15,7 @@ pub(super) fn too_deep(text: &str) -> Option<usize> {
         match c {
             // A comment runs to the end of its line.
             b'#' => at = after(bytes, at, |rest| memchr::memchr(b'\n', rest))?,
-            // A string runs to its closing quote; a backslash in a basic
-            // string escapes the byte after it.
-            b'"' => loop {
-                at = after(bytes, at, |rest| memchr::memchr2(b'"', b'\\', rest))?;
-                if bytes.get(at) == Some(&b'"') {
-                    break;
-                }
-                at += 1;
-            },
-            b'\'' => at = after(bytes, at, |rest| memchr::memchr(b'\'', rest))?,
+            b'"' | b'\'' => at = string_end(bytes, at, c)?,
             b'[' | b'{' => {
                 depth += 1;
                 if depth > MAX_SUBMISSION_NESTING {
@@ -36,6 +27,33 @@ pub(super) fn too_deep(text: &str) -> Option<usize> {
         at = next(bytes, at + 1)?;
     }
     None
+}
+
+/// The closing quote of the string that opens at `at`. A string runs to
+/// its next quote; a multi-line one (three quotes) to the next three,
+/// which up to two more quotes may follow as its own text (`""""` ends
+/// with a quote). In a basic string (`"`) a backslash escapes the byte
+/// after it.
+fn string_end(bytes: &[u8], at: usize, quote: u8) -> Option<usize> {
+    let three = [quote; 3];
+    let multi_line = bytes.get(at..at + 3) == Some(&three[..]);
+    let mut i = if multi_line { at + 2 } else { at };
+    loop {
+        i = match quote {
+            b'"' => after(bytes, i, |rest| memchr::memchr2(b'"', b'\\', rest))?,
+            _ => after(bytes, i, |rest| memchr::memchr(quote, rest))?,
+        };
+        if bytes.get(i) == Some(&b'\\') && quote == b'"' {
+            i += 1;
+        } else if !multi_line {
+            return Some(i);
+        } else if bytes.get(i..i + 3) == Some(&three[..]) {
+            let extra = bytes.get(i + 3..).map_or(0, |rest| {
+                rest.iter().take(2).take_while(|b| **b == quote).count()
+            });
+            return Some(i + 2 + extra);
+        }
+    }
 }
 
 /// Does a byte open or close something?
@@ -75,39 +93,56 @@ fn after(bytes: &[u8], at: usize, find: impl Fn(&[u8]) -> Option<usize>) -> Opti
 mod tests {
     use super::*;
 
-    /// The scan as first written, a character at a time: the fast one must
+    /// The scan a byte at a time, as TOML reads strings: the fast one must
     /// agree with it.
     fn reference(text: &str) -> Option<usize> {
+        let b = text.as_bytes();
+        let at = |i: usize| b.get(i).copied().unwrap_or(0);
         let mut depth = 0usize;
-        let mut quote: Option<char> = None;
-        let mut escaped = false;
-        let mut comment = false;
-        for (at, c) in text.char_indices() {
-            if comment {
-                comment = c != '\n';
-                continue;
-            }
-            if let Some(q) = quote {
-                match (escaped, c) {
-                    (true, _) => escaped = false,
-                    (false, '\\') if q == '"' => escaped = true,
-                    (false, c) if c == q => quote = None,
-                    _ => {}
-                }
-                continue;
-            }
+        let mut i = 0;
+        while i < b.len() {
+            let c = at(i);
             match c {
-                '#' => comment = true,
-                '"' | '\'' => quote = Some(c),
-                '[' | '{' => {
-                    depth += 1;
-                    if depth > MAX_SUBMISSION_NESTING {
-                        return Some(at);
+                b'#' => {
+                    while i < b.len() && at(i) != b'\n' {
+                        i += 1;
                     }
                 }
-                ']' | '}' => depth = depth.saturating_sub(1),
+                b'"' | b'\'' => {
+                    let multi = at(i + 1) == c && at(i + 2) == c;
+                    i += if multi { 3 } else { 1 };
+                    loop {
+                        if i >= b.len() {
+                            return None;
+                        }
+                        if c == b'"' && at(i) == b'\\' {
+                            i += 2;
+                            continue;
+                        }
+                        if at(i) == c && (!multi || (at(i + 1) == c && at(i + 2) == c)) {
+                            if multi {
+                                i += 2;
+                                let mut extra = 0;
+                                while extra < 2 && at(i + 1) == c {
+                                    i += 1;
+                                    extra += 1;
+                                }
+                            }
+                            break;
+                        }
+                        i += 1;
+                    }
+                }
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > MAX_SUBMISSION_NESTING {
+                        return Some(i);
+                    }
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
                 _ => {}
             }
+            i += 1;
         }
         None
     }
@@ -132,6 +167,16 @@ mod tests {
             format!("名称 = \"单位\" # 注 {}\n{}", deep("{"), deep("[")),
             "a = \"\\".to_string(),
             "# \n[x]\n".to_string(),
+            // A multi-line text with a lone quote is still one text.
+            format!("a = \"\"\"易\"帆{}\"\"\"\nb = 1", deep("[")),
+            format!("a = '''易'帆{}'''\nb = 1", deep("{")),
+            format!("a = \"\"\"x\"\"\"\"\" {}", deep("[")),
+            format!("a = '''x''''' {}", deep("[")),
+            format!("a = \"\"\"x\\\"\"\"{}\"\"\" {}", deep("["), deep("[")),
+            format!("a = \"\" {}", deep("[")),
+            format!("a = '' {}", deep("[")),
+            format!("a = \"\"\"未完 {}", deep("[")),
+            format!("a = 'c:\\' {}", deep("[")),
         ];
         texts.push(format!("{}{}", "]".repeat(5), deep("[")));
         for text in &texts {
