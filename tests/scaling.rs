@@ -622,3 +622,30 @@ fn lookups_by_key_answer_as_a_scan_does() {
         }
     }
 }
+
+#[test]
+fn a_long_line_of_the_words_a_case_starts_with_is_linear() {
+    // `jixiao score` first looks whether a file is a rule test case (a
+    // top-level `base`, an `[expect]` table): a line full of those words
+    // is looked at once, not again for every word in it.
+    let dir = std::env::temp_dir().join(format!("jixiao-scaling-case-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    assert_linear(
+        "a top-level text of `base[expect` repeated, per 100 KB",
+        |k| {
+            let path = dir.join(format!("unit-{k}.toml"));
+            let line = "base[expect".repeat(100_000 * k / 11);
+            std::fs::write(&path, format!("note = \"{line}\"\n{EXAMPLE}")).expect("written");
+            path
+        },
+        |path| {
+            let run = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+                .args(["score", "--format", "csv"])
+                .arg(path)
+                .output()
+                .expect("jixiao runs");
+            std::hint::black_box(run.status.code());
+        },
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -76,47 +76,64 @@ fn is_case(text: &str) -> bool {
 /// the rest of reading it.
 fn maybe_case(text: &str) -> bool {
     let top = text.get(..first_header(text)).unwrap_or(text);
-    let key = |word: &str| {
-        lines_with(top, word).any(|(lead, rest)| lead.is_empty() && rest.starts_with(['=', '.']))
-    };
+    let key = |word: &str| lines_starting_with(top, word).any(|rest| rest.starts_with(['=', '.']));
     key("base")
         || key("expect")
-        || lines_with(text, "[expect")
-            .any(|(lead, rest)| lead.is_empty() && rest.starts_with([']', '.']))
+        || lines_starting_with(text, "[expect").any(|rest| rest.starts_with([']', '.']))
 }
 
-/// For each place `word` is found in `text`: what comes before it on its
-/// line and what after it, both with white space trimmed at the start.
-fn lines_with<'t>(text: &'t str, word: &'t str) -> impl Iterator<Item = (&'t str, &'t str)> + 't {
-    memchr::memmem::find_iter(text.as_bytes(), word.as_bytes()).filter_map(move |at| {
-        let start = text
-            .get(..at)
-            .and_then(|before| before.rfind('\n'))
-            .map_or(0, |i| i + 1);
-        let end = text
-            .get(at..)
-            .and_then(|after| after.find('\n'))
-            .map_or(text.len(), |i| at + i);
-        let lead = text.get(start..at)?.trim_start();
-        let rest = text.get(at + word.len()..end)?.trim_start();
-        Some((lead, rest))
+/// For each line whose first word (white space trimmed) starts with
+/// `word`: the rest of the line after it, white space trimmed. A line is
+/// looked at once, whatever its length and however often `word` is in it
+/// (a long text of one line, `base` repeated, must not be read again for
+/// every `base` in it).
+fn lines_starting_with<'t>(text: &'t str, word: &'t str) -> impl Iterator<Item = &'t str> + 't {
+    let bytes = text.as_bytes();
+    let mut looked_at = 0;
+    memchr::memmem::find_iter(bytes, word.as_bytes()).filter_map(move |at| {
+        if at < looked_at {
+            return None;
+        }
+        let (start, end) = line_around(bytes, at);
+        looked_at = end;
+        text.get(start..at)?.trim_start().is_empty().then_some(())?;
+        Some(text.get(at + word.len()..end)?.trim_start())
     })
 }
 
 /// Where the first line that starts with `[` (a table header) starts; the
-/// text's length when none does.
+/// text's length when none does. A line is looked at once.
 fn first_header(text: &str) -> usize {
-    memchr::memchr_iter(b'[', text.as_bytes())
-        .map(|at| {
-            text.get(..at)
-                .and_then(|before| before.rfind('\n'))
-                .map_or(0, |i| i + 1)
-        })
-        .find(|&start| {
-            text.get(start..)
-                .is_some_and(|line| line.trim_start().starts_with('['))
-        })
-        .unwrap_or(text.len())
+    let bytes = text.as_bytes();
+    let mut looked_at = 0;
+    for at in memchr::memchr_iter(b'[', bytes) {
+        if at < looked_at {
+            continue;
+        }
+        let (start, end) = line_around(bytes, at);
+        looked_at = end;
+        if text
+            .get(start..at)
+            .is_some_and(|lead| lead.trim_start().is_empty())
+        {
+            return start;
+        }
+    }
+    text.len()
+}
+
+/// The line holding byte `at`: where it starts and where it ends (its
+/// newline, or the text's end).
+fn line_around(bytes: &[u8], at: usize) -> (usize, usize) {
+    let start = bytes
+        .get(..at)
+        .and_then(|before| memchr::memrchr(b'\n', before))
+        .map_or(0, |i| i + 1);
+    let end = bytes
+        .get(at..)
+        .and_then(|after| memchr::memchr(b'\n', after))
+        .map_or(bytes.len(), |i| at + i);
+    (start, end)
 }
 
 /// The submission a file holds. A rule test case (`base = …` with its
