@@ -55,10 +55,10 @@ pub struct SourceText {
     pub text: Arc<str>,
     /// The same, named, for miette.
     pub named: miette::NamedSource<Arc<str>>,
-    /// How many newlines come before each `LINE_BLOCK` bytes of the text,
-    /// for `line_col`: made on the first call (loading and scoring name no
+    /// What comes before each `LINE_BLOCK` bytes of the text, for
+    /// `line_col`: made on the first call (loading and scoring name no
     /// line; a report does, for what it shows).
-    line_blocks: OnceLock<Box<[u32]>>,
+    blocks: OnceLock<Blocks>,
 }
 
 impl std::ops::Deref for SourceFile {
@@ -77,52 +77,114 @@ impl SourceFile {
             name,
             text,
             named,
-            line_blocks: OnceLock::new(),
+            blocks: OnceLock::new(),
         }))
     }
 
-    /// 1-based line and column (in characters) of a byte offset: the
-    /// newlines before its block counted once per file, those within the
-    /// block and the line's start found when asked. (A table of every
-    /// line's start cost more to make, a search per line, than the few
-    /// places a report names cost to find.)
+    /// 1-based line and column (in characters) of a byte offset. What
+    /// comes before the offset's block of `LINE_BLOCK` bytes is counted
+    /// once per file (`Blocks`); within the block, when asked. A place far
+    /// into a long line (a table of rows written inline, on one line) is
+    /// found without walking the line from its start for every place.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
         let text = self.text.as_bytes();
         let offset = (offset as usize).min(text.len());
-        let blocks = self.line_blocks.get_or_init(|| line_blocks(text));
+        let blocks = self.blocks.get_or_init(|| Blocks::of(text));
         let block = offset / LINE_BLOCK;
-        let before = blocks.get(block).copied().unwrap_or(0) as usize;
-        let within = text
-            .get(block * LINE_BLOCK..offset)
-            .map_or(0, |b| memchr::memchr_iter(b'\n', b).count());
-        let line_start = text
-            .get(..offset)
-            .and_then(|b| memchr::memrchr(b'\n', b))
-            .map_or(0, |i| i + 1);
-        let column = self
-            .text
-            .get(line_start..offset)
-            .map_or(0, |s| s.chars().count())
-            + 1;
-        (before + within + 1, column)
+        let block_start = block * LINE_BLOCK;
+        let within = text.get(block_start..offset).unwrap_or_default();
+        let line = blocks.newlines(block) + memchr::memchr_iter(b'\n', within).count() + 1;
+        let line_start = match memchr::memrchr(b'\n', within) {
+            Some(i) => block_start + i + 1,
+            None => blocks.line_start(block),
+        };
+        // An offset inside a character has no column of its own.
+        if !self.text.is_char_boundary(offset) {
+            return (line, 1);
+        }
+        let column = match offset - line_start > LINE_BLOCK {
+            // The line started before this block.
+            true => blocks.columns(block, text) + characters(within),
+            false => characters(text.get(line_start..offset).unwrap_or_default()),
+        };
+        (line, column + 1)
     }
 }
 
-/// Bytes of a file whose newlines `line_col` counts when asked.
+/// Bytes of a file whose newlines and characters `line_col` counts when
+/// asked.
 const LINE_BLOCK: usize = 1024;
 
-/// The newlines before each block of `LINE_BLOCK` bytes (one entry more
-/// than there are whole blocks).
-fn line_blocks(text: &[u8]) -> Box<[u32]> {
-    let mut counts = Vec::with_capacity(text.len() / LINE_BLOCK + 1);
-    let mut total = 0u32;
-    counts.push(0);
-    for block in text.chunks_exact(LINE_BLOCK) {
-        let n = memchr::memchr_iter(b'\n', block).count();
-        total = total.saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
-        counts.push(total);
+/// For each block of `LINE_BLOCK` bytes (one entry more than there are
+/// whole blocks): the newlines before it and where its line starts; and,
+/// made only when a place is asked for far into a long line, the
+/// characters from its line's start to it.
+#[derive(Debug)]
+struct Blocks {
+    newlines: Box<[u32]>,
+    line_starts: Box<[u32]>,
+    columns: OnceLock<Box<[u32]>>,
+}
+
+impl Blocks {
+    fn of(text: &[u8]) -> Blocks {
+        let count = text.len() / LINE_BLOCK + 1;
+        let (mut newlines, mut line_starts) =
+            (Vec::with_capacity(count), Vec::with_capacity(count));
+        let (mut total, mut line_start) = (0, 0);
+        newlines.push(0);
+        line_starts.push(0);
+        for (k, block) in text.chunks_exact(LINE_BLOCK).enumerate() {
+            total += memchr::memchr_iter(b'\n', block).count();
+            if let Some(i) = memchr::memrchr(b'\n', block) {
+                line_start = k * LINE_BLOCK + i + 1;
+            }
+            newlines.push(saturating_u32(total));
+            line_starts.push(saturating_u32(line_start));
+        }
+        Blocks {
+            newlines: newlines.into(),
+            line_starts: line_starts.into(),
+            columns: OnceLock::new(),
+        }
     }
-    counts.into_boxed_slice()
+
+    fn newlines(&self, block: usize) -> usize {
+        self.newlines.get(block).copied().unwrap_or(0) as usize
+    }
+
+    fn line_start(&self, block: usize) -> usize {
+        self.line_starts.get(block).copied().unwrap_or(0) as usize
+    }
+
+    /// Characters from the start of the line holding the block's start to
+    /// that start.
+    fn columns(&self, block: usize, text: &[u8]) -> usize {
+        let columns = self.columns.get_or_init(|| {
+            let mut columns = Vec::with_capacity(self.newlines.len());
+            let mut running = 0;
+            columns.push(0);
+            for block in text.chunks_exact(LINE_BLOCK) {
+                running = match memchr::memrchr(b'\n', block) {
+                    Some(i) => characters(block.get(i + 1..).unwrap_or_default()),
+                    None => running + characters(block),
+                };
+                columns.push(saturating_u32(running));
+            }
+            columns.into()
+        });
+        columns.get(block).copied().unwrap_or(0) as usize
+    }
+}
+
+/// Characters in UTF-8 bytes: the bytes that start one (not `10xxxxxx`).
+/// Exact on any piece of a text, so pieces cut inside a character add up.
+fn characters(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|b| (**b as i8) >= -0x40).count()
+}
+
+fn saturating_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// miette names a place `file:line:column` with the column in bytes; the
@@ -256,10 +318,11 @@ mod tests {
     proptest! {
         /// Lines and columns are those a walk over the characters finds,
         /// at every offset of texts of newlines, other control bytes and
-        /// Chinese, longer than a block of counted newlines.
+        /// Chinese, with lines longer than a block of counted bytes; an
+        /// offset inside a character is its line's, at column 1.
         #[test]
         fn lines_and_columns_are_counted_as_by_a_walk(parts in proptest::collection::vec(
-            proptest::sample::select(vec!["\n", "\r\n", "\t", "a", "指标", "\n\n", "x".repeat(700).leak()]),
+            proptest::sample::select(vec!["\n", "\r\n", "\t", "a", "指标", "\n\n", "x".repeat(700).leak(), "指标".repeat(300).leak()]),
             0..12,
         )) {
             let text = parts.concat();
@@ -267,6 +330,9 @@ mod tests {
             let (mut line, mut column) = (1, 1);
             for (i, c) in text.char_indices() {
                 prop_assert_eq!(file.line_col(i as u32), (line, column), "at {}", i);
+                if c.len_utf8() > 1 {
+                    prop_assert_eq!(file.line_col(i as u32 + 1), (line, 1), "inside {}", i);
+                }
                 if c == '\n' {
                     (line, column) = (line + 1, 1);
                 } else {

@@ -649,3 +649,28 @@ fn a_long_line_of_the_words_a_case_starts_with_is_linear() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn places_on_one_long_line_are_linear() {
+    // A table's rows written inline (`indicators = [{…}, {…}]`, as a
+    // program may write them) stand on one line, and a report names a
+    // place in every row: each place's line and column is found without
+    // walking the line from its start.
+    assert_linear(
+        "places 250 bytes apart on one line, per MB",
+        |k| {
+            let line = "{a = \"长长长\"}, ".repeat(50_000 * k);
+            SourceFile::new("inline.toml", format!("x = [{line}]\n"))
+        },
+        |file| {
+            let mut total = 0;
+            for offset in (0..file.text.len()).step_by(250) {
+                let at = (offset..)
+                    .find(|o| file.text.is_char_boundary(*o))
+                    .unwrap_or(offset);
+                total += file.line_col(at as u32).1;
+            }
+            std::hint::black_box(total);
+        },
+    );
+}
