@@ -674,3 +674,32 @@ fn places_on_one_long_line_are_linear() {
         },
     );
 }
+
+#[test]
+fn a_file_of_many_mistakes_is_linear() {
+    // Thousands of unknown keys: the first few are drawn with their
+    // snippets (drawing one reads the file up to its place), the rest
+    // counted, so the cost grows with the file, not with mistakes × file.
+    let dir = std::env::temp_dir().join(format!("jixiao-scaling-mistakes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    assert_linear(
+        "unknown keys at the top of the file, per 4,000",
+        |k| {
+            let path = dir.join(format!("unit-{k}.toml"));
+            let keys: String = (0..4_000 * k).map(|i| format!("k{i} = 1\n")).collect();
+            let text = EXAMPLE.replacen("format = 1\n", &format!("format = 1\n{keys}"), 1);
+            std::fs::write(&path, text).expect("written");
+            path
+        },
+        |path| {
+            let run = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+                .args(["score", "--format", "csv"])
+                .arg(path)
+                .output()
+                .expect("jixiao runs");
+            assert_eq!(run.status.code(), Some(1), "unknown keys are errors");
+            std::hint::black_box(run.stderr.len());
+        },
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -222,7 +222,24 @@ pub fn render(problems: &[Problem]) -> String {
             .with_width(text_width())
             .with_links(false);
     let mut out = String::new();
+    // Problems drawn per file, and those left out past the limit.
+    let mut shown: Vec<(&str, usize, usize)> = Vec::new();
     for problem in problems {
+        let file = problem.source.as_deref().map_or("", |s| s.name.as_str());
+        let i = match shown.iter().position(|(f, _, _)| *f == file) {
+            Some(i) => i,
+            None => {
+                shown.push((file, 0, 0));
+                shown.len() - 1
+            }
+        };
+        if let Some((_, drawn, left_out)) = shown.get_mut(i) {
+            if !file.is_empty() && *drawn >= MAX_DRAWN_PER_FILE {
+                *left_out += 1;
+                continue;
+            }
+            *drawn += 1;
+        }
         for part in flatten(problem).into_iter().flat_map(apart) {
             let part = without_long_lines(part);
             if handler.render_report(&mut out, &part).is_err() {
@@ -231,8 +248,24 @@ pub fn render(problems: &[Problem]) -> String {
             out.push('\n');
         }
     }
+    for (file, drawn, left_out) in shown {
+        if left_out > 0 {
+            let _ = fmt::Write::write_fmt(
+                &mut out,
+                format_args!(
+                    "{file}：另有 {left_out} 个问题未逐一列出（只列出前 {drawn} 个）。请先改正以上问题，再运行一次\n\n"
+                ),
+            );
+        }
+    }
     out
 }
+
+/// Problems of one file drawn with their snippets, at most. Drawing one
+/// reads its file from the start to its place: thousands of mistakes (a
+/// file of unknown keys) cost time growing with their number times the
+/// file's length, and nobody reads past the first screens.
+pub const MAX_DRAWN_PER_FILE: usize = 50;
 
 /// Lines between two labels beyond which they are drawn as two snippets.
 /// The snippet drawer shows every line from a problem's first label to its
