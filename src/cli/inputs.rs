@@ -75,19 +75,27 @@ fn is_case(text: &str) -> bool {
 /// is read through here, and going over each of its lines cost more than
 /// the rest of reading it.
 fn maybe_case(text: &str) -> bool {
-    let top = text.get(..first_header(text)).unwrap_or(text);
-    let key = |word: &str| lines_starting_with(top, word).any(|rest| rest.starts_with(['=', '.']));
+    // Top-level keys come before the first table header.
+    let top = lines_starting_with(text, "[")
+        .next()
+        .and_then(|(line, _)| text.get(..line))
+        .unwrap_or(text);
+    let key =
+        |word: &str| lines_starting_with(top, word).any(|(_, rest)| rest.starts_with(['=', '.']));
     key("base")
         || key("expect")
-        || lines_starting_with(text, "[expect").any(|rest| rest.starts_with([']', '.']))
+        || lines_starting_with(text, "[expect").any(|(_, rest)| rest.starts_with([']', '.']))
 }
 
 /// For each line whose first word (white space trimmed) starts with
-/// `word`: the rest of the line after it, white space trimmed. A line is
-/// looked at once, whatever its length and however often `word` is in it
-/// (a long text of one line, `base` repeated, must not be read again for
-/// every `base` in it).
-fn lines_starting_with<'t>(text: &'t str, word: &'t str) -> impl Iterator<Item = &'t str> + 't {
+/// `word`: where the line starts, and the rest of it after `word`, white
+/// space trimmed. A line is looked at once, whatever its length and
+/// however often `word` is in it (a long text of one line, `base`
+/// repeated, must not be read again for every `base` in it).
+fn lines_starting_with<'t>(
+    text: &'t str,
+    word: &'t str,
+) -> impl Iterator<Item = (usize, &'t str)> + 't {
     let bytes = text.as_bytes();
     let mut looked_at = 0;
     memchr::memmem::find_iter(bytes, word.as_bytes()).filter_map(move |at| {
@@ -97,29 +105,8 @@ fn lines_starting_with<'t>(text: &'t str, word: &'t str) -> impl Iterator<Item =
         let (start, end) = line_around(bytes, at);
         looked_at = end;
         text.get(start..at)?.trim_start().is_empty().then_some(())?;
-        Some(text.get(at + word.len()..end)?.trim_start())
+        Some((start, text.get(at + word.len()..end)?.trim_start()))
     })
-}
-
-/// Where the first line that starts with `[` (a table header) starts; the
-/// text's length when none does. A line is looked at once.
-fn first_header(text: &str) -> usize {
-    let bytes = text.as_bytes();
-    let mut looked_at = 0;
-    for at in memchr::memchr_iter(b'[', bytes) {
-        if at < looked_at {
-            continue;
-        }
-        let (start, end) = line_around(bytes, at);
-        looked_at = end;
-        if text
-            .get(start..at)
-            .is_some_and(|lead| lead.trim_start().is_empty())
-        {
-            return start;
-        }
-    }
-    text.len()
 }
 
 /// The line holding byte `at`: where it starts and where it ends (its
