@@ -181,13 +181,6 @@ fn parse(text: &str) -> Result<Spanned<Table<'_>>, Vec<toml::de::Error>> {
     read_slow(text)
 }
 
-/// The fast reading: `None` wherever it leaves the file to `read_slow`
-/// (an error to report, or a form it does not read), and where arrays or
-/// inline tables nest deeper than `MAX_SUBMISSION_NESTING`.
-pub(crate) fn read_fast(text: &str) -> Option<Spanned<Table<'_>>> {
-    build(text)
-}
-
 /// The reading by `DeTable`, which reports every error. It recurses once
 /// per level of nesting: the caller bounds the nesting first.
 pub(crate) fn read_slow(text: &str) -> Result<Spanned<Table<'_>>, Vec<toml::de::Error>> {
@@ -236,8 +229,10 @@ fn node_from_de(value: Spanned<DeValue<'_>>) -> Item<'_> {
     Spanned::new(span, node)
 }
 
-/// The fast reading: `None` wherever it leaves the file to `DeTable`.
-fn build(text: &str) -> Option<Spanned<Table<'_>>> {
+/// The fast reading: `None` wherever it leaves the file to `read_slow`
+/// (an error to report, or a form it does not read), and where arrays or
+/// inline tables nest deeper than `MAX_SUBMISSION_NESTING`.
+pub(crate) fn read_fast(text: &str) -> Option<Spanned<Table<'_>>> {
     let source = Source::new(text);
     let tokens = source.lex().into_vec();
     let mut events: Vec<Event> = Vec::with_capacity(tokens.len());
@@ -704,7 +699,7 @@ mod tests {
     }
 
     fn both(text: &str) -> (Option<String>, Option<String>) {
-        let fast = build(text).map(dump_doc);
+        let fast = read_fast(text).map(dump_doc);
         let (table, errors) = DeTable::parse_recoverable(text);
         let slow = errors.is_empty().then(|| dump_doc(from_de_table(table)));
         (fast, slow)
