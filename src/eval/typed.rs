@@ -177,14 +177,22 @@ impl<'c: 's, 's> Run<'c, 's> {
         Ok(f(&v))
     }
 
-    /// Node `r`'s truth. `and`, `or` and `not` are followed here, with no
-    /// value made on the way, unless the node is shared (its value is kept).
+    /// Node `r`'s truth. `and`, `or`, `not` and the built-ins that answer a
+    /// truth are followed here, with no value made on the way, unless the
+    /// node is shared (its value is kept).
     fn test(&mut self, r: Ref) -> Result<bool, GiveUp> {
         if !self.keeping || self.code.kept_slot(r).is_none() {
             match self.code.nodes.get(usize::from(r)) {
                 Some(Node::And(a, b)) => return Ok(self.test(*a)? && self.test(*b)?),
                 Some(Node::Or(a, b)) => return Ok(self.test(*a)? || self.test(*b)?),
                 Some(Node::Not(a)) => return Ok(!self.test(*a)?),
+                Some(Node::Call(
+                    builtin @ (Builtin::Present
+                    | Builtin::Contains
+                    | Builtin::ContainsAny
+                    | Builtin::StartsWith),
+                    args,
+                )) => return self.truth(*builtin, args),
                 _ => {}
             }
         }
@@ -253,10 +261,58 @@ impl<'c: 's, 's> Run<'c, 's> {
         })
     }
 
+    /// A built-in that answers a truth, answered without a value made
+    /// for it: `test` asks these of every cell.
+    fn truth(&mut self, builtin: Builtin, args: &[Ref]) -> Result<bool, GiveUp> {
+        let arg = |i: usize| args.get(i).copied().ok_or(GiveUp);
+        Ok(match builtin {
+            Builtin::Present => self.with(arg(0)?, |v| !matches!(v, V::Blank))?,
+            Builtin::Contains => {
+                let x = self.eval(arg(1)?)?;
+                self.with(arg(0)?, |a| match (a, &x) {
+                    (V::Text(t), V::Text(p)) => has_text(t, p),
+                    (V::Pieces(items), x) => {
+                        items.iter().any(|i| equal(&V::Text(Cow::Borrowed(i)), x))
+                    }
+                    // A text among constant texts (`contains(blank_marks,
+                    // trim(cell))`): compared as texts, no value made per item.
+                    (V::Consts(items), V::Text(x)) => items
+                        .iter()
+                        .any(|i| matches!(i, Value::Text(t) if **t == **x)),
+                    (V::Consts(items), x) => items
+                        .iter()
+                        .any(|i| constant(i).is_ok_and(|i| equal(&i, x))),
+                    _ => false,
+                })?
+            }
+            Builtin::ContainsAny => {
+                let t = self.eval(arg(0)?)?;
+                self.with(arg(1)?, |words| match (&t, words) {
+                    (V::Text(t), V::Pieces(words)) => words.iter().any(|w| has_text(t, w)),
+                    (V::Text(t), V::Consts(words)) => words
+                        .iter()
+                        .any(|w| matches!(w, Value::Text(w) if has_text(t, w))),
+                    _ => false,
+                })?
+            }
+            Builtin::StartsWith => {
+                let t = self.eval(arg(0)?)?;
+                let p = self.eval(arg(1)?)?;
+                match (&t, &p) {
+                    (V::Text(t), V::Text(p)) => t.starts_with(&**p),
+                    _ => false,
+                }
+            }
+            _ => return Err(GiveUp),
+        })
+    }
+
     fn builtin(&mut self, builtin: Builtin, args: &[Ref]) -> R<'s> {
         let arg = |i: usize| args.get(i).copied().ok_or(GiveUp);
         Ok(match builtin {
-            Builtin::Present => V::Bool(!matches!(self.eval(arg(0)?)?, V::Blank)),
+            Builtin::Present | Builtin::Contains | Builtin::ContainsAny | Builtin::StartsWith => {
+                V::Bool(self.truth(builtin, args)?)
+            }
             // Both arguments are evaluated, as the interpreter evaluates
             // every argument: the second's error is reported even when the
             // first is not blank.
@@ -279,48 +335,6 @@ impl<'c: 's, 's> Run<'c, 's> {
                 V::Text(t) => V::Num(Decimal::from(t.chars().count())),
                 _ => V::Num(Decimal::ZERO),
             })?,
-            Builtin::Contains => {
-                let x = self.eval(arg(1)?)?;
-                self.with(arg(0)?, |a| match (a, &x) {
-                    (V::Text(t), V::Text(p)) => V::Bool(has_text(t, p)),
-                    (V::Pieces(items), x) => {
-                        V::Bool(items.iter().any(|i| equal(&V::Text(Cow::Borrowed(i)), x)))
-                    }
-                    // A text among constant texts (`contains(blank_marks,
-                    // trim(cell))`): compared as texts, no value made per item.
-                    (V::Consts(items), V::Text(x)) => V::Bool(
-                        items
-                            .iter()
-                            .any(|i| matches!(i, Value::Text(t) if **t == **x)),
-                    ),
-                    (V::Consts(items), x) => V::Bool(
-                        items
-                            .iter()
-                            .any(|i| constant(i).is_ok_and(|i| equal(&i, x))),
-                    ),
-                    _ => V::Bool(false),
-                })?
-            }
-            Builtin::ContainsAny => {
-                let t = self.eval(arg(0)?)?;
-                self.with(arg(1)?, |words| match (&t, words) {
-                    (V::Text(t), V::Pieces(words)) => V::Bool(words.iter().any(|w| has_text(t, w))),
-                    (V::Text(t), V::Consts(words)) => V::Bool(
-                        words
-                            .iter()
-                            .any(|w| matches!(w, Value::Text(w) if has_text(t, w))),
-                    ),
-                    _ => V::Bool(false),
-                })?
-            }
-            Builtin::StartsWith => {
-                let t = self.eval(arg(0)?)?;
-                let p = self.eval(arg(1)?)?;
-                match (&t, &p) {
-                    (V::Text(t), V::Text(p)) => V::Bool(t.starts_with(&**p)),
-                    _ => V::Bool(false),
-                }
-            }
             Builtin::Text => {
                 let v = self.eval(arg(0)?)?;
                 match v {

@@ -752,11 +752,23 @@ pub fn shorten(text: &str) -> String {
 /// Place ids in their order, each once, without `NO_PLACE`. A finding may
 /// point at every row of a long table: a set, not a search of those seen.
 fn distinct_places(ids: &[PlaceId]) -> impl Iterator<Item = PlaceId> + '_ {
-    let mut seen = std::collections::HashSet::with_capacity(ids.len());
-    ids.iter()
-        .copied()
-        .filter(move |id| *id != NO_PLACE && seen.insert(*id))
+    // An explanation names a few places: an earlier one is looked for in
+    // the list itself; a long list (a whole table) is kept in a set.
+    let mut seen: Option<HashSet<PlaceId>> = (ids.len() > FEW_PLACES)
+        .then(|| HashSet::with_capacity_and_hasher(ids.len(), Default::default()));
+    ids.iter().enumerate().filter_map(move |(i, id)| {
+        let first = match &mut seen {
+            Some(seen) => seen.insert(*id),
+            None => !ids.get(..i).unwrap_or_default().contains(id),
+        };
+        (*id != NO_PLACE && first).then_some(*id)
+    })
 }
+
+/// Places of an explanation told apart without a set.
+const FEW_PLACES: usize = 16;
+
+type HashSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
 
 /// A `[review]` value as written: a number exactly (`4`, `4.5`), a plain
 /// text without its quotes; anything else is not shown as a value.
