@@ -1,10 +1,12 @@
-//! Runs rule functions lowered to typed code (`ir::typed`). Values borrow
-//! the argument's text and the constants; a piece of a cell, a trimmed
-//! cell or a label is a slice, not a new text. Each step means what the
-//! interpreter (`eval::expr`, `eval::builtins`) gives the expression it was
-//! lowered from; where it would report an error (a division by zero with
-//! its places, an overflow, a pattern without `{}`) the typed code gives
-//! up and the interpreter answers.
+//! Runs rule functions lowered to typed code (`ir::typed`). Values are
+//! plain copies: a text is a slice of the argument, of a constant or of a
+//! text made during the call (kept in the call's arena), so a step makes
+//! no value that must be dropped and reads a kept one without a clone. A
+//! piece of a cell, a trimmed cell or a label is a slice, not a new text.
+//! Each step means what the interpreter (`eval::expr`, `eval::builtins`)
+//! gives the expression it was lowered from; where it would report an
+//! error (a division by zero with its places, an overflow, a pattern
+//! without `{}`) the typed code gives up and the interpreter answers.
 
 use super::builtins::{cut, has_text};
 use super::quantity::extract_between;
@@ -13,19 +15,19 @@ use crate::base::BinOp;
 use crate::data::Value;
 use crate::ir::Builtin;
 use crate::ir::typed::{Node, Ref, TypedFn};
+use bumpalo::Bump;
 use rust_decimal::Decimal;
-use std::borrow::Cow;
 use std::sync::Arc;
 
 /// A value of typed code.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) enum V<'s> {
     Blank,
     Bool(bool),
     Num(Decimal),
-    Text(Cow<'s, str>),
+    Text(&'s str),
     /// `split`'s pieces.
-    Pieces(Vec<Cow<'s, str>>),
+    Pieces(&'s [&'s str]),
     /// A constant list.
     Consts(&'s [Value]),
 }
@@ -44,7 +46,7 @@ const FEW_KEPT: usize = 12;
 /// interpreter must give it.
 #[inline(never)]
 pub(crate) fn call(code: &TypedFn, args: &[Value]) -> Option<Value> {
-    let mut few: [V<'_>; 4] = [V::Blank, V::Blank, V::Blank, V::Blank];
+    let mut few: [V<'_>; 4] = [V::Blank; 4];
     let mut many = Vec::new();
     let values: &mut [V<'_>] = if args.len() <= few.len() {
         few.get_mut(..args.len())?
@@ -57,11 +59,14 @@ pub(crate) fn call(code: &TypedFn, args: &[Value]) -> Option<Value> {
             Value::Absent => V::Blank,
             Value::Bool(b) => V::Bool(*b),
             Value::Num(n) => V::Num(*n),
-            Value::Text(t) => V::Text(Cow::Borrowed(t)),
+            Value::Text(t) => V::Text(t),
             _ => return None,
         };
     }
-    let mut run = Run::new(code, values);
+    // Texts made during the call; most calls make none, and a `Bump`
+    // takes no memory until it is asked for some.
+    let arena = Bump::new();
+    let mut run = Run::new(code, values, &arena);
     let answer = run.eval(code.root).ok()?;
     Some(to_value(answer, args))
 }
@@ -69,13 +74,9 @@ pub(crate) fn call(code: &TypedFn, args: &[Value]) -> Option<Value> {
 /// A node's value with no arguments (its operands are constants), for
 /// folding when the rules are compiled: only scalars and lists of scalars.
 pub(crate) fn fold(code: &TypedFn, r: Ref) -> Option<Value> {
-    let mut run = Run {
-        code,
-        args: &[],
-        few: Default::default(),
-        many: Vec::new(),
-        keeping: false,
-    };
+    let arena = Bump::new();
+    let mut run = Run::new(code, &[], &arena);
+    run.keeping = false;
     let v = run.eval(r).ok()?;
     Some(to_value(v, &[]))
 }
@@ -87,7 +88,7 @@ fn to_value(v: V<'_>, args: &[Value]) -> Value {
         V::Blank => Value::Absent,
         V::Bool(b) => Value::Bool(b),
         V::Num(n) => Value::Num(n),
-        V::Text(t) => text_value(&t, args),
+        V::Text(t) => text_value(t, args),
         V::Pieces(pieces) => Value::List(
             pieces
                 .iter()
@@ -117,10 +118,12 @@ struct Run<'c, 's> {
     many: Vec<Option<V<'s>>>,
     /// Keep shared nodes' values (off while folding constants).
     keeping: bool,
+    /// Where the texts and lists a call makes are kept until it ends.
+    arena: &'s Bump,
 }
 
 impl<'c: 's, 's> Run<'c, 's> {
-    fn new(code: &'c TypedFn, args: &'s [V<'s>]) -> Self {
+    fn new(code: &'c TypedFn, args: &'s [V<'s>], arena: &'s Bump) -> Self {
         let mut many = Vec::new();
         if usize::from(code.kept_count) > FEW_KEPT {
             many.resize(usize::from(code.kept_count), None);
@@ -128,9 +131,10 @@ impl<'c: 's, 's> Run<'c, 's> {
         Run {
             code,
             args,
-            few: Default::default(),
+            few: [None; FEW_KEPT],
             many,
             keeping: true,
+            arena,
         }
     }
 
@@ -142,16 +146,21 @@ impl<'c: 's, 's> Run<'c, 's> {
         }
     }
 
+    /// A text made during the call, kept until it ends.
+    fn made(&self, text: &str) -> V<'s> {
+        V::Text(self.arena.alloc_str(text))
+    }
+
     /// Node `r`'s value, computed once per call when it is shared.
     fn eval(&mut self, r: Ref) -> R<'s> {
         match self.code.kept_slot(r).filter(|_| self.keeping) {
             Some(slot) => {
                 if let Some(Some(v)) = self.kept_mut(slot) {
-                    return Ok(v.clone());
+                    return Ok(*v);
                 }
                 let v = self.compute(r)?;
                 if let Some(place) = self.kept_mut(slot) {
-                    *place = Some(v.clone());
+                    *place = Some(v);
                 }
                 Ok(v)
             }
@@ -159,44 +168,27 @@ impl<'c: 's, 's> Run<'c, 's> {
         }
     }
 
-    /// Apply `f` to node `r`'s value, read in place when it is kept (a
-    /// list of pieces is not copied to be counted or indexed).
-    fn with<T>(&mut self, r: Ref, f: impl FnOnce(&V<'s>) -> T) -> Result<T, GiveUp> {
-        if let Some(slot) = self.code.kept_slot(r).filter(|_| self.keeping) {
-            if !matches!(self.kept_mut(slot), Some(Some(_))) {
-                let v = self.compute(r)?;
-                if let Some(place) = self.kept_mut(slot) {
-                    *place = Some(v);
-                }
-            }
-            if let Some(Some(v)) = self.kept_mut(slot) {
-                return Ok(f(v));
-            }
-        }
-        let v = self.compute(r)?;
-        Ok(f(&v))
-    }
-
     /// Node `r`'s truth. `and`, `or`, `not` and the built-ins that answer a
     /// truth are followed here, with no value made on the way, unless the
     /// node is shared (its value is kept).
     fn test(&mut self, r: Ref) -> Result<bool, GiveUp> {
-        if !self.keeping || self.code.kept_slot(r).is_none() {
-            match self.code.nodes.get(usize::from(r)) {
-                Some(Node::And(a, b)) => return Ok(self.test(*a)? && self.test(*b)?),
-                Some(Node::Or(a, b)) => return Ok(self.test(*a)? || self.test(*b)?),
-                Some(Node::Not(a)) => return Ok(!self.test(*a)?),
-                Some(Node::Call(
-                    builtin @ (Builtin::Present
-                    | Builtin::Contains
-                    | Builtin::ContainsAny
-                    | Builtin::StartsWith),
-                    args,
-                )) => return self.truth(*builtin, args),
-                _ => {}
-            }
+        if self.keeping && self.code.kept_slot(r).is_some() {
+            return Ok(matches!(self.eval(r)?, V::Bool(true)));
         }
-        Ok(matches!(self.eval(r)?, V::Bool(true)))
+        let code: &'c TypedFn = self.code;
+        match code.nodes.get(usize::from(r)) {
+            Some(Node::And(a, b)) => Ok(self.test(*a)? && self.test(*b)?),
+            Some(Node::Or(a, b)) => Ok(self.test(*a)? || self.test(*b)?),
+            Some(Node::Not(a)) => Ok(!self.test(*a)?),
+            Some(Node::Call(
+                builtin @ (Builtin::Present
+                | Builtin::Contains
+                | Builtin::ContainsAny
+                | Builtin::StartsWith),
+                args,
+            )) => self.truth(*builtin, args),
+            _ => Ok(matches!(self.compute(r)?, V::Bool(true))),
+        }
     }
 
     fn compute(&mut self, r: Ref) -> R<'s> {
@@ -205,7 +197,7 @@ impl<'c: 's, 's> Run<'c, 's> {
             return Err(GiveUp);
         };
         Ok(match node {
-            Node::Arg(i) => self.args.get(usize::from(*i)).cloned().ok_or(GiveUp)?,
+            Node::Arg(i) => *self.args.get(usize::from(*i)).ok_or(GiveUp)?,
             Node::Const(i) => constant(code.consts.get(usize::from(*i)).ok_or(GiveUp)?)?,
             Node::Not(a) => V::Bool(!self.test(*a)?),
             Node::And(a, b) => V::Bool(self.test(*a)? && self.test(*b)?),
@@ -213,7 +205,7 @@ impl<'c: 's, 's> Run<'c, 's> {
             Node::Binary(op, a, b) => {
                 let x = self.eval(*a)?;
                 let y = self.eval(*b)?;
-                binary(*op, &x, &y)?
+                self.binary(*op, x, y)?
             }
             Node::Neg(a) => match self.eval(*a)? {
                 V::Num(n) => V::Num(-n),
@@ -228,33 +220,24 @@ impl<'c: 's, 's> Run<'c, 's> {
             }
             Node::Index(list, i) => {
                 let i = self.eval(*i)?;
-                self.with(*list, |list| index(list, &i))?
+                index(self.eval(*list)?, i)
             }
             Node::Extract(text, pattern) => {
                 let (before, after) = code.patterns.get(usize::from(*pattern)).ok_or(GiveUp)?;
-                self.with(*text, |t| match t {
+                match self.eval(*text)? {
                     V::Text(t) => extract_between(t, before, after).map_or(V::Blank, V::Num),
                     _ => V::Blank,
-                })?
+                }
             }
             Node::Split(text, seps) => {
                 let seps = code.separators.get(usize::from(*seps)).ok_or(GiveUp)?;
                 match self.eval(*text)? {
-                    V::Text(Cow::Borrowed(t)) => {
-                        let mut pieces = Vec::new();
-                        cut(t, &seps.texts, &seps.starts, |p| {
-                            pieces.push(Cow::Borrowed(p));
-                        });
-                        V::Pieces(pieces)
+                    V::Text(t) => {
+                        let mut pieces: Vec<&'s str> = Vec::new();
+                        cut(t, &seps.texts, &seps.starts, |p| pieces.push(p));
+                        V::Pieces(self.arena.alloc_slice_copy(&pieces))
                     }
-                    V::Text(Cow::Owned(t)) => {
-                        let mut pieces = Vec::new();
-                        cut(&t, &seps.texts, &seps.starts, |p| {
-                            pieces.push(Cow::Owned(p.to_string()));
-                        });
-                        V::Pieces(pieces)
-                    }
-                    _ => V::Pieces(Vec::new()),
+                    _ => V::Pieces(&[]),
                 }
             }
             Node::Call(builtin, args) => self.builtin(*builtin, args)?,
@@ -266,40 +249,38 @@ impl<'c: 's, 's> Run<'c, 's> {
     fn truth(&mut self, builtin: Builtin, args: &[Ref]) -> Result<bool, GiveUp> {
         let arg = |i: usize| args.get(i).copied().ok_or(GiveUp);
         Ok(match builtin {
-            Builtin::Present => self.with(arg(0)?, |v| !matches!(v, V::Blank))?,
+            Builtin::Present => !matches!(self.eval(arg(0)?)?, V::Blank),
             Builtin::Contains => {
                 let x = self.eval(arg(1)?)?;
-                self.with(arg(0)?, |a| match (a, &x) {
+                match (self.eval(arg(0)?)?, x) {
                     (V::Text(t), V::Text(p)) => has_text(t, p),
-                    (V::Pieces(items), x) => {
-                        items.iter().any(|i| equal(&V::Text(Cow::Borrowed(i)), x))
-                    }
+                    (V::Pieces(items), x) => items.iter().any(|i| equal(V::Text(i), x)),
                     // A text among constant texts (`contains(blank_marks,
                     // trim(cell))`): compared as texts, no value made per item.
                     (V::Consts(items), V::Text(x)) => items
                         .iter()
-                        .any(|i| matches!(i, Value::Text(t) if **t == **x)),
-                    (V::Consts(items), x) => items
-                        .iter()
-                        .any(|i| constant(i).is_ok_and(|i| equal(&i, x))),
+                        .any(|i| matches!(i, Value::Text(t) if **t == *x)),
+                    (V::Consts(items), x) => {
+                        items.iter().any(|i| constant(i).is_ok_and(|i| equal(i, x)))
+                    }
                     _ => false,
-                })?
+                }
             }
             Builtin::ContainsAny => {
                 let t = self.eval(arg(0)?)?;
-                self.with(arg(1)?, |words| match (&t, words) {
+                match (t, self.eval(arg(1)?)?) {
                     (V::Text(t), V::Pieces(words)) => words.iter().any(|w| has_text(t, w)),
                     (V::Text(t), V::Consts(words)) => words
                         .iter()
                         .any(|w| matches!(w, Value::Text(w) if has_text(t, w))),
                     _ => false,
-                })?
+                }
             }
             Builtin::StartsWith => {
                 let t = self.eval(arg(0)?)?;
                 let p = self.eval(arg(1)?)?;
-                match (&t, &p) {
-                    (V::Text(t), V::Text(p)) => t.starts_with(&**p),
+                match (t, p) {
+                    (V::Text(t), V::Text(p)) => t.starts_with(p),
                     _ => false,
                 }
             }
@@ -325,42 +306,37 @@ impl<'c: 's, 's> Run<'c, 's> {
                 }
             }
             Builtin::Trim => match self.eval(arg(0)?)? {
-                V::Text(Cow::Borrowed(t)) => V::Text(Cow::Borrowed(t.trim())),
-                V::Text(Cow::Owned(t)) => V::Text(Cow::Owned(t.trim().to_string())),
-                _ => V::Text(Cow::Borrowed("")),
+                V::Text(t) => V::Text(t.trim()),
+                _ => V::Text(""),
             },
-            Builtin::Len => self.with(arg(0)?, |v| match v {
+            Builtin::Len => match self.eval(arg(0)?)? {
                 V::Pieces(items) => V::Num(Decimal::from(items.len())),
                 V::Consts(items) => V::Num(Decimal::from(items.len())),
                 V::Text(t) => V::Num(Decimal::from(t.chars().count())),
                 _ => V::Num(Decimal::ZERO),
-            })?,
-            Builtin::Text => {
-                let v = self.eval(arg(0)?)?;
-                match v {
-                    V::Text(t) => V::Text(t),
-                    other => V::Text(Cow::Owned(display(&other))),
-                }
-            }
+            },
+            Builtin::Text => match self.eval(arg(0)?)? {
+                V::Text(t) => V::Text(t),
+                other => self.made(&display(other)),
+            },
             Builtin::Join => {
                 // The list first: its error is the interpreter's too.
-                self.with(arg(0)?, |_| ())?;
-                let sep = self.eval(arg(1)?)?;
-                let V::Text(sep) = sep else {
-                    return Ok(V::Text(Cow::Borrowed("")));
+                let list = self.eval(arg(0)?)?;
+                let V::Text(sep) = self.eval(arg(1)?)? else {
+                    return Ok(V::Text(""));
                 };
-                self.with(arg(0)?, |list| match list {
-                    V::Pieces(items) => V::Text(Cow::Owned(items.join(&*sep))),
-                    V::Consts(items) => V::Text(Cow::Owned(
-                        items
+                match list {
+                    V::Pieces(items) => self.made(&items.join(sep)),
+                    V::Consts(items) => self.made(
+                        &items
                             .iter()
                             .filter(|v| !matches!(v, Value::Absent))
                             .map(ToString::to_string)
                             .collect::<Vec<_>>()
-                            .join(&sep),
-                    )),
-                    _ => V::Text(Cow::Borrowed("")),
-                })?
+                            .join(sep),
+                    ),
+                    _ => V::Text(""),
+                }
             }
             Builtin::Round => {
                 let n = self.eval(arg(0)?)?;
@@ -399,6 +375,48 @@ impl<'c: 's, 's> Run<'c, 's> {
             _ => return Err(GiveUp),
         })
     }
+
+    /// `a op b` for every operator but `and` and `or` (`eval::expr::apply`).
+    fn binary(&self, op: BinOp, x: V<'s>, y: V<'s>) -> R<'s> {
+        Ok(match op {
+            BinOp::Eq => V::Bool(equal(x, y)),
+            BinOp::Ne => V::Bool(!equal(x, y)),
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                let ord = match (x, y) {
+                    (V::Num(p), V::Num(q)) => Some(p.cmp(&q)),
+                    (V::Text(p), V::Text(q)) => Some(p.cmp(q)),
+                    _ => None,
+                };
+                V::Bool(ord.is_some_and(|o| match op {
+                    BinOp::Lt => o.is_lt(),
+                    BinOp::Le => o.is_le(),
+                    BinOp::Gt => o.is_gt(),
+                    _ => o.is_ge(),
+                }))
+            }
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => match (x, y) {
+                // Overflow and division by zero are the interpreter's errors.
+                (V::Num(p), V::Num(q)) => V::Num(
+                    match op {
+                        BinOp::Add => p.checked_add(q),
+                        BinOp::Sub => p.checked_sub(q),
+                        BinOp::Mul => p.checked_mul(q),
+                        _ if q.is_zero() => None,
+                        _ => p.checked_div(q),
+                    }
+                    .ok_or(GiveUp)?,
+                ),
+                (V::Text(p), V::Text(q)) if op == BinOp::Add => {
+                    let mut both = String::with_capacity(p.len() + q.len());
+                    both.push_str(p);
+                    both.push_str(q);
+                    self.made(&both)
+                }
+                _ => V::Blank,
+            },
+            BinOp::And | BinOp::Or => return Err(GiveUp),
+        })
+    }
 }
 
 /// A constant as a value of typed code: scalars and lists only.
@@ -407,56 +425,14 @@ fn constant(v: &Value) -> R<'_> {
         Value::Absent => V::Blank,
         Value::Bool(b) => V::Bool(*b),
         Value::Num(n) => V::Num(*n),
-        Value::Text(t) => V::Text(Cow::Borrowed(t)),
+        Value::Text(t) => V::Text(t),
         Value::List(items) => V::Consts(items),
         _ => return Err(GiveUp),
     })
 }
 
-/// `a op b` for every operator but `and` and `or` (`eval::expr::apply`).
-fn binary<'s>(op: BinOp, x: &V<'s>, y: &V<'s>) -> R<'s> {
-    Ok(match op {
-        BinOp::Eq => V::Bool(equal(x, y)),
-        BinOp::Ne => V::Bool(!equal(x, y)),
-        BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
-            let ord = match (x, y) {
-                (V::Num(p), V::Num(q)) => Some(p.cmp(q)),
-                (V::Text(p), V::Text(q)) => Some(p.cmp(q)),
-                _ => None,
-            };
-            V::Bool(ord.is_some_and(|o| match op {
-                BinOp::Lt => o.is_lt(),
-                BinOp::Le => o.is_le(),
-                BinOp::Gt => o.is_gt(),
-                _ => o.is_ge(),
-            }))
-        }
-        BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => match (x, y) {
-            // Overflow and division by zero are the interpreter's errors.
-            (V::Num(p), V::Num(q)) => V::Num(
-                match op {
-                    BinOp::Add => p.checked_add(*q),
-                    BinOp::Sub => p.checked_sub(*q),
-                    BinOp::Mul => p.checked_mul(*q),
-                    _ if q.is_zero() => None,
-                    _ => p.checked_div(*q),
-                }
-                .ok_or(GiveUp)?,
-            ),
-            (V::Text(p), V::Text(q)) if op == BinOp::Add => {
-                let mut joined = String::with_capacity(p.len() + q.len());
-                joined.push_str(p);
-                joined.push_str(q);
-                V::Text(Cow::Owned(joined))
-            }
-            _ => V::Blank,
-        },
-        BinOp::And | BinOp::Or => return Err(GiveUp),
-    })
-}
-
 /// Equality as `eval::values::equal` has it.
-fn equal(x: &V<'_>, y: &V<'_>) -> bool {
+fn equal(x: V<'_>, y: V<'_>) -> bool {
     match (x, y) {
         (V::Blank, V::Blank) => true,
         (V::Bool(p), V::Bool(q)) => p == q,
@@ -464,37 +440,37 @@ fn equal(x: &V<'_>, y: &V<'_>) -> bool {
         (V::Text(p), V::Text(q)) => p == q,
         (V::Pieces(_) | V::Consts(_), V::Pieces(_) | V::Consts(_)) => {
             let (p, q) = (items(x), items(y));
-            p.len() == q.len() && p.iter().zip(&q).all(|(a, b)| equal(a, b))
+            p.len() == q.len() && p.iter().zip(&q).all(|(a, b)| equal(*a, *b))
         }
         _ => false,
     }
 }
 
 /// A list's items (lists compared, rarely).
-fn items<'a>(v: &'a V<'_>) -> Vec<V<'a>> {
+fn items(v: V<'_>) -> Vec<V<'_>> {
     match v {
-        V::Pieces(items) => items.iter().map(|p| V::Text(Cow::Borrowed(p))).collect(),
+        V::Pieces(items) => items.iter().map(|p| V::Text(p)).collect(),
         V::Consts(items) => items
             .iter()
-            .map(|i| constant(i).unwrap_or(V::Pieces(Vec::new())))
+            .map(|i| constant(i).unwrap_or(V::Pieces(&[])))
             .collect(),
         _ => Vec::new(),
     }
 }
 
 /// `xs[i]` (`eval::expr::index_value`).
-fn index<'s>(list: &V<'s>, i: &V<'_>) -> V<'s> {
+fn index<'s>(list: V<'s>, i: V<'_>) -> V<'s> {
     let V::Num(n) = i else {
         return V::Blank;
     };
     if !n.fract().is_zero() {
         return V::Blank;
     }
-    let Ok(i) = usize::try_from(*n) else {
+    let Ok(i) = usize::try_from(n) else {
         return V::Blank;
     };
     match list {
-        V::Pieces(items) => items.get(i).cloned().map_or(V::Blank, V::Text),
+        V::Pieces(items) => items.get(i).map_or(V::Blank, |p| V::Text(p)),
         V::Consts(items) => items
             .get(i)
             .map_or(Ok(V::Blank), constant)
@@ -504,15 +480,15 @@ fn index<'s>(list: &V<'s>, i: &V<'_>) -> V<'s> {
 }
 
 /// `text(x)` of anything but a text, as `Value`'s display has it.
-fn display(v: &V<'_>) -> String {
+fn display(v: V<'_>) -> String {
     match v {
         V::Blank => Value::Absent.to_string(),
-        V::Bool(b) => Value::Bool(*b).to_string(),
-        V::Num(n) => Value::Num(*n).to_string(),
+        V::Bool(b) => Value::Bool(b).to_string(),
+        V::Num(n) => Value::Num(n).to_string(),
         V::Text(t) => t.to_string(),
-        V::Pieces(items) if items.is_empty() => Value::List(Arc::from([])).to_string(),
+        V::Pieces([]) => Value::List(Arc::from([])).to_string(),
         V::Pieces(items) => items.join("、"),
-        V::Consts(items) => Value::List(Arc::from(*items)).to_string(),
+        V::Consts(items) => Value::List(Arc::from(items)).to_string(),
     }
 }
 
