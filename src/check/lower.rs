@@ -56,6 +56,7 @@ fn lower_function(functions: &[FunctionIr], index: usize) -> Option<TypedFn> {
     let mut code = lowerer.code;
     code.root = root;
     keep_shared(&mut code);
+    code.program = crate::ir::typed::compile(&code, root, true)?;
     Some(code)
 }
 
@@ -328,25 +329,10 @@ impl Lowerer<'_> {
 
     /// Does the node always answer `true` or `false`?
     fn truth(&self, r: Ref) -> bool {
-        matches!(
-            self.code.nodes.get(usize::from(r)),
-            Some(
-                Node::Not(_)
-                    | Node::And(..)
-                    | Node::Or(..)
-                    | Node::Binary(
-                        BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge,
-                        ..
-                    )
-                    | Node::Call(
-                        Builtin::Present
-                            | Builtin::Contains
-                            | Builtin::ContainsAny
-                            | Builtin::StartsWith,
-                        _
-                    )
-            )
-        )
+        self.code
+            .nodes
+            .get(usize::from(r))
+            .is_some_and(Node::is_truth)
     }
 
     /// The value of a constant node.

@@ -14,7 +14,7 @@ use super::values::round;
 use crate::base::BinOp;
 use crate::data::Value;
 use crate::ir::Builtin;
-use crate::ir::typed::{Node, Ref, TypedFn};
+use crate::ir::typed::{Op, Ref, TypedFn};
 use bumpalo::Bump;
 use rust_decimal::Decimal;
 use std::sync::Arc;
@@ -37,10 +37,6 @@ pub(crate) enum V<'s> {
 pub(crate) struct GiveUp;
 
 type R<'s> = Result<V<'s>, GiveUp>;
-
-/// Values kept during a call without a heap block (`written`, the cell
-/// test asked most, keeps nine).
-const FEW_KEPT: usize = 12;
 
 /// The function's answer for its arguments, or nothing when the
 /// interpreter must give it.
@@ -66,18 +62,17 @@ pub(crate) fn call(code: &TypedFn, args: &[Value]) -> Option<Value> {
     // Texts made during the call; most calls make none, and a `Bump`
     // takes no memory until it is asked for some.
     let arena = Bump::new();
-    let mut run = Run::new(code, values, &arena);
-    let answer = run.eval(code.root).ok()?;
+    let program = &code.program;
+    let answer = run(code, &program.ops, program.max_stack, values, &arena).ok()?;
     Some(to_value(answer, args))
 }
 
 /// A node's value with no arguments (its operands are constants), for
 /// folding when the rules are compiled: only scalars and lists of scalars.
 pub(crate) fn fold(code: &TypedFn, r: Ref) -> Option<Value> {
+    let program = crate::ir::typed::compile(code, r, false)?;
     let arena = Bump::new();
-    let mut run = Run::new(code, &[], &arena);
-    run.keeping = false;
-    let v = run.eval(r).ok()?;
+    let v = run(code, &program.ops, program.max_stack, &[], &arena).ok()?;
     Some(to_value(v, &[]))
 }
 
@@ -111,223 +106,219 @@ fn text_value(t: &str, args: &[Value]) -> Value {
     Value::text(t)
 }
 
-struct Run<'c, 's> {
-    code: &'c TypedFn,
-    args: &'s [V<'s>],
-    few: [Option<V<'s>>; FEW_KEPT],
-    many: Vec<Option<V<'s>>>,
-    /// Keep shared nodes' values (off while folding constants).
-    keeping: bool,
-    /// Where the texts and lists a call makes are kept until it ends.
+/// Values kept, and subroutines entered, during a call without a heap
+/// block (`written`, the cell test asked most, keeps nine).
+const FEW_KEPT: usize = 12;
+
+/// Values on the stack without a heap block.
+const FEW_ON_STACK: usize = 16;
+
+/// Run `program` (laid out from `code`) on the arguments: its answer, or
+/// `GiveUp` where the interpreter must answer.
+fn run<'s>(
+    code: &'s TypedFn,
+    ops: &[Op],
+    max_stack: usize,
+    args: &[V<'s>],
     arena: &'s Bump,
-}
-
-impl<'c: 's, 's> Run<'c, 's> {
-    fn new(code: &'c TypedFn, args: &'s [V<'s>], arena: &'s Bump) -> Self {
-        let mut many = Vec::new();
-        if usize::from(code.kept_count) > FEW_KEPT {
-            many.resize(usize::from(code.kept_count), None);
-        }
-        Run {
-            code,
-            args,
-            few: [None; FEW_KEPT],
-            many,
-            keeping: true,
-            arena,
-        }
+) -> R<'s> {
+    let mut few_stack = [V::Blank; FEW_ON_STACK];
+    let mut many_stack = Vec::new();
+    let stack: &mut [V<'s>] = if max_stack <= FEW_ON_STACK {
+        &mut few_stack
+    } else {
+        many_stack.resize(max_stack, V::Blank);
+        &mut many_stack
+    };
+    let kept_count = usize::from(code.kept_count);
+    let mut few_kept = [None; FEW_KEPT];
+    let mut many_kept = Vec::new();
+    let kept: &mut [Option<V<'s>>] = if kept_count <= FEW_KEPT {
+        &mut few_kept
+    } else {
+        many_kept.resize(kept_count, None);
+        &mut many_kept
+    };
+    let mut few_returns = [0usize; FEW_KEPT];
+    let mut many_returns = Vec::new();
+    let returns: &mut [usize] = if kept_count <= FEW_KEPT {
+        &mut few_returns
+    } else {
+        many_returns.resize(kept_count, 0);
+        &mut many_returns
+    };
+    let mut depth = 0;
+    let mut sp = 0;
+    let mut pc = 0;
+    macro_rules! push {
+        ($v:expr) => {{
+            let v = $v;
+            *stack.get_mut(sp).ok_or(GiveUp)? = v;
+            sp += 1;
+        }};
     }
-
-    fn kept_mut(&mut self, slot: usize) -> Option<&mut Option<V<'s>>> {
-        if self.many.is_empty() {
-            self.few.get_mut(slot)
-        } else {
-            self.many.get_mut(slot)
-        }
+    macro_rules! pop {
+        () => {{
+            sp = sp.checked_sub(1).ok_or(GiveUp)?;
+            *stack.get(sp).ok_or(GiveUp)?
+        }};
     }
-
-    /// A text made during the call, kept until it ends.
-    fn made(&self, text: &str) -> V<'s> {
-        V::Text(self.arena.alloc_str(text))
-    }
-
-    /// Node `r`'s value, computed once per call when it is shared.
-    fn eval(&mut self, r: Ref) -> R<'s> {
-        match self.code.kept_slot(r).filter(|_| self.keeping) {
-            Some(slot) => {
-                if let Some(Some(v)) = self.kept_mut(slot) {
-                    return Ok(*v);
-                }
-                let v = self.compute(r)?;
-                if let Some(place) = self.kept_mut(slot) {
-                    *place = Some(v);
-                }
-                Ok(v)
-            }
-            None => self.compute(r),
-        }
-    }
-
-    /// Node `r`'s truth. `and`, `or`, `not` and the built-ins that answer a
-    /// truth are followed here, with no value made on the way, unless the
-    /// node is shared (its value is kept).
-    fn test(&mut self, r: Ref) -> Result<bool, GiveUp> {
-        if self.keeping && self.code.kept_slot(r).is_some() {
-            return Ok(matches!(self.eval(r)?, V::Bool(true)));
-        }
-        let code: &'c TypedFn = self.code;
-        match code.nodes.get(usize::from(r)) {
-            Some(Node::And(a, b)) => Ok(self.test(*a)? && self.test(*b)?),
-            Some(Node::Or(a, b)) => Ok(self.test(*a)? || self.test(*b)?),
-            Some(Node::Not(a)) => Ok(!self.test(*a)?),
-            Some(Node::Call(
-                builtin @ (Builtin::Present
-                | Builtin::Contains
-                | Builtin::ContainsAny
-                | Builtin::StartsWith),
-                args,
-            )) => self.truth(*builtin, args),
-            _ => Ok(matches!(self.compute(r)?, V::Bool(true))),
-        }
-    }
-
-    fn compute(&mut self, r: Ref) -> R<'s> {
-        let code: &'c TypedFn = self.code;
-        let Some(node) = code.nodes.get(usize::from(r)) else {
-            return Err(GiveUp);
+    macro_rules! top {
+        () => {
+            stack
+                .get_mut(sp.checked_sub(1).ok_or(GiveUp)?)
+                .ok_or(GiveUp)?
         };
-        Ok(match node {
-            Node::Arg(i) => *self.args.get(usize::from(*i)).ok_or(GiveUp)?,
-            Node::Const(i) => constant(code.consts.get(usize::from(*i)).ok_or(GiveUp)?)?,
-            Node::Not(a) => V::Bool(!self.test(*a)?),
-            Node::And(a, b) => V::Bool(self.test(*a)? && self.test(*b)?),
-            Node::Or(a, b) => V::Bool(self.test(*a)? || self.test(*b)?),
-            Node::Binary(op, a, b) => {
-                let x = self.eval(*a)?;
-                let y = self.eval(*b)?;
-                self.binary(*op, x, y)?
+    }
+    loop {
+        let op = *ops.get(pc).ok_or(GiveUp)?;
+        pc += 1;
+        match op {
+            Op::Arg(i) => push!(*args.get(usize::from(i)).ok_or(GiveUp)?),
+            Op::Const(i) => push!(constant(code.consts.get(usize::from(i)).ok_or(GiveUp)?)?),
+            Op::Truth => {
+                let t = top!();
+                *t = V::Bool(matches!(t, V::Bool(true)));
             }
-            Node::Neg(a) => match self.eval(*a)? {
-                V::Num(n) => V::Num(-n),
-                _ => V::Blank,
-            },
-            Node::If(c, a, b) => {
-                if self.test(*c)? {
-                    self.eval(*a)?
-                } else {
-                    self.eval(*b)?
-                }
+            Op::Not => {
+                let t = top!();
+                *t = V::Bool(!matches!(t, V::Bool(true)));
             }
-            Node::Index(list, i) => {
-                let i = self.eval(*i)?;
-                index(self.eval(*list)?, i)
+            Op::Neg => {
+                let t = top!();
+                *t = match *t {
+                    V::Num(n) => V::Num(-n),
+                    _ => V::Blank,
+                };
             }
-            Node::Extract(text, pattern) => {
-                let (before, after) = code.patterns.get(usize::from(*pattern)).ok_or(GiveUp)?;
-                match self.eval(*text)? {
+            Op::Binary(op) => {
+                let y = pop!();
+                let x = pop!();
+                push!(binary(op, x, y, arena)?);
+            }
+            Op::Index => {
+                let i = pop!();
+                let list = pop!();
+                push!(index(list, i));
+            }
+            Op::Extract(pattern) => {
+                let (before, after) = code.patterns.get(usize::from(pattern)).ok_or(GiveUp)?;
+                let t = top!();
+                *t = match *t {
                     V::Text(t) => extract_between(t, before, after).map_or(V::Blank, V::Num),
                     _ => V::Blank,
-                }
+                };
             }
-            Node::Split(text, seps) => {
-                let seps = code.separators.get(usize::from(*seps)).ok_or(GiveUp)?;
-                match self.eval(*text)? {
+            Op::Split(seps) => {
+                let seps = code.separators.get(usize::from(seps)).ok_or(GiveUp)?;
+                let t = top!();
+                *t = match *t {
                     V::Text(t) => {
                         let mut pieces: Vec<&'s str> = Vec::new();
                         cut(t, &seps.texts, &seps.starts, |p| pieces.push(p));
-                        V::Pieces(self.arena.alloc_slice_copy(&pieces))
+                        V::Pieces(arena.alloc_slice_copy(&pieces))
                     }
                     _ => V::Pieces(&[]),
-                }
-            }
-            Node::Call(builtin, args) => self.builtin(*builtin, args)?,
-        })
-    }
-
-    /// A built-in that answers a truth, answered without a value made
-    /// for it: `test` asks these of every cell.
-    fn truth(&mut self, builtin: Builtin, args: &[Ref]) -> Result<bool, GiveUp> {
-        let arg = |i: usize| args.get(i).copied().ok_or(GiveUp);
-        Ok(match builtin {
-            Builtin::Present => !matches!(self.eval(arg(0)?)?, V::Blank),
-            Builtin::Contains => {
-                let x = self.eval(arg(1)?)?;
-                match (self.eval(arg(0)?)?, x) {
-                    (V::Text(t), V::Text(p)) => has_text(t, p),
-                    (V::Pieces(items), x) => items.iter().any(|i| equal(V::Text(i), x)),
-                    // A text among constant texts (`contains(blank_marks,
-                    // trim(cell))`): compared as texts, no value made per item.
-                    (V::Consts(items), V::Text(x)) => items
-                        .iter()
-                        .any(|i| matches!(i, Value::Text(t) if **t == *x)),
-                    (V::Consts(items), x) => {
-                        items.iter().any(|i| constant(i).is_ok_and(|i| equal(i, x)))
-                    }
-                    _ => false,
-                }
-            }
-            Builtin::ContainsAny => {
-                let t = self.eval(arg(0)?)?;
-                match (t, self.eval(arg(1)?)?) {
-                    (V::Text(t), V::Pieces(words)) => words.iter().any(|w| has_text(t, w)),
-                    (V::Text(t), V::Consts(words)) => words
-                        .iter()
-                        .any(|w| matches!(w, Value::Text(w) if has_text(t, w))),
-                    _ => false,
-                }
-            }
-            Builtin::StartsWith => {
-                let t = self.eval(arg(0)?)?;
-                let p = self.eval(arg(1)?)?;
-                match (t, p) {
-                    (V::Text(t), V::Text(p)) => t.starts_with(p),
-                    _ => false,
-                }
-            }
-            _ => return Err(GiveUp),
-        })
-    }
-
-    fn builtin(&mut self, builtin: Builtin, args: &[Ref]) -> R<'s> {
-        let arg = |i: usize| args.get(i).copied().ok_or(GiveUp);
-        Ok(match builtin {
-            Builtin::Present | Builtin::Contains | Builtin::ContainsAny | Builtin::StartsWith => {
-                V::Bool(self.truth(builtin, args)?)
-            }
-            // Both arguments are evaluated, as the interpreter evaluates
-            // every argument: the second's error is reported even when the
-            // first is not blank.
-            Builtin::Default => {
-                let first = self.eval(arg(0)?)?;
-                let second = self.eval(arg(1)?)?;
-                match first {
-                    V::Blank => second,
-                    v => v,
-                }
-            }
-            Builtin::Trim => match self.eval(arg(0)?)? {
-                V::Text(t) => V::Text(t.trim()),
-                _ => V::Text(""),
-            },
-            Builtin::Len => match self.eval(arg(0)?)? {
-                V::Pieces(items) => V::Num(Decimal::from(items.len())),
-                V::Consts(items) => V::Num(Decimal::from(items.len())),
-                V::Text(t) => V::Num(Decimal::from(t.chars().count())),
-                _ => V::Num(Decimal::ZERO),
-            },
-            Builtin::Text => match self.eval(arg(0)?)? {
-                V::Text(t) => V::Text(t),
-                other => self.made(&display(other)),
-            },
-            Builtin::Join => {
-                // The list first: its error is the interpreter's too.
-                let list = self.eval(arg(0)?)?;
-                let V::Text(sep) = self.eval(arg(1)?)? else {
-                    return Ok(V::Text(""));
                 };
-                match list {
-                    V::Pieces(items) => self.made(&items.join(sep)),
-                    V::Consts(items) => self.made(
+            }
+            Op::Call(builtin, n) => {
+                let from = sp.checked_sub(usize::from(n)).ok_or(GiveUp)?;
+                let answer = call_builtin(builtin, stack.get(from..sp).ok_or(GiveUp)?, arena)?;
+                sp = from;
+                push!(answer);
+            }
+            Op::JumpIfFalse(to) => {
+                if !matches!(top!(), V::Bool(true)) {
+                    pc = usize::from(to);
+                }
+            }
+            Op::JumpIfTrue(to) => {
+                if matches!(top!(), V::Bool(true)) {
+                    pc = usize::from(to);
+                }
+            }
+            Op::PopJumpIfFalse(to) => {
+                if !matches!(pop!(), V::Bool(true)) {
+                    pc = usize::from(to);
+                }
+            }
+            Op::Jump(to) => pc = usize::from(to),
+            Op::Pop => sp = sp.checked_sub(1).ok_or(GiveUp)?,
+            Op::Kept(slot, start) => match kept.get(usize::from(slot)).ok_or(GiveUp)? {
+                Some(v) => push!(*v),
+                None => {
+                    *returns.get_mut(depth).ok_or(GiveUp)? = pc;
+                    depth += 1;
+                    pc = usize::from(start);
+                }
+            },
+            Op::Return(slot) => {
+                let v = *top!();
+                *kept.get_mut(usize::from(slot)).ok_or(GiveUp)? = Some(v);
+                depth = depth.checked_sub(1).ok_or(GiveUp)?;
+                pc = *returns.get(depth).ok_or(GiveUp)?;
+            }
+            Op::End => return Ok(pop!()),
+        }
+    }
+}
+
+/// A built-in's answer for its arguments (the first pushed first).
+fn call_builtin<'s>(builtin: Builtin, args: &[V<'s>], arena: &'s Bump) -> R<'s> {
+    let arg = |i: usize| args.get(i).copied().ok_or(GiveUp);
+    Ok(match builtin {
+        Builtin::Present => V::Bool(!matches!(arg(0)?, V::Blank)),
+        Builtin::Contains => V::Bool(match (arg(0)?, arg(1)?) {
+            (V::Text(t), V::Text(p)) => has_text(t, p),
+            (V::Pieces(items), x) => items.iter().any(|i| equal(V::Text(i), x)),
+            // A text among constant texts (`contains(blank_marks,
+            // trim(cell))`): compared as texts, no value made per item.
+            (V::Consts(items), V::Text(x)) => items
+                .iter()
+                .any(|i| matches!(i, Value::Text(t) if **t == *x)),
+            (V::Consts(items), x) => items.iter().any(|i| constant(i).is_ok_and(|i| equal(i, x))),
+            _ => false,
+        }),
+        Builtin::ContainsAny => V::Bool(match (arg(0)?, arg(1)?) {
+            (V::Text(t), V::Pieces(words)) => words.iter().any(|w| has_text(t, w)),
+            (V::Text(t), V::Consts(words)) => words
+                .iter()
+                .any(|w| matches!(w, Value::Text(w) if has_text(t, w))),
+            _ => false,
+        }),
+        Builtin::StartsWith => V::Bool(match (arg(0)?, arg(1)?) {
+            (V::Text(t), V::Text(p)) => t.starts_with(p),
+            _ => false,
+        }),
+        // Both arguments are evaluated, as the interpreter evaluates
+        // every argument: the second's error is reported even when the
+        // first is not blank.
+        Builtin::Default => match arg(0)? {
+            V::Blank => arg(1)?,
+            v => v,
+        },
+        Builtin::Trim => match arg(0)? {
+            V::Text(t) => V::Text(t.trim()),
+            _ => V::Text(""),
+        },
+        Builtin::Len => match arg(0)? {
+            V::Pieces(items) => V::Num(Decimal::from(items.len())),
+            V::Consts(items) => V::Num(Decimal::from(items.len())),
+            V::Text(t) => V::Num(Decimal::from(t.chars().count())),
+            _ => V::Num(Decimal::ZERO),
+        },
+        Builtin::Text => match arg(0)? {
+            V::Text(t) => V::Text(t),
+            other => V::Text(arena.alloc_str(&display(other))),
+        },
+        Builtin::Join => {
+            let V::Text(sep) = arg(1)? else {
+                return Ok(V::Text(""));
+            };
+            match arg(0)? {
+                V::Pieces(items) => V::Text(arena.alloc_str(&items.join(sep))),
+                V::Consts(items) => V::Text(
+                    arena.alloc_str(
                         &items
                             .iter()
                             .filter(|v| !matches!(v, Value::Absent))
@@ -335,88 +326,84 @@ impl<'c: 's, 's> Run<'c, 's> {
                             .collect::<Vec<_>>()
                             .join(sep),
                     ),
-                    _ => V::Text(""),
-                }
-            }
-            Builtin::Round => {
-                let n = self.eval(arg(0)?)?;
-                let dp = self.eval(arg(1)?)?;
-                match (n, dp) {
-                    (V::Num(n), V::Num(dp)) => {
-                        // A bad number of decimals is the interpreter's error.
-                        let dp = Some(dp)
-                            .filter(|d| d.fract().is_zero())
-                            .and_then(|d| u32::try_from(d).ok())
-                            .filter(|d| *d <= 28)
-                            .ok_or(GiveUp)?;
-                        V::Num(round(n, dp))
-                    }
-                    _ => V::Blank,
-                }
-            }
-            Builtin::Abs => match self.eval(arg(0)?)? {
-                V::Num(n) => V::Num(n.abs()),
-                _ => V::Blank,
-            },
-            Builtin::Min | Builtin::Max => {
-                let mut best: Option<Decimal> = None;
-                for a in args {
-                    if let V::Num(n) = self.eval(*a)? {
-                        best = Some(match best {
-                            Some(b) if (builtin == Builtin::Min) == (b <= n) => b,
-                            _ => n,
-                        });
-                    }
-                }
-                best.map_or(V::Blank, V::Num)
-            }
-            // Lowering makes these only with a constant pattern or
-            // separators (`Node::Extract`, `Node::Split`), and no others.
-            _ => return Err(GiveUp),
-        })
-    }
-
-    /// `a op b` for every operator but `and` and `or` (`eval::expr::apply`).
-    fn binary(&self, op: BinOp, x: V<'s>, y: V<'s>) -> R<'s> {
-        Ok(match op {
-            BinOp::Eq => V::Bool(equal(x, y)),
-            BinOp::Ne => V::Bool(!equal(x, y)),
-            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
-                let ord = match (x, y) {
-                    (V::Num(p), V::Num(q)) => Some(p.cmp(&q)),
-                    (V::Text(p), V::Text(q)) => Some(p.cmp(q)),
-                    _ => None,
-                };
-                V::Bool(ord.is_some_and(|o| match op {
-                    BinOp::Lt => o.is_lt(),
-                    BinOp::Le => o.is_le(),
-                    BinOp::Gt => o.is_gt(),
-                    _ => o.is_ge(),
-                }))
-            }
-            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => match (x, y) {
-                // Overflow and division by zero are the interpreter's errors.
-                (V::Num(p), V::Num(q)) => V::Num(
-                    match op {
-                        BinOp::Add => p.checked_add(q),
-                        BinOp::Sub => p.checked_sub(q),
-                        BinOp::Mul => p.checked_mul(q),
-                        _ if q.is_zero() => None,
-                        _ => p.checked_div(q),
-                    }
-                    .ok_or(GiveUp)?,
                 ),
-                (V::Text(p), V::Text(q)) if op == BinOp::Add => {
-                    let mut both = String::with_capacity(p.len() + q.len());
-                    both.push_str(p);
-                    both.push_str(q);
-                    self.made(&both)
+                _ => V::Text(""),
+            }
+        }
+        Builtin::Round => match (arg(0)?, arg(1)?) {
+            (V::Num(n), V::Num(dp)) => {
+                // A bad number of decimals is the interpreter's error.
+                let dp = Some(dp)
+                    .filter(|d| d.fract().is_zero())
+                    .and_then(|d| u32::try_from(d).ok())
+                    .filter(|d| *d <= 28)
+                    .ok_or(GiveUp)?;
+                V::Num(round(n, dp))
+            }
+            _ => V::Blank,
+        },
+        Builtin::Abs => match arg(0)? {
+            V::Num(n) => V::Num(n.abs()),
+            _ => V::Blank,
+        },
+        Builtin::Min | Builtin::Max => {
+            let mut best: Option<Decimal> = None;
+            for a in args {
+                if let V::Num(n) = *a {
+                    best = Some(match best {
+                        Some(b) if (builtin == Builtin::Min) == (b <= n) => b,
+                        _ => n,
+                    });
                 }
-                _ => V::Blank,
-            },
-            BinOp::And | BinOp::Or => return Err(GiveUp),
-        })
-    }
+            }
+            best.map_or(V::Blank, V::Num)
+        }
+        // Lowering makes these only with a constant pattern or
+        // separators (`Op::Extract`, `Op::Split`), and no others.
+        _ => return Err(GiveUp),
+    })
+}
+
+/// `a op b` for every operator but `and` and `or` (`eval::expr::apply`).
+fn binary<'s>(op: BinOp, x: V<'s>, y: V<'s>, arena: &'s Bump) -> R<'s> {
+    Ok(match op {
+        BinOp::Eq => V::Bool(equal(x, y)),
+        BinOp::Ne => V::Bool(!equal(x, y)),
+        BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+            let ord = match (x, y) {
+                (V::Num(p), V::Num(q)) => Some(p.cmp(&q)),
+                (V::Text(p), V::Text(q)) => Some(p.cmp(q)),
+                _ => None,
+            };
+            V::Bool(ord.is_some_and(|o| match op {
+                BinOp::Lt => o.is_lt(),
+                BinOp::Le => o.is_le(),
+                BinOp::Gt => o.is_gt(),
+                _ => o.is_ge(),
+            }))
+        }
+        BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => match (x, y) {
+            // Overflow and division by zero are the interpreter's errors.
+            (V::Num(p), V::Num(q)) => V::Num(
+                match op {
+                    BinOp::Add => p.checked_add(q),
+                    BinOp::Sub => p.checked_sub(q),
+                    BinOp::Mul => p.checked_mul(q),
+                    _ if q.is_zero() => None,
+                    _ => p.checked_div(q),
+                }
+                .ok_or(GiveUp)?,
+            ),
+            (V::Text(p), V::Text(q)) if op == BinOp::Add => {
+                let mut both = String::with_capacity(p.len() + q.len());
+                both.push_str(p);
+                both.push_str(q);
+                V::Text(arena.alloc_str(&both))
+            }
+            _ => V::Blank,
+        },
+        BinOp::And | BinOp::Or => return Err(GiveUp),
+    })
 }
 
 /// A constant as a value of typed code: scalars and lists only.

@@ -43,6 +43,271 @@ pub struct TypedFn {
     pub patterns: Vec<(String, String)>,
     /// `split` separators known when the rules are compiled.
     pub separators: Vec<Separators>,
+    /// The program a call runs (`compile`).
+    pub program: Program,
+}
+
+/// A lowered function laid out as a program over a stack of values: the
+/// nodes in the order they are evaluated, each pushing its value; `and`,
+/// `or` and `if` as jumps; a kept node as a subroutine run on its first
+/// read. A step is one turn of a loop, not a call per node.
+#[derive(Debug, Default)]
+pub struct Program {
+    /// The instructions; the root's value is on top at `Op::End`.
+    pub ops: Vec<Op>,
+    /// No more values are ever on the stack at once.
+    pub max_stack: usize,
+}
+
+/// An instruction of a `Program`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// Push the function's argument.
+    Arg(u8),
+    /// Push `TypedFn::consts[i]`.
+    Const(u16),
+    /// The top value becomes its truth: `true` for `true`, else `false`.
+    Truth,
+    /// The top truth negated.
+    Not,
+    /// Unary `-` of the top value.
+    Neg,
+    /// Pop `y`, pop `x`, push `x op y`.
+    Binary(BinOp),
+    /// Pop the index, pop the list, push the item.
+    Index,
+    /// `extract` of the top value with `TypedFn::patterns[i]`.
+    Extract(u16),
+    /// `split` of the top value with `TypedFn::separators[i]`.
+    Split(u16),
+    /// Pop the arguments (the first pushed first), push the answer.
+    Call(Builtin, u8),
+    /// `and`: when the top truth is false, jump, keeping it.
+    JumpIfFalse(u16),
+    /// `or`: when the top truth is true, jump, keeping it.
+    JumpIfTrue(u16),
+    /// `if`: pop the condition; jump unless it is `true`.
+    PopJumpIfFalse(u16),
+    /// Jump.
+    Jump(u16),
+    /// Drop the top value.
+    Pop,
+    /// Push kept value `slot`, running the subroutine at `start` first
+    /// when it is not kept yet.
+    Kept(u16, u16),
+    /// Keep the top value in `slot` and return after the `Kept` that ran
+    /// this subroutine.
+    Return(u16),
+    /// The answer is on top.
+    End,
+}
+
+/// Lay node `root` out as a program; with `keeping`, a node read by more
+/// than one other (`TypedFn::kept`) is computed once, else every read
+/// computes it (constant folding, where the operands are constants).
+/// Nothing when the program would not fit its 16-bit jumps.
+pub fn compile(code: &TypedFn, root: Ref, keeping: bool) -> Option<Program> {
+    let mut emit = Emit {
+        code,
+        keeping,
+        ops: Vec::new(),
+        calls: Vec::new(),
+        starts: std::collections::HashMap::new(),
+        pushes: 0,
+        truth: false,
+    };
+    emit.node(root)?;
+    emit.op(Op::End)?;
+    // Each kept node's subroutine once, after the main program; a
+    // subroutine's own kept operands are queued as it is laid out.
+    while let Some((at, r, slot)) = emit.calls.pop() {
+        let start = match emit.starts.get(&r) {
+            Some(start) => *start,
+            None => {
+                let start = u16::try_from(emit.ops.len()).ok()?;
+                emit.starts.insert(r, start);
+                emit.inline(r)?;
+                emit.op(Op::Return(slot))?;
+                start
+            }
+        };
+        if let Some(op) = emit.ops.get_mut(at) {
+            *op = Op::Kept(slot, start);
+        }
+    }
+    let max_stack = most_on_stack(&emit.ops, 0, &mut std::collections::HashMap::new())
+        .unwrap_or(emit.pushes)
+        .min(emit.pushes);
+    Some(Program {
+        ops: emit.ops,
+        max_stack,
+    })
+}
+
+/// The most values the code from `start` to its end (or its subroutine's
+/// return) holds on the stack at once, a subroutine's own counted where it
+/// is entered. The code is read straight through: `and` and `or` leave
+/// one value whichever way they go, and `if` drops its first branch's
+/// value where the second begins.
+fn most_on_stack(
+    ops: &[Op],
+    start: usize,
+    known: &mut std::collections::HashMap<usize, usize>,
+) -> Option<usize> {
+    if let Some(most) = known.get(&start) {
+        return Some(*most);
+    }
+    let (mut depth, mut most) = (0usize, 0usize);
+    for op in ops.get(start..)? {
+        match op {
+            Op::Arg(_) | Op::Const(_) => depth += 1,
+            Op::Kept(_, sub) => {
+                let inner = most_on_stack(ops, usize::from(*sub), known)?;
+                most = most.max(depth + inner);
+                depth += 1;
+            }
+            Op::Truth | Op::Not | Op::Neg | Op::Extract(_) | Op::Split(_) => {}
+            Op::JumpIfFalse(_) | Op::JumpIfTrue(_) => {}
+            Op::Binary(_) | Op::Index | Op::Pop | Op::PopJumpIfFalse(_) | Op::Jump(_) => {
+                depth = depth.checked_sub(1)?;
+            }
+            Op::Call(_, n) => depth = (depth + 1).checked_sub(usize::from(*n))?,
+            Op::Return(_) | Op::End => {
+                known.insert(start, most);
+                return Some(most);
+            }
+        }
+        most = most.max(depth);
+    }
+    None
+}
+
+struct Emit<'a> {
+    code: &'a TypedFn,
+    keeping: bool,
+    ops: Vec<Op>,
+    /// `Kept` instructions whose subroutine is not laid out yet.
+    calls: Vec<(usize, Ref, u16)>,
+    /// Where each kept node's subroutine starts.
+    starts: std::collections::HashMap<Ref, u16>,
+    /// Instructions that push a value: the stack never holds more.
+    pushes: usize,
+    /// Is the value on top a truth already (no `Op::Truth` needed)?
+    truth: bool,
+}
+
+impl Emit<'_> {
+    fn op(&mut self, op: Op) -> Option<usize> {
+        if self.ops.len() >= usize::from(u16::MAX) {
+            return None;
+        }
+        if matches!(
+            op,
+            Op::Arg(_) | Op::Const(_) | Op::Kept(..) | Op::Call(_, 0)
+        ) {
+            self.pushes += 1;
+        }
+        self.ops.push(op);
+        Some(self.ops.len() - 1)
+    }
+
+    /// Point the jump at `at` here.
+    fn land(&mut self, at: usize) -> Option<()> {
+        let here = u16::try_from(self.ops.len()).ok()?;
+        match self.ops.get_mut(at)? {
+            Op::JumpIfFalse(to) | Op::JumpIfTrue(to) | Op::PopJumpIfFalse(to) | Op::Jump(to) => {
+                *to = here;
+            }
+            _ => return None,
+        }
+        Some(())
+    }
+
+    fn node(&mut self, r: Ref) -> Option<()> {
+        match self.code.kept_slot(r).filter(|_| self.keeping) {
+            Some(slot) => {
+                let at = self.op(Op::Kept(u16::try_from(slot).ok()?, 0))?;
+                self.calls.push((at, r, u16::try_from(slot).ok()?));
+            }
+            None => self.inline(r)?,
+        }
+        self.truth = self
+            .code
+            .nodes
+            .get(usize::from(r))
+            .is_some_and(Node::is_truth);
+        Some(())
+    }
+
+    /// The top value as a truth, unless it is one.
+    fn truth(&mut self) -> Option<()> {
+        if !self.truth {
+            self.op(Op::Truth)?;
+        }
+        Some(())
+    }
+
+    fn inline(&mut self, r: Ref) -> Option<()> {
+        let node = self.code.nodes.get(usize::from(r))?;
+        match node {
+            Node::Arg(i) => self.op(Op::Arg(*i)).map(drop),
+            Node::Const(i) => self.op(Op::Const(*i)).map(drop),
+            Node::Not(a) => {
+                self.node(*a)?;
+                self.op(Op::Not).map(drop)
+            }
+            Node::And(a, b) | Node::Or(a, b) => {
+                self.node(*a)?;
+                self.truth()?;
+                let jump = self.op(match node {
+                    Node::And(..) => Op::JumpIfFalse(0),
+                    _ => Op::JumpIfTrue(0),
+                })?;
+                self.op(Op::Pop)?;
+                self.node(*b)?;
+                self.truth()?;
+                self.land(jump)
+            }
+            Node::Binary(op, a, b) => {
+                self.node(*a)?;
+                self.node(*b)?;
+                self.op(Op::Binary(*op)).map(drop)
+            }
+            Node::Neg(a) => {
+                self.node(*a)?;
+                self.op(Op::Neg).map(drop)
+            }
+            Node::If(c, a, b) => {
+                self.node(*c)?;
+                let otherwise = self.op(Op::PopJumpIfFalse(0))?;
+                self.node(*a)?;
+                let end = self.op(Op::Jump(0))?;
+                self.land(otherwise)?;
+                self.node(*b)?;
+                self.land(end)
+            }
+            Node::Index(list, i) => {
+                self.node(*list)?;
+                self.node(*i)?;
+                self.op(Op::Index).map(drop)
+            }
+            Node::Call(builtin, args) => {
+                for a in args {
+                    self.node(*a)?;
+                }
+                self.op(Op::Call(*builtin, u8::try_from(args.len()).ok()?))
+                    .map(drop)
+            }
+            Node::Extract(text, pattern) => {
+                self.node(*text)?;
+                self.op(Op::Extract(*pattern)).map(drop)
+            }
+            Node::Split(text, seps) => {
+                self.node(*text)?;
+                self.op(Op::Split(*seps)).map(drop)
+            }
+        }
+    }
 }
 
 /// A step of typed code. Each operates on the values of its operands with
@@ -82,6 +347,29 @@ pub struct Separators {
     pub texts: Vec<Box<[u8]>>,
     /// The bytes they start with.
     pub starts: [bool; 256],
+}
+
+impl Node {
+    /// Does the step always answer `true` or `false`?
+    pub fn is_truth(&self) -> bool {
+        matches!(
+            self,
+            Node::Not(_)
+                | Node::And(..)
+                | Node::Or(..)
+                | Node::Binary(
+                    BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge,
+                    ..
+                )
+                | Node::Call(
+                    Builtin::Present
+                        | Builtin::Contains
+                        | Builtin::ContainsAny
+                        | Builtin::StartsWith,
+                    _
+                )
+        )
+    }
 }
 
 impl TypedFn {
