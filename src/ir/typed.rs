@@ -10,7 +10,9 @@
 //! (`any(… for l in cell_labels)`), what depends only on parameters
 //! computed (`l + "{}"` is the pattern "指标{}", read once), and the same
 //! sub-expression written twice (`trim(cell)`, `split(cell, label_colons)`)
-//! computed once per call. Texts are read where they are, not copied.
+//! computed once per call. Texts are read where they are, not copied. The
+//! nodes are then laid out as a `Program`, run as one loop over a stack of
+//! values rather than a call per node.
 //!
 //! What a lowered function answers is what its body answers interpreted
 //! (`lowered_functions_answer_as_interpreted`): where the typed code cannot
