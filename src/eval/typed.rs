@@ -1,4 +1,5 @@
-//! Runs rule functions lowered to typed code (`ir::typed`). Values are
+//! Runs the programs of rule functions lowered to typed code (`ir::typed`):
+//! one loop over the instructions and a stack of values. Values are
 //! plain copies: a text is a slice of the argument, of a constant or of a
 //! text made during the call (kept in the call's arena), so a step makes
 //! no value that must be dropped and reads a kept one without a clone. A
@@ -14,7 +15,7 @@ use super::values::round;
 use crate::base::BinOp;
 use crate::data::Value;
 use crate::ir::Builtin;
-use crate::ir::typed::{Op, Ref, TypedFn};
+use crate::ir::typed::{Op, Program, Ref, TypedFn};
 use bumpalo::Bump;
 use rust_decimal::Decimal;
 use std::sync::Arc;
@@ -62,8 +63,7 @@ pub(crate) fn call(code: &TypedFn, args: &[Value]) -> Option<Value> {
     // Texts made during the call; most calls make none, and a `Bump`
     // takes no memory until it is asked for some.
     let arena = Bump::new();
-    let program = &code.program;
-    let answer = run(code, &program.ops, program.max_stack, values, &arena).ok()?;
+    let answer = run(code, &code.program, values, &arena).ok()?;
     Some(to_value(answer, args))
 }
 
@@ -72,7 +72,7 @@ pub(crate) fn call(code: &TypedFn, args: &[Value]) -> Option<Value> {
 pub(crate) fn fold(code: &TypedFn, r: Ref) -> Option<Value> {
     let program = crate::ir::typed::compile(code, r, false)?;
     let arena = Bump::new();
-    let v = run(code, &program.ops, program.max_stack, &[], &arena).ok()?;
+    let v = run(code, &program, &[], &arena).ok()?;
     Some(to_value(v, &[]))
 }
 
@@ -115,19 +115,14 @@ const FEW_ON_STACK: usize = 16;
 
 /// Run `program` (laid out from `code`) on the arguments: its answer, or
 /// `GiveUp` where the interpreter must answer.
-fn run<'s>(
-    code: &'s TypedFn,
-    ops: &[Op],
-    max_stack: usize,
-    args: &[V<'s>],
-    arena: &'s Bump,
-) -> R<'s> {
+fn run<'s>(code: &'s TypedFn, program: &Program, args: &[V<'s>], arena: &'s Bump) -> R<'s> {
+    let ops = program.ops.as_slice();
     let mut few_stack = [V::Blank; FEW_ON_STACK];
     let mut many_stack = Vec::new();
-    let stack: &mut [V<'s>] = if max_stack <= FEW_ON_STACK {
+    let stack: &mut [V<'s>] = if program.max_stack <= FEW_ON_STACK {
         &mut few_stack
     } else {
-        many_stack.resize(max_stack, V::Blank);
+        many_stack.resize(program.max_stack, V::Blank);
         &mut many_stack
     };
     let kept_count = usize::from(code.kept_count);

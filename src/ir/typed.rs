@@ -384,3 +384,84 @@ impl TypedFn {
             .map(usize::from)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(nodes: Vec<Node>, kept: Vec<Option<u16>>) -> TypedFn {
+        let kept_count = u16::try_from(kept.iter().flatten().count()).unwrap();
+        TypedFn {
+            root: u16::try_from(nodes.len() - 1).unwrap(),
+            nodes,
+            kept,
+            kept_count,
+            consts: vec![Value::text("")],
+            ..TypedFn::default()
+        }
+    }
+
+    #[test]
+    fn if_branches_share_the_stack() {
+        // `if cell == "" then cell else ""`
+        let f = code(
+            vec![
+                Node::Arg(0),
+                Node::Const(0),
+                Node::Binary(BinOp::Eq, 0, 1),
+                Node::If(2, 0, 1),
+            ],
+            vec![None; 4],
+        );
+        let p = compile(&f, f.root, true).unwrap();
+        assert_eq!(
+            p.ops,
+            vec![
+                Op::Arg(0),
+                Op::Const(0),
+                Op::Binary(BinOp::Eq),
+                Op::PopJumpIfFalse(6),
+                Op::Arg(0),
+                Op::Jump(7),
+                Op::Const(0),
+                Op::End,
+            ]
+        );
+        assert_eq!(p.max_stack, 2);
+    }
+
+    #[test]
+    fn a_kept_node_is_a_subroutine_and_a_truth_is_not_made_again() {
+        // `trim(cell) == "" or present(trim(cell))`: `trim(cell)` kept.
+        let f = code(
+            vec![
+                Node::Arg(0),
+                Node::Call(Builtin::Trim, vec![0]),
+                Node::Const(0),
+                Node::Binary(BinOp::Eq, 1, 2),
+                Node::Call(Builtin::Present, vec![1]),
+                Node::Or(3, 4),
+            ],
+            vec![None, Some(0), None, None, None, None],
+        );
+        let p = compile(&f, f.root, true).unwrap();
+        assert_eq!(
+            p.ops,
+            vec![
+                Op::Kept(0, 8),
+                Op::Const(0),
+                Op::Binary(BinOp::Eq),
+                Op::JumpIfTrue(7),
+                Op::Pop,
+                Op::Kept(0, 8),
+                Op::Call(Builtin::Present, 1),
+                Op::End,
+                // `trim(cell)`, run by whichever `Kept` comes first.
+                Op::Arg(0),
+                Op::Call(Builtin::Trim, 1),
+                Op::Return(0),
+            ]
+        );
+        assert_eq!(p.max_stack, 2);
+    }
+}
