@@ -749,11 +749,11 @@ pub fn shorten(text: &str) -> String {
     }
 }
 
-/// Place ids in their order, each once, without `NO_PLACE`. A finding may
-/// point at every row of a long table: a set, not a search of those seen.
+/// Place ids in their order, each once, without `NO_PLACE`. An
+/// explanation names a few places: an earlier one is looked for in the
+/// list itself. A finding may point at every row of a long table: such a
+/// list is told apart with a set, not a search of those seen.
 fn distinct_places(ids: &[PlaceId]) -> impl Iterator<Item = PlaceId> + '_ {
-    // An explanation names a few places: an earlier one is looked for in
-    // the list itself; a long list (a whole table) is kept in a set.
     let mut seen: Option<HashSet<PlaceId>> = (ids.len() > FEW_PLACES)
         .then(|| HashSet::with_capacity_and_hasher(ids.len(), Default::default()));
     ids.iter().enumerate().filter_map(move |(i, id)| {

@@ -107,7 +107,8 @@ pub enum Op {
 /// Lay node `root` out as a program; with `keeping`, a node read by more
 /// than one other (`TypedFn::kept`) is computed once, else every read
 /// computes it (constant folding, where the operands are constants).
-/// Nothing when the program would not fit its 16-bit jumps.
+/// Nothing when the program would not fit its 16-bit jumps (the
+/// function is then interpreted).
 pub fn compile(code: &TypedFn, root: Ref, keeping: bool) -> Option<Program> {
     let mut emit = Emit {
         code,
@@ -115,7 +116,6 @@ pub fn compile(code: &TypedFn, root: Ref, keeping: bool) -> Option<Program> {
         ops: Vec::new(),
         calls: Vec::new(),
         starts: std::collections::HashMap::new(),
-        pushes: 0,
         truth: false,
     };
     emit.node(root)?;
@@ -137,9 +137,7 @@ pub fn compile(code: &TypedFn, root: Ref, keeping: bool) -> Option<Program> {
             *op = Op::Kept(slot, start);
         }
     }
-    let max_stack = most_on_stack(&emit.ops, 0, &mut std::collections::HashMap::new())
-        .unwrap_or(emit.pushes)
-        .min(emit.pushes);
+    let max_stack = most_on_stack(&emit.ops, 0, &mut std::collections::HashMap::new())?;
     Some(Program {
         ops: emit.ops,
         max_stack,
@@ -192,8 +190,6 @@ struct Emit<'a> {
     calls: Vec<(usize, Ref, u16)>,
     /// Where each kept node's subroutine starts.
     starts: std::collections::HashMap<Ref, u16>,
-    /// Instructions that push a value: the stack never holds more.
-    pushes: usize,
     /// Is the value on top a truth already (no `Op::Truth` needed)?
     truth: bool,
 }
@@ -202,12 +198,6 @@ impl Emit<'_> {
     fn op(&mut self, op: Op) -> Option<usize> {
         if self.ops.len() >= usize::from(u16::MAX) {
             return None;
-        }
-        if matches!(
-            op,
-            Op::Arg(_) | Op::Const(_) | Op::Kept(..) | Op::Call(_, 0)
-        ) {
-            self.pushes += 1;
         }
         self.ops.push(op);
         Some(self.ops.len() - 1)
