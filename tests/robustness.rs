@@ -1183,3 +1183,75 @@ fn long_lines_between_two_places_are_not_drawn() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+// ---- hints never change a score --------------------------------------
+
+/// The 2022 rules with `measurable`'s hint replaced by `hint`, and `more`
+/// added after it.
+fn rules_with_hint(name: &str, hint: &str, more: &str) -> PathBuf {
+    let dir = copy_rules(name);
+    let sheet = dir.join("sheet.jx");
+    let text = std::fs::read_to_string(&sheet).expect("read");
+    let old =
+        "        hint \"年度指标值为数量的三级指标\" text(quantified) + \" / \" + text(named)\n";
+    assert!(text.contains(old), "the measurable hint moved");
+    std::fs::write(&sheet, text.replacen(old, &format!("{hint}\n{more}\n"), 1)).expect("write");
+    dir
+}
+
+/// The total of the CSV summary's one row (its 5th column).
+fn csv_total(run: &Run) -> String {
+    let row = run
+        .stdout
+        .lines()
+        .nth(1)
+        .unwrap_or_else(|| panic!("no row:\n{}", run.stdout));
+    row.split(',').nth(4).expect("total column").to_string()
+}
+
+#[test]
+fn a_hint_that_cannot_be_computed_says_so_and_the_unit_is_scored() {
+    // domain.md: hints never change a score. A zero divisor in a hint is
+    // told in the hint's value; every format scores the unit alike.
+    let dir = rules_with_hint(
+        "hint-zero",
+        "        hint \"比例\" text(quantified / (named - named))",
+        "",
+    );
+    let rules = dir.display().to_string();
+    let run = jixiao(&["score", "--rules", &rules, "--format", "json", EXAMPLE]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let out = json(&run);
+    assert_eq!(out["score"], "95");
+    let text = run.stdout.clone();
+    assert!(text.contains("无法计算：除数为 0"), "{text}");
+    let csv = jixiao(&["score", "--rules", &rules, "--format", "csv", EXAMPLE]);
+    assert_eq!(csv.code, Some(0), "{}", csv.stderr);
+    assert_eq!(csv_total(&csv), "95", "{}", csv.stdout);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_named_value_a_hint_gave_up_on_still_stops_the_score_that_needs_it() {
+    // The hint reads the failing value first; the zero that reads it next
+    // meets the same failure (not a blank), in every format.
+    let dir = rules_with_hint(
+        "hint-then-zero",
+        "        let ratio = quantified / (named - named)\n        hint \"比例\" text(ratio)",
+        "        zero when ratio > 2 because \"比例过高\"",
+    );
+    let rules = dir.display().to_string();
+    for format in ["json", "csv", "text"] {
+        let run = jixiao(&["score", "--rules", &rules, "--format", format, EXAMPLE]);
+        assert_eq!(
+            run.code,
+            Some(1),
+            "{format}: {}\n{}",
+            run.stdout,
+            run.stderr
+        );
+        assert!(run.stderr.contains("除数为 0"), "{format}: {}", run.stderr);
+        assert!(run.stderr.contains("sheet.jx"), "{format}: {}", run.stderr);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -677,7 +677,9 @@ fn process(
     plan: &Plan<'_>,
     target: Option<&Path>,
 ) -> Result<Piece, Vec<Problem>> {
-    let (outcome, set, submission) = score_one(path, rules, plan.book)?;
+    // A summary table shows no hint: they are not worked out for one.
+    let summary = matches!(plan.format, ReportFormat::Csv | ReportFormat::Xlsx);
+    let (outcome, set, submission) = score_one(path, rules, plan.book, summary)?;
     let set = &*set;
     // Reviewers far apart: said on the screen too, not only deep in the
     // report, so that the coordinator has them reviewed before anything
@@ -856,6 +858,7 @@ fn score_one(
     path: &Path,
     rules: &Rules,
     book: Option<&ReviewBook>,
+    summary: bool,
 ) -> Result<(Outcome, Arc<RuleSet>, Submission), Vec<Problem>> {
     let text = super::import::read_input(path, book)?;
     let source = super::inputs::submission_source(path, text)?;
@@ -913,6 +916,10 @@ fn score_one(
         submission.review.judgments.extend(judgments);
         warn_received(book, &submission);
     }
-    let outcome = jixiao::score(&set, &submission)?;
+    let outcome = if summary {
+        jixiao::score_for_summary(&set, &submission)?
+    } else {
+        jixiao::score(&set, &submission)?
+    };
     Ok((outcome, set, submission))
 }

@@ -149,7 +149,13 @@ impl<'a> Env<'a> {
     #[inline]
     pub(crate) fn force(&mut self, slot: u32) -> Result<(), EvalError> {
         match self.deferred.get_mut(slot as usize).and_then(Option::take) {
-            Some(expr) => self.bind(slot, expr),
+            Some(expr) => self.bind(slot, expr).inspect_err(|_| {
+                // Deferred again: a later reader (a score after a hint that
+                // gave up) meets the same failure, not a blank.
+                if let Some(d) = self.deferred.get_mut(slot as usize) {
+                    *d = Some(expr);
+                }
+            }),
             None => Ok(()),
         }
     }

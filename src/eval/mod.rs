@@ -129,7 +129,30 @@ pub fn eval_const(expr: &crate::ir::Expr, slot_count: usize) -> Result<Value, Ev
 
 /// Score one submission. Problems are rule failures or review errors.
 pub fn score(rules: &RuleSet, submission: &Submission) -> Result<Outcome, Vec<Problem>> {
-    score_with(rules, submission, false)
+    score_with(rules, submission, Detail::Hints)
+}
+
+/// Score one submission for a summary table (CSV, XLSX): as `score`, but
+/// without the hints, which never change a score and which no summary
+/// shows. The scores, statuses, findings and lost points are `score`'s.
+pub fn score_for_summary(
+    rules: &RuleSet,
+    submission: &Submission,
+) -> Result<Outcome, Vec<Problem>> {
+    score_with(rules, submission, Detail::Scores)
+}
+
+/// What of a plan's reviewer aids an evaluation works out. None of them
+/// changes a score (domain.md, "Hints"), so leaving them out changes
+/// nothing else: a hint that cannot be computed says so in its own value.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Detail {
+    /// Neither hints nor `show` texts: a summary table's row.
+    Scores,
+    /// The hints: every report.
+    Hints,
+    /// The hints and the long `show` texts: the review worksheet.
+    Shows,
 }
 
 /// Score as `score` does, but scan every list item by item instead of
@@ -138,7 +161,7 @@ pub fn score(rules: &RuleSet, submission: &Submission) -> Result<Outcome, Vec<Pr
 #[doc(hidden)]
 pub fn score_scanning(rules: &RuleSet, submission: &Submission) -> Result<Outcome, Vec<Problem>> {
     SCANNING.with(|s| s.set(true));
-    let outcome = score_with(rules, submission, false);
+    let outcome = score_with(rules, submission, Detail::Hints);
     SCANNING.with(|s| s.set(false));
     outcome
 }
@@ -152,7 +175,7 @@ pub fn score_interpreted(
     submission: &Submission,
 ) -> Result<Outcome, Vec<Problem>> {
     INTERPRETED.with(|s| s.set(true));
-    let outcome = score_with(rules, submission, false);
+    let outcome = score_with(rules, submission, Detail::Hints);
     INTERPRETED.with(|s| s.set(false));
     outcome
 }
@@ -167,13 +190,13 @@ thread_local! {
 /// Score one submission and evaluate the long texts (`show`) a reviewer
 /// reads, for the review worksheet.
 pub fn score_for_review(rules: &RuleSet, submission: &Submission) -> Result<Outcome, Vec<Problem>> {
-    score_with(rules, submission, true)
+    score_with(rules, submission, Detail::Shows)
 }
 
 fn score_with(
     rules: &RuleSet,
     submission: &Submission,
-    with_shows: bool,
+    detail: Detail,
 ) -> Result<Outcome, Vec<Problem>> {
     let mut env = Env::new(
         &submission.root,
@@ -195,7 +218,7 @@ fn score_with(
         submission,
         env,
         problems: Vec::new(),
-        with_shows,
+        detail,
         review_findings: Vec::new(),
     };
     scorer.problems.extend(review::check_ids(rules, submission));
@@ -262,8 +285,8 @@ struct Scorer<'a> {
     submission: &'a Submission,
     env: Env<'a>,
     problems: Vec<Problem>,
-    /// Evaluate `show` texts (for the review worksheet).
-    with_shows: bool,
+    /// Which reviewer aids to work out.
+    detail: Detail,
     /// `reviewers_disagree` findings, after the checks' findings.
     review_findings: Vec<Finding>,
 }
@@ -454,10 +477,18 @@ impl<'a> Scorer<'a> {
         }
         for h in &plan.hints {
             // `show` texts are long: only the review worksheet reads them.
-            if h.long && !self.with_shows {
+            let wanted = if h.long { Detail::Shows } else { Detail::Hints };
+            if self.detail < wanted {
                 continue;
             }
-            let value = self.env.eval_untracked(&h.expr)?;
+            // A hint never changes a score: one that cannot be computed
+            // (a zero divisor in this unit's data) says so in its place
+            // and the unit is scored. A named value it failed to compute
+            // stays to be computed, and fails again, where a score needs it.
+            let value = match self.env.eval_untracked(&h.expr) {
+                Ok(value) => value,
+                Err(e) => Value::text(&format!("无法计算：{}", e.message)),
+            };
             if h.long {
                 let text = match &value {
                     Value::List(items) => items
