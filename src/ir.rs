@@ -149,6 +149,9 @@ pub struct FunctionIr {
     /// Its body lowered to typed code, when every step of it can be (a
     /// function over scalars and the parameters, as the cell tests are).
     pub typed: Option<typed::TypedFn>,
+    /// May a call fail (a number's arithmetic, a `sum`, `round` or
+    /// `extract` given what they refuse; `eval::fallible`)?
+    pub may_fail: bool,
 }
 
 /// Finding severities.

@@ -48,5 +48,7 @@ pub mod syntax;
 pub use check::{compile, parse_problem};
 pub use diag::Problem;
 pub use eval::outcome;
-pub use eval::{score, score_for_review, score_for_summary, score_interpreted, score_scanning};
+pub use eval::{
+    score, score_for_review, score_for_summary, score_for_totals, score_interpreted, score_scanning,
+};
 pub use ir::{NodeIr, NodeIrKind, RuleSet, Severity};

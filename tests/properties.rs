@@ -16,6 +16,7 @@
     clippy::indexing_slicing
 )]
 
+use jixiao::outcome::Outcome;
 use jixiao::source::SourceFile;
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -183,7 +184,9 @@ fn score_text(text: &str) {
             return;
         }
     };
-    match jixiao::score(rules, &submission) {
+    let full = jixiao::score(rules, &submission);
+    assert_summaries_agree(&full, &submission);
+    match full {
         Ok(outcome) => {
             let _ = jixiao::explain::render_text(&outcome, rules, &submission);
             let _ = jixiao::explain::outcome_json(&outcome, rules, &submission).to_string();
@@ -192,6 +195,44 @@ fn score_text(text: &str) {
             let _ = jixiao::diag::render(&problems);
         }
     }
+}
+
+/// What a summary shows of an outcome: the total, its range and status,
+/// each criterion's score, and each finding's check and severity; or the
+/// codes of the problems that stopped the scoring.
+fn summarised(outcome: &Result<Outcome, Vec<jixiao::Problem>>) -> String {
+    match outcome {
+        Ok(o) => {
+            fn walk(n: &jixiao::outcome::NodeOutcome, out: &mut String) {
+                out.push_str(&format!("{} {:?} {:?}\n", n.id, n.score, n.range));
+                n.children.iter().for_each(|c| walk(c, out));
+            }
+            let mut out = format!("{:?} {:?} {:?}\n", o.score, o.range, o.status);
+            o.nodes.iter().for_each(|n| walk(n, &mut out));
+            for f in &o.findings {
+                out.push_str(&format!("{} {:?}\n", f.id, f.severity));
+            }
+            out
+        }
+        Err(problems) => problems
+            .iter()
+            .map(|p| format!("{} {}\n", p.code, p.message))
+            .collect(),
+    }
+}
+
+/// The summaries' scorings (without hints; the CSV's without a finding's
+/// words where they cannot fail) give what the full scoring gives.
+fn assert_summaries_agree(
+    full: &Result<Outcome, Vec<jixiao::Problem>>,
+    submission: &jixiao::data::Submission,
+) {
+    let rules = &*RULES;
+    let expected = summarised(full);
+    let summary = jixiao::score_for_summary(rules, submission);
+    assert_eq!(summarised(&summary), expected, "score_for_summary differs");
+    let totals = jixiao::score_for_totals(rules, submission);
+    assert_eq!(summarised(&totals), expected, "score_for_totals differs");
 }
 
 proptest! {

@@ -1255,3 +1255,41 @@ fn a_named_value_a_hint_gave_up_on_still_stops_the_score_that_needs_it() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_finding_whose_message_cannot_be_worked_out_counts_alike_in_every_format() {
+    // The CSV counts findings without wording them, except where wording
+    // one could fail: here every message divides by zero, so each finding
+    // becomes an `undefined_ratio` warning, in the CSV as in the JSON.
+    let dir = copy_rules("message-zero");
+    let checks = dir.join("indicators.jx");
+    let text = std::fs::read_to_string(&checks).expect("read");
+    let added = "\ncheck weight_ratio {\n  says \"分值之比\"\n  for t in all_tables\n  for r in t.indicators\n  raise error when present(r.weight)\n    because \"比例 {r.weight / (r.weight - r.weight)}\"\n    at r.weight\n}\n";
+    std::fs::write(&checks, format!("{text}{added}")).expect("write");
+    let rules = dir.display().to_string();
+    let run = jixiao(&["score", "--rules", &rules, "--format", "json", EXAMPLE]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let out = json(&run);
+    let findings = out["findings"].as_array().expect("findings");
+    let count = |severity: &str| {
+        findings
+            .iter()
+            .filter(|f| f["severity"] == severity)
+            .count()
+            .to_string()
+    };
+    assert!(
+        findings.iter().any(|f| f["id"] == "undefined_ratio"),
+        "{}",
+        run.stdout
+    );
+    let csv = jixiao(&["score", "--rules", &rules, "--format", "csv", EXAMPLE]);
+    assert_eq!(csv.code, Some(0), "{}", csv.stderr);
+    let header: Vec<&str> = csv.stdout.lines().next().expect("header").split(',').collect();
+    let row: Vec<&str> = csv.stdout.lines().nth(1).expect("row").split(',').collect();
+    for (column, severity) in [("错误", "error"), ("警告", "warning"), ("提示", "info")] {
+        let at = header.iter().position(|h| *h == column).expect(column);
+        assert_eq!(row[at], count(severity), "{column}: {}", csv.stdout);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -88,6 +88,7 @@ impl Checker {
                 remembered: body.costly(),
                 body,
                 typed: None,
+                may_fail: true,
             });
         }
     }

@@ -441,6 +441,7 @@ mod tests {
             body,
             remembered: true,
             typed: None,
+            may_fail: true,
         }
     }
 

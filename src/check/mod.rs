@@ -218,6 +218,7 @@ impl Checker {
         self.check_params(params);
         self.check_functions(&functions);
         lower::lower_functions(&mut self.functions);
+        crate::eval::fallible::mark_functions(&mut self.functions);
         self.declare_globals(lets);
         for i in 0..self.globals.len() {
             self.compile_global(i);

@@ -677,9 +677,7 @@ fn process(
     plan: &Plan<'_>,
     target: Option<&Path>,
 ) -> Result<Piece, Vec<Problem>> {
-    // A summary table shows no hint: they are not worked out for one.
-    let summary = matches!(plan.format, ReportFormat::Csv | ReportFormat::Xlsx);
-    let (outcome, set, submission) = score_one(path, rules, plan.book, summary)?;
+    let (outcome, set, submission) = score_one(path, rules, plan.book, plan.format)?;
     let set = &*set;
     // Reviewers far apart: said on the screen too, not only deep in the
     // report, so that the coordinator has them reviewed before anything
@@ -858,7 +856,7 @@ fn score_one(
     path: &Path,
     rules: &Rules,
     book: Option<&ReviewBook>,
-    summary: bool,
+    format: ReportFormat,
 ) -> Result<(Outcome, Arc<RuleSet>, Submission), Vec<Problem>> {
     let text = super::import::read_input(path, book)?;
     let source = super::inputs::submission_source(path, text)?;
@@ -916,10 +914,12 @@ fn score_one(
         submission.review.judgments.extend(judgments);
         warn_received(book, &submission);
     }
-    let outcome = if summary {
-        jixiao::score_for_summary(&set, &submission)?
-    } else {
-        jixiao::score(&set, &submission)?
+    // A summary table shows no hint, and the CSV no finding's words: they
+    // are not worked out for one.
+    let outcome = match format {
+        ReportFormat::Csv => jixiao::score_for_totals(&set, &submission)?,
+        ReportFormat::Xlsx => jixiao::score_for_summary(&set, &submission)?,
+        _ => jixiao::score(&set, &submission)?,
     };
     Ok((outcome, set, submission))
 }

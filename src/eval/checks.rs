@@ -12,27 +12,53 @@ use crate::ir::{CheckIr, CheckStepIr, Expr, ExprIr, RaiseIr, Severity};
 /// The id of the finding a zero denominator raises.
 pub const UNDEFINED_RATIO: &str = "undefined_ratio";
 
+/// How much of a finding is worked out.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Words {
+    /// Its message, values and places: every report.
+    All,
+    /// Its check and severity alone wherever working out the rest could
+    /// not fail (`eval::fallible`): a summary that only counts findings.
+    /// Where it could, it is worked out, so that a failure turns the
+    /// finding into what it would be in any other format.
+    CountOnly,
+}
+
 /// Run every check; findings in check order.
 pub(super) fn run_checks<'a>(
     env: &mut Env<'a>,
     checks: &'a [CheckIr],
+    words: Words,
 ) -> Result<Vec<Finding>, EvalError> {
     let mut findings = Vec::new();
     for check in checks {
         let mut items = Vec::new();
-        run_steps(env, check, &check.steps, &mut items, &mut findings)?;
+        let mut run = Run {
+            check,
+            words,
+            items: &mut items,
+            findings: &mut findings,
+        };
+        run_steps(env, &mut run, &check.steps)?;
     }
     Ok(findings)
 }
 
-/// `items`: the places of the loop items the steps run under.
+/// One check's run: what its steps add to.
+struct Run<'r, 'a> {
+    check: &'a CheckIr,
+    words: Words,
+    /// The places of the loop items the steps run under.
+    items: &'r mut Vec<PlaceId>,
+    findings: &'r mut Vec<Finding>,
+}
+
 fn run_steps<'a>(
     env: &mut Env<'a>,
-    check: &'a CheckIr,
+    run: &mut Run<'_, 'a>,
     steps: &'a [CheckStepIr],
-    items: &mut Vec<PlaceId>,
-    findings: &mut Vec<Finding>,
 ) -> Result<(), EvalError> {
+    let check = run.check;
     // A loop over the steps; a `for` recurses once per item.
     for (at, step) in steps.iter().enumerate() {
         match step {
@@ -42,23 +68,22 @@ fn run_steps<'a>(
                     Ok(Value::List(l)) => l,
                     // A blank list has no items; a braced loop still goes on.
                     Ok(_) => std::sync::Arc::from([]),
-                    Err(e) => return undefined(env, check, e, items, findings),
+                    Err(e) => return undefined(env, check, e, run.items, run.findings),
                 };
                 for item in list.iter() {
                     let place = match item {
                         Value::Record(r) => r.place,
                         _ => NO_PLACE,
                     };
-                    items.push(place);
+                    run.items.push(place);
                     if let Some(s) = env.slots.get_mut(*slot as usize) {
                         *s = item.clone();
                     }
                     if let Some(p) = env.slot_places.get_mut(*slot as usize) {
                         *p = (0, 0);
                     }
-                    let result =
-                        run_steps(env, check, body.as_deref().unwrap_or(rest), items, findings);
-                    items.pop();
+                    let result = run_steps(env, run, body.as_deref().unwrap_or(rest));
+                    run.items.pop();
                     result?;
                 }
                 // An unbraced loop ran the rest of the steps for each item.
@@ -71,15 +96,44 @@ fn run_steps<'a>(
             // is large to hand back empty.
             CheckStepIr::Raise(r) => match env.test_untracked(&r.when) {
                 Ok(false) => {}
+                Ok(true) if run.words == Words::CountOnly && !words_may_fail(env, r) => {
+                    run.findings.push(counted(check, r));
+                }
                 Ok(true) => match raise(env, check, r) {
-                    Ok(finding) => findings.push(finding),
-                    Err(e) => return undefined(env, check, e, items, findings),
+                    Ok(finding) => run.findings.push(finding),
+                    Err(e) => return undefined(env, check, e, run.items, run.findings),
                 },
-                Err(e) => return undefined(env, check, e, items, findings),
+                Err(e) => return undefined(env, check, e, run.items, run.findings),
             },
         }
     }
     Ok(())
+}
+
+/// May working out a raised finding's message, values or places fail?
+fn words_may_fail(env: &Env<'_>, raise: &RaiseIr) -> bool {
+    super::fallible::template_may_fail(&raise.because, env)
+        || raise.at.iter().any(|e| env.may_fail(e))
+        || raise
+            .values
+            .iter()
+            .any(|(_, slot)| super::fallible::Context::slot_fails(env, *slot))
+}
+
+/// A raised finding as a summary counts it: its check and severity.
+fn counted(check: &CheckIr, raise: &RaiseIr) -> Finding {
+    Finding {
+        id: check.id.clone(),
+        severity: raise.severity,
+        message: String::new(),
+        span: raise.span,
+        focus: raise.when.span,
+        values: Vec::new(),
+        computed_from: Vec::new(),
+        places: Vec::new(),
+        says: None,
+        related: Vec::new(),
+    }
 }
 
 /// A zero denominator becomes a finding; any other failure stops scoring.

@@ -160,6 +160,12 @@ impl<'a> Env<'a> {
         }
     }
 
+    /// May evaluating `e` now fail? Named values already evaluated cannot;
+    /// one still deferred may, by its definition (`eval::fallible`).
+    pub(crate) fn may_fail(&self, e: &Expr) -> bool {
+        super::fallible::may_fail(e, self)
+    }
+
     /// The rule text a span covers.
     pub(crate) fn rule_text(&self, span: crate::source::Span) -> Option<&str> {
         self.files
@@ -1034,6 +1040,19 @@ impl<'a> Env<'a> {
         scratch.clear();
         self.scratch = scratch;
         result
+    }
+}
+
+impl super::fallible::Context for Env<'_> {
+    fn function_fails(&self, index: usize) -> bool {
+        self.functions.get(index).is_none_or(|f| f.may_fail)
+    }
+
+    fn slot_fails(&self, slot: u32) -> bool {
+        match self.deferred.get(slot as usize) {
+            Some(Some(definition)) => self.may_fail(definition),
+            _ => false,
+        }
     }
 }
 

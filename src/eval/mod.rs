@@ -9,6 +9,7 @@ pub use checks::UNDEFINED_RATIO;
 pub use expr::MAX_PLACES_PER_SLOT as MAX_PLACES_KEPT;
 pub use outcome::REVIEWERS_DISAGREE;
 mod expr;
+pub(crate) mod fallible;
 mod index;
 pub mod outcome;
 pub mod quantity;
@@ -132,9 +133,10 @@ pub fn score(rules: &RuleSet, submission: &Submission) -> Result<Outcome, Vec<Pr
     score_with(rules, submission, Detail::Hints)
 }
 
-/// Score one submission for a summary table (CSV, XLSX): as `score`, but
-/// without the hints, which never change a score and which no summary
-/// shows. The scores, statuses, findings and lost points are `score`'s.
+/// Score one submission for a summary table that lists findings and lost
+/// points (XLSX): as `score`, but without the hints, which never change a
+/// score and which no summary shows. The scores, statuses, findings and
+/// lost points are `score`'s.
 pub fn score_for_summary(
     rules: &RuleSet,
     submission: &Submission,
@@ -142,11 +144,23 @@ pub fn score_for_summary(
     score_with(rules, submission, Detail::Scores)
 }
 
+/// Score one submission for a summary table that counts findings (CSV):
+/// as `score_for_summary`, but a finding is only its check and severity
+/// (no message, values or places) wherever working those out could not
+/// fail. The scores, statuses and the findings' checks and severities are
+/// `score`'s.
+pub fn score_for_totals(rules: &RuleSet, submission: &Submission) -> Result<Outcome, Vec<Problem>> {
+    score_with(rules, submission, Detail::Counts)
+}
+
 /// What of a plan's reviewer aids an evaluation works out. None of them
 /// changes a score (domain.md, "Hints"), so leaving them out changes
 /// nothing else: a hint that cannot be computed says so in its own value.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Detail {
+    /// As `Scores`, and findings counted rather than worded where
+    /// wording them cannot fail: a summary that counts them.
+    Counts,
     /// Neither hints nor `show` texts: a summary table's row.
     Scores,
     /// The hints: every report.
@@ -232,7 +246,12 @@ fn score_with(
     if !scorer.problems.is_empty() {
         return Err(scorer.problems);
     }
-    let mut findings = checks::run_checks(&mut scorer.env, &rules.checks).map_err(to_problem)?;
+    let words = match detail {
+        Detail::Counts => checks::Words::CountOnly,
+        _ => checks::Words::All,
+    };
+    let mut findings =
+        checks::run_checks(&mut scorer.env, &rules.checks, words).map_err(to_problem)?;
     findings.append(&mut scorer.review_findings);
     let (score, range, basis) = sum_children(&nodes);
     let _ = basis;
