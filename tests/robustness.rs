@@ -1285,11 +1285,43 @@ fn a_finding_whose_message_cannot_be_worked_out_counts_alike_in_every_format() {
     );
     let csv = jixiao(&["score", "--rules", &rules, "--format", "csv", EXAMPLE]);
     assert_eq!(csv.code, Some(0), "{}", csv.stderr);
-    let header: Vec<&str> = csv.stdout.lines().next().expect("header").split(',').collect();
+    let header: Vec<&str> = csv
+        .stdout
+        .lines()
+        .next()
+        .expect("header")
+        .split(',')
+        .collect();
     let row: Vec<&str> = csv.stdout.lines().nth(1).expect("row").split(',').collect();
     for (column, severity) in [("错误", "error"), ("警告", "warning"), ("提示", "info")] {
         let at = header.iter().position(|h| *h == column).expect(column);
         assert_eq!(row[at], count(severity), "{column}: {}", csv.stdout);
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_named_value_that_fails_in_a_check_is_one_finding_per_element() {
+    // A table's named value divides by zero: the table's run of the check
+    // ends with one `undefined_ratio` warning (its rows read the value as
+    // blank after it), in the JSON as in the CSV; the hints' retry of a
+    // failed value does not reach the checks.
+    let dir = copy_rules("check-let-zero");
+    let checks = dir.join("indicators.jx");
+    let text = std::fs::read_to_string(&checks).expect("read");
+    let added = "\ncheck per_row {\n  says \"行\"\n  for t in all_tables\n  let share = t.funds.executed / (t.funds.executed - t.funds.executed)\n  for r in t.indicators\n  raise info when r.weight > share\n    because \"行 {r.name}\"\n}\n";
+    std::fs::write(&checks, format!("{text}{added}")).expect("write");
+    let rules = dir.display().to_string();
+    let run = jixiao(&["score", "--rules", &rules, "--format", "json", EXAMPLE]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let out = json(&run);
+    let undefined = out["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["id"] == "undefined_ratio")
+        .count();
+    // The example has two tables: the overall one and one project's.
+    assert_eq!(undefined, 2, "{}", run.stdout);
     let _ = std::fs::remove_dir_all(&dir);
 }

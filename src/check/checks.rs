@@ -9,6 +9,12 @@ use crate::diag::Code;
 use crate::ir::{CheckIr, CheckStepIr, LetIr, RaiseIr, Severity};
 use std::collections::HashMap;
 
+/// The ids of the findings the engine gives of itself, not from a check.
+const RESERVED: [&str; 2] = [
+    crate::eval::UNDEFINED_RATIO,
+    crate::eval::REVIEWERS_DISAGREE,
+];
+
 impl Checker {
     pub(super) fn check_checks(&mut self, checks: &[CheckDecl]) -> Vec<CheckIr> {
         let mut seen: HashMap<&str, crate::source::Span> = HashMap::new();
@@ -22,6 +28,20 @@ impl Checker {
                     check.id.span,
                     "重复的编号",
                     Some(first),
+                );
+            } else if RESERVED.contains(&check.id.text.as_str()) {
+                // The findings the engine itself gives go by these ids: a
+                // check of the same name would be taken for them (counted
+                // as a reviewers' disagreement, said on the screen).
+                self.error_help(
+                    Code::RulesDuplicateId,
+                    format!("检查名 `{}` 是引擎自己给出的检查结果的编号", check.id.text),
+                    check.id.span,
+                    "与引擎的检查结果重名",
+                    Some(format!(
+                        "换一个名称；{} 是引擎保留的编号",
+                        RESERVED.map(|id| format!("`{id}`")).join("、")
+                    )),
                 );
             } else {
                 seen.insert(&check.id.text, check.id.span);

@@ -112,12 +112,10 @@ fn run_steps<'a>(
 
 /// May working out a raised finding's message, values or places fail?
 fn words_may_fail(env: &Env<'_>, raise: &RaiseIr) -> bool {
-    super::fallible::template_may_fail(&raise.because, env)
-        || raise.at.iter().any(|e| env.may_fail(e))
-        || raise
-            .values
-            .iter()
-            .any(|(_, slot)| super::fallible::Context::slot_fails(env, *slot))
+    let mut walk = super::fallible::Walk::new(env);
+    walk.template_may_fail(&raise.because)
+        || raise.at.iter().any(|e| walk.may_fail(e))
+        || raise.values.iter().any(|(_, slot)| walk.slot_fails(*slot))
 }
 
 /// A raised finding as a summary counts it: its check and severity.

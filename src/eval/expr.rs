@@ -62,6 +62,8 @@ pub(crate) struct Env<'a> {
     /// takes its address during the evaluation. Cells are shared, not
     /// copied, so the same cell has the same address.
     by_cell: HashMap<(usize, usize), (Value, Value)>,
+    /// Is a hint being evaluated (`eval_hint`)?
+    hinting: bool,
     /// Emptied place buffers of finished `bind`s, for the next.
     buffers: Vec<Vec<PlaceId>>,
     /// Answers of `quantity` and `split` by (built-in, the
@@ -124,6 +126,7 @@ impl<'a> Env<'a> {
             // the table is not grown (and rehashed) several times per unit.
             answers: HashMap::with_capacity_and_hasher(ANSWERS_CAPACITY, Default::default()),
             by_cell: HashMap::with_capacity_and_hasher(ANSWERS_CAPACITY, Default::default()),
+            hinting: false,
             buffers: Vec::new(),
             parsed: HashMap::with_capacity_and_hasher(PARSED_CAPACITY, Default::default()),
             joining: String::new(),
@@ -150,20 +153,17 @@ impl<'a> Env<'a> {
     pub(crate) fn force(&mut self, slot: u32) -> Result<(), EvalError> {
         match self.deferred.get_mut(slot as usize).and_then(Option::take) {
             Some(expr) => self.bind(slot, expr).inspect_err(|_| {
-                // Deferred again: a later reader (a score after a hint that
-                // gave up) meets the same failure, not a blank.
-                if let Some(d) = self.deferred.get_mut(slot as usize) {
-                    *d = Some(expr);
+                // A hint gives up on a failure and scoring goes on: the
+                // value is deferred again, so that the score that reads it
+                // next meets the same failure, not a blank.
+                if self.hinting {
+                    if let Some(d) = self.deferred.get_mut(slot as usize) {
+                        *d = Some(expr);
+                    }
                 }
             }),
             None => Ok(()),
         }
-    }
-
-    /// May evaluating `e` now fail? Named values already evaluated cannot;
-    /// one still deferred may, by its definition (`eval::fallible`).
-    pub(crate) fn may_fail(&self, e: &Expr) -> bool {
-        super::fallible::may_fail(e, self)
     }
 
     /// The rule text a span covers.
@@ -340,6 +340,15 @@ impl<'a> Env<'a> {
             }
             _ => Ok(truthy(&self.eval(e, touched)?)),
         }
+    }
+
+    /// A hint's value, untracked. A named value that fails on the way is
+    /// left to be evaluated again by its next reader (see `force`).
+    pub(crate) fn eval_hint(&mut self, e: &Expr) -> R {
+        let was = std::mem::replace(&mut self.hinting, true);
+        let value = self.eval_untracked(e);
+        self.hinting = was;
+        value
     }
 
     /// `test` without keeping the places read.
@@ -1048,11 +1057,8 @@ impl super::fallible::Context for Env<'_> {
         self.functions.get(index).is_none_or(|f| f.may_fail)
     }
 
-    fn slot_fails(&self, slot: u32) -> bool {
-        match self.deferred.get(slot as usize) {
-            Some(Some(definition)) => self.may_fail(definition),
-            _ => false,
-        }
+    fn deferred(&self, slot: u32) -> Option<&Expr> {
+        self.deferred.get(slot as usize).copied().flatten()
     }
 }
 

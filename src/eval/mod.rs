@@ -504,7 +504,7 @@ impl<'a> Scorer<'a> {
             // (a zero divisor in this unit's data) says so in its place
             // and the unit is scored. A named value it failed to compute
             // stays to be computed, and fails again, where a score needs it.
-            let value = match self.env.eval_untracked(&h.expr) {
+            let value = match self.env.eval_hint(&h.expr) {
                 Ok(value) => value,
                 Err(e) => Value::text(&format!("无法计算：{}", e.message)),
             };
