@@ -1225,6 +1225,13 @@ fn a_hint_that_cannot_be_computed_says_so_and_the_unit_is_scored() {
     assert_eq!(out["score"], "95");
     let text = run.stdout.clone();
     assert!(text.contains("无法计算：除数为 0"), "{text}");
+    // Where: the hint's line of the copied sheet.
+    let sheet = std::fs::read_to_string(dir.join("sheet.jx")).expect("read");
+    let line = 1 + sheet
+        .lines()
+        .position(|l| l.contains("hint \"比例\""))
+        .expect("the hint");
+    assert!(text.contains(&format!("sheet.jx 第 {line} 行")), "{text}");
     let csv = jixiao(&["score", "--rules", &rules, "--format", "csv", EXAMPLE]);
     assert_eq!(csv.code, Some(0), "{}", csv.stderr);
     assert_eq!(csv_total(&csv), "95", "{}", csv.stdout);

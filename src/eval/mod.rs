@@ -506,7 +506,7 @@ impl<'a> Scorer<'a> {
             // stays to be computed, and fails again, where a score needs it.
             let value = match self.env.eval_hint(&h.expr) {
                 Ok(value) => value,
-                Err(e) => Value::text(&format!("无法计算：{}", e.message)),
+                Err(e) => Value::text(&gave_up(self.rules, &e)),
             };
             if h.long {
                 let text = match &value {
@@ -739,6 +739,21 @@ impl<'a> Scorer<'a> {
         places.dedup();
         d.places = places;
         Ok(())
+    }
+}
+
+/// A hint's value when it cannot be computed: why, and where in the rule
+/// files (the rule's author reads it in the report, not on the screen).
+fn gave_up(rules: &RuleSet, e: &EvalError) -> String {
+    match rules.files.get(usize::from(e.span.file)) {
+        Some(file) => {
+            let (line, column) = file.line_col(e.span.start);
+            format!(
+                "无法计算：{}（{} 第 {line} 行第 {column} 列）",
+                e.message, file.name
+            )
+        }
+        None => format!("无法计算：{}", e.message),
     }
 }
 
