@@ -1199,6 +1199,15 @@ fn rules_with_hint(name: &str, hint: &str, more: &str) -> PathBuf {
     dir
 }
 
+/// The 2022 rules with a check added to `indicators.jx`.
+fn rules_with_check(name: &str, check: &str) -> PathBuf {
+    let dir = copy_rules(name);
+    let checks = dir.join("indicators.jx");
+    let text = std::fs::read_to_string(&checks).expect("read");
+    std::fs::write(&checks, format!("{text}{check}")).expect("write");
+    dir
+}
+
 /// The total of the CSV summary's one row (its 5th column).
 fn csv_total(run: &Run) -> String {
     let row = run
@@ -1268,11 +1277,10 @@ fn a_finding_whose_message_cannot_be_worked_out_counts_alike_in_every_format() {
     // The CSV counts findings without wording them, except where wording
     // one could fail: here every message divides by zero, so each finding
     // becomes an `undefined_ratio` warning, in the CSV as in the JSON.
-    let dir = copy_rules("message-zero");
-    let checks = dir.join("indicators.jx");
-    let text = std::fs::read_to_string(&checks).expect("read");
-    let added = "\ncheck weight_ratio {\n  says \"分值之比\"\n  for t in all_tables\n  for r in t.indicators\n  raise error when present(r.weight)\n    because \"比例 {r.weight / (r.weight - r.weight)}\"\n    at r.weight\n}\n";
-    std::fs::write(&checks, format!("{text}{added}")).expect("write");
+    let dir = rules_with_check(
+        "message-zero",
+        "\ncheck weight_ratio {\n  says \"分值之比\"\n  for t in all_tables\n  for r in t.indicators\n  raise error when present(r.weight)\n    because \"比例 {r.weight / (r.weight - r.weight)}\"\n    at r.weight\n}\n",
+    );
     let rules = dir.display().to_string();
     let run = jixiao(&["score", "--rules", &rules, "--format", "json", EXAMPLE]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
@@ -1313,11 +1321,10 @@ fn a_named_value_that_fails_in_a_check_is_one_finding_per_element() {
     // ends with one `undefined_ratio` warning (its rows read the value as
     // blank after it), in the JSON as in the CSV; the hints' retry of a
     // failed value does not reach the checks.
-    let dir = copy_rules("check-let-zero");
-    let checks = dir.join("indicators.jx");
-    let text = std::fs::read_to_string(&checks).expect("read");
-    let added = "\ncheck per_row {\n  says \"行\"\n  for t in all_tables\n  let share = t.funds.executed / (t.funds.executed - t.funds.executed)\n  for r in t.indicators\n  raise info when r.weight > share\n    because \"行 {r.name}\"\n}\n";
-    std::fs::write(&checks, format!("{text}{added}")).expect("write");
+    let dir = rules_with_check(
+        "check-let-zero",
+        "\ncheck per_row {\n  says \"行\"\n  for t in all_tables\n  let share = t.funds.executed / (t.funds.executed - t.funds.executed)\n  for r in t.indicators\n  raise info when r.weight > share\n    because \"行 {r.name}\"\n}\n",
+    );
     let rules = dir.display().to_string();
     let run = jixiao(&["score", "--rules", &rules, "--format", "json", EXAMPLE]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
