@@ -1323,7 +1323,7 @@ fn a_named_value_that_fails_in_a_check_is_one_finding_per_element() {
     // failed value does not reach the checks.
     let dir = rules_with_check(
         "check-let-zero",
-        "\ncheck per_row {\n  says \"行\"\n  for t in all_tables\n  let share = t.funds.executed / (t.funds.executed - t.funds.executed)\n  for r in t.indicators\n  raise info when r.weight > share\n    because \"行 {r.name}\"\n}\n",
+        "\ncheck per_row {\n  says \"行\"\n  for t in all_tables\n  let share = t.funds.executed / (t.funds.executed - t.funds.executed)\n\n  for r in t.indicators\n  raise info when r.weight > share\n    because \"行 {r.name}\"\n}\n",
     );
     let rules = dir.display().to_string();
     let run = jixiao(&["score", "--rules", &rules, "--format", "json", EXAMPLE]);
@@ -1337,5 +1337,12 @@ fn a_named_value_that_fails_in_a_check_is_one_finding_per_element() {
         .count();
     // The example has two tables: the overall one and one project's.
     assert_eq!(undefined, 2, "{}", run.stdout);
+    // The formula quoted as written, without the blank lines after it.
+    assert!(
+        run.stdout
+            .contains("“t.funds.executed / (t.funds.executed - t.funds.executed)”的除数为 0"),
+        "{}",
+        run.stdout
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -147,7 +147,9 @@ fn undefined(
     }
     let formula = env
         .rule_text(e.span)
-        .map(|t| format!("“{t}”"))
+        // A named value's span runs to the next statement: the blank lines
+        // after its formula are not quoted.
+        .map(|t| format!("“{}”", t.trim_end()))
         .unwrap_or_default();
     let purpose = check
         .says
