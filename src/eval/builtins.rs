@@ -92,16 +92,12 @@ pub(super) fn call(builtin: Builtin, args: &[&Value]) -> Result<Value, EvalError
         }
         Builtin::Round => match (arg(0), arg(1)) {
             (Value::Num(n), Value::Num(dp)) => {
-                let dp = Some(*dp)
-                    .filter(|d| d.fract().is_zero())
-                    .and_then(|d| u32::try_from(d).ok())
-                    .filter(|d| *d <= 28)
-                    .ok_or_else(|| {
-                        EvalError::new(
-                            Code::RulesBadArgument,
-                            "round 的小数位数应为 0 到 28 的整数",
-                        )
-                    })?;
+                let dp = round_places(*dp).ok_or_else(|| {
+                    EvalError::new(
+                        Code::RulesBadArgument,
+                        "round 的小数位数应为 0 到 28 的整数",
+                    )
+                })?;
                 Value::Num(round(*n, dp))
             }
             _ => Value::Absent,
@@ -277,4 +273,14 @@ pub(super) fn cut<'t, S: AsRef<[u8]>>(
         at += 1;
     }
     piece(piece_start, bytes.len());
+}
+
+/// The decimal places `round` accepts: a whole number from 0 to 28 (what
+/// a decimal can hold). The interpreter, typed code and `eval::fallible`
+/// all ask here.
+pub(super) fn round_places(dp: Decimal) -> Option<u32> {
+    Some(dp)
+        .filter(|d| d.fract().is_zero())
+        .and_then(|d| u32::try_from(d).ok())
+        .filter(|d| *d <= 28)
 }

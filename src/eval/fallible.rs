@@ -162,7 +162,7 @@ fn refuses(builtin: Builtin, args: &[Expr]) -> bool {
     // by default.
     match builtin {
         Builtin::Round => !matches!(constant(1), Some(Value::Num(dp))
-            if dp.fract().is_zero() && *dp >= rust_decimal::Decimal::ZERO && *dp <= rust_decimal::Decimal::from(28)),
+            if super::builtins::round_places(*dp).is_some()),
         Builtin::Extract => {
             !matches!(constant(1), Some(Value::Text(p)) if super::quantity::has_hole(p))
         }

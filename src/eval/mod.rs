@@ -153,9 +153,11 @@ pub fn score_for_totals(rules: &RuleSet, submission: &Submission) -> Result<Outc
     score_with(rules, submission, Detail::Counts)
 }
 
-/// What of a plan's reviewer aids an evaluation works out. None of them
-/// changes a score (domain.md, "Hints"), so leaving them out changes
-/// nothing else: a hint that cannot be computed says so in its own value.
+/// How much of an outcome an evaluation works out beyond the scores,
+/// statuses and findings every output needs. Hints and `show` texts never
+/// change a score (domain.md, "Hints": one that cannot be computed says so
+/// in its own value), and a finding's words are left out only where they
+/// cannot fail: leaving any of them out changes nothing else.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Detail {
     /// As `Scores`, and findings counted rather than worded where

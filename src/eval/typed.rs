@@ -328,11 +328,7 @@ fn call_builtin<'s>(builtin: Builtin, args: &[V<'s>], arena: &'s Bump) -> R<'s> 
         Builtin::Round => match (arg(0)?, arg(1)?) {
             (V::Num(n), V::Num(dp)) => {
                 // A bad number of decimals is the interpreter's error.
-                let dp = Some(dp)
-                    .filter(|d| d.fract().is_zero())
-                    .and_then(|d| u32::try_from(d).ok())
-                    .filter(|d| *d <= 28)
-                    .ok_or(GiveUp)?;
+                let dp = super::builtins::round_places(dp).ok_or(GiveUp)?;
                 V::Num(round(n, dp))
             }
             _ => V::Blank,
