@@ -188,12 +188,32 @@ fn score_text(text: &str) {
     assert_summaries_agree(&full, &submission);
     match full {
         Ok(outcome) => {
+            assert_places_walked_as_spelt(&outcome, &submission);
             let _ = jixiao::explain::render_text(&outcome, rules, &submission);
             let _ = jixiao::explain::outcome_json(&outcome, rules, &submission).to_string();
         }
         Err(problems) => {
             let _ = jixiao::diag::render(&problems);
         }
+    }
+}
+
+/// Every place of the submission, named by walking its own steps from its
+/// parent's place (as reports do), is named and valued as its engine path
+/// spelt out and read again names and values it.
+fn assert_places_walked_as_spelt(outcome: &Outcome, submission: &jixiao::data::Submission) {
+    let report = jixiao::explain::Report::new(outcome, &RULES, submission);
+    for (id, place) in submission.places.iter().enumerate() {
+        let id = u32::try_from(id).unwrap();
+        let walked = report.place(id).expect("every place resolves");
+        let spelt = report.place_at(&report.path(id), place.span);
+        assert_eq!(walked.document, spelt.document, "{}", walked.path);
+        assert_eq!(
+            format!("{:?}", walked.value),
+            format!("{:?}", spelt.value),
+            "{}",
+            walked.path
+        );
     }
 }
 

@@ -53,7 +53,7 @@ pub enum Key {
 }
 
 impl Key {
-    fn text<'t>(&'t self, source: &'t str) -> &'t str {
+    pub(crate) fn text<'t>(&'t self, source: &'t str) -> &'t str {
         match self {
             Key::Source(start, end) => source.get(*start as usize..*end as usize).unwrap_or(""),
             Key::Text(t) => t,

@@ -8,7 +8,7 @@
 //! the reports, with the loaded values.
 
 use super::Value;
-use super::schema::{RecordId, Schema, Type};
+use super::schema::{FieldType, RecordId, Schema, Type};
 
 /// One step of an engine path: a key, and the row it indexes, if any.
 struct Step<'p> {
@@ -39,6 +39,7 @@ fn each_step(path: &str) -> impl Iterator<Item = Step<'_>> {
 }
 
 /// Words joined with ` · `, written into one string as they come.
+#[derive(Clone, Debug)]
 struct Joined {
     text: String,
     first: bool,
@@ -59,81 +60,181 @@ static ABSENT: Value = Value::Absent;
 
 /// The place of `path` in the documents' words. A field the schema gives
 /// no name keeps its key, so nothing is ever dropped from a place.
-///
-/// Every place of every report is named here, so the values are walked by
-/// reference and the words written into one string, not cloned step by
-/// step and joined.
 pub fn document_words(schema: &Schema, root: &Value, path: &str) -> String {
-    let mut words = Joined {
-        text: String::with_capacity(96),
-        first: true,
-    };
-    let mut record = Some(schema.root);
-    let mut value = root;
-    let mut in_map = false;
+    let mut walk = Walk::start(schema, root);
     for step in each_step(path) {
-        if in_map {
-            // A key of a free table (一级指标分值 · 产出指标).
-            words.push(step.key);
-            in_map = false;
-            continue;
+        walk.field(step.key);
+        if let Some(row) = step.row {
+            walk.row(row);
         }
-        let Some(rt) = record.and_then(|id| schema.record(id)) else {
-            words.push(step.key);
-            continue;
-        };
-        let Some(index) = rt.field(step.key) else {
-            words.push(step.key);
-            record = None;
-            continue;
-        };
-        let field = rt.fields.get(index);
-        let label = field.and_then(|f| f.label.as_deref());
-        let ty = field.map_or(&Type::Any, |f| &f.ty);
-        value = field_value(value, index);
-        match (ty, step.row) {
-            (Type::List(inner), Some(row)) => {
-                let item = match value {
-                    Value::List(items) => items.get(row).unwrap_or(&ABSENT),
-                    _ => &ABSENT,
-                };
-                let row_record = match inner.as_ref() {
-                    Type::Record(id) => Some(*id),
-                    _ => None,
-                };
-                let template = label.unwrap_or(step.key);
-                words.push(&row_name(schema, row_record, item, template, row));
-                record = row_record;
-                value = item;
-            }
-            (Type::Record(id), _) => {
-                if let Some(l) = label.filter(|l| !l.is_empty()) {
-                    words.push(l);
-                }
-                record = Some(*id);
-            }
-            (Type::Map(_), _) => {
-                words.push(label.unwrap_or(step.key));
-                in_map = true;
-                record = None;
-            }
-            // A whole table (`有 2,001 行`): its name, else its row template
-            // without the holes, or its key when nothing is left.
-            (Type::List(_), None) => {
-                let table = match field.and_then(|f| f.table.clone()) {
-                    Some(name) => name,
-                    None => label.map(without_holes).unwrap_or_default(),
-                };
-                words.push(if table.is_empty() { step.key } else { &table });
-                record = None;
-            }
-            (_, _) => {
-                words.push(label.unwrap_or(step.key));
-                record = None;
+    }
+    walk.words()
+}
+
+/// A walk down a submission, a field or a row at a time, naming where it
+/// has got to in the documents' words. `document_words` walks a path's
+/// steps; a report walks its places' own steps, each place carrying on
+/// from its parent's walk, so that a row shared by several places is
+/// named once and no path is spelt out and read again. The values are
+/// walked by reference and the words written into one string.
+#[derive(Clone, Debug)]
+pub struct Walk<'a> {
+    schema: &'a Schema,
+    words: Joined,
+    /// The record type reached, while the schema knows it.
+    record: Option<RecordId>,
+    /// The record or row the words read cells from (`row_name`).
+    cells: &'a Value,
+    /// The value at the place itself (a free table's entry too).
+    value: &'a Value,
+    /// The last step was a free table (一级指标分值): the next is its key.
+    in_map: bool,
+    /// A table reached whose row is not named yet: named by its row when
+    /// one follows, else as a whole table.
+    table: Option<Table<'a>>,
+}
+
+/// A table field reached by a walk.
+#[derive(Clone, Debug)]
+struct Table<'a> {
+    field: &'a FieldType,
+    /// The record type of its rows.
+    rows: Option<RecordId>,
+}
+
+impl<'a> Walk<'a> {
+    /// At the top of `root`.
+    pub fn start(schema: &'a Schema, root: &'a Value) -> Self {
+        Walk {
+            schema,
+            words: Joined {
+                text: String::with_capacity(96),
+                first: true,
+            },
+            record: Some(schema.root),
+            cells: root,
+            value: root,
+            in_map: false,
+            table: None,
+        }
+    }
+
+    /// The value at the place reached.
+    pub fn value(&self) -> &'a Value {
+        self.value
+    }
+
+    /// The place reached, in the documents' words.
+    pub fn words(&self) -> String {
+        match &self.table {
+            None => self.words.text.clone(),
+            Some(table) => {
+                let mut words = self.words.clone();
+                words.push(&table_words(table.field));
+                words.text
             }
         }
     }
-    words.text
+
+    /// On to the field (or free key) `key` of the place reached.
+    pub fn field(&mut self, key: &str) {
+        if let Some(table) = self.table.take() {
+            // A table named as a whole: nothing below it has a schema.
+            self.words.push(&table_words(table.field));
+        }
+        self.value = match (
+            self.value,
+            self.record.and_then(|id| self.schema.record(id)),
+        ) {
+            (Value::Record(r), Some(rt)) => rt
+                .field(key)
+                .and_then(|i| r.fields.get(i))
+                .unwrap_or(&ABSENT),
+            (Value::Map(m), _) => m
+                .entries
+                .iter()
+                .find(|(k, _, _)| k.as_ref() == key)
+                .map_or(&ABSENT, |(_, v, _)| v),
+            _ => &ABSENT,
+        };
+        if self.in_map {
+            // A key of a free table (一级指标分值 · 产出指标).
+            self.words.push(key);
+            self.in_map = false;
+            return;
+        }
+        let Some(rt) = self.record.and_then(|id| self.schema.record(id)) else {
+            self.words.push(key);
+            return;
+        };
+        let Some((index, field)) = rt.field(key).and_then(|i| Some((i, rt.fields.get(i)?))) else {
+            self.words.push(key);
+            self.record = None;
+            return;
+        };
+        let label = field.label.as_deref();
+        self.cells = field_value(self.cells, index);
+        self.record = None;
+        match &field.ty {
+            Type::List(inner) => {
+                let rows = match inner.as_ref() {
+                    Type::Record(id) => Some(*id),
+                    _ => None,
+                };
+                self.table = Some(Table { field, rows });
+            }
+            Type::Record(id) => {
+                if let Some(l) = label.filter(|l| !l.is_empty()) {
+                    self.words.push(l);
+                }
+                self.record = Some(*id);
+            }
+            Type::Map(_) => {
+                self.words.push(label.unwrap_or(key));
+                self.in_map = true;
+            }
+            _ => self.words.push(label.unwrap_or(key)),
+        }
+    }
+
+    /// On to row `row` of the table reached (nothing to name where no
+    /// table was reached).
+    pub fn row(&mut self, row: usize) {
+        self.value = match self.value {
+            Value::List(items) => items.get(row).unwrap_or(&ABSENT),
+            _ => &ABSENT,
+        };
+        let Some(table) = self.table.take() else {
+            return;
+        };
+        let item = match self.cells {
+            Value::List(items) => items.get(row).unwrap_or(&ABSENT),
+            _ => &ABSENT,
+        };
+        let template = table.field.label.as_deref().unwrap_or(&table.field.name);
+        self.words
+            .push(&row_name(self.schema, table.rows, item, template, row));
+        self.record = table.rows;
+        self.cells = item;
+    }
+}
+
+/// A whole table (`有 2,001 行`): its name, else its row template without
+/// the holes, or its key when nothing is left.
+fn table_words(field: &FieldType) -> String {
+    let table = match &field.table {
+        Some(name) => name.clone(),
+        None => field
+            .label
+            .as_deref()
+            .map(without_holes)
+            .unwrap_or_default(),
+    };
+    if table.is_empty() {
+        field.name.clone()
+    } else {
+        table
+    }
 }
 
 /// A row template's words without its `{field}` holes and the separators

@@ -7,7 +7,7 @@
 //! JSON, the summary) draw from here and resolve nothing themselves.
 
 use super::place::{SourcePlace, document_words, source_place};
-use crate::data::{NO_PLACE, PlaceId, Submission, Value};
+use crate::data::{NO_PLACE, PlaceId, Step, Submission, Value, Walk};
 use crate::eval::outcome::{Deduction, DeductionKind, Finding, NodeOutcome, Outcome};
 use crate::ir::RuleSet;
 use crate::source::Span;
@@ -159,6 +159,9 @@ pub struct Report<'a> {
     /// Engine paths already spelt out: a place is named, traced and
     /// compared with its kin's places by its path, several times a report.
     paths: RefCell<HashMap<PlaceId, Rc<str>, foldhash::fast::RandomState>>,
+    /// Places walked to, by id: a place's walk carries on from its
+    /// parent's, so a row is named once for all the places in it.
+    walks: RefCell<HashMap<PlaceId, Rc<Walk<'a>>, foldhash::fast::RandomState>>,
 }
 
 impl<'a> Report<'a> {
@@ -198,6 +201,7 @@ impl<'a> Report<'a> {
             named: RefCell::default(),
             resolved: RefCell::default(),
             paths: RefCell::default(),
+            walks: RefCell::default(),
         }
     }
 
@@ -249,9 +253,47 @@ impl<'a> Report<'a> {
             return Some(view.clone());
         }
         let place = self.submission.places.get(id as usize)?;
-        let view = self.place_at(&self.path(id), place.span);
+        let path = self.path(id);
+        let view = match self.walk(id).filter(|_| !path.starts_with("review.")) {
+            Some(walk) => PlaceView {
+                path: path.to_string(),
+                document: walk.words(),
+                value: walk.value().clone(),
+                source: source_place(self.submission, place.span.start, self.word_file.as_deref()),
+                span: place.span,
+                phrase: None,
+            },
+            None => self.place_at(&path, place.span),
+        };
         self.resolved.borrow_mut().insert(id, view.clone());
         Some(view)
+    }
+
+    /// The walk down the submission to place `id`, carried on from its
+    /// parent's.
+    fn walk(&self, id: PlaceId) -> Option<Rc<Walk<'a>>> {
+        if let Some(walk) = self.walks.borrow().get(&id) {
+            return Some(Rc::clone(walk));
+        }
+        let place = self.submission.places.get(id as usize)?;
+        let source = &self.submission.source.text;
+        let mut walk = match place.step {
+            _ if matches!(place.step, Step::Root) || place.parent == NO_PLACE => {
+                Walk::start(&self.rules.schema, &self.submission.root)
+            }
+            // A place's parent is read before it: the walk ends even on a
+            // malformed table.
+            _ if place.parent >= id => return None,
+            _ => Walk::clone(&*self.walk(place.parent)?),
+        };
+        match &place.step {
+            Step::Root => {}
+            Step::Field(key) | Step::Key(key) => walk.field(key.text(source)),
+            Step::Index(row) => walk.row(*row as usize),
+        }
+        let walk = Rc::new(walk);
+        self.walks.borrow_mut().insert(id, Rc::clone(&walk));
+        Some(walk)
     }
 
     /// The place of a path with a span (the review values of `[review]`
@@ -304,7 +346,11 @@ impl<'a> Report<'a> {
             return Some(view.document.clone());
         }
         self.submission.places.get(id as usize)?;
-        Some(self.words_at(&self.path(id)))
+        let path = self.path(id);
+        match self.walk(id).filter(|_| !path.starts_with("review.")) {
+            Some(walk) => Some(walk.words()),
+            None => Some(self.words_at(&path)),
+        }
     }
 
     /// Every place of a list in the documents' words, without repeats (the
