@@ -91,6 +91,9 @@ pub(crate) struct Table<'s> {
     by_key: Option<HashMap<String, usize>>,
 }
 
+/// Room a table is given at its first key.
+const ROW_KEYS: usize = 8;
+
 /// Tables with up to this many keys are searched by a scan.
 const SCAN_KEYS: usize = 16;
 
@@ -138,6 +141,11 @@ impl<'s> Table<'s> {
     fn push(&mut self, key: KeyText<'s>, value: Item<'s>) {
         if let Some(index) = &mut self.by_key {
             index.insert(key.get_ref().to_string(), self.entries.len());
+        }
+        // A row of a form has a handful of keys: room for them at once,
+        // not grown (and its entries copied) at the second and the fifth.
+        if self.entries.capacity() == 0 {
+            self.entries.reserve(ROW_KEYS);
         }
         self.entries.push((key, value));
     }
