@@ -153,6 +153,8 @@ pub struct Node {
     pub max_span: Span,
     /// The sheet's own words.
     pub says: Option<String>,
+    /// `related to a, b` (criteria): checks whose findings bear on it.
+    pub related: Vec<Name>,
     /// Children (sections) or the scoring body (criteria).
     pub kind: NodeKind,
     /// The header line `criterion id "title" max N`.

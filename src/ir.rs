@@ -243,6 +243,9 @@ pub struct NodeIr {
     pub max: Decimal,
     /// The sheet's words.
     pub says: Option<String>,
+    /// Checks whose findings bear on it (`related to …`): reports show
+    /// them with its lost points.
+    pub related: Vec<String>,
     /// The header's span.
     pub span: Span,
     /// The whole node.
@@ -251,6 +254,19 @@ pub struct NodeIr {
     pub uses: Vec<String>,
     /// Children or scoring.
     pub kind: NodeIrKind,
+}
+
+/// A section or criterion of the tree by its id.
+pub fn find_node<'a>(nodes: &'a [NodeIr], id: &str) -> Option<&'a NodeIr> {
+    nodes.iter().find_map(|n| {
+        if n.id == id {
+            return Some(n);
+        }
+        match &n.kind {
+            NodeIrKind::Section(children) => find_node(children, id),
+            NodeIrKind::Criterion(_) => None,
+        }
+    })
 }
 
 /// What a node holds.

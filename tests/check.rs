@@ -78,6 +78,7 @@ fn broken_sheets_are_diagnosed() {
             shipped("cells.jx"),
             shipped("params.jx"),
             shipped("schema.jx"),
+            shipped("indicators.jx"),
             SourceFile::new("rules/2022/sheet.jx", text.as_str()),
         ];
         let problems = match jixiao::compile(files) {
@@ -103,7 +104,13 @@ impl RulesCopy {
             std::env::temp_dir().join(format!("jixiao-check-{:010}-{tag}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("create temp dir");
-        for name in ["schema.jx", "params.jx", "cells.jx", "sheet.jx"] {
+        for name in [
+            "schema.jx",
+            "params.jx",
+            "cells.jx",
+            "sheet.jx",
+            "indicators.jx",
+        ] {
             std::fs::copy(manifest(&format!("rules/2022/{name}")), dir.join(name))
                 .expect("copy rules");
         }

@@ -765,20 +765,37 @@ fn a_missing_attachment_is_pointed_at_what_makes_it_needed() {
         );
         assert_eq!(run.code, Some(0), "{}", run.stderr);
         run.stdout
+    };
+    let lost = |notice: &str| {
+        notice
             .lines()
             .find(|l| l.contains("附件内容齐全（满分 7 分"))
-            .unwrap_or_else(|| panic!("{}", run.stdout))
+            .unwrap_or_else(|| panic!("{notice}"))
             .to_string()
     };
-    let line = notice("no-project.toml");
+    let line = lost(&notice("no-project.toml"));
     assert!(
         line.contains("有支出的项目缺少项目支出绩效自评表（报告所列附件中没有）：业务工作经费。见附件1 部门整体支出绩效评价基础数据表 · 业务工作经费。"),
         "{line}"
     );
-    let line = notice("no-basic.toml");
+    // The criterion names the check that found the same gap
+    // (`related to attachment_without_data`): the lost point points at it
+    // by its number among the problems to correct.
+    let no_basic = notice("no-basic.toml");
+    let line = lost(&no_basic);
     assert!(
-        line.contains("缺少附件（报告所列附件中没有）：部门整体支出绩效评价基础数据表。评分标准："),
+        line.contains("缺少附件（报告所列附件中没有）：部门整体支出绩效评价基础数据表。相关问题见“请改正的问题”第 2 条。评分标准："),
         "{line}"
+    );
+    let corrections = no_basic
+        .split("、请改正的问题")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{no_basic}"));
+    assert!(
+        corrections.lines().any(|l| l.starts_with(
+            "2. （错误）报送了基础数据表的数据，但附件清单没有“部门整体支出绩效评价基础数据表”"
+        )),
+        "{corrections}"
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

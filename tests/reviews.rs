@@ -344,6 +344,21 @@ fn round_trip_word_and_toml_packages() {
         "{ids:?}"
     );
     assert_eq!(ids.len(), 17);
+    // Beside the hints, a criterion's row gives what the checks it names
+    // (`related to unrefined_level2`) found in that unit's package.
+    let refinement_hints: Vec<String> = range
+        .rows()
+        .skip(4)
+        .filter(|r| r.get(4).is_some_and(|c| *c == "refinement"))
+        .map(|r| r.get(10).map(ToString::to_string).unwrap_or_default())
+        .collect();
+    assert_eq!(refinement_hints.len(), 3, "{refinement_hints:?}");
+    assert!(
+        refinement_hints.iter().any(|h| h.contains(
+            "相关检查发现：部门整体支出绩效自评表的二级指标“可持续影响指标”（效益指标）没有三级指标"
+        )),
+        "{refinement_hints:?}"
+    );
     // The 材料 sheet holds the lines the hints count (reviews.md): every
     // indicator line, the unrefined ones marked, and every named indicator
     // with its target.

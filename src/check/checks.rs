@@ -16,10 +16,32 @@ const RESERVED: [&str; 2] = [
 ];
 
 impl Checker {
+    /// `related to a, b` (of a raise or a criterion): every id a check's.
+    pub(super) fn check_related(&mut self, related: &[crate::ast::Name]) -> Vec<String> {
+        for name in related {
+            if !self.check_ids.contains(&name.text) {
+                let help = crate::source::did_you_mean(
+                    &name.text,
+                    self.check_ids.iter().map(String::as_str),
+                )
+                .or_else(|| {
+                    Some("related to 后写检查的编号（check 后的名称）；规则目录中没有这项检查时，删去它".into())
+                });
+                self.error_help(
+                    Code::RulesUnknownCheck,
+                    format!("没有编号为 `{}` 的检查", name.text),
+                    name.span,
+                    "未知的检查",
+                    help,
+                );
+            }
+        }
+        related.iter().map(|n| n.text.clone()).collect()
+    }
+
     pub(super) fn check_checks(&mut self, checks: &[CheckDecl]) -> Vec<CheckIr> {
         let mut seen: HashMap<&str, crate::source::Span> = HashMap::new();
         let mut out = Vec::new();
-        self.check_ids = checks.iter().map(|c| c.id.text.clone()).collect();
         for check in checks {
             if let Some(first) = seen.get(check.id.text.as_str()).copied() {
                 self.duplicate(
@@ -157,27 +179,13 @@ impl Checker {
             .iter()
             .map(|e| self.compile_expr(e, scope).0)
             .collect();
-        for name in &raise.related {
-            if !self.check_ids.contains(&name.text) {
-                let help = crate::source::did_you_mean(
-                    &name.text,
-                    self.check_ids.iter().map(String::as_str),
-                );
-                self.error_help(
-                    Code::RulesUnknownCheck,
-                    format!("没有编号为 `{}` 的检查", name.text),
-                    name.span,
-                    "未知的检查",
-                    help,
-                );
-            }
-        }
+        let related = self.check_related(&raise.related);
         RaiseIr {
             severity,
             when,
             because,
             at,
-            related: raise.related.iter().map(|n| n.text.clone()).collect(),
+            related,
             span: raise.span,
             values: std::mem::take(&mut scope.named),
         }

@@ -223,6 +223,8 @@ impl Checker {
         for i in 0..self.globals.len() {
             self.compile_global(i);
         }
+        // Criteria and checks both name checks (`related to`).
+        self.check_ids = checks.iter().map(|c| c.id.text.clone()).collect();
         let tree = self.check_tree(&nodes);
         let compiled_checks: Vec<CheckIr> = self.check_checks(&checks);
         let reviews = self.check_reviews(&sheets);

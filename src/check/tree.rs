@@ -109,6 +109,7 @@ impl Checker {
                 Some(format!("分值不能超过 {MAX_POINTS}")),
             );
         }
+        let related = self.check_related(&node.related);
         let mut uses = Vec::new();
         let kind = match &node.kind {
             NodeKind::Section(children) => {
@@ -161,6 +162,7 @@ impl Checker {
             title: node.title.clone(),
             max: node.max,
             says: node.says.clone(),
+            related,
             span: node.span,
             extent: node.extent,
             uses,

@@ -8,7 +8,7 @@ mod lines;
 pub use lines::{Hunk, hunks};
 
 use crate::eval::outcome::{NodeOutcome, Outcome, Status};
-use crate::ir::{NodeIr, NodeIrKind, RuleSet};
+use crate::ir::RuleSet;
 use crate::source::Span;
 use rust_decimal::Decimal;
 use std::collections::BTreeSet;
@@ -371,18 +371,7 @@ fn region(rules: &RuleSet, span: Span) -> Option<(String, usize, usize)> {
     Some((name, start, end))
 }
 
-/// A section or criterion of the tree by its id.
-pub fn find_node<'a>(nodes: &'a [NodeIr], id: &str) -> Option<&'a NodeIr> {
-    nodes.iter().find_map(|n| {
-        if n.id == id {
-            return Some(n);
-        }
-        match &n.kind {
-            NodeIrKind::Section(children) => find_node(children, id),
-            NodeIrKind::Criterion(_) => None,
-        }
-    })
-}
+pub use crate::ir::find_node;
 
 /// The regions of rule text a criterion or check depends on, in one rule set.
 fn regions(rules: &RuleSet, id: &str) -> Vec<(String, usize, usize)> {

@@ -253,6 +253,7 @@ impl Draw for Html {
                 esc(value)
             );
         }
+        related_findings(out, node, report);
         if let Some(says) = &node.says {
             let _ = writeln!(out, "<blockquote class=\"says\">{}</blockquote>", esc(says));
         }
@@ -286,6 +287,7 @@ impl Draw for Html {
                 esc(value)
             );
         }
+        related_findings(out, node, report);
         let _ = writeln!(
             out,
             "<p><span class=\"label\">评审方法：</span>{}</p>",
@@ -588,4 +590,17 @@ fn figure(out: &mut String, caption: &str, e: &Excerpt) {
 /// Text safe in HTML content and attribute values.
 fn esc(s: &str) -> String {
     super::html_escape(s)
+}
+
+/// The findings of the checks a criterion names, each with its number in
+/// the findings below.
+fn related_findings(out: &mut String, node: &NodeOutcome, report: &Report<'_>) {
+    for (number, f) in report.criterion_findings(&node.id) {
+        let _ = writeln!(
+            out,
+            "<p><span class=\"label\">{}（检查发现第 {number} 条）：</span>{}</p>",
+            super::report::RELATED_FINDING,
+            esc(&f.message)
+        );
+    }
 }

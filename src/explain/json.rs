@@ -136,7 +136,7 @@ fn node(w: &mut JsonWriter<'_>, node: &NodeOutcome, report: &Report<'_>) {
     w.open_array();
     for d in &node.deductions {
         w.item();
-        deduction(w, d, report);
+        deduction(w, &node.id, d, report);
     }
     w.close_array();
     if !node.hints.is_empty() {
@@ -370,7 +370,7 @@ fn rule(w: &mut JsonWriter<'_>, rule: &super::RuleRef) {
     w.close_object();
 }
 
-fn deduction(w: &mut JsonWriter<'_>, d: &Deduction, report: &Report<'_>) {
+fn deduction(w: &mut JsonWriter<'_>, node_id: &str, d: &Deduction, report: &Report<'_>) {
     let mut data = report.evidence_places(&d.places, &d.values);
     if let Some((path, span)) = &d.review_at {
         data.push(report.place_at(path, *span));
@@ -391,6 +391,13 @@ fn deduction(w: &mut JsonWriter<'_>, d: &Deduction, report: &Report<'_>) {
         w.key("judgments");
         judgments(w, &d.judgments, d.combined);
     }
+    related(
+        w,
+        report
+            .criterion_findings(node_id)
+            .into_iter()
+            .map(|(_, f)| f),
+    );
     w.close_object();
 }
 
@@ -420,7 +427,6 @@ fn judgments(w: &mut JsonWriter<'_>, all: &[JudgmentShown], combined: Option<cra
 
 fn finding(w: &mut JsonWriter<'_>, f: &Finding, report: &Report<'_>) {
     let data = report.evidence_places(&f.places, &f.values);
-    let related = report.related(f);
     w.open_object();
     w.key("id");
     w.string(&f.id);
@@ -435,22 +441,29 @@ fn finding(w: &mut JsonWriter<'_>, f: &Finding, report: &Report<'_>) {
     w.key("values");
     named(w, &f.values, report);
     computed_from(w, &f.computed_from, report);
-    if !related.is_empty() {
-        // Each related finding: its check and message.
-        w.key("related");
-        w.open_array();
-        for g in related {
-            w.item();
-            w.open_object();
-            w.key("id");
-            w.string(&g.id);
-            w.key("message");
-            w.string(&g.message);
-            w.close_object();
-        }
-        w.close_array();
-    }
+    related(w, report.related(f).into_iter());
     w.close_object();
+}
+
+/// `related`, when there are any: each related finding's check and
+/// message.
+fn related<'f>(w: &mut JsonWriter<'_>, findings: impl Iterator<Item = &'f Finding>) {
+    let mut findings = findings.peekable();
+    if findings.peek().is_none() {
+        return;
+    }
+    w.key("related");
+    w.open_array();
+    for g in findings {
+        w.item();
+        w.open_object();
+        w.key("id");
+        w.string(&g.id);
+        w.key("message");
+        w.string(&g.message);
+        w.close_object();
+    }
+    w.close_array();
 }
 
 /// Problems (for `check --format json` and batch errors).

@@ -78,6 +78,17 @@ impl Notice {
             Some(Value::Date(d)) => Some(*d),
             _ => None,
         };
+        // The findings the notice lists, in its two lists' orders: a lost
+        // point names the ones its criterion relates to by their numbers.
+        let listed = |info: bool| -> Vec<&crate::eval::outcome::Finding> {
+            report
+                .findings()
+                .iter()
+                .copied()
+                .filter(|f| (f.severity == Severity::Info) == info && !f.about_reviews())
+                .collect()
+        };
+        let (to_correct, to_consider) = (listed(false), listed(true));
         let mut reviewers: Vec<String> = Vec::new();
         let mut reviewed_on: Option<Date> = None;
         let mut lost = Vec::new();
@@ -110,6 +121,8 @@ impl Notice {
                     }
                     _ => with_places(&d.message, report, &d.places, &d.values),
                 };
+                let mut what = sentence(&what);
+                what.push_str(&related_words(report, n, &to_correct, &to_consider));
                 lost.push([
                     format!(
                         "{}（满分 {} 分，扣 {} 分）",
@@ -117,21 +130,17 @@ impl Notice {
                         super::decimal(n.max),
                         super::decimal(d.points)
                     ),
-                    sentence(&what),
+                    what,
                     n.says.clone().unwrap_or_default(),
                 ]);
             }
         });
-        let for_reference = report
-            .findings()
+        let for_reference = to_consider
             .iter()
-            .filter(|f| f.severity == Severity::Info && !f.about_reviews())
             .map(|f| sentence(&with_places(&f.message, report, &f.places, &f.values)))
             .collect();
-        let corrections = report
-            .findings()
+        let corrections = to_correct
             .iter()
-            .filter(|f| f.severity != Severity::Info && !f.about_reviews())
             .map(|f| {
                 let what = with_places(&f.message, report, &f.places, &f.values);
                 (severity_word(f.severity).to_string(), sentence(&what))
@@ -467,18 +476,17 @@ pub fn notice_text(report: &Report<'_>) -> String {
         )];
         section(&mut out, "二、尚待评审", width, &lines);
     }
-    let heading = if n.pending.is_empty() {
-        "二、请改正的问题"
-    } else {
-        "三、请改正的问题"
-    };
+    let heading = format!(
+        "{}、{CORRECTIONS_HEADING}",
+        if n.pending.is_empty() { "二" } else { "三" }
+    );
     let mut lines = correction_lines(&n);
     if !n.corrections.is_empty() {
         lines.insert(0, corrections_lead(&n).to_string());
     }
-    section(&mut out, heading, width, &lines);
+    section(&mut out, &heading, width, &lines);
     if !n.for_reference.is_empty() {
-        let heading = format!("{}、{REFERENCE_HEADING}", next_part(heading));
+        let heading = format!("{}、{REFERENCE_HEADING}", next_part(&heading));
         let mut lines = numbered(&n.for_reference);
         lines.insert(0, REFERENCE_LEAD.to_string());
         section(&mut out, &heading, width, &lines);
@@ -533,6 +541,9 @@ fn score_lines(out: &mut String, n: &Notice, width: usize) {
 /// The part after the corrections: what the unit may check or explain.
 const REFERENCE_HEADING: &str = "供参考";
 
+/// The part listing what the unit should correct.
+const CORRECTIONS_HEADING: &str = "请改正的问题";
+
 /// Said before the notes for reference: they cost nothing and may be right.
 const REFERENCE_LEAD: &str = "以下情况不扣分，也不一定有误，供核对；需要时请在材料中补充说明。";
 
@@ -544,6 +555,35 @@ fn next_part(part: &str) -> &'static str {
     } else {
         "三"
     }
+}
+
+/// Where the notice lists the findings a criterion relates to (`related
+/// to`): `相关问题见“请改正的问题”第 2、3 条。`; empty when it lists none.
+fn related_words(
+    report: &Report<'_>,
+    node: &NodeOutcome,
+    to_correct: &[&crate::eval::outcome::Finding],
+    to_consider: &[&crate::eval::outcome::Finding],
+) -> String {
+    let related = report.criterion_findings(&node.id);
+    let numbers = |list: &[&crate::eval::outcome::Finding]| -> Vec<String> {
+        list.iter()
+            .enumerate()
+            .filter(|(_, f)| related.iter().any(|(_, g)| std::ptr::eq(**f, *g)))
+            .map(|(i, _)| (i + 1).to_string())
+            .collect()
+    };
+    let mut words = String::new();
+    for (list, heading) in [
+        (to_correct, CORRECTIONS_HEADING),
+        (to_consider, REFERENCE_HEADING),
+    ] {
+        let numbers = numbers(list);
+        if !numbers.is_empty() {
+            let _ = write!(words, "相关问题见“{heading}”第 {} 条。", numbers.join("、"));
+        }
+    }
+    words
 }
 
 /// `1. …`, `2. …`.
@@ -716,7 +756,7 @@ pub fn notice_markdown(report: &Report<'_>) -> String {
         );
         "三"
     };
-    let _ = writeln!(out, "## {corrections_part}、请改正的问题\n");
+    let _ = writeln!(out, "## {corrections_part}、{CORRECTIONS_HEADING}\n");
     if !n.corrections.is_empty() {
         let _ = writeln!(out, "{}\n", escape(corrections_lead(&n)));
     }
@@ -796,7 +836,7 @@ pub fn notice_html(report: &Report<'_>) -> String {
         );
         part = "三";
     }
-    let _ = writeln!(body, "<h2>{part}、请改正的问题</h2>");
+    let _ = writeln!(body, "<h2>{part}、{CORRECTIONS_HEADING}</h2>");
     if !n.corrections.is_empty() {
         let _ = writeln!(body, "<p class=\"para\">{}</p>", esc(corrections_lead(&n)));
     }

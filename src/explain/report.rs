@@ -468,6 +468,24 @@ impl<'a> Report<'a> {
         out
     }
 
+    /// The findings of the checks a criterion names (`related to`), in
+    /// report order, each with its number among the report's findings
+    /// (1-based, as every format numbers them).
+    pub fn criterion_findings(&self, criterion: &str) -> Vec<(usize, &'a Finding)> {
+        let Some(node) = crate::ir::find_node(&self.rules.nodes, criterion) else {
+            return Vec::new();
+        };
+        if node.related.is_empty() {
+            return Vec::new();
+        }
+        self.findings
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| node.related.contains(&f.id))
+            .map(|(i, f)| (i + 1, *f))
+            .collect()
+    }
+
     /// The findings that are the same matter as `f`: of a check it names in
     /// `related to` (or that names it), about the same table or row.
     pub fn related(&self, f: &Finding) -> Vec<&'a Finding> {
@@ -713,6 +731,10 @@ pub const IMPORT_NOTES_HEADING: &str = "Word 材料导入说明";
 /// Said before the import's notes.
 pub const IMPORT_NOTES_LEAD: &str =
     "材料由 Word 文件导入；以下是导入时发现的情况（“缺少”“警告”请对照 Word 原件核实）：";
+
+/// Said before a criterion's related findings (`related to`): what the
+/// checks found that bears on the criterion.
+pub const RELATED_FINDING: &str = "相关检查发现";
 
 /// How a reviewer gives a pending criterion its score, in the bureau's words.
 pub const HOW_TO_REVIEW: &str =

@@ -247,7 +247,7 @@ fn collect(node: &NodeOutcome, report: &Report<'_>, out: &mut Vec<Problem>) {
         out.push(deduction_problem(node, d, report));
     }
     if node.score.is_none() && node.children.is_empty() {
-        out.push(pending_problem(node, rules));
+        out.push(pending_problem(node, report));
     }
     // Remarks that no deduction carries (an unused judgment, an override at
     // full marks) are still shown.
@@ -328,6 +328,12 @@ fn deduction_problem(node: &NodeOutcome, d: &Deduction, report: &Report<'_>) -> 
     if cut {
         add_help(&mut problem, format!("取值：{joined}"));
     }
+    for (_, f) in report.criterion_findings(&node.id) {
+        add_help(
+            &mut problem,
+            format!("{}：{}", super::report::RELATED_FINDING, f.message),
+        );
+    }
     problem.related.extend(data_snippet(
         report,
         &super::snippet::data_places(report, &d.places, &d.values, d.review_at.as_ref()),
@@ -335,8 +341,9 @@ fn deduction_problem(node: &NodeOutcome, d: &Deduction, report: &Report<'_>) -> 
     problem
 }
 
-fn pending_problem(node: &NodeOutcome, rules: &RuleSet) -> Problem {
-    let file = rules
+fn pending_problem(node: &NodeOutcome, report: &Report<'_>) -> Problem {
+    let file = report
+        .rules
         .files
         .get(usize::from(node.span.file))
         .cloned()
@@ -347,6 +354,12 @@ fn pending_problem(node: &NodeOutcome, rules: &RuleSet) -> Problem {
         .hints
         .iter()
         .map(|(l, v)| format!("提示：{l}：{v}\n"))
+        .chain(
+            report
+                .criterion_findings(&node.id)
+                .into_iter()
+                .map(|(_, f)| format!("{}：{}\n", super::report::RELATED_FINDING, f.message)),
+        )
         .collect();
     let mut problem = Problem::error(
         Heading::Title(node_heading(node)),

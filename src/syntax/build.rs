@@ -169,10 +169,12 @@ fn build_node(b: &Builder, pair: Pair<Rule>) -> Result<Node> {
     let max = build_number(b, next(&mut points.into_inner(), "build_node"))?;
     let span = id.span.to(max_span);
     let mut says = None;
+    let mut related = Vec::new();
     let mut children = Vec::new();
     let mut body = Body::default();
     for part in inner {
         match part.as_rule() {
+            Rule::related_clause => related.extend(part.into_inner().map(|n| b.name(n))),
             Rule::says => says = Some(build_string(b, next(&mut part.into_inner(), "build_node"))?),
             Rule::section | Rule::criterion => children.push(build_node(b, part)?),
             Rule::body => body = build_body(b, part)?,
@@ -190,6 +192,7 @@ fn build_node(b: &Builder, pair: Pair<Rule>) -> Result<Node> {
         max,
         max_span,
         says,
+        related,
         kind,
         span,
         extent,
