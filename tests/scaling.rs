@@ -78,6 +78,20 @@ fn load_score_render(text: &str) {
     );
 }
 
+/// As `load_score_render`, for a package imported from Word: its places
+/// are named by the table and row the import wrote above each block.
+fn load_score_render_word(text: &str) {
+    let rules = rules();
+    let source = SourceFile::new("unit.docx", text);
+    let submission = jixiao::data::load_submission(source, &rules.schema)
+        .unwrap_or_else(|e| panic!("the generated submission loads: {e:?}"));
+    let outcome = jixiao::score(rules, &submission)
+        .unwrap_or_else(|p| panic!("the generated submission scores: {p:?}"));
+    let mut out = Vec::new();
+    jixiao::explain::append_outcome_json(&mut out, &outcome, rules, &submission, 0);
+    std::hint::black_box(out.len());
+}
+
 fn rules() -> &'static jixiao::RuleSet {
     static RULES: std::sync::OnceLock<jixiao::RuleSet> = std::sync::OnceLock::new();
     RULES.get_or_init(|| jixiao::rules::builtin(2022).expect("the 2022 rules compile"))
@@ -177,6 +191,25 @@ fn many_unnamed_indicator_rows_under_one_level2_are_linear() {
             appended(&"[[overall.indicators]]\nlevel1 = \"产出指标\"\nlevel2 = \"未细化指标\"\nweight = 0\nscore = 0\n".repeat(240 * k))
         },
         |t| load_score_render(t),
+    );
+}
+
+#[test]
+fn many_findings_of_a_word_package_are_linear() {
+    // Each row an unrefined 二级指标 of its own, so a finding with a place
+    // each; a Word package's place is read back from the block's comment.
+    assert_linear(
+        "Word package findings, per 240",
+        |k| {
+            appended(&(0..240 * k).fold(String::new(), |mut s, i| {
+                s.push_str(&format!(
+                    "# 第2个表格第{}行\n[[overall.indicators]]\nlevel1 = \"产出指标\"\nlevel2 = \"未细化指标{i}\"\nweight = 0\nscore = 0\n",
+                    i + 50
+                ));
+                s
+            }))
+        },
+        |t| load_score_render_word(t),
     );
 }
 

@@ -83,8 +83,11 @@ pub fn source_place(submission: &Submission, offset: u32, word_file: Option<&str
         };
     };
     let text: &str = &submission.source.text;
-    let lines: Vec<&str> = text.lines().collect();
-    let here = lines.get(line.saturating_sub(1)).copied().unwrap_or("");
+    // The value's line and those above it, nearest first: a place reads
+    // back to its block's header, not the whole file (a report names a
+    // place for every finding).
+    let mut upward = lines_up(text, offset as usize);
+    let here = upward.clone().next().unwrap_or("");
     let comment_of = |l: &str| -> Option<String> {
         let at = l.find("# ")?;
         // A `#` inside a quoted string is not a comment.
@@ -96,24 +99,15 @@ pub fn source_place(submission: &Submission, offset: u32, word_file: Option<&str
     let mut candidates: Vec<String> = comment_of(here).into_iter().collect();
     // The block's comment: the comment lines just above the nearest header
     // at or above the value's line (a row's own place is its header line).
-    let mut i = line;
-    while i > 0 {
-        i -= 1;
-        let l = lines.get(i).copied().unwrap_or("").trim();
-        if l.starts_with('[') {
-            let mut j = i;
-            while j > 0 {
-                j -= 1;
-                let c = lines.get(j).copied().unwrap_or("").trim();
-                match c.strip_prefix("# ") {
-                    // What the import noticed about the block is not where
-                    // the block is.
-                    Some(words) if is_import_note(words) => {}
-                    Some(words) => candidates.push(words.trim().to_string()),
-                    None => break,
-                }
+    if upward.any(|l| l.trim().starts_with('[')) {
+        for c in upward.map(str::trim) {
+            match c.strip_prefix("# ") {
+                // What the import noticed about the block is not where
+                // the block is.
+                Some(words) if is_import_note(words) => {}
+                Some(words) => candidates.push(words.trim().to_string()),
+                None => break,
             }
-            break;
         }
     }
     for c in &candidates {
@@ -150,6 +144,29 @@ pub fn source_place(submission: &Submission, offset: u32, word_file: Option<&str
             text: "（导入时未记录位置）".to_string(),
         },
     }
+}
+
+/// The lines of `text` from the one holding byte `at` up to the first,
+/// nearest first (a line's `\r` kept: every reader trims).
+fn lines_up(text: &str, at: usize) -> impl Iterator<Item = &str> + Clone {
+    let end = text
+        .get(at..)
+        .and_then(|rest| rest.find('\n'))
+        .map_or(text.len(), |i| at + i);
+    let mut rest = text.get(..end);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match r.rfind('\n') {
+            Some(i) => {
+                rest = r.get(..i);
+                r.get(i + 1..)
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
 }
 
 /// A comment the import wrote about a gap (`提示：…`, `警告：…`, `缺少：…`;
