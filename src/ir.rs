@@ -244,7 +244,8 @@ pub struct NodeIr {
     /// The sheet's words.
     pub says: Option<String>,
     /// Checks whose findings bear on it (`related to …`): reports show
-    /// them with its lost points.
+    /// them with its first lost point, or while it awaits a judgment
+    /// beside its hints (and in the review worksheet).
     pub related: Vec<String>,
     /// The header's span.
     pub span: Span,

@@ -758,6 +758,17 @@ fn a_missing_attachment_is_pointed_at_what_makes_it_needed() {
         "[[attachments]]\ntitle = \"部门整体支出绩效评价基础数据表\"\n",
         "",
     );
+    std::fs::write(
+        dir.join("no-both.toml"),
+        std::fs::read_to_string(dir.join("no-basic.toml"))
+            .expect("read")
+            .replacen(
+                "[[attachments]]\ntitle = \"项目支出绩效自评表\"\nproject = \"业务工作经费\"\n",
+                "",
+                1,
+            ),
+    )
+    .expect("write");
     let notice = |file: &str| {
         let run = jixiao(
             &dir,
@@ -796,6 +807,19 @@ fn a_missing_attachment_is_pointed_at_what_makes_it_needed() {
             "2. （错误）报送了基础数据表的数据，但附件清单没有“部门整体支出绩效评价基础数据表”"
         )),
         "{corrections}"
+    );
+    // Two lost points of one criterion: its related findings are named
+    // once, with the first.
+    let no_both = notice("no-both.toml");
+    let lost: Vec<&str> = no_both
+        .lines()
+        .filter(|l| l.contains("附件内容齐全（满分 7 分"))
+        .collect();
+    assert_eq!(lost.len(), 2, "{no_both}");
+    assert_eq!(
+        lost.iter().filter(|l| l.contains("相关问题见")).count(),
+        1,
+        "{lost:?}"
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

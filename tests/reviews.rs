@@ -355,7 +355,7 @@ fn round_trip_word_and_toml_packages() {
     assert_eq!(refinement_hints.len(), 3, "{refinement_hints:?}");
     assert!(
         refinement_hints.iter().any(|h| h.contains(
-            "相关检查发现：部门整体支出绩效自评表的二级指标“可持续影响指标”（效益指标）没有三级指标"
+            "相关检查发现（提示）：部门整体支出绩效自评表的二级指标“可持续影响指标”（效益指标）没有三级指标"
         )),
         "{refinement_hints:?}"
     );

@@ -253,7 +253,7 @@ impl Draw for Html {
                 esc(value)
             );
         }
-        related_findings(out, node, report);
+        related_findings(out, report.lost_point_findings(node, d));
         if let Some(says) = &node.says {
             let _ = writeln!(out, "<blockquote class=\"says\">{}</blockquote>", esc(says));
         }
@@ -287,7 +287,7 @@ impl Draw for Html {
                 esc(value)
             );
         }
-        related_findings(out, node, report);
+        related_findings(out, report.criterion_findings(&node.id));
         let _ = writeln!(
             out,
             "<p><span class=\"label\">评审方法：</span>{}</p>",
@@ -594,12 +594,13 @@ fn esc(s: &str) -> String {
 
 /// The findings of the checks a criterion names, each with its number in
 /// the findings below.
-fn related_findings(out: &mut String, node: &NodeOutcome, report: &Report<'_>) {
-    for (number, f) in report.criterion_findings(&node.id) {
+fn related_findings(out: &mut String, findings: Vec<(usize, &crate::eval::outcome::Finding)>) {
+    for (number, f) in findings {
         let _ = writeln!(
             out,
-            "<p><span class=\"label\">{}（检查发现第 {number} 条）：</span>{}</p>",
+            "<p><span class=\"label\">{}（检查发现第 {number} 条，{}）：</span>{}</p>",
             super::report::RELATED_FINDING,
+            super::snippet::severity_word(f.severity),
             esc(&f.message)
         );
     }

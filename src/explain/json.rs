@@ -136,9 +136,10 @@ fn node(w: &mut JsonWriter<'_>, node: &NodeOutcome, report: &Report<'_>) {
     w.open_array();
     for d in &node.deductions {
         w.item();
-        deduction(w, &node.id, d, report);
+        deduction(w, d, report);
     }
     w.close_array();
+    criterion_findings(w, &node.id, report);
     if !node.hints.is_empty() {
         // `{ "label": …, "value": … }` each.
         w.key("hints");
@@ -370,7 +371,7 @@ fn rule(w: &mut JsonWriter<'_>, rule: &super::RuleRef) {
     w.close_object();
 }
 
-fn deduction(w: &mut JsonWriter<'_>, node_id: &str, d: &Deduction, report: &Report<'_>) {
+fn deduction(w: &mut JsonWriter<'_>, d: &Deduction, report: &Report<'_>) {
     let mut data = report.evidence_places(&d.places, &d.values);
     if let Some((path, span)) = &d.review_at {
         data.push(report.place_at(path, *span));
@@ -391,13 +392,6 @@ fn deduction(w: &mut JsonWriter<'_>, node_id: &str, d: &Deduction, report: &Repo
         w.key("judgments");
         judgments(w, &d.judgments, d.combined);
     }
-    related(
-        w,
-        report
-            .criterion_findings(node_id)
-            .into_iter()
-            .map(|(_, f)| f),
-    );
     w.close_object();
 }
 
@@ -443,6 +437,32 @@ fn finding(w: &mut JsonWriter<'_>, f: &Finding, report: &Report<'_>) {
     computed_from(w, &f.computed_from, report);
     related(w, report.related(f).into_iter());
     w.close_object();
+}
+
+/// `related_findings`, when the criterion names checks (`related to`)
+/// that found something: each finding's check, severity and message, and
+/// its `index` in `findings`.
+fn criterion_findings(w: &mut JsonWriter<'_>, criterion: &str, report: &Report<'_>) {
+    let found = report.criterion_findings(criterion);
+    if found.is_empty() {
+        return;
+    }
+    w.key("related_findings");
+    w.open_array();
+    for (number, f) in found {
+        w.item();
+        w.open_object();
+        w.key("id");
+        w.string(&f.id);
+        w.key("severity");
+        w.string(f.severity.as_str());
+        w.key("message");
+        w.string(&f.message);
+        w.key("index");
+        w.uint(number.saturating_sub(1) as u64);
+        w.close_object();
+    }
+    w.close_array();
 }
 
 /// `related`, when there are any: each related finding's check and

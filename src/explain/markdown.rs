@@ -85,7 +85,10 @@ impl Draw for Markdown {
         for (label, value) in judged_hints(node, d) {
             let _ = writeln!(out, "- 提示：{}：{}", escape(label), escape(value));
         }
-        related_findings(out, node, report);
+        for (number, f) in report.lost_point_findings(node, d) {
+            let words = super::report::related_finding_words(Some(number), f);
+            let _ = writeln!(out, "- {}", escape(&words));
+        }
         out.push('\n');
         if let Some(says) = &node.says {
             let _ = writeln!(out, "评分表原文：\n\n> {}\n", escape(says));
@@ -112,7 +115,10 @@ impl Draw for Markdown {
         for (label, value) in &node.hints {
             let _ = writeln!(out, "- {}：{}", escape(label), escape(value));
         }
-        related_findings(out, node, report);
+        for (number, f) in report.criterion_findings(&node.id) {
+            let words = super::report::related_finding_words(Some(number), f);
+            let _ = writeln!(out, "- {}", escape(&words));
+        }
         let _ = writeln!(out, "- 评审方法：{}\n", super::report::HOW_TO_REVIEW);
         if let Some(says) = &node.says {
             let _ = writeln!(out, "评分表原文：\n\n> {}\n", escape(says));
@@ -163,19 +169,6 @@ impl Draw for Markdown {
                 );
             }
         }
-    }
-}
-
-/// The findings of the checks a criterion names, each with its number in
-/// the findings below.
-fn related_findings(out: &mut String, node: &NodeOutcome, report: &Report<'_>) {
-    for (number, f) in report.criterion_findings(&node.id) {
-        let _ = writeln!(
-            out,
-            "- {}（检查发现第 {number} 条）：{}",
-            super::report::RELATED_FINDING,
-            escape(&f.message)
-        );
     }
 }
 

@@ -122,7 +122,7 @@ impl Notice {
                     _ => with_places(&d.message, report, &d.places, &d.values),
                 };
                 let mut what = sentence(&what);
-                what.push_str(&related_words(report, n, &to_correct, &to_consider));
+                what.push_str(&related_words(report, n, d, &to_correct, &to_consider));
                 lost.push([
                     format!(
                         "{}（满分 {} 分，扣 {} 分）",
@@ -558,14 +558,17 @@ fn next_part(part: &str) -> &'static str {
 }
 
 /// Where the notice lists the findings a criterion relates to (`related
-/// to`): `相关问题见“请改正的问题”第 2、3 条。`; empty when it lists none.
+/// to`), said after its first lost point: `相关问题见“请改正的问题”第 2、3
+/// 条，相关情况见“供参考”第 1 条。` (what is for reference is not called a
+/// problem); empty when it lists none.
 fn related_words(
     report: &Report<'_>,
     node: &NodeOutcome,
+    d: &crate::eval::outcome::Deduction,
     to_correct: &[&crate::eval::outcome::Finding],
     to_consider: &[&crate::eval::outcome::Finding],
 ) -> String {
-    let related = report.criterion_findings(&node.id);
+    let related = report.lost_point_findings(node, d);
     let numbers = |list: &[&crate::eval::outcome::Finding]| -> Vec<String> {
         list.iter()
             .enumerate()
@@ -573,17 +576,20 @@ fn related_words(
             .map(|(i, _)| (i + 1).to_string())
             .collect()
     };
-    let mut words = String::new();
-    for (list, heading) in [
-        (to_correct, CORRECTIONS_HEADING),
-        (to_consider, REFERENCE_HEADING),
-    ] {
+    let parts: Vec<String> = [
+        (to_correct, "相关问题", CORRECTIONS_HEADING),
+        (to_consider, "相关情况", REFERENCE_HEADING),
+    ]
+    .into_iter()
+    .filter_map(|(list, what, heading)| {
         let numbers = numbers(list);
-        if !numbers.is_empty() {
-            let _ = write!(words, "相关问题见“{heading}”第 {} 条。", numbers.join("、"));
-        }
+        (!numbers.is_empty()).then(|| format!("{what}见“{heading}”第 {} 条", numbers.join("、")))
+    })
+    .collect();
+    match parts.is_empty() {
+        true => String::new(),
+        false => format!("{}。", parts.join("，")),
     }
-    words
 }
 
 /// `1. …`, `2. …`.

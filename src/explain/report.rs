@@ -173,7 +173,7 @@ impl<'a> Report<'a> {
             .ends_with(".docx")
             .then(|| name.clone());
         let mut findings: Vec<&Finding> = outcome.findings.iter().collect();
-        findings.sort_by_key(|f| (f.severity, f.span.file, f.span.start));
+        findings.sort_by_key(|f| report_order(f));
         let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut naming: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, f) in findings.iter().enumerate() {
@@ -470,20 +470,32 @@ impl<'a> Report<'a> {
 
     /// The findings of the checks a criterion names (`related to`), in
     /// report order, each with its number among the report's findings
-    /// (1-based, as every format numbers them).
+    /// (1-based, as the Markdown and HTML reports number them).
     pub fn criterion_findings(&self, criterion: &str) -> Vec<(usize, &'a Finding)> {
-        let Some(node) = crate::ir::find_node(&self.rules.nodes, criterion) else {
-            return Vec::new();
-        };
-        if node.related.is_empty() {
+        let related = related_checks(self.rules, criterion);
+        if related.is_empty() {
             return Vec::new();
         }
         self.findings
             .iter()
             .enumerate()
-            .filter(|(_, f)| node.related.contains(&f.id))
+            .filter(|(_, f)| related.contains(&f.id))
             .map(|(i, f)| (i + 1, *f))
             .collect()
+    }
+
+    /// `criterion_findings`, given with a criterion's first lost point
+    /// only: the relation is the criterion's, not one deduction's (a
+    /// criterion that lost points twice names them once).
+    pub fn lost_point_findings(
+        &self,
+        node: &NodeOutcome,
+        d: &Deduction,
+    ) -> Vec<(usize, &'a Finding)> {
+        match node.deductions.first() {
+            Some(first) if std::ptr::eq(first, d) => self.criterion_findings(&node.id),
+            _ => Vec::new(),
+        }
     }
 
     /// The findings that are the same matter as `f`: of a check it names in
@@ -735,6 +747,30 @@ pub const IMPORT_NOTES_LEAD: &str =
 /// Said before a criterion's related findings (`related to`): what the
 /// checks found that bears on the criterion.
 pub const RELATED_FINDING: &str = "相关检查发现";
+
+/// The order every format lists findings in: by severity (error, warning,
+/// info), then in rule-file order.
+pub(crate) fn report_order(f: &Finding) -> (crate::ir::Severity, u16, u32) {
+    (f.severity, f.span.file, f.span.start)
+}
+
+/// The checks a criterion names in `related to` (none for an unknown id).
+pub(crate) fn related_checks<'r>(rules: &'r RuleSet, criterion: &str) -> &'r [String] {
+    crate::ir::find_node(&rules.nodes, criterion).map_or(&[], |n| n.related.as_slice())
+}
+
+/// A criterion's related finding in words: `相关检查发现（提示）：…`, with
+/// its number among the report's findings where the format numbers them.
+pub(crate) fn related_finding_words(number: Option<usize>, f: &Finding) -> String {
+    let severity = super::snippet::severity_word(f.severity);
+    match number {
+        Some(n) => format!(
+            "{RELATED_FINDING}（检查发现第 {n} 条，{severity}）：{}",
+            f.message
+        ),
+        None => format!("{RELATED_FINDING}（{severity}）：{}", f.message),
+    }
+}
 
 /// How a reviewer gives a pending criterion its score, in the bureau's words.
 pub const HOW_TO_REVIEW: &str =

@@ -328,11 +328,8 @@ fn deduction_problem(node: &NodeOutcome, d: &Deduction, report: &Report<'_>) -> 
     if cut {
         add_help(&mut problem, format!("取值：{joined}"));
     }
-    for (_, f) in report.criterion_findings(&node.id) {
-        add_help(
-            &mut problem,
-            format!("{}：{}", super::report::RELATED_FINDING, f.message),
-        );
+    for (_, f) in report.lost_point_findings(node, d) {
+        add_help(&mut problem, super::report::related_finding_words(None, f));
     }
     problem.related.extend(data_snippet(
         report,
@@ -358,7 +355,7 @@ fn pending_problem(node: &NodeOutcome, report: &Report<'_>) -> Problem {
             report
                 .criterion_findings(&node.id)
                 .into_iter()
-                .map(|(_, f)| format!("{}：{}\n", super::report::RELATED_FINDING, f.message)),
+                .map(|(_, f)| super::report::related_finding_words(None, f) + "\n"),
         )
         .collect();
     let mut problem = Problem::error(

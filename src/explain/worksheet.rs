@@ -204,22 +204,26 @@ fn write_review(
             sheet.write_blank(row, 8, &f.fill)?;
             sheet.write_string_with_format(row, 9, bands(&tiers), &f.cell)?;
             // The rules' hints, then what the checks the criterion names
-            // (`related to`) found in this unit's package.
-            let related = crate::ir::find_node(&u.rules.nodes, &node.id)
-                .map_or(&[][..], |n| n.related.as_slice());
+            // (`related to`) found in this unit's package, in report order.
+            let related = super::report::related_checks(u.rules, &node.id);
+            let mut found: Vec<_> = u
+                .outcome
+                .findings
+                .iter()
+                .filter(|f| related.contains(&f.id))
+                .collect();
+            found.sort_by_key(|f| super::report::report_order(f));
             let hints: Vec<String> = node
                 .hints
                 .iter()
                 .map(|(label, value)| format!("{label}：{value}"))
                 .chain(
-                    u.outcome
-                        .findings
-                        .iter()
-                        .filter(|f| related.contains(&f.id))
-                        .map(|f| format!("{}：{}", super::report::RELATED_FINDING, f.message)),
+                    found
+                        .into_iter()
+                        .map(|f| super::report::related_finding_words(None, f)),
                 )
                 .collect();
-            sheet.write_string_with_format(row, 10, hints.join("\n"), &f.cell)?;
+            sheet.write_string_with_format(row, 10, clip(&hints.join("\n")), &f.cell)?;
             sheet.write_string_with_format(
                 row,
                 11,
