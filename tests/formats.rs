@@ -360,6 +360,30 @@ fn csv_and_xlsx_of_the_example_match_the_json() {
         .filter_map(|r| r.get(4).map(String::as_str))
         .collect();
     assert_eq!(listed, expected, "every finding, in order");
+    // Each finding's places, in the unit's words with the line of the file
+    // (its name is in a column of its own), as the JSON's data gives them.
+    for (row, f) in findings
+        .iter()
+        .skip(1)
+        .zip(units[0]["findings"].as_array().expect("findings"))
+    {
+        let places: Vec<String> = f["data"]
+            .as_array()
+            .expect("data")
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}（第 {} 行）",
+                    p["document"].as_str().unwrap_or(""),
+                    p["source"]["line"]
+                )
+            })
+            .collect();
+        assert_eq!(
+            row.get(6).map(String::as_str),
+            Some(places.join("；").as_str())
+        );
+    }
     let lost = read_xlsx(&out, "扣分明细");
     let deductions: usize = criteria(&units[0])
         .iter()

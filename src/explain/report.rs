@@ -353,12 +353,20 @@ impl<'a> Report<'a> {
         }
     }
 
-    /// Every place of a list in the documents' words, without repeats (the
-    /// `document` of each of `places`).
-    pub fn places_words(&self, ids: &[PlaceId]) -> Vec<String> {
+    /// Every place of a list in the documents' words with where the input
+    /// file has it, without repeats: `附件2 … · 得分（第 120 行）`, or for
+    /// a Word package `（第2个表格第40行）` (the summary's places, beside
+    /// a column naming the file).
+    pub fn places_located(&self, ids: &[PlaceId]) -> Vec<String> {
         distinct_places(ids)
-            .filter_map(|id| self.words(id))
+            .filter_map(|id| self.place(id))
+            .map(|p| located(&p))
             .collect()
+    }
+
+    /// The place of a path with a span (a review's), as `places_located`.
+    pub fn place_located(&self, path: &str, span: Span) -> String {
+        located(&self.place_at(path, span))
     }
 
     /// The places behind an explanation, with the phrase of a long text
@@ -747,6 +755,11 @@ pub const IMPORT_NOTES_LEAD: &str =
 /// Said before a criterion's related findings (`related to`): what the
 /// checks found that bears on the criterion.
 pub const RELATED_FINDING: &str = "相关检查发现";
+
+/// A place in words with where its file has it.
+fn located(p: &PlaceView) -> String {
+    format!("{}（{}）", p.document, p.source.short_words())
+}
 
 /// The order every format lists findings in: by severity (error, warning,
 /// info), then in rule-file order.

@@ -102,9 +102,9 @@ fn location(rules: &RuleSet, span: Span) -> String {
         .unwrap_or_default()
 }
 
-/// The places in the documents' words.
+/// The places in the documents' words, each with where its file has it.
 fn places_words(report: &super::Report<'_>, places: &[u32]) -> String {
-    report.places_words(places).join("；")
+    report.places_located(places).join("；")
 }
 
 /// One lost point as a line of the lost-points sheet.
@@ -117,11 +117,11 @@ fn lost_line(
     report: &super::Report<'_>,
 ) -> Line {
     let mut data = places_words(report, &d.places);
-    if let Some((path, _)) = &d.review_at {
+    if let Some((path, span)) = &d.review_at {
         if !data.is_empty() {
             data.push('；');
         }
-        data.push_str(&report.words_at(path));
+        data.push_str(&report.place_located(path, *span));
     }
     Line {
         cells: vec![
