@@ -162,6 +162,9 @@ pub struct Report<'a> {
     /// Places walked to, by id: a place's walk carries on from its
     /// parent's, so a row is named once for all the places in it.
     walks: RefCell<HashMap<PlaceId, Rc<Walk<'a>>, foldhash::fast::RandomState>>,
+    /// The criteria naming checks (`related to`), with those checks: a
+    /// few, looked up for every criterion a report shows.
+    relating: Vec<(&'a str, &'a [String])>,
 }
 
 impl<'a> Report<'a> {
@@ -202,6 +205,7 @@ impl<'a> Report<'a> {
             resolved: RefCell::default(),
             paths: RefCell::default(),
             walks: RefCell::default(),
+            relating: relating(&rules.nodes),
         }
     }
 
@@ -480,10 +484,9 @@ impl<'a> Report<'a> {
     /// report order, each with its number among the report's findings
     /// (1-based, as the Markdown and HTML reports number them).
     pub fn criterion_findings(&self, criterion: &str) -> Vec<(usize, &'a Finding)> {
-        let related = related_checks(self.rules, criterion);
-        if related.is_empty() {
+        let Some((_, related)) = self.relating.iter().find(|(id, _)| *id == criterion) else {
             return Vec::new();
-        }
+        };
         self.findings
             .iter()
             .enumerate()
@@ -765,6 +768,20 @@ fn located(p: &PlaceView) -> String {
 /// info), then in rule-file order.
 pub(crate) fn report_order(f: &Finding) -> (crate::ir::Severity, u16, u32) {
     (f.severity, f.span.file, f.span.start)
+}
+
+/// The criteria of a tree that name checks, with those checks.
+fn relating(nodes: &[crate::ir::NodeIr]) -> Vec<(&str, &[String])> {
+    let mut out = Vec::new();
+    for n in nodes {
+        if !n.related.is_empty() {
+            out.push((n.id.as_str(), n.related.as_slice()));
+        }
+        if let crate::ir::NodeIrKind::Section(children) = &n.kind {
+            out.extend(relating(children));
+        }
+    }
+    out
 }
 
 /// The checks a criterion names in `related to` (none for an unknown id).
