@@ -93,33 +93,12 @@ pub fn path_of(places: &[Place], source: &str, id: PlaceId) -> String {
             }
             Step::Index(i) => {
                 path.push('[');
-                push_number(&mut path, *i);
+                crate::base::push_number(&mut path, u64::from(*i));
                 path.push(']');
             }
         }
     }
     path
-}
-
-/// The digits of `n`, without the formatting machinery (every place a
-/// report names is spelt out as a path with its row numbers).
-fn push_number(out: &mut String, n: u32) {
-    let mut digits = [0u8; 10];
-    let mut at = digits.len();
-    let mut n = n;
-    loop {
-        at -= 1;
-        if let Some(d) = digits.get_mut(at) {
-            *d = b'0' + (n % 10) as u8;
-        }
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for d in digits.get(at..).unwrap_or_default() {
-        out.push(char::from(*d));
-    }
 }
 
 /// A value of the rule language.
@@ -249,7 +228,7 @@ mod tests {
     fn row_numbers_are_spelt_as_formatting_spells_them() {
         for n in [0, 7, 9, 10, 99, 100, 4_096, 1_000_001, u32::MAX] {
             let mut out = String::from("x");
-            push_number(&mut out, n);
+            crate::base::push_number(&mut out, u64::from(n));
             assert_eq!(out, format!("x{n}"));
         }
     }

@@ -235,8 +235,11 @@ pub enum JudgmentAt {
     Cell(String),
 }
 
-impl std::fmt::Display for JudgmentAt {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl JudgmentAt {
+    /// `file:line:column`, and `（[review.<id>]）` in a submission: the
+    /// words `Display` gives, written without the formatting machinery
+    /// (a report writes one for every judgment of every unit).
+    pub fn write_to(&self, out: &mut String) {
         match self {
             JudgmentAt::Line {
                 file,
@@ -244,14 +247,27 @@ impl std::fmt::Display for JudgmentAt {
                 table,
             } => {
                 let (line, column) = file.line_col(*offset);
-                write!(f, "{}:{line}:{column}", file.name)?;
-                match table {
-                    Some(id) => write!(f, "（[review.{id}]）"),
-                    None => Ok(()),
+                out.push_str(&file.name);
+                out.push(':');
+                crate::base::push_number(out, line as u64);
+                out.push(':');
+                crate::base::push_number(out, column as u64);
+                if let Some(id) = table {
+                    out.push_str("（[review.");
+                    out.push_str(id);
+                    out.push_str("]）");
                 }
             }
-            JudgmentAt::Cell(words) => f.write_str(words),
+            JudgmentAt::Cell(words) => out.push_str(words),
         }
+    }
+}
+
+impl std::fmt::Display for JudgmentAt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut words = String::new();
+        self.write_to(&mut words);
+        f.write_str(&words)
     }
 }
 

@@ -398,6 +398,7 @@ fn deduction(w: &mut JsonWriter<'_>, d: &Deduction, report: &Report<'_>) {
 /// Each reviewer's judgment, and how they were combined (`single` for one).
 fn judgments(w: &mut JsonWriter<'_>, all: &[JudgmentShown], combined: Option<crate::ir::Combine>) {
     let how = combined.map_or("single", crate::ir::Combine::keyword);
+    let mut at = String::new();
     w.open_array();
     for j in all {
         w.item();
@@ -411,7 +412,9 @@ fn judgments(w: &mut JsonWriter<'_>, all: &[JudgmentShown], combined: Option<cra
         w.key("note");
         w.opt_string(j.note.as_deref());
         w.key("at");
-        w.string(&j.at.to_string());
+        at.clear();
+        j.at.write_to(&mut at);
+        w.string(&at);
         w.key("combined");
         w.string(how);
         w.close_object();
