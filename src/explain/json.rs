@@ -425,12 +425,7 @@ fn judgments(w: &mut JsonWriter<'_>, all: &[JudgmentShown], combined: Option<cra
 fn finding(w: &mut JsonWriter<'_>, f: &Finding, report: &Report<'_>) {
     let data = report.evidence_places(&f.places, &f.values);
     w.open_object();
-    w.key("id");
-    w.string(&f.id);
-    w.key("severity");
-    w.string(f.severity.as_str());
-    w.key("message");
-    w.string(&f.message);
+    finding_head(w, f);
     w.key("rule");
     rule(w, &report.rule(f.focus));
     w.key("data");
@@ -440,6 +435,17 @@ fn finding(w: &mut JsonWriter<'_>, f: &Finding, report: &Report<'_>) {
     computed_from(w, &f.computed_from, report);
     related(w, report.related(f).into_iter());
     w.close_object();
+}
+
+/// A finding's `id`, `severity` and `message`: how it opens wherever it
+/// is given.
+fn finding_head(w: &mut JsonWriter<'_>, f: &Finding) {
+    w.key("id");
+    w.string(&f.id);
+    w.key("severity");
+    w.string(f.severity.as_str());
+    w.key("message");
+    w.string(&f.message);
 }
 
 /// `related_findings`, when the criterion names checks (`related to`)
@@ -455,12 +461,7 @@ fn criterion_findings(w: &mut JsonWriter<'_>, criterion: &str, report: &Report<'
     for (number, f) in found {
         w.item();
         w.open_object();
-        w.key("id");
-        w.string(&f.id);
-        w.key("severity");
-        w.string(f.severity.as_str());
-        w.key("message");
-        w.string(&f.message);
+        finding_head(w, f);
         w.key("index");
         w.uint(number.saturating_sub(1) as u64);
         w.close_object();
