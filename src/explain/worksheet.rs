@@ -246,11 +246,14 @@ fn write_review(
             }
             add_validations(sheet, row, node.max, &tiers)?;
             // Tall enough for the sheet's words (about 24 characters a line
-            // at width 50) and the bands (12 at width 26).
+            // at width 50), the bands (12 at width 26) and the hints with
+            // the related findings (14 at width 30, each on lines of its own).
             let lines = |text: &str, per_line: usize| text.chars().count().div_ceil(per_line);
             let says_lines = lines(node.says.as_deref().unwrap_or(""), 24);
             let band_lines = lines(&bands(&tiers), 12);
-            let height = (says_lines.max(band_lines).max(3) as f64 * 15.0 + 6.0).min(409.0);
+            let hint_lines: usize = hints.iter().map(|h| lines(h, 14).max(1)).sum();
+            let tallest = says_lines.max(band_lines).max(hint_lines).max(3);
+            let height = (tallest as f64 * 15.0 + 6.0).min(409.0);
             sheet.set_row_height(row, height)?;
             row += 1;
         }
