@@ -327,6 +327,25 @@ fn html_of_the_example_is_self_contained() {
     for outside in ["<script", "<link", "http://", "https://", "url(", "@import"] {
         assert!(!html.contains(outside), "html refers outside: {outside}");
     }
+    // The refinement deduction links to the findings its criterion names
+    // (`related to unrefined_level2`), numbered 11 and 12 below.
+    for number in [11, 12] {
+        let link = format!("-f{number}\">检查发现第 {number} 条</a>");
+        let at = html.find(&link).unwrap_or_else(|| panic!("no link {link}"));
+        let id = html[..at].rsplit("href=\"#").next().expect("href");
+        let target = html
+            .find(&format!("id=\"{id}-f{number}\">"))
+            .unwrap_or_else(|| panic!("no finding {id}-f{number}"));
+        assert!(
+            html[target..].starts_with(&format!("id=\"{id}-f{number}\">\n<h3>{number}. "))
+                && html[target..]
+                    .split("</h3>")
+                    .next()
+                    .unwrap_or("")
+                    .contains("没有三级指标"),
+            "finding {number} is not an unrefined 二级指标"
+        );
+    }
     let again = jixiao(&["score", "--format", "html", EXAMPLE]);
     assert_eq!(again.stdout, run.stdout, "same input, same bytes");
 }
@@ -498,6 +517,17 @@ fn district_folder_in_every_format() {
     let html = html.text();
     assert_eq!(html.matches("<!DOCTYPE html>").count(), 1, "one document");
     assert_eq!(html.matches("<article class=\"unit\">").count(), 3);
+    // Each unit's findings have ids of their own in the one document.
+    let mut ids: Vec<&str> = html
+        .split(" id=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    let count = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert!(count > 0);
+    assert_eq!(ids.len(), count, "ids repeat across units");
     assert!(html.contains("<span class=\"big\">92</span>"));
     assert!(html.contains("未能评分的材料") && html.contains("03-broken.toml"));
 

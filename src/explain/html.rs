@@ -168,7 +168,10 @@ pub fn html_failures(failures: &[(String, Vec<Problem>)]) -> String {
 /// One unit's report as an `<article>`, for `html_document`.
 pub fn html_unit(outcome: &Outcome, rules: &RuleSet, submission: &Submission) -> String {
     let report = Report::new(outcome, rules, submission);
-    let mut doc = Html(String::from("<article class=\"unit\">\n"));
+    let mut doc = Html(
+        String::from("<article class=\"unit\">\n"),
+        anchor(&submission.source.name),
+    );
     lay_out(&mut doc, &report);
     let mut out = doc.0;
     out.push_str(
@@ -181,8 +184,20 @@ pub fn html_unit(outcome: &Outcome, rules: &RuleSet, submission: &Submission) ->
     out
 }
 
-/// The HTML backend: each part of the report drawn as HTML.
-struct Html(String);
+/// The HTML backend: each part of the report drawn as HTML, and the
+/// unit's anchor prefix (`anchor`).
+struct Html(String, String);
+
+/// A prefix for the ids a unit's report links to (its findings), made from
+/// its input's name: unique among the units of one document, the same in
+/// every run.
+fn anchor(name: &str) -> String {
+    // FNV-1a: a few bytes of the name, spread.
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("u{:08x}", hash >> 32)
+}
 
 impl Draw for Html {
     fn heading(&mut self, number: &str, title: &str) {
@@ -253,7 +268,7 @@ impl Draw for Html {
                 esc(value)
             );
         }
-        related_findings(out, report.lost_point_findings(node, d));
+        related_findings(out, &self.1, report.lost_point_findings(node, d));
         if let Some(says) = &node.says {
             let _ = writeln!(out, "<blockquote class=\"says\">{}</blockquote>", esc(says));
         }
@@ -287,7 +302,7 @@ impl Draw for Html {
                 esc(value)
             );
         }
-        related_findings(out, report.criterion_findings(&node.id));
+        related_findings(out, &self.1, report.criterion_findings(&node.id));
         let _ = writeln!(
             out,
             "<p><span class=\"label\">评审方法：</span>{}</p>",
@@ -331,7 +346,11 @@ impl Draw for Html {
             );
             for f in group {
                 number += 1;
-                let _ = writeln!(out, "<div class=\"item {class}\">");
+                let _ = writeln!(
+                    out,
+                    "<div class=\"item {class}\" id=\"{}-f{number}\">",
+                    self.1
+                );
                 let _ = writeln!(out, "<h3>{number}. {}</h3>", esc(&f.message));
                 if let Some(says) = &f.says {
                     let _ = writeln!(
@@ -594,11 +613,15 @@ fn esc(s: &str) -> String {
 
 /// The findings of the checks a criterion names, each with its number in
 /// the findings below.
-fn related_findings(out: &mut String, findings: Vec<(usize, &crate::eval::outcome::Finding)>) {
+fn related_findings(
+    out: &mut String,
+    anchor: &str,
+    findings: Vec<(usize, &crate::eval::outcome::Finding)>,
+) {
     for (number, f) in findings {
         let _ = writeln!(
             out,
-            "<p><span class=\"label\">{}（检查发现第 {number} 条，{}）：</span>{}</p>",
+            "<p><span class=\"label\">{}（<a href=\"#{anchor}-f{number}\">检查发现第 {number} 条</a>，{}）：</span>{}</p>",
             super::report::RELATED_FINDING,
             super::snippet::severity_word(f.severity),
             esc(&f.message)
