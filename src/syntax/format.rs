@@ -300,6 +300,11 @@ fn layout(tokens: &[Token<'_>]) -> Vec<Line> {
             }
         }
         match token.kind {
+            // A `{` where a value stands is a record literal (`[{ group: …,
+            // weight: … }]`), whose lines after a comma are its fields;
+            // any other opens a block, where a line after a comma goes on
+            // with a list (`at a,` / `related to a,`).
+            Kind::Open if token.text == "{" && prev.is_none_or(opens_a_value) => stack.push(RECORD),
             Kind::Open => stack.push(token.text.chars().next().unwrap_or('(')),
             Kind::Close => {
                 stack.pop();
@@ -315,13 +320,29 @@ fn layout(tokens: &[Token<'_>]) -> Vec<Line> {
     lines
 }
 
+/// A record literal's brace on the formatter's stack (a block's is `{`).
+const RECORD: char = 'r';
+
+/// Does a `{` after this token stand where a value does (a record literal)?
+fn opens_a_value(prev: &Token<'_>) -> bool {
+    matches!(
+        prev.kind,
+        Kind::Open | Kind::Comma | Kind::Colon | Kind::Operator
+    )
+}
+
 /// Does this token, first on its line, start a statement (or an item of a
 /// braced block, or a list element) rather than continue an expression?
 fn starts_statement(token: &Token<'_>, prev: Option<&Token<'_>>, stack: &[char]) -> bool {
     let Some(prev) = prev else { return true };
-    // After an opening bracket or a comma, a new line is a new element.
-    if matches!(prev.kind, Kind::Open | Kind::Comma) {
+    // After an opening bracket, a new line is a new element; after a
+    // comma too, but in a block, where a comma only separates the items
+    // of a statement's list (`at a, b`), which goes on.
+    if prev.kind == Kind::Open {
         return true;
+    }
+    if prev.kind == Kind::Comma {
+        return !matches!(stack.last(), Some('{') | None);
     }
     if prev.kind == Kind::Close && prev.text == "}" {
         return true;
@@ -479,6 +500,17 @@ mod tests {
             unknown.is_empty(),
             "grammar words the formatter does not know: {unknown:?}"
         );
+    }
+
+    #[test]
+    fn a_list_broken_after_a_comma_goes_on_but_a_record_literal_s_fields_do_not() {
+        let text = "criterion c \"标题\" max 10 related to a,\nb {\njudge 0 to 10\n}\ncheck k {\nraise info when true because \"x\" at a,\nb\n}\nparam p = [\n{ g: \"产出\",\nw: 50 },\n]\nlet q = {\na: 1,\nb: 2 }\n";
+        let once = format(0, text).unwrap_or_default();
+        assert_eq!(format(0, &once).unwrap_or_default(), once);
+        assert!(once.contains("related to a,\n  b {\n  judge 0 to 10"), "{once}");
+        assert!(once.contains("at a,\n    b\n}"), "{once}");
+        assert!(once.contains("  { g: \"产出\",\n    w: 50 },\n]"), "{once}");
+        assert!(once.contains("let q = {\n  a: 1,\n  b: 2 }"), "{once}");
     }
 
     #[test]
