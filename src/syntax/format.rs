@@ -507,7 +507,10 @@ mod tests {
         let text = "criterion c \"标题\" max 10 related to a,\nb {\njudge 0 to 10\n}\ncheck k {\nraise info when true because \"x\" at a,\nb\n}\nparam p = [\n{ g: \"产出\",\nw: 50 },\n]\nlet q = {\na: 1,\nb: 2 }\n";
         let once = format(0, text).unwrap_or_default();
         assert_eq!(format(0, &once).unwrap_or_default(), once);
-        assert!(once.contains("related to a,\n  b {\n  judge 0 to 10"), "{once}");
+        assert!(
+            once.contains("related to a,\n  b {\n  judge 0 to 10"),
+            "{once}"
+        );
         assert!(once.contains("at a,\n    b\n}"), "{once}");
         assert!(once.contains("  { g: \"产出\",\n    w: 50 },\n]"), "{once}");
         assert!(once.contains("let q = {\n  a: 1,\n  b: 2 }"), "{once}");
