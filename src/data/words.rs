@@ -61,6 +61,12 @@ static ABSENT: Value = Value::Absent;
 /// The place of `path` in the documents' words. A field the schema gives
 /// no name keeps its key, so nothing is ever dropped from a place.
 pub fn document_words(schema: &Schema, root: &Value, path: &str) -> String {
+    walk_path(schema, root, path).words()
+}
+
+/// The walk down `root` along an engine path (`a.b[2].c`): its words and
+/// the value there.
+pub fn walk_path<'a>(schema: &'a Schema, root: &'a Value, path: &str) -> Walk<'a> {
     let mut walk = Walk::start(schema, root);
     for step in each_step(path) {
         walk.field(step.key);
@@ -68,7 +74,7 @@ pub fn document_words(schema: &Schema, root: &Value, path: &str) -> String {
             walk.row(row);
         }
     }
-    walk.words()
+    walk
 }
 
 /// A walk down a submission, a field or a row at a time, naming where it

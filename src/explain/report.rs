@@ -7,7 +7,7 @@
 //! JSON, the summary) draw from here and resolve nothing themselves.
 
 use super::place::{SourcePlace, document_words, source_place};
-use crate::data::{NO_PLACE, PlaceId, Step, Submission, Value, Walk};
+use crate::data::{NO_PLACE, PlaceId, Step, Submission, Value, Walk, walk_path};
 use crate::eval::outcome::{Deduction, DeductionKind, Finding, NodeOutcome, Outcome};
 use crate::ir::RuleSet;
 use crate::source::Span;
@@ -258,7 +258,7 @@ impl<'a> Report<'a> {
         }
         let place = self.submission.places.get(id as usize)?;
         let path = self.path(id);
-        let view = match self.walk(id).filter(|_| !path.starts_with("review.")) {
+        let view = match self.walk(id) {
             Some(walk) => PlaceView {
                 path: path.to_string(),
                 document: walk.words(),
@@ -274,21 +274,26 @@ impl<'a> Report<'a> {
     }
 
     /// The walk down the submission to place `id`, carried on from its
-    /// parent's.
+    /// parent's; none inside `[review]`, which the schema does not hold
+    /// (`place_at` names those by their path).
     fn walk(&self, id: PlaceId) -> Option<Rc<Walk<'a>>> {
         if let Some(walk) = self.walks.borrow().get(&id) {
             return Some(Rc::clone(walk));
         }
         let place = self.submission.places.get(id as usize)?;
         let source = &self.submission.source.text;
-        let mut walk = match place.step {
-            _ if matches!(place.step, Step::Root) || place.parent == NO_PLACE => {
-                Walk::start(&self.rules.schema, &self.submission.root)
+        let top = matches!(place.step, Step::Root) || place.parent == NO_PLACE;
+        let mut walk = if top {
+            if matches!(&place.step, Step::Field(key) if key.text(source) == "review") {
+                return None;
             }
+            Walk::start(&self.rules.schema, &self.submission.root)
+        } else if place.parent >= id {
             // A place's parent is read before it: the walk ends even on a
             // malformed table.
-            _ if place.parent >= id => return None,
-            _ => Walk::clone(&*self.walk(place.parent)?),
+            return None;
+        } else {
+            Walk::clone(&*self.walk(place.parent)?)
         };
         match &place.step {
             Step::Root => {}
@@ -313,7 +318,9 @@ impl<'a> Report<'a> {
                 .unwrap_or("");
             review_value(written)
         } else {
-            value_at(&self.rules.schema, &self.submission.root, path)
+            walk_path(&self.rules.schema, &self.submission.root, path)
+                .value()
+                .clone()
         };
         PlaceView {
             path: path.to_string(),
@@ -350,10 +357,9 @@ impl<'a> Report<'a> {
             return Some(view.document.clone());
         }
         self.submission.places.get(id as usize)?;
-        let path = self.path(id);
-        match self.walk(id).filter(|_| !path.starts_with("review.")) {
+        match self.walk(id) {
             Some(walk) => Some(walk.words()),
-            None => Some(self.words_at(&path)),
+            None => Some(self.words_at(&self.path(id))),
         }
     }
 
@@ -771,7 +777,7 @@ pub(crate) fn report_order(f: &Finding) -> (crate::ir::Severity, u16, u32) {
 }
 
 /// The criteria of a tree that name checks, with those checks.
-fn relating(nodes: &[crate::ir::NodeIr]) -> Vec<(&str, &[String])> {
+pub(crate) fn relating(nodes: &[crate::ir::NodeIr]) -> Vec<(&str, &[String])> {
     let mut out = Vec::new();
     for n in nodes {
         if !n.related.is_empty() {
@@ -782,11 +788,6 @@ fn relating(nodes: &[crate::ir::NodeIr]) -> Vec<(&str, &[String])> {
         }
     }
     out
-}
-
-/// The checks a criterion names in `related to` (none for an unknown id).
-pub(crate) fn related_checks<'r>(rules: &'r RuleSet, criterion: &str) -> &'r [String] {
-    crate::ir::find_node(&rules.nodes, criterion).map_or(&[], |n| n.related.as_slice())
 }
 
 /// A criterion's related finding in words: `相关检查发现（提示）：…`, with
@@ -828,49 +829,6 @@ fn review_words(outcome: &Outcome, path: &str) -> String {
         None => "",
     };
     format!("评审意见 · {title} · {field}")
-}
-
-/// The value at a path, for typed output: walked by reference, cloned
-/// once at the end.
-fn value_at(schema: &crate::data::schema::Schema, root: &Value, path: &str) -> Value {
-    static ABSENT: Value = Value::Absent;
-    let mut value = root;
-    let mut record = Some(schema.root);
-    for segment in path.split('.').filter(|s| !s.is_empty()) {
-        let (key, row) = match segment.split_once('[') {
-            Some((k, r)) => (k, r.trim_end_matches(']').parse::<usize>().ok()),
-            None => (segment, None),
-        };
-        value = match (value, record.and_then(|id| schema.record(id))) {
-            (Value::Record(r), Some(rt)) => match rt.field(key) {
-                Some(i) => {
-                    record = match rt.fields.get(i).map(|f| &f.ty) {
-                        Some(crate::data::schema::Type::Record(id)) => Some(*id),
-                        Some(crate::data::schema::Type::List(inner)) => match inner.as_ref() {
-                            crate::data::schema::Type::Record(id) => Some(*id),
-                            _ => None,
-                        },
-                        _ => None,
-                    };
-                    r.fields.get(i).unwrap_or(&ABSENT)
-                }
-                None => return Value::Absent,
-            },
-            (Value::Map(m), _) => m
-                .entries
-                .iter()
-                .find(|(k, _, _)| k.as_ref() == key)
-                .map_or(&ABSENT, |(_, v, _)| v),
-            _ => return Value::Absent,
-        };
-        if let Some(row) = row {
-            value = match value {
-                Value::List(items) => items.get(row).unwrap_or(&ABSENT),
-                _ => &ABSENT,
-            };
-        }
-    }
-    value.clone()
 }
 
 /// At most 120 characters.

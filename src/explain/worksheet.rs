@@ -185,6 +185,7 @@ fn write_review(
     let mut row = HEADER_ROW + 1;
     for (ui, u) in units.iter().enumerate() {
         let pending = pending_criteria(u.outcome);
+        let relating = super::report::relating(&u.rules.nodes);
         for (ci, node) in pending.iter().enumerate() {
             let tiers = tiers_of(u.rules, &node.id);
             sheet.write_string_with_format(row, 0, &u.outcome.unit, &f.cell)?;
@@ -205,7 +206,10 @@ fn write_review(
             sheet.write_string_with_format(row, 9, bands(&tiers), &f.cell)?;
             // The rules' hints, then what the checks the criterion names
             // (`related to`) found in this unit's package, in report order.
-            let related = super::report::related_checks(u.rules, &node.id);
+            let related = relating
+                .iter()
+                .find(|(id, _)| *id == node.id)
+                .map_or(&[][..], |(_, checks)| checks);
             let mut found: Vec<_> = u
                 .outcome
                 .findings
