@@ -187,34 +187,49 @@ impl Value {
 
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut text = String::new();
+        self.write_to(&mut text);
+        f.write_str(&text)
+    }
+}
+
+impl Value {
+    /// The value as messages show it (`Display`), appended to `out`
+    /// without the formatting machinery: a unit's messages and hints
+    /// write a few hundred values.
+    pub fn write_to(&self, out: &mut String) {
         match self {
-            Value::Absent => f.write_str("（空）"),
-            Value::Bool(true) => f.write_str("是"),
-            Value::Bool(false) => f.write_str("否"),
-            Value::Num(n) => write!(f, "{}", n.normalize()),
-            Value::Text(t) => f.write_str(t),
-            Value::Date(d) => write!(f, "{d}"),
+            Value::Absent => out.push_str("（空）"),
+            Value::Bool(true) => out.push('是'),
+            Value::Bool(false) => out.push('否'),
+            Value::Num(n) => crate::base::push_decimal(out, *n),
+            Value::Text(t) => out.push_str(t),
+            Value::Date(d) => {
+                use std::fmt::Write as _;
+                // Writing into a String cannot fail.
+                let _ = write!(out, "{d}");
+            }
             Value::List(items) => {
                 if items.is_empty() {
-                    return f.write_str("（无）");
+                    out.push_str("（无）");
                 }
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {
-                        f.write_str("、")?;
+                        out.push('、');
                     }
-                    write!(f, "{item}")?;
+                    item.write_to(out);
                 }
-                Ok(())
             }
-            Value::Record(_) => f.write_str("（记录）"),
+            Value::Record(_) => out.push_str("（记录）"),
             Value::Map(m) => {
                 for (i, (k, v, _)) in m.entries.iter().enumerate() {
                     if i > 0 {
-                        f.write_str("，")?;
+                        out.push('，');
                     }
-                    write!(f, "{k}={v}")?;
+                    out.push_str(k);
+                    out.push('=');
+                    v.write_to(out);
                 }
-                Ok(())
             }
         }
     }

@@ -106,7 +106,11 @@ pub(super) fn call(builtin: Builtin, args: &[&Value]) -> Result<Value, EvalError
             Value::Num(n) => Value::Num(n.abs()),
             _ => Value::Absent,
         },
-        Builtin::Text => Value::text(&arg(0).to_string()),
+        Builtin::Text => {
+            let mut text = String::new();
+            arg(0).write_to(&mut text);
+            Value::text(&text)
+        }
         Builtin::Quantity => match arg(0) {
             Value::Text(t) => match super::quantity::parse_quantity(t) {
                 // Field order: crate::check::functions::QUANTITY_FIELDS.

@@ -27,7 +27,6 @@ use crate::source::{SourceFile, Span};
 use expr::Env;
 use outcome::{Basis, Deduction, DeductionKind, Finding, NodeOutcome, Outcome, Status};
 use rust_decimal::Decimal;
-use std::fmt::Write as _;
 use values::round;
 
 /// A failure while evaluating a rule (division by zero, overflow). Boxed,
@@ -775,13 +774,7 @@ pub(crate) fn fill(env: &mut Env<'_>, template: &Template) -> Result<String, Eva
     for piece in &template.pieces {
         match piece {
             Piece::Text(t) => out.push_str(t),
-            Piece::Value(e) => match env.eval_untracked(e)? {
-                Value::Text(t) => out.push_str(&t),
-                // Writing into a String cannot fail.
-                v => {
-                    let _ = write!(out, "{v}");
-                }
-            },
+            Piece::Value(e) => env.eval_untracked(e)?.write_to(&mut out),
         }
     }
     Ok(out)

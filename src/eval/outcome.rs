@@ -289,18 +289,34 @@ impl JudgmentShown {
     /// `（张三，评审表.xlsx 评审!H12）`: who, and where when it is not the
     /// submission's own `[review]`; empty for an unsigned `[review]`.
     pub fn source_words(&self) -> String {
-        match (&self.reviewer, self.in_submission) {
-            (Some(r), true) => format!("（{r}）"),
-            (None, true) => String::new(),
-            (r, false) => format!("（{}，{}）", r.as_deref().unwrap_or("评审人"), self.at),
-        }
+        self.words_at(&self.at)
     }
 
     /// As `source_words`, at the note's own cell: `（张三，评审表.xlsx 评审!I12）`.
     pub fn note_source_words(&self) -> String {
+        self.words_at(&self.note_at)
+    }
+
+    /// Who, and `at` where the judgment is not the submission's own.
+    /// Written without the formatting machinery: every judgment of every
+    /// unit's report names its source.
+    fn words_at(&self, at: &JudgmentAt) -> String {
+        let mut out = String::new();
         match (&self.reviewer, self.in_submission) {
-            (_, true) => self.source_words(),
-            (r, false) => format!("（{}，{}）", r.as_deref().unwrap_or("评审人"), self.note_at),
+            (None, true) => {}
+            (Some(r), true) => {
+                out.push('（');
+                out.push_str(r);
+                out.push('）');
+            }
+            (_, false) => {
+                out.push('（');
+                out.push_str(self.who());
+                out.push('，');
+                at.write_to(&mut out);
+                out.push('）');
+            }
         }
+        out
     }
 }

@@ -587,32 +587,30 @@ pub(super) struct Combined {
 }
 
 /// One judgment in words: `张三：档次“较全面”（16–18），18 分（理由）`.
-fn one_in_words(judge: Option<&JudgeIr>, s: &JudgmentShown) -> String {
-    let band = judge
-        .and_then(|j| {
-            j.tiers
-                .iter()
-                .find(|t| Some(t.name.as_str()) == s.tier.as_deref())
-        })
-        .map(|t| {
-            if t.low == t.high {
-                String::new()
-            } else {
-                format!("（{}–{}）", t.low.normalize(), t.high.normalize())
-            }
-        })
-        .unwrap_or_default();
-    let tier = s
-        .tier
-        .as_deref()
-        .map(|t| format!("档次“{t}”{band}，"))
-        .unwrap_or_default();
-    let note = s
-        .note
-        .as_deref()
-        .map(|n| format!("：{n}"))
-        .unwrap_or_default();
-    format!("{tier}得 {} 分{note}", s.score)
+fn one_in_words(judge: Option<&JudgeIr>, s: &JudgmentShown, out: &mut String) {
+    use crate::base::{push_decimal, push_decimal_as_written};
+    if let Some(tier) = s.tier.as_deref() {
+        out.push_str("档次“");
+        out.push_str(tier);
+        out.push('”');
+        let band = judge.and_then(|j| j.tiers.iter().find(|t| t.name == tier));
+        if let Some(t) = band.filter(|t| t.low != t.high) {
+            out.push('（');
+            push_decimal(out, t.low);
+            out.push('–');
+            push_decimal(out, t.high);
+            out.push('）');
+        }
+        out.push('，');
+    }
+    out.push_str("得 ");
+    // As `Display` writes it: the score as the reviewer wrote it.
+    push_decimal_as_written(out, s.score);
+    out.push_str(" 分");
+    if let Some(note) = s.note.as_deref() {
+        out.push('：');
+        out.push_str(note);
+    }
 }
 
 /// Combine the accepted judgments of one criterion as the rules say.
@@ -688,7 +686,15 @@ pub(super) fn combine(
         let note = s.and_then(|s| s.note.clone()).unwrap_or_default();
         let message = match (override_words, s) {
             (true, _) => format!("评审改判{who}为 {} 分：{note}", score.normalize()),
-            (false, Some(s)) => format!("评审判定{who}{}", one_in_words(judge, s)),
+            (false, Some(s)) => {
+                // A message per criterion of every unit: written without
+                // the formatting machinery.
+                let mut message = String::with_capacity(64);
+                message.push_str("评审判定");
+                message.push_str(&who);
+                one_in_words(judge, s, &mut message);
+                message
+            }
             (false, None) => String::new(),
         };
         let notes = if override_words {
