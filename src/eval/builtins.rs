@@ -166,8 +166,27 @@ pub(super) fn has_text(text: &str, needle: &str) -> bool {
 /// other); a list or record never equals a scalar, so those are compared
 /// among themselves only.
 fn distinct(items: &[Value]) -> Value {
+    // A short list (a table's dozen indicator rows) is compared in place:
+    // making, hashing and growing a set costs more than the comparisons.
+    match items.len() <= SCAN_DISTINCT {
+        true => distinct_scanned(items),
+        false => distinct_hashed(items),
+    }
+}
+
+fn distinct_scanned(items: &[Value]) -> Value {
     let mut out: Vec<Value> = Vec::with_capacity(items.len());
-    let mut seen = super::index::HashSet::default();
+    for item in items {
+        if !out.iter().any(|o| equal(o, item)) {
+            out.push(item.clone());
+        }
+    }
+    Value::List(out.into())
+}
+
+fn distinct_hashed(items: &[Value]) -> Value {
+    let mut out: Vec<Value> = Vec::with_capacity(items.len());
+    let mut seen = super::index::HashSet::with_capacity_and_hasher(items.len(), Default::default());
     let mut containers: Vec<&Value> = Vec::new();
     for item in items {
         let new = match super::index::Key::of(item) {
@@ -184,6 +203,10 @@ fn distinct(items: &[Value]) -> Value {
     }
     Value::List(out.into())
 }
+
+/// Lists up to this long are made distinct by comparing each item with
+/// those kept.
+const SCAN_DISTINCT: usize = 16;
 
 /// Separators of a `split` kept on the stack.
 const FEW_SEPARATORS: usize = 8;
@@ -287,4 +310,29 @@ pub(super) fn round_places(dp: Decimal) -> Option<u32> {
         .filter(|d| d.fract().is_zero())
         .and_then(|d| u32::try_from(d).ok())
         .filter(|d| *d <= 28)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Numbers written with different scales (`10`, `10.0`, `-0`), short
+    /// texts that repeat, blanks and truths: the values a rule lists.
+    fn item() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            (-3i64..3, 0u32..3).prop_map(|(m, s)| Value::Num(Decimal::new(m * 10i64.pow(s), s))),
+            "[ab/]{0,2}".prop_map(|t| Value::text(&t)),
+            Just(Value::Absent),
+            any::<bool>().prop_map(Value::Bool),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn short_lists_are_made_distinct_as_long_ones_are(items in proptest::collection::vec(item(), 0..40)) {
+            let (scanned, hashed) = (distinct_scanned(&items), distinct_hashed(&items));
+            prop_assert!(equal(&scanned, &hashed), "{scanned:?} / {hashed:?}");
+        }
+    }
 }

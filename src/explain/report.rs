@@ -60,7 +60,7 @@ impl Phrase {
 }
 
 /// The first clue found in the text (one of at least two characters, or
-/// digits, and under 40), as character offsets.
+/// digits, and under 40), as byte offsets.
 fn first_clue(text: &str, clues: &[String]) -> Option<(usize, usize)> {
     clues
         .iter()
@@ -68,8 +68,7 @@ fn first_clue(text: &str, clues: &[String]) -> Option<(usize, usize)> {
         .filter(|c| !c.is_empty() && c.chars().count() < 40)
         .find_map(|c| {
             let at = text.find(c.as_str())?;
-            let start = text.get(..at)?.chars().count();
-            Some((start, start + c.chars().count()))
+            Some((at, at + c.len()))
         })
 }
 
@@ -77,46 +76,48 @@ fn first_clue(text: &str, clues: &[String]) -> Option<(usize, usize)> {
 /// explanation) stands: the first clue found, with context; else the text's
 /// opening words.
 pub fn phrase_in(text: &str, clues: &[String]) -> Phrase {
-    let (start, end) = first_clue(text, clues).unwrap_or((0, 0));
-    let from = start.saturating_sub(CONTEXT);
-    let to = end + CONTEXT * 2;
-    // The byte offsets of those four characters (the text's end for one
-    // past it), found in one pass over the text up to the last: a long
-    // text is neither copied out as characters nor counted to its end.
-    let wanted = [from, start, end, to];
-    let mut bytes = [text.len(); 4];
-    // `wanted` is in order: each character is compared with the next one
-    // wanted only.
-    let mut next = 0;
-    for (n, (i, _)) in text.char_indices().enumerate() {
-        while wanted.get(next) == Some(&n) {
-            if let Some(b) = bytes.get_mut(next) {
-                *b = i;
-            }
-            next += 1;
-        }
-        if next == wanted.len() {
-            break;
-        }
-    }
-    // The text goes on past the context after the phrase.
-    let cut = next == wanted.len();
-    let piece = |a: usize, b: usize| -> String {
-        text.get(a..b)
-            .unwrap_or_default()
-            .chars()
-            .map(|c| if c == '\n' { ' ' } else { c })
-            .collect()
+    let (start_at, end_at) = first_clue(text, clues).unwrap_or((0, 0));
+    let before_phrase = text.get(..start_at).unwrap_or_default();
+    let phrase = text.get(start_at..end_at).unwrap_or_default();
+    let start = before_phrase.chars().count();
+    let end = start + phrase.chars().count();
+    // The context is counted in characters from the phrase outwards: a
+    // long text is neither copied out as characters nor counted to its end.
+    let from_at = match before_phrase.char_indices().rev().nth(CONTEXT - 1) {
+        Some((i, _)) => i,
+        None => 0,
     };
-    let [from_at, start_at, end_at, to_at] = bytes;
+    let after_phrase = text.get(end_at..).unwrap_or_default();
+    // The text goes on past the context after the phrase.
+    let (to_at, cut) = match after_phrase.char_indices().nth(CONTEXT * 2) {
+        Some((i, _)) => (end_at + i, true),
+        None => (text.len(), false),
+    };
+    // Line breaks shown as spaces: the phrase is quoted on one line.
+    let piece = |out: &mut String, a: usize, b: usize| {
+        for (i, part) in text.get(a..b).unwrap_or_default().split('\n').enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(part);
+        }
+    };
+    let mut before = String::new();
+    if start > CONTEXT {
+        before.push('…');
+    }
+    piece(&mut before, from_at, start_at);
+    let mut phrase = String::new();
+    piece(&mut phrase, start_at, end_at);
+    let mut after = String::new();
+    piece(&mut after, end_at, to_at);
+    if cut {
+        after.push('…');
+    }
     Phrase {
-        before: format!(
-            "{}{}",
-            if from > 0 { "…" } else { "" },
-            piece(from_at, start_at)
-        ),
-        phrase: piece(start_at, end_at),
-        after: format!("{}{}", piece(end_at, to_at), if cut { "…" } else { "" }),
+        before,
+        phrase,
+        after,
         range: (start, end),
     }
 }
@@ -896,7 +897,10 @@ mod tests {
     /// The phrase as first written: the text copied out as characters.
     fn by_characters(text: &str, clues: &[String]) -> Phrase {
         let chars: Vec<char> = text.chars().collect();
-        let (start, end) = first_clue(text, clues).unwrap_or((0, 0));
+        let chars_to = |at: usize| text.get(..at).unwrap_or_default().chars().count();
+        let (start, end) = first_clue(text, clues)
+            .map(|(a, b)| (chars_to(a), chars_to(b)))
+            .unwrap_or((0, 0));
         let from = start.saturating_sub(CONTEXT);
         let to = (end + CONTEXT * 2).min(chars.len());
         let piece = |a: usize, b: usize| -> String {
@@ -916,6 +920,16 @@ mod tests {
                 if to < chars.len() { "…" } else { "" }
             ),
             range: (start, end),
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_phrase_is_found_as_by_characters(
+            text in "[前后a1\n。]{0,120}",
+            clues in proptest::collection::vec("[前后a1\n]{1,3}", 0..3),
+        ) {
+            proptest::prop_assert_eq!(phrase_in(&text, &clues), by_characters(&text, &clues));
         }
     }
 
