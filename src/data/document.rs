@@ -87,8 +87,11 @@ pub(crate) struct Table<'s> {
     inline: bool,
     /// Positions by key, for a table of many keys (`level1_weights` of a
     /// few thousand): finding a written key again must not scan them all.
-    /// Built at the first lookup past `SCAN_KEYS`.
-    by_key: Option<HashMap<String, usize>>,
+    /// Built at the first lookup past `SCAN_KEYS`; boxed, so that a
+    /// table (and every value, which may be one) stays small to move.
+    /// Rarely made: the extra allocation is not what clippy warns of.
+    #[allow(clippy::box_collection)]
+    by_key: Option<Box<HashMap<String, usize>>>,
 }
 
 /// Room a table is given at its first key.
@@ -129,11 +132,13 @@ impl<'s> Table<'s> {
         }
         let entries = &self.entries;
         let index = self.by_key.get_or_insert_with(|| {
-            entries
-                .iter()
-                .enumerate()
-                .map(|(i, (k, _))| (k.get_ref().to_string(), i))
-                .collect()
+            Box::new(
+                entries
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (k, _))| (k.get_ref().to_string(), i))
+                    .collect(),
+            )
         });
         index.get(key).copied()
     }

@@ -420,4 +420,27 @@ mod tests {
         .unwrap_or_default();
         assert_eq!(String::from_utf8(out).unwrap_or_default(), expected);
     }
+
+    #[test]
+    fn deep_nesting_is_pretty_as_serde_json_does() {
+        // Past the 32 levels one copied run indents.
+        const DEPTH: usize = 40;
+        let mut out = Vec::new();
+        let mut w = JsonWriter::at(&mut out, 0);
+        let mut expected = serde_json::json!([]);
+        for _ in 0..DEPTH {
+            w.open_array();
+            w.item();
+            w.int(1);
+            w.item();
+        }
+        w.open_array();
+        w.close_array();
+        for _ in 0..DEPTH {
+            w.close_array();
+            expected = serde_json::json!([1, expected]);
+        }
+        let expected = serde_json::to_string_pretty(&expected).unwrap_or_default();
+        assert_eq!(String::from_utf8(out).unwrap_or_default(), expected);
+    }
 }
