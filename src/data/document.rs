@@ -116,6 +116,23 @@ impl<'s> Table<'s> {
         self.entries.iter().map(|(k, v)| (k, v))
     }
 
+    /// The entries in the order they are written in the file (a table
+    /// taken up again by a later header is moved to the end of its
+    /// parent): put in order only when they are not, which is rare.
+    pub(crate) fn in_file_order(&self) -> InFileOrder<'_, 's> {
+        let start = |(k, _): &(KeyText<'s>, Item<'s>)| k.span().start;
+        let order = (!self.entries.is_sorted_by_key(start)).then(|| {
+            let mut order: Vec<usize> = (0..self.entries.len()).collect();
+            order.sort_by_key(|i| self.entries.get(*i).map(start));
+            order
+        });
+        InFileOrder {
+            table: self,
+            order,
+            at: 0,
+        }
+    }
+
     pub(crate) fn get(&self, key: &str) -> Option<&Item<'s>> {
         self.entries
             .iter()
@@ -158,6 +175,27 @@ impl<'s> Table<'s> {
     fn remove(&mut self, at: usize) -> (KeyText<'s>, Item<'s>) {
         self.by_key = None;
         self.entries.remove(at)
+    }
+}
+
+/// A table's entries in file order (`Table::in_file_order`).
+pub(crate) struct InFileOrder<'t, 's> {
+    table: &'t Table<'s>,
+    /// Positions of the entries in file order, when they are not in it.
+    order: Option<Vec<usize>>,
+    at: usize,
+}
+
+impl<'t, 's> Iterator for InFileOrder<'t, 's> {
+    type Item = (&'t KeyText<'s>, &'t Item<'s>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let i = match &self.order {
+            Some(order) => *order.get(self.at)?,
+            None => self.at,
+        };
+        self.at += 1;
+        self.table.entries.get(i).map(|(k, v)| (k, v))
     }
 }
 
@@ -854,6 +892,32 @@ mod tests {
         left("c = \"del\u{7f}\"\n");
         let many: String = (0..100).map(|i| format!("k{i} = {i}\n")).collect();
         left(&format!("{many}k42 = 0\n"));
+    }
+
+    #[test]
+    fn entries_are_given_in_file_order_however_they_are_kept() {
+        let text = "b = 1\n[t]\nz = 2\na = 3\n[c]\n";
+        let keys = |doc: &Spanned<Table<'_>>| -> Vec<String> {
+            let mut keys = Vec::new();
+            for (k, v) in doc.get_ref().in_file_order() {
+                keys.push(k.get_ref().to_string());
+                for (k, _) in v
+                    .get_ref()
+                    .as_table()
+                    .map(Table::in_file_order)
+                    .into_iter()
+                    .flatten()
+                {
+                    keys.push(k.get_ref().to_string());
+                }
+            }
+            keys
+        };
+        let fast = read_fast(text).unwrap_or_else(|| Spanned::new(0..0, Table::default()));
+        // `DeTable` keeps keys in their sorted order: put back in the file's.
+        let slow = read_slow(text).unwrap_or_else(|_| Spanned::new(0..0, Table::default()));
+        assert_eq!(keys(&fast), ["b", "t", "z", "a", "c"]);
+        assert_eq!(keys(&slow), keys(&fast));
     }
 
     #[test]

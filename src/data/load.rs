@@ -59,6 +59,10 @@ pub struct Submission {
 /// Where the package says it reached the bureau (`submission-format.md`).
 pub const RECEIVED_ON_PATH: &str = "submission.received_on";
 
+/// Fields of a record whose keys are accounted for on the stack (a form's
+/// record has a few dozen at most; a longer one is counted in a vector).
+const FEW_FIELDS: usize = 64;
+
 impl Submission {
     /// The package's own received date, when it has one.
     pub fn received_on(&self) -> Option<Date> {
@@ -587,9 +591,17 @@ impl Loader<'_> {
         let place = self.place(parent, step, span);
         // Keys written (even with a wrong value) or misspelt with a close
         // match are not reported again as missing.
-        let mut accounted = vec![false; field_count];
-        let mut entries: Vec<_> = table.iter().collect();
-        entries.sort_by_key(|(k, _)| k.span().start);
+        // On the stack for a form's record (a few dozen fields at most).
+        let mut few = [false; FEW_FIELDS];
+        let mut many = Vec::new();
+        let accounted: &mut [bool] = match few.get_mut(..field_count) {
+            Some(few) => few,
+            None => {
+                many.resize(field_count, false);
+                &mut many
+            }
+        };
+        let entries = table.in_file_order();
         // Forms are written in the schema's order: the field after the last
         // one found is tried before a search.
         let mut expected = 0;
@@ -660,7 +672,7 @@ impl Loader<'_> {
                 *p = field_place;
             }
         }
-        for (field, written) in record_type.fields.iter().zip(&accounted) {
+        for (field, written) in record_type.fields.iter().zip(accounted.iter()) {
             if !field.optional && !written {
                 self.problem(
                     Code::SubmissionMissingKey,
@@ -730,10 +742,9 @@ impl Loader<'_> {
             }
             (Type::Map(elem), Node::Table(t)) => {
                 let place = self.place(parent, step, span);
-                let mut entries: Vec<_> = t.iter().collect();
-                entries.sort_by_key(|(k, _)| k.span().start);
+                let entries = t.in_file_order();
                 let mut map = MapValue::default();
-                map.entries.reserve_exact(entries.len());
+                map.entries.reserve_exact(t.len());
                 for (key, item) in entries {
                     let key_text: Arc<str> = Arc::from(&**key.get_ref());
                     let step = Step::Key(Key::Text(Arc::clone(&key_text)));
@@ -807,8 +818,7 @@ impl Loader<'_> {
             );
             return review;
         };
-        let mut entries: Vec<_> = table.iter().collect();
-        entries.sort_by_key(|(k, _)| k.span().start);
+        let entries = table.in_file_order();
         for (key, v) in entries {
             let key_text: &str = key.get_ref();
             let key_span = Span::new(0, key.span());
@@ -858,8 +868,7 @@ impl Loader<'_> {
             override_rules: false,
             reviewed_on: None,
         };
-        let mut entries: Vec<_> = table.iter().collect();
-        entries.sort_by_key(|(k, _)| k.span().start);
+        let entries = table.in_file_order();
         for (key, v) in entries {
             let key_text: &str = key.get_ref();
             let span = span_of(v);
