@@ -131,6 +131,9 @@ pub struct LetIr {
     pub slot: u32,
     /// Its definition.
     pub expr: Expr,
+    /// Does it keep the submission places it read? Always, but for a
+    /// check's named value whose places nothing shows (`check::places`).
+    pub keeps_places: bool,
 }
 
 /// `fn name(a, b) = expr`, compiled: arguments go into `params` slots.

@@ -1346,3 +1346,38 @@ fn a_named_value_that_fails_in_a_check_is_one_finding_per_element() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_zero_divisor_read_through_a_truth_still_names_its_cell() {
+    // `base` is read only by a truth (`over`) that the condition tests:
+    // nothing shows a truth's places, but a zero divisor names the cell it
+    // came from, not the whole row.
+    let dir = rules_with_check(
+        "truth-zero",
+        "\ncheck budget_share {\n  says \"占比\"\n  for l in basic_data.expenses\n  let base = l.budget - l.budget\n  let over = l.final / base > 2\n  raise info when over\n    because \"{l.item}\"\n}\n",
+    );
+    let rules = dir.display().to_string();
+    let run = jixiao(&["score", "--rules", &rules, "--format", "json", EXAMPLE]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let out = json(&run);
+    let undefined: Vec<&serde_json::Value> = out["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["id"] == "undefined_ratio")
+        .collect();
+    assert!(!undefined.is_empty(), "{}", run.stdout);
+    for finding in undefined {
+        let paths: Vec<&str> = finding["data"]
+            .as_array()
+            .expect("data")
+            .iter()
+            .filter_map(|d| d["path"].as_str())
+            .collect();
+        assert!(
+            !paths.is_empty() && paths.iter().all(|p| p.ends_with(".budget")),
+            "{finding}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

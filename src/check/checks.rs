@@ -76,7 +76,9 @@ impl Checker {
     fn check_one(&mut self, check: &CheckDecl) -> CheckIr {
         let mut scope = Scope::submission();
         let mut raises = 0;
-        let steps = self.check_steps(&check.steps, &mut scope, &mut raises);
+        let mut numbers = std::collections::HashSet::new();
+        let mut steps = self.check_steps(&check.steps, &mut scope, &mut raises, &mut numbers);
+        super::places::mark(&mut steps, &numbers, &self.functions);
         if raises == 0 {
             self.error(
                 Code::RulesNoRaise,
@@ -100,6 +102,7 @@ impl Checker {
         steps: &[CheckStep],
         scope: &mut Scope,
         raises: &mut usize,
+        numbers: &mut std::collections::HashSet<u32>,
     ) -> Vec<CheckStepIr> {
         let depth = scope.depth();
         let mut out = Vec::new();
@@ -112,7 +115,7 @@ impl Checker {
                     let body_depth = scope.depth();
                     scope.bind(&var.text, slot, elem);
                     let body = body.as_ref().map(|b| {
-                        let compiled = self.check_steps(b, scope, raises);
+                        let compiled = self.check_steps(b, scope, raises, numbers);
                         scope.truncate(body_depth);
                         compiled
                     });
@@ -125,11 +128,15 @@ impl Checker {
                 CheckStep::Let(binding) => {
                     let (expr, ty) = self.compile_expr(&binding.value, scope);
                     let slot = self.new_slot();
+                    if ty.is_number() {
+                        numbers.insert(slot);
+                    }
                     scope.bind(&binding.name.text, slot, ty);
                     out.push(CheckStepIr::Let(LetIr {
                         name: binding.name.text.clone(),
                         slot,
                         expr,
+                        keeps_places: true,
                     }));
                 }
                 CheckStep::Raise(raise) => {

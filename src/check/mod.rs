@@ -8,6 +8,7 @@ mod checks;
 mod expr;
 mod functions;
 mod lower;
+mod places;
 mod schema;
 mod tree;
 
@@ -547,6 +548,7 @@ impl Checker {
             name: name.clone(),
             slot,
             expr: compiled,
+            keeps_places: true,
         });
         if let Some((_, state)) = self.globals.get_mut(index) {
             *state = Global::Done {

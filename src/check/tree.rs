@@ -211,6 +211,7 @@ impl Checker {
                         name: binding.name.text.clone(),
                         slot,
                         expr,
+                        keeps_places: true,
                     });
                 }
                 Statement::Hint {

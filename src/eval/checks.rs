@@ -91,7 +91,7 @@ fn run_steps<'a>(
                     return Ok(());
                 }
             }
-            CheckStepIr::Let(l) => env.defer(l.slot, &l.expr),
+            CheckStepIr::Let(l) => env.defer_keeping(l.slot, &l.expr, l.keeps_places),
             // The condition first: most rows raise nothing, and a finding
             // is large to hand back empty.
             CheckStepIr::Raise(r) => match env.test_untracked(&r.when) {

@@ -25,6 +25,9 @@ pub(crate) struct Env<'a> {
     /// Named values defined but not yet needed: evaluated on first read, so
     /// a check's `let`s cost nothing for rows where no `raise` reads them.
     deferred: Vec<Option<&'a Expr>>,
+    /// Does each named value keep the places it reads when it is
+    /// evaluated (`LetIr::keeps_places`)?
+    keeps_places: Vec<bool>,
     /// A reusable buffer for places nobody keeps.
     scratch: Vec<PlaceId>,
     /// Are the places read being kept (a named value's provenance)? False
@@ -113,6 +116,7 @@ impl<'a> Env<'a> {
             slot_places: vec![(0, 0); slot_count],
             place_log: Vec::new(),
             deferred: vec![None; slot_count],
+            keeps_places: vec![true; slot_count],
             scratch: Vec::new(),
             tracking: true,
             summarising: false,
@@ -135,7 +139,15 @@ impl<'a> Env<'a> {
 
     /// Define a named value, to be evaluated when first read.
     pub(crate) fn defer(&mut self, slot: u32, expr: &'a Expr) {
+        self.defer_keeping(slot, expr, true);
+    }
+
+    /// Define a named value that keeps the places it reads or not.
+    pub(crate) fn defer_keeping(&mut self, slot: u32, expr: &'a Expr, keeps_places: bool) {
         let i = slot as usize;
+        if let Some(k) = self.keeps_places.get_mut(i) {
+            *k = keeps_places;
+        }
         if let (Some(d), Some(s), Some(p)) = (
             self.deferred.get_mut(i),
             self.slots.get_mut(i),
@@ -152,7 +164,11 @@ impl<'a> Env<'a> {
     #[inline]
     pub(crate) fn force(&mut self, slot: u32) -> Result<(), EvalError> {
         match self.deferred.get_mut(slot as usize).and_then(Option::take) {
-            Some(expr) => self.bind(slot, expr).inspect_err(|_| {
+            Some(expr) => match self.keeps_places.get(slot as usize) {
+                Some(false) => self.bind_without_places(slot, expr),
+                _ => self.bind(slot, expr),
+            }
+            .inspect_err(|_| {
                 // A hint gives up on a failure and scoring goes on: the
                 // value is deferred again, so that the score that reads it
                 // next meets the same failure, not a blank.
@@ -200,6 +216,28 @@ impl<'a> Env<'a> {
         ) {
             *s = value;
             *p = (start, end);
+        }
+        Ok(())
+    }
+
+    /// Evaluate and store into a slot, the places read not kept (a
+    /// check's named value whose places nothing shows): its readers find
+    /// a plain value. A zero divisor still names the cell it read.
+    fn bind_without_places(&mut self, slot: u32, expr: &Expr) -> Result<(), EvalError> {
+        let mut touched = self.buffers.pop().unwrap_or_default();
+        let was = std::mem::replace(&mut self.tracking, false);
+        let value = self.eval(expr, &mut touched);
+        self.tracking = was;
+        touched.clear();
+        self.buffers.push(touched);
+        let value = value?;
+        let at = u32::try_from(self.place_log.len()).unwrap_or(u32::MAX);
+        if let (Some(s), Some(p)) = (
+            self.slots.get_mut(slot as usize),
+            self.slot_places.get_mut(slot as usize),
+        ) {
+            *s = value;
+            *p = (at, at);
         }
         Ok(())
     }
