@@ -69,7 +69,7 @@ pub(crate) struct Env<'a> {
     hinting: bool,
     /// Emptied place buffers of finished `bind`s, for the next.
     buffers: Vec<Vec<PlaceId>>,
-    /// Answers of `quantity` and `split` by (built-in, the
+    /// Answers of `quantity`, `split` and `extract` by (built-in, the
     /// arguments' identities), with the arguments they were given.
     parsed: HashMap<(Builtin, usize, usize), (Value, Value, Value)>,
     /// Where a chain of `+` on texts is joined before it becomes one text.
@@ -1213,11 +1213,14 @@ impl Acc {
     }
 }
 
-/// Built-ins that parse a text, worth remembering per cell. (`extract`
-/// is asked mostly of distinct texts and patterns: remembering it costs
-/// more than it saves.)
+/// Built-ins that parse a text, worth remembering per cell. `extract` is
+/// asked of a report's sections twice, once to find the section that
+/// states a figure and once for the figure: a long text searched again.
 fn parses(builtin: Builtin) -> bool {
-    matches!(builtin, Builtin::Quantity | Builtin::Split)
+    matches!(
+        builtin,
+        Builtin::Quantity | Builtin::Split | Builtin::Extract
+    )
 }
 
 /// A text's or list's identity (its address) for `parse_call`; a blank is
