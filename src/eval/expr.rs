@@ -164,9 +164,9 @@ impl<'a> Env<'a> {
     #[inline]
     pub(crate) fn force(&mut self, slot: u32) -> Result<(), EvalError> {
         match self.deferred.get_mut(slot as usize).and_then(Option::take) {
-            Some(expr) => match self.keeps_places.get(slot as usize) {
-                Some(false) => self.bind_without_places(slot, expr),
-                _ => self.bind(slot, expr),
+            Some(expr) => {
+                let keep = self.keeps_places.get(slot as usize) != Some(&false);
+                self.bind(slot, expr, keep)
             }
             .inspect_err(|_| {
                 // A hint gives up on a failure and scoring goes on: the
@@ -190,20 +190,23 @@ impl<'a> Env<'a> {
             .get(span.start as usize..span.end as usize)
     }
 
-    /// Evaluate and store into a slot, remembering the places read.
-    pub(crate) fn bind(&mut self, slot: u32, expr: &Expr) -> Result<(), EvalError> {
+    /// Evaluate and store into a slot; with `keep`, remembering the places
+    /// read. Without (a check's named value whose places nothing shows),
+    /// its readers find a plain value; a zero divisor still names the
+    /// cell it read.
+    fn bind(&mut self, slot: u32, expr: &Expr, keep: bool) -> Result<(), EvalError> {
         // A named value read inside another's definition binds in turn:
         // buffers are taken from a pool rather than allocated per `let`.
         let mut touched = self.buffers.pop().unwrap_or_default();
         let was = (self.tracking, self.summarising);
-        (self.tracking, self.summarising) = (true, true);
+        (self.tracking, self.summarising) = (keep, keep || was.1);
         let value = self.eval(expr, &mut touched);
         (self.tracking, self.summarising) = was;
-        touched.sort_unstable();
-        touched.dedup();
-        touched.truncate(MAX_PLACES_PER_SLOT);
         let start = u32::try_from(self.place_log.len()).unwrap_or(u32::MAX);
-        if value.is_ok() {
+        if keep && value.is_ok() {
+            touched.sort_unstable();
+            touched.dedup();
+            touched.truncate(MAX_PLACES_PER_SLOT);
             self.place_log.extend_from_slice(&touched);
         }
         touched.clear();
@@ -216,28 +219,6 @@ impl<'a> Env<'a> {
         ) {
             *s = value;
             *p = (start, end);
-        }
-        Ok(())
-    }
-
-    /// Evaluate and store into a slot, the places read not kept (a
-    /// check's named value whose places nothing shows): its readers find
-    /// a plain value. A zero divisor still names the cell it read.
-    fn bind_without_places(&mut self, slot: u32, expr: &Expr) -> Result<(), EvalError> {
-        let mut touched = self.buffers.pop().unwrap_or_default();
-        let was = std::mem::replace(&mut self.tracking, false);
-        let value = self.eval(expr, &mut touched);
-        self.tracking = was;
-        touched.clear();
-        self.buffers.push(touched);
-        let value = value?;
-        let at = u32::try_from(self.place_log.len()).unwrap_or(u32::MAX);
-        if let (Some(s), Some(p)) = (
-            self.slots.get_mut(slot as usize),
-            self.slot_places.get_mut(slot as usize),
-        ) {
-            *s = value;
-            *p = (at, at);
         }
         Ok(())
     }
