@@ -20,8 +20,8 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 use toml::value::Datetime;
 use toml_parser::decoder::Encoding;
-use toml_parser::parser::{Event, EventKind, RecursionGuard};
-use toml_parser::{ErrorSink, ParseError, Source};
+use toml_parser::parser::{Event, EventKind, EventReceiver};
+use toml_parser::{ErrorSink, ParseError, Source, Span as TokenSpan};
 
 /// A value with its span.
 pub(crate) type Item<'s> = Spanned<Node<'s>>;
@@ -286,15 +286,18 @@ fn node_from_de(value: Spanned<DeValue<'_>>) -> Item<'_> {
 pub(crate) fn read_fast(text: &str) -> Option<Spanned<Table<'_>>> {
     let source = Source::new(text);
     let tokens = source.lex().into_vec();
-    let mut events: Vec<Event> = Vec::with_capacity(tokens.len());
     let mut failed = Failed(false);
-    {
-        let mut guard = RecursionGuard::new(&mut events, RECURSION_LIMIT);
-        toml_parser::parser::parse_document(&tokens, &mut guard, &mut failed);
-    }
-    if failed.0 || !comments_and_breaks_valid(source, &events) {
+    let mut receiver = Events {
+        events: Vec::with_capacity(tokens.len()),
+        source,
+        depth: 0,
+        refused: false,
+    };
+    toml_parser::parser::parse_document(&tokens, &mut receiver, &mut failed);
+    if failed.0 || receiver.refused {
         return None;
     }
+    let events = receiver.events;
     let mut reader = Reader {
         source,
         events: &events,
@@ -305,20 +308,100 @@ pub(crate) fn read_fast(text: &str) -> Option<Spanned<Table<'_>>> {
     (!reader.failed.0).then(|| Spanned::new(0..0, root))
 }
 
-/// What the parser's `ValidateWhitespace` checks of comments and line
-/// breaks, read eight bytes at a time: a comment holds no control
-/// character but a tab, nor DEL; a line break is not a lone carriage
-/// return. A file that fails is left to `read_slow`, which says why. (The
-/// parser's check looked at each byte of every comment in turn, and went
-/// through one more call for every event of the file.)
-fn comments_and_breaks_valid(source: Source<'_>, events: &[Event]) -> bool {
-    events.iter().all(|event| match event.kind() {
-        EventKind::Comment => source
-            .get(event)
-            .is_some_and(|raw| comment_valid(raw.as_bytes())),
-        EventKind::Newline => source.get(event).is_some_and(|raw| raw.as_str() != "\r"),
-        _ => true,
-    })
+/// The parser's events a document is read from, gathered as the parser's
+/// own `Vec<Event>`, `RecursionGuard` and `ValidateWhitespace` together
+/// would gather them, in one receiver: arrays and inline tables nested
+/// past `RECURSION_LIMIT` are refused (and not descended into); comments
+/// and line breaks are checked as they come, eight bytes at a time (a
+/// comment holds no control character but a tab, nor DEL; a line break is
+/// not a lone carriage return) and, with whitespace, not kept: the
+/// document's reading passes over them. A refused file is left to
+/// `read_slow`, which says why.
+struct Events<'s> {
+    events: Vec<Event>,
+    source: Source<'s>,
+    depth: u32,
+    refused: bool,
+}
+
+impl Events<'_> {
+    fn push(&mut self, kind: EventKind, encoding: Option<Encoding>, span: TokenSpan) {
+        self.events.push(Event::new_unchecked(kind, encoding, span));
+    }
+
+    /// Into an array or inline table, if not too deep.
+    fn open(&mut self, kind: EventKind, span: TokenSpan) -> bool {
+        self.push(kind, None, span);
+        self.depth += 1;
+        let within = self.depth <= RECURSION_LIMIT;
+        self.refused |= !within;
+        within
+    }
+
+    fn close(&mut self, kind: EventKind, span: TokenSpan) {
+        self.depth = self.depth.saturating_sub(1);
+        self.push(kind, None, span);
+    }
+}
+
+impl EventReceiver for Events<'_> {
+    fn std_table_open(&mut self, span: TokenSpan, _: &mut dyn ErrorSink) {
+        self.push(EventKind::StdTableOpen, None, span);
+    }
+    fn std_table_close(&mut self, span: TokenSpan, _: &mut dyn ErrorSink) {
+        self.push(EventKind::StdTableClose, None, span);
+    }
+    fn array_table_open(&mut self, span: TokenSpan, _: &mut dyn ErrorSink) {
+        self.push(EventKind::ArrayTableOpen, None, span);
+    }
+    fn array_table_close(&mut self, span: TokenSpan, _: &mut dyn ErrorSink) {
+        self.push(EventKind::ArrayTableClose, None, span);
+    }
+    fn inline_table_open(&mut self, span: TokenSpan, _: &mut dyn ErrorSink) -> bool {
+        self.open(EventKind::InlineTableOpen, span)
+    }
+    fn inline_table_close(&mut self, span: TokenSpan, _: &mut dyn ErrorSink) {
+        self.close(EventKind::InlineTableClose, span);
+    }
+    fn array_open(&mut self, span: TokenSpan, _: &mut dyn ErrorSink) -> bool {
+        self.open(EventKind::ArrayOpen, span)
+    }
+    fn array_close(&mut self, span: TokenSpan, _: &mut dyn ErrorSink) {
+        self.close(EventKind::ArrayClose, span);
+    }
+    fn simple_key(&mut self, span: TokenSpan, encoding: Option<Encoding>, _: &mut dyn ErrorSink) {
+        self.push(EventKind::SimpleKey, encoding, span);
+    }
+    fn key_sep(&mut self, span: TokenSpan, _: &mut dyn ErrorSink) {
+        self.push(EventKind::KeySep, None, span);
+    }
+    fn key_val_sep(&mut self, span: TokenSpan, _: &mut dyn ErrorSink) {
+        self.push(EventKind::KeyValSep, None, span);
+    }
+    fn scalar(&mut self, span: TokenSpan, encoding: Option<Encoding>, _: &mut dyn ErrorSink) {
+        self.push(EventKind::Scalar, encoding, span);
+    }
+    fn value_sep(&mut self, span: TokenSpan, _: &mut dyn ErrorSink) {
+        self.push(EventKind::ValueSep, None, span);
+    }
+    fn whitespace(&mut self, _: TokenSpan, _: &mut dyn ErrorSink) {}
+    fn comment(&mut self, span: TokenSpan, _: &mut dyn ErrorSink) {
+        let valid = self
+            .source
+            .get(span)
+            .is_some_and(|raw| comment_valid(raw.as_bytes()));
+        self.refused |= !valid;
+    }
+    fn newline(&mut self, span: TokenSpan, _: &mut dyn ErrorSink) {
+        let valid = self
+            .source
+            .get(span)
+            .is_some_and(|raw| raw.as_str() != "\r");
+        self.refused |= !valid;
+    }
+    fn error(&mut self, span: TokenSpan, _: &mut dyn ErrorSink) {
+        self.push(EventKind::Error, None, span);
+    }
 }
 
 /// `#` and then only tabs, printable ASCII and the bytes of other
@@ -934,6 +1017,22 @@ mod tests {
         left("a = 1\r");
         left("a = 1\rb = 2\n");
         same("a = 1\r\nb = 2\r\n");
+    }
+
+    /// Arrays and inline tables are read as deep as a submission may nest
+    /// them; one level more is left to `DeTable` (and, before it, to the
+    /// loader's scan, which names where).
+    #[test]
+    fn nesting_is_read_to_the_submissions_limit() {
+        let deep = |n: usize, open: &str, close: &str| {
+            format!("a = {}1{}\n", open.repeat(n), close.repeat(n))
+        };
+        let limit = RECURSION_LIMIT as usize;
+        same(&deep(limit, "[", "]"));
+        left(&deep(limit + 1, "[", "]"));
+        // An inline table and an array: two levels each.
+        same(&deep(limit / 2, "{ b = [", "] }"));
+        left(&deep(limit / 2, "{ b = [", "] }").replacen('1', "[1]", 1));
     }
 
     #[test]
