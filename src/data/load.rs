@@ -591,7 +591,6 @@ impl Loader<'_> {
         let place = self.place(parent, step, span);
         // Keys written (even with a wrong value) or misspelt with a close
         // match are not reported again as missing.
-        // On the stack for a form's record (a few dozen fields at most).
         let mut few = [false; FEW_FIELDS];
         let mut many = Vec::new();
         let accounted: &mut [bool] = match few.get_mut(..field_count) {
