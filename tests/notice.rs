@@ -409,6 +409,14 @@ fn installed(program: &str) -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
+/// Is a font for Chinese text installed (fontconfig's list)?
+fn chinese_font() -> bool {
+    Command::new("fc-list")
+        .args([":lang=zh", "family"])
+        .output()
+        .is_ok_and(|o| o.status.success() && !o.stdout.trim_ascii().is_empty())
+}
+
 /// Print `html` to `pdf` with headless Chromium.
 fn print(html: &Path, pdf: &Path, profile: &Path) {
     let status = Command::new("chromium")
@@ -470,6 +478,12 @@ fn both_documents_print_on_a4_without_a_split() {
             );
             return;
         }
+    }
+    // Without a Chinese font the pages would be laid out in boxes: the page
+    // count would say nothing of the notice.
+    if !chinese_font() {
+        eprintln!("skipped: no Chinese font is installed (apt-get install fonts-noto-cjk)");
+        return;
     }
     let dir = scratch("print");
     let root = Path::new(MANIFEST);

@@ -886,22 +886,22 @@ fn notice_style(unit: &str) -> String {
     let unit = super::css_string(unit);
     format!(
         r#"
-@page {{ size: A4; margin: 20mm 22mm 20mm;
+@page {{ size: A4; margin: 15mm 18mm 15mm;
   @top-center {{ content: "{unit} · 评分结果告知书"; font-size: 9pt; color: #555; }}
   @bottom-center {{ content: "第 " counter(page) " 页 共 " counter(pages) " 页"; font-size: 9pt; color: #555; }} }}
 body {{ font-family: "FangSong", "仿宋", "STFangsong", "SimSun", "宋体", "Noto Serif CJK SC", "Source Han Serif SC", "Noto Sans CJK SC", serif;
-  font-size: 12pt; line-height: 1.6; color: #111; margin: 0; }}
+  font-size: 11pt; line-height: 1.5; color: #111; margin: 0; }}
 h1 {{ font-family: "SimSun", "宋体", "Noto Serif CJK SC", "Noto Sans CJK SC", serif; font-size: 18pt; text-align: center; margin: 0 0 6mm; letter-spacing: .1em; }}
 h2 {{ font-family: "SimHei", "黑体", "Noto Sans CJK SC", sans-serif; font-size: 12.5pt; margin: 4mm 0 1.5mm; break-after: avoid; }}
 p.to {{ margin: 0 0 2mm; }}
 p.para {{ text-indent: 2em; margin: 0 0 2mm; }}
 ol.items {{ margin: 0; padding-left: 2em; }}
 ol.items li {{ margin: 0 0 1.5mm; break-inside: avoid; }}
-.sign {{ margin: 10mm 0 8mm auto; width: 60mm; text-align: center; break-inside: avoid; }}
+.sign {{ margin: 5mm 0 4mm auto; width: 60mm; text-align: center; break-inside: avoid; }}
 .sign p {{ margin: 0; }}
-p.ack {{ border-top: 1px dashed #777; padding-top: 3mm; font-size: 12pt; break-inside: avoid; }}
+p.ack {{ border-top: 1px dashed #777; padding-top: 2mm; font-size: 11pt; break-inside: avoid; }}
 table.scores {{ width: 100%; border-collapse: collapse; font-size: 10pt; line-height: 1.3; margin: 1mm 0 2mm; break-inside: avoid; }}
-table.scores caption {{ text-align: left; text-indent: 2em; font-size: 12pt; margin-bottom: 1mm; }}
+table.scores caption {{ text-align: left; text-indent: 2em; font-size: 11pt; margin-bottom: 1mm; }}
 table.scores td {{ border: 1px solid #999; padding: .5mm 1.2mm; }}
 table.scores td.num {{ text-align: right; white-space: nowrap; width: 11mm; }}
 "#
