@@ -357,6 +357,12 @@ impl<'a> Env<'a> {
                 touched.truncate(mark);
                 Ok(truthy(&self.eval(e, touched)?))
             }
+            ExprIr::CallFunction(index, args) => {
+                if let Some(answer) = self.remembered_for_cell(*index, args, touched) {
+                    return Ok(truthy(answer));
+                }
+                Ok(truthy(&self.eval(e, touched)?))
+            }
             _ => Ok(truthy(&self.eval(e, touched)?)),
         }
     }
@@ -460,28 +466,42 @@ impl<'a> Env<'a> {
         })
     }
 
+    /// A remembered function asked again of a cell (`written(r.name)`, by
+    /// several criteria and checks): its answer found by the cell's
+    /// address, the argument read in place, not copied and dropped. Apart
+    /// from `call_function`, whose frame (arguments on the stack) is
+    /// large, so that the commonest call costs no more than a look-up.
+    #[inline(always)]
+    fn remembered_for_cell(
+        &self,
+        index: usize,
+        args: &[Expr],
+        touched: &mut Vec<PlaceId>,
+    ) -> Option<&Value> {
+        let ([a], true) = (args, self.indexing) else {
+            return None;
+        };
+        if !self.functions.get(index).is_some_and(|f| f.remembered) {
+            return None;
+        }
+        let mark = touched.len();
+        if let Some(one @ (Value::Text(_) | Value::Absent)) = self.peek(a, touched) {
+            if let Some((_, answer)) = identity(one).and_then(|id| self.by_cell.get(&(index, id))) {
+                return Some(answer);
+            }
+        }
+        touched.truncate(mark);
+        None
+    }
+
     /// A rule function's call: arguments evaluated, bound, the body run
     /// (or its remembered answer). Out of line, as are the other bulky
     /// forms, so that `eval`'s own frame stays small: it is entered ten
     /// thousand times per submission.
     #[inline(never)]
     fn call_function(&mut self, index: usize, args: &[Expr], touched: &mut Vec<PlaceId>) -> R {
-        // A remembered function asked again of a cell (`written(r.name)`,
-        // by several criteria and checks): answered by the cell's address,
-        // the argument read in place, not copied and dropped.
-        if let ([a], true) = (args, self.indexing) {
-            let mark = touched.len();
-            let remembered = self.functions.get(index).is_some_and(|f| f.remembered);
-            if let Some(one @ (Value::Text(_) | Value::Absent)) =
-                self.peek(a, touched).filter(|_| remembered)
-            {
-                if let Some((_, answer)) =
-                    identity(one).and_then(|id| self.by_cell.get(&(index, id)))
-                {
-                    return Ok(answer.clone());
-                }
-            }
-            touched.truncate(mark);
+        if let Some(answer) = self.remembered_for_cell(index, args, touched) {
+            return Ok(answer.clone());
         }
         // Rule functions take a few arguments: on the stack.
         let mut small: [Value; SMALL_ARGS] = Default::default();
