@@ -303,6 +303,54 @@ fn markdown_of_the_example() {
     assert!(errors < infos, "findings grouped by severity, errors first");
 }
 
+/// A finding's excerpt of the submission shows the row its cells are in:
+/// the row's name with the cells marked, and the whole row where the
+/// finding points at the row.
+#[test]
+fn excerpts_show_the_row_a_cell_is_in() {
+    let run = jixiao(&["score", "--format", "markdown", EXAMPLE]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let md = run.text();
+    // The excerpt (a fenced block) right after a finding's heading.
+    let excerpt_of = |heading: &str| -> String {
+        let at = md
+            .find(heading)
+            .unwrap_or_else(|| panic!("no {heading:?}:\n{md}"));
+        let rest = &md[at..];
+        let data = rest.find("报送材料").expect("an excerpt of the submission");
+        let block = &rest[data..];
+        let start = block.find("```text").expect("fenced") + 7;
+        let end = block[start..].find("```").expect("closed") + start;
+        block[start..end].to_string()
+    };
+    // Cells of a basic-data line: the line's item is shown with them.
+    let expenses = excerpt_of("“三公经费”无预算安排");
+    for needle in [
+        "[[basic_data.expenses]]",
+        "item = \"三公经费\"",
+        "budget = 0",
+        "final = 1.9",
+    ] {
+        assert!(expenses.contains(needle), "{needle:?} not in:\n{expenses}");
+    }
+    // A finding about an indicator row: the whole row, its score and weight.
+    let row = excerpt_of("未填写偏差原因分析");
+    for needle in [
+        "[[projects.indicators]]",
+        "name = \"业务工作经费\"",
+        "weight = 10",
+        "score = 9",
+    ] {
+        assert!(row.contains(needle), "{needle:?} not in:\n{row}");
+    }
+    // A cell of a long table ([overall.funds]) shows no more than the few
+    // lines around it: excerpts stay excerpts.
+    for block in md.split("```text").skip(1) {
+        let lines = block.split("```").next().unwrap_or("").lines().count();
+        assert!(lines <= 16, "an excerpt of {lines} lines:\n{block}");
+    }
+}
+
 #[test]
 fn html_of_the_example_is_self_contained() {
     let run = jixiao(&["score", "--format", "html", EXAMPLE]);

@@ -93,6 +93,11 @@ table.sheet tr.d3 td:first-child { padding-left: 16mm; }
 .item.error { border-left-color: var(--error); }
 .item.warning { border-left-color: var(--warning); }
 .item.info { border-left-color: var(--info); }
+/* A finding's card may run on to the next page between its parts (its
+   heading kept with what follows, each excerpt whole): kept whole, the
+   longer ones left half a page blank before them. */
+.item.error, .item.warning, .item.info { break-inside: auto; }
+.item h3 + *, ul.values li, blockquote.says { break-inside: avoid; }
 .item p { margin: 1mm 0; }
 .item .label { color: var(--muted); }
 blockquote.says { margin: 2mm 0; padding: 1.5mm 3mm; background: var(--soft);

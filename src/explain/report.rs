@@ -28,6 +28,8 @@ pub struct PlaceView {
     pub source: SourcePlace,
     /// Its span in the submission text.
     pub span: Span,
+    /// Its place (`NO_PLACE` for a review's value, named by its path).
+    pub id: PlaceId,
     /// For a long text: the phrase the explanation is about, with a little
     /// context, and its character range in the text.
     pub phrase: Option<Phrase>,
@@ -266,6 +268,7 @@ impl<'a> Report<'a> {
                 value: walk.value().clone(),
                 source: source_place(self.submission, place.span.start, self.word_file.as_deref()),
                 span: place.span,
+                id,
                 phrase: None,
             },
             None => self.place_at(&path, place.span),
@@ -329,8 +332,37 @@ impl<'a> Report<'a> {
             value,
             source: source_place(self.submission, span.start, self.word_file.as_deref()),
             span,
+            id: NO_PLACE,
             phrase: None,
         }
+    }
+
+    /// The row or table holding place `id` (the place itself when it is
+    /// one), from its header to its last cell, for an excerpt to show the
+    /// cell among its row's. Nothing at the top level.
+    pub fn row_extent(&self, id: PlaceId) -> Option<Span> {
+        let places = &self.submission.places;
+        let place = places.get(id as usize)?;
+        let is_row = matches!(self.place(id).map(|p| p.value), Some(Value::Record(_)));
+        let row = if is_row { id } else { place.parent };
+        let holder = places.get(row as usize)?;
+        let header = holder.span;
+        if matches!(holder.step, Step::Root) || header.start == header.end {
+            return None;
+        }
+        // A place's descendants are read right after it: its cells are
+        // the places that follow it up to the first that is not its
+        // descendant.
+        let mut end = header.end;
+        for (at, p) in places.iter().enumerate().skip(row as usize + 1) {
+            if p.parent < row || p.parent == NO_PLACE || at >= NO_PLACE as usize {
+                break;
+            }
+            if p.parent == row {
+                end = end.max(p.span.end);
+            }
+        }
+        Some(Span::new(header.file, header.start as usize..end as usize))
     }
 
     /// A path in the documents' words.

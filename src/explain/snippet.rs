@@ -9,6 +9,9 @@ use crate::source::{SourceFile, Span};
 
 /// Lines a statement may show before the middle is elided.
 const MAX_LINES: usize = 8;
+/// Lines an excerpt of the submission may show before the middle is
+/// elided: a form's row (an indicator's nine lines) with a line either side.
+const MAX_DATA_LINES: usize = 13;
 /// Characters a line may show before it is clipped around its mark.
 const MAX_CHARS: usize = 160;
 
@@ -59,20 +62,52 @@ fn lines_of(starts: &[usize], span: Span) -> (usize, usize) {
 pub(crate) fn excerpt(file: &SourceFile, span: Span, focus: Span) -> Excerpt {
     let starts = line_starts(&file.text);
     let (first, last) = lines_of(&starts, span);
-    build(file, &starts, &[(first, last)], &[focus])
+    build(
+        file,
+        &starts,
+        (first, last),
+        &[(first, last)],
+        &[focus],
+        MAX_LINES,
+    )
 }
 
-/// Excerpts of `file` marking each of `spans`; spans whose lines are near
-/// each other share one excerpt. Each excerpt comes with the indexes of the
-/// spans it shows.
-pub(crate) fn excerpts(file: &SourceFile, spans: &[Span]) -> Vec<(Excerpt, Vec<usize>)> {
+/// A span of the submission to mark, with the span of the form's row or
+/// table it belongs to (`Report::row_extent`), shown around it when short.
+pub(crate) struct Marked {
+    /// What to mark.
+    pub span: Span,
+    /// Its row or table, header to last line.
+    pub row: Option<Span>,
+}
+
+/// Excerpts of `file` marking each span; spans whose lines are near each
+/// other share one excerpt. A span's row is shown whole when it is short
+/// (so that an indicator's name and score are read with the cell marked),
+/// else from its header when that is a few lines up. Each excerpt comes
+/// with the indexes of the spans it shows.
+pub(crate) fn excerpts(file: &SourceFile, spans: &[Marked]) -> Vec<(Excerpt, Vec<usize>)> {
     let starts = line_starts(&file.text);
+    let shown = |m: &Marked| {
+        let (first, last) = lines_of(&starts, m.span);
+        let Some(row) = m.row else {
+            return (first, last);
+        };
+        let (top, bottom) = lines_of(&starts, row);
+        if top <= first && bottom + 1 - top <= MAX_DATA_LINES - 2 {
+            (top, bottom.max(last))
+        } else if top <= first && first - top < MAX_DATA_LINES / 2 {
+            (top, last)
+        } else {
+            (first, last)
+        }
+    };
     let mut order: Vec<usize> = (0..spans.len()).collect();
-    order.sort_by_key(|i| spans.get(*i).map_or(0, |s| s.start));
+    order.sort_by_key(|i| spans.get(*i).map_or(0, |m| shown(m).0));
     let mut groups: Vec<((usize, usize), Vec<usize>)> = Vec::new();
     for i in order {
-        let Some(span) = spans.get(i) else { continue };
-        let (first, last) = lines_of(&starts, *span);
+        let Some(m) = spans.get(i) else { continue };
+        let (first, last) = shown(m);
         match groups.last_mut() {
             Some(((_, end), members)) if first <= *end + 2 => {
                 *end = (*end).max(last);
@@ -87,28 +122,34 @@ pub(crate) fn excerpts(file: &SourceFile, spans: &[Span]) -> Vec<(Excerpt, Vec<u
             let marks: Vec<Span> = members
                 .iter()
                 .filter_map(|i| spans.get(*i))
-                .copied()
+                .map(|m| m.span)
                 .collect();
-            (build(file, &starts, &[range], &marks), members)
+            let marked: Vec<(usize, usize)> = marks.iter().map(|m| lines_of(&starts, *m)).collect();
+            let excerpt = build(file, &starts, range, &marked, &marks, MAX_DATA_LINES);
+            (excerpt, members)
         })
         .collect()
 }
 
+/// The excerpt of lines `shown` (0-based, with a line of context either
+/// side), the lines of `ranges` not dimmed as context, `marks` marked; the
+/// middle elided past `max_lines`.
 fn build(
     file: &SourceFile,
     starts: &[usize],
+    shown: (usize, usize),
     ranges: &[(usize, usize)],
     marks: &[Span],
+    max_lines: usize,
 ) -> Excerpt {
     let text: &str = &file.text;
-    let first = ranges.iter().map(|r| r.0).min().unwrap_or(0);
-    let last = ranges.iter().map(|r| r.1).max().unwrap_or(0);
+    let (first, last) = shown;
     let shown_first = first.saturating_sub(1);
     let shown_last = (last + 1).min(starts.len().saturating_sub(1));
     let mut numbers: Vec<Option<usize>> = (shown_first..=shown_last).map(Some).collect();
-    if numbers.len() > MAX_LINES {
-        let tail = numbers.split_off(numbers.len() - MAX_LINES / 2);
-        numbers.truncate(MAX_LINES / 2);
+    if numbers.len() > max_lines {
+        let tail = numbers.split_off(numbers.len() - max_lines / 2);
+        numbers.truncate(max_lines / 2);
         numbers.push(None);
         numbers.extend(tail);
     }
@@ -152,9 +193,10 @@ fn build(
             }
         })
         .collect();
+    let first_marked = ranges.iter().map(|r| r.0).min().unwrap_or(first);
     Excerpt {
         name: file.name.clone(),
-        line: first + 1,
+        line: first_marked + 1,
         lines,
     }
 }
@@ -239,7 +281,13 @@ pub(crate) fn evidence(report: &super::Report<'_>, places: &[super::PlaceView]) 
     }
     let (long, short): (Vec<&super::PlaceView>, Vec<&super::PlaceView>) =
         places.iter().partition(|p| p.phrase.is_some());
-    let spans: Vec<Span> = short.iter().map(|p| p.span).collect();
+    let spans: Vec<Marked> = short
+        .iter()
+        .map(|p| Marked {
+            span: p.span,
+            row: report.row_extent(p.id),
+        })
+        .collect();
     let excerpts = excerpts(&report.submission.source, &spans)
         .into_iter()
         .map(|(e, members)| {
@@ -428,13 +476,58 @@ mod tests {
     }
 
     #[test]
+    fn a_cell_is_shown_in_its_row() {
+        let row = "[[rows]]\nitem = \"a\"\nx = 1\ny = 2\n\n[[rows]]\n";
+        let file = SourceFile::new("s.toml", row);
+        let y = row.find("y = 2").unwrap_or(0) + 4;
+        let header_end = "[[rows]]".len();
+        let spans = [Marked {
+            span: Span::new(0, y..y + 1),
+            row: Some(Span::new(0, 0..y + 1)),
+        }];
+        let groups = excerpts(&file, &spans);
+        let (e, _) = groups.first().expect("an excerpt");
+        let numbers: Vec<Option<usize>> = e.lines.iter().map(|l| l.number).collect();
+        // From the row's header, through its last cell, a line after.
+        assert_eq!(numbers, vec![Some(1), Some(2), Some(3), Some(4), Some(5)]);
+        // Named by the line marked, the row's lines shown as context.
+        assert_eq!(e.line, 4);
+        let context: Vec<bool> = e.lines.iter().map(|l| l.context).collect();
+        assert_eq!(context, vec![true, true, true, false, true]);
+        // A row too long to show whole: from its header when that is near,
+        // else the cell alone.
+        let long = format!("[[rows]]\n{}z = 3\n", "k = 0\n".repeat(MAX_DATA_LINES));
+        let file = SourceFile::new("l.toml", long.as_str());
+        let z = long.find("z = 3").unwrap_or(0) + 4;
+        let spans = [Marked {
+            span: Span::new(0, z..z + 1),
+            row: Some(Span::new(0, 0..z + 1)),
+        }];
+        let groups = excerpts(&file, &spans);
+        let (e, _) = groups.first().expect("an excerpt");
+        assert_eq!(
+            e.lines.first().and_then(|l| l.number),
+            Some(MAX_DATA_LINES + 1)
+        );
+        let near = "[[rows]]\nk = 0\nz = 3\n";
+        let file = SourceFile::new("n.toml", near);
+        let z = near.find("z = 3").unwrap_or(0) + 4;
+        let spans = [Marked {
+            span: Span::new(0, z..z + 1),
+            row: Some(Span::new(0, 0..header_end)),
+        }];
+        let groups = excerpts(&file, &spans);
+        let (e, _) = groups.first().expect("an excerpt");
+        assert_eq!(e.lines.first().and_then(|l| l.number), Some(1));
+    }
+
+    #[test]
     fn near_places_share_an_excerpt() {
         let file = SourceFile::new("s.toml", "a = 1\nb = 2\nc = 3\n\n\n\n\nz = 9\n");
-        let spans = [
-            Span::new(0, 10..11),
-            Span::new(0, 4..5),
-            Span::new(0, 34..35),
-        ];
+        let spans = [10..11, 4..5, 34..35].map(|r| Marked {
+            span: Span::new(0, r),
+            row: None,
+        });
         let groups = excerpts(&file, &spans);
         let members: Vec<&Vec<usize>> = groups.iter().map(|(_, m)| m).collect();
         assert_eq!(members, vec![&vec![1, 0], &vec![2]]);
