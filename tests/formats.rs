@@ -466,6 +466,109 @@ fn csv_and_xlsx_of_the_example_match_the_json() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The rows of each sheet of a workbook, as written: (row number, height
+/// when it has one of its own), by sheet name.
+type SheetRows = Vec<(String, Vec<(u32, Option<f64>)>)>;
+
+fn xlsx_rows(path: &Path) -> SheetRows {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).expect("open xlsx");
+    let mut zip = zip::ZipArchive::new(file).expect("a zip");
+    let mut text = |name: &str| {
+        let mut out = String::new();
+        zip.by_name(name)
+            .expect("part")
+            .read_to_string(&mut out)
+            .expect("read part");
+        out
+    };
+    let book = text("xl/workbook.xml");
+    let names: Vec<String> = book
+        .split("<sheet ")
+        .skip(1)
+        .filter_map(|s| {
+            s.split("name=\"")
+                .nth(1)?
+                .split('"')
+                .next()
+                .map(String::from)
+        })
+        .collect();
+    let attr = |tag: &str, name: &str| -> Option<String> {
+        Some(
+            tag.split(&format!(" {name}=\""))
+                .nth(1)?
+                .split('"')
+                .next()?
+                .to_string(),
+        )
+    };
+    names
+        .into_iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let xml = text(&format!("xl/worksheets/sheet{}.xml", i + 1));
+            let rows = xml
+                .split("<row ")
+                .skip(1)
+                .map(|tag| {
+                    let tag = format!(" {}", tag.split('>').next().unwrap_or(""));
+                    let tag = tag.as_str();
+                    let r = attr(tag, "r")
+                        .and_then(|r| r.parse().ok())
+                        .expect("row number");
+                    let custom = attr(tag, "customHeight").as_deref() == Some("1");
+                    let ht = attr(tag, "ht")
+                        .and_then(|h| h.parse().ok())
+                        .filter(|_| custom);
+                    (r, ht)
+                })
+                .collect();
+            (name, rows)
+        })
+        .collect()
+}
+
+/// Spreadsheets are read in LibreOffice and WPS as in Excel: a row of long
+/// texts is as tall as they wrap to (neither sizes it when the file
+/// opens), and no row is written twice (which Excel repairs, with a
+/// warning).
+#[test]
+fn summary_rows_are_as_tall_as_their_texts() {
+    let dir = temp("row-heights");
+    let out = dir.join("汇总.xlsx");
+    let run = jixiao(&["score", "--format", "xlsx", "-o", s(&out), EXAMPLE]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let sheets = xlsx_rows(&out);
+    for (name, rows) in &sheets {
+        let numbers: Vec<u32> = rows.iter().map(|(r, _)| *r).collect();
+        assert!(
+            numbers.windows(2).all(|w| w[0] < w[1]),
+            "{name}: rows {numbers:?}"
+        );
+    }
+    let findings = read_xlsx(&out, "检查发现");
+    let header = findings.first().expect("header");
+    let (_, rows) = sheets
+        .iter()
+        .find(|(name, _)| name == "检查发现")
+        .expect("检查发现");
+    for (i, cells) in findings.iter().enumerate().skip(1) {
+        // A Chinese character is two units; a column grows to 60 at most.
+        let width =
+            |c: &String| -> usize { c.chars().map(|ch| if ch.is_ascii() { 1 } else { 2 }).sum() };
+        let widest = cells.iter().map(width).max().unwrap_or(0);
+        let height = rows.get(i).and_then(|(_, h)| *h).unwrap_or(15.0);
+        let lines = widest.div_ceil(60);
+        assert!(
+            height >= lines as f64 * 15.0,
+            "row {} ({header:?}) is {height} points for {lines} lines: {cells:?}",
+            i + 1
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn district_folder_in_every_format() {
     let dir = district("all");

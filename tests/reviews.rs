@@ -344,6 +344,20 @@ fn round_trip_word_and_toml_packages() {
         "{ids:?}"
     );
     assert_eq!(ids.len(), 17);
+    // The instructions, a step to a line; the Word package has no received
+    // date, so they say where to write it.
+    let note = range
+        .get_value((2, 0))
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let steps: Vec<&str> = note.lines().collect();
+    assert!(steps.len() >= 4, "{note}");
+    assert!(
+        steps
+            .iter()
+            .any(|l| l.starts_with("4. ") && l.contains("送达日期")),
+        "{note}"
+    );
     // Beside the hints, a criterion's row gives what the checks it names
     // (`related to unrefined_level2`) found in that unit's package.
     let refinement_hints: Vec<String> = range

@@ -155,6 +155,16 @@ fn build(units: &[WorksheetUnit<'_>]) -> Result<Vec<u8>, XlsxError> {
 /// Header rows of the 评审 sheet: title, labels, instructions, columns.
 const HEADER_ROW: u32 = 3;
 
+/// The instructions span the columns to 评审意见 (I), 153 wide: about 70
+/// Chinese characters a line.
+const NOTE_LAST_COLUMN: u16 = 8;
+const NOTE_CHARS_PER_LINE: usize = 70;
+
+/// Points a line of wrapped text takes: a Chinese font's line is taller
+/// than the default 15 (Excel and WPS with 等线 or 宋体, LibreOffice with
+/// Noto CJK).
+const POINTS_PER_LINE: f64 = 16.0;
+
 fn write_review(
     sheet: &mut Worksheet,
     units: &[WorksheetUnit<'_>],
@@ -170,15 +180,26 @@ fn write_review(
     sheet.write_blank(1, 3, &f.date_input)?;
     sheet.write_string_with_format(1, 4, RULES_LABEL, &f.label)?;
     sheet.merge_range(1, 5, 1, 8, &titles.join("；"), &f.cell)?;
-    sheet.merge_range(
-        2,
-        0,
-        2,
-        last,
-        "填写说明：在“评审人”右边写上姓名、“评审日期”右边写上日期；每行是一个单位需要评审的一个评分项——从“档次”下拉框选择档次，在“得分”中写分数（在所选档次的分数段之内，最多两位小数），在“评审意见”中写明理由（未给满分的必须写）。单位、年度、编号三列请勿改动。需要阅读的报告原文在“材料”工作表中。",
-        &f.note,
-    )?;
-    sheet.set_row_height(2, 45)?;
+    // Over the columns a screen shows beside the frozen first one (to
+    // 评审意见), a line to each step: across every column it would be one
+    // line longer than a screen, cut off where the screen ends.
+    let mut steps = vec![
+        "填写说明：",
+        "1. 在“评审人”右边写上姓名，在“评审日期”右边写上日期。",
+        "2. 每行是一个单位需要评审的一个评分项：从“档次”下拉框选择档次，在“得分”中写分数（在所选档次的分数段之内，最多两位小数），在“评审意见”中写明理由（未给满分的必须写）。",
+        "3. 单位、年度、编号三列请勿改动。需要阅读的报告原文在“材料”工作表中（“材料”一列的链接）。",
+    ];
+    if units.iter().any(|u| u.received_on.is_none()) {
+        steps
+            .push("4. “单位”工作表中标黄的送达日期，请按收文登记填写（Word 材料中没有送达日期）。");
+    }
+    let note = steps.join("\n");
+    sheet.merge_range(2, 0, 2, NOTE_LAST_COLUMN, &note, &f.note)?;
+    let note_lines: usize = steps
+        .iter()
+        .map(|s| s.chars().count().div_ceil(NOTE_CHARS_PER_LINE).max(1))
+        .sum();
+    sheet.set_row_height(2, note_lines as f64 * POINTS_PER_LINE + 6.0)?;
     for (c, name) in REVIEW_COLUMNS.iter().enumerate() {
         sheet.write_string_with_format(HEADER_ROW, c as u16, *name, &f.head)?;
     }
@@ -257,7 +278,7 @@ fn write_review(
             let band_lines = lines(&bands(&tiers), 12);
             let hint_lines: usize = hints.iter().map(|h| lines(h, 14).max(1)).sum();
             let tallest = says_lines.max(band_lines).max(hint_lines).max(3);
-            let height = (tallest as f64 * 15.0 + 6.0).min(409.0);
+            let height = (tallest as f64 * POINTS_PER_LINE + 6.0).min(409.0);
             sheet.set_row_height(row, height)?;
             row += 1;
         }
@@ -386,7 +407,7 @@ fn write_material(
     units: &[WorksheetUnit<'_>],
     f: &Formats,
 ) -> Result<Vec<Vec<Option<u32>>>, XlsxError> {
-    sheet.set_column_width(0, 110.0)?;
+    sheet.set_column_width(0, MATERIAL_WIDTH)?;
     sheet.write_string_with_format(0, 0, "评审时需要阅读的报告原文", &f.title)?;
     let mut row = 2;
     let mut links = Vec::new();
@@ -444,21 +465,27 @@ fn write_material(
     Ok(links)
 }
 
-/// Rows are not sized by Excel when the file is written: about 55 Chinese
-/// characters a line in a column 110 wide, 15 points a line, at most 409.
+/// Rows are not sized by Excel when the file is written: a line of the
+/// column to every `CHARS_PER_LINE` characters, `POINTS_PER_LINE` each, at
+/// most 409 points.
 fn row_height(text: &str) -> f64 {
     let lines: usize = text
         .split('\n')
         .map(|l| l.chars().count().div_ceil(CHARS_PER_LINE).max(1))
         .sum();
-    (lines as f64 * 15.0 + 4.0).min(409.0)
+    (lines as f64 * POINTS_PER_LINE + 4.0).min(409.0)
 }
 
-/// Lines of text a row of the 材料 sheet shows (409 points at 15 a line).
-const LINES_PER_ROW: usize = 26;
+/// The 材料 sheet's one column: fits an A4 page's width at full size.
+const MATERIAL_WIDTH: f64 = 100.0;
 
-/// Characters of a line in the 材料 sheet's column (see `row_height`).
-const CHARS_PER_LINE: usize = 55;
+/// Lines of text a row of the 材料 sheet shows (409 points).
+const LINES_PER_ROW: usize = 25;
+
+/// Chinese characters a line of the 材料 sheet's column holds, counted
+/// low (a character is two units of width; fonts differ): a row sized for
+/// them is never too short for its text.
+const CHARS_PER_LINE: usize = 46;
 
 /// A text cut into parts that each fit a row: at line breaks, and a
 /// paragraph longer than a row after a full stop (else anywhere).
@@ -538,6 +565,7 @@ fn write_units(
     }
     sheet.set_freeze_panes(1, 0)?;
     sheet.set_paper_size(9);
+    sheet.set_print_fit_to_pages(1, 0);
     Ok(())
 }
 
