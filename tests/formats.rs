@@ -529,42 +529,30 @@ fn xlsx_rows(path: &Path) -> SheetRows {
         .collect()
 }
 
-/// Spreadsheets are read in LibreOffice and WPS as in Excel: a row of long
-/// texts is as tall as they wrap to (neither sizes it when the file
-/// opens), and no row is written twice (which Excel repairs, with a
-/// warning).
+/// The summary is written a row at a time, in constant memory: no row is
+/// written twice (which Excel repairs, with a warning), and no data row has
+/// a height of its own. A constant-memory sheet keeps every such row's
+/// settings until the file is saved, so that peak memory would grow with
+/// the rows (measured: 15.5 MB for 2,000 units without, 46 MB with).
+/// Excel sizes a row that has no height of its own to its wrapped text
+/// when it opens the file (LibreOffice shows it a line high).
 #[test]
-fn summary_rows_are_as_tall_as_their_texts() {
+fn summary_rows_are_written_once_at_the_default_height() {
     let dir = temp("row-heights");
     let out = dir.join("汇总.xlsx");
     let run = jixiao(&["score", "--format", "xlsx", "-o", s(&out), EXAMPLE]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let sheets = xlsx_rows(&out);
+    assert!(sheets.len() >= 3, "{sheets:?}");
     for (name, rows) in &sheets {
         let numbers: Vec<u32> = rows.iter().map(|(r, _)| *r).collect();
         assert!(
             numbers.windows(2).all(|w| w[0] < w[1]),
             "{name}: rows {numbers:?}"
         );
-    }
-    let findings = read_xlsx(&out, "检查发现");
-    let header = findings.first().expect("header");
-    let (_, rows) = sheets
-        .iter()
-        .find(|(name, _)| name == "检查发现")
-        .expect("检查发现");
-    for (i, cells) in findings.iter().enumerate().skip(1) {
-        // A Chinese character is two units; a column grows to 60 at most.
-        let width =
-            |c: &String| -> usize { c.chars().map(|ch| if ch.is_ascii() { 1 } else { 2 }).sum() };
-        let widest = cells.iter().map(width).max().unwrap_or(0);
-        let height = rows.get(i).and_then(|(_, h)| *h).unwrap_or(15.0);
-        let lines = widest.div_ceil(60);
-        assert!(
-            height >= lines as f64 * 15.0,
-            "row {} ({header:?}) is {height} points for {lines} lines: {cells:?}",
-            i + 1
-        );
+        let tall: Vec<&(u32, Option<f64>)> =
+            rows.iter().skip(1).filter(|(_, h)| h.is_some()).collect();
+        assert!(tall.is_empty(), "{name}: rows with heights {tall:?}");
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -198,8 +198,6 @@ struct Formats {
     text: Format,
     number: Format,
     date: Format,
-    /// An unseen cell (no border, no fill): see `Sheet::done`.
-    pad: Format,
 }
 
 impl Formats {
@@ -223,29 +221,12 @@ impl Formats {
                 .set_align(FormatAlign::Top)
                 .set_border(FormatBorder::Thin)
                 .set_num_format("yyyy-mm-dd"),
-            pad: Format::new().set_align(FormatAlign::Top),
         }
     }
 }
 
 /// Longest a column grows, in Excel's character widths.
 const MAX_WIDTH: f64 = 60.0;
-
-/// Points a wrapped line takes (a Chinese font's line is taller than the
-/// default 15).
-const POINTS_PER_LINE: f64 = 16.0;
-
-/// Lines a text wraps to in a column `MAX_WIDTH` wide (a Chinese character
-/// is two units; counted low, so a row is never too short for its text).
-fn wrapped_lines(text: &str) -> usize {
-    // A Chinese character is a little more than two units in most fonts:
-    // a line is taken to hold 50 units of the 60.
-    let room = (MAX_WIDTH as usize).saturating_sub(10).max(1);
-    text.lines()
-        .map(|l| super::snippet::display_width(l).div_ceil(room).max(1))
-        .sum::<usize>()
-        .max(1)
-}
 
 /// One sheet being written row by row: the header row frozen and repeated
 /// on every printed page, every cell bordered, numbers as numbers and
@@ -259,8 +240,6 @@ struct Sheet {
     rows: usize,
     frozen_columns: usize,
     header: Vec<Cell>,
-    /// Has the last row written a height of its own?
-    last_tall: bool,
 }
 
 impl Sheet {
@@ -282,7 +261,6 @@ impl Sheet {
             rows: 0,
             frozen_columns,
             header: header.to_vec(),
-            last_tall: false,
         };
         out.write(header, f)?;
         Ok(out)
@@ -292,25 +270,6 @@ impl Sheet {
     fn write(&mut self, cells: &[Cell], f: &Formats) -> Result<(), XlsxError> {
         let r = self.rows;
         let rr = row(r);
-        // As tall as its longest text wraps to: neither LibreOffice nor
-        // (always) WPS sizes a row to its wrapped text when the file opens.
-        // A text longer than a column's `MAX_WIDTH` makes its column that
-        // wide, so its lines are known before the column's width is.
-        if r > 0 {
-            let lines = cells
-                .iter()
-                .map(|c| match c {
-                    Cell::Text(s) => wrapped_lines(&clip(s)),
-                    _ => 1,
-                })
-                .max()
-                .unwrap_or(1);
-            self.last_tall = lines > 1;
-            if self.last_tall {
-                let height = (lines as f64 * POINTS_PER_LINE + 4.0).min(409.0);
-                self.sheet.set_row_height(rr, height)?;
-            }
-        }
         let sheet = &mut self.sheet;
         for (c, cell) in cells.iter().enumerate() {
             let cc = col(c);
@@ -359,12 +318,6 @@ impl Sheet {
             self.rows = 0;
             let header = std::mem::take(&mut self.header);
             self.write(&header, f)?;
-        }
-        if self.last_tall {
-            // A constant-memory sheet writes a last row that has a height
-            // of its own twice (the second time empty), which Excel
-            // repairs: an unseen cell below it makes it the last but one.
-            self.sheet.write_blank(row(self.rows), 0, &f.pad)?;
         }
         let sheet = &mut self.sheet;
         let columns = self.widths.len();
