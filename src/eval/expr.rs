@@ -4,7 +4,7 @@
 
 use super::EvalError;
 use super::index::{self, Arg, Entry, HashMap, HashSet, Index, Key, Layers, Memo, Token};
-use super::values::equal;
+use super::values::compare;
 use crate::base::{AggKind, BinOp};
 use crate::data::{NO_PLACE, PlaceId, Record, Value};
 use crate::ir::{Builtin, Expr, ExprIr, FunctionIr};
@@ -347,11 +347,15 @@ impl<'a> Env<'a> {
                 }
                 Ok(truthy(&self.eval(e, touched)?))
             }
-            ExprIr::Binary(op @ (BinOp::Eq | BinOp::Ne), a, b) => {
+            ExprIr::Binary(
+                op @ (BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge),
+                a,
+                b,
+            ) => {
                 let mark = touched.len();
                 if let Some(x) = self.peek(a, touched) {
                     if let Some(y) = self.peek(b, touched) {
-                        return Ok(equal(x, y) == (*op == BinOp::Eq));
+                        return Ok(compare(*op, x, y));
                     }
                 }
                 touched.truncate(mark);
@@ -1246,21 +1250,8 @@ fn apply(op: BinOp, x: &Value, y: &Value, touched: &[PlaceId], divisor_from: usi
         }
     }
     Ok(match op {
-        BinOp::Eq => Value::Bool(equal(x, y)),
-        BinOp::Ne => Value::Bool(!equal(x, y)),
-        BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
-            let ord = match (x, y) {
-                (Value::Num(p), Value::Num(q)) => Some(p.cmp(q)),
-                (Value::Date(p), Value::Date(q)) => Some(p.cmp(q)),
-                (Value::Text(p), Value::Text(q)) => Some(p.cmp(q)),
-                _ => None,
-            };
-            Value::Bool(ord.is_some_and(|o| match op {
-                BinOp::Lt => o.is_lt(),
-                BinOp::Le => o.is_le(),
-                BinOp::Gt => o.is_gt(),
-                _ => o.is_ge(),
-            }))
+        BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+            Value::Bool(compare(op, x, y))
         }
         _ => arithmetic(op, x, y)?,
     })

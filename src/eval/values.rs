@@ -1,7 +1,8 @@
 //! What the language's values mean where the expression evaluator and the
 //! built-in functions must agree: equality (`10 == 10.0`, blank equals
-//! blank) and rounding (half away from zero, as the sheet rounds).
+//! blank), ordering, and rounding (half away from zero, as the sheet rounds).
 
+use crate::base::BinOp;
 use crate::data::Value;
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -23,6 +24,27 @@ pub(crate) fn equal(a: &Value, b: &Value) -> bool {
                     .zip(y.fields.iter())
                     .all(|(p, q)| equal(p, q))
         }
+        _ => false,
+    }
+}
+
+/// A comparison's truth (`==`, `!=`, `<`, `<=`, `>`, `>=`): an ordering
+/// holds only between two numbers, two dates or two texts; with a blank
+/// or values of two kinds it is false.
+pub(crate) fn compare(op: BinOp, x: &Value, y: &Value) -> bool {
+    let ord = match (op, x, y) {
+        (BinOp::Eq, _, _) => return equal(x, y),
+        (BinOp::Ne, _, _) => return !equal(x, y),
+        (_, Value::Num(p), Value::Num(q)) => p.cmp(q),
+        (_, Value::Date(p), Value::Date(q)) => p.cmp(q),
+        (_, Value::Text(p), Value::Text(q)) => p.cmp(q),
+        _ => return false,
+    };
+    match op {
+        BinOp::Lt => ord.is_lt(),
+        BinOp::Le => ord.is_le(),
+        BinOp::Gt => ord.is_gt(),
+        BinOp::Ge => ord.is_ge(),
         _ => false,
     }
 }
