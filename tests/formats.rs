@@ -323,25 +323,32 @@ fn excerpts_show_the_row_a_cell_is_in() {
         let end = block[start..].find("```").expect("closed") + start;
         block[start..end].to_string()
     };
-    // Cells of a basic-data line: the line's item is shown with them.
-    let expenses = excerpt_of("“三公经费”无预算安排");
-    for needle in [
-        "[[basic_data.expenses]]",
-        "item = \"三公经费\"",
-        "budget = 0",
-        "final = 1.9",
+    // Cells of a basic-data line: the line's item is shown with them. A
+    // finding about an indicator row: the whole row, its score and weight.
+    for (heading, needles) in [
+        (
+            "“三公经费”无预算安排",
+            [
+                "[[basic_data.expenses]]",
+                "item = \"三公经费\"",
+                "budget = 0",
+                "final = 1.9",
+            ],
+        ),
+        (
+            "未填写偏差原因分析",
+            [
+                "[[projects.indicators]]",
+                "name = \"业务工作经费\"",
+                "weight = 10",
+                "score = 9",
+            ],
+        ),
     ] {
-        assert!(expenses.contains(needle), "{needle:?} not in:\n{expenses}");
-    }
-    // A finding about an indicator row: the whole row, its score and weight.
-    let row = excerpt_of("未填写偏差原因分析");
-    for needle in [
-        "[[projects.indicators]]",
-        "name = \"业务工作经费\"",
-        "weight = 10",
-        "score = 9",
-    ] {
-        assert!(row.contains(needle), "{needle:?} not in:\n{row}");
+        let excerpt = excerpt_of(heading);
+        for needle in needles {
+            assert!(excerpt.contains(needle), "{needle:?} not in:\n{excerpt}");
+        }
     }
     // A cell of a long table ([overall.funds]) shows no more than the few
     // lines around it: excerpts stay excerpts.
