@@ -98,6 +98,7 @@ table.sheet tr.d3 td:first-child { padding-left: 16mm; }
    longer ones left half a page blank before them. */
 .item.error, .item.warning, .item.info { break-inside: auto; }
 .item h3 + *, ul.values li, blockquote.says { break-inside: avoid; }
+.item p.label { break-after: avoid; }
 .item p { margin: 1mm 0; }
 .item .label { color: var(--muted); }
 blockquote.says { margin: 2mm 0; padding: 1.5mm 3mm; background: var(--soft);

@@ -827,12 +827,19 @@ pub fn notice_html(report: &Report<'_>) -> String {
     }
     body.push_str("</tbody>\n</table>\n");
     let _ = writeln!(body, "<h2>一、失分情况</h2>");
-    body.push_str("<ol class=\"items\">\n");
-    for l in lost_lines(&n) {
-        let text = l.split_once(". ").map_or(l.as_str(), |(_, t)| t);
-        let _ = writeln!(body, "<li>{}</li>", esc(text));
+    if n.lost.is_empty() {
+        // One sentence (没有失分), not a list of one.
+        for l in lost_lines(&n) {
+            let _ = writeln!(body, "<p class=\"para\">{}</p>", esc(&l));
+        }
+    } else {
+        body.push_str("<ol class=\"items\">\n");
+        for l in lost_lines(&n) {
+            let text = l.split_once(". ").map_or(l.as_str(), |(_, t)| t);
+            let _ = writeln!(body, "<li>{}</li>", esc(text));
+        }
+        body.push_str("</ol>\n");
     }
-    body.push_str("</ol>\n");
     let mut part = "二";
     if !n.pending.is_empty() {
         let _ = writeln!(

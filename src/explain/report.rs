@@ -352,13 +352,25 @@ impl<'a> Report<'a> {
         }
         // A place's descendants are read right after it: its cells are
         // the places that follow it up to the first that is not its
-        // descendant.
+        // descendant. A table of its own inside the row (`[projects.funds]`
+        // in a project) is written under its own header, after the row's
+        // cells: not part of the row's lines.
+        let text = &self.submission.source.text;
+        let own_header = |span: Span| {
+            let start = span.start as usize;
+            let line = text
+                .get(..start)
+                .map_or(0, |t| t.rfind('\n').map_or(0, |i| i + 1));
+            text.get(line..start)
+                .is_some_and(|before| before.trim().is_empty())
+                && text.get(start..).is_some_and(|t| t.starts_with('['))
+        };
         let mut end = header.end;
         for (at, p) in places.iter().enumerate().skip(row as usize + 1) {
             if p.parent < row || p.parent == NO_PLACE || at >= NO_PLACE as usize {
                 break;
             }
-            if p.parent == row {
+            if p.parent == row && !own_header(p.span) {
                 end = end.max(p.span.end);
             }
         }

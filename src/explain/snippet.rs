@@ -144,8 +144,20 @@ fn build(
 ) -> Excerpt {
     let text: &str = &file.text;
     let (first, last) = shown;
-    let shown_first = first.saturating_sub(1);
-    let shown_last = (last + 1).min(starts.len().saturating_sub(1));
+    // A line of context either side, but for a blank one.
+    let blank = |i: usize| {
+        let from = starts.get(i).copied().unwrap_or(text.len());
+        let to = starts.get(i + 1).copied().unwrap_or(text.len());
+        text.get(from..to).is_none_or(|l| l.trim().is_empty())
+    };
+    let shown_first = match first.checked_sub(1) {
+        Some(before) if !blank(before) => before,
+        _ => first,
+    };
+    let shown_last = match last + 1 {
+        after if after < starts.len() && !blank(after) => after,
+        _ => last,
+    };
     let mut numbers: Vec<Option<usize>> = (shown_first..=shown_last).map(Some).collect();
     if numbers.len() > max_lines {
         let tail = numbers.split_off(numbers.len() - max_lines / 2);
@@ -488,12 +500,13 @@ mod tests {
         let groups = excerpts(&file, &spans);
         let (e, _) = groups.first().expect("an excerpt");
         let numbers: Vec<Option<usize>> = e.lines.iter().map(|l| l.number).collect();
-        // From the row's header, through its last cell, a line after.
-        assert_eq!(numbers, vec![Some(1), Some(2), Some(3), Some(4), Some(5)]);
+        // From the row's header through its last cell; the blank line
+        // after it is no context.
+        assert_eq!(numbers, vec![Some(1), Some(2), Some(3), Some(4)]);
         // Named by the line marked, the row's lines shown as context.
         assert_eq!(e.line, 4);
         let context: Vec<bool> = e.lines.iter().map(|l| l.context).collect();
-        assert_eq!(context, vec![true, true, true, false, true]);
+        assert_eq!(context, vec![true, true, true, false]);
         // A row too long to show whole: from its header when that is near,
         // else the cell alone.
         let long = format!("[[rows]]\n{}z = 3\n", "k = 0\n".repeat(MAX_DATA_LINES));

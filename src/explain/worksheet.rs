@@ -460,6 +460,9 @@ fn write_material(
         }
         links.push(unit_links);
     }
+    // Landscape: the column, about 50 Chinese characters wide, is wider
+    // than a portrait page, and LibreOffice prints it unscaled.
+    sheet.set_landscape();
     sheet.set_paper_size(9);
     sheet.set_print_fit_to_pages(1, 0);
     Ok(links)
@@ -476,7 +479,7 @@ fn row_height(text: &str) -> f64 {
     (lines as f64 * POINTS_PER_LINE + 4.0).min(409.0)
 }
 
-/// The 材料 sheet's one column: fits an A4 page's width at full size.
+/// The 材料 sheet's one column: fits a landscape A4 page at full size.
 const MATERIAL_WIDTH: f64 = 100.0;
 
 /// Lines of text a row of the 材料 sheet shows (409 points).
