@@ -355,6 +355,24 @@ fn excerpts_show_the_row_a_cell_is_in() {
     for block in md.split("```text").skip(1) {
         let lines = block.split("```").next().unwrap_or("").lines().count();
         assert!(lines <= 16, "an excerpt of {lines} lines:\n{block}");
+        // A row's lines are its own cells: a table under it (its own
+        // header) is not drawn in, and no edge is a blank line.
+        let texts: Vec<&str> = block
+            .split("```")
+            .next()
+            .unwrap_or("")
+            .lines()
+            .filter_map(|l| l.split_once(" │ ").map(|(_, t)| t))
+            .collect();
+        assert!(
+            texts.iter().filter(|t| t.starts_with('[')).count() <= 1,
+            "a second table in:\n{block}"
+        );
+        let edges = [texts.first(), texts.last()];
+        assert!(
+            edges.iter().flatten().all(|t| !t.trim().is_empty()),
+            "a blank edge:\n{block}"
+        );
     }
 }
 
