@@ -376,6 +376,44 @@ fn excerpts_show_the_row_a_cell_is_in() {
     }
 }
 
+/// A Word package's evidence names the Word table and row, and gives the
+/// rest of that row (as a TOML excerpt shows the row's lines): the
+/// indicator's target, actual, weight and score beside the cell a finding
+/// is about, a long sentence by its beginning.
+#[test]
+fn word_evidence_gives_the_rest_of_the_row() {
+    let docx = EXAMPLE.replace(".toml", ".docx");
+    let run = jixiao(&[
+        "score",
+        "--format",
+        "markdown",
+        "--received-on",
+        "2023-06-14",
+        &docx,
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let md = run.text();
+    for needle in [
+        "第3个表格第19行（该行：一级指标 产出指标；二级指标 成本指标；三级指标 业务工作经费；年度指标值 100万；实际完成值 96.9万；分值 10；得分 9）",
+        "第1个表格第5行（该行：项目 三公经费；2021年决算数 2.7；2022年预算数 0）",
+    ] {
+        assert!(md.contains(needle), "{needle}:\n{md}");
+    }
+    // Only cells of the same Word row: the form's 总分 row is not the
+    // table's other rows.
+    assert!(
+        md.contains("第2个表格第40行（该行：总分 · 分值 100）"),
+        "{md}"
+    );
+    for line in md.lines().filter(|l| l.contains("（该行：")) {
+        let row = line.split("（该行：").nth(1).unwrap_or("");
+        for cell in row.trim_end_matches('）').split('；') {
+            let value = cell.split_once(' ').map_or("", |(_, v)| v);
+            assert!(value.chars().count() <= 31, "{cell:?} in {line}");
+        }
+    }
+}
+
 #[test]
 fn html_of_the_example_is_self_contained() {
     let run = jixiao(&["score", "--format", "html", EXAMPLE]);

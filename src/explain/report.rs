@@ -48,6 +48,9 @@ pub struct Phrase {
     pub range: (usize, usize),
 }
 
+/// Characters of a cell shown beside another of its Word row.
+const ROW_CELL_CHARS: usize = 30;
+
 /// A text longer than this is quoted by its phrase, not in full.
 pub const LONG_TEXT: usize = 80;
 
@@ -335,6 +338,59 @@ impl<'a> Report<'a> {
             id: NO_PLACE,
             phrase: None,
         }
+    }
+
+    /// The other cells of the Word table row that holds place `id` (a
+    /// Word package's), in words: `年度指标值 100万；分值 10`. The row's
+    /// cells are those of the place's row or table that the import found
+    /// in the same Word row; empty when there are none.
+    pub fn same_word_row(&self, id: PlaceId) -> String {
+        let Some(view) = self.place(id) else {
+            return String::new();
+        };
+        let at = view.source.words();
+        let places = &self.submission.places;
+        let Some(place) = places.get(id as usize) else {
+            return String::new();
+        };
+        let is_row = matches!(view.value, Value::Record(_));
+        let row = if is_row { id } else { place.parent };
+        let Some(holder) = self.place(row) else {
+            return String::new();
+        };
+        let prefix = format!("{} · ", holder.document);
+        let mut cells = Vec::new();
+        for (at_id, p) in places.iter().enumerate().skip(row as usize + 1) {
+            if p.parent < row || p.parent == NO_PLACE || at_id >= NO_PLACE as usize {
+                break;
+            }
+            let child = at_id as PlaceId;
+            if p.parent != row || child == id {
+                continue;
+            }
+            let Some(cell) = self.place(child) else {
+                continue;
+            };
+            if matches!(
+                cell.value,
+                Value::Absent | Value::Record(_) | Value::List(_) | Value::Map(_)
+            ) || cell.source.words() != at
+            {
+                continue;
+            }
+            let label = cell
+                .document
+                .strip_prefix(&prefix)
+                .unwrap_or(&cell.document);
+            // A sentence (an actual value written out) by its beginning.
+            let shown = self.shown(&cell.value);
+            let shown = match shown.char_indices().nth(ROW_CELL_CHARS) {
+                Some((cut, _)) => format!("{}…", shown.get(..cut).unwrap_or("")),
+                None => shown,
+            };
+            cells.push(format!("{label} {shown}"));
+        }
+        cells.join("；")
     }
 
     /// The row or table holding place `id` (the place itself when it is

@@ -286,7 +286,16 @@ pub(crate) fn evidence(report: &super::Report<'_>, places: &[super::PlaceView]) 
                         format!("{}：{}", p.document, phrase.marked()),
                         p.source.words(),
                     ),
-                    None => (place_line(report, p), p.source.words()),
+                    // With the rest of its Word row, as a TOML excerpt
+                    // shows the rest of the row's lines.
+                    None => {
+                        let row = report.same_word_row(p.id);
+                        let at = match row.is_empty() {
+                            true => p.source.words(),
+                            false => format!("{}（该行：{row}）", p.source.words()),
+                        };
+                        (place_line(report, p), at)
+                    }
                 })
                 .collect(),
         );
