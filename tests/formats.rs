@@ -383,14 +383,8 @@ fn excerpts_show_the_row_a_cell_is_in() {
 #[test]
 fn word_evidence_gives_the_rest_of_the_row() {
     let docx = EXAMPLE.replace(".toml", ".docx");
-    let run = jixiao(&[
-        "score",
-        "--format",
-        "markdown",
-        "--received-on",
-        "2023-06-14",
-        &docx,
-    ]);
+    let received = "--received-on=2023-06-14";
+    let run = jixiao(&["score", "--format", "markdown", received, &docx]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let md = run.text();
     for needle in [
