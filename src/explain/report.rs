@@ -7,7 +7,7 @@
 //! JSON, the summary) draw from here and resolve nothing themselves.
 
 use super::place::{SourcePlace, document_words, source_place};
-use crate::data::{NO_PLACE, PlaceId, Step, Submission, Value, Walk, walk_path};
+use crate::data::{NO_PLACE, Place, PlaceId, Step, Submission, Value, Walk, walk_path};
 use crate::eval::outcome::{Deduction, DeductionKind, Finding, NodeOutcome, Outcome};
 use crate::ir::RuleSet;
 use crate::source::Span;
@@ -345,29 +345,16 @@ impl<'a> Report<'a> {
     /// cells are those of the place's row or table that the import found
     /// in the same Word row; empty when there are none.
     pub fn same_word_row(&self, id: PlaceId) -> String {
-        let Some(view) = self.place(id) else {
+        let (Some(view), Some(row)) = (self.place(id), self.holder_of(id)) else {
             return String::new();
         };
-        let at = view.source.words();
-        let places = &self.submission.places;
-        let Some(place) = places.get(id as usize) else {
-            return String::new();
-        };
-        let is_row = matches!(view.value, Value::Record(_));
-        let row = if is_row { id } else { place.parent };
         let Some(holder) = self.place(row) else {
             return String::new();
         };
+        let at = view.source.words();
         let prefix = format!("{} · ", holder.document);
         let mut cells = Vec::new();
-        for (at_id, p) in places.iter().enumerate().skip(row as usize + 1) {
-            if p.parent < row || p.parent == NO_PLACE || at_id >= NO_PLACE as usize {
-                break;
-            }
-            let child = at_id as PlaceId;
-            if p.parent != row || child == id {
-                continue;
-            }
+        for (child, _) in self.children(row).filter(|(child, _)| *child != id) {
             let Some(cell) = self.place(child) else {
                 continue;
             };
@@ -397,20 +384,15 @@ impl<'a> Report<'a> {
     /// one), from its header to its last cell, for an excerpt to show the
     /// cell among its row's. Nothing at the top level.
     pub fn row_extent(&self, id: PlaceId) -> Option<Span> {
-        let places = &self.submission.places;
-        let place = places.get(id as usize)?;
-        let is_row = matches!(self.place(id).map(|p| p.value), Some(Value::Record(_)));
-        let row = if is_row { id } else { place.parent };
-        let holder = places.get(row as usize)?;
+        let row = self.holder_of(id)?;
+        let holder = self.submission.places.get(row as usize)?;
         let header = holder.span;
         if matches!(holder.step, Step::Root) || header.start == header.end {
             return None;
         }
-        // A place's descendants are read right after it: its cells are
-        // the places that follow it up to the first that is not its
-        // descendant. A table of its own inside the row (`[projects.funds]`
-        // in a project) is written under its own header, after the row's
-        // cells: not part of the row's lines.
+        // A table of its own inside the row (`[projects.funds]` in a
+        // project) is written under its own header, after the row's cells:
+        // not part of the row's lines.
         let text = &self.submission.source.text;
         let own_header = |span: Span| {
             let start = span.start as usize;
@@ -421,16 +403,34 @@ impl<'a> Report<'a> {
                 .is_some_and(|before| before.trim().is_empty())
                 && text.get(start..).is_some_and(|t| t.starts_with('['))
         };
-        let mut end = header.end;
-        for (at, p) in places.iter().enumerate().skip(row as usize + 1) {
-            if p.parent < row || p.parent == NO_PLACE || at >= NO_PLACE as usize {
-                break;
-            }
-            if p.parent == row && !own_header(p.span) {
-                end = end.max(p.span.end);
-            }
-        }
+        let end = self
+            .children(row)
+            .filter(|(_, p)| !own_header(p.span))
+            .map(|(_, p)| p.span.end)
+            .fold(header.end, u32::max);
         Some(Span::new(header.file, header.start as usize..end as usize))
+    }
+
+    /// The row or table holding place `id`: the place itself when it is
+    /// one (a record), else its parent.
+    fn holder_of(&self, id: PlaceId) -> Option<PlaceId> {
+        let place = self.submission.places.get(id as usize)?;
+        let is_row = matches!(self.place(id).map(|p| p.value), Some(Value::Record(_)));
+        Some(if is_row { id } else { place.parent })
+    }
+
+    /// The places directly under `row`. A place's descendants are read
+    /// right after it: they are the places that follow it up to the first
+    /// that is not its descendant.
+    fn children(&self, row: PlaceId) -> impl Iterator<Item = (PlaceId, &Place)> + '_ {
+        self.submission
+            .places
+            .iter()
+            .enumerate()
+            .skip(row as usize + 1)
+            .map_while(|(at, p)| Some((PlaceId::try_from(at).ok()?, p)))
+            .take_while(move |(_, p)| p.parent >= row && p.parent != NO_PLACE)
+            .filter(move |(_, p)| p.parent == row)
     }
 
     /// A path in the documents' words.
