@@ -10,7 +10,8 @@ use crate::source::{SourceFile, Span};
 /// Lines a statement may show before the middle is elided.
 const MAX_LINES: usize = 8;
 /// Lines an excerpt of the submission may show before the middle is
-/// elided: a form's row (an indicator's nine lines) with a line either side.
+/// elided: a form's row of up to eleven lines (an indicator's is nine) with
+/// a line either side.
 const MAX_DATA_LINES: usize = 13;
 /// Characters a line may show before it is clipped around its mark.
 const MAX_CHARS: usize = 160;
