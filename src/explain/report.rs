@@ -370,11 +370,7 @@ impl<'a> Report<'a> {
                 .strip_prefix(&prefix)
                 .unwrap_or(&cell.document);
             // A sentence (an actual value written out) by its beginning.
-            let shown = self.shown(&cell.value);
-            let shown = match shown.char_indices().nth(ROW_CELL_CHARS) {
-                Some((cut, _)) => format!("{}…", shown.get(..cut).unwrap_or("")),
-                None => shown,
-            };
+            let shown = shorten_to(&self.shown(&cell.value), ROW_CELL_CHARS);
             cells.push(format!("{label} {shown}"));
         }
         cells.join("；")
@@ -934,11 +930,14 @@ fn review_words(outcome: &Outcome, path: &str) -> String {
 
 /// At most 120 characters.
 pub fn shorten(text: &str) -> String {
-    const MAX: usize = 120;
-    if text.chars().count() <= MAX {
-        text.to_string()
-    } else {
-        format!("{}…", text.chars().take(MAX).collect::<String>())
+    shorten_to(text, 120)
+}
+
+/// At most `max` characters, ending in `…` where cut.
+fn shorten_to(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", text.get(..cut).unwrap_or("")),
+        None => text.to_string(),
     }
 }
 
