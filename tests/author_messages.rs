@@ -54,7 +54,7 @@ fn jixiao(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 }
 
 /// (name, file, text to find, its replacement); an empty find appends.
-const CASES: [(&str, &str, &str, &str); 27] = [
+const CASES: [(&str, &str, &str, &str); 36] = [
     (
         "tier-score-above-max",
         "sheet.jx",
@@ -217,6 +217,63 @@ const CASES: [(&str, &str, &str, &str); 27] = [
         "迟报 {late} 天",
         "迟报 ｛late｝ 天",
     ),
+    // The `}` of a block inside a criterion whose header takes two lines
+    // (`criterion … max 7` / `related to … {`): the open block is the
+    // `when`, not the criterion.
+    (
+        "block-left-open-after-a-two-line-header",
+        "sheet.jx",
+        "        award 0 because \"没有绩效自评表\"\n      }\n",
+        "        award 0 because \"没有绩效自评表\"\n",
+    ),
+    (
+        "opening-quote-forgotten",
+        "sheet.jx",
+        "deduct 1 per late cap 10 because \"{received_on} 送达",
+        "deduct 1 per late cap 10 because {received_on} 送达",
+    ),
+    (
+        "points-given-by-a-parameter",
+        "sheet.jx",
+        "deduct 1 per late cap 10",
+        "deduct late_penalty_points per late cap 10",
+    ),
+    (
+        "points-per-time-above-max",
+        "sheet.jx",
+        "deduct 1 per late cap 10",
+        "deduct 12 per late",
+    ),
+    (
+        "greater-or-equal-sign-from-office",
+        "sheet.jx",
+        "when lines > 0 and refined == lines",
+        "when lines > 0 and refined ≥ lines",
+    ),
+    (
+        "percent-after-a-number",
+        "params.jx",
+        "param tolerance = 0.01",
+        "param tolerance = 1%",
+    ),
+    (
+        "date-in-chinese",
+        "params.jx",
+        "param deadline = 2023-06-15",
+        "param deadline = 2023年6月15日",
+    ),
+    (
+        "first-item-of-a-parameter-list-wrong",
+        "params.jx",
+        "{ group: \"产出指标\", weight: 50 }",
+        "{ group: \"产出指标\", weight: \"50\" }",
+    ),
+    (
+        "text-cell-equal-to-number",
+        "indicators.jx",
+        "raise warning when comparable and r.score > rule_score + tolerance",
+        "raise warning when comparable and r.actual == 0",
+    ),
 ];
 
 #[test]
@@ -239,6 +296,13 @@ fn slips_are_said_in_the_authors_terms() {
         let _ = std::fs::remove_dir_all(&dir);
     }
     let all = shown.join("\n");
+    // A forgotten opening quote is not taken for full-width commas to
+    // change: they belong inside the text.
+    let quote = shown
+        .iter()
+        .find(|s| s.starts_with("── opening-quote-forgotten"))
+        .expect("case shown");
+    assert!(!quote.contains("全角符号"), "{quote}");
     for needle in [
         "全角符号 `（`，请改为半角 `(`",
         "您是不是想写 `criterion`",
@@ -260,6 +324,15 @@ fn slips_are_said_in_the_authors_terms() {
         "日期不加引号，写成年-月-日：param deadline = 2023-06-15",
         "参数 `deadline` 定义在这里，值是文字",
         "相近的名称定义在这里：改正写错的一处（上面的名称，或这里的定义）",
+        "105 │       when len(all_tables) == 0 {",
+        "说明文字的开头少了引号",
+        "这里的分数要直接写数字，不能写名称 `late_penalty_points`",
+        "每次扣分 12 超过本项分值 10",
+        "`≥` 不是规则中的运算符：“大于等于”写成 `>=`",
+        "规则中的数不带 %",
+        "`2023年6月15日` 不是日期",
+        "`weight` 在这里是文字，在其他项中是数字",
+        "文字不能与数字比较是否相等",
     ] {
         assert!(all.contains(needle), "no {needle:?}:\n{all}");
     }
@@ -300,6 +373,28 @@ fn fmt_mends_full_width_punctuation_outside_strings() {
     );
     let (code, stderr) = jixiao(&dir, &["check", "--rules", "rules/2022"]);
     assert_eq!(code, Some(0), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A comment at the end of a line does not end its statement: the next
+/// line that goes on with it (`because …`, `+ 2`) stays indented under it.
+#[test]
+fn fmt_keeps_a_statement_going_after_a_trailing_comment() {
+    let dir = copy_rules("fmt-trailing-comment");
+    let path = dir.join("rules/2022/indicators.jx");
+    let text = std::fs::read_to_string(&path).expect("read");
+    let check = "check late_note {\n  says \"说明\"\n  for t in all_tables\n  let a = 1  # 注释一\n    + 2\n  raise info when a > 5  # 注释二\n    because \"a 是 {a}\"\n    at t.funds.rate\n}\n";
+    std::fs::write(&path, format!("{text}\n{check}")).expect("write");
+    let (code, stderr) = jixiao(&dir, &["fmt", "--check", "rules/2022/indicators.jx"]);
+    assert_eq!(code, Some(0), "already in the canonical layout: {stderr}");
+    let shuffled = check
+        .replace("    + 2", "+ 2")
+        .replace("    because", "because");
+    std::fs::write(&path, format!("{text}\n{shuffled}")).expect("write");
+    let (code, stderr) = jixiao(&dir, &["fmt", "rules/2022/indicators.jx"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let mended = std::fs::read_to_string(&path).expect("read");
+    assert!(mended.ends_with(check), "{mended}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

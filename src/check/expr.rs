@@ -101,16 +101,28 @@ impl Checker {
             }
             ExprKind::Call(name, args) => self.compile_call(name, args, span, scope),
             ExprKind::List(items) => {
-                let mut ty = Type::Any;
                 let mut out = Vec::with_capacity(items.len());
+                let mut types = Vec::with_capacity(items.len());
                 for item in items {
                     let (c, t) = self.compile_expr(item, scope);
-                    if !ty.accepts(&t) {
-                        self.type_error(item.span, &ty, &t, "列表中的元素类型应一致");
-                    } else if ty == Type::Any {
-                        ty = t;
-                    }
                     out.push(c);
+                    types.push(t);
+                }
+                // The type most items have is the list's: the odd one out
+                // is the slip (a wrong first item is not blamed on the rest).
+                let ty = types
+                    .iter()
+                    .filter(|t| **t != Type::Any)
+                    .max_by_key(|t| {
+                        let agree = types.iter().filter(|u| t.accepts(u)).count();
+                        (agree, std::cmp::Reverse(types.iter().position(|u| u == *t)))
+                    })
+                    .cloned()
+                    .unwrap_or(Type::Any);
+                for (item, t) in items.iter().zip(&types) {
+                    if !ty.accepts(t) {
+                        self.odd_item(item.span, &ty, t);
+                    }
                 }
                 (make(ExprIr::List(out)), Type::List(Box::new(ty)))
             }
@@ -208,6 +220,49 @@ impl Checker {
         );
     }
 
+    /// A list's item whose type is not the others': for two records, the
+    /// fields that differ are named (`{ group: …, weight: "50" }` among
+    /// items whose `weight` is a number).
+    fn odd_item(&mut self, span: Span, want: &Type, got: &Type) {
+        let (Type::Record(w), Type::Record(g)) = (want, got) else {
+            self.type_error(span, want, got, "列表中的元素类型应一致");
+            return;
+        };
+        let (Some(w), Some(g)) = (self.schema.records.get(*w), self.schema.records.get(*g)) else {
+            self.type_error(span, want, got, "列表中的元素类型应一致");
+            return;
+        };
+        let mut differences = Vec::new();
+        for f in &g.fields {
+            match w.fields.iter().find(|o| o.name == f.name) {
+                Some(o) if o.ty.accepts(&f.ty) => {}
+                Some(o) => differences.push(format!(
+                    "`{}` 在这里是{}，在其他项中是{}",
+                    f.name,
+                    f.ty.describe(&self.schema),
+                    o.ty.describe(&self.schema)
+                )),
+                None => differences.push(format!("其他项没有 `{}`", f.name)),
+            }
+        }
+        for o in &w.fields {
+            if !g.fields.iter().any(|f| f.name == o.name) {
+                differences.push(format!("这一项缺少 `{}`", o.name));
+            }
+        }
+        let label = differences.join("；");
+        self.error_help(
+            Code::RulesTypeMismatch,
+            "类型不对：列表中这一项与其他项不一致".to_string(),
+            span,
+            &label,
+            Some(
+                "列表的每一项应写法相同：同样的字段名，同一字段同类的值（数字不加引号）"
+                    .to_string(),
+            ),
+        );
+    }
+
     /// `p.funds.rate < 60`: both sides can be ordered, but not with each
     /// other. Each side is labelled with its type, so the author sees which
     /// one is the text; a number written in a text cell is read with
@@ -217,7 +272,9 @@ impl Checker {
         let file = self.file(left);
         let text_side = matches!(lt, Type::Text) || matches!(rt, Type::Text);
         let number_side = lt.is_number() || rt.is_number();
-        let help = if text_side && number_side {
+        let help = if text_side && number_side && matches!(op, BinOp::Eq | BinOp::Ne) {
+            "文字不能与数字比较是否相等。表中按原文保存的格（如实际完成值“96.9万”、执行率“96.89%”）用 quantity(x).number 读出其中的数，再比较；问一格是否写了内容，用 present(x)"
+        } else if text_side && number_side {
             "文字不能与数字比大小。表中按原文保存的格（如执行率“96.89%”）用 quantity(x).number 读出其中的数，再比较"
         } else {
             "两边应是同类的值：数字与数字、日期与日期、文字与文字"
@@ -507,7 +564,11 @@ impl Checker {
                 Type::Bool
             }
             BinOp::Eq | BinOp::Ne => {
-                if !ta.accepts(&tb) {
+                let text_and_number = (matches!(ta, Type::Text) && tb.is_number())
+                    || (ta.is_number() && matches!(tb, Type::Text));
+                if text_and_number {
+                    self.sides_differ(op, (a.span, &ta), (b.span, &tb));
+                } else if !ta.accepts(&tb) {
                     self.type_error(
                         b.span,
                         &ta,

@@ -389,6 +389,23 @@ impl Checker {
                 "扣分过多",
             );
         }
+        // `deduct 12 per late` in a criterion of 10: the first time already
+        // takes more than there is (a slip for 1 or 2).
+        let limit = d
+            .cap
+            .map_or((max, "本项分值"), |(cap, _)| (cap.min(max), "扣分上限"));
+        if d.per.is_some() && d.points > limit.0 {
+            self.error_help(
+                Code::RulesCapAboveMax,
+                format!("每次扣分 {} 超过{} {}", d.points, limit.1, limit.0),
+                d.span,
+                "扣一次就超过了",
+                Some(format!(
+                    "per 前写每次扣的分（如 deduct 1 per late cap {max}），不大于 {}",
+                    limit.0
+                )),
+            );
+        }
         if d.points <= Decimal::ZERO {
             self.error(
                 Code::RulesNegativePoints,

@@ -20,6 +20,9 @@ pub(crate) fn tell(text: &str, at: usize) -> Option<Told> {
     if let Some(told) = control_character(line_start, line) {
         return Some(told);
     }
+    if let Some(told) = chinese_quotes(line_start, line) {
+        return Some(told);
+    }
     let (value_start, value) = value_of(line_start, line, at)?;
     let range = value_start..value_start + value.len();
     let told = |message: String, label, help: String| {
@@ -66,6 +69,24 @@ pub(crate) fn tell(text: &str, at: usize) -> Option<Told> {
         );
     }
     None
+}
+
+/// A key quoted with Chinese quotes (`“overall.name” = …`, typed with a
+/// Chinese input method): TOML does not read them as quotes, so the parser
+/// stumbles somewhere inside the key; the quote is the mistake.
+fn chinese_quotes(line_start: usize, line: &str) -> Option<Told> {
+    let key = line.trim_start();
+    if !key.starts_with(['“', '”', '‘', '’']) {
+        return None;
+    }
+    let at = line.len() - key.len();
+    let c = key.chars().next()?;
+    Some(Told {
+        message: "文字和带点的键名要用英文双引号括起，不能用中文引号".into(),
+        label: "中文引号",
+        help: "把 “…” 改成 \"…\"（英文输入法下的双引号）".into(),
+        range: line_start + at..line_start + at + c.len_utf8(),
+    })
 }
 
 /// A key or table written twice (the parser's `duplicate key`), told as
@@ -286,6 +307,10 @@ mod tests {
         assert!(h.ends_with("1085.09"), "{h}");
         let (m, _, _) = said("name = “培育企业上市”\n").unwrap();
         assert!(m.contains("英文双引号"), "{m}");
+        // A dotted key of a rule test case's `[edit]`, quoted the Chinese way.
+        let (m, _, u) = said("“overall.indicators[2].actual” = \"/\"\n").unwrap();
+        assert!(m.contains("不能用中文引号"), "{m}");
+        assert_eq!(u, "“");
         for date in [
             "2023/06/14",
             "2023.6.14",

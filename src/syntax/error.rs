@@ -170,14 +170,21 @@ pub(super) fn check_nesting(file: u16, text: &str) -> Result<(), ParseError> {
         }
         // A quote left open on an earlier line turns the next line's
         // string inside out: a full-width sign that its own line quotes is
-        // left to the parser, whose message points at the open quote.
+        // left to the parser, whose message points at the open quote. So
+        // is one on a line whose quotes do not pair (a string's opening
+        // quote forgotten: `because {x} 送达，…"`), where the sign is
+        // meant to be inside the text.
         let quoted_on_its_line = || {
             let line_start = text
                 .get(..at)
                 .and_then(|b| b.rfind('\n'))
                 .map_or(0, |i| i + 1);
-            text.get(line_start..at)
-                .is_some_and(|before| before.matches('"').count() % 2 == 1)
+            let line_end = text
+                .get(at..)
+                .and_then(|r| r.find('\n'))
+                .map_or(text.len(), |i| at + i);
+            let odd = |t: Option<&str>| t.is_some_and(|t| t.matches('"').count() % 2 == 1);
+            odd(text.get(line_start..at)) || odd(text.get(line_start..line_end))
         };
         if let Some((_, ascii)) = FULL_WIDTH.iter().find(|(w, _)| *w == c)
             && !quoted_on_its_line()
@@ -318,12 +325,13 @@ fn unclosed_by_indent(text: &str) -> Option<usize> {
             Some((start, l))
         })
         .collect();
+    let code_of = |l: &str| l.split('#').next().unwrap_or("").trim_end().to_string();
     for (i, (start, line)) in lines.iter().enumerate() {
-        let code = line.split('#').next().unwrap_or("").trim_end();
+        let code = code_of(line);
         if !code.ends_with('{') {
             continue;
         }
-        let level = indent(line);
+        let level = statement_indent(&lines, i, &code_of);
         let closed = lines
             .iter()
             .skip(i + 1)
@@ -336,6 +344,27 @@ fn unclosed_by_indent(text: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// The indentation of the statement whose last line is `lines[i]`: a
+/// header written over two lines (`criterion … max 7` / `related to … {`)
+/// has its block closed at its first line's indentation. A line goes on
+/// from the one above it when that one is less indented and neither
+/// opens nor closes a block.
+fn statement_indent(lines: &[(usize, &str)], i: usize, code_of: &dyn Fn(&str) -> String) -> usize {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let mut level = lines.get(i).map_or(0, |(_, l)| indent(l));
+    for (_, above) in lines.iter().take(i).rev() {
+        let code = code_of(above);
+        if code.trim().is_empty() {
+            continue;
+        }
+        if indent(above) >= level || code.ends_with('{') || code.ends_with('}') {
+            break;
+        }
+        level = indent(above);
+    }
+    level
 }
 
 /// `2024-6-10`, `2024/06/10` where a date is meant: outside a string they
@@ -351,7 +380,17 @@ fn check_date_like(file: u16, text: &str, at: usize) -> Result<(), ParseError> {
     if year != 4 {
         return Ok(());
     }
-    let Some(sep) = rest.get(4..5).filter(|s| *s == "-" || *s == "/") else {
+    if let Some((written, corrected)) = chinese_date(rest) {
+        return Err(ParseError::BadLiteral {
+            message: format!("`{written}` 不是日期：日期写成年-月-日，月和日各两位"),
+            span: Span::new(file, at..at + written.len()).source_span(),
+            hint: format!("写成 {corrected}"),
+        });
+    }
+    let Some(sep) = rest
+        .get(4..5)
+        .filter(|s| *s == "-" || *s == "/" || *s == ".")
+    else {
         return Ok(());
     };
     let month_text = rest.get(5..).unwrap_or("");
@@ -375,8 +414,33 @@ fn check_date_like(file: u16, text: &str, at: usize) -> Result<(), ParseError> {
     Err(ParseError::BadLiteral {
         message: format!("`{written}` 不是日期：日期写成年-月-日，月和日各两位"),
         span: Span::new(file, at..at + len).source_span(),
-        hint: format!("写成 {corrected}（不这样写，{written} 会被当作算式）"),
+        hint: match sep {
+            "." => format!("写成 {corrected}"),
+            _ => format!("写成 {corrected}（不这样写，{written} 会被当作算式）"),
+        },
     })
+}
+
+/// `2023年6月15日` at the start of `rest`: what is written and the date
+/// in the rules' form, `2023-06-15`.
+fn chinese_date(rest: &str) -> Option<(&str, String)> {
+    let digits = |s: &str| s.chars().take_while(char::is_ascii_digit).count();
+    let year = rest.get(..4).filter(|y| digits(y) == 4)?;
+    let after_year = rest.get(4..)?.strip_prefix('年')?;
+    let month = digits(after_year);
+    let after_month = after_year.get(month..)?.strip_prefix('月')?;
+    let day = digits(after_month);
+    if !(1..=2).contains(&month) || !(1..=2).contains(&day) {
+        return None;
+    }
+    let after_day = after_month.get(day..)?;
+    let end = rest.len() - after_day.strip_prefix('日').unwrap_or(after_day).len();
+    let corrected = format!(
+        "{year}-{:0>2}-{:0>2}",
+        after_year.get(..month)?,
+        after_month.get(..day)?
+    );
+    Some((rest.get(..end)?, corrected))
 }
 
 /// `text` with the full-width punctuation outside strings and comments in
@@ -492,13 +556,30 @@ pub(super) fn from_pest(file: u16, text: &str, e: &pest::error::Error<Rule>) -> 
         .get(at..)
         .and_then(|rest| rest.chars().next())
         .map_or(at, |c| at + c.len_utf8());
-    let found = text
-        .get(at..)
-        .and_then(|rest| rest.split_whitespace().next())
-        .map_or_else(
-            || "文件结尾".to_string(),
-            |w| format!("`{}`", w.chars().take(20).collect::<String>()),
-        );
+    // A name is shown whole (up to 40 characters); anything else up to the
+    // next space, 20 characters at most.
+    let ascii_name = found_word
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let found = match found_word.chars().count() {
+        1..=40 if ascii_name => {
+            format!("`{found_word}`")
+        }
+        _ => text
+            .get(at..)
+            .and_then(|rest| rest.split_whitespace().next())
+            .map_or_else(
+                || "文件结尾".to_string(),
+                |w| format!("`{}`", w.chars().take(20).collect::<String>()),
+            ),
+    };
+    if let Some((message, hint, len)) = office_slip(text, at, &words, &found) {
+        return ParseError::Syntax {
+            message,
+            span: Span::new(file, at..at + len).source_span(),
+            hint,
+        };
+    }
     let message = match &e.variant {
         pest::error::ErrorVariant::CustomError { message } if message.contains("stack") => {
             format!("表达式嵌套过深，超过了解析器的上限（{message}）")
@@ -687,6 +768,64 @@ fn kind_hint(words: &[String]) -> Option<&'static str> {
         return Some(
             "这里要写一个值或算式，如 10、2023-06-15、\"文字\"、late、days_between(a, b)、sum(r.score for r in rows)；运算符不能打头",
         );
+    }
+    None
+}
+
+/// What an author used to office software writes where the rules want
+/// something else: `≥` and `×` for `>=` and `*`, `80%` for a number, a
+/// string whose opening quote was forgotten (`because {x} 送达"`), a
+/// parameter where the points must be a number. The message, hint and
+/// the length of the span to mark, or nothing.
+fn office_slip(
+    text: &str,
+    at: usize,
+    words: &[String],
+    found: &str,
+) -> Option<(String, String, usize)> {
+    let rest = text.get(at..)?;
+    let next = rest.chars().next()?;
+    const SIGNS: [(char, &str, &str); 6] = [
+        ('≥', ">=", "大于等于"),
+        ('≤', "<=", "小于等于"),
+        ('≠', "!=", "不等于"),
+        ('×', "*", "乘"),
+        ('÷', "/", "除"),
+        ('＝', "==", "等于"),
+    ];
+    if let Some((c, ascii, name)) = SIGNS.iter().find(|(c, _, _)| *c == next) {
+        return Some((
+            format!("`{c}` 不是规则中的运算符：“{name}”写成 `{ascii}`"),
+            "规则中的运算符都用半角（英文输入法）：>= <= != == + - * /".to_string(),
+            c.len_utf8(),
+        ));
+    }
+    let before = text.get(..at).and_then(|b| b.chars().last());
+    if next == '%' && before.is_some_and(|b| b.is_ascii_digit()) {
+        return Some((
+            "规则中的数不带 %：数后面的 % 不能这样写".to_string(),
+            "与表中按百分数填写的栏（如执行率 96.9%）比较时写成 96.9 这样的数；作比例相乘相除时写成 0.969 这样的小数".to_string(),
+            1,
+        ));
+    }
+    let line_end = rest.find('\n').unwrap_or(rest.len());
+    let quotes_after = rest.get(..line_end)?.matches('"').count();
+    if words.iter().any(|w| w == "`\"`") && quotes_after % 2 == 1 {
+        return Some((
+            "说明文字的开头少了引号：文字要用半角双引号 \" 括起来".to_string(),
+            format!("在 {found} 前面补上 \"，如 because \"{{received_on}} 送达\""),
+            next.len_utf8(),
+        ));
+    }
+    // A name starting here, not the rest of a word (`too` for `to`).
+    let is_name = (next.is_alphabetic() || next == '_')
+        && before.is_none_or(|b| !b.is_alphanumeric() && b != '_');
+    if is_name && words.len() == 1 && words.first().is_some_and(|w| w == "数字") {
+        return Some((
+            format!("这里的分数要直接写数字，不能写名称 {found}"),
+            "award、deduct、cap 后的分数写成数字，如 deduct 2 per late cap 10；按参数计算的分数可以写在 award 的算式中，如 award 5 * conforming / checked".to_string(),
+            found.trim_matches('`').len(),
+        ));
     }
     None
 }

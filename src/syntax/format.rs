@@ -266,6 +266,11 @@ fn layout(tokens: &[Token<'_>]) -> Vec<Line> {
     let mut current: Option<Line> = None;
     let mut prev: Option<&Token<'_>> = None;
     let mut before_prev: Option<&Token<'_>> = None;
+    // The last token that is not a comment, and whether a comment has
+    // followed it on its own line: a comment after the code of a line
+    // does not end that line's statement (`raise … # 注释` / `because …`).
+    let mut last_code: Option<&Token<'_>> = None;
+    let mut trailing_comment = false;
     for token in tokens {
         let new_line = current.is_none() || token.breaks > 0;
         if new_line {
@@ -274,12 +279,13 @@ fn layout(tokens: &[Token<'_>]) -> Vec<Line> {
             }
             let closing = token.kind == Kind::Close;
             let depth = stack.len().saturating_sub(usize::from(closing));
+            let before = if trailing_comment { last_code } else { prev };
             let continues = !closing
                 && token.kind != Kind::Comment
-                && prev.is_some_and(|p| {
+                && before.is_some_and(|p| {
                     p.kind != Kind::Comment || lines.last().is_some_and(|l| !l.code.is_empty())
                 })
-                && !starts_statement(token, prev, &stack);
+                && !starts_statement(token, before, &stack);
             let line_start_comment = token.kind == Kind::Comment;
             current = Some(Line {
                 indent: depth + usize::from(continues),
@@ -310,6 +316,12 @@ fn layout(tokens: &[Token<'_>]) -> Vec<Line> {
                 stack.pop();
             }
             _ => {}
+        }
+        if token.kind == Kind::Comment {
+            trailing_comment = !new_line;
+        } else {
+            trailing_comment = false;
+            last_code = Some(token);
         }
         before_prev = prev;
         prev = Some(token);
