@@ -139,6 +139,8 @@ pub fn write_error_words(e: &std::io::Error) -> String {
         std::io::ErrorKind::NotADirectory => "路径中有一段是文件而不是文件夹".into(),
         std::io::ErrorKind::StorageFull => "磁盘空间不足".into(),
         std::io::ErrorKind::ReadOnlyFilesystem => "磁盘是只读的".into(),
+        std::io::ErrorKind::AlreadyExists => "已有同名的文件，不是文件夹：请换一个名称".into(),
+        _ if e.raw_os_error() == Some(36) => "文件名过长，请换一个短些的名称".into(),
         _ => e.to_string(),
     }
 }

@@ -104,6 +104,8 @@ struct Filling<'a> {
     renamed: Option<(&'a str, &'a str)>,
     /// A row's 编号 typed over, in its first row: (id, what is typed).
     id_typed_over: Option<(&'a str, &'a str)>,
+    /// A unit's name typed over on the 单位 sheet: (name, what is typed).
+    unit_typed_over: Option<(&'a str, &'a str)>,
 }
 
 impl<'a> Filling<'a> {
@@ -115,6 +117,7 @@ impl<'a> Filling<'a> {
             received: Vec::new(),
             renamed: None,
             id_typed_over: None,
+            unit_typed_over: None,
         }
     }
 
@@ -178,6 +181,14 @@ fn fill(from: &Path, to: &Path, filling: &Filling<'_>) {
                 let value = match (&value, filling.renamed) {
                     (Data::String(s), Some((from, to)))
                         if name == "评审" && r == header && s == from =>
+                    {
+                        Data::String(to.to_string())
+                    }
+                    _ => value,
+                };
+                let value = match (&value, filling.unit_typed_over) {
+                    (Data::String(s), Some((from, to)))
+                        if name == "单位" && c == 0 && s == from =>
                     {
                         Data::String(to.to_string())
                     }
@@ -437,7 +448,7 @@ fn round_trip_word_and_toml_packages() {
         ]
     );
     assert!(
-        run.stderr.contains("提示：单位“岳阳楼区乙单位”的送达日期，材料 乙单位.toml 中为 2023-06-18，评审表-张三.xlsx 单位!D4 为 2023-06-14；以材料为准"),
+        run.stderr.contains("警告：单位“岳阳楼区乙单位”的送达日期，材料 乙单位.toml 中为 2023-06-18，评审表-张三.xlsx 单位!D4 为 2023-06-14；以材料为准"),
         "{}",
         run.stderr
     );
@@ -1431,4 +1442,92 @@ fn review_file(dir: &Path, judgments: &str) {
         ),
     )
     .expect("write");
+}
+
+/// A worksheet whose XML names a cell no spreadsheet has (typed in by
+/// another program, or damaged): refused with the address, before the
+/// reader would lay the sheet out as a grid reaching it (a panic on the
+/// size, or gigabytes); a damaged 评审 sheet is said to be damaged, not
+/// missing.
+#[test]
+fn worksheet_with_a_cell_far_away() {
+    use std::io::{Read as _, Write as _};
+    let dir = scratch("far-cell");
+    unreviewed(&dir);
+    let made = jixiao(&dir, &["review", "--out", "评审表.xlsx", "示例单位.toml"]);
+    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    let rewrite = |to: &str, edit: &dyn Fn(String) -> String| {
+        let bytes = std::fs::read(dir.join("评审表.xlsx")).expect("read");
+        let mut from = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+        let mut out = zip::ZipWriter::new(std::fs::File::create(dir.join(to)).expect("create"));
+        for i in 0..from.len() {
+            let mut part = from.by_index(i).expect("part");
+            let name = part.name().to_string();
+            let mut text = Vec::new();
+            part.read_to_end(&mut text).expect("read part");
+            if name == "xl/worksheets/sheet1.xml" {
+                text = edit(String::from_utf8(text).expect("utf-8")).into_bytes();
+            }
+            out.start_file(name, zip::write::SimpleFileOptions::default())
+                .expect("start");
+            out.write_all(&text).expect("write part");
+        }
+        out.finish().expect("finish");
+    };
+    rewrite("远处.xlsx", &|xml| {
+        xml.replace(
+            "</sheetData>",
+            "<row r=\"99999999999\"><c r=\"ZZZZZZZ99999999999\"><v>4</v></c></row></sheetData>",
+        )
+    });
+    let run = jixiao(&dir, &["score", "--reviews", "远处.xlsx", "示例单位.toml"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("远处.xlsx 中有单元格的位置是 99999999999，超出了评审表所用的范围"),
+        "{}",
+        run.stderr
+    );
+    rewrite("损坏.xlsx", &|xml| {
+        xml.chars().take(xml.chars().count() / 2).collect()
+    });
+    let run = jixiao(&dir, &["score", "--reviews", "损坏.xlsx", "示例单位.toml"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("损坏.xlsx 的“评审”工作表已损坏，无法读取"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// A received date written for a unit whose name was typed over on the
+/// 单位 sheet is not silently left unused: the name is said, with the unit
+/// it is one character away from.
+#[test]
+fn received_date_for_a_unit_not_scored() {
+    let dir = scratch("unit-typed-over");
+    unreviewed(&dir);
+    let made = jixiao(&dir, &["review", "--out", "评审表.xlsx", "示例单位.toml"]);
+    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    let mut filling = Filling::by("张三").all(BUREAU);
+    filling.unit_typed_over = Some((EXAMPLE_UNIT, "岳阳市岳阳楼区人民政府金融工作办"));
+    filling.received = vec![("岳阳市岳阳楼区人民政府金融工作办", "2023-06-14")];
+    fill(&dir.join("评审表.xlsx"), &dir.join("填好.xlsx"), &filling);
+    let run = jixiao(&dir, &["score", "--reviews", "填好.xlsx", "示例单位.toml"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "填好.xlsx 单位!D2：写了送达日期的单位“岳阳市岳阳楼区人民政府金融工作办”（2022 年度）"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("help: 是“岳阳市岳阳楼区人民政府金融工作办公室”的，把“单位”工作表中"),
+        "{}",
+        run.stderr
+    );
 }

@@ -1381,3 +1381,30 @@ fn a_zero_divisor_read_through_a_truth_still_names_its_cell() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A folder with nothing to read is an error, for every command that reads
+/// folders: not an empty report with exit status 0, nor an empty file.
+#[test]
+fn an_empty_folder_is_said() {
+    const RULES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/rules/2022");
+    let dir = temp_dir("empty-folder");
+    std::fs::create_dir_all(dir.join("空")).expect("mkdir");
+    std::fs::write(dir.join("空/说明.txt"), "不是材料").expect("write");
+    for args in [
+        &["score", "空"][..],
+        &["score", "--format", "xlsx", "-o", "汇总.xlsx", "空"],
+        &["review", "--out", "评审表.xlsx", "空"],
+        &["diff", "--old", RULES, "--new", RULES, "空"],
+    ] {
+        let run = jixiao_at(&dir, args);
+        assert_eq!(run.code, Some(1), "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("目录 空 中没有要读取的文件"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(run.stdout.is_empty(), "{args:?}: {}", run.stdout);
+    }
+    assert!(!dir.join("汇总.xlsx").exists() && !dir.join("评审表.xlsx").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -101,7 +101,11 @@ pub(super) fn run(
     };
     if let Some(dir) = out_dir {
         if let Err(e) = std::fs::create_dir_all(dir) {
-            noteln!("无法创建目录 {}：{e}", dir.display());
+            noteln!(
+                "无法创建目录 {}：{}",
+                dir.display(),
+                jixiao::files::write_error_words(&e)
+            );
             return false;
         }
     }

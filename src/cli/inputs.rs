@@ -37,6 +37,17 @@ pub(super) fn expand(
             .filter(|p| !p.is_dir() && wanted(p))
             .collect();
         files.sort();
+        // A folder with nothing to read is said, not taken for a batch of
+        // none (an empty report, exit status 0).
+        if files.is_empty() {
+            return Err(Box::new(
+                Problem::plain(
+                    Code::IoRead,
+                    format!("目录 {} 中没有要读取的文件", input.display()),
+                )
+                .with_help("确认目录是否选对：score 和 review 读 .toml 与 .docx 材料，diff 读 .toml 材料，fmt 读规则文件"),
+            ));
+        }
         out.extend(files.into_iter().map(|f| (f, true)));
     }
     Ok(out)

@@ -148,7 +148,7 @@ fn emit_stdout_with(
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     write(&mut stdout)
         .and_then(|()| stdout.flush())
-        .map_err(|e| format!("无法写出结果：{e}"))
+        .map_err(|e| format!("无法写出结果：{}", jixiao::files::write_error_words(&e)))
 }
 
 /// As `emit_with`, to a file only: `write` is given the temporary file

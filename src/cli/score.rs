@@ -376,7 +376,13 @@ fn out_files(
     files: &[(PathBuf, bool)],
     format: ReportFormat,
 ) -> Result<Vec<PathBuf>, String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("无法创建目录 {}：{e}", dir.display()))?;
+    std::fs::create_dir_all(dir).map_err(|e| {
+        format!(
+            "无法创建目录 {}：{}",
+            dir.display(),
+            jixiao::files::write_error_words(&e)
+        )
+    })?;
     let mut taken = HashSet::new();
     Ok(files
         .iter()
@@ -843,7 +849,7 @@ fn warn_received(book: &ReviewBook, submission: &Submission) {
                 "以材料为准"
             };
             noteln!(
-                "提示：单位“{}”的送达日期，{ours}，{} 为 {}；{wins}",
+                "警告：单位“{}”的送达日期，{ours}，{} 为 {}；{wins}",
                 submission.unit,
                 r.at,
                 r.date

@@ -11,6 +11,7 @@ mod toml_errors;
 mod value;
 mod words;
 pub mod worksheet;
+mod worksheet_bounds;
 
 pub use crate::base::Date;
 pub use load::{

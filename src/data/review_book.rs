@@ -283,6 +283,40 @@ impl ReviewBook {
                     ),
                 }
             }));
+            // A received date for a unit with no judgments in the file and
+            // not among the inputs (its name changed in the 单位 sheet): the
+            // date would silently go unused.
+            for r in &source.reviews.received {
+                let judged = source
+                    .reviews
+                    .units
+                    .iter()
+                    .any(|b| b.unit == r.unit && b.year == r.year);
+                if judged || seen.contains(&(r.unit.clone(), r.year)) {
+                    continue;
+                }
+                let problem = Problem::plain(
+                    Code::ReviewUnknownUnit,
+                    format!(
+                        "{}：写了送达日期的单位“{}”（{} 年度）不在本次评分的材料之中",
+                        r.at, r.unit, r.year
+                    ),
+                );
+                let candidates = seen
+                    .iter()
+                    .filter(|(_, y)| *y == r.year)
+                    .map(|(u, _)| u.as_str());
+                problems.push(
+                    match crate::source::nearest_within(&r.unit, candidates, MAX_NAME_SLIP) {
+                        Some((meant, _)) => problem.with_help(format!(
+                            "是“{meant}”的，把“单位”工作表中的单位名称改回“{meant}”（与材料中的 [unit] 一致）；单位、年度两列请勿改动"
+                        )),
+                        None => problem.with_help(
+                            "“单位”工作表的单位、年度两列请勿改动；是另一单位的，把它的材料一并列入评分",
+                        ),
+                    },
+                );
+            }
         }
         problems
     }

@@ -59,6 +59,11 @@ pub const MAX_WORKSHEET_BYTES: u64 = 32 * 1024 * 1024;
 /// Does a workbook hold a 评审 sheet with any tier, score or note written
 /// (signed or not)?
 pub fn has_entries(_name: &str, bytes: &[u8]) -> bool {
+    // A workbook with a cell far away is not read (see `worksheet_bounds`);
+    // reading it for entries would take what reading it for scores does.
+    if super::worksheet_bounds::far_cell(bytes).is_some() {
+        return true;
+    }
     let Ok(mut book) = Xlsx::new(std::io::Cursor::new(bytes.to_vec())) else {
         return false;
     };
@@ -94,6 +99,16 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
     let fail = |message: String, help: &str| {
         vec![Problem::plain(Code::ReviewWorksheet, message).with_help(help)]
     };
+    if let Some((_, address)) = super::worksheet_bounds::far_cell(&bytes) {
+        return Err(fail(
+            format!(
+                "{name} 中有单元格的位置是 {address}，超出了评审表所用的范围（{} 列、{} 行以内）",
+                super::worksheet_bounds::MAX_COLUMNS,
+                super::worksheet_bounds::MAX_ROWS
+            ),
+            "只在 jixiao review 生成的行和列中填写；文件若经其他程序改写过，请用 Excel 或 WPS 打开，删去远处的单元格后另存为 .xlsx",
+        ));
+    }
     let mut book = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| {
         // The library's reasons are English and name its internals: said
         // in the reviewer's terms instead.
@@ -117,6 +132,12 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
             return fail(
                 format!("{name} 是评分的汇总表（jixiao score 生成），不是评审表"),
                 "把汇总表移出存放评审表的文件夹，或不在 --reviews 中给出它",
+            );
+        }
+        if sheets.iter().any(|s| s == REVIEW_SHEET) {
+            return fail(
+                format!("{name} 的“{REVIEW_SHEET}”工作表已损坏，无法读取"),
+                "用 Excel 或 WPS 打开这个文件，确认“评审”工作表能正常显示后另存为 .xlsx；打不开的，请评审人重新填写一份由 jixiao review 生成的评审表",
             );
         }
         fail(

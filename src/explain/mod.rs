@@ -49,14 +49,38 @@ pub(crate) fn html_escape(s: &str) -> String {
     out
 }
 
-/// Text inside a CSS string: quotes and backslashes escaped, line breaks
-/// dropped.
+/// Text inside a CSS string in a `<style>` element: quotes and backslashes
+/// escaped, line breaks dropped, and `<` and `>` written as CSS escapes, so
+/// that a unit's name with `</style>` in it cannot end the element (the
+/// HTML parser ends it at `</style` whatever the CSS says).
 pub(crate) fn css_string(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_control())
-        .flat_map(|c| match c {
-            '"' | '\\' => vec!['\\', c],
-            c => vec![c],
-        })
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars().filter(|c| !c.is_control()) {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("\\3c "),
+            '>' => out.push_str("\\3e "),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::css_string;
+
+    #[test]
+    fn a_css_string_cannot_end_its_style_element() {
+        let name = "X</style><script>alert(1)</script>\"\\";
+        let css = css_string(name);
+        assert!(!css.contains('<') && !css.contains('>'), "{css}");
+        assert_eq!(
+            css,
+            "X\\3c /style\\3e \\3c script\\3e alert(1)\\3c /script\\3e \\\"\\\\"
+        );
+    }
 }
