@@ -1408,3 +1408,68 @@ fn an_empty_folder_is_said() {
     assert!(!dir.join("汇总.xlsx").exists() && !dir.join("评审表.xlsx").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A result that cannot be written (a full disk) is a failure for every
+/// command that writes one to stdout; a closed pipe (`| head`) is not.
+#[test]
+fn a_result_not_written_is_a_failure() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("skipped: no /dev/full on this system");
+        return;
+    };
+    for args in [
+        &["check", "--rules", "rules/2022"][..],
+        &["check", "--rules", "rules/2022", "--format", "json"],
+        &["test", "--rules", "rules/2022"],
+        &["score", EXAMPLE],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+            .current_dir(MANIFEST)
+            .env("NO_COLOR", "1")
+            .args(args)
+            .stdout(full.try_clone().expect("clone"))
+            .output()
+            .expect("run jixiao");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("无法写出结果：磁盘空间不足"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+/// The unit's name and a reviewer's signature are who a report is about
+/// and who judged it: blank, they are errors at the value, not an empty
+/// name on every page or an unsigned judgment taken as signed.
+#[test]
+fn blank_names_are_errors() {
+    let dir = temp_dir("blank-names");
+    for (file, from, to, said) in [
+        (
+            "blank-unit.toml",
+            "name = \"岳阳市岳阳楼区人民政府金融工作办公室\"",
+            "name = \" \"",
+            "单位信息 · 单位名称是空的",
+        ),
+        (
+            "blank-reviewer.toml",
+            "reviewer = \"区财政局\"",
+            "reviewer = \"\"",
+            "`review.reviewer` 不能为空",
+        ),
+    ] {
+        let text = example_text();
+        assert!(text.contains(from), "{from}");
+        std::fs::write(dir.join(file), text.replacen(from, to, 1)).expect("write");
+        let run = jixiao_at(&dir, &["score", file]);
+        assert_eq!(run.code, Some(1), "{file}: {}", run.stderr);
+        assert!(run.stderr.contains(said), "{file}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!("{file}:")),
+            "{file}: {}",
+            run.stderr
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -21,12 +21,30 @@ macro_rules! noteln {
     }};
 }
 
-/// `println!`, as `note!` for stdout (`| head`).
+/// `println!`, as `note!` for stdout (`| head`); any other failure to
+/// write (a full disk) is kept for the exit status (`stdout_failed`).
 macro_rules! outln {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stdout(), $($arg)*);
+        if let Err(e) = writeln!(std::io::stdout(), $($arg)*) {
+            $crate::cli::stdout_error(&e);
+        }
     }};
+}
+
+/// The first failure to write a result to stdout other than a closed
+/// pipe: a result not written is no result, whatever the command found.
+static STDOUT_FAILED: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Keep a failure to write to stdout (see `STDOUT_FAILED`).
+pub(crate) fn stdout_error(e: &std::io::Error) {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return;
+    }
+    let mut failed = STDOUT_FAILED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    failed.get_or_insert_with(|| jixiao::files::write_error_words(e));
 }
 
 mod diff;
@@ -348,7 +366,14 @@ pub fn run() -> ExitCode {
             },
         ),
     };
-    if ok {
+    let unwritten = STDOUT_FAILED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .take();
+    if let Some(why) = &unwritten {
+        noteln!("无法写出结果：{why}");
+    }
+    if ok && unwritten.is_none() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

@@ -196,6 +196,23 @@ pub(super) fn parse_toml(source: &SourceFile) -> Result<Spanned<Table<'_>>, Load
         Ok(table) => return Ok(table),
         Err(errors) => errors,
     };
+    let first = errors
+        .iter()
+        .filter_map(|e| e.span().map(|r| r.start))
+        .min()
+        .unwrap_or(0);
+    if let Some(told) = super::toml_errors::unclosed_string(&source.text, first) {
+        return Err(vec![
+            Problem::error(
+                Code::SubmissionToml,
+                told.message,
+                source,
+                Span::new(0, told.range),
+                told.label,
+            )
+            .with_help(told.help),
+        ]);
+    }
     // A table written twice makes the parser report every key under the
     // second header too: one mistake, said once (at the header).
     let mut repeated_table: Option<std::ops::Range<usize>> = None;
@@ -398,6 +415,23 @@ fn header_of(source: &SourceFile, doc: &Spanned<Table<'_>>) -> Result<Header, Lo
             )
         })
     };
+    // The unit's name is how every reader, review and summary row knows
+    // the unit: a blank one is said at the value.
+    if let Some(value) = unit_table
+        .and_then(|t| t.get("name"))
+        .filter(|_| name.as_deref().is_some_and(|n| n.trim().is_empty()))
+    {
+        problems.push(
+            Problem::error(
+                Code::SubmissionMissingKey,
+                "单位信息 · 单位名称是空的",
+                source,
+                span_of(value),
+                "单位名称",
+            )
+            .with_help("写上单位的全称，与基础数据表上的一致：name = \"单位名称\""),
+        );
+    }
     if name.is_none() {
         problems.push(unread(
             "name",
@@ -822,6 +856,16 @@ impl Loader<'_> {
             let key_text: &str = key.get_ref();
             let key_span = Span::new(0, key.span());
             match (key_text, v.get_ref()) {
+                // A blank name signs nothing: refused, as in a review file.
+                ("reviewer", Node::String(s)) if s.trim().is_empty() => self.problem(
+                    Code::ReviewBadValue,
+                    "`review.reviewer` 不能为空".into(),
+                    span_of(v),
+                    "评审人姓名",
+                    Some(
+                        "写上评审人的姓名：reviewer = \"张三\"；未署名的评审意见删去这一行".into(),
+                    ),
+                ),
                 ("reviewer", Node::String(s)) => review.reviewer = Some(s.to_string()),
                 ("reviewer", _) => self.problem(
                     Code::SubmissionWrongType,

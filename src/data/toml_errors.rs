@@ -89,6 +89,63 @@ fn chinese_quotes(line_start: usize, line: &str) -> Option<Told> {
     })
 }
 
+/// The first value whose string opens with `"` and is not closed on its
+/// line (a line break typed inside it), on a line starting before
+/// `before`: the parser then stumbles on the next line, twice or more, and
+/// reads the broken piece as a number with a unit. One mistake, said once
+/// where the quote opens.
+pub(crate) fn unclosed_string(text: &str, before: usize) -> Option<Told> {
+    let mut at = 0;
+    let mut in_multiline = false;
+    for line in text.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        if start > before {
+            break;
+        }
+        // A multi-line string's own lines are text, whatever they hold.
+        let triples = line.matches("\"\"\"").count() + line.matches("'''").count();
+        if in_multiline {
+            in_multiline = triples % 2 == 0;
+            continue;
+        }
+        if triples % 2 == 1 {
+            in_multiline = true;
+            continue;
+        }
+        let code = line.trim_start();
+        if code.starts_with('#') || code.starts_with('[') || triples > 0 {
+            continue;
+        }
+        let Some(eq) = line.find('=') else { continue };
+        let value = line.get(eq + 1..).unwrap_or("");
+        let offset = eq + 1 + (value.len() - value.trim_start().len());
+        if !value.trim_start().starts_with('"') {
+            continue;
+        }
+        let mut quotes = 0;
+        let mut escaped = false;
+        for c in value.trim_start().chars() {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => quotes += 1,
+                (false, '#') if quotes % 2 == 0 => break,
+                _ => {}
+            }
+        }
+        if quotes % 2 == 1 {
+            return Some(Told {
+                message: "这一行的文字没有结束的引号".into(),
+                label: "文字从这里开始",
+                help: "在这段文字的结尾补上 \"（文字中间不能换行；要分行写的长文字，用三个引号 \"\"\" 括起）".into(),
+                range: start + offset..start + offset + 1,
+            });
+        }
+    }
+    None
+}
+
 /// A key or table written twice (the parser's `duplicate key`), told as
 /// which: a table header repeated names where the first one is.
 pub(crate) fn duplicate(text: &str, at: usize) -> Told {
@@ -326,6 +383,18 @@ mod tests {
         assert_eq!(u, "\u{1}");
         let (m, _, _) = said("weight = 5分 # 分值\n").unwrap();
         assert!(m.contains("“分”"), "{m}");
+    }
+
+    #[test]
+    fn a_line_break_inside_a_text_is_found_where_the_text_opens() {
+        let text =
+            "[report]\nbody = \"\"\"\n第一段 = \"引\n\"\"\"\ntitle = \"2022年度\n岳阳楼区报告\"\n";
+        let told = unclosed_string(text, text.len()).unwrap();
+        assert!(told.message.contains("没有结束的引号"), "{}", told.message);
+        let line = text.get(told.range.start..).unwrap();
+        assert!(line.starts_with("\"2022年度"), "{line}");
+        assert!(unclosed_string("title = \"完整\" # 注释 \"\n", 100).is_none());
+        assert!(unclosed_string("title = \"转义 \\\" 引号\"\n", 100).is_none());
     }
 
     #[test]
