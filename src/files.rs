@@ -83,6 +83,17 @@ pub fn read_text(path: &Path) -> Result<std::sync::Arc<str>, Box<Problem>> {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         bytes.drain(..3);
     }
+    // Lines ended by CR alone (old Mac editors): TOML and the rule language
+    // would read the whole file as one line, and say the same mistake at
+    // `1:40` dozens of times. Each CR is read as the line break it is; a
+    // byte for a byte, so every position stays where it was.
+    if memchr::memchr(b'\n', &bytes).is_none() && memchr::memchr(b'\r', &bytes).is_some() {
+        for b in &mut bytes {
+            if *b == b'\r' {
+                *b = b'\n';
+            }
+        }
+    }
     // std's check is slow on Chinese text (a quarter of reading a form);
     // simdutf8 gives the same yes or no. The checked text is copied once,
     // into the shared text every reader keeps (unsafe code is forbidden

@@ -1473,3 +1473,57 @@ fn blank_names_are_errors() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `--received-on` with only `.toml` inputs changes nothing, and says so.
+#[test]
+fn received_on_unused_is_said() {
+    let run = jixiao(&["score", "--received-on", "2023-06-20", EXAMPLE]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("--received-on 只用于 Word 材料（.docx）"),
+        "{}",
+        run.stderr
+    );
+    let plain = jixiao(&["score", EXAMPLE]);
+    assert_eq!(run.stdout, plain.stdout);
+    assert!(!plain.stderr.contains("--received-on"), "{}", plain.stderr);
+}
+
+/// Two inputs of one name from two folders get reports of their own under
+/// `--out-dir`, and which is whose is said.
+#[test]
+fn same_named_inputs_are_told_apart() {
+    let dir = temp_dir("same-name");
+    for sub in ["甲", "乙"] {
+        std::fs::create_dir_all(dir.join(sub)).expect("mkdir");
+        std::fs::write(dir.join(sub).join("材料.toml"), example_text()).expect("write");
+    }
+    let run = jixiao_at(
+        &dir,
+        &["score", "--out-dir", "报告", "甲/材料.toml", "乙/材料.toml"],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(dir.join("报告/材料.txt").exists() && dir.join("报告/材料-2.txt").exists());
+    assert!(
+        run.stderr
+            .contains("提示：乙/材料.toml 与前面的材料同名，它的报告写在 报告/材料-2.txt"),
+        "{}",
+        run.stderr
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A file whose lines end in CR alone (old Mac editors) is read line by
+/// line: it scores as the same file with LF does.
+#[test]
+fn lines_ended_by_cr_alone_are_lines() {
+    let dir = temp_dir("cr-only");
+    std::fs::write(dir.join("lf.toml"), example_text()).expect("write");
+    std::fs::write(dir.join("cr.toml"), example_text().replace('\n', "\r")).expect("write");
+    let lf = jixiao_at(&dir, &["score", "--format", "json", "lf.toml"]);
+    let cr = jixiao_at(&dir, &["score", "--format", "json", "cr.toml"]);
+    assert_eq!(cr.code, Some(0), "{}", cr.stderr);
+    assert_eq!(cr.stdout.replace("cr.toml", "lf.toml"), lf.stdout);
+    let _ = std::fs::remove_dir_all(&dir);
+}

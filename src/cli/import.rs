@@ -215,6 +215,19 @@ pub(super) fn for_score(received_on: Option<Date>, rules: Option<PathBuf>) {
     let _ = SCORE_OPTIONS.set((received_on, rules));
 }
 
+/// `--received-on` given where no input is a Word package: a `.toml`
+/// submission has its own `received_on`, so the option changes nothing,
+/// and is said not to (the same output with and without it would leave
+/// the clerk believing it was applied).
+pub(super) fn note_unused_received_on(files: &[(PathBuf, bool)]) {
+    let given = SCORE_OPTIONS.get().is_some_and(|(date, _)| date.is_some());
+    if given && !files.iter().any(|(p, _)| is_docx(p)) {
+        noteln!(
+            "提示：--received-on 只用于 Word 材料（.docx）；这次的材料都是 .toml，按各自的 received_on 评分，--received-on 未使用"
+        );
+    }
+}
+
 /// Is this input a Word package? (Word's lock files, `~$name.docx`, are not.)
 pub(super) fn is_docx(path: &Path) -> bool {
     let lock = path

@@ -43,6 +43,7 @@ pub(super) fn run(rules_dir: Option<&Path>, out: &Path, inputs: &[PathBuf]) -> b
             return false;
         }
     };
+    super::import::note_unused_received_on(&files);
     let paths: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
     super::output::protect(&paths);
     let mut by_year: HashMap<i64, Arc<RuleSet>> = HashMap::new();

@@ -163,6 +163,7 @@ pub(super) fn run(
             return false;
         }
     };
+    super::import::note_unused_received_on(&files);
     let paths: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
     super::output::protect(&paths);
     super::output::protect(reviews);
@@ -395,6 +396,15 @@ fn out_files(
             while !taken.insert(name.clone()) {
                 n += 1;
                 name = format!("{stem}-{n}.{}", format.extension());
+            }
+            // Two inputs of one name (from two folders): which report is
+            // whose is said, not left to guess.
+            if n > 1 {
+                noteln!(
+                    "提示：{} 与前面的材料同名，它的报告写在 {}",
+                    path.display(),
+                    dir.join(&name).display()
+                );
             }
             dir.join(name)
         })

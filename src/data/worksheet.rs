@@ -479,8 +479,11 @@ fn shown(cell: &Data) -> String {
         Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
         Data::DateTime(d) => {
             let days = d.as_f64().floor();
-            // Excel's day 0 is 1899-12-30 (its 1900 leap-year bug included).
-            if (1.0..3_000_000.0).contains(&days) {
+            // Excel's day 0 is 1899-12-30 from day 61 (1900-03-01) on; the
+            // days before count its 1900-02-29, which never was. No date a
+            // package arrived on is so early: those are shown as numbers,
+            // and are no date.
+            if (61.0..3_000_000.0).contains(&days) {
                 Date::from_days(days as i64 - 25_569)
                     .map_or_else(|| format!("{d}"), |d| d.to_string())
             } else {
@@ -597,6 +600,19 @@ mod tests {
         assert_eq!(d("2023年7月10日").as_deref(), Some("2023-07-10"));
         assert_eq!(d("2023-02-30"), None);
         assert_eq!(d("七月十日"), None);
+        // Date cells by their serial number: 45117 is 2023-07-10; 60 is
+        // Excel's 1900-02-29, which never was.
+        let serial = |n: f64| {
+            date_of(&Data::DateTime(calamine::ExcelDateTime::new(
+                n,
+                calamine::ExcelDateTimeType::DateTime,
+                false,
+            )))
+            .map(|d| d.to_string())
+        };
+        assert_eq!(serial(45117.0).as_deref(), Some("2023-07-10"));
+        assert_eq!(serial(61.0).as_deref(), Some("1900-03-01"));
+        assert_eq!(serial(60.0), None);
     }
 
     #[test]
