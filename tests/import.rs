@@ -766,6 +766,48 @@ fn mangled_packages_never_panic() {
     }
 }
 
+/// A cut document and an entity Word never writes are said in Chinese,
+/// with the place in Word's terms; the entity is not read as a blank (a
+/// number of the table would be lost unseen).
+#[test]
+fn broken_documents_are_said_where() {
+    let bytes = std::fs::read(DOCX).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    let said = |xml: &str| {
+        let docx = import_support::zip_parts(&[("word/document.xml", xml)]);
+        match import_docx(&docx, "单位.docx", &options(), None) {
+            Ok(_) => panic!("imported"),
+            Err(problem) => problem.message,
+        }
+    };
+    let entity = said(&xml.replacen(">20<", ">&foo;<", 1));
+    assert_eq!(
+        entity,
+        "单位.docx 的正文中有 Word 不会写出的内容 `&foo;`（在第1个表格第3行）：文件可能被其他程序改动过"
+    );
+    let mut half = xml.len() / 2;
+    while !xml.is_char_boundary(half) {
+        half -= 1;
+    }
+    let cut = said(&xml[..half]);
+    assert!(
+        cut.starts_with("单位.docx 已损坏，正文读不下去：文件在中途截断了（在"),
+        "{cut}"
+    );
+    let unpaired = said(&xml.replacen("<w:body>", "<w:body><w:p>", 1));
+    assert!(
+        unpaired.contains("标记 <w:p> 与 </w:body> 不成对"),
+        "{unpaired}"
+    );
+    assert!(
+        !unpaired.is_ascii() && !unpaired.contains("expected"),
+        "{unpaired}"
+    );
+}
+
 #[test]
 fn two_projects_and_a_fund_table() {
     let mut blocks = package();

@@ -137,10 +137,21 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Document, Box<Problem>> {
         part(&mut archive, "word/styles.xml", name)?.as_deref(),
     );
     let doc = parse(&xml, numbering).map_err(|e| match e {
-        ParseError::Xml(e) => {
-            Problem::plain(Code::ImportBadXml, format!("{name} 的正文 XML 有误：{e}"))
-                .with_help("用 Word 打开并重新保存，再导入")
-        }
+        ParseError::Xml(e, place) => Problem::plain(
+            Code::ImportBadXml,
+            format!(
+                "{name} 已损坏，正文读不下去：{}（在{place}）",
+                xml_error_words(&e)
+            ),
+        )
+        .with_help("用 Word 打开并重新保存，再导入；Word 也打不开的，请单位重新发送文件"),
+        ParseError::Entity(entity, place) => Problem::plain(
+            Code::ImportBadXml,
+            format!(
+                "{name} 的正文中有 Word 不会写出的内容 `{entity}`（在{place}）：文件可能被其他程序改动过"
+            ),
+        )
+        .with_help("用 Word 打开并重新保存，再导入：不认识的内容若按空白读，表中的数会悄悄丢失"),
         ParseError::TooManyElements => Problem::plain(
             Code::ImportTooManyElements,
             format!("{name} 的正文有超过 {MAX_ELEMENTS} 个段落、表格行或单元格，不予读取"),
@@ -278,8 +289,44 @@ pub const MAX_ELEMENTS: usize = 200_000;
 
 /// Why the main document could not be read.
 enum ParseError {
-    Xml(quick_xml::Error),
+    /// The XML is broken; where, in the document's terms (`Builder::place`).
+    Xml(quick_xml::Error, String),
+    /// An entity Word never writes (`&foo;`, a document type's own), and
+    /// where.
+    Entity(String, String),
     TooManyElements,
+}
+
+/// A broken document's reason in words: Word writes well-formed XML, so
+/// what breaks it is a cut file or another program's edit.
+fn xml_error_words(e: &quick_xml::Error) -> String {
+    use quick_xml::errors::{IllFormedError, SyntaxError};
+    match e {
+        quick_xml::Error::Syntax(
+            SyntaxError::UnclosedTag
+            | SyntaxError::UnclosedComment
+            | SyntaxError::UnclosedCData
+            | SyntaxError::UnclosedDoctype
+            | SyntaxError::UnclosedPI
+            | SyntaxError::UnclosedXmlDecl
+            | SyntaxError::UnclosedSingleQuotedAttributeValue
+            | SyntaxError::UnclosedDoubleQuotedAttributeValue,
+        ) => "文件在中途截断了".into(),
+        quick_xml::Error::Syntax(_) => "有不完整的标记".into(),
+        quick_xml::Error::IllFormed(IllFormedError::MismatchedEndTag { expected, found }) => {
+            format!("标记 <{expected}> 与 </{found}> 不成对")
+        }
+        quick_xml::Error::IllFormed(IllFormedError::MissingEndTag(tag)) => {
+            format!("标记 <{tag}> 没有结束")
+        }
+        quick_xml::Error::IllFormed(IllFormedError::UnmatchedEndTag(tag)) => {
+            format!("多出一个结束标记 </{tag}>")
+        }
+        quick_xml::Error::InvalidAttr(_) => "有不完整的属性".into(),
+        quick_xml::Error::Encoding(_) => "不是 UTF-8 编码".into(),
+        quick_xml::Error::Escape(_) => "有无法识别的字符引用".into(),
+        _ => "XML 格式不对".into(),
+    }
 }
 
 fn parse(xml: &str, numbering: Numbering) -> Result<Document, ParseError> {
@@ -292,8 +339,15 @@ fn parse(xml: &str, numbering: Numbering) -> Result<Document, ParseError> {
         if b.elements > MAX_ELEMENTS {
             return Err(ParseError::TooManyElements);
         }
-        match reader.read_event().map_err(ParseError::Xml)? {
+        let event = match reader.read_event() {
+            Ok(event) => event,
+            Err(e) => return Err(ParseError::Xml(e, b.place())),
+        };
+        match event {
             Event::Eof => break,
+            // Word writes no document type; one declares entities of its
+            // own, which would be read as blanks.
+            Event::DocType(_) => return Err(ParseError::Entity("<!DOCTYPE …>".into(), b.place())),
             Event::Start(e) => {
                 if b.skip > 0 {
                     b.skip += 1;
@@ -332,8 +386,12 @@ fn parse(xml: &str, numbering: Numbering) -> Result<Document, ParseError> {
                         _ => None,
                     },
                 };
-                if let Some(c) = c {
-                    b.push_text(c.encode_utf8(&mut [0; 4]));
+                match c {
+                    Some(c) => b.push_text(c.encode_utf8(&mut [0; 4])),
+                    None => {
+                        let entity = format!("&{};", String::from_utf8_lossy(&r));
+                        return Err(ParseError::Entity(entity, b.place()));
+                    }
                 }
             }
             _ => {}
@@ -343,6 +401,15 @@ fn parse(xml: &str, numbering: Numbering) -> Result<Document, ParseError> {
 }
 
 impl Builder {
+    /// Where the reader is, as Word shows it: the table and row, or the
+    /// paragraph counted from the body's start.
+    fn place(&self) -> String {
+        match &self.table {
+            Some(t) => format!("第{}个表格第{}行", self.tables, t.rows.len() + 1),
+            None => format!("正文第{}段", self.paragraphs + 1),
+        }
+    }
+
     fn push_text(&mut self, s: &str) {
         if let Some(p) = self.paragraph.as_mut() {
             p.text.push_str(s);
