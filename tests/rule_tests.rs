@@ -539,8 +539,9 @@ fn a_slashed_date_in_an_edit_is_explained() {
     let _ = std::fs::remove_dir_all(&root);
 }
 
-/// A finding id no check raises, expected by a case: the report says it is
-/// not a check's id and names the close one.
+/// A finding id no check raises, or a criterion id the sheet does not
+/// have, expected by a case: the report says which line of the case it is
+/// on, that it is no id of the rules, and names the close one.
 #[test]
 fn a_misspelt_finding_id_is_named() {
     let root = scratch("misspelt-finding");
@@ -548,14 +549,22 @@ fn a_misspelt_finding_id_is_named() {
         root.join("rules/2022/tests/zz-finding.toml"),
         "base = \"bases/yueyanglou-finance-office.toml\"\n\n\
          [expect]\n\
-         findings = [\"over_executoin\"]\n",
+         findings = [\"over_executoin\"]\n\
+         criteria = { timelines = \"10\" }\n",
     )
     .expect("write case");
     let run = jixiao(&root, &["test", "--rules", "rules/2022"]);
     assert_eq!(run.code, Some(1));
     assert!(
         run.stdout.contains(
-            "`over_executoin` 不是规则中任何检查的编号（您是不是想写 `over_execution`？）"
+            "`over_executoin`（第 4 行）不是规则中任何检查的编号（您是不是想写 `over_execution`？）"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(
+            "criteria 中的 `timelines`（第 5 行）不是评分表中的评分项（您是不是想写 `timeliness`？）"
         ),
         "{}",
         run.stdout

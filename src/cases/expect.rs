@@ -67,6 +67,20 @@ pub struct Expect {
     pub error: bool,
     /// `codes`: the problem codes of that failure, a multiset.
     pub codes: Option<Vec<String>>,
+    /// The line of the case file each `criteria` id and each `findings` id
+    /// is written on (`("criteria", id)` → line), to say where a slip in
+    /// an id is.
+    pub lines: std::collections::BTreeMap<(&'static str, String), usize>,
+}
+
+impl Expect {
+    /// Where `id` is written under `key` (`criteria` or `findings`), as
+    /// `（第 N 行）`, or nothing.
+    pub fn line_of(&self, key: &'static str, id: &str) -> String {
+        self.lines
+            .get(&(key, id.to_string()))
+            .map_or_else(String::new, |line| format!("（第 {line} 行）"))
+    }
 }
 
 /// A detailed `findings` entry: one finding with this id and, where given,
@@ -223,6 +237,8 @@ pub enum Mismatch {
         id: String,
         /// A near id, as a hint.
         hint: Option<String>,
+        /// Where it is written: `（第 N 行）`, or empty.
+        at: String,
     },
     /// Finding ids expected and not raised, raised and not expected.
     Findings {
@@ -230,6 +246,8 @@ pub enum Mismatch {
         missing: Vec<String>,
         /// Raised, not expected.
         extra: Vec<String>,
+        /// Where each missing id is written: `（第 N 行）`, or empty.
+        missing_at: Vec<String>,
     },
     /// Every expected id was raised, but detailed entries (`severity`,
     /// `at`, `says`) that no finding answers: each entry described, with
@@ -257,6 +275,10 @@ pub fn parse(item: Option<&Item>, file: &SourceFile) -> Result<Expect, Vec<Probl
         return Ok(Expect::default());
     };
     let at = |span: Option<std::ops::Range<usize>>| Span::new(0, span.unwrap_or(0..0));
+    let line = |span: Option<std::ops::Range<usize>>| {
+        span.and_then(|r| file.text.get(..r.start))
+            .map(|before| before.matches('\n').count() + 1)
+    };
     let problem = |span: Option<std::ops::Range<usize>>, message: String, help: &str| {
         Problem::error(Code::CaseExpect, message, file, at(span), "这里").with_help(help)
     };
@@ -304,6 +326,9 @@ pub fn parse(item: Option<&Item>, file: &SourceFile) -> Result<Expect, Vec<Probl
                             Value::Array(_) => pair(v).map(|(lo, hi)| Want::Pending(lo, hi)),
                             _ => decimal(v).map(Want::Score),
                         });
+                        if let Some(n) = line(criteria.key(id).and_then(toml_edit::Key::span)) {
+                            expect.lines.insert(("criteria", id.to_string()), n);
+                        }
                         match parsed {
                             Some(w) => expect.criteria.push((id.to_string(), w)),
                             None => problems.push(problem(
@@ -323,6 +348,21 @@ pub fn parse(item: Option<&Item>, file: &SourceFile) -> Result<Expect, Vec<Probl
             },
             "findings" => match findings(value) {
                 Ok((ids, details)) => {
+                    // Each id's line: the first entry of it not yet placed.
+                    if let Some(array) = value.as_array() {
+                        for v in array.iter() {
+                            let id = match v {
+                                Value::String(s) => Some(s.value().clone()),
+                                Value::InlineTable(t) => {
+                                    t.get("id").and_then(|i| i.as_str()).map(str::to_string)
+                                }
+                                _ => None,
+                            };
+                            if let (Some(id), Some(n)) = (id, line(v.span())) {
+                                expect.lines.entry(("findings", id)).or_insert(n);
+                            }
+                        }
+                    }
                     expect.findings = Some(ids);
                     expect.finding_details = details;
                 }
@@ -558,6 +598,7 @@ fn scored(expect: &Expect, outcome: &Outcome, places: &[Vec<String>]) -> Vec<Mis
                 out.push(Mismatch::UnknownCriterion {
                     id: id.clone(),
                     hint: did_you_mean(id, ids.iter().map(String::as_str)),
+                    at: expect.line_of("criteria", id),
                 });
             }
         }
@@ -566,7 +607,15 @@ fn scored(expect: &Expect, outcome: &Outcome, places: &[Vec<String>]) -> Vec<Mis
         let got: Vec<String> = outcome.findings.iter().map(|f| f.id.clone()).collect();
         let (missing, extra) = multiset_diff(findings, &got);
         if !missing.is_empty() || !extra.is_empty() {
-            out.push(Mismatch::Findings { missing, extra });
+            let missing_at = missing
+                .iter()
+                .map(|id| expect.line_of("findings", id))
+                .collect();
+            out.push(Mismatch::Findings {
+                missing,
+                extra,
+                missing_at,
+            });
         } else {
             let seen: Vec<FindingSeen<'_>> = outcome
                 .findings

@@ -63,9 +63,13 @@ pub(super) fn run(
     }
     let units: Vec<UnitDiff> = diffs.iter().map(|(_, d)| d.clone()).collect();
     let summary = summarize(&units);
+    let feeds = jixiao::diff::feeds(&old, &new, &changes);
+    let edits = (changes.as_slice(), feeds.as_slice());
     let mut text = match format {
-        DiffFormat::Text => jixiao::explain::diff_text(&diffs, &summary, old_dir, new_dir),
-        DiffFormat::Markdown => jixiao::explain::diff_markdown(&diffs, &summary, old_dir, new_dir),
+        DiffFormat::Text => jixiao::explain::diff_text(&diffs, &summary, edits, old_dir, new_dir),
+        DiffFormat::Markdown => {
+            jixiao::explain::diff_markdown(&diffs, &summary, edits, old_dir, new_dir)
+        }
         DiffFormat::Json => jixiao::explain::diff_json(&diffs, &summary),
     };
     // The count above is of the units compared: a file that could be read

@@ -407,6 +407,47 @@ fn header_region(rules: &RuleSet, id: &str) -> Vec<(String, usize, usize)> {
         .collect()
 }
 
+/// The lines of an edit's side that hold something, first and last: the
+/// blank line between two blocks, added or removed with one of them, is
+/// no part of the other. A side with none is where the change is.
+fn written_lines(start: usize, lines: &[String]) -> (usize, usize) {
+    let first = lines.iter().position(|l| !l.trim().is_empty());
+    let last = lines.iter().rposition(|l| !l.trim().is_empty());
+    match (first, last) {
+        (Some(f), Some(l)) => (start + f, start + l),
+        _ => (start, start + lines.len().max(1) - 1),
+    }
+}
+
+/// Every edit with the criteria and checks it feeds (under either rule
+/// folder), whether or not any unit of a batch changed by it: the whole
+/// change, as an author reviews it.
+pub fn feeds(old: &RuleSet, new: &RuleSet, changes: &[FileChanges]) -> Vec<Cause> {
+    let mut criteria: Vec<String> = Vec::new();
+    for rules in [old, new] {
+        leaf_ids(&rules.nodes, &mut criteria);
+    }
+    criteria.sort();
+    criteria.dedup();
+    let checks: BTreeSet<String> = old
+        .checks
+        .iter()
+        .chain(&new.checks)
+        .map(|c| c.id.clone())
+        .collect();
+    trace(old, new, &criteria, &[], &checks, changes)
+}
+
+/// The ids of the criteria (leaves) of a tree.
+fn leaf_ids(nodes: &[crate::ir::NodeIr], out: &mut Vec<String>) {
+    for n in nodes {
+        match &n.kind {
+            crate::ir::NodeIrKind::Section(children) => leaf_ids(children, out),
+            crate::ir::NodeIrKind::Criterion(_) => out.push(n.id.clone()),
+        }
+    }
+}
+
 fn trace(
     old_rules: &RuleSet,
     new_rules: &RuleSet,
@@ -424,14 +465,18 @@ fn trace(
         };
         for file in changes {
             for hunk in &file.hunks {
-                let new_end = hunk.new_start + hunk.added.len().max(1) - 1;
-                let old_end = hunk.old_start + hunk.removed.len().max(1) - 1;
-                let hits_new = new_regions
-                    .iter()
-                    .any(|(f, s, e)| *f == file.name && hunk.new_start <= *e && new_end >= *s);
-                let hits_old = old_regions
-                    .iter()
-                    .any(|(f, s, e)| *f == file.name && hunk.old_start <= *e && old_end >= *s);
+                let (new_start, new_end) = written_lines(hunk.new_start, &hunk.added);
+                let (old_start, old_end) = written_lines(hunk.old_start, &hunk.removed);
+                // A side with no lines (a pure deletion's new side) is a
+                // point between two lines, and feeds neither.
+                let hits_new = !hunk.added.is_empty()
+                    && new_regions
+                        .iter()
+                        .any(|(f, s, e)| *f == file.name && new_start <= *e && new_end >= *s);
+                let hits_old = !hunk.removed.is_empty()
+                    && old_regions
+                        .iter()
+                        .any(|(f, s, e)| *f == file.name && old_start <= *e && old_end >= *s);
                 if !(hits_new || hits_old) {
                     continue;
                 }

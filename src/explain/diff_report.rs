@@ -3,7 +3,7 @@
 //! summary over the batch.
 
 use super::snippet::severity_word;
-use crate::diff::{BatchSummary, CriterionChange, Score, UnitDiff};
+use crate::diff::{BatchSummary, CriterionChange, FileChanges, Score, UnitDiff};
 use serde_json::json;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -53,9 +53,126 @@ fn summary_line(s: &BatchSummary) -> String {
     )
 }
 
+/// One edit between the two rule folders, as the batch saw it.
+struct Edit<'c> {
+    file: &'c str,
+    hunk: &'c crate::diff::Hunk,
+    /// What it feeds (criteria and checks), if anything.
+    feeds: Option<String>,
+    /// Units of the batch it changed.
+    units: usize,
+    /// Only comments or blank lines changed.
+    comment_only: bool,
+}
+
+impl Edit<'_> {
+    /// What it feeds and changed, in words.
+    fn reach(&self, batch: usize) -> String {
+        let changed = match self.units {
+            0 => "这批材料中没有单位因此变化".to_string(),
+            n => format!("这批 {batch} 个单位中 {n} 个因此变化"),
+        };
+        match (&self.feeds, self.comment_only) {
+            (_, true) => "只改了注释".to_string(),
+            (Some(f), false) => format!("影响 {f}；{changed}"),
+            (None, false) => changed,
+        }
+    }
+}
+
+/// Every edit between the two rule folders, in the files' order, with what
+/// it feeds and how many units of the batch it changed. An edit that
+/// changed no unit (a deadline no unit's date falls between) is one too:
+/// the author reviews the whole change, not only what these units show.
+fn edits<'c>(
+    changes: &'c [FileChanges],
+    feeds: &[crate::diff::Cause],
+    diffs: &[(String, UnitDiff)],
+) -> Vec<Edit<'c>> {
+    let mut out = Vec::new();
+    for file in changes {
+        for hunk in &file.hunks {
+            let made_by = |c: &crate::diff::Cause| c.file == file.path && c.hunk == *hunk;
+            out.push(Edit {
+                file: &file.path,
+                hunk,
+                feeds: feeds
+                    .iter()
+                    .find(|c| made_by(c))
+                    .map(|c| c.affects.join("、")),
+                units: diffs
+                    .iter()
+                    .filter(|(_, d)| d.causes.iter().any(made_by))
+                    .count(),
+                comment_only: hunk
+                    .removed
+                    .iter()
+                    .chain(&hunk.added)
+                    .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')),
+            });
+        }
+    }
+    out
+}
+
+/// The number an edit is listed under (`[3] `), found by a unit's cause.
+fn number_of(edits: &[Edit<'_>], cause: &crate::diff::Cause) -> String {
+    edits
+        .iter()
+        .position(|e| e.file == cause.file && *e.hunk == cause.hunk)
+        .map_or_else(String::new, |n| format!("[{}] ", n + 1))
+}
+
+/// The edits, numbered, each once, for the terminal.
+fn all_edits_text(out: &mut String, edits: &[Edit<'_>], batch: usize) {
+    if edits.is_empty() {
+        let _ = writeln!(out, "两个规则目录的规则文件相同，没有改动\n");
+        return;
+    }
+    let _ = writeln!(out, "规则的改动（共 {} 处）：", edits.len());
+    for (n, e) in edits.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "  [{}] {}:{}（{}）",
+            n + 1,
+            e.file,
+            e.hunk.new_start,
+            e.reach(batch)
+        );
+        hunk_lines(out, e.hunk, "      ");
+    }
+    out.push('\n');
+}
+
+/// An edit's lines, `-` before `+`, cut after `MAX_HUNK_LINES` (Markdown
+/// and JSON keep every line).
+fn hunk_lines(out: &mut String, hunk: &crate::diff::Hunk, indent: &str) {
+    let lines: Vec<String> = hunk
+        .removed
+        .iter()
+        .map(|l| format!("{indent}- {}", l.trim_end()))
+        .chain(
+            hunk.added
+                .iter()
+                .map(|l| format!("{indent}+ {}", l.trim_end())),
+        )
+        .collect();
+    for line in lines.iter().take(MAX_HUNK_LINES) {
+        let _ = writeln!(out, "{line}");
+    }
+    if lines.len() > MAX_HUNK_LINES {
+        let _ = writeln!(
+            out,
+            "{indent}…（共 {} 行改动，完整内容见 --format markdown）",
+            lines.len()
+        );
+    }
+}
+
 pub fn diff_text(
     diffs: &[(String, UnitDiff)],
     summary: &BatchSummary,
+    (changes, feeds): (&[FileChanges], &[crate::diff::Cause]),
     old_dir: &Path,
     new_dir: &Path,
 ) -> String {
@@ -66,6 +183,8 @@ pub fn diff_text(
         old_dir.display(),
         new_dir.display()
     );
+    let edits = edits(changes, feeds, diffs);
+    all_edits_text(&mut out, &edits, diffs.len());
     for (file, d) in diffs {
         if !d.changed() {
             let _ = writeln!(out, "{}（{file}）：{} 分，无变化\n", d.unit, d.new.text());
@@ -122,42 +241,19 @@ pub fn diff_text(
                 f.message
             );
         }
+        // The edits themselves are listed once above; here, which of them.
         if !d.causes.is_empty() {
             let _ = writeln!(out, "  原因（规则的改动）：");
         }
         for cause in &d.causes {
+            let number = number_of(&edits, cause);
             let _ = writeln!(
                 out,
-                "    {}:{}（影响 {}）",
+                "    {number}{}:{}（影响 {}）",
                 cause.file,
                 cause.hunk.new_start,
                 cause.affects.join("、")
             );
-            // Long edits (a retired check) are cut in the terminal; Markdown
-            // and JSON keep every line.
-            let lines: Vec<String> = cause
-                .hunk
-                .removed
-                .iter()
-                .map(|l| format!("      - {}", l.trim_end()))
-                .chain(
-                    cause
-                        .hunk
-                        .added
-                        .iter()
-                        .map(|l| format!("      + {}", l.trim_end())),
-                )
-                .collect();
-            for line in lines.iter().take(MAX_HUNK_LINES) {
-                let _ = writeln!(out, "{line}");
-            }
-            if lines.len() > MAX_HUNK_LINES {
-                let _ = writeln!(
-                    out,
-                    "      …（共 {} 行改动，完整内容见 --format markdown）",
-                    lines.len()
-                );
-            }
         }
         out.push('\n');
     }
@@ -168,9 +264,11 @@ pub fn diff_text(
 pub fn diff_markdown(
     diffs: &[(String, UnitDiff)],
     summary: &BatchSummary,
+    (changes, feeds): (&[FileChanges], &[crate::diff::Cause]),
     old_dir: &Path,
     new_dir: &Path,
 ) -> String {
+    let edits = edits(changes, feeds, diffs);
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -192,6 +290,24 @@ pub fn diff_markdown(
             side(d, false),
             side(d, true)
         );
+    }
+    // Every edit once, numbered as the units' causes name them below.
+    if !edits.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n## 规则的改动（共 {} 处）\n\n| 编号 | 位置 | 影响与变化 |\n|---:|---|---|",
+            edits.len()
+        );
+        for (n, e) in edits.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "| {} | `{}:{}` | {} |",
+                n + 1,
+                e.file,
+                e.hunk.new_start,
+                e.reach(diffs.len())
+            );
+        }
     }
     for (file, d) in diffs.iter().filter(|(_, d)| d.changed()) {
         let _ = writeln!(out, "\n## {}（`{file}`）\n", d.unit);
@@ -247,7 +363,8 @@ pub fn diff_markdown(
         for cause in &d.causes {
             let _ = writeln!(
                 out,
-                "\n`{}` 第 {} 行（影响 {}）：\n\n```diff",
+                "\n{}`{}` 第 {} 行（影响 {}）：\n\n```diff",
+                number_of(&edits, cause),
                 cause.file,
                 cause.hunk.new_start,
                 cause.affects.join("、")

@@ -92,27 +92,36 @@ pub fn test_failure(actual: &Actual, mismatches: &[Mismatch], rules: &RuleSet) -
                     }
                 }
             }
-            Mismatch::UnknownCriterion { id, hint } => {
+            Mismatch::UnknownCriterion { id, hint, at } => {
                 let _ = writeln!(
                     out,
-                    "    criteria 中的 `{id}` 不是评分表中的评分项{}",
+                    "    criteria 中的 `{id}`{}不是评分表中的评分项{}",
+                    or_space(at),
                     hint.as_ref().map_or(String::new(), |h| format!("（{h}）"))
                 );
             }
-            Mismatch::Findings { missing, extra } => {
+            Mismatch::Findings {
+                missing,
+                extra,
+                missing_at,
+            } => {
                 if !missing.is_empty() {
                     let _ = writeln!(out, "    应有而没有的发现 findings：{}", missing.join("、"));
                     // An id no check raises is a slip in the case, not in
                     // the rules: say so, with the closest id.
                     let known = rules.checks.iter().map(|c| c.id.as_str());
-                    for id in missing {
+                    for (id, at) in missing.iter().zip(missing_at) {
                         let raised = known.clone().any(|k| k == id.as_str())
                             || id == crate::eval::REVIEWERS_DISAGREE
                             || id == crate::eval::UNDEFINED_RATIO;
                         if !raised {
                             let hint = crate::source::did_you_mean(id, known.clone())
                                 .map_or(String::new(), |h| format!("（{h}）"));
-                            let _ = writeln!(out, "        `{id}` 不是规则中任何检查的编号{hint}");
+                            let _ = writeln!(
+                                out,
+                                "        `{id}`{}不是规则中任何检查的编号{hint}",
+                                or_space(at)
+                            );
                         }
                     }
                 }
@@ -273,4 +282,10 @@ fn losses(out: &mut String, nodes: &[NodeOutcome], rules: &RuleSet) {
             deductions(out, n, rules, "            ");
         }
     }
+}
+
+/// Where an id is written (`（第 N 行）`), or the space the sentence has
+/// without it.
+fn or_space(at: &str) -> &str {
+    if at.is_empty() { " " } else { at }
 }
