@@ -346,7 +346,7 @@ fn fmt_mends_full_width_punctuation_outside_strings() {
     let text = std::fs::read_to_string(&path).expect("read");
     std::fs::write(
         &path,
-        format!("{text}param doubled = （1 + 2） * 2  # 注释里的（全角）不动\nparam words = \"（全角）在文字里不动\"\nparam quoted = “全角引号括起的“文字”\nparam tripled = ３ * １．５ # ３倍\n"),
+        format!("\u{FEFF}{text}param doubled = （1 + 2） * 2  # 注释里的（全角）不动\nparam words = \"（全角）在文字里不动\"\nparam quoted = “全角引号括起的“文字”\nparam nested = “按“全面”评”\nparam tripled = ３ * １．５ # ３倍\n"),
     )
     .expect("write");
     let (code, stderr) = jixiao(&dir, &["fmt", "rules/2022/params.jx"]);
@@ -366,6 +366,11 @@ fn fmt_mends_full_width_punctuation_outside_strings() {
         mended.contains("param quoted = \"全角引号括起的“文字\""),
         "{mended}"
     );
+    // A quote inside Chinese quotes, followed by more of the text, stays
+    // in the text.
+    assert!(mended.contains("param nested = \"按“全面”评\""), "{mended}");
+    // The byte-order mark is dropped: the canonical file has none.
+    assert!(!mended.starts_with('\u{FEFF}'), "{mended}");
     // Full-width digits and points become half-width too, in comments not.
     assert!(
         mended.contains("param tripled = 3 * 1.5  # ３倍"),
@@ -395,6 +400,23 @@ fn fmt_keeps_a_statement_going_after_a_trailing_comment() {
     assert_eq!(code, Some(0), "{stderr}");
     let mended = std::fs::read_to_string(&path).expect("read");
     assert!(mended.ends_with(check), "{mended}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A byte-order mark is no part of the canonical layout: `fmt --check`
+/// says a file with one would change, and `fmt` drops it.
+#[test]
+fn fmt_drops_a_byte_order_mark() {
+    let dir = copy_rules("fmt-bom");
+    let path = dir.join("rules/2022/params.jx");
+    let text = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(&path, format!("\u{FEFF}{text}")).expect("write");
+    let (code, stderr) = jixiao(&dir, &["fmt", "--check", "rules/2022/params.jx"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("需要格式化"), "{stderr}");
+    let (code, stderr) = jixiao(&dir, &["fmt", "rules/2022/params.jx"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), text);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -562,6 +562,15 @@ fn a_misspelt_finding_id_is_named() {
         "{}",
         run.stdout
     );
+    // `--bless` does not take the slip out: it says the case is the
+    // likelier mistake, not the rules.
+    let blessed = jixiao(&root, &["test", "--rules", "rules/2022", "--bless"]);
+    assert_eq!(blessed.code, Some(1));
+    assert!(
+        blessed.stdout.contains("多半是用例写错了") && !blessed.stdout.contains("多半是规则写错了"),
+        "{}",
+        blessed.stdout
+    );
     assert!(
         run.stdout.contains(
             "criteria 中的 `timelines`（第 5 行）不是评分表中的评分项（您是不是想写 `timeliness`？）"

@@ -341,9 +341,14 @@ impl Checker {
             }
         }
         let help = did_you_mean(name, candidates.iter().map(String::as_str)).or_else(|| {
-            scope
-                .constants_only
-                .then(|| "参数只能引用在它之前定义的参数，不能引用报送材料".to_string())
+            Some(match scope.constants_only {
+                true => "参数只能引用在它之前定义的参数，不能引用报送材料".to_string(),
+                // Nothing like it anywhere: most often a new parameter
+                // not yet written down.
+                false => format!(
+                    "规则中没有叫这个名字的参数、命名值或字段：新的参数先在 params.jx 中定义（param {name} = 值），命名值先在上面写 let {name} = …，行中的字段写成 行名.字段（如 r.{name}）"
+                ),
+            })
         });
         if self.lets_below.iter().any(|n| n == name) {
             self.error_help(

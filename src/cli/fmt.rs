@@ -90,5 +90,13 @@ fn format_one(path: &Path) -> Result<Option<String>, Vec<Problem>> {
             ),
         )]);
     }
-    Ok((*formatted != *text).then_some(formatted))
+    // The text was read without its byte-order mark; the canonical file
+    // has none, so a file with one is rewritten without it.
+    let bom = std::fs::File::open(path)
+        .and_then(|mut f| {
+            let mut head = [0u8; 3];
+            std::io::Read::read_exact(&mut f, &mut head).map(|()| head)
+        })
+        .is_ok_and(|head| head == *b"\xEF\xBB\xBF");
+    Ok((*formatted != *text || bom).then_some(formatted))
 }

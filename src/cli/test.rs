@@ -175,9 +175,19 @@ fn run_case(
                 "{}",
                 jixiao::explain::bless_changes(&changes).trim_end_matches('\n')
             );
-            say!(
-                "    标 ✗ 的改动会删去评分项、发现，或把能评分的用例改成出错用例：多半是规则写错了。\n    确认无误后用 jixiao test --rules 目录 --bless --allow-loss 改写"
-            );
+            // An expected id the rules do not have is a slip in the case,
+            // not in the rules: said with its line and the close id.
+            if jixiao::explain::names_unknown_ids(&mismatches, rules) {
+                let why = jixiao::explain::test_failure(&actual, &mismatches, rules);
+                say!("{}", why.trim_end_matches('\n'));
+                say!(
+                    "    期望中有规则里没有的编号（见上）：多半是用例写错了，改正用例中的编号后再运行"
+                );
+            } else {
+                say!(
+                    "    标 ✗ 的改动会删去评分项、发现，或把能评分的用例改成出错用例：多半是规则写错了。\n    确认无误后用 jixiao test --rules 目录 --bless --allow-loss 改写"
+                );
+            }
             tally.failed += 1;
             return;
         }

@@ -26,7 +26,7 @@ pub use notice::{Notice, notice_html, notice_markdown, notice_text};
 pub use place::{SourcePlace, document_words};
 pub use report::{PlaceView, Report, RuleRef};
 pub use summary::{Summary, SummaryRow};
-pub use test_report::{bless_changes, test_failure};
+pub use test_report::{bless_changes, names_unknown_ids, test_failure};
 pub use text::render_text;
 pub use worksheet::{WorksheetUnit, pending_criteria, review_worksheet};
 pub use xlsx::{SummaryBook, summary_xlsx};

@@ -111,10 +111,7 @@ pub fn test_failure(actual: &Actual, mismatches: &[Mismatch], rules: &RuleSet) -
                     // the rules: say so, with the closest id.
                     let known = rules.checks.iter().map(|c| c.id.as_str());
                     for (id, at) in missing.iter().zip(missing_at) {
-                        let raised = known.clone().any(|k| k == id.as_str())
-                            || id == crate::eval::REVIEWERS_DISAGREE
-                            || id == crate::eval::UNDEFINED_RATIO;
-                        if !raised {
+                        if !is_finding_id(rules, id) {
                             let hint = crate::source::did_you_mean(id, known.clone())
                                 .map_or(String::new(), |h| format!("（{h}）"));
                             let _ = writeln!(
@@ -288,4 +285,21 @@ fn losses(out: &mut String, nodes: &[NodeOutcome], rules: &RuleSet) {
 /// without it.
 fn or_space(at: &str) -> &str {
     if at.is_empty() { " " } else { at }
+}
+
+/// Can the rules raise a finding of this id?
+fn is_finding_id(rules: &RuleSet, id: &str) -> bool {
+    rules.checks.iter().any(|c| c.id == id)
+        || id == crate::eval::REVIEWERS_DISAGREE
+        || id == crate::eval::UNDEFINED_RATIO
+}
+
+/// Does a case expect an id the rules do not have (a criterion of no
+/// sheet, a finding no check raises)? Then the case is the likelier slip.
+pub fn names_unknown_ids(mismatches: &[Mismatch], rules: &RuleSet) -> bool {
+    mismatches.iter().any(|m| match m {
+        Mismatch::UnknownCriterion { .. } => true,
+        Mismatch::Findings { missing, .. } => missing.iter().any(|id| !is_finding_id(rules, id)),
+        _ => false,
+    })
 }

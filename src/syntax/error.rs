@@ -453,18 +453,26 @@ pub fn half_width_outside_strings(text: &str) -> String {
     let mut opened_full_width = false;
     let mut in_comment = false;
     let mut escaped = false;
-    for c in text.chars() {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
         if in_comment {
             in_comment = c != '\n';
             out.push(c);
             continue;
         }
         if in_string {
+            // A ” followed by more of the text (`“迟报”{late} 天”`: a quote
+            // inside the quotes, as Chinese writes one) is part of it; the
+            // one followed by a space, a line's end or punctuation of the
+            // rules closes it.
+            let closes = chars
+                .peek()
+                .is_none_or(|n| n.is_whitespace() || matches!(n, ',' | ')' | ']' | '#'));
             match (escaped, c) {
                 (true, _) => escaped = false,
                 (false, '\\') => escaped = true,
                 (false, '"') => in_string = false,
-                (false, '”') if opened_full_width => {
+                (false, '”') if opened_full_width && closes => {
                     in_string = false;
                     out.push('"');
                     continue;
