@@ -54,7 +54,7 @@ fn jixiao(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 }
 
 /// (name, file, text to find, its replacement); an empty find appends.
-const CASES: [(&str, &str, &str, &str); 36] = [
+const CASES: [(&str, &str, &str, &str); 37] = [
     (
         "tier-score-above-max",
         "sheet.jx",
@@ -269,6 +269,12 @@ const CASES: [(&str, &str, &str, &str); 36] = [
         "{ group: \"产出指标\", weight: \"50\" }",
     ),
     (
+        "allowed-values-none",
+        "schema.jx",
+        "role: text in [\"预算单位\", \"主管部门\"]",
+        "role: text in []",
+    ),
+    (
         "text-cell-equal-to-number",
         "indicators.jx",
         "raise warning when comparable and r.score > rule_score + tolerance",
@@ -333,6 +339,7 @@ fn slips_are_said_in_the_authors_terms() {
         "`2023年6月15日` 不是日期",
         "`weight` 在这里是文字，在其他项中是数字",
         "文字不能与数字比较是否相等",
+        "字段 `role` 的可选值 in [ ] 是空的",
     ] {
         assert!(all.contains(needle), "no {needle:?}:\n{all}");
     }

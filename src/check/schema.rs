@@ -79,6 +79,17 @@ impl Checker {
                         Some("删去 in [ … ]，或把字段类型改为 text".into()),
                     );
                 }
+                // `in []` allows nothing: every package would be refused at
+                // this field, with an empty list of what it may be.
+                if field.one_of.as_ref().is_some_and(Vec::is_empty) {
+                    self.error_help(
+                        Code::RulesOneOfEmpty,
+                        format!("字段 `{}` 的可选值 in [ ] 是空的", field.name.text),
+                        field.name.span,
+                        "没有列出任何可选值",
+                        Some("在 in [ … ] 中列出允许的取值，如 in [\"预算单位\", \"主管部门\"]；不限定取值的，删去 in [ ]".into()),
+                    );
+                }
                 if field.label.is_none() {
                     self.error_help(
                         Code::RulesUnlabelledField,

@@ -68,6 +68,7 @@ codes! {
     RulesNoValue = "rules::no_value",
     RulesNotAList = "rules::not_a_list",
     RulesNotIndexable = "rules::not_indexable",
+    RulesOneOfEmpty = "rules::one_of_empty",
     RulesOneOfNotText = "rules::one_of_not_text",
     RulesOutsideFolder = "rules::outside_folder",
     RulesOverflow = "rules::overflow",
