@@ -1527,3 +1527,26 @@ fn lines_ended_by_cr_alone_are_lines() {
     assert_eq!(cr.stdout.replace("cr.toml", "lf.toml"), lf.stdout);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A number of the package so large that a rule's sum of it passes the
+/// exact range stops the scoring with the rule's line, and the help sends
+/// the reader to the package's numbers, where the mistake is.
+#[test]
+fn an_overflow_from_the_package_points_to_its_numbers() {
+    let dir = temp_dir("overflow");
+    let text = example_text();
+    let funds = text.find("[overall.funds]").expect("funds");
+    let at = funds + text[funds..].find("score = ").expect("score");
+    let end = at + text[at..].find('\n').expect("line");
+    let huge = format!(
+        "{}score = 79228162514264337593543950335{}",
+        &text[..at],
+        &text[end..]
+    );
+    std::fs::write(dir.join("huge.toml"), huge).expect("write");
+    let run = jixiao_at(&dir, &["score", "huge.toml"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(run.stderr.contains("rules::overflow"), "{}", run.stderr);
+    assert!(run.stderr.contains("是否填错"), "{}", run.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}

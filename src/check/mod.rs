@@ -473,7 +473,7 @@ impl Checker {
                 }
                 Err(problem) => {
                     let file = self.file(problem.span);
-                    self.problems.push(problem.into_problem(&file));
+                    self.problems.push(problem.into_problem(&file, false));
                 }
             }
         }

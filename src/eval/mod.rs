@@ -94,8 +94,18 @@ impl EvalError {
     }
 
     /// As a diagnostic in the rule file.
-    pub fn into_problem(self, file: &SourceFile) -> Problem {
+    /// `scoring`: the rule was evaluated on a package (not a parameter
+    /// when the rules are checked), whose numbers an overflow comes from.
+    pub fn into_problem(self, file: &SourceFile, scoring: bool) -> Problem {
         let e = *self.0;
+        // An overflow while scoring comes from the package's numbers, not
+        // the rule: a sum or product of what it reads is past 28 digits.
+        let help = match e.code {
+            Code::RulesOverflow if scoring => {
+                "这条规则读到的数过大（或除数过小），计算结果超出了 28 位有效数字：检查这份材料中这条规则用到的数（金额、分值、执行率）是否填错，例如多写了位数"
+            }
+            _ => "检查这条规则在这份材料上的取值；需要时用 if … then … else 排除特殊情况",
+        };
         Problem::error(
             e.code,
             format!("规则计算出错：{}", e.message),
@@ -103,7 +113,7 @@ impl EvalError {
             e.span,
             "在这里",
         )
-        .with_help("检查这条规则在这份材料上的取值；需要时用 if … then … else 排除特殊情况")
+        .with_help(help)
     }
 }
 
@@ -223,7 +233,7 @@ fn score_with(
     env.typed = !INTERPRETED.with(std::cell::Cell::get);
     let to_problem = |e: EvalError| {
         let file = file_of(rules, e.span);
-        vec![e.into_problem(&file)]
+        vec![e.into_problem(&file, true)]
     };
     for global in &rules.globals {
         env.defer(global.slot, &global.expr);
