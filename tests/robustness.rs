@@ -1550,3 +1550,24 @@ fn an_overflow_from_the_package_points_to_its_numbers() {
     assert!(run.stderr.contains("是否填错"), "{}", run.stderr);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A text report written to a file keeps the inputs it could not score,
+/// with their reasons, as the HTML and Markdown reports do.
+#[test]
+fn a_text_report_file_lists_what_was_not_scored() {
+    let dir = temp_dir("text-failures");
+    std::fs::create_dir_all(dir.join("材料")).expect("mkdir");
+    std::fs::write(dir.join("材料/甲.toml"), example_text()).expect("write");
+    std::fs::write(
+        dir.join("材料/乙.toml"),
+        "format = 1\n[unit]\nname = \"乙\"\n",
+    )
+    .expect("write");
+    let run = jixiao_at(&dir, &["score", "-o", "报告.txt", "材料"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let report = std::fs::read_to_string(dir.join("报告.txt")).expect("report");
+    assert!(report.contains("未能评分的材料"), "{report}");
+    assert!(report.contains("材料/乙.toml："), "{report}");
+    assert!(report.contains("缺少评价年度"), "{report}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -278,10 +278,19 @@ pub(super) fn run(
         return false;
     }
     let written = match format {
-        ReportFormat::Text => emit(
-            output,
-            join(reports, &format!("{}\n\n", "═".repeat(60)), "", ""),
-        ),
+        ReportFormat::Text => {
+            let rule = format!("{}\n\n", "═".repeat(60));
+            let mut doc = join(reports, &rule, "", "");
+            // A report written to a file keeps the reasons the screen
+            // showed for the inputs it lacks.
+            if output.is_some() && !failures.is_empty() {
+                if !doc.is_empty() {
+                    doc.extend_from_slice(rule.as_bytes());
+                }
+                doc.extend_from_slice(jixiao::explain::text_failures(&failures).as_bytes());
+            }
+            emit(output, doc)
+        }
         ReportFormat::Json if as_array => {
             let body = if reports.is_empty() {
                 b"[]\n".to_vec()
@@ -578,6 +587,12 @@ fn stream_reports(
                     w.write_all(b"\n---\n\n")?;
                 }
                 w.write_all(jixiao::explain::markdown_failures(&failures).as_bytes())
+            }
+            ReportFormat::Text if output.is_some() && !failures.is_empty() => {
+                if reports > 0 {
+                    w.write_all(rule.as_bytes())?;
+                }
+                w.write_all(jixiao::explain::text_failures(&failures).as_bytes())
             }
             ReportFormat::Html => {
                 if !failures.is_empty() {

@@ -164,10 +164,24 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
             ),
         });
     };
+    // The name right of its label; or typed over the label itself
+    // (`评审人：张三`), or after a copy of it in its cell.
     let reviewer = sheet
         .right_of(REVIEWER_LABEL, header.row)
-        .map(|(text, _)| super::review_file::person(&text))
+        .map(|(text, _)| without_label(&text, REVIEWER_LABEL).to_string())
+        .filter(|t| !t.trim().is_empty())
+        .or_else(|| sheet.after_label(REVIEWER_LABEL, header.row))
+        .map(|text| super::review_file::person(&text))
         .filter(|t| !t.is_empty());
+    if let Some(names) = reviewer
+        .as_deref()
+        .filter(|r| r.contains(['、', '，', ',', '/', '；']))
+    {
+        return Err(fail(
+            format!("{name}：评审人一栏写了不止一位（“{names}”）"),
+            "每位评审人填写自己的一份评审表，评审人一栏只写自己的姓名；几位评审人的评审表一并用 --reviews 给出",
+        ));
+    }
     let Some(reviewer) = reviewer else {
         let at = sheet
             .label(REVIEWER_LABEL, header.row)
@@ -181,6 +195,25 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
     let mut problems = Vec::new();
     let reviewed_on = match sheet.right_of(DATE_LABEL, header.row) {
         Some((text, cell)) if !text.is_empty() => match date_of(cell) {
+            // A year of two digits (`23.7.10`) or out of this century is a
+            // slip, and would be printed on every unit's notice as it is.
+            Some(d) if !(2000..=2099).contains(&d.parts().0) => {
+                problems.push(
+                    Problem::plain(
+                        Code::ReviewBadValue,
+                        format!(
+                            "{name} {REVIEW_SHEET}{}：评审日期“{text}”的年份是 {}，不是评审的年份",
+                            sheet
+                                .label(DATE_LABEL, header.row)
+                                .map(|(r, c)| format!("!{}{}", column_letters(c + 2), r + 1))
+                                .unwrap_or_default(),
+                            d.parts().0
+                        ),
+                    )
+                    .with_help("年份写四位：写成 2023-07-10，或用 Excel 的日期格式"),
+                );
+                None
+            }
             Some(d) => Some(d),
             None => {
                 problems.push(
@@ -453,11 +486,31 @@ impl<'r> Grid<'r> {
         })
     }
 
+    /// What follows a label typed into its own cell with a colon
+    /// (`评审人：张三`), above `before`.
+    fn after_label(&self, label: &str, before: u32) -> Option<String> {
+        (0..before).find_map(|row| {
+            (0..self.width()).find_map(|c| {
+                let text = self.text(row, c);
+                let rest = without_label(&text, label);
+                (text.trim().starts_with(label) && !rest.is_empty()).then(|| rest.to_string())
+            })
+        })
+    }
+
     /// The cell just right of a label above `before`: its text and cell.
     fn right_of(&self, label: &str, before: u32) -> Option<(String, &Data)> {
         let (row, col) = self.label(label, before)?;
         Some((self.text(row, col + 1), self.cell(row, col + 1)))
     }
+}
+
+/// A cell's text without a copy of its label in front (`评审人：张三`).
+fn without_label<'t>(text: &'t str, label: &str) -> &'t str {
+    let t = text.trim();
+    t.strip_prefix(label).map_or(t, |rest| {
+        rest.trim_start_matches([':', '：', ' ', '\u{3000}'])
+    })
 }
 
 fn is_empty(cell: &Data) -> bool {
@@ -549,7 +602,7 @@ fn year_of(cell: &Data) -> Option<i64> {
 fn date_of(cell: &Data) -> Option<Date> {
     let text = half_width(&shown(cell));
     let parts: Vec<&str> = text
-        .split(['-', '/', '.', '年', '月', '日'])
+        .split(['-', '/', '.', '年', '月', '日', '号'])
         .filter(|p| !p.is_empty())
         .collect();
     match parts.as_slice() {

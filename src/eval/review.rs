@@ -709,7 +709,9 @@ pub(super) fn combine(
                 })
                 .unwrap_or_default()
         } else {
-            vec![format!("评审意见{who}：{note}")]
+            // Said where the note is written (评审意见's cell), not the score.
+            let at = s.map(JudgmentShown::note_source_words).unwrap_or_default();
+            vec![format!("评审意见{at}：{note}")]
         };
         (message, notes)
     };

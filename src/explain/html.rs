@@ -159,15 +159,42 @@ pub fn html_failures(failures: &[(String, Vec<Problem>)]) -> String {
                 .location()
                 .map(|(_, line, col)| format!("第 {line} 行第 {col} 列："))
                 .unwrap_or_default();
-            let _ = write!(out, "<li>{}{}", esc(&at), esc(&p.message));
+            let _ = write!(out, "<li>{}{}", esc(&at), with_code(&p.message));
             if let Some(help) = &p.help {
-                let _ = write!(out, "<br><span class=\"label\">建议：</span>{}", esc(help));
+                let _ = write!(
+                    out,
+                    "<br><span class=\"label\">建议：</span>{}",
+                    with_code(help)
+                );
             }
             out.push_str("</li>");
         }
         out.push_str("</ul></li>\n");
     }
     out.push_str("</ul>\n</article>\n");
+    out
+}
+
+/// A message escaped, its `quoted` names (a tier, a key) as code rather
+/// than with the backticks the terminal shows.
+fn with_code(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut parts = text.split('`');
+    let mut inside = false;
+    let count = text.matches('`').count();
+    while let Some(part) = parts.next() {
+        match inside {
+            true => {
+                let _ = write!(out, "<code>{}</code>", esc(part));
+            }
+            false => out.push_str(&esc(part)),
+        }
+        // An odd backtick out stays a backtick.
+        inside = !inside && count % 2 == 0;
+        if count % 2 == 1 && parts.clone().next().is_some() {
+            out.push('`');
+        }
+    }
     out
 }
 
@@ -632,5 +659,19 @@ fn related_findings(
             super::snippet::severity_word(f.severity),
             esc(&f.message)
         );
+    }
+}
+
+#[cfg(test)]
+mod code_tests {
+    use super::with_code;
+
+    #[test]
+    fn quoted_names_become_code() {
+        assert_eq!(
+            with_code("您是不是想写 `较全面`？<b>"),
+            "您是不是想写 <code>较全面</code>？&lt;b&gt;"
+        );
+        assert_eq!(with_code("一个 ` 落单"), "一个 ` 落单");
     }
 }

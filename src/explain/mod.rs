@@ -27,7 +27,7 @@ pub use place::{SourcePlace, document_words};
 pub use report::{PlaceView, Report, RuleRef};
 pub use summary::{Summary, SummaryRow};
 pub use test_report::{bless_changes, names_unknown_ids, test_failure};
-pub use text::render_text;
+pub use text::{render_text, text_failures};
 pub use worksheet::{WorksheetUnit, pending_criteria, review_worksheet};
 pub use xlsx::{SummaryBook, summary_xlsx};
 

@@ -12,6 +12,26 @@ use miette::Severity;
 use std::fmt::Write as _;
 
 /// The whole text report of one submission.
+/// The inputs of a batch that could not be scored, for a text report
+/// written to a file: the reasons the screen showed, kept with the reports.
+pub fn text_failures(failures: &[(String, Vec<Problem>)]) -> String {
+    let mut out = String::from("未能评分的材料\n");
+    for (file, problems) in failures {
+        let _ = writeln!(out, "\n{file}：");
+        for p in problems {
+            let at = p
+                .location()
+                .map(|(_, line, col)| format!("第 {line} 行第 {col} 列："))
+                .unwrap_or_default();
+            let _ = writeln!(out, "  · {at}{}", p.message);
+            if let Some(help) = &p.help {
+                let _ = writeln!(out, "    建议：{help}");
+            }
+        }
+    }
+    out
+}
+
 pub fn render_text(outcome: &Outcome, rules: &RuleSet, submission: &Submission) -> String {
     let report = Report::new(outcome, rules, submission);
     let mut out = String::new();

@@ -558,8 +558,10 @@ fn write_units(
             Some(d) => {
                 sheet.write_datetime_with_format(row, 3, &super::xlsx::excel_date(d)?, &f.date)?;
             }
+            // Yellow to fill, and a date by its format: a date typed or
+            // pasted there is a date, not a number (45091).
             None => {
-                sheet.write_blank(row, 3, &f.fill)?;
+                sheet.write_blank(row, 3, &f.date_input)?;
             }
         }
     }
