@@ -1531,3 +1531,82 @@ fn received_date_for_a_unit_not_scored() {
         run.stderr
     );
 }
+
+/// Slips in the labelled cells above the table: a copy of the label before
+/// the name is read as the name; two names, or a review date whose year is
+/// two digits, are refused at their cell rather than printed on a notice.
+#[test]
+fn reviewer_and_date_slips() {
+    let dir = scratch("name-date-slips");
+    unreviewed(&dir);
+    let made = jixiao(&dir, &["review", "--out", "评审表.xlsx", "示例单位.toml"]);
+    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    let base = dir.join("评审表.xlsx");
+    let mut labelled = Filling::by("评审人：张三").all(BUREAU);
+    labelled.date = Some("2023年7月10号");
+    fill(&base, &dir.join("标签.xlsx"), &labelled);
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--for",
+            "unit",
+            "--reviews",
+            "标签.xlsx",
+            "示例单位.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stdout.contains("张三（2023 年 7 月 10 日评审）")
+            && !run.stdout.contains("评审人：评审"),
+        "{}",
+        run.stdout
+    );
+    // One reviewer's note is cited at its own cell (评审意见, column I),
+    // not at the score's.
+    let paper = jixiao(
+        &dir,
+        &[
+            "score",
+            "--format",
+            "json",
+            "--reviews",
+            "标签.xlsx",
+            "示例单位.toml",
+        ],
+    );
+    assert!(
+        paper.stdout.contains("评审意见（张三，标签.xlsx 评审!I"),
+        "{}",
+        paper.stdout
+    );
+    assert!(
+        !paper.stdout.contains("评审意见（张三，标签.xlsx 评审!H"),
+        "{}",
+        paper.stdout
+    );
+    fill(
+        &base,
+        &dir.join("两人.xlsx"),
+        &Filling::by("张三、李四").all(BUREAU),
+    );
+    let run = jixiao(&dir, &["score", "--reviews", "两人.xlsx", "示例单位.toml"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("评审人一栏写了不止一位"),
+        "{}",
+        run.stderr
+    );
+    let mut short_year = Filling::by("张三").all(BUREAU);
+    short_year.date = Some("23.7.10");
+    fill(&base, &dir.join("年份.xlsx"), &short_year);
+    let run = jixiao(&dir, &["score", "--reviews", "年份.xlsx", "示例单位.toml"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("年份.xlsx 评审!D2：评审日期“23.7.10”的年份是 23"),
+        "{}",
+        run.stderr
+    );
+}
