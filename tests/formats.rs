@@ -906,3 +906,25 @@ fn without_rule_code(text: &str) -> String {
     }
     out
 }
+
+/// A pending report's header gives the points already lost (those the
+/// highest possible total lacks), not only "待评审后确定"; and its
+/// signature block is kept with what precedes it when printed.
+#[test]
+fn a_pending_header_gives_the_points_already_lost() {
+    let run = jixiao(&[
+        "score",
+        "--format",
+        "html",
+        "--received-on",
+        "2023-06-20",
+        "examples/2022/yueyanglou-finance-office.docx",
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let html = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        html.contains("<dt>失分</dt><dd>已失 5 分，其余待评审后确定</dd>"),
+        "{html}"
+    );
+    assert!(html.contains("break-before: avoid"), "{html}");
+}

@@ -141,6 +141,13 @@ fn a_pending_notice_and_grades_from_the_rules() {
         run.stdout
     );
     assert!(run.stdout.contains("二、尚待评审"), "{}", run.stdout);
+    // A notice sent before every judgment is in says it is provisional.
+    assert!(
+        run.stdout
+            .starts_with("绩效自评工作考核评分结果告知书（初步）"),
+        "{}",
+        run.stdout
+    );
     let flat = run.stdout.replace('\n', "");
     assert!(
         flat.contains("“内涵明确、具体、可衡量”（满分 5 分）"),

@@ -790,6 +790,28 @@ fn three_reviewers_mean_and_disagreement() {
         "评分项“绩效评价报告反映问题情况”的评审分数相差 4 分，超过 3 分：张三 18 分（评审表-张三.xlsx 评审!H9），李四 14 分（评审表-李四.xlsx 评审!H9）。请复核"
     );
     assert_eq!(finding["rule"]["file"], "builtin:2022/sheet.jx");
+    // And beside the combined score in the working paper's table of
+    // judgments, where its reader looks.
+    let paper = jixiao(
+        &dir,
+        &[
+            "score",
+            "--format",
+            "markdown",
+            "--reviews",
+            "评审表-张三.xlsx",
+            "--reviews",
+            "评审表-李四.xlsx",
+            "示例单位.toml",
+        ],
+    );
+    assert!(
+        paper
+            .stdout
+            .contains("取平均分 16；相差 4 分，超过 3 分，请复核"),
+        "{}",
+        paper.stdout
+    );
     // Said on the screen too, as the warning it is, for whoever sends the
     // scores out.
     assert!(

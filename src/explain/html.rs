@@ -81,7 +81,7 @@ table.judged th, table.judged td { border: 1px solid var(--line); padding: 1mm 2
 table.judged th { background: var(--soft); white-space: nowrap; }
 table.judged td:nth-child(4) { white-space: nowrap; text-align: right; }
 table.judged td:nth-child(2), table.judged td:nth-child(3), table.judged td:nth-child(6) { white-space: nowrap; }
-.sign { margin-top: 8mm; display: flex; gap: 12mm; break-inside: avoid; font-size: 1rem; }
+.sign { margin-top: 8mm; display: flex; gap: 12mm; break-inside: avoid; break-before: avoid; font-size: 1rem; }
 .sign span { flex: 1; border-bottom: 1px solid var(--ink); padding-bottom: 1mm; }
 dd, td.num, .big { white-space: nowrap; }
 table.judged tr { break-inside: avoid; }
@@ -423,10 +423,16 @@ fn header(out: &mut String, outcome: &Outcome, submission: &Submission, rules: &
     );
     out.push_str("<div class=\"headline\">\n<dl class=\"facts\">");
     let count = |s: Severity| outcome.findings.iter().filter(|f| f.severity == s).count();
-    let lost = outcome.score.map_or_else(
-        || "待评审后确定".to_string(),
-        |s| format!("{} 分", decimal(outcome.max - s)),
-    );
+    // Pending: the points lost already are those the highest possible
+    // total lacks; the rest waits for the judgments.
+    let lost = match outcome.score {
+        Some(s) => format!("{} 分", decimal(outcome.max - s)),
+        None if outcome.range.1 < outcome.max => format!(
+            "已失 {} 分，其余待评审后确定",
+            decimal(outcome.max - outcome.range.1)
+        ),
+        None => "待评审后确定".to_string(),
+    };
     let _ = write!(out, "<dt>失分</dt><dd>{lost}</dd>");
     let _ = write!(
         out,

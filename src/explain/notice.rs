@@ -457,12 +457,23 @@ fn sentence(text: &str) -> String {
     format!("{t}。")
 }
 
+impl Notice {
+    /// The title: a notice sent while criteria await a judgment says it is
+    /// provisional, so that the stamped page is not taken for the result.
+    fn title(&self) -> &'static str {
+        match self.final_total {
+            true => "绩效自评工作考核评分结果告知书",
+            false => "绩效自评工作考核评分结果告知书（初步）",
+        }
+    }
+}
+
 /// The notice as plain text, wrapped to the terminal's width.
 pub fn notice_text(report: &Report<'_>) -> String {
     let n = Notice::new(report);
     let width = crate::diag::text_width();
     let mut out = String::new();
-    let _ = writeln!(out, "绩效自评工作考核评分结果告知书\n");
+    let _ = writeln!(out, "{}\n", n.title());
     let _ = writeln!(out, "{}：\n", n.unit);
     wrap(&mut out, &format!("　　{}", n.opening()), width, "");
     out.push('\n');
@@ -730,7 +741,7 @@ pub fn notice_markdown(report: &Report<'_>) -> String {
     use super::markdown::escape;
     let n = Notice::new(report);
     let mut out = String::new();
-    let _ = writeln!(out, "# 绩效自评工作考核评分结果告知书\n");
+    let _ = writeln!(out, "# {}\n", n.title());
     let _ = writeln!(out, "**{}**：\n", escape(&n.unit));
     let _ = writeln!(out, "{}\n", escape(&n.opening()));
     let _ = writeln!(
@@ -798,7 +809,7 @@ pub fn notice_html(report: &Report<'_>) -> String {
     let n = Notice::new(report);
     let esc = super::html_escape;
     let mut body = String::new();
-    let _ = writeln!(body, "<h1>绩效自评工作考核评分结果告知书</h1>");
+    let _ = writeln!(body, "<h1>{}</h1>", n.title());
     let _ = writeln!(body, "<p class=\"to\">{}：</p>", esc(&n.unit));
     let _ = writeln!(body, "<p class=\"para\">{}</p>", esc(&n.opening()));
     // Three criteria to a row, a cell each (`单位自查 20/20`): the table

@@ -128,7 +128,7 @@ pub fn source_place(submission: &Submission, offset: u32, word_file: Option<&str
     if here.trim_end().ends_with("# --received-on") {
         return SourcePlace::WordText {
             file: docx.to_string(),
-            text: "（日期由命令行 --received-on 给出）".to_string(),
+            text: "（Word 材料中没有送达日期：按区财政局收文登记，评分时录入）".to_string(),
         };
     }
     match candidates

@@ -815,7 +815,8 @@ pub(crate) fn lay_out(draw: &mut impl Draw, report: &Report<'_>) {
     draw.header(report);
     draw.heading(next(), "评分表");
     draw.criteria(report);
-    let judged = super::snippet::judgment_rows(report.outcome);
+    let limit = report.rules.reviews.disagree_above.map(|(l, _)| l);
+    let judged = super::snippet::judgment_rows(report.outcome, limit);
     if !judged.is_empty() {
         draw.heading(next(), "评审情况");
         draw.judgments(&judged);
@@ -902,7 +903,7 @@ pub(crate) fn related_finding_words(number: Option<usize>, f: &Finding) -> Strin
 
 /// How a reviewer gives a pending criterion its score, in the bureau's words.
 pub const HOW_TO_REVIEW: &str =
-    "用 jixiao review 生成评审表，由评审人填写档次、得分和评审意见，评分时用 --reviews 给出";
+    "由评审人在评审表（jixiao review 生成）中填写档次、得分和评审意见，评分时一并读入";
 
 /// `review.problems.score` → `评审意见 · 绩效评价报告反映问题情况 · 得分`.
 fn review_words(outcome: &Outcome, path: &str) -> String {

@@ -352,9 +352,34 @@ pub(crate) fn place_line(report: &super::Report<'_>, p: &super::PlaceView) -> St
 
 /// Every criterion scored by reviewers' judgments, with each judgment as
 /// a row: (criterion, reviewer, tier, score, note, how combined).
-pub(crate) fn judgment_rows(outcome: &crate::eval::outcome::Outcome) -> Vec<[String; 6]> {
-    fn walk(nodes: &[NodeOutcome], out: &mut Vec<[String; 6]>) {
+///
+/// Scores further apart than the rules allow (`disagree above`) say so
+/// beside the combined score, where the reader of the table looks, and
+/// not only among the findings.
+pub(crate) fn judgment_rows(
+    outcome: &crate::eval::outcome::Outcome,
+    disagree_above: Option<rust_decimal::Decimal>,
+) -> Vec<[String; 6]> {
+    fn walk(
+        nodes: &[NodeOutcome],
+        limit: Option<rust_decimal::Decimal>,
+        out: &mut Vec<[String; 6]>,
+    ) {
         for n in nodes {
+            let scores = n.judgments.iter().map(|j| j.score);
+            let spread = scores
+                .clone()
+                .max()
+                .zip(scores.min())
+                .map(|(hi, lo)| hi - lo);
+            let recheck = match (spread, limit) {
+                (Some(s), Some(l)) if s > l => format!(
+                    "；相差 {} 分，超过 {} 分，请复核",
+                    s.normalize(),
+                    l.normalize()
+                ),
+                _ => String::new(),
+            };
             let how = n
                 .combined
                 .map_or_else(String::new, |c| c.words().to_string());
@@ -366,7 +391,9 @@ pub(crate) fn judgment_rows(outcome: &crate::eval::outcome::Outcome) -> Vec<[Str
                     j.score.to_string(),
                     j.note.clone().unwrap_or_default(),
                     match (&how, n.score) {
-                        (h, Some(s)) if !h.is_empty() => format!("{h} {}", s.normalize()),
+                        (h, Some(s)) if !h.is_empty() => {
+                            format!("{h} {}{recheck}", s.normalize())
+                        }
                         // One reviewer: their score is the criterion's.
                         (_, Some(s)) if n.judgments.len() == 1 => {
                             format!("一人评审 {}", s.normalize())
@@ -375,11 +402,11 @@ pub(crate) fn judgment_rows(outcome: &crate::eval::outcome::Outcome) -> Vec<[Str
                     },
                 ]);
             }
-            walk(&n.children, out);
+            walk(&n.children, limit, out);
         }
     }
     let mut out = Vec::new();
-    walk(&outcome.nodes, &mut out);
+    walk(&outcome.nodes, disagree_above, &mut out);
     out
 }
 
