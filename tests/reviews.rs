@@ -1632,3 +1632,67 @@ fn reviewer_and_date_slips() {
         run.stderr
     );
 }
+
+/// A Word package's 送达日期 on the 单位 sheet: left empty, the cell to
+/// fill is named; written so it cannot be read, that unit alone is not
+/// scored, the others are.
+#[test]
+fn a_word_package_date_empty_or_unreadable() {
+    let dir = scratch("word-date");
+    unit_a(&dir);
+    std::fs::copy(Path::new(MANIFEST).join(DOCX), dir.join("示例单位.docx")).expect("copy docx");
+    let made = jixiao(
+        &dir,
+        &[
+            "review",
+            "--out",
+            "评审表.xlsx",
+            "示例单位.docx",
+            "甲单位.toml",
+        ],
+    );
+    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    let base = dir.join("评审表.xlsx");
+    fill(
+        &base,
+        &dir.join("空.xlsx"),
+        &Filling::by("张三").all(BUREAU),
+    );
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--reviews",
+            "空.xlsx",
+            "示例单位.docx",
+            "甲单位.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("评审表中的送达日期 空.xlsx 单位!D"),
+        "{}",
+        run.stderr
+    );
+    let mut unreadable = Filling::by("张三").all(BUREAU);
+    unreadable.received = vec![(EXAMPLE_UNIT, "6月14日")];
+    fill(&base, &dir.join("错.xlsx"), &unreadable);
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--reviews",
+            "错.xlsx",
+            "示例单位.docx",
+            "甲单位.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("送达日期“6月14日”不是有效日期"),
+        "{}",
+        run.stderr
+    );
+    // The other unit is scored all the same.
+    assert!(run.stdout.contains("岳阳楼区甲单位"), "{}", run.stdout);
+}

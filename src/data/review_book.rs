@@ -167,6 +167,16 @@ impl ReviewBook {
             .collect()
     }
 
+    /// The worksheet cell where a unit's received date is to be written
+    /// and is not (`评审表.xlsx 单位!D5`), if one is.
+    pub fn blank_date_cell(&self, unit: &str, year: i64) -> Option<&str> {
+        self.sources
+            .iter()
+            .flat_map(|s| &s.reviews.blank_dates)
+            .find(|(u, y, _)| u == unit && *y == year)
+            .map(|(_, _, at)| at.as_str())
+    }
+
     /// The one received date of a unit; several different ones are an error.
     /// Asked for a unit among the inputs: its rows are not "a unit not
     /// among the inputs" when the dates stop it from being scored.
@@ -175,6 +185,16 @@ impl ReviewBook {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .insert((unit.to_string(), year));
+        // A date written for it that could not be read: said, not taken
+        // for no date at all.
+        if let Some((_, _, problem)) = self
+            .sources
+            .iter()
+            .flat_map(|s| &s.reviews.unread_dates)
+            .find(|(u, y, _)| u == unit && *y == year)
+        {
+            return Err(Box::new(problem.clone()));
+        }
         let dates = self.received_for(unit, year);
         let Some(first) = dates.first() else {
             return Ok(None);

@@ -35,6 +35,12 @@ pub struct Reviews {
     pub units: Vec<ReviewedUnit>,
     /// Received dates the bureau's registry wrote (a worksheet's 单位 sheet).
     pub received: Vec<Received>,
+    /// Received dates that could not be read, by unit and year: the unit
+    /// whose date it is cannot be scored from it, the others can.
+    pub unread_dates: Vec<(String, i64, crate::diag::Problem)>,
+    /// Units whose 送达日期 cell is empty, by unit and year, with the cell
+    /// (`评审表.xlsx 单位!D5`): where to write the date a Word package lacks.
+    pub blank_dates: Vec<(String, i64, String)>,
     /// Rows of a worksheet the reviewer left without a score, tier or
     /// note (`评审!H7`): those criteria wait for another reviewer.
     pub unjudged: Vec<String>,
@@ -101,6 +107,8 @@ pub fn load_review_file(source: &SourceFile) -> Result<Reviews, LoadError> {
         reviewed_on: None,
         units: Vec::new(),
         received: Vec::new(),
+        unread_dates: Vec::new(),
+        blank_dates: Vec::new(),
     };
     let mut entries: Vec<_> = root.iter().collect();
     entries.sort_by_key(|(k, _)| k.span().start);

@@ -248,6 +248,8 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
         reviewed_on,
         units: Vec::new(),
         received: Vec::new(),
+        unread_dates: Vec::new(),
+        blank_dates: Vec::new(),
     };
     let columns: [String; 4] = [4, 6, 7, 8].map(|i| column_letters(header.col(i) + 1));
     for row in header.row + 1..sheet.rows {
@@ -356,31 +358,43 @@ fn read_received(name: &str, sheet: &Grid<'_>, reviews: &mut Reviews, problems: 
     for row in header.row + 1..sheet.rows {
         let unit = sheet.text(row, header.col(0));
         let cell = sheet.cell(row, header.col(3));
-        if unit.is_empty() || is_empty(cell) {
-            continue;
-        }
         let at = format!(
             "{name} {UNIT_SHEET}!{}{}",
             column_letters(header.col(3) + 1),
             row + 1
         );
-        match (year_of(sheet.cell(row, header.col(1))), date_of(cell)) {
-            (Some(year), Some(date)) => reviews.received.push(Received {
+        if !unit.is_empty() && is_empty(cell) {
+            if let Some(year) = year_of(sheet.cell(row, header.col(1))) {
+                reviews.blank_dates.push((unit, year, at));
+            }
+            continue;
+        }
+        if unit.is_empty() {
+            continue;
+        }
+        let year = year_of(sheet.cell(row, header.col(1)));
+        if let (Some(year), Some(date)) = (year, date_of(cell)) {
+            reviews.received.push(Received {
                 unit,
                 year,
                 date,
                 at,
-            }),
-            _ => problems.push(
-                Problem::plain(
-                    Code::ReviewBadValue,
-                    format!(
-                        "{at}（单位“{unit}”）：送达日期“{}”不是有效日期",
-                        shown(cell)
-                    ),
-                )
-                .with_help("写成 2023-06-14，或把单元格设为 Excel 的日期格式（显示为五位数时，是日期序号失去了日期格式）"),
+            });
+            continue;
+        }
+        let problem = Problem::plain(
+            Code::ReviewBadValue,
+            format!(
+                "{at}（单位“{unit}”）：送达日期“{}”不是有效日期",
+                shown(cell)
             ),
+        )
+        .with_help("写成 2023-06-14（年-月-日，年份写四位），或把单元格设为 Excel 的日期格式（显示为五位数时，是日期序号失去了日期格式）");
+        // A unit's date that cannot be read stops that unit (when its date
+        // is asked for), not the others.
+        match year {
+            Some(year) => reviews.unread_dates.push((unit, year, problem)),
+            None => problems.push(problem),
         }
     }
 }
