@@ -928,3 +928,28 @@ fn a_pending_header_gives_the_points_already_lost() {
     );
     assert!(html.contains("break-before: avoid"), "{html}");
 }
+
+/// The parameters a rule reads are among its values, with where the
+/// bureau sets them: the deadline of a late package, the tolerance of a
+/// check (an auditor traces every number to its rule and its data).
+#[test]
+fn values_name_the_parameters_a_rule_reads() {
+    let run = jixiao(&[
+        "score",
+        "--format",
+        "markdown",
+        "--rules",
+        "rules/2022",
+        "rules/2022/tests/late-3-days.toml",
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        text.contains("`deadline` = 2023-06-15（参数，params.jx 第 4 行）"),
+        "{text}"
+    );
+    assert!(
+        text.contains("`tolerance` = 0.01（参数，params.jx 第 68 行）"),
+        "{text}"
+    );
+}

@@ -305,7 +305,12 @@ impl Draw for Html {
         if let Some(says) = &node.says {
             let _ = writeln!(out, "<blockquote class=\"says\">{}</blockquote>", esc(says));
         }
-        values(out, &d.values, &d.computed_from, report);
+        values(
+            out,
+            &report.with_params(d.span, &d.values),
+            &d.computed_from,
+            report,
+        );
         rule_snippet(out, report.rules, d.span, d.focus);
         data_snippets(
             out,
@@ -392,7 +397,12 @@ impl Draw for Html {
                         esc(says)
                     );
                 }
-                values(out, &f.values, &f.computed_from, report);
+                values(
+                    out,
+                    &report.with_params(f.span, &f.values),
+                    &f.computed_from,
+                    report,
+                );
                 for g in report.related(f) {
                     let _ = writeln!(
                         out,
@@ -547,6 +557,7 @@ fn values(
                 .iter()
                 .find(|(name, _)| name == n)
                 .and_then(|(_, places)| report.derivation(v, places))
+                .or_else(|| report.param_source(n))
                 .unwrap_or_default();
             let v = super::report::shorten(&report.shown(v));
             format!(

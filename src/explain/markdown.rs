@@ -77,7 +77,12 @@ impl Draw for Markdown {
         );
         let _ = writeln!(out, "- 原因：{}", escape(&d.message));
         let _ = writeln!(out, "- 方式：{}", kind_word(d.kind));
-        values(out, &d.values, &d.computed_from, report);
+        values(
+            out,
+            &report.with_params(d.span, &d.values),
+            &d.computed_from,
+            report,
+        );
         for note in node_notes(node, d) {
             let _ = writeln!(out, "- 备注：{}", escape(note));
         }
@@ -156,7 +161,12 @@ impl Draw for Markdown {
                 if let Some(says) = &f.says {
                     let _ = writeln!(out, "- 检查内容：{}", escape(says));
                 }
-                values(out, &f.values, &f.computed_from, report);
+                values(
+                    out,
+                    &report.with_params(f.span, &f.values),
+                    &f.computed_from,
+                    report,
+                );
                 for g in report.related(f) {
                     let _ = writeln!(out, "- 同一问题另见：{}", escape(&g.message));
                 }
@@ -296,6 +306,7 @@ fn values(
                 .iter()
                 .find(|(name, _)| name == n)
                 .and_then(|(_, places)| report.derivation(v, places))
+                .or_else(|| report.param_source(n))
                 .unwrap_or_default();
             format!(
                 "`{n}` = {}{}",

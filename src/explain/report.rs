@@ -660,6 +660,38 @@ impl<'a> Report<'a> {
             .collect()
     }
 
+    /// A rule statement's named values, then the parameters its text reads
+    /// (`deadline`, `tolerance`): a threshold or a date in the message is
+    /// traced to the parameter the bureau sets, with its value.
+    pub fn with_params(&self, span: Span, values: &[(String, Value)]) -> Vec<(String, Value)> {
+        let mut out = values.to_vec();
+        let text = self
+            .rules
+            .files
+            .get(usize::from(span.file))
+            .and_then(|f| f.text.get(span.start as usize..span.end as usize))
+            .unwrap_or("");
+        for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+            if word.is_empty() || out.iter().any(|(n, _)| n == word) {
+                continue;
+            }
+            if let Some(v) = self.rules.param(word) {
+                out.push((word.to_string(), v.clone()));
+            }
+        }
+        out
+    }
+
+    /// Where a parameter is set: `（参数，params.jx 第 4 行）`. Nothing for
+    /// any other name.
+    pub fn param_source(&self, name: &str) -> Option<String> {
+        self.rules.param(name)?;
+        let def = self.rules.definitions.iter().find(|d| d.name == name)?;
+        let at = self.rule(def.extent);
+        let file = at.file.rsplit(['/', '\\']).next().unwrap_or(&at.file);
+        Some(format!("（参数，{file} 第 {} 行）", at.line))
+    }
+
     /// A named value as shown beside a rule: `late = 3`.
     pub fn named(&self, name: &str, value: &Value) -> String {
         format!("{name} = {}", shorten(&self.shown(value)))
@@ -677,6 +709,7 @@ impl<'a> Report<'a> {
             .iter()
             .find(|(n, _)| n == name)
             .and_then(|(_, places)| self.derivation(value, places))
+            .or_else(|| self.param_source(name))
             .unwrap_or_default();
         format!("{}{from}", self.named(name, value))
     }

@@ -102,7 +102,11 @@ fn finding_problem(f: &Finding, report: &Report<'_>) -> Problem {
         .get(usize::from(f.span.file))
         .cloned()
         .unwrap_or_else(|| crate::source::SourceFile::new("?", ""));
-    let values = traced(report, &f.values, &f.computed_from);
+    let values = traced(
+        report,
+        &report.with_params(f.span, &f.values),
+        &f.computed_from,
+    );
     let joined = values.join("，");
     let label = if !values.is_empty() {
         fit_label(&joined)
@@ -313,7 +317,11 @@ fn deduction_problem(node: &NodeOutcome, d: &Deduction, report: &Report<'_>) -> 
         .get(usize::from(d.span.file))
         .cloned()
         .unwrap_or_else(|| crate::source::SourceFile::new("?", ""));
-    let values = traced(report, &d.values, &d.computed_from);
+    let values = traced(
+        report,
+        &report.with_params(d.span, &d.values),
+        &d.computed_from,
+    );
     let joined = values.join("，");
     let cut = fit_label(&joined) != joined;
     let label = match d.kind {
