@@ -1696,3 +1696,23 @@ fn a_word_package_date_empty_or_unreadable() {
     // The other unit is scored all the same.
     assert!(run.stdout.contains("岳阳楼区甲单位"), "{}", run.stdout);
 }
+
+/// The cells a reviewer fills say what goes in them when chosen, before
+/// a wrong entry is refused.
+#[test]
+fn worksheet_cells_prompt_what_to_write() {
+    use std::io::Read as _;
+    let dir = scratch("prompts");
+    unreviewed(&dir);
+    let made = jixiao(&dir, &["review", "--out", "评审表.xlsx", "示例单位.toml"]);
+    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    let bytes = std::fs::read(dir.join("评审表.xlsx")).expect("read");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let mut xml = String::new();
+    zip.by_name("xl/worksheets/sheet1.xml")
+        .expect("sheet")
+        .read_to_string(&mut xml)
+        .expect("xml");
+    assert!(xml.contains("promptTitle=\"档次\""), "{xml}");
+    assert!(xml.contains("写 0 到 20 之间的分数，最多两位小数"), "{xml}");
+}

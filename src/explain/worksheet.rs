@@ -316,6 +316,8 @@ fn add_validations(
     if !names.is_empty() {
         let list = DataValidation::new()
             .allow_list_strings(&names)?
+            .set_input_title("档次")?
+            .set_input_message("从下拉框选择档次；得分写在所选档次的分数段之内（见“分数段”一列）")?
             .set_error_title("档次")?
             .set_error_message(format!("请从下拉框中选择：{}", names.join("、")))?;
         sheet.add_data_validation(row, 6, row, 6, &list)?;
@@ -323,8 +325,15 @@ fn add_validations(
     // Excel's own check while typing; the exact check is made when the
     // worksheet is read back.
     let high: f64 = max.to_string().parse().unwrap_or(0.0);
+    // Said when the cell is chosen, before anything is typed (Excel and
+    // WPS show it beside the cell).
     let score = DataValidation::new()
         .allow_decimal_number(DataValidationRule::Between(0.0, high))
+        .set_input_title("得分")?
+        .set_input_message(format!(
+            "写 0 到 {} 之间的分数，最多两位小数；未给满分的，在“评审意见”中写明理由",
+            max.normalize()
+        ))?
         .set_error_title("得分")?
         .set_error_message(format!("得分应为 0 到 {} 之间的数字", max.normalize()))?;
     sheet.add_data_validation(row, 7, row, 7, &score)?;
