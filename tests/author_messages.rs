@@ -54,7 +54,7 @@ fn jixiao(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 }
 
 /// (name, file, text to find, its replacement); an empty find appends.
-const CASES: [(&str, &str, &str, &str); 37] = [
+const CASES: [(&str, &str, &str, &str); 38] = [
     (
         "tier-score-above-max",
         "sheet.jx",
@@ -269,6 +269,12 @@ const CASES: [(&str, &str, &str, &str); 37] = [
         "{ group: \"产出指标\", weight: \"50\" }",
     ),
     (
+        "first-item-of-a-parameter-list-misspelt",
+        "params.jx",
+        "{ group: \"产出指标\", weight: 50 }",
+        "{ group: \"产出指标\", wieght: 50 }",
+    ),
+    (
         "allowed-values-none",
         "schema.jx",
         "role: text in [\"预算单位\", \"主管部门\"]",
@@ -340,6 +346,7 @@ fn slips_are_said_in_the_authors_terms() {
         "`weight` 在这里是文字，在其他项中是数字",
         "文字不能与数字比较是否相等",
         "字段 `role` 的可选值 in [ ] 是空的",
+        "`wieght` 应是 `weight`（写错了字段名）",
     ] {
         assert!(all.contains(needle), "no {needle:?}:\n{all}");
     }

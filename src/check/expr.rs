@@ -242,11 +242,28 @@ impl Checker {
                     f.ty.describe(&self.schema),
                     o.ty.describe(&self.schema)
                 )),
-                None => differences.push(format!("其他项没有 `{}`", f.name)),
+                // A field the others lack, near one this item lacks: a
+                // misspelt name (`wieght` for `weight`).
+                None => match crate::source::did_you_mean_name(
+                    &f.name,
+                    w.fields
+                        .iter()
+                        .filter(|o| !g.fields.iter().any(|x| x.name == o.name))
+                        .map(|o| o.name.as_str()),
+                ) {
+                    Some(meant) => {
+                        differences.push(format!("`{}` 应是 `{meant}`（写错了字段名）", f.name));
+                        continue;
+                    }
+                    None => differences.push(format!("其他项没有 `{}`", f.name)),
+                },
             }
         }
         for o in &w.fields {
-            if !g.fields.iter().any(|f| f.name == o.name) {
+            let misspelt = differences
+                .iter()
+                .any(|d| d.contains(&format!("应是 `{}`", o.name)));
+            if !g.fields.iter().any(|f| f.name == o.name) && !misspelt {
                 differences.push(format!("这一项缺少 `{}`", o.name));
             }
         }
