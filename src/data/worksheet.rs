@@ -193,42 +193,35 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
         ));
     };
     let mut problems = Vec::new();
+    // The review date's cell, for its problems: `!D2`.
+    let date_cell = sheet
+        .label(DATE_LABEL, header.row)
+        .map(|(r, c)| format!("!{}{}", column_letters(c + 2), r + 1))
+        .unwrap_or_default();
+    let bad_date = |said: String, help: &str| {
+        Problem::plain(
+            Code::ReviewBadValue,
+            format!("{name} {REVIEW_SHEET}{date_cell}：评审日期{said}"),
+        )
+        .with_help(help)
+    };
     let reviewed_on = match sheet.right_of(DATE_LABEL, header.row) {
         Some((text, cell)) if !text.is_empty() => match date_of(cell) {
             // A year of two digits (`23.7.10`) or out of this century is a
             // slip, and would be printed on every unit's notice as it is.
             Some(d) if !(2000..=2099).contains(&d.parts().0) => {
-                problems.push(
-                    Problem::plain(
-                        Code::ReviewBadValue,
-                        format!(
-                            "{name} {REVIEW_SHEET}{}：评审日期“{text}”的年份是 {}，不是评审的年份",
-                            sheet
-                                .label(DATE_LABEL, header.row)
-                                .map(|(r, c)| format!("!{}{}", column_letters(c + 2), r + 1))
-                                .unwrap_or_default(),
-                            d.parts().0
-                        ),
-                    )
-                    .with_help("年份写四位：写成 2023-07-10，或用 Excel 的日期格式"),
-                );
+                problems.push(bad_date(
+                    format!("“{text}”的年份是 {}，不是评审的年份", d.parts().0),
+                    "年份写四位：写成 2023-07-10，或用 Excel 的日期格式",
+                ));
                 None
             }
             Some(d) => Some(d),
             None => {
-                problems.push(
-                    Problem::plain(
-                        Code::ReviewBadValue,
-                        format!(
-                            "{name} {REVIEW_SHEET}{}：评审日期“{text}”不是有效日期",
-                            sheet
-                                .label(DATE_LABEL, header.row)
-                                .map(|(r, c)| format!("!{}{}", column_letters(c + 2), r + 1))
-                                .unwrap_or_default()
-                        ),
-                    )
-                    .with_help("写成 2023-07-10，或用 Excel 的日期格式"),
-                );
+                problems.push(bad_date(
+                    format!("“{text}”不是有效日期"),
+                    "写成 2023-07-10，或用 Excel 的日期格式",
+                ));
                 None
             }
         },
