@@ -241,12 +241,37 @@ fn with_places(
         .filter(|p| p.path != crate::data::RECEIVED_ON_PATH)
         .collect();
     let word = report.is_word();
-    let shown: Vec<String> = all
+    let rows = cells_by_row(all);
+    let shown: Vec<String> = rows
         .iter()
         .take(NOTICE_PLACES)
         .map(|p| place_words(p, word))
         .collect();
-    see(&chinese_dates(message), &shown, all.len())
+    see(&chinese_dates(message), &shown, rows.len())
+}
+
+/// Cells of one row, one after the other, said as the row once with
+/// their columns (`自查记录：… · 单位、自查事项、是否完成`), not the row
+/// three times. A cell quoted by its phrase stays on its own.
+fn cells_by_row(places: Vec<super::PlaceView>) -> Vec<super::PlaceView> {
+    let mut out: Vec<super::PlaceView> = Vec::with_capacity(places.len());
+    for p in places {
+        let row = |v: &super::PlaceView| {
+            v.document
+                .rsplit_once(" · ")
+                .filter(|_| v.phrase.is_none())
+                .map(|(row, column)| (row.to_string(), column.to_string()))
+        };
+        if let (Some(last), Some((here, column))) = (out.last_mut(), row(&p)) {
+            if last.phrase.is_none() && last.document.starts_with(&format!("{here} · ")) {
+                last.document.push('、');
+                last.document.push_str(&column);
+                continue;
+            }
+        }
+        out.push(p);
+    }
+    out
 }
 
 /// Dates the rules wrote as `2023-06-19` in a message, as the notice
