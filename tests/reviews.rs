@@ -106,6 +106,8 @@ struct Filling<'a> {
     id_typed_over: Option<(&'a str, &'a str)>,
     /// A unit's name typed over on the 单位 sheet: (name, what is typed).
     unit_typed_over: Option<(&'a str, &'a str)>,
+    /// A unit's name typed over in its first row of the 评审 sheet.
+    row_unit_typed_over: Option<(&'a str, &'a str)>,
 }
 
 impl<'a> Filling<'a> {
@@ -118,6 +120,7 @@ impl<'a> Filling<'a> {
             renamed: None,
             id_typed_over: None,
             unit_typed_over: None,
+            row_unit_typed_over: None,
         }
     }
 
@@ -181,6 +184,20 @@ fn fill(from: &Path, to: &Path, filling: &Filling<'_>) {
                 let value = match (&value, filling.renamed) {
                     (Data::String(s), Some((from, to)))
                         if name == "评审" && r == header && s == from =>
+                    {
+                        Data::String(to.to_string())
+                    }
+                    _ => value,
+                };
+                let value = match (&value, filling.row_unit_typed_over) {
+                    (Data::String(s), Some((from, to)))
+                        if name == "评审"
+                            && c == 0
+                            && r > header
+                            && s == from
+                            && !(header + 1..r).any(|earlier| {
+                                range.get_value((earlier, 0)) == Some(&Data::String(from.into()))
+                            }) =>
                     {
                         Data::String(to.to_string())
                     }
@@ -1715,4 +1732,47 @@ fn worksheet_cells_prompt_what_to_write() {
         .expect("xml");
     assert!(xml.contains("promptTitle=\"档次\""), "{xml}");
     assert!(xml.contains("写 0 到 20 之间的分数，最多两位小数"), "{xml}");
+}
+
+/// A unit's name typed over in a row of the 评审 sheet: the row's own
+/// 材料文件 says which unit it was made for, and that unit is named (not
+/// whichever unit's name is closest).
+#[test]
+fn a_row_whose_unit_was_typed_over_is_traced_by_its_file() {
+    let dir = scratch("row-unit-typed-over");
+    unreviewed(&dir);
+    unit_a(&dir);
+    let made = jixiao(
+        &dir,
+        &[
+            "review",
+            "--out",
+            "评审表.xlsx",
+            "示例单位.toml",
+            "甲单位.toml",
+        ],
+    );
+    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    let mut filling = Filling::by("张三").all(BUREAU);
+    filling.row_unit_typed_over = Some(("岳阳楼区甲单位", "岳阳楼区某某单位"));
+    fill(&dir.join("评审表.xlsx"), &dir.join("改名.xlsx"), &filling);
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--reviews",
+            "改名.xlsx",
+            "示例单位.toml",
+            "甲单位.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("即本次评分的单位“岳阳楼区甲单位”")
+            && run
+                .stderr
+                .contains("把评审表中的单位名称改回“岳阳楼区甲单位”"),
+        "{}",
+        run.stderr
+    );
 }

@@ -929,7 +929,10 @@ fn score_one(
                 ),
             );
         }
-        let judgments = book.judgments_for(&header.unit, header.year, &set.title)?;
+        let file = path
+            .file_name()
+            .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
+        let judgments = book.judgments_for(&header.unit, header.year, &set.title, &file)?;
         // A package that came after the worksheets were made (or was left
         // out of them): nobody judged it, which the summary alone hides.
         if judgments.is_empty() && own == 0 && !book.is_empty() {

@@ -24,6 +24,9 @@ pub struct ReviewBook {
     sources: Vec<Source>,
     /// `(unit, year)` of every package scored, to find rows for none.
     seen: Mutex<HashSet<(String, i64)>>,
+    /// `(file name, unit, year)` of every package scored: a row naming no
+    /// unit scored, but one of these files (材料文件), belongs to its unit.
+    files: Mutex<Vec<(String, String, i64)>>,
 }
 
 impl ReviewBook {
@@ -107,6 +110,7 @@ impl ReviewBook {
             Ok(ReviewBook {
                 sources,
                 seen: Mutex::new(HashSet::new()),
+                files: Mutex::new(Vec::new()),
             })
         } else {
             Err(problems)
@@ -115,16 +119,22 @@ impl ReviewBook {
 
     /// Every judgment of a unit, in file order; the problems of its rows
     /// that could not be read, and of a worksheet made for another sheet.
+    /// `file`: the package's file name, as the worksheet's 材料文件 gives it.
     pub fn judgments_for(
         &self,
         unit: &str,
         year: i64,
         rules_title: &str,
+        file: &str,
     ) -> Result<Vec<Judgment>, Vec<Problem>> {
         self.seen
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .insert((unit.to_string(), year));
+        self.files
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((file.to_string(), unit.to_string(), year));
         let mut judgments = Vec::new();
         let mut problems = Vec::new();
         for source in &self.sources {
@@ -217,6 +227,7 @@ impl ReviewBook {
     /// Rows naming a unit that was not among the inputs.
     pub fn unmatched(&self) -> Vec<Problem> {
         let seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+        let files = self.files.lock().unwrap_or_else(PoisonError::into_inner);
         let seen_years: std::collections::BTreeSet<i64> = seen.iter().map(|(_, y)| *y).collect();
         let mut problems = Vec::new();
         for source in &self.sources {
@@ -287,6 +298,25 @@ impl ReviewBook {
                                 .is_none_or(|theirs| own_rows < *theirs)
                     })
                     .map(|(u, _)| u.as_str());
+                // The row's own file (材料文件) names the unit it was
+                // made for: said before any unit of a name like it.
+                let by_file = block.file.as_ref().and_then(|f| {
+                    files
+                        .iter()
+                        .find(|(file, _, year)| file == f && *year == block.year)
+                });
+                if let Some((file, meant, _)) = by_file {
+                    return Problem {
+                        message: format!(
+                            "{}；这一行的材料文件是 {file}，即本次评分的单位“{meant}”：这一行的评分没有计入它的得分",
+                            problem.message
+                        ),
+                        ..problem
+                    }
+                    .with_help(format!(
+                        "把评审表中的单位名称改回“{meant}”（与材料中的 [unit] 一致）后重新评分；单位、年度、编号三列请勿改动"
+                    ));
+                }
                 match crate::source::nearest_within(&block.unit, candidates, MAX_NAME_SLIP) {
                     Some((meant, apart)) => Problem {
                         message: format!(

@@ -59,6 +59,9 @@ pub struct ReviewedUnit {
     pub judgments: Vec<Judgment>,
     /// Rows that could not be read: the unit cannot be scored with them.
     pub problems: Vec<crate::diag::Problem>,
+    /// The package's file name its worksheet rows give (材料文件), to tell
+    /// which unit a row whose name was typed over belongs to.
+    pub file: Option<String>,
 }
 
 /// A received date (送达日期) written for a unit.
@@ -304,6 +307,7 @@ fn unit_block(loader: &mut Loader<'_>, table: &Table<'_>, span: Span) -> Option<
             at: format!("{}:{line}:{column}", loader.source.name),
             judgments,
             problems: Vec::new(),
+            file: None,
         }),
         (unit, year) => {
             let missing = match (unit, year) {

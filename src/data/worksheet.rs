@@ -323,6 +323,7 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
                     ),
                     judgments: Vec::new(),
                     problems: Vec::new(),
+                    file: Some(text(2)).filter(|f| !f.is_empty()),
                 });
                 reviews.units.len() - 1
             }
