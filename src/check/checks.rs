@@ -180,12 +180,31 @@ impl Checker {
             "raise when 的条件应为布尔值",
             scope,
         );
+        let mut values = std::mem::take(&mut scope.named);
         let because = self.check_template(&raise.because, scope);
-        let at = raise
+        // A text or a record only the message reads (`overrun`, the table
+        // `t` it names) is what the message says already: not a value
+        // that produced the finding, and shown beside it only as a
+        // fragment (`overrun = ，超支 30 万元…`).
+        let message = std::mem::take(&mut scope.named);
+        let at: Vec<crate::ir::Expr> = raise
             .at
             .iter()
             .map(|e| self.compile_expr(e, scope).0)
             .collect();
+        let placed = std::mem::take(&mut scope.named);
+        for (name, slot) in message {
+            let read_elsewhere = placed.iter().any(|(_, s)| *s == slot);
+            let words_only = matches!(scope.slot_type(slot), Some(Type::Text | Type::Record(_)));
+            if !values.iter().any(|(_, s)| *s == slot) && (read_elsewhere || !words_only) {
+                values.push((name, slot));
+            }
+        }
+        for (name, slot) in placed {
+            if !values.iter().any(|(_, s)| *s == slot) {
+                values.push((name, slot));
+            }
+        }
         let related = self.check_related(&raise.related);
         RaiseIr {
             severity,
@@ -194,7 +213,7 @@ impl Checker {
             at,
             related,
             span: raise.span,
-            values: std::mem::take(&mut scope.named),
+            values,
         }
     }
 }

@@ -54,6 +54,15 @@ impl Scope {
         self.locals.iter().any(|(n, _, _)| n == name)
     }
 
+    /// The type of the local in `slot`, if one is bound there.
+    pub(super) fn slot_type(&self, slot: u32) -> Option<&Type> {
+        self.locals
+            .iter()
+            .rev()
+            .find(|(_, s, _)| *s == slot)
+            .map(|(_, _, t)| t)
+    }
+
     /// How many locals are bound (to pop back to).
     pub(super) fn depth(&self) -> usize {
         self.locals.len()
