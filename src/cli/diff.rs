@@ -63,7 +63,11 @@ pub(super) fn run(
     }
     let units: Vec<UnitDiff> = diffs.iter().map(|(_, d)| d.clone()).collect();
     let summary = summarize(&units);
-    let feeds = jixiao::diff::feeds(&old, &new, &changes);
+    // What each edit feeds, for the list of every edit (text, Markdown).
+    let feeds = match format {
+        DiffFormat::Json => Vec::new(),
+        _ => jixiao::diff::feeds(&old, &new, &changes),
+    };
     let edits = (changes.as_slice(), feeds.as_slice());
     let mut text = match format {
         DiffFormat::Text => jixiao::explain::diff_text(&diffs, &summary, edits, old_dir, new_dir),

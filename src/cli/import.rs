@@ -255,44 +255,43 @@ pub(super) fn read_input(
     }
     let (received_on, _) = SCORE_OPTIONS.get().cloned().unwrap_or_default();
     let mut imported = import_docx(path, received_on)?;
+    // No date in the package: the worksheet's 单位 sheet gives it, or
+    // names the empty cell where it is to be written.
     if let Some(book) = book
         && only_date_missing(&imported)
         && let Ok(header) = jixiao::data::read_header(&SourceFile::new(
             path.display().to_string(),
             imported.toml.as_str(),
         ))
-        && let Some(date) = book
+    {
+        match book
             .received_date(&header.unit, header.year)
             .map_err(|p| vec![*p])?
-    {
-        let from = book
-            .received_for(&header.unit, header.year)
-            .first()
-            .map_or_else(String::new, |r| format!("送达日期见 {}", r.at));
-        imported = import_docx_from(path, Some(date), from)?;
-    }
-    // Still no date, and the worksheet has the cell for it, empty: that
-    // cell is where to write it.
-    if let Some(book) = book
-        && only_date_missing(&imported)
-        && let Ok(header) = jixiao::data::read_header(&SourceFile::new(
-            path.display().to_string(),
-            imported.toml.as_str(),
-        ))
-        && let Some(cell) = book.blank_date_cell(&header.unit, header.year)
-    {
-        return Err(vec![
-            Problem::plain(
-                Code::ImportIncomplete,
-                format!(
-                    "{}：Word 材料中没有送达日期，评审表中的送达日期 {cell} 是空的",
-                    path.display()
-                ),
-            )
-            .with_help(format!(
-                "按收文登记在 {cell} 填写送达日期（如 2023-06-14）后再评分；或评分时加 --received-on 日期"
-            )),
-        ]);
+        {
+            Some(date) => {
+                let from = book
+                    .received_for(&header.unit, header.year)
+                    .first()
+                    .map_or_else(String::new, |r| format!("送达日期见 {}", r.at));
+                imported = import_docx_from(path, Some(date), from)?;
+            }
+            None => {
+                if let Some(cell) = book.blank_date_cell(&header.unit, header.year) {
+                    return Err(vec![
+                        Problem::plain(
+                            Code::ImportIncomplete,
+                            format!(
+                                "{}：Word 材料中没有送达日期，评审表中的送达日期 {cell} 是空的",
+                                path.display()
+                            ),
+                        )
+                        .with_help(format!(
+                            "按收文登记在 {cell} 填写送达日期（如 2023-06-14）后再评分；或评分时加 --received-on 日期"
+                        )),
+                    ]);
+                }
+            }
+        }
     }
     complete(path, imported).map(std::sync::Arc::from)
 }

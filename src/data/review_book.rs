@@ -333,40 +333,7 @@ impl ReviewBook {
                     ),
                 }
             }));
-            // A received date for a unit with no judgments in the file and
-            // not among the inputs (its name changed in the 单位 sheet): the
-            // date would silently go unused.
-            for r in &source.reviews.received {
-                let judged = source
-                    .reviews
-                    .units
-                    .iter()
-                    .any(|b| b.unit == r.unit && b.year == r.year);
-                if judged || seen.contains(&(r.unit.clone(), r.year)) {
-                    continue;
-                }
-                let problem = Problem::plain(
-                    Code::ReviewUnknownUnit,
-                    format!(
-                        "{}：写了送达日期的单位“{}”（{} 年度）不在本次评分的材料之中",
-                        r.at, r.unit, r.year
-                    ),
-                );
-                let candidates = seen
-                    .iter()
-                    .filter(|(_, y)| *y == r.year)
-                    .map(|(u, _)| u.as_str());
-                problems.push(
-                    match crate::source::nearest_within(&r.unit, candidates, MAX_NAME_SLIP) {
-                        Some((meant, _)) => problem.with_help(format!(
-                            "是“{meant}”的，把“单位”工作表中的单位名称改回“{meant}”（与材料中的 [unit] 一致）；单位、年度两列请勿改动"
-                        )),
-                        None => problem.with_help(
-                            "“单位”工作表的单位、年度两列请勿改动；是另一单位的，把它的材料一并列入评分",
-                        ),
-                    },
-                );
-            }
+            problems.extend(unmatched_dates(&source.reviews, &seen));
         }
         problems
     }
@@ -484,6 +451,44 @@ fn load_one(path: &Path) -> Result<Source, Vec<Problem>> {
         )
         .with_help("--reviews 后面写评审人填好的评审表 .xlsx、评审文件 .toml，或放着它们的目录"),
     ])
+}
+
+/// Received dates written for a unit with no judgments in their file and
+/// not among the inputs (its name changed in the 单位 sheet): the date
+/// would silently go unused.
+fn unmatched_dates(reviews: &Reviews, seen: &HashSet<(String, i64)>) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for r in &reviews.received {
+        let judged = reviews
+            .units
+            .iter()
+            .any(|b| b.unit == r.unit && b.year == r.year);
+        if judged || seen.contains(&(r.unit.clone(), r.year)) {
+            continue;
+        }
+        let problem = Problem::plain(
+            Code::ReviewUnknownUnit,
+            format!(
+                "{}：写了送达日期的单位“{}”（{} 年度）不在本次评分的材料之中",
+                r.at, r.unit, r.year
+            ),
+        );
+        let candidates = seen
+            .iter()
+            .filter(|(_, y)| *y == r.year)
+            .map(|(u, _)| u.as_str());
+        problems.push(
+            match crate::source::nearest_within(&r.unit, candidates, MAX_NAME_SLIP) {
+                Some((meant, _)) => problem.with_help(format!(
+                    "是“{meant}”的，把“单位”工作表中的单位名称改回“{meant}”（与材料中的 [unit] 一致）；单位、年度两列请勿改动"
+                )),
+                None => problem.with_help(
+                    "“单位”工作表的单位、年度两列请勿改动；是另一单位的，把它的材料一并列入评分",
+                ),
+            },
+        );
+    }
+    problems
 }
 
 /// Characters a unit's name may differ by to be taken for a slip of

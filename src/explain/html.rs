@@ -176,23 +176,19 @@ pub fn html_failures(failures: &[(String, Vec<Problem>)]) -> String {
 }
 
 /// A message escaped, its `quoted` names (a tier, a key) as code rather
-/// than with the backticks the terminal shows.
+/// than with the backticks the terminal shows. Backticks that do not pair
+/// are left as they are.
 fn with_code(text: &str) -> String {
+    if text.matches('`').count() % 2 == 1 {
+        return esc(text);
+    }
     let mut out = String::with_capacity(text.len());
-    let mut parts = text.split('`');
-    let mut inside = false;
-    let count = text.matches('`').count();
-    while let Some(part) = parts.next() {
-        match inside {
-            true => {
+    for (i, part) in text.split('`').enumerate() {
+        match i % 2 {
+            1 => {
                 let _ = write!(out, "<code>{}</code>", esc(part));
             }
-            false => out.push_str(&esc(part)),
-        }
-        // An odd backtick out stays a backtick.
-        inside = !inside && count % 2 == 0;
-        if count % 2 == 1 && parts.clone().next().is_some() {
-            out.push('`');
+            _ => out.push_str(&esc(part)),
         }
     }
     out
