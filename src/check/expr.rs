@@ -242,6 +242,9 @@ impl Checker {
             return;
         };
         let mut differences = Vec::new();
+        // The fields this item lacks that one of its own is a misspelling
+        // of (`wieght` for `weight`): said once, as the slip.
+        let mut meant_by_slip: Vec<&str> = Vec::new();
         for f in &g.fields {
             match w.fields.iter().find(|o| o.name == f.name) {
                 Some(o) if o.ty.accepts(&f.ty) => {}
@@ -251,28 +254,27 @@ impl Checker {
                     f.ty.describe(&self.schema),
                     o.ty.describe(&self.schema)
                 )),
-                // A field the others lack, near one this item lacks: a
-                // misspelt name (`wieght` for `weight`).
-                None => match crate::source::did_you_mean_name(
-                    &f.name,
-                    w.fields
+                None => {
+                    let lacked = w
+                        .fields
                         .iter()
                         .filter(|o| !g.fields.iter().any(|x| x.name == o.name))
-                        .map(|o| o.name.as_str()),
-                ) {
-                    Some(meant) => {
-                        differences.push(format!("`{}` 应是 `{meant}`（写错了字段名）", f.name));
-                        continue;
+                        .map(|o| o.name.as_str());
+                    match crate::source::did_you_mean_name(&f.name, lacked) {
+                        Some(meant) => {
+                            differences
+                                .push(format!("`{}` 应是 `{meant}`（写错了字段名）", f.name));
+                            meant_by_slip.push(meant);
+                        }
+                        None => differences.push(format!("其他项没有 `{}`", f.name)),
                     }
-                    None => differences.push(format!("其他项没有 `{}`", f.name)),
-                },
+                }
             }
         }
         for o in &w.fields {
-            let misspelt = differences
-                .iter()
-                .any(|d| d.contains(&format!("应是 `{}`", o.name)));
-            if !g.fields.iter().any(|f| f.name == o.name) && !misspelt {
+            if !g.fields.iter().any(|f| f.name == o.name)
+                && !meant_by_slip.contains(&o.name.as_str())
+            {
                 differences.push(format!("这一项缺少 `{}`", o.name));
             }
         }
