@@ -1776,3 +1776,170 @@ fn a_row_whose_unit_was_typed_over_is_traced_by_its_file() {
         run.stderr
     );
 }
+
+/// What a coordinator gets wrong with the returned worksheets, each said
+/// before a score goes out as final: a copy saved in another format left
+/// in the folder, a second worksheet given without its `--reviews`, a
+/// review date in the wrong year or before the package arrived, a row
+/// deleted from the sheet.
+#[test]
+fn returned_worksheets_that_would_go_unread() {
+    let dir = scratch("returned");
+    unreviewed(&dir);
+    let made = jixiao(&dir, &["review", "--out", "评审表.xlsx", "示例单位.toml"]);
+    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    let base = dir.join("评审表.xlsx");
+    std::fs::create_dir_all(dir.join("收回")).expect("folder");
+    fill(
+        &base,
+        &dir.join("收回/评审表-张三.xlsx"),
+        &Filling::by("张三").all(BUREAU),
+    );
+    // 李四's copy, saved as .xls: refused by name, nothing scored.
+    std::fs::write(dir.join("收回/评审表-李四.xls"), b"\xd0\xcf\x11\xe0").expect("xls");
+    let run = jixiao(&dir, &["score", "--reviews", "收回", "示例单位.toml"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("评审表-李四.xls 是 .xls 格式的表格")
+            && run.stderr.contains("另存为")
+            && run.stdout.is_empty(),
+        "{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+    // Lock files of Excel and LibreOffice are not copies.
+    std::fs::remove_file(dir.join("收回/评审表-李四.xls")).expect("remove");
+    std::fs::write(dir.join("收回/.~lock.评审表-张三.xlsx#"), "x").expect("lock");
+    let run = jixiao(&dir, &["score", "--reviews", "收回", "示例单位.toml"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    // A second worksheet without its --reviews: nothing scored or written.
+    fill(
+        &base,
+        &dir.join("评审表-李四.xlsx"),
+        &Filling::by("李四").all(BUREAU),
+    );
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--format",
+            "xlsx",
+            "-o",
+            "汇总.xlsx",
+            "--reviews",
+            "收回/评审表-张三.xlsx",
+            "评审表-李四.xlsx",
+            "示例单位.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("评审表-李四.xlsx 是电子表格")
+            && run.stderr.contains("每份评审表前都要写 --reviews"),
+        "{}",
+        run.stderr
+    );
+    assert!(!dir.join("汇总.xlsx").exists());
+    // A review date ten years on, or before the package arrived.
+    let mut later = Filling::by("张三").all(BUREAU);
+    later.date = Some("2033-07-10");
+    fill(&base, &dir.join("十年后.xlsx"), &later);
+    let run = jixiao(
+        &dir,
+        &["score", "--reviews", "十年后.xlsx", "示例单位.toml"],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("十年后.xlsx 评审!D2：评审日期 2033-07-10 不在评审 2022 年度材料的时间之内"),
+        "{}",
+        run.stderr
+    );
+    let mut early = Filling::by("张三").all(BUREAU);
+    early.date = Some("2023-06-01");
+    fill(&base, &dir.join("提前.xlsx"), &early);
+    let run = jixiao(&dir, &["score", "--reviews", "提前.xlsx", "示例单位.toml"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("提前.xlsx 的评审日期 2023-06-01（评审人 张三）早于单位")
+            && run.stderr.contains("送达日期 2023-06-14"),
+        "{}",
+        run.stderr
+    );
+    // A deleted row is said as a blank one is; a unit whose criterion
+    // the rules decided (甲单位's problems, 0 by the rules) has no row to
+    // miss.
+    let two_units = scratch("returned-two");
+    unreviewed(&two_units);
+    unit_a(&two_units);
+    let made = jixiao(&two_units, &["review", "--out", "评审表.xlsx", "."]);
+    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    fill(
+        &two_units.join("评审表.xlsx"),
+        &two_units.join("删行.xlsx"),
+        &Filling::by("张三").all(BUREAU),
+    );
+    delete_row(&two_units.join("删行.xlsx"), EXAMPLE_UNIT, "problems");
+    let run = jixiao(
+        &two_units,
+        &[
+            "score",
+            "--reviews",
+            "删行.xlsx",
+            "示例单位.toml",
+            "甲单位.toml",
+        ],
+    );
+    assert!(
+        !run.stderr
+            .contains("单位“岳阳楼区甲单位”没有这些评分项的行"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(&format!(
+            "删行.xlsx（评审人 张三）中单位“{EXAMPLE_UNIT}”没有这些评分项的行：“绩效评价报告反映问题情况”"
+        )),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Delete the 评审 sheet's row of `unit` and criterion `id`, as a reviewer
+/// deleting a row in Excel: the rows below move up.
+fn delete_row(path: &Path, unit: &str, id: &str) {
+    let mut book: Xlsx<_> = calamine::open_workbook(path).expect("open worksheet");
+    let mut out = Workbook::new();
+    for name in ["评审", "材料", "单位"] {
+        let range = book.worksheet_range(name).expect("sheet");
+        let sheet = out.add_worksheet();
+        sheet.set_name(name).expect("name");
+        let (rows, cols) = range.end().map_or((0, 0), |(r, c)| (r + 1, c + 1));
+        let text = |r: u32, c: u32| match range.get_value((r, c)) {
+            Some(Data::String(s)) => s.clone(),
+            _ => String::new(),
+        };
+        let gone = (0..rows).find(|r| {
+            name == "评审" && text(*r, 0) == unit && (0..cols).any(|c| text(*r, c) == id)
+        });
+        let mut to = 0u32;
+        for r in 0..rows {
+            if Some(r) == gone {
+                continue;
+            }
+            for c in 0..cols {
+                let c16 = u16::try_from(c).expect("column");
+                match range.get_value((r, c)).cloned().unwrap_or(Data::Empty) {
+                    Data::String(s) => sheet.write_string(to, c16, s),
+                    Data::Float(f) => sheet.write_number(to, c16, f),
+                    Data::Int(i) => sheet.write_number(to, c16, i as f64),
+                    _ => continue,
+                }
+                .expect("write");
+            }
+            to += 1;
+        }
+    }
+    out.save(path).expect("save");
+}

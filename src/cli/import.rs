@@ -338,6 +338,36 @@ fn import_docx_from(
     import_file(path, &options, templates.as_ref()).map_err(|p| vec![*p])
 }
 
+/// Spreadsheets named as packages for `jixiao score`: a reviewer's
+/// worksheet after a forgotten `--reviews` (`--reviews 张三.xlsx
+/// 李四.xlsx 材料/`). A mistake in the command, said before anything is
+/// scored or written: as one failed unit it would leave a summary
+/// counting the worksheet as a unit and every score final without that
+/// reviewer.
+pub(super) fn spreadsheets_named(files: &[(PathBuf, bool)]) -> Vec<Problem> {
+    files
+        .iter()
+        .filter(|(path, from_dir)| {
+            !from_dir
+                && path.exists()
+                && path.extension().is_some_and(|e| {
+                    let e = e.to_string_lossy().to_lowercase();
+                    matches!(e.as_str(), "xlsx" | "xls" | "et" | "ods" | "csv")
+                })
+        })
+        .map(|(path, _)| {
+            Problem::plain(
+                Code::IoBinary,
+                format!(
+                    "{} 是电子表格（评审表或汇总表），不是单位报送的材料：没有评分，也没有写出结果",
+                    path.display()
+                ),
+            )
+            .with_help("每份评审表前都要写 --reviews，如 jixiao score --reviews 张三.xlsx --reviews 李四.xlsx 材料/；也可以把评审表放进一个目录，写 --reviews 评审表目录/")
+        })
+        .collect()
+}
+
 /// A file named as a package that is one of the other documents of the
 /// work (a review worksheet, an old Word or WPS file, a PDF): said in
 /// those terms, rather than as a text file holding binary data.

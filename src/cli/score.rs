@@ -163,6 +163,11 @@ pub(super) fn run(
             return false;
         }
     };
+    let misnamed = super::import::spreadsheets_named(&files);
+    if !misnamed.is_empty() {
+        note!("{}", render(&misnamed));
+        return false;
+    }
     super::import::note_unused_received_on(&files);
     let paths: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
     super::output::protect(&paths);
@@ -955,5 +960,21 @@ fn score_one(
         ReportFormat::Xlsx => jixiao::score_for_summary(&set, &submission)?,
         _ => jixiao::score(&set, &submission)?,
     };
+    if let Some(book) = book {
+        let needed: Vec<(&str, &str)> = outcome
+            .criteria()
+            .into_iter()
+            .filter(|n| {
+                matches!(
+                    n.basis,
+                    jixiao::outcome::Basis::Judged | jixiao::outcome::Basis::Pending
+                )
+            })
+            .map(|n| (n.id.as_str(), n.title.as_str()))
+            .collect();
+        for note in book.missing_rows(&submission.unit, parsed.header.year, &needed) {
+            super::import::keep_note(path, format!("{note}\n"));
+        }
+    }
     Ok((outcome, set, submission))
 }

@@ -50,7 +50,10 @@ impl ReviewBook {
                 let mut found: Vec<PathBuf> = entries
                     .flatten()
                     .map(|e| e.path())
-                    .filter(|p| p.is_file() && (is_xlsx(p) || has_extension(p, "toml")))
+                    .filter(|p| {
+                        p.is_file()
+                            && (is_xlsx(p) || has_extension(p, "toml") || other_spreadsheet(p))
+                    })
                     .collect();
                 found.sort();
                 files.extend(found);
@@ -338,6 +341,40 @@ impl ReviewBook {
         problems
     }
 
+    /// Worksheets that cover a unit (it has rows in them) but lack the
+    /// row of a criterion it awaits judgment on (`needed`: id and title):
+    /// a row deleted in Excel. Like a blank row, it leaves the criterion
+    /// to the other reviewers; unlike one, nothing else would say so. One
+    /// note per worksheet.
+    pub fn missing_rows(&self, unit: &str, year: i64, needed: &[(&str, &str)]) -> Vec<String> {
+        let mut notes = Vec::new();
+        for source in &self.sources {
+            let rows = &source.reviews.rows;
+            let covered = |id: &str| {
+                rows.iter()
+                    .any(|(u, y, i)| u == unit && *y == year && i == id)
+            };
+            if !rows.iter().any(|(u, y, _)| u == unit && *y == year) {
+                continue;
+            }
+            let missing: Vec<String> = needed
+                .iter()
+                .filter(|(id, _)| !covered(id))
+                .map(|(_, title)| format!("“{title}”"))
+                .collect();
+            if missing.is_empty() {
+                continue;
+            }
+            notes.push(format!(
+                "提示：{}（评审人 {}）中单位“{unit}”没有这些评分项的行：{}。这些评分项按其他评审人的评分计，无人评分的仍待评审；行被删去的，请从原表复制恢复后重新评分",
+                source.reviews.file,
+                source.reviews.reviewer,
+                missing.join("、")
+            ));
+        }
+        notes
+    }
+
     /// No file was read (an empty folder).
     pub fn is_empty(&self) -> bool {
         self.sources.is_empty()
@@ -400,7 +437,8 @@ fn has_extension(path: &Path, ext: &str) -> bool {
 
 /// A workbook, not Excel's lock file (`~$name.xlsx`).
 fn is_xlsx(path: &Path) -> bool {
-    has_extension(path, "xlsx")
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
         && !path
             .file_name()
             .is_some_and(|n| n.to_string_lossy().starts_with("~$"))
@@ -444,6 +482,23 @@ fn load_one(path: &Path) -> Result<Source, Vec<Problem>> {
             rules: None,
         });
     }
+    // A worksheet saved in another format (Save As .xls, an .ods from
+    // LibreOffice, WPS's .et, a CSV) holds a reviewer's judgments all the
+    // same: refused by name, never skipped, or the scores would be final
+    // without that reviewer.
+    if other_spreadsheet(path) {
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        return Err(vec![
+            Problem::plain(
+                Code::ReviewRead,
+                format!("{name} 是 .{ext} 格式的表格，评审表只读 Excel 工作簿（.xlsx）：这份评审意见没有读取"),
+            )
+            .with_help("用 Excel 或 WPS 打开这份评审表，“另存为” Excel 工作簿（*.xlsx），再用 --reviews 给出；不要把它留在评审表目录中"),
+        ]);
+    }
     Err(vec![
         Problem::plain(
             Code::ReviewRead,
@@ -451,6 +506,25 @@ fn load_one(path: &Path) -> Result<Source, Vec<Problem>> {
         )
         .with_help("--reviews 后面写评审人填好的评审表 .xlsx、评审文件 .toml，或放着它们的目录"),
     ])
+}
+
+/// A table in another format than the worksheet's (.xlsx): a reviewer's
+/// copy saved as something else. Office's and LibreOffice's lock files
+/// (`~$…`, `.~lock.…#`) are not copies.
+fn other_spreadsheet(path: &Path) -> bool {
+    let lock = path.file_name().is_some_and(|n| {
+        let n = n.to_string_lossy();
+        n.starts_with("~$") || n.starts_with(".~lock.")
+    });
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    !lock
+        && matches!(
+            ext.as_str(),
+            "xls" | "xlsm" | "xlsb" | "ods" | "et" | "ett" | "csv" | "numbers"
+        )
 }
 
 /// Received dates written for a unit with no judgments in their file and

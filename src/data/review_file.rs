@@ -22,6 +22,31 @@ use super::{Date, Judgment, Origin};
 use crate::diag::Code;
 use crate::source::{SourceFile, Span, did_you_mean};
 
+/// A review date in no year a review of the units' year can fall in (the
+/// year after it, or the one after that): `2033-07-10` typed for
+/// `2023-07-10`, or last year's date left in a copied sheet. What is
+/// wrong, in words; nothing when the date is plausible.
+pub(crate) fn review_year(on: Date, unit_years: impl Iterator<Item = i64>) -> Option<String> {
+    let (mut first, mut last) = (i64::MAX, i64::MIN);
+    for y in unit_years {
+        first = first.min(y);
+        last = last.max(y);
+    }
+    let year = i64::from(on.parts().0);
+    (first <= last && (year <= last || year > first + 2)).then(|| {
+        let span = if first == last {
+            format!("{first} 年度")
+        } else {
+            format!("{first}–{last} 年度")
+        };
+        format!(
+            "{on} 不在评审 {span}材料的时间之内（应在 {} 年至 {} 年）",
+            last + 1,
+            first + 2
+        )
+    })
+}
+
 /// One reviewer's judgments, from a review file or a worksheet.
 #[derive(Clone, Debug)]
 pub struct Reviews {
@@ -44,6 +69,10 @@ pub struct Reviews {
     /// Rows of a worksheet the reviewer left without a score, tier or
     /// note (`评审!H7`): those criteria wait for another reviewer.
     pub unjudged: Vec<String>,
+    /// The unit, year and criterion of every row of a worksheet, judged
+    /// or not (nothing for a review file): a row deleted from the sheet
+    /// is one a unit the sheet covers needs and does not have.
+    pub rows: Vec<(String, i64, String)>,
 }
 
 /// The judgments of one unit.
@@ -103,8 +132,10 @@ pub fn load_review_file(source: &SourceFile) -> Result<Reviews, LoadError> {
     };
     let root = doc.get_ref();
     let root_span = span_of(&doc);
+    let mut reviewed_on_span = None;
     let mut reviews = Reviews {
         unjudged: Vec::new(),
+        rows: Vec::new(),
         file: source.name.clone(),
         reviewer: String::new(),
         reviewed_on: None,
@@ -161,6 +192,7 @@ pub fn load_review_file(source: &SourceFile) -> Result<Reviews, LoadError> {
                 match d.date.filter(|_| d.time.is_none() && d.offset.is_none()) {
                     Some(date) => {
                         reviews.reviewed_on = Date::new(i32::from(date.year), date.month, date.day);
+                        reviewed_on_span = Some(span);
                     }
                     None => loader.problem(
                         Code::ReviewBadValue,
@@ -241,6 +273,17 @@ pub fn load_review_file(source: &SourceFile) -> Result<Reviews, LoadError> {
                 Span::new(0, root_span.start as usize..root_span.start as usize),
                 "文件开头",
                 Some(format!("在文件开头写上 {want}")),
+            );
+        }
+    }
+    if let (Some(on), Some(span)) = (reviews.reviewed_on, reviewed_on_span) {
+        if let Some(said) = review_year(on, reviews.units.iter().map(|u| u.year)) {
+            loader.problem(
+                Code::ReviewBadValue,
+                format!("评审日期 {said}"),
+                span,
+                "评审日期",
+                Some("写评审人实际评审的日期，如 reviewed_on = 2023-07-10".into()),
             );
         }
     }

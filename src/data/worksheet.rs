@@ -243,6 +243,7 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
         received: Vec::new(),
         unread_dates: Vec::new(),
         blank_dates: Vec::new(),
+        rows: Vec::new(),
     };
     let columns: [String; 4] = [4, 6, 7, 8].map(|i| column_letters(header.col(i) + 1));
     for row in header.row + 1..sheet.rows {
@@ -262,6 +263,9 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
         let id = text(4);
         let title = text(3);
         let year = year_of(sheet.cell(row, header.col(1)));
+        if let Some(y) = year.filter(|_| !unit.is_empty() && !id.is_empty()) {
+            reviews.rows.push((unit.clone(), y, id.clone()));
+        }
         let row_problem = |field: usize, message: String, help: &str| {
             Problem::plain(
                 Code::ReviewBadValue,
@@ -337,6 +341,15 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
     }
     if let Ok(units) = book.worksheet_range(UNIT_SHEET) {
         read_received(name, &Grid::new(&units), &mut reviews, &mut problems);
+    }
+    if let Some(said) = reviews
+        .reviewed_on
+        .and_then(|on| super::review_file::review_year(on, reviews.rows.iter().map(|r| r.1)))
+    {
+        problems.push(bad_date(
+            format!(" {said}"),
+            "写评审人实际评审的日期，如 2023-07-10；复制上一年的评审表时，记得改评审日期",
+        ));
     }
     if !problems.is_empty() {
         return Err(problems);

@@ -67,6 +67,23 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
 }
 
+impl Outcome {
+    /// The criteria (the tree's leaves), in sheet order.
+    pub fn criteria(&self) -> Vec<&NodeOutcome> {
+        fn walk<'o>(nodes: &'o [NodeOutcome], out: &mut Vec<&'o NodeOutcome>) {
+            for n in nodes {
+                match n.children.is_empty() {
+                    true => out.push(n),
+                    false => walk(&n.children, out),
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.nodes, &mut out);
+        out
+    }
+}
+
 /// A finding about the package.
 #[derive(Clone, Debug)]
 pub struct Finding {

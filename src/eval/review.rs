@@ -209,6 +209,47 @@ pub(super) fn check_ids(rules: &RuleSet, submission: &Submission) -> Vec<Problem
             Some(_) => {}
         }
     }
+    problems.extend(review_before_receipt(submission));
+    problems
+}
+
+/// A review date before the unit's package was received: a slip that
+/// would be printed on the unit's notice. Said once per reviewer. (A date
+/// in no year a review of the sheet's year can fall in is said when the
+/// worksheet is read: `data::review_year`.)
+fn review_before_receipt(submission: &Submission) -> Vec<Problem> {
+    let judgments = &submission.review.judgments;
+    let received = submission.received_on();
+    let mut problems = Vec::new();
+    for (i, j) in judgments.iter().enumerate() {
+        let Some(on) = j.reviewed_on else { continue };
+        if judgments
+            .iter()
+            .take(i)
+            .any(|k| k.reviewer == j.reviewer && k.reviewed_on.is_some())
+        {
+            continue;
+        }
+        let Some(r) = received.filter(|r| on < *r) else {
+            continue;
+        };
+        let at = match &j.origin {
+            Origin::Sheet(row) => format!("{} 的评审日期", row.file),
+            Origin::File(file) => format!("{} 的 reviewed_on", file.name),
+            Origin::Submission => "[review] 的 reviewed_on".to_string(),
+        };
+        problems.push(
+            Problem::plain(
+                Code::ReviewBadValue,
+                format!(
+                    "{at} {on}（{}）早于单位“{}”材料的送达日期 {r}",
+                    who(j),
+                    submission.unit
+                ),
+            )
+            .with_help("改正评审日期：写评审人实际评审的日期，如 2023-07-10"),
+        );
+    }
     problems
 }
 

@@ -47,20 +47,11 @@ pub fn review_worksheet(units: &[WorksheetUnit<'_>]) -> Result<Vec<u8>, String> 
 /// Rows the worksheet will hold: (unit index, criterion) in file order of
 /// the units and sheet order of the criteria.
 pub fn pending_criteria(outcome: &Outcome) -> Vec<&NodeOutcome> {
-    let mut out = Vec::new();
-    fn walk<'o>(nodes: &'o [NodeOutcome], out: &mut Vec<&'o NodeOutcome>) {
-        for n in nodes {
-            if n.children.is_empty() {
-                if n.basis == Basis::Pending {
-                    out.push(n);
-                }
-            } else {
-                walk(&n.children, out);
-            }
-        }
-    }
-    walk(&outcome.nodes, &mut out);
-    out
+    outcome
+        .criteria()
+        .into_iter()
+        .filter(|n| n.basis == Basis::Pending)
+        .collect()
 }
 
 struct Formats {
@@ -191,7 +182,7 @@ fn write_review(
     ];
     if units.iter().any(|u| u.received_on.is_none()) {
         steps
-            .push("4. “单位”工作表中标黄的送达日期，请按收文登记填写（Word 材料中没有送达日期）。");
+            .push("4. “单位”工作表中标黄的送达日期由收文登记人按登记簿填写（Word 材料中没有送达日期），最好在分发评审表之前填好；评审人不必改动。");
     }
     let note = steps.join("\n");
     sheet.merge_range(2, 0, 2, NOTE_LAST_COLUMN, &note, &f.note)?;
