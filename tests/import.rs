@@ -952,3 +952,57 @@ fn every_field_an_import_writes_is_listed_for_check() {
         assert!(schema.has_path(path), "{path} is not in the 2022 schema");
     }
 }
+
+/// A score the unit wrote as “100%” is not read: the findings then say
+/// the score was not filled in, which the unit will deny. Its notice says
+/// what could not be read, where and how to write it, and the finding on
+/// that Word row points there.
+#[test]
+fn the_notice_says_what_could_not_be_read() {
+    let dir = scratch("unread");
+    let mut blocks = package();
+    let rows = table_rows(&mut blocks, 2);
+    let row = rows
+        .iter_mut()
+        .find(|r| r.cells.iter().any(|c| c.paras.join("") == "指标B"))
+        .unwrap();
+    row.cells[7].paras = vec!["100%".to_string()];
+    let file = dir.join("百分号.docx");
+    std::fs::write(&file, docx(&blocks)).unwrap();
+    let (code, stdout, stderr) = jixiao(&[
+        "score",
+        "--for",
+        "unit",
+        "--format",
+        "markdown",
+        "--received-on",
+        "2023-06-14",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("1. （未能读取）附件4 项目支出绩效自评表，第3个表格第")
+            && stdout.contains("「得分」：“100%”不是分数，未能读取，按未填写处理"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("有分值 20，但没有填写得分")
+            && stdout.contains("这一行中有未能读取的内容，见第 1 条"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("“未能读取”是读取材料时未能找到或识别的内容"),
+        "{stdout}"
+    );
+    // The example as sent reads whole: no such item, no such words.
+    let (code, stdout, stderr) = jixiao(&[
+        "score",
+        "--for",
+        "unit",
+        "--received-on",
+        "2023-06-14",
+        DOCX,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stdout.contains("未能读取"), "{stdout}");
+}

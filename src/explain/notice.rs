@@ -47,8 +47,12 @@ pub struct Notice {
     pub bureau: String,
     /// The closing paragraph (the rules' `notice_closing`), if any.
     pub closing: Option<String>,
-    /// What to correct: (severity word, what and where).
+    /// What to correct: (severity word, what and where). What the import
+    /// could not read of a Word package comes first (`未能读取`): the
+    /// findings after it may stem from it.
     pub corrections: Vec<(String, String)>,
+    /// How many of `corrections` are unread contents of the package.
+    pub unread: usize,
     /// For reference (the rules' notes, `info`): what and where. Not
     /// necessarily wrong, but the unit may want to check or explain it
     /// (an adjusted budget without its reason, a self-score below the
@@ -139,13 +143,27 @@ impl Notice {
             .iter()
             .map(|f| sentence(&with_places(&f.message, report, &f.places, &f.values)))
             .collect();
-        let corrections = to_correct
+        let unread = super::place::unread_in_package(report.submission);
+        let mut corrections: Vec<(String, String)> = unread
             .iter()
-            .map(|f| {
-                let what = with_places(&f.message, report, &f.places, &f.values);
-                (severity_word(f.severity).to_string(), sentence(&what))
-            })
+            .map(|(_, said)| (UNREAD.to_string(), sentence(said)))
             .collect();
+        corrections.extend(to_correct.iter().map(|f| {
+            let mut what = sentence(&with_places(&f.message, report, &f.places, &f.values));
+            // A finding on a Word row the import could not read all of (a
+            // score “100%” said as not filled in) points at why.
+            let rows = word_rows(report, &f.places, &f.values);
+            let causes: Vec<String> = unread
+                .iter()
+                .enumerate()
+                .filter(|(_, (at, _))| at.is_some_and(|at| rows.contains(&at)))
+                .map(|(i, _)| format!("第 {} 条", i + 1))
+                .collect();
+            if !causes.is_empty() {
+                let _ = write!(what, "这一行中有未能读取的内容，见{}。", causes.join("、"));
+            }
+            (severity_word(f.severity).to_string(), what)
+        }));
         let text_param = |name: &str| match report.rules.param(name) {
             Some(Value::Text(t)) if !t.trim().is_empty() => Some(t.trim().to_string()),
             _ => None,
@@ -166,6 +184,7 @@ impl Notice {
             lost,
             pending,
             scores,
+            unread: unread.len(),
             corrections,
             for_reference,
         }
@@ -225,6 +244,25 @@ fn score_cell(score: Option<Decimal>) -> String {
 
 /// Places a notice names for one item; more are counted (`等 6 处`).
 const NOTICE_PLACES: usize = 4;
+
+/// The severity word of what the import could not read.
+const UNREAD: &str = "未能读取";
+
+/// The Word tables and rows of an item's places.
+fn word_rows(
+    report: &Report<'_>,
+    places: &[crate::data::PlaceId],
+    values: &[(String, Value)],
+) -> Vec<(usize, usize)> {
+    report
+        .evidence_places(places, values)
+        .into_iter()
+        .filter_map(|p| match p.source {
+            super::place::SourcePlace::WordTable { table, row, .. } => Some((table, row)),
+            _ => None,
+        })
+        .collect()
+}
 
 /// `message`, then where to look: `。见附件2 …；附件4 …`.
 fn with_places(
@@ -518,7 +556,7 @@ pub fn notice_text(report: &Report<'_>) -> String {
     );
     let mut lines = correction_lines(&n);
     if !n.corrections.is_empty() {
-        lines.insert(0, corrections_lead(&n).to_string());
+        lines.insert(0, corrections_lead(&n));
     }
     section(&mut out, &heading, width, &lines);
     if !n.for_reference.is_empty() {
@@ -668,15 +706,21 @@ fn lost_lines(n: &Notice) -> Vec<String> {
 
 /// Said before the problems to correct: they cost no points themselves,
 /// and what the two kinds ask of the unit.
-fn corrections_lead(n: &Notice) -> &'static str {
-    match n.lost.is_empty() {
+fn corrections_lead(n: &Notice) -> String {
+    let mut lead = match n.lost.is_empty() {
         true => {
-            "以下问题不扣分，请核对材料并改正。其中“错误”是表中数据确有不符之处，“警告”是请核对或补充说明之处。"
+            "以下问题不扣分，请核对材料并改正。其中“错误”是表中数据确有不符之处，“警告”是请核对或补充说明之处"
         }
         false => {
-            "以下问题不另扣分（失分已在上文列出），请核对材料并改正。其中“错误”是表中数据确有不符之处，“警告”是请核对或补充说明之处。"
+            "以下问题不另扣分（失分已在上文列出），请核对材料并改正。其中“错误”是表中数据确有不符之处，“警告”是请核对或补充说明之处"
         }
     }
+    .to_string();
+    if n.unread > 0 {
+        lead.push_str("，“未能读取”是读取材料时未能找到或识别的内容：评分时按未填写处理；确已填写的，请按括号中的写法改正");
+    }
+    lead.push('。');
+    lead
 }
 
 fn correction_lines(n: &Notice) -> Vec<String> {
@@ -800,7 +844,7 @@ pub fn notice_markdown(report: &Report<'_>) -> String {
     };
     let _ = writeln!(out, "## {corrections_part}、{CORRECTIONS_HEADING}\n");
     if !n.corrections.is_empty() {
-        let _ = writeln!(out, "{}\n", escape(corrections_lead(&n)));
+        let _ = writeln!(out, "{}\n", escape(&corrections_lead(&n)));
     }
     for l in correction_lines(&n) {
         let _ = writeln!(out, "{}\n", escape(&l));
@@ -887,7 +931,7 @@ pub fn notice_html(report: &Report<'_>) -> String {
     }
     let _ = writeln!(body, "<h2>{part}、{CORRECTIONS_HEADING}</h2>");
     if !n.corrections.is_empty() {
-        let _ = writeln!(body, "<p class=\"para\">{}</p>", esc(corrections_lead(&n)));
+        let _ = writeln!(body, "<p class=\"para\">{}</p>", esc(&corrections_lead(&n)));
     }
     body.push_str("<ol class=\"items\">\n");
     for l in correction_lines(&n) {

@@ -195,6 +195,24 @@ pub fn import_notes(submission: &Submission) -> Vec<String> {
         .collect()
 }
 
+/// What the import could not read of a Word package (its `警告` and
+/// `缺少` notes: a score written “100%”, an amount “约96.89万元”, a report
+/// part not found), in the words a unit reads, with the Word table and row
+/// where there is one. The package's findings about those cells say the
+/// cell is blank, which the unit will deny: the notice says why.
+pub fn unread_in_package(submission: &Submission) -> Vec<(Option<(usize, usize)>, String)> {
+    import_notes(submission)
+        .into_iter()
+        .filter_map(|note| {
+            let said = note
+                .strip_prefix("警告：")
+                .or_else(|| note.strip_prefix("缺少："))?;
+            let said = said.replacen("，未导入", "，未能读取，按未填写处理", 1);
+            Some((table_row(&said), said))
+        })
+        .collect()
+}
+
 /// How the importer's output begins (`import::write`).
 const IMPORT_HEADER: &str = "# 由 jixiao import 从";
 
