@@ -419,8 +419,34 @@ fn folder_checks(
     if let Some(dir) = folder {
         let shown = dir.display();
         if dir.join(jixiao::import::TEMPLATES_FILE).is_file() {
-            if let Err(p) = jixiao::import::Templates::from_dir(dir) {
-                errors.push(*p);
+            match jixiao::import::Templates::from_dir(dir) {
+                Err(p) => errors.push(*p),
+                Ok(_) => {
+                    // Labels with a year name the columns in every report.
+                    // They change no value read, only words: warnings.
+                    for file in &rules.files {
+                        for mut p in
+                            jixiao::import::label_year_slips(&file.name, &file.text, rules.year)
+                        {
+                            p.severity = miette::Severity::Warning;
+                            warnings.push(p);
+                        }
+                    }
+                    let path = dir.join(jixiao::import::TEMPLATES_FILE);
+                    if let Ok(text) = jixiao::files::read_text(&path) {
+                        let slips = jixiao::import::template_year_slips(
+                            &path.display().to_string(),
+                            &text,
+                            rules.year,
+                        );
+                        for p in slips {
+                            match p.severity {
+                                miette::Severity::Error => errors.push(p),
+                                _ => warnings.push(p),
+                            }
+                        }
+                    }
+                }
             }
             let missing: Vec<&str> = jixiao::import::WRITTEN_PATHS
                 .iter()

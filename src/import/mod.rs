@@ -29,7 +29,9 @@ mod warning;
 mod write;
 mod xml;
 
-pub use template::{FILE_NAME as TEMPLATES_FILE, Templates};
+pub use template::{
+    FILE_NAME as TEMPLATES_FILE, Templates, label_year_slips, year_slips as template_year_slips,
+};
 pub use warning::{Level, Warning};
 
 use crate::data::Date;

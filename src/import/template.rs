@@ -453,9 +453,133 @@ impl Templates {
     }
 }
 
+/// What in a year's `templates.toml` names another year than the
+/// sheet's (`year`): its own `year`, a column of this year's amounts
+/// (`budget`, `final`) written with another year, last year's
+/// (`prior_final`) with another than the year before, and, as warnings,
+/// any other name with a year that is neither. After copying last year's
+/// folder, each would make the import read last year's column as this
+/// year's, silently. Spans are into `text`, the file named `name`.
+pub fn year_slips(name: &str, text: &str, year: i64) -> Vec<Problem> {
+    slips(name, text, year, '=')
+}
+
+/// As `year_slips`, for the labels of a schema's fields
+/// (`budget: decimal? "2023年预算数"`), which name the columns in every
+/// report: the same keys, before a `:`.
+pub fn label_year_slips(name: &str, text: &str, year: i64) -> Vec<Problem> {
+    slips(name, text, year, ':')
+}
+
+fn slips(name: &str, text: &str, year: i64, sep: char) -> Vec<Problem> {
+    let file = crate::source::SourceFile::new(name, text);
+    let mut problems = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let code = line.split('#').next().unwrap_or("");
+        let key = code.split_once(sep).map_or("", |(k, _)| k.trim());
+        let at = |start: usize, len: usize| {
+            crate::source::Span::new(0, offset + start..offset + start + len)
+        };
+        if key == "year" && sep == '=' {
+            let value = code.split('=').nth(1).unwrap_or("").trim();
+            if value.parse::<i64>().is_ok_and(|y| y != year) {
+                let start = line.find(value).unwrap_or(0);
+                problems.push(
+                    Problem::error(
+                        Code::RulesTemplates,
+                        format!("{name} 写的是 year = {value}，而 sheet 中写的是 year {year}：导入 Word 材料会按 {value} 年度的模板读表"),
+                        &file,
+                        at(start, value.len()),
+                        "模板的年度",
+                    )
+                    .with_help(format!("复制上一年度的目录后，把 {FILE_NAME} 的 year 改为 {year}，并核对各表头名称中的年份（本年预算数、决算数写 {year}年，上年决算数写 {}年）", year - 1)),
+                );
+            }
+        }
+        let expected = match key {
+            "budget" | "final" => Some(year),
+            "prior_final" => Some(year - 1),
+            _ => None,
+        };
+        let mut rest = code;
+        let mut base = 0;
+        while let Some(i) = rest.find('年') {
+            let digits: String = rest[..i]
+                .chars()
+                .rev()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            let start = base + i - digits.len();
+            if digits.len() == 4 {
+                let written: i64 = digits
+                    .chars()
+                    .rev()
+                    .collect::<String>()
+                    .parse()
+                    .unwrap_or(0);
+                let wrong = match expected {
+                    Some(e) => written != e,
+                    None => written != year && written != year - 1,
+                };
+                if wrong && !key.is_empty() {
+                    let mut p = Problem::error(
+                        Code::RulesTemplates,
+                        match expected {
+                            Some(e) => format!("{name} 中 {key} 的表头名称写的是 {written}年，{year} 年度的模板应为 {e}年"),
+                            None => format!("{name} 中 {key} 的名称写的是 {written}年，不是 {year} 年度或上一年度"),
+                        },
+                        &file,
+                        at(start, 4 + '年'.len_utf8()),
+                        "年份",
+                    )
+                    .with_help(match sep {
+                        '=' => "表头名称中的年份按本年度的 Word 模板改：读错了列，导入就会把上一年的数当作本年的",
+                        _ => "字段的说明文字是报告和告知书指出格子时用的表头名称：按本年度的表头改年份",
+                    });
+                    if expected.is_none() {
+                        p.severity = miette::Severity::Warning;
+                    }
+                    problems.push(p);
+                }
+            }
+            let step = i + '年'.len_utf8();
+            base += step;
+            rest = &rest[step..];
+        }
+        offset += line.len();
+    }
+    problems
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_copied_year_is_found() {
+        let text = "format = 1\nyear = 2023  # 年度\n[basic_data.expenses]\nprior_final = [\"2022年决算数\", \"上年决算数\"]\nbudget = [\"2023年预算数\"]\n";
+        assert!(year_slips("t.toml", text, 2023).is_empty());
+        let slips = year_slips("t.toml", text, 2024);
+        let said: Vec<&str> = slips.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(slips.len(), 3, "{said:?}");
+        assert!(said[0].contains("year = 2023"), "{said:?}");
+        assert!(
+            said[1].contains("prior_final 的表头名称写的是 2022年，2024 年度的模板应为 2023年"),
+            "{said:?}"
+        );
+        assert!(
+            said[2].contains("budget 的表头名称写的是 2023年"),
+            "{said:?}"
+        );
+        // Its span is the year itself.
+        let text_at = |p: &Problem| {
+            p.labels
+                .first()
+                .map(|(span, _)| &text[span.start as usize..span.end as usize])
+        };
+        assert_eq!(text_at(&slips[1]), Some("2022年"));
+    }
 
     #[test]
     fn builtin_2022_parses() {
