@@ -54,7 +54,7 @@ fn jixiao(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 }
 
 /// (name, file, text to find, its replacement); an empty find appends.
-const CASES: [(&str, &str, &str, &str); 38] = [
+const CASES: [(&str, &str, &str, &str); 39] = [
     (
         "tier-score-above-max",
         "sheet.jx",
@@ -108,6 +108,12 @@ const CASES: [(&str, &str, &str, &str); 38] = [
         "sheet.jx",
         "    deduct 1 per late",
         "    dedcut 1 per late",
+    ),
+    (
+        "number-in-quotes",
+        "params.jx",
+        "param tolerance = 0.01",
+        "param tolerance = \"0.01\"",
     ),
     (
         "date-without-leading-zeros",
@@ -347,6 +353,9 @@ fn slips_are_said_in_the_authors_terms() {
         "文字不能与数字比较是否相等",
         "字段 `role` 的可选值 in [ ] 是空的",
         "`wieght` 应是 `weight`（写错了字段名）",
+        // Said once at the parameter, not at each of its 29 uses.
+        "参数 `tolerance` 的值 \"0.01\" 加了引号，是文字，而规则在 29 处把它当作数字用",
+        "数字不加引号：param tolerance = 0.01",
     ] {
         assert!(all.contains(needle), "no {needle:?}:\n{all}");
     }

@@ -103,6 +103,56 @@ pub(crate) struct Checker {
 }
 
 impl Checker {
+    /// A number written in quotes (`param tolerance = "0.02"`) is a text,
+    /// and every rule that reads it as a number fails to check, each at
+    /// its own use: 29 type errors, none at the slip. They are said once,
+    /// at the parameter, with the uses counted.
+    fn fold_quoted_numbers(&mut self) {
+        let mut quoted: Vec<(&String, &str)> = self
+            .params
+            .iter()
+            .filter_map(|(name, (value, _))| match value {
+                Value::Text(t) if t.trim().parse::<rust_decimal::Decimal>().is_ok() => {
+                    Some((name, &**t))
+                }
+                _ => None,
+            })
+            .collect();
+        quoted.sort();
+        let mut folded = Vec::new();
+        for (name, text) in quoted {
+            let Some(defined) = self.definitions.iter().find(|d| &d.name == name) else {
+                continue;
+            };
+            let (uses, others): (Vec<Problem>, Vec<Problem>) = std::mem::take(&mut self.problems)
+                .into_iter()
+                .partition(|p| p.code == Code::RulesTypeMismatch && reads(p, name));
+            self.problems = others;
+            let Some(first) = uses.first() else {
+                continue;
+            };
+            let file = self.file(defined.extent);
+            let mut problem = Problem::error(
+                Code::RulesTypeMismatch,
+                format!(
+                    "参数 `{name}` 的值 \"{text}\" 加了引号，是文字，而规则在 {} 处把它当作数字用",
+                    uses.len()
+                ),
+                &file,
+                defined.extent,
+                "这里是文字",
+            )
+            .with_help(format!("数字不加引号：param {name} = {}", text.trim()));
+            let mut use_site = first.clone();
+            use_site.message = format!("例如这里把 `{name}` 当作数字用");
+            use_site.help = None;
+            use_site.related.clear();
+            problem = problem.with_related(use_site);
+            folded.push(problem);
+        }
+        self.problems.extend(folded);
+    }
+
     fn file(&self, span: Span) -> SourceFile {
         self.files
             .get(usize::from(span.file))
@@ -229,6 +279,7 @@ impl Checker {
         let tree = self.check_tree(&nodes);
         let compiled_checks: Vec<CheckIr> = self.check_checks(&checks);
         let reviews = self.check_reviews(&sheets);
+        self.fold_quoted_numbers();
         let (title, year, total, round) = header?;
         self.check_total(&nodes, total, &sheets);
         Some(RuleSet {
@@ -558,4 +609,24 @@ impl Checker {
         }
         ty
     }
+}
+
+/// Does one of the problem's labels cover a use of `name` (as a whole
+/// word)?
+fn reads(problem: &Problem, name: &str) -> bool {
+    let Some(source) = &problem.source else {
+        return false;
+    };
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    problem.labels.iter().any(|(span, _)| {
+        let text = source
+            .text
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or("");
+        text.match_indices(name).any(|(i, _)| {
+            let before = text.get(..i).and_then(|b| b.chars().next_back());
+            let after = text.get(i + name.len()..).and_then(|a| a.chars().next());
+            !before.is_some_and(word) && !after.is_some_and(word)
+        })
+    })
 }
