@@ -54,7 +54,7 @@ fn jixiao(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 }
 
 /// (name, file, text to find, its replacement); an empty find appends.
-const CASES: [(&str, &str, &str, &str); 39] = [
+const CASES: [(&str, &str, &str, &str); 48] = [
     (
         "tier-score-above-max",
         "sheet.jx",
@@ -108,6 +108,60 @@ const CASES: [(&str, &str, &str, &str); 39] = [
         "sheet.jx",
         "    deduct 1 per late",
         "    dedcut 1 per late",
+    ),
+    (
+        "semicolon",
+        "sheet.jx",
+        "cap 10 because \"{received_on} 送达",
+        "cap 10；because \"{received_on} 送达",
+    ),
+    (
+        "full-stop-in-number",
+        "params.jx",
+        "param tolerance = 0.01",
+        "param tolerance = 0。01",
+    ),
+    (
+        "enumeration-comma",
+        "params.jx",
+        "param blank_marks = [\"/\", ",
+        "param blank_marks = [\"/\"、",
+    ),
+    (
+        "when-without-otherwise",
+        "sheet.jx",
+        "      otherwise {\n        award 5 * conforming",
+        "      full because \"x\"\n      otherwise {\n        award 5 * conforming",
+    ),
+    (
+        "unit-after-number",
+        "sheet.jx",
+        "criterion timeliness \"提交报告\" max 10",
+        "criterion timeliness \"提交报告\" max 10分",
+    ),
+    (
+        "hyphen-in-id",
+        "sheet.jx",
+        "criterion timeliness \"提交报告\" max 10",
+        "criterion time-liness \"提交报告\" max 10",
+    ),
+    (
+        "quoted-max",
+        "sheet.jx",
+        "criterion timeliness \"提交报告\" max 10",
+        "criterion timeliness \"提交报告\" max \"10\"",
+    ),
+    (
+        "day-past-month-end",
+        "params.jx",
+        "param deadline = 2023-06-15",
+        "param deadline = 2023-06-31",
+    ),
+    (
+        "length-for-len",
+        "sheet.jx",
+        "let missing = len(missing_sections)",
+        "let missing = length(missing_sections)",
     ),
     (
         "number-in-quotes",
@@ -356,6 +410,16 @@ fn slips_are_said_in_the_authors_terms() {
         // Said once at the parameter, not at each of its 29 uses.
         "参数 `tolerance` 的值 \"0.01\" 加了引号，是文字，而规则在 29 处把它当作数字用",
         "数字不加引号：param tolerance = 0.01",
+        "规则中不用分号 `；`：删去它",
+        "数中的 `。` 应是小数点 `.`",
+        "小数点用半角的 `.`：写成 0.01",
+        "全角符号 `、`，请改为半角 `,`",
+        "一组 when 之后必须写 otherwise，这里是 `full`",
+        "数后面不写单位“分”：分值、金额、天数都只写数字",
+        "`time-liness` 中的 `-` 不能用",
+        "这里的数不加引号：\"10\" 是文字",
+        "2023 年 6 月只有 30 天",
+        "您是不是想写 `len`？",
     ] {
         assert!(all.contains(needle), "no {needle:?}:\n{all}");
     }

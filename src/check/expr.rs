@@ -838,16 +838,48 @@ impl Checker {
                 .iter()
                 .map(|(n, _)| *n)
                 .chain(names.iter().map(String::as_str));
-            let help = did_you_mean(&name.text, all).or_else(|| {
-                Some(format!(
-                    "可用的函数：{}",
-                    Builtin::ALL
-                        .iter()
-                        .map(|(n, _)| *n)
-                        .collect::<Vec<_>>()
-                        .join("、")
-                ))
-            });
+            // Names other languages and spreadsheets give the same thing.
+            const SYNONYMS: [(&str, &str); 8] = [
+                (
+                    "length",
+                    "您是不是想写 `len`？len(x) 是文字的字数或列表的项数",
+                ),
+                (
+                    "size",
+                    "您是不是想写 `len`？len(x) 是文字的字数或列表的项数",
+                ),
+                (
+                    "strlen",
+                    "您是不是想写 `len`？len(x) 是文字的字数或列表的项数",
+                ),
+                ("countif", "按条件计数写成 count(r in 表 where 条件)"),
+                ("sumif", "按条件求和写成 sum(r.栏 for r in 表 where 条件)"),
+                ("iif", "条件取值写成 if 条件 then 值 else 值"),
+                ("ifelse", "条件取值写成 if 条件 then 值 else 值"),
+                (
+                    "average",
+                    "平均数写成 sum(…) / count(…)，或 sum(…) / len(列表)",
+                ),
+            ];
+            let help = SYNONYMS
+                .iter()
+                .find(|(n, _)| *n == name.text.to_lowercase())
+                .map(|(_, h)| (*h).to_string())
+                .or_else(|| did_you_mean(&name.text, all))
+                .or_else(|| {
+                    Some(format!(
+                        "可用的函数：{}；聚合 count、sum、min、max、any、all、first（如 count(r in 表 where 条件)）{}",
+                        Builtin::ALL
+                            .iter()
+                            .map(|(n, _)| *n)
+                            .collect::<Vec<_>>()
+                            .join("、"),
+                        match names.is_empty() {
+                            true => String::new(),
+                            false => format!("；规则中定义的函数 {}", names.join("、")),
+                        }
+                    ))
+                });
             let (message, label, help) = if self.defining.as_deref() == Some(name.text.as_str()) {
                 (
                     format!("函数 `{}` 不能调用自己", name.text),

@@ -831,10 +831,31 @@ fn build_number(b: &Builder, pair: Pair<Rule>) -> Result<Decimal> {
 
 fn build_date(b: &Builder, pair: Pair<Rule>) -> Result<crate::base::Date> {
     crate::base::Date::parse(pair.as_str()).ok_or_else(|| {
+        // Written as it should be, with a day the month does not have
+        // (`2025-06-31`) or a month past 12: said so, not as a format.
+        let parts: Vec<u32> = pair
+            .as_str()
+            .split('-')
+            .filter_map(|p| p.parse().ok())
+            .collect();
+        let why = match parts.as_slice() {
+            [_, m, _] if !(1..=12).contains(m) => format!("没有 {m} 月"),
+            [y, m, _] => {
+                let days = (28..=31)
+                    .rev()
+                    .find(|d| crate::base::Date::parse(&format!("{y:04}-{m:02}-{d:02}")).is_some())
+                    .unwrap_or(28);
+                format!("{y} 年 {m} 月只有 {days} 天")
+            }
+            _ => String::new(),
+        };
         b.bad(
             &pair,
-            format!("日期 `{}` 不存在", pair.as_str()),
-            "日期写成 年-月-日，如 2023-06-15",
+            match why.is_empty() {
+                true => format!("日期 `{}` 不存在", pair.as_str()),
+                false => format!("日期 `{}` 不存在：{why}", pair.as_str()),
+            },
+            "改成确实有的日期；日期写成 年-月-日，如 2023-06-15",
         )
     })
 }

@@ -86,6 +86,8 @@ impl ParseError {
 /// Full-width punctuation and digits a Chinese input method types, and
 /// their ASCII forms.
 pub const FULL_WIDTH: [(char, char); 29] = [
+    // A list's items typed apart with the enumeration comma: `["—"、"空"]`.
+    ('、', ','),
     ('（', '('),
     ('）', ')'),
     ('［', '['),
@@ -94,7 +96,6 @@ pub const FULL_WIDTH: [(char, char); 29] = [
     ('｝', '}'),
     ('，', ','),
     ('：', ':'),
-    ('；', ';'),
     ('“', '"'),
     ('”', '"'),
     ('＝', '='),
@@ -186,6 +187,45 @@ pub(super) fn check_nesting(file: u16, text: &str) -> Result<(), ParseError> {
             let odd = |t: Option<&str>| t.is_some_and(|t| t.matches('"').count() % 2 == 1);
             odd(text.get(line_start..at)) || odd(text.get(line_start..line_end))
         };
+        // No statement ends with a semicolon, and a full stop is no
+        // decimal point: said as what to write instead, not as a sign to
+        // turn half-width (`;` is not valid either).
+        if matches!(c, '；' | '。') && !quoted_on_its_line() {
+            let digit = |ch: Option<char>| ch.is_some_and(|d| d.is_ascii_digit());
+            let between_digits = digit(text.get(..at).and_then(|b| b.chars().next_back()))
+                && digit(text.get(at + c.len_utf8()..).and_then(|a| a.chars().next()));
+            let digits =
+                |t: &str| -> String { t.chars().take_while(char::is_ascii_digit).collect() };
+            let before: String = digits(
+                &text
+                    .get(..at)
+                    .unwrap_or("")
+                    .chars()
+                    .rev()
+                    .collect::<String>(),
+            )
+            .chars()
+            .rev()
+            .collect();
+            let after = digits(text.get(at + c.len_utf8()..).unwrap_or(""));
+            let decimal = format!("小数点用半角的 `.`：写成 {before}.{after}");
+            let (message, hint) = match (c, between_digits) {
+                ('。', true) => ("数中的 `。` 应是小数点 `.`".to_string(), decimal.as_str()),
+                ('。', false) => (
+                    "规则中不用句号 `。`：删去它".to_string(),
+                    "说明文字放在英文双引号中（because \"……。\"），注释写在 # 之后；语句写完换行即可",
+                ),
+                _ => (
+                    "规则中不用分号 `；`：删去它".to_string(),
+                    "一条语句写完就换行，不加分号；同一语句中的各部分用空格隔开（cap 3 because \"……\"）",
+                ),
+            };
+            return Err(ParseError::Syntax {
+                message,
+                span: span(at, at + c.len_utf8()),
+                hint: hint.into(),
+            });
+        }
         if let Some((_, ascii)) = FULL_WIDTH.iter().find(|(w, _)| *w == c)
             && !quoted_on_its_line()
         {
@@ -824,6 +864,67 @@ fn office_slip(
             format!("在 {found} 前面补上 \"，如 because \"{{received_on}} 送达\""),
             next.len_utf8(),
         ));
+    }
+    let wants = |w: &str| words.iter().any(|x| x == &format!("`{w}`"));
+    // `when … { }` followed by anything but another `when` or `otherwise`.
+    if wants("otherwise") && wants("when") {
+        return Some((
+            format!("一组 when 之后必须写 otherwise，这里是 {found}"),
+            "when 条件 { … } 可以写几组，最后必须是 otherwise { … }：所有条件都不成立时怎样计分写在其中（如 otherwise { full because \"……\" }）".to_string(),
+            found.trim_matches('`').len().max(1),
+        ));
+    }
+    // `max 3分`: the unit written after a number.
+    if matches!(next, '分' | '元' | '天' | '项' | '个')
+        && before.is_some_and(|b| b.is_ascii_digit())
+    {
+        return Some((
+            format!("数后面不写单位“{next}”：分值、金额、天数都只写数字"),
+            "写成 max 3、deduct 2、cap 10 这样的数".to_string(),
+            next.len_utf8(),
+        ));
+    }
+    // `criterion section-length`: an id with a hyphen.
+    if next == '-'
+        && before.is_some_and(|b| b.is_ascii_alphanumeric() || b == '_')
+        && rest.chars().nth(1).is_some_and(|c| c.is_ascii_alphabetic())
+    {
+        let word_start = text
+            .get(..at)?
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .map_or(0, |i| i + 1);
+        let keyword = text
+            .get(..word_start)?
+            .split_whitespace()
+            .next_back()
+            .unwrap_or("");
+        if matches!(
+            keyword,
+            "criterion" | "section" | "check" | "fn" | "let" | "param"
+        ) {
+            let id = text.get(word_start..)?;
+            let id: String = id
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                .collect();
+            return Some((
+                format!("编号和名称只用字母、数字和下划线：`{id}` 中的 `-` 不能用"),
+                format!("写成 `{}`", id.replace('-', "_")),
+                1,
+            ));
+        }
+    }
+    // `max "3"`: a number in quotes where a number goes.
+    if next == '"' && words.iter().any(|w| w == "数字") && !words.iter().any(|w| w.contains("文字"))
+    {
+        let quoted: String = rest.chars().skip(1).take_while(|c| *c != '"').collect();
+        if !quoted.is_empty() && quoted.chars().all(|c| c.is_ascii_digit() || c == '.') {
+            return Some((
+                format!("这里的数不加引号：\"{quoted}\" 是文字"),
+                format!("去掉引号，写成 {quoted}"),
+                quoted.len() + 2,
+            ));
+        }
     }
     // A name starting here, not the rest of a word (`too` for `to`).
     let is_name = (next.is_alphabetic() || next == '_')
