@@ -50,9 +50,21 @@ pub(super) fn run(
         };
     super::output::protect(&paths);
     let mut failed = Vec::new();
+    // Packages of another year than a rule folder's: the deadline and the
+    // other parameters are that folder's year's, which may be most of a
+    // change. Said once, with the count.
+    let mut other_year: Vec<(i64, usize)> = Vec::new();
     for path in paths {
         match diff_one(&path, &old, &new, &changes) {
-            Ok(d) => diffs.push((path.display().to_string(), d)),
+            Ok((d, year)) => {
+                if let Some(year) = year.filter(|y| *y != old.year || *y != new.year) {
+                    match other_year.iter_mut().find(|(y, _)| *y == year) {
+                        Some((_, n)) => *n += 1,
+                        None => other_year.push((year, 1)),
+                    }
+                }
+                diffs.push((path.display().to_string(), d));
+            }
             Err(problems) => {
                 ok = false;
                 note!("{}", render(&problems));
@@ -60,6 +72,17 @@ pub(super) fn run(
                 failed.push(path.display().to_string());
             }
         }
+    }
+    for (year, n) in other_year {
+        let folders: Vec<String> = [(old_dir, old.year), (new_dir, new.year)]
+            .iter()
+            .filter(|(_, y)| *y != year)
+            .map(|(d, y)| format!("{} 是 {y} 年度的", d.display()))
+            .collect();
+        noteln!(
+            "提示：{n} 份材料是 {year} 年度的，规则 {}：截止日期等参数按规则的年度计，得分的变化可能有一部分来自年度不同",
+            folders.join("，")
+        );
     }
     let units: Vec<UnitDiff> = diffs.iter().map(|(_, d)| d.clone()).collect();
     let summary = summarize(&units);
@@ -103,9 +126,22 @@ fn diff_one(
     old: &RuleSet,
     new: &RuleSet,
     changes: &[FileChanges],
-) -> Result<UnitDiff, Vec<Problem>> {
+) -> Result<(UnitDiff, Option<i64>), Vec<Problem>> {
     let text = jixiao::files::read_text(path).map_err(|p| vec![*p])?;
     let source = super::inputs::submission_source(path, text)?;
+    // The year the package says it is of, for the note on other years.
+    let year = jixiao::data::parse_submission(&source)
+        .ok()
+        .map(|p| p.header.year);
+    diff_source(&source, old, new, changes).map(|d| (d, year))
+}
+
+fn diff_source(
+    source: &jixiao::source::SourceFile,
+    old: &RuleSet,
+    new: &RuleSet,
+    changes: &[FileChanges],
+) -> Result<UnitDiff, Vec<Problem>> {
     let run = |rules: &RuleSet| {
         let submission = jixiao::data::load_submission(source.clone(), &rules.schema)?;
         jixiao::score(rules, &submission)

@@ -67,15 +67,18 @@ struct Edit<'c> {
 
 impl Edit<'_> {
     /// What it feeds and changed, in words.
+    /// The units counted are those whose result changed in what the
+    /// edit feeds: another edit feeding the same items may be what
+    /// changed them, so the words claim no more than that.
     fn reach(&self, batch: usize) -> String {
-        let changed = match self.units {
-            0 => "这批材料中没有单位因此变化".to_string(),
-            n => format!("这批 {batch} 个单位中 {n} 个因此变化"),
-        };
-        match (&self.feeds, self.comment_only) {
-            (_, true) => "只改了注释".to_string(),
-            (Some(f), false) => format!("影响 {f}；{changed}"),
-            (None, false) => changed,
+        match (&self.feeds, self.comment_only, self.units) {
+            (_, true, _) => "只改了注释".to_string(),
+            (Some(f), false, 0) => format!("影响 {f}；这批材料中没有单位在这些项上有变化"),
+            (Some(f), false, n) => {
+                format!("影响 {f}；这批 {batch} 个单位中 {n} 个在这些项上有变化")
+            }
+            (None, false, 0) => "这批材料中没有单位因此变化".to_string(),
+            (None, false, n) => format!("这批 {batch} 个单位中 {n} 个因此变化"),
         }
     }
 }
@@ -308,6 +311,19 @@ pub fn diff_markdown(
                 e.reach(diffs.len())
             );
         }
+        // Each edit whole, once: the copy kept on file shows every change
+        // (a parameter's new value, a comment rewritten), and the units
+        // below name the edits by number.
+        for (n, e) in edits.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "\n### [{}] `{}` 第 {} 行\n\n```diff",
+                n + 1,
+                e.file,
+                e.hunk.new_start
+            );
+            diff_block(&mut out, e.hunk);
+        }
     }
     for (file, d) in diffs.iter().filter(|(_, d)| d.changed()) {
         let _ = writeln!(out, "\n## {}（`{file}`）\n", d.unit);
@@ -358,27 +374,37 @@ pub fn diff_markdown(
             );
         }
         if !d.causes.is_empty() {
-            let _ = writeln!(out, "\n原因（规则的改动）：");
+            let _ = writeln!(out, "\n原因（规则的改动，见上文同号的改动）：\n");
         }
         for cause in &d.causes {
+            let number = number_of(&edits, cause);
             let _ = writeln!(
                 out,
-                "\n{}`{}` 第 {} 行（影响 {}）：\n\n```diff",
-                number_of(&edits, cause),
+                "- {number}`{}` 第 {} 行（影响 {}）",
                 cause.file,
                 cause.hunk.new_start,
                 cause.affects.join("、")
             );
-            for line in &cause.hunk.removed {
-                let _ = writeln!(out, "-{}", line.trim_end());
+            // An edit not among those listed is shown here whole.
+            if number.is_empty() {
+                out.push_str("\n```diff\n");
+                diff_block(&mut out, &cause.hunk);
             }
-            for line in &cause.hunk.added {
-                let _ = writeln!(out, "+{}", line.trim_end());
-            }
-            out.push_str("```\n");
         }
     }
     out
+}
+
+/// A hunk's lines, every one, as a `diff` block's body, and the closing
+/// fence.
+fn diff_block(out: &mut String, hunk: &crate::diff::Hunk) {
+    for line in &hunk.removed {
+        let _ = writeln!(out, "-{}", line.trim_end());
+    }
+    for line in &hunk.added {
+        let _ = writeln!(out, "+{}", line.trim_end());
+    }
+    out.push_str("```\n");
 }
 
 pub fn diff_json(diffs: &[(String, UnitDiff)], summary: &BatchSummary) -> String {
