@@ -227,19 +227,48 @@ impl ReviewBook {
         }
     }
 
-    /// Rows naming a unit that was not among the inputs.
+    /// Rows naming a unit that was not among the inputs (reviews.md: an
+    /// error). Units the worksheet was made for (its 单位 sheet lists them
+    /// under the same name) are said together, once per worksheet: the
+    /// usual cause is a notice re-issued for one unit of the district.
     pub fn unmatched(&self) -> Vec<Problem> {
         let seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
         let files = self.files.lock().unwrap_or_else(PoisonError::into_inner);
         let seen_years: std::collections::BTreeSet<i64> = seen.iter().map(|(_, y)| *y).collect();
         let mut problems = Vec::new();
         for source in &self.sources {
-            let unmatched: Vec<_> = source
+            let (listed, unmatched): (Vec<_>, Vec<_>) = source
                 .reviews
                 .units
                 .iter()
                 .filter(|b| !seen.contains(&(b.unit.clone(), b.year)))
-                .collect();
+                .partition(|b| {
+                    seen_years.contains(&b.year)
+                        && listed_on_unit_sheet(&source.reviews, &b.unit, b.year)
+                });
+            if !listed.is_empty() {
+                let names: Vec<String> = listed
+                    .iter()
+                    .map(|b| {
+                        let cell =
+                            b.at.strip_prefix(&format!("{} ", source.reviews.file))
+                                .unwrap_or(&b.at);
+                        format!("“{}”（{cell} 起）", b.unit)
+                    })
+                    .collect();
+                problems.push(
+                    Problem::plain(
+                        Code::ReviewUnknownUnit,
+                        format!(
+                            "{}：评审的 {} 个单位不在本次评分的材料之中：{}",
+                            source.reviews.file,
+                            listed.len(),
+                            names.join("、")
+                        ),
+                    )
+                    .with_help("这份评审表是为更多单位生成的。只为其中几个单位重新出具告知书时，列入的单位照常评分、照常写出，这条错误可以不管；要没有错误，给出评审表中全部单位的材料（如 材料/ 目录），用 --out-dir 每个单位写一份"),
+                );
+            }
             // A worksheet of another year (last year's, kept by mistake):
             // said once for the file, not once per row.
             let years: std::collections::BTreeSet<i64> = unmatched.iter().map(|b| b.year).collect();
@@ -525,6 +554,23 @@ fn other_spreadsheet(path: &Path) -> bool {
             ext.as_str(),
             "xls" | "xlsm" | "xlsb" | "ods" | "et" | "ett" | "csv" | "numbers"
         )
+}
+
+/// Does the worksheet's 单位 sheet list the unit, under this name? (A
+/// review file has no such sheet.)
+fn listed_on_unit_sheet(reviews: &Reviews, unit: &str, year: i64) -> bool {
+    reviews
+        .received
+        .iter()
+        .any(|r| r.unit == unit && r.year == year)
+        || reviews
+            .blank_dates
+            .iter()
+            .any(|(u, y, _)| u == unit && *y == year)
+        || reviews
+            .unread_dates
+            .iter()
+            .any(|(u, y, _)| u == unit && *y == year)
 }
 
 /// Received dates written for a unit with no judgments in their file and
