@@ -1943,3 +1943,27 @@ fn delete_row(path: &Path, unit: &str, id: &str) {
     }
     out.save(path).expect("save");
 }
+
+/// A judgment the rules set aside (the problems part only asks for money:
+/// 0 by the rules) is named where the working paper says it was not used,
+/// and a hint with nothing to list says so.
+#[test]
+fn a_judgment_set_aside_is_named() {
+    let dir = scratch("set-aside");
+    variant(
+        &dir,
+        "只要资金.toml",
+        "[edit]\n\"report.sections[6].text\" = \"（一）专项工作经费不足。\\n（二）办公资金紧张。\"\n",
+    );
+    let run = jixiao(&dir, &["score", "--format", "json", "只要资金.toml"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let v = json(&run);
+    let problems = criterion(&v, "problems");
+    let notes = problems["notes"].to_string();
+    assert!(
+        notes.contains("评审意见未采用（") && notes.contains("“较全面” 18 分"),
+        "{problems:#}"
+    );
+    let hints = problems["hints"].to_string();
+    assert!(hints.contains("（无）"), "{problems:#}");
+}

@@ -430,7 +430,26 @@ impl<'a> Scorer<'a> {
                         }
                     }
                     if !judgments.is_empty() && criterion.class != Class::Auto {
-                        notes.push("评审意见未采用：本项在这份材料上按规则自动计分".to_string());
+                        // Which judgments were set aside, so that the
+                        // reader can tell them from the score given.
+                        let set_aside: Vec<String> = judgments
+                            .iter()
+                            .map(|j| {
+                                let mut words =
+                                    j.reviewer.clone().unwrap_or_else(|| "评审人".into());
+                                if let Some((tier, _)) = &j.tier {
+                                    words.push_str(&format!("“{tier}”"));
+                                }
+                                if let Some((score, _)) = &j.score {
+                                    words.push_str(&format!(" {} 分", score.normalize()));
+                                }
+                                words
+                            })
+                            .collect();
+                        notes.push(format!(
+                            "评审意见未采用（{}）：本项在这份材料上按规则自动计分",
+                            set_aside.join("；")
+                        ));
                     }
                     out.score = Some(round(score, self.rules.round));
                     out.basis = Basis::Auto;
@@ -531,7 +550,14 @@ impl<'a> Scorer<'a> {
                 };
                 out.shows.push((h.label.clone(), text));
             } else {
-                out.hints.push((h.label.clone(), value.to_string()));
+                // An empty answer (no area of the problems mentioned) is
+                // said, not left as a label followed by nothing.
+                let shown = match &value {
+                    Value::Text(t) if t.trim().is_empty() => "（无）".to_string(),
+                    Value::List(items) if items.is_empty() => "（无）".to_string(),
+                    v => v.to_string(),
+                };
+                out.hints.push((h.label.clone(), shown));
             }
         }
         for zero in &plan.zeros {
