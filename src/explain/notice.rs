@@ -379,8 +379,10 @@ fn place_words(p: &super::PlaceView, word: bool) -> String {
     };
     if word {
         use super::place::SourcePlace;
-        // A place in words (a heading the import noted) is no location.
-        if let SourcePlace::WordTable { .. } | SourcePlace::WordParagraph { .. } = &p.source {
+        // A table's row is counted as Word shows it to nobody but can be
+        // found by; a paragraph's number is not (Word does not number
+        // paragraphs), and the part of the report is named already.
+        if let SourcePlace::WordTable { .. } = &p.source {
             let _ = write!(words, "（Word 文件{}）", p.source.short_words());
         }
     }
