@@ -266,8 +266,13 @@ fn the_notice_keeps_the_bureaus_review_records_to_itself() {
     let dir = scratch("reviews");
     std::fs::write(dir.join("unit.toml"), without_review()).expect("write");
     let review = |who: &str, problems: &str| {
+        let on = if who == "李四" {
+            "2023-07-12"
+        } else {
+            "2023-07-10"
+        };
         format!(
-            "format = 1\nkind = \"review\"\nreviewer = \"{who}\"\nreviewed_on = 2023-07-10\n\n\
+            "format = 1\nkind = \"review\"\nreviewer = \"{who}\"\nreviewed_on = {on}\n\n\
              [[units]]\nunit = \"岳阳市岳阳楼区人民政府金融工作办公室\"\nyear = 2022\n\
              measurable = {{ score = 4, note = \"部分指标未量化。\" }}\n\
              focused = {{ score = 3 }}\nrelevant = {{ score = 2 }}\n\
@@ -339,11 +344,19 @@ fn the_notice_keeps_the_bureaus_review_records_to_itself() {
     );
     assert_eq!(two.code, Some(0), "{}", two.stderr);
     assert!(!two.stdout.contains("相差"), "{}", two.stdout);
+    // Reviewed on two days: both are said.
+    assert!(
+        two.stdout
+            .replace(['\n', ' '], "")
+            .contains("评审人：张三、李四（2023年7月10日至2023年7月12日评审）"),
+        "{}",
+        two.stdout
+    );
     // Two reviewers: how their scores were combined, and whose reason is whose.
     // (Compared without spaces: the text wraps at them.)
     assert!(
         two.stdout.replace(['\n', ' '], "").contains(
-            "评审判定得15.5分（2位评审人的评分取平均分）。评审意见：张三：较全面；李四：不全面。"
+            "评审判定得15.5分（2位评审人的评分取平均分：张三18分、李四13分）。评审意见：张三：较全面；李四：不全面。"
         ),
         "{}",
         two.stdout

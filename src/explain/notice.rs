@@ -33,8 +33,8 @@ pub struct Notice {
     pub deadline: Option<Date>,
     /// Reviewers, in order of first judgment.
     pub reviewers: Vec<String>,
-    /// The latest review date.
-    pub reviewed_on: Option<Date>,
+    /// The first and the latest review date.
+    pub reviewed_on: Option<(Date, Date)>,
     /// Each lost point: (criterion with its points, what and where, the
     /// sheet's words).
     pub lost: Vec<[String; 3]>,
@@ -94,7 +94,7 @@ impl Notice {
         };
         let (to_correct, to_consider) = (listed(false), listed(true));
         let mut reviewers: Vec<String> = Vec::new();
-        let mut reviewed_on: Option<Date> = None;
+        let mut reviewed_on: Option<(Date, Date)> = None;
         let mut lost = Vec::new();
         let mut pending = Vec::new();
         let mut scores = Vec::new();
@@ -108,7 +108,11 @@ impl Notice {
                 {
                     reviewers.push(r.clone());
                 }
-                reviewed_on = reviewed_on.max(j.reviewed_on);
+                if let Some(on) = j.reviewed_on {
+                    reviewed_on = Some(
+                        reviewed_on.map_or((on, on), |(first, last)| (first.min(on), last.max(on))),
+                    );
+                }
             }
             if n.children.is_empty() && n.score.is_none() {
                 // Quoted: titles hold 、 and ， themselves.
@@ -222,8 +226,14 @@ impl Notice {
         s.push('。');
         if !self.reviewers.is_empty() {
             let _ = write!(s, "评审人：{}", self.reviewers.join("、"));
-            if let Some(d) = self.reviewed_on {
-                let _ = write!(s, "（{}评审）", chinese_date(d));
+            match self.reviewed_on {
+                Some((first, last)) if first == last => {
+                    let _ = write!(s, "（{}评审）", chinese_date(first));
+                }
+                Some((first, last)) => {
+                    let _ = write!(s, "（{}至{}评审）", chinese_date(first), chinese_date(last));
+                }
+                None => {}
             }
             s.push('。');
         }
@@ -446,8 +456,19 @@ fn judged_words(
         }
         [] => {}
         several => {
+            // Each reviewer's score, so the unit can work the combined
+            // one out, and sees a reviewer who wrote no reason.
             let how = d.combined.map_or("", crate::ir::Combine::words);
-            let _ = write!(s, "（{} 位评审人的评分{how}）", several.len());
+            let scores: Vec<String> = several
+                .iter()
+                .map(|j| format!("{} {} 分", j.who(), super::decimal(j.score)))
+                .collect();
+            let _ = write!(
+                s,
+                "（{} 位评审人的评分{how}：{}）",
+                several.len(),
+                scores.join("、")
+            );
         }
     }
     // The reviewers' reasons, each once; a note that only points at another
