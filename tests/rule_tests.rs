@@ -580,3 +580,72 @@ fn a_misspelt_finding_id_is_named() {
     );
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// Bless keeps what the author wrote of `findings` that still holds: a
+/// detailed entry and ids grouped on a line stay as they were when a new
+/// finding is added. A detailed entry that no longer holds, and a
+/// deduction the case pinned that is gone, are losses (✗), written only
+/// with --allow-loss.
+#[test]
+fn bless_keeps_details_and_flags_what_the_case_was_for() {
+    let root = scratch("keep-details");
+    let case = root.join("rules/2022/tests/filled-after-received.toml");
+    let text = std::fs::read_to_string(&case).expect("read case");
+    // The total score removed too: unscored_total is added, and the report's
+    // total can no longer be compared (self_score_mismatch goes: a loss).
+    let edited = text.replacen(
+        "base = \"bases/yueyanglou-finance-office.toml\"\n",
+        "base = \"bases/yueyanglou-finance-office.toml\"\nremove = [\"overall.total_score\"]\n",
+        1,
+    );
+    std::fs::write(&case, &edited).expect("write case");
+    let run = jixiao(
+        &root,
+        &["test", "--rules", "rules/2022", "--bless", "--allow-loss"],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stdout);
+    let blessed = std::fs::read_to_string(&case).expect("read case");
+    assert!(
+        blessed.contains(
+            "{ id = \"filled_after_received\", severity = \"warning\", at = \"overall.filled_on\""
+        ) && blessed.contains("\"unscored_total\"")
+            && !blessed.contains("\"self_score_mismatch\""),
+        "{blessed}"
+    );
+    // The rule's words changed: the entry's `says` no longer holds.
+    let rules = root.join("rules/2022/indicators.jx");
+    let indicators = std::fs::read_to_string(&rules).expect("read rules");
+    std::fs::write(
+        &rules,
+        indicators.replace(
+            "晚于材料送达的日期 {submission.received_on}",
+            "晚于送达日期 {submission.received_on}",
+        ),
+    )
+    .expect("write rules");
+    let run = jixiao(&root, &["test", "--rules", "rules/2022", "--bless"]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("✗ findings：细节 warning filled_after_received（在 overall.filled_on）")
+            && run.stdout.contains("（不再成立，已删去：核对后重写）"),
+        "{}",
+        run.stdout
+    );
+    // A deduction the case pinned is gone: late-3-days with the deadline
+    // moved past its date.
+    let params = root.join("rules/2022/params.jx");
+    let text = std::fs::read_to_string(&params).expect("read params");
+    std::fs::write(
+        &params,
+        text.replace("param deadline = 2023-06-15", "param deadline = 2023-06-30"),
+    )
+    .expect("write params");
+    let run = jixiao(&root, &["test", "--rules", "rules/2022", "--bless"]);
+    assert!(
+        run.stdout.contains("✗ criteria.timeliness：7 → 10"),
+        "{}",
+        run.stdout
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -4,7 +4,9 @@
 //! its layout, stays byte for byte (`toml_edit`).
 
 use super::Actual;
-use super::expect::{Expect, Want, blessed_criteria, multiset_diff};
+use super::expect::{
+    Expect, FindingSeen, FindingWant, Want, blessed_criteria, multiset_diff, unmet,
+};
 use crate::base::decimal;
 use crate::eval::outcome::{Outcome, Status};
 use rust_decimal::Decimal;
@@ -41,17 +43,23 @@ pub fn bless(text: &str, expect: &Expect, actual: &Actual) -> Result<Option<Stri
                 put(table, "codes", list(&codes), inline);
             }
         }
-        Actual::Scored(outcome, _) => {
+        Actual::Scored(outcome, places) => {
             table.remove("error");
             table.remove("codes");
-            scored(table, expect, outcome, inline);
+            scored(table, expect, outcome, places, inline);
         }
     }
     let new = doc.to_string();
     Ok((new != text).then_some(new))
 }
 
-fn scored(table: &mut dyn TableLike, expect: &Expect, outcome: &Outcome, inline: bool) {
+fn scored(
+    table: &mut dyn TableLike,
+    expect: &Expect,
+    outcome: &Outcome,
+    places: &[Vec<String>],
+    inline: bool,
+) {
     if expect.status != Some(outcome.status) {
         let status = match outcome.status {
             Status::Final => "final",
@@ -81,8 +89,180 @@ fn scored(table: &mut dyn TableLike, expect: &Expect, outcome: &Outcome, inline:
         criteria(table, expect, &wanted, inline);
     }
     let findings: Vec<String> = outcome.findings.iter().map(|f| f.id.clone()).collect();
-    if !same_multiset(expect.findings.as_deref(), &findings) {
-        put(table, "findings", list(&findings), inline);
+    let unmet = unmet_details(expect, outcome, places);
+    if !same_multiset(expect.findings.as_deref(), &findings) || !unmet.is_empty() {
+        let kept = match table.get("findings").and_then(Item::as_array) {
+            Some(old) => keep_findings(old, &findings, &unmet),
+            None => list(&findings),
+        };
+        put(table, "findings", kept, inline);
+    }
+}
+
+/// The detailed `findings` entries no finding of the outcome answers.
+fn unmet_details(expect: &Expect, outcome: &Outcome, places: &[Vec<String>]) -> Vec<FindingWant> {
+    let none: Vec<String> = Vec::new();
+    let seen: Vec<FindingSeen<'_>> = outcome
+        .findings
+        .iter()
+        .enumerate()
+        .map(|(i, f)| FindingSeen {
+            id: &f.id,
+            severity: f.severity.as_str(),
+            paths: places.get(i).unwrap_or(&none),
+            message: &f.message,
+        })
+        .collect();
+    unmet(&expect.finding_details, &seen)
+        .into_iter()
+        .cloned()
+        .collect()
+}
+
+/// `findings` brought to `actual` (ids, in the outcome's order) keeping
+/// what the author wrote: an entry whose id is still raised stays as it
+/// was, where it was, with its comment and its details (unless they no
+/// longer hold: `unmet`), and the ids left over are added at the end. A
+/// case's grouping of ids on a line and its details outlive a bless.
+fn keep_findings(old: &Array, actual: &[String], unmet: &[FindingWant]) -> Value {
+    // The id each entry stands for; none for one to drop (its details no
+    // longer hold, or it is not an entry at all).
+    let ids: Vec<Option<String>> = old
+        .iter()
+        .map(|item| match item {
+            Value::String(id) => Some(id.value().clone()),
+            Value::InlineTable(t) => {
+                let id = t.get("id").and_then(Value::as_str)?;
+                (!unmet.contains(&want_of(id, t))).then(|| id.to_string())
+            }
+            _ => None,
+        })
+        .collect();
+    // The entries kept are a longest common subsequence of the entries
+    // and the findings raised, so that an extra entry is dropped where it
+    // stands out of order (the list otherwise in the outcome's order).
+    let keep = common_subsequence(&ids, actual);
+    let mut left: Vec<&str> = actual.iter().map(String::as_str).collect();
+    for id in ids
+        .iter()
+        .zip(&keep)
+        .filter(|(_, k)| **k)
+        .filter_map(|(id, _)| id.as_deref())
+    {
+        if let Some(i) = left.iter().position(|l| *l == id) {
+            left.remove(i);
+        }
+    }
+    let mut kept = old.clone();
+    let mut index = 0;
+    kept.retain(|_| {
+        let k = keep.get(index).copied().unwrap_or(false);
+        index += 1;
+        k
+    });
+    let one_a_line = kept.iter().next().is_none_or(|v| {
+        v.decor()
+            .prefix()
+            .and_then(|p| p.as_str())
+            .is_some_and(|p| p.contains('\n'))
+    });
+    for id in left {
+        let mut v = Value::from(id);
+        if one_a_line {
+            v.decor_mut().set_prefix("\n    ");
+        }
+        kept.push_formatted(v);
+    }
+    if kept.is_empty() {
+        return Value::Array(Array::new());
+    }
+    if one_a_line {
+        kept.set_trailing_comma(true);
+        kept.set_trailing("\n");
+    }
+    Value::Array(kept)
+}
+
+/// Which of `ids` are in a longest common subsequence with `actual`.
+fn common_subsequence(ids: &[Option<String>], actual: &[String]) -> Vec<bool> {
+    let (n, m) = (ids.len(), actual.len());
+    // lengths[i][j]: the longest common subsequence of ids[i..], actual[j..].
+    let mut lengths = vec![vec![0usize; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            let here = match (ids.get(i).and_then(Option::as_deref), actual.get(j)) {
+                (Some(a), Some(b)) if a == b => {
+                    1 + lengths
+                        .get(i + 1)
+                        .and_then(|r| r.get(j + 1))
+                        .copied()
+                        .unwrap_or(0)
+                }
+                _ => {
+                    let down = lengths
+                        .get(i + 1)
+                        .and_then(|r| r.get(j))
+                        .copied()
+                        .unwrap_or(0);
+                    let right = lengths
+                        .get(i)
+                        .and_then(|r| r.get(j + 1))
+                        .copied()
+                        .unwrap_or(0);
+                    down.max(right)
+                }
+            };
+            if let Some(cell) = lengths.get_mut(i).and_then(|r| r.get_mut(j)) {
+                *cell = here;
+            }
+        }
+    }
+    let at = |i: usize, j: usize| lengths.get(i).and_then(|r| r.get(j)).copied().unwrap_or(0);
+    let mut keep = vec![false; n];
+    let (mut i, mut j) = (0, 0);
+    while i < n && j < m {
+        let same = ids.get(i).and_then(Option::as_deref) == actual.get(j).map(String::as_str);
+        if same && at(i, j) == 1 + at(i + 1, j + 1) {
+            if let Some(k) = keep.get_mut(i) {
+                *k = true;
+            }
+            i += 1;
+            j += 1;
+        } else if at(i + 1, j) >= at(i, j + 1) {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    keep
+}
+
+/// A detailed entry as written, for comparing with the unmet ones.
+fn want_of(id: &str, t: &InlineTable) -> FindingWant {
+    let texts = |key: &str| -> Vec<String> {
+        match t.get(key) {
+            Some(Value::String(s)) => vec![s.value().clone()],
+            Some(Value::Array(a)) => a
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    FindingWant {
+        id: id.to_string(),
+        severity: t.get("severity").and_then(Value::as_str).and_then(|w| {
+            [
+                crate::ir::Severity::Error,
+                crate::ir::Severity::Warning,
+                crate::ir::Severity::Info,
+            ]
+            .into_iter()
+            .find(|s| s.as_str() == w)
+        }),
+        at: texts("at"),
+        says: texts("says"),
     }
 }
 
@@ -247,7 +427,7 @@ pub fn changes(expect: &Expect, actual: &Actual) -> Vec<Change> {
                 );
             }
         }
-        Actual::Scored(outcome, _) => {
+        Actual::Scored(outcome, places) => {
             if expect.error {
                 change("error", "true".into(), "（删去：能评分）".into(), false);
             }
@@ -276,11 +456,23 @@ pub fn changes(expect: &Expect, actual: &Actual) -> Vec<Change> {
             for (id, before) in &expect.criteria {
                 match wanted.iter().find(|(w, _)| w == id) {
                     Some((_, after)) => {
+                        // A deduction the case pinned is gone (the score is
+                        // back at the criterion's max): most likely what
+                        // the case was written to test.
+                        let max = outcome
+                            .criteria()
+                            .into_iter()
+                            .find(|n| n.id == *id)
+                            .map(|n| n.max);
+                        let deduction_gone = matches!(
+                            (before, after, max),
+                            (Want::Score(b), Want::Score(a), Some(m)) if *b < m && *a == m
+                        );
                         change(
                             &format!("criteria.{id}"),
                             before.to_string(),
                             after.to_string(),
-                            false,
+                            deduction_gone,
                         );
                     }
                     None => change(
@@ -302,6 +494,16 @@ pub fn changes(expect: &Expect, actual: &Actual) -> Vec<Change> {
                 }
             }
             let findings: Vec<String> = outcome.findings.iter().map(|f| f.id.clone()).collect();
+            // Detailed entries that no longer hold are dropped by bless:
+            // each said, as a loss to check.
+            for want in unmet_details(expect, outcome, places) {
+                change(
+                    "findings",
+                    format!("细节 {want}"),
+                    "（不再成立，已删去：核对后重写）".into(),
+                    true,
+                );
+            }
             match &expect.findings {
                 None => change("findings", "（无）".into(), findings.join("、"), false),
                 Some(before) => {
