@@ -1909,39 +1909,15 @@ fn returned_worksheets_that_would_go_unread() {
 /// Delete the 评审 sheet's row of `unit` and criterion `id`, as a reviewer
 /// deleting a row in Excel: the rows below move up.
 fn delete_row(path: &Path, unit: &str, id: &str) {
-    let mut book: Xlsx<_> = calamine::open_workbook(path).expect("open worksheet");
-    let mut out = Workbook::new();
-    for name in ["评审", "材料", "单位"] {
-        let range = book.worksheet_range(name).expect("sheet");
-        let sheet = out.add_worksheet();
-        sheet.set_name(name).expect("name");
-        let (rows, cols) = range.end().map_or((0, 0), |(r, c)| (r + 1, c + 1));
-        let text = |r: u32, c: u32| match range.get_value((r, c)) {
+    rewrite(path, |name, range, r, _, value| {
+        let text = |c: u32| match range.get_value((r, c)) {
             Some(Data::String(s)) => s.clone(),
             _ => String::new(),
         };
-        let gone = (0..rows).find(|r| {
-            name == "评审" && text(*r, 0) == unit && (0..cols).any(|c| text(*r, c) == id)
-        });
-        let mut to = 0u32;
-        for r in 0..rows {
-            if Some(r) == gone {
-                continue;
-            }
-            for c in 0..cols {
-                let c16 = u16::try_from(c).expect("column");
-                match range.get_value((r, c)).cloned().unwrap_or(Data::Empty) {
-                    Data::String(s) => sheet.write_string(to, c16, s),
-                    Data::Float(f) => sheet.write_number(to, c16, f),
-                    Data::Int(i) => sheet.write_number(to, c16, i as f64),
-                    _ => continue,
-                }
-                .expect("write");
-            }
-            to += 1;
-        }
-    }
-    out.save(path).expect("save");
+        let cols = range.end().map_or(0, |(_, c)| c + 1);
+        let gone = name == "评审" && text(0) == unit && (0..cols).any(|c| text(c) == id);
+        (!gone).then_some(Some(value))
+    });
 }
 
 /// A judgment the rules set aside (the problems part only asks for money:
@@ -1966,4 +1942,91 @@ fn a_judgment_set_aside_is_named() {
     );
     let hints = problems["hints"].to_string();
     assert!(hints.contains("（无）"), "{problems:#}");
+}
+
+/// A row whose year was typed over (2022 → 2023) is said at the year's
+/// cell, with the year the unit's package is of; the review date, right
+/// for the other rows, is not blamed.
+#[test]
+fn a_year_typed_over_is_said_at_its_cell() {
+    let dir = scratch("year-typed-over");
+    unreviewed(&dir);
+    let made = jixiao(&dir, &["review", "--out", "评审表.xlsx", "示例单位.toml"]);
+    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    fill(
+        &dir.join("评审表.xlsx"),
+        &dir.join("填好.xlsx"),
+        &Filling::by("张三").all(BUREAU),
+    );
+    // The first row's year (column B) typed over.
+    let mut book: Xlsx<_> = calamine::open_workbook(dir.join("填好.xlsx")).expect("open");
+    let range = book.worksheet_range("评审").expect("sheet");
+    let header = (0..range.height() as u32)
+        .find(|r| range.get_value((*r, 0)) == Some(&Data::String("单位".into())))
+        .expect("header");
+    drop(book);
+    let year_cell = format!("B{}", header + 2);
+    retype(&dir.join("填好.xlsx"), header + 1, 1, "2023");
+    let run = jixiao(&dir, &["score", "--reviews", "填好.xlsx", "示例单位.toml"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "填好.xlsx 评审!{year_cell}：单位“{EXAMPLE_UNIT}”的年度写的是 2023"
+        )) && run.stderr.contains("把评审表中的年度改回 2022")
+            && !run.stderr.contains("评审日期 2023-07-10 不在"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Write `text` into the 评审 sheet's cell (`row`, `col`), every other
+/// cell as it was.
+fn retype(path: &Path, row: u32, col: u32, text: &str) {
+    rewrite(path, |name, _, r, c, value| {
+        Some(match name == "评审" && r == row && c == col {
+            true => Some(Data::String(text.to_string())),
+            false => Some(value),
+        })
+    });
+}
+
+/// Copy a worksheet's three sheets cell by cell, as `edit` says: for each
+/// cell (sheet, range, row, column, value) the value to write (`None`
+/// leaves it empty), or `None` for the whole row to go, the rows below
+/// moving up.
+fn rewrite(
+    path: &Path,
+    edit: impl Fn(&str, &calamine::Range<Data>, u32, u32, Data) -> Option<Option<Data>>,
+) {
+    let mut book: Xlsx<_> = calamine::open_workbook(path).expect("open worksheet");
+    let mut out = Workbook::new();
+    for name in ["评审", "材料", "单位"] {
+        let range = book.worksheet_range(name).expect("sheet");
+        let sheet = out.add_worksheet();
+        sheet.set_name(name).expect("name");
+        let (rows, cols) = range.end().map_or((0, 0), |(r, c)| (r + 1, c + 1));
+        let mut to = 0u32;
+        'rows: for r in 0..rows {
+            let mut cells = Vec::new();
+            for c in 0..cols {
+                let value = range.get_value((r, c)).cloned().unwrap_or(Data::Empty);
+                match edit(name, &range, r, c, value) {
+                    Some(v) => cells.push(v),
+                    None => continue 'rows,
+                }
+            }
+            for (c, value) in cells.into_iter().enumerate() {
+                let c16 = u16::try_from(c).expect("column");
+                match value {
+                    Some(Data::String(s)) => sheet.write_string(to, c16, s),
+                    Some(Data::Float(f)) => sheet.write_number(to, c16, f),
+                    Some(Data::Int(i)) => sheet.write_number(to, c16, i as f64),
+                    _ => continue,
+                }
+                .expect("write");
+            }
+            to += 1;
+        }
+    }
+    out.save(path).expect("save");
 }

@@ -306,6 +306,22 @@ impl ReviewBook {
                 *rows_here.entry((b.unit.as_str(), b.year)).or_default() += b.judgments.len();
             }
             problems.extend(unmatched.into_iter().map(|block| {
+                // The unit is among the inputs under another year: the
+                // year was typed over, said at its cell.
+                if let Some((_, scored)) = seen.iter().find(|(u, _)| *u == block.unit) {
+                    return Problem::plain(
+                        Code::ReviewUnknownUnit,
+                        format!(
+                            "{}：单位“{}”的年度写的是 {}，本次评分的这个单位的材料是 {scored} 年度：这一行的评分没有计入它的得分",
+                            block.year_at.as_deref().unwrap_or(&block.at),
+                            block.unit,
+                            block.year
+                        ),
+                    )
+                    .with_help(format!(
+                        "把评审表中的年度改回 {scored} 后重新评分；单位、年度、编号三列请勿改动"
+                    ));
+                }
                 let problem = Problem::plain(
                     Code::ReviewUnknownUnit,
                     format!(

@@ -27,24 +27,27 @@ use crate::source::{SourceFile, Span, did_you_mean};
 /// `2023-07-10`, or last year's date left in a copied sheet. What is
 /// wrong, in words; nothing when the date is plausible.
 pub(crate) fn review_year(on: Date, unit_years: impl Iterator<Item = i64>) -> Option<String> {
-    let (mut first, mut last) = (i64::MAX, i64::MIN);
-    for y in unit_years {
-        first = first.min(y);
-        last = last.max(y);
-    }
+    let mut years: Vec<i64> = unit_years.collect();
+    years.sort_unstable();
+    years.dedup();
     let year = i64::from(on.parts().0);
-    (first <= last && (year <= last || year > first + 2)).then(|| {
-        let span = if first == last {
-            format!("{first} 年度")
-        } else {
-            format!("{first}–{last} 年度")
-        };
-        format!(
-            "{on} 不在评审 {span}材料的时间之内（应在 {} 年至 {} 年）",
-            last + 1,
-            first + 2
-        )
-    })
+    // Plausible for one of the units' years is enough: a year typed over
+    // in one row is said at that row, not taken for the date's error.
+    if years.is_empty() || years.iter().any(|y| year > *y && year <= y + 2) {
+        return None;
+    }
+    let first = years.first().copied().unwrap_or_default();
+    let last = years.last().copied().unwrap_or_default();
+    let span = if first == last {
+        format!("{first} 年度")
+    } else {
+        format!("{first}–{last} 年度")
+    };
+    Some(format!(
+        "{on} 不在评审 {span}材料的时间之内（应在 {} 年至 {} 年）",
+        first + 1,
+        last + 2
+    ))
 }
 
 /// One reviewer's judgments, from a review file or a worksheet.
@@ -84,6 +87,9 @@ pub struct ReviewedUnit {
     pub year: i64,
     /// Where the block is, in words (`评审表.xlsx 评审!A12`, `x.toml:7:1`).
     pub at: String,
+    /// Where its year is, when that is another cell (`评审表.xlsx
+    /// 评审!B12`): a year typed over is said there.
+    pub year_at: Option<String>,
     /// Its judgments, each with its reviewer and origin.
     pub judgments: Vec<Judgment>,
     /// Rows that could not be read: the unit cannot be scored with them.
@@ -348,6 +354,7 @@ fn unit_block(loader: &mut Loader<'_>, table: &Table<'_>, span: Span) -> Option<
             unit,
             year,
             at: format!("{}:{line}:{column}", loader.source.name),
+            year_at: None,
             judgments,
             problems: Vec::new(),
             file: None,

@@ -325,6 +325,11 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
                         column_letters(header.col(0) + 1),
                         row + 1
                     ),
+                    year_at: Some(format!(
+                        "{name} {REVIEW_SHEET}!{}{}",
+                        column_letters(header.col(1) + 1),
+                        row + 1
+                    )),
                     judgments: Vec::new(),
                     problems: Vec::new(),
                     file: Some(text(2)).filter(|f| !f.is_empty()),
