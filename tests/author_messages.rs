@@ -54,7 +54,7 @@ fn jixiao(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 }
 
 /// (name, file, text to find, its replacement); an empty find appends.
-const CASES: [(&str, &str, &str, &str); 48] = [
+const CASES: [(&str, &str, &str, &str); 50] = [
     (
         "tier-score-above-max",
         "sheet.jx",
@@ -162,6 +162,18 @@ const CASES: [(&str, &str, &str, &str); 48] = [
         "sheet.jx",
         "let missing = len(missing_sections)",
         "let missing = length(missing_sections)",
+    ),
+    (
+        "brace-too-many",
+        "sheet.jx",
+        "    full because \"{received_on} 送达，截止日期 {deadline}，按时报送\"\n  }",
+        "    full because \"{received_on} 送达，截止日期 {deadline}，按时报送\"\n  }\n  }",
+    ),
+    (
+        "brace-forgotten",
+        "sheet.jx",
+        "criterion timeliness \"提交报告\" max 10 {",
+        "criterion timeliness \"提交报告\" max 10",
     ),
     (
         "number-in-quotes",
@@ -420,6 +432,8 @@ fn slips_are_said_in_the_authors_terms() {
         "这里的数不加引号：\"10\" 是文字",
         "2023 年 6 月只有 30 天",
         "您是不是想写 `len`？",
+        "多出的 `}`：这一行的 `}` 与它关闭的 `{` 缩进不同，块在这里提前结束了",
+        "上一行末尾少了 `{`：“criterion timeliness \"提交报告\" max 10”之后的内容要放在",
     ] {
         assert!(all.contains(needle), "no {needle:?}:\n{all}");
     }

@@ -352,6 +352,75 @@ fn unpaired(
     }
 }
 
+/// A `}` too many, found by the layout: when some `}` has no `{` to close,
+/// the first `}` that starts its line and closes a `{` whose line is
+/// indented otherwise (in `jixiao fmt`'s layout, where the extra one
+/// closed a block early). The parser notices only at the end of the file.
+pub(super) fn extra_close(file: u16, text: &str) -> Option<ParseError> {
+    let mut open: Vec<usize> = Vec::new();
+    let mut misplaced: Option<usize> = None;
+    let (mut in_string, mut in_comment, mut escaped) = (false, false, false);
+    for (at, c) in text.char_indices() {
+        if in_comment {
+            in_comment = c != '\n';
+            continue;
+        }
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '#' => in_comment = true,
+            '"' => in_string = true,
+            '{' => open.push(at),
+            '}' => {
+                match open.pop() {
+                    Some(o_at) => {
+                        if misplaced.is_none()
+                            && starts_line(text, at)
+                            && indent_at(text, at) != indent_at(text, o_at)
+                        {
+                            misplaced = Some(at);
+                        }
+                    }
+                    None => {
+                        let m = misplaced?;
+                        return Some(ParseError::Syntax {
+                        message: "多出的 `}`：这一行的 `}` 与它关闭的 `{` 缩进不同，块在这里提前结束了".into(),
+                        span: Span::new(file, m..m + 1).source_span(),
+                        hint: "删去它；若是上面少了一个 `{`（如 criterion … max 5 后面），补上 `{`".into(),
+                    });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Is `at` the first character of its line but for spaces?
+fn starts_line(text: &str, at: usize) -> bool {
+    text.get(..at)
+        .map(|b| b.rsplit('\n').next().unwrap_or("").trim().is_empty())
+        .unwrap_or(false)
+}
+
+/// The indentation of the line `at` is on.
+fn indent_at(text: &str, at: usize) -> usize {
+    let start = text
+        .get(..at)
+        .and_then(|b| b.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let line = text.get(start..).unwrap_or("");
+    line.len() - line.trim_start_matches(' ').len()
+}
+
 /// Which `{` was left open, by the layout: the first whose line's
 /// indentation is not met again by a line starting with `}` before the text
 /// moves out to a lesser indentation (`jixiao fmt` lays blocks out so).
@@ -873,6 +942,24 @@ fn office_slip(
             "when 条件 { … } 可以写几组，最后必须是 otherwise { … }：所有条件都不成立时怎样计分写在其中（如 otherwise { full because \"……\" }）".to_string(),
             found.trim_matches('`').len().max(1),
         ));
+    }
+    // A block's `{` forgotten at the end of its header line: the parser
+    // meets the block's first statement on the next line.
+    if wants("{") && starts_line(text, at) && at > 0 {
+        let header_line = text
+            .get(..at)?
+            .trim_end()
+            .rsplit('\n')
+            .next()
+            .unwrap_or("")
+            .trim();
+        if !header_line.is_empty() && !header_line.ends_with('{') {
+            return Some((
+                format!("上一行末尾少了 `{{`：“{header_line}”之后的内容要放在 {{ }} 中"),
+                "在上一行末尾补上 {（criterion、section、check 的标题行都以 { 结尾），块的最后一行是 }".to_string(),
+                found.trim_matches('`').len().max(1),
+            ));
+        }
     }
     // `max 3分`: the unit written after a number.
     if matches!(next, '分' | '元' | '天' | '项' | '个')

@@ -78,7 +78,16 @@ pub fn parse_file(file: u16, text: &str) -> Result<ast::File, ParseError> {
             pest::set_error_detail(false);
             match detailed {
                 Ok(pairs) => pairs,
-                Err(e) => return Err(error::from_pest(file, text, &e)),
+                Err(e) => {
+                    let err = error::from_pest(file, text, &e);
+                    // A `}` too many is seen by the parser only at the end
+                    // of the file; the layout shows where it is. A `{`
+                    // missing earlier is the parser's to say.
+                    return Err(match error::extra_close(file, text) {
+                        Some(extra) if extra.offset() <= err.offset() => extra,
+                        _ => err,
+                    });
+                }
             }
         }
     };
