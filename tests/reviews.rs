@@ -2030,3 +2030,47 @@ fn rewrite(
     }
     out.save(path).expect("save");
 }
+
+/// A column inserted in front of the reviewer's name (a 序号 column, say)
+/// moves the name and the date one cell right of their labels: they are
+/// still read there.
+#[test]
+fn a_name_moved_right_by_an_inserted_column_is_read() {
+    let dir = scratch("inserted-column");
+    unreviewed(&dir);
+    let made = jixiao(&dir, &["review", "--out", "评审表.xlsx", "示例单位.toml"]);
+    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    fill(
+        &dir.join("评审表.xlsx"),
+        &dir.join("插列.xlsx"),
+        &Filling::by("张三").all(BUREAU),
+    );
+    // Row 2 (评审人 张三 评审日期 2023-07-10 …): every value from column B
+    // on moves one column right, the labels too, as Excel moves them.
+    rewrite(&dir.join("插列.xlsx"), |name, range, r, c, value| {
+        Some(match (name, r, c) {
+            ("评审", 1, 1) => None,
+            ("评审", 1, c) if c > 1 => range.get_value((r, c - 1)).cloned(),
+            _ => Some(value),
+        })
+    });
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--for",
+            "unit",
+            "--reviews",
+            "插列.xlsx",
+            "示例单位.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stdout
+            .replace('\n', "")
+            .contains("评审人：张三（2023 年 7 月 10 日评审）"),
+        "{}",
+        run.stdout
+    );
+}

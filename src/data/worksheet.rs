@@ -525,9 +525,23 @@ impl<'r> Grid<'r> {
     }
 
     /// The cell just right of a label above `before`: its text and cell.
+    /// The value written right of a label: the next cell, or, when it is
+    /// empty, the one after (a column inserted in Excel moves the values,
+    /// not a label merged over several cells), unless that is a label.
     fn right_of(&self, label: &str, before: u32) -> Option<(String, &Data)> {
         let (row, col) = self.label(label, before)?;
-        Some((self.text(row, col + 1), self.cell(row, col + 1)))
+        let next = (self.text(row, col + 1), self.cell(row, col + 1));
+        if !is_empty(next.1) {
+            return Some(next);
+        }
+        let after = self.text(row, col + 2);
+        let is_label = [REVIEWER_LABEL, DATE_LABEL, RULES_LABEL]
+            .iter()
+            .any(|l| after.trim().starts_with(l));
+        match is_label || after.trim().is_empty() {
+            true => Some(next),
+            false => Some((after, self.cell(row, col + 2))),
+        }
     }
 }
 
