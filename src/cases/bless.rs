@@ -5,7 +5,7 @@
 
 use super::Actual;
 use super::expect::{
-    Expect, FindingSeen, FindingWant, Want, blessed_criteria, multiset_diff, unmet,
+    Expect, FindingWant, Want, blessed_criteria, multiset_diff, seen_findings, unmet,
 };
 use crate::base::decimal;
 use crate::eval::outcome::{Outcome, Status};
@@ -101,18 +101,7 @@ fn scored(
 
 /// The detailed `findings` entries no finding of the outcome answers.
 fn unmet_details(expect: &Expect, outcome: &Outcome, places: &[Vec<String>]) -> Vec<FindingWant> {
-    let none: Vec<String> = Vec::new();
-    let seen: Vec<FindingSeen<'_>> = outcome
-        .findings
-        .iter()
-        .enumerate()
-        .map(|(i, f)| FindingSeen {
-            id: &f.id,
-            severity: f.severity.as_str(),
-            paths: places.get(i).unwrap_or(&none),
-            message: &f.message,
-        })
-        .collect();
+    let seen = seen_findings(outcome, places);
     unmet(&expect.finding_details, &seen)
         .into_iter()
         .cloned()

@@ -138,6 +138,22 @@ impl FindingSeen<'_> {
     }
 }
 
+/// The outcome's findings as detailed entries see them; `places` are the
+/// submission paths of each finding's places, in the order of findings.
+pub fn seen_findings<'a>(outcome: &'a Outcome, places: &'a [Vec<String>]) -> Vec<FindingSeen<'a>> {
+    outcome
+        .findings
+        .iter()
+        .enumerate()
+        .map(|(i, f)| FindingSeen {
+            id: &f.id,
+            severity: f.severity.as_str(),
+            paths: places.get(i).map_or(&[], Vec::as_slice),
+            message: &f.message,
+        })
+        .collect()
+}
+
 impl FindingWant {
     /// Whether `seen` is such a finding.
     pub fn fits(&self, seen: &FindingSeen<'_>) -> bool {
@@ -617,17 +633,7 @@ fn scored(expect: &Expect, outcome: &Outcome, places: &[Vec<String>]) -> Vec<Mis
                 missing_at,
             });
         } else {
-            let seen: Vec<FindingSeen<'_>> = outcome
-                .findings
-                .iter()
-                .enumerate()
-                .map(|(i, f)| FindingSeen {
-                    id: &f.id,
-                    severity: f.severity.as_str(),
-                    paths: places.get(i).map_or(&[], Vec::as_slice),
-                    message: &f.message,
-                })
-                .collect();
+            let seen = seen_findings(outcome, places);
             let unmet: Vec<(String, Vec<String>)> = unmet(&expect.finding_details, &seen)
                 .iter()
                 .map(|w| {
