@@ -695,3 +695,25 @@ fn a_backup_copy_in_the_folder_is_named() {
     assert!(stderr.contains("名称 `all_tables` 重复定义"), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A folder named with its year among other words (`规则2024`) is held to
+/// that year, and a check without `says` is warned of as a criterion is.
+#[test]
+fn a_year_within_the_folder_name_and_a_check_without_says() {
+    let dir = copy_rules("year-in-name");
+    let folder = dir.join("规则2024");
+    std::fs::rename(dir.join("rules/2022"), &folder).expect("rename");
+    let path = folder.join("indicators.jx");
+    let text = std::fs::read_to_string(&path).expect("read");
+    let said = "  says \"三级指标的得分不能超过其分值\"\n";
+    assert!(text.contains(said));
+    std::fs::write(&path, text.replacen(said, "", 1)).expect("write");
+    let (code, stderr) = jixiao(&dir, &["check", "--rules", "规则2024"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("目录名 规则2024 中的年份是 2024，而 sheet 中写的是 year 2022")
+            && stderr.contains("这些检查没有写说明（says）：score_above_weight"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

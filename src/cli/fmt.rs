@@ -70,7 +70,10 @@ pub(super) fn run(check: bool, inputs: &[PathBuf]) -> bool {
     // A run that changed nothing says so, rather than leaving the author
     // to wonder whether it ran.
     if ok && changed == 0 {
-        noteln!("{total} 个文件都已是统一格式，未改动");
+        match total {
+            1 => noteln!("文件已是统一格式，未改动"),
+            _ => noteln!("{total} 个文件都已是统一格式，未改动"),
+        }
     }
     ok
 }

@@ -468,12 +468,31 @@ fn folder_checks(
                 "从上一年度的规则目录复制 templates.toml，并按本年度的模板修改",
             ));
         }
-        let named = dir
-            .file_name()
-            .and_then(|n| n.to_str())
-            .and_then(|n| n.parse::<i64>().ok());
+        // `2024`, or a year within the name (`rules2024`, `2024-草稿`).
+        let named = dir.file_name().and_then(|n| n.to_str()).and_then(|n| {
+            let digits: Vec<&str> = n
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|d| d.len() == 4)
+                .collect();
+            match digits.as_slice() {
+                [year] => year
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|y| (2000..=2099).contains(y)),
+                _ => None,
+            }
+        });
         if let Some(named) = named.filter(|n| *n != rules.year) {
-            let message = format!("目录名是 {named}，而 sheet 中写的是 year {}", rules.year);
+            let folder = dir
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            let message = match folder == named.to_string() {
+                true => format!("目录名是 {named}，而 sheet 中写的是 year {}", rules.year),
+                false => format!(
+                    "目录名 {folder} 中的年份是 {named}，而 sheet 中写的是 year {}",
+                    rules.year
+                ),
+            };
             let help = "复制上一年度的目录后，记得改 sheet.jx 开头的 year";
             // Shown at the sheet's `year` line, found by its text.
             warnings.push(match year_line(rules) {
@@ -533,6 +552,20 @@ fn folder_checks(
         warnings.push(warn(
             format!("这些评分项没有写评分表原文（says）：{}", missing.join("、")),
             "在评分项开头写 says \"评分表中的原文\"：报告和告知书引用它",
+        ));
+    }
+    // A check's `says` heads its findings in every report, as a
+    // criterion's does its deductions.
+    let unsaid: Vec<&str> = rules
+        .checks
+        .iter()
+        .filter(|c| c.says.is_none())
+        .map(|c| c.id.as_str())
+        .collect();
+    if !unsaid.is_empty() {
+        warnings.push(warn(
+            format!("这些检查没有写说明（says）：{}", unsaid.join("、")),
+            "在检查开头写 says \"查的是什么\"：报告在每条发现上方引用它",
         ));
     }
     (errors, warnings)
