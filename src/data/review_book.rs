@@ -237,6 +237,7 @@ impl ReviewBook {
         let seen_years: std::collections::BTreeSet<i64> = seen.iter().map(|(_, y)| *y).collect();
         let mut problems = Vec::new();
         for source in &self.sources {
+            let on_unit_sheet = unit_sheet_units(&source.reviews);
             let (listed, unmatched): (Vec<_>, Vec<_>) = source
                 .reviews
                 .units
@@ -244,7 +245,7 @@ impl ReviewBook {
                 .filter(|b| !seen.contains(&(b.unit.clone(), b.year)))
                 .partition(|b| {
                     seen_years.contains(&b.year)
-                        && listed_on_unit_sheet(&source.reviews, &b.unit, b.year)
+                        && on_unit_sheet.contains(&(b.unit.as_str(), b.year))
                 });
             if !listed.is_empty() {
                 let names: Vec<String> = listed
@@ -394,17 +395,14 @@ impl ReviewBook {
     pub fn missing_rows(&self, unit: &str, year: i64, needed: &[(&str, &str)]) -> Vec<String> {
         let mut notes = Vec::new();
         for source in &self.sources {
-            let rows = &source.reviews.rows;
-            let covered = |id: &str| {
-                rows.iter()
-                    .any(|(u, y, i)| u == unit && *y == year && i == id)
-            };
-            if !rows.iter().any(|(u, y, _)| u == unit && *y == year) {
+            // Looked up by unit: a district's worksheet has thousands of
+            // rows, asked about once per unit.
+            let Some(ids) = source.reviews.rows.get(&(unit.to_string(), year)) else {
                 continue;
-            }
+            };
             let missing: Vec<String> = needed
                 .iter()
-                .filter(|(id, _)| !covered(id))
+                .filter(|(id, _)| !ids.iter().any(|i| i == id))
                 .map(|(_, title)| format!("“{title}”"))
                 .collect();
             if missing.is_empty() {
@@ -572,21 +570,16 @@ fn other_spreadsheet(path: &Path) -> bool {
         )
 }
 
-/// Does the worksheet's 单位 sheet list the unit, under this name? (A
-/// review file has no such sheet.)
-fn listed_on_unit_sheet(reviews: &Reviews, unit: &str, year: i64) -> bool {
-    reviews
-        .received
+/// The units the worksheet's 单位 sheet lists, by name and year (none for
+/// a review file), as a set: asked of every row block of a district.
+fn unit_sheet_units(reviews: &Reviews) -> HashSet<(&str, i64)> {
+    let received = reviews.received.iter().map(|r| (r.unit.as_str(), r.year));
+    let blank = reviews.blank_dates.iter().map(|(u, y, _)| (u.as_str(), *y));
+    let unread = reviews
+        .unread_dates
         .iter()
-        .any(|r| r.unit == unit && r.year == year)
-        || reviews
-            .blank_dates
-            .iter()
-            .any(|(u, y, _)| u == unit && *y == year)
-        || reviews
-            .unread_dates
-            .iter()
-            .any(|(u, y, _)| u == unit && *y == year)
+        .map(|(u, y, _)| (u.as_str(), *y));
+    received.chain(blank).chain(unread).collect()
 }
 
 /// Received dates written for a unit with no judgments in their file and

@@ -72,10 +72,10 @@ pub struct Reviews {
     /// Rows of a worksheet the reviewer left without a score, tier or
     /// note (`评审!H7`): those criteria wait for another reviewer.
     pub unjudged: Vec<String>,
-    /// The unit, year and criterion of every row of a worksheet, judged
-    /// or not (nothing for a review file): a row deleted from the sheet
+    /// The criteria of every row of a worksheet, judged or not, by unit
+    /// and year (nothing for a review file): a row deleted from the sheet
     /// is one a unit the sheet covers needs and does not have.
-    pub rows: Vec<(String, i64, String)>,
+    pub rows: std::collections::HashMap<(String, i64), Vec<String>>,
 }
 
 /// The judgments of one unit.
@@ -141,7 +141,7 @@ pub fn load_review_file(source: &SourceFile) -> Result<Reviews, LoadError> {
     let mut reviewed_on_span = None;
     let mut reviews = Reviews {
         unjudged: Vec::new(),
-        rows: Vec::new(),
+        rows: std::collections::HashMap::new(),
         file: source.name.clone(),
         reviewer: String::new(),
         reviewed_on: None,

@@ -243,7 +243,7 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
         received: Vec::new(),
         unread_dates: Vec::new(),
         blank_dates: Vec::new(),
-        rows: Vec::new(),
+        rows: std::collections::HashMap::new(),
     };
     let columns: [String; 4] = [4, 6, 7, 8].map(|i| column_letters(header.col(i) + 1));
     for row in header.row + 1..sheet.rows {
@@ -264,7 +264,11 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
         let title = text(3);
         let year = year_of(sheet.cell(row, header.col(1)));
         if let Some(y) = year.filter(|_| !unit.is_empty() && !id.is_empty()) {
-            reviews.rows.push((unit.clone(), y, id.clone()));
+            reviews
+                .rows
+                .entry((unit.clone(), y))
+                .or_default()
+                .push(id.clone());
         }
         let row_problem = |field: usize, message: String, help: &str| {
             Problem::plain(
@@ -349,7 +353,7 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
     }
     if let Some(said) = reviews
         .reviewed_on
-        .and_then(|on| super::review_file::review_year(on, reviews.rows.iter().map(|r| r.1)))
+        .and_then(|on| super::review_file::review_year(on, reviews.rows.keys().map(|(_, y)| *y)))
     {
         problems.push(bad_date(
             format!(" {said}"),

@@ -221,13 +221,10 @@ fn review_before_receipt(submission: &Submission) -> Vec<Problem> {
     let judgments = &submission.review.judgments;
     let received = submission.received_on();
     let mut problems = Vec::new();
-    for (i, j) in judgments.iter().enumerate() {
+    let mut said: std::collections::HashSet<Option<&str>> = std::collections::HashSet::new();
+    for j in judgments {
         let Some(on) = j.reviewed_on else { continue };
-        if judgments
-            .iter()
-            .take(i)
-            .any(|k| k.reviewer == j.reviewer && k.reviewed_on.is_some())
-        {
+        if !said.insert(j.reviewer.as_deref()) {
             continue;
         }
         let Some(r) = received.filter(|r| on < *r) else {
