@@ -57,7 +57,7 @@ pub(super) fn run(
     for path in paths {
         match diff_one(&path, &old, &new, &changes) {
             Ok((d, year)) => {
-                if let Some(year) = year.filter(|y| *y != old.year || *y != new.year) {
+                if year != old.year || year != new.year {
                     match other_year.iter_mut().find(|(y, _)| *y == year) {
                         Some((_, n)) => *n += 1,
                         None => other_year.push((year, 1)),
@@ -126,24 +126,24 @@ fn diff_one(
     old: &RuleSet,
     new: &RuleSet,
     changes: &[FileChanges],
-) -> Result<(UnitDiff, Option<i64>), Vec<Problem>> {
+) -> Result<(UnitDiff, i64), Vec<Problem>> {
     let text = jixiao::files::read_text(path).map_err(|p| vec![*p])?;
     let source = super::inputs::submission_source(path, text)?;
-    // The year the package says it is of, for the note on other years.
-    let year = jixiao::data::parse_submission(&source)
-        .ok()
-        .map(|p| p.header.year);
-    diff_source(&source, old, new, changes).map(|d| (d, year))
+    // Parsed once, then loaded against each folder's schema; its header
+    // gives the year for the note on other years.
+    let parsed = jixiao::data::parse_submission(&source)?;
+    diff_parsed(&source, &parsed, old, new, changes).map(|d| (d, parsed.header.year))
 }
 
-fn diff_source(
+fn diff_parsed(
     source: &jixiao::source::SourceFile,
+    parsed: &jixiao::data::Parsed<'_>,
     old: &RuleSet,
     new: &RuleSet,
     changes: &[FileChanges],
 ) -> Result<UnitDiff, Vec<Problem>> {
     let run = |rules: &RuleSet| {
-        let submission = jixiao::data::load_submission(source.clone(), &rules.schema)?;
+        let submission = jixiao::data::load_parsed(source.clone(), parsed, &rules.schema)?;
         jixiao::score(rules, &submission)
     };
     let first = |problems: &[Problem]| {
@@ -159,7 +159,7 @@ fn diff_source(
             if e.iter()
                 .all(|p| p.code.code().is_some_and(|c| c.phase() == "review")) =>
         {
-            let mut submission = jixiao::data::load_submission(source.clone(), &new.schema)?;
+            let mut submission = jixiao::data::load_parsed(source.clone(), parsed, &new.schema)?;
             let refused: Vec<String> = submission
                 .review
                 .judgments
