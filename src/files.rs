@@ -13,6 +13,18 @@ use std::path::{Path, PathBuf};
 /// device such as `/dev/zero` cannot exhaust memory.
 pub const MAX_TEXT_FILE_BYTES: usize = 16 << 20;
 
+/// A table's extension, lowercased, when the file is one an office
+/// program saves (a review worksheet or a summary in any of its formats:
+/// `xlsx`, `xls`, `ods`, WPS's `et`, `csv`, …); none for anything else.
+pub fn spreadsheet_extension(path: &Path) -> Option<String> {
+    let ext = path.extension()?.to_string_lossy().to_lowercase();
+    matches!(
+        ext.as_str(),
+        "xlsx" | "xls" | "xlsm" | "xlsb" | "ods" | "et" | "ett" | "csv" | "numbers"
+    )
+    .then_some(ext)
+}
+
 /// A folder, a FIFO, a device or a socket given as an input file, refused
 /// before it is opened: a FIFO would block and a device never end. Every
 /// input goes through this, text or Word or workbook.

@@ -348,12 +348,7 @@ pub(super) fn spreadsheets_named(files: &[(PathBuf, bool)]) -> Vec<Problem> {
     files
         .iter()
         .filter(|(path, from_dir)| {
-            !from_dir
-                && path.exists()
-                && path.extension().is_some_and(|e| {
-                    let e = e.to_string_lossy().to_lowercase();
-                    matches!(e.as_str(), "xlsx" | "xls" | "et" | "ods" | "csv")
-                })
+            !from_dir && path.exists() && jixiao::files::spreadsheet_extension(path).is_some()
         })
         .map(|(path, _)| {
             Problem::plain(

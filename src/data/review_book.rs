@@ -52,7 +52,9 @@ impl ReviewBook {
                     .map(|e| e.path())
                     .filter(|p| {
                         p.is_file()
-                            && (is_xlsx(p) || has_extension(p, "toml") || other_spreadsheet(p))
+                            && (is_xlsx(p)
+                                || has_extension(p, "toml")
+                                || other_spreadsheet(p).is_some())
                     })
                     .collect();
                 found.sort();
@@ -309,7 +311,13 @@ impl ReviewBook {
             problems.extend(unmatched.into_iter().map(|block| {
                 // The unit is among the inputs under another year: the
                 // year was typed over, said at its cell.
-                if let Some((_, scored)) = seen.iter().find(|(u, _)| *u == block.unit) {
+                // (The earliest such year, whatever order the set keeps.)
+                let scored_year = seen
+                    .iter()
+                    .filter(|(u, _)| *u == block.unit)
+                    .map(|(_, y)| *y)
+                    .min();
+                if let Some(scored) = scored_year {
                     return Problem::plain(
                         Code::ReviewUnknownUnit,
                         format!(
@@ -529,11 +537,7 @@ fn load_one(path: &Path) -> Result<Source, Vec<Problem>> {
     // LibreOffice, WPS's .et, a CSV) holds a reviewer's judgments all the
     // same: refused by name, never skipped, or the scores would be final
     // without that reviewer.
-    if other_spreadsheet(path) {
-        let ext = path
-            .extension()
-            .map(|e| e.to_string_lossy().to_lowercase())
-            .unwrap_or_default();
+    if let Some(ext) = other_spreadsheet(path) {
         return Err(vec![
             Problem::plain(
                 Code::ReviewRead,
@@ -554,20 +558,12 @@ fn load_one(path: &Path) -> Result<Source, Vec<Problem>> {
 /// A table in another format than the worksheet's (.xlsx): a reviewer's
 /// copy saved as something else. Office's and LibreOffice's lock files
 /// (`~$…`, `.~lock.…#`) are not copies.
-fn other_spreadsheet(path: &Path) -> bool {
+fn other_spreadsheet(path: &Path) -> Option<String> {
     let lock = path.file_name().is_some_and(|n| {
         let n = n.to_string_lossy();
         n.starts_with("~$") || n.starts_with(".~lock.")
     });
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    !lock
-        && matches!(
-            ext.as_str(),
-            "xls" | "xlsm" | "xlsb" | "ods" | "et" | "ett" | "csv" | "numbers"
-        )
+    crate::files::spreadsheet_extension(path).filter(|ext| !lock && ext != "xlsx")
 }
 
 /// The units the worksheet's 单位 sheet lists, by name and year (none for
