@@ -51,8 +51,6 @@ pub struct Notice {
     /// could not read of a Word package comes first (`未能读取`): the
     /// findings after it may stem from it.
     pub corrections: Vec<(String, String)>,
-    /// How many of `corrections` are unread contents of the package.
-    pub unread: usize,
     /// For reference (the rules' notes, `info`): what and where. Not
     /// necessarily wrong, but the unit may want to check or explain it
     /// (an adjusted budget without its reason, a self-score below the
@@ -188,7 +186,6 @@ impl Notice {
             lost,
             pending,
             scores,
-            unread: unread.len(),
             corrections,
             for_reference,
         }
@@ -739,7 +736,7 @@ fn corrections_lead(n: &Notice) -> String {
         }
     }
     .to_string();
-    if n.unread > 0 {
+    if n.corrections.iter().any(|(word, _)| word == UNREAD) {
         lead.push_str("，“未能读取”是读取材料时未能找到或识别的内容：评分时按未填写处理；确已填写的，请按括号中的写法改正");
     }
     lead.push('。');
