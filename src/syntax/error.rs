@@ -132,9 +132,16 @@ fn invisible(c: char) -> bool {
 /// into it), full-width punctuation, invisible characters, a string or a
 /// bracket left open (at the place it opens), a date not written
 /// `YYYY-MM-DD`.
-pub(super) fn check_nesting(file: u16, text: &str) -> Result<(), ParseError> {
+/// When a `}` has no `{` to close (left to the parser, which notices only
+/// at the end of the file), gives where the layout shows a `}` too many:
+/// see `extra_close`.
+pub(super) fn check_nesting(file: u16, text: &str) -> Result<Option<ParseError>, ParseError> {
     let span = |a: usize, b: usize| Span::new(file, a..b).source_span();
     let mut open: Vec<(usize, char)> = Vec::new();
+    // The first `}` that starts its line and closes a `{` whose line is
+    // indented otherwise; and, once a `}` has no `{`, that one.
+    let mut misplaced: Option<usize> = None;
+    let mut extra: Option<usize> = None;
     let mut string_at: Option<usize> = None;
     // (A string left open is found by the parser: `from_pest` points at the
     // quote that opens it.)
@@ -252,6 +259,17 @@ pub(super) fn check_nesting(file: u16, text: &str) -> Result<(), ParseError> {
             }
             ')' | ']' | '}' => {
                 let pair = open.pop();
+                match (pair, c) {
+                    (Some((o_at, '{')), '}')
+                        if misplaced.is_none()
+                            && starts_line(text, at)
+                            && indent_at(text, at) != indent_at(text, o_at) =>
+                    {
+                        misplaced = Some(at);
+                    }
+                    (None, '}') if extra.is_none() => extra = misplaced,
+                    _ => {}
+                }
                 if quotes_balanced {
                     unpaired(text, pair, at, c).map_err(|(a, b, message, hint)| {
                         ParseError::Syntax {
@@ -296,7 +314,7 @@ pub(super) fn check_nesting(file: u16, text: &str) -> Result<(), ParseError> {
             hint: "从这里开始的块一直到文件结尾都没有闭合：在块的结尾补上 }".into(),
         });
     }
-    Ok(())
+    Ok(extra.map(|m| extra_close(file, m)))
 }
 
 /// A closing bracket and what it closed (`None`: nothing was open): the
@@ -352,56 +370,16 @@ fn unpaired(
     }
 }
 
-/// A `}` too many, found by the layout: when some `}` has no `{` to close,
-/// the first `}` that starts its line and closes a `{` whose line is
-/// indented otherwise (in `jixiao fmt`'s layout, where the extra one
-/// closed a block early). The parser notices only at the end of the file.
-pub(super) fn extra_close(file: u16, text: &str) -> Option<ParseError> {
-    let mut open: Vec<usize> = Vec::new();
-    let mut misplaced: Option<usize> = None;
-    let (mut in_string, mut in_comment, mut escaped) = (false, false, false);
-    for (at, c) in text.char_indices() {
-        if in_comment {
-            in_comment = c != '\n';
-            continue;
-        }
-        if in_string {
-            match (escaped, c) {
-                (true, _) => escaped = false,
-                (false, '\\') => escaped = true,
-                (false, '"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match c {
-            '#' => in_comment = true,
-            '"' => in_string = true,
-            '{' => open.push(at),
-            '}' => {
-                match open.pop() {
-                    Some(o_at) => {
-                        if misplaced.is_none()
-                            && starts_line(text, at)
-                            && indent_at(text, at) != indent_at(text, o_at)
-                        {
-                            misplaced = Some(at);
-                        }
-                    }
-                    None => {
-                        let m = misplaced?;
-                        return Some(ParseError::Syntax {
-                        message: "多出的 `}`：这一行的 `}` 与它关闭的 `{` 缩进不同，块在这里提前结束了".into(),
-                        span: Span::new(file, m..m + 1).source_span(),
-                        hint: "删去它；若是上面少了一个 `{`（如 criterion … max 5 后面），补上 `{`".into(),
-                    });
-                    }
-                }
-            }
-            _ => {}
-        }
+/// A `}` too many at `at`, found by the layout (`check_nesting`): in
+/// `jixiao fmt`'s layout a `}` closing a `{` on a line indented otherwise
+/// is where a block was closed early. The parser notices only at the end
+/// of the file.
+fn extra_close(file: u16, at: usize) -> ParseError {
+    ParseError::Syntax {
+        message: "多出的 `}`：这一行的 `}` 与它关闭的 `{` 缩进不同，块在这里提前结束了".into(),
+        span: Span::new(file, at..at + 1).source_span(),
+        hint: "删去它；若是上面少了一个 `{`（如 criterion … max 5 后面），补上 `{`".into(),
     }
-    None
 }
 
 /// Is `at` the first character of its line but for spaces?

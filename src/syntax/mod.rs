@@ -61,7 +61,7 @@ pub fn parse_file(file: u16, text: &str) -> Result<ast::File, ParseError> {
             limit: MAX_RULE_FILE_BYTES,
         });
     }
-    error::check_nesting(file, text)?;
+    let extra_close = error::check_nesting(file, text)?;
     limit_parser_calls(text.len());
     let pairs = match <RuleParser as pest::Parser<Rule>>::parse(Rule::file, text) {
         Ok(pairs) => pairs,
@@ -83,7 +83,7 @@ pub fn parse_file(file: u16, text: &str) -> Result<ast::File, ParseError> {
                     // A `}` too many is seen by the parser only at the end
                     // of the file; the layout shows where it is. A `{`
                     // missing earlier is the parser's to say.
-                    return Err(match error::extra_close(file, text) {
+                    return Err(match extra_close {
                         Some(extra) if extra.offset() <= err.offset() => extra,
                         _ => err,
                     });
