@@ -212,6 +212,54 @@ pub fn text_width() -> usize {
     })
 }
 
+/// The words a line of a diagnostic wraps between: where Unicode allows a
+/// break, except inside a run of ASCII and a cell address. A file name
+/// (`out-of-band.xlsx`), a cell address with its sheet (`评审!H9`) or a code
+/// stays whole on its line (nor is it split at its hyphens), so that a
+/// reader can find it and copy it; Chinese text still breaks anywhere.
+fn words(line: &str) -> Box<dyn Iterator<Item = textwrap::core::Word<'_>> + '_> {
+    // Each word as (start, end of its text, end with its whitespace).
+    let mut kept: Vec<(usize, usize, usize)> = Vec::new();
+    let mut at = 0;
+    for word in textwrap::WordSeparator::UnicodeBreakProperties.find_words(line) {
+        let (end, next) = (
+            at + word.word.len(),
+            at + word.word.len() + word.whitespace.len(),
+        );
+        let text = word.word;
+        let ascii_after = |s: &str| s.chars().next().is_some_and(|c| c.is_ascii_graphic());
+        let ascii_before = |s: &str| s.chars().next_back().is_some_and(|c| c.is_ascii_graphic());
+        let mut start = at;
+        while let Some(&(prev, prev_end, prev_next)) = kept.last() {
+            let before = line.get(prev..prev_end).unwrap_or("");
+            let unspaced = prev_end == prev_next;
+            // `…xlsx` + `-band`, and a sheet's name before its `!H9`.
+            let joins = unspaced
+                && ((ascii_before(before) && ascii_after(text))
+                    || (is_address(line.get(start..end).unwrap_or(""))
+                        && before.chars().all(char::is_alphabetic)));
+            if !joins {
+                break;
+            }
+            start = prev;
+            kept.pop();
+        }
+        kept.push((start, end, next));
+        at = next;
+    }
+    Box::new(
+        kept.into_iter().map(|(start, _, next)| {
+            textwrap::core::Word::from(line.get(start..next).unwrap_or(""))
+        }),
+    )
+}
+
+/// Does a word hold a cell address: `!` and then a column letter?
+fn is_address(word: &str) -> bool {
+    word.split_once('!')
+        .is_some_and(|(_, cell)| cell.starts_with(|c: char| c.is_ascii_uppercase()))
+}
+
 /// Render diagnostics as text without colour, wrapped to `text_width`. A
 /// related snippet in the same file becomes a further label of its problem;
 /// one in another file (the submission beside the rule) follows its problem
@@ -220,6 +268,8 @@ pub fn render(problems: &[Problem]) -> String {
     let handler =
         miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
             .with_width(text_width())
+            .with_word_separator(textwrap::WordSeparator::Custom(words))
+            .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
             .with_links(false);
     let mut out = String::new();
     // Problems drawn per file, and those left out past the limit.
@@ -430,4 +480,40 @@ fn flatten(problem: &Problem) -> Vec<Problem> {
     let mut all = vec![main];
     all.extend(after);
     all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::words;
+
+    fn wrapped(line: &str, width: usize) -> Vec<String> {
+        let options = textwrap::Options::new(width)
+            .word_separator(textwrap::WordSeparator::Custom(words))
+            .word_splitter(textwrap::WordSplitter::NoHyphenation);
+        textwrap::wrap(line, options)
+            .into_iter()
+            .map(String::from)
+            .collect()
+    }
+
+    #[test]
+    fn addresses_and_file_names_stay_whole_on_their_line() {
+        // Unicode alone allows a break after `!` and after each `-`. (A
+        // token wider than the line is still cut, as it must be.)
+        let line = "评审意见有误：out-of-band.xlsx 评审!H9（评审人张三）";
+        for width in 20..40 {
+            let lines = wrapped(line, width);
+            assert_eq!(lines.concat().replace(' ', ""), line.replace(' ', ""));
+            assert!(
+                lines.iter().any(|l| l.contains("评审!H9")),
+                "{width}: {lines:?}"
+            );
+            assert!(
+                lines.iter().any(|l| l.contains("out-of-band.xlsx")),
+                "{width}: {lines:?}"
+            );
+        }
+        // Chinese text still breaks between characters.
+        assert!(wrapped("评审意见有误评审意见有误", 10).len() > 1);
+    }
 }
