@@ -146,10 +146,10 @@ fn build(units: &[WorksheetUnit<'_>]) -> Result<Vec<u8>, XlsxError> {
 /// Header rows of the 评审 sheet: title, labels, instructions, columns.
 const HEADER_ROW: u32 = 3;
 
-/// The instructions span the columns to 评审意见 (I), 153 wide: about 70
+/// The instructions span the columns to 评审意见 (I), 119 wide: about 54
 /// Chinese characters a line.
 const NOTE_LAST_COLUMN: u16 = 8;
-const NOTE_CHARS_PER_LINE: usize = 70;
+const NOTE_CHARS_PER_LINE: usize = 54;
 
 /// Points a line of wrapped text takes: a Chinese font's line is taller
 /// than the default 15 (Excel and WPS with 等线 or 宋体, LibreOffice with
@@ -261,21 +261,30 @@ fn write_review(
                 }
             }
             add_validations(sheet, row, node.max, &tiers)?;
-            // Tall enough for the sheet's words (about 24 characters a line
-            // at width 50), the bands (12 at width 26) and the hints with
-            // the related findings (14 at width 30, each on lines of its own).
+            // Tall enough for the unit's name (about 8 characters a line at
+            // width 18), the sheet's words (17 at width 36), the bands (8
+            // at width 18) and the hints with the related findings (13 at
+            // width 28, each on lines of its own).
             let lines = |text: &str, per_line: usize| text.chars().count().div_ceil(per_line);
-            let says_lines = lines(node.says.as_deref().unwrap_or(""), 24);
-            let band_lines = lines(&bands(&tiers), 12);
-            let hint_lines: usize = hints.iter().map(|h| lines(h, 14).max(1)).sum();
-            let tallest = says_lines.max(band_lines).max(hint_lines).max(3);
+            let unit_lines = lines(&u.outcome.unit, 8);
+            let says_lines = lines(node.says.as_deref().unwrap_or(""), 17);
+            let band_lines = lines(&bands(&tiers), 8);
+            let hint_lines: usize = hints.iter().map(|h| lines(h, 13).max(1)).sum();
+            let tallest = says_lines
+                .max(band_lines)
+                .max(hint_lines)
+                .max(unit_lines)
+                .max(3);
             let height = (tallest as f64 * POINTS_PER_LINE + 6.0).min(409.0);
             sheet.set_row_height(row, height)?;
             row += 1;
         }
     }
+    // Narrow enough that the sheet printed on A4 landscape, fitted to the
+    // page's width, is still legible (about 215 characters across); the
+    // long texts wrap.
     let widths = [
-        26.0, 7.0, 20.0, 22.0, 13.0, 6.0, 11.0, 8.0, 40.0, 26.0, 30.0, 50.0, 14.0,
+        18.0, 6.0, 14.0, 16.0, 12.0, 5.0, 9.0, 7.0, 32.0, 18.0, 28.0, 36.0, 14.0,
     ];
     for (c, w) in widths.iter().enumerate() {
         sheet.set_column_width(c as u16, *w)?;
