@@ -1013,6 +1013,18 @@ fn the_guide_exercise_gives_a_2024_folder_that_passes_check_test_and_diff() {
          if rules/2023/tests has changed, update the guide's outputs:\n{}",
         test.stdout
     );
+    // the guide's run of one case, as it shows it
+    let one = at_root(&["test", "--rules", "rules/2024", "late-3-days"]);
+    let shown = "$ jixiao test --rules rules/2024 late-3-days\n";
+    let guide =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/guide-rules.md"))
+            .expect("read the guide");
+    assert!(
+        guide.contains(&format!("{shown}{}```", one.stdout)),
+        "docs/guide-rules.md shows `{}` printing:\n{}",
+        shown.trim(),
+        one.stdout
+    );
     let fmt = at_root(&["fmt", "--check", "rules/2024"]);
     assert_eq!(
         fmt.code,

@@ -649,3 +649,46 @@ fn bless_keeps_details_and_flags_what_the_case_was_for() {
     );
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// An author runs the one case they are working on: by its name, or by its
+/// file (the rules folder is then the one the file is in); a name that is
+/// not a case is said, with the close one, and fails the run.
+#[test]
+fn one_case_runs_alone_by_its_name_or_its_file() {
+    let root = scratch("one-case");
+    let by_name = jixiao(
+        &root,
+        &["test", "--rules", "rules/2022", "total-score-blank"],
+    );
+    assert_eq!(summary(&by_name), (1, 0), "{}", by_name.stdout);
+    assert!(by_name.stdout.contains("total-score-blank.toml ... ok"));
+
+    let by_file = jixiao(&root, &["test", "rules/2022/tests/total-score-blank.toml"]);
+    assert_eq!(
+        summary(&by_file),
+        (1, 0),
+        "{}{}",
+        by_file.stdout,
+        by_file.stderr
+    );
+    assert!(
+        by_file
+            .stdout
+            .contains("rules/2022/tests/total-score-blank.toml ... ok")
+    );
+
+    let misspelt = jixiao(
+        &root,
+        &["test", "--rules", "rules/2022", "total-score-blnk"],
+    );
+    assert_eq!(misspelt.code, Some(1));
+    assert_eq!(summary(&misspelt), (0, 1));
+    assert!(
+        misspelt
+            .stderr
+            .contains("没有名为“total-score-blnk”的用例。您是不是想写 `total-score-blank`？"),
+        "{}",
+        misspelt.stderr
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -260,6 +260,13 @@ enum Command {
             help = "与 --bless 同用：也允许从期望中去掉评分项和发现，或把评分的用例改为出错的用例"
         )]
         allow_loss: bool,
+        /// Run only these cases: a case's name (its file name without
+        /// `.toml`) or its file.
+        #[arg(
+            value_name = "用例",
+            help = "只运行这些用例：用例名（tests 中的文件名，不带 .toml，如 funds-score-blank）或用例文件（如 rules/2024/tests/funds-score-blank.toml，这时可不写 --rules）"
+        )]
+        cases: Vec<String>,
     },
     /// Statically check a rules folder (default: every shipped year).
     #[command(about = "静态检查规则目录（不加 --rules 时检查程序内置的各年度规则）")]
@@ -358,8 +365,10 @@ pub fn run() -> ExitCode {
             rules,
             bless,
             allow_loss,
+            cases,
         } => test::run(
             rules.as_deref(),
+            &cases,
             test::Bless {
                 on: bless,
                 allow_loss,

@@ -1,6 +1,7 @@
-//! `jixiao test [--rules DIR] [--bless]`: run the test cases kept with the
-//! rules (`DIR/tests/*.toml`; without `--rules`, every shipped year's, built
-//! into the binary) and compare each with its `[expect]`. A failure shows
+//! `jixiao test [--rules DIR] [--bless] [CASE…]`: run the test cases kept
+//! with the rules (`DIR/tests/*.toml`; without `--rules`, every shipped
+//! year's, built into the binary), or only those named, and compare each
+//! with its `[expect]`. A failure shows
 //! expected against actual, criterion by criterion, with the deductions
 //! that made the difference and the findings missing or extra. `--bless`
 //! rewrites the expectations of the cases on disk instead.
@@ -52,9 +53,21 @@ pub(super) struct Bless {
     pub allow_loss: bool,
 }
 
-/// Run (or bless) every case; false when any failed or could not be run.
-pub(super) fn run(rules_dir: Option<&Path>, bless: Bless) -> bool {
-    let suites = match suites(rules_dir) {
+/// Run (or bless) every case, or only the cases named; false when any
+/// failed, could not be run, or was named but not found.
+pub(super) fn run(rules_dir: Option<&Path>, only: &[String], bless: Bless) -> bool {
+    let inferred = match rules_dir {
+        Some(_) => None,
+        None => match folder_of_case_files(only) {
+            Ok(dir) => dir,
+            Err(why) => {
+                noteln!("{why}");
+                say!("\n通过 0 个，失败 1 个");
+                return false;
+            }
+        },
+    };
+    let mut suites = match suites(rules_dir.or(inferred.as_deref())) {
         Ok(s) => s,
         Err(p) => {
             note!("{}", render(&[*p]));
@@ -63,6 +76,13 @@ pub(super) fn run(rules_dir: Option<&Path>, bless: Bless) -> bool {
         }
     };
     let mut tally = Tally::default();
+    if !only.is_empty() {
+        let unmatched = keep_only(&mut suites, only);
+        for why in &unmatched {
+            noteln!("{why}");
+        }
+        tally.failed += unmatched.len();
+    }
     for suite in &suites {
         let rules = match &suite.rules {
             Ok(r) => r,
@@ -104,6 +124,124 @@ pub(super) fn run(rules_dir: Option<&Path>, bless: Bless) -> bool {
     }
     say!("\n通过 {} 个，失败 {} 个", tally.passed, tally.failed);
     tally.failed == 0
+}
+
+/// The rules folder of the case files named (`rules/2024/tests/x.toml` is
+/// a case of `rules/2024`), when any is a file; cases of two folders at
+/// once are refused.
+fn folder_of_case_files(only: &[String]) -> Result<Option<PathBuf>, String> {
+    let mut folder: Option<PathBuf> = None;
+    for selector in only {
+        let path = Path::new(selector);
+        if !path.is_file() {
+            continue;
+        }
+        let tests = path
+            .parent()
+            .filter(|p| p.file_name().is_some_and(|n| n == "tests"));
+        let Some(dir) = tests.map(|t| t.parent().unwrap_or(Path::new(".")).to_path_buf()) else {
+            return Err(format!(
+                "{selector} 不在规则目录的 tests 文件夹中：用例文件放在 rules/年度/tests/ 下，或用 --rules 指明规则目录"
+            ));
+        };
+        let dir = if dir.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            dir
+        };
+        match &folder {
+            Some(f) if !same_file(f, &dir) => {
+                return Err(format!(
+                    "所给的用例来自不同的规则目录（{} 和 {}）：请分开运行",
+                    f.display(),
+                    dir.display()
+                ));
+            }
+            Some(_) => {}
+            None => folder = Some(dir),
+        }
+    }
+    Ok(folder)
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+/// Does a selector name this case: its name (file name without `.toml`),
+/// its file name, or the same file?
+fn names_case(selector: &str, name: &str, path: Option<&Path>) -> bool {
+    let file = Path::new(name);
+    let stem = file.file_stem().and_then(|s| s.to_str());
+    let file_name = file.file_name().and_then(|s| s.to_str());
+    stem == Some(selector)
+        || file_name == Some(selector)
+        || path.is_some_and(|p| Path::new(selector).is_file() && same_file(p, Path::new(selector)))
+}
+
+/// Keep only the cases named, and the folders that have any of them; what
+/// to say of each selector that named none.
+fn keep_only(suites: &mut Vec<Suite>, only: &[String]) -> Vec<String> {
+    let mut matched = vec![false; only.len()];
+    for suite in suites.iter_mut() {
+        suite.cases.retain(|(name, path, _)| {
+            let mut keep = false;
+            for (i, selector) in only.iter().enumerate() {
+                if names_case(selector, name, path.as_deref()) {
+                    keep = true;
+                    if let Some(m) = matched.get_mut(i) {
+                        *m = true;
+                    }
+                }
+            }
+            keep
+        });
+    }
+    let unmatched = only
+        .iter()
+        .zip(matched)
+        .filter(|(_, m)| !m)
+        .map(|(s, _)| not_found(s, suites))
+        .collect();
+    suites.retain(|s| !s.cases.is_empty());
+    unmatched
+}
+
+/// A selector that named no case, with the close name or the names there are.
+fn not_found(selector: &str, suites: &[Suite]) -> String {
+    let names: Vec<String> = suites
+        .iter()
+        .flat_map(|s| match &s.bases {
+            Bases::Disk { root } => cases::in_dir(root).unwrap_or_default(),
+            Bases::Embedded => Vec::new(),
+        })
+        .chain(
+            suites
+                .iter()
+                .filter(|s| matches!(s.bases, Bases::Embedded))
+                .flat_map(|s| {
+                    cases::builtin(s.label.trim_start_matches("builtin:"))
+                        .into_iter()
+                        .map(|(name, _)| PathBuf::from(name))
+                }),
+        )
+        .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).map(str::to_string))
+        .collect();
+    let wanted = Path::new(selector)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or(selector);
+    let hint = jixiao::source::did_you_mean(wanted, names.iter().map(String::as_str))
+        .unwrap_or_else(|| {
+            let mut list: Vec<&str> = names.iter().map(String::as_str).collect();
+            list.sort_unstable();
+            list.dedup();
+            format!("用例有：{}", list.join("、"))
+        });
+    format!("没有名为“{selector}”的用例。{hint}")
 }
 
 fn suites(rules_dir: Option<&Path>) -> Result<Vec<Suite>, Box<Problem>> {
