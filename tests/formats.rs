@@ -58,9 +58,24 @@ fn temp(name: &str) -> PathBuf {
 fn district(name: &str) -> PathBuf {
     let dir = temp(name);
     let example = std::fs::read_to_string(Path::new(MANIFEST).join(EXAMPLE)).expect("read example");
-    let late = example.replacen("received_on = 2023-06-14", "received_on = 2023-06-18", 1);
-    assert_ne!(late, example, "example has its received_on line");
-    let cut = example.find("\n[review]").expect("example has [review]");
+    // Each a unit of its own: a summary ranks every unit once. (Named so
+    // wherever the package names itself: its self-checks list it too.)
+    let named = |name: &str| {
+        let renamed = example.replace("岳阳市岳阳楼区人民政府金融工作办公室", name);
+        assert_ne!(renamed, example, "example has its unit's name");
+        renamed
+    };
+    let late = named("岳阳楼区迟报单位").replacen(
+        "received_on = 2023-06-14",
+        "received_on = 2023-06-18",
+        1,
+    );
+    assert!(
+        late.contains("received_on = 2023-06-18"),
+        "example has its received_on line"
+    );
+    let pending = named("岳阳楼区待评单位");
+    let cut = pending.find("\n[review]").expect("example has [review]");
     let files = [
         ("01-example.toml", example.clone()),
         ("02-late.toml", late),
@@ -70,7 +85,7 @@ fn district(name: &str) -> PathBuf {
         ),
         (
             "04-no-review.toml",
-            example.get(..=cut).unwrap_or("").to_string(),
+            pending.get(..=cut).unwrap_or("").to_string(),
         ),
     ];
     for (file, text) in files {
@@ -952,4 +967,53 @@ fn values_name_the_parameters_a_rule_reads() {
         text.contains("`tolerance` = 0.01（参数，params.jx 第 68 行）"),
         "{text}"
     );
+}
+
+/// A Word package left beside its import is one unit twice: the summaries
+/// would rank it twice and are not written; the other formats are, each
+/// right for its package, with a warning naming both files.
+#[test]
+fn one_unit_twice_is_said_and_no_summary_ranks_it_twice() {
+    let dir = temp("same-unit-twice");
+    let docx = Path::new(MANIFEST).join("examples/2022/yueyanglou-finance-office.docx");
+    std::fs::copy(&docx, dir.join("a.docx")).expect("copy docx");
+    std::fs::copy(Path::new(MANIFEST).join(EXAMPLE), dir.join("b.toml")).expect("copy toml");
+    let said = "a.docx 和 ";
+    for format in ["csv", "xlsx"] {
+        let out = dir.join(format!("汇总.{format}"));
+        let run = jixiao(&[
+            "score",
+            "--received-on",
+            "2023-06-14",
+            "--format",
+            format,
+            "-o",
+            s(&out),
+            s(&dir),
+        ]);
+        assert_eq!(run.code, Some(1), "{format}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(said) && run.stderr.contains("b.toml 是同一单位"),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("汇总未写出"), "{}", run.stderr);
+        assert!(!out.exists(), "{format}: no summary written");
+    }
+    let json = jixiao(&[
+        "score",
+        "--received-on",
+        "2023-06-14",
+        "--format",
+        "json",
+        s(&dir),
+    ]);
+    assert_eq!(json.code, Some(0), "{}", json.stderr);
+    assert_eq!(json_of(&json).as_array().map(Vec::len), Some(2));
+    assert!(
+        json.stderr.contains("警告：") && json.stderr.contains(said),
+        "{}",
+        json.stderr
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -109,6 +109,38 @@ struct Plan<'a> {
     targets: Option<&'a [PathBuf]>,
     /// `--reviews`: the reviewers' judgments.
     book: Option<&'a ReviewBook>,
+    /// Each scored input's unit and year, to find one unit's two packages
+    /// (a Word file left beside its import) once the batch is done.
+    units: Mutex<Vec<(PathBuf, String, i64)>>,
+}
+
+impl Plan<'_> {
+    /// One unit's packages scored twice, in input order: what to say of each
+    /// second one.
+    fn same_unit_twice(&self, files: &[(PathBuf, bool)]) -> Vec<String> {
+        let units = self
+            .units
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut first: HashMap<(&str, i64), &Path> = HashMap::new();
+        let mut said = Vec::new();
+        for (path, _) in files {
+            let Some((_, unit, year)) = units.iter().find(|(p, _, _)| p == path) else {
+                continue;
+            };
+            match first.get(&(unit.as_str(), *year)) {
+                Some(earlier) => said.push(format!(
+                    "{} 和 {} 是同一单位“{unit}”（{year} 年度）的两份材料，都评了分：汇总会把这个单位排两次，告知书也会出两份；请只保留一份（改正 Word 材料后导入的，删去原来的 .docx 或移出目录）",
+                    earlier.display(),
+                    path.display()
+                )),
+                None => {
+                    first.insert((unit.as_str(), *year), path.as_path());
+                }
+            }
+        }
+        said
+    }
 }
 
 /// Score and print; false when anything failed.
@@ -189,6 +221,7 @@ pub(super) fn run(
         as_array,
         targets: targets.as_deref(),
         book: book.as_ref(),
+        units: Mutex::new(Vec::new()),
     };
     // Several reports (a JSON array, text, Markdown, one HTML document)
     // are written one by one as the units are scored, so memory stays flat
@@ -205,6 +238,7 @@ pub(super) fn run(
         && audience != Audience::Unit
     {
         if let Some(ok) = stream_reports(&files, &rules, &plan, output) {
+            warn_same_unit_twice(&plan, &files);
             return ok;
         }
     }
@@ -266,6 +300,13 @@ pub(super) fn run(
                 }
             }
         }
+    }
+    if format.is_summary() {
+        if same_unit_twice_in_summary(&plan, &files) {
+            return false;
+        }
+    } else {
+        warn_same_unit_twice(&plan, &files);
     }
     if targets.is_some() {
         return ok;
@@ -657,6 +698,9 @@ fn summarize(
             }
         }
     });
+    if same_unit_twice_in_summary(plan, files) {
+        return false;
+    }
     let written = match (book, output) {
         // The workbook is zipped straight into the temporary file; should
         // making it fail, the file is dropped and its error said alone.
@@ -684,6 +728,26 @@ fn summarize(
         return false;
     }
     ok
+}
+
+/// On stderr: one unit's packages scored twice (the reports are each right
+/// for their package, but two of one unit go out).
+fn warn_same_unit_twice(plan: &Plan<'_>, files: &[(PathBuf, bool)]) {
+    for why in plan.same_unit_twice(files) {
+        noteln!("警告：{why}");
+    }
+}
+
+/// A unit ranked twice is a wrong summary: said, and none is written.
+fn same_unit_twice_in_summary(plan: &Plan<'_>, files: &[(PathBuf, bool)]) -> bool {
+    let twice = plan.same_unit_twice(files);
+    for why in &twice {
+        noteln!("{why}");
+    }
+    if !twice.is_empty() {
+        noteln!("汇总未写出：每个单位只能有一份材料");
+    }
+    !twice.is_empty()
 }
 
 /// On stderr: why an input could not be scored.
@@ -714,6 +778,10 @@ fn process(
     target: Option<&Path>,
 ) -> Result<Piece, Vec<Problem>> {
     let (outcome, set, submission) = score_one(path, rules, plan.book, plan.format)?;
+    plan.units
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push((path.to_path_buf(), outcome.unit.clone(), outcome.year));
     let set = &*set;
     // Reviewers far apart: said on the screen too, not only deep in the
     // report, so that the coordinator has them reviewed before anything
