@@ -877,3 +877,66 @@ fn scores_fit_a_narrow_text_notice() {
     );
     assert!(!run.stdout.contains("满分  20  得分"), "{}", run.stdout);
 }
+
+/// Two cells of one record in two rows of a Word table (a project's
+/// 全年执行数, and its 其中 a row below) are two places: each is named with
+/// its own row, not both with the row of one.
+#[test]
+fn cells_of_one_record_in_two_word_rows_are_each_found_by_their_row() {
+    use std::io::{Read as _, Write as _};
+    let dir = scratch("two-word-rows");
+    let docx = Path::new(MANIFEST).join(EXAMPLE.replace(".toml", ".docx"));
+    let mut book =
+        zip::ZipArchive::new(std::fs::File::open(&docx).expect("open docx")).expect("zip");
+    let mut out =
+        zip::ZipWriter::new(std::fs::File::create(dir.join("执行数.docx")).expect("create"));
+    for i in 0..book.len() {
+        let mut part = book.by_index(i).expect("part");
+        let name = part.name().to_string();
+        let mut bytes = Vec::new();
+        part.read_to_end(&mut bytes).expect("read part");
+        if name == "word/document.xml" {
+            let xml = String::from_utf8(bytes).expect("xml");
+            // The project table (the third): its 全年执行数 is the first
+            // cell that is exactly 96.89.
+            let table = xml.match_indices("<w:tbl>").nth(2).expect("third table").0;
+            let at = table + xml[table..].find("<w:t>96.89</w:t>").expect("executed");
+            bytes = format!(
+                "{}<w:t>130</w:t>{}",
+                &xml[..at],
+                &xml[at + "<w:t>96.89</w:t>".len()..]
+            )
+            .into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("start part");
+        out.write_all(&bytes).expect("write part");
+    }
+    out.finish().expect("finish docx");
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--for",
+            "unit",
+            "--format",
+            "markdown",
+            "--received-on",
+            "2023-06-14",
+            "执行数.docx",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let item = run
+        .stdout
+        .lines()
+        .find(|l| l.contains("“其中”各项合计"))
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    for place in [
+        "年度资金总额 · 其中（Word 文件第3个表格第5行）",
+        "年度资金总额 · 全年执行数（Word 文件第3个表格第4行）",
+    ] {
+        assert!(item.contains(place), "{place}: {item}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

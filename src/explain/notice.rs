@@ -297,8 +297,15 @@ fn with_places(
 
 /// Cells of one row, one after the other, said as the row once with
 /// their columns (`自查记录：… · 单位、自查事项、是否完成`), not the row
-/// three times. A cell quoted by its phrase stays on its own.
+/// three times. A cell quoted by its phrase stays on its own, and so do
+/// cells of one record that sit in two rows of the Word table (the funds'
+/// 全年执行数 and, a row below, its 其中): each row is named.
 fn cells_by_row(places: Vec<super::PlaceView>) -> Vec<super::PlaceView> {
+    use super::place::SourcePlace;
+    let word_row = |v: &super::PlaceView| match &v.source {
+        SourcePlace::WordTable { table, row, .. } => Some((*table, *row)),
+        _ => None,
+    };
     let mut out: Vec<super::PlaceView> = Vec::with_capacity(places.len());
     for p in places {
         let row = |v: &super::PlaceView| {
@@ -308,7 +315,10 @@ fn cells_by_row(places: Vec<super::PlaceView>) -> Vec<super::PlaceView> {
                 .map(|(row, column)| (row.to_string(), column.to_string()))
         };
         if let (Some(last), Some((here, column))) = (out.last_mut(), row(&p)) {
-            if last.phrase.is_none() && last.document.starts_with(&format!("{here} · ")) {
+            if last.phrase.is_none()
+                && last.document.starts_with(&format!("{here} · "))
+                && word_row(last) == word_row(&p)
+            {
                 last.document.push('、');
                 last.document.push_str(&column);
                 continue;
