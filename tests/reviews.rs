@@ -1178,7 +1178,8 @@ fn review_errors() {
 }
 
 /// `jixiao review` never writes over a reviewer's work, a package, or a
-/// file that is not a workbook; one unit's two packages are refused.
+/// file that is not a workbook, and `jixiao score -o` never over a
+/// reviewer's work; one unit's two packages are refused.
 #[test]
 fn review_keeps_what_it_must_not_overwrite() {
     let dir = scratch("overwrite");
@@ -1214,6 +1215,29 @@ fn review_keeps_what_it_must_not_overwrite() {
             "{out} kept"
         );
     }
+    // Nor does a summary go over a filled worksheet (`-o` mistyped).
+    let before = std::fs::read(dir.join("评审表-张三.xlsx")).expect("read");
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--format",
+            "xlsx",
+            "-o",
+            "评审表-张三.xlsx",
+            "示例单位.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("已由评审人张三填写，不覆盖"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        std::fs::read(dir.join("评审表-张三.xlsx")).expect("read"),
+        before
+    );
     // An unfilled worksheet is simply written again.
     let again = jixiao(&dir, &["review", "--out", "评审表.xlsx", "示例单位.toml"]);
     assert_eq!(again.code, Some(0), "{}", again.stderr);

@@ -149,14 +149,27 @@ fn not_to_overwrite(out: &Path, inputs: &[(PathBuf, bool)]) -> Option<String> {
             "{shown} 是要评审的材料之一，不能用作评审表的文件名"
         ));
     }
-    // Only a regular file is read (a FIFO would block; writing refuses
-    // it with its own message), and only up to a worksheet's limit: a
-    // larger file is no worksheet of ours, and not ours to replace.
+    // A larger file than a worksheet can be is no worksheet of ours, and
+    // not ours to replace.
     let size = std::fs::metadata(out).ok().filter(|m| m.is_file())?.len();
     if size > MAX_WORKSHEET_BYTES {
         return Some(format!(
             "{shown} 已存在且过大（{size} 字节），不是本程序写出的评审表，不覆盖：请换一个文件名"
         ));
+    }
+    filled_worksheet(out)
+}
+
+/// Why `out` must not be overwritten, when it is a worksheet a reviewer
+/// has filled (signed, or with judgments written). `score -o` asks it too:
+/// a summary written over a reviewer's worksheet would lose their work.
+pub(super) fn filled_worksheet(out: &Path) -> Option<String> {
+    let shown = out.display();
+    // Only a regular file is read (a FIFO would block; writing refuses
+    // it with its own message), and only up to a worksheet's limit.
+    let size = std::fs::metadata(out).ok().filter(|m| m.is_file())?.len();
+    if size > MAX_WORKSHEET_BYTES {
+        return None;
     }
     let bytes = std::fs::read(out).ok()?;
     let name = shown.to_string();

@@ -155,6 +155,16 @@ pub(super) fn run(
 ) -> bool {
     usage_check(format, output, out_dir);
     audience_check(format, audience, out_dir, inputs);
+    if let Some(why) = output
+        .filter(|o| {
+            o.extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+        })
+        .and_then(super::review::filled_worksheet)
+    {
+        noteln!("{why}");
+        return false;
+    }
     let book = if reviews.is_empty() {
         None
     } else {
