@@ -784,6 +784,27 @@ fn out_dir_writes_one_report_per_unit() {
             }
         }
     }
+    // A unit scored before and failing now: its old report is removed,
+    // and said to be, not left to be sent as this run's.
+    let out = dir.join("reports-md");
+    let late = std::fs::read_to_string(dir.join("02-late.toml")).expect("read");
+    std::fs::write(
+        dir.join("02-late.toml"),
+        late.replacen("[unit]", "[unit", 1),
+    )
+    .expect("break");
+    let run = jixiao(&[
+        "score",
+        "--format",
+        "markdown",
+        "--out-dir",
+        s(&out),
+        s(&dir),
+    ]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(!out.join("02-late.md").exists(), "{}", run.stderr);
+    assert!(run.stderr.contains("已删去上次写出的"), "{}", run.stderr);
+    assert!(out.join("01-example.md").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -285,7 +285,7 @@ pub(super) fn run(
     let mut reports = Vec::new();
     let mut rows = Vec::new();
     let mut failures = Vec::new();
-    for ((path, _), result) in files.iter().zip(results) {
+    for (i, ((path, _), result)) in files.iter().zip(results).enumerate() {
         note!("{}", super::import::take_notes(path));
         match result {
             Ok(Piece::Report(r)) => reports.push(r),
@@ -294,6 +294,9 @@ pub(super) fn run(
             Err(problems) => {
                 ok = false;
                 say_not_scored(path, &problems);
+                if let Some(stale) = targets.as_ref().and_then(|t| t.get(i)) {
+                    remove_stale(stale);
+                }
                 let file = path.display().to_string();
                 match format {
                     ReportFormat::Json if as_array => reports.push(
@@ -758,6 +761,26 @@ fn same_unit_twice_in_summary(plan: &Plan<'_>, files: &[(PathBuf, bool)]) -> boo
         noteln!("汇总未写出：每个单位只能有一份材料");
     }
     !twice.is_empty()
+}
+
+/// With `--out-dir`, the report an earlier run wrote for an input that
+/// could not be scored this time: removed, so that the folder holds this
+/// run's results only (an old notice must not go out as the new one).
+fn remove_stale(stale: &Path) {
+    if !std::fs::symlink_metadata(stale).is_ok_and(|m| m.is_file()) {
+        return;
+    }
+    match std::fs::remove_file(stale) {
+        Ok(()) => noteln!(
+            "已删去上次写出的 {}：这份材料本次未能评分，改正后重新评分即重新写出",
+            stale.display()
+        ),
+        Err(e) => noteln!(
+            "警告：{} 是上次写出的，这份材料本次未能评分，但它未能删去（{}）：请勿使用其中的结果",
+            stale.display(),
+            jixiao::files::write_error_words(&e)
+        ),
+    }
 }
 
 /// On stderr: why an input could not be scored.
