@@ -352,6 +352,13 @@ fn the_notice_keeps_the_bureaus_review_records_to_itself() {
         "{}",
         two.stdout
     );
+    // …spaced as every date of the notice: a space between a number and
+    // a Chinese character, none between two Chinese characters.
+    assert!(
+        two.stdout.replace('\n', " ").contains("10 日至 2023 年"),
+        "{}",
+        two.stdout
+    );
     // Two reviewers: how their scores were combined, and whose reason is whose.
     // (Compared without spaces: the text wraps at them.)
     assert!(

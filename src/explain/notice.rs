@@ -228,7 +228,12 @@ impl Notice {
                     let _ = write!(s, "（{}评审）", chinese_date(first));
                 }
                 Some((first, last)) => {
-                    let _ = write!(s, "（{}至{}评审）", chinese_date(first), chinese_date(last));
+                    let _ = write!(
+                        s,
+                        "（{}至 {}评审）",
+                        chinese_date(first),
+                        chinese_date(last)
+                    );
                 }
                 None => {}
             }

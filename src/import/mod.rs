@@ -785,7 +785,7 @@ fn unit_sections(
                 Warning::missing(
                     Code::ImportMissingReceivedOn,
                     "",
-                    "材料中没有送达区财政局的日期（received_on），待填",
+                    "材料中没有送达区财政局的日期，待填（按收文登记：评分或导入时加 --received-on 年-月-日）",
                 )
                 // No date from the package is offered: the dates in it are
                 // the unit's (填报日期), not the bureau's receipt.
