@@ -2098,3 +2098,35 @@ fn a_name_moved_right_by_an_inserted_column_is_read() {
         run.stdout
     );
 }
+
+/// A unit a reviewer left blank is in the worksheet: the note asks for the
+/// rows to be filled, not for a worksheet to be made for it.
+#[test]
+fn a_unit_left_blank_is_asked_of_its_reviewer() {
+    let dir = scratch("left-blank");
+    unreviewed(&dir);
+    let made = jixiao(&dir, &["review", "--out", "评审表.xlsx", "示例单位.toml"]);
+    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    fill(
+        &dir.join("评审表.xlsx"),
+        &dir.join("评审表-张三.xlsx"),
+        &Filling::by("张三"),
+    );
+    let run = jixiao(
+        &dir,
+        &["score", "--reviews", "评审表-张三.xlsx", "示例单位.toml"],
+    );
+    assert!(
+        run.stderr
+            .contains("评审表-张三.xlsx 中列有单位“岳阳市岳阳楼区人民政府金融工作办公室”"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("请评审人填写这些行后重新评分"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("请为它生成评审表"), "{}", run.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}

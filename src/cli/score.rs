@@ -1042,14 +1042,24 @@ fn score_one(
         // A package that came after the worksheets were made (or was left
         // out of them): nobody judged it, which the summary alone hides.
         if judgments.is_empty() && own == 0 && !book.is_empty() {
-            super::import::keep_note(
-                path,
+            let listing = book.listing(&header.unit, header.year);
+            let note = if listing.is_empty() {
                 format!(
                     "提示：评审意见中没有单位“{}”（{}）的评分，它需要评审的评分项待评审；请为它生成评审表（jixiao review）\n",
                     header.unit,
                     path.display()
-                ),
-            );
+                )
+            } else {
+                // Its rows are there, left blank: the reviewers are asked,
+                // not a new worksheet.
+                format!(
+                    "提示：{} 中列有单位“{}”（{}），但它的各行都没有填写评分，它需要评审的评分项待评审；请评审人填写这些行后重新评分\n",
+                    listing.join("、"),
+                    header.unit,
+                    path.display()
+                )
+            };
+            super::import::keep_note(path, note);
         }
         submission.review.judgments.extend(judgments);
         warn_received(book, &submission);

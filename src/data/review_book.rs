@@ -426,6 +426,17 @@ impl ReviewBook {
         notes
     }
 
+    /// The review files that list a unit (rows in a worksheet, filled or
+    /// not): a unit with no judgment was left blank there, not left out.
+    pub fn listing(&self, unit: &str, year: i64) -> Vec<&str> {
+        let key = (unit.to_string(), year);
+        self.sources
+            .iter()
+            .filter(|s| s.reviews.rows.contains_key(&key))
+            .map(|s| s.reviews.file.as_str())
+            .collect()
+    }
+
     /// No file was read (an empty folder).
     pub fn is_empty(&self) -> bool {
         self.sources.is_empty()
