@@ -72,6 +72,20 @@ fn shipped_rules_are_formatted_and_formatting_is_idempotent() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // `rules` is every year folder under it, as `check --rules rules` reads it.
+    let all = jixiao(&["fmt", "--check", "rules"]);
+    let said = String::from_utf8_lossy(&all.stderr);
+    assert!(all.status.success(), "{said}");
+    let one = jixiao(&["fmt", "--check", "rules/2022"]);
+    let files = |text: &str| -> usize {
+        text.split(|c: char| !c.is_ascii_digit())
+            .find_map(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    assert!(
+        files(&said) > files(&String::from_utf8_lossy(&one.stderr)),
+        "{said}"
+    );
     for entry in std::fs::read_dir(root().join("rules/2022")).expect("rules") {
         let path = entry.expect("entry").path();
         if path.extension().is_none_or(|e| e != "jx") {

@@ -1,5 +1,6 @@
 //! `jixiao fmt [--check] FILE...`: rewrite rule files in the canonical
-//! layout, or with `--check` only report which would change. A file that
+//! layout, or with `--check` only report which would change. A folder is
+//! its rule files, or (`rules/`) those of every year folder under it. A file that
 //! does not parse is reported and left as it is.
 
 use super::output::emit;
@@ -14,7 +15,15 @@ use std::path::{Path, PathBuf};
 pub(super) fn run(check: bool, inputs: &[PathBuf]) -> bool {
     let mut ok = true;
     let mut changed = 0;
-    let files = match super::inputs::expand(inputs, |p| {
+    // `rules/` is every year folder under it, as for `check --rules rules`.
+    let inputs: Vec<PathBuf> = inputs
+        .iter()
+        .flat_map(|p| match p.is_dir() {
+            true => jixiao::rules::year_folders(p),
+            false => vec![p.clone()],
+        })
+        .collect();
+    let files = match super::inputs::expand(&inputs, |p| {
         super::inputs::has_extension(p, jixiao::rules::EXTENSION)
     }) {
         Ok(files) => files,
