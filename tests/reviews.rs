@@ -2130,3 +2130,57 @@ fn a_unit_left_blank_is_asked_of_its_reviewer() {
     assert!(!run.stderr.contains("请为它生成评审表"), "{}", run.stderr);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A reviewer who judged the unit but not one of its criteria (the row
+/// left blank, or deleted) is in the working paper's record of judgments,
+/// beside the score the others gave.
+#[test]
+fn the_working_paper_records_a_criterion_a_reviewer_did_not_judge() {
+    let dir = scratch("not-judged");
+    unreviewed(&dir);
+    let made = jixiao(&dir, &["review", "--out", "评审表.xlsx", "示例单位.toml"]);
+    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    fill(
+        &dir.join("评审表.xlsx"),
+        &dir.join("张三.xlsx"),
+        &Filling::by("张三").all(BUREAU),
+    );
+    let without: Vec<_> = BUREAU
+        .iter()
+        .copied()
+        .filter(|(id, ..)| *id != "suggestions")
+        .collect();
+    fill(
+        &dir.join("评审表.xlsx"),
+        &dir.join("李四.xlsx"),
+        &Filling::by("李四").all(&without),
+    );
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--format",
+            "markdown",
+            "--reviews",
+            "张三.xlsx",
+            "--reviews",
+            "李四.xlsx",
+            "示例单位.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let rows: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("| 针对问题提出可行性建议的情况 |"))
+        .collect();
+    assert_eq!(rows.len(), 2, "{}", run.stdout);
+    assert!(rows[0].contains("| 张三 | 较全面 | 14 |"), "{rows:?}");
+    assert!(
+        rows[1].contains("| 李四 |  | 未评 | 这位评审人评了本单位的其他评分项，这一项没有评"),
+        "{rows:?}"
+    );
+    // Criteria both judged have no such row.
+    assert_eq!(run.stdout.matches("| 未评 |").count(), 1, "{}", run.stdout);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -355,59 +355,82 @@ pub(crate) fn place_line(report: &super::Report<'_>, p: &super::PlaceView) -> St
 ///
 /// Scores further apart than the rules allow (`disagree above`) say so
 /// beside the combined score, where the reader of the table looks, and
-/// not only among the findings.
+/// not only among the findings. A reviewer of the unit who did not judge
+/// a criterion the others did (its row left blank, or deleted from the
+/// worksheet) has a row saying so: the score is the others', and the
+/// record shows it.
 pub(crate) fn judgment_rows(
     outcome: &crate::eval::outcome::Outcome,
     disagree_above: Option<rust_decimal::Decimal>,
 ) -> Vec<[String; 6]> {
-    fn walk(
-        nodes: &[NodeOutcome],
-        limit: Option<rust_decimal::Decimal>,
-        out: &mut Vec<[String; 6]>,
-    ) {
-        for n in nodes {
-            let scores = n.judgments.iter().map(|j| j.score);
-            let spread = scores
-                .clone()
-                .max()
-                .zip(scores.min())
-                .map(|(hi, lo)| hi - lo);
-            let recheck = match (spread, limit) {
-                (Some(s), Some(l)) if s > l => format!(
-                    "；相差 {} 分，超过 {} 分，请复核",
-                    s.normalize(),
-                    l.normalize()
-                ),
-                _ => String::new(),
-            };
-            let how = n
-                .combined
-                .map_or_else(String::new, |c| c.words().to_string());
-            for j in &n.judgments {
+    let mut reviewers: Vec<&str> = Vec::new();
+    each_judgment(outcome, &mut |j| {
+        if !reviewers.contains(&j.who()) {
+            reviewers.push(j.who());
+        }
+    });
+    let mut out = Vec::new();
+    judged_rows(&outcome.nodes, disagree_above, &reviewers, &mut out);
+    out
+}
+
+fn judged_rows(
+    nodes: &[NodeOutcome],
+    limit: Option<rust_decimal::Decimal>,
+    reviewers: &[&str],
+    out: &mut Vec<[String; 6]>,
+) {
+    for n in nodes {
+        let scores = n.judgments.iter().map(|j| j.score);
+        let spread = scores
+            .clone()
+            .max()
+            .zip(scores.min())
+            .map(|(hi, lo)| hi - lo);
+        let recheck = match (spread, limit) {
+            (Some(s), Some(l)) if s > l => format!(
+                "；相差 {} 分，超过 {} 分，请复核",
+                s.normalize(),
+                l.normalize()
+            ),
+            _ => String::new(),
+        };
+        let how = n
+            .combined
+            .map_or_else(String::new, |c| c.words().to_string());
+        let combined = match (&how, n.score) {
+            (h, Some(s)) if !h.is_empty() => format!("{h} {}{recheck}", s.normalize()),
+            // One reviewer: their score is the criterion's.
+            (_, Some(s)) if n.judgments.len() == 1 => format!("一人评审 {}", s.normalize()),
+            _ => String::new(),
+        };
+        for j in &n.judgments {
+            out.push([
+                n.title.clone(),
+                j.who().to_string(),
+                j.tier.clone().unwrap_or_default(),
+                j.score.to_string(),
+                j.note.clone().unwrap_or_default(),
+                combined.clone(),
+            ]);
+        }
+        if !n.judgments.is_empty() {
+            for who in reviewers
+                .iter()
+                .filter(|who| !n.judgments.iter().any(|j| j.who() == **who))
+            {
                 out.push([
                     n.title.clone(),
-                    j.who().to_string(),
-                    j.tier.clone().unwrap_or_default(),
-                    j.score.to_string(),
-                    j.note.clone().unwrap_or_default(),
-                    match (&how, n.score) {
-                        (h, Some(s)) if !h.is_empty() => {
-                            format!("{h} {}{recheck}", s.normalize())
-                        }
-                        // One reviewer: their score is the criterion's.
-                        (_, Some(s)) if n.judgments.len() == 1 => {
-                            format!("一人评审 {}", s.normalize())
-                        }
-                        _ => String::new(),
-                    },
+                    (*who).to_string(),
+                    String::new(),
+                    "未评".to_string(),
+                    "这位评审人评了本单位的其他评分项，这一项没有评（评审表中这一行空着或被删去），不计入".to_string(),
+                    combined.clone(),
                 ]);
             }
-            walk(&n.children, limit, out);
         }
+        judged_rows(&n.children, limit, reviewers, out);
     }
-    let mut out = Vec::new();
-    walk(&outcome.nodes, disagree_above, &mut out);
-    out
 }
 
 /// Every reviewer's judgment of a report, in sheet order.
