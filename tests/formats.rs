@@ -1038,3 +1038,41 @@ fn one_unit_twice_is_said_and_no_summary_ranks_it_twice() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A number computed from several cells names each cell it was read from;
+/// where two would read alike (the 分值 of two rows), by row and column,
+/// and past the cells the engine keeps, how many at least.
+#[test]
+fn a_computed_number_names_its_cells_apart() {
+    let dir = temp("derivation");
+    let example = std::fs::read_to_string(Path::new(MANIFEST).join(EXAMPLE)).expect("read example");
+    let changed = example.replacen(
+        "\"产出指标\" = 50, \"效益指标\" = 30",
+        "\"产出指标\" = 60, \"效益指标\" = 20",
+        1,
+    );
+    assert_ne!(changed, example, "example declares its level-1 weights");
+    std::fs::write(dir.join("weights.toml"), changed).expect("write");
+    let run = jixiao(&[
+        "score",
+        "--format",
+        "markdown",
+        s(&dir.join("weights.toml")),
+    ]);
+    let text = run.text();
+    let rows = text
+        .split('；')
+        .find(|v| v.contains("`rows` = 50（据"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        rows.contains("产出指标 / 数量指标 / 学习贯彻二十大精神 · 分值 10"),
+        "{rows}"
+    );
+    assert!(!rows.contains("（据 一级指标 产出指标、分值 10"), "{rows}");
+    let conforming = text
+        .split('；')
+        .find(|v| v.contains("`conforming` = "))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(conforming.contains(" 等至少 "), "{conforming}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

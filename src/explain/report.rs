@@ -730,10 +730,37 @@ impl<'a> Report<'a> {
                 return None;
             }
         }
+        // A cell is named by its column; where two cells named would have
+        // the same words (分值 of two rows), each is named by its row too.
+        let column_of = |p: &PlaceView| -> String {
+            p.document
+                .rsplit(" · ")
+                .next()
+                .unwrap_or(&p.document)
+                .to_string()
+        };
+        let row_and_column = |p: &PlaceView| -> String {
+            let mut parts = p.document.rsplit(" · ");
+            let column = parts.next().unwrap_or(&p.document);
+            match parts.next() {
+                Some(row) => format!("{row} · {column}"),
+                None => column.to_string(),
+            }
+        };
+        let columns: Vec<String> = views.iter().map(column_of).collect();
+        let repeated = columns
+            .iter()
+            .enumerate()
+            .any(|(i, c)| columns.iter().skip(i + 1).any(|d| d == c));
         let parts: Vec<String> = views
             .iter()
             .map(|p| {
-                let column = p.document.rsplit(" · ").next().unwrap_or(&p.document);
+                let column = if repeated {
+                    row_and_column(p)
+                } else {
+                    column_of(p)
+                };
+                let column = column.as_str();
                 match &p.value {
                     // A number found in a paragraph: the paragraph is named,
                     // not quoted (the evidence below quotes its phrase).
@@ -755,7 +782,7 @@ impl<'a> Report<'a> {
         // The engine keeps a value's first `MAX_PLACES_KEPT` cells: at
         // that many, there may have been more.
         let more = match ids.len() {
-            n if n >= crate::eval::MAX_PLACES_KEPT => "等多格".to_string(),
+            n if n >= crate::eval::MAX_PLACES_KEPT => format!(" 等至少 {n} 格"),
             n if n > MAX_CELLS_TRACED => format!(" 等 {n} 格"),
             _ => String::new(),
         };
