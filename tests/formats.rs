@@ -512,7 +512,7 @@ fn csv_and_xlsx_of_the_example_match_the_json() {
             .iter()
             .map(|p| {
                 format!(
-                    "{}（第 {} 行）",
+                    "{}（报送文件第 {} 行）",
                     p["document"].as_str().unwrap_or(""),
                     p["source"]["line"]
                 )

@@ -57,6 +57,16 @@ impl SourcePlace {
         }
     }
 
+    /// Where in the unit's own file, for a table that names the file in a
+    /// column of its own: `报送文件第 12 行`, `Word 文件第3个表格第19行`.
+    pub fn in_file_words(&self) -> String {
+        match self {
+            SourcePlace::Toml { line, .. } => format!("报送文件第 {line} 行"),
+            SourcePlace::WordText { text, .. } => format!("Word 文件{text}"),
+            _ => format!("Word 文件{}", self.short_words()),
+        }
+    }
+
     /// In words: `x.toml 第 12 行`, `x.docx 第3个表格第19行`.
     pub fn words(&self) -> String {
         match self {

@@ -923,9 +923,10 @@ pub const IMPORT_NOTES_LEAD: &str =
 /// checks found that bears on the criterion.
 pub const RELATED_FINDING: &str = "相关检查发现";
 
-/// A place in words with where its file has it.
+/// A place in words with where its file has it (the summaries' 材料位置:
+/// the file is in the row's 文件 column).
 fn located(p: &PlaceView) -> String {
-    format!("{}（{}）", p.document, p.source.short_words())
+    format!("{}（{}）", p.document, p.source.in_file_words())
 }
 
 /// The order every format lists findings in: by severity (error, warning,
