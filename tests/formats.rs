@@ -784,8 +784,8 @@ fn out_dir_writes_one_report_per_unit() {
             }
         }
     }
-    // A unit scored before and failing now: its old report is removed,
-    // and said to be, not left to be sent as this run's.
+    // A unit scored before and failing now: its old report is said not to
+    // be this run's (and left: it may not be ours to delete).
     let out = dir.join("reports-md");
     let late = std::fs::read_to_string(dir.join("02-late.toml")).expect("read");
     std::fs::write(
@@ -802,9 +802,33 @@ fn out_dir_writes_one_report_per_unit() {
         s(&dir),
     ]);
     assert_eq!(run.code, Some(1), "{}", run.stderr);
-    assert!(!out.join("02-late.md").exists(), "{}", run.stderr);
-    assert!(run.stderr.contains("已删去上次写出的"), "{}", run.stderr);
+    assert!(out.join("02-late.md").exists(), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("02-late.md 不是本次写出的") && run.stderr.contains("请勿使用或发出"),
+        "{}",
+        run.stderr
+    );
     assert!(out.join("01-example.md").exists());
+    // Nothing scored (the judgments could not be read): the folder's files
+    // are all said not to be this run's.
+    let review = dir.join("评审意见.toml");
+    std::fs::write(&review, "format = 1\nkind = \"review\"\n").expect("write review");
+    let run = jixiao(&[
+        "score",
+        "--format",
+        "markdown",
+        "--reviews",
+        s(&review),
+        "--out-dir",
+        s(&out),
+        s(&dir.join("01-example.toml")),
+    ]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("本次没有写出任何报告"),
+        "{}",
+        run.stderr
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -184,6 +184,7 @@ pub(super) fn run(
             Err(problems) => {
                 note!("{}", render(&problems));
                 noteln!("评审意见有 {} 个问题，未评分", problems.len());
+                say_nothing_written(out_dir);
                 return false;
             }
         }
@@ -295,7 +296,7 @@ pub(super) fn run(
                 ok = false;
                 say_not_scored(path, &problems);
                 if let Some(stale) = targets.as_ref().and_then(|t| t.get(i)) {
-                    remove_stale(stale);
+                    say_stale(stale);
                 }
                 let file = path.display().to_string();
                 match format {
@@ -763,23 +764,31 @@ fn same_unit_twice_in_summary(plan: &Plan<'_>, files: &[(PathBuf, bool)]) -> boo
     !twice.is_empty()
 }
 
-/// With `--out-dir`, the report an earlier run wrote for an input that
-/// could not be scored this time: removed, so that the folder holds this
-/// run's results only (an old notice must not go out as the new one).
-fn remove_stale(stale: &Path) {
-    if !std::fs::symlink_metadata(stale).is_ok_and(|m| m.is_file()) {
-        return;
-    }
-    match std::fs::remove_file(stale) {
-        Ok(()) => noteln!(
-            "已删去上次写出的 {}：这份材料本次未能评分，改正后重新评分即重新写出",
+/// With `--out-dir`, a file already at the place of the report of an input
+/// that could not be scored this time (an earlier run's report, most
+/// likely): said, so that an old notice is not sent as this run's. It is
+/// left as it is: it may not be ours to delete.
+fn say_stale(stale: &Path) {
+    if std::fs::symlink_metadata(stale).is_ok() {
+        noteln!(
+            "警告：{} 不是本次写出的（这份材料本次未能评分），里面不是本次的结果：请勿使用或发出，改正材料后重新评分即会重写",
             stale.display()
-        ),
-        Err(e) => noteln!(
-            "警告：{} 是上次写出的，这份材料本次未能评分，但它未能删去（{}）：请勿使用其中的结果",
-            stale.display(),
-            jixiao::files::write_error_words(&e)
-        ),
+        );
+    }
+}
+
+/// With `--out-dir`, when nothing was scored: the files already in the
+/// folder are not this run's.
+fn say_nothing_written(out_dir: Option<&Path>) {
+    let Some(dir) = out_dir else {
+        return;
+    };
+    let count = std::fs::read_dir(dir).map_or(0, |entries| entries.flatten().count());
+    if count > 0 {
+        noteln!(
+            "警告：本次没有写出任何报告；{} 中已有的 {count} 个文件都不是本次的结果",
+            dir.display()
+        );
     }
 }
 
