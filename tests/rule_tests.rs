@@ -690,5 +690,52 @@ fn one_case_runs_alone_by_its_name_or_its_file() {
         "{}",
         misspelt.stderr
     );
+    // Run inside `tests/`, the file alone is enough.
+    let inside = jixiao(
+        &root.join("rules/2022/tests"),
+        &["test", "total-score-blank.toml"],
+    );
+    assert_eq!(
+        summary(&inside),
+        (1, 0),
+        "{}{}",
+        inside.stdout,
+        inside.stderr
+    );
+    // A misspelt rules folder is said as such, not as a case not found.
+    let folder = jixiao(
+        &root,
+        &["test", "--rules", "rules/2O22", "total-score-blank"],
+    );
+    assert_eq!(folder.code, Some(1));
+    assert!(
+        folder.stderr.contains("无法读取规则目录 rules/2O22"),
+        "{}",
+        folder.stderr
+    );
+    // Another folder's case file, with --rules: said whose it is.
+    std::fs::create_dir_all(root.join("rules/2023/tests")).expect("mkdir");
+    std::fs::copy(
+        root.join("rules/2022/tests/total-score-blank.toml"),
+        root.join("rules/2023/tests/total-score-blank.toml"),
+    )
+    .expect("copy");
+    let other = jixiao(
+        &root,
+        &[
+            "test",
+            "--rules",
+            "rules/2022",
+            "rules/2023/tests/total-score-blank.toml",
+        ],
+    );
+    assert_eq!(other.code, Some(1));
+    assert!(
+        other
+            .stderr
+            .contains("rules/2023/tests/total-score-blank.toml 不是 rules/2022 的用例"),
+        "{}",
+        other.stderr
+    );
     let _ = std::fs::remove_dir_all(&root);
 }

@@ -82,6 +82,22 @@ pub(super) fn run(rules_dir: Option<&Path>, only: &[String], bless: Bless) -> bo
             noteln!("{why}");
         }
         tally.failed += unmatched.len();
+        // Built-in cases are named by their place in the repository: run
+        // where that place is a folder being edited, the copy on disk may
+        // differ from the one the program carries.
+        if rules_dir.is_none() && inferred.is_none() {
+            let on_disk: Vec<&str> = suites
+                .iter()
+                .flat_map(|s| s.cases.iter())
+                .map(|(name, _, _)| name.as_str())
+                .filter(|name| Path::new(name).is_file())
+                .collect();
+            if let Some(first) = on_disk.first() {
+                noteln!(
+                    "提示：运行的是程序内置的用例；要运行磁盘上的 {first}，请写用例文件的路径，或加 --rules 规则目录"
+                );
+            }
+        }
     }
     for suite in &suites {
         let rules = match &suite.rules {
@@ -136,6 +152,13 @@ fn folder_of_case_files(only: &[String]) -> Result<Option<PathBuf>, String> {
         if !path.is_file() {
             continue;
         }
+        // `late-3-days.toml` run inside `tests/` has that folder too.
+        let path = match path.parent() {
+            Some(p) if p.as_os_str().is_empty() => {
+                path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
+            }
+            _ => path.to_path_buf(),
+        };
         let tests = path
             .parent()
             .filter(|p| p.file_name().is_some_and(|n| n == "tests"));
@@ -206,7 +229,8 @@ fn keep_only(suites: &mut Vec<Suite>, only: &[String]) -> Vec<String> {
         .filter(|(_, m)| !m)
         .map(|(s, _)| not_found(s, suites))
         .collect();
-    suites.retain(|s| !s.cases.is_empty());
+    // A folder whose rules do not load stays: its problems are said.
+    suites.retain(|s| !s.cases.is_empty() || s.rules.is_err());
     unmatched
 }
 
@@ -234,6 +258,16 @@ fn not_found(selector: &str, suites: &[Suite]) -> String {
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or(selector);
+    if names.is_empty() {
+        return format!("没有名为“{selector}”的用例：规则目录中没有用例（tests/*.toml）");
+    }
+    if Path::new(selector).is_file() {
+        let folders: Vec<&str> = suites.iter().map(|s| s.label.as_str()).collect();
+        return format!(
+            "{selector} 不是 {} 的用例：运行它请去掉 --rules（程序按文件所在的规则目录运行），或让 --rules 指向它所在的规则目录",
+            folders.join("、")
+        );
+    }
     let hint = jixiao::source::did_you_mean(wanted, names.iter().map(String::as_str))
         .unwrap_or_else(|| {
             let mut list: Vec<&str> = names.iter().map(String::as_str).collect();
