@@ -213,10 +213,11 @@ pub fn text_width() -> usize {
 }
 
 /// The words a line of a diagnostic wraps between: where Unicode allows a
-/// break, except inside a run of ASCII and a cell address. A file name
-/// (`out-of-band.xlsx`), a cell address with its sheet (`评审!H9`) or a code
-/// stays whole on its line (nor is it split at its hyphens), so that a
-/// reader can find it and copy it; Chinese text still breaks anywhere.
+/// break, except inside a run of ASCII, a file's or folder's name and a
+/// cell address. A file name (`out-of-band.xlsx`, `评审表-张三.xlsx`), a
+/// folder (`评审表目录/`), a cell address with its sheet (`评审!H9`) or an
+/// option stays whole on its line (nor is it split at its hyphens), so that
+/// a reader can find it and copy it; Chinese text still breaks anywhere.
 fn words(line: &str) -> Box<dyn Iterator<Item = textwrap::core::Word<'_>> + '_> {
     // Each word as (start, end of its text, end with its whitespace).
     let mut kept: Vec<(usize, usize, usize)> = Vec::new();
@@ -226,23 +227,55 @@ fn words(line: &str) -> Box<dyn Iterator<Item = textwrap::core::Word<'_>> + '_> 
             at + word.word.len(),
             at + word.word.len() + word.whitespace.len(),
         );
-        let text = word.word;
-        let ascii_after = |s: &str| s.chars().next().is_some_and(|c| c.is_ascii_graphic());
         let ascii_before = |s: &str| s.chars().next_back().is_some_and(|c| c.is_ascii_graphic());
+        let ascii_after = word
+            .word
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_graphic());
         let mut start = at;
-        while let Some(&(prev, prev_end, prev_next)) = kept.last() {
+        // `…xlsx` + `-band`: a run of ASCII is one word.
+        if let Some(&(prev, prev_end, prev_next)) = kept.last() {
             let before = line.get(prev..prev_end).unwrap_or("");
-            let unspaced = prev_end == prev_next;
-            // `…xlsx` + `-band`, and a sheet's name before its `!H9`.
-            let joins = unspaced
-                && ((ascii_before(before) && ascii_after(text))
-                    || (is_address(line.get(start..end).unwrap_or(""))
-                        && before.chars().all(char::is_alphabetic)));
-            if !joins {
-                break;
+            if prev_end == prev_next && ascii_before(before) && ascii_after {
+                start = prev;
+                kept.pop();
             }
-            start = prev;
-            kept.pop();
+        }
+        // A name or an address takes in the characters of its own before it
+        // (`评` + `审!H9`, `张` + `三.xlsx`), up to a space or a character
+        // that cannot be part of it.
+        let token = line.get(start..end).unwrap_or("");
+        let part_of: Option<fn(char) -> bool> = if is_address(token) {
+            Some(char::is_alphabetic)
+        } else if is_path(token) {
+            Some(|c| !"：，。；、！？“”".contains(c))
+        } else {
+            None
+        };
+        if let Some(part_of) = part_of {
+            while let Some(&(prev, prev_end, prev_next)) = kept.last() {
+                if prev_end != prev_next {
+                    break;
+                }
+                let before = line.get(prev..prev_end).unwrap_or("");
+                let own: usize = before
+                    .chars()
+                    .rev()
+                    .take_while(|c| part_of(*c))
+                    .map(char::len_utf8)
+                    .sum();
+                if own == 0 {
+                    break;
+                }
+                start = prev_end - own;
+                kept.pop();
+                if own < before.len() {
+                    // The rest of that word stays a word of its own.
+                    kept.push((prev, start, start));
+                    break;
+                }
+            }
         }
         kept.push((start, end, next));
         at = next;
@@ -258,6 +291,18 @@ fn words(line: &str) -> Box<dyn Iterator<Item = textwrap::core::Word<'_>> + '_> 
 fn is_address(word: &str) -> bool {
     word.split_once('!')
         .is_some_and(|(_, cell)| cell.starts_with(|c: char| c.is_ascii_uppercase()))
+}
+
+/// Does a word end a file's or a folder's name: an extension the tool reads
+/// or writes, or a `/`?
+fn is_path(word: &str) -> bool {
+    let word = word.trim_end_matches(|c: char| "）)，。；：、".contains(c));
+    word.ends_with('/')
+        || [
+            ".xlsx", ".toml", ".docx", ".jx", ".csv", ".md", ".html", ".json", ".txt",
+        ]
+        .iter()
+        .any(|e| word.ends_with(e))
 }
 
 /// Render diagnostics as text without colour, wrapped to `text_width`. A
@@ -515,5 +560,34 @@ mod tests {
         }
         // Chinese text still breaks between characters.
         assert!(wrapped("评审意见有误评审意见有误", 10).len() > 1);
+        // Names and addresses right after Chinese text or a bracket, and
+        // file and folder names in Chinese.
+        for (line, whole) in [
+            (
+                "单位不在本次评分的材料之中：“岳阳楼区甲单位”（评审!A11 起）",
+                "评审!A11",
+            ),
+            (
+                "请在每份评审表前写 --reviews 张三.xlsx 李四.xlsx",
+                "张三.xlsx",
+            ),
+            (
+                "把评审表放在一个目录中，写 --reviews 评审表目录/ 即可",
+                "评审表目录/",
+            ),
+            (
+                "同一行出现两次，另一处：收回/评审表-张三（复制了一行）.xlsx 评审!H9",
+                "收回/评审表-张三（复制了一行）.xlsx",
+            ),
+        ] {
+            for width in 40..70 {
+                let lines = wrapped(line, width);
+                assert_eq!(lines.concat().replace(' ', ""), line.replace(' ', ""));
+                assert!(
+                    lines.iter().any(|l| l.contains(whole)),
+                    "{width}: {lines:?}"
+                );
+            }
+        }
     }
 }
