@@ -1238,6 +1238,79 @@ fn review_keeps_what_it_must_not_overwrite() {
         std::fs::read(dir.join("评审表-张三.xlsx")).expect("read"),
         before
     );
+    // A worksheet whose header was typed over may hold a reviewer's work
+    // all the same: neither command writes over it.
+    fill(
+        &dir.join("评审表.xlsx"),
+        &dir.join("改过表头.xlsx"),
+        &Filling {
+            renamed: Some(("得分", "分数")),
+            ..Filling::by("张三").all(BUREAU)
+        },
+    );
+    for args in [
+        &["review", "--out", "改过表头.xlsx", "示例单位.toml"][..],
+        &[
+            "score",
+            "--format",
+            "xlsx",
+            "-o",
+            "改过表头.xlsx",
+            "示例单位.toml",
+        ][..],
+    ] {
+        let before = std::fs::read(dir.join("改过表头.xlsx")).expect("read");
+        let run = jixiao(&dir, args);
+        assert_eq!(run.code, Some(1), "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains("不覆盖"), "{}", run.stderr);
+        assert_eq!(
+            std::fs::read(dir.join("改过表头.xlsx")).expect("read"),
+            before
+        );
+    }
+    // A summary goes over a summary, not over a blank worksheet (the
+    // registry's received dates may be in it).
+    let summary = jixiao(
+        &dir,
+        &[
+            "score",
+            "--format",
+            "xlsx",
+            "-o",
+            "汇总.xlsx",
+            "示例单位.toml",
+        ],
+    );
+    assert_eq!(summary.code, Some(0), "{}", summary.stderr);
+    let again = jixiao(
+        &dir,
+        &[
+            "score",
+            "--format",
+            "xlsx",
+            "-o",
+            "汇总.xlsx",
+            "示例单位.toml",
+        ],
+    );
+    assert_eq!(again.code, Some(0), "{}", again.stderr);
+    let over = jixiao(
+        &dir,
+        &[
+            "score",
+            "--format",
+            "xlsx",
+            "-o",
+            "评审表.xlsx",
+            "示例单位.toml",
+        ],
+    );
+    assert_eq!(over.code, Some(1), "{}", over.stderr);
+    assert!(
+        over.stderr.contains("不是本程序写出的汇总表"),
+        "{}",
+        over.stderr
+    );
     // An unfilled worksheet is simply written again.
     let again = jixiao(&dir, &["review", "--out", "评审表.xlsx", "示例单位.toml"]);
     assert_eq!(again.code, Some(0), "{}", again.stderr);

@@ -157,13 +157,25 @@ fn not_to_overwrite(out: &Path, inputs: &[(PathBuf, bool)]) -> Option<String> {
             "{shown} 已存在且过大（{size} 字节），不是本程序写出的评审表，不覆盖：请换一个文件名"
         ));
     }
-    filled_worksheet(out)
+    not_ours(out, Ours::Worksheet)
 }
 
-/// Why `out` must not be overwritten, when it is a worksheet a reviewer
-/// has filled (signed, or with judgments written). `score -o` asks it too:
+/// What a command may write over: its own kind of workbook, untouched.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Ours {
+    /// `review --out`: a worksheet as `review` wrote it, nothing judged.
+    Worksheet,
+    /// `score -o`: a summary `score --format xlsx` wrote.
+    Summary,
+}
+
+/// Why the workbook at `out` must not be written over: a worksheet a
+/// reviewer has filled (signed, or with judgments written), or a workbook
+/// that is not the command's own untouched kind (a worksheet whose sheet
+/// was renamed or header typed over may hold a reviewer's work; a master
+/// worksheet holds the registry's received dates). `score -o` asks it too:
 /// a summary written over a reviewer's worksheet would lose their work.
-pub(super) fn filled_worksheet(out: &Path) -> Option<String> {
+pub(super) fn not_ours(out: &Path, ours: Ours) -> Option<String> {
     let shown = out.display();
     // Only a regular file is read (a FIFO would block; writing refuses
     // it with its own message), and only up to a worksheet's limit.
@@ -173,17 +185,32 @@ pub(super) fn filled_worksheet(out: &Path) -> Option<String> {
     }
     let bytes = std::fs::read(out).ok()?;
     let name = shown.to_string();
-    let filled = if jixiao::data::worksheet::has_entries(&name, &bytes) {
-        // Unsigned, but with judgments written: still a reviewer's work.
-        Some("评审人（尚未署名）".to_string())
-    } else {
-        None
-    };
-    let filled = match jixiao::data::worksheet::read_worksheet(&name, bytes) {
+    use jixiao::data::worksheet;
+    let entries = worksheet::has_entries(&name, &bytes);
+    let who = match worksheet::read_worksheet(&name, bytes.clone()) {
         Ok(sheet) => Some(format!("评审人{}", sheet.reviews.reviewer)),
-        Err(_) => filled,
+        // Unsigned, but with judgments written: still a reviewer's work.
+        Err(_) if entries => Some("评审人（尚未署名）".to_string()),
+        Err(_) => None,
     };
-    filled.map(|who| format!("{shown} 已由{who}填写，不覆盖：请换一个文件名，或先把它移走"))
+    if let Some(who) = who {
+        return Some(format!(
+            "{shown} 已由{who}填写，不覆盖：请换一个文件名，或先把它移走"
+        ));
+    }
+    let own = match ours {
+        Ours::Worksheet => worksheet::is_blank_worksheet(&name, &bytes),
+        Ours::Summary => worksheet::is_summary(&bytes),
+    };
+    let what = match ours {
+        Ours::Worksheet => "空白评审表",
+        Ours::Summary => "汇总表",
+    };
+    (!own).then(|| {
+        format!(
+            "{shown} 已存在，不是本程序写出的{what}（可能是改过工作表名或表头的评审表、填了送达日期的评审表，或其他工作簿），不覆盖：请换一个文件名，或先把它移走"
+        )
+    })
 }
 
 fn load(

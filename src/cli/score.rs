@@ -160,7 +160,7 @@ pub(super) fn run(
             o.extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
         })
-        .and_then(super::review::filled_worksheet)
+        .and_then(|o| super::review::not_ours(o, super::review::Ours::Summary))
     {
         noteln!("{why}");
         return false;

@@ -81,6 +81,36 @@ pub fn has_entries(_name: &str, bytes: &[u8]) -> bool {
     })
 }
 
+/// Is a workbook a summary this program wrote (`score --format xlsx`): a
+/// 汇总 sheet and no 评审 sheet? Only such a file is written over by a new
+/// summary.
+pub fn is_summary(bytes: &[u8]) -> bool {
+    let Ok(book) = Xlsx::new(std::io::Cursor::new(bytes.to_vec())) else {
+        return false;
+    };
+    let names = book.sheet_names();
+    names.iter().any(|n| n == SUMMARY_SHEET) && !names.iter().any(|n| n == REVIEW_SHEET)
+}
+
+/// Is a workbook a worksheet as `review` wrote it, its 评审 sheet and
+/// header in place and nothing judged? Only such a file is written over by
+/// a new worksheet: one whose sheet was renamed or header changed may hold
+/// a reviewer's work all the same.
+pub fn is_blank_worksheet(name: &str, bytes: &[u8]) -> bool {
+    if has_entries(name, bytes) {
+        return false;
+    }
+    let Ok(mut book) = Xlsx::new(std::io::Cursor::new(bytes.to_vec())) else {
+        return false;
+    };
+    let Ok(range) = book.worksheet_range(REVIEW_SHEET) else {
+        return false;
+    };
+    Grid::new(&range)
+        .find_header(&REVIEW_COLUMNS[..9])
+        .is_some()
+}
+
 /// A filled worksheet: its reviewer's judgments, and the rules' title it
 /// was made for.
 #[derive(Debug)]
