@@ -86,6 +86,23 @@ fn shipped_rules_are_formatted_and_formatting_is_idempotent() {
         files(&said) > files(&String::from_utf8_lossy(&one.stderr)),
         "{said}"
     );
+    // …and every folder under it: a stray rule file beside the years, or
+    // an archive of old years, does not hide them.
+    let tree = std::env::temp_dir().join(format!("jixiao-fmt-tree-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tree);
+    std::fs::create_dir_all(tree.join("archive/2021")).expect("mkdir");
+    std::fs::copy(root().join("rules/2022/params.jx"), tree.join("common.jx")).expect("copy");
+    let sheet = std::fs::read_to_string(root().join("rules/2022/sheet.jx")).expect("read");
+    std::fs::write(
+        tree.join("archive/2021/sheet.jx"),
+        sheet.replace("\n  ", "\n    "),
+    )
+    .expect("write");
+    let nested = jixiao(&["fmt", "--check", tree.to_str().expect("utf-8")]);
+    let said = String::from_utf8_lossy(&nested.stderr);
+    assert_eq!(nested.status.code(), Some(1), "{said}");
+    assert!(said.contains("archive/2021/sheet.jx"), "{said}");
+    let _ = std::fs::remove_dir_all(&tree);
     for entry in std::fs::read_dir(root().join("rules/2022")).expect("rules") {
         let path = entry.expect("entry").path();
         if path.extension().is_none_or(|e| e != "jx") {

@@ -1045,6 +1045,15 @@ fn one_unit_twice_is_said_and_no_summary_ranks_it_twice() {
         assert!(run.stderr.contains("汇总未写出"), "{}", run.stderr);
         assert!(!out.exists(), "{format}: no summary written");
     }
+    // Spaces typed into the name do not make another unit.
+    let example = std::fs::read_to_string(Path::new(MANIFEST).join(EXAMPLE)).expect("read");
+    let spaced = example.replacen(
+        "name = \"岳阳市岳阳楼区人民政府金融工作办公室\"",
+        "name = \" 岳阳市岳阳楼区人民政府 金融工作办公室　\"",
+        1,
+    );
+    assert_ne!(spaced, example);
+    std::fs::write(dir.join("c.toml"), spaced).expect("write");
     let json = jixiao(&[
         "score",
         "--received-on",
@@ -1054,7 +1063,13 @@ fn one_unit_twice_is_said_and_no_summary_ranks_it_twice() {
         s(&dir),
     ]);
     assert_eq!(json.code, Some(0), "{}", json.stderr);
-    assert_eq!(json_of(&json).as_array().map(Vec::len), Some(2));
+    assert_eq!(json_of(&json).as_array().map(Vec::len), Some(3));
+    assert_eq!(
+        json.stderr.matches("是同一单位").count(),
+        2,
+        "{}",
+        json.stderr
+    );
     assert!(
         json.stderr.contains("警告：") && json.stderr.contains(said),
         "{}",

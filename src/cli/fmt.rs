@@ -1,6 +1,6 @@
 //! `jixiao fmt [--check] FILE...`: rewrite rule files in the canonical
 //! layout, or with `--check` only report which would change. A folder is
-//! its rule files, or (`rules/`) those of every year folder under it. A file that
+//! the rule files in it and in every folder under it. A file that
 //! does not parse is reported and left as it is.
 
 use super::output::emit;
@@ -12,17 +12,19 @@ use std::path::{Path, PathBuf};
 
 /// Format or check; false when a file would change (with `--check`) or
 /// could not be formatted.
-pub(super) fn run(check: bool, inputs: &[PathBuf]) -> bool {
+pub(super) fn run(check: bool, inputs_given: &[PathBuf]) -> bool {
     let mut ok = true;
     let mut changed = 0;
-    // `rules/` is every year folder under it, as for `check --rules rules`.
-    let inputs: Vec<PathBuf> = inputs
-        .iter()
-        .flat_map(|p| match p.is_dir() {
-            true => jixiao::rules::year_folders(p),
-            false => vec![p.clone()],
-        })
-        .collect();
+    // A folder is every folder under it too (`rules/` and its years, an
+    // archive of old years), as a formatter of source trees does.
+    let mut inputs: Vec<PathBuf> = Vec::new();
+    for p in inputs_given {
+        if p.is_dir() {
+            folders_within(p, 0, &mut inputs);
+        } else {
+            inputs.push(p.clone());
+        }
+    }
     let files = match super::inputs::expand(&inputs, |p| {
         super::inputs::has_extension(p, jixiao::rules::EXTENSION)
     }) {
@@ -111,4 +113,43 @@ fn format_one(path: &Path) -> Result<Option<String>, Vec<Problem>> {
         })
         .is_ok_and(|head| head == *b"\xEF\xBB\xBF");
     Ok((*formatted != *text || bom).then_some(formatted))
+}
+
+/// How deep `fmt` looks into folders (`rules/archive/2021` is three).
+const MAX_DEPTH: usize = 8;
+
+/// `dir` and the folders under it that hold rule files, in name order;
+/// hidden folders and links are not followed.
+fn folders_within(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    let has_rules = entries
+        .iter()
+        .any(|p| super::inputs::has_extension(p, jixiao::rules::EXTENSION));
+    let before = out.len();
+    if has_rules {
+        out.push(dir.to_path_buf());
+    }
+    if depth >= MAX_DEPTH {
+        return;
+    }
+    for sub in entries {
+        let hidden = sub
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        let link = std::fs::symlink_metadata(&sub).is_ok_and(|m| m.file_type().is_symlink());
+        if sub.is_dir() && !hidden && !link {
+            folders_within(&sub, depth + 1, out);
+        }
+    }
+    // A folder with nothing to format under it is still named, so that
+    // `fmt empty/` says there is nothing there.
+    if depth == 0 && out.len() == before {
+        out.push(dir.to_path_buf());
+    }
 }

@@ -642,3 +642,9 @@ fn check(dir: Option<&std::path::Path>, format: Format) -> bool {
     }
     all.is_empty()
 }
+
+/// A unit's name as two packages of one unit are told apart: spaces typed
+/// into it (full-width ones too) do not make another unit.
+fn unit_key(unit: &str) -> String {
+    unit.chars().filter(|c| !c.is_whitespace()).collect()
+}

@@ -73,11 +73,10 @@ pub(super) fn run(rules_dir: Option<&Path>, out: &Path, inputs: &[PathBuf]) -> b
     // one unit would each take every row of the other.
     let mut twice = false;
     for (i, l) in loaded.iter().enumerate() {
-        if let Some(first) = loaded
-            .iter()
-            .take(i)
-            .find(|f| f.outcome.unit == l.outcome.unit && f.outcome.year == l.outcome.year)
-        {
+        if let Some(first) = loaded.iter().take(i).find(|f| {
+            super::unit_key(&f.outcome.unit) == super::unit_key(&l.outcome.unit)
+                && f.outcome.year == l.outcome.year
+        }) {
             noteln!(
                 "{} 和 {} 是同一单位“{}”（{} 年度）的两份材料：评审意见按单位和年度对应材料，请只保留一份",
                 first.path,

@@ -122,20 +122,23 @@ impl Plan<'_> {
             .units
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mut first: HashMap<(&str, i64), &Path> = HashMap::new();
+        let mut first: HashMap<(String, i64), &Path> = HashMap::new();
         let mut said = Vec::new();
         for (path, _) in files {
             let Some((_, unit, year)) = units.iter().find(|(p, _, _)| p == path) else {
                 continue;
             };
-            match first.get(&(unit.as_str(), *year)) {
+            // Spaces typed into a name (full-width ones too) do not make
+            // another unit.
+            let key = (super::unit_key(unit), *year);
+            match first.get(&key) {
                 Some(earlier) => said.push(format!(
                     "{} 和 {} 是同一单位“{unit}”（{year} 年度）的两份材料，都评了分：汇总会把这个单位排两次，告知书也会出两份；请只保留一份（改正 Word 材料后导入的，删去原来的 .docx 或移出目录）",
                     earlier.display(),
                     path.display()
                 )),
                 None => {
-                    first.insert((unit.as_str(), *year), path.as_path());
+                    first.insert(key, path.as_path());
                 }
             }
         }
