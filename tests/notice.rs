@@ -890,36 +890,9 @@ fn scores_fit_a_narrow_text_notice() {
 /// its own row, not both with the row of one.
 #[test]
 fn cells_of_one_record_in_two_word_rows_are_each_found_by_their_row() {
-    use std::io::{Read as _, Write as _};
     let dir = scratch("two-word-rows");
-    let docx = Path::new(MANIFEST).join(EXAMPLE.replace(".toml", ".docx"));
-    let mut book =
-        zip::ZipArchive::new(std::fs::File::open(&docx).expect("open docx")).expect("zip");
-    let mut out =
-        zip::ZipWriter::new(std::fs::File::create(dir.join("执行数.docx")).expect("create"));
-    for i in 0..book.len() {
-        let mut part = book.by_index(i).expect("part");
-        let name = part.name().to_string();
-        let mut bytes = Vec::new();
-        part.read_to_end(&mut bytes).expect("read part");
-        if name == "word/document.xml" {
-            let xml = String::from_utf8(bytes).expect("xml");
-            // The project table (the third): its 全年执行数 is the first
-            // cell that is exactly 96.89.
-            let table = xml.match_indices("<w:tbl>").nth(2).expect("third table").0;
-            let at = table + xml[table..].find("<w:t>96.89</w:t>").expect("executed");
-            bytes = format!(
-                "{}<w:t>130</w:t>{}",
-                &xml[..at],
-                &xml[at + "<w:t>96.89</w:t>".len()..]
-            )
-            .into_bytes();
-        }
-        out.start_file(name, zip::write::SimpleFileOptions::default())
-            .expect("start part");
-        out.write_all(&bytes).expect("write part");
-    }
-    out.finish().expect("finish docx");
+    // The project table's 全年执行数.
+    word_package_with(&dir, "执行数.docx", &[(3, 4, 5, "130")]);
     let run = jixiao(
         &dir,
         &[
@@ -944,6 +917,145 @@ fn cells_of_one_record_in_two_word_rows_are_each_found_by_their_row() {
         "年度资金总额 · 全年执行数（Word 文件第3个表格第4行）",
     ] {
         assert!(item.contains(place), "{place}: {item}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The example's Word package with cells set: (table, row, cell, text),
+/// 1-based as Word counts them; the cell's first run takes the text and
+/// its other runs are emptied.
+fn word_package_with(dir: &Path, name: &str, cells: &[(usize, usize, usize, &str)]) -> PathBuf {
+    use std::io::{Read as _, Write as _};
+    let docx = Path::new(MANIFEST).join(EXAMPLE.replace(".toml", ".docx"));
+    let mut book =
+        zip::ZipArchive::new(std::fs::File::open(&docx).expect("open docx")).expect("zip");
+    let out_path = dir.join(name);
+    let mut out = zip::ZipWriter::new(std::fs::File::create(&out_path).expect("create"));
+    for i in 0..book.len() {
+        let mut part = book.by_index(i).expect("part");
+        let part_name = part.name().to_string();
+        let mut bytes = Vec::new();
+        part.read_to_end(&mut bytes).expect("read part");
+        if part_name == "word/document.xml" {
+            let mut xml = String::from_utf8(bytes).expect("xml");
+            for (table, row, cell, text) in cells {
+                xml = set_cell(&xml, *table, *row, *cell, text);
+            }
+            bytes = xml.into_bytes();
+        }
+        out.start_file(part_name, zip::write::SimpleFileOptions::default())
+            .expect("start part");
+        out.write_all(&bytes).expect("write part");
+    }
+    out.finish().expect("finish docx");
+    out_path
+}
+
+/// `xml` with the text of one table cell replaced (the example's tables
+/// are not nested).
+fn set_cell(xml: &str, table: usize, row: usize, cell: usize, text: &str) -> String {
+    let nth = |from: usize, tag: &str, n: usize| -> usize {
+        // `<w:tr>` or `<w:tr w:…>`, not `<w:trPr>`.
+        let mut at = from;
+        let mut seen = 0;
+        loop {
+            let i = at + xml[at..].find(tag).expect("tag");
+            let next = xml.as_bytes()[i + tag.len()];
+            if next == b'>' || next == b' ' {
+                seen += 1;
+                if seen == n {
+                    return i;
+                }
+            }
+            at = i + tag.len();
+        }
+    };
+    let t = nth(0, "<w:tbl", table);
+    let r = nth(t, "<w:tr", row);
+    let c = nth(r, "<w:tc", cell);
+    let end = c + xml[c..].find("</w:tc>").expect("cell end");
+    let mut inside = xml[c..end].to_string();
+    let mut first = true;
+    let mut done = String::new();
+    while let Some(open) = inside.find("<w:t") {
+        let after = inside.as_bytes()[open + 4];
+        let gt = open + inside[open..].find('>').expect(">");
+        if after != b'>' && after != b' ' {
+            done.push_str(&inside[..=gt]);
+            inside = inside[gt + 1..].to_string();
+            continue;
+        }
+        let close = gt + inside[gt..].find("</w:t>").expect("</w:t>");
+        done.push_str(&inside[..=gt]);
+        if first {
+            done.push_str(text);
+            first = false;
+        }
+        done.push_str("</w:t>");
+        inside = inside[close + "</w:t>".len()..].to_string();
+    }
+    done.push_str(&inside);
+    format!("{}{}{}", &xml[..c], done, &xml[end..])
+}
+
+/// A lost point names its related problems by their numbers in the list
+/// to correct, where what the import could not read comes first.
+#[test]
+fn a_lost_point_names_its_problems_by_their_numbers_after_what_was_unread() {
+    let dir = scratch("numbers-after-unread");
+    // 附件2's 预算执行率 得分 unreadable; 附件4's 产出指标 declared 45.
+    word_package_with(
+        &dir,
+        "pkg.docx",
+        &[(2, 3, 8, "九分"), (3, 11, 2, "产出指标(45分)")],
+    );
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--for",
+            "unit",
+            "--format",
+            "markdown",
+            "--received-on",
+            "2023-06-14",
+            "pkg.docx",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let lost = run
+        .stdout
+        .lines()
+        .find(|l| l.contains("权重符合操作规程（满分"))
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    let numbers: Vec<usize> = lost
+        .split("相关问题见“请改正的问题”第 ")
+        .nth(1)
+        .and_then(|rest| rest.split(" 条").next())
+        .unwrap_or_else(|| panic!("{lost}"))
+        .split('、')
+        .map(|n| n.parse().expect("number"))
+        .collect();
+    assert!(!numbers.is_empty(), "{lost}");
+    let items: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_digit()) && l.contains(". （"))
+        .collect();
+    assert!(
+        items.iter().any(|l| l.contains("（未能读取）")),
+        "{}",
+        run.stdout
+    );
+    for n in numbers {
+        let item = items
+            .iter()
+            .find(|l| l.starts_with(&format!("{n}. ")))
+            .unwrap_or_else(|| panic!("item {n}: {}", run.stdout));
+        assert!(
+            item.contains("产出指标"),
+            "item {n} is about the weight: {item}"
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -91,6 +91,9 @@ impl Notice {
                 .collect()
         };
         let (to_correct, to_consider) = (listed(false), listed(true));
+        // What the import could not read comes first in the list to
+        // correct: the findings' numbers start after it.
+        let unread = super::place::unread_in_package(report.submission);
         let mut reviewers: Vec<String> = Vec::new();
         let mut reviewed_on: Option<(Date, Date)> = None;
         let mut lost = Vec::new();
@@ -128,7 +131,13 @@ impl Notice {
                     _ => with_places(&d.message, report, &d.places, &d.values),
                 };
                 let mut what = sentence(&what);
-                what.push_str(&related_words(report, n, d, &to_correct, &to_consider));
+                what.push_str(&related_words(
+                    report,
+                    n,
+                    d,
+                    (&to_correct, unread.len()),
+                    &to_consider,
+                ));
                 lost.push([
                     format!(
                         "{}（满分 {} 分，扣 {} 分）",
@@ -145,7 +154,6 @@ impl Notice {
             .iter()
             .map(|f| sentence(&with_places(&f.message, report, &f.places, &f.values)))
             .collect();
-        let unread = super::place::unread_in_package(report.submission);
         let mut corrections: Vec<(String, String)> = unread
             .iter()
             .map(|(_, said)| (UNREAD.to_string(), sentence(said)))
@@ -669,29 +677,30 @@ fn next_part(part: &str) -> &'static str {
 /// Where the notice lists the findings a criterion relates to (`related
 /// to`), said after its first lost point: `相关问题见“请改正的问题”第 2、3
 /// 条，相关情况见“供参考”第 1 条。` (what is for reference is not called a
-/// problem); empty when it lists none.
+/// problem); empty when it lists none. The list to correct has
+/// `listed_before` items (what could not be read) before its findings.
 fn related_words(
     report: &Report<'_>,
     node: &NodeOutcome,
     d: &crate::eval::outcome::Deduction,
-    to_correct: &[&crate::eval::outcome::Finding],
+    (to_correct, listed_before): (&[&crate::eval::outcome::Finding], usize),
     to_consider: &[&crate::eval::outcome::Finding],
 ) -> String {
     let related = report.lost_point_findings(node, d);
-    let numbers = |list: &[&crate::eval::outcome::Finding]| -> Vec<String> {
+    let numbers = |list: &[&crate::eval::outcome::Finding], before: usize| -> Vec<String> {
         list.iter()
             .enumerate()
             .filter(|(_, f)| related.iter().any(|(_, g)| std::ptr::eq(**f, *g)))
-            .map(|(i, _)| (i + 1).to_string())
+            .map(|(i, _)| (before + i + 1).to_string())
             .collect()
     };
     let parts: Vec<String> = [
-        (to_correct, "相关问题", CORRECTIONS_HEADING),
-        (to_consider, "相关情况", REFERENCE_HEADING),
+        (to_correct, listed_before, "相关问题", CORRECTIONS_HEADING),
+        (to_consider, 0, "相关情况", REFERENCE_HEADING),
     ]
     .into_iter()
-    .filter_map(|(list, what, heading)| {
-        let numbers = numbers(list);
+    .filter_map(|(list, before, what, heading)| {
+        let numbers = numbers(list, before);
         (!numbers.is_empty()).then(|| format!("{what}见“{heading}”第 {} 条", numbers.join("、")))
     })
     .collect();
