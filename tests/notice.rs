@@ -1059,3 +1059,33 @@ fn a_lost_point_names_its_problems_by_their_numbers_after_what_was_unread() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The staffing numbers sit a row below their header in the Word table:
+/// the notice sends the unit to the numbers' row.
+#[test]
+fn staffing_numbers_are_found_on_their_own_row() {
+    let dir = scratch("staffing-row");
+    // 附件1: 实际在职人数 20 → 22, 控制率 left at 100%.
+    word_package_with(&dir, "pkg.docx", &[(1, 3, 3, "22")]);
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--for",
+            "unit",
+            "--format",
+            "markdown",
+            "--received-on",
+            "2023-06-14",
+            "pkg.docx",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let item = run
+        .stdout
+        .lines()
+        .find(|l| l.contains("控制率填写为 100%"))
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert!(item.contains("控制率（Word 文件第1个表格第3行）"), "{item}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -71,10 +71,12 @@ fn staffing(grid: &Grid, place: &str, cx: &mut Context<'_>) -> Option<Section> {
     let t = cx.t;
     let s = &t.basic_data.staffing;
     let (row, _) = find_row(grid, 0, &s.authorized.0, t)?;
+    // The numbers' row is named first: a place in the notice is read from
+    // the first row a comment names.
     let mut section = Section::table("basic_data.staffing").comment(format!(
-        "{}：表头在{}，数字在下一行",
+        "{}：{}（表头在上一行）",
         s.label.first(),
-        grid.place(row)
+        grid.place(row + 1)
     ));
     for (key, names, integer) in [
         ("authorized", &s.authorized, true),
