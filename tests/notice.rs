@@ -1089,3 +1089,36 @@ fn staffing_numbers_are_found_on_their_own_row() {
     assert!(item.contains("控制率（Word 文件第1个表格第3行）"), "{item}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Amounts of one block read from two Word rows (按支出性质分: 基本支出 on
+/// one, 项目支出 on the next) are each found on their own row.
+#[test]
+fn amounts_of_one_block_are_found_on_their_own_rows() {
+    let dir = scratch("by-use-rows");
+    // 附件1: 业务工作经费 2022年决算数 96.89 → 90.
+    word_package_with(&dir, "pkg.docx", &[(1, 12, 4, "90")]);
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--for",
+            "unit",
+            "--format",
+            "markdown",
+            "--received-on",
+            "2023-06-14",
+            "pkg.docx",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let item = run
+        .stdout
+        .lines()
+        .find(|l| l.contains("基础数据表的项目支出为 90 万元"))
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert!(
+        item.contains("按支出性质分 · 项目支出（Word 文件第2个表格第6行）"),
+        "{item}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -353,11 +353,21 @@ fn by_source_and_use(
     for (ti, (name, fields)) in tables.iter().enumerate() {
         let mut section = Section::table(&format!("{prefix}.funds.{name}"));
         let mut places = Vec::new();
+        for (_, _, _, p) in found.iter().filter(|(a, _, _, _)| *a == ti) {
+            if !places.contains(p) {
+                places.push(p.clone());
+            }
+        }
         for (fi, (key, _)) in fields.iter().enumerate() {
             if let Some((_, _, v, p)) = found.iter().find(|(a, b, _, _)| *a == ti && *b == fi) {
-                set_amount(&mut section, key, v);
-                if !places.contains(p) {
-                    places.push(p.clone());
+                // Amounts of several rows: each says its own row, which is
+                // where a place in the notice is read from.
+                match (&v.converted, places.len() > 1) {
+                    (Some(c), true) => {
+                        section.set_noted(key, Value::Number(v.value), format!("{p}；{c}"));
+                    }
+                    (None, true) => section.set_noted(key, Value::Number(v.value), p.clone()),
+                    _ => set_amount(&mut section, key, v),
                 }
             }
         }
@@ -471,9 +481,11 @@ fn goals(grid: &Grid, prefix: &str, place: &str, cx: &mut Context<'_>) -> Option
         ));
         return None;
     };
+    // The text's row is named first: a place is read from the first row a
+    // comment names.
     let mut section = Section::table(&format!("{prefix}.goals")).comment(format!(
-        "年度总体目标：表头在{}，文字在下一行",
-        grid.place(row)
+        "年度总体目标：{}（表头在上一行）",
+        grid.place(row + 1)
     ));
     let actual_col = find_in_row(grid, row, &g.actual.0, t);
     for (key, col) in [("expected", Some(expected_col)), ("actual", actual_col)] {
