@@ -179,12 +179,27 @@ pub(super) fn not_ours(out: &Path, ours: Ours) -> Option<String> {
     // Only a regular file is read (a FIFO would block; writing refuses
     // it with its own message), and only up to a worksheet's limit.
     let size = std::fs::metadata(out).ok().filter(|m| m.is_file())?.len();
-    if size > MAX_WORKSHEET_BYTES {
+    use jixiao::data::worksheet;
+    // A summary is told by its list of sheets alone: its cells (a
+    // district's) are not read.
+    if ours == Ours::Summary && std::fs::File::open(out).is_ok_and(worksheet::is_summary) {
         return None;
+    }
+    let what = match ours {
+        Ours::Worksheet => "空白评审表",
+        Ours::Summary => "汇总表",
+    };
+    let not_ours = || {
+        format!(
+            "{shown} 已存在，不是本程序写出的{what}（可能是改过工作表名或表头的评审表、填了送达日期的评审表，或其他工作簿），不覆盖：请换一个文件名，或先把它移走"
+        )
+    };
+    if size > MAX_WORKSHEET_BYTES {
+        // Larger than any worksheet (`review` refuses it on its own).
+        return (ours == Ours::Summary).then(not_ours);
     }
     let bytes = std::fs::read(out).ok()?;
     let name = shown.to_string();
-    use jixiao::data::worksheet;
     let entries = worksheet::has_entries(&name, &bytes);
     let who = match worksheet::read_worksheet(&name, bytes.clone()) {
         Ok(sheet) => Some(format!("评审人{}", sheet.reviews.reviewer)),
@@ -199,17 +214,10 @@ pub(super) fn not_ours(out: &Path, ours: Ours) -> Option<String> {
     }
     let own = match ours {
         Ours::Worksheet => worksheet::is_blank_worksheet(&name, &bytes),
-        Ours::Summary => worksheet::is_summary(&bytes),
+        // Not a summary (asked above).
+        Ours::Summary => false,
     };
-    let what = match ours {
-        Ours::Worksheet => "空白评审表",
-        Ours::Summary => "汇总表",
-    };
-    (!own).then(|| {
-        format!(
-            "{shown} 已存在，不是本程序写出的{what}（可能是改过工作表名或表头的评审表、填了送达日期的评审表，或其他工作簿），不覆盖：请换一个文件名，或先把它移走"
-        )
-    })
+    (!own).then(not_ours)
 }
 
 fn load(

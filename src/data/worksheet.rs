@@ -83,13 +83,23 @@ pub fn has_entries(_name: &str, bytes: &[u8]) -> bool {
 
 /// Is a workbook a summary this program wrote (`score --format xlsx`): a
 /// 汇总 sheet and no 评审 sheet? Only such a file is written over by a new
-/// summary.
-pub fn is_summary(bytes: &[u8]) -> bool {
-    let Ok(book) = Xlsx::new(std::io::Cursor::new(bytes.to_vec())) else {
+/// summary. Only the workbook's list of sheets is read (a summary of a
+/// district is large, and none of its cells is needed).
+pub fn is_summary(workbook: impl std::io::Read + std::io::Seek) -> bool {
+    use std::io::Read as _;
+    let Ok(mut zip) = zip::ZipArchive::new(workbook) else {
         return false;
     };
-    let names = book.sheet_names();
-    names.iter().any(|n| n == SUMMARY_SHEET) && !names.iter().any(|n| n == REVIEW_SHEET)
+    let Ok(part) = zip.by_name("xl/workbook.xml") else {
+        return false;
+    };
+    // The list of sheets is a few hundred bytes; a larger part is not ours.
+    let mut xml = String::new();
+    if part.take(1 << 20).read_to_string(&mut xml).is_err() {
+        return false;
+    }
+    let named = |sheet: &str| xml.contains(&format!("name=\"{sheet}\""));
+    named(SUMMARY_SHEET) && !named(REVIEW_SHEET)
 }
 
 /// Is a workbook a worksheet as `review` wrote it, its 评审 sheet and
