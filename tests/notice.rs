@@ -717,11 +717,7 @@ fn a_blank_cell_is_found_by_its_row() {
         ],
     );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let item = run
-        .stdout
-        .lines()
-        .find(|l| l.contains("没有填写实际完成值"))
-        .unwrap_or_else(|| panic!("{}", run.stdout));
+    let item = item_with(&run, "没有填写实际完成值");
     assert!(
         item.contains("见附件2 部门整体支出绩效自评表 · 产出指标 / 质量指标 / 培育企业上市。"),
         "{item}"
@@ -907,11 +903,7 @@ fn cells_of_one_record_in_two_word_rows_are_each_found_by_their_row() {
         ],
     );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let item = run
-        .stdout
-        .lines()
-        .find(|l| l.contains("“其中”各项合计"))
-        .unwrap_or_else(|| panic!("{}", run.stdout));
+    let item = item_with(&run, "“其中”各项合计");
     for place in [
         "年度资金总额 · 其中（Word 文件第3个表格第5行）",
         "年度资金总额 · 全年执行数（Word 文件第3个表格第4行）",
@@ -1066,26 +1058,8 @@ fn a_lost_point_names_its_problems_by_their_numbers_after_what_was_unread() {
 fn staffing_numbers_are_found_on_their_own_row() {
     let dir = scratch("staffing-row");
     // 附件1: 实际在职人数 20 → 22, 控制率 left at 100%.
-    word_package_with(&dir, "pkg.docx", &[(1, 3, 3, "22")]);
-    let run = jixiao(
-        &dir,
-        &[
-            "score",
-            "--for",
-            "unit",
-            "--format",
-            "markdown",
-            "--received-on",
-            "2023-06-14",
-            "pkg.docx",
-        ],
-    );
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let item = run
-        .stdout
-        .lines()
-        .find(|l| l.contains("控制率填写为 100%"))
-        .unwrap_or_else(|| panic!("{}", run.stdout));
+    let run = word_notice(&dir, &[(1, 3, 3, "22")]);
+    let item = item_with(&run, "控制率填写为 100%");
     assert!(item.contains("控制率（Word 文件第1个表格第3行）"), "{item}");
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -1096,9 +1070,21 @@ fn staffing_numbers_are_found_on_their_own_row() {
 fn amounts_of_one_block_are_found_on_their_own_rows() {
     let dir = scratch("by-use-rows");
     // 附件1: 业务工作经费 2022年决算数 96.89 → 90.
-    word_package_with(&dir, "pkg.docx", &[(1, 12, 4, "90")]);
+    let run = word_notice(&dir, &[(1, 12, 4, "90")]);
+    let item = item_with(&run, "基础数据表的项目支出为 90 万元");
+    assert!(
+        item.contains("按支出性质分 · 项目支出（Word 文件第2个表格第6行）"),
+        "{item}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The notice (Markdown) of the example's Word package with cells set
+/// (`word_package_with`), scored without trouble.
+fn word_notice(dir: &Path, cells: &[(usize, usize, usize, &str)]) -> Run {
+    word_package_with(dir, "pkg.docx", cells);
     let run = jixiao(
-        &dir,
+        dir,
         &[
             "score",
             "--for",
@@ -1111,14 +1097,13 @@ fn amounts_of_one_block_are_found_on_their_own_rows() {
         ],
     );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let item = run
-        .stdout
+    run
+}
+
+/// The first line of a notice that holds `needle`.
+fn item_with<'r>(run: &'r Run, needle: &str) -> &'r str {
+    run.stdout
         .lines()
-        .find(|l| l.contains("基础数据表的项目支出为 90 万元"))
-        .unwrap_or_else(|| panic!("{}", run.stdout));
-    assert!(
-        item.contains("按支出性质分 · 项目支出（Word 文件第2个表格第6行）"),
-        "{item}"
-    );
-    let _ = std::fs::remove_dir_all(&dir);
+        .find(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("{needle}: {}", run.stdout))
 }
