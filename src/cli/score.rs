@@ -122,15 +122,20 @@ impl Plan<'_> {
             .units
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Looked up by path: a district has thousands of inputs.
+        let by_path: HashMap<&Path, (&str, i64)> = units
+            .iter()
+            .map(|(p, unit, year)| (p.as_path(), (unit.as_str(), *year)))
+            .collect();
         let mut first: HashMap<(String, i64), &Path> = HashMap::new();
         let mut said = Vec::new();
         for (path, _) in files {
-            let Some((_, unit, year)) = units.iter().find(|(p, _, _)| p == path) else {
+            let Some(&(unit, year)) = by_path.get(path.as_path()) else {
                 continue;
             };
             // Spaces typed into a name (full-width ones too) do not make
             // another unit.
-            let key = (super::unit_key(unit), *year);
+            let key = (super::unit_key(unit), year);
             match first.get(&key) {
                 Some(earlier) => said.push(format!(
                     "{} 和 {} 是同一单位“{unit}”（{year} 年度）的两份材料，都评了分：汇总会把这个单位排两次，告知书也会出两份；请只保留一份（改正 Word 材料后导入的，删去原来的 .docx 或移出目录）",
