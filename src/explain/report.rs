@@ -732,13 +732,7 @@ impl<'a> Report<'a> {
         }
         // A cell is named by its column; where two cells named would have
         // the same words (分值 of two rows), each is named by its row too.
-        let column_of = |p: &PlaceView| -> String {
-            p.document
-                .rsplit(" · ")
-                .next()
-                .unwrap_or(&p.document)
-                .to_string()
-        };
+        let column_of = |p: &PlaceView| -> String { column_words(&p.document).to_string() };
         let row_and_column = |p: &PlaceView| -> String {
             let mut parts = p.document.rsplit(" · ");
             let column = parts.next().unwrap_or(&p.document);
@@ -747,7 +741,7 @@ impl<'a> Report<'a> {
                 None => column.to_string(),
             }
         };
-        let columns: Vec<String> = views.iter().map(column_of).collect();
+        let columns: Vec<&str> = views.iter().map(|p| column_words(&p.document)).collect();
         let repeated = columns
             .iter()
             .enumerate()
@@ -922,6 +916,11 @@ pub const IMPORT_NOTES_LEAD: &str =
 /// Said before a criterion's related findings (`related to`): what the
 /// checks found that bears on the criterion.
 pub const RELATED_FINDING: &str = "相关检查发现";
+
+/// A cell's column in words: the last part of its place's words.
+fn column_words(document: &str) -> &str {
+    document.rsplit(" · ").next().unwrap_or(document)
+}
 
 /// A place in words with where its file has it (the summaries' 材料位置:
 /// the file is in the row's 文件 column).
