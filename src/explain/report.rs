@@ -732,7 +732,6 @@ impl<'a> Report<'a> {
         }
         // A cell is named by its column; where two cells named would have
         // the same words (分值 of two rows), each is named by its row too.
-        let column_of = |p: &PlaceView| -> String { column_words(&p.document).to_string() };
         let row_and_column = |p: &PlaceView| -> String {
             let mut parts = p.document.rsplit(" · ");
             let column = parts.next().unwrap_or(&p.document);
@@ -749,12 +748,12 @@ impl<'a> Report<'a> {
         let parts: Vec<String> = views
             .iter()
             .map(|p| {
-                let column = if repeated {
-                    row_and_column(p)
+                let column: std::borrow::Cow<'_, str> = if repeated {
+                    row_and_column(p).into()
                 } else {
-                    column_of(p)
+                    column_words(&p.document).into()
                 };
-                let column = column.as_str();
+                let column = &*column;
                 match &p.value {
                     // A number found in a paragraph: the paragraph is named,
                     // not quoted (the evidence below quotes its phrase).
