@@ -737,5 +737,21 @@ fn one_case_runs_alone_by_its_name_or_its_file() {
         "{}",
         other.stderr
     );
+    // A case file is enough to bless it: its folder is the rules folder.
+    let case = root.join("rules/2022/tests/total-score-blank.toml");
+    let text = std::fs::read_to_string(&case).expect("read case");
+    std::fs::write(&case, text.replace("score = \"95\"", "score = \"94\"")).expect("write");
+    let blessed = jixiao(
+        &root,
+        &["test", "--bless", "rules/2022/tests/total-score-blank.toml"],
+    );
+    assert_eq!(
+        blessed.code,
+        Some(0),
+        "{}{}",
+        blessed.stdout,
+        blessed.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&case).expect("read case"), text);
     let _ = std::fs::remove_dir_all(&root);
 }

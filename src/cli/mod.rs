@@ -245,11 +245,10 @@ enum Command {
         #[arg(long, help = "规则目录，如 rules/2024", value_name = "目录")]
         rules: Option<PathBuf>,
         /// Rewrite each failing case's `[expect]` with the actual result
-        /// (cases on disk only: needs `--rules`).
+        /// (cases on disk only: needs `--rules`, or case files named).
         #[arg(
             long,
-            requires = "rules",
-            help = "按实际结果改写失败用例的 [expect]（只改磁盘上的用例，需 --rules）"
+            help = "按实际结果改写失败用例的 [expect]（只改磁盘上的用例，需 --rules 或写明用例文件）"
         )]
         bless: bool,
         /// With `--bless`: also take criteria and findings out of an

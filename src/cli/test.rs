@@ -67,6 +67,13 @@ pub(super) fn run(rules_dir: Option<&Path>, only: &[String], bless: Bless) -> bo
             }
         },
     };
+    // Only cases on disk are rewritten: the built-in ones are part of the
+    // program.
+    if bless.on && rules_dir.is_none() && inferred.is_none() {
+        super::usage::fail(
+            "--bless 只改写磁盘上的用例：请加 --rules 规则目录（如 --rules rules/2024），或写明用例文件（如 rules/2024/tests/late-3-days.toml）",
+        );
+    }
     let mut suites = match suites(rules_dir.or(inferred.as_deref())) {
         Ok(s) => s,
         Err(p) => {
