@@ -82,6 +82,16 @@ fn unreviewed(dir: &Path) -> PathBuf {
     variant(dir, "示例单位.toml", "remove = [\"review\"]\n")
 }
 
+/// A scratch folder with the example without its review (示例单位.toml)
+/// and the worksheet made for it (评审表.xlsx), as a reviewer receives it.
+fn example_worksheet(name: &str) -> PathBuf {
+    let dir = scratch(name);
+    unreviewed(&dir);
+    let made = jixiao(&dir, &["review", "--out", "评审表.xlsx", "示例单位.toml"]);
+    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    dir
+}
+
 /// A reviewer's entries: criterion id → (tier, score cell, note).
 type Entries<'a> = &'a [(&'a str, &'a str, Cell<'a>, &'a str)];
 
@@ -725,10 +735,7 @@ fn review_file_mistakes_in_one_run() {
 
 #[test]
 fn three_reviewers_mean_and_disagreement() {
-    let dir = scratch("three");
-    unreviewed(&dir);
-    let made = jixiao(&dir, &["review", "--out", "评审表.xlsx", "示例单位.toml"]);
-    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    let dir = example_worksheet("three");
     let base = dir.join("评审表.xlsx");
     let with_problems = |who: &'static str, tier: &'static str, score: f64| {
         let mut entries: Vec<_> = BUREAU
@@ -1182,10 +1189,7 @@ fn review_errors() {
 /// reviewer's work; one unit's two packages are refused.
 #[test]
 fn review_keeps_what_it_must_not_overwrite() {
-    let dir = scratch("overwrite");
-    unreviewed(&dir);
-    let made = jixiao(&dir, &["review", "--out", "评审表.xlsx", "示例单位.toml"]);
-    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    let dir = example_worksheet("overwrite");
     fill(
         &dir.join("评审表.xlsx"),
         &dir.join("评审表-张三.xlsx"),
@@ -1564,10 +1568,7 @@ fn review_file(dir: &Path, judgments: &str) {
 #[test]
 fn worksheet_with_a_cell_far_away() {
     use std::io::{Read as _, Write as _};
-    let dir = scratch("far-cell");
-    unreviewed(&dir);
-    let made = jixiao(&dir, &["review", "--out", "评审表.xlsx", "示例单位.toml"]);
-    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    let dir = example_worksheet("far-cell");
     let rewrite = |to: &str, edit: &dyn Fn(String) -> String| {
         let bytes = std::fs::read(dir.join("评审表.xlsx")).expect("read");
         let mut from = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
@@ -1619,10 +1620,7 @@ fn worksheet_with_a_cell_far_away() {
 /// it is one character away from.
 #[test]
 fn received_date_for_a_unit_not_scored() {
-    let dir = scratch("unit-typed-over");
-    unreviewed(&dir);
-    let made = jixiao(&dir, &["review", "--out", "评审表.xlsx", "示例单位.toml"]);
-    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    let dir = example_worksheet("unit-typed-over");
     let mut filling = Filling::by("张三").all(BUREAU);
     filling.unit_typed_over = Some((EXAMPLE_UNIT, "岳阳市岳阳楼区人民政府金融工作办"));
     filling.received = vec![("岳阳市岳阳楼区人民政府金融工作办", "2023-06-14")];
@@ -1649,10 +1647,7 @@ fn received_date_for_a_unit_not_scored() {
 /// two digits, are refused at their cell rather than printed on a notice.
 #[test]
 fn reviewer_and_date_slips() {
-    let dir = scratch("name-date-slips");
-    unreviewed(&dir);
-    let made = jixiao(&dir, &["review", "--out", "评审表.xlsx", "示例单位.toml"]);
-    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    let dir = example_worksheet("name-date-slips");
     let base = dir.join("评审表.xlsx");
     let mut labelled = Filling::by("评审人：张三").all(BUREAU);
     labelled.date = Some("2023年7月10号");
@@ -1792,10 +1787,7 @@ fn a_word_package_date_empty_or_unreadable() {
 #[test]
 fn worksheet_cells_prompt_what_to_write() {
     use std::io::Read as _;
-    let dir = scratch("prompts");
-    unreviewed(&dir);
-    let made = jixiao(&dir, &["review", "--out", "评审表.xlsx", "示例单位.toml"]);
-    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    let dir = example_worksheet("prompts");
     let bytes = std::fs::read(dir.join("评审表.xlsx")).expect("read");
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
     let mut xml = String::new();
@@ -1857,10 +1849,7 @@ fn a_row_whose_unit_was_typed_over_is_traced_by_its_file() {
 /// deleted from the sheet.
 #[test]
 fn returned_worksheets_that_would_go_unread() {
-    let dir = scratch("returned");
-    unreviewed(&dir);
-    let made = jixiao(&dir, &["review", "--out", "评审表.xlsx", "示例单位.toml"]);
-    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    let dir = example_worksheet("returned");
     let base = dir.join("评审表.xlsx");
     std::fs::create_dir_all(dir.join("收回")).expect("folder");
     fill(
@@ -2022,10 +2011,7 @@ fn a_judgment_set_aside_is_named() {
 /// for the other rows, is not blamed.
 #[test]
 fn a_year_typed_over_is_said_at_its_cell() {
-    let dir = scratch("year-typed-over");
-    unreviewed(&dir);
-    let made = jixiao(&dir, &["review", "--out", "评审表.xlsx", "示例单位.toml"]);
-    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    let dir = example_worksheet("year-typed-over");
     fill(
         &dir.join("评审表.xlsx"),
         &dir.join("填好.xlsx"),
@@ -2109,10 +2095,7 @@ fn rewrite(
 /// still read there.
 #[test]
 fn a_name_moved_right_by_an_inserted_column_is_read() {
-    let dir = scratch("inserted-column");
-    unreviewed(&dir);
-    let made = jixiao(&dir, &["review", "--out", "评审表.xlsx", "示例单位.toml"]);
-    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    let dir = example_worksheet("inserted-column");
     fill(
         &dir.join("评审表.xlsx"),
         &dir.join("插列.xlsx"),
@@ -2152,10 +2135,7 @@ fn a_name_moved_right_by_an_inserted_column_is_read() {
 /// rows to be filled, not for a worksheet to be made for it.
 #[test]
 fn a_unit_left_blank_is_asked_of_its_reviewer() {
-    let dir = scratch("left-blank");
-    unreviewed(&dir);
-    let made = jixiao(&dir, &["review", "--out", "评审表.xlsx", "示例单位.toml"]);
-    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    let dir = example_worksheet("left-blank");
     fill(
         &dir.join("评审表.xlsx"),
         &dir.join("评审表-张三.xlsx"),
@@ -2185,10 +2165,7 @@ fn a_unit_left_blank_is_asked_of_its_reviewer() {
 /// beside the score the others gave.
 #[test]
 fn the_working_paper_records_a_criterion_a_reviewer_did_not_judge() {
-    let dir = scratch("not-judged");
-    unreviewed(&dir);
-    let made = jixiao(&dir, &["review", "--out", "评审表.xlsx", "示例单位.toml"]);
-    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    let dir = example_worksheet("not-judged");
     fill(
         &dir.join("评审表.xlsx"),
         &dir.join("张三.xlsx"),
