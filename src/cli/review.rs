@@ -213,7 +213,8 @@ pub(super) fn not_ours(out: &Path, ours: Ours) -> Option<String> {
         ));
     }
     let own = match ours {
-        Ours::Worksheet => worksheet::is_blank_worksheet(&name, &bytes),
+        // Nothing judged (asked above), and its sheet as `review` made it.
+        Ours::Worksheet => worksheet::has_review_header(&bytes),
         // Not a summary (asked above).
         Ours::Summary => false,
     };

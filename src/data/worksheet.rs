@@ -102,14 +102,10 @@ pub fn is_summary(workbook: impl std::io::Read + std::io::Seek) -> bool {
     named(SUMMARY_SHEET) && !named(REVIEW_SHEET)
 }
 
-/// Is a workbook a worksheet as `review` wrote it, its 评审 sheet and
-/// header in place and nothing judged? Only such a file is written over by
-/// a new worksheet: one whose sheet was renamed or header changed may hold
-/// a reviewer's work all the same.
-pub fn is_blank_worksheet(name: &str, bytes: &[u8]) -> bool {
-    if has_entries(name, bytes) {
-        return false;
-    }
+/// Does a workbook have the 评审 sheet with its header in place, as
+/// `review` wrote it? One whose sheet was renamed or header changed may
+/// hold a reviewer's work that nothing can read.
+pub fn has_review_header(bytes: &[u8]) -> bool {
     let Ok(mut book) = Xlsx::new(std::io::Cursor::new(bytes.to_vec())) else {
         return false;
     };
