@@ -825,9 +825,12 @@ fn a_missing_attachment_is_pointed_at_what_makes_it_needed() {
     };
     let line = lost(&notice("no-project.toml"));
     assert!(
-        line.contains("有支出的项目缺少项目支出绩效自评表（报告所列附件中没有）：业务工作经费。见附件1 部门整体支出绩效评价基础数据表 · 业务工作经费。"),
+        line.contains("报告所列附件中没有这些有支出项目的项目支出绩效自评表：业务工作经费（其中业务工作经费的表已报送，只是附件清单没有列出，请补列）。见附件1 部门整体支出绩效评价基础数据表 · 业务工作经费。"),
         "{line}"
     );
+    // The table's data was sent: the lost point says so, as the problem
+    // it relates to does (it does not tell the unit the table is missing).
+    assert!(!line.contains("缺少项目支出绩效自评表"), "{line}");
     // The criterion names the check that found the same gap
     // (`related to attachment_without_data`): the lost point points at it
     // by its number among the problems to correct.
@@ -1106,4 +1109,40 @@ fn item_with<'r>(run: &'r Run, needle: &str) -> &'r str {
         .lines()
         .find(|l| l.contains(needle))
         .unwrap_or_else(|| panic!("{needle}: {}", run.stdout))
+}
+
+/// A lost point for weights names each weight that is not the standard,
+/// by its table and 一级指标, so the unit need not work out which of the
+/// eight it was.
+#[test]
+fn a_weights_deduction_names_the_weights_that_failed() {
+    let dir = scratch("weights-named");
+    edited_example(
+        &dir,
+        "weights.toml",
+        "level1_weights = { \"产出指标\" = 50, \"效益指标\" = 30, \"满意度指标\" = 10 }\n",
+        "level1_weights = { \"产出指标\" = 45, \"效益指标\" = 30, \"满意度指标\" = 10 }\n",
+    );
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--for",
+            "unit",
+            "--format",
+            "markdown",
+            "weights.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.contains("权重符合操作规程（满分 5 分"))
+        .unwrap_or_else(|| panic!("{}", run.stdout))
+        .to_string();
+    assert!(
+        line.contains("8 项权重中 7 项符合标准，按比例得分；不符合的：部门整体支出绩效自评表的产出指标（标准 50 分）。"),
+        "{line}"
+    );
 }
