@@ -91,9 +91,9 @@ impl Notice {
                 .collect()
         };
         let (to_correct, to_consider) = (listed(false), listed(true));
-        // What the import could not read comes first in the list to
-        // correct: the findings' numbers start after it.
-        let unread = super::place::unread_in_package(report.submission);
+        // What the import noted (above all, what it could not read) comes
+        // first in the list to correct: the findings' numbers start after it.
+        let import_notes = super::place::import_notes_for_unit(report.submission);
         let mut reviewers: Vec<String> = Vec::new();
         let mut reviewed_on: Option<(Date, Date)> = None;
         let mut lost = Vec::new();
@@ -135,7 +135,7 @@ impl Notice {
                     report,
                     n,
                     d,
-                    (&to_correct, unread.len()),
+                    (&to_correct, import_notes.len()),
                     &to_consider,
                 ));
                 lost.push([
@@ -154,19 +154,24 @@ impl Notice {
             .iter()
             .map(|f| sentence(&with_places(&f.message, report, &f.places, &f.values)))
             .collect();
-        let mut corrections: Vec<(String, String)> = unread
+        // A note of what was read with an assumption, or sent but not
+        // listed, is a warning like the findings', not something unread.
+        let mut corrections: Vec<(String, String)> = import_notes
             .iter()
-            .map(|(_, said)| (UNREAD.to_string(), sentence(said)))
+            .map(|note| {
+                let word = if note.unread { UNREAD } else { "警告" };
+                (word.to_string(), sentence(&note.said))
+            })
             .collect();
         corrections.extend(to_correct.iter().map(|f| {
             let mut what = sentence(&with_places(&f.message, report, &f.places, &f.values));
             // A finding on a Word row the import could not read all of (a
             // score “100%” said as not filled in) points at why.
             let rows = word_rows(report, &f.places, &f.values);
-            let causes: Vec<String> = unread
+            let causes: Vec<String> = import_notes
                 .iter()
                 .enumerate()
-                .filter(|(_, (at, _))| at.is_some_and(|at| rows.contains(&at)))
+                .filter(|(_, note)| note.unread && note.row.is_some_and(|at| rows.contains(&at)))
                 .map(|(i, _)| format!("第 {} 条", i + 1))
                 .collect();
             if !causes.is_empty() {

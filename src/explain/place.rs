@@ -205,23 +205,45 @@ pub fn import_notes(submission: &Submission) -> Vec<String> {
         .collect()
 }
 
-/// What the import could not read of a Word package (its `警告` and
-/// `缺少` notes: a score written “100%”, an amount “约96.89万元”, a report
-/// part not found), in the words a unit reads, with the Word table and row
-/// where there is one. The package's findings about those cells say the
-/// cell is blank, which the unit will deny: the notice says why.
-pub fn unread_in_package(submission: &Submission) -> Vec<(Option<(usize, usize)>, String)> {
+/// One `警告` or `缺少` note of the import, as a unit reads it.
+pub struct ImportNote {
+    /// The Word table and row, where there is one.
+    pub row: Option<(usize, usize)>,
+    /// What it says.
+    pub said: String,
+    /// Was something left unread (a score written “100%”, an amount
+    /// “约96.89万元”, a report part not found), not read with an
+    /// assumption or merely noted (an amount's unit taken as 万元, a table
+    /// sent but not in the report's list)?
+    pub unread: bool,
+}
+
+/// What the import noted of a Word package that the unit should see (its
+/// `警告` and `缺少` notes), in the words a unit reads, with the Word table
+/// and row where there is one. The package's findings about cells left
+/// unread say the cell is blank, which the unit will deny: the notice says
+/// why.
+pub fn import_notes_for_unit(submission: &Submission) -> Vec<ImportNote> {
     import_notes(submission)
         .into_iter()
         .filter_map(|note| {
             let said = note
                 .strip_prefix("警告：")
                 .or_else(|| note.strip_prefix("缺少："))?;
+            let unread = UNREAD_WORDS.iter().any(|w| said.contains(w));
             let said = said.replacen("，未导入", "，未能读取，按未填写处理", 1);
-            Some((table_row(&said), said))
+            Some(ImportNote {
+                row: table_row(&said),
+                said,
+                unread,
+            })
         })
         .collect()
 }
+
+/// How the import's notes say that something was left unread (`import`'s
+/// messages: “…，未导入”, “找不到…”, “未能识别…”).
+const UNREAD_WORDS: [&str; 3] = ["未导入", "找不到", "未能识别"];
 
 /// How the importer's output begins (`import::write`).
 const IMPORT_HEADER: &str = "# 由 jixiao import 从";

@@ -621,7 +621,7 @@ fn indicators(grid: &Grid, prefix: &str, place: &str, cx: &mut Context<'_>) -> I
             Code::ImportMissingTotal,
             place,
             format!(
-                "找不到“{}”行，total_weight 和 total_score 未导入",
+                "找不到“{}”行，总分行的分值和得分未导入",
                 c.total_row.first()
             ),
         ));

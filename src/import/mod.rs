@@ -446,9 +446,9 @@ fn footer_date(
                     "{place}，表下“{}”",
                     names.first().map_or("", String::as_str)
                 ),
-                format!("“{date_text}”不是有效日期，filled_on 未导入"),
+                format!("“{date_text}”不是有效日期，填报日期未导入"),
             )
-            .help("写成 2023年6月14日"),
+            .help("年、月、日都写全，写成“××××年×月×日”"),
         );
     }
     date
@@ -532,7 +532,7 @@ fn assemble(
             TableKind::Listed(_) => cx.warn(Warning::note(
                 Code::ImportListedTable,
                 &place,
-                "报送格式中没有这张表的数据，只记入 [[attachments]]",
+                "报送格式中没有这张表的数据，只记为已报送的附件",
             )),
             TableKind::Unknown => cx.warn(
                 Warning::new(
@@ -592,7 +592,7 @@ fn assemble(
             Warning::new(
                 Code::ImportMissingReport,
                 name,
-                "材料中找不到自评报告（附件3），[report] 未导入",
+                "材料中找不到自评报告（附件3），报告未导入",
             )
             .help("报告标题应以“绩效自评报告”结尾，正文各部分以“一、”“二、”……编号"),
         ),
@@ -856,7 +856,7 @@ fn attachment_sections(
                 Code::ImportAttachmentNotListed,
                 "附件3 报告的附件清单",
                 format!(
-                    "材料中有“{}”，但报告的附件清单没有列出；已记入 [[attachments]]",
+                    "材料中有“{}”，但报告的附件清单没有列出（按已报送计）；请在附件清单中补列",
                     a.title
                 ),
             ));

@@ -52,7 +52,7 @@ pub fn read(part: &ReportPart, place: &str, cx: &mut Context<'_>) -> Report {
         None => cx.warn(Warning::new(
             Code::ImportMissingTitle,
             place,
-            "找不到报告标题（以“绩效自评报告”结尾的一行），title 未导入",
+            "找不到报告标题（以“绩效自评报告”结尾的一行），报告标题未导入",
         )),
     }
     let mut parts: Vec<Part> = Vec::new();
@@ -465,7 +465,7 @@ fn attachment_list(items: &[String], place: &str, cx: &mut Context<'_>) -> Vec<u
             cx.warn(Warning::note(
                 Code::ImportUnknownListedAttachment,
                 format!("{place}，附件清单"),
-                format!("清单中的“{item}”不是模板中的附件，未记入 [[attachments]]"),
+                format!("清单中的“{item}”不是模板中的附件，未记为附件"),
             ));
         }
         for i in hits {
