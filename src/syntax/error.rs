@@ -538,6 +538,10 @@ pub fn half_width_outside_strings(text: &str) -> String {
     // A string opened with a full-width “ is closed by the ” typed with it
     // (`says “按时报送”`), not left open to the end of the file.
     let mut opened_full_width = false;
+    // Was that string opened as a list's item (after `[` or a comma)? Then
+    // a ” before the next item's comma closes it: `[“甲”，“乙”]` is two
+    // words, not one holding `”，“`.
+    let mut opened_in_list = false;
     let mut in_comment = false;
     let mut escaped = false;
     let mut chars = text.chars().peekable();
@@ -551,10 +555,12 @@ pub fn half_width_outside_strings(text: &str) -> String {
             // A ” followed by more of the text (`“迟报”{late} 天”`: a quote
             // inside the quotes, as Chinese writes one) is part of it; the
             // one followed by a space, a line's end or punctuation of the
-            // rules closes it.
-            let closes = chars
-                .peek()
-                .is_none_or(|n| n.is_whitespace() || matches!(n, ',' | ')' | ']' | '#'));
+            // rules closes it (in a list, a full-width comma or bracket too).
+            let closes = chars.peek().is_none_or(|n| {
+                n.is_whitespace()
+                    || matches!(n, ',' | ')' | ']' | '#')
+                    || (opened_in_list && matches!(n, '，' | '、' | '］'))
+            });
             match (escaped, c) {
                 (true, _) => escaped = false,
                 (false, '\\') => escaped = true,
@@ -574,6 +580,7 @@ pub fn half_width_outside_strings(text: &str) -> String {
                 if *ascii == '"' {
                     in_string = true;
                     opened_full_width = true;
+                    opened_in_list = matches!(out.trim_end().chars().next_back(), Some('[' | ','));
                 }
                 out.push(*ascii);
             }

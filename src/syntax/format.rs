@@ -528,6 +528,25 @@ mod tests {
         assert!(once.contains("let q = {\n  a: 1,\n  b: 2 }"), "{once}");
     }
 
+    /// A list of words typed with Chinese quotes and commas is the same
+    /// words: `”，“` between items ends one word and starts the next. In a
+    /// message, a quote inside the quotes stays part of the text.
+    #[test]
+    fn full_width_quotes_keep_a_list_s_words_apart_and_a_message_whole() {
+        let text = "param words = [“加大资金投入”，“加大投入”、“加大财政投入”]\nparam one = [“甲”]\ncriterion c \"标题\" max 10 {\n  full because “写了“无”，算有内容”\n}\n";
+        let once = format(0, text).unwrap_or_default();
+        assert!(
+            once.contains("param words = [\"加大资金投入\", \"加大投入\", \"加大财政投入\"]"),
+            "{once}"
+        );
+        assert!(once.contains("param one = [\"甲\"]"), "{once}");
+        assert!(
+            once.contains("full because \"写了“无”，算有内容\""),
+            "{once}"
+        );
+        assert_eq!(format(0, &once).unwrap_or_default(), once);
+    }
+
     #[test]
     fn idempotent_on_a_small_file() {
         let text = "sheet \"t\" {  year 2022 total 10 round 2 }\nparam  a = [1,2 , 3]   # 注释\nlet b=max( 0 ,a[0] )-1\n\n\n# 独立注释\ncriterion c \"标题\" max 10 {\n deduct 1 per  b cap 10 because \"{b}\"\n}\nroot { x: integer ?\n}\n";
