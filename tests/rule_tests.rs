@@ -298,6 +298,31 @@ fn a_misspelt_edit_key_is_said_on_its_line() {
     let _ = std::fs::remove_dir_all(&root);
 }
 
+/// A misspelt edit in a case with no `[expect]` is the case's own slip:
+/// `--bless` says it and leaves the file alone, rather than recording the
+/// slip as the error the case expects (the next run would apply the edit
+/// and fail otherwise).
+#[test]
+fn bless_never_records_a_slip_in_the_case_file() {
+    let root = scratch("bless-slip");
+    let case = root.join("rules/2022/tests/zz-typo.toml");
+    let text = "base = \"bases/yueyanglou-finance-office.toml\"\n\n[edit]\n\"submission.recieved_on\" = 2023-06-20\n";
+    std::fs::write(&case, text).expect("write case");
+    let run = jixiao(
+        &root,
+        &["test", "--rules", "rules/2022", "--bless", "zz-typo"],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    for said in [
+        "zz-typo.toml ... FAILED（用例文件有 1 个问题）",
+        "help: 您是不是想写 `received_on`（送达区财政局的日期）？",
+    ] {
+        assert!(run.stdout.contains(said), "no {said}: {}", run.stdout);
+    }
+    assert_eq!(std::fs::read_to_string(&case).expect("read case"), text);
+    let _ = std::fs::remove_dir_all(&root);
+}
+
 /// A `findings` entry may name the severity, a place and a piece of the
 /// message of one finding; a wrong detail fails the case and is shown.
 #[test]

@@ -337,6 +337,19 @@ fn run_case(
         }
     };
     let actual = cases::run(&case, rules);
+    // A misspelt edit is a slip in the case file, not a result of the
+    // rules: said as the case file's problem, and never blessed (a blessed
+    // `case::edit` would make the next run apply the edit and fail anew).
+    if let cases::Actual::Failed(problems) = &actual
+        && problems
+            .iter()
+            .all(|p| p.code == jixiao::diag::Code::CaseEdit)
+    {
+        say!("{name} ... FAILED（用例文件有 {} 个问题）", problems.len());
+        say!("{}", render(problems).trim_end_matches('\n'));
+        tally.failed += 1;
+        return;
+    }
     let mismatches = cases::check(&case, &actual);
     if mismatches.is_empty() {
         say!("{name} ... ok");
