@@ -1128,26 +1128,36 @@ fn a_weights_deduction_names_the_weights_that_failed() {
         "level1_weights = { \"产出指标\" = 50, \"效益指标\" = 30, \"满意度指标\" = 10 }\n",
         "level1_weights = { \"产出指标\" = 45, \"效益指标\" = 30, \"满意度指标\" = 10 }\n",
     );
-    let run = jixiao(
+    // A 一级指标 whose weight the table does not give (a Word label
+    // without its “（50分）”) is said to be blank.
+    edited_example(
         &dir,
-        &[
-            "score",
-            "--for",
-            "unit",
-            "--format",
-            "markdown",
-            "weights.toml",
-        ],
+        "blank.toml",
+        "level1_weights = { \"产出指标\" = 50, ",
+        "level1_weights = { ",
     );
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let line = run
-        .stdout
-        .lines()
-        .find(|l| l.contains("权重符合操作规程（满分 5 分"))
-        .unwrap_or_else(|| panic!("{}", run.stdout))
-        .to_string();
+    let lost = |file: &str| {
+        let run = jixiao(
+            &dir,
+            &["score", "--for", "unit", "--format", "markdown", file],
+        );
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        run.stdout
+            .lines()
+            .find(|l| l.contains("权重符合操作规程（满分 5 分"))
+            .unwrap_or_else(|| panic!("{}", run.stdout))
+            .to_string()
+    };
+    let line = lost("weights.toml");
     assert!(
-        line.contains("8 项权重中 7 项符合标准，按比例得分；不符合的：部门整体支出绩效自评表的产出指标（标准 50 分）。"),
+        line.contains("8 项权重中 7 项符合标准，按比例得分；不符合的：部门整体支出绩效自评表的产出指标（填 45 分，各行合计 50 分，标准 50 分）。"),
+        "{line}"
+    );
+    let line = lost("blank.toml");
+    assert!(
+        line.contains(
+            "不符合的：部门整体支出绩效自评表的产出指标（未填写分值，各行合计 50 分，标准 50 分）。"
+        ),
         "{line}"
     );
 }
