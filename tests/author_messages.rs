@@ -54,7 +54,7 @@ fn jixiao(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 }
 
 /// (name, file, text to find, its replacement); an empty find appends.
-const CASES: [(&str, &str, &str, &str); 50] = [
+const CASES: [(&str, &str, &str, &str); 56] = [
     (
         "tier-score-above-max",
         "sheet.jx",
@@ -353,6 +353,42 @@ const CASES: [(&str, &str, &str, &str); 50] = [
         "role: text in []",
     ),
     (
+        "band-written-as-the-sheet-writes-it",
+        "sheet.jx",
+        "tier \"较全面\" 16 to 18",
+        "tier \"较全面\" 16—18",
+    ),
+    (
+        "date-parameter-in-quotes",
+        "params.jx",
+        "param deadline = 2023-06-15",
+        "param deadline = \"2024-06-14\"",
+    ),
+    (
+        "parameter-used-above-its-definition",
+        "params.jx",
+        "param standard_execution_weight = 10",
+        "param least_execution_weight = standard_execution_weight / 2\nparam standard_execution_weight = 10",
+    ),
+    (
+        "chinese-word-without-quotes",
+        "sheet.jx",
+        "contains(r.heading, s.keyword)",
+        "contains(r.heading, 问题)",
+    ),
+    (
+        "parameter-divided-by-zero",
+        "params.jx",
+        "param standard_execution_weight = 10",
+        "param standard_execution_weight = 10 / 0",
+    ),
+    (
+        "when-without-otherwise",
+        "sheet.jx",
+        "      otherwise {\n        judge 0 to 5\n      }\n    }\n\n    section indicator_quality",
+        "    }\n\n    section indicator_quality",
+    ),
+    (
         "text-cell-equal-to-number",
         "indicators.jx",
         "raise warning when comparable and r.score > rule_score + tolerance",
@@ -380,6 +416,13 @@ fn slips_are_said_in_the_authors_terms() {
         let _ = std::fs::remove_dir_all(&dir);
     }
     let all = shown.join("\n");
+    // A parameter that cannot be computed is said once: not again as a
+    // failed evaluation, nor as unknown at each of its uses.
+    let zero = shown
+        .iter()
+        .find(|s| s.starts_with("── parameter-divided-by-zero"))
+        .expect("case shown");
+    assert!(zero.contains("共 1 个问题"), "{zero}");
     // A forgotten opening quote is not taken for full-width commas to
     // change: they belong inside the text.
     let quote = shown
@@ -434,6 +477,11 @@ fn slips_are_said_in_the_authors_terms() {
         "您是不是想写 `len`？",
         "多出的 `}`：这一行的 `}` 与它关闭的 `{` 缩进不同，块在这里提前结束了",
         "上一行末尾少了 `{`：“criterion timeliness \"提交报告\" max 10”之后的内容要放在",
+        "分数段中的 `—` 不是规则中的写法：写成 `16 to 18`",
+        "日期不加引号，写成年-月-日：param deadline = 2024-06-14",
+        "参数 `standard_execution_weight` 在后面才定义",
+        "文字要放在英文双引号中：写成 \"问题\"",
+        "或 otherwise { award 3 because \"……\" }",
     ] {
         assert!(all.contains(needle), "no {needle:?}:\n{all}");
     }

@@ -184,9 +184,23 @@ impl Checker {
     /// beside the use with how such a value is written.
     fn param_type_error(&mut self, span: Span, name: &str, want: &Type, got: &Type, what: &str) {
         let (w, g) = (want.describe(&self.schema), got.describe(&self.schema));
+        // The author's own value, unquoted, where it is one (`"2025-06-13"`).
+        let own = match self.params.get(name) {
+            Some((crate::data::Value::Text(t), _)) => Some(t.trim().to_string()),
+            _ => None,
+        };
+        let own_if = |ok: fn(&str) -> bool| own.clone().filter(|t| ok(t));
         let written = match want {
-            Type::Date => format!("日期不加引号，写成年-月-日：param {name} = 2023-06-15"),
-            Type::Integer | Type::Decimal => format!("数字不加引号：param {name} = 10"),
+            Type::Date => format!(
+                "日期不加引号，写成年-月-日：param {name} = {}",
+                own_if(|t| crate::data::Date::parse(t).is_some())
+                    .unwrap_or_else(|| "2023-06-15".into())
+            ),
+            Type::Integer | Type::Decimal => format!(
+                "数字不加引号：param {name} = {}",
+                own_if(|t| t.parse::<rust_decimal::Decimal>().is_ok())
+                    .unwrap_or_else(|| "10".into())
+            ),
             Type::Text => format!("文字用英文双引号括起：param {name} = \"……\""),
             Type::Bool => format!("写成 true 或 false，不加引号：param {name} = true"),
             _ => format!("把参数 {name} 的值改为{w}"),
@@ -378,6 +392,31 @@ impl Checker {
                 ),
             })
         });
+        if scope.constants_only && self.params_below.iter().any(|n| n == name) {
+            self.error_help(
+                Code::RulesUnknownName,
+                format!("参数 `{name}` 在后面才定义"),
+                span,
+                "在这里还没有定义",
+                Some(format!(
+                    "参数只能引用在它之前定义的参数：把 param {name} = … 移到这一行之前"
+                )),
+            );
+            return (make(ExprIr::Const(Value::Absent)), Type::Any);
+        }
+        // A word of Chinese without quotes is a text, not a name.
+        if !name.is_ascii() {
+            self.error_help(
+                Code::RulesUnknownName,
+                format!("未知的名称 `{name}`"),
+                span,
+                "没有这个名称",
+                Some(format!(
+                    "文字要放在英文双引号中：写成 \"{name}\"；名称只用英文字母、数字和下划线"
+                )),
+            );
+            return (make(ExprIr::Const(Value::Absent)), Type::Any);
+        }
         if self.lets_below.iter().any(|n| n == name) {
             self.error_help(
                 Code::RulesUnknownName,

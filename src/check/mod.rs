@@ -84,6 +84,8 @@ pub(crate) struct Checker {
     defining: Option<String>,
     /// Names a body's `let`s define below the statement being compiled.
     lets_below: Vec<String>,
+    /// Parameters defined after the one being compiled.
+    params_below: Vec<String>,
     files: Vec<SourceFile>,
     problems: Vec<Problem>,
     slot_count: u32,
@@ -495,7 +497,11 @@ impl Checker {
     }
 
     fn check_params(&mut self, params: Vec<ast::Binding>) {
+        self.params_below = params.iter().map(|p| p.name.text.clone()).collect();
         for param in params {
+            if let Some(i) = self.params_below.iter().position(|n| *n == param.name.text) {
+                self.params_below.remove(i);
+            }
             self.check_shadowing(&param.name);
             if self.params.contains_key(&param.name.text) {
                 let first = self.defined_at(&param.name.text);
@@ -509,6 +515,7 @@ impl Checker {
                 continue;
             }
             let mut scope = expr::Scope::constants();
+            let said = self.problems.len();
             let (compiled, ty) = self.compile_expr(&param.value, &mut scope);
             self.definitions.push(crate::ir::Definition {
                 name: param.name.text.clone(),
@@ -523,11 +530,18 @@ impl Checker {
                     self.params.insert(param.name.text, (value, ty));
                 }
                 Err(problem) => {
-                    let file = self.file(problem.span);
-                    self.problems.push(problem.into_problem(&file, false));
+                    // A slip already said while compiling it (`10 / 0`) is
+                    // not said again as a failed evaluation.
+                    if self.problems.len() == said {
+                        let file = self.file(problem.span);
+                        self.problems.push(problem.into_problem(&file, false));
+                    }
+                    // Known, so that its uses are not said to be unknown.
+                    self.params.insert(param.name.text, (Value::Absent, ty));
                 }
             }
         }
+        self.params_below.clear();
     }
 
     fn declare_globals(&mut self, lets: Vec<ast::Binding>) {

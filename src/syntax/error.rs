@@ -675,6 +675,41 @@ pub(super) fn from_pest(file: u16, text: &str, e: &pest::error::Error<Rule>) -> 
                 |w| format!("`{}`", w.chars().take(20).collect::<String>()),
             ),
     };
+    // A band written as the sheet writes it (`16-18`, `16—18`, `16～18`).
+    if words.iter().any(|w| w == "`to`")
+        && let Some(dash) = text
+            .get(at..)
+            .and_then(|r| r.chars().next())
+            .filter(|c| RANGE_DASHES.contains(c))
+    {
+        let low: String = text
+            .get(..at)
+            .unwrap_or("")
+            .trim_end()
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let high: String = text
+            .get(at + dash.len_utf8()..)
+            .unwrap_or("")
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
+        let example = match (low.is_empty(), high.is_empty()) {
+            (false, false) => format!("{low} to {high}"),
+            _ => "16 to 18".to_string(),
+        };
+        return ParseError::Syntax {
+            message: format!("分数段中的 `{dash}` 不是规则中的写法：写成 `{example}`"),
+            span: Span::new(file, at..at + dash.len_utf8()).source_span(),
+            hint: format!("分数段用 to 连接低分和高分，两边留空格，如 {example}"),
+        };
+    }
     if let Some((message, hint, len)) = office_slip(text, at, &words, &found) {
         return ParseError::Syntax {
             message,
@@ -755,6 +790,9 @@ pub(super) fn from_pest(file: u16, text: &str, e: &pest::error::Error<Rule>) -> 
         hint,
     }
 }
+
+/// Dashes a band is written with in the sheet and in Chinese text.
+const RANGE_DASHES: [char; 8] = ['-', '—', '–', '－', '～', '~', '至', '―'];
 
 /// A lone `=` at `at` (not `==`, `!=`, `<=`, `>=`).
 fn single_equals(text: &str, at: usize) -> bool {
@@ -924,7 +962,7 @@ fn office_slip(
     if wants("otherwise") && wants("when") {
         return Some((
             format!("一组 when 之后必须写 otherwise，这里是 {found}"),
-            "when 条件 { … } 可以写几组，最后必须是 otherwise { … }：所有条件都不成立时怎样计分写在其中（如 otherwise { full because \"……\" }）".to_string(),
+            "when 条件 { … } 可以写几组，最后必须是 otherwise { … }：所有条件都不成立时怎样计分写在其中（如 otherwise { judge 0 to 5 }，或 otherwise { award 3 because \"……\" }）".to_string(),
             found.trim_matches('`').len().max(1),
         ));
     }
