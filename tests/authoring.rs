@@ -431,6 +431,71 @@ fn diff_of_identical_rules_changes_nothing() {
     assert_eq!(json["summary"]["unchanged"], 1);
 }
 
+/// A Word package is compared as its import would be scored: the same
+/// change as the `.toml` the unit's package became (the received date given
+/// as `score` takes it).
+#[test]
+fn diff_reads_a_word_package_as_score_does() {
+    let unit = |input: &str, date: &[&str]| {
+        let mut args = vec![
+            "diff",
+            "--old",
+            "rules/2022",
+            "--new",
+            "rules/2023",
+            "--format",
+            "json",
+        ];
+        args.extend(date);
+        args.push(input);
+        let out = jixiao(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let unit = json["units"][0].clone();
+        let ids = |key: &str| -> Vec<String> {
+            unit[key]
+                .as_array()
+                .map(|a| a.iter().map(|f| f["id"].to_string()).collect())
+                .unwrap_or_default()
+        };
+        (
+            ids("findings_added"),
+            ids("findings_removed"),
+            unit["changed"].clone(),
+        )
+    };
+    let word = unit(
+        "examples/2022/yueyanglou-finance-office.docx",
+        &["--received-on", "2023/6/14"],
+    );
+    let toml = unit("examples/2022/yueyanglou-finance-office.toml", &[]);
+    // (The Word package has no reviews: its criteria to judge are open
+    // under both folders; the findings each change makes are the same.)
+    assert_eq!(word, toml);
+    assert_eq!(toml.1, vec!["\"budget_adjustment\"".to_string()]);
+    // A date that does not exist is said with the forms taken.
+    let out = jixiao(&[
+        "diff",
+        "--old",
+        "rules/2022",
+        "--new",
+        "rules/2023",
+        "--received-on",
+        "2023-02-30",
+        "examples/2022/yueyanglou-finance-office.docx",
+    ]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("“2023-02-30”不是有效日期：写成 2023-06-14（或 2023/6/14、2023年6月14日）"),
+        "{stderr}"
+    );
+}
+
 /// The snapshot of next year's rule change that the bureau reviews: 2022 →
 /// 2023 over the example and some of its variants. Each variant is a case
 /// (`tests/cases/…`), written out as `tests/<kind>/<name>.toml` in a

@@ -40,14 +40,16 @@ pub(super) fn run(
     let changes = rule_changes(&old, &new);
     let mut ok = true;
     let mut diffs = Vec::new();
-    let paths: Vec<PathBuf> =
-        match super::inputs::expand(inputs, |p| super::inputs::has_extension(p, "toml")) {
-            Ok(files) => files.into_iter().map(|(p, _)| p).collect(),
-            Err(p) => {
-                note!("{}", render(&[*p]));
-                return false;
-            }
-        };
+    let paths: Vec<PathBuf> = match super::inputs::expand(inputs, super::inputs::is_package) {
+        Ok(files) => {
+            super::import::note_unused_received_on(&files);
+            files.into_iter().map(|(p, _)| p).collect()
+        }
+        Err(p) => {
+            note!("{}", render(&[*p]));
+            return false;
+        }
+    };
     super::output::protect(&paths);
     let mut failed = Vec::new();
     // Packages of another year than a rule folder's: the deadline and the
@@ -127,7 +129,8 @@ fn diff_one(
     new: &RuleSet,
     changes: &[FileChanges],
 ) -> Result<(UnitDiff, i64), Vec<Problem>> {
-    let text = jixiao::files::read_text(path).map_err(|p| vec![*p])?;
+    // A `.toml` as it is; a Word package imported in memory.
+    let text = super::import::read_input(path, None)?;
     let source = super::inputs::submission_source(path, text)?;
     // Parsed once, then loaded against each folder's schema; its header
     // gives the year for the note on other years.

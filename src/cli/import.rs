@@ -13,8 +13,24 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 /// `--received-on`: `2023-06-14`.
+/// A date as a clerk types it on the command line: 2023-06-14, and the
+/// forms the review worksheet and Word packages accept (2023/6/14,
+/// 2023.6.14, 2023年6月14日), or eight digits (20230614).
 pub(super) fn parse_date(text: &str) -> Result<Date, String> {
-    Date::parse(text.trim()).ok_or_else(|| format!("“{text}”不是有效日期，应写成 2023-06-14"))
+    let t = text.trim();
+    let digits = (t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| {
+            let (y, md) = t.split_at(4);
+            let (m, d) = md.split_at(2);
+            Date::parse(&format!("{y}-{m}-{d}"))
+        })
+        .flatten();
+    Date::parse(t)
+        .or(digits)
+        .or_else(|| jixiao::import::date(t))
+        .ok_or_else(|| {
+            format!("“{text}”不是有效日期：写成 2023-06-14（或 2023/6/14、2023年6月14日）")
+        })
 }
 
 /// The templates of a `--rules` folder; `None` for the built-in ones.

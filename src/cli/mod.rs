@@ -217,8 +217,15 @@ enum Command {
             value_name = "文件"
         )]
         output: Option<PathBuf>,
+        /// The date a `.docx` package reached the bureau (2023-06-14).
+        #[arg(long, value_parser = import::parse_date, help = "Word 材料的送达日期，如 2023-06-14", value_name = "日期")]
+        received_on: Option<jixiao::data::Date>,
         /// Submission files or folders.
-        #[arg(required = true, help = "报送材料文件或目录", value_name = "材料")]
+        #[arg(
+            required = true,
+            help = "报送材料：.toml 文件、Word 材料（.docx）或目录",
+            value_name = "材料"
+        )]
         inputs: Vec<PathBuf>,
     },
     /// Rewrite rule files in the canonical layout.
@@ -358,8 +365,13 @@ pub fn run() -> ExitCode {
             new,
             format,
             output,
+            received_on,
             inputs,
-        } => diff::run(&old, &new, format, output.as_deref(), &inputs),
+        } => {
+            // A Word package is read with the new folder's templates.
+            import::for_score(received_on, Some(new.clone()));
+            diff::run(&old, &new, format, output.as_deref(), &inputs)
+        }
         Command::Test {
             rules,
             bless,

@@ -141,6 +141,10 @@ fn details(e: &clap::Error) -> Vec<String> {
                 format!("`{value}`")
             };
             lines.push(format!("{arg} 的值 {shown} 不对"));
+            // The option's own parser says what is wanted (`parse_date`).
+            if let Some(why) = std::error::Error::source(e) {
+                lines.push(why.to_string());
+            }
         }
         (None, Some(arg)) if e.kind() == ErrorKind::MissingRequiredArgument => {
             lines.push(format!("缺少：{arg}"));

@@ -13,6 +13,7 @@
 
 use crate::diag::Code;
 mod amount;
+pub use amount::date;
 mod basic;
 mod docx;
 mod evaluation;
