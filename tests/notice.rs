@@ -1195,3 +1195,33 @@ fn an_import_note_that_lost_nothing_is_not_called_unread() {
     assert!(!line.contains("[["), "{line}");
     assert!(!run.stdout.contains("“未能读取”是"), "{}", run.stdout);
 }
+
+/// A finding that points at a cell and at the row it is in names the
+/// cell, not the cell and then the row again (`年度资金总额 · 分值、年度资金总额`).
+#[test]
+fn a_row_already_named_by_its_cell_is_not_named_again() {
+    let dir = scratch("row-named-by-cell");
+    edited_example(
+        &dir,
+        "weight.toml",
+        "executed = 96.89\nweight = 10\n",
+        "executed = 96.89\nweight = 15\n",
+    );
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--for",
+            "unit",
+            "--format",
+            "markdown",
+            "weight.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let line = item_with(&run, "预算执行率分值为 15");
+    assert!(
+        line.contains("见附件4 项目支出绩效自评表（业务工作经费） · 年度资金总额 · 分值。"),
+        "{line}"
+    );
+}

@@ -326,6 +326,17 @@ fn cells_by_row(places: Vec<super::PlaceView>) -> Vec<super::PlaceView> {
     };
     let mut out: Vec<super::PlaceView> = Vec::with_capacity(places.len());
     for p in places {
+        // A whole row after one of its cells is already named by it
+        // (`年度资金总额 · 分值`, then the 年度资金总额 row itself).
+        let row_named = p.phrase.is_none()
+            && out.iter().any(|o| {
+                o.phrase.is_none()
+                    && o.document.starts_with(&format!("{} · ", p.document))
+                    && word_row(o).is_none_or(|r| word_row(&p).is_none_or(|q| q == r))
+            });
+        if row_named {
+            continue;
+        }
         let row = |v: &super::PlaceView| {
             v.document
                 .rsplit_once(" · ")
