@@ -184,3 +184,36 @@ fn shown_values_are_readable() {
         json.stdout
     );
 }
+
+/// Cells of two tables that read alike by row and column (each table's
+/// 一级指标分值 · 产出指标) are traced with their table: an auditor can
+/// tell which table's 50 it was.
+#[test]
+fn traced_cells_of_two_tables_name_their_table() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("traced-two-tables");
+    std::fs::create_dir_all(&dir).unwrap();
+    let example = std::fs::read_to_string(Path::new(MANIFEST).join(EXAMPLE)).unwrap();
+    let edited = example.replacen(
+        "level1_weights = { \"产出指标\" = 50, \"效益指标\" = 30,",
+        "level1_weights = { \"产出指标\" = 60, \"效益指标\" = 20,",
+        1,
+    );
+    assert_ne!(edited, example);
+    let file = dir.join("weights.toml");
+    std::fs::write(&file, edited).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["score", "--format", "markdown"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let markdown = String::from_utf8_lossy(&out.stdout);
+    let traced = markdown
+        .lines()
+        .find(|l| l.contains("`conforming` = 6（据 "))
+        .unwrap_or_else(|| panic!("{markdown}"));
+    assert!(
+        traced.contains("附件2 部门整体支出绩效自评表 · 一级指标分值 · ")
+            && traced.contains("附件4 项目支出绩效自评表（业务工作经费） · 一级指标分值 · "),
+        "{traced}"
+    );
+}

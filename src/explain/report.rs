@@ -745,10 +745,18 @@ impl<'a> Report<'a> {
             .iter()
             .enumerate()
             .any(|(i, c)| columns.iter().skip(i + 1).any(|d| d == c));
+        // Cells of several tables (the 一级指标分值 of 附件2 and of 附件4)
+        // that read alike by row and column are named with their table.
+        let table = |p: &PlaceView| p.document.split(" · ").next().unwrap_or("").to_string();
+        let tables_differ = views
+            .iter()
+            .any(|p| views.first().is_some_and(|f| table(f) != table(p)));
         let parts: Vec<String> = views
             .iter()
             .map(|p| {
-                let column: std::borrow::Cow<'_, str> = if repeated {
+                let column: std::borrow::Cow<'_, str> = if repeated && tables_differ {
+                    p.document.as_str().into()
+                } else if repeated {
                     row_and_column(p).into()
                 } else {
                     column_words(&p.document).into()
