@@ -54,7 +54,7 @@ fn jixiao(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 }
 
 /// (name, file, text to find, its replacement); an empty find appends.
-const CASES: [(&str, &str, &str, &str); 56] = [
+const CASES: [(&str, &str, &str, &str); 61] = [
     (
         "tier-score-above-max",
         "sheet.jx",
@@ -389,6 +389,36 @@ const CASES: [(&str, &str, &str, &str); 56] = [
         "    }\n\n    section indicator_quality",
     ),
     (
+        "negative-points",
+        "sheet.jx",
+        "deduct 1 per late cap 10",
+        "deduct -1 per late cap 10",
+    ),
+    (
+        "condition-after-cap",
+        "sheet.jx",
+        "deduct 1 per late cap 10 because",
+        "deduct 1 per late cap 10 when late > 0 because",
+    ),
+    (
+        "message-joined-with-plus",
+        "sheet.jx",
+        "full because \"正文 {len(required_sections)} 个部分齐全，且都有内容\"",
+        "full because \"正文 \" + len(required_sections) + \" 个部分齐全\"",
+    ),
+    (
+        "full-width-space-in-a-name",
+        "sheet.jx",
+        "let late = max(0",
+        "let la\u{3000}te = max(0",
+    ),
+    (
+        "chinese-opening-quote-ascii-closing",
+        "sheet.jx",
+        "because \"{received_on} 送达",
+        "because “{received_on} 送达",
+    ),
+    (
         "text-cell-equal-to-number",
         "indicators.jx",
         "raise warning when comparable and r.score > rule_score + tolerance",
@@ -482,6 +512,11 @@ fn slips_are_said_in_the_authors_terms() {
         "参数 `standard_execution_weight` 在后面才定义",
         "文字要放在英文双引号中：写成 \"问题\"",
         "或 otherwise { award 3 because \"……\" }",
+        "扣分写正数：deduct 后面的分数就是扣去的分数",
+        "`when` 要写在 cap 之前",
+        "说明文字不能用 + 连接：整段说明写在一对引号中",
+        "这里前面有一个全角空格：名称或关键字被它分成了两段",
+        "把开头的 “ 改成 \"（结尾的 \" 已是半角）",
     ] {
         assert!(all.contains(needle), "no {needle:?}:\n{all}");
     }

@@ -592,7 +592,9 @@ fn a_misspelt_finding_id_is_named() {
     let blessed = jixiao(&root, &["test", "--rules", "rules/2022", "--bless"]);
     assert_eq!(blessed.code, Some(1));
     assert!(
-        blessed.stdout.contains("多半是用例写错了") && !blessed.stdout.contains("多半是规则写错了"),
+        blessed.stdout.contains("多半是用例写错了")
+            && blessed.stdout.contains("若是有意删去了这个检查或评分项")
+            && !blessed.stdout.contains("多半是规则写错了"),
         "{}",
         blessed.stdout
     );

@@ -373,7 +373,7 @@ fn run_case(
                 let why = jixiao::explain::test_failure(&actual, &mismatches, rules);
                 say!("{}", why.trim_end_matches('\n'));
                 say!(
-                    "    期望中有规则里没有的编号（见上）：多半是用例写错了，改正用例中的编号后再运行"
+                    "    期望中有规则里没有的编号（见上）：多半是用例写错了，改正用例中的编号后再运行；\n    若是有意删去了这个检查或评分项，确认无误后用 jixiao test --rules 目录 --bless --allow-loss 改写"
                 );
             } else {
                 say!(

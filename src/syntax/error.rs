@@ -948,8 +948,80 @@ fn office_slip(
             1,
         ));
     }
+    // A full-width space typed inside a name (`la　te`): the parser read
+    // two words.
+    if before == Some('\u{3000}') {
+        return Some((
+            "这里前面有一个全角空格：名称或关键字被它分成了两段".to_string(),
+            "删去全角空格（中文输入法下的空格）；需要分隔时用半角空格".to_string(),
+            next.len_utf8(),
+        ));
+    }
     let line_end = rest.find('\n').unwrap_or(rest.len());
     let quotes_after = rest.get(..line_end)?.matches('"').count();
+    // `because “…"`: a Chinese opening quote, an ASCII closing one.
+    if next == '“' && quotes_after % 2 == 1 {
+        return Some((
+            "说明文字的开头是中文引号 “：文字要用半角双引号 \" 括起来".to_string(),
+            "把开头的 “ 改成 \"（结尾的 \" 已是半角）".to_string(),
+            next.len_utf8(),
+        ));
+    }
+    let wants = |w: &str| words.iter().any(|x| x == &format!("`{w}`"));
+    // `deduct -2 per late`: points are taken off, so they are written
+    // positive.
+    if next == '-'
+        && rest.chars().nth(1).is_some_and(|c| c.is_ascii_digit())
+        && text
+            .get(..at)
+            .is_some_and(|b| b.trim_end().ends_with("deduct"))
+    {
+        return Some((
+            "扣分写正数：deduct 后面的分数就是扣去的分数".to_string(),
+            format!(
+                "写成 deduct {} per …（不加负号）",
+                rest.get(1..)
+                    .unwrap_or("")
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("2")
+            ),
+            1,
+        ));
+    }
+    // `deduct 2 per late cap 10 when …`: the condition comes before `cap`.
+    if found == "`when`" && wants("because") && !wants("when") {
+        let statement = text
+            .get(..at)
+            .unwrap_or("")
+            .rsplit('\n')
+            .next()
+            .unwrap_or("");
+        if statement.contains(" cap ") {
+            return Some((
+                "`when` 要写在 cap 之前".to_string(),
+                "顺序是 deduct 分数 per 次数 when 条件 cap 上限 because \"……\"".to_string(),
+                "when".len(),
+            ));
+        }
+    }
+    // `because "正文 " + len(x) + "个"`: a message is one text, its values
+    // in braces.
+    if next == '+' && text.get(..at).is_some_and(|b| b.trim_end().ends_with('"')) {
+        let statement = text
+            .get(..at)
+            .unwrap_or("")
+            .rsplit('\n')
+            .next()
+            .unwrap_or("");
+        if statement.contains("because \"") {
+            return Some((
+                "说明文字不能用 + 连接：整段说明写在一对引号中".to_string(),
+                "要放入的值写在花括号中，如 because \"正文 {len(missing)} 个部分\"".to_string(),
+                1,
+            ));
+        }
+    }
     if words.iter().any(|w| w == "`\"`") && quotes_after % 2 == 1 {
         return Some((
             "说明文字的开头少了引号：文字要用半角双引号 \" 括起来".to_string(),
@@ -957,7 +1029,6 @@ fn office_slip(
             next.len_utf8(),
         ));
     }
-    let wants = |w: &str| words.iter().any(|x| x == &format!("`{w}`"));
     // `when … { }` followed by anything but another `when` or `otherwise`.
     if wants("otherwise") && wants("when") {
         return Some((
