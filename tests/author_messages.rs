@@ -795,7 +795,9 @@ fn a_year_within_the_folder_name_and_a_check_without_says() {
     assert_eq!(code, Some(0), "{stderr}");
     assert!(
         stderr.contains("目录名 规则2024 中的年份是 2024，而 sheet 中写的是 year 2022")
-            && stderr.contains("这些检查没有写说明（says）：score_above_weight"),
+            && stderr.contains("检查 score_above_weight 没有写说明（says）")
+            // Said at the check's header, so the author can go to it.
+            && stderr.contains("╭─[规则2024/indicators.jx:"),
         "{stderr}"
     );
     let _ = std::fs::remove_dir_all(&dir);

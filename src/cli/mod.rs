@@ -555,36 +555,44 @@ fn folder_checks(
             });
         }
     }
-    fn no_says(nodes: &[jixiao::NodeIr], out: &mut Vec<String>) {
+    // Each criterion and check without its `says` is said at its header,
+    // so the author can go to it.
+    let at_header = |message: String, span: jixiao::source::Span, help: &str| {
+        let file = rules.files.get(span.file as usize);
+        match file {
+            Some(file) => {
+                let mut p = jixiao::Problem::error(Code::RulesFolder, message, file, span, "这里")
+                    .with_help(help);
+                p.severity = miette::Severity::Warning;
+                p
+            }
+            None => warn(message, help),
+        }
+    };
+    fn no_says<'n>(nodes: &'n [jixiao::NodeIr], out: &mut Vec<&'n jixiao::NodeIr>) {
         for n in nodes {
             match &n.kind {
                 jixiao::NodeIrKind::Section(children) => no_says(children, out),
-                jixiao::NodeIrKind::Criterion(_) if n.says.is_none() => {
-                    out.push(format!("{}（{}）", n.title, n.id));
-                }
+                jixiao::NodeIrKind::Criterion(_) if n.says.is_none() => out.push(n),
                 jixiao::NodeIrKind::Criterion(_) => {}
             }
         }
     }
     let mut missing = Vec::new();
     no_says(&rules.nodes, &mut missing);
-    if !missing.is_empty() {
-        warnings.push(warn(
-            format!("这些评分项没有写评分表原文（says）：{}", missing.join("、")),
+    for n in missing {
+        warnings.push(at_header(
+            format!("评分项“{}”（{}）没有写评分表原文（says）", n.title, n.id),
+            n.span,
             "在评分项开头写 says \"评分表中的原文\"：报告和告知书引用它",
         ));
     }
     // A check's `says` heads its findings in every report, as a
     // criterion's does its deductions.
-    let unsaid: Vec<&str> = rules
-        .checks
-        .iter()
-        .filter(|c| c.says.is_none())
-        .map(|c| c.id.as_str())
-        .collect();
-    if !unsaid.is_empty() {
-        warnings.push(warn(
-            format!("这些检查没有写说明（says）：{}", unsaid.join("、")),
+    for c in rules.checks.iter().filter(|c| c.says.is_none()) {
+        warnings.push(at_header(
+            format!("检查 {} 没有写说明（says）", c.id),
+            c.span,
             "在检查开头写 says \"查的是什么\"：报告在每条发现上方引用它",
         ));
     }
