@@ -666,7 +666,7 @@ fn check_covers_the_whole_folder() {
         "没有 templates.toml",
         "目录名是 2024，而 sheet 中写的是 year 2022",
         "截止日期 2025-06-15 不在评价年度 2022 的下一年",
-        "没有写评分表原文（says）：提交报告（timeliness）",
+        "评分项“提交报告”（timeliness）没有写评分表原文（says）",
     ] {
         assert!(stderr.contains(needle), "no {needle:?}:\n{stderr}");
     }
