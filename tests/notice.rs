@@ -1225,3 +1225,33 @@ fn a_row_already_named_by_its_cell_is_not_named_again() {
         "{line}"
     );
 }
+
+/// What the import could not read is counted in the summary's own column
+/// (the bureau sees which packages were scored with cells as blank), and
+/// listed in the workbook's 检查发现 sheet.
+#[test]
+fn the_summary_counts_what_the_import_could_not_read() {
+    let dir = scratch("summary-unread");
+    word_package_with(&dir, "pkg.docx", &[(2, 3, 8, "九分")]);
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--format",
+            "csv",
+            "--received-on",
+            "2023-06-14",
+            "pkg.docx",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let mut lines = run.stdout.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let row: Vec<&str> = lines.next().expect("row").split(',').collect();
+    let column = header
+        .iter()
+        .position(|h| *h == "未能读取")
+        .unwrap_or_else(|| panic!("{header:?}"));
+    assert_eq!(header.get(column + 1), Some(&"未能评分的原因"));
+    assert_eq!(row.get(column), Some(&"1"), "{}", run.stdout);
+}

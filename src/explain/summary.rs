@@ -89,7 +89,9 @@ struct Scored {
     score: Option<Decimal>,
     range: (Decimal, Decimal),
     nodes: Vec<NodeCell>,
-    counts: [u64; 3],
+    /// Findings by severity (error, warning, info), then what the import
+    /// of a Word package could not read (scored as blank).
+    counts: [u64; 4],
     findings: Vec<Line>,
     deductions: Vec<Line>,
 }
@@ -147,6 +149,9 @@ fn status_word(status: Status) -> &'static str {
 
 /// The status cell of a row that could not be scored.
 const FAILED: &str = "未能评分";
+
+/// What the import of a Word package could not read, as the notice says it.
+const UNREAD: &str = "未能读取";
 
 impl SummaryRow {
     /// The row of a scored input.
@@ -229,17 +234,34 @@ impl SummaryRow {
             }
         }
         waiting(&outcome.nodes, &mut pending);
-        let mut counts = [0u64; 3];
+        let mut counts = [0u64; 4];
         for f in &outcome.findings {
             if let Some(c) = counts.get_mut(f.severity as usize) {
                 *c += 1;
             }
         }
+        // What the import could not read was scored as blank: the bureau
+        // sees it in the summary, not only in the unit's notice.
+        let unread: Vec<super::place::ImportNote> = super::place::import_notes_for_unit(submission)
+            .into_iter()
+            .filter(|n| n.unread)
+            .collect();
+        counts[3] = unread.len() as u64;
         let findings = match detail {
-            Some((rules, report)) => report
-                .findings()
+            Some((rules, report)) => unread
                 .iter()
-                .map(|f| Line {
+                .map(|n| Line {
+                    cells: vec![
+                        Cell::Text(outcome.unit.clone()),
+                        Cell::Text(file.clone()),
+                        Cell::Text(UNREAD.into()),
+                        Cell::Text("读取 Word 材料".into()),
+                        Cell::Text(n.said.clone()),
+                        Cell::Empty,
+                        Cell::Empty,
+                    ],
+                })
+                .chain(report.findings().iter().map(|f| Line {
                     cells: vec![
                         Cell::Text(outcome.unit.clone()),
                         Cell::Text(file.clone()),
@@ -249,7 +271,7 @@ impl SummaryRow {
                         Cell::Text(location(rules, f.focus)),
                         Cell::Text(places_words(report, &f.places)),
                     ],
-                })
+                }))
                 .collect(),
             None => Vec::new(),
         };
@@ -330,7 +352,7 @@ struct Totals {
     /// Each column's score, by column position (the first node of the
     /// column's id); columns added after this row are empty.
     scores: Vec<Option<Decimal>>,
-    counts: [u64; 3],
+    counts: [u64; 4],
 }
 
 /// The lines of one input beside the main table: its criteria awaiting a
@@ -494,7 +516,7 @@ impl Summary {
                 .map(|c| Cell::Text(format!("{}（{}分）", c.title, decimal(c.max)))),
         );
         header.extend(
-            ["错误", "警告", "提示", "未能评分的原因"]
+            ["错误", "警告", "提示", UNREAD, "未能评分的原因"]
                 .into_iter()
                 .map(|h| Cell::Text(h.into())),
         );
@@ -553,7 +575,7 @@ impl Summary {
                     cells.extend(std::iter::repeat_n(Cell::Empty, 7));
                     cells.push(Cell::Text(FAILED.into()));
                     cells.extend(std::iter::repeat_n(Cell::Empty, columns));
-                    cells.extend([Cell::Empty, Cell::Empty, Cell::Empty]);
+                    cells.extend(std::iter::repeat_n(Cell::Empty, 4));
                     cells.push(Cell::Text(errors.clone()));
                 }
             }
