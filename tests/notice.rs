@@ -1255,3 +1255,13 @@ fn the_summary_counts_what_the_import_could_not_read() {
     assert_eq!(header.get(column + 1), Some(&"未能评分的原因"));
     assert_eq!(row.get(column), Some(&"1"), "{}", run.stdout);
 }
+
+/// A 一级指标's weight is named with its own Word row, not the table's
+/// first weight row or none.
+#[test]
+fn a_level1_weight_is_named_with_its_word_row() {
+    let dir = scratch("level1-weight-row");
+    let run = word_notice(&dir, &[(3, 22, 2, "效益指标(25分)")]);
+    let item = item_with(&run, "“效益指标”权重为 25");
+    assert!(item.contains("（Word 文件第3个表格第22行）"), "{item}");
+}

@@ -106,7 +106,16 @@ pub fn source_place(submission: &Submission, offset: u32, word_file: Option<&str
             .then(|| l.get(at + 2..).unwrap_or("").trim().to_string())
             .filter(|c| !is_import_note(c))
     };
-    let mut candidates: Vec<String> = comment_of(here).into_iter().collect();
+    // A line of several rows (`level1_weights = { … }  # 产出指标 第2个表格
+    // 第12行；效益指标 …`): the row of the key at the place.
+    let own = comment_of(here).map(|c| match key_at(text, offset as usize) {
+        Some(key) => c
+            .split('；')
+            .find(|segment| segment.starts_with(&format!("{key} ")))
+            .map_or(c.clone(), str::to_string),
+        None => c,
+    });
+    let mut candidates: Vec<String> = own.into_iter().collect();
     // The block's comment: the comment lines just above the nearest header
     // at or above the value's line (a row's own place is its header line).
     if upward.any(|l| l.trim().starts_with('[')) {
@@ -154,6 +163,19 @@ pub fn source_place(submission: &Submission, offset: u32, word_file: Option<&str
             text: "（导入时未记录位置）".to_string(),
         },
     }
+}
+
+/// The quoted key of an inline table's entry at byte `at` (its key or its
+/// value): the last `"…"` from the line's start to the entry's end.
+fn key_at(text: &str, at: usize) -> Option<&str> {
+    let start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    let rest = text.get(at..)?;
+    let end = at + rest.find([',', '}', '\n']).unwrap_or(rest.len());
+    let entry = text.get(start..end)?;
+    if entry.matches('"').count() % 2 != 0 {
+        return None;
+    }
+    entry.rsplit('"').nth(1).filter(|k| !k.is_empty())
 }
 
 /// The lines of `text` from the one holding byte `at` up to the first,

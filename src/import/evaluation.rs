@@ -86,7 +86,19 @@ pub fn read(part: &TablePart, which: Which, place: &str, cx: &mut Context<'_>) -
     }
     let indicators = indicators(grid, prefix, place, cx);
     if !indicators.weights.is_empty() {
-        head.set("level1_weights", Value::Inline(indicators.weights.clone()));
+        // Each weight with its own row (`产出指标 第2个表格第12行；…`):
+        // reports name the Word row of the weight they cite.
+        let rows: Vec<String> = indicators
+            .weights
+            .iter()
+            .zip(&indicators.weight_rows)
+            .map(|((group, _), row)| format!("{group} {row}"))
+            .collect();
+        head.set_noted(
+            "level1_weights",
+            Value::Inline(indicators.weights.clone()),
+            rows.join("；"),
+        );
     }
     // Each with its row: reports name the Word row of a total they cite.
     if let Some((w, s, row)) = &indicators.total {
@@ -503,6 +515,8 @@ fn goals(grid: &Grid, prefix: &str, place: &str, cx: &mut Context<'_>) -> Option
 
 struct Indicators {
     weights: Vec<(String, Value)>,
+    /// Where each weight was read (`第2个表格第12行`), in `weights`' order.
+    weight_rows: Vec<String>,
     /// The total row's weight and score, and its place in the Word file.
     total: Option<(Option<Decimal>, Option<Decimal>, String)>,
     rows: Vec<Section>,
@@ -583,6 +597,7 @@ fn indicators(grid: &Grid, prefix: &str, place: &str, cx: &mut Context<'_>) -> I
     let c = &t.evaluation.indicators;
     let mut out = Indicators {
         weights: Vec::new(),
+        weight_rows: Vec::new(),
         total: None,
         rows: Vec::new(),
     };
@@ -606,7 +621,11 @@ fn indicators(grid: &Grid, prefix: &str, place: &str, cx: &mut Context<'_>) -> I
             break;
         }
         let before = cx.take_pending();
+        let read = out.weights.len();
         let line = read_line(grid, row, &cols, &mut previous, &mut out.weights, place, cx);
+        if out.weights.len() > read {
+            out.weight_rows.push(grid.place(row));
+        }
         let notes = std::mem::replace(&mut cx.pending, before);
         match line {
             Some(mut l) => {
