@@ -1265,3 +1265,12 @@ fn a_level1_weight_is_named_with_its_word_row() {
     let item = item_with(&run, "“效益指标”权重为 25");
     assert!(item.contains("（Word 文件第3个表格第22行）"), "{item}");
 }
+
+/// A blank total score is pointed at by the total row, with its Word row.
+#[test]
+fn a_blank_total_score_names_the_total_row() {
+    let dir = scratch("blank-total-row");
+    let run = word_notice(&dir, &[(3, 37, 3, "")]);
+    let item = item_with(&run, "总分行没有填写得分");
+    assert!(item.contains("总分 · 分值（Word 文件第3个表格第37行）"), "{item}");
+}
