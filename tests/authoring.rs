@@ -494,6 +494,24 @@ fn diff_reads_a_word_package_as_score_does() {
         stderr.contains("“2023-02-30”不是有效日期：写成 2023-06-14（或 2023/6/14、2023年6月14日）"),
         "{stderr}"
     );
+    // A year of two digits is no year 23: a late package is not made timely.
+    for two_digits in ["23/6/18", "23-6-18"] {
+        let out = jixiao(&[
+            "diff",
+            "--old",
+            "rules/2022",
+            "--new",
+            "rules/2023",
+            "--received-on",
+            two_digits,
+            "examples/2022/yueyanglou-finance-office.docx",
+        ]);
+        assert!(!out.status.success(), "{two_digits}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("不是有效日期"),
+            "{two_digits}"
+        );
+    }
 }
 
 /// The snapshot of next year's rule change that the bureau reviews: 2022 →

@@ -1272,5 +1272,8 @@ fn a_blank_total_score_names_the_total_row() {
     let dir = scratch("blank-total-row");
     let run = word_notice(&dir, &[(3, 37, 3, "")]);
     let item = item_with(&run, "总分行没有填写得分");
-    assert!(item.contains("总分 · 分值（Word 文件第3个表格第37行）"), "{item}");
+    assert!(
+        item.contains("总分 · 分值（Word 文件第3个表格第37行）"),
+        "{item}"
+    );
 }

@@ -198,8 +198,7 @@ impl Checker {
             ),
             Type::Integer | Type::Decimal => format!(
                 "数字不加引号：param {name} = {}",
-                own_if(|t| t.parse::<rust_decimal::Decimal>().is_ok())
-                    .unwrap_or_else(|| "10".into())
+                own_if(is_plain_number).unwrap_or_else(|| "10".into())
             ),
             Type::Text => format!("文字用英文双引号括起：param {name} = \"……\""),
             Type::Bool => format!("写成 true 或 false，不加引号：param {name} = true"),
@@ -404,19 +403,6 @@ impl Checker {
             );
             return (make(ExprIr::Const(Value::Absent)), Type::Any);
         }
-        // A word of Chinese without quotes is a text, not a name.
-        if !name.is_ascii() {
-            self.error_help(
-                Code::RulesUnknownName,
-                format!("未知的名称 `{name}`"),
-                span,
-                "没有这个名称",
-                Some(format!(
-                    "文字要放在英文双引号中：写成 \"{name}\"；名称只用英文字母、数字和下划线"
-                )),
-            );
-            return (make(ExprIr::Const(Value::Absent)), Type::Any);
-        }
         if self.lets_below.iter().any(|n| n == name) {
             self.error_help(
                 Code::RulesUnknownName,
@@ -428,6 +414,21 @@ impl Checker {
                 )),
             );
             return (make(ExprIr::Const(Value::Absent)), Type::Any);
+        }
+        // A word of Chinese like no name of the folder (names may be
+        // Chinese): most likely a text whose quotes were forgotten.
+        let close = did_you_mean(name, candidates.iter().map(String::as_str)).is_some();
+        if !name.is_ascii() && !close {
+            self.error_help(
+                Code::RulesUnknownName,
+                format!("未知的名称 `{name}`"),
+                span,
+                "没有这个名称",
+                Some(format!(
+                    "文字要放在英文双引号中：写成 \"{name}\"；若是名称，先用 param 或 let 定义它"
+                )),
+            );
+            return (make(ExprIr::Const(Value::Absent)), Type::Text);
         }
         let file = self.file(span);
         let mut problem = Problem::error(
@@ -636,8 +637,12 @@ impl Checker {
                 Type::Bool
             }
             BinOp::Eq | BinOp::Ne => {
-                let text_and_number = (matches!(ta, Type::Text) && tb.is_number())
-                    || (ta.is_number() && matches!(tb, Type::Text));
+                // A side of unknown type (`Any`: a name already said to be
+                // unknown or misplaced) is no second mistake.
+                let known = ta != Type::Any && tb != Type::Any;
+                let text_and_number = known
+                    && ((matches!(ta, Type::Text) && tb.is_number())
+                        || (ta.is_number() && matches!(tb, Type::Text)));
                 if text_and_number {
                     self.sides_differ(op, (a.span, &ta), (b.span, &tb));
                 } else if !ta.accepts(&tb) {
@@ -1180,5 +1185,35 @@ fn with_words(f: &crate::data::schema::FieldType) -> String {
     match f.words() {
         Some(words) => format!("{}（{words}）", f.name),
         None => f.name.clone(),
+    }
+}
+
+/// A number as the rules write one: digits, and a decimal point between
+/// digits (`12`, `0.01`); not `1_0`, `.5`, `+5` or `1e2`, which the text
+/// of a quoted parameter may hold and a hint must not repeat.
+fn is_plain_number(t: &str) -> bool {
+    let t = t.strip_prefix('-').unwrap_or(t);
+    let mut parts = t.split('.');
+    let digits =
+        |p: Option<&str>| p.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let whole = parts.next();
+    match parts.next() {
+        None => digits(whole),
+        fraction => digits(whole) && digits(fraction) && parts.next().is_none(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_plain_number;
+
+    #[test]
+    fn a_hint_repeats_only_numbers_the_rules_can_read() {
+        for ok in ["12", "0.01", "-3", "100.5"] {
+            assert!(is_plain_number(ok), "{ok}");
+        }
+        for bad in ["1_0", ".5", "5.", "+5", "1e2", "1.2.3", "", "-"] {
+            assert!(!is_plain_number(bad), "{bad}");
+        }
     }
 }

@@ -57,7 +57,13 @@ pub(super) fn run(
     // change. Said once, with the count.
     let mut other_year: Vec<(i64, usize)> = Vec::new();
     for path in paths {
-        match diff_one(&path, &old, &new, &changes) {
+        let compared = diff_one(&path, &old, &new, &changes);
+        // A Word package's import warnings, before what became of it.
+        let notes = super::import::take_notes(&path);
+        if !notes.is_empty() {
+            note!("{notes}");
+        }
+        match compared {
             Ok((d, year)) => {
                 if year != old.year || year != new.year {
                     match other_year.iter_mut().find(|(y, _)| *y == year) {

@@ -18,15 +18,10 @@ use std::sync::OnceLock;
 /// 2023.6.14, 2023年6月14日), or eight digits (20230614).
 pub(super) fn parse_date(text: &str) -> Result<Date, String> {
     let t = text.trim();
-    let digits = (t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| {
-            let (y, md) = t.split_at(4);
-            let (m, d) = md.split_at(2);
-            Date::parse(&format!("{y}-{m}-{d}"))
-        })
-        .flatten();
+    // A year of four digits: `23-6-18` is no date of year 23.
+    let four_digit_year = t.split('-').next().is_some_and(|y| y.len() == 4);
     Date::parse(t)
-        .or(digits)
+        .filter(|_| four_digit_year)
         .or_else(|| jixiao::import::date(t))
         .ok_or_else(|| {
             format!("“{text}”不是有效日期：写成 2023-06-14（或 2023/6/14、2023年6月14日）")

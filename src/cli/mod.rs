@@ -368,8 +368,9 @@ pub fn run() -> ExitCode {
             received_on,
             inputs,
         } => {
-            // A Word package is read with the new folder's templates.
-            import::for_score(received_on, Some(new.clone()));
+            // A Word package is read with its own year's templates (last
+            // year's packages, under last year's and this year's rules).
+            import::for_score(received_on, None);
             diff::run(&old, &new, format, output.as_deref(), &inputs)
         }
         Command::Test {

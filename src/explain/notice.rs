@@ -328,12 +328,13 @@ fn cells_by_row(places: Vec<super::PlaceView>) -> Vec<super::PlaceView> {
     for p in places {
         // A whole row after one of its cells is already named by it
         // (`年度资金总额 · 分值`, then the 年度资金总额 row itself).
-        let row_named = p.phrase.is_none()
-            && out.iter().any(|o| {
-                o.phrase.is_none()
-                    && o.document.starts_with(&format!("{} · ", p.document))
-                    && word_row(o).is_none_or(|r| word_row(&p).is_none_or(|q| q == r))
-            });
+        // (By the submission's path: two rows of one name are two rows.)
+        let inside = |o: &super::PlaceView| {
+            o.path
+                .strip_prefix(p.path.as_str())
+                .is_some_and(|rest| rest.starts_with(['.', '[']))
+        };
+        let row_named = p.phrase.is_none() && out.iter().any(|o| o.phrase.is_none() && inside(o));
         if row_named {
             continue;
         }

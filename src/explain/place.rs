@@ -252,7 +252,7 @@ pub fn import_notes_for_unit(submission: &Submission) -> Vec<ImportNote> {
             let said = note
                 .strip_prefix("警告：")
                 .or_else(|| note.strip_prefix("缺少："))?;
-            let unread = UNREAD_WORDS.iter().any(|w| said.contains(w));
+            let unread = is_unread(said);
             let said = said.replacen("，未导入", "，未能读取，按未填写处理", 1);
             Some(ImportNote {
                 row: table_row(&said),
@@ -263,9 +263,25 @@ pub fn import_notes_for_unit(submission: &Submission) -> Vec<ImportNote> {
         .collect()
 }
 
-/// How the import's notes say that something was left unread (`import`'s
-/// messages: “…，未导入”, “找不到…”, “未能识别…”).
-const UNREAD_WORDS: [&str; 3] = ["未导入", "找不到", "未能识别"];
+/// Does an import note say that something was left unread (`import`'s
+/// messages: “…，未导入”, “未能识别…”, “找不到…”), rather than read with an
+/// assumption (“找不到“××××年度”，按模板的 2023 年度导入”)? The unit's own
+/// words quoted in the note (“…”) are not read for it.
+fn is_unread(note: &str) -> bool {
+    let mut own = String::with_capacity(note.len());
+    let mut depth = 0usize;
+    for c in note.chars() {
+        match c {
+            '“' => depth += 1,
+            '”' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => own.push(c),
+            _ => {}
+        }
+    }
+    own.contains("未导入")
+        || own.contains("未能识别")
+        || (own.contains("找不到") && !own.contains("导入"))
+}
 
 /// How the importer's output begins (`import::write`).
 const IMPORT_HEADER: &str = "# 由 jixiao import 从";
@@ -296,6 +312,32 @@ fn paragraph_from(comment: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What was left unread, not what was read with an assumption; the
+    /// unit's own words quoted in a note do not count.
+    #[test]
+    fn unread_notes_are_told_from_the_import_s_own_words() {
+        assert!(is_unread("附件2，第2个表格第4行：“100%”不是数字，未导入"));
+        assert!(is_unread("材料中找不到“项目支出绩效自评表”"));
+        assert!(is_unread("找不到“全年预算数”一栏"));
+        assert!(!is_unread("标题中找不到“××××年度”，按模板的 2023 年度导入"));
+        assert!(!is_unread(
+            "材料中有“项目支出绩效自评表”，但报告的附件清单没有列出（按已报送计）"
+        ));
+        assert!(!is_unread(
+            "“找不到原因，未导入设备”一行金额单位未注明，按万元导入"
+        ));
+    }
+
+    /// The key of an inline table's entry at a place: its key or value.
+    #[test]
+    fn the_key_at_a_place_of_an_inline_table() {
+        let line = "level1_weights = { \"产出指标\" = 50, \"效益指标\" = 30 }  # …";
+        let at = |needle: &str| line.find(needle).unwrap_or(0);
+        assert_eq!(key_at(line, at("\"效益指标\"")), Some("效益指标"));
+        assert_eq!(key_at(line, at("30")), Some("效益指标"));
+        assert_eq!(key_at(line, at("50")), Some("产出指标"));
+    }
 
     #[test]
     fn paragraphs_from_comments() {

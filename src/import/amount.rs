@@ -240,6 +240,10 @@ pub fn date(text: &str) -> Option<Date> {
     let [y, m, d] = parts.as_slice() else {
         return compact_date(s);
     };
+    // A year of four digits: “23.6.12” is no date of year 23.
+    if y.chars().count() != 4 {
+        return None;
+    }
     let part = |p: &str| -> Option<u32> {
         if p.chars().all(|c| c.is_ascii_digit()) {
             p.parse().ok()
@@ -399,5 +403,8 @@ mod tests {
             Some("2023-06-14")
         );
         assert!(date("2023年2月30日").is_none());
+        // A year of two digits is no year: “23.6.18” is not 0023-06-18.
+        assert!(date("23.6.18").is_none());
+        assert!(date("23年6月18日").is_none());
     }
 }

@@ -89,6 +89,15 @@ impl Warning {
             s.push_str(h);
             s.push('）');
         }
+        // One line: a cell's text quoted in the message may hold its own
+        // paragraphs (`约100万元` and, below it, `（调减20万）`).
+        if s.contains(['\n', '\r']) {
+            s = s
+                .split(['\n', '\r'])
+                .filter(|l| !l.trim().is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+        }
         s
     }
 }
@@ -104,5 +113,27 @@ impl fmt::Display for Warning {
             write!(f, "\n    → {h}")?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A note is one comment line even when the cell it quotes has two
+    /// paragraphs: the rest of it (`未导入`) is not lost.
+    #[test]
+    fn a_note_quoting_two_paragraphs_is_one_line() {
+        let w = Warning::new(
+            crate::diag::Code::ImportNotANumber,
+            "附件4，第3个表格第4行",
+            "“约100万元\n（调减20万）”不是数字，未导入",
+        );
+        let line = w.comment();
+        assert!(!line.contains('\n'), "{line}");
+        assert!(
+            line.ends_with("“约100万元 （调减20万）”不是数字，未导入"),
+            "{line}"
+        );
     }
 }

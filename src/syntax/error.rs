@@ -538,10 +538,19 @@ pub fn half_width_outside_strings(text: &str) -> String {
     // A string opened with a full-width “ is closed by the ” typed with it
     // (`says “按时报送”`), not left open to the end of the file.
     let mut opened_full_width = false;
-    // Was that string opened as a list's item (after `[` or a comma)? Then
-    // a ” before the next item's comma closes it: `[“甲”，“乙”]` is two
-    // words, not one holding `”，“`.
+    // Was that string opened as an item of a list or a record (after `[`,
+    // `{`, `:` or a comma, directly inside `[` or `{`)? Then a ” before a
+    // full-width comma closes it: `[“甲”，“乙”]` is two words, not one
+    // holding `”，“`. Inside a call's parentheses it is not
+    // (`default(x, “写了“无”，算有”)`).
     let mut opened_in_list = false;
+    // Quotes opened inside that string and not yet closed: the ” that
+    // closes one is part of the text (`“按“无”、“/”处理”`).
+    let mut nested = 0usize;
+    // The brackets open around the code, and its last character that is
+    // no space or comment.
+    let mut brackets: Vec<char> = Vec::new();
+    let mut last_code: Option<char> = None;
     let mut in_comment = false;
     let mut escaped = false;
     let mut chars = text.chars().peekable();
@@ -558,15 +567,24 @@ pub fn half_width_outside_strings(text: &str) -> String {
             // rules closes it (in a list, a full-width comma or bracket too).
             let closes = chars.peek().is_none_or(|n| {
                 n.is_whitespace()
-                    || matches!(n, ',' | ')' | ']' | '#')
-                    || (opened_in_list && matches!(n, '，' | '、' | '］'))
+                    || matches!(n, ',' | ')' | ']' | '}' | '#')
+                    || (opened_in_list && matches!(n, '，' | '、' | '］' | '｝'))
             });
+            let at_line_end = chars.peek().is_none_or(|n| matches!(n, '\n' | '\r'));
             match (escaped, c) {
                 (true, _) => escaped = false,
                 (false, '\\') => escaped = true,
-                (false, '"') => in_string = false,
+                (false, '"') => {
+                    in_string = false;
+                    last_code = Some('"');
+                }
+                (false, '“') if opened_full_width => nested += 1,
+                // (At the line's end the text ends, whatever was opened in
+                // it: `“全角引号括起的“文字”`.)
+                (false, '”') if opened_full_width && nested > 0 && !at_line_end => nested -= 1,
                 (false, '”') if opened_full_width && closes => {
                     in_string = false;
+                    last_code = Some('"');
                     out.push('"');
                     continue;
                 }
@@ -575,27 +593,29 @@ pub fn half_width_outside_strings(text: &str) -> String {
             out.push(c);
             continue;
         }
-        match FULL_WIDTH.iter().find(|(w, _)| *w == c) {
-            Some((_, ascii)) => {
-                if *ascii == '"' {
-                    in_string = true;
-                    opened_full_width = true;
-                    opened_in_list = matches!(out.trim_end().chars().next_back(), Some('[' | ','));
-                }
-                out.push(*ascii);
+        let ascii = FULL_WIDTH
+            .iter()
+            .find(|(w, _)| *w == c)
+            .map_or(c, |(_, a)| *a);
+        match ascii {
+            '#' => in_comment = true,
+            '"' => {
+                in_string = true;
+                opened_full_width = c != '"';
+                nested = 0;
+                opened_in_list = matches!(brackets.last(), Some('[' | '{'))
+                    && matches!(last_code, Some('[' | '{' | ',' | ':'));
             }
-            None => {
-                match c {
-                    '#' => in_comment = true,
-                    '"' => {
-                        in_string = true;
-                        opened_full_width = false;
-                    }
-                    _ => {}
-                }
-                out.push(c);
+            '(' | '[' | '{' => brackets.push(ascii),
+            ')' | ']' | '}' => {
+                brackets.pop();
             }
+            _ => {}
         }
+        if !ascii.is_whitespace() && ascii != '#' {
+            last_code = Some(ascii);
+        }
+        out.push(ascii);
     }
     out
 }
@@ -696,6 +716,7 @@ pub(super) fn from_pest(file: u16, text: &str, e: &pest::error::Error<Rule>) -> 
         let high: String = text
             .get(at + dash.len_utf8()..)
             .unwrap_or("")
+            .trim_start_matches(RANGE_DASHES)
             .trim_start()
             .chars()
             .take_while(|c| c.is_ascii_digit() || *c == '.')
@@ -950,7 +971,12 @@ fn office_slip(
     }
     // A full-width space typed inside a name (`la　te`): the parser read
     // two words.
-    if before == Some('\u{3000}') {
+    let name_char = |c: char| c.is_alphanumeric() || c == '_';
+    let before_space = text
+        .get(..at)
+        .and_then(|b| b.strip_suffix('\u{3000}'))
+        .and_then(|b| b.chars().next_back());
+    if before == Some('\u{3000}') && before_space.is_some_and(name_char) && name_char(next) {
         return Some((
             "这里前面有一个全角空格：名称或关键字被它分成了两段".to_string(),
             "删去全角空格（中文输入法下的空格）；需要分隔时用半角空格".to_string(),
@@ -979,7 +1005,7 @@ fn office_slip(
         return Some((
             "扣分写正数：deduct 后面的分数就是扣去的分数".to_string(),
             format!(
-                "写成 deduct {} per …（不加负号）",
+                "去掉负号，写成 deduct {} …",
                 rest.get(1..)
                     .unwrap_or("")
                     .split_whitespace()

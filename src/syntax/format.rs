@@ -547,6 +547,44 @@ mod tests {
         assert_eq!(format(0, &once).unwrap_or_default(), once);
     }
 
+    /// What decides where a full-width quoted text ends: a quote opened
+    /// inside it closes inside it, a list's (or record's) items end at
+    /// their commas even with a comment after one, and a call's argument
+    /// is a text, not a list.
+    #[test]
+    fn full_width_quotes_nest_and_lists_are_told_by_their_brackets() {
+        let cases = [
+            (
+                "param x = [\n  “甲”，  # 第一个\n  “乙”，  # 第二个\n  “丙”\n]\n",
+                "[\n  \"甲\",  # 第一个\n  \"乙\",  # 第二个\n  \"丙\"\n]",
+            ),
+            (
+                "fn h(x: text) = default(x, “按“无”、“/”处理”)\n",
+                "default(x, \"按“无”、“/”处理\")",
+            ),
+            (
+                "param y = [“填“/”、“—”的”]\n",
+                "param y = [\"填“/”、“—”的\"]",
+            ),
+            (
+                "fn g(cell: text) = default(cell, “未填写“三级指标”，按空白处理”)\n",
+                "default(cell, \"未填写“三级指标”，按空白处理\")",
+            ),
+            (
+                "param z = [“写“无”，算有”]\n",
+                "param z = [\"写“无”，算有\"]",
+            ),
+            (
+                "param w = [{ group: “产出指标”，weight: 50 }]\n",
+                "param w = [{ group: \"产出指标\", weight: 50 }]",
+            ),
+        ];
+        for (text, want) in cases {
+            let once = format(0, text).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+            assert!(once.contains(want), "{text} → {once}");
+        }
+    }
+
     #[test]
     fn idempotent_on_a_small_file() {
         let text = "sheet \"t\" {  year 2022 total 10 round 2 }\nparam  a = [1,2 , 3]   # 注释\nlet b=max( 0 ,a[0] )-1\n\n\n# 独立注释\ncriterion c \"标题\" max 10 {\n deduct 1 per  b cap 10 because \"{b}\"\n}\nroot { x: integer ?\n}\n";
