@@ -633,18 +633,7 @@ fn a_late_package_is_told_in_the_notice_s_own_dates() {
         "received_on = 2023-06-14",
         "received_on = 2023-06-19",
     );
-    let run = jixiao(
-        &dir,
-        &[
-            "score",
-            "--for",
-            "unit",
-            "--format",
-            "markdown",
-            "late.toml",
-        ],
-    );
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let run = toml_notice(&dir, "late.toml");
     assert!(
         run.stdout
             .contains("2023 年 6 月 19 日送达，截止日期 2023 年 6 月 15 日，迟报 4 天"),
@@ -705,18 +694,7 @@ fn a_blank_cell_is_found_by_its_row() {
         "actual = \"今年入库省级上市后备企业4家，市级上市后备企业5家，完成率100%。\"\n",
         "",
     );
-    let run = jixiao(
-        &dir,
-        &[
-            "score",
-            "--for",
-            "unit",
-            "--format",
-            "markdown",
-            "blank.toml",
-        ],
-    );
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let run = toml_notice(&dir, "blank.toml");
     let item = item_with(&run, "没有填写实际完成值");
     assert!(
         item.contains("见附件2 部门整体支出绩效自评表 · 产出指标 / 质量指标 / 培育企业上市。"),
@@ -808,14 +786,7 @@ fn a_missing_attachment_is_pointed_at_what_makes_it_needed() {
             ),
     )
     .expect("write");
-    let notice = |file: &str| {
-        let run = jixiao(
-            &dir,
-            &["score", "--for", "unit", "--format", "markdown", file],
-        );
-        assert_eq!(run.code, Some(0), "{}", run.stderr);
-        run.stdout
-    };
+    let notice = |file: &str| toml_notice(&dir, file).stdout;
     let lost = |notice: &str| {
         notice
             .lines()
@@ -1137,11 +1108,7 @@ fn a_weights_deduction_names_the_weights_that_failed() {
         "level1_weights = { ",
     );
     let lost = |file: &str| {
-        let run = jixiao(
-            &dir,
-            &["score", "--for", "unit", "--format", "markdown", file],
-        );
-        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        let run = toml_notice(&dir, file);
         run.stdout
             .lines()
             .find(|l| l.contains("权重符合操作规程（满分 5 分"))
@@ -1207,18 +1174,7 @@ fn a_row_already_named_by_its_cell_is_not_named_again() {
         "executed = 96.89\nweight = 10\n",
         "executed = 96.89\nweight = 15\n",
     );
-    let run = jixiao(
-        &dir,
-        &[
-            "score",
-            "--for",
-            "unit",
-            "--format",
-            "markdown",
-            "weight.toml",
-        ],
-    );
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let run = toml_notice(&dir, "weight.toml");
     let line = item_with(&run, "预算执行率分值为 15");
     assert!(
         line.contains("见附件4 项目支出绩效自评表（业务工作经费） · 年度资金总额 · 分值。"),
@@ -1276,4 +1232,14 @@ fn a_blank_total_score_names_the_total_row() {
         item.contains("总分 · 分值（Word 文件第3个表格第37行）"),
         "{item}"
     );
+}
+
+/// The notice of a `.toml` package in `dir`, as Markdown; it must score.
+fn toml_notice(dir: &Path, file: &str) -> Run {
+    let run = jixiao(
+        dir,
+        &["score", "--for", "unit", "--format", "markdown", file],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    run
 }

@@ -812,6 +812,12 @@ pub(super) fn from_pest(file: u16, text: &str, e: &pest::error::Error<Rule>) -> 
     }
 }
 
+/// The line of `text` up to byte `at`.
+fn line_before(text: &str, at: usize) -> &str {
+    let before = text.get(..at).unwrap_or("");
+    before.rsplit('\n').next().unwrap_or(before)
+}
+
 /// Dashes a band is written with in the sheet and in Chinese text.
 const RANGE_DASHES: [char; 8] = ['-', '—', '–', '－', '～', '~', '至', '―'];
 
@@ -1017,13 +1023,7 @@ fn office_slip(
     }
     // `deduct 2 per late cap 10 when …`: the condition comes before `cap`.
     if found == "`when`" && wants("because") && !wants("when") {
-        let statement = text
-            .get(..at)
-            .unwrap_or("")
-            .rsplit('\n')
-            .next()
-            .unwrap_or("");
-        if statement.contains(" cap ") {
+        if line_before(text, at).contains(" cap ") {
             return Some((
                 "`when` 要写在 cap 之前".to_string(),
                 "顺序是 deduct 分数 per 次数 when 条件 cap 上限 because \"……\"".to_string(),
@@ -1034,13 +1034,7 @@ fn office_slip(
     // `because "正文 " + len(x) + "个"`: a message is one text, its values
     // in braces.
     if next == '+' && text.get(..at).is_some_and(|b| b.trim_end().ends_with('"')) {
-        let statement = text
-            .get(..at)
-            .unwrap_or("")
-            .rsplit('\n')
-            .next()
-            .unwrap_or("");
-        if statement.contains("because \"") {
+        if line_before(text, at).contains("because \"") {
             return Some((
                 "说明文字不能用 + 连接：整段说明写在一对引号中".to_string(),
                 "要放入的值写在花括号中，如 because \"正文 {len(missing)} 个部分\"".to_string(),
