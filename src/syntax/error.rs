@@ -1022,25 +1022,28 @@ fn office_slip(
         ));
     }
     // `deduct 2 per late cap 10 when …`: the condition comes before `cap`.
-    if found == "`when`" && wants("because") && !wants("when") {
-        if line_before(text, at).contains(" cap ") {
-            return Some((
-                "`when` 要写在 cap 之前".to_string(),
-                "顺序是 deduct 分数 per 次数 when 条件 cap 上限 because \"……\"".to_string(),
-                "when".len(),
-            ));
-        }
+    if found == "`when`"
+        && wants("because")
+        && !wants("when")
+        && line_before(text, at).contains(" cap ")
+    {
+        return Some((
+            "`when` 要写在 cap 之前".to_string(),
+            "顺序是 deduct 分数 per 次数 when 条件 cap 上限 because \"……\"".to_string(),
+            "when".len(),
+        ));
     }
     // `because "正文 " + len(x) + "个"`: a message is one text, its values
     // in braces.
-    if next == '+' && text.get(..at).is_some_and(|b| b.trim_end().ends_with('"')) {
-        if line_before(text, at).contains("because \"") {
-            return Some((
-                "说明文字不能用 + 连接：整段说明写在一对引号中".to_string(),
-                "要放入的值写在花括号中，如 because \"正文 {len(missing)} 个部分\"".to_string(),
-                1,
-            ));
-        }
+    if next == '+'
+        && text.get(..at).is_some_and(|b| b.trim_end().ends_with('"'))
+        && line_before(text, at).contains("because \"")
+    {
+        return Some((
+            "说明文字不能用 + 连接：整段说明写在一对引号中".to_string(),
+            "要放入的值写在花括号中，如 because \"正文 {len(missing)} 个部分\"".to_string(),
+            1,
+        ));
     }
     if words.iter().any(|w| w == "`\"`") && quotes_after % 2 == 1 {
         return Some((
