@@ -258,7 +258,10 @@ impl SummaryRow {
                         Cell::Text("读取 Word 材料".into()),
                         Cell::Text(n.said.clone()),
                         Cell::Empty,
-                        Cell::Empty,
+                        // Where in the Word file, as the findings' places say it.
+                        n.row.map_or(Cell::Empty, |(table, row)| {
+                            Cell::Text(format!("Word 文件第{table}个表格第{row}行"))
+                        }),
                     ],
                 })
                 .chain(report.findings().iter().map(|f| Line {
