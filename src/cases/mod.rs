@@ -50,6 +50,7 @@
 use crate::diag::Code;
 pub mod bless;
 pub mod expect;
+mod in_base;
 pub mod path;
 
 use crate::diag::Problem;
@@ -74,6 +75,10 @@ pub struct Case {
     /// The submission to score: the base with the edits made, or the case
     /// itself without `[expect]`.
     pub submission: SourceFile,
+    /// The base as it is on disk, before the edits: what a problem found
+    /// in the edited submission is shown in, where it can be
+    /// (`in_base`).
+    pub base: Option<SourceFile>,
     /// `[expect]`
     pub expect: Expect,
     /// The paths `[edit]` sets, with where each is written: checked
@@ -338,11 +343,13 @@ pub fn load(name: &str, text: &str, bases: &Bases) -> Result<Case, Vec<Problem>>
 
     // The document to edit.
     let mut submission_name = name.to_string();
+    let mut unedited = None;
     let mut doc: DocumentMut = match &base {
         Some((b, span)) => match bases.resolve(name, b) {
             Ok((base_name, base_text)) => match base_text.parse::<DocumentMut>() {
                 Ok(d) => {
                     submission_name = format!("{base_name}（经 {name} 修改）");
+                    unedited = Some(SourceFile::new(base_name, base_text.as_str()));
                     d
                 }
                 Err(e) => {
@@ -416,6 +423,7 @@ pub fn load(name: &str, text: &str, bases: &Bases) -> Result<Case, Vec<Problem>>
     }
     Ok(Case {
         submission: SourceFile::new(submission_name, doc.to_string()),
+        base: unedited,
         file,
         expect,
         edits: sets
@@ -506,7 +514,13 @@ pub fn run(case: &Case, rules: &RuleSet) -> Actual {
                 .collect();
             Actual::Scored(Box::new(outcome), places)
         }
-        Err(problems) => Actual::Failed(problems),
+        Err(problems) => Actual::Failed(match &case.base {
+            Some(base) => problems
+                .into_iter()
+                .map(|p| in_base::in_base(p, &case.submission, base))
+                .collect(),
+            None => problems,
+        }),
     }
 }
 
