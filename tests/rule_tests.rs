@@ -323,6 +323,37 @@ fn bless_never_records_a_slip_in_the_case_file() {
     let _ = std::fs::remove_dir_all(&root);
 }
 
+/// A problem below a case's edit that shortened a long text is shown in
+/// the base file at the line an author sees on opening it, not at the
+/// edited copy's line.
+#[test]
+fn a_problem_below_an_edit_is_shown_at_the_base_s_own_line() {
+    let root = scratch("base-line");
+    let sheet = root.join("rules/2022/sheet.jx");
+    let text = std::fs::read_to_string(&sheet).expect("read sheet");
+    let narrowed = text.replacen("tier \"较全面\" 12 to 14", "tier \"较全面\" 12 to 13", 1);
+    assert_ne!(narrowed, text);
+    std::fs::write(&sheet, narrowed).expect("write sheet");
+    std::fs::write(
+        root.join("rules/2022/tests/zz-short-goal.toml"),
+        "base = \"bases/yueyanglou-finance-office.toml\"\n\n[edit]\n\"projects[0].goals.actual\" = \"已完成。\"\n\n[expect]\nstatus = \"final\"\n",
+    )
+    .expect("write case");
+    let base =
+        std::fs::read_to_string(root.join("rules/2022/tests/bases/yueyanglou-finance-office.toml"))
+            .expect("read base");
+    let line = base
+        .lines()
+        .position(|l| l == "score = 14")
+        .expect("the suggestions' score")
+        + 1;
+    let run = jixiao(&root, &["test", "--rules", "rules/2022", "zz-short-goal"]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    let at = format!("rules/2022/tests/bases/yueyanglou-finance-office.toml:{line}:9]");
+    assert!(run.stdout.contains(&at), "no {at}: {}", run.stdout);
+    let _ = std::fs::remove_dir_all(&root);
+}
+
 /// A `findings` entry may name the severity, a place and a piece of the
 /// message of one finding; a wrong detail fails the case and is shown.
 #[test]
