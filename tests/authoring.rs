@@ -477,6 +477,22 @@ fn diff_reads_a_word_package_as_score_does() {
     // under both folders; the findings each change makes are the same.)
     assert_eq!(word, toml);
     assert_eq!(toml.1, vec!["\"budget_adjustment\"".to_string()]);
+    // Without the date, the hint is diff's own (no review worksheet).
+    let out = jixiao(&[
+        "diff",
+        "--old",
+        "rules/2022",
+        "--new",
+        "rules/2023",
+        "examples/2022/yueyanglou-finance-office.docx",
+    ]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("Word 材料比较时需要送达日期：加 --received-on 日期")
+            && !stderr.contains("--reviews"),
+        "{stderr}"
+    );
     // A date that does not exist is said with the forms taken.
     let out = jixiao(&[
         "diff",

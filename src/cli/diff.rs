@@ -73,8 +73,17 @@ pub(super) fn run(
                 }
                 diffs.push((path.display().to_string(), d));
             }
-            Err(problems) => {
+            Err(mut problems) => {
                 ok = false;
+                // `score`'s hint for a Word package without its date names
+                // the review worksheet, which `diff` does not read.
+                for p in &mut problems {
+                    if p.code == jixiao::diag::Code::ImportIncomplete {
+                        p.help = Some(
+                            "Word 材料比较时需要送达日期：加 --received-on 日期；也可先用 jixiao import 导出，补全后再比较".into(),
+                        );
+                    }
+                }
                 note!("{}", render(&problems));
                 noteln!("{}：未能比较", path.display());
                 failed.push(path.display().to_string());
