@@ -1243,3 +1243,25 @@ fn toml_notice(dir: &Path, file: &str) -> Run {
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     run
 }
+
+/// A received date within the package's own year is most likely its year
+/// mistyped (it would make a late package timely): the bureau is warned on
+/// the screen, and the unit's notice does not speak of it.
+#[test]
+fn a_received_date_before_the_year_ends_is_questioned() {
+    let dir = scratch("received-in-year");
+    edited_example(
+        &dir,
+        "early.toml",
+        "received_on = 2023-06-14",
+        "received_on = 2022-06-14",
+    );
+    let run = toml_notice(&dir, "early.toml");
+    assert!(
+        run.stderr
+            .contains("early.toml 的送达日期 2022-06-14 在 2022 年度结束之前"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stdout.contains("年度结束之前"), "{}", run.stdout);
+}

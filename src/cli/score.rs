@@ -1037,6 +1037,22 @@ fn score_one(
         Rules::ByYear(_) => rules.for_year(parsed.header.year)?,
     };
     let mut submission = jixiao::data::load_parsed(source.clone(), &parsed, &set.schema)?;
+    // A year's package arrives after that year ends: a received date within
+    // the year itself is most likely its year mistyped (2022-06-14 for
+    // 2023-06-14), which would make a late package timely. Said to the
+    // bureau, whose registry the date is, not to the unit.
+    if let Some(on) = submission.received_on()
+        && i64::from(on.parts().0) <= parsed.header.year
+    {
+        super::import::keep_note(
+            path,
+            format!(
+                "警告：{} 的送达日期 {on} 在 {} 年度结束之前，而自评材料在年度结束后报送：请核对送达日期的年份（是否迟报按这个日期计算）\n",
+                path.display(),
+                parsed.header.year
+            ),
+        );
+    }
     if let Some(book) = book {
         let header = &parsed.header;
         // The package's own `[review]` counts as one more reviewer (the
