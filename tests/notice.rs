@@ -626,14 +626,11 @@ fn both_documents_print_on_a4_without_a_split() {
 /// registry rather than a form of the unit's.
 #[test]
 fn a_late_package_is_told_in_the_notice_s_own_dates() {
-    let dir = scratch("late");
-    edited_example(
-        &dir,
-        "late.toml",
+    let (dir, run) = edited_notice(
+        "late",
         "received_on = 2023-06-14",
         "received_on = 2023-06-19",
     );
-    let run = toml_notice(&dir, "late.toml");
     assert!(
         run.stdout
             .contains("2023 年 6 月 19 日送达，截止日期 2023 年 6 月 15 日，迟报 4 天"),
@@ -687,14 +684,11 @@ fn a_word_package_s_notice_gives_the_word_table_and_row() {
 /// the unit to its row.
 #[test]
 fn a_blank_cell_is_found_by_its_row() {
-    let dir = scratch("blank-actual");
-    edited_example(
-        &dir,
-        "blank.toml",
+    let (dir, run) = edited_notice(
+        "blank-actual",
         "actual = \"今年入库省级上市后备企业4家，市级上市后备企业5家，完成率100%。\"\n",
         "",
     );
-    let run = toml_notice(&dir, "blank.toml");
     let item = item_with(&run, "没有填写实际完成值");
     assert!(
         item.contains("见附件2 部门整体支出绩效自评表 · 产出指标 / 质量指标 / 培育企业上市。"),
@@ -1167,19 +1161,17 @@ fn an_import_note_that_lost_nothing_is_not_called_unread() {
 /// cell, not the cell and then the row again (`年度资金总额 · 分值、年度资金总额`).
 #[test]
 fn a_row_already_named_by_its_cell_is_not_named_again() {
-    let dir = scratch("row-named-by-cell");
-    edited_example(
-        &dir,
-        "weight.toml",
+    let (dir, run) = edited_notice(
+        "row-named-by-cell",
         "executed = 96.89\nweight = 10\n",
         "executed = 96.89\nweight = 15\n",
     );
-    let run = toml_notice(&dir, "weight.toml");
     let line = item_with(&run, "预算执行率分值为 15");
     assert!(
         line.contains("见附件4 项目支出绩效自评表（业务工作经费） · 年度资金总额 · 分值。"),
         "{line}"
     );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// What the import could not read is counted in the summary's own column
@@ -1249,19 +1241,26 @@ fn toml_notice(dir: &Path, file: &str) -> Run {
 /// the screen, and the unit's notice does not speak of it.
 #[test]
 fn a_received_date_before_the_year_ends_is_questioned() {
-    let dir = scratch("received-in-year");
-    edited_example(
-        &dir,
-        "early.toml",
+    let (dir, run) = edited_notice(
+        "received-in-year",
         "received_on = 2023-06-14",
         "received_on = 2022-06-14",
     );
-    let run = toml_notice(&dir, "early.toml");
     assert!(
         run.stderr
-            .contains("early.toml 的送达日期 2022-06-14 在 2022 年度结束之前"),
+            .contains("edited.toml 的送达日期 2022-06-14 在 2022 年度结束之前"),
         "{}",
         run.stderr
     );
     assert!(!run.stdout.contains("年度结束之前"), "{}", run.stdout);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The notice of the example with one edit (`from` → `to`), in a scratch
+/// folder of its own (returned, for the test to remove).
+fn edited_notice(name: &str, from: &str, to: &str) -> (PathBuf, Run) {
+    let dir = scratch(name);
+    edited_example(&dir, "edited.toml", from, to);
+    let run = toml_notice(&dir, "edited.toml");
+    (dir, run)
 }

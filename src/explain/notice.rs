@@ -5,6 +5,7 @@
 //! what the unit should correct. No rule code, no ids, no engine paths.
 //! Text, Markdown and HTML draw the same `Notice`.
 
+use super::place::UNREAD;
 use super::report::Report;
 use super::snippet::{display_width, severity_word};
 use crate::data::{Date, Value};
@@ -269,9 +270,6 @@ fn score_cell(score: Option<Decimal>) -> String {
 
 /// Places a notice names for one item; more are counted (`等 6 处`).
 const NOTICE_PLACES: usize = 4;
-
-/// The severity word of what the import could not read.
-const UNREAD: &str = "未能读取";
 
 /// The Word tables and rows of an item's places.
 fn word_rows(

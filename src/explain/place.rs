@@ -227,6 +227,10 @@ pub fn import_notes(submission: &Submission) -> Vec<String> {
         .collect()
 }
 
+/// What the import of a Word package could not read is called, in the
+/// notice and in the summaries.
+pub const UNREAD: &str = "未能读取";
+
 /// One `警告` or `缺少` note of the import, as a unit reads it.
 pub struct ImportNote {
     /// The Word table and row, where there is one.

@@ -150,9 +150,6 @@ fn status_word(status: Status) -> &'static str {
 /// The status cell of a row that could not be scored.
 const FAILED: &str = "未能评分";
 
-/// What the import of a Word package could not read, as the notice says it.
-const UNREAD: &str = "未能读取";
-
 impl SummaryRow {
     /// The row of a scored input.
     pub fn scored(
@@ -254,7 +251,7 @@ impl SummaryRow {
                     cells: vec![
                         Cell::Text(outcome.unit.clone()),
                         Cell::Text(file.clone()),
-                        Cell::Text(UNREAD.into()),
+                        Cell::Text(super::place::UNREAD.into()),
                         Cell::Text("读取 Word 材料".into()),
                         Cell::Text(n.said.clone()),
                         Cell::Empty,
@@ -519,9 +516,15 @@ impl Summary {
                 .map(|c| Cell::Text(format!("{}（{}分）", c.title, decimal(c.max)))),
         );
         header.extend(
-            ["错误", "警告", "提示", UNREAD, "未能评分的原因"]
-                .into_iter()
-                .map(|h| Cell::Text(h.into())),
+            [
+                "错误",
+                "警告",
+                "提示",
+                super::place::UNREAD,
+                "未能评分的原因",
+            ]
+            .into_iter()
+            .map(|h| Cell::Text(h.into())),
         );
         header
     }
