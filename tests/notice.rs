@@ -1174,6 +1174,25 @@ fn a_row_already_named_by_its_cell_is_not_named_again() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A check stopped by a zero divisor is said in the unit's terms: the
+/// zero cell by its place, never the rule's formula (which the bureau's
+/// JSON quotes).
+#[test]
+fn a_zero_divisor_is_said_without_the_rules_code() {
+    let (dir, run) = edited_notice(
+        "zero-divisor",
+        "full_year_budget = 1085.09",
+        "full_year_budget = 0",
+    );
+    let line = item_with(&run, "无法完成检查（执行率应等于全年执行数 ÷ 全年预算数）");
+    assert!(
+        line.contains("计算中作除数的数为 0。见附件2 部门整体支出绩效自评表 · 年度资金总额 · 全年预算数。"),
+        "{line}"
+    );
+    assert!(!run.stdout.contains("t.funds"), "{}", run.stdout);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// What the import could not read is counted in the summary's own column
 /// (the bureau sees which packages were scored with cells as blank), and
 /// listed in the workbook's 检查发现 sheet.

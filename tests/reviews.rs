@@ -1780,6 +1780,27 @@ fn a_word_package_date_empty_or_unreadable() {
     );
     // The other unit is scored all the same.
     assert!(run.stdout.contains("岳阳楼区甲单位"), "{}", run.stdout);
+    // A year of two digits would be year 23, and make a late package
+    // timely: refused, as `--received-on` refuses it.
+    let mut short_year = Filling::by("张三").all(BUREAU);
+    short_year.received = vec![(EXAMPLE_UNIT, "23.6.20")];
+    fill(&base, &dir.join("两位.xlsx"), &short_year);
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--reviews",
+            "两位.xlsx",
+            "示例单位.docx",
+            "甲单位.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("送达日期“23.6.20”的年份是 23") && run.stderr.contains("年份写四位"),
+        "{}",
+        run.stderr
+    );
 }
 
 /// The cells a reviewer fills say what goes in them when chosen, before

@@ -425,22 +425,25 @@ fn read_received(name: &str, sheet: &Grid<'_>, reviews: &mut Reviews, problems: 
             continue;
         }
         let year = year_of(sheet.cell(row, header.col(1)));
-        if let (Some(year), Some(date)) = (year, date_of(cell)) {
-            reviews.received.push(Received {
-                unit,
-                year,
-                date,
-                at,
-            });
-            continue;
-        }
-        let problem = Problem::plain(
-            Code::ReviewBadValue,
-            format!(
-                "{at}（单位“{unit}”）：送达日期“{}”不是有效日期",
-                shown(cell)
-            ),
-        )
+        let date = date_of(cell);
+        let said = match (year, date) {
+            // A year of two digits (`23.6.14`) would be year 23, and make
+            // a late package timely.
+            (_, Some(d)) if !(2000..=2099).contains(&d.parts().0) => {
+                format!("送达日期“{}”的年份是 {}", shown(cell), d.parts().0)
+            }
+            (Some(year), Some(date)) => {
+                reviews.received.push(Received {
+                    unit,
+                    year,
+                    date,
+                    at,
+                });
+                continue;
+            }
+            _ => format!("送达日期“{}”不是有效日期", shown(cell)),
+        };
+        let problem = Problem::plain(Code::ReviewBadValue, format!("{at}（单位“{unit}”）：{said}"))
         .with_help("写成 2023-06-14（年-月-日，年份写四位），或把单元格设为 Excel 的日期格式（显示为五位数时，是日期序号失去了日期格式）");
         // A unit's date that cannot be read stops that unit (when its date
         // is asked for), not the others.
@@ -681,6 +684,18 @@ fn year_of(cell: &Data) -> Option<i64> {
 /// `2023/7/10`, `2023.7.10`, `2023年7月10日`.
 fn date_of(cell: &Data) -> Option<Date> {
     let text = half_width(&shown(cell));
+    // A cell of Excel's date type written by another program keeps the
+    // time of day: `2023-06-14T00:00:00`.
+    let text = match text.split_once('T') {
+        Some((date, time))
+            if time
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == ':' || c == '.') =>
+        {
+            date.to_string()
+        }
+        _ => text,
+    };
     let parts: Vec<&str> = text
         .split(['-', '/', '.', '年', '月', '日', '号'])
         .filter(|p| !p.is_empty())
@@ -732,6 +747,8 @@ mod tests {
         assert_eq!(d("2023/7/10").as_deref(), Some("2023-07-10"));
         assert_eq!(d("2023年7月10日").as_deref(), Some("2023-07-10"));
         assert_eq!(d("2023-02-30"), None);
+        assert_eq!(d("2023-06-14T00:00:00").as_deref(), Some("2023-06-14"));
+        assert_eq!(d("2023-06-14Tx"), None);
         assert_eq!(d("七月十日"), None);
         // Date cells by their serial number: 45117 is 2023-07-10; 60 is
         // Excel's 1900-02-29, which never was.

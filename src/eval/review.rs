@@ -951,14 +951,69 @@ pub(crate) fn gives_reason(rules: &RuleSet, note: &str) -> bool {
             if items.iter().any(|v| matches!(v, crate::data::Value::Text(t) if &**t == note)))
     };
     crate::data::has_words(note)
-        && !REFERS_ELSEWHERE.contains(&note)
+        && !refers_elsewhere(note)
         && !listed("blank_marks")
         && !listed("none_words")
 }
 
+/// Does a note only point at another row of the worksheet, or leave its
+/// reason out? “同上”, “同 上”, “同上行”, “如上”, “同第5行”, “略”, also
+/// with an aside in brackets (“同上（见第5行）”). A note that goes on to
+/// say something (“同上年相比未细化”) is a reason.
+fn refers_elsewhere(note: &str) -> bool {
+    let mut plain: String = note.chars().filter(|c| !c.is_whitespace()).collect();
+    if plain.ends_with(['）', ')']) {
+        if let Some(open) = plain.find(['（', '(']) {
+            plain.truncate(open);
+        }
+    }
+    let plain = plain.trim_end_matches(['。', '.', '，', ',', '；', ';', '！', '!']);
+    if REFERS_ELSEWHERE.contains(&plain) {
+        return true;
+    }
+    // “同第5行”, “见第 5 行”, “同第五条”: a row named by its number.
+    ["同", "见", "参见", "详见", "如"].iter().any(|lead| {
+        plain
+            .strip_prefix(lead)
+            .and_then(|rest| rest.strip_prefix('第'))
+            .and_then(|rest| rest.strip_suffix(['行', '条']))
+            .is_some_and(|n| {
+                !n.is_empty()
+                    && n.chars().all(|c| {
+                        c.is_ascii_digit()
+                            || ('０'..='９').contains(&c)
+                            || "一二三四五六七八九十百".contains(c)
+                    })
+            })
+    })
+}
+
 /// Notes that only refer to another row of a reviewer's worksheet (the
-/// worksheet is the engine's own form, so its words are the engine's).
-const REFERS_ELSEWHERE: [&str; 4] = ["同上", "同前", "同左", "见上"];
+/// worksheet is the engine's own form, so its words are the engine's), or
+/// say the reason is left out.
+const REFERS_ELSEWHERE: [&str; 21] = [
+    "同上",
+    "同上行",
+    "同上一行",
+    "同上条",
+    "同上一条",
+    "同前",
+    "同前行",
+    "同左",
+    "见上",
+    "见上行",
+    "见上一行",
+    "见前",
+    "如上",
+    "如前",
+    "同上所述",
+    "理由同上",
+    "原因同上",
+    "意见同上",
+    "同上理由",
+    "略",
+    "从略",
+];
 
 #[cfg(test)]
 mod tests {
@@ -1002,10 +1057,25 @@ mod tests {
             "。",
             "同上",
             "同上。",
+            "同 上",
+            "同上行",
+            "同上一条",
+            "如上",
+            "同上（见第5行）",
+            "同第5行",
+            "见第 12 行",
+            "略",
         ] {
             assert!(!gives_reason(&rules, blank), "{blank:?}");
         }
-        for words in ["未细化", "无三级指标", "/ 见附件"] {
+        for words in [
+            "未细化",
+            "无三级指标",
+            "/ 见附件",
+            "同上年相比未细化",
+            "略显简单",
+            "如上所列问题未分析原因",
+        ] {
             assert!(gives_reason(&rules, words), "{words:?}");
         }
     }

@@ -153,7 +153,7 @@ impl Notice {
         });
         let for_reference = to_consider
             .iter()
-            .map(|f| sentence(&with_places(&f.message, report, &f.places, &f.values)))
+            .map(|f| sentence(&with_places(&unit_words(f), report, &f.places, &f.values)))
             .collect();
         // A note of what was read with an assumption, or sent but not
         // listed, is a warning like the findings', not something unread.
@@ -165,7 +165,7 @@ impl Notice {
             })
             .collect();
         corrections.extend(to_correct.iter().map(|f| {
-            let mut what = sentence(&with_places(&f.message, report, &f.places, &f.values));
+            let mut what = sentence(&with_places(&unit_words(f), report, &f.places, &f.values));
             // A finding on a Word row the import could not read all of (a
             // score “100%” said as not filled in) points at why.
             let rows = word_rows(report, &f.places, &f.values);
@@ -285,6 +285,18 @@ fn word_rows(
             _ => None,
         })
         .collect()
+}
+
+/// A finding's message as the unit reads it. A check stopped by a zero
+/// divisor is said without the rule's formula, which the bureau's report
+/// and the JSON quote: the unit knows its cells, not the rules' code (the
+/// places that follow name the zero cell).
+fn unit_words(f: &crate::eval::outcome::Finding) -> std::borrow::Cow<'_, str> {
+    if f.id != crate::eval::UNDEFINED_RATIO {
+        return std::borrow::Cow::Borrowed(&f.message);
+    }
+    let purpose = f.says.as_deref().map(|s| format!("（{s}）")).unwrap_or_default();
+    std::borrow::Cow::Owned(format!("无法完成检查{purpose}：计算中作除数的数为 0"))
 }
 
 /// `message`, then where to look: `。见附件2 …；附件4 …`.
