@@ -1186,7 +1186,9 @@ fn a_zero_divisor_is_said_without_the_rules_code() {
     );
     let line = item_with(&run, "无法完成检查（执行率应等于全年执行数 ÷ 全年预算数）");
     assert!(
-        line.contains("计算中作除数的数为 0。见附件2 部门整体支出绩效自评表 · 年度资金总额 · 全年预算数。"),
+        line.contains(
+            "计算中作除数的数为 0。见附件2 部门整体支出绩效自评表 · 年度资金总额 · 全年预算数。"
+        ),
         "{line}"
     );
     assert!(!run.stdout.contains("t.funds"), "{}", run.stdout);

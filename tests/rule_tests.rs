@@ -708,6 +708,42 @@ fn bless_keeps_details_and_flags_what_the_case_was_for() {
     let _ = std::fs::remove_dir_all(&root);
 }
 
+/// Bless keeps a detailed entry that still holds even where the findings
+/// it is listed among are not in the outcome's order: a new finding
+/// raised before it does not turn it into a bare id.
+#[test]
+fn bless_keeps_details_listed_out_of_the_outcomes_order() {
+    let root = scratch("keep-details-order");
+    let case = root.join("rules/2022/tests/missing-actual.toml");
+    let text = std::fs::read_to_string(&case).expect("read case");
+    let edited = text.replacen(
+        "[edit]\n",
+        "[edit]\n\"overall.filled_on\" = 2023-06-20\n",
+        1,
+    );
+    assert_ne!(edited, text, "the case has an [edit] table");
+    std::fs::write(&case, &edited).expect("write case");
+    let run = jixiao(
+        &root,
+        &["test", "--rules", "rules/2022", "--bless", "missing-actual"],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stdout);
+    let blessed = std::fs::read_to_string(&case).expect("read case");
+    assert_eq!(
+        blessed
+            .matches("{ id = \"missing_actual\", says = ")
+            .count(),
+        3,
+        "{blessed}"
+    );
+    assert!(
+        blessed.contains("\"filled_after_received\"")
+            && !blessed.contains("\n    \"missing_actual\""),
+        "{blessed}"
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
 /// An author runs the one case they are working on: by its name, or by its
 /// file (the rules folder is then the one the file is in); a name that is
 /// not a case is said, with the close one, and fails the run.

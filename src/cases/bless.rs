@@ -127,19 +127,49 @@ fn keep_findings(old: &Array, actual: &[String], unmet: &[FindingWant]) -> Value
             _ => None,
         })
         .collect();
-    // The entries kept are a longest common subsequence of the entries
-    // and the findings raised, so that an extra entry is dropped where it
-    // stands out of order (the list otherwise in the outcome's order).
-    let keep = common_subsequence(&ids, actual);
+    // A detailed entry whose id is still raised stays (its details hold:
+    // dropping it would lose what its author wrote), wherever it stands.
     let mut left: Vec<&str> = actual.iter().map(String::as_str).collect();
-    for id in ids
+    let mut keep = vec![false; ids.len()];
+    for (i, (id, item)) in ids.iter().zip(old.iter()).enumerate() {
+        let Some(id) = id
+            .as_deref()
+            .filter(|_| matches!(item, Value::InlineTable(_)))
+        else {
+            continue;
+        };
+        if let Some(at) = left.iter().position(|l| *l == id) {
+            left.remove(at);
+            if let Some(k) = keep.get_mut(i) {
+                *k = true;
+            }
+        }
+    }
+    // The plain ids kept are a longest common subsequence of them and the
+    // findings left, so that an extra id is dropped where it stands out of
+    // order (the list otherwise in the outcome's order).
+    let plain: Vec<Option<String>> = ids
         .iter()
-        .zip(&keep)
-        .filter(|(_, k)| **k)
-        .filter_map(|(id, _)| id.as_deref())
-    {
-        if let Some(i) = left.iter().position(|l| *l == id) {
-            left.remove(i);
+        .zip(old.iter())
+        .map(|(id, item)| {
+            id.clone()
+                .filter(|_| !matches!(item, Value::InlineTable(_)))
+        })
+        .collect();
+    let rest: Vec<String> = left.iter().map(|l| (*l).to_string()).collect();
+    let kept_plain = common_subsequence(&plain, &rest);
+    for (i, id) in plain.iter().enumerate() {
+        let Some(id) = id
+            .as_deref()
+            .filter(|_| kept_plain.get(i).copied().unwrap_or(false))
+        else {
+            continue;
+        };
+        if let Some(at) = left.iter().position(|l| *l == id) {
+            left.remove(at);
+            if let Some(k) = keep.get_mut(i) {
+                *k = true;
+            }
         }
     }
     let mut kept = old.clone();

@@ -295,7 +295,11 @@ fn unit_words(f: &crate::eval::outcome::Finding) -> std::borrow::Cow<'_, str> {
     if f.id != crate::eval::UNDEFINED_RATIO {
         return std::borrow::Cow::Borrowed(&f.message);
     }
-    let purpose = f.says.as_deref().map(|s| format!("（{s}）")).unwrap_or_default();
+    let purpose = f
+        .says
+        .as_deref()
+        .map(|s| format!("（{s}）"))
+        .unwrap_or_default();
     std::borrow::Cow::Owned(format!("无法完成检查{purpose}：计算中作除数的数为 0"))
 }
 
