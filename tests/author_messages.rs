@@ -54,7 +54,25 @@ fn jixiao(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 }
 
 /// (name, file, text to find, its replacement); an empty find appends.
-const CASES: [(&str, &str, &str, &str); 61] = [
+const CASES: [(&str, &str, &str, &str); 64] = [
+    (
+        "date-typed-as-a-number",
+        "params.jx",
+        "param deadline = 2023-06-15",
+        "param deadline = 20230614",
+    ),
+    (
+        "list-typed-as-one-text",
+        "params.jx",
+        "param more_money_words = [\"加大资金投入\", \"加大投入\", \"加大经费\", \"增加资金\", \"增加经费\", \"增加预算\", \"追加资金\", \"追加经费\", \"追加预算\"]",
+        "param more_money_words = \"加大资金投入、加大投入\"",
+    ),
+    (
+        "year-two-digits",
+        "sheet.jx",
+        "  year 2022\n",
+        "  year 22\n",
+    ),
     (
         "tier-score-above-max",
         "sheet.jx",
@@ -463,6 +481,9 @@ fn slips_are_said_in_the_authors_terms() {
     for needle in [
         "全角符号 `（`，请改为半角 `(`",
         "您是不是想写 `criterion`",
+        "年份写四位：写成 year 2022",
+        "写成年-月-日：param deadline = 2023-06-14",
+        "param more_money_words = [\"加大资金投入\", \"加大投入\"]",
         "您是不是想写 `deduct`",
         "写成 2023-06-15",
         "看不见的字符（U+200B）",

@@ -190,12 +190,49 @@ impl Checker {
             _ => None,
         };
         let own_if = |ok: fn(&str) -> bool| own.clone().filter(|t| ok(t));
+        // A date typed as a number (`20250613`): the date it spells.
+        let spelt_date = match self.params.get(name) {
+            Some((crate::data::Value::Num(n), _)) => {
+                let digits = n.normalize().to_string();
+                let date = match (digits.get(..4), digits.get(4..6), digits.get(6..)) {
+                    (Some(y), Some(m), Some(d)) if digits.len() == 8 => {
+                        crate::data::Date::parse(&format!("{y}-{m}-{d}"))
+                    }
+                    _ => None,
+                };
+                date.map(|d| d.to_string())
+            }
+            _ => None,
+        };
         let written = match want {
-            Type::Date => format!(
-                "日期不加引号，写成年-月-日：param {name} = {}",
-                own_if(|t| crate::data::Date::parse(t).is_some())
-                    .unwrap_or_else(|| "2023-06-15".into())
-            ),
+            Type::Date => match own_if(|t| crate::data::Date::parse(t).is_some()).or(spelt_date) {
+                Some(date) => format!("日期不加引号，写成年-月-日：param {name} = {date}"),
+                None => {
+                    "日期不加引号，写成年-月-日（四位年份），如 2025-06-13 是 2025 年 6 月 13 日"
+                        .to_string()
+                }
+            },
+            Type::List(item) if **item == Type::Text => {
+                // The author's words, if they wrote a list as one text
+                // (`"加大资金投入、加大投入"`), as a list of texts.
+                let words: Vec<String> = own
+                    .as_deref()
+                    .unwrap_or_default()
+                    .split(['、', '，', ',', '；', ';'])
+                    .map(str::trim)
+                    .filter(|w| !w.is_empty())
+                    .map(|w| format!("\"{w}\""))
+                    .collect();
+                match words.is_empty() {
+                    true => {
+                        format!("写成方括号中的文字，逗号隔开：param {name} = [\"……\", \"……\"]")
+                    }
+                    false => format!(
+                        "写成方括号中的文字，逗号隔开：param {name} = [{}]",
+                        words.join(", ")
+                    ),
+                }
+            }
             Type::Integer | Type::Decimal => format!(
                 "数字不加引号：param {name} = {}",
                 own_if(is_plain_number).unwrap_or_else(|| "10".into())

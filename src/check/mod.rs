@@ -448,13 +448,30 @@ impl Checker {
         }
         let year = year.and_then(|(v, span)| {
             let y = i64::try_from(v).ok().filter(|_| v.fract().is_zero());
-            if y.is_none() {
-                self.error(
+            match y {
+                None => self.error(
                     Code::RulesBadSetting,
                     "`year` 应为整数年份".into(),
                     span,
                     "年份",
-                );
+                ),
+                // `year 24` would be year 24: every template and date check
+                // would then ask for “23年” headers and a deadline in 25.
+                Some(y) if !(2000..=2099).contains(&y) => {
+                    let hint = match y {
+                        0..=99 => format!("年份写四位：写成 year {}", 2000 + y),
+                        _ => "年份写四位，如 year 2024".to_string(),
+                    };
+                    self.error_help(
+                        Code::RulesBadSetting,
+                        format!("`year` 应为四位的评价年度，写的是 {y}"),
+                        span,
+                        "年份",
+                        Some(hint),
+                    );
+                    return None;
+                }
+                Some(_) => {}
             }
             y
         });
