@@ -54,7 +54,19 @@ fn jixiao(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 }
 
 /// (name, file, text to find, its replacement); an empty find appends.
-const CASES: [(&str, &str, &str, &str); 64] = [
+const CASES: [(&str, &str, &str, &str); 66] = [
+    (
+        "backslash-before-quote",
+        "params.jx",
+        "param blank_marks = [\"/\", ",
+        "param blank_marks = [\"/\", \"\\\", ",
+    ),
+    (
+        "backslash-alone",
+        "params.jx",
+        "param blank_marks = [\"/\", ",
+        "param blank_marks = [\"a\\b\", \"/\", ",
+    ),
     (
         "date-typed-as-a-number",
         "params.jx",
@@ -482,6 +494,8 @@ fn slips_are_said_in_the_authors_terms() {
         "全角符号 `（`，请改为半角 `(`",
         "您是不是想写 `criterion`",
         "年份写四位：写成 year 2022",
+        "`\\\"` 是引号本身，文字没有在这里结束",
+        "文字中的 `\\b` 不是可用的写法",
         "写成年-月-日：param deadline = 2023-06-14",
         "param more_money_words = [\"加大资金投入\", \"加大投入\"]",
         "您是不是想写 `deduct`",

@@ -152,6 +152,20 @@ pub(super) fn check_nesting(file: u16, text: &str) -> Result<Option<ParseError>,
     let quotes_balanced = text
         .lines()
         .all(|l| l.split('#').next().unwrap_or("").matches('"').count() % 2 == 0);
+    if let Some((at, next)) = lone_backslash(text) {
+        return Err(ParseError::BadLiteral {
+            message: format!("文字中的 `\\{next}` 不是可用的写法：反斜杠本身要写成两个 `\\\\`"),
+            span: span(at, at + 1),
+            hint: format!("写成 \\\\{next}（文字中可用的还有 \\\" 引号、\\n 换行、\\{{ 花括号）"),
+        });
+    }
+    if let Some(at) = backslash_before_quote(text) {
+        return Err(ParseError::BadLiteral {
+            message: "文字中的反斜杠 `\\` 要写成两个：`\\\"` 是引号本身，文字没有在这里结束".into(),
+            span: span(at, at + 1),
+            hint: "只有一个反斜杠的文字写成 \"\\\\\"；文字中要有引号，写成 \\\" 并在文字末尾再写一个 \"".into(),
+        });
+    }
     for (at, c) in text.char_indices() {
         if invisible(c) {
             return Err(ParseError::BadLiteral {
@@ -368,6 +382,66 @@ fn unpaired(
             "`(` 以 `)` 结束，`[` 以 `]` 结束".to_string(),
         )),
     }
+}
+
+/// A backslash inside a text that starts no escape the rules have
+/// (`"a\b"`): the byte of the backslash and the character after it.
+fn lone_backslash(text: &str) -> Option<(usize, char)> {
+    let mut in_string = false;
+    let mut in_comment = false;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match (in_comment, in_string, c) {
+            (true, _, '\n') => in_comment = false,
+            (true, _, _) => {}
+            (false, false, '#') => in_comment = true,
+            (false, _, '"') => in_string = !in_string,
+            (false, true, '\\') => match chars.next() {
+                Some((_, '"' | '\\' | 'n' | 't' | '{' | '}')) => {}
+                Some((_, next)) if next != '\n' => return Some((i, next)),
+                _ => return None,
+            },
+            (false, _, '\n') => in_string = false,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A text meant to be one backslash (`"\"`), whose `\"` is a quote inside
+/// the text: its line ends inside a text, and a `\"` in that text is
+/// followed by what ends an item (`,`, `]`, `)`, `}`). The byte of the
+/// backslash.
+fn backslash_before_quote(text: &str) -> Option<usize> {
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let mut in_string = false;
+        let mut escaped = false;
+        let mut suspect = None;
+        for (i, c) in line.char_indices() {
+            match (in_string, escaped, c) {
+                (false, _, '#') => break,
+                (false, _, '"') => in_string = true,
+                (true, true, _) => escaped = false,
+                (true, false, '\\') => {
+                    escaped = true;
+                    let after = line.get(i + 2..).unwrap_or("").trim_start();
+                    if line.get(i + 1..i + 2) == Some("\"")
+                        && (after.is_empty() || after.starts_with([',', ']', ')', '}']))
+                    {
+                        suspect = suspect.or(Some(line_start + i));
+                    }
+                }
+                (true, false, '"') => in_string = false,
+                _ => {}
+            }
+        }
+        if in_string && suspect.is_some() {
+            return suspect;
+        }
+        line_start += line.len();
+    }
+    None
 }
 
 /// A `}` too many at `at`, found by the layout (`check_nesting`): in
