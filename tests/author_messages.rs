@@ -54,7 +54,13 @@ fn jixiao(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 }
 
 /// (name, file, text to find, its replacement); an empty find appends.
-const CASES: [(&str, &str, &str, &str); 66] = [
+const CASES: [(&str, &str, &str, &str); 67] = [
+    (
+        "lets-that-read-each-other",
+        "sheet.jx",
+        "    let late = max(0, days_between(deadline, received_on))\n",
+        "    let late = max(0, days_between(deadline, received_on)) - grace\n    let grace = if late > 5 then 1 else 0\n",
+    ),
     (
         "backslash-before-quote",
         "params.jx",
@@ -494,6 +500,7 @@ fn slips_are_said_in_the_authors_terms() {
         "全角符号 `（`，请改为半角 `(`",
         "您是不是想写 `criterion`",
         "年份写四位：写成 year 2022",
+        "`late` 与 `grace` 互相引用",
         "`\\\"` 是引号本身，文字没有在这里结束",
         "文字中的 `\\b` 不是可用的写法",
         "写成年-月-日：param deadline = 2023-06-14",

@@ -179,6 +179,44 @@ impl Checker {
         }
     }
 
+    /// The `let` being compiled, when `name` is a `let` of the same body
+    /// below it whose definition reads it (directly or through other
+    /// `let`s below): the two can be put in no order.
+    fn cycle_through(&self, name: &str) -> Option<String> {
+        let defining = self.defining_let.as_deref()?;
+        if !self.lets_below.iter().any(|n| n == name) {
+            return None;
+        }
+        let mentions = |text: &str, word: &str| {
+            text.match_indices(word).any(|(at, _)| {
+                let before = text.get(..at).and_then(|t| t.chars().next_back());
+                let after = text.get(at + word.len()..).and_then(|t| t.chars().next());
+                let part = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+                !part(before) && !part(after)
+            })
+        };
+        let mut seen = vec![name.to_string()];
+        let mut queue = vec![name.to_string()];
+        while let Some(current) = queue.pop() {
+            let text = self
+                .body_lets
+                .iter()
+                .find(|(n, _)| *n == current)
+                .map(|(_, t)| t.as_str())
+                .unwrap_or_default();
+            if mentions(text, defining) {
+                return Some(defining.to_string());
+            }
+            for below in &self.lets_below {
+                if !seen.contains(below) && mentions(text, below) {
+                    seen.push(below.clone());
+                    queue.push(below.clone());
+                }
+            }
+        }
+        None
+    }
+
     /// A parameter of the wrong type where it is used: the slip is most
     /// likely in its definition (`param deadline = "2023-06-15"`), shown
     /// beside the use with how such a value is written.
@@ -436,6 +474,18 @@ impl Checker {
                 "在这里还没有定义",
                 Some(format!(
                     "参数只能引用在它之前定义的参数：把 param {name} = … 移到这一行之前"
+                )),
+            );
+            return (make(ExprIr::Const(Value::Absent)), Type::Any);
+        }
+        if let Some(defining) = self.cycle_through(name) {
+            self.error_help(
+                Code::RulesCycle,
+                format!("`{defining}` 与 `{name}` 互相引用：两者都要先算出对方"),
+                span,
+                "循环引用",
+                Some(format!(
+                    "移动 let 的次序解决不了：改写其中一个，使它不用另一个（如 {defining} 先按不含 {name} 的算式算出）"
                 )),
             );
             return (make(ExprIr::Const(Value::Absent)), Type::Any);

@@ -84,6 +84,11 @@ pub(crate) struct Checker {
     defining: Option<String>,
     /// Names a body's `let`s define below the statement being compiled.
     lets_below: Vec<String>,
+    /// Each `let` of the body being compiled, with its definition's text,
+    /// and the one being compiled: a name used above its definition whose
+    /// own definition uses this one is a cycle, not a slip of order.
+    body_lets: Vec<(String, String)>,
+    defining_let: Option<String>,
     /// Parameters defined after the one being compiled.
     params_below: Vec<String>,
     files: Vec<SourceFile>,

@@ -179,6 +179,23 @@ impl Checker {
         let mut deducts = Vec::new();
         let mut methods: Vec<(Method, Span)> = Vec::new();
         let outer_below = std::mem::take(&mut self.lets_below);
+        let outer_lets = std::mem::take(&mut self.body_lets);
+        self.body_lets = body
+            .statements
+            .iter()
+            .filter_map(|s| match s {
+                Statement::Let(b) => {
+                    let file = self.file(b.value.span);
+                    let text = file
+                        .text
+                        .get(b.value.span.start as usize..b.value.span.end as usize)
+                        .unwrap_or_default()
+                        .to_string();
+                    Some((b.name.text.clone(), text))
+                }
+                _ => None,
+            })
+            .collect();
         self.lets_below = body
             .statements
             .iter()
@@ -204,7 +221,9 @@ impl Checker {
                             Some("换一个名称，以免混淆".into()),
                         );
                     }
+                    self.defining_let = Some(binding.name.text.clone());
                     let (expr, ty) = self.compile_expr(&binding.value, scope);
+                    self.defining_let = None;
                     let slot = self.new_slot();
                     scope.bind(&binding.name.text, slot, ty);
                     lets.push(LetIr {
@@ -312,6 +331,7 @@ impl Checker {
         }
         scope.truncate(depth);
         self.lets_below = outer_below;
+        self.body_lets = outer_lets;
         if !deducts.is_empty() {
             let span = deducts.first().map_or(body.span, |d: &DeductIr| d.span);
             methods.insert(0, (Method::Deduct(deducts), span));
