@@ -23,6 +23,9 @@ pub(crate) fn tell(text: &str, at: usize) -> Option<Told> {
     if let Some(told) = chinese_quotes(line_start, line) {
         return Some(told);
     }
+    if let Some(told) = full_width_sign(text, at) {
+        return Some(told);
+    }
     let (value_start, value) = value_of(line_start, line, at)?;
     let range = value_start..value_start + value.len();
     let told = |message: String, label, help: String| {
@@ -69,6 +72,55 @@ pub(crate) fn tell(text: &str, at: usize) -> Option<Told> {
         );
     }
     None
+}
+
+/// A sign typed with a Chinese input method where the parser stopped
+/// (`"甲"，"乙"` in a list, `［`, `＝`): what to type instead.
+fn full_width_sign(text: &str, at: usize) -> Option<Told> {
+    // A Chinese quote earlier on the line, outside any text, opened what
+    // the parser read as a bare word (`[“projects[0]…”]` stops at `[0]`).
+    let (line_start, line) = line_at(text, at);
+    let mut in_text = false;
+    let mut quote = None;
+    for (i, c) in line.char_indices() {
+        if line_start + i >= at {
+            break;
+        }
+        match c {
+            '"' => in_text = !in_text,
+            '#' if !in_text => break,
+            '“' | '”' if !in_text => {
+                quote = Some(line_start + i);
+                break;
+            }
+            _ => {}
+        }
+    }
+    let at = quote.unwrap_or(at);
+    let c = text.get(at..)?.chars().next()?;
+    if matches!(c, '“' | '”') {
+        return Some(Told {
+            message: "文字要用英文双引号括起，不能用中文引号".into(),
+            label: "中文引号",
+            help: "把 “…” 改成 \"…\"（英文输入法下的双引号）".into(),
+            range: at..at + c.len_utf8(),
+        });
+    }
+    let (half, label) = match c {
+        '，' | '、' => (",", "中文逗号"),
+        '［' => ("[", "全角括号"),
+        '］' => ("]", "全角括号"),
+        '｛' => ("{", "全角括号"),
+        '｝' => ("}", "全角括号"),
+        '＝' => ("=", "全角等号"),
+        _ => return None,
+    };
+    Some(Told {
+        message: format!("这里的 `{c}` 是中文（全角）符号：TOML 只认英文（半角）符号"),
+        label,
+        help: format!("切换到英文输入法，把 `{c}` 改为 `{half}`"),
+        range: at..at + c.len_utf8(),
+    })
 }
 
 /// A key quoted with Chinese quotes (`“overall.name” = …`, typed with a
@@ -383,6 +435,15 @@ mod tests {
         assert_eq!(u, "\u{1}");
         let (m, _, _) = said("weight = 5分 # 分值\n").unwrap();
         assert!(m.contains("“分”"), "{m}");
+        // A rule test case's list typed with a Chinese comma or quotes: the
+        // parser stops at the comma, or well after the quote.
+        let list = "findings = [\"a\"，\"b\"]\n";
+        let told = tell(list, list.find('，').unwrap()).unwrap();
+        assert!(told.help.contains("改为 `,`"), "{}", told.help);
+        let list = "remove = [“projects[0].actual”]\n";
+        let told = tell(list, list.find("[0]").unwrap()).unwrap();
+        assert!(told.message.contains("不能用中文引号"), "{}", told.message);
+        assert_eq!(list.get(told.range), Some("“"));
     }
 
     #[test]
