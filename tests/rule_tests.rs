@@ -771,6 +771,21 @@ fn one_case_runs_alone_by_its_name_or_its_file() {
             .contains("rules/2022/tests/total-score-blank.toml ... ok")
     );
 
+    // The file's path without `.toml` is the same file.
+    let no_extension = jixiao(&root, &["test", "rules/2022/tests/total-score-blank"]);
+    assert_eq!(
+        summary(&no_extension),
+        (1, 0),
+        "{}{}",
+        no_extension.stdout,
+        no_extension.stderr
+    );
+    assert!(
+        no_extension
+            .stdout
+            .contains("rules/2022/tests/total-score-blank.toml ... ok")
+    );
+
     let misspelt = jixiao(
         &root,
         &["test", "--rules", "rules/2022", "total-score-blnk"],

@@ -56,6 +56,19 @@ pub(super) struct Bless {
 /// Run (or bless) every case, or only the cases named; false when any
 /// failed, could not be run, or was named but not found.
 pub(super) fn run(rules_dir: Option<&Path>, only: &[String], bless: Bless) -> bool {
+    // A case file named without its `.toml` (`rules/2024/tests/x`) is
+    // that file, not a name to look for among the built-in cases.
+    let only: Vec<String> = only
+        .iter()
+        .map(|s| {
+            let with_toml = format!("{s}.toml");
+            match !Path::new(s).is_file() && Path::new(&with_toml).is_file() {
+                true => with_toml,
+                false => s.clone(),
+            }
+        })
+        .collect();
+    let only = only.as_slice();
     let inferred = match rules_dir {
         Some(_) => None,
         None => match folder_of_case_files(only) {
