@@ -2057,6 +2057,22 @@ fn a_year_typed_over_is_said_at_its_cell() {
         "{}",
         run.stderr
     );
+    // “2022年” is the year; a year that cannot be read is quoted as the
+    // reviewer sees it, not taken for year 0.
+    retype(&dir.join("填好.xlsx"), header + 1, 1, "2022年");
+    let run = jixiao(&dir, &["score", "--reviews", "填好.xlsx", "示例单位.toml"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    retype(&dir.join("填好.xlsx"), header + 1, 1, "二〇二二");
+    let run = jixiao(&dir, &["score", "--reviews", "填好.xlsx", "示例单位.toml"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains(&format!("填好.xlsx 评审!{year_cell}（评审人 张三，"))
+            && run.stderr.contains("年度“二〇二二”不")
+            && !run.stderr.contains("年度写的是 0"),
+        "{}",
+        run.stderr
+    );
 }
 
 /// Write `text` into the 评审 sheet's cell (`row`, `col`), every other

@@ -316,6 +316,22 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
             )
             .with_help(help)
         };
+        let year_cell = sheet.cell(row, header.col(1));
+        if year.is_none() && !unit.is_empty() && !is_empty(year_cell) {
+            // Said with what the cell holds: as year 0 the row would be
+            // taken for another unit's.
+            problems.push(Problem::plain(
+                Code::ReviewBadValue,
+                format!(
+                    "{name} {REVIEW_SHEET}!{}{}（评审人 {reviewer}，单位“{unit}”）：年度“{}”不是年份",
+                    column_letters(header.col(1) + 1),
+                    row + 1,
+                    shown(year_cell)
+                ),
+            )
+            .with_help("年度只写四位数字，如 2022：单位、年度、编号三列由 jixiao review 填好，请改回原样"));
+            continue;
+        }
         let read = if unit.is_empty() || year.is_none() || id.is_empty() {
             Err(row_problem(
                 0,
@@ -675,6 +691,8 @@ fn score_of(cell: &Data) -> Result<Option<Decimal>, String> {
 
 fn year_of(cell: &Data) -> Option<i64> {
     let text = half_width(&shown(cell));
+    // “2022年” is the year 2022.
+    let text = text.trim().trim_end_matches('年').trim_end();
     text.parse::<i64>()
         .ok()
         .filter(|y| (1900..=9999).contains(y))
