@@ -2077,6 +2077,36 @@ fn a_year_typed_over_is_said_at_its_cell() {
 
 /// Write `text` into the 评审 sheet's cell (`row`, `col`), every other
 /// cell as it was.
+/// The rules' title on the worksheet (评审!F2) with its space typed out
+/// is the same rules, not another year's.
+#[test]
+fn a_rules_title_retyped_without_its_space_is_the_same_rules() {
+    let dir = example_worksheet("title-space");
+    fill(
+        &dir.join("评审表.xlsx"),
+        &dir.join("填好.xlsx"),
+        &Filling::by("张三").all(BUREAU),
+    );
+    let mut book: Xlsx<_> = calamine::open_workbook(dir.join("填好.xlsx")).expect("open");
+    let range = book.worksheet_range("评审").expect("sheet");
+    let title_at = (0..range.height() as u32)
+        .flat_map(|r| (0..range.width() as u32).map(move |c| (r, c)))
+        .find(|at| {
+            matches!(range.get_value(*at), Some(Data::String(t)) if t.starts_with("区级预算单位") && t.ends_with(" 2022"))
+        })
+        .expect("the rules' title");
+    drop(book);
+    retype(
+        &dir.join("填好.xlsx"),
+        title_at.0,
+        title_at.1,
+        "区级预算单位绩效自评工作考核评分表2022",
+    );
+    let run = jixiao(&dir, &["score", "--reviews", "填好.xlsx", "示例单位.toml"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(!run.stderr.contains("生成的"), "{}", run.stderr);
+}
+
 fn retype(path: &Path, row: u32, col: u32, text: &str) {
     rewrite(path, |name, _, r, c, value| {
         Some(match name == "评审" && r == row && c == col {

@@ -149,7 +149,13 @@ impl ReviewBook {
                 .iter()
                 .filter(|u| u.unit == unit && u.year == year)
             {
-                if let Some(made_for) = source.rules.as_deref().filter(|r| *r != rules_title) {
+                // Spaces typed into or out of the title are no other rules.
+                let bare = |t: &str| t.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+                if let Some(made_for) = source
+                    .rules
+                    .as_deref()
+                    .filter(|r| bare(r) != bare(rules_title))
+                {
                     problems.push(
                         Problem::plain(
                             Code::ReviewOtherRules,
