@@ -1801,6 +1801,27 @@ fn a_word_package_date_empty_or_unreadable() {
         "{}",
         run.stderr
     );
+    // A received date years late makes the review look early: the
+    // received date is named as the likelier slip.
+    let mut far = Filling::by("张三").all(BUREAU);
+    far.received = vec![(EXAMPLE_UNIT, "2033-06-14")];
+    fill(&base, &dir.join("远.xlsx"), &far);
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--reviews",
+            "远.xlsx",
+            "示例单位.docx",
+            "甲单位.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("多半是送达日期写错了"),
+        "{}",
+        run.stderr
+    );
 }
 
 /// The cells a reviewer fills say what goes in them when chosen, before

@@ -407,9 +407,16 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
         .reviewed_on
         .and_then(|on| super::review_file::review_year(on, reviews.rows.keys().map(|(_, y)| *y)))
     {
+        // An example in the years a review of these packages falls in.
+        let example = reviews
+            .rows
+            .keys()
+            .map(|(_, y)| *y)
+            .min()
+            .map_or_else(String::new, |y| format!("，如 {}-07-10", y + 1));
         problems.push(bad_date(
             format!(" {said}"),
-            "写评审人实际评审的日期，如 2023-07-10；复制上一年的评审表时，记得改评审日期",
+            &format!("写评审人实际评审的日期{example}；复制上一年的评审表时，记得改评审日期"),
         ));
     }
     if !problems.is_empty() {

@@ -244,10 +244,25 @@ fn review_before_receipt(submission: &Submission) -> Vec<Problem> {
                     submission.unit
                 ),
             )
-            .with_help("改正评审日期：写评审人实际评审的日期，如 2023-07-10"),
+            .with_help(before_receipt_help(submission.year, r)),
         );
     }
     problems
+}
+
+/// Which of the two dates to correct. A received date years after the
+/// package's year is the likelier slip (`2033` typed for `2023`); else the
+/// review date, or either.
+fn before_receipt_help(year: i64, received: crate::data::Date) -> String {
+    let where_received = "送达日期写在评审表的“单位”工作表，或材料的 received_on";
+    if i64::from(received.parts().0) > year + 2 {
+        return format!(
+            "送达日期 {received} 在 {year} 年度材料的两年之后，多半是送达日期写错了：改正送达日期（{where_received}）"
+        );
+    }
+    format!(
+        "评审应在材料送达之后：评审日期写错的，改为评审人实际评审的日期；送达日期写错的，改正送达日期（{where_received}）"
+    )
 }
 
 /// A judgment on an automatic criterion without `override = true`.
