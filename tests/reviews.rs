@@ -2012,6 +2012,54 @@ fn returned_worksheets_that_would_go_unread() {
 
 /// Delete the 评审 sheet's row of `unit` and criterion `id`, as a reviewer
 /// deleting a row in Excel: the rows below move up.
+/// A worksheet made for a unit (its 单位 sheet lists it) whose rows of
+/// that unit were all deleted is said, alone or beside another reviewer's,
+/// not taken for a unit nobody made a worksheet for.
+#[test]
+fn a_units_rows_all_deleted_are_said() {
+    let dir = example_worksheet("unit-rows-deleted");
+    let base = dir.join("评审表.xlsx");
+    fill(
+        &base,
+        &dir.join("张三.xlsx"),
+        &Filling::by("张三").all(BUREAU),
+    );
+    fill(
+        &base,
+        &dir.join("李四.xlsx"),
+        &Filling::by("李四").all(BUREAU),
+    );
+    for (id, _, _, _) in BUREAU {
+        delete_row(&dir.join("张三.xlsx"), EXAMPLE_UNIT, id);
+    }
+    let both = jixiao(
+        &dir,
+        &[
+            "score",
+            "--reviews",
+            "张三.xlsx",
+            "--reviews",
+            "李四.xlsx",
+            "示例单位.toml",
+        ],
+    );
+    assert_eq!(both.code, Some(0), "{}", both.stderr);
+    assert!(
+        both.stderr
+            .contains("张三.xlsx（评审人 张三）的“单位”工作表列有单位")
+            && both.stderr.contains("行被删去的"),
+        "{}",
+        both.stderr
+    );
+    let alone = jixiao(&dir, &["score", "--reviews", "张三.xlsx", "示例单位.toml"]);
+    assert!(
+        alone.stderr.contains("张三.xlsx 的“单位”工作表列有单位")
+            && !alone.stderr.contains("请为它生成评审表"),
+        "{}",
+        alone.stderr
+    );
+}
+
 fn delete_row(path: &Path, unit: &str, id: &str) {
     rewrite(path, |name, range, r, _, value| {
         let text = |c: u32| match range.get_value((r, c)) {

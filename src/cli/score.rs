@@ -1076,7 +1076,17 @@ fn score_one(
         // out of them): nobody judged it, which the summary alone hides.
         if judgments.is_empty() && own == 0 && !book.is_empty() {
             let listing = book.listing(&header.unit, header.year);
-            let note = if listing.is_empty() {
+            let made_for = book.made_for_without_rows(&header.unit, header.year);
+            let note = if listing.is_empty() && !made_for.is_empty() {
+                // The worksheet was made for it: its rows were deleted, and
+                // a new worksheet is not what is missing.
+                format!(
+                    "提示：{} 的“单位”工作表列有单位“{}”（{}），“评审”工作表中却没有它的行，它需要评审的评分项待评审；行被删去的，请从原表复制恢复后重新评分\n",
+                    made_for.join("、"),
+                    header.unit,
+                    path.display()
+                )
+            } else if listing.is_empty() {
                 format!(
                     "提示：评审意见中没有单位“{}”（{}）的评分，它需要评审的评分项待评审；请为它生成评审表（jixiao review）\n",
                     header.unit,

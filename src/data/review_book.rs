@@ -412,6 +412,14 @@ impl ReviewBook {
             // Looked up by unit: a district's worksheet has thousands of
             // rows, asked about once per unit.
             let Some(ids) = source.reviews.rows.get(&(unit.to_string(), year)) else {
+                // Made for the unit (its 单位 sheet lists it), yet without
+                // a row of it: the unit's rows were deleted.
+                if !needed.is_empty() && lists_unit(&source.reviews, unit, year) {
+                    notes.push(format!(
+                        "提示：{}（评审人 {}）的“单位”工作表列有单位“{unit}”，“评审”工作表中却没有它的行。它需要评审的评分项按其他评审人的评分计，无人评分的仍待评审；行被删去的，请从原表复制恢复后重新评分",
+                        source.reviews.file, source.reviews.reviewer
+                    ));
+                }
                 continue;
             };
             let missing: Vec<String> = needed
@@ -430,6 +438,17 @@ impl ReviewBook {
             ));
         }
         notes
+    }
+
+    /// The worksheets made for a unit (their 单位 sheet lists it) that
+    /// have no row of it.
+    pub fn made_for_without_rows(&self, unit: &str, year: i64) -> Vec<&str> {
+        let key = (unit.to_string(), year);
+        self.sources
+            .iter()
+            .filter(|s| !s.reviews.rows.contains_key(&key) && lists_unit(&s.reviews, unit, year))
+            .map(|s| s.reviews.file.as_str())
+            .collect()
     }
 
     /// The review files that list a unit (rows in a worksheet, filled or
@@ -638,3 +657,20 @@ fn unmatched_dates(reviews: &Reviews, seen: &HashSet<(String, i64)>) -> Vec<Prob
 /// the share of the name that may differ, as for rule names, would take
 /// one office for another.
 const MAX_NAME_SLIP: usize = 2;
+
+/// Does a worksheet's 单位 sheet list the unit (with a received date
+/// written, left blank, or unreadable)?
+fn lists_unit(reviews: &Reviews, unit: &str, year: i64) -> bool {
+    reviews
+        .received
+        .iter()
+        .any(|r| r.unit == unit && r.year == year)
+        || reviews
+            .blank_dates
+            .iter()
+            .any(|(u, y, _)| u == unit && *y == year)
+        || reviews
+            .unread_dates
+            .iter()
+            .any(|(u, y, _)| u == unit && *y == year)
+}
