@@ -1882,6 +1882,30 @@ fn a_row_whose_unit_was_typed_over_is_traced_by_its_file() {
         "{}",
         run.stderr
     );
+    // Typed over with the other unit's name: the row's 材料文件 tells it
+    // from that unit's own rows; not a judgment given twice.
+    let mut filling = Filling::by("张三").all(BUREAU);
+    filling.row_unit_typed_over = Some(("岳阳楼区甲单位", EXAMPLE_UNIT));
+    fill(&dir.join("评审表.xlsx"), &dir.join("他名.xlsx"), &filling);
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--reviews",
+            "他名.xlsx",
+            "示例单位.toml",
+            "甲单位.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("他名.xlsx 评审!A")
+            && run.stderr.contains("材料文件却是")
+            && run.stderr.contains("单位名称被改")
+            && !run.stderr.contains("评了两次"),
+        "{}",
+        run.stderr
+    );
 }
 
 /// What a coordinator gets wrong with the returned worksheets, each said

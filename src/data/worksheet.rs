@@ -282,6 +282,9 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
         rows: std::collections::HashMap::new(),
     };
     let columns: [String; 4] = [4, 6, 7, 8].map(|i| column_letters(header.col(i) + 1));
+    // Each judgment read: its unit's block, its place there, its row and
+    // the package file (材料文件) the row names.
+    let mut row_files: Vec<(usize, usize, u32, String)> = Vec::new();
     for row in header.row + 1..sheet.rows {
         let text = |i: usize| sheet.text(row, header.col(i));
         let unit = text(0);
@@ -395,11 +398,15 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
         };
         if let Some(block) = reviews.units.get_mut(index) {
             match read {
-                Ok(j) => block.judgments.push(j),
+                Ok(j) => {
+                    block.judgments.push(j);
+                    row_files.push((index, block.judgments.len() - 1, row, text(2)));
+                }
                 Err(p) => block.problems.push(p),
             }
         }
     }
+    set_aside_rows_typed_over(name, &header, &mut reviews, &row_files);
     if let Ok(units) = book.worksheet_range(UNIT_SHEET) {
         read_received(name, &Grid::new(&units), &mut reviews, &mut problems);
     }
@@ -423,6 +430,78 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
         return Err(problems);
     }
     Ok(Worksheet { reviews, rules })
+}
+
+/// A row whose unit name was typed over with another unit's: the package
+/// file it names (材料文件) is not the one the unit's other rows name. Its
+/// judgment is set aside and said at the row's unit cell; left in, it
+/// would count for the wrong unit, or be taken for a judgment given twice
+/// and make the reviewer delete the right row.
+fn set_aside_rows_typed_over(
+    name: &str,
+    header: &Header,
+    reviews: &mut Reviews,
+    row_files: &[(usize, usize, u32, String)],
+) {
+    let mut set_aside: Vec<(usize, usize)> = Vec::new();
+    let mut problems: Vec<(usize, Problem)> = Vec::new();
+    for (index, block) in reviews.units.iter().enumerate() {
+        let files: Vec<&str> = row_files
+            .iter()
+            .filter(|(b, _, _, f)| *b == index && !f.is_empty())
+            .map(|(_, _, _, f)| f.as_str())
+            .collect();
+        // The file most of the unit's rows name.
+        let Some(usual) = files
+            .iter()
+            .max_by_key(|f| {
+                (
+                    files.iter().filter(|g| g == f).count(),
+                    std::cmp::Reverse(**f),
+                )
+            })
+            .copied()
+        else {
+            continue;
+        };
+        for (_, j, row, file) in row_files
+            .iter()
+            .filter(|(b, _, _, f)| *b == index && !f.is_empty() && f != usual)
+        {
+            set_aside.push((index, *j));
+            problems.push((
+                index,
+                Problem::plain(
+                    Code::ReviewBadValue,
+                    format!(
+                        "{name} {REVIEW_SHEET}!{}{}：这一行的单位写的是“{}”，材料文件却是 {file}（单位“{}”的其他行是 {usual}）：单位名称被改过",
+                        column_letters(header.col(0) + 1),
+                        row + 1,
+                        block.unit,
+                        block.unit
+                    ),
+                )
+                .with_help(format!(
+                    "把这一行的单位改回材料 {file} 中的单位名称；单位、年度、编号、材料文件四列由 jixiao review 填好，请勿改动"
+                )),
+            ));
+        }
+    }
+    // From the last, so that the places of those before stay.
+    set_aside.sort_unstable();
+    for (index, j) in set_aside.into_iter().rev() {
+        if let Some(block) = reviews.units.get_mut(index) {
+            if j < block.judgments.len() {
+                block.judgments.remove(j);
+            }
+        }
+    }
+    // The unit the row names is not scored until the cell is mended.
+    for (index, problem) in problems {
+        if let Some(block) = reviews.units.get_mut(index) {
+            block.problems.push(problem);
+        }
+    }
 }
 
 /// The 单位 sheet: received dates the bureau's registry wrote.
