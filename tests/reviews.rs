@@ -2084,6 +2084,54 @@ fn a_units_rows_all_deleted_are_said() {
     );
 }
 
+/// A package whose unit was renamed after its worksheet was made: its
+/// rows are said to be its, under the old name, with both names; not a
+/// unit of another district, nor one nobody made a worksheet for.
+#[test]
+fn a_package_renamed_after_its_worksheet_is_said_with_both_names() {
+    let dir = scratch("package-renamed");
+    unreviewed(&dir);
+    unit_a(&dir);
+    let made = jixiao(
+        &dir,
+        &[
+            "review",
+            "--out",
+            "评审表.xlsx",
+            "示例单位.toml",
+            "甲单位.toml",
+        ],
+    );
+    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    fill(
+        &dir.join("评审表.xlsx"),
+        &dir.join("填好.xlsx"),
+        &Filling::by("张三").all(BUREAU),
+    );
+    let package = dir.join("甲单位.toml");
+    let text = std::fs::read_to_string(&package).expect("read");
+    std::fs::write(&package, text.replace("岳阳楼区甲单位", "岳阳楼区甲乙单位")).expect("write");
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--reviews",
+            "填好.xlsx",
+            "示例单位.toml",
+            "甲单位.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("评审表生成之后")
+            && run.stderr.contains("岳阳楼区甲乙单位")
+            && !run.stderr.contains("这条错误可以不管")
+            && !run.stderr.contains("请为它生成评审表"),
+        "{}",
+        run.stderr
+    );
+}
+
 fn delete_row(path: &Path, unit: &str, id: &str) {
     rewrite(path, |name, range, r, _, value| {
         let text = |c: u32| match range.get_value((r, c)) {

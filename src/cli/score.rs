@@ -1077,7 +1077,16 @@ fn score_one(
         if judgments.is_empty() && own == 0 && !book.is_empty() {
             let listing = book.listing(&header.unit, header.year);
             let made_for = book.made_for_without_rows(&header.unit, header.year);
-            let note = if listing.is_empty() && !made_for.is_empty() {
+            let renamed = book.rows_of_file_under_another_name(&file, &header.unit, header.year);
+            let note = if let (true, Some((sheet, before))) = (listing.is_empty(), renamed) {
+                // Its rows are there under the name it had: said as such
+                // (the error above names both), not as a unit never judged.
+                format!(
+                    "提示：{sheet} 中 {} 的行写的单位名称是“{before}”，与材料中的“{}”不同，这些评分没有计入；它需要评审的评分项待评审\n",
+                    path.display(),
+                    header.unit
+                )
+            } else if listing.is_empty() && !made_for.is_empty() {
                 // The worksheet was made for it: its rows were deleted, and
                 // a new worksheet is not what is missing.
                 format!(

@@ -3,7 +3,7 @@
 //! unit that is not among the inputs is an error, listed once all inputs
 //! are scored.
 
-use super::review_file::{Received, Reviews, load_review_file};
+use super::review_file::{Received, ReviewedUnit, Reviews, load_review_file};
 use super::worksheet::{MAX_WORKSHEET_BYTES, read_worksheet};
 use super::{Date, Judgment};
 use crate::diag::Code;
@@ -246,11 +246,63 @@ impl ReviewBook {
         let mut problems = Vec::new();
         for source in &self.sources {
             let on_unit_sheet = unit_sheet_units(&source.reviews);
+            // The rows' package (材料文件) is scored under another name: the
+            // package's unit was renamed after the worksheet was made. Said
+            // once per unit, with both names.
+            let renamed_to = |b: &ReviewedUnit| -> Option<(String, String)> {
+                let file = b.file.as_ref()?;
+                files
+                    .iter()
+                    .find(|(f, u, y)| f == file && *y == b.year && *u != b.unit)
+                    .map(|(f, u, _)| (f.clone(), u.clone()))
+            };
+            for b in source
+                .reviews
+                .units
+                .iter()
+                .filter(|b| !seen.contains(&(b.unit.clone(), b.year)))
+            {
+                let Some((file, now)) = renamed_to(b) else {
+                    continue;
+                };
+                // Only when the whole block names that file: a single row
+                // typed over is said below, at its row.
+                let rows = source
+                    .reviews
+                    .rows
+                    .get(&(b.unit.clone(), b.year))
+                    .map_or(0, Vec::len);
+                if rows < 2 {
+                    continue;
+                }
+                problems.push(
+                    Problem::plain(
+                        Code::ReviewUnknownUnit,
+                        format!(
+                            "{}：评审表中单位“{}”的各行（材料文件 {file}）对应本次评分的材料 {file}，而这份材料中的单位名称是“{now}”：评审表生成之后，材料中的单位名称改过，这些评分没有计入",
+                            b.at, b.unit
+                        ),
+                    )
+                    .with_help(format!(
+                        "以材料为准的，把评审表中这个单位各行的单位名称（及“单位”工作表中的名称）改为“{now}”；材料改错了的，把材料中的单位名称改回“{}”",
+                        b.unit
+                    )),
+                );
+            }
             let (listed, unmatched): (Vec<_>, Vec<_>) = source
                 .reviews
                 .units
                 .iter()
                 .filter(|b| !seen.contains(&(b.unit.clone(), b.year)))
+                .filter(|b| {
+                    renamed_to(b).is_none()
+                        || source
+                            .reviews
+                            .rows
+                            .get(&(b.unit.clone(), b.year))
+                            .map_or(0, Vec::len)
+                            < 2
+                })
                 .partition(|b| {
                     seen_years.contains(&b.year)
                         && on_unit_sheet.contains(&(b.unit.as_str(), b.year))
@@ -438,6 +490,23 @@ impl ReviewBook {
             ));
         }
         notes
+    }
+
+    /// A worksheet whose rows give this package file (材料文件) under
+    /// another unit's name, and that name: the package's unit was renamed.
+    pub fn rows_of_file_under_another_name(
+        &self,
+        file: &str,
+        unit: &str,
+        year: i64,
+    ) -> Option<(&str, &str)> {
+        self.sources.iter().find_map(|s| {
+            s.reviews
+                .units
+                .iter()
+                .find(|b| b.year == year && b.unit != unit && b.file.as_deref() == Some(file))
+                .map(|b| (s.reviews.file.as_str(), b.unit.as_str()))
+        })
     }
 
     /// The worksheets made for a unit (their 单位 sheet lists it) that
