@@ -1822,6 +1822,30 @@ fn a_word_package_date_empty_or_unreadable() {
         "{}",
         run.stderr
     );
+    // The date written under the unit's name shortened on the 单位 sheet:
+    // that row is named, not an empty cell asked for.
+    let mut shortened = Filling::by("张三").all(BUREAU);
+    shortened.unit_typed_over = Some((EXAMPLE_UNIT, "岳阳市岳阳楼区金融工作办公室"));
+    shortened.received = vec![(EXAMPLE_UNIT, "2023-06-14")];
+    fill(&base, &dir.join("简称.xlsx"), &shortened);
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--reviews",
+            "简称.xlsx",
+            "示例单位.docx",
+            "甲单位.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("写在单位“岳阳市岳阳楼区金融工作办公室”名下")
+            && !run.stderr.contains("在评审表“单位”工作表中填写送达日期"),
+        "{}",
+        run.stderr
+    );
 }
 
 /// The cells a reviewer fills say what goes in them when chosen, before

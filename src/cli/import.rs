@@ -301,6 +301,27 @@ pub(super) fn read_input(
                         )),
                     ]);
                 }
+                // The date is there, under the unit's name as someone
+                // typed it: that row is named, not the date asked for.
+                if let Some(r) = book.received_under_a_like_name(&header.unit, header.year) {
+                    return Err(vec![
+                        Problem::plain(
+                            Code::ImportIncomplete,
+                            format!(
+                                "{}：Word 材料中没有送达日期；评审表中 {} 的送达日期 {} 写在单位“{}”名下，而材料中的单位是“{}”",
+                                path.display(),
+                                r.at,
+                                r.date,
+                                r.unit,
+                                header.unit
+                            ),
+                        )
+                        .with_help(format!(
+                            "是同一单位的，把评审表“单位”工作表中这一行的单位名称改为“{}”（与材料一致）后再评分",
+                            header.unit
+                        )),
+                    ]);
+                }
             }
         }
     }

@@ -509,6 +509,30 @@ impl ReviewBook {
         })
     }
 
+    /// A received date written on a 单位 sheet for a unit whose name is
+    /// like this one's (a slip, a name shortened or lengthened) and not
+    /// this one: where a package's date was most likely written.
+    pub fn received_under_a_like_name(&self, unit: &str, year: i64) -> Option<&Received> {
+        let like = |other: &str| {
+            let (a, b): (Vec<char>, Vec<char>) = (unit.chars().collect(), other.chars().collect());
+            let (short, long) = if a.len() <= b.len() {
+                (&a, &b)
+            } else {
+                (&b, &a)
+            };
+            // The shorter name read in order within the longer one
+            // (“岳阳楼区金融工作办公室” in “岳阳楼区人民政府金融工作办公室”).
+            let mut rest = long.iter();
+            let within = short.iter().all(|c| rest.any(|d| d == c));
+            (within && short.len() * 2 > long.len())
+                || crate::source::nearest_within(unit, [other], MAX_NAME_SLIP).is_some()
+        };
+        self.sources
+            .iter()
+            .flat_map(|s| s.reviews.received.iter())
+            .find(|r| r.year == year && r.unit != unit && like(&r.unit))
+    }
+
     /// The worksheets made for a unit (their 单位 sheet lists it) that
     /// have no row of it.
     pub fn made_for_without_rows(&self, unit: &str, year: i64) -> Vec<&str> {
