@@ -1841,7 +1841,7 @@ fn a_word_package_date_empty_or_unreadable() {
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(
         run.stderr
-            .contains("写在单位“岳阳市岳阳楼区金融工作办公室”名下")
+            .contains("单位“岳阳市岳阳楼区金融工作办公室”名下")
             && !run.stderr.contains("在评审表“单位”工作表中填写送达日期"),
         "{}",
         run.stderr
