@@ -779,7 +779,7 @@ fn same_unit_twice_in_summary(plan: &Plan<'_>, files: &[(PathBuf, bool)]) -> boo
 fn say_stale(stale: &Path) {
     if std::fs::symlink_metadata(stale).is_ok() {
         noteln!(
-            "警告：{} 不是本次写出的（这份材料本次未能评分），里面不是本次的结果：请勿使用或发出，改正材料后重新评分即会重写",
+            "警告：{} 不是本次写出的（这份材料本次未能评分），里面不是本次的结果：请勿使用或发出，按上面所说改正（材料或评审表）后重新评分即会重写",
             stale.display()
         );
     }
