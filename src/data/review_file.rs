@@ -116,13 +116,43 @@ pub struct Received {
 /// spaces that align two-character names (`张　三`) dropped.
 pub fn person(name: &str) -> String {
     let name = name.trim();
-    let chinese = name.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
-    if chinese {
+    let han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+    // A cell holding only marks or a form's placeholder has no name.
+    let bare: String = name
+        .chars()
+        .filter(|c| !c.is_whitespace() && !"()（）[]【】".contains(*c))
+        .collect();
+    if !bare.chars().any(char::is_alphanumeric) || PLACEHOLDERS.contains(&bare.as_str()) {
+        return String::new();
+    }
+    // `李四(财政局)` and `李四（财政局）` are one reviewer.
+    let name: String = name
+        .chars()
+        .map(|c| match c {
+            '(' => '（',
+            ')' => '）',
+            c => c,
+        })
+        .collect();
+    if name.chars().any(han) {
+        // Two names a space apart (`张三 李四`) are two reviewers, said as
+        // such by the caller; a space inside one name (`张 三`) is dropped.
+        let words: Vec<&str> = name.split_whitespace().collect();
+        if words.len() > 1
+            && words
+                .iter()
+                .all(|w| w.chars().filter(|c| han(*c)).count() >= 2)
+        {
+            return words.join("、");
+        }
         name.chars().filter(|c| !c.is_whitespace()).collect()
     } else {
         name.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 }
+
+/// What a form's name cell says before it is filled: no name.
+const PLACEHOLDERS: [&str; 5] = ["签名", "签字", "姓名", "评审人", "评审人签名"];
 
 const TOP_KEYS: [&str; 5] = ["format", "kind", "reviewer", "reviewed_on", "units"];
 
@@ -191,7 +221,7 @@ pub fn load_review_file(source: &SourceFile) -> Result<Reviews, LoadError> {
         match (key_text, value.get_ref()) {
             ("format", Node::Integer(i)) if i.as_str() == "1" => {}
             ("kind", Node::String(s)) if s.as_ref() == "review" => {}
-            ("reviewer", Node::String(s)) if !s.trim().is_empty() => {
+            ("reviewer", Node::String(s)) if !person(s).is_empty() => {
                 reviews.reviewer = person(s);
             }
             ("reviewed_on", Node::Datetime(d)) => {
@@ -382,4 +412,26 @@ fn unit_block(loader: &mut Loader<'_>, table: &Table<'_>, span: Span) -> Option<
 /// reading (`eval`).
 pub fn has_words(note: &str) -> bool {
     note.chars().any(char::is_alphanumeric)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::person;
+
+    #[test]
+    fn a_reviewers_name_as_people_type_it() {
+        assert_eq!(person(" 张 三 "), "张三");
+        assert_eq!(person("李四(财政局)"), "李四（财政局）");
+        assert_eq!(person("李四（财政局）"), "李四（财政局）");
+        assert_eq!(person("Zhang  San"), "Zhang San");
+        // Two names a space or a line apart: both kept, for the caller to
+        // refuse as two reviewers.
+        assert_eq!(person("张三 李四"), "张三、李四");
+        assert_eq!(person("张三\n李四"), "张三、李四");
+        assert_eq!(person("欧阳 修"), "欧阳修");
+        // A placeholder or marks only: no name.
+        for none in ["（签名）", "签名", "/", "——", " "] {
+            assert_eq!(person(none), "", "{none:?}");
+        }
+    }
 }
