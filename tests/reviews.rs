@@ -2156,6 +2156,47 @@ fn a_package_renamed_after_its_worksheet_is_said_with_both_names() {
     );
 }
 
+/// Last year's worksheet, made for one unit by last year's rules and
+/// given with this year's package: said as another year's worksheet, not
+/// as a year to type over.
+#[test]
+fn a_worksheet_of_another_year_for_one_unit_is_said_as_such() {
+    let dir = scratch("other-year-one-unit");
+    // The example as a 2023 package.
+    let example = std::fs::read_to_string(
+        Path::new(MANIFEST).join("examples/2022/yueyanglou-finance-office.toml"),
+    )
+    .expect("read");
+    let last_year = example
+        .replacen("year = 2022", "year = 2023", 1)
+        .replace("= 2023-06-", "= 2024-06-");
+    std::fs::write(dir.join("2023.toml"), last_year).expect("write");
+    let made = jixiao(
+        &dir,
+        &[
+            "review",
+            "--rules",
+            &format!("{MANIFEST}/rules/2023"),
+            "--out",
+            "去年.xlsx",
+            "2023.toml",
+        ],
+    );
+    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    let mut filling = Filling::by("张三").all(BUREAU);
+    filling.date = Some("2024-07-10");
+    fill(&dir.join("去年.xlsx"), &dir.join("填好.xlsx"), &filling);
+    unreviewed(&dir);
+    let run = jixiao(&dir, &["score", "--reviews", "填好.xlsx", "示例单位.toml"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("这份评审意见评的是 2023 年度的材料")
+            && !run.stderr.contains("年度改回"),
+        "{}",
+        run.stderr
+    );
+}
+
 fn delete_row(path: &Path, unit: &str, id: &str) {
     rewrite(path, |name, range, r, _, value| {
         let text = |c: u32| match range.get_value((r, c)) {

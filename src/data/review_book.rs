@@ -334,9 +334,16 @@ impl ReviewBook {
             // said once for the file, not once per row.
             let years: std::collections::BTreeSet<i64> = unmatched.iter().map(|b| b.year).collect();
             let some_matched = unmatched.len() < source.reviews.units.len();
+            // One unit's rows alike: another year's worksheet when the
+            // rules it was made by (评分表, its title) name that year, else
+            // a year typed over, said at its cell below.
+            let made_for_that_year = source
+                .rules
+                .as_deref()
+                .is_some_and(|title| years.iter().all(|y| title.contains(&y.to_string())));
             if !seen_years.is_empty()
                 && !some_matched
-                && unmatched.len() > 1
+                && (unmatched.len() > 1 || made_for_that_year)
                 && years.iter().all(|y| !seen_years.contains(y))
             {
                 let join = |ys: &std::collections::BTreeSet<i64>| {
