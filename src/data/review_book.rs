@@ -343,7 +343,7 @@ impl ReviewBook {
                 .is_some_and(|title| years.iter().all(|y| title.contains(&y.to_string())));
             if !seen_years.is_empty()
                 && !some_matched
-                && (unmatched.len() > 1 || made_for_that_year)
+                && (unmatched.len() > 1 || (unmatched.len() == 1 && made_for_that_year))
                 && years.iter().all(|y| !seen_years.contains(y))
             {
                 let join = |ys: &std::collections::BTreeSet<i64>| {
