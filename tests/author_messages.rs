@@ -631,6 +631,30 @@ fn fmt_keeps_a_statement_going_after_a_trailing_comment() {
 
 /// A byte-order mark is no part of the canonical layout: `fmt --check`
 /// says a file with one would change, and `fmt` drops it.
+/// A syntax error `fmt` finds after making full-width signs half-width is
+/// shown at the author's own line and column: a full-width sign is three
+/// bytes, and the half-width text's offsets fall lines earlier.
+#[test]
+fn fmt_shows_an_error_where_the_author_wrote_it() {
+    let dir = copy_rules("fmt-error-place");
+    let path = dir.join("rules/2022/params.jx");
+    let text = std::fs::read_to_string(&path).expect("read");
+    let lines = text.lines().count();
+    std::fs::write(
+        &path,
+        format!("{text}param aa = （1 + 2）\nparam bb = ［1，2］\nparam cc = 3 × 2\n"),
+    )
+    .expect("write");
+    let (code, stderr) = jixiao(&dir, &["fmt", "rules/2022/params.jx"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("params.jx:{}:14]", lines + 3))
+            && stderr.contains(&format!("{} │ param cc = 3 × 2", lines + 3)),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn fmt_drops_a_byte_order_mark() {
     let dir = copy_rules("fmt-bom");

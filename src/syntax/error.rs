@@ -71,6 +71,48 @@ pub enum ParseError {
 }
 
 impl ParseError {
+    /// The same error with its span moved by `to` (a byte offset of the
+    /// text parsed to one of the text the author wrote).
+    pub fn remapped(self, to: impl Fn(usize) -> usize) -> Self {
+        let map = |span: SourceSpan| {
+            let start = to(span.offset());
+            let end = to(span.offset() + span.len()).max(start);
+            SourceSpan::new(start.into(), end - start)
+        };
+        match self {
+            ParseError::Syntax {
+                message,
+                span,
+                hint,
+            } => ParseError::Syntax {
+                message,
+                span: map(span),
+                hint,
+            },
+            ParseError::TooDeep { span, limit } => ParseError::TooDeep {
+                span: map(span),
+                limit,
+            },
+            ParseError::TooManyOperators { span, limit } => ParseError::TooManyOperators {
+                span: map(span),
+                limit,
+            },
+            ParseError::TooLarge { span, limit } => ParseError::TooLarge {
+                span: map(span),
+                limit,
+            },
+            ParseError::BadLiteral {
+                message,
+                span,
+                hint,
+            } => ParseError::BadLiteral {
+                message,
+                span: map(span),
+                hint,
+            },
+        }
+    }
+
     /// The span, for ordering and for the file index.
     pub fn offset(&self) -> usize {
         match self {
@@ -607,7 +649,15 @@ fn chinese_date(rest: &str) -> Option<(&str, String)> {
 /// `text` with the full-width punctuation outside strings and comments in
 /// its ASCII form (for `jixiao fmt`).
 pub fn half_width_outside_strings(text: &str) -> String {
+    half_width_with_offsets(text).0
+}
+
+/// `half_width_outside_strings`, with where each byte of the result came
+/// from in `text` (one more entry, for the end): an error found in the
+/// result is shown at the author's own line and column.
+pub fn half_width_with_offsets(text: &str) -> (String, Vec<usize>) {
     let mut out = String::with_capacity(text.len());
+    let mut offsets: Vec<usize> = Vec::with_capacity(text.len() + 1);
     let mut in_string = false;
     // A string opened with a full-width “ is closed by the ” typed with it
     // (`says “按时报送”`), not left open to the end of the file.
@@ -628,10 +678,18 @@ pub fn half_width_outside_strings(text: &str) -> String {
     let mut in_comment = false;
     let mut escaped = false;
     let mut chars = text.chars().peekable();
+    let mut at = 0usize;
+    // Push a character of the result, made from the one at `at`.
+    let mut push = |out: &mut String, c: char, at: usize| {
+        out.push(c);
+        offsets.extend(std::iter::repeat_n(at, c.len_utf8()));
+    };
     while let Some(c) = chars.next() {
+        let here = at;
+        at += c.len_utf8();
         if in_comment {
             in_comment = c != '\n';
-            out.push(c);
+            push(&mut out, c, here);
             continue;
         }
         if in_string {
@@ -659,12 +717,12 @@ pub fn half_width_outside_strings(text: &str) -> String {
                 (false, '”') if opened_full_width && closes => {
                     in_string = false;
                     last_code = Some('"');
-                    out.push('"');
+                    push(&mut out, '"', here);
                     continue;
                 }
                 _ => {}
             }
-            out.push(c);
+            push(&mut out, c, here);
             continue;
         }
         let ascii = FULL_WIDTH
@@ -689,9 +747,10 @@ pub fn half_width_outside_strings(text: &str) -> String {
         if !ascii.is_whitespace() && ascii != '#' {
             last_code = Some(ascii);
         }
-        out.push(ascii);
+        push(&mut out, ascii, here);
     }
-    out
+    offsets.push(text.len());
+    (out, offsets)
 }
 
 /// pest's error in words: what was expected at the farthest point the

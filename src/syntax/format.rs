@@ -240,8 +240,12 @@ fn space(prev: &Token<'_>, before_prev: Option<&Token<'_>>, next: &Token<'_>) ->
 /// Full-width punctuation typed by a Chinese input method outside strings
 /// and comments (`（`, `，`, `：`, `“…”`) is first made half-width.
 pub fn format(file: u16, text: &str) -> Result<String, ParseError> {
-    let text = &super::error::half_width_outside_strings(text);
-    super::parse_file(file, text)?;
+    let (converted, offsets) = super::error::half_width_with_offsets(text);
+    // An error is shown where the author wrote it, not where it is in
+    // the text made half-width (a full-width sign is three bytes there).
+    let written_at = |o: usize| offsets.get(o).copied().unwrap_or(text.len());
+    super::parse_file(file, &converted).map_err(|e| e.remapped(written_at))?;
+    let text = &converted;
     let tokens = lex(text).map_err(|at| ParseError::Syntax {
         message: "无法切分为记号".into(),
         span: crate::source::Span::new(file, at..at + 1).source_span(),
