@@ -54,7 +54,13 @@ fn jixiao(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 }
 
 /// (name, file, text to find, its replacement); an empty find appends.
-const CASES: [(&str, &str, &str, &str); 67] = [
+const CASES: [(&str, &str, &str, &str); 68] = [
+    (
+        "deduct-clauses-out-of-order",
+        "sheet.jx",
+        "deduct 1 per late cap 10 because",
+        "deduct 1 cap 10 per late because",
+    ),
     (
         "lets-that-read-each-other",
         "sheet.jx",
@@ -500,6 +506,7 @@ fn slips_are_said_in_the_authors_terms() {
         "全角符号 `（`，请改为半角 `(`",
         "您是不是想写 `criterion`",
         "年份写四位：写成 year 2022",
+        "`per` 的位置不对",
         "`late` 与 `grace` 互相引用",
         "`\\\"` 是引号本身，文字没有在这里结束",
         "文字中的 `\\b` 不是可用的写法",

@@ -1166,6 +1166,24 @@ fn office_slip(
             "when".len(),
         ));
     }
+    // Any other clause of a `deduct` or `zero` out of its place (`deduct 2
+    // cap 10 per late`, `… because "x" cap 10`): the order written out.
+    let statement = line_before(text, at).trim_start();
+    let clause = ["`per`", "`when`", "`cap`", "`because`", "`at`"].contains(&found);
+    if clause && statement.starts_with("deduct ") {
+        return Some((
+            format!("{found} 的位置不对"),
+            "deduct 语句各部分的顺序是：deduct 分数 per 次数 when 条件 cap 上限 because \"说明\" at 位置（per、when、cap、at 可以不写）".to_string(),
+            found.trim_matches('`').len(),
+        ));
+    }
+    if clause && statement.starts_with("zero ") {
+        return Some((
+            format!("{found} 的位置不对"),
+            "zero 语句写成 zero when 条件 because \"说明\"（得 0 分，没有 per、cap）".to_string(),
+            found.trim_matches('`').len(),
+        ));
+    }
     // `because "正文 " + len(x) + "个"`: a message is one text, its values
     // in braces.
     if next == '+'
