@@ -805,6 +805,24 @@ fn diff_lists_judgments_to_redo() {
         "{stdout}"
     );
     assert!(!stdout.contains("无法评分"), "{stdout}");
+    // The other way, a band widened: the unit the old rules could not
+    // score is compared all the same, with the criterion and the edit.
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .current_dir(&dir)
+        .env("NO_COLOR", "1")
+        .args(["diff", "--old", "rules/2022b", "--new", "rules/2022"])
+        .arg(&example)
+        .output()
+        .expect("run");
+    let reverse = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{reverse}");
+    assert!(
+        reverse.contains("无法评分 → 95")
+            && reverse.contains("原规则下无法评分")
+            && reverse.contains("problems 绩效评价报告反映问题情况：0–20 → 18")
+            && reverse.contains("原因（规则的改动）"),
+        "{reverse}"
+    );
     // A rule test case is diffed as the submission it describes.
     let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
         .current_dir(&dir)

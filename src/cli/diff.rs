@@ -153,6 +153,46 @@ fn diff_one(
     diff_parsed(&source, &parsed, old, new, changes).map(|d| (d, parsed.header.year))
 }
 
+/// Are all the problems about reviewers' judgments?
+fn only_reviews(problems: &[Problem]) -> bool {
+    problems
+        .iter()
+        .all(|p| p.code.code().is_some_and(|c| c.phase() == "review"))
+}
+
+/// The outcome under `rules` without the judgments its problems refuse
+/// (named by the criterion's id or title); nothing when it still fails.
+fn without_refused(
+    source: &jixiao::source::SourceFile,
+    parsed: &jixiao::data::Parsed<'_>,
+    rules: &RuleSet,
+    problems: &[Problem],
+) -> Result<Option<jixiao::outcome::Outcome>, Vec<Problem>> {
+    let mut submission = jixiao::data::load_parsed(source.clone(), parsed, &rules.schema)?;
+    let refused: Vec<String> = submission
+        .review
+        .judgments
+        .iter()
+        .map(|j| j.id.clone())
+        .filter(|id| {
+            // Review messages name a criterion by its title (a
+            // reviewer's word), a few by its id.
+            let title = jixiao::diff::find_node(&rules.nodes, id).map(|n| format!("“{}”", n.title));
+            problems.iter().any(|p| {
+                p.message.contains(&format!("`{id}`"))
+                    || title
+                        .as_ref()
+                        .is_some_and(|t| p.message.contains(t.as_str()))
+            })
+        })
+        .collect();
+    submission
+        .review
+        .judgments
+        .retain(|j| !refused.contains(&j.id));
+    Ok(jixiao::score(rules, &submission).ok())
+}
+
 fn diff_parsed(
     source: &jixiao::source::SourceFile,
     parsed: &jixiao::data::Parsed<'_>,
@@ -173,42 +213,25 @@ fn diff_parsed(
         (Ok(o), Ok(n)) => Ok(compare(old, new, &o, &n, changes)),
         // The new rules refuse some judgments (a band narrowed): compare
         // without them, and list them to be judged again.
-        (Ok(o), Err(e))
-            if e.iter()
-                .all(|p| p.code.code().is_some_and(|c| c.phase() == "review")) =>
-        {
-            let mut submission = jixiao::data::load_parsed(source.clone(), parsed, &new.schema)?;
-            let refused: Vec<String> = submission
-                .review
-                .judgments
-                .iter()
-                .map(|j| j.id.clone())
-                .filter(|id| {
-                    // Review messages name a criterion by its title (a
-                    // reviewer's word), a few by its id.
-                    let title =
-                        jixiao::diff::find_node(&new.nodes, id).map(|n| format!("“{}”", n.title));
-                    e.iter().any(|p| {
-                        p.message.contains(&format!("`{id}`"))
-                            || title
-                                .as_ref()
-                                .is_some_and(|t| p.message.contains(t.as_str()))
-                    })
-                })
-                .collect();
-            submission
-                .review
-                .judgments
-                .retain(|j| !refused.contains(&j.id));
-            match jixiao::score(new, &submission) {
-                Ok(n) => {
-                    let mut d = compare(old, new, &o, &n, changes);
-                    d.redo = e.iter().map(|p| p.message.clone()).collect();
-                    Ok(d)
-                }
-                Err(_) => Ok(jixiao::diff::one_sided(&o, first(&e), true)),
+        (Ok(o), Err(e)) if only_reviews(&e) => match without_refused(source, parsed, new, &e)? {
+            Some(n) => {
+                let mut d = compare(old, new, &o, &n, changes);
+                d.redo = e.iter().map(|p| p.message.clone()).collect();
+                Ok(d)
             }
-        }
+            None => Ok(jixiao::diff::one_sided(&o, first(&e), true)),
+        },
+        // The old rules refused some judgments that the new ones take (a
+        // band widened): compared the same way, so that the criteria that
+        // changed and the edits that changed them are said.
+        (Err(e), Ok(n)) if only_reviews(&e) => match without_refused(source, parsed, old, &e)? {
+            Some(o) => {
+                let mut d = compare(old, new, &o, &n, changes);
+                d.old_problem = Some(first(&e));
+                Ok(d)
+            }
+            None => Ok(jixiao::diff::one_sided(&n, first(&e), false)),
+        },
         (Ok(o), Err(e)) => Ok(jixiao::diff::one_sided(&o, first(&e), true)),
         (Err(e), Ok(n)) => Ok(jixiao::diff::one_sided(&n, first(&e), false)),
         (Err(e), Err(_)) => Err(e),
