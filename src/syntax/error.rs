@@ -362,12 +362,31 @@ pub(super) fn check_nesting(file: u16, text: &str) -> Result<Option<ParseError>,
         .last()
         .copied()
         .filter(|(_, c)| *c == '{' && quotes_balanced)
-        .map(|(at, c)| (unclosed_by_indent(text).unwrap_or(at), c))
+        .map(|(at, c)| (unclosed_by_indent(text).unwrap_or((at, None)), c))
     {
+        let (at, ends_before) = at;
+        // Where the layout says the block ends: the next line as far left
+        // as its header. A `}` added at the end of the file would put the
+        // blocks after it inside this one.
+        let hint = match ends_before {
+            Some(line) => {
+                let number = text.get(..line).map_or(0, |t| t.matches('\n').count()) + 1;
+                let words = text
+                    .get(line..)
+                    .and_then(|r| r.lines().next())
+                    .unwrap_or("")
+                    .trim();
+                let shown: String = words.chars().take(30).collect();
+                format!(
+                    "按缩进，这个块应在第 {number} 行（{shown}）之前结束：在那一行之前补上 }}，不要补在文件末尾"
+                )
+            }
+            None => "从这里开始的块一直到文件结尾都没有闭合：在块的结尾补上 }".to_string(),
+        };
         return Err(ParseError::Syntax {
             message: format!("这里的 `{c}` 没有对应的 `}}`"),
             span: span(at, at + 1),
-            hint: "从这里开始的块一直到文件结尾都没有闭合：在块的结尾补上 }".into(),
+            hint,
         });
     }
     Ok(extra.map(|m| extra_close(file, m)))
@@ -518,7 +537,7 @@ fn indent_at(text: &str, at: usize) -> usize {
 /// Which `{` was left open, by the layout: the first whose line's
 /// indentation is not met again by a line starting with `}` before the text
 /// moves out to a lesser indentation (`jixiao fmt` lays blocks out so).
-fn unclosed_by_indent(text: &str) -> Option<usize> {
+fn unclosed_by_indent(text: &str) -> Option<(usize, Option<usize>)> {
     let indent = |l: &str| l.len() - l.trim_start().len();
     let lines: Vec<(usize, &str)> = text
         .split_inclusive('\n')
@@ -535,15 +554,15 @@ fn unclosed_by_indent(text: &str) -> Option<usize> {
             continue;
         }
         let level = statement_indent(&lines, i, &code_of);
-        let closed = lines
+        let next = lines
             .iter()
             .skip(i + 1)
-            .map(|(_, l)| *l)
-            .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-            .find(|l| indent(l) <= level)
-            .is_some_and(|l| indent(l) == level && l.trim_start().starts_with('}'));
+            .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+            .find(|(_, l)| indent(l) <= level);
+        let closed =
+            next.is_some_and(|(_, l)| indent(l) == level && l.trim_start().starts_with('}'));
         if !closed {
-            return Some(start + code.len() - 1);
+            return Some((start + code.len() - 1, next.map(|(at, _)| *at)));
         }
     }
     None
