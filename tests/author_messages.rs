@@ -638,6 +638,31 @@ fn fmt_keeps_a_statement_going_after_a_trailing_comment() {
 
 /// A byte-order mark is no part of the canonical layout: `fmt --check`
 /// says a file with one would change, and `fmt` drops it.
+/// A section's `}` moved to the end of the file (as a hint to close a
+/// block “at its end” once led an author to do) puts the next section
+/// inside it: said as a brace to move, not as a max to change.
+#[test]
+fn a_section_swallowed_by_a_moved_brace_is_said_as_such() {
+    let dir = copy_rules("brace-moved");
+    let path = dir.join("rules/2022/sheet.jx");
+    let text = std::fs::read_to_string(&path).expect("read");
+    let closing = "按时报送\"\n  }\n}\n\nsection self_report";
+    assert!(text.contains(closing), "the sheet as expected");
+    let moved = format!(
+        "{}}}\n",
+        text.replacen(closing, "按时报送\"\n  }\n\nsection self_report", 1)
+    );
+    std::fs::write(&path, moved).expect("write");
+    let (code, stderr) = jixiao(&dir, &["check", "--rules", "rules/2022"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("“自评报告”（self_report）与这一节写在同一缩进")
+            && !stderr.contains("改这里的 max 30"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A syntax error `fmt` finds after making full-width signs half-width is
 /// shown at the author's own line and column: a full-width sign is three
 /// bytes, and the half-width text's offsets fall lines earlier.

@@ -129,6 +129,26 @@ impl Checker {
                         .map(|c| format!("{}（{}）{}", c.title, c.id.text, c.max))
                         .collect::<Vec<_>>()
                         .join(" + ");
+                    // A part written as far left as this one, yet inside
+                    // it: a `}` is missing above it, and no max is wrong.
+                    let column = |span: crate::source::Span| {
+                        let file = self.file(span);
+                        let before = file.text.get(..span.start as usize).unwrap_or("");
+                        before.len() - before.rfind('\n').map_or(0, |i| i + 1)
+                    };
+                    let stray = children
+                        .iter()
+                        .find(|c| column(c.span) <= column(node.span))
+                        .map(|c| (c.title.clone(), c.id.text.clone()));
+                    let help = match stray {
+                        Some((title, id)) => format!(
+                            "“{title}”（{id}）与这一节写在同一缩进，却落在了这一节之内：多半是它上面少了一个 }}。先补上括号，不要改 max"
+                        ),
+                        None => format!(
+                            "下级：{list}。改这里的 max {}，或改下级的 max，使两者相等",
+                            node.max
+                        ),
+                    };
                     self.error_help(
                         Code::RulesPointsSum,
                         format!(
@@ -137,10 +157,7 @@ impl Checker {
                         ),
                         node.max_span,
                         &format!("下级合计 {sum}"),
-                        Some(format!(
-                            "下级：{list}。改这里的 max {}，或改下级的 max，使两者相等",
-                            node.max
-                        )),
+                        Some(help),
                     );
                 }
                 NodeIrKind::Section(children.iter().map(|c| self.check_node(c, seen)).collect())
