@@ -54,7 +54,13 @@ fn jixiao(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 }
 
 /// (name, file, text to find, its replacement); an empty find appends.
-const CASES: [(&str, &str, &str, &str); 68] = [
+const CASES: [(&str, &str, &str, &str); 69] = [
+    (
+        "functions-that-call-each-other",
+        "cells.jx",
+        "",
+        "\nfn fa(x: decimal) = if x > 1 then fb(x - 1) else x\nfn fb(x: decimal) = fa(x)\n",
+    ),
     (
         "deduct-clauses-out-of-order",
         "sheet.jx",
@@ -507,6 +513,7 @@ fn slips_are_said_in_the_authors_terms() {
         "您是不是想写 `criterion`",
         "年份写四位：写成 year 2022",
         "`per` 的位置不对",
+        "函数 `fa` 与 `fb` 互相调用",
         "`late` 与 `grace` 互相引用",
         "`\\\"` 是引号本身，文字没有在这里结束",
         "文字中的 `\\b` 不是可用的写法",

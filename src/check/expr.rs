@@ -217,6 +217,41 @@ impl Checker {
         None
     }
 
+    /// The function being compiled, when `callee` (defined after it) calls
+    /// it back, directly or through other functions.
+    fn calls_back(&self, callee: &str) -> Option<String> {
+        let caller = self.defining.as_deref()?;
+        let body_of = |f: &str| {
+            self.function_bodies
+                .iter()
+                .find(|(n, _)| n == f)
+                .map_or("", |(_, b)| b.as_str())
+        };
+        let calls = |body: &str, f: &str| {
+            body.match_indices(f).any(|(at, _)| {
+                let before = body.get(..at).and_then(|t| t.chars().next_back());
+                let after = body.get(at + f.len()..).map(str::trim_start);
+                !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+                    && after.is_some_and(|a| a.starts_with('('))
+            })
+        };
+        let mut seen = vec![callee.to_string()];
+        let mut queue = vec![callee.to_string()];
+        while let Some(current) = queue.pop() {
+            let body = body_of(&current);
+            if calls(body, caller) {
+                return Some(caller.to_string());
+            }
+            for (f, _) in &self.function_bodies {
+                if !seen.contains(f) && calls(body, f) {
+                    seen.push(f.clone());
+                    queue.push(f.clone());
+                }
+            }
+        }
+        None
+    }
+
     /// A parameter of the wrong type where it is used: the slip is most
     /// likely in its definition (`param deadline = "2023-06-15"`), shown
     /// beside the use with how such a value is written.
@@ -1017,6 +1052,15 @@ impl Checker {
                     "调用自己",
                     Some(
                         "规则中的函数不能递归：重复的计算用 sum、count、any 等对列表逐项计算"
+                            .to_string(),
+                    ),
+                )
+            } else if let Some(caller) = self.calls_back(&name.text) {
+                (
+                    format!("函数 `{caller}` 与 `{}` 互相调用", name.text),
+                    "互相调用",
+                    Some(
+                        "规则中的函数不能递归，调换定义的次序也解决不了：改写其中一个，使它不调用另一个"
                             .to_string(),
                     ),
                 )

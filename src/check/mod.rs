@@ -88,6 +88,9 @@ pub(crate) struct Checker {
     /// and the one being compiled: a name used above its definition whose
     /// own definition uses this one is a cycle, not a slip of order.
     body_lets: Vec<(String, String)>,
+    /// Each function of the folder with its body's text: a call to a later
+    /// function that calls back is a cycle, not a slip of order.
+    function_bodies: Vec<(String, String)>,
     defining_let: Option<String>,
     /// Parameters defined after the one being compiled.
     params_below: Vec<String>,
