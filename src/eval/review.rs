@@ -976,8 +976,27 @@ pub(crate) fn gives_reason(rules: &RuleSet, note: &str) -> bool {
 /// with an aside in brackets (“同上（见第5行）”). A note that goes on to
 /// say something (“同上年相比未细化”) is a reason.
 fn refers_elsewhere(note: &str) -> bool {
-    let mut plain: String = note.chars().filter(|c| !c.is_whitespace()).collect();
-    if plain.ends_with(['）', ')']) {
+    // Quotes and a bracket around the whole note (“同上”, （同上）) say
+    // nothing more.
+    let wrappers = ['“', '”', '"', '「', '」', '（', '(', '）', ')'];
+    // Each such note starts with one of these; most reasons do not, and
+    // are answered without looking further.
+    let first = note
+        .trim_start()
+        .trim_start_matches(wrappers)
+        .chars()
+        .next();
+    if !first.is_some_and(|c| "同见如略从理原意参详".contains(c)) {
+        return false;
+    }
+    let mut plain: String = note
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '“' | '”' | '"' | '「' | '」'))
+        .collect();
+    if plain.starts_with(['（', '(']) && plain.ends_with(['）', ')']) {
+        plain = plain.trim_matches(wrappers).to_string();
+    } else if plain.ends_with(['）', ')']) {
+        // An aside in brackets after the referral: “同上（见第5行）”.
         if let Some(open) = plain.find(['（', '(']) {
             plain.truncate(open);
         }
@@ -986,19 +1005,23 @@ fn refers_elsewhere(note: &str) -> bool {
     if REFERS_ELSEWHERE.contains(&plain) {
         return true;
     }
-    // “同第5行”, “见第 5 行”, “同第五条”: a row named by its number.
+    // “同第5行”, “见第 5 行”, “同第五条”, “同第12、13行”: rows named by
+    // their numbers.
     ["同", "见", "参见", "详见", "如"].iter().any(|lead| {
         plain
             .strip_prefix(lead)
             .and_then(|rest| rest.strip_prefix('第'))
             .and_then(|rest| rest.strip_suffix(['行', '条']))
             .is_some_and(|n| {
-                !n.is_empty()
-                    && n.chars().all(|c| {
-                        c.is_ascii_digit()
-                            || ('０'..='９').contains(&c)
-                            || "一二三四五六七八九十百".contains(c)
-                    })
+                n.chars().next().is_some_and(|c| {
+                    c.is_ascii_digit()
+                        || ('０'..='９').contains(&c)
+                        || "一二三四五六七八九十百".contains(c)
+                }) && n.chars().all(|c| {
+                    c.is_ascii_digit()
+                        || ('０'..='９').contains(&c)
+                        || "一二三四五六七八九十百、，,和及至-—".contains(c)
+                })
             })
     })
 }
@@ -1006,7 +1029,7 @@ fn refers_elsewhere(note: &str) -> bool {
 /// Notes that only refer to another row of a reviewer's worksheet (the
 /// worksheet is the engine's own form, so its words are the engine's), or
 /// say the reason is left out.
-const REFERS_ELSEWHERE: [&str; 21] = [
+const REFERS_ELSEWHERE: [&str; 30] = [
     "同上",
     "同上行",
     "同上一行",
@@ -1018,14 +1041,23 @@ const REFERS_ELSEWHERE: [&str; 21] = [
     "见上",
     "见上行",
     "见上一行",
+    "见上条",
+    "见上文",
     "见前",
     "如上",
     "如前",
+    "同上述",
+    "同上文",
     "同上所述",
     "理由同上",
     "原因同上",
     "意见同上",
     "同上理由",
+    "同上意见",
+    "同上行意见",
+    "参见上行",
+    "参见上一行",
+    "参见上文",
     "略",
     "从略",
 ];
@@ -1080,6 +1112,12 @@ mod tests {
             "同第5行",
             "见第 12 行",
             "略",
+            "（同上）",
+            "“同上”",
+            "同上行意见",
+            "同第12、13行",
+            "参见上一行",
+            "见上条",
         ] {
             assert!(!gives_reason(&rules, blank), "{blank:?}");
         }
