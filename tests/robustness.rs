@@ -1574,3 +1574,26 @@ fn a_text_report_file_lists_what_was_not_scored() {
     assert!(report.contains("缺少评价年度"), "{report}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A mistyped input folder leaves the district's summary files as they
+/// were: no summary made of failures alone replaces a good one.
+#[test]
+fn a_mistyped_input_never_replaces_a_summary() {
+    let dir = temp_dir("summary-kept");
+    let example = Path::new(MANIFEST).join(EXAMPLE);
+    let example = example.to_str().unwrap_or_default();
+    for (format, file) in [("csv", "汇总.csv"), ("xlsx", "汇总.xlsx")] {
+        let run = jixiao_at(&dir, &["score", "--format", format, "-o", file, example]);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        let good = std::fs::read(dir.join(file)).expect("summary written");
+        let run = jixiao_at(&dir, &["score", "--format", format, "-o", file, "材料2/"]);
+        assert_eq!(run.code, Some(1), "{}", run.stderr);
+        assert!(run.stderr.contains("汇总未写出"), "{}", run.stderr);
+        assert_eq!(
+            std::fs::read(dir.join(file)).expect("summary kept"),
+            good,
+            "{format}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

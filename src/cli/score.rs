@@ -294,8 +294,10 @@ pub(super) fn run(
     let mut reports = Vec::new();
     let mut rows = Vec::new();
     let mut failures = Vec::new();
+    let mut scored_any = false;
     for (i, ((path, _), result)) in files.iter().zip(results).enumerate() {
         note!("{}", super::import::take_notes(path));
+        scored_any |= result.is_ok();
         match result {
             Ok(Piece::Report(r)) => reports.push(r),
             Ok(Piece::Row(row)) => rows.push(*row),
@@ -325,6 +327,10 @@ pub(super) fn run(
     }
     if format.is_summary() {
         if same_unit_twice_in_summary(&plan, &files) {
+            return false;
+        }
+        if !scored_any && output.is_some() {
+            say_no_summary();
             return false;
         }
     } else {
@@ -692,6 +698,7 @@ fn summarize(
     output: Option<&Path>,
 ) -> bool {
     let mut ok = true;
+    let mut scored_any = false;
     let mut summary = Summary::default();
     let mut book = (plan.format == ReportFormat::Xlsx).then(SummaryBook::new);
     score_each(files, rules, plan, |i, result| {
@@ -700,7 +707,10 @@ fn summarize(
         };
         note!("{}", super::import::take_notes(path));
         let row = match result {
-            Ok(Piece::Row(row)) => *row,
+            Ok(Piece::Row(row)) => {
+                scored_any = true;
+                *row
+            }
             Ok(_) => return,
             Err(problems) => {
                 ok = false;
@@ -721,6 +731,10 @@ fn summarize(
         }
     });
     if same_unit_twice_in_summary(plan, files) {
+        return false;
+    }
+    if !scored_any && output.is_some() {
+        say_no_summary();
         return false;
     }
     let written = match (book, output) {
@@ -758,6 +772,14 @@ fn warn_same_unit_twice(plan: &Plan<'_>, files: &[(PathBuf, bool)]) {
     for why in plan.same_unit_twice(files) {
         noteln!("警告：{why}");
     }
+}
+
+/// No package could be scored (a mistyped folder, a worksheet that
+/// refuses every unit): a summary file of failures alone would replace a
+/// good one at the same path, so none is written (on the screen the
+/// failures' rows are still shown).
+fn say_no_summary() {
+    noteln!("没有一份材料评分成功：汇总未写出（原有的汇总文件保持不变）");
 }
 
 /// A unit ranked twice is a wrong summary: said, and none is written.
