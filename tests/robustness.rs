@@ -1597,3 +1597,33 @@ fn a_mistyped_input_never_replaces_a_summary() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A folder's packages in a subfolder, in upper-case `.TOML`, or in an
+/// old Word format are not dropped silently: the subfolder is said, the
+/// `.TOML` read, the `.doc` refused with its reason.
+#[test]
+fn nothing_in_a_folder_of_packages_is_dropped_silently() {
+    let dir = temp_dir("folder-kinds");
+    let packages = dir.join("材料");
+    std::fs::create_dir_all(packages.join("补报")).expect("mkdir");
+    let example = example_text();
+    std::fs::write(packages.join("补报/02.toml"), &example).expect("write");
+    std::fs::write(packages.join("03.TOML"), &example).expect("write");
+    std::fs::write(
+        packages.join("04.doc"),
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest",
+    )
+    .expect("write");
+    std::fs::write(packages.join("说明.txt"), "说明").expect("write");
+    let run = jixiao_at(&dir, &["score", "--format", "csv", "材料"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("子目录 补报/ 没有读取")
+            && run.stderr.contains("说明.txt 不是材料")
+            && run.stderr.contains("04.doc 是旧版 Word 或 WPS 文件"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.contains("03.TOML"), "{}", run.stdout);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -40,7 +40,7 @@ pub(super) fn run(
     let changes = rule_changes(&old, &new);
     let mut ok = true;
     let mut diffs = Vec::new();
-    let paths: Vec<PathBuf> = match super::inputs::expand(inputs, super::inputs::is_package) {
+    let paths: Vec<PathBuf> = match super::inputs::expand_packages(inputs) {
         Ok(files) => {
             super::import::note_unused_received_on(&files);
             files.into_iter().map(|(p, _)| p).collect()

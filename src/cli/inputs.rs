@@ -58,9 +58,65 @@ pub(super) fn has_extension(path: &Path, ext: &str) -> bool {
     path.extension().is_some_and(|e| e == ext)
 }
 
-/// A unit's package: TOML or a Word file.
+/// A unit's package: TOML or a Word file (the extension in any case:
+/// `.TOML` as a unit's computer wrote it). A package in an old or other
+/// office format (`.doc`, `.wps`, `.pdf`) is taken too, so that it fails
+/// with its reason rather than missing silently from a folder's results.
 pub(super) fn is_package(path: &Path) -> bool {
-    has_extension(path, "toml") || super::import::is_docx(path)
+    let hidden = path
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with(['.', '~']));
+    let ext = |e: &str| path.extension().is_some_and(|x| x.eq_ignore_ascii_case(e));
+    !hidden && (ext("toml") || super::import::is_docx(path) || UNREADABLE.iter().any(|e| ext(e)))
+}
+
+/// Formats a unit may send its package in that are not read: their files
+/// are reported as not read, each with its reason.
+const UNREADABLE: [&str; 7] = ["doc", "docm", "wps", "pdf", "rtf", "odt", "dotx"];
+
+/// `expand` for the commands that read packages, with what a folder holds
+/// besides its packages said on the screen: a subfolder (`补报/`), whose
+/// packages are not read, and files of other kinds.
+pub(super) fn expand_packages(inputs: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, Box<Problem>> {
+    let files = expand(inputs, is_package)?;
+    for input in inputs.iter().filter(|i| i.is_dir()) {
+        let mut folders = Vec::new();
+        let mut others = Vec::new();
+        for entry in std::fs::read_dir(input).into_iter().flatten().flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with(['.', '~']) || is_package(&path) {
+                continue;
+            }
+            match path.is_dir() {
+                true => folders.push(format!("{name}/")),
+                false => others.push(name),
+            }
+        }
+        folders.sort();
+        others.sort();
+        if !folders.is_empty() {
+            noteln!(
+                "提示：目录 {} 中的子目录 {} 没有读取：其中的材料请移到 {} 中，或在命令中单独给出",
+                input.display(),
+                folders.join("、"),
+                input.display()
+            );
+        }
+        if !others.is_empty() {
+            let shown: Vec<&str> = others.iter().take(5).map(String::as_str).collect();
+            let more = match others.len() > shown.len() {
+                true => format!(" 等 {} 个", others.len()),
+                false => String::new(),
+            };
+            noteln!(
+                "提示：目录 {} 中的 {}{more} 不是材料（.toml 或 .docx），没有读取",
+                input.display(),
+                shown.join("、")
+            );
+        }
+    }
+    Ok(files)
 }
 
 /// A rule test case has a top-level `base` or `[expect]`, which no

@@ -36,7 +36,7 @@ pub(super) fn run(rules_dir: Option<&Path>, out: &Path, inputs: &[PathBuf]) -> b
             return false;
         }
     };
-    let files = match super::inputs::expand(inputs, super::inputs::is_package) {
+    let files = match super::inputs::expand_packages(inputs) {
         Ok(f) => f,
         Err(p) => {
             note!("{}", render(&[*p]));

@@ -207,7 +207,7 @@ pub(super) fn run(
         },
         None => Rules::ByYear(Mutex::new(HashMap::new())),
     };
-    let files = match super::inputs::expand(inputs, super::inputs::is_package) {
+    let files = match super::inputs::expand_packages(inputs) {
         Ok(f) => f,
         Err(p) => {
             note!("{}", render(&[*p]));
