@@ -1839,6 +1839,35 @@ fn a_word_package_date_empty_or_unreadable() {
         ],
     );
     assert_eq!(run.code, Some(1), "{}", run.stderr);
+    // A year typed over on the 单位 sheet is said at its own cell, not as
+    // the date beside it.
+    let mut dated = Filling::by("张三").all(BUREAU);
+    dated.received = vec![(EXAMPLE_UNIT, "2023-06-14")];
+    fill(&base, &dir.join("年度.xlsx"), &dated);
+    rewrite(&dir.join("年度.xlsx"), |name, range, r, c, value| {
+        let unit_row = range.get_value((r, 0)) == Some(&Data::String(EXAMPLE_UNIT.into()));
+        Some(Some(match name == "单位" && unit_row && c == 1 {
+            true => Data::String("二〇二二".into()),
+            false => value,
+        }))
+    });
+    let year_run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--reviews",
+            "年度.xlsx",
+            "示例单位.docx",
+            "甲单位.toml",
+        ],
+    );
+    assert_eq!(year_run.code, Some(1), "{}", year_run.stderr);
+    assert!(
+        year_run.stderr.contains("年度“二〇二二”不是年份")
+            && !year_run.stderr.contains("不是有效日期"),
+        "{}",
+        year_run.stderr
+    );
     assert!(
         run.stderr
             .contains("单位“岳阳市岳阳楼区金融工作办公室”名下")
@@ -1926,7 +1955,16 @@ fn a_row_whose_unit_was_typed_over_is_traced_by_its_file() {
         run.stderr.contains("他名.xlsx 评审!A")
             && run.stderr.contains("材料文件却是")
             && run.stderr.contains("单位名称被改")
+            && run.stderr.contains("改回“岳阳楼区甲单位”")
             && !run.stderr.contains("评了两次"),
+        "{}",
+        run.stderr
+    );
+    // The unit whose name was typed in is scored; the one the row belongs
+    // to waits.
+    assert!(
+        run.stderr.contains("甲单位.toml：1 个问题，未能评分")
+            && !run.stderr.contains("示例单位.toml：1 个问题"),
         "{}",
         run.stderr
     );

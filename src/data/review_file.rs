@@ -138,11 +138,9 @@ pub fn person(name: &str) -> String {
         // Two names a space apart (`张三 李四`) are two reviewers, said as
         // such by the caller; a space inside one name (`张 三`) is dropped.
         let words: Vec<&str> = name.split_whitespace().collect();
-        if words.len() > 1
-            && words
-                .iter()
-                .all(|w| w.chars().filter(|c| han(*c)).count() >= 2)
-        {
+        // (An aside in brackets, `李四 （财政局）`, is no second name.)
+        let a_name = |w: &&str| !w.starts_with('（') && w.chars().filter(|c| han(*c)).count() >= 2;
+        if words.len() > 1 && words.iter().all(a_name) {
             return words.join("、");
         }
         name.chars().filter(|c| !c.is_whitespace()).collect()
@@ -152,7 +150,7 @@ pub fn person(name: &str) -> String {
 }
 
 /// What a form's name cell says before it is filled: no name.
-const PLACEHOLDERS: [&str; 5] = ["签名", "签字", "姓名", "评审人", "评审人签名"];
+const PLACEHOLDERS: [&str; 7] = ["签名", "签字", "姓名", "评审人", "评审人签名", "无", "暂无"];
 
 const TOP_KEYS: [&str; 5] = ["format", "kind", "reviewer", "reviewed_on", "units"];
 
@@ -429,8 +427,10 @@ mod tests {
         assert_eq!(person("张三 李四"), "张三、李四");
         assert_eq!(person("张三\n李四"), "张三、李四");
         assert_eq!(person("欧阳 修"), "欧阳修");
+        assert_eq!(person("李四 (财政局)"), "李四（财政局）");
+        assert_eq!(person("李四 （财政局）"), "李四（财政局）");
         // A placeholder or marks only: no name.
-        for none in ["（签名）", "签名", "/", "——", " "] {
+        for none in ["（签名）", "签名", "/", "——", " ", "无"] {
             assert_eq!(person(none), "", "{none:?}");
         }
     }

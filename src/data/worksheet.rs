@@ -469,8 +469,28 @@ fn set_aside_rows_typed_over(
             .filter(|(b, _, _, f)| *b == index && !f.is_empty() && f != usual)
         {
             set_aside.push((index, *j));
+            // The unit the row belongs to, by its package: it is the one
+            // that lost a judgment, and waits until the name is mended.
+            let owner = reviews.units.iter().enumerate().find(|(i, b)| {
+                *i != index && b.year == block.year && b.file.as_deref() == Some(file.as_str())
+            });
+            let (to, help) = match owner {
+                Some((i, b)) => (
+                    i,
+                    format!(
+                        "把这一行的单位改回“{}”（材料 {file} 中的单位）；单位、年度、编号、材料文件四列由 jixiao review 填好，请勿改动",
+                        b.unit
+                    ),
+                ),
+                None => (
+                    index,
+                    format!(
+                        "把这一行的单位改回材料 {file} 中的单位名称；单位、年度、编号、材料文件四列由 jixiao review 填好，请勿改动"
+                    ),
+                ),
+            };
             problems.push((
-                index,
+                to,
                 Problem::plain(
                     Code::ReviewBadValue,
                     format!(
@@ -481,9 +501,7 @@ fn set_aside_rows_typed_over(
                         block.unit
                     ),
                 )
-                .with_help(format!(
-                    "把这一行的单位改回材料 {file} 中的单位名称；单位、年度、编号、材料文件四列由 jixiao review 填好，请勿改动"
-                )),
+                .with_help(help),
             ));
         }
     }
@@ -528,6 +546,23 @@ fn read_received(name: &str, sheet: &Grid<'_>, reviews: &mut Reviews, problems: 
         }
         let year = year_of(sheet.cell(row, header.col(1)));
         let date = date_of(cell);
+        if year.is_none() {
+            // Said at the year's own cell: the date beside it may be right.
+            let year_cell = sheet.cell(row, header.col(1));
+            problems.push(
+                Problem::plain(
+                    Code::ReviewBadValue,
+                    format!(
+                        "{name} {UNIT_SHEET}!{}{}（单位“{unit}”）：年度“{}”不是年份",
+                        column_letters(header.col(1) + 1),
+                        row + 1,
+                        shown(year_cell)
+                    ),
+                )
+                .with_help("年度只写四位数字，如 2022：单位、年度、材料文件三列由 jixiao review 填好，请改回原样"),
+            );
+            continue;
+        }
         let said = match (year, date) {
             // A year of two digits (`23.6.14`) would be year 23, and make
             // a late package timely.
