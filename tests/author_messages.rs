@@ -54,7 +54,19 @@ fn jixiao(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 }
 
 /// (name, file, text to find, its replacement); an empty find appends.
-const CASES: [(&str, &str, &str, &str); 69] = [
+const CASES: [(&str, &str, &str, &str); 71] = [
+    (
+        "lets-in-a-loop-of-three",
+        "sheet.jx",
+        "    let late = max(0, days_between(deadline, received_on))\n",
+        "    let late = max(0, days_between(deadline, received_on)) + a\n    let a = b\n    let b = late\n",
+    ),
+    (
+        "let-that-reads-itself",
+        "sheet.jx",
+        "    let late = max(0, days_between(deadline, received_on))\n",
+        "    let late = max(0, days_between(deadline, received_on)) + late\n",
+    ),
     (
         "functions-that-call-each-other",
         "cells.jx",
@@ -514,6 +526,8 @@ fn slips_are_said_in_the_authors_terms() {
         "年份写四位：写成 year 2022",
         "`per` 的位置不对",
         "函数 `fa` 与 `fb` 互相调用",
+        "`late`、`a`、`b` 绕成一圈：late 用到 a，a 用到 b，b 又用到 late",
+        "`late` 的定义用到了它自己",
         "`late` 与 `grace` 互相引用",
         "`\\\"` 是引号本身，文字没有在这里结束",
         "文字中的 `\\b` 不是可用的写法",

@@ -182,7 +182,7 @@ impl Checker {
     /// The `let` being compiled, when `name` is a `let` of the same body
     /// below it whose definition reads it (directly or through other
     /// `let`s below): the two can be put in no order.
-    fn cycle_through(&self, name: &str) -> Option<String> {
+    fn cycle_through(&self, name: &str) -> Option<Vec<String>> {
         let defining = self.defining_let.as_deref()?;
         if !self.lets_below.iter().any(|n| n == name) {
             return None;
@@ -195,24 +195,37 @@ impl Checker {
                 !part(before) && !part(after)
             })
         };
-        let mut seen = vec![name.to_string()];
-        let mut queue = vec![name.to_string()];
-        while let Some(current) = queue.pop() {
-            let text = self
-                .body_lets
+        let text_of = |n: &str| {
+            self.body_lets
                 .iter()
-                .find(|(n, _)| *n == current)
-                .map(|(_, t)| t.as_str())
-                .unwrap_or_default();
+                .find(|(l, _)| l == n)
+                .map_or("", |(_, t)| t.as_str())
+        };
+        // Breadth first over the body's lets, each with the one it was
+        // reached from, so the loop can be said link by link.
+        let mut reached: Vec<(String, usize)> = vec![(name.to_string(), usize::MAX)];
+        let mut next = 0;
+        while let Some((current, _)) = reached.get(next).cloned() {
+            let text = text_of(&current);
             if mentions(text, defining) {
-                return Some(defining.to_string());
+                // From `name` to the let that reads `defining`.
+                let mut path = Vec::new();
+                let mut at = next;
+                while let Some((n, from)) = reached.get(at) {
+                    path.push(n.clone());
+                    at = *from;
+                }
+                path.reverse();
+                let mut chain = vec![defining.to_string()];
+                chain.extend(path);
+                return Some(chain);
             }
-            for below in &self.lets_below {
-                if !seen.contains(below) && mentions(text, below) {
-                    seen.push(below.clone());
-                    queue.push(below.clone());
+            for (l, _) in &self.body_lets {
+                if l != defining && !reached.iter().any(|(r, _)| r == l) && mentions(text, l) {
+                    reached.push((l.clone(), next));
                 }
             }
+            next += 1;
         }
         None
     }
@@ -513,10 +526,62 @@ impl Checker {
             );
             return (make(ExprIr::Const(Value::Absent)), Type::Any);
         }
-        if let Some(defining) = self.cycle_through(name) {
+        if self.defining_let.as_deref() == Some(name) {
             self.error_help(
                 Code::RulesCycle,
-                format!("`{defining}` 与 `{name}` 互相引用：两者都要先算出对方"),
+                format!("`{name}` 的定义用到了它自己"),
+                span,
+                "用到自己",
+                Some(format!(
+                    "命名值不能由它自己算出：改写算式；要在原来的值上加减，另起一个名称，如 let {name}_total = …"
+                )),
+            );
+            return (make(ExprIr::Const(Value::Absent)), Type::Any);
+        }
+        if let Some(chain) = self.cycle_through(name) {
+            // A loop through a let above this one was said at that let.
+            let said = chain
+                .iter()
+                .skip(1)
+                .any(|n| !self.lets_below.iter().any(|b| b == n));
+            if said {
+                return (make(ExprIr::Const(Value::Absent)), Type::Any);
+            }
+            let (defining, message) = match chain.as_slice() {
+                [a, b] => (
+                    a.clone(),
+                    format!("`{a}` 与 `{b}` 互相引用：两者都要先算出对方"),
+                ),
+                _ => {
+                    let links: Vec<String> = chain
+                        .windows(2)
+                        .map(|w| {
+                            format!(
+                                "{} 用到 {}",
+                                w.first().map_or("", String::as_str),
+                                w.get(1).map_or("", String::as_str)
+                            )
+                        })
+                        .collect();
+                    (
+                        chain.first().cloned().unwrap_or_default(),
+                        format!(
+                            "{} 绕成一圈：{}，{} 又用到 {}",
+                            chain
+                                .iter()
+                                .map(|n| format!("`{n}`"))
+                                .collect::<Vec<_>>()
+                                .join("、"),
+                            links.join("，"),
+                            chain.last().map_or("", String::as_str),
+                            chain.first().map_or("", String::as_str)
+                        ),
+                    )
+                }
+            };
+            self.error_help(
+                Code::RulesCycle,
+                message,
                 span,
                 "循环引用",
                 Some(format!(
