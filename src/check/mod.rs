@@ -472,7 +472,7 @@ impl Checker {
                     };
                     self.error_help(
                         Code::RulesBadSetting,
-                        format!("`year` 应为四位的评价年度，写的是 {y}"),
+                        format!("`year` 应为评价年度（2000 到 2099 年），写的是 {y}"),
                         span,
                         "年份",
                         Some(hint),
