@@ -54,7 +54,13 @@ fn jixiao(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 }
 
 /// (name, file, text to find, its replacement); an empty find appends.
-const CASES: [(&str, &str, &str, &str); 71] = [
+const CASES: [(&str, &str, &str, &str); 72] = [
+    (
+        "full-stop-for-a-fields-dot",
+        "sheet.jx",
+        "let received_on = submission.received_on",
+        "let received_on = submission。received_on",
+    ),
     (
         "lets-in-a-loop-of-three",
         "sheet.jx",
@@ -528,6 +534,7 @@ fn slips_are_said_in_the_authors_terms() {
         "函数 `fa` 与 `fb` 互相调用",
         "`late`、`a`、`b` 绕成一圈：late 用到 a，a 用到 b，b 又用到 late",
         "`late` 的定义用到了它自己",
+        "写成 submission.received_on",
         "`late` 与 `grace` 互相引用",
         "`\\\"` 是引号本身，文字没有在这里结束",
         "文字中的 `\\b` 不是可用的写法",

@@ -272,8 +272,38 @@ pub(super) fn check_nesting(file: u16, text: &str) -> Result<Option<ParseError>,
             .collect();
             let after = digits(text.get(at + c.len_utf8()..).unwrap_or(""));
             let decimal = format!("小数点用半角的 `.`：写成 {before}.{after}");
+            // `submission。received_on`: a field's dot typed with a Chinese
+            // input method.
+            let word = |ch: Option<char>| ch.is_some_and(|d| d.is_alphanumeric() || d == '_');
+            let between_names = word(text.get(..at).and_then(|b| b.chars().next_back()))
+                && word(text.get(at + c.len_utf8()..).and_then(|a| a.chars().next()));
+            let field = {
+                let name = |t: &str, rev: bool| -> String {
+                    let is = |d: &char| d.is_alphanumeric() || *d == '_';
+                    match rev {
+                        true => t
+                            .chars()
+                            .rev()
+                            .take_while(is)
+                            .collect::<Vec<_>>()
+                            .into_iter()
+                            .rev()
+                            .collect(),
+                        false => t.chars().take_while(is).collect(),
+                    }
+                };
+                format!(
+                    "字段前的点用半角的 `.`：写成 {}.{}",
+                    name(text.get(..at).unwrap_or(""), true),
+                    name(text.get(at + c.len_utf8()..).unwrap_or(""), false)
+                )
+            };
             let (message, hint) = match (c, between_digits) {
                 ('。', true) => ("数中的 `。` 应是小数点 `.`".to_string(), decimal.as_str()),
+                ('。', false) if between_names => (
+                    "名称之间的 `。` 应是半角的点 `.`".to_string(),
+                    field.as_str(),
+                ),
                 ('。', false) => (
                     "规则中不用句号 `。`：删去它".to_string(),
                     "说明文字放在英文双引号中（because \"……。\"），注释写在 # 之后；语句写完换行即可",
