@@ -799,7 +799,18 @@ fn one_case_runs_alone_by_its_name_or_its_file() {
         "{}",
         misspelt.stderr
     );
-    // Run inside `tests/`, the file alone is enough.
+    // Run inside `tests/`, the file alone is enough, with or without `./`.
+    let dotted = jixiao(
+        &root.join("rules/2022/tests"),
+        &["test", "./total-score-blank"],
+    );
+    assert_eq!(
+        summary(&dotted),
+        (1, 0),
+        "{}{}",
+        dotted.stdout,
+        dotted.stderr
+    );
     let inside = jixiao(
         &root.join("rules/2022/tests"),
         &["test", "total-score-blank.toml"],

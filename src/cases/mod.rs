@@ -214,7 +214,9 @@ pub fn load(name: &str, text: &str, bases: &Bases) -> Result<Case, Vec<Problem>>
         // A date with slashes or an amount with its unit in an `[edit]` is
         // told as it is in a submission.
         let range = e.span().unwrap_or(0..0);
-        let problem = match crate::data::tell_toml_mistake(text, range.start) {
+        let told = crate::data::unclosed_string(text, range.start)
+            .or_else(|| crate::data::tell_toml_mistake(text, range.start));
+        let problem = match told {
             Some(told) => Problem::error(
                 Code::CaseToml,
                 format!("用例文件不是有效的 TOML：{}", told.message),

@@ -172,9 +172,10 @@ fn folder_of_case_files(only: &[String]) -> Result<Option<PathBuf>, String> {
         if !path.is_file() {
             continue;
         }
-        // `late-3-days.toml` run inside `tests/` has that folder too.
+        // `late-3-days.toml` or `./late-3-days.toml` run inside `tests/`
+        // has that folder too.
         let path = match path.parent() {
-            Some(p) if p.as_os_str().is_empty() => {
+            Some(p) if p.as_os_str().is_empty() || p == Path::new(".") || p == Path::new("..") => {
                 path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
             }
             _ => path.to_path_buf(),

@@ -96,9 +96,32 @@ fn full_width_sign(text: &str, at: usize) -> Option<Told> {
             _ => {}
         }
     }
-    let at = quote.unwrap_or(at);
+    // A full-width sign on the line before, outside any text (`findings =
+    // ［`): the parser stops only on the next line.
+    let before = {
+        let previous_start = text
+            .get(..line_start.saturating_sub(1))
+            .and_then(|t| t.rfind('\n'))
+            .map_or(0, |i| i + 1);
+        let previous = text.get(previous_start..line_start).unwrap_or("");
+        let mut in_text = false;
+        let mut found = None;
+        for (i, c) in previous.char_indices() {
+            match c {
+                '"' => in_text = !in_text,
+                '#' if !in_text => break,
+                '［' | '］' | '｛' | '｝' | '，' | '、' | '＝' if !in_text => {
+                    found = Some(previous_start + i);
+                    break;
+                }
+                _ => {}
+            }
+        }
+        found.filter(|_| line_start > 0)
+    };
+    let at = quote.or(before).unwrap_or(at);
     let c = text.get(at..)?.chars().next()?;
-    if matches!(c, '“' | '”') {
+    if matches!(c, '“' | '”') && !ends_in_english_text(text, at) {
         return Some(Told {
             message: "文字要用英文双引号括起，不能用中文引号".into(),
             label: "中文引号",
@@ -121,6 +144,14 @@ fn full_width_sign(text: &str, at: usize) -> Option<Told> {
         help: format!("切换到英文输入法，把 `{c}` 改为 `{half}`"),
         range: at..at + c.len_utf8(),
     })
+}
+
+/// Is the Chinese quote at `at` inside a text opened with an English
+/// quote (`"final”`), ending it the Chinese way?
+fn ends_in_english_text(text: &str, at: usize) -> bool {
+    let (line_start, _) = line_at(text, at);
+    text.get(line_start..at)
+        .is_some_and(|before| before.matches('"').count() % 2 == 1)
 }
 
 /// A key quoted with Chinese quotes (`“overall.name” = …`, typed with a
@@ -185,6 +216,21 @@ pub(crate) fn unclosed_string(text: &str, before: usize) -> Option<Told> {
                 (false, '#') if quotes % 2 == 0 => break,
                 _ => {}
             }
+        }
+        // Closed with a Chinese quote (`"final”`): that quote is the slip.
+        if let Some(close) = value
+            .trim_end()
+            .strip_suffix('”')
+            .map(str::len)
+            .filter(|_| quotes % 2 == 1)
+        {
+            let at = start + eq + 1 + close;
+            return Some(Told {
+                message: "文字的结尾用了中文引号 ”：要用英文双引号 \"".into(),
+                label: "中文引号",
+                help: "把结尾的 ” 改成 \"（英文输入法下的双引号）".into(),
+                range: at..at + '”'.len_utf8(),
+            });
         }
         if quotes % 2 == 1 {
             return Some(Told {
@@ -444,6 +490,16 @@ mod tests {
         let told = tell(list, list.find("[0]").unwrap()).unwrap();
         assert!(told.message.contains("不能用中文引号"), "{}", told.message);
         assert_eq!(list.get(told.range), Some("“"));
+        // A full-width bracket at a line's end: the parser stops on the
+        // next line.
+        let list = "findings = ［\n    \"a\",\n]\n";
+        let told = tell(list, list.find("\",").unwrap() + 1).unwrap();
+        assert_eq!(list.get(told.range), Some("［"));
+        // A text closed with a Chinese quote.
+        let closed = "status = \"final”\n";
+        let told = unclosed_string(closed, closed.len()).unwrap();
+        assert!(told.message.contains("中文引号"), "{}", told.message);
+        assert_eq!(closed.get(told.range), Some("”"));
     }
 
     #[test]
