@@ -54,7 +54,13 @@ fn jixiao(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 }
 
 /// (name, file, text to find, its replacement); an empty find appends.
-const CASES: [(&str, &str, &str, &str); 72] = [
+const CASES: [(&str, &str, &str, &str); 73] = [
+    (
+        "list-typed-as-one-text-looped-over",
+        "params.jx",
+        "param always_required_attachments = [\"部门整体支出绩效评价基础数据表\", \"部门整体支出绩效自评表\"]",
+        "param always_required_attachments = \"部门整体支出绩效评价基础数据表、部门整体支出绩效自评表\"",
+    ),
     (
         "full-stop-for-a-fields-dot",
         "sheet.jx",
@@ -535,6 +541,7 @@ fn slips_are_said_in_the_authors_terms() {
         "`late`、`a`、`b` 绕成一圈：late 用到 a，a 用到 b，b 又用到 late",
         "`late` 的定义用到了它自己",
         "写成 submission.received_on",
+        "\"部门整体支出绩效自评表\"]",
         "`late` 与 `grace` 互相引用",
         "`\\\"` 是引号本身，文字没有在这里结束",
         "文字中的 `\\b` 不是可用的写法",

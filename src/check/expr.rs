@@ -265,6 +265,32 @@ impl Checker {
         None
     }
 
+    /// How to write a parameter that should be a list of texts, with the
+    /// author's own words where they wrote the list as one text
+    /// (`"加大资金投入、加大投入"`): each word quoted as the rules read it.
+    fn list_of_words_hint(&self, name: &str) -> String {
+        let own = match self.params.get(name) {
+            Some((Value::Text(t), _)) => t.to_string(),
+            _ => String::new(),
+        };
+        let pieces: Vec<&str> = own
+            .split(['、', '，', ',', '；', ';'])
+            .map(str::trim)
+            .collect();
+        // A text of separators (`"。、；"`) is no list of words.
+        let words = (pieces.len() > 1 && pieces.iter().all(|w| !w.is_empty())).then(|| {
+            pieces
+                .iter()
+                .map(|w| format!("\"{}\"", w.replace('\\', "\\\\").replace('"', "\\\"")))
+                .collect::<Vec<_>>()
+                .join(", ")
+        });
+        match words {
+            Some(words) => format!("写成方括号中的文字，逗号隔开：param {name} = [{words}]"),
+            None => format!("写成方括号中的文字，逗号隔开：param {name} = [\"……\", \"……\"]"),
+        }
+    }
+
     /// A parameter of the wrong type where it is used: the slip is most
     /// likely in its definition (`param deadline = "2023-06-15"`), shown
     /// beside the use with how such a value is written.
@@ -298,27 +324,7 @@ impl Checker {
                         .to_string()
                 }
             },
-            Type::List(item) if **item == Type::Text => {
-                // The author's words, if they wrote a list as one text
-                // (`"加大资金投入、加大投入"`), as a list of texts.
-                let words: Vec<String> = own
-                    .as_deref()
-                    .unwrap_or_default()
-                    .split(['、', '，', ',', '；', ';'])
-                    .map(str::trim)
-                    .filter(|w| !w.is_empty())
-                    .map(|w| format!("\"{w}\""))
-                    .collect();
-                match words.is_empty() {
-                    true => {
-                        format!("写成方括号中的文字，逗号隔开：param {name} = [\"……\", \"……\"]")
-                    }
-                    false => format!(
-                        "写成方括号中的文字，逗号隔开：param {name} = [{}]",
-                        words.join(", ")
-                    ),
-                }
-            }
+            Type::List(item) if **item == Type::Text => self.list_of_words_hint(name),
             Type::Integer | Type::Decimal => format!(
                 "数字不加引号：param {name} = {}",
                 own_if(is_plain_number).unwrap_or_else(|| "10".into())
@@ -990,12 +996,20 @@ impl Checker {
             Type::Any => Type::Any,
             other => {
                 let d = other.describe(&self.schema);
+                // A parameter written as one text is most likely a list
+                // typed the office way.
+                let help = match (&list.kind, &other) {
+                    (ast::ExprKind::Name(n), Type::Text) if self.params.contains_key(n) => {
+                        self.list_of_words_hint(n)
+                    }
+                    _ => "单个记录可以用 collect(记录) 变成列表".to_string(),
+                };
                 self.error_help(
                     Code::RulesNotAList,
                     format!("只能对列表做聚合，这里是{d}"),
                     list.span,
                     "不是列表",
-                    Some("单个记录可以用 collect(记录) 变成列表".into()),
+                    Some(help),
                 );
                 Type::Any
             }
