@@ -744,6 +744,41 @@ fn bless_keeps_details_listed_out_of_the_outcomes_order() {
     let _ = std::fs::remove_dir_all(&root);
 }
 
+/// Bless keeps the author's order of `findings` and the comments on its
+/// lines when the outcome lists them in another order: only the new ids
+/// are added, at the end.
+#[test]
+fn bless_keeps_the_authors_order_and_comments() {
+    let root = scratch("keep-order");
+    let case = root.join("rules/2022/tests/late-3-days.toml");
+    let text = std::fs::read_to_string(&case).expect("read case");
+    let edited = text
+        .replacen(
+            "[edit]\n",
+            "[edit]\n\"basic_data.staffing.authorized\" = 0\n",
+            1,
+        )
+        .replacen(
+            "    \"over_execution\",\n",
+            "    \"over_execution\",  # 超支\n",
+            1,
+        );
+    assert!(edited.contains("# 超支"), "the case lists over_execution");
+    std::fs::write(&case, &edited).expect("write case");
+    let run = jixiao(
+        &root,
+        &["test", "--rules", "rules/2022", "--bless", "late-3-days"],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stdout);
+    let blessed = std::fs::read_to_string(&case).expect("read case");
+    // Everything written stays as written; the new findings follow it.
+    let start = edited.find("findings = [").expect("findings");
+    let end = start + edited[start..].find("\n]").expect("end of findings");
+    assert!(blessed.contains(&edited[start..end]), "{blessed}");
+    assert!(blessed.contains("\"staffing_over_quota\""), "{blessed}");
+    let _ = std::fs::remove_dir_all(&root);
+}
+
 /// An author runs the one case they are working on: by its name, or by its
 /// file (the rules folder is then the one the file is in); a name that is
 /// not a case is said, with the close one, and fails the run.

@@ -158,17 +158,20 @@ fn keep_findings(old: &Array, actual: &[String], unmet: &[FindingWant]) -> Value
         .collect();
     let rest: Vec<String> = left.iter().map(|l| (*l).to_string()).collect();
     let kept_plain = common_subsequence(&plain, &rest);
-    for (i, id) in plain.iter().enumerate() {
-        let Some(id) = id
-            .as_deref()
-            .filter(|_| kept_plain.get(i).copied().unwrap_or(false))
-        else {
-            continue;
-        };
-        if let Some(at) = left.iter().position(|l| *l == id) {
-            left.remove(at);
-            if let Some(k) = keep.get_mut(i) {
-                *k = true;
+    // Those first; then any other entry whose id is still raised more
+    // times than kept, where it stands (with its comment): only an entry
+    // too many is dropped, and the list keeps the author's order.
+    for in_sequence in [true, false] {
+        for (i, id) in plain.iter().enumerate() {
+            let chosen = kept_plain.get(i).copied().unwrap_or(false);
+            let Some(id) = id.as_deref().filter(|_| chosen == in_sequence) else {
+                continue;
+            };
+            if let Some(at) = left.iter().position(|l| *l == id) {
+                left.remove(at);
+                if let Some(k) = keep.get_mut(i) {
+                    *k = true;
+                }
             }
         }
     }
