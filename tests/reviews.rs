@@ -1868,6 +1868,26 @@ fn a_word_package_date_empty_or_unreadable() {
         "{}",
         year_run.stderr
     );
+    // A name too short to be like the package's: the row's 材料文件 tells.
+    let mut short = Filling::by("张三").all(BUREAU);
+    short.unit_typed_over = Some((EXAMPLE_UNIT, "金融办"));
+    short.received = vec![(EXAMPLE_UNIT, "2023-06-14")];
+    fill(&base, &dir.join("金融办.xlsx"), &short);
+    let short_run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--reviews",
+            "金融办.xlsx",
+            "示例单位.docx",
+            "甲单位.toml",
+        ],
+    );
+    assert!(
+        short_run.stderr.contains("单位“金融办”名下"),
+        "{}",
+        short_run.stderr
+    );
     assert!(
         run.stderr
             .contains("单位“岳阳市岳阳楼区金融工作办公室”名下")

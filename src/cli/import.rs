@@ -303,7 +303,10 @@ pub(super) fn read_input(
                 }
                 // The date is there, under the unit's name as someone
                 // typed it: that row is named, not the date asked for.
-                if let Some(r) = book.received_under_a_like_name(&header.unit, header.year) {
+                let file = path
+                    .file_name()
+                    .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
+                if let Some(r) = book.received_under_a_like_name(&header.unit, header.year, &file) {
                     return Err(vec![
                         Problem::plain(
                             Code::ImportIncomplete,

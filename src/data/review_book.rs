@@ -519,7 +519,12 @@ impl ReviewBook {
     /// A received date written on a 单位 sheet for a unit whose name is
     /// like this one's (a slip, a name shortened or lengthened) and not
     /// this one: where a package's date was most likely written.
-    pub fn received_under_a_like_name(&self, unit: &str, year: i64) -> Option<&Received> {
+    pub fn received_under_a_like_name(
+        &self,
+        unit: &str,
+        year: i64,
+        file: &str,
+    ) -> Option<&Received> {
         let like = |other: &str| {
             let (a, b): (Vec<char>, Vec<char>) = (unit.chars().collect(), other.chars().collect());
             let (short, long) = if a.len() <= b.len() {
@@ -534,10 +539,11 @@ impl ReviewBook {
             (within && short.len() * 2 > long.len())
                 || crate::source::nearest_within(unit, [other], MAX_NAME_SLIP).is_some()
         };
-        self.sources
-            .iter()
-            .flat_map(|s| s.reviews.received.iter())
-            .find(|r| r.year == year && r.unit != unit && like(&r.unit))
+        // The row's own 材料文件 names the package whatever the name says.
+        let received = || self.sources.iter().flat_map(|s| s.reviews.received.iter());
+        received()
+            .find(|r| r.year == year && r.unit != unit && r.file.as_deref() == Some(file))
+            .or_else(|| received().find(|r| r.year == year && r.unit != unit && like(&r.unit)))
     }
 
     /// The worksheets made for a unit (their 单位 sheet lists it) that

@@ -110,6 +110,8 @@ pub struct Received {
     pub date: Date,
     /// Where it is written (`评审表.xlsx 单位!D3`).
     pub at: String,
+    /// The package's file name the row gives (材料文件), if any.
+    pub file: Option<String>,
 }
 
 /// A reviewer's name as one person: trimmed, and in a Chinese name the

@@ -570,11 +570,13 @@ fn read_received(name: &str, sheet: &Grid<'_>, reviews: &mut Reviews, problems: 
                 format!("送达日期“{}”的年份是 {}", shown(cell), d.parts().0)
             }
             (Some(year), Some(date)) => {
+                let file = sheet.text(row, header.col(2));
                 reviews.received.push(Received {
                     unit,
                     year,
                     date,
                     at,
+                    file: (!file.is_empty()).then_some(file),
                 });
                 continue;
             }
