@@ -845,6 +845,45 @@ fn three_reviewers_mean_and_disagreement() {
         run.stderr
     );
 
+    // In the summary, the disagreement is the status's, for the bureau to
+    // check before the notices go; it is not one of the unit's warnings.
+    let summary = |format: &str| {
+        jixiao(
+            &dir,
+            &[
+                "score",
+                "--format",
+                format,
+                "--reviews",
+                "评审表-张三.xlsx",
+                "--reviews",
+                "评审表-李四.xlsx",
+                "示例单位.toml",
+            ],
+        )
+    };
+    let csv = summary("csv");
+    assert!(
+        csv.stdout.contains("已定分，评审分差大需复核"),
+        "{}",
+        csv.stdout
+    );
+    let own = jixiao(&dir, &["score", "--format", "csv", "示例单位.toml"]);
+    let warnings = |out: &str| {
+        let header: Vec<&str> = out.lines().next().unwrap_or_default().split(',').collect();
+        let row: Vec<&str> = out.lines().nth(1).unwrap_or_default().split(',').collect();
+        header
+            .iter()
+            .position(|h| *h == "警告")
+            .and_then(|i| row.get(i).map(|v| (*v).to_string()))
+    };
+    assert_eq!(
+        warnings(&csv.stdout),
+        warnings(&own.stdout),
+        "{}",
+        csv.stdout
+    );
+
     // A reviewer who left a row empty: counted as no judgment, and said.
     let without_focused: Vec<_> = BUREAU
         .iter()

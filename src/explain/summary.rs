@@ -86,6 +86,8 @@ struct Scored {
     /// Criteria awaiting a judgment: (title, max, lowest, highest).
     pending: Vec<(String, Decimal, Decimal, Decimal)>,
     status: Status,
+    /// Did reviewers' scores differ by more than the rules allow?
+    recheck: bool,
     score: Option<Decimal>,
     range: (Decimal, Decimal),
     nodes: Vec<NodeCell>,
@@ -146,6 +148,10 @@ fn status_word(status: Status) -> &'static str {
         Status::Pending => "待评审",
     }
 }
+
+/// The status cell of a final score whose reviewers differed by more than
+/// the rules allow (`reviewers_disagree`): to be checked before notices go.
+const RECHECK: &str = "已定分，评审分差大需复核";
 
 /// The status cell of a row that could not be scored.
 const FAILED: &str = "未能评分";
@@ -231,8 +237,19 @@ impl SummaryRow {
             }
         }
         waiting(&outcome.nodes, &mut pending);
+        // A disagreement between reviewers is the bureau's to resolve: it
+        // shows in the status, and is not counted among the unit's own
+        // warnings (its notice does not list it).
+        let recheck = outcome
+            .findings
+            .iter()
+            .any(|f| f.id == crate::eval::REVIEWERS_DISAGREE);
         let mut counts = [0u64; 4];
-        for f in &outcome.findings {
+        for f in outcome
+            .findings
+            .iter()
+            .filter(|f| f.id != crate::eval::REVIEWERS_DISAGREE)
+        {
             if let Some(c) = counts.get_mut(f.severity as usize) {
                 *c += 1;
             }
@@ -285,6 +302,7 @@ impl SummaryRow {
                 reviewers,
                 pending,
                 status: outcome.status,
+                recheck,
                 score: outcome.score,
                 range: outcome.range,
                 nodes,
@@ -347,6 +365,7 @@ struct Totals {
     received_on: Option<crate::data::Date>,
     reviewers: String,
     status: Status,
+    recheck: bool,
     score: Option<Decimal>,
     range: (Decimal, Decimal),
     /// Each column's score, by column position (the first node of the
@@ -482,6 +501,7 @@ impl Summary {
                 received_on: s.received_on,
                 reviewers: s.reviewers,
                 status: s.status,
+                recheck: s.recheck,
                 score: s.score,
                 range: s.range,
                 scores,
@@ -561,7 +581,10 @@ impl Summary {
                     cells.push(s.score.map_or(Cell::Empty, |v| Cell::Int(rank(v))));
                     cells.push(s.received_on.map_or(Cell::Empty, Cell::Date));
                     cells.push(Cell::Text(s.reviewers.clone()));
-                    cells.push(Cell::Text(status_word(s.status).into()));
+                    cells.push(Cell::Text(match (s.status, s.recheck) {
+                        (Status::Final, true) => RECHECK.into(),
+                        (status, _) => status_word(status).into(),
+                    }));
                     cells.extend((0..columns).map(|c| match s.scores.get(c) {
                         Some(Some(v)) => Cell::Num(*v),
                         _ => Cell::Empty,
