@@ -1627,3 +1627,34 @@ fn nothing_in_a_folder_of_packages_is_dropped_silently() {
     assert!(run.stdout.contains("03.TOML"), "{}", run.stdout);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A notice left in the --out-dir by an earlier run for a package since
+/// renamed is said, so that it is not sent as this run's.
+#[test]
+fn an_old_report_beside_this_runs_is_said() {
+    let dir = temp_dir("out-dir-others");
+    let packages = dir.join("材料");
+    std::fs::create_dir_all(&packages).expect("mkdir");
+    std::fs::write(packages.join("03-卫健局.toml"), example_text()).expect("write");
+    let run = jixiao_at(
+        &dir,
+        &["score", "--for", "unit", "--out-dir", "告知书", "材料"],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    std::fs::rename(
+        packages.join("03-卫健局.toml"),
+        packages.join("03-卫健局-更正.toml"),
+    )
+    .expect("rename");
+    let run = jixiao_at(
+        &dir,
+        &["score", "--for", "unit", "--out-dir", "告知书", "材料"],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("03-卫健局.txt 不是本次写出的"),
+        "{}",
+        run.stderr
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

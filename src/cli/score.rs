@@ -336,7 +336,8 @@ pub(super) fn run(
     } else {
         warn_same_unit_twice(&plan, &files);
     }
-    if targets.is_some() {
+    if let Some(targets) = &targets {
+        say_other_reports(targets);
         return ok;
     }
     // A notice goes to a unit: the bureau's list of packages it could not
@@ -805,6 +806,44 @@ fn say_stale(stale: &Path) {
             stale.display()
         );
     }
+}
+
+/// With `--out-dir`, reports of the same kind in the folder that this run
+/// did not write (a package renamed since, `03-卫健局.toml` →
+/// `03-卫健局-更正.toml`, leaves its old notice beside the new one): said,
+/// so that an old notice is not sent as this run's. They are left as they
+/// are: they may not be ours to delete.
+fn say_other_reports(targets: &[PathBuf]) {
+    let Some(dir) = targets.first().and_then(|t| t.parent()) else {
+        return;
+    };
+    let Some(ext) = targets.first().and_then(|t| t.extension()) else {
+        return;
+    };
+    let mut others: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension() == Some(ext) && !targets.iter().any(|t| t == p))
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    if others.is_empty() {
+        return;
+    }
+    others.sort();
+    let count = others.len();
+    let shown: Vec<String> = others.into_iter().take(5).collect();
+    let more = if count > shown.len() {
+        format!(" 等 {count} 个")
+    } else {
+        String::new()
+    };
+    noteln!(
+        "警告：{} 中的 {}{more} 不是本次写出的（可能是上次评分留下的，或材料已改名）：请勿当作本次的结果发出",
+        dir.display(),
+        shown.join("、")
+    );
 }
 
 /// With `--out-dir`, when nothing was scored: the files already in the
