@@ -2203,6 +2203,13 @@ fn a_units_rows_all_deleted_are_said() {
         "{}",
         alone.stderr
     );
+    // Said once.
+    assert_eq!(
+        alone.stderr.matches("列有单位").count(),
+        1,
+        "{}",
+        alone.stderr
+    );
 }
 
 /// A package whose unit was renamed after its worksheet was made: its

@@ -473,7 +473,11 @@ impl ReviewBook {
             let Some(ids) = source.reviews.rows.get(&(unit.to_string(), year)) else {
                 // Made for the unit (its 单位 sheet lists it), yet without
                 // a row of it: the unit's rows were deleted.
-                if !needed.is_empty() && lists_unit(&source.reviews, unit, year) {
+                // (When no worksheet has rows of it, the unit's own note
+                // says so once: see `made_for_without_rows`.)
+                let others_have_rows = !self.listing(unit, year).is_empty();
+                if !needed.is_empty() && others_have_rows && lists_unit(&source.reviews, unit, year)
+                {
                     notes.push(format!(
                         "提示：{}（评审人 {}）的“单位”工作表列有单位“{unit}”，“评审”工作表中却没有它的行。它需要评审的评分项按其他评审人的评分计，无人评分的仍待评审；行被删去的，请从原表复制恢复后重新评分",
                         source.reviews.file, source.reviews.reviewer
