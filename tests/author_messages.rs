@@ -54,7 +54,13 @@ fn jixiao(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 }
 
 /// (name, file, text to find, its replacement); an empty find appends.
-const CASES: [(&str, &str, &str, &str); 73] = [
+const CASES: [(&str, &str, &str, &str); 74] = [
+    (
+        "check-let-used-above-it",
+        "indicators.jx",
+        "  let rate = t.funds.executed / t.funds.full_year_budget * 100\n",
+        "  let rate = t.funds.executed / t.funds.full_year_budget * 100 + k\n  let k = 0\n",
+    ),
     (
         "list-typed-as-one-text-looped-over",
         "params.jx",
@@ -541,6 +547,7 @@ fn slips_are_said_in_the_authors_terms() {
         "`late`、`a`、`b` 绕成一圈：late 用到 a，a 用到 b，b 又用到 late",
         "`late` 的定义用到了它自己",
         "写成 submission.received_on",
+        "`k` 在下面才定义",
         "\"部门整体支出绩效自评表\"]",
         "`late` 与 `grace` 互相引用",
         "`\\\"` 是引号本身，文字没有在这里结束",

@@ -106,7 +106,40 @@ impl Checker {
     ) -> Vec<CheckStepIr> {
         let depth = scope.depth();
         let mut out = Vec::new();
+        // The named values of these steps, for a name used above its own
+        // `let` (said as such, or as a loop, as in a criterion's body).
+        let outer_below = std::mem::replace(
+            &mut self.lets_below,
+            steps
+                .iter()
+                .filter_map(|s| match s {
+                    CheckStep::Let(b) => Some(b.name.text.clone()),
+                    _ => None,
+                })
+                .collect(),
+        );
+        let lets: Vec<(String, String)> = steps
+            .iter()
+            .filter_map(|s| match s {
+                CheckStep::Let(b) => {
+                    let file = self.file(b.value.span);
+                    let text = file
+                        .text
+                        .get(b.value.span.start as usize..b.value.span.end as usize)
+                        .unwrap_or_default()
+                        .to_string();
+                    Some((b.name.text.clone(), text))
+                }
+                _ => None,
+            })
+            .collect();
+        let outer_lets = std::mem::replace(&mut self.body_lets, lets);
         for step in steps {
+            if let CheckStep::Let(binding) = step {
+                if let Some(i) = self.lets_below.iter().position(|n| *n == binding.name.text) {
+                    self.lets_below.remove(i);
+                }
+            }
             match step {
                 CheckStep::For { var, list, body } => {
                     let (list_ir, ty) = self.compile_expr(list, scope);
@@ -126,7 +159,9 @@ impl Checker {
                     });
                 }
                 CheckStep::Let(binding) => {
+                    self.defining_let = Some(binding.name.text.clone());
                     let (expr, ty) = self.compile_expr(&binding.value, scope);
+                    self.defining_let = None;
                     let slot = self.new_slot();
                     if ty.is_number() {
                         numbers.insert(slot);
@@ -146,6 +181,8 @@ impl Checker {
             }
         }
         scope.truncate(depth);
+        self.lets_below = outer_below;
+        self.body_lets = outer_lets;
         out
     }
 
