@@ -2301,6 +2301,23 @@ fn a_worksheet_of_another_year_for_one_unit_is_said_as_such() {
     );
 }
 
+/// A lowered score whose note only points elsewhere is refused with the
+/// note quoted, not as a note missing.
+#[test]
+fn a_note_that_only_points_elsewhere_is_quoted() {
+    let dir = scratch("note-elsewhere");
+    std::fs::write(dir.join("a.toml"), without_review_of_example()).expect("write");
+    review_file(&dir, "measurable = { score = 4, note = \"同上行\" }");
+    let run = jixiao(&dir, &["score", "--reviews", "r.toml", "a.toml"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("评审意见“同上行”没有说明扣分理由"),
+        "{}",
+        run.stderr
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 fn delete_row(path: &Path, unit: &str, id: &str) {
     rewrite(path, |name, range, r, _, value| {
         let text = |c: u32| match range.get_value((r, c)) {

@@ -403,13 +403,26 @@ fn note_required(
                     &node.title,
                     Field::Note,
                     Code::ReviewNoteRequired,
-                    format!(
-                        "“{}”评 {} 分，低于满分 {}，须写评审意见说明扣分理由",
-                        node.title,
-                        score.normalize(),
-                        node.max.normalize()
-                    ),
-                    "缺少评审意见",
+                    // A note that is there but gives no reason is quoted.
+                    match j.note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+                        Some(note) => format!(
+                            "“{}”评 {} 分，低于满分 {}，评审意见“{note}”没有说明扣分理由",
+                            node.title,
+                            score.normalize(),
+                            node.max.normalize()
+                        ),
+                        None => format!(
+                            "“{}”评 {} 分，低于满分 {}，须写评审意见说明扣分理由",
+                            node.title,
+                            score.normalize(),
+                            node.max.normalize()
+                        ),
+                    },
+                    if j.note.as_deref().is_some_and(|n| !n.trim().is_empty()) {
+                        "没有说明理由"
+                    } else {
+                        "缺少评审意见"
+                    },
                 )
                 .with_help("写明扣分的理由（评审表的“评审意见”，评审文件的 note）；“同上”“/”“无”不算理由，告知书中单位看不到上一行")
                 .with_related(Problem::error(
