@@ -118,21 +118,10 @@ impl Checker {
                 })
                 .collect(),
         );
-        let lets: Vec<(String, String)> = steps
-            .iter()
-            .filter_map(|s| match s {
-                CheckStep::Let(b) => {
-                    let file = self.file(b.value.span);
-                    let text = file
-                        .text
-                        .get(b.value.span.start as usize..b.value.span.end as usize)
-                        .unwrap_or_default()
-                        .to_string();
-                    Some((b.name.text.clone(), text))
-                }
-                _ => None,
-            })
-            .collect();
+        let lets = self.let_texts(steps.iter().filter_map(|s| match s {
+            CheckStep::Let(b) => Some(b),
+            _ => None,
+        }));
         let outer_lets = std::mem::replace(&mut self.body_lets, lets);
         for step in steps {
             if let CheckStep::Let(binding) = step {

@@ -50,15 +50,7 @@ impl Checker {
         self.function_names = functions.iter().map(|f| f.name.text.clone()).collect();
         self.function_bodies = functions
             .iter()
-            .map(|f| {
-                let file = self.file(f.body.span);
-                let body = file
-                    .text
-                    .get(f.body.span.start as usize..f.body.span.end as usize)
-                    .unwrap_or_default()
-                    .to_string();
-                (f.name.text.clone(), body)
-            })
+            .map(|f| (f.name.text.clone(), self.source_text(f.body.span)))
             .collect();
         for f in functions {
             let name = &f.name.text;

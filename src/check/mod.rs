@@ -170,6 +170,21 @@ impl Checker {
             .unwrap_or_else(|| SourceFile::new("?", ""))
     }
 
+    /// The text a span covers, as its author wrote it.
+    fn source_text(&self, span: Span) -> String {
+        let file = self.file(span);
+        file.text
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// Each `let` of a body with its definition's text (`body_lets`).
+    fn let_texts<'b>(&self, lets: impl Iterator<Item = &'b ast::Binding>) -> Vec<(String, String)> {
+        lets.map(|b| (b.name.text.clone(), self.source_text(b.value.span)))
+            .collect()
+    }
+
     fn error(&mut self, code: Code, message: String, span: Span, label: &str) {
         self.error_help(code, message, span, label, None);
     }

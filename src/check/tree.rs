@@ -197,22 +197,10 @@ impl Checker {
         let mut methods: Vec<(Method, Span)> = Vec::new();
         let outer_below = std::mem::take(&mut self.lets_below);
         let outer_lets = std::mem::take(&mut self.body_lets);
-        self.body_lets = body
-            .statements
-            .iter()
-            .filter_map(|s| match s {
-                Statement::Let(b) => {
-                    let file = self.file(b.value.span);
-                    let text = file
-                        .text
-                        .get(b.value.span.start as usize..b.value.span.end as usize)
-                        .unwrap_or_default()
-                        .to_string();
-                    Some((b.name.text.clone(), text))
-                }
-                _ => None,
-            })
-            .collect();
+        self.body_lets = self.let_texts(body.statements.iter().filter_map(|s| match s {
+            Statement::Let(b) => Some(b),
+            _ => None,
+        }));
         self.lets_below = body
             .statements
             .iter()

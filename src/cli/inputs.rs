@@ -84,11 +84,15 @@ pub(super) fn expand_packages(inputs: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>
         let mut others = Vec::new();
         for entry in std::fs::read_dir(input).into_iter().flatten().flatten() {
             let path = entry.path();
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with(['.', '~']) || is_package(&path) {
+            if is_package(&path) {
                 continue;
             }
-            match path.is_dir() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with(['.', '~']) {
+                continue;
+            }
+            // The entry's own type, read with the folder: no call per file.
+            match entry.file_type().is_ok_and(|t| t.is_dir()) {
                 true => folders.push(format!("{name}/")),
                 false => others.push(name),
             }
