@@ -2432,6 +2432,11 @@ fn a_rules_title_retyped_without_its_space_is_the_same_rules() {
     let run = jixiao(&dir, &["score", "--reviews", "填好.xlsx", "示例单位.toml"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(!run.stderr.contains("生成的"), "{}", run.stderr);
+    // Cleared, it can no longer tell another year's worksheet: said.
+    retype(&dir.join("填好.xlsx"), title_at.0, title_at.1, "");
+    let run = jixiao(&dir, &["score", "--reviews", "填好.xlsx", "示例单位.toml"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(run.stderr.contains("评分表名称是空的"), "{}", run.stderr);
 }
 
 fn retype(path: &Path, row: u32, col: u32, text: &str) {

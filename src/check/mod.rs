@@ -91,6 +91,9 @@ pub(crate) struct Checker {
     /// Each function of the folder with its body's text: a call to a later
     /// function that calls back is a cycle, not a slip of order.
     function_bodies: Vec<(String, String)>,
+    /// Was a section found inside another for a moved brace? Then the
+    /// sheet's total is not said to be wrong as well.
+    stray_section: bool,
     defining_let: Option<String>,
     /// Parameters defined after the one being compiled.
     params_below: Vec<String>,

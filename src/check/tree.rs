@@ -37,7 +37,7 @@ impl Checker {
         sheets: &[ast::SheetDecl],
     ) {
         let sum = sum_points(nodes);
-        if sum != total {
+        if sum != total && !self.stray_section {
             // Point at `total N` itself, not the whole header.
             let span = sheets.first().map_or(Span::default(), |s| {
                 s.settings
@@ -140,6 +140,7 @@ impl Checker {
                         .iter()
                         .find(|c| column(c.span) <= column(node.span))
                         .map(|c| (c.title.clone(), c.id.text.clone()));
+                    self.stray_section |= stray.is_some();
                     let help = match stray {
                         Some((title, id)) => format!(
                             "“{title}”（{id}）与这一节写在同一缩进，却落在了这一节之内：多半是它上面少了一个 }}。先补上括号，不要改 max"

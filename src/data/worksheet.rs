@@ -270,6 +270,23 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
         .right_of(RULES_LABEL, header.row)
         .map(|(t, _)| t)
         .filter(|t| !t.is_empty());
+    // The rules' title cleared: which year's rules the worksheet was made
+    // by can no longer be checked, and another year's would pass.
+    if rules.is_none() {
+        if let Some((r, c)) = sheet.label(RULES_LABEL, header.row) {
+            return Err(vec![
+                Problem::plain(
+                    Code::ReviewBadValue,
+                    format!(
+                        "{name} {REVIEW_SHEET}!{}{}：评分表名称是空的",
+                        column_letters(c + 2),
+                        r + 1
+                    ),
+                )
+                .with_help("写回生成时的评分表名称（如“区级预算单位绩效自评工作考核评分表 2022”），或用 jixiao review 重新生成评审表"),
+            ]);
+        }
+    }
     let mut reviews = Reviews {
         unjudged: Vec::new(),
         file: name.to_string(),
