@@ -888,7 +888,9 @@ fn diff_lists_judgments_to_redo() {
         reverse.contains("无法评分 → 95")
             && reverse.contains("原规则下无法评分")
             && reverse.contains("problems 绩效评价报告反映问题情况：0–20 → 18")
-            && reverse.contains("原因（规则的改动）"),
+            && reverse.contains("原因（规则的改动）")
+            && reverse.contains("原：原规则不接受原评审意见")
+            && !reverse.contains("尚无评审人的评分"),
         "{reverse}"
     );
     // A rule test case is diffed as the submission it describes.

@@ -161,13 +161,14 @@ fn only_reviews(problems: &[Problem]) -> bool {
 }
 
 /// The outcome under `rules` without the judgments its problems refuse
-/// (named by the criterion's id or title); nothing when it still fails.
+/// (named by the criterion's id or title), with those criteria's ids;
+/// nothing when it still fails.
 fn without_refused(
     source: &jixiao::source::SourceFile,
     parsed: &jixiao::data::Parsed<'_>,
     rules: &RuleSet,
     problems: &[Problem],
-) -> Result<Option<jixiao::outcome::Outcome>, Vec<Problem>> {
+) -> Result<Option<(jixiao::outcome::Outcome, Vec<String>)>, Vec<Problem>> {
     let mut submission = jixiao::data::load_parsed(source.clone(), parsed, &rules.schema)?;
     let refused: Vec<String> = submission
         .review
@@ -190,7 +191,7 @@ fn without_refused(
         .review
         .judgments
         .retain(|j| !refused.contains(&j.id));
-    Ok(jixiao::score(rules, &submission).ok())
+    Ok(jixiao::score(rules, &submission).ok().map(|o| (o, refused)))
 }
 
 fn diff_parsed(
@@ -214,7 +215,7 @@ fn diff_parsed(
         // The new rules refuse some judgments (a band narrowed): compare
         // without them, and list them to be judged again.
         (Ok(o), Err(e)) if only_reviews(&e) => match without_refused(source, parsed, new, &e)? {
-            Some(n) => {
+            Some((n, _)) => {
                 let mut d = compare(old, new, &o, &n, changes);
                 d.redo = e.iter().map(|p| p.message.clone()).collect();
                 Ok(d)
@@ -225,9 +226,14 @@ fn diff_parsed(
         // band widened): compared the same way, so that the criteria that
         // changed and the edits that changed them are said.
         (Err(e), Ok(n)) if only_reviews(&e) => match without_refused(source, parsed, old, &e)? {
-            Some(o) => {
+            Some((o, refused)) => {
                 let mut d = compare(old, new, &o, &n, changes);
                 d.old_problem = Some(first(&e));
+                // The old side of a refused judgment's criterion is not
+                // “no reviewer's score yet”: the old rules refused one.
+                for c in d.criteria.iter_mut().filter(|c| refused.contains(&c.id)) {
+                    c.reasons.0 = vec!["原规则不接受原评审意见（见上）".to_string()];
+                }
                 Ok(d)
             }
             None => Ok(jixiao::diff::one_sided(&n, first(&e), false)),
