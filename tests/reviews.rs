@@ -84,6 +84,26 @@ fn unreviewed(dir: &Path) -> PathBuf {
 
 /// A scratch folder with the example without its review (示例单位.toml)
 /// and the worksheet made for it (评审表.xlsx), as a reviewer receives it.
+/// A scratch folder with the example (without its own review) and 甲单位,
+/// and the worksheet made for both (`评审表.xlsx`).
+fn two_unit_worksheet(name: &str) -> PathBuf {
+    let dir = scratch(name);
+    unreviewed(&dir);
+    unit_a(&dir);
+    let made = jixiao(
+        &dir,
+        &[
+            "review",
+            "--out",
+            "评审表.xlsx",
+            "示例单位.toml",
+            "甲单位.toml",
+        ],
+    );
+    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    dir
+}
+
 fn example_worksheet(name: &str) -> PathBuf {
     let dir = scratch(name);
     unreviewed(&dir);
@@ -954,20 +974,7 @@ fn worksheet_saved_by_another_program() {
 /// units are still scored.
 #[test]
 fn review_errors() {
-    let dir = scratch("errors");
-    unreviewed(&dir);
-    unit_a(&dir);
-    let made = jixiao(
-        &dir,
-        &[
-            "review",
-            "--out",
-            "评审表.xlsx",
-            "示例单位.toml",
-            "甲单位.toml",
-        ],
-    );
-    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    let dir = two_unit_worksheet("errors");
     let base = dir.join("评审表.xlsx");
     let mut snapshots = Vec::new();
     let mut case = |name: &str, filling: Option<Filling<'_>>, extra: &[&str], inputs: &[&str]| {
@@ -1958,20 +1965,7 @@ fn worksheet_cells_prompt_what_to_write() {
 /// whichever unit's name is closest).
 #[test]
 fn a_row_whose_unit_was_typed_over_is_traced_by_its_file() {
-    let dir = scratch("row-unit-typed-over");
-    unreviewed(&dir);
-    unit_a(&dir);
-    let made = jixiao(
-        &dir,
-        &[
-            "review",
-            "--out",
-            "评审表.xlsx",
-            "示例单位.toml",
-            "甲单位.toml",
-        ],
-    );
-    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    let dir = two_unit_worksheet("row-unit-typed-over");
     let mut filling = Filling::by("张三").all(BUREAU);
     filling.row_unit_typed_over = Some(("岳阳楼区甲单位", "岳阳楼区某某单位"));
     fill(&dir.join("评审表.xlsx"), &dir.join("改名.xlsx"), &filling);
@@ -2217,20 +2211,7 @@ fn a_units_rows_all_deleted_are_said() {
 /// unit of another district, nor one nobody made a worksheet for.
 #[test]
 fn a_package_renamed_after_its_worksheet_is_said_with_both_names() {
-    let dir = scratch("package-renamed");
-    unreviewed(&dir);
-    unit_a(&dir);
-    let made = jixiao(
-        &dir,
-        &[
-            "review",
-            "--out",
-            "评审表.xlsx",
-            "示例单位.toml",
-            "甲单位.toml",
-        ],
-    );
-    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    let dir = two_unit_worksheet("package-renamed");
     fill(
         &dir.join("评审表.xlsx"),
         &dir.join("填好.xlsx"),
