@@ -1784,21 +1784,18 @@ fn a_word_package_date_empty_or_unreadable() {
     );
     assert_eq!(made.code, Some(0), "{}", made.stderr);
     let base = dir.join("评审表.xlsx");
+    let score_with = |sheet: &str| {
+        jixiao(
+            &dir,
+            &["score", "--reviews", sheet, "示例单位.docx", "甲单位.toml"],
+        )
+    };
     fill(
         &base,
         &dir.join("空.xlsx"),
         &Filling::by("张三").all(BUREAU),
     );
-    let run = jixiao(
-        &dir,
-        &[
-            "score",
-            "--reviews",
-            "空.xlsx",
-            "示例单位.docx",
-            "甲单位.toml",
-        ],
-    );
+    let run = score_with("空.xlsx");
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(
         run.stderr.contains("评审表中的送达日期 空.xlsx 单位!D"),
@@ -1808,16 +1805,7 @@ fn a_word_package_date_empty_or_unreadable() {
     let mut unreadable = Filling::by("张三").all(BUREAU);
     unreadable.received = vec![(EXAMPLE_UNIT, "6月14日")];
     fill(&base, &dir.join("错.xlsx"), &unreadable);
-    let run = jixiao(
-        &dir,
-        &[
-            "score",
-            "--reviews",
-            "错.xlsx",
-            "示例单位.docx",
-            "甲单位.toml",
-        ],
-    );
+    let run = score_with("错.xlsx");
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(
         run.stderr.contains("送达日期“6月14日”不是有效日期"),
@@ -1831,16 +1819,7 @@ fn a_word_package_date_empty_or_unreadable() {
     let mut short_year = Filling::by("张三").all(BUREAU);
     short_year.received = vec![(EXAMPLE_UNIT, "23.6.20")];
     fill(&base, &dir.join("两位.xlsx"), &short_year);
-    let run = jixiao(
-        &dir,
-        &[
-            "score",
-            "--reviews",
-            "两位.xlsx",
-            "示例单位.docx",
-            "甲单位.toml",
-        ],
-    );
+    let run = score_with("两位.xlsx");
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(
         run.stderr.contains("送达日期“23.6.20”的年份是 23") && run.stderr.contains("年份写四位"),
@@ -1852,16 +1831,7 @@ fn a_word_package_date_empty_or_unreadable() {
     let mut far = Filling::by("张三").all(BUREAU);
     far.received = vec![(EXAMPLE_UNIT, "2033-06-14")];
     fill(&base, &dir.join("远.xlsx"), &far);
-    let run = jixiao(
-        &dir,
-        &[
-            "score",
-            "--reviews",
-            "远.xlsx",
-            "示例单位.docx",
-            "甲单位.toml",
-        ],
-    );
+    let run = score_with("远.xlsx");
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(
         run.stderr.contains("多半是送达日期写错了"),
@@ -1874,16 +1844,7 @@ fn a_word_package_date_empty_or_unreadable() {
     shortened.unit_typed_over = Some((EXAMPLE_UNIT, "岳阳市岳阳楼区金融工作办公室"));
     shortened.received = vec![(EXAMPLE_UNIT, "2023-06-14")];
     fill(&base, &dir.join("简称.xlsx"), &shortened);
-    let run = jixiao(
-        &dir,
-        &[
-            "score",
-            "--reviews",
-            "简称.xlsx",
-            "示例单位.docx",
-            "甲单位.toml",
-        ],
-    );
+    let run = score_with("简称.xlsx");
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     // A year typed over on the 单位 sheet is said at its own cell, not as
     // the date beside it.
@@ -1897,16 +1858,7 @@ fn a_word_package_date_empty_or_unreadable() {
             false => value,
         }))
     });
-    let year_run = jixiao(
-        &dir,
-        &[
-            "score",
-            "--reviews",
-            "年度.xlsx",
-            "示例单位.docx",
-            "甲单位.toml",
-        ],
-    );
+    let year_run = score_with("年度.xlsx");
     assert_eq!(year_run.code, Some(1), "{}", year_run.stderr);
     assert!(
         year_run.stderr.contains("年度“二〇二二”不是年份")
@@ -1919,16 +1871,7 @@ fn a_word_package_date_empty_or_unreadable() {
     short.unit_typed_over = Some((EXAMPLE_UNIT, "金融办"));
     short.received = vec![(EXAMPLE_UNIT, "2023-06-14")];
     fill(&base, &dir.join("金融办.xlsx"), &short);
-    let short_run = jixiao(
-        &dir,
-        &[
-            "score",
-            "--reviews",
-            "金融办.xlsx",
-            "示例单位.docx",
-            "甲单位.toml",
-        ],
-    );
+    let short_run = score_with("金融办.xlsx");
     assert!(
         short_run.stderr.contains("单位“金融办”名下"),
         "{}",
