@@ -1790,6 +1790,13 @@ fn a_word_package_date_empty_or_unreadable() {
             &["score", "--reviews", sheet, "示例单位.docx", "甲单位.toml"],
         )
     };
+    // A copy of the worksheet with the example's 送达日期 written as given.
+    let dated = |sheet: &str, date: &str| {
+        let mut filling = Filling::by("张三").all(BUREAU);
+        filling.received = vec![(EXAMPLE_UNIT, date)];
+        fill(&base, &dir.join(sheet), &filling);
+        score_with(sheet)
+    };
     fill(
         &base,
         &dir.join("空.xlsx"),
@@ -1802,10 +1809,7 @@ fn a_word_package_date_empty_or_unreadable() {
         "{}",
         run.stderr
     );
-    let mut unreadable = Filling::by("张三").all(BUREAU);
-    unreadable.received = vec![(EXAMPLE_UNIT, "6月14日")];
-    fill(&base, &dir.join("错.xlsx"), &unreadable);
-    let run = score_with("错.xlsx");
+    let run = dated("错.xlsx", "6月14日");
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(
         run.stderr.contains("送达日期“6月14日”不是有效日期"),
@@ -1816,10 +1820,7 @@ fn a_word_package_date_empty_or_unreadable() {
     assert!(run.stdout.contains("岳阳楼区甲单位"), "{}", run.stdout);
     // A year of two digits would be year 23, and make a late package
     // timely: refused, as `--received-on` refuses it.
-    let mut short_year = Filling::by("张三").all(BUREAU);
-    short_year.received = vec![(EXAMPLE_UNIT, "23.6.20")];
-    fill(&base, &dir.join("两位.xlsx"), &short_year);
-    let run = score_with("两位.xlsx");
+    let run = dated("两位.xlsx", "23.6.20");
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(
         run.stderr.contains("送达日期“23.6.20”的年份是 23") && run.stderr.contains("年份写四位"),
@@ -1828,10 +1829,7 @@ fn a_word_package_date_empty_or_unreadable() {
     );
     // A received date years late makes the review look early: the
     // received date is named as the likelier slip.
-    let mut far = Filling::by("张三").all(BUREAU);
-    far.received = vec![(EXAMPLE_UNIT, "2033-06-14")];
-    fill(&base, &dir.join("远.xlsx"), &far);
-    let run = score_with("远.xlsx");
+    let run = dated("远.xlsx", "2033-06-14");
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(
         run.stderr.contains("多半是送达日期写错了"),
