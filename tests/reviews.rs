@@ -1907,19 +1907,17 @@ fn worksheet_cells_prompt_what_to_write() {
 #[test]
 fn a_row_whose_unit_was_typed_over_is_traced_by_its_file() {
     let dir = two_unit_worksheet("row-unit-typed-over");
-    let mut filling = Filling::by("张三").all(BUREAU);
-    filling.row_unit_typed_over = Some(("岳阳楼区甲单位", "岳阳楼区某某单位"));
-    fill(&dir.join("评审表.xlsx"), &dir.join("改名.xlsx"), &filling);
-    let run = jixiao(
-        &dir,
-        &[
-            "score",
-            "--reviews",
-            "改名.xlsx",
-            "示例单位.toml",
-            "甲单位.toml",
-        ],
-    );
+    // A copy where 甲单位's first row names another unit.
+    let typed_over = |sheet: &str, name: &str| {
+        let mut filling = Filling::by("张三").all(BUREAU);
+        filling.row_unit_typed_over = Some(("岳阳楼区甲单位", name));
+        fill(&dir.join("评审表.xlsx"), &dir.join(sheet), &filling);
+        jixiao(
+            &dir,
+            &["score", "--reviews", sheet, "示例单位.toml", "甲单位.toml"],
+        )
+    };
+    let run = typed_over("改名.xlsx", "岳阳楼区某某单位");
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(
         run.stderr.contains("即本次评分的单位“岳阳楼区甲单位”")
@@ -1931,19 +1929,7 @@ fn a_row_whose_unit_was_typed_over_is_traced_by_its_file() {
     );
     // Typed over with the other unit's name: the row's 材料文件 tells it
     // from that unit's own rows; not a judgment given twice.
-    let mut filling = Filling::by("张三").all(BUREAU);
-    filling.row_unit_typed_over = Some(("岳阳楼区甲单位", EXAMPLE_UNIT));
-    fill(&dir.join("评审表.xlsx"), &dir.join("他名.xlsx"), &filling);
-    let run = jixiao(
-        &dir,
-        &[
-            "score",
-            "--reviews",
-            "他名.xlsx",
-            "示例单位.toml",
-            "甲单位.toml",
-        ],
-    );
+    let run = typed_over("他名.xlsx", EXAMPLE_UNIT);
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(
         run.stderr.contains("他名.xlsx 评审!A")
