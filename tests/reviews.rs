@@ -2274,12 +2274,7 @@ fn a_year_typed_over_is_said_at_its_cell() {
         &Filling::by("张三").all(BUREAU),
     );
     // The first row's year (column B) typed over.
-    let mut book: Xlsx<_> = calamine::open_workbook(dir.join("填好.xlsx")).expect("open");
-    let range = book.worksheet_range("评审").expect("sheet");
-    let header = (0..range.height() as u32)
-        .find(|r| range.get_value((*r, 0)) == Some(&Data::String("单位".into())))
-        .expect("header");
-    drop(book);
+    let (header, _) = review_cell(&dir.join("填好.xlsx"), |t| t == "单位");
     let year_cell = format!("B{}", header + 2);
     retype(&dir.join("填好.xlsx"), header + 1, 1, "2023");
     let run = jixiao(&dir, &["score", "--reviews", "填好.xlsx", "示例单位.toml"]);
@@ -2310,8 +2305,6 @@ fn a_year_typed_over_is_said_at_its_cell() {
     );
 }
 
-/// Write `text` into the 评审 sheet's cell (`row`, `col`), every other
-/// cell as it was.
 /// The rules' title on the worksheet (评审!F2) with its space typed out
 /// is the same rules, not another year's.
 #[test]
@@ -2322,15 +2315,9 @@ fn a_rules_title_retyped_without_its_space_is_the_same_rules() {
         &dir.join("填好.xlsx"),
         &Filling::by("张三").all(BUREAU),
     );
-    let mut book: Xlsx<_> = calamine::open_workbook(dir.join("填好.xlsx")).expect("open");
-    let range = book.worksheet_range("评审").expect("sheet");
-    let title_at = (0..range.height() as u32)
-        .flat_map(|r| (0..range.width() as u32).map(move |c| (r, c)))
-        .find(|at| {
-            matches!(range.get_value(*at), Some(Data::String(t)) if t.starts_with("区级预算单位") && t.ends_with(" 2022"))
-        })
-        .expect("the rules' title");
-    drop(book);
+    let title_at = review_cell(&dir.join("填好.xlsx"), |t| {
+        t.starts_with("区级预算单位") && t.ends_with(" 2022")
+    });
     retype(
         &dir.join("填好.xlsx"),
         title_at.0,
@@ -2347,6 +2334,18 @@ fn a_rules_title_retyped_without_its_space_is_the_same_rules() {
     assert!(run.stderr.contains("评分表名称是空的"), "{}", run.stderr);
 }
 
+/// The first cell of the 评审 sheet, row by row, whose text passes `test`.
+fn review_cell(path: &Path, test: impl Fn(&str) -> bool) -> (u32, u32) {
+    let mut book: Xlsx<_> = calamine::open_workbook(path).expect("open worksheet");
+    let range = book.worksheet_range("评审").expect("sheet");
+    (0..range.height() as u32)
+        .flat_map(|r| (0..range.width() as u32).map(move |c| (r, c)))
+        .find(|at| matches!(range.get_value(*at), Some(Data::String(t)) if test(t)))
+        .expect("a cell of the worksheet")
+}
+
+/// Write `text` into the 评审 sheet's cell (`row`, `col`), every other
+/// cell as it was.
 fn retype(path: &Path, row: u32, col: u32, text: &str) {
     rewrite(path, |name, _, r, c, value| {
         Some(match name == "评审" && r == row && c == col {
