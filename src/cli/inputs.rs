@@ -15,7 +15,28 @@ pub(super) fn expand(
     inputs: &[PathBuf],
     wanted: impl Fn(&Path) -> bool,
 ) -> Result<Vec<(PathBuf, bool)>, Box<Problem>> {
+    expand_keeping_rest(inputs, wanted).map(|(files, _)| files)
+}
+
+/// An input file, with whether it was found in a folder.
+type Input = (PathBuf, bool);
+
+/// What a folder named as an input holds besides the files read: its
+/// subfolders and its other files, by name.
+struct Rest {
+    folder: PathBuf,
+    folders: Vec<String>,
+    others: Vec<String>,
+}
+
+/// `expand`, with what each folder holds besides, from the same reading
+/// of the folder. Hidden files and Word's lock files (`~$…`) are no rest.
+fn expand_keeping_rest(
+    inputs: &[PathBuf],
+    wanted: impl Fn(&Path) -> bool,
+) -> Result<(Vec<Input>, Vec<Rest>), Box<Problem>> {
     let mut out = Vec::new();
+    let mut rests = Vec::new();
     for input in inputs {
         if !input.is_dir() {
             out.push((input.clone(), false));
@@ -31,12 +52,31 @@ pub(super) fn expand(
                 ),
             ))
         })?;
-        let mut files: Vec<PathBuf> = entries
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| !p.is_dir() && wanted(p))
-            .collect();
+        let mut files = Vec::new();
+        let mut rest = Rest {
+            folder: input.clone(),
+            folders: Vec::new(),
+            others: Vec::new(),
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if !path.is_dir() && wanted(&path) {
+                files.push(path);
+                continue;
+            }
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with(['.', '~']) {
+                continue;
+            }
+            // The entry's own type, read with the folder: no call per file.
+            match entry.file_type().is_ok_and(|t| t.is_dir()) {
+                true => rest.folders.push(format!("{name}/")),
+                false => rest.others.push(name),
+            }
+        }
         files.sort();
+        rest.folders.sort();
+        rest.others.sort();
         // A folder with nothing to read is said, not taken for a batch of
         // none (an empty report, exit status 0).
         if files.is_empty() {
@@ -49,8 +89,9 @@ pub(super) fn expand(
             ));
         }
         out.extend(files.into_iter().map(|f| (f, true)));
+        rests.push(rest);
     }
-    Ok(out)
+    Ok((out, rests))
 }
 
 /// Whether `path` ends in `.ext`.
@@ -78,33 +119,19 @@ const UNREADABLE: [&str; 7] = ["doc", "docm", "wps", "pdf", "rtf", "odt", "dotx"
 /// besides its packages said on the screen: a subfolder (`补报/`), whose
 /// packages are not read, and files of other kinds.
 pub(super) fn expand_packages(inputs: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, Box<Problem>> {
-    let files = expand(inputs, is_package)?;
-    for input in inputs.iter().filter(|i| i.is_dir()) {
-        let mut folders = Vec::new();
-        let mut others = Vec::new();
-        for entry in std::fs::read_dir(input).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if is_package(&path) {
-                continue;
-            }
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with(['.', '~']) {
-                continue;
-            }
-            // The entry's own type, read with the folder: no call per file.
-            match entry.file_type().is_ok_and(|t| t.is_dir()) {
-                true => folders.push(format!("{name}/")),
-                false => others.push(name),
-            }
-        }
-        folders.sort();
-        others.sort();
+    let (files, rests) = expand_keeping_rest(inputs, is_package)?;
+    for Rest {
+        folder,
+        folders,
+        others,
+    } in rests
+    {
         if !folders.is_empty() {
             noteln!(
                 "提示：目录 {} 中的子目录 {} 没有读取：其中的材料请移到 {} 中，或在命令中单独给出",
-                input.display(),
+                folder.display(),
                 folders.join("、"),
-                input.display()
+                folder.display()
             );
         }
         if !others.is_empty() {
@@ -115,7 +142,7 @@ pub(super) fn expand_packages(inputs: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>
             };
             noteln!(
                 "提示：目录 {} 中的 {}{more} 不是材料（.toml 或 .docx），没有读取",
-                input.display(),
+                folder.display(),
                 shown.join("、")
             );
         }
