@@ -462,12 +462,16 @@ fn set_aside_rows_typed_over(
 ) {
     let mut set_aside: Vec<(usize, usize)> = Vec::new();
     let mut problems: Vec<(usize, Problem)> = Vec::new();
+    // Each unit's rows, found once: a district's worksheet has thousands.
+    let mut rows_of: Vec<Vec<&(usize, usize, u32, String)>> = vec![Vec::new(); reviews.units.len()];
+    for r in row_files.iter().filter(|(_, _, _, f)| !f.is_empty()) {
+        if let Some(rows) = rows_of.get_mut(r.0) {
+            rows.push(r);
+        }
+    }
     for (index, block) in reviews.units.iter().enumerate() {
-        let files: Vec<&str> = row_files
-            .iter()
-            .filter(|(b, _, _, f)| *b == index && !f.is_empty())
-            .map(|(_, _, _, f)| f.as_str())
-            .collect();
+        let rows = rows_of.get(index).map_or(&[][..], Vec::as_slice);
+        let files: Vec<&str> = rows.iter().map(|(_, _, _, f)| f.as_str()).collect();
         // The file most of the unit's rows name.
         let Some(usual) = files
             .iter()
@@ -481,10 +485,7 @@ fn set_aside_rows_typed_over(
         else {
             continue;
         };
-        for (_, j, row, file) in row_files
-            .iter()
-            .filter(|(b, _, _, f)| *b == index && !f.is_empty() && f != usual)
-        {
+        for (_, j, row, file) in rows.iter().copied().filter(|(_, _, _, f)| f != usual) {
             set_aside.push((index, *j));
             // The unit the row belongs to, by its package: it is the one
             // that lost a judgment, and waits until the name is mended.
