@@ -572,7 +572,7 @@ fn slips_are_said_in_the_authors_terms() {
         "日期不加引号，写成年-月-日：param deadline = 2023-06-15",
         "参数 `deadline` 定义在这里，值是文字",
         "相近的名称定义在这里：改正写错的一处（上面的名称，或这里的定义）",
-        "118 │       when len(all_tables) == 0 {",
+        "121 │       when len(all_tables) == 0 {",
         "说明文字的开头少了引号",
         "这里的分数要直接写数字，不能写名称 `late_penalty_points`",
         "每次扣分 12 超过本项分值 10",

@@ -1115,3 +1115,126 @@ fn a_computed_number_names_its_cells_apart() {
     assert!(conforming.contains(" 等至少 "), "{conforming}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The example with three self-checks not done: a lost point of three
+/// records, nine cells, and a criterion judged at full marks by the
+/// package's own reviewer.
+fn undone_self_checks(dir: &Path) -> PathBuf {
+    let example = std::fs::read_to_string(Path::new(MANIFEST).join(EXAMPLE)).expect("read example");
+    let at = example
+        .find("[[self_checks]]")
+        .expect("example has self-checks");
+    let undone: String = ["第一医院", "疾控中心", "妇幼保健院"]
+        .iter()
+        .map(|u| format!("[[self_checks]]\nunit = \"岳阳楼区{u}\"\nduty = \"转移支付项目自查\"\ndone = false\n\n"))
+        .collect();
+    let text = format!("{}{undone}{}", &example[..at], &example[at..]);
+    let path = dir.join("undone.toml");
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+/// The working paper traces every lost point to all its cells (up to a
+/// dozen, and says how many more); a criterion judged at full marks still
+/// shows who judged it and how; written to a file, its bytes do not
+/// depend on the terminal's width.
+#[test]
+fn the_working_paper_traces_every_cell_and_every_judgment() {
+    let dir = temp("working-paper");
+    let file = undone_self_checks(&dir);
+    for format in ["text", "markdown", "html"] {
+        let run = jixiao(&["score", "--format", format, s(&file)]);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        let out = run.text();
+        for line in ["第一医院", "疾控中心", "妇幼保健院"] {
+            assert!(
+                out.matches(&format!(
+                    "自查记录：岳阳楼区{line}（转移支付项目自查） · 是否完成"
+                ))
+                .count()
+                    >= 1,
+                "{format}: {line} not traced\n{out}"
+            );
+        }
+    }
+    let text = jixiao(&["score", s(&file)]).text();
+    assert!(
+        text.contains("突出核心指标，精简实用：3 分（评审：区财政局 3 分"),
+        "{text}"
+    );
+    let files: Vec<Vec<u8>> = ["60", "200"]
+        .iter()
+        .map(|columns| {
+            let out = dir.join(format!("paper-{columns}.txt"));
+            let run = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+                .current_dir(MANIFEST)
+                .env("COLUMNS", columns)
+                .args(["score", "-o", s(&out), s(&file)])
+                .output()
+                .expect("run jixiao");
+            assert_eq!(run.status.code(), Some(0));
+            std::fs::read(&out).expect("written")
+        })
+        .collect();
+    assert_eq!(files[0], files[1], "the file follows COLUMNS");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The summary's 扣分明细 adds up to what each unit lost: deductions of one
+/// criterion beyond its points are taken back on a line of their own.
+#[test]
+fn the_deduction_sheet_adds_up_to_the_points_lost() {
+    let dir = temp("deductions-capped");
+    let example = std::fs::read_to_string(Path::new(MANIFEST).join(EXAMPLE)).expect("read example");
+    // 25 self-checks not done (capped at 20 by the rule) and its own
+    // check missing (1 more): 21 of the criterion's 20.
+    let late = example
+        .replacen("received_on = 2023-06-14", "received_on = 2023-07-30", 1)
+        .replacen("duty = \"预算单位自查\"", "duty = \"转移支付项目自查\"", 1);
+    assert!(!late.contains("duty = \"预算单位自查\""));
+    let undone: String = (1..=25)
+        .map(|i| format!("[[self_checks]]\nunit = \"第{i}单位\"\nduty = \"转移支付项目自查\"\ndone = false\n\n"))
+        .collect();
+    let at = late
+        .find("[[self_checks]]")
+        .expect("example has self-checks");
+    let text = format!("{}{undone}{}", &late[..at], &late[at..]);
+    std::fs::write(dir.join("capped.toml"), text).expect("write");
+    let out = dir.join("汇总.xlsx");
+    let run = jixiao(&[
+        "score",
+        "--format",
+        "xlsx",
+        "-o",
+        s(&out),
+        s(&dir.join("capped.toml")),
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let lines = read_xlsx(&out, "扣分明细");
+    let total: f64 = lines
+        .iter()
+        .skip(1)
+        .filter_map(|l| l.get(4).and_then(|p| p.parse::<f64>().ok()))
+        .sum();
+    let summary = read_xlsx(&out, "汇总");
+    let score_col = summary
+        .iter()
+        .find_map(|r| r.iter().position(|c| c == "总分"))
+        .expect("总分 column");
+    let score: f64 = summary
+        .iter()
+        .find_map(|r| r.get(score_col).and_then(|v| v.parse::<f64>().ok()))
+        .expect("a score");
+    assert!(
+        (100.0 - score - total).abs() < 1e-9,
+        "lost {} but 扣分明细 adds {total}: {lines:?}",
+        100.0 - score
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.get(5).is_some_and(|m| m == "扣完为止")),
+        "{lines:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1006,3 +1006,29 @@ fn the_notice_says_what_could_not_be_read() {
     assert_eq!(code, 0, "{stderr}");
     assert!(!stdout.contains("未能读取"), "{stdout}");
 }
+
+/// One title typed with next year (“2023年度…基础数据表”, the other titles
+/// and the columns still 2022) does not make the package next year's: the
+/// titles' majority gives the year, and the odd title is warned about by
+/// its paragraph.
+#[test]
+fn one_title_with_another_year_is_outvoted_and_said() {
+    let mut blocks = package();
+    let title = blocks
+        .iter()
+        .position(|b| matches!(b, Block::P(t) if t == "2022年度预算单位整体支出绩效评价基础数据表"))
+        .expect("the basic data table's title");
+    blocks[title] = p("2023年度预算单位整体支出绩效评价基础数据表");
+    let imported = import_blocks(&blocks);
+    assert_eq!(imported.year, 2022, "{}", imported.toml);
+    let w = imported
+        .warnings
+        .iter()
+        .find(|w| w.code == "import::year_mismatch")
+        .unwrap_or_else(|| panic!("{:?}", imported.warnings));
+    assert!(
+        w.message.contains("“2023年度预算单位整体支出绩效评价基础数据表”写的是 2023 年度，其他标题是 2022 年度；按 2022 年度导入"),
+        "{}",
+        w.message
+    );
+}

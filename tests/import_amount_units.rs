@@ -306,3 +306,37 @@ fn the_units_are_data_and_a_misspelt_key_is_an_error_at_its_line() {
     let imported = import_blocks(&blocks);
     assert!(codes(&imported).contains(&"import::not_a_number"));
 }
+
+/// The template prints “项目资金(万元)”: that 万元 is not the unit's word.
+/// Amounts typed in 元 under it are still checked against 附件1 and warned
+/// about, and a “单位：元” the unit wrote above the table applies to them.
+#[test]
+fn the_templates_own_wan_label_declares_nothing() {
+    let yuan = ["1,200,000.00", "1,000,000.00", "968,900.00"];
+    let mut blocks = package();
+    project_funds(&mut blocks, "项目资金(万元)", yuan, "968,900.00");
+    let imported = import_blocks(&blocks);
+    assert!(
+        codes(&imported).contains(&"import::implausible_amount"),
+        "{:?}",
+        imported.warnings
+    );
+    let mut blocks = package();
+    project_funds(&mut blocks, "项目资金(万元)", yuan, "968,900.00");
+    let at = table_index(&blocks, 2);
+    blocks.insert(at, p("单位：元"));
+    let imported = import_blocks(&blocks);
+    let sub = load(&imported.toml);
+    assert_eq!(text(&sub, "projects[0].funds.executed"), "96.89");
+    assert!(!codes(&imported).contains(&"import::implausible_amount"));
+    // Amounts in 万元 under it are read as they are, saying nothing.
+    let mut blocks = package();
+    project_funds(&mut blocks, "项目资金(万元)", ["60", "60", "55"], "55");
+    let imported = import_blocks(&blocks);
+    assert_eq!(
+        codes(&imported),
+        ["import::skipped_table"],
+        "{}",
+        imported.toml
+    );
+}

@@ -344,6 +344,28 @@ fn the_notice_keeps_the_bureaus_review_records_to_itself() {
     );
     assert_eq!(two.code, Some(0), "{}", two.stderr);
     assert!(!two.stdout.contains("相差"), "{}", two.stdout);
+    // The bureau's HTML paper gives each reviewer the date of their own
+    // review, not the latest to all.
+    let paper = jixiao(
+        &dir,
+        &[
+            "score",
+            "--format",
+            "html",
+            "--reviews",
+            "张三.toml",
+            "--reviews",
+            "李四.toml",
+            "unit.toml",
+        ],
+    );
+    assert!(
+        paper
+            .stdout
+            .contains("<dt>评审人</dt><dd>张三（2023-07-10）、李四（2023-07-12）</dd>"),
+        "{}",
+        paper.stdout
+    );
     // Reviewed on two days: both are said.
     assert!(
         two.stdout
@@ -363,7 +385,7 @@ fn the_notice_keeps_the_bureaus_review_records_to_itself() {
     // (Compared without spaces: the text wraps at them.)
     assert!(
         two.stdout.replace(['\n', ' '], "").contains(
-            "评审判定得15.5分（2位评审人的评分取平均分：张三18分、李四13分）。评审意见：张三：较全面；李四：不全面。"
+            "评审判定得15.5分（2位评审人的评分取平均分：张三（档次“较全面”）18分、李四（档次“不全面”）13分；评审人所定档次不同，综合后的得分不一定落在某一档次的分数段内）。评审意见：张三：较全面；李四：不全面。"
         ),
         "{}",
         two.stdout
@@ -814,19 +836,21 @@ fn a_missing_attachment_is_pointed_at_what_makes_it_needed() {
         )),
         "{corrections}"
     );
-    // Two lost points of one criterion: its related findings are named
-    // once, with the first.
+    // Two lost points of one criterion are one item, each numbered with
+    // its points; its related findings are named once.
     let no_both = notice("no-both.toml");
     let lost: Vec<&str> = no_both
         .lines()
         .filter(|l| l.contains("附件内容齐全（满分 7 分"))
         .collect();
-    assert_eq!(lost.len(), 2, "{no_both}");
-    assert_eq!(
-        lost.iter().filter(|l| l.contains("相关问题见")).count(),
-        1,
-        "{lost:?}"
+    assert_eq!(lost.len(), 1, "{no_both}");
+    let line = lost.first().copied().unwrap_or_default();
+    assert!(
+        line.contains("附件内容齐全（满分 7 分，扣 4 分）：（1）扣 2 分："),
+        "{line}"
     );
+    assert!(line.contains("（2）扣 2 分："), "{line}");
+    assert_eq!(line.matches("相关问题见").count(), 1, "{line}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -1184,14 +1208,21 @@ fn a_zero_divisor_is_said_without_the_rules_code() {
         "full_year_budget = 1085.09",
         "full_year_budget = 0",
     );
-    let line = item_with(&run, "无法完成检查（执行率应等于全年执行数 ÷ 全年预算数）");
+    // The two checks the zero stopped (the rate, and its score) are one
+    // item: the zero cell is said once, and what it kept from being checked.
+    let line = item_with(&run, "计算中作除数的数为 0");
     assert!(
-        line.contains(
-            "计算中作除数的数为 0。见附件2 部门整体支出绩效自评表 · 年度资金总额 · 全年预算数。"
-        ),
+        line.contains("无法核对：（1）执行率应等于全年执行数 ÷ 全年预算数；（2）预算执行率得分 = 分值 × 全年执行数 ÷ 全年预算数（超过分值的按分值计）。请核实这个数：填错的请改正，确为 0 的请在报告中说明。见附件2 部门整体支出绩效自评表 · 年度资金总额 · 全年预算数。"),
         "{line}"
     );
+    assert_eq!(
+        run.stdout.matches("作除数的数为 0").count(),
+        1,
+        "{}",
+        run.stdout
+    );
     assert!(!run.stdout.contains("t.funds"), "{}", run.stdout);
+    assert!(!run.stdout.contains("min("), "{}", run.stdout);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -1284,4 +1315,91 @@ fn edited_notice(name: &str, from: &str, to: &str) -> (PathBuf, Run) {
     edited_example(&dir, "edited.toml", from, to);
     let run = toml_notice(&dir, "edited.toml");
     (dir, run)
+}
+
+/// An override is said in the notice even where it took nothing: a late
+/// package with full marks reads as a slip unless the notice says what the
+/// rules gave, why, and the reviewer's reason. A partial override says the
+/// rules' score too.
+#[test]
+fn an_override_is_said_with_what_the_rules_gave() {
+    let dir = scratch("override-said");
+    let example = std::fs::read_to_string(Path::new(MANIFEST).join(EXAMPLE)).expect("example");
+    let late = example.replacen("received_on = 2023-06-14", "received_on = 2023-06-20", 1);
+    assert_ne!(late, example, "the received date is in the example");
+    for (file, score) in [("full.toml", 10), ("part.toml", 8)] {
+        let text = format!(
+            "{late}\n[review.timeliness]\nscore = {score}\noverride = true\nnote = \"因系统故障延期，经批准视为按时报送。\"\n"
+        );
+        std::fs::write(dir.join(file), text).expect("write");
+    }
+    let full = toml_notice(&dir, "full.toml");
+    assert!(
+        full.stdout.contains("## 一、失分及评审改判情况"),
+        "{}",
+        full.stdout
+    );
+    let line = item_with(&full, "提交报告（满分 10 分");
+    assert!(
+        line.contains("提交报告（满分 10 分，评审改判，未扣分）：按规则应得 5 分（2023-06-20 送达，截止日期 2023-06-15，迟报 5 天），评审改判得 10 分。评审意见：因系统故障延期，经批准视为按时报送。"),
+        "{line}"
+    );
+    let part = toml_notice(&dir, "part.toml");
+    let line = item_with(&part, "提交报告（满分 10 分");
+    assert!(
+        line.contains("提交报告（满分 10 分，扣 2 分）：按规则应得 5 分（2023-06-20 送达，截止日期 2023-06-15，迟报 5 天），评审改判得 8 分。"),
+        "{line}"
+    );
+    // Without an override the part keeps its plain heading.
+    let (plain_dir, plain) = edited_notice(
+        "override-none",
+        "received_on = 2023-06-14",
+        "received_on = 2023-06-20",
+    );
+    assert!(plain.stdout.contains("## 一、失分情况"), "{}", plain.stdout);
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&plain_dir);
+}
+
+/// Lost points of one criterion that add up to more than its points say
+/// that it lost no more than them: the notice's items add up to its table.
+#[test]
+fn lost_points_beyond_a_criterion_say_its_cap() {
+    let dir = scratch("cap-said");
+    let example = std::fs::read_to_string(Path::new(MANIFEST).join(EXAMPLE)).expect("example");
+    // No 附件 listed at all, and no section saying a fund table is not
+    // needed: three tables and two fund tables missing, 10 points of 7.
+    let attachments = example.find("[[attachments]]").expect("attachments");
+    let after = example[attachments..]
+        .find("\n[[projects]]")
+        .or_else(|| example[attachments..].find("\n[review"))
+        .expect("a table after the attachments");
+    let text = format!(
+        "{}{}",
+        &example[..attachments],
+        &example[attachments + after..]
+    )
+    .replace("没有政府性基金收入", "有政府性基金收入")
+    .replace(
+        "没有国有资本经营预算财政拨款支出",
+        "有国有资本经营预算财政拨款支出",
+    );
+    std::fs::write(dir.join("capped.toml"), text).expect("write");
+    let run = toml_notice(&dir, "capped.toml");
+    let line = item_with(&run, "附件内容齐全（满分 7 分");
+    assert!(
+        line.contains("附件内容齐全（满分 7 分，扣 7 分）：（1）扣"),
+        "{line}"
+    );
+    assert!(
+        line.contains("本项满分 7 分，扣完为止，实扣 7 分。"),
+        "{line}"
+    );
+    assert_eq!(
+        run.stdout.matches("附件内容齐全（满分 7 分").count(),
+        1,
+        "{}",
+        run.stdout
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -163,6 +163,9 @@ pub(super) fn run(
 ) -> bool {
     usage_check(format, output, out_dir);
     audience_check(format, audience, out_dir, inputs);
+    if output.is_some() || out_dir.is_some() {
+        jixiao::diag::wrap_for_files();
+    }
     if let Some(why) = output
         .filter(|o| {
             o.extension()

@@ -196,7 +196,6 @@ impl Diagnostic for Problem {
 /// takes two): `COLUMNS` when set, else the terminal's when stdout is one,
 /// else 80 — so output piped to a file or a test is the same everywhere.
 pub fn text_width() -> usize {
-    static WIDTH: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     *WIDTH.get_or_init(|| {
         let from_env = std::env::var("COLUMNS")
             .ok()
@@ -210,6 +209,20 @@ pub fn text_width() -> usize {
         };
         from_env.or_else(from_tty).unwrap_or(80).clamp(40, 400)
     })
+}
+
+static WIDTH: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+
+/// The width a report written to a file is wrapped to: a file is kept, and
+/// the same package and reviews give the same bytes whatever terminal
+/// wrote it (`COLUMNS`).
+pub const FILE_WIDTH: usize = 80;
+
+/// Wrap at `FILE_WIDTH` from now on, the terminal's width unread: the
+/// reports go to files. (Before anything is wrapped; later, it changes
+/// nothing.)
+pub fn wrap_for_files() {
+    let _ = WIDTH.set(FILE_WIDTH);
 }
 
 /// The words a line of a diagnostic wraps between: where Unicode allows a

@@ -350,6 +350,7 @@ impl<'a> Scorer<'a> {
             combined: None,
             notes: Vec::new(),
             full: None,
+            overridden: None,
             children: Vec::new(),
         };
         match &node.kind {
@@ -399,14 +400,23 @@ impl<'a> Scorer<'a> {
             if accepted.len() == judgments.len() {
                 let c = review::combine(rules, node, None, accepted, DeductionKind::Override);
                 self.take(out, c, Basis::Override);
-                // What the rules alone would have given, for the auditor.
-                out.notes.push(match decision {
-                    Decision::Auto { score, .. } => format!(
-                        "按规则应得 {} 分",
-                        round(score, self.rules.round).normalize()
-                    ),
-                    Decision::Judge(_) => "按规则需评审判定".to_string(),
-                });
+                // What the rules alone would have given, for the auditor
+                // and the unit.
+                let ruled = match decision {
+                    Decision::Auto {
+                        score, deductions, ..
+                    } => {
+                        let score = round(score, self.rules.round).normalize();
+                        out.notes.push(format!("按规则应得 {score} 分"));
+                        let why = deductions.into_iter().map(|d| d.message).collect();
+                        (Some(score), why)
+                    }
+                    Decision::Judge(_) => {
+                        out.notes.push("按规则需评审判定".to_string());
+                        (None, Vec::new())
+                    }
+                };
+                out.overridden = Some(ruled);
             }
         } else {
             match decision {

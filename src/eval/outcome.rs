@@ -160,6 +160,11 @@ pub struct NodeOutcome {
     /// Why an automatic criterion lost nothing (`full because`, or the
     /// `award` that gave the max), in words.
     pub full: Option<String>,
+    /// Where a reviewer's override set the score: what the rules alone
+    /// would have given (`None` where they ask for a judgment), and why,
+    /// each lost point's message. The unit's notice shows both, so that
+    /// a late package with full marks does not read as a slip.
+    pub overridden: Option<(Option<Decimal>, Vec<String>)>,
     /// Sub-nodes.
     pub children: Vec<NodeOutcome>,
 }
@@ -312,6 +317,29 @@ impl JudgmentShown {
     /// As `source_words`, at the note's own cell: `（张三，评审表.xlsx 评审!I12）`.
     pub fn note_source_words(&self) -> String {
         self.words_at(&self.note_at)
+    }
+
+    /// As `note_source_words`, and where in the submission its own
+    /// `[review]` is (`（区财政局，单位.toml:494:9）`): said beside other
+    /// reviewers' worksheets, whose cells are named, it needs its place
+    /// too.
+    pub fn note_source_words_located(&self) -> String {
+        match (&self.note_at, self.in_submission) {
+            (JudgmentAt::Line { file, offset, .. }, true) => {
+                let mut out = String::from("（");
+                out.push_str(self.who());
+                out.push('，');
+                JudgmentAt::Line {
+                    file: file.clone(),
+                    offset: *offset,
+                    table: None,
+                }
+                .write_to(&mut out);
+                out.push('）');
+                out
+            }
+            _ => self.note_source_words(),
+        }
     }
 
     /// Who, and `at` where the judgment is not the submission's own.

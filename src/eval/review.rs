@@ -742,7 +742,7 @@ pub(super) fn combine(
                 .filter_map(|s| {
                     s.note
                         .as_deref()
-                        .map(|note| format!("评审意见{}：{note}", s.note_source_words()))
+                        .map(|note| format!("评审意见{}：{note}", s.note_source_words_located()))
                 })
                 .collect(),
         )

@@ -461,22 +461,25 @@ fn header(out: &mut String, outcome: &Outcome, submission: &Submission, rules: &
         };
         let _ = write!(out, "<dt>送达日期</dt><dd>{received}{deadline}</dd>");
     }
-    let mut reviewers: Vec<String> = Vec::new();
-    let mut reviewed_on = None;
+    // Each reviewer with the date of their own review (the latest, where
+    // one reviewer's judgments carry several).
+    let mut reviewers: Vec<(String, Option<crate::data::Date>)> = Vec::new();
     super::snippet::each_judgment(outcome, &mut |j| {
-        let who = j.who().to_string();
-        if !reviewers.contains(&who) {
-            reviewers.push(who);
+        let who = j.who();
+        match reviewers.iter_mut().find(|(name, _)| name == who) {
+            Some((_, on)) => *on = (*on).max(j.reviewed_on),
+            None => reviewers.push((who.to_string(), j.reviewed_on)),
         }
-        reviewed_on = reviewed_on.max(j.reviewed_on);
     });
     if !reviewers.is_empty() {
-        let when = reviewed_on.map(|d| format!("（{d}）")).unwrap_or_default();
-        let _ = write!(
-            out,
-            "<dt>评审人</dt><dd>{}{when}</dd>",
-            esc(&reviewers.join("、"))
-        );
+        let each: Vec<String> = reviewers
+            .iter()
+            .map(|(who, on)| match on {
+                Some(d) => format!("{who}（{d}）"),
+                None => who.clone(),
+            })
+            .collect();
+        let _ = write!(out, "<dt>评审人</dt><dd>{}</dd>", esc(&each.join("、")));
     }
     out.push_str("</dl>\n<div class=\"total\">");
     match (outcome.status, outcome.score) {
@@ -585,7 +588,14 @@ fn rule_snippet(out: &mut String, rules: &RuleSet, span: Span, focus: Span) {
 /// The submission's places: for a TOML file, its lines with the places
 /// named in the documents' words; for a Word package, the places in words
 /// with the Word table and row.
-fn data_snippets(out: &mut String, report: &Report<'_>, places: &[super::PlaceView]) {
+fn data_snippets(out: &mut String, report: &Report<'_>, data: &super::snippet::DataPlaces) {
+    data_snippets_shown(out, report, &data.shown);
+    if let Some(words) = data.left_off_words() {
+        let _ = writeln!(out, "<p class=\"label\">{}</p>", esc(&words));
+    }
+}
+
+fn data_snippets_shown(out: &mut String, report: &Report<'_>, places: &[super::PlaceView]) {
     if places.is_empty() {
         return;
     }

@@ -332,7 +332,14 @@ fn rule_snippet(out: &mut String, rules: &RuleSet, span: Span, focus: Span) {
 /// The submission's places: for a TOML file, its lines with the places
 /// named in the documents' words; for a Word package, the places in words
 /// with the Word table and row (its TOML lines exist only in memory).
-fn data_snippets(out: &mut String, report: &Report<'_>, places: &[super::PlaceView]) {
+fn data_snippets(out: &mut String, report: &Report<'_>, data: &super::snippet::DataPlaces) {
+    data_snippets_shown(out, report, &data.shown);
+    if let Some(words) = data.left_off_words() {
+        let _ = writeln!(out, "{}\n", escape(&words));
+    }
+}
+
+fn data_snippets_shown(out: &mut String, report: &Report<'_>, places: &[super::PlaceView]) {
     if places.is_empty() {
         return;
     }

@@ -39,6 +39,9 @@ pub struct Notice {
     /// Each lost point: (criterion with its points, what and where, the
     /// sheet's words).
     pub lost: Vec<[String; 3]>,
+    /// Does a reviewer's override set some criterion's score? The lost
+    /// points' part then also lists the overrides.
+    pub overrides: bool,
     /// Criteria still awaiting a judgment.
     pub pending: Vec<String>,
     /// Every criterion, in the sheet's order: (title, points, score; none
@@ -91,7 +94,11 @@ impl Notice {
                 .filter(|f| (f.severity == Severity::Info) == info && !f.about_reviews())
                 .collect()
         };
-        let (to_correct, to_consider) = (listed(false), listed(true));
+        let (all_to_correct, all_to_consider) = (listed(false), listed(true));
+        let (to_correct, to_consider) = (
+            one_per_zero_divisor(&all_to_correct),
+            one_per_zero_divisor(&all_to_consider),
+        );
         // What the import noted (above all, what it could not read) comes
         // first in the list to correct: the findings' numbers start after it.
         let import_notes = super::place::import_notes_for_unit(report.submission);
@@ -124,36 +131,18 @@ impl Notice {
                     super::decimal(n.max)
                 ));
             }
-            for d in &n.deductions {
-                let what = match d.kind {
-                    DeductionKind::Judged | DeductionKind::Override => {
-                        judged_words(report.rules, n, d)
-                    }
-                    _ => with_places(&d.message, report, &d.places, &d.values),
-                };
-                let mut what = sentence(&what);
-                what.push_str(&related_words(
-                    report,
-                    n,
-                    d,
-                    (&to_correct, import_notes.len()),
-                    &to_consider,
-                ));
-                lost.push([
-                    format!(
-                        "{}（满分 {} 分，扣 {} 分）",
-                        n.title,
-                        super::decimal(n.max),
-                        super::decimal(d.points)
-                    ),
-                    what,
-                    n.says.clone().unwrap_or_default(),
-                ]);
+            if let Some(item) =
+                lost_item(report, n, (&to_correct, import_notes.len()), &to_consider)
+            {
+                lost.push(item);
             }
         });
         let for_reference = to_consider
             .iter()
-            .map(|f| sentence(&with_places(&unit_words(f), report, &f.places, &f.values)))
+            .map(|f| {
+                let words = unit_words(f, &all_to_consider);
+                sentence(&with_places(&words, report, &f.places, &f.values))
+            })
             .collect();
         // A note of what was read with an assumption, or sent but not
         // listed, is a warning like the findings', not something unread.
@@ -165,7 +154,8 @@ impl Notice {
             })
             .collect();
         corrections.extend(to_correct.iter().map(|f| {
-            let mut what = sentence(&with_places(&unit_words(f), report, &f.places, &f.values));
+            let words = unit_words(f, &all_to_correct);
+            let mut what = sentence(&with_places(&words, report, &f.places, &f.values));
             // A finding on a Word row the import could not read all of (a
             // score “100%” said as not filled in) points at why.
             let rows = word_rows(report, &f.places, &f.values);
@@ -197,6 +187,7 @@ impl Notice {
             deadline,
             reviewers,
             reviewed_on,
+            overrides: o.criteria().iter().any(|c| c.overridden.is_some()),
             lost,
             pending,
             scores,
@@ -290,17 +281,66 @@ fn word_rows(
 /// A finding's message as the unit reads it. A check stopped by a zero
 /// divisor is said without the rule's formula, which the bureau's report
 /// and the JSON quote: the unit knows its cells, not the rules' code (the
-/// places that follow name the zero cell).
-fn unit_words(f: &crate::eval::outcome::Finding) -> std::borrow::Cow<'_, str> {
+/// places that follow name the zero cell). Every check the same zero cell
+/// stopped is said in its one item (`one_per_zero_divisor`).
+fn unit_words<'f>(
+    f: &'f crate::eval::outcome::Finding,
+    listed: &[&crate::eval::outcome::Finding],
+) -> std::borrow::Cow<'f, str> {
     if f.id != crate::eval::UNDEFINED_RATIO {
         return std::borrow::Cow::Borrowed(&f.message);
     }
-    let purpose = f
-        .says
-        .as_deref()
-        .map(|s| format!("（{s}）"))
-        .unwrap_or_default();
-    std::borrow::Cow::Owned(format!("无法完成检查{purpose}：计算中作除数的数为 0"))
+    let mut purposes: Vec<&str> = Vec::new();
+    let stopped =
+        std::iter::once(f).chain(listed.iter().copied().filter(|g| same_zero_divisor(f, g)));
+    for g in stopped {
+        if let Some(says) = g.says.as_deref().map(|s| s.trim().trim_end_matches('。'))
+            && !purposes.contains(&says)
+        {
+            purposes.push(says);
+        }
+    }
+    let mut words = "计算中作除数的数为 0（位置见本条末尾），无法核对".to_string();
+    match purposes.as_slice() {
+        [] => words.push_str("表中的数"),
+        [one] => {
+            let _ = write!(words, "：{one}");
+        }
+        several => {
+            for (i, p) in several.iter().enumerate() {
+                let _ = write!(
+                    words,
+                    "{}（{}）{p}",
+                    if i == 0 { "：" } else { "；" },
+                    i + 1
+                );
+            }
+        }
+    }
+    words.push_str("。请核实这个数：填错的请改正，确为 0 的请在报告中说明");
+    std::borrow::Cow::Owned(words)
+}
+
+/// Two checks stopped by the same zero cell.
+fn same_zero_divisor(f: &crate::eval::outcome::Finding, g: &crate::eval::outcome::Finding) -> bool {
+    f.id == crate::eval::UNDEFINED_RATIO
+        && g.id == crate::eval::UNDEFINED_RATIO
+        && f.places == g.places
+}
+
+/// The findings as the notice lists them: of the checks one zero cell
+/// stopped (a 全年预算数 of 0 stops the check of the rate and of its
+/// score), the first stands for all; `unit_words` says them together.
+fn one_per_zero_divisor<'f>(
+    findings: &[&'f crate::eval::outcome::Finding],
+) -> Vec<&'f crate::eval::outcome::Finding> {
+    let mut kept: Vec<&crate::eval::outcome::Finding> = Vec::with_capacity(findings.len());
+    for f in findings.iter().copied() {
+        if !kept.iter().any(|k| same_zero_divisor(k, f)) {
+            kept.push(f);
+        }
+    }
+    kept
 }
 
 /// `message`, then where to look: `。见附件2 …；附件4 …`.
@@ -486,20 +526,118 @@ fn context(chars: impl Iterator<Item = char>) -> Vec<char> {
     out
 }
 
-/// A judged deduction in the unit's words: who judged, not where the
-/// bureau keeps the judgment (its worksheet and cell, or review file and
-/// line, are the bureau's own records).
+/// A criterion's lost points as one item of the notice: (the criterion
+/// with its points and what it lost, what and where, the sheet's words).
+/// Several lost points are numbered, and where together they exceed the
+/// criterion's points the item says so: the lost points then add up to
+/// the score the table shows. A reviewer's override is an item even
+/// where it took nothing: a late package with full marks says why.
+fn lost_item(
+    report: &Report<'_>,
+    n: &NodeOutcome,
+    to_correct: (&[&crate::eval::outcome::Finding], usize),
+    to_consider: &[&crate::eval::outcome::Finding],
+) -> Option<[String; 3]> {
+    let overridden_in_full = n.deductions.is_empty() && n.overridden.is_some();
+    if n.deductions.is_empty() && !overridden_in_full {
+        return None;
+    }
+    let mut parts: Vec<(Decimal, String)> = Vec::new();
+    let mut related_said: Vec<String> = Vec::new();
+    for d in &n.deductions {
+        let what = match d.kind {
+            DeductionKind::Judged | DeductionKind::Override => judged_words(
+                report.rules,
+                n,
+                n.max - d.points,
+                (&d.judgments, d.combined),
+                d.kind == DeductionKind::Override,
+            ),
+            _ => with_places(&d.message, report, &d.places, &d.values),
+        };
+        let mut what = sentence(&what);
+        let related = related_words(report, n, d, to_correct, to_consider);
+        if !related.is_empty() && !related_said.contains(&related) {
+            what.push_str(&related);
+            related_said.push(related);
+        }
+        parts.push((d.points, what));
+    }
+    if overridden_in_full {
+        let what = judged_words(report.rules, n, n.max, (&n.judgments, n.combined), true);
+        parts.push((Decimal::ZERO, sentence(&what)));
+    }
+    let listed: Decimal = parts.iter().map(|(points, _)| *points).sum();
+    let lost = n.score.map_or(listed, |score| n.max - score);
+    let mut what = match parts.as_slice() {
+        [(_, one)] => one.clone(),
+        several => several
+            .iter()
+            .enumerate()
+            .map(|(i, (points, what))| {
+                format!("（{}）扣 {} 分：{what}", i + 1, super::decimal(*points))
+            })
+            .collect(),
+    };
+    if listed > lost {
+        let _ = write!(
+            what,
+            "以上合计 {} 分，本项满分 {} 分，扣完为止，实扣 {} 分。",
+            super::decimal(listed),
+            super::decimal(n.max),
+            super::decimal(lost)
+        );
+    }
+    let header = match overridden_in_full {
+        true => format!(
+            "{}（满分 {} 分，评审改判，未扣分）",
+            n.title,
+            super::decimal(n.max)
+        ),
+        false => format!(
+            "{}（满分 {} 分，扣 {} 分）",
+            n.title,
+            super::decimal(n.max),
+            super::decimal(lost)
+        ),
+    };
+    Some([header, what, n.says.clone().unwrap_or_default()])
+}
+
+/// A judged score in the unit's words: who judged (with each reviewer's
+/// tier and score where there are several), not where the bureau keeps
+/// the judgment (its worksheet and cell, or review file and line, are
+/// the bureau's own records); for an override, first what the rules
+/// alone gave and why.
 fn judged_words(
     rules: &crate::ir::RuleSet,
     n: &NodeOutcome,
-    d: &crate::eval::outcome::Deduction,
+    score: Decimal,
+    (judgments, combined): (
+        &[crate::eval::outcome::JudgmentShown],
+        Option<crate::ir::Combine>,
+    ),
+    overriding: bool,
 ) -> String {
-    let verb = match d.kind {
-        DeductionKind::Override => "评审改判",
-        _ => "评审判定",
+    let mut s = String::new();
+    if overriding && let Some((Some(ruled), why)) = &n.overridden {
+        let _ = write!(s, "按规则应得 {} 分", super::decimal(*ruled));
+        if !why.is_empty() {
+            let why: Vec<&str> = why
+                .iter()
+                .map(|w| w.trim().trim_end_matches(['。', '；', '，']))
+                .collect();
+            let _ = write!(s, "（{}）", why.join("；"));
+        }
+        s.push('，');
+    }
+    let verb = if overriding {
+        "评审改判"
+    } else {
+        "评审判定"
     };
-    let mut s = format!("{verb}得 {} 分", super::decimal(n.max - d.points));
-    match d.judgments.as_slice() {
+    let _ = write!(s, "{verb}得 {} 分", super::decimal(score));
+    match judgments {
         [one] => {
             if let Some(tier) = &one.tier {
                 let _ = write!(s, "（档次“{tier}”）");
@@ -507,25 +645,36 @@ fn judged_words(
         }
         [] => {}
         several => {
-            // Each reviewer's score, so the unit can work the combined
-            // one out, and sees a reviewer who wrote no reason.
-            let how = d.combined.map_or("", crate::ir::Combine::words);
+            // Each reviewer's tier and score, so the unit can work the
+            // combined one out, and sees a reviewer who wrote no reason.
+            let how = combined.map_or("", crate::ir::Combine::words);
             let scores: Vec<String> = several
                 .iter()
-                .map(|j| format!("{} {} 分", j.who(), super::decimal(j.score)))
+                .map(|j| match &j.tier {
+                    Some(tier) => {
+                        format!("{}（档次“{tier}”）{} 分", j.who(), super::decimal(j.score))
+                    }
+                    None => format!("{} {} 分", j.who(), super::decimal(j.score)),
+                })
                 .collect();
             let _ = write!(
                 s,
-                "（{} 位评审人的评分{how}：{}）",
+                "（{} 位评审人的评分{how}：{}",
                 several.len(),
                 scores.join("、")
             );
+            // A mean of two tiers' scores may fall between their bands.
+            let tiers: Vec<&str> = several.iter().filter_map(|j| j.tier.as_deref()).collect();
+            if tiers.iter().any(|t| Some(t) != tiers.first()) {
+                s.push_str("；评审人所定档次不同，综合后的得分不一定落在某一档次的分数段内");
+            }
+            s.push('）');
         }
     }
     // The reviewers' reasons, each once; a note that only points at another
     // row of the worksheet (“同上”) means nothing to the unit.
     let mut notes: Vec<String> = Vec::new();
-    for j in &d.judgments {
+    for j in judgments {
         let Some(note) = j.note.as_deref().map(str::trim) else {
             continue;
         };
@@ -533,7 +682,7 @@ fn judged_words(
             continue;
         }
         let note = note.trim_end_matches(['。', '；', '，']);
-        let said = match d.judgments.len() {
+        let said = match judgments.len() {
             1 => note.to_string(),
             _ => format!("{}：{note}", j.who()),
         };
@@ -597,6 +746,13 @@ fn sentence(text: &str) -> String {
 impl Notice {
     /// The title: a notice sent while criteria await a judgment says it is
     /// provisional, so that the stamped page is not taken for the result.
+    fn lost_heading(&self) -> &'static str {
+        match self.overrides {
+            true => "一、失分及评审改判情况",
+            false => "一、失分情况",
+        }
+    }
+
     fn title(&self) -> &'static str {
         match self.final_total {
             true => "绩效自评工作考核评分结果告知书",
@@ -616,7 +772,7 @@ pub fn notice_text(report: &Report<'_>) -> String {
     out.push('\n');
     score_lines(&mut out, &n, width);
     out.push('\n');
-    section(&mut out, "一、失分情况", width, &lost_lines(&n));
+    section(&mut out, n.lost_heading(), width, &lost_lines(&n));
     if !n.pending.is_empty() {
         let lines = vec![format!(
             "以下评分项尚待评审，评审后另行告知：{}。",
@@ -902,7 +1058,7 @@ pub fn notice_markdown(report: &Report<'_>) -> String {
         );
     }
     out.push('\n');
-    let _ = writeln!(out, "## 一、失分情况\n");
+    let _ = writeln!(out, "## {}\n", n.lost_heading());
     for l in lost_lines(&n) {
         let _ = writeln!(out, "{}\n", escape(&l));
     }
@@ -981,7 +1137,7 @@ pub fn notice_html(report: &Report<'_>) -> String {
         body.push_str("</tr>\n");
     }
     body.push_str("</tbody>\n</table>\n");
-    let _ = writeln!(body, "<h2>一、失分情况</h2>");
+    let _ = writeln!(body, "<h2>{}</h2>", n.lost_heading());
     if n.lost.is_empty() {
         // One sentence (没有失分), not a list of one.
         for l in lost_lines(&n) {
@@ -1052,7 +1208,7 @@ fn notice_style(unit: &str) -> String {
   @top-center {{ content: "{unit} · 评分结果告知书"; font-size: 9pt; color: #555; }}
   @bottom-center {{ content: "第 " counter(page) " 页 共 " counter(pages) " 页"; font-size: 9pt; color: #555; }} }}
 body {{ font-family: "FangSong", "仿宋", "STFangsong", "SimSun", "宋体", "Noto Serif CJK SC", "Source Han Serif SC", "Noto Sans CJK SC", serif;
-  font-size: 11pt; line-height: 1.5; color: #111; margin: 0; }}
+  font-size: 11pt; line-height: 1.45; color: #111; margin: 0; }}
 h1 {{ font-family: "SimSun", "宋体", "Noto Serif CJK SC", "Noto Sans CJK SC", serif; font-size: 18pt; text-align: center; margin: 0 0 6mm; letter-spacing: .1em; }}
 h2 {{ font-family: "SimHei", "黑体", "Noto Sans CJK SC", sans-serif; font-size: 12.5pt; margin: 4mm 0 1.5mm; break-after: avoid; }}
 p.to {{ margin: 0 0 2mm; }}

@@ -246,8 +246,30 @@ fn clip(raw: &str, marks: Vec<(usize, usize)>) -> (String, Vec<(usize, usize)>) 
     (text, marks)
 }
 
-/// How many submission places one explanation shows.
-pub(crate) const MAX_DATA_PLACES: usize = 3;
+/// How many submission places one explanation shows. Three records of
+/// three cells each (three self-checks not done) are shown whole; past
+/// that the explanation says how many it left out, all of them being in
+/// the JSON report and the summary's 扣分明细.
+pub(crate) const MAX_DATA_PLACES: usize = 12;
+
+/// The places behind an explanation, as many as are shown, and how many
+/// more there are.
+pub(crate) struct DataPlaces {
+    pub shown: Vec<super::PlaceView>,
+    pub left_off: usize,
+}
+
+impl DataPlaces {
+    /// `另有 5 处未列出…`, when some are left out.
+    pub(crate) fn left_off_words(&self) -> Option<String> {
+        (self.left_off > 0).then(|| {
+            format!(
+                "另有 {} 处相关数据未列出（全部位置见 JSON 报告或汇总表的“扣分明细”“检查发现”）",
+                self.left_off
+            )
+        })
+    }
+}
 
 /// The places behind an explanation (a few), and the review value behind a
 /// judgment, resolved.
@@ -256,13 +278,14 @@ pub(crate) fn data_places(
     places: &[crate::data::PlaceId],
     values: &[(String, crate::data::Value)],
     review_at: Option<&(String, Span)>,
-) -> Vec<super::PlaceView> {
-    let mut out: Vec<super::PlaceView> = report.evidence_places(places, values);
-    out.truncate(MAX_DATA_PLACES);
+) -> DataPlaces {
+    let mut shown: Vec<super::PlaceView> = report.evidence_places(places, values);
+    let left_off = shown.len().saturating_sub(MAX_DATA_PLACES);
+    shown.truncate(MAX_DATA_PLACES);
     if let Some((path, span)) = review_at {
-        out.push(report.place_at(path, *span));
+        shown.push(report.place_at(path, *span));
     }
-    out
+    DataPlaces { shown, left_off }
 }
 
 /// How the submission's places are shown: for a Word package, each place

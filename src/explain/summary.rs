@@ -142,6 +142,36 @@ fn lost_line(
     }
 }
 
+/// Where a criterion's lost points add up to more than its points (two
+/// deductions of 4 from a criterion of 7), the line that takes the excess
+/// back: the 扣分 column then adds up to what the unit lost.
+fn cap_line(unit: &str, file: &str, n: &NodeOutcome) -> Option<Line> {
+    let listed: Decimal = n.deductions.iter().map(|d| d.points).sum();
+    let lost = n.max - n.score?;
+    (listed > lost).then(|| Line {
+        cells: vec![
+            Cell::Text(unit.to_string()),
+            Cell::Text(file.to_string()),
+            Cell::Text(n.id.clone()),
+            Cell::Text(n.title.clone()),
+            Cell::Num(lost - listed),
+            Cell::Text(CAPPED.to_string()),
+            Cell::Text(format!(
+                "以上各条合计扣 {} 分，超过本项分值 {} 分，扣完为止：实扣 {} 分",
+                super::decimal(listed),
+                super::decimal(n.max),
+                super::decimal(lost)
+            )),
+            Cell::Text(String::new()),
+            Cell::Text(String::new()),
+        ],
+    })
+}
+
+/// The 方式 of the line that takes back what a criterion's deductions
+/// exceed its points by.
+const CAPPED: &str = "扣完为止";
+
 fn status_word(status: Status) -> &'static str {
     match status {
         Status::Final => "已定分",
@@ -207,6 +237,7 @@ impl SummaryRow {
                 for d in &n.deductions {
                     lost.push(lost_line(unit, file, n, d, rules, report));
                 }
+                lost.extend(cap_line(unit, file, n));
             }
             for c in &n.children {
                 walk(c, nodes, lost, ctx);

@@ -157,12 +157,22 @@ fn finding_problem(f: &Finding, report: &Report<'_>) -> Problem {
 /// submission file labelled in the documents' words; for a Word package
 /// (whose TOML lines exist only in memory), the places in words with the
 /// Word table and row.
-fn data_snippet(report: &Report<'_>, places: &[PlaceView]) -> Vec<Problem> {
+fn data_snippet(report: &Report<'_>, data: &super::snippet::DataPlaces) -> Vec<Problem> {
     let plain = |message: String| {
         let mut p = Problem::plain(Heading::Title("data".into()), message);
         p.severity = Severity::Advice;
         p
     };
+    let mut out = data_snippet_shown(report, &data.shown, plain);
+    out.extend(data.left_off_words().map(plain));
+    out
+}
+
+fn data_snippet_shown(
+    report: &Report<'_>,
+    places: &[PlaceView],
+    plain: impl Fn(String) -> Problem,
+) -> Vec<Problem> {
     match super::snippet::evidence(report, places) {
         super::snippet::Evidence::Word(lines) => {
             if lines.is_empty() {
@@ -277,7 +287,7 @@ fn collect(node: &NodeOutcome, report: &Report<'_>, out: &mut Vec<Problem>) {
     // full marks) are still shown.
     if node.deductions.is_empty()
         && node.score.is_some()
-        && (!node.notes.is_empty() || node.full.is_some())
+        && (!node.notes.is_empty() || node.full.is_some() || !node.judgments.is_empty())
     {
         out.push(note_problem(node, rules));
     }
@@ -293,9 +303,14 @@ fn note_problem(node: &NodeOutcome, rules: &RuleSet) -> Problem {
         .cloned()
         .unwrap_or_else(|| crate::source::SourceFile::new("?", ""));
     let score = node.score.map(decimal).unwrap_or_default();
+    // A judgment at full marks lost nothing, yet each reviewer's score and
+    // how they were combined are shown as for one below it: two scores of
+    // 3 and 2.99 make a 3 only once combined and rounded.
+    let judged = judgments_words(node);
     let why: Vec<&str> = node
         .full
         .iter()
+        .chain(judged.iter())
         .chain(node.notes.iter())
         .map(String::as_str)
         .collect();
@@ -308,6 +323,33 @@ fn note_problem(node: &NodeOutcome, rules: &RuleSet) -> Problem {
     );
     problem.severity = Severity::Advice;
     problem
+}
+
+/// `评审：张三 3 分、李四 2.99 分，取平均分 3`: who judged a criterion at
+/// full marks and how, where nothing else says it.
+fn judgments_words(node: &NodeOutcome) -> Option<String> {
+    if node.judgments.is_empty() {
+        return None;
+    }
+    let each: Vec<String> = node
+        .judgments
+        .iter()
+        .map(|j| {
+            let tier = j
+                .tier
+                .as_deref()
+                .map(|t| format!("（{t}）"))
+                .unwrap_or_default();
+            format!("{}{tier} {} 分", j.who(), decimal(j.score))
+        })
+        .collect();
+    let mut words = format!("评审：{}", each.join("、"));
+    if node.judgments.len() > 1
+        && let (Some(how), Some(score)) = (node.combined, node.score)
+    {
+        let _ = write!(words, "，{} {}", how.words(), decimal(score));
+    }
+    Some(words)
 }
 
 fn deduction_problem(node: &NodeOutcome, d: &Deduction, report: &Report<'_>) -> Problem {

@@ -209,7 +209,7 @@ pub fn import_docx(
     templates: Option<&Templates>,
 ) -> Result<Imported, Box<Problem>> {
     let doc = docx::read(bytes, name)?;
-    let found_year = recognise::year(&doc);
+    let (found_year, other_years) = recognise::year(&doc);
     let builtin;
     let t = match templates {
         Some(t) => t,
@@ -251,6 +251,25 @@ pub fn import_docx(
             t.year
         }
     };
+    if !other_years.is_empty() {
+        let said: Vec<String> = other_years
+            .iter()
+            .map(|t| format!("第{}段“{}”写的是 {} 年度", t.paragraph, t.text, t.year))
+            .collect();
+        cx.warn(
+            Warning::new(
+                Code::ImportYearMismatch,
+                name,
+                format!(
+                    "各标题的年度不一致：{}，其他标题是 {year} 年度；按 {year} 年度导入",
+                    said.join("；")
+                ),
+            )
+            .help(
+                "多半是标题的年度写错了：请单位改正该标题；若材料确是另一年度的，核对各标题和表头后重新报送",
+            ),
+        );
+    }
     // The year's warnings concern the whole file: they go on top.
     let general = cx.take_pending();
     let toml = assemble(&layout, &table_units, name, year, options, general, &mut cx);

@@ -79,12 +79,63 @@ pub struct Layout {
     pub titled: Vec<TitledPart>,
 }
 
-/// The evaluated year, from the first "2022年度" in a body paragraph.
-pub fn year(doc: &Document) -> Option<i64> {
-    doc.blocks.iter().find_map(|b| match b {
-        Block::Paragraph(p) => year_in(&p.text),
-        Block::Table(_) => None,
-    })
+/// The evaluated year and the titles that say another: the year most of
+/// the titles give (“2022年度…表”, a short line), the first of them on a
+/// tie; with no such title, the first "2022年度" in a body paragraph. A
+/// unit that types next year into one title (“2023年度…基础数据表”, the
+/// others and the columns still 2022) is not read as next year's package.
+pub fn year(doc: &Document) -> (Option<i64>, Vec<YearTitle>) {
+    let titles: Vec<YearTitle> = doc
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Paragraph(p) if is_title_line(&p.text) => {
+                year_in(&p.text).map(|year| YearTitle {
+                    year,
+                    paragraph: p.number,
+                    text: p.text.trim().to_string(),
+                })
+            }
+            _ => None,
+        })
+        .collect();
+    let mut best: Option<(i64, usize)> = None;
+    for t in &titles {
+        let count = titles.iter().filter(|u| u.year == t.year).count();
+        if best.is_none_or(|(_, most)| count > most) {
+            best = Some((t.year, count));
+        }
+    }
+    match best {
+        Some((year, _)) => {
+            let others = titles.into_iter().filter(|t| t.year != year).collect();
+            (Some(year), others)
+        }
+        None => (
+            doc.blocks.iter().find_map(|b| match b {
+                Block::Paragraph(p) => year_in(&p.text),
+                Block::Table(_) => None,
+            }),
+            Vec::new(),
+        ),
+    }
+}
+
+/// A title that gives a year.
+#[derive(Debug)]
+pub struct YearTitle {
+    /// The year it gives.
+    pub year: i64,
+    /// Its body paragraph's number.
+    pub paragraph: usize,
+    /// Its text.
+    pub text: String,
+}
+
+/// A line that may be a title: short, not a sentence.
+fn is_title_line(text: &str) -> bool {
+    let t = text.trim();
+    t.chars().count() <= 40 && !t.ends_with(['。', '；', '，', '：', ':'])
 }
 
 fn year_in(text: &str) -> Option<i64> {

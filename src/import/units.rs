@@ -93,9 +93,18 @@ pub fn label_unit(text: &str, t: &Templates) -> Option<(Decimal, String)> {
     (len == note.len()).then_some((factor, name))
 }
 
-/// A declared unit from a label cell, with where it was written.
+/// A declared unit from a label cell, with where it was written. A label's
+/// 万元 (the format's own unit, `factor` 1) declares nothing: the
+/// templates print it (“项目资金(万元)”), so it says nothing of what the
+/// unit typed below it. Amounts under it are taken as 万元 as any
+/// undeclared amount is, checked against the package's other figures
+/// (`plausibility`), and a “单位：元” the unit wrote above the table
+/// applies to them.
 pub fn from_label(text: &str, what: &str, t: &Templates) -> Option<Declared> {
     let (factor, name) = label_unit(text, t)?;
+    if factor == Decimal::ONE {
+        return None;
+    }
     Some(Declared {
         factor,
         name,
