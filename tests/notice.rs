@@ -1306,6 +1306,20 @@ fn a_received_date_before_the_year_ends_is_questioned() {
     );
     assert!(!run.stdout.contains("年度结束之前"), "{}", run.stdout);
     let _ = std::fs::remove_dir_all(&dir);
+    // Ten years on (2033 for 2023) is the same slip the other way: it
+    // would cost every point for lateness.
+    let (dir, run) = edited_notice(
+        "received-years-on",
+        "received_on = 2023-06-14",
+        "received_on = 2033-06-14",
+    );
+    assert!(
+        run.stderr
+            .contains("edited.toml 的送达日期 2033-06-14 在 2022 年度材料报送的一年多以后"),
+        "{}",
+        run.stderr
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The notice of the example with one edit (`from` → `to`), in a scratch

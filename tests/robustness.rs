@@ -775,10 +775,44 @@ fn outputs_respect_what_is_there() {
     std::fs::write(&input, example_text()).expect("write");
     let s = |p: &Path| p.display().to_string();
 
+    // A package's own name is no output's: refused as a usage error,
+    // before anything is read (another unit's `.toml` or `.docx` too).
     let run = jixiao(&["score", "--format", "json", "-o", &s(&input), &s(&input)]);
-    assert_eq!(run.code, Some(1));
+    assert_eq!(run.code, Some(2));
     assert!(
-        run.stderr.contains("是本次的输入文件，不能用作输出"),
+        run.stderr.contains(".toml 是报送材料的扩展名"),
+        "{}",
+        run.stderr
+    );
+    let other = dir.join("other.docx");
+    std::fs::write(&other, b"PK").expect("write");
+    let run = jixiao(&["score", "-o", &s(&other), &s(&input)]);
+    assert_eq!(run.code, Some(2));
+    assert_eq!(std::fs::read(&other).expect("read"), b"PK");
+    // A report named for another format is refused, not written.
+    let run = jixiao(&["score", "-o", &s(&dir.join("汇总.xlsx")), &s(&input)]);
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr.contains("要 xlsx 请加 --format xlsx"),
+        "{}",
+        run.stderr
+    );
+    assert!(!dir.join("汇总.xlsx").exists());
+    // An import does not write over a unit's own submission.
+    let run = jixiao(&[
+        "import",
+        "--received-on",
+        "2023-06-14",
+        "-o",
+        &s(&input),
+        &Path::new(MANIFEST)
+            .join("examples/2022/yueyanglou-finance-office.docx")
+            .display()
+            .to_string(),
+    ]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("不是 jixiao import 写出的文件"),
         "{}",
         run.stderr
     );
@@ -823,7 +857,7 @@ fn outputs_respect_what_is_there() {
     assert_eq!(mode, 0o600, "permissions kept");
     assert!(!stale.exists(), "a dead run's temporary file is removed");
 
-    let link = dir.join("link.json");
+    let link = dir.join("link.txt");
     std::os::unix::fs::symlink(&private, &link).expect("symlink");
     let run = jixiao(&["score", "-o", &s(&link), &s(&input)]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
@@ -1103,8 +1137,8 @@ fn word_and_workbook_paths_that_are_not_files_are_refused() {
         &s(&input),
         &s(&input),
     ]);
-    assert_eq!(run.code, Some(1), "{}", run.stderr);
-    assert!(run.stderr.contains("是本次的输入文件"), "{}", run.stderr);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(run.stderr.contains(".toml 是报送材料的扩展名"), "{}", run.stderr);
     assert_eq!(
         std::fs::read_to_string(&input).expect("read"),
         example_text()
@@ -1657,4 +1691,101 @@ fn an_old_report_beside_this_runs_is_said() {
         run.stderr
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A worksheet whose parts unpack to far more than any worksheet's (a
+/// list of sheets padded with blanks: kilobytes packed, tens of megabytes
+/// unpacked) is refused before it is unpacked into memory, whether it is
+/// read as reviews or only looked at before being written over.
+#[test]
+fn a_worksheet_that_unpacks_to_gigabytes_is_refused_unread() {
+    use std::io::{Read as _, Write as _};
+    let dir = temp_dir("worksheet-bomb");
+    let text = example_text();
+    let cut = text.find("\n[review]").expect("the example has [review]");
+    std::fs::write(dir.join("unit.toml"), &text[..=cut]).expect("write");
+    let made = jixiao_at(&dir, &["review", "--out", "blank.xlsx", "unit.toml"]);
+    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    let bytes = std::fs::read(dir.join("blank.xlsx")).expect("read");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut out =
+        zip::ZipWriter::new(std::fs::File::create(dir.join("bomb.xlsx")).expect("create"));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).expect("part");
+        let name = part.name().to_string();
+        let mut data = Vec::new();
+        part.read_to_end(&mut data).expect("read part");
+        if name == "xl/workbook.xml" {
+            let end = data
+                .windows(2)
+                .rposition(|w| w == b"</")
+                .expect("a closing tag");
+            let mut padded = data[..end].to_vec();
+            padded.extend(std::iter::repeat_n(b' ', 20 << 20));
+            padded.extend_from_slice(&data[end..]);
+            data = padded;
+        }
+        out.start_file(name, options).expect("start");
+        out.write_all(&data).expect("write part");
+    }
+    out.finish().expect("finish");
+    assert!(
+        std::fs::metadata(dir.join("bomb.xlsx"))
+            .expect("bomb")
+            .len()
+            < 1 << 20
+    );
+    let run = jixiao_at(&dir, &["score", "--reviews", "bomb.xlsx", "unit.toml"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("xl/workbook.xml 解压后超过 16 MiB"),
+        "{}",
+        run.stderr
+    );
+    let again = jixiao_at(&dir, &["review", "--out", "bomb.xlsx", "unit.toml"]);
+    assert_eq!(again.code, Some(1), "{}", again.stderr);
+    assert!(again.stderr.contains("不覆盖"), "{}", again.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A unit the new rules cannot score (a rule dividing by zero on it) fails
+/// `diff` as it fails `score`: exit 1, the problem at its rule's line, and
+/// the list of edits does not say that no unit changed.
+#[test]
+fn diff_fails_where_the_new_rules_cannot_score() {
+    let new = copy_rules("diff-new-fails");
+    let sheet = new.join("sheet.jx");
+    let text = std::fs::read_to_string(&sheet).expect("sheet");
+    let from = "let late = max(0, days_between(deadline, received_on))";
+    assert!(text.contains(from));
+    let edited = text.replacen(from, &format!("{from} / (len(self_checks) - 1)"), 1);
+    std::fs::write(&sheet, edited).expect("write");
+    let old = Path::new(MANIFEST).join("rules/2022");
+    let run = jixiao_at(
+        Path::new(MANIFEST),
+        &[
+            "diff",
+            "--old",
+            &old.display().to_string(),
+            "--new",
+            &new.display().to_string(),
+            EXAMPLE,
+        ],
+    );
+    assert_eq!(run.code, Some(1), "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("rules::division_by_zero"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("sheet.jx:37:16"), "{}", run.stderr);
+    assert!(run.stdout.contains("95 → 无法评分"), "{}", run.stdout);
+    assert!(
+        !run.stdout.contains("没有单位在这些项上有变化"),
+        "{}",
+        run.stdout
+    );
+    let _ = std::fs::remove_dir_all(&new);
 }

@@ -26,6 +26,14 @@ pub(super) fn run(
     output: Option<&Path>,
     inputs: &[PathBuf],
 ) -> bool {
+    if let Some(output) = output {
+        let word = match format {
+            DiffFormat::Text => "text",
+            DiffFormat::Json => "json",
+            DiffFormat::Markdown => "markdown",
+        };
+        super::usage::check_output_extension("-o", output, word);
+    }
     let (old, new) = match (
         jixiao::rules::from_dir(old_dir),
         jixiao::rules::from_dir(new_dir),
@@ -64,7 +72,11 @@ pub(super) fn run(
             note!("{notes}");
         }
         match compared {
-            Ok((d, year)) => {
+            Ok((d, problems, year)) => {
+                if !problems.is_empty() {
+                    ok = false;
+                    note!("{}", render(&problems));
+                }
                 if year != old.year || year != new.year {
                     match other_year.iter_mut().find(|(y, _)| *y == year) {
                         Some((_, n)) => *n += 1,
@@ -143,14 +155,14 @@ fn diff_one(
     old: &RuleSet,
     new: &RuleSet,
     changes: &[FileChanges],
-) -> Result<(UnitDiff, i64), Vec<Problem>> {
+) -> Result<(UnitDiff, Vec<Problem>, i64), Vec<Problem>> {
     // A `.toml` as it is; a Word package imported in memory.
     let text = super::import::read_input(path, None)?;
     let source = super::inputs::submission_source(path, text)?;
     // Parsed once, then loaded against each folder's schema; its header
     // gives the year for the note on other years.
     let parsed = jixiao::data::parse_submission(&source)?;
-    diff_parsed(&source, &parsed, old, new, changes).map(|d| (d, parsed.header.year))
+    diff_parsed(&source, &parsed, old, new, changes).map(|(d, e)| (d, e, parsed.header.year))
 }
 
 /// Are all the problems about reviewers' judgments?
@@ -200,7 +212,7 @@ fn diff_parsed(
     old: &RuleSet,
     new: &RuleSet,
     changes: &[FileChanges],
-) -> Result<UnitDiff, Vec<Problem>> {
+) -> Result<(UnitDiff, Vec<Problem>), Vec<Problem>> {
     let run = |rules: &RuleSet| {
         let submission = jixiao::data::load_parsed(source.clone(), parsed, &rules.schema)?;
         jixiao::score(rules, &submission)
@@ -210,17 +222,21 @@ fn diff_parsed(
             .first()
             .map_or_else(String::new, |p| p.message.clone())
     };
-    match (run(old), run(new)) {
-        (Ok(o), Ok(n)) => Ok(compare(old, new, &o, &n, changes)),
+    // What failed under one folder only is compared as far as it can be,
+    // and its problems are returned to be said on the error output (a
+    // rule that divides by zero, at its line), failing the run as `score`
+    // would; refused judgments compared without are not such a failure.
+    Ok(match (run(old), run(new)) {
+        (Ok(o), Ok(n)) => (compare(old, new, &o, &n, changes), Vec::new()),
         // The new rules refuse some judgments (a band narrowed): compare
         // without them, and list them to be judged again.
         (Ok(o), Err(e)) if only_reviews(&e) => match without_refused(source, parsed, new, &e)? {
             Some((n, _)) => {
                 let mut d = compare(old, new, &o, &n, changes);
                 d.redo = e.iter().map(|p| p.message.clone()).collect();
-                Ok(d)
+                (d, Vec::new())
             }
-            None => Ok(jixiao::diff::one_sided(&o, first(&e), true)),
+            None => (jixiao::diff::one_sided(&o, first(&e), true), e),
         },
         // The old rules refused some judgments that the new ones take (a
         // band widened): compared the same way, so that the criteria that
@@ -234,12 +250,12 @@ fn diff_parsed(
                 for c in d.criteria.iter_mut().filter(|c| refused.contains(&c.id)) {
                     c.reasons.0 = vec!["原规则不接受原评审意见（见上）".to_string()];
                 }
-                Ok(d)
+                (d, Vec::new())
             }
-            None => Ok(jixiao::diff::one_sided(&n, first(&e), false)),
+            None => (jixiao::diff::one_sided(&n, first(&e), false), e),
         },
-        (Ok(o), Err(e)) => Ok(jixiao::diff::one_sided(&o, first(&e), true)),
-        (Err(e), Ok(n)) => Ok(jixiao::diff::one_sided(&n, first(&e), false)),
-        (Err(e), Err(_)) => Err(e),
-    }
+        (Ok(o), Err(e)) => (jixiao::diff::one_sided(&o, first(&e), true), e),
+        (Err(e), Ok(n)) => (jixiao::diff::one_sided(&n, first(&e), false), e),
+        (Err(e), Err(_)) => return Err(e),
+    })
 }

@@ -102,6 +102,9 @@ pub(super) fn run(
     out_dir: Option<&Path>,
     inputs: &[PathBuf],
 ) -> bool {
+    if let Some(output) = output {
+        super::usage::check_output_extension("-o", output, "toml");
+    }
     super::output::protect(inputs);
     let templates = match templates(rules) {
         Ok(t) => t,
@@ -156,12 +159,38 @@ pub(super) fn run(
             }
             None => output.map(Path::to_path_buf),
         };
+        if let Some(why) = target.as_deref().and_then(written_by_hand) {
+            noteln!("{why}");
+            ok = false;
+            continue;
+        }
         if let Err(e) = emit(target.as_deref(), &imported.toml) {
             noteln!("{e}");
             ok = false;
         }
     }
     ok
+}
+
+/// Why `path` must not be written over: a submission not written by
+/// `import` (a unit's own `.toml`, or another's), which an import would
+/// replace. An earlier import of the same package is written over: that
+/// is what importing again is for.
+fn written_by_hand(path: &Path) -> Option<String> {
+    use std::io::Read as _;
+    let mut head = [0u8; 512];
+    let n = std::fs::File::open(path).ok()?.read(&mut head).ok()?;
+    let head = String::from_utf8_lossy(head.get(..n).unwrap_or_default());
+    let head = head.trim_start_matches('\u{feff}');
+    let ours = head
+        .strip_prefix("# ")
+        .is_some_and(|h| h.starts_with(jixiao::import::MADE_BY));
+    (!head.is_empty() && !ours).then(|| {
+        format!(
+            "{} 已存在，不是 jixiao import 写出的文件（可能是单位报送的材料），不覆盖：请换一个文件名，或先把它移走",
+            path.display()
+        )
+    })
 }
 
 /// The importer writes the submission format by name; the year's

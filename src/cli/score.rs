@@ -447,6 +447,17 @@ fn usage_error(message: &str) -> ! {
 
 /// Combinations the command line cannot express: exit 2, as clap does.
 fn usage_check(format: ReportFormat, output: Option<&Path>, out_dir: Option<&Path>) {
+    if let Some(output) = output {
+        let word = match format {
+            ReportFormat::Text => "text",
+            ReportFormat::Json => "json",
+            ReportFormat::Markdown => "markdown",
+            ReportFormat::Html => "html",
+            ReportFormat::Csv => "csv",
+            ReportFormat::Xlsx => "xlsx",
+        };
+        super::usage::check_output_extension("-o", output, word);
+    }
     let message = if format.is_summary() && out_dir.is_some() {
         "--format csv 和 --format xlsx 给出全部材料的一张汇总表，不能与 --out-dir 同用；请用 -o 文件"
     } else if format == ReportFormat::Xlsx && output.is_none() {
@@ -1105,17 +1116,29 @@ fn score_one(
     // the year itself is most likely its year mistyped (2022-06-14 for
     // 2023-06-14), which would make a late package timely. Said to the
     // bureau, whose registry the date is, not to the unit.
-    if let Some(on) = submission.received_on()
-        && i64::from(on.parts().0) <= parsed.header.year
-    {
-        super::import::keep_note(
-            path,
-            format!(
-                "警告：{} 的送达日期 {on} 在 {} 年度结束之前，而自评材料在年度结束后报送：请核对送达日期的年份（是否迟报按这个日期计算）\n",
-                path.display(),
-                parsed.header.year
-            ),
-        );
+    // Two years and more after it (2033 typed for 2023) would cost the
+    // unit every point for lateness: the same slip, the other way.
+    if let Some(on) = submission.received_on() {
+        let received = i64::from(on.parts().0);
+        let year = parsed.header.year;
+        let why = if received <= year {
+            Some(format!(
+                "在 {year} 年度结束之前，而自评材料在年度结束后报送"
+            ))
+        } else if received > year + 2 {
+            Some(format!("在 {year} 年度材料报送的一年多以后"))
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            super::import::keep_note(
+                path,
+                format!(
+                    "警告：{} 的送达日期 {on} {why}：请核对送达日期的年份（是否迟报按这个日期计算）\n",
+                    path.display(),
+                ),
+            );
+        }
     }
     if let Some(book) = book {
         let header = &parsed.header;

@@ -225,3 +225,69 @@ fn kind_words(kind: ErrorKind, commands: &[String]) -> String {
     };
     words.to_string()
 }
+
+/// The output formats a file's extension names, as `--format` spells them;
+/// `None` for an extension no output has (`.log`, none), which any format
+/// may be written to.
+fn format_of_extension(ext: &str) -> Option<&'static str> {
+    Some(match ext.to_ascii_lowercase().as_str() {
+        "xlsx" | "xls" | "et" => "xlsx",
+        "csv" => "csv",
+        "json" => "json",
+        "html" | "htm" => "html",
+        "md" | "markdown" => "markdown",
+        "txt" => "text",
+        "toml" => "toml",
+        "docx" | "doc" | "wps" | "pdf" => "document",
+        _ => return None,
+    })
+}
+
+/// `-o FILE` whose extension says another kind of file than the one written
+/// (`score -o 汇总.xlsx` writing the text report; `import -o 单位.xlsx`):
+/// a usage error, before anything is read, so that no file is written that
+/// Excel or Word then calls damaged, and no package is written over.
+/// `format` is what is written, as `--format` spells it (`toml` for
+/// `import`); `option` the flag as typed.
+pub(super) fn check_output_extension(option: &str, path: &std::path::Path, format: &str) {
+    let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
+        return;
+    };
+    let Some(named) = format_of_extension(ext) else {
+        return;
+    };
+    if named == format {
+        return;
+    }
+    let shown = path.display();
+    let message = match (named, format) {
+        ("document", _) => format!(
+            "{option} {shown}：.{ext} 是 Word、WPS 或 PDF 文件的扩展名（可能是单位报送的材料），不能用作输出文件"
+        ),
+        ("toml", _) => format!(
+            "{option} {shown}：.toml 是报送材料的扩展名，不能用作 {format} 输出的文件名（报送材料不会被覆盖）；请换用 .{} 文件名",
+            extension_of(format)
+        ),
+        (_, "toml") => format!(
+            "{option} {shown}：导入写出的是报送材料（.toml），不是 .{ext} 文件；请用 .toml 文件名"
+        ),
+        _ => format!(
+            "{option} {shown}：.{ext} 文件应是 {named} 格式，而这次写出的是 {format} 格式；要 {named} 请加 --format {named}，要 {format} 请用 .{} 文件名",
+            extension_of(format)
+        ),
+    };
+    fail(&message)
+}
+
+/// The extension a format's file is named with.
+fn extension_of(format: &str) -> &'static str {
+    match format {
+        "xlsx" => "xlsx",
+        "csv" => "csv",
+        "json" => "json",
+        "html" => "html",
+        "markdown" => "md",
+        "toml" => "toml",
+        _ => "txt",
+    }
+}

@@ -59,9 +59,12 @@ pub const MAX_WORKSHEET_BYTES: u64 = 32 * 1024 * 1024;
 /// Does a workbook hold a 评审 sheet with any tier, score or note written
 /// (signed or not)?
 pub fn has_entries(_name: &str, bytes: &[u8]) -> bool {
-    // A workbook with a cell far away is not read (see `worksheet_bounds`);
-    // reading it for entries would take what reading it for scores does.
-    if super::worksheet_bounds::far_cell(bytes).is_some() {
+    // A workbook with a cell far away, or a part that unpacks to more than
+    // a worksheet's can, is not read (see `worksheet_bounds`); reading it
+    // for entries would take what reading it for scores does.
+    if super::worksheet_bounds::oversized_part(bytes).is_some()
+        || super::worksheet_bounds::far_cell(bytes).is_some()
+    {
         return true;
     }
     let Ok(mut book) = Xlsx::new(std::io::Cursor::new(bytes.to_vec())) else {
@@ -106,6 +109,9 @@ pub fn is_summary(workbook: impl std::io::Read + std::io::Seek) -> bool {
 /// `review` wrote it? One whose sheet was renamed or header changed may
 /// hold a reviewer's work that nothing can read.
 pub fn has_review_header(bytes: &[u8]) -> bool {
+    if super::worksheet_bounds::oversized_part(bytes).is_some() {
+        return false;
+    }
     let Ok(mut book) = Xlsx::new(std::io::Cursor::new(bytes.to_vec())) else {
         return false;
     };
@@ -135,6 +141,15 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
     let fail = |message: String, help: &str| {
         vec![Problem::plain(Code::ReviewWorksheet, message).with_help(help)]
     };
+    if let Some((part, limit)) = super::worksheet_bounds::oversized_part(&bytes) {
+        return Err(fail(
+            format!(
+                "{name} 中的 {part} 解压后超过 {} MiB，远大于任何评审表，不予读取",
+                limit >> 20
+            ),
+            "文件可能已损坏或被其他程序改写过：请用 Excel 或 WPS 打开后另存为 .xlsx 再试；打不开的，请评审人重新填写一份由 jixiao review 生成的评审表",
+        ));
+    }
     if let Some((_, address)) = super::worksheet_bounds::far_cell(&bytes) {
         return Err(fail(
             format!(

@@ -45,6 +45,48 @@ pub fn far_cell(bytes: &[u8]) -> Option<(String, String)> {
     None
 }
 
+/// What the workbook's parts may unpack to, together: a few sheets at
+/// their largest. A worksheet `review` writes unpacks to a few megabytes.
+const MAX_UNPACKED: u64 = 2 * MAX_SHEET_XML;
+
+/// The parts other than sheets and shared strings (the list of sheets,
+/// the styles, the properties): a few kilobytes in any real workbook.
+const MAX_OTHER_PART: u64 = 16 * 1024 * 1024;
+
+/// The first part of the workbook that unpacks to more than a worksheet's
+/// parts can hold (a sheet or the shared strings beyond `MAX_SHEET_XML`,
+/// another part beyond `MAX_OTHER_PART`, all of them beyond
+/// `MAX_UNPACKED`), with the limit it passed: the reader would unpack it
+/// whole into memory. A 4 MB file of blanks unpacked to gigabytes. Told by
+/// what each part declares and, in case the declaration lies, by what it
+/// unpacks to, counted and not kept.
+pub fn oversized_part(bytes: &[u8]) -> Option<(String, u64)> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+    let names: Vec<String> = archive.file_names().map(str::to_string).collect();
+    let mut total = 0u64;
+    for name in names {
+        let limit = match name.starts_with("xl/worksheets/") || name == "xl/sharedStrings.xml" {
+            true => MAX_SHEET_XML,
+            false => MAX_OTHER_PART,
+        };
+        let Ok(file) = archive.by_name(&name) else {
+            continue;
+        };
+        if file.size() > limit {
+            return Some((name, limit));
+        }
+        let unpacked = std::io::copy(&mut file.take(limit + 1), &mut std::io::sink()).unwrap_or(0);
+        if unpacked > limit {
+            return Some((name, limit));
+        }
+        total += unpacked;
+        if total > MAX_UNPACKED {
+            return Some((name, MAX_UNPACKED));
+        }
+    }
+    None
+}
+
 /// The first `r="…"` (a cell's or a row's address) beyond the bounds.
 /// Ranges (`<dimension ref=…>`, merged cells, validations over whole
 /// columns) are not cells and are left alone: the reader sizes its grid by

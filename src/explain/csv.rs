@@ -26,6 +26,11 @@ pub fn write_summary_csv(out: &mut (impl io::Write + ?Sized), summary: &Summary)
             // copy of it per cell.
             match cell {
                 Cell::Empty => {}
+                // A text Excel or WPS would run as a formula (a unit's name
+                // typed `=HYPERLINK(…)` into its forms) is kept a text.
+                Cell::Text(s) if starts_a_formula(s) => {
+                    out.write_all(field(&format!("'{s}")).as_bytes())?;
+                }
                 Cell::Text(s) if !needs_quotes(s) => out.write_all(s.as_bytes())?,
                 _ => out.write_all(field(&cell.text()).as_bytes())?,
             }
@@ -33,6 +38,13 @@ pub fn write_summary_csv(out: &mut (impl io::Write + ?Sized), summary: &Summary)
         out.write_all(b"\r\n")?;
     }
     Ok(())
+}
+
+/// Does a text start as a spreadsheet formula does (`=`, `+`, `-`, `@`, a
+/// tab or a carriage return)? Such a cell from the units' own documents is
+/// written with a leading `'`, which the spreadsheet shows as text.
+fn starts_a_formula(s: &str) -> bool {
+    s.starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
 
 fn needs_quotes(s: &str) -> bool {

@@ -63,6 +63,9 @@ struct Edit<'c> {
     units: usize,
     /// Only comments or blank lines changed.
     comment_only: bool,
+    /// Units of the batch scored under one folder only: whatever the edit
+    /// did to them is not among `units`.
+    one_sided: usize,
 }
 
 impl Edit<'_> {
@@ -73,6 +76,10 @@ impl Edit<'_> {
     fn reach(&self, batch: usize) -> String {
         match (&self.feeds, self.comment_only, self.units) {
             (_, true, _) => "只改了注释".to_string(),
+            (Some(f), false, 0) if self.one_sided > 0 => format!(
+                "影响 {f}；两边都能评分的单位在这些项上没有变化，另有 {} 个单位只在一边能评分（见下）",
+                self.one_sided
+            ),
             (Some(f), false, 0) => format!("影响 {f}；这批材料中没有单位在这些项上有变化"),
             (Some(f), false, n) => {
                 format!("影响 {f}；这批 {batch} 个单位中 {n} 个在这些项上有变化")
@@ -93,6 +100,12 @@ fn edits<'c>(
     diffs: &[(String, UnitDiff)],
 ) -> Vec<Edit<'c>> {
     let mut out = Vec::new();
+    let one_sided = diffs
+        .iter()
+        .filter(|(_, d)| {
+            d.old_problem.is_some() != d.new_problem.is_some() && d.criteria.is_empty()
+        })
+        .count();
     for file in changes {
         for hunk in &file.hunks {
             let made_by = |c: &crate::diff::Cause| c.file == file.path && c.hunk == *hunk;
@@ -112,6 +125,7 @@ fn edits<'c>(
                     .iter()
                     .chain(&hunk.added)
                     .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')),
+                one_sided,
             });
         }
     }

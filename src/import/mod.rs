@@ -201,6 +201,10 @@ pub fn import_file(
     import_docx(&bytes, &file_name, options, templates)
 }
 
+/// The words every imported file starts with (after `# `): how a file an
+/// import may write over is told from a unit's own submission.
+pub const MADE_BY: &str = "由 jixiao import 从 ";
+
 /// Import a `.docx` from its bytes; `name` is used in messages.
 pub fn import_docx(
     bytes: &[u8],
@@ -648,7 +652,7 @@ fn assemble(
     body.extend(attachments);
     body.extend(project_sections);
     let mut head = vec![
-        format!("由 jixiao import 从 {name} 导入（{} 年度模板）。", t.year),
+        format!("{MADE_BY}{name} 导入（{} 年度模板）。", t.year),
         "每一块上方的注释写明它在 Word 文件中的位置；“警告”“缺少”“提示”是导入时发现的问题。"
             .to_string(),
         "[review] 由区财政局评审人员填写，导入不生成。".to_string(),
