@@ -490,15 +490,12 @@ fn odd_number_formats_are_read_exactly() {
     ] {
         assert!(found.contains(&code), "{code} not in {found:?}");
     }
-    let dash = imported
-        .warnings
-        .iter()
-        .find(|w| w.message.contains("“—”"))
-        .unwrap();
+    // A dash marks a cell left empty: blank, and nothing said of it (a
+    // notice listed thirty such cells as unreadable).
     assert!(
-        dash.place.contains("第1个表格第5行「2022年预算数」"),
-        "{}",
-        dash.place
+        !imported.warnings.iter().any(|w| w.message.contains("“—”")),
+        "{:?}",
+        imported.warnings
     );
     assert!(
         imported.toml.contains("不是可识别的数字，未导入"),
@@ -718,10 +715,40 @@ fn broken_files_are_errors_not_panics() {
                 "<w:document><w:body><w:p></w:body>",
             )]),
         ),
+        (
+            "empty main part",
+            import_support::zip_parts(&[("word/document.xml", "")]),
+        ),
+        (
+            "a workbook renamed",
+            import_support::zip_parts(&[
+                (
+                    "_rels/.rels",
+                    "<Relationships><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>",
+                ),
+                ("xl/workbook.xml", "<workbook/>"),
+            ]),
+        ),
     ];
     for (name, bytes) in cases {
         let result = import_docx(&bytes, name, &options(), None);
         assert!(result.is_err(), "{name} should fail");
+    }
+    let renamed = import_support::zip_parts(&[
+        (
+            "_rels/.rels",
+            "<Relationships><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>",
+        ),
+        ("xl/workbook.xml", "<workbook/>"),
+    ]);
+    match import_docx(&renamed, "金融办.docx", &options(), None) {
+        Err(p) => assert!(
+            p.message
+                .contains("金融办.docx 是 Excel 工作簿，不是 Word 文档"),
+            "{}",
+            p.message
+        ),
+        Ok(_) => panic!("a workbook imported"),
     }
     let empty = import_blocks(&[]);
     let found = codes(&empty);
@@ -1031,4 +1058,74 @@ fn one_title_with_another_year_is_outvoted_and_said() {
         "{}",
         w.message
     );
+}
+
+/// A cell merged across two of the indicator's columns (分值 and 得分
+/// merged, one “30” written) is read for the first only: the second is
+/// said as not imported, never given the same value (a score the unit
+/// never wrote).
+#[test]
+fn a_cell_merged_across_two_columns_is_read_once() {
+    let mut blocks = package();
+    let rows = table_rows(&mut blocks, 1);
+    let at = rows
+        .iter()
+        .position(|r| r.cells.iter().any(|c| c.paras == ["指标C"]))
+        .expect("the row of 指标C");
+    let cells = &mut rows[at].cells;
+    let score = cells.len() - 2;
+    cells.remove(score);
+    cells[score - 1] = s("30", 2);
+    let imported = import_blocks(&blocks);
+    let w = imported
+        .warnings
+        .iter()
+        .find(|w| w.code == "import::cell_not_imported")
+        .unwrap_or_else(|| panic!("{:?}", imported.warnings));
+    assert!(
+        w.message
+            .contains("“得分”一格与左边的“分值”合并（“30”），按“分值”导入，这一行的得分未导入"),
+        "{}",
+        w.message
+    );
+    let sub = load("merged.toml", &imported.toml);
+    let line = (0..count(&sub, "overall.indicators"))
+        .find(|i| text(&sub, &format!("overall.indicators[{i}].name")) == "指标C")
+        .expect("指标C imported");
+    assert_eq!(
+        text(&sub, &format!("overall.indicators[{line}].weight")),
+        "30"
+    );
+    assert_eq!(
+        text(&sub, &format!("overall.indicators[{line}].score")),
+        "<absent>"
+    );
+}
+
+/// An attachment list led by “附件：” (the words units use instead of the
+/// template's “报告需要以下附件：”) is the list, not the last section's
+/// text: a section written as its heading alone is still empty.
+#[test]
+fn an_attachment_list_led_by_fujian_is_the_list() {
+    for lead in ["附件：", "附件", "附：", "报告附件："] {
+        let mut blocks = package();
+        let ninth = blocks
+            .iter()
+            .position(|b| matches!(b, Block::P(t) if t == "第9部分的正文。"))
+            .expect("section 九's text");
+        blocks.remove(ninth);
+        let list = blocks
+            .iter()
+            .position(|b| matches!(b, Block::P(t) if t == "报告需要以下附件："))
+            .expect("the list's lead-in");
+        blocks[list] = p(lead);
+        let imported = import_blocks(&blocks);
+        assert!(
+            codes(&imported).contains(&"import::empty_section"),
+            "{lead}: {:?}",
+            imported.warnings
+        );
+        let sub = load("list.toml", &imported.toml);
+        assert_eq!(count(&sub, "attachments"), 3, "{lead}: {}", imported.toml);
+    }
 }

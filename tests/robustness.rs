@@ -1138,7 +1138,11 @@ fn word_and_workbook_paths_that_are_not_files_are_refused() {
         &s(&input),
     ]);
     assert_eq!(run.code, Some(2), "{}", run.stderr);
-    assert!(run.stderr.contains(".toml 是报送材料的扩展名"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(".toml 是报送材料的扩展名"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(
         std::fs::read_to_string(&input).expect("read"),
         example_text()

@@ -484,20 +484,34 @@ fn complete(path: &Path, imported: Imported) -> Result<String, Vec<Problem>> {
             .push((path.to_path_buf(), warnings));
     }
     if !imported.is_complete() {
-        let missing: Vec<String> = imported
+        let missing: Vec<&jixiao::import::Warning> = imported
             .warnings
             .iter()
             .filter(|w| w.level == Level::Missing)
-            .map(|w| w.message.clone())
             .collect();
+        let said: Vec<&str> = missing.iter().map(|w| w.message.as_str()).collect();
+        // The help is for what is missing: the received date has its own
+        // ways in; anything else, the import's own advice.
+        let help = match missing.as_slice() {
+            [only] if only.code == Code::ImportMissingReceivedOn => {
+                "Word 材料评分需要送达日期：加 --received-on 日期，或在评审表“单位”工作表中填写送达日期并用 --reviews 给出；也可先用 jixiao import 导出，补全后再评分".to_string()
+            }
+            _ => {
+                let advice: Vec<&str> = missing.iter().filter_map(|w| w.help.as_deref()).collect();
+                let mut help = advice.join("；");
+                if !help.is_empty() {
+                    help.push('；');
+                }
+                help.push_str("也可先用 jixiao import 导出，补全后再评分");
+                help
+            }
+        };
         return Err(vec![
             Problem::plain(
                 Code::ImportIncomplete,
-                format!("{}：{}", path.display(), missing.join("；")),
+                format!("{}：{}", path.display(), said.join("；")),
             )
-            .with_help(
-                "Word 材料评分需要送达日期：加 --received-on 日期，或在评审表“单位”工作表中填写送达日期并用 --reviews 给出；也可先用 jixiao import 导出，补全后再评分",
-            ),
+            .with_help(help),
         ]);
     }
     Ok(imported.toml)

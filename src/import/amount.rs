@@ -60,8 +60,11 @@ pub fn number(text: &str) -> Result<Option<Number>, Reason> {
             Some(n) => Err(format!("“{n}”不是数字")),
         };
     }
+    // A dash or “/” is how the forms mark a cell left empty on purpose
+    // (cells.jx reads them as blank too): blank, with nothing to say. A
+    // warning each made a unit's notice list thirty cells as unreadable.
     if DASHES.contains(&s.as_str()) {
-        return Err(format!("“{s}”不是数字，按空白处理"));
+        return Ok(None);
     }
     let (negative, body) = match s.strip_prefix(['-', '+']) {
         Some(rest) => (s.starts_with('-'), rest),
@@ -348,7 +351,9 @@ mod tests {
         assert_eq!(noted.and_then(|a| a.note).as_deref(), Some("调减20万"));
         assert!(amount("12,34").is_err());
         assert!(amount("约100").is_err());
-        assert!(amount("—").is_err());
+        assert_eq!(amount("—"), Ok(None));
+        assert_eq!(amount("/"), Ok(None));
+        assert_eq!(amount("／"), Ok(None));
         assert_eq!(v("11150900元"), Some(d("1115.09")));
         // A unit the year's templates do not know is no amount.
         assert!(amount("5千元").is_err());

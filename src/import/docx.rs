@@ -125,6 +125,21 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Document, Box<Problem>> {
         .with_help("确认文件是 Word 文档（*.docx），且没有损坏或加密")
     })?;
     let main = main_part(&mut archive, name)?.unwrap_or_else(|| "word/document.xml".to_string());
+    // A workbook or a presentation renamed .docx is a package too, with
+    // another kind of main part: said as what it is, not read as an
+    // empty Word document.
+    let other = [("xl/", "Excel 工作簿"), ("ppt/", "PowerPoint 演示文稿")]
+        .into_iter()
+        .find(|(folder, _)| main.starts_with(folder));
+    if let Some((_, what)) = other {
+        return Err(Box::new(
+            Problem::plain(
+                Code::ImportNotDocx,
+                format!("{name} 是 {what}，不是 Word 文档（只是扩展名改成了 .docx）"),
+            )
+            .with_help("请单位发送自评材料的 Word 文档（*.docx）"),
+        ));
+    }
     let xml = part(&mut archive, &main, name)?.ok_or_else(|| {
         Problem::plain(
             Code::ImportNotDocx,
@@ -132,6 +147,15 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Document, Box<Problem>> {
         )
         .with_help("确认文件是 Word 文档（*.docx），而不是改了扩展名的其他文件")
     })?;
+    if xml.trim().is_empty() {
+        return Err(Box::new(
+            Problem::plain(
+                Code::ImportBadXml,
+                format!("{name} 已损坏：Word 正文（{main}）是空的"),
+            )
+            .with_help("用 Word 打开并重新保存，再导入；Word 也打不开的，请单位重新发送文件"),
+        ));
+    }
     let numbering = Numbering::read(
         part(&mut archive, "word/numbering.xml", name)?.as_deref(),
         part(&mut archive, "word/styles.xml", name)?.as_deref(),

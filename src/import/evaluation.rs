@@ -236,8 +236,26 @@ fn funds(
         let Some(slot) = grid.at(row, col).filter(|s| !s.from_above) else {
             continue;
         };
-        let text = slot.cell.text();
         let at = format!("{place}，{}「{}」", grid.place(row), names.first());
+        // A cell merged across two amounts' columns is the first one's.
+        if slot.col != col && amount_columns.contains(&slot.col) {
+            if !slot.cell.is_blank() {
+                cx.warn(
+                    Warning::new(
+                        Code::ImportCellNotImported,
+                        &at,
+                        format!(
+                            "“{}”一格与左边一栏合并（“{}”），按左边一栏导入，这一栏未导入",
+                            names.first(),
+                            super::table::one_line(&slot.cell.text())
+                        ),
+                    )
+                    .help("请拆分单元格，每栏分别填写"),
+                );
+            }
+            continue;
+        }
+        let text = slot.cell.text();
         match key {
             "rate" => section.set_opt(key, amount::rate(&text).map(Value::Text)),
             "weight" | "score" => {
@@ -730,12 +748,48 @@ fn read_line(
 ) -> Option<Line> {
     let t = cx.t;
     let at = format!("{place}，{}", grid.place(row));
+    // The indicator's own columns. A cell merged across two of them (分值
+    // and 得分 merged, one “10” written) is read for the first only: the
+    // second is said as not imported, never given the same value.
+    let field_cols: Vec<(&str, usize)> = cols
+        .text
+        .iter()
+        .map(|(k, c)| (*k, *c))
+        .chain(cols.weight.map(|c| ("weight", c)))
+        .chain(cols.score.map(|c| ("score", c)))
+        .collect();
+    let from_left = |col: usize| {
+        grid.at(row, col)
+            .filter(|s| !s.from_above && s.col != col)
+            .and_then(|s| {
+                field_cols
+                    .iter()
+                    .find(|(_, c)| *c == s.col)
+                    .map(|(k, _)| (*k, s))
+            })
+    };
     let text_at = |col: usize| {
         grid.at(row, col)
-            .filter(|s| !s.from_above)
+            .filter(|s| !s.from_above && from_left(col).is_none())
             .map(|s| s.cell.text())
             .unwrap_or_default()
     };
+    for (key, col) in &field_cols {
+        if let Some((left, slot)) = from_left(*col).filter(|(_, s)| !s.cell.is_blank()) {
+            let (header, left) = (column_words(key, t), column_words(left, t));
+            cx.warn(
+                Warning::new(
+                    Code::ImportCellNotImported,
+                    format!("{at}「{header}」"),
+                    format!(
+                        "“{header}”一格与左边的“{left}”合并（“{}”），按“{left}”导入，这一行的{header}未导入",
+                        super::table::one_line(&slot.cell.text())
+                    ),
+                )
+                .help(format!("请拆分单元格，“{left}”和“{header}”分别填写")),
+            );
+        }
+    }
     let l1_raw = grid
         .at(row, cols.level1)
         .map(|s| s.cell.text())
@@ -749,10 +803,11 @@ fn read_line(
         place: grid.place(row),
         ..Line::default()
     };
-    line.level1 = label::clean(&l1_raw, &t.label_prefixes);
+    let (l1_label, l1_weight) = level_weight(&l1_raw);
+    line.level1 = label::clean(&l1_label, &t.label_prefixes);
     line.level2 = label::clean(&l2_raw, &t.label_prefixes);
     if !line.level1.is_empty() {
-        if let Some(w) = level_weight(&l1_raw) {
+        if let Some(w) = l1_weight {
             if !weights.iter().any(|(k, _)| *k == line.level1) {
                 weights.push((line.level1.clone(), Value::Number(w)));
             }
@@ -863,12 +918,51 @@ fn column_words<'t>(key: &str, t: &'t super::Templates) -> &'t str {
     names.first()
 }
 
-/// "产出指标\n(50分)" → 50.
-fn level_weight(text: &str) -> Option<Decimal> {
-    let folded: String = text.chars().map(label::fold).collect();
-    let open = folded.rfind('(')?;
-    let inner = folded.get(open + 1..)?.trim_end_matches(')');
-    amount::points(inner).ok().flatten()
+/// A 一级指标 cell's label and the weight written with it: "产出指标\n(50分)",
+/// "产出指标（分值50分）", "产出指标（权重50%）" (a table's weights make 100,
+/// so a percentage is its points), and without brackets "产出指标50分",
+/// "产出指标 50". The label keeps none of the weight's words.
+fn level_weight(text: &str) -> (String, Option<Decimal>) {
+    let folded: String = label::compact(text).chars().map(label::fold).collect();
+    let points = |words: &str| {
+        let words = words.trim();
+        let words = ["权重", "分值", "分数"]
+            .iter()
+            .find_map(|w| words.strip_prefix(w))
+            .unwrap_or(words)
+            .trim_start_matches([':', '：', '为'])
+            .trim_end_matches('%');
+        amount::points(words).ok().flatten()
+    };
+    if let Some(open) = folded.rfind('(')
+        && let Some(inner) = folded.get(open + 1..)
+        && let Some(w) = points(inner.trim_end_matches(')'))
+    {
+        return (folded.get(..open).unwrap_or_default().to_string(), Some(w));
+    }
+    // A number at the end, with 分 or 分值 words before it.
+    let body = folded.trim_end_matches('分');
+    let start = body
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_digit() || *c == '.')
+        .last()
+        .map(|(at, _)| at);
+    if let Some(start) = start
+        && start > 0
+        && let Some(w) = points(body.get(start..).unwrap_or_default())
+    {
+        let label = body.get(..start).unwrap_or_default();
+        let label = ["权重", "分值"]
+            .iter()
+            .find_map(|w| label.strip_suffix(w))
+            .unwrap_or(label)
+            .trim_end_matches([':', '：']);
+        if !label.is_empty() {
+            return (label.to_string(), Some(w));
+        }
+    }
+    (text.to_string(), None)
 }
 
 /// Lines → `[[…indicators]]`: a 二级指标 group with no filled line becomes
@@ -914,4 +1008,33 @@ fn group_lines(lines: Vec<Line>, prefix: &str) -> Vec<Section> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::level_weight;
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn a_level1_weight_is_read_however_it_is_written() {
+        for (cell, label, weight) in [
+            ("产出指标\n(50分)", "产出指标", Some(50)),
+            ("产出指标（50分）", "产出指标", Some(50)),
+            ("产出指标（权重50%）", "产出指标", Some(50)),
+            ("产出指标（分值50分）", "产出指标", Some(50)),
+            ("产出指标（分值：30）", "产出指标", Some(30)),
+            ("产出指标50分", "产出指标", Some(50)),
+            ("产出指标 50", "产出指标", Some(50)),
+            ("效益指标权重30分", "效益指标", Some(30)),
+            ("产出指标", "产出指标", None),
+            ("产出指标（含数量、质量）", "产出指标（含数量、质量）", None),
+        ] {
+            let (l, w) = level_weight(cell);
+            assert_eq!(
+                (l.as_str(), w),
+                (label, weight.map(Decimal::from)),
+                "{cell}"
+            );
+        }
+    }
 }

@@ -64,13 +64,27 @@ pub fn read(part: &ReportPart, place: &str, cx: &mut Context<'_>) -> Report {
     // The lists inside the current section (one per numbering style, a
     // list within a list in another): the last number of each.
     let mut list_items: Vec<(Style, u32)> = Vec::new();
-    for p in &part.paragraphs {
+    for (i, p) in part.paragraphs.iter().enumerate() {
         let text = p.text.trim();
         if text.is_empty() {
             continue;
         }
         if let Some(items) = list.as_mut() {
             items.push(text.to_string());
+            continue;
+        }
+        // “附件：” (or “附：”, “报告附件：”) on a line of its own, the
+        // attachments' titles below it: the list, in the words units use
+        // instead of the template's lead-in. Its titles are not the last
+        // section's text.
+        let next = part
+            .paragraphs
+            .get(i + 1..)
+            .unwrap_or_default()
+            .iter()
+            .find(|q| !q.text.trim().is_empty());
+        if is_attachment_lead(text) && next.is_some_and(|q| !titles_in(&q.text, t).is_empty()) {
+            list = Some(Vec::new());
             continue;
         }
         let key = compact(text);
@@ -450,6 +464,16 @@ fn numeral(n: u32) -> String {
         11..=19 => format!("十{}", d(n - 10)),
         _ => n.to_string(),
     }
+}
+
+/// A line that only leads an attachment list: “附件”, “附件：”, “附：”,
+/// “报告附件：”, “本报告附件如下：” (short, ending in 附件 or 附, a colon
+/// or 如下 at most after it). “附件1 …”, a marker with its number, is not.
+fn is_attachment_lead(text: &str) -> bool {
+    let key = compact(text);
+    let key = key.trim_end_matches(['：', ':']);
+    let key = key.strip_suffix("如下").unwrap_or(key);
+    key.chars().count() <= 10 && (key.ends_with("附件") || key == "附")
 }
 
 /// The report's list → template attachments, in the list's order. A line
