@@ -451,7 +451,7 @@ const CASES: [(&str, &str, &str, &str); 74] = [
     (
         "chinese-word-without-quotes",
         "sheet.jx",
-        "contains(r.heading, s.keyword)",
+        "contains_any(r.heading, s.keywords)",
         "contains(r.heading, 问题)",
     ),
     (
