@@ -1000,6 +1000,59 @@ fn a_closed_stdout_is_an_error_not_lost_output() {
     let discarded = run(">/dev/null");
     assert_eq!(discarded.status.code(), Some(0));
     assert!(discarded.stderr.is_empty());
+    // `check` and `test` write their result to stdout too.
+    for command in ["check", "test"] {
+        let closed = Command::new("sh")
+            .current_dir(MANIFEST)
+            .arg("-c")
+            .arg(format!("exec \"$0\" {command} >&-"))
+            .arg(env!("CARGO_BIN_EXE_jixiao"))
+            .output()
+            .expect("run sh");
+        assert_eq!(closed.status.code(), Some(1), "{command}");
+        assert!(
+            String::from_utf8_lossy(&closed.stderr).contains("标准输出已关闭"),
+            "{command}"
+        );
+    }
+}
+
+/// A reader that stops reading (`| head -1`) ends the run quietly with
+/// status 0, however much of the output was still to come: a district's
+/// reports do not fit the pipe, one unit's does.
+#[test]
+fn a_reader_that_stops_reading_ends_the_run_quietly() {
+    use std::io::Read as _;
+    let dir = temp_dir("pipe-closed");
+    for i in 0..6 {
+        let named = example_text().replace(
+            "name = \"岳阳市岳阳楼区人民政府金融工作办公室\"",
+            &format!("name = \"单位{i}\""),
+        );
+        std::fs::write(dir.join(format!("u{i}.toml")), named).expect("write");
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["score", &dir.display().to_string()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut first = [0u8; 16];
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_exact(&mut first)
+        .expect("read");
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("无法写出"));
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Ctrl-C during a district run leaves no temporary file in the output
@@ -1792,4 +1845,20 @@ fn diff_fails_where_the_new_rules_cannot_score() {
         run.stdout
     );
     let _ = std::fs::remove_dir_all(&new);
+}
+
+/// Judgments in a package's own `[review]` that nobody signed are refused
+/// at the table, as an unsigned worksheet or review file is.
+#[test]
+fn an_unsigned_review_table_is_refused() {
+    let dir = temp_dir("unsigned-review");
+    let text = example_text();
+    let unsigned = text.replacen("reviewer = \"区财政局\"\n", "", 1);
+    assert_ne!(unsigned, text, "the example's [review] is signed");
+    std::fs::write(dir.join("unit.toml"), unsigned).expect("write");
+    let run = jixiao_at(&dir, &["score", "unit.toml"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(run.stderr.contains("[review] 缺少评审人 `reviewer`"), "{}", run.stderr);
+    assert!(run.stderr.contains("unit.toml:"), "{}", run.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
 }

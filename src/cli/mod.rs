@@ -358,6 +358,9 @@ pub fn run() -> ExitCode {
                 &inputs,
             )
         }
+        // Their result is written to stdout, line by line: refused when
+        // the shell closed it, as every other result meant for stdout is.
+        Command::Check { .. } | Command::Test { .. } if output::stdout_closed_said() => false,
         Command::Check { rules, format } => check(rules.as_deref(), format),
         Command::Fmt { check, files } => fmt::run(check, &files),
         Command::Diff {

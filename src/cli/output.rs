@@ -141,14 +141,32 @@ fn emit_stdout_with(
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), String> {
     if stdout_was_closed() {
-        return Err("标准输出已关闭（例如命令后面写了 >&-），结果无处可写：\
-                    请把输出重定向到文件，或用 -o 给出输出文件"
-            .to_string());
+        return Err(CLOSED.to_string());
     }
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-    write(&mut stdout)
-        .and_then(|()| stdout.flush())
-        .map_err(|e| format!("无法写出结果：{}", jixiao::files::write_error_words(&e)))
+    match write(&mut stdout).and_then(|()| stdout.flush()) {
+        // The reader stopped reading (`| head`): what it wanted it has,
+        // whether the rest fitted the pipe or not.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(format!(
+            "无法写出结果：{}",
+            jixiao::files::write_error_words(&e)
+        )),
+        Ok(()) => Ok(()),
+    }
+}
+
+/// Said when the result is for stdout and the shell closed it.
+const CLOSED: &str = "标准输出已关闭（例如命令后面写了 >&-），结果无处可写：请把输出重定向到文件，或用 -o 给出输出文件";
+
+/// Whether the shell closed stdout, said on stderr when it did: a command
+/// whose result is stdout (`check`, `test`) then stops with status 1.
+pub(crate) fn stdout_closed_said() -> bool {
+    let closed = stdout_was_closed();
+    if closed {
+        noteln!("{}", CLOSED.replace("，或用 -o 给出输出文件", ""));
+    }
+    closed
 }
 
 /// As `emit_with`, to a file only: `write` is given the temporary file

@@ -887,6 +887,17 @@ impl Loader<'_> {
                 ),
             }
         }
+        // Judgments nobody signed are refused, as an unsigned worksheet or
+        // review file is: every report names who judged.
+        if review.reviewer.is_none() && !review.judgments.is_empty() {
+            self.problem(
+                Code::SubmissionMissingKey,
+                "[review] 缺少评审人 `reviewer`".into(),
+                span_of(value),
+                "评审意见没有署名",
+                Some("在 [review] 下写上评审人的姓名：reviewer = \"张三\"".into()),
+            );
+        }
         review
     }
 
