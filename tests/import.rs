@@ -1129,3 +1129,53 @@ fn an_attachment_list_led_by_fujian_is_the_list() {
         assert_eq!(count(&sub, "attachments"), 3, "{lead}: {}", imported.toml);
     }
 }
+
+/// An indicator header typed in the units' common words (“权重”, “年度目标值”)
+/// is read; one the templates do not know is said with the header as
+/// written and what to do.
+#[test]
+fn renamed_indicator_headers_are_read_or_quoted() {
+    let retyped = |from: &str, to: &str| {
+        let mut blocks = package();
+        let rows = table_rows(&mut blocks, 1);
+        let header = rows
+            .iter()
+            .position(|r| r.cells.iter().any(|c| c.paras == ["三级指标"]))
+            .expect("the indicator header");
+        let cell = rows[header]
+            .cells
+            .iter_mut()
+            .find(|c| c.paras.join("") == from)
+            .expect("the header cell");
+        *cell = c(to);
+        import_blocks(&blocks)
+    };
+    let imported = retyped("分值", "权重");
+    assert!(
+        !codes(&imported).contains(&"import::missing_column"),
+        "{:?}",
+        imported.warnings
+    );
+    let sub = load("weights.toml", &imported.toml);
+    assert_eq!(text(&sub, "overall.indicators[0].weight"), "30");
+    let imported = retyped("分值", "分数");
+    let w = imported
+        .warnings
+        .iter()
+        .find(|w| w.code == "import::missing_column")
+        .unwrap_or_else(|| panic!("{:?}", imported.warnings));
+    assert!(
+        w.message
+            .contains("找不到“分值”一栏，这一栏的内容未导入（表头写的是："),
+        "{}",
+        w.message
+    );
+    assert!(w.message.contains("| 分数 |"), "{}", w.message);
+    assert!(
+        w.help
+            .as_deref()
+            .is_some_and(|h| h.contains("改回模板的“分值”")),
+        "{:?}",
+        w.help
+    );
+}

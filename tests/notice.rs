@@ -1141,7 +1141,7 @@ fn a_weights_deduction_names_the_weights_that_failed() {
     let line = lost("blank.toml");
     assert!(
         line.contains(
-            "不符合的：部门整体支出绩效自评表的产出指标（未填写分值，各行合计 50 分，标准 50 分）。"
+            "不符合的：部门整体支出绩效自评表的产出指标（一级指标栏未注明分值，应写成如“产出指标(50分)”，各行合计 50 分，标准 50 分）。"
         ),
         "{line}"
     );
@@ -1271,7 +1271,7 @@ fn a_level1_weight_is_named_with_its_word_row() {
 fn a_blank_total_score_names_the_total_row() {
     let dir = scratch("blank-total-row");
     let run = word_notice(&dir, &[(3, 37, 3, "")]);
-    let item = item_with(&run, "总分行没有填写得分");
+    let item = item_with(&run, "总分行只填了分值，没有填写得分");
     assert!(
         item.contains("总分 · 分值（Word 文件第3个表格第37行）"),
         "{item}"
@@ -1415,5 +1415,20 @@ fn lost_points_beyond_a_criterion_say_its_cap() {
         "{}",
         run.stdout
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A figure the unit wrote in full-width digits (“１００分”) is quoted as
+/// the unit wrote it, so that it can be found in the report: not the
+/// section's opening words.
+#[test]
+fn a_full_width_figure_is_quoted_as_written() {
+    let (dir, run) = edited_notice(
+        "full-width-figure",
+        "整体绩效自评得分为100分",
+        "整体绩效自评得分为１００分",
+    );
+    let line = item_with(&run, "自评报告称整体绩效自评得分为100分");
+    assert!(line.contains("整体绩效自评得分为１００分。"), "{line}");
     let _ = std::fs::remove_dir_all(&dir);
 }

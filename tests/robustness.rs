@@ -1858,7 +1858,11 @@ fn an_unsigned_review_table_is_refused() {
     std::fs::write(dir.join("unit.toml"), unsigned).expect("write");
     let run = jixiao_at(&dir, &["score", "unit.toml"]);
     assert_eq!(run.code, Some(1), "{}", run.stderr);
-    assert!(run.stderr.contains("[review] 缺少评审人 `reviewer`"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("[review] 缺少评审人 `reviewer`"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("unit.toml:"), "{}", run.stderr);
     let _ = std::fs::remove_dir_all(&dir);
 }

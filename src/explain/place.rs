@@ -258,6 +258,12 @@ pub fn import_notes_for_unit(submission: &Submission) -> Vec<ImportNote> {
                 .or_else(|| note.strip_prefix("缺少："))?;
             let unread = is_unread(said);
             let said = said.replacen("，未导入", "，未能读取，按未填写处理", 1);
+            // A note on the whole package names its file: the unit knows
+            // which file it sent.
+            let said = match said.split_once('：') {
+                Some((place, rest)) if is_file_name(place) => rest.to_string(),
+                _ => said,
+            };
             Some(ImportNote {
                 row: table_row(&said),
                 said,
@@ -265,6 +271,12 @@ pub fn import_notes_for_unit(submission: &Submission) -> Vec<ImportNote> {
             })
         })
         .collect()
+}
+
+/// Is a note's place the package's file (`金融办.docx`), not a place in it?
+fn is_file_name(place: &str) -> bool {
+    let lower = place.to_ascii_lowercase();
+    lower.ends_with(".docx") && !place.contains('，')
 }
 
 /// Does an import note say that something was left unread (`import`'s

@@ -67,14 +67,42 @@ impl Phrase {
 /// The first clue found in the text (one of at least two characters, or
 /// digits, and under 40), as byte offsets.
 fn first_clue(text: &str, clues: &[String]) -> Option<(usize, usize)> {
-    clues
-        .iter()
-        .filter(|c| c.chars().count() >= 2 || c.chars().all(|ch| ch.is_ascii_digit()))
-        .filter(|c| !c.is_empty() && c.chars().count() < 40)
+    let usable = || {
+        clues
+            .iter()
+            .filter(|c| c.chars().count() >= 2 || c.chars().all(|ch| ch.is_ascii_digit()))
+            .filter(|c| !c.is_empty() && c.chars().count() < 40)
+    };
+    usable()
         .find_map(|c| {
             let at = text.find(c.as_str())?;
             Some((at, at + c.len()))
         })
+        // A figure the unit wrote in full-width digits (“１００分”), which
+        // the rules read as 100: found as the unit wrote it.
+        .or_else(|| usable().find_map(|c| find_half_width(text, c)))
+}
+
+/// Where `clue` stands in `text` when full-width digits, points and
+/// signs are read as their half-width forms, as byte offsets in `text`.
+fn find_half_width(text: &str, clue: &str) -> Option<(usize, usize)> {
+    let half = |c: char| match c {
+        '０'..='９' | '．' | '％' | '－' | '＋' => {
+            char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c)
+        }
+        _ => c,
+    };
+    if !text.chars().any(|c| half(c) != c) {
+        return None;
+    }
+    let clue: Vec<char> = clue.chars().collect();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let at = chars
+        .windows(clue.len())
+        .position(|w| w.iter().map(|(_, c)| half(*c)).eq(clue.iter().copied()))?;
+    let start = chars.get(at)?.0;
+    let end = chars.get(at + clue.len()).map_or(text.len(), |(i, _)| *i);
+    Some((start, end))
 }
 
 /// Where in a long text one of `clues` (the values that produced an

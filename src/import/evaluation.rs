@@ -576,14 +576,32 @@ fn indicator_columns(
 ) -> IndicatorColumns {
     let t = cx.t;
     let c = &t.evaluation.indicators;
+    // The header as written, quoted when a column is not found in it: the
+    // bureau sees what the unit wrote instead (“权重” for “分值”).
+    let written: Vec<String> = grid
+        .row_cells(header)
+        .iter()
+        .map(|s| super::table::one_line(&s.cell.text()))
+        .filter(|t| !t.is_empty())
+        .collect();
     let find = |names: &Names, cx: &mut Context<'_>| {
         let col = find_in_row(grid, header, &names.0, t);
         if col.is_none() {
-            cx.warn(Warning::new(
-                Code::ImportMissingColumn,
-                format!("{place}，{}", grid.place(header)),
-                format!("绩效指标表头中找不到“{}”一栏", names.first()),
-            ));
+            cx.warn(
+                Warning::new(
+                    Code::ImportMissingColumn,
+                    format!("{place}，{}", grid.place(header)),
+                    format!(
+                        "绩效指标表头中找不到“{}”一栏，这一栏的内容未导入（表头写的是：{}）",
+                        names.first(),
+                        written.join(" | ")
+                    ),
+                )
+                .help(format!(
+                    "请单位把表头改回模板的“{}”；或由区财政局在 templates.toml 的 [evaluation.indicators] 中为它加上单位的写法",
+                    names.first()
+                )),
+            );
         }
         col
     };

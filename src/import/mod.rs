@@ -639,7 +639,8 @@ fn assemble(
                     name,
                     format!("材料中找不到“{title}”"),
                 )
-                .help("检查该表的表头是否与模板一致；确实未报送的，评分时按缺少附件计"),
+                // Read by the bureau and, in the notice, by the unit.
+                .help("已填写此表的，请检查它的标题和表头是否与模板一致；未报送的，按缺少附件计分"),
             );
         }
     }
