@@ -405,7 +405,14 @@ fn generated_package_imports_cleanly() {
 #[test]
 fn a_table_split_across_pages_is_stitched() {
     let baseline = load("baseline.toml", &import_blocks(&package()).toml);
-    for restart_merges in [false, true] {
+    let separators = [
+        (false, "续表"),
+        (true, "续表"),
+        (false, "（续表）"),
+        (false, "附件2（续）"),
+        (false, "2022年度预算单位整体支出绩效自评表（续）"),
+    ];
+    for (restart_merges, separator) in separators {
         let mut blocks = package();
         let at = table_index(&blocks, 1);
         let rows = table_rows(&mut blocks, 1);
@@ -425,13 +432,13 @@ fn a_table_split_across_pages_is_stitched() {
         repeated.cells[0] = vc();
         second.insert(0, repeated);
         blocks.insert(at + 1, p(""));
-        blocks.insert(at + 2, p("续表"));
+        blocks.insert(at + 2, p(separator));
         blocks.insert(at + 3, Block::Table(second));
         let imported = import_blocks(&blocks);
         assert_eq!(
             codes(&imported),
             ["import::skipped_table"],
-            "{}",
+            "{separator}: {}",
             imported.toml
         );
         assert!(imported.toml.contains("第2、3个表格，跨页续表已合并"));
@@ -1177,5 +1184,66 @@ fn renamed_indicator_headers_are_read_or_quoted() {
             .is_some_and(|h| h.contains("改回模板的“分值”")),
         "{:?}",
         w.help
+    );
+}
+
+/// A report whose sections 三–五 were deleted and the rest renumbered
+/// (“三、部门整体支出绩效情况” … “六、…公开情况”): the deleted ones are said
+/// missing, the others are said renumbered, and none is said missing or
+/// told to be renamed.
+#[test]
+fn a_renumbered_report_is_said_as_renumbered() {
+    let mut blocks = package();
+    for heading in [
+        "三、政府性基金预算支出情况",
+        "四、国有资本经营预算支出情况",
+        "五、社会保险基金预算支出情况",
+    ] {
+        let at = blocks
+            .iter()
+            .position(|b| matches!(b, Block::P(t) if t == heading))
+            .expect("the heading");
+        blocks.drain(at..at + 2);
+    }
+    for (from, to) in [
+        ("六、部门整体支出绩效情况", "三、部门整体支出绩效情况"),
+        ("七、存在的问题及原因分析", "四、存在的问题及原因分析"),
+        ("八、下一步改进措施", "五、下一步改进措施"),
+        (
+            "九、部门整体支出绩效自评结果拟应用和公开情况",
+            "六、部门整体支出绩效自评结果拟应用和公开情况",
+        ),
+    ] {
+        let at = blocks
+            .iter()
+            .position(|b| matches!(b, Block::P(t) if t == from))
+            .expect("the heading");
+        blocks[at] = p(to);
+    }
+    let imported = import_blocks(&blocks);
+    let missing: Vec<&str> = imported
+        .warnings
+        .iter()
+        .filter(|w| w.code == "import::missing_section")
+        .map(|w| w.message.as_str())
+        .collect();
+    assert_eq!(missing.len(), 3, "{missing:?}");
+    assert!(
+        missing.iter().all(|m| m.contains("政府性基金")
+            || m.contains("国有资本")
+            || m.contains("社会保险基金")),
+        "{missing:?}"
+    );
+    let renumbered = imported
+        .warnings
+        .iter()
+        .filter(|w| w.code == "import::renamed_heading")
+        .collect::<Vec<_>>();
+    assert_eq!(renumbered.len(), 4, "{renumbered:?}");
+    assert!(
+        renumbered.iter().any(|w| w.message.contains(
+            "“四、存在的问题及原因分析”是模板的第七部分“七、存在的问题及原因分析”，编号与模板不同"
+        )),
+        "{renumbered:?}"
     );
 }

@@ -340,3 +340,21 @@ fn the_templates_own_wan_label_declares_nothing() {
         imported.toml
     );
 }
+
+/// The 其中 lines typed under 年初预算数 instead of 全年执行数: nothing of the
+/// block is read, and what is said of it is still written into the output
+/// (so that the working paper, the JSON and the notice carry it), naming
+/// the column by its name.
+#[test]
+fn what_is_said_of_an_unread_block_is_kept() {
+    let mut blocks = package();
+    let rows = table_rows(&mut blocks, 2);
+    rows[4].cells[2] = c("55");
+    rows[4].cells[4] = c("");
+    let imported = import_blocks(&blocks);
+    assert!(
+        imported.toml.contains("# 警告：附件4 项目支出绩效自评表，第3个表格第5行，「年初预算数」栏：“55”：当年财政拨款只取“全年执行数”一栏，这一格未导入"),
+        "{}",
+        imported.toml
+    );
+}

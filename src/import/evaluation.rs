@@ -126,6 +126,8 @@ pub fn read(part: &TablePart, which: Which, place: &str, cx: &mut Context<'_>) -
 
 struct FundsRow {
     row: usize,
+    /// The header row above it: a cell below is named by its column's name.
+    header: usize,
     label_col: usize,
     executed_col: Option<usize>,
     columns: Vec<usize>,
@@ -210,6 +212,7 @@ fn funds(
         .and_then(|s| units::from_label(&s.cell.text(), "行名", t));
     let mut fr = FundsRow {
         row,
+        header,
         label_col,
         executed_col: None,
         columns: vec![label_col],
@@ -480,9 +483,16 @@ fn breakdown(
                     rows.push(grid.place(row));
                 }
             } else if fr.columns.contains(&slot.col) || slot.col > fr.label_col {
+                // Named by its column's name, as a person reads the table
+                // (a count of grid columns is not the cells one sees).
+                let column = grid
+                    .at(fr.header, slot.col)
+                    .map(|h| super::table::one_line(&h.cell.text()))
+                    .filter(|h| !h.is_empty())
+                    .map_or_else(|| format!("第{}栏", slot.col + 1), |h| format!("「{h}」栏"));
                 cx.warn(Warning::new(
                     Code::ImportCellNotImported,
-                    format!("{at}，第{}栏", slot.col + 1),
+                    format!("{at}，{column}"),
                     format!(
                         "“{}”：{}只取“{}”一栏，这一格未导入",
                         slot.cell.text().replace('\n', " "),
@@ -495,6 +505,9 @@ fn breakdown(
     }
     cx.attach_pending(&mut section);
     if section.is_empty() {
+        // Nothing of the block was read: what was said of it goes with
+        // the next section written, not away with this one.
+        cx.pending.append(&mut section.comments);
         return Vec::new();
     }
     vec![section.comment(format!("其中：{}", rows.join("、")))]

@@ -257,11 +257,16 @@ fn table_follows(blocks: &[Block], title: usize, t: &Templates) -> bool {
 }
 
 /// Paragraphs that may stand between two parts of one split table.
+/// “续表”, “（续表）”, “续上表：”, and a title or marker repeated with
+/// “（续）” after it (“附件2（续）”, “…自评表（续）”).
 fn is_filler(text: &str) -> bool {
-    let s = compact(text);
+    let s: String = compact(text).chars().map(fold).collect();
+    let bare = s.trim_matches(['(', ')', ':']);
     s.is_empty()
-        || s.starts_with("续表")
-        || matches!(s.as_str(), "续" | "(续)" | "（续）" | "续上表")
+        || bare.starts_with("续表")
+        || matches!(bare, "续" | "续上表")
+        || s.ends_with("(续)")
+        || s.ends_with("(续表)")
 }
 
 /// Find every part of the package.

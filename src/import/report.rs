@@ -406,8 +406,14 @@ fn check_sections(parts: &[Part], place: &str, cx: &mut Context<'_>) {
     for (i, wanted) in t.report.headings.iter().enumerate() {
         let number = u32::try_from(i + 1).unwrap_or(u32::MAX);
         let numeral = numeral(number);
-        match parts.iter().find(|p| p.number == Some(number)) {
-            None => cx.warn(
+        // A part whose title is this section's, under another number (the
+        // sections before it deleted and the rest renumbered): said where
+        // that part is found, not as a section missing.
+        let renumbered = parts.iter().any(|p| {
+            p.number != Some(number) && section_named(&p.title, t).map(|(j, _)| j) == Some(i)
+        });
+        let missing = |cx: &mut Context<'_>| {
+            cx.warn(
                 Warning::new(
                     Code::ImportMissingSection,
                     place,
@@ -416,10 +422,33 @@ fn check_sections(parts: &[Part], place: &str, cx: &mut Context<'_>) {
                 .help(format!(
                     "如确有此部分，检查它的标题：写成“{numeral}、{wanted}”，或“（{numeral}）”“{number}.”“第{numeral}部分”后接“{wanted}”，或单独一段加粗的“{wanted}”"
                 )),
-            ),
+            );
+        };
+        match parts.iter().find(|p| p.number == Some(number)) {
+            None if renumbered => {}
+            None => missing(cx),
             Some(p) => {
                 let at = format!("{place}，第{}段", p.at);
-                if label::key(&p.title, &[]) != label::key(wanted, &[]) {
+                let named = section_named(&p.title, t)
+                    .map(|(j, _)| j)
+                    .filter(|j| *j != i);
+                // Its number is this section's, its title another's: this
+                // section is missing unless some other part has its title.
+                if named.is_some() && !renumbered {
+                    missing(cx);
+                }
+                if let Some(j) = named {
+                    let other = self::numeral(u32::try_from(j + 1).unwrap_or(u32::MAX));
+                    cx.warn(Warning::note(
+                        Code::ImportRenamedHeading,
+                        at.clone(),
+                        format!(
+                            "“{}”是模板的第{other}部分“{other}、{}”，编号与模板不同（前面有部分删去时常见）；按原文照录，评分按标题中的关键词认定",
+                            p.heading,
+                            t.report.headings.get(j).map_or("", String::as_str)
+                        ),
+                    ));
+                } else if label::key(&p.title, &[]) != label::key(wanted, &[]) {
                     cx.warn(
                         Warning::new(
                             Code::ImportRenamedHeading,
