@@ -54,7 +54,7 @@ fn jixiao(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 }
 
 /// (name, file, text to find, its replacement); an empty find appends.
-const CASES: [(&str, &str, &str, &str); 74] = [
+const CASES: [(&str, &str, &str, &str); 75] = [
     (
         "check-let-used-above-it",
         "indicators.jx",
@@ -448,6 +448,7 @@ const CASES: [(&str, &str, &str, &str); 74] = [
         "param standard_execution_weight = 10",
         "param least_execution_weight = standard_execution_weight / 2\nparam standard_execution_weight = 10",
     ),
+    ("stray-close-at-the-end", "sheet.jx", "", "}\n"),
     (
         "chinese-word-without-quotes",
         "sheet.jx",
@@ -597,6 +598,7 @@ fn slips_are_said_in_the_authors_terms() {
         "2023 年 6 月只有 30 天",
         "您是不是想写 `len`？",
         "多出的 `}`：这一行的 `}` 与它关闭的 `{` 缩进不同，块在这里提前结束了",
+        "多出的 `}`：前面的块都已闭合，它没有对应的 `{`",
         "上一行末尾少了 `{`：“criterion timeliness \"提交报告\" max 10”之后的内容要放在",
         "分数段中的 `—` 不是规则中的写法：写成 `16 to 18`",
         "日期不加引号，写成年-月-日：param deadline = 2024-06-14",

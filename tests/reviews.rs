@@ -1644,7 +1644,7 @@ fn worksheet_with_a_cell_far_away() {
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
     assert!(
         run.stderr
-            .contains("远处.xlsx 中有单元格的位置是 99999999999，超出了评审表所用的范围"),
+            .contains("远处.xlsx 中第 99999999999 行有内容，超出了评审表所用的范围"),
         "{}",
         run.stderr
     );

@@ -644,7 +644,8 @@ fn parse_codes(text: &str) -> Vec<&'static str> {
         Ok(_) => Vec::new(),
         Err(e) => vec![match e {
             jixiao::syntax::ParseError::Syntax { .. } => "syntax",
-            jixiao::syntax::ParseError::TooDeep { .. } => "too_deep",
+            jixiao::syntax::ParseError::TooDeep { .. }
+            | jixiao::syntax::ParseError::TooDeepToParse { .. } => "too_deep",
             jixiao::syntax::ParseError::TooLarge { .. } => "too_large",
             jixiao::syntax::ParseError::BadLiteral { .. } => "bad_literal",
             jixiao::syntax::ParseError::TooManyOperators { .. } => "too_many_operators",
@@ -658,6 +659,10 @@ fn rule_nesting_operator_and_size_limits_at_the_edge() {
     let nested = |n: usize| format!("param p = {}1{}\n", "(".repeat(n), ")".repeat(n));
     assert_eq!(parse_codes(&nested(MAX_NESTING - 1)), Vec::<&str>::new());
     assert_eq!(parse_codes(&nested(MAX_NESTING + 1)), ["too_deep"]);
+    // Nesting no bracket counts (`if … then … else` a few thousand deep)
+    // runs the parser's own stack out: the same kind of problem.
+    let ifs = (0..3000).fold("1".to_string(), |e, _| format!("if true then {e} else 0"));
+    assert_eq!(parse_codes(&format!("param p = {ifs}\n")), ["too_deep"]);
     let sum = |n: usize| format!("param p = {}\n", vec!["1"; n + 1].join(" + "));
     assert_eq!(parse_codes(&sum(MAX_OPERATORS)), Vec::<&str>::new());
     assert_eq!(parse_codes(&sum(MAX_OPERATORS + 1)), ["too_many_operators"]);
@@ -1864,5 +1869,29 @@ fn an_unsigned_review_table_is_refused() {
         run.stderr
     );
     assert!(run.stderr.contains("unit.toml:"), "{}", run.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Characters that show as a space or as nothing, and full-width brackets,
+/// are named where they stand in a submission, with what to do; a year too
+/// large is said as no year.
+#[test]
+fn invisible_and_full_width_characters_in_a_submission_are_named() {
+    let dir = temp_dir("invisible-characters");
+    let text = example_text();
+    let cases = [
+        ("nbsp.toml", "total_score = 98", "total_score\u{a0}= 98", "不换行空格（U+00A0）"),
+        ("zwsp.toml", "role = \"预算单位\"", "role = \"预算\u{200b}单位\"", "看不见的零宽空格（U+200B）"),
+        ("brackets.toml", "[submission]", "［submission］", "`［` 是中文（全角）符号"),
+        ("year.toml", "year = 2022", "year = 99999999999999999999", "“99999999999999999999”不是年份"),
+    ];
+    for (file, from, to, said) in cases {
+        let edited = text.replacen(from, to, 1);
+        assert_ne!(edited, text, "{from}");
+        std::fs::write(dir.join(file), edited).expect("write");
+        let run = jixiao_at(&dir, &["score", file]);
+        assert_eq!(run.code, Some(1), "{file}: {}", run.stderr);
+        assert!(run.stderr.contains(said), "{file}: {}", run.stderr);
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -287,6 +287,18 @@ pub fn load(name: &str, text: &str, bases: &Bases) -> Result<Case, Vec<Problem>>
                 for v in array.iter() {
                     let span = at(v.span());
                     match v.as_str().map(path::parse) {
+                        // The same row twice would delete the row after it
+                        // (rows count as in the base): refused at the second.
+                        Some(Ok(segs)) if removes.iter().any(|(s, _)| *s == segs) => {
+                            problems.push(edit_problem(
+                                &file,
+                                span,
+                                format!(
+                                    "`{}` 在 remove 中已经写过一次：同一行只删一次，删去这一项",
+                                    v.as_str().unwrap_or_default()
+                                ),
+                            ));
+                        }
                         Some(Ok(segs)) => removes.push((segs, span)),
                         Some(Err(m)) => problems.push(edit_problem(&file, span, m)),
                         None => problems.push(edit_problem(
@@ -611,5 +623,27 @@ mod tests {
             .collect();
         assert_eq!(at, vec![1, 5, 6]);
         assert!(problems.iter().all(|p| p.code == Code::CaseEdit));
+    }
+
+    #[test]
+    fn a_row_removed_twice_is_refused_at_the_second() {
+        let Err(problems) = load(
+            "case.toml",
+            "remove = [\"s[0]\",\n  \"s[0]\"]\n[[s]]\nv = 0\n[[s]]\nv = 1\n",
+            &Bases::Disk {
+                root: PathBuf::from("."),
+            },
+        ) else {
+            panic!("loaded");
+        };
+        let [p] = problems.as_slice() else {
+            panic!("{problems:?}");
+        };
+        assert_eq!(p.location().map(|(_, line, _)| line), Some(2));
+        assert!(
+            p.message.contains("`s[0]` 在 remove 中已经写过一次"),
+            "{}",
+            p.message
+        );
     }
 }

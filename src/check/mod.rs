@@ -59,6 +59,7 @@ pub fn parse_problem(file: &SourceFile, index: u16, e: &crate::syntax::ParseErro
     let code = match e {
         crate::syntax::ParseError::Syntax { .. } => Code::RulesSyntax,
         crate::syntax::ParseError::TooDeep { .. }
+        | crate::syntax::ParseError::TooDeepToParse { .. }
         | crate::syntax::ParseError::TooManyOperators { .. } => Code::RulesTooDeep,
         crate::syntax::ParseError::TooLarge { .. } => Code::RulesTooLarge,
         crate::syntax::ParseError::BadLiteral { .. } => Code::RulesBadLiteral,

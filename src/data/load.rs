@@ -389,13 +389,22 @@ fn header_of(source: &SourceFile, doc: &Spanned<Table<'_>>) -> Result<Header, Lo
         } else {
             "单位名称"
         };
+        // An integer too large to be a year is of the right kind, wrongly
+        // sized: said so, not “应为整数，实际是整数”.
+        let found = toml_type(value.get_ref());
+        let message = match value.get_ref().as_integer() {
+            Some(_) => format!(
+                "单位信息 · {words} 的值有误：“{}”不是年份（键 `{key}`）",
+                value.get_ref().as_integer().map_or("", |i| i.as_str())
+            ),
+            None => {
+                format!("单位信息 · {words} 的值有误：应为{wanted}，实际是{found}（键 `{key}`）")
+            }
+        };
         Some(
             Problem::error(
                 Code::SubmissionWrongType,
-                format!(
-                    "单位信息 · {words} 的值有误：应为{wanted}，实际是{}（键 `{key}`）",
-                    toml_type(value.get_ref())
-                ),
+                message,
                 source,
                 span_of(value),
                 "类型不对",
@@ -691,12 +700,25 @@ impl Loader<'_> {
             if let (Some(allowed), Value::Text(t)) = (&field.one_of, &v) {
                 if !allowed.iter().any(|a| **a == **t) {
                     let words = self.words(field_place);
+                    // One of the allowed values with a character nobody can
+                    // see in it: said, or the value looks allowed.
+                    let hidden = t
+                        .chars()
+                        .find_map(|c| super::toml_errors::invisible_name(c).map(|n| (c, n)));
+                    let help = match hidden {
+                        Some((c, name)) => format!(
+                            "值中有一个看不见的{name}（U+{:04X}）：删去它；可选：{}",
+                            u32::from(c),
+                            allowed.join("、")
+                        ),
+                        None => format!("可选：{}", allowed.join("、")),
+                    };
                     self.problem(
                         Code::SubmissionNotAllowed,
                         format!("{words} 的值“{t}”不在可选的范围内"),
                         span_of(value),
                         "不允许的值",
-                        Some(format!("可选：{}", allowed.join("、"))),
+                        Some(help),
                     );
                 }
             }

@@ -83,13 +83,15 @@ fn full_width_sign(text: &str, at: usize) -> Option<Told> {
     let mut in_text = false;
     let mut quote = None;
     for (i, c) in line.char_indices() {
-        if line_start + i >= at {
+        // The parser may stop only at the line's end (`［submission］`):
+        // the first full-width sign before it is the one to say.
+        if line_start + i > at {
             break;
         }
         match c {
             '"' => in_text = !in_text,
             '#' if !in_text => break,
-            '“' | '”' if !in_text => {
+            '“' | '”' | '［' | '］' | '｛' | '｝' | '＝' if !in_text => {
                 quote = Some(line_start + i);
                 break;
             }
@@ -321,18 +323,62 @@ fn line_at(text: &str, at: usize) -> (usize, &str) {
 /// around one unterminated.
 fn control_character(line_start: usize, line: &str) -> Option<Told> {
     let line = line.strip_suffix('\r').unwrap_or(line);
-    let (offset, c) = line
+    let control = line
         .char_indices()
-        .find(|(_, c)| c.is_control() && *c != '\t')?;
+        .find(|(_, c)| c.is_control() && *c != '\t');
+    if let Some((offset, c)) = control {
+        let start = line_start + offset;
+        return Some(Told {
+            message: format!(
+                "这一行有一个看不见的控制字符（U+{:04X}），文字因此读不下去",
+                u32::from(c)
+            ),
+            label: "这里有看不见的字符",
+            help: "删去这个字符（它常随从别处复制的文字带来，屏幕上看不见）：删去这一处前后的几个字再重新输入".into(),
+            range: start..start + c.len_utf8(),
+        });
+    }
+    // Outside a text, a space that is no space to the parser (pasted from
+    // Word or a web page): the line looks right and does not parse.
+    let mut quoted = false;
+    let (offset, c, name) = line.char_indices().find_map(|(i, c)| {
+        if c == '"' {
+            quoted = !quoted;
+        }
+        if c == '#' && !quoted {
+            return Some(None);
+        }
+        (!quoted)
+            .then(|| invisible_name(c).map(|name| (i, c, name)))
+            .flatten()
+            .map(Some)
+    })??;
     let start = line_start + offset;
     Some(Told {
         message: format!(
-            "这一行有一个看不见的控制字符（U+{:04X}），文字因此读不下去",
+            "这一行有一个{name}（U+{:04X}），看起来是空格或什么也没有，但不能这样写",
             u32::from(c)
         ),
-        label: "这里有看不见的字符",
-        help: "删去这个字符（它常随从别处复制的文字带来，屏幕上看不见）：删去这一处前后的几个字再重新输入".into(),
+        label: "这里",
+        help: format!(
+            "删去这个{name}，需要空格处改为普通的半角空格（它常随从 Word 或网页复制的文字带来）"
+        ),
         range: start..start + c.len_utf8(),
+    })
+}
+
+/// The name of a character that shows as a space or as nothing.
+pub(crate) fn invisible_name(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{00A0}' => "不换行空格",
+        '\u{3000}' => "全角空格",
+        '\u{FEFF}' => "零宽不换行空格（BOM）",
+        '\u{200B}' => "零宽空格",
+        '\u{200C}' | '\u{200D}' | '\u{2060}' => "零宽字符",
+        '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {
+            "文字方向控制符"
+        }
+        _ => return None,
     })
 }
 

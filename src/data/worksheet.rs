@@ -151,9 +151,14 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
         ));
     }
     if let Some((_, address)) = super::worksheet_bounds::far_cell(&bytes) {
+        // A row's number alone (a row element far down), or a cell's address.
+        let place = match address.chars().all(|c| c.is_ascii_digit()) {
+            true => format!("第 {address} 行有内容"),
+            false => format!("单元格 {address} 有内容"),
+        };
         return Err(fail(
             format!(
-                "{name} 中有单元格的位置是 {address}，超出了评审表所用的范围（{} 列、{} 行以内）",
+                "{name} 中{place}，超出了评审表所用的范围（{} 列、{} 行以内）",
                 super::worksheet_bounds::MAX_COLUMNS,
                 super::worksheet_bounds::MAX_ROWS
             ),
@@ -393,11 +398,27 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
                     override_rules: false,
                     reviewed_on,
                 }),
-                Err(shown) => Err(row_problem(
-                    2,
-                    format!("得分“{shown}”不是数字"),
-                    "得分只写数字，如 18 或 17.5（不写“分”字或其他文字）",
-                )),
+                Err(shown) => {
+                    let hidden = shown
+                        .chars()
+                        .find_map(|c| super::toml_errors::invisible_name(c).map(|n| (c, n)));
+                    Err(match hidden {
+                        // It looks like a number: what is in the way is said.
+                        Some((c, name)) => row_problem(
+                            2,
+                            format!(
+                                "得分“{shown}”中有一个看不见的{name}（U+{:04X}），不是数字",
+                                u32::from(c)
+                            ),
+                            "删去这一格的内容，重新输入数字（它常随从别处复制的文字带来）",
+                        ),
+                        None => row_problem(
+                            2,
+                            format!("得分“{shown}”不是数字"),
+                            "得分只写数字，如 18 或 17.5（不写“分”字或其他文字）",
+                        ),
+                    })
+                }
             }
         };
         let year = year.unwrap_or(0);
@@ -798,7 +819,21 @@ fn shown(cell: &Data) -> String {
                 format!("{d}")
             }
         }
-        Data::Error(e) => format!("{e:?}"),
+        // As the spreadsheet shows it (`#DIV/0!`), not the reader's name.
+        Data::Error(e) => {
+            use calamine::CellErrorType as E;
+            match e {
+                E::Div0 => "#DIV/0!",
+                E::NA => "#N/A",
+                E::Name => "#NAME?",
+                E::Null => "#NULL!",
+                E::Num => "#NUM!",
+                E::Ref => "#REF!",
+                E::Value => "#VALUE!",
+                E::GettingData => "#GETTING_DATA",
+            }
+            .to_string()
+        }
     }
 }
 

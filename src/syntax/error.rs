@@ -20,6 +20,15 @@ pub enum ParseError {
         /// A hint.
         hint: String,
     },
+    /// Nesting the parser's own stack ran out on (`if … then … else`
+    /// nested hundreds deep: no bracket is counted).
+    #[error("规则文件中的表达式嵌套过深，解析器读不下去")]
+    #[diagnostic(code(rules::too_deep), help("把复杂的表达式拆成几个 let 命名值"))]
+    TooDeepToParse {
+        /// Where the parser stopped.
+        #[label("这里")]
+        span: SourceSpan,
+    },
     /// `((((((…))))))` beyond `MAX_NESTING`
     #[error("规则文件嵌套过深（超过 {limit} 层）")]
     #[diagnostic(code(rules::too_deep), help("把复杂的表达式拆成几个 let 命名值"))]
@@ -93,6 +102,7 @@ impl ParseError {
                 span: map(span),
                 limit,
             },
+            ParseError::TooDeepToParse { span } => ParseError::TooDeepToParse { span: map(span) },
             ParseError::TooManyOperators { span, limit } => ParseError::TooManyOperators {
                 span: map(span),
                 limit,
@@ -118,6 +128,7 @@ impl ParseError {
         match self {
             ParseError::Syntax { span, .. }
             | ParseError::TooDeep { span, .. }
+            | ParseError::TooDeepToParse { span }
             | ParseError::TooManyOperators { span, .. }
             | ParseError::TooLarge { span, .. }
             | ParseError::BadLiteral { span, .. } => span.offset(),
@@ -183,7 +194,7 @@ pub(super) fn check_nesting(file: u16, text: &str) -> Result<Option<ParseError>,
     // The first `}` that starts its line and closes a `{` whose line is
     // indented otherwise; and, once a `}` has no `{`, that one.
     let mut misplaced: Option<usize> = None;
-    let mut extra: Option<usize> = None;
+    let mut extra: Option<(usize, bool)> = None;
     let mut string_at: Option<usize> = None;
     // (A string left open is found by the parser: `from_pest` points at the
     // quote that opens it.)
@@ -349,11 +360,14 @@ pub(super) fn check_nesting(file: u16, text: &str) -> Result<Option<ParseError>,
                     (Some((o_at, '{')), '}')
                         if misplaced.is_none()
                             && starts_line(text, at)
-                            && indent_at(text, at) != indent_at(text, o_at) =>
+                            && indent_at(text, at) != indent_at(text, o_at)
+                            && indent_at(text, at) != statement_indent_at(text, o_at) =>
                     {
                         misplaced = Some(at);
                     }
-                    (None, '}') if extra.is_none() => extra = misplaced,
+                    (None, '}') if extra.is_none() => {
+                        extra = Some(misplaced.map_or((at, false), |m| (m, true)));
+                    }
                     _ => {}
                 }
                 if quotes_balanced {
@@ -419,7 +433,7 @@ pub(super) fn check_nesting(file: u16, text: &str) -> Result<Option<ParseError>,
             hint,
         });
     }
-    Ok(extra.map(|m| extra_close(file, m)))
+    Ok(extra.map(|(m, early)| extra_close(file, m, early)))
 }
 
 /// A closing bracket and what it closed (`None`: nothing was open): the
@@ -539,9 +553,15 @@ fn backslash_before_quote(text: &str) -> Option<usize> {
 /// `jixiao fmt`'s layout a `}` closing a `{` on a line indented otherwise
 /// is where a block was closed early. The parser notices only at the end
 /// of the file.
-fn extra_close(file: u16, at: usize) -> ParseError {
+/// `early`: the `}` closes a block laid out to end later (its line is
+/// indented otherwise); else nothing is open where it stands.
+fn extra_close(file: u16, at: usize, early: bool) -> ParseError {
+    let message = match early {
+        true => "多出的 `}`：这一行的 `}` 与它关闭的 `{` 缩进不同，块在这里提前结束了",
+        false => "多出的 `}`：前面的块都已闭合，它没有对应的 `{`",
+    };
     ParseError::Syntax {
-        message: "多出的 `}`：这一行的 `}` 与它关闭的 `{` 缩进不同，块在这里提前结束了".into(),
+        message: message.into(),
         span: Span::new(file, at..at + 1).source_span(),
         hint: "删去它；若是上面少了一个 `{`（如 criterion … max 5 后面），补上 `{`".into(),
     }
@@ -603,6 +623,29 @@ fn unclosed_by_indent(text: &str) -> Option<(usize, Option<usize>)> {
 /// has its block closed at its first line's indentation. A line goes on
 /// from the one above it when that one is less indented and neither
 /// opens nor closes a block.
+/// As `statement_indent`, for the `{` at byte `at`: a block whose `{`
+/// ends a continuation line (`criterion … max 7` and below it `related to
+/// … {`) is closed at the indentation of the statement's first line.
+fn statement_indent_at(text: &str, at: usize) -> usize {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let line_start = text
+        .get(..at)
+        .and_then(|b| b.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let mut level = indent_at(text, at);
+    for above in text.get(..line_start).unwrap_or("").lines().rev() {
+        let code = above.split('#').next().unwrap_or("").trim_end();
+        if code.trim().is_empty() {
+            continue;
+        }
+        if indent(above) >= level || code.ends_with('{') || code.ends_with('}') {
+            break;
+        }
+        level = indent(above);
+    }
+    level
+}
+
 fn statement_indent(lines: &[(usize, &str)], i: usize, code_of: &dyn Fn(&str) -> String) -> usize {
     let indent = |l: &str| l.len() - l.trim_start().len();
     let mut level = lines.get(i).map_or(0, |(_, l)| indent(l));
@@ -920,10 +963,17 @@ pub(super) fn from_pest(file: u16, text: &str, e: &pest::error::Error<Rule>) -> 
             hint,
         };
     }
+    // The parser's own stack ran out (an `if … then … else` nested a
+    // thousand deep, which no bracket counts): the same limit, said the
+    // same way as brackets nested too deep.
+    if let pest::error::ErrorVariant::CustomError { message } = &e.variant
+        && message.contains("stack")
+    {
+        return ParseError::TooDeepToParse {
+            span: Span::new(file, at..at).source_span(),
+        };
+    }
     let message = match &e.variant {
-        pest::error::ErrorVariant::CustomError { message } if message.contains("stack") => {
-            format!("表达式嵌套过深，超过了解析器的上限（{message}）")
-        }
         // The parser's call limit (`PARSER_CALLS_BASE`): nesting that makes
         // it backtrack.
         pest::error::ErrorVariant::CustomError { message } if message.contains("call limit") => {
