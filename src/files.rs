@@ -106,6 +106,22 @@ pub fn read_text(path: &Path) -> Result<std::sync::Arc<str>, Box<Problem>> {
             }
         }
     }
+    // Lines ended CR CR LF (a file converted to Windows line ends twice):
+    // the parsers would say a stray CR on every line. The extra CR is read
+    // as the trailing space an editor shows there; a byte for a byte, so
+    // every position stays where it was.
+    if memchr::memmem::find(&bytes, b"\r\r\n").is_some() {
+        let mut at = 0;
+        while let Some(found) = bytes
+            .get(at..)
+            .and_then(|rest| memchr::memmem::find(rest, b"\r\r\n"))
+        {
+            if let Some(b) = bytes.get_mut(at + found) {
+                *b = b' ';
+            }
+            at += found + 2;
+        }
+    }
     // std's check is slow on Chinese text (a quarter of reading a form);
     // simdutf8 gives the same yes or no. The checked text is copied once,
     // into the shared text every reader keeps (unsafe code is forbidden

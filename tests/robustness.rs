@@ -1624,6 +1624,12 @@ fn lines_ended_by_cr_alone_are_lines() {
     let cr = jixiao_at(&dir, &["score", "--format", "json", "cr.toml"]);
     assert_eq!(cr.code, Some(0), "{}", cr.stderr);
     assert_eq!(cr.stdout.replace("cr.toml", "lf.toml"), lf.stdout);
+    // CR CR LF (converted to Windows line ends twice): one break a line.
+    std::fs::write(dir.join("crcrlf.toml"), example_text().replace('\n', "\r\r\n"))
+        .expect("write");
+    let twice = jixiao_at(&dir, &["score", "crcrlf.toml"]);
+    assert_eq!(twice.code, Some(0), "{}", twice.stderr);
+    assert!(twice.stdout.contains("总分：95 / 100"), "{}", twice.stdout);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
