@@ -186,7 +186,7 @@ fn shown_values_are_readable() {
 }
 
 /// Cells of two tables that read alike by row and column (each table's
-/// 一级指标分值 · 产出指标) are traced with their table: an auditor can
+/// 一级指标栏中的分值 · 产出指标) are traced with their table: an auditor can
 /// tell which table's 50 it was.
 #[test]
 fn traced_cells_of_two_tables_name_their_table() {
@@ -212,8 +212,8 @@ fn traced_cells_of_two_tables_name_their_table() {
         .find(|l| l.contains("`conforming` = 6（据 "))
         .unwrap_or_else(|| panic!("{markdown}"));
     assert!(
-        traced.contains("附件2 部门整体支出绩效自评表 · 一级指标分值 · ")
-            && traced.contains("附件4 项目支出绩效自评表（业务工作经费） · 一级指标分值 · "),
+        traced.contains("附件2 部门整体支出绩效自评表 · 一级指标栏中的分值 · ")
+            && traced.contains("附件4 项目支出绩效自评表（业务工作经费） · 一级指标栏中的分值 · "),
         "{traced}"
     );
 }

@@ -849,7 +849,7 @@ const REFERENCE_HEADING: &str = "供参考";
 const CORRECTIONS_HEADING: &str = "请改正的问题";
 
 /// Said before the notes for reference: they cost nothing and may be right.
-const REFERENCE_LEAD: &str = "以下情况不扣分，也不一定有误，供核对；需要时请在材料中补充说明。";
+const REFERENCE_LEAD: &str = "以下情况本身不另扣分，供核对；需要时请在材料中补充说明（与上文失分有关的，上文已注明）。";
 
 /// The part numbered after `part` (“二” or “三”, or a heading starting
 /// with one).
@@ -1182,6 +1182,9 @@ pub fn notice_html(report: &Report<'_>) -> String {
         }
         body.push_str("</ol>\n");
     }
+    // The closing, the seal and the receipt stay on one page: a seal on a
+    // page of its own, below no text, is no seal.
+    body.push_str("<div class=\"end\">\n");
     if let Some(closing) = &n.closing {
         let _ = writeln!(body, "<p class=\"para\">{}</p>", esc(closing));
     }
@@ -1191,21 +1194,26 @@ pub fn notice_html(report: &Report<'_>) -> String {
         esc(&n.bureau)
     );
     let _ = writeln!(body, "<p class=\"ack\">{}</p>", esc(ACKNOWLEDGEMENT));
-    let title = format!("{} · 评分结果告知书", n.unit);
+    body.push_str("</div>\n");
+    // Every page's header says what the title says: a page of a
+    // provisional notice read alone is not taken for the result.
+    let kind = n.title().trim_start_matches("绩效自评工作考核");
+    let title = format!("{} · {kind}", n.unit);
     format!(
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
         esc(&title),
-        notice_style(&n.unit)
+        notice_style(&n.unit, kind)
     )
 }
 
 /// The notice's print style; the unit's name heads every page.
-fn notice_style(unit: &str) -> String {
+fn notice_style(unit: &str, kind: &str) -> String {
     let unit = super::css_string(unit);
+    let kind = super::css_string(kind);
     format!(
         r#"
-@page {{ size: A4; margin: 15mm 18mm 15mm;
-  @top-center {{ content: "{unit} · 评分结果告知书"; font-size: 9pt; color: #555; }}
+@page {{ size: A4; margin: 13mm 18mm 13mm;
+  @top-center {{ content: "{unit} · {kind}"; font-size: 9pt; color: #555; }}
   @bottom-center {{ content: "第 " counter(page) " 页 共 " counter(pages) " 页"; font-size: 9pt; color: #555; }} }}
 body {{ font-family: "FangSong", "仿宋", "STFangsong", "SimSun", "宋体", "Noto Serif CJK SC", "Source Han Serif SC", "Noto Sans CJK SC", serif;
   font-size: 11pt; line-height: 1.45; color: #111; margin: 0; }}
@@ -1214,10 +1222,11 @@ h2 {{ font-family: "SimHei", "黑体", "Noto Sans CJK SC", sans-serif; font-size
 p.to {{ margin: 0 0 2mm; }}
 p.para {{ text-indent: 2em; margin: 0 0 2mm; }}
 ol.items {{ margin: 0; padding-left: 2em; }}
-ol.items li {{ margin: 0 0 1.5mm; break-inside: avoid; }}
+ol.items li {{ margin: 0 0 1mm; break-inside: avoid; }}
 .sign {{ margin: 5mm 0 4mm auto; width: 60mm; text-align: center; break-inside: avoid; }}
 .sign p {{ margin: 0; }}
 p.ack {{ border-top: 1px dashed #777; padding-top: 2mm; font-size: 11pt; break-inside: avoid; }}
+div.end {{ break-inside: avoid; }}
 table.scores {{ width: 100%; border-collapse: collapse; font-size: 10pt; line-height: 1.3; margin: 1mm 0 2mm; break-inside: avoid; }}
 table.scores caption {{ text-align: left; text-indent: 2em; font-size: 11pt; margin-bottom: 1mm; }}
 table.scores td {{ border: 1px solid #999; padding: .5mm 1.2mm; }}
