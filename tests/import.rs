@@ -1247,3 +1247,60 @@ fn a_renumbered_report_is_said_as_renumbered() {
         "{renumbered:?}"
     );
 }
+
+/// A subtotal among the indicators (“合计” after the 产出指标 rows, or a
+/// “小计” row) is passed over with a note: the indicators after it are
+/// read, none is counted twice, and the total comes from the table's end.
+#[test]
+fn a_subtotal_among_the_indicators_is_passed_over() {
+    let baseline = load("baseline.toml", &import_blocks(&package()).toml);
+    for label in ["合计", "小计", "产出指标小计"] {
+        let mut blocks = package();
+        let rows = table_rows(&mut blocks, 1);
+        let after = rows
+            .iter()
+            .position(|r| r.cells.iter().any(|c| c.paras == ["指标B"]))
+            .expect("the row of 指标B");
+        rows.insert(
+            after + 1,
+            r(vec![vc(), s(label, 5), c("50"), c("50"), c("")]),
+        );
+        let imported = import_blocks(&blocks);
+        assert!(
+            imported
+                .warnings
+                .iter()
+                .any(|w| w.message.contains(&format!("“{label}”一行是小计"))),
+            "{label}: {:?}",
+            imported.warnings
+        );
+        let sub = load("subtotal.toml", &imported.toml);
+        let mut diffs = Vec::new();
+        compare(&sub.root, &baseline.root, "", &mut diffs);
+        assert!(diffs.is_empty(), "{label}: {}", diffs.join("\n"));
+    }
+}
+
+/// A sign from Word's Insert › Symbol (`<w:sym w:font="Symbol"
+/// w:char="F0B3"/>`, not text in the file) is read as the sign it shows:
+/// “≥10次” keeps its ≥, and the target its direction.
+#[test]
+fn a_sign_inserted_as_a_symbol_is_read() {
+    let xml = import_support::document_xml(&package());
+    let plain = r#"<w:t xml:space="preserve">≥10次</w:t>"#;
+    assert!(xml.contains(plain), "the target ≥10次 is in the package");
+    let with_symbol = xml.replacen(
+        plain,
+        r#"<w:sym w:font="Symbol" w:char="F0B3"/><w:t xml:space="preserve">10次</w:t>"#,
+        1,
+    );
+    let bytes = import_support::zip_parts(&[("word/document.xml", &with_symbol)]);
+    let imported = import_docx(&bytes, "symbol.docx", &options(), None).expect("imports");
+    let sub = load("symbol.toml", &imported.toml);
+    assert_eq!(
+        text(&sub, "overall.indicators[0].target"),
+        "≥10次",
+        "{}",
+        imported.toml
+    );
+}

@@ -1625,8 +1625,11 @@ fn lines_ended_by_cr_alone_are_lines() {
     assert_eq!(cr.code, Some(0), "{}", cr.stderr);
     assert_eq!(cr.stdout.replace("cr.toml", "lf.toml"), lf.stdout);
     // CR CR LF (converted to Windows line ends twice): one break a line.
-    std::fs::write(dir.join("crcrlf.toml"), example_text().replace('\n', "\r\r\n"))
-        .expect("write");
+    std::fs::write(
+        dir.join("crcrlf.toml"),
+        example_text().replace('\n', "\r\r\n"),
+    )
+    .expect("write");
     let twice = jixiao_at(&dir, &["score", "crcrlf.toml"]);
     assert_eq!(twice.code, Some(0), "{}", twice.stderr);
     assert!(twice.stdout.contains("总分：95 / 100"), "{}", twice.stdout);
@@ -1886,10 +1889,30 @@ fn invisible_and_full_width_characters_in_a_submission_are_named() {
     let dir = temp_dir("invisible-characters");
     let text = example_text();
     let cases = [
-        ("nbsp.toml", "total_score = 98", "total_score\u{a0}= 98", "不换行空格（U+00A0）"),
-        ("zwsp.toml", "role = \"预算单位\"", "role = \"预算\u{200b}单位\"", "看不见的零宽空格（U+200B）"),
-        ("brackets.toml", "[submission]", "［submission］", "`［` 是中文（全角）符号"),
-        ("year.toml", "year = 2022", "year = 99999999999999999999", "“99999999999999999999”不是年份"),
+        (
+            "nbsp.toml",
+            "total_score = 98",
+            "total_score\u{a0}= 98",
+            "不换行空格（U+00A0）",
+        ),
+        (
+            "zwsp.toml",
+            "role = \"预算单位\"",
+            "role = \"预算\u{200b}单位\"",
+            "看不见的零宽空格（U+200B）",
+        ),
+        (
+            "brackets.toml",
+            "[submission]",
+            "［submission］",
+            "`［` 是中文（全角）符号",
+        ),
+        (
+            "year.toml",
+            "year = 2022",
+            "year = 99999999999999999999",
+            "“99999999999999999999”不是年份",
+        ),
     ];
     for (file, from, to, said) in cases {
         let edited = text.replacen(from, to, 1);

@@ -566,6 +566,14 @@ impl Builder {
                 self.push_text("\n");
             }
             b"noBreakHyphen" if self.in_run => self.push_text("-"),
+            // A sign from Insert › Symbol (`≤` in a target “≤30天”): not
+            // text in the file, but read as the sign it shows.
+            b"sym" if self.in_run => {
+                if let Some(c) = symbol(attr(e, b"font").as_deref(), attr(e, b"char").as_deref()) {
+                    let mut buf = [0u8; 4];
+                    self.push_text(c.encode_utf8(&mut buf));
+                }
+            }
             _ => {}
         }
     }
@@ -646,4 +654,38 @@ fn number(e: &BytesStart<'_>) -> usize {
 /// A `w:val` on/off attribute (absent means on).
 fn on(e: &BytesStart<'_>) -> bool {
     !matches!(attr(e, b"val").as_deref(), Some("0" | "false" | "off"))
+}
+
+/// The character a `w:sym` shows: `char` is its code in `font`. The Symbol
+/// font's signs a unit types into an indicator's target or actual value
+/// (private-use codes `F0xx`) are mapped to their Unicode signs; a code of
+/// another font that is itself a character is taken as it is.
+fn symbol(font: Option<&str>, code: Option<&str>) -> Option<char> {
+    let code = u32::from_str_radix(code?.trim(), 16).ok()?;
+    let low = code & 0xFF;
+    // Another symbol font's private codes (Wingdings' ticks and boxes) are
+    // other glyphs: not guessed.
+    if (0xF000..=0xF0FF).contains(&code) && !font.is_none_or(|f| f.eq_ignore_ascii_case("Symbol")) {
+        return None;
+    }
+    if font.is_some_and(|f| f.eq_ignore_ascii_case("Symbol")) || (0xF000..=0xF0FF).contains(&code) {
+        let sign = match low {
+            0xA3 => '≤',
+            0xB3 => '≥',
+            0xB1 => '±',
+            0xB4 => '×',
+            0xB8 => '÷',
+            0xB9 => '≠',
+            0xBB => '≈',
+            0xB0 => '°',
+            0xD6 => '√',
+            0x25 => '%',
+            0x3C => '<',
+            0x3E => '>',
+            0x3D => '=',
+            _ => return None,
+        };
+        return Some(sign);
+    }
+    char::from_u32(code).filter(|c| !c.is_control())
 }

@@ -665,6 +665,19 @@ fn indicators(grid: &Grid, prefix: &str, place: &str, cx: &mut Context<'_>) -> I
         if is_header_again(grid, row, &cols, cx) {
             continue;
         }
+        // A subtotal among the indicators (“小计”, or a “合计” with more
+        // indicators below it) is neither an indicator nor the table's
+        // total: said and passed over, the rows after it read.
+        if let Some(label) = subtotal(grid, row, &cols, cx) {
+            cx.warn(Warning::note(
+                Code::ImportCellNotImported,
+                format!("{place}，{}", grid.place(row)),
+                format!(
+                    "“{label}”一行是小计（下面还有指标），未作为指标或总分导入；总分取表末的总分行"
+                ),
+            ));
+            continue;
+        }
         if let Some((w, s)) = total_row(grid, row, &cols, place, cx) {
             out.total = Some((w, s, grid.place(row)));
             break;
@@ -696,6 +709,42 @@ fn indicators(grid: &Grid, prefix: &str, place: &str, cx: &mut Context<'_>) -> I
     }
     out.rows = group_lines(lines, prefix);
     out
+}
+
+/// The label of a subtotal row: one labelled “小计” (or ending so), or
+/// labelled as the total row while an indicator with its 分值 follows it.
+fn subtotal(grid: &Grid, row: usize, cols: &IndicatorColumns, cx: &Context<'_>) -> Option<String> {
+    let t = cx.t;
+    let label = grid
+        .own_cells(row)
+        .into_iter()
+        .filter(|s| Some(s.col) != cols.weight && Some(s.col) != cols.score)
+        .map(|s| super::table::one_line(&s.cell.text()))
+        .find(|l| !l.is_empty())?;
+    let key = label::key(&label, &t.label_prefixes);
+    if key.ends_with("小计") {
+        return Some(label);
+    }
+    let total = label::fits(
+        &key,
+        &t.evaluation.indicators.total_row.0,
+        &t.label_prefixes,
+    ) == Some(label::Fit::Exact);
+    if !total {
+        return None;
+    }
+    let name_col = cols
+        .text
+        .iter()
+        .find(|(k, _)| *k == "name")
+        .map(|(_, c)| *c)?;
+    let filled = |r: usize, c: Option<usize>| {
+        c.and_then(|c| grid.at(r, c))
+            .is_some_and(|s| !s.from_above && !s.cell.is_blank())
+    };
+    let more =
+        (row + 1..grid.rows.len()).any(|r| filled(r, Some(name_col)) && filled(r, cols.weight));
+    more.then_some(label)
 }
 
 /// A continuation's repeated header row.
