@@ -1304,3 +1304,42 @@ fn a_sign_inserted_as_a_symbol_is_read() {
         imported.toml
     );
 }
+
+/// A project table's name written with a number, a space or a note in
+/// brackets (“1、业务 工作经费（区级专项）”) is the project of 附件1's line
+/// “业务工作经费”: read as that line is, with the name as written beside it.
+#[test]
+fn a_project_name_is_read_as_its_basic_data_line_is() {
+    let baseline = load("baseline.toml", &import_blocks(&package()).toml);
+    for written in ["1、业务 工作经费", "业务工作经费（区级专项）"] {
+        let mut blocks = package();
+        let mut project = import_support::project(written);
+        let at = blocks
+            .iter()
+            .position(|b| matches!(b, Block::Table(rows) if rows[0].cells.get(1).is_some_and(|c| c.paras == ["业务工作经费"])))
+            .expect("the project table");
+        if let Some(Block::Table(rows)) = project.iter_mut().find(|b| matches!(b, Block::Table(_)))
+        {
+            blocks[at] = Block::Table(rows.clone());
+        }
+        let imported = import_blocks(&blocks);
+        assert!(
+            imported
+                .toml
+                .contains(&format!("name = \"业务工作经费\"  # 表中写的是“{written}”")),
+            "{written}: {}",
+            imported.toml
+        );
+        let sub = load("project.toml", &imported.toml);
+        assert_eq!(
+            text(&sub, "projects[0].name"),
+            text(&baseline, "projects[0].name")
+        );
+        assert_eq!(
+            text(&sub, "attachments[2].project"),
+            "业务工作经费",
+            "{}",
+            imported.toml
+        );
+    }
+}

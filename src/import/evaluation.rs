@@ -66,7 +66,18 @@ pub fn read(part: &TablePart, which: Which, place: &str, cx: &mut Context<'_>) -
         Which::Project => {
             let name = cx.value_right_of(grid, &t.project.name.0, place);
             match &name {
-                Some(n) => head.set("name", Value::Text(n.text.clone())),
+                // As written, when it is not as 附件1's lines are read.
+                Some(n) => {
+                    let cleaned = project_name(&n.text, t);
+                    match cleaned == n.text {
+                        true => head.set("name", Value::Text(n.text.clone())),
+                        false => head.set_noted(
+                            "name",
+                            Value::Text(cleaned),
+                            format!("表中写的是“{}”", n.text.replace('\n', "")),
+                        ),
+                    }
+                }
                 None => cx.warn(
                     Warning::new(Code::ImportMissingValue, place, "项目表没有“项目支出名称”")
                         .help("在表中填写项目名称；附件清单按名称对应项目"),
@@ -709,6 +720,18 @@ fn indicators(grid: &Grid, prefix: &str, place: &str, cx: &mut Context<'_>) -> I
     }
     out.rows = group_lines(lines, prefix);
     out
+}
+
+/// A project table's 项目名称 as 附件1's lines are read (numbering, spaces
+/// and a note in brackets left out), so that the project is found by its
+/// line: “1、业务 工作经费（区级专项）” is 业务工作经费. A name that would
+/// clean to nothing is kept as written.
+pub(super) fn project_name(written: &str, t: &super::Templates) -> String {
+    let cleaned = label::clean(written, &t.label_prefixes);
+    match cleaned.is_empty() {
+        true => written.to_string(),
+        false => cleaned,
+    }
 }
 
 /// The label of a subtotal row: one labelled “小计” (or ending so), or

@@ -536,7 +536,7 @@ fn assemble(
                     .iter()
                     .position(|s| s.path == "projects.funds")
                     .map(|k| k + project_sections.len());
-                let project_name = e.name.map(|n| n.text);
+                let project_name = e.name.map(|n| evaluation::project_name(&n.text, t));
                 contents.projects.push(project_name.clone());
                 project_funds.push((project_name, e.funds, funds_at));
                 project_sections.extend(e.sections);
