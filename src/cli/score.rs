@@ -316,6 +316,7 @@ pub(super) fn run(
                     ReportFormat::Json if as_array => reports.push(
                         indent(&pretty(&serde_json::json!({
                             "file": file,
+                            "status": "failed",
                             "errors": jixiao::explain::problems_json(&problems),
                         })))
                         .into_bytes(),
@@ -651,6 +652,7 @@ fn stream_reports(
                     }
                     indent(&pretty(&serde_json::json!({
                         "file": file,
+                        "status": "failed",
                         "errors": jixiao::explain::problems_json(&problems),
                     })))
                     .into_bytes()

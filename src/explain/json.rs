@@ -82,6 +82,28 @@ fn outcome_object(w: &mut JsonWriter<'_>, report: &Report<'_>) {
     w.int(o.year);
     w.key("rules");
     w.string(&o.rules);
+    // What a program joins the summaries by (their 文件 column), and what
+    // the notice's opening says: when the package arrived, who judged it.
+    w.key("file");
+    w.string(&report.submission.source.name);
+    w.key("received_on");
+    match report.submission.received_on() {
+        Some(d) => w.plain_display(&d),
+        None => w.null(),
+    }
+    w.key("reviewers");
+    let mut reviewers: Vec<&str> = Vec::new();
+    super::snippet::each_judgment(o, &mut |j| {
+        if !reviewers.contains(&j.who()) {
+            reviewers.push(j.who());
+        }
+    });
+    w.open_array();
+    for r in reviewers {
+        w.item();
+        w.string(r);
+    }
+    w.close_array();
     w.key("status");
     w.string(status);
     w.key("score");
