@@ -1924,3 +1924,87 @@ fn invisible_and_full_width_characters_in_a_submission_are_named() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A judged criterion whose points change (内涵明确、具体、可衡量 5 → 7,
+/// 突出核心指标 3 → 1): the judgment the new rules still take (4 of what
+/// was 5, now of 7) is listed to be judged again, not silently kept as a
+/// lower score.
+#[test]
+fn diff_asks_for_a_judgment_again_when_its_points_change() {
+    let new = copy_rules("diff-points-moved");
+    let sheet = new.join("sheet.jx");
+    let text = std::fs::read_to_string(&sheet).expect("sheet");
+    let edits = [
+        (
+            "criterion measurable \"内涵明确、具体、可衡量\" max 5 ",
+            "criterion measurable \"内涵明确、具体、可衡量\" max 7 ",
+        ),
+        (
+            "            for t in all_tables]\n        judge 0 to 5\n",
+            "            for t in all_tables]\n        judge 0 to 7\n",
+        ),
+        (
+            "criterion focused \"突出核心指标，精简实用\" max 3 {",
+            "criterion focused \"突出核心指标，精简实用\" max 1 {",
+        ),
+        ("        judge 0 to 3\n", "        judge 0 to 1\n"),
+    ];
+    let mut edited = text.clone();
+    for (from, to) in edits {
+        assert!(edited.contains(from), "{from}");
+        edited = edited.replacen(from, to, 1);
+    }
+    std::fs::write(&sheet, edited).expect("write");
+    let old = Path::new(MANIFEST).join("rules/2022");
+    let run = jixiao_at(
+        Path::new(MANIFEST),
+        &[
+            "diff",
+            "--old",
+            &old.display().to_string(),
+            "--new",
+            &new.display().to_string(),
+            EXAMPLE,
+        ],
+    );
+    assert!(
+        run.stdout.contains("“内涵明确、具体、可衡量”的满分由 5 分改为 7 分，原评审意见（区财政局 4 分）是按原满分给出的：请按新满分重新评审"),
+        "{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+    let _ = std::fs::remove_dir_all(&new);
+}
+
+/// An edit of the Word templates is listed among the rules' edits, said as
+/// what it is: not something the comparison of the packages shows.
+#[test]
+fn diff_lists_an_edit_of_the_word_templates() {
+    let new = copy_rules("diff-templates");
+    let from = Path::new(MANIFEST).join("rules/2022/templates.toml");
+    let text = std::fs::read_to_string(&from).expect("templates");
+    let edited = text.replacen(
+        "weight = [\"分值\", \"权重\"]",
+        "weight = [\"分值\", \"权重\", \"分数\"]",
+        1,
+    );
+    assert_ne!(edited, text);
+    std::fs::write(new.join("templates.toml"), edited).expect("write");
+    let old = Path::new(MANIFEST).join("rules/2022");
+    let run = jixiao_at(
+        Path::new(MANIFEST),
+        &[
+            "diff",
+            "--old",
+            &old.display().to_string(),
+            "--new",
+            &new.display().to_string(),
+            EXAMPLE,
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.contains("templates.toml:"), "{}", run.stdout);
+    assert!(run.stdout.contains("Word 材料的导入模板"), "{}", run.stdout);
+    assert!(!run.stdout.contains("规则文件相同"), "{}", run.stdout);
+    let _ = std::fs::remove_dir_all(&new);
+}

@@ -18,6 +18,9 @@ pub(crate) enum DiffFormat {
     Markdown,
 }
 
+/// The Word templates' file in a rules folder.
+const TEMPLATES: &str = "templates.toml";
+
 /// Run the comparison; false when a rule folder or an input failed.
 pub(super) fn run(
     old_dir: &Path,
@@ -45,7 +48,18 @@ pub(super) fn run(
             return false;
         }
     };
-    let changes = rule_changes(&old, &new);
+    let mut changes = rule_changes(&old, &new);
+    // The Word templates are the year's rules too (how a package is read):
+    // their edits are listed, though no criterion or check reads them.
+    let templates = |dir: &Path| std::fs::read_to_string(dir.join(TEMPLATES)).unwrap_or_default();
+    let (old_templates, new_templates) = (templates(old_dir), templates(new_dir));
+    if old_templates != new_templates {
+        changes.push(jixiao::diff::FileChanges {
+            name: TEMPLATES.to_string(),
+            path: new_dir.join(TEMPLATES).display().to_string(),
+            hunks: jixiao::diff::hunks(&old_templates, &new_templates),
+        });
+    }
     let mut ok = true;
     let mut diffs = Vec::new();
     let paths: Vec<PathBuf> = match super::inputs::expand_packages(inputs) {
@@ -233,7 +247,7 @@ fn diff_parsed(
         (Ok(o), Err(e)) if only_reviews(&e) => match without_refused(source, parsed, new, &e)? {
             Some((n, _)) => {
                 let mut d = compare(old, new, &o, &n, changes);
-                d.redo = e.iter().map(|p| p.message.clone()).collect();
+                d.redo.extend(e.iter().map(|p| p.message.clone()));
                 (d, Vec::new())
             }
             None => (jixiao::diff::one_sided(&o, first(&e), true), e),

@@ -307,6 +307,29 @@ pub fn compare(
         &check_ids,
         changes,
     );
+    // A judgment given out of the old points is kept by the new rules as it
+    // is (4 of 5 becomes 4 of 7): it is to be judged again, and said so.
+    let redo = new_nodes
+        .iter()
+        .filter(|n| n.children.is_empty() && !n.judgments.is_empty())
+        .filter_map(|n| {
+            let before = old_nodes.iter().find(|o| o.id == n.id)?;
+            (before.max != n.max).then(|| {
+                let given: Vec<String> = n
+                    .judgments
+                    .iter()
+                    .map(|j| format!("{} {} 分", j.who(), j.score.normalize()))
+                    .collect();
+                format!(
+                    "“{}”的满分由 {} 分改为 {} 分，原评审意见（{}）是按原满分给出的：请按新满分重新评审",
+                    n.title,
+                    before.max.normalize(),
+                    n.max.normalize(),
+                    given.join("、")
+                )
+            })
+        })
+        .collect();
     UnitDiff {
         unit: new.unit.clone(),
         old: Score {
@@ -323,7 +346,7 @@ pub fn compare(
         causes,
         old_problem: None,
         new_problem: None,
-        redo: Vec::new(),
+        redo,
     }
 }
 

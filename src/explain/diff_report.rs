@@ -74,6 +74,11 @@ impl Edit<'_> {
     /// edit feeds: another edit feeding the same items may be what
     /// changed them, so the words claim no more than that.
     fn reach(&self, batch: usize) -> String {
+        // The Word templates say how a package is read, which the
+        // comparison does not redo: a package is imported once.
+        if self.file.ends_with("templates.toml") && !self.comment_only {
+            return "Word 材料的导入模板：比较时 Word 材料仍按它所属年度的内置模板导入，这一改动不在比较的结果中；请用 jixiao import --rules 新规则目录 试导入".to_string();
+        }
         match (&self.feeds, self.comment_only, self.units) {
             (_, true, _) => "只改了注释".to_string(),
             (Some(f), false, 0) if self.one_sided > 0 => format!(
