@@ -1343,3 +1343,27 @@ fn a_project_name_is_read_as_its_basic_data_line_is() {
         );
     }
 }
+
+/// A picture where an indicator's score belongs (a screenshot pasted in) is
+/// said as not imported, not taken silently for a blank cell.
+#[test]
+fn a_picture_in_a_score_cell_is_said() {
+    let mut blocks = package();
+    let rows = table_rows(&mut blocks, 1);
+    let at = rows
+        .iter()
+        .position(|r| r.cells.iter().any(|c| c.paras == ["指标C"]))
+        .expect("the row of 指标C");
+    let score = rows[at].cells.len() - 2;
+    rows[at].cells[score] = import_support::picture(1);
+    let imported = import_blocks(&blocks);
+    assert!(
+        imported
+            .warnings
+            .iter()
+            .any(|w| w.code == "import::cell_not_imported"
+                && w.message.contains("“得分”一格是图片，不是文字，未导入")),
+        "{:?}",
+        imported.warnings
+    );
+}

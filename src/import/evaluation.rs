@@ -501,16 +501,25 @@ fn breakdown(
                     .map(|h| super::table::one_line(&h.cell.text()))
                     .filter(|h| !h.is_empty())
                     .map_or_else(|| format!("第{}栏", slot.col + 1), |h| format!("「{h}」栏"));
-                cx.warn(Warning::new(
-                    Code::ImportCellNotImported,
-                    format!("{at}，{column}"),
-                    format!(
-                        "“{}”：{}只取“{}”一栏，这一格未导入",
-                        slot.cell.text().replace('\n', " "),
-                        names.first(),
-                        t.evaluation.funds.executed.first()
-                    ),
-                ));
+                // Beside a 全年执行数 that was read, the other columns are
+                // only more than the format asks (a note for the bureau);
+                // without one, this row's figure is in the wrong column and
+                // went unread (a warning, in the unit's notice too).
+                let executed_read = fr.executed_col.is_some_and(|c| {
+                    grid.at(row, c)
+                        .is_some_and(|s| !s.from_above && !s.cell.is_blank())
+                });
+                let message = format!(
+                    "“{}”：{}只取“{}”一栏，这一格未导入",
+                    slot.cell.text().replace('\n', " "),
+                    names.first(),
+                    t.evaluation.funds.executed.first()
+                );
+                let place = format!("{at}，{column}");
+                cx.warn(match executed_read {
+                    true => Warning::note(Code::ImportCellNotImported, place, message),
+                    false => Warning::new(Code::ImportCellNotImported, place, message),
+                });
             }
         }
     }
@@ -958,6 +967,22 @@ fn read_line(
         }
     }
     for (key, col) in [("weight", cols.weight), ("score", cols.score)] {
+        // A picture where a number belongs (a scanned score pasted in):
+        // nothing to read, and said, not taken for a blank cell.
+        let picture = col
+            .and_then(|c| grid.at(row, c))
+            .is_some_and(|s| !s.from_above && s.cell.has_image && s.cell.text().trim().is_empty());
+        if picture {
+            let header = column_words(key, t);
+            cx.warn(
+                Warning::new(
+                    Code::ImportCellNotImported,
+                    format!("{at}「{header}」"),
+                    format!("“{header}”一格是图片，不是文字，未导入"),
+                )
+                .help(format!("请在这一格中直接写上{header}的数字")),
+            );
+        }
         let text = col.map(text_at).unwrap_or_default();
         let v = cx.points(&text, &format!("{at}「{}」", column_words(key, t)));
         if key == "weight" {

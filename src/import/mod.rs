@@ -359,8 +359,10 @@ impl Context<'_> {
                         .push(Warning::note(Code::ImportConverted, place, c.clone()));
                 }
                 let note = match (a.note, note_allowed) {
+                    // The number was read: the dropped note is the
+                    // bureau's to know of, not a cell the unit must redo.
                     (Some(n), false) => {
-                        self.warn(Warning::new(
+                        self.warn(Warning::note(
                             Code::ImportNoteDropped,
                             place,
                             format!("数字后括号中的说明“{n}”在报送格式中没有位置，未导入"),
