@@ -2008,3 +2008,25 @@ fn diff_lists_an_edit_of_the_word_templates() {
     assert!(!run.stdout.contains("规则文件相同"), "{}", run.stdout);
     let _ = std::fs::remove_dir_all(&new);
 }
+
+/// With `--out-dir`, an input that fails this time has its JSON file say so
+/// (`"status": "failed"`), in place of the complete report an earlier run
+/// left there: a program reading the folder takes no old result for new.
+#[test]
+fn a_failed_input_replaces_its_old_json_report() {
+    let dir = temp_dir("out-dir-failed");
+    let inputs = dir.join("in");
+    std::fs::create_dir_all(&inputs).expect("mkdir");
+    std::fs::write(inputs.join("a.toml"), example_text()).expect("write");
+    let out = dir.join("out");
+    let args = ["score", "--format", "json", "--out-dir", "out", "in"];
+    assert_eq!(jixiao_at(&dir, &args).code, Some(0));
+    std::fs::write(inputs.join("a.toml"), "format = 1\n[unit\n").expect("break it");
+    let run = jixiao_at(&dir, &args);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("a.json")).expect("a.json")).expect("json");
+    assert_eq!(written["status"], "failed", "{written}");
+    assert!(written["errors"].as_array().is_some_and(|e| !e.is_empty()), "{written}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

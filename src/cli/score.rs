@@ -308,10 +308,23 @@ pub(super) fn run(
             Err(problems) => {
                 ok = false;
                 say_not_scored(path, &problems);
-                if let Some(stale) = targets.as_ref().and_then(|t| t.get(i)) {
-                    say_stale(stale);
-                }
                 let file = path.display().to_string();
+                if let Some(target) = targets.as_ref().and_then(|t| t.get(i)) {
+                    // A program reads the folder: the input's JSON says it
+                    // failed this time, in place of any earlier report.
+                    if format == ReportFormat::Json {
+                        let failed = pretty(&serde_json::json!({
+                            "file": file,
+                            "status": "failed",
+                            "errors": jixiao::explain::problems_json(&problems),
+                        }));
+                        if let Err(e) = super::output::emit(Some(target), format!("{failed}\n")) {
+                            noteln!("{e}");
+                        }
+                    } else {
+                        say_stale(target);
+                    }
+                }
                 match format {
                     ReportFormat::Json if as_array => reports.push(
                         indent(&pretty(&serde_json::json!({
