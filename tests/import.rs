@@ -1367,3 +1367,30 @@ fn a_picture_in_a_score_cell_is_said() {
         imported.warnings
     );
 }
+
+/// The unit named shortly in one form and fully in another: the fuller
+/// name is taken (the notice is addressed to it), and the difference is
+/// said with both places and what to do.
+#[test]
+fn the_fuller_unit_name_is_taken() {
+    let mut blocks = package();
+    let full = text(&load("full.toml", &import_blocks(&blocks).toml), "unit.name");
+    let short = "测试局";
+    let rows = table_rows(&mut blocks, 0);
+    let cell = rows[0]
+        .cells
+        .iter_mut()
+        .find(|c| c.paras.join("") == full)
+        .expect("the basic data table names the unit");
+    *cell = s(short, cell.span);
+    let imported = import_blocks(&blocks);
+    let sub = load("short.toml", &imported.toml);
+    assert_eq!(text(&sub, "unit.name"), full, "{}", imported.toml);
+    let w = imported
+        .warnings
+        .iter()
+        .find(|w| w.code == "import::unit_name_differs")
+        .unwrap_or_else(|| panic!("{:?}", imported.warnings));
+    assert!(w.message.contains(&format!("单位名称写的是“{short}”")), "{}", w.message);
+    assert!(w.message.contains(&format!("按较完整的“{full}”导入")), "{}", w.message);
+}

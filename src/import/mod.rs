@@ -768,7 +768,12 @@ fn unit_sections(
     cx: &mut Context<'_>,
 ) -> Vec<Section> {
     let mut unit = Section::table("unit");
-    let name = names.first();
+    // Where the forms name the unit differently (a short name in one), the
+    // fullest is taken: the notice is addressed to it.
+    let name = names
+        .iter()
+        .rev()
+        .max_by_key(|n| label::compact(&n.text).chars().count());
     match name {
         Some(n) => unit.set_noted("name", Value::Text(n.text.clone()), &n.place),
         None => {
@@ -781,16 +786,19 @@ fn unit_sections(
             unit.set_missing("name", "\"单位全称\"");
         }
     }
-    for other in names.iter().skip(1) {
-        if name.is_some_and(|n| label::compact(&n.text) != label::compact(&other.text)) {
-            let first = name.map_or("", |n| n.text.as_str());
+    for other in names {
+        if let Some(n) = name.filter(|n| label::compact(&n.text) != label::compact(&other.text)) {
             cx.warn_in(
                 &mut unit,
                 Warning::new(
                     Code::ImportUnitNameDiffers,
                     &other.place,
-                    format!("单位名称“{}”与前面的“{first}”不同，按前者导入", other.text),
-                ),
+                    format!(
+                        "单位名称写的是“{}”，与{}的“{}”不同；按较完整的“{}”导入",
+                        other.text, n.place, n.text, n.text
+                    ),
+                )
+                .help("请单位在各表中写同一个单位全称；若另一个写法才对，在输出文件中改正 name"),
             );
         }
     }
