@@ -1374,7 +1374,10 @@ fn a_picture_in_a_score_cell_is_said() {
 #[test]
 fn the_fuller_unit_name_is_taken() {
     let mut blocks = package();
-    let full = text(&load("full.toml", &import_blocks(&blocks).toml), "unit.name");
+    let full = text(
+        &load("full.toml", &import_blocks(&blocks).toml),
+        "unit.name",
+    );
     let short = "测试局";
     let rows = table_rows(&mut blocks, 0);
     let cell = rows[0]
@@ -1391,6 +1394,14 @@ fn the_fuller_unit_name_is_taken() {
         .iter()
         .find(|w| w.code == "import::unit_name_differs")
         .unwrap_or_else(|| panic!("{:?}", imported.warnings));
-    assert!(w.message.contains(&format!("单位名称写的是“{short}”")), "{}", w.message);
-    assert!(w.message.contains(&format!("按较完整的“{full}”导入")), "{}", w.message);
+    assert!(
+        w.message.contains(&format!("单位名称写的是“{short}”")),
+        "{}",
+        w.message
+    );
+    assert!(
+        w.message.contains(&format!("按较完整的“{full}”导入")),
+        "{}",
+        w.message
+    );
 }

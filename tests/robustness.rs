@@ -1968,7 +1968,7 @@ fn diff_asks_for_a_judgment_again_when_its_points_change() {
         ],
     );
     assert!(
-        run.stdout.contains("“内涵明确、具体、可衡量”的满分由 5 分改为 7 分，原评审意见（区财政局 4 分）是按原满分给出的：请按新满分重新评审"),
+        run.stdout.contains("需重新评审：“内涵明确、具体、可衡量”的满分由 5 分改为 7 分，原评审意见（区财政局 4 分）是按原满分给出的，请按新满分重新评审"),
         "{}\n{}",
         run.stdout,
         run.stderr
@@ -2025,8 +2025,12 @@ fn a_failed_input_replaces_its_old_json_report() {
     let run = jixiao_at(&dir, &args);
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     let written: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("a.json")).expect("a.json")).expect("json");
+        serde_json::from_str(&std::fs::read_to_string(out.join("a.json")).expect("a.json"))
+            .expect("json");
     assert_eq!(written["status"], "failed", "{written}");
-    assert!(written["errors"].as_array().is_some_and(|e| !e.is_empty()), "{written}");
+    assert!(
+        written["errors"].as_array().is_some_and(|e| !e.is_empty()),
+        "{written}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

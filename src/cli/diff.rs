@@ -247,7 +247,17 @@ fn diff_parsed(
         (Ok(o), Err(e)) if only_reviews(&e) => match without_refused(source, parsed, new, &e)? {
             Some((n, _)) => {
                 let mut d = compare(old, new, &o, &n, changes);
-                d.redo.extend(e.iter().map(|p| p.message.clone()));
+                // A judgment of a criterion the new rules no longer have is
+                // not to be given again: it goes.
+                d.redo.extend(e.iter().map(|p| match p.code {
+                    jixiao::diag::Heading::Code(jixiao::diag::Code::ReviewUnknownCriterion) => {
+                        format!(
+                            "新规则中已没有这一评分项，原评审意见不再计入，无需重新评审：{}",
+                            p.message
+                        )
+                    }
+                    _ => format!("需重新评审（新规则不再接受原评审意见）：{}", p.message),
+                }));
                 (d, Vec::new())
             }
             None => (jixiao::diff::one_sided(&o, first(&e), true), e),

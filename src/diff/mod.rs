@@ -321,7 +321,7 @@ pub fn compare(
                     .map(|j| format!("{} {} 分", j.who(), j.score.normalize()))
                     .collect();
                 format!(
-                    "“{}”的满分由 {} 分改为 {} 分，原评审意见（{}）是按原满分给出的：请按新满分重新评审",
+                    "需重新评审：“{}”的满分由 {} 分改为 {} 分，原评审意见（{}）是按原满分给出的，请按新满分重新评审",
                     n.title,
                     before.max.normalize(),
                     n.max.normalize(),

@@ -228,7 +228,7 @@ pub fn diff_text(
             let _ = writeln!(out, "  新规则下无法评分：{p}");
         }
         for r in &d.redo {
-            let _ = writeln!(out, "  需重新评审（新规则不再接受原评审意见）：{r}");
+            let _ = writeln!(out, "  {r}");
         }
         if let Some(p) = &d.old_problem {
             let _ = writeln!(out, "  原规则下无法评分：{p}");
@@ -369,7 +369,7 @@ pub fn diff_markdown(
             let _ = writeln!(out, "- 新规则下无法评分：{p}");
         }
         for r in &d.redo {
-            let _ = writeln!(out, "- 需重新评审（新规则不再接受原评审意见）：{r}");
+            let _ = writeln!(out, "- {r}");
         }
         if let Some(p) = &d.old_problem {
             let _ = writeln!(out, "- 原规则下无法评分：{p}");
