@@ -1405,3 +1405,37 @@ fn the_fuller_unit_name_is_taken() {
         w.message
     );
 }
+
+/// A 一级指标 written on a row whose 二级指标 was left blank (a table
+/// written without merged cells) still starts its group: the row is said
+/// with the cell actually missing, and the rows below stay under it, not
+/// under the group above.
+#[test]
+fn a_level1_on_a_row_without_level2_starts_its_group() {
+    let mut blocks = package();
+    let rows = table_rows(&mut blocks, 1);
+    let at = rows
+        .iter()
+        .position(|r| r.cells.iter().any(|c| c.paras == ["指标C"]))
+        .expect("the row of 指标C");
+    rows[at].cells[2] = c("");
+    // The group's next row, written without a merge: its 一级指标 blank.
+    rows[at + 1].cells[1] = c("");
+    let imported = import_blocks(&blocks);
+    assert!(
+        imported.warnings.iter().any(|w| w
+            .message
+            .contains("写了一级指标“效益指标”，但二级指标空着，未导入")),
+        "{:?}",
+        imported.warnings
+    );
+    let sub = load("levels.toml", &imported.toml);
+    let n = count(&sub, "overall.indicators");
+    let sustained = (0..n)
+        .find(|i| text(&sub, &format!("overall.indicators[{i}].level2")) == "可持续影响指标")
+        .unwrap_or_else(|| panic!("{}", imported.toml));
+    assert_eq!(
+        text(&sub, &format!("overall.indicators[{sustained}].level1")),
+        "效益指标"
+    );
+}

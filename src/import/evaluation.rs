@@ -1001,14 +1001,23 @@ fn read_line(
         line.level2 = previous.1.clone();
     }
     if line.level1.is_empty() || line.level2.is_empty() {
+        // A 一级指标 written on this row starts its group all the same: the
+        // rows below belong to it, not to the group above.
+        let new_level1 = !line.level1.is_empty() && line.level1 != previous.0;
+        if new_level1 {
+            *previous = (line.level1.clone(), String::new());
+        }
         if line.has_content() {
+            let message = match line.level1.is_empty() {
+                true => "这一行有指标内容，但没有一级指标，未导入".to_string(),
+                false => format!(
+                    "这一行有指标内容，写了一级指标“{}”，但二级指标空着，未导入",
+                    line.level1
+                ),
+            };
             cx.warn(
-                Warning::new(
-                    Code::ImportIndicatorWithoutLevel,
-                    &at,
-                    "这一行有指标内容，但没有一级或二级指标，未导入",
-                )
-                .help("在表中补上一级、二级指标（可合并单元格）"),
+                Warning::new(Code::ImportIndicatorWithoutLevel, &at, message)
+                    .help("在表中补上一级、二级指标（可合并单元格）"),
             );
         }
         return None;
