@@ -903,6 +903,32 @@ fn three_reviewers_mean_and_disagreement() {
         "{}",
         csv.stdout
     );
+    // The workbook's 检查发现 sheet agrees: its line for the disagreement
+    // is of its own level, not one more 警告.
+    let xlsx = jixiao(
+        &dir,
+        &[
+            "score",
+            "--format",
+            "xlsx",
+            "-o",
+            "汇总.xlsx",
+            "--reviews",
+            "评审表-张三.xlsx",
+            "--reviews",
+            "评审表-李四.xlsx",
+            "示例单位.toml",
+        ],
+    );
+    assert_eq!(xlsx.code, Some(0), "{}", xlsx.stderr);
+    let mut book: Xlsx<_> = calamine::open_workbook(dir.join("汇总.xlsx")).expect("open summary");
+    let found = book.worksheet_range("检查发现").expect("sheet");
+    let levels: Vec<String> = found
+        .rows()
+        .filter(|r| r.iter().any(|c| c.to_string().contains("评审")))
+        .filter_map(|r| r.get(2).map(|c| c.to_string()))
+        .collect();
+    assert!(levels.iter().any(|l| l == "评审复核"), "{levels:?}");
 
     // A reviewer who left a row empty: counted as no judgment, and said.
     let without_focused: Vec<_> = BUREAU

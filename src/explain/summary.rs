@@ -183,6 +183,9 @@ fn status_word(status: Status) -> &'static str {
 /// the rules allow (`reviewers_disagree`): to be checked before notices go.
 const RECHECK: &str = "已定分，评审分差大需复核";
 
+/// The 级别 of the 检查发现 line that says the reviewers differ too much.
+const RECHECK_LEVEL: &str = "评审复核";
+
 /// The status cell of a row that could not be scored.
 const FAILED: &str = "未能评分";
 
@@ -313,7 +316,13 @@ impl SummaryRow {
                     cells: vec![
                         Cell::Text(outcome.unit.clone()),
                         Cell::Text(file.clone()),
-                        Cell::Text(super::snippet::severity_word(f.severity).to_string()),
+                        // The reviewers' disagreement is the bureau's to settle,
+                        // not one of the unit's warnings (the 汇总 sheet's count
+                        // leaves it out): named as what it is.
+                        Cell::Text(match f.about_reviews() {
+                            true => RECHECK_LEVEL.to_string(),
+                            false => super::snippet::severity_word(f.severity).to_string(),
+                        }),
                         Cell::Text(f.says.clone().unwrap_or_else(|| "检查发现".into())),
                         Cell::Text(f.message.clone()),
                         Cell::Text(location(rules, f.focus)),
