@@ -2542,3 +2542,46 @@ fn the_working_paper_records_a_criterion_a_reviewer_did_not_judge() {
     assert_eq!(run.stdout.matches("| 未评 |").count(), 1, "{}", run.stdout);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `diff --reviews`: the reviewers' worksheet is read for both rule
+/// folders, so the judged half of the sheet is compared too; a band the
+/// new rules narrowed past a judgment asks for it again.
+#[test]
+fn diff_reads_the_reviewers_worksheets() {
+    let dir = example_worksheet("diff-with-reviews");
+    fill(
+        &dir.join("评审表.xlsx"),
+        &dir.join("评审表-张三.xlsx"),
+        &Filling::by("张三").all(BUREAU),
+    );
+    let rules = Path::new(MANIFEST).join("rules/2022");
+    let new = dir.join("new-rules");
+    std::fs::create_dir_all(&new).expect("mkdir");
+    for entry in std::fs::read_dir(&rules).expect("rules") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "jx" || e == "toml") {
+            let text = std::fs::read_to_string(&path).expect("read");
+            // 较全面 narrowed to 16–17: the judgment of 18 falls outside it.
+            let text = text.replace("tier \"较全面\" 16 to 18", "tier \"较全面\" 16 to 17");
+            std::fs::write(new.join(path.file_name().expect("name")), text).expect("write");
+        }
+    }
+    let run = jixiao(
+        &dir,
+        &[
+            "diff",
+            "--old",
+            &rules.display().to_string(),
+            "--new",
+            "new-rules",
+            "--reviews",
+            "评审表-张三.xlsx",
+            "示例单位.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    // Judged on both sides: not the pending range of a unit without reviews.
+    assert!(!run.stdout.contains("50–100"), "{}", run.stdout);
+    assert!(run.stdout.contains("需重新评审"), "{}", run.stdout);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -3,6 +3,7 @@
 
 use super::output::emit;
 use jixiao::RuleSet;
+use jixiao::data::ReviewBook;
 use jixiao::diag::{Problem, render};
 use jixiao::diff::{FileChanges, UnitDiff, compare, rule_changes, summarize};
 use std::path::{Path, PathBuf};
@@ -27,6 +28,7 @@ pub(super) fn run(
     new_dir: &Path,
     format: DiffFormat,
     output: Option<&Path>,
+    reviews: &[PathBuf],
     inputs: &[PathBuf],
 ) -> bool {
     if let Some(output) = output {
@@ -47,6 +49,22 @@ pub(super) fn run(
             note!("{}", render(&problems));
             return false;
         }
+    };
+    // The judgments were given under the old rules: both sides are scored
+    // with them, and the new rules' refusals are said as to judge again.
+    let book = match reviews.is_empty() {
+        true => None,
+        false => match ReviewBook::load(reviews) {
+            Ok(book) => {
+                noteln!("{}", book.summary());
+                Some(book)
+            }
+            Err(problems) => {
+                note!("{}", render(&problems));
+                noteln!("评审意见有 {} 个问题，未比较", problems.len());
+                return false;
+            }
+        },
     };
     let mut changes = rule_changes(&old, &new);
     // The Word templates are the year's rules too (how a package is read):
@@ -79,7 +97,7 @@ pub(super) fn run(
     // change. Said once, with the count.
     let mut other_year: Vec<(i64, usize)> = Vec::new();
     for path in paths {
-        let compared = diff_one(&path, &old, &new, &changes);
+        let compared = diff_one(&path, &old, &new, &changes, book.as_ref());
         // A Word package's import warnings, before what became of it.
         let notes = super::import::take_notes(&path);
         if !notes.is_empty() {
@@ -169,14 +187,26 @@ fn diff_one(
     old: &RuleSet,
     new: &RuleSet,
     changes: &[FileChanges],
+    book: Option<&ReviewBook>,
 ) -> Result<(UnitDiff, Vec<Problem>, i64), Vec<Problem>> {
-    // A `.toml` as it is; a Word package imported in memory.
-    let text = super::import::read_input(path, None)?;
+    // A `.toml` as it is; a Word package imported in memory (its received
+    // date, where the worksheets' 单位 sheet gives it).
+    let text = super::import::read_input(path, book)?;
     let source = super::inputs::submission_source(path, text)?;
     // Parsed once, then loaded against each folder's schema; its header
     // gives the year for the note on other years.
     let parsed = jixiao::data::parse_submission(&source)?;
-    diff_parsed(&source, &parsed, old, new, changes).map(|(d, e)| (d, e, parsed.header.year))
+    let judgments = match book {
+        Some(book) => {
+            let file = path
+                .file_name()
+                .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
+            book.judgments_for(&parsed.header.unit, parsed.header.year, &old.title, &file)?
+        }
+        None => Vec::new(),
+    };
+    diff_parsed(&source, &parsed, old, new, changes, &judgments)
+        .map(|(d, e)| (d, e, parsed.header.year))
 }
 
 /// Are all the problems about reviewers' judgments?
@@ -194,8 +224,13 @@ fn without_refused(
     parsed: &jixiao::data::Parsed<'_>,
     rules: &RuleSet,
     problems: &[Problem],
+    judgments: &[jixiao::data::Judgment],
 ) -> Result<Option<(jixiao::outcome::Outcome, Vec<String>)>, Vec<Problem>> {
     let mut submission = jixiao::data::load_parsed(source.clone(), parsed, &rules.schema)?;
+    submission
+        .review
+        .judgments
+        .extend(judgments.iter().cloned());
     let refused: Vec<String> = submission
         .review
         .judgments
@@ -226,9 +261,14 @@ fn diff_parsed(
     old: &RuleSet,
     new: &RuleSet,
     changes: &[FileChanges],
+    judgments: &[jixiao::data::Judgment],
 ) -> Result<(UnitDiff, Vec<Problem>), Vec<Problem>> {
     let run = |rules: &RuleSet| {
-        let submission = jixiao::data::load_parsed(source.clone(), parsed, &rules.schema)?;
+        let mut submission = jixiao::data::load_parsed(source.clone(), parsed, &rules.schema)?;
+        submission
+            .review
+            .judgments
+            .extend(judgments.iter().cloned());
         jixiao::score(rules, &submission)
     };
     let first = |problems: &[Problem]| {
@@ -244,40 +284,44 @@ fn diff_parsed(
         (Ok(o), Ok(n)) => (compare(old, new, &o, &n, changes), Vec::new()),
         // The new rules refuse some judgments (a band narrowed): compare
         // without them, and list them to be judged again.
-        (Ok(o), Err(e)) if only_reviews(&e) => match without_refused(source, parsed, new, &e)? {
-            Some((n, _)) => {
-                let mut d = compare(old, new, &o, &n, changes);
-                // A judgment of a criterion the new rules no longer have is
-                // not to be given again: it goes.
-                d.redo.extend(e.iter().map(|p| match p.code {
-                    jixiao::diag::Heading::Code(jixiao::diag::Code::ReviewUnknownCriterion) => {
-                        format!(
-                            "新规则中已没有这一评分项，原评审意见不再计入，无需重新评审：{}",
-                            p.message
-                        )
-                    }
-                    _ => format!("需重新评审（新规则不再接受原评审意见）：{}", p.message),
-                }));
-                (d, Vec::new())
+        (Ok(o), Err(e)) if only_reviews(&e) => {
+            match without_refused(source, parsed, new, &e, judgments)? {
+                Some((n, _)) => {
+                    let mut d = compare(old, new, &o, &n, changes);
+                    // A judgment of a criterion the new rules no longer have is
+                    // not to be given again: it goes.
+                    d.redo.extend(e.iter().map(|p| match p.code {
+                        jixiao::diag::Heading::Code(jixiao::diag::Code::ReviewUnknownCriterion) => {
+                            format!(
+                                "新规则中已没有这一评分项，原评审意见不再计入，无需重新评审：{}",
+                                p.message
+                            )
+                        }
+                        _ => format!("需重新评审（新规则不再接受原评审意见）：{}", p.message),
+                    }));
+                    (d, Vec::new())
+                }
+                None => (jixiao::diff::one_sided(&o, first(&e), true), e),
             }
-            None => (jixiao::diff::one_sided(&o, first(&e), true), e),
-        },
+        }
         // The old rules refused some judgments that the new ones take (a
         // band widened): compared the same way, so that the criteria that
         // changed and the edits that changed them are said.
-        (Err(e), Ok(n)) if only_reviews(&e) => match without_refused(source, parsed, old, &e)? {
-            Some((o, refused)) => {
-                let mut d = compare(old, new, &o, &n, changes);
-                d.old_problem = Some(first(&e));
-                // The old side of a refused judgment's criterion is not
-                // “no reviewer's score yet”: the old rules refused one.
-                for c in d.criteria.iter_mut().filter(|c| refused.contains(&c.id)) {
-                    c.reasons.0 = vec!["原规则不接受原评审意见（见上）".to_string()];
+        (Err(e), Ok(n)) if only_reviews(&e) => {
+            match without_refused(source, parsed, old, &e, judgments)? {
+                Some((o, refused)) => {
+                    let mut d = compare(old, new, &o, &n, changes);
+                    d.old_problem = Some(first(&e));
+                    // The old side of a refused judgment's criterion is not
+                    // “no reviewer's score yet”: the old rules refused one.
+                    for c in d.criteria.iter_mut().filter(|c| refused.contains(&c.id)) {
+                        c.reasons.0 = vec!["原规则不接受原评审意见（见上）".to_string()];
+                    }
+                    (d, Vec::new())
                 }
-                (d, Vec::new())
+                None => (jixiao::diff::one_sided(&n, first(&e), false), e),
             }
-            None => (jixiao::diff::one_sided(&n, first(&e), false), e),
-        },
+        }
         (Ok(o), Err(e)) => (jixiao::diff::one_sided(&o, first(&e), true), e),
         (Err(e), Ok(n)) => (jixiao::diff::one_sided(&n, first(&e), false), e),
         (Err(e), Err(_)) => return Err(e),

@@ -220,6 +220,14 @@ enum Command {
         /// The date a `.docx` package reached the bureau (2023-06-14).
         #[arg(long, value_parser = import::parse_date, help = "Word 材料的送达日期，如 2023-06-14", value_name = "日期")]
         received_on: Option<jixiao::data::Date>,
+        /// The reviewers' judgments (filled worksheets, review files),
+        /// given under the old rules; repeatable.
+        #[arg(
+            long = "reviews",
+            help = "评审人的评分（按修改前的规则给出）：填好的评审表（.xlsx）、评审文件（.toml）或它们所在的目录；可写多次",
+            value_name = "文件或目录"
+        )]
+        reviews: Vec<PathBuf>,
         /// Submission files or folders.
         #[arg(
             required = true,
@@ -369,12 +377,13 @@ pub fn run() -> ExitCode {
             format,
             output,
             received_on,
+            reviews,
             inputs,
         } => {
             // A Word package is read with its own year's templates (last
             // year's packages, under last year's and this year's rules).
             import::for_score(received_on, None);
-            diff::run(&old, &new, format, output.as_deref(), &inputs)
+            diff::run(&old, &new, format, output.as_deref(), &reviews, &inputs)
         }
         Command::Test {
             rules,
