@@ -1439,3 +1439,23 @@ fn a_level1_on_a_row_without_level2_starts_its_group() {
         "效益指标"
     );
 }
+
+/// `score --role 主管部门` on a Word package scores it as the 主管部门 it
+/// is (the forms do not say it), as `import --role` does.
+#[test]
+fn score_takes_the_role_of_a_word_package() {
+    let run = |role: &[&str]| {
+        let mut args = vec!["score", "--format", "json", "--received-on", "2023-06-14"];
+        args.extend_from_slice(role);
+        args.push(DOCX);
+        let (code, stdout, stderr) = jixiao(&args);
+        assert_eq!(code, 0, "{stderr}");
+        let v: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+        v["criteria"][0]["children"][0]["score"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    };
+    assert_eq!(run(&[]), "20");
+    assert_eq!(run(&["--role", "主管部门"]), "19");
+}

@@ -255,6 +255,18 @@ pub(super) fn for_score(received_on: Option<Date>, rules: Option<PathBuf>) {
     let _ = SCORE_OPTIONS.set((received_on, rules));
 }
 
+/// `score --role`: the role of the units whose Word packages are scored
+/// (the forms do not say it; a 主管部门 scored as a 预算单位 would not be
+/// asked for its summary of transfers).
+static SCORE_ROLE: OnceLock<String> = OnceLock::new();
+
+/// Keep `score --role` for the Word packages read.
+pub(super) fn role_for_score(role: Option<String>) {
+    if let Some(role) = role {
+        let _ = SCORE_ROLE.set(role);
+    }
+}
+
 /// `--received-on` given where no input is a Word package: a `.toml`
 /// submission has its own `received_on`, so the option changes nothing,
 /// and is said not to (the same output with and without it would leave
@@ -394,10 +406,12 @@ fn import_docx_from(
 ) -> Result<Imported, Vec<Problem>> {
     let (_, rules) = SCORE_OPTIONS.get().cloned().unwrap_or_default();
     let templates = templates(rules.as_deref()).map_err(|p| vec![*p])?;
+    let defaults = Options::default();
     let options = Options {
         received_on,
         received_from,
-        ..Options::default()
+        role: SCORE_ROLE.get().cloned().unwrap_or(defaults.role.clone()),
+        ..defaults
     };
     import_file(path, &options, templates.as_ref()).map_err(|p| vec![*p])
 }

@@ -108,6 +108,10 @@ enum Command {
         /// The date a `.docx` package reached the bureau (2023-06-14).
         #[arg(long, value_parser = import::parse_date, help = "Word 材料的送达日期，如 2023-06-14", value_name = "日期")]
         received_on: Option<jixiao::data::Date>,
+        /// The role of the units of `.docx` packages (a Word package does
+        /// not say it).
+        #[arg(long, value_parser = ["预算单位", "主管部门"], help = "Word 材料的单位类型：预算单位（默认）或 主管部门（Word 材料中没有这一项）", value_name = "类型")]
+        role: Option<String>,
         /// Reviewers' judgments: filled review worksheets (`.xlsx`),
         /// review files (`.toml`), or folders of them; repeatable.
         #[arg(
@@ -318,11 +322,13 @@ pub fn run() -> ExitCode {
             output,
             out_dir,
             received_on,
+            role,
             reviews,
             audience,
             inputs,
         } => {
             import::for_score(received_on, rules.clone());
+            import::role_for_score(role);
             score::run(
                 rules.as_deref(),
                 format,
