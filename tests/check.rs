@@ -306,14 +306,14 @@ fn help_pages_are_in_chinese() {
 #[test]
 fn usage_errors_are_in_chinese() {
     let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .args(["score", "--fro", "unit", "x.toml"])
+        .args(["score", "--fromat", "json", "x.toml"])
         .output()
         .expect("run jixiao");
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     for words in [
         "用法错误：没有这个选项",
-        "写的是：--fro",
+        "写的是：--fromat",
         "您是不是想写 `--format`？",
         "用法：jixiao score",
     ] {

@@ -406,12 +406,13 @@ fn import_docx_from(
 ) -> Result<Imported, Vec<Problem>> {
     let (_, rules) = SCORE_OPTIONS.get().cloned().unwrap_or_default();
     let templates = templates(rules.as_deref()).map_err(|p| vec![*p])?;
-    let defaults = Options::default();
     let options = Options {
         received_on,
         received_from,
-        role: SCORE_ROLE.get().cloned().unwrap_or(defaults.role.clone()),
-        ..defaults
+        role: SCORE_ROLE
+            .get()
+            .cloned()
+            .unwrap_or_else(|| Options::default().role),
     };
     import_file(path, &options, templates.as_ref()).map_err(|p| vec![*p])
 }
