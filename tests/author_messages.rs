@@ -585,7 +585,7 @@ fn slips_are_said_in_the_authors_terms() {
         "字段 `role` 的可选值 in [ ] 是空的",
         "`wieght` 应是 `weight`（写错了字段名）",
         // Said once at the parameter, not at each of its 29 uses.
-        "参数 `tolerance` 的值 \"0.01\" 加了引号，是文字，而规则在 29 处把它当作数字用",
+        "参数 `tolerance` 的值 \"0.01\" 加了引号，是文字，而规则在 30 处把它当作数字用",
         "数字不加引号：param tolerance = 0.01",
         "规则中不用分号 `；`：删去它",
         "数中的 `。` 应是小数点 `.`",
