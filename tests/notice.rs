@@ -1445,3 +1445,17 @@ fn cells_read_are_not_said_unread() {
     assert!(!run.stdout.contains("年初批复"), "{}", run.stdout);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The report's completion rate is compared with the table's written rate;
+/// where that rate is itself wrong, the item says what it should be, so
+/// that the unit does not copy the wrong one into its report.
+#[test]
+fn a_wrong_table_rate_is_not_the_reference() {
+    let (dir, run) = edited_notice("wrong-rate", "rate = \"102.76%\"", "rate = \"100%\"");
+    let line = item_with(&run, "报告称完成预算的 319.84%");
+    assert!(
+        line.contains("自评表的执行率为 100%（自评表的执行率本身也不对，按全年执行数 ÷ 全年预算数应为 102.76%）"),
+        "{line}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
