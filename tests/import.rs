@@ -167,6 +167,13 @@ fn jixiao(args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// The index of the first row with a cell that reads `text`.
+fn row_with(rows: &[import_support::Row], text: &str) -> usize {
+    rows.iter()
+        .position(|r| r.cells.iter().any(|c| c.paras == [text]))
+        .unwrap_or_else(|| panic!("no row with {text}"))
+}
+
 fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join("import")
@@ -1075,10 +1082,7 @@ fn one_title_with_another_year_is_outvoted_and_said() {
 fn a_cell_merged_across_two_columns_is_read_once() {
     let mut blocks = package();
     let rows = table_rows(&mut blocks, 1);
-    let at = rows
-        .iter()
-        .position(|r| r.cells.iter().any(|c| c.paras == ["指标C"]))
-        .expect("the row of 指标C");
+    let at = row_with(rows, "指标C");
     let cells = &mut rows[at].cells;
     let score = cells.len() - 2;
     cells.remove(score);
@@ -1145,10 +1149,7 @@ fn renamed_indicator_headers_are_read_or_quoted() {
     let retyped = |from: &str, to: &str| {
         let mut blocks = package();
         let rows = table_rows(&mut blocks, 1);
-        let header = rows
-            .iter()
-            .position(|r| r.cells.iter().any(|c| c.paras == ["三级指标"]))
-            .expect("the indicator header");
+        let header = row_with(rows, "三级指标");
         let cell = rows[header]
             .cells
             .iter_mut()
@@ -1257,10 +1258,7 @@ fn a_subtotal_among_the_indicators_is_passed_over() {
     for label in ["合计", "小计", "产出指标小计"] {
         let mut blocks = package();
         let rows = table_rows(&mut blocks, 1);
-        let after = rows
-            .iter()
-            .position(|r| r.cells.iter().any(|c| c.paras == ["指标B"]))
-            .expect("the row of 指标B");
+        let after = row_with(rows, "指标B");
         rows.insert(
             after + 1,
             r(vec![vc(), s(label, 5), c("50"), c("50"), c("")]),
@@ -1350,10 +1348,7 @@ fn a_project_name_is_read_as_its_basic_data_line_is() {
 fn a_picture_in_a_score_cell_is_said() {
     let mut blocks = package();
     let rows = table_rows(&mut blocks, 1);
-    let at = rows
-        .iter()
-        .position(|r| r.cells.iter().any(|c| c.paras == ["指标C"]))
-        .expect("the row of 指标C");
+    let at = row_with(rows, "指标C");
     let score = rows[at].cells.len() - 2;
     rows[at].cells[score] = import_support::picture(1);
     let imported = import_blocks(&blocks);
@@ -1414,10 +1409,7 @@ fn the_fuller_unit_name_is_taken() {
 fn a_level1_on_a_row_without_level2_starts_its_group() {
     let mut blocks = package();
     let rows = table_rows(&mut blocks, 1);
-    let at = rows
-        .iter()
-        .position(|r| r.cells.iter().any(|c| c.paras == ["指标C"]))
-        .expect("the row of 指标C");
+    let at = row_with(rows, "指标C");
     rows[at].cells[2] = c("");
     // The group's next row, written without a merge: its 一级指标 blank.
     rows[at + 1].cells[1] = c("");

@@ -627,39 +627,46 @@ fn unclosed_by_indent(text: &str) -> Option<(usize, Option<usize>)> {
 /// ends a continuation line (`criterion … max 7` and below it `related to
 /// … {`) is closed at the indentation of the statement's first line.
 fn statement_indent_at(text: &str, at: usize) -> usize {
-    let indent = |l: &str| l.len() - l.trim_start().len();
     let line_start = text
         .get(..at)
         .and_then(|b| b.rfind('\n'))
         .map_or(0, |i| i + 1);
-    let mut level = indent_at(text, at);
-    for above in text.get(..line_start).unwrap_or("").lines().rev() {
-        let code = above.split('#').next().unwrap_or("").trim_end();
+    let above = text.get(..line_start).unwrap_or("").lines().rev();
+    header_indent(
+        indent_at(text, at),
+        above.map(|l| (l, l.split('#').next().unwrap_or("").trim_end())),
+    )
+}
+
+/// The indentation of a statement whose last line is indented `level`:
+/// walking up `above` (each line with its code, comment cut), past
+/// continuation lines indented less, to the line that is neither blank nor
+/// the end of a block.
+fn header_indent<'t, C: AsRef<str>>(
+    mut level: usize,
+    above: impl Iterator<Item = (&'t str, C)>,
+) -> usize {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    for (line, code) in above {
+        let code = code.as_ref();
         if code.trim().is_empty() {
             continue;
         }
-        if indent(above) >= level || code.ends_with('{') || code.ends_with('}') {
+        if indent(line) >= level || code.ends_with('{') || code.ends_with('}') {
             break;
         }
-        level = indent(above);
+        level = indent(line);
     }
     level
 }
 
 fn statement_indent(lines: &[(usize, &str)], i: usize, code_of: &dyn Fn(&str) -> String) -> usize {
     let indent = |l: &str| l.len() - l.trim_start().len();
-    let mut level = lines.get(i).map_or(0, |(_, l)| indent(l));
-    for (_, above) in lines.iter().take(i).rev() {
-        let code = code_of(above);
-        if code.trim().is_empty() {
-            continue;
-        }
-        if indent(above) >= level || code.ends_with('{') || code.ends_with('}') {
-            break;
-        }
-        level = indent(above);
-    }
-    level
+    let level = lines.get(i).map_or(0, |(_, l)| indent(l));
+    header_indent(
+        level,
+        lines.iter().take(i).rev().map(|(_, l)| (*l, code_of(l))),
+    )
 }
 
 /// `2024-6-10`, `2024/06/10` where a date is meant: outside a string they
