@@ -336,7 +336,9 @@ fn one_per_zero_divisor<'f>(
 ) -> Vec<&'f crate::eval::outcome::Finding> {
     let mut kept: Vec<&crate::eval::outcome::Finding> = Vec::with_capacity(findings.len());
     for f in findings.iter().copied() {
-        if !kept.iter().any(|k| same_zero_divisor(k, f)) {
+        // Only a stopped check is compared with those kept: a notice of
+        // hundreds of findings does not compare each with all.
+        if f.id != crate::eval::UNDEFINED_RATIO || !kept.iter().any(|k| same_zero_divisor(k, f)) {
             kept.push(f);
         }
     }

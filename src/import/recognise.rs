@@ -99,11 +99,19 @@ pub fn year(doc: &Document) -> (Option<i64>, Vec<YearTitle>) {
             _ => None,
         })
         .collect();
-    let mut best: Option<(i64, usize)> = None;
+    // Each year with its count, in the order first met (a few years at
+    // most, however many titles).
+    let mut counts: Vec<(i64, usize)> = Vec::new();
     for t in &titles {
-        let count = titles.iter().filter(|u| u.year == t.year).count();
+        match counts.iter_mut().find(|(y, _)| *y == t.year) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((t.year, 1)),
+        }
+    }
+    let mut best: Option<(i64, usize)> = None;
+    for (year, count) in counts {
         if best.is_none_or(|(_, most)| count > most) {
-            best = Some((t.year, count));
+            best = Some((year, count));
         }
     }
     match best {

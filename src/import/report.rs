@@ -77,13 +77,14 @@ pub fn read(part: &ReportPart, place: &str, cx: &mut Context<'_>) -> Report {
         // attachments' titles below it: the list, in the words units use
         // instead of the template's lead-in. Its titles are not the last
         // section's text.
-        let next = part
-            .paragraphs
-            .get(i + 1..)
-            .unwrap_or_default()
-            .iter()
-            .find(|q| !q.text.trim().is_empty());
-        if is_attachment_lead(text) && next.is_some_and(|q| !titles_in(&q.text, t).is_empty()) {
+        let next = || {
+            part.paragraphs
+                .get(i + 1..)
+                .unwrap_or_default()
+                .iter()
+                .find(|q| !q.text.trim().is_empty())
+        };
+        if is_attachment_lead(text) && next().is_some_and(|q| !titles_in(&q.text, t).is_empty()) {
             list = Some(Vec::new());
             continue;
         }
