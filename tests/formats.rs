@@ -1019,7 +1019,7 @@ fn values_name_the_parameters_a_rule_reads() {
         "{text}"
     );
     assert!(
-        text.contains("`tolerance` = 0.01（参数，params.jx 第 69 行）"),
+        text.contains("`tolerance` = 0.01（参数，params.jx 第 71 行）"),
         "{text}"
     );
 }

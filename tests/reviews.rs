@@ -2585,3 +2585,56 @@ fn diff_reads_the_reviewers_worksheets() {
     assert!(run.stdout.contains("需重新评审"), "{}", run.stdout);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// An Excel error value where the reviewer's name is (`#REF!`, a formula
+/// gone wrong) is no name: said as a worksheet without one, never printed
+/// on a notice as “评审人：#REF!”.
+#[test]
+fn an_excel_error_is_no_reviewers_name() {
+    use std::io::{Read as _, Write as _};
+    let dir = example_worksheet("error-as-name");
+    fill(
+        &dir.join("评审表.xlsx"),
+        &dir.join("评审表-张三.xlsx"),
+        &Filling::by("张三").all(BUREAU),
+    );
+    let bytes = std::fs::read(dir.join("评审表-张三.xlsx")).expect("read");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let mut out =
+        zip::ZipWriter::new(std::fs::File::create(dir.join("错误.xlsx")).expect("create"));
+    let options = zip::write::SimpleFileOptions::default();
+    let mut replaced = false;
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).expect("part");
+        let name = part.name().to_string();
+        let mut data = String::new();
+        if part.read_to_string(&mut data).is_err() {
+            continue;
+        }
+        if name == "xl/worksheets/sheet1.xml" {
+            let start = data.find("<c r=\"B2\"").expect("the reviewer's cell");
+            let end = start + data[start..].find("</c>").expect("its end") + 4;
+            data.replace_range(start..end, "<c r=\"B2\" t=\"e\"><v>#REF!</v></c>");
+            replaced = true;
+        }
+        out.start_file(name, options).expect("start");
+        out.write_all(data.as_bytes()).expect("write");
+    }
+    out.finish().expect("finish");
+    assert!(replaced);
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--for",
+            "unit",
+            "--reviews",
+            "错误.xlsx",
+            "示例单位.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(run.stderr.contains("没有填写评审人姓名"), "{}", run.stderr);
+    assert!(!run.stdout.contains("#REF!"), "{}", run.stdout);
+    let _ = std::fs::remove_dir_all(&dir);
+}

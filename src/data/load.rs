@@ -879,15 +879,19 @@ impl Loader<'_> {
             let key_span = Span::new(0, key.span());
             match (key_text, v.get_ref()) {
                 // A blank name signs nothing: refused, as in a review file.
-                ("reviewer", Node::String(s)) if s.trim().is_empty() => self.problem(
-                    Code::ReviewBadValue,
-                    "`review.reviewer` 不能为空".into(),
-                    span_of(v),
-                    "评审人姓名",
-                    Some(
-                        "写上评审人的姓名：reviewer = \"张三\"；未署名的评审意见删去这一行".into(),
+                // Nothing but marks or characters nobody sees (`"\u{200b}"`)
+                // is no name either, as in a review file.
+                ("reviewer", Node::String(s)) if super::review_file::person(s).is_empty() => self
+                    .problem(
+                        Code::ReviewBadValue,
+                        "`review.reviewer` 不能为空".into(),
+                        span_of(v),
+                        "评审人姓名",
+                        Some(
+                            "写上评审人的姓名：reviewer = \"张三\"；未署名的评审意见删去这一行"
+                                .into(),
+                        ),
                     ),
-                ),
                 ("reviewer", Node::String(s)) => review.reviewer = Some(s.to_string()),
                 ("reviewer", _) => self.problem(
                     Code::SubmissionWrongType,

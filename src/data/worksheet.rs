@@ -680,8 +680,14 @@ impl<'r> Grid<'r> {
         self.range.get_value((row, col)).unwrap_or(&Data::Empty)
     }
 
+    /// A cell's text. An Excel error value (`#REF!`, `#N/A`) is no text: a
+    /// name, a tier or a note that shows one was lost to a formula, and is
+    /// read as left empty (a note below full marks is then asked for).
     fn text(&self, row: u32, col: u32) -> String {
-        shown(self.cell(row, col)).trim().to_string()
+        match self.cell(row, col) {
+            Data::Error(_) => String::new(),
+            cell => shown(cell).trim().to_string(),
+        }
     }
 
     fn width(&self) -> u32 {
