@@ -1062,6 +1062,10 @@ fn one_title_with_another_year_is_outvoted_and_said() {
     blocks[title] = p("2023年度预算单位整体支出绩效评价基础数据表");
     let imported = import_blocks(&blocks);
     assert_eq!(imported.year, 2022, "{}", imported.toml);
+    // “20222年度” (a digit too many) gives no year of its own.
+    let mut slipped = package();
+    slipped[title] = p("20222年度预算单位整体支出绩效评价基础数据表");
+    assert_eq!(import_blocks(&slipped).year, 2022);
     let w = imported
         .warnings
         .iter()

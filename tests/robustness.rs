@@ -1913,6 +1913,18 @@ fn invisible_and_full_width_characters_in_a_submission_are_named() {
             "year = 99999999999999999999",
             "“99999999999999999999”不是年份",
         ),
+        (
+            "lenticular.toml",
+            "[submission]",
+            "【submission】",
+            "`【` 是中文（全角）符号",
+        ),
+        (
+            "narrow.toml",
+            "total_score = 98",
+            "total_score\u{202f}= 98",
+            "不换行空格（U+202F）",
+        ),
     ];
     for (file, from, to, said) in cases {
         let edited = text.replacen(from, to, 1);
@@ -2032,5 +2044,37 @@ fn a_failed_input_replaces_its_old_json_report() {
         written["errors"].as_array().is_some_and(|e| !e.is_empty()),
         "{written}"
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// One input that cannot be scored, as JSON: its failure object is the
+/// output (as in an array), so that a program always reads a status.
+#[test]
+fn a_single_failed_input_gives_its_failure_object() {
+    let dir = temp_dir("json-single-failure");
+    std::fs::write(dir.join("bad.toml"), "format = 1\n[unit\n").expect("write");
+    let run = jixiao_at(&dir, &["score", "--format", "json", "bad.toml"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("a JSON object");
+    assert_eq!(v["status"], "failed", "{v}");
+    assert_eq!(v["file"], "bad.toml", "{v}");
+    // An import is a package: written to a `.toml` only.
+    let docx = Path::new(MANIFEST).join("examples/2022/yueyanglou-finance-office.docx");
+    for name in ["单位", "单位.toml.bak"] {
+        let run = jixiao_at(
+            &dir,
+            &[
+                "import",
+                "--received-on",
+                "2023-06-14",
+                "-o",
+                name,
+                &docx.display().to_string(),
+            ],
+        );
+        assert_eq!(run.code, Some(2), "{name}: {}", run.stderr);
+        assert!(run.stderr.contains("要以 .toml 结尾"), "{}", run.stderr);
+        assert!(!dir.join(name).exists());
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -313,11 +313,7 @@ pub(super) fn run(
                     // A program reads the folder: the input's JSON says it
                     // failed this time, in place of any earlier report.
                     if format == ReportFormat::Json {
-                        let failed = pretty(&serde_json::json!({
-                            "file": file,
-                            "status": "failed",
-                            "errors": jixiao::explain::problems_json(&problems),
-                        }));
+                        let failed = failure_json(&file, &problems);
                         if let Err(e) = super::output::emit(Some(target), format!("{failed}\n")) {
                             noteln!("{e}");
                         }
@@ -326,14 +322,15 @@ pub(super) fn run(
                     }
                 }
                 match format {
-                    ReportFormat::Json if as_array => reports.push(
-                        indent(&pretty(&serde_json::json!({
-                            "file": file,
-                            "status": "failed",
-                            "errors": jixiao::explain::problems_json(&problems),
-                        })))
-                        .into_bytes(),
-                    ),
+                    ReportFormat::Json if as_array => {
+                        reports.push(indent(&failure_json(&file, &problems)).into_bytes())
+                    }
+                    // One input alone: its failure object is the output, as
+                    // in an array, so that a program always reads a status.
+                    ReportFormat::Json => {
+                        let failed = failure_json(&file, &problems);
+                        reports.push(format!("{failed}\n").into_bytes());
+                    }
                     ReportFormat::Csv | ReportFormat::Xlsx => {
                         rows.push(failed_row(path, file, &problems));
                     }
@@ -663,12 +660,7 @@ fn stream_reports(
                         failures.push((file, problems));
                         return;
                     }
-                    indent(&pretty(&serde_json::json!({
-                        "file": file,
-                        "status": "failed",
-                        "errors": jixiao::explain::problems_json(&problems),
-                    })))
-                    .into_bytes()
+                    indent(&failure_json(&file, &problems)).into_bytes()
                 }
             };
             if failed.is_none() {
@@ -835,6 +827,16 @@ fn say_stale(stale: &Path) {
             stale.display()
         );
     }
+}
+
+/// An input that could not be scored, as the JSON says it (alone, in an
+/// array, or in its own file under `--out-dir`).
+fn failure_json(file: &str, problems: &[Problem]) -> String {
+    pretty(&serde_json::json!({
+        "file": file,
+        "status": "failed",
+        "errors": jixiao::explain::problems_json(problems),
+    }))
 }
 
 /// With `--out-dir`, reports of the same kind in the folder that this run

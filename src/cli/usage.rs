@@ -250,7 +250,16 @@ fn format_of_extension(ext: &str) -> Option<&'static str> {
 /// `format` is what is written, as `--format` spells it (`toml` for
 /// `import`); `option` the flag as typed.
 pub(super) fn check_output_extension(option: &str, path: &std::path::Path, format: &str) {
-    let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
+    // An import is a package: always a `.toml`, which every command reads
+    // as one (`单位`, `x.toml.bak` would be read as nothing).
+    let ext = path.extension().and_then(|e| e.to_str());
+    if format == "toml" && !ext.is_some_and(|e| e.eq_ignore_ascii_case("toml")) {
+        fail(&format!(
+            "{option} {}：导入写出的是报送材料，文件名要以 .toml 结尾",
+            path.display()
+        ));
+    }
+    let Some(ext) = ext else {
         return;
     };
     let Some(named) = format_of_extension(ext) else {

@@ -91,7 +91,7 @@ fn full_width_sign(text: &str, at: usize) -> Option<Told> {
         match c {
             '"' => in_text = !in_text,
             '#' if !in_text => break,
-            '“' | '”' | '［' | '］' | '｛' | '｝' | '＝' if !in_text => {
+            '“' | '”' | '［' | '］' | '【' | '】' | '｛' | '｝' | '＝' if !in_text => {
                 quote = Some(line_start + i);
                 break;
             }
@@ -112,7 +112,8 @@ fn full_width_sign(text: &str, at: usize) -> Option<Told> {
             match c {
                 '"' => in_text = !in_text,
                 '#' if !in_text => break,
-                '［' | '］' | '｛' | '｝' | '，' | '、' | '＝' if !in_text => {
+                '［' | '］' | '【' | '】' | '｛' | '｝' | '，' | '、' | '＝' if !in_text =>
+                {
                     found = Some(previous_start + i);
                     break;
                 }
@@ -133,8 +134,8 @@ fn full_width_sign(text: &str, at: usize) -> Option<Told> {
     }
     let (half, label) = match c {
         '，' | '、' => (",", "中文逗号"),
-        '［' => ("[", "全角括号"),
-        '］' => ("]", "全角括号"),
+        '［' | '【' => ("[", "全角括号"),
+        '］' | '】' => ("]", "全角括号"),
         '｛' => ("{", "全角括号"),
         '｝' => ("}", "全角括号"),
         '＝' => ("=", "全角等号"),
@@ -370,7 +371,8 @@ fn control_character(line_start: usize, line: &str) -> Option<Told> {
 /// The name of a character that shows as a space or as nothing.
 pub(crate) fn invisible_name(c: char) -> Option<&'static str> {
     Some(match c {
-        '\u{00A0}' => "不换行空格",
+        '\u{00A0}' | '\u{202F}' => "不换行空格",
+        '\u{2000}'..='\u{200A}' => "特殊宽度的空格",
         '\u{3000}' => "全角空格",
         '\u{FEFF}' => "零宽不换行空格（BOM）",
         '\u{200B}' => "零宽空格",

@@ -152,9 +152,16 @@ fn year_in(text: &str) -> Option<i64> {
         .map(fold)
         .filter(|c| !c.is_whitespace())
         .collect();
-    folded.windows(6).find_map(|w| {
+    // Four digits and 年度, not the end of a longer number (“20222年度”
+    // is no year of 2022, nor of 0222).
+    folded.windows(6).enumerate().find_map(|(at, w)| {
         let digits: String = w.iter().take(4).collect();
-        (w.get(4) == Some(&'年')
+        let longer = at
+            .checked_sub(1)
+            .and_then(|before| folded.get(before))
+            .is_some_and(char::is_ascii_digit);
+        (!longer
+            && w.get(4) == Some(&'年')
             && w.get(5) == Some(&'度')
             && digits.chars().all(|c| c.is_ascii_digit()))
         .then(|| digits.parse().ok())
