@@ -1122,7 +1122,7 @@ fn a_cell_merged_across_two_columns_is_read_once() {
 /// text: a section written as its heading alone is still empty.
 #[test]
 fn an_attachment_list_led_by_fujian_is_the_list() {
-    for lead in ["附件：", "附件", "附：", "报告附件："] {
+    for lead in ["附件：", "附件", "附：", "报告附件：", "附件：（共6份）"] {
         let mut blocks = package();
         let ninth = blocks
             .iter()
@@ -1143,6 +1143,27 @@ fn an_attachment_list_led_by_fujian_is_the_list() {
         let sub = load("list.toml", &imported.toml);
         assert_eq!(count(&sub, "attachments"), 3, "{lead}: {}", imported.toml);
     }
+    // The first item on the lead's own line.
+    let mut blocks = package();
+    let ninth = blocks
+        .iter()
+        .position(|b| matches!(b, Block::P(t) if t == "第9部分的正文。"))
+        .expect("section 九's text");
+    blocks.remove(ninth);
+    let list = blocks
+        .iter()
+        .position(|b| matches!(b, Block::P(t) if t == "报告需要以下附件："))
+        .expect("the list's lead-in");
+    blocks[list] = p("附件：1、部门整体支出绩效评价基础数据表");
+    blocks.remove(list + 1);
+    let imported = import_blocks(&blocks);
+    assert!(
+        codes(&imported).contains(&"import::empty_section"),
+        "{:?}",
+        imported.warnings
+    );
+    let sub = load("list.toml", &imported.toml);
+    assert_eq!(count(&sub, "attachments"), 3, "{}", imported.toml);
 }
 
 /// An indicator header typed in the units' common words (“权重”, “年度目标值”)
@@ -1299,6 +1320,17 @@ fn a_sign_inserted_as_a_symbol_is_read() {
     let bytes = import_support::zip_parts(&[("word/document.xml", &with_symbol)]);
     let imported = import_docx(&bytes, "symbol.docx", &options(), None).expect("imports");
     let sub = load("symbol.toml", &imported.toml);
+    assert_eq!(
+        text(&sub, "overall.indicators[0].target"),
+        "≥10次",
+        "{}",
+        imported.toml
+    );
+    // Typed as text in the Symbol font: a private code in the file.
+    let private = xml.replacen(plain, "<w:t xml:space=\"preserve\">\u{F0B3}10次</w:t>", 1);
+    let bytes = import_support::zip_parts(&[("word/document.xml", &private)]);
+    let imported = import_docx(&bytes, "private.docx", &options(), None).expect("imports");
+    let sub = load("private.toml", &imported.toml);
     assert_eq!(
         text(&sub, "overall.indicators[0].target"),
         "≥10次",

@@ -435,8 +435,24 @@ impl Builder {
     }
 
     fn push_text(&mut self, s: &str) {
+        // A Symbol-font sign typed as text is kept in the file as a private
+        // code (U+F0A3 for ≤): read as the sign it shows.
+        let s: std::borrow::Cow<'_, str> = match s
+            .chars()
+            .any(|c| ('\u{F000}'..='\u{F0FF}').contains(&c))
+        {
+            false => std::borrow::Cow::Borrowed(s),
+            true => std::borrow::Cow::Owned(
+                s.chars()
+                    .map(|c| match ('\u{F000}'..='\u{F0FF}').contains(&c) {
+                        true => symbol(None, Some(&format!("{:04X}", u32::from(c)))).unwrap_or(c),
+                        false => c,
+                    })
+                    .collect(),
+            ),
+        };
         if let Some(p) = self.paragraph.as_mut() {
-            p.text.push_str(s);
+            p.text.push_str(&s);
             let visible = s.chars().filter(|c| !c.is_whitespace()).count();
             if self.run_bold {
                 p.bold_chars += visible;

@@ -1061,9 +1061,14 @@ fn column_words<'t>(key: &str, t: &'t super::Templates) -> &'t str {
 /// "产出指标 50". The label keeps none of the weight's words.
 fn level_weight(text: &str) -> (String, Option<Decimal>) {
     let folded: String = label::compact(text).chars().map(label::fold).collect();
+    // “50分，含成本指标”, “占50%”: the points come first, an aside after.
     let points = |words: &str| {
-        let words = words.trim();
-        let words = ["权重", "分值", "分数"]
+        let words = words
+            .split([',', '，', ';', '；'])
+            .next()
+            .unwrap_or("")
+            .trim();
+        let words = ["权重", "分值", "分数", "占"]
             .iter()
             .find_map(|w| words.strip_prefix(w))
             .unwrap_or(words)
@@ -1160,6 +1165,8 @@ mod tests {
             ("产出指标（权重50%）", "产出指标", Some(50)),
             ("产出指标（分值50分）", "产出指标", Some(50)),
             ("产出指标（分值：30）", "产出指标", Some(30)),
+            ("产出指标(50分，含成本指标)", "产出指标", Some(50)),
+            ("产出指标（占50%）", "产出指标", Some(50)),
             ("产出指标50分", "产出指标", Some(50)),
             ("产出指标 50", "产出指标", Some(50)),
             ("效益指标权重30分", "效益指标", Some(30)),

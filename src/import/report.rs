@@ -84,9 +84,21 @@ pub fn read(part: &ReportPart, place: &str, cx: &mut Context<'_>) -> Report {
                 .iter()
                 .find(|q| !q.text.trim().is_empty())
         };
-        if is_attachment_lead(text) && next().is_some_and(|q| !titles_in(&q.text, t).is_empty()) {
-            list = Some(Vec::new());
-            continue;
+        // The lead may carry the first item (“附件：1、…基础数据表”) or a
+        // count (“附件：（共6份）”) on its own line.
+        let (lead, rest) = text.split_once(['：', ':']).unwrap_or((text, ""));
+        let rest = rest.trim();
+        if is_attachment_lead(lead) {
+            if !rest.is_empty() && !titles_in(rest, t).is_empty() {
+                list = Some(vec![rest.to_string()]);
+                continue;
+            }
+            let only_a_count =
+                rest.is_empty() || (rest.contains('份') && rest.chars().count() <= 12);
+            if only_a_count && next().is_some_and(|q| !titles_in(&q.text, t).is_empty()) {
+                list = Some(Vec::new());
+                continue;
+            }
         }
         let key = compact(text);
         if let Some(l) = t.report.attachment_list.iter().find(|l| {
