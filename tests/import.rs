@@ -1487,3 +1487,47 @@ fn score_takes_the_role_of_a_word_package() {
     assert_eq!(run(&[]), "20");
     assert_eq!(run(&["--role", "主管部门"]), "19");
 }
+
+/// In 附件1 too, a cell merged across two amounts' columns is the first
+/// one's (“50” over 2021年决算数 and 2022年预算数 is not both), and a
+/// picture where an amount belongs is said, not read as blank.
+#[test]
+fn basic_data_cells_merged_or_pictured_are_said() {
+    let mut blocks = package();
+    let rows = table_rows(&mut blocks, 0);
+    let at = row_with(rows, "1、业务工作经费");
+    rows[at].cells.splice(1..3, [s("50", 4)]);
+    let imported = import_blocks(&blocks);
+    assert!(
+        imported.warnings.iter().any(|w| w
+            .message
+            .contains("这一格与左边一栏合并（“50”），按左边一栏导入")),
+        "{:?}",
+        imported.warnings
+    );
+    let sub = load("merged.toml", &imported.toml);
+    let line = (0..count(&sub, "basic_data.expenses"))
+        .find(|i| text(&sub, &format!("basic_data.expenses[{i}].item")) == "业务工作经费")
+        .expect("the line");
+    assert_eq!(
+        text(&sub, &format!("basic_data.expenses[{line}].prior_final")),
+        "50"
+    );
+    assert_eq!(
+        text(&sub, &format!("basic_data.expenses[{line}].budget")),
+        "<absent>"
+    );
+    let mut blocks = package();
+    let rows = table_rows(&mut blocks, 0);
+    let at = row_with(rows, "1、业务工作经费");
+    rows[at].cells[3] = import_support::picture(2);
+    let imported = import_blocks(&blocks);
+    assert!(
+        imported
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("这一格是图片，不是文字，未导入")),
+        "{:?}",
+        imported.warnings
+    );
+}

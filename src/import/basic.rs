@@ -301,6 +301,27 @@ fn row_values(
             continue;
         };
         let place = format!("{at}「{header}」");
+        // A cell merged across two amounts' columns is the first one's; a
+        // picture where an amount belongs is nothing to read. Both said.
+        let merged = slot.col != *col && cols.values.iter().any(|(_, c, _, _)| *c == slot.col);
+        let picture = slot.cell.has_image && slot.cell.text().trim().is_empty();
+        if merged || picture {
+            if !slot.cell.is_blank() {
+                let what = match merged {
+                    true => format!(
+                        "这一格与左边一栏合并（“{}”），按左边一栏导入，这一栏未导入",
+                        one_line(&slot.cell.text())
+                    ),
+                    false => "这一格是图片，不是文字，未导入".to_string(),
+                };
+                cx.warn(
+                    Warning::new(Code::ImportCellNotImported, &place, what)
+                        .help("请拆分单元格，每栏直接写上数字"),
+                );
+            }
+            out.push((*key, header.clone(), None));
+            continue;
+        }
         // The column's own label first, then the line's, then the block's.
         let column_own = grid
             .at(cols.header, *col)

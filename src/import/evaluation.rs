@@ -269,6 +269,18 @@ fn funds(
             }
             continue;
         }
+        // A picture where a figure belongs: nothing to read, and said.
+        if slot.cell.has_image && slot.cell.text().trim().is_empty() {
+            cx.warn(
+                Warning::new(
+                    Code::ImportCellNotImported,
+                    &at,
+                    format!("“{}”一格是图片，不是文字，未导入", names.first()),
+                )
+                .help("请在这一格中直接写上数字"),
+            );
+            continue;
+        }
         let text = slot.cell.text();
         match key {
             "rate" => section.set_opt(key, amount::rate(&text).map(Value::Text)),
