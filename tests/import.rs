@@ -1531,3 +1531,25 @@ fn basic_data_cells_merged_or_pictured_are_said() {
         imported.warnings
     );
 }
+
+/// `import --received-on` with a year that does not fit the package (2030
+/// for 2022) is warned about, as `score` warns.
+#[test]
+fn import_questions_a_received_date_years_off() {
+    let dir = scratch("import-far-date");
+    let out = dir.join("far.toml");
+    let (code, _, stderr) = jixiao(&[
+        "import",
+        "--received-on",
+        "2030-01-01",
+        "-o",
+        &out.display().to_string(),
+        DOCX,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("的送达日期 2030-01-01（--received-on）与 2022 年度的材料不相称"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

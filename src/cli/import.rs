@@ -136,6 +136,18 @@ pub(super) fn run(
             }
         };
         note!("{}", report(input, &imported));
+        // As `score` warns: a received date years after the package's
+        // year is most likely its year mistyped (2030 for 2023).
+        if let Some(on) = options.received_on
+            && (i64::from(on.parts().0) > imported.year + 2
+                || i64::from(on.parts().0) <= imported.year)
+        {
+            noteln!(
+                "警告：{} 的送达日期 {on}（--received-on）与 {} 年度的材料不相称：请核对送达日期的年份（是否迟报按这个日期计算）",
+                input.display(),
+                imported.year
+            );
+        }
         ok &= imported.is_complete();
         if let Err(problems) = fits_schema(input, &imported, rules, &mut schemas) {
             note!("{}", render(&problems));
