@@ -134,16 +134,20 @@ pub(super) fn run(
             }
         }
     }
+    // Said on the screen, and kept with the comparison (a memo quotes it).
+    let mut year_notes = Vec::new();
     for (year, n) in other_year {
         let folders: Vec<String> = [(old_dir, old.year), (new_dir, new.year)]
             .iter()
             .filter(|(_, y)| *y != year)
             .map(|(d, y)| format!("{} 是 {y} 年度的", d.display()))
             .collect();
-        noteln!(
+        let note = format!(
             "提示：{n} 份材料是 {year} 年度的，规则 {}：截止日期等参数按规则的年度计，得分的变化可能有一部分来自年度不同",
             folders.join("，")
         );
+        noteln!("{note}");
+        year_notes.push(note);
     }
     let units: Vec<UnitDiff> = diffs.iter().map(|(_, d)| d.clone()).collect();
     let summary = summarize(&units);
@@ -174,6 +178,19 @@ pub(super) fn run(
         }
         text.push_str(&line);
         text.push('\n');
+    }
+    if format != DiffFormat::Json {
+        for note in &year_notes {
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            // In Markdown a paragraph of its own, not the last list item's.
+            if format == DiffFormat::Markdown && !text.ends_with("\n\n") {
+                text.push('\n');
+            }
+            text.push_str(note);
+            text.push('\n');
+        }
     }
     if let Err(e) = emit(output, &text) {
         noteln!("{e}");
