@@ -1459,3 +1459,21 @@ fn a_wrong_table_rate_is_not_the_reference() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A missing self-check record is said with what to send, and pointed at
+/// nothing: not at another unit's record, which has nothing to do with it.
+#[test]
+fn a_missing_self_check_points_at_nothing_else() {
+    let (dir, run) = edited_notice(
+        "own-check-missing",
+        "duty = \"预算单位自查\"",
+        "duty = \"转移支付项目自查\"",
+    );
+    let line = item_with(&run, "单位自查（满分 20 分");
+    assert!(
+        line.contains("没有本单位“预算单位自查”的记录（本单位应报送自查情况）。"),
+        "{line}"
+    );
+    assert!(!line.contains("见自查记录"), "{line}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
