@@ -1477,3 +1477,22 @@ fn a_missing_self_check_points_at_nothing_else() {
     assert!(!line.contains("见自查记录"), "{line}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A criterion still awaiting a judgment points at the findings its
+/// reviewers will look at, so that the unit can see them first.
+#[test]
+fn a_pending_criterion_points_at_what_will_be_judged() {
+    let dir = scratch("pending-related");
+    let example = std::fs::read_to_string(Path::new(MANIFEST).join(EXAMPLE)).expect("example");
+    let cut = example.find("\n[review]").expect("a [review]");
+    std::fs::write(dir.join("pending.toml"), &example[..=cut]).expect("write");
+    let run = toml_notice(&dir, "pending.toml");
+    assert!(
+        run.stdout
+            .replace('\n', "")
+            .contains("“细化到三级指标”（满分 5 分；相关情况见“供参考”第"),
+        "{}",
+        run.stdout
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -124,12 +124,23 @@ impl Notice {
                 }
             }
             if n.children.is_empty() && n.score.is_none() {
-                // Quoted: titles hold 、 and ， themselves.
-                pending.push(format!(
-                    "“{}”（满分 {} 分）",
-                    n.title,
-                    super::decimal(n.max)
-                ));
+                // Quoted: titles hold 、 and ， themselves. What the
+                // reviewers will look at among the findings is pointed at,
+                // so that the unit can see it before they judge.
+                let related = findings_words(
+                    &report.criterion_findings(&n.id),
+                    (&to_correct, import_notes.len()),
+                    &to_consider,
+                );
+                let related = related.trim_end_matches('。');
+                pending.push(match related.is_empty() {
+                    true => format!("“{}”（满分 {} 分）", n.title, super::decimal(n.max)),
+                    false => format!(
+                        "“{}”（满分 {} 分；{related}）",
+                        n.title,
+                        super::decimal(n.max)
+                    ),
+                });
             }
             if let Some(item) =
                 lost_item(report, n, (&to_correct, import_notes.len()), &to_consider)
@@ -873,10 +884,23 @@ fn related_words(
     report: &Report<'_>,
     node: &NodeOutcome,
     d: &crate::eval::outcome::Deduction,
+    to_correct: (&[&crate::eval::outcome::Finding], usize),
+    to_consider: &[&crate::eval::outcome::Finding],
+) -> String {
+    findings_words(
+        &report.lost_point_findings(node, d),
+        to_correct,
+        to_consider,
+    )
+}
+
+/// `相关问题见“请改正的问题”第 2、3 条，…`: where the notice lists the
+/// `related` findings, by their numbers in its two lists.
+fn findings_words(
+    related: &[(usize, &crate::eval::outcome::Finding)],
     (to_correct, listed_before): (&[&crate::eval::outcome::Finding], usize),
     to_consider: &[&crate::eval::outcome::Finding],
 ) -> String {
-    let related = report.lost_point_findings(node, d);
     let numbers = |list: &[&crate::eval::outcome::Finding], before: usize| -> Vec<String> {
         list.iter()
             .enumerate()
