@@ -881,7 +881,7 @@ impl Loader<'_> {
                 // A blank name signs nothing: refused, as in a review file.
                 // Nothing but marks or characters nobody sees (`"\u{200b}"`)
                 // is no name either, as in a review file.
-                ("reviewer", Node::String(s)) if super::review_file::person(s).is_empty() => self
+                ("reviewer", Node::String(s)) if super::person::person(s).is_empty() => self
                     .problem(
                         Code::ReviewBadValue,
                         "`review.reviewer` 不能为空".into(),

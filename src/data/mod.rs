@@ -4,6 +4,7 @@
 mod document;
 mod load;
 mod nesting;
+mod person;
 mod review_book;
 mod review_file;
 pub mod schema;

@@ -17,6 +17,7 @@
 
 use super::document::{Node, Table};
 use super::load::{LoadError, Loader, parse_toml, span_of, toml_type};
+use super::person::person;
 use super::schema::Schema;
 use super::{Date, Judgment, Origin};
 use crate::diag::Code;
@@ -113,46 +114,6 @@ pub struct Received {
     /// The package's file name the row gives (材料文件), if any.
     pub file: Option<String>,
 }
-
-/// A reviewer's name as one person: trimmed, and in a Chinese name the
-/// spaces that align two-character names (`张　三`) dropped.
-pub fn person(name: &str) -> String {
-    let name = name.trim();
-    let han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
-    // A cell holding only marks or a form's placeholder has no name.
-    let bare: String = name
-        .chars()
-        .filter(|c| !c.is_whitespace() && !"()（）[]【】".contains(*c))
-        .collect();
-    if !bare.chars().any(char::is_alphanumeric) || PLACEHOLDERS.contains(&bare.as_str()) {
-        return String::new();
-    }
-    // `李四(财政局)` and `李四（财政局）` are one reviewer.
-    let name: String = name
-        .chars()
-        .map(|c| match c {
-            '(' => '（',
-            ')' => '）',
-            c => c,
-        })
-        .collect();
-    if name.chars().any(han) {
-        // Two names a space apart (`张三 李四`) are two reviewers, said as
-        // such by the caller; a space inside one name (`张 三`) is dropped.
-        let words: Vec<&str> = name.split_whitespace().collect();
-        // (An aside in brackets, `李四 （财政局）`, is no second name.)
-        let a_name = |w: &&str| !w.starts_with('（') && w.chars().filter(|c| han(*c)).count() >= 2;
-        if words.len() > 1 && words.iter().all(a_name) {
-            return words.join("、");
-        }
-        name.chars().filter(|c| !c.is_whitespace()).collect()
-    } else {
-        name.split_whitespace().collect::<Vec<_>>().join(" ")
-    }
-}
-
-/// What a form's name cell says before it is filled: no name.
-const PLACEHOLDERS: [&str; 7] = ["签名", "签字", "姓名", "评审人", "评审人签名", "无", "暂无"];
 
 const TOP_KEYS: [&str; 5] = ["format", "kind", "reviewer", "reviewed_on", "units"];
 

@@ -227,7 +227,7 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
         .map(|(text, _)| without_label(&text, REVIEWER_LABEL).to_string())
         .filter(|t| !t.trim().is_empty())
         .or_else(|| sheet.after_label(REVIEWER_LABEL, header.row))
-        .map(|text| super::review_file::person(&text))
+        .map(|text| super::person::person(&text))
         .filter(|t| !t.is_empty());
     if let Some(names) = reviewer
         .as_deref()
