@@ -112,6 +112,16 @@ fn example_worksheet(name: &str) -> PathBuf {
     dir
 }
 
+/// The worksheet `dir/评审表.xlsx` filled by 张三 with the bureau's
+/// judgments, written to `dir/to`.
+fn filled_by_zhang_san(dir: &Path, to: &str) {
+    fill(
+        &dir.join("评审表.xlsx"),
+        &dir.join(to),
+        &Filling::by("张三").all(BUREAU),
+    );
+}
+
 /// A reviewer's entries: criterion id → (tier, score cell, note).
 type Entries<'a> = &'a [(&'a str, &'a str, Cell<'a>, &'a str)];
 
@@ -1262,11 +1272,7 @@ fn review_errors() {
 #[test]
 fn review_keeps_what_it_must_not_overwrite() {
     let dir = example_worksheet("overwrite");
-    fill(
-        &dir.join("评审表.xlsx"),
-        &dir.join("评审表-张三.xlsx"),
-        &Filling::by("张三").all(BUREAU),
-    );
+    filled_by_zhang_san(&dir, "评审表-张三.xlsx");
     let unsigned = Filling {
         reviewer: None,
         ..Filling::by("张三").all(BUREAU)
@@ -2165,11 +2171,7 @@ fn a_units_rows_all_deleted_are_said() {
 #[test]
 fn a_package_renamed_after_its_worksheet_is_said_with_both_names() {
     let dir = two_unit_worksheet("package-renamed");
-    fill(
-        &dir.join("评审表.xlsx"),
-        &dir.join("填好.xlsx"),
-        &Filling::by("张三").all(BUREAU),
-    );
+    filled_by_zhang_san(&dir, "填好.xlsx");
     let package = dir.join("甲单位.toml");
     let text = std::fs::read_to_string(&package).expect("read");
     std::fs::write(&package, text.replace("岳阳楼区甲单位", "岳阳楼区甲乙单位")).expect("write");
@@ -2294,11 +2296,7 @@ fn a_judgment_set_aside_is_named() {
 #[test]
 fn a_year_typed_over_is_said_at_its_cell() {
     let dir = example_worksheet("year-typed-over");
-    fill(
-        &dir.join("评审表.xlsx"),
-        &dir.join("填好.xlsx"),
-        &Filling::by("张三").all(BUREAU),
-    );
+    filled_by_zhang_san(&dir, "填好.xlsx");
     // The first row's year (column B) typed over.
     let (header, _) = review_cell(&dir.join("填好.xlsx"), |t| t == "单位");
     let year_cell = format!("B{}", header + 2);
@@ -2336,11 +2334,7 @@ fn a_year_typed_over_is_said_at_its_cell() {
 #[test]
 fn a_rules_title_retyped_without_its_space_is_the_same_rules() {
     let dir = example_worksheet("title-space");
-    fill(
-        &dir.join("评审表.xlsx"),
-        &dir.join("填好.xlsx"),
-        &Filling::by("张三").all(BUREAU),
-    );
+    filled_by_zhang_san(&dir, "填好.xlsx");
     let title_at = review_cell(&dir.join("填好.xlsx"), |t| {
         t.starts_with("区级预算单位") && t.ends_with(" 2022")
     });
@@ -2428,11 +2422,7 @@ fn rewrite(
 #[test]
 fn a_name_moved_right_by_an_inserted_column_is_read() {
     let dir = example_worksheet("inserted-column");
-    fill(
-        &dir.join("评审表.xlsx"),
-        &dir.join("插列.xlsx"),
-        &Filling::by("张三").all(BUREAU),
-    );
+    filled_by_zhang_san(&dir, "插列.xlsx");
     // Row 2 (评审人 张三 评审日期 2023-07-10 …): every value from column B
     // on moves one column right, the labels too, as Excel moves them.
     rewrite(&dir.join("插列.xlsx"), |name, range, r, c, value| {
@@ -2498,11 +2488,7 @@ fn a_unit_left_blank_is_asked_of_its_reviewer() {
 #[test]
 fn the_working_paper_records_a_criterion_a_reviewer_did_not_judge() {
     let dir = example_worksheet("not-judged");
-    fill(
-        &dir.join("评审表.xlsx"),
-        &dir.join("张三.xlsx"),
-        &Filling::by("张三").all(BUREAU),
-    );
+    filled_by_zhang_san(&dir, "张三.xlsx");
     let without: Vec<_> = BUREAU
         .iter()
         .copied()
@@ -2549,11 +2535,7 @@ fn the_working_paper_records_a_criterion_a_reviewer_did_not_judge() {
 #[test]
 fn diff_reads_the_reviewers_worksheets() {
     let dir = example_worksheet("diff-with-reviews");
-    fill(
-        &dir.join("评审表.xlsx"),
-        &dir.join("评审表-张三.xlsx"),
-        &Filling::by("张三").all(BUREAU),
-    );
+    filled_by_zhang_san(&dir, "评审表-张三.xlsx");
     let rules = Path::new(MANIFEST).join("rules/2022");
     let new = dir.join("new-rules");
     std::fs::create_dir_all(&new).expect("mkdir");
@@ -2593,11 +2575,7 @@ fn diff_reads_the_reviewers_worksheets() {
 fn an_excel_error_is_no_reviewers_name() {
     use std::io::{Read as _, Write as _};
     let dir = example_worksheet("error-as-name");
-    fill(
-        &dir.join("评审表.xlsx"),
-        &dir.join("评审表-张三.xlsx"),
-        &Filling::by("张三").all(BUREAU),
-    );
+    filled_by_zhang_san(&dir, "评审表-张三.xlsx");
     let bytes = std::fs::read(dir.join("评审表-张三.xlsx")).expect("read");
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
     let mut out =
