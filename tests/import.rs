@@ -1274,6 +1274,34 @@ fn a_renumbered_report_is_said_as_renumbered() {
     );
 }
 
+/// The subtotal words are the templates' (data the bureau edits): one it
+/// adds (“分项合计”) is passed over as “小计” is.
+#[test]
+fn a_subtotal_word_is_the_templates() {
+    let shipped = std::fs::read_to_string("rules/2022/templates.toml").expect("templates");
+    let more = shipped.replacen(
+        "subtotal_row = [\"小计\"]",
+        "subtotal_row = [\"小计\", \"分项合计\"]",
+        1,
+    );
+    assert_ne!(more, shipped);
+    let templates = Templates::parse("templates.toml", &more).expect("parses");
+    let baseline = load("baseline.toml", &import_blocks(&package()).toml);
+    let mut blocks = package();
+    let rows = table_rows(&mut blocks, 1);
+    let after = row_with(rows, "指标B");
+    rows.insert(
+        after + 1,
+        r(vec![vc(), s("分项合计", 5), c("50"), c("50"), c("")]),
+    );
+    let imported =
+        import_docx(&docx(&blocks), "t.docx", &options(), Some(&templates)).expect("imports");
+    let sub = load("subtotal.toml", &imported.toml);
+    let mut diffs = Vec::new();
+    compare(&sub.root, &baseline.root, "", &mut diffs);
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+}
+
 /// A subtotal among the indicators (“合计” after the 产出指标 rows, or a
 /// “小计” row) is passed over with a note: the indicators after it are
 /// read, none is counted twice, and the total comes from the table's end.

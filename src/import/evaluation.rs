@@ -755,7 +755,8 @@ pub(super) fn project_name(written: &str, t: &super::Templates) -> String {
     }
 }
 
-/// The label of a subtotal row: one labelled “小计” (or ending so), or
+/// The label of a subtotal row: one whose label ends with a subtotal word
+/// of the templates (“小计”), or
 /// labelled as the total row while an indicator with its 分值 follows it.
 fn subtotal(grid: &Grid, row: usize, cols: &IndicatorColumns, cx: &Context<'_>) -> Option<String> {
     let t = cx.t;
@@ -766,7 +767,11 @@ fn subtotal(grid: &Grid, row: usize, cols: &IndicatorColumns, cx: &Context<'_>) 
         .map(|s| super::table::one_line(&s.cell.text()))
         .find(|l| !l.is_empty())?;
     let key = label::key(&label, &t.label_prefixes);
-    if key.ends_with("小计") {
+    let subtotal = &t.evaluation.indicators.subtotal_row.0;
+    if subtotal
+        .iter()
+        .any(|w| !w.is_empty() && key.ends_with(&label::key(w, &t.label_prefixes)))
+    {
         return Some(label);
     }
     let total = label::fits(

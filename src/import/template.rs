@@ -282,6 +282,9 @@ pub struct IndicatorColumns {
     pub deviation: Names,
     /// 总分.
     pub total_row: Names,
+    /// A subtotal among the indicators (“小计”, “产出指标小计”: a label
+    /// ending so), passed over.
+    pub subtotal_row: Names,
 }
 
 /// 附件2.
