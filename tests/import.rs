@@ -1581,3 +1581,120 @@ fn import_questions_a_received_date_years_off() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The import's other words are the templates' too (data the bureau
+/// edits, no build): a blank mark (“空”), a word between two parts of a
+/// split table (“接上表”), a word before a 一级指标's points (“比重”) and
+/// a line that leads the attachment list (“报送材料”). Each is read only
+/// once the templates have it.
+#[test]
+fn the_import_vocabulary_is_the_templates() {
+    let shipped = std::fs::read_to_string("rules/2022/templates.toml").expect("templates");
+    let mut edited = shipped.clone();
+    for (old, new) in [
+        ("blank_marks = [\"-\",", "blank_marks = [\"空\", \"-\","),
+        (
+            "continued = [\"续表\",",
+            "continued = [\"接上表\", \"续表\",",
+        ),
+        (
+            "weight_words = [\"权重\",",
+            "weight_words = [\"比重\", \"权重\",",
+        ),
+        (
+            "attachment_lead = [\"附件\",",
+            "attachment_lead = [\"报送材料\", \"附件\",",
+        ),
+    ] {
+        let before = edited.clone();
+        edited = edited.replacen(old, new, 1);
+        assert_ne!(edited, before, "{old}");
+    }
+    let templates = Templates::parse("templates.toml", &edited).expect("parses");
+
+    let mut blocks = package();
+    // 附件1: a budget cell marked “空”.
+    let basic = table_rows(&mut blocks, 0);
+    basic[4] = r(vec![c("三公经费"), s("1.10", 2), s("空", 2), s("0.5", 2)]);
+    // 附件2: the 一级指标 weight as “比重”, and the table split by “接上表”.
+    let at = table_index(&blocks, 1);
+    let rows = table_rows(&mut blocks, 1);
+    let level1 = rows
+        .iter()
+        .position(|r| {
+            r.cells
+                .iter()
+                .any(|c| c.paras.first().is_some_and(|p| p == "产出指标"))
+        })
+        .expect("产出指标");
+    let cell = rows[level1]
+        .cells
+        .iter_mut()
+        .find(|c| c.paras.first().is_some_and(|p| p == "产出指标"))
+        .expect("the cell");
+    cell.paras = vec!["产出指标（比重50%）".to_string()];
+    let header = rows
+        .iter()
+        .position(|r| r.cells[1].paras == ["一级指标"])
+        .unwrap();
+    rows[header].header = true;
+    let mut second = rows.split_off(header + 2);
+    let mut repeated = rows[header].clone();
+    repeated.cells[0] = vc();
+    second.insert(0, repeated);
+    blocks.insert(at + 1, p("接上表"));
+    blocks.insert(at + 2, Block::Table(second));
+    // 附件3: the list led by “报送材料：”.
+    let list = blocks
+        .iter()
+        .position(|b| matches!(b, Block::P(t) if t == "报告需要以下附件："))
+        .expect("the list's lead-in");
+    blocks[list] = p("报送材料：");
+
+    let shipped = import_blocks(&blocks);
+    let imported =
+        import_docx(&docx(&blocks), "t.docx", &options(), Some(&templates)).expect("imports");
+    let (before, after) = (
+        load("before.toml", &shipped.toml),
+        load("after.toml", &imported.toml),
+    );
+    // Budget: “空” is not a number to the shipped templates, blank to the edited.
+    assert!(
+        codes(&shipped).contains(&"import::not_a_number"),
+        "{:?}",
+        shipped.warnings
+    );
+    assert!(
+        !codes(&imported).contains(&"import::not_a_number"),
+        "{:?}",
+        imported.warnings
+    );
+    assert_eq!(text(&after, "basic_data.expenses[0].budget"), "<absent>");
+    // The split table: joined only by the edited templates.
+    assert!(!shipped.toml.contains("跨页续表已合并"));
+    assert!(
+        imported.toml.contains("第2、3个表格，跨页续表已合并"),
+        "{}",
+        imported.toml
+    );
+    // The weight after “比重”.
+    // (The first table with its weights: the overall one, table 2, only
+    // where its 产出指标 was read.)
+    let weights = |toml: &str| {
+        toml.lines()
+            .find(|l| l.starts_with("level1_weights"))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(!weights(&shipped.toml).contains("第2个表格"));
+    assert!(
+        weights(&imported.toml).contains("\"产出指标\" = 50")
+            && weights(&imported.toml).contains("产出指标 第2个表格"),
+        "{}",
+        weights(&imported.toml)
+    );
+    // The attachment list.
+    assert!(text(&before, "report.sections[8].text").contains("报送材料"));
+    assert!(!text(&after, "report.sections[8].text").contains("报送材料"));
+    assert_eq!(count(&after, "attachments"), 3, "{}", imported.toml);
+}

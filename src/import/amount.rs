@@ -40,14 +40,13 @@ pub struct Number {
     pub note: Option<String>,
 }
 
-/// Cells that mean "nothing here" but are not blank.
-const DASHES: &[&str] = &["-", "--", "—", "——", "–", "/", "\\", "无", "×", "x"];
-
 /// Why a cell is not a number, in Chinese.
 pub type Reason = String;
 
-/// A number with an optional unit and bracketed note; `Ok(None)` for a blank cell.
-pub fn number(text: &str) -> Result<Option<Number>, Reason> {
+/// A number with an optional unit and bracketed note; `Ok(None)` for a
+/// blank cell, or one holding only a mark of `blank` (the templates'
+/// `blank_marks`: "—", "/", "无"…).
+pub fn number(text: &str, blank: &[String]) -> Result<Option<Number>, Reason> {
     let (outside, note) = split_note(text);
     let s: String = outside
         .chars()
@@ -63,7 +62,7 @@ pub fn number(text: &str) -> Result<Option<Number>, Reason> {
     // A dash or “/” is how the forms mark a cell left empty on purpose
     // (cells.jx reads them as blank too): blank, with nothing to say. A
     // warning each made a unit's notice list thirty cells as unreadable.
-    if DASHES.contains(&s.as_str()) {
+    if blank.contains(&s) {
         return Ok(None);
     }
     let (negative, body) = match s.strip_prefix(['-', '+']) {
@@ -110,7 +109,15 @@ pub struct Amount {
 /// The cell alone, with the 2022 template's units, for the unit tests.
 #[cfg(test)]
 pub fn amount(text: &str) -> Result<Option<Amount>, Reason> {
-    amount_in(text, None, &units_2022)
+    amount_in(text, None, &units_2022, &blank_2022())
+}
+
+/// The 2022 template's `blank_marks`, for the unit tests.
+#[cfg(test)]
+fn blank_2022() -> Vec<String> {
+    crate::import::template::Templates::builtin(2022)
+        .map(|t| t.blank_marks.0)
+        .unwrap_or_default()
 }
 
 /// The 2022 template's `[amount_units]`, for the unit tests.
@@ -147,8 +154,9 @@ pub fn amount_in(
     text: &str,
     declared: Option<&Declared>,
     units: &dyn Fn(&str) -> Option<(Decimal, String)>,
+    blank: &[String],
 ) -> Result<Option<Amount>, Reason> {
-    let Some(n) = number(text)? else {
+    let Some(n) = number(text, blank)? else {
         return Ok(None);
     };
     let not_an_amount = || format!("“{}”不是以万元计的金额", text.trim());
@@ -197,8 +205,8 @@ pub fn amount_in(
 }
 
 /// Points (分值、得分): a number, optionally followed by 分.
-pub fn points(text: &str) -> Result<Option<Decimal>, Reason> {
-    let Some(n) = number(text)? else {
+pub fn points(text: &str, blank: &[String]) -> Result<Option<Decimal>, Reason> {
+    let Some(n) = number(text, blank)? else {
         return Ok(None);
     };
     match (&n.unit, &n.note) {
@@ -208,8 +216,8 @@ pub fn points(text: &str) -> Result<Option<Decimal>, Reason> {
 }
 
 /// A whole number (人数).
-pub fn whole(text: &str) -> Result<Option<i64>, Reason> {
-    let Some(n) = number(text)? else {
+pub fn whole(text: &str, blank: &[String]) -> Result<Option<i64>, Reason> {
+    let Some(n) = number(text, blank)? else {
         return Ok(None);
     };
     let v = n.value.normalize();
@@ -362,7 +370,7 @@ mod tests {
             name: "元".into(),
             source: "表格上方“单位：元”".into(),
         };
-        let declared = amount_in("60,000.00", Some(&yuan), &units_2022)
+        let declared = amount_in("60,000.00", Some(&yuan), &units_2022, &blank_2022())
             .ok()
             .flatten();
         assert_eq!(
@@ -372,7 +380,7 @@ mod tests {
         assert!(declared.is_some_and(|a| a.unit_known && a.converted.is_some()));
         // The cell's own unit wins over the table's.
         assert_eq!(
-            amount_in("6万元", Some(&yuan), &units_2022)
+            amount_in("6万元", Some(&yuan), &units_2022, &blank_2022())
                 .ok()
                 .flatten()
                 .map(|a| a.value),
@@ -387,10 +395,10 @@ mod tests {
 
     #[test]
     fn points_rates_dates() {
-        assert_eq!(points("10分"), Ok(Some(d("10"))));
-        assert!(points("十分").is_err());
-        assert_eq!(whole("20"), Ok(Some(20)));
-        assert!(whole("20.5").is_err());
+        assert_eq!(points("10分", &blank_2022()), Ok(Some(d("10"))));
+        assert!(points("十分", &blank_2022()).is_err());
+        assert_eq!(whole("20", &blank_2022()), Ok(Some(20)));
+        assert!(whole("20.5", &blank_2022()).is_err());
         assert_eq!(rate("102.76 %").as_deref(), Some("102.76%"));
         assert_eq!(rate("１００％").as_deref(), Some("100%"));
         assert_eq!(

@@ -97,7 +97,7 @@ fn staffing(grid: &Grid, place: &str, cx: &mut Context<'_>) -> Option<Section> {
         let text = slot.cell.text();
         let at = format!("{place}，{}「{}」", grid.place(row + 1), names.first());
         if integer {
-            match amount::whole(&text) {
+            match amount::whole(&text, &cx.t.blank_marks.0) {
                 Ok(Some(n)) => section.set(key, Value::Integer(n)),
                 Ok(None) => {}
                 Err(reason) => cx.warn_in(

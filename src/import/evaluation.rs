@@ -932,7 +932,7 @@ fn read_line(
         place: grid.place(row),
         ..Line::default()
     };
-    let (l1_label, l1_weight) = level_weight(&l1_raw);
+    let (l1_label, l1_weight) = level_weight(&l1_raw, t);
     line.level1 = label::clean(&l1_label, &t.label_prefixes);
     line.level2 = label::clean(&l2_raw, &t.label_prefixes);
     if !line.level1.is_empty() {
@@ -1076,7 +1076,8 @@ fn column_words<'t>(key: &str, t: &'t super::Templates) -> &'t str {
 /// "产出指标（分值50分）", "产出指标（权重50%）" (a table's weights make 100,
 /// so a percentage is its points), and without brackets "产出指标50分",
 /// "产出指标 50". The label keeps none of the weight's words.
-fn level_weight(text: &str) -> (String, Option<Decimal>) {
+fn level_weight(text: &str, t: &super::Templates) -> (String, Option<Decimal>) {
+    let weight_words = &t.evaluation.indicators.weight_words.0;
     let folded: String = label::compact(text).chars().map(label::fold).collect();
     // “50分，含成本指标”, “占50%”: the points come first, an aside after.
     let points = |words: &str| {
@@ -1085,13 +1086,13 @@ fn level_weight(text: &str) -> (String, Option<Decimal>) {
             .next()
             .unwrap_or("")
             .trim();
-        let words = ["权重", "分值", "分数", "占"]
+        let words = weight_words
             .iter()
-            .find_map(|w| words.strip_prefix(w))
+            .find_map(|w| words.strip_prefix(w.as_str()))
             .unwrap_or(words)
             .trim_start_matches([':', '：', '为'])
             .trim_end_matches('%');
-        amount::points(words).ok().flatten()
+        amount::points(words, &t.blank_marks.0).ok().flatten()
     };
     if let Some(open) = folded.rfind('(')
         && let Some(inner) = folded.get(open + 1..)
@@ -1112,9 +1113,9 @@ fn level_weight(text: &str) -> (String, Option<Decimal>) {
         && let Some(w) = points(body.get(start..).unwrap_or_default())
     {
         let label = body.get(..start).unwrap_or_default();
-        let label = ["权重", "分值"]
+        let label = weight_words
             .iter()
-            .find_map(|w| label.strip_suffix(w))
+            .find_map(|w| label.strip_suffix(w.as_str()))
             .unwrap_or(label)
             .trim_end_matches([':', '：']);
         if !label.is_empty() {
@@ -1176,6 +1177,7 @@ mod tests {
 
     #[test]
     fn a_level1_weight_is_read_however_it_is_written() {
+        let templates = crate::import::template::Templates::builtin(2022).unwrap();
         for (cell, label, weight) in [
             ("产出指标\n(50分)", "产出指标", Some(50)),
             ("产出指标（50分）", "产出指标", Some(50)),
@@ -1190,7 +1192,7 @@ mod tests {
             ("产出指标", "产出指标", None),
             ("产出指标（含数量、质量）", "产出指标（含数量、质量）", None),
         ] {
-            let (l, w) = level_weight(cell);
+            let (l, w) = level_weight(cell, &templates);
             assert_eq!(
                 (l.as_str(), w),
                 (label, weight.map(Decimal::from)),

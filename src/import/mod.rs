@@ -350,7 +350,7 @@ impl Context<'_> {
         let declared = declared.or(self.table_unit.as_ref()).cloned();
         let t = self.t;
         let units = |name: &str| units::named(name, t);
-        match amount::amount_in(text, declared.as_ref(), &units) {
+        match amount::amount_in(text, declared.as_ref(), &units, &t.blank_marks.0) {
             Ok(None) => None,
             Ok(Some(a)) => {
                 if let Some(c) = &a.converted {
@@ -391,7 +391,7 @@ impl Context<'_> {
 
     /// Points (分值、得分), or a warning.
     fn points(&mut self, text: &str, place: &str) -> Option<Decimal> {
-        match amount::points(text) {
+        match amount::points(text, &self.t.blank_marks.0) {
             Ok(v) => v,
             Err(reason) => {
                 self.warn(

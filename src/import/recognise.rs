@@ -271,17 +271,23 @@ fn table_follows(blocks: &[Block], title: usize, t: &Templates) -> bool {
     false
 }
 
-/// Paragraphs that may stand between two parts of one split table.
-/// “续表”, “（续表）”, “续上表：”, and a title or marker repeated with
-/// “（续）” after it (“附件2（续）”, “…自评表（续）”).
-fn is_filler(text: &str) -> bool {
+/// Paragraphs that may stand between two parts of one split table: one
+/// of the templates' `continued` words (“续表”, “（续表）”, “续上表：”),
+/// a line starting with one of two characters or more (“续表1”), and a
+/// title or marker repeated with one in brackets after it (“附件2（续）”,
+/// “…自评表（续表）”).
+fn is_filler(text: &str, t: &Templates) -> bool {
     let s: String = compact(text).chars().map(fold).collect();
     let bare = s.trim_matches(['(', ')', ':']);
     s.is_empty()
-        || bare.starts_with("续表")
-        || matches!(bare, "续" | "续上表")
-        || s.ends_with("(续)")
-        || s.ends_with("(续表)")
+        || t.continued.0.iter().any(|w| {
+            let w: String = w.chars().map(fold).collect();
+            bare == w
+                || (w.chars().count() >= 2 && bare.starts_with(&w))
+                || s.strip_suffix(')')
+                    .and_then(|s| s.strip_suffix(w.as_str()))
+                    .is_some_and(|s| s.ends_with('('))
+        })
 }
 
 /// Find every part of the package.
@@ -369,7 +375,7 @@ fn table_run(blocks: &[Block], start: usize, t: &Templates) -> (TablePart, usize
     let first_columns = columns(start);
     loop {
         match blocks.get(look) {
-            Some(Block::Paragraph(p)) if is_filler(&p.text) => look += 1,
+            Some(Block::Paragraph(p)) if is_filler(&p.text, t) => look += 1,
             Some(Block::Table(_)) => {
                 let joined = columns(look) == first_columns
                     && identify(&grid_of(blocks, &[look]), t) == TableKind::Unknown;

@@ -13,7 +13,7 @@ use super::Context;
 use super::heading_number::{Numbered, Style, numbered};
 use super::label::{self, compact};
 use super::recognise::ReportPart;
-use super::template::FormKind;
+use super::template::{FormKind, Templates};
 use super::warning::Warning;
 use super::write::{Section, Value};
 use crate::diag::Code;
@@ -88,7 +88,7 @@ pub fn read(part: &ReportPart, place: &str, cx: &mut Context<'_>) -> Report {
         // count (“附件：（共6份）”) on its own line.
         let (lead, rest) = text.split_once(['：', ':']).unwrap_or((text, ""));
         let rest = rest.trim();
-        if is_attachment_lead(lead) {
+        if is_attachment_lead(lead, t) {
             if !rest.is_empty() && !titles_in(rest, t).is_empty() {
                 list = Some(vec![rest.to_string()]);
                 continue;
@@ -509,13 +509,19 @@ fn numeral(n: u32) -> String {
 }
 
 /// A line that only leads an attachment list: “附件”, “附件：”, “附：”,
-/// “报告附件：”, “本报告附件如下：” (short, ending in 附件 or 附, a colon
-/// or 如下 at most after it). “附件1 …”, a marker with its number, is not.
-fn is_attachment_lead(text: &str) -> bool {
+/// “报告附件：”, “本报告附件如下：” (short, ending in one of the templates'
+/// `attachment_lead` words, a colon or 如下 at most after it). “附件1 …”,
+/// a marker with its number, is not.
+fn is_attachment_lead(text: &str, t: &Templates) -> bool {
     let key = compact(text);
     let key = key.trim_end_matches(['：', ':']);
     let key = key.strip_suffix("如下").unwrap_or(key);
-    key.chars().count() <= 10 && (key.ends_with("附件") || key == "附")
+    key.chars().count() <= 10
+        && t.report
+            .attachment_lead
+            .0
+            .iter()
+            .any(|w| key.ends_with(w.as_str()))
 }
 
 /// The report's list → template attachments, in the list's order. A line

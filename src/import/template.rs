@@ -56,6 +56,11 @@ pub struct Templates {
     pub label_prefixes: Vec<String>,
     /// Placeholder rows.
     pub placeholders: Vec<String>,
+    /// What a number's cell holds when left empty on purpose ("—", "/",
+    /// "无"): read as blank, with nothing to say.
+    pub blank_marks: Names,
+    /// Paragraphs between two parts of a split table ("续表", "（续）").
+    pub continued: Names,
     /// Lines under a table.
     pub footer: Footer,
     /// The report's list of attachments, in order.
@@ -285,6 +290,8 @@ pub struct IndicatorColumns {
     /// A subtotal among the indicators (“小计”, “产出指标小计”: a label
     /// ending so), passed over.
     pub subtotal_row: Names,
+    /// Words before a 一级指标's points ("产出指标（权重50%）"), dropped.
+    pub weight_words: Names,
 }
 
 /// 附件2.
@@ -367,6 +374,8 @@ pub struct ReportTemplate {
     pub title: Names,
     /// What introduces the list of attachments.
     pub attachment_list: Vec<String>,
+    /// A short line ending so leads the list too ("附件：", "附：").
+    pub attachment_lead: Names,
     /// The sections' headings without their numbers, in order.
     pub headings: Vec<String>,
 }
