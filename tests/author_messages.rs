@@ -54,7 +54,7 @@ fn jixiao(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 }
 
 /// (name, file, text to find, its replacement); an empty find appends.
-const CASES: [(&str, &str, &str, &str); 75] = [
+const CASES: [(&str, &str, &str, &str); 76] = [
     (
         "check-let-used-above-it",
         "indicators.jx",
@@ -270,6 +270,12 @@ const CASES: [(&str, &str, &str, &str); 75] = [
         "params.jx",
         "",
         "param tolerance2 = 0.01\u{200B}\n",
+    ),
+    (
+        "no-break-space-between-words",
+        "sheet.jx",
+        "  year 2022",
+        "  year\u{00A0}2022",
     ),
     (
         "quote-left-open",
@@ -558,6 +564,7 @@ fn slips_are_said_in_the_authors_terms() {
         "您是不是想写 `deduct`",
         "写成 2023-06-15",
         "看不见的字符（U+200B）",
+        "特殊空格（U+00A0），规则中不能用它分隔",
         "这一行的引号没有闭合",
         "没有对应的 `}`",
         "这里的 `(` 没有对应的 `)`",

@@ -124,7 +124,10 @@ fn fmt_fixes_a_messy_copy_and_check_still_passes() {
     let messy = text
         .replace("  ", "    ")
         .replace(" = ", "=")
-        .replace(", ", " ,");
+        .replace(", ", " ,")
+        // A no-break space copied from a web page, between two words.
+        .replacen("year 2022", "year\u{00A0}2022", 1);
+    assert!(messy.contains('\u{00A0}'));
     std::fs::write(&sheet, &messy).expect("write");
     let check = jixiao(&["fmt", "--check", dir.to_str().expect("utf-8")]);
     assert_eq!(check.status.code(), Some(1));

@@ -180,6 +180,15 @@ fn invisible(c: char) -> bool {
     )
 }
 
+/// Spaces other than the plain space, tab and the full-width space (which
+/// the grammar reads as a space): the no-break, narrow and figure spaces.
+fn odd_space(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}'
+    )
+}
+
 /// What pest would report late or in its own terms, found first and said
 /// in the author's: nesting beyond `MAX_NESTING` (before pest recurses
 /// into it), full-width punctuation, invisible characters, a string or a
@@ -242,6 +251,16 @@ pub(super) fn check_nesting(file: u16, text: &str) -> Result<Option<ParseError>,
             }
             let _ = start;
             continue;
+        }
+        // A space that is not one (no-break, thin, figure…, copied from a
+        // web page or Word) between two words: the parser would call the
+        // words themselves wrong ("这里应为 数字，实际是 `2022`").
+        if odd_space(c) {
+            return Err(ParseError::BadLiteral {
+                message: format!("这里有一个特殊空格（U+{:04X}），规则中不能用它分隔", c as u32),
+                span: span(at, at + c.len_utf8()),
+                hint: "它看起来与空格相同，常见于从网页、Word 复制来的文字：删去它，重新输入一个普通空格（半角）；运行 jixiao fmt 文件名 可以把规则中这样的空格都改过来".into(),
+            });
         }
         // A quote left open on an earlier line turns the next line's
         // string inside out: a full-width sign that its own line quotes is
@@ -828,6 +847,8 @@ pub fn half_width_with_offsets(text: &str) -> (String, Vec<usize>) {
             .iter()
             .find(|(w, _)| *w == c)
             .map_or(c, |(_, a)| *a);
+        // A no-break or other odd space between words is a plain one.
+        let ascii = if odd_space(ascii) { ' ' } else { ascii };
         match ascii {
             '#' => in_comment = true,
             '"' => {
