@@ -2078,3 +2078,41 @@ fn a_single_failed_input_gives_its_failure_object() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A bracket left open (`role = ["预算单位"`) is one mistake, said once
+/// where it opens with what to write, not once per line after it in the
+/// parser's English; so is a table header without its `]`.
+#[test]
+fn a_bracket_left_open_is_said_once_where_it_opens() {
+    let dir = temp_dir("open-bracket");
+    for (old, new, said, line) in [
+        (
+            "role = \"预算单位\"",
+            "role = [\"预算单位\"",
+            "这里的 `[` 没有对应的 `]`",
+            "unit.toml:12:8",
+        ),
+        (
+            "[submission]",
+            "[submission",
+            "表头 `[submission` 少了结尾的 `]`",
+            "unit.toml:15:1",
+        ),
+    ] {
+        let text = example_text().replacen(old, new, 1);
+        assert_ne!(text, example_text());
+        std::fs::write(dir.join("unit.toml"), text).expect("write");
+        let run = jixiao_at(&dir, &["score", "unit.toml"]);
+        assert_eq!(run.code, Some(1), "{}", run.stderr);
+        assert!(run.stderr.contains(said), "{}", run.stderr);
+        assert!(run.stderr.contains(line), "{}", run.stderr);
+        assert_eq!(
+            run.stderr.matches("submission::toml").count(),
+            1,
+            "{}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("expected"), "{}", run.stderr);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

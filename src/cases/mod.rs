@@ -214,8 +214,7 @@ pub fn load(name: &str, text: &str, bases: &Bases) -> Result<Case, Vec<Problem>>
         // A date with slashes or an amount with its unit in an `[edit]` is
         // told as it is in a submission.
         let range = e.span().unwrap_or(0..0);
-        let told = crate::data::unclosed_string(text, range.start)
-            .or_else(|| crate::data::tell_toml_mistake(text, range.start));
+        let told = crate::data::told_syntax(text, range.start, e.message());
         let problem = match told {
             Some(told) => Problem::error(
                 Code::CaseToml,
@@ -368,14 +367,27 @@ pub fn load(name: &str, text: &str, bases: &Bases) -> Result<Case, Vec<Problem>>
                 }
                 Err(e) => {
                     let base_file = SourceFile::new(base_name, base_text.as_str());
+                    let range = e.span().unwrap_or(0..0);
+                    let (message, place, label, help) = match crate::data::told_syntax(
+                        base_text.as_str(),
+                        range.start,
+                        e.message(),
+                    ) {
+                        Some(t) => (t.message, t.range, t.label, t.help),
+                        None => {
+                            let (m, h) = crate::data::explain_toml_error(e.message());
+                            (m, range, "这里", h)
+                        }
+                    };
                     problems.push(
                         Problem::error(
                             Code::CaseBase,
-                            format!("base 不是有效的 TOML：{}", e.message().trim()),
+                            format!("base 不是有效的 TOML：{message}"),
                             &base_file,
-                            at(e.span()),
-                            "这里",
+                            Span::new(0, place),
+                            label,
                         )
+                        .with_help(help)
                         .with_related(Problem::error(
                             Code::CaseBase,
                             "用例在这里指定 base",

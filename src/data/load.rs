@@ -201,7 +201,15 @@ pub(super) fn parse_toml(source: &SourceFile) -> Result<Spanned<Table<'_>>, Load
         .filter_map(|e| e.span().map(|r| r.start))
         .min()
         .unwrap_or(0);
-    if let Some(told) = super::toml_errors::unclosed_string(&source.text, first) {
+    let first_message = errors
+        .iter()
+        .find(|e| e.span().map(|r| r.start) == Some(first))
+        .map_or(String::new(), |e| e.message().to_string());
+    // A quote or a bracket left open: the parser stumbles on every line
+    // after it. One mistake, said once where it opens.
+    let unclosed = super::toml_errors::unclosed_string(&source.text, first)
+        .or_else(|| super::toml_brackets::unclosed_bracket(&source.text, first, &first_message));
+    if let Some(told) = unclosed {
         return Err(vec![
             Problem::error(
                 Code::SubmissionToml,
@@ -1036,6 +1044,35 @@ pub fn explain_toml_error(message: &str) -> (String, String) {
         )
     } else if lower.contains("duplicate table") || lower.contains("redefin") {
         ("同一个表定义了两次", "合并两处 [表名]，或改用 [[数组表]]")
+    } else if lower.contains("missing comma") {
+        (
+            "数组的两项之间少了逗号",
+            "数组写成 [\"甲\", \"乙\"]，各项之间用英文逗号分隔",
+        )
+    } else if lower.contains("unclosed array") {
+        (
+            "数组少了结尾的 `]`",
+            "数组写成 [\"甲\", \"乙\"]，在最后一项之后补上 ]",
+        )
+    } else if lower.contains("unclosed inline table") {
+        (
+            "内联表少了结尾的 `}`",
+            "内联表写在一行之内：{ 键 = 值, 键 = 值 }",
+        )
+    } else if lower.contains("unclosed table") {
+        ("表头少了结尾的 `]`", "表头写成 [名称] 或 [[名称]]")
+    } else if lower.contains("expected `=`") || lower.contains("missing assignment") {
+        ("键的后面少了 `=`", "每一行写成 键 = 值")
+    } else if lower.contains("expected newline") || lower.contains("unexpected content") {
+        (
+            "一行只能写一个 键 = 值",
+            "把多出的内容移到下一行，或删去；文字用英文双引号括起",
+        )
+    } else if lower.contains("invalid key") || lower.contains("missing key") {
+        (
+            "键的写法不对",
+            "键用英文字母、数字和下划线；含其他字符的键用英文双引号括起",
+        )
     } else if lower.contains("must be quoted") {
         (
             "文字没有加引号",

@@ -8,6 +8,7 @@ mod person;
 mod review_book;
 mod review_file;
 pub mod schema;
+mod toml_brackets;
 mod toml_errors;
 mod value;
 mod words;
@@ -22,7 +23,6 @@ pub use load::{
 };
 pub use review_book::ReviewBook;
 pub use review_file::{Received, ReviewedUnit, Reviews, has_words, load_review_file};
-pub(crate) use toml_errors::tell as tell_toml_mistake;
-pub(crate) use toml_errors::unclosed_string;
+pub(crate) use toml_errors::told_syntax;
 pub use value::{Key, MapValue, NO_PLACE, Place, PlaceId, Record, Step, Value, path_of};
 pub use words::{Walk, document_words, walk_path};

@@ -399,8 +399,19 @@ impl Templates {
             // In words, at its line and column, as a submission's TOML is.
             let (what, help) = crate::data::explain_toml_error(e.message());
             let file = crate::source::SourceFile::new(name, text);
-            match e.span() {
-                Some(span) => Problem::error(
+            let told = e
+                .span()
+                .and_then(|s| crate::data::told_syntax(text, s.start, e.message()));
+            match (told, e.span()) {
+                (Some(t), _) => Problem::error(
+                    Code::RulesTemplates,
+                    format!("模板描述 {name} 有误：{}", t.message),
+                    &file,
+                    crate::source::Span::new(0, t.range),
+                    t.label,
+                )
+                .with_help(t.help),
+                (None, Some(span)) => Problem::error(
                     Code::RulesTemplates,
                     format!("模板描述 {name} 有误：{what}"),
                     &file,
@@ -408,7 +419,7 @@ impl Templates {
                     "这里",
                 )
                 .with_help(help),
-                None => Problem::plain(
+                (None, None) => Problem::plain(
                     Code::RulesTemplates,
                     format!("模板描述 {name} 有误：{what}"),
                 )
