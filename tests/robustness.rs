@@ -2116,3 +2116,41 @@ fn a_bracket_left_open_is_said_once_where_it_opens() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A number with more significant digits than a decimal holds (29) is
+/// refused where it is written, in a package and in a rule file: never
+/// rounded away in silence.
+#[test]
+fn a_29th_significant_digit_is_refused_not_rounded() {
+    let dir = temp_dir("29-digits");
+    let text = example_text().replacen(
+        "executed = 96.89\n",
+        "executed = 96.890000000000000000000000000001\n",
+        1,
+    );
+    assert_ne!(text, example_text());
+    std::fs::write(dir.join("unit.toml"), text).expect("write");
+    let run = jixiao_at(&dir, &["score", "unit.toml"]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(run.stderr.contains("unit.toml:360:12"), "{}", run.stderr);
+    assert!(run.stderr.contains("28 位有效数字"), "{}", run.stderr);
+
+    let rules = copy_rules("29-digits-rules");
+    let params = rules.join("params.jx");
+    let text = std::fs::read_to_string(&params).expect("params");
+    std::fs::write(
+        &params,
+        text + "param too_exact = 0.12345678901234567890123456789\n",
+    )
+    .expect("write");
+    let rules = rules.to_str().expect("utf-8");
+    let run = jixiao(&["check", "--rules", rules]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(run.stderr.contains("rules::bad_literal"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("0.12345678901234567890123456789"),
+        "{}",
+        run.stderr
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1157,10 +1157,11 @@ fn parse_decimal(text: &str) -> ReadResult<Decimal> {
             "填写具体金额或分数".into(),
         ));
     }
+    // Exact or refused: a 29th significant digit is not rounded away.
     let parsed = if lower.contains('e') {
         Decimal::from_scientific(&lower)
     } else {
-        Decimal::from_str(&digits)
+        Decimal::from_str_exact(&digits)
     };
     parsed.map_err(|_| {
         (

@@ -7,7 +7,6 @@ use crate::source::Span;
 use pest::iterators::{Pair, Pairs};
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 use rust_decimal::Decimal;
-use std::str::FromStr;
 use std::sync::LazyLock;
 
 type Result<T> = std::result::Result<T, ParseError>;
@@ -820,7 +819,8 @@ fn build_where(b: &Builder, pair: Option<Pair<Rule>>) -> Result<Option<Box<Expr>
 }
 
 fn build_number(b: &Builder, pair: Pair<Rule>) -> Result<Decimal> {
-    Decimal::from_str(pair.as_str()).map_err(|_| {
+    // Exact or refused: a 29th significant digit is not rounded away.
+    Decimal::from_str_exact(pair.as_str()).map_err(|_| {
         b.bad(
             &pair,
             format!("数字 `{}` 超出可精确表示的范围", pair.as_str()),
