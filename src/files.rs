@@ -20,7 +20,19 @@ pub fn spreadsheet_extension(path: &Path) -> Option<String> {
     let ext = path.extension()?.to_string_lossy().to_lowercase();
     matches!(
         ext.as_str(),
-        "xlsx" | "xls" | "xlsm" | "xlsb" | "ods" | "et" | "ett" | "csv" | "numbers"
+        "xlsx"
+            | "xls"
+            | "xlsm"
+            | "xlsb"
+            | "xltx"
+            | "xltm"
+            | "xlt"
+            | "ods"
+            | "fods"
+            | "et"
+            | "ett"
+            | "csv"
+            | "numbers"
     )
     .then_some(ext)
 }

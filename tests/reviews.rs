@@ -2616,3 +2616,173 @@ fn an_excel_error_is_no_reviewers_name() {
     assert!(!run.stdout.contains("#REF!"), "{}", run.stdout);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `override = true` overrides what the rules score, nothing else: on a
+/// criterion the rules leave to the reviewers it is refused (the tier's
+/// band would be escaped); where the rules gave an automatic 0 (a 问题
+/// section asking only for funds), a tier written with the override is
+/// checked against its band and kept.
+#[test]
+fn an_override_is_only_of_what_the_rules_score() {
+    let dir = scratch("override-judged");
+    let judged = variant(
+        &dir,
+        "judged.toml",
+        "[edit]\n\"review.problems.override\" = true\n\"review.problems.score\" = 5\n",
+    );
+    let run = jixiao(&dir, &["score", judged.to_str().expect("utf-8")]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("review::override_on_judged")
+            && run.stderr.contains("按规则由评审判定，不是自动计分"),
+        "{}",
+        run.stderr
+    );
+    let funding_only = "[edit]\n\"report.sections[6].text\" = \"（一）专项工作经费不足。\\n（二）办公资金紧张。\"\n\"review.problems.override\" = true\n";
+    let out_of_band = variant(
+        &dir,
+        "band.toml",
+        &format!("{funding_only}\"review.problems.score\" = 5\n"),
+    );
+    let run = jixiao(&dir, &["score", out_of_band.to_str().expect("utf-8")]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(run.stderr.contains("review::out_of_band"), "{}", run.stderr);
+    let in_band = variant(
+        &dir,
+        "in-band.toml",
+        &format!("{funding_only}\"review.problems.score\" = 16\n"),
+    );
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--format",
+            "json",
+            in_band.to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let problems = json["criteria"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|s| s["children"].as_array().into_iter().flatten())
+        .find(|c| c["id"] == "problems")
+        .expect("problems")
+        .clone();
+    assert_eq!(problems["score"], "16", "{problems}");
+    assert_eq!(problems["basis"], "override", "{problems}");
+    assert!(problems.to_string().contains("较全面"), "{problems}");
+}
+
+/// A reviews folder is read whole: a reviewer's file saved into a folder
+/// of its own, or a worksheet saved as an Excel template (.xltx), is said
+/// and nothing is scored, not left out in silence. A folder holding no
+/// reviews (scans, say) is no reviewer's.
+#[test]
+fn a_reviews_folder_hides_no_reviewer() {
+    let dir = scratch("nested-reviews");
+    unreviewed(&dir);
+    let reviews = dir.join("收回");
+    std::fs::create_dir_all(reviews.join("王五")).expect("folder");
+    std::fs::create_dir_all(reviews.join("扫描件")).expect("folder");
+    std::fs::write(reviews.join("扫描件/签字页.pdf"), b"%PDF-1.4").expect("scan");
+    std::fs::write(
+        reviews.join("王五/王五.toml"),
+        format!(
+            "format = 1\nkind = \"review\"\nreviewer = \"王五\"\nreviewed_on = 2023-07-10\n\n\
+             [[units]]\nunit = \"{EXAMPLE_UNIT}\"\nyear = 2022\n\
+             focused = {{ score = 3 }}\n"
+        ),
+    )
+    .expect("review file");
+    std::fs::write(reviews.join("评审表-李四.xltx"), b"PK").expect("template");
+    let run = jixiao(&dir, &["score", "--reviews", "收回", "示例单位.toml"]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("子目录 收回/王五 里有评审表或评审文件，没有读取"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("扫描件"), "{}", run.stderr);
+    assert!(run.stderr.contains("是 .xltx 格式的表格"), "{}", run.stderr);
+}
+
+/// A reviewer's second sheet for other units (补评) joins the first: one
+/// reviewer, each unit judged once. The same unit in both is refused.
+#[test]
+fn a_reviewers_second_sheet_for_other_units_joins_the_first() {
+    let dir = two_unit_worksheet("supplement");
+    let mut first = Filling::by("张三");
+    let mut second = Filling::by("张三");
+    for (id, tier, score, note) in BUREAU {
+        first.rows.push((EXAMPLE_UNIT, id, tier, *score, note));
+        if *id != "problems" {
+            second.rows.push(("岳阳楼区甲单位", id, tier, *score, note));
+        }
+    }
+    fill(&dir.join("评审表.xlsx"), &dir.join("张三.xlsx"), &first);
+    fill(
+        &dir.join("评审表.xlsx"),
+        &dir.join("张三-补评.xlsx"),
+        &second,
+    );
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--format",
+            "csv",
+            "--reviews",
+            "张三.xlsx",
+            "--reviews",
+            "张三-补评.xlsx",
+            "示例单位.toml",
+            "甲单位.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("2 个文件，1 位评审人"),
+        "{}",
+        run.stderr
+    );
+    let rows: Vec<&str> = run.stdout.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "{}", run.stdout);
+    assert!(
+        rows.iter().all(|r| r.contains(",已定分,")),
+        "{}",
+        run.stdout
+    );
+
+    // The same unit in both sheets: which one counts is not guessed.
+    let mut twice = Filling::by("张三");
+    for (id, tier, score, note) in BUREAU {
+        twice.rows.push((EXAMPLE_UNIT, id, tier, *score, note));
+    }
+    fill(
+        &dir.join("评审表.xlsx"),
+        &dir.join("张三-补评.xlsx"),
+        &twice,
+    );
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--reviews",
+            "张三.xlsx",
+            "--reviews",
+            "张三-补评.xlsx",
+            "示例单位.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("评审人“张三”的两份评审意见都评了"),
+        "{}",
+        run.stderr
+    );
+}

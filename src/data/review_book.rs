@@ -35,6 +35,7 @@ impl ReviewBook {
     /// without one reviewer's judgments would look complete and is not.
     pub fn load(paths: &[PathBuf]) -> Result<ReviewBook, Vec<Problem>> {
         let mut files = Vec::new();
+        let mut nested: Vec<PathBuf> = Vec::new();
         for path in paths {
             if path.is_dir() {
                 let entries = std::fs::read_dir(path).map_err(|e| {
@@ -47,16 +48,19 @@ impl ReviewBook {
                         ),
                     )]
                 })?;
-                let mut found: Vec<PathBuf> = entries
-                    .flatten()
-                    .map(|e| e.path())
-                    .filter(|p| {
-                        p.is_file()
-                            && (is_xlsx(p)
-                                || has_extension(p, "toml")
-                                || other_spreadsheet(p).is_some())
-                    })
-                    .collect();
+                let mut found: Vec<PathBuf> = Vec::new();
+                for p in entries.flatten().map(|e| e.path()) {
+                    if p.is_dir() {
+                        // A reviewer's sheet saved into a folder of its own
+                        // would otherwise be left out, and the scores made
+                        // final without them.
+                        if holds_reviews(&p) {
+                            nested.push(p);
+                        }
+                    } else if is_review_like(&p) {
+                        found.push(p);
+                    }
+                }
                 found.sort();
                 files.extend(found);
             } else {
@@ -65,6 +69,22 @@ impl ReviewBook {
         }
         let mut sources = Vec::new();
         let mut problems = Vec::new();
+        nested.sort();
+        for dir in &nested {
+            problems.push(
+                Problem::plain(
+                    Code::ReviewRead,
+                    format!(
+                        "评审意见目录中的子目录 {} 里有评审表或评审文件，没有读取",
+                        dir.display()
+                    ),
+                )
+                .with_help(format!(
+                    "把其中的评审表移到上一级目录中，或另写一个 --reviews {} 单独给出；否则分数会在少了这位评审人的情况下定下来",
+                    dir.display()
+                )),
+            );
+        }
         // The same file named twice (twice with --reviews, or alone and in
         // its folder) is said as that, not as one reviewer in two files.
         let mut read: Vec<(PathBuf, &PathBuf)> = Vec::new();
@@ -91,24 +111,28 @@ impl ReviewBook {
                 Err(p) => problems.extend(p),
             }
         }
-        // One reviewer, one copy: the same name on two files is a mix-up
-        // (a copy passed on unsigned, a file given twice), said once.
+        // One reviewer may send a second sheet for other units (a late
+        // one, 补评); the same unit in two of their sheets is a mix-up (a
+        // copy passed on unsigned, a file given twice, two people of one
+        // name), said once per unit.
         for (i, s) in sources.iter().enumerate() {
-            if let Some(first) = sources
+            for first in sources
                 .iter()
                 .take(i)
-                .find(|f| f.reviews.reviewer == s.reviews.reviewer)
+                .filter(|f| f.reviews.reviewer == s.reviews.reviewer)
             {
-                problems.push(
-                    Problem::plain(
-                        Code::ReviewSameReviewer,
-                        format!(
-                            "评审人“{}”出现在两份评审意见中：{} 和 {}",
-                            s.reviews.reviewer, first.reviews.file, s.reviews.file
-                        ),
-                    )
-                    .with_help("每位评审人只交一份评审表；若是同名的两位评审人，请在姓名后加以区别，如“张三（财政局）”"),
-                );
+                for (a, b) in shared_units(&first.reviews, &s.reviews) {
+                    problems.push(
+                        Problem::plain(
+                            Code::ReviewSameReviewer,
+                            format!(
+                                "评审人“{}”的两份评审意见都评了“{}”（{} 年度）：{} 和 {}",
+                                s.reviews.reviewer, a.unit, a.year, a.at, b.at
+                            ),
+                        )
+                        .with_help("同一单位只在一份评审表中评审：删去其中一份里这个单位的评分（补评的评审表只填尚未评审的单位）；若是同名的两位评审人，请在姓名后加以区别，如“张三（财政局）”"),
+                    );
+                }
             }
         }
         if problems.is_empty() {
@@ -633,6 +657,33 @@ fn has_extension(path: &Path, ext: &str) -> bool {
 }
 
 /// A workbook, not Excel's lock file (`~$name.xlsx`).
+/// The units judged in both of one reviewer's two files, as each file
+/// places them.
+fn shared_units<'r>(a: &'r Reviews, b: &'r Reviews) -> Vec<(&'r ReviewedUnit, &'r ReviewedUnit)> {
+    let judged = |u: &ReviewedUnit| !u.judgments.is_empty();
+    a.units
+        .iter()
+        .filter(|u| judged(u))
+        .flat_map(|u| {
+            b.units
+                .iter()
+                .filter(move |v| judged(v) && v.unit == u.unit && v.year == u.year)
+                .map(move |v| (u, v))
+        })
+        .collect()
+}
+
+/// A file a reviews folder is read for: a worksheet, a review file, or a
+/// worksheet saved in another format (refused by name when read).
+fn is_review_like(p: &Path) -> bool {
+    p.is_file() && (is_xlsx(p) || has_extension(p, "toml") || other_spreadsheet(p).is_some())
+}
+
+/// Does a folder inside a reviews folder hold anything read as reviews?
+fn holds_reviews(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| entries.flatten().any(|e| is_review_like(&e.path())))
+}
+
 fn is_xlsx(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))

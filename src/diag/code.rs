@@ -102,6 +102,7 @@ codes! {
     ReviewBadValue = "review::bad_value",
     ReviewDuplicate = "review::duplicate",
     ReviewJudgmentOnAuto = "review::judgment_on_auto",
+    ReviewOverrideOnJudged = "review::override_on_judged",
     ReviewMissingKey = "review::missing_key",
     ReviewMissingScore = "review::missing_score",
     ReviewMissingTier = "review::missing_tier",

@@ -385,15 +385,27 @@ impl<'a> Scorer<'a> {
             .collect();
         let (rules, submission) = (self.rules, self.submission);
         let overriding = judgments.iter().any(|j| j.override_rules);
+        // Only what the rules score can be overridden (submission-format:
+        // `override`); where they ask the reviewers, a judgment is judged,
+        // in its tier's band.
+        let judged_here = matches!(decision, Decision::Judge(_));
         if overriding {
             let mut accepted = Vec::new();
             for j in &judgments {
                 if !j.override_rules {
                     self.problems
                         .push(review::mixed_override(submission, node, j));
-                } else if let Some(a) =
-                    review::apply_override(rules, submission, node, j, &mut self.problems)
-                {
+                } else if judged_here {
+                    self.problems
+                        .push(review::override_on_judged(rules, submission, node, j));
+                } else if let Some(a) = review::apply_override(
+                    rules,
+                    submission,
+                    node,
+                    &criterion.plan,
+                    j,
+                    &mut self.problems,
+                ) {
                     accepted.push(a);
                 }
             }

@@ -464,11 +464,45 @@ fn review_at(node: &NodeIr, j: &Judgment) -> Option<(String, Span)> {
     }
 }
 
-/// `override = true`: needs a note and a score within the criterion's points.
+/// `override = true` on a criterion the rules leave to the reviewers (for
+/// this package): there is nothing to override.
+pub(super) fn override_on_judged(
+    rules: &RuleSet,
+    submission: &Submission,
+    node: &NodeIr,
+    j: &Judgment,
+) -> Problem {
+    let file = rule_file(rules, node.span);
+    problem(
+        submission,
+        j,
+        &node.title,
+        Field::Id,
+        Code::ReviewOverrideOnJudged,
+        format!(
+            "“{}”按规则由评审判定，不是自动计分，不能改判（override）",
+            node.title
+        ),
+        "改判",
+    )
+    .with_help("去掉 override = true，按评分表的档次和分数段评分（写明档次的，分数须在该档次之内）")
+    .with_related(Problem::error(
+        Code::ReviewOverrideOnJudged,
+        "规则在这里",
+        &file,
+        node.span,
+        "评审判定项",
+    ))
+}
+
+/// `override = true`: needs a note and a score within the criterion's
+/// points. A tier written with it (a 问题 section zeroed for asking only
+/// for funds, judged 较全面 after all) is checked and kept as a judgment's.
 pub(super) fn apply_override(
     rules: &RuleSet,
     submission: &Submission,
     node: &NodeIr,
+    plan: &crate::ir::Plan,
     j: &Judgment,
     problems: &mut Vec<Problem>,
 ) -> Option<Accepted> {
@@ -486,6 +520,15 @@ pub(super) fn apply_override(
             .with_help("写明改判的理由（评审表的“评审意见”，评审文件的 note）"),
         );
         return None;
+    }
+    if j.tier.is_some() {
+        if let Some(judge) = judge_of(plan) {
+            let a = apply_judgment(rules, submission, node, judge, j, problems)?;
+            return Some(Accepted {
+                rule_span: node.span,
+                ..a
+            });
+        }
     }
     let score = score_of(rules, submission, node, j, None, problems)?;
     if score < Decimal::ZERO || score > node.max {
@@ -863,6 +906,18 @@ fn disagreement(
         says: Some("多名评审人对同一评分项的评分相差过大时提示复核".to_string()),
         related: Vec::new(),
     })
+}
+
+/// The first `judge` of a criterion's plan, in any of its cases.
+fn judge_of(plan: &crate::ir::Plan) -> Option<&JudgeIr> {
+    match &plan.method {
+        crate::ir::Method::Judge(j) => Some(j),
+        crate::ir::Method::Cases(cases, otherwise) => cases
+            .iter()
+            .find_map(|(_, p)| judge_of(p))
+            .or_else(|| judge_of(otherwise)),
+        crate::ir::Method::Deduct(_) | crate::ir::Method::Award(_) => None,
+    }
 }
 
 fn tiers_of<'p>(plan: &'p crate::ir::Plan, out: &mut Vec<&'p TierIr>) {
