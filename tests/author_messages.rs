@@ -54,7 +54,7 @@ fn jixiao(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 }
 
 /// (name, file, text to find, its replacement); an empty find appends.
-const CASES: [(&str, &str, &str, &str); 76] = [
+const CASES: [(&str, &str, &str, &str); 78] = [
     (
         "check-let-used-above-it",
         "indicators.jx",
@@ -276,6 +276,18 @@ const CASES: [(&str, &str, &str, &str); 76] = [
         "sheet.jx",
         "  year 2022",
         "  year\u{00A0}2022",
+    ),
+    (
+        "value-hole-in-says",
+        "sheet.jx",
+        "按时向区财政局报送报告的得10分；",
+        "按时（{deadline}前）向区财政局报送报告的得10分；",
+    ),
+    (
+        "keywords-in-one-text",
+        "params.jx",
+        "param funding_shortage_words = [",
+        "param funding_shortage_words = [\"资金不足，经费不足\", ",
     ),
     (
         "quote-left-open",
@@ -565,6 +577,8 @@ fn slips_are_said_in_the_authors_terms() {
         "写成 2023-06-15",
         "看不见的字符（U+200B）",
         "特殊空格（U+00A0），规则中不能用它分隔",
+        "其中的 `{deadline}` 不会代入数值",
+        "用中文逗号或顿号连着几个词，它只是一项",
         "这一行的引号没有闭合",
         "没有对应的 `}`",
         "这里的 `(` 没有对应的 `)`",

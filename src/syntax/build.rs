@@ -174,7 +174,7 @@ fn build_node(b: &Builder, pair: Pair<Rule>) -> Result<Node> {
     for part in inner {
         match part.as_rule() {
             Rule::related_clause => related.extend(part.into_inner().map(|n| b.name(n))),
-            Rule::says => says = Some(build_string(b, next(&mut part.into_inner(), "build_node"))?),
+            Rule::says => says = Some(build_says(b, next(&mut part.into_inner(), "build_node"))?),
             Rule::section | Rule::criterion => children.push(build_node(b, part)?),
             Rule::body => body = build_body(b, part)?,
             rule => unreachable!("{rule:?} in build_node"),
@@ -443,7 +443,7 @@ fn build_check_decl(b: &Builder, pair: Pair<Rule>) -> Result<CheckDecl> {
     for part in inner {
         match part.as_rule() {
             Rule::says => {
-                says = Some(build_string(
+                says = Some(build_says(
                     b,
                     next(&mut part.into_inner(), "build_check_decl"),
                 )?)
@@ -754,11 +754,20 @@ fn build_primary(b: &Builder, pair: Pair<Rule>) -> Result<Expr> {
             let args = inner.map(|a| build_expr(b, a)).collect::<Result<_>>()?;
             ExprKind::Call(name, args)
         }
-        Rule::list => ExprKind::List(
-            pair.into_inner()
-                .map(|a| build_expr(b, a))
-                .collect::<Result<_>>()?,
-        ),
+        Rule::list => {
+            if let Some(item) = pair.clone().into_inner().find(|a| words_in_one_item(a.as_str())) {
+                return Err(b.bad(
+                    &item,
+                    format!("列表的这一项 {} 用中文逗号或顿号连着几个词，它只是一项", item.as_str()),
+                    "列表的每一项各加一对英文引号，用英文逗号分隔，如 [\"加大资金投入\", \"加大投入\"]",
+                ));
+            }
+            ExprKind::List(
+                pair.into_inner()
+                    .map(|a| build_expr(b, a))
+                    .collect::<Result<_>>()?,
+            )
+        }
         Rule::record_lit => {
             let mut fields = Vec::new();
             for field in pair.into_inner() {
@@ -861,6 +870,63 @@ fn build_date(b: &Builder, pair: Pair<Rule>) -> Result<crate::base::Date> {
 }
 
 /// A `string` pair's text with escapes resolved.
+/// A list item written as one text of several short words joined by a
+/// Chinese comma or 顿号 (`["加大资金投入，加大投入"]`): meant as several
+/// items, it would match none of them. A sentence (with 。；：, quoted
+/// words or a long piece) is a text of its own.
+fn words_in_one_item(item: &str) -> bool {
+    let Some(text) = item.strip_prefix('"').and_then(|t| t.strip_suffix('"')) else {
+        return false;
+    };
+    if text.contains(['"', '“', '”', '{', '。', '；', '：', '\\']) {
+        return false;
+    }
+    let pieces: Vec<&str> = text.split(['，', '、']).collect();
+    pieces.len() >= 2
+        && pieces
+            .iter()
+            .all(|p| !p.trim().is_empty() && p.chars().count() <= MAX_KEYWORD_CHARS)
+}
+
+/// The longest piece still taken for a keyword by `words_in_one_item`.
+const MAX_KEYWORD_CHARS: usize = 12;
+
+/// `says`: the sheet's own words, shown as written. A `{name}` in them
+/// would reach the unit's notice as it stands: said here, where a value
+/// belongs in `because` instead.
+fn build_says(b: &Builder, pair: Pair<Rule>) -> Result<String> {
+    let raw = pair.clone().into_inner().next().map_or("", |p| p.as_str());
+    if let Some(hole) = unescaped_hole(raw) {
+        return Err(b.bad(
+            &pair,
+            format!("says 是评分表的原文，照原样显示：其中的 `{{{hole}}}` 不会代入数值"),
+            "要写出数值，写在 because 的说明中（because \"…{deadline}…\"）；原文中确有花括号的，写成 \\{ 和 \\}",
+        ));
+    }
+    build_string(b, pair)
+}
+
+/// The name in the first `{name}` of a string's text not escaped (`\{`).
+fn unescaped_hole(raw: &str) -> Option<&str> {
+    let mut escaped = false;
+    for (at, c) in raw.char_indices() {
+        match (escaped, c) {
+            (true, _) => escaped = false,
+            (false, '\\') => escaped = true,
+            (false, '{') => {
+                let rest = raw.get(at + 1..)?;
+                let end = rest.find('}')?;
+                let name = rest.get(..end)?;
+                if !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+                    return Some(name);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 fn build_string(_b: &Builder, pair: Pair<Rule>) -> Result<String> {
     Ok(unescape(pair, false))
 }
