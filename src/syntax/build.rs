@@ -755,7 +755,11 @@ fn build_primary(b: &Builder, pair: Pair<Rule>) -> Result<Expr> {
             ExprKind::Call(name, args)
         }
         Rule::list => {
-            if let Some(item) = pair.clone().into_inner().find(|a| words_in_one_item(a.as_str())) {
+            if let Some(item) = pair
+                .clone()
+                .into_inner()
+                .find(|a| words_in_one_item(a.as_str()))
+            {
                 return Err(b.bad(
                     &item,
                     format!("列表的这一项 {} 用中文逗号或顿号连着几个词，它只是一项", item.as_str()),
@@ -917,7 +921,11 @@ fn unescaped_hole(raw: &str) -> Option<&str> {
                 let rest = raw.get(at + 1..)?;
                 let end = rest.find('}')?;
                 let name = rest.get(..end)?;
-                if !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+                if !name.is_empty()
+                    && name
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+                {
                     return Some(name);
                 }
             }
