@@ -1496,3 +1496,18 @@ fn a_pending_criterion_points_at_what_will_be_judged() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Past the cells the engine keeps for one deduction (25 self-checks not
+/// done), the count of places is a floor, and the notice says so: not
+/// “等 16 处” where there are 25.
+#[test]
+fn a_count_past_the_places_kept_is_said_as_a_floor() {
+    let block = "[[self_checks]]\nunit = \"岳阳市岳阳楼区人民政府金融工作办公室\"\nduty = \"预算单位自查\"\ndone = true\n";
+    let undone: String = (0..25)
+        .map(|i| format!("\n[[self_checks]]\nunit = \"下属单位{i}\"\nduty = \"转移支付项目自查\"\ndone = false\n"))
+        .collect();
+    let (_, run) = edited_notice("places-floor", block, &format!("{block}{undone}"));
+    assert!(run.stdout.contains("25 项自查工作没有做"), "{}", run.stdout);
+    assert!(run.stdout.contains("等至少 16 处"), "{}", run.stdout);
+    assert!(!run.stdout.contains("等 16 处"), "{}", run.stdout);
+}

@@ -377,7 +377,10 @@ fn with_places(
         .take(NOTICE_PLACES)
         .map(|p| place_words(p, word))
         .collect();
-    see(&chinese_dates(message), &shown, rows.len())
+    // The engine keeps a value's first `MAX_PLACES_KEPT` cells: at that
+    // many there may have been more, and the count is a floor.
+    let floor = places.len() >= crate::eval::MAX_PLACES_KEPT;
+    see(&chinese_dates(message), &shown, rows.len(), floor)
 }
 
 /// Cells of one row, one after the other, said as the row once with
@@ -463,14 +466,16 @@ fn chinese_dates(text: &str) -> String {
     out
 }
 
-/// `message。见a；b等 6 处`: the places shown of `count`.
-fn see(message: &str, shown: &[String], count: usize) -> String {
+/// `message。见a；b等 6 处`: the places shown of `count` (`等至少 16 处`
+/// where `count` is a floor).
+fn see(message: &str, shown: &[String], count: usize, floor: bool) -> String {
     if shown.is_empty() {
         return message.to_string();
     }
-    let more = match count > shown.len() {
-        true => format!("等 {count} 处"),
-        false => String::new(),
+    let more = match (count > shown.len(), floor) {
+        (true, true) => format!("等至少 {count} 处"),
+        (true, false) => format!("等 {count} 处"),
+        (false, _) => String::new(),
     };
     format!("{message}。见{}{more}", shown.join("；"))
 }
@@ -1312,11 +1317,14 @@ mod tests {
     #[test]
     fn places_beyond_those_shown_are_counted() {
         let names: Vec<String> = ["附件2", "附件4"].iter().map(|s| s.to_string()).collect();
-        assert_eq!(see("权重不符", &names, 2), "权重不符。见附件2；附件4");
         assert_eq!(
-            see("权重不符", &names, 6),
+            see("权重不符", &names, 2, false),
+            "权重不符。见附件2；附件4"
+        );
+        assert_eq!(
+            see("权重不符", &names, 6, false),
             "权重不符。见附件2；附件4等 6 处"
         );
-        assert_eq!(see("权重不符", &[], 0), "权重不符");
+        assert_eq!(see("权重不符", &[], 0, false), "权重不符");
     }
 }

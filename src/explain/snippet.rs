@@ -257,16 +257,23 @@ pub(crate) const MAX_DATA_PLACES: usize = 12;
 pub(crate) struct DataPlaces {
     pub shown: Vec<super::PlaceView>,
     pub left_off: usize,
+    /// Were the places the engine kept all it kept (`MAX_PLACES_KEPT`)?
+    /// Then `left_off` is a floor.
+    pub floor: bool,
 }
 
 impl DataPlaces {
     /// `另有 5 处未列出…`, when some are left out.
     pub(crate) fn left_off_words(&self) -> Option<String> {
         (self.left_off > 0).then(|| {
-            format!(
-                "另有 {} 处相关数据未列出（全部位置见 JSON 报告或汇总表的“扣分明细”“检查发现”）",
-                self.left_off
-            )
+            // Past the cells the engine keeps, no report has the rest.
+            match self.floor {
+                true => format!("另有至少 {} 处相关数据未列出", self.left_off),
+                false => format!(
+                    "另有 {} 处相关数据未列出（全部位置见 JSON 报告或汇总表的“扣分明细”“检查发现”）",
+                    self.left_off
+                ),
+            }
         })
     }
 }
@@ -285,7 +292,11 @@ pub(crate) fn data_places(
     if let Some((path, span)) = review_at {
         shown.push(report.place_at(path, *span));
     }
-    DataPlaces { shown, left_off }
+    DataPlaces {
+        shown,
+        left_off,
+        floor: places.len() >= crate::eval::MAX_PLACES_KEPT,
+    }
 }
 
 /// How the submission's places are shown: for a Word package, each place
