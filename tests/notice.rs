@@ -812,7 +812,7 @@ fn a_missing_attachment_is_pointed_at_what_makes_it_needed() {
     };
     let line = lost(&notice("no-project.toml"));
     assert!(
-        line.contains("有支出的项目缺少项目支出绩效自评表：业务工作经费（其中业务工作经费的表已报送，但报告的附件清单没有列出，按缺少计；请在附件清单中补列）。见附件1 部门整体支出绩效评价基础数据表 · 业务工作经费。"),
+        line.contains("有支出的项目缺少项目支出绩效自评表：业务工作经费（其中业务工作经费的表已报送，但报告的附件清单没有列出，按缺少计；请在附件清单中补列）。见附件4 项目支出绩效自评表（业务工作经费）。"),
         "{line}"
     );
     // The table's data was sent: the lost point says so, as the problem
