@@ -604,7 +604,8 @@ impl<'a> Env<'a> {
             Some(x) => {
                 let divisor_from = touched.len();
                 if let Some(y) = self.peek(b, touched) {
-                    return apply(op, x, y, touched, divisor_from);
+                    return apply(op, x, y, touched, divisor_from)
+                        .map_err(|e| self.name_divisor(e, b));
                 }
                 x.clone()
             }
@@ -616,7 +617,20 @@ impl<'a> Env<'a> {
         self.summarising &= op != BinOp::Div;
         let y = self.eval(b, touched);
         self.summarising = was;
-        apply(op, &x, &y?, touched, divisor_from)
+        apply(op, &x, &y?, touched, divisor_from).map_err(|e| self.name_divisor(e, b))
+    }
+
+    /// A zero divisor named as the rule writes it (`除数 \`named\` 为 0`),
+    /// not by the dividend alone: the author sees which value was 0.
+    #[cold]
+    fn name_divisor(&self, mut e: EvalError, divisor: &Expr) -> EvalError {
+        if e.code == crate::diag::Code::RulesDivisionByZero && !e.spanned {
+            if let Some(text) = self.rule_text(divisor.span) {
+                let named = format!("除数 `{}` 为 0", text.trim());
+                e.message = e.message.replacen("除数为 0", &named, 1);
+            }
+        }
+        e
     }
 
     /// `a + b + c …`, left to right as written (`(a + b) + c`), with the

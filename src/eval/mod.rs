@@ -104,6 +104,11 @@ impl EvalError {
             Code::RulesOverflow if scoring => {
                 "这条规则读到的数过大（或除数过小），计算结果超出了 28 位有效数字：检查这份材料中这条规则用到的数（金额、分值、执行率）是否填错，例如多写了位数"
             }
+            // A parameter is worked out when the rules are checked, from
+            // the rules alone: no package is in it.
+            Code::RulesDivisionByZero if !scoring => {
+                "参数在检查规则时算出，与材料无关：改写这个参数的定义，使除数不为 0"
+            }
             _ => "检查这条规则在这份材料上的取值；需要时用 if … then … else 排除特殊情况",
         };
         Problem::error(

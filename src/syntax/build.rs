@@ -38,9 +38,13 @@ struct Builder {
 }
 
 impl Builder {
+    /// The pair's place, without the blank lines and comments the grammar
+    /// lets an expression run on into (`param a = 60 / x` and the comment
+    /// on the lines after it): an error underlines the code only.
     fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, s.start() + self.offset..s.end() + self.offset)
+        let end = s.start() + code_len(pair.as_str());
+        Span::new(self.file, s.start() + self.offset..end + self.offset)
     }
 
     fn name(&self, pair: Pair<Rule>) -> Name {
@@ -57,6 +61,44 @@ impl Builder {
             hint: hint.to_string(),
         }
     }
+}
+
+/// The length of `text` up to its last character of code: trailing
+/// whitespace and comments (a `#` outside a string to the line's end) left
+/// out.
+fn code_len(text: &str) -> usize {
+    let last = text.as_bytes().last().copied();
+    if !last.is_some_and(|b| b.is_ascii_whitespace()) && !text.contains('#') {
+        return text.len();
+    }
+    let mut end = text.trim_end().len();
+    loop {
+        let head = text.get(..end).unwrap_or_default();
+        let line_start = head.rfind('\n').map_or(0, |i| i + 1);
+        let line = head.get(line_start..).unwrap_or_default();
+        let code = line_start + comment_start(line).unwrap_or(line.len());
+        let trimmed = text.get(..code).unwrap_or_default().trim_end().len();
+        if trimmed == end || trimmed == 0 {
+            return end.max(trimmed);
+        }
+        end = trimmed;
+    }
+}
+
+/// Where a comment starts on a line of code: a `#` outside a string.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut in_string = false;
+    let mut escaped = false;
+    for (at, c) in line.char_indices() {
+        match (in_string, escaped, c) {
+            (true, true, _) => escaped = false,
+            (true, false, '\\') => escaped = true,
+            (_, false, '"') => in_string = !in_string,
+            (false, _, '#') => return Some(at),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Build a whole file.
