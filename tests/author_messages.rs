@@ -54,7 +54,7 @@ fn jixiao(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 }
 
 /// (name, file, text to find, its replacement); an empty find appends.
-const CASES: [(&str, &str, &str, &str); 78] = [
+const CASES: [(&str, &str, &str, &str); 81] = [
     (
         "check-let-used-above-it",
         "indicators.jx",
@@ -288,6 +288,24 @@ const CASES: [(&str, &str, &str, &str); 78] = [
         "params.jx",
         "param funding_shortage_words = [",
         "param funding_shortage_words = [\"资金不足，经费不足\", ",
+    ),
+    (
+        "comma-missing-in-a-list",
+        "params.jx",
+        "\"资金不足\", \"经费不足\"",
+        "\"资金不足\" \"经费不足\"",
+    ),
+    (
+        "and-written-as-ampersands",
+        "sheet.jx",
+        "let late = max(0, days_between(deadline, received_on))",
+        "let late = max(0, days_between(deadline, received_on)) && true",
+    ),
+    (
+        "if-without-else",
+        "sheet.jx",
+        "let between = if len(wrong_execution) > 0 and len(wrong_level1) > 0 then \"；\" else \"\"",
+        "let between = if len(wrong_execution) > 0 and len(wrong_level1) > 0 then \"；\"",
     ),
     (
         "quote-left-open",
@@ -579,6 +597,9 @@ fn slips_are_said_in_the_authors_terms() {
         "特殊空格（U+00A0），规则中不能用它分隔",
         "其中的 `{deadline}` 不会代入数值",
         "用中文逗号或顿号连着几个词，它只是一项",
+        "这里少了逗号：列表的两项之间要用英文逗号分隔",
+        "“并且”写成 `and`，规则中不用 `&&`",
+        "`if … then …` 后面少了 `else …`",
         "这一行的引号没有闭合",
         "没有对应的 `}`",
         "这里的 `(` 没有对应的 `)`",

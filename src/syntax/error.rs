@@ -984,6 +984,13 @@ pub(super) fn from_pest(file: u16, text: &str, e: &pest::error::Error<Rule>) -> 
             hint: format!("分数段用 to 连接低分和高分，两边留空格，如 {example}"),
         };
     }
+    if let Some((message, hint, span)) = missing_between(text, at, &words) {
+        return ParseError::Syntax {
+            message,
+            span: Span::new(file, span).source_span(),
+            hint,
+        };
+    }
     if let Some((message, hint, len)) = office_slip(text, at, &words, &found) {
         return ParseError::Syntax {
             message,
@@ -1070,6 +1077,97 @@ pub(super) fn from_pest(file: u16, text: &str, e: &pest::error::Error<Rule>) -> 
         span: Span::new(file, start..end).source_span(),
         hint,
     }
+}
+
+/// What is missing between two pieces the parser read apart, said as the
+/// piece to write, not as the token list: `&&` for `and`, an `if … then`
+/// without its `else`, two items of a list, a call or a record without the
+/// comma between them. The place is where the piece goes (the end of the
+/// code before, on its own line when the next item starts a line).
+fn missing_between(
+    text: &str,
+    at: usize,
+    words: &[String],
+) -> Option<(String, String, std::ops::Range<usize>)> {
+    let rest = text.get(at..).unwrap_or("");
+    let expects = |w: &str| words.iter().any(|x| x.trim_matches('`') == w);
+    for (typed, word, meaning) in [("&&", "and", "并且"), ("||", "or", "或者")] {
+        if rest.starts_with(typed) && expects(word) {
+            return Some((
+                format!("“{meaning}”写成 `{word}`，规则中不用 `{typed}`"),
+                format!("如 written(r.name) {word} rate < low_score_rate"),
+                at..at + typed.len(),
+            ));
+        }
+    }
+    let starts_value = rest
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphanumeric() || matches!(c, '"' | '{' | '[' | '(' | '_'));
+    if !starts_value {
+        return None;
+    }
+    // Where the missing piece goes: after the last code before `at`.
+    let before = text.get(..at).unwrap_or("");
+    let mut end = before.trim_end().len();
+    while let Some(line_start) = text.get(..end).map(|t| t.rfind('\n').map_or(0, |i| i + 1)) {
+        let line = text.get(line_start..end).unwrap_or("");
+        match line.trim_start().starts_with('#') {
+            true if line_start > 0 => end = text.get(..line_start).unwrap_or("").trim_end().len(),
+            _ => break,
+        }
+    }
+    let gap = end..end;
+    if expects("else") && !expects(",") {
+        return Some((
+            "`if … then …` 后面少了 `else …`：条件不成立时的值也要写出".to_string(),
+            "写成 if 条件 then 值 else 另一个值，如 if r.weight > 0 then round(r.score / r.weight * 100, 2) else 100".to_string(),
+            gap,
+        ));
+    }
+    if !expects(",") {
+        return None;
+    }
+    let (what, example) = match open_bracket_before(text, at)? {
+        '(' => (
+            "函数的两个参数",
+            "max(0, days_between(deadline, received_on))",
+        ),
+        '[' => ("列表的两项", "[\"加大资金投入\", \"加大投入\"]"),
+        _ => ("记录的两项", "{ group: \"产出指标\", weight: 50 }"),
+    };
+    Some((
+        format!("这里少了逗号：{what}之间要用英文逗号分隔"),
+        format!("在这里补上英文逗号 ,（如 {example}）"),
+        gap,
+    ))
+}
+
+/// The innermost bracket open at `at`: `(`, `[` or `{`, strings and
+/// comments skipped.
+fn open_bracket_before(text: &str, at: usize) -> Option<char> {
+    let mut open: Vec<char> = Vec::new();
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut in_comment = false;
+    for c in text.get(..at)?.chars() {
+        match (in_comment, in_string, escaped, c) {
+            (true, _, _, '\n') => in_comment = false,
+            (true, _, _, _) => {}
+            (_, true, true, _) => escaped = false,
+            (_, true, false, '\\') => escaped = true,
+            (_, true, false, '"') => in_string = false,
+            (_, true, _, _) => {}
+            (_, false, _, '"') => in_string = true,
+            (_, false, _, '#') => in_comment = true,
+            (_, false, _, '(' | '[' | '{') => open.push(c),
+            (_, false, _, ')' | ']' | '}') => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    open.pop()
 }
 
 /// The line of `text` up to byte `at`.
