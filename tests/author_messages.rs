@@ -54,7 +54,7 @@ fn jixiao(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 }
 
 /// (name, file, text to find, its replacement); an empty find appends.
-const CASES: [(&str, &str, &str, &str); 81] = [
+const CASES: [(&str, &str, &str, &str); 83] = [
     (
         "check-let-used-above-it",
         "indicators.jx",
@@ -306,6 +306,18 @@ const CASES: [(&str, &str, &str, &str); 81] = [
         "sheet.jx",
         "let between = if len(wrong_execution) > 0 and len(wrong_level1) > 0 then \"；\" else \"\"",
         "let between = if len(wrong_execution) > 0 and len(wrong_level1) > 0 then \"；\"",
+    ),
+    (
+        "tab-indented-line-and-brace-missing",
+        "sheet.jx",
+        "    full because \"{received_on} 送达，截止日期 {deadline}，按时报送\"\n  }\n",
+        "\tfull because \"{received_on} 送达，截止日期 {deadline}，按时报送\"\n",
+    ),
+    (
+        "two-for-in-one-aggregate",
+        "sheet.jx",
+        "let named = sum(count(r in t.indicators where written(r.name)) for t in all_tables)",
+        "let named = count(r in t.indicators for t in all_tables where written(r.name))",
     ),
     (
         "quote-left-open",
@@ -600,6 +612,7 @@ fn slips_are_said_in_the_authors_terms() {
         "这里少了逗号：列表的两项之间要用英文逗号分隔",
         "“并且”写成 `and`，规则中不用 `&&`",
         "`if … then …` 后面少了 `else …`",
+        "只能有一个 `for`",
         "这一行的引号没有闭合",
         "没有对应的 `}`",
         "这里的 `(` 没有对应的 `)`",

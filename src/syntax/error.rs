@@ -600,14 +600,14 @@ fn indent_at(text: &str, at: usize) -> usize {
         .and_then(|b| b.rfind('\n'))
         .map_or(0, |i| i + 1);
     let line = text.get(start..).unwrap_or("");
-    line.len() - line.trim_start_matches(' ').len()
+    indent_width(line)
 }
 
 /// Which `{` was left open, by the layout: the first whose line's
 /// indentation is not met again by a line starting with `}` before the text
 /// moves out to a lesser indentation (`jixiao fmt` lays blocks out so).
 fn unclosed_by_indent(text: &str) -> Option<(usize, Option<usize>)> {
-    let indent = |l: &str| l.len() - l.trim_start().len();
+    let indent = indent_width;
     let lines: Vec<(usize, &str)> = text
         .split_inclusive('\n')
         .scan(0, |at, l| {
@@ -665,7 +665,7 @@ fn header_indent<'t, C: AsRef<str>>(
     mut level: usize,
     above: impl Iterator<Item = (&'t str, C)>,
 ) -> usize {
-    let indent = |l: &str| l.len() - l.trim_start().len();
+    let indent = indent_width;
     for (line, code) in above {
         let code = code.as_ref();
         if code.trim().is_empty() {
@@ -680,7 +680,7 @@ fn header_indent<'t, C: AsRef<str>>(
 }
 
 fn statement_indent(lines: &[(usize, &str)], i: usize, code_of: &dyn Fn(&str) -> String) -> usize {
-    let indent = |l: &str| l.len() - l.trim_start().len();
+    let indent = indent_width;
     let level = lines.get(i).map_or(0, |(_, l)| indent(l));
     header_indent(
         level,
@@ -984,6 +984,15 @@ pub(super) fn from_pest(file: u16, text: &str, e: &pest::error::Error<Rule>) -> 
             hint: format!("分数段用 to 连接低分和高分，两边留空格，如 {example}"),
         };
     }
+    // `count(r in t.indicators for t in all_tables …)`: a second `for`
+    // in one aggregate, which the language writes as one inside another.
+    if found_word == "for" && open_bracket_before(text, at).is_some() {
+        return ParseError::Syntax {
+            message: "一个汇总（count、sum、any、[… for …] 等）只能有一个 `for`：要逐层汇总时，把内层的汇总写在外层之中".to_string(),
+            span: Span::new(file, at..at + 3).source_span(),
+            hint: "如 sum(count(r in t.indicators where written(r.name)) for t in all_tables)：内层 count 数一张表，外层 sum 把各表加起来".to_string(),
+        };
+    }
     if let Some((message, hint, span)) = missing_between(text, at, &words) {
         return ParseError::Syntax {
             message,
@@ -1078,6 +1087,23 @@ pub(super) fn from_pest(file: u16, text: &str, e: &pest::error::Error<Rule>) -> 
         hint,
     }
 }
+
+/// How far a line is indented, as an editor shows it: a tab as four
+/// columns (an author who indents a block with a tab under a header
+/// indented with two spaces means the block to be inside it).
+fn indent_width(line: &str) -> usize {
+    line.chars()
+        .take_while(|c| matches!(c, ' ' | '\t' | '\u{3000}'))
+        .map(|c| match c {
+            '\t' => TAB_WIDTH,
+            '\u{3000}' => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+/// Columns a tab counts for in `indent_width`.
+const TAB_WIDTH: usize = 4;
 
 /// What is missing between two pieces the parser read apart, said as the
 /// piece to write, not as the token list: `&&` for `and`, an `if … then`
