@@ -2786,3 +2786,32 @@ fn a_reviewers_second_sheet_for_other_units_joins_the_first() {
         run.stderr
     );
 }
+
+/// The working papers (Markdown, HTML) say where each judgment was
+/// written, as the text report does: the auditor traces every score to
+/// the reviewer's cell.
+#[test]
+fn the_working_papers_say_where_each_judgment_is_written() {
+    let dir = example_worksheet("judged-where");
+    filled_by_zhang_san(&dir, "张三.xlsx");
+    for format in ["markdown", "html"] {
+        let run = jixiao(
+            &dir,
+            &[
+                "score",
+                "--format",
+                format,
+                "--reviews",
+                "张三.xlsx",
+                "示例单位.toml",
+            ],
+        );
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        assert!(run.stdout.contains("评审位置"), "{format}: {}", run.stdout);
+        assert!(
+            run.stdout.contains("张三.xlsx 评审!H"),
+            "{format}: {}",
+            run.stdout
+        );
+    }
+}

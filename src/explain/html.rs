@@ -241,8 +241,8 @@ impl Draw for Html {
         table(&mut self.0, report);
     }
 
-    fn judgments(&mut self, rows: &[[String; 6]]) {
-        self.0.push_str("<table class=\"judged\"><thead><tr><th>评分项</th><th>评审人</th><th>档次</th><th>得分</th><th>评审意见</th><th>合成</th></tr></thead><tbody>\n");
+    fn judgments(&mut self, rows: &[[String; 7]]) {
+        self.0.push_str("<table class=\"judged\"><thead><tr><th>评分项</th><th>评审人</th><th>档次</th><th>得分</th><th>评审意见</th><th>合成</th><th>评审位置</th></tr></thead><tbody>\n");
         for row in rows {
             self.0.push_str("<tr>");
             for c in row {

@@ -42,10 +42,10 @@ impl Draw for Markdown {
         table(&mut self.0, report);
     }
 
-    fn judgments(&mut self, rows: &[[String; 6]]) {
+    fn judgments(&mut self, rows: &[[String; 7]]) {
         let _ = writeln!(
             self.0,
-            "| 评分项 | 评审人 | 档次 | 得分 | 评审意见 | 合成 |\n|:--|:--|:--|--:|:--|:--|"
+            "| 评分项 | 评审人 | 档次 | 得分 | 评审意见 | 合成 | 评审位置 |\n|:--|:--|:--|--:|:--|:--|:--|"
         );
         for row in rows {
             let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();

@@ -829,7 +829,7 @@ pub(crate) trait Draw {
     /// The criteria as on the printed sheet.
     fn criteria(&mut self, report: &Report<'_>);
     /// Each reviewer's judgment: (criterion, reviewer, tier, score, note, how combined).
-    fn judgments(&mut self, rows: &[[String; 6]]);
+    fn judgments(&mut self, rows: &[[String; 7]]);
     /// Why each automatic criterion at full marks lost nothing:
     /// (criterion, points, why).
     fn full_marks(&mut self, rows: &[[String; 3]]);

@@ -396,7 +396,7 @@ pub(crate) fn place_line(report: &super::Report<'_>, p: &super::PlaceView) -> St
 pub(crate) fn judgment_rows(
     outcome: &crate::eval::outcome::Outcome,
     disagree_above: Option<rust_decimal::Decimal>,
-) -> Vec<[String; 6]> {
+) -> Vec<[String; 7]> {
     let mut reviewers: Vec<&str> = Vec::new();
     each_judgment(outcome, &mut |j| {
         if !reviewers.contains(&j.who()) {
@@ -412,7 +412,7 @@ fn judged_rows(
     nodes: &[NodeOutcome],
     limit: Option<rust_decimal::Decimal>,
     reviewers: &[&str],
-    out: &mut Vec<[String; 6]>,
+    out: &mut Vec<[String; 7]>,
 ) {
     for n in nodes {
         let scores = n.judgments.iter().map(|j| j.score);
@@ -446,6 +446,9 @@ fn judged_rows(
                 j.score.to_string(),
                 j.note.clone().unwrap_or_default(),
                 combined.clone(),
+                // Where it was written: the auditor traces each score to
+                // the reviewer's own cell or line.
+                j.at.to_string(),
             ]);
         }
         if !n.judgments.is_empty() {
@@ -460,6 +463,7 @@ fn judged_rows(
                     "未评".to_string(),
                     "这位评审人评了本单位的其他评分项，这一项没有评（评审表中这一行空着或被删去），不计入".to_string(),
                     combined.clone(),
+                    String::new(),
                 ]);
             }
         }
