@@ -2815,3 +2815,41 @@ fn the_working_papers_say_where_each_judgment_is_written() {
         );
     }
 }
+
+/// An override beside reviewers who judged as the rules ask is said at
+/// the override (file and line), naming them, not at their worksheet rows.
+#[test]
+fn a_mixed_override_is_said_at_the_override() {
+    let dir = example_worksheet("mixed-override");
+    filled_by_zhang_san(&dir, "张三.xlsx");
+    std::fs::write(
+        dir.join("赵六.toml"),
+        format!(
+            "format = 1\nkind = \"review\"\nreviewer = \"赵六\"\nreviewed_on = 2023-07-10\n\n\
+             [[units]]\nunit = \"{EXAMPLE_UNIT}\"\nyear = 2022\n\
+             timeliness = {{ score = 10, override = true, note = \"系统故障，视为按时。\" }}\n\
+             refinement = {{ score = 3, override = true, note = \"改判。\" }}\n"
+        ),
+    )
+    .expect("review file");
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--reviews",
+            "张三.xlsx",
+            "--reviews",
+            "赵六.toml",
+            "示例单位.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("“细化到三级指标”在这里改判")
+            && run.stderr.contains("而 张三 按规则评审"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("赵六.toml:10:1"), "{}", run.stderr);
+    assert!(!run.stderr.contains("张三.xlsx 评审!"), "{}", run.stderr);
+}

@@ -396,10 +396,20 @@ impl<'a> Scorer<'a> {
         let judged_here = matches!(decision, Decision::Judge(_));
         if overriding {
             let mut accepted = Vec::new();
+            // Said at the override, naming the reviewers who judged: the
+            // override is the odd one out, and the worksheets have no
+            // column for it.
+            let judging: Vec<&str> = judgments
+                .iter()
+                .filter(|j| !j.override_rules)
+                .map(|j| j.reviewer.as_deref().unwrap_or("评审人"))
+                .collect();
             for j in &judgments {
                 if !j.override_rules {
+                    // Refused with the override, below.
+                } else if !judging.is_empty() {
                     self.problems
-                        .push(review::mixed_override(submission, node, j));
+                        .push(review::mixed_override(submission, node, j, &judging));
                 } else if judged_here {
                     self.problems
                         .push(review::override_on_judged(rules, submission, node, j));

@@ -308,8 +308,14 @@ pub(super) fn judgment_on_auto(
     ))
 }
 
-/// Judgments of one criterion where some override the rules and some do not.
-pub(super) fn mixed_override(submission: &Submission, node: &NodeIr, j: &Judgment) -> Problem {
+/// An override (`j`) of a criterion other reviewers (`judging`) judged
+/// as the rules ask: said at the override.
+pub(super) fn mixed_override(
+    submission: &Submission,
+    node: &NodeIr,
+    j: &Judgment,
+    judging: &[&str],
+) -> Problem {
     problem(
         submission,
         j,
@@ -317,12 +323,13 @@ pub(super) fn mixed_override(submission: &Submission, node: &NodeIr, j: &Judgmen
         Field::Id,
         Code::ReviewMixedOverride,
         format!(
-            "`{}` 有的评审改判（override = true），有的没有：同一评分项的评审须一致",
-            node.id
+            "“{}”在这里改判（override），而 {} 按规则评审：同一评分项不能既改判又评审",
+            node.title,
+            judging.join("、")
         ),
-        "未改判",
+        "改判",
     )
-    .with_help("要么都按规则评审，要么都改判并各自写明理由")
+    .with_help("确需改判的，由评分组织人统一改判，并去掉其他评审人对这一项的评分；否则去掉 override = true，按评分表评分")
 }
 
 /// The score, checked for presence and for the sheet's decimals; `tier`:
