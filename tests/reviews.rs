@@ -2853,3 +2853,31 @@ fn a_mixed_override_is_said_at_the_override() {
     assert!(run.stderr.contains("赵六.toml:10:1"), "{}", run.stderr);
     assert!(!run.stderr.contains("张三.xlsx 评审!"), "{}", run.stderr);
 }
+
+/// A score that cannot be read stops its unit, but the other judgments
+/// are judged too: every problem of a sheet is said in one run, so that
+/// it goes back to its reviewer once.
+#[test]
+fn an_unreadable_score_hides_no_other_problem() {
+    let dir = example_worksheet("unreadable-and-more");
+    let mut filling = Filling::by("张三");
+    for (id, tier, score, note) in BUREAU {
+        let (score, note) = match *id {
+            "problems" => (Cell::Text("18分"), *note),
+            // Below the maximum without a note.
+            "measurable" => (*score, ""),
+            _ => (*score, *note),
+        };
+        filling.rows.push(("", id, tier, score, note));
+    }
+    fill(&dir.join("评审表.xlsx"), &dir.join("张三.xlsx"), &filling);
+    let run = jixiao(&dir, &["score", "--reviews", "张三.xlsx", "示例单位.toml"]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(run.stderr.contains("“18分”"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("review::note_required"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("2 个问题，未能评分"), "{}", run.stderr);
+}

@@ -218,7 +218,12 @@ fn diff_one(
             let file = path
                 .file_name()
                 .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
-            book.judgments_for(&parsed.header.unit, parsed.header.year, &old.title, &file)?
+            let (judgments, unread) =
+                book.judgments_for(&parsed.header.unit, parsed.header.year, &old.title, &file)?;
+            if !unread.is_empty() {
+                return Err(unread);
+            }
+            judgments
         }
         None => Vec::new(),
     };

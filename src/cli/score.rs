@@ -1157,6 +1157,7 @@ fn score_one(
             );
         }
     }
+    let mut unread_rows = Vec::new();
     if let Some(book) = book {
         let header = &parsed.header;
         // The package's own `[review]` counts as one more reviewer (the
@@ -1175,7 +1176,9 @@ fn score_one(
         let file = path
             .file_name()
             .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
-        let judgments = book.judgments_for(&header.unit, header.year, &set.title, &file)?;
+        let (judgments, unread) =
+            book.judgments_for(&header.unit, header.year, &set.title, &file)?;
+        unread_rows = unread;
         // A package that came after the worksheets were made (or was left
         // out of them): nobody judged it, which the summary alone hides.
         if judgments.is_empty() && own == 0 && !book.is_empty() {
@@ -1223,9 +1226,16 @@ fn score_one(
     // A summary table shows no hint, and the CSV no finding's words: they
     // are not worked out for one.
     let outcome = match format {
-        ReportFormat::Csv => jixiao::score_for_totals(&set, &submission)?,
-        ReportFormat::Xlsx => jixiao::score_for_summary(&set, &submission)?,
-        _ => jixiao::score(&set, &submission)?,
+        ReportFormat::Csv => jixiao::score_for_totals(&set, &submission),
+        ReportFormat::Xlsx => jixiao::score_for_summary(&set, &submission),
+        _ => jixiao::score(&set, &submission),
+    };
+    // Rows that could not be read stop the unit, said with whatever else
+    // the readable judgments show (a missing note, a score out of its band).
+    let outcome = match (outcome, unread_rows.is_empty()) {
+        (Ok(o), true) => o,
+        (Ok(_), false) => return Err(unread_rows),
+        (Err(p), _) => return Err(unread_rows.into_iter().chain(p).collect()),
     };
     if let Some(book) = book {
         let needed: Vec<(&str, &str)> = outcome

@@ -146,8 +146,10 @@ impl ReviewBook {
         }
     }
 
-    /// Every judgment of a unit, in file order; the problems of its rows
-    /// that could not be read, and of a worksheet made for another sheet.
+    /// Every judgment of a unit, in file order, with the problems of its
+    /// rows that could not be read (the unit is not scored, but the others
+    /// are judged too, so that every sheet goes back to its reviewer once);
+    /// an error for a worksheet made for another sheet.
     /// `file`: the package's file name, as the worksheet's 材料文件 gives it.
     pub fn judgments_for(
         &self,
@@ -155,7 +157,7 @@ impl ReviewBook {
         year: i64,
         rules_title: &str,
         file: &str,
-    ) -> Result<Vec<Judgment>, Vec<Problem>> {
+    ) -> Result<(Vec<Judgment>, Vec<Problem>), Vec<Problem>> {
         self.seen
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -166,6 +168,7 @@ impl ReviewBook {
             .push((file.to_string(), unit.to_string(), year));
         let mut judgments = Vec::new();
         let mut problems = Vec::new();
+        let mut unread = Vec::new();
         for source in &self.sources {
             for block in source
                 .reviews
@@ -192,12 +195,12 @@ impl ReviewBook {
                     );
                     continue;
                 }
-                problems.extend(block.problems.iter().cloned());
+                unread.extend(block.problems.iter().cloned());
                 judgments.extend(block.judgments.iter().cloned());
             }
         }
         if problems.is_empty() {
-            Ok(judgments)
+            Ok((judgments, unread))
         } else {
             Err(problems)
         }
