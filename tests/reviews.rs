@@ -2881,3 +2881,22 @@ fn an_unreadable_score_hides_no_other_problem() {
     );
     assert!(run.stderr.contains("2 个问题，未能评分"), "{}", run.stderr);
 }
+
+/// A notice issued again for one unit of a district worksheet: the other
+/// units' received dates on the 单位 sheet (filled in by `jixiao review`)
+/// are not names typed over, and no other unit is suggested for them.
+#[test]
+fn dates_of_units_left_out_of_a_run_are_no_slips() {
+    let dir = two_unit_worksheet("subset-dates");
+    let mut filling = Filling::by("张三");
+    for (id, tier, score, note) in BUREAU {
+        filling.rows.push((EXAMPLE_UNIT, id, tier, *score, note));
+    }
+    filling.received.push(("岳阳楼区甲单位", "2023-06-15"));
+    filling.received.push((EXAMPLE_UNIT, "2023-06-14"));
+    fill(&dir.join("评审表.xlsx"), &dir.join("张三.xlsx"), &filling);
+    let run = jixiao(&dir, &["score", "--reviews", "张三.xlsx", "示例单位.toml"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(!run.stderr.contains("单位!D"), "{}", run.stderr);
+    assert!(!run.stderr.contains("改回"), "{}", run.stderr);
+}
