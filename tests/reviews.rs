@@ -1779,7 +1779,22 @@ fn reviewer_and_date_slips() {
     let run = jixiao(&dir, &["score", "--reviews", "两人.xlsx", "示例单位.toml"]);
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(
-        run.stderr.contains("评审人一栏写了不止一位"),
+        run.stderr
+            .contains("两人.xlsx 评审!B2：评审人一栏写了不止一位"),
+        "{}",
+        run.stderr
+    );
+    // A date typed into the name's cell is no name for the notices.
+    fill(
+        &base,
+        &dir.join("日期.xlsx"),
+        &Filling::by("张三\n2023-07-10").all(BUREAU),
+    );
+    let run = jixiao(&dir, &["score", "--reviews", "日期.xlsx", "示例单位.toml"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("日期.xlsx 评审!B2：评审人一栏写了数字或日期"),
         "{}",
         run.stderr
     );
@@ -2064,7 +2079,7 @@ fn returned_worksheets_that_would_go_unread() {
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(
         run.stderr
-            .contains("提前.xlsx 的评审日期 2023-06-01（评审人 张三）早于单位")
+            .contains("提前.xlsx 评审!D2 的评审日期 2023-06-01（评审人 张三）早于单位")
             && run.stderr.contains("送达日期 2023-06-14"),
         "{}",
         run.stderr

@@ -151,6 +151,8 @@ pub struct SheetRow {
     pub row: u32,
     /// Column letters of 编号, 档次, 得分 and 评审意见.
     pub columns: [String; 4],
+    /// The sheet's 评审日期 cell (`!D2`), empty when it has no label.
+    pub date_cell: String,
 }
 
 impl SheetRow {
@@ -159,6 +161,11 @@ impl SheetRow {
     pub fn cell(&self, field: usize) -> String {
         let column = self.columns.get(field).map_or("A", String::as_str);
         format!("{} {}!{column}{}", self.file, self.sheet, self.row)
+    }
+
+    /// `评审表.xlsx 评审!D2`: where the sheet's review date is written.
+    pub fn date_words(&self) -> String {
+        format!("{} {}{}", self.file, self.sheet, self.date_cell)
     }
 }
 

@@ -229,22 +229,34 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
         .or_else(|| sheet.after_label(REVIEWER_LABEL, header.row))
         .map(|text| super::person::person(&text))
         .filter(|t| !t.is_empty());
+    // The reviewer's cell, for its problems: `评审!B2`.
+    let name_cell = sheet
+        .label(REVIEWER_LABEL, header.row)
+        .map(|(r, c)| format!(" {REVIEW_SHEET}!{}{}", column_letters(c + 2), r + 1))
+        .unwrap_or_default();
+    // A date typed into the name's cell (`张三⏎2023-07-10`) would be
+    // printed on every notice as the reviewer's name.
+    if let Some(typed) = reviewer
+        .as_deref()
+        .filter(|r| r.chars().filter(char::is_ascii_digit).count() >= 4)
+    {
+        return Err(fail(
+            format!("{name}{name_cell}：评审人一栏写了数字或日期（“{typed}”），不是姓名"),
+            "评审人一栏只写姓名；评审日期写在“评审日期”右边的单元格",
+        ));
+    }
     if let Some(names) = reviewer
         .as_deref()
         .filter(|r| r.contains(['、', '，', ',', '/', '；']))
     {
         return Err(fail(
-            format!("{name}：评审人一栏写了不止一位（“{names}”）"),
+            format!("{name}{name_cell}：评审人一栏写了不止一位（“{names}”）"),
             "每位评审人填写自己的一份评审表，评审人一栏只写自己的姓名；几位评审人的评审表一并用 --reviews 给出",
         ));
     }
     let Some(reviewer) = reviewer else {
-        let at = sheet
-            .label(REVIEWER_LABEL, header.row)
-            .map(|(r, c)| format!(" {REVIEW_SHEET}!{}{}", column_letters(c + 2), r + 1))
-            .unwrap_or_default();
         return Err(fail(
-            format!("{name}{at}：没有填写评审人姓名"),
+            format!("{name}{name_cell}：没有填写评审人姓名"),
             "在“评审人”右边的单元格写上评审人的姓名；每位评审人填写自己的一份评审表",
         ));
     };
@@ -335,6 +347,7 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
             sheet: REVIEW_SHEET.to_string(),
             row: row + 1,
             columns: columns.clone(),
+            date_cell: date_cell.clone(),
         };
         let id = text(4);
         let title = text(3);

@@ -231,7 +231,7 @@ fn review_before_receipt(submission: &Submission) -> Vec<Problem> {
             continue;
         };
         let at = match &j.origin {
-            Origin::Sheet(row) => format!("{} 的评审日期", row.file),
+            Origin::Sheet(row) => format!("{} 的评审日期", row.date_words()),
             Origin::File(file) => format!("{} 的 reviewed_on", file.name),
             Origin::Submission => "[review] 的 reviewed_on".to_string(),
         };
