@@ -2162,3 +2162,15 @@ fn a_29th_significant_digit_is_refused_not_rounded() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A file of NUL bytes (text, to the reader) is one mistake said once,
+/// not once per error the parser gives at the same place.
+#[test]
+fn one_mistake_is_said_once() {
+    let dir = temp_dir("nul-bytes");
+    std::fs::write(dir.join("zeros.toml"), [0u8; 100]).expect("write");
+    let run = jixiao_at(&dir, &["score", "zeros.toml"]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert_eq!(run.stderr.matches("U+0000").count(), 1, "{}", run.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}

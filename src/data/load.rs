@@ -231,7 +231,7 @@ pub(super) fn parse_toml(source: &SourceFile) -> Result<Spanned<Table<'_>>, Load
     // A table written twice makes the parser report every key under the
     // second header too: one mistake, said once (at the header).
     let mut repeated_table: Option<std::ops::Range<usize>> = None;
-    Err(errors
+    let problems: Vec<Problem> = errors
         .iter()
         .filter(|e| {
             let at = e.span().map_or(0, |r| r.start);
@@ -292,6 +292,16 @@ pub(super) fn parse_toml(source: &SourceFile) -> Result<Spanned<Table<'_>>, Load
                 "这里",
             )
             .with_help(help)
+        })
+        .collect();
+    // Two of the parser's errors told as one mistake (an invisible
+    // character the parser stumbles on twice): said once.
+    let mut said = std::collections::HashSet::new();
+    Err(problems
+        .into_iter()
+        .filter(|p| {
+            let at = p.labels.first().map(|l| (l.0.start, l.0.end));
+            said.insert((p.message.clone(), at))
         })
         .collect())
 }
