@@ -12,6 +12,7 @@ mod place;
 mod report;
 mod snippet;
 mod summary;
+mod test_instead;
 mod test_report;
 mod text;
 mod worksheet;
