@@ -1,6 +1,8 @@
 //! What did not happen is explained where it fails: `jixiao test` on a
 //! deduction the rules no longer make or a finding no longer raised shows
-//! what the rules did instead, with rule positions.
+//! what the rules did instead, with rule positions; `jixiao diff` on a unit
+//! the new rules cannot score says where they fail, as `score` does, and
+//! which edits feed that place.
 
 #![allow(
     clippy::unwrap_used,
@@ -176,5 +178,66 @@ fn a_deleted_check_is_said_to_be_no_check() {
         "{}",
         run.stdout
     );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// The self-check criterion rewritten to deduct by the share of transfer
+/// payment checks not done: the example has none, and the share divides
+/// by 0. `diff` said only the message, with no place and no cause; now it
+/// draws the rule as `score` does, in text, Markdown and JSON, and traces
+/// the edit that feeds it.
+#[test]
+fn diff_locates_where_the_new_rules_fail() {
+    let root = scratch("diff-fails");
+    let new = root.join("new");
+    std::fs::create_dir_all(&new).expect("new folder");
+    for entry in std::fs::read_dir(root.join("rules/2022"))
+        .expect("rules")
+        .flatten()
+    {
+        if entry.path().is_file() {
+            std::fs::copy(entry.path(), new.join(entry.file_name())).expect("copy");
+        }
+    }
+    edit(
+        &new.join("sheet.jx"),
+        "    deduct 1 per undone cap 20 because",
+        "    let transfer_checks = count(c in self_checks where c.duty == \"转移支付项目自查\")\n    \
+         let undone_share = undone * 100 / transfer_checks\n    \
+         deduct 5 when undone_share > 50 because \"转移支付项目自查完成不到一半\"\n    \
+         deduct 1 per undone cap 20 because",
+    );
+    let example = "examples/2022/yueyanglou-finance-office.toml";
+    let args = ["diff", "--old", "rules/2022", "--new", "new", example];
+    let score = jixiao(&root, &["score", "--rules", "new", example]);
+    assert!(
+        score.stderr.contains("╭─[new/sheet.jx:29:24]"),
+        "{}",
+        score.stderr
+    );
+    let text = jixiao(&root, &args);
+    assert_eq!(text.code, Some(1), "{}\n{}", text.stdout, text.stderr);
+    assert!(
+        text.stdout.contains("╭─[new/sheet.jx:29:24]"),
+        "{}",
+        text.stdout
+    );
+    insta::assert_snapshot!("diff_unscorable_text", text.stdout);
+    let md = jixiao(&root, &[&args[..], &["--format", "markdown"]].concat());
+    insta::assert_snapshot!("diff_unscorable_markdown", md.stdout);
+    let json = jixiao(&root, &[&args[..], &["--format", "json"]].concat());
+    let json: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    let unit = &json["units"][0];
+    assert_eq!(unit["new_problem"], "规则计算出错：除数为 0（被除数 0）");
+    let error = &unit["new_errors"][0];
+    assert_eq!(error["code"], "rules::division_by_zero");
+    assert_eq!(error["file"], "new/sheet.jx");
+    assert_eq!((&error["line"], &error["column"]), (&29.into(), &24.into()));
+    assert_eq!(unit["old_errors"], serde_json::json!([]));
+    let causes = unit["causes"].as_array().expect("causes");
+    assert_eq!(causes.len(), 1, "{unit:#}");
+    assert_eq!(causes[0]["file"], "new/sheet.jx");
+    assert_eq!(causes[0]["line"], 28);
+    assert_eq!(causes[0]["affects"], serde_json::json!(["self_check"]));
     let _ = std::fs::remove_dir_all(&root);
 }

@@ -3,6 +3,7 @@
 
 mod csv;
 mod diff_report;
+mod diff_unscorable;
 mod html;
 mod json;
 mod json_writer;
