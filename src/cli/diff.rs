@@ -293,10 +293,10 @@ fn diff_parsed(
             .extend(judgments.iter().cloned());
         jixiao::score(rules, &submission)
     };
-    let first = |problems: &[Problem]| {
-        problems
-            .first()
-            .map_or_else(String::new, |p| p.message.clone())
+    // Located where the failing side's rules fail, and traced to the
+    // edits that feed that place.
+    let one_sided = |outcome, problems: &[Problem], under_new| {
+        jixiao::diff::one_sided((old, new), changes, outcome, problems, under_new)
     };
     // What failed under one folder only is compared as far as it can be,
     // and its problems are returned to be said on the error output (a
@@ -323,7 +323,7 @@ fn diff_parsed(
                     }));
                     (d, Vec::new())
                 }
-                None => (jixiao::diff::one_sided(&o, first(&e), true), e),
+                None => (one_sided(&o, &e, true), e),
             }
         }
         // The old rules refused some judgments that the new ones take (a
@@ -333,7 +333,7 @@ fn diff_parsed(
             match without_refused(source, parsed, old, &e, judgments)? {
                 Some((o, refused)) => {
                     let mut d = compare(old, new, &o, &n, changes);
-                    d.old_problem = Some(first(&e));
+                    d.old_problem = Some(e.first().map_or_else(String::new, |p| p.message.clone()));
                     // The old side of a refused judgment's criterion is not
                     // “no reviewer's score yet”: the old rules refused one.
                     for c in d.criteria.iter_mut().filter(|c| refused.contains(&c.id)) {
@@ -341,11 +341,11 @@ fn diff_parsed(
                     }
                     (d, Vec::new())
                 }
-                None => (jixiao::diff::one_sided(&n, first(&e), false), e),
+                None => (one_sided(&n, &e, false), e),
             }
         }
-        (Ok(o), Err(e)) => (jixiao::diff::one_sided(&o, first(&e), true), e),
-        (Err(e), Ok(n)) => (jixiao::diff::one_sided(&n, first(&e), false), e),
+        (Ok(o), Err(e)) => (one_sided(&o, &e, true), e),
+        (Err(e), Ok(n)) => (one_sided(&n, &e, false), e),
         (Err(e), Err(_)) => return Err(e),
     })
 }

@@ -3,8 +3,10 @@
 //! change to the edited rule lines — the criterion's or check's own lines
 //! and those of every parameter, top-level let and function it uses.
 
+mod failure;
 mod lines;
 
+pub use failure::one_sided;
 pub use lines::{Hunk, hunks};
 
 use crate::eval::outcome::{NodeOutcome, Outcome, Status};
@@ -169,6 +171,10 @@ pub struct UnitDiff {
     /// Why it cannot be scored under the new rules (only there): e.g. a
     /// judgment outside a tier band the new rules narrowed.
     pub new_problem: Option<String>,
+    /// Where the side that cannot be scored fails, as `score` says it (a
+    /// rule's file, line and column, the values): empty when both sides
+    /// are scored.
+    pub problems: Vec<crate::diag::Problem>,
     /// Judgments the new rules no longer accept (a tier band narrowed, a
     /// note now required): the unit is compared without them, and they
     /// must be judged again.
@@ -346,37 +352,8 @@ pub fn compare(
         causes,
         old_problem: None,
         new_problem: None,
+        problems: Vec::new(),
         redo,
-    }
-}
-
-/// A unit that scores under one rule set only; `problem` says why not under
-/// the other.
-pub fn one_sided(outcome: &Outcome, problem: String, fails_under_new: bool) -> UnitDiff {
-    let scored = Score {
-        score: outcome.score,
-        range: outcome.range,
-    };
-    let none = Score {
-        score: None,
-        range: (Decimal::ZERO, Decimal::ZERO),
-    };
-    let (old, new) = if fails_under_new {
-        (scored, none)
-    } else {
-        (none, scored)
-    };
-    UnitDiff {
-        unit: outcome.unit.clone(),
-        old,
-        new,
-        criteria: Vec::new(),
-        findings_added: Vec::new(),
-        findings_removed: Vec::new(),
-        causes: Vec::new(),
-        old_problem: (!fails_under_new).then(|| problem.clone()),
-        new_problem: fails_under_new.then_some(problem),
-        redo: Vec::new(),
     }
 }
 

@@ -111,11 +111,25 @@ impl EvalError {
             }
             _ => "检查这条规则在这份材料上的取值；需要时用 if … then … else 排除特殊情况",
         };
+        // A named value's span runs to the next statement: the line breaks
+        // and indentation before it are no part of what failed, and would
+        // draw the label down to the next line.
+        let written = file
+            .text
+            .get(e.span.start as usize..e.span.end as usize)
+            .map_or(0, |t| t.trim_end().len());
+        let span = match u32::try_from(written) {
+            Ok(n) if n > 0 => Span {
+                end: e.span.start + n,
+                ..e.span
+            },
+            _ => e.span,
+        };
         Problem::error(
             e.code,
             format!("规则计算出错：{}", e.message),
             file,
-            e.span,
+            span,
             "在这里",
         )
         .with_help(help)

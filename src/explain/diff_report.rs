@@ -61,10 +61,14 @@ struct Edit<'c> {
     feeds: Option<String>,
     /// Units of the batch it changed.
     units: usize,
+    /// Units of the batch it made unscorable under one folder (traced
+    /// from where that folder's rules fail on them).
+    failed: usize,
     /// Only comments or blank lines changed.
     comment_only: bool,
-    /// Units of the batch scored under one folder only: whatever the edit
-    /// did to them is not among `units`.
+    /// Units of the batch scored under one folder only, where no rule
+    /// is to blame (a refused judgment): whatever the edit did to them is
+    /// not among `units`.
     one_sided: usize,
 }
 
@@ -79,15 +83,23 @@ impl Edit<'_> {
         if self.file.ends_with("templates.toml") && !self.comment_only {
             return "Word 材料的导入模板：比较时 Word 材料仍按它所属年度的内置模板导入，这一改动不在比较的结果中；请用 jixiao import --rules 新规则目录 试导入".to_string();
         }
+        let failed = match self.failed {
+            0 => String::new(),
+            n => format!("，{n} 个因此只在一边能评分（见下）"),
+        };
         match (&self.feeds, self.comment_only, self.units) {
             (_, true, _) => "只改了注释".to_string(),
+            (Some(f), false, 0) if self.failed > 0 => format!(
+                "影响 {f}；这批 {batch} 个单位中 {} 个因此只在一边能评分（见下）",
+                self.failed
+            ),
             (Some(f), false, 0) if self.one_sided > 0 => format!(
                 "影响 {f}；两边都能评分的单位在这些项上没有变化，另有 {} 个单位只在一边能评分（见下）",
                 self.one_sided
             ),
             (Some(f), false, 0) => format!("影响 {f}；这批材料中没有单位在这些项上有变化"),
             (Some(f), false, n) => {
-                format!("影响 {f}；这批 {batch} 个单位中 {n} 个在这些项上有变化")
+                format!("影响 {f}；这批 {batch} 个单位中 {n} 个在这些项上有变化{failed}")
             }
             (None, false, 0) => "这批材料中没有单位因此变化".to_string(),
             (None, false, n) => format!("这批 {batch} 个单位中 {n} 个因此变化"),
@@ -105,10 +117,13 @@ fn edits<'c>(
     diffs: &[(String, UnitDiff)],
 ) -> Vec<Edit<'c>> {
     let mut out = Vec::new();
+    let unscorable = |d: &UnitDiff| !d.problems.is_empty();
     let one_sided = diffs
         .iter()
         .filter(|(_, d)| {
-            d.old_problem.is_some() != d.new_problem.is_some() && d.criteria.is_empty()
+            d.old_problem.is_some() != d.new_problem.is_some()
+                && d.criteria.is_empty()
+                && d.causes.is_empty()
         })
         .count();
     for file in changes {
@@ -123,7 +138,11 @@ fn edits<'c>(
                     .map(|c| c.affects.join("、")),
                 units: diffs
                     .iter()
-                    .filter(|(_, d)| d.causes.iter().any(made_by))
+                    .filter(|(_, d)| !unscorable(d) && d.causes.iter().any(made_by))
+                    .count(),
+                failed: diffs
+                    .iter()
+                    .filter(|(_, d)| unscorable(d) && d.causes.iter().any(made_by))
                     .count(),
                 comment_only: hunk
                     .removed
@@ -224,15 +243,11 @@ pub fn diff_text(
             side(d, false),
             side(d, true)
         );
-        if let Some(p) = &d.new_problem {
-            let _ = writeln!(out, "  新规则下无法评分：{p}");
-        }
+        super::diff_unscorable::text(&mut out, d, true);
         for r in &d.redo {
             let _ = writeln!(out, "  {r}");
         }
-        if let Some(p) = &d.old_problem {
-            let _ = writeln!(out, "  原规则下无法评分：{p}");
-        }
+        super::diff_unscorable::text(&mut out, d, false);
         for c in &d.criteria {
             let (old, new) = change_words(c);
             let _ = writeln!(out, "  {} {}：{old} → {new}", c.id, c.title);
@@ -365,15 +380,11 @@ pub fn diff_markdown(
                 }
             }
         }
-        if let Some(p) = &d.new_problem {
-            let _ = writeln!(out, "- 新规则下无法评分：{p}");
-        }
+        super::diff_unscorable::markdown(&mut out, d, true);
         for r in &d.redo {
             let _ = writeln!(out, "- {r}");
         }
-        if let Some(p) = &d.old_problem {
-            let _ = writeln!(out, "- 原规则下无法评分：{p}");
-        }
+        super::diff_unscorable::markdown(&mut out, d, false);
         for f in &d.findings_added {
             let _ = writeln!(
                 out,
@@ -452,6 +463,10 @@ pub fn diff_json(diffs: &[(String, UnitDiff)], summary: &BatchSummary) -> String
                 "findings_removed": d.findings_removed.iter().map(|f| json!({"id": f.id, "severity": f.severity.as_str(), "message": f.message})).collect::<Vec<_>>(),
                 "old_problem": d.old_problem,
                 "new_problem": d.new_problem,
+                // Where the side that cannot be scored fails, as `score
+                // --format json` gives its `errors`.
+                "old_errors": super::problems_json(if d.old_problem.is_some() { &d.problems } else { &[] }),
+                "new_errors": super::problems_json(if d.new_problem.is_some() { &d.problems } else { &[] }),
                 "redo": d.redo,
                 "causes": d.causes.iter().map(|c| json!({
                     "file": c.file, "line": c.hunk.new_start, "old_line": c.hunk.old_start,

@@ -3,6 +3,7 @@
 
 mod csv;
 mod diff_report;
+mod diff_unscorable;
 mod html;
 mod json;
 mod json_writer;
@@ -12,6 +13,7 @@ mod place;
 mod report;
 mod snippet;
 mod summary;
+mod test_instead;
 mod test_report;
 mod text;
 mod worksheet;

@@ -82,13 +82,23 @@ pub fn test_failure(actual: &Actual, mismatches: &[Mismatch], rules: &RuleSet) -
                     node.map_or(String::new(), |n| format!("（满分 {}）", n.max.normalize()))
                 );
                 if let Some(n) = node {
-                    deductions(&mut out, n, rules, "        ");
-                    if let (Want::Score(e), Want::Score(a)) = (expected, actual)
-                        && a > e
-                        && n.deductions.is_empty()
-                        && n.children.is_empty()
-                    {
-                        let _ = writeln!(out, "        （实际没有扣分）");
+                    // Points lost that were not expected are explained by
+                    // their deductions; points expected to be lost and not
+                    // lost leave none, so what the rules did instead is
+                    // shown.
+                    let lower =
+                        matches!((expected, actual), (Want::Score(e), Want::Score(a)) if a < e);
+                    if lower {
+                        deductions(&mut out, n, rules, "        ");
+                    } else {
+                        let compared: Vec<&str> = mismatches
+                            .iter()
+                            .filter_map(|m| match m {
+                                Mismatch::Criterion { id, .. } => Some(id.as_str()),
+                                _ => None,
+                            })
+                            .collect();
+                        super::test_instead::criterion(&mut out, n, rules, &compared, "        ");
                     }
                 }
             }
@@ -108,10 +118,19 @@ pub fn test_failure(actual: &Actual, mismatches: &[Mismatch], rules: &RuleSet) -
                 if !missing.is_empty() {
                     let _ = writeln!(out, "    应有而没有的发现 findings：{}", missing.join("、"));
                     // An id no check raises is a slip in the case, not in
-                    // the rules: say so, with the closest id.
+                    // the rules: say so, with the closest id. A check's id:
+                    // say what the check did for this submission instead.
                     let known = rules.checks.iter().map(|c| c.id.as_str());
+                    let mut said: Vec<&str> = Vec::new();
                     for (id, at) in missing.iter().zip(missing_at) {
-                        if !is_finding_id(rules, id) {
+                        if said.contains(&id.as_str()) {
+                            continue;
+                        }
+                        said.push(id);
+                        if is_finding_id(rules, id) {
+                            let times = missing.iter().filter(|m| *m == id).count();
+                            super::test_instead::finding(&mut out, id, at, times, outcome, rules);
+                        } else {
                             let hint = crate::source::did_you_mean(id, known.clone())
                                 .map_or(String::new(), |h| format!("（{h}）"));
                             let _ = writeln!(
@@ -213,7 +232,13 @@ fn deductions(out: &mut String, node: &NodeOutcome, rules: &RuleSet, indent: &st
     }
 }
 
-fn deduction(out: &mut String, node: &NodeOutcome, d: &Deduction, rules: &RuleSet, indent: &str) {
+pub(super) fn deduction(
+    out: &mut String,
+    node: &NodeOutcome,
+    d: &Deduction,
+    rules: &RuleSet,
+    indent: &str,
+) {
     let values = if d.values.is_empty() {
         String::new()
     } else {
@@ -235,7 +260,7 @@ fn deduction(out: &mut String, node: &NodeOutcome, d: &Deduction, rules: &RuleSe
 }
 
 /// `file:line:column` of a rule span.
-fn place(rules: &RuleSet, span: Span) -> String {
+pub(super) fn place(rules: &RuleSet, span: Span) -> String {
     rules
         .files
         .get(usize::from(span.file))
