@@ -228,7 +228,10 @@ fn diff_locates_where_the_new_rules_fail() {
     let json = jixiao(&root, &[&args[..], &["--format", "json"]].concat());
     let json: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
     let unit = &json["units"][0];
-    assert_eq!(unit["new_problem"], "规则计算出错：除数为 0（被除数 0）");
+    assert_eq!(
+        unit["new_problem"],
+        "规则计算出错：除数 `transfer_checks` 为 0（被除数 0）"
+    );
     let error = &unit["new_errors"][0];
     assert_eq!(error["code"], "rules::division_by_zero");
     assert_eq!(error["file"], "new/sheet.jx");
