@@ -16,38 +16,14 @@ use common::Run;
 
 use std::path::{Path, PathBuf};
 
-const MANIFEST: &str = env!("CARGO_MANIFEST_DIR");
-
 /// `jixiao ARGS…` in `dir`, wrapped at 160 columns.
 fn jixiao(dir: &Path, args: &[&str]) -> Run {
     common::jixiao_in(dir, 160, args)
 }
 
-/// A scratch copy of `rules/2022` (with its cases and their bases) and
-/// `examples/2022`, laid out as in the repository, so that the paths in
-/// what is printed are the same on every machine.
+/// A scratch copy of the rules and the example (`common::rules_scratch`).
 fn scratch(name: &str) -> PathBuf {
-    let root = std::env::temp_dir().join(format!(
-        "jixiao-explained-{:010}-{name}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&root);
-    for dir in [
-        "rules/2022",
-        "rules/2022/tests",
-        "rules/2022/tests/bases",
-        "examples/2022",
-    ] {
-        let from = Path::new(MANIFEST).join(dir);
-        let to = root.join(dir);
-        std::fs::create_dir_all(&to).expect("create scratch folder");
-        for entry in std::fs::read_dir(&from).expect("read folder").flatten() {
-            if entry.path().is_file() {
-                std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copy");
-            }
-        }
-    }
-    root
+    common::rules_scratch("explained", name)
 }
 
 /// Replace `from` (which must be there, once) by `to` in a scratch file.

@@ -22,30 +22,9 @@ fn jixiao(dir: &Path, args: &[&str]) -> Run {
     common::jixiao_in(dir, 160, args)
 }
 
-/// A scratch copy of `rules/2022` and `examples/2022`, laid out as in the
-/// repository so that the cases' `base` paths resolve.
+/// A scratch copy of the rules and the example (`common::rules_scratch`).
 fn scratch(name: &str) -> PathBuf {
-    let root = std::env::temp_dir().join(format!(
-        "jixiao-rule-tests-{:010}-{name}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&root);
-    for dir in [
-        "rules/2022",
-        "rules/2022/tests",
-        "rules/2022/tests/bases",
-        "examples/2022",
-    ] {
-        let from = Path::new(MANIFEST).join(dir);
-        let to = root.join(dir);
-        std::fs::create_dir_all(&to).expect("create scratch folder");
-        for entry in std::fs::read_dir(&from).expect("read folder").flatten() {
-            if entry.path().is_file() {
-                std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copy");
-            }
-        }
-    }
-    root
+    common::rules_scratch("rule-tests", name)
 }
 
 /// The "通过 N 个，失败 M 个" line.

@@ -272,7 +272,6 @@ pub(super) fn judgment_on_auto(
     node: &NodeIr,
     j: &Judgment,
 ) -> Problem {
-    let file = rule_file(rules, node.span);
     // A worksheet has no row for an automatic criterion: one was added by
     // hand, and the reviewer reads the criterion's title, not its id, and
     // cannot write `override` there.
@@ -299,13 +298,23 @@ pub(super) fn judgment_on_auto(
         "对自动计分项的评审",
     )
     .with_help(help)
-    .with_related(Problem::error(
+    .with_related(rule_here(
+        rules,
+        node,
         Code::ReviewJudgmentOnAuto,
-        "规则在这里",
-        &file,
-        node.span,
         "自动计分项",
     ))
+}
+
+/// The criterion's line in the rules, beside a problem with a judgment.
+fn rule_here(rules: &RuleSet, node: &NodeIr, code: Code, label: &str) -> Problem {
+    Problem::error(
+        code,
+        "规则在这里",
+        &rule_file(rules, node.span),
+        node.span,
+        label,
+    )
 }
 
 /// An override (`j`) of a criterion other reviewers (`judging`) judged
@@ -479,7 +488,6 @@ pub(super) fn override_on_judged(
     node: &NodeIr,
     j: &Judgment,
 ) -> Problem {
-    let file = rule_file(rules, node.span);
     problem(
         submission,
         j,
@@ -493,11 +501,10 @@ pub(super) fn override_on_judged(
         "改判",
     )
     .with_help("去掉 override = true，按评分表的档次和分数段评分（写明档次的，分数须在该档次之内）")
-    .with_related(Problem::error(
+    .with_related(rule_here(
+        rules,
+        node,
         Code::ReviewOverrideOnJudged,
-        "规则在这里",
-        &file,
-        node.span,
         "评审判定项",
     ))
 }

@@ -5,7 +5,7 @@
 //! and the statements that took nothing, or the check's raises — each with
 //! its rule position, so that the author knows where to look.
 
-use super::test_report::{deduction, place};
+use super::test_report::{deduction, finding_line, place};
 use crate::eval::outcome::{Basis, NodeOutcome, Outcome};
 use crate::ir::{CheckStepIr, Method, NodeIrKind, Plan, RuleSet};
 use crate::source::Span;
@@ -229,14 +229,7 @@ pub(super) fn finding(
         place(rules, start)
     );
     for f in &raised {
-        let _ = writeln!(
-            out,
-            "            {} [{}] {}（{}）",
-            f.id,
-            f.severity.as_str(),
-            f.message,
-            place(rules, f.span)
-        );
+        finding_line(out, "            ", f, rules);
     }
     let mut raises = Vec::new();
     raise_statements(&check.steps, &mut raises);

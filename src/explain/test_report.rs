@@ -275,16 +275,26 @@ fn extra_findings(out: &mut String, outcome: &Outcome, extra: &[String], rules: 
     for f in &outcome.findings {
         if let Some(i) = left.iter().position(|id| **id == f.id) {
             left.remove(i);
-            let _ = writeln!(
-                out,
-                "        {} [{}] {}（{}）",
-                f.id,
-                f.severity.as_str(),
-                f.message,
-                place(rules, f.span)
-            );
+            finding_line(out, "        ", f, rules);
         }
     }
+}
+
+/// `id [severity] message（file:line:column）`, indented.
+pub(super) fn finding_line(
+    out: &mut String,
+    indent: &str,
+    f: &crate::eval::outcome::Finding,
+    rules: &RuleSet,
+) {
+    let _ = writeln!(
+        out,
+        "{indent}{} [{}] {}（{}）",
+        f.id,
+        f.severity.as_str(),
+        f.message,
+        place(rules, f.span)
+    );
 }
 
 /// Every leaf that lost points, with its deductions.
