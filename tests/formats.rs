@@ -606,18 +606,47 @@ fn xlsx_rows(path: &Path) -> SheetRows {
         .collect()
 }
 
+/// The example with one reviewer's note made long (about 200 Chinese
+/// characters), which the 扣分明细 sheet's 原因 column holds.
+fn example_with_a_long_note() -> (String, String) {
+    let example = std::fs::read_to_string(Path::new(MANIFEST).join(EXAMPLE)).expect("read example");
+    let note = "部分三级指标（如“发放扶贫贷款”“提高服务满意度”）未量化，不够具体可衡量。";
+    let long = format!(
+        "{note}{}",
+        "产出指标中数量、质量、时效、成本四类指标设置不完整，效益指标多为定性描述。".repeat(4)
+    );
+    let noted = example.replacen(
+        &format!("note = \"{note}\""),
+        &format!("note = \"{long}\""),
+        1,
+    );
+    assert_ne!(noted, example, "example has the note");
+    (noted, long)
+}
+
 /// The summary is written a row at a time, in constant memory: no row is
-/// written twice (which Excel repairs, with a warning), and no data row has
-/// a height of its own. A constant-memory sheet keeps every such row's
-/// settings until the file is saved, so that peak memory would grow with
-/// the rows (measured: 15.5 MB for 2,000 units without, 46 MB with).
-/// Excel sizes a row that has no height of its own to its wrapped text
-/// when it opens the file (LibreOffice shows it a line high).
+/// written twice (which Excel repairs, with a warning). LibreOffice and WPS
+/// show a row without a height of its own one line high, however long its
+/// wrapped text, so every row whose texts take more lines is given the
+/// height of its tallest cell (set as the finished workbook is copied, not
+/// through the constant-memory sheet, which would keep every such row's
+/// settings until the file is saved: 46 MB instead of 15.5 MB for 2,000
+/// units). A row of one line of Chinese text is a little taller than the
+/// default, which LibreOffice's Chinese line overfills.
 #[test]
-fn summary_rows_are_written_once_at_the_default_height() {
+fn summary_rows_are_written_once_as_tall_as_their_texts() {
     let dir = temp("row-heights");
+    let (noted, long) = example_with_a_long_note();
+    std::fs::write(dir.join("unit.toml"), noted).expect("write");
     let out = dir.join("汇总.xlsx");
-    let run = jixiao(&["score", "--format", "xlsx", "-o", s(&out), EXAMPLE]);
+    let run = jixiao(&[
+        "score",
+        "--format",
+        "xlsx",
+        "-o",
+        s(&out),
+        s(&dir.join("unit.toml")),
+    ]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let sheets = xlsx_rows(&out);
     assert!(sheets.len() >= 3, "{sheets:?}");
@@ -627,9 +656,43 @@ fn summary_rows_are_written_once_at_the_default_height() {
             numbers.windows(2).all(|w| w[0] < w[1]),
             "{name}: rows {numbers:?}"
         );
-        let tall: Vec<&(u32, Option<f64>)> =
-            rows.iter().skip(1).filter(|(_, h)| h.is_some()).collect();
-        assert!(tall.is_empty(), "{name}: rows with heights {tall:?}");
+    }
+    let rows_of = |sheet: &str| {
+        sheets
+            .iter()
+            .find(|(name, _)| name == sheet)
+            .map(|(_, rows)| rows.clone())
+            .unwrap_or_else(|| panic!("no sheet {sheet}"))
+    };
+    let height = |rows: &[(u32, Option<f64>)], r: u32| {
+        rows.iter()
+            .find(|(n, _)| *n == r)
+            .unwrap_or_else(|| panic!("no row {r}: {rows:?}"))
+            .1
+    };
+    // 汇总: the criteria's titles wrap in the header; the unit's row is
+    // one line (of Chinese text, a little taller than the default).
+    let main = rows_of("汇总");
+    assert!(height(&main, 1).is_some_and(|h| h > 30.0), "{main:?}");
+    assert!(height(&main, 2).is_some_and(|h| h < 30.0), "{main:?}");
+    // 扣分明细: the long note (about 200 characters in a column at most 60
+    // wide, 28 a line) takes at least 8 lines.
+    let lines = read_xlsx(&out, "扣分明细");
+    let at = lines
+        .iter()
+        .position(|l| l.get(6).is_some_and(|why| why.contains(&long)))
+        .expect("the note's line");
+    let r = u32::try_from(at + 1).expect("row number");
+    let deductions = rows_of("扣分明细");
+    let tall = height(&deductions, r);
+    assert!(tall.is_some_and(|h| h >= 8.0 * 15.0), "{deductions:?}");
+    // No row is less tall than the default, or taller than Excel allows.
+    for (name, rows) in &sheets {
+        for (r, h) in rows {
+            if let Some(h) = h {
+                assert!((15.0..=409.0).contains(h), "{name} row {r}: {h}");
+            }
+        }
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

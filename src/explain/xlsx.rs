@@ -3,15 +3,19 @@
 //! pending total has numeric 最低分 and 最高分, never a text), 待评审 lists
 //! each unit's criteria still awaiting a judgment, 检查发现 every finding,
 //! 扣分明细 every lost point. Ready to print: bordered, header frozen and
-//! repeated, A4 landscape fitted to width. The document's creation date is
-//! fixed, so the same inputs give the same bytes.
+//! repeated, A4 landscape fitted to width, wrapped texts in rows as tall
+//! as they need (`row_heights`). The document's creation date is fixed, so
+//! the same inputs give the same bytes.
 //!
 //! Memory stays flat in the number of units: every sheet is written row by
 //! row to a temporary file (`rust_xlsxwriter`'s constant-memory worksheets,
 //! whose texts are inline strings, not a shared-string table). The other
 //! sheets' rows are written as each unit arrives; 汇总, which needs every
 //! unit for its columns and ranks, is written from the summary's small rows
-//! at the end, and put first.
+//! at the end, and put first. The rows' heights are set as the finished
+//! workbook is copied into its place, a row at a time (`row_heights`).
+
+mod row_heights;
 
 use super::summary::{
     Cell, DEDUCTION_HEADERS, Details, FINDING_HEADERS, PENDING_HEADERS, Summary, SummaryRow,
@@ -93,17 +97,27 @@ impl SummaryBook {
     /// The workbook's bytes, 汇总 first.
     pub fn finish(self) -> Result<Vec<u8>, String> {
         let mut bytes = Vec::new();
-        self.save(&mut bytes).map_err(failed)?;
+        self.save(&mut bytes)?;
         Ok(bytes)
     }
 
     /// The workbook, 汇总 first, zipped into `out` (a file, so that not
     /// even the zipped workbook is held in memory).
-    pub fn finish_into(self, out: impl std::io::Write + Send) -> Result<(), String> {
-        self.save(out).map_err(failed)
+    pub fn finish_into(self, out: impl std::io::Write) -> Result<(), String> {
+        self.save(out)
     }
 
-    fn save(self, out: impl std::io::Write + Send) -> Result<(), XlsxError> {
+    /// The workbook zipped into a temporary file, then copied into `out`
+    /// with its rows' heights (see `row_heights`).
+    fn save(self, out: impl std::io::Write) -> Result<(), String> {
+        let book = self.assemble().map_err(failed)?;
+        let (path, file) = temp_file()?;
+        let _removed = Removed(path);
+        save_through(book, file, out)
+    }
+
+    /// The library's workbook, every sheet in its place.
+    fn assemble(self) -> Result<Workbook, XlsxError> {
         let SummaryBook {
             mut book,
             formats,
@@ -125,9 +139,61 @@ impl SummaryBook {
             main.write(&cells, &formats)?;
         }
         for sheet in [main, pending, findings, deductions] {
-            book.push_worksheet(sheet.done(&formats)?);
+            book.push_worksheet(sheet.done()?);
         }
-        book.save_to_writer(out)
+        Ok(book)
+    }
+}
+
+/// `book` zipped into `file`, then copied into `out` with its rows'
+/// heights. The file is closed on return, so that it can be removed.
+fn save_through(
+    mut book: Workbook,
+    mut file: std::fs::File,
+    out: impl std::io::Write,
+) -> Result<(), String> {
+    use std::io::Seek as _;
+    book.save_to_writer(&mut file).map_err(failed)?;
+    // What the library still holds is not needed for the copy.
+    drop(book);
+    file.rewind().map_err(|e| format!("无法生成 XLSX：{e}"))?;
+    row_heights::fit_row_heights(std::io::BufReader::new(file), out)
+}
+
+/// A new file in the system's temporary folder (whose use
+/// `temp_files_usable` checked when the workbook was started).
+fn temp_file() -> Result<(std::path::PathBuf, std::fs::File), String> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let dir = std::env::temp_dir();
+    let mut last = None;
+    for _ in 0..16 {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let path = dir.join(format!(".jixiao-xlsx-{}-{n}.zip", std::process::id()));
+        match std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(file) => return Ok((path, file)),
+            Err(e) => last = Some(e),
+        }
+    }
+    let why = last.map_or_else(String::new, |e| e.to_string());
+    Err(format!(
+        "无法生成 XLSX：临时文件夹 {} 不能写入（{why}）；请设置环境变量 TMPDIR 指向一个可写的文件夹",
+        dir.display()
+    ))
+}
+
+/// A temporary file, removed when dropped (after the file itself is
+/// closed, for systems that do not remove an open file).
+struct Removed(std::path::PathBuf);
+
+impl Drop for Removed {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
     }
 }
 
@@ -239,7 +305,6 @@ struct Sheet {
     /// Rows written, the header included.
     rows: usize,
     frozen_columns: usize,
-    header: Vec<Cell>,
 }
 
 impl Sheet {
@@ -250,17 +315,16 @@ impl Sheet {
         f: &Formats,
         frozen_columns: usize,
     ) -> Result<Sheet, XlsxError> {
+        // No row is given a height here (the header's too is set by
+        // `row_heights`): a constant-memory sheet keeps every such row's
+        // settings, and writes a last row with one twice.
         let mut sheet = book.new_worksheet_with_constant_memory();
         sheet.set_name(name)?;
-        // Before the header is written: a constant-memory sheet writes a
-        // row out when the next one starts.
-        sheet.set_row_height(0, 60)?;
         let mut out = Sheet {
             sheet,
             widths: vec![4.0_f64; header.len()],
             rows: 0,
             frozen_columns,
-            header: header.to_vec(),
         };
         out.write(header, f)?;
         Ok(out)
@@ -306,19 +370,7 @@ impl Sheet {
     }
 
     /// The sheet, its columns sized and its page set up.
-    fn done(mut self, f: &Formats) -> Result<Worksheet, XlsxError> {
-        if self.rows == 1 {
-            // A constant-memory sheet whose last row has a height of its
-            // own writes that row twice (a second, empty `<row r="1">`):
-            // a sheet of the header alone is made in memory instead.
-            let mut plain = Worksheet::new();
-            plain.set_name(self.sheet.name())?;
-            plain.set_row_height(0, 60)?;
-            self.sheet = plain;
-            self.rows = 0;
-            let header = std::mem::take(&mut self.header);
-            self.write(&header, f)?;
-        }
+    fn done(mut self) -> Result<Worksheet, XlsxError> {
         let sheet = &mut self.sheet;
         let columns = self.widths.len();
         for (c, w) in self.widths.iter().enumerate() {
