@@ -44,6 +44,16 @@ const NARROW: u32 = 21;
 /// side of the text, and the border.
 const CELL_PADDING: u32 = 3 * 6;
 
+/// A column set `width` characters wide (Excel's unit: the width of the
+/// digit 0 of the default font, 11-point Calibri) in pixels, as Excel draws
+/// it: 7 px a character and 5 of padding. (`rust_xlsxwriter` writes the
+/// padding into the file's width, 0.71 of a character, so that the width
+/// read back is the pixels over 7.)
+pub(super) fn column_px(width: f64) -> u32 {
+    // Widths are at most 255 characters.
+    (width.clamp(0.0, 255.0) * 7.0).round() as u32 + 5
+}
+
 /// The workbook `src` (as `rust_xlsxwriter` wrote it) into `out`, every
 /// worksheet row of wrapped text given the height of its tallest cell.
 pub(super) fn fit_row_heights<R: Read + Seek, W: Write>(src: R, out: W) -> Result<(), String> {
@@ -395,12 +405,6 @@ fn is_opening(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A column set `width` characters wide in pixels, as Excel draws it:
-    /// 7 px a character and 5 of padding.
-    fn column_px(width: f64) -> u32 {
-        (width * 7.0).round() as u32 + 5
-    }
 
     #[test]
     fn a_line_that_fits_is_one_line() {
