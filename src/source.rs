@@ -220,18 +220,22 @@ impl miette::SourceCode for SourceFile {
 /// Columns a monospace font gives `s`: CJK and full-width characters take
 /// two. Tables, aligned comments and excerpts all measure with this.
 pub fn display_width(s: &str) -> usize {
-    s.chars()
-        .map(|c| match c as u32 {
-            0x1100..=0x115F
-            | 0x2E80..=0xA4CF
-            | 0xAC00..=0xD7A3
-            | 0xF900..=0xFAFF
-            | 0xFE30..=0xFE4F
-            | 0xFF00..=0xFF60
-            | 0xFFE0..=0xFFE6 => 2,
-            _ => 1,
-        })
-        .sum()
+    s.chars().map(char_width).sum()
+}
+
+/// Columns a monospace font gives `c`: two for a CJK or full-width
+/// character, else one.
+pub fn char_width(c: char) -> usize {
+    match c as u32 {
+        0x1100..=0x115F
+        | 0x2E80..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6 => 2,
+        _ => 1,
+    }
 }
 
 /// Edit distance in characters, for "did you mean" help: insertions,

@@ -606,18 +606,69 @@ fn xlsx_rows(path: &Path) -> SheetRows {
         .collect()
 }
 
+/// A part of a workbook (`xl/workbook.xml`, a sheet's XML), as text.
+fn xlsx_part(path: &Path, name: &str) -> String {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).expect("open xlsx");
+    let mut zip = zip::ZipArchive::new(file).expect("a zip");
+    let mut out = String::new();
+    zip.by_name(name)
+        .expect("part")
+        .read_to_string(&mut out)
+        .expect("read part");
+    out
+}
+
+/// The value of attribute `name` in the first `<tag …>` of `xml`.
+fn attr_of(xml: &str, tag: &str, name: &str) -> Option<String> {
+    let at = xml.find(&format!("<{tag} "))?;
+    let end = at + xml[at..].find('>')?;
+    let element = &xml[at..end];
+    let value = element.split(&format!(" {name}=\"")).nth(1)?;
+    Some(value.split('"').next()?.to_string())
+}
+
+/// The example with one reviewer's note made long (about 200 Chinese
+/// characters), which the 扣分明细 sheet's 原因 column holds.
+fn example_with_a_long_note() -> (String, String) {
+    let example = std::fs::read_to_string(Path::new(MANIFEST).join(EXAMPLE)).expect("read example");
+    let note = "部分三级指标（如“发放扶贫贷款”“提高服务满意度”）未量化，不够具体可衡量。";
+    let long = format!(
+        "{note}{}",
+        "产出指标中数量、质量、时效、成本四类指标设置不完整，效益指标多为定性描述。".repeat(4)
+    );
+    let noted = example.replacen(
+        &format!("note = \"{note}\""),
+        &format!("note = \"{long}\""),
+        1,
+    );
+    assert_ne!(noted, example, "example has the note");
+    (noted, long)
+}
+
 /// The summary is written a row at a time, in constant memory: no row is
-/// written twice (which Excel repairs, with a warning), and no data row has
-/// a height of its own. A constant-memory sheet keeps every such row's
-/// settings until the file is saved, so that peak memory would grow with
-/// the rows (measured: 15.5 MB for 2,000 units without, 46 MB with).
-/// Excel sizes a row that has no height of its own to its wrapped text
-/// when it opens the file (LibreOffice shows it a line high).
+/// written twice (which Excel repairs, with a warning). LibreOffice and WPS
+/// show a row without a height of its own one line high, however long its
+/// wrapped text, so every row whose texts take more lines is given the
+/// height of its tallest cell (set as the finished workbook is copied, not
+/// through the constant-memory sheet, which would keep every such row's
+/// settings until the file is saved: 46 MB instead of 15.5 MB for 2,000
+/// units). A row of one line of Chinese text is a little taller than the
+/// default, which LibreOffice's Chinese line overfills.
 #[test]
-fn summary_rows_are_written_once_at_the_default_height() {
+fn summary_rows_are_written_once_as_tall_as_their_texts() {
     let dir = temp("row-heights");
+    let (noted, long) = example_with_a_long_note();
+    std::fs::write(dir.join("unit.toml"), noted).expect("write");
     let out = dir.join("汇总.xlsx");
-    let run = jixiao(&["score", "--format", "xlsx", "-o", s(&out), EXAMPLE]);
+    let run = jixiao(&[
+        "score",
+        "--format",
+        "xlsx",
+        "-o",
+        s(&out),
+        s(&dir.join("unit.toml")),
+    ]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let sheets = xlsx_rows(&out);
     assert!(sheets.len() >= 3, "{sheets:?}");
@@ -627,10 +678,289 @@ fn summary_rows_are_written_once_at_the_default_height() {
             numbers.windows(2).all(|w| w[0] < w[1]),
             "{name}: rows {numbers:?}"
         );
-        let tall: Vec<&(u32, Option<f64>)> =
-            rows.iter().skip(1).filter(|(_, h)| h.is_some()).collect();
-        assert!(tall.is_empty(), "{name}: rows with heights {tall:?}");
     }
+    let rows_of = |sheet: &str| {
+        sheets
+            .iter()
+            .find(|(name, _)| name == sheet)
+            .map(|(_, rows)| rows.clone())
+            .unwrap_or_else(|| panic!("no sheet {sheet}"))
+    };
+    let height = |rows: &[(u32, Option<f64>)], r: u32| {
+        rows.iter()
+            .find(|(n, _)| *n == r)
+            .unwrap_or_else(|| panic!("no row {r}: {rows:?}"))
+            .1
+    };
+    // 汇总: the criteria's titles wrap in the header; the unit's row is
+    // one line (of Chinese text, a little taller than the default).
+    let main = rows_of("汇总");
+    assert!(height(&main, 1).is_some_and(|h| h > 30.0), "{main:?}");
+    assert!(height(&main, 2).is_some_and(|h| h < 30.0), "{main:?}");
+    // 扣分明细: the long note (about 200 characters in a column at most 60
+    // wide, 28 a line) takes at least 8 lines.
+    let lines = read_xlsx(&out, "扣分明细");
+    let at = lines
+        .iter()
+        .position(|l| l.get(6).is_some_and(|why| why.contains(&long)))
+        .expect("the note's line");
+    let r = u32::try_from(at + 1).expect("row number");
+    let deductions = rows_of("扣分明细");
+    let tall = height(&deductions, r);
+    assert!(tall.is_some_and(|h| h >= 8.0 * 15.0), "{deductions:?}");
+    // No row is less tall than the default, or taller than Excel allows.
+    for (name, rows) in &sheets {
+        for (r, h) in rows {
+            if let Some(h) = h {
+                assert!((15.0..=409.0).contains(h), "{name} row {r}: {h}");
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// What A4 landscape leaves for the table, in pixels at 100 % (96 an inch)
+/// between the sheet's side margins.
+fn printable_px(sheet_xml: &str) -> f64 {
+    let margin = |side: &str| -> f64 {
+        attr_of(sheet_xml, "pageMargins", side)
+            .and_then(|m| m.parse().ok())
+            .expect("page margins")
+    };
+    (11.69 - margin("left") - margin("right")) * 96.0
+}
+
+/// Each column's width on screen and paper, in pixels at 100 %, as Excel
+/// draws a width of `<col width>` characters of 11-point Calibri.
+fn column_pixels(sheet_xml: &str) -> Vec<f64> {
+    let mut out = Vec::new();
+    for col in sheet_xml.split("<col ").skip(1) {
+        let tag = format!("<col {}>", col.split('>').next().unwrap_or(""));
+        let n = |a: &str| -> usize {
+            attr_of(&tag, "col", a)
+                .and_then(|v| v.parse().ok())
+                .expect("col min/max")
+        };
+        let w: f64 = attr_of(&tag, "col", "width")
+            .and_then(|v| v.parse().ok())
+            .expect("col width");
+        out.resize(n("max"), (8.43_f64 * 7.0).round());
+        for px in out.iter_mut().take(n("max")).skip(n("min") - 1) {
+            *px = (w * 7.0).round();
+        }
+    }
+    out
+}
+
+/// Every sheet of the summary prints readably on A4 landscape (a bureau
+/// clerk files the printout): one page wide only where that keeps the text
+/// at about 80 % of its size or more (fitting the summary's 33 columns on
+/// one page printed it at about 3 points), else several pages wide with
+/// the unit's 序号 and 单位 on every page, the pages of a band of rows one
+/// after the other; the header row on every page; the sheet's title atop
+/// and 第 x 页，共 y 页 below. The long texts of 检查发现 and 扣分明细 wrap
+/// in narrower columns, so that those sheets stay one page wide.
+#[test]
+fn summary_sheets_print_readably_on_a4_landscape() {
+    let dir = district("print-setup");
+    let out = dir.join("汇总.xlsx");
+    let run = jixiao(&["score", "--format", "xlsx", "-o", s(&out), s(&dir)]);
+    assert_eq!(run.code, Some(1), "a broken file: {}", run.stderr);
+    let book = xlsx_part(&out, "xl/workbook.xml");
+    let names = ["汇总", "待评审", "检查发现", "扣分明细"];
+    for (i, name) in names.iter().enumerate() {
+        let xml = xlsx_part(&out, &format!("xl/worksheets/sheet{}.xml", i + 1));
+        let setup = |a: &str| attr_of(&xml, "pageSetup", a);
+        assert_eq!(setup("paperSize").as_deref(), Some("9"), "{name}: A4");
+        assert_eq!(setup("orientation").as_deref(), Some("landscape"), "{name}");
+        assert_eq!(setup("fitToHeight").as_deref(), Some("0"), "{name}");
+        assert_eq!(
+            setup("pageOrder").as_deref(),
+            Some("overThenDown"),
+            "{name}"
+        );
+        assert!(xml.contains("<pageSetUpPr fitToPage=\"1\"/>"), "{name}");
+        assert!(
+            xml.contains(&format!(
+                "<oddHeader>&amp;C绩效自评工作考核评分汇总　{name}</oddHeader>"
+            )),
+            "{name}: {xml}"
+        );
+        assert!(
+            xml.contains("<oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter>"),
+            "{name}"
+        );
+        let titles = |range: &str| {
+            book.contains(&format!(
+                "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"{i}\">{range}</definedName>"
+            ))
+        };
+        let pages: f64 = setup("fitToWidth").map_or(1.0, |n| n.parse().expect("pages wide"));
+        let columns = column_pixels(&xml);
+        let total: f64 = columns.iter().sum();
+        let page = printable_px(&xml);
+        if pages > 1.0 {
+            // The key columns on every page: the scale is at most what
+            // the pages hold of the table and the key columns again.
+            assert!(
+                titles(&format!("{name}!$A:$B,{name}!$1:$1")),
+                "{name}: {book}"
+            );
+            let keys: f64 = columns.iter().take(2).sum();
+            let scale = pages * page / (total + (pages - 1.0) * keys);
+            assert!(scale >= 0.8, "{name}: {pages} pages wide at {scale}");
+        } else {
+            assert!(titles(&format!("{name}!$1:$1")), "{name}: {book}");
+            let scale = (page / total).min(1.0);
+            assert!(scale >= 0.8, "{name}: one page wide at {scale}");
+        }
+        if *name == "汇总" {
+            assert!(pages >= 2.0, "33 columns do not fit one page: {pages}");
+        }
+        if *name == "检查发现" || *name == "扣分明细" {
+            assert_eq!(pages, 1.0, "{name}: its texts wrap to fit");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Where a program is installed.
+fn installed(program: &str) -> bool {
+    Command::new("which")
+        .arg(program)
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Printed by LibreOffice, every Chinese word of the summary is at least 8
+/// points a character (11-point text at 73 % or more; 3 points when the
+/// summary was fitted to one page), the 汇总 sheet takes several pages
+/// wide, and the long note is printed whole: its row is tall enough for
+/// all its lines. Needs LibreOffice, poppler's pdftotext and Calibri's
+/// metrics (Calibri, or Carlito: with another font in its place the
+/// columns are wider than Excel draws them, and the scale smaller).
+#[test]
+fn the_printed_summary_is_readable() {
+    for tool in ["soffice", "pdftotext", "pdfinfo", "fc-match"] {
+        if !installed(tool) {
+            eprintln!(
+                "skipped: {tool} is not installed (apt-get install libreoffice-calc poppler-utils fonts-crosextra-carlito fonts-noto-cjk)"
+            );
+            return;
+        }
+    }
+    let calibri = Command::new("fc-match")
+        .arg("Calibri")
+        .output()
+        .expect("fc-match");
+    let calibri = String::from_utf8_lossy(&calibri.stdout).to_string();
+    if !calibri.contains("Carlito") && !calibri.contains("Calibri") {
+        eprintln!(
+            "skipped: no Calibri or Carlito (fc-match Calibri: {}); apt-get install fonts-crosextra-carlito",
+            calibri.trim()
+        );
+        return;
+    }
+    let dir = temp("printed");
+    let (noted, long) = example_with_a_long_note();
+    std::fs::write(dir.join("01.toml"), &noted).expect("write");
+    let other = noted.replace(
+        "岳阳市岳阳楼区人民政府金融工作办公室",
+        "岳阳市岳阳楼区城市管理和综合执法局",
+    );
+    std::fs::write(dir.join("02.toml"), other).expect("write");
+    let out = dir.join("汇总.xlsx");
+    let run = jixiao(&["score", "--format", "xlsx", "-o", s(&out), s(&dir)]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let profile = dir.join("lo-profile");
+    let converted = Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(&dir)
+        .arg(&out)
+        .output()
+        .expect("run soffice");
+    let pdf = dir.join("汇总.pdf");
+    assert!(pdf.is_file(), "soffice printed nothing: {converted:?}");
+    let bbox = Command::new("pdftotext")
+        .args(["-bbox"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    let bbox = String::from_utf8_lossy(&bbox.stdout).to_string();
+    let number = |word: &str, a: &str| -> f64 {
+        word.split(&format!("{a}=\""))
+            .nth(1)
+            .and_then(|v| v.split('"').next())
+            .and_then(|v| v.parse().ok())
+            .expect("a coordinate")
+    };
+    let mut sizes = Vec::new();
+    for word in bbox.split("<word ").skip(1) {
+        let text = word
+            .split('>')
+            .nth(1)
+            .and_then(|t| t.split('<').next())
+            .unwrap_or("");
+        let chinese = text.chars().count() >= 2
+            && text.chars().all(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c));
+        if chinese {
+            let width = number(word, "xMax") - number(word, "xMin");
+            sizes.push((width / text.chars().count() as f64, text.to_string()));
+        }
+    }
+    assert!(sizes.len() > 100, "{bbox}");
+    let smallest = sizes
+        .iter()
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .expect("words");
+    assert!(
+        smallest.0 >= 8.0,
+        "printed at {} pt: {}",
+        smallest.0,
+        smallest.1
+    );
+    // 汇总 is several pages wide: the second page repeats 单位 and holds
+    // criteria, not the summary's first columns.
+    let page = |n: usize| {
+        let out = Command::new("pdftotext")
+            .args(["-f", &n.to_string(), "-l", &n.to_string()])
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext");
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let second = page(2);
+    assert!(
+        second.contains("单位") && second.contains("岳阳市岳阳楼区城市管理和综合执法局"),
+        "{second}"
+    );
+    assert!(!second.contains("送达日期"), "{second}");
+    // The note is printed to its end: with rows a line high, LibreOffice
+    // printed its first line and nothing of the rest.
+    let all = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    let all: String = String::from_utf8_lossy(&all.stdout)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let tail: String = long
+        .chars()
+        .rev()
+        .take(12)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    assert!(all.contains(&tail), "{tail} not printed");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
