@@ -287,7 +287,7 @@ const CASES: [(&str, &str, &str, &str); 83] = [
         "keywords-in-one-text",
         "params.jx",
         "param funding_shortage_words = [",
-        "param funding_shortage_words = [\"资金不足，经费不足\", ",
+        "param funding_shortage_words = [\"资金不足，经费不足，资金短缺\", \"水费、电费、差旅费\", ",
     ),
     (
         "comma-missing-in-a-list",
@@ -608,7 +608,7 @@ fn slips_are_said_in_the_authors_terms() {
         "看不见的字符（U+200B）",
         "特殊空格（U+00A0），规则中不能用它分隔",
         "其中的 `{deadline}` 不会代入数值",
-        "用中文逗号或顿号连着几个词，它只是一项",
+        "用中文逗号连着几个词，它只是一项",
         "这里少了逗号：列表的两项之间要用英文逗号分隔",
         "“并且”写成 `and`，规则中不用 `&&`",
         "`if … then …` 后面少了 `else …`",

@@ -2687,6 +2687,25 @@ fn an_override_is_only_of_what_the_rules_score() {
         .expect("problems")
         .clone();
     assert_eq!(problems["score"], "16", "{problems}");
+    // A tier with an override of a criterion without tiers is refused,
+    // not dropped.
+    unreviewed(&dir);
+    std::fs::write(
+        dir.join("赵六.toml"),
+        format!(
+            "format = 1\nkind = \"review\"\nreviewer = \"赵六\"\nreviewed_on = 2023-07-10\n\n\
+             [[units]]\nunit = \"{EXAMPLE_UNIT}\"\nyear = 2022\n\
+             timeliness = {{ tier = \"全面\", score = 9, override = true, note = \"改判。\" }}\n"
+        ),
+    )
+    .expect("review file");
+    let run = jixiao(&dir, &["score", "--reviews", "赵六.toml", "示例单位.toml"]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("review::tier_not_used"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(problems["basis"], "override", "{problems}");
     assert!(problems.to_string().contains("较全面"), "{problems}");
 }
@@ -2713,6 +2732,14 @@ fn a_reviews_folder_hides_no_reviewer() {
     )
     .expect("review file");
     std::fs::write(reviews.join("评审表-李四.xltx"), b"PK").expect("template");
+    // A Mac's zip metadata beside the sheets is no reviewer's.
+    std::fs::create_dir_all(reviews.join("__MACOSX")).expect("folder");
+    std::fs::write(
+        reviews.join("__MACOSX/._评审表-张三.xlsx"),
+        b"\0\x05\x16\x07",
+    )
+    .expect("meta");
+    std::fs::write(reviews.join("._评审表-张三.xlsx"), b"\0\x05\x16\x07").expect("meta");
     let run = jixiao(&dir, &["score", "--reviews", "收回", "示例单位.toml"]);
     assert_eq!(run.code, Some(1), "{}", run.stdout);
     assert!(run.stdout.is_empty(), "{}", run.stdout);
@@ -2723,6 +2750,8 @@ fn a_reviews_folder_hides_no_reviewer() {
         run.stderr
     );
     assert!(!run.stderr.contains("扫描件"), "{}", run.stderr);
+    assert!(!run.stderr.contains("MACOSX"), "{}", run.stderr);
+    assert!(!run.stderr.contains("._评审表"), "{}", run.stderr);
     assert!(run.stderr.contains("是 .xltx 格式的表格"), "{}", run.stderr);
 }
 

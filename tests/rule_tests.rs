@@ -889,3 +889,22 @@ fn one_case_runs_alone_by_its_name_or_its_file() {
     assert_eq!(std::fs::read_to_string(&case).expect("read case"), text);
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// An expectation with a 29th significant digit is refused, not rounded
+/// into a pass.
+#[test]
+fn an_expectation_past_28_digits_is_not_rounded_into_a_pass() {
+    let root = scratch("29-digits");
+    let case = root.join("rules/2022/tests/late-3-days.toml");
+    let text = std::fs::read_to_string(&case).expect("case");
+    let edited = text.replacen(
+        "score = \"92\"",
+        "score = \"92.000000000000000000000000001\"",
+        1,
+    );
+    assert_ne!(edited, text);
+    std::fs::write(&case, edited).expect("write");
+    let run = jixiao(&root, &["test", "--rules", "rules/2022", "late-3-days"]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    let _ = std::fs::remove_dir_all(&root);
+}

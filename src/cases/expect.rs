@@ -9,7 +9,6 @@ use crate::eval::outcome::{NodeOutcome, Outcome, Status};
 use crate::ir::Severity;
 use crate::source::{SourceFile, Span, did_you_mean};
 use rust_decimal::Decimal;
-use std::str::FromStr;
 use toml_edit::{Item, Value};
 
 /// The keys `[expect]` may hold.
@@ -437,7 +436,8 @@ pub fn decimal(value: &Value) -> Option<Decimal> {
         _ => return None,
     };
     let text = text.strip_prefix('+').unwrap_or(&text);
-    Decimal::from_str(text)
+    // Exact or not a number: a 29th digit is not rounded into a pass.
+    Decimal::from_str_exact(text)
         .or_else(|_| Decimal::from_scientific(text))
         .ok()
 }
@@ -687,7 +687,7 @@ mod tests {
     use super::*;
 
     fn d(s: &str) -> Decimal {
-        Decimal::from_str(s).unwrap_or_default()
+        Decimal::from_str_exact(s).unwrap_or_default()
     }
 
     #[test]

@@ -679,12 +679,25 @@ fn shared_units<'r>(a: &'r Reviews, b: &'r Reviews) -> Vec<(&'r ReviewedUnit, &'
 /// A file a reviews folder is read for: a worksheet, a review file, or a
 /// worksheet saved in another format (refused by name when read).
 fn is_review_like(p: &Path) -> bool {
-    p.is_file() && (is_xlsx(p) || has_extension(p, "toml") || other_spreadsheet(p).is_some())
+    p.is_file()
+        && !mac_metadata(p)
+        && (is_xlsx(p) || has_extension(p, "toml") || other_spreadsheet(p).is_some())
+}
+
+/// What a zip made on a Mac leaves beside the files (`__MACOSX/`,
+/// `._评审表.xlsx`): metadata, no reviewer's sheet.
+fn mac_metadata(p: &Path) -> bool {
+    p.file_name().is_some_and(|n| {
+        let n = n.to_string_lossy();
+        n.starts_with("._") || n == "__MACOSX"
+    })
 }
 
 /// Does a folder inside a reviews folder hold anything read as reviews?
 fn holds_reviews(dir: &Path) -> bool {
-    std::fs::read_dir(dir).is_ok_and(|entries| entries.flatten().any(|e| is_review_like(&e.path())))
+    !mac_metadata(dir)
+        && std::fs::read_dir(dir)
+            .is_ok_and(|entries| entries.flatten().any(|e| is_review_like(&e.path())))
 }
 
 fn is_xlsx(path: &Path) -> bool {

@@ -41,20 +41,25 @@ pub(crate) fn unclosed_bracket(text: &str, at: usize, message: &str) -> Option<T
         false => open_before,
     };
     match open.last() {
-        // `["甲" "乙"]`: two items on the line the parser stopped at.
+        // `["甲" "乙"]`, `{ a = 1 b = 2 }`: two items on the line the
+        // parser stopped at.
         None if message.contains("missing comma") => {
+            let (what, example) = match open_brackets(text, at).last() {
+                Some((_, '{')) => ("内联表", "{ 键 = 值, 键 = 值 }"),
+                _ => ("数组", "[\"甲\", \"乙\"]"),
+            };
             let before = text.get(line_start..at).unwrap_or("");
-            before.contains('[').then(|| Told {
-                message: "数组的两项之间少了逗号".into(),
+            before.contains(['[', '{']).then(|| Told {
+                message: format!("{what}的两项之间少了逗号"),
                 label: "这里少了逗号",
-                help: "在两项之间加英文逗号，如 [\"甲\", \"乙\"]".into(),
+                help: format!("在两项之间加英文逗号，如 {example}"),
                 range: at..at,
             })
         }
         None => None,
         // An opening bracket earlier whose line the next key follows (or
         // the file ends): it was meant to close on its own line.
-        Some(&(opened, bracket)) if unclosed || starts_key(line) => {
+        Some(&(opened, bracket)) if unclosed || starts_key(line) || starts_header(line) => {
             let close = if bracket == '[' { ']' } else { '}' };
             let kind = if bracket == '[' {
                 "数组"
@@ -77,6 +82,21 @@ pub(crate) fn unclosed_bracket(text: &str, at: usize, message: &str) -> Option<T
         }
         Some(_) => None,
     }
+}
+
+/// A table header (`[overall.funds]`, `[[units]]`) on its own line, which
+/// no array or inline table holds.
+fn starts_header(line: &str) -> bool {
+    let code = line.split('#').next().unwrap_or("").trim();
+    let inner = code
+        .strip_prefix("[[")
+        .and_then(|c| c.strip_suffix("]]"))
+        .or_else(|| code.strip_prefix('[').and_then(|c| c.strip_suffix(']')));
+    inner.is_some_and(|k| {
+        !k.trim().is_empty()
+            && k.chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '"' | ' '))
+    })
 }
 
 /// `[name` with no `]` on its line (comments aside).
@@ -184,6 +204,18 @@ mod tests {
         assert_eq!(
             said("[edit\nx = 1\n", "\n", "unclosed table, expected `]`"),
             Some(("表头 `[edit` 少了结尾的 `]`".into(), "[edit".into()))
+        );
+        // A `{` left open before the next table's header.
+        let text =
+            "[overall]\nlevel1_weights = { \"产出指标\" = 50\n\n[overall.funds]\nweight = 10\n";
+        assert_eq!(
+            said(text, "[overall.funds]", "invalid key").map(|s| s.1),
+            Some("{".into())
+        );
+        let text = "w = { \"甲\" = 50 \"乙\" = 30 }\n";
+        assert_eq!(
+            said(text, "\"乙", "missing comma between key-value pairs").map(|s| s.0),
+            Some("内联表的两项之间少了逗号".into())
         );
         let text = "findings = [\"a\" \"b\"]\n";
         assert_eq!(

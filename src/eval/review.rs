@@ -535,7 +535,7 @@ pub(super) fn apply_override(
         );
         return None;
     }
-    if j.tier.is_some() {
+    if let Some((tier, _)) = &j.tier {
         if let Some(judge) = judge_of(plan) {
             let a = apply_judgment(rules, submission, node, judge, j, problems)?;
             return Some(Accepted {
@@ -543,6 +543,20 @@ pub(super) fn apply_override(
                 ..a
             });
         }
+        // No tiers to check it against: refused, not dropped in silence.
+        problems.push(
+            problem(
+                submission,
+                j,
+                &node.title,
+                Field::Tier,
+                Code::ReviewTierNotUsed,
+                format!("“{}”不分档次，改判处却写了档次“{tier}”", node.title),
+                "多余的档次",
+            )
+            .with_help("改判只写分数和理由：删去档次（评审文件的 tier）"),
+        );
+        return None;
     }
     let score = score_of(rules, submission, node, j, None, problems)?;
     if score < Decimal::ZERO || score > node.max {

@@ -804,7 +804,7 @@ fn build_primary(b: &Builder, pair: Pair<Rule>) -> Result<Expr> {
             {
                 return Err(b.bad(
                     &item,
-                    format!("列表的这一项 {} 用中文逗号或顿号连着几个词，它只是一项", item.as_str()),
+                    format!("列表的这一项 {} 用中文逗号连着几个词，它只是一项", item.as_str()),
                     "列表的每一项各加一对英文引号，用英文逗号分隔，如 [\"加大资金投入\", \"加大投入\"]",
                 ));
             }
@@ -917,7 +917,7 @@ fn build_date(b: &Builder, pair: Pair<Rule>) -> Result<crate::base::Date> {
 
 /// A `string` pair's text with escapes resolved.
 /// A list item written as one text of several short words joined by a
-/// Chinese comma or 顿号 (`["加大资金投入，加大投入"]`): meant as several
+/// Chinese comma (`["加大资金投入，加大投入，增加预算"]`): meant as several
 /// items, it would match none of them. A sentence (with 。；：, quoted
 /// words or a long piece) is a text of its own.
 fn words_in_one_item(item: &str) -> bool {
@@ -927,15 +927,21 @@ fn words_in_one_item(item: &str) -> bool {
     if text.contains(['"', '“', '”', '{', '。', '；', '：', '\\']) {
         return false;
     }
-    let pieces: Vec<&str> = text.split(['，', '、']).collect();
-    pieces.len() >= 2
+    // Only full-width commas: a 顿号 joins the parts of one name
+    // (“水费、电费、差旅费”, a line of the forms).
+    let pieces: Vec<&str> = text.split('，').collect();
+    pieces.len() >= MIN_KEYWORDS
         && pieces
             .iter()
             .all(|p| !p.trim().is_empty() && p.chars().count() <= MAX_KEYWORD_CHARS)
 }
 
 /// The longest piece still taken for a keyword by `words_in_one_item`.
-const MAX_KEYWORD_CHARS: usize = 12;
+const MAX_KEYWORD_CHARS: usize = 8;
+
+/// The fewest pieces taken for keywords run together: a sentence of two
+/// short clauses (“因经费不足，部分工作未能开展”) is one text.
+const MIN_KEYWORDS: usize = 3;
 
 /// `says`: the sheet's own words, shown as written. A `{name}` in them
 /// would reach the unit's notice as it stands: said here, where a value
