@@ -6,6 +6,15 @@
 
 use super::toml_errors::Told;
 
+/// A syntax error the parser gave at `at` with `message`, in words: a
+/// quote or a bracket left open, said where it opens, or a slip in the
+/// value there (`tell`). Nothing when it is none of those.
+pub(crate) fn told_syntax(text: &str, at: usize, message: &str) -> Option<Told> {
+    super::toml_errors::unclosed_string(text, at)
+        .or_else(|| unclosed_bracket(text, at, message))
+        .or_else(|| super::toml_errors::tell(text, at))
+}
+
 /// The bracket left open before `at`, where the parser stopped: a `[` or
 /// `{` not closed when the line holding `at` starts the next key (or the
 /// file ends), a table header without its `]`, or two items of an array

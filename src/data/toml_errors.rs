@@ -14,15 +14,6 @@ pub(crate) struct Told {
     pub range: std::ops::Range<usize>,
 }
 
-/// A syntax error the parser gave at `at` with `message`, in words: a
-/// quote or a bracket left open, said where it opens, or a slip in the
-/// value there (`tell`). Nothing when it is none of those.
-pub(crate) fn told_syntax(text: &str, at: usize, message: &str) -> Option<Told> {
-    unclosed_string(text, at)
-        .or_else(|| super::toml_brackets::unclosed_bracket(text, at, message))
-        .or_else(|| tell(text, at))
-}
-
 /// The mistake written at byte `at` of `text`, when it is one of those.
 pub(crate) fn tell(text: &str, at: usize) -> Option<Told> {
     let (line_start, line) = line_at(text, at);

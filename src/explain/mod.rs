@@ -14,6 +14,7 @@ mod report;
 mod snippet;
 mod summary;
 mod test_instead;
+mod test_lines;
 mod test_report;
 mod text;
 mod worksheet;

@@ -5,7 +5,7 @@
 //! and the statements that took nothing, or the check's raises — each with
 //! its rule position, so that the author knows where to look.
 
-use super::test_report::{deduction, finding_line, place};
+use super::test_lines::{deduction, finding_line, place};
 use crate::eval::outcome::{Basis, NodeOutcome, Outcome};
 use crate::ir::{CheckStepIr, Method, NodeIrKind, Plan, RuleSet};
 use crate::source::Span;

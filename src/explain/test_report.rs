@@ -2,13 +2,13 @@
 //! criterion by criterion, with the deductions and findings behind each
 //! difference; and the changes `--bless` makes.
 
+use super::test_lines::{deduction, finding_line};
 use crate::cases::bless::Change;
 use crate::cases::expect::{Mismatch, Want};
 use crate::cases::{self, Actual};
 use crate::diag::render;
-use crate::eval::outcome::{Deduction, NodeOutcome, Outcome, Status};
+use crate::eval::outcome::{NodeOutcome, Outcome, Status};
 use crate::ir::RuleSet;
-use crate::source::Span;
 use std::fmt::Write as _;
 
 /// Each change of a blessed case, before → after; ✗ marks a loss.
@@ -232,44 +232,6 @@ fn deductions(out: &mut String, node: &NodeOutcome, rules: &RuleSet, indent: &st
     }
 }
 
-pub(super) fn deduction(
-    out: &mut String,
-    node: &NodeOutcome,
-    d: &Deduction,
-    rules: &RuleSet,
-    indent: &str,
-) {
-    let values = if d.values.is_empty() {
-        String::new()
-    } else {
-        let list: Vec<String> = d.values.iter().map(|(k, v)| format!("{k} = {v}")).collect();
-        format!("；{}", list.join("，"))
-    };
-    let review = d
-        .review_at
-        .as_ref()
-        .map_or(String::new(), |(path, _)| format!("；评审：{path}"));
-    let _ = writeln!(
-        out,
-        "{indent}−{} {}：{}（{}{values}{review}）",
-        d.points.normalize(),
-        node.id,
-        d.message,
-        place(rules, d.span)
-    );
-}
-
-/// `file:line:column` of a rule span.
-pub(super) fn place(rules: &RuleSet, span: Span) -> String {
-    rules
-        .files
-        .get(usize::from(span.file))
-        .map_or_else(String::new, |f| {
-            let (line, column) = f.line_col(span.start);
-            format!("{}:{line}:{column}", f.name)
-        })
-}
-
 fn extra_findings(out: &mut String, outcome: &Outcome, extra: &[String], rules: &RuleSet) {
     let mut left: Vec<&String> = extra.iter().collect();
     for f in &outcome.findings {
@@ -278,23 +240,6 @@ fn extra_findings(out: &mut String, outcome: &Outcome, extra: &[String], rules: 
             finding_line(out, "        ", f, rules);
         }
     }
-}
-
-/// `id [severity] message（file:line:column）`, indented.
-pub(super) fn finding_line(
-    out: &mut String,
-    indent: &str,
-    f: &crate::eval::outcome::Finding,
-    rules: &RuleSet,
-) {
-    let _ = writeln!(
-        out,
-        "{indent}{} [{}] {}（{}）",
-        f.id,
-        f.severity.as_str(),
-        f.message,
-        place(rules, f.span)
-    );
 }
 
 /// Every leaf that lost points, with its deductions.
