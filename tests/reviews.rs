@@ -2926,6 +2926,39 @@ fn an_unreadable_score_hides_no_other_problem() {
     assert!(run.stderr.contains("2 个问题，未能评分"), "{}", run.stderr);
 }
 
+/// What else a row with an unreadable score gets wrong is said with it:
+/// a tier the rules do not have, a tier that needs a reason given none.
+/// The reviewer mends the row once, not once per problem.
+#[test]
+fn an_unreadable_score_hides_nothing_else_of_its_row() {
+    for (tier, note, said) in [
+        (
+            "很全面",
+            "问题集中在廉政与固定资产管理。",
+            "review::unknown_tier",
+        ),
+        ("其他", "", "档次“其他”需要说明理由"),
+    ] {
+        let dir = example_worksheet(&format!("unreadable-row-{}", said.len()));
+        let mut filling = Filling::by("张三");
+        for (id, t, score, n) in BUREAU {
+            let (t, score, n) = match *id {
+                "problems" => (tier, Cell::Text("18分"), note),
+                _ => (*t, *score, *n),
+            };
+            filling.rows.push(("", id, t, score, n));
+        }
+        fill(&dir.join("评审表.xlsx"), &dir.join("张三.xlsx"), &filling);
+        let run = jixiao(&dir, &["score", "--reviews", "张三.xlsx", "示例单位.toml"]);
+        assert_eq!(run.code, Some(1), "{}", run.stdout);
+        assert!(run.stderr.contains("得分“18分”不是数字"), "{}", run.stderr);
+        assert!(run.stderr.contains(said), "{}", run.stderr);
+        // The score is not also said missing: it is there, unread.
+        assert!(!run.stderr.contains("缺少得分"), "{}", run.stderr);
+        assert!(run.stderr.contains("2 个问题，未能评分"), "{}", run.stderr);
+    }
+}
+
 /// A notice issued again for one unit of a district worksheet: the other
 /// units' received dates on the 单位 sheet (filled in by `jixiao review`)
 /// are not names typed over, and no other unit is suggested for them.

@@ -122,6 +122,10 @@ pub struct Judgment {
     pub note: Option<String>,
     /// `override`
     pub override_rules: bool,
+    /// The score was written but is no number (a worksheet's 得分 of
+    /// “18分”): said where the row is read, so the judgment is kept only
+    /// for what else its row says wrong (its tier, its note).
+    pub score_unread: bool,
     /// When the reviewer judged (a review file's `reviewed_on`, a
     /// worksheet's 评审日期).
     pub reviewed_on: Option<Date>,
@@ -971,6 +975,7 @@ impl Loader<'_> {
             tier: None,
             note: None,
             override_rules: false,
+            score_unread: false,
             reviewed_on: None,
         };
         let entries = table.in_file_order();

@@ -615,8 +615,10 @@ impl ReviewBook {
             .sources
             .iter()
             .flat_map(|s| s.reviews.units.iter())
-            .map(|u| u.judgments.len())
-            .sum();
+            .flat_map(|u| &u.judgments)
+            // A score that is no number was not read (it is said as such).
+            .filter(|j| !j.score_unread)
+            .count();
         let mut out = format!(
             "评审意见：{} 个文件，{} 位评审人，{judgments} 条评分",
             self.sources.len(),

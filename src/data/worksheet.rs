@@ -385,6 +385,7 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
             .with_help("年度只写四位数字，如 2022：单位、年度、编号三列由 jixiao review 填好，请改回原样"));
             continue;
         }
+        let mut unread = None;
         let read = if unit.is_empty() || year.is_none() || id.is_empty() {
             Err(row_problem(
                 0,
@@ -399,19 +400,25 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
                 .push(format!("{REVIEW_SHEET}!{score_column}{}", row + 1));
             continue;
         } else {
+            let judgment = |score: Option<Decimal>, score_unread: bool| Judgment {
+                id: id.clone(),
+                reviewer: Some(reviewer.clone()),
+                origin: Origin::Sheet(at_row.clone()),
+                id_span: Span::default(),
+                score: score.map(|s| (s, Span::default())),
+                tier: (!tier.is_empty()).then(|| (tier.clone(), Span::default())),
+                note: (!note.is_empty()).then(|| note.clone()),
+                override_rules: false,
+                score_unread,
+                reviewed_on,
+            };
             match score_of(score_cell) {
-                Ok(score) => Ok(Judgment {
-                    id,
-                    reviewer: Some(reviewer.clone()),
-                    origin: Origin::Sheet(at_row.clone()),
-                    id_span: Span::default(),
-                    score: score.map(|s| (s, Span::default())),
-                    tier: (!tier.is_empty()).then(|| (tier, Span::default())),
-                    note: (!note.is_empty()).then_some(note),
-                    override_rules: false,
-                    reviewed_on,
-                }),
+                Ok(score) => Ok(judgment(score, false)),
                 Err(shown) => {
+                    // The row's tier and note are still checked (the unit
+                    // is not scored until the score is mended): one round
+                    // of corrections, not one per problem.
+                    unread = Some(judgment(None, true));
                     let hidden = shown
                         .chars()
                         .find_map(|c| super::toml_errors::invisible_name(c).map(|n| (c, n)));
@@ -463,12 +470,16 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
             }
         };
         if let Some(block) = reviews.units.get_mut(index) {
-            match read {
-                Ok(j) => {
-                    block.judgments.push(j);
-                    row_files.push((index, block.judgments.len() - 1, row, text(2)));
+            let judgment = match read {
+                Ok(j) => Some(j),
+                Err(p) => {
+                    block.problems.push(p);
+                    unread
                 }
-                Err(p) => block.problems.push(p),
+            };
+            if let Some(j) = judgment {
+                block.judgments.push(j);
+                row_files.push((index, block.judgments.len() - 1, row, text(2)));
             }
         }
     }

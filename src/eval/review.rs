@@ -352,6 +352,10 @@ fn score_of(
     problems: &mut Vec<Problem>,
 ) -> Option<Decimal> {
     let Some((score, _)) = j.score else {
+        if j.score_unread {
+            // Said where its row was read (a score that is no number).
+            return None;
+        }
         let help = match tier {
             Some(t) if !t.name.is_empty() && t.low == t.high => {
                 format!("档次“{}”为 {} 分：在得分处写 {}", t.name, t.low, t.low)
@@ -647,7 +651,15 @@ pub(super) fn apply_judgment(
         }
         (None, false) => judge.tiers.first()?,
     };
-    let score = score_of(rules, submission, node, j, Some(tier), problems)?;
+    let has_note = has_note(rules, j);
+    let Some(score) = score_of(rules, submission, node, j, Some(tier), problems) else {
+        // A score that is no number is said where its row was read; what
+        // else the row lacks is said with it, for one round of mending.
+        if j.score_unread && tier.free && !has_note {
+            problems.push(free_tier_without_note(submission, node, j, tier));
+        }
+        return None;
+    };
     if score < tier.low || score > tier.high {
         let file = rule_file(rules, tier.span);
         let band = if tier.name.is_empty() {
@@ -683,20 +695,8 @@ pub(super) fn apply_judgment(
         );
         return None;
     }
-    let has_note = has_note(rules, j);
     if tier.free && !has_note {
-        problems.push(
-            problem(
-                submission,
-                j,
-                &node.title,
-                Field::Note,
-                Code::ReviewNoteRequired,
-                format!("档次“{}”需要说明理由", tier.name),
-                "缺少评审意见",
-            )
-            .with_help("写明理由（评审表的“评审意见”，评审文件的 note）"),
-        );
+        problems.push(free_tier_without_note(submission, node, j, tier));
         return None;
     }
     if note_required(rules, submission, node, j, score, has_note, problems) {
@@ -709,6 +709,25 @@ pub(super) fn apply_judgment(
         rule_span: tier.span,
         review_at: review_at(node, j),
     })
+}
+
+/// A tier that needs a reason (`free`) given without one.
+fn free_tier_without_note(
+    submission: &Submission,
+    node: &NodeIr,
+    j: &Judgment,
+    tier: &TierIr,
+) -> Problem {
+    problem(
+        submission,
+        j,
+        &node.title,
+        Field::Note,
+        Code::ReviewNoteRequired,
+        format!("档次“{}”需要说明理由", tier.name),
+        "缺少评审意见",
+    )
+    .with_help("写明理由（评审表的“评审意见”，评审文件的 note）")
 }
 
 /// What a criterion's accepted judgments give: its score, the deduction
