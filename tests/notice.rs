@@ -411,6 +411,53 @@ fn the_notice_keeps_the_bureaus_review_records_to_itself() {
 
 /// A unit's words in Markdown are text: a `<b>`, a `*` or an `&amp;` in a
 /// unit's name is shown as written, in the notice and in the report.
+/// A notice with nothing lost, nothing to correct and nothing pending does
+/// not ask the unit to correct its package and send it again: the rules'
+/// `notice_closing_clean` closes it. The rules here are the sheet alone (no
+/// checks of the tables), and the reviewers gave every judged criterion
+/// its full score.
+#[test]
+fn a_clean_notice_asks_for_nothing() {
+    let root = common::rules_scratch("notice", "clean");
+    let rules = root.join("rules/2022");
+    std::fs::remove_file(rules.join("indicators.jx")).expect("remove the checks");
+    let sheet = std::fs::read_to_string(rules.join("sheet.jx")).expect("sheet");
+    // Without the checks, what the criteria relate to goes too.
+    let sheet: String = sheet
+        .lines()
+        .map(|l| match l.find(" related to ") {
+            Some(i) if l.trim_end().ends_with('{') => format!("{} {{", &l[..i]),
+            Some(i) => l[..i].to_string(),
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(rules.join("sheet.jx"), sheet).expect("write sheet");
+    let example = std::fs::read_to_string(root.join(EXAMPLE)).expect("example");
+    let full = example
+        .replace("[review.measurable]\nscore = 4", "[review.measurable]\nscore = 5")
+        .replace("[review.refinement]\nscore = 4", "[review.refinement]\nscore = 5")
+        .replace("tier = \"较全面\"\nscore = 18", "tier = \"全面\"\nscore = 20")
+        .replace("tier = \"较全面\"\nscore = 14", "tier = \"全面\"\nscore = 15");
+    std::fs::write(root.join("clean.toml"), full).expect("write");
+    let run = jixiao(&root, &["score", "--for", "unit", "--rules", "rules/2022", "clean.toml"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.contains("100 分（满分 100 分）"), "{}", run.stdout);
+    assert!(run.stdout.contains("没有需要改正的问题"), "{}", run.stdout);
+    let closing = run.stdout.replace(['\n', '　'], "");
+    assert!(closing.contains("不必重新报送"), "{}", run.stdout);
+    assert!(!closing.contains("改正后的材料报区财政局"), "{}", run.stdout);
+    // One point lost: the unit is asked to correct, as before.
+    let one_lost = std::fs::read_to_string(root.join("clean.toml"))
+        .expect("clean")
+        .replace("[review.measurable]\nscore = 5", "[review.measurable]\nscore = 4");
+    std::fs::write(root.join("lost.toml"), one_lost).expect("write");
+    let run = jixiao(&root, &["score", "--for", "unit", "--rules", "rules/2022", "lost.toml"]);
+    let closing = run.stdout.replace(['\n', '　'], "");
+    assert!(closing.contains("改正后的材料报区财政局"), "{}", run.stdout);
+    assert!(!closing.contains("不必重新报送"), "{}", run.stdout);
+}
+
 #[test]
 fn markdown_shows_the_units_words_as_written() {
     let dir = scratch("markdown-escape");

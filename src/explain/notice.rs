@@ -105,6 +105,8 @@ impl Notice {
         let mut reviewers: Vec<String> = Vec::new();
         let mut reviewed_on: Option<(Date, Date)> = None;
         let mut lost = Vec::new();
+        // Each lost point's number, its criterion and a finding it relates to.
+        let mut lost_related: Vec<(usize, &str, &crate::eval::outcome::Finding)> = Vec::new();
         let mut pending = Vec::new();
         let mut scores = Vec::new();
         walk(&o.nodes, &mut |n| {
@@ -146,13 +148,28 @@ impl Notice {
                 lost_item(report, n, (&to_correct, import_notes.len()), &to_consider)
             {
                 lost.push(item);
+                for d in &n.deductions {
+                    for (_, f) in report.lost_point_findings(n, d) {
+                        lost_related.push((lost.len(), n.title.as_str(), f));
+                    }
+                }
             }
         });
         let for_reference = to_consider
             .iter()
             .map(|f| {
                 let words = unit_words(f, &all_to_consider);
-                sentence(&with_places(&words, report, &f.places, &f.values))
+                let mut item = sentence(&with_places(&words, report, &f.places, &f.values));
+                // What costs nothing itself but is why points were lost is
+                // said as such: read as “optional”, it would be left as is.
+                let mut said: Vec<usize> = Vec::new();
+                for (number, title, g) in &lost_related {
+                    if std::ptr::eq(*f, *g) && !said.contains(number) {
+                        said.push(*number);
+                        let _ = write!(item, "与失分第 {number} 条“{title}”有关，请一并改正。");
+                    }
+                }
+                item
             })
             .collect();
         // A note of what was read with an assumption, or sent but not
@@ -187,7 +204,12 @@ impl Notice {
         };
         Notice {
             bureau: text_param("bureau").unwrap_or_else(|| "评分单位".to_string()),
-            closing: text_param("notice_closing"),
+            // Nothing lost, nothing to correct, nothing pending: the unit
+            // is not asked to correct and send again what needs nothing.
+            closing: match lost.is_empty() && corrections.is_empty() && pending.is_empty() {
+                true => text_param("notice_closing_clean").or_else(|| text_param("notice_closing")),
+                false => text_param("notice_closing"),
+            },
             unit: o.unit.clone(),
             year: o.year,
             rules: o.rules.clone(),
@@ -868,7 +890,7 @@ const CORRECTIONS_HEADING: &str = "请改正的问题";
 
 /// Said before the notes for reference: they cost nothing and may be right.
 const REFERENCE_LEAD: &str =
-    "以下情况本身不另扣分，供核对；需要时请在材料中补充说明（与上文失分有关的，上文已注明）。";
+    "以下情况本身不另扣分，供核对；需要时请在材料中补充说明。与上文失分有关的，各条已注明，请一并改正。";
 
 /// The part numbered after `part` (“二” or “三”, or a heading starting
 /// with one).
@@ -972,10 +994,10 @@ fn lost_lines(n: &Notice) -> Vec<String> {
 fn corrections_lead(n: &Notice) -> String {
     let mut lead = match n.lost.is_empty() {
         true => {
-            "以下问题不扣分，请核对材料并改正。其中“错误”是表中数据确有不符之处，“警告”是请核对或补充说明之处"
+            "以下问题不扣分，请核对材料并改正。其中“错误”是表中数据确有不符之处，须改正；“警告”是请核对之处：数字确实无误、原因已在表中或报告中说明的，不必改动"
         }
         false => {
-            "以下问题不另扣分（失分已在上文列出），请核对材料并改正。其中“错误”是表中数据确有不符之处，“警告”是请核对或补充说明之处"
+            "以下问题不另扣分（失分已在上文列出），请核对材料并改正。其中“错误”是表中数据确有不符之处，须改正；“警告”是请核对之处：数字确实无误、原因已在表中或报告中说明的，不必改动"
         }
     }
     .to_string();
