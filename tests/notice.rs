@@ -411,6 +411,43 @@ fn the_notice_keeps_the_bureaus_review_records_to_itself() {
 
 /// A unit's words in Markdown are text: a `<b>`, a `*` or an `&amp;` in a
 /// unit's name is shown as written, in the notice and in the report.
+/// Three scores above their weights in one table are one item of the
+/// notice: the check's words and the table once, then each row on a line
+/// of its own under them (its place within the table). A unit with many
+/// problems finds its other fixes among a few items, not sixty.
+#[test]
+fn a_run_of_one_check_on_one_table_is_one_item() {
+    let dir = scratch("run");
+    let example = std::fs::read_to_string(Path::new(MANIFEST).join(EXAMPLE)).expect("example");
+    let edited = example.replacen("weight = 5\nscore = 5\n", "weight = 5\nscore = 6\n", 3);
+    assert_ne!(edited, example);
+    std::fs::write(dir.join("run.toml"), edited).expect("write");
+    let run = jixiao(&dir, &["score", "--for", "unit", "run.toml"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    // Read without the wrapping (a line may break at a space).
+    let flat = run.stdout.replace(['\n', '　', ' '], "");
+    assert!(
+        flat.contains("（错误）三级指标的得分不能超过其分值。附件2部门整体支出绩效自评表中以下3处："),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.stdout.matches("得分 6 超过分值 5").count(), 3, "{}", run.stdout);
+    // Each row starts a line of its own, indented under the item.
+    for n in 1..=3 {
+        assert!(
+            run.stdout.contains(&format!("\n　　　　（{n}）")),
+            "{}",
+            run.stdout
+        );
+    }
+    // The table is named once; each row by its place within it.
+    assert!(flat.contains("得分6超过分值5（产出指标/"), "{}", run.stdout);
+    let markdown = jixiao(&dir, &["score", "--for", "unit", "--format", "markdown", "run.toml"]);
+    assert!(markdown.stdout.contains("\n   - （1）"), "{}", markdown.stdout);
+    let html = jixiao(&dir, &["score", "--for", "unit", "--format", "html", "run.toml"]);
+    assert!(html.stdout.contains("<ul class=\"rows\"><li>（1）"), "{}", html.stdout);
+}
+
 /// A notice with nothing lost, nothing to correct and nothing pending does
 /// not ask the unit to correct its package and send it again: the rules'
 /// `notice_closing_clean` closes it. The rules here are the sheet alone (no

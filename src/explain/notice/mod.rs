@@ -14,6 +14,8 @@ use crate::ir::Severity;
 use rust_decimal::Decimal;
 use std::fmt::Write as _;
 
+mod items;
+
 /// What the notice says, resolved once.
 pub struct Notice {
     /// The unit.
@@ -102,6 +104,31 @@ impl Notice {
         // What the import noted (above all, what it could not read) comes
         // first in the list to correct: the findings' numbers start after it.
         let import_notes = super::place::import_notes_for_unit(report.submission);
+        // A finding on a Word row the import could not read all of (a
+        // score “100%” said as not filled in) points at why.
+        let unread_rows = |f: &crate::eval::outcome::Finding| -> String {
+            let rows = word_rows(report, &f.places, &f.values);
+            let causes: Vec<String> = import_notes
+                .iter()
+                .enumerate()
+                .filter(|(_, note)| note.unread && note.row.is_some_and(|at| rows.contains(&at)))
+                .map(|(i, _)| format!("第 {} 条", i + 1))
+                .collect();
+            match causes.is_empty() {
+                true => String::new(),
+                false => format!("这一行中有未能读取的内容，见{}。", causes.join("、")),
+            }
+        };
+        let corrected = items::list(report, &to_correct, &all_to_correct, &unread_rows);
+        let considered = items::list(report, &to_consider, &all_to_consider, &|_| String::new());
+        // Each finding's number in its list: the list to correct starts
+        // with the import's notes.
+        let correct_numbers: Vec<usize> = corrected
+            .item_of
+            .iter()
+            .map(|i| import_notes.len() + i + 1)
+            .collect();
+        let consider_numbers: Vec<usize> = considered.item_of.iter().map(|i| i + 1).collect();
         let mut reviewers: Vec<String> = Vec::new();
         let mut reviewed_on: Option<(Date, Date)> = None;
         let mut lost = Vec::new();
@@ -131,8 +158,8 @@ impl Notice {
                 // so that the unit can see it before they judge.
                 let related = findings_words(
                     &report.criterion_findings(&n.id),
-                    (&to_correct, import_notes.len()),
-                    &to_consider,
+                    (&to_correct, &correct_numbers),
+                    (&to_consider, &consider_numbers),
                 );
                 let related = related.trim_end_matches('。');
                 pending.push(match related.is_empty() {
@@ -144,9 +171,12 @@ impl Notice {
                     ),
                 });
             }
-            if let Some(item) =
-                lost_item(report, n, (&to_correct, import_notes.len()), &to_consider)
-            {
+            if let Some(item) = lost_item(
+                report,
+                n,
+                (&to_correct, &correct_numbers),
+                (&to_consider, &consider_numbers),
+            ) {
                 lost.push(item);
                 for d in &n.deductions {
                     for (_, f) in report.lost_point_findings(n, d) {
@@ -155,21 +185,26 @@ impl Notice {
                 }
             }
         });
-        let for_reference = to_consider
+        // What costs nothing itself but is why points were lost is said as
+        // such: read as “optional”, it would be left as is.
+        let for_reference = considered
+            .items
             .iter()
-            .map(|f| {
-                let words = unit_words(f, &all_to_consider);
-                let mut item = sentence(&with_places(&words, report, &f.places, &f.values));
-                // What costs nothing itself but is why points were lost is
-                // said as such: read as “optional”, it would be left as is.
+            .enumerate()
+            .map(|(item, (_, words))| {
+                let mut words = words.clone();
                 let mut said: Vec<usize> = Vec::new();
                 for (number, title, g) in &lost_related {
-                    if std::ptr::eq(*f, *g) && !said.contains(number) {
+                    let here = to_consider
+                        .iter()
+                        .zip(&considered.item_of)
+                        .any(|(f, i)| *i == item && std::ptr::eq(*f, *g));
+                    if here && !said.contains(number) {
                         said.push(*number);
-                        let _ = write!(item, "与失分第 {number} 条“{title}”有关，请一并改正。");
+                        let _ = write!(words, "与失分第 {number} 条“{title}”有关，请一并改正。");
                     }
                 }
-                item
+                words
             })
             .collect();
         // A note of what was read with an assumption, or sent but not
@@ -181,23 +216,12 @@ impl Notice {
                 (word.to_string(), sentence(&note.said))
             })
             .collect();
-        corrections.extend(to_correct.iter().map(|f| {
-            let words = unit_words(f, &all_to_correct);
-            let mut what = sentence(&with_places(&words, report, &f.places, &f.values));
-            // A finding on a Word row the import could not read all of (a
-            // score “100%” said as not filled in) points at why.
-            let rows = word_rows(report, &f.places, &f.values);
-            let causes: Vec<String> = import_notes
-                .iter()
-                .enumerate()
-                .filter(|(_, note)| note.unread && note.row.is_some_and(|at| rows.contains(&at)))
-                .map(|(i, _)| format!("第 {} 条", i + 1))
-                .collect();
-            if !causes.is_empty() {
-                let _ = write!(what, "这一行中有未能读取的内容，见{}。", causes.join("、"));
-            }
-            (severity_word(f.severity).to_string(), what)
-        }));
+        corrections.extend(
+            corrected
+                .items
+                .into_iter()
+                .map(|(severity, words)| (severity_word(severity).to_string(), words)),
+        );
         let text_param = |name: &str| match report.rules.param(name) {
             Some(Value::Text(t)) if !t.trim().is_empty() => Some(t.trim().to_string()),
             _ => None,
@@ -385,6 +409,18 @@ fn with_places(
     places: &[crate::data::PlaceId],
     values: &[(String, Value)],
 ) -> String {
+    let (shown, count, floor) = places_said(report, places, values);
+    see(&chinese_dates(message), &shown, count, floor)
+}
+
+/// The places of an item as the notice names them (the first
+/// `NOTICE_PLACES`), how many there are, and whether that count is a
+/// floor.
+fn places_said(
+    report: &Report<'_>,
+    places: &[crate::data::PlaceId],
+    values: &[(String, Value)],
+) -> (Vec<String>, usize, bool) {
     // The received date is the bureau's registry, not a place in the
     // unit's documents.
     let all: Vec<_> = report
@@ -402,7 +438,7 @@ fn with_places(
     // The engine keeps a value's first `MAX_PLACES_KEPT` cells: at that
     // many there may have been more, and the count is a floor.
     let floor = places.len() >= crate::eval::MAX_PLACES_KEPT;
-    see(&chinese_dates(message), &shown, rows.len(), floor)
+    (shown, rows.len(), floor)
 }
 
 /// Cells of one row, one after the other, said as the row once with
@@ -575,8 +611,8 @@ fn context(chars: impl Iterator<Item = char>) -> Vec<char> {
 fn lost_item(
     report: &Report<'_>,
     n: &NodeOutcome,
-    to_correct: (&[&crate::eval::outcome::Finding], usize),
-    to_consider: &[&crate::eval::outcome::Finding],
+    to_correct: Numbered<'_, '_>,
+    to_consider: Numbered<'_, '_>,
 ) -> Option<[String; 3]> {
     let overridden_in_full = n.deductions.is_empty() && n.overridden.is_some();
     if n.deductions.is_empty() && !overridden_in_full {
@@ -911,8 +947,8 @@ fn related_words(
     report: &Report<'_>,
     node: &NodeOutcome,
     d: &crate::eval::outcome::Deduction,
-    to_correct: (&[&crate::eval::outcome::Finding], usize),
-    to_consider: &[&crate::eval::outcome::Finding],
+    to_correct: Numbered<'_, '_>,
+    to_consider: Numbered<'_, '_>,
 ) -> String {
     findings_words(
         &report.lost_point_findings(node, d),
@@ -921,27 +957,33 @@ fn related_words(
     )
 }
 
+/// The findings of one of the notice's lists, each with its item's number
+/// there (a run of one check's findings on one table shares one item).
+type Numbered<'l, 'f> = (&'l [&'f crate::eval::outcome::Finding], &'l [usize]);
+
 /// `相关问题见“请改正的问题”第 2、3 条，…`: where the notice lists the
 /// `related` findings, by their numbers in its two lists.
 fn findings_words(
     related: &[(usize, &crate::eval::outcome::Finding)],
-    (to_correct, listed_before): (&[&crate::eval::outcome::Finding], usize),
-    to_consider: &[&crate::eval::outcome::Finding],
+    to_correct: Numbered<'_, '_>,
+    to_consider: Numbered<'_, '_>,
 ) -> String {
-    let numbers = |list: &[&crate::eval::outcome::Finding], before: usize| -> Vec<String> {
-        list.iter()
-            .enumerate()
-            .filter(|(_, f)| related.iter().any(|(_, g)| std::ptr::eq(**f, *g)))
-            .map(|(i, _)| (before + i + 1).to_string())
-            .collect()
+    let numbers = |(list, numbers): Numbered<'_, '_>| -> Vec<String> {
+        let mut out: Vec<usize> = Vec::new();
+        for (f, number) in list.iter().zip(numbers) {
+            if related.iter().any(|(_, g)| std::ptr::eq(*f, *g)) && !out.contains(number) {
+                out.push(*number);
+            }
+        }
+        out.iter().map(usize::to_string).collect()
     };
     let parts: Vec<String> = [
-        (to_correct, listed_before, "相关问题", CORRECTIONS_HEADING),
-        (to_consider, 0, "相关情况", REFERENCE_HEADING),
+        (to_correct, "相关问题", CORRECTIONS_HEADING),
+        (to_consider, "相关情况", REFERENCE_HEADING),
     ]
     .into_iter()
-    .filter_map(|(list, before, what, heading)| {
-        let numbers = numbers(list, before);
+    .filter_map(|(list, what, heading)| {
+        let numbers = numbers(list);
         (!numbers.is_empty()).then(|| format!("{what}见“{heading}”第 {} 条", numbers.join("、")))
     })
     .collect();
@@ -1022,9 +1064,41 @@ fn correction_lines(n: &Notice) -> Vec<String> {
 fn section(out: &mut String, heading: &str, width: usize, lines: &[String]) {
     let _ = writeln!(out, "{heading}\n");
     for l in lines {
-        wrap(out, &format!("　　{l}"), width, "");
+        // A run's rows are indented under its lead.
+        let mut parts = l.split(items::SUB_ITEM);
+        if let Some(lead) = parts.next() {
+            wrap(out, &format!("　　{lead}"), width, "");
+        }
+        for row in parts {
+            wrap(out, &format!("　　　　{row}"), width, "　　　　");
+        }
     }
     out.push('\n');
+}
+
+/// A numbered item in Markdown: a run's rows as a list nested in it.
+fn markdown_item(item: &str) -> String {
+    let mut parts = item.split(items::SUB_ITEM);
+    let escape = super::markdown::escape;
+    let mut out = escape(parts.next().unwrap_or_default());
+    // Nested under the item's text, which starts after `N. `.
+    let indent = " ".repeat(item.find(". ").map_or(3, |i| i + 2));
+    for row in parts {
+        let _ = write!(out, "\n{indent}- {}", escape(row));
+    }
+    out
+}
+
+/// A list item in HTML: a run's rows as a list nested in it.
+fn html_item(item: &str) -> String {
+    let mut parts = item.split(items::SUB_ITEM);
+    let esc = super::html_escape;
+    let mut out = esc(parts.next().unwrap_or_default());
+    let rows: Vec<String> = parts.map(|r| format!("<li>{}</li>", esc(r))).collect();
+    if !rows.is_empty() {
+        let _ = write!(out, "<ul class=\"rows\">{}</ul>", rows.concat());
+    }
+    out
 }
 
 /// `text` wrapped at `width` display columns (a Chinese character is two):
@@ -1132,7 +1206,7 @@ pub fn notice_markdown(report: &Report<'_>) -> String {
         let _ = writeln!(out, "{}\n", escape(&corrections_lead(&n)));
     }
     for l in correction_lines(&n) {
-        let _ = writeln!(out, "{}\n", escape(&l));
+        let _ = writeln!(out, "{}\n", markdown_item(&l));
     }
     if !n.for_reference.is_empty() {
         let part = next_part(corrections_part);
@@ -1142,7 +1216,7 @@ pub fn notice_markdown(report: &Report<'_>) -> String {
             escape(REFERENCE_LEAD)
         );
         for l in numbered(&n.for_reference) {
-            let _ = writeln!(out, "{}\n", escape(&l));
+            let _ = writeln!(out, "{}\n", markdown_item(&l));
         }
     }
     if let Some(closing) = &n.closing {
@@ -1221,7 +1295,7 @@ pub fn notice_html(report: &Report<'_>) -> String {
     body.push_str("<ol class=\"items\">\n");
     for l in correction_lines(&n) {
         let text = l.split_once(". ").map_or(l.as_str(), |(_, t)| t);
-        let _ = writeln!(body, "<li>{}</li>", esc(text));
+        let _ = writeln!(body, "<li>{}</li>", html_item(text));
     }
     body.push_str("</ol>\n");
     if !n.for_reference.is_empty() {
@@ -1232,7 +1306,7 @@ pub fn notice_html(report: &Report<'_>) -> String {
             esc(REFERENCE_LEAD)
         );
         for l in &n.for_reference {
-            let _ = writeln!(body, "<li>{}</li>", esc(l));
+            let _ = writeln!(body, "<li>{}</li>", html_item(l));
         }
         body.push_str("</ol>\n");
     }
@@ -1277,6 +1351,8 @@ p.to {{ margin: 0 0 2mm; }}
 p.para {{ text-indent: 2em; margin: 0 0 2mm; }}
 ol.items {{ margin: 0; padding-left: 2em; }}
 ol.items li {{ margin: 0 0 1mm; break-inside: avoid; }}
+ul.rows {{ margin: .5mm 0 0; padding-left: 1em; list-style: none; }}
+ul.rows li {{ margin: 0; }}
 .sign {{ margin: 5mm 0 4mm auto; width: 60mm; text-align: center; break-inside: avoid; }}
 .sign p {{ margin: 0; }}
 p.ack {{ border-top: 1px dashed #777; padding-top: 2mm; font-size: 11pt; break-inside: avoid; }}
