@@ -427,11 +427,18 @@ fn a_run_of_one_check_on_one_table_is_one_item() {
     // Read without the wrapping (a line may break at a space).
     let flat = run.stdout.replace(['\n', '　', ' '], "");
     assert!(
-        flat.contains("（错误）三级指标的得分不能超过其分值。附件2部门整体支出绩效自评表中以下3处："),
+        flat.contains(
+            "（错误）三级指标的得分不能超过其分值。附件2部门整体支出绩效自评表中以下3处："
+        ),
         "{}",
         run.stdout
     );
-    assert_eq!(run.stdout.matches("得分 6 超过分值 5").count(), 3, "{}", run.stdout);
+    assert_eq!(
+        run.stdout.matches("得分 6 超过分值 5").count(),
+        3,
+        "{}",
+        run.stdout
+    );
     // Each row starts a line of its own, indented under the item.
     for n in 1..=3 {
         assert!(
@@ -442,10 +449,24 @@ fn a_run_of_one_check_on_one_table_is_one_item() {
     }
     // The table is named once; each row by its place within it.
     assert!(flat.contains("得分6超过分值5（产出指标/"), "{}", run.stdout);
-    let markdown = jixiao(&dir, &["score", "--for", "unit", "--format", "markdown", "run.toml"]);
-    assert!(markdown.stdout.contains("\n   - （1）"), "{}", markdown.stdout);
-    let html = jixiao(&dir, &["score", "--for", "unit", "--format", "html", "run.toml"]);
-    assert!(html.stdout.contains("<ul class=\"rows\"><li>（1）"), "{}", html.stdout);
+    let markdown = jixiao(
+        &dir,
+        &["score", "--for", "unit", "--format", "markdown", "run.toml"],
+    );
+    assert!(
+        markdown.stdout.contains("\n   - （1）"),
+        "{}",
+        markdown.stdout
+    );
+    let html = jixiao(
+        &dir,
+        &["score", "--for", "unit", "--format", "html", "run.toml"],
+    );
+    assert!(
+        html.stdout.contains("<ul class=\"rows\"><li>（1）"),
+        "{}",
+        html.stdout
+    );
 }
 
 /// A notice with nothing lost, nothing to correct and nothing pending does
@@ -472,24 +493,67 @@ fn a_clean_notice_asks_for_nothing() {
     std::fs::write(rules.join("sheet.jx"), sheet).expect("write sheet");
     let example = std::fs::read_to_string(root.join(EXAMPLE)).expect("example");
     let full = example
-        .replace("[review.measurable]\nscore = 4", "[review.measurable]\nscore = 5")
-        .replace("[review.refinement]\nscore = 4", "[review.refinement]\nscore = 5")
-        .replace("tier = \"较全面\"\nscore = 18", "tier = \"全面\"\nscore = 20")
-        .replace("tier = \"较全面\"\nscore = 14", "tier = \"全面\"\nscore = 15");
+        .replace(
+            "[review.measurable]\nscore = 4",
+            "[review.measurable]\nscore = 5",
+        )
+        .replace(
+            "[review.refinement]\nscore = 4",
+            "[review.refinement]\nscore = 5",
+        )
+        .replace(
+            "tier = \"较全面\"\nscore = 18",
+            "tier = \"全面\"\nscore = 20",
+        )
+        .replace(
+            "tier = \"较全面\"\nscore = 14",
+            "tier = \"全面\"\nscore = 15",
+        );
     std::fs::write(root.join("clean.toml"), full).expect("write");
-    let run = jixiao(&root, &["score", "--for", "unit", "--rules", "rules/2022", "clean.toml"]);
+    let run = jixiao(
+        &root,
+        &[
+            "score",
+            "--for",
+            "unit",
+            "--rules",
+            "rules/2022",
+            "clean.toml",
+        ],
+    );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    assert!(run.stdout.contains("100 分（满分 100 分）"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("100 分（满分 100 分）"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("没有需要改正的问题"), "{}", run.stdout);
     let closing = run.stdout.replace(['\n', '　'], "");
     assert!(closing.contains("不必重新报送"), "{}", run.stdout);
-    assert!(!closing.contains("改正后的材料报区财政局"), "{}", run.stdout);
+    assert!(
+        !closing.contains("改正后的材料报区财政局"),
+        "{}",
+        run.stdout
+    );
     // One point lost: the unit is asked to correct, as before.
     let one_lost = std::fs::read_to_string(root.join("clean.toml"))
         .expect("clean")
-        .replace("[review.measurable]\nscore = 5", "[review.measurable]\nscore = 4");
+        .replace(
+            "[review.measurable]\nscore = 5",
+            "[review.measurable]\nscore = 4",
+        );
     std::fs::write(root.join("lost.toml"), one_lost).expect("write");
-    let run = jixiao(&root, &["score", "--for", "unit", "--rules", "rules/2022", "lost.toml"]);
+    let run = jixiao(
+        &root,
+        &[
+            "score",
+            "--for",
+            "unit",
+            "--rules",
+            "rules/2022",
+            "lost.toml",
+        ],
+    );
     let closing = run.stdout.replace(['\n', '　'], "");
     assert!(closing.contains("改正后的材料报区财政局"), "{}", run.stdout);
     assert!(!closing.contains("不必重新报送"), "{}", run.stdout);

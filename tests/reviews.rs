@@ -1282,14 +1282,19 @@ fn review_keeps_what_it_must_not_overwrite() {
         &dir.join("未署名.xlsx"),
         &unsigned,
     );
-    for (out, says) in [
-        ("评审表-张三.xlsx", "已由评审人张三填写，不覆盖"),
-        ("未署名.xlsx", "已由评审人（尚未署名）填写，不覆盖"),
-        ("示例单位.toml", "评审表应写成 .xlsx 文件"),
+    for (out, says, status) in [
+        ("评审表-张三.xlsx", "已由评审人张三填写，不覆盖", 1),
+        ("未署名.xlsx", "已由评审人（尚未署名）填写，不覆盖", 1),
+        // Another name than a workbook's is a slip of the command line.
+        (
+            "示例单位.toml",
+            "用法错误：--out 示例单位.toml：评审表应写成 .xlsx 文件",
+            2,
+        ),
     ] {
         let before = std::fs::read(dir.join(out)).expect("read");
         let run = jixiao(&dir, &["review", "--out", out, "示例单位.toml"]);
-        assert_eq!(run.code, Some(1), "{out}: {}", run.stderr);
+        assert_eq!(run.code, Some(status), "{out}: {}", run.stderr);
         assert!(run.stderr.contains(says), "{out}: {}", run.stderr);
         assert_eq!(
             std::fs::read(dir.join(out)).expect("read"),

@@ -1146,6 +1146,80 @@ fn jixiao_or_kill(args: &[&str]) -> Run {
     }
 }
 
+/// A report written with `-o` over a rule file the same run reads is
+/// refused: one slip of `-o` would destroy the year's rules (score, diff,
+/// review and import all read a rule folder).
+#[test]
+fn a_rule_file_is_never_an_output() {
+    let dir = temp_dir("rules-as-output");
+    let rules = dir.join("rules");
+    std::fs::create_dir_all(rules.join("tests")).expect("folder");
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/2022");
+    for entry in std::fs::read_dir(&from).expect("rules").flatten() {
+        if entry.path().is_file() {
+            std::fs::copy(entry.path(), rules.join(entry.file_name())).expect("copy");
+        }
+    }
+    std::fs::copy(
+        from.join("tests/late-3-days.toml"),
+        rules.join("tests/case.jx"),
+    )
+    .expect("copy");
+    let s = |p: &Path| p.display().to_string();
+    let (r, example) = (s(&rules), EXAMPLE.to_string());
+    let params = rules.join("params.jx");
+    let before = std::fs::read(&params).expect("params");
+    for (args, target) in [
+        (
+            vec!["score", "--rules", &r, "-o", "PARAMS", &example],
+            &params,
+        ),
+        (
+            vec![
+                "diff",
+                "--old",
+                &r,
+                "--new",
+                "rules/2023",
+                "-o",
+                "SHEET",
+                &example,
+            ],
+            &rules.join("sheet.jx"),
+        ),
+        (
+            vec!["score", "--rules", &r, "-o", "CASE", &example],
+            &rules.join("tests/case.jx"),
+        ),
+    ] {
+        let before = std::fs::read(target).expect("rule file");
+        let t = s(target);
+        let args: Vec<&str> = args
+            .iter()
+            .map(|a| {
+                if a.chars().all(|c| c.is_ascii_uppercase()) {
+                    t.as_str()
+                } else {
+                    a
+                }
+            })
+            .collect();
+        let run = jixiao(&args);
+        assert_eq!(run.code, Some(1), "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("是本次的输入文件，不能用作输出"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert_eq!(
+            std::fs::read(target).expect("rule file"),
+            before,
+            "{args:?}"
+        );
+    }
+    assert_eq!(std::fs::read(&params).expect("params"), before);
+}
+
 /// A FIFO named like a Word package or a workbook is refused, not waited
 /// on — by import, score, --reviews and as review's --out; diff does not
 /// write over its own input; review does not read a huge file at --out.

@@ -421,6 +421,45 @@ fn a_larger_word_package_is_linear() {
     );
 }
 
+/// A long list written in a rule file (a parameter of thousands of
+/// keywords): checking its items' types is linear, not each item against
+/// every other.
+#[test]
+fn a_long_list_in_a_rule_file_is_linear() {
+    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/2022");
+    let base = std::env::temp_dir().join(format!("jixiao-scaling-list-{}", std::process::id()));
+    assert_linear(
+        "items of a list in a rule file, per 4,000",
+        |k| {
+            let dir = base.join(format!("x{k}"));
+            std::fs::create_dir_all(&dir).unwrap();
+            for name in [
+                "cells.jx",
+                "params.jx",
+                "schema.jx",
+                "sheet.jx",
+                "indicators.jx",
+                "templates.toml",
+            ] {
+                std::fs::copy(shipped.join(name), dir.join(name)).unwrap();
+            }
+            let items: Vec<String> = (0..4000 * k).map(|i| format!("\"词{i}\"")).collect();
+            std::fs::write(
+                dir.join("more.jx"),
+                format!("param many_words = [{}]\n", items.join(", ")),
+            )
+            .unwrap();
+            dir
+        },
+        |dir| {
+            let rules =
+                jixiao::rules::from_dir(dir).unwrap_or_else(|p| panic!("the rules compile: {p:?}"));
+            std::hint::black_box(rules.checks.len());
+        },
+    );
+    let _ = std::fs::remove_dir_all(&base);
+}
+
 #[test]
 fn a_larger_rule_file_is_linear() {
     // The 2022 rules with more checks: compiling and scoring both grow.

@@ -91,6 +91,8 @@ pub(super) fn run(
         }
     };
     super::output::protect(&paths);
+    super::output::protect_folder(old_dir);
+    super::output::protect_folder(new_dir);
     let mut failed = Vec::new();
     // Packages of another year than a rule folder's: the deadline and the
     // other parameters are that folder's year's, which may be most of a

@@ -106,6 +106,9 @@ pub(super) fn run(
         super::usage::check_output_extension("-o", output, "toml");
     }
     super::output::protect(inputs);
+    if let Some(dir) = rules {
+        super::output::protect_folder(dir);
+    }
     let templates = match templates(rules) {
         Ok(t) => t,
         Err(p) => {

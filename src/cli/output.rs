@@ -67,6 +67,34 @@ pub(crate) fn protect(inputs: &[PathBuf]) {
     list.extend(inputs.iter().filter_map(|p| p.canonicalize().ok()));
 }
 
+/// Remember a rule folder's files (its rule files, `templates.toml`, its
+/// test cases): a report written with `-o` over one of them would destroy
+/// the year's rules that the same run reads.
+pub(crate) fn protect_folder(dir: &Path) {
+    let mut files = Vec::new();
+    let mut folders = vec![(dir.to_path_buf(), 0)];
+    while let Some((folder, depth)) = folders.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            match entry.file_type() {
+                Ok(t) if t.is_dir() && depth < MAX_PROTECTED_DEPTH => {
+                    folders.push((entry.path(), depth + 1));
+                }
+                Ok(t) if !t.is_dir() => files.push(entry.path()),
+                _ => {}
+            }
+        }
+    }
+    protect(&files);
+}
+
+/// How deep a rule folder's files are protected: a year's folder, its
+/// `tests/`, and their `bases/` (one more where `--rules` names the
+/// folder of the years).
+const MAX_PROTECTED_DEPTH: usize = 3;
+
 fn is_input(path: &Path) -> bool {
     let Ok(real) = path.canonicalize() else {
         return false;

@@ -29,6 +29,17 @@ struct Loaded {
 
 /// Write the worksheet; false when an input or the rules failed.
 pub(super) fn run(rules_dir: Option<&Path>, out: &Path, inputs: &[PathBuf]) -> bool {
+    // A worksheet of another name is a slip of the command line (status 2,
+    // as `score -o` says it), said before anything is read.
+    if !out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+    {
+        super::usage::fail(&format!(
+            "--out {}：评审表应写成 .xlsx 文件；请用 --out 评审表.xlsx",
+            out.display()
+        ));
+    }
     let fixed = match rules_dir.map(jixiao::rules::from_dir).transpose() {
         Ok(r) => r.map(Arc::new),
         Err(problems) => {
@@ -46,6 +57,9 @@ pub(super) fn run(rules_dir: Option<&Path>, out: &Path, inputs: &[PathBuf]) -> b
     super::import::note_unused_received_on(&files);
     let paths: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
     super::output::protect(&paths);
+    if let Some(dir) = rules_dir {
+        super::output::protect_folder(dir);
+    }
     let mut by_year: HashMap<i64, Arc<RuleSet>> = HashMap::new();
     let mut loaded = Vec::new();
     let mut failed = 0;
@@ -126,19 +140,10 @@ pub(super) fn run(rules_dir: Option<&Path>, out: &Path, inputs: &[PathBuf]) -> b
     true
 }
 
-/// Why the worksheet must not be written at `out`: not an `.xlsx` name,
-/// one of the packages, or a worksheet a reviewer has begun to fill (signed,
+/// Why the worksheet must not be written at `out`: one of the packages, or a worksheet a reviewer has begun to fill (signed,
 /// or with any tier, score or note written).
 fn not_to_overwrite(out: &Path, inputs: &[(PathBuf, bool)]) -> Option<String> {
     let shown = out.display();
-    if !out
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
-    {
-        return Some(format!(
-            "评审表应写成 .xlsx 文件：{shown} 不是；请用 --out 评审表.xlsx"
-        ));
-    }
     let same = |p: &Path| match (p.canonicalize(), out.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,

@@ -226,6 +226,9 @@ pub(super) fn run(
     let paths: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
     super::output::protect(&paths);
     super::output::protect(reviews);
+    if let Some(dir) = rules_dir {
+        super::output::protect_folder(dir);
+    }
     let as_array = files.len() != 1 || files.iter().any(|(_, from_dir)| *from_dir);
     let targets = match out_dir {
         Some(dir) => match out_files(dir, &files, format) {

@@ -874,8 +874,11 @@ fn shown(cell: &Data) -> String {
 fn excel_number(f: f64) -> String {
     let scientific = format!("{f:.14e}");
     match Decimal::from_scientific(&scientific) {
+        // A number too small for a decimal is not rounded to 0 in silence
+        // (a score of 0 would be taken): it is shown as it is, and refused.
+        Ok(d) if d.is_zero() && f != 0.0 => format!("{f:e}"),
         Ok(d) => d.normalize().to_string(),
-        Err(_) => format!("{f}"),
+        Err(_) => format!("{f:e}"),
     }
 }
 
@@ -977,6 +980,10 @@ mod tests {
         assert_eq!(score_of(&Data::Float(4.3 - 0.01)), Ok(d("4.29")));
         assert_eq!(score_of(&Data::Float(17.3 + 1e-15)), Ok(d("17.3")));
         assert_eq!(score_of(&Data::Float(0.1 + 0.2)), Ok(d("0.3")));
+        // Too small for a decimal: refused, not read as 0.
+        assert_eq!(score_of(&Data::Float(1e-100)), Err("1e-100".into()));
+        assert_eq!(score_of(&Data::Float(-1e-300)), Err("-1e-300".into()));
+        assert_eq!(score_of(&Data::Float(0.0)), Ok(d("0")));
     }
 
     #[test]

@@ -1021,7 +1021,7 @@ pub(super) fn from_pest(file: u16, text: &str, e: &pest::error::Error<Rule>) -> 
         // The parser's call limit (`PARSER_CALLS_BASE`): nesting that makes
         // it backtrack.
         pest::error::ErrorVariant::CustomError { message } if message.contains("call limit") => {
-            "规则过于复杂，解析器未能在限定步数内读完（多层嵌套或未闭合的方括号、函数调用）"
+            "规则过于复杂，解析器未能在限定步数内读完（多层嵌套或未闭合的方括号、函数调用，或一个列表的项过多）"
                 .to_string()
         }
         pest::error::ErrorVariant::CustomError { message } => message.clone(),
@@ -1072,7 +1072,7 @@ pub(super) fn from_pest(file: u16, text: &str, e: &pest::error::Error<Rule>) -> 
     }
     if matches!(&e.variant, pest::error::ErrorVariant::CustomError { message } if message.contains("call limit"))
     {
-        hint = "检查方括号、圆括号是否成对；把层层嵌套的表达式拆成几个 let 命名值".to_string();
+        hint = "检查方括号、圆括号是否成对；把层层嵌套的表达式拆成几个 let 命名值；几万项的列表不宜写在规则文件中".to_string();
     } else if let Some(quote) = unclosed_quote_before(text, at) {
         return ParseError::Syntax {
             message: "这一行的引号没有闭合：字符串从这里开始，一直延续到了后面".into(),

@@ -64,7 +64,10 @@ impl Said {
             .iter()
             .map(|p| p.strip_prefix(prefix.as_str()).unwrap_or(p))
             .collect();
-        let mut out = self.message.trim_end_matches(['。', '；', '，']).to_string();
+        let mut out = self
+            .message
+            .trim_end_matches(['。', '；', '，'])
+            .to_string();
         if !places.is_empty() {
             out.push('（');
             out.push_str(&places.join("；"));
@@ -116,12 +119,17 @@ pub(super) fn list(
                 g.id == f.id && g.severity == f.severity && s.table() == first.table()
             })
         };
-        let end = (i..findings.len()).take_while(alike).last().map_or(i, |j| j + 1);
+        let end = (i..findings.len())
+            .take_while(alike)
+            .last()
+            .map_or(i, |j| j + 1);
         match first.table() {
             Some(table) if end - i >= GROUP_FROM => {
                 let run = said.get(i..end).unwrap_or_default();
                 items.items.push((f.severity, run_words(f, table, run)));
-                items.item_of.extend(std::iter::repeat_n(items.items.len() - 1, run.len()));
+                items
+                    .item_of
+                    .extend(std::iter::repeat_n(items.items.len() - 1, run.len()));
                 i = end;
             }
             _ => {
