@@ -165,6 +165,30 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
     rows
 }
 
+/// Every part whose local header says its sizes follow its data (flag
+/// bit 3) is followed by them (a data descriptor, `PK\x07\x08`): strict
+/// readers (`unzip -t`) refuse a workbook where they are missing, though
+/// Excel and LibreOffice open it.
+fn assert_well_formed_zip(path: &Path) {
+    let bytes = std::fs::read(path).expect("read workbook");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).expect("a zip");
+    for i in 0..archive.len() {
+        let part = archive.by_index_raw(i).expect("part");
+        let header = part.header_start() as usize;
+        let flags = u16::from_le_bytes([bytes[header + 6], bytes[header + 7]]);
+        if flags & 8 == 0 {
+            continue;
+        }
+        let end = (part.data_start().expect("data start") + part.compressed_size()) as usize;
+        assert_eq!(
+            bytes.get(end..end + 4),
+            Some(&b"PK\x07\x08"[..]),
+            "{}: sizes said to follow, and none do",
+            part.name()
+        );
+    }
+}
+
 fn read_xlsx(path: &Path, sheet: &str) -> Vec<Vec<String>> {
     let mut book: Xlsx<_> = open_workbook(path).expect("open xlsx");
     let range = book.worksheet_range(sheet).expect("sheet");
@@ -490,6 +514,7 @@ fn csv_and_xlsx_of_the_example_match_the_json() {
     let xlsx = jixiao(&["score", "--format", "xlsx", "-o", s(&out), EXAMPLE]);
     assert_eq!(xlsx.code, Some(0), "{}", xlsx.stderr);
     assert!(xlsx.stdout.is_empty());
+    assert_well_formed_zip(&out);
     assert_summary_matches(&read_xlsx(&out, "汇总"), &units);
     let findings = read_xlsx(&out, "检查发现");
     let expected: Vec<&str> = units[0]["findings"]

@@ -134,6 +134,27 @@ fn wrong_expectation_fails_then_bless_fixes_it() {
     let _ = std::fs::remove_dir_all(&root);
 }
 
+/// A case saved with Windows line endings keeps them when blessed: only
+/// the wrong value changes, not every line of the file.
+#[test]
+fn bless_keeps_crlf_line_endings() {
+    let root = scratch("bless-crlf");
+    let case = root.join("rules/2022/tests/late-3-days.toml");
+    let original = std::fs::read_to_string(&case).expect("read case");
+    let wrong = original
+        .replace("score = \"92\"", "score = \"93\"")
+        .replace('\n', "\r\n");
+    std::fs::write(&case, &wrong).expect("write case");
+    let run = jixiao(
+        &root,
+        &["test", "--rules", "rules/2022", "--bless", "late-3-days"],
+    );
+    assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
+    let blessed = std::fs::read_to_string(&case).expect("read case");
+    assert_eq!(blessed, wrong.replace("score = \"93\"", "score = \"92\""));
+    let _ = std::fs::remove_dir_all(&root);
+}
+
 #[test]
 fn bless_writes_a_missing_expectation_and_changed_findings() {
     let root = scratch("new");

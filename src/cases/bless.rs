@@ -49,7 +49,13 @@ pub fn bless(text: &str, expect: &Expect, actual: &Actual) -> Result<Option<Stri
             scored(table, expect, outcome, places, inline);
         }
     }
-    let new = doc.to_string();
+    let mut new = doc.to_string();
+    // The file's own line endings are kept (the editor's, on Windows CRLF):
+    // the document is written back with `\n`, which would show every line
+    // of the case as changed.
+    if text.contains("\r\n") && !new.contains("\r\n") {
+        new = new.replace('\n', "\r\n");
+    }
     Ok((new != text).then_some(new))
 }
 

@@ -352,6 +352,21 @@ pub fn parse_submission(source: &SourceFile) -> Result<Parsed<'_>, LoadError> {
     Ok(Parsed { doc, header })
 }
 
+/// The first control character of a text, other than the tab and the line
+/// breaks a text of several lines has.
+fn control_character(text: &str) -> Option<char> {
+    // Most texts have none: the bytes are looked at first (a C1 control
+    // is U+0080–U+009F, written 0xC2 0x80–0x9F).
+    let suspect = text
+        .bytes()
+        .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F || b == 0xC2);
+    if !suspect {
+        return None;
+    }
+    text.chars()
+        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
 fn header_of(source: &SourceFile, doc: &Spanned<Table<'_>>) -> Result<Header, LoadError> {
     let root = doc.get_ref();
     let root_span = span_of(doc);
@@ -453,6 +468,30 @@ fn header_of(source: &SourceFile, doc: &Spanned<Table<'_>>) -> Result<Header, Lo
             )
         })
     };
+    // The unit's name heads every report and the notice: one line, or a
+    // name could write a line of the report's own (“总分：100 / 100”).
+    if let Some(value) = unit_table.and_then(|t| t.get("name")) {
+        let broken = name
+            .as_deref()
+            .and_then(|n| n.chars().find(|c| c.is_control()));
+        if let Some(c) = broken {
+            let what = match c {
+                '\n' | '\r' => "换行".to_string(),
+                '\t' => "制表符".to_string(),
+                _ => format!("控制字符（U+{:04X}）", u32::from(c)),
+            };
+            problems.push(
+                Problem::error(
+                    Code::SubmissionWrongType,
+                    format!("单位信息 · 单位名称中有{what}：单位名称只能是一行文字"),
+                    source,
+                    span_of(value),
+                    "单位名称",
+                )
+                .with_help("删去换行和控制字符，写成一行：name = \"单位全称\""),
+            );
+        }
+    }
     // The unit's name is how every reader, review and summary row knows
     // the unit: a blank one is said at the value.
     if let Some(value) = unit_table
@@ -838,7 +877,15 @@ impl Loader<'_> {
                 return (Value::Map(Arc::new(map)), place);
             }
             (Type::Bool, Node::Boolean(b)) => Ok(Value::Bool(*b)),
-            (Type::Text, Node::String(s)) => Ok(Value::text(s)),
+            // A control character (ESC, BEL, …) is no writing: shown raw in
+            // a report, it would rewrite what the terminal shows.
+            (Type::Text, Node::String(s)) => match control_character(s) {
+                None => Ok(Value::text(s)),
+                Some(c) => Err((
+                    format!("有一个控制字符（U+{:04X}），不是文字", u32::from(c)),
+                    "删去它（它常随从别处复制的内容带来）".to_string(),
+                )),
+            },
             (Type::Integer, Node::Integer(i)) => {
                 parse_integer(i.as_str(), i.radix()).map(Value::Num)
             }

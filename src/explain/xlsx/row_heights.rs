@@ -14,7 +14,7 @@
 //! worksheet are given their heights on the way, one row at a time: the
 //! columns' widths are read from the sheet's `<cols>` (which comes before
 //! its rows) and each text's lines counted against its column. Memory
-//! stays that of one row; the other parts are copied still compressed.
+//! stays that of one row.
 
 use quick_xml::Reader;
 use quick_xml::Writer;
@@ -62,10 +62,19 @@ pub(super) fn fit_row_heights<R: Read + Seek, W: Write>(src: R, out: W) -> Resul
     // As `rust_xlsxwriter` writes: a stream, each part's sizes after it.
     let mut zip = zip::ZipWriter::new_stream(out);
     for i in 0..archive.len() {
-        let part = archive.by_index(i).map_err(|e| failed(&e))?;
+        let mut part = archive.by_index(i).map_err(|e| failed(&e))?;
         let name = part.name().to_string();
         if !is_worksheet(&name) {
-            zip.raw_copy_file(part).map_err(|e| failed(&e))?;
+            // Copied through, not raw: a raw copy into a stream keeps the
+            // part's “sizes follow” flag and writes no sizes after it,
+            // which strict readers (`unzip -t`) refuse. These parts are
+            // small (styles, the workbook's list of sheets).
+            let options = SimpleFileOptions::default()
+                .compression_method(part.compression())
+                .last_modified_time(part.last_modified().unwrap_or_default())
+                .unix_permissions(part.unix_mode().unwrap_or(0o600));
+            zip.start_file(name, options).map_err(|e| failed(&e))?;
+            std::io::copy(&mut part, &mut zip).map_err(|e| failed(&e))?;
             continue;
         }
         let options = SimpleFileOptions::default()
