@@ -49,6 +49,9 @@ pub struct Notice {
     /// Every criterion, in the sheet's order: (title, points, score; none
     /// while awaiting a judgment).
     pub scores: Vec<(String, Decimal, Option<Decimal>)>,
+    /// The total, as the table's last row gives it: (points, score; none
+    /// while a criterion awaits a judgment).
+    pub sum: (Decimal, Option<Decimal>),
     /// Who sends the notice (the rules' `bureau`).
     pub bureau: String,
     /// The closing paragraph (the rules' `notice_closing`), if any.
@@ -248,6 +251,7 @@ impl Notice {
             lost,
             pending,
             scores,
+            sum: (o.max, o.score.filter(|_| o.status == Status::Final)),
             corrections,
             for_reference,
         }
@@ -916,7 +920,28 @@ fn score_lines(out: &mut String, n: &Notice, width: usize) {
             wrap(out, &line, width, "　　");
         }
     }
+    // The table ends with its total, as a score sheet does.
+    let (max, score) = n.sum;
+    if columns <= width {
+        let pad = " ".repeat(title_width.saturating_sub(display_width(TOTAL)));
+        let _ = writeln!(
+            out,
+            "　　　　{TOTAL}{pad}  满分 {:>3}  得分 {}",
+            super::decimal(max),
+            score_cell(score)
+        );
+    } else {
+        let line = format!(
+            "　　{TOTAL}：得分 {}（满分 {}）",
+            score_cell(score),
+            super::decimal(max)
+        );
+        wrap(out, &line, width, "　　");
+    }
 }
+
+/// The last row of the table of scores.
+const TOTAL: &str = "总分";
 
 /// The part after the corrections: what the unit may check or explain.
 const REFERENCE_HEADING: &str = "供参考";
@@ -1184,6 +1209,12 @@ pub fn notice_markdown(report: &Report<'_>) -> String {
             score_cell(*score)
         );
     }
+    let _ = writeln!(
+        out,
+        "| **{TOTAL}** | **{}** | **{}** |",
+        super::decimal(n.sum.0),
+        score_cell(n.sum.1)
+    );
     out.push('\n');
     let _ = writeln!(out, "## {}\n", n.lost_heading());
     for l in lost_lines(&n) {
@@ -1245,19 +1276,30 @@ pub fn notice_html(report: &Report<'_>) -> String {
         body,
         "<table class=\"scores\">\n<caption>各评分项得分（得分/满分）：</caption>\n<tbody>"
     );
-    for row in n.scores.chunks(SCORES_PER_ROW) {
+    let points = |max: Decimal, score: Option<Decimal>| match score {
+        Some(s) => format!("{}/{}", super::decimal(s), super::decimal(max)),
+        None => score_cell(None),
+    };
+    // The total closes the table: in the last row's free cell, where it
+    // has one (eleven criteria leave one), else on a row of its own.
+    let mut cells: Vec<String> = n
+        .scores
+        .iter()
+        .map(|(title, max, score)| {
+            format!(
+                "<td>{}</td><td class=\"num\">{}</td>",
+                esc(title),
+                points(*max, *score)
+            )
+        })
+        .collect();
+    cells.push(format!(
+        "<td class=\"total\">{TOTAL}</td><td class=\"num total\">{}</td>",
+        points(n.sum.0, n.sum.1)
+    ));
+    for row in cells.chunks(SCORES_PER_ROW) {
         body.push_str("<tr>");
-        for (title, max, score) in row {
-            let points = match score {
-                Some(s) => format!("{}/{}", super::decimal(*s), super::decimal(*max)),
-                None => score_cell(None),
-            };
-            let _ = write!(
-                body,
-                "<td>{}</td><td class=\"num\">{points}</td>",
-                esc(title)
-            );
-        }
+        body.push_str(&row.concat());
         for _ in row.len()..SCORES_PER_ROW {
             body.push_str("<td></td><td></td>");
         }
@@ -1360,6 +1402,7 @@ table.scores {{ width: 100%; border-collapse: collapse; font-size: 10pt; line-he
 table.scores caption {{ text-align: left; text-indent: 2em; font-size: 11pt; margin-bottom: 1mm; }}
 table.scores td {{ border: 1px solid #999; padding: .5mm 1.2mm; }}
 table.scores td.num {{ text-align: right; white-space: nowrap; width: 11mm; }}
+table.scores td.total {{ font-weight: bold; }}
 "#
     )
 }
