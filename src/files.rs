@@ -150,7 +150,16 @@ pub fn read_text(path: &Path) -> Result<std::sync::Arc<str>, Box<Problem>> {
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         let place = format!("第 {line} 行第 {column} 列，第 {at} 字节");
-        let problem = if bytes.contains(&0) {
+        // UTF-8 throughout, its last character cut short: the file ends
+        // early (saved or copied incompletely), which no conversion mends.
+        let cut_short = e.utf8_error().error_len().is_none();
+        let problem = if cut_short {
+            Problem::plain(
+                Code::IoEncoding,
+                format!("{shown} 在一个字符的中间结束（{place}）：文件不完整"),
+            )
+            .with_help("文件可能没有保存完，或复制、下载时被截断：请从原处重新复制或导出完整的文件（不要转换编码）")
+        } else if bytes.contains(&0) {
             Problem::plain(Code::IoBinary, format!("{shown} 不是文本文件，含有二进制数据（{place}起无法按文本读取）"))
                 .with_help("报送材料应为 UTF-8 编码的 .toml 文本文件，规则文件应为 .jx 文本文件；请检查是否选错了文件")
         } else {

@@ -226,6 +226,41 @@ fn bad_edits_of_the_example_are_explained() {
     }
 }
 
+/// A package cut short (saved or copied incompletely) is said to be
+/// incomplete: inside a `"""` text, at the text's opening, not at a
+/// Chinese comma of the unit's prose; inside a character, not as another
+/// encoding to convert from (which would garble it).
+#[test]
+fn a_file_cut_short_is_said_to_be_incomplete() {
+    let dir = temp_dir("cut-short");
+    let text = example_text();
+    let opening = text
+        .find("actual = \"\"\"")
+        .expect("a text of several lines");
+    let in_text = opening + text[opening..].find('，').expect("prose") + '，'.len_utf8();
+    std::fs::write(dir.join("in-text.toml"), &text[..in_text]).expect("write");
+    let run = jixiao_at(&dir, &["score", "in-text.toml"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("到文件结尾也没有结束的 \"\"\""),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("中文（全角）符号"), "{}", run.stderr);
+    // Cut inside a Chinese character (its first byte kept).
+    let mut bytes = text.as_bytes()[..in_text].to_vec();
+    bytes.push("年".as_bytes()[0]);
+    std::fs::write(dir.join("in-char.toml"), &bytes).expect("write");
+    let run = jixiao_at(&dir, &["score", "in-char.toml"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("在一个字符的中间结束"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("GB18030"), "{}", run.stderr);
+}
+
 #[test]
 fn bom_and_crlf_still_score_95() {
     let dir = temp_dir("encodings");

@@ -183,6 +183,8 @@ fn chinese_quotes(line_start: usize, line: &str) -> Option<Told> {
 pub(crate) fn unclosed_string(text: &str, before: usize) -> Option<Told> {
     let mut at = 0;
     let mut in_multiline = false;
+    // Where the multi-line string being read opened.
+    let mut opened = 0;
     for line in text.split_inclusive('\n') {
         let start = at;
         at += line.len();
@@ -197,6 +199,11 @@ pub(crate) fn unclosed_string(text: &str, before: usize) -> Option<Told> {
         }
         if triples % 2 == 1 {
             in_multiline = true;
+            opened = start
+                + line
+                    .find("\"\"\"")
+                    .or_else(|| line.find("'''"))
+                    .unwrap_or(0);
             continue;
         }
         let code = line.trim_start();
@@ -243,6 +250,24 @@ pub(crate) fn unclosed_string(text: &str, before: usize) -> Option<Told> {
                 range: start + offset..start + offset + 1,
             });
         }
+    }
+    // A multi-line string never closed (a file cut short inside it): what
+    // the parser stumbles on after it is text, not the mistake.
+    let delimiter = text.get(opened..opened + 3).unwrap_or("\"\"\"");
+    let closed = text
+        .get(opened + 3..)
+        .is_some_and(|rest| rest.contains(delimiter));
+    if in_multiline && !closed {
+        return Some(Told {
+            message: format!(
+                "多行文字从这里的 {delimiter} 开始，到文件结尾也没有结束的 {delimiter}"
+            ),
+            label: "文字从这里开始",
+            help: format!(
+                "在这段文字的结尾补上 {delimiter}；文件若是在这里被截断的（没有保存完或复制不全），请重新复制或导出完整的文件"
+            ),
+            range: opened..opened + 3,
+        });
     }
     None
 }
