@@ -23,6 +23,9 @@ pub(crate) fn tell(text: &str, at: usize) -> Option<Told> {
     if let Some(told) = chinese_quotes(line_start, line) {
         return Some(told);
     }
+    if let Some(told) = full_width_key(line_start, line) {
+        return Some(told);
+    }
     if let Some(told) = full_width_sign(text, at) {
         return Some(told);
     }
@@ -76,6 +79,33 @@ pub(crate) fn tell(text: &str, at: usize) -> Option<Told> {
 
 /// A sign typed with a Chinese input method where the parser stopped
 /// (`"甲"，"乙"` in a list, `［`, `＝`): what to type instead.
+/// A key typed with a Chinese input method's full-width letters or digits
+/// (`ｆｉｌｌｅｄ_ｂｙ = …`): said once, over the key, with the key as it
+/// must be written. (The parser stops at the key's first and its last
+/// full-width letter: both are this one slip.)
+fn full_width_key(line_start: usize, line: &str) -> Option<Told> {
+    let wide = |c: char| matches!(c, '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '＿' | '－');
+    let key = line.split('=').next()?;
+    if line.trim_start().starts_with(['#', '[', '"']) || !key.chars().any(wide) {
+        return None;
+    }
+    let lead = key.len() - key.trim_start().len();
+    let key = key.trim();
+    let narrow: String = key
+        .chars()
+        .map(|c| match c {
+            _ if wide(c) => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect();
+    Some(Told {
+        message: format!("键 `{key}` 中有全角字母或数字：TOML 的键只认英文（半角）字母和数字"),
+        label: "全角字母",
+        help: format!("切换到英文输入法，重新输入这个键：{narrow}"),
+        range: line_start + lead..line_start + lead + key.len(),
+    })
+}
+
 fn full_width_sign(text: &str, at: usize) -> Option<Told> {
     // A Chinese quote earlier on the line, outside any text, opened what
     // the parser read as a bare word (`[“projects[0]…”]` stops at `[0]`).
