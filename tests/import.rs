@@ -1698,3 +1698,93 @@ fn the_import_vocabulary_is_the_templates() {
     assert!(!text(&after, "report.sections[8].text").contains("报送材料"));
     assert_eq!(count(&after, "attachments"), 3, "{}", imported.toml);
 }
+
+/// Hidden text (Font › Hidden, `w:vanish`; `w:specVanish`) is neither shown
+/// nor printed by Word, so it is not read: an old figure a unit hid instead
+/// of deleting is not joined to the new one, a hidden template note is not
+/// part of an indicator's name, and a hidden paragraph is not report text.
+/// A hidden paragraph mark alone hides none of the paragraph's runs.
+#[test]
+fn hidden_text_is_not_read() {
+    let xml = import_support::document_xml(&package());
+    let run = |rpr: &str, text: &str| {
+        format!(
+            r#"<w:r><w:rPr>{rpr}<w:sz w:val="21"/></w:rPr><w:t xml:space="preserve">{text}</w:t></w:r>"#
+        )
+    };
+    let plain = |text: &str| run("", text);
+    let executed = plain("108");
+    let name = plain("指标A");
+    let seven = format!("<w:p>{}</w:p>", plain("第7部分的正文。"));
+    for needle in [&executed, &name, &seven] {
+        assert_eq!(xml.matches(needle.as_str()).count(), 1, "{needle}");
+    }
+    let hidden = xml
+        .replacen(
+            &executed,
+            &format!("{}{executed}", run("<w:vanish/>", "90 ")),
+            1,
+        )
+        .replacen(
+            &name,
+            &format!("{name}{}", run("<w:specVanish/>", "（填写说明：应量化）")),
+            1,
+        )
+        .replacen(
+            &seven,
+            &format!(
+                r#"<w:p><w:pPr><w:rPr><w:vanish/></w:rPr></w:pPr>{}</w:p>{seven}"#,
+                run("<w:vanish/>", "（填报说明：分析问题）")
+            ),
+            1,
+        );
+    let imported = import_docx(
+        &import_support::zip_parts(&[("word/document.xml", &hidden)]),
+        "hidden.docx",
+        &options(),
+        None,
+    )
+    .expect("imports");
+    let baseline = import_blocks(&package());
+    assert_eq!(
+        imported.toml.replace("hidden.docx", "test.docx"),
+        baseline.toml,
+        "hidden text changed the import"
+    );
+
+    // Shown again (`w:val="0"`), or only the paragraph mark hidden: read.
+    let shown = xml
+        .replacen(
+            &executed,
+            &format!("{}{executed}", run(r#"<w:vanish w:val="0"/>"#, "约")),
+            1,
+        )
+        .replacen(
+            &seven,
+            &format!(
+                r#"<w:p><w:pPr><w:rPr><w:vanish/></w:rPr></w:pPr>{}</w:p>{seven}"#,
+                plain("问题一：宣传不够。")
+            ),
+            1,
+        );
+    let imported = import_docx(
+        &import_support::zip_parts(&[("word/document.xml", &shown)]),
+        "shown.docx",
+        &options(),
+        None,
+    )
+    .expect("imports");
+    assert!(
+        imported
+            .warnings
+            .iter()
+            .any(|w| w.code.as_str() == "import::not_a_number" && w.message.contains("约108")),
+        "{:#?}",
+        imported.warnings
+    );
+    let sub = load("shown.toml", &imported.toml);
+    assert_eq!(
+        text(&sub, "report.sections[6].text"),
+        "问题一：宣传不够。\n第7部分的正文。"
+    );
+}
