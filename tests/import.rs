@@ -1788,3 +1788,78 @@ fn hidden_text_is_not_read() {
         "问题一：宣传不够。\n第7部分的正文。"
     );
 }
+
+/// Two figures in one amount cell — an old one struck through beside the
+/// new, or each in its own paragraph — are not joined into a third: the
+/// cell is left blank and the note says where and what to write. A space
+/// that groups thousands, a currency sign and a comma at a wrapped line's
+/// end still read as the one number they are.
+#[test]
+fn two_numbers_in_one_cell_are_refused_not_joined() {
+    for (written, said) in [
+        (
+            "90 96.89",
+            "“90 96.89”中的数字隔着空格，看不出是一个数还是几个数",
+        ),
+        (
+            "10 85.09",
+            "“10 85.09”中的数字隔着空格，看不出是一个数还是几个数",
+        ),
+        ("90\n108", "一格中分行写了“90”和“108”，不是一个数"),
+    ] {
+        let mut blocks = package();
+        assert_eq!(replace_text(&mut blocks, "108", written), 1);
+        let imported = import_blocks(&blocks);
+        let sub = load("two.toml", &imported.toml);
+        assert_eq!(
+            text(&sub, "overall.funds.executed"),
+            "<absent>",
+            "{written:?}"
+        );
+        let w = imported
+            .warnings
+            .iter()
+            .find(|w| w.code.as_str() == "import::not_a_number")
+            .unwrap_or_else(|| panic!("{written:?}: {:#?}", imported.warnings));
+        assert_eq!(
+            w.place,
+            "附件2 部门整体支出绩效自评表，第2个表格第3行「全年执行数」"
+        );
+        assert_eq!(w.message, format!("{said}，未导入"));
+        assert!(
+            w.help
+                .as_deref()
+                .is_some_and(|h| h.contains("一格只写一个数字")),
+            "{w}"
+        );
+    }
+    for (written, read) in [
+        ("1 108.5", "1108.5"),
+        ("¥108", "108"),
+        ("￥1,108", "1108"),
+        ("1,\n108", "1108"),
+    ] {
+        let mut blocks = package();
+        assert_eq!(replace_text(&mut blocks, "108", written), 1);
+        let imported = import_blocks(&blocks);
+        let sub = load("one.toml", &imported.toml);
+        assert_eq!(text(&sub, "overall.funds.executed"), read, "{written:?}");
+        assert!(
+            !codes(&imported).contains(&"import::not_a_number"),
+            "{written:?}: {:#?}",
+            imported.warnings
+        );
+    }
+    // Only a bracketed figure: quoted as written, brackets and all.
+    let mut blocks = package();
+    assert_eq!(replace_text(&mut blocks, "108", "（108）"), 1);
+    let imported = import_blocks(&blocks);
+    assert!(
+        imported
+            .warnings
+            .iter()
+            .any(|w| w.message == "“（108）”只有括号中的说明，没有数字，未导入"),
+        "{:#?}",
+        imported.warnings
+    );
+}

@@ -382,7 +382,7 @@ impl Context<'_> {
             Err(reason) => {
                 self.warn(
                     Warning::new(Code::ImportNotANumber, place, format!("{reason}，未导入"))
-                        .help("金额以万元计，只写数字（如 1085.09）；空白表示未填，0 表示为零"),
+                        .help("金额以万元计，一格只写一个数字（如 1085.09），旧的数字删去；空白表示未填，0 表示为零"),
                 );
                 None
             }
@@ -396,7 +396,7 @@ impl Context<'_> {
             Err(reason) => {
                 self.warn(
                     Warning::new(Code::ImportNotANumber, place, format!("{reason}，未导入"))
-                        .help("分值和得分只写数字（如 10 或 9.5）"),
+                        .help("分值和得分只写一个数字（如 10 或 9.5）"),
                 );
                 None
             }
