@@ -1863,3 +1863,84 @@ fn two_numbers_in_one_cell_are_refused_not_joined() {
         imported.warnings
     );
 }
+
+/// A table split across pages whose continuation repeats a header row by
+/// hand (no “repeat as header row” mark): the repeated row is set aside
+/// and the parts are one table — 附件1 is not taken for a second 附件1,
+/// and no header row is read as an indicator. A unit declaration saying
+/// the first part's unit (“续表” then “单位：万元”) may stand between the
+/// parts; one saying another unit keeps them apart. A whole copy of a
+/// table is still a copy.
+#[test]
+fn a_split_table_with_its_header_row_repeated_by_hand_is_stitched() {
+    let baseline = load("baseline.toml", &import_blocks(&package()).toml);
+    let same_as_baseline = |blocks: &[Block], label: &str| {
+        let imported = import_blocks(blocks);
+        assert_eq!(
+            codes(&imported),
+            ["import::skipped_table"],
+            "{label}: {}",
+            imported.toml
+        );
+        let sub = load("split.toml", &imported.toml);
+        let mut diffs = Vec::new();
+        compare(&sub.root, &baseline.root, "", &mut diffs);
+        assert!(diffs.is_empty(), "{label}: {}", diffs.join("\n"));
+        imported
+    };
+    // 附件1, split after the “项目支出：” line, its column header copied.
+    for between in [&["附件1（续）"][..], &[""], &["续表", "单位：万元"]] {
+        let mut blocks = package();
+        let at = table_index(&blocks, 0);
+        let rows = table_rows(&mut blocks, 0);
+        let header = row_with(rows, "经费控制情况(万元)");
+        let split = row_with(rows, "项目支出：") + 1;
+        let mut second = rows.split_off(split);
+        second.insert(0, rows[header].clone());
+        for (k, text) in between.iter().enumerate() {
+            blocks.insert(at + 1 + k, p(text));
+        }
+        blocks.insert(at + 1 + between.len(), Block::Table(second));
+        let imported = same_as_baseline(&blocks, &between.join("+"));
+        assert!(imported.toml.contains("第1、2个表格，跨页续表已合并"));
+    }
+    // 附件2, split among its indicators, the indicator header copied.
+    let split_overall = |between: &[&str]| {
+        let mut blocks = package();
+        let at = table_index(&blocks, 1);
+        let rows = table_rows(&mut blocks, 1);
+        let header = rows
+            .iter()
+            .position(|r| r.cells[1].paras == ["一级指标"])
+            .unwrap();
+        let mut second = rows.split_off(header + 2);
+        second.insert(0, rows[header].clone());
+        for (k, text) in between.iter().enumerate() {
+            blocks.insert(at + 1 + k, p(text));
+        }
+        blocks.insert(at + 1 + between.len(), Block::Table(second));
+        blocks
+    };
+    same_as_baseline(&split_overall(&["续表", "单位：万元"]), "单位：万元");
+    same_as_baseline(&split_overall(&["（单位：万元）"]), "（单位：万元）");
+    let other_unit = import_blocks(&split_overall(&["续表", "单位：元"]));
+    assert!(
+        codes(&other_unit).contains(&"import::unknown_table"),
+        "{:#?}",
+        other_unit.warnings
+    );
+    // A copy of 附件1 right after it.
+    let mut blocks = package();
+    let at = table_index(&blocks, 0);
+    let copy = blocks[at].clone();
+    blocks.insert(at + 1, p(""));
+    blocks.insert(at + 2, copy);
+    let imported = import_blocks(&blocks);
+    let copy = imported
+        .warnings
+        .iter()
+        .find(|w| w.code.as_str() == "import::duplicate_table")
+        .unwrap_or_else(|| panic!("{:#?}", imported.warnings));
+    // Named by its Word table: the first one is the one imported.
+    assert_eq!(copy.place, "部门整体支出绩效评价基础数据表，第2个表格");
+}

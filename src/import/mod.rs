@@ -543,11 +543,13 @@ fn assemble(
                 project_funds.push((project_name, e.funds, funds_at));
                 project_sections.extend(e.sections);
             }
+            // Named by its Word table, as the first one is by its title:
+            // the clerk must find which of the two was left out.
             TableKind::Form(_) => cx.warn(
                 Warning::new(
                     Code::ImportDuplicateTable,
-                    &place,
-                    "同一张表出现了两次，第二张未导入",
+                    format!("{place}，{}", tables_place(&part.tables)),
+                    "同一张表出现了两次，这一张未导入",
                 )
                 .help("删去重复的表，或确认它是否应是另一张表"),
             ),
@@ -747,6 +749,12 @@ fn part_place(part: &recognise::TablePart, t: &Templates) -> String {
         Some(m) => format!("{m} {title}"),
         None => title,
     }
+}
+
+/// "第4个表格", or "第4、5个表格" for a table stitched from parts.
+fn tables_place(tables: &[usize]) -> String {
+    let numbers: Vec<String> = tables.iter().map(ToString::to_string).collect();
+    format!("第{}个表格", numbers.join("、"))
 }
 
 fn first_row_text(grid: &Grid) -> String {
