@@ -1944,3 +1944,47 @@ fn a_split_table_with_its_header_row_repeated_by_hand_is_stitched() {
     // Named by its Word table: the first one is the one imported.
     assert_eq!(copy.place, "部门整体支出绩效评价基础数据表，第2个表格");
 }
+
+/// A source of funds with its amount written straight after the label,
+/// without a colon, is read as with one; a label that is none of the
+/// template's says how to write it.
+#[test]
+fn a_source_of_funds_without_a_colon_is_read() {
+    for written in [
+        "其中：一般公共预算108万元",
+        "其中：一般公共预算 108 万元",
+        "一般公共预算１０８",
+    ] {
+        let mut blocks = package();
+        assert_eq!(
+            replace_text(&mut blocks, "其中：  一般公共预算：108万元", written),
+            1
+        );
+        let imported = import_blocks(&blocks);
+        let sub = load("source.toml", &imported.toml);
+        assert_eq!(
+            text(&sub, "overall.funds.by_source.general_public"),
+            "108",
+            "{written}"
+        );
+        assert_eq!(codes(&imported), ["import::skipped_table"], "{written}");
+    }
+    let mut blocks = package();
+    replace_text(
+        &mut blocks,
+        "其中：  一般公共预算：108万元",
+        "其中：中央补助108万元",
+    );
+    let imported = import_blocks(&blocks);
+    let w = imported
+        .warnings
+        .iter()
+        .find(|w| w.code.as_str() == "import::cell_not_imported")
+        .unwrap_or_else(|| panic!("{:#?}", imported.warnings));
+    assert!(
+        w.help
+            .as_deref()
+            .is_some_and(|h| h.contains("一般公共预算：1115.09")),
+        "{w}"
+    );
+}
