@@ -1988,3 +1988,39 @@ fn a_source_of_funds_without_a_colon_is_read() {
         "{w}"
     );
 }
+
+/// Text in a column the template does not have (“备注” added at the right
+/// of the indicators) is not imported, and said at its row and column,
+/// not dropped unseen; the template's columns are read as before.
+#[test]
+fn text_in_an_extra_column_is_said() {
+    let baseline = load("baseline.toml", &import_blocks(&package()).toml);
+    let mut blocks = package();
+    let rows = table_rows(&mut blocks, 2);
+    let header = rows
+        .iter()
+        .position(|r| r.cells[1].paras == ["一级指标"])
+        .unwrap();
+    rows[header].cells.push(c("备注"));
+    for row in &mut rows[header + 1..] {
+        row.cells.push(c(""));
+    }
+    rows[header + 1].cells.last_mut().unwrap().paras = vec!["已完成".into()];
+    let imported = import_blocks(&blocks);
+    let said: Vec<String> = imported
+        .warnings
+        .iter()
+        .filter(|w| w.code.as_str() == "import::cell_not_imported")
+        .map(|w| format!("{}：{}", w.place, w.message))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            "附件4 项目支出绩效自评表，第3个表格第11行「备注」：“已完成”写在模板中没有的“备注”一栏，未导入"
+        ]
+    );
+    let sub = load("extra.toml", &imported.toml);
+    let mut diffs = Vec::new();
+    compare(&sub.root, &baseline.root, "", &mut diffs);
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+}

@@ -639,6 +639,10 @@ struct IndicatorColumns {
     text: Vec<(&'static str, usize)>,
     weight: Option<usize>,
     score: Option<usize>,
+    /// Columns the template does not have (“备注”, “指标解释”), right of
+    /// 一级指标, with their header as written: their text has no place in
+    /// the format, and is said rather than lost unseen.
+    extra: Vec<(usize, String)>,
 }
 
 /// One indicator row as read.
@@ -711,12 +715,54 @@ fn indicator_columns(
     }
     let weight = find(&c.weight, cx);
     let score = find(&c.score, cx);
+    let known: Vec<usize> = [Some(level1), level2, weight, score]
+        .into_iter()
+        .flatten()
+        .chain(text.iter().map(|(_, c)| *c))
+        .collect();
+    let extra = grid
+        .own_cells(header)
+        .iter()
+        .filter(|s| s.col > level1 && !known.contains(&s.col))
+        .map(|s| (s.col, super::table::one_line(&s.cell.text())))
+        .filter(|(_, h)| !h.is_empty())
+        .collect();
     IndicatorColumns {
         level1,
         level2,
         text,
         weight,
         score,
+        extra,
+    }
+}
+
+/// Text in the row under a column the template does not have, said.
+fn extra_cells(
+    grid: &Grid,
+    row: usize,
+    cols: &IndicatorColumns,
+    place: &str,
+    cx: &mut Context<'_>,
+) {
+    for (col, header) in &cols.extra {
+        let Some(slot) = grid.at(row, *col) else {
+            continue;
+        };
+        if slot.from_above || slot.col != *col || slot.cell.is_blank() {
+            continue;
+        }
+        cx.warn(
+            Warning::new(
+                Code::ImportCellNotImported,
+                format!("{place}，{}「{header}」", grid.place(row)),
+                format!(
+                    "“{}”写在模板中没有的“{header}”一栏，未导入",
+                    super::table::one_line(&slot.cell.text())
+                ),
+            )
+            .help("模板没有这一栏，其中的内容不计入评分；属于指标的内容（如实际完成值）请写在模板相应的栏中"),
+        );
     }
 }
 
@@ -764,6 +810,7 @@ fn indicators(grid: &Grid, prefix: &str, place: &str, cx: &mut Context<'_>) -> I
         let before = cx.take_pending();
         let read = out.weights.len();
         let line = read_line(grid, row, &cols, &mut previous, &mut out.weights, place, cx);
+        extra_cells(grid, row, &cols, place, cx);
         if out.weights.len() > read {
             out.weight_rows.push(grid.place(row));
         }
