@@ -352,7 +352,12 @@ impl Context<'_> {
         let units = |name: &str| units::named(name, t);
         match amount::amount_in(text, declared.as_ref(), &units, &t.blank_marks.0) {
             Ok(None) => None,
-            Ok(Some(a)) => {
+            Ok(Some(mut a)) => {
+                // Zero is zero in any unit: a note that “0” was converted
+                // is noise beside the figures that were.
+                if a.value.is_zero() {
+                    a.converted = None;
+                }
                 if let Some(c) = &a.converted {
                     // Beside the value in the output; listed here for stderr.
                     self.warnings
@@ -516,6 +521,7 @@ fn assemble(
         let place = part_place(part, t);
         cx.table_unit = table_units.get(i).cloned().flatten();
         check_title(part, &place, cx);
+        units_disagree(part, &place, cx);
         match part.kind {
             TableKind::Form(FormKind::BasicData) if !contents.basic => {
                 contents.basic = true;
@@ -749,6 +755,40 @@ fn part_place(part: &recognise::TablePart, t: &Templates) -> String {
         Some(m) => format!("{m} {title}"),
         None => title,
     }
+}
+
+/// A table declared in another unit than 万元 (“单位：元” above it) whose
+/// header still prints the template's “（万元）”: read in the declared
+/// unit — the unit added the declaration, the header is the template's
+/// print — and said, as a factor of 10000 rides on which one is right.
+fn units_disagree(part: &recognise::TablePart, place: &str, cx: &mut Context<'_>) {
+    let Some(declared) = cx.table_unit.clone().filter(|d| d.factor != Decimal::ONE) else {
+        return;
+    };
+    let t = cx.t;
+    let wan = part.grid.cells.iter().find_map(|c| {
+        let text = c.text();
+        units::label_unit(&text, t)
+            .filter(|(factor, _)| *factor == Decimal::ONE)
+            .map(|(_, name)| (table::one_line(&text), name, c.row))
+    });
+    let Some((label, wan_name, row)) = wan else {
+        return;
+    };
+    cx.warn(
+        Warning::new(
+            Code::ImportUnitsDisagree,
+            format!("{place}，{}", part.grid.place(row)),
+            format!(
+                "{}说金额以{}计，表头“{label}”写的是{wan_name}；按{}折算为{wan_name}导入",
+                declared.source, declared.name, declared.name
+            ),
+        )
+        .help(format!(
+            "请核对金额以哪个单位填写：以{wan_name}填写的，删去单位声明；以{}填写的，把表头中的“{wan_name}”改为“{}”",
+            declared.name, declared.name
+        )),
+    );
 }
 
 /// "第4个表格", or "第4、5个表格" for a table stitched from parts.
