@@ -2024,3 +2024,19 @@ fn text_in_an_extra_column_is_said() {
     compare(&sub.root, &baseline.root, "", &mut diffs);
     assert!(diffs.is_empty(), "{}", diffs.join("\n"));
 }
+
+/// The note on a missing date of receipt says what is missing once and
+/// how to fill it in once: in the output file it is one comment, not the
+/// advice twice over.
+#[test]
+fn a_missing_date_of_receipt_is_said_once() {
+    let imported =
+        import_docx(&docx(&package()), "test.docx", &Options::default(), None).expect("imports");
+    let line = imported
+        .toml
+        .lines()
+        .find(|l| l.starts_with("# 缺少：") && l.contains("送达"))
+        .unwrap_or_else(|| panic!("{}", imported.toml));
+    assert_eq!(line.matches("--received-on").count(), 1, "{line}");
+    assert_eq!(line.matches("收文登记").count(), 1, "{line}");
+}

@@ -868,11 +868,11 @@ fn unit_sections(
                 Warning::missing(
                     Code::ImportMissingReceivedOn,
                     "",
-                    "材料中没有送达区财政局的日期，待填（按收文登记：评分或导入时加 --received-on 年-月-日）",
+                    "材料中没有送达区财政局的日期，待填",
                 )
                 // No date from the package is offered: the dates in it are
                 // the unit's (填报日期), not the bureau's receipt.
-                .help("按收文登记的送达日期，导入时加 --received-on 年-月-日（如 --received-on 2023-06-30），或在输出文件中补上 received_on"),
+                .help("按收文登记的送达日期，导入时加 --received-on 日期（如 2023-06-30），或在输出文件中补上 received_on"),
             );
             submission.set_missing(
                 "received_on",
