@@ -1698,3 +1698,345 @@ fn the_import_vocabulary_is_the_templates() {
     assert!(!text(&after, "report.sections[8].text").contains("报送材料"));
     assert_eq!(count(&after, "attachments"), 3, "{}", imported.toml);
 }
+
+/// Hidden text (Font › Hidden, `w:vanish`; `w:specVanish`) is neither shown
+/// nor printed by Word, so it is not read: an old figure a unit hid instead
+/// of deleting is not joined to the new one, a hidden template note is not
+/// part of an indicator's name, and a hidden paragraph is not report text.
+/// A hidden paragraph mark alone hides none of the paragraph's runs.
+#[test]
+fn hidden_text_is_not_read() {
+    let xml = import_support::document_xml(&package());
+    let run = |rpr: &str, text: &str| {
+        format!(
+            r#"<w:r><w:rPr>{rpr}<w:sz w:val="21"/></w:rPr><w:t xml:space="preserve">{text}</w:t></w:r>"#
+        )
+    };
+    let plain = |text: &str| run("", text);
+    let executed = plain("108");
+    let name = plain("指标A");
+    let seven = format!("<w:p>{}</w:p>", plain("第7部分的正文。"));
+    for needle in [&executed, &name, &seven] {
+        assert_eq!(xml.matches(needle.as_str()).count(), 1, "{needle}");
+    }
+    let hidden = xml
+        .replacen(
+            &executed,
+            &format!("{}{executed}", run("<w:vanish/>", "90 ")),
+            1,
+        )
+        .replacen(
+            &name,
+            &format!("{name}{}", run("<w:specVanish/>", "（填写说明：应量化）")),
+            1,
+        )
+        .replacen(
+            &seven,
+            &format!(
+                r#"<w:p><w:pPr><w:rPr><w:vanish/></w:rPr></w:pPr>{}</w:p>{seven}"#,
+                run("<w:vanish/>", "（填报说明：分析问题）")
+            ),
+            1,
+        );
+    let imported = import_docx(
+        &import_support::zip_parts(&[("word/document.xml", &hidden)]),
+        "hidden.docx",
+        &options(),
+        None,
+    )
+    .expect("imports");
+    let baseline = import_blocks(&package());
+    assert_eq!(
+        imported.toml.replace("hidden.docx", "test.docx"),
+        baseline.toml,
+        "hidden text changed the import"
+    );
+
+    // Shown again (`w:val="0"`), or only the paragraph mark hidden: read.
+    let shown = xml
+        .replacen(
+            &executed,
+            &format!("{}{executed}", run(r#"<w:vanish w:val="0"/>"#, "约")),
+            1,
+        )
+        .replacen(
+            &seven,
+            &format!(
+                r#"<w:p><w:pPr><w:rPr><w:vanish/></w:rPr></w:pPr>{}</w:p>{seven}"#,
+                plain("问题一：宣传不够。")
+            ),
+            1,
+        );
+    let imported = import_docx(
+        &import_support::zip_parts(&[("word/document.xml", &shown)]),
+        "shown.docx",
+        &options(),
+        None,
+    )
+    .expect("imports");
+    assert!(
+        imported
+            .warnings
+            .iter()
+            .any(|w| w.code.as_str() == "import::not_a_number" && w.message.contains("约108")),
+        "{:#?}",
+        imported.warnings
+    );
+    let sub = load("shown.toml", &imported.toml);
+    assert_eq!(
+        text(&sub, "report.sections[6].text"),
+        "问题一：宣传不够。\n第7部分的正文。"
+    );
+}
+
+/// Two figures in one amount cell — an old one struck through beside the
+/// new, or each in its own paragraph — are not joined into a third: the
+/// cell is left blank and the note says where and what to write. A space
+/// that groups thousands, a currency sign and a comma at a wrapped line's
+/// end still read as the one number they are.
+#[test]
+fn two_numbers_in_one_cell_are_refused_not_joined() {
+    for (written, said) in [
+        (
+            "90 96.89",
+            "“90 96.89”中的数字隔着空格，看不出是一个数还是几个数",
+        ),
+        (
+            "10 85.09",
+            "“10 85.09”中的数字隔着空格，看不出是一个数还是几个数",
+        ),
+        ("90\n108", "一格中分行写了“90”和“108”，不是一个数"),
+    ] {
+        let mut blocks = package();
+        assert_eq!(replace_text(&mut blocks, "108", written), 1);
+        let imported = import_blocks(&blocks);
+        let sub = load("two.toml", &imported.toml);
+        assert_eq!(
+            text(&sub, "overall.funds.executed"),
+            "<absent>",
+            "{written:?}"
+        );
+        let w = imported
+            .warnings
+            .iter()
+            .find(|w| w.code.as_str() == "import::not_a_number")
+            .unwrap_or_else(|| panic!("{written:?}: {:#?}", imported.warnings));
+        assert_eq!(
+            w.place,
+            "附件2 部门整体支出绩效自评表，第2个表格第3行「全年执行数」"
+        );
+        assert_eq!(w.message, format!("{said}，未导入"));
+        assert!(
+            w.help
+                .as_deref()
+                .is_some_and(|h| h.contains("一格只写一个数字")),
+            "{w}"
+        );
+    }
+    for (written, read) in [
+        ("1 108.5", "1108.5"),
+        ("¥108", "108"),
+        ("￥1,108", "1108"),
+        ("1,\n108", "1108"),
+    ] {
+        let mut blocks = package();
+        assert_eq!(replace_text(&mut blocks, "108", written), 1);
+        let imported = import_blocks(&blocks);
+        let sub = load("one.toml", &imported.toml);
+        assert_eq!(text(&sub, "overall.funds.executed"), read, "{written:?}");
+        assert!(
+            !codes(&imported).contains(&"import::not_a_number"),
+            "{written:?}: {:#?}",
+            imported.warnings
+        );
+    }
+    // Only a bracketed figure: quoted as written, brackets and all.
+    let mut blocks = package();
+    assert_eq!(replace_text(&mut blocks, "108", "（108）"), 1);
+    let imported = import_blocks(&blocks);
+    assert!(
+        imported
+            .warnings
+            .iter()
+            .any(|w| w.message == "“（108）”只有括号中的说明，没有数字，未导入"),
+        "{:#?}",
+        imported.warnings
+    );
+}
+
+/// A table split across pages whose continuation repeats a header row by
+/// hand (no “repeat as header row” mark): the repeated row is set aside
+/// and the parts are one table — 附件1 is not taken for a second 附件1,
+/// and no header row is read as an indicator. A unit declaration saying
+/// the first part's unit (“续表” then “单位：万元”) may stand between the
+/// parts; one saying another unit keeps them apart. A whole copy of a
+/// table is still a copy.
+#[test]
+fn a_split_table_with_its_header_row_repeated_by_hand_is_stitched() {
+    let baseline = load("baseline.toml", &import_blocks(&package()).toml);
+    let same_as_baseline = |blocks: &[Block], label: &str| {
+        let imported = import_blocks(blocks);
+        assert_eq!(
+            codes(&imported),
+            ["import::skipped_table"],
+            "{label}: {}",
+            imported.toml
+        );
+        let sub = load("split.toml", &imported.toml);
+        let mut diffs = Vec::new();
+        compare(&sub.root, &baseline.root, "", &mut diffs);
+        assert!(diffs.is_empty(), "{label}: {}", diffs.join("\n"));
+        imported
+    };
+    // 附件1, split after the “项目支出：” line, its column header copied.
+    for between in [&["附件1（续）"][..], &[""], &["续表", "单位：万元"]] {
+        let mut blocks = package();
+        let at = table_index(&blocks, 0);
+        let rows = table_rows(&mut blocks, 0);
+        let header = row_with(rows, "经费控制情况(万元)");
+        let split = row_with(rows, "项目支出：") + 1;
+        let mut second = rows.split_off(split);
+        second.insert(0, rows[header].clone());
+        for (k, text) in between.iter().enumerate() {
+            blocks.insert(at + 1 + k, p(text));
+        }
+        blocks.insert(at + 1 + between.len(), Block::Table(second));
+        let imported = same_as_baseline(&blocks, &between.join("+"));
+        assert!(imported.toml.contains("第1、2个表格，跨页续表已合并"));
+    }
+    // 附件2, split among its indicators, the indicator header copied.
+    let split_overall = |between: &[&str]| {
+        let mut blocks = package();
+        let at = table_index(&blocks, 1);
+        let rows = table_rows(&mut blocks, 1);
+        let header = rows
+            .iter()
+            .position(|r| r.cells[1].paras == ["一级指标"])
+            .unwrap();
+        let mut second = rows.split_off(header + 2);
+        second.insert(0, rows[header].clone());
+        for (k, text) in between.iter().enumerate() {
+            blocks.insert(at + 1 + k, p(text));
+        }
+        blocks.insert(at + 1 + between.len(), Block::Table(second));
+        blocks
+    };
+    same_as_baseline(&split_overall(&["续表", "单位：万元"]), "单位：万元");
+    same_as_baseline(&split_overall(&["（单位：万元）"]), "（单位：万元）");
+    let other_unit = import_blocks(&split_overall(&["续表", "单位：元"]));
+    assert!(
+        codes(&other_unit).contains(&"import::unknown_table"),
+        "{:#?}",
+        other_unit.warnings
+    );
+    // A copy of 附件1 right after it.
+    let mut blocks = package();
+    let at = table_index(&blocks, 0);
+    let copy = blocks[at].clone();
+    blocks.insert(at + 1, p(""));
+    blocks.insert(at + 2, copy);
+    let imported = import_blocks(&blocks);
+    let copy = imported
+        .warnings
+        .iter()
+        .find(|w| w.code.as_str() == "import::duplicate_table")
+        .unwrap_or_else(|| panic!("{:#?}", imported.warnings));
+    // Named by its Word table: the first one is the one imported.
+    assert_eq!(copy.place, "部门整体支出绩效评价基础数据表，第2个表格");
+}
+
+/// A source of funds with its amount written straight after the label,
+/// without a colon, is read as with one; a label that is none of the
+/// template's says how to write it.
+#[test]
+fn a_source_of_funds_without_a_colon_is_read() {
+    for written in [
+        "其中：一般公共预算108万元",
+        "其中：一般公共预算 108 万元",
+        "一般公共预算１０８",
+    ] {
+        let mut blocks = package();
+        assert_eq!(
+            replace_text(&mut blocks, "其中：  一般公共预算：108万元", written),
+            1
+        );
+        let imported = import_blocks(&blocks);
+        let sub = load("source.toml", &imported.toml);
+        assert_eq!(
+            text(&sub, "overall.funds.by_source.general_public"),
+            "108",
+            "{written}"
+        );
+        assert_eq!(codes(&imported), ["import::skipped_table"], "{written}");
+    }
+    let mut blocks = package();
+    replace_text(
+        &mut blocks,
+        "其中：  一般公共预算：108万元",
+        "其中：中央补助108万元",
+    );
+    let imported = import_blocks(&blocks);
+    let w = imported
+        .warnings
+        .iter()
+        .find(|w| w.code.as_str() == "import::cell_not_imported")
+        .unwrap_or_else(|| panic!("{:#?}", imported.warnings));
+    assert!(
+        w.help
+            .as_deref()
+            .is_some_and(|h| h.contains("一般公共预算：1115.09")),
+        "{w}"
+    );
+}
+
+/// Text in a column the template does not have (“备注” added at the right
+/// of the indicators) is not imported, and said at its row and column,
+/// not dropped unseen; the template's columns are read as before.
+#[test]
+fn text_in_an_extra_column_is_said() {
+    let baseline = load("baseline.toml", &import_blocks(&package()).toml);
+    let mut blocks = package();
+    let rows = table_rows(&mut blocks, 2);
+    let header = rows
+        .iter()
+        .position(|r| r.cells[1].paras == ["一级指标"])
+        .unwrap();
+    rows[header].cells.push(c("备注"));
+    for row in &mut rows[header + 1..] {
+        row.cells.push(c(""));
+    }
+    rows[header + 1].cells.last_mut().unwrap().paras = vec!["已完成".into()];
+    let imported = import_blocks(&blocks);
+    let said: Vec<String> = imported
+        .warnings
+        .iter()
+        .filter(|w| w.code.as_str() == "import::cell_not_imported")
+        .map(|w| format!("{}：{}", w.place, w.message))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            "附件4 项目支出绩效自评表，第3个表格第11行「备注」：“已完成”写在模板中没有的“备注”一栏，未导入"
+        ]
+    );
+    let sub = load("extra.toml", &imported.toml);
+    let mut diffs = Vec::new();
+    compare(&sub.root, &baseline.root, "", &mut diffs);
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+}
+
+/// The note on a missing date of receipt says what is missing once and
+/// how to fill it in once: in the output file it is one comment, not the
+/// advice twice over.
+#[test]
+fn a_missing_date_of_receipt_is_said_once() {
+    let imported =
+        import_docx(&docx(&package()), "test.docx", &Options::default(), None).expect("imports");
+    let line = imported
+        .toml
+        .lines()
+        .find(|l| l.starts_with("# 缺少：") && l.contains("送达"))
+        .unwrap_or_else(|| panic!("{}", imported.toml));
+    assert_eq!(line.matches("--received-on").count(), 1, "{line}");
+    assert_eq!(line.matches("收文登记").count(), 1, "{line}");
+}

@@ -358,3 +358,54 @@ fn what_is_said_of_an_unread_block_is_kept() {
         imported.toml
     );
 }
+
+/// “单位：元” written above a table whose header still prints the
+/// template's “项目资金(万元)”: the unit's own declaration is followed (the
+/// header is the template's print, left unchanged), and the disagreement
+/// is warned about at the header's row, since a factor of 10000 rides on
+/// it. A zero is converted without a note.
+#[test]
+fn a_declaration_against_the_headers_wan_is_followed_and_warned_about() {
+    let mut blocks = package();
+    project_funds(
+        &mut blocks,
+        "项目资金\n(万元)",
+        ["600,000.00", "600,000.00", "550,000.00"],
+        "550,000.00",
+    );
+    let at = table_index(&blocks, 2);
+    blocks.insert(at, p("单位：元"));
+    let imported = import_blocks(&blocks);
+    let sub = load(&imported.toml);
+    assert_eq!(text(&sub, "projects[0].funds.executed"), "55");
+    let disagree: Vec<String> = imported
+        .warnings
+        .iter()
+        .filter(|w| w.code.as_str() == "import::units_disagree")
+        .map(|w| format!("{}：{}", w.place, w.message))
+        .collect();
+    assert_eq!(
+        disagree,
+        [
+            "附件4 项目支出绩效自评表，第3个表格第3行：表格上方“单位：元”说金额以元计，表头“项目资金(万元)”写的是万元；按元折算为万元导入"
+        ]
+    );
+    // 上年结转资金 is 0: no note that it was converted.
+    assert!(
+        imported.toml.contains("carried_over = 0\n"),
+        "{}",
+        imported.toml
+    );
+    assert!(
+        !imported
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("“0”按元")),
+        "{:#?}",
+        imported.warnings
+    );
+    // Without the declaration, the header's 万元 says nothing to warn of.
+    let mut plain = package();
+    project_funds(&mut plain, "项目资金\n(万元)", ["60", "60", "55"], "55");
+    assert!(!codes(&import_blocks(&plain)).contains(&"import::units_disagree"));
+}

@@ -179,6 +179,7 @@ codes! {
     ImportTooManyElements = "import::too_many_elements",
     ImportTotalByPosition = "import::total_by_position",
     ImportUnitNameDiffers = "import::unit_name_differs",
+    ImportUnitsDisagree = "import::units_disagree",
     ImportUnknownHeading = "import::unknown_heading",
     ImportUnknownListedAttachment = "import::unknown_listed_attachment",
     ImportUnknownRow = "import::unknown_row",

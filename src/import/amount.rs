@@ -38,6 +38,8 @@ pub struct Number {
     pub unit: Unit,
     /// A note in brackets ("100（调减20万）" → "调减20万").
     pub note: Option<String>,
+    /// A currency sign before it ("¥96.89"): an amount, not points.
+    pub currency: bool,
 }
 
 /// Why a cell is not a number, in Chinese.
@@ -48,15 +50,14 @@ pub type Reason = String;
 /// `blank_marks`: "—", "/", "无"…).
 pub fn number(text: &str, blank: &[String]) -> Result<Option<Number>, Reason> {
     let (outside, note) = split_note(text);
-    let s: String = outside
-        .chars()
-        .map(fold)
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let folded: String = outside.chars().map(fold).collect();
+    let (s, spaced) = unspaced(&folded, text)?;
     if s.is_empty() {
         return match note {
             None => Ok(None),
-            Some(n) => Err(format!("“{n}”不是数字")),
+            // The whole cell is in brackets: quoted as written, brackets
+            // and all, or the message would call a number no number.
+            Some(_) => Err(format!("“{}”只有括号中的说明，没有数字", one_line(text))),
         };
     }
     // A dash or “/” is how the forms mark a cell left empty on purpose
@@ -69,12 +70,26 @@ pub fn number(text: &str, blank: &[String]) -> Result<Option<Number>, Reason> {
         Some(rest) => (s.starts_with('-'), rest),
         None => (false, s.as_str()),
     };
+    // A currency sign says money, not a scale: "¥96.89" is 96.89 in the
+    // unit of its column or table, as "96.89" is.
+    let (currency, body) = match body.strip_prefix(CURRENCY) {
+        Some(rest) => (true, rest),
+        None => (false, body),
+    };
     let end = body
         .char_indices()
         .find(|(_, c)| !(c.is_ascii_digit() || *c == '.' || *c == ','))
         .map_or(body.len(), |(i, _)| i);
     let (digits, unit_text) = body.split_at(end);
-    let digits = thousands(digits).ok_or_else(|| format!("“{}”不是可识别的数字", text.trim()))?;
+    let digits = thousands(digits).ok_or_else(|| match spaced {
+        // Digits apart that do not group in thousands: "90 96.89" is an
+        // old and a new figure, "10 85.09" a slip; neither is 9096.89.
+        true => format!(
+            "“{}”中的数字隔着空格，看不出是一个数还是几个数",
+            one_line(text)
+        ),
+        false => format!("“{}”不是可识别的数字", one_line(text)),
+    })?;
     let mut value =
         Decimal::from_str(&digits).map_err(|_| format!("“{}”超出可精确表示的范围", text.trim()))?;
     if negative {
@@ -90,7 +105,65 @@ pub fn number(text: &str, blank: &[String]) -> Result<Option<Number>, Reason> {
         "%" => Unit::Percent,
         other => Unit::Other(other.to_string()),
     };
-    Ok(Some(Number { value, unit, note }))
+    Ok(Some(Number {
+        value,
+        unit,
+        note,
+        currency,
+    }))
+}
+
+/// Currency signs written before an amount (half- and full-width yen).
+const CURRENCY: [char; 2] = ['¥', '￥'];
+
+/// A cell's text on one line for a message: its lines joined by a space.
+fn one_line(text: &str) -> String {
+    let lines: Vec<&str> = text
+        .split('\n')
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines.join(" ")
+}
+
+/// The text without whitespace, and whether a space stood between two
+/// digits. Such a space is kept as a thousands separator, so that the
+/// groups are checked as a comma's are ("1 085.09" is one number, "90
+/// 96.89" none). Digits on two lines (two paragraphs, or a line break) are
+/// two figures, never one: a narrow cell wraps a number only where Word
+/// breaks it, not at a break the unit typed.
+fn unspaced(folded: &str, text: &str) -> Result<(String, bool), Reason> {
+    let mut out = String::with_capacity(folded.len());
+    let mut gap: Option<bool> = None; // whitespace seen; with a line break?
+    let mut spaced = false;
+    for c in folded.chars() {
+        if c.is_whitespace() {
+            let broken = c == '\n' || c == '\r';
+            gap = Some(gap.unwrap_or(false) || broken);
+            continue;
+        }
+        if let Some(broken) = gap.take() {
+            let between_digits = c.is_ascii_digit() && out.ends_with(|p: char| p.is_ascii_digit());
+            match (between_digits, broken) {
+                (true, true) => {
+                    let lines: Vec<String> = text
+                        .split('\n')
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty())
+                        .map(|l| format!("“{l}”"))
+                        .collect();
+                    return Err(format!("一格中分行写了{}，不是一个数", lines.join("和")));
+                }
+                (true, false) => {
+                    out.push(',');
+                    spaced = true;
+                }
+                (false, _) => {}
+            }
+        }
+        out.push(c);
+    }
+    Ok((out, spaced))
 }
 
 /// An amount in 万元.
@@ -210,7 +283,7 @@ pub fn points(text: &str, blank: &[String]) -> Result<Option<Decimal>, Reason> {
         return Ok(None);
     };
     match (&n.unit, &n.note) {
-        (Unit::None | Unit::Points, None) => Ok(Some(n.value)),
+        (Unit::None | Unit::Points, None) if !n.currency => Ok(Some(n.value)),
         _ => Err(format!("“{}”不是分数", text.trim())),
     }
 }
@@ -222,7 +295,7 @@ pub fn whole(text: &str, blank: &[String]) -> Result<Option<i64>, Reason> {
     };
     let v = n.value.normalize();
     match (&n.unit, &n.note, v.scale()) {
-        (Unit::None | Unit::People, None, 0) => i64::try_from(v)
+        (Unit::None | Unit::People, None, 0) if !n.currency => i64::try_from(v)
             .map(Some)
             .map_err(|_| format!("“{}”超出范围", text.trim())),
         _ => Err(format!("“{}”不是整数", text.trim())),
@@ -358,6 +431,36 @@ mod tests {
         assert_eq!(noted.as_ref().map(|a| a.value), Some(d("100")));
         assert_eq!(noted.and_then(|a| a.note).as_deref(), Some("调减20万"));
         assert!(amount("12,34").is_err());
+        // A space between digits groups thousands, or is refused; a line
+        // break between digits always is: two figures are not one.
+        assert_eq!(v("1 085.09"), Some(d("1085.09")));
+        assert_eq!(v("1\u{3000}085.09"), Some(d("1085.09")));
+        assert_eq!(v("１ ０８５．０９"), Some(d("1085.09")));
+        assert_eq!(v("1115.09 万元"), Some(d("1115.09")));
+        for two in ["90 96.89", "10 85.09", "1 08 5"] {
+            let refused = amount(two);
+            assert!(
+                refused.as_ref().is_err_and(|r| r.contains("隔着空格")),
+                "{two}: {refused:?}"
+            );
+        }
+        let refused = amount("90\n96.89");
+        assert_eq!(
+            refused,
+            Err("一格中分行写了“90”和“96.89”，不是一个数".to_string())
+        );
+        assert!(amount("1\n085.09").is_err());
+        assert_eq!(v("1115.09\n万元"), Some(d("1115.09")));
+        // A currency sign is no scale; an amount in brackets alone is
+        // quoted with its brackets.
+        assert_eq!(v("¥96.89"), Some(d("96.89")));
+        assert_eq!(v("￥1,085.09"), Some(d("1085.09")));
+        assert_eq!(v("-¥5"), Some(d("-5")));
+        assert!(points("¥10", &blank_2022()).is_err());
+        assert_eq!(
+            amount("（96.89）"),
+            Err("“（96.89）”只有括号中的说明，没有数字".to_string())
+        );
         assert!(amount("约100").is_err());
         assert_eq!(amount("—"), Ok(None));
         assert_eq!(amount("/"), Ok(None));

@@ -1,8 +1,9 @@
 //! Reading a `.docx`: the zip container and the main document's XML,
 //! reduced to what the importer needs — body paragraphs (text, style, list
 //! numbering, pictures) and tables (rows, cells with their spans and
-//! vertical merges). Tracked deletions, field codes, drawings' inner text
-//! and content-control placeholders are left out, as Word shows them.
+//! vertical merges). Tracked deletions, field codes, drawings' inner text,
+//! hidden text and content-control placeholders are left out, as Word
+//! shows them.
 //!
 //! This module knows nothing of the bureau's templates.
 
@@ -293,6 +294,15 @@ struct Builder {
     in_ppr: bool,
     /// The current run is bold (`w:b` in its `w:rPr`).
     run_bold: bool,
+    /// The current run is hidden text (`w:vanish` or `w:specVanish` in its
+    /// `w:rPr`): Word neither shows nor prints it, so it is not read — a
+    /// unit's old figure hidden instead of deleted would otherwise be read
+    /// together with the new one.
+    run_hidden: bool,
+    /// The current paragraph's mark is hidden (`w:vanish` in the `w:rPr`
+    /// of its `w:pPr`): with no visible run either, Word shows nothing of
+    /// the paragraph, not even an empty line.
+    mark_hidden: bool,
     /// Body paragraphs seen so far.
     paragraphs: usize,
     num_id: Option<String>,
@@ -435,6 +445,9 @@ impl Builder {
     }
 
     fn push_text(&mut self, s: &str) {
+        if self.in_run && self.run_hidden {
+            return;
+        }
         // A Symbol-font sign typed as text is kept in the file as a private
         // code (U+F0A3 for ≤): read as the sign it shows.
         let s: std::borrow::Cow<'_, str> = match s
@@ -470,7 +483,7 @@ impl Builder {
             return;
         }
         if is_picture(local) {
-            if let Some(p) = self.paragraph.as_mut() {
+            if let (Some(p), false) = (self.paragraph.as_mut(), self.in_run && self.run_hidden) {
                 p.has_image = true;
             }
             self.skip = usize::from(!empty);
@@ -555,6 +568,7 @@ impl Builder {
     fn start_paragraph(&mut self) {
         self.elements += 1;
         self.paragraph = Some(Paragraph::default());
+        self.mark_hidden = false;
         self.num_id = None;
         self.num_level = None;
     }
@@ -573,9 +587,15 @@ impl Builder {
             b"r" => {
                 self.in_run = true;
                 self.run_bold = false;
+                self.run_hidden = false;
             }
-            // The paragraph mark's own `w:rPr` (inside `w:pPr`) is not its text.
+            // The paragraph mark's own `w:rPr` (inside `w:pPr`) is not its
+            // text: a hidden mark does not hide the paragraph's runs.
             b"b" if self.in_run && !self.in_ppr => self.run_bold = on(e),
+            b"vanish" | b"specVanish" if self.in_run && !self.in_ppr => {
+                self.run_hidden = on(e);
+            }
+            b"vanish" if self.in_ppr => self.mark_hidden = on(e),
             b"t" if self.in_run => self.in_text = true,
             b"tab" if self.in_run => self.push_text("\t"),
             b"br" | b"cr" if self.in_run && attr(e, b"type").as_deref() != Some("page") => {
@@ -608,6 +628,7 @@ impl Builder {
             b"r" => {
                 self.in_run = false;
                 self.run_bold = false;
+                self.run_hidden = false;
             }
             b"t" => self.in_text = false,
             b"p" => self.end_paragraph(),
@@ -638,6 +659,12 @@ impl Builder {
         let Some(mut p) = self.paragraph.take() else {
             return;
         };
+        // A paragraph Word does not show at all (a template's hidden
+        // instruction) is not a paragraph of the document: not text, not
+        // an empty line between two parts of a table, not counted.
+        if self.mark_hidden && p.text.is_empty() && !p.has_image {
+            return;
+        }
         let numbering = p
             .numbering
             .as_ref()

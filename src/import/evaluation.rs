@@ -317,6 +317,34 @@ fn funds(
 
 /// 按收入性质分 / 按支出性质分: "名称：数额" cells, or a name and the
 /// amount in the cell to its right, in the rows below the funds row.
+/// A label followed by its amount in one text, without a colon between
+/// ("其中：一般公共预算1115.09万元", "一般公共预算 ¥1,115.09"): split where
+/// a number starts, at the first place where the text before it is a
+/// label `field` knows; the label, the amount's text and the field.
+fn amount_after_label<F: Copy>(
+    text: &str,
+    field: impl Fn(&str) -> Option<F>,
+) -> Option<(String, String, F)> {
+    let starts_number =
+        |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c) || "¥￥".contains(c);
+    let mut previous: Option<char> = None;
+    for (at, c) in text.char_indices() {
+        let begins = starts_number(c) && !previous.is_some_and(starts_number);
+        previous = Some(c);
+        if !begins {
+            continue;
+        }
+        let (label, value) = text.split_at(at);
+        if label.trim().is_empty() {
+            continue;
+        }
+        if let Some(f) = field(label) {
+            return Some((label.to_string(), value.trim().to_string(), f));
+        }
+    }
+    None
+}
+
 fn by_source_and_use(
     grid: &Grid,
     fr: &FundsRow,
@@ -352,7 +380,7 @@ fn by_source_and_use(
             if slot.col == fr.label_col && slot.cell.is_blank() {
                 continue;
             }
-            let (label_text, value_text, pair) = match label::split_value(&text) {
+            let (mut label_text, mut value_text, mut pair) = match label::split_value(&text) {
                 // "其中：一般公共预算" is a label, its amount in the next cell.
                 Some((l, v)) if !t.label_prefixes.contains(&label::compact(l)) => {
                     (l.to_string(), v.to_string(), true)
@@ -363,24 +391,43 @@ fn by_source_and_use(
             if key.is_empty() || o.subtotals.iter().any(|s| label::key(s, &[]) == key) {
                 continue;
             }
-            let hit = tables.iter().enumerate().find_map(|(ti, (_, fields))| {
-                fields
-                    .iter()
-                    .position(|(_, names)| {
-                        label::fits(&key, &names.0, &t.label_prefixes) == Some(label::Fit::Exact)
-                    })
-                    .map(|fi| (ti, fi))
-            });
+            let field_of = |key: &str| {
+                tables.iter().enumerate().find_map(|(ti, (_, fields))| {
+                    fields
+                        .iter()
+                        .position(|(_, names)| {
+                            label::fits(key, &names.0, &t.label_prefixes) == Some(label::Fit::Exact)
+                        })
+                        .map(|fi| (ti, fi))
+                })
+            };
+            let mut hit = field_of(&key);
+            // "一般公共预算1115.09万元": the amount written straight after
+            // the label, without a colon. Split where a number starts and
+            // the text before it is a template label.
+            if hit.is_none() && !pair {
+                if let Some((l, v, found)) =
+                    amount_after_label(&text, |l| field_of(&label::key(l, &t.label_prefixes)))
+                {
+                    (label_text, value_text, pair, hit) = (l, v, true, Some(found));
+                }
+            }
             let at = format!("{place}，{}", grid.place(row));
             let Some((ti, fi)) = hit else {
-                cx.warn(Warning::new(
-                    Code::ImportCellNotImported,
-                    at,
-                    format!(
-                        "“{}”不是模板中的资金来源或用途，未导入",
-                        text.replace('\n', " ")
+                cx.warn(
+                    Warning::new(
+                        Code::ImportCellNotImported,
+                        at,
+                        format!(
+                            "“{}”不是模板中的资金来源或用途，未导入",
+                            text.replace('\n', " ")
+                        ),
+                    )
+                    .help(
+                        "若是模板中的一项，用模板的名称，名称和金额之间加冒号\
+                         （如“一般公共预算：1115.09”）；否则核对原文，需要时手工补入",
                     ),
-                ));
+                );
                 continue;
             };
             let value_text = if pair {
@@ -592,6 +639,10 @@ struct IndicatorColumns {
     text: Vec<(&'static str, usize)>,
     weight: Option<usize>,
     score: Option<usize>,
+    /// Columns the template does not have (“备注”, “指标解释”), right of
+    /// 一级指标, with their header as written: their text has no place in
+    /// the format, and is said rather than lost unseen.
+    extra: Vec<(usize, String)>,
 }
 
 /// One indicator row as read.
@@ -664,12 +715,54 @@ fn indicator_columns(
     }
     let weight = find(&c.weight, cx);
     let score = find(&c.score, cx);
+    let known: Vec<usize> = [Some(level1), level2, weight, score]
+        .into_iter()
+        .flatten()
+        .chain(text.iter().map(|(_, c)| *c))
+        .collect();
+    let extra = grid
+        .own_cells(header)
+        .iter()
+        .filter(|s| s.col > level1 && !known.contains(&s.col))
+        .map(|s| (s.col, super::table::one_line(&s.cell.text())))
+        .filter(|(_, h)| !h.is_empty())
+        .collect();
     IndicatorColumns {
         level1,
         level2,
         text,
         weight,
         score,
+        extra,
+    }
+}
+
+/// Text in the row under a column the template does not have, said.
+fn extra_cells(
+    grid: &Grid,
+    row: usize,
+    cols: &IndicatorColumns,
+    place: &str,
+    cx: &mut Context<'_>,
+) {
+    for (col, header) in &cols.extra {
+        let Some(slot) = grid.at(row, *col) else {
+            continue;
+        };
+        if slot.from_above || slot.col != *col || slot.cell.is_blank() {
+            continue;
+        }
+        cx.warn(
+            Warning::new(
+                Code::ImportCellNotImported,
+                format!("{place}，{}「{header}」", grid.place(row)),
+                format!(
+                    "“{}”写在模板中没有的“{header}”一栏，未导入",
+                    super::table::one_line(&slot.cell.text())
+                ),
+            )
+            .help("模板没有这一栏，其中的内容不计入评分；属于指标的内容（如实际完成值）请写在模板相应的栏中"),
+        );
     }
 }
 
@@ -717,6 +810,7 @@ fn indicators(grid: &Grid, prefix: &str, place: &str, cx: &mut Context<'_>) -> I
         let before = cx.take_pending();
         let read = out.weights.len();
         let line = read_line(grid, row, &cols, &mut previous, &mut out.weights, place, cx);
+        extra_cells(grid, row, &cols, place, cx);
         if out.weights.len() > read {
             out.weight_rows.push(grid.place(row));
         }

@@ -352,7 +352,12 @@ impl Context<'_> {
         let units = |name: &str| units::named(name, t);
         match amount::amount_in(text, declared.as_ref(), &units, &t.blank_marks.0) {
             Ok(None) => None,
-            Ok(Some(a)) => {
+            Ok(Some(mut a)) => {
+                // Zero is zero in any unit: a note that “0” was converted
+                // is noise beside the figures that were.
+                if a.value.is_zero() {
+                    a.converted = None;
+                }
                 if let Some(c) = &a.converted {
                     // Beside the value in the output; listed here for stderr.
                     self.warnings
@@ -382,7 +387,7 @@ impl Context<'_> {
             Err(reason) => {
                 self.warn(
                     Warning::new(Code::ImportNotANumber, place, format!("{reason}，未导入"))
-                        .help("金额以万元计，只写数字（如 1085.09）；空白表示未填，0 表示为零"),
+                        .help("金额以万元计，一格只写一个数字（如 1085.09），旧的数字删去；空白表示未填，0 表示为零"),
                 );
                 None
             }
@@ -396,7 +401,7 @@ impl Context<'_> {
             Err(reason) => {
                 self.warn(
                     Warning::new(Code::ImportNotANumber, place, format!("{reason}，未导入"))
-                        .help("分值和得分只写数字（如 10 或 9.5）"),
+                        .help("分值和得分只写一个数字（如 10 或 9.5）"),
                 );
                 None
             }
@@ -516,6 +521,7 @@ fn assemble(
         let place = part_place(part, t);
         cx.table_unit = table_units.get(i).cloned().flatten();
         check_title(part, &place, cx);
+        units_disagree(part, &place, cx);
         match part.kind {
             TableKind::Form(FormKind::BasicData) if !contents.basic => {
                 contents.basic = true;
@@ -543,11 +549,13 @@ fn assemble(
                 project_funds.push((project_name, e.funds, funds_at));
                 project_sections.extend(e.sections);
             }
+            // Named by its Word table, as the first one is by its title:
+            // the clerk must find which of the two was left out.
             TableKind::Form(_) => cx.warn(
                 Warning::new(
                     Code::ImportDuplicateTable,
-                    &place,
-                    "同一张表出现了两次，第二张未导入",
+                    format!("{place}，{}", tables_place(&part.tables)),
+                    "同一张表出现了两次，这一张未导入",
                 )
                 .help("删去重复的表，或确认它是否应是另一张表"),
             ),
@@ -749,6 +757,46 @@ fn part_place(part: &recognise::TablePart, t: &Templates) -> String {
     }
 }
 
+/// A table declared in another unit than 万元 (“单位：元” above it) whose
+/// header still prints the template's “（万元）”: read in the declared
+/// unit — the unit added the declaration, the header is the template's
+/// print — and said, as a factor of 10000 rides on which one is right.
+fn units_disagree(part: &recognise::TablePart, place: &str, cx: &mut Context<'_>) {
+    let Some(declared) = cx.table_unit.clone().filter(|d| d.factor != Decimal::ONE) else {
+        return;
+    };
+    let t = cx.t;
+    let wan = part.grid.cells.iter().find_map(|c| {
+        let text = c.text();
+        units::label_unit(&text, t)
+            .filter(|(factor, _)| *factor == Decimal::ONE)
+            .map(|(_, name)| (table::one_line(&text), name, c.row))
+    });
+    let Some((label, wan_name, row)) = wan else {
+        return;
+    };
+    cx.warn(
+        Warning::new(
+            Code::ImportUnitsDisagree,
+            format!("{place}，{}", part.grid.place(row)),
+            format!(
+                "{}说金额以{}计，表头“{label}”写的是{wan_name}；按{}折算为{wan_name}导入",
+                declared.source, declared.name, declared.name
+            ),
+        )
+        .help(format!(
+            "请核对金额以哪个单位填写：以{wan_name}填写的，删去单位声明；以{}填写的，把表头中的“{wan_name}”改为“{}”",
+            declared.name, declared.name
+        )),
+    );
+}
+
+/// "第4个表格", or "第4、5个表格" for a table stitched from parts.
+fn tables_place(tables: &[usize]) -> String {
+    let numbers: Vec<String> = tables.iter().map(ToString::to_string).collect();
+    format!("第{}个表格", numbers.join("、"))
+}
+
 fn first_row_text(grid: &Grid) -> String {
     let cells: Vec<String> = grid
         .row_cells(0)
@@ -820,11 +868,11 @@ fn unit_sections(
                 Warning::missing(
                     Code::ImportMissingReceivedOn,
                     "",
-                    "材料中没有送达区财政局的日期，待填（按收文登记：评分或导入时加 --received-on 年-月-日）",
+                    "材料中没有送达区财政局的日期，待填",
                 )
                 // No date from the package is offered: the dates in it are
                 // the unit's (填报日期), not the bureau's receipt.
-                .help("按收文登记的送达日期，导入时加 --received-on 年-月-日（如 --received-on 2023-06-30），或在输出文件中补上 received_on"),
+                .help("按收文登记的送达日期，导入时加 --received-on 日期（如 2023-06-30），或在输出文件中补上 received_on"),
             );
             submission.set_missing(
                 "received_on",

@@ -7,6 +7,8 @@ use super::docx::{Block, Document, Row};
 use super::label::{self, Fit, compact, fits, fold};
 use super::table::Grid;
 use super::template::{FormKind, Templates};
+use super::units;
+use rust_decimal::Decimal;
 
 /// What a recognised table is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -373,12 +375,40 @@ fn table_run(blocks: &[Block], start: usize, t: &Templates) -> (TablePart, usize
         _ => 0,
     };
     let first_columns = columns(start);
+    // The unit the first part is in, as a declaration between the parts
+    // is compared with it.
+    let first_unit = units::declared_above(blocks, start, t)
+        .or_else(|| match blocks.get(start) {
+            Some(Block::Table(_)) => units::first_row_unit(&grid_of(blocks, &[start]), t),
+            _ => None,
+        })
+        .map_or(Decimal::ONE, |d| d.factor);
     loop {
         match blocks.get(look) {
             Some(Block::Paragraph(p)) if is_filler(&p.text, t) => look += 1,
+            // The unit repeated on the next page (“续表” then “单位：万元”)
+            // is part of the table's layout when it says the unit the first
+            // part is in; another unit would change the second part's
+            // figures, so then the parts are not joined.
+            Some(Block::Paragraph(p))
+                if units::declaration_only(&p.text, t)
+                    .is_some_and(|(factor, _)| factor == first_unit) =>
+            {
+                look += 1;
+            }
             Some(Block::Table(_)) => {
+                // A continuation is none of the forms once the rows it
+                // repeats from the parts before are set aside: a header row
+                // repeated on the next page (“经费控制情况(万元) | …”) would
+                // otherwise make the second part of 附件1 a second 附件1.
+                // One that starts with the table's own first row is a
+                // copy of the table, not its continuation.
+                let mut with = parts.clone();
+                with.push(look);
+                let (rest, starts_over) = continuation(blocks, &with);
                 let joined = columns(look) == first_columns
-                    && identify(&grid_of(blocks, &[look]), t) == TableKind::Unknown;
+                    && !starts_over
+                    && identify(&Grid::build(rest), t) == TableKind::Unknown;
                 if !joined {
                     break;
                 }
@@ -430,23 +460,68 @@ fn table_run(blocks: &[Block], start: usize, t: &Templates) -> (TablePart, usize
 /// One grid from several tables' rows; a continuation's repeated header
 /// rows are dropped.
 fn grid_of(blocks: &[Block], parts: &[usize]) -> Grid {
+    Grid::build(stitched(blocks, parts).0)
+}
+
+/// The rows of the last of `parts` as they join the parts before it, and
+/// whether it starts over with the first part's first row.
+fn continuation<'a>(blocks: &'a [Block], parts: &[usize]) -> (Vec<(usize, usize, &'a Row)>, bool) {
+    let (rows, starts_over) = stitched(blocks, parts);
+    let last = parts.last().and_then(|&i| match blocks.get(i) {
+        Some(Block::Table(tb)) => Some(tb.number),
+        _ => None,
+    });
+    let rows = rows
+        .into_iter()
+        .filter(|(n, _, _)| Some(*n) == last)
+        .collect();
+    (rows, starts_over)
+}
+
+/// The rows of the parts in order, a continuation's repeated header rows
+/// dropped: rows Word repeats on each page (`w:tblHeader`) and the rows
+/// at the top of a continuation that repeat a row of the parts before it
+/// (a header row copied by hand; blank rows between them do not end the
+/// top). With them, whether the last part's first row with text, other
+/// than Word's repeated header, is the first part's first row: then it
+/// is the table starting over, a copy.
+fn stitched<'a>(blocks: &'a [Block], parts: &[usize]) -> (Vec<(usize, usize, &'a Row)>, bool) {
     let mut rows: Vec<(usize, usize, &Row)> = Vec::new();
     let mut headers: Vec<String> = Vec::new();
+    let mut earlier: Vec<String> = Vec::new();
+    let mut first_row: Option<String> = None;
+    let mut starts_over = false;
     for (k, &i) in parts.iter().enumerate() {
         let Some(Block::Table(tb)) = blocks.get(i) else {
             continue;
         };
+        let mut at_top = true;
+        let mut signatures = Vec::new();
+        starts_over = false;
         for (n, row) in tb.rows.iter().enumerate() {
             let sig = signature(row);
             if k == 0 && row.repeat_header {
-                headers.push(sig);
-            } else if k > 0 && (row.repeat_header || headers.contains(&sig)) && !sig.is_empty() {
+                headers.push(sig.clone());
+            }
+            if k == 0 && first_row.is_none() && !sig.is_empty() {
+                first_row = Some(sig.clone());
+            }
+            let word_header = k > 0 && (row.repeat_header || headers.contains(&sig));
+            if k > 0 && at_top && !sig.is_empty() && !word_header {
+                starts_over |= first_row.as_ref() == Some(&sig);
+            }
+            let repeat =
+                k > 0 && !sig.is_empty() && (word_header || (at_top && earlier.contains(&sig)));
+            if repeat {
                 continue;
             }
+            at_top &= sig.is_empty();
+            signatures.push(sig);
             rows.push((tb.number, n + 1, row));
         }
+        earlier.extend(signatures);
     }
-    Grid::build(rows)
+    (rows, starts_over)
 }
 
 fn signature(row: &Row) -> String {

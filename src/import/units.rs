@@ -120,10 +120,16 @@ pub fn table_unit(doc: &Document, part: &TablePart, t: &Templates) -> Option<Dec
         .blocks
         .iter()
         .position(|b| matches!(b, Block::Table(tb) if tb.number == *first))?;
+    declared_above(&doc.blocks, at, t).or_else(|| first_row_unit(&part.grid, t))
+}
+
+/// The declaration in a paragraph a few lines above the table at `at`
+/// (between its title and the table).
+pub fn declared_above(blocks: &[Block], at: usize, t: &Templates) -> Option<Declared> {
     // A few paragraphs back: the title, a note, the declaration; never
     // past another table.
     let mut seen = 0;
-    for block in doc.blocks.iter().take(at).rev() {
+    for block in blocks.iter().take(at).rev() {
         let Block::Paragraph(p) = block else { break };
         if p.text.trim().is_empty() {
             continue;
@@ -140,10 +146,22 @@ pub fn table_unit(doc: &Document, part: &TablePart, t: &Templates) -> Option<Dec
             break;
         }
     }
-    first_row_unit(&part.grid, t)
+    None
 }
 
-fn first_row_unit(grid: &Grid, t: &Templates) -> Option<Declared> {
+/// A paragraph that is only a declaration ("单位：万元", "（金额单位：元）"),
+/// and the unit it declares.
+pub fn declaration_only(text: &str, t: &Templates) -> Option<(Decimal, String)> {
+    let s = folded(text);
+    let s = s.trim_start_matches('(').trim_end_matches(')');
+    t.amount_units.declarations.iter().find_map(|word| {
+        let rest = s.strip_prefix(folded(word).as_str())?;
+        let rest = rest.strip_prefix([':', '：'])?;
+        named(rest, t)
+    })
+}
+
+pub fn first_row_unit(grid: &Grid, t: &Templates) -> Option<Declared> {
     grid.row_cells(0).iter().find_map(|s| {
         let text = s.cell.text();
         declaration_in(&text, t).map(|(factor, name)| Declared {
@@ -174,6 +192,11 @@ mod tests {
         assert_eq!(yuan("（单位：亿元）").as_deref(), Some("亿元"));
         assert_eq!(yuan("填报单位：元宝山区财政局"), None);
         assert_eq!(yuan("预算单位名称：测试局"), None);
+        let only = |s: &str| declaration_only(s, &t).map(|(_, n)| n);
+        assert_eq!(only("单位：万元").as_deref(), Some("万元"));
+        assert_eq!(only("（金额单位：元）").as_deref(), Some("元"));
+        assert_eq!(only("单位：万元，下同"), None);
+        assert_eq!(only("填报单位：元宝山区财政局"), None);
         let label = |s: &str| label_unit(s, &t).map(|(_, n)| n);
         assert_eq!(label("项目资金\n(元)").as_deref(), Some("元"));
         assert_eq!(label("金额（元）").as_deref(), Some("元"));
