@@ -435,24 +435,67 @@ fn a_clean_notice_asks_for_nothing() {
     std::fs::write(rules.join("sheet.jx"), sheet).expect("write sheet");
     let example = std::fs::read_to_string(root.join(EXAMPLE)).expect("example");
     let full = example
-        .replace("[review.measurable]\nscore = 4", "[review.measurable]\nscore = 5")
-        .replace("[review.refinement]\nscore = 4", "[review.refinement]\nscore = 5")
-        .replace("tier = \"较全面\"\nscore = 18", "tier = \"全面\"\nscore = 20")
-        .replace("tier = \"较全面\"\nscore = 14", "tier = \"全面\"\nscore = 15");
+        .replace(
+            "[review.measurable]\nscore = 4",
+            "[review.measurable]\nscore = 5",
+        )
+        .replace(
+            "[review.refinement]\nscore = 4",
+            "[review.refinement]\nscore = 5",
+        )
+        .replace(
+            "tier = \"较全面\"\nscore = 18",
+            "tier = \"全面\"\nscore = 20",
+        )
+        .replace(
+            "tier = \"较全面\"\nscore = 14",
+            "tier = \"全面\"\nscore = 15",
+        );
     std::fs::write(root.join("clean.toml"), full).expect("write");
-    let run = jixiao(&root, &["score", "--for", "unit", "--rules", "rules/2022", "clean.toml"]);
+    let run = jixiao(
+        &root,
+        &[
+            "score",
+            "--for",
+            "unit",
+            "--rules",
+            "rules/2022",
+            "clean.toml",
+        ],
+    );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    assert!(run.stdout.contains("100 分（满分 100 分）"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("100 分（满分 100 分）"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("没有需要改正的问题"), "{}", run.stdout);
     let closing = run.stdout.replace(['\n', '　'], "");
     assert!(closing.contains("不必重新报送"), "{}", run.stdout);
-    assert!(!closing.contains("改正后的材料报区财政局"), "{}", run.stdout);
+    assert!(
+        !closing.contains("改正后的材料报区财政局"),
+        "{}",
+        run.stdout
+    );
     // One point lost: the unit is asked to correct, as before.
     let one_lost = std::fs::read_to_string(root.join("clean.toml"))
         .expect("clean")
-        .replace("[review.measurable]\nscore = 5", "[review.measurable]\nscore = 4");
+        .replace(
+            "[review.measurable]\nscore = 5",
+            "[review.measurable]\nscore = 4",
+        );
     std::fs::write(root.join("lost.toml"), one_lost).expect("write");
-    let run = jixiao(&root, &["score", "--for", "unit", "--rules", "rules/2022", "lost.toml"]);
+    let run = jixiao(
+        &root,
+        &[
+            "score",
+            "--for",
+            "unit",
+            "--rules",
+            "rules/2022",
+            "lost.toml",
+        ],
+    );
     let closing = run.stdout.replace(['\n', '　'], "");
     assert!(closing.contains("改正后的材料报区财政局"), "{}", run.stdout);
     assert!(!closing.contains("不必重新报送"), "{}", run.stdout);

@@ -844,6 +844,29 @@ fn three_reviewers_mean_and_disagreement() {
         "评分项“绩效评价报告反映问题情况”的评审分数相差 4 分，超过 3 分：张三 18 分（评审表-张三.xlsx 评审!H9），李四 14 分（评审表-李四.xlsx 评审!H9）。请复核"
     );
     assert_eq!(finding["rule"]["file"], "builtin:2022/sheet.jx");
+    // Its values are named as every other finding's are, by the rules'
+    // identifiers, and each score's cell is one of its places.
+    assert_eq!(
+        finding["values"],
+        serde_json::json!({ "spread": "4", "disagree_above": "3" })
+    );
+    assert_eq!(
+        finding["data"],
+        serde_json::json!([
+            {
+                "path": "review.problems.score",
+                "document": "评审得分（张三，评审表-张三.xlsx 评审!H9）",
+                "value": "18",
+                "source": { "file": "评审表-张三.xlsx", "sheet": "评审", "cell": "H9" }
+            },
+            {
+                "path": "review.problems.score",
+                "document": "评审得分（李四，评审表-李四.xlsx 评审!H9）",
+                "value": "14",
+                "source": { "file": "评审表-李四.xlsx", "sheet": "评审", "cell": "H9" }
+            }
+        ])
+    );
     // And beside the combined score in the working paper's table of
     // judgments, where its reader looks.
     let paper = jixiao(
@@ -875,8 +898,9 @@ fn three_reviewers_mean_and_disagreement() {
         run.stderr
     );
 
-    // In the summary, the disagreement is the status's, for the bureau to
-    // check before the notices go; it is not one of the unit's warnings.
+    // In the summary, the disagreement shows in the status, for the bureau
+    // to check before the notices go, and is counted as the warning it is:
+    // the summary's counts are the JSON's.
     let summary = |format: &str| {
         jixiao(
             &dir,
@@ -899,22 +923,28 @@ fn three_reviewers_mean_and_disagreement() {
         csv.stdout
     );
     let own = jixiao(&dir, &["score", "--format", "csv", "示例单位.toml"]);
-    let warnings = |out: &str| {
+    let warnings = |out: &str| -> u64 {
         let header: Vec<&str> = out.lines().next().unwrap_or_default().split(',').collect();
         let row: Vec<&str> = out.lines().nth(1).unwrap_or_default().split(',').collect();
         header
             .iter()
             .position(|h| *h == "警告")
-            .and_then(|i| row.get(i).map(|v| (*v).to_string()))
+            .and_then(|i| row.get(i))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no 警告 count: {out}"))
     };
     assert_eq!(
         warnings(&csv.stdout),
-        warnings(&own.stdout),
+        warnings(&own.stdout) + 1,
         "{}",
         csv.stdout
     );
+    let in_json = v["findings"]
+        .as_array()
+        .map(|f| f.iter().filter(|x| x["severity"] == "warning").count() as u64);
+    assert_eq!(Some(warnings(&csv.stdout)), in_json, "{}", csv.stdout);
     // The workbook's 检查发现 sheet agrees: its line for the disagreement
-    // is of its own level, not one more 警告.
+    // is one more 警告, with the cells of the scores it compares.
     let xlsx = jixiao(
         &dir,
         &[
@@ -933,12 +963,45 @@ fn three_reviewers_mean_and_disagreement() {
     assert_eq!(xlsx.code, Some(0), "{}", xlsx.stderr);
     let mut book: Xlsx<_> = calamine::open_workbook(dir.join("汇总.xlsx")).expect("open summary");
     let found = book.worksheet_range("检查发现").expect("sheet");
+    let line: Vec<String> = found
+        .rows()
+        .find(|r| r.iter().any(|c| c.to_string().contains("评审分数相差")))
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .unwrap_or_default();
+    assert_eq!(line.get(2).map(String::as_str), Some("警告"), "{line:?}");
+    assert_eq!(
+        line.get(6).map(String::as_str),
+        Some("张三 评审表-张三.xlsx 评审!H9；李四 评审表-李四.xlsx 评审!H9"),
+        "{line:?}"
+    );
     let levels: Vec<String> = found
         .rows()
-        .filter(|r| r.iter().any(|c| c.to_string().contains("评审")))
+        .skip(1)
         .filter_map(|r| r.get(2).map(|c| c.to_string()))
         .collect();
-    assert!(levels.iter().any(|l| l == "评审复核"), "{levels:?}");
+    assert!(
+        levels
+            .iter()
+            .all(|l| ["错误", "警告", "提示"].contains(&l.as_str())),
+        "{levels:?}"
+    );
+    let summary_sheet = book.worksheet_range("汇总").expect("sheet");
+    let mut rows = summary_sheet.rows();
+    let header: Vec<String> = rows
+        .next()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .unwrap_or_default();
+    let first: Vec<String> = rows
+        .next()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .unwrap_or_default();
+    let at = header.iter().position(|h| h == "警告");
+    assert_eq!(
+        at.and_then(|i| first.get(i))
+            .and_then(|v| v.parse::<u64>().ok()),
+        in_json,
+        "{header:?} {first:?}"
+    );
 
     // A reviewer who left a row empty: counted as no judgment, and said.
     let without_focused: Vec<_> = BUREAU

@@ -116,7 +116,10 @@ fn place_words(submission: &Submission, j: &Judgment, field: Field) -> JudgmentA
     match &j.origin {
         Origin::Submission => line(&submission.source, Some(j.id.clone())),
         Origin::File(file) => line(file, None),
-        Origin::Sheet(row) => JudgmentAt::Cell(row.cell(field.column())),
+        Origin::Sheet(row) => JudgmentAt::Cell {
+            words: row.cell(field.column()),
+            file: row.file.len(),
+        },
     }
 }
 
@@ -938,13 +941,15 @@ fn disagreement(
         ),
         span,
         focus: span,
+        // Named as the rules' identifiers are (`disagree above 3`), like
+        // every other finding's values: a program reads them by name.
         values: vec![
             (
-                "相差".to_string(),
+                "spread".to_string(),
                 crate::data::Value::Num(spread.normalize()),
             ),
             (
-                "上限".to_string(),
+                "disagree_above".to_string(),
                 crate::data::Value::Num(limit.normalize()),
             ),
         ],
@@ -952,6 +957,7 @@ fn disagreement(
         places: Vec::new(),
         says: Some("多名评审人对同一评分项的评分相差过大时提示复核".to_string()),
         related: Vec::new(),
+        judged: Some(Box::new((node.id.clone(), judgments.to_vec()))),
     })
 }
 

@@ -316,6 +316,12 @@ fn computed_from(
 /// words, the value, and where it is in the input file.
 fn places(w: &mut JsonWriter<'_>, places: &[PlaceView], report: &Report<'_>) {
     w.open_array();
+    place_items(w, places, report);
+    w.close_array();
+}
+
+/// The items of `places`, in an array already open.
+fn place_items(w: &mut JsonWriter<'_>, places: &[PlaceView], report: &Report<'_>) {
     for p in places {
         w.item();
         w.open_object();
@@ -343,7 +349,57 @@ fn places(w: &mut JsonWriter<'_>, places: &[PlaceView], report: &Report<'_>) {
         }
         w.close_object();
     }
-    w.close_array();
+}
+
+/// Each reviewer's score that a finding about the judgments compares, as a
+/// place: the path a package's own `[review]` would give it
+/// (`review.problems.score`, as a deduction's judged place), the reviewer
+/// and where the score is written in words, the score, and where: a
+/// worksheet's file, sheet and cell, or a TOML file's line and column.
+fn judged_places(w: &mut JsonWriter<'_>, criterion: &str, all: &[JudgmentShown]) {
+    let mut path = String::with_capacity(criterion.len() + 13);
+    path.push_str("review.");
+    path.push_str(criterion);
+    path.push_str(".score");
+    for j in all {
+        w.item();
+        w.open_object();
+        w.key("path");
+        w.string(&path);
+        w.key("document");
+        let mut words = String::from("评审得分");
+        words.push_str(&j.source_words());
+        w.string(&words);
+        w.key("value");
+        w.decimal(j.score);
+        w.key("source");
+        w.open_object();
+        match (&j.at, j.at.sheet_cell()) {
+            (_, Some((file, sheet, cell))) => {
+                w.key("file");
+                w.string(file);
+                w.key("sheet");
+                w.string(sheet);
+                w.key("cell");
+                w.string(cell);
+            }
+            (crate::eval::outcome::JudgmentAt::Line { file, offset, .. }, None) => {
+                let (line, column) = file.line_col(*offset);
+                w.key("file");
+                w.string(&file.name);
+                w.key("line");
+                w.uint(line as u64);
+                w.key("column");
+                w.uint(column as u64);
+            }
+            (crate::eval::outcome::JudgmentAt::Cell { words, .. }, None) => {
+                w.key("place");
+                w.string(words);
+            }
+        }
+        w.close_object();
+        w.close_object();
+    }
 }
 
 fn source(w: &mut JsonWriter<'_>, place: &SourcePlace) {
@@ -451,7 +507,12 @@ fn finding(w: &mut JsonWriter<'_>, f: &Finding, report: &Report<'_>) {
     w.key("rule");
     rule(w, &report.rule(f.focus));
     w.key("data");
-    places(w, &data, report);
+    w.open_array();
+    place_items(w, &data, report);
+    if let Some(judged) = &f.judged {
+        judged_places(w, &judged.0, &judged.1);
+    }
+    w.close_array();
     w.key("values");
     named(w, &f.values, report);
     computed_from(w, &f.computed_from, report);

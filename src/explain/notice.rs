@@ -889,8 +889,7 @@ const REFERENCE_HEADING: &str = "供参考";
 const CORRECTIONS_HEADING: &str = "请改正的问题";
 
 /// Said before the notes for reference: they cost nothing and may be right.
-const REFERENCE_LEAD: &str =
-    "以下情况本身不另扣分，供核对；需要时请在材料中补充说明。与上文失分有关的，各条已注明，请一并改正。";
+const REFERENCE_LEAD: &str = "以下情况本身不另扣分，供核对；需要时请在材料中补充说明。与上文失分有关的，各条已注明，请一并改正。";
 
 /// The part numbered after `part` (“二” or “三”, or a heading starting
 /// with one).
