@@ -1352,6 +1352,41 @@ fn values_name_the_parameters_a_rule_reads() {
         text.contains("`tolerance` = 0.01（参数，params.jx 第 71 行）"),
         "{text}"
     );
+    // The JSON gives them too, with the line that sets each, so that a
+    // program recomputes 迟报 3 天 from the JSON alone.
+    let run = jixiao(&[
+        "score",
+        "--format",
+        "json",
+        "--rules",
+        "rules/2022",
+        "rules/2022/tests/late-3-days.toml",
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let unit = json_of(&run);
+    let timeliness = criteria(&unit)
+        .into_iter()
+        .find(|n| n["id"] == "timeliness")
+        .expect("timeliness");
+    let late = &timeliness["deductions"][0];
+    assert_eq!(late["values"]["late"], "3", "{late}");
+    assert_eq!(
+        late["params"]["deadline"],
+        serde_json::json!({
+            "value": "2023-06-15",
+            "rule": { "file": "rules/2022/params.jx", "line": 4, "column": 7 }
+        }),
+        "{late}"
+    );
+    // A parameter a finding's statement reads is given with it.
+    let tolerance = unit["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find_map(|f| f["params"].get("tolerance"))
+        .unwrap_or_else(|| panic!("{}", unit["findings"]));
+    assert_eq!(tolerance["value"], "0.01");
+    assert_eq!(tolerance["rule"]["line"], 71);
 }
 
 /// A Word package left beside its import is one unit twice: the summaries

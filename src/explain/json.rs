@@ -312,6 +312,37 @@ fn computed_from(
     w.close_object();
 }
 
+/// `params`, when the rule statement reads parameters the bureau sets
+/// (`deadline`): by name, each one's value, typed as `values` are, and the
+/// rule line that sets it, as the text report gives them beside `values`
+/// (`deadline = 2023-06-15（参数，params.jx 第 4 行）`). A program then
+/// recomputes a lost point from the JSON alone.
+fn params(
+    w: &mut JsonWriter<'_>,
+    span: crate::source::Span,
+    values: &[(String, Value)],
+    report: &Report<'_>,
+) {
+    let read = report.params_read(span, values);
+    if read.is_empty() {
+        return;
+    }
+    w.key("params");
+    w.open_object();
+    for (name, value, set_at) in read {
+        w.data_key(name);
+        w.open_object();
+        w.key("value");
+        typed(w, value, report);
+        if let Some(at) = set_at {
+            w.key("rule");
+            rule(w, &report.rule(at));
+        }
+        w.close_object();
+    }
+    w.close_object();
+}
+
 /// The places of an explanation, each: the engine's path, the documents'
 /// words, the value, and where it is in the input file.
 fn places(w: &mut JsonWriter<'_>, places: &[PlaceView], report: &Report<'_>) {
@@ -464,6 +495,7 @@ fn deduction(w: &mut JsonWriter<'_>, d: &Deduction, report: &Report<'_>) {
     w.key("values");
     named(w, &d.values, report);
     computed_from(w, &d.computed_from, report);
+    params(w, d.span, &d.values, report);
     w.key("data");
     places(w, &data, report);
     if !d.judgments.is_empty() {
@@ -516,6 +548,7 @@ fn finding(w: &mut JsonWriter<'_>, f: &Finding, report: &Report<'_>) {
     w.key("values");
     named(w, &f.values, report);
     computed_from(w, &f.computed_from, report);
+    params(w, f.span, &f.values, report);
     related(w, report.related(f).into_iter());
     w.close_object();
 }
