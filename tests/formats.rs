@@ -1488,6 +1488,24 @@ fn a_computed_number_names_its_cells_apart() {
         .find(|v| v.contains("`conforming` = "))
         .unwrap_or_else(|| panic!("{text}"));
     assert!(conforming.contains(" 等至少 "), "{conforming}");
+    // The JSON says so too: the list holds only the cells the engine kept.
+    let run = jixiao(&["score", "--format", "json", s(&dir.join("weights.toml"))]);
+    let unit = json_of(&run);
+    let weights = criteria(&unit)
+        .into_iter()
+        .find(|n| n["id"] == "weights")
+        .expect("weights");
+    let lost = &weights["deductions"][0];
+    assert_eq!(
+        lost["computed_from"]["conforming"].as_array().map(Vec::len),
+        Some(16),
+        "{lost}"
+    );
+    assert_eq!(
+        lost["computed_from_capped"],
+        serde_json::json!(["conforming"]),
+        "{lost}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

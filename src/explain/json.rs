@@ -286,7 +286,10 @@ fn named(w: &mut JsonWriter<'_>, values: &[(String, Value)], report: &Report<'_>
 /// `computed_from`, when some named number was computed from cells: by
 /// name, the engine's paths of the cells it read (each as `data` names a
 /// place by its `path`; the paths alone, so that tracing costs a report
-/// little).
+/// little). The engine keeps a named value's first `MAX_PLACES_KEPT` cells
+/// (sorted): a list that long may have been cut, and
+/// `computed_from_capped` names those values, as the text report says
+/// `等至少 16 格`, so that a program never takes the list for all of them.
 fn computed_from(
     w: &mut JsonWriter<'_>,
     computed: &[(String, Vec<crate::data::PlaceId>)],
@@ -295,6 +298,7 @@ fn computed_from(
     if computed.is_empty() {
         return;
     }
+    let mut capped: Vec<&str> = Vec::new();
     w.key("computed_from");
     w.open_object();
     for (name, ids) in computed {
@@ -303,6 +307,9 @@ fn computed_from(
         let mut ids = ids.clone();
         ids.sort_unstable();
         ids.dedup();
+        if ids.len() >= crate::eval::MAX_PLACES_KEPT {
+            capped.push(name);
+        }
         for id in ids {
             w.item();
             w.string(&report.path(id));
@@ -310,6 +317,15 @@ fn computed_from(
         w.close_array();
     }
     w.close_object();
+    if !capped.is_empty() {
+        w.key("computed_from_capped");
+        w.open_array();
+        for name in capped {
+            w.item();
+            w.string(name);
+        }
+        w.close_array();
+    }
 }
 
 /// `params`, when the rule statement reads parameters the bureau sets
