@@ -196,6 +196,10 @@ fn assert_summary_matches(table: &[Vec<String>], units: &[Value]) {
     };
     let (unit_c, file_c, total_c, status_c) = (col("单位"), col("文件"), col("总分"), col("状态"));
     let (low_c, high_c) = (col("最低分"), col("最高分"));
+    // 状态 is the status alone; 复核, beside it, the reviewers' call to
+    // recheck (none here); the criteria follow.
+    let recheck_c = col("复核");
+    assert_eq!(recheck_c, status_c + 1, "{header:?}");
     let (err_c, warn_c, info_c, why_c) =
         (col("错误"), col("警告"), col("提示"), col("未能评分的原因"));
     assert_eq!(table.len(), units.len() + 1, "one row per input");
@@ -205,7 +209,7 @@ fn assert_summary_matches(table: &[Vec<String>], units: &[Value]) {
         .expect("a scored unit");
     let nodes = criteria(first_scored);
     for (n, node) in nodes.iter().enumerate() {
-        let h = header.get(status_c + 1 + n).expect("criterion column");
+        let h = header.get(recheck_c + 1 + n).expect("criterion column");
         let title = node["title"].as_str().unwrap_or("");
         assert!(h.starts_with(title), "column {h} is {title}");
     }
@@ -237,9 +241,10 @@ fn assert_summary_matches(table: &[Vec<String>], units: &[Value]) {
             "待评审"
         };
         assert_eq!(cell(status_c), status);
+        assert_eq!(cell(recheck_c), "");
         for (n, node) in criteria(unit).iter().enumerate() {
             assert_eq!(
-                cell(status_c + 1 + n),
+                cell(recheck_c + 1 + n),
                 shown_score(node),
                 "{} in {}",
                 node["id"],

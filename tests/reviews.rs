@@ -917,12 +917,27 @@ fn three_reviewers_mean_and_disagreement() {
         )
     };
     let csv = summary("csv");
-    assert!(
-        csv.stdout.contains("已定分，评审分差大需复核"),
+    // The status is the status alone (a filter on 已定分 keeps the unit);
+    // the call to recheck is in a column of its own.
+    let cell = |out: &str, name: &str| -> String {
+        let header: Vec<&str> = out.lines().next().unwrap_or_default().split(',').collect();
+        let row: Vec<&str> = out.lines().nth(1).unwrap_or_default().split(',').collect();
+        header
+            .iter()
+            .position(|h| *h == name)
+            .and_then(|i| row.get(i))
+            .map(|v| (*v).to_string())
+            .unwrap_or_else(|| panic!("no column {name}: {out}"))
+    };
+    assert_eq!(cell(&csv.stdout, "状态"), "已定分", "{}", csv.stdout);
+    assert_eq!(
+        cell(&csv.stdout, "复核"),
+        "评审分差大需复核",
         "{}",
         csv.stdout
     );
     let own = jixiao(&dir, &["score", "--format", "csv", "示例单位.toml"]);
+    assert_eq!(cell(&own.stdout, "复核"), "", "{}", own.stdout);
     let warnings = |out: &str| -> u64 {
         let header: Vec<&str> = out.lines().next().unwrap_or_default().split(',').collect();
         let row: Vec<&str> = out.lines().nth(1).unwrap_or_default().split(',').collect();

@@ -196,9 +196,11 @@ fn status_word(status: Status) -> &'static str {
     }
 }
 
-/// The status cell of a final score whose reviewers differed by more than
-/// the rules allow (`reviewers_disagree`): to be checked before notices go.
-const RECHECK: &str = "已定分，评审分差大需复核";
+/// The 复核 cell of a unit whose reviewers differed by more than the rules
+/// allow (`reviewers_disagree`): to be checked before notices go. A column
+/// of its own, so that 状态 holds only the status and each is filtered
+/// alone.
+const RECHECK: &str = "评审分差大需复核";
 
 /// The status cell of a row that could not be scored.
 const FAILED: &str = "未能评分";
@@ -567,6 +569,7 @@ impl Summary {
             "送达日期",
             "评审人",
             "状态",
+            "复核",
         ]
         .into_iter()
         .map(|h| Cell::Text(h.into()))
@@ -622,10 +625,11 @@ impl Summary {
                     cells.push(s.score.map_or(Cell::Empty, |v| Cell::Int(rank(v))));
                     cells.push(s.received_on.map_or(Cell::Empty, Cell::Date));
                     cells.push(Cell::Text(s.reviewers.clone()));
-                    cells.push(Cell::Text(match (s.status, s.recheck) {
-                        (Status::Final, true) => RECHECK.into(),
-                        (status, _) => status_word(status).into(),
-                    }));
+                    cells.push(Cell::Text(status_word(s.status).into()));
+                    cells.push(match s.recheck {
+                        true => Cell::Text(RECHECK.into()),
+                        false => Cell::Empty,
+                    });
                     cells.extend((0..columns).map(|c| match s.scores.get(c) {
                         Some(Some(v)) => Cell::Num(*v),
                         _ => Cell::Empty,
@@ -644,6 +648,7 @@ impl Summary {
                     cells.extend([name, Cell::Text(row.file.clone()), year]);
                     cells.extend(std::iter::repeat_n(Cell::Empty, 7));
                     cells.push(Cell::Text(FAILED.into()));
+                    cells.push(Cell::Empty);
                     cells.extend(std::iter::repeat_n(Cell::Empty, columns));
                     cells.extend(std::iter::repeat_n(Cell::Empty, 4));
                     cells.push(Cell::Text(errors.clone()));
