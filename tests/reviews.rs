@@ -3055,3 +3055,83 @@ fn dates_of_units_left_out_of_a_run_are_no_slips() {
     assert!(!run.stderr.contains("单位!D"), "{}", run.stderr);
     assert!(!run.stderr.contains("改回"), "{}", run.stderr);
 }
+
+/// A note broken over lines as Windows breaks them (`\r\n`, or `\r`
+/// alone): the report writes no carriage return (which would send a
+/// terminal back over the diagnostic's gutter), and every line of the
+/// note stays under its gutter, in the message and in the help.
+#[test]
+fn a_note_over_several_lines_keeps_the_gutter() {
+    let dir = scratch("note-lines");
+    unreviewed(&dir);
+    std::fs::write(
+        dir.join("张三.toml"),
+        format!(
+            "format = 1\nkind = \"review\"\nreviewer = \"张三\"\nreviewed_on = 2023-07-10\n\n\
+             [[units]]\nunit = \"{EXAMPLE_UNIT}\"\nyear = 2022\n\
+             refinement = {{ score = 4, note = \"未全部细化。\" }}\n\
+             measurable = {{ score = 4, note = \"部分三级指标未量化，\\r\\n“提高服务满意度”\\r未写目标值。\" }}\n\
+             focused = {{ score = 3 }}\nrelevant = {{ score = 2 }}\n\
+             problems = {{ tier = \"较全面\", score = 18, note = \"较全面。\" }}\n\
+             suggestions = {{ tier = \"较全面\", score = 14, note = \"较全面。\" }}\n"
+        ),
+    )
+    .expect("write review file");
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--reviews",
+            "张三.toml",
+            "-o",
+            "报告.txt",
+            "示例单位.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let text = std::fs::read_to_string(dir.join("报告.txt")).expect("report");
+    assert!(!text.contains('\r'), "{text:?}");
+    let lines: Vec<&str> = text.lines().collect();
+    let at = |words: &str| {
+        lines
+            .iter()
+            .position(|l| l.contains(words))
+            .unwrap_or_else(|| panic!("no {words}: {text}"))
+    };
+    // The message: the note's lines under the `│` of the diagnostic.
+    let first = at("内涵明确、具体、可衡量：扣 1 分");
+    for line in lines
+        .iter()
+        .skip(first + 1)
+        .take_while(|l| !l.contains("╭─"))
+    {
+        assert!(line.starts_with("  │ "), "{line:?} in\n{text}");
+    }
+    // The help: each line of the note indented under `help:`.
+    let help = first
+        + lines
+            .iter()
+            .skip(first)
+            .position(|l| l.starts_with("  help:"))
+            .expect("help");
+    for line in lines.iter().skip(help + 1).take_while(|l| !l.is_empty()) {
+        assert!(line.starts_with("        "), "{line:?} in\n{text}");
+    }
+    let json = jixiao(
+        &dir,
+        &[
+            "score",
+            "--format",
+            "json",
+            "--reviews",
+            "张三.toml",
+            "示例单位.toml",
+        ],
+    );
+    let v: Value = serde_json::from_str(&json.stdout).expect("json");
+    assert_eq!(
+        criterion(&v, "measurable")["deductions"][0]["judgments"][0]["note"],
+        "部分三级指标未量化，\n“提高服务满意度”\n未写目标值。"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -462,6 +462,17 @@ fn note_required(
     }
 }
 
+/// A note's line breaks as `\n` alone: a cell typed on Windows (or a
+/// review file saved there) may break its lines with `\r\n` or `\r`, and a
+/// carriage return written into a report sends the terminal back to the
+/// line's start, over the diagnostic's gutter.
+fn one_line_break(note: &str) -> String {
+    match note.contains('\r') {
+        true => note.replace("\r\n", "\n").replace('\r', "\n"),
+        false => note.to_string(),
+    }
+}
+
 fn shown(
     submission: &Submission,
     j: &Judgment,
@@ -472,7 +483,11 @@ fn shown(
         reviewer: j.reviewer.clone(),
         tier: tier.map(str::to_string),
         score: score.normalize(),
-        note: j.note.clone().filter(|n| !n.trim().is_empty()),
+        note: j
+            .note
+            .as_deref()
+            .filter(|n| !n.trim().is_empty())
+            .map(one_line_break),
         at: place_words(submission, j, Field::Score),
         note_at: place_words(submission, j, Field::Note),
         in_submission: matches!(j.origin, Origin::Submission),
