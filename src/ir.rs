@@ -43,6 +43,43 @@ pub struct RuleSet {
     /// Every parameter's value, by name (sorted): the reports read the few
     /// they show by their documented names (`deadline`, `grades`).
     pub params: Vec<(String, crate::data::Value, Type)>,
+    /// The parameters each rule statement's text names, found once for all
+    /// the units of a run (`Report::params_read`).
+    pub params_read: ParamsRead,
+}
+
+/// The parameters a rule statement's text names (`deadline`), as positions
+/// in `RuleSet::params` with the span of each one's definition, by the
+/// statement's span. Reports give them beside
+/// every deduction and finding; scanning the statement's text again for
+/// every unit would cost each unit's JSON several percent, so each
+/// statement is scanned once per run and shared by the threads.
+#[derive(Debug, Default)]
+pub struct ParamsRead(std::sync::Mutex<std::collections::HashMap<Span, ParamsNamed>>);
+
+/// The parameters one statement names: each one's position in
+/// `RuleSet::params` and the span of its definition.
+pub type ParamsNamed = std::sync::Arc<[(u32, Option<Span>)]>;
+
+impl ParamsRead {
+    /// The parameters named in `span`'s text, scanned by `scan` the first
+    /// time. A lock another thread poisoned only costs the scan again.
+    pub fn get_or_scan(
+        &self,
+        span: Span,
+        scan: impl FnOnce() -> Vec<(u32, Option<Span>)>,
+    ) -> ParamsNamed {
+        if let Ok(known) = self.0.lock()
+            && let Some(found) = known.get(&span)
+        {
+            return std::sync::Arc::clone(found);
+        }
+        let found: ParamsNamed = scan().into();
+        if let Ok(mut known) = self.0.lock() {
+            known.insert(span, std::sync::Arc::clone(&found));
+        }
+        found
+    }
 }
 
 impl RuleSet {

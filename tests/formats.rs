@@ -220,6 +220,10 @@ fn assert_summary_matches(table: &[Vec<String>], units: &[Value]) {
     };
     let (unit_c, file_c, total_c, status_c) = (col("单位"), col("文件"), col("总分"), col("状态"));
     let (low_c, high_c) = (col("最低分"), col("最高分"));
+    // 状态 is the status alone; 复核, beside it, the reviewers' call to
+    // recheck (none here); the criteria follow.
+    let recheck_c = col("复核");
+    assert_eq!(recheck_c, status_c + 1, "{header:?}");
     let (err_c, warn_c, info_c, why_c) =
         (col("错误"), col("警告"), col("提示"), col("未能评分的原因"));
     assert_eq!(table.len(), units.len() + 1, "one row per input");
@@ -229,7 +233,7 @@ fn assert_summary_matches(table: &[Vec<String>], units: &[Value]) {
         .expect("a scored unit");
     let nodes = criteria(first_scored);
     for (n, node) in nodes.iter().enumerate() {
-        let h = header.get(status_c + 1 + n).expect("criterion column");
+        let h = header.get(recheck_c + 1 + n).expect("criterion column");
         let title = node["title"].as_str().unwrap_or("");
         assert!(h.starts_with(title), "column {h} is {title}");
     }
@@ -261,9 +265,10 @@ fn assert_summary_matches(table: &[Vec<String>], units: &[Value]) {
             "待评审"
         };
         assert_eq!(cell(status_c), status);
+        assert_eq!(cell(recheck_c), "");
         for (n, node) in criteria(unit).iter().enumerate() {
             assert_eq!(
-                cell(status_c + 1 + n),
+                cell(recheck_c + 1 + n),
                 shown_score(node),
                 "{} in {}",
                 node["id"],
@@ -1377,6 +1382,41 @@ fn values_name_the_parameters_a_rule_reads() {
         text.contains("`tolerance` = 0.01（参数，params.jx 第 71 行）"),
         "{text}"
     );
+    // The JSON gives them too, with the line that sets each, so that a
+    // program recomputes 迟报 3 天 from the JSON alone.
+    let run = jixiao(&[
+        "score",
+        "--format",
+        "json",
+        "--rules",
+        "rules/2022",
+        "rules/2022/tests/late-3-days.toml",
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let unit = json_of(&run);
+    let timeliness = criteria(&unit)
+        .into_iter()
+        .find(|n| n["id"] == "timeliness")
+        .expect("timeliness");
+    let late = &timeliness["deductions"][0];
+    assert_eq!(late["values"]["late"], "3", "{late}");
+    assert_eq!(
+        late["params"]["deadline"],
+        serde_json::json!({
+            "value": "2023-06-15",
+            "rule": { "file": "rules/2022/params.jx", "line": 4, "column": 7 }
+        }),
+        "{late}"
+    );
+    // A parameter a finding's statement reads is given with it.
+    let tolerance = unit["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find_map(|f| f["params"].get("tolerance"))
+        .unwrap_or_else(|| panic!("{}", unit["findings"]));
+    assert_eq!(tolerance["value"], "0.01");
+    assert_eq!(tolerance["rule"]["line"], 71);
 }
 
 /// A Word package left beside its import is one unit twice: the summaries
@@ -1478,6 +1518,24 @@ fn a_computed_number_names_its_cells_apart() {
         .find(|v| v.contains("`conforming` = "))
         .unwrap_or_else(|| panic!("{text}"));
     assert!(conforming.contains(" 等至少 "), "{conforming}");
+    // The JSON says so too: the list holds only the cells the engine kept.
+    let run = jixiao(&["score", "--format", "json", s(&dir.join("weights.toml"))]);
+    let unit = json_of(&run);
+    let weights = criteria(&unit)
+        .into_iter()
+        .find(|n| n["id"] == "weights")
+        .expect("weights");
+    let lost = &weights["deductions"][0];
+    assert_eq!(
+        lost["computed_from"]["conforming"].as_array().map(Vec::len),
+        Some(16),
+        "{lost}"
+    );
+    assert_eq!(
+        lost["computed_from_capped"],
+        serde_json::json!(["conforming"]),
+        "{lost}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -844,6 +844,29 @@ fn three_reviewers_mean_and_disagreement() {
         "评分项“绩效评价报告反映问题情况”的评审分数相差 4 分，超过 3 分：张三 18 分（评审表-张三.xlsx 评审!H9），李四 14 分（评审表-李四.xlsx 评审!H9）。请复核"
     );
     assert_eq!(finding["rule"]["file"], "builtin:2022/sheet.jx");
+    // Its values are named as every other finding's are, by the rules'
+    // identifiers, and each score's cell is one of its places.
+    assert_eq!(
+        finding["values"],
+        serde_json::json!({ "spread": "4", "disagree_above": "3" })
+    );
+    assert_eq!(
+        finding["data"],
+        serde_json::json!([
+            {
+                "path": "review.problems.score",
+                "document": "评审得分（张三，评审表-张三.xlsx 评审!H9）",
+                "value": "18",
+                "source": { "file": "评审表-张三.xlsx", "sheet": "评审", "cell": "H9" }
+            },
+            {
+                "path": "review.problems.score",
+                "document": "评审得分（李四，评审表-李四.xlsx 评审!H9）",
+                "value": "14",
+                "source": { "file": "评审表-李四.xlsx", "sheet": "评审", "cell": "H9" }
+            }
+        ])
+    );
     // And beside the combined score in the working paper's table of
     // judgments, where its reader looks.
     let paper = jixiao(
@@ -875,8 +898,9 @@ fn three_reviewers_mean_and_disagreement() {
         run.stderr
     );
 
-    // In the summary, the disagreement is the status's, for the bureau to
-    // check before the notices go; it is not one of the unit's warnings.
+    // In the summary, the disagreement shows in the status, for the bureau
+    // to check before the notices go, and is counted as the warning it is:
+    // the summary's counts are the JSON's.
     let summary = |format: &str| {
         jixiao(
             &dir,
@@ -893,28 +917,49 @@ fn three_reviewers_mean_and_disagreement() {
         )
     };
     let csv = summary("csv");
-    assert!(
-        csv.stdout.contains("已定分，评审分差大需复核"),
+    // The status is the status alone (a filter on 已定分 keeps the unit);
+    // the call to recheck is in a column of its own.
+    let cell = |out: &str, name: &str| -> String {
+        let header: Vec<&str> = out.lines().next().unwrap_or_default().split(',').collect();
+        let row: Vec<&str> = out.lines().nth(1).unwrap_or_default().split(',').collect();
+        header
+            .iter()
+            .position(|h| *h == name)
+            .and_then(|i| row.get(i))
+            .map(|v| (*v).to_string())
+            .unwrap_or_else(|| panic!("no column {name}: {out}"))
+    };
+    assert_eq!(cell(&csv.stdout, "状态"), "已定分", "{}", csv.stdout);
+    assert_eq!(
+        cell(&csv.stdout, "复核"),
+        "评审分差大需复核",
         "{}",
         csv.stdout
     );
     let own = jixiao(&dir, &["score", "--format", "csv", "示例单位.toml"]);
-    let warnings = |out: &str| {
+    assert_eq!(cell(&own.stdout, "复核"), "", "{}", own.stdout);
+    let warnings = |out: &str| -> u64 {
         let header: Vec<&str> = out.lines().next().unwrap_or_default().split(',').collect();
         let row: Vec<&str> = out.lines().nth(1).unwrap_or_default().split(',').collect();
         header
             .iter()
             .position(|h| *h == "警告")
-            .and_then(|i| row.get(i).map(|v| (*v).to_string()))
+            .and_then(|i| row.get(i))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no 警告 count: {out}"))
     };
     assert_eq!(
         warnings(&csv.stdout),
-        warnings(&own.stdout),
+        warnings(&own.stdout) + 1,
         "{}",
         csv.stdout
     );
+    let in_json = v["findings"]
+        .as_array()
+        .map(|f| f.iter().filter(|x| x["severity"] == "warning").count() as u64);
+    assert_eq!(Some(warnings(&csv.stdout)), in_json, "{}", csv.stdout);
     // The workbook's 检查发现 sheet agrees: its line for the disagreement
-    // is of its own level, not one more 警告.
+    // is one more 警告, with the cells of the scores it compares.
     let xlsx = jixiao(
         &dir,
         &[
@@ -933,12 +978,45 @@ fn three_reviewers_mean_and_disagreement() {
     assert_eq!(xlsx.code, Some(0), "{}", xlsx.stderr);
     let mut book: Xlsx<_> = calamine::open_workbook(dir.join("汇总.xlsx")).expect("open summary");
     let found = book.worksheet_range("检查发现").expect("sheet");
+    let line: Vec<String> = found
+        .rows()
+        .find(|r| r.iter().any(|c| c.to_string().contains("评审分数相差")))
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .unwrap_or_default();
+    assert_eq!(line.get(2).map(String::as_str), Some("警告"), "{line:?}");
+    assert_eq!(
+        line.get(6).map(String::as_str),
+        Some("张三 评审表-张三.xlsx 评审!H9；李四 评审表-李四.xlsx 评审!H9"),
+        "{line:?}"
+    );
     let levels: Vec<String> = found
         .rows()
-        .filter(|r| r.iter().any(|c| c.to_string().contains("评审")))
+        .skip(1)
         .filter_map(|r| r.get(2).map(|c| c.to_string()))
         .collect();
-    assert!(levels.iter().any(|l| l == "评审复核"), "{levels:?}");
+    assert!(
+        levels
+            .iter()
+            .all(|l| ["错误", "警告", "提示"].contains(&l.as_str())),
+        "{levels:?}"
+    );
+    let summary_sheet = book.worksheet_range("汇总").expect("sheet");
+    let mut rows = summary_sheet.rows();
+    let header: Vec<String> = rows
+        .next()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .unwrap_or_default();
+    let first: Vec<String> = rows
+        .next()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .unwrap_or_default();
+    let at = header.iter().position(|h| h == "警告");
+    assert_eq!(
+        at.and_then(|i| first.get(i))
+            .and_then(|v| v.parse::<u64>().ok()),
+        in_json,
+        "{header:?} {first:?}"
+    );
 
     // A reviewer who left a row empty: counted as no judgment, and said.
     let without_focused: Vec<_> = BUREAU
@@ -2981,4 +3059,84 @@ fn dates_of_units_left_out_of_a_run_are_no_slips() {
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(!run.stderr.contains("单位!D"), "{}", run.stderr);
     assert!(!run.stderr.contains("改回"), "{}", run.stderr);
+}
+
+/// A note broken over lines as Windows breaks them (`\r\n`, or `\r`
+/// alone): the report writes no carriage return (which would send a
+/// terminal back over the diagnostic's gutter), and every line of the
+/// note stays under its gutter, in the message and in the help.
+#[test]
+fn a_note_over_several_lines_keeps_the_gutter() {
+    let dir = scratch("note-lines");
+    unreviewed(&dir);
+    std::fs::write(
+        dir.join("张三.toml"),
+        format!(
+            "format = 1\nkind = \"review\"\nreviewer = \"张三\"\nreviewed_on = 2023-07-10\n\n\
+             [[units]]\nunit = \"{EXAMPLE_UNIT}\"\nyear = 2022\n\
+             refinement = {{ score = 4, note = \"未全部细化。\" }}\n\
+             measurable = {{ score = 4, note = \"部分三级指标未量化，\\r\\n“提高服务满意度”\\r未写目标值。\" }}\n\
+             focused = {{ score = 3 }}\nrelevant = {{ score = 2 }}\n\
+             problems = {{ tier = \"较全面\", score = 18, note = \"较全面。\" }}\n\
+             suggestions = {{ tier = \"较全面\", score = 14, note = \"较全面。\" }}\n"
+        ),
+    )
+    .expect("write review file");
+    let run = jixiao(
+        &dir,
+        &[
+            "score",
+            "--reviews",
+            "张三.toml",
+            "-o",
+            "报告.txt",
+            "示例单位.toml",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let text = std::fs::read_to_string(dir.join("报告.txt")).expect("report");
+    assert!(!text.contains('\r'), "{text:?}");
+    let lines: Vec<&str> = text.lines().collect();
+    let at = |words: &str| {
+        lines
+            .iter()
+            .position(|l| l.contains(words))
+            .unwrap_or_else(|| panic!("no {words}: {text}"))
+    };
+    // The message: the note's lines under the `│` of the diagnostic.
+    let first = at("内涵明确、具体、可衡量：扣 1 分");
+    for line in lines
+        .iter()
+        .skip(first + 1)
+        .take_while(|l| !l.contains("╭─"))
+    {
+        assert!(line.starts_with("  │ "), "{line:?} in\n{text}");
+    }
+    // The help: each line of the note indented under `help:`.
+    let help = first
+        + lines
+            .iter()
+            .skip(first)
+            .position(|l| l.starts_with("  help:"))
+            .expect("help");
+    for line in lines.iter().skip(help + 1).take_while(|l| !l.is_empty()) {
+        assert!(line.starts_with("        "), "{line:?} in\n{text}");
+    }
+    let json = jixiao(
+        &dir,
+        &[
+            "score",
+            "--format",
+            "json",
+            "--reviews",
+            "张三.toml",
+            "示例单位.toml",
+        ],
+    );
+    let v: Value = serde_json::from_str(&json.stdout).expect("json");
+    assert_eq!(
+        criterion(&v, "measurable")["deductions"][0]["judgments"][0]["note"],
+        "部分三级指标未量化，\n“提高服务满意度”\n未写目标值。"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -2175,6 +2175,29 @@ fn a_single_failed_input_gives_its_failure_object() {
     let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("a JSON object");
     assert_eq!(v["status"], "failed", "{v}");
     assert_eq!(v["file"], "bad.toml", "{v}");
+    // Its header unreadable: the JSON's format, and no unit to name.
+    assert_eq!(v["format"], 1, "{v}");
+    assert!(v.get("unit").is_none(), "{v}");
+    // In a folder, a package whose header reads but whose body does not
+    // names its unit and year, as the summary's row for it does.
+    let folder = dir.join("folder");
+    std::fs::create_dir_all(&folder).expect("mkdir");
+    std::fs::write(folder.join("a.toml"), example_text()).expect("write");
+    std::fs::write(
+        folder.join("b.toml"),
+        "format = 1\n[unit]\nname = \"岳阳楼区坏单位\"\nyear = 2022\nrole = 3\n",
+    )
+    .expect("write");
+    let run = jixiao_at(&dir, &["score", "--format", "json", "folder"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let all: serde_json::Value = serde_json::from_str(&run.stdout).expect("a JSON array");
+    let failed = &all[1];
+    assert_eq!(failed["status"], "failed", "{failed}");
+    assert_eq!(failed["format"], 1, "{failed}");
+    assert_eq!(failed["unit"], "岳阳楼区坏单位", "{failed}");
+    assert_eq!(failed["year"], 2022, "{failed}");
+    let csv = jixiao_at(&dir, &["score", "--format", "csv", "folder"]);
+    assert!(csv.stdout.contains(",岳阳楼区坏单位,"), "{}", csv.stdout);
     // An import is a package: written to a `.toml` only.
     let docx = Path::new(MANIFEST).join("examples/2022/yueyanglou-finance-office.docx");
     for name in ["单位", "单位.toml.bak"] {

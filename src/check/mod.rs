@@ -334,6 +334,7 @@ impl Checker {
                 params.sort_by(|a, b| a.0.cmp(&b.0));
                 params
             },
+            params_read: crate::ir::ParamsRead::default(),
         })
     }
 

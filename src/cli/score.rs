@@ -316,7 +316,7 @@ pub(super) fn run(
                     // A program reads the folder: the input's JSON says it
                     // failed this time, in place of any earlier report.
                     if format == ReportFormat::Json {
-                        let failed = failure_json(&file, &problems);
+                        let failed = failure_json(path, &file, &problems);
                         if let Err(e) = super::output::emit(Some(target), format!("{failed}\n")) {
                             noteln!("{e}");
                         }
@@ -326,12 +326,12 @@ pub(super) fn run(
                 }
                 match format {
                     ReportFormat::Json if as_array => {
-                        reports.push(indent(&failure_json(&file, &problems)).into_bytes())
+                        reports.push(indent(&failure_json(path, &file, &problems)).into_bytes())
                     }
                     // One input alone: its failure object is the output, as
                     // in an array, so that a program always reads a status.
                     ReportFormat::Json => {
-                        let failed = failure_json(&file, &problems);
+                        let failed = failure_json(path, &file, &problems);
                         reports.push(format!("{failed}\n").into_bytes());
                     }
                     ReportFormat::Csv | ReportFormat::Xlsx => {
@@ -663,7 +663,7 @@ fn stream_reports(
                         failures.push((file, problems));
                         return;
                     }
-                    indent(&failure_json(&file, &problems)).into_bytes()
+                    indent(&failure_json(path, &file, &problems)).into_bytes()
                 }
             };
             if failed.is_none() {
@@ -833,13 +833,21 @@ fn say_stale(stale: &Path) {
 }
 
 /// An input that could not be scored, as the JSON says it (alone, in an
-/// array, or in its own file under `--out-dir`).
-fn failure_json(file: &str, problems: &[Problem]) -> String {
-    pretty(&serde_json::json!({
-        "file": file,
-        "status": "failed",
-        "errors": jixiao::explain::problems_json(problems),
-    }))
+/// array, or in its own file under `--out-dir`): the JSON's `format`, and
+/// like a scored unit's object its `unit` and `year` when the package's
+/// header can still be read (as the summary's row names them), so that a
+/// program joins it to the unit as it joins the others.
+fn failure_json(path: &Path, file: &str, problems: &[Problem]) -> String {
+    let mut object = serde_json::Map::new();
+    object.insert("format".into(), 1.into());
+    if let Some(h) = readable_header(path) {
+        object.insert("unit".into(), h.unit.into());
+        object.insert("year".into(), h.year.into());
+    }
+    object.insert("file".into(), file.into());
+    object.insert("status".into(), "failed".into());
+    object.insert("errors".into(), jixiao::explain::problems_json(problems));
+    pretty(&serde_json::Value::Object(object))
 }
 
 /// With `--out-dir`, reports of the same kind in the folder that this run
@@ -1055,21 +1063,26 @@ fn indent(json: &str) -> String {
 /// the package itself sound).
 fn failed_row(path: &Path, file: String, problems: &[Problem]) -> SummaryRow {
     let row = SummaryRow::failed(file, problems);
+    match readable_header(path) {
+        Some(h) => row.of_unit(h.unit, h.year),
+        None => row,
+    }
+}
+
+/// The unit and year of an input not scored, when its header can still be
+/// read.
+fn readable_header(path: &Path) -> Option<jixiao::data::Header> {
     let text = match super::import::is_docx(path) {
         true => super::import::imported_text(path),
         false => jixiao::files::read_text(path).ok().map(|t| t.to_string()),
     };
-    let header = text.and_then(|text| {
+    text.and_then(|text| {
         jixiao::data::read_header(&jixiao::source::SourceFile::new(
             path.display().to_string(),
             text,
         ))
         .ok()
-    });
-    match header {
-        Some(h) => row.of_unit(h.unit, h.year),
-        None => row,
-    }
+    })
 }
 
 /// A `.toml` package's own received date wins over the worksheet's; a

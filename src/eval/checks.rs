@@ -131,6 +131,7 @@ fn counted(check: &CheckIr, raise: &RaiseIr) -> Finding {
         places: Vec::new(),
         says: None,
         related: Vec::new(),
+        judged: None,
     }
 }
 
@@ -174,6 +175,7 @@ fn undefined(
         places,
         says: check.says.clone(),
         related: Vec::new(),
+        judged: None,
     });
     Ok(())
 }
@@ -205,6 +207,7 @@ fn raise(env: &mut Env<'_>, check: &CheckIr, raise: &RaiseIr) -> Result<Finding,
         places,
         says: check.says.clone(),
         related: raise.related.clone(),
+        judged: None,
     })
 }
 

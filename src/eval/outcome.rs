@@ -110,6 +110,10 @@ pub struct Finding {
     /// Checks whose findings about the same table or row are the same
     /// matter (`related to …`).
     pub related: Vec<String>,
+    /// A finding about the reviewers' judgments (`reviewers_disagree`):
+    /// the criterion's id and the judgments it compares, so that reports
+    /// point at each score's cell as they point at the package's cells.
+    pub judged: Option<Box<(String, Vec<JudgmentShown>)>>,
 }
 
 /// The id of the finding raised when reviewers' scores lie too far apart.
@@ -253,8 +257,15 @@ pub enum JudgmentAt {
         /// The criterion's id, when the file is the submission.
         table: Option<String>,
     },
-    /// A review worksheet's cell, in words (`评审表.xlsx 评审!H12`).
-    Cell(String),
+    /// A review worksheet's cell, in words (`评审表.xlsx 评审!H12`), and
+    /// how many bytes of them name the file: a program is given the file,
+    /// the sheet and the cell apart.
+    Cell {
+        /// `评审表.xlsx 评审!H12`
+        words: String,
+        /// The length of `评审表.xlsx` in `words`.
+        file: usize,
+    },
 }
 
 impl JudgmentAt {
@@ -280,7 +291,21 @@ impl JudgmentAt {
                     out.push_str("]）");
                 }
             }
-            JudgmentAt::Cell(words) => out.push_str(words),
+            JudgmentAt::Cell { words, .. } => out.push_str(words),
+        }
+    }
+
+    /// A worksheet cell's file, sheet and cell (`评审表.xlsx`, `评审`,
+    /// `H12`); none for a line of a TOML file.
+    pub fn sheet_cell(&self) -> Option<(&str, &str, &str)> {
+        match self {
+            JudgmentAt::Line { .. } => None,
+            JudgmentAt::Cell { words, file } => {
+                let name = words.get(..*file)?;
+                let rest = words.get(*file..)?.trim_start();
+                let (sheet, cell) = rest.rsplit_once('!')?;
+                Some((name, sheet, cell))
+            }
         }
     }
 }

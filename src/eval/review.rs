@@ -116,7 +116,10 @@ fn place_words(submission: &Submission, j: &Judgment, field: Field) -> JudgmentA
     match &j.origin {
         Origin::Submission => line(&submission.source, Some(j.id.clone())),
         Origin::File(file) => line(file, None),
-        Origin::Sheet(row) => JudgmentAt::Cell(row.cell(field.column())),
+        Origin::Sheet(row) => JudgmentAt::Cell {
+            words: row.cell(field.column()),
+            file: row.file.len(),
+        },
     }
 }
 
@@ -459,6 +462,17 @@ fn note_required(
     }
 }
 
+/// A note's line breaks as `\n` alone: a cell typed on Windows (or a
+/// review file saved there) may break its lines with `\r\n` or `\r`, and a
+/// carriage return written into a report sends the terminal back to the
+/// line's start, over the diagnostic's gutter.
+fn one_line_break(note: &str) -> String {
+    match note.contains('\r') {
+        true => note.replace("\r\n", "\n").replace('\r', "\n"),
+        false => note.to_string(),
+    }
+}
+
 fn shown(
     submission: &Submission,
     j: &Judgment,
@@ -469,7 +483,11 @@ fn shown(
         reviewer: j.reviewer.clone(),
         tier: tier.map(str::to_string),
         score: score.normalize(),
-        note: j.note.clone().filter(|n| !n.trim().is_empty()),
+        note: j
+            .note
+            .as_deref()
+            .filter(|n| !n.trim().is_empty())
+            .map(one_line_break),
         at: place_words(submission, j, Field::Score),
         note_at: place_words(submission, j, Field::Note),
         in_submission: matches!(j.origin, Origin::Submission),
@@ -938,13 +956,15 @@ fn disagreement(
         ),
         span,
         focus: span,
+        // Named as the rules' identifiers are (`disagree above 3`), like
+        // every other finding's values: a program reads them by name.
         values: vec![
             (
-                "相差".to_string(),
+                "spread".to_string(),
                 crate::data::Value::Num(spread.normalize()),
             ),
             (
-                "上限".to_string(),
+                "disagree_above".to_string(),
                 crate::data::Value::Num(limit.normalize()),
             ),
         ],
@@ -952,6 +972,7 @@ fn disagreement(
         places: Vec::new(),
         says: Some("多名评审人对同一评分项的评分相差过大时提示复核".to_string()),
         related: Vec::new(),
+        judged: Some(Box::new((node.id.clone(), judgments.to_vec()))),
     })
 }
 

@@ -286,7 +286,10 @@ fn named(w: &mut JsonWriter<'_>, values: &[(String, Value)], report: &Report<'_>
 /// `computed_from`, when some named number was computed from cells: by
 /// name, the engine's paths of the cells it read (each as `data` names a
 /// place by its `path`; the paths alone, so that tracing costs a report
-/// little).
+/// little). The engine keeps a named value's first `MAX_PLACES_KEPT` cells
+/// (sorted): a list that long may have been cut, and
+/// `computed_from_capped` names those values, as the text report says
+/// `等至少 16 格`, so that a program never takes the list for all of them.
 fn computed_from(
     w: &mut JsonWriter<'_>,
     computed: &[(String, Vec<crate::data::PlaceId>)],
@@ -295,6 +298,7 @@ fn computed_from(
     if computed.is_empty() {
         return;
     }
+    let mut capped: Vec<&str> = Vec::new();
     w.key("computed_from");
     w.open_object();
     for (name, ids) in computed {
@@ -303,11 +307,54 @@ fn computed_from(
         let mut ids = ids.clone();
         ids.sort_unstable();
         ids.dedup();
+        if ids.len() >= crate::eval::MAX_PLACES_KEPT {
+            capped.push(name);
+        }
         for id in ids {
             w.item();
             w.string(&report.path(id));
         }
         w.close_array();
+    }
+    w.close_object();
+    if !capped.is_empty() {
+        w.key("computed_from_capped");
+        w.open_array();
+        for name in capped {
+            w.item();
+            w.string(name);
+        }
+        w.close_array();
+    }
+}
+
+/// `params`, when the rule statement reads parameters the bureau sets
+/// (`deadline`): by name, each one's value, typed as `values` are, and the
+/// rule line that sets it, as the text report gives them beside `values`
+/// (`deadline = 2023-06-15（参数，params.jx 第 4 行）`). A program then
+/// recomputes a lost point from the JSON alone.
+fn params(
+    w: &mut JsonWriter<'_>,
+    span: crate::source::Span,
+    values: &[(String, Value)],
+    report: &Report<'_>,
+) {
+    let read = report.params_read(span, values);
+    if read.is_empty() {
+        return;
+    }
+    w.key("params");
+    w.open_object();
+    for (name, value, set_at) in read {
+        w.data_key(name);
+        w.open_object();
+        w.key("value");
+        typed(w, value, report);
+        if let Some(at) = set_at {
+            w.key("rule");
+            rule(w, &report.rule(at));
+        }
+        w.close_object();
     }
     w.close_object();
 }
@@ -316,6 +363,12 @@ fn computed_from(
 /// words, the value, and where it is in the input file.
 fn places(w: &mut JsonWriter<'_>, places: &[PlaceView], report: &Report<'_>) {
     w.open_array();
+    place_items(w, places, report);
+    w.close_array();
+}
+
+/// The items of `places`, in an array already open.
+fn place_items(w: &mut JsonWriter<'_>, places: &[PlaceView], report: &Report<'_>) {
     for p in places {
         w.item();
         w.open_object();
@@ -343,7 +396,57 @@ fn places(w: &mut JsonWriter<'_>, places: &[PlaceView], report: &Report<'_>) {
         }
         w.close_object();
     }
-    w.close_array();
+}
+
+/// Each reviewer's score that a finding about the judgments compares, as a
+/// place: the path a package's own `[review]` would give it
+/// (`review.problems.score`, as a deduction's judged place), the reviewer
+/// and where the score is written in words, the score, and where: a
+/// worksheet's file, sheet and cell, or a TOML file's line and column.
+fn judged_places(w: &mut JsonWriter<'_>, criterion: &str, all: &[JudgmentShown]) {
+    let mut path = String::with_capacity(criterion.len() + 13);
+    path.push_str("review.");
+    path.push_str(criterion);
+    path.push_str(".score");
+    for j in all {
+        w.item();
+        w.open_object();
+        w.key("path");
+        w.string(&path);
+        w.key("document");
+        let mut words = String::from("评审得分");
+        words.push_str(&j.source_words());
+        w.string(&words);
+        w.key("value");
+        w.decimal(j.score);
+        w.key("source");
+        w.open_object();
+        match (&j.at, j.at.sheet_cell()) {
+            (_, Some((file, sheet, cell))) => {
+                w.key("file");
+                w.string(file);
+                w.key("sheet");
+                w.string(sheet);
+                w.key("cell");
+                w.string(cell);
+            }
+            (crate::eval::outcome::JudgmentAt::Line { file, offset, .. }, None) => {
+                let (line, column) = file.line_col(*offset);
+                w.key("file");
+                w.string(&file.name);
+                w.key("line");
+                w.uint(line as u64);
+                w.key("column");
+                w.uint(column as u64);
+            }
+            (crate::eval::outcome::JudgmentAt::Cell { words, .. }, None) => {
+                w.key("place");
+                w.string(words);
+            }
+        }
+        w.close_object();
+        w.close_object();
+    }
 }
 
 fn source(w: &mut JsonWriter<'_>, place: &SourcePlace) {
@@ -408,6 +511,7 @@ fn deduction(w: &mut JsonWriter<'_>, d: &Deduction, report: &Report<'_>) {
     w.key("values");
     named(w, &d.values, report);
     computed_from(w, &d.computed_from, report);
+    params(w, d.span, &d.values, report);
     w.key("data");
     places(w, &data, report);
     if !d.judgments.is_empty() {
@@ -451,10 +555,16 @@ fn finding(w: &mut JsonWriter<'_>, f: &Finding, report: &Report<'_>) {
     w.key("rule");
     rule(w, &report.rule(f.focus));
     w.key("data");
-    places(w, &data, report);
+    w.open_array();
+    place_items(w, &data, report);
+    if let Some(judged) = &f.judged {
+        judged_places(w, &judged.0, &judged.1);
+    }
+    w.close_array();
     w.key("values");
     named(w, &f.values, report);
     computed_from(w, &f.computed_from, report);
+    params(w, f.span, &f.values, report);
     related(w, report.related(f).into_iter());
     w.close_object();
 }

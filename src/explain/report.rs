@@ -693,29 +693,68 @@ impl<'a> Report<'a> {
     /// traced to the parameter the bureau sets, with its value.
     pub fn with_params(&self, span: Span, values: &[(String, Value)]) -> Vec<(String, Value)> {
         let mut out = values.to_vec();
-        let text = self
-            .rules
-            .files
-            .get(usize::from(span.file))
-            .and_then(|f| f.text.get(span.start as usize..span.end as usize))
-            .unwrap_or("");
-        for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
-            if word.is_empty() || out.iter().any(|(n, _)| n == word) {
-                continue;
-            }
-            if let Some(v) = self.rules.param(word) {
-                out.push((word.to_string(), v.clone()));
-            }
-        }
+        out.extend(
+            self.params_read(span, values)
+                .into_iter()
+                .map(|(name, v, _)| (name.to_string(), v.clone())),
+        );
         out
+    }
+
+    /// The parameters a rule statement's text reads that are not among its
+    /// named values, each once, in the order the text first names them,
+    /// with where each is set.
+    pub fn params_read(
+        &self,
+        span: Span,
+        values: &[(String, Value)],
+    ) -> Vec<(&'a str, &'a Value, Option<Span>)> {
+        let rules = self.rules;
+        let found = rules.params_read.get_or_scan(span, || {
+            let text = rules
+                .files
+                .get(usize::from(span.file))
+                .and_then(|f| f.text.get(span.start as usize..span.end as usize))
+                .unwrap_or("");
+            let mut found: Vec<(u32, Option<Span>)> = Vec::new();
+            // Names are ASCII: other characters only part them.
+            for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+                if !word.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+                    continue;
+                }
+                let at = rules
+                    .params
+                    .binary_search_by(|(n, _, _)| n.as_str().cmp(word))
+                    .ok()
+                    .and_then(|i| u32::try_from(i).ok());
+                if let Some(at) = at
+                    && !found.iter().any(|(i, _)| *i == at)
+                {
+                    let def = rules.definitions.iter().find(|d| d.name == word);
+                    found.push((at, def.map(|d| d.extent)));
+                }
+            }
+            found
+        });
+        found
+            .iter()
+            .filter_map(|(i, def)| Some((rules.params.get(*i as usize)?, *def)))
+            .filter(|((name, _, _), _)| !values.iter().any(|(n, _)| n == name))
+            .map(|((name, value, _), def)| (name.as_str(), value, def))
+            .collect()
+    }
+
+    /// Where a parameter is set; none for any other name.
+    pub fn param_rule(&self, name: &str) -> Option<RuleRef> {
+        self.rules.param(name)?;
+        let def = self.rules.definitions.iter().find(|d| d.name == name)?;
+        Some(self.rule(def.extent))
     }
 
     /// Where a parameter is set: `（参数，params.jx 第 4 行）`. Nothing for
     /// any other name.
     pub fn param_source(&self, name: &str) -> Option<String> {
-        self.rules.param(name)?;
-        let def = self.rules.definitions.iter().find(|d| d.name == name)?;
-        let at = self.rule(def.extent);
+        let at = self.param_rule(name)?;
         let file = at.file.rsplit(['/', '\\']).next().unwrap_or(&at.file);
         Some(format!("（参数，{file} 第 {} 行）", at.line))
     }

@@ -13,7 +13,7 @@
 use super::decimal;
 use crate::data::Submission;
 use crate::diag::Problem;
-use crate::eval::outcome::{NodeOutcome, Outcome, Status};
+use crate::eval::outcome::{Finding, NodeOutcome, Outcome, Status};
 use crate::ir::RuleSet;
 use crate::source::Span;
 use rust_decimal::Decimal;
@@ -111,6 +111,23 @@ fn places_words(report: &super::Report<'_>, places: &[u32]) -> String {
     report.places_located(places).join("；")
 }
 
+/// A finding's places in words; for one about the reviewers' judgments,
+/// the cell (or line) of each score it compares.
+fn finding_places(report: &super::Report<'_>, f: &Finding) -> String {
+    let mut words = places_words(report, &f.places);
+    if let Some(judged) = &f.judged {
+        for j in &judged.1 {
+            if !words.is_empty() {
+                words.push('；');
+            }
+            words.push_str(j.who());
+            words.push(' ');
+            j.at.write_to(&mut words);
+        }
+    }
+    words
+}
+
 /// One lost point as a line of the lost-points sheet.
 fn lost_line(
     unit: &str,
@@ -179,12 +196,11 @@ fn status_word(status: Status) -> &'static str {
     }
 }
 
-/// The status cell of a final score whose reviewers differed by more than
-/// the rules allow (`reviewers_disagree`): to be checked before notices go.
-const RECHECK: &str = "已定分，评审分差大需复核";
-
-/// The 级别 of the 检查发现 line that says the reviewers differ too much.
-const RECHECK_LEVEL: &str = "评审复核";
+/// The 复核 cell of a unit whose reviewers differed by more than the rules
+/// allow (`reviewers_disagree`): to be checked before notices go. A column
+/// of its own, so that 状态 holds only the status and each is filtered
+/// alone.
+const RECHECK: &str = "评审分差大需复核";
 
 /// The status cell of a row that could not be scored.
 const FAILED: &str = "未能评分";
@@ -272,18 +288,11 @@ impl SummaryRow {
         }
         waiting(&outcome.nodes, &mut pending);
         // A disagreement between reviewers is the bureau's to resolve: it
-        // shows in the status, and is not counted among the unit's own
-        // warnings (its notice does not list it).
-        let recheck = outcome
-            .findings
-            .iter()
-            .any(|f| f.id == crate::eval::REVIEWERS_DISAGREE);
+        // shows in the status; counted, as the JSON and the reports count
+        // it, among the warnings.
+        let recheck = outcome.findings.iter().any(Finding::about_reviews);
         let mut counts = [0u64; 4];
-        for f in outcome
-            .findings
-            .iter()
-            .filter(|f| f.id != crate::eval::REVIEWERS_DISAGREE)
-        {
+        for f in &outcome.findings {
             if let Some(c) = counts.get_mut(f.severity as usize) {
                 *c += 1;
             }
@@ -316,17 +325,11 @@ impl SummaryRow {
                     cells: vec![
                         Cell::Text(outcome.unit.clone()),
                         Cell::Text(file.clone()),
-                        // The reviewers' disagreement is the bureau's to settle,
-                        // not one of the unit's warnings (the 汇总 sheet's count
-                        // leaves it out): named as what it is.
-                        Cell::Text(match f.about_reviews() {
-                            true => RECHECK_LEVEL.to_string(),
-                            false => super::snippet::severity_word(f.severity).to_string(),
-                        }),
+                        Cell::Text(super::snippet::severity_word(f.severity).to_string()),
                         Cell::Text(f.says.clone().unwrap_or_else(|| "检查发现".into())),
                         Cell::Text(f.message.clone()),
                         Cell::Text(location(rules, f.focus)),
-                        Cell::Text(places_words(report, &f.places)),
+                        Cell::Text(finding_places(report, f)),
                     ],
                 }))
                 .collect(),
@@ -566,6 +569,7 @@ impl Summary {
             "送达日期",
             "评审人",
             "状态",
+            "复核",
         ]
         .into_iter()
         .map(|h| Cell::Text(h.into()))
@@ -621,10 +625,11 @@ impl Summary {
                     cells.push(s.score.map_or(Cell::Empty, |v| Cell::Int(rank(v))));
                     cells.push(s.received_on.map_or(Cell::Empty, Cell::Date));
                     cells.push(Cell::Text(s.reviewers.clone()));
-                    cells.push(Cell::Text(match (s.status, s.recheck) {
-                        (Status::Final, true) => RECHECK.into(),
-                        (status, _) => status_word(status).into(),
-                    }));
+                    cells.push(Cell::Text(status_word(s.status).into()));
+                    cells.push(match s.recheck {
+                        true => Cell::Text(RECHECK.into()),
+                        false => Cell::Empty,
+                    });
                     cells.extend((0..columns).map(|c| match s.scores.get(c) {
                         Some(Some(v)) => Cell::Num(*v),
                         _ => Cell::Empty,
@@ -643,6 +648,7 @@ impl Summary {
                     cells.extend([name, Cell::Text(row.file.clone()), year]);
                     cells.extend(std::iter::repeat_n(Cell::Empty, 7));
                     cells.push(Cell::Text(FAILED.into()));
+                    cells.push(Cell::Empty);
                     cells.extend(std::iter::repeat_n(Cell::Empty, columns));
                     cells.extend(std::iter::repeat_n(Cell::Empty, 4));
                     cells.push(Cell::Text(errors.clone()));
