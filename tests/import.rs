@@ -1516,6 +1516,32 @@ fn score_takes_the_role_of_a_word_package() {
     assert_eq!(run(&["--role", "主管部门"]), "19");
 }
 
+/// A 附件1 copied from last year's form with only its title changed: its
+/// year-named columns (2020年决算数, 2021年预算数, 2021年决算数 under the 2022
+/// template) are said and not read, not taken by this year's names (this
+/// year's 决算 under 上年决算).
+#[test]
+fn basic_data_columns_of_another_year_are_said_not_misread() {
+    let mut blocks = package();
+    let rows = table_rows(&mut blocks, 0);
+    let at = row_with(rows, "经费控制情况(万元)");
+    for cell in &mut rows[at].cells {
+        for para in &mut cell.paras {
+            *para = para.replace("2021年", "2020年").replace("2022年", "2021年");
+        }
+    }
+    let imported = import_blocks(&blocks);
+    assert!(
+        imported.warnings.iter().any(|w| w.message.contains(
+            "的表头“2020年决算数、2021年预算数、2021年决算数”与本年度模板的“2021年决算数、2022年预算数、2022年决算数”年份不同"
+        )),
+        "{:?}",
+        imported.warnings
+    );
+    let sub = load("other-year.toml", &imported.toml);
+    assert_eq!(count(&sub, "basic_data.expenses"), 0);
+}
+
 /// In 附件1 too, a cell merged across two amounts' columns is the first
 /// one's (“50” over 2021年决算数 and 2022年预算数 is not both), and a
 /// picture where an amount belongs is said, not read as blank.

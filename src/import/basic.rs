@@ -132,6 +132,49 @@ fn columns(grid: &Grid, place: &str, cx: &mut Context<'_>) -> Option<Columns> {
         ));
         return None;
     };
+    // Columns named by year (`2022年决算数`) of another year's template: a
+    // form copied from last year with only its title changed. Read by this
+    // year's names, this year's 决算 would land under 上年决算, silently.
+    let names = [&e.prior_final, &e.budget, &e.final_];
+    let expected: Vec<u32> = names
+        .iter()
+        .flat_map(|n| n.0.iter())
+        .filter_map(|n| year_of(n))
+        .collect();
+    let header_cells: Vec<String> = grid
+        .row_cells(header)
+        .iter()
+        .map(|s| s.cell.text())
+        .collect();
+    let others: Vec<&String> = header_cells
+        .iter()
+        .filter(|c| year_of(c).is_some_and(|y| !expected.contains(&y)))
+        .collect();
+    if !expected.is_empty() && !others.is_empty() {
+        let template: Vec<&str> = names.iter().map(|n| n.first()).collect();
+        let written: Vec<&str> = header_cells
+            .iter()
+            .filter(|c| year_of(c).is_some())
+            .map(String::as_str)
+            .collect();
+        cx.warn(
+            Warning::new(
+                Code::ImportMissingColumn,
+                format!("{place}，{}", grid.place(header)),
+                format!(
+                    "“{}”一行的表头“{}”与本年度模板的“{}”年份不同（像是上一年度的表），按年份认不出哪一栏是哪一年的数，经费数据未导入",
+                    e.label.first(),
+                    written.join("、"),
+                    template.join("、")
+                ),
+            )
+            .help(format!(
+                "把表头改成本年度模板的写法（{}），核对各栏的数字确是那一年的，再导入",
+                template.join("、")
+            )),
+        );
+        return None;
+    }
     let mut values = Vec::new();
     let block = grid
         .at(header, label)
@@ -161,6 +204,23 @@ fn columns(grid: &Grid, place: &str, cx: &mut Context<'_>) -> Option<Columns> {
         label,
         values,
     })
+}
+
+/// The year a column is named by: `2022年决算数` → 2022 (digits half- or
+/// full-width, at the start of the name).
+fn year_of(name: &str) -> Option<u32> {
+    let name = name.trim();
+    let digits: String = name
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
+        .map(|c| {
+            char::from_u32(u32::from(c) - if c.is_ascii_digit() { 0 } else { 0xFEE0 }).unwrap_or(c)
+        })
+        .collect();
+    let rest = name.get(name.char_indices().nth(digits.chars().count())?.0..)?;
+    (digits.len() == 4 && rest.starts_with('年'))
+        .then(|| digits.parse().ok())
+        .flatten()
 }
 
 fn expenses(grid: &Grid, place: &str, lines: &mut Vec<Line>, cx: &mut Context<'_>) -> Vec<Section> {
