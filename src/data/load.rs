@@ -352,6 +352,19 @@ pub fn parse_submission(source: &SourceFile) -> Result<Parsed<'_>, LoadError> {
     Ok(Parsed { doc, header })
 }
 
+/// A control character a text's escapes wrote. TOML refuses U+0000–U+001F
+/// and U+007F written raw (but the tab and a long text's line breaks), so
+/// only an escape (`\u001b`) writes one; and a text with an escape is one
+/// the reader had to decode: a text taken as written is not looked through
+/// again.
+#[allow(clippy::ptr_arg)] // Whether it was decoded is what is asked.
+fn escaped_control(text: &std::borrow::Cow<'_, str>) -> Option<char> {
+    match text {
+        std::borrow::Cow::Owned(decoded) => control_character(decoded),
+        std::borrow::Cow::Borrowed(_) => None,
+    }
+}
+
 /// The first control character of a text, other than the tab and the line
 /// breaks a text of several lines has.
 fn control_character(text: &str) -> Option<char> {
@@ -600,22 +613,6 @@ pub(super) struct Loader<'a> {
 }
 
 impl Loader<'_> {
-    /// A control character in a text read from `span`. TOML refuses one
-    /// of U+0000–U+001F or U+007F written raw (but for the tab and the line
-    /// breaks of a text of several lines), so only an escape (`\u001b`)
-    /// writes one; U+0080–U+009F it takes raw (bytes 0xC2 0x80–0x9F). A
-    /// text written with neither a backslash nor a 0xC2 is not looked
-    /// through.
-    fn escaped_control(&self, span: Span, text: &str) -> Option<char> {
-        let written = self
-            .source
-            .text
-            .as_bytes()
-            .get(span.start as usize..span.end as usize)
-            .unwrap_or_default();
-        memchr::memchr2(b'\\', 0xC2, written).and_then(|_| control_character(text))
-    }
-
     fn place(&mut self, parent: PlaceId, step: Step, span: Span) -> PlaceId {
         let id = PlaceId::try_from(self.places.len()).unwrap_or(NO_PLACE);
         self.places.push(Place { span, parent, step });
@@ -887,7 +884,7 @@ impl Loader<'_> {
             (Type::Bool, Node::Boolean(b)) => Ok(Value::Bool(*b)),
             // A control character (ESC, BEL, …) is no writing: shown raw in
             // a report, it would rewrite what the terminal shows.
-            (Type::Text, Node::String(s)) => match self.escaped_control(span, s) {
+            (Type::Text, Node::String(s)) => match escaped_control(s) {
                 None => Ok(Value::text(s)),
                 Some(c) => Err((
                     format!("有一个控制字符（U+{:04X}），不是文字", u32::from(c)),
