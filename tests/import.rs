@@ -546,6 +546,49 @@ fn a_renamed_heading_is_kept_as_written_and_warned_about() {
     assert!(missing.message.contains("第五部分"), "{}", missing.message);
 }
 
+/// One heading naming three of the template's sections together (“三、
+/// 政府性基金、国有资本经营、社会保险基金预算支出情况”) is all three, as
+/// the rules read it: none is said missing, nor renumbered.
+#[test]
+fn a_heading_naming_several_sections_is_each_of_them() {
+    let mut blocks = package();
+    let at = |blocks: &[Block], h: &str| {
+        blocks
+            .iter()
+            .position(|b| matches!(b, Block::P(t) if t == h))
+            .unwrap()
+    };
+    // 四 and 五 with their text go; 三 names all three.
+    let four = at(&blocks, "四、国有资本经营预算支出情况");
+    blocks.drain(four..four + 4);
+    assert_eq!(
+        replace_text(
+            &mut blocks,
+            "三、政府性基金预算支出情况",
+            "三、政府性基金、国有资本经营、社会保险基金预算支出情况"
+        ),
+        1
+    );
+    let imported = import_blocks(&blocks);
+    let found = codes(&imported);
+    assert!(
+        !found.contains(&"import::missing_section"),
+        "{:?}",
+        imported.warnings
+    );
+    assert!(
+        !found.contains(&"import::renamed_heading"),
+        "{:?}",
+        imported.warnings
+    );
+    // A section that is not there is still said missing.
+    let mut blocks = package();
+    let six = at(&blocks, "六、部门整体支出绩效情况");
+    blocks.drain(six..six + 2);
+    let imported = import_blocks(&blocks);
+    assert!(codes(&imported).contains(&"import::missing_section"));
+}
+
 #[test]
 fn a_missing_attachment_is_not_listed_and_is_warned_about() {
     let mut blocks = package();

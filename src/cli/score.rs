@@ -122,12 +122,14 @@ impl Plan<'_> {
             .units
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        // Looked up by path: a district has thousands of inputs.
-        let by_path: HashMap<&Path, (&str, i64)> = units
+        // Looked up by path: a district has thousands of inputs. (Hashed
+        // the quick way: the keys are the run's own inputs, no attacker's.)
+        type Fast<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+        let by_path: Fast<&Path, (&str, i64)> = units
             .iter()
             .map(|(p, unit, year)| (p.as_path(), (unit.as_str(), *year)))
             .collect();
-        let mut first: HashMap<(String, i64), &Path> = HashMap::new();
+        let mut first: Fast<(String, i64), &Path> = Fast::default();
         let mut said = Vec::new();
         for (path, _) in files {
             let Some(&(unit, year)) = by_path.get(path.as_path()) else {

@@ -17,6 +17,8 @@ pub fn summary_csv(summary: &Summary) -> String {
 /// they are written, so the table is never held whole).
 pub fn write_summary_csv(out: &mut (impl io::Write + ?Sized), summary: &Summary) -> io::Result<()> {
     out.write_all("\u{feff}".as_bytes())?;
+    // A number's digits, written into the one buffer for every cell.
+    let mut number = String::new();
     for row in summary.table() {
         for (i, cell) in row.iter().enumerate() {
             if i > 0 {
@@ -32,6 +34,12 @@ pub fn write_summary_csv(out: &mut (impl io::Write + ?Sized), summary: &Summary)
                     out.write_all(field(&format!("'{s}")).as_bytes())?;
                 }
                 Cell::Text(s) if !needs_quotes(s) => out.write_all(s.as_bytes())?,
+                // Digits and a point: never quoted.
+                Cell::Num(d) => {
+                    number.clear();
+                    crate::base::push_decimal(&mut number, *d);
+                    out.write_all(number.as_bytes())?;
+                }
                 _ => out.write_all(field(&cell.text()).as_bytes())?,
             }
         }
