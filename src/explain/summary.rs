@@ -388,6 +388,7 @@ impl SummaryRow {
 /// rows' rule sets in first-seen order.
 #[derive(Clone, Debug)]
 struct Column {
+    id: String,
     title: String,
     max: Decimal,
 }
@@ -491,12 +492,19 @@ impl Summary {
         };
         let mut scores: Vec<Option<Decimal>> = Vec::new();
         let mut seen: Vec<bool> = Vec::new();
-        for n in s.nodes {
-            let at = match self.column_of.get(&n.id) {
-                Some(at) => *at,
+        for (i, n) in s.nodes.into_iter().enumerate() {
+            // The same rules give every unit the same criteria in the same
+            // order: a node is mostly found at its own position, unhashed.
+            let known = match self.columns.get(i) {
+                Some(c) if c.id == n.id => Some(i),
+                _ => self.column_of.get(&n.id).copied(),
+            };
+            let at = match known {
+                Some(at) => at,
                 None => {
                     let at = self.columns.len();
                     self.columns.push(Column {
+                        id: n.id.clone(),
                         title: n.title,
                         max: n.max,
                     });
