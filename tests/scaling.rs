@@ -421,28 +421,33 @@ fn a_larger_word_package_is_linear() {
     );
 }
 
+/// `dir`, made, holding the 2022 rules' files (not their test cases).
+fn rules_copy(dir: &std::path::Path) -> std::path::PathBuf {
+    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/2022");
+    std::fs::create_dir_all(dir).unwrap();
+    for name in [
+        "cells.jx",
+        "params.jx",
+        "schema.jx",
+        "sheet.jx",
+        "indicators.jx",
+        "templates.toml",
+    ] {
+        std::fs::copy(shipped.join(name), dir.join(name)).unwrap();
+    }
+    dir.to_path_buf()
+}
+
 /// A long list written in a rule file (a parameter of thousands of
 /// keywords): checking its items' types is linear, not each item against
 /// every other.
 #[test]
 fn a_long_list_in_a_rule_file_is_linear() {
-    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/2022");
     let base = std::env::temp_dir().join(format!("jixiao-scaling-list-{}", std::process::id()));
     assert_linear(
         "items of a list in a rule file, per 4,000",
         |k| {
-            let dir = base.join(format!("x{k}"));
-            std::fs::create_dir_all(&dir).unwrap();
-            for name in [
-                "cells.jx",
-                "params.jx",
-                "schema.jx",
-                "sheet.jx",
-                "indicators.jx",
-                "templates.toml",
-            ] {
-                std::fs::copy(shipped.join(name), dir.join(name)).unwrap();
-            }
+            let dir = rules_copy(&base.join(format!("x{k}")));
             let items: Vec<String> = (0..4000 * k).map(|i| format!("\"词{i}\"")).collect();
             std::fs::write(
                 dir.join("more.jx"),
@@ -463,23 +468,11 @@ fn a_long_list_in_a_rule_file_is_linear() {
 #[test]
 fn a_larger_rule_file_is_linear() {
     // The 2022 rules with more checks: compiling and scoring both grow.
-    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/2022");
     let base = std::env::temp_dir().join(format!("jixiao-scaling-rules-{}", std::process::id()));
     assert_linear(
         "checks in a rule file, per 50",
         |k| {
-            let dir = base.join(format!("x{k}"));
-            std::fs::create_dir_all(&dir).unwrap();
-            for name in [
-                "cells.jx",
-                "params.jx",
-                "schema.jx",
-                "sheet.jx",
-                "indicators.jx",
-                "templates.toml",
-            ] {
-                std::fs::copy(shipped.join(name), dir.join(name)).unwrap();
-            }
+            let dir = rules_copy(&base.join(format!("x{k}")));
             let mut extra = String::new();
             for i in 0..50 * k {
                 extra.push_str(&format!(
