@@ -227,7 +227,7 @@ pub fn import_docx(
     let table_units: Vec<Option<units::Declared>> = layout
         .tables
         .iter()
-        .map(|part| units::table_unit(&doc, part, t))
+        .map(|part| units::table_unit(&doc, &part.tables, &part.grid, t))
         .collect();
     let mut cx = Context {
         t,

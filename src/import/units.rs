@@ -5,7 +5,6 @@
 
 use super::docx::{Block, Document};
 use super::label::{compact, fold};
-use super::recognise::TablePart;
 use super::table::Grid;
 use super::template::Templates;
 use rust_decimal::Decimal;
@@ -114,13 +113,20 @@ pub fn from_label(text: &str, what: &str, t: &Templates) -> Option<Declared> {
 
 /// The unit a whole table declares: in a paragraph just above it (between
 /// its title and the table) or in a cell of its first row.
-pub fn table_unit(doc: &Document, part: &TablePart, t: &Templates) -> Option<Declared> {
-    let first = part.tables.first()?;
+/// (`tables`: the document's tables the table was stitched from; `grid`:
+/// the stitched table.)
+pub fn table_unit(
+    doc: &Document,
+    tables: &[usize],
+    grid: &Grid,
+    t: &Templates,
+) -> Option<Declared> {
+    let first = tables.first()?;
     let at = doc
         .blocks
         .iter()
         .position(|b| matches!(b, Block::Table(tb) if tb.number == *first))?;
-    declared_above(&doc.blocks, at, t).or_else(|| first_row_unit(&part.grid, t))
+    declared_above(&doc.blocks, at, t).or_else(|| first_row_unit(grid, t))
 }
 
 /// The declaration in a paragraph a few lines above the table at `at`
