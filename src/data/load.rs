@@ -356,7 +356,8 @@ pub fn parse_submission(source: &SourceFile) -> Result<Parsed<'_>, LoadError> {
 /// and U+007F written raw (but the tab and a long text's line breaks), so
 /// only an escape (`\u001b`) writes one; and a text with an escape is one
 /// the reader had to decode: a text taken as written is not looked through
-/// again.
+/// again. (The C1 controls, U+0080–U+009F, TOML takes raw; a terminal
+/// reading UTF-8 does not act on them, and they are left.)
 #[allow(clippy::ptr_arg)] // Whether it was decoded is what is asked.
 fn escaped_control(text: &std::borrow::Cow<'_, str>) -> Option<char> {
     match text {

@@ -3,7 +3,7 @@
 //! their weights), one item for the run: the check's own words once, the
 //! table once, then each row's message with its place within the table.
 //! A unit with many problems gets a notice it can read, its real fixes
-//! not buried among twenty alike, and in fewer pages.
+//! not buried among twenty alike.
 
 use super::{Report, chinese_dates, places_said, see, sentence, unit_words};
 use crate::eval::outcome::Finding;
