@@ -578,17 +578,7 @@ fn csv_and_xlsx_of_the_example_match_the_json() {
 type SheetRows = Vec<(String, Vec<(u32, Option<f64>)>)>;
 
 fn xlsx_rows(path: &Path) -> SheetRows {
-    use std::io::Read as _;
-    let file = std::fs::File::open(path).expect("open xlsx");
-    let mut zip = zip::ZipArchive::new(file).expect("a zip");
-    let mut text = |name: &str| {
-        let mut out = String::new();
-        zip.by_name(name)
-            .expect("part")
-            .read_to_string(&mut out)
-            .expect("read part");
-        out
-    };
+    let text = |name: &str| xlsx_part(path, name);
     let book = text("xl/workbook.xml");
     let names: Vec<String> = book
         .split("<sheet ")

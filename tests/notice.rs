@@ -510,17 +510,13 @@ fn a_clean_notice_asks_for_nothing() {
             "tier = \"全面\"\nscore = 15",
         );
     std::fs::write(root.join("clean.toml"), full).expect("write");
-    let run = jixiao(
-        &root,
-        &[
-            "score",
-            "--for",
-            "unit",
-            "--rules",
-            "rules/2022",
-            "clean.toml",
-        ],
-    );
+    let notice = |file: &str| {
+        jixiao(
+            &root,
+            &["score", "--for", "unit", "--rules", "rules/2022", file],
+        )
+    };
+    let run = notice("clean.toml");
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(
         run.stdout.contains("100 分（满分 100 分）"),
@@ -543,17 +539,7 @@ fn a_clean_notice_asks_for_nothing() {
             "[review.measurable]\nscore = 4",
         );
     std::fs::write(root.join("lost.toml"), one_lost).expect("write");
-    let run = jixiao(
-        &root,
-        &[
-            "score",
-            "--for",
-            "unit",
-            "--rules",
-            "rules/2022",
-            "lost.toml",
-        ],
-    );
+    let run = notice("lost.toml");
     let closing = run.stdout.replace(['\n', '　'], "");
     assert!(closing.contains("改正后的材料报区财政局"), "{}", run.stdout);
     assert!(!closing.contains("不必重新报送"), "{}", run.stdout);

@@ -5,7 +5,7 @@
 //! A unit with many problems gets a notice it can read, its real fixes
 //! not buried among twenty alike.
 
-use super::{Report, chinese_dates, places_said, see, sentence, unit_words};
+use super::{Report, chinese_dates, more_places, places_said, see, sentence, unit_words};
 use crate::eval::outcome::Finding;
 use crate::ir::Severity;
 
@@ -71,10 +71,7 @@ impl Said {
         if !places.is_empty() {
             out.push('（');
             out.push_str(&places.join("；"));
-            if self.count > places.len() {
-                let floor = if self.floor { "至少 " } else { "" };
-                out.push_str(&format!("等{floor} {} 处", self.count));
-            }
+            out.push_str(&more_places(places.len(), self.count, self.floor));
             out.push('）');
         }
         let after = self.after.trim_end_matches('。');
@@ -160,4 +157,27 @@ fn run_words(f: &Finding, table: &str, run: &[Said]) -> String {
     out.push_str(&parts.join(&format!("；{SUB_ITEM}")));
     out.push('。');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Said;
+
+    #[test]
+    fn a_row_of_a_run_names_its_places_within_the_table() {
+        let said = Said {
+            message: "得分 6 超过分值 5。".into(),
+            places: vec![
+                "附件2 表 · 产出指标 / 甲 · 得分".into(),
+                "附件4 另一表 · 得分".into(),
+            ],
+            count: 16,
+            floor: true,
+            after: String::new(),
+        };
+        assert_eq!(
+            said.within("附件2 表"),
+            "得分 6 超过分值 5（产出指标 / 甲 · 得分；附件4 另一表 · 得分等至少 16 处）"
+        );
+    }
 }

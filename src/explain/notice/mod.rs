@@ -534,12 +534,21 @@ fn see(message: &str, shown: &[String], count: usize, floor: bool) -> String {
     if shown.is_empty() {
         return message.to_string();
     }
-    let more = match (count > shown.len(), floor) {
+    format!(
+        "{message}。见{}{}",
+        shown.join("；"),
+        more_places(shown.len(), count, floor)
+    )
+}
+
+/// `等 6 处` (`等至少 16 处` where `count` is a floor) after the places
+/// shown, when there are more.
+fn more_places(shown: usize, count: usize, floor: bool) -> String {
+    match (count > shown, floor) {
         (true, true) => format!("等至少 {count} 处"),
         (true, false) => format!("等 {count} 处"),
         (false, _) => String::new(),
-    };
-    format!("{message}。见{}{more}", shown.join("；"))
+    }
 }
 
 /// A place as the notice names it: in the documents' words, and for a long
