@@ -1360,6 +1360,30 @@ fn a_zero_divisor_is_said_without_the_rules_code() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A number out of range (a 全年预算数 with its decimal point slipped,
+/// 0.0000000000000000000000000001) does not stop the unit's scoring: the
+/// checks it stopped are said as the unit reads them, with the cell whose
+/// number is out of range (the divisor under 1), never the rule's formula.
+#[test]
+fn a_number_out_of_range_is_said_where_it_is() {
+    let (dir, run) = edited_notice(
+        "out-of-range",
+        "full_year_budget = 1085.09",
+        "full_year_budget = 0.0000000000000000000000000001",
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.contains("你单位得分为 95 分"), "{}", run.stdout);
+    // The three checks that divided by the same two cells are one item.
+    let line = item_with(&run, "计算中用到的数过大或过小");
+    assert!(
+        line.contains("无法核对：（1）执行率应等于全年执行数 ÷ 全年预算数；（2）预算执行率得分 = 分值 × 全年执行数 ÷ 全年预算数（超过分值的按分值计）；（3）报告中的全年预算数、执行数和完成率应与整体自评表一致。请核实这些数：多写了位数、小数点位置不对或单位填错（如元写成万元）的，请改正。见附件2 部门整体支出绩效自评表 · 年度资金总额 · 全年预算数。"),
+        "{line}"
+    );
+    assert!(!run.stdout.contains("t.funds"), "{}", run.stdout);
+    assert!(!run.stdout.contains("28 位"), "{}", run.stdout);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// What the import could not read is counted in the summary's own column
 /// (the bureau sees which packages were scored with cells as blank), and
 /// listed in the workbook's 检查发现 sheet.

@@ -1753,9 +1753,10 @@ fn lines_ended_by_cr_alone_are_lines() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// A number of the package so large that a rule's sum of it passes the
-/// exact range stops the scoring with the rule's line, and the help sends
-/// the reader to the package's numbers, where the mistake is.
+/// A number of the package so large that a check's sum of it passes the
+/// exact range ends that check with a `number_out_of_range` finding, which
+/// points at the huge cell (not the dozen cells summed with it); the unit
+/// is still scored.
 #[test]
 fn an_overflow_from_the_package_points_to_its_numbers() {
     let dir = temp_dir("overflow");
@@ -1769,10 +1770,21 @@ fn an_overflow_from_the_package_points_to_its_numbers() {
         &text[end..]
     );
     std::fs::write(dir.join("huge.toml"), huge).expect("write");
-    let run = jixiao_at(&dir, &["score", "huge.toml"]);
-    assert_eq!(run.code, Some(1), "{}", run.stderr);
-    assert!(run.stderr.contains("rules::overflow"), "{}", run.stderr);
-    assert!(run.stderr.contains("是否填错"), "{}", run.stderr);
+    let run = jixiao_at(&dir, &["score", "--format", "json", "huge.toml"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let outcome: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(outcome["score"], "95", "{}", run.stdout);
+    let stopped: Vec<&serde_json::Value> = outcome["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["id"] == "number_out_of_range")
+        .collect();
+    assert_eq!(stopped.len(), 1, "{}", run.stdout);
+    let data = stopped[0]["data"].as_array().expect("data");
+    assert_eq!(data.len(), 1, "{}", run.stdout);
+    assert_eq!(data[0]["path"], "overall.funds.score", "{}", run.stdout);
+    assert_eq!(data[0]["value"], "79228162514264337593543950335");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

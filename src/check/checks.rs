@@ -10,8 +10,9 @@ use crate::ir::{CheckIr, CheckStepIr, LetIr, RaiseIr, Severity};
 use std::collections::HashMap;
 
 /// The ids of the findings the engine gives of itself, not from a check.
-const RESERVED: [&str; 2] = [
+const RESERVED: [&str; 3] = [
     crate::eval::UNDEFINED_RATIO,
+    crate::eval::OUT_OF_RANGE,
     crate::eval::REVIEWERS_DISAGREE,
 ];
 

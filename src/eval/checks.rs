@@ -12,6 +12,13 @@ use crate::ir::{CheckIr, CheckStepIr, Expr, ExprIr, RaiseIr, Severity};
 /// The id of the finding a zero denominator raises.
 pub const UNDEFINED_RATIO: &str = "undefined_ratio";
 
+/// The id of the finding a check raises when its arithmetic leaves the
+/// range of a decimal (about 7.9 × 10²⁸: a 全年预算数 of
+/// 0.0000000000000000000000000001 divides a 执行数 into a number no decimal
+/// holds): a package's absurd number, said where it is, not a unit that
+/// cannot be scored.
+pub const OUT_OF_RANGE: &str = "number_out_of_range";
+
 /// How much of a finding is worked out.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Words {
@@ -135,7 +142,8 @@ fn counted(check: &CheckIr, raise: &RaiseIr) -> Finding {
     }
 }
 
-/// A zero denominator becomes a finding; any other failure stops scoring.
+/// A zero denominator or a number out of range becomes a finding; any
+/// other failure stops scoring.
 fn undefined(
     env: &Env<'_>,
     check: &CheckIr,
@@ -143,9 +151,14 @@ fn undefined(
     items: &[PlaceId],
     findings: &mut Vec<Finding>,
 ) -> Result<(), EvalError> {
-    if e.code != Code::RulesDivisionByZero {
-        return Err(e);
-    }
+    let (id, what) = match e.code {
+        Code::RulesDivisionByZero => (UNDEFINED_RATIO, "的除数为 0"),
+        Code::RulesOverflow => (
+            OUT_OF_RANGE,
+            "的计算结果超出可精确表示的范围（约 7.9 × 10²⁸；所用的数过大，或除数过小）",
+        ),
+        _ => return Err(e),
+    };
     let formula = env
         .rule_text(e.span)
         // A named value's span runs to the next statement: the blank lines
@@ -157,17 +170,17 @@ fn undefined(
         .as_deref()
         .map(|s| format!("（{s}）"))
         .unwrap_or_default();
-    // The zero cell itself when the rule read it directly, else the rows
-    // being checked.
+    // The zero cell (or the operands out of range) when the rule read it
+    // directly, else the rows being checked.
     let mut places: Vec<PlaceId> = e.places.clone();
     if places.is_empty() {
         places.extend(items.iter().copied().filter(|p| *p != NO_PLACE));
     }
     places.dedup();
     findings.push(Finding {
-        id: UNDEFINED_RATIO.to_string(),
+        id: id.to_string(),
         severity: Severity::Warning,
-        message: format!("无法完成检查{purpose}：{formula}的除数为 0"),
+        message: format!("无法完成检查{purpose}：{formula}{what}"),
         span: e.span,
         focus: e.span,
         values: Vec::new(),

@@ -600,11 +600,12 @@ impl<'a> Env<'a> {
             _ => {}
         }
         // Operands that are paths are compared where they are, not cloned.
+        let operands_from = touched.len();
         let x = match self.peek(a, touched) {
             Some(x) => {
                 let divisor_from = touched.len();
                 if let Some(y) = self.peek(b, touched) {
-                    return apply(op, x, y, touched, divisor_from)
+                    return apply(op, x, y, touched, (operands_from, divisor_from))
                         .map_err(|e| self.name_divisor(e, b));
                 }
                 x.clone()
@@ -617,7 +618,8 @@ impl<'a> Env<'a> {
         self.summarising &= op != BinOp::Div;
         let y = self.eval(b, touched);
         self.summarising = was;
-        apply(op, &x, &y?, touched, divisor_from).map_err(|e| self.name_divisor(e, b))
+        apply(op, &x, &y?, touched, (operands_from, divisor_from))
+            .map_err(|e| self.name_divisor(e, b))
     }
 
     /// A zero divisor named as the rule writes it (`除数 \`named\` 为 0`),
@@ -671,6 +673,7 @@ impl<'a> Env<'a> {
     ) -> R {
         // `None`: the sum so far is `text`; a sum that is no text never
         // becomes one again (a text added to anything else is blank).
+        let sum_from = touched.len();
         let mut sum: Option<Value> = match self.peek(first, touched) {
             Some(Value::Text(t)) => {
                 text.push_str(t);
@@ -710,7 +713,13 @@ impl<'a> Env<'a> {
                     None
                 }
                 (None, y) => Some(arithmetic(BinOp::Add, &Value::text(text), y).map_err(stamp)?),
-                (Some(x), y) => Some(arithmetic(BinOp::Add, &x, y).map_err(stamp)?),
+                (Some(x), y) => Some(
+                    arithmetic(BinOp::Add, &x, y)
+                        .map_err(|e| {
+                            out_of_range_at(e, BinOp::Add, (&x, y), touched, (sum_from, mark))
+                        })
+                        .map_err(stamp)?,
+                ),
             };
         }
         Ok(sum.unwrap_or_else(|| Value::text(text)))
@@ -1253,9 +1262,10 @@ fn identity(v: &Value) -> Option<usize> {
     }
 }
 
-/// A binary operator (not `and`, `or`) on its operands' values;
-/// `divisor_from`: where the right operand's places start in `touched`.
-fn apply(op: BinOp, x: &Value, y: &Value, touched: &[PlaceId], divisor_from: usize) -> R {
+/// A binary operator (not `and`, `or`) on its operands' values; `from`:
+/// where the left and the right operand's places start in `touched`.
+fn apply(op: BinOp, x: &Value, y: &Value, touched: &[PlaceId], from: (usize, usize)) -> R {
+    let divisor_from = from.1;
     if op == BinOp::Div && matches!(y, Value::Num(q) if q.is_zero()) {
         if let Value::Num(p) = x {
             let mut err = EvalError::division_by_zero(*p);
@@ -1267,8 +1277,43 @@ fn apply(op: BinOp, x: &Value, y: &Value, touched: &[PlaceId], divisor_from: usi
         BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
             Value::Bool(compare(op, x, y))
         }
-        _ => arithmetic(op, x, y)?,
+        _ => arithmetic(op, x, y).map_err(|e| out_of_range_at(e, op, (x, y), touched, from))?,
     })
+}
+
+/// An overflow with the places of the operand out of range, so that the
+/// finding it becomes points at the cell whose number is wrong: the
+/// divisor of a division by a number under 1, else the operand of the
+/// larger magnitude (a sum of many cells and one huge one names the huge
+/// one); both operands' when that cannot be told. `from`: where the left
+/// and the right operand's places start in `touched`.
+#[cold]
+fn out_of_range_at(
+    mut e: EvalError,
+    op: BinOp,
+    (x, y): (&Value, &Value),
+    touched: &[PlaceId],
+    (left_from, right_from): (usize, usize),
+) -> EvalError {
+    if e.code != crate::diag::Code::RulesOverflow || !e.places.is_empty() {
+        return e;
+    }
+    let magnitude = |v: &Value| match v {
+        Value::Num(n) => Some(n.abs()),
+        _ => None,
+    };
+    let side = match (op, magnitude(x), magnitude(y)) {
+        (BinOp::Div, _, Some(q)) if q < Decimal::ONE => touched.get(right_from..),
+        (_, Some(p), Some(q)) if q > p => touched.get(right_from..),
+        (_, Some(p), Some(q)) if p > q => touched.get(left_from..right_from),
+        _ => None,
+    };
+    e.places = side
+        .filter(|s| !s.is_empty())
+        .or_else(|| touched.get(left_from..))
+        .unwrap_or(&[])
+        .to_vec();
+    e
 }
 
 /// A record's field by reference, its place pushed if it is a cell

@@ -4,7 +4,7 @@
 use crate::diag::Code;
 mod builtins;
 mod checks;
-pub use checks::UNDEFINED_RATIO;
+pub use checks::{OUT_OF_RANGE, UNDEFINED_RATIO};
 /// Submission places a named value keeps for its explanation.
 pub use expr::MAX_PLACES_PER_SLOT as MAX_PLACES_KEPT;
 pub use outcome::REVIEWERS_DISAGREE;

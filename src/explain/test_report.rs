@@ -272,6 +272,7 @@ fn is_finding_id(rules: &RuleSet, id: &str) -> bool {
     rules.checks.iter().any(|c| c.id == id)
         || id == crate::eval::REVIEWERS_DISAGREE
         || id == crate::eval::UNDEFINED_RATIO
+        || id == crate::eval::OUT_OF_RANGE
 }
 
 /// Does a case expect an id the rules do not have (a criterion of no

@@ -112,6 +112,8 @@ fn finding_problem(f: &Finding, report: &Report<'_>) -> Problem {
         fit_label(&joined)
     } else if f.id == crate::eval::UNDEFINED_RATIO {
         "除数为 0".to_string()
+    } else if f.id == crate::eval::OUT_OF_RANGE {
+        "超出范围".to_string()
     } else {
         "条件成立".to_string()
     };

@@ -101,8 +101,8 @@ impl Notice {
         };
         let (all_to_correct, all_to_consider) = (listed(false), listed(true));
         let (to_correct, to_consider) = (
-            one_per_zero_divisor(&all_to_correct),
-            one_per_zero_divisor(&all_to_consider),
+            one_per_stop(&all_to_correct),
+            one_per_stop(&all_to_consider),
         );
         // What the import noted (above all, what it could not read) comes
         // first in the list to correct: the findings' numbers start after it.
@@ -340,20 +340,29 @@ fn word_rows(
 }
 
 /// A finding's message as the unit reads it. A check stopped by a zero
-/// divisor is said without the rule's formula, which the bureau's report
-/// and the JSON quote: the unit knows its cells, not the rules' code (the
-/// places that follow name the zero cell). Every check the same zero cell
-/// stopped is said in its one item (`one_per_zero_divisor`).
+/// divisor or by a number out of range is said without the rule's
+/// formula, which the bureau's report and the JSON quote: the unit knows
+/// its cells, not the rules' code (the places that follow name the
+/// cells). Every check the same cells stopped is said in its one item
+/// (`one_per_stop`).
 fn unit_words<'f>(
     f: &'f crate::eval::outcome::Finding,
     listed: &[&crate::eval::outcome::Finding],
 ) -> std::borrow::Cow<'f, str> {
-    if f.id != crate::eval::UNDEFINED_RATIO {
-        return std::borrow::Cow::Borrowed(&f.message);
-    }
+    let (mut words, ask) = match f.id.as_str() {
+        crate::eval::UNDEFINED_RATIO => (
+            "计算中作除数的数为 0（位置见本条末尾），无法核对".to_string(),
+            "。请核实这个数：填错的请改正，确为 0 的请在报告中说明",
+        ),
+        crate::eval::OUT_OF_RANGE => (
+            "计算中用到的数过大或过小（位置见本条末尾），算出的结果超出了可以计算的范围，无法核对"
+                .to_string(),
+            "。请核实这些数：多写了位数、小数点位置不对或单位填错（如元写成万元）的，请改正",
+        ),
+        _ => return std::borrow::Cow::Borrowed(&f.message),
+    };
     let mut purposes: Vec<&str> = Vec::new();
-    let stopped =
-        std::iter::once(f).chain(listed.iter().copied().filter(|g| same_zero_divisor(f, g)));
+    let stopped = std::iter::once(f).chain(listed.iter().copied().filter(|g| same_stop(f, g)));
     for g in stopped {
         if let Some(says) = g.says.as_deref().map(|s| s.trim().trim_end_matches('。'))
             && !purposes.contains(&says)
@@ -361,7 +370,6 @@ fn unit_words<'f>(
             purposes.push(says);
         }
     }
-    let mut words = "计算中作除数的数为 0（位置见本条末尾），无法核对".to_string();
     match purposes.as_slice() {
         [] => words.push_str("表中的数"),
         [one] => {
@@ -378,28 +386,31 @@ fn unit_words<'f>(
             }
         }
     }
-    words.push_str("。请核实这个数：填错的请改正，确为 0 的请在报告中说明");
+    words.push_str(ask);
     std::borrow::Cow::Owned(words)
 }
 
-/// Two checks stopped by the same zero cell.
-fn same_zero_divisor(f: &crate::eval::outcome::Finding, g: &crate::eval::outcome::Finding) -> bool {
-    f.id == crate::eval::UNDEFINED_RATIO
-        && g.id == crate::eval::UNDEFINED_RATIO
-        && f.places == g.places
+/// A check the engine stopped (a zero divisor, a number out of range)?
+fn is_stop(f: &crate::eval::outcome::Finding) -> bool {
+    f.id == crate::eval::UNDEFINED_RATIO || f.id == crate::eval::OUT_OF_RANGE
 }
 
-/// The findings as the notice lists them: of the checks one zero cell
+/// Two checks stopped for the same cause by the same cells.
+fn same_stop(f: &crate::eval::outcome::Finding, g: &crate::eval::outcome::Finding) -> bool {
+    is_stop(f) && f.id == g.id && f.places == g.places
+}
+
+/// The findings as the notice lists them: of the checks the same cells
 /// stopped (a 全年预算数 of 0 stops the check of the rate and of its
 /// score), the first stands for all; `unit_words` says them together.
-fn one_per_zero_divisor<'f>(
+fn one_per_stop<'f>(
     findings: &[&'f crate::eval::outcome::Finding],
 ) -> Vec<&'f crate::eval::outcome::Finding> {
     let mut kept: Vec<&crate::eval::outcome::Finding> = Vec::with_capacity(findings.len());
     for f in findings.iter().copied() {
         // Only a stopped check is compared with those kept: a notice of
         // hundreds of findings does not compare each with all.
-        if f.id != crate::eval::UNDEFINED_RATIO || !kept.iter().any(|k| same_zero_divisor(k, f)) {
+        if !is_stop(f) || !kept.iter().any(|k| same_stop(k, f)) {
             kept.push(f);
         }
     }
