@@ -648,7 +648,9 @@ fn generated() -> Vec<(String, String)> {
 #[test]
 fn lookups_by_key_answer_as_a_scan_does() {
     // Every score, finding, message and place of the JSON report, with the
-    // engine's lookups by key and with every list scanned item by item.
+    // engine's lookups by key and remembered function answers (a row's or
+    // the report's sections' given again with the places the body read),
+    // and with every list scanned item by item and every call run.
     let rules = rules();
     for (what, text) in generated() {
         let submission = jixiao::data::load_submission(

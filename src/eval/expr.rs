@@ -3,7 +3,9 @@
 //! comparison, counts as false, and iterates as an empty list.
 
 use super::EvalError;
-use super::index::{self, Arg, Entry, HashMap, HashSet, Index, Key, Layers, Memo, Token};
+use super::index::{
+    self, Arg, Entry, HashMap, HashSet, Index, Kept, Key, Layers, Memo, RefAnswer, Token,
+};
 use super::values::compare;
 use crate::base::{AggKind, BinOp};
 use crate::data::{NO_PLACE, PlaceId, Record, Value};
@@ -40,7 +42,8 @@ pub(crate) struct Env<'a> {
     /// every place of every item it read, which would make a lookup inside
     /// a loop cost as much as a scan again.
     summarising: bool,
-    /// Look rows up by key (off only to test the lookups against a scan).
+    /// Look rows up by key and remember function answers (off only to test
+    /// both against a scan and a run of every call).
     pub(crate) indexing: bool,
     /// Run rule functions lowered to typed code (off only to test them
     /// against the interpreter).
@@ -60,6 +63,11 @@ pub(crate) struct Env<'a> {
     /// arguments and the parameters, so its answer is the same for the
     /// same arguments throughout an evaluation.
     answers: HashMap<(usize, [Arg; index::MAX_ARGS]), Value>,
+    /// The answers of functions given a list or a record (`stating(report.
+    /// sections, pattern)`, `indicator_words(r)`), by (function, the
+    /// arguments, containers by address), with the places the body read:
+    /// a later call gives them as the body would have.
+    by_ref: HashMap<(usize, [Arg; index::MAX_ARGS]), RefAnswer>,
     /// The answers of functions given one text, by (function, the text's
     /// address; 0 for a blank), with the text kept so that no other text
     /// takes its address during the evaluation. Cells are shared, not
@@ -130,6 +138,7 @@ impl<'a> Env<'a> {
             // the table is not grown (and rehashed) several times per unit.
             answers: HashMap::with_capacity_and_hasher(ANSWERS_CAPACITY, Default::default()),
             by_cell: HashMap::with_capacity_and_hasher(ANSWERS_CAPACITY, Default::default()),
+            by_ref: HashMap::default(),
             hinting: false,
             buffers: Vec::new(),
             parsed: HashMap::with_capacity_and_hasher(PARSED_CAPACITY, Default::default()),
@@ -544,6 +553,9 @@ impl<'a> Env<'a> {
         if let Some(answer) = key.as_ref().and_then(|k| self.answers.get(k)) {
             return Ok(answer.clone());
         }
+        if remembered && cell.is_none() && key.is_none() {
+            return self.call_by_ref(index, function, values, touched);
+        }
         let kept = match cell {
             Some(_) => values.first().cloned(),
             None => None,
@@ -579,6 +591,57 @@ impl<'a> Env<'a> {
             } else if let (Some(c), Some(one)) = (cell, kept) {
                 self.by_cell.insert(c, (one, value.clone()));
             }
+        }
+        Ok(value)
+    }
+
+    /// A remembered function given a list or a record: its answer found by
+    /// the arguments' addresses, with the places its body read, when they
+    /// were kept as completely as this reader keeps them; else the body is
+    /// run and its answer kept (a container is shared, not copied, so the
+    /// same list or row has the same address throughout an evaluation).
+    #[inline(never)]
+    fn call_by_ref(
+        &mut self,
+        index: usize,
+        function: &'a FunctionIr,
+        values: &mut [Value],
+        touched: &mut Vec<PlaceId>,
+    ) -> R {
+        let needed = match (self.tracking, self.summarising) {
+            (false, _) => Kept::None,
+            (true, true) => Kept::Summary,
+            (true, false) => Kept::All,
+        };
+        let key = Arg::by_identity(values).map(|args| (index, args));
+        if let Some(answer) = key.as_ref().and_then(|k| self.by_ref.get(k)) {
+            if answer.kept >= needed {
+                if needed != Kept::None {
+                    touched.extend_from_slice(&answer.places);
+                }
+                return Ok(answer.value.clone());
+            }
+        }
+        let arguments = match key {
+            Some(_) => values.to_vec(),
+            None => Vec::new(),
+        };
+        for (slot, value) in function.params.iter().zip(values.iter_mut()) {
+            self.set(*slot, std::mem::take(value));
+        }
+        let read = touched.len();
+        let value = self.eval(&function.body, touched)?;
+        if let Some(key) = key {
+            let answer = RefAnswer {
+                value: value.clone(),
+                places: match needed {
+                    Kept::None => Vec::new(),
+                    _ => touched.get(read..).unwrap_or(&[]).to_vec(),
+                },
+                kept: needed,
+                _arguments: arguments,
+            };
+            self.by_ref.insert(key, answer);
         }
         Ok(value)
     }

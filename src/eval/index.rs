@@ -73,6 +73,9 @@ pub(super) enum Arg {
     Num([u8; 16]),
     Text(Arc<str>),
     Date(Date),
+    /// A list, record or map by its address (`RefAnswer` keeps it, so no
+    /// other takes the address during the evaluation).
+    Ref(usize),
 }
 
 impl Arg {
@@ -96,6 +99,59 @@ impl Arg {
         }
         Some(args)
     }
+
+    /// As `all`, with lists, records and maps by their address; nothing
+    /// when no argument is one (`all` is the key then).
+    pub(super) fn by_identity(values: &[Value]) -> Option<[Arg; MAX_ARGS]> {
+        if values.len() > MAX_ARGS {
+            return None;
+        }
+        let mut args: [Arg; MAX_ARGS] = Default::default();
+        let mut any_ref = false;
+        for (arg, v) in args.iter_mut().zip(values) {
+            *arg = match v {
+                Value::Absent => Arg::Absent,
+                Value::Bool(b) => Arg::Bool(*b),
+                Value::Num(n) => Arg::Num(n.serialize()),
+                Value::Text(t) => Arg::Text(Arc::clone(t)),
+                Value::Date(d) => Arg::Date(*d),
+                Value::List(l) => {
+                    any_ref = true;
+                    Arg::Ref(Arc::as_ptr(l).cast::<Value>() as usize)
+                }
+                Value::Record(r) => {
+                    any_ref = true;
+                    Arg::Ref(Arc::as_ptr(r) as usize)
+                }
+                Value::Map(m) => {
+                    any_ref = true;
+                    Arg::Ref(Arc::as_ptr(m).cast::<u8>() as usize)
+                }
+            };
+        }
+        any_ref.then_some(args)
+    }
+}
+
+/// How completely a remembered answer's places were kept, by how its
+/// reader keeps them: a reader that keeps none, a named value (which keeps
+/// the first `MAX_PLACES_PER_SLOT`, sorted: an aggregate remembered inside
+/// gives those only), or one that keeps every place.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Kept {
+    None,
+    Summary,
+    All,
+}
+
+/// The answer of a remembered function given a list or a record, the
+/// places its body read, and the arguments (kept, so that their addresses,
+/// the key, stay theirs).
+pub(super) struct RefAnswer {
+    pub(super) value: Value,
+    pub(super) places: Vec<PlaceId>,
+    pub(super) kept: Kept,
+    pub(super) _arguments: Vec<Value>,
 }
 
 /// Calls with more arguments than this are not remembered.

@@ -200,8 +200,10 @@ enum Detail {
 }
 
 /// Score as `score` does, but scan every list item by item instead of
-/// looking rows up by key (`eval::index`): the reference the lookups are
-/// tested against. Not for use otherwise.
+/// looking rows up by key (`eval::index`), and run every rule function
+/// instead of giving its remembered answer: the reference the lookups and
+/// the remembered answers (with the places they give) are tested against.
+/// Not for use otherwise.
 #[doc(hidden)]
 pub fn score_scanning(rules: &RuleSet, submission: &Submission) -> Result<Outcome, Vec<Problem>> {
     SCANNING.with(|s| s.set(true));
