@@ -104,6 +104,9 @@ impl RuleSet {
 pub struct ReviewPolicy {
     /// How scores are combined (one reviewer: that score).
     pub combine: Combine,
+    /// Where the rules say it (`combine mean`); none when they do not
+    /// (the mean by default). A combined score's deduction points there.
+    pub combine_at: Option<Span>,
     /// Scores further apart than this raise `reviewers_disagree`, a
     /// warning; with the span of the number, for the finding's rule line.
     pub disagree_above: Option<(Decimal, Span)>,

@@ -802,6 +802,21 @@ fn three_reviewers_mean_and_disagreement() {
     // By hand: (18 + 16 + 17.5) / 3 = 17.1666… → 17.17; 95 − 18 + 17.17.
     assert_eq!(criterion(&v, "problems")["score"], "17.17");
     assert_eq!(v["score"], "94.17");
+    // The deduction says the mean before the sheet rounded it, and points
+    // at the rules' `combine mean`, where the mean comes from.
+    let deduction = &criterion(&v, "problems")["deductions"][0];
+    let message = deduction["message"].as_str().unwrap_or_default();
+    assert!(
+        message.starts_with(
+            "3 名评审人评分，取平均分 17.17 分（平均数约为 17.1667，按评分表保留 2 位小数）："
+        ),
+        "{message}"
+    );
+    assert_eq!(
+        deduction["rule"]["file"], "builtin:2022/sheet.jx",
+        "{deduction}"
+    );
+    assert_eq!(deduction["rule"]["line"], 10, "{deduction}");
     assert_eq!(
         criterion(&v, "problems")["judgments"]
             .as_array()

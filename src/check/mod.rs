@@ -403,7 +403,8 @@ impl Checker {
                 );
             }
         }
-        if let Some((method, _)) = decl.combine.first() {
+        if let Some((method, span)) = decl.combine.first() {
+            policy.combine_at = Some(*span);
             policy.combine = match method.as_str() {
                 "median" => crate::ir::Combine::Median,
                 "lowest" => crate::ir::Combine::Lowest,

@@ -839,10 +839,11 @@ pub(super) fn combine(
         let verb = if override_words { "改判" } else { "评分" };
         (
             format!(
-                "{} 名评审人{verb}，{} {} 分：{}",
+                "{} 名评审人{verb}，{} {} 分{}：{}",
                 judgments.len(),
                 method.words(),
                 score.normalize(),
+                unrounded_words(method, raw, score, rules.round),
                 each.join("；")
             ),
             judgments
@@ -892,9 +893,10 @@ pub(super) fn combine(
     let first = accepted.first();
     let mut deductions = Vec::new();
     if score < node.max {
+        // Several reviewers' score comes from the rules' `combine`.
         let span = match first {
             Some(a) if !several => a.rule_span,
-            _ => node.span,
+            _ => rules.reviews.combine_at.unwrap_or(node.span),
         };
         deductions.push(Deduction {
             points: crate::eval::round_score(node.max - score, rules.round).normalize(),
@@ -920,6 +922,33 @@ pub(super) fn combine(
         finding,
     }
 }
+
+/// `（平均数约为 17.6667，按评分表保留 2 位小数）`: a combined score the
+/// sheet's rounding changed, with what it was before, so that an auditor
+/// can redo the sum; nothing when rounding changed nothing.
+fn unrounded_words(method: Combine, raw: Decimal, score: Decimal, round: u32) -> String {
+    let what = match method {
+        Combine::Mean => "平均数",
+        Combine::Median => "中位数",
+        // The lowest or highest of scores the sheet already rounds.
+        Combine::Lowest | Combine::Highest => return String::new(),
+    };
+    if raw == score {
+        return String::new();
+    }
+    let shown = raw.round_dp_with_strategy(
+        SHOWN_DECIMALS,
+        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+    );
+    let about = if shown == raw { "" } else { "约" };
+    format!(
+        "（{what}{about}为 {}，按评分表保留 {round} 位小数）",
+        shown.normalize()
+    )
+}
+
+/// Decimals of an unrounded combined score said in words.
+const SHOWN_DECIMALS: u32 = 4;
 
 /// `reviewers_disagree`: the highest and lowest scores lie further apart
 /// than the rules allow.

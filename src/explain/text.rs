@@ -368,9 +368,13 @@ fn deduction_problem(node: &NodeOutcome, d: &Deduction, report: &Report<'_>) -> 
     );
     let joined = values.join("，");
     let cut = fit_label(&joined) != joined;
-    let label = match d.kind {
-        DeductionKind::Judged => "评审判定".to_string(),
-        DeductionKind::Override => "评审改判".to_string(),
+    let label = match (d.kind, d.combined) {
+        // Several reviewers: the snippet is the rules' `combine`.
+        (DeductionKind::Judged | DeductionKind::Override, Some(how)) => {
+            format!("{}（{} 名评审人）", how.words(), d.judgments.len())
+        }
+        (DeductionKind::Judged, None) => "评审判定".to_string(),
+        (DeductionKind::Override, None) => "评审改判".to_string(),
         _ if values.is_empty() => format!("扣 {} 分", decimal(d.points)),
         _ => fit_label(&joined),
     };
