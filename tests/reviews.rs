@@ -3155,3 +3155,88 @@ fn a_note_over_several_lines_keeps_the_gutter() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A package corrected after its worksheet was made: the reviewers read the
+/// old one, and their notes may be about what was corrected. The worksheet
+/// keeps each package's fingerprint on its 单位 sheet; scoring says the
+/// change to the bureau, with the cell, and the summary asks for a recheck.
+/// The judgments still count. An unchanged package says nothing.
+#[test]
+fn a_package_changed_after_its_worksheet_asks_for_a_recheck() {
+    let dir = example_worksheet("changed-package");
+    filled_by_zhang_san(&dir, "评审表-张三.xlsx");
+    let csv = || {
+        jixiao(
+            &dir,
+            &[
+                "score",
+                "--format",
+                "csv",
+                "--reviews",
+                "评审表-张三.xlsx",
+                "示例单位.toml",
+            ],
+        )
+    };
+    let recheck = |out: &str| -> String {
+        let header: Vec<&str> = out.lines().next().unwrap_or_default().split(',').collect();
+        let row: Vec<&str> = out.lines().nth(1).unwrap_or_default().split(',').collect();
+        header
+            .iter()
+            .position(|h| *h == "复核")
+            .and_then(|i| row.get(i))
+            .map(|v| (*v).to_string())
+            .unwrap_or_else(|| panic!("no column 复核: {out}"))
+    };
+    let same = csv();
+    assert_eq!(same.code, Some(0), "{}", same.stderr);
+    assert_eq!(recheck(&same.stdout), "", "{}", same.stdout);
+    assert!(!same.stderr.contains("改动"), "{}", same.stderr);
+
+    // The unit corrects a figure of its report and sends the package again.
+    let package = dir.join("示例单位.toml");
+    let text = std::fs::read_to_string(&package).expect("package");
+    let corrected = text.replacen("total_score = 98", "total_score = 100", 1);
+    assert_ne!(corrected, text, "the example's total score line");
+    std::fs::write(&package, corrected).expect("write");
+    let changed = csv();
+    assert_eq!(changed.code, Some(0), "{}", changed.stderr);
+    assert_eq!(
+        recheck(&changed.stdout),
+        "材料有改动需复核",
+        "{}",
+        changed.stdout
+    );
+    assert!(
+        changed
+            .stderr
+            .contains("示例单位.toml 在生成评审表之后有改动（评审表-张三.xlsx 单位!E2 记下的材料校验码与现在的材料不同）"),
+        "{}",
+        changed.stderr
+    );
+    // The judgments still count: the same status as before.
+    assert!(changed.stdout.contains("已定分"), "{}", changed.stdout);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The fingerprint is the same for the same bytes on every run, and any
+/// change of a byte changes it.
+#[test]
+fn a_fingerprint_follows_every_byte() {
+    use jixiao::data::worksheet::package_fingerprint;
+    let text = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/2022/yueyanglou-finance-office.toml"),
+    )
+    .expect("example");
+    let digest = package_fingerprint(&text);
+    assert_eq!(digest.len(), 16);
+    assert_eq!(digest, package_fingerprint(&text));
+    for at in [0, 1, 7, 8, text.len() / 2, text.len() - 1] {
+        let mut changed = text.clone();
+        changed[at] ^= 1;
+        assert_ne!(package_fingerprint(&changed), digest, "byte {at}");
+    }
+    let mut longer = text.clone();
+    longer.push(b'\n');
+    assert_ne!(package_fingerprint(&longer), digest);
+}

@@ -25,6 +25,8 @@ struct Loaded {
     outcome: Outcome,
     rules: Arc<RuleSet>,
     received_on: Option<jixiao::data::Date>,
+    /// The package file's fingerprint, for the 单位 sheet.
+    fingerprint: String,
 }
 
 /// Write the worksheet; false when an input or the rules failed.
@@ -115,6 +117,7 @@ pub(super) fn run(rules_dir: Option<&Path>, out: &Path, inputs: &[PathBuf]) -> b
             outcome: &l.outcome,
             rules: &l.rules,
             received_on: l.received_on,
+            fingerprint: l.fingerprint.clone(),
         })
         .collect();
     let rows: usize = loaded
@@ -260,5 +263,10 @@ fn load(
         outcome,
         rules,
         received_on: submission.received_on().filter(|_| date_known),
+        // The file as it is on disk (a Word package's own bytes, not the
+        // text imported from it, which the received date changes).
+        fingerprint: std::fs::read(path)
+            .map(|bytes| jixiao::data::worksheet::package_fingerprint(&bytes))
+            .unwrap_or_default(),
     })
 }

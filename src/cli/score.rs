@@ -1116,6 +1116,37 @@ fn warn_received(book: &ReviewBook, submission: &Submission) {
     }
 }
 
+/// A package that changed after a worksheet whose judgments it takes was
+/// made from it (the fingerprint on the worksheet's 单位 sheet differs from
+/// the file's): the reviewers read another version, and their notes may be
+/// about what was since corrected. Said to the bureau, and the summary
+/// asks for a recheck; the judgments still count. The worksheet's cell of
+/// the fingerprint, if so.
+fn changed_since(book: &ReviewBook, path: &Path, submission: &Submission) -> Option<String> {
+    let made_from = book.fingerprints_for(&submission.unit, submission.year);
+    if made_from.is_empty() {
+        return None;
+    }
+    let now = std::fs::read(path)
+        .map(|bytes| jixiao::data::worksheet::package_fingerprint(&bytes))
+        .ok()?;
+    let changed: Vec<&str> = made_from
+        .iter()
+        .filter(|f| f.digest != now)
+        .map(|f| f.at.as_str())
+        .collect();
+    let first = changed.first()?;
+    super::import::keep_note(
+        path,
+        format!(
+            "警告：{} 在生成评审表之后有改动（{} 记下的材料校验码与现在的材料不同）：评审意见是对改动前的材料作出的，请评审人核对仍然适用后再发告知书；汇总表“复核”一栏已标出\n",
+            path.display(),
+            changed.join("、")
+        ),
+    );
+    Some((*first).to_string())
+}
+
 fn score_one(
     path: &Path,
     rules: &Rules,
@@ -1238,8 +1269,12 @@ fn score_one(
             };
             super::import::keep_note(path, note);
         }
+        let judged = !judgments.is_empty();
         submission.review.judgments.extend(judgments);
         warn_received(book, &submission);
+        if judged {
+            submission.review.changed_since = changed_since(book, path, &submission);
+        }
     }
     // A summary table shows no hint, and the CSV no finding's words: they
     // are not worked out for one.

@@ -100,6 +100,10 @@ pub struct Review {
     pub reviewer: Option<String>,
     /// One per `[review.<id>]` table, in file order.
     pub judgments: Vec<Judgment>,
+    /// The package changed after a worksheet whose judgments it takes was
+    /// made from it: that worksheet's cell of the fingerprint
+    /// (`评审表.xlsx 单位!E3`). Its summary row asks for a recheck.
+    pub changed_since: Option<String>,
 }
 
 /// One reviewer's judgment of one criterion: `[review.<id>]` of a

@@ -22,7 +22,7 @@ pub use load::{
     load_submission, parse_submission, read_header,
 };
 pub use review_book::ReviewBook;
-pub use review_file::{Received, ReviewedUnit, Reviews, has_words, load_review_file};
+pub use review_file::{Fingerprint, Received, ReviewedUnit, Reviews, has_words, load_review_file};
 pub(crate) use toml_brackets::told_syntax;
 pub use value::{Key, MapValue, NO_PLACE, Place, PlaceId, Record, Step, Value, path_of};
 pub use words::{Walk, document_words, walk_path};

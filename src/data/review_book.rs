@@ -3,7 +3,7 @@
 //! unit that is not among the inputs is an error, listed once all inputs
 //! are scored.
 
-use super::review_file::{Received, ReviewedUnit, Reviews, load_review_file};
+use super::review_file::{Fingerprint, Received, ReviewedUnit, Reviews, load_review_file};
 use super::worksheet::{MAX_WORKSHEET_BYTES, read_worksheet};
 use super::{Date, Judgment};
 use crate::diag::Code;
@@ -204,6 +204,16 @@ impl ReviewBook {
         } else {
             Err(problems)
         }
+    }
+
+    /// The fingerprints of a unit's package as the worksheets were made
+    /// from it (their 单位 sheets), one per worksheet that has one.
+    pub fn fingerprints_for(&self, unit: &str, year: i64) -> Vec<&Fingerprint> {
+        self.sources
+            .iter()
+            .flat_map(|s| s.reviews.fingerprints.iter())
+            .filter(|f| f.unit == unit && f.year == year)
+            .collect()
     }
 
     /// The received dates written for a unit (a worksheet's 单位 sheet).

@@ -64,6 +64,9 @@ pub struct Reviews {
     pub units: Vec<ReviewedUnit>,
     /// Received dates the bureau's registry wrote (a worksheet's 单位 sheet).
     pub received: Vec<Received>,
+    /// The fingerprint of each package the worksheet was made from (its
+    /// 单位 sheet; nothing for a review file).
+    pub fingerprints: Vec<Fingerprint>,
     /// Received dates that could not be read, by unit and year: the unit
     /// whose date it is cannot be scored from it, the others can.
     pub unread_dates: Vec<(String, i64, crate::diag::Problem)>,
@@ -115,6 +118,22 @@ pub struct Received {
     pub file: Option<String>,
 }
 
+/// The fingerprint of a package as a worksheet was made from it
+/// (`worksheet::package_fingerprint`).
+#[derive(Clone, Debug)]
+pub struct Fingerprint {
+    /// The unit's name.
+    pub unit: String,
+    /// The year.
+    pub year: i64,
+    /// 16 hexadecimal digits.
+    pub digest: String,
+    /// Where it is written (`评审表.xlsx 单位!E3`).
+    pub at: String,
+    /// The package's file name the row gives (材料文件).
+    pub file: String,
+}
+
 const TOP_KEYS: [&str; 5] = ["format", "kind", "reviewer", "reviewed_on", "units"];
 
 /// Load a review file; every problem at once, with line and column.
@@ -140,6 +159,7 @@ pub fn load_review_file(source: &SourceFile) -> Result<Reviews, LoadError> {
         received: Vec::new(),
         unread_dates: Vec::new(),
         blank_dates: Vec::new(),
+        fingerprints: Vec::new(),
     };
     let mut entries: Vec<_> = root.iter().collect();
     entries.sort_by_key(|(k, _)| k.span().start);

@@ -9,7 +9,7 @@
 //! shortest decimal form (what the spreadsheet shows), and a number typed
 //! as text, in full-width digits too, is read the same way.
 
-use super::review_file::{Received, ReviewedUnit, Reviews};
+use super::review_file::{Fingerprint, Received, ReviewedUnit, Reviews};
 use super::{Date, Judgment, Origin, SheetRow};
 use crate::diag::Code;
 use crate::diag::Problem;
@@ -52,6 +52,35 @@ pub const REVIEW_COLUMNS: [&str; 13] = [
 ];
 /// The columns of the 单位 sheet.
 pub const UNIT_COLUMNS: [&str; 4] = ["单位", "年度", "材料文件", "送达日期"];
+
+/// The 单位 sheet's column after `UNIT_COLUMNS`: the fingerprint of each
+/// package as the worksheet was made from it (`package_fingerprint`). A
+/// worksheet without it (made by an earlier version) is read as before.
+pub const FINGERPRINT_COLUMN: &str = "材料校验码";
+
+/// A package file's fingerprint: 16 hexadecimal digits of a hash of its
+/// bytes, the same on every machine and in every version (a worksheet made
+/// today is read next month). Not a security measure: it tells a package
+/// corrected after the worksheet was made from the one the reviewers read.
+pub fn package_fingerprint(bytes: &[u8]) -> String {
+    // FNV-1a's constants, over eight bytes at a time (a package is tens
+    // of kilobytes; byte by byte would cost four instructions a byte).
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut hash = OFFSET;
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(word);
+        hash = (hash ^ u64::from_le_bytes(w)).wrapping_mul(PRIME);
+        hash ^= hash >> 29;
+    }
+    for b in words.remainder() {
+        hash = (hash ^ u64::from(*b)).wrapping_mul(PRIME);
+    }
+    hash = (hash ^ bytes.len() as u64).wrapping_mul(PRIME);
+    format!("{hash:016x}")
+}
 
 /// Largest worksheet read (a reviewer's copy is tens of kilobytes).
 pub const MAX_WORKSHEET_BYTES: u64 = 32 * 1024 * 1024;
@@ -328,6 +357,7 @@ pub fn read_worksheet(name: &str, bytes: Vec<u8>) -> Result<Worksheet, Vec<Probl
         received: Vec::new(),
         unread_dates: Vec::new(),
         blank_dates: Vec::new(),
+        fingerprints: Vec::new(),
         rows: std::collections::HashMap::new(),
     };
     let columns: [String; 4] = [4, 6, 7, 8].map(|i| column_letters(header.col(i) + 1));
@@ -605,8 +635,27 @@ fn read_received(name: &str, sheet: &Grid<'_>, reviews: &mut Reviews, problems: 
     let Some(header) = sheet.find_header(&UNIT_COLUMNS) else {
         return;
     };
+    // The fingerprints' column, right of 送达日期, when the worksheet has one.
+    let fingerprints = header
+        .col(3)
+        .checked_add(1)
+        .filter(|c| sheet.text(header.row, *c) == FINGERPRINT_COLUMN);
     for row in header.row + 1..sheet.rows {
         let unit = sheet.text(row, header.col(0));
+        if let (Some(col), false) = (fingerprints, unit.is_empty()) {
+            let digest = sheet.text(row, col);
+            if let (Some(year), false) =
+                (year_of(sheet.cell(row, header.col(1))), digest.is_empty())
+            {
+                reviews.fingerprints.push(Fingerprint {
+                    unit: unit.clone(),
+                    year,
+                    digest,
+                    at: format!("{name} {UNIT_SHEET}!{}{}", column_letters(col + 1), row + 1),
+                    file: sheet.text(row, header.col(2)),
+                });
+            }
+        }
         let cell = sheet.cell(row, header.col(3));
         let at = format!(
             "{name} {UNIT_SHEET}!{}{}",

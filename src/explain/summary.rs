@@ -88,6 +88,9 @@ struct Scored {
     status: Status,
     /// Did reviewers' scores differ by more than the rules allow?
     recheck: bool,
+    /// Did the package change after the worksheet its judgments come from
+    /// was made?
+    changed: bool,
     score: Option<Decimal>,
     range: (Decimal, Decimal),
     nodes: Vec<NodeCell>,
@@ -202,6 +205,10 @@ fn status_word(status: Status) -> &'static str {
 /// alone.
 const RECHECK: &str = "评审分差大需复核";
 
+/// The 复核 cell of a unit whose package changed after the worksheet its
+/// judgments come from was made: the reviewers read another version.
+const CHANGED: &str = "材料有改动需复核";
+
 /// The status cell of a row that could not be scored.
 const FAILED: &str = "未能评分";
 
@@ -291,6 +298,7 @@ impl SummaryRow {
         // shows in the status; counted, as the JSON and the reports count
         // it, among the warnings.
         let recheck = outcome.findings.iter().any(Finding::about_reviews);
+        let changed = submission.review.changed_since.is_some();
         let mut counts = [0u64; 4];
         for f in &outcome.findings {
             if let Some(c) = counts.get_mut(f.severity as usize) {
@@ -346,6 +354,7 @@ impl SummaryRow {
                 pending,
                 status: outcome.status,
                 recheck,
+                changed,
                 score: outcome.score,
                 range: outcome.range,
                 nodes,
@@ -410,6 +419,7 @@ struct Totals {
     reviewers: String,
     status: Status,
     recheck: bool,
+    changed: bool,
     score: Option<Decimal>,
     range: (Decimal, Decimal),
     /// Each column's score, by column position (the first node of the
@@ -553,6 +563,7 @@ impl Summary {
                 reviewers: s.reviewers,
                 status: s.status,
                 recheck: s.recheck,
+                changed: s.changed,
                 score: s.score,
                 range: s.range,
                 scores,
@@ -634,9 +645,11 @@ impl Summary {
                     cells.push(s.received_on.map_or(Cell::Empty, Cell::Date));
                     cells.push(Cell::Text(s.reviewers.clone()));
                     cells.push(Cell::Text(status_word(s.status).into()));
-                    cells.push(match s.recheck {
-                        true => Cell::Text(RECHECK.into()),
-                        false => Cell::Empty,
+                    cells.push(match (s.recheck, s.changed) {
+                        (false, false) => Cell::Empty,
+                        (true, false) => Cell::Text(RECHECK.into()),
+                        (false, true) => Cell::Text(CHANGED.into()),
+                        (true, true) => Cell::Text(format!("{RECHECK}；{CHANGED}")),
                     });
                     cells.extend((0..columns).map(|c| match s.scores.get(c) {
                         Some(Some(v)) => Cell::Num(*v),

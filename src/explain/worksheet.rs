@@ -12,8 +12,8 @@
 
 use crate::data::Date;
 use crate::data::worksheet::{
-    DATE_LABEL, MATERIAL_SHEET, REVIEW_COLUMNS, REVIEW_SHEET, REVIEWER_LABEL, RULES_LABEL,
-    UNIT_COLUMNS, UNIT_SHEET,
+    DATE_LABEL, FINGERPRINT_COLUMN, MATERIAL_SHEET, REVIEW_COLUMNS, REVIEW_SHEET, REVIEWER_LABEL,
+    RULES_LABEL, UNIT_COLUMNS, UNIT_SHEET,
 };
 use crate::eval::outcome::{Basis, NodeOutcome, Outcome};
 use crate::ir::{Method, NodeIr, NodeIrKind, Plan, RuleSet, TierIr};
@@ -33,6 +33,9 @@ pub struct WorksheetUnit<'a> {
     pub rules: &'a RuleSet,
     /// The package's own received date, when it has one.
     pub received_on: Option<Date>,
+    /// The package file's fingerprint (`package_fingerprint`): scoring
+    /// says a package changed after the worksheet was made.
+    pub fingerprint: String,
 }
 
 /// Excel's limit of characters in one cell.
@@ -178,7 +181,7 @@ fn write_review(
         "填写说明：",
         "1. 在“评审人”右边写上姓名，在“评审日期”右边写上日期。",
         "2. 每行是一个单位需要评审的一个评分项：从“档次”下拉框选择档次，在“得分”中写分数（在所选档次的分数段之内，最多两位小数），在“评审意见”中写明理由（未给满分的必须写）。",
-        "3. 单位、年度、编号三列请勿改动。需要阅读的报告原文在“材料”工作表中（“材料”一列的链接）。",
+        "3. 单位、年度、编号三列（及“单位”工作表的材料校验码）请勿改动。需要阅读的报告原文在“材料”工作表中（“材料”一列的链接）。",
     ];
     if units.iter().any(|u| u.received_on.is_none()) {
         steps
@@ -556,7 +559,7 @@ fn write_units(
     units: &[WorksheetUnit<'_>],
     f: &Formats,
 ) -> Result<(), XlsxError> {
-    for (c, name) in UNIT_COLUMNS.iter().enumerate() {
+    for (c, name) in UNIT_COLUMNS.iter().chain([&FINGERPRINT_COLUMN]).enumerate() {
         sheet.write_string_with_format(0, c as u16, *name, &f.head)?;
     }
     for (row, u) in (1..).zip(units.iter()) {
@@ -573,8 +576,9 @@ fn write_units(
                 sheet.write_blank(row, 3, &f.date_input)?;
             }
         }
+        sheet.write_string_with_format(row, 4, &u.fingerprint, &f.cell)?;
     }
-    for (c, w) in [30.0, 8.0, 30.0, 14.0].iter().enumerate() {
+    for (c, w) in [30.0, 8.0, 30.0, 14.0, 20.0].iter().enumerate() {
         sheet.set_column_width(c as u16, *w)?;
     }
     sheet.set_freeze_panes(1, 0)?;
