@@ -934,16 +934,7 @@ fn three_reviewers_mean_and_disagreement() {
     let csv = summary("csv");
     // The status is the status alone (a filter on 已定分 keeps the unit);
     // the call to recheck is in a column of its own.
-    let cell = |out: &str, name: &str| -> String {
-        let header: Vec<&str> = out.lines().next().unwrap_or_default().split(',').collect();
-        let row: Vec<&str> = out.lines().nth(1).unwrap_or_default().split(',').collect();
-        header
-            .iter()
-            .position(|h| *h == name)
-            .and_then(|i| row.get(i))
-            .map(|v| (*v).to_string())
-            .unwrap_or_else(|| panic!("no column {name}: {out}"))
-    };
+    let cell = csv_cell;
     assert_eq!(cell(&csv.stdout, "状态"), "已定分", "{}", csv.stdout);
     assert_eq!(
         cell(&csv.stdout, "复核"),
@@ -954,14 +945,9 @@ fn three_reviewers_mean_and_disagreement() {
     let own = jixiao(&dir, &["score", "--format", "csv", "示例单位.toml"]);
     assert_eq!(cell(&own.stdout, "复核"), "", "{}", own.stdout);
     let warnings = |out: &str| -> u64 {
-        let header: Vec<&str> = out.lines().next().unwrap_or_default().split(',').collect();
-        let row: Vec<&str> = out.lines().nth(1).unwrap_or_default().split(',').collect();
-        header
-            .iter()
-            .position(|h| *h == "警告")
-            .and_then(|i| row.get(i))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or_else(|| panic!("no 警告 count: {out}"))
+        csv_cell(out, "警告")
+            .parse()
+            .unwrap_or_else(|_| panic!("no 警告 count: {out}"))
     };
     assert_eq!(
         warnings(&csv.stdout),
@@ -3178,16 +3164,7 @@ fn a_package_changed_after_its_worksheet_asks_for_a_recheck() {
             ],
         )
     };
-    let recheck = |out: &str| -> String {
-        let header: Vec<&str> = out.lines().next().unwrap_or_default().split(',').collect();
-        let row: Vec<&str> = out.lines().nth(1).unwrap_or_default().split(',').collect();
-        header
-            .iter()
-            .position(|h| *h == "复核")
-            .and_then(|i| row.get(i))
-            .map(|v| (*v).to_string())
-            .unwrap_or_else(|| panic!("no column 复核: {out}"))
-    };
+    let recheck = |out: &str| csv_cell(out, "复核");
     let same = csv();
     assert_eq!(same.code, Some(0), "{}", same.stderr);
     assert_eq!(recheck(&same.stdout), "", "{}", same.stdout);
@@ -3239,4 +3216,16 @@ fn a_fingerprint_follows_every_byte() {
     let mut longer = text.clone();
     longer.push(b'\n');
     assert_ne!(package_fingerprint(&longer), digest);
+}
+
+/// The cell of column `name` in the first row of a one-unit CSV summary.
+fn csv_cell(out: &str, name: &str) -> String {
+    let header: Vec<&str> = out.lines().next().unwrap_or_default().split(',').collect();
+    let row: Vec<&str> = out.lines().nth(1).unwrap_or_default().split(',').collect();
+    header
+        .iter()
+        .position(|h| *h == name)
+        .and_then(|i| row.get(i))
+        .map(|v| (*v).to_string())
+        .unwrap_or_else(|| panic!("no column {name}: {out}"))
 }

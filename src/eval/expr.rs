@@ -94,6 +94,11 @@ const MAX_SUM: usize = 16;
 /// Remembered function answers a submission usually needs room for.
 const ANSWERS_CAPACITY: usize = 256;
 
+/// Answers of calls given a list or a record a submission usually needs
+/// room for (the 2022 rules on the example: 18), so that the table is not
+/// grown and rehashed.
+const BY_REF_CAPACITY: usize = 32;
+
 /// Cells a submission's `quantity` and `split` answers usually need room for.
 const PARSED_CAPACITY: usize = 128;
 
@@ -138,7 +143,7 @@ impl<'a> Env<'a> {
             // the table is not grown (and rehashed) several times per unit.
             answers: HashMap::with_capacity_and_hasher(ANSWERS_CAPACITY, Default::default()),
             by_cell: HashMap::with_capacity_and_hasher(ANSWERS_CAPACITY, Default::default()),
-            by_ref: HashMap::default(),
+            by_ref: HashMap::with_capacity_and_hasher(BY_REF_CAPACITY, Default::default()),
             hinting: false,
             buffers: Vec::new(),
             parsed: HashMap::with_capacity_and_hasher(PARSED_CAPACITY, Default::default()),
