@@ -342,6 +342,43 @@ fn diff_traces_an_earlier_deadline_to_its_rule_line() {
     assert!(String::from_utf8_lossy(&md.stdout).contains("```diff"));
 }
 
+/// A schema edit (a field renamed) that leaves the batch's packages
+/// unreadable is given as their cause: the schema's own edit, not the
+/// rules that followed the rename, and not "no unit changed".
+#[test]
+fn diff_gives_a_schema_edit_as_the_cause_of_unreadable_packages() {
+    let dir = copy_rules("schema-rename");
+    for file in ["schema.jx", "indicators.jx"] {
+        let path = dir.join(file);
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(text.contains("control_rate"), "{file}");
+        std::fs::write(&path, text.replace("control_rate", "control_ratio")).expect("write");
+    }
+    let new = dir.to_str().expect("utf-8");
+    let example = "examples/2022/yueyanglou-finance-office.toml";
+    let out = jixiao(&["diff", "--old", "rules/2022", "--new", new, example]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let schema_line = text
+        .lines()
+        .find(|l| l.contains("schema.jx:") && l.trim_start().starts_with('['))
+        .unwrap_or_else(|| panic!("no schema edit: {text}"));
+    assert!(
+        schema_line.contains("这批 1 个单位中 1 个因此只在一边能读取、评分"),
+        "{text}"
+    );
+    let causes = text
+        .split("原因（规则的改动）：")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no causes: {text}"));
+    let first = causes.lines().nth(1).unwrap_or_default();
+    assert!(
+        first.contains("schema.jx:") && first.contains("材料的格式"),
+        "{text}"
+    );
+    assert!(!causes.contains("indicators.jx:"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn diff_tells_full_marks_moved_from_points_lost() {
     // Five points moved from 实施评价 to 自评报告: the unit keeps full marks

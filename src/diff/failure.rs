@@ -41,6 +41,10 @@ pub fn one_sided(
         old_rules
     };
     let (criteria, checks) = failing_ids(failing, problems);
+    let mut causes = trace(old_rules, new_rules, &criteria, &[], &checks, changes);
+    if causes.is_empty() && problems.iter().any(is_unreadable) {
+        causes = schema_edits(changes, problems);
+    }
     UnitDiff {
         unit: outcome.unit.clone(),
         old,
@@ -48,12 +52,65 @@ pub fn one_sided(
         criteria: Vec::new(),
         findings_added: Vec::new(),
         findings_removed: Vec::new(),
-        causes: trace(old_rules, new_rules, &criteria, &[], &checks, changes),
+        causes,
         old_problem: (!fails_under_new).then(|| message.clone()),
         new_problem: fails_under_new.then_some(message),
         problems: problems.to_vec(),
         redo: Vec::new(),
     }
+}
+
+/// The rule file that declares the package's form, by convention.
+const SCHEMA_FILE: &str = "schema.jx";
+
+/// A package the folder's schema cannot read (`submission::unknown_key`:
+/// a key the schema renamed or removed), as opposed to a rule that fails
+/// on it.
+fn is_unreadable(problem: &Problem) -> bool {
+    problem
+        .code
+        .code()
+        .is_some_and(|c| c.to_string().starts_with("submission::"))
+}
+
+/// The edits behind a package one folder cannot read: the schema's edits
+/// whose lines name a key the problems name (`control_rate`, renamed in
+/// schema.jx; not the rules that followed the rename), else every edit of
+/// the schema's file, else any edit naming the key. Nothing feeds them but
+/// reading.
+fn schema_edits(changes: &[FileChanges], problems: &[Problem]) -> Vec<super::Cause> {
+    let named: Vec<&str> = problems
+        .iter()
+        .flat_map(|p| p.message.split('`').skip(1).step_by(2))
+        .filter(|k| !k.is_empty())
+        .collect();
+    let edits = || {
+        changes
+            .iter()
+            .flat_map(|f| f.hunks.iter().map(move |h| (f, h)))
+    };
+    let naming = |(_, h): &(&FileChanges, &super::Hunk)| {
+        h.removed
+            .iter()
+            .chain(&h.added)
+            .any(|line| named.iter().any(|k| line.contains(k)))
+    };
+    let schema = |(f, _): &(&FileChanges, &super::Hunk)| f.name == SCHEMA_FILE;
+    let mut chosen: Vec<_> = edits().filter(|e| schema(e) && naming(e)).collect();
+    if chosen.is_empty() {
+        chosen = edits().filter(schema).collect();
+    }
+    if chosen.is_empty() {
+        chosen = edits().filter(naming).collect();
+    }
+    chosen
+        .into_iter()
+        .map(|(f, h)| super::Cause {
+            file: f.path.clone(),
+            hunk: h.clone(),
+            affects: Vec::new(),
+        })
+        .collect()
 }
 
 /// The criteria and the checks whose rule text (their own block, and the

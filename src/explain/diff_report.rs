@@ -101,6 +101,11 @@ impl Edit<'_> {
             (Some(f), false, n) => {
                 format!("影响 {f}；这批 {batch} 个单位中 {n} 个在这些项上有变化{failed}")
             }
+            // The schema: a package it can no longer read.
+            (None, false, 0) if self.failed > 0 => format!(
+                "这批 {batch} 个单位中 {} 个因此只在一边能读取、评分（见下）",
+                self.failed
+            ),
             (None, false, 0) => "这批材料中没有单位因此变化".to_string(),
             (None, false, n) => format!("这批 {batch} 个单位中 {n} 个因此变化"),
         }
@@ -154,6 +159,15 @@ fn edits<'c>(
         }
     }
     out
+}
+
+/// What a unit's cause feeds, in words: the criteria and checks, or, for
+/// an edit of the schema that a package can no longer be read by, that.
+fn affects_words(cause: &crate::diff::Cause) -> String {
+    match cause.affects.is_empty() {
+        true => "材料的格式：这份材料只有一边的格式读得进来".to_string(),
+        false => format!("影响 {}", cause.affects.join("、")),
+    }
 }
 
 /// The number an edit is listed under (`[3] `), found by a unit's cause.
@@ -286,10 +300,10 @@ pub fn diff_text(
             let number = number_of(&edits, cause);
             let _ = writeln!(
                 out,
-                "    {number}{}:{}（影响 {}）",
+                "    {number}{}:{}（{}）",
                 cause.file,
                 cause.hunk.new_start,
-                cause.affects.join("、")
+                affects_words(cause)
             );
         }
         out.push('\n');
@@ -410,10 +424,10 @@ pub fn diff_markdown(
             let number = number_of(&edits, cause);
             let _ = writeln!(
                 out,
-                "- {number}`{}` 第 {} 行（影响 {}）",
+                "- {number}`{}` 第 {} 行（{}）",
                 cause.file,
                 cause.hunk.new_start,
-                cause.affects.join("、")
+                affects_words(cause)
             );
             // An edit not among those listed is shown here whole.
             if number.is_empty() {
