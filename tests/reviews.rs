@@ -3197,25 +3197,36 @@ fn a_package_changed_after_its_worksheet_asks_for_a_recheck() {
 }
 
 /// The fingerprint is the same for the same bytes on every run, and any
-/// change of a byte changes it.
+/// change of a byte of the unit's package changes it; the bureau's own
+/// `[review]` tables in a `.toml` package are no part of it.
 #[test]
-fn a_fingerprint_follows_every_byte() {
+fn a_fingerprint_follows_every_byte_of_the_package() {
     use jixiao::data::worksheet::package_fingerprint;
-    let text = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/2022/yueyanglou-finance-office.toml"),
-    )
-    .expect("example");
-    let digest = package_fingerprint(&text);
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/2022/yueyanglou-finance-office.toml");
+    let text = std::fs::read_to_string(path).expect("example");
+    let review = text.find("[review").expect("the example's [review]");
+    let bytes = text.as_bytes().to_vec();
+    let digest = package_fingerprint("a.toml", &bytes);
     assert_eq!(digest.len(), 16);
-    assert_eq!(digest, package_fingerprint(&text));
-    for at in [0, 1, 7, 8, text.len() / 2, text.len() - 1] {
-        let mut changed = text.clone();
+    assert_eq!(digest, package_fingerprint("a.toml", &bytes));
+    for at in [0, 1, 7, 8, review / 2, review - 2] {
+        let mut changed = bytes.clone();
         changed[at] ^= 1;
-        assert_ne!(package_fingerprint(&changed), digest, "byte {at}");
+        assert_ne!(package_fingerprint("a.toml", &changed), digest, "byte {at}");
     }
-    let mut longer = text.clone();
-    longer.push(b'\n');
-    assert_ne!(package_fingerprint(&longer), digest);
+    let mut longer = bytes.clone();
+    longer.splice(0..0, *b"\n");
+    assert_ne!(package_fingerprint("a.toml", &longer), digest);
+    // A judgment written into the package later changes nothing.
+    let rejudged = text.replacen("score = 18", "score = 17", 1);
+    assert_ne!(rejudged, text);
+    assert_eq!(package_fingerprint("a.toml", rejudged.as_bytes()), digest);
+    // A Word package is its bytes, every one.
+    assert_ne!(
+        package_fingerprint("a.docx", rejudged.as_bytes()),
+        package_fingerprint("a.docx", &bytes)
+    );
 }
 
 /// The cell of column `name` in the first row of a one-unit CSV summary.

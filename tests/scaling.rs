@@ -690,6 +690,51 @@ fn lookups_by_key_answer_as_a_scan_does() {
     }
 }
 
+/// A remembered answer of a function given a list gives its places to a
+/// reader that keeps none as a run would: a zero divisor found by calling
+/// it names the cells the function read, whether or not an earlier
+/// condition asked the function first (it named the whole table).
+#[test]
+fn a_remembered_answer_gives_a_zero_divisor_its_cells() {
+    let dir = rules_copy(
+        &std::env::temp_dir().join(format!("jixiao-scaling-remembered-{}", std::process::id())),
+    );
+    let mut checks = std::fs::read_to_string(dir.join("indicators.jx")).unwrap();
+    checks.push_str(
+        "\nfn zeroes(xs: [indicator]) = sum(r.weight - r.weight for r in xs)\n\n\
+         check asked_twice {\n  says \"同一函数问两次\"\n  for t in all_tables\n  \
+         raise info when zeroes(t.indicators) == 0\n    because \"零\"\n  \
+         raise info when 1 / zeroes(t.indicators) > 0\n    because \"除以零\"\n}\n",
+    );
+    std::fs::write(dir.join("indicators.jx"), checks).unwrap();
+    let rules = jixiao::rules::from_dir(&dir).expect("the rules compile");
+    let submission =
+        jixiao::data::load_submission(SourceFile::new("unit.toml", EXAMPLE), &rules.schema)
+            .expect("the example loads");
+    let json = |o: &jixiao::outcome::Outcome| {
+        serde_json::to_string_pretty(&jixiao::explain::outcome_json(o, &rules, &submission))
+            .unwrap()
+    };
+    let remembered = jixiao::score(&rules, &submission).expect("scored");
+    let run = jixiao::score_scanning(&rules, &submission).expect("scored");
+    let stopped: Vec<_> = remembered
+        .findings
+        .iter()
+        .filter(|f| f.id == "undefined_ratio")
+        .collect();
+    assert_eq!(stopped.len(), 2, "{}", json(&remembered));
+    assert!(
+        stopped.iter().all(|f| f.places.len() > 1),
+        "{}",
+        json(&remembered)
+    );
+    assert!(
+        json(&remembered) == json(&run),
+        "the places differ from a run of every call"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// `assert_linear` over the command: `jixiao score --format csv` on a
 /// file `make(k)` writes into a temporary folder; its exit status.
 fn assert_command_linear(

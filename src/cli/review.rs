@@ -257,16 +257,17 @@ fn load(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
+    // The file as it is on disk (a Word package's own bytes, not the text
+    // imported from it, which the received date changes).
+    let fingerprint = std::fs::read(path)
+        .map(|bytes| jixiao::data::worksheet::package_fingerprint(&file, &bytes))
+        .unwrap_or_default();
     Ok(Loaded {
         path: path.display().to_string(),
         file,
         outcome,
         rules,
         received_on: submission.received_on().filter(|_| date_known),
-        // The file as it is on disk (a Word package's own bytes, not the
-        // text imported from it, which the received date changes).
-        fingerprint: std::fs::read(path)
-            .map(|bytes| jixiao::data::worksheet::package_fingerprint(&bytes))
-            .unwrap_or_default(),
+        fingerprint,
     })
 }

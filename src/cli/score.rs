@@ -1121,14 +1121,22 @@ fn warn_received(book: &ReviewBook, submission: &Submission) {
 /// the file's): the reviewers read another version, and their notes may be
 /// about what was since corrected. Said to the bureau, and the summary
 /// asks for a recheck; the judgments still count. The worksheet's cell of
-/// the fingerprint, if so.
+/// the fingerprint, if so. The package's `[review]` tables are no part of
+/// the fingerprint (`package_fingerprint`).
 fn changed_since(book: &ReviewBook, path: &Path, submission: &Submission) -> Option<String> {
-    let made_from = book.fingerprints_for(&submission.unit, submission.year);
+    // Only a worksheet made from a file of this name is compared: one made
+    // from the Word package says nothing of the TOML imported from it.
+    let file = path.file_name()?.to_string_lossy().into_owned();
+    let made_from: Vec<_> = book
+        .fingerprints_for(&submission.unit, submission.year)
+        .into_iter()
+        .filter(|f| f.file == file)
+        .collect();
     if made_from.is_empty() {
         return None;
     }
     let now = std::fs::read(path)
-        .map(|bytes| jixiao::data::worksheet::package_fingerprint(&bytes))
+        .map(|bytes| jixiao::data::worksheet::package_fingerprint(&file, &bytes))
         .ok()?;
     let changed: Vec<&str> = made_from
         .iter()

@@ -62,7 +62,41 @@ pub const FINGERPRINT_COLUMN: &str = "材料校验码";
 /// bytes, the same on every machine and in every version (a worksheet made
 /// today is read next month). Not a security measure: it tells a package
 /// corrected after the worksheet was made from the one the reviewers read.
-pub fn package_fingerprint(bytes: &[u8]) -> String {
+/// A `.toml` package's `[review]` tables are left out: they are the
+/// bureau's judgments, which it may write after the worksheet was made,
+/// not the unit's package.
+pub fn package_fingerprint(file: &str, bytes: &[u8]) -> String {
+    let toml = file.to_ascii_lowercase().ends_with(".toml");
+    match (toml, std::str::from_utf8(bytes)) {
+        (true, Ok(text)) => {
+            let mut kept = Vec::with_capacity(bytes.len());
+            let mut in_review = false;
+            for line in text.split_inclusive('\n') {
+                if let Some(header) = table_header(line) {
+                    in_review = header == "review" || header.starts_with("review.");
+                }
+                if !in_review {
+                    kept.extend_from_slice(line.as_bytes());
+                }
+            }
+            hashed(&kept)
+        }
+        _ => hashed(bytes),
+    }
+}
+
+/// The name of a TOML table header line (`[review.problems]`,
+/// `[[projects]]` → `projects`), if the line is one.
+fn table_header(line: &str) -> Option<&str> {
+    let line = line.trim();
+    let inner = line.strip_prefix('[')?;
+    let inner = inner.strip_prefix('[').unwrap_or(inner);
+    let end = inner.find(']')?;
+    Some(inner.get(..end)?.trim())
+}
+
+/// 16 hexadecimal digits of a hash of `bytes`.
+fn hashed(bytes: &[u8]) -> String {
     // FNV-1a's constants, over eight bytes at a time (a package is tens
     // of kilobytes; byte by byte would cost four instructions a byte).
     const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -635,11 +669,10 @@ fn read_received(name: &str, sheet: &Grid<'_>, reviews: &mut Reviews, problems: 
     let Some(header) = sheet.find_header(&UNIT_COLUMNS) else {
         return;
     };
-    // The fingerprints' column, right of 送达日期, when the worksheet has one.
-    let fingerprints = header
-        .col(3)
-        .checked_add(1)
-        .filter(|c| sheet.text(header.row, *c) == FINGERPRINT_COLUMN);
+    // The fingerprints' column, when the worksheet has one (a worksheet of
+    // an earlier version has none: nothing is compared).
+    let fingerprints =
+        (0..sheet.width()).find(|c| sheet.text(header.row, *c) == FINGERPRINT_COLUMN);
     for row in header.row + 1..sheet.rows {
         let unit = sheet.text(row, header.col(0));
         if let (Some(col), false) = (fingerprints, unit.is_empty()) {

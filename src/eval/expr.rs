@@ -64,10 +64,11 @@ pub(crate) struct Env<'a> {
     /// same arguments throughout an evaluation.
     answers: HashMap<(usize, [Arg; index::MAX_ARGS]), Value>,
     /// The answers of functions given a list or a record (`stating(report.
-    /// sections, pattern)`, `indicator_words(r)`), by (function, the
-    /// arguments, containers by address), with the places the body read:
-    /// a later call gives them as the body would have.
-    by_ref: HashMap<(usize, [Arg; index::MAX_ARGS]), RefAnswer>,
+    /// sections, pattern)`, `indicator_words(r)`), by (function, how the
+    /// reader keeps places, the arguments, containers by address), with
+    /// the places the body read: a later call gives them as the body would
+    /// have.
+    by_ref: HashMap<(usize, Kept, [Arg; index::MAX_ARGS]), RefAnswer>,
     /// The answers of functions given one text, by (function, the text's
     /// address; 0 for a blank), with the text kept so that no other text
     /// takes its address during the evaluation. Cells are shared, not
@@ -530,11 +531,13 @@ impl<'a> Env<'a> {
             large.resize(args.len(), Value::Absent);
             &mut large
         };
-        for (value, a) in values.iter_mut().zip(args) {
+        let mut given = Given::at(touched.len());
+        for (i, (value, a)) in values.iter_mut().zip(args).enumerate() {
             *value = match self.peek(a, touched) {
                 Some(v) => v.clone(),
                 None => self.eval(a, touched)?,
             };
+            given.read(i, value, touched.len());
         }
         let functions = self.functions;
         let Some(function) = functions.get(index) else {
@@ -559,7 +562,7 @@ impl<'a> Env<'a> {
             return Ok(answer.clone());
         }
         if remembered && cell.is_none() && key.is_none() {
-            return self.call_by_ref(index, function, values, touched);
+            return self.call_by_ref(index, function, values, (&given, touched));
         }
         let kept = match cell {
             Some(_) => values.first().cloned(),
@@ -586,7 +589,9 @@ impl<'a> Env<'a> {
             self.set(*slot, std::mem::take(value));
         }
         let read = touched.len();
-        let value = self.eval(&function.body, touched)?;
+        let value = self
+            .eval(&function.body, touched)
+            .map_err(|e| given.cells(e, touched))?;
         // Scalar arguments carry no places into the body, which
         // reads nothing else of the submission: an answer that read
         // places anyway is not remembered.
@@ -611,21 +616,22 @@ impl<'a> Env<'a> {
         index: usize,
         function: &'a FunctionIr,
         values: &mut [Value],
-        touched: &mut Vec<PlaceId>,
+        (given, touched): (&Given, &mut Vec<PlaceId>),
     ) -> R {
-        let needed = match (self.tracking, self.summarising) {
+        // A body reads places as its reader keeps them (an `any` skips
+        // items where none are kept; a remembered aggregate gives a named
+        // value its first few): its answer is remembered for readers of
+        // the same kind, so that it gives exactly the places a run would
+        // (a zero divisor's or an overflow's cells among them).
+        let kept = match (self.tracking, self.summarising) {
             (false, _) => Kept::None,
             (true, true) => Kept::Summary,
             (true, false) => Kept::All,
         };
-        let key = Arg::by_identity(values).map(|args| (index, args));
+        let key = Arg::by_identity(values).map(|args| (index, kept, args));
         if let Some(answer) = key.as_ref().and_then(|k| self.by_ref.get(k)) {
-            if answer.kept >= needed {
-                if needed != Kept::None {
-                    touched.extend_from_slice(&answer.places);
-                }
-                return Ok(answer.value.clone());
-            }
+            touched.extend_from_slice(&answer.places);
+            return Ok(answer.value.clone());
         }
         let arguments = match key {
             Some(_) => values.to_vec(),
@@ -635,15 +641,13 @@ impl<'a> Env<'a> {
             self.set(*slot, std::mem::take(value));
         }
         let read = touched.len();
-        let value = self.eval(&function.body, touched)?;
+        let value = self
+            .eval(&function.body, touched)
+            .map_err(|e| given.cells(e, touched))?;
         if let Some(key) = key {
             let answer = RefAnswer {
                 value: value.clone(),
-                places: match needed {
-                    Kept::None => Vec::new(),
-                    _ => touched.get(read..).unwrap_or(&[]).to_vec(),
-                },
-                kept: needed,
+                places: touched.get(read..).unwrap_or(&[]).to_vec(),
                 _arguments: arguments,
             };
             self.by_ref.insert(key, answer);
@@ -1349,9 +1353,73 @@ fn apply(op: BinOp, x: &Value, y: &Value, touched: &[PlaceId], from: (usize, usi
     })
 }
 
+/// Where a rule function's arguments were read from, to name the cells of
+/// a zero divisor or an overflow inside it: its number arguments carry no
+/// places into its body, so the error would name only the rows being
+/// checked. `overrun_words(t.funds.executed, t.funds.full_year_budget,
+/// overrun_note(t))` names the two numbers' cells, not the whole table
+/// (nor the text argument's cells).
+struct Given {
+    /// Where each of the first `SMALL_ARGS` arguments' places start in
+    /// `touched`, and where the last ends.
+    bounds: [usize; SMALL_ARGS + 1],
+    /// Which of them are numbers, by bit.
+    numbers: u8,
+    /// How many arguments were read.
+    count: usize,
+}
+
+impl Given {
+    fn at(start: usize) -> Self {
+        Given {
+            bounds: [start; SMALL_ARGS + 1],
+            numbers: 0,
+            count: 0,
+        }
+    }
+
+    /// Argument `i` was read, its places ending at `end`.
+    #[inline(always)]
+    fn read(&mut self, i: usize, value: &Value, end: usize) {
+        if let Some(b) = self.bounds.get_mut(i + 1) {
+            *b = end;
+            if matches!(value, Value::Num(_)) {
+                self.numbers |= 1 << i;
+            }
+        }
+        self.count = i + 1;
+    }
+
+    /// The error with the cells of the number arguments (of every
+    /// argument, for a call of more than `SMALL_ARGS`), when it has none.
+    #[cold]
+    fn cells(&self, mut e: EvalError, touched: &[PlaceId]) -> EvalError {
+        let stops = matches!(
+            e.code,
+            crate::diag::Code::RulesOverflow | crate::diag::Code::RulesDivisionByZero
+        );
+        if !stops || !e.places.is_empty() {
+            return e;
+        }
+        if self.count > SMALL_ARGS {
+            let start = self.bounds.first().copied().unwrap_or(0);
+            e.places = touched.get(start..).unwrap_or(&[]).to_vec();
+            return e;
+        }
+        for i in (0..self.count).filter(|i| self.numbers & (1 << i) != 0) {
+            let (Some(&from), Some(&to)) = (self.bounds.get(i), self.bounds.get(i + 1)) else {
+                continue;
+            };
+            e.places
+                .extend_from_slice(touched.get(from..to).unwrap_or(&[]));
+        }
+        e
+    }
+}
+
 /// An overflow with the places of the operand out of range, so that the
-/// finding it becomes points at the cell whose number is wrong: the
-/// divisor of a division by a number under 1, else the operand of the
+/// finding it becomes points at the cell whose number is wrong: of a
+/// quotient, the divisor or the dividend as below; else the operand of the
 /// larger magnitude (a sum of many cells and one huge one names the huge
 /// one); both operands' when that cannot be told. `from`: where the left
 /// and the right operand's places start in `touched`.
@@ -1371,7 +1439,13 @@ fn out_of_range_at(
         _ => None,
     };
     let side = match (op, magnitude(x), magnitude(y)) {
-        (BinOp::Div, _, Some(q)) if q < Decimal::ONE => touched.get(right_from..),
+        // A quotient out of range: the divisor is to blame when it is the
+        // further from ordinary (1115.09 ÷ 0.0000000000000000000000000001:
+        // |p × q| under 1), else the dividend (5e28 ÷ 0.5).
+        (BinOp::Div, Some(p), Some(q)) => match p.checked_mul(q) {
+            Some(product) if product < Decimal::ONE => touched.get(right_from..),
+            _ => touched.get(left_from..right_from),
+        },
         (_, Some(p), Some(q)) if q > p => touched.get(right_from..),
         (_, Some(p), Some(q)) if p > q => touched.get(left_from..right_from),
         _ => None,

@@ -133,11 +133,12 @@ impl Arg {
     }
 }
 
-/// How completely a remembered answer's places were kept, by how its
-/// reader keeps them: a reader that keeps none, a named value (which keeps
-/// the first `MAX_PLACES_PER_SLOT`, sorted: an aggregate remembered inside
-/// gives those only), or one that keeps every place.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// How the reader of a remembered answer keeps the places its body reads,
+/// which changes which places the body reads: none (an `any` skips the
+/// items it need not look at), a named value's (the first
+/// `MAX_PLACES_PER_SLOT`, sorted: an aggregate remembered inside gives
+/// those only), or every place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(super) enum Kept {
     None,
     Summary,
@@ -150,7 +151,6 @@ pub(super) enum Kept {
 pub(super) struct RefAnswer {
     pub(super) value: Value,
     pub(super) places: Vec<PlaceId>,
-    pub(super) kept: Kept,
     pub(super) _arguments: Vec<Value>,
 }
 

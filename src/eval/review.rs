@@ -936,8 +936,10 @@ fn unrounded_words(method: Combine, raw: Decimal, score: Decimal, round: u32) ->
     if raw == score {
         return String::new();
     }
+    // Two decimals more than the score has, and at least `SHOWN_DECIMALS`.
+    let decimals = SHOWN_DECIMALS.max(round.saturating_add(2));
     let shown = raw.round_dp_with_strategy(
-        SHOWN_DECIMALS,
+        decimals,
         rust_decimal::RoundingStrategy::MidpointAwayFromZero,
     );
     let about = if shown == raw { "" } else { "约" };
@@ -947,7 +949,7 @@ fn unrounded_words(method: Combine, raw: Decimal, score: Decimal, round: u32) ->
     )
 }
 
-/// Decimals of an unrounded combined score said in words.
+/// Decimals of an unrounded combined score said in words, at least.
 const SHOWN_DECIMALS: u32 = 4;
 
 /// `reviewers_disagree`: the highest and lowest scores lie further apart
