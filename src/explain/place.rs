@@ -257,7 +257,7 @@ pub fn import_notes_for_unit(submission: &Submission) -> Vec<ImportNote> {
                 .strip_prefix("警告：")
                 .or_else(|| note.strip_prefix("缺少："))?;
             let unread = is_unread(said);
-            let said = said.replacen("，未导入", "，未能读取，按未填写处理", 1);
+            let said = in_units_words(said);
             // A note on the whole package names its file: the unit knows
             // which file it sent.
             let said = match said.split_once('：') {
@@ -271,6 +271,16 @@ pub fn import_notes_for_unit(submission: &Submission) -> Vec<ImportNote> {
             })
         })
         .collect()
+}
+
+/// An import note as the unit reads it: the unit sent a package, it
+/// imported nothing, so the bureau's step (导入) is said as reading it
+/// (`“约100万元”不是数字，未导入` → `…，未能读取，按未填写处理`;
+/// `经费数据未导入` → `经费数据未能读取`; `按左边一栏导入` → `按左边一栏读取`).
+fn in_units_words(said: &str) -> String {
+    said.replacen("，未导入", "，未能读取，按未填写处理", 1)
+        .replace("未导入", "未能读取")
+        .replace("导入", "读取")
 }
 
 /// Is a note's place the package's file (`金融办.docx`), not a place in it?
@@ -327,6 +337,32 @@ fn paragraph_from(comment: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_note_for_the_unit_says_reading_not_importing() {
+        for (note, said) in [
+            (
+                "附件2，第2个表格第4行：“100%”不是数字，未导入",
+                "附件2，第2个表格第4行：“100%”不是数字，未能读取，按未填写处理",
+            ),
+            (
+                "附件1：找不到“三公经费”一行，经费数据未导入",
+                "附件1：找不到“三公经费”一行，经费数据未能读取",
+            ),
+            (
+                "这一格与左边一栏合并（“得分”），按左边一栏导入，这一栏未导入",
+                "这一格与左边一栏合并（“得分”），按左边一栏读取，这一栏未能读取",
+            ),
+            (
+                "模板中没有“印刷费”这一行；已导入，归入“公用经费”",
+                "模板中没有“印刷费”这一行；已读取，归入“公用经费”",
+            ),
+        ] {
+            let words = super::in_units_words(note);
+            assert_eq!(words, said);
+            assert!(!words.contains("导入"), "{words}");
+        }
+    }
+
     use super::*;
 
     /// What was left unread, not what was read with an assumption; the
