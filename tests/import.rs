@@ -815,6 +815,31 @@ fn broken_files_are_errors_not_panics() {
     );
 }
 
+/// A 填报日期 that is no date is said with the Word paragraph it is in,
+/// which the clerk can find, not only the table it is under.
+#[test]
+fn a_bad_filling_date_names_its_paragraph() {
+    let bytes = std::fs::read(DOCX).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    assert!(xml.contains("填报日期：2023年6月14日"));
+    let bad = xml.replacen("填报日期：2023年6月14日", "填报日期：2023年13月14日", 1);
+    let docx = import_support::zip_parts(&[("word/document.xml", &bad)]);
+    let imported = import_docx(&docx, "bad-date.docx", &options(), None).expect("imported");
+    let warning = imported
+        .warnings
+        .iter()
+        .find(|w| w.code.as_str() == "import::bad_date")
+        .unwrap_or_else(|| panic!("{:#?}", imported.warnings));
+    assert!(
+        warning.place.starts_with("附件1") && warning.place.ends_with("表下“填报日期”（第4段）"),
+        "{}",
+        warning.place
+    );
+}
+
 /// Every prefix of the example's XML, and the example with bytes flipped,
 /// either imports or fails with a message; none panics.
 #[test]

@@ -425,8 +425,8 @@ impl Context<'_> {
 }
 
 /// The text after a footer label ("填表人：易帆    联系电话：…" → "易帆").
-fn footer_value(footer: &[String], names: &[String]) -> Option<String> {
-    footer.iter().find_map(|line| {
+fn footer_value(footer: &[(String, usize)], names: &[String]) -> Option<String> {
+    footer.iter().find_map(|(line, _)| {
         names.iter().find_map(|n| {
             let at = line.find(n.as_str())?;
             let rest = line.get(at + n.len()..)?.trim_start();
@@ -446,18 +446,18 @@ fn footer_value(footer: &[String], names: &[String]) -> Option<String> {
 
 /// 填报日期 under a table, or a warning when written but unreadable.
 fn footer_date(
-    footer: &[String],
+    footer: &[(String, usize)],
     t: &Templates,
     place: &str,
     cx: &mut Context<'_>,
 ) -> Option<Date> {
     let names = &t.footer.filled_on.0;
-    let line = footer.iter().find_map(|l| {
+    let (line, after, paragraph) = footer.iter().find_map(|(l, number)| {
         names
             .iter()
-            .find_map(|n| l.find(n.as_str()).map(|at| (l, at + n.len())))
+            .find_map(|n| l.find(n.as_str()).map(|at| (l, at + n.len(), *number)))
     })?;
-    let rest = line.0.get(line.1..)?;
+    let rest = line.get(after..)?;
     let rest = rest.trim_start().trim_start_matches(['：', ':']);
     let date_text: String = rest
         .chars()
@@ -474,7 +474,7 @@ fn footer_date(
             Warning::new(
                 Code::ImportBadDate,
                 format!(
-                    "{place}，表下“{}”",
+                    "{place}，表下“{}”（第{paragraph}段）",
                     names.first().map_or("", String::as_str)
                 ),
                 format!("“{date_text}”不是有效日期，填报日期未导入"),

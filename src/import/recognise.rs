@@ -37,8 +37,9 @@ pub struct TablePart {
     pub marker: Option<String>,
     /// Its title paragraph, if found.
     pub title: Option<String>,
-    /// The paragraphs below it up to the next part (填表人, 填报日期).
-    pub footer: Vec<String>,
+    /// The paragraphs below it up to the next part (填表人, 填报日期), with
+    /// each one's number among the body's paragraphs (`第41段`).
+    pub footer: Vec<(String, usize)>,
 }
 
 /// The report's paragraphs.
@@ -656,7 +657,7 @@ fn is_footer(text: &str, t: &Templates) -> bool {
 }
 
 /// Paragraphs after a table up to the next table, marker or title.
-fn footer_after(blocks: &[Block], start: usize, t: &Templates) -> Vec<String> {
+fn footer_after(blocks: &[Block], start: usize, t: &Templates) -> Vec<(String, usize)> {
     let mut out = Vec::new();
     for block in blocks.iter().skip(start) {
         let p = match block {
@@ -668,7 +669,7 @@ fn footer_after(blocks: &[Block], start: usize, t: &Templates) -> Vec<String> {
             break;
         }
         if !p.text.trim().is_empty() {
-            out.push(p.text.clone());
+            out.push((p.text.clone(), p.number));
         }
     }
     out
