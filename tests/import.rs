@@ -1495,6 +1495,30 @@ fn a_picture_in_a_score_cell_is_said() {
     );
 }
 
+/// A score written in a text box (Word's 插入 → 文本框) is said as one:
+/// its text is not in the cell, and the clerk moves it there; before, the
+/// warning called it a picture.
+#[test]
+fn a_text_box_in_a_score_cell_is_said_as_one() {
+    let mut blocks = package();
+    let rows = table_rows(&mut blocks, 1);
+    let at = row_with(rows, "指标C");
+    let score = rows[at].cells.len() - 2;
+    rows[at].cells[score] = import_support::text_box("9", 1);
+    let imported = import_blocks(&blocks);
+    assert!(
+        imported
+            .warnings
+            .iter()
+            .any(|w| w.code == "import::cell_not_imported"
+                && w.message.contains(
+                    "“得分”一格是文本框（文字写在文本框中，不在单元格中），不是文字，未导入"
+                )),
+        "{:?}",
+        imported.warnings
+    );
+}
+
 /// The unit named shortly in one form and fully in another: the fuller
 /// name is taken (the notice is addressed to it), and the difference is
 /// said with both places and what to do.

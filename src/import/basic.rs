@@ -372,7 +372,7 @@ fn row_values(
                         "这一格与左边一栏合并（“{}”），按左边一栏导入，这一栏未导入",
                         one_line(&slot.cell.text())
                     ),
-                    false => "这一格是图片，不是文字，未导入".to_string(),
+                    false => format!("这一格是{}，不是文字，未导入", slot.cell.picture_words()),
                 };
                 cx.warn(
                     Warning::new(Code::ImportCellNotImported, &place, what)

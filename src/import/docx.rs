@@ -44,6 +44,9 @@ pub struct Paragraph {
     pub style: Option<String>,
     /// It holds a picture.
     pub has_image: bool,
+    /// The picture is a text box: text written in it, not in the
+    /// document (Word's 插入 → 文本框), which the import does not read.
+    pub has_text_box: bool,
     /// Every character of its text is in bold runs (a heading set by hand
     /// in bold, without a number or a heading style).
     pub bold: bool,
@@ -91,6 +94,9 @@ pub struct Cell {
     pub merge_left: bool,
     /// It holds a picture.
     pub has_image: bool,
+    /// The picture is a text box: text written in it, not in the
+    /// document (Word's 插入 → 文本框), which the import does not read.
+    pub has_text_box: bool,
 }
 
 /// Vertical merge of a cell.
@@ -385,6 +391,13 @@ fn parse(xml: &str, numbering: Numbering) -> Result<Document, ParseError> {
             Event::Start(e) => {
                 if b.skip > 0 {
                     b.skip += 1;
+                    // Inside a drawing: a text box's content is said as
+                    // such, not as a picture.
+                    if matches!(e.local_name().as_ref(), b"txbxContent" | b"textbox") {
+                        if let Some(p) = b.paragraph.as_mut() {
+                            p.has_text_box = true;
+                        }
+                    }
                 } else {
                     b.start(&e, false);
                 }
@@ -677,6 +690,7 @@ impl Builder {
         if self.table_depth > 0 {
             if let Some(c) = self.cell.as_mut() {
                 c.has_image |= p.has_image;
+                c.has_text_box |= p.has_text_box;
                 c.paragraphs.push(p.text);
             }
         } else {

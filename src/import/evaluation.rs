@@ -275,7 +275,11 @@ fn funds(
                 Warning::new(
                     Code::ImportCellNotImported,
                     &at,
-                    format!("“{}”一格是图片，不是文字，未导入", names.first()),
+                    format!(
+                        "“{}”一格是{}，不是文字，未导入",
+                        names.first(),
+                        slot.cell.picture_words()
+                    ),
                 )
                 .help("请在这一格中直接写上数字"),
             );
@@ -1082,14 +1086,17 @@ fn read_line(
         // nothing to read, and said, not taken for a blank cell.
         let picture = col
             .and_then(|c| grid.at(row, c))
-            .is_some_and(|s| !s.from_above && s.cell.has_image && s.cell.text().trim().is_empty());
-        if picture {
+            .filter(|s| !s.from_above && s.cell.has_image && s.cell.text().trim().is_empty());
+        if let Some(slot) = picture {
             let header = column_words(key, t);
             cx.warn(
                 Warning::new(
                     Code::ImportCellNotImported,
                     format!("{at}「{header}」"),
-                    format!("“{header}”一格是图片，不是文字，未导入"),
+                    format!(
+                        "“{header}”一格是{}，不是文字，未导入",
+                        slot.cell.picture_words()
+                    ),
                 )
                 .help(format!("请在这一格中直接写上{header}的数字")),
             );

@@ -14,6 +14,8 @@ pub struct GridCell {
     pub paragraphs: Vec<String>,
     /// It holds a picture.
     pub has_image: bool,
+    /// The picture is a text box (`docx::Cell::has_text_box`).
+    pub has_text_box: bool,
     /// First grid column.
     pub col: usize,
     /// Grid columns covered.
@@ -33,6 +35,16 @@ impl GridCell {
             .filter(|l| !l.is_empty())
             .collect();
         lines.join("\n")
+    }
+
+    /// What a cell holding no text but a picture holds, in a warning's
+    /// words: a text box is said as one (its text is not in the cell, and
+    /// the clerk must move it there), any other picture as a picture.
+    pub fn picture_words(&self) -> &'static str {
+        match self.has_text_box {
+            true => "文本框（文字写在文本框中，不在单元格中）",
+            false => "图片",
+        }
     }
 
     /// Nothing written (a picture is something).
@@ -147,6 +159,7 @@ impl Grid {
                                 .cloned(),
                         );
                         c.has_image |= cell.has_image;
+                        c.has_text_box |= cell.has_text_box;
                     }
                     id
                 }
@@ -154,6 +167,7 @@ impl Grid {
                     self.cells.push(GridCell {
                         paragraphs: cell.paragraphs.clone(),
                         has_image: cell.has_image,
+                        has_text_box: cell.has_text_box,
                         col,
                         span,
                         row: index,

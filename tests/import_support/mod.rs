@@ -15,7 +15,8 @@ pub struct Cell {
     pub span: usize,
     /// `Some("restart")`, `Some("continue")` or none.
     pub merge: Option<&'static str>,
-    /// A picture instead of text.
+    /// A picture instead of text (with text in `paras`: a text box holding
+    /// it).
     pub image: bool,
 }
 
@@ -78,6 +79,15 @@ pub fn picture(n: usize) -> Cell {
     }
 }
 
+/// A cell holding a text box with `text` in it (Word's 插入 → 文本框),
+/// spanning `n` columns.
+pub fn text_box(text: &str, n: usize) -> Cell {
+    Cell {
+        image: true,
+        ..s(text, n)
+    }
+}
+
 /// A row.
 /// An indicator row left blank under merged 一级/二级 cells: the three
 /// label cells continue the merge, the six value cells are empty.
@@ -130,7 +140,12 @@ fn cell(cell: &Cell) -> String {
         Some(_) => pr.push_str("<w:vMerge/>"),
         None => {}
     }
-    let body = if cell.image {
+    let written: String = cell.paras.concat();
+    let body = if cell.image && !written.is_empty() {
+        format!(
+            r#"<w:p><w:r><w:drawing><wp:inline><a:graphic><a:graphicData><wps:wsp><wps:txbx><w:txbxContent><w:p><w:r><w:t>{written}</w:t></w:r></w:p></w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"#
+        )
+    } else if cell.image {
         r#"<w:p><w:r><w:drawing><wp:inline><a:graphic><a:graphicData><pic:pic/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"#.to_string()
     } else {
         cell.paras.iter().map(|t| paragraph(t, None)).collect()
