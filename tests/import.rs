@@ -815,15 +815,21 @@ fn broken_files_are_errors_not_panics() {
     );
 }
 
-/// A 填报日期 that is no date is said with the Word paragraph it is in,
-/// which the clerk can find, not only the table it is under.
-#[test]
-fn a_bad_filling_date_names_its_paragraph() {
+/// The example package's `word/document.xml`.
+fn example_xml() -> String {
     let bytes = std::fs::read(DOCX).unwrap();
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
     let mut xml = String::new();
     std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").unwrap(), &mut xml)
         .unwrap();
+    xml
+}
+
+/// A 填报日期 that is no date is said with the Word paragraph it is in,
+/// which the clerk can find, not only the table it is under.
+#[test]
+fn a_bad_filling_date_names_its_paragraph() {
+    let xml = example_xml();
     assert!(xml.contains("填报日期：2023年6月14日"));
     let bad = xml.replacen("填报日期：2023年6月14日", "填报日期：2023年13月14日", 1);
     let docx = import_support::zip_parts(&[("word/document.xml", &bad)]);
@@ -844,11 +850,7 @@ fn a_bad_filling_date_names_its_paragraph() {
 /// either imports or fails with a message; none panics.
 #[test]
 fn mangled_packages_never_panic() {
-    let bytes = std::fs::read(DOCX).unwrap();
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
-    let mut xml = String::new();
-    std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").unwrap(), &mut xml)
-        .unwrap();
+    let xml = example_xml();
     let step = xml.len() / 37;
     for cut in (0..xml.len()).step_by(step.max(1)) {
         let mut end = cut;
@@ -880,11 +882,7 @@ fn mangled_packages_never_panic() {
 /// number of the table would be lost unseen).
 #[test]
 fn broken_documents_are_said_where() {
-    let bytes = std::fs::read(DOCX).unwrap();
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
-    let mut xml = String::new();
-    std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").unwrap(), &mut xml)
-        .unwrap();
+    let xml = example_xml();
     let said = |xml: &str| {
         let docx = import_support::zip_parts(&[("word/document.xml", xml)]);
         match import_docx(&docx, "单位.docx", &options(), None) {

@@ -583,15 +583,7 @@ impl<'a> Env<'a> {
             }
             return Ok(value);
         }
-        // Arguments are all evaluated before any is bound, so a call
-        // nested in another call's arguments cannot clobber them.
-        for (slot, value) in function.params.iter().zip(values.iter_mut()) {
-            self.set(*slot, std::mem::take(value));
-        }
-        let read = touched.len();
-        let value = self
-            .eval(&function.body, touched)
-            .map_err(|e| given.cells(e, touched))?;
+        let (value, read) = self.run_body(function, values, &given, touched)?;
         // Scalar arguments carry no places into the body, which
         // reads nothing else of the submission: an answer that read
         // places anyway is not remembered.
@@ -603,6 +595,27 @@ impl<'a> Env<'a> {
             }
         }
         Ok(value)
+    }
+
+    /// A rule function's body run on its evaluated arguments; with where
+    /// the places it read start in `touched`. Arguments are all evaluated
+    /// before any is bound, so a call nested in another call's arguments
+    /// cannot clobber them.
+    fn run_body(
+        &mut self,
+        function: &FunctionIr,
+        values: &mut [Value],
+        given: &Given,
+        touched: &mut Vec<PlaceId>,
+    ) -> Result<(Value, usize), EvalError> {
+        for (slot, value) in function.params.iter().zip(values.iter_mut()) {
+            self.set(*slot, std::mem::take(value));
+        }
+        let read = touched.len();
+        let value = self
+            .eval(&function.body, touched)
+            .map_err(|e| given.cells(e, touched))?;
+        Ok((value, read))
     }
 
     /// A remembered function given a list or a record: its answer found by
@@ -637,13 +650,7 @@ impl<'a> Env<'a> {
             Some(_) => values.to_vec(),
             None => Vec::new(),
         };
-        for (slot, value) in function.params.iter().zip(values.iter_mut()) {
-            self.set(*slot, std::mem::take(value));
-        }
-        let read = touched.len();
-        let value = self
-            .eval(&function.body, touched)
-            .map_err(|e| given.cells(e, touched))?;
+        let (value, read) = self.run_body(function, values, given, touched)?;
         if let Some(key) = key {
             let answer = RefAnswer {
                 value: value.clone(),

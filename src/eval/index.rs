@@ -88,16 +88,21 @@ impl Arg {
         }
         let mut args: [Arg; MAX_ARGS] = Default::default();
         for (arg, v) in args.iter_mut().zip(values) {
-            *arg = match v {
-                Value::Absent => Arg::Absent,
-                Value::Bool(b) => Arg::Bool(*b),
-                Value::Num(n) => Arg::Num(n.serialize()),
-                Value::Text(t) => Arg::Text(Arc::clone(t)),
-                Value::Date(d) => Arg::Date(*d),
-                Value::List(_) | Value::Record(_) | Value::Map(_) => return None,
-            };
+            *arg = Arg::scalar(v)?;
         }
         Some(args)
+    }
+
+    /// A scalar argument as a key; nothing for a list, record or map.
+    fn scalar(v: &Value) -> Option<Arg> {
+        Some(match v {
+            Value::Absent => Arg::Absent,
+            Value::Bool(b) => Arg::Bool(*b),
+            Value::Num(n) => Arg::Num(n.serialize()),
+            Value::Text(t) => Arg::Text(Arc::clone(t)),
+            Value::Date(d) => Arg::Date(*d),
+            Value::List(_) | Value::Record(_) | Value::Map(_) => return None,
+        })
     }
 
     /// As `all`, with lists, records and maps by their address; nothing
@@ -110,11 +115,11 @@ impl Arg {
         let mut any_ref = false;
         for (arg, v) in args.iter_mut().zip(values) {
             *arg = match v {
-                Value::Absent => Arg::Absent,
-                Value::Bool(b) => Arg::Bool(*b),
-                Value::Num(n) => Arg::Num(n.serialize()),
-                Value::Text(t) => Arg::Text(Arc::clone(t)),
-                Value::Date(d) => Arg::Date(*d),
+                Value::Absent
+                | Value::Bool(_)
+                | Value::Num(_)
+                | Value::Text(_)
+                | Value::Date(_) => Arg::scalar(v).unwrap_or_default(),
                 Value::List(l) => {
                     any_ref = true;
                     Arg::Ref(Arc::as_ptr(l).cast::<Value>() as usize)
