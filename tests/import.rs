@@ -2156,3 +2156,23 @@ fn a_missing_date_of_receipt_is_said_once() {
     assert_eq!(line.matches("--received-on").count(), 1, "{line}");
     assert_eq!(line.matches("收文登记").count(), 1, "{line}");
 }
+
+/// A cell of 附件1 standing under no column (a note written in a cell
+/// added at the end of a line) is named as the clerk counts the line's
+/// cells, not by a grid column the merged cells of the table hide.
+#[test]
+fn a_basic_data_cell_under_no_column_is_named_as_seen() {
+    let mut blocks = package();
+    let rows = table_rows(&mut blocks, 0);
+    let at = row_with(rows, "1、业务工作经费");
+    rows[at].cells.push(c("含年中追加"));
+    let imported = import_blocks(&blocks);
+    let warning = imported
+        .warnings
+        .iter()
+        .find(|w| w.message.contains("“含年中追加”不在任何一栏之下"))
+        .unwrap_or_else(|| panic!("{:?}", imported.warnings));
+    // The label, three amounts, then the note: the fifth cell (the grid
+    // has eight columns before it, each amount spanning two).
+    assert!(warning.place.ends_with("从左数第5格"), "{warning:?}");
+}

@@ -348,11 +348,28 @@ impl<'a> Env<'a> {
     /// and comparisons of paths answered where the values are. Anything
     /// else is evaluated; blank and false are false.
     pub(crate) fn test(&mut self, e: &Expr, touched: &mut Vec<PlaceId>) -> Result<bool, EvalError> {
-        match &e.kind {
-            ExprIr::Binary(BinOp::And, a, b) => {
-                Ok(self.test(a, touched)? && self.test(b, touched)?)
+        // The right operand of `and` and `or` (a chain of conditions
+        // leans right) is tested in this frame, not in a call of its own.
+        let mut e = e;
+        loop {
+            match &e.kind {
+                ExprIr::Binary(BinOp::And, a, b) => match self.test(a, touched)? {
+                    true => e = b,
+                    false => return Ok(false),
+                },
+                ExprIr::Binary(BinOp::Or, a, b) => match self.test(a, touched)? {
+                    true => return Ok(true),
+                    false => e = b,
+                },
+                _ => return self.test_leaf(e, touched),
             }
-            ExprIr::Binary(BinOp::Or, a, b) => Ok(self.test(a, touched)? || self.test(b, touched)?),
+        }
+    }
+
+    /// `test` of a condition other than `and` and `or`.
+    #[inline(always)]
+    fn test_leaf(&mut self, e: &Expr, touched: &mut Vec<PlaceId>) -> Result<bool, EvalError> {
+        match &e.kind {
             ExprIr::Not(inner) => Ok(!self.test(inner, touched)?),
             ExprIr::Call(Builtin::Present, args) => {
                 if let [arg] = args.as_slice() {

@@ -399,7 +399,7 @@ fn row_values(
         if !used.contains(&slot.col) && !slot.cell.is_blank() {
             cx.warn(Warning::new(
                 Code::ImportCellNotImported,
-                format!("{at}，第{}栏", slot.col + 1),
+                format!("{at}，从左数第{}格", grid.seen_position(row, slot.col)),
                 format!("“{}”不在任何一栏之下，未导入", one_line(&slot.cell.text())),
             ));
         }

@@ -563,7 +563,10 @@ fn breakdown(
                     .at(fr.header, slot.col)
                     .map(|h| super::table::one_line(&h.cell.text()))
                     .filter(|h| !h.is_empty())
-                    .map_or_else(|| format!("第{}栏", slot.col + 1), |h| format!("「{h}」栏"));
+                    .map_or_else(
+                        || format!("从左数第{}格", grid.seen_position(row, slot.col)),
+                        |h| format!("「{h}」栏"),
+                    );
                 // Beside a 全年执行数 that was read, the other columns are
                 // only more than the format asks (a note for the bureau);
                 // without one, this row's figure is in the wrong column and

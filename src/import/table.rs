@@ -222,6 +222,17 @@ impl Grid {
         out
     }
 
+    /// Where a row's cell starting at grid column `col` is as the clerk
+    /// sees it: its place among the row's cells from the left, a merged
+    /// cell counted once. Not the grid column: a table with merged cells
+    /// has more grid columns than any of its rows shows.
+    pub fn seen_position(&self, row: usize, col: usize) -> usize {
+        self.row_cells(row)
+            .iter()
+            .position(|s| s.col == col)
+            .map_or(col + 1, |i| i + 1)
+    }
+
     /// The cells that start in this row (not merged from above).
     pub fn own_cells(&self, row: usize) -> Vec<Slot<'_>> {
         self.row_cells(row)
@@ -286,5 +297,10 @@ mod tests {
         );
         assert_eq!(grid.own_cells(1).len(), 2);
         assert_eq!(grid.place(1), "第1个表格第2行");
+        // “D” starts at grid column 3 and is the third cell one sees; “B”,
+        // over two grid columns, is the second, as is “C” below A.
+        assert_eq!(grid.seen_position(1, 2), 3);
+        assert_eq!(grid.seen_position(0, 1), 2);
+        assert_eq!(grid.seen_position(1, 1), 2);
     }
 }
