@@ -121,8 +121,10 @@ pub fn read_text(path: &Path) -> Result<std::sync::Arc<str>, Box<Problem>> {
     // Lines ended CR CR LF (a file converted to Windows line ends twice):
     // the parsers would say a stray CR on every line. The extra CR is read
     // as the trailing space an editor shows there; a byte for a byte, so
-    // every position stays where it was.
-    if memchr::memmem::find(&bytes, b"\r\r\n").is_some() {
+    // every position stays where it was. (A file with no CR at all, most
+    // of them, is passed over by the quicker search for one byte.)
+    if memchr::memchr(b'\r', &bytes).is_some() && memchr::memmem::find(&bytes, b"\r\r\n").is_some()
+    {
         let mut at = 0;
         while let Some(found) = bytes
             .get(at..)

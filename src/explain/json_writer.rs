@@ -74,7 +74,20 @@ impl<'o> JsonWriter<'o> {
     fn new_line(&mut self) {
         const LINE: &[u8; 65] =
             b"\n                                                                ";
-        let mut left = 1 + self.depth * 2;
+        // Most lines are at most sixteen levels in: a fixed 33 bytes
+        // copied (a few vector moves, not a call of `memcpy` with its
+        // length worked out) and the extra cut off again.
+        const SHORT: usize = 33;
+        let wanted = 1 + self.depth * 2;
+        if wanted <= SHORT {
+            let len = self.out.len();
+            if let Some(short) = LINE.first_chunk::<SHORT>() {
+                self.out.extend_from_slice(short);
+            }
+            self.out.truncate(len + wanted);
+            return;
+        }
+        let mut left = wanted;
         let mut run: &[u8] = LINE;
         while left > 0 {
             let n = left.min(run.len());
