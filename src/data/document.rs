@@ -7,7 +7,9 @@
 //! inserted again) cost more than half of loading a submission. This
 //! builder reads the same events of the same parser (`toml_parser`) and
 //! makes the same values with the same spans for the forms submissions
-//! are written in. Whatever it does not take on — any error, a key or a
+//! are written in. (For the commonest forms the events are found by a
+//! pass over the bytes, `toml_scan`, which gives the parser's own events
+//! or leaves the file to it.) Whatever it does not take on — any error, a key or a
 //! table written twice, a table extended in an unusual way — it leaves to
 //! `DeTable`, whose result is then converted: a file's problems are always
 //! `toml`'s own messages, and a file it accepts reads the same either way
@@ -285,6 +287,25 @@ fn node_from_de(value: Spanned<DeValue<'_>>) -> Item<'_> {
 /// inline tables nest deeper than `MAX_SUBMISSION_NESTING`.
 pub(crate) fn read_fast(text: &str) -> Option<Spanned<Table<'_>>> {
     let source = Source::new(text);
+    // The common form by one pass over the bytes; the rest by the parser.
+    let (events, scanned) = match super::toml_scan::events(text, RECURSION_LIMIT) {
+        Some(events) => (events, true),
+        None => (parser_events(source)?, false),
+    };
+    let mut reader = Reader {
+        source,
+        events: &events,
+        at: 0,
+        failed: Failed(false),
+        scanned,
+    };
+    let root = reader.document()?;
+    (!reader.failed.0).then(|| Spanned::new(0..0, root))
+}
+
+/// The parser's events of a file, as `Events` keeps them; `None` for a
+/// file it refuses.
+fn parser_events(source: Source<'_>) -> Option<Vec<Event>> {
     let tokens = source.lex().into_vec();
     let mut failed = Failed(false);
     let mut receiver = Events {
@@ -294,18 +315,7 @@ pub(crate) fn read_fast(text: &str) -> Option<Spanned<Table<'_>>> {
         refused: false,
     };
     toml_parser::parser::parse_document(&tokens, &mut receiver, &mut failed);
-    if failed.0 || receiver.refused {
-        return None;
-    }
-    let events = receiver.events;
-    let mut reader = Reader {
-        source,
-        events: &events,
-        at: 0,
-        failed,
-    };
-    let root = reader.document()?;
-    (!reader.failed.0).then(|| Spanned::new(0..0, root))
+    (!failed.0 && !receiver.refused).then_some(receiver.events)
 }
 
 /// The parser's events a document is read from, gathered as the parser's
@@ -406,7 +416,7 @@ impl EventReceiver for Events<'_> {
 
 /// `#` and then only tabs, printable ASCII and the bytes of other
 /// characters (`non-eol` of the TOML grammar).
-fn comment_valid(bytes: &[u8]) -> bool {
+pub(super) fn comment_valid(bytes: &[u8]) -> bool {
     let allowed = |b: u8| b == b'\t' || (b >= 0x20 && b != 0x7f);
     let mut groups = bytes.chunks_exact(8);
     bytes.first() == Some(&b'#')
@@ -466,6 +476,9 @@ struct Reader<'s, 'e> {
     events: &'e [Event],
     at: usize,
     failed: Failed,
+    /// Were the events scanned (`toml_scan`), which gives a key without
+    /// quotes only when it is all bare-key bytes?
+    scanned: bool,
 }
 
 impl<'s> Reader<'s, '_> {
@@ -577,11 +590,8 @@ impl<'s> Reader<'s, '_> {
         let raw = self.source.get(event)?;
         let mut decoded = Cow::Borrowed("");
         let bare = event.encoding().is_none()
-            && !raw.as_str().is_empty()
-            && raw
-                .as_str()
-                .bytes()
-                .all(|b| BARE_KEY_BYTES.get(usize::from(b)) == Some(&true));
+            && (self.scanned
+                || (!raw.as_str().is_empty() && raw.as_str().bytes().all(bare_key_byte)));
         if bare {
             decoded = Cow::Borrowed(raw.as_str());
         } else {
@@ -702,6 +712,12 @@ impl<'s> Reader<'s, '_> {
 /// The bytes of a bare key (`A-Za-z0-9_-`), looked up rather than tested
 /// in turn: a submission has about a thousand keys.
 static BARE_KEY_BYTES: [bool; 256] = bare_key_bytes();
+
+/// May the byte be part of a bare key (`A-Za-z0-9_-`)?
+#[inline(always)]
+pub(super) fn bare_key_byte(b: u8) -> bool {
+    BARE_KEY_BYTES.get(usize::from(b)) == Some(&true)
+}
 
 /// Run when the program is built: an index out of bounds would fail the
 /// build, not a run.
@@ -940,10 +956,25 @@ mod tests {
     }
 
     fn both(text: &str) -> (Option<String>, Option<String>) {
+        scanned_as_parsed(text);
         let fast = read_fast(text).map(dump_doc);
         let (table, errors) = DeTable::parse_recoverable(text);
         let slow = errors.is_empty().then(|| dump_doc(from_de_table(table)));
         (fast, slow)
+    }
+
+    /// Where the scanner gives a file's events, the parser gives the same
+    /// ones (and accepts the file). Whether it gave them.
+    fn scanned_as_parsed(text: &str) -> bool {
+        let Some(scanned) = super::super::toml_scan::events(text, RECURSION_LIMIT) else {
+            return false;
+        };
+        assert_eq!(
+            parser_events(Source::new(text)).as_deref(),
+            Some(scanned.as_slice()),
+            "{text:?}"
+        );
+        true
     }
 
     /// Read by the fast builder, and the same as `DeTable`.
@@ -1128,11 +1159,12 @@ mod tests {
             collect(&root.join(dir), &mut files);
         }
         assert!(files.len() > 20, "found only {} files", files.len());
-        let mut fast = 0;
+        let (mut fast, mut scanned) = (0, 0);
         for path in &files {
             let Ok(text) = std::fs::read_to_string(path) else {
                 continue;
             };
+            scanned += usize::from(scanned_as_parsed(&text));
             let (f, slow) = both(&text);
             if f.is_some() {
                 fast += 1;
@@ -1144,6 +1176,174 @@ mod tests {
             "{fast} of {} read fast",
             files.len()
         );
+        // The scanner takes the forms the repository's files are written
+        // in (the rest are written to be refused or odd).
+        assert!(
+            scanned * 10 >= files.len() * 8,
+            "{scanned} of {} scanned",
+            files.len()
+        );
+        let example =
+            std::fs::read_to_string(root.join("examples/2022/yueyanglou-finance-office.toml"))
+                .unwrap();
+        assert!(scanned_as_parsed(&example), "the example is not scanned");
+    }
+
+    /// Values of every kind and of the odd forms around them (a string
+    /// ending in quotes, an escape before its closing quotes, a date with
+    /// a space, an inline table with a trailing comma) and some mistakes.
+    const VALUES: &[&str] = &[
+        "1",
+        "-2.5",
+        "1.5e3",
+        "0x1F",
+        "1_000",
+        "+inf",
+        "nan",
+        "true",
+        "2023-06-14",
+        "2023-06-14T10:00:00+08:00",
+        "10:30:00",
+        "1979-05-27 07:32:00",
+        "1.",
+        ".5",
+        "1 2",
+        "\"a\"",
+        "\"a\\\"b\"",
+        "\"\\\\\"",
+        "\"tab\\there\"",
+        "\"中文“引号”\"",
+        "\"\"",
+        "'lit'",
+        "''",
+        "\"a\" x",
+        "\"unterminated",
+        "'bad",
+        "\"a\\\n\"",
+        "\"\"\"\nx\n\"\"\"",
+        "\"\"\"a\"\"\"\"",
+        "\"\"\"a\"\"\"\"\"",
+        "\"\"\"a\"\"\"\"\"\"",
+        "\"\"\"a\\\"\"\"\"",
+        "\"\"\"a\\\n  b\"\"\"",
+        "\"\"\"\"\"\"",
+        "'''a''''",
+        "'''a'''''",
+        "'''a''''''",
+        "'''\n'''",
+        "'''it's'''",
+        "[1, 2]",
+        "[1, 2,]",
+        "[\n  1, # c\n  2\n]",
+        "[ ]",
+        "[[1], [\"x\"]]",
+        "[,]",
+        "[1 2]",
+        "[\r\n1,\r\n]",
+        "{ a = 1 }",
+        "{a=1,b=\"x\"}",
+        "{ a = 1, }",
+        "{}",
+        "{ a = [1, {b = 2}] }",
+        "{ a.b = 1, 'c' = 2 }",
+        "{ a = 1\n}",
+        "{ a = 1 } x",
+        "=",
+        "",
+        "\"a\"#c",
+        "1#c",
+        "[1]#c",
+        "x\u{1}",
+        "\"\u{1}\"",
+        "\"\u{7f}\"",
+        "'a\tb'",
+    ];
+    const KEYS: &[&str] = &[
+        "a",
+        "b-1_C",
+        "\"q k\"",
+        "'lit k'",
+        "a.b",
+        "a . b",
+        "\"\"",
+        "\"a\\\"b\"",
+        "中文",
+        "a..b",
+        "1.2",
+        "\"\"\"k\"\"\"",
+        "a.\"b\".'c'",
+    ];
+    const HEADERS: &[&str] = &[
+        "[t]",
+        "[[rows]]",
+        "[ a . b ]",
+        "[[ x.y ]]",
+        "[a]]",
+        "[[a]",
+        "[\"q\"]",
+        "[[a] ]",
+        "[]",
+        "[ [a]]",
+    ];
+    const ENDS: &[&str] = &["\n", "\r\n", "\r", " # c\n", "\t#\u{1}\n", "# c\r\n", ""];
+
+    /// Every value, key and header alone, with every line end: the
+    /// scanner's events are the parser's wherever it gives them, and it
+    /// gives them for the ordinary forms.
+    #[test]
+    fn scanned_events_are_the_parsers_for_every_form() {
+        let mut scanned = 0;
+        for end in ENDS {
+            for value in VALUES {
+                for key in KEYS {
+                    let text = format!("{key} = {value}{end}");
+                    scanned += usize::from(scanned_as_parsed(&text));
+                    both(&text);
+                }
+            }
+            for header in HEADERS {
+                let text = format!("{header}{end}a = 1{end}");
+                scanned += usize::from(scanned_as_parsed(&text));
+                both(&text);
+            }
+        }
+        assert!(scanned > 1000, "only {scanned} scanned");
+        for text in [
+            "k = \"a\"\n",
+            "[t]\nk = 1\n",
+            "k = [\n 1,\n]\n",
+            "k = {a = 'x'}",
+        ] {
+            assert!(scanned_as_parsed(text), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Documents of lines of those forms, in any order and indented
+        /// or not: the same events, or left to the parser.
+        #[test]
+        fn scanned_documents_are_parsed_alike(lines in proptest::collection::vec(
+            (0..4usize, proptest::sample::select(KEYS), proptest::sample::select(VALUES),
+             proptest::sample::select(HEADERS), proptest::sample::select(ENDS),
+             proptest::sample::select(&["", "  ", "\t"][..])),
+            1..8,
+        )) {
+            let mut text = String::new();
+            for (kind, key, value, header, end, indent) in lines {
+                text.push_str(indent);
+                match kind {
+                    0 => text.push_str(header),
+                    1 => text.push_str("# 说明"),
+                    _ => text.push_str(&format!("{key} = {value}")),
+                }
+                text.push_str(if end.is_empty() { "\n" } else { end });
+            }
+            scanned_as_parsed(&text);
+            let (fast, slow) = both(&text);
+            if let Some(fast) = fast {
+                proptest::prop_assert_eq!(Some(fast), slow);
+            }
+        }
     }
 
     fn collect(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {

@@ -10,6 +10,7 @@ mod review_file;
 pub mod schema;
 mod toml_brackets;
 mod toml_errors;
+mod toml_scan;
 mod value;
 mod words;
 pub mod worksheet;
