@@ -1346,6 +1346,38 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+        /// The example with one byte replaced, inserted or removed (a
+        /// quote, a bracket, a line break, a control character…) anywhere:
+        /// the scanner gives the parser's events or leaves it to the parser.
+        #[test]
+        fn a_submission_mistyped_anywhere_is_scanned_as_parsed(
+            at in 0..1_000_000usize,
+            edit in 0..3usize,
+            odd in proptest::sample::select(&[
+                "\"", "'", "\\", "\n", "\r", "#", "[", "]", "{", "}", ",", "=", ".", " ", "\t",
+                "\u{1}", "\u{7f}", "x", "中", "\"\"\"", "'''", "\r\n",
+            ][..]),
+        ) {
+            let example = include_str!("../../examples/2022/yueyanglou-finance-office.toml");
+            let mut at = at % (example.len() + 1);
+            while !example.is_char_boundary(at) {
+                at -= 1;
+            }
+            let (before, after) = example.split_at(at);
+            let after = match edit {
+                0 => after,
+                _ => after.get(after.chars().next().map_or(0, char::len_utf8)..).unwrap_or(""),
+            };
+            let text = match edit {
+                2 => format!("{before}{after}"),
+                _ => format!("{before}{odd}{after}"),
+            };
+            scanned_as_parsed(&text);
+        }
+    }
+
     fn collect(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return;
