@@ -9,6 +9,7 @@ mod review_book;
 mod review_file;
 pub mod schema;
 mod toml_brackets;
+mod toml_bytes;
 mod toml_errors;
 mod toml_scan;
 mod value;

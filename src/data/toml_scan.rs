@@ -139,7 +139,7 @@ impl Scan<'_> {
         if let Some(before) = comment.strip_suffix(b"\r") {
             comment = before;
         }
-        if !super::document::comment_valid(comment) {
+        if !super::toml_bytes::comment_valid(comment) {
             return None;
         }
         self.at += comment.len();
@@ -195,7 +195,7 @@ impl Scan<'_> {
                 let rest = self.bytes.get(self.at..)?;
                 let len = rest
                     .iter()
-                    .position(|&b| !super::document::bare_key_byte(b))
+                    .position(|&b| !super::toml_bytes::bare_key_byte(b))
                     .unwrap_or(rest.len());
                 if len == 0 {
                     return None;
