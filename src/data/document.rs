@@ -580,6 +580,12 @@ impl<'s> Reader<'s, '_> {
             let node = Node::String(Cow::Borrowed(text));
             return Some(Spanned::new(span.start()..span.end(), node));
         }
+        if event.encoding().is_none() {
+            if let Some(node) = plain_number(raw.as_str()) {
+                let span = event.span();
+                return Some(Spanned::new(span.start()..span.end(), node));
+            }
+        }
         let mut decoded = Cow::Borrowed("");
         let kind = raw.decode_scalar(&mut decoded, &mut self.failed);
         use toml_parser::decoder::ScalarKind;
@@ -668,6 +674,31 @@ impl<'s> Reader<'s, '_> {
             }
         }
     }
+}
+
+/// A number as most of a submission's are written (`2022`, `-3`,
+/// `348.64`), as the decoder would give it: its own text, an integer or a
+/// float in base ten. Anything else (a sign `+`, a leading zero, `_`, an
+/// exponent, `inf`, a date) is left to the decoder.
+fn plain_number(text: &str) -> Option<Node<'_>> {
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = match unsigned.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (unsigned, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let no_leading_zero = whole == "0" || !whole.starts_with('0');
+    if !digits(whole) || !no_leading_zero || fraction.is_some_and(|f| !digits(f)) {
+        return None;
+    }
+    let number = Number {
+        text: Cow::Borrowed(text),
+        radix: 10,
+    };
+    Some(match fraction {
+        Some(_) => Node::Float(number),
+        None => Node::Integer(number),
+    })
 }
 
 /// A string with nothing to decode, as the decoder would give it: its text
@@ -914,6 +945,14 @@ mod tests {
         true
     }
 
+    /// Read by the fast builder as by `DeTable`, or left to it.
+    fn read_alike(text: &str) {
+        let (fast, slow) = both(text);
+        if fast.is_some() {
+            assert_eq!(fast, slow, "{text:?}");
+        }
+    }
+
     /// Read by the fast builder, and the same as `DeTable`.
     fn same(text: &str) {
         let (fast, slow) = both(text);
@@ -1135,6 +1174,16 @@ mod tests {
         "1.5e3",
         "0x1F",
         "1_000",
+        "-0",
+        "00",
+        "0.50",
+        "-12.340",
+        "1e5",
+        "+1.5",
+        "-.5",
+        "01.5",
+        "1.2.3",
+        "-",
         "+inf",
         "nan",
         "true",
@@ -1235,13 +1284,13 @@ mod tests {
                 for key in KEYS {
                     let text = format!("{key} = {value}{end}");
                     scanned += usize::from(scanned_as_parsed(&text));
-                    both(&text);
+                    read_alike(&text);
                 }
             }
             for header in HEADERS {
                 let text = format!("{header}{end}a = 1{end}");
                 scanned += usize::from(scanned_as_parsed(&text));
-                both(&text);
+                read_alike(&text);
             }
         }
         assert!(scanned > 1000, "only {scanned} scanned");
