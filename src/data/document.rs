@@ -438,7 +438,8 @@ struct Reader<'s, 'e> {
     at: usize,
     failed: Failed,
     /// Were the events scanned (`toml_scan`), which gives a key without
-    /// quotes only when it is all bare-key bytes?
+    /// quotes only when it is all bare-key bytes (its `simple_key`; the
+    /// tests hold its events to the parser's, which refuses any other)?
     scanned: bool,
 }
 

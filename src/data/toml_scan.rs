@@ -13,8 +13,9 @@
 //! several lines with comments; inline tables on one line. Anything else —
 //! a form it does not take on, or anything that might be an error — gives
 //! `None`, and the file is read through the parser as before, so every
-//! problem is still the parser's to say. The test below compares the two
-//! on every file of the repository and on generated ones.
+//! problem is still the parser's to say. The tests of `document` compare
+//! the two on every file of the repository, on the example mistyped
+//! anywhere and on generated files.
 
 use toml_parser::Span;
 use toml_parser::decoder::Encoding;
