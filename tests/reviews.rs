@@ -3198,7 +3198,8 @@ fn a_package_changed_after_its_worksheet_asks_for_a_recheck() {
 
 /// The fingerprint is the same for the same bytes on every run, and any
 /// change of a byte of the unit's package changes it; the bureau's own
-/// `[review]` tables in a `.toml` package are no part of it.
+/// `[review]` and `[submission]` tables in a `.toml` package (judgments,
+/// the date the package was received) are no part of it.
 #[test]
 fn a_fingerprint_follows_every_byte_of_the_package() {
     use jixiao::data::worksheet::package_fingerprint;
@@ -3222,6 +3223,29 @@ fn a_fingerprint_follows_every_byte_of_the_package() {
     let rejudged = text.replacen("score = 18", "score = 17", 1);
     assert_ne!(rejudged, text);
     assert_eq!(package_fingerprint("a.toml", rejudged.as_bytes()), digest);
+    // Nor does the date the bureau received it, written or corrected
+    // after the worksheet was made (on a package imported without one,
+    // its table too).
+    let received = "[submission]\nreceived_on = 2023-06-14";
+    assert!(text.contains(received), "the example's received_on");
+    let redated = text.replacen(received, "[submission]\nreceived_on = 2023-06-16", 1);
+    assert_eq!(package_fingerprint("a.toml", redated.as_bytes()), digest);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("received_on"))
+        .expect("the received_on line");
+    let imported = text.replacen(&format!("[submission]\n{line}\n"), "", 1);
+    let dated = imported.replacen(
+        "[[self_checks]]",
+        "[submission]\nreceived_on = 2023-06-20\n\n[[self_checks]]",
+        1,
+    );
+    assert_ne!(imported, text);
+    assert_ne!(dated, imported);
+    assert_eq!(
+        package_fingerprint("a.toml", dated.as_bytes()),
+        package_fingerprint("a.toml", imported.as_bytes())
+    );
     // A Word package is its bytes, every one.
     assert_ne!(
         package_fingerprint("a.docx", rejudged.as_bytes()),

@@ -62,20 +62,23 @@ pub const FINGERPRINT_COLUMN: &str = "材料校验码";
 /// bytes, the same on every machine and in every version (a worksheet made
 /// today is read next month). Not a security measure: it tells a package
 /// corrected after the worksheet was made from the one the reviewers read.
-/// A `.toml` package's `[review]` tables are left out: they are the
-/// bureau's judgments, which it may write after the worksheet was made,
-/// not the unit's package.
+/// A `.toml` package's `[review]` and `[submission]` tables are left out:
+/// they are the bureau's (its judgments, and the date it received the
+/// package, `received_on`), which it may write after the worksheet was
+/// made, not the unit's package.
 pub fn package_fingerprint(file: &str, bytes: &[u8]) -> String {
     let toml = file.to_ascii_lowercase().ends_with(".toml");
     match (toml, std::str::from_utf8(bytes)) {
         (true, Ok(text)) => {
             let mut kept = Vec::with_capacity(bytes.len());
-            let mut in_review = false;
+            let mut bureaus = false;
             for line in text.split_inclusive('\n') {
                 if let Some(header) = table_header(line) {
-                    in_review = header == "review" || header.starts_with("review.");
+                    bureaus = header == "review"
+                        || header.starts_with("review.")
+                        || header == "submission";
                 }
-                if !in_review {
+                if !bureaus {
                     kept.extend_from_slice(line.as_bytes());
                 }
             }
