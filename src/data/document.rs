@@ -682,13 +682,14 @@ impl<'s> Reader<'s, '_> {
 /// float in base ten. Anything else (a sign `+`, a leading zero, `_`, an
 /// exponent, `inf`, a date) is left to the decoder.
 fn plain_number(text: &str) -> Option<Node<'_>> {
-    let unsigned = text.strip_prefix('-').unwrap_or(text);
-    let (whole, fraction) = match unsigned.split_once('.') {
-        Some((whole, fraction)) => (whole, Some(fraction)),
+    let bytes = text.as_bytes();
+    let unsigned = bytes.strip_prefix(b"-").unwrap_or(bytes);
+    let (whole, fraction) = match unsigned.iter().position(|&b| b == b'.') {
+        Some(dot) => (unsigned.get(..dot)?, Some(unsigned.get(dot + 1..)?)),
         None => (unsigned, None),
     };
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let no_leading_zero = whole == "0" || !whole.starts_with('0');
+    let digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
+    let no_leading_zero = whole == b"0" || !whole.starts_with(b"0");
     if !digits(whole) || !no_leading_zero || fraction.is_some_and(|f| !digits(f)) {
         return None;
     }
