@@ -9,9 +9,9 @@
 //! makes the same values with the same spans for the forms submissions
 //! are written in. (For the commonest forms the events are found by a
 //! pass over the bytes, `toml_scan`, which gives the parser's own events
-//! or leaves the file to it.) Whatever it does not take on — any error, a key or a
-//! table written twice, a table extended in an unusual way — it leaves to
-//! `DeTable`, whose result is then converted: a file's problems are always
+//! or leaves the file to it.) Whatever it does not take on — any error,
+//! a key or a table written twice, a table extended in an unusual way —
+//! it leaves to `DeTable`, whose result is then converted: a file's problems are always
 //! `toml`'s own messages, and a file it accepts reads the same either way
 //! (`tests` below compares the two on every shape).
 
@@ -707,7 +707,7 @@ fn plain_number(text: &str) -> Option<Node<'_>> {
 /// between the quotes (after a multi-line string's first line break), when
 /// it has no escape, no carriage return and no control character. Long
 /// report sections are mostly such text; the decoder looks at it byte by
-/// byte, this test sixteen bytes at a time.
+/// byte, this test thirty-two bytes at a time, then eight.
 fn plain_string(raw: &str, encoding: Option<Encoding>) -> Option<&str> {
     let (quotes, multi_line, escapes) = match encoding? {
         Encoding::BasicString => ("\"", false, true),
