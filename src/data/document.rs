@@ -11,9 +11,9 @@
 //! pass over the bytes, `toml_scan`, which gives the parser's own events
 //! or leaves the file to it.) Whatever it does not take on — any error,
 //! a key or a table written twice, a table extended in an unusual way —
-//! it leaves to `DeTable`, whose result is then converted: a file's problems are always
-//! `toml`'s own messages, and a file it accepts reads the same either way
-//! (`tests` below compares the two on every shape).
+//! it leaves to `DeTable`, whose result is then converted: a file's
+//! problems are always `toml`'s own messages, and a file it accepts reads
+//! the same either way (`tests` below compares the two on every shape).
 
 use super::toml_bytes::{bare_key_byte, comment_valid, controls, holds};
 use std::borrow::Cow;
